@@ -1,0 +1,184 @@
+/*
+ * jw.c - streaming JSON writer.
+ */
+#include "base/jw.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/date.h"
+
+void jw_init(struct jw *w, struct buf *b)
+{
+	w->b = b;
+	w->depth = 0;
+	w->first[0] = 1;
+	w->after_key = 0;
+}
+
+static void sep(struct jw *w)
+{
+	if (w->after_key) {
+		w->after_key = 0;
+		return;
+	}
+	if (!w->first[w->depth])
+		buf_addch(w->b, ',');
+	w->first[w->depth] = 0;
+}
+
+static void open(struct jw *w, char c)
+{
+	sep(w);
+	buf_addch(w->b, c);
+	if (w->depth + 1 < JW_MAX_DEPTH)
+		w->depth++;
+	w->first[w->depth] = 1;
+}
+
+static void close_(struct jw *w, char c)
+{
+	buf_addch(w->b, c);
+	if (w->depth > 0)
+		w->depth--;
+}
+
+void jw_obj(struct jw *w) { open(w, '{'); }
+void jw_obj_end(struct jw *w) { close_(w, '}'); }
+void jw_arr(struct jw *w) { open(w, '['); }
+void jw_arr_end(struct jw *w) { close_(w, ']'); }
+
+void jw_escape(struct buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0;
+
+	buf_addch(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+		char u[7];
+		if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' &&
+		    c != 0x7f)
+			continue;
+		buf_add(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default:
+			u[0] = '\\';
+			u[1] = 'u';
+			u[2] = '0';
+			u[3] = '0';
+			u[4] = hex[c >> 4];
+			u[5] = hex[c & 15];
+			u[6] = '\0';
+			esc = u;
+		}
+		buf_adds(b, esc);
+	}
+	buf_add(b, s + run, len - run);
+	buf_addch(b, '"');
+}
+
+void jw_key(struct jw *w, const char *key)
+{
+	sep(w);
+	jw_escape(w->b, key, strlen(key));
+	buf_addch(w->b, ':');
+	w->after_key = 1;
+}
+
+void jw_strn(struct jw *w, const char *s, size_t len)
+{
+	sep(w);
+	jw_escape(w->b, s, len);
+}
+
+void jw_str(struct jw *w, const char *s)
+{
+	if (!s) {
+		jw_null(w);
+		return;
+	}
+	jw_strn(w, s, strlen(s));
+}
+
+void jw_int(struct jw *w, int64_t v)
+{
+	sep(w);
+	buf_addf(w->b, "%lld", (long long)v);
+}
+
+void jw_num(struct jw *w, double v, int decimals)
+{
+	if (!isfinite(v)) {
+		jw_null(w);
+		return;
+	}
+	sep(w);
+	char tmp[64];
+	snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
+	/* trim trailing zeros so 0.5000 reads 0.5; keep at least one digit */
+	char *dot = strchr(tmp, '.');
+	if (dot) {
+		char *e = tmp + strlen(tmp) - 1;
+		while (e > dot && *e == '0')
+			*e-- = '\0';
+		if (e == dot)
+			*e = '\0';
+	}
+	if (!strcmp(tmp, "-0"))
+		memcpy(tmp, "0", 2);
+	buf_adds(w->b, tmp);
+}
+
+void jw_bool(struct jw *w, int v)
+{
+	sep(w);
+	buf_adds(w->b, v ? "true" : "false");
+}
+
+void jw_null(struct jw *w)
+{
+	sep(w);
+	buf_adds(w->b, "null");
+}
+
+void jw_raw(struct jw *w, const char *json)
+{
+	sep(w);
+	buf_adds(w->b, json && *json ? json : "null");
+}
+
+void jw_date(struct jw *w, int32_t day)
+{
+	char d[DATE_FMT_MAX];
+	if (day == INT32_MIN) {
+		jw_null(w);
+		return;
+	}
+	jw_str(w, date_format(day, d));
+}
+
+void jw_ts(struct jw *w, int64_t at)
+{
+	char t[TS_FMT_MAX];
+	jw_str(w, ts_format(at, t));
+}
+
+void jw_kstr(struct jw *w, const char *key, const char *s) { jw_key(w, key); jw_str(w, s); }
+void jw_kint(struct jw *w, const char *key, int64_t v) { jw_key(w, key); jw_int(w, v); }
+void jw_knum(struct jw *w, const char *key, double v, int decimals)
+{
+	jw_key(w, key);
+	jw_num(w, v, decimals);
+}
+void jw_kbool(struct jw *w, const char *key, int v) { jw_key(w, key); jw_bool(w, v); }
+void jw_kdate(struct jw *w, const char *key, int32_t day) { jw_key(w, key); jw_date(w, day); }
+void jw_kts(struct jw *w, const char *key, int64_t at) { jw_key(w, key); jw_ts(w, at); }

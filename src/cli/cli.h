@@ -1,0 +1,120 @@
+/*
+ * cli.h - the command-line face: the context every command gets (the open
+ * store, the acting user, output mode), a small option parser, aligned tables
+ * that count CJK characters as two columns, and a progress bar for terminals.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/jw.h"
+#include "core/core.h"
+#include "core/workspace.h"
+#include "store/store.h"
+
+struct cli {
+	const char *db_path;
+	const char *as_login;
+	int json;            /* --json: data on stdout as JSON, messages on stderr */
+	int tty;             /* stderr is a terminal: progress bars allowed */
+	struct store *st;    /* opened by main unless the command opens its own */
+	struct actor actor;  /* the acting user (--as, default the workspace admin) */
+	struct workspace ws;
+	const struct cli_command *cmd;
+};
+
+/* What a command needs main to prepare before it runs. */
+enum cli_needs {
+	CLI_NEEDS_NOTHING = 0, /* init, help, version: opens what it needs itself */
+	CLI_NEEDS_STORE = 1,   /* an existing database and an actor */
+};
+
+struct cli_command {
+	const char *noun, *verb; /* verb NULL for one-word commands (init, serve...) */
+	int (*run)(struct cli *c, int argc, char **argv, struct err *err);
+	enum cli_needs needs;
+	const char *summary;
+	const char *usage;   /* the synopsis after "salespm " */
+	const char *details; /* options, one per line */
+	const char *example;
+};
+
+enum cli_opt_kind { OPT_FLAG, OPT_VALUE, OPT_MULTI };
+
+struct cli_opt {
+	const char *name;   /* long name without dashes, e.g. "price" */
+	char shortname;     /* e.g. 'o', or 0 */
+	enum cli_opt_kind kind;
+	/* filled by cli_parse */
+	int set;
+	const char *value;
+	const char *values[16];
+	int nvalues;
+};
+
+/*
+ * Parse argv (after the command words) against opts (ended by a {NULL} entry).
+ * Positional arguments go to pos (at most maxpos); there must be between minpos
+ * and maxpos of them. "--help" is handled by main. Errors are ERR_USAGE.
+ */
+int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const char **pos,
+	      int minpos, int maxpos, int *npos, struct err *err);
+
+/* The parsed option named name (NULL if not given). */
+const char *cli_opt(struct cli_opt *opts, const char *name);
+struct cli_opt *cli_optp(struct cli_opt *opts, const char *name);
+
+/* Parse helpers that name the option in their error. */
+int cli_money(const char *s, const char *opt, int64_t *out, struct err *err);
+int cli_date(const char *s, const char *opt, int32_t *out, struct err *err);
+int cli_int(const char *s, const char *opt, int64_t *out, struct err *err);
+
+/* Read a whole file ("-" = stdin) into a NUL-terminated buffer the caller frees. */
+int cli_read_file(const char *path, struct buf *out, size_t max, struct err *err);
+
+/* Read a password from the first line of a file. */
+int cli_read_password(const char *path, char *out, size_t outlen, struct err *err);
+
+/* --- output --- */
+
+/* Print a finished JSON document (the buffer) to stdout with a newline. */
+void cli_print_json(struct buf *b);
+
+/* Aligned text tables. */
+struct cli_table {
+	int ncols;
+	const char *head[16];
+	int right[16];     /* right-align (numbers, money) */
+	char **cells;      /* row-major, owned */
+	size_t nrows, alloc;
+};
+
+void cli_table_init(struct cli_table *t, int ncols, const char *const *head, const int *right);
+/* Add a row of ncols cells (copied). */
+void cli_table_row(struct cli_table *t, const char *const *cells);
+void cli_table_print(struct cli_table *t, FILE *f);
+void cli_table_release(struct cli_table *t);
+
+/* Display width of UTF-8 text (East Asian wide characters count 2). */
+int cli_width(const char *s);
+
+/* A progress bar on stderr when it is a terminal and not --json. */
+void cli_progress(struct cli *c, const char *what, uint64_t done, uint64_t total);
+void cli_progress_end(struct cli *c);
+
+/* Message to stderr ("salespm: ..."), for --json mode too. */
+void cli_note(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Each src/cli/<noun>.c exports its commands as a table ended by {NULL};
+ * src/main.c lists the tables.
+ */
+extern const struct cli_command cli_workspace_cmds[];
+extern const struct cli_command cli_project_cmds[];
+
+#endif

@@ -1,0 +1,359 @@
+/*
+ * project.c - `salespm project ...` and `salespm member ...`.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/money.h"
+#include "cli/cli.h"
+#include "core/project.h"
+
+static void print_project(struct cli *c, const struct project *p)
+{
+	char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX], m[MONEY_FMT_MAX];
+	if (c->json) {
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		project_write_json(&w, p);
+		cli_print_json(&b);
+		buf_release(&b);
+		return;
+	}
+	printf("code:        %s\nname:        %s\nstatus:      %s\ndates:       %s .. %s\n"
+	       "budget:      %s %s\nobjective:   %s\nversion:     %lld\n",
+	       p->code, p->name, p->status, date_format(p->start_on, d1),
+	       date_format(p->end_on, d2), money_format_grouped(p->budget_minor, m),
+	       c->ws.currency, p->objective, (long long)p->version);
+	if (p->description[0])
+		printf("description: %s\n", p->description);
+}
+
+/* Apply the options a create or update may carry onto p. */
+static int apply(struct cli_opt *opts, struct project *p, struct err *err)
+{
+	const char *v;
+	int64_t n;
+
+	if ((v = cli_opt(opts, "name")))
+		snprintf(p->name, sizeof(p->name), "%s", v);
+	if ((v = cli_opt(opts, "description")))
+		snprintf(p->description, sizeof(p->description), "%s", v);
+	if ((v = cli_opt(opts, "objective")))
+		snprintf(p->objective, sizeof(p->objective), "%s", v);
+	if ((v = cli_opt(opts, "status")))
+		snprintf(p->status, sizeof(p->status), "%.7s", v);
+	if ((v = cli_opt(opts, "status")) && strlen(v) > 7)
+		return err_set(err, ERR_INVALID, "status",
+			       "\"%s\" is not a status (draft, active or closed)", v);
+	if ((v = cli_opt(opts, "start")) && cli_date(v, "start", &p->start_on, err))
+		return -1;
+	if ((v = cli_opt(opts, "end")) && cli_date(v, "end", &p->end_on, err))
+		return -1;
+	if ((v = cli_opt(opts, "budget"))) {
+		if (cli_money(v, "budget", &n, err))
+			return -1;
+		p->budget_minor = n;
+	}
+	if ((v = cli_opt(opts, "version"))) {
+		if (cli_int(v, "version", &n, err))
+			return -1;
+		p->version = n;
+	}
+	return 0;
+}
+
+#define PROJECT_OPTS                                                                             \
+	{ "name", 0, OPT_VALUE }, { "start", 0, OPT_VALUE }, { "end", 0, OPT_VALUE },            \
+		{ "status", 0, OPT_VALUE }, { "budget", 0, OPT_VALUE },                          \
+		{ "objective", 0, OPT_VALUE }, { "description", 0, OPT_VALUE }
+
+static int cmd_project_create(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { PROJECT_OPTS, { NULL, 0, 0 } };
+	struct project in = { 0 }, out;
+	const char *pos[1];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err))
+		return -1;
+	if (!cli_opt(opts, "name"))
+		return err_set(err, ERR_USAGE, "name", "--name is required");
+	if (!cli_opt(opts, "start") || !cli_opt(opts, "end"))
+		return err_set(err, ERR_USAGE, cli_opt(opts, "start") ? "end" : "start",
+			       "--start and --end are required (YYYY-MM-DD)");
+	snprintf(in.code, sizeof(in.code), "%.63s", pos[0]);
+	if (strlen(pos[0]) > 63)
+		return err_set(err, ERR_INVALID, "code", "a project code has at most 63 characters");
+	in.owner_id = NO_ID;
+	if (apply(opts, &in, err) || project_create(c->st, &c->actor, &in, &out, err))
+		return -1;
+	if (c->json)
+		print_project(c, &out);
+	else
+		printf("created project %s (%s)\n", out.code, out.name);
+	return 0;
+}
+
+static int cmd_project_list(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	struct project_list l = { 0 };
+	const char *pos[1];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err) ||
+	    project_list(c->st, &c->actor, &l, err))
+		return -1;
+	if (c->json) {
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_key(&w, "projects");
+		jw_arr(&w);
+		for (size_t i = 0; i < l.n; i++)
+			project_write_json(&w, &l.items[i]);
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+		cli_print_json(&b);
+		buf_release(&b);
+	} else if (l.n == 0) {
+		printf("no projects yet; create one with `salespm project create`\n");
+	} else {
+		static const char *const head[] = { "CODE", "NAME", "STATUS", "START", "END",
+						    "BUDGET" };
+		static const int right[] = { 0, 0, 0, 0, 0, 1 };
+		struct cli_table t;
+		cli_table_init(&t, 6, head, right);
+		for (size_t i = 0; i < l.n; i++) {
+			char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX], m[MONEY_FMT_MAX];
+			const struct project *p = &l.items[i];
+			const char *row[] = { p->code,
+					      p->name,
+					      p->status,
+					      date_format(p->start_on, d1),
+					      date_format(p->end_on, d2),
+					      money_format_grouped(p->budget_minor, m) };
+			cli_table_row(&t, row);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+	}
+	project_list_release(&l);
+	return 0;
+}
+
+static int cmd_project_show(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	struct project p;
+	const char *pos[1];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
+	    project_get(c->st, &c->actor, pos[0], &p, err))
+		return -1;
+	print_project(c, &p);
+	return 0;
+}
+
+static int cmd_project_update(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { PROJECT_OPTS, { "version", 0, OPT_VALUE }, { NULL, 0, 0 } };
+	struct project p, out;
+	const char *pos[1];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
+	    project_get(c->st, &c->actor, pos[0], &p, err) || apply(opts, &p, err) ||
+	    project_update(c->st, &c->actor, &p, &out, err))
+		return -1;
+	if (c->json)
+		print_project(c, &out);
+	else
+		printf("updated project %s (version %lld)\n", out.code, (long long)out.version);
+	return 0;
+}
+
+static int cmd_project_delete(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { "version", 0, OPT_VALUE }, { NULL, 0, 0 } };
+	struct project p;
+	const char *pos[1];
+	int64_t v;
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
+	    project_get(c->st, &c->actor, pos[0], &p, err))
+		return -1;
+	v = p.version;
+	if (cli_opt(opts, "version") && cli_int(cli_opt(opts, "version"), "version", &v, err))
+		return -1;
+	if (project_delete(c->st, &c->actor, pos[0], v, err))
+		return -1;
+	if (c->json)
+		printf("{\"deleted\":\"%s\"}\n", p.code);
+	else
+		printf("deleted project %s\n", p.code);
+	return 0;
+}
+
+static void print_member(struct cli *c, const struct member *m)
+{
+	if (c->json) {
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		member_write_json(&w, m);
+		cli_print_json(&b);
+		buf_release(&b);
+	} else {
+		printf("%s is %s of the project (version %lld)\n", m->login, prole_str(m->role),
+		       (long long)m->version);
+	}
+}
+
+static int cmd_member_add(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { "role", 0, OPT_VALUE }, { NULL, 0, 0 } };
+	struct member m;
+	enum prole role = PROLE_MEMBER;
+	const char *pos[2];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err))
+		return -1;
+	if (cli_opt(opts, "role") && prole_parse(cli_opt(opts, "role"), &role, err))
+		return -1;
+	if (member_add(c->st, &c->actor, pos[0], pos[1], role, &m, err))
+		return -1;
+	print_member(c, &m);
+	return 0;
+}
+
+static int cmd_member_update(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { "role", 0, OPT_VALUE }, { "version", 0, OPT_VALUE },
+				  { NULL, 0, 0 } };
+	struct member_list l = { 0 };
+	struct member m;
+	enum prole role;
+	const char *pos[2];
+	int64_t v = -1;
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err))
+		return -1;
+	if (!cli_opt(opts, "role"))
+		return err_set(err, ERR_USAGE, "role", "--role is required");
+	if (prole_parse(cli_opt(opts, "role"), &role, err))
+		return -1;
+	if (cli_opt(opts, "version")) {
+		if (cli_int(cli_opt(opts, "version"), "version", &v, err))
+			return -1;
+	} else {
+		if (member_list(c->st, &c->actor, pos[0], &l, err))
+			return -1;
+		for (size_t i = 0; i < l.n; i++)
+			if (!strcmp(l.items[i].login, pos[1]))
+				v = l.items[i].version;
+		member_list_release(&l);
+	}
+	if (member_update(c->st, &c->actor, pos[0], pos[1], role, v, &m, err))
+		return -1;
+	print_member(c, &m);
+	return 0;
+}
+
+static int cmd_member_remove(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	const char *pos[2];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err) ||
+	    member_remove(c->st, &c->actor, pos[0], pos[1], err))
+		return -1;
+	if (c->json)
+		printf("{\"removed\":\"%s\"}\n", pos[1]);
+	else
+		printf("removed %s from %s\n", pos[1], pos[0]);
+	return 0;
+}
+
+static int cmd_member_list(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	struct member_list l = { 0 };
+	const char *pos[1];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
+	    member_list(c->st, &c->actor, pos[0], &l, err))
+		return -1;
+	if (c->json) {
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_key(&w, "members");
+		jw_arr(&w);
+		for (size_t i = 0; i < l.n; i++)
+			member_write_json(&w, &l.items[i]);
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+		cli_print_json(&b);
+		buf_release(&b);
+	} else {
+		static const char *const head[] = { "LOGIN", "NAME", "ROLE" };
+		struct cli_table t;
+		cli_table_init(&t, 3, head, NULL);
+		for (size_t i = 0; i < l.n; i++) {
+			const char *row[] = { l.items[i].login, l.items[i].name,
+					      prole_str(l.items[i].role) };
+			cli_table_row(&t, row);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+	}
+	member_list_release(&l);
+	return 0;
+}
+
+const struct cli_command cli_project_cmds[] = {
+	{ "project", "create", cmd_project_create, CLI_NEEDS_STORE,
+	  "create a sales project (manager)",
+	  "project create CODE --name NAME --start DATE --end DATE [--status S] [--budget MONEY] "
+	  "[--objective TEXT] [--description TEXT]",
+	  "  --status S           draft (default), active or closed\n"
+	  "  --budget MONEY       in major units, e.g. 500000.00\n"
+	  "  --objective TEXT     the company objective the project serves",
+	  "salespm project create Q1-2027 --name \"2027 一季度冲刺\" --start 2027-01-01 "
+	  "--end 2027-03-31 --budget 500000" },
+	{ "project", "list", cmd_project_list, CLI_NEEDS_STORE, "list the projects you may see",
+	  "project list", "", "salespm project list --json" },
+	{ "project", "show", cmd_project_show, CLI_NEEDS_STORE, "show one project",
+	  "project show CODE", "", "salespm project show Q1-2027" },
+	{ "project", "update", cmd_project_update, CLI_NEEDS_STORE, "change a project",
+	  "project update CODE [--name N] [--start D] [--end D] [--status S] [--budget M] "
+	  "[--objective T] [--description T] [--version V]",
+	  "  --version V          fail with a conflict unless the project is still at version V",
+	  "salespm project update Q1-2027 --status active --version 1" },
+	{ "project", "delete", cmd_project_delete, CLI_NEEDS_STORE,
+	  "delete a project without sales (owner)", "project delete CODE [--version V]", "",
+	  "salespm project delete TEST-1" },
+	{ "member", "add", cmd_member_add, CLI_NEEDS_STORE, "add a user to a project",
+	  "member add PROJECT LOGIN [--role owner|manager|member|viewer]",
+	  "  --role R             the project role (default member)",
+	  "salespm member add Q1-2027 wang.fang --role member" },
+	{ "member", "list", cmd_member_list, CLI_NEEDS_STORE, "list a project's members",
+	  "member list PROJECT", "", "salespm member list Q1-2027" },
+	{ "member", "update", cmd_member_update, CLI_NEEDS_STORE, "change a member's role",
+	  "member update PROJECT LOGIN --role R [--version V]", "",
+	  "salespm member update Q1-2027 wang.fang --role manager" },
+	{ "member", "remove", cmd_member_remove, CLI_NEEDS_STORE, "remove a member",
+	  "member remove PROJECT LOGIN", "", "salespm member remove Q1-2027 wang.fang" },
+	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },
+};

@@ -1,0 +1,383 @@
+/*
+ * workspace.c - `salespm init`, `user ...`, `workspace ...` and `db ...`.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/user.h"
+
+static int cmd_init(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { "currency", 0, OPT_VALUE },      { "timezone", 0, OPT_VALUE },
+				  { "admin", 0, OPT_VALUE },         { "name", 0, OPT_VALUE },
+				  { "password-file", 0, OPT_VALUE }, { NULL, 0, 0 } };
+	struct workspace_input in = { 0 };
+	char password[1100], generated[32];
+	const char *pos[1];
+	int npos, r = -1;
+
+	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err))
+		return -1;
+	in.currency = cli_opt(opts, "currency");
+	in.timezone = cli_opt(opts, "timezone");
+	in.admin = cli_opt(opts, "admin");
+	in.name = cli_opt(opts, "name");
+	generated[0] = '\0';
+	if (cli_opt(opts, "password-file")) {
+		if (cli_read_password(cli_opt(opts, "password-file"), password, sizeof(password),
+				      err))
+			return -1;
+	} else {
+		/* No password given: make a strong one and show it once. */
+		static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
+		if (sodium_init() < 0)
+			return err_set(err, ERR_INTERNAL, NULL, "libsodium failed to initialise");
+		for (int i = 0; i < 16; i++)
+			generated[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+		generated[16] = '\0';
+		snprintf(password, sizeof(password), "%s", generated);
+	}
+	in.password = password;
+	c->st = store_open(c->db_path, 1, err);
+	if (!c->st)
+		goto out;
+	if (workspace_init(c->st, &in, err))
+		goto out;
+	if (c->json) {
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kstr(&w, "db", c->db_path);
+		jw_kstr(&w, "admin", in.admin ? in.admin : "admin");
+		jw_kstr(&w, "currency", in.currency ? in.currency : "CNY");
+		jw_kstr(&w, "timezone", in.timezone ? in.timezone : "Asia/Shanghai");
+		if (generated[0])
+			jw_kstr(&w, "password", generated);
+		jw_obj_end(&w);
+		cli_print_json(&b);
+		buf_release(&b);
+	} else {
+		printf("created workspace in %s (admin %s, currency %s, time zone %s)\n", c->db_path,
+		       in.admin ? in.admin : "admin", in.currency ? in.currency : "CNY",
+		       in.timezone ? in.timezone : "Asia/Shanghai");
+		if (generated[0])
+			printf("admin password (shown once): %s\n", generated);
+	}
+	r = 0;
+out:
+	sodium_memzero(password, sizeof(password));
+	return r;
+}
+
+static void print_user(struct cli *c, const struct user *u)
+{
+	if (c->json) {
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		user_write_json(&w, u);
+		cli_print_json(&b);
+		buf_release(&b);
+		return;
+	}
+	printf("login:   %s\nname:    %s\nemail:   %s\nrole:    %s\nactive:  %s\nversion: %lld\n",
+	       u->login, u->name, u->email, role_str(u->role), u->active ? "yes" : "no",
+	       (long long)u->version);
+}
+
+static int cmd_user_add(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { "name", 0, OPT_VALUE },
+				  { "role", 0, OPT_VALUE },
+				  { "email", 0, OPT_VALUE },
+				  { "password-file", 0, OPT_VALUE },
+				  { NULL, 0, 0 } };
+	struct user_input in = { 0 };
+	struct user u;
+	char password[1100];
+	const char *pos[1];
+	int npos, r;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err))
+		return -1;
+	if (!cli_opt(opts, "name"))
+		return err_set(err, ERR_USAGE, "name", "--name is required");
+	if (!cli_opt(opts, "role"))
+		return err_set(err, ERR_USAGE, "role", "--role is required (admin, manager, rep, viewer)");
+	in.login = pos[0];
+	in.name = cli_opt(opts, "name");
+	in.role = cli_opt(opts, "role");
+	in.email = cli_opt(opts, "email");
+	if (cli_opt(opts, "password-file")) {
+		if (cli_read_password(cli_opt(opts, "password-file"), password, sizeof(password),
+				      err))
+			return -1;
+		in.password = password;
+	}
+	r = user_create(c->st, &c->actor, &in, &u, err);
+	sodium_memzero(password, sizeof(password));
+	if (r)
+		return -1;
+	if (c->json)
+		print_user(c, &u);
+	else
+		printf("added user %s (%s)%s\n", u.login, role_str(u.role),
+		       in.password ? "" : "; set a password with `salespm user passwd`");
+	return 0;
+}
+
+static int cmd_user_list(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	struct user_list l = { 0 };
+	const char *pos[1];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err))
+		return -1;
+	if (user_list(c->st, &c->actor, &l, err))
+		return -1;
+	if (c->json) {
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_key(&w, "users");
+		jw_arr(&w);
+		for (size_t i = 0; i < l.n; i++)
+			user_write_json(&w, &l.items[i]);
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+		cli_print_json(&b);
+		buf_release(&b);
+	} else {
+		static const char *const head[] = { "LOGIN", "NAME", "ROLE", "ACTIVE" };
+		struct cli_table t;
+		cli_table_init(&t, 4, head, NULL);
+		for (size_t i = 0; i < l.n; i++) {
+			const char *row[] = { l.items[i].login, l.items[i].name,
+					      role_str(l.items[i].role),
+					      l.items[i].active ? "yes" : "no" };
+			cli_table_row(&t, row);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+	}
+	user_list_release(&l);
+	return 0;
+}
+
+static int cmd_user_show(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	struct user u;
+	const char *pos[1];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) || user_get(c->st, pos[0], &u, err))
+		return -1;
+	print_user(c, &u);
+	return 0;
+}
+
+static int cmd_user_update(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { "name", 0, OPT_VALUE },    { "email", 0, OPT_VALUE },
+				  { "role", 0, OPT_VALUE },    { "active", 0, OPT_VALUE },
+				  { "version", 0, OPT_VALUE }, { NULL, 0, 0 } };
+	struct user cur, out;
+	const char *pos[1];
+	int64_t v;
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
+	    user_get(c->st, pos[0], &cur, err))
+		return -1;
+	if (cli_opt(opts, "name"))
+		snprintf(cur.name, sizeof(cur.name), "%s", cli_opt(opts, "name"));
+	if (cli_opt(opts, "email"))
+		snprintf(cur.email, sizeof(cur.email), "%s", cli_opt(opts, "email"));
+	if (cli_opt(opts, "role") && role_parse(cli_opt(opts, "role"), &cur.role, err))
+		return -1;
+	if (cli_opt(opts, "active")) {
+		const char *a = cli_opt(opts, "active");
+		if (strcmp(a, "yes") && strcmp(a, "no"))
+			return err_set(err, ERR_USAGE, "active", "--active takes yes or no");
+		cur.active = !strcmp(a, "yes");
+	}
+	if (cli_opt(opts, "version")) {
+		if (cli_int(cli_opt(opts, "version"), "version", &v, err))
+			return -1;
+		cur.version = v;
+	}
+	if (user_update(c->st, &c->actor, &cur, &out, err))
+		return -1;
+	if (c->json)
+		print_user(c, &out);
+	else
+		printf("updated user %s (version %lld)\n", out.login, (long long)out.version);
+	return 0;
+}
+
+static int cmd_user_passwd(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { "password-file", 0, OPT_VALUE }, { NULL, 0, 0 } };
+	char password[1100];
+	const char *pos[1];
+	int npos, r;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err))
+		return -1;
+	if (!cli_opt(opts, "password-file"))
+		return err_set(err, ERR_USAGE, "password-file", "--password-file is required");
+	if (cli_read_password(cli_opt(opts, "password-file"), password, sizeof(password), err))
+		return -1;
+	r = user_set_password(c->st, &c->actor, pos[0], password, err);
+	sodium_memzero(password, sizeof(password));
+	if (r)
+		return -1;
+	if (!c->json)
+		printf("password of %s changed\n", pos[0]);
+	else
+		printf("{\"login\":\"%s\",\"password_changed\":true}\n", pos[0]);
+	return 0;
+}
+
+static int cmd_workspace_show(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	const char *pos[1];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err))
+		return -1;
+	if (c->json) {
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kstr(&w, "name", c->ws.name);
+		jw_kstr(&w, "currency", c->ws.currency);
+		jw_kstr(&w, "timezone", c->ws.timezone);
+		jw_obj_end(&w);
+		cli_print_json(&b);
+		buf_release(&b);
+	} else {
+		printf("name:     %s\ncurrency: %s\ntimezone: %s\n", c->ws.name, c->ws.currency,
+		       c->ws.timezone);
+	}
+	return 0;
+}
+
+static int cmd_workspace_update(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { "name", 0, OPT_VALUE },
+				  { "currency", 0, OPT_VALUE },
+				  { "timezone", 0, OPT_VALUE },
+				  { NULL, 0, 0 } };
+	const char *pos[1];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err))
+		return -1;
+	if (workspace_update(c->st, &c->actor, cli_opt(opts, "name"), cli_opt(opts, "currency"),
+			     cli_opt(opts, "timezone"), err) ||
+	    workspace_load(c->st, &c->ws, err))
+		return -1;
+	return cmd_workspace_show(c, 0, NULL, err);
+}
+
+static int cmd_db_check(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	struct buf report = BUF_INIT;
+	const char *pos[1];
+	int npos, problems;
+
+	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err))
+		return -1;
+	problems = store_check(c->st, &report, err);
+	if (problems < 0) {
+		buf_release(&report);
+		return -1;
+	}
+	if (c->json)
+		printf("{\"ok\":%s,\"problems\":%d}\n", problems ? "false" : "true", problems);
+	else if (!problems)
+		printf("%s: integrity ok, foreign keys ok\n", c->db_path);
+	if (problems) {
+		fputs(buf_cstr(&report), stderr);
+		buf_release(&report);
+		return err_set(err, ERR_INVALID, "db", "%d problem%s found in %s", problems,
+			       problems == 1 ? "" : "s", c->db_path);
+	}
+	buf_release(&report);
+	return 0;
+}
+
+static int cmd_db_backup(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	const char *pos[1];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err))
+		return -1;
+	if (require_role(&c->actor, ROLE_ADMIN, "backing up the database", err) ||
+	    store_backup(c->st, pos[0], err))
+		return -1;
+	if (c->json)
+		printf("{\"backup\":\"%s\"}\n", pos[0]);
+	else
+		printf("wrote a consistent copy of %s to %s\n", c->db_path, pos[0]);
+	return 0;
+}
+
+const struct cli_command cli_workspace_cmds[] = {
+	{ "init", NULL, cmd_init, CLI_NEEDS_NOTHING, "create a workspace in a new database",
+	  "init [--currency CNY] [--timezone Asia/Shanghai] [--admin LOGIN] [--name NAME] "
+	  "[--password-file F]",
+	  "  --currency CODE      ISO 4217 currency of all money (default CNY)\n"
+	  "  --timezone TZ        the workspace time zone (default Asia/Shanghai)\n"
+	  "  --admin LOGIN        the first admin's login (default admin)\n"
+	  "  --name NAME          the workspace (company) name\n"
+	  "  --password-file F    the admin password, first line of F; without it a random\n"
+	  "                       password is generated and printed once",
+	  "salespm --db sales.db init --currency CNY --timezone Asia/Shanghai --admin boss "
+	  "--password-file pw.txt" },
+	{ "user", "add", cmd_user_add, CLI_NEEDS_STORE, "add a user (admin)",
+	  "user add LOGIN --name NAME --role admin|manager|rep|viewer [--email E] "
+	  "[--password-file F]",
+	  "  --name NAME          display name\n"
+	  "  --role ROLE          admin, manager, rep or viewer\n"
+	  "  --email E            email address\n"
+	  "  --password-file F    initial password (first line of F, at least 8 characters)",
+	  "salespm user add wang.fang --name 王芳 --role rep --password-file pw.txt" },
+	{ "user", "list", cmd_user_list, CLI_NEEDS_STORE, "list users", "user list", "",
+	  "salespm user list --json" },
+	{ "user", "show", cmd_user_show, CLI_NEEDS_STORE, "show one user", "user show LOGIN", "",
+	  "salespm user show wang.fang" },
+	{ "user", "update", cmd_user_update, CLI_NEEDS_STORE, "change a user's name, email, role",
+	  "user update LOGIN [--name N] [--email E] [--role R] [--active yes|no] [--version V]",
+	  "  --version V          fail with a conflict unless the user is still at version V",
+	  "salespm user update wang.fang --role manager" },
+	{ "user", "passwd", cmd_user_passwd, CLI_NEEDS_STORE, "set a user's password",
+	  "user passwd LOGIN --password-file F", "",
+	  "salespm user passwd wang.fang --password-file new.txt" },
+	{ "workspace", "show", cmd_workspace_show, CLI_NEEDS_STORE,
+	  "show workspace settings", "workspace show", "", "salespm workspace show" },
+	{ "workspace", "update", cmd_workspace_update, CLI_NEEDS_STORE,
+	  "change workspace settings (admin)",
+	  "workspace update [--name N] [--currency C] [--timezone TZ]", "",
+	  "salespm workspace update --timezone Asia/Shanghai" },
+	{ "db", "check", cmd_db_check, CLI_NEEDS_STORE, "run integrity and foreign-key checks",
+	  "db check", "", "salespm --db sales.db db check" },
+	{ "db", "backup", cmd_db_backup, CLI_NEEDS_STORE,
+	  "write a consistent copy of the database (admin)", "db backup FILE",
+	  "  FILE must not exist yet; the copy is made while others keep working",
+	  "salespm db backup /backups/sales-2026-11-28.db" },
+	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },
+};

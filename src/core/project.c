@@ -1,0 +1,626 @@
+/*
+ * project.c - sales projects.
+ */
+#include "core/project.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/xalloc.h"
+#include "core/tx.h"
+
+#define PROJECT_COLS                                                                            \
+	"p.id, p.code, p.name, p.description, p.objective, p.start_on, p.end_on, p.status, "    \
+	"p.budget_minor, p.owner_id, p.version, p.created_at, p.updated_at"
+
+static const char SQL_PROJECT_INSERT[] =
+	"INSERT INTO projects (code, name, description, objective, start_on, end_on, status, "
+	"budget_minor, owner_id, created_at, updated_at) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+static const char SQL_PROJECT_BY_CODE[] =
+	"SELECT " PROJECT_COLS " FROM projects p WHERE p.code = ?";
+static const char SQL_PROJECT_LIST_ALL[] =
+	"SELECT " PROJECT_COLS " FROM projects p ORDER BY p.start_on, p.code";
+static const char SQL_PROJECT_LIST_MEMBER[] =
+	"SELECT " PROJECT_COLS " FROM projects p JOIN members m ON m.project_id = p.id "
+	"WHERE m.user_id = ? ORDER BY p.start_on, p.code";
+static const char SQL_PROJECT_UPDATE[] =
+	"UPDATE projects SET name = ?, description = ?, objective = ?, start_on = ?, end_on = ?, "
+	"status = ?, budget_minor = ?, owner_id = ?, version = version + 1, updated_at = ? "
+	"WHERE id = ? AND version = ?";
+static const char SQL_PROJECT_HAS_SALES[] = "SELECT COUNT(*) FROM sales WHERE project_id = ?";
+static const char SQL_PROJECT_DELETE[] = "DELETE FROM projects WHERE id = ? AND version = ?";
+
+void project_write_json(struct jw *w, const struct project *p)
+{
+	jw_obj(w);
+	jw_kint(w, "id", p->id);
+	jw_kstr(w, "code", p->code);
+	jw_kstr(w, "name", p->name);
+	jw_kstr(w, "description", p->description);
+	jw_kstr(w, "objective", p->objective);
+	jw_kdate(w, "start", p->start_on);
+	jw_kdate(w, "end", p->end_on);
+	jw_kstr(w, "status", p->status);
+	jw_kint(w, "budget", p->budget_minor);
+	jw_key(w, "owner_id");
+	if (p->owner_id == NO_ID)
+		jw_null(w);
+	else
+		jw_int(w, p->owner_id);
+	jw_kint(w, "version", p->version);
+	jw_kts(w, "created_at", p->created_at);
+	jw_kts(w, "updated_at", p->updated_at);
+	jw_obj_end(w);
+}
+
+static void project_json(struct buf *b, const struct project *p)
+{
+	struct jw w;
+	jw_init(&w, b);
+	project_write_json(&w, p);
+}
+
+static void row_to_project(struct store *st, struct stmt *s, struct project *p)
+{
+	p->id = store_col_int(st, s, 0);
+	snprintf(p->code, sizeof(p->code), "%s", store_col_text(st, s, 1));
+	snprintf(p->name, sizeof(p->name), "%s", store_col_text(st, s, 2));
+	snprintf(p->description, sizeof(p->description), "%s", store_col_text(st, s, 3));
+	snprintf(p->objective, sizeof(p->objective), "%s", store_col_text(st, s, 4));
+	p->start_on = (int32_t)store_col_int(st, s, 5);
+	p->end_on = (int32_t)store_col_int(st, s, 6);
+	snprintf(p->status, sizeof(p->status), "%s", store_col_text(st, s, 7));
+	p->budget_minor = store_col_int(st, s, 8);
+	p->owner_id = store_col_int_or(st, s, 9, NO_ID);
+	p->version = store_col_int(st, s, 10);
+	p->created_at = store_col_int(st, s, 11);
+	p->updated_at = store_col_int(st, s, 12);
+}
+
+/* Check in and copy the editable fields into out. */
+static int validate(const struct project *in, struct project *out, struct err *err)
+{
+	char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
+
+	if (code_field(out->code, sizeof(out->code), in->code, "code", err) ||
+	    text_field(out->name, sizeof(out->name), in->name, 1, 0, "name", err) ||
+	    text_field(out->description, sizeof(out->description), in->description, 0, 1,
+		       "description", err) ||
+	    text_field(out->objective, sizeof(out->objective), in->objective, 0, 1, "objective",
+		       err))
+		return -1;
+	if (in->start_on == NO_DATE)
+		return err_set(err, ERR_INVALID, "start", "a start date is required");
+	if (in->end_on == NO_DATE)
+		return err_set(err, ERR_INVALID, "end", "an end date is required");
+	if (in->end_on < in->start_on)
+		return err_set(err, ERR_INVALID, "end", "the end %s is before the start %s",
+			       date_format(in->end_on, d1), date_format(in->start_on, d2));
+	if (!in->status[0])
+		snprintf(out->status, sizeof(out->status), "draft");
+	else if (strcmp(in->status, "draft") && strcmp(in->status, "active") &&
+		 strcmp(in->status, "closed"))
+		return err_set(err, ERR_INVALID, "status",
+			       "\"%s\" is not a status (draft, active or closed)", in->status);
+	else
+		snprintf(out->status, sizeof(out->status), "%s", in->status);
+	if (in->budget_minor < 0)
+		return err_set(err, ERR_INVALID, "budget", "a budget cannot be negative");
+	out->start_on = in->start_on;
+	out->end_on = in->end_on;
+	out->budget_minor = in->budget_minor;
+	out->owner_id = in->owner_id;
+	return 0;
+}
+
+static int add_member_row(struct tx *tx, int64_t project_id, int64_t user_id, enum prole role,
+			  struct err *err);
+
+int project_create(struct store *st, const struct actor *a, const struct project *in,
+		   struct project *out, struct err *err)
+{
+	struct tx tx = { 0 };
+	struct buf after = BUF_INIT;
+	struct stmt *s;
+	int rc, r = -1;
+
+	if (require_role(a, ROLE_MANAGER, "creating projects", err))
+		return -1;
+	memset(out, 0, sizeof(*out));
+	if (validate(in, out, err))
+		return -1;
+	if (out->owner_id == NO_ID || out->owner_id == 0)
+		out->owner_id = a->user_id;
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	s = store_prepare(st, SQL_PROJECT_INSERT, err);
+	if (!s)
+		goto out;
+	store_bind_text(st, s, 1, out->code);
+	store_bind_text(st, s, 2, out->name);
+	store_bind_text(st, s, 3, out->description);
+	store_bind_text(st, s, 4, out->objective);
+	store_bind_int(st, s, 5, out->start_on);
+	store_bind_int(st, s, 6, out->end_on);
+	store_bind_text(st, s, 7, out->status);
+	store_bind_int(st, s, 8, out->budget_minor);
+	store_bind_int_or_null(st, s, 9, out->owner_id, NO_ID);
+	store_bind_int(st, s, 10, tx.now);
+	store_bind_int(st, s, 11, tx.now);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		out->id = store_col_int(st, s, 0);
+	store_done(st, s);
+	if (rc < 0) {
+		if (err->code == ERR_CONFLICT)
+			err_set(err, ERR_CONFLICT, "code", "a project with code \"%s\" exists",
+				out->code);
+		goto out;
+	}
+	out->version = 1;
+	out->created_at = out->updated_at = tx.now;
+	if (out->owner_id != NO_ID && add_member_row(&tx, out->id, out->owner_id, PROLE_OWNER, err))
+		goto out;
+	project_json(&after, out);
+	if (tx_audit(&tx, "project", out->id, "create", NULL, buf_cstr(&after), err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
+	buf_release(&after);
+	return r;
+}
+
+int project_load(struct store *st, const char *code, struct project *out, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_PROJECT_BY_CODE, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_text(st, s, 1, code);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		row_to_project(st, s, out);
+	store_done(st, s);
+	if (rc == STORE_DONE)
+		return err_set(err, ERR_NOT_FOUND, "project", "no project \"%s\"", code);
+	return rc < 0 ? -1 : 0;
+}
+
+int project_get(struct store *st, const struct actor *a, const char *code, struct project *out,
+		struct err *err)
+{
+	if (project_load(st, code, out, err))
+		return -1;
+	return require_project(st, a, out->id, code, PROLE_VIEWER, "reading the project", err);
+}
+
+int project_list(struct store *st, const struct actor *a, struct project_list *out,
+		 struct err *err)
+{
+	int admin = a->role == ROLE_ADMIN;
+	struct stmt *s = store_prepare(st, admin ? SQL_PROJECT_LIST_ALL : SQL_PROJECT_LIST_MEMBER,
+				       err);
+	int rc;
+	if (!s)
+		return -1;
+	if (!admin)
+		store_bind_int(st, s, 1, a->user_id);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		row_to_project(st, s, &out->items[out->n++]);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+void project_list_release(struct project_list *l)
+{
+	free(l->items);
+	l->items = NULL;
+	l->n = l->alloc = 0;
+}
+
+int project_update(struct store *st, const struct actor *a, const struct project *want,
+		   struct project *out, struct err *err)
+{
+	struct project cur;
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct tx tx = { 0 };
+	struct stmt *s;
+	int rc, r = -1;
+
+	if (project_load(st, want->code, &cur, err) ||
+	    require_project(st, a, cur.id, want->code, PROLE_MANAGER, "changing the project", err))
+		return -1;
+	*out = cur;
+	if (validate(want, out, err))
+		return -1;
+	if (want->version != cur.version)
+		return tx_version_conflict("project", cur.code, want->version, cur.version, err);
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	s = store_prepare(st, SQL_PROJECT_UPDATE, err);
+	if (!s)
+		goto out;
+	store_bind_text(st, s, 1, out->name);
+	store_bind_text(st, s, 2, out->description);
+	store_bind_text(st, s, 3, out->objective);
+	store_bind_int(st, s, 4, out->start_on);
+	store_bind_int(st, s, 5, out->end_on);
+	store_bind_text(st, s, 6, out->status);
+	store_bind_int(st, s, 7, out->budget_minor);
+	store_bind_int_or_null(st, s, 8, out->owner_id, NO_ID);
+	store_bind_int(st, s, 9, tx.now);
+	store_bind_int(st, s, 10, cur.id);
+	store_bind_int(st, s, 11, want->version);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	/* Re-read inside the transaction: a writer that got in first shows as a stale version. */
+	{
+		struct project now;
+		if (project_load(st, cur.code, &now, err))
+			goto out;
+		if (now.version != want->version + 1) {
+			tx_version_conflict("project", cur.code, want->version, now.version, err);
+			goto out;
+		}
+	}
+	out->version = want->version + 1;
+	out->updated_at = tx.now;
+	project_json(&before, &cur);
+	project_json(&after, out);
+	if (tx_audit(&tx, "project", cur.id, "update", buf_cstr(&before), buf_cstr(&after), err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
+	buf_release(&before);
+	buf_release(&after);
+	return r;
+}
+
+int project_delete(struct store *st, const struct actor *a, const char *code, int64_t version,
+		   struct err *err)
+{
+	struct project cur;
+	struct buf before = BUF_INIT;
+	struct tx tx = { 0 };
+	struct stmt *s;
+	int64_t nsales = 0;
+	int rc, r = -1;
+
+	if (project_load(st, code, &cur, err) ||
+	    require_project(st, a, cur.id, code, PROLE_OWNER, "deleting the project", err))
+		return -1;
+	if (version != cur.version)
+		return tx_version_conflict("project", code, version, cur.version, err);
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	s = store_prepare(st, SQL_PROJECT_HAS_SALES, err);
+	if (!s)
+		goto out;
+	store_bind_int(st, s, 1, cur.id);
+	if (store_step(st, s, err) == STORE_ROW)
+		nsales = store_col_int(st, s, 0);
+	store_done(st, s);
+	if (nsales > 0) {
+		err_set(err, ERR_CONFLICT, "project",
+			"project %s has %lld sales records; close it instead of deleting it", code,
+			(long long)nsales);
+		goto out;
+	}
+	/* Goals and members go with the project (ON DELETE CASCADE). */
+	s = store_prepare(st, SQL_PROJECT_DELETE, err);
+	if (!s)
+		goto out;
+	store_bind_int(st, s, 1, cur.id);
+	store_bind_int(st, s, 2, version);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	project_json(&before, &cur);
+	if (tx_audit(&tx, "project", cur.id, "delete", buf_cstr(&before), NULL, err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
+	buf_release(&before);
+	return r;
+}
+
+/* --- members --------------------------------------------------------------- */
+
+static const char SQL_MEMBER_INSERT[] =
+	"INSERT INTO members (project_id, user_id, role, created_at, updated_at) "
+	"VALUES (?, ?, ?, ?, ?) RETURNING id";
+static const char SQL_MEMBER_FIND[] =
+	"SELECT m.id, m.project_id, m.user_id, u.login, u.name, m.role, m.version, m.created_at "
+	"FROM members m JOIN users u ON u.id = m.user_id WHERE m.project_id = ? AND u.login = ?";
+static const char SQL_MEMBER_LIST[] =
+	"SELECT m.id, m.project_id, m.user_id, u.login, u.name, m.role, m.version, m.created_at "
+	"FROM members m JOIN users u ON u.id = m.user_id WHERE m.project_id = ? ORDER BY u.login";
+static const char SQL_MEMBER_UPDATE[] =
+	"UPDATE members SET role = ?, version = version + 1, updated_at = ? "
+	"WHERE id = ? AND version = ?";
+static const char SQL_ACTIVE_USER[] = "SELECT id FROM users WHERE login = ? AND active = 1";
+static const char SQL_MEMBER_DELETE[] = "DELETE FROM members WHERE id = ?";
+static const char SQL_MEMBER_OWNERS[] =
+	"SELECT COUNT(*) FROM members WHERE project_id = ? AND role = 'owner'";
+
+void member_write_json(struct jw *w, const struct member *m)
+{
+	jw_obj(w);
+	jw_kint(w, "id", m->id);
+	jw_kint(w, "user_id", m->user_id);
+	jw_kstr(w, "login", m->login);
+	jw_kstr(w, "name", m->name);
+	jw_kstr(w, "role", prole_str(m->role));
+	jw_kint(w, "version", m->version);
+	jw_kts(w, "created_at", m->created_at);
+	jw_obj_end(w);
+}
+
+static void member_json(struct buf *b, const struct member *m)
+{
+	struct jw w;
+	jw_init(&w, b);
+	member_write_json(&w, m);
+}
+
+static void row_to_member(struct store *st, struct stmt *s, struct member *m)
+{
+	m->id = store_col_int(st, s, 0);
+	m->project_id = store_col_int(st, s, 1);
+	m->user_id = store_col_int(st, s, 2);
+	snprintf(m->login, sizeof(m->login), "%s", store_col_text(st, s, 3));
+	snprintf(m->name, sizeof(m->name), "%s", store_col_text(st, s, 4));
+	prole_parse(store_col_text(st, s, 5), &m->role, NULL);
+	m->version = store_col_int(st, s, 6);
+	m->created_at = store_col_int(st, s, 7);
+}
+
+static int add_member_row(struct tx *tx, int64_t project_id, int64_t user_id, enum prole role,
+			  struct err *err)
+{
+	struct stmt *s = store_prepare(tx->st, SQL_MEMBER_INSERT, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int(tx->st, s, 1, project_id);
+	store_bind_int(tx->st, s, 2, user_id);
+	store_bind_text(tx->st, s, 3, prole_str(role));
+	store_bind_int(tx->st, s, 4, tx->now);
+	store_bind_int(tx->st, s, 5, tx->now);
+	rc = store_step(tx->st, s, err);
+	store_done(tx->st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+int member_find(struct store *st, int64_t project_id, const char *login, struct member *out,
+		const char *field, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_MEMBER_FIND, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, project_id);
+	store_bind_text(st, s, 2, login);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		row_to_member(st, s, out);
+	store_done(st, s);
+	if (rc == STORE_DONE)
+		return err_set(err, ERR_INVALID, field, "\"%s\" is not a member of the project",
+			       login);
+	return rc < 0 ? -1 : 0;
+}
+
+int member_add(struct store *st, const struct actor *a, const char *code, const char *login,
+	       enum prole role, struct member *out, struct err *err)
+{
+	struct project p;
+	struct tx tx = { 0 };
+	struct buf after = BUF_INIT;
+	struct stmt *s;
+	int r = -1;
+	int64_t user_id = NO_ID;
+
+	if (project_load(st, code, &p, err) ||
+	    require_project(st, a, p.id, code, PROLE_MANAGER, "adding members", err))
+		return -1;
+	if (role == PROLE_OWNER && project_access(st, a, p.id, err) < PROLE_OWNER)
+		return err_set(err, ERR_DENIED, "role", "only an owner may add another owner");
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	s = store_prepare(st, SQL_ACTIVE_USER, err);
+	if (!s)
+		goto out;
+	store_bind_text(st, s, 1, login);
+	if (store_step(st, s, err) == STORE_ROW)
+		user_id = store_col_int(st, s, 0);
+	store_done(st, s);
+	if (user_id == NO_ID) {
+		err_set(err, ERR_INVALID, "login", "no active user with login \"%s\"", login);
+		goto out;
+	}
+	if (add_member_row(&tx, p.id, user_id, role, err)) {
+		if (err->code == ERR_CONFLICT)
+			err_set(err, ERR_CONFLICT, "login", "%s is already a member of %s", login,
+				code);
+		goto out;
+	}
+	if (member_find(st, p.id, login, out, "login", err))
+		goto out;
+	member_json(&after, out);
+	if (tx_audit(&tx, "member", out->id, "create", NULL, buf_cstr(&after), err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
+	buf_release(&after);
+	return r;
+}
+
+static int owners(struct store *st, int64_t project_id, int64_t *n, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_MEMBER_OWNERS, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, project_id);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		*n = store_col_int(st, s, 0);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+int member_update(struct store *st, const struct actor *a, const char *code, const char *login,
+		  enum prole role, int64_t version, struct member *out, struct err *err)
+{
+	struct project p;
+	struct member cur;
+	struct tx tx = { 0 };
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct stmt *s;
+	int64_t n = 0;
+	int rc, r = -1;
+
+	if (project_load(st, code, &p, err) ||
+	    require_project(st, a, p.id, code, PROLE_MANAGER, "changing members", err))
+		return -1;
+	if (member_find(st, p.id, login, &cur, "login", err))
+		return err->code = ERR_NOT_FOUND, -1;
+	if ((role == PROLE_OWNER || cur.role == PROLE_OWNER) &&
+	    project_access(st, a, p.id, err) < PROLE_OWNER)
+		return err_set(err, ERR_DENIED, "role", "only an owner may grant or take ownership");
+	if (version != cur.version)
+		return tx_version_conflict("member", login, version, cur.version, err);
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	if (cur.role == PROLE_OWNER && role != PROLE_OWNER) {
+		if (owners(st, p.id, &n, err))
+			goto out;
+		if (n <= 1) {
+			err_set(err, ERR_CONFLICT, "role", "%s is the last owner of %s", login, code);
+			goto out;
+		}
+	}
+	s = store_prepare(st, SQL_MEMBER_UPDATE, err);
+	if (!s)
+		goto out;
+	store_bind_text(st, s, 1, prole_str(role));
+	store_bind_int(st, s, 2, tx.now);
+	store_bind_int(st, s, 3, cur.id);
+	store_bind_int(st, s, 4, version);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	*out = cur;
+	out->role = role;
+	out->version = cur.version + 1;
+	member_json(&before, &cur);
+	member_json(&after, out);
+	if (tx_audit(&tx, "member", cur.id, "update", buf_cstr(&before), buf_cstr(&after), err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
+	buf_release(&before);
+	buf_release(&after);
+	return r;
+}
+
+int member_remove(struct store *st, const struct actor *a, const char *code, const char *login,
+		  struct err *err)
+{
+	struct project p;
+	struct member cur;
+	struct tx tx = { 0 };
+	struct buf before = BUF_INIT;
+	struct stmt *s;
+	int64_t n = 0;
+	int rc, r = -1;
+
+	if (project_load(st, code, &p, err) ||
+	    require_project(st, a, p.id, code, PROLE_MANAGER, "removing members", err))
+		return -1;
+	if (member_find(st, p.id, login, &cur, "login", err))
+		return err->code = ERR_NOT_FOUND, -1;
+	if (cur.role == PROLE_OWNER && project_access(st, a, p.id, err) < PROLE_OWNER)
+		return err_set(err, ERR_DENIED, "login", "only an owner may remove an owner");
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	if (cur.role == PROLE_OWNER) {
+		if (owners(st, p.id, &n, err))
+			goto out;
+		if (n <= 1) {
+			err_set(err, ERR_CONFLICT, "login", "%s is the last owner of %s", login, code);
+			goto out;
+		}
+	}
+	s = store_prepare(st, SQL_MEMBER_DELETE, err);
+	if (!s)
+		goto out;
+	store_bind_int(st, s, 1, cur.id);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0) {
+		if (err->code == ERR_CONFLICT)
+			err_set(err, ERR_CONFLICT, "login",
+				"%s has records in %s (sales, goals); change their role instead",
+				login, code);
+		goto out;
+	}
+	member_json(&before, &cur);
+	if (tx_audit(&tx, "member", cur.id, "delete", buf_cstr(&before), NULL, err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
+	buf_release(&before);
+	return r;
+}
+
+int member_list(struct store *st, const struct actor *a, const char *code,
+		struct member_list *out, struct err *err)
+{
+	struct project p;
+	struct stmt *s;
+	int rc;
+
+	if (project_get(st, a, code, &p, err))
+		return -1;
+	s = store_prepare(st, SQL_MEMBER_LIST, err);
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, p.id);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		row_to_member(st, s, &out->items[out->n++]);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+void member_list_release(struct member_list *l)
+{
+	free(l->items);
+	l->items = NULL;
+	l->n = l->alloc = 0;
+}

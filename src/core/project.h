@@ -1,0 +1,99 @@
+/*
+ * project.h - sales projects: code, name, dates, status (draft / active /
+ * closed), budget, the company objective they serve, and their members.
+ */
+#ifndef CORE_PROJECT_H
+#define CORE_PROJECT_H
+
+#include <stddef.h>
+
+#include "base/jw.h"
+#include "core/core.h"
+
+struct project {
+	int64_t id;
+	char code[64];
+	char name[200];
+	char description[2000];
+	char objective[500];
+	int32_t start_on, end_on;
+	char status[8];
+	int64_t budget_minor;
+	int64_t owner_id; /* NO_ID when none */
+	int64_t version, created_at, updated_at;
+};
+
+struct project_list {
+	struct project *items;
+	size_t n, alloc;
+};
+
+struct member {
+	int64_t id, project_id, user_id;
+	char login[64];
+	char name[128];
+	enum prole role;
+	int64_t version, created_at;
+};
+
+struct member_list {
+	struct member *items;
+	size_t n, alloc;
+};
+
+/*
+ * Create a project (manager or admin); the creator becomes its owner member.
+ * in->code, name, start_on, end_on are required; status defaults to draft.
+ */
+int project_create(struct store *st, const struct actor *a, const struct project *in,
+		   struct project *out, struct err *err);
+
+/* Load by code without a permission check (internal use). */
+int project_load(struct store *st, const char *code, struct project *out, struct err *err);
+
+/* Load by code for actor: a project the actor may not see is "not found". */
+int project_get(struct store *st, const struct actor *a, const char *code, struct project *out,
+		struct err *err);
+
+/* The projects the actor may see, by start date then code. */
+int project_list(struct store *st, const struct actor *a, struct project_list *out,
+		 struct err *err);
+void project_list_release(struct project_list *l);
+
+/*
+ * Replace the editable fields of project want->code at want->version
+ * (project manager or owner). ERR_CONFLICT when the version is stale.
+ */
+int project_update(struct store *st, const struct actor *a, const struct project *want,
+		   struct project *out, struct err *err);
+
+/* Delete a project that has no sales (project owner); else ERR_CONFLICT. */
+int project_delete(struct store *st, const struct actor *a, const char *code, int64_t version,
+		   struct err *err);
+
+void project_write_json(struct jw *w, const struct project *p);
+
+/* Add login to the project with a role (project manager or owner). */
+int member_add(struct store *st, const struct actor *a, const char *code, const char *login,
+	       enum prole role, struct member *out, struct err *err);
+
+/* Change a member's role at version. */
+int member_update(struct store *st, const struct actor *a, const char *code, const char *login,
+		  enum prole role, int64_t version, struct member *out, struct err *err);
+
+/* Remove a member (not the last owner). */
+int member_remove(struct store *st, const struct actor *a, const char *code, const char *login,
+		  struct err *err);
+
+/* The members of a project (any project role may list). */
+int member_list(struct store *st, const struct actor *a, const char *code,
+		struct member_list *out, struct err *err);
+void member_list_release(struct member_list *l);
+
+/* Find the member with login in project_id; ERR_INVALID naming field when not on it. */
+int member_find(struct store *st, int64_t project_id, const char *login, struct member *out,
+		const char *field, struct err *err);
+
+void member_write_json(struct jw *w, const struct member *m);
+
+#endif

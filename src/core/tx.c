@@ -1,0 +1,93 @@
+/*
+ * tx.c - one transaction per write, with its audit row and rollup deltas.
+ */
+#include "core/tx.h"
+
+#include "base/date.h"
+#include "core/rollup.h"
+
+int tx_begin(struct tx *tx, struct store *st, const struct actor *actor, struct err *err)
+{
+	tx->st = st;
+	tx->actor = actor;
+	tx->now = ts_now();
+	tx->rollup = NULL;
+	tx->open = 0;
+	if (store_begin(st, 1, err))
+		return -1;
+	tx->open = 1;
+	return 0;
+}
+
+static const char SQL_AUDIT[] =
+	"INSERT INTO audit (at, actor_id, entity, entity_id, action, before, after) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+int tx_audit(struct tx *tx, const char *entity, int64_t entity_id, const char *action,
+	     const char *before_json, const char *after_json, struct err *err)
+{
+	struct store *st = tx->st;
+	struct stmt *s = store_prepare(st, SQL_AUDIT, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, tx->now);
+	store_bind_int_or_null(st, s, 2, tx->actor ? tx->actor->user_id : NO_ID, NO_ID);
+	store_bind_text(st, s, 3, entity);
+	store_bind_int_or_null(st, s, 4, entity_id, NO_ID);
+	store_bind_text(st, s, 5, action);
+	store_bind_text(st, s, 6, before_json);
+	store_bind_text(st, s, 7, after_json);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+void tx_rollup_sale(struct tx *tx, int64_t project_id, int32_t day, int64_t channel_id,
+		    int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t quantity,
+		    int64_t amount_minor, int64_t cost_minor, int sign)
+{
+	if (!tx->rollup)
+		tx->rollup = rollup_new();
+	rollup_add(tx->rollup, project_id, day, channel_id, product_id, rep_id, segment_id,
+		   quantity, amount_minor, cost_minor, sign);
+}
+
+int tx_commit(struct tx *tx, struct err *err)
+{
+	int r = -1;
+
+	if (!tx->open)
+		return err_set(err, ERR_INTERNAL, NULL, "commit without a transaction");
+	if (tx->rollup && rollup_flush(tx->rollup, tx->st, err))
+		goto out;
+	if (store_commit(tx->st, err))
+		goto out;
+	tx->open = 0;
+	r = 0;
+out:
+	if (r)
+		tx_abort(tx);
+	rollup_free(tx->rollup);
+	tx->rollup = NULL;
+	return r;
+}
+
+void tx_abort(struct tx *tx)
+{
+	if (tx->open)
+		store_rollback(tx->st);
+	tx->open = 0;
+	rollup_free(tx->rollup);
+	tx->rollup = NULL;
+}
+
+int tx_version_conflict(const char *entity, const char *name, int64_t want, int64_t have,
+			struct err *err)
+{
+	return err_set(err, ERR_CONFLICT, "version",
+		       "%s %s was changed by someone else: you edited version %lld, it is now at "
+		       "version %lld; reload and apply your change again",
+		       entity, name, (long long)want, (long long)have);
+}

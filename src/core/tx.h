@@ -1,0 +1,60 @@
+/*
+ * tx.h - the write path every noun uses: one transaction per write that checks
+ * versions, writes, records an audit row, folds sale deltas into the rollups
+ * once, and commits before anyone is answered.
+ *
+ * Shape for what comes later: rollup deltas are summed in memory per
+ * transaction (tx_rollup_sale) and written once in tx_commit; a group-commit
+ * writer can run many tx bodies inside one store transaction by making
+ * tx_begin/tx_commit a savepoint of its batch without touching the nouns.
+ */
+#ifndef CORE_TX_H
+#define CORE_TX_H
+
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "core/core.h"
+#include "store/store.h"
+
+struct rollup;
+
+struct tx {
+	struct store *st;
+	const struct actor *actor;
+	int64_t now;           /* one clock reading for every row of the write */
+	struct rollup *rollup; /* sale deltas, created on first use */
+	int open;
+};
+
+/* Start a write transaction for actor. */
+int tx_begin(struct tx *tx, struct store *st, const struct actor *actor, struct err *err);
+
+/*
+ * Record who did what to which record, with the record as JSON before and after
+ * (either may be NULL for create / delete).
+ */
+int tx_audit(struct tx *tx, const char *entity, int64_t entity_id, const char *action,
+	     const char *before_json, const char *after_json, struct err *err);
+
+/* Fold one sale line into the transaction's rollup deltas. */
+void tx_rollup_sale(struct tx *tx, int64_t project_id, int32_t day, int64_t channel_id,
+		    int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t quantity,
+		    int64_t amount_minor, int64_t cost_minor, int sign);
+
+/* Write the rollup deltas and commit; on failure everything is rolled back. */
+int tx_commit(struct tx *tx, struct err *err);
+
+/* Roll back (safe after a failed commit, and when nothing was begun). */
+void tx_abort(struct tx *tx);
+
+/*
+ * The version check of an optimistic update: given the number of rows an
+ * "UPDATE ... WHERE id = ? AND version = ?" changed, set ERR_CONFLICT naming
+ * the current version when it was stale.
+ */
+int tx_version_conflict(const char *entity, const char *name, int64_t want, int64_t have,
+			struct err *err);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * driver.h - what store.c needs from the drivers; private to src/store/.
+ */
+#ifndef STORE_DRIVER_H
+#define STORE_DRIVER_H
+
+#include "store/store.h"
+
+extern const struct store_driver store_sqlite_driver;
+
+/* Apply the embedded schema migrations not yet recorded in the database. */
+int store_sqlite_migrate(struct store *st, struct err *err);
+
+/* sqlite3_config() calls that must precede any connection. */
+void store_sqlite_global_init(void);
+
+/* Whether a database file exists at path. */
+int store_sqlite_exists(const char *path);
+
+#endif

@@ -1,0 +1,425 @@
+/*
+ * sqlite.c - the SQLite driver: WAL with synchronous=FULL (read back and
+ * verified at open), foreign keys on, a busy timeout on every connection, and
+ * a per-connection cache of prepared statements keyed by their SQL's address.
+ */
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/xalloc.h"
+#include "store/driver.h"
+#include "store/embedded.h"
+
+struct cache_slot {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct cache {
+	struct cache_slot *slots;
+	size_t nslots, used;
+};
+
+#define DB(st) ((sqlite3 *)(st)->conn)
+#define STMT(s) ((sqlite3_stmt *)(s))
+
+void store_sqlite_global_init(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	/* Each connection is used by one thread at a time: no mutexes needed. */
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
+int store_sqlite_exists(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static int fail(sqlite3 *db, int rc, struct err *err, const char *what)
+{
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	int base = rc & 0xff;
+
+	if (base == SQLITE_CONSTRAINT)
+		return err_set(err, ERR_CONFLICT, NULL, "%s", msg);
+	if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
+		return err_set(err, ERR_UNAVAILABLE, NULL, "database is busy: %s", msg);
+	if (base == SQLITE_CANTOPEN || base == SQLITE_NOTADB || base == SQLITE_CORRUPT ||
+	    base == SQLITE_READONLY || base == SQLITE_IOERR || base == SQLITE_FULL)
+		return err_set(err, ERR_UNAVAILABLE, "db", "%s: %s", what, msg);
+	return err_set(err, ERR_INTERNAL, NULL, "%s: %s", what, msg);
+}
+
+static int pragma_text(sqlite3 *db, const char *sql, char *out, size_t outlen, struct err *err)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(db, rc, err, "pragma");
+	out[0] = '\0';
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(s, 0);
+		snprintf(out, outlen, "%s", t ? (const char *)t : "");
+		rc = SQLITE_DONE;
+	}
+	if (rc != SQLITE_DONE) {
+		fail(db, rc, err, "pragma");
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int sq_open(struct store *st, const char *dsn, struct err *err)
+{
+	sqlite3 *db = NULL;
+	char v[64];
+	int memory = !strcmp(dsn, ":memory:");
+	int rc = sqlite3_open_v2(dsn, &db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		err_set(err, ERR_UNAVAILABLE, "db", "cannot open %s: %s", dsn,
+			db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_extended_result_codes(db, 1);
+	st->conn = db;
+	st->cache = xcalloc(1, sizeof(struct cache));
+
+	if (pragma_text(db, "PRAGMA journal_mode=WAL", v, sizeof(v), err))
+		goto bad;
+	if (!memory && strcmp(v, "wal")) {
+		err_set(err, ERR_UNAVAILABLE, "db", "%s: journal_mode is %s, WAL is required", dsn,
+			v);
+		goto bad;
+	}
+	if (pragma_text(db, "PRAGMA synchronous=FULL", v, sizeof(v), err) ||
+	    pragma_text(db, "PRAGMA synchronous", v, sizeof(v), err))
+		goto bad;
+	if (strcmp(v, "2")) {
+		err_set(err, ERR_UNAVAILABLE, "db", "%s: synchronous is %s, FULL (2) is required",
+			dsn, v);
+		goto bad;
+	}
+	if (pragma_text(db, "PRAGMA foreign_keys=ON", v, sizeof(v), err) ||
+	    pragma_text(db, "PRAGMA foreign_keys", v, sizeof(v), err))
+		goto bad;
+	if (strcmp(v, "1")) {
+		err_set(err, ERR_UNAVAILABLE, "db", "%s: foreign keys cannot be enabled", dsn);
+		goto bad;
+	}
+	/* Validate the file really is a database before going on. */
+	if (pragma_text(db, "PRAGMA schema_version", v, sizeof(v), err))
+		goto bad;
+	return 0;
+bad:
+	st->drv->close(st);
+	return -1;
+}
+
+static void sq_close(struct store *st)
+{
+	struct cache *c = st->cache;
+	if (c) {
+		for (size_t i = 0; i < c->nslots; i++)
+			if (c->slots[i].stmt)
+				sqlite3_finalize(c->slots[i].stmt);
+		free(c->slots);
+		free(c);
+		st->cache = NULL;
+	}
+	if (st->conn)
+		sqlite3_close(DB(st));
+	st->conn = NULL;
+}
+
+static size_t slot_of(const struct cache *c, const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 20) & (c->nslots - 1);
+}
+
+static void cache_put(struct cache *c, const char *sql, sqlite3_stmt *stmt)
+{
+	if ((c->used + 1) * 2 > c->nslots) {
+		struct cache old = *c;
+		c->nslots = old.nslots ? old.nslots * 2 : 128;
+		c->slots = xcalloc(c->nslots, sizeof(*c->slots));
+		c->used = 0;
+		for (size_t i = 0; i < old.nslots; i++)
+			if (old.slots[i].sql)
+				cache_put(c, old.slots[i].sql, old.slots[i].stmt);
+		free(old.slots);
+	}
+	size_t i = slot_of(c, sql);
+	while (c->slots[i].sql)
+		i = (i + 1) & (c->nslots - 1);
+	c->slots[i].sql = sql;
+	c->slots[i].stmt = stmt;
+	c->used++;
+}
+
+static struct stmt *sq_prepare(struct store *st, const char *sql, struct err *err)
+{
+	struct cache *c = st->cache;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (c->nslots) {
+		size_t i = slot_of(c, sql);
+		while (c->slots[i].sql) {
+			if (c->slots[i].sql == sql)
+				return (struct stmt *)c->slots[i].stmt;
+			i = (i + 1) & (c->nslots - 1);
+		}
+	}
+	rc = sqlite3_prepare_v3(DB(st), sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+	if (rc != SQLITE_OK) {
+		fail(DB(st), rc, err, "prepare");
+		return NULL;
+	}
+	cache_put(c, sql, s);
+	return (struct stmt *)s;
+}
+
+static void sq_bind_int(struct stmt *s, int idx, int64_t v)
+{
+	sqlite3_bind_int64(STMT(s), idx, v);
+}
+
+static void sq_bind_text(struct stmt *s, int idx, const char *txt, size_t len)
+{
+	sqlite3_bind_text64(STMT(s), idx, txt, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+static void sq_bind_null(struct stmt *s, int idx)
+{
+	sqlite3_bind_null(STMT(s), idx);
+}
+
+static int sq_step(struct stmt *s, struct err *err)
+{
+	int rc = sqlite3_step(STMT(s));
+	if (rc == SQLITE_ROW)
+		return STORE_ROW;
+	if (rc == SQLITE_DONE)
+		return STORE_DONE;
+	return fail(sqlite3_db_handle(STMT(s)), rc, err, "query");
+}
+
+static int64_t sq_col_int(struct stmt *s, int col)
+{
+	return sqlite3_column_int64(STMT(s), col);
+}
+
+static const char *sq_col_text(struct stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(STMT(s), col);
+}
+
+static int sq_col_is_null(struct stmt *s, int col)
+{
+	return sqlite3_column_type(STMT(s), col) == SQLITE_NULL;
+}
+
+static void sq_done(struct stmt *s)
+{
+	sqlite3_reset(STMT(s));
+	sqlite3_clear_bindings(STMT(s));
+}
+
+static int sq_exec(struct store *st, const char *sql, struct err *err)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(DB(st), sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		err_set(err, (rc & 0xff) == SQLITE_BUSY ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL,
+			"%s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int sq_begin(struct store *st, int write, struct err *err)
+{
+	return sq_exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+}
+
+static int sq_commit(struct store *st, struct err *err)
+{
+	return sq_exec(st, "COMMIT", err);
+}
+
+static void sq_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(DB(st)))
+		sqlite3_exec(DB(st), "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int sq_check(struct store *st, struct buf *report, struct err *err)
+{
+	sqlite3_stmt *s;
+	int problems = 0, rc;
+
+	rc = sqlite3_prepare_v2(DB(st), "PRAGMA integrity_check", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(DB(st), rc, err, "integrity_check");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(s, 0);
+		if (t && strcmp(t, "ok")) {
+			buf_addf(report, "integrity: %s\n", t);
+			problems++;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return fail(DB(st), rc, err, "integrity_check");
+
+	rc = sqlite3_prepare_v2(DB(st), "PRAGMA foreign_key_check", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(DB(st), rc, err, "foreign_key_check");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		buf_addf(report, "foreign key: %s row %lld refers to a missing %s row\n",
+			 (const char *)sqlite3_column_text(s, 0),
+			 (long long)sqlite3_column_int64(s, 1),
+			 (const char *)sqlite3_column_text(s, 2));
+		problems++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return fail(DB(st), rc, err, "foreign_key_check");
+	return problems;
+}
+
+static int sq_backup(struct store *st, const char *path, struct err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (store_sqlite_exists(path))
+		return err_set(err, ERR_CONFLICT, "file", "%s already exists; choose a new file",
+			       path);
+	rc = sqlite3_prepare_v2(DB(st), "VACUUM INTO ?", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(DB(st), rc, err, "backup");
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return err_set(err, ERR_UNAVAILABLE, "file", "cannot write backup %s: %s", path,
+			       sqlite3_errmsg(DB(st)));
+	return 0;
+}
+
+const struct store_driver store_sqlite_driver = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.prepare = sq_prepare,
+	.bind_int = sq_bind_int,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_int = sq_col_int,
+	.col_text = sq_col_text,
+	.col_is_null = sq_col_is_null,
+	.done = sq_done,
+	.exec = sq_exec,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.check = sq_check,
+	.backup = sq_backup,
+};
+
+/* The number at the start of a migration's file name ("003-goals.sql" -> 3). */
+static int migration_number(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	int n = 0;
+	base = base ? base + 1 : path;
+	if (base[0] < '0' || base[0] > '9')
+		return -1;
+	while (*base >= '0' && *base <= '9')
+		n = n * 10 + (*base++ - '0');
+	return n;
+}
+
+int store_sqlite_migrate(struct store *st, struct err *err)
+{
+	int64_t have = 0;
+	int known = 0;
+
+	if (sq_exec(st,
+		    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL"
+		    ") STRICT",
+		    err))
+		return -1;
+	if (store_query_int(st, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &have,
+			    err))
+		return -1;
+	for (const struct embedded_file *f = embedded_files; f->path; f++)
+		if (strstr(f->path, "store/schema/") && migration_number(f->path) > known)
+			known = migration_number(f->path);
+	if (have > known)
+		return err_set(err, ERR_UNAVAILABLE, "db",
+			       "the database is at schema %lld, newer than this salespm (%d); "
+			       "upgrade salespm",
+			       (long long)have, known);
+	/* Embedded files are in path order, which is migration order. */
+	for (const struct embedded_file *f = embedded_files; f->path; f++) {
+		int n = migration_number(f->path);
+		sqlite3_stmt *s;
+		if (!strstr(f->path, "store/schema/") || n <= have)
+			continue;
+		if (sq_exec(st, "BEGIN IMMEDIATE", err))
+			return -1;
+		if (sq_exec(st, (const char *)f->data, err))
+			goto bad;
+		if (sqlite3_prepare_v2(DB(st),
+				       "INSERT INTO schema_migrations (version, name, applied_at) "
+				       "VALUES (?, ?, unixepoch())",
+				       -1, &s, NULL) != SQLITE_OK) {
+			fail(DB(st), SQLITE_ERROR, err, "migration");
+			goto bad;
+		}
+		sqlite3_bind_int(s, 1, n);
+		sqlite3_bind_text(s, 2, strrchr(f->path, '/') + 1, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			fail(DB(st), SQLITE_ERROR, err, "migration");
+			sqlite3_finalize(s);
+			goto bad;
+		}
+		sqlite3_finalize(s);
+		if (sq_exec(st, "COMMIT", err))
+			goto bad;
+		continue;
+	bad:
+		sq_rollback(st);
+		{
+			char why[sizeof(err->msg)];
+			snprintf(why, sizeof(why), "%s", err->msg);
+			return err_set(err, err->code, err->field, "migration %s: %s", f->path, why);
+		}
+	}
+	return 0;
+}

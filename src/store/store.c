@@ -1,0 +1,182 @@
+/*
+ * store.c - driver selection and the thin wrappers every backend shares.
+ */
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "store/driver.h"
+
+
+void store_global_init(void)
+{
+	store_sqlite_global_init();
+}
+
+struct store *store_open(const char *dsn, int create, struct err *err)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+
+	st->drv = &store_sqlite_driver;
+	st->dsn = xstrdup(dsn);
+	if (!create && strcmp(dsn, ":memory:")) {
+		/* Opening a file that is not there is an error, not a new database. */
+		if (!store_sqlite_exists(dsn)) {
+			err_set(err, ERR_NOT_FOUND, "db",
+				"no database at %s (create one with `salespm init`)", dsn);
+			free(st->dsn);
+			free(st);
+			return NULL;
+		}
+	}
+	if (st->drv->open(st, dsn, err)) {
+		free(st->dsn);
+		free(st);
+		return NULL;
+	}
+	if (store_sqlite_migrate(st, err)) {
+		store_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void store_free(struct store *st)
+{
+	if (!st)
+		return;
+	if (st->in_tx)
+		st->drv->rollback(st);
+	st->drv->close(st);
+	free(st->dsn);
+	free(st);
+}
+
+void store_bind_int(struct store *st, struct stmt *s, int idx, int64_t v)
+{
+	st->drv->bind_int(s, idx, v);
+}
+
+void store_bind_textn(struct store *st, struct stmt *s, int idx, const char *txt, size_t len)
+{
+	st->drv->bind_text(s, idx, txt, len);
+}
+
+void store_bind_text(struct store *st, struct stmt *s, int idx, const char *txt)
+{
+	if (!txt)
+		st->drv->bind_null(s, idx);
+	else
+		st->drv->bind_text(s, idx, txt, strlen(txt));
+}
+
+void store_bind_null(struct store *st, struct stmt *s, int idx)
+{
+	st->drv->bind_null(s, idx);
+}
+
+void store_bind_int_or_null(struct store *st, struct stmt *s, int idx, int64_t v, int64_t none)
+{
+	if (v == none)
+		st->drv->bind_null(s, idx);
+	else
+		st->drv->bind_int(s, idx, v);
+}
+
+void store_bind_text_or_null(struct store *st, struct stmt *s, int idx, const char *txt)
+{
+	if (!txt || !*txt)
+		st->drv->bind_null(s, idx);
+	else
+		st->drv->bind_text(s, idx, txt, strlen(txt));
+}
+
+int store_step(struct store *st, struct stmt *s, struct err *err)
+{
+	return st->drv->step(s, err);
+}
+
+int64_t store_col_int(struct store *st, struct stmt *s, int col)
+{
+	return st->drv->col_int(s, col);
+}
+
+const char *store_col_text(struct store *st, struct stmt *s, int col)
+{
+	const char *t = st->drv->col_text(s, col);
+	return t ? t : "";
+}
+
+int store_col_is_null(struct store *st, struct stmt *s, int col)
+{
+	return st->drv->col_is_null(s, col);
+}
+
+int64_t store_col_int_or(struct store *st, struct stmt *s, int col, int64_t none)
+{
+	return st->drv->col_is_null(s, col) ? none : st->drv->col_int(s, col);
+}
+
+void store_done(struct store *st, struct stmt *s)
+{
+	if (s)
+		st->drv->done(s);
+}
+
+int store_exec(struct store *st, const char *sql, struct err *err)
+{
+	return st->drv->exec(st, sql, err);
+}
+
+int store_begin(struct store *st, int write, struct err *err)
+{
+	if (st->in_tx)
+		return err_set(err, ERR_INTERNAL, NULL, "a transaction is already open");
+	if (st->drv->begin(st, write, err))
+		return -1;
+	st->in_tx = 1;
+	return 0;
+}
+
+int store_commit(struct store *st, struct err *err)
+{
+	int r = st->drv->commit(st, err);
+	if (r)
+		st->drv->rollback(st);
+	st->in_tx = 0;
+	return r;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!st->in_tx)
+		return;
+	st->drv->rollback(st);
+	st->in_tx = 0;
+}
+
+int store_check(struct store *st, struct buf *report, struct err *err)
+{
+	return st->drv->check(st, report, err);
+}
+
+int store_backup(struct store *st, const char *path, struct err *err)
+{
+	return st->drv->backup(st, path, err);
+}
+
+int store_query_int(struct store *st, const char *sql, int64_t *out, struct err *err)
+{
+	struct stmt *s = store_prepare(st, sql, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		*out = store_col_int(st, s, 0);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}

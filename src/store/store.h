@@ -1,0 +1,118 @@
+/*
+ * store.h - the backend-neutral storage interface. The core speaks only this:
+ * prepared statements with '?' placeholders and bound parameters, transactions,
+ * and a few maintenance calls. A driver table per backend (SQLite now; a libpq
+ * driver can sit beside it) implements it, so the SQL the core writes must be
+ * plain enough for both: no SQLite-only functions, RETURNING instead of
+ * last-insert-rowid, ON CONFLICT ... DO UPDATE for upserts.
+ *
+ * Statements are cached per connection by the address of their SQL text, so
+ * core code keeps each statement as a named constant and prepares it on every
+ * use at no cost. A statement is reset by store_done() before it is reused.
+ */
+#ifndef STORE_STORE_H
+#define STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+
+struct store;
+struct stmt;
+
+enum store_step { STORE_DONE = 0, STORE_ROW = 1 };
+
+struct store_driver {
+	const char *name;
+	int (*open)(struct store *st, const char *dsn, struct err *err);
+	void (*close)(struct store *st);
+	struct stmt *(*prepare)(struct store *st, const char *sql, struct err *err);
+	void (*bind_int)(struct stmt *s, int idx, int64_t v);
+	void (*bind_text)(struct stmt *s, int idx, const char *txt, size_t len);
+	void (*bind_null)(struct stmt *s, int idx);
+	int (*step)(struct stmt *s, struct err *err);
+	int64_t (*col_int)(struct stmt *s, int col);
+	const char *(*col_text)(struct stmt *s, int col);
+	int (*col_is_null)(struct stmt *s, int col);
+	void (*done)(struct stmt *s);
+	int (*exec)(struct store *st, const char *sql, struct err *err);
+	int (*begin)(struct store *st, int write, struct err *err);
+	int (*commit)(struct store *st, struct err *err);
+	void (*rollback)(struct store *st);
+	int (*check)(struct store *st, struct buf *report, struct err *err);
+	int (*backup)(struct store *st, const char *path, struct err *err);
+};
+
+struct store {
+	const struct store_driver *drv;
+	void *conn;     /* the driver's connection */
+	void *cache;    /* the driver's statement cache */
+	char *dsn;
+	int in_tx;
+};
+
+/*
+ * Open the database named by dsn (a SQLite file path), creating it when
+ * create is set, and apply the embedded migrations it has not seen yet.
+ * Returns NULL with err filled on failure.
+ */
+struct store *store_open(const char *dsn, int create, struct err *err);
+
+/* Close and free (NULL is fine). */
+void store_free(struct store *st);
+
+/* Process-wide set-up before any store is opened (SQLite threading mode). */
+void store_global_init(void);
+
+/* The prepared, cached statement for sql; NULL with err on failure. */
+static inline struct stmt *store_prepare(struct store *st, const char *sql, struct err *err)
+{
+	return st->drv->prepare(st, sql, err);
+}
+
+/* Bind parameter idx (1-based). Text is copied by the driver. */
+void store_bind_int(struct store *st, struct stmt *s, int idx, int64_t v);
+void store_bind_text(struct store *st, struct stmt *s, int idx, const char *txt);
+void store_bind_textn(struct store *st, struct stmt *s, int idx, const char *txt, size_t len);
+void store_bind_null(struct store *st, struct stmt *s, int idx);
+/* Bind v, or NULL when v == none. */
+void store_bind_int_or_null(struct store *st, struct stmt *s, int idx, int64_t v, int64_t none);
+/* Bind txt, or NULL when txt is NULL or empty. */
+void store_bind_text_or_null(struct store *st, struct stmt *s, int idx, const char *txt);
+
+/* Step: STORE_ROW, STORE_DONE, or -1 with err (constraint failures become ERR_CONFLICT). */
+int store_step(struct store *st, struct stmt *s, struct err *err);
+
+/* Column accessors (0-based) for the current row. Text is valid until the next step/done. */
+int64_t store_col_int(struct store *st, struct stmt *s, int col);
+const char *store_col_text(struct store *st, struct stmt *s, int col);
+int store_col_is_null(struct store *st, struct stmt *s, int col);
+/* A column as an int, or none when it is NULL. */
+int64_t store_col_int_or(struct store *st, struct stmt *s, int col, int64_t none);
+
+/* Reset the statement and clear its bindings, ready for the next use. */
+void store_done(struct store *st, struct stmt *s);
+
+/* Run SQL without parameters or results (migrations, maintenance). */
+int store_exec(struct store *st, const char *sql, struct err *err);
+
+/*
+ * Transactions. store_begin(st, 1, err) takes the write lock at once (no
+ * upgrade deadlocks); store_begin(st, 0, err) is a consistent read snapshot.
+ */
+int store_begin(struct store *st, int write, struct err *err);
+int store_commit(struct store *st, struct err *err);
+void store_rollback(struct store *st);
+
+/* Integrity and foreign-key checks; findings are appended to report. 0 = clean. */
+int store_check(struct store *st, struct buf *report, struct err *err);
+
+/* Write a consistent copy of the database to path while it is in use. */
+int store_backup(struct store *st, const char *path, struct err *err);
+
+/* Convenience: run a statement that returns one integer (or none when no row). */
+int store_query_int(struct store *st, const char *sql, int64_t *out, struct err *err);
+
+#endif
