@@ -14,6 +14,8 @@
 static const struct cli_command *const tables[] = {
 	cli_workspace_cmds,
 	cli_project_cmds,
+	cli_catalog_cmds,
+	cli_sale_cmds,
 	NULL,
 };
 
@@ -185,7 +187,7 @@ int main(int argc, char **argv)
 	}
 	rc = cmd->run(&c, nargs - consumed, args + consumed, &err);
 	if (rc)
-		rc = report(&c, &err);
+		rc = c.reported ? err_code_exit(err.code) : report(&c, &err);
 out:
 	store_free(c.st);
 	free(args);

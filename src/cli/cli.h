@@ -26,6 +26,7 @@ struct cli {
 	struct actor actor;  /* the acting user (--as, default the workspace admin) */
 	struct workspace ws;
 	const struct cli_command *cmd;
+	int reported;        /* the command printed its own error; main only sets the exit code */
 };
 
 /* What a command needs main to prepare before it runs. */
@@ -116,5 +117,7 @@ void cli_note(struct cli *c, const char *fmt, ...) __attribute__((format(printf,
  */
 extern const struct cli_command cli_workspace_cmds[];
 extern const struct cli_command cli_project_cmds[];
+extern const struct cli_command cli_catalog_cmds[];
+extern const struct cli_command cli_sale_cmds[];
 
 #endif

@@ -180,3 +180,8 @@ int store_query_int(struct store *st, const char *sql, int64_t *out, struct err 
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
 }
+
+void store_bulk(struct store *st, int on)
+{
+	st->drv->bulk(st, on);
+}

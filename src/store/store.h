@@ -43,6 +43,7 @@ struct store_driver {
 	void (*rollback)(struct store *st);
 	int (*check)(struct store *st, struct buf *report, struct err *err);
 	int (*backup)(struct store *st, const char *path, struct err *err);
+	void (*bulk)(struct store *st, int on);
 };
 
 struct store {
@@ -111,6 +112,16 @@ int store_check(struct store *st, struct buf *report, struct err *err);
 
 /* Write a consistent copy of the database to path while it is in use. */
 int store_backup(struct store *st, const char *path, struct err *err);
+
+/*
+ * Bulk mode for large single transactions (imports): a bigger page cache so
+ * the transaction's pages are not spilled to the log before commit, and no
+ * per-row foreign-key lookups (the caller validates every reference inside
+ * its write transaction). Switch it on before store_begin() and off after
+ * the commit or rollback. Off returns to the defaults that keep a server's
+ * memory low.
+ */
+void store_bulk(struct store *st, int on);
 
 /* Convenience: run a statement that returns one integer (or none when no row). */
 int store_query_int(struct store *st, const char *sql, int64_t *out, struct err *err);

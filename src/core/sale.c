@@ -1,0 +1,1376 @@
+/*
+ * sale.c - sales records: single writes, filtered lists, and the all-or-nothing
+ * CSV import (validated in memory against catalog lookups, then written in one
+ * transaction with rollups summed once) and its export.
+ */
+#include "core/sale.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/csv.h"
+#include "base/date.h"
+#include "base/money.h"
+#include "base/strmap.h"
+#include "base/xalloc.h"
+#include "core/project.h"
+#include "core/tx.h"
+
+const char SALE_CSV_HEADER[] =
+	"date,customer,product,channel,rep,quantity,unit_price,discount,promotion,segment";
+
+/* --- lookups: the catalog in memory ------------------------------------------ */
+
+struct cost_point {
+	int32_t from;
+	int64_t cost;
+};
+
+struct product_costs {
+	int64_t id;
+	int64_t current_cost;
+	struct cost_point *points; /* by from, ascending */
+	size_t npoints, alloc;
+};
+
+struct cust {
+	int64_t id; /* NO_ID while new, unless a bulk write assigned it in advance */
+	int is_new; /* to be created by this write */
+	int64_t segment_id;
+	int32_t first_on;     /* first purchase known before this write, NO_DATE if none */
+	int32_t min_on;       /* earliest date among this write's lines */
+	char *name;           /* owned copy for new customers */
+	size_t name_len;
+};
+
+struct lookups {
+	struct store *st;
+	int64_t project_id;
+	struct strmap products, channels, promotions, segments, reps, customers;
+	struct product_costs *prod;
+	size_t nprod;
+	struct cust *custs;
+	size_t ncusts, alloc_custs;
+	int all_customers; /* customers map preloaded (bulk) or looked up one by one */
+	int64_t next_customer_id; /* bulk: ids handed to new customers, in order */
+};
+
+static const char SQL_LK_PRODUCTS[] = "SELECT id, sku, cost_minor FROM products ORDER BY id";
+static const char SQL_LK_PRICES[] =
+	"SELECT product_id, effective_on, cost_minor FROM price_history "
+	"ORDER BY product_id, effective_on, id";
+static const char SQL_LK_CHANNELS[] = "SELECT id, code FROM channels";
+static const char SQL_LK_PROMOTIONS[] = "SELECT id, code FROM promotions";
+static const char SQL_LK_SEGMENTS[] = "SELECT id, code FROM segments";
+static const char SQL_LK_REPS[] =
+	"SELECT u.id, u.login FROM members m JOIN users u ON u.id = m.user_id "
+	"WHERE m.project_id = ? AND m.role <> 'viewer'";
+static const char SQL_LK_CUSTOMERS[] =
+	"SELECT id, name, segment_id, first_sale_on FROM customers";
+static const char SQL_LK_CUSTOMER[] =
+	"SELECT id, name, segment_id, first_sale_on FROM customers WHERE name = ?";
+
+static int load_codes(struct store *st, const char *sql, int64_t bind, struct strmap *m,
+		      struct err *err)
+{
+	struct stmt *s = store_prepare(st, sql, err);
+	int rc;
+	if (!s)
+		return -1;
+	if (bind != NO_ID)
+		store_bind_int(st, s, 1, bind);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		const char *code = store_col_text(st, s, 1);
+		strmap_put(m, code, strlen(code), store_col_int(st, s, 0));
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+static void cust_add(struct lookups *lk, const char *name, size_t len, int64_t id,
+		     int64_t segment_id, int32_t first_on)
+{
+	struct cust *c;
+	ALLOC_GROW(lk->custs, lk->ncusts + 1, lk->alloc_custs);
+	c = &lk->custs[lk->ncusts];
+	c->id = id;
+	c->is_new = id == NO_ID;
+	c->segment_id = segment_id;
+	c->first_on = first_on;
+	c->min_on = NO_DATE;
+	c->name = id == NO_ID ? xstrndup(name, len) : NULL;
+	c->name_len = len;
+	strmap_put(&lk->customers, name, len, (int64_t)lk->ncusts);
+	lk->ncusts++;
+}
+
+static void lookups_release(struct lookups *lk)
+{
+	strmap_release(&lk->products);
+	strmap_release(&lk->channels);
+	strmap_release(&lk->promotions);
+	strmap_release(&lk->segments);
+	strmap_release(&lk->reps);
+	strmap_release(&lk->customers);
+	for (size_t i = 0; i < lk->nprod; i++)
+		free(lk->prod[i].points);
+	free(lk->prod);
+	for (size_t i = 0; i < lk->ncusts; i++)
+		free(lk->custs[i].name);
+	free(lk->custs);
+}
+
+static int lookups_load(struct lookups *lk, struct store *st, int64_t project_id,
+			int all_customers, struct err *err)
+{
+	struct stmt *s;
+	int rc;
+	size_t alloc = 0;
+
+	memset(lk, 0, sizeof(*lk));
+	lk->st = st;
+	lk->project_id = project_id;
+	lk->all_customers = all_customers;
+	strmap_init(&lk->products);
+	strmap_init(&lk->channels);
+	strmap_init(&lk->promotions);
+	strmap_init(&lk->segments);
+	strmap_init(&lk->reps);
+	strmap_init(&lk->customers);
+
+	s = store_prepare(st, SQL_LK_PRODUCTS, err);
+	if (!s)
+		return -1;
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		const char *sku = store_col_text(st, s, 1);
+		ALLOC_GROW(lk->prod, lk->nprod + 1, alloc);
+		memset(&lk->prod[lk->nprod], 0, sizeof(lk->prod[0]));
+		lk->prod[lk->nprod].id = store_col_int(st, s, 0);
+		lk->prod[lk->nprod].current_cost = store_col_int(st, s, 2);
+		strmap_put(&lk->products, sku, strlen(sku), (int64_t)lk->nprod);
+		lk->nprod++;
+	}
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	s = store_prepare(st, SQL_LK_PRICES, err);
+	if (!s)
+		return -1;
+	{
+		size_t j = 0;
+		while ((rc = store_step(st, s, err)) == STORE_ROW) {
+			int64_t pid = store_col_int(st, s, 0);
+			struct product_costs *pc;
+			/* both lists are ordered by product id */
+			while (j < lk->nprod && lk->prod[j].id < pid)
+				j++;
+			if (j >= lk->nprod || lk->prod[j].id != pid)
+				continue;
+			pc = &lk->prod[j];
+			ALLOC_GROW(pc->points, pc->npoints + 1, pc->alloc);
+			pc->points[pc->npoints].from = (int32_t)store_col_int(st, s, 1);
+			pc->points[pc->npoints].cost = store_col_int(st, s, 2);
+			pc->npoints++;
+		}
+	}
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	if (load_codes(st, SQL_LK_CHANNELS, NO_ID, &lk->channels, err) ||
+	    load_codes(st, SQL_LK_PROMOTIONS, NO_ID, &lk->promotions, err) ||
+	    load_codes(st, SQL_LK_SEGMENTS, NO_ID, &lk->segments, err) ||
+	    load_codes(st, SQL_LK_REPS, project_id, &lk->reps, err))
+		return -1;
+	if (all_customers) {
+		s = store_prepare(st, SQL_LK_CUSTOMERS, err);
+		if (!s)
+			return -1;
+		while ((rc = store_step(st, s, err)) == STORE_ROW) {
+			const char *name = store_col_text(st, s, 1);
+			cust_add(lk, name, strlen(name), store_col_int(st, s, 0),
+				 store_col_int_or(st, s, 2, NO_ID),
+				 (int32_t)store_col_int_or(st, s, 3, NO_DATE));
+		}
+		store_done(st, s);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The customer index for name, looking it up in the store when not preloaded; -1 if none. */
+static int64_t find_customer(struct lookups *lk, const char *name, size_t len, struct err *err)
+{
+	struct strmap_entry *e = strmap_get(&lk->customers, name, len);
+	struct stmt *s;
+	int rc;
+
+	if (e)
+		return e->value;
+	if (lk->all_customers)
+		return -1;
+	s = store_prepare(lk->st, SQL_LK_CUSTOMER, err);
+	if (!s)
+		return -2;
+	store_bind_textn(lk->st, s, 1, name, len);
+	rc = store_step(lk->st, s, err);
+	if (rc == STORE_ROW)
+		cust_add(lk, name, len, store_col_int(lk->st, s, 0),
+			 store_col_int_or(lk->st, s, 2, NO_ID),
+			 (int32_t)store_col_int_or(lk->st, s, 3, NO_DATE));
+	store_done(lk->st, s);
+	if (rc < 0)
+		return -2;
+	return rc == STORE_ROW ? (int64_t)lk->ncusts - 1 : -1;
+}
+
+static int64_t cost_on(const struct product_costs *pc, int32_t day)
+{
+	size_t lo = 0, hi = pc->npoints;
+	if (pc->npoints == 0)
+		return pc->current_cost;
+	if (day < pc->points[0].from)
+		return pc->points[0].cost;
+	/* the last point with from <= day */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (pc->points[mid].from <= day)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return pc->points[lo].cost;
+}
+
+/* --- validation of one line --------------------------------------------------- */
+
+/* A line resolved to ids and computed amounts, ready to insert. */
+struct line {
+	int32_t sold_on;
+	int64_t cust;        /* index into lookups.custs */
+	int64_t customer_id; /* known at validation in bulk writes, else after write_customers */
+	int64_t product_id, channel_id, rep_id, promotion_id, segment_id;
+	int64_t quantity, unit_price, discount, amount, cost;
+};
+
+/* Where a validation problem is reported: an import collects, a single add fails. */
+struct sink {
+	struct sale_import_result *res; /* NULL: stop at the first problem */
+	size_t max;
+	long line;
+	int bad; /* problems found on the current line */
+	int denied; /* a problem was a permission refusal */
+	struct err *err;
+};
+
+static void problem(struct sink *k, const char *column, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void problem(struct sink *k, const char *column, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	k->bad++;
+	if (!k->res) {
+		if (k->bad == 1)
+			err_set(k->err, ERR_INVALID, column, "%s", msg);
+		return;
+	}
+	if (k->bad > 1)
+		return; /* the line counts once; its first problem is enough to fix it */
+	k->res->errors_total++;
+	if (k->res->nerrors < k->max) {
+		struct sale_import_error *e;
+		ALLOC_GROW(k->res->errors, k->res->nerrors + 1, k->res->alloc);
+		e = &k->res->errors[k->res->nerrors++];
+		e->line = k->line;
+		snprintf(e->column, sizeof(e->column), "%s", column);
+		snprintf(e->message, sizeof(e->message), "line %ld, column %s: %s", k->line, column,
+			 msg);
+	}
+}
+
+static int is_blank(const char *s, size_t len)
+{
+	return len == 0 || (len == 1 && s[0] == ' ');
+}
+
+/*
+ * Resolve one line's text references and numbers. The actor's own user id
+ * limits a project member to their own lines (own_only).
+ */
+static void resolve(struct lookups *lk, struct sink *k, const struct sale_input *in,
+		    size_t customer_len, int64_t own_only, struct line *out)
+{
+	struct strmap_entry *e;
+	int64_t gross;
+	size_t plen, clen, rlen;
+
+	memset(out, 0, sizeof(*out));
+	out->sold_on = in->sold_on;
+	out->promotion_id = NO_ID;
+	out->segment_id = NO_ID;
+	out->cust = -1;
+
+	plen = in->product ? strlen(in->product) : 0;
+	clen = in->channel ? strlen(in->channel) : 0;
+	rlen = in->rep ? strlen(in->rep) : 0;
+	if (!in->customer || customer_len == 0)
+		problem(k, "customer", "a customer name is required");
+	else if (customer_len > 199)
+		problem(k, "customer", "the customer name is longer than 199 bytes");
+	else if (!utf8_valid(in->customer, customer_len))
+		problem(k, "customer", "the customer name is not valid UTF-8");
+	if (plen == 0)
+		problem(k, "product", "a product SKU is required");
+	else if (!(e = strmap_get(&lk->products, in->product, plen)))
+		problem(k, "product", "no product with SKU \"%.60s\"", in->product);
+	else {
+		struct product_costs *pc = &lk->prod[e->value];
+		out->product_id = pc->id;
+		out->cost = cost_on(pc, in->sold_on);
+	}
+	if (clen == 0)
+		problem(k, "channel", "a channel code is required");
+	else if (!(e = strmap_get(&lk->channels, in->channel, clen)))
+		problem(k, "channel", "no channel \"%.60s\"", in->channel);
+	else
+		out->channel_id = e->value;
+	if (rlen == 0)
+		problem(k, "rep", "a rep login is required");
+	else if (!(e = strmap_get(&lk->reps, in->rep, rlen)))
+		problem(k, "rep", "\"%.60s\" is not a rep on this project", in->rep);
+	else if (own_only != NO_ID && e->value != own_only) {
+		problem(k, "rep", "you may record only your own sales, not %.60s's", in->rep);
+		k->denied = 1;
+	}
+	else
+		out->rep_id = e->value;
+	if (in->promotion && in->promotion[0]) {
+		if (!(e = strmap_get(&lk->promotions, in->promotion, strlen(in->promotion))))
+			problem(k, "promotion", "no promotion \"%.60s\"", in->promotion);
+		else
+			out->promotion_id = e->value;
+	}
+	if (in->segment && in->segment[0]) {
+		if (!(e = strmap_get(&lk->segments, in->segment, strlen(in->segment))))
+			problem(k, "segment", "no segment \"%.60s\"", in->segment);
+		else
+			out->segment_id = e->value;
+	}
+	if (in->quantity <= 0)
+		problem(k, "quantity", "the quantity must be a positive integer, not %lld",
+			(long long)in->quantity);
+	if (in->unit_price_minor < 0)
+		problem(k, "unit_price", "the unit price cannot be negative");
+	if (in->discount_minor < 0)
+		problem(k, "discount", "the discount cannot be negative");
+	out->quantity = in->quantity;
+	out->unit_price = in->unit_price_minor;
+	out->discount = in->discount_minor;
+	if (in->quantity > 0 && in->unit_price_minor >= 0) {
+		if (money_mul(in->quantity, in->unit_price_minor, &gross))
+			problem(k, "quantity", "quantity times unit price is too large");
+		else if (in->discount_minor > gross)
+			problem(k, "discount", "the discount is larger than the line total");
+		else
+			out->amount = gross - in->discount_minor;
+		if (out->product_id && money_mul(in->quantity, out->cost, &out->cost))
+			problem(k, "quantity", "quantity times unit cost is too large");
+	}
+}
+
+/* Attach the line to its customer (creating a new one in memory); -1 on store error. */
+static int attach_customer(struct lookups *lk, struct sink *k, const struct sale_input *in,
+			   size_t customer_len, struct line *ln, struct err *err)
+{
+	int64_t ci;
+	struct cust *c;
+
+	if (k->bad)
+		return 0;
+	ci = find_customer(lk, in->customer, customer_len, err);
+	if (ci == -2)
+		return -1;
+	if (ci < 0) {
+		cust_add(lk, in->customer, customer_len, NO_ID, ln->segment_id, NO_DATE);
+		ci = (int64_t)lk->ncusts - 1;
+		if (lk->next_customer_id)
+			lk->custs[ci].id = lk->next_customer_id++;
+	}
+	c = &lk->custs[ci];
+	ln->cust = ci;
+	ln->customer_id = c->id;
+	ln->segment_id = c->segment_id; /* a sale carries its customer's segment */
+	if (c->min_on == NO_DATE || ln->sold_on < c->min_on)
+		c->min_on = ln->sold_on;
+	return 0;
+}
+
+/* --- writing -------------------------------------------------------------------- */
+
+#define SALE_INSERT                                                                           \
+	"INSERT INTO sales (project_id, sold_on, customer_id, product_id, channel_id, rep_id, "  \
+	"promotion_id, segment_id, quantity, unit_price_minor, discount_minor, amount_minor, "   \
+	"cost_minor, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+static const char SQL_SALE_INSERT[] = SALE_INSERT " RETURNING id";
+/* Bulk form: without RETURNING (ids of a bulk write are consecutive under the write lock). */
+static const char SQL_SALE_INSERT_BULK[] = SALE_INSERT;
+static const char SQL_SALE_MAX_ID[] = "SELECT COALESCE(MAX(id), 0) FROM sales";
+/* The id is bound when a bulk write assigned it in advance, else NULL picks the next. */
+static const char SQL_CUSTOMER_INSERT[] =
+	"INSERT INTO customers (name, segment_id, first_sale_on, created_at, updated_at, id) "
+	"VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+static const char SQL_CUSTOMER_MAX_ID[] = "SELECT COALESCE(MAX(id), 0) FROM customers";
+static const char SQL_CUSTOMER_FIRST[] =
+	"UPDATE customers SET first_sale_on = ? WHERE id = ? "
+	"AND (first_sale_on IS NULL OR first_sale_on > ?)";
+
+/* Create the new customers and move first purchases earlier where this write does. */
+static int write_customers(struct tx *tx, struct lookups *lk, int64_t *created, struct err *err)
+{
+	struct store *st = tx->st;
+	for (size_t i = 0; i < lk->ncusts; i++) {
+		struct cust *c = &lk->custs[i];
+		struct stmt *s;
+		int rc;
+		if (c->min_on == NO_DATE)
+			continue;
+		if (c->is_new) {
+			s = store_prepare(st, SQL_CUSTOMER_INSERT, err);
+			if (!s)
+				return -1;
+			store_bind_textn(st, s, 1, c->name, c->name_len);
+			store_bind_int_or_null(st, s, 2, c->segment_id, NO_ID);
+			store_bind_int(st, s, 3, c->min_on);
+			store_bind_int(st, s, 4, tx->now);
+			store_bind_int(st, s, 5, tx->now);
+			store_bind_int_or_null(st, s, 6, c->id, NO_ID);
+			rc = store_step(st, s, err);
+			if (rc == STORE_ROW)
+				c->id = store_col_int(st, s, 0);
+			c->is_new = 0;
+			store_done(st, s);
+			if (rc < 0)
+				return -1;
+			if (created)
+				(*created)++;
+		} else if (c->first_on == NO_DATE || c->min_on < c->first_on) {
+			s = store_prepare(st, SQL_CUSTOMER_FIRST, err);
+			if (!s)
+				return -1;
+			store_bind_int(st, s, 1, c->min_on);
+			store_bind_int(st, s, 2, c->id);
+			store_bind_int(st, s, 3, c->min_on);
+			rc = store_step(st, s, err);
+			store_done(st, s);
+			if (rc < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int insert_line(struct tx *tx, struct lookups *lk, const struct line *ln, int64_t *id,
+		       struct err *err)
+{
+	struct store *st = tx->st;
+	struct stmt *s = store_prepare(st, id ? SQL_SALE_INSERT : SQL_SALE_INSERT_BULK, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, lk->project_id);
+	store_bind_int(st, s, 2, ln->sold_on);
+	store_bind_int(st, s, 3, ln->customer_id);
+	store_bind_int(st, s, 4, ln->product_id);
+	store_bind_int(st, s, 5, ln->channel_id);
+	store_bind_int(st, s, 6, ln->rep_id);
+	store_bind_int_or_null(st, s, 7, ln->promotion_id, NO_ID);
+	store_bind_int_or_null(st, s, 8, ln->segment_id, NO_ID);
+	store_bind_int(st, s, 9, ln->quantity);
+	store_bind_int(st, s, 10, ln->unit_price);
+	store_bind_int(st, s, 11, ln->discount);
+	store_bind_int(st, s, 12, ln->amount);
+	store_bind_int(st, s, 13, ln->cost);
+	store_bind_int(st, s, 14, tx->actor->user_id);
+	store_bind_int(st, s, 15, tx->now);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW && id)
+		*id = store_col_int(st, s, 0);
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	tx_rollup_sale(tx, lk->project_id, ln->sold_on, ln->channel_id, ln->product_id, ln->rep_id,
+		       ln->segment_id, ln->quantity, ln->amount, ln->cost, 1);
+	return 0;
+}
+
+/* Which lines the actor may write: NO_ID = any; else only lines with this rep. */
+static int write_scope(struct store *st, const struct actor *a, const struct project *p,
+		       int64_t *own_only, struct err *err)
+{
+	enum prole r;
+	if (require_project(st, a, p->id, p->code, PROLE_MEMBER, "recording sales", err))
+		return -1;
+	r = project_access(st, a, p->id, err);
+	*own_only = r >= PROLE_MANAGER ? NO_ID : a->user_id;
+	if (!strcmp(p->status, "closed"))
+		return err_set(err, ERR_CONFLICT, "project",
+			       "project %s is closed; reopen it to record sales", p->code);
+	return 0;
+}
+
+/* --- reading -------------------------------------------------------------------- */
+
+#define SALE_SELECT                                                                               \
+	"SELECT s.id, s.project_id, s.sold_on, s.customer_id, c.name, s.product_id, p.sku, "      \
+	"s.channel_id, ch.code, s.rep_id, u.login, s.promotion_id, COALESCE(pr.code, ''), "       \
+	"s.segment_id, COALESCE(g.code, ''), s.quantity, s.unit_price_minor, s.discount_minor, "  \
+	"s.amount_minor, s.cost_minor, s.version, s.created_by, s.created_at "                    \
+	"FROM sales s JOIN customers c ON c.id = s.customer_id "                                  \
+	"JOIN products p ON p.id = s.product_id JOIN channels ch ON ch.id = s.channel_id "        \
+	"JOIN users u ON u.id = s.rep_id LEFT JOIN promotions pr ON pr.id = s.promotion_id "      \
+	"LEFT JOIN segments g ON g.id = s.segment_id "
+#define SALE_WHERE                                                                          \
+	"WHERE s.project_id = ?1 AND (?2 IS NULL OR s.sold_on >= ?2) "                      \
+	"AND (?3 IS NULL OR s.sold_on <= ?3) AND (?4 IS NULL OR s.channel_id = ?4) "        \
+	"AND (?5 IS NULL OR s.product_id = ?5) AND (?6 IS NULL OR s.rep_id = ?6) "          \
+	"AND (?7 IS NULL OR s.customer_id = ?7) "
+#define SALE_PAGE " LIMIT ?8 OFFSET ?9"
+
+static const char *const SQL_SALE_LIST[SALE__SORT_COUNT][2] = {
+	[SALE_SORT_DATE] = { SALE_SELECT SALE_WHERE "ORDER BY s.sold_on, s.id" SALE_PAGE,
+			     SALE_SELECT SALE_WHERE "ORDER BY s.sold_on DESC, s.id DESC" SALE_PAGE },
+	[SALE_SORT_AMOUNT] = { SALE_SELECT SALE_WHERE "ORDER BY s.amount_minor, s.id" SALE_PAGE,
+			       SALE_SELECT SALE_WHERE
+			       "ORDER BY s.amount_minor DESC, s.id DESC" SALE_PAGE },
+	[SALE_SORT_QUANTITY] = { SALE_SELECT SALE_WHERE "ORDER BY s.quantity, s.id" SALE_PAGE,
+				 SALE_SELECT SALE_WHERE
+				 "ORDER BY s.quantity DESC, s.id DESC" SALE_PAGE },
+	[SALE_SORT_CUSTOMER] = { SALE_SELECT SALE_WHERE "ORDER BY c.name, s.id" SALE_PAGE,
+				 SALE_SELECT SALE_WHERE "ORDER BY c.name DESC, s.id DESC" SALE_PAGE },
+	[SALE_SORT_ID] = { SALE_SELECT SALE_WHERE "ORDER BY s.id" SALE_PAGE,
+			   SALE_SELECT SALE_WHERE "ORDER BY s.id DESC" SALE_PAGE },
+};
+static const char SQL_SALE_COUNT[] = "SELECT COUNT(*) FROM sales s " SALE_WHERE;
+static const char SQL_SALE_GET[] = SALE_SELECT "WHERE s.project_id = ? AND s.id = ?";
+static const char SQL_SALE_EXPORT[] =
+	"SELECT s.sold_on, c.name, p.sku, ch.code, u.login, s.quantity, s.unit_price_minor, "
+	"s.discount_minor, COALESCE(pr.code, ''), COALESCE(g.code, '') "
+	"FROM sales s JOIN customers c ON c.id = s.customer_id "
+	"JOIN products p ON p.id = s.product_id JOIN channels ch ON ch.id = s.channel_id "
+	"JOIN users u ON u.id = s.rep_id LEFT JOIN promotions pr ON pr.id = s.promotion_id "
+	"LEFT JOIN segments g ON g.id = c.segment_id " SALE_WHERE "ORDER BY s.id" SALE_PAGE;
+
+static const char *const sort_names[SALE__SORT_COUNT] = { "date", "amount", "quantity",
+							   "customer", "id" };
+
+int sale_sort_parse(const char *s, enum sale_sort *out, struct err *err)
+{
+	for (int i = 0; i < SALE__SORT_COUNT; i++)
+		if (s && !strcmp(s, sort_names[i])) {
+			*out = (enum sale_sort)i;
+			return 0;
+		}
+	return err_set(err, ERR_INVALID, "sort",
+		       "cannot sort by \"%s\" (date, amount, quantity, customer or id)",
+		       s ? s : "");
+}
+
+void sale_write_json(struct jw *w, const struct sale *s)
+{
+	jw_obj(w);
+	jw_kint(w, "id", s->id);
+	jw_kdate(w, "date", s->sold_on);
+	jw_kstr(w, "customer", s->customer);
+	jw_kstr(w, "product", s->product);
+	jw_kstr(w, "channel", s->channel);
+	jw_kstr(w, "rep", s->rep);
+	jw_kint(w, "quantity", s->quantity);
+	jw_kint(w, "unit_price", s->unit_price_minor);
+	jw_kint(w, "discount", s->discount_minor);
+	jw_kint(w, "amount", s->amount_minor);
+	jw_kint(w, "cost", s->cost_minor);
+	jw_kstr(w, "promotion", s->promotion[0] ? s->promotion : NULL);
+	jw_kstr(w, "segment", s->segment[0] ? s->segment : NULL);
+	jw_kint(w, "version", s->version);
+	jw_kts(w, "created_at", s->created_at);
+	jw_obj_end(w);
+}
+
+static void sale_json(struct buf *b, const struct sale *s)
+{
+	struct jw w;
+	jw_init(&w, b);
+	sale_write_json(&w, s);
+}
+
+static void row_to_sale(struct store *st, struct stmt *s, struct sale *o)
+{
+	o->id = store_col_int(st, s, 0);
+	o->project_id = store_col_int(st, s, 1);
+	o->sold_on = (int32_t)store_col_int(st, s, 2);
+	o->customer_id = store_col_int(st, s, 3);
+	snprintf(o->customer, sizeof(o->customer), "%s", store_col_text(st, s, 4));
+	o->product_id = store_col_int(st, s, 5);
+	snprintf(o->product, sizeof(o->product), "%s", store_col_text(st, s, 6));
+	o->channel_id = store_col_int(st, s, 7);
+	snprintf(o->channel, sizeof(o->channel), "%s", store_col_text(st, s, 8));
+	o->rep_id = store_col_int(st, s, 9);
+	snprintf(o->rep, sizeof(o->rep), "%s", store_col_text(st, s, 10));
+	o->promotion_id = store_col_int_or(st, s, 11, NO_ID);
+	snprintf(o->promotion, sizeof(o->promotion), "%s", store_col_text(st, s, 12));
+	o->segment_id = store_col_int_or(st, s, 13, NO_ID);
+	snprintf(o->segment, sizeof(o->segment), "%s", store_col_text(st, s, 14));
+	o->quantity = store_col_int(st, s, 15);
+	o->unit_price_minor = store_col_int(st, s, 16);
+	o->discount_minor = store_col_int(st, s, 17);
+	o->amount_minor = store_col_int(st, s, 18);
+	o->cost_minor = store_col_int(st, s, 19);
+	o->version = store_col_int(st, s, 20);
+	o->created_by = store_col_int(st, s, 21);
+	o->created_at = store_col_int(st, s, 22);
+}
+
+static int get_sale(struct store *st, int64_t project_id, int64_t id, struct sale *out,
+		    struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_SALE_GET, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, project_id);
+	store_bind_int(st, s, 2, id);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		row_to_sale(st, s, out);
+	store_done(st, s);
+	if (rc == STORE_DONE)
+		return err_set(err, ERR_NOT_FOUND, "sale", "no sale %lld in this project",
+			       (long long)id);
+	return rc < 0 ? -1 : 0;
+}
+
+int sale_get(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+	     struct sale *out, struct err *err)
+{
+	struct project p;
+	if (project_get(st, a, project_code, &p, err))
+		return -1;
+	return get_sale(st, p.id, id, out, err);
+}
+
+/* --- single writes --------------------------------------------------------------- */
+
+int sale_add(struct store *st, const struct actor *a, const char *project_code,
+	     const struct sale_input *in, struct sale *out, struct err *err)
+{
+	struct project p;
+	struct lookups lk;
+	struct line ln;
+	struct sink k = { .err = err };
+	struct tx tx = { 0 };
+	struct buf after = BUF_INIT;
+	int64_t own_only, id = 0;
+	size_t clen = in->customer ? strlen(in->customer) : 0;
+	int r = -1;
+
+	if (project_load(st, project_code, &p, err) || write_scope(st, a, &p, &own_only, err))
+		return -1;
+	if (in->sold_on == NO_DATE)
+		return err_set(err, ERR_INVALID, "date", "a date is required");
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	if (lookups_load(&lk, st, p.id, 0, err))
+		goto out_lk;
+	resolve(&lk, &k, in, clen, own_only, &ln);
+	if (k.bad) {
+		if (k.denied)
+			err->code = ERR_DENIED;
+		goto out_lk;
+	}
+	if (attach_customer(&lk, &k, in, clen, &ln, err) || write_customers(&tx, &lk, NULL, err))
+		goto out_lk;
+	ln.customer_id = lk.custs[ln.cust].id;
+	if (insert_line(&tx, &lk, &ln, &id, err) || get_sale(st, p.id, id, out, err))
+		goto out_lk;
+	sale_json(&after, out);
+	if (tx_audit(&tx, "sale", id, "create", NULL, buf_cstr(&after), err))
+		goto out_lk;
+	r = tx_commit(&tx, err);
+out_lk:
+	lookups_release(&lk);
+	if (r)
+		tx_abort(&tx);
+	buf_release(&after);
+	return r;
+}
+
+static const char SQL_SALE_DELETE[] = "DELETE FROM sales WHERE id = ? AND version = ?";
+static const char SQL_SALE_FIRST_RECALC[] =
+	"UPDATE customers SET first_sale_on = (SELECT MIN(sold_on) FROM sales "
+	"WHERE customer_id = customers.id) WHERE id = ?";
+
+/* Remove a stored sale inside tx: the row, its rollup share, the customer's first date. */
+static int remove_sale(struct tx *tx, const struct sale *cur, struct err *err)
+{
+	struct store *st = tx->st;
+	struct stmt *s = store_prepare(st, SQL_SALE_DELETE, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, cur->id);
+	store_bind_int(st, s, 2, cur->version);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	tx_rollup_sale(tx, cur->project_id, cur->sold_on, cur->channel_id, cur->product_id,
+		       cur->rep_id, cur->segment_id, cur->quantity, cur->amount_minor,
+		       cur->cost_minor, -1);
+	s = store_prepare(st, SQL_SALE_FIRST_RECALC, err);
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, cur->customer_id);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Load the sale for a change and check the actor may change it at version. */
+static int sale_for_change(struct store *st, const struct actor *a, const char *project_code,
+			   int64_t id, int64_t version, struct project *p, struct sale *cur,
+			   int64_t *own_only, struct err *err)
+{
+	if (project_load(st, project_code, p, err) || write_scope(st, a, p, own_only, err) ||
+	    get_sale(st, p->id, id, cur, err))
+		return -1;
+	if (*own_only != NO_ID && cur->rep_id != *own_only)
+		return err_set(err, ERR_DENIED, "rep", "sale %lld is %s's; you may change only your own",
+			       (long long)id, cur->rep);
+	if (version != cur->version) {
+		char name[32];
+		snprintf(name, sizeof(name), "%lld", (long long)id);
+		return tx_version_conflict("sale", name, version, cur->version, err);
+	}
+	return 0;
+}
+
+int sale_update(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+		int64_t version, const struct sale_input *in, struct sale *out, struct err *err)
+{
+	struct project p;
+	struct sale cur;
+	struct lookups lk;
+	struct line ln;
+	struct sink k = { .err = err };
+	struct tx tx = { 0 };
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	int64_t own_only, new_id = 0;
+	size_t clen = in->customer ? strlen(in->customer) : 0;
+	int r = -1;
+
+	if (sale_for_change(st, a, project_code, id, version, &p, &cur, &own_only, err))
+		return -1;
+	if (in->sold_on == NO_DATE)
+		return err_set(err, ERR_INVALID, "date", "a date is required");
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	if (lookups_load(&lk, st, p.id, 0, err))
+		goto out;
+	resolve(&lk, &k, in, clen, own_only, &ln);
+	if (k.bad) {
+		if (k.denied)
+			err->code = ERR_DENIED;
+		goto out;
+	}
+	/*
+	 * An update is the old line out and the new line in, keeping the id and
+	 * bumping the version: rollups and first purchases stay exact.
+	 */
+	if (remove_sale(&tx, &cur, err) || attach_customer(&lk, &k, in, clen, &ln, err) ||
+	    write_customers(&tx, &lk, NULL, err))
+		goto out;
+	ln.customer_id = lk.custs[ln.cust].id;
+	if (insert_line(&tx, &lk, &ln, &new_id, err))
+		goto out;
+	{
+		static const char SQL_SALE_KEEP_ID[] =
+			"UPDATE sales SET id = ?, version = ? WHERE id = ?";
+		struct stmt *s = store_prepare(st, SQL_SALE_KEEP_ID, err);
+		int rc;
+		if (!s)
+			goto out;
+		store_bind_int(st, s, 1, cur.id);
+		store_bind_int(st, s, 2, cur.version + 1);
+		store_bind_int(st, s, 3, new_id);
+		rc = store_step(st, s, err);
+		store_done(st, s);
+		if (rc < 0)
+			goto out;
+	}
+	if (get_sale(st, p.id, cur.id, out, err))
+		goto out;
+	sale_json(&before, &cur);
+	sale_json(&after, out);
+	if (tx_audit(&tx, "sale", cur.id, "update", buf_cstr(&before), buf_cstr(&after), err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	lookups_release(&lk);
+	if (r)
+		tx_abort(&tx);
+	buf_release(&before);
+	buf_release(&after);
+	return r;
+}
+
+int sale_delete(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+		int64_t version, struct err *err)
+{
+	struct project p;
+	struct sale cur;
+	struct tx tx = { 0 };
+	struct buf before = BUF_INIT;
+	int64_t own_only;
+	int r = -1;
+
+	if (sale_for_change(st, a, project_code, id, version, &p, &cur, &own_only, err))
+		return -1;
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	if (remove_sale(&tx, &cur, err))
+		goto out;
+	sale_json(&before, &cur);
+	if (tx_audit(&tx, "sale", cur.id, "delete", buf_cstr(&before), NULL, err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
+	buf_release(&before);
+	return r;
+}
+
+/* --- lists and export ------------------------------------------------------------ */
+
+/* Resolve a filter's codes to ids (an unknown code is an error naming it). */
+static int filter_ids(struct store *st, const struct sale_filter *f, int64_t project_id,
+		      int64_t ids[4], struct err *err)
+{
+	struct lookups lk;
+	struct strmap_entry *e;
+	int r = -1;
+
+	ids[0] = ids[1] = ids[2] = ids[3] = NO_ID;
+	if (!f || (!f->channel && !f->product && !f->rep && !f->customer))
+		return 0;
+	if (lookups_load(&lk, st, project_id, 0, err))
+		goto out;
+	if (f->channel) {
+		if (!(e = strmap_get(&lk.channels, f->channel, strlen(f->channel)))) {
+			err_set(err, ERR_INVALID, "channel", "no channel \"%s\"", f->channel);
+			goto out;
+		}
+		ids[0] = e->value;
+	}
+	if (f->product) {
+		if (!(e = strmap_get(&lk.products, f->product, strlen(f->product)))) {
+			err_set(err, ERR_INVALID, "product", "no product with SKU \"%s\"", f->product);
+			goto out;
+		}
+		ids[1] = lk.prod[e->value].id;
+	}
+	if (f->rep) {
+		if (!(e = strmap_get(&lk.reps, f->rep, strlen(f->rep)))) {
+			err_set(err, ERR_INVALID, "rep", "\"%s\" is not a rep on this project", f->rep);
+			goto out;
+		}
+		ids[2] = e->value;
+	}
+	if (f->customer) {
+		int64_t ci = find_customer(&lk, f->customer, strlen(f->customer), err);
+		if (ci == -2)
+			goto out;
+		/* an unknown customer simply has no sales */
+		ids[3] = ci < 0 ? 0 : lk.custs[ci].id;
+	}
+	r = 0;
+out:
+	lookups_release(&lk);
+	return r;
+}
+
+static void bind_filter(struct store *st, struct stmt *s, int64_t project_id,
+			const struct sale_filter *f, const int64_t ids[4])
+{
+	store_bind_int(st, s, 1, project_id);
+	store_bind_int_or_null(st, s, 2, f ? f->from : NO_DATE, NO_DATE);
+	store_bind_int_or_null(st, s, 3, f ? f->to : NO_DATE, NO_DATE);
+	for (int i = 0; i < 4; i++)
+		store_bind_int_or_null(st, s, 4 + i, ids[i], NO_ID);
+}
+
+int sale_list(struct store *st, const struct actor *a, const char *project_code,
+	      const struct sale_filter *f, struct sale_list *out, struct err *err)
+{
+	struct project p;
+	struct stmt *s;
+	int64_t ids[4];
+	int rc;
+
+	if (project_get(st, a, project_code, &p, err) || filter_ids(st, f, p.id, ids, err))
+		return -1;
+	if ((unsigned)f->sort >= SALE__SORT_COUNT)
+		return err_set(err, ERR_INVALID, "sort", "unknown sort key");
+	if (f->limit < 0 || f->offset < 0)
+		return err_set(err, ERR_INVALID, f->limit < 0 ? "limit" : "offset",
+			       "limit and offset cannot be negative");
+	if (store_begin(st, 0, err))
+		return -1;
+	s = store_prepare(st, SQL_SALE_COUNT, err);
+	if (!s)
+		goto fail;
+	bind_filter(st, s, p.id, f, ids);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		out->total = store_col_int(st, s, 0);
+	store_done(st, s);
+	if (rc < 0)
+		goto fail;
+	s = store_prepare(st, SQL_SALE_LIST[f->sort][f->desc ? 1 : 0], err);
+	if (!s)
+		goto fail;
+	bind_filter(st, s, p.id, f, ids);
+	store_bind_int(st, s, 8, f->limit > 0 ? f->limit : INT64_MAX);
+	store_bind_int(st, s, 9, f->offset);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		row_to_sale(st, s, &out->items[out->n++]);
+	}
+	store_done(st, s);
+	if (rc < 0)
+		goto fail;
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+void sale_list_release(struct sale_list *l)
+{
+	free(l->items);
+	l->items = NULL;
+	l->n = l->alloc = 0;
+}
+
+int sale_export(struct store *st, const struct actor *a, const char *project_code,
+		const struct sale_filter *f, struct buf *out, struct err *err)
+{
+	struct project p;
+	struct stmt *s;
+	int64_t ids[4];
+	int rc;
+
+	if (project_get(st, a, project_code, &p, err) || filter_ids(st, f, p.id, ids, err))
+		return -1;
+	s = store_prepare(st, SQL_SALE_EXPORT, err);
+	if (!s)
+		return -1;
+	bind_filter(st, s, p.id, f, ids);
+	store_bind_int(st, s, 8, f && f->limit > 0 ? f->limit : INT64_MAX);
+	store_bind_int(st, s, 9, f ? f->offset : 0);
+	buf_adds(out, SALE_CSV_HEADER);
+	buf_adds(out, "\r\n");
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		char d[DATE_FMT_MAX], m[MONEY_FMT_MAX];
+		int text_cols[] = { 1, 2, 3, 4 };
+		date_format((int32_t)store_col_int(st, s, 0), d);
+		buf_adds(out, d);
+		for (int i = 0; i < 4; i++) {
+			const char *t = store_col_text(st, s, text_cols[i]);
+			buf_addch(out, ',');
+			csv_write_field(out, t, strlen(t), 1);
+		}
+		buf_addf(out, ",%lld,", (long long)store_col_int(st, s, 5));
+		buf_adds(out, money_format(store_col_int(st, s, 6), m));
+		buf_addch(out, ',');
+		buf_adds(out, money_format(store_col_int(st, s, 7), m));
+		for (int i = 8; i <= 9; i++) {
+			const char *t = store_col_text(st, s, i);
+			buf_addch(out, ',');
+			csv_write_field(out, t, strlen(t), 1);
+		}
+		if (buf_adds(out, "\r\n")) {
+			store_done(st, s);
+			return err_set(err, ERR_TOO_LARGE, NULL, "the export is larger than allowed");
+		}
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* --- CSV import ------------------------------------------------------------------ */
+
+enum col { C_DATE, C_CUSTOMER, C_PRODUCT, C_CHANNEL, C_REP, C_QUANTITY, C_UNIT_PRICE,
+	   C_DISCOUNT, C_PROMOTION, C_SEGMENT, C__COUNT };
+static const char *const col_names[C__COUNT] = { "date",     "customer",   "product",
+						 "channel",  "rep",        "quantity",
+						 "unit_price", "discount", "promotion",
+						 "segment" };
+static const int col_required[C__COUNT] = { 1, 1, 1, 1, 1, 1, 1, 0, 0, 0 };
+
+void sale_import_result_release(struct sale_import_result *res)
+{
+	free(res->errors);
+	res->errors = NULL;
+	res->nerrors = res->alloc = 0;
+}
+
+/* Map header cells to columns; problems are reported on line 1. */
+static int read_header(struct csv_reader *r, struct sink *k, int idx[C__COUNT])
+{
+	for (int c = 0; c < C__COUNT; c++)
+		idx[c] = -1;
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct csv_field *f = &r->fields[i];
+		int found = -1;
+		size_t len = f->len;
+		const char *name = f->p;
+		/* tolerate surrounding spaces in header names only */
+		while (len && name[0] == ' ')
+			name++, len--;
+		while (len && name[len - 1] == ' ')
+			len--;
+		for (int c = 0; c < C__COUNT; c++)
+			if (strlen(col_names[c]) == len && !memcmp(col_names[c], name, len))
+				found = c;
+		if (found < 0) {
+			problem(k, "header", "unknown column \"%.*s\" (expected %s)", (int)(len > 40 ? 40 : len),
+				name, SALE_CSV_HEADER);
+			return -1;
+		}
+		if (idx[found] >= 0) {
+			problem(k, "header", "column \"%s\" appears twice", col_names[found]);
+			return -1;
+		}
+		idx[found] = (int)i;
+	}
+	for (int c = 0; c < C__COUNT; c++)
+		if (col_required[c] && idx[c] < 0) {
+			problem(k, "header", "the required column \"%s\" is missing", col_names[c]);
+			return -1;
+		}
+	return 0;
+}
+
+/* The text of column c in the current record, NUL-terminated in place. */
+static const char *cell(struct csv_reader *r, const int idx[C__COUNT], int c, size_t *len)
+{
+	struct csv_field *f;
+	const char *s;
+	if (idx[c] < 0 || (size_t)idx[c] >= r->nfields) {
+		*len = 0;
+		return "";
+	}
+	f = &r->fields[idx[c]];
+	s = csv_unneutralise(f->p, &f->len);
+	/* Terminate in place: the byte after a field is a separator or already consumed. */
+	((char *)s)[f->len] = '\0';
+	*len = f->len;
+	return s;
+}
+
+/*
+ * The import's writer: while the caller's thread parses and checks the CSV,
+ * a second thread inserts the lines already checked, chunk by chunk, into the
+ * open transaction (two cores: parsing hides behind inserting). A bad row
+ * anywhere stops the writer and the transaction is rolled back: all or nothing.
+ */
+#define CHUNK_LINES 32768
+
+struct writer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct tx *tx;
+	struct lookups *lk;
+	struct line **chunks; /* full chunks handed over (owned by the import) */
+	size_t *chunk_len;
+	size_t nready, alloc;
+	size_t taken;
+	int closed;   /* no more chunks will come */
+	int stop;     /* a bad row was found: stop writing */
+	int failed;   /* the writer hit a store error (in werr) */
+	struct err werr;
+	size_t written;
+};
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	for (;;) {
+		struct line *chunk;
+		size_t n;
+		pthread_mutex_lock(&w->mu);
+		while (w->taken == w->nready && !w->closed && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->stop || w->taken == w->nready) {
+			pthread_mutex_unlock(&w->mu);
+			return NULL;
+		}
+		chunk = w->chunks[w->taken];
+		n = w->chunk_len[w->taken];
+		w->taken++;
+		pthread_mutex_unlock(&w->mu);
+		for (size_t i = 0; i < n; i++) {
+			if (insert_line(w->tx, w->lk, &chunk[i], NULL, &w->werr)) {
+				pthread_mutex_lock(&w->mu);
+				w->failed = 1;
+				w->stop = 1;
+				pthread_mutex_unlock(&w->mu);
+				return NULL;
+			}
+		}
+		pthread_mutex_lock(&w->mu);
+		w->written += n;
+		pthread_mutex_unlock(&w->mu);
+	}
+}
+
+/* Hand a full chunk to the writer (or keep it for a dry run). */
+static void writer_push(struct writer *w, struct line *chunk, size_t n)
+{
+	pthread_mutex_lock(&w->mu);
+	ALLOC_GROW(w->chunks, w->nready + 1, w->alloc);
+	w->chunk_len = xrealloc(w->chunk_len, w->alloc * sizeof(*w->chunk_len));
+	w->chunks[w->nready] = chunk;
+	w->chunk_len[w->nready] = n;
+	w->nready++;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void writer_finish(struct writer *w, int stop)
+{
+	pthread_mutex_lock(&w->mu);
+	w->closed = 1;
+	if (stop)
+		w->stop = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+int sale_import(struct store *st, const struct actor *a, const char *project_code, char *csv,
+		size_t len, const struct sale_import_opts *opts, struct sale_import_result *res,
+		struct err *err)
+{
+	struct project p;
+	struct lookups lk;
+	struct csv_reader r;
+	struct sink k = { .res = res, .err = err };
+	struct tx tx = { 0 };
+	struct writer w;
+	struct line *chunk = NULL;
+	size_t nchunk = 0, nlines = 0, want = 0;
+	int idx[C__COUNT];
+	int64_t own_only, first_id = 0, last_id = 0;
+	int rc, result = -1, loaded = 0, started = 0, dry = opts && opts->dry_run;
+	char *end = csv + len;
+
+	memset(res, 0, sizeof(*res));
+	memset(&w, 0, sizeof(w));
+	k.max = opts && opts->max_errors ? opts->max_errors : 1000;
+	if (project_load(st, project_code, &p, err) || write_scope(st, a, &p, &own_only, err))
+		return -1;
+	/*
+	 * The CSV is parsed in place and each cell is NUL-terminated where its
+	 * separator was, so the buffer needs one spare byte after the last cell
+	 * (struct buf always has it).
+	 */
+	if (len == 0 || !csv)
+		return err_set(err, ERR_INVALID, "file", "the file is empty; a header line is required");
+	csv_reader_init(&r, csv, len);
+	rc = csv_next(&r, err);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_set(err, ERR_INVALID, "file", "the file is empty");
+	k.line = 1;
+	if (read_header(&r, &k, idx)) {
+		err_set(err, ERR_INVALID, "file", "%s", res->errors[0].message);
+		return -1;
+	}
+	for (int c = 0; c < C__COUNT; c++)
+		if (idx[c] >= 0)
+			want++;
+	store_bulk(st, 1);
+	if (tx_begin(&tx, st, a, err))
+		goto out;
+	if (lookups_load(&lk, st, p.id, 1, err))
+		goto out;
+	loaded = 1;
+	if (store_query_int(st, SQL_CUSTOMER_MAX_ID, &lk.next_customer_id, err) ||
+	    store_query_int(st, SQL_SALE_MAX_ID, &first_id, err))
+		goto out;
+	lk.next_customer_id++;
+	first_id++;
+	if (!dry) {
+		w.tx = &tx;
+		w.lk = &lk;
+		pthread_mutex_init(&w.mu, NULL);
+		pthread_cond_init(&w.cv, NULL);
+		if (pthread_create(&w.thread, NULL, writer_main, &w)) {
+			err_set(err, ERR_INTERNAL, NULL, "cannot start the import writer thread");
+			goto out;
+		}
+		started = 1;
+	}
+	for (;;) {
+		struct sale_input in = { 0 };
+		struct line ln;
+		const char *t;
+		size_t tl, clen;
+
+		rc = csv_next(&r, err);
+		if (rc == 0)
+			break;
+		k.line = r.rec_line;
+		k.bad = 0;
+		if (rc < 0) {
+			/* a syntax error ends reading: what follows cannot be trusted */
+			problem(&k, "file", "%s", err->msg);
+			break;
+		}
+		if (r.nfields == 1 && r.fields[0].len == 0 && !r.fields[0].quoted)
+			continue; /* blank line */
+		res->rows++;
+		if (opts && opts->progress && (res->rows & 0xFFFF) == 0)
+			opts->progress(opts->progress_ctx, "importing", (uint64_t)(r.p - csv),
+				       (uint64_t)(end - csv));
+		if (r.nfields != want) {
+			problem(&k, "file", "%zu fields where the header has %zu", r.nfields, want);
+			continue;
+		}
+		t = cell(&r, idx, C_DATE, &tl);
+		in.sold_on = NO_DATE;
+		if (date_parse(t, tl, &in.sold_on, "date", err))
+			problem(&k, "date", "%s", err->msg);
+		in.customer = cell(&r, idx, C_CUSTOMER, &clen);
+		in.product = cell(&r, idx, C_PRODUCT, &tl);
+		in.channel = cell(&r, idx, C_CHANNEL, &tl);
+		in.rep = cell(&r, idx, C_REP, &tl);
+		t = cell(&r, idx, C_QUANTITY, &tl);
+		if (int_parse(t, tl, &in.quantity, "quantity", err))
+			problem(&k, "quantity", "%s", err->msg);
+		else if (in.quantity <= 0)
+			problem(&k, "quantity", "\"%s\" is not a positive integer", t);
+		t = cell(&r, idx, C_UNIT_PRICE, &tl);
+		if (money_parse(t, tl, &in.unit_price_minor, "unit_price", err))
+			problem(&k, "unit_price", "%s", err->msg);
+		t = cell(&r, idx, C_DISCOUNT, &tl);
+		if (!is_blank(t, tl) && money_parse(t, tl, &in.discount_minor, "discount", err))
+			problem(&k, "discount", "%s", err->msg);
+		in.promotion = cell(&r, idx, C_PROMOTION, &tl);
+		in.segment = cell(&r, idx, C_SEGMENT, &tl);
+		if (k.bad)
+			continue;
+		resolve(&lk, &k, &in, clen, own_only, &ln);
+		if (k.bad)
+			continue;
+		if (attach_customer(&lk, &k, &in, clen, &ln, err))
+			goto out;
+		nlines++;
+		if (res->errors_total)
+			continue; /* keep checking, but nothing more will be written */
+		if (!chunk)
+			chunk = xmalloc(CHUNK_LINES * sizeof(*chunk));
+		chunk[nchunk++] = ln;
+		if (nchunk == CHUNK_LINES) {
+			if (started)
+				writer_push(&w, chunk, nchunk);
+			else
+				free(chunk);
+			chunk = NULL;
+			nchunk = 0;
+		}
+	}
+	if (started) {
+		if (nchunk && !res->errors_total) {
+			writer_push(&w, chunk, nchunk);
+			chunk = NULL;
+		}
+		writer_finish(&w, res->errors_total > 0);
+		pthread_join(w.thread, NULL);
+		started = 0;
+		if (w.failed) {
+			*err = w.werr;
+			goto out;
+		}
+	}
+	if (res->errors_total) {
+		err_set(err, ERR_INVALID, "file", "%lld bad row%s; nothing was imported",
+			(long long)res->errors_total, res->errors_total == 1 ? "" : "s");
+		goto out;
+	}
+	if (nlines == 0) {
+		err_set(err, ERR_INVALID, "file", "the file has a header but no rows");
+		goto out;
+	}
+	for (size_t i = 0; i < lk.ncusts; i++)
+		if (lk.custs[i].is_new && lk.custs[i].min_on != NO_DATE)
+			res->new_customers++;
+	if (dry) {
+		result = 0;
+		goto out;
+	}
+	if (write_customers(&tx, &lk, NULL, err))
+		goto out;
+	last_id = first_id + (int64_t)nlines - 1;
+	{
+		struct buf after = BUF_INIT;
+		struct jw jw;
+		int ar;
+		jw_init(&jw, &after);
+		jw_obj(&jw);
+		jw_kstr(&jw, "project", p.code);
+		jw_kint(&jw, "rows", (int64_t)nlines);
+		jw_kint(&jw, "first_id", first_id);
+		jw_kint(&jw, "last_id", last_id);
+		jw_kint(&jw, "new_customers", res->new_customers);
+		jw_obj_end(&jw);
+		ar = tx_audit(&tx, "sale", NO_ID, "import", NULL, buf_cstr(&after), err);
+		buf_release(&after);
+		if (ar)
+			goto out;
+	}
+	if (opts && opts->progress)
+		opts->progress(opts->progress_ctx, "committing", 1, 1);
+	if (tx_commit(&tx, err))
+		goto out;
+	res->imported = (int64_t)nlines;
+	result = 0;
+out:
+	if (started) {
+		writer_finish(&w, 1);
+		pthread_join(w.thread, NULL);
+	}
+	for (size_t i = 0; i < w.nready; i++)
+		free(w.chunks[i]);
+	free(w.chunks);
+	free(w.chunk_len);
+	if (w.tx) {
+		pthread_mutex_destroy(&w.mu);
+		pthread_cond_destroy(&w.cv);
+	}
+	free(chunk);
+	if (loaded)
+		lookups_release(&lk);
+	tx_abort(&tx);
+	store_bulk(st, 0);
+	return result;
+}

@@ -1,0 +1,131 @@
+/*
+ * sale.h - sales records, the source of truth for revenue: one line of a
+ * customer buying a quantity of a product through a channel from a rep, at a
+ * unit price less a discount. The unit cost comes from the product's price
+ * history on the sale's date. Bulk import and export use SPEC.md's CSV format.
+ *
+ * Who may write: project owners and managers (and admins) any line; project
+ * members only lines where they are the rep; viewers nothing.
+ */
+#ifndef CORE_SALE_H
+#define CORE_SALE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/jw.h"
+#include "core/core.h"
+
+struct sale {
+	int64_t id, project_id;
+	int32_t sold_on;
+	int64_t customer_id, product_id, channel_id, rep_id, promotion_id, segment_id;
+	char customer[200];
+	char product[64];   /* SKU */
+	char channel[64];   /* code */
+	char rep[64];       /* login */
+	char promotion[64]; /* code or "" */
+	char segment[64];   /* code or "" */
+	int64_t quantity, unit_price_minor, discount_minor, amount_minor, cost_minor;
+	int64_t version, created_by, created_at;
+};
+
+struct sale_list {
+	struct sale *items;
+	size_t n, alloc;
+	int64_t total; /* rows matching the filter, ignoring limit/offset */
+};
+
+/* What a new sale names, as text (as in a CSV row) plus numbers. */
+struct sale_input {
+	int32_t sold_on;
+	const char *customer, *product, *channel, *rep, *promotion, *segment;
+	int64_t quantity, unit_price_minor, discount_minor;
+};
+
+enum sale_sort { SALE_SORT_DATE, SALE_SORT_AMOUNT, SALE_SORT_QUANTITY, SALE_SORT_CUSTOMER,
+		 SALE_SORT_ID, SALE__SORT_COUNT };
+
+struct sale_filter {
+	int32_t from, to; /* inclusive; NO_DATE = open */
+	const char *channel, *product, *rep, *customer; /* codes / login / exact name; NULL = any */
+	enum sale_sort sort;
+	int desc;
+	int64_t limit, offset; /* limit 0 = all */
+};
+
+/* Parse a sort key name ("date", "amount", "quantity", "customer", "id"). */
+int sale_sort_parse(const char *s, enum sale_sort *out, struct err *err);
+
+/* Record one sale (a new customer name creates the customer). */
+int sale_add(struct store *st, const struct actor *a, const char *project_code,
+	     const struct sale_input *in, struct sale *out, struct err *err);
+
+/* One sale by id within the project. */
+int sale_get(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+	     struct sale *out, struct err *err);
+
+/* Sales of a project matching f. */
+int sale_list(struct store *st, const struct actor *a, const char *project_code,
+	      const struct sale_filter *f, struct sale_list *out, struct err *err);
+void sale_list_release(struct sale_list *l);
+
+/* Replace a sale's fields at version (in->... as for sale_add). */
+int sale_update(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+		int64_t version, const struct sale_input *in, struct sale *out, struct err *err);
+
+/* Delete a sale at version. */
+int sale_delete(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+		int64_t version, struct err *err);
+
+void sale_write_json(struct jw *w, const struct sale *s);
+
+/* --- CSV import / export ---------------------------------------------------- */
+
+struct sale_import_error {
+	long line;
+	char column[24];
+	char message[320];
+};
+
+struct sale_import_result {
+	int64_t imported;      /* rows written (0 on failure or dry run) */
+	int64_t rows;          /* data rows read */
+	int64_t new_customers; /* customers the import creates */
+	struct sale_import_error *errors; /* at most max_errors kept */
+	size_t nerrors, alloc;
+	int64_t errors_total;  /* every bad row counted, kept or not */
+};
+
+struct sale_import_opts {
+	int dry_run;       /* validate and report, write nothing */
+	size_t max_errors; /* 0 = 1000 */
+	/* Called now and then with the phase ("checking", "writing") and progress. */
+	void (*progress)(void *ctx, const char *phase, uint64_t done, uint64_t total);
+	void *progress_ctx;
+};
+
+/*
+ * Import CSV text (modified in place while parsing) into the project: all or
+ * nothing. When any row is bad, nothing is written, every bad row is in
+ * res->errors (line, column, message) and the call fails with ERR_INVALID.
+ * The whole import is one transaction with one audit row.
+ */
+int sale_import(struct store *st, const struct actor *a, const char *project_code, char *csv,
+		size_t len, const struct sale_import_opts *opts, struct sale_import_result *res,
+		struct err *err);
+void sale_import_result_release(struct sale_import_result *res);
+
+/*
+ * Write the project's sales (all, or those matching f when not NULL) as CSV in
+ * the import format to out; text cells a spreadsheet would run as formulas are
+ * neutralised.
+ */
+int sale_export(struct store *st, const struct actor *a, const char *project_code,
+		const struct sale_filter *f, struct buf *out, struct err *err);
+
+/* The CSV header sale_export() writes. */
+extern const char SALE_CSV_HEADER[];
+
+#endif
