@@ -14,8 +14,10 @@
 static const struct cli_command *const tables[] = {
 	cli_workspace_cmds,
 	cli_project_cmds,
+	cli_serve_cmds,
 	cli_catalog_cmds,
 	cli_sale_cmds,
+	cli_goal_cmds,
 	NULL,
 };
 

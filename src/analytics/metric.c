@@ -1,0 +1,274 @@
+/*
+ * metric.c - metric values from the rollups and, for customer metrics, from
+ * distinct customers of the sales in a window.
+ */
+#include "analytics/metric.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+
+static const char SQL_ROLLUP_SUMS[] =
+	"SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(quantity), 0), "
+	"COALESCE(SUM(amount_minor), 0), COALESCE(SUM(cost_minor), 0) FROM sale_rollup "
+	"WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 AND day BETWEEN ?4 AND ?5";
+static const char SQL_ROLLUP_SUMS_ALL[] =
+	"SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(quantity), 0), "
+	"COALESCE(SUM(amount_minor), 0), COALESCE(SUM(cost_minor), 0) FROM sale_rollup "
+	"WHERE dim = ?2 AND key_id = ?3 AND day BETWEEN ?4 AND ?5 AND ?1 IS NULL";
+static const char SQL_RAW_SUMS[] =
+	"SELECT COUNT(*), COALESCE(SUM(quantity), 0), COALESCE(SUM(amount_minor), 0), "
+	"COALESCE(SUM(cost_minor), 0) FROM sales WHERE (?1 IS NULL OR project_id = ?1) "
+	"AND sold_on BETWEEN ?2 AND ?3 AND (?4 IS NULL OR segment_id = ?4) "
+	"AND (?5 IS NULL OR channel_id = ?5) AND (?6 IS NULL OR product_id = ?6) "
+	"AND (?7 IS NULL OR rep_id = ?7)";
+static const char SQL_ROLLUP_DAILY[] =
+	"SELECT day, SUM(lines), SUM(quantity), SUM(amount_minor), SUM(cost_minor) "
+	"FROM sale_rollup WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
+	"AND day BETWEEN ?4 AND ?5 GROUP BY day";
+static const char SQL_RAW_DAILY[] =
+	"SELECT sold_on, COUNT(*), SUM(quantity), SUM(amount_minor), SUM(cost_minor) FROM sales "
+	"WHERE project_id = ?1 AND sold_on BETWEEN ?2 AND ?3 AND (?4 IS NULL OR segment_id = ?4) "
+	"AND (?5 IS NULL OR channel_id = ?5) AND (?6 IS NULL OR product_id = ?6) "
+	"AND (?7 IS NULL OR rep_id = ?7) GROUP BY sold_on";
+static const char SQL_CUSTOMERS_IN[] =
+	"SELECT DISTINCT customer_id FROM sales WHERE (?1 IS NULL OR project_id = ?1) "
+	"AND sold_on BETWEEN ?2 AND ?3 AND (?4 IS NULL OR segment_id = ?4) "
+	"AND (?5 IS NULL OR channel_id = ?5) AND (?6 IS NULL OR product_id = ?6) "
+	"AND (?7 IS NULL OR rep_id = ?7) ORDER BY customer_id";
+static const char SQL_NEW_CUSTOMERS[] =
+	"SELECT COUNT(DISTINCT s.customer_id) FROM sales s JOIN customers c "
+	"ON c.id = s.customer_id WHERE (?1 IS NULL OR s.project_id = ?1) "
+	"AND s.sold_on BETWEEN ?2 AND ?3 AND c.first_sale_on BETWEEN ?2 AND ?3 "
+	"AND (?4 IS NULL OR s.segment_id = ?4) AND (?5 IS NULL OR s.channel_id = ?5) "
+	"AND (?6 IS NULL OR s.product_id = ?6) AND (?7 IS NULL OR s.rep_id = ?7)";
+static const char SQL_NEW_CUSTOMERS_ALL[] =
+	"SELECT COUNT(*) FROM customers WHERE first_sale_on BETWEEN ? AND ?";
+
+/* How many scope keys narrow the sales, and the one rollup dimension if exactly one. */
+static int scope_dim(const struct goal_scope *sc, const char **dim, int64_t *key)
+{
+	int n = 0;
+	*dim = "all";
+	*key = 0;
+	if (!sc)
+		return 0;
+	if (sc->segment_id != NO_ID)
+		n++, *dim = "segment", *key = sc->segment_id;
+	if (sc->channel_id != NO_ID)
+		n++, *dim = "channel", *key = sc->channel_id;
+	if (sc->product_id != NO_ID)
+		n++, *dim = "product", *key = sc->product_id;
+	if (sc->rep_id != NO_ID)
+		n++, *dim = "rep", *key = sc->rep_id;
+	return n;
+}
+
+static void bind_scope(struct store *st, struct stmt *s, const struct goal_scope *sc, int first)
+{
+	store_bind_int_or_null(st, s, first, sc ? sc->segment_id : NO_ID, NO_ID);
+	store_bind_int_or_null(st, s, first + 1, sc ? sc->channel_id : NO_ID, NO_ID);
+	store_bind_int_or_null(st, s, first + 2, sc ? sc->product_id : NO_ID, NO_ID);
+	store_bind_int_or_null(st, s, first + 3, sc ? sc->rep_id : NO_ID, NO_ID);
+}
+
+int metric_sums(struct store *st, int64_t project_id, const struct goal_scope *scope,
+		int32_t from, int32_t to, struct sale_sums *out, struct err *err)
+{
+	const char *dim;
+	int64_t key;
+	int n = scope_dim(scope, &dim, &key), rc;
+	struct stmt *s;
+
+	memset(out, 0, sizeof(*out));
+	if (n <= 1) {
+		s = store_prepare(st, project_id == NO_ID ? SQL_ROLLUP_SUMS_ALL : SQL_ROLLUP_SUMS,
+				  err);
+		if (!s)
+			return -1;
+		store_bind_int_or_null(st, s, 1, project_id, NO_ID);
+		store_bind_text(st, s, 2, dim);
+		store_bind_int(st, s, 3, key);
+		store_bind_int(st, s, 4, from);
+		store_bind_int(st, s, 5, to);
+	} else {
+		s = store_prepare(st, SQL_RAW_SUMS, err);
+		if (!s)
+			return -1;
+		store_bind_int_or_null(st, s, 1, project_id, NO_ID);
+		store_bind_int(st, s, 2, from);
+		store_bind_int(st, s, 3, to);
+		bind_scope(st, s, scope, 4);
+	}
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW) {
+		out->lines = store_col_int(st, s, 0);
+		out->quantity = store_col_int(st, s, 1);
+		out->amount = store_col_int(st, s, 2);
+		out->cost = store_col_int(st, s, 3);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+int metric_daily(struct store *st, int64_t project_id, const struct goal_scope *scope,
+		 int32_t from, int32_t to, struct sale_sums *days, struct err *err)
+{
+	const char *dim;
+	int64_t key;
+	int n = scope_dim(scope, &dim, &key), rc;
+	struct stmt *s;
+
+	memset(days, 0, sizeof(*days) * (size_t)(to - from + 1));
+	if (n <= 1) {
+		s = store_prepare(st, SQL_ROLLUP_DAILY, err);
+		if (!s)
+			return -1;
+		store_bind_int(st, s, 1, project_id);
+		store_bind_text(st, s, 2, dim);
+		store_bind_int(st, s, 3, key);
+		store_bind_int(st, s, 4, from);
+		store_bind_int(st, s, 5, to);
+	} else {
+		s = store_prepare(st, SQL_RAW_DAILY, err);
+		if (!s)
+			return -1;
+		store_bind_int(st, s, 1, project_id);
+		store_bind_int(st, s, 2, from);
+		store_bind_int(st, s, 3, to);
+		bind_scope(st, s, scope, 4);
+	}
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		int64_t d = store_col_int(st, s, 0);
+		struct sale_sums *x;
+		if (d < from || d > to)
+			continue;
+		x = &days[d - from];
+		x->lines = store_col_int(st, s, 1);
+		x->quantity = store_col_int(st, s, 2);
+		x->amount = store_col_int(st, s, 3);
+		x->cost = store_col_int(st, s, 4);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+struct ids {
+	int64_t *v;
+	size_t n, alloc;
+};
+
+static int customers_in(struct store *st, int64_t project_id, const struct goal_scope *scope,
+			int32_t from, int32_t to, struct ids *out, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_CUSTOMERS_IN, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int_or_null(st, s, 1, project_id, NO_ID);
+	store_bind_int(st, s, 2, from);
+	store_bind_int(st, s, 3, to);
+	bind_scope(st, s, scope, 4);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		ALLOC_GROW(out->v, out->n + 1, out->alloc);
+		out->v[out->n++] = store_col_int(st, s, 0);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Round a / b to the nearest integer, halves away from zero (b > 0). */
+static int64_t div_round(int64_t a, int64_t b)
+{
+	return a >= 0 ? (a + b / 2) / b : -((-a + b / 2) / b);
+}
+
+static int retention(struct store *st, const struct metric_query *q, int64_t *value,
+		     struct err *err)
+{
+	struct ids cohort = { 0 }, now = { 0 };
+	size_t i = 0, j = 0, kept = 0;
+	int r = -1;
+
+	if (customers_in(st, q->cohort_project_id, q->scope, q->cohort_from, q->cohort_to, &cohort,
+			 err) ||
+	    customers_in(st, q->project_id, q->scope, q->from, q->to, &now, err))
+		goto out;
+	/* both lists are sorted: count the cohort members who bought again */
+	while (i < cohort.n && j < now.n) {
+		if (cohort.v[i] == now.v[j])
+			kept++, i++, j++;
+		else if (cohort.v[i] < now.v[j])
+			i++;
+		else
+			j++;
+	}
+	*value = cohort.n ? div_round((int64_t)kept * 10000, (int64_t)cohort.n) : NO_VALUE;
+	r = 0;
+out:
+	free(cohort.v);
+	free(now.v);
+	return r;
+}
+
+int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
+		 struct err *err)
+{
+	struct sale_sums sums;
+	struct stmt *s;
+	const char *dim;
+	int64_t key;
+	int rc;
+
+	*value = NO_VALUE;
+	switch (q->metric) {
+	case METRIC_REVENUE:
+	case METRIC_UNITS:
+	case METRIC_GROSS_MARGIN:
+	case METRIC_AVG_DEAL_SIZE:
+		if (metric_sums(st, q->project_id, q->scope, q->from, q->to, &sums, err))
+			return -1;
+		if (q->metric == METRIC_REVENUE)
+			*value = sums.amount;
+		else if (q->metric == METRIC_UNITS)
+			*value = sums.quantity;
+		else if (q->metric == METRIC_GROSS_MARGIN)
+			*value = sums.amount > 0
+					 ? div_round((sums.amount - sums.cost) * 10000, sums.amount)
+					 : NO_VALUE;
+		else
+			*value = sums.lines > 0 ? div_round(sums.amount, sums.lines) : NO_VALUE;
+		return 0;
+	case METRIC_DEALS_WON:
+		*value = 0;
+		return 0;
+	case METRIC_NEW_CUSTOMERS:
+		if (q->project_id == NO_ID && scope_dim(q->scope, &dim, &key) == 0) {
+			s = store_prepare(st, SQL_NEW_CUSTOMERS_ALL, err);
+			if (!s)
+				return -1;
+			store_bind_int(st, s, 1, q->from);
+			store_bind_int(st, s, 2, q->to);
+		} else {
+			s = store_prepare(st, SQL_NEW_CUSTOMERS, err);
+			if (!s)
+				return -1;
+			store_bind_int_or_null(st, s, 1, q->project_id, NO_ID);
+			store_bind_int(st, s, 2, q->from);
+			store_bind_int(st, s, 3, q->to);
+			bind_scope(st, s, q->scope, 4);
+		}
+		rc = store_step(st, s, err);
+		if (rc == STORE_ROW)
+			*value = store_col_int(st, s, 0);
+		store_done(st, s);
+		return rc < 0 ? -1 : 0;
+	case METRIC_RETENTION_RATE:
+		return retention(st, q, value, err);
+	case METRIC_CUSTOM:
+		return goal_checkin_value(st, q->goal_id, q->to, value, err);
+	default:
+		return err_set(err, ERR_INVALID, "metric", "no metric to compute");
+	}
+}

@@ -1,0 +1,56 @@
+/*
+ * metric.h - the value of a goal metric over a window of days, computed from
+ * recorded data: the sale rollups (revenue, margin, units, average sale) or
+ * the sales themselves (customer metrics), never typed in (except custom
+ * check-ins). Values are in the metric's unit (see core/goal.h).
+ */
+#ifndef ANALYTICS_METRIC_H
+#define ANALYTICS_METRIC_H
+
+#include <stdint.h>
+
+#include "core/goal.h"
+
+struct metric_query {
+	enum metric metric;
+	int64_t project_id;             /* the sales counted: this project's, NO_ID = all */
+	const struct goal_scope *scope; /* narrows the sales counted; NULL = none */
+	int32_t from, to;               /* the window, both inclusive */
+	/* retention_rate: the window whose buyers are the cohort, and whose sales count */
+	int32_t cohort_from, cohort_to;
+	int64_t cohort_project_id;
+	/* custom: the goal whose latest check-in on or before `to` is the value */
+	int64_t goal_id;
+};
+
+/*
+ * Compute q's metric. *value is NO_VALUE when the metric has no value over
+ * the window (a ratio or average of nothing, a custom goal without check-ins).
+ *
+ * Definitions (until deals are recorded, a sale line stands for a deal):
+ *   revenue        sum of amount (quantity x unit price - discount)
+ *   gross_margin   (revenue - cost) / revenue, cost from the price history
+ *   units          sum of quantity
+ *   deals_won      deals won in the window (0 until deals are recorded)
+ *   new_customers  customers whose first-ever purchase (workspace-wide) falls in
+ *                  the window and who bought in the window within project and scope
+ *   retention_rate of the customers who bought in the cohort window, the share that
+ *                  bought again in the window
+ *   avg_deal_size  revenue / number of sale lines
+ */
+int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
+		 struct err *err);
+
+/* Sums of sale lines over a window: lines, quantity, amount, cost. */
+struct sale_sums {
+	int64_t lines, quantity, amount, cost;
+};
+
+int metric_sums(struct store *st, int64_t project_id, const struct goal_scope *scope,
+		int32_t from, int32_t to, struct sale_sums *out, struct err *err);
+
+/* Daily sums for a project (all dimensions) from from to to, one entry per day. */
+int metric_daily(struct store *st, int64_t project_id, const struct goal_scope *scope,
+		 int32_t from, int32_t to, struct sale_sums *days, struct err *err);
+
+#endif

@@ -1,0 +1,456 @@
+/*
+ * progress.c - goal progress, status, SMART lint and chart series.
+ */
+#include "analytics/progress.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analytics/metric.h"
+#include "base/date.h"
+#include "base/xalloc.h"
+
+#define HISTORY_WINDOWS 8
+
+static const char *const status_names[] = { "on_track", "at_risk", "off_track", "achieved" };
+
+const char *goal_status_str(enum goal_status s)
+{
+	return status_names[s];
+}
+
+/* "+180.0%" from a growth ratio (1.8). */
+static void pct(double growth, char *out, size_t len)
+{
+	snprintf(out, len, "%+.1f%%", growth * 100.0);
+}
+
+static const char *period_name(int32_t days)
+{
+	if (days >= 6 && days <= 7)
+		return "week-on-week";
+	if (days >= 28 && days <= 31)
+		return "month-on-month";
+	if (days >= 89 && days <= 92)
+		return "quarter-on-quarter";
+	if (days >= 181 && days <= 184)
+		return "half-on-half";
+	if (days >= 365 && days <= 366)
+		return "year-on-year";
+	return "period-on-period";
+}
+
+static void scope_text(const struct goal *g, char *out, size_t len)
+{
+	const struct goal_scope *s = &g->scope;
+	size_t n = 0;
+	out[0] = '\0';
+#define ADD(k, v)                                                                         \
+	if (v[0])                                                                         \
+		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s %s",           \
+				      n ? ", " : " within ", k, v)
+	ADD("segment", s->segment);
+	ADD("channel", s->channel);
+	ADD("product", s->product);
+	ADD("rep", s->rep);
+#undef ADD
+}
+
+/* The metric over [from, to] in history (workspace-wide), for retention with its cohort. */
+static int history_value(struct store *st, const struct goal *g, int32_t from, int32_t to,
+			 int64_t *v, struct err *err)
+{
+	struct metric_query q = { .metric = g->metric, .project_id = NO_ID, .scope = &g->scope,
+				  .from = from, .to = to, .goal_id = g->id };
+	int32_t len = to - from + 1;
+	q.cohort_from = from - len;
+	q.cohort_to = from - 1;
+	q.cohort_project_id = NO_ID;
+	return metric_value(st, &q, v, err);
+}
+
+static int lint_achievable(struct store *st, const struct goal *g, struct smart_check *c,
+			   int64_t *baseline, int *computed, struct err *err)
+{
+	enum unit u = metric_unit(g->metric);
+	int32_t len, bfrom, bto;
+	int64_t hist[HISTORY_WINDOWS];
+	int nhist = 0;
+	double best = -INFINITY, need;
+	char tb[64], tt[64], gneed[32], gbest[32], d1[DATE_FMT_MAX];
+
+	*baseline = g->baseline;
+	*computed = 0;
+	c->ok = 1;
+	if (g->metric == METRIC_NONE || g->target == NO_VALUE || g->start_on == NO_DATE ||
+	    g->due_on == NO_DATE || g->due_on < g->start_on) {
+		snprintf(c->message, sizeof(c->message),
+			 "cannot judge yet: needs a metric, a target and the goal's dates");
+		return 0;
+	}
+	if (g->metric == METRIC_CUSTOM) {
+		snprintf(c->message, sizeof(c->message),
+			 "a custom metric has no recorded history; agree the target with the team "
+			 "that reports it");
+		return 0;
+	}
+	if (g->metric == METRIC_DEALS_WON) {
+		snprintf(c->message, sizeof(c->message),
+			 "no won deals are recorded yet, so there is no history to judge against");
+		return 0;
+	}
+	len = g->due_on - g->start_on + 1;
+	/* History: windows of the goal's length, back from the day before the start. */
+	for (int k = 1; k <= HISTORY_WINDOWS; k++) {
+		int64_t v;
+		if (history_value(st, g, g->start_on - k * len, g->start_on - (k - 1) * len - 1, &v,
+				  err))
+			return -1;
+		if (v == NO_VALUE || v <= 0)
+			break;
+		hist[nhist++] = v;
+	}
+	if (g->baseline == NO_VALUE) {
+		bfrom = g->baseline_start_on != NO_DATE ? g->baseline_start_on : g->start_on - len;
+		bto = g->baseline_end_on != NO_DATE ? g->baseline_end_on : g->start_on - 1;
+		if (g->baseline_start_on != NO_DATE) {
+			int64_t v;
+			if (history_value(st, g, bfrom, bto, &v, err))
+				return -1;
+			*baseline = v;
+		} else {
+			*baseline = nhist ? hist[0] : NO_VALUE;
+		}
+		*computed = *baseline != NO_VALUE;
+	}
+	goal_value_format(u, g->target, tt, sizeof(tt));
+	if (*baseline == NO_VALUE || *baseline <= 0) {
+		snprintf(c->message, sizeof(c->message),
+			 "no sales history before %s to judge the target against; give a baseline",
+			 date_format(g->start_on, d1));
+		return 0;
+	}
+	goal_value_format(u, *baseline, tb, sizeof(tb));
+	need = (double)g->target / (double)*baseline - 1.0;
+	pct(need, gneed, sizeof(gneed));
+	for (int k = 0; k + 1 < nhist; k++) {
+		double gr = (double)hist[k] / (double)hist[k + 1] - 1.0;
+		if (gr > best)
+			best = gr;
+	}
+	if (need <= 0) {
+		pct(-need, gneed, sizeof(gneed));
+		snprintf(c->message, sizeof(c->message),
+			 "the target is %s below the baseline (%s -> %s)", gneed + 1, tb, tt);
+		return 0;
+	}
+	if (nhist < 2) {
+		snprintf(c->message, sizeof(c->message),
+			 "target needs %s over the baseline (%s -> %s); history is too short to "
+			 "compare with past growth",
+			 gneed, tb, tt);
+		return 0;
+	}
+	pct(best, gbest, sizeof(gbest));
+	if (need > best + 1e-9) {
+		c->ok = 0;
+		snprintf(c->message, sizeof(c->message),
+			 "target needs %s over the baseline (%s -> %s); the best %s growth in "
+			 "history is %s",
+			 gneed, tb, tt, period_name(len), gbest);
+	} else {
+		snprintf(c->message, sizeof(c->message),
+			 "target needs %s over the baseline (%s -> %s), within the best %s growth "
+			 "in history (%s)",
+			 gneed, tb, tt, period_name(len), gbest);
+	}
+	return 0;
+}
+
+int goal_lint(struct store *st, const struct goal *g, const struct project *p,
+	      struct smart_check smart[SMART__COUNT], int64_t *baseline, int *computed,
+	      struct err *err)
+{
+	struct smart_check *c;
+	char v[64], sc[200], d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
+
+	/* S: what and how much */
+	c = &smart[SMART_S];
+	scope_text(g, sc, sizeof(sc));
+	c->ok = 0;
+	if (g->metric == METRIC_NONE)
+		snprintf(c->message, sizeof(c->message),
+			 "no metric: say what is measured (revenue, units, new customers...)");
+	else if (g->target == NO_VALUE)
+		snprintf(c->message, sizeof(c->message), "no target: say how much %s is the goal",
+			 metric_str(g->metric));
+	else if (g->target <= 0)
+		snprintf(c->message, sizeof(c->message), "the target must be above zero");
+	else {
+		c->ok = 1;
+		goal_value_format(metric_unit(g->metric), g->target, v, sizeof(v));
+		snprintf(c->message, sizeof(c->message), "%s of %s%s", metric_str(g->metric), v, sc);
+	}
+
+	/* M: how it is measured */
+	c = &smart[SMART_M];
+	c->ok = 1;
+	if (g->metric == METRIC_CUSTOM) {
+		if (!g->checkin_rule[0]) {
+			c->ok = 0;
+			snprintf(c->message, sizeof(c->message),
+				 "a custom metric needs a check-in rule: who reports the value, how "
+				 "and how often");
+		} else {
+			snprintf(c->message, sizeof(c->message), "measured by check-ins: %.300s",
+				 g->checkin_rule);
+		}
+	} else if (g->metric == METRIC_NONE) {
+		c->ok = 0;
+		snprintf(c->message, sizeof(c->message), "no metric to measure");
+	} else if (g->metric == METRIC_DEALS_WON) {
+		snprintf(c->message, sizeof(c->message), "computed from won deals");
+	} else {
+		snprintf(c->message, sizeof(c->message), "computed from recorded sales");
+	}
+
+	/* A: achievable against history */
+	if (lint_achievable(st, g, &smart[SMART_A], baseline, computed, err))
+		return -1;
+
+	/* R: why it matters */
+	c = &smart[SMART_R];
+	{
+		const char *objective = g->objective[0] ? g->objective : p ? p->objective : "";
+		c->ok = g->rationale[0] && objective[0];
+		if (!g->rationale[0] && !objective[0])
+			snprintf(c->message, sizeof(c->message),
+				 "no rationale and no company objective: say why this target "
+				 "matters and which objective it serves");
+		else if (!g->rationale[0])
+			snprintf(c->message, sizeof(c->message),
+				 "no rationale: say why this target matters");
+		else if (!objective[0])
+			snprintf(c->message, sizeof(c->message),
+				 "no company objective: name the objective this goal serves");
+		else
+			snprintf(c->message, sizeof(c->message), "serves \"%.300s\"", objective);
+	}
+
+	/* T: when */
+	c = &smart[SMART_T];
+	c->ok = 0;
+	if (g->due_on == NO_DATE)
+		snprintf(c->message, sizeof(c->message), "no due date: say by when");
+	else if (g->start_on == NO_DATE)
+		snprintf(c->message, sizeof(c->message), "no start date: say from when");
+	else if (g->due_on < g->start_on)
+		snprintf(c->message, sizeof(c->message), "the due date %s is before the start %s",
+			 date_format(g->due_on, d1), date_format(g->start_on, d2));
+	else if (p && g->due_on > p->end_on)
+		snprintf(c->message, sizeof(c->message), "due date %s is after the project's end %s",
+			 date_format(g->due_on, d1), date_format(p->end_on, d2));
+	else if (p && g->start_on < p->start_on)
+		snprintf(c->message, sizeof(c->message),
+			 "start date %s is before the project's start %s",
+			 date_format(g->start_on, d1), date_format(p->start_on, d2));
+	else {
+		c->ok = 1;
+		snprintf(c->message, sizeof(c->message), "%s to %s (%d days)",
+			 date_format(g->start_on, d1), date_format(g->due_on, d2),
+			 (int)(g->due_on - g->start_on + 1));
+	}
+	return 0;
+}
+
+static int64_t mul_frac(int64_t v, double f)
+{
+	return (int64_t)llround((double)v * f);
+}
+
+static double elapsed_at(const struct goal *g, int32_t day)
+{
+	double e;
+	if (g->start_on == NO_DATE || g->due_on == NO_DATE || g->due_on < g->start_on)
+		return 0.0;
+	e = (double)(day - g->start_on + 1) / (double)(g->due_on - g->start_on + 1);
+	return e < 0 ? 0 : e > 1 ? 1 : e;
+}
+
+/* The metric for the goal's own window (project sales), as of day. */
+static int actual_value(struct store *st, const struct goal *g, int32_t from, int32_t to,
+			int64_t *v, struct err *err)
+{
+	struct metric_query q = { .metric = g->metric, .project_id = g->project_id,
+				  .scope = &g->scope, .from = from, .to = to, .goal_id = g->id };
+	int32_t len = g->due_on - g->start_on + 1;
+	q.cohort_from = g->baseline_start_on != NO_DATE ? g->baseline_start_on : g->start_on - len;
+	q.cohort_to = g->baseline_end_on != NO_DATE ? g->baseline_end_on : g->start_on - 1;
+	q.cohort_project_id = NO_ID;
+	return metric_value(st, &q, v, err);
+}
+
+int goal_progress(struct store *st, const struct goal *g, const struct project *p,
+		  int32_t today, struct goal_progress *out, struct err *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->actual = out->expected = out->projected = NO_VALUE;
+	out->progress = NAN;
+	if (goal_lint(st, g, p, out->smart, &out->baseline, &out->baseline_computed, err))
+		return -1;
+	if (g->metric == METRIC_NONE || g->start_on == NO_DATE || g->due_on == NO_DATE ||
+	    g->due_on < g->start_on) {
+		out->status = STATUS_OFF_TRACK;
+		return 0;
+	}
+	if (actual_value(st, g, g->start_on, g->due_on, &out->actual, err))
+		return -1;
+	out->elapsed = elapsed_at(g, today);
+	if (g->target == NO_VALUE || g->target <= 0) {
+		out->status = STATUS_OFF_TRACK;
+		return 0;
+	}
+	if (out->actual != NO_VALUE)
+		out->progress = (double)out->actual / (double)g->target;
+	if (metric_cumulative(g->metric)) {
+		int64_t actual = out->actual == NO_VALUE ? 0 : out->actual;
+		out->expected = mul_frac(g->target, out->elapsed);
+		if (out->elapsed > 0)
+			out->projected = mul_frac(actual, 1.0 / out->elapsed);
+		if (actual >= g->target)
+			out->status = STATUS_ACHIEVED;
+		else if (today < g->start_on)
+			out->status = STATUS_ON_TRACK;
+		else if (today > g->due_on)
+			out->status = STATUS_OFF_TRACK;
+		else {
+			double pace = (double)actual / ((double)g->target * out->elapsed);
+			out->status = pace >= PACE_ON_TRACK  ? STATUS_ON_TRACK
+				      : pace >= PACE_AT_RISK ? STATUS_AT_RISK
+							     : STATUS_OFF_TRACK;
+		}
+	} else {
+		out->expected = g->target;
+		if (out->actual == NO_VALUE)
+			out->status = today < g->start_on ? STATUS_ON_TRACK : STATUS_OFF_TRACK;
+		else if (out->actual >= g->target)
+			out->status = today > g->due_on ? STATUS_ACHIEVED : STATUS_ON_TRACK;
+		else if (today > g->due_on)
+			out->status = STATUS_OFF_TRACK;
+		else if ((double)out->actual >= LEVEL_AT_RISK * (double)g->target)
+			out->status = STATUS_AT_RISK;
+		else
+			out->status = STATUS_OFF_TRACK;
+	}
+	return 0;
+}
+
+void smart_write_json(struct jw *w, const struct smart_check smart[SMART__COUNT])
+{
+	static const char *const letters[] = { "S", "M", "A", "R", "T" };
+	jw_obj(w);
+	for (int i = 0; i < SMART__COUNT; i++) {
+		jw_key(w, letters[i]);
+		jw_obj(w);
+		jw_kbool(w, "ok", smart[i].ok);
+		jw_kstr(w, "message", smart[i].message);
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+}
+
+static void value_json(struct jw *w, const char *key, enum unit u, int64_t v)
+{
+	jw_key(w, key);
+	if (v == NO_VALUE)
+		jw_null(w);
+	else if (u == UNIT_RATIO)
+		jw_num(w, (double)v / 10000.0, 4);
+	else
+		jw_int(w, v);
+}
+
+void goal_progress_write_json(struct jw *w, const struct goal *g, const struct goal_progress *gp)
+{
+	enum unit u = metric_unit(g->metric);
+	int all = 1;
+	jw_obj(w);
+	goal_write_fields(w, g);
+	value_json(w, "actual", u, gp->actual);
+	value_json(w, "expected", u, gp->expected);
+	value_json(w, "projected", u, gp->projected);
+	jw_knum(w, "progress", gp->progress, 4);
+	jw_knum(w, "elapsed", gp->elapsed, 4);
+	jw_kstr(w, "status", goal_status_str(gp->status));
+	value_json(w, "baseline_used", u, gp->baseline);
+	jw_kbool(w, "baseline_computed", gp->baseline_computed);
+	jw_key(w, "smart");
+	smart_write_json(w, gp->smart);
+	for (int i = 0; i < SMART__COUNT; i++)
+		all &= gp->smart[i].ok;
+	jw_kbool(w, "smart_ok", all);
+	jw_obj_end(w);
+}
+
+int goal_series(struct store *st, const struct goal *g, int32_t today, struct goal_point **points,
+		size_t *n, struct err *err)
+{
+	int32_t end, step, ndays;
+	struct goal_point *pts = NULL;
+	size_t np = 0, alloc = 0;
+
+	*points = NULL;
+	*n = 0;
+	if (g->start_on == NO_DATE || g->due_on == NO_DATE || g->due_on < g->start_on ||
+	    today < g->start_on)
+		return 0;
+	end = today < g->due_on ? today : g->due_on;
+	ndays = end - g->start_on + 1;
+	if (g->metric == METRIC_REVENUE || g->metric == METRIC_UNITS) {
+		struct sale_sums *days = xmalloc(sizeof(*days) * (size_t)ndays);
+		int64_t cum = 0;
+		if (metric_daily(st, g->project_id, &g->scope, g->start_on, end, days, err)) {
+			free(days);
+			return -1;
+		}
+		for (int32_t d = 0; d < ndays; d++) {
+			cum += g->metric == METRIC_REVENUE ? days[d].amount : days[d].quantity;
+			ALLOC_GROW(pts, np + 1, alloc);
+			pts[np].day = g->start_on + d;
+			pts[np].actual = cum;
+			pts[np].expected = g->target == NO_VALUE
+						   ? NO_VALUE
+						   : mul_frac(g->target, elapsed_at(g, g->start_on + d));
+			np++;
+		}
+		free(days);
+	} else {
+		/* weekly (at most 26 points): the metric over [start, day] */
+		step = 7;
+		while (ndays / step > 26)
+			step += 7;
+		for (int32_t d = g->start_on + step - 1;; d += step) {
+			int32_t day = d > end ? end : d;
+			int64_t v;
+			if (actual_value(st, g, g->start_on, day, &v, err)) {
+				free(pts);
+				return -1;
+			}
+			ALLOC_GROW(pts, np + 1, alloc);
+			pts[np].day = day;
+			pts[np].actual = v;
+			pts[np].expected = g->target == NO_VALUE ? NO_VALUE
+					   : metric_cumulative(g->metric)
+						   ? mul_frac(g->target, elapsed_at(g, day))
+						   : g->target;
+			np++;
+			if (day == end)
+				break;
+		}
+	}
+	*points = pts;
+	*n = np;
+	return 0;
+}

@@ -1,0 +1,92 @@
+/*
+ * progress.h - a goal's progress (actual, expected by now, projection, status)
+ * and its SMART lint, computed from recorded data.
+ *
+ * Status. Let elapsed = days of the window passed (today included) / days in
+ * the window, clamped to [0, 1].
+ *  - Cumulative metrics (revenue, units, deals_won, new_customers, custom):
+ *    achieved when actual >= target; before the start on_track; after the due
+ *    date off_track; otherwise pace = actual / (target x elapsed) and
+ *    on_track when pace >= 0.90, at_risk when 0.70 <= pace < 0.90, off_track
+ *    below 0.70. projected = actual / elapsed.
+ *  - Level metrics (gross_margin, retention_rate, avg_deal_size): the value is
+ *    compared with the target directly: achieved when the window is over and
+ *    actual >= target; otherwise on_track when actual >= target, at_risk when
+ *    actual >= 0.90 x target, off_track below (or without any data once the
+ *    window has started).
+ *
+ * SMART lint, one verdict per letter:
+ *  S  a metric and a positive target;
+ *  M  computed from data, or for custom metrics a check-in rule;
+ *  A  the growth the target needs over the baseline is within the best
+ *     period-on-period growth of the same metric in history (windows of the
+ *     goal's length before its start, workspace-wide, same scope);
+ *  R  a rationale and a company objective (the goal's or its project's);
+ *  T  start and due dates, due not before start, both inside the project.
+ */
+#ifndef ANALYTICS_PROGRESS_H
+#define ANALYTICS_PROGRESS_H
+
+#include <stdint.h>
+
+#include "base/jw.h"
+#include "core/goal.h"
+#include "core/project.h"
+
+enum goal_status { STATUS_ON_TRACK, STATUS_AT_RISK, STATUS_OFF_TRACK, STATUS_ACHIEVED };
+
+#define PACE_ON_TRACK 0.90
+#define PACE_AT_RISK 0.70
+#define LEVEL_AT_RISK 0.90
+
+enum { SMART_S, SMART_M, SMART_A, SMART_R, SMART_T, SMART__COUNT };
+
+struct smart_check {
+	int ok;
+	char message[400];
+};
+
+struct goal_progress {
+	int64_t actual;    /* NO_VALUE when the metric has no value yet */
+	int64_t expected;  /* what the target asks for by today */
+	int64_t projected; /* at the due date, at the current pace (cumulative only) */
+	double elapsed;    /* [0, 1] */
+	double progress;   /* actual / target, NAN when undefined */
+	enum goal_status status;
+	int64_t baseline;  /* given, or computed from history; NO_VALUE if none */
+	int baseline_computed;
+	struct smart_check smart[SMART__COUNT];
+};
+
+const char *goal_status_str(enum goal_status s);
+
+/* Lint g (a stored goal or a draft) against the letters of SMART. */
+int goal_lint(struct store *st, const struct goal *g, const struct project *p,
+	      struct smart_check smart[SMART__COUNT], int64_t *baseline, int *computed,
+	      struct err *err);
+
+/* Progress and lint of g in project p as of today. */
+int goal_progress(struct store *st, const struct goal *g, const struct project *p,
+		  int32_t today, struct goal_progress *out, struct err *err);
+
+/* The SMART verdicts as {"S":{"ok","message"},...}. */
+void smart_write_json(struct jw *w, const struct smart_check smart[SMART__COUNT]);
+
+/* A goal with its progress and lint, as `goal list --json` and the API show it. */
+void goal_progress_write_json(struct jw *w, const struct goal *g, const struct goal_progress *gp);
+
+/* One point of a goal's chart. */
+struct goal_point {
+	int32_t day;
+	int64_t actual;   /* NO_VALUE when undefined */
+	int64_t expected;
+};
+
+/*
+ * The goal's actual against the expected path from start to min(today, due):
+ * daily for cumulative metrics, weekly for levels. *points is the caller's to free.
+ */
+int goal_series(struct store *st, const struct goal *g, int32_t today, struct goal_point **points,
+		size_t *n, struct err *err);
+
+#endif

@@ -1,0 +1,486 @@
+/*
+ * goal.c - `salespm goal ...`: SMART goals with progress computed from the
+ * recorded sales, their lint, revisions and check-ins.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analytics/progress.h"
+#include "base/date.h"
+#include "cli/cli.h"
+#include "core/goal.h"
+#include "core/project.h"
+
+#define GOAL_OPTS                                                                             \
+	{ "metric", 0, OPT_VALUE }, { "target", 0, OPT_VALUE }, { "start", 0, OPT_VALUE },    \
+		{ "due", 0, OPT_VALUE }, { "baseline", 0, OPT_VALUE },                        \
+		{ "baseline-start", 0, OPT_VALUE }, { "baseline-end", 0, OPT_VALUE },         \
+		{ "scope", 0, OPT_MULTI }, { "owner", 0, OPT_VALUE }, { "name", 0, OPT_VALUE }, \
+		{ "rationale", 0, OPT_VALUE }, { "objective", 0, OPT_VALUE },                 \
+		{ "checkin-rule", 0, OPT_VALUE }
+
+#define GOAL_DETAILS                                                                             \
+	"  --metric M           revenue, gross_margin, units, deals_won, new_customers,\n"       \
+	"                       retention_rate, avg_deal_size or custom\n"                        \
+	"  --target V           in the metric's unit: money as 1200000.00, counts as 35,\n"      \
+	"                       rates as 0.85 or 85%\n"                                           \
+	"  --start D, --due D   the goal's window, both days included (YYYY-MM-DD)\n"            \
+	"  --baseline V         the value the target is compared with (default: the same\n"     \
+	"                       metric over the window of the same length before --start)\n"   \
+	"  --baseline-start D, --baseline-end D   another baseline window (retention cohort)\n" \
+	"  --scope KEY=CODE     narrow the sales counted: segment=, channel=, product=, rep=\n"  \
+	"                       (repeatable)\n"                                                   \
+	"  --owner LOGIN        who answers for the goal\n"                                        \
+	"  --rationale TEXT     why this target matters (R of SMART)\n"                          \
+	"  --objective TEXT     the company objective it serves (default: the project's)\n"     \
+	"  --checkin-rule TEXT  custom metrics: who reports the value, how and how often"
+
+static void input_from(struct cli_opt *opts, struct goal_input *in)
+{
+	struct cli_opt *sc = cli_optp(opts, "scope");
+	memset(in, 0, sizeof(*in));
+	in->metric = cli_opt(opts, "metric");
+	in->target = cli_opt(opts, "target");
+	in->start = cli_opt(opts, "start");
+	in->due = cli_opt(opts, "due");
+	in->baseline = cli_opt(opts, "baseline");
+	in->baseline_start = cli_opt(opts, "baseline-start");
+	in->baseline_end = cli_opt(opts, "baseline-end");
+	in->owner = cli_opt(opts, "owner");
+	in->name = cli_opt(opts, "name");
+	in->rationale = cli_opt(opts, "rationale");
+	in->objective = cli_opt(opts, "objective");
+	in->checkin_rule = cli_opt(opts, "checkin-rule");
+	if (cli_optp(opts, "reason"))
+		in->reason = cli_opt(opts, "reason");
+	if (sc && sc->set) {
+		for (int i = 0; i < sc->nvalues && i < 8; i++)
+			in->scope[i] = sc->values[i];
+		in->nscope = sc->nvalues < 8 ? sc->nvalues : 8;
+	}
+}
+
+static const char *mark(int ok)
+{
+	return ok ? "ok" : "FAIL";
+}
+
+static void print_smart(const struct smart_check smart[SMART__COUNT], int only_failed)
+{
+	static const char letters[] = "SMART";
+	for (int i = 0; i < SMART__COUNT; i++)
+		if (!only_failed || !smart[i].ok)
+			printf("    %c %-4s %s\n", letters[i], mark(smart[i].ok), smart[i].message);
+}
+
+static void smart_compact(const struct smart_check smart[SMART__COUNT], char *out)
+{
+	static const char letters[] = "SMART";
+	for (int i = 0; i < SMART__COUNT; i++)
+		out[i] = smart[i].ok ? letters[i] : '-';
+	out[SMART__COUNT] = '\0';
+}
+
+static void pct_text(double v, char *out, size_t len)
+{
+	if (isnan(v))
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%.1f%%", v * 100.0);
+}
+
+static void print_goal_detail(struct cli *c, const struct goal *g, const struct goal_progress *gp)
+{
+	enum unit u = metric_unit(g->metric);
+	char t[64], a[64], e[64], pr[64], b[64], p1[16], p2[16], d1[DATE_FMT_MAX],
+		d2[DATE_FMT_MAX];
+
+	if (c->json) {
+		struct buf out = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &out);
+		goal_progress_write_json(&w, g, gp);
+		cli_print_json(&out);
+		buf_release(&out);
+		return;
+	}
+	goal_value_format(u, g->target, t, sizeof(t));
+	goal_value_format(u, gp->actual, a, sizeof(a));
+	goal_value_format(u, gp->expected, e, sizeof(e));
+	goal_value_format(u, gp->projected, pr, sizeof(pr));
+	goal_value_format(u, gp->baseline, b, sizeof(b));
+	pct_text(gp->progress, p1, sizeof(p1));
+	pct_text(gp->elapsed, p2, sizeof(p2));
+	printf("goal %lld%s%s (version %lld)\n", (long long)g->id, g->name[0] ? ": " : "", g->name,
+	       (long long)g->version);
+	printf("  metric:    %s (%s)\n  window:    %s .. %s\n", metric_str(g->metric),
+	       unit_str(u), g->start_on == NO_DATE ? "-" : date_format(g->start_on, d1),
+	       g->due_on == NO_DATE ? "-" : date_format(g->due_on, d2));
+	printf("  target:    %s\n  baseline:  %s%s\n  actual:    %s (%s of target)\n", t, b,
+	       gp->baseline_computed ? " (from history)" : "", a, p1);
+	printf("  expected:  %s by today (%s of the window elapsed)\n", e, p2);
+	if (gp->projected != NO_VALUE)
+		printf("  projected: %s at the due date at the current pace\n", pr);
+	printf("  status:    %s\n  owner:     %s\n", goal_status_str(gp->status),
+	       g->owner[0] ? g->owner : "-");
+	printf("  SMART:\n");
+	print_smart(gp->smart, 0);
+}
+
+static int load_project(struct cli *c, const char *code, struct project *p, struct err *err)
+{
+	return project_get(c->st, &c->actor, code, p, err);
+}
+
+static int cmd_goal_add(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { GOAL_OPTS, { NULL, 0, 0 } };
+	struct goal_input in;
+	struct goal g;
+	struct goal_progress gp;
+	struct project p;
+	const char *pos[1];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err))
+		return -1;
+	for (const char *const *o = (const char *const[]){ "metric", "target", "start", "due",
+							  NULL };
+	     *o; o++)
+		if (!cli_opt(opts, *o))
+			return err_set(err, ERR_USAGE, *o, "--%s is required", *o);
+	input_from(opts, &in);
+	if (goal_create(c->st, &c->actor, pos[0], &in, &g, err) ||
+	    load_project(c, pos[0], &p, err) ||
+	    goal_progress(c->st, &g, &p, date_today(), &gp, err))
+		return -1;
+	if (!c->json)
+		printf("created goal %lld in %s\n", (long long)g.id, p.code);
+	print_goal_detail(c, &g, &gp);
+	return 0;
+}
+
+static int cmd_goal_list(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	struct goal_list l = { 0 };
+	struct project p;
+	struct goal_progress *gp = NULL;
+	const char *pos[1];
+	int32_t today = date_today();
+	int npos, r = -1;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
+	    load_project(c, pos[0], &p, err) || goal_list(c->st, &c->actor, pos[0], &l, err))
+		return -1;
+	gp = calloc(l.n ? l.n : 1, sizeof(*gp));
+	if (!gp) {
+		err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	if (store_begin(c->st, 0, err))
+		goto out;
+	for (size_t i = 0; i < l.n; i++)
+		if (goal_progress(c->st, &l.items[i], &p, today, &gp[i], err)) {
+			store_rollback(c->st);
+			goto out;
+		}
+	store_rollback(c->st);
+	if (c->json) {
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kstr(&w, "project", p.code);
+		jw_kdate(&w, "as_of", today);
+		jw_key(&w, "goals");
+		jw_arr(&w);
+		for (size_t i = 0; i < l.n; i++)
+			goal_progress_write_json(&w, &l.items[i], &gp[i]);
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+		cli_print_json(&b);
+		buf_release(&b);
+	} else if (l.n == 0) {
+		printf("%s has no goals yet; add one with `salespm goal add %s --metric revenue ...`\n",
+		       p.code, p.code);
+	} else {
+		static const char *const head[] = { "ID",      "METRIC",  "TARGET", "ACTUAL",
+						    "PROGRESS", "ELAPSED", "STATUS", "SMART" };
+		static const int right[] = { 1, 0, 1, 1, 1, 1, 0, 0 };
+		struct cli_table t;
+		cli_table_init(&t, 8, head, right);
+		for (size_t i = 0; i < l.n; i++) {
+			enum unit u = metric_unit(l.items[i].metric);
+			char id[24], tg[64], ac[64], p1[16], p2[16], sm[8];
+			const char *row[8];
+			snprintf(id, sizeof(id), "%lld", (long long)l.items[i].id);
+			goal_value_format(u, l.items[i].target, tg, sizeof(tg));
+			goal_value_format(u, gp[i].actual, ac, sizeof(ac));
+			pct_text(gp[i].progress, p1, sizeof(p1));
+			pct_text(gp[i].elapsed, p2, sizeof(p2));
+			smart_compact(gp[i].smart, sm);
+			row[0] = id;
+			row[1] = metric_str(l.items[i].metric);
+			row[2] = tg;
+			row[3] = ac;
+			row[4] = p1;
+			row[5] = p2;
+			row[6] = goal_status_str(gp[i].status);
+			row[7] = sm;
+			cli_table_row(&t, row);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+		for (size_t i = 0; i < l.n; i++) {
+			int bad = 0;
+			for (int k = 0; k < SMART__COUNT; k++)
+				bad |= !gp[i].smart[k].ok;
+			if (!bad)
+				continue;
+			printf("goal %lld SMART lint:\n", (long long)l.items[i].id);
+			print_smart(gp[i].smart, 1);
+		}
+	}
+	r = 0;
+out:
+	free(gp);
+	goal_list_release(&l);
+	return r;
+}
+
+static int parse_goal_id(const char *s, int64_t *id, struct err *err)
+{
+	if (cli_int(s, "id", id, err))
+		return -1;
+	if (*id <= 0)
+		return err_set(err, ERR_INVALID, "id", "\"%s\" is not a goal id", s);
+	return 0;
+}
+
+static int cmd_goal_show(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	struct goal g;
+	struct goal_progress gp;
+	struct project p;
+	const char *pos[2];
+	int64_t id;
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err) ||
+	    parse_goal_id(pos[1], &id, err) || load_project(c, pos[0], &p, err) ||
+	    goal_get(c->st, &c->actor, pos[0], id, &g, err) ||
+	    goal_progress(c->st, &g, &p, date_today(), &gp, err))
+		return -1;
+	print_goal_detail(c, &g, &gp);
+	return 0;
+}
+
+static int cmd_goal_update(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { GOAL_OPTS, { "reason", 0, OPT_VALUE }, { "version", 0, OPT_VALUE },
+				  { NULL, 0, 0 } };
+	struct goal_input in;
+	struct goal cur, g;
+	struct goal_progress gp;
+	struct project p;
+	const char *pos[2];
+	int64_t id, version;
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err) ||
+	    parse_goal_id(pos[1], &id, err) || load_project(c, pos[0], &p, err) ||
+	    goal_get(c->st, &c->actor, pos[0], id, &cur, err))
+		return -1;
+	version = cur.version;
+	if (cli_opt(opts, "version") && cli_int(cli_opt(opts, "version"), "version", &version, err))
+		return -1;
+	input_from(opts, &in);
+	if (goal_update(c->st, &c->actor, pos[0], id, version, &in, &g, err) ||
+	    goal_progress(c->st, &g, &p, date_today(), &gp, err))
+		return -1;
+	if (!c->json)
+		printf("updated goal %lld (version %lld)\n", (long long)g.id, (long long)g.version);
+	print_goal_detail(c, &g, &gp);
+	return 0;
+}
+
+static int cmd_goal_delete(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { "version", 0, OPT_VALUE }, { NULL, 0, 0 } };
+	struct goal cur;
+	const char *pos[2];
+	int64_t id, version;
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err) ||
+	    parse_goal_id(pos[1], &id, err) || goal_get(c->st, &c->actor, pos[0], id, &cur, err))
+		return -1;
+	version = cur.version;
+	if (cli_opt(opts, "version") && cli_int(cli_opt(opts, "version"), "version", &version, err))
+		return -1;
+	if (goal_delete(c->st, &c->actor, pos[0], id, version, err))
+		return -1;
+	if (c->json)
+		printf("{\"deleted\":%lld}\n", (long long)id);
+	else
+		printf("deleted goal %lld\n", (long long)id);
+	return 0;
+}
+
+static int cmd_goal_lint(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { GOAL_OPTS, { NULL, 0, 0 } };
+	struct goal_input in;
+	struct goal g;
+	struct project p;
+	struct smart_check smart[SMART__COUNT];
+	const char *pos[1];
+	int64_t baseline;
+	int npos, computed, all = 1;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
+	    load_project(c, pos[0], &p, err))
+		return -1;
+	input_from(opts, &in);
+	goal_init(&g, p.id);
+	if (goal_resolve(c->st, &in, &g, 0, err) ||
+	    goal_lint(c->st, &g, &p, smart, &baseline, &computed, err))
+		return -1;
+	for (int i = 0; i < SMART__COUNT; i++)
+		all &= smart[i].ok;
+	if (c->json) {
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_key(&w, "smart");
+		smart_write_json(&w, smart);
+		jw_kbool(&w, "smart_ok", all);
+		jw_obj_end(&w);
+		cli_print_json(&b);
+		buf_release(&b);
+	} else {
+		printf("SMART lint of the draft goal:\n");
+		print_smart(smart, 0);
+	}
+	return 0;
+}
+
+static int cmd_goal_history(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	struct goal_revision_list l = { 0 };
+	const char *pos[2];
+	int64_t id;
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err) ||
+	    parse_goal_id(pos[1], &id, err) ||
+	    goal_revisions(c->st, &c->actor, pos[0], id, &l, err))
+		return -1;
+	if (c->json) {
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_key(&w, "revisions");
+		jw_arr(&w);
+		for (size_t i = 0; i < l.n; i++) {
+			jw_obj(&w);
+			jw_kint(&w, "version", l.items[i].version);
+			jw_kstr(&w, "changed_by", l.items[i].changed_by_login);
+			jw_kts(&w, "changed_at", l.items[i].changed_at);
+			jw_kstr(&w, "reason", l.items[i].reason);
+			jw_key(&w, "goal");
+			jw_raw(&w, l.items[i].snapshot);
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+		cli_print_json(&b);
+		buf_release(&b);
+	} else {
+		for (size_t i = 0; i < l.n; i++) {
+			char t[TS_FMT_MAX];
+			printf("version %lld  %s  by %s%s%s\n  %s\n", (long long)l.items[i].version,
+			       ts_format(l.items[i].changed_at, t),
+			       l.items[i].changed_by_login[0] ? l.items[i].changed_by_login : "-",
+			       l.items[i].reason[0] ? ": " : "", l.items[i].reason,
+			       l.items[i].snapshot);
+		}
+	}
+	goal_revision_list_release(&l);
+	return 0;
+}
+
+static int cmd_goal_checkin(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { "value", 0, OPT_VALUE }, { "date", 0, OPT_VALUE },
+				  { "note", 0, OPT_VALUE }, { NULL, 0, 0 } };
+	struct goal_checkin ck;
+	const char *pos[2];
+	int32_t day = NO_DATE;
+	int64_t id;
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err) ||
+	    parse_goal_id(pos[1], &id, err))
+		return -1;
+	if (!cli_opt(opts, "value"))
+		return err_set(err, ERR_USAGE, "value", "--value is required");
+	if (cli_opt(opts, "date") && cli_date(cli_opt(opts, "date"), "date", &day, err))
+		return -1;
+	if (goal_checkin(c->st, &c->actor, pos[0], id, day, cli_opt(opts, "value"),
+			 cli_opt(opts, "note"), &ck, err))
+		return -1;
+	if (c->json) {
+		char d[DATE_FMT_MAX];
+		printf("{\"id\":%lld,\"goal_id\":%lld,\"date\":\"%s\",\"value\":%lld}\n",
+		       (long long)ck.id, (long long)id, date_format(ck.on_date, d),
+		       (long long)ck.value);
+	} else {
+		char d[DATE_FMT_MAX];
+		printf("checked in %lld for goal %lld on %s\n", (long long)ck.value, (long long)id,
+		       date_format(ck.on_date, d));
+	}
+	return 0;
+}
+
+const struct cli_command cli_goal_cmds[] = {
+	{ "goal", "add", cmd_goal_add, CLI_NEEDS_STORE, "set a SMART goal (project manager)",
+	  "goal add PROJECT --metric METRIC --target VALUE --start DATE --due DATE "
+	  "[--baseline VALUE] [--scope KEY=CODE]... [--owner LOGIN] [--rationale T] "
+	  "[--objective T] [--checkin-rule T] [--name N]",
+	  GOAL_DETAILS,
+	  "salespm goal add Q1-2027 --metric revenue --target 1200000 --start 2027-01-01 "
+	  "--due 2027-03-31 --scope channel=direct --owner li.na --rationale \"flagship launch\"" },
+	{ "goal", "list", cmd_goal_list, CLI_NEEDS_STORE,
+	  "a project's goals with progress, status and SMART lint", "goal list PROJECT",
+	  "  status: achieved, on_track (pace >= 90% of plan), at_risk (70-90%), off_track;\n"
+	  "  --json gives {\"goals\":[{\"id\",\"metric\",\"unit\",\"target\",\"actual\",\"status\","
+	  "\"smart\":{...}}]}",
+	  "salespm goal list Q1-2027 --json" },
+	{ "goal", "show", cmd_goal_show, CLI_NEEDS_STORE, "one goal in detail",
+	  "goal show PROJECT ID", "", "salespm goal show Q1-2027 3" },
+	{ "goal", "update", cmd_goal_update, CLI_NEEDS_STORE, "change a goal (kept as a revision)",
+	  "goal update PROJECT ID [goal options] [--reason TEXT] [--version V]",
+	  GOAL_DETAILS "\n  --reason TEXT        why the goal changes (kept in its history)",
+	  "salespm goal update Q1-2027 3 --target 1000000 --reason \"market slowed\"" },
+	{ "goal", "delete", cmd_goal_delete, CLI_NEEDS_STORE, "delete a goal",
+	  "goal delete PROJECT ID [--version V]", "", "salespm goal delete Q1-2027 3" },
+	{ "goal", "lint", cmd_goal_lint, CLI_NEEDS_STORE,
+	  "SMART-lint a draft goal without saving it", "goal lint PROJECT [goal options]",
+	  GOAL_DETAILS,
+	  "salespm goal lint Q1-2027 --metric revenue --target 5000000 --start 2027-01-01 "
+	  "--due 2027-03-31" },
+	{ "goal", "history", cmd_goal_history, CLI_NEEDS_STORE, "a goal's revisions",
+	  "goal history PROJECT ID", "", "salespm goal history Q1-2027 3" },
+	{ "goal", "checkin", cmd_goal_checkin, CLI_NEEDS_STORE,
+	  "report the value of a custom goal", "goal checkin PROJECT ID --value V [--date D] "
+	  "[--note T]", "", "salespm goal checkin Q1-2027 5 --value 12 --note \"signed 2 partners\"" },
+	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },
+};

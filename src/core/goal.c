@@ -1,0 +1,828 @@
+/*
+ * goal.c - goals: definitions, revisions and check-ins.
+ */
+#include "core/goal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/money.h"
+#include "base/xalloc.h"
+#include "core/project.h"
+#include "core/tx.h"
+
+static const char *const metric_names[METRIC__COUNT] = {
+	"revenue",       "gross_margin",   "units",         "deals_won",
+	"new_customers", "retention_rate", "avg_deal_size", "custom",
+};
+static const enum unit metric_units[METRIC__COUNT] = {
+	UNIT_MONEY, UNIT_RATIO, UNIT_COUNT, UNIT_COUNT,
+	UNIT_COUNT, UNIT_RATIO, UNIT_MONEY, UNIT_COUNT,
+};
+
+const char *metric_str(enum metric m)
+{
+	return (unsigned)m < METRIC__COUNT ? metric_names[m] : NULL;
+}
+
+int metric_parse(const char *s, enum metric *out, struct err *err)
+{
+	for (int i = 0; i < METRIC__COUNT; i++)
+		if (s && !strcmp(s, metric_names[i])) {
+			*out = (enum metric)i;
+			return 0;
+		}
+	return err_set(err, ERR_INVALID, "metric",
+		       "\"%s\" is not a metric (revenue, gross_margin, units, deals_won, "
+		       "new_customers, retention_rate, avg_deal_size or custom)",
+		       s ? s : "");
+}
+
+enum unit metric_unit(enum metric m)
+{
+	return (unsigned)m < METRIC__COUNT ? metric_units[m] : UNIT_COUNT;
+}
+
+const char *unit_str(enum unit u)
+{
+	return u == UNIT_MONEY ? "money" : u == UNIT_RATIO ? "ratio" : "count";
+}
+
+int metric_cumulative(enum metric m)
+{
+	return m == METRIC_REVENUE || m == METRIC_UNITS || m == METRIC_DEALS_WON ||
+	       m == METRIC_NEW_CUSTOMERS || m == METRIC_CUSTOM;
+}
+
+/* "0.85" -> 8500, "85%" -> 8500, "85.5%" -> 8550, "1" -> 10000; no floating point. */
+static int ratio_parse(const char *s, int64_t *out, const char *field, struct err *err)
+{
+	size_t len = strlen(s);
+	int pct = len > 0 && s[len - 1] == '%';
+	int64_t whole = 0, frac = 0;
+	int nfrac = 0, ndig = 0;
+	size_t i = 0;
+
+	if (pct)
+		len--;
+	for (; i < len && s[i] != '.'; i++, ndig++) {
+		if (s[i] < '0' || s[i] > '9' || whole > 1000000)
+			goto bad;
+		whole = whole * 10 + (s[i] - '0');
+	}
+	if (i < len) {
+		for (i++; i < len; i++) {
+			if (s[i] < '0' || s[i] > '9')
+				goto bad;
+			if (nfrac < 6) {
+				frac = frac * 10 + (s[i] - '0');
+				nfrac++;
+			} else if (s[i] != '0') {
+				goto bad; /* more precision than a basis point of a percent */
+			}
+		}
+	}
+	if (ndig == 0 && nfrac == 0)
+		goto bad;
+	/* value = whole.frac in percent (pct) or as a fraction; basis points = 1e-4 */
+	{
+		int shift = pct ? 2 : 4; /* decimal places that become whole basis points */
+		int64_t v = whole;
+		for (int k = 0; k < shift; k++)
+			v *= 10;
+		for (int k = 0; k < nfrac; k++) {
+			/* digit k of frac contributes at 10^(shift-1-k) */
+			int64_t digit = frac;
+			for (int m = nfrac - 1; m > k; m--)
+				digit /= 10;
+			digit %= 10;
+			if (shift - 1 - k < 0) {
+				if (digit)
+					return err_set(err, ERR_INVALID, field,
+						       "\"%s\" is more precise than 0.01%%", s);
+				continue;
+			}
+			int64_t place = 1;
+			for (int m = 0; m < shift - 1 - k; m++)
+				place *= 10;
+			v += digit * place;
+		}
+		if (v > 10000)
+			return err_set(err, ERR_INVALID, field,
+				       "\"%s\" is above 100%%; a rate lies between 0 and 1", s);
+		*out = v;
+	}
+	return 0;
+bad:
+	return err_set(err, ERR_INVALID, field,
+		       "\"%s\" is not a rate (write 0.85 or 85%%)", s);
+}
+
+int goal_value_parse(enum unit u, const char *s, int64_t *out, const char *field,
+		     struct err *err)
+{
+	if (!s || !*s)
+		return err_set(err, ERR_INVALID, field, "a value is required");
+	if (u == UNIT_MONEY)
+		return money_parse(s, strlen(s), out, field, err);
+	if (u == UNIT_RATIO)
+		return ratio_parse(s, out, field, err);
+	if (int_parse(s, strlen(s), out, field, err))
+		return -1;
+	if (*out < 0)
+		return err_set(err, ERR_INVALID, field, "\"%s\" cannot be negative", s);
+	return 0;
+}
+
+void goal_value_format(enum unit u, int64_t v, char *out, size_t outlen)
+{
+	char m[MONEY_FMT_MAX];
+	if (v == NO_VALUE)
+		snprintf(out, outlen, "-");
+	else if (u == UNIT_MONEY)
+		snprintf(out, outlen, "%s", money_format_grouped(v, m));
+	else if (u == UNIT_RATIO)
+		/* basis points to percent with one decimal, rounded half up */
+		snprintf(out, outlen, "%lld.%lld%%", (long long)((v + 5) / 100),
+			 (long long)((v + 5) / 10 % 10));
+	else
+		snprintf(out, outlen, "%lld", (long long)v);
+}
+
+void goal_init(struct goal *g, int64_t project_id)
+{
+	memset(g, 0, sizeof(*g));
+	g->project_id = project_id;
+	g->metric = METRIC_NONE;
+	g->target = NO_VALUE;
+	g->baseline = NO_VALUE;
+	g->baseline_start_on = g->baseline_end_on = NO_DATE;
+	g->scope.segment_id = g->scope.channel_id = g->scope.product_id = g->scope.rep_id = NO_ID;
+	g->start_on = g->due_on = NO_DATE;
+	g->owner_id = NO_ID;
+}
+
+static const char SQL_SEGMENT_BY_CODE[] = "SELECT id FROM segments WHERE code = ?";
+static const char SQL_CHANNEL_BY_CODE[] = "SELECT id FROM channels WHERE code = ?";
+static const char SQL_PRODUCT_BY_SKU[] = "SELECT id FROM products WHERE sku = ?";
+static const char SQL_USER_BY_LOGIN[] = "SELECT id FROM users WHERE login = ?";
+
+static int lookup_id(struct store *st, const char *sql, const char *key, int64_t *id,
+		     struct err *err)
+{
+	struct stmt *s = store_prepare(st, sql, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_text(st, s, 1, key);
+	rc = store_step(st, s, err);
+	*id = rc == STORE_ROW ? store_col_int(st, s, 0) : NO_ID;
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int resolve_scope(struct store *st, const char *item, struct goal_scope *sc,
+			 struct err *err)
+{
+	const char *eq = strchr(item, '=');
+	const char *val;
+	size_t klen;
+	int64_t id;
+
+	if (!eq)
+		return err_set(err, ERR_INVALID, "scope",
+			       "\"%s\" is not KEY=CODE (segment, channel, product or rep)", item);
+	klen = (size_t)(eq - item);
+	val = eq + 1;
+	if (!*val)
+		return err_set(err, ERR_INVALID, "scope", "\"%s\" names no code", item);
+	if (klen == 7 && !strncmp(item, "segment", 7)) {
+		if (lookup_id(st, SQL_SEGMENT_BY_CODE, val, &id, err))
+			return -1;
+		if (id == NO_ID)
+			return err_set(err, ERR_INVALID, "scope", "no segment \"%s\"", val);
+		sc->segment_id = id;
+		snprintf(sc->segment, sizeof(sc->segment), "%s", val);
+	} else if (klen == 7 && !strncmp(item, "channel", 7)) {
+		if (lookup_id(st, SQL_CHANNEL_BY_CODE, val, &id, err))
+			return -1;
+		if (id == NO_ID)
+			return err_set(err, ERR_INVALID, "scope", "no channel \"%s\"", val);
+		sc->channel_id = id;
+		snprintf(sc->channel, sizeof(sc->channel), "%s", val);
+	} else if (klen == 7 && !strncmp(item, "product", 7)) {
+		if (lookup_id(st, SQL_PRODUCT_BY_SKU, val, &id, err))
+			return -1;
+		if (id == NO_ID)
+			return err_set(err, ERR_INVALID, "scope", "no product with SKU \"%s\"", val);
+		sc->product_id = id;
+		snprintf(sc->product, sizeof(sc->product), "%s", val);
+	} else if (klen == 3 && !strncmp(item, "rep", 3)) {
+		if (lookup_id(st, SQL_USER_BY_LOGIN, val, &id, err))
+			return -1;
+		if (id == NO_ID)
+			return err_set(err, ERR_INVALID, "scope", "no user \"%s\"", val);
+		sc->rep_id = id;
+		snprintf(sc->rep, sizeof(sc->rep), "%s", val);
+	} else {
+		return err_set(err, ERR_INVALID, "scope",
+			       "unknown scope key \"%.*s\" (segment, channel, product or rep)",
+			       (int)klen, item);
+	}
+	return 0;
+}
+
+static int opt_date(const char *s, int32_t *out, const char *field, struct err *err)
+{
+	if (!s)
+		return 0;
+	if (!*s) {
+		*out = NO_DATE;
+		return 0;
+	}
+	return date_parse(s, strlen(s), out, field, err);
+}
+
+int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, int strict,
+		 struct err *err)
+{
+	if (in->metric) {
+		enum metric m;
+		if (metric_parse(in->metric, &m, err))
+			return -1;
+		if (g->metric != METRIC_NONE && g->metric != m &&
+		    metric_unit(g->metric) != metric_unit(m) && !in->target && g->target != NO_VALUE)
+			return err_set(err, ERR_INVALID, "target",
+				       "changing the metric from %s to %s changes its unit; give a "
+				       "new target",
+				       metric_str(g->metric), in->metric);
+		g->metric = m;
+	}
+	if (in->name && text_field(g->name, sizeof(g->name), in->name, 0, 0, "name", err))
+		return -1;
+	if (in->target) {
+		if (!*in->target)
+			g->target = NO_VALUE;
+		else if (g->metric == METRIC_NONE)
+			return err_set(err, ERR_INVALID, "target", "name the metric before the target");
+		else if (goal_value_parse(metric_unit(g->metric), in->target, &g->target, "target",
+					  err))
+			return -1;
+	}
+	if (in->baseline) {
+		if (!*in->baseline)
+			g->baseline = NO_VALUE;
+		else if (g->metric == METRIC_NONE)
+			return err_set(err, ERR_INVALID, "baseline",
+				       "name the metric before the baseline");
+		else if (goal_value_parse(metric_unit(g->metric), in->baseline, &g->baseline,
+					  "baseline", err))
+			return -1;
+	}
+	if (opt_date(in->start, &g->start_on, "start", err) ||
+	    opt_date(in->due, &g->due_on, "due", err) ||
+	    opt_date(in->baseline_start, &g->baseline_start_on, "baseline_start", err) ||
+	    opt_date(in->baseline_end, &g->baseline_end_on, "baseline_end", err))
+		return -1;
+	if ((g->baseline_start_on == NO_DATE) != (g->baseline_end_on == NO_DATE))
+		return err_set(err, ERR_INVALID, "baseline_end",
+			       "a baseline window needs both a start and an end");
+	if (g->baseline_start_on != NO_DATE && g->baseline_end_on < g->baseline_start_on)
+		return err_set(err, ERR_INVALID, "baseline_end",
+			       "the baseline window ends before it starts");
+	if (in->nscope) {
+		struct goal_scope sc = { .segment_id = NO_ID, .channel_id = NO_ID,
+					 .product_id = NO_ID, .rep_id = NO_ID };
+		for (int i = 0; i < in->nscope; i++)
+			if (in->scope[i][0] && resolve_scope(st, in->scope[i], &sc, err))
+				return -1;
+		g->scope = sc;
+	}
+	if (in->owner) {
+		if (!*in->owner) {
+			g->owner_id = NO_ID;
+			g->owner[0] = '\0';
+		} else {
+			if (lookup_id(st, SQL_USER_BY_LOGIN, in->owner, &g->owner_id, err))
+				return -1;
+			if (g->owner_id == NO_ID)
+				return err_set(err, ERR_INVALID, "owner", "no user \"%s\"", in->owner);
+			snprintf(g->owner, sizeof(g->owner), "%s", in->owner);
+		}
+	}
+	if ((in->rationale &&
+	     text_field(g->rationale, sizeof(g->rationale), in->rationale, 0, 1, "rationale", err)) ||
+	    (in->objective &&
+	     text_field(g->objective, sizeof(g->objective), in->objective, 0, 1, "objective", err)) ||
+	    (in->checkin_rule && text_field(g->checkin_rule, sizeof(g->checkin_rule),
+					    in->checkin_rule, 0, 1, "checkin_rule", err)))
+		return -1;
+	if (!strict)
+		return 0;
+	if (g->metric == METRIC_NONE)
+		return err_set(err, ERR_INVALID, "metric", "a metric is required");
+	if (g->target == NO_VALUE)
+		return err_set(err, ERR_INVALID, "target", "a target is required");
+	if (g->start_on == NO_DATE)
+		return err_set(err, ERR_INVALID, "start", "a start date is required");
+	if (g->due_on == NO_DATE)
+		return err_set(err, ERR_INVALID, "due", "a due date is required");
+	if (g->due_on < g->start_on) {
+		char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
+		return err_set(err, ERR_INVALID, "due", "the due date %s is before the start %s",
+			       date_format(g->due_on, d1), date_format(g->start_on, d2));
+	}
+	return 0;
+}
+
+/* --- JSON ------------------------------------------------------------------------ */
+
+static void value_json(struct jw *w, const char *key, enum unit u, int64_t v)
+{
+	jw_key(w, key);
+	if (v == NO_VALUE)
+		jw_null(w);
+	else if (u == UNIT_RATIO)
+		jw_num(w, (double)v / 10000.0, 4);
+	else
+		jw_int(w, v);
+}
+
+void goal_write_fields(struct jw *w, const struct goal *g)
+{
+	enum unit u = metric_unit(g->metric);
+	jw_kint(w, "id", g->id);
+	jw_kstr(w, "name", g->name);
+	jw_kstr(w, "metric", metric_str(g->metric));
+	jw_kstr(w, "unit", g->metric == METRIC_NONE ? NULL : unit_str(u));
+	value_json(w, "target", u, g->target);
+	value_json(w, "baseline", u, g->baseline);
+	jw_kdate(w, "baseline_start", g->baseline_start_on);
+	jw_kdate(w, "baseline_end", g->baseline_end_on);
+	jw_kdate(w, "start", g->start_on);
+	jw_kdate(w, "due", g->due_on);
+	jw_key(w, "scope");
+	jw_obj(w);
+	jw_kstr(w, "segment", g->scope.segment[0] ? g->scope.segment : NULL);
+	jw_kstr(w, "channel", g->scope.channel[0] ? g->scope.channel : NULL);
+	jw_kstr(w, "product", g->scope.product[0] ? g->scope.product : NULL);
+	jw_kstr(w, "rep", g->scope.rep[0] ? g->scope.rep : NULL);
+	jw_obj_end(w);
+	jw_kstr(w, "owner", g->owner[0] ? g->owner : NULL);
+	jw_kstr(w, "rationale", g->rationale);
+	jw_kstr(w, "objective", g->objective);
+	jw_kstr(w, "checkin_rule", g->checkin_rule);
+	jw_kint(w, "version", g->version);
+}
+
+void goal_write_json(struct jw *w, const struct goal *g)
+{
+	jw_obj(w);
+	goal_write_fields(w, g);
+	jw_obj_end(w);
+}
+
+static void goal_json(struct buf *b, const struct goal *g)
+{
+	struct jw w;
+	jw_init(&w, b);
+	goal_write_json(&w, g);
+}
+
+/* --- storage --------------------------------------------------------------------- */
+
+#define GOAL_COLS                                                                            \
+	"g.id, g.project_id, g.name, g.metric, g.target, g.baseline, g.baseline_start_on, "  \
+	"g.baseline_end_on, g.scope_segment_id, COALESCE(sg.code, ''), g.scope_channel_id, " \
+	"COALESCE(ch.code, ''), g.scope_product_id, COALESCE(pr.sku, ''), g.scope_rep_id, "  \
+	"COALESCE(ru.login, ''), g.start_on, g.due_on, g.owner_id, COALESCE(ou.login, ''), " \
+	"g.rationale, g.objective, g.checkin_rule, g.version, g.created_at, g.updated_at "
+#define GOAL_FROM                                                                             \
+	"FROM goals g LEFT JOIN segments sg ON sg.id = g.scope_segment_id "                   \
+	"LEFT JOIN channels ch ON ch.id = g.scope_channel_id "                                \
+	"LEFT JOIN products pr ON pr.id = g.scope_product_id "                                \
+	"LEFT JOIN users ru ON ru.id = g.scope_rep_id LEFT JOIN users ou ON ou.id = g.owner_id "
+
+static const char SQL_GOAL_GET[] = "SELECT " GOAL_COLS GOAL_FROM "WHERE g.project_id = ? AND g.id = ?";
+static const char SQL_GOAL_LIST[] = "SELECT " GOAL_COLS GOAL_FROM "WHERE g.project_id = ? ORDER BY g.id";
+static const char SQL_GOAL_INSERT[] =
+	"INSERT INTO goals (project_id, name, metric, target, baseline, baseline_start_on, "
+	"baseline_end_on, scope_segment_id, scope_channel_id, scope_product_id, scope_rep_id, "
+	"start_on, due_on, owner_id, rationale, objective, checkin_rule, created_at, updated_at) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+static const char SQL_GOAL_UPDATE[] =
+	"UPDATE goals SET name = ?2, metric = ?3, target = ?4, baseline = ?5, "
+	"baseline_start_on = ?6, baseline_end_on = ?7, scope_segment_id = ?8, "
+	"scope_channel_id = ?9, scope_product_id = ?10, scope_rep_id = ?11, start_on = ?12, "
+	"due_on = ?13, owner_id = ?14, rationale = ?15, objective = ?16, checkin_rule = ?17, "
+	"updated_at = ?18, version = version + 1 WHERE id = ?1 AND version = ?19";
+static const char SQL_GOAL_DELETE[] = "DELETE FROM goals WHERE id = ? AND version = ?";
+static const char SQL_REVISION_INSERT[] =
+	"INSERT INTO goal_revisions (goal_id, version, changed_by, changed_at, reason, snapshot) "
+	"VALUES (?, ?, ?, ?, ?, ?)";
+static const char SQL_REVISION_LIST[] =
+	"SELECT r.id, r.goal_id, r.version, r.changed_by, COALESCE(u.login, ''), r.changed_at, "
+	"r.reason, r.snapshot FROM goal_revisions r LEFT JOIN users u ON u.id = r.changed_by "
+	"WHERE r.goal_id = ? ORDER BY r.version";
+static const char SQL_CHECKIN_INSERT[] =
+	"INSERT INTO goal_checkins (goal_id, on_date, value, note, created_by, created_at) "
+	"VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+static const char SQL_CHECKIN_LATEST[] =
+	"SELECT value FROM goal_checkins WHERE goal_id = ? AND on_date <= ? "
+	"ORDER BY on_date DESC, id DESC LIMIT 1";
+
+static void row_to_goal(struct store *st, struct stmt *s, struct goal *g)
+{
+	goal_init(g, store_col_int(st, s, 1));
+	g->id = store_col_int(st, s, 0);
+	snprintf(g->name, sizeof(g->name), "%s", store_col_text(st, s, 2));
+	metric_parse(store_col_text(st, s, 3), &g->metric, NULL);
+	g->target = store_col_int_or(st, s, 4, NO_VALUE);
+	g->baseline = store_col_int_or(st, s, 5, NO_VALUE);
+	g->baseline_start_on = (int32_t)store_col_int_or(st, s, 6, NO_DATE);
+	g->baseline_end_on = (int32_t)store_col_int_or(st, s, 7, NO_DATE);
+	g->scope.segment_id = store_col_int_or(st, s, 8, NO_ID);
+	snprintf(g->scope.segment, sizeof(g->scope.segment), "%s", store_col_text(st, s, 9));
+	g->scope.channel_id = store_col_int_or(st, s, 10, NO_ID);
+	snprintf(g->scope.channel, sizeof(g->scope.channel), "%s", store_col_text(st, s, 11));
+	g->scope.product_id = store_col_int_or(st, s, 12, NO_ID);
+	snprintf(g->scope.product, sizeof(g->scope.product), "%s", store_col_text(st, s, 13));
+	g->scope.rep_id = store_col_int_or(st, s, 14, NO_ID);
+	snprintf(g->scope.rep, sizeof(g->scope.rep), "%s", store_col_text(st, s, 15));
+	g->start_on = (int32_t)store_col_int_or(st, s, 16, NO_DATE);
+	g->due_on = (int32_t)store_col_int_or(st, s, 17, NO_DATE);
+	g->owner_id = store_col_int_or(st, s, 18, NO_ID);
+	snprintf(g->owner, sizeof(g->owner), "%s", store_col_text(st, s, 19));
+	snprintf(g->rationale, sizeof(g->rationale), "%s", store_col_text(st, s, 20));
+	snprintf(g->objective, sizeof(g->objective), "%s", store_col_text(st, s, 21));
+	snprintf(g->checkin_rule, sizeof(g->checkin_rule), "%s", store_col_text(st, s, 22));
+	g->version = store_col_int(st, s, 23);
+	g->created_at = store_col_int(st, s, 24);
+	g->updated_at = store_col_int(st, s, 25);
+}
+
+static void bind_goal(struct store *st, struct stmt *s, const struct goal *g, int first)
+{
+	store_bind_text(st, s, first, g->name);
+	store_bind_text(st, s, first + 1, metric_str(g->metric));
+	store_bind_int_or_null(st, s, first + 2, g->target, NO_VALUE);
+	store_bind_int_or_null(st, s, first + 3, g->baseline, NO_VALUE);
+	store_bind_int_or_null(st, s, first + 4, g->baseline_start_on, NO_DATE);
+	store_bind_int_or_null(st, s, first + 5, g->baseline_end_on, NO_DATE);
+	store_bind_int_or_null(st, s, first + 6, g->scope.segment_id, NO_ID);
+	store_bind_int_or_null(st, s, first + 7, g->scope.channel_id, NO_ID);
+	store_bind_int_or_null(st, s, first + 8, g->scope.product_id, NO_ID);
+	store_bind_int_or_null(st, s, first + 9, g->scope.rep_id, NO_ID);
+	store_bind_int_or_null(st, s, first + 10, g->start_on, NO_DATE);
+	store_bind_int_or_null(st, s, first + 11, g->due_on, NO_DATE);
+	store_bind_int_or_null(st, s, first + 12, g->owner_id, NO_ID);
+	store_bind_text(st, s, first + 13, g->rationale);
+	store_bind_text(st, s, first + 14, g->objective);
+	store_bind_text(st, s, first + 15, g->checkin_rule);
+}
+
+static int get_goal(struct store *st, int64_t project_id, int64_t id, struct goal *out,
+		    struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_GOAL_GET, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, project_id);
+	store_bind_int(st, s, 2, id);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		row_to_goal(st, s, out);
+	store_done(st, s);
+	if (rc == STORE_DONE)
+		return err_set(err, ERR_NOT_FOUND, "goal", "no goal %lld in this project",
+			       (long long)id);
+	return rc < 0 ? -1 : 0;
+}
+
+static int write_revision(struct tx *tx, const struct goal *g, const char *reason,
+			  struct err *err)
+{
+	struct store *st = tx->st;
+	struct buf snap = BUF_INIT;
+	struct stmt *s = store_prepare(st, SQL_REVISION_INSERT, err);
+	int rc;
+	char why[300];
+
+	if (!s)
+		return -1;
+	if (text_field(why, sizeof(why), reason ? reason : "", 0, 1, "reason", err))
+		return -1;
+	goal_json(&snap, g);
+	store_bind_int(st, s, 1, g->id);
+	store_bind_int(st, s, 2, g->version);
+	store_bind_int_or_null(st, s, 3, tx->actor ? tx->actor->user_id : NO_ID, NO_ID);
+	store_bind_int(st, s, 4, tx->now);
+	store_bind_text(st, s, 5, why);
+	store_bind_text(st, s, 6, buf_cstr(&snap));
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	buf_release(&snap);
+	return rc < 0 ? -1 : 0;
+}
+
+int goal_create(struct store *st, const struct actor *a, const char *project_code,
+		const struct goal_input *in, struct goal *out, struct err *err)
+{
+	struct project p;
+	struct tx tx = { 0 };
+	struct buf after = BUF_INIT;
+	struct stmt *s;
+	int rc, r = -1;
+
+	if (project_load(st, project_code, &p, err) ||
+	    require_project(st, a, p.id, project_code, PROLE_MANAGER, "setting goals", err))
+		return -1;
+	goal_init(out, p.id);
+	if (goal_resolve(st, in, out, 1, err))
+		return -1;
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	s = store_prepare(st, SQL_GOAL_INSERT, err);
+	if (!s)
+		goto out;
+	store_bind_int(st, s, 1, p.id);
+	bind_goal(st, s, out, 2);
+	store_bind_int(st, s, 18, tx.now);
+	store_bind_int(st, s, 19, tx.now);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		out->id = store_col_int(st, s, 0);
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	out->version = 1;
+	out->created_at = out->updated_at = tx.now;
+	if (write_revision(&tx, out, in->reason ? in->reason : "created", err))
+		goto out;
+	goal_json(&after, out);
+	if (tx_audit(&tx, "goal", out->id, "create", NULL, buf_cstr(&after), err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
+	buf_release(&after);
+	return r;
+}
+
+int goal_get(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+	     struct goal *out, struct err *err)
+{
+	struct project p;
+	if (project_get(st, a, project_code, &p, err))
+		return -1;
+	return get_goal(st, p.id, id, out, err);
+}
+
+int goal_list(struct store *st, const struct actor *a, const char *project_code,
+	      struct goal_list *out, struct err *err)
+{
+	struct project p;
+	struct stmt *s;
+	int rc;
+
+	if (project_get(st, a, project_code, &p, err))
+		return -1;
+	s = store_prepare(st, SQL_GOAL_LIST, err);
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, p.id);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		row_to_goal(st, s, &out->items[out->n++]);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+void goal_list_release(struct goal_list *l)
+{
+	free(l->items);
+	l->items = NULL;
+	l->n = l->alloc = 0;
+}
+
+static int goal_for_change(struct store *st, const struct actor *a, const char *project_code,
+			   int64_t id, int64_t version, struct goal *cur, struct err *err)
+{
+	struct project p;
+	if (project_load(st, project_code, &p, err) ||
+	    require_project(st, a, p.id, project_code, PROLE_MANAGER, "changing goals", err) ||
+	    get_goal(st, p.id, id, cur, err))
+		return -1;
+	if (version != cur->version) {
+		char name[32];
+		snprintf(name, sizeof(name), "%lld", (long long)id);
+		return tx_version_conflict("goal", name, version, cur->version, err);
+	}
+	return 0;
+}
+
+int goal_update(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+		int64_t version, const struct goal_input *in, struct goal *out, struct err *err)
+{
+	struct goal cur;
+	struct tx tx = { 0 };
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct stmt *s;
+	int rc, r = -1;
+
+	if (goal_for_change(st, a, project_code, id, version, &cur, err))
+		return -1;
+	*out = cur;
+	if (goal_resolve(st, in, out, 1, err))
+		return -1;
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	s = store_prepare(st, SQL_GOAL_UPDATE, err);
+	if (!s)
+		goto out;
+	store_bind_int(st, s, 1, id);
+	bind_goal(st, s, out, 2);
+	store_bind_int(st, s, 18, tx.now);
+	store_bind_int(st, s, 19, version);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	out->version = version + 1;
+	out->updated_at = tx.now;
+	if (write_revision(&tx, out, in->reason, err))
+		goto out;
+	goal_json(&before, &cur);
+	goal_json(&after, out);
+	if (tx_audit(&tx, "goal", id, "update", buf_cstr(&before), buf_cstr(&after), err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
+	buf_release(&before);
+	buf_release(&after);
+	return r;
+}
+
+int goal_delete(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+		int64_t version, struct err *err)
+{
+	struct goal cur;
+	struct tx tx = { 0 };
+	struct buf before = BUF_INIT;
+	struct stmt *s;
+	int rc, r = -1;
+
+	if (goal_for_change(st, a, project_code, id, version, &cur, err))
+		return -1;
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	s = store_prepare(st, SQL_GOAL_DELETE, err);
+	if (!s)
+		goto out;
+	store_bind_int(st, s, 1, id);
+	store_bind_int(st, s, 2, version);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	goal_json(&before, &cur);
+	if (tx_audit(&tx, "goal", id, "delete", buf_cstr(&before), NULL, err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
+	buf_release(&before);
+	return r;
+}
+
+int goal_revisions(struct store *st, const struct actor *a, const char *project_code,
+		   int64_t id, struct goal_revision_list *out, struct err *err)
+{
+	struct goal g;
+	struct stmt *s;
+	int rc;
+
+	if (goal_get(st, a, project_code, id, &g, err))
+		return -1;
+	s = store_prepare(st, SQL_REVISION_LIST, err);
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, id);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		struct goal_revision *v;
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		v = &out->items[out->n++];
+		v->id = store_col_int(st, s, 0);
+		v->goal_id = store_col_int(st, s, 1);
+		v->version = store_col_int(st, s, 2);
+		v->changed_by = store_col_int_or(st, s, 3, NO_ID);
+		snprintf(v->changed_by_login, sizeof(v->changed_by_login), "%s",
+			 store_col_text(st, s, 4));
+		v->changed_at = store_col_int(st, s, 5);
+		snprintf(v->reason, sizeof(v->reason), "%s", store_col_text(st, s, 6));
+		v->snapshot = xstrdup(store_col_text(st, s, 7));
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+void goal_revision_list_release(struct goal_revision_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i].snapshot);
+	free(l->items);
+	l->items = NULL;
+	l->n = l->alloc = 0;
+}
+
+int goal_checkin(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+		 int32_t on_date, const char *value, const char *note, struct goal_checkin *out,
+		 struct err *err)
+{
+	struct project p;
+	struct goal g;
+	struct tx tx = { 0 };
+	struct buf after = BUF_INIT;
+	struct stmt *s;
+	struct jw w;
+	int rc, r = -1;
+
+	if (project_load(st, project_code, &p, err) ||
+	    require_project(st, a, p.id, project_code, PROLE_MEMBER, "checking in", err) ||
+	    get_goal(st, p.id, id, &g, err))
+		return -1;
+	if (g.metric != METRIC_CUSTOM)
+		return err_set(err, ERR_INVALID, "goal",
+			       "goal %lld measures %s from recorded data; only custom goals take "
+			       "check-ins",
+			       (long long)id, metric_str(g.metric));
+	if (g.owner_id != a->user_id && project_access(st, a, p.id, err) < PROLE_MANAGER)
+		return err_set(err, ERR_DENIED, NULL,
+			       "only the goal's owner or a project manager may check in");
+	memset(out, 0, sizeof(*out));
+	if (goal_value_parse(metric_unit(g.metric), value, &out->value, "value", err) ||
+	    text_field(out->note, sizeof(out->note), note ? note : "", 0, 1, "note", err))
+		return -1;
+	if (on_date == NO_DATE)
+		on_date = date_today();
+	out->goal_id = id;
+	out->on_date = on_date;
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	s = store_prepare(st, SQL_CHECKIN_INSERT, err);
+	if (!s)
+		goto out;
+	store_bind_int(st, s, 1, id);
+	store_bind_int(st, s, 2, on_date);
+	store_bind_int(st, s, 3, out->value);
+	store_bind_text(st, s, 4, out->note);
+	store_bind_int(st, s, 5, a->user_id);
+	store_bind_int(st, s, 6, tx.now);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		out->id = store_col_int(st, s, 0);
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	out->created_by = a->user_id;
+	out->created_at = tx.now;
+	jw_init(&w, &after);
+	jw_obj(&w);
+	jw_kint(&w, "goal_id", id);
+	jw_kdate(&w, "date", on_date);
+	jw_kint(&w, "value", out->value);
+	jw_kstr(&w, "note", out->note);
+	jw_obj_end(&w);
+	if (tx_audit(&tx, "goal_checkin", out->id, "create", NULL, buf_cstr(&after), err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
+	buf_release(&after);
+	return r;
+}
+
+int goal_checkin_value(struct store *st, int64_t goal_id, int32_t day, int64_t *value,
+		       struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_CHECKIN_LATEST, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, goal_id);
+	store_bind_int(st, s, 2, day);
+	rc = store_step(st, s, err);
+	*value = rc == STORE_ROW ? store_col_int(st, s, 0) : NO_VALUE;
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}

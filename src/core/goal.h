@@ -1,0 +1,173 @@
+/*
+ * goal.h - SMART goals of a sales project: a metric, a target, a baseline, an
+ * optional scope (segment / channel / product / rep), a window (start and due
+ * dates, both inclusive), an owner, a rationale and the company objective it
+ * serves; every saved state is kept as a revision. Progress and the SMART
+ * lint are computed by analytics/progress.h, never typed in (except check-ins
+ * of custom goals).
+ *
+ * Values are integers in the metric's unit: money in minor units, counts as
+ * counts, ratios in basis points (1/10000; shown as percent to one decimal).
+ */
+#ifndef CORE_GOAL_H
+#define CORE_GOAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/jw.h"
+#include "core/core.h"
+
+enum metric {
+	METRIC_REVENUE,
+	METRIC_GROSS_MARGIN,
+	METRIC_UNITS,
+	METRIC_DEALS_WON,
+	METRIC_NEW_CUSTOMERS,
+	METRIC_RETENTION_RATE,
+	METRIC_AVG_DEAL_SIZE,
+	METRIC_CUSTOM,
+	METRIC__COUNT,
+	METRIC_NONE = -1
+};
+
+enum unit { UNIT_MONEY, UNIT_COUNT, UNIT_RATIO };
+
+/* "no value" for target / baseline / actual */
+#define NO_VALUE INT64_MIN
+
+/* A goal's scope: ids (NO_ID = not narrowed) and their codes for display. */
+struct goal_scope {
+	int64_t segment_id, channel_id, product_id, rep_id;
+	char segment[64], channel[64], product[64], rep[64];
+};
+
+struct goal {
+	int64_t id, project_id;
+	char name[200];
+	enum metric metric;
+	int64_t target;   /* NO_VALUE when not set */
+	int64_t baseline; /* NO_VALUE: computed from history */
+	int32_t baseline_start_on, baseline_end_on; /* NO_DATE: the window before start */
+	struct goal_scope scope;
+	int32_t start_on, due_on; /* NO_DATE when not set */
+	int64_t owner_id;          /* NO_ID when none */
+	char owner[64];
+	char rationale[1000];
+	char objective[500];
+	char checkin_rule[500];
+	int64_t version, created_at, updated_at;
+};
+
+struct goal_list {
+	struct goal *items;
+	size_t n, alloc;
+};
+
+/*
+ * What a create, update or lint names, as text: codes and logins are resolved
+ * to ids by goal_resolve(). Set fields override base's in updates.
+ */
+struct goal_input {
+	const char *name;
+	const char *metric;
+	const char *target;   /* in the metric's unit: "1200000.00", "35", "0.85" or "85%" */
+	const char *baseline; /* same; "" clears */
+	const char *baseline_start, *baseline_end;
+	const char *start, *due;
+	const char *scope[8]; /* "segment=smb", "channel=direct", ...; "" clears all */
+	int nscope;
+	const char *owner;     /* login; "" clears */
+	const char *rationale, *objective, *checkin_rule;
+	const char *reason;    /* why this change (kept with the revision) */
+};
+
+struct goal_revision {
+	int64_t id, goal_id, version, changed_by;
+	char changed_by_login[64];
+	int64_t changed_at;
+	char reason[300];
+	char *snapshot; /* JSON, owned */
+};
+
+struct goal_revision_list {
+	struct goal_revision *items;
+	size_t n, alloc;
+};
+
+struct goal_checkin {
+	int64_t id, goal_id;
+	int32_t on_date;
+	int64_t value;
+	char note[300];
+	int64_t created_by, created_at;
+};
+
+const char *metric_str(enum metric m);
+int metric_parse(const char *s, enum metric *out, struct err *err);
+enum unit metric_unit(enum metric m);
+const char *unit_str(enum unit u);
+/* Cumulative metrics grow through the window (revenue, units...); the others are levels. */
+int metric_cumulative(enum metric m);
+
+/* Parse a value in unit u ("85%" and "0.85" are both 8500 bp for ratios). */
+int goal_value_parse(enum unit u, const char *s, int64_t *out, const char *field,
+		     struct err *err);
+/* Format a value for people: "1,234.50", "35", "85.0%". */
+void goal_value_format(enum unit u, int64_t v, char *out, size_t outlen);
+
+/*
+ * Apply in onto g (which holds the current or default state), resolving codes
+ * and logins. With strict set (create / update) the result must be saveable:
+ * a known metric, a target, start and due dates; lint drafts pass strict = 0.
+ */
+int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, int strict,
+		 struct err *err);
+
+/* A fresh goal for project_id with nothing set. */
+void goal_init(struct goal *g, int64_t project_id);
+
+/* Create a goal (project manager or owner); writes revision 1. */
+int goal_create(struct store *st, const struct actor *a, const char *project_code,
+		const struct goal_input *in, struct goal *out, struct err *err);
+
+/* One goal of the project. */
+int goal_get(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+	     struct goal *out, struct err *err);
+
+/* The project's goals, by id. */
+int goal_list(struct store *st, const struct actor *a, const char *project_code,
+	      struct goal_list *out, struct err *err);
+void goal_list_release(struct goal_list *l);
+
+/* Change a goal at version; writes a revision with in->reason. */
+int goal_update(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+		int64_t version, const struct goal_input *in, struct goal *out, struct err *err);
+
+/* Delete a goal at version (its revisions and check-ins go with it). */
+int goal_delete(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+		int64_t version, struct err *err);
+
+/* A goal's revisions, oldest first. */
+int goal_revisions(struct store *st, const struct actor *a, const char *project_code,
+		   int64_t id, struct goal_revision_list *out, struct err *err);
+void goal_revision_list_release(struct goal_revision_list *l);
+
+/*
+ * Record a check-in for a custom goal (its owner, or a project manager):
+ * the value in the goal's unit as of on_date.
+ */
+int goal_checkin(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+		 int32_t on_date, const char *value, const char *note, struct goal_checkin *out,
+		 struct err *err);
+
+/* The latest check-in value of a goal on or before day (NO_VALUE if none). */
+int goal_checkin_value(struct store *st, int64_t goal_id, int32_t day, int64_t *value,
+		       struct err *err);
+
+/* The goal's definition as JSON (no computed progress). */
+void goal_write_json(struct jw *w, const struct goal *g);
+/* The goal's definition fields, inside an object the caller opened. */
+void goal_write_fields(struct jw *w, const struct goal *g);
+
+#endif
