@@ -75,6 +75,8 @@ int channel_delete(struct store *st, const struct actor *a, const char *code, in
 void channel_write_json(struct jw *w, const struct channel *c);
 /* Whether type is one of the six channel types. */
 int channel_type_valid(const char *type);
+/* Set c->type to type when it is a channel type, else ERR_INVALID (field "type"). */
+int channel_type_set(struct channel *c, const char *type, struct err *err);
 
 /* --- products and price history -------------------------------------------- */
 
@@ -132,6 +134,9 @@ void price_list_release(struct price_list *l);
 int product_cost_on(struct store *st, int64_t product_id, int32_t day, int64_t *cost_minor,
 		    struct err *err);
 void product_write_json(struct jw *w, const struct product *p);
+/* The product as JSON with its price history under "prices" (NULL = leave it out). */
+void product_write_json_prices(struct jw *w, const struct product *p,
+			       const struct price_list *prices);
 void price_change_write_json(struct jw *w, const struct price_change *c);
 
 /* --- promotions ------------------------------------------------------------ */
@@ -162,5 +167,7 @@ int promotion_update(struct store *st, const struct actor *a, const struct promo
 int promotion_delete(struct store *st, const struct actor *a, const char *code,
 		     int64_t version, struct err *err);
 void promotion_write_json(struct jw *w, const struct promotion *p);
+/* Set p->kind to kind when it is a promotion kind, else ERR_INVALID (field "kind"). */
+int promotion_kind_set(struct promotion *p, const char *kind, struct err *err);
 
 #endif
