@@ -18,6 +18,8 @@ static const struct cli_command *const tables[] = {
 	cli_catalog_cmds,
 	cli_sale_cmds,
 	cli_goal_cmds,
+	cli_dashboard_cmds,
+	cli_demo_cmds,
 	NULL,
 };
 

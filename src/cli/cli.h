@@ -121,5 +121,7 @@ extern const struct cli_command cli_serve_cmds[]; /* src/http/serve_cmd.c */
 extern const struct cli_command cli_catalog_cmds[];
 extern const struct cli_command cli_sale_cmds[];
 extern const struct cli_command cli_goal_cmds[];
+extern const struct cli_command cli_dashboard_cmds[];
+extern const struct cli_command cli_demo_cmds[];
 
 #endif

@@ -1,0 +1,56 @@
+/*
+ * dashboard.h - a project's monitoring view (SPEC step 5) built from the
+ * rollups: totals, each goal's progress and lint, breakdowns by channel,
+ * product, rep and segment, and revenue by week. Reads never scan the sales.
+ */
+#ifndef ANALYTICS_DASHBOARD_H
+#define ANALYTICS_DASHBOARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analytics/metric.h"
+#include "analytics/progress.h"
+#include "base/jw.h"
+#include "core/goal.h"
+#include "core/project.h"
+
+struct dash_row {
+	int64_t key_id;
+	char code[64];
+	char name[200];
+	struct sale_sums s;
+};
+
+struct dash_breakdown {
+	const char *dim; /* channel, product, rep, segment */
+	struct dash_row *rows;
+	size_t n, alloc;
+};
+
+struct dash_week {
+	int32_t monday;
+	struct sale_sums s;
+};
+
+enum { DASH_CHANNEL, DASH_PRODUCT, DASH_REP, DASH_SEGMENT, DASH__COUNT };
+
+struct dashboard {
+	struct project project;
+	int32_t today;
+	double elapsed; /* of the project window */
+	struct sale_sums total;
+	struct goal_list goals;
+	struct goal_progress *progress; /* one per goal */
+	struct dash_breakdown by[DASH__COUNT];
+	struct dash_week *weeks;
+	size_t nweeks;
+};
+
+/* Build the dashboard of project code as actor sees it, as of today. */
+int dashboard_build(struct store *st, const struct actor *a, const char *code, int32_t today,
+		    struct dashboard *out, struct err *err);
+void dashboard_release(struct dashboard *d);
+void dashboard_write_json(struct jw *w, const struct dashboard *d);
+
+#endif

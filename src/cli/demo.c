@@ -1,0 +1,656 @@
+/*
+ * demo.c - `salespm demo`: a realistic demo workspace for 华信科技 (a network
+ * and collaboration equipment maker): users, segments, channels, ~50 products
+ * with price changes, promotions, two years of sales (~200,000 lines) with
+ * seasonality and growth, and projects with goals of every metric, some on
+ * track and some not. Everything goes through the core functions a user's
+ * commands use; the sales through the CSV import.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analytics/metric.h"
+#include "base/date.h"
+#include "base/money.h"
+#include "cli/cli.h"
+#include "core/catalog.h"
+#include "core/goal.h"
+#include "core/project.h"
+#include "core/sale.h"
+#include "core/user.h"
+
+#define ADMIN_PASSWORD "salespm-admin"
+#define DEMO_PASSWORD "salespm-demo"
+
+/* xorshift64*: reproducible data for a given seed */
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 2685821657736338717ull;
+}
+
+/* uniform in [0, n) */
+static uint32_t rnd_n(uint32_t n)
+{
+	return (uint32_t)(rnd() % n);
+}
+
+/* uniform in [0, 1) */
+static double rnd_f(void)
+{
+	return (double)(rnd() >> 11) / 9007199254740992.0;
+}
+
+struct demo_user {
+	const char *login, *name, *role;
+};
+
+static const struct demo_user users[] = {
+	{ "li.na", "李娜", "manager" },        { "zhang.wei", "张伟", "manager" },
+	{ "wang.fang", "王芳", "rep" },        { "liu.yang", "刘洋", "rep" },
+	{ "chen.jing", "陈静", "rep" },        { "yang.lei", "杨磊", "rep" },
+	{ "zhao.min", "赵敏", "rep" },         { "huang.tao", "黄涛", "rep" },
+	{ "zhou.xin", "周欣", "rep" },         { "wu.hao", "吴昊", "rep" },
+	{ "xu.li", "徐丽", "rep" },            { "sun.qiang", "孙强", "rep" },
+	{ "ma.chao", "马超", "rep" },          { "zhu.ting", "朱婷", "rep" },
+	{ "hu.jun", "胡军", "rep" },           { "guo.mei", "郭梅", "rep" },
+	{ "lin.feng", "林峰", "rep" },         { "he.yun", "何云", "rep" },
+	{ "gao.cfo", "高建国 (财务总监)", "viewer" }, { "luo.ceo", "罗志远 (总经理)", "viewer" },
+};
+#define NUSERS (sizeof(users) / sizeof(users[0]))
+#define FIRST_REP 2
+#define NREPS 16
+
+static const struct {
+	const char *code, *name, *criteria;
+	int priority;
+	double weight;
+} segments[] = {
+	{ "enterprise", "大型企业", "员工 1000 人以上的集团与上市公司", 1, 0.34 },
+	{ "smb", "中小企业", "员工 50–1000 人的成长型企业", 2, 0.30 },
+	{ "government", "政府与公共事业", "各级政府部门、医院与公用事业单位", 3, 0.14 },
+	{ "education", "教育", "高校、职业院校与教育集团", 4, 0.12 },
+	{ "retail-chain", "连锁零售", "门店 20 家以上的连锁品牌", 5, 0.10 },
+};
+
+static const struct {
+	const char *code, *name, *type;
+	int64_t cost_bp;
+	double weight;
+} channels[] = {
+	{ "direct", "直销", "direct", 800, 0.36 },
+	{ "distributor", "分销商", "distributor", 1500, 0.22 },
+	{ "tmall", "天猫旗舰店", "ecommerce", 1200, 0.16 },
+	{ "partner", "合作伙伴", "partner", 1800, 0.12 },
+	{ "retail", "体验门店", "retail", 2000, 0.06 },
+	{ "telesales", "电话销售", "telesales", 1000, 0.08 },
+};
+
+static const struct {
+	const char *prefix, *name;
+	int64_t price; /* minor units */
+} families[] = {
+	{ "R", "企业级路由器", 459900 },     { "S", "千兆交换机", 289900 },
+	{ "W", "无线接入点", 129900 },       { "G", "下一代防火墙", 1259900 },
+	{ "V", "视频会议终端", 899900 },     { "C", "云存储一体机", 2399900 },
+	{ "L", "软件许可 (年)", 99900 },     { "M", "运维服务包", 199900 },
+	{ "P", "智能电源管理", 69900 },      { "E", "边缘计算盒", 569900 },
+};
+
+static const char *const cities[] = { "上海", "北京", "杭州", "苏州", "南京", "深圳", "广州",
+				      "成都", "武汉", "西安", "宁波", "无锡", "合肥", "厦门",
+				      "青岛", "天津", "长沙", "重庆" };
+static const char *const words[] = { "恒达", "华创", "金桥", "远航", "新锐", "中信达", "博远",
+				     "天成", "瑞丰", "众合", "汇通", "鼎盛", "启明", "正泰",
+				     "海纳", "联创", "嘉和", "宏图", "卓越", "智联" };
+static const char *const kinds[] = { "贸易有限公司", "科技股份有限公司", "信息技术有限公司",
+				     "实业集团", "医院", "职业技术学院", "连锁超市",
+				     "物流有限公司", "制造有限公司", "区政务服务中心" };
+
+/* Month weights of the Chinese market: Spring Festival dip, 618 and 11.11 peaks, year end. */
+static const double month_weight[12] = { 0.90, 0.55, 0.95, 1.00, 1.05, 1.30,
+					 0.95, 0.92, 1.02, 1.00, 1.45, 1.35 };
+
+#define NPRODUCTS 50
+#define NCUSTOMERS 1800
+
+struct demo {
+	struct cli *c;
+	struct store *st;
+	int32_t today;
+	int year;
+	char sku[NPRODUCTS][32];
+	int64_t price[NPRODUCTS];
+	double pop[NPRODUCTS];
+	char customer[NCUSTOMERS][96];
+	int cust_segment[NCUSTOMERS];
+	int32_t cust_from[NCUSTOMERS]; /* the day a customer starts buying */
+	int32_t cust_to[NCUSTOMERS];   /* the day a lost customer stops */
+};
+
+static int catalog(struct demo *d, struct err *err)
+{
+	struct store *st = d->st;
+	const struct actor *a = &d->c->actor;
+	char m[MONEY_FMT_MAX];
+
+	for (size_t i = 0; i < sizeof(segments) / sizeof(segments[0]); i++) {
+		struct segment in = { 0 }, out;
+		snprintf(in.code, sizeof(in.code), "%s", segments[i].code);
+		snprintf(in.name, sizeof(in.name), "%s", segments[i].name);
+		snprintf(in.criteria, sizeof(in.criteria), "%s", segments[i].criteria);
+		in.priority = segments[i].priority;
+		if (segment_create(st, a, &in, &out, err))
+			return -1;
+	}
+	for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++) {
+		struct channel in = { 0 }, out;
+		snprintf(in.code, sizeof(in.code), "%s", channels[i].code);
+		snprintf(in.name, sizeof(in.name), "%s", channels[i].name);
+		snprintf(in.type, sizeof(in.type), "%s", channels[i].type);
+		in.cost_rate_bp = channels[i].cost_bp;
+		if (channel_create(st, a, &in, &out, err))
+			return -1;
+	}
+	/* 50 products: 10 families x 5 models; prices change during the current year */
+	for (int i = 0; i < NPRODUCTS; i++) {
+		struct product in = { 0 }, out;
+		int f = i / 5, model = i % 5;
+		int64_t price = families[f].price * (100 + model * 35) / 100 / 100 * 100;
+		int64_t cost = price * (48 + (int)rnd_n(16)) / 100;
+		snprintf(d->sku[i], sizeof(d->sku[i]), "HX-%s%d", families[f].prefix,
+			 100 + model * 100);
+		snprintf(in.sku, sizeof(in.sku), "%s", d->sku[i]);
+		snprintf(in.name, sizeof(in.name), "%s %s%d", families[f].name, families[f].prefix,
+			 100 + model * 100);
+		in.cost_minor = cost;
+		in.price_minor = price;
+		d->price[i] = price;
+		d->pop[i] = 1.0 / (1.0 + model * 0.6) * (f == 6 || f == 2 ? 2.2 : 1.0);
+		if (product_create(st, a, &in, date_from_ymd(d->year - 1, 1, 1), &out, err))
+			return -1;
+		if (i % 3 == 0) {
+			/* a price change some months into the current year */
+			struct product want = out, after;
+			int32_t when = date_from_ymd(d->year, 3 + (int)rnd_n(6), 1);
+			want.cost_minor = cost * (103 + (int)rnd_n(6)) / 100;
+			want.price_minor = i % 2 ? price * 105 / 100 : price * 95 / 100;
+			if (when > d->today)
+				when = d->today;
+			if (product_update(st, a, &want, when,
+					   i % 2 ? "原材料涨价, 同步调价" : "竞品降价, 下调售价", &after,
+					   err))
+				return -1;
+		}
+	}
+	(void)m;
+	{
+		static const struct {
+			const char *code, *name, *kind;
+			int64_t value;
+			int m1, d1, m2, d2;
+			int64_t budget;
+		} promos[] = {
+			{ "P618", "618 年中大促", "percent", 1500, 6, 1, 6, 20, 30000000 },
+			{ "P1111", "双十一狂欢", "percent", 2000, 11, 1, 11, 12, 50000000 },
+			{ "NEWCUST", "新客户礼包", "gift", 0, 1, 1, 12, 31, 8000000 },
+			{ "BULK", "满 10 万减 5 千", "amount", 500000, 1, 1, 12, 31, 20000000 },
+		};
+		for (size_t i = 0; i < sizeof(promos) / sizeof(promos[0]); i++) {
+			struct promotion in = { 0 }, out;
+			snprintf(in.code, sizeof(in.code), "%s", promos[i].code);
+			snprintf(in.name, sizeof(in.name), "%s", promos[i].name);
+			snprintf(in.kind, sizeof(in.kind), "%s", promos[i].kind);
+			in.value = promos[i].value;
+			in.starts_on = date_from_ymd(d->year, promos[i].m1, promos[i].d1);
+			in.ends_on = date_from_ymd(d->year, promos[i].m2, promos[i].d2);
+			in.budget_minor = promos[i].budget;
+			if (promotion_create(st, a, &in, &out, err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int people(struct demo *d, struct err *err)
+{
+	for (size_t i = 0; i < NUSERS; i++) {
+		struct user_input in = { .login = users[i].login, .name = users[i].name,
+					 .role = users[i].role, .password = DEMO_PASSWORD };
+		struct user u;
+		if (user_create(d->st, &d->c->actor, &in, &u, err))
+			return -1;
+	}
+	for (int i = 0; i < NCUSTOMERS; i++) {
+		snprintf(d->customer[i], sizeof(d->customer[i]), "%s%s%s", cities[rnd_n(18)],
+			 words[rnd_n(20)], kinds[rnd_n(10)]);
+		/* names repeat by chance: make each unique with a branch number */
+		for (int j = 0; j < i; j++)
+			if (!strcmp(d->customer[i], d->customer[j])) {
+				size_t n = strlen(d->customer[i]);
+				snprintf(d->customer[i] + n, sizeof(d->customer[i]) - n, " (%d 号)",
+					 i);
+				break;
+			}
+		{
+			double x = rnd_f(), acc = 0;
+			d->cust_segment[i] = 4;
+			for (int s = 0; s < 5; s++) {
+				acc += segments[s].weight;
+				if (x < acc) {
+					d->cust_segment[i] = s;
+					break;
+				}
+			}
+		}
+		/* a third of the customers arrive during the two years, the rest are regulars */
+		d->cust_from[i] = i % 3 == 0 ? date_from_ymd(d->year - 1, 1, 1) +
+						      (int32_t)rnd_n((uint32_t)(d->today -
+										date_from_ymd(d->year - 1, 1, 1)))
+					     : date_from_ymd(d->year - 1, 1, 1);
+		/* one customer in five is lost to a competitor at some point */
+		d->cust_to[i] = rnd_n(5) == 0 ? d->cust_from[i] + 60 + (int32_t)rnd_n(600) : INT32_MAX;
+	}
+	return 0;
+}
+
+static int pick(const double *w, int n)
+{
+	double total = 0, x, acc = 0;
+	for (int i = 0; i < n; i++)
+		total += w[i];
+	x = rnd_f() * total;
+	for (int i = 0; i < n; i++) {
+		acc += w[i];
+		if (x < acc)
+			return i;
+	}
+	return n - 1;
+}
+
+/* Sales lines from `from` to `to` into project code; returns rows imported. */
+static int sales(struct demo *d, const char *code, int32_t from, int32_t to, double per_day,
+		 int product_lo, int product_hi, int64_t *rows, struct err *err)
+{
+	struct buf csv = BUF_INIT;
+	struct sale_import_opts o = { 0 };
+	struct sale_import_result res;
+	double cw[6], pw[NPRODUCTS];
+	int r;
+
+	for (int i = 0; i < 6; i++)
+		cw[i] = channels[i].weight;
+	for (int i = 0; i < NPRODUCTS; i++)
+		pw[i] = i >= product_lo && i < product_hi ? d->pop[i] : 0;
+	buf_adds(&csv, "date,customer,product,channel,rep,quantity,unit_price,discount,promotion,"
+		       "segment\n");
+	for (int32_t day = from; day <= to; day++) {
+		int y, m, dd;
+		double trend, n;
+		int lines;
+		date_to_ymd(day, &y, &m, &dd);
+		/* +25% a year, seasonality by month, quieter weekends */
+		trend = 1.0 + 0.25 * (double)(day - date_from_ymd(d->year - 1, 1, 1)) / 365.0;
+		n = per_day * trend * month_weight[m - 1] * (date_weekday(day) >= 5 ? 0.45 : 1.12);
+		lines = (int)(n * (0.8 + 0.4 * rnd_f()));
+		for (int k = 0; k < lines; k++) {
+			int ci, p = pick(pw, NPRODUCTS), ch = pick(cw, 6), rep;
+			int64_t qty = 1 + (int64_t)rnd_n(rnd_n(4) ? 5 : 30), price, disc = 0;
+			const char *promo = "";
+			char dt[DATE_FMT_MAX], pm[MONEY_FMT_MAX], dm[MONEY_FMT_MAX];
+			/* a few large accounts buy often, the long tail rarely */
+			do {
+				double x = rnd_f();
+				ci = (int)((double)NCUSTOMERS * x * x * x);
+			} while (d->cust_from[ci] > day || d->cust_to[ci] < day);
+			/* each rep has a territory of customers, with some overlap */
+			rep = (ci + (rnd_n(5) == 0 ? (int)rnd_n(NREPS) : 0)) % NREPS;
+			price = d->price[p] * (95 + (int64_t)rnd_n(8)) / 100;
+			if (m == 6 && dd <= 20 && ch == 2) {
+				promo = "P618";
+				disc = price * qty * 15 / 100;
+			} else if (m == 11 && dd <= 12 && (ch == 2 || ch == 4)) {
+				promo = "P1111";
+				disc = price * qty * 20 / 100;
+			} else if (price * qty >= 10000000 && rnd_n(3) == 0) {
+				promo = "BULK";
+				disc = 500000;
+			}
+			if (y != d->year) /* promotions run in the current year only */
+				promo = "", disc = 0;
+			buf_addf(&csv, "%s,%s,%s,%s,%s,%lld,%s,%s,%s,%s\n", date_format(day, dt),
+				 d->customer[ci], d->sku[p], channels[ch].code,
+				 users[FIRST_REP + rep].login, (long long)qty, money_format(price, pm),
+				 money_format(disc, dm), promo, segments[d->cust_segment[ci]].code);
+		}
+	}
+	r = sale_import(d->st, &d->c->actor, code, csv.p, csv.len, &o, &res, err);
+	if (r && res.nerrors)
+		fprintf(stderr, "demo data: %s\n", res.errors[0].message);
+	*rows += res.imported;
+	sale_import_result_release(&res);
+	buf_release(&csv);
+	return r;
+}
+
+static int project(struct demo *d, const char *code, const char *name, int32_t start,
+		   int32_t end, const char *objective, int64_t budget, struct err *err)
+{
+	struct project in = { 0 }, out;
+	struct member mb;
+	snprintf(in.code, sizeof(in.code), "%s", code);
+	snprintf(in.name, sizeof(in.name), "%s", name);
+	snprintf(in.objective, sizeof(in.objective), "%s", objective);
+	snprintf(in.status, sizeof(in.status), "active");
+	in.start_on = start;
+	in.end_on = end;
+	in.budget_minor = budget;
+	in.owner_id = NO_ID;
+	if (project_create(d->st, &d->c->actor, &in, &out, err))
+		return -1;
+	if (member_add(d->st, &d->c->actor, code, "li.na", PROLE_MANAGER, &mb, err) ||
+	    member_add(d->st, &d->c->actor, code, "zhang.wei", PROLE_MANAGER, &mb, err) ||
+	    member_add(d->st, &d->c->actor, code, "gao.cfo", PROLE_VIEWER, &mb, err) ||
+	    member_add(d->st, &d->c->actor, code, "luo.ceo", PROLE_VIEWER, &mb, err))
+		return -1;
+	for (int i = 0; i < NREPS; i++)
+		if (member_add(d->st, &d->c->actor, code, users[FIRST_REP + i].login, PROLE_MEMBER,
+			       &mb, err))
+			return -1;
+	return 0;
+}
+
+/* The project's value of metric over [from, to] (to build targets around the data). */
+static int64_t value_of(struct demo *d, const char *code, enum metric m, int32_t from,
+			int32_t to, const char *scope_key, const char *scope_code)
+{
+	struct project p;
+	struct goal g;
+	struct goal_input in = { 0 };
+	struct metric_query q = { .metric = m, .from = from, .to = to };
+	struct err e;
+	int64_t v = 0;
+	char sc[96];
+
+	if (project_load(d->st, code, &p, &e))
+		return 0;
+	goal_init(&g, p.id);
+	if (scope_key) {
+		snprintf(sc, sizeof(sc), "%s=%s", scope_key, scope_code);
+		in.scope[0] = sc;
+		in.nscope = 1;
+		goal_resolve(d->st, &in, &g, 0, &e);
+	}
+	q.project_id = p.id;
+	q.scope = &g.scope;
+	q.cohort_from = from - (to - from + 1);
+	q.cohort_to = from - 1;
+	q.cohort_project_id = NO_ID;
+	if (metric_value(d->st, &q, &v, &e) || v == NO_VALUE)
+		return 0;
+	return v;
+}
+
+struct demo_goal {
+	const char *name, *metric;
+	int32_t start, due;
+	const char *scope;
+	const char *owner, *rationale, *objective, *checkin_rule;
+	char target[48];
+};
+
+static int add_goal(struct demo *d, const char *code, struct demo_goal *g, struct err *err)
+{
+	struct goal_input in = { 0 };
+	struct goal out;
+	char s[DATE_FMT_MAX], du[DATE_FMT_MAX];
+	in.name = g->name;
+	in.metric = g->metric;
+	in.target = g->target;
+	in.start = date_format(g->start, s);
+	in.due = date_format(g->due, du);
+	if (g->scope) {
+		in.scope[0] = g->scope;
+		in.nscope = 1;
+	}
+	in.owner = g->owner;
+	in.rationale = g->rationale;
+	in.objective = g->objective;
+	in.checkin_rule = g->checkin_rule;
+	return goal_create(d->st, &d->c->actor, code, &in, &out, err);
+}
+
+/* A target that puts the pace (actual so far / target x elapsed) at `pace`. */
+static void target_for_pace(char *out, size_t len, enum unit u, int64_t actual, double elapsed,
+			    double pace)
+{
+	int64_t t = (int64_t)((double)actual / (elapsed * pace));
+	char m[MONEY_FMT_MAX];
+	if (u == UNIT_MONEY)
+		snprintf(out, len, "%s", money_format(t / 100000 * 100000, m));
+	else
+		snprintf(out, len, "%lld", (long long)(t < 1 ? 1 : t));
+}
+
+static double elapsed(int32_t start, int32_t due, int32_t today)
+{
+	double e = (double)(today - start + 1) / (double)(due - start + 1);
+	return e < 0.01 ? 0.01 : e > 1 ? 1 : e;
+}
+
+static int goals(struct demo *d, struct err *err)
+{
+	int Y = d->year;
+	int32_t ys = date_from_ymd(Y, 1, 1), ye = date_from_ymd(Y, 12, 31), t = d->today;
+	int32_t qs = date_from_ymd(Y, 10, 1);
+	double e_year = elapsed(ys, ye, t), e_q4 = elapsed(qs, ye, t);
+	int64_t rev = value_of(d, "FY", METRIC_REVENUE, ys, t, NULL, NULL);
+	int64_t tm_units = value_of(d, "FY", METRIC_UNITS, ys, t, "channel", "tmall");
+	int64_t newc = value_of(d, "FY", METRIC_NEW_CUSTOMERS, qs, t, NULL, NULL);
+	int64_t partner_prev = value_of(d, "FY", METRIC_REVENUE, qs - 92, qs - 1, "channel",
+					"partner");
+	int64_t margin = value_of(d, "FY", METRIC_GROSS_MARGIN, ys, t, NULL, NULL);
+	int64_t avg = value_of(d, "FY", METRIC_AVG_DEAL_SIZE, ys, t, NULL, NULL);
+	int64_t ent = value_of(d, "FY", METRIC_REVENUE, ys, t, "segment", "enterprise");
+	char m[MONEY_FMT_MAX];
+	struct demo_goal g[] = {
+		{ "全年营收", "revenue", ys, ye, NULL, "li.na",
+		  "董事会批准的年度预算, 以华东与华南为增长主力",
+		  "2026 年营收增长 25%, 巩固华东市场第一", NULL, "" },
+		{ "大客户营收", "revenue", ys, ye, "segment=enterprise", "zhang.wei",
+		  "大型企业客单价高、续约稳定, 是利润的基本盘", NULL, NULL, "" },
+		{ "天猫旗舰店销量", "units", ys, ye, "channel=tmall", "zhou.xin",
+		  "线上渠道是中小企业获客的第一入口", NULL, NULL, "" },
+		{ "毛利率", "gross_margin", ys, ye, NULL, "li.na",
+		  "原材料涨价, 需守住毛利底线", NULL, NULL, "" },
+		{ "平均订单金额", "avg_deal_size", ys, ye, NULL, "zhang.wei",
+		  "推动方案式销售, 提升单笔订单价值", NULL, NULL, "" },
+		{ "四季度新客户", "new_customers", qs, ye, NULL, "wang.fang",
+		  "双十一与年末采购季是获取新客户的窗口", NULL, NULL, "" },
+		{ "四季度客户留存", "retention_rate", qs, ye, NULL, "chen.jing",
+		  "老客户复购成本最低", NULL, NULL, "0.90" },
+		{ "赢单数", "deals_won", ys, ye, NULL, "li.na", "商机管理上线后跟踪赢单",
+		  NULL, NULL, "120" },
+		{ "签约渠道伙伴", "custom", ys, ye, NULL, "zhang.wei",
+		  "渠道伙伴覆盖三四线城市", NULL, "渠道经理每月最后一个工作日在系统中登记已签约伙伴总数",
+		  "24" },
+		{ "伙伴渠道四季度翻三倍", "revenue", qs, ye, "channel=partner", "huang.tao", "", NULL,
+		  NULL, "" },
+		{ "明年一季度预热", "revenue", ys, date_from_ymd(Y + 1, 3, 31), NULL, "li.na",
+		  "提前锁定明年一季度订单", NULL, NULL, "" },
+	};
+
+	target_for_pace(g[0].target, sizeof(g[0].target), UNIT_MONEY, rev, e_year, 0.96);
+	target_for_pace(g[1].target, sizeof(g[1].target), UNIT_MONEY, ent, e_year, 0.80);
+	target_for_pace(g[2].target, sizeof(g[2].target), UNIT_COUNT, tm_units, e_year, 0.55);
+	/* margin: two points above what the year has delivered */
+	snprintf(g[3].target, sizeof(g[3].target), "%lld.%02lld%%", (long long)(margin + 200) / 100,
+		 (long long)(margin + 200) % 100);
+	snprintf(g[4].target, sizeof(g[4].target), "%s", money_format(avg * 97 / 100 / 100 * 100, m));
+	target_for_pace(g[5].target, sizeof(g[5].target), UNIT_COUNT, newc, e_q4, 0.92);
+	snprintf(g[9].target, sizeof(g[9].target), "%s",
+		 money_format(partner_prev * 3 / 100000 * 100000, m));
+	target_for_pace(g[10].target, sizeof(g[10].target), UNIT_MONEY, rev, e_year, 0.75);
+	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+		if (add_goal(d, "FY", &g[i], err))
+			return -1;
+	/* check-ins of the custom goal: partners signed so far */
+	{
+		struct goal_list l = { 0 };
+		int64_t id = 0;
+		if (goal_list(d->st, &d->c->actor, "FY", &l, err))
+			return -1;
+		for (size_t i = 0; i < l.n; i++)
+			if (l.items[i].metric == METRIC_CUSTOM)
+				id = l.items[i].id;
+		goal_list_release(&l);
+		for (int mo = 1; mo <= 12; mo++) {
+			int32_t day = date_from_ymd(Y, mo, date_days_in_month(Y, mo));
+			char v[16];
+			struct goal_checkin ck;
+			if (day > t)
+				break;
+			snprintf(v, sizeof(v), "%d", mo * 2 - (mo > 6 ? 1 : 0));
+			if (goal_checkin(d->st, &d->c->actor, "FY", id, day, v, "月度登记", &ck, err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int launch_goals(struct demo *d, int32_t start, int32_t end, struct err *err)
+{
+	int64_t rev = value_of(d, "LAUNCH", METRIC_REVENUE, start, d->today, NULL, NULL);
+	double e = elapsed(start, end, d->today);
+	struct demo_goal g[] = {
+		{ "新品营收", "revenue", start, end, NULL, "li.na", "边缘计算新品的首发目标",
+		  "成为边缘计算细分市场前三", NULL, "" },
+		{ "新品首购客户", "new_customers", start, end, NULL, "yang.lei",
+		  "新品需要灯塔客户", NULL, NULL, "60" },
+	};
+	target_for_pace(g[0].target, sizeof(g[0].target), UNIT_MONEY, rev, e, 1.15);
+	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+		if (add_goal(d, "LAUNCH", &g[i], err))
+			return -1;
+	return 0;
+}
+
+static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { "force", 0, OPT_FLAG }, { "seed", 0, OPT_VALUE },
+				  { NULL, 0, 0 } };
+	struct workspace_input wi = { .name = "华信科技有限公司", .currency = "CNY",
+				      .timezone = "Asia/Shanghai", .admin = "admin",
+				      .admin_name = "系统管理员", .password = ADMIN_PASSWORD };
+	struct demo *d = NULL;
+	const char *pos[1];
+	struct stat sb;
+	int64_t rows = 0, seed = 1;
+	int npos, r = -1, y, m, dd;
+
+	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err))
+		return -1;
+	if (cli_opt(opts, "seed") && cli_int(cli_opt(opts, "seed"), "seed", &seed, err))
+		return -1;
+	rng_state ^= (uint64_t)seed * 0x2545F4914F6CDD1Dull;
+	if (!stat(c->db_path, &sb)) {
+		if (!cli_opt(opts, "force"))
+			return err_set(err, ERR_CONFLICT, "db",
+				       "%s exists; remove it or pass --force to replace it",
+				       c->db_path);
+		for (const char *sfx = ""; sfx; sfx = !*sfx ? "-wal" : !strcmp(sfx, "-wal") ? "-shm" : NULL) {
+			char p[4096];
+			snprintf(p, sizeof(p), "%s%s", c->db_path, sfx);
+			remove(p);
+		}
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	d->c = c;
+	c->st = store_open(c->db_path, 1, err);
+	if (!c->st || workspace_init(c->st, &wi, err) || workspace_load(c->st, &c->ws, err) ||
+	    actor_load(c->st, "admin", &c->actor, err))
+		goto out;
+	d->st = c->st;
+	d->today = date_today();
+	date_to_ymd(d->today, &y, &m, &dd);
+	d->year = y;
+	cli_note(c, "creating the demo workspace 华信科技 in %s ...", c->db_path);
+	if (catalog(d, err) || people(d, err))
+		goto out;
+	{
+		int32_t prev_s = date_from_ymd(y - 1, 1, 1), prev_e = date_from_ymd(y - 1, 12, 31);
+		int32_t ys = date_from_ymd(y, 1, 1), ye = date_from_ymd(y, 12, 31);
+		int32_t launch = d->today - 75 > ys ? d->today - 75 : ys;
+		struct project p, out;
+		if (project(d, "FY-PREV", "上年度销售 (已结项)", prev_s, prev_e,
+			    "上年度营收 38 亿元", 300000000, err) ||
+		    sales(d, "FY-PREV", prev_s, prev_e, 240, 0, 45, &rows, err))
+			goto out;
+		if (project(d, "FY", "年度销售推进", ys, ye, "年度营收增长 25%, 巩固华东市场第一",
+			    500000000, err) ||
+		    sales(d, "FY", ys, d->today, 240, 0, 45, &rows, err))
+			goto out;
+		if (project(d, "LAUNCH", "边缘计算新品上市", launch, ye,
+			    "成为边缘计算细分市场前三", 80000000, err) ||
+		    sales(d, "LAUNCH", launch, d->today, 22, 45, 50, &rows, err))
+			goto out;
+		if (goals(d, err) || launch_goals(d, launch, ye, err))
+			goto out;
+		/* the previous year is closed; next year's plan is a draft */
+		if (project_load(d->st, "FY-PREV", &p, err))
+			goto out;
+		snprintf(p.status, sizeof(p.status), "closed");
+		if (project_update(d->st, &c->actor, &p, &out, err))
+			goto out;
+		{
+			struct project in = { 0 }, o2;
+			snprintf(in.code, sizeof(in.code), "NEXT-Q1");
+			snprintf(in.name, sizeof(in.name), "明年一季度开门红 (规划中)");
+			snprintf(in.objective, sizeof(in.objective), "一季度营收同比增长 20%%");
+			snprintf(in.status, sizeof(in.status), "draft");
+			in.start_on = date_from_ymd(y + 1, 1, 1);
+			in.end_on = date_from_ymd(y + 1, 3, 31);
+			in.budget_minor = 60000000;
+			in.owner_id = NO_ID;
+			if (project_create(d->st, &c->actor, &in, &o2, err))
+				goto out;
+		}
+	}
+	if (c->json) {
+		printf("{\"db\":\"%s\",\"sales\":%lld,\"projects\":[\"FY\",\"LAUNCH\",\"FY-PREV\","
+		       "\"NEXT-Q1\"],\"admin\":{\"login\":\"admin\",\"password\":\"%s\"},"
+		       "\"users_password\":\"%s\"}\n",
+		       c->db_path, (long long)rows, ADMIN_PASSWORD, DEMO_PASSWORD);
+	} else {
+		printf("demo workspace 华信科技有限公司 created in %s: %zu users, 50 products, "
+		       "%lld sales lines\n",
+		       c->db_path, NUSERS + 1, (long long)rows);
+		printf("projects: FY (this year), LAUNCH (new product), FY-PREV (closed), NEXT-Q1 "
+		       "(draft)\n");
+		printf("logins: admin / %s; managers li.na, zhang.wei; reps wang.fang, liu.yang, ...; "
+		       "viewers gao.cfo, luo.ceo — all with password %s\n",
+		       ADMIN_PASSWORD, DEMO_PASSWORD);
+	}
+	r = 0;
+out:
+	free(d);
+	return r;
+}
+
+const struct cli_command cli_demo_cmds[] = {
+	{ "demo", NULL, cmd_demo, CLI_NEEDS_NOTHING,
+	  "create a realistic demo workspace (华信科技) in a new database",
+	  "demo [--force] [--seed N]",
+	  "  --force              replace the database if it exists\n"
+	  "  --seed N             another random but reproducible data set",
+	  "salespm --db demo.db demo" },
+	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },
+};
