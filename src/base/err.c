@@ -24,6 +24,7 @@ static const struct {
 	[ERR_INTERNAL] = { "internal", 500, 1 },
 	[ERR_USAGE] = { "usage", 400, 2 },
 	[ERR_UNAVAILABLE] = { "unavailable", 503, 1 },
+	[ERR_METHOD] = { "method_not_allowed", 405, 2 },
 };
 
 int err_set(struct err *err, enum err_code code, const char *field, const char *fmt, ...)

@@ -18,6 +18,7 @@ enum err_code {
 	ERR_INTERNAL,     /* 500 */
 	ERR_USAGE,        /* CLI only: wrong options */
 	ERR_UNAVAILABLE,  /* 503: the store cannot be used */
+	ERR_METHOD,       /* 405: the route exists, not with this method */
 	ERR__COUNT
 };
 

@@ -121,3 +121,174 @@ def run_all():
         sys.stdout.flush()
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
+
+
+# --- HTTP: a server per test and a client with cookie + CSRF handling --------
+
+import http.client  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import time  # noqa: E402
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # list of (name, value)
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def header_all(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    def json(self):
+        try:
+            return json.loads(self.body)
+        except ValueError as e:
+            raise AssertionError(f"not JSON (status {self.status}): {e}\n{self.body[:500]!r}")
+
+    def error(self):
+        """The {"error":{...}} object of an error answer."""
+        return self.json()["error"]
+
+    def __repr__(self):
+        return f"<HTTP {self.status}: {self.body[:300]!r}>"
+
+
+class Client:
+    """Talks to one Server; keeps the session cookie and the CSRF token."""
+
+    def __init__(self, server):
+        self.server = server
+        self.cookie = None
+        self.csrf = None
+        self.token = None  # an API token: sent as Authorization: Bearer
+
+    def request(self, method, path, body=None, headers=None, raw=None,
+                content_type="application/json", csrf=True):
+        hdrs = {}
+        data = None
+        if raw is not None:
+            data = raw
+        elif body is not None:
+            data = json.dumps(body).encode()
+        if data is not None and content_type:
+            hdrs["Content-Type"] = content_type
+        if self.cookie:
+            hdrs["Cookie"] = f"salespm_session={self.cookie}"
+        if self.token:
+            hdrs["Authorization"] = f"Bearer {self.token}"
+        if csrf and self.csrf and method not in ("GET", "HEAD"):
+            hdrs["X-CSRF-Token"] = self.csrf
+        hdrs.update(headers or {})
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
+        try:
+            conn.request(method, path, body=data, headers=hdrs)
+            r = conn.getresponse()
+            resp = Response(r.status, r.getheaders(), r.read())
+        finally:
+            conn.close()
+        for v in resp.header_all("Set-Cookie"):
+            if v.startswith("salespm_session="):
+                val = v.split(";", 1)[0].split("=", 1)[1]
+                self.cookie = val or None
+        return resp
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.request("PATCH", path, body, **kw)
+
+    def delete(self, path, body=None, **kw):
+        return self.request("DELETE", path, body, **kw)
+
+    def ok(self, method, path, body=None, status=None, **kw):
+        """Send, expect a 2xx (or exactly status), return the parsed JSON."""
+        r = self.request(method, path, body, **kw)
+        if (status is not None and r.status != status) or (status is None and not 200 <= r.status < 300):
+            raise AssertionError(f"{method} {path}: expected {status or '2xx'}, got {r}")
+        return r.json()
+
+    def login(self, login, password):
+        r = self.post("/api/v1/session", {"login": login, "password": password})
+        if r.status != 200:
+            raise AssertionError(f"sign-in of {login} failed: {r}")
+        self.csrf = r.json()["csrf_token"]
+        return r.json()
+
+
+class Server:
+    """`salespm serve` on a free port of 127.0.0.1 over ws's database; stop() ends it."""
+
+    def __init__(self, ws, *args, threads=2):
+        self.ws = ws
+        self.port = free_port()
+        self.log_path = ws.path(f"server-{self.port}.log")
+        self.log = open(self.log_path, "wb")
+        argv = [BIN, "--db", ws.db, "serve", "--listen", f"127.0.0.1:{self.port}",
+                "--threads", str(threads)] + [str(a) for a in args]
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=self.log, env=ws.env)
+        deadline = time.time() + 20
+        while True:
+            try:
+                r = self.client().get("/livez")
+                if r.status == 200:
+                    break
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                raise AssertionError(f"salespm serve exited {self.proc.returncode}: "
+                                     f"{self.read_log()}")
+            if time.time() > deadline:
+                self.proc.kill()
+                raise AssertionError(f"salespm serve did not answer /livez: {self.read_log()}")
+            time.sleep(0.02)
+
+    def client(self):
+        return Client(self)
+
+    def read_log(self):
+        if not self.log.closed:
+            self.log.flush()
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def stop(self, check=True):
+        """SIGTERM and wait; with check, a non-zero exit or sanitizer report fails."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        log = self.read_log()
+        if check and (self.proc.returncode != 0 or "Sanitizer" in log or "runtime error" in log):
+            raise AssertionError(f"salespm serve exited {self.proc.returncode}:\n{log[-4000:]}")
+        return log
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, tb):
+        self.stop(check=kind is None)
+        return False

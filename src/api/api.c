@@ -1,0 +1,294 @@
+/*
+ * api.c - request helpers shared by every noun: path and query parameters,
+ * strict field-by-field JSON body parsing (jansson), and the error renderer.
+ */
+#include "api/api.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/date.h"
+#include "base/money.h"
+
+/* Every route table; adding a noun's routes is one line here and one in api.h. */
+const struct api_route *const api_routes[] = {
+	api_meta_routes,
+	api_session_routes,
+	api_user_routes,
+	api_workspace_routes,
+	api_project_routes,
+	api_token_routes,
+	api_audit_routes,
+	api_catalog_routes,
+	NULL,
+};
+
+void api_req_init(struct api_req *r, struct store *st, struct arena *arena)
+{
+	memset(r, 0, sizeof(*r));
+	r->st = st;
+	r->arena = arena;
+	r->status = 200;
+	buf_init(&r->out, 0);
+	jw_init(&r->jw, &r->out);
+}
+
+void api_req_release(struct api_req *r)
+{
+	buf_release(&r->out);
+}
+
+const char *api_param(const struct api_req *r, const char *name)
+{
+	for (int i = 0; i < r->nparams; i++)
+		if (!strcmp(r->param_name[i], name))
+			return r->param_value[i];
+	return NULL;
+}
+
+const char *api_query(const struct api_req *r, const char *name)
+{
+	return r->query_fn ? r->query_fn(r->query_ctx, name) : NULL;
+}
+
+const char *api_header(const struct api_req *r, const char *name)
+{
+	return r->header_fn ? r->header_fn(r->query_ctx, name) : NULL;
+}
+
+struct jw *api_jw(struct api_req *r)
+{
+	return &r->jw;
+}
+
+/* Whether the declared type is JSON in UTF-8 ("application/json; charset=utf-8"). */
+static int is_json_type(const char *ct)
+{
+	const char *p;
+	if (!ct || strncasecmp(ct, "application/json", 16))
+		return 0;
+	p = ct + 16;
+	while (*p == ' ')
+		p++;
+	if (!*p)
+		return 1;
+	if (*p != ';')
+		return 0;
+	p++;
+	while (*p == ' ')
+		p++;
+	if (!*p)
+		return 1;
+	if (strncasecmp(p, "charset=", 8))
+		return 0;
+	p += 8;
+	if (*p == '"')
+		p++;
+	return !strncasecmp(p, "utf-8", 5) || !strncasecmp(p, "utf8", 4);
+}
+
+static const char *type_name(enum api_type t)
+{
+	switch (t) {
+	case API_STR: return "a string";
+	case API_INT: return "an integer";
+	case API_BOOL: return "true or false";
+	case API_DATE: return "a date string (YYYY-MM-DD)";
+	case API_NUM: return "a number";
+	}
+	return "a value";
+}
+
+static const char *json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_REAL: return "a number with a fraction";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "a value";
+}
+
+/* Store one present, non-null value into its field. */
+static int take(struct api_req *r, const struct api_field *f, json_t *v, struct err *err)
+{
+	switch (f->type) {
+	case API_STR:
+		if (!json_is_string(v))
+			break;
+		*(const char **)f->dest =
+			arena_strndup(r->arena, json_string_value(v), json_string_length(v));
+		return 0;
+	case API_INT:
+		if (!json_is_integer(v))
+			break;
+		*(int64_t *)f->dest = (int64_t)json_integer_value(v);
+		return 0;
+	case API_BOOL:
+		if (!json_is_boolean(v))
+			break;
+		*(int *)f->dest = json_is_true(v);
+		return 0;
+	case API_DATE:
+		if (!json_is_string(v))
+			break;
+		return date_parse(json_string_value(v), json_string_length(v), f->dest, f->name,
+				  err);
+	case API_NUM:
+		if (!json_is_number(v))
+			break;
+		*(double *)f->dest = json_number_value(v);
+		return 0;
+	}
+	return err_set(err, ERR_INVALID, f->name, "%s must be %s, not %s", f->name,
+		       type_name(f->type), json_kind(v));
+}
+
+static int parse_object(struct api_req *r, const struct api_field *fields, struct err *err)
+{
+	json_error_t jerr;
+	json_t *root, *v;
+	const char *key;
+	int ret = -1;
+
+	if (!is_json_type(r->content_type))
+		return err_set(err, ERR_MALFORMED, NULL,
+			       "the body must be sent as application/json (UTF-8), not %.60s",
+			       r->content_type && *r->content_type ? r->content_type
+								   : "without a Content-Type");
+	if (!r->body_len)
+		return err_set(err, ERR_MALFORMED, NULL, "the body is empty; send a JSON object");
+	root = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return err_set(err, ERR_MALFORMED, NULL, "the body is not valid JSON: %s (line %d, column %d)",
+			       jerr.text, jerr.line, jerr.column);
+	if (!json_is_object(root)) {
+		err_set(err, ERR_INVALID, NULL, "the body must be a JSON object, not %s",
+			json_kind(root));
+		goto out;
+	}
+	json_object_foreach(root, key, v) {
+		const struct api_field *f = fields;
+		while (f->name && strcmp(f->name, key))
+			f++;
+		if (!f->name) {
+			err_set(err, ERR_INVALID, key, "unknown field \"%.60s\"", key);
+			goto out;
+		}
+	}
+	for (const struct api_field *f = fields; f->name; f++) {
+		v = json_object_get(root, f->name);
+		if (!v) {
+			if (f->flags & API_REQUIRED) {
+				err_set(err, ERR_INVALID, f->name, "%s is required", f->name);
+				goto out;
+			}
+			continue;
+		}
+		if (f->present)
+			*f->present = 1;
+		if (json_is_null(v)) {
+			if (!(f->flags & API_NULLABLE)) {
+				err_set(err, ERR_INVALID, f->name, "%s must be %s, not null", f->name,
+					type_name(f->type));
+				goto out;
+			}
+			continue;
+		}
+		if (take(r, f, v, err))
+			goto out;
+	}
+	ret = 0;
+out:
+	json_decref(root);
+	return ret;
+}
+
+int api_parse(struct api_req *r, const struct api_field *fields, struct err *err)
+{
+	return parse_object(r, fields, err);
+}
+
+int api_parse_optional(struct api_req *r, const struct api_field *fields, struct err *err)
+{
+	if (!r->body_len)
+		return 0;
+	return parse_object(r, fields, err);
+}
+
+int api_copy(char *dst, size_t size, const char *src, const char *field, struct err *err)
+{
+	size_t n;
+	if (!src)
+		return 0;
+	n = strlen(src);
+	if (n >= size)
+		return err_set(err, ERR_INVALID, field, "%s is too long (%zu bytes, at most %zu)",
+			       field, n, size - 1);
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+int api_rate_bp(double v, const char *field, int64_t *out, struct err *err)
+{
+	double bp = v * 10000.0;
+	if (!(v >= 0.0 && v <= 1.0))
+		return err_set(err, ERR_INVALID, field, "%s must be a rate between 0 and 1, not %g",
+			       field, v);
+	if (bp - (double)(int64_t)(bp + 0.5) > 1e-6 || (double)(int64_t)(bp + 0.5) - bp > 1e-6)
+		return err_set(err, ERR_INVALID, field,
+			       "%s %g has more than four decimals (a rate is kept in basis points)",
+			       field, v);
+	*out = (int64_t)(bp + 0.5);
+	return 0;
+}
+
+int api_query_int(struct api_req *r, const char *name, int64_t *out, struct err *err)
+{
+	const char *v = api_query(r, name);
+	if (!v)
+		return 0;
+	return int_parse(v, strlen(v), out, name, err);
+}
+
+int api_version(struct api_req *r, int have_body_version, int64_t body_version, int64_t *out,
+		struct err *err)
+{
+	int64_t v = NO_ID;
+	if (have_body_version) {
+		*out = body_version;
+		return 0;
+	}
+	if (api_query_int(r, "version", &v, err))
+		return -1;
+	if (v == NO_ID)
+		return err_set(err, ERR_INVALID, "version",
+			       "version is required: name the version you are changing");
+	*out = v;
+	return 0;
+}
+
+int api_error_render(struct buf *b, const struct err *err)
+{
+	struct jw w;
+	enum err_code code = err->code == ERR_OK ? ERR_INTERNAL : err->code;
+
+	buf_reset(b);
+	jw_init(&w, b);
+	jw_obj(&w);
+	jw_key(&w, "error");
+	jw_obj(&w);
+	jw_kstr(&w, "code", err_code_str(code));
+	jw_kstr(&w, "message", err->msg[0] ? err->msg : err_code_str(code));
+	jw_kstr(&w, "field", err->field[0] ? err->field : NULL);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	return err_code_http(code);
+}

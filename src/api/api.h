@@ -1,0 +1,191 @@
+/*
+ * api.h - the JSON face of the core, with no HTTP library in sight: a request
+ * as the server hands it over (store, actor, path parameters, body), helpers
+ * that parse JSON bodies field by field and write JSON answers, the one error
+ * renderer, and the route tables each src/api/<noun>.c exports.
+ */
+#ifndef API_API_H
+#define API_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/jw.h"
+#include "core/core.h"
+#include "store/store.h"
+
+/* Body caps: JSON everywhere, larger for routes flagged API_BULK (CSV import). */
+#define API_BODY_MAX (1u << 20)
+#define API_BULK_MAX (64u << 20)
+
+#define API_MAX_PARAMS 4
+
+/* Who may call a route: a workspace role, or anyone (sign-in, health, docs). */
+#define API_PUBLIC (-1)
+
+/* Route flags. */
+enum {
+	API_BULK = 1,    /* the body may be up to API_BULK_MAX (CSV) */
+	API_NO_CSRF = 2, /* a cookie-authenticated write that needs no CSRF token (sign-in) */
+};
+
+struct api_req;
+
+struct api_route {
+	const char *method;  /* GET POST PATCH PUT DELETE */
+	const char *pattern; /* "/api/v1/projects/{code}/members/{login}" */
+	int (*handler)(struct api_req *r, struct err *err);
+	int min_role;        /* enum role, or API_PUBLIC */
+	unsigned flags;
+};
+
+/* How the request was authenticated. */
+enum api_auth { API_AUTH_NONE = 0, API_AUTH_SESSION, API_AUTH_TOKEN };
+
+struct api_req {
+	struct store *st;
+	struct arena *arena;   /* request-scoped allocations */
+	const char *method;
+	const char *path;
+	const struct api_route *route;
+	/* path parameters named by the pattern's {braces} */
+	int nparams;
+	const char *param_name[API_MAX_PARAMS];
+	const char *param_value[API_MAX_PARAMS];
+	/* query string arguments, through the server */
+	const char *(*query_fn)(void *ctx, const char *name);
+	void *query_ctx;
+	/* request headers, through the server */
+	const char *(*header_fn)(void *ctx, const char *name);
+	/* the body (NUL-terminated) and its declared type */
+	const char *body;
+	size_t body_len;
+	const char *content_type;
+	/* the caller */
+	enum api_auth auth;
+	struct actor actor;
+	char session_token[80]; /* the cookie value, when auth is API_AUTH_SESSION */
+	char csrf_token[80];
+	const char *client_ip;
+	int secure;            /* the client reached us over TLS: cookies get Secure */
+
+	/* the answer */
+	int status;            /* 200 unless the handler says otherwise */
+	struct buf out;        /* the JSON body */
+	struct jw jw;          /* writes into out */
+	const char *content_type_out; /* NULL = application/json; charset=utf-8 */
+	char set_cookie[256];  /* a Set-Cookie header value, or "" */
+	int retry_after;       /* seconds, for 429; 0 = none */
+};
+
+/* Prepare r for a request (the server fills in the inputs). */
+void api_req_init(struct api_req *r, struct store *st, struct arena *arena);
+void api_req_release(struct api_req *r);
+
+/* The path parameter name ("code", "login"), or NULL. */
+const char *api_param(const struct api_req *r, const char *name);
+
+/* A query string argument, or NULL. */
+const char *api_query(const struct api_req *r, const char *name);
+
+/* A request header, or NULL. */
+const char *api_header(const struct api_req *r, const char *name);
+
+/* The writer into the answer's body. */
+struct jw *api_jw(struct api_req *r);
+
+/* --- JSON bodies --------------------------------------------------------- */
+
+enum api_type {
+	API_STR,  /* const char ** (arena copy) */
+	API_INT,  /* int64_t * : a JSON integer */
+	API_BOOL, /* int * */
+	API_DATE, /* int32_t * : "YYYY-MM-DD" */
+	API_NUM,  /* double * : any JSON number (rates; never money) */
+};
+
+/* Field flags. */
+enum { API_REQUIRED = 1, API_NULLABLE = 2 };
+
+struct api_field {
+	const char *name;
+	enum api_type type;
+	unsigned flags;
+	void *dest;   /* written only when the field is present (and not null) */
+	int *present; /* optional: set to 1 when the field is present, null included */
+};
+
+/*
+ * Parse the body as a JSON object with exactly these fields (ended by a {NULL}
+ * entry). ERR_MALFORMED when the content type is not application/json or the
+ * text is not JSON (bad UTF-8, lone surrogates and duplicate keys included);
+ * ERR_INVALID naming the field for an unknown field, a missing required one,
+ * or a value of the wrong type.
+ */
+int api_parse(struct api_req *r, const struct api_field *fields, struct err *err);
+
+/*
+ * An optional JSON body for DELETE: empty is fine, otherwise as api_parse().
+ */
+int api_parse_optional(struct api_req *r, const struct api_field *fields, struct err *err);
+
+/* The record version an update or delete names: the body's "version" or ?version=. */
+int api_version(struct api_req *r, int have_body_version, int64_t body_version,
+		int64_t *out, struct err *err);
+
+/*
+ * Copy src (when given) into dst of size bytes; text that does not fit is
+ * refused with ERR_INVALID naming field, never cut.
+ */
+int api_copy(char *dst, size_t size, const char *src, const char *field, struct err *err);
+
+/* A rate in [0, 1] as basis points (0.125 -> 1250); field names it in the error. */
+int api_rate_bp(double v, const char *field, int64_t *out, struct err *err);
+
+/* Parse an integer query argument; absent leaves *out alone. */
+int api_query_int(struct api_req *r, const char *name, int64_t *out, struct err *err);
+
+/* --- answers ----------------------------------------------------------------- */
+
+/* Render err as {"error":{"code","message","field"}} into b; returns its HTTP status. */
+int api_error_render(struct buf *b, const struct err *err);
+
+/* Route tables, each ended by a {NULL} row; api_routes lists them all. */
+extern const struct api_route api_session_routes[];
+extern const struct api_route api_user_routes[];
+extern const struct api_route api_workspace_routes[];
+extern const struct api_route api_project_routes[];
+extern const struct api_route api_token_routes[];
+extern const struct api_route api_audit_routes[];
+extern const struct api_route api_meta_routes[];
+extern const struct api_route api_catalog_routes[];
+extern const struct api_route *const api_routes[];
+
+/*
+ * Argon2id hashing is memory-hard on purpose: at most API_HASH_SLOTS run at
+ * once and API_HASH_QUEUE wait; beyond that api_hash_begin() answers
+ * ERR_RATE_LIMITED (429, Retry-After 1). Every begin that succeeded is paired
+ * with api_hash_end().
+ */
+#define API_HASH_SLOTS 2
+#define API_HASH_QUEUE 16
+int api_hash_begin(struct api_req *r, struct err *err);
+void api_hash_end(void);
+
+struct workspace;
+struct user;
+
+/* Start a session for u: sets r->set_cookie and r->csrf_token. */
+int api_session_start(struct api_req *r, const struct user *u, struct err *err);
+
+/* workspace_load() for a threaded server (it sets the process time zone). */
+int api_workspace_load(struct store *st, struct workspace *out, struct err *err);
+
+/* Process-wide set-up and tear-down of the API's shared state (login limits). */
+void api_global_init(void);
+void api_global_release(void);
+
+#endif

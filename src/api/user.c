@@ -1,0 +1,154 @@
+/*
+ * user.c - /api/v1/users: list, add (admin), show, change (admin, or users
+ * for their own name and email), and set a password, which ends the user's
+ * sessions.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/auth.h"
+#include "core/user.h"
+
+static int list_users(struct api_req *r, struct err *err)
+{
+	struct user_list l = { 0 };
+
+	if (user_list(r->st, &r->actor, &l, err))
+		return -1;
+	jw_obj(&r->jw);
+	jw_key(&r->jw, "users");
+	jw_arr(&r->jw);
+	for (size_t i = 0; i < l.n; i++)
+		user_write_json(&r->jw, &l.items[i]);
+	jw_arr_end(&r->jw);
+	jw_obj_end(&r->jw);
+	user_list_release(&l);
+	return 0;
+}
+
+static int create_user(struct api_req *r, struct err *err)
+{
+	struct user_input in = { 0 };
+	const struct api_field fields[] = {
+		{ "login", API_STR, API_REQUIRED, &in.login },
+		{ "name", API_STR, API_REQUIRED, &in.name },
+		{ "email", API_STR, 0, &in.email },
+		{ "role", API_STR, API_REQUIRED, &in.role },
+		{ "password", API_STR, API_NULLABLE, &in.password },
+		{ NULL },
+	};
+	struct user u;
+	int rc;
+
+	if (api_parse(r, fields, err) ||
+	    require_role(&r->actor, ROLE_ADMIN, "adding users", err))
+		return -1;
+	if (in.password && api_hash_begin(r, err))
+		return -1;
+	rc = user_create(r->st, &r->actor, &in, &u, err);
+	if (in.password)
+		api_hash_end();
+	if (rc)
+		return -1;
+	r->status = 201;
+	user_write_json(&r->jw, &u);
+	return 0;
+}
+
+static int get_user(struct api_req *r, struct err *err)
+{
+	struct user u;
+
+	if (user_get(r->st, api_param(r, "login"), &u, err))
+		return -1;
+	user_write_json(&r->jw, &u);
+	return 0;
+}
+
+static int update_user(struct api_req *r, struct err *err)
+{
+	struct user cur, out;
+	const char *name = NULL, *email = NULL, *role = NULL;
+	int active = -1;
+	int64_t version = 0;
+	const struct api_field fields[] = {
+		{ "version", API_INT, API_REQUIRED, &version },
+		{ "name", API_STR, 0, &name },
+		{ "email", API_STR, 0, &email },
+		{ "role", API_STR, 0, &role },
+		{ "active", API_BOOL, 0, &active },
+		{ NULL },
+	};
+
+	if (api_parse(r, fields, err) || user_get(r->st, api_param(r, "login"), &cur, err))
+		return -1;
+	if (api_copy(cur.name, sizeof(cur.name), name, "name", err) ||
+	    api_copy(cur.email, sizeof(cur.email), email, "email", err))
+		return -1;
+	if (role && role_parse(role, &cur.role, err))
+		return -1;
+	if (active >= 0)
+		cur.active = active;
+	cur.version = version;
+	if (user_update(r->st, &r->actor, &cur, &out, err))
+		return -1;
+	/* A deactivated user is signed out everywhere at once. */
+	if (!out.active && auth_session_revoke_user(r->st, out.id, err))
+		return -1;
+	user_write_json(&r->jw, &out);
+	return 0;
+}
+
+static int set_password(struct api_req *r, struct err *err)
+{
+	const char *password = NULL, *current = NULL;
+	const struct api_field fields[] = {
+		{ "password", API_STR, API_REQUIRED, &password },
+		{ "current_password", API_STR, 0, &current },
+		{ NULL },
+	};
+	const char *login = api_param(r, "login");
+	int self = !strcmp(login, r->actor.login);
+	struct user u;
+	int rc;
+
+	if (api_parse(r, fields, err))
+		return -1;
+	if (!self && r->actor.role != ROLE_ADMIN)
+		return err_set(err, ERR_DENIED, NULL, "only an admin may set another user's password");
+	if (self && !current)
+		return err_set(err, ERR_INVALID, "current_password",
+			       "current_password is required to change your own password");
+	if (api_hash_begin(r, err))
+		return -1;
+	rc = self ? user_verify_password(r->st, login, current, &u, err) : 0;
+	if (rc && err->code == ERR_UNAUTHENTICATED)
+		err_set(err, ERR_INVALID, "current_password", "the current password is wrong");
+	if (!rc)
+		rc = user_set_password(r->st, &r->actor, login, password, err);
+	api_hash_end();
+	if (rc || user_get(r->st, login, &u, err))
+		return -1;
+	/* Every session of the user ends; one changing their own keeps working in a new one. */
+	if (auth_session_revoke_user(r->st, u.id, err))
+		return -1;
+	if (self && r->auth == API_AUTH_SESSION && api_session_start(r, &u, err))
+		return -1;
+	jw_obj(&r->jw);
+	jw_kbool(&r->jw, "password_changed", 1);
+	if (self && r->auth == API_AUTH_SESSION)
+		jw_kstr(&r->jw, "csrf_token", r->csrf_token);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+const struct api_route api_user_routes[] = {
+	{ "GET", "/api/v1/users", list_users, ROLE_VIEWER, 0 },
+	{ "POST", "/api/v1/users", create_user, ROLE_ADMIN, 0 },
+	{ "GET", "/api/v1/users/{login}", get_user, ROLE_VIEWER, 0 },
+	{ "PATCH", "/api/v1/users/{login}", update_user, ROLE_VIEWER, 0 },
+	{ "POST", "/api/v1/users/{login}/password", set_password, ROLE_VIEWER, 0 },
+	{ NULL },
+};

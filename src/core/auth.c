@@ -1,0 +1,509 @@
+/*
+ * auth.c - sessions, API tokens and idempotency keys. Secrets are random 32
+ * bytes from libsodium, handed out base64url-encoded and stored as the hex
+ * SHA-256 of that text.
+ */
+#include "core/auth.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/xalloc.h"
+#include "core/tx.h"
+
+/* Write last_seen_at / last_used_at at most this often (seconds): a read stays a read. */
+#define TOUCH_EVERY 60
+/* Idempotency keys are remembered this long. */
+#define IDEM_TTL 86400
+
+static const char SQL_SESSION_INSERT[] =
+	"INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
+	"expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+static const char SQL_SESSION_FIND[] =
+	"SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, "
+	"u.login, u.role, u.active, u.pw_changed_at "
+	"FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?";
+static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
+static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE token_hash = ?";
+static const char SQL_SESSION_DELETE_USER[] = "DELETE FROM sessions WHERE user_id = ?";
+static const char SQL_SESSION_PURGE[] =
+	"DELETE FROM sessions WHERE expires_at < ? OR last_seen_at < ?";
+
+static const char SQL_TOKEN_INSERT[] =
+	"INSERT INTO api_tokens (token_hash, name, user_id, created_at) VALUES (?, ?, ?, ?) "
+	"RETURNING id";
+#define TOKEN_COLS                                                                              \
+	"t.id, t.user_id, t.name, u.login, t.created_at, t.last_used_at, t.revoked"
+static const char SQL_TOKEN_LIST_OWN[] =
+	"SELECT " TOKEN_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	"WHERE t.user_id = ? ORDER BY t.id DESC";
+static const char SQL_TOKEN_LIST_ALL[] =
+	"SELECT " TOKEN_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	"ORDER BY t.id DESC";
+static const char SQL_TOKEN_BY_ID[] =
+	"SELECT " TOKEN_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?";
+static const char SQL_TOKEN_REVOKE[] = "UPDATE api_tokens SET revoked = 1 WHERE id = ?";
+static const char SQL_TOKEN_FIND[] =
+	"SELECT t.id, t.revoked, t.last_used_at, u.id, u.login, u.role, u.active "
+	"FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?";
+static const char SQL_TOKEN_TOUCH[] = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
+
+static const char SQL_IDEM_FIND[] =
+	"SELECT method, path, status, body FROM idempotency_keys WHERE user_id = ? AND key = ?";
+static const char SQL_IDEM_INSERT[] =
+	"INSERT INTO idempotency_keys (user_id, key, method, path, created_at) "
+	"VALUES (?, ?, ?, ?, ?)";
+static const char SQL_IDEM_PURGE[] = "DELETE FROM idempotency_keys WHERE created_at < ?";
+static const char SQL_IDEM_FINISH[] =
+	"UPDATE idempotency_keys SET status = ?, body = ? WHERE user_id = ? AND key = ?";
+static const char SQL_IDEM_DELETE[] =
+	"DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND status = 0";
+
+static const char SQL_READY[] = "SELECT COUNT(*) FROM schema_migrations";
+
+/* A new random secret as base64url text, with an optional prefix. */
+static int new_secret(char out[AUTH_SECRET_MAX], const char *prefix, struct err *err)
+{
+	unsigned char raw[32];
+	size_t plen = strlen(prefix);
+
+	if (sodium_init() < 0)
+		return err_set(err, ERR_INTERNAL, NULL, "libsodium failed to initialise");
+	randombytes_buf(raw, sizeof(raw));
+	memcpy(out, prefix, plen);
+	sodium_bin2base64(out + plen, AUTH_SECRET_MAX - plen, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+	return 0;
+}
+
+/* The stored form of a secret: hex SHA-256 (65 bytes with the NUL). */
+static void secret_hash(const char *secret, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)secret, strlen(secret));
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static int exec1(struct store *st, const char *sql, int64_t a, int64_t b, struct err *err)
+{
+	struct stmt *s = store_prepare(st, sql, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, a);
+	store_bind_int(st, s, 2, b);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* --- sessions ------------------------------------------------------------- */
+
+int auth_session_create(struct store *st, int64_t user_id, char token[AUTH_SECRET_MAX],
+			struct auth_session *out, struct err *err)
+{
+	char hash[65];
+	int64_t now = ts_now();
+	struct stmt *s;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (new_secret(token, "", err) || new_secret(out->csrf_token, "", err))
+		return -1;
+	secret_hash(token, hash);
+	if (store_begin(st, 1, err))
+		return -1;
+	/* Sweep what has ended, so the table holds live sessions only. */
+	if (exec1(st, SQL_SESSION_PURGE, now, now - AUTH_SESSION_IDLE, err))
+		goto bad;
+	s = store_prepare(st, SQL_SESSION_INSERT, err);
+	if (!s)
+		goto bad;
+	store_bind_text(st, s, 1, hash);
+	store_bind_int(st, s, 2, user_id);
+	store_bind_text(st, s, 3, out->csrf_token);
+	store_bind_int(st, s, 4, now);
+	store_bind_int(st, s, 5, now);
+	store_bind_int(st, s, 6, now + AUTH_SESSION_TTL);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		out->id = store_col_int(st, s, 0);
+	store_done(st, s);
+	if (rc < 0 || store_commit(st, err))
+		goto bad;
+	out->user_id = user_id;
+	out->created_at = out->last_seen_at = now;
+	out->expires_at = now + AUTH_SESSION_TTL;
+	return 0;
+bad:
+	store_rollback(st);
+	return -1;
+}
+
+int auth_session_lookup(struct store *st, const char *token, struct auth_session *out,
+			struct actor *a, struct err *err)
+{
+	char hash[65];
+	int64_t now = ts_now(), pw_changed_at = 0;
+	struct stmt *s;
+	int rc, active = 0;
+
+	secret_hash(token, hash);
+	s = store_prepare(st, SQL_SESSION_FIND, err);
+	if (!s)
+		return -1;
+	store_bind_text(st, s, 1, hash);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW) {
+		out->id = store_col_int(st, s, 0);
+		out->user_id = store_col_int(st, s, 1);
+		snprintf(out->csrf_token, sizeof(out->csrf_token), "%s", store_col_text(st, s, 2));
+		out->created_at = store_col_int(st, s, 3);
+		out->last_seen_at = store_col_int(st, s, 4);
+		out->expires_at = store_col_int(st, s, 5);
+		a->user_id = out->user_id;
+		snprintf(a->login, sizeof(a->login), "%s", store_col_text(st, s, 6));
+		role_parse(store_col_text(st, s, 7), &a->role, NULL);
+		active = (int)store_col_int(st, s, 8);
+		pw_changed_at = store_col_int(st, s, 9);
+	}
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	if (rc == STORE_DONE || !active || now >= out->expires_at ||
+	    now >= out->last_seen_at + AUTH_SESSION_IDLE || out->created_at < pw_changed_at)
+		return err_set(err, ERR_UNAUTHENTICATED, NULL,
+			       "the session has ended; sign in again");
+	if (now - out->last_seen_at >= TOUCH_EVERY) {
+		if (exec1(st, SQL_SESSION_TOUCH, now, out->id, err))
+			return -1;
+		out->last_seen_at = now;
+	}
+	return 0;
+}
+
+int auth_session_revoke(struct store *st, const char *token, struct err *err)
+{
+	char hash[65];
+	struct stmt *s;
+	int rc;
+
+	secret_hash(token, hash);
+	s = store_prepare(st, SQL_SESSION_DELETE, err);
+	if (!s)
+		return -1;
+	store_bind_text(st, s, 1, hash);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+int auth_session_revoke_user(struct store *st, int64_t user_id, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_SESSION_DELETE_USER, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, user_id);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* --- API tokens ------------------------------------------------------------- */
+
+void auth_token_write_json(struct jw *w, const struct auth_token *t)
+{
+	jw_obj(w);
+	jw_kint(w, "id", t->id);
+	jw_kstr(w, "name", t->name);
+	jw_kstr(w, "login", t->login);
+	jw_kts(w, "created_at", t->created_at);
+	jw_key(w, "last_used_at");
+	if (t->last_used_at == NO_ID)
+		jw_null(w);
+	else
+		jw_ts(w, t->last_used_at);
+	jw_kbool(w, "revoked", t->revoked);
+	jw_obj_end(w);
+}
+
+static void token_json(struct buf *b, const struct auth_token *t)
+{
+	struct jw w;
+	jw_init(&w, b);
+	auth_token_write_json(&w, t);
+}
+
+static void row_to_token(struct store *st, struct stmt *s, struct auth_token *t)
+{
+	t->id = store_col_int(st, s, 0);
+	t->user_id = store_col_int(st, s, 1);
+	snprintf(t->name, sizeof(t->name), "%s", store_col_text(st, s, 2));
+	snprintf(t->login, sizeof(t->login), "%s", store_col_text(st, s, 3));
+	t->created_at = store_col_int(st, s, 4);
+	t->last_used_at = store_col_int_or(st, s, 5, NO_ID);
+	t->revoked = (int)store_col_int(st, s, 6);
+}
+
+int auth_token_create(struct store *st, const struct actor *a, const char *name,
+		      char secret[AUTH_SECRET_MAX], struct auth_token *out, struct err *err)
+{
+	struct tx tx = { 0 };
+	struct buf after = BUF_INIT;
+	struct stmt *s;
+	char hash[65];
+	int rc, r = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (text_field(out->name, sizeof(out->name), name, 1, 0, "name", err))
+		return -1;
+	if (new_secret(secret, "spm_", err))
+		return -1;
+	secret_hash(secret, hash);
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	s = store_prepare(st, SQL_TOKEN_INSERT, err);
+	if (!s)
+		goto out;
+	store_bind_text(st, s, 1, hash);
+	store_bind_text(st, s, 2, out->name);
+	store_bind_int(st, s, 3, a->user_id);
+	store_bind_int(st, s, 4, tx.now);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		out->id = store_col_int(st, s, 0);
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	out->user_id = a->user_id;
+	snprintf(out->login, sizeof(out->login), "%s", a->login);
+	out->created_at = tx.now;
+	out->last_used_at = NO_ID;
+	token_json(&after, out);
+	if (tx_audit(&tx, "api_token", out->id, "create", NULL, buf_cstr(&after), err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (r) {
+		tx_abort(&tx);
+		sodium_memzero(secret, AUTH_SECRET_MAX);
+	}
+	buf_release(&after);
+	return r;
+}
+
+int auth_token_list(struct store *st, const struct actor *a, struct auth_token_list *out,
+		    struct err *err)
+{
+	int admin = a->role == ROLE_ADMIN;
+	struct stmt *s = store_prepare(st, admin ? SQL_TOKEN_LIST_ALL : SQL_TOKEN_LIST_OWN, err);
+	int rc;
+	if (!s)
+		return -1;
+	if (!admin)
+		store_bind_int(st, s, 1, a->user_id);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		row_to_token(st, s, &out->items[out->n++]);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+void auth_token_list_release(struct auth_token_list *l)
+{
+	free(l->items);
+	l->items = NULL;
+	l->n = l->alloc = 0;
+}
+
+int auth_token_revoke(struct store *st, const struct actor *a, int64_t id, struct err *err)
+{
+	struct tx tx = { 0 };
+	struct auth_token cur;
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct stmt *s;
+	int rc, r = -1;
+
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	s = store_prepare(st, SQL_TOKEN_BY_ID, err);
+	if (!s)
+		goto out;
+	store_bind_int(st, s, 1, id);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		row_to_token(st, s, &cur);
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	/* Someone else's token is not revealed to exist. */
+	if (rc == STORE_DONE || (cur.user_id != a->user_id && a->role != ROLE_ADMIN)) {
+		err_set(err, ERR_NOT_FOUND, "token", "no API token with id %lld", (long long)id);
+		goto out;
+	}
+	if (cur.revoked) {
+		r = 0;
+		goto out;
+	}
+	s = store_prepare(st, SQL_TOKEN_REVOKE, err);
+	if (!s)
+		goto out;
+	store_bind_int(st, s, 1, id);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	token_json(&before, &cur);
+	cur.revoked = 1;
+	token_json(&after, &cur);
+	if (tx_audit(&tx, "api_token", id, "revoke", buf_cstr(&before), buf_cstr(&after), err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (tx.open)
+		tx_abort(&tx);
+	buf_release(&before);
+	buf_release(&after);
+	return r;
+}
+
+int auth_token_lookup(struct store *st, const char *secret, struct actor *a, struct err *err)
+{
+	char hash[65];
+	int64_t id = 0, last = NO_ID, now = ts_now();
+	struct stmt *s;
+	int rc, revoked = 1, active = 0;
+
+	secret_hash(secret, hash);
+	s = store_prepare(st, SQL_TOKEN_FIND, err);
+	if (!s)
+		return -1;
+	store_bind_text(st, s, 1, hash);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW) {
+		id = store_col_int(st, s, 0);
+		revoked = (int)store_col_int(st, s, 1);
+		last = store_col_int_or(st, s, 2, NO_ID);
+		a->user_id = store_col_int(st, s, 3);
+		snprintf(a->login, sizeof(a->login), "%s", store_col_text(st, s, 4));
+		role_parse(store_col_text(st, s, 5), &a->role, NULL);
+		active = (int)store_col_int(st, s, 6);
+	}
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	if (rc == STORE_DONE || revoked || !active)
+		return err_set(err, ERR_UNAUTHENTICATED, NULL,
+			       "the API token is unknown or revoked");
+	if (last == NO_ID || now - last >= TOUCH_EVERY)
+		return exec1(st, SQL_TOKEN_TOUCH, now, id, err);
+	return 0;
+}
+
+/* --- idempotency keys ----------------------------------------------------------- */
+
+int auth_idem_begin(struct store *st, int64_t user_id, const char *key, const char *method,
+		    const char *path, int *status, struct buf *body, struct err *err)
+{
+	int64_t now = ts_now();
+	struct stmt *s;
+	int rc, r = -1;
+
+	if (store_begin(st, 1, err))
+		return -1;
+	s = store_prepare(st, SQL_IDEM_PURGE, err);
+	if (!s)
+		goto out;
+	store_bind_int(st, s, 1, now - IDEM_TTL);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	s = store_prepare(st, SQL_IDEM_FIND, err);
+	if (!s)
+		goto out;
+	store_bind_int(st, s, 1, user_id);
+	store_bind_text(st, s, 2, key);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW) {
+		if (strcmp(store_col_text(st, s, 0), method) ||
+		    strcmp(store_col_text(st, s, 1), path)) {
+			err_set(err, ERR_INVALID, "Idempotency-Key",
+				"the Idempotency-Key \"%.60s\" was used for %s %.60s; use a new key "
+				"for %s %.60s",
+				key, store_col_text(st, s, 0), store_col_text(st, s, 1), method,
+				path);
+		} else if (store_col_int(st, s, 2) == 0) {
+			err_set(err, ERR_CONFLICT, "Idempotency-Key",
+				"the request with Idempotency-Key \"%.60s\" is still being answered",
+				key);
+		} else {
+			*status = (int)store_col_int(st, s, 2);
+			buf_adds(body, store_col_text(st, s, 3));
+			r = AUTH_IDEM_REPLAY;
+		}
+	}
+	store_done(st, s);
+	if (rc < 0 || rc == STORE_ROW)
+		goto out;
+	s = store_prepare(st, SQL_IDEM_INSERT, err);
+	if (!s)
+		goto out;
+	store_bind_int(st, s, 1, user_id);
+	store_bind_text(st, s, 2, key);
+	store_bind_text(st, s, 3, method);
+	store_bind_text(st, s, 4, path);
+	store_bind_int(st, s, 5, now);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	r = AUTH_IDEM_NEW;
+out:
+	if (r < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	if (store_commit(st, err))
+		return -1;
+	return r;
+}
+
+int auth_idem_finish(struct store *st, int64_t user_id, const char *key, int status,
+		     const char *body, size_t len, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_IDEM_FINISH, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, status);
+	store_bind_textn(st, s, 2, body ? body : "", body ? len : 0);
+	store_bind_int(st, s, 3, user_id);
+	store_bind_text(st, s, 4, key);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+void auth_idem_abandon(struct store *st, int64_t user_id, const char *key)
+{
+	struct stmt *s = store_prepare(st, SQL_IDEM_DELETE, NULL);
+	if (!s)
+		return;
+	store_bind_int(st, s, 1, user_id);
+	store_bind_text(st, s, 2, key);
+	store_step(st, s, NULL);
+	store_done(st, s);
+}
+
+int auth_ready(struct store *st, struct err *err)
+{
+	int64_t n = 0;
+	return store_query_int(st, SQL_READY, &n, err);
+}

@@ -1,0 +1,107 @@
+/*
+ * auth.h - who is calling over HTTP: browser sessions (cookie + CSRF token),
+ * API tokens for scripts (Authorization: Bearer), and the idempotency keys
+ * that make a repeated POST answer once. Only hashes of secrets are stored.
+ */
+#ifndef CORE_AUTH_H
+#define CORE_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/jw.h"
+#include "core/core.h"
+
+/* Room for a secret as text: "spm_" + base64url of 32 bytes + NUL. */
+#define AUTH_SECRET_MAX 64
+
+/* A session lives at most this long, and ends after this long unused. */
+#define AUTH_SESSION_TTL (7 * 86400)
+#define AUTH_SESSION_IDLE (86400)
+
+struct auth_session {
+	int64_t id, user_id;
+	char csrf_token[AUTH_SECRET_MAX];
+	int64_t created_at, last_seen_at, expires_at;
+};
+
+struct auth_token {
+	int64_t id, user_id;
+	char name[128];
+	char login[64];
+	int64_t created_at;
+	int64_t last_used_at; /* NO_ID when never used */
+	int revoked;
+};
+
+struct auth_token_list {
+	struct auth_token *items;
+	size_t n, alloc;
+};
+
+/* Idempotency: what auth_idem_begin() found. */
+enum auth_idem { AUTH_IDEM_NEW = 0, AUTH_IDEM_REPLAY = 1 };
+
+/*
+ * Start a session for user_id: fills token (the cookie value, shown only here)
+ * and out (with its CSRF token).
+ */
+int auth_session_create(struct store *st, int64_t user_id, char token[AUTH_SECRET_MAX],
+			struct auth_session *out, struct err *err);
+
+/*
+ * The session and acting user of a cookie value. ERR_UNAUTHENTICATED when it
+ * is unknown, expired, idle too long, older than the user's last password
+ * change, or the user is deactivated.
+ */
+int auth_session_lookup(struct store *st, const char *token, struct auth_session *out,
+			struct actor *a, struct err *err);
+
+/* End the session of a cookie value (logout); an unknown token is not an error. */
+int auth_session_revoke(struct store *st, const char *token, struct err *err);
+
+/* End every session of a user (after a password change or deactivation). */
+int auth_session_revoke_user(struct store *st, int64_t user_id, struct err *err);
+
+/*
+ * Create an API token named name for the actor; secret receives the token
+ * (shown once, never stored).
+ */
+int auth_token_create(struct store *st, const struct actor *a, const char *name,
+		      char secret[AUTH_SECRET_MAX], struct auth_token *out, struct err *err);
+
+/* The actor's tokens (an admin sees everyone's), newest first. */
+int auth_token_list(struct store *st, const struct actor *a, struct auth_token_list *out,
+		    struct err *err);
+void auth_token_list_release(struct auth_token_list *l);
+
+/* Revoke token id (its owner or an admin); ERR_NOT_FOUND for others' tokens. */
+int auth_token_revoke(struct store *st, const struct actor *a, int64_t id, struct err *err);
+
+/* The acting user of a bearer secret; ERR_UNAUTHENTICATED when unknown or revoked. */
+int auth_token_lookup(struct store *st, const char *secret, struct actor *a, struct err *err);
+
+void auth_token_write_json(struct jw *w, const struct auth_token *t);
+
+/*
+ * Claim idempotency key for user_id's request method+path. Returns
+ * AUTH_IDEM_NEW (the key is now reserved: answer, then auth_idem_finish),
+ * AUTH_IDEM_REPLAY (status and body hold the first answer), or -1:
+ * ERR_INVALID when the key was used for another request, ERR_CONFLICT while
+ * the first request with it is still being answered.
+ */
+int auth_idem_begin(struct store *st, int64_t user_id, const char *key, const char *method,
+		    const char *path, int *status, struct buf *body, struct err *err);
+
+/* Record the answer of a reserved key. */
+int auth_idem_finish(struct store *st, int64_t user_id, const char *key, int status,
+		     const char *body, size_t len, struct err *err);
+
+/* Release a reserved key without an answer (the request may be tried again). */
+void auth_idem_abandon(struct store *st, int64_t user_id, const char *key);
+
+/* A trivial query that succeeds when the database answers. */
+int auth_ready(struct store *st, struct err *err);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * metrics.c - request counters by status class, a latency histogram and the
+ * requests in flight, kept with relaxed atomics and shown as Prometheus text.
+ */
+#include <stdatomic.h>
+
+#include "http/http.h"
+
+/* Histogram bucket bounds in microseconds (Prometheus "le" in seconds). */
+static const int64_t bounds_us[] = { 100,    250,    500,     1000,    2500,   5000,
+				     10000,  25000,  50000,   100000,  250000, 500000,
+				     1000000, 2500000, 10000000 };
+#define NBOUNDS (sizeof(bounds_us) / sizeof(bounds_us[0]))
+
+static atomic_ullong by_class[6]; /* 1xx..5xx; [0] anything else */
+static atomic_ullong buckets[NBOUNDS + 1];
+static atomic_ullong sum_us, count;
+static atomic_llong inflight;
+
+void metrics_record(int status, int64_t duration_us)
+{
+	int cls = status / 100;
+	size_t i = 0;
+
+	if (cls < 1 || cls > 5)
+		cls = 0;
+	atomic_fetch_add_explicit(&by_class[cls], 1, memory_order_relaxed);
+	while (i < NBOUNDS && duration_us > bounds_us[i])
+		i++;
+	atomic_fetch_add_explicit(&buckets[i], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&sum_us, (unsigned long long)(duration_us > 0 ? duration_us : 0),
+				  memory_order_relaxed);
+	atomic_fetch_add_explicit(&count, 1, memory_order_relaxed);
+}
+
+void metrics_inflight(int delta)
+{
+	atomic_fetch_add_explicit(&inflight, delta, memory_order_relaxed);
+}
+
+void metrics_render(struct buf *b)
+{
+	static const char *const classes[] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
+	unsigned long long cum = 0;
+
+	buf_adds(b, "# HELP salespm_http_requests_total HTTP requests answered, by status class.\n"
+		    "# TYPE salespm_http_requests_total counter\n");
+	for (int i = 1; i <= 5; i++)
+		buf_addf(b, "salespm_http_requests_total{class=\"%s\"} %llu\n", classes[i],
+			 atomic_load_explicit(&by_class[i], memory_order_relaxed));
+	buf_addf(b, "salespm_http_requests_total{class=\"%s\"} %llu\n", classes[0],
+		 atomic_load_explicit(&by_class[0], memory_order_relaxed));
+	buf_adds(b, "# HELP salespm_http_request_duration_seconds Time to answer a request.\n"
+		    "# TYPE salespm_http_request_duration_seconds histogram\n");
+	for (size_t i = 0; i < NBOUNDS; i++) {
+		cum += atomic_load_explicit(&buckets[i], memory_order_relaxed);
+		buf_addf(b, "salespm_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+			 (double)bounds_us[i] / 1e6, cum);
+	}
+	cum += atomic_load_explicit(&buckets[NBOUNDS], memory_order_relaxed);
+	buf_addf(b, "salespm_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", cum);
+	buf_addf(b, "salespm_http_request_duration_seconds_sum %.6f\n",
+		 (double)atomic_load_explicit(&sum_us, memory_order_relaxed) / 1e6);
+	buf_addf(b, "salespm_http_request_duration_seconds_count %llu\n",
+		 atomic_load_explicit(&count, memory_order_relaxed));
+	buf_adds(b, "# HELP salespm_http_requests_in_flight Requests being answered now.\n"
+		    "# TYPE salespm_http_requests_in_flight gauge\n");
+	buf_addf(b, "salespm_http_requests_in_flight %lld\n",
+		 atomic_load_explicit(&inflight, memory_order_relaxed));
+}

@@ -1,0 +1,56 @@
+/*
+ * serve_cmd.c - the `salespm serve` command. It lives beside the server
+ * (http may use cli's headers, not the other way round) and is listed in
+ * src/main.c's command table like every other noun's commands.
+ */
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "http/server.h"
+
+static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { "listen", 0, OPT_VALUE },
+				  { "web-dir", 0, OPT_VALUE },
+				  { "threads", 0, OPT_VALUE },
+				  { "print-routes", 0, OPT_FLAG },
+				  { NULL, 0, 0 } };
+	struct http_options o = { 0 };
+	const char *pos[1];
+	int64_t n;
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err))
+		return -1;
+	/* Hidden: the route table, for tests and docs. */
+	if (cli_optp(opts, "print-routes")->set) {
+		http_print_routes(stdout);
+		return 0;
+	}
+	o.db_path = c->db_path;
+	o.listen = cli_opt(opts, "listen");
+	o.web_dir = cli_opt(opts, "web-dir");
+	if (cli_opt(opts, "threads")) {
+		if (cli_int(cli_opt(opts, "threads"), "threads", &n, err))
+			return -1;
+		if (n < 1 || n > 256)
+			return err_set(err, ERR_USAGE, "threads", "--threads must be 1 to 256");
+		o.threads = (int)n;
+	}
+	return http_serve(&o, err);
+}
+
+const struct cli_command cli_serve_cmds[] = {
+	{ "serve", NULL, cmd_serve, CLI_NEEDS_NOTHING,
+	  "run the HTTP server: the JSON API under /api/v1/ and the web UI",
+	  "serve [--listen 127.0.0.1:8080] [--web-dir DIR] [--threads N]",
+	  "  --listen HOST:PORT   the address to listen on (default 127.0.0.1:8080;\n"
+	  "                       [::1]:8080 for IPv6, port 0 picks a free port)\n"
+	  "  --web-dir DIR        serve the UI from DIR instead of the copy built in\n"
+	  "                       (for UI development)\n"
+	  "  --threads N          worker threads (default one per core)\n"
+	  "Health: GET /livez, GET /readyz; Prometheus metrics: GET /metrics.\n"
+	  "Stops on SIGINT or SIGTERM after answering the requests in flight.",
+	  "salespm --db sales.db serve --listen 0.0.0.0:8080" },
+	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },
+};

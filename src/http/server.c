@@ -1,0 +1,830 @@
+/*
+ * server.c - libmicrohttpd glue: the request lifecycle (body into a capped
+ * buffer, answer on the handler's second call), routing over the API's route
+ * tables, authentication, CSRF and idempotency around each handler, health
+ * and metrics, security headers, and one access-log line per request.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "base/arena.h"
+#include "base/date.h"
+#include "core/auth.h"
+#include "core/workspace.h"
+#include "http/http.h"
+#include "http/server.h"
+
+static const char CSP[] = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+			  "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+			  "form-action 'self'";
+static const char JSON_TYPE[] = "application/json; charset=utf-8";
+static const char COOKIE_NAME[] = "salespm_session";
+
+#define CONNECTION_TIMEOUT 30
+#define CONNECTION_LIMIT 4096
+#define PER_IP_CONNECTION_LIMIT 1024
+#define IDEM_KEY_MAX 200
+
+/* The one server of the process. */
+static struct {
+	const struct http_options *opt;
+	pthread_key_t store_key;
+} srv;
+
+/* Per-request state, from the first call of the handler to the completion notice. */
+struct req {
+	int64_t start_us;
+	struct arena arena;
+	struct buf body;
+	const char *method;
+	const char *url;
+	int answered;    /* a response was queued */
+	int status;
+	size_t bytes;
+	char user[64];
+	int early;       /* answer with early_err as soon as possible */
+	struct err early_err;
+};
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* --- the store of each worker thread ------------------------------------------- */
+
+static void store_destroy(void *p)
+{
+	store_free(p);
+}
+
+static struct store *thread_store(struct err *err)
+{
+	struct store *st = pthread_getspecific(srv.store_key);
+	if (st)
+		return st;
+	st = store_open(srv.opt->db_path, 0, err);
+	if (!st)
+		return NULL;
+	pthread_setspecific(srv.store_key, st);
+	return st;
+}
+
+static void thread_store_drop(void)
+{
+	store_free(pthread_getspecific(srv.store_key));
+	pthread_setspecific(srv.store_key, NULL);
+}
+
+/* --- request values ---------------------------------------------------------------- */
+
+static const char *conn_header(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
+}
+
+static const char *conn_query(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct framing {
+	int content_length, transfer_encoding;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	struct framing *f = cls;
+	(void)kind;
+	(void)value;
+	if (!strcasecmp(key, "Content-Length"))
+		f->content_length++;
+	else if (!strcasecmp(key, "Transfer-Encoding"))
+		f->transfer_encoding++;
+	return MHD_YES;
+}
+
+static void client_ip(struct MHD_Connection *c, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, len, "-");
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out,
+			  (socklen_t)len);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out,
+			  (socklen_t)len);
+}
+
+/* --- routing ------------------------------------------------------------------------ */
+
+/* Match path against pattern; with r, record the {parameters} into it. */
+static int match_pattern(const char *pat, const char *path, struct api_req *r)
+{
+	int n = 0;
+	while (*pat && *path) {
+		if (*pat == '{') {
+			const char *pe = strchr(pat, '}');
+			const char *se = strchrnul(path, '/');
+			if (!pe || se == path || n >= API_MAX_PARAMS)
+				return 0;
+			if (r) {
+				r->param_name[n] = arena_strndup(r->arena, pat + 1,
+								 (size_t)(pe - pat - 1));
+				r->param_value[n] = arena_strndup(r->arena, path,
+								  (size_t)(se - path));
+			}
+			n++;
+			pat = pe + 1;
+			path = se;
+			continue;
+		}
+		if (*pat != *path)
+			return 0;
+		pat++;
+		path++;
+	}
+	if (*pat || *path)
+		return 0;
+	if (r)
+		r->nparams = n;
+	return 1;
+}
+
+/*
+ * The route for method + path. When none matches, allow lists the methods the
+ * path has (empty: the path is unknown).
+ */
+static const struct api_route *route_find(const char *method, const char *path, char *allow,
+					  size_t allowlen)
+{
+	allow[0] = '\0';
+	if (!strcmp(method, "HEAD"))
+		method = "GET";
+	for (int t = 0; api_routes[t]; t++)
+		for (const struct api_route *rt = api_routes[t]; rt->method; rt++) {
+			if (!match_pattern(rt->pattern, path, NULL))
+				continue;
+			if (!strcmp(rt->method, method))
+				return rt;
+			if (!strstr(allow, rt->method)) {
+				size_t n = strlen(allow);
+				snprintf(allow + n, allowlen - n, "%s%s", n ? ", " : "", rt->method);
+			}
+		}
+	return NULL;
+}
+
+static const char *role_name(int role)
+{
+	return role == API_PUBLIC ? "public" : role_str((enum role)role);
+}
+
+void http_print_routes(FILE *f)
+{
+	for (int t = 0; api_routes[t]; t++)
+		for (const struct api_route *rt = api_routes[t]; rt->method; rt++)
+			fprintf(f, "%s %s %s\n", rt->method, rt->pattern, role_name(rt->min_role));
+}
+
+/* --- responses ------------------------------------------------------------------------ */
+
+static struct MHD_Response *response_new(const void *data, size_t len,
+					 enum MHD_ResponseMemoryMode mode, const char *type,
+					 int api)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, mode);
+	if (!resp)
+		return NULL;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, api ? "no-store" : "no-cache");
+	return resp;
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, struct req *q, int status,
+			     struct MHD_Response *resp, size_t len)
+{
+	enum MHD_Result ret;
+	if (!resp)
+		return MHD_NO;
+	ret = MHD_queue_response(c, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	if (ret == MHD_YES) {
+		q->answered = 1;
+		q->status = status;
+		q->bytes = len;
+	}
+	return ret;
+}
+
+/* A JSON body taken from b (which is left empty). */
+static struct MHD_Response *json_response(struct buf *b, size_t *len)
+{
+	char *p = buf_detach(b, len);
+	return response_new(p, *len, MHD_RESPMEM_MUST_FREE, JSON_TYPE, 1);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, struct req *q, const struct err *e,
+				  const char *allow, int retry_after)
+{
+	struct buf b = BUF_INIT;
+	struct MHD_Response *resp;
+	int status = api_error_render(&b, e);
+	size_t len;
+	char num[16];
+
+	resp = json_response(&b, &len);
+	if (!resp)
+		return MHD_NO;
+	if (allow && *allow)
+		MHD_add_response_header(resp, "Allow", allow);
+	if (retry_after > 0) {
+		snprintf(num, sizeof(num), "%d", retry_after);
+		MHD_add_response_header(resp, "Retry-After", num);
+	}
+	return queue(c, q, status, resp, len);
+}
+
+static enum MHD_Result send_text(struct MHD_Connection *c, struct req *q, int status,
+				 const char *type, const char *text, size_t len)
+{
+	return queue(c, q, status,
+		     response_new(text, len, MHD_RESPMEM_MUST_COPY, type, 0), len);
+}
+
+/* --- health, metrics and the UI ------------------------------------------------------- */
+
+static enum MHD_Result answer_ready(struct MHD_Connection *c, struct req *q)
+{
+	struct err err = { 0 };
+	struct store *st = thread_store(&err);
+
+	if (st && access(srv.opt->db_path, R_OK | W_OK))
+		err_set(&err, ERR_UNAVAILABLE, "db", "the database %s cannot be opened: %s",
+			srv.opt->db_path, strerror(errno));
+	else if (st && !auth_ready(st, &err))
+		return send_text(c, q, 200, "text/plain; charset=utf-8", "ready\n", 6);
+	if (!st || err.code != ERR_OK) {
+		thread_store_drop();
+		if (err.code != ERR_UNAVAILABLE)
+			err_set(&err, ERR_UNAVAILABLE, "db", "the database cannot be used: %.150s",
+				err.msg);
+	}
+	return send_error(c, q, &err, NULL, 0);
+}
+
+static enum MHD_Result answer_metrics(struct MHD_Connection *c, struct req *q)
+{
+	struct buf b = BUF_INIT;
+	size_t len;
+	char *p;
+
+	metrics_render(&b);
+	p = buf_detach(&b, &len);
+	return queue(c, q, 200,
+		     response_new(p, len, MHD_RESPMEM_MUST_FREE,
+				  "text/plain; version=0.0.4; charset=utf-8", 0),
+		     len);
+}
+
+static int accepts_gzip(struct MHD_Connection *c)
+{
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+	return ae && strstr(ae, "gzip") && !strstr(ae, "gzip;q=0");
+}
+
+static enum MHD_Result answer_static(struct MHD_Connection *c, struct req *q)
+{
+	struct static_file f;
+	struct MHD_Response *resp;
+
+	static_lookup(srv.opt->web_dir, q->url, accepts_gzip(c), &f);
+	if (f.owned)
+		resp = response_new(f.owned, f.len, MHD_RESPMEM_MUST_FREE, f.content_type, 0);
+	else
+		resp = response_new(f.data, f.len, MHD_RESPMEM_PERSISTENT, f.content_type, 0);
+	if (!resp) {
+		free(f.owned);
+		return MHD_NO;
+	}
+	if (f.gzip)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	return queue(c, q, f.status, resp, f.len);
+}
+
+/* --- the API ----------------------------------------------------------------------------- */
+
+static int is_write(const char *method)
+{
+	return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
+}
+
+/* Who is calling: an API token, else the session cookie. */
+static int authenticate(struct MHD_Connection *c, struct api_req *r, struct err *err)
+{
+	const char *authz = conn_header(c, "Authorization");
+	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_NAME);
+	int public = r->route->min_role == API_PUBLIC;
+	struct auth_session s;
+	struct err why = { 0 };
+
+	if (authz) {
+		if (strncasecmp(authz, "Bearer ", 7) || !authz[7]) {
+			if (public)
+				return 0;
+			return err_set(err, ERR_UNAUTHENTICATED, "Authorization",
+				       "the Authorization header must be \"Bearer <token>\"");
+		}
+		if (!auth_token_lookup(r->st, authz + 7, &r->actor, &why)) {
+			r->auth = API_AUTH_TOKEN;
+			return 0;
+		}
+	} else if (cookie && *cookie && strlen(cookie) < sizeof(r->session_token)) {
+		if (!auth_session_lookup(r->st, cookie, &s, &r->actor, &why)) {
+			r->auth = API_AUTH_SESSION;
+			snprintf(r->session_token, sizeof(r->session_token), "%s", cookie);
+			snprintf(r->csrf_token, sizeof(r->csrf_token), "%s", s.csrf_token);
+			return 0;
+		}
+	} else if (public) {
+		return 0;
+	} else {
+		return err_set(err, ERR_UNAUTHENTICATED, NULL,
+			       "sign in first (POST /api/v1/session) or send an API token");
+	}
+	memset(&r->actor, 0, sizeof(r->actor));
+	if (why.code != ERR_UNAUTHENTICATED) {
+		*err = why;
+		return -1;
+	}
+	if (public)
+		return 0;
+	*err = why;
+	return -1;
+}
+
+/* Whether Origin ("https://host:port") names the Host this request was sent to. */
+static int origin_matches(const char *origin, const char *host)
+{
+	const char *p = strstr(origin, "://");
+	return p && host && !strcasecmp(p + 3, host);
+}
+
+static int check_csrf(struct MHD_Connection *c, struct api_req *r, struct err *err)
+{
+	const char *origin, *token;
+
+	if (!is_write(r->method) || r->auth == API_AUTH_TOKEN)
+		return 0;
+	origin = conn_header(c, "Origin");
+	if (origin && !origin_matches(origin, conn_header(c, "Host")))
+		return err_set(err, ERR_DENIED, "Origin",
+			       "the request comes from %.80s, not from this site", origin);
+	if (r->auth != API_AUTH_SESSION || (r->route->flags & API_NO_CSRF))
+		return 0;
+	token = conn_header(c, "X-CSRF-Token");
+	if (!token || strlen(token) != strlen(r->csrf_token) ||
+	    sodium_memcmp(token, r->csrf_token, strlen(token)))
+		return err_set(err, ERR_DENIED, "X-CSRF-Token",
+			       "%s needs the X-CSRF-Token header (the csrf_token of "
+			       "GET /api/v1/me)",
+			       token ? "the X-CSRF-Token header does not match; this write"
+				     : "a write signed in by cookie");
+	return 0;
+}
+
+static int idem_key_valid(const char *key)
+{
+	size_t n = strlen(key);
+	if (n == 0 || n > IDEM_KEY_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
+{
+	struct api_req r;
+	struct err err = { 0 };
+	const struct api_route *rt;
+	const char *idem = NULL;
+	char allow[64], ip[64];
+	int idem_reserved = 0, status;
+	enum MHD_Result ret;
+	struct MHD_Response *resp;
+	struct store *st;
+	size_t len;
+
+	rt = route_find(q->method, q->url, allow, sizeof(allow));
+	if (!rt) {
+		if (allow[0]) {
+			err_set(&err, ERR_METHOD, NULL, "%s is not allowed on %.100s; use %s",
+				q->method, q->url, allow);
+			return send_error(c, q, &err, allow, 0);
+		}
+		err_set(&err, ERR_NOT_FOUND, NULL, "no API route %.100s", q->url);
+		return send_error(c, q, &err, NULL, 0);
+	}
+	st = thread_store(&err);
+	if (!st) {
+		if (err.code != ERR_UNAVAILABLE)
+			err_set(&err, ERR_UNAVAILABLE, "db", "the database cannot be opened");
+		return send_error(c, q, &err, NULL, 0);
+	}
+	api_req_init(&r, st, &q->arena);
+	r.method = q->method;
+	r.path = q->url;
+	r.route = rt;
+	r.query_fn = conn_query;
+	r.header_fn = conn_header;
+	r.query_ctx = c;
+	r.body = buf_cstr(&q->body);
+	r.body_len = q->body.len;
+	r.content_type = conn_header(c, "Content-Type");
+	client_ip(c, ip, sizeof(ip));
+	r.client_ip = ip;
+	{
+		const char *proto = conn_header(c, "X-Forwarded-Proto");
+		r.secure = proto && !strcasecmp(proto, "https");
+	}
+	match_pattern(rt->pattern, q->url, &r);
+
+	if (authenticate(c, &r, &err))
+		goto fail;
+	if (rt->min_role != API_PUBLIC && (int)r.actor.role < rt->min_role) {
+		err_set(&err, ERR_DENIED, NULL, "%s %s needs the %s role; %s is a %s", rt->method,
+			rt->pattern, role_str((enum role)rt->min_role), r.actor.login,
+			role_str(r.actor.role));
+		goto fail;
+	}
+	if (check_csrf(c, &r, &err))
+		goto fail;
+	if (!strcmp(q->method, "POST") && r.auth != API_AUTH_NONE &&
+	    (idem = conn_header(c, "Idempotency-Key"))) {
+		int replay_status = 0;
+		int k;
+		if (!idem_key_valid(idem)) {
+			err_set(&err, ERR_INVALID, "Idempotency-Key",
+				"an Idempotency-Key is 1 to %d printable ASCII characters",
+				IDEM_KEY_MAX);
+			goto fail;
+		}
+		k = auth_idem_begin(st, r.actor.user_id, idem, q->method, q->url, &replay_status,
+				    &r.out, &err);
+		if (k < 0)
+			goto fail;
+		if (k == AUTH_IDEM_REPLAY) {
+			snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
+			resp = json_response(&r.out, &len);
+			if (resp)
+				MHD_add_response_header(resp, "Idempotent-Replayed", "true");
+			ret = queue(c, q, replay_status, resp, len);
+			api_req_release(&r);
+			return ret;
+		}
+		idem_reserved = 1;
+	}
+	if (rt->handler(&r, &err))
+		goto fail;
+	snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
+	status = r.status;
+	if (idem_reserved &&
+	    auth_idem_finish(st, r.actor.user_id, idem, status, r.out.p, r.out.len, &err))
+		auth_idem_abandon(st, r.actor.user_id, idem);
+	{
+		char *p = buf_detach(&r.out, &len);
+		resp = response_new(p, len, MHD_RESPMEM_MUST_FREE,
+				    r.content_type_out ? r.content_type_out : JSON_TYPE, 1);
+	}
+	if (resp && r.set_cookie[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r.set_cookie);
+	ret = queue(c, q, status, resp, len);
+	api_req_release(&r);
+	return ret;
+fail:
+	if (st->in_tx)
+		store_rollback(st);
+	snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
+	if (idem_reserved) {
+		struct buf b = BUF_INIT;
+		int s = api_error_render(&b, &err);
+		/* A refusal is the answer to replay; a failure of ours may be retried. */
+		if (s >= 500 || s == 429 ||
+		    auth_idem_finish(st, r.actor.user_id, idem, s, b.p, b.len, NULL))
+			auth_idem_abandon(st, r.actor.user_id, idem);
+		buf_release(&b);
+	}
+	if (err.code == ERR_UNAUTHENTICATED && r.auth == API_AUTH_NONE &&
+	    MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_NAME)) {
+		/* A dead session cookie is cleared so the browser stops sending it. */
+		struct buf b = BUF_INIT;
+		status = api_error_render(&b, &err);
+		resp = json_response(&b, &len);
+		if (resp)
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
+						"salespm_session=; Path=/; HttpOnly; "
+						"SameSite=Lax; Max-Age=0");
+		ret = queue(c, q, status, resp, len);
+	} else {
+		ret = send_error(c, q, &err, NULL, r.retry_after);
+	}
+	api_req_release(&r);
+	return ret;
+}
+
+static enum MHD_Result answer(struct MHD_Connection *c, struct req *q)
+{
+	const char *m = q->method;
+	int get = !strcmp(m, "GET") || !strcmp(m, "HEAD");
+	int api = !strncmp(q->url, "/api/", 5) || !strcmp(q->url, "/api");
+	struct err err = { 0 };
+
+	if (q->early)
+		return send_error(c, q, &q->early_err, NULL, 0);
+	if (!api && !strcmp(q->url, "/livez"))
+		return get ? send_text(c, q, 200, "text/plain; charset=utf-8", "ok\n", 3)
+			   : send_error(c, q,
+					(err_set(&err, ERR_METHOD, NULL, "use GET"), &err),
+					"GET, HEAD", 0);
+	if (!api && (!strcmp(q->url, "/readyz") || !strcmp(q->url, "/metrics"))) {
+		if (!get) {
+			err_set(&err, ERR_METHOD, NULL, "use GET");
+			return send_error(c, q, &err, "GET, HEAD", 0);
+		}
+		return q->url[1] == 'r' ? answer_ready(c, q) : answer_metrics(c, q);
+	}
+	if (api)
+		return answer_api(c, q);
+	if (!get) {
+		err_set(&err, ERR_METHOD, NULL, "%s is not allowed on the web UI; use GET", m);
+		return send_error(c, q, &err, "GET, HEAD", 0);
+	}
+	return answer_static(c, q);
+}
+
+/* --- the request lifecycle ------------------------------------------------------------- */
+
+/* The body cap of a request, decided by its route before any byte is buffered. */
+static size_t body_cap(const char *method, const char *url)
+{
+	char allow[64];
+	const struct api_route *rt = route_find(method, url, allow, sizeof(allow));
+	return rt && (rt->flags & API_BULK) ? API_BULK_MAX : API_BODY_MAX;
+}
+
+static struct req *req_new(struct MHD_Connection *c, const char *url, const char *method)
+{
+	struct req *q = calloc(1, sizeof(*q));
+	struct framing f = { 0, 0 };
+	const char *cl;
+	size_t cap;
+
+	if (!q)
+		return NULL;
+	q->start_us = mono_us();
+	arena_init(&q->arena, 4096);
+	q->method = arena_strdup(&q->arena, method);
+	q->url = arena_strdup(&q->arena, url);
+	cap = body_cap(method, url);
+	buf_init(&q->body, cap);
+	metrics_inflight(1);
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+	if (f.content_length > 1 || f.transfer_encoding > 1 ||
+	    (f.content_length && f.transfer_encoding)) {
+		q->early = 1;
+		err_set(&q->early_err, ERR_MALFORMED, NULL,
+			"the request is framed ambiguously (repeated Content-Length or "
+			"Transfer-Encoding, or both)");
+	} else if ((cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length"))) {
+		char *end;
+		unsigned long long n = strtoull(cl, &end, 10);
+		if (end == cl || *end || n > cap) {
+			q->early = 1;
+			if (end == cl || *end)
+				err_set(&q->early_err, ERR_MALFORMED, NULL,
+					"Content-Length \"%.30s\" is not a number", cl);
+			else
+				err_set(&q->early_err, ERR_TOO_LARGE, NULL,
+					"the body is %llu bytes; at most %zu are accepted here", n,
+					cap);
+		}
+	}
+	return q;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct req *q = *con_cls;
+	(void)cls;
+	(void)version;
+
+	if (!q) {
+		q = req_new(c, url, method);
+		if (!q)
+			return MHD_NO;
+		*con_cls = q;
+		/* A request refused on its headers is answered before its body is read. */
+		if (q->early)
+			return send_error(c, q, &q->early_err, NULL, 0);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!q->early && buf_add(&q->body, upload_data, *upload_data_size)) {
+			q->early = 1;
+			err_set(&q->early_err, ERR_TOO_LARGE, NULL,
+				"the body is larger than the %zu bytes accepted here", q->body.max);
+		}
+		*upload_data_size = 0;
+		if (q->early && !q->answered)
+			send_error(c, q, &q->early_err, NULL, 0);
+		return MHD_YES;
+	}
+	if (q->answered)
+		return MHD_YES;
+	return answer(c, q);
+}
+
+/* Write the access-log line, count the request, free its state. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct req *q = *con_cls;
+	struct buf line = BUF_INIT;
+	char ts[TS_FMT_MAX], path[257];
+	int64_t dur;
+	size_t n = 0;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (!q)
+		return;
+	*con_cls = NULL;
+	dur = mono_us() - q->start_us;
+	metrics_inflight(-1);
+	metrics_record(q->status, dur);
+	/* The path only (the query string never reaches it), printable ASCII only. */
+	for (const char *p = q->url; *p && n < sizeof(path) - 1; p++)
+		path[n++] = (*p > 0x20 && *p < 0x7f) ? *p : '?';
+	path[n] = '\0';
+	buf_addf(&line, "time=%s method=%s path=%s status=%d bytes=%zu duration_us=%lld user=%s\n",
+		 ts_format((int64_t)time(NULL), ts), q->method, path, q->status, q->bytes,
+		 (long long)dur, q->user[0] ? q->user : "-");
+	if (write(STDERR_FILENO, line.p, line.len) < 0) {
+		/* Nowhere left to report to. */
+	}
+	buf_release(&line);
+	buf_release(&q->body);
+	arena_release(&q->arena);
+	free(q);
+}
+
+/* --- start and stop ---------------------------------------------------------------------- */
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sslen,
+			struct err *err)
+{
+	char host[256], port[16];
+	const char *colon;
+	struct addrinfo hints, *res = NULL;
+	int rc;
+
+	if (!listen)
+		listen = "127.0.0.1:8080";
+	colon = strrchr(listen, ':');
+	if (listen[0] == '[') {
+		const char *close = strchr(listen, ']');
+		if (!close || close[1] != ':')
+			return err_set(err, ERR_USAGE, "listen", "--listen \"%s\" is not [HOST]:PORT",
+				       listen);
+		snprintf(host, sizeof(host), "%.*s", (int)(close - listen - 1), listen + 1);
+		colon = close + 1;
+	} else if (!colon) {
+		snprintf(host, sizeof(host), "127.0.0.1");
+		colon = listen - 1;
+	} else {
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
+	}
+	snprintf(port, sizeof(port), "%s", colon + 1);
+	if (!port[0] || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5)
+		return err_set(err, ERR_USAGE, "listen", "--listen \"%s\": \"%s\" is not a port",
+			       listen, port);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
+	if (rc || !res)
+		return err_set(err, ERR_USAGE, "listen", "--listen \"%s\": %s", listen,
+			       gai_strerror(rc));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*sslen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+int http_serve(const struct http_options *opt, struct err *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	struct MHD_Daemon *d;
+	struct store *st;
+	struct workspace ws;
+	const union MHD_DaemonInfo *info;
+	sigset_t stop;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	int threads = opt->threads, sig = 0;
+	char host[INET6_ADDRSTRLEN] = "";
+
+	srv.opt = opt;
+	if (parse_listen(opt->listen, &ss, &sslen, err))
+		return -1;
+	if (threads <= 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 ? (int)n : 1;
+	}
+	api_global_init();
+	/* Open once here: migrations run and a missing workspace is reported at start. */
+	st = store_open(opt->db_path, 0, err);
+	if (!st)
+		return -1;
+	if (api_workspace_load(st, &ws, err)) {
+		store_free(st);
+		return -1;
+	}
+	store_free(st);
+	if (pthread_key_create(&srv.store_key, store_destroy))
+		return err_set(err, ERR_INTERNAL, NULL, "cannot create thread-local storage");
+
+	/* Workers inherit a mask that leaves SIGINT and SIGTERM to sigwait() below. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
+			     (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+			     (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT,
+			     (unsigned)CONNECTION_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT,
+			     (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+			     (unsigned)PER_IP_CONNECTION_LIMIT, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+			     (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_END);
+	if (!d) {
+		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		pthread_key_delete(srv.store_key);
+		return err_set(err, ERR_UNAVAILABLE, "listen", "cannot listen on %s",
+			       opt->listen ? opt->listen : "127.0.0.1:8080");
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof(host));
+	else
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof(host));
+	fprintf(stderr, "salespm: serving http://%s%s%s:%u/ (%d threads, database %s%s%s)\n",
+		ss.ss_family == AF_INET6 ? "[" : "", host, ss.ss_family == AF_INET6 ? "]" : "",
+		info ? (unsigned)info->port : 0, threads, opt->db_path,
+		opt->web_dir ? ", UI from " : "", opt->web_dir ? opt->web_dir : "");
+	fflush(stderr);
+
+	while (sigwait(&stop, &sig) == 0 && sig != SIGINT && sig != SIGTERM)
+		;
+	fprintf(stderr, "salespm: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	MHD_stop_daemon(d);
+	pthread_key_delete(srv.store_key);
+	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+	api_global_release();
+	return 0;
+}

@@ -1,0 +1,29 @@
+/*
+ * server.h - `salespm serve`: the HTTP server (libmicrohttpd, epoll with a
+ * thread pool) that answers the JSON API under /api/v1/, health and metrics,
+ * and the web UI, from one binary.
+ */
+#ifndef HTTP_SERVER_H
+#define HTTP_SERVER_H
+
+#include <stdio.h>
+
+#include "base/err.h"
+
+struct http_options {
+	const char *db_path;
+	const char *listen;  /* "HOST:PORT" or "PORT"; NULL = 127.0.0.1:8080 */
+	const char *web_dir; /* serve the UI from this directory instead of the binary */
+	int threads;         /* 0 = one per core */
+};
+
+/*
+ * Serve until SIGINT or SIGTERM. Fails (ERR_UNAVAILABLE, ERR_USAGE) when the
+ * database cannot be opened or the address cannot be bound.
+ */
+int http_serve(const struct http_options *opt, struct err *err);
+
+/* Print the route table, one "METHOD PATTERN MIN-ROLE" line per route. */
+void http_print_routes(FILE *f);
+
+#endif

@@ -1,0 +1,707 @@
+"""test_api.py - the JSON API over HTTP: every route's happy path, every error
+code, sessions, CSRF, idempotency, API tokens, health, metrics, security
+headers and the static UI. Each test runs its own `salespm serve` on a free
+port of 127.0.0.1 over a fresh database."""
+import gzip
+import os
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from harness import Server, Workspace, eq, run_all, test  # noqa: E402
+
+ADMIN_PW = "admin-secret-1"
+PASSWORDS = {"mgr": "mgr-secret-12", "rep": "rep-secret-12", "vw": "vw-secret-123",
+             "out": "out-secret-12", "target": "target-secret"}
+ROLES = {"mgr": "manager", "rep": "rep", "vw": "viewer", "out": "rep", "target": "rep"}
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+def setup(ws):
+    """Users of every role and project P1 (admin owns it; mgr manager, rep member, vw viewer)."""
+    for login, role in ROLES.items():
+        ws.write(f"{login}.pw", PASSWORDS[login] + "\n")
+        ws.ok("user", "add", login, "--name", login.upper(), "--role", role,
+              "--password-file", ws.path(f"{login}.pw"))
+    ws.ok("project", "create", "P1", "--name", "Project one", "--start", "2026-01-01",
+          "--end", "2026-12-31")
+    ws.ok("member", "add", "P1", "mgr", "--role", "manager")
+    ws.ok("member", "add", "P1", "rep", "--role", "member")
+    ws.ok("member", "add", "P1", "vw", "--role", "viewer")
+
+
+class Env:
+    def __init__(self, **kw):
+        self.ws = Workspace()
+        setup(self.ws)
+        self.srv = Server(self.ws, **kw)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, tb):
+        self.srv.stop(check=kind is None)
+        return False
+
+    def admin(self):
+        c = self.srv.client()
+        c.login("admin", ADMIN_PW)
+        return c
+
+    def user(self, login):
+        c = self.srv.client()
+        c.login(login, PASSWORDS[login])
+        return c
+
+    def anon(self):
+        return self.srv.client()
+
+
+def expect_error(r, status, code, field=None):
+    if r.status != status:
+        raise AssertionError(f"expected {status}, got {r}")
+    e = r.error()
+    eq(e["code"], code, "error code")
+    assert e["message"], "an error has a message"
+    if field is not None:
+        eq(e["field"], field, "error field")
+    return e
+
+
+def raw_http(port, data, timeout=5):
+    """Send raw bytes; return what the server answered until it closed or went quiet."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        s.sendall(data)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # answered and closed before all was sent
+    out = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+            if b"\r\n\r\n" in out:
+                head, _, rest = out.partition(b"\r\n\r\n")
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        if len(rest) >= int(line.split(b":")[1]):
+                            return out
+    except socket.timeout:
+        pass
+    finally:
+        s.close()
+    return out
+
+
+# --- sessions --------------------------------------------------------------------
+
+
+@test
+def session_sign_in_me_and_out():
+    with Env() as e:
+        c = e.srv.client()
+        r = c.post("/api/v1/session", {"login": "admin", "password": ADMIN_PW})
+        eq(r.status, 200, "sign-in")
+        body = r.json()
+        eq(body["user"]["login"], "admin", "user")
+        eq(body["user"]["role"], "admin", "role")
+        assert "pw_hash" not in r.body.decode() and ADMIN_PW not in r.body.decode()
+        cookie = r.header("Set-Cookie")
+        for part in ("salespm_session=", "HttpOnly", "SameSite=Lax", "Path=/"):
+            assert part in cookie, f"{part} in {cookie}"
+        assert "Secure" not in cookie, "plain http gets no Secure cookie"
+        c.csrf = body["csrf_token"]
+        me = c.ok("GET", "/api/v1/me")
+        eq(me["user"]["login"], "admin", "me")
+        eq(me["csrf_token"], body["csrf_token"], "csrf token")
+        eq(me["workspace"], {"name": "salespm", "currency": "CNY", "timezone": "Asia/Shanghai"},
+           "workspace")
+        old = c.cookie
+        out = c.ok("DELETE", "/api/v1/session")
+        eq(out["signed_out"], True, "signed out")
+        assert c.cookie is None, "the cookie is cleared"
+        c.cookie = old
+        expect_error(c.get("/api/v1/me"), 401, "unauthenticated")
+
+
+@test
+def session_secure_cookie_behind_tls_proxy():
+    with Env() as e:
+        r = e.anon().post("/api/v1/session", {"login": "admin", "password": ADMIN_PW},
+                          headers={"X-Forwarded-Proto": "https"})
+        eq(r.status, 200, "sign-in")
+        assert "Secure" in r.header("Set-Cookie")
+
+
+@test
+def session_wrong_password_and_unknown_login_look_the_same():
+    with Env() as e:
+        a = expect_error(e.anon().post("/api/v1/session", {"login": "admin", "password": "nope-nope"}),
+                         401, "unauthenticated")
+        b = expect_error(e.anon().post("/api/v1/session", {"login": "ghost", "password": "nope-nope"}),
+                         401, "unauthenticated")
+        eq(a["message"], b["message"], "same message")
+
+
+@test
+def session_login_rate_limit_429_with_retry_after():
+    with Env() as e:
+        c = e.anon()
+        for i in range(5):
+            expect_error(c.post("/api/v1/session", {"login": "rep", "password": "wrong-pass"}),
+                         401, "unauthenticated")
+        r = c.post("/api/v1/session", {"login": "rep", "password": PASSWORDS["rep"]})
+        expect_error(r, 429, "rate_limited")
+        assert int(r.header("Retry-After")) > 0, r.headers
+        # Another login from the same address is not affected.
+        e.user("mgr")
+
+
+@test
+def session_ended_by_password_change():
+    with Env() as e:
+        admin = e.admin()
+        rep = e.user("rep")
+        rep2 = e.user("rep")
+        admin.ok("POST", "/api/v1/users/rep/password", {"password": "brand-new-pass-1"})
+        expect_error(rep.get("/api/v1/me"), 401, "unauthenticated")
+        expect_error(rep2.get("/api/v1/me"), 401, "unauthenticated")
+        c = e.srv.client()
+        c.login("rep", "brand-new-pass-1")
+        # Changing one's own password needs the current one; the caller gets a new session.
+        expect_error(c.post("/api/v1/users/rep/password", {"password": "another-pass-2"}),
+                     422, "invalid", "current_password")
+        expect_error(c.post("/api/v1/users/rep/password",
+                            {"password": "another-pass-2", "current_password": "wrong-one"}),
+                     422, "invalid", "current_password")
+        old = c.cookie
+        r = c.ok("POST", "/api/v1/users/rep/password",
+                 {"password": "another-pass-2", "current_password": "brand-new-pass-1"})
+        assert c.cookie and c.cookie != old, "a new session cookie"
+        c.csrf = r["csrf_token"]
+        eq(c.ok("GET", "/api/v1/me")["user"]["login"], "rep", "still signed in")
+        c2 = e.srv.client()
+        c2.cookie = old
+        expect_error(c2.get("/api/v1/me"), 401, "unauthenticated")
+        expect_error(e.anon().post("/api/v1/session", {"login": "rep", "password": "brand-new-pass-1"}),
+                     401, "unauthenticated")
+
+
+@test
+def session_deactivated_user_is_signed_out():
+    with Env() as e:
+        admin = e.admin()
+        rep = e.user("rep")
+        v = admin.ok("GET", "/api/v1/users/rep")["version"]
+        admin.ok("PATCH", "/api/v1/users/rep", {"active": False, "version": v})
+        expect_error(rep.get("/api/v1/me"), 401, "unauthenticated")
+
+
+# --- users and workspace ------------------------------------------------------------
+
+
+@test
+def users_routes():
+    with Env() as e:
+        admin = e.admin()
+        logins = [u["login"] for u in admin.ok("GET", "/api/v1/users")["users"]]
+        eq(logins, sorted(["admin"] + list(ROLES)), "users")
+        u = admin.ok("POST", "/api/v1/users", {"login": "li.na", "name": "李娜", "role": "rep",
+                                               "email": "li@example.com", "password": "li-na-secret"},
+                     status=201)
+        eq((u["login"], u["name"], u["role"], u["version"]), ("li.na", "李娜", "rep", 1), "created")
+        eq(admin.ok("GET", "/api/v1/users/li.na")["email"], "li@example.com", "show")
+        u2 = admin.ok("PATCH", "/api/v1/users/li.na", {"name": "Li Na", "role": "manager",
+                                                       "version": 1})
+        eq((u2["name"], u2["role"], u2["version"]), ("Li Na", "manager", 2), "updated")
+        expect_error(admin.patch("/api/v1/users/li.na", {"name": "X", "version": 1}),
+                     409, "conflict", "version")
+        eq(admin.ok("GET", "/api/v1/users/li.na")["name"], "Li Na", "stale write changed nothing")
+        e.srv.client().login("li.na", "li-na-secret")
+        # Users change their own name, not their role.
+        rep = e.user("rep")
+        v = rep.ok("GET", "/api/v1/users/rep")["version"]
+        eq(rep.ok("PATCH", "/api/v1/users/rep", {"name": "Rep Two", "version": v})["name"],
+           "Rep Two", "own name")
+        expect_error(rep.patch("/api/v1/users/rep", {"role": "admin", "version": v + 1}),
+                     403, "forbidden")
+        expect_error(rep.post("/api/v1/users", {"login": "x", "name": "X", "role": "rep"}),
+                     403, "forbidden")
+        expect_error(admin.get("/api/v1/users/nobody"), 404, "not_found")
+        expect_error(admin.post("/api/v1/users", {"login": "li.na", "name": "dup", "role": "rep"}),
+                     409, "conflict")
+
+
+@test
+def workspace_routes():
+    with Env() as e:
+        admin = e.admin()
+        eq(admin.ok("GET", "/api/v1/workspace")["currency"], "CNY", "read")
+        w = admin.ok("PATCH", "/api/v1/workspace", {"name": "华东销售", "timezone": "UTC"})
+        eq(w, {"name": "华东销售", "currency": "CNY", "timezone": "UTC"}, "updated")
+        expect_error(admin.patch("/api/v1/workspace", {"currency": "yuan"}), 422, "invalid", "currency")
+        rep = e.user("rep")
+        eq(rep.ok("GET", "/api/v1/workspace")["name"], "华东销售", "everyone reads")
+        expect_error(rep.patch("/api/v1/workspace", {"name": "x"}), 403, "forbidden")
+
+
+# --- projects and members --------------------------------------------------------------
+
+
+@test
+def projects_routes():
+    with Env() as e:
+        mgr = e.user("mgr")
+        p = mgr.ok("POST", "/api/v1/projects", {"code": "Q1-2027", "name": "一季度冲刺",
+                                                "start": "2027-01-01", "end": "2027-03-31",
+                                                "budget": 5000000, "objective": "grow east"},
+                   status=201)
+        eq((p["code"], p["name"], p["start"], p["end"], p["budget"], p["status"], p["version"]),
+           ("Q1-2027", "一季度冲刺", "2027-01-01", "2027-03-31", 5000000, "draft", 1), "created")
+        codes = [x["code"] for x in mgr.ok("GET", "/api/v1/projects")["projects"]]
+        eq(sorted(codes), ["P1", "Q1-2027"], "mgr sees both")
+        eq(mgr.ok("GET", "/api/v1/projects/Q1-2027")["objective"], "grow east", "one")
+        p2 = mgr.ok("PATCH", "/api/v1/projects/Q1-2027", {"status": "active", "version": 1})
+        eq((p2["status"], p2["version"], p2["name"]), ("active", 2, "一季度冲刺"), "patched")
+        expect_error(mgr.patch("/api/v1/projects/Q1-2027", {"status": "closed", "version": 1}),
+                     409, "conflict", "version")
+        eq(mgr.ok("GET", "/api/v1/projects/Q1-2027")["status"], "active", "unchanged")
+        expect_error(mgr.patch("/api/v1/projects/Q1-2027", {"end": "2026-01-01", "version": 2}),
+                     422, "invalid", "end")
+        expect_error(mgr.delete("/api/v1/projects/Q1-2027"), 422, "invalid", "version")
+        expect_error(mgr.delete("/api/v1/projects/Q1-2027?version=1"), 409, "conflict")
+        eq(mgr.ok("DELETE", "/api/v1/projects/Q1-2027?version=2")["deleted"], True, "deleted")
+        expect_error(mgr.get("/api/v1/projects/Q1-2027"), 404, "not_found")
+        # A rep sees only projects they are on; another's project is "not found".
+        out = e.user("out")
+        eq(out.ok("GET", "/api/v1/projects")["projects"], [], "outsider sees none")
+        expect_error(out.get("/api/v1/projects/P1"), 404, "not_found")
+        expect_error(e.user("rep").post("/api/v1/projects", {"code": "X", "name": "x",
+                                                              "start": "2027-01-01",
+                                                              "end": "2027-02-01"}),
+                     403, "forbidden")
+
+
+@test
+def members_routes():
+    with Env() as e:
+        mgr = e.user("mgr")
+        logins = [m["login"] for m in mgr.ok("GET", "/api/v1/projects/P1/members")["members"]]
+        eq(logins, ["admin", "mgr", "rep", "vw"], "members")
+        m = mgr.ok("POST", "/api/v1/projects/P1/members", {"login": "out", "role": "member"},
+                   status=201)
+        eq((m["login"], m["role"], m["version"]), ("out", "member", 1), "added")
+        m2 = mgr.ok("PATCH", "/api/v1/projects/P1/members/out", {"role": "viewer", "version": 1})
+        eq((m2["role"], m2["version"]), ("viewer", 2), "changed")
+        expect_error(mgr.patch("/api/v1/projects/P1/members/out", {"role": "member", "version": 1}),
+                     409, "conflict")
+        eq(mgr.ok("DELETE", "/api/v1/projects/P1/members/out")["removed"], True, "removed")
+        expect_error(mgr.delete("/api/v1/projects/P1/members/out"), 404, "not_found")
+        expect_error(mgr.post("/api/v1/projects/P1/members", {"login": "ghost"}), 422, "invalid",
+                     "login")
+        expect_error(mgr.post("/api/v1/projects/P1/members", {"login": "out", "role": "boss"}),
+                     422, "invalid", "role")
+        expect_error(e.user("rep").post("/api/v1/projects/P1/members", {"login": "out"}),
+                     403, "forbidden")
+
+
+# --- tokens and audit -------------------------------------------------------------------------
+
+
+@test
+def api_tokens_bearer_and_revoke():
+    with Env() as e:
+        rep = e.user("rep")
+        r = rep.ok("POST", "/api/v1/tokens", {"name": "nightly export"}, status=201)
+        secret = r["secret"]
+        assert secret.startswith("spm_") and len(secret) > 40, secret
+        tid = r["token"]["id"]
+        eq(r["token"]["last_used_at"], None, "never used yet")
+        bot = e.srv.client()
+        bot.token = secret
+        eq(bot.ok("GET", "/api/v1/me")["user"]["login"], "rep", "bearer works")
+        eq(bot.ok("GET", "/api/v1/me")["csrf_token"], None, "no CSRF token for bearer")
+        # A bearer write needs no CSRF token.
+        bot.ok("PATCH", "/api/v1/users/rep", {"email": "rep@example.com",
+                                              "version": bot.ok("GET", "/api/v1/users/rep")["version"]})
+        toks = rep.ok("GET", "/api/v1/tokens")["tokens"]
+        eq([(t["id"], t["name"]) for t in toks], [(tid, "nightly export")], "listed")
+        assert toks[0]["last_used_at"], "last used is recorded"
+        assert secret not in str(toks), "the secret is never listed"
+        expect_error(e.user("mgr").delete(f"/api/v1/tokens/{tid}"), 404, "not_found")
+        eq(rep.ok("DELETE", f"/api/v1/tokens/{tid}")["revoked"], True, "revoked")
+        expect_error(bot.get("/api/v1/me"), 401, "unauthenticated")
+        bot.token = "spm_made-up"
+        expect_error(bot.get("/api/v1/me"), 401, "unauthenticated")
+        expect_error(e.anon().get("/api/v1/me", headers={"Authorization": "Basic abc"}),
+                     401, "unauthenticated")
+        expect_error(rep.delete("/api/v1/tokens/abc"), 404, "not_found")
+
+
+@test
+def audit_log_filters_and_pages():
+    with Env() as e:
+        admin = e.admin()
+        for i in range(3):
+            admin.ok("POST", "/api/v1/projects", {"code": f"A{i}", "name": f"a{i}",
+                                                  "start": "2027-01-01", "end": "2027-02-01"})
+        a = admin.ok("GET", "/api/v1/audit?entity=project&limit=2")
+        eq([x["action"] for x in a["audit"]], ["create", "create"], "newest first")
+        eq(a["audit"][0]["after"]["code"], "A2", "after is JSON")
+        eq(a["audit"][0]["actor"], "admin", "actor")
+        assert a["next_before"] == a["audit"][1]["id"], a
+        b = admin.ok("GET", f"/api/v1/audit?entity=project&limit=2&before={a['next_before']}")
+        eq([x["after"]["code"] for x in b["audit"]], ["A0", "P1"], "next page")
+        one = admin.ok("GET", f"/api/v1/audit?entity=project&entity_id={a['audit'][0]['entity_id']}")
+        eq(len(one["audit"]), 1, "by id")
+        expect_error(admin.get("/api/v1/audit?limit=0"), 422, "invalid", "limit")
+        expect_error(admin.get("/api/v1/audit?limit=x"), 422, "invalid", "limit")
+        expect_error(e.user("mgr").get("/api/v1/audit"), 403, "forbidden")
+
+
+# --- catalog --------------------------------------------------------------------------------
+
+
+@test
+def catalog_routes():
+    with Env() as e:
+        mgr = e.user("mgr")
+        s = mgr.ok("POST", "/api/v1/segments", {"code": "SMB", "name": "中小企业",
+                                                "criteria": "< 100 staff", "priority": 2},
+                   status=201)
+        eq((s["code"], s["priority"], s["version"]), ("SMB", 2, 1), "segment")
+        eq(mgr.ok("PATCH", "/api/v1/segments/SMB", {"priority": 1, "version": 1})["priority"], 1,
+           "segment patch")
+        eq([x["code"] for x in mgr.ok("GET", "/api/v1/segments")["segments"]], ["SMB"], "segments")
+        c = mgr.ok("POST", "/api/v1/channels", {"code": "direct", "name": "直销", "type": "direct",
+                                                "cost_rate": 0.125}, status=201)
+        eq((c["type"], c["cost_rate"]), ("direct", 0.125), "channel")
+        expect_error(mgr.post("/api/v1/channels", {"code": "x", "name": "x", "type": "shop"}),
+                     422, "invalid", "type")
+        expect_error(mgr.post("/api/v1/channels", {"code": "x", "name": "x", "type": "retail",
+                                                   "cost_rate": 1.5}), 422, "invalid", "cost_rate")
+        eq(mgr.ok("GET", "/api/v1/channels/direct")["name"], "直销", "channel get")
+        p = mgr.ok("POST", "/api/v1/products", {"sku": "SKU-1", "name": "Widget", "cost": 12000,
+                                                "price": 19900, "effective": "2026-01-01"},
+                   status=201)
+        eq((p["sku"], p["cost"], p["price"], p["active"]), ("SKU-1", 12000, 19900, True), "product")
+        p2 = mgr.ok("PATCH", "/api/v1/products/SKU-1", {"price": 17900, "effective": "2026-06-01",
+                                                        "reason": "summer", "version": 1})
+        eq(p2["price"], 17900, "price change")
+        prices = mgr.ok("GET", "/api/v1/products/SKU-1/prices")["prices"]
+        eq([(x["effective"], x["price"]) for x in prices],
+           [("2026-01-01", 19900), ("2026-06-01", 17900)], "price history")
+        pr = mgr.ok("POST", "/api/v1/promotions", {"code": "SPRING", "name": "春季", "kind": "percent",
+                                                   "value": 0.15, "start": "2026-03-01",
+                                                   "end": "2026-03-31", "budget": 1000000},
+                    status=201)
+        eq((pr["kind"], pr["value"], pr["start"], pr["budget"]),
+           ("percent", 0.15, "2026-03-01", 1000000), "promotion")
+        eq(mgr.ok("PATCH", "/api/v1/promotions/SPRING", {"budget": 2000000, "version": 1})["budget"],
+           2000000, "promotion patch")
+        eq(len(mgr.ok("GET", "/api/v1/promotions")["promotions"]), 1, "promotions")
+        eq(len(mgr.ok("GET", "/api/v1/products")["products"]), 1, "products")
+        expect_error(mgr.delete("/api/v1/promotions/SPRING?version=1"), 409, "conflict")
+        for path in ("/api/v1/promotions/SPRING?version=2", "/api/v1/segments/SMB?version=2",
+                     "/api/v1/channels/direct?version=1"):
+            eq(mgr.ok("DELETE", path)["deleted"], True, path)
+        expect_error(mgr.get("/api/v1/segments/SMB"), 404, "not_found")
+        rep = e.user("rep")
+        eq(rep.ok("GET", "/api/v1/products/SKU-1")["price"], 17900, "rep reads")
+        expect_error(rep.post("/api/v1/segments", {"code": "X", "name": "x"}), 403, "forbidden")
+
+
+# --- the error codes -------------------------------------------------------------------------
+
+
+@test
+def error_400_malformed_bodies():
+    with Env() as e:
+        admin = e.admin()
+        before = admin.ok("GET", "/api/v1/audit?limit=500")["audit"]
+        cases = [
+            (b'{"code": "X", ', "application/json", "truncated"),
+            (b'{"code": "X", "code": "Y"}', "application/json", "duplicate key"),
+            (b'{"code": "\xff\xfe", "name": "x"}', "application/json", "bad UTF-8"),
+            (b'{"code": "\\ud800", "name": "x"}', "application/json", "lone surrogate"),
+            (b'{"code": "X"}', "text/plain", "wrong content type"),
+            (b'{"code": "X"}', "application/json; charset=latin1", "wrong charset"),
+            (b'', "application/json", "empty"),
+        ]
+        for raw, ctype, what in cases:
+            r = admin.post("/api/v1/projects", raw=raw, content_type=ctype)
+            expect_error(r, 400, "malformed")
+        r = admin.post("/api/v1/projects", raw=b'{"code":"X"}', content_type=None)
+        expect_error(r, 400, "malformed")
+        assert "application/json" in r.error()["message"]
+        eq(admin.ok("GET", "/api/v1/audit?limit=500")["audit"], before, "nothing changed")
+        eq([p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]], ["P1"], "no project")
+
+
+@test
+def error_422_unknown_field_and_wrong_type():
+    with Env() as e:
+        admin = e.admin()
+        good = {"code": "Z1", "name": "z", "start": "2027-01-01", "end": "2027-02-01"}
+        expect_error(admin.post("/api/v1/projects", dict(good, colour="red")), 422, "invalid", "colour")
+        expect_error(admin.post("/api/v1/projects", dict(good, budget="100")), 422, "invalid", "budget")
+        expect_error(admin.post("/api/v1/projects", dict(good, budget=1.5)), 422, "invalid", "budget")
+        expect_error(admin.post("/api/v1/projects", dict(good, name=7)), 422, "invalid", "name")
+        expect_error(admin.post("/api/v1/projects", dict(good, start="01/02/2027")), 422, "invalid",
+                     "start")
+        expect_error(admin.post("/api/v1/projects", {"name": "no code"}), 422, "invalid", "code")
+        expect_error(admin.post("/api/v1/projects", raw=b'[1,2]'), 422, "invalid")
+        expect_error(admin.patch("/api/v1/projects/P1", {"name": "x"}), 422, "invalid", "version")
+        eq([p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]], ["P1"], "no project")
+
+
+@test
+def error_401_403_404_405():
+    with Env() as e:
+        anon = e.anon()
+        expect_error(anon.get("/api/v1/projects"), 401, "unauthenticated")
+        expect_error(anon.post("/api/v1/projects", {"code": "X"}), 401, "unauthenticated")
+        anon.cookie = "not-a-session"
+        r = anon.get("/api/v1/me")
+        expect_error(r, 401, "unauthenticated")
+        assert "Max-Age=0" in (r.header("Set-Cookie") or ""), "a dead cookie is cleared"
+        vw = e.user("vw")
+        expect_error(vw.patch("/api/v1/projects/P1", {"name": "x", "version": 1}), 403, "forbidden")
+        expect_error(vw.get("/api/v1/nothing-here"), 404, "not_found")
+        expect_error(vw.get("/api/v1/projects/NOPE"), 404, "not_found")
+        r = vw.request("PUT", "/api/v1/projects/P1", {"name": "x"})
+        expect_error(r, 405, "method_not_allowed")
+        eq(r.header("Allow"), "GET, PATCH, DELETE", "Allow")
+        r = vw.post("/livez", {})
+        eq(r.status, 405, "livez is GET only")
+
+
+@test
+def error_409_stale_version():
+    with Env() as e:
+        a, b = e.admin(), e.user("mgr")
+        v = a.ok("GET", "/api/v1/projects/P1")["version"]
+        a.ok("PATCH", "/api/v1/projects/P1", {"name": "first", "version": v})
+        err = expect_error(b.patch("/api/v1/projects/P1", {"name": "second", "version": v}),
+                           409, "conflict", "version")
+        assert str(v + 1) in err["message"], err
+        eq(a.ok("GET", "/api/v1/projects/P1")["name"], "first", "no silent overwrite")
+
+
+@test
+def error_413_too_large():
+    with Env() as e:
+        admin = e.admin()
+        # The announced length alone is refused, before any of the body is sent.
+        out = raw_http(e.srv.port, b"POST /api/v1/projects HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       b"Content-Type: application/json\r\nContent-Length: 1048577\r\n"
+                       b"Cookie: salespm_session=" + admin.cookie.encode() + b"\r\n\r\n")
+        assert out.startswith(b"HTTP/1.1 413"), out[:200]
+        assert b'"too_large"' in out, out
+        # Chunked, with no length announced: refused once the cap is passed.
+        chunk = b"x" * 65536
+        body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(20)) + b"0\r\n\r\n"
+        out = raw_http(e.srv.port,
+                       b"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
+        assert out.startswith(b"HTTP/1.1 413"), out[:200]
+        eq(len(admin.ok("GET", "/api/v1/projects")["projects"]), 1, "nothing created")
+
+
+@test
+def error_400_ambiguous_framing():
+    with Env() as e:
+        dup = raw_http(e.srv.port, b"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       b"Content-Type: application/json\r\nContent-Length: 2\r\n"
+                       b"Content-Length: 2\r\n\r\n{}")
+        assert dup.startswith(b"HTTP/1.1 400"), dup[:200]
+        assert b'"malformed"' in dup
+        clte = raw_http(e.srv.port, b"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        b"Content-Type: application/json\r\nContent-Length: 2\r\n"
+                        b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+        assert clte.startswith(b"HTTP/1.1 400"), clte[:200]
+
+
+# --- CSRF and idempotency --------------------------------------------------------------------
+
+
+@test
+def csrf_required_for_cookie_writes():
+    with Env() as e:
+        admin = e.admin()
+        body = {"code": "C1", "name": "c", "start": "2027-01-01", "end": "2027-02-01"}
+        expect_error(admin.post("/api/v1/projects", body, csrf=False), 403, "forbidden", "X-CSRF-Token")
+        expect_error(admin.post("/api/v1/projects", body, csrf=False,
+                                headers={"X-CSRF-Token": "wrong"}), 403, "forbidden", "X-CSRF-Token")
+        expect_error(admin.post("/api/v1/projects", body,
+                                headers={"Origin": "http://evil.example"}), 403, "forbidden", "Origin")
+        eq(len(admin.ok("GET", "/api/v1/projects")["projects"]), 1, "nothing created")
+        host = f"127.0.0.1:{e.srv.port}"
+        admin.ok("POST", "/api/v1/projects", body, headers={"Origin": f"http://{host}"}, status=201)
+        # Sign-in from another site is refused too.
+        expect_error(e.anon().post("/api/v1/session", {"login": "admin", "password": ADMIN_PW},
+                                   headers={"Origin": "http://evil.example"}), 403, "forbidden")
+
+
+@test
+def idempotency_key_applies_once():
+    with Env() as e:
+        admin = e.admin()
+        body = {"code": "I1", "name": "once", "start": "2027-01-01", "end": "2027-02-01"}
+        h = {"Idempotency-Key": "k-123"}
+        r1 = admin.post("/api/v1/projects", body, headers=h)
+        r2 = admin.post("/api/v1/projects", body, headers=h)
+        eq((r1.status, r2.status), (201, 201), "same status")
+        eq(r1.body, r2.body, "same body")
+        eq(r2.header("Idempotent-Replayed"), "true", "replayed")
+        codes = [p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]]
+        eq(codes.count("I1"), 1, "one record")
+        audit = admin.ok("GET", "/api/v1/audit?entity=project")["audit"]
+        eq(sum(1 for a in audit if a["after"] and a["after"]["code"] == "I1"), 1, "one audit row")
+        expect_error(admin.post("/api/v1/users", {"login": "x", "name": "x", "role": "rep"},
+                                headers=h), 422, "invalid", "Idempotency-Key")
+        # A refusal is replayed as well: the same key never applies later.
+        bad = {"code": "I2", "name": "x", "start": "2027-02-01", "end": "2027-01-01"}
+        r3 = admin.post("/api/v1/projects", bad, headers={"Idempotency-Key": "k-bad"})
+        r4 = admin.post("/api/v1/projects", dict(bad, end="2027-03-01"),
+                        headers={"Idempotency-Key": "k-bad"})
+        eq((r3.status, r4.status, r3.body), (422, 422, r4.body), "refusal replayed")
+        # Keys are per user.
+        mgr = e.user("mgr")
+        r5 = mgr.post("/api/v1/projects", dict(body, code="I3"), headers=h)
+        eq(r5.status, 201, "another user's key space")
+
+
+# --- health, metrics, headers, UI ---------------------------------------------------------------
+
+
+@test
+def health_and_metrics():
+    with Env() as e:
+        c = e.anon()
+        r = c.get("/livez")
+        eq((r.status, r.body), (200, b"ok\n"), "livez")
+        eq(c.get("/readyz").status, 200, "ready")
+        c.get("/api/v1/nope")
+        m = c.get("/metrics")
+        eq(m.status, 200, "metrics")
+        text = m.body.decode()
+        for needle in ('salespm_http_requests_total{class="2xx"}',
+                       'salespm_http_requests_total{class="4xx"}',
+                       'salespm_http_request_duration_seconds_bucket{le="+Inf"}',
+                       "salespm_http_request_duration_seconds_count",
+                       "salespm_http_requests_in_flight 1"):
+            assert needle in text, f"{needle} in metrics:\n{text}"
+        fourxx = [line for line in text.splitlines() if line.startswith('salespm_http_requests_total{class="4xx"}')]
+        assert int(fourxx[0].split()[-1]) >= 1, fourxx
+        os.rename(e.ws.db, e.ws.db + ".away")
+        try:
+            r = c.get("/readyz")
+            expect_error(r, 503, "unavailable")
+        finally:
+            os.rename(e.ws.db + ".away", e.ws.db)
+        eq(c.get("/readyz").status, 200, "ready again")
+
+
+@test
+def security_headers_everywhere():
+    with Env() as e:
+        admin = e.admin()
+        for r in (admin.get("/api/v1/me"), admin.get("/api/v1/nope"), e.anon().get("/"),
+                  e.anon().get("/livez"), e.anon().get("/app.css"), e.anon().get("/missing.js")):
+            eq(r.header("Content-Security-Policy"), CSP, "CSP")
+            eq(r.header("X-Content-Type-Options"), "nosniff", "nosniff")
+            eq(r.header("Referrer-Policy"), "no-referrer", "referrer")
+        eq(admin.get("/api/v1/me").header("Cache-Control"), "no-store", "api not cached")
+        eq(admin.get("/api/v1/me").header("Content-Type"), "application/json; charset=utf-8", "type")
+
+
+@test
+def access_log_has_no_secrets():
+    with Env() as e:
+        admin = e.admin()
+        admin.get("/api/v1/projects?token=sekrit-query")
+        # A line is written when the request completes, just after the answer is sent.
+        deadline = time.time() + 5
+        while True:
+            log = e.srv.read_log()
+            lines = [ln for ln in log.splitlines() if ln.startswith("time=")]
+            if any("path=/api/v1/projects " in ln for ln in lines) or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        assert any("method=GET path=/api/v1/projects status=200" in ln and "user=admin" in ln
+                   for ln in lines), log
+        assert any("path=/api/v1/session status=200" in ln for ln in lines), log
+        for secret in (ADMIN_PW, admin.cookie, admin.csrf, "sekrit-query"):
+            assert secret not in log, f"{secret[:6]}... leaked into the log"
+        assert all("duration_us=" in ln and "bytes=" in ln for ln in lines)
+
+
+@test
+def static_ui_embedded_and_fallback():
+    with Env() as e:
+        c = e.anon()
+        r = c.get("/")
+        eq(r.status, 200, "/")
+        assert r.header("Content-Type").startswith("text/html"), r.headers
+        index = r.body
+        eq(c.get("/projects/P1/dashboard").body, index, "client-side route falls back")
+        eq(c.get("/missing-asset.js").status, 404, "missing asset")
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        if os.path.exists(os.path.join(root, "web", "dist", "app.js")):
+            js = c.get("/app.js")
+            eq(js.header("Content-Type"), "text/javascript; charset=utf-8", "js type")
+            gz = c.get("/app.js", headers={"Accept-Encoding": "gzip"})
+            if gz.header("Content-Encoding") == "gzip":
+                eq(gzip.decompress(gz.body), js.body, "gzip variant is the same file")
+        eq(c.get("/api/v1/openapi.json").json()["openapi"][:2], "3.", "openapi")
+
+
+@test
+def static_ui_from_web_dir():
+    ws = Workspace()
+    d = os.path.join(ws.dir, "ui")
+    os.makedirs(os.path.join(d, "assets"))
+    with open(os.path.join(d, "index.html"), "w") as f:
+        f.write("<!doctype html><title>dev ui</title>")
+    with open(os.path.join(d, "assets", "a.css"), "w") as f:
+        f.write("body{}")
+    with open(os.path.join(ws.dir, "secret.txt"), "w") as f:
+        f.write("do not serve")
+    with Server(ws, "--web-dir", d) as srv:
+        c = srv.client()
+        eq(c.get("/").body, b"<!doctype html><title>dev ui</title>", "index from dir")
+        r = c.get("/assets/a.css")
+        eq((r.status, r.body, r.header("Content-Type")), (200, b"body{}", "text/css; charset=utf-8"),
+           "asset")
+        eq(c.get("/deep/route").body, b"<!doctype html><title>dev ui</title>", "fallback")
+        for bad in ("/../secret.txt", "/assets/../../secret.txt", "/%2e%2e/secret.txt"):
+            r = c.get(bad)
+            assert b"do not serve" not in r.body, bad
+
+
+@test
+def openapi_lists_every_route():
+    import json
+    import subprocess
+    from harness import BIN
+    out = subprocess.run([BIN, "serve", "--print-routes"], capture_output=True, text=True,
+                         check=True).stdout
+    routes = [ln.split()[:2] for ln in out.splitlines()]
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    with open(os.path.join(root, "docs", "openapi.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    missing = [f"{m} {p}" for m, p in routes if m.lower() not in doc["paths"].get(p, {})]
+    eq(missing, [], "routes missing from docs/openapi.json")
+    extra = [f"{m.upper()} {p}" for p, ops in doc["paths"].items() for m in ops
+             if [m.upper(), p] not in routes and m in ("get", "post", "patch", "put", "delete")]
+    eq(extra, [], "documented routes that are not served")
+
+
+if __name__ == "__main__":
+    run_all()

@@ -1,0 +1,174 @@
+"""test_roles.py - the role matrix: every route of `salespm serve --print-routes`,
+called as admin, manager, rep, viewer, a non-member and an anonymous client,
+against the expectation table below. A route added without a row here fails.
+
+Writes are made harmless so that each caller meets the same state: updates and
+deletes name a stale version (a caller who may write gets 409, one who may not
+gets 403 or 404), creations use a code of the caller's own."""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from harness import BIN, Server, Workspace, run_all, test  # noqa: E402
+
+WHO = ["admin", "mgr", "rep", "vw", "out", "anon"]
+ROLES = {"mgr": "manager", "rep": "rep", "vw": "viewer", "out": "rep", "target": "rep"}
+
+
+def pw(login):
+    return f"{login}-password-1"
+
+
+def row(admin, mgr, rep, vw, out, anon=401):
+    return dict(zip(WHO, (admin, mgr, rep, vw, out, anon)))
+
+
+ALL = row(200, 200, 200, 200, 200)
+ADMIN_ONLY = row(200, 403, 403, 403, 403)
+CATALOG_CREATE = row(201, 201, 403, 403, 403)
+CATALOG_STALE = row(409, 409, 403, 403, 403)
+
+# (method, pattern) -> expected status per caller.
+EXPECT = {
+    ("GET", "/api/v1/openapi.json"): row(200, 200, 200, 200, 200, 200),
+    ("POST", "/api/v1/session"): row(401, 401, 401, 401, 401, 401),  # a wrong password
+    ("DELETE", "/api/v1/session"): ALL,
+    ("GET", "/api/v1/me"): ALL,
+    ("GET", "/api/v1/users"): ALL,
+    ("POST", "/api/v1/users"): row(201, 403, 403, 403, 403),
+    ("GET", "/api/v1/users/{login}"): ALL,
+    ("PATCH", "/api/v1/users/{login}"): row(409, 403, 403, 403, 403),
+    ("POST", "/api/v1/users/{login}/password"): ADMIN_ONLY,
+    ("GET", "/api/v1/workspace"): ALL,
+    ("PATCH", "/api/v1/workspace"): ADMIN_ONLY,
+    ("GET", "/api/v1/projects"): ALL,
+    ("POST", "/api/v1/projects"): row(201, 201, 403, 403, 403),
+    ("GET", "/api/v1/projects/{code}"): row(200, 200, 200, 200, 404),
+    ("PATCH", "/api/v1/projects/{code}"): row(409, 409, 403, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}"): row(409, 403, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/members"): row(200, 200, 200, 200, 404),
+    ("POST", "/api/v1/projects/{code}/members"): row(201, 201, 403, 403, 404),
+    ("PATCH", "/api/v1/projects/{code}/members/{login}"): row(409, 409, 403, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/members/{login}"): row(200, 200, 403, 403, 404),
+    ("GET", "/api/v1/tokens"): ALL,
+    ("POST", "/api/v1/tokens"): row(201, 201, 201, 201, 201),
+    ("DELETE", "/api/v1/tokens/{id}"): row(200, 404, 404, 404, 404),
+    ("GET", "/api/v1/audit"): ADMIN_ONLY,
+    ("GET", "/api/v1/segments"): ALL,
+    ("POST", "/api/v1/segments"): CATALOG_CREATE,
+    ("GET", "/api/v1/segments/{code}"): ALL,
+    ("PATCH", "/api/v1/segments/{code}"): CATALOG_STALE,
+    ("DELETE", "/api/v1/segments/{code}"): CATALOG_STALE,
+    ("GET", "/api/v1/channels"): ALL,
+    ("POST", "/api/v1/channels"): CATALOG_CREATE,
+    ("GET", "/api/v1/channels/{code}"): ALL,
+    ("PATCH", "/api/v1/channels/{code}"): CATALOG_STALE,
+    ("DELETE", "/api/v1/channels/{code}"): CATALOG_STALE,
+    ("GET", "/api/v1/products"): ALL,
+    ("POST", "/api/v1/products"): CATALOG_CREATE,
+    ("GET", "/api/v1/products/{sku}"): ALL,
+    ("PATCH", "/api/v1/products/{sku}"): CATALOG_STALE,
+    ("DELETE", "/api/v1/products/{sku}"): CATALOG_STALE,
+    ("GET", "/api/v1/products/{sku}/prices"): ALL,
+    ("GET", "/api/v1/promotions"): ALL,
+    ("POST", "/api/v1/promotions"): CATALOG_CREATE,
+    ("GET", "/api/v1/promotions/{code}"): ALL,
+    ("PATCH", "/api/v1/promotions/{code}"): CATALOG_STALE,
+    ("DELETE", "/api/v1/promotions/{code}"): CATALOG_STALE,
+}
+
+
+def request_for(method, pattern, who, ids):
+    """The path and body a caller sends to exercise the route."""
+    sfx = who.upper()
+    path = (pattern.replace("/projects/{code}", "/projects/P1")
+            .replace("/segments/{code}", "/segments/SEG").replace("/channels/{code}", "/channels/CH")
+            .replace("/promotions/{code}", "/promotions/PROMO").replace("{sku}", "SKU")
+            .replace("{id}", str(ids["token"])))
+    if "/members/{login}" in path:
+        path = path.replace("{login}", f"del_{who}" if method == "DELETE" else "rep")
+    path = path.replace("{login}", "target")
+    stale = 999
+    body = None
+    if method == "PATCH":
+        body = {"version": stale}
+        if "/members/" in path:
+            body["role"] = "member"
+        elif "/workspace" in path:
+            body = {"name": "Workspace renamed"}
+        else:
+            body["name"] = "renamed"
+    elif method == "DELETE" and pattern.endswith(("{code}", "{sku}")):
+        path += f"?version={stale}"
+    elif method == "POST":
+        body = {
+            "/api/v1/session": {"login": f"ghost_{who}", "password": "not-the-password"},
+            "/api/v1/users": {"login": f"new_{who}", "name": "N", "role": "rep"},
+            "/api/v1/users/{login}/password": {"password": "changed-password-9"},
+            "/api/v1/projects": {"code": f"N_{sfx}", "name": "n", "start": "2027-01-01",
+                                 "end": "2027-02-01"},
+            "/api/v1/projects/{code}/members": {"login": f"add_{who}"},
+            "/api/v1/tokens": {"name": f"token of {who}"},
+            "/api/v1/segments": {"code": f"S_{sfx}", "name": "s"},
+            "/api/v1/channels": {"code": f"C_{sfx}", "name": "c", "type": "retail"},
+            "/api/v1/products": {"sku": f"P_{sfx}", "name": "p", "cost": 1, "price": 2},
+            "/api/v1/promotions": {"code": f"R_{sfx}", "name": "r", "kind": "gift"},
+        }[pattern]
+    return path, body
+
+
+@test
+def role_matrix():
+    out = subprocess.run([BIN, "serve", "--print-routes"], capture_output=True, text=True,
+                         check=True).stdout
+    routes = [tuple(ln.split()[:2]) for ln in out.splitlines()]
+    missing = [r for r in routes if r not in EXPECT]
+    assert not missing, f"routes without a row in the role matrix: {missing}"
+    gone = [r for r in EXPECT if r not in routes]
+    assert not gone, f"rows for routes that are not served: {gone}"
+
+    ws = Workspace()
+    for login, role in ROLES.items():
+        ws.write(f"{login}.pw", pw(login) + "\n")
+        ws.ok("user", "add", login, "--name", login, "--role", role, "--password-file",
+              ws.path(f"{login}.pw"))
+    for who in WHO:
+        ws.ok("user", "add", f"add_{who}", "--name", "a", "--role", "rep")
+        ws.ok("user", "add", f"del_{who}", "--name", "d", "--role", "rep")
+    ws.ok("project", "create", "P1", "--name", "p", "--start", "2026-01-01", "--end", "2026-12-31")
+    ws.ok("member", "add", "P1", "mgr", "--role", "manager")
+    ws.ok("member", "add", "P1", "rep", "--role", "member")
+    ws.ok("member", "add", "P1", "vw", "--role", "viewer")
+    for who in WHO:
+        ws.ok("member", "add", "P1", f"del_{who}", "--role", "member")
+    ws.ok("segment", "add", "SEG", "--name", "s")
+    ws.ok("channel", "add", "CH", "--name", "c", "--type", "direct")
+    ws.ok("product", "add", "SKU", "--name", "p", "--cost", "1.00", "--price", "2.00")
+    ws.ok("promotion", "add", "PROMO", "--name", "r", "--kind", "gift")
+
+    failures = []
+    with Server(ws) as srv:
+        clients = {}
+        for who in WHO:
+            c = srv.client()
+            if who != "anon":
+                c.login(who, "admin-secret-1" if who == "admin" else pw(who))
+            clients[who] = c
+        ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"]}
+        # Signing out last, so every other route meets a signed-in caller.
+        order = sorted(routes, key=lambda r: r == ("DELETE", "/api/v1/session"))
+        for method, pattern in order:
+            for who in WHO:
+                path, body = request_for(method, pattern, who, ids)
+                r = clients[who].request(method, path, body)
+                want = EXPECT[(method, pattern)][who]
+                if r.status != want:
+                    failures.append(f"{method} {path} as {who}: expected {want}, got {r}")
+                elif r.status >= 400 and "error" not in r.json():
+                    failures.append(f"{method} {path} as {who}: error without a body")
+    assert not failures, "\n".join(failures)
+
+
+if __name__ == "__main__":
+    run_all()
