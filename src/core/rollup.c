@@ -20,19 +20,9 @@ struct cell {
 	int64_t lines, quantity, amount, cost;
 };
 
-/* One line's full key: summed first, expanded into the dimensions at flush. */
-struct fine {
-	int64_t project_id, channel_id, product_id, rep_id, segment_id;
-	int32_t day;
-	int used;
-	int64_t lines, quantity, amount, cost;
-};
-
 struct rollup {
 	struct cell *cells;
 	size_t n, used;
-	struct fine *fine;
-	size_t nfine, usedfine;
 };
 
 struct rollup *rollup_new(void)
@@ -42,8 +32,6 @@ struct rollup *rollup_new(void)
 	r->cells = xmalloc(r->n * sizeof(*r->cells));
 	for (size_t i = 0; i < r->n; i++)
 		r->cells[i].dim = -1;
-	r->nfine = 1024;
-	r->fine = xcalloc(r->nfine, sizeof(*r->fine));
 	return r;
 }
 
@@ -52,7 +40,6 @@ void rollup_free(struct rollup *r)
 	if (!r)
 		return;
 	free(r->cells);
-	free(r->fine);
 	free(r);
 }
 
@@ -73,7 +60,7 @@ static struct cell *slot(struct rollup *r, int64_t p, int dim, int64_t key, int3
 		struct cell *c = &r->cells[i];
 		if (c->dim < 0)
 			return c;
-		if (c->dim == dim && c->project_id == p && c->key_id == key && c->day == day)
+		if (c->dim == dim && c->day == day && c->key_id == key && c->project_id == p)
 			return c;
 		i = (i + 1) & (r->n - 1);
 	}
@@ -93,90 +80,37 @@ static void grow(struct rollup *r)
 	free(old);
 }
 
-static size_t fine_hash(const struct fine *f)
+static void add(struct rollup *r, int64_t p, int dim, int64_t key, int32_t day, int64_t qty,
+		int64_t amount, int64_t cost, int sign)
 {
-	return hash(f->project_id ^ (f->channel_id << 20) ^ (f->segment_id << 40), (int)f->rep_id,
-		    f->product_id, f->day);
-}
-
-static struct fine *fine_slot(struct rollup *r, const struct fine *key)
-{
-	size_t i = fine_hash(key) & (r->nfine - 1);
-	for (;;) {
-		struct fine *f = &r->fine[i];
-		if (!f->used || (f->day == key->day && f->product_id == key->product_id &&
-				 f->channel_id == key->channel_id && f->rep_id == key->rep_id &&
-				 f->segment_id == key->segment_id && f->project_id == key->project_id))
-			return f;
-		i = (i + 1) & (r->nfine - 1);
+	struct cell *c;
+	if ((r->used + 1) * 2 > r->n)
+		grow(r);
+	c = slot(r, p, dim, key, day);
+	if (c->dim < 0) {
+		memset(c, 0, sizeof(*c));
+		c->project_id = p;
+		c->dim = dim;
+		c->key_id = key;
+		c->day = day;
+		r->used++;
 	}
-}
-
-static void fine_grow(struct rollup *r)
-{
-	struct fine *old = r->fine;
-	size_t oldn = r->nfine;
-	r->nfine *= 2;
-	r->fine = xcalloc(r->nfine, sizeof(*r->fine));
-	for (size_t i = 0; i < oldn; i++)
-		if (old[i].used)
-			*fine_slot(r, &old[i]) = old[i];
-	free(old);
+	c->lines += sign;
+	c->quantity += sign * qty;
+	c->amount += sign * amount;
+	c->cost += sign * cost;
 }
 
 void rollup_add(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
 		int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t quantity,
 		int64_t amount_minor, int64_t cost_minor, int sign)
 {
-	struct fine key = { .project_id = project_id, .channel_id = channel_id,
-			    .product_id = product_id, .rep_id = rep_id,
-			    .segment_id = segment_id < 0 ? 0 : segment_id, .day = day };
-	struct fine *f;
-
-	if ((r->usedfine + 1) * 2 > r->nfine)
-		fine_grow(r);
-	f = fine_slot(r, &key);
-	if (!f->used) {
-		*f = key;
-		f->used = 1;
-		r->usedfine++;
-	}
-	f->lines += sign;
-	f->quantity += sign * quantity;
-	f->amount += sign * amount_minor;
-	f->cost += sign * cost_minor;
-}
-
-/* Expand the fine sums into the per-dimension cells that are stored. */
-static void expand(struct rollup *r)
-{
-	for (size_t i = 0; i < r->nfine; i++) {
-		struct fine *f = &r->fine[i];
-		const int64_t keys[DIM__COUNT] = { 0, f->channel_id, f->product_id, f->rep_id,
-						   f->segment_id };
-		if (!f->used)
-			continue;
-		for (int d = 0; d < DIM__COUNT; d++) {
-			struct cell *c;
-			if ((r->used + 1) * 2 > r->n)
-				grow(r);
-			c = slot(r, f->project_id, d, keys[d], f->day);
-			if (c->dim < 0) {
-				memset(c, 0, sizeof(*c));
-				c->project_id = f->project_id;
-				c->dim = d;
-				c->key_id = keys[d];
-				c->day = f->day;
-				r->used++;
-			}
-			c->lines += f->lines;
-			c->quantity += f->quantity;
-			c->amount += f->amount;
-			c->cost += f->cost;
-		}
-		f->used = 0;
-	}
-	r->usedfine = 0;
+	add(r, project_id, DIM_ALL, 0, day, quantity, amount_minor, cost_minor, sign);
+	add(r, project_id, DIM_CHANNEL, channel_id, day, quantity, amount_minor, cost_minor, sign);
+	add(r, project_id, DIM_PRODUCT, product_id, day, quantity, amount_minor, cost_minor, sign);
+	add(r, project_id, DIM_REP, rep_id, day, quantity, amount_minor, cost_minor, sign);
+	add(r, project_id, DIM_SEGMENT, segment_id < 0 ? 0 : segment_id, day, quantity,
+	    amount_minor, cost_minor, sign);
 }
 
 static const char SQL_ROLLUP_UPSERT[] =
@@ -197,7 +131,6 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 
 	if (!s)
 		return -1;
-	expand(r);
 	for (size_t i = 0; i < r->n; i++) {
 		struct cell *c = &r->cells[i];
 		if (c->dim < 0 || (c->lines == 0 && c->amount == 0 && c->quantity == 0))

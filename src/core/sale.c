@@ -477,8 +477,15 @@ static int write_customers(struct tx *tx, struct lookups *lk, int64_t *created, 
 	return 0;
 }
 
-static int insert_line(struct tx *tx, struct lookups *lk, const struct line *ln, int64_t *id,
-		       struct err *err)
+static void rollup_line(struct tx *tx, const struct lookups *lk, const struct line *ln)
+{
+	tx_rollup_sale(tx, lk->project_id, ln->sold_on, ln->channel_id, ln->product_id, ln->rep_id,
+		       ln->segment_id, ln->quantity, ln->amount, ln->cost, 1);
+}
+
+/* Insert the row only; its rollup share is the caller's (rollup_line). */
+static int insert_row(struct tx *tx, struct lookups *lk, const struct line *ln, int64_t *id,
+		      struct err *err)
 {
 	struct store *st = tx->st;
 	struct stmt *s = store_prepare(st, id ? SQL_SALE_INSERT : SQL_SALE_INSERT_BULK, err);
@@ -504,10 +511,15 @@ static int insert_line(struct tx *tx, struct lookups *lk, const struct line *ln,
 	if (rc == STORE_ROW && id)
 		*id = store_col_int(st, s, 0);
 	store_done(st, s);
-	if (rc < 0)
+	return rc < 0 ? -1 : 0;
+}
+
+static int insert_line(struct tx *tx, struct lookups *lk, const struct line *ln, int64_t *id,
+		       struct err *err)
+{
+	if (insert_row(tx, lk, ln, id, err))
 		return -1;
-	tx_rollup_sale(tx, lk->project_id, ln->sold_on, ln->channel_id, ln->product_id, ln->rep_id,
-		       ln->segment_id, ln->quantity, ln->amount, ln->cost, 1);
+	rollup_line(tx, lk, ln);
 	return 0;
 }
 
@@ -1090,7 +1102,8 @@ static const char *cell(struct csv_reader *r, const int idx[C__COUNT], int c, si
 /*
  * The import's writer: while the caller's thread parses and checks the CSV,
  * a second thread inserts the lines already checked, chunk by chunk, into the
- * open transaction (two cores: parsing hides behind inserting). A bad row
+ * open transaction (two cores: parsing and rollup sums hide behind inserting;
+ * only this thread touches the rollup, only the writer the store until it ends). A bad row
  * anywhere stops the writer and the transaction is rolled back: all or nothing.
  */
 #define CHUNK_LINES 32768
@@ -1130,7 +1143,7 @@ static void *writer_main(void *arg)
 		w->taken++;
 		pthread_mutex_unlock(&w->mu);
 		for (size_t i = 0; i < n; i++) {
-			if (insert_line(w->tx, w->lk, &chunk[i], NULL, &w->werr)) {
+			if (insert_row(w->tx, w->lk, &chunk[i], NULL, &w->werr)) {
 				pthread_mutex_lock(&w->mu);
 				w->failed = 1;
 				w->stop = 1;
@@ -1290,6 +1303,9 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 		if (!chunk)
 			chunk = xmalloc(CHUNK_LINES * sizeof(*chunk));
 		chunk[nchunk++] = ln;
+		/* the rollup is summed here while the writer thread inserts */
+		if (!dry)
+			rollup_line(&tx, &lk, &ln);
 		if (nchunk == CHUNK_LINES) {
 			if (started)
 				writer_push(&w, chunk, nchunk);
