@@ -36,7 +36,11 @@ BIN := $(BUILD)/salespm
 LIBA := $(BUILD)/libsalespm.a
 
 SCHEMA := $(sort $(wildcard src/store/schema/*.sql))
-WEB_DIST := $(wildcard web/dist/*)
+# The web UI, built by scripts/build-web from web/src into web/dist (listed, not globbed:
+# on a fresh clone web/dist does not exist yet when make reads this file).
+WEB_DIST := $(foreach f,index.html app.js app.css,web/dist/$(f) web/dist/$(f).gz)
+WEB_SRC := $(shell find web/src -type f 2>/dev/null) web/index.html web/package-lock.json
+DOCS_EMBED := docs/openapi.json
 EMBED := $(BUILD)/tools/embed
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -65,9 +69,16 @@ $(EMBED): tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
 
-$(BUILD)/gen/embedded.c: $(EMBED) $(SCHEMA) $(WEB_DIST)
+$(BUILD)/gen/embedded.c: $(EMBED) $(SCHEMA) $(WEB_DIST) $(DOCS_EMBED)
 	@mkdir -p $(dir $@)
-	$(EMBED) $@ $(SCHEMA) $(WEB_DIST)
+	$(EMBED) $@ $(SCHEMA) $(WEB_DIST) $(DOCS_EMBED)
+
+web/dist/.stamp: $(WEB_SRC) scripts/build-web
+	@scripts/build-web
+
+$(WEB_DIST): web/dist/.stamp ;
+
+web: web/dist/.stamp
 
 $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

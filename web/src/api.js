@@ -1,0 +1,72 @@
+// api.js - the one place that talks to /api/v1: JSON in and out, the CSRF token on
+// every write, and server errors turned into ApiError with the server's own message.
+
+let csrfToken = '';
+let onUnauthorized = () => {};
+
+export function setCsrf(token) { csrfToken = token || ''; }
+export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    super(e.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = e.code || '';
+    this.field = e.field || '';
+    this.rows = Array.isArray(e.rows) ? e.rows : [];
+  }
+}
+
+// request(method, path, {json, text, contentType, query}) -> parsed JSON (or text)
+export async function request(method, path, opts = {}) {
+  const headers = { Accept: 'application/json' };
+  let body;
+  if (opts.json !== undefined) {
+    headers['Content-Type'] = 'application/json; charset=utf-8';
+    body = JSON.stringify(opts.json);
+  } else if (opts.text !== undefined) {
+    headers['Content-Type'] = opts.contentType || 'text/plain; charset=utf-8';
+    body = opts.text;
+  }
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let url = '/api/v1' + path;
+  if (opts.query) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.query)) {
+      if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+    }
+    const s = q.toString();
+    if (s) url += (url.includes('?') ? '&' : '?') + s;
+  }
+  let res;
+  try {
+    res = await fetch(url, { method, headers, body, credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, { error: { code: 'network', message: '' } });
+  }
+  const type = res.headers.get('Content-Type') || '';
+  let data = null;
+  if (res.status !== 204) {
+    if (type.includes('json')) {
+      try { data = await res.json(); } catch (e) { data = null; }
+    } else {
+      data = await res.text();
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && !opts.noAuthRedirect) onUnauthorized();
+    throw new ApiError(res.status, typeof data === 'object' ? data : null);
+  }
+  return data;
+}
+
+export const api = {
+  get: (p, query) => request('GET', p, { query }),
+  post: (p, json, query) => request('POST', p, { json, query }),
+  patch: (p, json) => request('PATCH', p, { json }),
+  del: (p, version) => request('DELETE', p, { query: version !== undefined ? { version } : undefined }),
+  postCsv: (p, text, query) => request('POST', p, { text, contentType: 'text/csv; charset=utf-8', query }),
+};
+
+export const enc = encodeURIComponent;

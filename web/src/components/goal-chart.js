@@ -1,0 +1,82 @@
+// goal-chart.js - a goal's progress against time elapsed: the actual line beside the
+// straight expected line from start (baseline) to due (target). ECharts, tree-shaken:
+// only the line chart, grid, tooltip, legend and mark line are bundled.
+import { useEffect, useRef } from 'preact/hooks';
+import * as echarts from 'echarts/core';
+import { LineChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent, LegendComponent, MarkLineComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import { html } from '../html.js';
+import { t } from '../i18n/index.js';
+import { valueOf, shortDate, date, today } from '../format.js';
+
+echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer]);
+
+const COLORS = { actual: '#2563eb', expected: '#94a3b8', on_track: '#16a34a', at_risk: '#d97706', off_track: '#dc2626', achieved: '#0891b2' };
+
+// Build [date, value] pairs from the series endpoint, or from the goal alone when it has none.
+export function seriesOf(goal, points) {
+  const start = goal.start, due = goal.due;
+  // Cumulative metrics (revenue, units...) grow from zero through the window; levels
+  // (retention rate, average deal size) move from the baseline.
+  const cumulative = ['revenue', 'gross_margin', 'units', 'deals_won', 'new_customers'].includes(goal.metric);
+  const base = cumulative ? 0 : Number(goal.baseline) || 0;
+  let actual = [];
+  let base0 = base;
+  if (points && points.length) {
+    actual = points.filter((p) => p.actual !== null && p.actual !== undefined).map((p) => [p.date, Number(p.actual)]);
+    if (points[0].expected !== null && points[0].expected !== undefined && points[0].date === start) base0 = Number(points[0].expected);
+  }
+  // Expected progress is the straight line from the start (baseline) to the due date (target).
+  const expected = start && due ? [[start, base0], [due, Number(goal.target) || 0]] : [];
+  if (!actual.length && start) {
+    const now = today();
+    const end = now < due ? now : due;
+    actual = [[start, base], [end < start ? start : end, Number(goal.actual) || 0]];
+  }
+  return { actual, expected };
+}
+
+export function GoalChart({ goal, points }) {
+  const el = useRef(null);
+  const chart = useRef(null);
+  const { actual, expected } = seriesOf(goal, points);
+  const last = actual.length ? actual[actual.length - 1][1] : 0;
+
+  useEffect(() => {
+    chart.current = echarts.init(el.current, null, { renderer: 'canvas' });
+    const ro = new ResizeObserver(() => chart.current && chart.current.resize());
+    ro.observe(el.current);
+    return () => { ro.disconnect(); chart.current.dispose(); chart.current = null; };
+  }, []);
+
+  useEffect(() => {
+    if (!chart.current) return;
+    const fmt = (v) => valueOf(goal.unit, goal.unit === 'count' ? Math.round(v) : v, { compact: true });
+    const color = COLORS[goal.status] || COLORS.actual;
+    chart.current.setOption({
+      animationDuration: 400,
+      grid: { left: 8, right: 16, top: 28, bottom: 4, containLabel: true },
+      legend: { top: 0, right: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11, color: '#64748b' },
+        data: [t('chart.actual'), t('chart.expected')] },
+      tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? fmt(v) : v),
+        axisPointer: { type: 'line' } },
+      xAxis: { type: 'time', min: goal.start, max: goal.due, splitNumber: 5, axisLabel: { fontSize: 10, color: '#64748b', hideOverlap: true,
+        formatter: (v) => shortDate(new Date(v).toISOString().slice(0, 10)) }, axisLine: { lineStyle: { color: '#cbd5e1' } },
+        splitLine: { show: false } },
+      yAxis: { type: 'value', min: 0, axisLabel: { fontSize: 10, color: '#64748b', formatter: fmt },
+        splitLine: { lineStyle: { color: '#eef2f7' } } },
+      series: [
+        { name: t('chart.expected'), type: 'line', data: expected, symbol: 'none',
+          lineStyle: { type: 'dashed', width: 1.5, color: COLORS.expected }, itemStyle: { color: COLORS.expected } },
+        { name: t('chart.actual'), type: 'line', data: actual, symbol: 'circle', symbolSize: 5, showSymbol: actual.length < 40,
+          lineStyle: { width: 2.5, color }, itemStyle: { color }, areaStyle: { color, opacity: 0.08 },
+          markLine: { symbol: 'none', silent: true, label: { show: false },
+            lineStyle: { color: '#e2e8f0', type: 'solid' }, data: [{ xAxis: today() }] } },
+      ],
+    }, true);
+  }, [goal, points, actual.length, last]);
+
+  return html`<div class="goal-chart" ref=${el} data-actual=${String(last)} data-points=${String(actual.length)}
+    role="img" aria-label=${t('chart.aria', { name: goal.name || '', due: date(goal.due) })}></div>`;
+}

@@ -1,0 +1,140 @@
+// ui.js - the small building blocks every screen shares: banners, skeletons, empty states,
+// chips, modal dialogs, form fields and a data-loading hook.
+import { useEffect, useState, useCallback, useRef } from 'preact/hooks';
+import { html } from '../html.js';
+import { t, tv } from '../i18n/index.js';
+
+// useLoad(fn, deps) -> {data, error, loading, reload, setData}
+export function useLoad(fn, deps) {
+  const [state, setState] = useState({ data: null, error: null, loading: true });
+  const seq = useRef(0);
+  const run = useCallback(() => {
+    const n = ++seq.current;
+    setState((s) => ({ ...s, loading: true, error: null }));
+    Promise.resolve()
+      .then(fn)
+      .then((data) => { if (n === seq.current) setState({ data, error: null, loading: false }); })
+      .catch((error) => { if (n === seq.current) setState({ data: null, error, loading: false }); });
+  }, deps);
+  useEffect(run, [run]);
+  return { ...state, reload: run, setData: (d) => setState((s) => ({ ...s, data: d })) };
+}
+
+export function errorText(err) {
+  if (!err) return '';
+  if (err.status === 409) return t('err.conflict');
+  if (err.status === 0) return t('err.network');
+  if (err.status === 403 && !err.message) return t('err.forbidden');
+  return err.message || t('err.generic');
+}
+
+export function ErrorBanner({ error, onRetry, onDismiss }) {
+  if (!error) return null;
+  const conflict = error.status === 409;
+  return html`<div class="banner banner-error" role="alert">
+    <span class="banner-icon" aria-hidden="true">!</span>
+    <div class="banner-body">
+      <strong>${conflict ? t('err.conflict_title') : t('err.title')}</strong>
+      <span>${errorText(error)}</span>
+      ${error.field && !conflict ? html`<span class="muted"> (${t('err.field')}: ${error.field})</span>` : null}
+    </div>
+    ${conflict ? html`<button class="btn btn-small" onClick=${() => location.reload()}>${t('action.reload')}</button>` : null}
+    ${onRetry && !conflict ? html`<button class="btn btn-small" onClick=${onRetry}>${t('action.retry')}</button>` : null}
+    ${onDismiss ? html`<button class="btn-icon" aria-label=${t('action.close')} onClick=${onDismiss}>×</button>` : null}
+  </div>`;
+}
+
+export function Banner({ kind = 'info', children, onDismiss }) {
+  return html`<div class=${'banner banner-' + kind} role="status">
+    <div class="banner-body">${children}</div>
+    ${onDismiss ? html`<button class="btn-icon" aria-label=${t('action.close')} onClick=${onDismiss}>×</button>` : null}
+  </div>`;
+}
+
+export function Skeleton({ rows = 3, kind = 'lines' }) {
+  if (kind === 'cards') {
+    return html`<div class="card-grid" aria-busy="true" aria-label=${t('common.loading')}>
+      ${Array.from({ length: rows }, () => html`<div class="card skeleton-card">
+        <div class="sk sk-title"></div><div class="sk sk-line"></div><div class="sk sk-line short"></div>
+        <div class="sk sk-block"></div></div>`)}
+    </div>`;
+  }
+  return html`<div class="skeleton" aria-busy="true" aria-label=${t('common.loading')}>
+    ${Array.from({ length: rows }, (_, i) => html`<div class=${'sk sk-line' + (i % 3 === 2 ? ' short' : '')}></div>`)}
+  </div>`;
+}
+
+export function Empty({ title, hint, action }) {
+  return html`<div class="empty">
+    <div class="empty-art" aria-hidden="true"></div>
+    <h3>${title}</h3>
+    ${hint ? html`<p class="muted">${hint}</p>` : null}
+    ${action || null}
+  </div>`;
+}
+
+export function Chip({ kind, children, title }) {
+  return html`<span class=${'chip chip-' + (kind || 'neutral')} title=${title || undefined}>${children}</span>`;
+}
+
+export function StatusChip({ status, prefix = 'status' }) {
+  return html`<${Chip} kind=${status}>${tv(prefix, status)}<//>`;
+}
+
+export function Modal({ title, onClose, children, wide }) {
+  useEffect(() => {
+    const onKey = (e) => { if (e.key === 'Escape') onClose(); };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  return html`<div class="modal-backdrop" onMouseDown=${(e) => { if (e.target === e.currentTarget) onClose(); }}>
+    <div class=${'modal' + (wide ? ' modal-wide' : '')} role="dialog" aria-modal="true" aria-label=${title}>
+      <div class="modal-head"><h2>${title}</h2>
+        <button class="btn-icon" aria-label=${t('action.close')} onClick=${onClose}>×</button></div>
+      <div class="modal-body">${children}</div>
+    </div>
+  </div>`;
+}
+
+export function Field({ label, hint, error, children, wide }) {
+  return html`<label class=${'field' + (wide ? ' field-wide' : '') + (error ? ' field-invalid' : '')}>
+    <span class="field-label">${label}</span>
+    ${children}
+    ${error ? html`<span class="field-error">${error}</span>` : hint ? html`<span class="field-hint">${hint}</span>` : null}
+  </label>`;
+}
+
+export function PageHead({ title, subtitle, actions }) {
+  return html`<div class="page-head">
+    <div><h1>${title}</h1>${subtitle ? html`<p class="muted">${subtitle}</p>` : null}</div>
+    <div class="page-actions">${actions || null}</div>
+  </div>`;
+}
+
+export function Pager({ total, limit, offset, onChange }) {
+  const pages = Math.max(1, Math.ceil(total / limit));
+  const page = Math.floor(offset / limit) + 1;
+  const from = total === 0 ? 0 : offset + 1;
+  const to = Math.min(total, offset + limit);
+  return html`<div class="pager">
+    <span class="muted">${t('pager.range', { from, to, total })}</span>
+    <div class="pager-buttons">
+      <button class="btn btn-small" disabled=${page <= 1} onClick=${() => onChange(Math.max(0, offset - limit))}>${t('pager.prev')}</button>
+      <span class="pager-page">${t('pager.page', { page, pages })}</span>
+      <button class="btn btn-small" disabled=${page >= pages} onClick=${() => onChange(offset + limit)}>${t('pager.next')}</button>
+    </div>
+  </div>`;
+}
+
+// A debounced value: changes settle for ms before the returned value follows.
+export function useDebounced(value, ms) {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const id = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return v;
+}
+
+// Confirm with the browser's own dialog (keeps focus handling and accessibility simple).
+export function confirmed(message) { return window.confirm(message); }

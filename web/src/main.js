@@ -1,0 +1,107 @@
+// main.js - the web UI's entry: loads the caller (GET /api/v1/me), shows the login screen
+// or the routed screen inside the layout, and re-renders when the language changes.
+import { render } from 'preact';
+import { useEffect, useState, useCallback } from 'preact/hooks';
+import { html } from './html.js';
+import { api, setCsrf, setUnauthorizedHandler } from './api.js';
+import { getLang, setLang as storeLang, t } from './i18n/index.js';
+import { setWorkspaceFormat } from './format.js';
+import { AppCtx, currentPath, match, navigate } from './app-context.js';
+import { Layout } from './components/layout.js';
+import { ErrorBanner, Skeleton } from './components/ui.js';
+import { Login } from './screens/login.js';
+import { Projects } from './screens/projects.js';
+import { Overview } from './screens/overview.js';
+import { GoalForm } from './screens/goal-form.js';
+import { Sales } from './screens/sales.js';
+import { Import } from './screens/import.js';
+import { Members } from './screens/members.js';
+import { Catalog, ProductPrices } from './screens/catalog.js';
+import { Users, WorkspaceSettings, Audit } from './screens/admin.js';
+import './styles/app.css';
+
+const routes = [
+  ['/projects', (p) => html`<${Projects} />`],
+  ['/p/:code', (p) => html`<${Overview} code=${p.code} />`, 'code'],
+  ['/p/:code/goals/new', (p) => html`<${GoalForm} code=${p.code} />`, 'code'],
+  ['/p/:code/goals/:id/edit', (p) => html`<${GoalForm} code=${p.code} id=${p.id} />`, 'code'],
+  ['/p/:code/sales', (p) => html`<${Sales} code=${p.code} />`, 'code'],
+  ['/p/:code/import', (p) => html`<${Import} code=${p.code} />`, 'code'],
+  ['/p/:code/members', (p) => html`<${Members} code=${p.code} />`, 'code'],
+  ['/catalog/products/:sku', (p) => html`<${ProductPrices} sku=${p.sku} />`],
+  ['/catalog/:kind', (p) => html`<${Catalog} kind=${p.kind} />`],
+  ['/admin/users', () => html`<${Users} />`],
+  ['/admin/workspace', () => html`<${WorkspaceSettings} />`],
+  ['/admin/audit', () => html`<${Audit} />`],
+];
+
+function NotFound() {
+  return html`<div class="empty"><h3>${t('err.not_found_page')}</h3>
+    <a class="btn" href="#/projects">${t('nav.projects')}</a></div>`;
+}
+
+function App() {
+  const [lang, setLangState] = useState(getLang());
+  const [path, setPath] = useState(currentPath());
+  const [me, setMe] = useState(null);
+  const [bootError, setBootError] = useState(null);
+  const [booting, setBooting] = useState(true);
+
+  const loadMe = useCallback(async () => {
+    setBooting(true);
+    try {
+      const m = await api.get('/me');
+      setCsrf(m.csrf_token);
+      setWorkspaceFormat(m.workspace);
+      setMe(m);
+      setBootError(null);
+    } catch (e) {
+      setMe(null);
+      if (e.status !== 401) setBootError(e);
+    } finally {
+      setBooting(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => setMe(null));
+    const onHash = () => setPath(currentPath());
+    window.addEventListener('hashchange', onHash);
+    loadMe();
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(() => { document.title = t('app.title'); }, [lang]);
+
+  const setLang = (l) => { storeLang(l); setLangState(l); };
+  const logout = async () => {
+    try { await api.del('/session'); } catch (e) { /* already gone */ }
+    setCsrf('');
+    setMe(null);
+    navigate('/projects');
+  };
+
+  if (booting && !me) {
+    return html`<div class="boot" key=${lang}><${Skeleton} rows=${4} /></div>`;
+  }
+  if (!me) {
+    return html`<${AppCtx.Provider} value=${{ lang, setLang }}>
+      <${Login} key=${lang} onLoggedIn=${loadMe} bootError=${bootError} />
+    <//>`;
+  }
+
+  let view = null, project = null;
+  for (const [pattern, fn, pkey] of routes) {
+    const params = match(pattern, path);
+    if (params) { view = fn(params); project = pkey ? params[pkey] : null; break; }
+  }
+  const ctx = { lang, setLang, me, workspace: me.workspace || {}, logout, reloadMe: loadMe };
+  return html`<${AppCtx.Provider} value=${ctx}>
+    <${Layout} key=${lang} path=${path} project=${project}>
+      ${bootError ? html`<${ErrorBanner} error=${bootError} />` : null}
+      ${view || html`<${NotFound} />`}
+    <//>
+  <//>`;
+}
+
+render(html`<${App} />`, document.getElementById('app'));

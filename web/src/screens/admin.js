@@ -1,0 +1,120 @@
+// admin.js - the admin's screens: users (add, change role, deactivate), workspace settings
+// (name, currency, time zone) and the audit log of every write.
+import { useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api } from '../api.js';
+import { t, tv } from '../i18n/index.js';
+import { dateTime } from '../format.js';
+import { useApp } from '../app-context.js';
+import { CrudPage } from '../components/crud.js';
+import { useLoad, ErrorBanner, Skeleton, Empty, PageHead, Banner, Field, Chip } from '../components/ui.js';
+
+const ROLES = ['admin', 'manager', 'rep', 'viewer'];
+
+export function Users() {
+  const spec = {
+    title: t('nav.users'), subtitle: t('users.subtitle'), path: '/users', listKey: 'users', key: 'login', canWrite: true,
+    newLabel: t('users.new'), noDelete: true,
+    columns: [
+      { key: 'name', label: t('users.name') },
+      { key: 'login', label: t('users.login'), render: (r) => html`<span class="code">${r.login}</span>` },
+      { key: 'email', label: t('users.email') },
+      { key: 'role', label: t('users.role'), render: (r) => html`<${Chip}>${tv('role', r.role)}<//>` },
+      { key: 'active', label: t('users.status'), render: (r) => (r.active === false || r.active === 0
+        ? html`<${Chip} kind="closed">${t('users.inactive')}<//>` : html`<${Chip} kind="on_track">${t('users.active')}<//>`) },
+    ],
+    fields: [
+      { key: 'login', label: t('users.login'), required: true, createOnly: true },
+      { key: 'name', label: t('users.name'), required: true },
+      { key: 'email', label: t('users.email'), type: 'email' },
+      { key: 'role', label: t('users.role'), type: 'select', default: 'rep', options: ROLES.map((r) => ({ value: r, label: tv('role', r) })) },
+      { key: 'password', label: t('users.password'), type: 'password', hint: t('users.password_hint'), fromForm: (s) => (s ? s : undefined) },
+      { key: 'active', label: t('users.active'), type: 'checkbox', editOnly: true, toForm: (v) => v !== false && v !== 0 },
+    ],
+  };
+  return html`<${CrudPage} spec=${spec} />`;
+}
+
+export function WorkspaceSettings() {
+  const app = useApp();
+  const { data, error, loading, reload } = useLoad(() => api.get('/workspace'), []);
+  if (loading) return html`<section><${PageHead} title=${t('nav.workspace')} /><div class="card"><${Skeleton} rows=${4} /></div></section>`;
+  if (error) return html`<section><${PageHead} title=${t('nav.workspace')} /><${ErrorBanner} error=${error} onRetry=${reload} /></section>`;
+  return html`<${WorkspaceForm} ws=${(data && data.workspace) || data} onSaved=${() => { reload(); app.reloadMe(); }} />`;
+}
+
+function WorkspaceForm({ ws, onSaved }) {
+  const [f, setF] = useState({ name: ws.name || '', currency: ws.currency || 'CNY', timezone: ws.timezone || '' });
+  const [error, setError] = useState(null);
+  const [saved, setSaved] = useState(false);
+  const set = (k) => (e) => { setSaved(false); setF({ ...f, [k]: e.currentTarget.value }); };
+  const submit = async (e) => {
+    e.preventDefault(); setError(null);
+    try {
+      const body = { name: f.name, currency: f.currency.toUpperCase(), timezone: f.timezone };
+      if (ws.version !== undefined) body.version = ws.version;
+      await api.patch('/workspace', body); setSaved(true); onSaved();
+    } catch (err) { setError(err); }
+  };
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return html`<section>
+    <${PageHead} title=${t('nav.workspace')} subtitle=${t('workspace.subtitle')} />
+    <form class="card form-grid narrow-form" onSubmit=${submit}>
+      <${ErrorBanner} error=${error} />
+      ${saved ? html`<${Banner} kind="success">${t('workspace.saved')}<//>` : null}
+      <${Field} wide label=${t('workspace.name')}><input name="name" required value=${f.name} onInput=${set('name')} /><//>
+      <${Field} label=${t('workspace.currency')} hint=${t('workspace.currency_hint')}>
+        <input name="currency" required maxlength="3" pattern="[A-Za-z]{3}" value=${f.currency} onInput=${set('currency')} /><//>
+      <${Field} label=${t('workspace.timezone')}>
+        <input name="timezone" list="tz-list" required value=${f.timezone} onInput=${set('timezone')} />
+        <datalist id="tz-list">${zones.map((z) => html`<option value=${z} />`)}</datalist><//>
+      <div class="form-actions"><button class="btn btn-primary" type="submit">${t('action.save')}</button></div>
+    </form>
+  </section>`;
+}
+
+const LIMIT = 50;
+const ENTITIES = ['project', 'member', 'goal', 'sale', 'segment', 'channel', 'product', 'promotion', 'user', 'workspace', 'session'];
+
+// What changed between an entry's before and after, as "field: old → new" lines.
+function changes(a) {
+  const b = a.before && typeof a.before === 'object' ? a.before : {};
+  const f = a.after && typeof a.after === 'object' ? a.after : {};
+  const short = (v) => { const x = v === null || v === undefined ? '∅' : typeof v === 'object' ? JSON.stringify(v) : String(v); return x.length > 40 ? x.slice(0, 39) + '…' : x; };
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(f)])].filter((k) =>
+    !['version', 'updated_at', 'created_at', 'id'].includes(k) && JSON.stringify(b[k]) !== JSON.stringify(f[k]));
+  if (!a.before) return keys.slice(0, 4).map((k) => `${k}: ${short(f[k])}`);
+  return keys.slice(0, 4).map((k) => `${k}: ${short(b[k])} → ${short(f[k])}`);
+}
+
+export function Audit() {
+  const [cursor, setCursor] = useState([]); // stack of "before" ids: [] = newest page
+  const [entity, setEntity] = useState('');
+  const before = cursor.length ? cursor[cursor.length - 1] : undefined;
+  const { data, error, loading, reload } = useLoad(() => api.get('/audit', { limit: LIMIT, before, entity }), [before, entity]);
+  const items = (data && (data.audit || data.items)) || [];
+  const next = data && data.next_before;
+  return html`<section>
+    <${PageHead} title=${t('nav.audit')} subtitle=${t('audit.subtitle')}
+      actions=${html`<label class="field field-inline"><span class="field-label">${t('audit.object')}</span>
+        <select value=${entity} onChange=${(e) => { setEntity(e.currentTarget.value); setCursor([]); }}>
+          <option value="">${t('common.all')}</option>${ENTITIES.map((x) => html`<option value=${x}>${x}</option>`)}</select></label>`} />
+    <${ErrorBanner} error=${error} onRetry=${reload} />
+    ${loading ? html`<div class="card"><${Skeleton} rows=${8} /></div>`
+      : items.length === 0 && !error ? html`<${Empty} title=${t('audit.empty')} />`
+      : html`<div class="table-wrap card"><table class="table">
+        <thead><tr><th>${t('audit.when')}</th><th>${t('audit.who')}</th><th>${t('audit.action')}</th><th>${t('audit.object')}</th><th>${t('audit.detail')}</th></tr></thead>
+        <tbody>${items.map((a) => html`<tr key=${a.id}>
+          <td class="muted nowrap">${dateTime(a.at)}</td>
+          <td>${a.actor || html`<span class="muted">${t('audit.system')}</span>`}</td>
+          <td><${Chip} kind=${a.action === 'delete' ? 'off_track' : a.action === 'create' ? 'on_track' : ''}>${a.action || ''}<//></td>
+          <td class="code">${[a.entity, a.entity_id].filter((x) => x !== null && x !== undefined && x !== '').join(' #')}</td>
+          <td class="wrap small">${changes(a).map((c) => html`<div>${c}</div>`)}</td>
+        </tr>`)}</tbody></table></div>
+        <div class="pager"><span class="muted">${t('audit.page', { n: cursor.length + 1 })}</span>
+          <div class="pager-buttons">
+            <button class="btn btn-small" disabled=${!cursor.length} onClick=${() => setCursor([])}>${t('audit.newest')}</button>
+            <button class="btn btn-small" disabled=${!next} onClick=${() => setCursor([...cursor, next])}>${t('audit.older')}</button>
+          </div></div>`}
+  </section>`;
+}

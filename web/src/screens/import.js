@@ -1,0 +1,108 @@
+// import.js - CSV import of sales: pick a file, preview it with a dry run (the server checks
+// every row and writes nothing), see each bad row's line, column and reason, then import.
+import { useState, useRef } from 'preact/hooks';
+import { html } from '../html.js';
+import { api, enc } from '../api.js';
+import { t } from '../i18n/index.js';
+import { num } from '../format.js';
+import { parseCsv, countLines } from '../csv.js';
+import { navigate } from '../app-context.js';
+import { ErrorBanner, Banner, PageHead, Skeleton } from '../components/ui.js';
+
+const PREVIEW = 200;
+const COLUMNS = ['date', 'customer', 'product', 'channel', 'rep', 'quantity', 'unit_price', 'discount', 'promotion', 'segment'];
+
+export function Import({ code }) {
+  const [file, setFile] = useState(null); // {name, size, text}
+  const [check, setCheck] = useState(null); // {ok, count, rows, error}
+  const [busy, setBusy] = useState('');
+  const [done, setDone] = useState(null);
+  const [error, setError] = useState(null);
+  const input = useRef(null);
+
+  const dryRun = async (text) => {
+    setBusy('check'); setCheck(null); setError(null);
+    try {
+      const r = await api.postCsv('/projects/' + enc(code) + '/sales/import', text, { dry_run: 1 });
+      setCheck({ ok: true, count: r && r.imported, rows: [] });
+    } catch (e) {
+      if (e.rows && e.rows.length) setCheck({ ok: false, rows: e.rows, message: e.message });
+      else setError(e);
+    } finally { setBusy(''); }
+  };
+
+  const pick = async (f) => {
+    if (!f) return;
+    setDone(null);
+    const text = await f.text();
+    setFile({ name: f.name, size: f.size, text });
+    dryRun(text);
+  };
+
+  const doImport = async () => {
+    setBusy('import'); setError(null);
+    try {
+      const r = await api.postCsv('/projects/' + enc(code) + '/sales/import', file.text);
+      setDone({ count: r && r.imported });
+      setFile(null); setCheck(null);
+      if (input.current) input.current.value = '';
+    } catch (e) {
+      if (e.rows && e.rows.length) setCheck({ ok: false, rows: e.rows, message: e.message });
+      else setError(e);
+    } finally { setBusy(''); }
+  };
+
+  const records = file ? parseCsv(file.text, PREVIEW + 1) : [];
+  const header = records.length ? records[0].fields : [];
+  const body = records.slice(1);
+  const total = file ? Math.max(0, countLines(file.text) - 1) : 0;
+  const badLines = new Map();
+  if (check && !check.ok) for (const r of check.rows) {
+    if (!badLines.has(r.line)) badLines.set(r.line, new Set());
+    badLines.get(r.line).add(r.column);
+  }
+
+  return html`<section>
+    <${PageHead} title=${t('import.title')} subtitle=${t('import.subtitle')} />
+    ${done ? html`<${Banner} kind="success"><strong id="import-done">${t('import.done', { n: num(done.count) })}</strong>
+      <a class="link-btn" href=${'#/p/' + enc(code)}>${t('import.see_goals')}</a> · <a class="link-btn" href=${'#/p/' + enc(code) + '/sales'}>${t('import.see_sales')}</a><//>` : null}
+    <${ErrorBanner} error=${error} />
+    <div class="card import-drop"
+      onDragOver=${(e) => { e.preventDefault(); }}
+      onDrop=${(e) => { e.preventDefault(); pick(e.dataTransfer.files[0]); }}>
+      <div class="import-drop-text">
+        <h3>${file ? file.name : t('import.choose_title')}</h3>
+        <p class="muted">${file ? t('import.file_info', { rows: num(total), kb: num(Math.ceil(file.size / 1024)) }) : t('import.choose_hint')}</p>
+      </div>
+      <label class="btn">
+        ${file ? t('import.choose_other') : t('import.choose')}
+        <input ref=${input} id="csv-file" class="sr-only" type="file" accept=".csv,text/csv" onChange=${(e) => pick(e.currentTarget.files[0])} />
+      </label>
+    </div>
+    <details class="card format-help">
+      <summary>${t('import.format_title')}</summary>
+      <p class="muted">${t('import.format_text')}</p>
+      <code class="code-block">date,customer,product,channel,rep,quantity,unit_price,discount,promotion,segment</code>
+    </details>
+    ${busy === 'check' ? html`<div class="card"><p class="muted">${t('import.checking')}</p><${Skeleton} rows=${3} /></div>` : null}
+    ${check && check.ok ? html`<div class="banner banner-success" id="import-ok"><div class="banner-body">
+        <strong>${t('import.ok', { n: num(check.count ?? total) })}</strong> <span>${t('import.ok_hint')}</span></div>
+        <button class="btn btn-primary" id="import-go" disabled=${!!busy} onClick=${doImport}>${busy === 'import' ? t('import.importing') : t('import.go')}</button></div>` : null}
+    ${check && !check.ok ? html`<div class="card import-errors" id="import-errors">
+        <div class="banner banner-error"><span class="banner-icon" aria-hidden="true">!</span><div class="banner-body">
+          <strong>${t('import.bad', { n: num(check.rows.length) })}</strong> <span>${t('import.bad_hint')}</span></div></div>
+        <table class="table"><thead><tr><th class="num">${t('import.line')}</th><th>${t('import.column')}</th><th>${t('import.reason')}</th></tr></thead>
+          <tbody>${check.rows.map((r) => html`<tr class="error-row" data-line=${r.line} data-column=${r.column}>
+            <td class="num">${r.line}</td><td><code>${r.column || '—'}</code></td><td>${r.message}</td></tr>`)}</tbody></table>
+      </div>` : null}
+    ${file && records.length ? html`<h2 class="section-title">${t('import.preview')}
+        <span class="muted small">${body.length < total ? t('import.preview_first', { n: body.length, total: num(total) }) : ''}</span></h2>
+      <div class="table-wrap card"><table class="table table-compact preview">
+        <thead><tr><th class="num">${t('import.line')}</th>${header.map((h) => html`<th class=${COLUMNS.includes(h.trim()) ? '' : 'unknown-col'}>${h}</th>`)}</tr></thead>
+        <tbody>${body.map((r) => {
+          const bad = badLines.get(r.line);
+          return html`<tr class=${bad ? 'row-bad' : ''}><td class="num muted">${r.line}</td>
+            ${r.fields.map((v, i) => html`<td class=${bad && bad.has((header[i] || '').trim()) ? 'cell-bad' : ''}>${v}</td>`)}</tr>`;
+        })}</tbody></table></div>` : null}
+  </section>`;
+}

@@ -1,0 +1,99 @@
+// projects.js - the project list (status, dates, budget, time elapsed) and the create form.
+import { useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api } from '../api.js';
+import { t } from '../i18n/index.js';
+import { money, date, today, addDays, parseMoney, pctClass, pct } from '../format.js';
+import { navigate, useApp } from '../app-context.js';
+import { useLoad, ErrorBanner, Skeleton, Empty, StatusChip, Modal, Field, PageHead } from '../components/ui.js';
+
+export function elapsedOf(p) {
+  const s = Date.parse(p.start), e = Date.parse(p.end), n = Date.parse(today());
+  if (!(e > s)) return 0;
+  return Math.max(0, Math.min(1, (n - s) / (e - s)));
+}
+
+export function Projects() {
+  const app = useApp();
+  const { data, error, loading, reload } = useLoad(() => api.get('/projects'), []);
+  const [creating, setCreating] = useState(false);
+  const canCreate = ['admin', 'manager'].includes(app.me.user.role);
+  const projects = (data && data.projects) || [];
+
+  return html`<section>
+    <${PageHead} title=${t('projects.title')} subtitle=${t('projects.subtitle')}
+      actions=${canCreate ? html`<button class="btn btn-primary" id="new-project" onClick=${() => setCreating(true)}>${t('projects.new')}</button>` : null} />
+    <${ErrorBanner} error=${error} onRetry=${reload} />
+    ${loading ? html`<${Skeleton} kind="cards" rows=${3} />`
+      : !error && projects.length === 0 ? html`<${Empty} title=${t('projects.empty')} hint=${t('projects.empty_hint')}
+          action=${canCreate ? html`<button class="btn btn-primary" onClick=${() => setCreating(true)}>${t('projects.new')}</button>` : null} />`
+      : html`<div class="card-grid">
+          ${projects.map((p) => html`<a class="card card-link project-card" href=${'#/p/' + encodeURIComponent(p.code)} data-code=${p.code}>
+            <div class="card-top"><span class="code">${p.code}</span><${StatusChip} status=${p.status} prefix="pstatus" /></div>
+            <h3>${p.name}</h3>
+            ${p.objective ? html`<p class="muted clamp">${p.objective}</p>` : null}
+            <dl class="facts">
+              <div><dt>${t('project.dates')}</dt><dd>${date(p.start)} – ${date(p.end)}</dd></div>
+              <div><dt>${t('project.budget')}</dt><dd class="num">${money(p.budget)}</dd></div>
+            </dl>
+            <div class="mini-progress" title=${t('project.elapsed') + ' ' + pct(elapsedOf(p))}>
+              <div class=${'mini-progress-bar ' + pctClass(elapsedOf(p))}></div></div>
+            <div class="muted small">${t('project.elapsed')} ${pct(elapsedOf(p))}</div>
+          </a>`)}
+        </div>`}
+    ${creating ? html`<${ProjectForm} onClose=${() => setCreating(false)}
+        onSaved=${(p) => { setCreating(false); navigate('/p/' + encodeURIComponent(p.code)); }} />` : null}
+  </section>`;
+}
+
+export function ProjectForm({ project, onClose, onSaved }) {
+  const editing = !!project;
+  const [f, setF] = useState(project ? {
+    code: project.code, name: project.name, start: project.start, end: project.end, status: project.status,
+    budget: project.budget != null ? (project.budget / 100).toFixed(2) : '', objective: project.objective || '',
+    description: project.description || '',
+  } : { code: '', name: '', start: today(), end: addDays(today(), 90), status: 'active', budget: '', objective: '', description: '' });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
+
+  const budget = f.budget.trim() === '' ? 0 : parseMoney(f.budget);
+  const submit = async (e) => {
+    e.preventDefault();
+    if (budget === null) { setError({ message: t('form.bad_money'), field: 'budget' }); return; }
+    setBusy(true); setError(null);
+    const body = { name: f.name, start: f.start, end: f.end, status: f.status, budget,
+      objective: f.objective, description: f.description };
+    try {
+      const r = editing
+        ? await api.patch('/projects/' + encodeURIComponent(project.code), { ...body, version: project.version })
+        : await api.post('/projects', { code: f.code, ...body });
+      onSaved((r && r.project) || r || { code: f.code });
+    } catch (err) { setError(err); } finally { setBusy(false); }
+  };
+
+  return html`<${Modal} title=${editing ? t('projects.edit') : t('projects.new')} onClose=${onClose}>
+    <form class="form-grid" onSubmit=${submit} id="project-form">
+      <${ErrorBanner} error=${error} />
+      <${Field} label=${t('project.code')} hint=${t('project.code_hint')}>
+        <input name="code" required disabled=${editing} value=${f.code} onInput=${set('code')} /><//>
+      <${Field} label=${t('project.name')}><input name="name" required value=${f.name} onInput=${set('name')} /><//>
+      <${Field} label=${t('project.start')}><input name="start" type="date" required value=${f.start} onInput=${set('start')} /><//>
+      <${Field} label=${t('project.end')}><input name="end" type="date" required value=${f.end} onInput=${set('end')} /><//>
+      <${Field} label=${t('project.status')}>
+        <select name="status" value=${f.status} onChange=${set('status')}>
+          ${['draft', 'active', 'closed'].map((s) => html`<option value=${s}>${t('pstatus.' + s)}</option>`)}
+        </select><//>
+      <${Field} label=${t('project.budget')} error=${budget === null ? t('form.bad_money') : ''}>
+        <input name="budget" inputmode="decimal" placeholder="0.00" value=${f.budget} onInput=${set('budget')} /><//>
+      <${Field} wide label=${t('project.objective')} hint=${t('project.objective_hint')}>
+        <input name="objective" value=${f.objective} onInput=${set('objective')} /><//>
+      <${Field} wide label=${t('project.description')}>
+        <textarea name="description" rows="3" value=${f.description} onInput=${set('description')}></textarea><//>
+      <div class="form-actions">
+        <button type="button" class="btn" onClick=${onClose}>${t('action.cancel')}</button>
+        <button type="submit" class="btn btn-primary" disabled=${busy}>${editing ? t('action.save') : t('action.create')}</button>
+      </div>
+    </form>
+  <//>`;
+}
