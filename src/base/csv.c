@@ -122,6 +122,13 @@ int csv_write_field(struct buf *b, const char *s, size_t len, int neutralise)
 
 	if (len > 0 && (s[0] == ' ' || s[len - 1] == ' '))
 		quote = 1;
+	/*
+	 * A field that starts with a byte order mark is quoted: unquoted at the start
+	 * of a file, the reader would take the mark for the file's own and drop it.
+	 */
+	if (len >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+	    (unsigned char)s[2] == 0xBF)
+		quote = 1;
 	for (size_t i = 0; i < len && !quote; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
 			quote = 1;

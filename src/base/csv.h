@@ -45,9 +45,10 @@ int csv_next(struct csv_reader *r, struct err *err);
 size_t csv_offset(const struct csv_reader *r, const char *start);
 
 /*
- * Append one field, quoted when it holds a comma, quote, CR or LF or starts or
- * ends with a space. With neutralise set, a cell that a spreadsheet would run
- * as a formula (first byte = + - @ TAB CR or ') gets one ' in front.
+ * Append one field, quoted when it holds a comma, quote, CR or LF, starts or
+ * ends with a space, or starts with a UTF-8 byte order mark. With neutralise
+ * set, a cell that a spreadsheet would run as a formula (first byte = + - @
+ * TAB CR or ') gets one ' in front.
  */
 int csv_write_field(struct buf *b, const char *s, size_t len, int neutralise);
 

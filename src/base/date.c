@@ -15,16 +15,18 @@ int32_t date_from_ymd(int y, int m, int d)
 	unsigned yoe = (unsigned)(y - era * 400);
 	unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
 	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (int32_t)(era * 146097 + (int)doe - 719468);
+	/* 64-bit: era * 146097 passes INT_MAX for the years of the last int32 days. */
+	return (int32_t)((int64_t)era * 146097 + (int64_t)doe - 719468);
 }
 
 void date_to_ymd(int32_t day, int *y, int *m, int *d)
 {
-	int z = day + 719468;
-	int era = (z >= 0 ? z : z - 146096) / 146097;
+	/* 64-bit so that every int32 day number works, those near INT32_MAX included. */
+	int64_t z = (int64_t)day + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
 	unsigned doe = (unsigned)(z - era * 146097);
 	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int yy = (int)yoe + era * 400;
+	int yy = (int)((int64_t)yoe + era * 400);
 	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	unsigned mp = (5 * doy + 2) / 153;
 	unsigned dd = doy - (153 * mp + 2) / 5 + 1;
@@ -136,8 +138,12 @@ int64_t ts_now(void)
 
 char *ts_format(int64_t at, char *out)
 {
-	int64_t day = at >= 0 ? at / 86400 : -((-at + 86399) / 86400);
-	int64_t sec = at - day * 86400;
+	/* Floor division without negating at (which overflows for INT64_MIN). */
+	int64_t day = at / 86400, sec = at % 86400;
+	if (sec < 0) {
+		sec += 86400;
+		day--;
+	}
 	char *p = out + 10;
 	date_format((int32_t)day, out);
 	*p++ = 'T';

@@ -123,7 +123,16 @@ void jw_num(struct jw *w, double v, int decimals)
 	}
 	sep(w);
 	char tmp[64];
-	snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
+	int n = snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
+	/*
+	 * Fixed notation of a huge value does not fit: write it in exponent form
+	 * (still valid JSON) rather than a truncated, wrong number.
+	 */
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		snprintf(tmp, sizeof(tmp), "%.17g", v);
+		buf_adds(w->b, tmp);
+		return;
+	}
 	/* trim trailing zeros so 0.5000 reads 0.5; keep at least one digit */
 	char *dot = strchr(tmp, '.');
 	if (dot) {
