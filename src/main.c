@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "store/store.h"
+#include "base/banned.h"
 
 static const struct cli_command *const tables[] = {
 	cli_workspace_cmds,

@@ -9,6 +9,7 @@
 
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "base/banned.h"
 
 #define BREAKDOWN_SELECT                                                                    \
 	"SELECT r.key_id, SUM(r.lines), SUM(r.quantity), SUM(r.amount_minor), "             \

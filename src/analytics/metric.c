@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "base/banned.h"
 
 static const char SQL_ROLLUP_SUMS[] =
 	"SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(quantity), 0), "

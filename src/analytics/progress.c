@@ -11,6 +11,7 @@
 #include "analytics/metric.h"
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "base/banned.h"
 
 #define HISTORY_WINDOWS 8
 

@@ -1,6 +1,6 @@
 /*
  * banned.h - poison libc calls that are easy to misuse (as git does).
- * Included last by every translation unit through the Makefile's -include.
+ * `make lint` (scripts/lint) refuses these calls anywhere in src/.
  */
 #ifndef BANNED_H
 #define BANNED_H

@@ -4,6 +4,7 @@
 #include "base/csv.h"
 
 #include <string.h>
+#include "base/banned.h"
 
 void csv_reader_init(struct csv_reader *r, char *buf, size_t len)
 {

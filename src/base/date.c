@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "base/banned.h"
 
 int32_t date_from_ymd(int y, int m, int d)
 {

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "base/banned.h"
 
 static const struct {
 	const char *wire;

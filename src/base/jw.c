@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/banned.h"
 
 void jw_init(struct jw *w, struct buf *b)
 {

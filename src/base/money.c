@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "base/banned.h"
 
 static void show(char *dst, size_t dstlen, const char *s, size_t len)
 {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/banned.h"
 
 static void die_oom(size_t n)
 {

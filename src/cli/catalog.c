@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "core/catalog.h"
 #include "core/user.h"
+#include "base/banned.h"
 
 /* Any one catalog record; each noun's functions use their member. */
 union record {

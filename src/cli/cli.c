@@ -12,6 +12,7 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "base/xalloc.h"
+#include "base/banned.h"
 
 struct cli_opt *cli_optp(struct cli_opt *opts, const char *name)
 {

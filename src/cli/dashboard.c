@@ -11,6 +11,7 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "cli/cli.h"
+#include "base/banned.h"
 
 static void bar(char *out, size_t len, double frac, int width)
 {

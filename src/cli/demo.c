@@ -20,6 +20,7 @@
 #include "core/project.h"
 #include "core/sale.h"
 #include "core/user.h"
+#include "base/banned.h"
 
 #define ADMIN_PASSWORD "salespm-admin"
 #define DEMO_PASSWORD "salespm-demo"

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "core/goal.h"
 #include "core/project.h"
+#include "base/banned.h"
 
 #define GOAL_OPTS                                                                             \
 	{ "metric", 0, OPT_VALUE }, { "target", 0, OPT_VALUE }, { "start", 0, OPT_VALUE },    \

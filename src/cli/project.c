@@ -8,6 +8,7 @@
 #include "base/money.h"
 #include "cli/cli.h"
 #include "core/project.h"
+#include "base/banned.h"
 
 static void print_project(struct cli *c, const struct project *p)
 {

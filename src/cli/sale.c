@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "core/customer.h"
 #include "core/sale.h"
+#include "base/banned.h"
 
 #define SALE_OPTS                                                                          \
 	{ "date", 0, OPT_VALUE }, { "customer", 0, OPT_VALUE }, { "product", 0, OPT_VALUE }, \

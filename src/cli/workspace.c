@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "core/user.h"
+#include "base/banned.h"
 
 static int cmd_init(struct cli *c, int argc, char **argv, struct err *err)
 {

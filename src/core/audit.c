@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "base/banned.h"
 
 static const char SQL_AUDIT_LIST[] =
 	"SELECT a.id, a.at, a.actor_id, COALESCE(u.login, ''), a.entity, a.entity_id, a.action, "

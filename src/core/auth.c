@@ -13,6 +13,7 @@
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "core/tx.h"
+#include "base/banned.h"
 
 /* Write last_seen_at / last_used_at at most this often (seconds): a read stays a read. */
 #define TOUCH_EVERY 60

@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
+#include "base/banned.h"
 
 /* The int64 field at offset off of a record. */
 static int64_t *field64(void *rec, size_t off)

@@ -10,6 +10,7 @@
 
 #include "core/catalog.h"
 #include "core/catalog_impl.h"
+#include "base/banned.h"
 
 #define CHANNEL_COLS "id, code, name, version, created_at, updated_at, type, cost_rate_bp"
 

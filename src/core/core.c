@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "base/banned.h"
 
 static const char *const role_names[] = { "viewer", "rep", "manager", "admin" };
 static const char *const prole_names[] = { "none", "viewer", "member", "manager", "owner" };

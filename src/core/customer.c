@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "core/tx.h"
+#include "base/banned.h"
 
 #define CUSTOMER_COLS                                                                    \
 	"c.id, c.name, c.segment_id, COALESCE(g.code, ''), c.first_sale_on, c.version, " \
@@ -24,7 +25,7 @@ static const char SQL_CUSTOMER_GET[] =
 static const char SQL_SEGMENT_ID[] = "SELECT id FROM segments WHERE code = ?";
 static const char SQL_CUSTOMER_SET_SEGMENT[] =
 	"UPDATE customers SET segment_id = ?, version = version + 1, updated_at = ? "
-	"WHERE id = ? AND version = ?";
+	"WHERE id = ? AND version = ? RETURNING version";
 
 void customer_write_json(struct jw *w, const struct customer *c)
 {
@@ -140,6 +141,10 @@ int customer_set_segment(struct store *st, const struct actor *a, const char *na
 	store_done(st, s);
 	if (rc < 0)
 		goto out;
+	if (rc == STORE_DONE) {
+		tx_version_conflict("customer", name, version, version + 1, err);
+		goto out;
+	}
 	*out = cur;
 	out->segment_id = seg;
 	snprintf(out->segment, sizeof(out->segment), "%s", seg == NO_ID ? "" : segment_code);

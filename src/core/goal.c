@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "core/project.h"
 #include "core/tx.h"
+#include "base/banned.h"
 
 static const char *const metric_names[METRIC__COUNT] = {
 	"revenue",       "gross_margin",   "units",         "deals_won",
@@ -418,8 +419,9 @@ static const char SQL_GOAL_UPDATE[] =
 	"baseline_start_on = ?6, baseline_end_on = ?7, scope_segment_id = ?8, "
 	"scope_channel_id = ?9, scope_product_id = ?10, scope_rep_id = ?11, start_on = ?12, "
 	"due_on = ?13, owner_id = ?14, rationale = ?15, objective = ?16, checkin_rule = ?17, "
-	"updated_at = ?18, version = version + 1 WHERE id = ?1 AND version = ?19";
-static const char SQL_GOAL_DELETE[] = "DELETE FROM goals WHERE id = ? AND version = ?";
+	"updated_at = ?18, version = version + 1 WHERE id = ?1 AND version = ?19 RETURNING version";
+static const char SQL_GOAL_DELETE[] =
+	"DELETE FROM goals WHERE id = ? AND version = ? RETURNING id";
 static const char SQL_REVISION_INSERT[] =
 	"INSERT INTO goal_revisions (goal_id, version, changed_by, changed_at, reason, snapshot) "
 	"VALUES (?, ?, ?, ?, ?, ?)";
@@ -611,6 +613,14 @@ void goal_list_release(struct goal_list *l)
 	l->n = l->alloc = 0;
 }
 
+/* A change that found no row at its version: another writer got in first. */
+static void stale(int64_t id, int64_t version, struct err *err)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "%lld", (long long)id);
+	tx_version_conflict("goal", name, version, version + 1, err);
+}
+
 static int goal_for_change(struct store *st, const struct actor *a, const char *project_code,
 			   int64_t id, int64_t version, struct goal *cur, struct err *err)
 {
@@ -654,6 +664,10 @@ int goal_update(struct store *st, const struct actor *a, const char *project_cod
 	store_done(st, s);
 	if (rc < 0)
 		goto out;
+	if (rc == STORE_DONE) {
+		stale(id, version, err);
+		goto out;
+	}
 	out->version = version + 1;
 	out->updated_at = tx.now;
 	if (write_revision(&tx, out, in->reason, err))
@@ -693,6 +707,10 @@ int goal_delete(struct store *st, const struct actor *a, const char *project_cod
 	store_done(st, s);
 	if (rc < 0)
 		goto out;
+	if (rc == STORE_DONE) {
+		stale(id, version, err);
+		goto out;
+	}
 	goal_json(&before, &cur);
 	if (tx_audit(&tx, "goal", id, "delete", buf_cstr(&before), NULL, err))
 		goto out;

@@ -12,6 +12,8 @@
 #include "base/xalloc.h"
 #include "core/catalog.h"
 #include "core/catalog_impl.h"
+#include "core/sale.h"
+#include "base/banned.h"
 
 #define PRODUCT_COLS                                                                             \
 	"id, sku, name, version, created_at, updated_at, cost_minor, price_minor, active"
@@ -141,6 +143,43 @@ struct price_note {
 	char reason[500];
 };
 
+static const char SQL_PRICE_NEXT[] =
+	"SELECT MIN(effective_on) FROM price_history WHERE product_id = ? AND effective_on > ?";
+static const char SQL_PRICE_FIRST[] =
+	"SELECT MIN(effective_on) FROM price_history WHERE product_id = ?";
+
+static int min_date(struct store *st, const char *sql, int64_t product_id, int32_t day,
+		    int32_t *out, struct err *err)
+{
+	struct stmt *s = store_prepare(st, sql, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, product_id);
+	if (sql == SQL_PRICE_NEXT)
+		store_bind_int(st, s, 2, day);
+	rc = store_step(st, s, err);
+	*out = rc == STORE_ROW && !store_col_is_null(st, s, 0) ? (int32_t)store_col_int(st, s, 0)
+							       : NO_DATE;
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * A cost that takes effect on day reaches the sales dated from day up to the
+ * next change (from the very first sale when it is the earliest cost known):
+ * re-cost them so margins stay "the cost in force on the sale's date".
+ */
+static int recost_sales(struct tx *tx, int64_t product_id, int32_t day, int64_t cost,
+			struct err *err)
+{
+	int32_t next, first;
+	if (min_date(tx->st, SQL_PRICE_NEXT, product_id, day, &next, err) ||
+	    min_date(tx->st, SQL_PRICE_FIRST, product_id, day, &first, err))
+		return -1;
+	return sale_recost(tx, product_id, day <= first ? NO_DATE : day, next, cost, err);
+}
+
 /* Append a price_history row when the product is new or its cost or price changed. */
 static int record_price(struct tx *tx, const void *before, const void *after, const void *arg,
 			struct err *err)
@@ -148,6 +187,7 @@ static int record_price(struct tx *tx, const void *before, const void *after, co
 	const struct product *old = before, *p = after;
 	const struct price_note *note = arg;
 	struct stmt *s;
+	int32_t day = note->effective_on == NO_DATE ? date_today() : note->effective_on;
 	int rc;
 
 	if (old && old->cost_minor == p->cost_minor && old->price_minor == p->price_minor)
@@ -156,8 +196,7 @@ static int record_price(struct tx *tx, const void *before, const void *after, co
 	if (!s)
 		return -1;
 	store_bind_int(tx->st, s, 1, p->id);
-	store_bind_int(tx->st, s, 2,
-		       note->effective_on == NO_DATE ? date_today() : note->effective_on);
+	store_bind_int(tx->st, s, 2, day);
 	store_bind_int(tx->st, s, 3, p->cost_minor);
 	store_bind_int(tx->st, s, 4, p->price_minor);
 	store_bind_text(tx->st, s, 5, note->reason);
@@ -165,7 +204,11 @@ static int record_price(struct tx *tx, const void *before, const void *after, co
 	store_bind_int(tx->st, s, 7, tx->now);
 	rc = store_step(tx->st, s, err);
 	store_done(tx->st, s);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	if (old && old->cost_minor != p->cost_minor)
+		return recost_sales(tx, p->id, day, p->cost_minor, err);
+	return 0;
 }
 
 static const struct catalog_noun product_noun = {

@@ -11,6 +11,7 @@
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "core/tx.h"
+#include "base/banned.h"
 
 #define PROJECT_COLS                                                                            \
 	"p.id, p.code, p.name, p.description, p.objective, p.start_on, p.end_on, p.status, "    \
@@ -30,9 +31,10 @@ static const char SQL_PROJECT_LIST_MEMBER[] =
 static const char SQL_PROJECT_UPDATE[] =
 	"UPDATE projects SET name = ?, description = ?, objective = ?, start_on = ?, end_on = ?, "
 	"status = ?, budget_minor = ?, owner_id = ?, version = version + 1, updated_at = ? "
-	"WHERE id = ? AND version = ?";
+	"WHERE id = ? AND version = ? RETURNING version";
 static const char SQL_PROJECT_HAS_SALES[] = "SELECT COUNT(*) FROM sales WHERE project_id = ?";
-static const char SQL_PROJECT_DELETE[] = "DELETE FROM projects WHERE id = ? AND version = ?";
+static const char SQL_PROJECT_DELETE[] =
+	"DELETE FROM projects WHERE id = ? AND version = ? RETURNING id";
 
 void project_write_json(struct jw *w, const struct project *p)
 {
@@ -263,15 +265,12 @@ int project_update(struct store *st, const struct actor *a, const struct project
 	store_done(st, s);
 	if (rc < 0)
 		goto out;
-	/* Re-read inside the transaction: a writer that got in first shows as a stale version. */
-	{
+	if (rc == STORE_DONE) {
+		/* no row at that version: a writer that got in first */
 		struct project now;
-		if (project_load(st, cur.code, &now, err))
-			goto out;
-		if (now.version != want->version + 1) {
+		if (!project_load(st, cur.code, &now, err))
 			tx_version_conflict("project", cur.code, want->version, now.version, err);
-			goto out;
-		}
+		goto out;
 	}
 	out->version = want->version + 1;
 	out->updated_at = tx.now;
@@ -328,6 +327,10 @@ int project_delete(struct store *st, const struct actor *a, const char *code, in
 	store_done(st, s);
 	if (rc < 0)
 		goto out;
+	if (rc == STORE_DONE) {
+		tx_version_conflict("project", code, version, version + 1, err);
+		goto out;
+	}
 	project_json(&before, &cur);
 	if (tx_audit(&tx, "project", cur.id, "delete", buf_cstr(&before), NULL, err))
 		goto out;
@@ -352,7 +355,7 @@ static const char SQL_MEMBER_LIST[] =
 	"FROM members m JOIN users u ON u.id = m.user_id WHERE m.project_id = ? ORDER BY u.login";
 static const char SQL_MEMBER_UPDATE[] =
 	"UPDATE members SET role = ?, version = version + 1, updated_at = ? "
-	"WHERE id = ? AND version = ?";
+	"WHERE id = ? AND version = ? RETURNING version";
 static const char SQL_ACTIVE_USER[] = "SELECT id FROM users WHERE login = ? AND active = 1";
 static const char SQL_MEMBER_DELETE[] = "DELETE FROM members WHERE id = ?";
 static const char SQL_MEMBER_OWNERS[] =
@@ -529,6 +532,12 @@ int member_update(struct store *st, const struct actor *a, const char *code, con
 	store_done(st, s);
 	if (rc < 0)
 		goto out;
+	if (rc == STORE_DONE) {
+		struct member now;
+		if (!member_find(st, p.id, login, &now, "login", err))
+			tx_version_conflict("member", login, version, now.version, err);
+		goto out;
+	}
 	*out = cur;
 	out->role = role;
 	out->version = cur.version + 1;

@@ -10,6 +10,7 @@
 #include "base/date.h"
 #include "core/catalog.h"
 #include "core/catalog_impl.h"
+#include "base/banned.h"
 
 #define PROMOTION_COLS                                                                           \
 	"id, code, name, version, created_at, updated_at, kind, value, starts_on, ends_on, "   \

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "base/banned.h"
 
 enum { DIM_ALL, DIM_CHANNEL, DIM_PRODUCT, DIM_REP, DIM_SEGMENT, DIM__COUNT };
 static const char *const dim_names[DIM__COUNT] = { "all", "channel", "product", "rep",
@@ -80,8 +81,8 @@ static void grow(struct rollup *r)
 	free(old);
 }
 
-static void add(struct rollup *r, int64_t p, int dim, int64_t key, int32_t day, int64_t qty,
-		int64_t amount, int64_t cost, int sign)
+static void add(struct rollup *r, int64_t p, int dim, int64_t key, int32_t day, int64_t lines,
+		int64_t qty, int64_t amount, int64_t cost)
 {
 	struct cell *c;
 	if ((r->used + 1) * 2 > r->n)
@@ -95,22 +96,36 @@ static void add(struct rollup *r, int64_t p, int dim, int64_t key, int32_t day, 
 		c->day = day;
 		r->used++;
 	}
-	c->lines += sign;
-	c->quantity += sign * qty;
-	c->amount += sign * amount;
-	c->cost += sign * cost;
+	c->lines += lines;
+	c->quantity += qty;
+	c->amount += amount;
+	c->cost += cost;
+}
+
+/* Add a delta under 'all' and each of the line's dimensions. */
+static void add_dims(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
+		     int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t lines,
+		     int64_t qty, int64_t amount, int64_t cost)
+{
+	const int64_t keys[DIM__COUNT] = { 0, channel_id, product_id, rep_id,
+					   segment_id < 0 ? 0 : segment_id };
+	for (int d = 0; d < DIM__COUNT; d++)
+		add(r, project_id, d, keys[d], day, lines, qty, amount, cost);
 }
 
 void rollup_add(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
 		int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t quantity,
 		int64_t amount_minor, int64_t cost_minor, int sign)
 {
-	add(r, project_id, DIM_ALL, 0, day, quantity, amount_minor, cost_minor, sign);
-	add(r, project_id, DIM_CHANNEL, channel_id, day, quantity, amount_minor, cost_minor, sign);
-	add(r, project_id, DIM_PRODUCT, product_id, day, quantity, amount_minor, cost_minor, sign);
-	add(r, project_id, DIM_REP, rep_id, day, quantity, amount_minor, cost_minor, sign);
-	add(r, project_id, DIM_SEGMENT, segment_id < 0 ? 0 : segment_id, day, quantity,
-	    amount_minor, cost_minor, sign);
+	add_dims(r, project_id, day, channel_id, product_id, rep_id, segment_id, sign,
+		 sign * quantity, sign * amount_minor, sign * cost_minor);
+}
+
+void rollup_add_cost(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
+		     int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t cost_delta)
+{
+	add_dims(r, project_id, day, channel_id, product_id, rep_id, segment_id, 0, 0, 0,
+		 cost_delta);
 }
 
 static const char SQL_ROLLUP_UPSERT[] =
@@ -133,7 +148,8 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 		return -1;
 	for (size_t i = 0; i < r->n; i++) {
 		struct cell *c = &r->cells[i];
-		if (c->dim < 0 || (c->lines == 0 && c->amount == 0 && c->quantity == 0))
+		if (c->dim < 0 ||
+		    (c->lines == 0 && c->amount == 0 && c->quantity == 0 && c->cost == 0))
 			continue;
 		if (c->lines < 0)
 			removed = 1;

@@ -21,6 +21,10 @@ void rollup_add(struct rollup *r, int64_t project_id, int32_t day, int64_t chann
 		int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t quantity,
 		int64_t amount_minor, int64_t cost_minor, int sign);
 
+/* Add a change of cost only (a sale re-costed by a dated cost change). */
+void rollup_add_cost(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
+		     int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t cost_delta);
+
 /* Upsert every sum into sale_rollup (inside the caller's transaction). */
 int rollup_flush(struct rollup *r, struct store *st, struct err *err);
 

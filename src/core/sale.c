@@ -18,6 +18,7 @@
 #include "base/xalloc.h"
 #include "core/project.h"
 #include "core/tx.h"
+#include "base/banned.h"
 
 const char SALE_CSV_HEADER[] =
 	"date,customer,product,channel,rep,quantity,unit_price,discount,promotion,segment";
@@ -724,7 +725,8 @@ out_lk:
 	return r;
 }
 
-static const char SQL_SALE_DELETE[] = "DELETE FROM sales WHERE id = ? AND version = ?";
+static const char SQL_SALE_DELETE[] =
+	"DELETE FROM sales WHERE id = ? AND version = ? RETURNING id";
 static const char SQL_SALE_FIRST_RECALC[] =
 	"UPDATE customers SET first_sale_on = (SELECT MIN(sold_on) FROM sales "
 	"WHERE customer_id = customers.id) WHERE id = ?";
@@ -743,6 +745,11 @@ static int remove_sale(struct tx *tx, const struct sale *cur, struct err *err)
 	store_done(st, s);
 	if (rc < 0)
 		return -1;
+	if (rc == STORE_DONE) {
+		char name[32];
+		snprintf(name, sizeof(name), "%lld", (long long)cur->id);
+		return tx_version_conflict("sale", name, cur->version, cur->version + 1, err);
+	}
 	tx_rollup_sale(tx, cur->project_id, cur->sold_on, cur->channel_id, cur->product_id,
 		       cur->rep_id, cur->segment_id, cur->quantity, cur->amount_minor,
 		       cur->cost_minor, -1);
@@ -868,6 +875,49 @@ out:
 		tx_abort(&tx);
 	buf_release(&before);
 	return r;
+}
+
+static const char SQL_RECOST_SCAN[] =
+	"SELECT project_id, sold_on, channel_id, rep_id, segment_id, quantity, cost_minor "
+	"FROM sales WHERE product_id = ?1 AND (?2 IS NULL OR sold_on >= ?2) "
+	"AND (?3 IS NULL OR sold_on < ?3) AND cost_minor <> quantity * ?4";
+static const char SQL_RECOST_UPDATE[] =
+	"UPDATE sales SET cost_minor = quantity * ?4 WHERE product_id = ?1 "
+	"AND (?2 IS NULL OR sold_on >= ?2) AND (?3 IS NULL OR sold_on < ?3) "
+	"AND cost_minor <> quantity * ?4";
+
+int sale_recost(struct tx *tx, int64_t product_id, int32_t from, int32_t to,
+		int64_t unit_cost_minor, struct err *err)
+{
+	struct store *st = tx->st;
+	struct stmt *s;
+	int rc;
+
+	for (int pass = 0; pass < 2; pass++) {
+		s = store_prepare(st, pass ? SQL_RECOST_UPDATE : SQL_RECOST_SCAN, err);
+		if (!s)
+			return -1;
+		store_bind_int(st, s, 1, product_id);
+		store_bind_int_or_null(st, s, 2, from, NO_DATE);
+		store_bind_int_or_null(st, s, 3, to, NO_DATE);
+		store_bind_int(st, s, 4, unit_cost_minor);
+		while ((rc = store_step(st, s, err)) == STORE_ROW) {
+			int64_t qty = store_col_int(st, s, 5), cost;
+			if (money_mul(qty, unit_cost_minor, &cost)) {
+				store_done(st, s);
+				return err_set(err, ERR_INVALID, "cost",
+					       "the new cost times a sale's quantity is too large");
+			}
+			tx_rollup_cost(tx, store_col_int(st, s, 0), (int32_t)store_col_int(st, s, 1),
+				       store_col_int(st, s, 2), product_id, store_col_int(st, s, 3),
+				       store_col_int_or(st, s, 4, NO_ID),
+				       cost - store_col_int(st, s, 6));
+		}
+		store_done(st, s);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* --- lists and export ------------------------------------------------------------ */

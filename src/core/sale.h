@@ -17,6 +17,8 @@
 #include "base/jw.h"
 #include "core/core.h"
 
+struct tx;
+
 struct sale {
 	int64_t id, project_id;
 	int32_t sold_on;
@@ -80,6 +82,14 @@ int sale_delete(struct store *st, const struct actor *a, const char *project_cod
 		int64_t version, struct err *err);
 
 void sale_write_json(struct jw *w, const struct sale *s);
+
+/*
+ * Inside tx: give the sales of product_id dated in [from, to) (NO_DATE = open)
+ * the unit cost unit_cost_minor, moving the rollups by the difference. Called
+ * when a dated cost change reaches back over recorded sales.
+ */
+int sale_recost(struct tx *tx, int64_t product_id, int32_t from, int32_t to,
+		int64_t unit_cost_minor, struct err *err);
 
 /* --- CSV import / export ---------------------------------------------------- */
 

@@ -8,6 +8,7 @@
 
 #include "core/catalog.h"
 #include "core/catalog_impl.h"
+#include "base/banned.h"
 
 #define SEGMENT_COLS "id, code, name, version, created_at, updated_at, criteria, priority"
 

@@ -5,6 +5,7 @@
 
 #include "base/date.h"
 #include "core/rollup.h"
+#include "base/banned.h"
 
 int tx_begin(struct tx *tx, struct store *st, const struct actor *actor, struct err *err)
 {
@@ -52,6 +53,15 @@ void tx_rollup_sale(struct tx *tx, int64_t project_id, int32_t day, int64_t chan
 		tx->rollup = rollup_new();
 	rollup_add(tx->rollup, project_id, day, channel_id, product_id, rep_id, segment_id,
 		   quantity, amount_minor, cost_minor, sign);
+}
+
+void tx_rollup_cost(struct tx *tx, int64_t project_id, int32_t day, int64_t channel_id,
+		    int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t cost_delta)
+{
+	if (!tx->rollup)
+		tx->rollup = rollup_new();
+	rollup_add_cost(tx->rollup, project_id, day, channel_id, product_id, rep_id, segment_id,
+			cost_delta);
 }
 
 int tx_commit(struct tx *tx, struct err *err)

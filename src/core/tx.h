@@ -43,6 +43,10 @@ void tx_rollup_sale(struct tx *tx, int64_t project_id, int32_t day, int64_t chan
 		    int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t quantity,
 		    int64_t amount_minor, int64_t cost_minor, int sign);
 
+/* Fold a change of one sale line's cost into the rollup deltas. */
+void tx_rollup_cost(struct tx *tx, int64_t project_id, int32_t day, int64_t channel_id,
+		    int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t cost_delta);
+
 /* Write the rollup deltas and commit; on failure everything is rolled back. */
 int tx_commit(struct tx *tx, struct err *err);
 

@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
+#include "base/banned.h"
 
 static const char SQL_USER_INSERT[] =
 	"INSERT INTO users (login, name, email, role, pw_hash, pw_changed_at, created_at, "
@@ -24,7 +25,7 @@ static const char SQL_USER_LIST[] =
 	"FROM users ORDER BY login";
 static const char SQL_USER_UPDATE[] =
 	"UPDATE users SET name = ?, email = ?, role = ?, active = ?, version = version + 1, "
-	"updated_at = ? WHERE id = ? AND version = ?";
+	"updated_at = ? WHERE id = ? AND version = ? RETURNING version";
 static const char SQL_USER_SET_PW[] =
 	"UPDATE users SET pw_hash = ?, pw_changed_at = ?, version = version + 1, updated_at = ? "
 	"WHERE id = ?";
@@ -272,8 +273,11 @@ int user_update(struct store *st, const struct actor *a, const struct user *want
 	store_done(st, s);
 	if (rc < 0)
 		goto out;
-	if (cur.version != want->version) {
-		tx_version_conflict("user", cur.login, want->version, cur.version, err);
+	if (rc == STORE_DONE) {
+		/* no row at that version: someone else's change got in first */
+		struct user now;
+		if (!user_get(st, want->login, &now, err))
+			tx_version_conflict("user", cur.login, want->version, now.version, err);
 		goto out;
 	}
 	*out = cur;

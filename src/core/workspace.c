@@ -13,6 +13,7 @@
 #include "base/jw.h"
 #include "core/tx.h"
 #include "core/user.h"
+#include "base/banned.h"
 
 static const char SQL_SETTING_GET[] = "SELECT value FROM settings WHERE key = ?";
 static const char SQL_SETTING_PUT[] =

@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "store/driver.h"
 #include "store/embedded.h"
+#include "base/banned.h"
 
 struct cache_slot {
 	const char *sql;

@@ -8,6 +8,7 @@
 
 #include "base/xalloc.h"
 #include "store/driver.h"
+#include "base/banned.h"
 
 
 void store_global_init(void)

@@ -4,7 +4,9 @@ Standard library only. Each test is a function decorated with @test; it gets a
 fresh Workspace (a temporary directory with its own database). run_all()
 prints one line per test and ends with "N passed, N failed".
 """
+import atexit
 import json
+import shutil
 import os
 import subprocess
 import sys
@@ -44,6 +46,7 @@ class Workspace:
 
     def __init__(self, init=True, today=None):
         self.dir = tempfile.mkdtemp(prefix="salespm-test-")
+        atexit.register(shutil.rmtree, self.dir, True)
         self.db = os.path.join(self.dir, "t.db")
         self.env = dict(os.environ)
         self.env.pop("SALESPM_DB", None)
@@ -59,8 +62,12 @@ class Workspace:
 
     def write(self, name, text, mode="w"):
         p = self.path(name)
-        with open(p, mode, encoding=None if "b" in mode else "utf-8", newline="") as f:
-            f.write(text)
+        if "b" in mode:
+            with open(p, mode) as f:
+                f.write(text)
+        else:
+            with open(p, mode, encoding="utf-8", newline="") as f:
+                f.write(text)
         return p
 
     def read(self, name):
