@@ -18,7 +18,7 @@
 
 static const char SQL_CUSTOMER_LIST[] =
 	"SELECT " CUSTOMER_COLS " FROM customers c LEFT JOIN segments g ON g.id = c.segment_id "
-	"WHERE (?1 IS NULL OR c.name LIKE '%' || ?1 || '%') ORDER BY c.name LIMIT ?2";
+	"WHERE (?1 IS NULL OR c.name LIKE '%' || ?1 || '%' ESCAPE '!') ORDER BY c.name LIMIT ?2";
 static const char SQL_CUSTOMER_GET[] =
 	"SELECT " CUSTOMER_COLS " FROM customers c LEFT JOIN segments g ON g.id = c.segment_id "
 	"WHERE c.name = ?";
@@ -59,7 +59,20 @@ int customer_list(struct store *st, const struct actor *a, const char *q, size_t
 	(void)a; /* customers are shared data: every signed-in role reads them */
 	if (!s)
 		return -1;
-	store_bind_text_or_null(st, s, 1, q);
+	if (q && *q) {
+		/* the search text is literal: escape LIKE's wildcards */
+		char pat[400];
+		size_t n = 0;
+		for (const char *p = q; *p && n + 2 < sizeof(pat); p++) {
+			if (*p == '%' || *p == '_' || *p == '!')
+				pat[n++] = '!';
+			pat[n++] = *p;
+		}
+		pat[n] = '\0';
+		store_bind_text(st, s, 1, pat);
+	} else {
+		store_bind_null(st, s, 1);
+	}
 	store_bind_int(st, s, 2, limit ? (int64_t)limit : INT64_MAX);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		ALLOC_GROW(out->items, out->n + 1, out->alloc);

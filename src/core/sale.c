@@ -1249,7 +1249,7 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 
 	memset(res, 0, sizeof(*res));
 	memset(&w, 0, sizeof(w));
-	k.max = opts && opts->max_errors ? opts->max_errors : 1000;
+	k.max = opts && opts->max_errors ? opts->max_errors : SIZE_MAX;
 	if (project_load(st, project_code, &p, err) || write_scope(st, a, &p, &own_only, err))
 		return -1;
 	/*

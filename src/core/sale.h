@@ -110,7 +110,7 @@ struct sale_import_result {
 
 struct sale_import_opts {
 	int dry_run;       /* validate and report, write nothing */
-	size_t max_errors; /* 0 = 1000 */
+	size_t max_errors; /* rows listed in errors (all are counted); 0 = every bad row */
 	/* Called now and then with the phase ("checking", "writing") and progress. */
 	void (*progress)(void *ctx, const char *phase, uint64_t done, uint64_t total);
 	void *progress_ctx;
