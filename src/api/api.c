@@ -11,6 +11,7 @@
 
 #include "base/date.h"
 #include "base/money.h"
+#include "base/banned.h"
 
 /* Every route table; adding a noun's routes is one line here and one in api.h. */
 const struct api_route *const api_routes[] = {
@@ -22,6 +23,10 @@ const struct api_route *const api_routes[] = {
 	api_token_routes,
 	api_audit_routes,
 	api_catalog_routes,
+	api_sale_routes,
+	api_customer_routes,
+	api_goal_routes,
+	api_dashboard_routes,
 	NULL,
 };
 
@@ -63,6 +68,15 @@ struct jw *api_jw(struct api_req *r)
 	return &r->jw;
 }
 
+void api_header_out(struct api_req *r, const char *name, const char *value)
+{
+	if (r->nheaders_out >= API_MAX_HEADERS_OUT)
+		return;
+	r->header_out_name[r->nheaders_out] = arena_strdup(r->arena, name);
+	r->header_out_value[r->nheaders_out] = arena_strdup(r->arena, value);
+	r->nheaders_out++;
+}
+
 /* Whether the declared type is JSON in UTF-8 ("application/json; charset=utf-8"). */
 static int is_json_type(const char *ct)
 {
@@ -97,6 +111,8 @@ static const char *type_name(enum api_type t)
 	case API_BOOL: return "true or false";
 	case API_DATE: return "a date string (YYYY-MM-DD)";
 	case API_NUM: return "a number";
+	case API_NUMBER: return "a number";
+	case API_OBJ: return "an object";
 	}
 	return "a value";
 }
@@ -116,8 +132,12 @@ static const char *json_kind(const json_t *v)
 	return "a value";
 }
 
-/* Store one present, non-null value into its field. */
-static int take(struct api_req *r, const struct api_field *f, json_t *v, struct err *err)
+static int parse_fields(struct api_req *r, json_t *obj, const struct api_field *fields,
+			const char *prefix, struct err *err);
+
+/* Store one present, non-null value into its field (called name in errors). */
+static int take(struct api_req *r, const struct api_field *f, const char *name, json_t *v,
+		struct err *err)
 {
 	switch (f->type) {
 	case API_STR:
@@ -139,23 +159,77 @@ static int take(struct api_req *r, const struct api_field *f, json_t *v, struct 
 	case API_DATE:
 		if (!json_is_string(v))
 			break;
-		return date_parse(json_string_value(v), json_string_length(v), f->dest, f->name,
+		return date_parse(json_string_value(v), json_string_length(v), f->dest, name,
 				  err);
 	case API_NUM:
 		if (!json_is_number(v))
 			break;
 		*(double *)f->dest = json_number_value(v);
 		return 0;
+	case API_NUMBER: {
+		struct api_number *n = f->dest;
+		if (!json_is_number(v))
+			break;
+		n->set = 1;
+		n->is_int = json_is_integer(v);
+		n->i = n->is_int ? (int64_t)json_integer_value(v) : 0;
+		n->d = json_number_value(v);
+		return 0;
 	}
-	return err_set(err, ERR_INVALID, f->name, "%s must be %s, not %s", f->name,
+	case API_OBJ:
+		if (!json_is_object(v))
+			break;
+		return parse_fields(r, v, f->dest, name, err);
+	}
+	return err_set(err, ERR_INVALID, name, "%s must be %s, not %s", name,
 		       type_name(f->type), json_kind(v));
+}
+
+/* Match obj's members against fields; names in errors are "prefix.name" when nested. */
+static int parse_fields(struct api_req *r, json_t *obj, const struct api_field *fields,
+			const char *prefix, struct err *err)
+{
+	json_t *v;
+	const char *key;
+	char name[48];
+
+	json_object_foreach(obj, key, v) {
+		const struct api_field *f = fields;
+		while (f->name && strcmp(f->name, key))
+			f++;
+		if (!f->name) {
+			snprintf(name, sizeof(name), "%s%s%.40s", prefix ? prefix : "",
+				 prefix ? "." : "", key);
+			return err_set(err, ERR_INVALID, name, "unknown field \"%s\"", name);
+		}
+	}
+	for (const struct api_field *f = fields; f->name; f++) {
+		snprintf(name, sizeof(name), "%s%s%s", prefix ? prefix : "", prefix ? "." : "",
+			 f->name);
+		v = json_object_get(obj, f->name);
+		if (!v) {
+			if (f->flags & API_REQUIRED)
+				return err_set(err, ERR_INVALID, name, "%s is required", name);
+			continue;
+		}
+		if (f->present)
+			*f->present = 1;
+		if (json_is_null(v)) {
+			if (!(f->flags & API_NULLABLE))
+				return err_set(err, ERR_INVALID, name, "%s must be %s, not null",
+					       name, type_name(f->type));
+			continue;
+		}
+		if (take(r, f, name, v, err))
+			return -1;
+	}
+	return 0;
 }
 
 static int parse_object(struct api_req *r, const struct api_field *fields, struct err *err)
 {
 	json_error_t jerr;
-	json_t *root, *v;
-	const char *key;
+	json_t *root;
 	int ret = -1;
 
 	if (!is_json_type(r->content_type))
@@ -174,38 +248,7 @@ static int parse_object(struct api_req *r, const struct api_field *fields, struc
 			json_kind(root));
 		goto out;
 	}
-	json_object_foreach(root, key, v) {
-		const struct api_field *f = fields;
-		while (f->name && strcmp(f->name, key))
-			f++;
-		if (!f->name) {
-			err_set(err, ERR_INVALID, key, "unknown field \"%.60s\"", key);
-			goto out;
-		}
-	}
-	for (const struct api_field *f = fields; f->name; f++) {
-		v = json_object_get(root, f->name);
-		if (!v) {
-			if (f->flags & API_REQUIRED) {
-				err_set(err, ERR_INVALID, f->name, "%s is required", f->name);
-				goto out;
-			}
-			continue;
-		}
-		if (f->present)
-			*f->present = 1;
-		if (json_is_null(v)) {
-			if (!(f->flags & API_NULLABLE)) {
-				err_set(err, ERR_INVALID, f->name, "%s must be %s, not null", f->name,
-					type_name(f->type));
-				goto out;
-			}
-			continue;
-		}
-		if (take(r, f, v, err))
-			goto out;
-	}
-	ret = 0;
+	ret = parse_fields(r, root, fields, NULL, err);
 out:
 	json_decref(root);
 	return ret;
@@ -277,6 +320,11 @@ int api_version(struct api_req *r, int have_body_version, int64_t body_version, 
 
 int api_error_render(struct buf *b, const struct err *err)
 {
+	return api_error_render_extra(b, err, NULL);
+}
+
+int api_error_render_extra(struct buf *b, const struct err *err, const char *extra)
+{
 	struct jw w;
 	enum err_code code = err->code == ERR_OK ? ERR_INTERNAL : err->code;
 
@@ -288,6 +336,10 @@ int api_error_render(struct buf *b, const struct err *err)
 	jw_kstr(&w, "code", err_code_str(code));
 	jw_kstr(&w, "message", err->msg[0] ? err->msg : err_code_str(code));
 	jw_kstr(&w, "field", err->field[0] ? err->field : NULL);
+	if (extra && *extra) {
+		buf_addch(b, ',');
+		buf_adds(b, extra);
+	}
 	jw_obj_end(&w);
 	jw_obj_end(&w);
 	return err_code_http(code);

@@ -22,6 +22,7 @@
 #define API_BULK_MAX (64u << 20)
 
 #define API_MAX_PARAMS 4
+#define API_MAX_HEADERS_OUT 2
 
 /* Who may call a route: a workspace role, or anyone (sign-in, health, docs). */
 #define API_PUBLIC (-1)
@@ -79,6 +80,15 @@ struct api_req {
 	const char *content_type_out; /* NULL = application/json; charset=utf-8 */
 	char set_cookie[256];  /* a Set-Cookie header value, or "" */
 	int retry_after;       /* seconds, for 429; 0 = none */
+	/* more headers of the answer (Content-Disposition of a download), arena strings */
+	int nheaders_out;
+	const char *header_out_name[API_MAX_HEADERS_OUT];
+	const char *header_out_value[API_MAX_HEADERS_OUT];
+	/*
+	 * When the handler fails: more members of the error object, as JSON text
+	 * ("\"rows\":[...]"; arena string), or NULL.
+	 */
+	const char *error_extra;
 };
 
 /* Prepare r for a request (the server fills in the inputs). */
@@ -97,6 +107,9 @@ const char *api_header(const struct api_req *r, const char *name);
 /* The writer into the answer's body. */
 struct jw *api_jw(struct api_req *r);
 
+/* Add a header to the answer (name and value are copied into the arena). */
+void api_header_out(struct api_req *r, const char *name, const char *value);
+
 /* --- JSON bodies --------------------------------------------------------- */
 
 enum api_type {
@@ -105,6 +118,16 @@ enum api_type {
 	API_BOOL, /* int * */
 	API_DATE, /* int32_t * : "YYYY-MM-DD" */
 	API_NUM,  /* double * : any JSON number (rates; never money) */
+	API_NUMBER, /* struct api_number * : any JSON number, integers kept exact */
+	API_OBJ,  /* a nested JSON object: dest is its own field table ({NULL}-ended) */
+};
+
+/* A JSON number as sent: an integer exactly, anything else as a double. */
+struct api_number {
+	int set;    /* a number was given (0 when absent or null) */
+	int is_int;
+	int64_t i; /* when is_int */
+	double d;  /* always (i converted when is_int) */
 };
 
 /* Field flags. */
@@ -153,6 +176,9 @@ int api_query_int(struct api_req *r, const char *name, int64_t *out, struct err 
 /* Render err as {"error":{"code","message","field"}} into b; returns its HTTP status. */
 int api_error_render(struct buf *b, const struct err *err);
 
+/* As api_error_render(), with extra members (JSON text, or NULL) inside "error". */
+int api_error_render_extra(struct buf *b, const struct err *err, const char *extra);
+
 /* Route tables, each ended by a {NULL} row; api_routes lists them all. */
 extern const struct api_route api_session_routes[];
 extern const struct api_route api_user_routes[];
@@ -162,6 +188,10 @@ extern const struct api_route api_token_routes[];
 extern const struct api_route api_audit_routes[];
 extern const struct api_route api_meta_routes[];
 extern const struct api_route api_catalog_routes[];
+extern const struct api_route api_sale_routes[];
+extern const struct api_route api_customer_routes[];
+extern const struct api_route api_goal_routes[];
+extern const struct api_route api_dashboard_routes[];
 extern const struct api_route *const api_routes[];
 
 /*

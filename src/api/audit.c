@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "core/audit.h"
+#include "base/banned.h"
 
 static int list_audit(struct api_req *r, struct err *err)
 {

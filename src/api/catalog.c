@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "core/catalog.h"
+#include "base/banned.h"
 
 /* The version a DELETE names: ?version=N or {"version": N}. */
 static int delete_version(struct api_req *r, int64_t *version, struct err *err)

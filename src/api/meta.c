@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "store/embedded.h"
+#include "base/banned.h"
 
 static int get_openapi(struct api_req *r, struct err *err)
 {

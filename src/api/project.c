@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "core/project.h"
+#include "base/banned.h"
 
 /* The editable fields of a project, as the JSON body names them. */
 struct project_body {

@@ -13,6 +13,7 @@
 #include "core/auth.h"
 #include "core/user.h"
 #include "core/workspace.h"
+#include "base/banned.h"
 
 /* Failed sign-ins allowed per login and address inside the window. */
 #define LOGIN_FAILURES_MAX 5

@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "base/money.h"
 #include "core/auth.h"
+#include "base/banned.h"
 
 static int list_tokens(struct api_req *r, struct err *err)
 {

@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "core/auth.h"
 #include "core/user.h"
+#include "base/banned.h"
 
 static int list_users(struct api_req *r, struct err *err)
 {

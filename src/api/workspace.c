@@ -4,6 +4,7 @@
  */
 #include "api/api.h"
 #include "core/workspace.h"
+#include "base/banned.h"
 
 static void write_workspace(struct api_req *r, const struct workspace *ws)
 {

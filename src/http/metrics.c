@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 
 #include "http/http.h"
+#include "base/banned.h"
 
 /* Histogram bucket bounds in microseconds (Prometheus "le" in seconds). */
 static const int64_t bounds_us[] = { 100,    250,    500,     1000,    2500,   5000,

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "http/server.h"
+#include "base/banned.h"
 
 static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 {

@@ -27,6 +27,7 @@
 #include "core/workspace.h"
 #include "http/http.h"
 #include "http/server.h"
+#include "base/banned.h"
 
 static const char CSP[] = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
 			  "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
@@ -247,12 +248,14 @@ static struct MHD_Response *json_response(struct buf *b, size_t *len)
 	return response_new(p, *len, MHD_RESPMEM_MUST_FREE, JSON_TYPE, 1);
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, struct req *q, const struct err *e,
-				  const char *allow, int retry_after)
+/* An error answer; extra (JSON members, or NULL) goes inside its "error" object. */
+static enum MHD_Result send_error_extra(struct MHD_Connection *c, struct req *q,
+					const struct err *e, const char *allow, int retry_after,
+					const char *extra)
 {
 	struct buf b = BUF_INIT;
 	struct MHD_Response *resp;
-	int status = api_error_render(&b, e);
+	int status = api_error_render_extra(&b, e, extra);
 	size_t len;
 	char num[16];
 
@@ -266,6 +269,12 @@ static enum MHD_Result send_error(struct MHD_Connection *c, struct req *q, const
 		MHD_add_response_header(resp, "Retry-After", num);
 	}
 	return queue(c, q, status, resp, len);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, struct req *q, const struct err *e,
+				  const char *allow, int retry_after)
+{
+	return send_error_extra(c, q, e, allow, retry_after, NULL);
 }
 
 static enum MHD_Result send_text(struct MHD_Connection *c, struct req *q, int status,
@@ -524,6 +533,8 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	}
 	if (resp && r.set_cookie[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r.set_cookie);
+	for (int i = 0; resp && i < r.nheaders_out; i++)
+		MHD_add_response_header(resp, r.header_out_name[i], r.header_out_value[i]);
 	ret = queue(c, q, status, resp, len);
 	api_req_release(&r);
 	return ret;
@@ -533,7 +544,7 @@ fail:
 	snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
 	if (idem_reserved) {
 		struct buf b = BUF_INIT;
-		int s = api_error_render(&b, &err);
+		int s = api_error_render_extra(&b, &err, r.error_extra);
 		/* A refusal is the answer to replay; a failure of ours may be retried. */
 		if (s >= 500 || s == 429 ||
 		    auth_idem_finish(st, r.actor.user_id, idem, s, b.p, b.len, NULL))
@@ -552,7 +563,7 @@ fail:
 						"SameSite=Lax; Max-Age=0");
 		ret = queue(c, q, status, resp, len);
 	} else {
-		ret = send_error(c, q, &err, NULL, r.retry_after);
+		ret = send_error_extra(c, q, &err, NULL, r.retry_after, r.error_extra);
 	}
 	api_req_release(&r);
 	return ret;

@@ -15,6 +15,7 @@
 #include "base/xalloc.h"
 #include "http/http.h"
 #include "store/embedded.h"
+#include "base/banned.h"
 
 /* Larger files are not served from --web-dir (it is for development). */
 #define WEB_DIR_FILE_MAX (64u << 20)

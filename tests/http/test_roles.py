@@ -28,6 +28,8 @@ ALL = row(200, 200, 200, 200, 200)
 ADMIN_ONLY = row(200, 403, 403, 403, 403)
 CATALOG_CREATE = row(201, 201, 403, 403, 403)
 CATALOG_STALE = row(409, 409, 403, 403, 403)
+PROJECT_READ = row(200, 200, 200, 200, 404)  # members read; a non-member meets 404
+PROJECT_MANAGE_STALE = row(409, 409, 403, 403, 404)
 
 # (method, pattern) -> expected status per caller.
 EXPECT = {
@@ -76,6 +78,26 @@ EXPECT = {
     ("GET", "/api/v1/promotions/{code}"): ALL,
     ("PATCH", "/api/v1/promotions/{code}"): CATALOG_STALE,
     ("DELETE", "/api/v1/promotions/{code}"): CATALOG_STALE,
+    ("GET", "/api/v1/projects/{code}/sales"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/sales"): row(201, 201, 201, 403, 404),
+    ("POST", "/api/v1/projects/{code}/sales/import"): row(200, 200, 200, 403, 404),  # dry run
+    ("GET", "/api/v1/projects/{code}/sales/export"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/sales/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/sales/{id}"): row(409, 409, 409, 403, 404),  # rep's own
+    ("DELETE", "/api/v1/projects/{code}/sales/{id}"): row(409, 409, 409, 403, 404),
+    ("GET", "/api/v1/customers"): ALL,
+    ("GET", "/api/v1/customers/{name}"): ALL,
+    ("PATCH", "/api/v1/customers/{name}"): CATALOG_STALE,
+    ("GET", "/api/v1/projects/{code}/goals"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/goals"): row(201, 201, 403, 403, 404),
+    ("POST", "/api/v1/projects/{code}/goals/lint"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/goals/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/goals/{id}"): PROJECT_MANAGE_STALE,
+    ("DELETE", "/api/v1/projects/{code}/goals/{id}"): PROJECT_MANAGE_STALE,
+    ("GET", "/api/v1/projects/{code}/goals/{id}/revisions"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/goals/{id}/checkins"): row(201, 201, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/goals/{id}/series"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/dashboard"): PROJECT_READ,
 }
 
 
@@ -85,6 +107,9 @@ def request_for(method, pattern, who, ids):
     path = (pattern.replace("/projects/{code}", "/projects/P1")
             .replace("/segments/{code}", "/segments/SEG").replace("/channels/{code}", "/channels/CH")
             .replace("/promotions/{code}", "/promotions/PROMO").replace("{sku}", "SKU")
+            .replace("/sales/{id}", f"/sales/{ids['sale']}")
+            .replace("/goals/{id}", f"/goals/{ids['goal']}")
+            .replace("/customers/{name}", "/customers/CUST")
             .replace("{id}", str(ids["token"])))
     if "/members/{login}" in path:
         path = path.replace("{login}", f"del_{who}" if method == "DELETE" else "rep")
@@ -95,11 +120,16 @@ def request_for(method, pattern, who, ids):
         body = {"version": stale}
         if "/members/" in path:
             body["role"] = "member"
+        elif "/sales/" in path:
+            body["quantity"] = 2
+        elif "/customers/" in path:
+            body["segment"] = "SEG"
         elif "/workspace" in path:
             body = {"name": "Workspace renamed"}
         else:
             body["name"] = "renamed"
-    elif method == "DELETE" and pattern.endswith(("{code}", "{sku}")):
+    elif method == "DELETE" and (pattern.endswith(("{code}", "{sku}"))
+                                 or "/sales/" in pattern or "/goals/" in pattern):
         path += f"?version={stale}"
     elif method == "POST":
         body = {
@@ -114,7 +144,21 @@ def request_for(method, pattern, who, ids):
             "/api/v1/channels": {"code": f"C_{sfx}", "name": "c", "type": "retail"},
             "/api/v1/products": {"sku": f"P_{sfx}", "name": "p", "cost": 1, "price": 2},
             "/api/v1/promotions": {"code": f"R_{sfx}", "name": "r", "kind": "gift"},
+            "/api/v1/projects/{code}/sales": {"date": "2026-02-01", "customer": f"C_{sfx}",
+                                              "product": "SKU", "channel": "CH",
+                                              "quantity": 1, "unit_price": 200},
+            # a dry run, so every caller meets the same state
+            "/api/v1/projects/{code}/sales/import": (
+                "date,customer,product,channel,rep,quantity,unit_price\n"
+                f"2026-02-01,I_{sfx},SKU,CH,rep,1,2.00\n").encode(),
+            "/api/v1/projects/{code}/goals": {"name": f"G_{sfx}", "metric": "revenue",
+                                              "target": 100000, "start": "2026-01-01",
+                                              "due": "2026-03-31"},
+            "/api/v1/projects/{code}/goals/lint": {},
+            "/api/v1/projects/{code}/goals/{id}/checkins": {"value": 1},
         }[pattern]
+        if pattern.endswith("/sales/import"):
+            path += "?dry_run=1"
     return path, body
 
 
@@ -146,6 +190,11 @@ def role_matrix():
     ws.ok("channel", "add", "CH", "--name", "c", "--type", "direct")
     ws.ok("product", "add", "SKU", "--name", "p", "--cost", "1.00", "--price", "2.00")
     ws.ok("promotion", "add", "PROMO", "--name", "r", "--kind", "gift")
+    sale_id = ws.js("sale", "add", "P1", "--date", "2026-02-01", "--customer", "CUST",
+                    "--product", "SKU", "--channel", "CH", "--quantity", "1", "--price", "2.00",
+                    "--rep", "rep")["id"]
+    goal_id = ws.js("goal", "add", "P1", "--metric", "custom", "--target", "10", "--start",
+                    "2026-01-01", "--due", "2026-12-31")["id"]
 
     failures = []
     with Server(ws) as srv:
@@ -155,13 +204,17 @@ def role_matrix():
             if who != "anon":
                 c.login(who, "admin-secret-1" if who == "admin" else pw(who))
             clients[who] = c
-        ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"]}
+        ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
+               "sale": sale_id, "goal": goal_id}
         # Signing out last, so every other route meets a signed-in caller.
         order = sorted(routes, key=lambda r: r == ("DELETE", "/api/v1/session"))
         for method, pattern in order:
             for who in WHO:
                 path, body = request_for(method, pattern, who, ids)
-                r = clients[who].request(method, path, body)
+                if isinstance(body, bytes):
+                    r = clients[who].request(method, path, raw=body, content_type="text/csv")
+                else:
+                    r = clients[who].request(method, path, body)
                 want = EXPECT[(method, pattern)][who]
                 if r.status != want:
                     failures.append(f"{method} {path} as {who}: expected {want}, got {r}")

@@ -1,0 +1,464 @@
+/*
+ * goal.c - a project's SMART goals over HTTP: goals with their progress and
+ * lint (the fields of `salespm goal list --json`), drafts linted without
+ * saving, revisions, check-ins of custom goals and the chart series. Values
+ * travel as JSON numbers in the metric's unit (integer minor units for money,
+ * integers for counts, numbers in [0, 1] for ratios).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analytics/progress.h"
+#include "api/api.h"
+#include "base/date.h"
+#include "base/money.h"
+#include "core/goal.h"
+#include "core/project.h"
+#include "base/banned.h"
+
+/* --- bodies ------------------------------------------------------------------------------ */
+
+struct goal_body {
+	const char *name, *metric, *owner, *rationale, *objective, *checkin_rule, *reason;
+	const char *start, *due, *baseline_start, *baseline_end;
+	const char *scope_segment, *scope_channel, *scope_product, *scope_rep;
+	struct api_number target, baseline;
+	int64_t version;
+	int has_name, has_owner, has_rationale, has_objective, has_checkin_rule, has_start, has_due,
+		has_baseline_start, has_baseline_end, has_target, has_baseline, has_scope;
+};
+
+#define SCOPE_FIELDS(b)                                                                         \
+	{ "segment", API_STR, API_NULLABLE, &(b).scope_segment },                              \
+	{ "channel", API_STR, API_NULLABLE, &(b).scope_channel },                               \
+	{ "product", API_STR, API_NULLABLE, &(b).scope_product },                               \
+	{ "rep", API_STR, API_NULLABLE, &(b).scope_rep }
+
+/* Every field may be null, which clears it (a saved goal still needs what core requires). */
+#define GOAL_FIELDS(b, scope_table)                                                             \
+	{ "name", API_STR, API_NULLABLE, &(b).name, &(b).has_name },                           \
+	{ "metric", API_STR, 0, &(b).metric },                                                  \
+	{ "target", API_NUMBER, API_NULLABLE, &(b).target, &(b).has_target },                   \
+	{ "baseline", API_NUMBER, API_NULLABLE, &(b).baseline, &(b).has_baseline },             \
+	{ "baseline_start", API_STR, API_NULLABLE, &(b).baseline_start,                         \
+	  &(b).has_baseline_start },                                                            \
+	{ "baseline_end", API_STR, API_NULLABLE, &(b).baseline_end, &(b).has_baseline_end },    \
+	{ "start", API_STR, API_NULLABLE, &(b).start, &(b).has_start },                         \
+	{ "due", API_STR, API_NULLABLE, &(b).due, &(b).has_due },                               \
+	{ "scope", API_OBJ, API_NULLABLE, (void *)(scope_table), &(b).has_scope },              \
+	{ "owner", API_STR, API_NULLABLE, &(b).owner, &(b).has_owner },                         \
+	{ "rationale", API_STR, API_NULLABLE, &(b).rationale, &(b).has_rationale },             \
+	{ "objective", API_STR, API_NULLABLE, &(b).objective, &(b).has_objective },             \
+	{ "checkin_rule", API_STR, API_NULLABLE, &(b).checkin_rule, &(b).has_checkin_rule }
+
+/* A field the body named: its text, "" when null (clears); NULL when absent (unchanged). */
+static const char *given(int present, const char *v)
+{
+	return present ? (v ? v : "") : NULL;
+}
+
+/*
+ * A JSON number in unit u as the text goal_value_parse() reads back exactly:
+ * money an integer of minor units, counts integers, ratios in [0, 1] rounded
+ * to basis points.
+ */
+static int value_text(struct api_req *r, enum unit u, const struct api_number *n,
+		      const char *field, const char **out, struct err *err)
+{
+	char text[64];
+
+	if (u == UNIT_RATIO) {
+		long long bp;
+		if (!(n->d >= 0.0 && n->d <= 1.0))
+			return err_set(err, ERR_INVALID, field,
+				       "%s is a ratio between 0 and 1, not %g", field, n->d);
+		bp = llround(n->d * 10000.0);
+		snprintf(text, sizeof(text), "%lld.%04lld", bp / 10000, bp % 10000);
+	} else if (!n->is_int) {
+		return err_set(err, ERR_INVALID, field, "%s must be an integer%s, not %g", field,
+			       u == UNIT_MONEY ? " of minor units" : "", n->d);
+	} else if (u == UNIT_MONEY) {
+		money_format(n->i, text);
+	} else {
+		snprintf(text, sizeof(text), "%lld", (long long)n->i);
+	}
+	*out = arena_strdup(r->arena, text);
+	return 0;
+}
+
+/* The core input for b; values are read in the unit of b's metric, else of cur. */
+static int make_input(struct api_req *r, const struct goal_body *b, enum metric cur,
+		      struct goal_input *in, struct err *err)
+{
+	enum metric m = cur;
+	const char *scope[4][2] = { { "segment", b->scope_segment },
+				    { "channel", b->scope_channel },
+				    { "product", b->scope_product },
+				    { "rep", b->scope_rep } };
+
+	memset(in, 0, sizeof(*in));
+	if (b->metric) {
+		if (metric_parse(b->metric, &m, err))
+			return -1;
+		in->metric = b->metric;
+	}
+	for (int k = 0; k < 2; k++) {
+		const char *field = k ? "baseline" : "target";
+		int has = k ? b->has_baseline : b->has_target;
+		const struct api_number *n = k ? &b->baseline : &b->target;
+		const char **dst = k ? &in->baseline : &in->target;
+		if (!has)
+			continue;
+		if (!n->set) {
+			*dst = ""; /* null clears */
+			continue;
+		}
+		if (m == METRIC_NONE)
+			return err_set(err, ERR_INVALID, field, "name the metric before the %s", field);
+		if (value_text(r, metric_unit(m), n, field, dst, err))
+			return -1;
+	}
+	in->name = given(b->has_name, b->name);
+	in->baseline_start = given(b->has_baseline_start, b->baseline_start);
+	in->baseline_end = given(b->has_baseline_end, b->baseline_end);
+	in->start = given(b->has_start, b->start);
+	in->due = given(b->has_due, b->due);
+	in->owner = given(b->has_owner, b->owner);
+	in->rationale = given(b->has_rationale, b->rationale);
+	in->objective = given(b->has_objective, b->objective);
+	in->checkin_rule = given(b->has_checkin_rule, b->checkin_rule);
+	in->reason = b->reason;
+	if (b->has_scope) {
+		/* the scope given replaces the whole scope; {} or null clears it */
+		for (int k = 0; k < 4; k++) {
+			size_t n;
+			char *item;
+			if (!scope[k][1] || !*scope[k][1])
+				continue;
+			n = strlen(scope[k][0]) + 1 + strlen(scope[k][1]) + 1;
+			item = arena_alloc(r->arena, n);
+			snprintf(item, n, "%s=%s", scope[k][0], scope[k][1]);
+			in->scope[in->nscope++] = item;
+		}
+		if (!in->nscope)
+			in->scope[in->nscope++] = "";
+	}
+	return 0;
+}
+
+static void body_init(struct goal_body *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+/* --- answers ---------------------------------------------------------------------------- */
+
+static void value_json(struct jw *w, const char *key, enum unit u, int64_t v)
+{
+	jw_key(w, key);
+	if (v == NO_VALUE)
+		jw_null(w);
+	else if (u == UNIT_RATIO)
+		jw_num(w, (double)v / 10000.0, 4);
+	else
+		jw_int(w, v);
+}
+
+/* g with its progress and lint as of today, in project p. */
+static int write_progress(struct api_req *r, const struct project *p, const struct goal *g,
+			  struct err *err)
+{
+	struct goal_progress gp;
+
+	if (goal_progress(r->st, g, p, date_today(), &gp, err))
+		return -1;
+	goal_progress_write_json(&r->jw, g, &gp);
+	return 0;
+}
+
+static int path_id(struct api_req *r, int64_t *id, struct err *err)
+{
+	const char *s = api_param(r, "id");
+	if (!s || int_parse(s, strlen(s), id, "id", NULL) || *id <= 0)
+		return err_set(err, ERR_NOT_FOUND, "id", "no goal \"%.40s\" in this project",
+			       s ? s : "");
+	return 0;
+}
+
+/* --- routes ------------------------------------------------------------------------------ */
+
+static int list_goals(struct api_req *r, struct err *err)
+{
+	struct project p;
+	struct goal_list l = { 0 };
+	struct goal_progress *gp;
+	const char *code = api_param(r, "code");
+	int32_t today = date_today();
+	int ret = -1;
+
+	if (project_get(r->st, &r->actor, code, &p, err) ||
+	    goal_list(r->st, &r->actor, code, &l, err))
+		goto out;
+	gp = arena_calloc(r->arena, (l.n ? l.n : 1) * sizeof(*gp));
+	/* one read transaction: every goal is judged on the same data */
+	if (store_begin(r->st, 0, err))
+		goto out;
+	for (size_t i = 0; i < l.n; i++)
+		if (goal_progress(r->st, &l.items[i], &p, today, &gp[i], err)) {
+			store_rollback(r->st);
+			goto out;
+		}
+	store_rollback(r->st);
+	jw_obj(&r->jw);
+	jw_kstr(&r->jw, "project", p.code);
+	jw_kdate(&r->jw, "as_of", today);
+	jw_key(&r->jw, "goals");
+	jw_arr(&r->jw);
+	for (size_t i = 0; i < l.n; i++)
+		goal_progress_write_json(&r->jw, &l.items[i], &gp[i]);
+	jw_arr_end(&r->jw);
+	jw_obj_end(&r->jw);
+	ret = 0;
+out:
+	goal_list_release(&l);
+	return ret;
+}
+
+static int create_goal(struct api_req *r, struct err *err)
+{
+	struct goal_body b;
+	struct goal_input in;
+	struct goal g;
+	struct project p;
+	const char *code = api_param(r, "code");
+
+	body_init(&b);
+	{
+		const struct api_field scope_fields[] = { SCOPE_FIELDS(b), { NULL } };
+		const struct api_field fields[] = { GOAL_FIELDS(b, scope_fields), { NULL } };
+		if (api_parse(r, fields, err))
+			return -1;
+	}
+	if (!b.metric)
+		return err_set(err, ERR_INVALID, "metric", "metric is required");
+	if (make_input(r, &b, METRIC_NONE, &in, err) ||
+	    goal_create(r->st, &r->actor, code, &in, &g, err) ||
+	    project_get(r->st, &r->actor, code, &p, err))
+		return -1;
+	r->status = 201;
+	return write_progress(r, &p, &g, err);
+}
+
+static int get_goal(struct api_req *r, struct err *err)
+{
+	struct goal g;
+	struct project p;
+	const char *code = api_param(r, "code");
+	int64_t id;
+
+	if (path_id(r, &id, err) || project_get(r->st, &r->actor, code, &p, err) ||
+	    goal_get(r->st, &r->actor, code, id, &g, err))
+		return -1;
+	return write_progress(r, &p, &g, err);
+}
+
+static int update_goal(struct api_req *r, struct err *err)
+{
+	struct goal_body b;
+	struct goal_input in;
+	struct goal cur, g;
+	struct project p;
+	const char *code = api_param(r, "code");
+	int64_t id;
+
+	body_init(&b);
+	{
+		const struct api_field scope_fields[] = { SCOPE_FIELDS(b), { NULL } };
+		const struct api_field fields[] = {
+			GOAL_FIELDS(b, scope_fields),
+			{ "reason", API_STR, 0, &b.reason },
+			{ "version", API_INT, API_REQUIRED, &b.version },
+			{ NULL },
+		};
+		if (api_parse(r, fields, err))
+			return -1;
+	}
+	if (path_id(r, &id, err) || project_get(r->st, &r->actor, code, &p, err) ||
+	    goal_get(r->st, &r->actor, code, id, &cur, err) ||
+	    make_input(r, &b, cur.metric, &in, err) ||
+	    goal_update(r->st, &r->actor, code, id, b.version, &in, &g, err))
+		return -1;
+	return write_progress(r, &p, &g, err);
+}
+
+static int delete_goal(struct api_req *r, struct err *err)
+{
+	int64_t body_version = 0, version, id;
+	int has_version = 0;
+	const struct api_field fields[] = {
+		{ "version", API_INT, 0, &body_version, &has_version },
+		{ NULL },
+	};
+
+	if (api_parse_optional(r, fields, err) || path_id(r, &id, err) ||
+	    api_version(r, has_version, body_version, &version, err) ||
+	    goal_delete(r->st, &r->actor, api_param(r, "code"), id, version, err))
+		return -1;
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "id", id);
+	jw_kbool(&r->jw, "deleted", 1);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+static int lint_goal(struct api_req *r, struct err *err)
+{
+	struct goal_body b;
+	struct goal_input in;
+	struct goal g;
+	struct project p;
+	struct smart_check smart[SMART__COUNT];
+	int64_t baseline;
+	int computed, all = 1;
+
+	body_init(&b);
+	{
+		const struct api_field scope_fields[] = { SCOPE_FIELDS(b), { NULL } };
+		const struct api_field fields[] = { GOAL_FIELDS(b, scope_fields), { NULL } };
+		if (api_parse(r, fields, err))
+			return -1;
+	}
+	if (project_get(r->st, &r->actor, api_param(r, "code"), &p, err) ||
+	    make_input(r, &b, METRIC_NONE, &in, err))
+		return -1;
+	goal_init(&g, p.id);
+	if (goal_resolve(r->st, &in, &g, 0, err) ||
+	    goal_lint(r->st, &g, &p, smart, &baseline, &computed, err))
+		return -1;
+	for (int i = 0; i < SMART__COUNT; i++)
+		all &= smart[i].ok;
+	jw_obj(&r->jw);
+	jw_key(&r->jw, "smart");
+	smart_write_json(&r->jw, smart);
+	jw_kbool(&r->jw, "smart_ok", all);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+static int list_revisions(struct api_req *r, struct err *err)
+{
+	struct goal_revision_list l = { 0 };
+	int64_t id;
+
+	if (path_id(r, &id, err) ||
+	    goal_revisions(r->st, &r->actor, api_param(r, "code"), id, &l, err)) {
+		goal_revision_list_release(&l);
+		return -1;
+	}
+	jw_obj(&r->jw);
+	jw_key(&r->jw, "revisions");
+	jw_arr(&r->jw);
+	for (size_t i = 0; i < l.n; i++) {
+		jw_obj(&r->jw);
+		jw_kint(&r->jw, "version", l.items[i].version);
+		jw_kstr(&r->jw, "changed_by",
+			l.items[i].changed_by_login[0] ? l.items[i].changed_by_login : NULL);
+		jw_kts(&r->jw, "changed_at", l.items[i].changed_at);
+		jw_kstr(&r->jw, "reason", l.items[i].reason);
+		jw_key(&r->jw, "goal");
+		jw_raw(&r->jw, l.items[i].snapshot);
+		jw_obj_end(&r->jw);
+	}
+	jw_arr_end(&r->jw);
+	jw_obj_end(&r->jw);
+	goal_revision_list_release(&l);
+	return 0;
+}
+
+static int add_checkin(struct api_req *r, struct err *err)
+{
+	struct api_number value = { 0 };
+	const char *note = NULL, *text;
+	int32_t day = NO_DATE;
+	const struct api_field fields[] = {
+		{ "value", API_NUMBER, API_REQUIRED, &value },
+		{ "date", API_DATE, 0, &day },
+		{ "note", API_STR, API_NULLABLE, &note },
+		{ NULL },
+	};
+	const char *code = api_param(r, "code");
+	struct goal g;
+	struct goal_checkin ck;
+	int64_t id;
+
+	if (api_parse(r, fields, err) || path_id(r, &id, err) ||
+	    goal_get(r->st, &r->actor, code, id, &g, err) ||
+	    value_text(r, metric_unit(g.metric), &value, "value", &text, err) ||
+	    goal_checkin(r->st, &r->actor, code, id, day, text, note, &ck, err))
+		return -1;
+	r->status = 201;
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "id", ck.id);
+	jw_kint(&r->jw, "goal_id", ck.goal_id);
+	jw_kdate(&r->jw, "date", ck.on_date);
+	value_json(&r->jw, "value", metric_unit(g.metric), ck.value);
+	jw_kstr(&r->jw, "note", ck.note);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+static int get_series(struct api_req *r, struct err *err)
+{
+	struct goal g;
+	struct goal_point *pts = NULL;
+	const char *code = api_param(r, "code");
+	size_t n = 0;
+	int64_t id;
+	enum unit u;
+
+	if (path_id(r, &id, err) || goal_get(r->st, &r->actor, code, id, &g, err))
+		return -1;
+	/* one read transaction: the points come from one snapshot */
+	if (store_begin(r->st, 0, err))
+		return -1;
+	if (goal_series(r->st, &g, date_today(), &pts, &n, err)) {
+		store_rollback(r->st);
+		free(pts);
+		return -1;
+	}
+	store_rollback(r->st);
+	u = metric_unit(g.metric);
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "goal_id", g.id);
+	jw_kstr(&r->jw, "metric", metric_str(g.metric));
+	jw_kstr(&r->jw, "unit", unit_str(u));
+	jw_key(&r->jw, "points");
+	jw_arr(&r->jw);
+	for (size_t i = 0; i < n; i++) {
+		jw_obj(&r->jw);
+		jw_kdate(&r->jw, "date", pts[i].day);
+		value_json(&r->jw, "actual", u, pts[i].actual);
+		value_json(&r->jw, "expected", u, pts[i].expected);
+		jw_obj_end(&r->jw);
+	}
+	jw_arr_end(&r->jw);
+	jw_obj_end(&r->jw);
+	free(pts);
+	return 0;
+}
+
+/* /goals/lint comes before /goals/{id}, which would match it too. */
+const struct api_route api_goal_routes[] = {
+	{ "GET", "/api/v1/projects/{code}/goals", list_goals, ROLE_VIEWER, 0 },
+	{ "POST", "/api/v1/projects/{code}/goals", create_goal, ROLE_REP, 0 },
+	{ "POST", "/api/v1/projects/{code}/goals/lint", lint_goal, ROLE_VIEWER, 0 },
+	{ "GET", "/api/v1/projects/{code}/goals/{id}", get_goal, ROLE_VIEWER, 0 },
+	{ "PATCH", "/api/v1/projects/{code}/goals/{id}", update_goal, ROLE_REP, 0 },
+	{ "DELETE", "/api/v1/projects/{code}/goals/{id}", delete_goal, ROLE_REP, 0 },
+	{ "GET", "/api/v1/projects/{code}/goals/{id}/revisions", list_revisions, ROLE_VIEWER, 0 },
+	{ "POST", "/api/v1/projects/{code}/goals/{id}/checkins", add_checkin, ROLE_REP, 0 },
+	{ "GET", "/api/v1/projects/{code}/goals/{id}/series", get_series, ROLE_VIEWER, 0 },
+	{ NULL },
+};

@@ -1,0 +1,396 @@
+/*
+ * sale.c - a project's sales over HTTP: list with filters and paging, one sale
+ * at a time (create, read, change, delete), and the CSV import and export of
+ * SPEC.md. Who may write which line is core's rule (a member only their own).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "base/date.h"
+#include "base/money.h"
+#include "core/sale.h"
+#include "base/banned.h"
+
+#define SALE_LIMIT_DEFAULT 50
+#define SALE_LIMIT_MAX 1000
+
+/* --- query arguments ---------------------------------------------------------------- */
+
+static int query_date(struct api_req *r, const char *name, int32_t *out, struct err *err)
+{
+	const char *v = api_query(r, name);
+	if (!v)
+		return 0;
+	return date_parse(v, strlen(v), out, name, err);
+}
+
+/* An optional text argument: absent or empty is no filter. */
+static const char *query_text(struct api_req *r, const char *name)
+{
+	const char *v = api_query(r, name);
+	return v && *v ? v : NULL;
+}
+
+/* The filters list and export share: dates, channel, product, rep, customer. */
+static int parse_filter(struct api_req *r, struct sale_filter *f, struct err *err)
+{
+	memset(f, 0, sizeof(*f));
+	f->from = f->to = NO_DATE;
+	f->sort = SALE_SORT_DATE;
+	if (query_date(r, "from", &f->from, err) || query_date(r, "to", &f->to, err))
+		return -1;
+	if (f->from != NO_DATE && f->to != NO_DATE && f->to < f->from)
+		return err_set(err, ERR_INVALID, "to", "to is before from");
+	f->channel = query_text(r, "channel");
+	f->product = query_text(r, "product");
+	f->rep = query_text(r, "rep");
+	f->customer = query_text(r, "customer");
+	return 0;
+}
+
+/* Sorting and paging of a list: sort, order, limit (1..1000, default 50), offset. */
+static int parse_page(struct api_req *r, struct sale_filter *f, struct err *err)
+{
+	const char *v;
+
+	if ((v = api_query(r, "sort")) && sale_sort_parse(v, &f->sort, err))
+		return -1;
+	if ((v = api_query(r, "order"))) {
+		if (!strcmp(v, "asc"))
+			f->desc = 0;
+		else if (!strcmp(v, "desc"))
+			f->desc = 1;
+		else
+			return err_set(err, ERR_INVALID, "order", "order is asc or desc, not \"%.40s\"",
+				       v);
+	}
+	f->limit = SALE_LIMIT_DEFAULT;
+	if (api_query_int(r, "limit", &f->limit, err) || api_query_int(r, "offset", &f->offset, err))
+		return -1;
+	if (f->limit < 1 || f->limit > SALE_LIMIT_MAX)
+		return err_set(err, ERR_INVALID, "limit", "limit must be between 1 and %d, not %lld",
+			       SALE_LIMIT_MAX, (long long)f->limit);
+	if (f->offset < 0)
+		return err_set(err, ERR_INVALID, "offset", "offset cannot be negative");
+	return 0;
+}
+
+/* The {id} of the path; text that is not a positive integer names no sale. */
+static int path_id(struct api_req *r, int64_t *id, struct err *err)
+{
+	const char *s = api_param(r, "id");
+	if (!s || int_parse(s, strlen(s), id, "id", NULL) || *id <= 0)
+		return err_set(err, ERR_NOT_FOUND, "id", "no sale \"%.40s\" in this project",
+			       s ? s : "");
+	return 0;
+}
+
+/* --- one sale ------------------------------------------------------------------------ */
+
+struct sale_body {
+	const char *customer, *product, *channel, *rep, *promotion, *segment;
+	int32_t date;
+	int64_t quantity, unit_price, discount, version;
+	int has_date, has_quantity, has_unit_price, has_discount, has_promotion, has_segment;
+};
+
+#define SALE_FIELDS(b, req)                                                                     \
+	{ "date", API_DATE, req, &(b).date, &(b).has_date },                                   \
+	{ "customer", API_STR, req, &(b).customer },                                            \
+	{ "product", API_STR, req, &(b).product },                                              \
+	{ "channel", API_STR, req, &(b).channel },                                              \
+	{ "rep", API_STR, 0, &(b).rep },                                                        \
+	{ "quantity", API_INT, req, &(b).quantity, &(b).has_quantity },                         \
+	{ "unit_price", API_INT, req, &(b).unit_price, &(b).has_unit_price },                   \
+	{ "discount", API_INT, 0, &(b).discount, &(b).has_discount },                           \
+	{ "promotion", API_STR, API_NULLABLE, &(b).promotion, &(b).has_promotion },             \
+	{ "segment", API_STR, API_NULLABLE, &(b).segment, &(b).has_segment }
+
+/* Lay what the body gave over in (which holds the defaults or the current sale). */
+static void apply(const struct sale_body *b, struct sale_input *in)
+{
+	if (b->has_date)
+		in->sold_on = b->date;
+	if (b->customer)
+		in->customer = b->customer;
+	if (b->product)
+		in->product = b->product;
+	if (b->channel)
+		in->channel = b->channel;
+	if (b->rep)
+		in->rep = b->rep;
+	if (b->has_quantity)
+		in->quantity = b->quantity;
+	if (b->has_unit_price)
+		in->unit_price_minor = b->unit_price;
+	if (b->has_discount)
+		in->discount_minor = b->discount;
+	/* null clears a promotion; a segment only matters for a new customer */
+	if (b->has_promotion)
+		in->promotion = b->promotion ? b->promotion : "";
+	if (b->has_segment)
+		in->segment = b->segment ? b->segment : "";
+}
+
+static int list_sales(struct api_req *r, struct err *err)
+{
+	struct sale_filter f;
+	struct sale_list l = { 0 };
+
+	if (parse_filter(r, &f, err) || parse_page(r, &f, err) ||
+	    sale_list(r->st, &r->actor, api_param(r, "code"), &f, &l, err)) {
+		sale_list_release(&l);
+		return -1;
+	}
+	jw_obj(&r->jw);
+	jw_key(&r->jw, "sales");
+	jw_arr(&r->jw);
+	for (size_t i = 0; i < l.n; i++)
+		sale_write_json(&r->jw, &l.items[i]);
+	jw_arr_end(&r->jw);
+	jw_kint(&r->jw, "total", l.total);
+	jw_kint(&r->jw, "limit", f.limit);
+	jw_kint(&r->jw, "offset", f.offset);
+	jw_obj_end(&r->jw);
+	sale_list_release(&l);
+	return 0;
+}
+
+static int create_sale(struct api_req *r, struct err *err)
+{
+	struct sale_body b;
+	struct sale_input in;
+	struct sale out;
+
+	memset(&b, 0, sizeof(b));
+	{
+		const struct api_field fields[] = { SALE_FIELDS(b, API_REQUIRED), { NULL } };
+		if (api_parse(r, fields, err))
+			return -1;
+	}
+	memset(&in, 0, sizeof(in));
+	in.sold_on = NO_DATE;
+	in.rep = r->actor.login; /* a rep records their own sales unless told otherwise */
+	apply(&b, &in);
+	if (sale_add(r->st, &r->actor, api_param(r, "code"), &in, &out, err))
+		return -1;
+	r->status = 201;
+	sale_write_json(&r->jw, &out);
+	return 0;
+}
+
+static int get_sale(struct api_req *r, struct err *err)
+{
+	struct sale s;
+	int64_t id;
+
+	if (path_id(r, &id, err) || sale_get(r->st, &r->actor, api_param(r, "code"), id, &s, err))
+		return -1;
+	sale_write_json(&r->jw, &s);
+	return 0;
+}
+
+static int update_sale(struct api_req *r, struct err *err)
+{
+	struct sale_body b;
+	struct sale cur, out;
+	struct sale_input in;
+	const char *code = api_param(r, "code");
+	int64_t id;
+
+	memset(&b, 0, sizeof(b));
+	{
+		const struct api_field fields[] = {
+			SALE_FIELDS(b, 0),
+			{ "version", API_INT, API_REQUIRED, &b.version },
+			{ NULL },
+		};
+		if (api_parse(r, fields, err))
+			return -1;
+	}
+	if (path_id(r, &id, err) || sale_get(r->st, &r->actor, code, id, &cur, err))
+		return -1;
+	memset(&in, 0, sizeof(in));
+	in.sold_on = cur.sold_on;
+	in.customer = cur.customer;
+	in.product = cur.product;
+	in.channel = cur.channel;
+	in.rep = cur.rep;
+	in.promotion = cur.promotion;
+	in.segment = cur.segment;
+	in.quantity = cur.quantity;
+	in.unit_price_minor = cur.unit_price_minor;
+	in.discount_minor = cur.discount_minor;
+	apply(&b, &in);
+	if (sale_update(r->st, &r->actor, code, id, b.version, &in, &out, err))
+		return -1;
+	sale_write_json(&r->jw, &out);
+	return 0;
+}
+
+static int delete_sale(struct api_req *r, struct err *err)
+{
+	int64_t body_version = 0, version, id;
+	int has_version = 0;
+	const struct api_field fields[] = {
+		{ "version", API_INT, 0, &body_version, &has_version },
+		{ NULL },
+	};
+
+	if (api_parse_optional(r, fields, err) || path_id(r, &id, err) ||
+	    api_version(r, has_version, body_version, &version, err) ||
+	    sale_delete(r->st, &r->actor, api_param(r, "code"), id, version, err))
+		return -1;
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "id", id);
+	jw_kbool(&r->jw, "deleted", 1);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+/* --- CSV import and export ------------------------------------------------------------- */
+
+/* Whether ct is text/csv, with no charset or a UTF-8 one (other parameters are ignored). */
+static int is_csv_type(const char *ct)
+{
+	const char *p;
+	if (!ct || strncasecmp(ct, "text/csv", 8))
+		return 0;
+	p = ct + 8;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			return 1;
+		if (*p != ';')
+			return 0;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!strncasecmp(p, "charset=", 8)) {
+			p += 8;
+			if (*p == '"')
+				p++;
+			if (!strncasecmp(p, "utf-8", 5))
+				p += 5;
+			else if (!strncasecmp(p, "utf8", 4))
+				p += 4;
+			else
+				return 0;
+			if (*p == '"')
+				p++;
+		} else {
+			p += strcspn(p, ";");
+		}
+	}
+}
+
+static int query_bool(struct api_req *r, const char *name, int *out, struct err *err)
+{
+	const char *v = api_query(r, name);
+	if (!v)
+		return 0;
+	if (!strcmp(v, "1") || !strcmp(v, "true") || !*v)
+		*out = 1;
+	else if (!strcmp(v, "0") || !strcmp(v, "false"))
+		*out = 0;
+	else
+		return err_set(err, ERR_INVALID, name, "%s is 1 or 0 (true or false), not \"%.40s\"",
+			       name, v);
+	return 0;
+}
+
+/* The bad rows of a failed import as the error's "rows" member. */
+static void import_rows(struct api_req *r, const struct sale_import_result *res)
+{
+	struct buf b = BUF_INIT;
+	struct jw w;
+
+	jw_init(&w, &b);
+	buf_adds(&b, "\"rows\":");
+	jw_arr(&w);
+	for (size_t i = 0; i < res->nerrors; i++) {
+		jw_obj(&w);
+		jw_kint(&w, "line", res->errors[i].line);
+		jw_kstr(&w, "column", res->errors[i].column);
+		jw_kstr(&w, "message", res->errors[i].message);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	buf_addf(&b, ",\"bad_rows\":%lld", (long long)res->errors_total);
+	r->error_extra = arena_strdup(r->arena, buf_cstr(&b));
+	buf_release(&b);
+}
+
+static int import_sales(struct api_req *r, struct err *err)
+{
+	/* every bad row is counted (bad_rows); the first 10,000 are listed in the body */
+	struct sale_import_opts io = { .max_errors = 10000 };
+	struct sale_import_result res;
+	int rc;
+
+	if (!is_csv_type(r->content_type))
+		return err_set(err, ERR_MALFORMED, NULL,
+			       "the body must be sent as text/csv (UTF-8), not %.60s",
+			       r->content_type && *r->content_type ? r->content_type
+								   : "without a Content-Type");
+	if (query_bool(r, "dry_run", &io.dry_run, err))
+		return -1;
+	/*
+	 * The reader NUL-terminates cells in place: the body is this request's own
+	 * buffer, with the spare byte after it that sale_import() needs.
+	 */
+	rc = sale_import(r->st, &r->actor, api_param(r, "code"), (char *)r->body, r->body_len, &io,
+			 &res, err);
+	if (rc) {
+		if (err->code == ERR_INVALID)
+			import_rows(r, &res);
+		sale_import_result_release(&res);
+		return -1;
+	}
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "imported", res.imported);
+	jw_kint(&r->jw, "rows", res.rows);
+	jw_kint(&r->jw, "new_customers", res.new_customers);
+	jw_kbool(&r->jw, "dry_run", io.dry_run);
+	jw_obj_end(&r->jw);
+	sale_import_result_release(&res);
+	return 0;
+}
+
+static int export_sales(struct api_req *r, struct err *err)
+{
+	struct sale_filter f;
+	const char *code = api_param(r, "code");
+	char disp[160], safe[64];
+	size_t n = 0;
+
+	if (parse_filter(r, &f, err) || sale_export(r->st, &r->actor, code, &f, &r->out, err))
+		return -1;
+	/* the file name repeats the project code, quoted: keep it to safe characters */
+	for (const char *p = code; *p && n < sizeof(safe) - 1; p++)
+		safe[n++] = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+					    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+					    *p == '.'
+				    ? *p
+				    : '_';
+	safe[n] = '\0';
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s-sales.csv\"", safe);
+	r->content_type_out = "text/csv; charset=utf-8";
+	api_header_out(r, "Content-Disposition", disp);
+	return 0;
+}
+
+/* The literal routes come before /sales/{id}, which would match them too. */
+const struct api_route api_sale_routes[] = {
+	{ "GET", "/api/v1/projects/{code}/sales", list_sales, ROLE_VIEWER, 0 },
+	{ "POST", "/api/v1/projects/{code}/sales", create_sale, ROLE_REP, 0 },
+	{ "POST", "/api/v1/projects/{code}/sales/import", import_sales, ROLE_REP, API_BULK },
+	{ "GET", "/api/v1/projects/{code}/sales/export", export_sales, ROLE_VIEWER, 0 },
+	{ "GET", "/api/v1/projects/{code}/sales/{id}", get_sale, ROLE_VIEWER, 0 },
+	{ "PATCH", "/api/v1/projects/{code}/sales/{id}", update_sale, ROLE_REP, 0 },
+	{ "DELETE", "/api/v1/projects/{code}/sales/{id}", delete_sale, ROLE_REP, 0 },
+	{ NULL },
+};

@@ -1,0 +1,681 @@
+"""test_sales_goals.py - sales, customers, goals and the dashboard over HTTP:
+each route's happy path and its error codes (400, 403, 404, 409, 422 with the
+bad rows of a CSV import), idempotent creation, and the CSV import / export.
+
+Each test runs its own `salespm serve` over a fresh database with "today"
+fixed by SALESPM_TODAY. Expected values (amounts, revenue, counts) are computed
+here from what the test sent, in integer cents, never read back from the
+program and echoed."""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from urllib.parse import quote
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from harness import BIN, Server, Workspace, eq, run_all, test  # noqa: E402
+
+TODAY = "2026-03-15"
+ADMIN_PW = "admin-secret-1"
+USERS = {"mgr": "manager", "rep": "rep", "rep2": "rep", "vw": "viewer", "out": "rep"}
+CUSTOMER_CN = "华东贸易有限公司"
+
+
+def pw(login):
+    return f"{login}-password-1"
+
+
+def setup(ws):
+    """Users of every role; P1 (mgr manager, rep and rep2 members, vw viewer), P2 (admin
+    only); a segment, two channels, two products."""
+    for login, role in USERS.items():
+        ws.write(f"{login}.pw", pw(login) + "\n")
+        ws.ok("user", "add", login, "--name", login.upper(), "--role", role,
+              "--password-file", ws.path(f"{login}.pw"))
+    for code in ("P1", "P2"):
+        ws.ok("project", "create", code, "--name", f"Project {code}", "--start", "2026-01-01",
+              "--end", "2026-12-31")
+    ws.ok("member", "add", "P1", "mgr", "--role", "manager")
+    ws.ok("member", "add", "P1", "rep", "--role", "member")
+    ws.ok("member", "add", "P1", "rep2", "--role", "member")
+    ws.ok("member", "add", "P1", "vw", "--role", "viewer")
+    ws.ok("segment", "add", "smb", "--name", "Small business")
+    ws.ok("segment", "add", "ent", "--name", "Enterprise")
+    ws.ok("channel", "add", "direct", "--name", "Direct", "--type", "direct")
+    ws.ok("channel", "add", "shop", "--name", "Web shop", "--type", "ecommerce")
+    ws.ok("product", "add", "SKU-1", "--name", "Widget", "--cost", "60.00", "--price", "100.00")
+    ws.ok("product", "add", "SKU-2", "--name", "Gadget", "--cost", "5.50", "--price", "9.90")
+
+
+class Env:
+    def __init__(self):
+        self.ws = Workspace(today=TODAY)
+        setup(self.ws)
+        self.srv = Server(self.ws)
+        self._clients = {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, tb):
+        self.srv.stop(check=kind is None)
+        return False
+
+    def as_(self, login):
+        if login not in self._clients:
+            c = self.srv.client()
+            if login != "anon":
+                c.login(login, ADMIN_PW if login == "admin" else pw(login))
+            self._clients[login] = c
+        return self._clients[login]
+
+
+def expect_error(r, status, code, field=None):
+    if r.status != status:
+        raise AssertionError(f"expected {status}, got {r}")
+    e = r.error()
+    eq(e["code"], code, "error code")
+    assert e["message"], "an error has a message"
+    if field is not None:
+        eq(e["field"], field, f"error field of {e}")
+    return e
+
+
+def sale(date="2026-02-03", customer="Acme", product="SKU-1", channel="direct", qty=2,
+         price=10000, **kw):
+    body = {"date": date, "customer": customer, "product": product, "channel": channel,
+            "quantity": qty, "unit_price": price}
+    body.update(kw)
+    return body
+
+
+def amount(body):
+    return body["quantity"] * body["unit_price"] - body.get("discount", 0)
+
+
+def all_sales(c, project="P1"):
+    return c.ok("GET", f"/api/v1/projects/{project}/sales?limit=1000")
+
+
+# --- sales ---------------------------------------------------------------------------
+
+@test
+def sales_create_get_update_delete():
+    with Env() as e:
+        rep = e.as_("rep")
+        body = sale(qty=3, price=19900, discount=500, segment="smb")
+        s = rep.ok("POST", "/api/v1/projects/P1/sales", body, status=201)
+        eq((s["rep"], s["customer"], s["quantity"], s["unit_price"], s["discount"]),
+           ("rep", "Acme", 3, 19900, 500), "created as sent, rep defaults to the caller")
+        eq(s["amount"], 3 * 19900 - 500, "amount")
+        eq(s["cost"], 3 * 6000, "cost from the product's unit cost")
+        eq(s["segment"], "smb", "a new customer takes the segment")
+        eq(s["version"], 1, "version")
+        sid = s["id"]
+        eq(rep.ok("GET", f"/api/v1/projects/P1/sales/{sid}"), s, "GET returns what POST did")
+
+        u = rep.ok("PATCH", f"/api/v1/projects/P1/sales/{sid}",
+                   {"quantity": 5, "channel": "shop", "version": 1})
+        eq((u["id"], u["quantity"], u["channel"], u["unit_price"], u["discount"], u["version"]),
+           (sid, 5, "shop", 19900, 500, 2), "partial update over the current sale")
+        eq(u["amount"], 5 * 19900 - 500, "amount after the update")
+        expect_error(rep.patch(f"/api/v1/projects/P1/sales/{sid}", {"quantity": 1, "version": 1}),
+                     409, "conflict")
+        eq(rep.ok("GET", f"/api/v1/projects/P1/sales/{sid}")["quantity"], 5,
+           "a stale update changed nothing")
+        expect_error(rep.delete(f"/api/v1/projects/P1/sales/{sid}?version=1"), 409, "conflict")
+        expect_error(rep.delete(f"/api/v1/projects/P1/sales/{sid}"), 422, "invalid", "version")
+        d = rep.ok("DELETE", f"/api/v1/projects/P1/sales/{sid}?version=2")
+        eq(d, {"id": sid, "deleted": True}, "delete answer")
+        expect_error(rep.get(f"/api/v1/projects/P1/sales/{sid}"), 404, "not_found")
+        eq(all_sales(rep)["total"], 0, "no sales left")
+
+
+@test
+def sales_list_filters_sort_paging():
+    with Env() as e:
+        a = e.as_("admin")
+        bodies = [
+            sale("2026-01-05", "Acme", "SKU-1", "direct", 1, 10000, rep="rep"),
+            sale("2026-01-20", "Beta", "SKU-2", "shop", 10, 990, rep="rep2"),
+            sale("2026-02-10", "Acme", "SKU-1", "shop", 4, 9500, discount=1000, rep="rep"),
+            sale("2026-02-28", "Gamma", "SKU-2", "direct", 7, 990, rep="mgr"),
+            sale("2026-03-01", "Beta", "SKU-1", "direct", 2, 10000, rep="rep2"),
+        ]
+        ids = [a.ok("POST", "/api/v1/projects/P1/sales", b, status=201)["id"] for b in bodies]
+
+        r = a.ok("GET", "/api/v1/projects/P1/sales")
+        eq((r["total"], r["limit"], r["offset"], len(r["sales"])), (5, 50, 0, 5), "defaults")
+        eq([s["id"] for s in r["sales"]], ids, "by date ascending")
+        eq(sum(s["amount"] for s in r["sales"]), sum(amount(b) for b in bodies), "revenue")
+
+        r = a.ok("GET", "/api/v1/projects/P1/sales?from=2026-01-20&to=2026-02-28")
+        eq(r["total"], 3, "date window, both days included")
+        r = a.ok("GET", "/api/v1/projects/P1/sales?channel=direct&rep=rep2")
+        eq([s["id"] for s in r["sales"]], [ids[4]], "channel and rep")
+        r = a.ok("GET", "/api/v1/projects/P1/sales?product=SKU-2")
+        eq(sorted(s["id"] for s in r["sales"]), [ids[1], ids[3]], "product")
+        r = a.ok("GET", "/api/v1/projects/P1/sales?customer=Acme")
+        eq(r["total"], 2, "customer")
+        r = a.ok("GET", "/api/v1/projects/P1/sales?customer=Nobody")
+        eq(r["total"], 0, "an unknown customer has no sales")
+
+        want = sorted(range(5), key=lambda i: (-amount(bodies[i]), -ids[i]))
+        r = a.ok("GET", "/api/v1/projects/P1/sales?sort=amount&order=desc")
+        eq([s["id"] for s in r["sales"]], [ids[i] for i in want], "amount descending")
+        r = a.ok("GET", "/api/v1/projects/P1/sales?sort=amount&order=desc&limit=2&offset=1")
+        eq(([s["id"] for s in r["sales"]], r["total"], r["limit"], r["offset"]),
+           ([ids[i] for i in want[1:3]], 5, 2, 1), "a page")
+        r = a.ok("GET", "/api/v1/projects/P1/sales?sort=customer")
+        eq([s["customer"] for s in r["sales"]], sorted(b["customer"] for b in bodies), "customer")
+        r = a.ok("GET", "/api/v1/projects/P1/sales?sort=quantity&order=asc")
+        eq([s["quantity"] for s in r["sales"]], sorted(b["quantity"] for b in bodies), "quantity")
+        r = a.ok("GET", "/api/v1/projects/P1/sales?sort=id&order=desc&limit=1000")
+        eq([s["id"] for s in r["sales"]], ids[::-1], "id descending, limit 1000 allowed")
+
+        for q, field in (("limit=0", "limit"), ("limit=1001", "limit"), ("limit=ten", "limit"),
+                         ("offset=-1", "offset"), ("offset=x", "offset"),
+                         ("sort=price", "sort"), ("order=up", "order"),
+                         ("from=2026-13-01", "from"), ("to=yesterday", "to"),
+                         ("channel=nope", "channel"), ("product=NOPE", "product"),
+                         ("rep=ghost", "rep")):
+            expect_error(a.get(f"/api/v1/projects/P1/sales?{q}"), 422, "invalid", field)
+
+
+@test
+def sales_write_errors():
+    with Env() as e:
+        rep, a = e.as_("rep"), e.as_("admin")
+        url = "/api/v1/projects/P1/sales"
+        for missing in ("date", "customer", "product", "channel", "quantity", "unit_price"):
+            b = sale()
+            del b[missing]
+            expect_error(rep.post(url, b), 422, "invalid", missing)
+        expect_error(rep.post(url, sale(colour="red")), 422, "invalid", "colour")
+        expect_error(rep.post(url, sale(qty="3")), 422, "invalid", "quantity")
+        expect_error(rep.post(url, sale(price=199.5)), 422, "invalid", "unit_price")
+        expect_error(rep.post(url, sale(date="03/02/2026")), 422, "invalid", "date")
+        expect_error(rep.post(url, sale(qty=0)), 422, "invalid", "quantity")
+        expect_error(rep.post(url, sale(product="NOPE")), 422, "invalid", "product")
+        expect_error(rep.post(url, sale(channel="nope")), 422, "invalid", "channel")
+        expect_error(rep.post(url, sale(promotion="NOPE")), 422, "invalid", "promotion")
+        expect_error(rep.post(url, sale(discount=99999)), 422, "invalid", "discount")
+        expect_error(rep.post(url, raw=b"{not json"), 400, "malformed")
+        expect_error(rep.post(url, raw=b"date=2026-01-01", content_type="text/plain"), 400,
+                     "malformed")
+        # a member records only their own sales
+        expect_error(rep.post(url, sale(rep="rep2")), 403, "forbidden")
+        expect_error(e.as_("vw").post(url, sale()), 403, "forbidden")
+        expect_error(e.as_("out").post(url, sale(rep="out")), 404, "not_found")
+        expect_error(e.as_("out").get(url), 404, "not_found")
+        expect_error(e.as_("anon").get(url), 401, "unauthenticated")
+        eq(all_sales(a)["total"], 0, "no refused request wrote anything")
+
+        mine = rep.ok("POST", url, sale(), status=201)
+        theirs = a.ok("POST", url, sale(rep="rep2"), status=201)
+        other = a.ok("POST", "/api/v1/projects/P2/sales", sale(rep="admin"), status=201)
+        # a sale of another project is not found here, whatever its id
+        expect_error(a.get(f"{url}/{other['id']}"), 404, "not_found")
+        expect_error(a.patch(f"{url}/{other['id']}", {"quantity": 9, "version": 1}), 404,
+                     "not_found")
+        expect_error(a.delete(f"{url}/{other['id']}?version=1"), 404, "not_found")
+        expect_error(a.get(f"{url}/abc"), 404, "not_found")
+        eq(a.ok("GET", f"/api/v1/projects/P2/sales/{other['id']}")["quantity"], 2,
+           "the other project's sale is untouched")
+        # a member may not change or delete another rep's line, nor move theirs to another rep
+        expect_error(rep.patch(f"{url}/{theirs['id']}", {"quantity": 9, "version": 1}), 403,
+                     "forbidden")
+        expect_error(rep.delete(f"{url}/{theirs['id']}?version=1"), 403, "forbidden")
+        expect_error(rep.patch(f"{url}/{mine['id']}", {"rep": "rep2", "version": 1}), 403,
+                     "forbidden")
+        expect_error(e.as_("vw").patch(f"{url}/{mine['id']}", {"quantity": 9, "version": 1}),
+                     403, "forbidden")
+        expect_error(e.as_("vw").delete(f"{url}/{mine['id']}?version=1"), 403, "forbidden")
+        expect_error(rep.patch(f"{url}/{mine['id']}", {"quantity": 9}), 422, "invalid", "version")
+        # a manager changes anyone's line
+        m = e.as_("mgr").ok("PATCH", f"{url}/{theirs['id']}", {"quantity": 9, "version": 1})
+        eq((m["quantity"], m["rep"], m["version"]), (9, "rep2", 2), "manager's update")
+
+
+@test
+def sales_idempotent_post_creates_one():
+    with Env() as e:
+        rep = e.as_("rep")
+        url = "/api/v1/projects/P1/sales"
+        hdr = {"Idempotency-Key": "sale-7f3a"}
+        r1 = rep.post(url, sale(), headers=hdr)
+        r2 = rep.post(url, sale(), headers=hdr)
+        eq((r1.status, r2.status), (201, 201), "both answered 201")
+        eq(r2.json()["id"], r1.json()["id"], "the replay answers the same sale")
+        eq(r2.header("Idempotent-Replayed"), "true", "replay marked")
+        eq(all_sales(rep)["total"], 1, "one sale created")
+        r3 = rep.post(url, sale(), headers={"Idempotency-Key": "sale-other"})
+        eq(r3.status, 201, "another key")
+        eq(all_sales(rep)["total"], 2, "a new key creates another")
+
+
+# --- CSV import and export ---------------------------------------------------------------
+
+CSV_HEADER = "date,customer,product,channel,rep,quantity,unit_price,discount,promotion,segment"
+
+
+def cents(major):
+    whole, _, frac = major.partition(".")
+    return int(whole) * 100 + int((frac + "00")[:2])
+
+
+def csv_revenue(text):
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return sum(int(r["quantity"]) * cents(r["unit_price"]) - cents(r.get("discount") or "0")
+               for r in rows), rows
+
+
+GOOD_CSV = (CSV_HEADER + "\r\n"
+            "2026-01-10,Acme,SKU-1,direct,rep,2,199.00,,,smb\r\n"
+            f"2026-01-11,{CUSTOMER_CN},SKU-2,shop,rep2,10,9.90,1.50,,ent\r\n"
+            "2026-02-01,\"Comma, Inc\",SKU-1,shop,mgr,1,100.00,0,,\r\n"
+            "2026-02-15,Acme,SKU-2,direct,rep,3,12.34,,,\r\n"
+            "2026-03-02,'=SUM(A1),SKU-1,direct,rep2,1,0.99,,,\r\n")
+
+
+def import_csv(c, text, project="P1", query="", content_type="text/csv; charset=utf-8"):
+    return c.post(f"/api/v1/projects/{project}/sales/import{query}", raw=text.encode("utf-8"),
+                  content_type=content_type)
+
+
+@test
+def import_dry_run_then_real():
+    with Env() as e:
+        a = e.as_("admin")
+        revenue, rows = csv_revenue(GOOD_CSV)
+        customers = len({r["customer"] for r in rows})
+        r = import_csv(a, GOOD_CSV, query="?dry_run=1")
+        eq(r.status, 200, f"dry run {r}")
+        eq(r.json(), {"imported": 0, "rows": len(rows), "new_customers": customers,
+                      "dry_run": True}, "dry run answer")
+        eq(all_sales(a)["total"], 0, "a dry run writes nothing")
+
+        r = import_csv(a, GOOD_CSV, content_type="text/csv")
+        eq(r.status, 200, f"import {r}")
+        eq(r.json(), {"imported": len(rows), "rows": len(rows), "new_customers": customers,
+                      "dry_run": False}, "import answer")
+        got = all_sales(a)
+        eq(got["total"], len(rows), "rows stored")
+        eq(sum(s["amount"] for s in got["sales"]), revenue, "revenue of the rows sent")
+        eq(sorted({s["customer"] for s in got["sales"]}),
+           sorted({r["customer"].replace("'=", "=") for r in rows}),
+           "customers, the neutralised one restored")
+        d = a.ok("GET", "/api/v1/projects/P1/dashboard")
+        eq(d["totals"]["revenue"], revenue, "the dashboard counts the import")
+        eq(d["totals"]["units"], sum(int(r["quantity"]) for r in rows), "units")
+
+
+@test
+def import_bad_rows_422_and_nothing_written():
+    with Env() as e:
+        a = e.as_("admin")
+        bad = (CSV_HEADER + "\n"
+               "2026-01-10,Acme,SKU-1,direct,rep,2,199.00,,,\n"
+               "2026-01-11,Beta,SKU-1,direct,rep,2,\"12,5\",,,\n"
+               "2026-02-30,Beta,SKU-1,direct,rep,2,1.00,,,\n"
+               "2026-01-12,Beta,NOPE,direct,rep,2,1.00,,,\n"
+               "2026-01-13,Beta,SKU-1,direct,ghost,2,1.00,,,\n"
+               "2026-01-14,Beta,SKU-1,direct,rep,0,1.00,,,\n")
+        r = import_csv(a, bad)
+        err = expect_error(r, 422, "invalid", "file")
+        got = [(x["line"], x["column"]) for x in err["rows"]]
+        eq(got, [(3, "unit_price"), (4, "date"), (5, "product"), (6, "rep"), (7, "quantity")],
+           "every bad row, with its line and column")
+        assert all(x["message"] for x in err["rows"]), err
+        assert "12,5" in err["rows"][0]["message"], err["rows"][0]
+        eq(all_sales(a)["total"], 0, "nothing written")
+        eq(a.ok("GET", "/api/v1/customers")["customers"], [], "no customer created")
+
+        err = expect_error(import_csv(a, "date,customer,colour\n2026-01-01,A,red\n"), 422,
+                           "invalid", "file")
+        eq(err["rows"][0]["line"], 1, "a bad header is line 1")
+        expect_error(import_csv(a, ""), 422, "invalid", "file")
+        expect_error(import_csv(a, CSV_HEADER + "\n"), 422, "invalid", "file")
+        expect_error(import_csv(a, GOOD_CSV, query="?dry_run=maybe"), 422, "invalid", "dry_run")
+        # a member may import only their own lines
+        err = expect_error(import_csv(e.as_("rep"), GOOD_CSV), 422, "invalid", "file")
+        assert any(x["column"] == "rep" for x in err["rows"]), err
+        eq(all_sales(a)["total"], 0, "still nothing written")
+
+
+@test
+def import_content_type_and_roles():
+    with Env() as e:
+        a = e.as_("admin")
+        for ct in ("application/json", "text/plain", "text/csv; charset=latin1",
+                   "text/csvx", None):
+            r = a.post("/api/v1/projects/P1/sales/import", raw=GOOD_CSV.encode(),
+                       content_type=ct)
+            expect_error(r, 400, "malformed")
+        eq(all_sales(a)["total"], 0, "refused bodies wrote nothing")
+        expect_error(import_csv(e.as_("vw"), GOOD_CSV), 403, "forbidden")
+        expect_error(import_csv(e.as_("out"), GOOD_CSV), 404, "not_found")
+        r = import_csv(a, GOOD_CSV, content_type='text/csv; header=present; charset="UTF-8"')
+        eq(r.status, 200, f"parameters of text/csv {r}")
+        # the bulk cap, not the JSON one: a body over 1 MiB is taken
+        line = "2026-01-10,Acme,SKU-2,direct,rep,1,9.90,,,\n"
+        big = CSV_HEADER + "\n" + line * (1100000 // len(line) + 1)
+        r = import_csv(a, big, query="?dry_run=true")
+        eq(r.status, 200, f"a large CSV {r.status}")
+        eq(r.json()["rows"], big.count("\n") - 1, "rows of the large CSV")
+
+
+@test
+def export_csv_round_trip():
+    with Env() as e:
+        a = e.as_("admin")
+        eq(import_csv(a, GOOD_CSV).status, 200, "import")
+        r = a.get("/api/v1/projects/P1/sales/export")
+        eq(r.status, 200, f"export {r}")
+        eq(r.header("Content-Type"), "text/csv; charset=utf-8", "type")
+        eq(r.header("Content-Disposition"), 'attachment; filename="P1-sales.csv"', "file name")
+        text = r.body.decode("utf-8")
+        eq(text.splitlines()[0], CSV_HEADER, "the import format's header")
+        revenue, rows = csv_revenue(text)
+        eq(len(rows), 5, "every row")
+        eq(revenue, csv_revenue(GOOD_CSV)[0], "same revenue as imported")
+        assert "'=SUM(A1)" in text, "a formula-like cell stays neutralised"
+
+        r = a.get("/api/v1/projects/P1/sales/export?channel=shop&from=2026-01-01&to=2026-01-31")
+        _, rows = csv_revenue(r.body.decode("utf-8"))
+        eq([(x["customer"], x["channel"]) for x in rows], [(CUSTOMER_CN, "shop")], "filters")
+        expect_error(a.get("/api/v1/projects/P1/sales/export?from=bad"), 422, "invalid", "from")
+        expect_error(e.as_("out").get("/api/v1/projects/P1/sales/export"), 404, "not_found")
+        eq(e.as_("vw").get("/api/v1/projects/P1/sales/export").status, 200, "viewers read")
+
+        # import of an export reproduces the data
+        for login in ("mgr", "rep", "rep2"):
+            e.ws.ok("member", "add", "P2", login)
+        r = import_csv(a, text, project="P2")
+        eq(r.status, 200, f"re-import into P2 {r}")
+        p1, p2 = all_sales(a)["sales"], all_sales(a, "P2")["sales"]
+        key = ("date", "customer", "product", "channel", "rep", "quantity", "unit_price",
+               "discount", "amount", "cost", "promotion", "segment")
+        eq([[s[k] for k in key] for s in p2], [[s[k] for k in key] for s in p1], "same data")
+
+
+# --- customers -----------------------------------------------------------------------
+
+@test
+def customers_list_get_patch():
+    with Env() as e:
+        a, mgr = e.as_("admin"), e.as_("mgr")
+        eq(import_csv(a, GOOD_CSV).status, 200, "import")
+        names = sorted(["Acme", CUSTOMER_CN, "Comma, Inc", "=SUM(A1)"])
+        r = a.ok("GET", "/api/v1/customers")
+        eq([c["name"] for c in r["customers"]], names, "all, by name")
+        r = e.as_("vw").ok("GET", "/api/v1/customers?q=" + quote("贸易"))
+        eq([c["name"] for c in r["customers"]], [CUSTOMER_CN], "search in Chinese")
+        eq(len(a.ok("GET", "/api/v1/customers?limit=2")["customers"]), 2, "limit")
+        for q in ("limit=0", "limit=1001", "limit=x"):
+            expect_error(a.get(f"/api/v1/customers?{q}"), 422, "invalid", "limit")
+
+        path = "/api/v1/customers/" + quote(CUSTOMER_CN)
+        c = e.as_("rep").ok("GET", path)
+        eq((c["name"], c["segment"], c["first_sale"], c["version"]),
+           (CUSTOMER_CN, "ent", "2026-01-11", 1), "one customer by its URL-encoded name")
+        eq(a.ok("GET", "/api/v1/customers/" + quote("Comma, Inc"))["name"], "Comma, Inc",
+           "a name with a comma and a space")
+        expect_error(a.get("/api/v1/customers/" + quote("无此客户")), 404, "not_found")
+        expect_error(mgr.patch("/api/v1/customers/" + quote("无此客户"),
+                               {"segment": "smb", "version": 1}), 404, "not_found")
+
+        u = mgr.ok("PATCH", path, {"segment": "smb", "version": 1})
+        eq((u["segment"], u["version"]), ("smb", 2), "segment set")
+        expect_error(mgr.patch(path, {"segment": "ent", "version": 1}), 409, "conflict")
+        expect_error(mgr.patch(path, {"segment": "nope", "version": 2}), 422, "invalid",
+                     "segment")
+        expect_error(mgr.patch(path, {"version": 2}), 422, "invalid", "segment")
+        expect_error(mgr.patch(path, {"segment": "ent", "version": 2, "x": 1}), 422, "invalid",
+                     "x")
+        expect_error(e.as_("rep").patch(path, {"segment": "ent", "version": 2}), 403,
+                     "forbidden")
+        u = mgr.ok("PATCH", path, {"segment": None, "version": 2})
+        eq((u["segment"], u["version"]), (None, 3), "segment cleared")
+        eq(a.ok("GET", path)["segment"], None, "stored")
+
+
+# --- goals -----------------------------------------------------------------------------
+
+REVENUE_GOAL = {"name": "Q1 revenue", "metric": "revenue", "target": 5000000,
+                "start": "2026-01-01", "due": "2026-03-31", "owner": "mgr",
+                "rationale": "the Q1 plan", "objective": "grow East China",
+                "scope": {"channel": "direct"}}
+
+
+@test
+def goals_create_list_get_match_cli():
+    with Env() as e:
+        a, mgr = e.as_("admin"), e.as_("mgr")
+        eq(import_csv(a, GOOD_CSV).status, 200, "import")
+        _, rows = csv_revenue(GOOD_CSV)
+        in_scope = sum(int(r["quantity"]) * cents(r["unit_price"]) - cents(r["discount"] or "0")
+                       for r in rows if r["channel"] == "direct" and r["date"] <= "2026-03-31")
+
+        g = mgr.ok("POST", "/api/v1/projects/P1/goals", REVENUE_GOAL, status=201)
+        eq((g["metric"], g["unit"], g["target"], g["start"], g["due"], g["owner"], g["version"]),
+           ("revenue", "money", 5000000, "2026-01-01", "2026-03-31", "mgr", 1), "created")
+        eq(g["scope"], {"segment": None, "channel": "direct", "product": None, "rep": None},
+           "scope")
+        eq(g["actual"], in_scope, "actual: the direct-channel revenue in the window")
+        assert g["status"] in ("on_track", "at_risk", "off_track", "achieved"), g
+        eq(set(g["smart"]), set("SMART"), "lint letters")
+
+        ratio = mgr.ok("POST", "/api/v1/projects/P1/goals",
+                       {"metric": "retention_rate", "target": 0.85, "baseline": 0.5,
+                        "start": "2026-01-01", "due": "2026-06-30"}, status=201)
+        eq((ratio["unit"], ratio["target"], ratio["baseline"]), ("ratio", 0.85, 0.5), "ratio")
+        units = mgr.ok("POST", "/api/v1/projects/P1/goals",
+                       {"metric": "units", "target": 40, "start": "2026-01-01",
+                        "due": "2026-12-31"}, status=201)
+        eq((units["unit"], units["target"], units["actual"]),
+           ("count", 40, sum(int(r["quantity"]) for r in rows)), "units goal")
+
+        lst = e.as_("vw").ok("GET", "/api/v1/projects/P1/goals")
+        eq((lst["project"], lst["as_of"]), ("P1", TODAY), "list head")
+        eq([x["id"] for x in lst["goals"]], [g["id"], ratio["id"], units["id"]], "by id")
+        eq(lst["goals"][0], g, "the list shows what POST answered")
+        cli = subprocess.run([BIN, "--db", e.ws.db, "--json", "goal", "list", "P1"],
+                             capture_output=True, text=True, env=e.ws.env, check=True)
+        eq(lst, json.loads(cli.stdout), "the same as `salespm goal list --json`")
+        eq(e.as_("rep").ok("GET", f"/api/v1/projects/P1/goals/{g['id']}"), g, "one goal")
+        expect_error(a.get("/api/v1/projects/P2/goals/%d" % g["id"]), 404, "not_found")
+        expect_error(e.as_("out").get("/api/v1/projects/P1/goals"), 404, "not_found")
+        expect_error(e.as_("out").get(f"/api/v1/projects/P1/goals/{g['id']}"), 404, "not_found")
+
+
+@test
+def goals_create_errors():
+    with Env() as e:
+        mgr = e.as_("mgr")
+        url = "/api/v1/projects/P1/goals"
+
+        def body(**kw):
+            b = {"metric": "revenue", "target": 100000, "start": "2026-01-01",
+                 "due": "2026-03-31"}
+            b.update(kw)
+            return {k: v for k, v in b.items() if v is not ...}
+
+        cases = [
+            (body(metric=...), "metric"), (body(metric="profit"), "metric"),
+            (body(target=...), "target"), (body(target=1000.5), "target"),
+            (body(target="1000"), "target"), (body(start=...), "start"),
+            (body(due="2026-02-30"), "due"), (body(due="2025-12-31"), "due"),
+            (body(metric="retention_rate", target=1.5), "target"),
+            (body(metric="retention_rate", target=-0.1), "target"),
+            (body(metric="units", target=2.5), "target"),
+            (body(metric="units", target=-3), "target"),
+            (body(baseline=99.9), "baseline"),
+            (body(scope={"region": "east"}), "scope.region"),
+            (body(scope={"channel": "nope"}), "scope"), (body(scope="channel=direct"), "scope"),
+            (body(owner="ghost"), "owner"), (body(colour="red"), "colour"),
+        ]
+        for b, field in cases:
+            expect_error(mgr.post(url, b), 422, "invalid", field)
+        expect_error(mgr.post(url, raw=b"[1,2"), 400, "malformed")
+        expect_error(e.as_("rep").post(url, body()), 403, "forbidden")
+        expect_error(e.as_("vw").post(url, body()), 403, "forbidden")
+        expect_error(e.as_("out").post(url, body()), 404, "not_found")
+        eq(mgr.ok("GET", url)["goals"], [], "no refused goal was saved")
+
+
+@test
+def goals_update_revisions_delete():
+    with Env() as e:
+        mgr = e.as_("mgr")
+        g = mgr.ok("POST", "/api/v1/projects/P1/goals", REVENUE_GOAL, status=201)
+        path = f"/api/v1/projects/P1/goals/{g['id']}"
+        u = mgr.ok("PATCH", path, {"target": 6000000, "scope": None, "version": 1,
+                                   "reason": "the distributor deal closed"})
+        eq((u["target"], u["version"], u["scope"]["channel"], u["name"], u["owner"]),
+           (6000000, 2, None, "Q1 revenue", "mgr"), "partial update; scope cleared")
+        expect_error(mgr.patch(path, {"target": 1, "version": 1}), 409, "conflict")
+        expect_error(mgr.patch(path, {"target": 1}), 422, "invalid", "version")
+        expect_error(mgr.patch(path, {"target": 0.5, "version": 2}), 422, "invalid", "target")
+        expect_error(mgr.patch(path, {"metric": "retention_rate", "version": 2}), 422,
+                     "invalid", "target")
+        expect_error(e.as_("rep").patch(path, {"name": "mine", "version": 2}), 403, "forbidden")
+        r = mgr.ok("PATCH", path, {"metric": "retention_rate", "target": 0.905, "version": 2})
+        eq((r["metric"], r["unit"], r["target"], r["version"]),
+           ("retention_rate", "ratio", 0.905, 3), "metric and unit change together")
+
+        revs = e.as_("vw").ok("GET", f"{path}/revisions")["revisions"]
+        eq([x["version"] for x in revs], [1, 2, 3], "every saved state")
+        eq(revs[1]["reason"], "the distributor deal closed", "reason kept")
+        eq(revs[1]["changed_by"], "mgr", "who")
+        eq((revs[0]["goal"]["target"], revs[1]["goal"]["target"]), (5000000, 6000000), "snapshots")
+
+        expect_error(mgr.delete(f"{path}?version=1"), 409, "conflict")
+        expect_error(e.as_("rep").delete(f"{path}?version=3"), 403, "forbidden")
+        eq(mgr.ok("DELETE", f"{path}?version=3"), {"id": g["id"], "deleted": True}, "deleted")
+        expect_error(mgr.get(path), 404, "not_found")
+        expect_error(mgr.get(f"{path}/revisions"), 404, "not_found")
+
+
+@test
+def goals_lint_draft():
+    with Env() as e:
+        url = "/api/v1/projects/P1/goals/lint"
+        r = e.as_("vw").ok("POST", url, {})
+        eq(r["smart_ok"], False, "an empty draft fails the lint")
+        eq(sorted(r["smart"]), list("AMRST"), "every letter")
+        assert not r["smart"]["S"]["ok"] and r["smart"]["S"]["message"], r
+        full = dict(REVENUE_GOAL, baseline=4000000)
+        r = e.as_("mgr").ok("POST", url, full)
+        for k in "SRT":
+            assert r["smart"][k]["ok"], (k, r["smart"][k])
+        eq(r["smart_ok"], all(v["ok"] for v in r["smart"].values()), "smart_ok")
+        r = e.as_("mgr").ok("POST", url, {"metric": "revenue", "start": "2026-03-01",
+                                          "due": "2026-01-01"})
+        eq(r["smart"]["T"]["ok"], False, "due before start fails T")
+        expect_error(e.as_("mgr").post(url, {"target": 5}), 422, "invalid", "target")
+        expect_error(e.as_("mgr").post(url, {"metric": "x"}), 422, "invalid", "metric")
+        expect_error(e.as_("out").post(url, {}), 404, "not_found")
+        eq(e.as_("mgr").ok("GET", "/api/v1/projects/P1/goals")["goals"], [], "nothing saved")
+
+
+@test
+def goals_checkins_and_series():
+    with Env() as e:
+        a, mgr = e.as_("admin"), e.as_("mgr")
+        rev = mgr.ok("POST", "/api/v1/projects/P1/goals",
+                     {"metric": "revenue", "target": 1000000, "start": "2026-03-01",
+                      "due": "2026-03-31"}, status=201)
+        custom = mgr.ok("POST", "/api/v1/projects/P1/goals",
+                        {"metric": "custom", "target": 20, "start": "2026-01-01",
+                         "due": "2026-06-30", "owner": "rep",
+                         "checkin_rule": "rep reports signed letters of intent weekly"},
+                        status=201)
+        sales = [sale("2026-03-02", qty=1, price=12345), sale("2026-03-02", qty=2, price=1000),
+                 sale("2026-03-10", qty=1, price=50000), sale("2026-02-27", qty=1, price=777)]
+        for b in sales:
+            a.ok("POST", "/api/v1/projects/P1/sales", dict(b, rep="rep"), status=201)
+
+        s = e.as_("vw").ok("GET", f"/api/v1/projects/P1/goals/{rev['id']}/series")
+        pts = s["points"]
+        eq([p["date"] for p in pts], [f"2026-03-{d:02d}" for d in range(1, 16)],
+           "daily from the start to today")
+        by_day = {}
+        for b in sales:
+            by_day[b["date"]] = by_day.get(b["date"], 0) + amount(b)
+        run, want = 0, []
+        for p in pts:
+            run += by_day.get(p["date"], 0)
+            want.append(run)
+        eq([p["actual"] for p in pts], want, "cumulative revenue inside the window")
+        eq(pts[-1]["expected"], (2 * 1000000 * 15 + 31) // 62, "expected by today, rounded")
+        assert all(isinstance(p["expected"], int) for p in pts), pts
+
+        ck_url = f"/api/v1/projects/P1/goals/{custom['id']}/checkins"
+        ck = e.as_("rep").ok("POST", ck_url, {"value": 7, "date": "2026-03-10", "note": "LOIs"},
+                             status=201)
+        eq((ck["goal_id"], ck["value"], ck["date"], ck["note"]),
+           (custom["id"], 7, "2026-03-10", "LOIs"), "the owner checks in")
+        ck = mgr.ok("POST", ck_url, {"value": 9}, status=201)
+        eq((ck["value"], ck["date"]), (9, TODAY), "a manager checks in; the date is today")
+        g = mgr.ok("GET", f"/api/v1/projects/P1/goals/{custom['id']}")
+        eq(g["actual"], 9, "the latest check-in is the actual")
+        expect_error(e.as_("rep2").post(ck_url, {"value": 1}), 403, "forbidden")
+        expect_error(e.as_("vw").post(ck_url, {"value": 1}), 403, "forbidden")
+        expect_error(e.as_("rep").post(ck_url, {"value": 1.5}), 422, "invalid", "value")
+        expect_error(e.as_("rep").post(ck_url, {"date": "2026-03-01"}), 422, "invalid", "value")
+        expect_error(mgr.post(f"/api/v1/projects/P1/goals/{rev['id']}/checkins", {"value": 1}),
+                     422, "invalid", "goal")
+        expect_error(mgr.post("/api/v1/projects/P1/goals/999/checkins", {"value": 1}), 404,
+                     "not_found")
+
+        ratio = mgr.ok("POST", "/api/v1/projects/P1/goals",
+                       {"metric": "gross_margin", "target": 0.3, "start": "2026-03-01",
+                        "due": "2026-03-31"}, status=201)
+        pts = mgr.ok("GET", f"/api/v1/projects/P1/goals/{ratio['id']}/series")["points"]
+        eq([p["date"] for p in pts], ["2026-03-07", "2026-03-14", "2026-03-15"],
+           "weekly, and today")
+        for p in pts:
+            inside = [b for b in sales if "2026-03-01" <= b["date"] <= p["date"]]
+            amt = sum(amount(b) for b in inside)
+            cost = sum(b["quantity"] * 6000 for b in inside)  # SKU-1 costs 60.00
+            assert abs(p["actual"] - (amt - cost) / amt) < 0.00011, (p, amt, cost)
+            eq(p["expected"], 0.3, "a level's expected value is its target, as a ratio")
+        expect_error(e.as_("out").get(f"/api/v1/projects/P1/goals/{rev['id']}/series"), 404,
+                     "not_found")
+
+
+# --- dashboard -----------------------------------------------------------------------
+
+@test
+def dashboard_totals_and_as_of():
+    with Env() as e:
+        a = e.as_("admin")
+        eq(import_csv(a, GOOD_CSV).status, 200, "import")
+        revenue, rows = csv_revenue(GOOD_CSV)
+        g = e.as_("mgr").ok("POST", "/api/v1/projects/P1/goals", REVENUE_GOAL, status=201)
+        d = e.as_("vw").ok("GET", "/api/v1/projects/P1/dashboard")
+        eq((d["project"]["code"], d["as_of"]), ("P1", TODAY), "head")
+        eq(d["totals"]["revenue"], revenue, "revenue")
+        eq(d["totals"]["lines"], len(rows), "lines")
+        eq([x["id"] for x in d["goals"]], [g["id"]], "goals")
+        by_channel = {}
+        for r in rows:
+            by_channel[r["channel"]] = by_channel.get(r["channel"], 0) + (
+                int(r["quantity"]) * cents(r["unit_price"]) - cents(r["discount"] or "0"))
+        eq({x["code"]: x["revenue"] for x in d["breakdowns"]["channel"]}, by_channel,
+           "by channel")
+        d2 = a.ok("GET", "/api/v1/projects/P1/dashboard?as_of=2026-12-31")
+        eq(d2["as_of"], "2026-12-31", "as_of")
+        eq(d2["elapsed"], 1, "the whole project has elapsed")
+        expect_error(a.get("/api/v1/projects/P1/dashboard?as_of=2026-02-30"), 422, "invalid",
+                     "as_of")
+        expect_error(e.as_("out").get("/api/v1/projects/P1/dashboard"), 404, "not_found")
+        expect_error(a.get("/api/v1/projects/NOPE/dashboard"), 404, "not_found")
+        expect_error(e.as_("anon").get("/api/v1/projects/P1/dashboard"), 401, "unauthenticated")
+
+
+if __name__ == "__main__":
+    run_all()
