@@ -362,30 +362,19 @@ void smart_write_json(struct jw *w, const struct smart_check smart[SMART__COUNT]
 	jw_obj_end(w);
 }
 
-static void value_json(struct jw *w, const char *key, enum unit u, int64_t v)
-{
-	jw_key(w, key);
-	if (v == NO_VALUE)
-		jw_null(w);
-	else if (u == UNIT_RATIO)
-		jw_num(w, (double)v / 10000.0, 4);
-	else
-		jw_int(w, v);
-}
-
 void goal_progress_write_json(struct jw *w, const struct goal *g, const struct goal_progress *gp)
 {
 	enum unit u = metric_unit(g->metric);
 	int all = 1;
 	jw_obj(w);
 	goal_write_fields(w, g);
-	value_json(w, "actual", u, gp->actual);
-	value_json(w, "expected", u, gp->expected);
-	value_json(w, "projected", u, gp->projected);
+	goal_value_json(w, "actual", u, gp->actual);
+	goal_value_json(w, "expected", u, gp->expected);
+	goal_value_json(w, "projected", u, gp->projected);
 	jw_knum(w, "progress", gp->progress, 4);
 	jw_knum(w, "elapsed", gp->elapsed, 4);
 	jw_kstr(w, "status", goal_status_str(gp->status));
-	value_json(w, "baseline_used", u, gp->baseline);
+	goal_value_json(w, "baseline_used", u, gp->baseline);
 	jw_kbool(w, "baseline_computed", gp->baseline_computed);
 	jw_key(w, "smart");
 	smart_write_json(w, gp->smart);

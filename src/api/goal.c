@@ -155,17 +155,6 @@ static void body_init(struct goal_body *b)
 
 /* --- answers ---------------------------------------------------------------------------- */
 
-static void value_json(struct jw *w, const char *key, enum unit u, int64_t v)
-{
-	jw_key(w, key);
-	if (v == NO_VALUE)
-		jw_null(w);
-	else if (u == UNIT_RATIO)
-		jw_num(w, (double)v / 10000.0, 4);
-	else
-		jw_int(w, v);
-}
-
 /* g with its progress and lint as of today, in project p. */
 static int write_progress(struct api_req *r, const struct project *p, const struct goal *g,
 			  struct err *err)
@@ -403,7 +392,7 @@ static int add_checkin(struct api_req *r, struct err *err)
 	jw_kint(&r->jw, "id", ck.id);
 	jw_kint(&r->jw, "goal_id", ck.goal_id);
 	jw_kdate(&r->jw, "date", ck.on_date);
-	value_json(&r->jw, "value", metric_unit(g.metric), ck.value);
+	goal_value_json(&r->jw, "value", metric_unit(g.metric), ck.value);
 	jw_kstr(&r->jw, "note", ck.note);
 	jw_obj_end(&r->jw);
 	return 0;
@@ -439,8 +428,8 @@ static int get_series(struct api_req *r, struct err *err)
 	for (size_t i = 0; i < n; i++) {
 		jw_obj(&r->jw);
 		jw_kdate(&r->jw, "date", pts[i].day);
-		value_json(&r->jw, "actual", u, pts[i].actual);
-		value_json(&r->jw, "expected", u, pts[i].expected);
+		goal_value_json(&r->jw, "actual", u, pts[i].actual);
+		goal_value_json(&r->jw, "expected", u, pts[i].expected);
 		jw_obj_end(&r->jw);
 	}
 	jw_arr_end(&r->jw);

@@ -86,6 +86,34 @@ int cli_read_password(const char *path, char *out, size_t outlen, struct err *er
 /* Print a finished JSON document (the buffer) to stdout with a newline. */
 void cli_print_json(struct buf *b);
 
+/* Print {"key":[writer(item) for each of the n items]} on stdout. */
+#define CLI_PRINT_LIST(key, items, n, writer)                                    \
+	do {                                                                     \
+		struct buf cli_b_ = BUF_INIT;                                    \
+		struct jw cli_w_;                                                \
+		jw_init(&cli_w_, &cli_b_);                                       \
+		jw_obj(&cli_w_);                                                 \
+		jw_key(&cli_w_, (key));                                          \
+		jw_arr(&cli_w_);                                                 \
+		for (size_t cli_i_ = 0; cli_i_ < (size_t)(n); cli_i_++)          \
+			writer(&cli_w_, &(items)[cli_i_]);                       \
+		jw_arr_end(&cli_w_);                                             \
+		jw_obj_end(&cli_w_);                                             \
+		cli_print_json(&cli_b_);                                         \
+		buf_release(&cli_b_);                                            \
+	} while (0)
+
+/* Print writer(item) on stdout. */
+#define CLI_PRINT_ONE(item, writer)                                              \
+	do {                                                                     \
+		struct buf cli_b_ = BUF_INIT;                                    \
+		struct jw cli_w_;                                                \
+		jw_init(&cli_w_, &cli_b_);                                       \
+		writer(&cli_w_, (item));                                         \
+		cli_print_json(&cli_b_);                                         \
+		buf_release(&cli_b_);                                            \
+	} while (0)
+
 /* Aligned text tables. */
 struct cli_table {
 	int ncols;

@@ -14,12 +14,7 @@ static void print_project(struct cli *c, const struct project *p)
 {
 	char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX], m[MONEY_FMT_MAX];
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		project_write_json(&w, p);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_ONE(p, project_write_json);
 		return;
 	}
 	printf("code:        %s\nname:        %s\nstatus:      %s\ndates:       %s .. %s\n"
@@ -108,18 +103,7 @@ static int cmd_project_list(struct cli *c, int argc, char **argv, struct err *er
 	    project_list(c->st, &c->actor, &l, err))
 		return -1;
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_key(&w, "projects");
-		jw_arr(&w);
-		for (size_t i = 0; i < l.n; i++)
-			project_write_json(&w, &l.items[i]);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_LIST("projects", l.items, l.n, project_write_json);
 	} else if (l.n == 0) {
 		printf("no projects yet; create one with `salespm project create`\n");
 	} else {
@@ -204,12 +188,7 @@ static int cmd_project_delete(struct cli *c, int argc, char **argv, struct err *
 static void print_member(struct cli *c, const struct member *m)
 {
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		member_write_json(&w, m);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_ONE(m, member_write_json);
 	} else {
 		printf("%s is %s of the project (version %lld)\n", m->login, prole_str(m->role),
 		       (long long)m->version);
@@ -295,18 +274,7 @@ static int cmd_member_list(struct cli *c, int argc, char **argv, struct err *err
 	    member_list(c->st, &c->actor, pos[0], &l, err))
 		return -1;
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_key(&w, "members");
-		jw_arr(&w);
-		for (size_t i = 0; i < l.n; i++)
-			member_write_json(&w, &l.items[i]);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_LIST("members", l.items, l.n, member_write_json);
 	} else {
 		static const char *const head[] = { "LOGIN", "NAME", "ROLE" };
 		struct cli_table t;

@@ -31,12 +31,7 @@ static void print_sale(struct cli *c, const struct sale *s)
 	char d[DATE_FMT_MAX], m1[MONEY_FMT_MAX], m2[MONEY_FMT_MAX], m3[MONEY_FMT_MAX],
 		m4[MONEY_FMT_MAX];
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		sale_write_json(&w, s);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_ONE(s, sale_write_json);
 		return;
 	}
 	printf("sale %lld (version %lld)\ndate:       %s\ncustomer:   %s\nproduct:    %s\n"
@@ -414,18 +409,7 @@ static int cmd_customer_list(struct cli *c, int argc, char **argv, struct err *e
 			  limit > 0 ? (size_t)limit : 0, &l, err))
 		return -1;
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_key(&w, "customers");
-		jw_arr(&w);
-		for (size_t i = 0; i < l.n; i++)
-			customer_write_json(&w, &l.items[i]);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_LIST("customers", l.items, l.n, customer_write_json);
 	} else {
 		static const char *const head[] = { "NAME", "SEGMENT", "FIRST PURCHASE" };
 		struct cli_table t;
@@ -451,12 +435,7 @@ static void print_customer(struct cli *c, const struct customer *cu)
 {
 	char d[DATE_FMT_MAX] = "-";
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		customer_write_json(&w, cu);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_ONE(cu, customer_write_json);
 		return;
 	}
 	if (cu->first_sale_on != NO_DATE)

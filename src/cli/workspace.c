@@ -76,12 +76,7 @@ out:
 static void print_user(struct cli *c, const struct user *u)
 {
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		user_write_json(&w, u);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_ONE(u, user_write_json);
 		return;
 	}
 	printf("login:   %s\nname:    %s\nemail:   %s\nrole:    %s\nactive:  %s\nversion: %lld\n",
@@ -142,18 +137,7 @@ static int cmd_user_list(struct cli *c, int argc, char **argv, struct err *err)
 	if (user_list(c->st, &c->actor, &l, err))
 		return -1;
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_key(&w, "users");
-		jw_arr(&w);
-		for (size_t i = 0; i < l.n; i++)
-			user_write_json(&w, &l.items[i]);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_LIST("users", l.items, l.n, user_write_json);
 	} else {
 		static const char *const head[] = { "LOGIN", "NAME", "ROLE", "ACTIVE" };
 		struct cli_table t;

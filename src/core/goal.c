@@ -341,7 +341,7 @@ int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, 
 
 /* --- JSON ------------------------------------------------------------------------ */
 
-static void value_json(struct jw *w, const char *key, enum unit u, int64_t v)
+void goal_value_json(struct jw *w, const char *key, enum unit u, int64_t v)
 {
 	jw_key(w, key);
 	if (v == NO_VALUE)
@@ -359,8 +359,8 @@ void goal_write_fields(struct jw *w, const struct goal *g)
 	jw_kstr(w, "name", g->name);
 	jw_kstr(w, "metric", metric_str(g->metric));
 	jw_kstr(w, "unit", g->metric == METRIC_NONE ? NULL : unit_str(u));
-	value_json(w, "target", u, g->target);
-	value_json(w, "baseline", u, g->baseline);
+	goal_value_json(w, "target", u, g->target);
+	goal_value_json(w, "baseline", u, g->baseline);
 	jw_kdate(w, "baseline_start", g->baseline_start_on);
 	jw_kdate(w, "baseline_end", g->baseline_end_on);
 	jw_kdate(w, "start", g->start_on);

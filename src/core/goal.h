@@ -165,6 +165,9 @@ int goal_checkin(struct store *st, const struct actor *a, const char *project_co
 int goal_checkin_value(struct store *st, int64_t goal_id, int32_t day, int64_t *value,
 		       struct err *err);
 
+/* key: a value in unit u (null for NO_VALUE; ratios as numbers in [0, 1]). */
+void goal_value_json(struct jw *w, const char *key, enum unit u, int64_t v);
+
 /* The goal's definition as JSON (no computed progress). */
 void goal_write_json(struct jw *w, const struct goal *g);
 /* The goal's definition fields, inside an object the caller opened. */
