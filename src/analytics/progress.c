@@ -4,6 +4,7 @@
 #include "analytics/progress.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,35 +29,60 @@ static void pct(double growth, char *out, size_t len)
 	snprintf(out, len, "%+.1f%%", growth * 100.0);
 }
 
-static const char *period_name(int32_t days)
+/* The period a window's length reads as (week-on-week, quarter-on-quarter...). */
+static const char *period_code(int32_t days)
 {
 	if (days >= 6 && days <= 7)
-		return "week-on-week";
+		return "week";
 	if (days >= 28 && days <= 31)
-		return "month-on-month";
+		return "month";
 	if (days >= 89 && days <= 92)
-		return "quarter-on-quarter";
+		return "quarter";
 	if (days >= 181 && days <= 184)
-		return "half-on-half";
+		return "half";
 	if (days >= 365 && days <= 366)
-		return "year-on-year";
-	return "period-on-period";
+		return "year";
+	return "period";
 }
 
-static void scope_text(const struct goal *g, char *out, size_t len)
+/* Set a verdict: ok, code and the English message. */
+static void verdict(struct smart_check *c, int ok, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void verdict(struct smart_check *c, int ok, const char *code, const char *fmt, ...)
 {
-	const struct goal_scope *s = &g->scope;
+	va_list ap;
+	c->ok = ok;
+	snprintf(c->code, sizeof(c->code), "%s", code);
+	c->nparams = 0;
+	va_start(ap, fmt);
+	vsnprintf(c->message, sizeof(c->message), fmt, ap);
+	va_end(ap);
+}
+
+/* Add a parameter of the verdict (the value as it reads in the message). */
+static void param(struct smart_check *c, const char *key, const char *value)
+{
+	if (c->nparams >= SMART_MAX_PARAMS)
+		return;
+	snprintf(c->params[c->nparams].key, sizeof(c->params[0].key), "%s", key);
+	/* a long objective or rule is cut to fit, as in the message */
+	snprintf(c->params[c->nparams].value, sizeof(c->params[0].value), "%.*s",
+		 (int)sizeof(c->params[0].value) - 1, value);
+	c->nparams++;
+}
+
+/* "segment=smb, channel=direct" (codes read the same in every language). */
+static void scope_codes(const struct goal *g, char *out, size_t len)
+{
+	const char *keys[] = { "segment", "channel", "product", "rep" };
+	const char *vals[] = { g->scope.segment, g->scope.channel, g->scope.product, g->scope.rep };
 	size_t n = 0;
 	out[0] = '\0';
-#define ADD(k, v)                                                                         \
-	if (v[0])                                                                         \
-		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s %s",           \
-				      n ? ", " : " within ", k, v)
-	ADD("segment", s->segment);
-	ADD("channel", s->channel);
-	ADD("product", s->product);
-	ADD("rep", s->rep);
-#undef ADD
+	for (int i = 0; i < 4; i++)
+		if (vals[i][0] && n < len)
+			n += (size_t)snprintf(out + n, len - n, "%s%s=%s", n ? ", " : "", keys[i],
+					      vals[i]);
 }
 
 /* The metric over [from, to] in history (workspace-wide), for retention with its cohort. */
@@ -81,28 +107,29 @@ static int lint_achievable(struct store *st, const struct goal *g, struct smart_
 	int nhist = 0;
 	double best = -INFINITY, need;
 	char tb[64], tt[64], gneed[32], gbest[32], d1[DATE_FMT_MAX];
+	const char *period;
 
 	*baseline = g->baseline;
 	*computed = 0;
-	c->ok = 1;
 	if (g->metric == METRIC_NONE || g->target == NO_VALUE || g->start_on == NO_DATE ||
 	    g->due_on == NO_DATE || g->due_on < g->start_on) {
-		snprintf(c->message, sizeof(c->message),
-			 "cannot judge yet: needs a metric, a target and the goal's dates");
+		verdict(c, 1, "a.incomplete",
+			"cannot judge yet: needs a metric, a target and the goal's dates");
 		return 0;
 	}
 	if (g->metric == METRIC_CUSTOM) {
-		snprintf(c->message, sizeof(c->message),
-			 "a custom metric has no recorded history; agree the target with the team "
-			 "that reports it");
+		verdict(c, 1, "a.custom",
+			"a custom metric has no recorded history; agree the target with the team "
+			"that reports it");
 		return 0;
 	}
 	if (g->metric == METRIC_DEALS_WON) {
-		snprintf(c->message, sizeof(c->message),
-			 "no won deals are recorded yet, so there is no history to judge against");
+		verdict(c, 1, "a.no_deals",
+			"no won deals are recorded yet, so there is no history to judge against");
 		return 0;
 	}
 	len = g->due_on - g->start_on + 1;
+	period = period_code(len);
 	/* History: windows of the goal's length, back from the day before the start. */
 	for (int k = 1; k <= HISTORY_WINDOWS; k++) {
 		int64_t v;
@@ -128,14 +155,14 @@ static int lint_achievable(struct store *st, const struct goal *g, struct smart_
 	}
 	goal_value_format(u, g->target, tt, sizeof(tt));
 	if (*baseline == NO_VALUE || *baseline <= 0) {
-		snprintf(c->message, sizeof(c->message),
-			 "no sales history before %s to judge the target against; give a baseline",
-			 date_format(g->start_on, d1));
+		date_format(g->start_on, d1);
+		verdict(c, 1, "a.no_history",
+			"no sales history before %s to judge the target against; give a baseline", d1);
+		param(c, "start", d1);
 		return 0;
 	}
 	goal_value_format(u, *baseline, tb, sizeof(tb));
 	need = (double)g->target / (double)*baseline - 1.0;
-	pct(need, gneed, sizeof(gneed));
 	for (int k = 0; k + 1 < nhist; k++) {
 		double gr = (double)hist[k] / (double)hist[k + 1] - 1.0;
 		if (gr > best)
@@ -143,30 +170,36 @@ static int lint_achievable(struct store *st, const struct goal *g, struct smart_
 	}
 	if (need <= 0) {
 		pct(-need, gneed, sizeof(gneed));
-		snprintf(c->message, sizeof(c->message),
-			 "the target is %s below the baseline (%s -> %s)", gneed + 1, tb, tt);
-		return 0;
-	}
-	if (nhist < 2) {
-		snprintf(c->message, sizeof(c->message),
-			 "target needs %s over the baseline (%s -> %s); history is too short to "
-			 "compare with past growth",
-			 gneed, tb, tt);
-		return 0;
-	}
-	pct(best, gbest, sizeof(gbest));
-	if (need > best + 1e-9) {
-		c->ok = 0;
-		snprintf(c->message, sizeof(c->message),
-			 "target needs %s over the baseline (%s -> %s); the best %s growth in "
-			 "history is %s",
-			 gneed, tb, tt, period_name(len), gbest);
+		verdict(c, 1, "a.below", "the target is %s below the baseline (%s -> %s)", gneed + 1,
+			tb, tt);
+		param(c, "gap", gneed + 1);
+	} else if (nhist < 2) {
+		pct(need, gneed, sizeof(gneed));
+		verdict(c, 1, "a.short",
+			"target needs %s over the baseline (%s -> %s); history is too short to "
+			"compare with past growth",
+			gneed, tb, tt);
+		param(c, "need", gneed);
 	} else {
-		snprintf(c->message, sizeof(c->message),
-			 "target needs %s over the baseline (%s -> %s), within the best %s growth "
-			 "in history (%s)",
-			 gneed, tb, tt, period_name(len), gbest);
+		int ok = need <= best + 1e-9;
+		pct(need, gneed, sizeof(gneed));
+		pct(best, gbest, sizeof(gbest));
+		if (ok)
+			verdict(c, 1, "a.within",
+				"target needs %s over the baseline (%s -> %s), within the best "
+				"%s-on-%s growth in history (%s)",
+				gneed, tb, tt, period, period, gbest);
+		else
+			verdict(c, 0, "a.beyond",
+				"target needs %s over the baseline (%s -> %s); the best %s-on-%s "
+				"growth in history is %s",
+				gneed, tb, tt, period, period, gbest);
+		param(c, "need", gneed);
+		param(c, "period", period);
+		param(c, "best", gbest);
 	}
+	param(c, "baseline", tb);
+	param(c, "target", tt);
 	return 0;
 }
 
@@ -175,46 +208,44 @@ int goal_lint(struct store *st, const struct goal *g, const struct project *p,
 	      struct err *err)
 {
 	struct smart_check *c;
-	char v[64], sc[200], d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
+	char v[64], sc[200], d1[DATE_FMT_MAX], d2[DATE_FMT_MAX], n[16];
 
 	/* S: what and how much */
 	c = &smart[SMART_S];
-	scope_text(g, sc, sizeof(sc));
-	c->ok = 0;
-	if (g->metric == METRIC_NONE)
-		snprintf(c->message, sizeof(c->message),
-			 "no metric: say what is measured (revenue, units, new customers...)");
-	else if (g->target == NO_VALUE)
-		snprintf(c->message, sizeof(c->message), "no target: say how much %s is the goal",
-			 metric_str(g->metric));
-	else if (g->target <= 0)
-		snprintf(c->message, sizeof(c->message), "the target must be above zero");
-	else {
-		c->ok = 1;
+	scope_codes(g, sc, sizeof(sc));
+	if (g->metric == METRIC_NONE) {
+		verdict(c, 0, "s.no_metric",
+			"no metric: say what is measured (revenue, units, new customers...)");
+	} else if (g->target == NO_VALUE) {
+		verdict(c, 0, "s.no_target", "no target: say how much %s is the goal",
+			metric_str(g->metric));
+		param(c, "metric", metric_str(g->metric));
+	} else if (g->target <= 0) {
+		verdict(c, 0, "s.not_positive", "the target must be above zero");
+	} else {
 		goal_value_format(metric_unit(g->metric), g->target, v, sizeof(v));
-		snprintf(c->message, sizeof(c->message), "%s of %s%s", metric_str(g->metric), v, sc);
+		verdict(c, 1, "s.ok", "%s of %s%s%s", metric_str(g->metric), v,
+			sc[0] ? " within " : "", sc);
+		param(c, "metric", metric_str(g->metric));
+		param(c, "value", v);
+		param(c, "scope", sc);
 	}
 
 	/* M: how it is measured */
 	c = &smart[SMART_M];
-	c->ok = 1;
-	if (g->metric == METRIC_CUSTOM) {
-		if (!g->checkin_rule[0]) {
-			c->ok = 0;
-			snprintf(c->message, sizeof(c->message),
-				 "a custom metric needs a check-in rule: who reports the value, how "
-				 "and how often");
-		} else {
-			snprintf(c->message, sizeof(c->message), "measured by check-ins: %.300s",
-				 g->checkin_rule);
-		}
+	if (g->metric == METRIC_CUSTOM && !g->checkin_rule[0]) {
+		verdict(c, 0, "m.no_rule",
+			"a custom metric needs a check-in rule: who reports the value, how and how "
+			"often");
+	} else if (g->metric == METRIC_CUSTOM) {
+		verdict(c, 1, "m.checkin", "measured by check-ins: %.300s", g->checkin_rule);
+		param(c, "rule", g->checkin_rule);
 	} else if (g->metric == METRIC_NONE) {
-		c->ok = 0;
-		snprintf(c->message, sizeof(c->message), "no metric to measure");
+		verdict(c, 0, "m.no_metric", "no metric to measure");
 	} else if (g->metric == METRIC_DEALS_WON) {
-		snprintf(c->message, sizeof(c->message), "computed from won deals");
+		verdict(c, 1, "m.deals", "computed from won deals");
 	} else {
-		snprintf(c->message, sizeof(c->message), "computed from recorded sales");
+		verdict(c, 1, "m.sales", "computed from recorded sales");
 	}
 
 	/* A: achievable against history */
@@ -225,43 +256,49 @@ int goal_lint(struct store *st, const struct goal *g, const struct project *p,
 	c = &smart[SMART_R];
 	{
 		const char *objective = g->objective[0] ? g->objective : p ? p->objective : "";
-		c->ok = g->rationale[0] && objective[0];
-		if (!g->rationale[0] && !objective[0])
-			snprintf(c->message, sizeof(c->message),
-				 "no rationale and no company objective: say why this target "
-				 "matters and which objective it serves");
-		else if (!g->rationale[0])
-			snprintf(c->message, sizeof(c->message),
-				 "no rationale: say why this target matters");
-		else if (!objective[0])
-			snprintf(c->message, sizeof(c->message),
-				 "no company objective: name the objective this goal serves");
-		else
-			snprintf(c->message, sizeof(c->message), "serves \"%.300s\"", objective);
+		if (!g->rationale[0] && !objective[0]) {
+			verdict(c, 0, "r.none",
+				"no rationale and no company objective: say why this target matters "
+				"and which objective it serves");
+		} else if (!g->rationale[0]) {
+			verdict(c, 0, "r.no_rationale", "no rationale: say why this target matters");
+		} else if (!objective[0]) {
+			verdict(c, 0, "r.no_objective",
+				"no company objective: name the objective this goal serves");
+		} else {
+			verdict(c, 1, "r.ok", "serves \"%.300s\"", objective);
+			param(c, "objective", objective);
+		}
 	}
 
 	/* T: when */
 	c = &smart[SMART_T];
-	c->ok = 0;
-	if (g->due_on == NO_DATE)
-		snprintf(c->message, sizeof(c->message), "no due date: say by when");
-	else if (g->start_on == NO_DATE)
-		snprintf(c->message, sizeof(c->message), "no start date: say from when");
-	else if (g->due_on < g->start_on)
-		snprintf(c->message, sizeof(c->message), "the due date %s is before the start %s",
-			 date_format(g->due_on, d1), date_format(g->start_on, d2));
-	else if (p && g->due_on > p->end_on)
-		snprintf(c->message, sizeof(c->message), "due date %s is after the project's end %s",
-			 date_format(g->due_on, d1), date_format(p->end_on, d2));
-	else if (p && g->start_on < p->start_on)
-		snprintf(c->message, sizeof(c->message),
-			 "start date %s is before the project's start %s",
-			 date_format(g->start_on, d1), date_format(p->start_on, d2));
-	else {
-		c->ok = 1;
-		snprintf(c->message, sizeof(c->message), "%s to %s (%d days)",
-			 date_format(g->start_on, d1), date_format(g->due_on, d2),
-			 (int)(g->due_on - g->start_on + 1));
+	if (g->due_on == NO_DATE) {
+		verdict(c, 0, "t.no_due", "no due date: say by when");
+	} else if (g->start_on == NO_DATE) {
+		verdict(c, 0, "t.no_start", "no start date: say from when");
+	} else if (g->due_on < g->start_on) {
+		verdict(c, 0, "t.before_start", "the due date %s is before the start %s",
+			date_format(g->due_on, d1), date_format(g->start_on, d2));
+		param(c, "due", d1);
+		param(c, "start", d2);
+	} else if (p && g->due_on > p->end_on) {
+		verdict(c, 0, "t.after_end", "due date %s is after the project's end %s",
+			date_format(g->due_on, d1), date_format(p->end_on, d2));
+		param(c, "due", d1);
+		param(c, "end", d2);
+	} else if (p && g->start_on < p->start_on) {
+		verdict(c, 0, "t.before_project", "start date %s is before the project's start %s",
+			date_format(g->start_on, d1), date_format(p->start_on, d2));
+		param(c, "start", d1);
+		param(c, "project_start", d2);
+	} else {
+		verdict(c, 1, "t.ok", "%s to %s (%d days)", date_format(g->start_on, d1),
+			date_format(g->due_on, d2), (int)(g->due_on - g->start_on + 1));
+		snprintf(n, sizeof(n), "%d", (int)(g->due_on - g->start_on + 1));
+		param(c, "start", d1);
+		param(c, "due", d2);
+		param(c, "days", n);
 	}
 	return 0;
 }
@@ -357,6 +394,12 @@ void smart_write_json(struct jw *w, const struct smart_check smart[SMART__COUNT]
 		jw_obj(w);
 		jw_kbool(w, "ok", smart[i].ok);
 		jw_kstr(w, "message", smart[i].message);
+		jw_kstr(w, "code", smart[i].code);
+		jw_key(w, "params");
+		jw_obj(w);
+		for (int k = 0; k < smart[i].nparams; k++)
+			jw_kstr(w, smart[i].params[k].key, smart[i].params[k].value);
+		jw_obj_end(w);
 		jw_obj_end(w);
 	}
 	jw_obj_end(w);

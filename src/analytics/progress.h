@@ -41,9 +41,26 @@ enum goal_status { STATUS_ON_TRACK, STATUS_AT_RISK, STATUS_OFF_TRACK, STATUS_ACH
 
 enum { SMART_S, SMART_M, SMART_A, SMART_R, SMART_T, SMART__COUNT };
 
+/*
+ * One letter's verdict: the English message, and the same as a code with
+ * parameters (already formatted values) so that the UI can say it in the
+ * reader's language. Codes: s.no_metric s.no_target s.not_positive s.ok
+ * m.no_metric m.no_rule m.checkin m.deals m.sales a.incomplete a.custom
+ * a.no_deals a.no_history a.below a.short a.beyond a.within r.none
+ * r.no_rationale r.no_objective r.ok t.no_due t.no_start t.before_start
+ * t.after_end t.before_project t.ok.
+ */
+#define SMART_MAX_PARAMS 7
+
 struct smart_check {
 	int ok;
 	char message[400];
+	char code[24];
+	struct {
+		char key[16];
+		char value[320];
+	} params[SMART_MAX_PARAMS];
+	int nparams;
 };
 
 struct goal_progress {

@@ -592,15 +592,15 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 		int32_t launch = d->today - 75 > ys ? d->today - 75 : ys;
 		struct project p, out;
 		if (project(d, "FY-PREV", "上年度销售 (已结项)", prev_s, prev_e,
-			    "上年度营收 38 亿元", 300000000, err) ||
+			    "上年度营收 38 亿元", 3000000000, err) ||
 		    sales(d, "FY-PREV", prev_s, prev_e, 240, 0, 45, &rows, err))
 			goto out;
 		if (project(d, "FY", "年度销售推进", ys, ye, "年度营收增长 25%, 巩固华东市场第一",
-			    500000000, err) ||
+			    5000000000, err) ||
 		    sales(d, "FY", ys, d->today, 240, 0, 45, &rows, err))
 			goto out;
 		if (project(d, "LAUNCH", "边缘计算新品上市", launch, ye,
-			    "成为边缘计算细分市场前三", 80000000, err) ||
+			    "成为边缘计算细分市场前三", 800000000, err) ||
 		    sales(d, "LAUNCH", launch, d->today, 22, 45, 50, &rows, err))
 			goto out;
 		if (goals(d, err) || launch_goals(d, launch, ye, err))
@@ -619,7 +619,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 			snprintf(in.status, sizeof(in.status), "draft");
 			in.start_on = date_from_ymd(y + 1, 1, 1);
 			in.end_on = date_from_ymd(y + 1, 3, 31);
-			in.budget_minor = 60000000;
+			in.budget_minor = 600000000;
 			in.owner_id = NO_ID;
 			if (project_create(d->st, &c->actor, &in, &o2, err))
 				goto out;

@@ -762,8 +762,11 @@ def goal_list_json_has_the_spec_fields_and_units():
         assert g["status"] in ("on_track", "at_risk", "off_track", "achieved"), g["status"]
         eq(sorted(g["smart"]), ["A", "M", "R", "S", "T"], "SMART letters")
         for letter, v in g["smart"].items():
-            eq(sorted(v), ["message", "ok"], f"{letter} fields")
+            eq(sorted(v), ["code", "message", "ok", "params"], f"{letter} fields")
             assert isinstance(v["ok"], bool) and isinstance(v["message"], str) and v["message"], v
+            # the code names the letter, so the UI can say the message in its language
+            assert v["code"].startswith(letter.lower() + "."), v
+            assert isinstance(v["params"], dict), v
 
 
 @test

@@ -1,5 +1,5 @@
 // goal-chart.js - a goal's progress against time elapsed: the actual line beside the
-// straight expected line from start (baseline) to due (target). ECharts, tree-shaken:
+// expected line: from zero to the target for cumulative metrics, flat at the target for levels. ECharts, tree-shaken:
 // only the line chart, grid, tooltip, legend and mark line are bundled.
 import { useEffect, useRef } from 'preact/hooks';
 import * as echarts from 'echarts/core';
@@ -17,22 +17,21 @@ const COLORS = { actual: '#2563eb', expected: '#94a3b8', on_track: '#16a34a', at
 // Build [date, value] pairs from the series endpoint, or from the goal alone when it has none.
 export function seriesOf(goal, points) {
   const start = goal.start, due = goal.due;
-  // Cumulative metrics (revenue, units...) grow from zero through the window; levels
-  // (retention rate, average deal size) move from the baseline.
-  const cumulative = ['revenue', 'gross_margin', 'units', 'deals_won', 'new_customers'].includes(goal.metric);
-  const base = cumulative ? 0 : Number(goal.baseline) || 0;
+  // Cumulative metrics (revenue, units, deals won, new customers, custom check-ins) grow
+  // from zero through the window, so the plan is the straight line from zero at the start
+  // to the target at the due date. Levels (gross margin, retention rate, average deal
+  // size) are judged against the target itself: the plan is a flat line at the target.
+  const cumulative = ['revenue', 'units', 'deals_won', 'new_customers', 'custom'].includes(goal.metric);
+  const target = Number(goal.target) || 0;
   let actual = [];
-  let base0 = base;
-  if (points && points.length) {
+  if (points && points.length)
     actual = points.filter((p) => p.actual !== null && p.actual !== undefined).map((p) => [p.date, Number(p.actual)]);
-    if (points[0].expected !== null && points[0].expected !== undefined && points[0].date === start) base0 = Number(points[0].expected);
-  }
-  // Expected progress is the straight line from the start (baseline) to the due date (target).
-  const expected = start && due ? [[start, base0], [due, Number(goal.target) || 0]] : [];
-  if (!actual.length && start) {
+  const expected = start && due ? [[start, cumulative ? 0 : target], [due, target]] : [];
+  if (!actual.length && start && goal.actual !== null && goal.actual !== undefined) {
     const now = today();
     const end = now < due ? now : due;
-    actual = [[start, base], [end < start ? start : end, Number(goal.actual) || 0]];
+    actual = cumulative ? [[start, 0], [end < start ? start : end, Number(goal.actual)]]
+      : [[end < start ? start : end, Number(goal.actual)]];
   }
   return { actual, expected };
 }

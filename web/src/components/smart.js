@@ -2,9 +2,24 @@
 // letter's message on hover, and an expandable list that shows every message.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { t } from '../i18n/index.js';
+import { t, tv } from '../i18n/index.js';
 
 export const LETTERS = ['S', 'M', 'A', 'R', 'T'];
+
+// A letter's verdict in the reader's language: the server sends a code with its
+// parameters (values already formatted) beside the English message.
+export function smartMessage(r) {
+  if (!r) return '';
+  const key = 'smartmsg.' + r.code;
+  if (r.code && t(key) !== key) {
+    const p = { ...(r.params || {}) };
+    if (p.metric) p.metric = tv('metric', p.metric);
+    if (p.period) p.period = t('smart.period.' + p.period);
+    if (r.code === 's.ok') p.scope = p.scope ? t('smartmsg.scope', { scope: p.scope }) : '';
+    return t(key, p);
+  }
+  return r.message || (r.ok ? t('smart.ok') : '');
+}
 
 export function SmartChips({ smart, expanded: start = false, live = false }) {
   const [open, setOpen] = useState(start);
@@ -17,7 +32,7 @@ export function SmartChips({ smart, expanded: start = false, live = false }) {
         const r = smart[l] || {};
         const ok = !!r.ok;
         return html`<button type="button" class=${'smart-chip ' + (ok ? 'ok' : 'bad')} data-letter=${l}
-          title=${t('smart.' + l) + ': ' + (r.message || (ok ? t('smart.ok') : ''))}
+          title=${t('smart.' + l) + ': ' + smartMessage(r)}
           aria-label=${t('smart.' + l) + ' ' + (ok ? t('smart.pass') : t('smart.fail'))}
           onClick=${() => setOpen(!open)}>${l}</button>`;
       })}
@@ -31,7 +46,7 @@ export function SmartChips({ smart, expanded: start = false, live = false }) {
         return html`<li class=${r.ok ? 'ok' : 'bad'} data-letter=${l}>
           <span class="smart-letter">${l}</span>
           <span class="smart-name">${t('smart.' + l)}</span>
-          <span class="smart-msg">${r.message || (r.ok ? t('smart.ok') : '')}</span></li>`;
+          <span class="smart-msg">${smartMessage(r)}</span></li>`;
       })}
     </ul>` : null}
   </div>`;

@@ -35,15 +35,17 @@ function showValue(unit, v) {
 
 async function loadRefs(code, id) {
   const opt = (p) => api.get(p).catch(() => null);
-  const [members, segments, channels, products, goals] = await Promise.all([
+  const [members, segments, channels, products, goals, project] = await Promise.all([
     opt('/projects/' + enc(code) + '/members'), opt('/segments'), opt('/channels'), opt('/products'),
     id ? api.get('/projects/' + enc(code) + '/goals') : Promise.resolve(null),
+    opt('/projects/' + enc(code)),
   ]);
   const goal = id && goals ? (goals.goals || []).find((g) => String(g.id) === String(id)) : null;
   if (id && !goal) throw Object.assign(new Error(t('goal.not_found')), { status: 404 });
   return {
     members: (members && members.members) || [], segments: (segments && segments.segments) || [],
     channels: (channels && channels.channels) || [], products: (products && products.products) || [], goal,
+    project: (project && project.project) || project,
   };
 }
 
@@ -52,6 +54,16 @@ export function GoalForm({ code, id }) {
   if (refs.loading) return html`<section><${PageHead} title=${id ? t('goal.edit') : t('goal.new')} /><${Skeleton} rows=${6} /></section>`;
   if (refs.error) return html`<section><${PageHead} title=${id ? t('goal.edit') : t('goal.new')} /><${ErrorBanner} error=${refs.error} onRetry=${refs.reload} /></section>`;
   return html`<${GoalEditor} code=${code} refs=${refs.data} />`;
+}
+
+// A new goal's window: from today (or the project's start) for 90 days, kept inside the project.
+function defaultWindow(p) {
+  let start = today(), due = addDays(today(), 90);
+  if (p && p.start && start < p.start) start = p.start;
+  if (p && p.end && start > p.end) start = p.start || start;
+  due = addDays(start, 90);
+  if (p && p.end && due > p.end) due = p.end;
+  return { start, due };
 }
 
 function GoalEditor({ code, refs }) {
@@ -63,7 +75,7 @@ function GoalEditor({ code, refs }) {
     product: (g.scope && g.scope.product) || '', rep: (g.scope && g.scope.rep) || '',
     owner: g.owner || '', rationale: g.rationale || '', objective: g.objective || '', checkin_rule: g.checkin_rule || '', reason: '',
   } : {
-    name: '', metric: 'revenue', unit: 'money', target: '', baseline: '', start: today(), due: addDays(today(), 90),
+    name: '', metric: 'revenue', unit: 'money', target: '', baseline: '', ...defaultWindow(refs.project),
     segment: '', channel: '', product: '', rep: '', owner: '', rationale: '', objective: '', checkin_rule: '',
   });
   const [error, setError] = useState(null);

@@ -11,6 +11,13 @@ import { GoalChart } from '../components/goal-chart.js';
 import { SmartChips } from '../components/smart.js';
 import { ProjectForm, elapsedOf } from './projects.js';
 
+// A headline figure: large amounts of money in compact form (¥55.2亿, CN¥5.5B) so
+// they fit the card; the exact amount is in the title.
+function figure(unit, v) {
+  const big = unit === 'money' && v !== null && v !== undefined && Math.abs(Number(v)) >= 1e8;
+  return valueOf(unit, v, big ? { compact: true } : undefined);
+}
+
 async function loadAll(code) {
   // The project must load; its goals and their series may fail on their own (shown in place).
   const [p, g] = await Promise.all([api.get('/projects/' + enc(code)),
@@ -86,9 +93,9 @@ export function GoalCard({ goal: g, points, onEdit, onDelete, onHistory }) {
     </header>
     ${scopeChips(g.scope).length ? html`<div class="chip-row">${scopeChips(g.scope)}</div>` : null}
     <div class="goal-figures">
-      <div><span class="fig-label">${t('goal.actual')}</span><span class="fig-value goal-actual num">${valueOf(g.unit, g.actual)}</span></div>
-      <div><span class="fig-label">${t('goal.target')}</span><span class="fig-value num">${valueOf(g.unit, g.target)}</span></div>
-      <div><span class="fig-label">${t('goal.projected')}</span><span class="fig-value num muted-strong">${valueOf(g.unit, g.projected)}</span></div>
+      <div><span class="fig-label">${t('goal.actual')}</span><span class="fig-value goal-actual num" title=${valueOf(g.unit, g.actual)}>${figure(g.unit, g.actual)}</span></div>
+      <div><span class="fig-label">${t('goal.target')}</span><span class="fig-value num" title=${valueOf(g.unit, g.target)}>${figure(g.unit, g.target)}</span></div>
+      <div><span class="fig-label">${t('goal.projected')}</span><span class="fig-value num muted-strong" title=${valueOf(g.unit, g.projected)}>${figure(g.unit, g.projected)}</span></div>
     </div>
     <div class="progress" title=${t('goal.progress_title', { progress: pct(progress), elapsed: pct(expected) })}>
       <div class=${'progress-bar status-' + g.status + ' ' + pctClass(progress)}></div>
