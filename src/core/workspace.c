@@ -136,8 +136,18 @@ int workspace_load(struct store *st, struct workspace *out, struct err *err)
 	if (!out->currency[0])
 		return err_set(err, ERR_NOT_FOUND, "db",
 			       "the database holds no workspace yet (run `salespm init`)");
-	setenv("TZ", out->timezone, 1);
-	tzset();
+	/*
+	 * The process keeps the workspace's zone as its local zone (date_today()).
+	 * Only a change touches the environment, so the many loads of a running
+	 * server never race with another thread's localtime_r().
+	 */
+	{
+		const char *tz = getenv("TZ");
+		if (!tz || strcmp(tz, out->timezone)) {
+			setenv("TZ", out->timezone, 1);
+			tzset();
+		}
+	}
 	return 0;
 }
 

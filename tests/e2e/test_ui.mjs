@@ -197,6 +197,12 @@ async function scenario(browser, server, lang) {
       els.map((e) => ({ l: e.dataset.letter, ok: e.classList.contains('ok'), msg: e.querySelector('.smart-msg').textContent.trim() })));
     assert(letters.map((x) => x.l).join('') === 'SMART', `lint letters are ${letters.map((x) => x.l).join('')}`);
     assert(letters.every((x) => x.msg.length > 0), 'a SMART letter has no message: ' + JSON.stringify(letters));
+    // the verdicts read in the page's language: with no rationale yet, R fails and says so
+    const r = letters.find((x) => x.l === 'R');
+    assert(!r.ok, 'R passes without a rationale: ' + JSON.stringify(r));
+    const wantR = lang === 'zh-CN' ? '缺少理由' : 'no rationale';
+    assert(r.msg.includes(wantR), `R says "${r.msg}", not "${wantR}..."`);
+    if (lang === 'zh-CN') assert(letters.every((x) => /[\u4e00-\u9fff]/.test(x.msg)), 'a verdict is not in Chinese: ' + JSON.stringify(letters));
     await shot(page, `${L}-04-goal-form-lint`);
     await form.locator('button[type=submit]').click();
     await page.waitForURL(new RegExp('#/p/' + code + '$'));
