@@ -14,10 +14,12 @@ static const char SQL_ROLLUP_SUMS[] =
 	"SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(quantity), 0), "
 	"COALESCE(SUM(amount_minor), 0), COALESCE(SUM(cost_minor), 0) FROM sale_rollup "
 	"WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 AND day BETWEEN ?4 AND ?5";
+/* Workspace-wide: project by project through the rollup's key (?1 is NULL here). */
 static const char SQL_ROLLUP_SUMS_ALL[] =
 	"SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(quantity), 0), "
 	"COALESCE(SUM(amount_minor), 0), COALESCE(SUM(cost_minor), 0) FROM sale_rollup "
-	"WHERE dim = ?2 AND key_id = ?3 AND day BETWEEN ?4 AND ?5 AND ?1 IS NULL";
+	"WHERE project_id IN (SELECT id FROM projects) AND dim = ?2 AND key_id = ?3 "
+	"AND day BETWEEN ?4 AND ?5 AND ?1 IS NULL";
 static const char SQL_RAW_SUMS[] =
 	"SELECT COUNT(*), COALESCE(SUM(quantity), 0), COALESCE(SUM(amount_minor), 0), "
 	"COALESCE(SUM(cost_minor), 0) FROM sales WHERE (?1 IS NULL OR project_id = ?1) "
@@ -272,4 +274,193 @@ int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
 	default:
 		return err_set(err, ERR_INVALID, "metric", "no metric to compute");
 	}
+}
+
+/* --- customer activity from one scan ----------------------------------------------- */
+
+/* What one scan of the sales learns about a customer. */
+struct act {
+	int64_t id;       /* 0 = empty slot */
+	int32_t first_sale; /* first-ever purchase, workspace-wide */
+	int32_t first_in;   /* earliest purchase inside the scanned span */
+	uint32_t windows;   /* bit i: bought in window i */
+};
+
+struct acts {
+	struct act *v;
+	size_t n, used;
+};
+
+static struct act *act_get(struct acts *a, int64_t id)
+{
+	size_t i;
+	if ((a->used + 1) * 2 > a->n) {
+		struct act *old = a->v;
+		size_t oldn = a->n;
+		a->n = oldn ? oldn * 2 : 1024;
+		a->v = xcalloc(a->n, sizeof(*a->v));
+		a->used = 0;
+		for (size_t k = 0; k < oldn; k++)
+			if (old[k].id)
+				*act_get(a, old[k].id) = old[k];
+		free(old);
+	}
+	i = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull >> 17) & (a->n - 1);
+	while (a->v[i].id && a->v[i].id != id)
+		i = (i + 1) & (a->n - 1);
+	if (!a->v[i].id) {
+		a->v[i].id = id;
+		a->v[i].first_in = INT32_MAX;
+		a->v[i].first_sale = NO_DATE;
+		a->used++;
+	}
+	return &a->v[i];
+}
+
+static const char SQL_ACTIVITY[] =
+	"SELECT customer_id, sold_on FROM sales WHERE (?1 IS NULL OR project_id = ?1) "
+	"AND sold_on BETWEEN ?2 AND ?3 AND (?4 IS NULL OR segment_id = ?4) "
+	"AND (?5 IS NULL OR channel_id = ?5) AND (?6 IS NULL OR product_id = ?6) "
+	"AND (?7 IS NULL OR rep_id = ?7)";
+static const char SQL_FIRST_SALES[] =
+	"SELECT id, first_sale_on FROM customers WHERE first_sale_on IS NOT NULL";
+
+/*
+ * One pass over the sales in [from, to] (project, scope): each customer's
+ * first-ever purchase, earliest purchase in the span, and (len > 0) the windows
+ * [lo + i*len, lo + (i+1)*len - 1] they bought in.
+ */
+static int scan_activity(struct store *st, int64_t project_id, const struct goal_scope *scope,
+			 int32_t from, int32_t to, int32_t lo, int32_t len, struct acts *out,
+			 struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_FIRST_SALES, err);
+	int rc;
+	if (!s)
+		return -1;
+	/* every customer's first-ever purchase first (a small table), then the sales alone */
+	while ((rc = store_step(st, s, err)) == STORE_ROW)
+		act_get(out, store_col_int(st, s, 0))->first_sale = (int32_t)store_col_int(st, s, 1);
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	s = store_prepare(st, SQL_ACTIVITY, err);
+	if (!s)
+		return -1;
+	store_bind_int_or_null(st, s, 1, project_id, NO_ID);
+	store_bind_int(st, s, 2, from);
+	store_bind_int(st, s, 3, to);
+	bind_scope(st, s, scope, 4);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		struct act *a = act_get(out, store_col_int(st, s, 0));
+		int32_t day = (int32_t)store_col_int(st, s, 1);
+		if (day < a->first_in)
+			a->first_in = day;
+		if (len > 0 && day >= lo && (day - lo) / len < 32)
+			a->windows |= 1u << ((day - lo) / len);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+int metric_windows(struct store *st, enum metric m, int64_t project_id,
+		   const struct goal_scope *scope, int32_t lo, int32_t len, int n, int64_t *values,
+		   struct err *err)
+{
+	struct acts a = { 0 };
+	int r = -1;
+
+	if (n <= 0 || n > 32 || len <= 0)
+		return err_set(err, ERR_INTERNAL, NULL, "bad window count");
+	if (m != METRIC_NEW_CUSTOMERS && m != METRIC_RETENTION_RATE) {
+		for (int i = 0; i < n; i++) {
+			struct metric_query q = { .metric = m, .project_id = project_id,
+						  .scope = scope, .from = lo + i * len,
+						  .to = lo + (i + 1) * len - 1,
+						  .cohort_from = lo + (i - 1) * len,
+						  .cohort_to = lo + i * len - 1,
+						  .cohort_project_id = project_id };
+			if (metric_value(st, &q, &values[i], err))
+				return -1;
+		}
+		return 0;
+	}
+	if (scan_activity(st, project_id, scope, lo, lo + n * len - 1, lo, len, &a, err))
+		goto out;
+	for (int i = 0; i < n; i++) {
+		int32_t wfrom = lo + i * len, wto = wfrom + len - 1;
+		int64_t count = 0, cohort = 0, kept = 0;
+		for (size_t k = 0; k < a.n; k++) {
+			const struct act *c = &a.v[k];
+			if (!c->id || !c->windows)
+				continue;
+			if (m == METRIC_NEW_CUSTOMERS) {
+				count += (c->windows >> i & 1) && c->first_sale >= wfrom &&
+					 c->first_sale <= wto;
+			} else if (i > 0 && (c->windows >> (i - 1) & 1)) {
+				cohort++;
+				kept += c->windows >> i & 1;
+			}
+		}
+		if (m == METRIC_NEW_CUSTOMERS)
+			values[i] = count;
+		else
+			values[i] = cohort ? div_round(kept * 10000, cohort) : NO_VALUE;
+	}
+	r = 0;
+out:
+	free(a.v);
+	return r;
+}
+
+int metric_curve(struct store *st, const struct metric_query *q, const int32_t *ends, int n,
+		 int64_t *values, struct err *err)
+{
+	struct acts a = { 0 };
+	struct ids cohort = { 0 };
+	int32_t last = n > 0 ? ends[n - 1] : q->from;
+	int r = -1;
+
+	if (q->metric != METRIC_NEW_CUSTOMERS && q->metric != METRIC_RETENTION_RATE) {
+		for (int i = 0; i < n; i++) {
+			struct metric_query p = *q;
+			p.to = ends[i];
+			if (metric_value(st, &p, &values[i], err))
+				return -1;
+		}
+		return 0;
+	}
+	if (scan_activity(st, q->project_id, q->scope, q->from, last, 0, 0, &a, err))
+		goto out;
+	if (q->metric == METRIC_RETENTION_RATE &&
+	    customers_in(st, q->cohort_project_id, q->scope, q->cohort_from, q->cohort_to, &cohort,
+			 err))
+		goto out;
+	for (int i = 0; i < n; i++) {
+		int64_t count = 0;
+		if (q->metric == METRIC_NEW_CUSTOMERS) {
+			/* counted once both its first-ever purchase and a purchase here happened */
+			for (size_t k = 0; k < a.n; k++) {
+				const struct act *c = &a.v[k];
+				int32_t when;
+				if (!c->id || c->first_in == INT32_MAX || c->first_sale == NO_DATE ||
+				    c->first_sale < q->from)
+					continue;
+				when = c->first_sale > c->first_in ? c->first_sale : c->first_in;
+				count += when <= ends[i];
+			}
+			values[i] = count;
+		} else {
+			for (size_t k = 0; k < cohort.n; k++) {
+				struct act *c = act_get(&a, cohort.v[k]);
+				count += c->first_in <= ends[i];
+			}
+			values[i] = cohort.n ? div_round(count * 10000, (int64_t)cohort.n) : NO_VALUE;
+		}
+	}
+	r = 0;
+out:
+	free(a.v);
+	free(cohort.v);
+	return r;
 }

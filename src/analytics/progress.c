@@ -130,15 +130,23 @@ static int lint_achievable(struct store *st, const struct goal *g, struct smart_
 	}
 	len = g->due_on - g->start_on + 1;
 	period = period_code(len);
-	/* History: windows of the goal's length, back from the day before the start. */
-	for (int k = 1; k <= HISTORY_WINDOWS; k++) {
-		int64_t v;
-		if (history_value(st, g, g->start_on - k * len, g->start_on - (k - 1) * len - 1, &v,
-				  err))
+	/*
+	 * History: windows of the goal's length back from the day before the start,
+	 * workspace-wide, in one pass (window k = 1 is the latest); one more window
+	 * than needed so that the oldest has a cohort for retention.
+	 */
+	{
+		int64_t w[HISTORY_WINDOWS + 1];
+		if (metric_windows(st, g->metric, NO_ID, &g->scope,
+				   g->start_on - (HISTORY_WINDOWS + 1) * len, len, HISTORY_WINDOWS + 1,
+				   w, err))
 			return -1;
-		if (v == NO_VALUE || v <= 0)
-			break;
-		hist[nhist++] = v;
+		for (int k = 1; k <= HISTORY_WINDOWS; k++) {
+			int64_t v = w[HISTORY_WINDOWS + 1 - k];
+			if (v == NO_VALUE || v <= 0)
+				break;
+			hist[nhist++] = v;
+		}
 	}
 	if (g->baseline == NO_VALUE) {
 		bfrom = g->baseline_start_on != NO_DATE ? g->baseline_start_on : g->start_on - len;
@@ -317,17 +325,21 @@ static double elapsed_at(const struct goal *g, int32_t day)
 	return e < 0 ? 0 : e > 1 ? 1 : e;
 }
 
-/* The metric for the goal's own window (project sales), as of day. */
-static int actual_value(struct store *st, const struct goal *g, int32_t from, int32_t to,
-			int64_t *v, struct err *err)
+/* The query of the goal's own measure: the project's sales in its window and scope. */
+static void actual_query(const struct goal *g, struct metric_query *q)
 {
-	struct metric_query q = { .metric = g->metric, .project_id = g->project_id,
-				  .scope = &g->scope, .from = from, .to = to, .goal_id = g->id };
 	int32_t len = g->due_on - g->start_on + 1;
-	q.cohort_from = g->baseline_start_on != NO_DATE ? g->baseline_start_on : g->start_on - len;
-	q.cohort_to = g->baseline_end_on != NO_DATE ? g->baseline_end_on : g->start_on - 1;
-	q.cohort_project_id = NO_ID;
-	return metric_value(st, &q, v, err);
+	memset(q, 0, sizeof(*q));
+	q->metric = g->metric;
+	q->project_id = g->project_id;
+	q->scope = &g->scope;
+	q->from = g->start_on;
+	q->to = g->due_on;
+	q->goal_id = g->id;
+	/* retention's cohort: buyers of the baseline window, workspace-wide */
+	q->cohort_from = g->baseline_start_on != NO_DATE ? g->baseline_start_on : g->start_on - len;
+	q->cohort_to = g->baseline_end_on != NO_DATE ? g->baseline_end_on : g->start_on - 1;
+	q->cohort_project_id = NO_ID;
 }
 
 int goal_progress(struct store *st, const struct goal *g, const struct project *p,
@@ -343,8 +355,12 @@ int goal_progress(struct store *st, const struct goal *g, const struct project *
 		out->status = STATUS_OFF_TRACK;
 		return 0;
 	}
-	if (actual_value(st, g, g->start_on, g->due_on, &out->actual, err))
-		return -1;
+	{
+		struct metric_query q;
+		actual_query(g, &q);
+		if (metric_value(st, &q, &out->actual, err))
+			return -1;
+	}
 	out->elapsed = elapsed_at(g, today);
 	if (g->target == NO_VALUE || g->target <= 0) {
 		out->status = STATUS_OFF_TRACK;
@@ -464,23 +480,27 @@ int goal_series(struct store *st, const struct goal *g, int32_t today, struct go
 		step = 7;
 		while (ndays / step > 26)
 			step += 7;
-		for (int32_t d = g->start_on + step - 1;; d += step) {
-			int32_t day = d > end ? end : d;
-			int64_t v;
-			if (actual_value(st, g, g->start_on, day, &v, err)) {
-				free(pts);
-				return -1;
-			}
+		int32_t ends[64];
+		int64_t vals[64];
+		struct metric_query q;
+		int ne = 0;
+		for (int32_t d = g->start_on + step - 1; ne < 64; d += step) {
+			ends[ne++] = d > end ? end : d;
+			if (d >= end)
+				break;
+		}
+		actual_query(g, &q);
+		if (metric_curve(st, &q, ends, ne, vals, err))
+			return -1;
+		for (int i = 0; i < ne; i++) {
 			ALLOC_GROW(pts, np + 1, alloc);
-			pts[np].day = day;
-			pts[np].actual = v;
+			pts[np].day = ends[i];
+			pts[np].actual = vals[i];
 			pts[np].expected = g->target == NO_VALUE ? NO_VALUE
 					   : metric_cumulative(g->metric)
-						   ? mul_frac(g->target, elapsed_at(g, day))
+						   ? mul_frac(g->target, elapsed_at(g, ends[i]))
 						   : g->target;
 			np++;
-			if (day == end)
-				break;
 		}
 	}
 	*points = pts;

@@ -634,6 +634,39 @@ def smart_a_compares_needed_growth_with_history():
 
 
 @test
+def smart_a_for_customer_metrics_uses_their_history():
+    """New customers and retention have a history too: windows of the goal's length."""
+    ws = Workspace(today="2026-03-01")
+    base_setup(ws)
+    ws.ok("product", "add", "W", "--name", "W", "--cost", "1.00", "--price", "2.00",
+          "--effective", "2024-01-01")
+    ws.ok("project", "create", "HIST", "--name", "History", "--start", "2025-01-01", "--end",
+          "2025-12-31")
+    ws.ok("member", "add", "HIST", "rita")
+    start, due = d("2026-04-01"), d("2026-06-30")
+    n = (due - start).days + 1
+    # new customers per window, oldest to newest: 10, 12, 15 (+20%, then +25%)
+    counts = [10, 12, 15]
+    rows, k0 = [], len(counts)
+    for i, count in enumerate(counts):
+        k = k0 - i  # window k before the start (k = 1 is the latest)
+        mid = start - timedelta(days=k * n) + timedelta(days=n // 2)
+        for j in range(count):
+            rows.append({"date": mid.isoformat(), "customer": f"N{i}-{j}", "product": "W",
+                         "channel": "direct", "rep": "rita", "quantity": "1",
+                         "unit_price": "2.00"})
+    import_rows(ws, "HIST", rows)
+    common = ["--metric", "new_customers", "--start", start.isoformat(), "--due",
+              due.isoformat()]
+    s = lint(ws, *common, "--target", "30")
+    eq(s["A"]["ok"], False, "+100% against a best of +25%")
+    assert "+100.0%" in s["A"]["message"] and "+25.0%" in s["A"]["message"], s["A"]
+    s = lint(ws, *common, "--target", "18")
+    eq(s["A"]["ok"], True, "+20% is within history")
+    assert "+20.0%" in s["A"]["message"] and "+25.0%" in s["A"]["message"], s["A"]
+
+
+@test
 def smart_r_needs_rationale_and_objective():
     ws = Workspace(today="2026-03-01")
     base_setup(ws, objective=None)  # P1 without an objective

@@ -647,6 +647,39 @@ def goals_checkins_and_series():
                      "not_found")
 
 
+@test
+def customer_metric_series():
+    """New customers and retention over time, against a hand count of who bought when."""
+    with Env() as e:
+        a, mgr = e.as_("admin"), e.as_("mgr")
+        # the goal window is March; the default baseline window is the 31 days before it
+        buys = [("A", "2026-02-10"), ("B", "2026-02-10"), ("C", "2026-02-20"),  # cohort
+                ("A", "2026-03-03"), ("B", "2026-03-12"),                      # come back
+                ("E", "2026-01-10"), ("E", "2026-03-08"),  # before the cohort window: neither
+                ("D", "2026-03-05"), ("F", "2026-03-14")]  # first-ever purchases in March
+        for who, day in buys:
+            a.ok("POST", "/api/v1/projects/P1/sales", sale(day, customer=who, rep="rep"),
+                 status=201)
+        window = {"start": "2026-03-01", "due": "2026-03-31"}
+        ret = mgr.ok("POST", "/api/v1/projects/P1/goals",
+                     dict(window, metric="retention_rate", target=0.8), status=201)
+        new = mgr.ok("POST", "/api/v1/projects/P1/goals",
+                     dict(window, metric="new_customers", target=5), status=201)
+        # by hand: the cohort is A, B, C; A is back on 03-03, B on 03-12. D and F buy for
+        # the first time on 03-05 and 03-14; E bought before March, so it is not new.
+        ends = ["2026-03-07", "2026-03-14", "2026-03-15"]
+        pts = mgr.ok("GET", f"/api/v1/projects/P1/goals/{ret['id']}/series")["points"]
+        eq([p["date"] for p in pts], ends, "weekly points and today")
+        eq([round(p["actual"], 4) for p in pts], [round(1 / 3, 4), round(2 / 3, 4),
+                                                 round(2 / 3, 4)], "retention by date")
+        pts = mgr.ok("GET", f"/api/v1/projects/P1/goals/{new['id']}/series")["points"]
+        eq([p["actual"] for p in pts], [1, 2, 2], "new customers by date")
+        eq(round(mgr.ok("GET", f"/api/v1/projects/P1/goals/{ret['id']}")["actual"], 4),
+           round(2 / 3, 4), "retention so far")
+        eq(mgr.ok("GET", f"/api/v1/projects/P1/goals/{new['id']}")["actual"], 2,
+           "new customers so far")
+
+
 # --- dashboard -----------------------------------------------------------------------
 
 @test
