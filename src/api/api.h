@@ -31,6 +31,7 @@
 enum {
 	API_BULK = 1,    /* the body may be up to API_BULK_MAX (CSV) */
 	API_NO_CSRF = 2, /* a cookie-authenticated write that needs no CSRF token (sign-in) */
+	API_SECRET = 4,  /* the answer holds a secret shown once: never kept for a replay */
 };
 
 struct api_req;

@@ -30,11 +30,14 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t hash_cond = PTHREAD_COND_INITIALIZER;
 static struct login_slot slots[LOGIN_SLOTS];
 static int hash_running, hash_waiting;
+/* The key of login_key()'s hash, random per process: slots cannot be aimed at. */
+static unsigned char slot_secret[crypto_shorthash_KEYBYTES];
 
 void api_global_init(void)
 {
 	if (sodium_init() < 0)
 		fprintf(stderr, "salespm: libsodium failed to initialise\n");
+	randombytes_buf(slot_secret, sizeof(slot_secret));
 }
 
 void api_global_release(void)
@@ -69,14 +72,22 @@ void api_hash_end(void)
 
 static uint64_t login_key(const char *login, const char *ip)
 {
-	/* FNV-1a over "login\0ip"; 0 is reserved for a free slot. */
-	uint64_t h = 1469598103934665603ull;
-	for (const char *p = login; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	h = (h ^ 0) * 1099511628211ull;
-	for (const char *p = ip ? ip : ""; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	return h ? h : 1;
+	/*
+	 * Keyed SipHash of login, then of that and ip: with a public hash a caller
+	 * could pick logins that land on another's slot and evict its count.
+	 * 0 is reserved for a free slot.
+	 */
+	unsigned char h[crypto_shorthash_BYTES], m[crypto_shorthash_BYTES + 64];
+	size_t iplen = ip ? strnlen(ip, 64) : 0;
+	uint64_t v;
+
+	crypto_shorthash(h, (const unsigned char *)login, strlen(login), slot_secret);
+	memcpy(m, h, sizeof(h));
+	if (iplen)
+		memcpy(m + sizeof(h), ip, iplen);
+	crypto_shorthash(h, m, sizeof(h) + iplen, slot_secret);
+	memcpy(&v, h, sizeof(v));
+	return v ? v : 1;
 }
 
 /* Seconds until login may try again from ip, or 0 when it may now. */
@@ -96,7 +107,16 @@ static void login_failed(uint64_t key, int64_t now)
 {
 	struct login_slot *s = &slots[key % LOGIN_SLOTS];
 	pthread_mutex_lock(&lock);
-	/* A colliding or expired slot starts over: the table forgets, it never blocks wrongly. */
+	/*
+	 * A colliding or expired slot starts over: the table forgets, it never
+	 * blocks wrongly. A slot that blocks another login keeps it to the end of
+	 * its window, so failures elsewhere never lift a block.
+	 */
+	if (s->key != key && s->key && s->failures >= LOGIN_FAILURES_MAX &&
+	    now < s->window_start + LOGIN_WINDOW) {
+		pthread_mutex_unlock(&lock);
+		return;
+	}
 	if (s->key != key || now >= s->window_start + LOGIN_WINDOW) {
 		s->key = key;
 		s->failures = 0;

@@ -70,7 +70,7 @@ static int revoke_token(struct api_req *r, struct err *err)
 
 const struct api_route api_token_routes[] = {
 	{ "GET", "/api/v1/tokens", list_tokens, ROLE_VIEWER, 0 },
-	{ "POST", "/api/v1/tokens", create_token, ROLE_VIEWER, 0 },
+	{ "POST", "/api/v1/tokens", create_token, ROLE_VIEWER, API_SECRET },
 	{ "DELETE", "/api/v1/tokens/{id}", revoke_token, ROLE_VIEWER, 0 },
 	{ NULL },
 };

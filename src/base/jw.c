@@ -50,6 +50,36 @@ void jw_obj_end(struct jw *w) { close_(w, '}'); }
 void jw_arr(struct jw *w) { open(w, '['); }
 void jw_arr_end(struct jw *w) { close_(w, ']'); }
 
+/*
+ * The length of the well-formed UTF-8 sequence at s (2 to 4 bytes: no
+ * overlongs, no surrogates, nothing past U+10FFFF), or 0 when there is none.
+ */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+	size_t n;
+	unsigned cp;
+
+	if ((s[0] & 0xE0) == 0xC0)
+		n = 2, cp = s[0] & 0x1Fu;
+	else if ((s[0] & 0xF0) == 0xE0)
+		n = 3, cp = s[0] & 0x0Fu;
+	else if ((s[0] & 0xF8) == 0xF0)
+		n = 4, cp = s[0] & 0x07u;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3Fu);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return n;
+}
+
 void jw_escape(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -60,6 +90,21 @@ void jw_escape(struct buf *b, const char *s, size_t len)
 		unsigned char c = (unsigned char)s[i];
 		const char *esc = NULL;
 		char u[7];
+		if (c >= 0x80) {
+			/*
+			 * JSON text is UTF-8: a byte that is not part of a well-formed
+			 * sequence (text cut mid-character, a decoded %FF) becomes U+FFFD.
+			 */
+			size_t n = utf8_seq((const unsigned char *)s + i, len - i);
+			if (n) {
+				i += n - 1;
+				continue;
+			}
+			buf_add(b, s + run, i - run);
+			run = i + 1;
+			buf_adds(b, "\\ufffd");
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' &&
 		    c != 0x7f)
 			continue;

@@ -626,10 +626,27 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 		}
 	}
 	if (c->json) {
-		printf("{\"db\":\"%s\",\"sales\":%lld,\"projects\":[\"FY\",\"LAUNCH\",\"FY-PREV\","
-		       "\"NEXT-Q1\"],\"admin\":{\"login\":\"admin\",\"password\":\"%s\"},"
-		       "\"users_password\":\"%s\"}\n",
-		       c->db_path, (long long)rows, ADMIN_PASSWORD, DEMO_PASSWORD);
+		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kstr(&w, "db", c->db_path);
+		jw_kint(&w, "sales", (int64_t)rows);
+		jw_key(&w, "projects");
+		jw_arr(&w);
+		for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+			jw_str(&w, codes[i]);
+		jw_arr_end(&w);
+		jw_key(&w, "admin");
+		jw_obj(&w);
+		jw_kstr(&w, "login", "admin");
+		jw_kstr(&w, "password", ADMIN_PASSWORD);
+		jw_obj_end(&w);
+		jw_kstr(&w, "users_password", DEMO_PASSWORD);
+		jw_obj_end(&w);
+		cli_print_json(&b);
+		buf_release(&b);
 	} else {
 		printf("demo workspace 华信科技有限公司 created in %s: %zu users, 50 products, "
 		       "%lld sales lines\n",

@@ -377,9 +377,18 @@ static int cmd_sale_export(struct cli *c, int argc, char **argv, struct err *err
 			err_set(err, ERR_INVALID, "output", "cannot write %s (disk full?)", file);
 			goto done;
 		}
-		if (c->json)
-			printf("{\"file\":\"%s\",\"bytes\":%zu}\n", file, out.len);
-		else
+		if (c->json) {
+			/* the file name is the user's text: written by the JSON writer */
+			struct buf b = BUF_INIT;
+			struct jw w;
+			jw_init(&w, &b);
+			jw_obj(&w);
+			jw_kstr(&w, "file", file);
+			jw_kint(&w, "bytes", (int64_t)out.len);
+			jw_obj_end(&w);
+			cli_print_json(&b);
+			buf_release(&b);
+		} else
 			fprintf(stderr, "wrote %s\n", file);
 	} else {
 		fwrite(out.p ? out.p : "", 1, out.len, stdout);

@@ -314,9 +314,16 @@ static int cmd_db_backup(struct cli *c, int argc, char **argv, struct err *err)
 	if (require_role(&c->actor, ROLE_ADMIN, "backing up the database", err) ||
 	    store_backup(c->st, pos[0], err))
 		return -1;
-	if (c->json)
-		printf("{\"backup\":\"%s\"}\n", pos[0]);
-	else
+	if (c->json) {
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kstr(&w, "backup", pos[0]);
+		jw_obj_end(&w);
+		cli_print_json(&b);
+		buf_release(&b);
+	} else
 		printf("wrote a consistent copy of %s to %s\n", c->db_path, pos[0]);
 	return 0;
 }

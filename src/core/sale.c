@@ -297,6 +297,17 @@ static void problem(struct sink *k, const char *column, const char *fmt, ...)
 	}
 }
 
+/* Whether s[0..len) holds a control character other than tab, CR and LF (as text_field). */
+static int has_control(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
 static int is_blank(const char *s, size_t len)
 {
 	return len == 0 || (len == 1 && s[0] == ' ');
@@ -328,6 +339,9 @@ static void resolve(struct lookups *lk, struct sink *k, const struct sale_input 
 		problem(k, "customer", "the customer name is longer than 199 bytes");
 	else if (!utf8_valid(in->customer, customer_len))
 		problem(k, "customer", "the customer name is not valid UTF-8");
+	else if (has_control(in->customer, customer_len))
+		/* a NUL would cut the stored name short: two customers would read the same */
+		problem(k, "customer", "the customer name contains a control character");
 	if (plen == 0)
 		problem(k, "product", "a product SKU is required");
 	else if (!(e = strmap_get(&lk->products, in->product, plen)))

@@ -3,6 +3,7 @@
  */
 #include "core/user.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +34,26 @@ static const char SQL_USER_HASH[] = "SELECT pw_hash, active FROM users WHERE log
 static const char SQL_ADMIN_COUNT[] =
 	"SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1";
 
-/* A fixed hash to verify against when the login is unknown, so timing matches. */
+/*
+ * A fixed hash to verify against when the login is unknown, so timing matches.
+ * Made once for all threads (two first sign-ins must not write it together).
+ */
 static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_mutex_t dummy_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int dummy_make(void)
+{
+	int r = 0;
+	pthread_mutex_lock(&dummy_lock);
+	if (!dummy_hash[0] && crypto_pwhash_str(dummy_hash, "not-a-password", 14,
+						crypto_pwhash_OPSLIMIT_INTERACTIVE,
+						crypto_pwhash_MEMLIMIT_INTERACTIVE)) {
+		dummy_hash[0] = '\0';
+		r = -1;
+	}
+	pthread_mutex_unlock(&dummy_lock);
+	return r;
+}
 
 int password_hash(const char *password, char *out, size_t outlen, struct err *err)
 {
@@ -347,9 +366,7 @@ int user_verify_password(struct store *st, const char *login, const char *passwo
 
 	if (sodium_init() < 0)
 		return err_set(err, ERR_INTERNAL, NULL, "libsodium failed to initialise");
-	if (!dummy_hash[0] && crypto_pwhash_str(dummy_hash, "not-a-password", 14,
-						crypto_pwhash_OPSLIMIT_INTERACTIVE,
-						crypto_pwhash_MEMLIMIT_INTERACTIVE))
+	if (dummy_make())
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory while hashing");
 	s = store_prepare(st, SQL_USER_HASH, err);
 	if (!s)

@@ -523,9 +523,26 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 		goto fail;
 	snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
 	status = r.status;
-	if (idem_reserved &&
-	    auth_idem_finish(st, r.actor.user_id, idem, status, r.out.p, r.out.len, &err))
+	if (idem_reserved && (rt->flags & API_SECRET)) {
+		/*
+		 * The answer holds a secret that is stored nowhere: a retry with the
+		 * key learns that it was applied, not the secret.
+		 */
+		struct buf b = BUF_INIT;
+		struct err applied = { 0 };
+		int s;
+		err_set(&applied, ERR_CONFLICT, "Idempotency-Key",
+			"the request with Idempotency-Key \"%.60s\" was applied; its answer held "
+			"a secret that is shown only once",
+			idem);
+		s = api_error_render(&b, &applied);
+		if (auth_idem_finish(st, r.actor.user_id, idem, s, b.p, b.len, &err))
+			auth_idem_abandon(st, r.actor.user_id, idem);
+		buf_release(&b);
+	} else if (idem_reserved &&
+		   auth_idem_finish(st, r.actor.user_id, idem, status, r.out.p, r.out.len, &err)) {
 		auth_idem_abandon(st, r.actor.user_id, idem);
+	}
 	{
 		char *p = buf_detach(&r.out, &len);
 		resp = response_new(p, len, MHD_RESPMEM_MUST_FREE,
@@ -609,6 +626,27 @@ static size_t body_cap(const char *method, const char *url)
 	return rt && (rt->flags & API_BULK) ? API_BULK_MAX : API_BODY_MAX;
 }
 
+/*
+ * The context of a request whose raw target routing cannot trust, set by
+ * target_seen(). libmicrohttpd decodes the path before anyone sees it: "%2F"
+ * would become a separator and "%00" would end the string, so
+ * DELETE /api/v1/projects/P1%00/members/x would reach DELETE /api/v1/projects/P1.
+ */
+static char bad_target;
+
+/* libmicrohttpd's URI log callback: the raw request target, before decoding. */
+static void *target_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	size_t pathlen = strcspn(uri, "?");
+	(void)cls;
+	(void)c;
+	for (const char *p = uri; (p = strchr(p, '%')); p++)
+		if ((p[1] == '0' && p[2] == '0') ||
+		    ((size_t)(p - uri) < pathlen && p[1] == '2' && (p[2] == 'f' || p[2] == 'F')))
+			return &bad_target;
+	return NULL;
+}
+
 static struct req *req_new(struct MHD_Connection *c, const char *url, const char *method)
 {
 	struct req *q = calloc(1, sizeof(*q));
@@ -658,7 +696,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)cls;
 	(void)version;
 
-	if (!q) {
+	if (!q || q == (void *)&bad_target) {
+		int bad = q != NULL;
 		q = req_new(c, url, method);
 		if (!q)
 			return MHD_NO;
@@ -666,6 +705,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		/* A request refused on its headers is answered before its body is read. */
 		if (q->early)
 			return send_error(c, q, &q->early_err, NULL, 0);
+		/* One refused on its target is answered in turn: the connection lives on. */
+		if (bad) {
+			q->early = 1;
+			err_set(&q->early_err, ERR_MALFORMED, NULL,
+				"the URL holds an encoded NUL (%%00), or an encoded slash (%%2F) in "
+				"its path; neither can be part of a name");
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -697,8 +743,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)cls;
 	(void)c;
 	(void)toe;
-	if (!q)
+	if (!q || q == (void *)&bad_target) {
+		*con_cls = NULL;
 		return;
+	}
 	*con_cls = NULL;
 	dur = mono_us() - q->start_us;
 	metrics_inflight(-1);
@@ -812,7 +860,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 			     (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 			     (unsigned)PER_IP_CONNECTION_LIMIT, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 			     (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-			     MHD_OPTION_END);
+			     MHD_OPTION_URI_LOG_CALLBACK, target_seen, NULL, MHD_OPTION_END);
 	if (!d) {
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		pthread_key_delete(srv.store_key);

@@ -933,5 +933,20 @@ def customer_list_show_update():
     ws.fail("customer", "show", "no such customer", code=1)
 
 
+
+@test
+def json_output_names_files_with_any_characters():
+    """--json answers that repeat a file name the user gave are still JSON."""
+    ws = Workspace()
+    setup(ws)
+    name = 'out "q" \\ 导出\t.csv'
+    got = ws.js("sale", "export", "P1", "-o", ws.path(name))
+    eq(got["file"], ws.path(name), "export file name")
+    eq(got["bytes"], os.path.getsize(ws.path(name)), "bytes written")
+    got = ws.js("db", "backup", ws.path('copy "1".db'))
+    eq(got["backup"], ws.path('copy "1".db'), "backup file name")
+    assert os.path.exists(ws.path('copy "1".db')), "the backup was written"
+
+
 if __name__ == "__main__":
     run_all()

@@ -162,6 +162,31 @@ def session_login_rate_limit_429_with_retry_after():
         e.user("mgr")
 
 
+def fnv1a_slot(login, ip, slots=1024):
+    """The slot the limiter once picked with a public hash (FNV-1a of "login\\0ip")."""
+    h = 1469598103934665603
+    for byte in login.encode() + b"\0" + ip.encode():
+        h = ((h ^ byte) * 1099511628211) % (1 << 64)
+    return (h or 1) % slots
+
+
+@test
+def session_login_rate_limit_not_lifted_by_colliding_logins():
+    """Failures of other logins never lift a block, whatever slot they hash to."""
+    with Env() as e:
+        c = e.anon()
+        for i in range(5):
+            expect_error(c.post("/api/v1/session", {"login": "rep", "password": "wrong-pass"}),
+                         401, "unauthenticated")
+        target = fnv1a_slot("rep", "127.0.0.1")
+        colliders = [f"x{i}" for i in range(200000) if fnv1a_slot(f"x{i}", "127.0.0.1") == target][:3]
+        for login in colliders:
+            expect_error(c.post("/api/v1/session", {"login": login, "password": "wrong-pass"}),
+                         401, "unauthenticated")
+        expect_error(c.post("/api/v1/session", {"login": "rep", "password": PASSWORDS["rep"]}),
+                     429, "rate_limited")
+
+
 @test
 def session_ended_by_password_change():
     with Env() as e:
@@ -344,6 +369,33 @@ def api_tokens_bearer_and_revoke():
 
 
 @test
+def api_token_secret_is_never_kept_for_a_replay():
+    """Only hashes of secrets are stored: an Idempotency-Key must not keep one either."""
+    import sqlite3
+    with Env() as e:
+        rep = e.user("rep")
+        h = {"Idempotency-Key": "tok-1"}
+        r1 = rep.post("/api/v1/tokens", {"name": "ci"}, headers=h)
+        eq(r1.status, 201, "created")
+        secret = r1.json()["secret"]
+        db = sqlite3.connect(e.ws.db)
+        try:
+            for table in ("idempotency_keys", "audit", "api_tokens"):
+                for row in db.execute(f"SELECT * FROM {table}"):
+                    assert secret not in repr(row), f"the secret is stored in {table}"
+        finally:
+            db.close()
+        # A retry applies nothing and says so; the secret is not shown again.
+        r2 = rep.post("/api/v1/tokens", {"name": "ci"}, headers=h)
+        expect_error(r2, 409, "conflict", "Idempotency-Key")
+        assert secret.encode() not in r2.body
+        eq(len(rep.ok("GET", "/api/v1/tokens")["tokens"]), 1, "one token")
+        bot = e.srv.client()
+        bot.token = secret
+        eq(bot.ok("GET", "/api/v1/me")["user"]["login"], "rep", "the token works")
+
+
+@test
 def audit_log_filters_and_pages():
     with Env() as e:
         admin = e.admin()
@@ -479,6 +531,56 @@ def error_401_403_404_405():
         eq(r.header("Allow"), "GET, PATCH, DELETE", "Allow")
         r = vw.post("/livez", {})
         eq(r.status, 405, "livez is GET only")
+
+
+@test
+def error_400_encoded_nul_or_slash_in_the_path():
+    """%00 and %2F would be decoded before routing: they must not reach another route."""
+    with Env() as e:
+        admin = e.admin()
+        v = admin.ok("GET", "/api/v1/projects/P1")["version"]
+        # NUL would cut the path to DELETE /api/v1/projects/P1 (with ?version=, a delete).
+        expect_error(admin.delete(f"/api/v1/projects/P1%00/members/rep?version={v}"),
+                     400, "malformed")
+        expect_error(admin.get("/api/v1/projects/P1%00xyz"), 400, "malformed")
+        # An encoded slash would turn the project code into /members.
+        expect_error(admin.get("/api/v1/projects/P1%2Fmembers"), 400, "malformed")
+        expect_error(admin.get("/api/v1/projects/P1%2fmembers"), 400, "malformed")
+        expect_error(admin.get("/api/v1/projects/P1/sales?customer=a%00b"), 400, "malformed")
+        eq(admin.ok("GET", "/api/v1/projects/P1")["code"], "P1", "the project is still there")
+        eq(len(admin.ok("GET", "/api/v1/projects/P1/members")["members"]), 4, "members kept")
+        # Other escapes keep working, in the path and in the query.
+        expect_error(admin.get("/api/v1/customers/%E5%8D%8E%E4%B8%9C"), 404, "not_found")
+        eq(admin.ok("GET", "/api/v1/projects/P1/sales?customer=a%2Fb")["total"], 0, "query %2F")
+        # The connection goes on serving after a refused request.
+        s = socket.create_connection(("127.0.0.1", e.srv.port), timeout=5)
+        out = b""
+        try:
+            s.sendall(b"GET /api/v1/projects/P1%00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                      b"GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                out += chunk
+        finally:
+            s.close()
+        assert out.startswith(b"HTTP/1.1 400"), out[:200]
+        assert b"HTTP/1.1 200" in out and out.endswith(b"ok\n"), out[-200:]
+
+
+@test
+def error_bodies_are_utf8_whatever_the_path_holds():
+    """A message that repeats bad bytes (a decoded %FF) is still UTF-8 JSON."""
+    with Env() as e:
+        admin = e.admin()
+        for path in ("/api/v1/customers/%FF", "/api/v1/projects/%C0%AF",
+                     "/api/v1/nothing/" + "%E4%B8%AD" * 40):
+            r = admin.get(path)
+            eq(r.status, 404, path)
+            r.body.decode("utf-8")  # strict: raises on a byte that is not UTF-8
+            eq(r.error()["code"], "not_found", path)
+        assert "\ufffd" in admin.get("/api/v1/customers/%FF").error()["message"]
 
 
 @test

@@ -346,6 +346,25 @@ def import_bad_rows_422_and_nothing_written():
 
 
 @test
+def customer_names_with_control_characters_are_refused():
+    """A NUL would cut a stored name short: "Acme\\0x" would be a second "Acme"."""
+    with Env() as e:
+        a = e.as_("admin")
+        body = (CSV_HEADER + "\n2026-01-10,Acme\x00Evil,SKU-1,direct,rep,1,1.00,,,\n"
+                "2026-01-10,Acme,SKU-1,direct,rep,1,1.00,,,\n").encode()
+        r = a.request("POST", "/api/v1/projects/P1/sales/import", raw=body,
+                      content_type="text/csv; charset=utf-8")
+        err = expect_error(r, 422, "invalid", "file")
+        eq([(x["line"], x["column"]) for x in err["rows"]], [(2, "customer")], "the NUL row")
+        expect_error(a.post("/api/v1/projects/P1/sales", sale(customer="Bell\u0007")), 422,
+                     "invalid", "customer")
+        eq(a.ok("GET", "/api/v1/customers")["customers"], [], "no customer created")
+        # tab, CR and LF stay allowed (the export neutralises and quotes them)
+        a.ok("POST", "/api/v1/projects/P1/sales", sale(customer="two\nlines\tand a tab"),
+             status=201)
+
+
+@test
 def import_content_type_and_roles():
     with Env() as e:
         a = e.as_("admin")

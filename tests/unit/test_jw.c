@@ -55,6 +55,24 @@ static void test_escape(void **state)
 	ESC("ab\ncd\"ef", "\"ab\\ncd\\\"ef\"");
 }
 
+static void test_escape_bad_utf8(void **state)
+{
+	(void)state;
+	/* JSON is UTF-8: a byte outside a well-formed sequence becomes U+FFFD. */
+	ESC("\xff", "\"\\ufffd\"");
+	ESC("a\x80" "b", "\"a\\ufffdb\"");
+	/* a character cut short (a message truncated mid-character) */
+	ESC("ab\xe4\xb8", "\"ab\\ufffd\\ufffd\"");
+	/* overlong "/" and NUL, a surrogate, past U+10FFFF */
+	ESC("\xc0\xaf", "\"\\ufffd\\ufffd\"");
+	ESC("\xe0\x80\x80", "\"\\ufffd\\ufffd\\ufffd\"");
+	ESC("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");
+	ESC("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	/* well-formed text around a bad byte is kept */
+	ESC("中\xff" "文", "\"中\\ufffd文\"");
+	ESC("\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\"");
+}
+
 static void test_escape_all_bytes(void **state)
 {
 	struct buf b;
@@ -306,6 +324,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_escape_bad_utf8),
 		cmocka_unit_test(test_escape_all_bytes),
 		cmocka_unit_test(test_documents),
 		cmocka_unit_test(test_deep_nesting),
