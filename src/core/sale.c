@@ -362,8 +362,10 @@ static void resolve(struct lookups *lk, struct sink *k, const struct sale_input 
 	else if (!(e = strmap_get(&lk->reps, in->rep, rlen)))
 		problem(k, "rep", "\"%.60s\" is not a rep on this project", in->rep);
 	else if (own_only != NO_ID && e->value != own_only) {
+		/* the answer is a refusal only when the refusal is the problem reported */
+		if (!k->bad)
+			k->denied = 1;
 		problem(k, "rep", "you may record only your own sales, not %.60s's", in->rep);
-		k->denied = 1;
 	}
 	else
 		out->rep_id = e->value;

@@ -426,6 +426,21 @@ static int check_csrf(struct MHD_Connection *c, struct api_req *r, struct err *e
 	return 0;
 }
 
+/* Append "?k=v&k2=v2" (as received, in order) for an idempotency key's target. */
+static enum MHD_Result add_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	struct buf *b = cls;
+	(void)kind;
+	buf_addch(b, b->len && strchr(b->p, '?') ? '&' : '?');
+	buf_adds(b, key);
+	if (value) {
+		buf_addch(b, '=');
+		buf_adds(b, value);
+	}
+	return MHD_YES;
+}
+
 static int idem_key_valid(const char *key)
 {
 	size_t n = strlen(key);
@@ -445,6 +460,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	const char *idem = NULL;
 	char allow[64], ip[64];
 	int idem_reserved = 0, status;
+	struct buf idem_target = BUF_INIT;
 	enum MHD_Result ret;
 	struct MHD_Response *resp;
 	struct store *st;
@@ -504,8 +520,12 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 				IDEM_KEY_MAX);
 			goto fail;
 		}
-		k = auth_idem_begin(st, r.actor.user_id, idem, q->method, q->url, &replay_status,
-				    &r.out, &err);
+		/* the key names one request: its query string too (a dry run is not the import) */
+		buf_reset(&idem_target);
+		buf_adds(&idem_target, q->url);
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_arg, &idem_target);
+		k = auth_idem_begin(st, r.actor.user_id, idem, q->method, buf_cstr(&idem_target),
+				    &replay_status, &r.out, &err);
 		if (k < 0)
 			goto fail;
 		if (k == AUTH_IDEM_REPLAY) {
@@ -514,6 +534,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 			if (resp)
 				MHD_add_response_header(resp, "Idempotent-Replayed", "true");
 			ret = queue(c, q, replay_status, resp, len);
+			buf_release(&idem_target);
 			api_req_release(&r);
 			return ret;
 		}
@@ -553,6 +574,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	for (int i = 0; resp && i < r.nheaders_out; i++)
 		MHD_add_response_header(resp, r.header_out_name[i], r.header_out_value[i]);
 	ret = queue(c, q, status, resp, len);
+	buf_release(&idem_target);
 	api_req_release(&r);
 	return ret;
 fail:
@@ -582,6 +604,7 @@ fail:
 	} else {
 		ret = send_error_extra(c, q, &err, NULL, r.retry_after, r.error_extra);
 	}
+	buf_release(&idem_target);
 	api_req_release(&r);
 	return ret;
 }

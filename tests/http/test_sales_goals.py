@@ -313,6 +313,31 @@ def import_dry_run_then_real():
 
 
 @test
+def import_idempotency_key_names_the_query_too():
+    """A key used for a dry run is not replayed for the real import (a different request)."""
+    with Env() as e:
+        a = e.as_("admin")
+        revenue, rows = csv_revenue(GOOD_CSV)
+        key = {"Idempotency-Key": "import-2026-03"}
+        r = a.request("POST", "/api/v1/projects/P1/sales/import?dry_run=1",
+                      raw=GOOD_CSV.encode(), headers=dict(key, **{"Content-Type": "text/csv"}))
+        eq((r.status, r.json()["dry_run"]), (200, True), f"dry run {r}")
+        r = a.request("POST", "/api/v1/projects/P1/sales/import",
+                      raw=GOOD_CSV.encode(), headers=dict(key, **{"Content-Type": "text/csv"}))
+        eq(r.status, 422, f"the same key for another request is refused, not replayed: {r}")
+        eq(all_sales(a)["total"], 0, "nothing imported by the refused request")
+        r = a.request("POST", "/api/v1/projects/P1/sales/import", raw=GOOD_CSV.encode(),
+                      headers={"Idempotency-Key": "import-2026-03-real",
+                               "Content-Type": "text/csv"})
+        eq((r.status, r.json()["imported"]), (200, len(rows)), f"a new key imports {r}")
+        r = a.request("POST", "/api/v1/projects/P1/sales/import", raw=GOOD_CSV.encode(),
+                      headers={"Idempotency-Key": "import-2026-03-real",
+                               "Content-Type": "text/csv"})
+        eq(r.status, 200, "replayed")
+        eq(all_sales(a)["total"], len(rows), "applied once")
+
+
+@test
 def import_bad_rows_422_and_nothing_written():
     with Env() as e:
         a = e.as_("admin")
