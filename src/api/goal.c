@@ -12,6 +12,8 @@
 
 #include "analytics/progress.h"
 #include "api/api.h"
+#include "api/cache.h"
+#include "core/audit.h"
 #include "base/date.h"
 #include "base/money.h"
 #include "core/goal.h"
@@ -187,8 +189,16 @@ static int list_goals(struct api_req *r, struct err *err)
 	int32_t today = date_today();
 	int ret = -1;
 
-	if (project_get(r->st, &r->actor, code, &p, err) ||
-	    goal_list(r->st, &r->actor, code, &l, err))
+	char key[160];
+	int64_t version;
+
+	if (project_get(r->st, &r->actor, code, &p, err) || audit_last_id(r->st, &version, err))
+		goto out;
+	/* the same answer for every caller who may see the project, until the next write */
+	snprintf(key, sizeof(key), "goals/%s/%d", p.code, (int)today);
+	if (api_cache_get(key, version, &r->out))
+		return 0;
+	if (goal_list(r->st, &r->actor, code, &l, err))
 		goto out;
 	gp = arena_calloc(r->arena, (l.n ? l.n : 1) * sizeof(*gp));
 	/* one read transaction: every goal is judged on the same data */
@@ -209,6 +219,7 @@ static int list_goals(struct api_req *r, struct err *err)
 		goal_progress_write_json(&r->jw, &l.items[i], &gp[i]);
 	jw_arr_end(&r->jw);
 	jw_obj_end(&r->jw);
+	api_cache_put(key, version, r->out.p, r->out.len);
 	ret = 0;
 out:
 	goal_list_release(&l);

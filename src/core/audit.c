@@ -91,3 +91,11 @@ void audit_list_release(struct audit_list *l)
 	l->items = NULL;
 	l->n = l->alloc = 0;
 }
+
+static const char SQL_AUDIT_LAST[] = "SELECT COALESCE(MAX(id), 0) FROM audit";
+
+int audit_last_id(struct store *st, int64_t *id, struct err *err)
+{
+	*id = 0;
+	return store_query_int(st, SQL_AUDIT_LAST, id, err);
+}

@@ -35,6 +35,13 @@ struct audit_filter {
 
 #define AUDIT_LIMIT_MAX 500
 
+/*
+ * The id of the newest audit row: every write appends one in its own
+ * transaction, so this names the state of the data (answers computed from the
+ * data stay valid while it is unchanged). 0 for an empty log.
+ */
+int audit_last_id(struct store *st, int64_t *id, struct err *err);
+
 /* Entries matching f, newest first (admin only). */
 int audit_list(struct store *st, const struct actor *a, const struct audit_filter *f,
 	       struct audit_list *out, struct err *err);

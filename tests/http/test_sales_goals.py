@@ -724,6 +724,37 @@ def customer_metric_series():
            "new customers so far")
 
 
+@test
+def goal_and_dashboard_answers_follow_every_write():
+    """Answers are cached until the next write, including a write by another process."""
+    with Env() as e:
+        a, mgr = e.as_("admin"), e.as_("mgr")
+        g = mgr.ok("POST", "/api/v1/projects/P1/goals",
+                   {"metric": "revenue", "target": 1000000, "start": "2026-03-01",
+                    "due": "2026-03-31"}, status=201)
+        url = f"/api/v1/projects/P1/goals/{g['id']}"
+
+        def actual():
+            goals = mgr.ok("GET", "/api/v1/projects/P1/goals")["goals"]
+            dash = mgr.ok("GET", "/api/v1/projects/P1/dashboard")
+            return ([x["actual"] for x in goals if x["id"] == g["id"]][0],
+                    dash["totals"]["revenue"])
+
+        eq(actual(), (0, 0), "nothing sold")
+        eq(actual(), (0, 0), "asked again")
+        a.ok("POST", "/api/v1/projects/P1/sales", sale("2026-03-02", qty=3, price=10000),
+             status=201)
+        eq(actual(), (30000, 30000), "a sale through the API")
+        # another process writes the same database: the CLI
+        e.ws.ok("sale", "add", "P1", "--date", "2026-03-03", "--customer", "Beta",
+                "--product", "SKU-2", "--channel", "direct", "--quantity", "2",
+                "--price", "9.90")
+        eq(actual(), (31980, 31980), "a sale recorded by the CLI")
+        eq(mgr.ok("GET", url)["actual"], 31980, "the goal itself")
+        expect_error(e.as_("out").get("/api/v1/projects/P1/dashboard"), 404, "not_found")
+        expect_error(e.as_("out").get("/api/v1/projects/P1/goals"), 404, "not_found")
+
+
 # --- dashboard -----------------------------------------------------------------------
 
 @test
