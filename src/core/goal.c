@@ -3,6 +3,7 @@
  */
 #include "core/goal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,21 @@ static int lookup_id(struct store *st, const char *sql, const char *key, int64_t
 	return rc < 0 ? -1 : 0;
 }
 
+/* The scope keys: what each names, how it is looked up, and where it goes in the scope. */
+static const struct {
+	const char *key, *what, *sql;
+	size_t id_off, code_off;
+} scope_keys[] = {
+	{ "segment", "segment", SQL_SEGMENT_BY_CODE, offsetof(struct goal_scope, segment_id),
+	  offsetof(struct goal_scope, segment) },
+	{ "channel", "channel", SQL_CHANNEL_BY_CODE, offsetof(struct goal_scope, channel_id),
+	  offsetof(struct goal_scope, channel) },
+	{ "product", "product with SKU", SQL_PRODUCT_BY_SKU,
+	  offsetof(struct goal_scope, product_id), offsetof(struct goal_scope, product) },
+	{ "rep", "user", SQL_USER_BY_LOGIN, offsetof(struct goal_scope, rep_id),
+	  offsetof(struct goal_scope, rep) },
+};
+
 static int resolve_scope(struct store *st, const char *item, struct goal_scope *sc,
 			 struct err *err)
 {
@@ -200,40 +216,25 @@ static int resolve_scope(struct store *st, const char *item, struct goal_scope *
 	val = eq + 1;
 	if (!*val)
 		return err_set(err, ERR_INVALID, "scope", "\"%s\" names no code", item);
-	if (klen == 7 && !strncmp(item, "segment", 7)) {
-		if (lookup_id(st, SQL_SEGMENT_BY_CODE, val, &id, err))
+	for (size_t k = 0; k < sizeof(scope_keys) / sizeof(scope_keys[0]); k++) {
+		char *code;
+		if (strlen(scope_keys[k].key) != klen || strncmp(item, scope_keys[k].key, klen))
+			continue;
+		if (lookup_id(st, scope_keys[k].sql, val, &id, err))
 			return -1;
 		if (id == NO_ID)
-			return err_set(err, ERR_INVALID, "scope", "no segment \"%s\"", val);
-		sc->segment_id = id;
-		snprintf(sc->segment, sizeof(sc->segment), "%s", val);
-	} else if (klen == 7 && !strncmp(item, "channel", 7)) {
-		if (lookup_id(st, SQL_CHANNEL_BY_CODE, val, &id, err))
-			return -1;
-		if (id == NO_ID)
-			return err_set(err, ERR_INVALID, "scope", "no channel \"%s\"", val);
-		sc->channel_id = id;
-		snprintf(sc->channel, sizeof(sc->channel), "%s", val);
-	} else if (klen == 7 && !strncmp(item, "product", 7)) {
-		if (lookup_id(st, SQL_PRODUCT_BY_SKU, val, &id, err))
-			return -1;
-		if (id == NO_ID)
-			return err_set(err, ERR_INVALID, "scope", "no product with SKU \"%s\"", val);
-		sc->product_id = id;
-		snprintf(sc->product, sizeof(sc->product), "%s", val);
-	} else if (klen == 3 && !strncmp(item, "rep", 3)) {
-		if (lookup_id(st, SQL_USER_BY_LOGIN, val, &id, err))
-			return -1;
-		if (id == NO_ID)
-			return err_set(err, ERR_INVALID, "scope", "no user \"%s\"", val);
-		sc->rep_id = id;
-		snprintf(sc->rep, sizeof(sc->rep), "%s", val);
-	} else {
-		return err_set(err, ERR_INVALID, "scope",
-			       "unknown scope key \"%.*s\" (segment, channel, product or rep)",
-			       (int)klen, item);
+			return err_set(err, ERR_INVALID, "scope", "no %s \"%s\"", scope_keys[k].what,
+				       val);
+		if (strlen(val) >= sizeof(sc->segment))
+			return err_set(err, ERR_INVALID, "scope", "\"%s\" is too long", val);
+		*(int64_t *)((char *)sc + scope_keys[k].id_off) = id;
+		code = (char *)sc + scope_keys[k].code_off;
+		memcpy(code, val, strlen(val) + 1);
+		return 0;
 	}
-	return 0;
+	return err_set(err, ERR_INVALID, "scope",
+		       "unknown scope key \"%.*s\" (segment, channel, product or rep)", (int)klen,
+		       item);
 }
 
 static int opt_date(const char *s, int32_t *out, const char *field, struct err *err)
