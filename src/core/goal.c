@@ -547,7 +547,8 @@ int goal_create(struct store *st, const struct actor *a, const char *project_cod
 	goal_init(out, p.id);
 	if (goal_resolve(st, in, out, 1, err))
 		return -1;
-	if (tx_begin(&tx, st, a, err))
+	if (tx_begin_project(&tx, st, a, p.id, project_code, PROLE_MANAGER, "setting goals",
+			     err))
 		return -1;
 	s = store_prepare(st, SQL_GOAL_INSERT, err);
 	if (!s)
@@ -652,7 +653,8 @@ int goal_update(struct store *st, const struct actor *a, const char *project_cod
 	*out = cur;
 	if (goal_resolve(st, in, out, 1, err))
 		return -1;
-	if (tx_begin(&tx, st, a, err))
+	if (tx_begin_project(&tx, st, a, cur.project_id, project_code, PROLE_MANAGER, "changing goals",
+			     err))
 		return -1;
 	s = store_prepare(st, SQL_GOAL_UPDATE, err);
 	if (!s)
@@ -697,7 +699,8 @@ int goal_delete(struct store *st, const struct actor *a, const char *project_cod
 
 	if (goal_for_change(st, a, project_code, id, version, &cur, err))
 		return -1;
-	if (tx_begin(&tx, st, a, err))
+	if (tx_begin_project(&tx, st, a, cur.project_id, project_code, PROLE_MANAGER, "changing goals",
+			     err))
 		return -1;
 	s = store_prepare(st, SQL_GOAL_DELETE, err);
 	if (!s)
@@ -795,7 +798,8 @@ int goal_checkin(struct store *st, const struct actor *a, const char *project_co
 		on_date = date_today();
 	out->goal_id = id;
 	out->on_date = on_date;
-	if (tx_begin(&tx, st, a, err))
+	if (tx_begin_project(&tx, st, a, p.id, project_code, PROLE_MEMBER, "checking in",
+			     err))
 		return -1;
 	s = store_prepare(st, SQL_CHECKIN_INSERT, err);
 	if (!s)

@@ -245,7 +245,8 @@ int project_update(struct store *st, const struct actor *a, const struct project
 		return -1;
 	if (want->version != cur.version)
 		return tx_version_conflict("project", cur.code, want->version, cur.version, err);
-	if (tx_begin(&tx, st, a, err))
+	if (tx_begin_project(&tx, st, a, cur.id, want->code, PROLE_MANAGER,
+			     "changing the project", err))
 		return -1;
 	s = store_prepare(st, SQL_PROJECT_UPDATE, err);
 	if (!s)
@@ -302,7 +303,8 @@ int project_delete(struct store *st, const struct actor *a, const char *code, in
 		return -1;
 	if (version != cur.version)
 		return tx_version_conflict("project", code, version, cur.version, err);
-	if (tx_begin(&tx, st, a, err))
+	if (tx_begin_project(&tx, st, a, cur.id, code, PROLE_OWNER,
+			     "deleting the project", err))
 		return -1;
 	s = store_prepare(st, SQL_PROJECT_HAS_SALES, err);
 	if (!s)
@@ -444,7 +446,8 @@ int member_add(struct store *st, const struct actor *a, const char *code, const 
 		return -1;
 	if (role == PROLE_OWNER && project_access(st, a, p.id, err) < PROLE_OWNER)
 		return err_set(err, ERR_DENIED, "role", "only an owner may add another owner");
-	if (tx_begin(&tx, st, a, err))
+	if (tx_begin_project(&tx, st, a, p.id, code, PROLE_MANAGER,
+			     "adding members", err))
 		return -1;
 	s = store_prepare(st, SQL_ACTIVE_USER, err);
 	if (!s)
@@ -511,7 +514,8 @@ int member_update(struct store *st, const struct actor *a, const char *code, con
 		return err_set(err, ERR_DENIED, "role", "only an owner may grant or take ownership");
 	if (version != cur.version)
 		return tx_version_conflict("member", login, version, cur.version, err);
-	if (tx_begin(&tx, st, a, err))
+	if (tx_begin_project(&tx, st, a, p.id, code, PROLE_MANAGER,
+			     "changing members", err))
 		return -1;
 	if (cur.role == PROLE_OWNER && role != PROLE_OWNER) {
 		if (owners(st, p.id, &n, err))
@@ -572,7 +576,8 @@ int member_remove(struct store *st, const struct actor *a, const char *code, con
 		return err->code = ERR_NOT_FOUND, -1;
 	if (cur.role == PROLE_OWNER && project_access(st, a, p.id, err) < PROLE_OWNER)
 		return err_set(err, ERR_DENIED, "login", "only an owner may remove an owner");
-	if (tx_begin(&tx, st, a, err))
+	if (tx_begin_project(&tx, st, a, p.id, code, PROLE_MANAGER,
+			     "removing members", err))
 		return -1;
 	if (cur.role == PROLE_OWNER) {
 		if (owners(st, p.id, &n, err))

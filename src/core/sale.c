@@ -555,6 +555,22 @@ static int write_scope(struct store *st, const struct actor *a, const struct pro
 	return 0;
 }
 
+/*
+ * Begin a sale write and decide again, under the write lock, what the actor may
+ * write (a membership changed a moment ago counts).
+ */
+static int begin_sale_write(struct tx *tx, struct store *st, const struct actor *a,
+			    const struct project *p, int64_t *own_only, struct err *err)
+{
+	if (tx_begin(tx, st, a, err))
+		return -1;
+	if (write_scope(st, a, p, own_only, err)) {
+		tx_abort(tx);
+		return -1;
+	}
+	return 0;
+}
+
 /* --- reading -------------------------------------------------------------------- */
 
 #define SALE_SELECT                                                                               \
@@ -714,7 +730,7 @@ int sale_add(struct store *st, const struct actor *a, const char *project_code,
 		return -1;
 	if (in->sold_on == NO_DATE)
 		return err_set(err, ERR_INVALID, "date", "a date is required");
-	if (tx_begin(&tx, st, a, err))
+	if (begin_sale_write(&tx, st, a, &p, &own_only, err))
 		return -1;
 	if (lookups_load(&lk, st, p.id, 0, err))
 		goto out_lk;
@@ -815,8 +831,13 @@ int sale_update(struct store *st, const struct actor *a, const char *project_cod
 		return -1;
 	if (in->sold_on == NO_DATE)
 		return err_set(err, ERR_INVALID, "date", "a date is required");
-	if (tx_begin(&tx, st, a, err))
+	if (begin_sale_write(&tx, st, a, &p, &own_only, err))
 		return -1;
+	if (own_only != NO_ID && cur.rep_id != own_only) {
+		tx_abort(&tx);
+		return err_set(err, ERR_DENIED, "rep", "sale %lld is %s's; you may change only your own",
+			       (long long)id, cur.rep);
+	}
 	if (lookups_load(&lk, st, p.id, 0, err))
 		goto out;
 	resolve(&lk, &k, in, clen, own_only, &ln);
@@ -878,8 +899,13 @@ int sale_delete(struct store *st, const struct actor *a, const char *project_cod
 
 	if (sale_for_change(st, a, project_code, id, version, &p, &cur, &own_only, err))
 		return -1;
-	if (tx_begin(&tx, st, a, err))
+	if (begin_sale_write(&tx, st, a, &p, &own_only, err))
 		return -1;
+	if (own_only != NO_ID && cur.rep_id != own_only) {
+		err_set(err, ERR_DENIED, "rep", "sale %lld is %s's; you may change only your own",
+			(long long)id, cur.rep);
+		goto out;
+	}
 	if (remove_sale(&tx, &cur, err))
 		goto out;
 	sale_json(&before, &cur);
@@ -1288,7 +1314,7 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 		if (idx[c] >= 0)
 			want++;
 	store_bulk(st, 1);
-	if (tx_begin(&tx, st, a, err))
+	if (begin_sale_write(&tx, st, a, &p, &own_only, err))
 		goto out;
 	if (lookups_load(&lk, st, p.id, 1, err))
 		goto out;

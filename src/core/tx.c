@@ -20,6 +20,19 @@ int tx_begin(struct tx *tx, struct store *st, const struct actor *actor, struct 
 	return 0;
 }
 
+int tx_begin_project(struct tx *tx, struct store *st, const struct actor *actor,
+		     int64_t project_id, const char *code, enum prole min, const char *what,
+		     struct err *err)
+{
+	if (tx_begin(tx, st, actor, err))
+		return -1;
+	if (require_project(st, actor, project_id, code, min, what, err)) {
+		tx_abort(tx);
+		return -1;
+	}
+	return 0;
+}
+
 static const char SQL_AUDIT[] =
 	"INSERT INTO audit (at, actor_id, entity, entity_id, action, before, after) "
 	"VALUES (?, ?, ?, ?, ?, ?, ?)";

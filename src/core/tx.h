@@ -32,6 +32,16 @@ struct tx {
 int tx_begin(struct tx *tx, struct store *st, const struct actor *actor, struct err *err);
 
 /*
+ * Begin a write in a project: tx_begin, then the actor's project role checked
+ * again inside the write lock, so a membership removed a moment before cannot
+ * still write (callers check first as well, to answer "not found" before
+ * judging the input).
+ */
+int tx_begin_project(struct tx *tx, struct store *st, const struct actor *actor,
+		     int64_t project_id, const char *code, enum prole min, const char *what,
+		     struct err *err);
+
+/*
  * Record who did what to which record, with the record as JSON before and after
  * (either may be NULL for create / delete).
  */
