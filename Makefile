@@ -107,8 +107,12 @@ _demo: $(BIN)
 bench: deps
 	@$(MAKE) --no-print-directory MODE=release _bench
 
-_bench: $(BIN) $(BUILD)/bench/insert_ceiling
+_bench: $(BIN) $(BUILD)/bench/insert_ceiling $(BUILD)/bench/empty_handler
 	@bench/run $(BUILD)
+
+$(BUILD)/bench/empty_handler: bench/empty_handler.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
 
 $(BUILD)/bench/insert_ceiling: bench/insert_ceiling.c
 	@mkdir -p $(dir $@)
