@@ -228,6 +228,9 @@ async function scenario(browser, server, lang) {
     await row.waitFor();
     const text = await row.textContent();
     assert(text.includes('3') && text.includes('unit_price'), `error row reads "${text}"`);
+    // the reason reads in the page's language
+    const want = lang === 'zh-CN' ? '“12,5”不是有效的小数' : '“12,5” is not a decimal';
+    assert(text.includes(want), `error row reads "${text}", not "${want}"`);
     assert(await page.locator('.preview tr.row-bad').count() === 1, 'the preview does not mark exactly one bad row');
     await shot(page, `${L}-06-import-errors`);
     const r = await apiInPage(page, 'GET', `/api/v1/projects/${code}/sales`);

@@ -9,6 +9,56 @@ import { parseCsv, countLines } from '../csv.js';
 import { navigate } from '../app-context.js';
 import { ErrorBanner, Banner, PageHead, Skeleton } from '../components/ui.js';
 
+// The server's reasons, recognised so that they read in the UI's language.
+const REASONS = [
+  [/^a customer name is required$/, 'csv.customer_required'],
+  [/^the customer name is longer than 199 bytes$/, 'csv.customer_long'],
+  [/^the customer name is not valid UTF-8$/, 'csv.customer_utf8'],
+  [/^the customer name contains a control character$/, 'csv.customer_control'],
+  [/^a product SKU is required$/, 'csv.product_required'],
+  [/^no product with SKU "(.*)"$/, 'csv.no_product'],
+  [/^a channel code is required$/, 'csv.channel_required'],
+  [/^no channel "(.*)"$/, 'csv.no_channel'],
+  [/^a rep login is required$/, 'csv.rep_required'],
+  [/^"(.*)" is not a rep on this project$/, 'csv.not_rep'],
+  [/^you may record only your own sales, not (.*)'s$/, 'csv.own_sales'],
+  [/^no promotion "(.*)"$/, 'csv.no_promotion'],
+  [/^no segment "(.*)"$/, 'csv.no_segment'],
+  [/^the quantity must be a positive integer, not (.*)$/, 'csv.qty_positive'],
+  [/^"(.*)" is not a positive integer$/, 'csv.qty_positive'],
+  [/^the unit price cannot be negative$/, 'csv.price_negative'],
+  [/^the discount cannot be negative$/, 'csv.discount_negative'],
+  [/^quantity times unit (?:price|cost) is too large$/, 'csv.too_large_line'],
+  [/^the discount is larger than the line total$/, 'csv.discount_over'],
+  [/^unknown column "(.*)" \(expected .*\)$/, 'csv.unknown_column'],
+  [/^column "(.*)" appears twice$/, 'csv.dup_column'],
+  [/^the required column "(.*)" is missing$/, 'csv.missing_column'],
+  [/^(\d+) fields where the header has (\d+)$/, 'csv.field_count'],
+  [/^a decimal amount is required$/, 'csv.decimal_required'],
+  [/^"(.*)" is not a decimal$/, 'csv.not_decimal'],
+  [/^"(.*)" has more than two decimal places$/, 'csv.two_decimals'],
+  [/^"(.*)" is too large$/, 'csv.too_large'],
+  [/^an integer is required$/, 'csv.integer_required'],
+  [/^"(.*)" is not an integer$/, 'csv.not_integer'],
+  [/^"(.*)" is not a date \(YYYY-MM-DD\)$/, 'csv.not_date'],
+  [/^"(.*)" is not a real calendar date$/, 'csv.not_real_date'],
+  [/^line \d+: more than (\d+) fields$/, 'csv.too_many_fields'],
+  [/^line \d+: a quoted field is not closed$/, 'csv.quote_open'],
+  [/^line \d+: unexpected text after a closing quote$/, 'csv.after_quote'],
+  [/^line \d+: a quote inside an unquoted field.*$/, 'csv.bare_quote'],
+];
+
+// The reason alone (line and column have their own columns), in the UI's language when
+// it is one the server writes; otherwise as the server wrote it.
+function reason(r) {
+  const text = String(r.message || '').replace(/^line \d+, column [^:]+: /, '');
+  for (const [re, key] of REASONS) {
+    const m = re.exec(text);
+    if (m) return t(key).replace(/\{(\d)\}/g, (x, n) => m[Number(n) + 1] ?? x);
+  }
+  return text;
+}
+
 const PREVIEW = 200;
 const COLUMNS = ['date', 'customer', 'product', 'channel', 'rep', 'quantity', 'unit_price', 'discount', 'promotion', 'segment'];
 
@@ -93,7 +143,7 @@ export function Import({ code }) {
           <strong>${t('import.bad', { n: num(check.rows.length) })}</strong> <span>${t('import.bad_hint')}</span></div></div>
         <table class="table"><thead><tr><th class="num">${t('import.line')}</th><th>${t('import.column')}</th><th>${t('import.reason')}</th></tr></thead>
           <tbody>${check.rows.map((r) => html`<tr class="error-row" data-line=${r.line} data-column=${r.column}>
-            <td class="num">${r.line}</td><td><code>${r.column || '—'}</code></td><td>${r.message}</td></tr>`)}</tbody></table>
+            <td class="num">${r.line}</td><td><code>${r.column || '—'}</code></td><td>${reason(r)}</td></tr>`)}</tbody></table>
       </div>` : null}
     ${file && records.length ? html`<h2 class="section-title">${t('import.preview')}
         <span class="muted small">${body.length < total ? t('import.preview_first', { n: body.length, total: num(total) }) : ''}</span></h2>
