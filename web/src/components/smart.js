@@ -2,7 +2,7 @@
 // letter's message on hover, and an expandable list that shows every message.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { t, tv } from '../i18n/index.js';
+import { t, tv, getLang } from '../i18n/index.js';
 
 export const LETTERS = ['S', 'M', 'A', 'R', 'T'];
 
@@ -13,7 +13,8 @@ export function smartMessage(r) {
   const key = 'smartmsg.' + r.code;
   if (r.code && t(key) !== key) {
     const p = { ...(r.params || {}) };
-    if (p.metric) p.metric = tv('metric', p.metric);
+    // a metric inside an English sentence is lower case ("how much revenue")
+    if (p.metric) p.metric = getLang() === 'en' ? tv('metric', p.metric).toLowerCase() : tv('metric', p.metric);
     if (p.period) p.period = t('smart.period.' + p.period);
     if (r.code === 's.ok') p.scope = p.scope ? t('smartmsg.scope', { scope: p.scope }) : '';
     return t(key, p);
