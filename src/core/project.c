@@ -122,6 +122,32 @@ static int validate(const struct project *in, struct project *out, struct err *e
 static int add_member_row(struct tx *tx, int64_t project_id, int64_t user_id, enum prole role,
 			  struct err *err);
 
+static const char SQL_OWNER_EXISTS[] = "SELECT COUNT(*) FROM users WHERE id = ? AND active = 1";
+
+/* An owner named by id must be an active user (else 422 naming owner_id, not a conflict). */
+static int owner_valid(struct store *st, int64_t owner_id, struct err *err)
+{
+	struct stmt *s;
+	int64_t n = 0;
+	int rc;
+	if (owner_id == NO_ID)
+		return 0;
+	s = store_prepare(st, SQL_OWNER_EXISTS, err);
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, owner_id);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		n = store_col_int(st, s, 0);
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	if (!n)
+		return err_set(err, ERR_INVALID, "owner_id", "no active user with id %lld",
+			       (long long)owner_id);
+	return 0;
+}
+
 int project_create(struct store *st, const struct actor *a, const struct project *in,
 		   struct project *out, struct err *err)
 {
@@ -137,6 +163,8 @@ int project_create(struct store *st, const struct actor *a, const struct project
 		return -1;
 	if (out->owner_id == NO_ID || out->owner_id == 0)
 		out->owner_id = a->user_id;
+	if (owner_valid(st, out->owner_id, err))
+		return -1;
 	if (tx_begin(&tx, st, a, err))
 		return -1;
 	s = store_prepare(st, SQL_PROJECT_INSERT, err);
@@ -241,7 +269,7 @@ int project_update(struct store *st, const struct actor *a, const struct project
 	    require_project(st, a, cur.id, want->code, PROLE_MANAGER, "changing the project", err))
 		return -1;
 	*out = cur;
-	if (validate(want, out, err))
+	if (validate(want, out, err) || owner_valid(st, out->owner_id, err))
 		return -1;
 	if (want->version != cur.version)
 		return tx_version_conflict("project", cur.code, want->version, cur.version, err);

@@ -509,6 +509,13 @@ def error_422_unknown_field_and_wrong_type():
         expect_error(admin.post("/api/v1/projects", {"name": "no code"}), 422, "invalid", "code")
         expect_error(admin.post("/api/v1/projects", raw=b'[1,2]'), 422, "invalid")
         expect_error(admin.patch("/api/v1/projects/P1", {"name": "x"}), 422, "invalid", "version")
+        # an owner that is no user is bad input, not a conflict
+        expect_error(admin.post("/api/v1/projects", dict(good, owner_id=99999)), 422, "invalid",
+                     "owner_id")
+        v = admin.ok("GET", "/api/v1/projects/P1")["version"]
+        expect_error(admin.patch("/api/v1/projects/P1", {"owner_id": 99999, "version": v}), 422,
+                     "invalid", "owner_id")
+        eq(admin.ok("GET", "/api/v1/projects/P1")["version"], v, "P1 unchanged")
         eq([p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]], ["P1"], "no project")
 
 
