@@ -130,9 +130,6 @@ int product_delete(struct store *st, const struct actor *a, const char *sku, int
 /* A product's price history, oldest first. */
 int product_prices(struct store *st, const char *sku, struct price_list *out, struct err *err);
 void price_list_release(struct price_list *l);
-/* The unit cost in force for product_id on day (from price history; current cost if none). */
-int product_cost_on(struct store *st, int64_t product_id, int32_t day, int64_t *cost_minor,
-		    struct err *err);
 void product_write_json(struct jw *w, const struct product *p);
 /* The product as JSON with its price history under "prices" (NULL = leave it out). */
 void product_write_json_prices(struct jw *w, const struct product *p,

@@ -37,14 +37,6 @@ static const char SQL_PRICE_INSERT[] =
 	"changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_PRICE_LIST[] =
 	"SELECT " PRICE_COLS " FROM price_history WHERE product_id = ? ORDER BY effective_on, id";
-/* The row in force on a day: the latest to take effect by then, the last entered first. */
-static const char SQL_COST_ON[] =
-	"SELECT cost_minor FROM price_history WHERE product_id = ? AND effective_on <= ? "
-	"ORDER BY effective_on DESC, id DESC LIMIT 1";
-static const char SQL_COST_FIRST[] =
-	"SELECT cost_minor FROM price_history WHERE product_id = ? "
-	"ORDER BY effective_on, id LIMIT 1";
-static const char SQL_COST_CURRENT[] = "SELECT cost_minor FROM products WHERE id = ?";
 
 static const struct catalog_ref product_refs[] = {
 	{ SQL_PRODUCT_SALES, "sales record", "sales records" },
@@ -291,36 +283,3 @@ void price_list_release(struct price_list *l)
 }
 
 /* Run a one-integer query about product_id (day bound second when given); 1 = found. */
-static int cost_query(struct store *st, const char *sql, int64_t product_id, int32_t day,
-		      int64_t *cost_minor, struct err *err)
-{
-	struct stmt *s = store_prepare(st, sql, err);
-	int rc;
-
-	if (!s)
-		return -1;
-	store_bind_int(st, s, 1, product_id);
-	if (day != NO_DATE)
-		store_bind_int(st, s, 2, day);
-	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		*cost_minor = store_col_int(st, s, 0);
-	store_done(st, s);
-	return rc;
-}
-
-int product_cost_on(struct store *st, int64_t product_id, int32_t day, int64_t *cost_minor,
-		    struct err *err)
-{
-	int rc = cost_query(st, SQL_COST_ON, product_id, day, cost_minor, err);
-
-	/* Before the first recorded change, the first known cost is the best guess. */
-	if (rc == STORE_DONE)
-		rc = cost_query(st, SQL_COST_FIRST, product_id, NO_DATE, cost_minor, err);
-	if (rc == STORE_DONE)
-		rc = cost_query(st, SQL_COST_CURRENT, product_id, NO_DATE, cost_minor, err);
-	if (rc == STORE_DONE)
-		return err_set(err, ERR_NOT_FOUND, "product", "no product with id %lld",
-			       (long long)product_id);
-	return rc < 0 ? -1 : 0;
-}

@@ -228,6 +228,11 @@ static int64_t find_customer(struct lookups *lk, const char *name, size_t len, s
 	return rc == STORE_ROW ? (int64_t)lk->ncusts - 1 : -1;
 }
 
+/*
+ * The unit cost in force on day, the one place this rule lives: the latest price
+ * history row taking effect by then (the last entered among equal dates); before
+ * the first row, the first row's cost; without history, the current cost.
+ */
 static int64_t cost_on(const struct product_costs *pc, int32_t day)
 {
 	size_t lo = 0, hi = pc->npoints;
