@@ -3,109 +3,9 @@
 // create a goal and see its SMART lint, import a CSV with a bad row and see its line and
 // column, fix it and import, see the goal's progress move, switch the language.
 // Screenshots go to build/e2e/. Prints one line per test, then "N passed, N failed".
-//
-// env: SALESPM_BIN (the binary; default build/debug/salespm); SALESPM_E2E_WEB_DIR (serve the UI
-//      from this directory with --web-dir instead of the copy embedded in the binary)
-//      SALESPM_E2E_URL (optional: drive an already running server instead, e.g. the
-//      web/dev mock, with login admin / password secret123; the CLI set-up is skipped)
-import { spawn, execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(path.join(ROOT, 'web/package.json'));
-const { chromium } = require('playwright-core');
-const zh = (await import(path.join(ROOT, 'web/src/i18n/zh-CN.js'))).default;
-const en = (await import(path.join(ROOT, 'web/src/i18n/en.js'))).default;
-const CATALOG = { 'zh-CN': zh, en };
-
-const SHOTS = path.join(ROOT, 'build/e2e');
-fs.mkdirSync(SHOTS, { recursive: true });
-const BIN = process.env.SALESPM_BIN || path.join(ROOT, 'build/debug/salespm');
-const PASSWORD = process.env.SALESPM_E2E_URL ? 'secret123' : 'e2e-Passw0rd!';
-const TIMEOUT = 10000;
-
-let passed = 0, failed = 0;
-let currentPage = null; // screenshotted when a test fails
-const blocked = new Set(); // names of tests that failed, so dependants say why they fail
-
-async function test(name, deps, fn) {
-  const missing = deps.filter((d) => blocked.has(d));
-  if (missing.length) {
-    failed++; blocked.add(name);
-    console.log(`FAIL ${name}: not run, depends on failed: ${missing.join(', ')}`);
-    return;
-  }
-  const t0 = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++; blocked.add(name);
-    if (currentPage) {
-      const file = 'FAIL-' + name.replace(/[^A-Za-z0-9-]+/g, '_') + '.png';
-      await currentPage.screenshot({ path: path.join(SHOTS, file), fullPage: true }).catch(() => {});
-    }
-    console.log(`FAIL ${name}: ${String(e && e.message || e).split('\n').slice(0, 6).join('\n     ')}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-
-// --- the server ---------------------------------------------------------------
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-
-function cli(db, args, { allowFail = false } = {}) {
-  try {
-    return execFileSync(BIN, ['--db', db, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    if (allowFail) return null;
-    throw new Error(`salespm ${args.join(' ')}: ${(e.stderr || e.message).trim()}`);
-  }
-}
-
-async function startServer() {
-  if (process.env.SALESPM_E2E_URL) return { base: process.env.SALESPM_E2E_URL.replace(/\/$/, ''), stop: () => {}, cliOk: true };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salespm-e2e-'));
-  const db = path.join(dir, 'e2e.db');
-  const pw = path.join(dir, 'pw');
-  fs.writeFileSync(pw, PASSWORD + '\n', { mode: 0o600 });
-  cli(db, ['init', '--password-file', pw, '--currency', 'CNY', '--timezone', 'Asia/Shanghai']);
-  cli(db, ['user', 'add', 'wangwei', '--name', '王伟', '--role', 'rep', '--password-file', pw]);
-  // The catalog the CSV refers to; set up through the CLI (the UI's catalog screens are
-  // exercised separately by the catalog test below).
-  const cliOk = cli(db, ['channel', 'add', 'direct', '--name', '直销', '--type', 'direct'], { allowFail: true }) !== null &&
-    cli(db, ['product', 'add', 'SKU-1', '--name', '标准版', '--cost', '80.00', '--price', '199.00'], { allowFail: true }) !== null;
-  const port = await freePort();
-  const log = fs.openSync(path.join(SHOTS, 'server.log'), 'w');
-  // SALESPM_E2E_WEB_DIR: serve the UI from a directory (a fresh web/dist) instead of the embedded copy.
-  const webDir = process.env.SALESPM_E2E_WEB_DIR ? ['--web-dir', process.env.SALESPM_E2E_WEB_DIR] : [];
-  const proc = spawn(BIN, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, ...webDir], { stdio: ['ignore', log, log] });
-  const base = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 10000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`salespm serve exited with ${proc.exitCode}; see build/e2e/server.log`);
-    try { const r = await fetch(base + '/api/v1/me'); if (r.status === 401 || r.ok) break; } catch (e) { /* not yet */ }
-    if (Date.now() > until) throw new Error('salespm serve did not answer within 10 s');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { base, cliOk, stop: () => { proc.kill('SIGTERM'); fs.rmSync(dir, { recursive: true, force: true }); } };
-}
-
-// --- helpers ---------------------------------------------------------------------
-
-const isoDay = (offset) => { const d = new Date(); d.setDate(d.getDate() + offset); return d.toISOString().slice(0, 10); };
+import {
+  test, assert, run, startServer, isoDay, shot, apiInPage, setCurrentPage, cli, CATALOG, en, PASSWORD, TIMEOUT,
+} from './lib.mjs';
 
 function csv(badPrice) {
   return [
@@ -119,18 +19,6 @@ function csv(badPrice) {
 // 3×199.00 + 2×199.00 + 1×199.00 − 10.00 = 1184.00, computed here, not by the code under test.
 const EXPECTED_REVENUE = 1184;
 
-async function shot(page, name) { await page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true }); }
-
-// Call the API from the signed-in page (its cookie and CSRF token).
-async function apiInPage(page, method, url, body) {
-  return page.evaluate(async ({ method, url, body }) => {
-    const me = await (await fetch('/api/v1/me')).json();
-    const r = await fetch(url, { method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-      body: body ? JSON.stringify(body) : undefined });
-    return { status: r.status, body: await r.text() };
-  }, { method, url, body });
-}
-
 // --- the scenario, once per language ---------------------------------------------------
 
 async function scenario(browser, server, lang) {
@@ -141,7 +29,7 @@ async function scenario(browser, server, lang) {
   const projectName = lang === 'zh-CN' ? '华东区春季攻坚' : 'East region spring push';
   const ctx = await browser.newContext({ locale: lang, viewport: { width: 1366, height: 860 }, deviceScaleFactor: 1 });
   const page = await ctx.newPage();
-  currentPage = page;
+  setCurrentPage(page);
   page.setDefaultTimeout(TIMEOUT);
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push('console: ' + m.text()); });
@@ -307,7 +195,7 @@ async function scenario(browser, server, lang) {
 async function screens(browser, server) {
   const ctx = await browser.newContext({ locale: 'en', viewport: { width: 1366, height: 860 } });
   const page = await ctx.newPage();
-  currentPage = page;
+  setCurrentPage(page);
   page.setDefaultTimeout(TIMEOUT);
   const problems = [];
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
@@ -359,26 +247,20 @@ async function screens(browser, server) {
 
 // --- main -----------------------------------------------------------------------
 
-let server = null, browser = null;
-try {
-  await test('start salespm serve on 127.0.0.1', [], async () => { server = await startServer(); });
-  if (server) {
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+await run(async (browser) => {
+  let server = null;
+  await test('start salespm serve on 127.0.0.1', [], async () => {
+    server = await startServer({
+      setup: (db, pw) => {
+        cli(db, ['user', 'add', 'wangwei', '--name', '王伟', '--role', 'rep', '--password-file', pw]);
+        cli(db, ['channel', 'add', 'direct', '--name', '直销', '--type', 'direct']);
+        cli(db, ['product', 'add', 'SKU-1', '--name', '标准版', '--cost', '80.00', '--price', '199.00']);
+      },
     });
-    await scenario(browser, server, 'zh-CN');
-    await scenario(browser, server, 'en');
-    await screens(browser, server);
-  }
-} catch (e) {
-  failed++;
-  console.log('FAIL harness: ' + (e && e.stack || e));
-} finally {
-  if (browser) await browser.close();
-  if (server) server.stop();
-}
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+    server.cliOk = true;
+  });
+  if (!server) return;
+  await scenario(browser, server, 'zh-CN');
+  await scenario(browser, server, 'en');
+  await screens(browser, server);
+});
