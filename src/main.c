@@ -89,10 +89,7 @@ static int report(struct cli *c, struct err *err)
 		jw_obj(&w);
 		jw_key(&w, "error");
 		jw_obj(&w);
-		jw_kstr(&w, "code", err_code_str(err->code));
-		jw_kstr(&w, "message", err->msg);
-		if (err->field[0])
-			jw_kstr(&w, "field", err->field);
+		jw_error_members(&w, err);
 		jw_obj_end(&w);
 		jw_obj_end(&w);
 		fprintf(stderr, "%s\n", buf_cstr(&b));

@@ -272,7 +272,7 @@ int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
 	case METRIC_CUSTOM:
 		return goal_checkin_value(st, q->goal_id, q->to, value, err);
 	default:
-		return err_set(err, ERR_INVALID, "metric", "no metric to compute");
+		return err_set(err, ERR_INVALID, "metric", "no_metric", "no metric to compute");
 	}
 }
 
@@ -371,7 +371,7 @@ int metric_windows(struct store *st, enum metric m, int64_t project_id,
 	int r = -1;
 
 	if (n <= 0 || n > 32 || len <= 0)
-		return err_set(err, ERR_INTERNAL, NULL, "bad window count");
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "bad window count");
 	if (m != METRIC_NEW_CUSTOMERS && m != METRIC_RETENTION_RATE) {
 		for (int i = 0; i < n; i++) {
 			struct metric_query q = { .metric = m, .project_id = project_id,

@@ -181,7 +181,7 @@ static int take(struct api_req *r, const struct api_field *f, const char *name, 
 			break;
 		return parse_fields(r, v, f->dest, name, err);
 	}
-	return err_set(err, ERR_INVALID, name, "%s must be %s, not %s", name,
+	return err_set(err, ERR_INVALID, name, "wrong_type:_,type,got", "%s must be %s, not %s", name,
 		       type_name(f->type), json_kind(v));
 }
 
@@ -200,7 +200,7 @@ static int parse_fields(struct api_req *r, json_t *obj, const struct api_field *
 		if (!f->name) {
 			snprintf(name, sizeof(name), "%s%s%.40s", prefix ? prefix : "",
 				 prefix ? "." : "", key);
-			return err_set(err, ERR_INVALID, name, "unknown field \"%s\"", name);
+			return err_set(err, ERR_INVALID, name, "unknown_field:name", "unknown field \"%s\"", name);
 		}
 	}
 	for (const struct api_field *f = fields; f->name; f++) {
@@ -209,14 +209,14 @@ static int parse_fields(struct api_req *r, json_t *obj, const struct api_field *
 		v = json_object_get(obj, f->name);
 		if (!v) {
 			if (f->flags & API_REQUIRED)
-				return err_set(err, ERR_INVALID, name, "%s is required", name);
+				return err_set(err, ERR_INVALID, name, "required:_", "%s is required", name);
 			continue;
 		}
 		if (f->present)
 			*f->present = 1;
 		if (json_is_null(v)) {
 			if (!(f->flags & API_NULLABLE))
-				return err_set(err, ERR_INVALID, name, "%s must be %s, not null",
+				return err_set(err, ERR_INVALID, name, "wrong_type_null:_,type", "%s must be %s, not null",
 					       name, type_name(f->type));
 			continue;
 		}
@@ -233,18 +233,18 @@ static int parse_object(struct api_req *r, const struct api_field *fields, struc
 	int ret = -1;
 
 	if (!is_json_type(r->content_type))
-		return err_set(err, ERR_MALFORMED, NULL,
+		return err_set(err, ERR_MALFORMED, NULL, "json_content_type:type",
 			       "the body must be sent as application/json (UTF-8), not %.60s",
 			       r->content_type && *r->content_type ? r->content_type
 								   : "without a Content-Type");
 	if (!r->body_len)
-		return err_set(err, ERR_MALFORMED, NULL, "the body is empty; send a JSON object");
+		return err_set(err, ERR_MALFORMED, NULL, "body_empty", "the body is empty; send a JSON object");
 	root = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
-		return err_set(err, ERR_MALFORMED, NULL, "the body is not valid JSON: %s (line %d, column %d)",
+		return err_set(err, ERR_MALFORMED, NULL, "json_syntax:detail,line,column", "the body is not valid JSON: %s (line %d, column %d)",
 			       jerr.text, jerr.line, jerr.column);
 	if (!json_is_object(root)) {
-		err_set(err, ERR_INVALID, NULL, "the body must be a JSON object, not %s",
+		err_set(err, ERR_INVALID, NULL, "json_not_object:got", "the body must be a JSON object, not %s",
 			json_kind(root));
 		goto out;
 	}
@@ -273,7 +273,7 @@ int api_copy(char *dst, size_t size, const char *src, const char *field, struct 
 		return 0;
 	n = strlen(src);
 	if (n >= size)
-		return err_set(err, ERR_INVALID, field, "%s is too long (%zu bytes, at most %zu)",
+		return err_set(err, ERR_INVALID, field, "too_long:_,len,max", "%s is too long (%zu bytes, at most %zu)",
 			       field, n, size - 1);
 	memcpy(dst, src, n + 1);
 	return 0;
@@ -283,10 +283,10 @@ int api_rate_bp(double v, const char *field, int64_t *out, struct err *err)
 {
 	double bp = v * 10000.0;
 	if (!(v >= 0.0 && v <= 1.0))
-		return err_set(err, ERR_INVALID, field, "%s must be a rate between 0 and 1, not %g",
+		return err_set(err, ERR_INVALID, field, "rate_range:_,value", "%s must be a rate between 0 and 1, not %g",
 			       field, v);
 	if (bp - (double)(int64_t)(bp + 0.5) > 1e-6 || (double)(int64_t)(bp + 0.5) - bp > 1e-6)
-		return err_set(err, ERR_INVALID, field,
+		return err_set(err, ERR_INVALID, field, "rate_precision:_,value",
 			       "%s %g has more than four decimals (a rate is kept in basis points)",
 			       field, v);
 	*out = (int64_t)(bp + 0.5);
@@ -312,7 +312,7 @@ int api_version(struct api_req *r, int have_body_version, int64_t body_version, 
 	if (api_query_int(r, "version", &v, err))
 		return -1;
 	if (v == NO_ID)
-		return err_set(err, ERR_INVALID, "version",
+		return err_set(err, ERR_INVALID, "version", "version_required",
 			       "version is required: name the version you are changing");
 	*out = v;
 	return 0;
@@ -333,9 +333,7 @@ int api_error_render_extra(struct buf *b, const struct err *err, const char *ext
 	jw_obj(&w);
 	jw_key(&w, "error");
 	jw_obj(&w);
-	jw_kstr(&w, "code", err_code_str(code));
-	jw_kstr(&w, "message", err->msg[0] ? err->msg : err_code_str(code));
-	jw_kstr(&w, "field", err->field[0] ? err->field : NULL);
+	jw_error_members(&w, err);
 	if (extra && *extra) {
 		buf_addch(b, ',');
 		buf_adds(b, extra);

@@ -108,7 +108,7 @@ static int update_segment(struct api_req *r, struct err *err)
 	if (api_parse(r, fields, err) || segment_get(r->st, api_param(r, "code"), &cur, err))
 		return -1;
 	if (b.code && strcmp(b.code, cur.code))
-		return err_set(err, ERR_INVALID, "code", "a segment's code cannot change");
+		return err_set(err, ERR_INVALID, "code", "key_immutable", "a segment's code cannot change");
 	if (segment_apply(&b, &cur, err))
 		return -1;
 	cur.version = b.version;
@@ -148,7 +148,7 @@ static int channel_apply(const struct channel_body *b, struct channel *c, struct
 	    api_copy(c->name, sizeof(c->name), b->name, "name", err))
 		return -1;
 	if (b->type && !channel_type_valid(b->type))
-		return err_set(err, ERR_INVALID, "type",
+		return err_set(err, ERR_INVALID, "type", "bad_channel_type:value",
 			       "\"%.40s\" is not a channel type (direct, distributor, ecommerce, "
 			       "partner, retail or telesales)",
 			       b->type);
@@ -211,7 +211,7 @@ static int update_channel(struct api_req *r, struct err *err)
 	if (api_parse(r, fields, err) || channel_get(r->st, api_param(r, "code"), &cur, err))
 		return -1;
 	if (b.code && strcmp(b.code, cur.code))
-		return err_set(err, ERR_INVALID, "code", "a channel's code cannot change");
+		return err_set(err, ERR_INVALID, "code", "key_immutable", "a channel's code cannot change");
 	if (channel_apply(&b, &cur, err))
 		return -1;
 	cur.version = b.version;
@@ -320,7 +320,7 @@ static int update_product(struct api_req *r, struct err *err)
 	if (api_parse(r, fields, err) || product_get(r->st, api_param(r, "sku"), &cur, err))
 		return -1;
 	if (b.sku && strcmp(b.sku, cur.sku))
-		return err_set(err, ERR_INVALID, "sku", "a product's SKU cannot change");
+		return err_set(err, ERR_INVALID, "sku", "key_immutable", "a product's SKU cannot change");
 	if (product_apply(&b, &cur, err))
 		return -1;
 	cur.version = b.version;
@@ -387,7 +387,7 @@ static int promotion_apply(const struct promotion_body *b, struct promotion *p, 
 			if (api_rate_bp(b->value, "value", &p->value, err))
 				return -1;
 		} else if (b->value != floor(b->value) || fabs(b->value) > 9e15) {
-			return err_set(err, ERR_INVALID, "value",
+			return err_set(err, ERR_INVALID, "value", "promotion_value_integer:kind",
 				       "value must be an integer for a %s promotion", p->kind);
 		} else {
 			p->value = (int64_t)b->value;
@@ -470,7 +470,7 @@ static int update_promotion(struct api_req *r, struct err *err)
 	if (promotion_get(r->st, api_param(r, "code"), &cur, err))
 		return -1;
 	if (b.code && strcmp(b.code, cur.code))
-		return err_set(err, ERR_INVALID, "code", "a promotion's code cannot change");
+		return err_set(err, ERR_INVALID, "code", "key_immutable", "a promotion's code cannot change");
 	if (promotion_apply(&b, &cur, err))
 		return -1;
 	cur.version = b.version;

@@ -21,7 +21,7 @@ static int list_customers(struct api_req *r, struct err *err)
 	if (api_query_int(r, "limit", &limit, err))
 		return -1;
 	if (limit < 1 || limit > CUSTOMER_LIMIT_MAX)
-		return err_set(err, ERR_INVALID, "limit", "limit must be between 1 and %d, not %lld",
+		return err_set(err, ERR_INVALID, "limit", "limit_range:max,value", "limit must be between 1 and %d, not %lld",
 			       CUSTOMER_LIMIT_MAX, (long long)limit);
 	if (customer_list(r->st, &r->actor, q && *q ? q : NULL, (size_t)limit, &l, err)) {
 		customer_list_release(&l);

@@ -74,12 +74,12 @@ static int value_text(struct api_req *r, enum unit u, const struct api_number *n
 	if (u == UNIT_RATIO) {
 		long long bp;
 		if (!(n->d >= 0.0 && n->d <= 1.0))
-			return err_set(err, ERR_INVALID, field,
+			return err_set(err, ERR_INVALID, field, "ratio_range:_,value",
 				       "%s is a ratio between 0 and 1, not %g", field, n->d);
 		bp = llround(n->d * 10000.0);
 		snprintf(text, sizeof(text), "%lld.%04lld", bp / 10000, bp % 10000);
 	} else if (!n->is_int) {
-		return err_set(err, ERR_INVALID, field, "%s must be an integer%s, not %g", field,
+		return err_set(err, ERR_INVALID, field, "not_integer_unit:_,_,value", "%s must be an integer%s, not %g", field,
 			       u == UNIT_MONEY ? " of minor units" : "", n->d);
 	} else if (u == UNIT_MONEY) {
 		money_format(n->i, text);
@@ -118,7 +118,7 @@ static int make_input(struct api_req *r, const struct goal_body *b, enum metric 
 			continue;
 		}
 		if (m == METRIC_NONE)
-			return err_set(err, ERR_INVALID, field, "name the metric before the %s", field);
+			return err_set(err, ERR_INVALID, field, "metric_first", "name the metric before the %s", field);
 		if (value_text(r, metric_unit(m), n, field, dst, err))
 			return -1;
 	}
@@ -173,7 +173,7 @@ static int path_id(struct api_req *r, int64_t *id, struct err *err)
 {
 	const char *s = api_param(r, "id");
 	if (!s || int_parse(s, strlen(s), id, "id", NULL) || *id <= 0)
-		return err_set(err, ERR_NOT_FOUND, "id", "no goal \"%.40s\" in this project",
+		return err_set(err, ERR_NOT_FOUND, "id", "no_goal:id", "no goal \"%.40s\" in this project",
 			       s ? s : "");
 	return 0;
 }
@@ -242,7 +242,7 @@ static int create_goal(struct api_req *r, struct err *err)
 			return -1;
 	}
 	if (!b.metric)
-		return err_set(err, ERR_INVALID, "metric", "metric is required");
+		return err_set(err, ERR_INVALID, "metric", "required", "metric is required");
 	if (make_input(r, &b, METRIC_NONE, &in, err) ||
 	    goal_create(r->st, &r->actor, code, &in, &g, err) ||
 	    project_get(r->st, &r->actor, code, &p, err))

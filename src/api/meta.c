@@ -15,7 +15,7 @@ static int get_openapi(struct api_req *r, struct err *err)
 			buf_add(&r->out, f->data, f->len);
 			return 0;
 		}
-	return err_set(err, ERR_NOT_FOUND, NULL, "this build carries no docs/openapi.json");
+	return err_set(err, ERR_NOT_FOUND, NULL, "no_openapi", "this build carries no docs/openapi.json");
 }
 
 const struct api_route api_meta_routes[] = {

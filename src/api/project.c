@@ -122,7 +122,7 @@ static int update_project(struct api_req *r, struct err *err)
 	if (project_get(r->st, &r->actor, api_param(r, "code"), &cur, err))
 		return -1;
 	if (b.code && strcmp(b.code, cur.code))
-		return err_set(err, ERR_INVALID, "code", "a project's code cannot change");
+		return err_set(err, ERR_INVALID, "code", "key_immutable", "a project's code cannot change");
 	if (apply(&b, &cur, err))
 		return -1;
 	cur.version = b.version;

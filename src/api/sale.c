@@ -42,7 +42,7 @@ static int parse_filter(struct api_req *r, struct sale_filter *f, struct err *er
 	if (query_date(r, "from", &f->from, err) || query_date(r, "to", &f->to, err))
 		return -1;
 	if (f->from != NO_DATE && f->to != NO_DATE && f->to < f->from)
-		return err_set(err, ERR_INVALID, "to", "to is before from");
+		return err_set(err, ERR_INVALID, "to", "range_reversed", "to is before from");
 	f->channel = query_text(r, "channel");
 	f->product = query_text(r, "product");
 	f->rep = query_text(r, "rep");
@@ -63,17 +63,17 @@ static int parse_page(struct api_req *r, struct sale_filter *f, struct err *err)
 		else if (!strcmp(v, "desc"))
 			f->desc = 1;
 		else
-			return err_set(err, ERR_INVALID, "order", "order is asc or desc, not \"%.40s\"",
+			return err_set(err, ERR_INVALID, "order", "bad_order:value", "order is asc or desc, not \"%.40s\"",
 				       v);
 	}
 	f->limit = SALE_LIMIT_DEFAULT;
 	if (api_query_int(r, "limit", &f->limit, err) || api_query_int(r, "offset", &f->offset, err))
 		return -1;
 	if (f->limit < 1 || f->limit > SALE_LIMIT_MAX)
-		return err_set(err, ERR_INVALID, "limit", "limit must be between 1 and %d, not %lld",
+		return err_set(err, ERR_INVALID, "limit", "limit_range:max,value", "limit must be between 1 and %d, not %lld",
 			       SALE_LIMIT_MAX, (long long)f->limit);
 	if (f->offset < 0)
-		return err_set(err, ERR_INVALID, "offset", "offset cannot be negative");
+		return err_set(err, ERR_INVALID, "offset", "negative", "offset cannot be negative");
 	return 0;
 }
 
@@ -82,7 +82,7 @@ static int path_id(struct api_req *r, int64_t *id, struct err *err)
 {
 	const char *s = api_param(r, "id");
 	if (!s || int_parse(s, strlen(s), id, "id", NULL) || *id <= 0)
-		return err_set(err, ERR_NOT_FOUND, "id", "no sale \"%.40s\" in this project",
+		return err_set(err, ERR_NOT_FOUND, "id", "no_sale:id", "no sale \"%.40s\" in this project",
 			       s ? s : "");
 	return 0;
 }
@@ -297,30 +297,24 @@ static int query_bool(struct api_req *r, const char *name, int *out, struct err 
 	else if (!strcmp(v, "0") || !strcmp(v, "false"))
 		*out = 0;
 	else
-		return err_set(err, ERR_INVALID, name, "%s is 1 or 0 (true or false), not \"%.40s\"",
+		return err_set(err, ERR_INVALID, name, "not_boolean:_,value", "%s is 1 or 0 (true or false), not \"%.40s\"",
 			       name, v);
 	return 0;
 }
 
-/* The bad rows of a failed import as the error's "rows" member. */
+/* The bad rows of a failed import as the error's "rows" and "bad_rows" members. */
 static void import_rows(struct api_req *r, const struct sale_import_result *res)
 {
 	struct buf b = BUF_INIT;
 	struct jw w;
 
+	/* members inside the error object the server writes: open one to keep jw's commas */
 	jw_init(&w, &b);
-	buf_adds(&b, "\"rows\":");
-	jw_arr(&w);
-	for (size_t i = 0; i < res->nerrors; i++) {
-		jw_obj(&w);
-		jw_kint(&w, "line", res->errors[i].line);
-		jw_kstr(&w, "column", res->errors[i].column);
-		jw_kstr(&w, "message", res->errors[i].message);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	buf_addf(&b, ",\"bad_rows\":%lld", (long long)res->errors_total);
-	r->error_extra = arena_strdup(r->arena, buf_cstr(&b));
+	jw_obj(&w);
+	sale_import_errors_write_json(&w, res);
+	jw_obj_end(&w);
+	/* strip the braces: the server adds these members to its own object */
+	r->error_extra = arena_strndup(r->arena, buf_cstr(&b) + 1, b.len - 2);
 	buf_release(&b);
 }
 
@@ -332,7 +326,7 @@ static int import_sales(struct api_req *r, struct err *err)
 	int rc;
 
 	if (!is_csv_type(r->content_type))
-		return err_set(err, ERR_MALFORMED, NULL,
+		return err_set(err, ERR_MALFORMED, NULL, "csv_content_type:type",
 			       "the body must be sent as text/csv (UTF-8), not %.60s",
 			       r->content_type && *r->content_type ? r->content_type
 								   : "without a Content-Type");

@@ -50,7 +50,7 @@ int api_hash_begin(struct api_req *r, struct err *err)
 	if (hash_running >= API_HASH_SLOTS && hash_waiting >= API_HASH_QUEUE) {
 		pthread_mutex_unlock(&lock);
 		r->retry_after = 1;
-		return err_set(err, ERR_RATE_LIMITED, NULL,
+		return err_set(err, ERR_RATE_LIMITED, NULL, "hash_busy",
 			       "too many password checks at once; try again in a second");
 	}
 	hash_waiting++;
@@ -190,7 +190,7 @@ static int post_session(struct api_req *r, struct err *err)
 	wait = login_blocked(key, now);
 	if (wait > 0) {
 		r->retry_after = wait;
-		return err_set(err, ERR_RATE_LIMITED, "login",
+		return err_set(err, ERR_RATE_LIMITED, "login", "login_throttled:login,seconds",
 			       "too many failed sign-ins for %.60s; try again in %d seconds", login,
 			       wait);
 	}

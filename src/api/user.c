@@ -118,15 +118,15 @@ static int set_password(struct api_req *r, struct err *err)
 	if (api_parse(r, fields, err))
 		return -1;
 	if (!self && r->actor.role != ROLE_ADMIN)
-		return err_set(err, ERR_DENIED, NULL, "only an admin may set another user's password");
+		return err_set(err, ERR_DENIED, NULL, "admin_only", "only an admin may set another user's password");
 	if (self && !current)
-		return err_set(err, ERR_INVALID, "current_password",
+		return err_set(err, ERR_INVALID, "current_password", "current_password_required",
 			       "current_password is required to change your own password");
 	if (api_hash_begin(r, err))
 		return -1;
 	rc = self ? user_verify_password(r->st, login, current, &u, err) : 0;
 	if (rc && err->code == ERR_UNAUTHENTICATED)
-		err_set(err, ERR_INVALID, "current_password", "the current password is wrong");
+		err_set(err, ERR_INVALID, "current_password", "current_password_wrong", "the current password is wrong");
 	if (!rc)
 		rc = user_set_password(r->st, &r->actor, login, password, err);
 	api_hash_end();

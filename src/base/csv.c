@@ -26,7 +26,7 @@ size_t csv_offset(const struct csv_reader *r, const char *start)
 static int add_field(struct csv_reader *r, char *p, size_t len, int quoted, struct err *err)
 {
 	if (r->nfields >= CSV_MAX_FIELDS)
-		return err_set(err, ERR_INVALID, NULL, "line %ld: more than %d fields", r->rec_line,
+		return err_set(err, ERR_INVALID, NULL, "csv_too_many_fields:line,max", "line %ld: more than %d fields", r->rec_line,
 			       CSV_MAX_FIELDS);
 	r->fields[r->nfields].p = p;
 	r->fields[r->nfields].len = len;
@@ -50,7 +50,7 @@ int csv_next(struct csv_reader *r, struct err *err)
 			for (;;) {
 				if (p >= end) {
 					r->p = p;
-					return err_set(err, ERR_INVALID, NULL,
+					return err_set(err, ERR_INVALID, NULL, "csv_unclosed_quote:line",
 						       "line %ld: a quoted field is not closed",
 						       r->rec_line);
 				}
@@ -71,7 +71,7 @@ int csv_next(struct csv_reader *r, struct err *err)
 				return -1;
 			if (p < end && *p != ',' && *p != '\n' && !(*p == '\r')) {
 				r->p = p;
-				return err_set(err, ERR_INVALID, NULL,
+				return err_set(err, ERR_INVALID, NULL, "csv_text_after_quote:line",
 					       "line %ld: unexpected text after a closing quote",
 					       r->line);
 			}
@@ -80,7 +80,7 @@ int csv_next(struct csv_reader *r, struct err *err)
 			while (p < end && *p != ',' && *p != '\n' && *p != '\r') {
 				if (*p == '"') {
 					r->p = p;
-					return err_set(err, ERR_INVALID, NULL,
+					return err_set(err, ERR_INVALID, NULL, "csv_stray_quote:line",
 						       "line %ld: a quote inside an unquoted field "
 						       "(quote the whole field and double the quote)",
 						       r->line);

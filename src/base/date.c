@@ -70,14 +70,14 @@ int date_parse(const char *s, size_t len, int32_t *out, const char *field, struc
 
 	shown(txt, sizeof(txt), s, len);
 	if (len != 10 || s[4] != '-' || s[7] != '-')
-		return err_set(err, ERR_INVALID, field, "\"%s\" is not a date (YYYY-MM-DD)", txt);
+		return err_set(err, ERR_INVALID, field, "not_date:value", "\"%s\" is not a date (YYYY-MM-DD)", txt);
 	y = digits(s, 4);
 	m = digits(s + 5, 2);
 	d = digits(s + 8, 2);
 	if (y < 0 || m < 0 || d < 0)
-		return err_set(err, ERR_INVALID, field, "\"%s\" is not a date (YYYY-MM-DD)", txt);
+		return err_set(err, ERR_INVALID, field, "not_date:value", "\"%s\" is not a date (YYYY-MM-DD)", txt);
 	if (y < 1000 || m < 1 || m > 12 || d < 1 || d > date_days_in_month(y, m))
-		return err_set(err, ERR_INVALID, field, "\"%s\" is not a real calendar date", txt);
+		return err_set(err, ERR_INVALID, field, "not_calendar_date:value", "\"%s\" is not a real calendar date", txt);
 	*out = date_from_ymd(y, m, d);
 	return 0;
 }
@@ -187,6 +187,6 @@ int ts_parse(const char *s, size_t len, int64_t *out, const char *field, struct 
 	*out = (int64_t)day * 86400 + hh * 3600 + mm * 60 + ss - off;
 	return 0;
 bad:
-	return err_set(err, ERR_INVALID, field,
+	return err_set(err, ERR_INVALID, field, "not_instant:value",
 		       "\"%s\" is not an ISO 8601 instant (YYYY-MM-DDTHH:MM:SSZ)", txt);
 }

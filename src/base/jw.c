@@ -237,3 +237,15 @@ void jw_knum(struct jw *w, const char *key, double v, int decimals)
 void jw_kbool(struct jw *w, const char *key, int v) { jw_key(w, key); jw_bool(w, v); }
 void jw_kdate(struct jw *w, const char *key, int32_t day) { jw_key(w, key); jw_date(w, day); }
 void jw_kts(struct jw *w, const char *key, int64_t at) { jw_key(w, key); jw_ts(w, at); }
+
+void jw_error_members(struct jw *w, const struct err *err)
+{
+	enum err_code code = err->code == ERR_OK ? ERR_INTERNAL : err->code;
+
+	jw_kstr(w, "code", err_code_str(code));
+	jw_kstr(w, "message", err->msg[0] ? err->msg : err_code_str(code));
+	jw_kstr(w, "field", err->field[0] ? err->field : NULL);
+	jw_kstr(w, "reason", err->reason[0] ? err->reason : err_code_str(code));
+	jw_key(w, "params");
+	jw_raw(w, err->params[0] ? err->params : "{}");
+}

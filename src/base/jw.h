@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "base/err.h"
 
 #define JW_MAX_DEPTH 32
 
@@ -43,6 +44,13 @@ void jw_knum(struct jw *w, const char *key, double v, int decimals);
 void jw_kbool(struct jw *w, const char *key, int v);
 void jw_kdate(struct jw *w, const char *key, int32_t day); /* INT32_MIN writes null */
 void jw_kts(struct jw *w, const char *key, int64_t at);
+
+/*
+ * The members of an error object, the one shape every face writes:
+ * "code", "message", "field" (null when the error names none), "reason" and
+ * "params" (an object). The caller opens and closes the object around them.
+ */
+void jw_error_members(struct jw *w, const struct err *err);
 
 /* Append s escaped as a JSON string (with quotes) to b. */
 void jw_escape(struct buf *b, const char *s, size_t len);

@@ -26,39 +26,39 @@ int money_parse(const char *s, size_t len, int64_t *out, const char *field, stru
 
 	show(shown, sizeof(shown), s, len);
 	if (len == 0)
-		return err_set(err, ERR_INVALID, field, "a decimal amount is required");
+		return err_set(err, ERR_INVALID, field, "required", "a decimal amount is required");
 	if (s[0] == '-') {
 		neg = 1;
 		i = 1;
 	}
 	for (; i < len && s[i] != '.'; i++) {
 		if (s[i] < '0' || s[i] > '9')
-			return err_set(err, ERR_INVALID, field, "\"%s\" is not a decimal", shown);
+			return err_set(err, ERR_INVALID, field, "not_decimal:value", "\"%s\" is not a decimal", shown);
 		if (v > (limit - 9) / 10 && v > (limit - (uint64_t)(s[i] - '0')) / 10)
-			return err_set(err, ERR_INVALID, field, "\"%s\" is too large", shown);
+			return err_set(err, ERR_INVALID, field, "too_large:value", "\"%s\" is too large", shown);
 		v = v * 10 + (uint64_t)(s[i] - '0');
 		ndigits++;
 	}
 	if (i < len) { /* s[i] == '.' */
 		i++;
 		if (i == len)
-			return err_set(err, ERR_INVALID, field, "\"%s\" is not a decimal", shown);
+			return err_set(err, ERR_INVALID, field, "not_decimal:value", "\"%s\" is not a decimal", shown);
 		for (; i < len; i++) {
 			if (s[i] < '0' || s[i] > '9')
-				return err_set(err, ERR_INVALID, field, "\"%s\" is not a decimal", shown);
+				return err_set(err, ERR_INVALID, field, "not_decimal:value", "\"%s\" is not a decimal", shown);
 			if (++nfrac > 2)
-				return err_set(err, ERR_INVALID, field,
+				return err_set(err, ERR_INVALID, field, "too_precise:value",
 					       "\"%s\" has more than two decimal places", shown);
 			if (v > (limit - 9) / 10 && v > (limit - (uint64_t)(s[i] - '0')) / 10)
-				return err_set(err, ERR_INVALID, field, "\"%s\" is too large", shown);
+				return err_set(err, ERR_INVALID, field, "too_large:value", "\"%s\" is too large", shown);
 			v = v * 10 + (uint64_t)(s[i] - '0');
 		}
 	}
 	if (ndigits == 0)
-		return err_set(err, ERR_INVALID, field, "\"%s\" is not a decimal", shown);
+		return err_set(err, ERR_INVALID, field, "not_decimal:value", "\"%s\" is not a decimal", shown);
 	for (; nfrac < 2; nfrac++) {
 		if (v > limit / 10)
-			return err_set(err, ERR_INVALID, field, "\"%s\" is too large", shown);
+			return err_set(err, ERR_INVALID, field, "too_large:value", "\"%s\" is too large", shown);
 		v *= 10;
 	}
 	*out = neg ? -(int64_t)v : (int64_t)v;
@@ -125,18 +125,18 @@ int int_parse(const char *s, size_t len, int64_t *out, const char *field, struct
 
 	show(shown, sizeof(shown), s, len);
 	if (len == 0)
-		return err_set(err, ERR_INVALID, field, "an integer is required");
+		return err_set(err, ERR_INVALID, field, "required", "an integer is required");
 	if (s[0] == '-') {
 		neg = 1;
 		i = 1;
 	}
 	if (i == len)
-		return err_set(err, ERR_INVALID, field, "\"%s\" is not an integer", shown);
+		return err_set(err, ERR_INVALID, field, "not_integer:value", "\"%s\" is not an integer", shown);
 	for (; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
-			return err_set(err, ERR_INVALID, field, "\"%s\" is not an integer", shown);
+			return err_set(err, ERR_INVALID, field, "not_integer:value", "\"%s\" is not an integer", shown);
 		if (v > ((uint64_t)INT64_MAX - (uint64_t)(s[i] - '0')) / 10)
-			return err_set(err, ERR_INVALID, field, "\"%s\" is too large", shown);
+			return err_set(err, ERR_INVALID, field, "too_large:value", "\"%s\" is too large", shown);
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
 	*out = neg ? -(int64_t)v : (int64_t)v;

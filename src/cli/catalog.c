@@ -69,14 +69,14 @@ struct noun_cli {
 /* Put the option in front of a parse error; the field is its name with '_' for '-'. */
 static int name_option(struct err *err, const char *opt)
 {
-	char msg[sizeof(err->msg)], field[sizeof(err->field)];
+	char *p;
 
-	snprintf(msg, sizeof(msg), "%s", err->msg);
-	snprintf(field, sizeof(field), "%s", opt);
-	for (char *p = field; *p; p++)
+	snprintf(err->field, sizeof(err->field), "%s", opt);
+	for (p = err->field; *p; p++)
 		if (*p == '-')
 			*p = '_';
-	return err_set(err, err->code, field, "--%s: %s", opt, msg);
+	err_prefix(err, "--%s", opt);
+	return -1;
 }
 
 static int opt_text(struct cli_opt *opts, const char *opt, char *dst, size_t size, int multiline,
@@ -323,7 +323,7 @@ static int product_apply(struct cli_opt *opts, union record *r, struct err *err)
 	    opt_money(opts, "price", &p->price_minor, err))
 		return -1;
 	if (active && strcmp(active, "yes") && strcmp(active, "no"))
-		return err_set(err, ERR_INVALID, "active",
+		return err_set(err, ERR_INVALID, "active", "not_yes_no:value",
 			       "--active takes yes or no, not \"%.40s\"", active);
 	if (active)
 		p->active = !strcmp(active, "yes");
@@ -636,10 +636,10 @@ static int cmd_add(struct cli *c, int argc, char **argv, struct err *err)
 	if (parse_fields(c, n, n->add_only, NULL, opts, argc, argv, &key, err))
 		return -1;
 	if (!cli_opt(opts, "name"))
-		return err_set(err, ERR_USAGE, "name", "--name is required (see --help)");
+		return err_set(err, ERR_USAGE, "name", "required", "--name is required (see --help)");
 	for (const char *const *req = n->required; *req; req++)
 		if (!cli_opt(opts, *req))
-			return err_set(err, ERR_USAGE, *req, "--%s is required (see --help)", *req);
+			return err_set(err, ERR_USAGE, *req, "required", "--%s is required (see --help)", *req);
 	memset(&in, 0, sizeof(in));
 	if (n->init)
 		n->init(&in);

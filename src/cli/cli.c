@@ -53,7 +53,7 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const 
 		if (!strcmp(a, "--")) {
 			for (i++; i < argc; i++) {
 				if (n >= maxpos)
-					return err_set(err, ERR_USAGE, NULL,
+					return err_set(err, ERR_USAGE, NULL, "usage",
 						       "too many arguments for `%s` (see --help)",
 						       cmd_name(c, name, sizeof(name)));
 				pos[n++] = argv[i];
@@ -67,7 +67,7 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const 
 				if (strlen(p->name) == len && !strncmp(p->name, a + 2, len))
 					o = p;
 			if (!o)
-				return err_set(err, ERR_USAGE, NULL,
+				return err_set(err, ERR_USAGE, NULL, "usage",
 					       "unknown option %.*s for `%s` (see --help)",
 					       (int)(len + 2), a, cmd_name(c, name, sizeof(name)));
 			if (eq)
@@ -78,12 +78,12 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const 
 				if (p->shortname == a[1])
 					o = p;
 			if (!o)
-				return err_set(err, ERR_USAGE, NULL,
+				return err_set(err, ERR_USAGE, NULL, "usage",
 					       "unknown option %s for `%s` (see --help)", a,
 					       cmd_name(c, name, sizeof(name)));
 		} else {
 			if (n >= maxpos)
-				return err_set(err, ERR_USAGE, NULL,
+				return err_set(err, ERR_USAGE, NULL, "usage",
 					       "unexpected argument \"%s\" for `%s` (see --help)", a,
 					       cmd_name(c, name, sizeof(name)));
 			pos[n++] = a;
@@ -91,25 +91,25 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const 
 		}
 		if (o->kind == OPT_FLAG) {
 			if (val)
-				return err_set(err, ERR_USAGE, o->name, "--%s takes no value",
+				return err_set(err, ERR_USAGE, o->name, "usage", "--%s takes no value",
 					       o->name);
 			o->set = 1;
 			continue;
 		}
 		if (!val) {
 			if (i + 1 >= argc)
-				return err_set(err, ERR_USAGE, o->name, "--%s needs a value",
+				return err_set(err, ERR_USAGE, o->name, "usage", "--%s needs a value",
 					       o->name);
 			val = argv[++i];
 		}
 		if (o->kind == OPT_VALUE) {
 			if (o->set)
-				return err_set(err, ERR_USAGE, o->name, "--%s is given twice",
+				return err_set(err, ERR_USAGE, o->name, "usage", "--%s is given twice",
 					       o->name);
 			o->value = val;
 		} else {
 			if (o->nvalues >= 16)
-				return err_set(err, ERR_USAGE, o->name, "--%s is given too often",
+				return err_set(err, ERR_USAGE, o->name, "usage", "--%s is given too often",
 					       o->name);
 			o->values[o->nvalues++] = val;
 			o->value = val;
@@ -117,7 +117,7 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const 
 		o->set = 1;
 	}
 	if (n < minpos)
-		return err_set(err, ERR_USAGE, NULL, "`%s` needs %d argument%s (see --help)",
+		return err_set(err, ERR_USAGE, NULL, "usage", "`%s` needs %d argument%s (see --help)",
 			       cmd_name(c, name, sizeof(name)), minpos, minpos == 1 ? "" : "s");
 	*npos = n;
 	return 0;
@@ -145,7 +145,7 @@ int cli_read_file(const char *path, struct buf *out, size_t max, struct err *err
 	size_t n;
 
 	if (!f)
-		return err_set(err, errno == ENOENT ? ERR_NOT_FOUND : ERR_INVALID, "file",
+		return err_set(err, errno == ENOENT ? ERR_NOT_FOUND : ERR_INVALID, "file", "file_open",
 			       "cannot open %s: %s", path, strerror(errno));
 	buf_init(out, max);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
@@ -153,7 +153,7 @@ int cli_read_file(const char *path, struct buf *out, size_t max, struct err *err
 			if (f != stdin)
 				fclose(f);
 			buf_release(out);
-			return err_set(err, ERR_TOO_LARGE, "file", "%s is larger than %zu bytes",
+			return err_set(err, ERR_TOO_LARGE, "file", "file_too_large", "%s is larger than %zu bytes",
 				       path, max);
 		}
 	}
@@ -161,7 +161,7 @@ int cli_read_file(const char *path, struct buf *out, size_t max, struct err *err
 		if (f != stdin)
 			fclose(f);
 		buf_release(out);
-		return err_set(err, ERR_INVALID, "file", "cannot read %s", path);
+		return err_set(err, ERR_INVALID, "file", "file_read", "cannot read %s", path);
 	}
 	if (f != stdin)
 		fclose(f);
@@ -179,7 +179,7 @@ int cli_read_password(const char *path, char *out, size_t outlen, struct err *er
 	len = strcspn(buf_cstr(&b), "\r\n");
 	if (len >= outlen) {
 		buf_release(&b);
-		return err_set(err, ERR_INVALID, "password-file", "the password is too long");
+		return err_set(err, ERR_INVALID, "password-file", "too_long", "the password is too long");
 	}
 	memcpy(out, buf_cstr(&b), len);
 	out[len] = '\0';

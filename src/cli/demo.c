@@ -562,7 +562,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	rng_state ^= (uint64_t)seed * 0x2545F4914F6CDD1Dull;
 	if (!stat(c->db_path, &sb)) {
 		if (!cli_opt(opts, "force"))
-			return err_set(err, ERR_CONFLICT, "db",
+			return err_set(err, ERR_CONFLICT, "db", "exists",
 				       "%s exists; remove it or pass --force to replace it",
 				       c->db_path);
 		for (const char *sfx = ""; sfx; sfx = !*sfx ? "-wal" : !strcmp(sfx, "-wal") ? "-shm" : NULL) {
@@ -573,7 +573,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	}
 	d = calloc(1, sizeof(*d));
 	if (!d)
-		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "out of memory");
 	d->c = c;
 	c->st = store_open(c->db_path, 1, err);
 	if (!c->st || workspace_init(c->st, &wi, err) || workspace_load(c->st, &c->ws, err) ||

@@ -151,7 +151,7 @@ static int cmd_goal_add(struct cli *c, int argc, char **argv, struct err *err)
 							  NULL };
 	     *o; o++)
 		if (!cli_opt(opts, *o))
-			return err_set(err, ERR_USAGE, *o, "--%s is required", *o);
+			return err_set(err, ERR_USAGE, *o, "required", "--%s is required", *o);
 	input_from(opts, &in);
 	if (goal_create(c->st, &c->actor, pos[0], &in, &g, err) ||
 	    load_project(c, pos[0], &p, err) ||
@@ -178,7 +178,7 @@ static int cmd_goal_list(struct cli *c, int argc, char **argv, struct err *err)
 		return -1;
 	gp = calloc(l.n ? l.n : 1, sizeof(*gp));
 	if (!gp) {
-		err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		err_set(err, ERR_INTERNAL, NULL, "internal", "out of memory");
 		goto out;
 	}
 	if (store_begin(c->st, 0, err))
@@ -257,7 +257,7 @@ static int parse_goal_id(const char *s, int64_t *id, struct err *err)
 	if (cli_int(s, "id", id, err))
 		return -1;
 	if (*id <= 0)
-		return err_set(err, ERR_INVALID, "id", "\"%s\" is not a goal id", s);
+		return err_set(err, ERR_INVALID, "id", "not_id:value", "\"%s\" is not a goal id", s);
 	return 0;
 }
 
@@ -432,7 +432,7 @@ static int cmd_goal_checkin(struct cli *c, int argc, char **argv, struct err *er
 	    parse_goal_id(pos[1], &id, err))
 		return -1;
 	if (!cli_opt(opts, "value"))
-		return err_set(err, ERR_USAGE, "value", "--value is required");
+		return err_set(err, ERR_USAGE, "value", "required", "--value is required");
 	if (cli_opt(opts, "date") && cli_date(cli_opt(opts, "date"), "date", &day, err))
 		return -1;
 	if (goal_checkin(c->st, &c->actor, pos[0], id, day, cli_opt(opts, "value"),

@@ -41,7 +41,7 @@ static int apply(struct cli_opt *opts, struct project *p, struct err *err)
 	if ((v = cli_opt(opts, "status")))
 		snprintf(p->status, sizeof(p->status), "%.7s", v);
 	if ((v = cli_opt(opts, "status")) && strlen(v) > 7)
-		return err_set(err, ERR_INVALID, "status",
+		return err_set(err, ERR_INVALID, "status", "bad_status:value",
 			       "\"%s\" is not a status (draft, active or closed)", v);
 	if ((v = cli_opt(opts, "start")) && cli_date(v, "start", &p->start_on, err))
 		return -1;
@@ -75,13 +75,13 @@ static int cmd_project_create(struct cli *c, int argc, char **argv, struct err *
 	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err))
 		return -1;
 	if (!cli_opt(opts, "name"))
-		return err_set(err, ERR_USAGE, "name", "--name is required");
+		return err_set(err, ERR_USAGE, "name", "required", "--name is required");
 	if (!cli_opt(opts, "start") || !cli_opt(opts, "end"))
-		return err_set(err, ERR_USAGE, cli_opt(opts, "start") ? "end" : "start",
+		return err_set(err, ERR_USAGE, cli_opt(opts, "start") ? "end" : "start", "required",
 			       "--start and --end are required (YYYY-MM-DD)");
 	snprintf(in.code, sizeof(in.code), "%.63s", pos[0]);
 	if (strlen(pos[0]) > 63)
-		return err_set(err, ERR_INVALID, "code", "a project code has at most 63 characters");
+		return err_set(err, ERR_INVALID, "code", "too_long", "a project code has at most 63 characters");
 	in.owner_id = NO_ID;
 	if (apply(opts, &in, err) || project_create(c->st, &c->actor, &in, &out, err))
 		return -1;
@@ -227,7 +227,7 @@ static int cmd_member_update(struct cli *c, int argc, char **argv, struct err *e
 	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err))
 		return -1;
 	if (!cli_opt(opts, "role"))
-		return err_set(err, ERR_USAGE, "role", "--role is required");
+		return err_set(err, ERR_USAGE, "role", "required", "--role is required");
 	if (prole_parse(cli_opt(opts, "role"), &role, err))
 		return -1;
 	if (cli_opt(opts, "version")) {

@@ -88,9 +88,9 @@ static int sale_input_from(struct cli *c, struct cli_opt *opts, const struct sal
 						    "quantity" };
 		for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 			if (!cli_opt(opts, need[i]))
-				return err_set(err, ERR_USAGE, need[i], "--%s is required", need[i]);
+				return err_set(err, ERR_USAGE, need[i], "required", "--%s is required", need[i]);
 		if (!cli_opt(opts, "price") && !cli_opt(opts, "unit-price"))
-			return err_set(err, ERR_USAGE, "unit_price", "--price is required");
+			return err_set(err, ERR_USAGE, "unit_price", "required", "--price is required");
 	}
 	return 0;
 }
@@ -209,7 +209,7 @@ static int parse_id(const char *s, int64_t *id, struct err *err)
 	if (cli_int(s, "id", id, err))
 		return -1;
 	if (*id <= 0)
-		return err_set(err, ERR_INVALID, "id", "\"%s\" is not a sale id", s);
+		return err_set(err, ERR_INVALID, "id", "not_id:value", "\"%s\" is not a sale id", s);
 	return 0;
 }
 
@@ -310,19 +310,8 @@ static int cmd_sale_import(struct cli *c, int argc, char **argv, struct err *err
 				jw_obj(&w);
 				jw_key(&w, "error");
 				jw_obj(&w);
-				jw_kstr(&w, "code", err_code_str(err->code));
-				jw_kstr(&w, "message", err->msg);
-				jw_kstr(&w, "field", err->field);
-				jw_key(&w, "rows");
-				jw_arr(&w);
-				for (size_t i = 0; i < res.nerrors; i++) {
-					jw_obj(&w);
-					jw_kint(&w, "line", res.errors[i].line);
-					jw_kstr(&w, "column", res.errors[i].column);
-					jw_kstr(&w, "message", res.errors[i].message);
-					jw_obj_end(&w);
-				}
-				jw_arr_end(&w);
+				jw_error_members(&w, err);
+				sale_import_errors_write_json(&w, &res);
 				jw_obj_end(&w);
 				jw_obj_end(&w);
 				fprintf(stderr, "%s\n", buf_cstr(&b));
@@ -370,11 +359,11 @@ static int cmd_sale_export(struct cli *c, int argc, char **argv, struct err *err
 	if (file && strcmp(file, "-")) {
 		FILE *fp = fopen(file, "wb");
 		if (!fp) {
-			err_set(err, ERR_INVALID, "output", "cannot write %s", file);
+			err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s", file);
 			goto done;
 		}
 		if (fwrite(out.p, 1, out.len, fp) != out.len || fclose(fp)) {
-			err_set(err, ERR_INVALID, "output", "cannot write %s (disk full?)", file);
+			err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s (disk full?)", file);
 			goto done;
 		}
 		if (c->json) {
@@ -480,7 +469,7 @@ static int cmd_customer_update(struct cli *c, int argc, char **argv, struct err 
 	    customer_get(c->st, pos[0], &cu, err))
 		return -1;
 	if (!cli_opt(opts, "segment"))
-		return err_set(err, ERR_USAGE, "segment", "--segment is required (\"\" for none)");
+		return err_set(err, ERR_USAGE, "segment", "required", "--segment is required (\"\" for none)");
 	version = cu.version;
 	if (cli_opt(opts, "version") && cli_int(cli_opt(opts, "version"), "version", &version, err))
 		return -1;

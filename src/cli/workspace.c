@@ -34,7 +34,7 @@ static int cmd_init(struct cli *c, int argc, char **argv, struct err *err)
 		/* No password given: make a strong one and show it once. */
 		static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
 		if (sodium_init() < 0)
-			return err_set(err, ERR_INTERNAL, NULL, "libsodium failed to initialise");
+			return err_set(err, ERR_INTERNAL, NULL, "internal", "libsodium failed to initialise");
 		for (int i = 0; i < 16; i++)
 			generated[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
 		generated[16] = '\0';
@@ -100,9 +100,9 @@ static int cmd_user_add(struct cli *c, int argc, char **argv, struct err *err)
 	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err))
 		return -1;
 	if (!cli_opt(opts, "name"))
-		return err_set(err, ERR_USAGE, "name", "--name is required");
+		return err_set(err, ERR_USAGE, "name", "required", "--name is required");
 	if (!cli_opt(opts, "role"))
-		return err_set(err, ERR_USAGE, "role", "--role is required (admin, manager, rep, viewer)");
+		return err_set(err, ERR_USAGE, "role", "required", "--role is required (admin, manager, rep, viewer)");
 	in.login = pos[0];
 	in.name = cli_opt(opts, "name");
 	in.role = cli_opt(opts, "role");
@@ -190,7 +190,7 @@ static int cmd_user_update(struct cli *c, int argc, char **argv, struct err *err
 	if (cli_opt(opts, "active")) {
 		const char *a = cli_opt(opts, "active");
 		if (strcmp(a, "yes") && strcmp(a, "no"))
-			return err_set(err, ERR_USAGE, "active", "--active takes yes or no");
+			return err_set(err, ERR_USAGE, "active", "not_yes_no", "--active takes yes or no");
 		cur.active = !strcmp(a, "yes");
 	}
 	if (cli_opt(opts, "version")) {
@@ -217,7 +217,7 @@ static int cmd_user_passwd(struct cli *c, int argc, char **argv, struct err *err
 	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err))
 		return -1;
 	if (!cli_opt(opts, "password-file"))
-		return err_set(err, ERR_USAGE, "password-file", "--password-file is required");
+		return err_set(err, ERR_USAGE, "password-file", "required", "--password-file is required");
 	if (cli_read_password(cli_opt(opts, "password-file"), password, sizeof(password), err))
 		return -1;
 	r = user_set_password(c->st, &c->actor, pos[0], password, err);
@@ -296,7 +296,7 @@ static int cmd_db_check(struct cli *c, int argc, char **argv, struct err *err)
 	if (problems) {
 		fputs(buf_cstr(&report), stderr);
 		buf_release(&report);
-		return err_set(err, ERR_INVALID, "db", "%d problem%s found in %s", problems,
+		return err_set(err, ERR_INVALID, "db", "db_check_failed:count", "%d problem%s found in %s", problems,
 			       problems == 1 ? "" : "s", c->db_path);
 	}
 	buf_release(&report);

@@ -51,7 +51,7 @@ int audit_list(struct store *st, const struct actor *a, const struct audit_filte
 	if (require_role(a, ROLE_ADMIN, "reading the audit log", err))
 		return -1;
 	if (f->limit < 1 || f->limit > AUDIT_LIMIT_MAX)
-		return err_set(err, ERR_INVALID, "limit", "limit %lld is not between 1 and %d",
+		return err_set(err, ERR_INVALID, "limit", "limit_range:value,max", "limit %lld is not between 1 and %d",
 			       (long long)f->limit, AUDIT_LIMIT_MAX);
 	s = store_prepare(st, SQL_AUDIT_LIST, err);
 	if (!s)

@@ -72,7 +72,7 @@ static int new_secret(char out[AUTH_SECRET_MAX], const char *prefix, struct err 
 	size_t plen = strlen(prefix);
 
 	if (sodium_init() < 0)
-		return err_set(err, ERR_INTERNAL, NULL, "libsodium failed to initialise");
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "libsodium failed to initialise");
 	randombytes_buf(raw, sizeof(raw));
 	memcpy(out, prefix, plen);
 	sodium_bin2base64(out + plen, AUTH_SECRET_MAX - plen, raw, sizeof(raw),
@@ -177,7 +177,7 @@ int auth_session_lookup(struct store *st, const char *token, struct auth_session
 		return -1;
 	if (rc == STORE_DONE || !active || now >= out->expires_at ||
 	    now >= out->last_seen_at + AUTH_SESSION_IDLE || out->created_at < pw_changed_at)
-		return err_set(err, ERR_UNAUTHENTICATED, NULL,
+		return err_set(err, ERR_UNAUTHENTICATED, NULL, "session_ended",
 			       "the session has ended; sign in again");
 	if (now - out->last_seen_at >= TOUCH_EVERY) {
 		if (exec1(st, SQL_SESSION_TOUCH, now, out->id, err))
@@ -345,7 +345,7 @@ int auth_token_revoke(struct store *st, const struct actor *a, int64_t id, struc
 		goto out;
 	/* Someone else's token is not revealed to exist. */
 	if (rc == STORE_DONE || (cur.user_id != a->user_id && a->role != ROLE_ADMIN)) {
-		err_set(err, ERR_NOT_FOUND, "token", "no API token with id %lld", (long long)id);
+		err_set(err, ERR_NOT_FOUND, "token", "no_token:id", "no API token with id %lld", (long long)id);
 		goto out;
 	}
 	if (cur.revoked) {
@@ -400,7 +400,7 @@ int auth_token_lookup(struct store *st, const char *secret, struct actor *a, str
 	if (rc < 0)
 		return -1;
 	if (rc == STORE_DONE || revoked || !active)
-		return err_set(err, ERR_UNAUTHENTICATED, NULL,
+		return err_set(err, ERR_UNAUTHENTICATED, NULL, "token_revoked",
 			       "the API token is unknown or revoked");
 	if (last == NO_ID || now - last >= TOUCH_EVERY)
 		return exec1(st, SQL_TOKEN_TOUCH, now, id, err);
@@ -435,13 +435,13 @@ int auth_idem_begin(struct store *st, int64_t user_id, const char *key, const ch
 	if (rc == STORE_ROW) {
 		if (strcmp(store_col_text(st, s, 0), method) ||
 		    strcmp(store_col_text(st, s, 1), path)) {
-			err_set(err, ERR_INVALID, "Idempotency-Key",
+			err_set(err, ERR_INVALID, "Idempotency-Key", "idempotency_key_reused:key",
 				"the Idempotency-Key \"%.60s\" was used for %s %.60s; use a new key "
 				"for %s %.60s",
 				key, store_col_text(st, s, 0), store_col_text(st, s, 1), method,
 				path);
 		} else if (store_col_int(st, s, 2) == 0) {
-			err_set(err, ERR_CONFLICT, "Idempotency-Key",
+			err_set(err, ERR_CONFLICT, "Idempotency-Key", "idempotency_in_flight:key",
 				"the request with Idempotency-Key \"%.60s\" is still being answered",
 				key);
 		} else {

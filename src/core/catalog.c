@@ -81,7 +81,7 @@ int catalog_get(struct store *st, const struct catalog_noun *n, const char *key,
 		read_row(st, s, n, out);
 	store_done(st, s);
 	if (rc == STORE_DONE)
-		return err_set(err, ERR_NOT_FOUND, n->entity, "no %s \"%s\"", n->entity, key);
+		return err_set(err, ERR_NOT_FOUND, n->entity, "no_record:_,key", "no %s \"%s\"", n->entity, key);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -212,12 +212,12 @@ int catalog_create(struct store *st, const struct actor *a, const struct catalog
 	store_done(st, s);
 	if (rc < 0) {
 		if (err->code == ERR_CONFLICT)
-			err_set(err, ERR_CONFLICT, n->key, "a %s with %s \"%s\" exists", n->entity,
+			err_set(err, ERR_CONFLICT, n->key, "duplicate_key:_,_,key", "a %s with %s \"%s\" exists", n->entity,
 				n->key, key_of(n, out));
 		goto out;
 	}
 	if (id == NO_ID) {
-		err_set(err, ERR_INTERNAL, NULL, "adding %s %s returned no id", n->entity,
+		err_set(err, ERR_INTERNAL, NULL, "internal", "adding %s %s returned no id", n->entity,
 			key_of(n, out));
 		goto out;
 	}
@@ -320,7 +320,7 @@ int catalog_delete(struct store *st, const struct actor *a, const struct catalog
 	if (tx_begin(&tx, st, a, err) || references(st, n, id, &used, err))
 		goto out;
 	if (used.len) {
-		err_set(err, ERR_CONFLICT, n->entity, "%s %s is used by %s; it cannot be deleted",
+		err_set(err, ERR_CONFLICT, n->entity, "in_use:_,key,users", "%s %s is used by %s; it cannot be deleted",
 			n->entity, key, buf_cstr(&used));
 		goto out;
 	}
@@ -332,7 +332,7 @@ int catalog_delete(struct store *st, const struct actor *a, const struct catalog
 	if (step_versioned(st, n, s, key, version, cur, err)) {
 		/* A foreign key from a table refs does not list (the store names no field). */
 		if (err->code == ERR_CONFLICT && !err->field[0])
-			err_set(err, ERR_CONFLICT, n->entity,
+			err_set(err, ERR_CONFLICT, n->entity, "in_use:_,key",
 				"%s %s is used by other records; it cannot be deleted", n->entity,
 				key);
 		goto out;

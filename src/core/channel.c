@@ -44,7 +44,7 @@ int channel_type_valid(const char *type)
 int channel_type_set(struct channel *c, const char *type, struct err *err)
 {
 	if (!channel_type_valid(type))
-		return err_set(err, ERR_INVALID, "type",
+		return err_set(err, ERR_INVALID, "type", "bad_channel_type:value",
 			       "\"%.40s\" is not a channel type (direct, distributor, ecommerce, "
 			       "partner, retail or telesales)",
 			       type ? type : "");
@@ -99,7 +99,7 @@ static int validate(const void *vin, void *vout, struct err *err)
 	if (channel_type_set(out, type, err))
 		return -1;
 	if (in->cost_rate_bp < 0 || in->cost_rate_bp > 10000)
-		return err_set(err, ERR_INVALID, "cost_rate",
+		return err_set(err, ERR_INVALID, "cost_rate", "percent_range:bp",
 			       "a cost rate is between 0%% and 100%%, not %lld basis points",
 			       (long long)in->cost_rate_bp);
 	out->cost_rate_bp = in->cost_rate_bp;

@@ -22,7 +22,7 @@ int role_parse(const char *s, enum role *out, struct err *err)
 			*out = (enum role)i;
 			return 0;
 		}
-	return err_set(err, ERR_INVALID, "role",
+	return err_set(err, ERR_INVALID, "role", "bad_role:value",
 		       "\"%s\" is not a role (admin, manager, rep or viewer)", s ? s : "");
 }
 
@@ -38,7 +38,7 @@ int prole_parse(const char *s, enum prole *out, struct err *err)
 			*out = (enum prole)i;
 			return 0;
 		}
-	return err_set(err, ERR_INVALID, "role",
+	return err_set(err, ERR_INVALID, "role", "bad_project_role:value",
 		       "\"%s\" is not a project role (owner, manager, member or viewer)",
 		       s ? s : "");
 }
@@ -57,11 +57,11 @@ int actor_load(struct store *st, const char *login, struct actor *out, struct er
 	if (rc < 0)
 		goto out;
 	if (rc == STORE_DONE) {
-		err_set(err, ERR_NOT_FOUND, "login", "no user with login \"%s\"", login);
+		err_set(err, ERR_NOT_FOUND, "login", "no_user:login", "no user with login \"%s\"", login);
 		goto out;
 	}
 	if (!store_col_int(st, s, 2)) {
-		err_set(err, ERR_DENIED, "login", "user \"%s\" is deactivated", login);
+		err_set(err, ERR_DENIED, "login", "user_deactivated:login", "user \"%s\" is deactivated", login);
 		goto out;
 	}
 	out->user_id = store_col_int(st, s, 0);
@@ -78,7 +78,7 @@ int require_role(const struct actor *a, enum role min, const char *what, struct 
 {
 	if (a->role >= min)
 		return 0;
-	return err_set(err, ERR_DENIED, NULL, "%s needs the %s role; %s is a %s", what,
+	return err_set(err, ERR_DENIED, NULL, "role_required:what,role,login,have", "%s needs the %s role; %s is a %s", what,
 		       role_str(min), a->login, role_str(a->role));
 }
 
@@ -112,9 +112,9 @@ int require_project(struct store *st, const struct actor *a, int64_t project_id,
 {
 	enum prole r = project_access(st, a, project_id, err);
 	if (r == PROLE_NONE)
-		return err_set(err, ERR_NOT_FOUND, "project", "no project \"%s\"", project_code);
+		return err_set(err, ERR_NOT_FOUND, "project", "no_project:code", "no project \"%s\"", project_code);
 	if (r < min)
-		return err_set(err, ERR_DENIED, NULL, "%s needs project role %s; %s is a %s here",
+		return err_set(err, ERR_DENIED, NULL, "project_role_required:what,role,login,have", "%s needs project role %s; %s is a %s here",
 			       what, prole_str(min), a->login, prole_str(r));
 	return 0;
 }
@@ -161,17 +161,17 @@ int text_field(char *dst, size_t size, const char *s, int required, int multilin
 	size_t len = s ? strlen(s) : 0;
 
 	if (required && len == 0)
-		return err_set(err, ERR_INVALID, field, "%s is required", field);
+		return err_set(err, ERR_INVALID, field, "required", "%s is required", field);
 	if (len >= size)
-		return err_set(err, ERR_INVALID, field, "%s is too long (%zu bytes, at most %zu)",
+		return err_set(err, ERR_INVALID, field, "too_long:_,len,max", "%s is too long (%zu bytes, at most %zu)",
 			       field, len, size - 1);
 	if (!utf8_valid(s ? s : "", len))
-		return err_set(err, ERR_INVALID, field, "%s is not valid UTF-8", field);
+		return err_set(err, ERR_INVALID, field, "not_utf8", "%s is not valid UTF-8", field);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) ||
 		    c == 0x7f)
-			return err_set(err, ERR_INVALID, field,
+			return err_set(err, ERR_INVALID, field, "control_character:_,at",
 				       "%s contains a control character at byte %zu", field, i);
 	}
 	if (len)
@@ -184,15 +184,15 @@ int code_field(char *dst, size_t size, const char *s, const char *field, struct 
 {
 	size_t len = s ? strlen(s) : 0;
 	if (len == 0)
-		return err_set(err, ERR_INVALID, field, "%s is required", field);
+		return err_set(err, ERR_INVALID, field, "required", "%s is required", field);
 	if (len >= size || len > 63)
-		return err_set(err, ERR_INVALID, field, "%s \"%.40s...\" is too long (at most 63)",
+		return err_set(err, ERR_INVALID, field, "code_too_long:_,value", "%s \"%.40s...\" is too long (at most 63)",
 			       field, s);
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		      c == '_' || c == '-' || c == '.'))
-			return err_set(err, ERR_INVALID, field,
+			return err_set(err, ERR_INVALID, field, "bad_code:_,value",
 				       "%s \"%s\" may hold only letters, digits, '_', '-' and '.'",
 				       field, s);
 	}

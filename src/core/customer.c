@@ -101,7 +101,7 @@ int customer_get(struct store *st, const char *name, struct customer *out, struc
 		row_to_customer(st, s, out);
 	store_done(st, s);
 	if (rc == STORE_DONE)
-		return err_set(err, ERR_NOT_FOUND, "customer", "no customer \"%s\"", name);
+		return err_set(err, ERR_NOT_FOUND, "customer", "no_customer:name", "no customer \"%s\"", name);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -139,7 +139,7 @@ int customer_set_segment(struct store *st, const struct actor *a, const char *na
 			seg = store_col_int(st, s, 0);
 		store_done(st, s);
 		if (seg == NO_ID) {
-			err_set(err, ERR_INVALID, "segment", "no segment \"%s\"", segment_code);
+			err_set(err, ERR_INVALID, "segment", "no_segment:code", "no segment \"%s\"", segment_code);
 			goto out;
 		}
 	}

@@ -37,7 +37,7 @@ int metric_parse(const char *s, enum metric *out, struct err *err)
 			*out = (enum metric)i;
 			return 0;
 		}
-	return err_set(err, ERR_INVALID, "metric",
+	return err_set(err, ERR_INVALID, "metric", "bad_metric:value",
 		       "\"%s\" is not a metric (revenue, gross_margin, units, deals_won, "
 		       "new_customers, retention_rate, avg_deal_size or custom)",
 		       s ? s : "");
@@ -103,7 +103,7 @@ static int ratio_parse(const char *s, int64_t *out, const char *field, struct er
 			digit %= 10;
 			if (shift - 1 - k < 0) {
 				if (digit)
-					return err_set(err, ERR_INVALID, field,
+					return err_set(err, ERR_INVALID, field, "rate_precision:value",
 						       "\"%s\" is more precise than 0.01%%", s);
 				continue;
 			}
@@ -113,13 +113,13 @@ static int ratio_parse(const char *s, int64_t *out, const char *field, struct er
 			v += digit * place;
 		}
 		if (v > 10000)
-			return err_set(err, ERR_INVALID, field,
+			return err_set(err, ERR_INVALID, field, "rate_above_one:value",
 				       "\"%s\" is above 100%%; a rate lies between 0 and 1", s);
 		*out = v;
 	}
 	return 0;
 bad:
-	return err_set(err, ERR_INVALID, field,
+	return err_set(err, ERR_INVALID, field, "not_rate:value",
 		       "\"%s\" is not a rate (write 0.85 or 85%%)", s);
 }
 
@@ -127,7 +127,7 @@ int goal_value_parse(enum unit u, const char *s, int64_t *out, const char *field
 		     struct err *err)
 {
 	if (!s || !*s)
-		return err_set(err, ERR_INVALID, field, "a value is required");
+		return err_set(err, ERR_INVALID, field, "required", "a value is required");
 	if (u == UNIT_MONEY)
 		return money_parse(s, strlen(s), out, field, err);
 	if (u == UNIT_RATIO)
@@ -135,7 +135,7 @@ int goal_value_parse(enum unit u, const char *s, int64_t *out, const char *field
 	if (int_parse(s, strlen(s), out, field, err))
 		return -1;
 	if (*out < 0)
-		return err_set(err, ERR_INVALID, field, "\"%s\" cannot be negative", s);
+		return err_set(err, ERR_INVALID, field, "negative:value", "\"%s\" cannot be negative", s);
 	return 0;
 }
 
@@ -210,12 +210,12 @@ static int resolve_scope(struct store *st, const char *item, struct goal_scope *
 	int64_t id;
 
 	if (!eq)
-		return err_set(err, ERR_INVALID, "scope",
+		return err_set(err, ERR_INVALID, "scope", "bad_scope:value",
 			       "\"%s\" is not KEY=CODE (segment, channel, product or rep)", item);
 	klen = (size_t)(eq - item);
 	val = eq + 1;
 	if (!*val)
-		return err_set(err, ERR_INVALID, "scope", "\"%s\" names no code", item);
+		return err_set(err, ERR_INVALID, "scope", "bad_scope:value", "\"%s\" names no code", item);
 	for (size_t k = 0; k < sizeof(scope_keys) / sizeof(scope_keys[0]); k++) {
 		char *code;
 		if (strlen(scope_keys[k].key) != klen || strncmp(item, scope_keys[k].key, klen))
@@ -223,16 +223,16 @@ static int resolve_scope(struct store *st, const char *item, struct goal_scope *
 		if (lookup_id(st, scope_keys[k].sql, val, &id, err))
 			return -1;
 		if (id == NO_ID)
-			return err_set(err, ERR_INVALID, "scope", "no %s \"%s\"", scope_keys[k].what,
+			return err_set(err, ERR_INVALID, "scope", "no_scope_record:kind,code", "no %s \"%s\"", scope_keys[k].what,
 				       val);
 		if (strlen(val) >= sizeof(sc->segment))
-			return err_set(err, ERR_INVALID, "scope", "\"%s\" is too long", val);
+			return err_set(err, ERR_INVALID, "scope", "code_too_long:value", "\"%s\" is too long", val);
 		*(int64_t *)((char *)sc + scope_keys[k].id_off) = id;
 		code = (char *)sc + scope_keys[k].code_off;
 		memcpy(code, val, strlen(val) + 1);
 		return 0;
 	}
-	return err_set(err, ERR_INVALID, "scope",
+	return err_set(err, ERR_INVALID, "scope", "bad_scope_key:_,value",
 		       "unknown scope key \"%.*s\" (segment, channel, product or rep)", (int)klen,
 		       item);
 }
@@ -257,7 +257,7 @@ int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, 
 			return -1;
 		if (g->metric != METRIC_NONE && g->metric != m &&
 		    metric_unit(g->metric) != metric_unit(m) && !in->target && g->target != NO_VALUE)
-			return err_set(err, ERR_INVALID, "target",
+			return err_set(err, ERR_INVALID, "target", "metric_unit_changed:from,to",
 				       "changing the metric from %s to %s changes its unit; give a "
 				       "new target",
 				       metric_str(g->metric), in->metric);
@@ -269,7 +269,7 @@ int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, 
 		if (!*in->target)
 			g->target = NO_VALUE;
 		else if (g->metric == METRIC_NONE)
-			return err_set(err, ERR_INVALID, "target", "name the metric before the target");
+			return err_set(err, ERR_INVALID, "target", "metric_first", "name the metric before the target");
 		else if (goal_value_parse(metric_unit(g->metric), in->target, &g->target, "target",
 					  err))
 			return -1;
@@ -278,7 +278,7 @@ int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, 
 		if (!*in->baseline)
 			g->baseline = NO_VALUE;
 		else if (g->metric == METRIC_NONE)
-			return err_set(err, ERR_INVALID, "baseline",
+			return err_set(err, ERR_INVALID, "baseline", "metric_first",
 				       "name the metric before the baseline");
 		else if (goal_value_parse(metric_unit(g->metric), in->baseline, &g->baseline,
 					  "baseline", err))
@@ -290,10 +290,10 @@ int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, 
 	    opt_date(in->baseline_end, &g->baseline_end_on, "baseline_end", err))
 		return -1;
 	if ((g->baseline_start_on == NO_DATE) != (g->baseline_end_on == NO_DATE))
-		return err_set(err, ERR_INVALID, "baseline_end",
+		return err_set(err, ERR_INVALID, "baseline_end", "baseline_window_incomplete",
 			       "a baseline window needs both a start and an end");
 	if (g->baseline_start_on != NO_DATE && g->baseline_end_on < g->baseline_start_on)
-		return err_set(err, ERR_INVALID, "baseline_end",
+		return err_set(err, ERR_INVALID, "baseline_end", "range_reversed",
 			       "the baseline window ends before it starts");
 	if (in->nscope) {
 		struct goal_scope sc = { .segment_id = NO_ID, .channel_id = NO_ID,
@@ -311,7 +311,7 @@ int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, 
 			if (lookup_id(st, SQL_USER_BY_LOGIN, in->owner, &g->owner_id, err))
 				return -1;
 			if (g->owner_id == NO_ID)
-				return err_set(err, ERR_INVALID, "owner", "no user \"%s\"", in->owner);
+				return err_set(err, ERR_INVALID, "owner", "no_user:login", "no user \"%s\"", in->owner);
 			snprintf(g->owner, sizeof(g->owner), "%s", in->owner);
 		}
 	}
@@ -325,16 +325,16 @@ int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, 
 	if (!strict)
 		return 0;
 	if (g->metric == METRIC_NONE)
-		return err_set(err, ERR_INVALID, "metric", "a metric is required");
+		return err_set(err, ERR_INVALID, "metric", "required", "a metric is required");
 	if (g->target == NO_VALUE)
-		return err_set(err, ERR_INVALID, "target", "a target is required");
+		return err_set(err, ERR_INVALID, "target", "required", "a target is required");
 	if (g->start_on == NO_DATE)
-		return err_set(err, ERR_INVALID, "start", "a start date is required");
+		return err_set(err, ERR_INVALID, "start", "required", "a start date is required");
 	if (g->due_on == NO_DATE)
-		return err_set(err, ERR_INVALID, "due", "a due date is required");
+		return err_set(err, ERR_INVALID, "due", "required", "a due date is required");
 	if (g->due_on < g->start_on) {
 		char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
-		return err_set(err, ERR_INVALID, "due", "the due date %s is before the start %s",
+		return err_set(err, ERR_INVALID, "due", "date_before_start:date,start", "the due date %s is before the start %s",
 			       date_format(g->due_on, d1), date_format(g->start_on, d2));
 	}
 	return 0;
@@ -501,7 +501,7 @@ static int get_goal(struct store *st, int64_t project_id, int64_t id, struct goa
 		row_to_goal(st, s, out);
 	store_done(st, s);
 	if (rc == STORE_DONE)
-		return err_set(err, ERR_NOT_FOUND, "goal", "no goal %lld in this project",
+		return err_set(err, ERR_NOT_FOUND, "goal", "no_goal:id", "no goal %lld in this project",
 			       (long long)id);
 	return rc < 0 ? -1 : 0;
 }
@@ -783,12 +783,12 @@ int goal_checkin(struct store *st, const struct actor *a, const char *project_co
 	    get_goal(st, p.id, id, &g, err))
 		return -1;
 	if (g.metric != METRIC_CUSTOM)
-		return err_set(err, ERR_INVALID, "goal",
+		return err_set(err, ERR_INVALID, "goal", "checkin_custom_only:id,metric",
 			       "goal %lld measures %s from recorded data; only custom goals take "
 			       "check-ins",
 			       (long long)id, metric_str(g.metric));
 	if (g.owner_id != a->user_id && project_access(st, a, p.id, err) < PROLE_MANAGER)
-		return err_set(err, ERR_DENIED, NULL,
+		return err_set(err, ERR_DENIED, NULL, "checkin_denied",
 			       "only the goal's owner or a project manager may check in");
 	memset(out, 0, sizeof(*out));
 	if (goal_value_parse(metric_unit(g.metric), value, &out->value, "value", err) ||

@@ -120,9 +120,9 @@ static int validate(const void *vin, void *vout, struct err *err)
 	struct product *out = vout;
 
 	if (in->cost_minor < 0)
-		return err_set(err, ERR_INVALID, "cost", "a unit cost cannot be negative");
+		return err_set(err, ERR_INVALID, "cost", "negative", "a unit cost cannot be negative");
 	if (in->price_minor < 0)
-		return err_set(err, ERR_INVALID, "price", "a list price cannot be negative");
+		return err_set(err, ERR_INVALID, "price", "negative", "a list price cannot be negative");
 	out->cost_minor = in->cost_minor;
 	out->price_minor = in->price_minor;
 	out->active = in->active ? 1 : 0;

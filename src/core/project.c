@@ -96,22 +96,22 @@ static int validate(const struct project *in, struct project *out, struct err *e
 		       err))
 		return -1;
 	if (in->start_on == NO_DATE)
-		return err_set(err, ERR_INVALID, "start", "a start date is required");
+		return err_set(err, ERR_INVALID, "start", "required", "a start date is required");
 	if (in->end_on == NO_DATE)
-		return err_set(err, ERR_INVALID, "end", "an end date is required");
+		return err_set(err, ERR_INVALID, "end", "required", "an end date is required");
 	if (in->end_on < in->start_on)
-		return err_set(err, ERR_INVALID, "end", "the end %s is before the start %s",
+		return err_set(err, ERR_INVALID, "end", "date_before_start:date,start", "the end %s is before the start %s",
 			       date_format(in->end_on, d1), date_format(in->start_on, d2));
 	if (!in->status[0])
 		snprintf(out->status, sizeof(out->status), "draft");
 	else if (strcmp(in->status, "draft") && strcmp(in->status, "active") &&
 		 strcmp(in->status, "closed"))
-		return err_set(err, ERR_INVALID, "status",
+		return err_set(err, ERR_INVALID, "status", "bad_status:value",
 			       "\"%s\" is not a status (draft, active or closed)", in->status);
 	else
 		snprintf(out->status, sizeof(out->status), "%s", in->status);
 	if (in->budget_minor < 0)
-		return err_set(err, ERR_INVALID, "budget", "a budget cannot be negative");
+		return err_set(err, ERR_INVALID, "budget", "negative", "a budget cannot be negative");
 	out->start_on = in->start_on;
 	out->end_on = in->end_on;
 	out->budget_minor = in->budget_minor;
@@ -143,7 +143,7 @@ static int owner_valid(struct store *st, int64_t owner_id, struct err *err)
 	if (rc < 0)
 		return -1;
 	if (!n)
-		return err_set(err, ERR_INVALID, "owner_id", "no active user with id %lld",
+		return err_set(err, ERR_INVALID, "owner_id", "no_active_user:id", "no active user with id %lld",
 			       (long long)owner_id);
 	return 0;
 }
@@ -187,7 +187,7 @@ int project_create(struct store *st, const struct actor *a, const struct project
 	store_done(st, s);
 	if (rc < 0) {
 		if (err->code == ERR_CONFLICT)
-			err_set(err, ERR_CONFLICT, "code", "a project with code \"%s\" exists",
+			err_set(err, ERR_CONFLICT, "code", "duplicate_key:key", "a project with code \"%s\" exists",
 				out->code);
 		goto out;
 	}
@@ -218,7 +218,7 @@ int project_load(struct store *st, const char *code, struct project *out, struct
 		row_to_project(st, s, out);
 	store_done(st, s);
 	if (rc == STORE_DONE)
-		return err_set(err, ERR_NOT_FOUND, "project", "no project \"%s\"", code);
+		return err_set(err, ERR_NOT_FOUND, "project", "no_project:code", "no project \"%s\"", code);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -342,7 +342,7 @@ int project_delete(struct store *st, const struct actor *a, const char *code, in
 		nsales = store_col_int(st, s, 0);
 	store_done(st, s);
 	if (nsales > 0) {
-		err_set(err, ERR_CONFLICT, "project",
+		err_set(err, ERR_CONFLICT, "project", "project_has_sales:code,count",
 			"project %s has %lld sales records; close it instead of deleting it", code,
 			(long long)nsales);
 		goto out;
@@ -454,7 +454,7 @@ int member_find(struct store *st, int64_t project_id, const char *login, struct 
 		row_to_member(st, s, out);
 	store_done(st, s);
 	if (rc == STORE_DONE)
-		return err_set(err, ERR_INVALID, field, "\"%s\" is not a member of the project",
+		return err_set(err, ERR_INVALID, field, "not_member:login", "\"%s\" is not a member of the project",
 			       login);
 	return rc < 0 ? -1 : 0;
 }
@@ -473,7 +473,7 @@ int member_add(struct store *st, const struct actor *a, const char *code, const 
 	    require_project(st, a, p.id, code, PROLE_MANAGER, "adding members", err))
 		return -1;
 	if (role == PROLE_OWNER && project_access(st, a, p.id, err) < PROLE_OWNER)
-		return err_set(err, ERR_DENIED, "role", "only an owner may add another owner");
+		return err_set(err, ERR_DENIED, "role", "owner_only", "only an owner may add another owner");
 	if (tx_begin_project(&tx, st, a, p.id, code, PROLE_MANAGER,
 			     "adding members", err))
 		return -1;
@@ -485,12 +485,12 @@ int member_add(struct store *st, const struct actor *a, const char *code, const 
 		user_id = store_col_int(st, s, 0);
 	store_done(st, s);
 	if (user_id == NO_ID) {
-		err_set(err, ERR_INVALID, "login", "no active user with login \"%s\"", login);
+		err_set(err, ERR_INVALID, "login", "no_active_user:login", "no active user with login \"%s\"", login);
 		goto out;
 	}
 	if (add_member_row(&tx, p.id, user_id, role, err)) {
 		if (err->code == ERR_CONFLICT)
-			err_set(err, ERR_CONFLICT, "login", "%s is already a member of %s", login,
+			err_set(err, ERR_CONFLICT, "login", "already_member:login,project", "%s is already a member of %s", login,
 				code);
 		goto out;
 	}
@@ -539,7 +539,7 @@ int member_update(struct store *st, const struct actor *a, const char *code, con
 		return err->code = ERR_NOT_FOUND, -1;
 	if ((role == PROLE_OWNER || cur.role == PROLE_OWNER) &&
 	    project_access(st, a, p.id, err) < PROLE_OWNER)
-		return err_set(err, ERR_DENIED, "role", "only an owner may grant or take ownership");
+		return err_set(err, ERR_DENIED, "role", "owner_only", "only an owner may grant or take ownership");
 	if (version != cur.version)
 		return tx_version_conflict("member", login, version, cur.version, err);
 	if (tx_begin_project(&tx, st, a, p.id, code, PROLE_MANAGER,
@@ -549,7 +549,7 @@ int member_update(struct store *st, const struct actor *a, const char *code, con
 		if (owners(st, p.id, &n, err))
 			goto out;
 		if (n <= 1) {
-			err_set(err, ERR_CONFLICT, "role", "%s is the last owner of %s", login, code);
+			err_set(err, ERR_CONFLICT, "role", "last_owner:login,project", "%s is the last owner of %s", login, code);
 			goto out;
 		}
 	}
@@ -603,7 +603,7 @@ int member_remove(struct store *st, const struct actor *a, const char *code, con
 	if (member_find(st, p.id, login, &cur, "login", err))
 		return err->code = ERR_NOT_FOUND, -1;
 	if (cur.role == PROLE_OWNER && project_access(st, a, p.id, err) < PROLE_OWNER)
-		return err_set(err, ERR_DENIED, "login", "only an owner may remove an owner");
+		return err_set(err, ERR_DENIED, "login", "owner_only", "only an owner may remove an owner");
 	if (tx_begin_project(&tx, st, a, p.id, code, PROLE_MANAGER,
 			     "removing members", err))
 		return -1;
@@ -611,7 +611,7 @@ int member_remove(struct store *st, const struct actor *a, const char *code, con
 		if (owners(st, p.id, &n, err))
 			goto out;
 		if (n <= 1) {
-			err_set(err, ERR_CONFLICT, "login", "%s is the last owner of %s", login, code);
+			err_set(err, ERR_CONFLICT, "login", "last_owner:login,project", "%s is the last owner of %s", login, code);
 			goto out;
 		}
 	}
@@ -623,7 +623,7 @@ int member_remove(struct store *st, const struct actor *a, const char *code, con
 	store_done(st, s);
 	if (rc < 0) {
 		if (err->code == ERR_CONFLICT)
-			err_set(err, ERR_CONFLICT, "login",
+			err_set(err, ERR_CONFLICT, "login", "member_has_records:login,project",
 				"%s has records in %s (sales, goals); change their role instead",
 				login, code);
 		goto out;

@@ -42,7 +42,7 @@ static const char *const promotion_kinds[] = { "percent", "amount", "gift", "poi
 int promotion_kind_set(struct promotion *p, const char *kind, struct err *err)
 {
 	if (!catalog_word_valid(kind, promotion_kinds))
-		return err_set(err, ERR_INVALID, "kind",
+		return err_set(err, ERR_INVALID, "kind", "bad_promotion_kind:value",
 			       "\"%.40s\" is not a promotion kind "
 			       "(percent, amount, gift, points or bundle)",
 			       kind ? kind : "");
@@ -113,16 +113,16 @@ static int validate(const void *vin, void *vout, struct err *err)
 	if (promotion_kind_set(out, kind, err))
 		return -1;
 	if (!strcmp(kind, "percent") && (in->value < 0 || in->value > 10000))
-		return err_set(err, ERR_INVALID, "value",
+		return err_set(err, ERR_INVALID, "value", "percent_range:bp",
 			       "a percent discount is between 0%% and 100%%, not %lld basis points",
 			       (long long)in->value);
 	if (in->value < 0)
-		return err_set(err, ERR_INVALID, "value", "a promotion's value cannot be negative");
+		return err_set(err, ERR_INVALID, "value", "negative", "a promotion's value cannot be negative");
 	if (in->starts_on != NO_DATE && in->ends_on != NO_DATE && in->ends_on < in->starts_on)
-		return err_set(err, ERR_INVALID, "end", "the end %s is before the start %s",
+		return err_set(err, ERR_INVALID, "end", "date_before_start:date,start", "the end %s is before the start %s",
 			       date_format(in->ends_on, d1), date_format(in->starts_on, d2));
 	if (in->budget_minor < 0)
-		return err_set(err, ERR_INVALID, "budget", "a budget cannot be negative");
+		return err_set(err, ERR_INVALID, "budget", "negative", "a budget cannot be negative");
 	out->value = in->value;
 	out->starts_on = in->starts_on;
 	out->ends_on = in->ends_on;

@@ -270,36 +270,87 @@ struct sink {
 	int bad; /* problems found on the current line */
 	int denied; /* a problem was a permission refusal */
 	struct err *err;
+	/* the columns already reported on this line: one problem per cell is enough */
+	const char *cols[16];
+	int ncols;
 };
 
-static void problem(struct sink *k, const char *column, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void problem(struct sink *k, const char *column, const char *fmt, ...)
+/* Start a new line of input. */
+static void sink_line(struct sink *k, long line)
 {
-	char msg[200];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
+	k->line = line;
+	k->bad = 0;
+	k->ncols = 0;
+}
+
+/* Whether column already has a problem on the current line. */
+static int reported(const struct sink *k, const char *column)
+{
+	for (int i = 0; i < k->ncols; i++)
+		if (!strcmp(k->cols[i], column))
+			return 1;
+	return 0;
+}
+
+/*
+ * Record one problem of the current line: its column, reason code and
+ * parameters, and the English sentence. Every problem of every bad line is
+ * kept (one per cell); a line counts once in errors_total.
+ */
+static void problem_add(struct sink *k, const char *column, const char *reason,
+			const char *params, const char *msg)
+{
+	struct sale_import_error *e;
+
+	if (reported(k, column))
+		return;
+	if (k->ncols < (int)(sizeof(k->cols) / sizeof(k->cols[0])))
+		k->cols[k->ncols++] = column;
 	k->bad++;
 	if (!k->res) {
-		if (k->bad == 1)
-			err_set(k->err, ERR_INVALID, column, "%s", msg);
+		if (k->bad == 1) {
+			err_set(k->err, ERR_INVALID, column, NULL, "%s", msg);
+			snprintf(k->err->reason, sizeof(k->err->reason), "%s", reason);
+			snprintf(k->err->params, sizeof(k->err->params), "%s", params);
+		}
 		return;
 	}
-	if (k->bad > 1)
-		return; /* the line counts once; its first problem is enough to fix it */
-	k->res->errors_total++;
-	if (k->res->nerrors < k->max) {
-		struct sale_import_error *e;
-		ALLOC_GROW(k->res->errors, k->res->nerrors + 1, k->res->alloc);
-		e = &k->res->errors[k->res->nerrors++];
-		e->line = k->line;
-		snprintf(e->column, sizeof(e->column), "%s", column);
-		snprintf(e->message, sizeof(e->message), "line %ld, column %s: %s", k->line, column,
-			 msg);
-	}
+	if (k->bad == 1)
+		k->res->errors_total++;
+	if (k->res->nerrors >= k->max)
+		return;
+	ALLOC_GROW(k->res->errors, k->res->nerrors + 1, k->res->alloc);
+	e = &k->res->errors[k->res->nerrors++];
+	e->line = k->line;
+	snprintf(e->column, sizeof(e->column), "%s", column);
+	snprintf(e->reason, sizeof(e->reason), "%s", reason);
+	snprintf(e->params, sizeof(e->params), "%s", params);
+	snprintf(e->message, sizeof(e->message), "line %ld, column %s: %s", k->line, column, msg);
+}
+
+/* A problem in the words of err_set(): reason "code:names", then the sentence. */
+static void problem(struct sink *k, const char *column, const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void problem(struct sink *k, const char *column, const char *reason, const char *fmt, ...)
+{
+	char msg[200], params[256], code[40];
+	const char *colon = strchr(reason, ':');
+	va_list ap;
+
+	snprintf(code, sizeof(code), "%.*s", colon ? (int)(colon - reason) : (int)strlen(reason),
+		 reason);
+	va_start(ap, fmt);
+	err_format(msg, sizeof(msg), params, sizeof(params), colon ? colon + 1 : "", fmt, ap);
+	va_end(ap);
+	problem_add(k, column, code, params, msg);
+}
+
+/* A problem a parser reported in e (its reason and parameters kept). */
+static void problem_err(struct sink *k, const char *column, const struct err *e)
+{
+	problem_add(k, column, e->reason[0] ? e->reason : "invalid",
+		    e->params[0] ? e->params : "{}", e->msg);
 }
 
 /* Whether s[0..len) holds a control character other than tab, CR and LF (as text_field). */
@@ -339,72 +390,74 @@ static void resolve(struct lookups *lk, struct sink *k, const struct sale_input 
 	clen = in->channel ? strlen(in->channel) : 0;
 	rlen = in->rep ? strlen(in->rep) : 0;
 	if (!in->customer || customer_len == 0)
-		problem(k, "customer", "a customer name is required");
+		problem(k, "customer", "required", "a customer name is required");
 	else if (customer_len > 199)
-		problem(k, "customer", "the customer name is longer than 199 bytes");
+		problem(k, "customer", "too_long:max", "the customer name is longer than %d bytes", 199);
 	else if (!utf8_valid(in->customer, customer_len))
-		problem(k, "customer", "the customer name is not valid UTF-8");
+		problem(k, "customer", "not_utf8", "the customer name is not valid UTF-8");
 	else if (has_control(in->customer, customer_len))
 		/* a NUL would cut the stored name short: two customers would read the same */
-		problem(k, "customer", "the customer name contains a control character");
+		problem(k, "customer", "control_character", "the customer name contains a control character");
 	if (plen == 0)
-		problem(k, "product", "a product SKU is required");
+		problem(k, "product", "required", "a product SKU is required");
 	else if (!(e = strmap_get(&lk->products, in->product, plen)))
-		problem(k, "product", "no product with SKU \"%.60s\"", in->product);
+		problem(k, "product", "no_product:sku", "no product with SKU \"%.60s\"", in->product);
 	else {
 		struct product_costs *pc = &lk->prod[e->value];
 		out->product_id = pc->id;
 		out->cost = cost_on(pc, in->sold_on);
 	}
 	if (clen == 0)
-		problem(k, "channel", "a channel code is required");
+		problem(k, "channel", "required", "a channel code is required");
 	else if (!(e = strmap_get(&lk->channels, in->channel, clen)))
-		problem(k, "channel", "no channel \"%.60s\"", in->channel);
+		problem(k, "channel", "no_channel:code", "no channel \"%.60s\"", in->channel);
 	else
 		out->channel_id = e->value;
 	if (rlen == 0)
-		problem(k, "rep", "a rep login is required");
+		problem(k, "rep", "required", "a rep login is required");
 	else if (!(e = strmap_get(&lk->reps, in->rep, rlen)))
-		problem(k, "rep", "\"%.60s\" is not a rep on this project", in->rep);
+		problem(k, "rep", "not_project_rep:login", "\"%.60s\" is not a rep on this project", in->rep);
 	else if (own_only != NO_ID && e->value != own_only) {
 		/* the answer is a refusal only when the refusal is the problem reported */
 		if (!k->bad)
 			k->denied = 1;
-		problem(k, "rep", "you may record only your own sales, not %.60s's", in->rep);
+		problem(k, "rep", "own_sales_only:login", "you may record only your own sales, not %.60s's", in->rep);
 	}
 	else
 		out->rep_id = e->value;
 	if (in->promotion && in->promotion[0]) {
 		if (!(e = strmap_get(&lk->promotions, in->promotion, strlen(in->promotion))))
-			problem(k, "promotion", "no promotion \"%.60s\"", in->promotion);
+			problem(k, "promotion", "no_promotion:code", "no promotion \"%.60s\"", in->promotion);
 		else
 			out->promotion_id = e->value;
 	}
 	if (in->segment && in->segment[0]) {
 		if (!(e = strmap_get(&lk->segments, in->segment, strlen(in->segment))))
-			problem(k, "segment", "no segment \"%.60s\"", in->segment);
+			problem(k, "segment", "no_segment:code", "no segment \"%.60s\"", in->segment);
 		else
 			out->segment_id = e->value;
 	}
 	if (in->quantity <= 0)
-		problem(k, "quantity", "the quantity must be a positive integer, not %lld",
+		problem(k, "quantity", "not_positive:value", "the quantity must be a positive integer, not %lld",
 			(long long)in->quantity);
 	if (in->unit_price_minor < 0)
-		problem(k, "unit_price", "the unit price cannot be negative");
+		problem(k, "unit_price", "negative", "the unit price cannot be negative");
 	if (in->discount_minor < 0)
-		problem(k, "discount", "the discount cannot be negative");
+		problem(k, "discount", "negative", "the discount cannot be negative");
 	out->quantity = in->quantity;
 	out->unit_price = in->unit_price_minor;
 	out->discount = in->discount_minor;
-	if (in->quantity > 0 && in->unit_price_minor >= 0) {
+	/* the line's amount, unless one of its numbers was already refused */
+	if (in->quantity > 0 && in->unit_price_minor >= 0 && !reported(k, "quantity") &&
+	    !reported(k, "unit_price") && !reported(k, "discount")) {
 		if (money_mul(in->quantity, in->unit_price_minor, &gross))
-			problem(k, "quantity", "quantity times unit price is too large");
+			problem(k, "quantity", "line_too_large", "quantity times unit price is too large");
 		else if (in->discount_minor > gross)
-			problem(k, "discount", "the discount is larger than the line total");
+			problem(k, "discount", "discount_above_total", "the discount is larger than the line total");
 		else
 			out->amount = gross - in->discount_minor;
 		if (out->product_id && money_mul(in->quantity, out->cost, &out->cost))
-			problem(k, "quantity", "quantity times unit cost is too large");
+			problem(k, "quantity", "line_cost_too_large", "quantity times unit cost is too large");
 	}
 }
 
@@ -555,7 +608,7 @@ static int write_scope(struct store *st, const struct actor *a, const struct pro
 	r = project_access(st, a, p->id, err);
 	*own_only = r >= PROLE_MANAGER ? NO_ID : a->user_id;
 	if (!strcmp(p->status, "closed"))
-		return err_set(err, ERR_CONFLICT, "project",
+		return err_set(err, ERR_CONFLICT, "project", "project_closed:code",
 			       "project %s is closed; reopen it to record sales", p->code);
 	return 0;
 }
@@ -628,7 +681,7 @@ int sale_sort_parse(const char *s, enum sale_sort *out, struct err *err)
 			*out = (enum sale_sort)i;
 			return 0;
 		}
-	return err_set(err, ERR_INVALID, "sort",
+	return err_set(err, ERR_INVALID, "sort", "bad_sort:value",
 		       "cannot sort by \"%s\" (date, amount, quantity, customer or id)",
 		       s ? s : "");
 }
@@ -702,7 +755,7 @@ static int get_sale(struct store *st, int64_t project_id, int64_t id, struct sal
 		row_to_sale(st, s, out);
 	store_done(st, s);
 	if (rc == STORE_DONE)
-		return err_set(err, ERR_NOT_FOUND, "sale", "no sale %lld in this project",
+		return err_set(err, ERR_NOT_FOUND, "sale", "no_sale:id", "no sale %lld in this project",
 			       (long long)id);
 	return rc < 0 ? -1 : 0;
 }
@@ -734,7 +787,7 @@ int sale_add(struct store *st, const struct actor *a, const char *project_code,
 	if (project_load(st, project_code, &p, err) || write_scope(st, a, &p, &own_only, err))
 		return -1;
 	if (in->sold_on == NO_DATE)
-		return err_set(err, ERR_INVALID, "date", "a date is required");
+		return err_set(err, ERR_INVALID, "date", "required", "a date is required");
 	if (begin_sale_write(&tx, st, a, &p, &own_only, err))
 		return -1;
 	if (lookups_load(&lk, st, p.id, 0, err))
@@ -808,7 +861,7 @@ static int sale_for_change(struct store *st, const struct actor *a, const char *
 	    get_sale(st, p->id, id, cur, err))
 		return -1;
 	if (*own_only != NO_ID && cur->rep_id != *own_only)
-		return err_set(err, ERR_DENIED, "rep", "sale %lld is %s's; you may change only your own",
+		return err_set(err, ERR_DENIED, "rep", "own_records_only:id,owner", "sale %lld is %s's; you may change only your own",
 			       (long long)id, cur->rep);
 	if (version != cur->version) {
 		char name[32];
@@ -835,12 +888,12 @@ int sale_update(struct store *st, const struct actor *a, const char *project_cod
 	if (sale_for_change(st, a, project_code, id, version, &p, &cur, &own_only, err))
 		return -1;
 	if (in->sold_on == NO_DATE)
-		return err_set(err, ERR_INVALID, "date", "a date is required");
+		return err_set(err, ERR_INVALID, "date", "required", "a date is required");
 	if (begin_sale_write(&tx, st, a, &p, &own_only, err))
 		return -1;
 	if (own_only != NO_ID && cur.rep_id != own_only) {
 		tx_abort(&tx);
-		return err_set(err, ERR_DENIED, "rep", "sale %lld is %s's; you may change only your own",
+		return err_set(err, ERR_DENIED, "rep", "own_records_only:id,owner", "sale %lld is %s's; you may change only your own",
 			       (long long)id, cur.rep);
 	}
 	if (lookups_load(&lk, st, p.id, 0, err))
@@ -907,7 +960,7 @@ int sale_delete(struct store *st, const struct actor *a, const char *project_cod
 	if (begin_sale_write(&tx, st, a, &p, &own_only, err))
 		return -1;
 	if (own_only != NO_ID && cur.rep_id != own_only) {
-		err_set(err, ERR_DENIED, "rep", "sale %lld is %s's; you may change only your own",
+		err_set(err, ERR_DENIED, "rep", "own_records_only:id,owner", "sale %lld is %s's; you may change only your own",
 			(long long)id, cur.rep);
 		goto out;
 	}
@@ -952,7 +1005,7 @@ int sale_recost(struct tx *tx, int64_t product_id, int32_t from, int32_t to,
 			int64_t qty = store_col_int(st, s, 5), cost;
 			if (money_mul(qty, unit_cost_minor, &cost)) {
 				store_done(st, s);
-				return err_set(err, ERR_INVALID, "cost",
+				return err_set(err, ERR_INVALID, "cost", "cost_too_large",
 					       "the new cost times a sale's quantity is too large");
 			}
 			tx_rollup_cost(tx, store_col_int(st, s, 0), (int32_t)store_col_int(st, s, 1),
@@ -984,21 +1037,21 @@ static int filter_ids(struct store *st, const struct sale_filter *f, int64_t pro
 		goto out;
 	if (f->channel) {
 		if (!(e = strmap_get(&lk.channels, f->channel, strlen(f->channel)))) {
-			err_set(err, ERR_INVALID, "channel", "no channel \"%s\"", f->channel);
+			err_set(err, ERR_INVALID, "channel", "no_channel:code", "no channel \"%s\"", f->channel);
 			goto out;
 		}
 		ids[0] = e->value;
 	}
 	if (f->product) {
 		if (!(e = strmap_get(&lk.products, f->product, strlen(f->product)))) {
-			err_set(err, ERR_INVALID, "product", "no product with SKU \"%s\"", f->product);
+			err_set(err, ERR_INVALID, "product", "no_product:sku", "no product with SKU \"%s\"", f->product);
 			goto out;
 		}
 		ids[1] = lk.prod[e->value].id;
 	}
 	if (f->rep) {
 		if (!(e = strmap_get(&lk.reps, f->rep, strlen(f->rep)))) {
-			err_set(err, ERR_INVALID, "rep", "\"%s\" is not a rep on this project", f->rep);
+			err_set(err, ERR_INVALID, "rep", "not_project_rep:login", "\"%s\" is not a rep on this project", f->rep);
 			goto out;
 		}
 		ids[2] = e->value;
@@ -1037,9 +1090,9 @@ int sale_list(struct store *st, const struct actor *a, const char *project_code,
 	if (project_get(st, a, project_code, &p, err) || filter_ids(st, f, p.id, ids, err))
 		return -1;
 	if ((unsigned)f->sort >= SALE__SORT_COUNT)
-		return err_set(err, ERR_INVALID, "sort", "unknown sort key");
+		return err_set(err, ERR_INVALID, "sort", "bad_sort", "unknown sort key");
 	if (f->limit < 0 || f->offset < 0)
-		return err_set(err, ERR_INVALID, f->limit < 0 ? "limit" : "offset",
+		return err_set(err, ERR_INVALID, f->limit < 0 ? "limit" : "offset", "negative",
 			       "limit and offset cannot be negative");
 	if (store_begin(st, 0, err))
 		return -1;
@@ -1118,7 +1171,7 @@ int sale_export(struct store *st, const struct actor *a, const char *project_cod
 		}
 		if (buf_adds(out, "\r\n")) {
 			store_done(st, s);
-			return err_set(err, ERR_TOO_LARGE, NULL, "the export is larger than allowed");
+			return err_set(err, ERR_TOO_LARGE, NULL, "export_too_large", "the export is larger than allowed");
 		}
 	}
 	store_done(st, s);
@@ -1142,6 +1195,25 @@ void sale_import_result_release(struct sale_import_result *res)
 	res->nerrors = res->alloc = 0;
 }
 
+void sale_import_errors_write_json(struct jw *w, const struct sale_import_result *res)
+{
+	jw_key(w, "rows");
+	jw_arr(w);
+	for (size_t i = 0; i < res->nerrors; i++) {
+		const struct sale_import_error *e = &res->errors[i];
+		jw_obj(w);
+		jw_kint(w, "line", e->line);
+		jw_kstr(w, "column", e->column);
+		jw_kstr(w, "message", e->message);
+		jw_kstr(w, "reason", e->reason);
+		jw_key(w, "params");
+		jw_raw(w, e->params[0] ? e->params : "{}");
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_kint(w, "bad_rows", res->errors_total);
+}
+
 /* Map header cells to columns; problems are reported on line 1. */
 static int read_header(struct csv_reader *r, struct sink *k, int idx[C__COUNT])
 {
@@ -1161,19 +1233,19 @@ static int read_header(struct csv_reader *r, struct sink *k, int idx[C__COUNT])
 			if (strlen(col_names[c]) == len && !memcmp(col_names[c], name, len))
 				found = c;
 		if (found < 0) {
-			problem(k, "header", "unknown column \"%.*s\" (expected %s)", (int)(len > 40 ? 40 : len),
+			problem(k, "header", "csv_unknown_column:_,column,expected", "unknown column \"%.*s\" (expected %s)", (int)(len > 40 ? 40 : len),
 				name, SALE_CSV_HEADER);
 			return -1;
 		}
 		if (idx[found] >= 0) {
-			problem(k, "header", "column \"%s\" appears twice", col_names[found]);
+			problem(k, "header", "csv_duplicate_column:column", "column \"%s\" appears twice", col_names[found]);
 			return -1;
 		}
 		idx[found] = (int)i;
 	}
 	for (int c = 0; c < C__COUNT; c++)
 		if (col_required[c] && idx[c] < 0) {
-			problem(k, "header", "the required column \"%s\" is missing", col_names[c]);
+			problem(k, "header", "csv_missing_column:column", "the required column \"%s\" is missing", col_names[c]);
 			return -1;
 		}
 	return 0;
@@ -1305,14 +1377,16 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 	 * (struct buf always has it).
 	 */
 	if (len == 0 || !csv)
-		return err_set(err, ERR_INVALID, "file", "the file is empty; a header line is required");
+		return err_set(err, ERR_INVALID, "file", "csv_no_header", "the file is empty; a header line is required");
 	csv_reader_init(&r, csv, len);
 	rc = csv_next(&r, err);
 	if (rc <= 0)
-		return rc < 0 ? -1 : err_set(err, ERR_INVALID, "file", "the file is empty");
+		return rc < 0 ? -1 : err_set(err, ERR_INVALID, "file", "csv_empty", "the file is empty");
 	k.line = 1;
 	if (read_header(&r, &k, idx)) {
-		err_set(err, ERR_INVALID, "file", "%s", res->errors[0].message);
+		err_set(err, ERR_INVALID, "file", NULL, "%s", res->errors[0].message);
+		snprintf(err->reason, sizeof(err->reason), "%s", res->errors[0].reason);
+		snprintf(err->params, sizeof(err->params), "%s", res->errors[0].params);
 		return -1;
 	}
 	for (int c = 0; c < C__COUNT; c++)
@@ -1335,7 +1409,7 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 		pthread_mutex_init(&w.mu, NULL);
 		pthread_cond_init(&w.cv, NULL);
 		if (pthread_create(&w.thread, NULL, writer_main, &w)) {
-			err_set(err, ERR_INTERNAL, NULL, "cannot start the import writer thread");
+			err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start the import writer thread");
 			goto out;
 		}
 		started = 1;
@@ -1349,11 +1423,10 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 		rc = csv_next(&r, err);
 		if (rc == 0)
 			break;
-		k.line = r.rec_line;
-		k.bad = 0;
+		sink_line(&k, r.rec_line);
 		if (rc < 0) {
 			/* a syntax error ends reading: what follows cannot be trusted */
-			problem(&k, "file", "%s", err->msg);
+			problem_err(&k, "file", err);
 			break;
 		}
 		if (r.nfields == 1 && r.fields[0].len == 0 && !r.fields[0].quoted)
@@ -1363,32 +1436,31 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 			opts->progress(opts->progress_ctx, "importing", (uint64_t)(r.p - csv),
 				       (uint64_t)(end - csv));
 		if (r.nfields != want) {
-			problem(&k, "file", "%zu fields where the header has %zu", r.nfields, want);
+			problem(&k, "file", "csv_field_count:count,want", "%zu fields where the header has %zu", r.nfields, want);
 			continue;
 		}
 		t = cell(&r, idx, C_DATE, &tl);
 		in.sold_on = NO_DATE;
 		if (date_parse(t, tl, &in.sold_on, "date", err))
-			problem(&k, "date", "%s", err->msg);
+			problem_err(&k, "date", err);
 		in.customer = cell(&r, idx, C_CUSTOMER, &clen);
 		in.product = cell(&r, idx, C_PRODUCT, &tl);
 		in.channel = cell(&r, idx, C_CHANNEL, &tl);
 		in.rep = cell(&r, idx, C_REP, &tl);
 		t = cell(&r, idx, C_QUANTITY, &tl);
 		if (int_parse(t, tl, &in.quantity, "quantity", err))
-			problem(&k, "quantity", "%s", err->msg);
+			problem_err(&k, "quantity", err);
 		else if (in.quantity <= 0)
-			problem(&k, "quantity", "\"%s\" is not a positive integer", t);
+			problem(&k, "quantity", "not_positive:value", "\"%s\" is not a positive integer", t);
 		t = cell(&r, idx, C_UNIT_PRICE, &tl);
 		if (money_parse(t, tl, &in.unit_price_minor, "unit_price", err))
-			problem(&k, "unit_price", "%s", err->msg);
+			problem_err(&k, "unit_price", err);
 		t = cell(&r, idx, C_DISCOUNT, &tl);
 		if (!is_blank(t, tl) && money_parse(t, tl, &in.discount_minor, "discount", err))
-			problem(&k, "discount", "%s", err->msg);
+			problem_err(&k, "discount", err);
 		in.promotion = cell(&r, idx, C_PROMOTION, &tl);
 		in.segment = cell(&r, idx, C_SEGMENT, &tl);
-		if (k.bad)
-			continue;
+		/* the references are checked too, so every problem of the line is reported */
 		resolve(&lk, &k, &in, clen, own_only, &ln);
 		if (k.bad)
 			continue;
@@ -1426,12 +1498,12 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 		}
 	}
 	if (res->errors_total) {
-		err_set(err, ERR_INVALID, "file", "%lld bad row%s; nothing was imported",
+		err_set(err, ERR_INVALID, "file", "import_bad_rows:count,_", "%lld bad row%s; nothing was imported",
 			(long long)res->errors_total, res->errors_total == 1 ? "" : "s");
 		goto out;
 	}
 	if (nlines == 0) {
-		err_set(err, ERR_INVALID, "file", "the file has a header but no rows");
+		err_set(err, ERR_INVALID, "file", "csv_no_rows", "the file has a header but no rows");
 		goto out;
 	}
 	for (size_t i = 0; i < lk.ncusts; i++)

@@ -93,19 +93,22 @@ int sale_recost(struct tx *tx, int64_t product_id, int32_t from, int32_t to,
 
 /* --- CSV import / export ---------------------------------------------------- */
 
+/* One problem of one line (a bad line may have several, one per cell). */
 struct sale_import_error {
 	long line;
 	char column[24];
-	char message[320];
+	char message[320]; /* "line 5, column unit_price: \"12,5\" is not a decimal" */
+	char reason[40];   /* the stable code, as struct err's */
+	char params[256];  /* its parameters, a JSON object */
 };
 
 struct sale_import_result {
 	int64_t imported;      /* rows written (0 on failure or dry run) */
 	int64_t rows;          /* data rows read */
 	int64_t new_customers; /* customers the import creates */
-	struct sale_import_error *errors; /* at most max_errors kept */
+	struct sale_import_error *errors; /* every problem of every bad row, at most max_errors kept */
 	size_t nerrors, alloc;
-	int64_t errors_total;  /* every bad row counted, kept or not */
+	int64_t errors_total;  /* every bad row counted (once), kept or not */
 };
 
 struct sale_import_opts {
@@ -126,6 +129,13 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 		size_t len, const struct sale_import_opts *opts, struct sale_import_result *res,
 		struct err *err);
 void sale_import_result_release(struct sale_import_result *res);
+
+/*
+ * The members a failed import adds to its error object, the same for every
+ * face: "rows" (each problem: line, column, message, reason, params) and
+ * "bad_rows" (every bad row counted, listed or not).
+ */
+void sale_import_errors_write_json(struct jw *w, const struct sale_import_result *res);
 
 /*
  * Write the project's sales (all, or those matching f when not NULL) as CSV in

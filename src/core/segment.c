@@ -80,7 +80,7 @@ static int validate(const void *vin, void *vout, struct err *err)
 	if (text_field(out->criteria, sizeof(out->criteria), in->criteria, 0, 1, "criteria", err))
 		return -1;
 	if (in->priority < 0 || in->priority > 1000000)
-		return err_set(err, ERR_INVALID, "priority",
+		return err_set(err, ERR_INVALID, "priority", "priority_range:value",
 			       "priority %lld is out of range (1 is first, 0 is not ranked)",
 			       (long long)in->priority);
 	out->priority = in->priority;

@@ -82,7 +82,7 @@ int tx_commit(struct tx *tx, struct err *err)
 	int r = -1;
 
 	if (!tx->open)
-		return err_set(err, ERR_INTERNAL, NULL, "commit without a transaction");
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "commit without a transaction");
 	if (tx->rollup && rollup_flush(tx->rollup, tx->st, err))
 		goto out;
 	if (store_commit(tx->st, err))
@@ -109,7 +109,7 @@ void tx_abort(struct tx *tx)
 int tx_version_conflict(const char *entity, const char *name, int64_t want, int64_t have,
 			struct err *err)
 {
-	return err_set(err, ERR_CONFLICT, "version",
+	return err_set(err, ERR_CONFLICT, "version", "stale_version:_,_,yours,current",
 		       "%s %s was changed by someone else: you edited version %lld, it is now at "
 		       "version %lld; reload and apply your change again",
 		       entity, name, (long long)want, (long long)have);

@@ -58,17 +58,17 @@ static int dummy_make(void)
 int password_hash(const char *password, char *out, size_t outlen, struct err *err)
 {
 	if (sodium_init() < 0)
-		return err_set(err, ERR_INTERNAL, NULL, "libsodium failed to initialise");
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "libsodium failed to initialise");
 	if (!password || strlen(password) < PASSWORD_MIN)
-		return err_set(err, ERR_INVALID, "password", "a password needs at least %d characters",
+		return err_set(err, ERR_INVALID, "password", "password_too_short:min", "a password needs at least %d characters",
 			       PASSWORD_MIN);
 	if (strlen(password) > 1024)
-		return err_set(err, ERR_INVALID, "password", "a password may have at most 1024 characters");
+		return err_set(err, ERR_INVALID, "password", "password_too_long", "a password may have at most 1024 characters");
 	if (outlen < crypto_pwhash_STRBYTES)
-		return err_set(err, ERR_INTERNAL, NULL, "hash buffer too small");
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "hash buffer too small");
 	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE))
-		return err_set(err, ERR_INTERNAL, NULL, "out of memory while hashing a password");
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "out of memory while hashing a password");
 	return 0;
 }
 
@@ -116,7 +116,7 @@ static int validate(const struct user_input *in, struct user *u, struct err *err
 	    role_parse(in->role, &u->role, err))
 		return -1;
 	if (u->email[0] && !strchr(u->email, '@'))
-		return err_set(err, ERR_INVALID, "email", "\"%s\" is not an email address", u->email);
+		return err_set(err, ERR_INVALID, "email", "not_email:value", "\"%s\" is not an email address", u->email);
 	u->active = 1;
 	u->version = 1;
 	return 0;
@@ -155,7 +155,7 @@ int user_insert(struct tx *tx, const struct user_input *in, const char *pw_hash,
 	store_done(st, s);
 	if (rc < 0) {
 		if (err->code == ERR_CONFLICT)
-			err_set(err, ERR_CONFLICT, "login", "login \"%s\" is taken", out->login);
+			err_set(err, ERR_CONFLICT, "login", "login_taken:login", "login \"%s\" is taken", out->login);
 		goto out;
 	}
 	out->created_at = out->updated_at = tx->now;
@@ -202,8 +202,8 @@ static int get_one(struct store *st, const char *sql, const char *login, int64_t
 	store_done(st, s);
 	if (rc == STORE_DONE) {
 		if (login)
-			return err_set(err, ERR_NOT_FOUND, "login", "no user with login \"%s\"", login);
-		return err_set(err, ERR_NOT_FOUND, "user", "no user with id %lld", (long long)id);
+			return err_set(err, ERR_NOT_FOUND, "login", "no_user:login", "no user with login \"%s\"", login);
+		return err_set(err, ERR_NOT_FOUND, "user", "no_user:id", "no user with id %lld", (long long)id);
 	}
 	return rc < 0 ? -1 : 0;
 }
@@ -255,16 +255,16 @@ int user_update(struct store *st, const struct actor *a, const struct user *want
 		return -1;
 	if (a->role != ROLE_ADMIN) {
 		if (!self)
-			return err_set(err, ERR_DENIED, NULL, "only an admin may change another user");
+			return err_set(err, ERR_DENIED, NULL, "admin_only", "only an admin may change another user");
 		if (want->role != cur.role || want->active != cur.active)
-			return err_set(err, ERR_DENIED, "role",
+			return err_set(err, ERR_DENIED, "role", "admin_only",
 				       "only an admin may change roles or deactivate users");
 	}
 	if (text_field(tmp, sizeof(tmp), want->name, 1, 0, "name", err) ||
 	    text_field(tmp, sizeof(tmp), want->email, 0, 0, "email", err))
 		return -1;
 	if (want->email[0] && !strchr(want->email, '@'))
-		return err_set(err, ERR_INVALID, "email", "\"%s\" is not an email address",
+		return err_set(err, ERR_INVALID, "email", "not_email:value", "\"%s\" is not an email address",
 			       want->email);
 	if (tx_begin(&tx, st, a, err))
 		return -1;
@@ -273,7 +273,7 @@ int user_update(struct store *st, const struct actor *a, const struct user *want
 		if (store_query_int(st, SQL_ADMIN_COUNT, &admins, err))
 			goto out;
 		if (admins <= 1) {
-			err_set(err, ERR_CONFLICT, "role",
+			err_set(err, ERR_CONFLICT, "role", "last_admin:login",
 				"%s is the last active admin; make another admin first", cur.login);
 			goto out;
 		}
@@ -329,7 +329,7 @@ int user_set_password(struct store *st, const struct actor *a, const char *login
 	int rc, r = -1;
 
 	if (a->role != ROLE_ADMIN && strcmp(a->login, login))
-		return err_set(err, ERR_DENIED, NULL, "only an admin may set another user's password");
+		return err_set(err, ERR_DENIED, NULL, "admin_only", "only an admin may set another user's password");
 	if (user_get(st, login, &u, err))
 		return -1;
 	if (password_hash(password, hash, sizeof(hash), err))
@@ -365,9 +365,9 @@ int user_verify_password(struct store *st, const char *login, const char *passwo
 	int rc, found = 0, active = 0;
 
 	if (sodium_init() < 0)
-		return err_set(err, ERR_INTERNAL, NULL, "libsodium failed to initialise");
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "libsodium failed to initialise");
 	if (dummy_make())
-		return err_set(err, ERR_INTERNAL, NULL, "out of memory while hashing");
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "out of memory while hashing");
 	s = store_prepare(st, SQL_USER_HASH, err);
 	if (!s)
 		return -1;
@@ -385,6 +385,6 @@ int user_verify_password(struct store *st, const char *login, const char *passwo
 		password = "";
 	if (crypto_pwhash_str_verify(found ? hash : dummy_hash, password, strlen(password)) ||
 	    !found || !active)
-		return err_set(err, ERR_UNAUTHENTICATED, "login", "wrong login or password");
+		return err_set(err, ERR_UNAUTHENTICATED, "login", "wrong_credentials", "wrong login or password");
 	return user_get(st, login, out, err);
 }

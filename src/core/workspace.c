@@ -93,16 +93,16 @@ int workspace_init(struct store *st, const struct workspace_input *in, struct er
 	int r = -1;
 
 	if (!currency_valid(currency))
-		return err_set(err, ERR_INVALID, "currency",
+		return err_set(err, ERR_INVALID, "currency", "bad_currency:value",
 			       "\"%s\" is not an ISO 4217 currency code (e.g. CNY, USD)", currency);
 	if (!timezone_valid(timezone))
-		return err_set(err, ERR_INVALID, "timezone",
+		return err_set(err, ERR_INVALID, "timezone", "bad_timezone:value",
 			       "\"%s\" is not a known time zone (e.g. Asia/Shanghai, UTC)",
 			       timezone);
 	if (setting_get(st, "currency", have, sizeof(have), err))
 		return -1;
 	if (have[0])
-		return err_set(err, ERR_CONFLICT, "db", "this database already holds a workspace");
+		return err_set(err, ERR_CONFLICT, "db", "workspace_exists", "this database already holds a workspace");
 	if (tx_begin(&tx, st, NULL, err))
 		return -1;
 	if (setting_put(st, "name", name, err) || setting_put(st, "currency", currency, err) ||
@@ -134,7 +134,7 @@ int workspace_load(struct store *st, struct workspace *out, struct err *err)
 	    setting_get(st, "admin", out->admin, sizeof(out->admin), err))
 		return -1;
 	if (!out->currency[0])
-		return err_set(err, ERR_NOT_FOUND, "db",
+		return err_set(err, ERR_NOT_FOUND, "db", "no_workspace",
 			       "the database holds no workspace yet (run `salespm init`)");
 	/*
 	 * The process keeps the workspace's zone as its local zone (date_today()).
@@ -163,10 +163,10 @@ int workspace_update(struct store *st, const struct actor *a, const char *name,
 	if (require_role(a, ROLE_ADMIN, "changing workspace settings", err))
 		return -1;
 	if (currency && !currency_valid(currency))
-		return err_set(err, ERR_INVALID, "currency",
+		return err_set(err, ERR_INVALID, "currency", "bad_currency:value",
 			       "\"%s\" is not an ISO 4217 currency code (e.g. CNY, USD)", currency);
 	if (timezone && !timezone_valid(timezone))
-		return err_set(err, ERR_INVALID, "timezone", "\"%s\" is not a known time zone",
+		return err_set(err, ERR_INVALID, "timezone", "bad_timezone:value", "\"%s\" is not a known time zone",
 			       timezone);
 	if (name && text_field(tmp, sizeof(tmp), name, 1, 0, "name", err))
 		return -1;

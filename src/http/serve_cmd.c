@@ -35,7 +35,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 		if (cli_int(cli_opt(opts, "threads"), "threads", &n, err))
 			return -1;
 		if (n < 1 || n > 256)
-			return err_set(err, ERR_USAGE, "threads", "--threads must be 1 to 256");
+			return err_set(err, ERR_USAGE, "threads", "usage", "--threads must be 1 to 256");
 		o.threads = (int)n;
 	}
 	return http_serve(&o, err);

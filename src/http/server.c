@@ -292,14 +292,14 @@ static enum MHD_Result answer_ready(struct MHD_Connection *c, struct req *q)
 	struct store *st = thread_store(&err);
 
 	if (st && access(srv.opt->db_path, R_OK | W_OK))
-		err_set(&err, ERR_UNAVAILABLE, "db", "the database %s cannot be opened: %s",
+		err_set(&err, ERR_UNAVAILABLE, "db", "db_unavailable", "the database %s cannot be opened: %s",
 			srv.opt->db_path, strerror(errno));
 	else if (st && !auth_ready(st, &err))
 		return send_text(c, q, 200, "text/plain; charset=utf-8", "ready\n", 6);
 	if (!st || err.code != ERR_OK) {
 		thread_store_drop();
 		if (err.code != ERR_UNAVAILABLE)
-			err_set(&err, ERR_UNAVAILABLE, "db", "the database cannot be used: %.150s",
+			err_set(&err, ERR_UNAVAILABLE, "db", "db_unavailable", "the database cannot be used: %.150s",
 				err.msg);
 	}
 	return send_error(c, q, &err, NULL, 0);
@@ -365,7 +365,7 @@ static int authenticate(struct MHD_Connection *c, struct api_req *r, struct err 
 		if (strncasecmp(authz, "Bearer ", 7) || !authz[7]) {
 			if (public)
 				return 0;
-			return err_set(err, ERR_UNAUTHENTICATED, "Authorization",
+			return err_set(err, ERR_UNAUTHENTICATED, "Authorization", "bad_authorization",
 				       "the Authorization header must be \"Bearer <token>\"");
 		}
 		if (!auth_token_lookup(r->st, authz + 7, &r->actor, &why)) {
@@ -382,7 +382,7 @@ static int authenticate(struct MHD_Connection *c, struct api_req *r, struct err 
 	} else if (public) {
 		return 0;
 	} else {
-		return err_set(err, ERR_UNAUTHENTICATED, NULL,
+		return err_set(err, ERR_UNAUTHENTICATED, NULL, "sign_in_required",
 			       "sign in first (POST /api/v1/session) or send an API token");
 	}
 	memset(&r->actor, 0, sizeof(r->actor));
@@ -411,14 +411,14 @@ static int check_csrf(struct MHD_Connection *c, struct api_req *r, struct err *e
 		return 0;
 	origin = conn_header(c, "Origin");
 	if (origin && !origin_matches(origin, conn_header(c, "Host")))
-		return err_set(err, ERR_DENIED, "Origin",
+		return err_set(err, ERR_DENIED, "Origin", "cross_origin:origin",
 			       "the request comes from %.80s, not from this site", origin);
 	if (r->auth != API_AUTH_SESSION || (r->route->flags & API_NO_CSRF))
 		return 0;
 	token = conn_header(c, "X-CSRF-Token");
 	if (!token || strlen(token) != strlen(r->csrf_token) ||
 	    sodium_memcmp(token, r->csrf_token, strlen(token)))
-		return err_set(err, ERR_DENIED, "X-CSRF-Token",
+		return err_set(err, ERR_DENIED, "X-CSRF-Token", "csrf_missing",
 			       "%s needs the X-CSRF-Token header (the csrf_token of "
 			       "GET /api/v1/me)",
 			       token ? "the X-CSRF-Token header does not match; this write"
@@ -469,17 +469,17 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	rt = route_find(q->method, q->url, allow, sizeof(allow));
 	if (!rt) {
 		if (allow[0]) {
-			err_set(&err, ERR_METHOD, NULL, "%s is not allowed on %.100s; use %s",
+			err_set(&err, ERR_METHOD, NULL, "method_not_allowed:method,_,allow", "%s is not allowed on %.100s; use %s",
 				q->method, q->url, allow);
 			return send_error(c, q, &err, allow, 0);
 		}
-		err_set(&err, ERR_NOT_FOUND, NULL, "no API route %.100s", q->url);
+		err_set(&err, ERR_NOT_FOUND, NULL, "no_route", "no API route %.100s", q->url);
 		return send_error(c, q, &err, NULL, 0);
 	}
 	st = thread_store(&err);
 	if (!st) {
 		if (err.code != ERR_UNAVAILABLE)
-			err_set(&err, ERR_UNAVAILABLE, "db", "the database cannot be opened");
+			err_set(&err, ERR_UNAVAILABLE, "db", "db_unavailable", "the database cannot be opened");
 		return send_error(c, q, &err, NULL, 0);
 	}
 	api_req_init(&r, st, &q->arena);
@@ -503,7 +503,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	if (authenticate(c, &r, &err))
 		goto fail;
 	if (rt->min_role != API_PUBLIC && (int)r.actor.role < rt->min_role) {
-		err_set(&err, ERR_DENIED, NULL, "%s %s needs the %s role; %s is a %s", rt->method,
+		err_set(&err, ERR_DENIED, NULL, "role_required:_,_,role,login,have", "%s %s needs the %s role; %s is a %s", rt->method,
 			rt->pattern, role_str((enum role)rt->min_role), r.actor.login,
 			role_str(r.actor.role));
 		goto fail;
@@ -515,7 +515,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 		int replay_status = 0;
 		int k;
 		if (!idem_key_valid(idem)) {
-			err_set(&err, ERR_INVALID, "Idempotency-Key",
+			err_set(&err, ERR_INVALID, "Idempotency-Key", "bad_idempotency_key:max",
 				"an Idempotency-Key is 1 to %d printable ASCII characters",
 				IDEM_KEY_MAX);
 			goto fail;
@@ -552,7 +552,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 		struct buf b = BUF_INIT;
 		struct err applied = { 0 };
 		int s;
-		err_set(&applied, ERR_CONFLICT, "Idempotency-Key",
+		err_set(&applied, ERR_CONFLICT, "Idempotency-Key", "idempotency_secret",
 			"the request with Idempotency-Key \"%.60s\" was applied; its answer held "
 			"a secret that is shown only once",
 			idem);
@@ -621,11 +621,11 @@ static enum MHD_Result answer(struct MHD_Connection *c, struct req *q)
 	if (!api && !strcmp(q->url, "/livez"))
 		return get ? send_text(c, q, 200, "text/plain; charset=utf-8", "ok\n", 3)
 			   : send_error(c, q,
-					(err_set(&err, ERR_METHOD, NULL, "use GET"), &err),
+					(err_set(&err, ERR_METHOD, NULL, "method_not_allowed", "use GET"), &err),
 					"GET, HEAD", 0);
 	if (!api && (!strcmp(q->url, "/readyz") || !strcmp(q->url, "/metrics"))) {
 		if (!get) {
-			err_set(&err, ERR_METHOD, NULL, "use GET");
+			err_set(&err, ERR_METHOD, NULL, "method_not_allowed", "use GET");
 			return send_error(c, q, &err, "GET, HEAD", 0);
 		}
 		return q->url[1] == 'r' ? answer_ready(c, q) : answer_metrics(c, q);
@@ -633,7 +633,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, struct req *q)
 	if (api)
 		return answer_api(c, q);
 	if (!get) {
-		err_set(&err, ERR_METHOD, NULL, "%s is not allowed on the web UI; use GET", m);
+		err_set(&err, ERR_METHOD, NULL, "method_not_allowed:method", "%s is not allowed on the web UI; use GET", m);
 		return send_error(c, q, &err, "GET, HEAD", 0);
 	}
 	return answer_static(c, q);
@@ -691,7 +691,7 @@ static struct req *req_new(struct MHD_Connection *c, const char *url, const char
 	if (f.content_length > 1 || f.transfer_encoding > 1 ||
 	    (f.content_length && f.transfer_encoding)) {
 		q->early = 1;
-		err_set(&q->early_err, ERR_MALFORMED, NULL,
+		err_set(&q->early_err, ERR_MALFORMED, NULL, "ambiguous_framing",
 			"the request is framed ambiguously (repeated Content-Length or "
 			"Transfer-Encoding, or both)");
 	} else if ((cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length"))) {
@@ -700,10 +700,10 @@ static struct req *req_new(struct MHD_Connection *c, const char *url, const char
 		if (end == cl || *end || n > cap) {
 			q->early = 1;
 			if (end == cl || *end)
-				err_set(&q->early_err, ERR_MALFORMED, NULL,
+				err_set(&q->early_err, ERR_MALFORMED, NULL, "bad_content_length",
 					"Content-Length \"%.30s\" is not a number", cl);
 			else
-				err_set(&q->early_err, ERR_TOO_LARGE, NULL,
+				err_set(&q->early_err, ERR_TOO_LARGE, NULL, "body_too_large:size,max",
 					"the body is %llu bytes; at most %zu are accepted here", n,
 					cap);
 		}
@@ -731,7 +731,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		/* One refused on its target is answered in turn: the connection lives on. */
 		if (bad) {
 			q->early = 1;
-			err_set(&q->early_err, ERR_MALFORMED, NULL,
+			err_set(&q->early_err, ERR_MALFORMED, NULL, "encoded_separator",
 				"the URL holds an encoded NUL (%%00), or an encoded slash (%%2F) in "
 				"its path; neither can be part of a name");
 		}
@@ -740,7 +740,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*upload_data_size) {
 		if (!q->early && buf_add(&q->body, upload_data, *upload_data_size)) {
 			q->early = 1;
-			err_set(&q->early_err, ERR_TOO_LARGE, NULL,
+			err_set(&q->early_err, ERR_TOO_LARGE, NULL, "body_too_large:max",
 				"the body is larger than the %zu bytes accepted here", q->body.max);
 		}
 		*upload_data_size = 0;
@@ -806,7 +806,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 	if (listen[0] == '[') {
 		const char *close = strchr(listen, ']');
 		if (!close || close[1] != ':')
-			return err_set(err, ERR_USAGE, "listen", "--listen \"%s\" is not [HOST]:PORT",
+			return err_set(err, ERR_USAGE, "listen", "usage", "--listen \"%s\" is not [HOST]:PORT",
 				       listen);
 		snprintf(host, sizeof(host), "%.*s", (int)(close - listen - 1), listen + 1);
 		colon = close + 1;
@@ -818,7 +818,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 	}
 	snprintf(port, sizeof(port), "%s", colon + 1);
 	if (!port[0] || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5)
-		return err_set(err, ERR_USAGE, "listen", "--listen \"%s\": \"%s\" is not a port",
+		return err_set(err, ERR_USAGE, "listen", "usage", "--listen \"%s\": \"%s\" is not a port",
 			       listen, port);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -826,7 +826,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
 	if (rc || !res)
-		return err_set(err, ERR_USAGE, "listen", "--listen \"%s\": %s", listen,
+		return err_set(err, ERR_USAGE, "listen", "usage", "--listen \"%s\": %s", listen,
 			       gai_strerror(rc));
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	*sslen = res->ai_addrlen;
@@ -865,7 +865,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 	}
 	store_free(st);
 	if (pthread_key_create(&srv.store_key, store_destroy))
-		return err_set(err, ERR_INTERNAL, NULL, "cannot create thread-local storage");
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "cannot create thread-local storage");
 
 	/* Workers inherit a mask that leaves SIGINT and SIGTERM to sigwait() below. */
 	signal(SIGPIPE, SIG_IGN);
@@ -887,7 +887,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 	if (!d) {
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		pthread_key_delete(srv.store_key);
-		return err_set(err, ERR_UNAVAILABLE, "listen", "cannot listen on %s",
+		return err_set(err, ERR_UNAVAILABLE, "listen", "listen_failed", "cannot listen on %s",
 			       opt->listen ? opt->listen : "127.0.0.1:8080");
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);

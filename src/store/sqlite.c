@@ -52,13 +52,13 @@ static int fail(sqlite3 *db, int rc, struct err *err, const char *what)
 	int base = rc & 0xff;
 
 	if (base == SQLITE_CONSTRAINT)
-		return err_set(err, ERR_CONFLICT, NULL, "%s", msg);
+		return err_set(err, ERR_CONFLICT, NULL, "constraint", "%s", msg);
 	if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
-		return err_set(err, ERR_UNAVAILABLE, NULL, "database is busy: %s", msg);
+		return err_set(err, ERR_UNAVAILABLE, NULL, "db_busy", "database is busy: %s", msg);
 	if (base == SQLITE_CANTOPEN || base == SQLITE_NOTADB || base == SQLITE_CORRUPT ||
 	    base == SQLITE_READONLY || base == SQLITE_IOERR || base == SQLITE_FULL)
-		return err_set(err, ERR_UNAVAILABLE, "db", "%s: %s", what, msg);
-	return err_set(err, ERR_INTERNAL, NULL, "%s: %s", what, msg);
+		return err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable", "%s: %s", what, msg);
+	return err_set(err, ERR_INTERNAL, NULL, "internal", "%s: %s", what, msg);
 }
 
 static int pragma_text(sqlite3 *db, const char *sql, char *out, size_t outlen, struct err *err)
@@ -92,7 +92,7 @@ static int sq_open(struct store *st, const char *dsn, struct err *err)
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 				 NULL);
 	if (rc != SQLITE_OK) {
-		err_set(err, ERR_UNAVAILABLE, "db", "cannot open %s: %s", dsn,
+		err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable", "cannot open %s: %s", dsn,
 			db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 		sqlite3_close(db);
 		return -1;
@@ -105,7 +105,7 @@ static int sq_open(struct store *st, const char *dsn, struct err *err)
 	if (pragma_text(db, "PRAGMA journal_mode=WAL", v, sizeof(v), err))
 		goto bad;
 	if (!memory && strcmp(v, "wal")) {
-		err_set(err, ERR_UNAVAILABLE, "db", "%s: journal_mode is %s, WAL is required", dsn,
+		err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable", "%s: journal_mode is %s, WAL is required", dsn,
 			v);
 		goto bad;
 	}
@@ -113,7 +113,7 @@ static int sq_open(struct store *st, const char *dsn, struct err *err)
 	    pragma_text(db, "PRAGMA synchronous", v, sizeof(v), err))
 		goto bad;
 	if (strcmp(v, "2")) {
-		err_set(err, ERR_UNAVAILABLE, "db", "%s: synchronous is %s, FULL (2) is required",
+		err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable", "%s: synchronous is %s, FULL (2) is required",
 			dsn, v);
 		goto bad;
 	}
@@ -121,7 +121,7 @@ static int sq_open(struct store *st, const char *dsn, struct err *err)
 	    pragma_text(db, "PRAGMA foreign_keys", v, sizeof(v), err))
 		goto bad;
 	if (strcmp(v, "1")) {
-		err_set(err, ERR_UNAVAILABLE, "db", "%s: foreign keys cannot be enabled", dsn);
+		err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable", "%s: foreign keys cannot be enabled", dsn);
 		goto bad;
 	}
 	/* Validate the file really is a database before going on. */
@@ -251,7 +251,7 @@ static int sq_exec(struct store *st, const char *sql, struct err *err)
 	char *msg = NULL;
 	int rc = sqlite3_exec(DB(st), sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
-		err_set(err, (rc & 0xff) == SQLITE_BUSY ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL,
+		err_set(err, (rc & 0xff) == SQLITE_BUSY ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL, "db_error",
 			"%s", msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
 		return -1;
@@ -316,7 +316,7 @@ static int sq_backup(struct store *st, const char *path, struct err *err)
 	int rc;
 
 	if (store_sqlite_exists(path))
-		return err_set(err, ERR_CONFLICT, "file", "%s already exists; choose a new file",
+		return err_set(err, ERR_CONFLICT, "file", "file_exists", "%s already exists; choose a new file",
 			       path);
 	rc = sqlite3_prepare_v2(DB(st), "VACUUM INTO ?", -1, &s, NULL);
 	if (rc != SQLITE_OK)
@@ -325,7 +325,7 @@ static int sq_backup(struct store *st, const char *path, struct err *err)
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return err_set(err, ERR_UNAVAILABLE, "file", "cannot write backup %s: %s", path,
+		return err_set(err, ERR_UNAVAILABLE, "file", "file_write", "cannot write backup %s: %s", path,
 			       sqlite3_errmsg(DB(st)));
 	return 0;
 }
@@ -399,7 +399,7 @@ int store_sqlite_migrate(struct store *st, struct err *err)
 		if (strstr(f->path, "store/schema/") && migration_number(f->path) > known)
 			known = migration_number(f->path);
 	if (have > known)
-		return err_set(err, ERR_UNAVAILABLE, "db",
+		return err_set(err, ERR_UNAVAILABLE, "db", "schema_too_new",
 			       "the database is at schema %lld, newer than this salespm (%d); "
 			       "upgrade salespm",
 			       (long long)have, known);
@@ -435,13 +435,8 @@ int store_sqlite_migrate(struct store *st, struct err *err)
 		sq_rollback(st);
 		if (!err)
 			return -1;
-		{
-			/* Copies: err_set must not read the buffers it writes. */
-			char why[sizeof(err->msg)], field[sizeof(err->field)];
-			snprintf(why, sizeof(why), "%s", err->msg);
-			snprintf(field, sizeof(field), "%s", err->field);
-			return err_set(err, err->code, field, "migration %s: %s", f->path, why);
-		}
+		err_prefix(err, "migration %s", f->path);
+		return -1;
 	}
 	return 0;
 }

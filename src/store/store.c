@@ -25,7 +25,7 @@ struct store *store_open(const char *dsn, int create, struct err *err)
 	if (!create && strcmp(dsn, ":memory:")) {
 		/* Opening a file that is not there is an error, not a new database. */
 		if (!store_sqlite_exists(dsn)) {
-			err_set(err, ERR_NOT_FOUND, "db",
+			err_set(err, ERR_NOT_FOUND, "db", "no_database",
 				"no database at %s (create one with `salespm init`)", dsn);
 			free(st->dsn);
 			free(st);
@@ -134,7 +134,7 @@ int store_exec(struct store *st, const char *sql, struct err *err)
 int store_begin(struct store *st, int write, struct err *err)
 {
 	if (st->in_tx)
-		return err_set(err, ERR_INTERNAL, NULL, "a transaction is already open");
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "a transaction is already open");
 	if (st->drv->begin(st, write, err))
 		return -1;
 	st->in_tx = 1;

@@ -60,14 +60,22 @@ class Env:
         return self.srv.client()
 
 
-def expect_error(r, status, code, field=None):
+def expect_error(r, status, code, field=None, reason=None, params=None):
     if r.status != status:
         raise AssertionError(f"expected {status}, got {r}")
     e = r.error()
     eq(e["code"], code, "error code")
     assert e["message"], "an error has a message"
+    # one shape everywhere: field always present (null when none), a reason and its params
+    assert "field" in e, f"an error always has a field member: {e}"
+    assert isinstance(e.get("reason"), str) and e["reason"], f"an error has a reason: {e}"
+    assert isinstance(e.get("params"), dict), f"an error has params: {e}"
     if field is not None:
         eq(e["field"], field, "error field")
+    if reason is not None:
+        eq(e["reason"], reason, "error reason")
+    if params is not None:
+        eq(e["params"], params, "error params")
     return e
 
 
@@ -500,13 +508,19 @@ def error_422_unknown_field_and_wrong_type():
     with Env() as e:
         admin = e.admin()
         good = {"code": "Z1", "name": "z", "start": "2027-01-01", "end": "2027-02-01"}
-        expect_error(admin.post("/api/v1/projects", dict(good, colour="red")), 422, "invalid", "colour")
+        expect_error(admin.post("/api/v1/projects", dict(good, colour="red")), 422, "invalid", "colour",
+                     "unknown_field", {"name": "colour"})
         expect_error(admin.post("/api/v1/projects", dict(good, budget="100")), 422, "invalid", "budget")
         expect_error(admin.post("/api/v1/projects", dict(good, budget=1.5)), 422, "invalid", "budget")
         expect_error(admin.post("/api/v1/projects", dict(good, name=7)), 422, "invalid", "name")
         expect_error(admin.post("/api/v1/projects", dict(good, start="01/02/2027")), 422, "invalid",
                      "start")
-        expect_error(admin.post("/api/v1/projects", {"name": "no code"}), 422, "invalid", "code")
+        expect_error(admin.post("/api/v1/projects", {"name": "no code"}), 422, "invalid", "code",
+                     "required", {})
+        expect_error(admin.post("/api/v1/projects", dict(good, code="a b")), 422, "invalid", "code",
+                     "bad_code", {"value": "a b"})
+        expect_error(admin.post("/api/v1/projects", dict(good, end="2026-12-01")), 422, "invalid",
+                     "end", "date_before_start", {"date": "2026-12-01", "start": "2027-01-01"})
         expect_error(admin.post("/api/v1/projects", raw=b'[1,2]'), 422, "invalid")
         expect_error(admin.patch("/api/v1/projects/P1", {"name": "x"}), 422, "invalid", "version")
         # an owner that is no user is bad input, not a conflict

@@ -1,5 +1,6 @@
 // api.js - the one place that talks to /api/v1: JSON in and out, the CSRF token on
-// every write, and server errors turned into ApiError with the server's own message.
+// every write, and server errors turned into ApiError (code, reason, params, field; the UI
+// says them in the reader's language with components/ui.js errorText).
 
 let csrfToken = '';
 let onUnauthorized = () => {};
@@ -14,7 +15,10 @@ export class ApiError extends Error {
     this.status = status;
     this.code = e.code || '';
     this.field = e.field || '';
+    this.reason = e.reason || '';
+    this.params = (e.params && typeof e.params === 'object') ? e.params : {};
     this.rows = Array.isArray(e.rows) ? e.rows : [];
+    this.badRows = e.bad_rows || 0;
   }
 }
 
@@ -66,7 +70,8 @@ export const api = {
   post: (p, json, query) => request('POST', p, { json, query }),
   patch: (p, json) => request('PATCH', p, { json }),
   del: (p, version) => request('DELETE', p, { query: version !== undefined ? { version } : undefined }),
-  postCsv: (p, text, query) => request('POST', p, { text, contentType: 'text/csv; charset=utf-8', query }),
+  // a CSV file's bytes as they are: the server detects UTF-8 or GB18030
+  postCsv: (p, bytes, query) => request('POST', p, { text: bytes, contentType: 'text/csv', query }),
 };
 
 export const enc = encodeURIComponent;

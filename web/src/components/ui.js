@@ -2,7 +2,7 @@
 // chips, modal dialogs, form fields and a data-loading hook.
 import { useEffect, useState, useCallback, useRef } from 'preact/hooks';
 import { html } from '../html.js';
-import { t, tv } from '../i18n/index.js';
+import { t, tv, has, getLang } from '../i18n/index.js';
 
 // useLoad(fn, deps) -> {data, error, loading, reload, setData}
 export function useLoad(fn, deps) {
@@ -20,23 +20,50 @@ export function useLoad(fn, deps) {
   return { ...state, reload: run, setData: (d) => setState((s) => ({ ...s, data: d })) };
 }
 
-export function errorText(err) {
-  if (!err) return '';
-  if (err.status === 409) return t('err.conflict');
-  if (err.status === 0) return t('err.network');
-  if (err.status === 403 && !err.message) return t('err.forbidden');
-  return err.message || t('err.generic');
+// The label of a field the server names: the screen's own label when it gives one, else the
+// catalog's field.<name>, else nothing (a field code is never shown to the reader).
+export function fieldLabel(field, labels) {
+  if (!field) return '';
+  if (labels && labels[field]) return labels[field];
+  const base = String(field).split('.').pop();
+  return has('field.' + base) ? t('field.' + base) : '';
 }
 
-export function ErrorBanner({ error, onRetry, onDismiss }) {
+// A server error in the reader's language: its reason with its parameters and the field's
+// label (reason.<code> in i18n/reasons.*.js); never the server's English sentence in another
+// language, and never a field code.
+export function errorText(err, labels) {
+  if (!err) return '';
+  // the UI's own checks carry their text already in the reader's language
+  if (err.status === undefined && err.message) return err.message;
+  if (err.status === 0) return t('err.network');
+  if (err.status === 409 && (!err.reason || err.reason === 'stale_version' || err.reason === 'conflict')) return t('err.conflict');
+  if (err.reason && has('reason.' + err.reason)) {
+    const vars = { ...(err.params || {}) };
+    const label = fieldLabel(err.field, labels);
+    vars.field = label;
+    let s = t('reason.' + err.reason, vars);
+    // parameters the error did not carry read as nothing, and "{field}" alone starts no sentence
+    s = s.replace(/\{\w+\}/g, '').replace(/“”|""/g, '').replace(/^\s+/, '');
+    if (!label && s) s = s.charAt(0).toUpperCase() + s.slice(1);
+    return s;
+  }
+  if (err.status === 403) return t('err.forbidden');
+  if (err.status === 404) return t('err.not_found');
+  if (err.status === 429) return t('reason.rate_limited');
+  if (getLang() === 'en' && err.message) return err.message;
+  return t('err.generic');
+}
+
+export function ErrorBanner({ error, onRetry, onDismiss, labels }) {
   if (!error) return null;
-  const conflict = error.status === 409;
-  return html`<div class="banner banner-error" role="alert">
+  const conflict = error.status === 409 && (!error.reason || error.reason === 'stale_version');
+  return html`<div class="banner banner-error" role="alert" data-reason=${error.reason || undefined}
+      data-field=${error.field || undefined}>
     <span class="banner-icon" aria-hidden="true">!</span>
     <div class="banner-body">
       <strong>${conflict ? t('err.conflict_title') : t('err.title')}</strong>
-      <span>${errorText(error)}</span>
-      ${error.field && !conflict ? html`<span class="muted"> (${t('err.field')}: ${error.field})</span>` : null}
+      <span class="banner-text">${errorText(error, labels)}</span>
     </div>
     ${conflict ? html`<button class="btn btn-small" onClick=${() => location.reload()}>${t('action.reload')}</button>` : null}
     ${onRetry && !conflict ? html`<button class="btn btn-small" onClick=${onRetry}>${t('action.retry')}</button>` : null}

@@ -16,6 +16,7 @@ export default {
   'err.conflict': 'Someone else changed this; reload to see their version before you edit again.',
   'err.field': 'field', 'err.forbidden': 'You do not have permission to do this.',
   'err.generic': 'The server could not complete the request.',
+  'err.not_found': 'This record no longer exists, or you cannot see it.',
   'err.network': 'The server cannot be reached. Check your connection and try again.',
   'err.not_found_page': 'This page does not exist.',
 
@@ -101,7 +102,7 @@ export default {
   'import.file_info': '{rows} data rows · {kb} KB', 'import.checking': 'Checking every row…',
   'import.ok': '{n} rows are valid.', 'import.ok_hint': 'Nothing has been written yet.',
   'import.go': 'Import', 'import.importing': 'Importing…',
-  'import.bad': '{n} problems found; nothing was imported.', 'import.bad_hint': 'Fix these rows in your file and choose it again.',
+  'import.bad': '{n} rows have problems; nothing was imported.', 'import.bad_hint': 'Fix these rows in your file and choose it again.',
   'import.line': 'Line', 'import.column': 'Column', 'import.reason': 'Problem',
   'import.done': '{n} rows imported.', 'import.see_goals': 'See goal progress', 'import.see_sales': 'See sales',
   'import.preview': 'Preview', 'import.preview_first': 'first {n} of {total} rows',

@@ -1,8 +1,12 @@
 // i18n/index.js - the UI language: follows navigator.language until the user picks one in
 // the header (remembered in localStorage). t(key, vars) looks a string up in the catalog.
-import zh from './zh-CN.js';
-import en from './en.js';
+import zhMain from './zh-CN.js';
+import enMain from './en.js';
+import zhReasons from './reasons.zh-CN.js';
+import enReasons from './reasons.en.js';
 
+const zh = { ...zhMain, ...zhReasons };
+const en = { ...enMain, ...enReasons };
 const catalogs = { 'zh-CN': zh, en };
 export const LANGS = [
   { code: 'zh-CN', label: '中文' },
@@ -37,6 +41,9 @@ export function t(key, vars) {
   if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] !== undefined ? String(vars[k]) : m));
   return s;
 }
+
+// Whether the catalog has key (in the current language or English).
+export function has(key) { return catalogs[lang][key] !== undefined || en[key] !== undefined; }
 
 // For enum-like values (status, metric, role): the label, or the raw value when unknown.
 export function tv(prefix, value) {

@@ -16,6 +16,7 @@ export default {
   'err.conflict': '其他人已修改了此记录，请重新加载后再编辑。',
   'err.field': '字段', 'err.forbidden': '您没有执行此操作的权限。',
   'err.generic': '服务器无法完成请求。',
+  'err.not_found': '记录不存在，或您无权查看。',
   'err.network': '无法连接服务器，请检查网络后重试。',
   'err.not_found_page': '页面不存在。',
 
@@ -101,7 +102,7 @@ export default {
   'import.file_info': '{rows} 行数据 · {kb} KB', 'import.checking': '正在逐行检查…',
   'import.ok': '{n} 行全部有效。', 'import.ok_hint': '尚未写入任何数据。',
   'import.go': '导入', 'import.importing': '正在导入…',
-  'import.bad': '发现 {n} 个问题，未导入任何数据。', 'import.bad_hint': '请在文件中修正这些行后重新选择。',
+  'import.bad': '{n} 行有问题，未导入任何数据。', 'import.bad_hint': '请在文件中修正这些行后重新选择。',
   'import.line': '行号', 'import.column': '列', 'import.reason': '问题',
   'import.done': '已导入 {n} 行。', 'import.see_goals': '查看目标进度', 'import.see_sales': '查看销售记录',
   'import.preview': '预览', 'import.preview_first': '前 {n} 行，共 {total} 行',

@@ -7,56 +7,28 @@ import { t } from '../i18n/index.js';
 import { num } from '../format.js';
 import { parseCsv, countLines } from '../csv.js';
 import { navigate } from '../app-context.js';
-import { ErrorBanner, Banner, PageHead, Skeleton } from '../components/ui.js';
+import { ErrorBanner, Banner, PageHead, Skeleton, errorText, fieldLabel } from '../components/ui.js';
 
-// The server's reasons, recognised so that they read in the UI's language.
-const REASONS = [
-  [/^a customer name is required$/, 'csv.customer_required'],
-  [/^the customer name is longer than 199 bytes$/, 'csv.customer_long'],
-  [/^the customer name is not valid UTF-8$/, 'csv.customer_utf8'],
-  [/^the customer name contains a control character$/, 'csv.customer_control'],
-  [/^a product SKU is required$/, 'csv.product_required'],
-  [/^no product with SKU "(.*)"$/, 'csv.no_product'],
-  [/^a channel code is required$/, 'csv.channel_required'],
-  [/^no channel "(.*)"$/, 'csv.no_channel'],
-  [/^a rep login is required$/, 'csv.rep_required'],
-  [/^"(.*)" is not a rep on this project$/, 'csv.not_rep'],
-  [/^you may record only your own sales, not (.*)'s$/, 'csv.own_sales'],
-  [/^no promotion "(.*)"$/, 'csv.no_promotion'],
-  [/^no segment "(.*)"$/, 'csv.no_segment'],
-  [/^the quantity must be a positive integer, not (.*)$/, 'csv.qty_positive'],
-  [/^"(.*)" is not a positive integer$/, 'csv.qty_positive'],
-  [/^the unit price cannot be negative$/, 'csv.price_negative'],
-  [/^the discount cannot be negative$/, 'csv.discount_negative'],
-  [/^quantity times unit (?:price|cost) is too large$/, 'csv.too_large_line'],
-  [/^the discount is larger than the line total$/, 'csv.discount_over'],
-  [/^unknown column "(.*)" \(expected .*\)$/, 'csv.unknown_column'],
-  [/^column "(.*)" appears twice$/, 'csv.dup_column'],
-  [/^the required column "(.*)" is missing$/, 'csv.missing_column'],
-  [/^(\d+) fields where the header has (\d+)$/, 'csv.field_count'],
-  [/^a decimal amount is required$/, 'csv.decimal_required'],
-  [/^"(.*)" is not a decimal$/, 'csv.not_decimal'],
-  [/^"(.*)" has more than two decimal places$/, 'csv.two_decimals'],
-  [/^"(.*)" is too large$/, 'csv.too_large'],
-  [/^an integer is required$/, 'csv.integer_required'],
-  [/^"(.*)" is not an integer$/, 'csv.not_integer'],
-  [/^"(.*)" is not a date \(YYYY-MM-DD\)$/, 'csv.not_date'],
-  [/^"(.*)" is not a real calendar date$/, 'csv.not_real_date'],
-  [/^line \d+: more than (\d+) fields$/, 'csv.too_many_fields'],
-  [/^line \d+: a quoted field is not closed$/, 'csv.quote_open'],
-  [/^line \d+: unexpected text after a closing quote$/, 'csv.after_quote'],
-  [/^line \d+: a quote inside an unquoted field.*$/, 'csv.bare_quote'],
-];
-
-// The reason alone (line and column have their own columns), in the UI's language when
-// it is one the server writes; otherwise as the server wrote it.
+// The reason alone (line and column have their own columns), in the UI's language from the
+// problem's reason code and parameters.
 function reason(r) {
-  const text = String(r.message || '').replace(/^line \d+, column [^:]+: /, '');
-  for (const [re, key] of REASONS) {
-    const m = re.exec(text);
-    if (m) return t(key).replace(/\{(\d)\}/g, (x, n) => m[Number(n) + 1] ?? x);
+  return errorText({ status: 422, reason: r.reason, params: r.params, field: '', message: r.message });
+}
+
+// The CSV column's label in the reader's language, with the column as the file names it.
+function columnLabel(col) {
+  const label = fieldLabel(col);
+  return label && label !== col ? html`${label} <code>${col}</code>` : html`<code>${col || '—'}</code>`;
+}
+
+// The file's text for the preview: UTF-8 when it is valid UTF-8, else GB18030 (what Excel
+// writes on Chinese Windows), as the server reads it. The server gets the bytes themselves.
+function decode(bytes) {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'UTF-8' };
+  } catch (e) {
+    return { text: new TextDecoder('gb18030').decode(bytes), encoding: 'GB18030' };
   }
-  return text;
 }
 
 const PREVIEW = 200;
@@ -70,11 +42,12 @@ export function Import({ code }) {
   const [error, setError] = useState(null);
   const input = useRef(null);
 
-  const dryRun = async (text) => {
+  const dryRun = async (bytes) => {
     setBusy('check'); setCheck(null); setError(null);
     try {
-      const r = await api.postCsv('/projects/' + enc(code) + '/sales/import', text, { dry_run: 1 });
-      setCheck({ ok: true, count: r && r.imported, rows: [] });
+      const r = await api.postCsv('/projects/' + enc(code) + '/sales/import', bytes, { dry_run: 1 });
+      // a dry run writes nothing: what it checked is r.rows
+      setCheck({ ok: true, count: r ? r.rows : 0, encoding: r && r.encoding, rows: [] });
     } catch (e) {
       if (e.rows && e.rows.length) setCheck({ ok: false, rows: e.rows, message: e.message });
       else setError(e);
@@ -84,15 +57,16 @@ export function Import({ code }) {
   const pick = async (f) => {
     if (!f) return;
     setDone(null);
-    const text = await f.text();
-    setFile({ name: f.name, size: f.size, text });
-    dryRun(text);
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    const { text, encoding } = decode(bytes);
+    setFile({ name: f.name, size: f.size, text, bytes, encoding });
+    dryRun(bytes);
   };
 
   const doImport = async () => {
     setBusy('import'); setError(null);
     try {
-      const r = await api.postCsv('/projects/' + enc(code) + '/sales/import', file.text);
+      const r = await api.postCsv('/projects/' + enc(code) + '/sales/import', file.bytes);
       setDone({ count: r && r.imported });
       setFile(null); setCheck(null);
       if (input.current) input.current.value = '';
@@ -140,10 +114,10 @@ export function Import({ code }) {
         <button class="btn btn-primary" id="import-go" disabled=${!!busy} onClick=${doImport}>${busy === 'import' ? t('import.importing') : t('import.go')}</button></div>` : null}
     ${check && !check.ok ? html`<div class="card import-errors" id="import-errors">
         <div class="banner banner-error"><span class="banner-icon" aria-hidden="true">!</span><div class="banner-body">
-          <strong>${t('import.bad', { n: num(check.rows.length) })}</strong> <span>${t('import.bad_hint')}</span></div></div>
+          <strong>${t('import.bad', { n: num(new Set(check.rows.map((r) => r.line)).size) })}</strong> <span>${t('import.bad_hint')}</span></div></div>
         <table class="table"><thead><tr><th class="num">${t('import.line')}</th><th>${t('import.column')}</th><th>${t('import.reason')}</th></tr></thead>
           <tbody>${check.rows.map((r) => html`<tr class="error-row" data-line=${r.line} data-column=${r.column}>
-            <td class="num">${r.line}</td><td><code>${r.column || '—'}</code></td><td>${reason(r)}</td></tr>`)}</tbody></table>
+            <td class="num">${r.line}</td><td>${columnLabel(r.column)}</td><td>${reason(r)}</td></tr>`)}</tbody></table>
       </div>` : null}
     ${file && records.length ? html`<h2 class="section-title">${t('import.preview')}
         <span class="muted small">${body.length < total ? t('import.preview_first', { n: body.length, total: num(total) }) : ''}</span></h2>

@@ -21,7 +21,7 @@ export function Login({ onLoggedIn, bootError }) {
       await api.post('/session', { login, password }, undefined);
       await onLoggedIn();
     } catch (err) {
-      setError(err.status === 401 && !err.message ? { message: t('login.bad') } : err);
+      setError(err);
     } finally {
       setBusy(false);
     }
