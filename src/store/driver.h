@@ -7,9 +7,15 @@
 #include "store/store.h"
 
 extern const struct store_driver store_sqlite_driver;
+extern const struct store_driver store_pg_driver;
 
-/* Apply the embedded schema migrations not yet recorded in the database. */
-int store_sqlite_migrate(struct store *st, struct err *err);
+/*
+ * Apply the embedded schema migrations (src/store/schema/NNN-*.sql) not yet
+ * recorded in the database's schema_migrations, each in its own transaction,
+ * in the driver's dialect (driver->ddl). Refuses a database newer than the
+ * newest migration this build knows.
+ */
+int store_migrate(struct store *st, struct err *err);
 
 /* sqlite3_config() calls that must precede any connection. */
 void store_sqlite_global_init(void);

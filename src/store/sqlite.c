@@ -12,18 +12,8 @@
 
 #include "base/xalloc.h"
 #include "store/driver.h"
-#include "store/embedded.h"
+#include "store/stmtcache.h"
 #include "base/banned.h"
-
-struct cache_slot {
-	const char *sql;
-	sqlite3_stmt *stmt;
-};
-
-struct cache {
-	struct cache_slot *slots;
-	size_t nslots, used;
-};
 
 #define DB(st) ((sqlite3 *)(st)->conn)
 #define STMT(s) ((sqlite3_stmt *)(s))
@@ -43,7 +33,21 @@ void store_sqlite_global_init(void)
 int store_sqlite_exists(const char *path)
 {
 	struct stat sb;
+	if (!strcmp(path, ":memory:"))
+		return 1;
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* Anything that is not another backend's URL is a file path (or "sqlite:PATH"). */
+static int sq_accepts(const char *dsn)
+{
+	return !strstr(dsn, "://") || !strncmp(dsn, "sqlite:", 7);
+}
+
+/* The schema is written in SQLite's dialect. */
+static void sq_ddl(const char *schema, struct buf *out)
+{
+	buf_adds(out, schema);
 }
 
 static int fail(sqlite3 *db, int rc, struct err *err, const char *what)
@@ -100,7 +104,7 @@ static int sq_open(struct store *st, const char *dsn, struct err *err)
 	sqlite3_busy_timeout(db, 10000);
 	sqlite3_extended_result_codes(db, 1);
 	st->conn = db;
-	st->cache = xcalloc(1, sizeof(struct cache));
+	st->cache = xcalloc(1, sizeof(struct stmtcache));
 
 	if (pragma_text(db, "PRAGMA journal_mode=WAL", v, sizeof(v), err))
 		goto bad;
@@ -133,15 +137,16 @@ bad:
 	return -1;
 }
 
+static void finalize(void *stmt)
+{
+	sqlite3_finalize(stmt);
+}
+
 static void sq_close(struct store *st)
 {
-	struct cache *c = st->cache;
-	if (c) {
-		for (size_t i = 0; i < c->nslots; i++)
-			if (c->slots[i].stmt)
-				sqlite3_finalize(c->slots[i].stmt);
-		free(c->slots);
-		free(c);
+	if (st->cache) {
+		stmtcache_clear(st->cache, finalize);
+		free(st->cache);
 		st->cache = NULL;
 	}
 	if (st->conn)
@@ -149,54 +154,19 @@ static void sq_close(struct store *st)
 	st->conn = NULL;
 }
 
-static size_t slot_of(const struct cache *c, const char *sql)
-{
-	uintptr_t h = (uintptr_t)sql;
-	h ^= h >> 17;
-	h *= 0x9E3779B97F4A7C15ull;
-	return (size_t)(h >> 20) & (c->nslots - 1);
-}
-
-static void cache_put(struct cache *c, const char *sql, sqlite3_stmt *stmt)
-{
-	if ((c->used + 1) * 2 > c->nslots) {
-		struct cache old = *c;
-		c->nslots = old.nslots ? old.nslots * 2 : 128;
-		c->slots = xcalloc(c->nslots, sizeof(*c->slots));
-		c->used = 0;
-		for (size_t i = 0; i < old.nslots; i++)
-			if (old.slots[i].sql)
-				cache_put(c, old.slots[i].sql, old.slots[i].stmt);
-		free(old.slots);
-	}
-	size_t i = slot_of(c, sql);
-	while (c->slots[i].sql)
-		i = (i + 1) & (c->nslots - 1);
-	c->slots[i].sql = sql;
-	c->slots[i].stmt = stmt;
-	c->used++;
-}
-
 static struct stmt *sq_prepare(struct store *st, const char *sql, struct err *err)
 {
-	struct cache *c = st->cache;
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = stmtcache_get(st->cache, sql);
 	int rc;
 
-	if (c->nslots) {
-		size_t i = slot_of(c, sql);
-		while (c->slots[i].sql) {
-			if (c->slots[i].sql == sql)
-				return (struct stmt *)c->slots[i].stmt;
-			i = (i + 1) & (c->nslots - 1);
-		}
-	}
+	if (s)
+		return (struct stmt *)s;
 	rc = sqlite3_prepare_v3(DB(st), sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
 	if (rc != SQLITE_OK) {
 		fail(DB(st), rc, err, "prepare");
 		return NULL;
 	}
-	cache_put(c, sql, s);
+	stmtcache_put(st->cache, sql, s);
 	return (struct stmt *)s;
 }
 
@@ -348,6 +318,9 @@ static void sq_bulk(struct store *st, int on)
 
 const struct store_driver store_sqlite_driver = {
 	.name = "sqlite",
+	.accepts = sq_accepts,
+	.exists = store_sqlite_exists,
+	.ddl = sq_ddl,
 	.open = sq_open,
 	.close = sq_close,
 	.prepare = sq_prepare,
@@ -367,76 +340,3 @@ const struct store_driver store_sqlite_driver = {
 	.backup = sq_backup,
 	.bulk = sq_bulk,
 };
-
-/* The number at the start of a migration's file name ("003-goals.sql" -> 3). */
-static int migration_number(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	int n = 0;
-	base = base ? base + 1 : path;
-	if (base[0] < '0' || base[0] > '9')
-		return -1;
-	while (*base >= '0' && *base <= '9')
-		n = n * 10 + (*base++ - '0');
-	return n;
-}
-
-int store_sqlite_migrate(struct store *st, struct err *err)
-{
-	int64_t have = 0;
-	int known = 0;
-
-	if (sq_exec(st,
-		    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-		    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL"
-		    ") STRICT",
-		    err))
-		return -1;
-	if (store_query_int(st, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &have,
-			    err))
-		return -1;
-	for (const struct embedded_file *f = embedded_files; f->path; f++)
-		if (strstr(f->path, "store/schema/") && migration_number(f->path) > known)
-			known = migration_number(f->path);
-	if (have > known)
-		return err_set(err, ERR_UNAVAILABLE, "db", "schema_too_new",
-			       "the database is at schema %lld, newer than this salespm (%d); "
-			       "upgrade salespm",
-			       (long long)have, known);
-	/* Embedded files are in path order, which is migration order. */
-	for (const struct embedded_file *f = embedded_files; f->path; f++) {
-		int n = migration_number(f->path);
-		sqlite3_stmt *s;
-		if (!strstr(f->path, "store/schema/") || n <= have)
-			continue;
-		if (sq_exec(st, "BEGIN IMMEDIATE", err))
-			return -1;
-		if (sq_exec(st, (const char *)f->data, err))
-			goto bad;
-		if (sqlite3_prepare_v2(DB(st),
-				       "INSERT INTO schema_migrations (version, name, applied_at) "
-				       "VALUES (?, ?, unixepoch())",
-				       -1, &s, NULL) != SQLITE_OK) {
-			fail(DB(st), SQLITE_ERROR, err, "migration");
-			goto bad;
-		}
-		sqlite3_bind_int(s, 1, n);
-		sqlite3_bind_text(s, 2, strrchr(f->path, '/') + 1, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			fail(DB(st), SQLITE_ERROR, err, "migration");
-			sqlite3_finalize(s);
-			goto bad;
-		}
-		sqlite3_finalize(s);
-		if (sq_exec(st, "COMMIT", err))
-			goto bad;
-		continue;
-	bad:
-		sq_rollback(st);
-		if (!err)
-			return -1;
-		err_prefix(err, "migration %s", f->path);
-		return -1;
-	}
-	return 0;
-}

@@ -11,33 +11,64 @@
 #include "base/banned.h"
 
 
+/* The backends, asked in order which accepts a --db string (the first that does opens it). */
+static const struct store_driver *const drivers[] = {
+	&store_pg_driver,
+	&store_sqlite_driver,
+	NULL,
+};
+
 void store_global_init(void)
 {
 	store_sqlite_global_init();
 }
 
+const struct store_driver *store_driver_for(const char *dsn)
+{
+	for (const struct store_driver *const *d = drivers; *d; d++)
+		if ((*d)->accepts(dsn))
+			return *d;
+	return NULL;
+}
+
+const char *store_backend(const struct store *st)
+{
+	return st->drv->name;
+}
+
+/* "sqlite:PATH" names the file PATH. */
+static const char *strip_scheme(const char *dsn)
+{
+	return !strncmp(dsn, "sqlite:", 7) ? dsn + 7 : dsn;
+}
+
 struct store *store_open(const char *dsn, int create, struct err *err)
 {
-	struct store *st = xcalloc(1, sizeof(*st));
+	const struct store_driver *drv = store_driver_for(dsn);
+	struct store *st;
 
-	st->drv = &store_sqlite_driver;
-	st->dsn = xstrdup(dsn);
-	if (!create && strcmp(dsn, ":memory:")) {
-		/* Opening a file that is not there is an error, not a new database. */
-		if (!store_sqlite_exists(dsn)) {
-			err_set(err, ERR_NOT_FOUND, "db", "no_database",
-				"no database at %s (create one with `salespm init`)", dsn);
-			free(st->dsn);
-			free(st);
-			return NULL;
-		}
+	if (!drv) {
+		err_set(err, ERR_USAGE, "db", "bad_dsn:value",
+			"\"%s\" names no database (a file path, or a postgresql:// URL)", dsn);
+		return NULL;
 	}
+	if (drv == &store_sqlite_driver)
+		dsn = strip_scheme(dsn);
+	if (!create && drv->exists && !drv->exists(dsn)) {
+		/* Opening a file that is not there is an error, not a new database. */
+		err_set(err, ERR_NOT_FOUND, "db", "no_database",
+			"no database at %s (create one with `salespm init`)", dsn);
+		return NULL;
+	}
+	st = xcalloc(1, sizeof(*st));
+	st->drv = drv;
+	st->dsn = xstrdup(dsn);
 	if (st->drv->open(st, dsn, err)) {
 		free(st->dsn);
 		free(st);
 		return NULL;
 	}
-	if (store_sqlite_migrate(st, err)) {
+	if (store_migrate(st, err)) {
 		store_free(st);
 		return NULL;
 	}

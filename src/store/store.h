@@ -1,10 +1,13 @@
 /*
  * store.h - the backend-neutral storage interface. The core speaks only this:
- * prepared statements with '?' placeholders and bound parameters, transactions,
- * and a few maintenance calls. A driver table per backend (SQLite now; a libpq
- * driver can sit beside it) implements it, so the SQL the core writes must be
- * plain enough for both: no SQLite-only functions, RETURNING instead of
- * last-insert-rowid, ON CONFLICT ... DO UPDATE for upserts.
+ * prepared statements with '?' or '?N' placeholders and bound parameters,
+ * transactions, and a few maintenance calls. A driver table per backend
+ * (sqlite.c, pg.c) implements it, chosen by the --db string's scheme
+ * (store_open), so the SQL the core writes must be plain enough for both:
+ * no backend-only functions, RETURNING for ids (never MAX(id)+1),
+ * ON CONFLICT ... DO UPDATE for upserts, BIGINT in casts, LOWER() for
+ * case-insensitive matches, and text compared byte-wise (the PostgreSQL
+ * schema declares every text column COLLATE "C", as SQLite compares).
  *
  * Statements are cached per connection by the address of their SQL text, so
  * core code keeps each statement as a named constant and prepares it on every
@@ -26,6 +29,12 @@ enum store_step { STORE_DONE = 0, STORE_ROW = 1 };
 
 struct store_driver {
 	const char *name;
+	/* Whether dsn names a database of this backend. */
+	int (*accepts)(const char *dsn);
+	/* Whether the database dsn names exists (NULL: opening tells). */
+	int (*exists)(const char *dsn);
+	/* The schema's migration text (SQLite's dialect, STRICT tables) as this backend writes it. */
+	void (*ddl)(const char *schema, struct buf *out);
 	int (*open)(struct store *st, const char *dsn, struct err *err);
 	void (*close)(struct store *st);
 	struct stmt *(*prepare)(struct store *st, const char *sql, struct err *err);
@@ -55,9 +64,12 @@ struct store {
 };
 
 /*
- * Open the database named by dsn (a SQLite file path), creating it when
- * create is set, and apply the embedded migrations it has not seen yet.
- * Returns NULL with err filled on failure.
+ * Open the database named by dsn, creating it when create is set (a SQLite
+ * file; a PostgreSQL database must exist, its schema is created), and apply
+ * the embedded migrations it has not seen yet. dsn is a SQLite file path
+ * (or "sqlite:PATH"), or a "postgres://" / "postgresql://" URL (or a libpq
+ * "key=value" string starting with "host=" or "dbname="). Returns NULL with
+ * err filled on failure.
  */
 struct store *store_open(const char *dsn, int create, struct err *err);
 
@@ -66,6 +78,12 @@ void store_free(struct store *st);
 
 /* Process-wide set-up before any store is opened (SQLite threading mode). */
 void store_global_init(void);
+
+/* The driver's name: "sqlite" or "postgresql". */
+const char *store_backend(const struct store *st);
+
+/* The driver that would open dsn (NULL when none accepts it). */
+const struct store_driver *store_driver_for(const char *dsn);
 
 /* The prepared, cached statement for sql; NULL with err on failure. */
 static inline struct stmt *store_prepare(struct store *st, const char *sql, struct err *err)

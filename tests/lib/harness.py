@@ -15,12 +15,20 @@ import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("SALESPM_BIN") or os.path.join(ROOT, "build", "debug", "salespm")
+# "sqlite" (a file per test) or "postgresql" (a database per test on a throwaway server)
+BACKEND = os.environ.get("SALESPM_TEST_BACKEND", "sqlite")
 
 _tests = []
 
 
 def test(fn):
     _tests.append(fn)
+    return fn
+
+
+def sqlite_only(fn):
+    """A test of what only the SQLite backend does (its file, VACUUM INTO backups)."""
+    fn.sqlite_only = True
     return fn
 
 
@@ -47,7 +55,11 @@ class Workspace:
     def __init__(self, init=True, today=None):
         self.dir = tempfile.mkdtemp(prefix="salespm-test-")
         atexit.register(shutil.rmtree, self.dir, True)
-        self.db = os.path.join(self.dir, "t.db")
+        if BACKEND == "postgresql":
+            from pgserver import cluster
+            self.db = cluster().new_db()
+        else:
+            self.db = os.path.join(self.dir, "t.db")
         self.env = dict(os.environ)
         self.env.pop("SALESPM_DB", None)
         if today:
@@ -116,6 +128,8 @@ def run_all():
     passed = failed = 0
     for fn in _tests:
         if only and fn.__name__ not in only:
+            continue
+        if BACKEND != "sqlite" and getattr(fn, "sqlite_only", False):
             continue
         try:
             fn()

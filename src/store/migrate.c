@@ -1,0 +1,107 @@
+/*
+ * migrate.c - the schema's migrations, run by the store for every backend:
+ * the embedded src/store/schema/NNN-*.sql files in order, each translated to
+ * the backend's dialect by its driver, applied in one transaction with its
+ * row in schema_migrations.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "store/driver.h"
+#include "store/embedded.h"
+#include "base/banned.h"
+
+static const char SQL_MIGRATIONS_TABLE[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations ("
+	" version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL"
+	") STRICT";
+static const char SQL_MIGRATIONS_HAVE[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+static const char SQL_MIGRATION_DONE[] =
+	"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)";
+
+/* The number at the start of a migration's file name ("003-goals.sql" -> 3). */
+static int migration_number(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	int n = 0;
+
+	base = base ? base + 1 : path;
+	if (base[0] < '0' || base[0] > '9')
+		return -1;
+	while (*base >= '0' && *base <= '9')
+		n = n * 10 + (*base++ - '0');
+	return n;
+}
+
+static int is_migration(const struct embedded_file *f)
+{
+	return strstr(f->path, "store/schema/") && migration_number(f->path) >= 0;
+}
+
+/* Run sql (the schema's dialect) in the store's own. */
+static int exec_ddl(struct store *st, const char *sql, struct err *err)
+{
+	struct buf b = BUF_INIT;
+	int r;
+
+	st->drv->ddl(sql, &b);
+	r = store_exec(st, buf_cstr(&b), err);
+	buf_release(&b);
+	return r;
+}
+
+/* Apply one migration file and record it, in one transaction. */
+static int apply(struct store *st, const struct embedded_file *f, int n, struct err *err)
+{
+	const char *name = strrchr(f->path, '/');
+	struct stmt *s;
+	int rc;
+
+	if (store_begin(st, 1, err))
+		return -1;
+	if (exec_ddl(st, (const char *)f->data, err))
+		goto bad;
+	if (!(s = store_prepare(st, SQL_MIGRATION_DONE, err)))
+		goto bad;
+	store_bind_int(st, s, 1, n);
+	store_bind_text(st, s, 2, name ? name + 1 : f->path);
+	store_bind_int(st, s, 3, (int64_t)time(NULL));
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0 || store_commit(st, err))
+		goto bad;
+	return 0;
+bad:
+	store_rollback(st);
+	err_prefix(err, "migration %s", f->path);
+	return -1;
+}
+
+int store_migrate(struct store *st, struct err *err)
+{
+	int64_t have = 0;
+	int known = 0;
+
+	if (exec_ddl(st, SQL_MIGRATIONS_TABLE, err) ||
+	    store_query_int(st, SQL_MIGRATIONS_HAVE, &have, err))
+		return -1;
+	for (const struct embedded_file *f = embedded_files; f->path; f++)
+		if (is_migration(f) && migration_number(f->path) > known)
+			known = migration_number(f->path);
+	if (have > known)
+		return err_set(err, ERR_UNAVAILABLE, "db", "schema_too_new",
+			       "the database is at schema %lld, newer than this salespm (%d); "
+			       "upgrade salespm",
+			       (long long)have, known);
+	/* Embedded files are in path order, which is migration order. */
+	for (const struct embedded_file *f = embedded_files; f->path; f++) {
+		int n = migration_number(f->path);
+		if (!is_migration(f) || n <= have)
+			continue;
+		if (apply(st, f, n, err))
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,590 @@
+/*
+ * pg.c - the PostgreSQL driver, through libpq: the store's '?' and '?N'
+ * placeholders become $N, statements are prepared once per connection and
+ * cached by their SQL's address, results come back whole (so a caller may run
+ * another statement while it reads rows, as with SQLite), and a write
+ * transaction takes one advisory lock, so writers are serialised across every
+ * process on the database exactly as SQLite's BEGIN IMMEDIATE serialises them.
+ * The schema's SQLite dialect is translated here, in one place (pg_ddl).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "store/driver.h"
+#include "store/stmtcache.h"
+#include "base/banned.h"
+
+/* The advisory lock every write transaction holds ("salespm" on a phone keypad). */
+#define PG_WRITE_LOCK 72577376
+
+struct pg_param {
+	char *text;      /* the value as text, or NULL for NULL */
+	char inline_[24]; /* room for an integer's text */
+	int owned;       /* text was allocated */
+};
+
+struct pg_stmt {
+	PGconn *conn;
+	char name[24];
+	int nparams;
+	struct pg_param *params;
+	const char **values;
+	int *lengths;
+	PGresult *res;
+	int row, nrows;
+};
+
+struct pg_conn {
+	PGconn *conn;
+	unsigned next_name;
+};
+
+#define PG(st) (((struct pg_conn *)(st)->conn)->conn)
+
+static int pg_accepts(const char *dsn)
+{
+	return !strncmp(dsn, "postgres://", 11) || !strncmp(dsn, "postgresql://", 13) ||
+	       !strncmp(dsn, "host=", 5) || !strncmp(dsn, "dbname=", 7) ||
+	       !strncmp(dsn, "service=", 8);
+}
+
+/*
+ * Map an error to the store's codes by its SQLSTATE: integrity violations are
+ * conflicts, serialisation failures and lost connections make the store
+ * unavailable, the rest are internal.
+ */
+static int fail_res(PGconn *conn, const PGresult *res, struct err *err, const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+	char clean[160];
+	size_t n;
+
+	snprintf(clean, sizeof(clean), "%s", msg && *msg ? msg : "no answer from the server");
+	n = strlen(clean);
+	while (n && (clean[n - 1] == '\n' || clean[n - 1] == ' '))
+		clean[--n] = '\0';
+	if (PQstatus(conn) != CONNECTION_OK)
+		return err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable", "%s: %s", what, clean);
+	if (state && !strncmp(state, "23", 2))
+		return err_set(err, ERR_CONFLICT, NULL, "constraint", "%s", clean);
+	if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01") ||
+		      !strcmp(state, "55P03") || !strcmp(state, "57014")))
+		return err_set(err, ERR_UNAVAILABLE, NULL, "db_busy", "database is busy: %s", clean);
+	if (state && (!strncmp(state, "08", 2) || !strncmp(state, "57P", 3) ||
+		      !strncmp(state, "53", 2)))
+		return err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable", "%s: %s", what, clean);
+	return err_set(err, ERR_INTERNAL, NULL, "db_error", "%s: %s", what, clean);
+}
+
+/* The server's notices go nowhere: the CLI's stderr is for the user's messages. */
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static int pg_open(struct store *st, const char *dsn, struct err *err)
+{
+	struct pg_conn *c = xcalloc(1, sizeof(*c));
+	PGresult *res;
+
+	c->conn = PQconnectdb(dsn);
+	if (PQstatus(c->conn) != CONNECTION_OK) {
+		char msg[160];
+		size_t n;
+		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(c->conn));
+		n = strlen(msg);
+		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			msg[--n] = '\0';
+		err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable",
+			"cannot connect to PostgreSQL: %s", msg);
+		PQfinish(c->conn);
+		free(c);
+		return -1;
+	}
+	PQsetNoticeProcessor(c->conn, quiet, NULL);
+	/* UTF-8 in and out, UTC instants, and no surprise from a server's defaults */
+	res = PQexec(c->conn, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; "
+			      "SET synchronous_commit = on; SET client_min_messages = warning");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		fail_res(c->conn, res, err, "connect");
+		PQclear(res);
+		PQfinish(c->conn);
+		free(c);
+		return -1;
+	}
+	PQclear(res);
+	st->conn = c;
+	st->cache = xcalloc(1, sizeof(struct stmtcache));
+	return 0;
+}
+
+static void stmt_clear_params(struct pg_stmt *s)
+{
+	for (int i = 0; i < s->nparams; i++) {
+		if (s->params[i].owned)
+			free(s->params[i].text);
+		s->params[i].text = NULL;
+		s->params[i].owned = 0;
+		s->values[i] = NULL;
+		s->lengths[i] = 0;
+	}
+}
+
+static void stmt_free(void *p)
+{
+	struct pg_stmt *s = p;
+
+	if (!s)
+		return;
+	stmt_clear_params(s);
+	PQclear(s->res);
+	free(s->params);
+	free(s->values);
+	free(s->lengths);
+	free(s);
+}
+
+static void pg_close(struct store *st)
+{
+	struct pg_conn *c = st->conn;
+
+	if (st->cache) {
+		stmtcache_clear(st->cache, stmt_free);
+		free(st->cache);
+		st->cache = NULL;
+	}
+	if (c) {
+		PQfinish(c->conn);
+		free(c);
+	}
+	st->conn = NULL;
+}
+
+/*
+ * The statement's text for PostgreSQL: '?N' becomes $N and a bare '?' the
+ * next number after the largest so far (SQLite's rule); quoted text and
+ * comments are copied as they are. Returns the number of parameters.
+ */
+static int placeholders(const char *sql, struct buf *out)
+{
+	int max = 0;
+
+	for (const char *p = sql; *p; p++) {
+		if (*p == '\'' || *p == '"') {
+			char q = *p;
+			buf_addch(out, *p);
+			for (p++; *p; p++) {
+				buf_addch(out, *p);
+				if (*p == q) {
+					if (p[1] == q) {
+						buf_addch(out, *++p);
+						continue;
+					}
+					break;
+				}
+			}
+			if (!*p)
+				break;
+			continue;
+		}
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				buf_addch(out, *p++);
+			if (!*p)
+				break;
+			buf_addch(out, *p);
+			continue;
+		}
+		if (*p == '?') {
+			int n = 0;
+			if (isdigit((unsigned char)p[1])) {
+				while (isdigit((unsigned char)p[1]))
+					n = n * 10 + (*++p - '0');
+			} else {
+				n = max + 1;
+			}
+			if (n > max)
+				max = n;
+			buf_addf(out, "$%d", n);
+			continue;
+		}
+		buf_addch(out, *p);
+	}
+	return max;
+}
+
+static struct stmt *pg_prepare(struct store *st, const char *sql, struct err *err)
+{
+	struct pg_conn *c = st->conn;
+	struct pg_stmt *s = stmtcache_get(st->cache, sql);
+	struct buf text = BUF_INIT;
+	PGresult *res;
+	int n;
+
+	if (s)
+		return (struct stmt *)s;
+	n = placeholders(sql, &text);
+	s = xcalloc(1, sizeof(*s));
+	s->conn = c->conn;
+	snprintf(s->name, sizeof(s->name), "s%u", c->next_name++);
+	s->nparams = n;
+	s->params = xcalloc((size_t)(n ? n : 1), sizeof(*s->params));
+	s->values = xcalloc((size_t)(n ? n : 1), sizeof(*s->values));
+	s->lengths = xcalloc((size_t)(n ? n : 1), sizeof(*s->lengths));
+	res = PQprepare(c->conn, s->name, buf_cstr(&text), 0, NULL);
+	buf_release(&text);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		fail_res(c->conn, res, err, "prepare");
+		PQclear(res);
+		stmt_free(s);
+		return NULL;
+	}
+	PQclear(res);
+	stmtcache_put(st->cache, sql, s);
+	return (struct stmt *)s;
+}
+
+static struct pg_param *param(struct pg_stmt *s, int idx)
+{
+	struct pg_param *p;
+
+	if (idx < 1 || idx > s->nparams)
+		return NULL; /* the SQL has no such parameter: as SQLite, binding it is a no-op */
+	p = &s->params[idx - 1];
+	if (p->owned)
+		free(p->text);
+	p->owned = 0;
+	p->text = NULL;
+	return p;
+}
+
+static void pg_bind_int(struct stmt *st, int idx, int64_t v)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	struct pg_param *p = param(s, idx);
+
+	if (!p)
+		return;
+	snprintf(p->inline_, sizeof(p->inline_), "%lld", (long long)v);
+	p->text = p->inline_;
+	s->values[idx - 1] = p->text;
+	s->lengths[idx - 1] = (int)strlen(p->text);
+}
+
+static void pg_bind_text(struct stmt *st, int idx, const char *txt, size_t len)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	struct pg_param *p = param(s, idx);
+
+	if (!p)
+		return;
+	p->text = xmalloc(len + 1);
+	memcpy(p->text, txt, len);
+	p->text[len] = '\0';
+	p->owned = 1;
+	s->values[idx - 1] = p->text;
+	s->lengths[idx - 1] = (int)len;
+}
+
+static void pg_bind_null(struct stmt *st, int idx)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+
+	if (param(s, idx))
+		s->values[idx - 1] = NULL;
+}
+
+static int pg_step(struct stmt *st, struct err *err)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+
+	if (!s->res) {
+		ExecStatusType status;
+		s->res = PQexecPrepared(s->conn, s->name, s->nparams, s->values, s->lengths, NULL,
+					0);
+		status = PQresultStatus(s->res);
+		if (status == PGRES_COMMAND_OK) {
+			s->nrows = 0;
+		} else if (status == PGRES_TUPLES_OK) {
+			s->nrows = PQntuples(s->res);
+		} else {
+			fail_res(s->conn, s->res, err, "query");
+			PQclear(s->res);
+			s->res = NULL;
+			return -1;
+		}
+		s->row = -1;
+	}
+	if (s->row + 1 < s->nrows) {
+		s->row++;
+		return STORE_ROW;
+	}
+	s->row = s->nrows;
+	return STORE_DONE;
+}
+
+static int64_t pg_col_int(struct stmt *st, int col)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	const char *v;
+
+	if (!s->res || s->row < 0 || s->row >= s->nrows || PQgetisnull(s->res, s->row, col))
+		return 0;
+	v = PQgetvalue(s->res, s->row, col);
+	/* booleans read as SQLite's 0 and 1 */
+	if (v[0] == 't' && !v[1])
+		return 1;
+	if (v[0] == 'f' && !v[1])
+		return 0;
+	return strtoll(v, NULL, 10);
+}
+
+static const char *pg_col_text(struct stmt *st, int col)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+
+	if (!s->res || s->row < 0 || s->row >= s->nrows || PQgetisnull(s->res, s->row, col))
+		return NULL;
+	return PQgetvalue(s->res, s->row, col);
+}
+
+static int pg_col_is_null(struct stmt *st, int col)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+
+	return !s->res || s->row < 0 || s->row >= s->nrows || PQgetisnull(s->res, s->row, col);
+}
+
+static void pg_done(struct stmt *st)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = -1;
+	s->nrows = 0;
+	stmt_clear_params(s);
+}
+
+static int pg_exec(struct store *st, const char *sql, struct err *err)
+{
+	PGresult *res = PQexec(PG(st), sql);
+	ExecStatusType status = PQresultStatus(res);
+	int r = 0;
+
+	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+		r = fail_res(PG(st), res, err, "exec");
+	PQclear(res);
+	return r;
+}
+
+static int pg_begin(struct store *st, int write, struct err *err)
+{
+	char sql[128];
+
+	if (!write)
+		return pg_exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
+	snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%d)", PG_WRITE_LOCK);
+	return pg_exec(st, sql, err);
+}
+
+static int pg_commit(struct store *st, struct err *err)
+{
+	return pg_exec(st, "COMMIT", err);
+}
+
+static void pg_rollback(struct store *st)
+{
+	if (PQtransactionStatus(PG(st)) != PQTRANS_IDLE)
+		PQclear(PQexec(PG(st), "ROLLBACK"));
+}
+
+/*
+ * PostgreSQL keeps its own pages and foreign keys whole; what `db check` can
+ * add is that the server answers and the schema is there.
+ */
+static int pg_check(struct store *st, struct buf *report, struct err *err)
+{
+	int64_t n = 0;
+
+	if (store_query_int(st, "SELECT COUNT(*) FROM schema_migrations", &n, err))
+		return -1;
+	if (n == 0) {
+		buf_adds(report, "schema: no migrations recorded\n");
+		return 1;
+	}
+	return 0;
+}
+
+static int pg_backup(struct store *st, const char *path, struct err *err)
+{
+	(void)st;
+	return err_set(err, ERR_USAGE, "file", "backup_use_pg_dump:file",
+		       "a PostgreSQL database is backed up with pg_dump (e.g. pg_dump -Fc -f %s "
+		       "DBNAME), not by salespm",
+		       path);
+}
+
+static void pg_bulk(struct store *st, int on)
+{
+	/* a large import's sort and hash work in memory, not on disk */
+	PQclear(PQexec(PG(st), on ? "SET work_mem = '256MB'" : "RESET work_mem"));
+}
+
+/* Whether s[i..] starts with word as a whole word. */
+static int word_at(const char *s, size_t i, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (strncmp(s + i, word, n))
+		return 0;
+	if (i > 0 && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_'))
+		return 0;
+	return !(isalnum((unsigned char)s[i + n]) || s[i + n] == '_');
+}
+
+/*
+ * The schema in PostgreSQL's words: INTEGER columns are BIGINT (SQLite's
+ * integers are 64-bit), an "INTEGER PRIMARY KEY" is an identity column, text
+ * compares byte-wise (COLLATE "C", as SQLite does), and SQLite's table options
+ * (STRICT, WITHOUT ROWID) go. Comments and quoted text are left alone.
+ */
+static void pg_ddl(const char *schema, struct buf *out)
+{
+	size_t i = 0, n = strlen(schema);
+
+	while (i < n) {
+		char c = schema[i];
+		if (c == '-' && schema[i + 1] == '-') {
+			while (i < n && schema[i] != '\n')
+				buf_addch(out, schema[i++]);
+			continue;
+		}
+		if (c == '\'') {
+			buf_addch(out, schema[i++]);
+			while (i < n && schema[i] != '\'')
+				buf_addch(out, schema[i++]);
+			if (i < n)
+				buf_addch(out, schema[i++]);
+			continue;
+		}
+		if (word_at(schema, i, "REFERENCES")) {
+			/*
+			 * REFERENCES t(c) [ON DELETE|UPDATE action]...: checked at commit, so
+			 * a write may insert rows in any order within its transaction (an
+			 * import writes sales beside the customers they name), as SQLite's
+			 * bulk mode allows.
+			 */
+			while (i < n && schema[i] != ')')
+				buf_addch(out, schema[i++]);
+			if (i < n)
+				buf_addch(out, schema[i++]);
+			for (;;) {
+				size_t k = i;
+				while (k < n && (schema[k] == ' ' || schema[k] == '\t'))
+					k++;
+				if (!word_at(schema, k, "ON"))
+					break;
+				/* "ON DELETE CASCADE", "ON DELETE SET NULL", "ON UPDATE NO ACTION" */
+				k += 2;
+				for (int words = 0; words < 3 && k < n; words++) {
+					size_t w = k;
+					while (w < n && schema[w] == ' ')
+						w++;
+					if (!(word_at(schema, w, "DELETE") || word_at(schema, w, "UPDATE") ||
+					      word_at(schema, w, "CASCADE") || word_at(schema, w, "SET") ||
+					      word_at(schema, w, "NULL") || word_at(schema, w, "DEFAULT") ||
+					      word_at(schema, w, "RESTRICT") || word_at(schema, w, "NO") ||
+					      word_at(schema, w, "ACTION")))
+						break;
+					while (w < n && isalpha((unsigned char)schema[w]))
+						w++;
+					k = w;
+				}
+				while (i < k)
+					buf_addch(out, schema[i++]);
+			}
+			buf_adds(out, " DEFERRABLE INITIALLY DEFERRED");
+			continue;
+		}
+		if (word_at(schema, i, "INTEGER PRIMARY KEY")) {
+			buf_adds(out, "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+			i += strlen("INTEGER PRIMARY KEY");
+			continue;
+		}
+		if (word_at(schema, i, "INTEGER")) {
+			buf_adds(out, "BIGINT");
+			i += strlen("INTEGER");
+			continue;
+		}
+		if (word_at(schema, i, "TEXT")) {
+			buf_adds(out, "TEXT COLLATE \"C\"");
+			i += strlen("TEXT");
+			continue;
+		}
+		if (word_at(schema, i, "REAL")) {
+			buf_adds(out, "DOUBLE PRECISION");
+			i += strlen("REAL");
+			continue;
+		}
+		if (c == ')') {
+			/* ") STRICT", ") STRICT, WITHOUT ROWID", ") WITHOUT ROWID" */
+			size_t j = i + 1, k;
+			int options = 0;
+			for (;;) {
+				k = j;
+				while (k < n && (schema[k] == ' ' || schema[k] == '\t' || schema[k] == '\n' ||
+						 schema[k] == ','))
+					k++;
+				if (word_at(schema, k, "STRICT")) {
+					j = k + strlen("STRICT");
+					options = 1;
+				} else if (word_at(schema, k, "WITHOUT ROWID")) {
+					j = k + strlen("WITHOUT ROWID");
+					options = 1;
+				} else {
+					break;
+				}
+			}
+			buf_addch(out, ')');
+			i = options ? j : i + 1;
+			continue;
+		}
+		buf_addch(out, c);
+		i++;
+	}
+}
+
+const struct store_driver store_pg_driver = {
+	.name = "postgresql",
+	.accepts = pg_accepts,
+	.exists = NULL,
+	.ddl = pg_ddl,
+	.open = pg_open,
+	.close = pg_close,
+	.prepare = pg_prepare,
+	.bind_int = pg_bind_int,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.col_int = pg_col_int,
+	.col_text = pg_col_text,
+	.col_is_null = pg_col_is_null,
+	.done = pg_done,
+	.exec = pg_exec,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.check = pg_check,
+	.backup = pg_backup,
+	.bulk = pg_bulk,
+};
