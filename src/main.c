@@ -21,6 +21,7 @@ static const struct cli_command *const tables[] = {
 	cli_goal_cmds,
 	cli_dashboard_cmds,
 	cli_demo_cmds,
+	cli_entity_cmds,
 	NULL,
 };
 
@@ -108,6 +109,7 @@ int main(int argc, char **argv)
 	char **args = calloc((size_t)argc + 1, sizeof(char *));
 	int nargs = 0, rc, consumed;
 
+	cli_entity_init();
 	c.db_path = getenv("SALESPM_DB");
 	if (!c.db_path || !*c.db_path)
 		c.db_path = "salespm.db";

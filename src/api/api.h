@@ -42,6 +42,7 @@ struct api_route {
 	int (*handler)(struct api_req *r, struct err *err);
 	int min_role;        /* enum role, or API_PUBLIC */
 	unsigned flags;
+	const void *data;    /* the handler's own: the noun of a generic entity route */
 };
 
 /* How the request was authenticated. */
@@ -194,6 +195,14 @@ extern const struct api_route api_customer_routes[];
 extern const struct api_route api_goal_routes[];
 extern const struct api_route api_dashboard_routes[];
 extern const struct api_route *const api_routes[];
+
+/*
+ * The generic routes of every noun of core/entity.h (list, create, get,
+ * update, delete), written by api_entity_init() before the server serves;
+ * an entry of api_routes.
+ */
+extern struct api_route api_entity_routes[];
+void api_entity_init(void);
 
 /*
  * Argon2id hashing is memory-hard on purpose: at most API_HASH_SLOTS run at

@@ -35,6 +35,7 @@ static unsigned char slot_secret[crypto_shorthash_KEYBYTES];
 
 void api_global_init(void)
 {
+	api_entity_init();
 	if (sodium_init() < 0)
 		fprintf(stderr, "salespm: libsodium failed to initialise\n");
 	randombytes_buf(slot_secret, sizeof(slot_secret));

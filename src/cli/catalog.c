@@ -1,6 +1,6 @@
 /*
- * catalog.c - `salespm segment|channel|product|promotion add|list|show|update|
- * delete` and `salespm product prices`. The verbs are the same for the four
+ * catalog.c - `salespm product|promotion add|list|show|update|delete` and
+ * `salespm product prices` (segments and channels are nouns of the entity engine). The verbs are the same for the four
  * nouns, so each verb is one function driven by a table row per noun (found
  * from the command's noun); the rows hold what differs: options, output.
  */
@@ -17,8 +17,6 @@
 
 /* Any one catalog record; each noun's functions use their member. */
 union record {
-	struct segment segment;
-	struct channel channel;
 	struct product product;
 	struct promotion promotion;
 };
@@ -135,20 +133,6 @@ static char *day_format(int32_t day, char *out)
 	return date_format(day, out);
 }
 
-/* The first line of text, cut on a character boundary to fit out; "..." when cut. */
-static const char *excerpt(const char *text, char *out, size_t size)
-{
-	size_t n = strcspn(text, "\r\n");
-
-	if (n + 1 > size - 3) {
-		n = size - 4;
-		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-			n--;
-	}
-	snprintf(out, size, "%.*s%s", (int)n, text, text[n] ? "..." : "");
-	return out;
-}
-
 static void print_line(const char *label, const char *value)
 {
 	printf("%-10s %s\n", label, value);
@@ -227,82 +211,9 @@ static void print_json_array(const char *key, const void *items, size_t n, size_
 		return noun##_update(c->st, &c->actor, &want->noun, &out->noun, err);           \
 	}
 
-RECORD_ADAPTERS(segment)
-RECORD_ADAPTERS(channel)
 RECORD_ADAPTERS(product)
 RECORD_ADAPTERS(promotion)
-PLAIN_WRITES(segment)
-PLAIN_WRITES(channel)
 PLAIN_WRITES(promotion)
-
-/* --- segments ------------------------------------------------------------------ */
-
-static const struct cli_opt segment_fields[] = { { "criteria", 0, OPT_VALUE },
-						  { "priority", 0, OPT_VALUE },
-						  { NULL, 0, 0 } };
-static const char *const segment_required[] = { NULL };
-
-static int segment_apply(struct cli_opt *opts, union record *r, struct err *err)
-{
-	struct segment *g = &r->segment;
-	if (opt_text(opts, "criteria", g->criteria, sizeof(g->criteria), 1, err))
-		return -1;
-	return opt_int(opts, "priority", &g->priority, err);
-}
-
-static int segment_show(struct cli *c, const union record *r, struct err *err)
-{
-	const struct segment *g = &r->segment;
-	char num[32];
-	(void)c;
-	(void)err;
-	snprintf(num, sizeof(num), "%lld", (long long)g->priority);
-	print_line("priority:", g->priority ? num : "not ranked");
-	print_line("criteria:", g->criteria);
-	return 0;
-}
-
-static void segment_cells(const void *item, struct cells *out)
-{
-	const struct segment *g = item;
-	snprintf(out->buf[0], sizeof(out->buf[0]), "%lld", (long long)g->priority);
-	out->v[2] = g->priority ? out->buf[0] : "-";
-	out->v[3] = excerpt(g->criteria, out->buf[1], sizeof(out->buf[1]));
-}
-
-/* --- channels ---------------------------------------------------------------- */
-
-static const struct cli_opt channel_fields[] = { { "type", 0, OPT_VALUE },
-						  { "cost-rate", 0, OPT_VALUE },
-						  { NULL, 0, 0 } };
-static const char *const channel_required[] = { "type", NULL };
-
-static int channel_apply(struct cli_opt *opts, union record *r, struct err *err)
-{
-	struct channel *ch = &r->channel;
-	const char *type = cli_opt(opts, "type");
-	if (type && channel_type_set(ch, type, err))
-		return -1;
-	return opt_percent(opts, "cost-rate", &ch->cost_rate_bp, err);
-}
-
-static int channel_show(struct cli *c, const union record *r, struct err *err)
-{
-	const struct channel *ch = &r->channel;
-	char buf[32];
-	(void)c;
-	(void)err;
-	print_line("type:", ch->type);
-	print_line("cost rate:", rate_format(ch->cost_rate_bp, buf, sizeof(buf)));
-	return 0;
-}
-
-static void channel_cells(const void *item, struct cells *out)
-{
-	const struct channel *ch = item;
-	out->v[2] = ch->type;
-	out->v[3] = rate_format(ch->cost_rate_bp, out->buf[0], sizeof(out->buf[0]));
-}
 
 /* --- products ------------------------------------------------------------------ */
 
@@ -526,12 +437,6 @@ static void promotion_cells(const void *item, struct cells *out)
 	.cells = noun##_cells
 
 static const struct noun_cli nouns[] = {
-	{ .noun = "segment", .plural = "segments", .key = "code", NOUN_LAYOUT(segment, code),
-	  .fields = segment_fields, .required = segment_required, NOUN_FUNCS(segment),
-	  .ncols = 4, .head = { "CODE", "NAME", "PRIORITY", "CRITERIA" }, .right = { 0, 0, 1, 0 } },
-	{ .noun = "channel", .plural = "channels", .key = "code", NOUN_LAYOUT(channel, code),
-	  .fields = channel_fields, .required = channel_required, NOUN_FUNCS(channel),
-	  .ncols = 4, .head = { "CODE", "NAME", "TYPE", "COST RATE" }, .right = { 0, 0, 0, 1 } },
 	{ .noun = "product", .plural = "products", .key = "sku", NOUN_LAYOUT(product, sku),
 	  .fields = product_fields, .update_only = product_update_only,
 	  .required = product_required, NOUN_FUNCS(product), .show_json = product_show_json,
@@ -773,45 +678,6 @@ static int cmd_product_prices(struct cli *c, int argc, char **argv, struct err *
 }
 
 const struct cli_command cli_catalog_cmds[] = {
-	{ "segment", "add", cmd_add, CLI_NEEDS_STORE, "add a target market segment (manager)",
-	  "segment add CODE --name NAME [--criteria TEXT] [--priority N]",
-	  "  --name NAME          what the segment is called\n"
-	  "  --criteria TEXT      who belongs to it, in words\n"
-	  "  --priority N         1 is first; 0 (default) is not ranked",
-	  "salespm segment add SMB --name \"中小企业\" --criteria \"10-200 employees\" "
-	  "--priority 1" },
-	{ "segment", "list", cmd_list, CLI_NEEDS_STORE,
-	  "list the segments, by priority", "segment list", "", "salespm segment list --json" },
-	{ "segment", "show", cmd_show, CLI_NEEDS_STORE, "show one segment", "segment show CODE",
-	  "", "salespm segment show SMB" },
-	{ "segment", "update", cmd_update, CLI_NEEDS_STORE, "change a segment (manager)",
-	  "segment update CODE [--name NAME] [--criteria TEXT] [--priority N] [--version V]",
-	  "  --version V          fail with a conflict unless the segment is still at version V",
-	  "salespm segment update SMB --priority 2 --version 1" },
-	{ "segment", "delete", cmd_delete, CLI_NEEDS_STORE,
-	  "delete a segment no customer, sale or goal uses (manager)",
-	  "segment delete CODE [--version V]",
-	  "  --version V          fail with a conflict unless the segment is still at version V",
-	  "salespm segment delete SMB --version 2" },
-	{ "channel", "add", cmd_add, CLI_NEEDS_STORE, "add a sales channel (manager)",
-	  "channel add CODE --name NAME --type direct|distributor|ecommerce|partner|retail|"
-	  "telesales [--cost-rate PCT]",
-	  "  --type TYPE          direct, distributor, ecommerce, partner, retail or telesales\n"
-	  "  --cost-rate PCT      cost of selling through it, percent of revenue (e.g. 12.5)",
-	  "salespm channel add TMALL --name \"天猫旗舰店\" --type ecommerce --cost-rate 12.5" },
-	{ "channel", "list", cmd_list, CLI_NEEDS_STORE, "list the channels", "channel list", "",
-	  "salespm channel list --json" },
-	{ "channel", "show", cmd_show, CLI_NEEDS_STORE, "show one channel", "channel show CODE",
-	  "", "salespm channel show TMALL" },
-	{ "channel", "update", cmd_update, CLI_NEEDS_STORE, "change a channel (manager)",
-	  "channel update CODE [--name NAME] [--type TYPE] [--cost-rate PCT] [--version V]",
-	  "  --cost-rate PCT      percent of revenue, e.g. 12.5\n"
-	  "  --version V          fail with a conflict unless the channel is still at version V",
-	  "salespm channel update TMALL --cost-rate 15 --version 1" },
-	{ "channel", "delete", cmd_delete, CLI_NEEDS_STORE,
-	  "delete a channel no sale or goal uses (manager)", "channel delete CODE [--version V]",
-	  "  --version V          fail with a conflict unless the channel is still at version V",
-	  "salespm channel delete TMALL" },
 	{ "product", "add", cmd_add, CLI_NEEDS_STORE,
 	  "add a product with its cost and price (manager)",
 	  "product add SKU --name NAME --cost MONEY --price MONEY [--effective DATE]",

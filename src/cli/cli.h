@@ -43,6 +43,7 @@ struct cli_command {
 	const char *usage;   /* the synopsis after "salespm " */
 	const char *details; /* options, one per line */
 	const char *example;
+	const void *data;    /* the command's own: the noun of a generic entity command */
 };
 
 enum cli_opt_kind { OPT_FLAG, OPT_VALUE, OPT_MULTI };
@@ -151,5 +152,9 @@ extern const struct cli_command cli_sale_cmds[];
 extern const struct cli_command cli_goal_cmds[];
 extern const struct cli_command cli_dashboard_cmds[];
 extern const struct cli_command cli_demo_cmds[];
+
+/* The generic commands of every noun of core/entity.h, written by cli_entity_init(). */
+extern struct cli_command cli_entity_cmds[];
+void cli_entity_init(void);
 
 #endif

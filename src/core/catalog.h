@@ -28,24 +28,9 @@ struct segment {
 	int64_t version, created_at, updated_at;
 };
 
-struct segment_list {
-	struct segment *items;
-	size_t n, alloc;
-};
-
+/* Add a segment from a whole record (the demo's); the faces use the entity engine. */
 int segment_create(struct store *st, const struct actor *a, const struct segment *in,
 		   struct segment *out, struct err *err);
-/* By code; ERR_NOT_FOUND with field "segment" when missing. */
-int segment_get(struct store *st, const char *code, struct segment *out, struct err *err);
-int segment_list(struct store *st, struct segment_list *out, struct err *err);
-void segment_list_release(struct segment_list *l);
-/* Replace name / criteria / priority of want->code at want->version. */
-int segment_update(struct store *st, const struct actor *a, const struct segment *want,
-		   struct segment *out, struct err *err);
-/* Delete at version; ERR_CONFLICT while customers, sales or goals refer to it. */
-int segment_delete(struct store *st, const struct actor *a, const char *code, int64_t version,
-		   struct err *err);
-void segment_write_json(struct jw *w, const struct segment *s);
 
 /* --- channels ------------------------------------------------------------ */
 
@@ -58,25 +43,13 @@ struct channel {
 	int64_t version, created_at, updated_at;
 };
 
-struct channel_list {
-	struct channel *items;
-	size_t n, alloc;
-};
-
+/* Add a channel from a whole record (the demo's); the faces use the entity engine. */
 int channel_create(struct store *st, const struct actor *a, const struct channel *in,
 		   struct channel *out, struct err *err);
-int channel_get(struct store *st, const char *code, struct channel *out, struct err *err);
-int channel_list(struct store *st, struct channel_list *out, struct err *err);
-void channel_list_release(struct channel_list *l);
-int channel_update(struct store *st, const struct actor *a, const struct channel *want,
-		   struct channel *out, struct err *err);
-int channel_delete(struct store *st, const struct actor *a, const char *code, int64_t version,
-		   struct err *err);
-void channel_write_json(struct jw *w, const struct channel *c);
+/* The six channel types, ended by NULL. */
+extern const char *const channel_types[];
 /* Whether type is one of the six channel types. */
 int channel_type_valid(const char *type);
-/* Set c->type to type when it is a channel type, else ERR_INVALID (field "type"). */
-int channel_type_set(struct channel *c, const char *type, struct err *err);
 
 /* --- products and price history -------------------------------------------- */
 

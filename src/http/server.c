@@ -203,6 +203,7 @@ static const char *role_name(int role)
 
 void http_print_routes(FILE *f)
 {
+	api_entity_init();
 	for (int t = 0; api_routes[t]; t++)
 		for (const struct api_route *rt = api_routes[t]; rt->method; rt++)
 			fprintf(f, "%s %s %s\n", rt->method, rt->pattern, role_name(rt->min_role));

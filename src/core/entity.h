@@ -1,0 +1,243 @@
+/*
+ * entity.h - one description per noun. A noun (segment, channel, member,
+ * goal...) is described once, as a table of typed fields with their limits and
+ * who may write them, and the noun's permission rule; from that description
+ * the engine (entity.c) validates input with the field named in the error,
+ * binds and reads SQL, writes JSON, runs the generic get / list / create /
+ * update / delete with versions and audit, and filters and sorts on an
+ * allow-list. The faces build their JSON parsing (api/entity.c), CLI options
+ * and --help (cli/entity.c) and the OpenAPI document from the same table.
+ * What is not generic (a product's price history, a goal's SMART lint) stays
+ * in the noun's own file, hooked in.
+ *
+ * A record is the noun's own C struct; a field says where its value sits in it
+ * (offsetof) and in which C type, by kind:
+ *   EK_TEXT, EK_NOTE, EK_CODE, EK_ENUM, EK_EMAIL  char[size]
+ *   EK_MONEY, EK_COUNT, EK_RATIO, EK_INSTANT,
+ *   EK_ID, EK_VERSION                               int64_t
+ *   EK_DATE                                         int32_t (NO_DATE = none)
+ *   EK_BOOL                                         int (0 / 1)
+ *   EK_REF                                          int64_t id at off (NO_ID = none), and
+ *                                                   the target's key text at key_off
+ */
+#ifndef CORE_ENTITY_H
+#define CORE_ENTITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/jw.h"
+#include "core/core.h"
+
+struct tx;
+struct entity;
+
+enum ent_kind {
+	EK_TEXT,    /* one line of text */
+	EK_NOTE,    /* text that may hold line breaks */
+	EK_CODE,    /* a code: 1-63 of [A-Za-z0-9_.-] */
+	EK_EMAIL,   /* an email address (or empty) */
+	EK_ENUM,    /* one of values[] */
+	EK_MONEY,   /* minor units (分) in [min, max] */
+	EK_COUNT,   /* a whole number in [min, max] */
+	EK_RATIO,   /* basis points in [min, max] (0..10000 = 0..100%); JSON a number in [0, 1] */
+	EK_DATE,    /* a calendar date */
+	EK_INSTANT, /* a moment, UTC seconds */
+	EK_BOOL,    /* true / false */
+	EK_REF,     /* another noun's record, named by its key */
+	EK_ID,      /* the record's id */
+	EK_VERSION, /* the record's version */
+};
+
+/* Field flags. */
+enum {
+	EF_KEY = 1 << 0,      /* names the record (routes, CLI); unique; fixed once created */
+	EF_REQUIRED = 1 << 1, /* must be given on create */
+	EF_READONLY = 1 << 2, /* set by the server: never taken from input */
+	EF_NULLABLE = 1 << 3, /* may be none (null in JSON, NULL in SQL) */
+	EF_FILTER = 1 << 4,   /* lists filter on it: equality (text: substring; dates: from/to) */
+	EF_SORT = 1 << 5,     /* lists sort on it */
+	EF_CREATE = 1 << 6,   /* settable on create only */
+	EF_HIDDEN = 1 << 7,   /* never shown (a password's hash) */
+	EF_INPUT = 1 << 8,    /* an input, not a column: handed to the noun's hooks */
+	EF_SECRET = 1 << 9,   /* an input never echoed or audited (a password) */
+};
+
+struct ent_field {
+	const char *name;   /* the JSON name; the CLI option is it with '-' for '_' */
+	enum ent_kind kind;
+	unsigned flags;
+	const char *column; /* its SQL column (NULL for EF_INPUT fields) */
+	size_t off, size;   /* where the value sits in the record, and its size */
+	int64_t min, max;   /* numbers: the range; text: max = most bytes (0 = size - 1) */
+	const char *const *values;  /* EK_ENUM: the values, ended by NULL */
+	const struct entity *ref;   /* EK_REF: the target noun */
+	size_t key_off, key_size;   /* EK_REF: where the target's key text sits */
+	enum role write_role;       /* least workspace role that may set it (0 = the noun's) */
+	const char *help;           /* one line, for --help and the API document */
+	const char *example;        /* an example value as a user types it */
+};
+
+/* Who may read and write a noun. */
+enum ent_scope { ENT_WORKSPACE = 0, ENT_PROJECT };
+
+/* A table whose rows refer to a record and so block its deletion. */
+struct ent_blocker {
+	const char *sql_count; /* "SELECT COUNT(*) FROM t WHERE x_id = ?" */
+	const char *one, *many; /* "sale", "sales" */
+};
+
+/* What a create or update brings: the values, and which fields were given. */
+struct ent_input {
+	void *rec;         /* a record of the noun's struct: the given values */
+	uint64_t set;      /* bit i: fields[i] was given (null included) */
+	uint64_t null;     /* bit i: fields[i] was given as none */
+	int64_t version;   /* update and delete: the version being changed */
+};
+
+/* A project noun's project, resolved by the caller. */
+struct ent_project {
+	int64_t id;
+	const char *code;
+};
+
+/* A list's filters (the field's name and the text a user gave), sort and page. */
+#define ENT_MAX_FILTERS 12
+struct ent_query {
+	int nfilters;
+	const char *filter_name[ENT_MAX_FILTERS];
+	const char *filter_value[ENT_MAX_FILTERS];
+	const char *sort; /* a field with EF_SORT; NULL = the noun's order */
+	int desc;
+	int64_t limit, offset; /* limit 0 = all */
+};
+
+/* A list's records (each of the noun's size) and the count before paging. */
+struct ent_rows {
+	void *items;
+	size_t n, alloc;
+	int64_t total;
+};
+
+/* The hooks a noun may add to the engine's write path; any may be NULL. */
+struct ent_hooks {
+	/*
+	 * Rules across fields, after each field passed its own check: rec is
+	 * the record as it will be written, before the current one (NULL on
+	 * create). Runs inside the write transaction.
+	 */
+	int (*check)(struct tx *tx, const void *before, void *rec, const struct ent_input *in,
+		     struct err *err);
+	/* Who may write, when the noun's rule is not enough (a user edits their own name). */
+	int (*authorize)(struct store *st, const struct actor *a, const void *before,
+			 const struct ent_input *in, struct err *err);
+	/* More work in the transaction after the row is written (before is NULL on create, after on delete). */
+	int (*after)(struct tx *tx, const void *before, const void *after,
+		     const struct ent_input *in, struct err *err);
+	/* More members in a record's JSON (a product's prices). */
+	void (*write_extra)(struct jw *w, const void *rec);
+};
+
+struct entity {
+	const char *name;    /* "segment": the CLI noun, the audit entity, messages */
+	const char *plural;  /* "segments": the route */
+	const char *table;   /* its SQL table */
+	const char *summary; /* one line: what it is, for help and the API document */
+	size_t size;         /* of the record struct */
+	const struct ent_field *fields; /* ended by a {NULL} entry; at most 64 */
+	enum ent_scope scope;
+	/* workspace nouns: the least roles that read and write */
+	enum role read_role, write_role;
+	/* project nouns: the least project roles that read and write... */
+	enum prole read_prole, write_prole;
+	/* ...and members below write_prole may write the records this field names them in */
+	const char *own_field;
+	const struct ent_blocker *blockers; /* ended by a NULL sql_count */
+	const char *order;   /* the list's SQL ORDER BY when no sort is asked ("t.code") */
+	struct ent_hooks hooks;
+};
+
+/* --- describing ------------------------------------------------------------- */
+
+/* The field named name, or NULL. */
+const struct ent_field *entity_field(const struct entity *e, const char *name);
+
+/* The index of f in e->fields (the bit of struct ent_input). */
+int entity_field_index(const struct entity *e, const struct ent_field *f);
+
+/* The key field (EF_KEY), or the id field for nouns named by id. */
+const struct ent_field *entity_key(const struct entity *e);
+
+/*
+ * Every noun the engine knows, ended by NULL (for the faces' generic routes
+ * and commands). The build writes it (build/gen/entities.c) from the
+ * ENTITY(name) definitions in the files of src/core: a new noun registers itself.
+ */
+extern const struct entity *const entity_all[];
+
+/* Define a noun's description, name_entity, and enter it in entity_all. */
+#define ENTITY(name) const struct entity name##_entity
+
+/* The noun named name ("segment"), or NULL. */
+const struct entity *entity_find(const char *name);
+
+/* --- values ------------------------------------------------------------------- */
+
+/*
+ * Parse text as a user types it into field f of rec: money as a decimal in
+ * major units ("199.00"), a ratio as a percent ("12.5"), a date as
+ * YYYY-MM-DD, a bool as yes/no/true/false/1/0, a ref as the target's key.
+ * Errors name the field.
+ */
+int entity_parse_text(const struct ent_field *f, const char *text, void *rec, struct err *err);
+
+/* The value of f in rec as a user reads it ("199.00", "12.5", "2027-01-01", "yes"). */
+void entity_format(const struct ent_field *f, const void *rec, char *out, size_t size);
+
+/* Whether f's value in rec is none (an empty text, NO_DATE, NO_ID). */
+int entity_is_none(const struct ent_field *f, const void *rec);
+
+/* Set f's value in rec to none. */
+void entity_set_none(const struct ent_field *f, void *rec);
+
+/* Mark field name of in as given (the faces call it for each value they fill). */
+void entity_input_set(const struct entity *e, struct ent_input *in, const struct ent_field *f,
+		      int is_null);
+
+/* Write rec as a JSON object: every field but hidden ones, refs by their key. */
+void entity_write_json(struct jw *w, const struct entity *e, const void *rec);
+
+/* --- reading and writing -------------------------------------------------------- */
+
+/*
+ * Load the record named key (the key field's text, or the id as text). p is
+ * the project for project nouns (NULL otherwise). ERR_NOT_FOUND names the noun.
+ */
+int entity_get(struct store *st, const struct actor *a, const struct entity *e,
+	       const struct ent_project *p, const char *key, void *out, struct err *err);
+
+/* The records matching q, in q's order; out->total counts them all before paging. */
+int entity_list(struct store *st, const struct actor *a, const struct entity *e,
+		const struct ent_project *p, const struct ent_query *q, struct ent_rows *out,
+		struct err *err);
+void entity_rows_release(struct ent_rows *r);
+
+/* Create from a whole record: every settable field of rec is given (demo data, imports). */
+int entity_create_rec(struct store *st, const struct actor *a, const struct entity *e,
+		      const struct ent_project *p, const void *rec, void *out, struct err *err);
+
+/* Validate in, insert it, audit and commit; out is the new record. */
+int entity_create(struct store *st, const struct actor *a, const struct entity *e,
+		  const struct ent_project *p, const struct ent_input *in, void *out,
+		  struct err *err);
+
+/* Apply in's given fields to the record named key at in->version; out is the record now. */
+int entity_update(struct store *st, const struct actor *a, const struct entity *e,
+		  const struct ent_project *p, const char *key, const struct ent_input *in,
+		  void *out, struct err *err);
+
+/* Delete the record named key at version, unless a blocker refers to it. */
+int entity_delete(struct store *st, const struct actor *a, const struct entity *e,
+		  const struct ent_project *p, const char *key, int64_t version, struct err *err);
+
+#endif
