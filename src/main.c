@@ -21,6 +21,7 @@ static const struct cli_command *const tables[] = {
 	cli_goal_cmds,
 	cli_dashboard_cmds,
 	cli_demo_cmds,
+	cli_dbcopy_cmds,
 	cli_entity_cmds,
 	NULL,
 };

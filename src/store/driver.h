@@ -23,4 +23,12 @@ void store_sqlite_global_init(void);
 /* Whether a database file exists at path. */
 int store_sqlite_exists(const char *path);
 
+/*
+ * A load remembers its driver in its first member, so store.c's wrappers
+ * need no store: each driver's struct store_load starts with this.
+ */
+struct store_load_head {
+	const struct store_driver *drv;
+};
+
 #endif

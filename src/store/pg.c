@@ -564,6 +564,165 @@ static void pg_ddl(const char *schema, struct buf *out)
 	}
 }
 
+static struct stmt *pg_prepare_once(struct store *st, const char *sql, struct err *err)
+{
+	struct pg_conn *c = st->conn;
+	struct pg_stmt *s;
+	struct buf text = BUF_INIT;
+	PGresult *res;
+	int n = placeholders(sql, &text);
+
+	s = xcalloc(1, sizeof(*s));
+	s->conn = c->conn;
+	snprintf(s->name, sizeof(s->name), "d%u", c->next_name++);
+	s->nparams = n;
+	s->params = xcalloc((size_t)(n ? n : 1), sizeof(*s->params));
+	s->values = xcalloc((size_t)(n ? n : 1), sizeof(*s->values));
+	s->lengths = xcalloc((size_t)(n ? n : 1), sizeof(*s->lengths));
+	res = PQprepare(c->conn, s->name, buf_cstr(&text), 0, NULL);
+	buf_release(&text);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		fail_res(c->conn, res, err, "prepare");
+		PQclear(res);
+		stmt_free(s);
+		return NULL;
+	}
+	PQclear(res);
+	return (struct stmt *)s;
+}
+
+static void pg_finalize(struct store *st, struct stmt *st_)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st_;
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
+	PQclear(PQexec(PG(st), sql));
+	stmt_free(s);
+}
+
+/* A table's identity column starts after the largest id copied in. */
+static int pg_ids_follow(struct store *st, const char *table, struct err *err)
+{
+	struct buf sql = BUF_INIT;
+	int r;
+
+	buf_addf(&sql,
+		 "SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), "
+		 "MAX(id) IS NOT NULL) FROM %s WHERE pg_get_serial_sequence('%s', 'id') IS NOT NULL",
+		 table, table, table);
+	r = pg_exec(st, buf_cstr(&sql), err);
+	buf_release(&sql);
+	return r;
+}
+
+/* A load: COPY ... FROM STDIN in text format, sent in chunks. */
+struct store_load {
+	struct store_load_head head;
+	PGconn *conn;
+	struct buf data;
+	int col;
+	int failed;
+};
+
+#define LOAD_CHUNK (256 * 1024)
+
+static struct store_load *pg_load_begin(struct store *st, const char *table, int ncols,
+					const char *const *cols, struct err *err)
+{
+	struct buf sql = BUF_INIT;
+	struct store_load *l;
+	PGresult *res;
+
+	buf_addf(&sql, "COPY %s (", table);
+	for (int i = 0; i < ncols; i++)
+		buf_addf(&sql, "%s%s", i ? ", " : "", cols[i]);
+	buf_adds(&sql, ") FROM STDIN");
+	res = PQexec(PG(st), buf_cstr(&sql));
+	buf_release(&sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		fail_res(PG(st), res, err, "load");
+		PQclear(res);
+		return NULL;
+	}
+	PQclear(res);
+	l = xcalloc(1, sizeof(*l));
+	l->head.drv = &store_pg_driver;
+	l->conn = PG(st);
+	return l;
+}
+
+static void load_sep(struct store_load *l)
+{
+	if (l->col++)
+		buf_addch(&l->data, '\t');
+}
+
+static void pg_load_int(struct store_load *l, int64_t v)
+{
+	load_sep(l);
+	buf_addf(&l->data, "%lld", (long long)v);
+}
+
+static void pg_load_text(struct store_load *l, const char *txt)
+{
+	load_sep(l);
+	/* COPY's text format: backslash, tab, newline and carriage return escaped */
+	for (const char *p = txt; *p; p++) {
+		switch (*p) {
+		case '\\': buf_adds(&l->data, "\\\\"); break;
+		case '\t': buf_adds(&l->data, "\\t"); break;
+		case '\n': buf_adds(&l->data, "\\n"); break;
+		case '\r': buf_adds(&l->data, "\\r"); break;
+		default: buf_addch(&l->data, *p); break;
+		}
+	}
+}
+
+static void pg_load_null(struct store_load *l)
+{
+	load_sep(l);
+	buf_adds(&l->data, "\\N");
+}
+
+static int load_flush(struct store_load *l, struct err *err)
+{
+	if (!l->data.len || l->failed)
+		return l->failed ? -1 : 0;
+	if (PQputCopyData(l->conn, l->data.p, (int)l->data.len) != 1) {
+		l->failed = 1;
+		return fail_res(l->conn, NULL, err, "load");
+	}
+	buf_reset(&l->data);
+	return 0;
+}
+
+static int pg_load_row(struct store_load *l, struct err *err)
+{
+	buf_addch(&l->data, '\n');
+	l->col = 0;
+	return l->data.len >= LOAD_CHUNK ? load_flush(l, err) : 0;
+}
+
+static int pg_load_end(struct store_load *l, int ok, struct err *err)
+{
+	PGresult *res;
+	int r = 0;
+
+	if (ok && load_flush(l, err))
+		ok = 0, r = -1;
+	if (PQputCopyEnd(l->conn, ok ? NULL : "abandoned") != 1 && !r)
+		r = fail_res(l->conn, NULL, err, "load");
+	while ((res = PQgetResult(l->conn))) {
+		if (ok && !r && PQresultStatus(res) != PGRES_COMMAND_OK)
+			r = fail_res(l->conn, res, err, "load");
+		PQclear(res);
+	}
+	buf_release(&l->data);
+	free(l);
+	return r;
+}
+
 const struct store_driver store_pg_driver = {
 	.name = "postgresql",
 	.accepts = pg_accepts,
@@ -585,6 +744,20 @@ const struct store_driver store_pg_driver = {
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.check = pg_check,
+	.sql_tables = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+		      "ORDER BY tablename",
+	.sql_columns = "SELECT column_name, data_type FROM information_schema.columns "
+		       "WHERE table_schema = current_schema() AND table_name = ?1 "
+		       "ORDER BY ordinal_position",
+	.ids_follow = pg_ids_follow,
+	.prepare_once = pg_prepare_once,
+	.finalize = pg_finalize,
+	.load_begin = pg_load_begin,
+	.load_int = pg_load_int,
+	.load_text = pg_load_text,
+	.load_null = pg_load_null,
+	.load_row = pg_load_row,
+	.load_end = pg_load_end,
 	.backup = pg_backup,
 	.bulk = pg_bulk,
 };

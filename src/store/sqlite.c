@@ -316,6 +316,91 @@ static void sq_bulk(struct store *st, int on)
 		     NULL, NULL, NULL);
 }
 
+static struct stmt *sq_prepare_once(struct store *st, const char *sql, struct err *err)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(DB(st), sql, -1, &s, NULL);
+
+	if (rc != SQLITE_OK) {
+		fail(DB(st), rc, err, "prepare");
+		return NULL;
+	}
+	return (struct stmt *)s;
+}
+
+static void sq_finalize(struct store *st, struct stmt *s)
+{
+	(void)st;
+	sqlite3_finalize(STMT(s));
+}
+
+/* A load: one prepared INSERT, stepped once a row. */
+struct store_load {
+	struct store_load_head head;
+	struct store *st;
+	sqlite3_stmt *s;
+	int col;
+};
+
+static struct store_load *sq_load_begin(struct store *st, const char *table, int ncols,
+					const char *const *cols, struct err *err)
+{
+	struct buf sql = BUF_INIT;
+	struct store_load *l = xcalloc(1, sizeof(*l));
+	int rc;
+
+	buf_addf(&sql, "INSERT INTO %s (", table);
+	for (int i = 0; i < ncols; i++)
+		buf_addf(&sql, "%s%s", i ? ", " : "", cols[i]);
+	buf_adds(&sql, ") VALUES (");
+	for (int i = 0; i < ncols; i++)
+		buf_addf(&sql, "%s?", i ? ", " : "");
+	buf_adds(&sql, ")");
+	rc = sqlite3_prepare_v2(DB(st), buf_cstr(&sql), -1, &l->s, NULL);
+	buf_release(&sql);
+	if (rc != SQLITE_OK) {
+		fail(DB(st), rc, err, "load");
+		free(l);
+		return NULL;
+	}
+	l->head.drv = &store_sqlite_driver;
+	l->st = st;
+	return l;
+}
+
+static void sq_load_int(struct store_load *l, int64_t v)
+{
+	sqlite3_bind_int64(l->s, ++l->col, v);
+}
+
+static void sq_load_text(struct store_load *l, const char *txt)
+{
+	sqlite3_bind_text(l->s, ++l->col, txt, -1, SQLITE_TRANSIENT);
+}
+
+static void sq_load_null(struct store_load *l)
+{
+	sqlite3_bind_null(l->s, ++l->col);
+}
+
+static int sq_load_row(struct store_load *l, struct err *err)
+{
+	int rc = sqlite3_step(l->s);
+
+	sqlite3_reset(l->s);
+	l->col = 0;
+	return rc == SQLITE_DONE ? 0 : fail(DB(l->st), rc, err, "load");
+}
+
+static int sq_load_end(struct store_load *l, int ok, struct err *err)
+{
+	(void)ok;
+	(void)err;
+	sqlite3_finalize(l->s);
+	free(l);
+	return 0;
+}
+
 const struct store_driver store_sqlite_driver = {
 	.name = "sqlite",
 	.accepts = sq_accepts,
@@ -337,6 +422,18 @@ const struct store_driver store_sqlite_driver = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.check = sq_check,
+	.sql_tables = "SELECT name FROM sqlite_master WHERE type = 'table' "
+		      "AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY name",
+	.sql_columns = "SELECT name, type FROM pragma_table_info(?1) ORDER BY cid",
+	.ids_follow = NULL, /* SQLite's next id is always past the largest */
+	.prepare_once = sq_prepare_once,
+	.finalize = sq_finalize,
+	.load_begin = sq_load_begin,
+	.load_int = sq_load_int,
+	.load_text = sq_load_text,
+	.load_null = sq_load_null,
+	.load_row = sq_load_row,
+	.load_end = sq_load_end,
 	.backup = sq_backup,
 	.bulk = sq_bulk,
 };

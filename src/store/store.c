@@ -217,3 +217,61 @@ void store_bulk(struct store *st, int on)
 {
 	st->drv->bulk(st, on);
 }
+
+struct stmt *store_prepare_dyn(struct store *st, const char *sql, struct err *err)
+{
+	return st->drv->prepare_once(st, sql, err);
+}
+
+void store_finalize_dyn(struct store *st, struct stmt *s)
+{
+	if (s)
+		st->drv->finalize(st, s);
+}
+
+int store_query_dyn_int(struct store *st, const char *sql, int64_t *out, struct err *err)
+{
+	struct stmt *s = store_prepare_dyn(st, sql, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		*out = store_col_int(st, s, 0);
+	store_finalize_dyn(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+struct store_load *store_load_begin(struct store *st, const char *table, int ncols,
+				    const char *const *cols, struct err *err)
+{
+	return st->drv->load_begin(st, table, ncols, cols, err);
+}
+
+void store_load_int(struct store_load *l, int64_t v)
+{
+	((struct store_load_head *)l)->drv->load_int(l, v);
+}
+
+void store_load_text(struct store_load *l, const char *txt)
+{
+	((struct store_load_head *)l)->drv->load_text(l, txt);
+}
+
+void store_load_null(struct store_load *l)
+{
+	((struct store_load_head *)l)->drv->load_null(l);
+}
+
+int store_load_row(struct store_load *l, struct err *err)
+{
+	return ((struct store_load_head *)l)->drv->load_row(l, err);
+}
+
+int store_load_end(struct store_load *l, int ok, struct err *err)
+{
+	if (!l)
+		return 0;
+	return ((struct store_load_head *)l)->drv->load_end(l, ok, err);
+}

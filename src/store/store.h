@@ -24,6 +24,7 @@
 
 struct store;
 struct stmt;
+struct store_load;
 
 enum store_step { STORE_DONE = 0, STORE_ROW = 1 };
 
@@ -51,6 +52,23 @@ struct store_driver {
 	int (*commit)(struct store *st, struct err *err);
 	void (*rollback)(struct store *st);
 	int (*check)(struct store *st, struct buf *report, struct err *err);
+	/* The user tables: one row each, its name (for db copy). */
+	const char *sql_tables;
+	/* A table's columns in order (parameter 1 the table): name, then type as declared. */
+	const char *sql_columns;
+	/* After rows were copied in with their ids: let new ids follow them (NULL: nothing to do). */
+	int (*ids_follow)(struct store *st, const char *table, struct err *err);
+	/* A statement whose SQL is made at run time: prepared apart from the cache, finalized by the caller. */
+	struct stmt *(*prepare_once)(struct store *st, const char *sql, struct err *err);
+	void (*finalize)(struct store *st, struct stmt *s);
+	/* Loading many rows into one table (COPY on PostgreSQL, a prepared INSERT on SQLite). */
+	struct store_load *(*load_begin)(struct store *st, const char *table, int ncols,
+					 const char *const *cols, struct err *err);
+	void (*load_int)(struct store_load *l, int64_t v);
+	void (*load_text)(struct store_load *l, const char *txt);
+	void (*load_null)(struct store_load *l);
+	int (*load_row)(struct store_load *l, struct err *err);
+	int (*load_end)(struct store_load *l, int ok, struct err *err);
 	int (*backup)(struct store *st, const char *path, struct err *err);
 	void (*bulk)(struct store *st, int on);
 };
@@ -140,6 +158,41 @@ int store_backup(struct store *st, const char *path, struct err *err);
  * memory low.
  */
 void store_bulk(struct store *st, int on);
+
+/*
+ * A statement whose SQL is written at run time (db copy's, from the
+ * catalog): not cached; the caller finalizes it. Core keeps to named
+ * constants and store_prepare().
+ */
+struct stmt *store_prepare_dyn(struct store *st, const char *sql, struct err *err);
+void store_finalize_dyn(struct store *st, struct stmt *s);
+/* store_query_int() for a run-time statement. */
+int store_query_dyn_int(struct store *st, const char *sql, int64_t *out, struct err *err);
+
+/*
+ * Load many rows into table, inside the caller's write transaction: the
+ * fastest way each backend has (PostgreSQL's COPY, SQLite's prepared INSERT).
+ * Give each row's values in the order of cols with store_load_int / _text /
+ * _null, then store_load_row(); store_load_end() finishes (ok = 0 abandons
+ * what was sent) and frees the load, which is gone after it either way.
+ * Table and column names are the schema's own, never user text.
+ */
+struct store_load *store_load_begin(struct store *st, const char *table, int ncols,
+				    const char *const *cols, struct err *err);
+void store_load_int(struct store_load *l, int64_t v);
+void store_load_text(struct store_load *l, const char *txt);
+void store_load_null(struct store_load *l);
+int store_load_row(struct store_load *l, struct err *err);
+int store_load_end(struct store_load *l, int ok, struct err *err);
+
+/*
+ * Copy every row of every table of from (but its migration bookkeeping) into
+ * to, which must hold the same schema and no rows: one transaction on to,
+ * one read snapshot of from. progress (may be NULL) hears of each table.
+ */
+int store_copy(struct store *from, struct store *to,
+	       void (*progress)(void *ctx, const char *table, int64_t rows), void *ctx,
+	       struct err *err);
 
 /* Convenience: run a statement that returns one integer (or none when no row). */
 int store_query_int(struct store *st, const char *sql, int64_t *out, struct err *err);
