@@ -95,6 +95,7 @@ EXPECT = {
     ("PATCH", "/api/v1/projects/{code}/goals/{id}"): PROJECT_MANAGE_STALE,
     ("DELETE", "/api/v1/projects/{code}/goals/{id}"): PROJECT_MANAGE_STALE,
     ("GET", "/api/v1/projects/{code}/goals/{id}/revisions"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/goals/{id}/checkins"): PROJECT_READ,
     ("POST", "/api/v1/projects/{code}/goals/{id}/checkins"): row(201, 201, 403, 403, 404),
     ("GET", "/api/v1/projects/{code}/goals/{id}/series"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/dashboard"): PROJECT_READ,

@@ -692,6 +692,39 @@ def goals_checkins_and_series():
 
 
 @test
+def custom_goal_unit_and_checkin_list():
+    """A custom goal names what it counts; its check-ins are listed newest first."""
+    with Env() as e:
+        mgr = e.as_("mgr")
+        g = mgr.ok("POST", "/api/v1/projects/P1/goals",
+                   {"metric": "custom", "target": 12, "custom_unit": "家伙伴", "start": "2026-01-01",
+                    "due": "2026-06-30", "owner": "rep", "checkin_rule": "rep reports monthly"},
+                   status=201)
+        eq((g["unit"], g["custom_unit"], g["target"]), ("count", "家伙伴", 12), "custom unit kept")
+        g = mgr.ok("PATCH", f"/api/v1/projects/P1/goals/{g['id']}",
+                   {"custom_unit": "partners", "version": g["version"]})
+        eq(g["custom_unit"], "partners", "custom unit changed")
+        lint = mgr.ok("POST", "/api/v1/projects/P1/goals/lint",
+                      {"metric": "custom", "target": 3, "custom_unit": "stores"})
+        assert "smart" in lint, lint
+        rev = mgr.ok("POST", "/api/v1/projects/P1/goals",
+                     {"metric": "revenue", "target": 100, "custom_unit": "ignored",
+                      "start": "2026-03-01", "due": "2026-03-31"}, status=201)
+        eq(rev["custom_unit"], "", "only a custom goal keeps a unit name")
+        url = f"/api/v1/projects/P1/goals/{g['id']}/checkins"
+        eq(e.as_("vw").ok("GET", url)["checkins"], [], "no check-ins yet")
+        e.as_("rep").ok("POST", url, {"value": 2, "date": "2026-02-28", "note": "two"}, status=201)
+        mgr.ok("POST", url, {"value": 5, "date": "2026-03-31", "note": "five"}, status=201)
+        e.as_("rep").ok("POST", url, {"value": 4, "date": "2026-03-15"}, status=201)
+        l = e.as_("vw").ok("GET", url)
+        eq([(c["date"], c["value"], c["note"], c["by"]) for c in l["checkins"]],
+           [("2026-03-31", 5, "five", "mgr"), ("2026-03-15", 4, "", "rep"),
+            ("2026-02-28", 2, "two", "rep")], "newest first, with who recorded each")
+        eq((l["unit"], l["custom_unit"]), ("count", "partners"), "the unit comes along")
+        expect_error(e.as_("out").get(url), 404, "not_found")
+
+
+@test
 def customer_metric_series():
     """New customers and retention over time, against a hand count of who bought when."""
     with Env() as e:
