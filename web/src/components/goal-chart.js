@@ -51,14 +51,16 @@ export function GoalChart({ goal, points }) {
 
   useEffect(() => {
     if (!chart.current) return;
+    // ratios read as percents (45.0%), money compact, a custom goal's count with its own unit
     const fmt = (v) => valueOf(goal.unit, goal.unit === 'count' ? Math.round(v) : v, { compact: true });
+    const tip = (v) => (goal.metric === 'custom' && goal.custom_unit ? fmt(v) + ' ' + goal.custom_unit : fmt(v));
     const color = COLORS[goal.status] || COLORS.actual;
     chart.current.setOption({
       animationDuration: 400,
       grid: { left: 8, right: 16, top: 28, bottom: 4, containLabel: true },
       legend: { top: 0, right: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11, color: '#64748b' },
         data: [t('chart.actual'), t('chart.expected')] },
-      tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? fmt(v) : v),
+      tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? tip(v) : v),
         axisPointer: { type: 'line' } },
       xAxis: { type: 'time', min: goal.start, max: goal.due, splitNumber: 5, axisLabel: { fontSize: 10, color: '#64748b', hideOverlap: true,
         formatter: (v) => shortDate(new Date(v).toISOString().slice(0, 10)) }, axisLine: { lineStyle: { color: '#cbd5e1' } },
