@@ -42,7 +42,12 @@ async function loadAll(code) {
   return { project, goals, series, goalsError: g && g.error, members: (m && m.members) || [] };
 }
 
+// One project's overview; a new project starts afresh (no dialog of the last one left open).
 export function Overview({ code }) {
+  return html`<${ProjectOverview} key=${code} code=${code} />`;
+}
+
+function ProjectOverview({ code }) {
   const app = useApp();
   const { data, error, loading, reload } = useLoad(() => loadAll(code), [code]);
   const names = useNames(['users', 'segments', 'channels', 'products']);
