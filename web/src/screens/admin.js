@@ -59,7 +59,7 @@ export function WorkspaceSettings() {
   const app = useApp();
   const { data, error, loading, reload } = useLoad(() => api.get('/workspace'), []);
   if (!wsAtLeast(app.me, 'admin')) return html`<${AdminOnly} title=${t('nav.workspace')} />`;
-  if (loading) return html`<section><${PageHead} title=${t('nav.workspace')} /><div class="card"><${Skeleton} rows=${4} /></div></section>`;
+  if (loading && !data) return html`<section><${PageHead} title=${t('nav.workspace')} /><div class="card"><${Skeleton} rows=${4} /></div></section>`;
   if (error) return html`<section><${PageHead} title=${t('nav.workspace')} /><${ErrorBanner} error=${error} onRetry=${reload} /></section>`;
   return html`<${WorkspaceForm} ws=${(data && data.workspace) || data} onSaved=${() => { reload(); app.reloadMe(); }} />`;
 }
