@@ -252,41 +252,6 @@ static int delete_sale(struct api_req *r, struct err *err)
 
 /* --- CSV import and export ------------------------------------------------------------- */
 
-/* Whether ct is text/csv, with no charset or a UTF-8 one (other parameters are ignored). */
-static int is_csv_type(const char *ct)
-{
-	const char *p;
-	if (!ct || strncasecmp(ct, "text/csv", 8))
-		return 0;
-	p = ct + 8;
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			return 1;
-		if (*p != ';')
-			return 0;
-		p++;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!strncasecmp(p, "charset=", 8)) {
-			p += 8;
-			if (*p == '"')
-				p++;
-			if (!strncasecmp(p, "utf-8", 5))
-				p += 5;
-			else if (!strncasecmp(p, "utf8", 4))
-				p += 4;
-			else
-				return 0;
-			if (*p == '"')
-				p++;
-		} else {
-			p += strcspn(p, ";");
-		}
-	}
-}
-
 static int query_bool(struct api_req *r, const char *name, int *out, struct err *err)
 {
 	const char *v = api_query(r, name);
@@ -325,11 +290,8 @@ static int import_sales(struct api_req *r, struct err *err)
 	struct sale_import_result res;
 	int rc;
 
-	if (!is_csv_type(r->content_type))
-		return err_set(err, ERR_MALFORMED, NULL, "csv_content_type:type",
-			       "the body must be sent as text/csv (UTF-8), not %.60s",
-			       r->content_type && *r->content_type ? r->content_type
-								   : "without a Content-Type");
+	if (api_body_type(r->route, r->content_type, err))
+		return -1;
 	if (query_bool(r, "dry_run", &io.dry_run, err))
 		return -1;
 	/*

@@ -203,8 +203,8 @@ def sales_write_errors():
         expect_error(rep.post(url, sale(promotion="NOPE")), 422, "invalid", "promotion")
         expect_error(rep.post(url, sale(discount=99999)), 422, "invalid", "discount")
         expect_error(rep.post(url, raw=b"{not json"), 400, "malformed")
-        expect_error(rep.post(url, raw=b"date=2026-01-01", content_type="text/plain"), 400,
-                     "malformed")
+        expect_error(rep.post(url, raw=b"date=2026-01-01", content_type="text/plain"), 415,
+                     "unsupported_media_type")
         # a member records only their own sales
         expect_error(rep.post(url, sale(rep="rep2")), 403, "forbidden")
         expect_error(e.as_("vw").post(url, sale()), 403, "forbidden")
@@ -397,7 +397,7 @@ def import_content_type_and_roles():
                    "text/csvx", None):
             r = a.post("/api/v1/projects/P1/sales/import", raw=GOOD_CSV.encode(),
                        content_type=ct)
-            expect_error(r, 400, "malformed")
+            expect_error(r, 415, "unsupported_media_type")
         eq(all_sales(a)["total"], 0, "refused bodies wrote nothing")
         expect_error(import_csv(e.as_("vw"), GOOD_CSV), 403, "forbidden")
         expect_error(import_csv(e.as_("out"), GOOD_CSV), 404, "not_found")

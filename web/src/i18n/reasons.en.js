@@ -191,4 +191,10 @@ export default {
   'reason.no_database': 'There is no database there.',
   'field.sale': 'Sale', 'field.db': 'Database', 'field.Authorization': 'Authorization header', 'field.Origin': 'Origin',
   'field.X-CSRF-Token': 'Security token', 'field.listen': 'Listen address',
+  // --- h1a: the server's defences (limits, deadlines, spool) ---
+  'reason.host_repeated': 'The request names its Host more than once.',
+  'reason.import_busy': 'Other imports are being uploaded right now; try again in a few seconds.',
+  'reason.spool_unavailable': 'The server has no room to keep the upload; try again later.',
+  'reason.shutting_down': 'The server is restarting; try again in a moment.',
+  'field.Host': 'Host header',
 };
