@@ -47,6 +47,9 @@ static const char SQL_TOKEN_LIST_ALL[] =
 static const char SQL_TOKEN_BY_ID[] =
 	"SELECT " TOKEN_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?";
 static const char SQL_TOKEN_REVOKE[] = "UPDATE api_tokens SET revoked = 1 WHERE id = ?";
+static const char SQL_TOKEN_LIST_LIVE[] =
+	"SELECT " TOKEN_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	"WHERE t.user_id = ? AND t.revoked = 0 ORDER BY t.id";
 static const char SQL_TOKEN_FIND[] =
 	"SELECT t.id, t.revoked, t.last_used_at, u.id, u.login, u.role, u.active "
 	"FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?";
@@ -366,6 +369,54 @@ int auth_token_revoke(struct store *st, const struct actor *a, int64_t id, struc
 out:
 	if (tx.open)
 		tx_abort(&tx);
+	buf_release(&before);
+	buf_release(&after);
+	return r;
+}
+
+int auth_revoke_user(struct tx *tx, int64_t user_id, struct err *err)
+{
+	struct store *st = tx->st;
+	struct auth_token_list live = { 0 };
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct stmt *s;
+	int rc, r = -1;
+
+	if (auth_session_revoke_user(st, user_id, err))
+		return -1;
+	s = store_prepare(st, SQL_TOKEN_LIST_LIVE, err);
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, user_id);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		ALLOC_GROW(live.items, live.n + 1, live.alloc);
+		row_to_token(st, s, &live.items[live.n++]);
+	}
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	for (size_t i = 0; i < live.n; i++) {
+		struct auth_token *t = &live.items[i];
+		s = store_prepare(st, SQL_TOKEN_REVOKE, err);
+		if (!s)
+			goto out;
+		store_bind_int(st, s, 1, t->id);
+		rc = store_step(st, s, err);
+		store_done(st, s);
+		if (rc < 0)
+			goto out;
+		buf_reset(&before);
+		buf_reset(&after);
+		token_json(&before, t);
+		t->revoked = 1;
+		token_json(&after, t);
+		if (tx_audit(tx, "api_token", t->id, "revoke", buf_cstr(&before), buf_cstr(&after),
+			     err))
+			goto out;
+	}
+	r = 0;
+out:
+	auth_token_list_release(&live);
 	buf_release(&before);
 	buf_release(&after);
 	return r;

@@ -64,6 +64,15 @@ int auth_session_revoke(struct store *st, const char *token, struct err *err);
 /* End every session of a user (after a password change or deactivation). */
 int auth_session_revoke_user(struct store *st, int64_t user_id, struct err *err);
 
+struct tx;
+
+/*
+ * Inside tx (a deactivation): end every session of user_id and revoke every
+ * API token of theirs, one audit row per token. A user made active again
+ * signs in anew and makes new tokens.
+ */
+int auth_revoke_user(struct tx *tx, int64_t user_id, struct err *err);
+
 /*
  * Create an API token named name for the actor; secret receives the token
  * (shown once, never stored).
