@@ -346,7 +346,7 @@ const struct cli_command cli_workspace_cmds[] = {
 	  "  --name NAME          display name\n"
 	  "  --role ROLE          admin, manager, rep or viewer\n"
 	  "  --email E            email address\n"
-	  "  --password-file F    initial password (first line of F, at least 8 characters)",
+	  "  --password-file F    initial password (first line of F, at least 12 characters)",
 	  "salespm user add wang.fang --name 王芳 --role rep --password-file pw.txt" },
 	{ "user", "list", cmd_user_list, CLI_NEEDS_STORE, "list users", "user list", "",
 	  "salespm user list --json" },

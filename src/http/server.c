@@ -581,7 +581,8 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	struct err err = { 0 };
 	const struct api_route *rt = q->route;
 	const char *idem = NULL;
-	int idem_reserved = 0, status;
+	char idem_hash[AUTH_IDEM_HASH];
+	int idem_open = 0, idem_bulk = 0, status;
 	struct buf idem_target = BUF_INIT;
 	enum MHD_Result ret;
 	struct MHD_Response *resp;
@@ -612,11 +613,40 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 		buf_reset(&idem_target);
 		buf_adds(&idem_target, q->url);
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_arg, &idem_target);
-		k = auth_idem_begin(st, r.actor.user_id, idem, q->method, buf_cstr(&idem_target),
-				    &replay_status, &r.out, &err);
+		auth_idem_fingerprint(q->method, buf_cstr(&idem_target), r.body, r.body_len,
+				      idem_hash);
+		/* A replay is a read: answered without the write lock. */
+		k = auth_idem_find(st, r.actor.user_id, idem, q->method, buf_cstr(&idem_target),
+				   idem_hash, &replay_status, &r.out, &err);
+		if (k == AUTH_IDEM_NEW) {
+			/*
+			 * One transaction holds the write, the key and its answer: after a
+			 * crash the key is applied with its answer, or absent and retryable.
+			 * A retry sent meanwhile waits for the lock, then replays. A bulk
+			 * route's write runs in bulk mode, which only takes effect outside a
+			 * transaction, so it is switched on first.
+			 */
+			if (rt->flags & API_BULK) {
+				store_bulk(st, 1);
+				idem_bulk = 1;
+			}
+			if (store_begin(st, 1, &err))
+				goto fail;
+			idem_open = 1;
+			k = auth_idem_find(st, r.actor.user_id, idem, q->method,
+					   buf_cstr(&idem_target), idem_hash, &replay_status, &r.out,
+					   &err);
+			/* the handler's writes in a savepoint of their own: a refusal undoes them */
+			if (k == AUTH_IDEM_NEW && store_begin(st, 1, &err))
+				goto fail;
+		}
 		if (k < 0)
 			goto fail;
 		if (k == AUTH_IDEM_REPLAY) {
+			if (idem_open)
+				store_rollback_all(st);
+			if (idem_bulk)
+				store_bulk(st, 0);
 			snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
 			resp = json_response(&r.out, &len);
 			if (resp)
@@ -626,31 +656,49 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 			api_req_release(&r);
 			return ret;
 		}
-		idem_reserved = 1;
 	}
 	if (rt->handler(&r, &err))
 		goto fail;
 	snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
 	status = r.status;
-	if (idem_reserved && (rt->flags & API_SECRET)) {
-		/*
-		 * The answer holds a secret that is stored nowhere: a retry with the
-		 * key learns that it was applied, not the secret.
-		 */
+	if (idem_open) {
 		struct buf b = BUF_INIT;
-		struct err applied = { 0 };
-		int s;
-		err_set(&applied, ERR_CONFLICT, "Idempotency-Key", "idempotency_secret",
-			"the request with Idempotency-Key \"%.60s\" was applied; its answer held "
-			"a secret that is shown only once",
-			idem);
-		s = api_error_render(&b, &applied);
-		if (auth_idem_finish(st, r.actor.user_id, idem, s, b.p, b.len, &err))
-			auth_idem_abandon(st, r.actor.user_id, idem);
+		const char *keep = r.out.p;
+		size_t keep_len = r.out.len;
+		int keep_status = status, rc;
+		if (st->in_tx != 2) {
+			err_set(&err, ERR_INTERNAL, NULL, "internal",
+				"%s %s left a transaction open", rt->method, rt->pattern);
+			goto fail;
+		}
+		if (rt->flags & API_SECRET) {
+			/*
+			 * The answer holds a secret that is stored nowhere: a retry with the
+			 * key learns that it was applied, not the secret.
+			 */
+			struct err applied = { 0 };
+			err_set(&applied, ERR_CONFLICT, "Idempotency-Key", "idempotency_secret",
+				"the request with Idempotency-Key \"%.60s\" was applied; its answer "
+				"held a secret that is shown only once",
+				idem);
+			keep_status = api_error_render(&b, &applied);
+			keep = b.p;
+			keep_len = b.len;
+		}
+		/* Nothing is answered 2xx before the write, the key and the answer commit. */
+		rc = store_commit(st, &err) ||
+		     auth_idem_record(st, r.actor.user_id, idem, q->method,
+				      buf_cstr(&idem_target), idem_hash, keep_status, keep, keep_len,
+				      &err) ||
+		     store_commit(st, &err);
 		buf_release(&b);
-	} else if (idem_reserved &&
-		   auth_idem_finish(st, r.actor.user_id, idem, status, r.out.p, r.out.len, &err)) {
-		auth_idem_abandon(st, r.actor.user_id, idem);
+		if (rc)
+			goto fail;
+		idem_open = 0;
+		if (idem_bulk) {
+			store_bulk(st, 0);
+			idem_bulk = 0;
+		}
 	}
 	{
 		char *p = buf_detach(&r.out, &len);
@@ -666,18 +714,29 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	api_req_release(&r);
 	return ret;
 fail:
-	if (st->in_tx)
-		store_rollback(st);
 	snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
-	if (idem_reserved) {
-		struct buf b = BUF_INIT;
-		int s = api_error_render_extra(&b, &err, r.error_extra);
-		/* A refusal is the answer to replay; a failure of ours may be retried. */
-		if (s >= 500 || s == 429 ||
-		    auth_idem_finish(st, r.actor.user_id, idem, s, b.p, b.len, NULL))
-			auth_idem_abandon(st, r.actor.user_id, idem);
-		buf_release(&b);
+	if (idem_open) {
+		/*
+		 * Whatever the handler wrote is undone. A refusal is the answer to
+		 * replay, recorded alone; a failure of ours (5xx, 429) leaves the key
+		 * absent, so a retry is applied.
+		 */
+		while (st->in_tx > 2)
+			store_rollback(st);
+		if (st->in_tx == 2) {
+			struct buf b = BUF_INIT;
+			int s = api_error_render_extra(&b, &err, r.error_extra);
+			store_rollback(st);
+			if (s < 500 && s != 429 &&
+			    !auth_idem_record(st, r.actor.user_id, idem, q->method,
+					      buf_cstr(&idem_target), idem_hash, s, b.p, b.len, NULL))
+				store_commit(st, NULL);
+			buf_release(&b);
+		}
 	}
+	store_rollback_all(st);
+	if (idem_bulk)
+		store_bulk(st, 0);
 	if (err.code == ERR_UNAUTHENTICATED && r.auth == API_AUTH_NONE &&
 	    MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_NAME)) {
 		/* A dead session cookie is cleared so the browser stops sending it. */

@@ -692,12 +692,18 @@ def idempotency_key_applies_once():
         eq(sum(1 for a in audit if a["after"] and a["after"]["code"] == "I1"), 1, "one audit row")
         expect_error(admin.post("/api/v1/users", {"login": "x", "name": "x", "role": "rep"},
                                 headers=h), 422, "invalid", "Idempotency-Key")
-        # A refusal is replayed as well: the same key never applies later.
+        # A refusal is replayed as well; the key with a corrected body is refused, not
+        # applied (the body is part of what a key names): a correction takes a new key.
         bad = {"code": "I2", "name": "x", "start": "2027-02-01", "end": "2027-01-01"}
         r3 = admin.post("/api/v1/projects", bad, headers={"Idempotency-Key": "k-bad"})
-        r4 = admin.post("/api/v1/projects", dict(bad, end="2027-03-01"),
-                        headers={"Idempotency-Key": "k-bad"})
+        r4 = admin.post("/api/v1/projects", bad, headers={"Idempotency-Key": "k-bad"})
         eq((r3.status, r4.status, r3.body), (422, 422, r4.body), "refusal replayed")
+        eq(r4.header("Idempotent-Replayed"), "true", "the refusal is a replay")
+        expect_error(admin.post("/api/v1/projects", dict(bad, end="2027-03-01"),
+                                headers={"Idempotency-Key": "k-bad"}),
+                     422, "invalid", "Idempotency-Key", "idempotency_body_changed")
+        codes = [p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]]
+        eq(codes.count("I2"), 0, "nothing applied under the refused key")
         # Keys are per user.
         mgr = e.user("mgr")
         r5 = mgr.post("/api/v1/projects", dict(body, code="I3"), headers=h)

@@ -142,7 +142,7 @@ export default {
   'users.subtitle': 'Who can sign in, and their workspace role', 'users.new': 'New user',
   'users.name': 'Name', 'users.login': 'Login', 'users.email': 'Email', 'users.role': 'Role', 'users.status': 'Status',
   'users.active': 'Active', 'users.inactive': 'Deactivated', 'users.password': 'Password',
-  'users.password_hint': 'At least 8 characters; leave empty to keep the current one',
+  'users.password_hint': 'At least 12 characters; leave empty to keep the current one',
 
   'workspace.subtitle': 'Settings that apply to every project', 'workspace.name': 'Workspace name',
   'workspace.currency': 'Currency', 'workspace.currency_hint': 'ISO 4217 code, e.g. CNY or USD',

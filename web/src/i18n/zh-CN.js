@@ -142,7 +142,7 @@ export default {
   'users.subtitle': '可登录的用户及其工作区角色', 'users.new': '新建用户',
   'users.name': '姓名', 'users.login': '账号', 'users.email': '邮箱', 'users.role': '角色', 'users.status': '状态',
   'users.active': '启用', 'users.inactive': '已停用', 'users.password': '密码',
-  'users.password_hint': '至少 8 个字符；留空则不修改',
+  'users.password_hint': '至少 12 个字符；留空则不修改',
 
   'workspace.subtitle': '适用于所有项目的设置', 'workspace.name': '工作区名称',
   'workspace.currency': '币种', 'workspace.currency_hint': 'ISO 4217 代码，例如 CNY 或 USD',
