@@ -6,6 +6,7 @@ import { api, enc } from '../api.js';
 import { t } from '../i18n/index.js';
 import { money, num, date, today, parseMoney } from '../format.js';
 import { useLoad, useDebounced, ErrorBanner, Skeleton, Empty, PageHead, Pager, Banner, confirmed } from '../components/ui.js';
+import { currentQuery } from '../app-context.js';
 
 const LIMIT = 25;
 const COLS = [
@@ -22,7 +23,12 @@ async function loadRefs(code) {
 }
 
 export function Sales({ code }) {
-  const [filters, setFilters] = useState({ from: '', to: '', channel: '', product: '', rep: '', customer: '' });
+  // a link may open the list filtered: #/p/FY/sales?from=2026-03-01&to=2026-03-31&channel=direct
+  const [filters, setFilters] = useState(() => {
+    const f = { from: '', to: '', channel: '', product: '', rep: '', customer: '' }, q = currentQuery();
+    for (const k of Object.keys(f)) if (q[k]) f[k] = q[k];
+    return f;
+  });
   const [sort, setSort] = useState({ sort: 'date', order: 'desc' });
   const [offset, setOffset] = useState(0);
   const customer = useDebounced(filters.customer, 300);
