@@ -72,7 +72,7 @@ export function Layout({ path, project, children }) {
   }, [navOpen]);
 
   return html`<div class=${'shell' + (navOpen ? ' nav-open' : '')}>
-    <aside class="sidebar" id="sidebar" ref=${sidebar} aria-label=${t('nav.main')}>
+    <aside class="sidebar" id="sidebar" ref=${sidebar}>
       <div class="sidebar-head">
         <a class="brand" href="#/projects">
           <span class="brand-mark" aria-hidden="true">S</span>
