@@ -1,5 +1,7 @@
 /*
- * dashboard.c - the project dashboard from rollups, in one read transaction.
+ * dashboard.c - the project dashboard from rollups, in one read transaction:
+ * breakdowns by dimension, the daily 'all' rollup folded into weeks and
+ * months, and the same dates a year earlier.
  */
 #include "analytics/dashboard.h"
 
@@ -65,18 +67,68 @@ static int load_breakdown(struct store *st, int d, const struct project *p,
 	return rc < 0 ? -1 : 0;
 }
 
-static int load_weeks(struct store *st, struct dashboard *d, struct err *err)
+static void sums_add(struct sale_sums *to, const struct sale_sums *x)
+{
+	to->lines += x->lines;
+	to->quantity += x->quantity;
+	to->amount += x->amount;
+	to->cost += x->cost;
+}
+
+/* Months since year 0 of a day: the index of its calendar month. */
+static int month_index(int32_t day)
+{
+	int y, m, d;
+	date_to_ymd(day, &y, &m, &d);
+	return y * 12 + (m - 1);
+}
+
+/* The same calendar date one year earlier (29 February becomes the 28th). */
+static int32_t year_before(int32_t day)
+{
+	int y, m, d;
+	date_to_ymd(day, &y, &m, &d);
+	if (m == 2 && d == 29)
+		d = 28;
+	return date_from_ymd(y - 1, m, d);
+}
+
+/* Lay out the weeks (from the Monday on or before the start) and the months of the window. */
+static void layout_periods(struct dashboard *d)
 {
 	const struct project *p = &d->project;
 	int32_t first = p->start_on - date_weekday(p->start_on);
-	int32_t last = p->end_on;
-	struct stmt *s;
-	int rc;
+	int m0 = month_index(p->start_on);
 
-	d->nweeks = (size_t)((last - first) / 7 + 1);
+	d->nweeks = (size_t)((p->end_on - first) / 7 + 1);
 	d->weeks = xcalloc(d->nweeks, sizeof(*d->weeks));
 	for (size_t i = 0; i < d->nweeks; i++)
 		d->weeks[i].monday = first + (int32_t)i * 7;
+	d->nmonths = (size_t)(month_index(p->end_on) - m0 + 1);
+	d->months = xcalloc(d->nmonths, sizeof(*d->months));
+	for (size_t i = 0; i < d->nmonths; i++) {
+		int mi = m0 + (int)i;
+		d->months[i].first = date_from_ymd(mi / 12, mi % 12 + 1, 1);
+	}
+}
+
+/*
+ * One pass over the project's daily 'all' rollup (a row per day with sales)
+ * gives the totals, the weeks, the months and the window so far.
+ */
+static int load_days(struct store *st, struct dashboard *d, struct err *err)
+{
+	const struct project *p = &d->project;
+	int32_t first = p->start_on - date_weekday(p->start_on);
+	int m0 = month_index(p->start_on);
+	struct dash_year_ago *ya = &d->year_ago;
+	struct stmt *s;
+	int rc;
+
+	layout_periods(d);
+	ya->has = d->today >= p->start_on;
+	ya->from = p->start_on;
+	ya->to = d->today < p->end_on ? d->today : p->end_on;
 	s = store_prepare(st, SQL_DAILY_ALL, err);
 	if (!s)
 		return -1;
@@ -85,15 +137,53 @@ static int load_weeks(struct store *st, struct dashboard *d, struct err *err)
 	store_bind_int(st, s, 3, p->end_on);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		int32_t day = (int32_t)store_col_int(st, s, 0);
-		struct sale_sums *w = &d->weeks[(day - first) / 7].s;
-		w->lines += store_col_int(st, s, 1);
-		w->quantity += store_col_int(st, s, 2);
-		w->amount += store_col_int(st, s, 3);
-		w->cost += store_col_int(st, s, 4);
-		d->total.lines += store_col_int(st, s, 1);
-		d->total.quantity += store_col_int(st, s, 2);
-		d->total.amount += store_col_int(st, s, 3);
-		d->total.cost += store_col_int(st, s, 4);
+		struct sale_sums x = { .lines = store_col_int(st, s, 1),
+				       .quantity = store_col_int(st, s, 2),
+				       .amount = store_col_int(st, s, 3),
+				       .cost = store_col_int(st, s, 4) };
+		sums_add(&d->weeks[(day - first) / 7].s, &x);
+		sums_add(&d->months[month_index(day) - m0].s, &x);
+		sums_add(&d->total, &x);
+		if (ya->has && day <= ya->to)
+			sums_add(&ya->current, &x);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Like for like: the workspace's sales (every project's rollups, through the
+ * primary key) of the products this project sells, over the dates ?2..?3.
+ */
+static const char SQL_YEAR_AGO[] =
+	"SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(quantity), 0), "
+	"COALESCE(SUM(amount_minor), 0), COALESCE(SUM(cost_minor), 0) FROM sale_rollup "
+	"WHERE project_id IN (SELECT id FROM projects) AND dim = 'product' "
+	"AND key_id IN (SELECT DISTINCT key_id FROM sale_rollup WHERE project_id = ?1 "
+	"AND dim = 'product') AND day BETWEEN ?2 AND ?3";
+
+static int load_year_ago(struct store *st, struct dashboard *d, struct err *err)
+{
+	struct dash_year_ago *ya = &d->year_ago;
+	struct stmt *s;
+	int rc;
+
+	if (!ya->has)
+		return 0;
+	ya->ly_from = year_before(ya->from);
+	ya->ly_to = year_before(ya->to);
+	s = store_prepare(st, SQL_YEAR_AGO, err);
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, d->project.id);
+	store_bind_int(st, s, 2, ya->ly_from);
+	store_bind_int(st, s, 3, ya->ly_to);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW) {
+		ya->last_year.lines = store_col_int(st, s, 0);
+		ya->last_year.quantity = store_col_int(st, s, 1);
+		ya->last_year.amount = store_col_int(st, s, 2);
+		ya->last_year.cost = store_col_int(st, s, 3);
 	}
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
@@ -119,7 +209,7 @@ int dashboard_build(struct store *st, const struct actor *a, const char *code, i
 	for (int d = 0; d < DASH__COUNT; d++)
 		if (load_breakdown(st, d, &out->project, &out->by[d], err))
 			goto fail;
-	if (load_weeks(st, out, err))
+	if (load_days(st, out, err) || load_year_ago(st, out, err))
 		goto fail;
 	{
 		const struct project *p = &out->project;
@@ -147,6 +237,9 @@ void dashboard_release(struct dashboard *d)
 	free(d->weeks);
 	d->weeks = NULL;
 	d->nweeks = 0;
+	free(d->months);
+	d->months = NULL;
+	d->nmonths = 0;
 }
 
 static void sums_json(struct jw *w, const struct sale_sums *s)
@@ -203,5 +296,37 @@ void dashboard_write_json(struct jw *w, const struct dashboard *d)
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
+	jw_key(w, "months");
+	jw_arr(w);
+	for (size_t i = 0; i < d->nmonths; i++) {
+		char m[DATE_FMT_MAX];
+		date_format(d->months[i].first, m);
+		m[7] = '\0'; /* "YYYY-MM", the ISO 8601 calendar month */
+		jw_obj(w);
+		jw_kstr(w, "month", m);
+		sums_json(w, &d->months[i].s);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "year_ago");
+	if (d->year_ago.has) {
+		const struct dash_year_ago *ya = &d->year_ago;
+		jw_obj(w);
+		jw_kdate(w, "from", ya->from);
+		jw_kdate(w, "to", ya->to);
+		jw_key(w, "current");
+		jw_obj(w);
+		sums_json(w, &ya->current);
+		jw_obj_end(w);
+		jw_kdate(w, "last_year_from", ya->ly_from);
+		jw_kdate(w, "last_year_to", ya->ly_to);
+		jw_key(w, "last_year");
+		jw_obj(w);
+		sums_json(w, &ya->last_year);
+		jw_obj_end(w);
+		jw_obj_end(w);
+	} else {
+		jw_null(w);
+	}
 	jw_obj_end(w);
 }

@@ -8,7 +8,7 @@ import { html } from '../html.js';
 import { api, enc } from '../api.js';
 import { t } from '../i18n/index.js';
 import { money, num, pct, date, today, parseMoney, minorToDecimal } from '../format.js';
-import { useApp } from '../app-context.js';
+import { useApp, currentQuery } from '../app-context.js';
 import { useLoad, useDebounced, ErrorBanner, Skeleton, Empty, PageHead, Pager, Banner, Modal, confirmed } from '../components/ui.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
 import { useProjectAccess } from '../components/access.js';
@@ -38,7 +38,12 @@ export function Sales({ code }) {
   const access = useProjectAccess(app.me, code);
   const can = access.can;
   const names = useNames(['channels', 'products', 'promotions', 'users']);
-  const [filters, setFilters] = useState(noFilters);
+  // a link may open the list filtered: #/p/FY/sales?from=2026-03-01&to=2026-03-31&channel=direct
+  const [filters, setFilters] = useState(() => {
+    const f = noFilters(), q = currentQuery();
+    for (const k of Object.keys(f)) if (q[k]) f[k] = q[k];
+    return f;
+  });
   const [sort, setSort] = useState({ sort: 'date', order: 'desc' });
   const [offset, setOffset] = useState(0);
   const customer = useDebounced(filters.customer.trim(), 300);
