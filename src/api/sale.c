@@ -151,6 +151,8 @@ static int list_sales(struct api_req *r, struct err *err)
 		sale_write_json(&r->jw, &l.items[i]);
 	jw_arr_end(&r->jw);
 	jw_kint(&r->jw, "total", l.total);
+	jw_key(&r->jw, "totals");
+	sale_totals_write_json(&r->jw, &l.totals);
 	jw_kint(&r->jw, "limit", f.limit);
 	jw_kint(&r->jw, "offset", f.offset);
 	jw_obj_end(&r->jw);
@@ -252,34 +254,52 @@ static int delete_sale(struct api_req *r, struct err *err)
 
 /* --- CSV import and export ------------------------------------------------------------- */
 
-/* Whether ct is text/csv, with no charset or a UTF-8 one (other parameters are ignored). */
-static int is_csv_type(const char *ct)
+/* What the Content-Type of an import says about its text. */
+enum csv_charset { CSV_NOT_CSV, CSV_DETECT, CSV_GB };
+
+/*
+ * Whether ct is text/csv, and its charset: none or UTF-8 (the text is read as
+ * UTF-8 when it is valid UTF-8, else as GB18030), or GB18030 / GBK / GB2312
+ * (read as GB18030, their superset). Other parameters are ignored; another
+ * charset is refused.
+ */
+static enum csv_charset csv_type(const char *ct)
 {
+	static const char *const gb[] = { "gb18030", "gbk", "gb2312", "cp936" };
+	enum csv_charset cs = CSV_DETECT;
 	const char *p;
 	if (!ct || strncasecmp(ct, "text/csv", 8))
-		return 0;
+		return CSV_NOT_CSV;
 	p = ct + 8;
 	for (;;) {
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!*p)
-			return 1;
+			return cs;
 		if (*p != ';')
-			return 0;
+			return CSV_NOT_CSV;
 		p++;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!strncasecmp(p, "charset=", 8)) {
+			size_t n;
+			int quoted;
 			p += 8;
-			if (*p == '"')
-				p++;
-			if (!strncasecmp(p, "utf-8", 5))
-				p += 5;
-			else if (!strncasecmp(p, "utf8", 4))
-				p += 4;
-			else
-				return 0;
-			if (*p == '"')
+			quoted = *p == '"';
+			p += quoted;
+			n = strcspn(p, quoted ? "\"" : "; \t");
+			if ((n == 5 && !strncasecmp(p, "utf-8", 5)) || (n == 4 && !strncasecmp(p, "utf8", 4)))
+				cs = CSV_DETECT;
+			else {
+				cs = CSV_NOT_CSV;
+				for (size_t i = 0; i < sizeof(gb) / sizeof(gb[0]); i++)
+					if (n == strlen(gb[i]) && !strncasecmp(p, gb[i], n))
+						cs = CSV_GB;
+				if (cs == CSV_NOT_CSV)
+					return CSV_NOT_CSV;
+			}
+			p += n;
+			if (quoted && *p == '"')
 				p++;
 		} else {
 			p += strcspn(p, ";");
@@ -323,13 +343,15 @@ static int import_sales(struct api_req *r, struct err *err)
 	/* every bad row is counted (bad_rows); the first 10,000 are listed in the body */
 	struct sale_import_opts io = { .max_errors = 10000 };
 	struct sale_import_result res;
+	enum csv_charset cs = csv_type(r->content_type);
 	int rc;
 
-	if (!is_csv_type(r->content_type))
+	if (cs == CSV_NOT_CSV)
 		return err_set(err, ERR_MALFORMED, NULL, "csv_content_type:type",
-			       "the body must be sent as text/csv (UTF-8), not %.60s",
+			       "the body must be sent as text/csv (UTF-8 or GB18030), not %.60s",
 			       r->content_type && *r->content_type ? r->content_type
 								   : "without a Content-Type");
+	io.gb18030 = cs == CSV_GB;
 	if (query_bool(r, "dry_run", &io.dry_run, err))
 		return -1;
 	/*
@@ -349,6 +371,7 @@ static int import_sales(struct api_req *r, struct err *err)
 	jw_kint(&r->jw, "rows", res.rows);
 	jw_kint(&r->jw, "new_customers", res.new_customers);
 	jw_kbool(&r->jw, "dry_run", io.dry_run);
+	jw_kstr(&r->jw, "encoding", res.encoding);
 	jw_obj_end(&r->jw);
 	sale_import_result_release(&res);
 	return 0;

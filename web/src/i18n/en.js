@@ -221,4 +221,9 @@ export default {
   "csv.quote_open": "a quoted field is not closed",
   "csv.after_quote": "unexpected text after a closing quote",
   "csv.bare_quote": "a quote inside an unquoted field (quote the whole field and double the quote)",
+  // --- h2: SMART A of rates, judged in percentage points (src/analytics/progress.c) ---
+  "smartmsg.a.points_below": "the target is {gap} percentage points below the baseline ({baseline} → {target})",
+  "smartmsg.a.points_short": "target needs {need} percentage points over the baseline ({baseline} → {target}); history is too short to compare with past changes",
+  "smartmsg.a.points_beyond": "target needs {need} percentage points over the baseline ({baseline} → {target}); the best {period} change in history is {best} points",
+  "smartmsg.a.points_within": "target needs {need} percentage points over the baseline ({baseline} → {target}), within the best {period} change in history ({best} points)",
 };

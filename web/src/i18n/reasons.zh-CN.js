@@ -190,4 +190,9 @@ export default {
   'reason.no_database': '找不到数据库。',
   'field.sale': '销售记录', 'field.db': '数据库', 'field.Authorization': '认证头', 'field.Origin': '来源',
   'field.X-CSRF-Token': '安全令牌', 'field.listen': '监听地址',
+  // --- h2: numbers and data rules (limits, dated costs, customers) ---
+  'reason.total_limit': '工作区销售合计将超过 {max}，这是任何合计的上限。',
+  'reason.effective_without_change': '生效日期需要搭配新的单位成本或标价。',
+  'reason.no_customer_id': '没有编号为 {id} 的客户。',
+  'field.q': '搜索',
 };

@@ -221,4 +221,9 @@ export default {
   "csv.quote_open": "引号字段没有闭合",
   "csv.after_quote": "闭合引号后有多余文本",
   "csv.bare_quote": "未加引号的字段中出现引号（请给整个字段加引号，并把引号写两遍）",
+  // --- h2: SMART A of rates, judged in percentage points (src/analytics/progress.c) ---
+  "smartmsg.a.points_below": "目标比基线低 {gap} 个百分点（{baseline} → {target}）",
+  "smartmsg.a.points_short": "目标需比基线提高 {need} 个百分点（{baseline} → {target}）；历史太短，无法与以往变化比较",
+  "smartmsg.a.points_beyond": "目标需比基线提高 {need} 个百分点（{baseline} → {target}）；历史上最好的{period}变化仅为 {best} 个百分点",
+  "smartmsg.a.points_within": "目标需比基线提高 {need} 个百分点（{baseline} → {target}），在历史最好的{period}变化（{best} 个百分点）之内",
 };
