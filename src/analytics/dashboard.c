@@ -131,9 +131,12 @@ int dashboard_build(struct store *st, const struct actor *a, const char *code, i
 	if (load_weeks(st, out, err))
 		goto fail;
 	{
+		/* the share of the project's days passed, by the one ratio rule (money.h) */
 		const struct project *p = &out->project;
-		double e = (double)(today - p->start_on + 1) / (double)(p->end_on - p->start_on + 1);
-		out->elapsed = e < 0 ? 0 : e > 1 ? 1 : e;
+		int64_t days = (int64_t)p->end_on - p->start_on + 1, e = (int64_t)today - p->start_on + 1,
+			bp;
+		e = e < 0 ? 0 : e > days ? days : e;
+		out->elapsed = ratio_bp(e, days, &bp) ? 0.0 : (double)bp / 10000.0;
 	}
 	store_rollback(st);
 	return 0;

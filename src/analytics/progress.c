@@ -384,25 +384,32 @@ static int64_t days_elapsed(const struct goal *g, int32_t day)
 	return e < 0 ? 0 : e > total ? total : e;
 }
 
+/* The share of the window elapsed by day, rounded to basis points by the ratio rule. */
 static double elapsed_at(const struct goal *g, int32_t day)
 {
-	if (g->start_on == NO_DATE || g->due_on == NO_DATE || g->due_on < g->start_on)
+	int64_t bp;
+	if (g->start_on == NO_DATE || g->due_on == NO_DATE || g->due_on < g->start_on ||
+	    ratio_bp(days_elapsed(g, day), (int64_t)g->due_on - g->start_on + 1, &bp))
 		return 0.0;
-	return (double)days_elapsed(g, day) / (double)(g->due_on - g->start_on + 1);
+	return (double)bp / 10000.0;
 }
 
 /* The target's share by day: target x elapsed days / window days, rounded half away from zero. */
 static int64_t expected_at(const struct goal *g, int32_t day)
 {
-	int64_t v;
+	__int128 num, den, q, r;
 	if (g->target == NO_VALUE)
 		return NO_VALUE;
 	if (!metric_cumulative(g->metric))
 		return g->target;
-	/* target <= MONEY_TOTAL_MAX and days < 2^22: the product fits in 64 bits */
-	if (div_round(g->target * days_elapsed(g, day), (int64_t)g->due_on - g->start_on + 1, &v))
-		return NO_VALUE;
-	return v;
+	/* in 128 bits: a target of 10^18 times a window's days does not fit 64 */
+	num = (__int128)g->target * days_elapsed(g, day);
+	den = (__int128)g->due_on - g->start_on + 1;
+	q = num / den;
+	r = num % den;
+	if (2 * (r < 0 ? -r : r) >= den)
+		q += num < 0 ? -1 : 1;
+	return (int64_t)q; /* at most the target */
 }
 
 /* The query of the goal's own measure: the project's sales in its window and scope, up to `to`. */

@@ -1724,3 +1724,134 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 	buf_release(&utf8);
 	return rc;
 }
+
+/* --- db check ---------------------------------------------------------------------- */
+
+static const char SQL_CHECK_SALES[] =
+	"SELECT id, project_id, sold_on, channel_id, product_id, rep_id, segment_id, customer_id, "
+	"quantity, unit_price_minor, discount_minor, amount_minor, cost_minor FROM sales";
+static const char SQL_CHECK_PRODUCTS[] = "SELECT id, cost_minor FROM products ORDER BY id";
+
+/* The product of id in prod (sorted by id), or NULL. */
+static struct product_costs *product_by_id(struct product_costs *prod, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (prod[mid].id == id)
+			return &prod[mid];
+		if (prod[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Every product with its price history as cost points, sorted by id. */
+static int load_costs(struct store *st, struct product_costs **out, size_t *n, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_CHECK_PRODUCTS, err);
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		ALLOC_GROW(*out, *n + 1, alloc);
+		memset(&(*out)[*n], 0, sizeof((*out)[0]));
+		(*out)[*n].id = store_col_int(st, s, 0);
+		(*out)[*n].current_cost = store_col_int(st, s, 1);
+		(*n)++;
+	}
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	for (size_t i = 0; i < *n; i++) {
+		struct product_costs *pc = &(*out)[i];
+		struct price_point *pts;
+		size_t np;
+		if (product_points(st, pc->id, &pts, &np, err))
+			return -1;
+		pc->points = pts;
+		pc->npoints = pc->alloc = np;
+	}
+	return 0;
+}
+
+int sale_check(struct store *st, struct buf *report, int max_lines, struct err *err)
+{
+	struct rollup *r = rollup_new();
+	struct product_costs *prod = NULL;
+	size_t nprod = 0;
+	struct stmt *s;
+	int rc, problems = 0, shown = 0, res = -1;
+	int64_t nsales = 0;
+
+	if (store_begin(st, 0, err)) {
+		rollup_free(r);
+		return -1;
+	}
+	if (load_costs(st, &prod, &nprod, err))
+		goto out;
+	s = store_prepare(st, SQL_CHECK_SALES, err);
+	if (!s)
+		goto out;
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		int64_t v[13], gross, want_amount = -1, want_cost = -1;
+		struct product_costs *pc;
+		char why[160] = "";
+		for (int i = 0; i < 13; i++)
+			v[i] = store_col_int_or(st, s, i, NO_ID);
+		nsales++;
+		/* 0 id 1 project 2 day 3 channel 4 product 5 rep 6 segment 7 customer 8 qty
+		   9 price 10 discount 11 amount 12 cost */
+		rollup_add(r, v[1], (int32_t)v[2], v[3], v[4], v[5], v[6], v[8], v[11], v[12], 1);
+		rollup_add_customer(r, v[1], v[7], 1, v[8], v[11], v[12]);
+		if (!money_mul(v[8], v[9], &gross))
+			want_amount = gross - v[10];
+		pc = product_by_id(prod, nprod, v[4]);
+		if (pc && money_mul(v[8], cost_on(pc, (int32_t)v[2]), &want_cost))
+			want_cost = -1;
+		if (v[8] <= 0 || v[8] > QUANTITY_MAX || v[9] < 0 || v[9] > MONEY_UNIT_MAX ||
+		    v[11] < 0 || v[11] > MONEY_LINE_MAX || v[12] < 0 || v[12] > MONEY_LINE_MAX)
+			snprintf(why, sizeof(why), "a number past its limit (quantity %lld, unit price "
+				 "%lld, amount %lld, cost %lld)", (long long)v[8], (long long)v[9],
+				 (long long)v[11], (long long)v[12]);
+		else if (v[11] != want_amount)
+			snprintf(why, sizeof(why), "amount %lld, but quantity x unit price - discount "
+				 "is %lld", (long long)v[11], (long long)want_amount);
+		else if (pc && v[12] != want_cost)
+			snprintf(why, sizeof(why), "cost %lld, but its product's price history gives "
+				 "%lld", (long long)v[12], (long long)want_cost);
+		if (why[0]) {
+			problems++;
+			if (shown++ < max_lines)
+				buf_addf(report, "sale %lld: %s\n", (long long)v[0], why);
+		}
+	}
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	if (shown > max_lines)
+		buf_addf(report, "... and %d more sales\n", shown - max_lines);
+	if (rollup_overflowed(r)) {
+		problems++;
+		buf_adds(report, "the sums of the sales overflow 64 bits: amounts past any limit\n");
+	}
+	rc = rollup_compare(r, st, report, max_lines, err);
+	if (rc < 0)
+		goto out;
+	problems += rc;
+	res = problems;
+out:
+	store_rollback(st);
+	rollup_free(r);
+	for (size_t i = 0; i < nprod; i++)
+		free(prod[i].points);
+	free(prod);
+	(void)nsales;
+	return res;
+}

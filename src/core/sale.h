@@ -174,6 +174,15 @@ void sale_import_errors_write_json(struct jw *w, const struct sale_import_result
 int sale_export(struct store *st, const struct actor *a, const char *project_code,
 		const struct sale_filter *f, struct buf *out, struct err *err);
 
+/*
+ * `db check` of the sales: every sale's amount (quantity x unit price -
+ * discount) and cost (the cost rule over its product's price history) and its
+ * numbers within their limits, and every sale_rollup row against sums
+ * recomputed from the sales. Findings go to report (at most max_lines of each
+ * kind); returns how many there are, -1 on error.
+ */
+int sale_check(struct store *st, struct buf *report, int max_lines, struct err *err);
+
 /* The CSV header sale_export() writes. */
 extern const char SALE_CSV_HEADER[];
 
