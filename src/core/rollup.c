@@ -31,6 +31,9 @@ struct rollup {
 	struct cell *cells;
 	size_t n, used;
 	int overflow; /* a sum went past int64: the write is refused */
+	/* the workspace's 'total' row, kept apart: one per write, no need to hash it per line */
+	int64_t total[4];
+	int has_total;
 };
 
 struct rollup *rollup_new(void)
@@ -119,7 +122,12 @@ static void add_dims(struct rollup *r, int64_t project_id, int32_t day, int64_t 
 					  segment_id < 0 ? 0 : segment_id };
 	for (int d = 0; d < DIM_DAILY; d++)
 		add(r, project_id, d, keys[d], day, lines, qty, amount, cost);
-	add(r, 0, DIM_TOTAL, 0, 0, lines, qty, amount, cost);
+	r->has_total = 1;
+	if (__builtin_add_overflow(r->total[0], lines, &r->total[0]) ||
+	    __builtin_add_overflow(r->total[1], qty, &r->total[1]) ||
+	    __builtin_add_overflow(r->total[2], amount, &r->total[2]) ||
+	    __builtin_add_overflow(r->total[3], cost, &r->total[3]))
+		r->overflow = 1;
 }
 
 void rollup_add(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
@@ -171,15 +179,14 @@ static const char SQL_ROLLUP_TOTAL[] =
  */
 static int check_total(struct rollup *r, struct store *st, struct err *err)
 {
-	struct cell *d = slot(r, 0, DIM_TOTAL, 0, 0);
-	int64_t cur[4] = { 0, 0, 0, 0 }, delta[4], sum;
+	int64_t cur[4] = { 0, 0, 0, 0 }, *delta = r->total, sum;
 	static const char *const what[4] = { "sale lines", "units", "revenue", "cost" };
 	struct stmt *s;
 	int rc;
 
 	if (r->overflow)
 		goto over;
-	if (d->dim < 0 || (d->lines <= 0 && d->quantity <= 0 && d->amount <= 0 && d->cost <= 0))
+	if (delta[0] <= 0 && delta[1] <= 0 && delta[2] <= 0 && delta[3] <= 0)
 		return 0; /* nothing grows: a removal is always allowed */
 	s = store_prepare(st, SQL_ROLLUP_TOTAL, err);
 	if (!s)
@@ -191,10 +198,6 @@ static int check_total(struct rollup *r, struct store *st, struct err *err)
 	store_done(st, s);
 	if (rc < 0)
 		return -1;
-	delta[0] = d->lines;
-	delta[1] = d->quantity;
-	delta[2] = d->amount;
-	delta[3] = d->cost;
 	for (int i = 0; i < 4; i++) {
 		if (delta[i] <= 0)
 			continue;
@@ -221,6 +224,11 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 
 	if (check_total(r, st, err))
 		return -1;
+	if (r->has_total) {
+		add(r, 0, DIM_TOTAL, 0, 0, r->total[0], r->total[1], r->total[2], r->total[3]);
+		memset(r->total, 0, sizeof(r->total));
+		r->has_total = 0;
+	}
 	s = store_prepare(st, SQL_ROLLUP_UPSERT, err);
 	if (!s)
 		return -1;
@@ -287,6 +295,11 @@ int rollup_compare(struct rollup *r, struct store *st, struct buf *report, int m
 
 	if (!s)
 		return -1;
+	if (r->has_total) {
+		add(r, 0, DIM_TOTAL, 0, 0, r->total[0], r->total[1], r->total[2], r->total[3]);
+		memset(r->total, 0, sizeof(r->total));
+		r->has_total = 0;
+	}
 	for (size_t i = 0; i < r->n; i++)
 		r->cells[i].seen = 0;
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {

@@ -40,6 +40,8 @@ struct cust {
 	int64_t segment_id;
 	int32_t first_on;     /* first purchase known before this write, NO_DATE if none */
 	int32_t min_on;       /* earliest date among this write's lines */
+	/* an import's lines of this customer summed here, into the rollup once (no hash per line) */
+	int64_t lines, quantity, amount, cost;
 	char *name;           /* owned copy for new customers */
 	size_t name_len;
 };
@@ -100,6 +102,7 @@ static void cust_add(struct lookups *lk, const char *name, size_t len, int64_t i
 	c->segment_id = segment_id;
 	c->first_on = first_on;
 	c->min_on = NO_DATE;
+	c->lines = c->quantity = c->amount = c->cost = 0;
 	c->name = id == NO_ID ? xstrndup(name, len) : NULL;
 	c->name_len = len;
 	strmap_put(&lk->customers, name, len, (int64_t)lk->ncusts);
@@ -1591,8 +1594,17 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 			chunk = xmalloc(CHUNK_LINES * sizeof(*chunk));
 		chunk[nchunk++] = ln;
 		/* the rollup is summed here while the writer thread inserts */
-		if (!dry)
-			rollup_line(&tx, &lk, &ln);
+		if (!dry) {
+			struct cust *cu = &lk.custs[ln.cust];
+			tx_rollup_sale(&tx, lk.project_id, ln.sold_on, ln.channel_id, ln.product_id,
+				       ln.rep_id, ln.segment_id, ln.quantity, ln.amount, ln.cost, 1);
+			/* past 64 bits is past any total: tx_commit refuses it (rollup_flush) */
+			cu->lines++;
+			if (__builtin_add_overflow(cu->quantity, ln.quantity, &cu->quantity) ||
+			    __builtin_add_overflow(cu->amount, ln.amount, &cu->amount) ||
+			    __builtin_add_overflow(cu->cost, ln.cost, &cu->cost))
+				cu->quantity = cu->amount = cu->cost = INT64_MAX;
+		}
 		if (nchunk == CHUNK_LINES) {
 			if (started)
 				writer_push(&w, chunk, nchunk);
@@ -1634,6 +1646,12 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 	}
 	if (write_customers(&tx, &lk, NULL, err))
 		goto out;
+	for (size_t i = 0; i < lk.ncusts; i++) {
+		const struct cust *cu = &lk.custs[i];
+		if (cu->lines)
+			rollup_customer(&tx, lk.project_id, cu->id, cu->lines, cu->quantity, cu->amount,
+					cu->cost);
+	}
 	last_id = first_id + (int64_t)nlines - 1;
 	{
 		struct buf after = BUF_INIT;
