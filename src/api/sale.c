@@ -127,7 +127,7 @@ static void apply(const struct sale_body *b, struct sale_input *in)
 		in->unit_price_minor = b->unit_price;
 	if (b->has_discount)
 		in->discount_minor = b->discount;
-	/* null clears a promotion; a segment only matters for a new customer */
+	/* null clears a promotion; a segment names the one the sale is made in */
 	if (b->has_promotion)
 		in->promotion = b->promotion ? b->promotion : "";
 	if (b->has_segment)

@@ -1806,7 +1806,6 @@ int sale_check(struct store *st, struct buf *report, int max_lines, struct err *
 	size_t nprod = 0;
 	struct stmt *s;
 	int rc, problems = 0, shown = 0, res = -1;
-	int64_t nsales = 0;
 
 	if (store_begin(st, 0, err)) {
 		rollup_free(r);
@@ -1823,7 +1822,6 @@ int sale_check(struct store *st, struct buf *report, int max_lines, struct err *
 		char why[160] = "";
 		for (int i = 0; i < 13; i++)
 			v[i] = store_col_int_or(st, s, i, NO_ID);
-		nsales++;
 		/* 0 id 1 project 2 day 3 channel 4 product 5 rep 6 segment 7 customer 8 qty
 		   9 price 10 discount 11 amount 12 cost */
 		rollup_add(r, v[1], (int32_t)v[2], v[3], v[4], v[5], v[6], v[8], v[11], v[12], 1);
@@ -1870,6 +1868,5 @@ out:
 	for (size_t i = 0; i < nprod; i++)
 		free(prod[i].points);
 	free(prod);
-	(void)nsales;
 	return res;
 }
