@@ -1,7 +1,9 @@
 /*
  * dashboard.c - the project dashboard from rollups, in one read transaction:
  * breakdowns by dimension, the daily 'all' rollup folded into weeks and
- * months, and the same dates a year earlier.
+ * months, and the same dates a year earlier. Everything counts the sales up
+ * to the as-of day (today by default): a sale dated later is not in the
+ * totals, breakdowns, weeks, months or goals yet.
  */
 #include "analytics/dashboard.h"
 
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/money.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -36,7 +39,13 @@ static const char SQL_DAILY_ALL[] =
 	"SELECT day, lines, quantity, amount_minor, cost_minor FROM sale_rollup "
 	"WHERE project_id = ? AND dim = 'all' AND key_id = 0 AND day BETWEEN ? AND ? ORDER BY day";
 
-static int load_breakdown(struct store *st, int d, const struct project *p,
+/* The last day counted: the as-of day, or the project's end when that comes first. */
+static int32_t last_day(const struct dashboard *d)
+{
+	return d->today < d->project.end_on ? d->today : d->project.end_on;
+}
+
+static int load_breakdown(struct store *st, int d, const struct project *p, int32_t last,
 			  struct dash_breakdown *out, struct err *err)
 {
 	struct stmt *s = store_prepare(st, SQL_BREAKDOWN[d], err);
@@ -47,7 +56,7 @@ static int load_breakdown(struct store *st, int d, const struct project *p,
 	store_bind_int(st, s, 1, p->id);
 	store_bind_text(st, s, 2, dim_names[d]);
 	store_bind_int(st, s, 3, p->start_on);
-	store_bind_int(st, s, 4, p->end_on);
+	store_bind_int(st, s, 4, last);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		struct dash_row *r;
 		ALLOC_GROW(out->rows, out->n + 1, out->alloc);
@@ -134,7 +143,7 @@ static int load_days(struct store *st, struct dashboard *d, struct err *err)
 		return -1;
 	store_bind_int(st, s, 1, p->id);
 	store_bind_int(st, s, 2, p->start_on);
-	store_bind_int(st, s, 3, p->end_on);
+	store_bind_int(st, s, 3, last_day(d));
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		int32_t day = (int32_t)store_col_int(st, s, 0);
 		struct sale_sums x = { .lines = store_col_int(st, s, 1),
@@ -207,14 +216,17 @@ int dashboard_build(struct store *st, const struct actor *a, const char *code, i
 				  err))
 			goto fail;
 	for (int d = 0; d < DASH__COUNT; d++)
-		if (load_breakdown(st, d, &out->project, &out->by[d], err))
+		if (load_breakdown(st, d, &out->project, last_day(out), &out->by[d], err))
 			goto fail;
 	if (load_days(st, out, err) || load_year_ago(st, out, err))
 		goto fail;
 	{
+		/* the share of the project's days passed, by the one ratio rule (money.h) */
 		const struct project *p = &out->project;
-		double e = (double)(today - p->start_on + 1) / (double)(p->end_on - p->start_on + 1);
-		out->elapsed = e < 0 ? 0 : e > 1 ? 1 : e;
+		int64_t days = (int64_t)p->end_on - p->start_on + 1, e = (int64_t)today - p->start_on + 1,
+			bp;
+		e = e < 0 ? 0 : e > days ? days : e;
+		out->elapsed = ratio_bp(e, days, &bp) ? 0.0 : (double)bp / 10000.0;
 	}
 	store_rollback(st);
 	return 0;
@@ -246,10 +258,12 @@ static void sums_json(struct jw *w, const struct sale_sums *s)
 {
 	jw_kint(w, "revenue", s->amount);
 	jw_kint(w, "cost", s->cost);
+	int64_t bp;
 	jw_kint(w, "gross_profit", s->amount - s->cost);
 	jw_key(w, "gross_margin");
-	if (s->amount > 0)
-		jw_num(w, (double)(s->amount - s->cost) / (double)s->amount, 4);
+	/* the one rule of ratios (money.h), as a goal's gross_margin */
+	if (s->amount > 0 && !ratio_bp(s->amount - s->cost, s->amount, &bp))
+		jw_num(w, (double)bp / 10000.0, 4);
 	else
 		jw_null(w);
 	jw_kint(w, "units", s->quantity);

@@ -69,7 +69,10 @@ struct dashboard {
 	struct dash_year_ago year_ago;
 };
 
-/* Build the dashboard of project code as actor sees it, as of today. */
+/*
+ * Build the dashboard of project code as actor sees it, as of the day today:
+ * every figure counts the sales dated up to that day (and within the project).
+ */
 int dashboard_build(struct store *st, const struct actor *a, const char *code, int32_t today,
 		    struct dashboard *out, struct err *err);
 void dashboard_release(struct dashboard *d);

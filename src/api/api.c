@@ -105,38 +105,67 @@ static int is_json_type(const char *ct)
 }
 
 /* Whether ct is text/csv, with no charset or a UTF-8 one (other parameters are ignored). */
-static int is_csv_type(const char *ct)
+/* What the Content-Type of an import says about its text. */
+enum csv_charset { CSV_NOT_CSV, CSV_DETECT, CSV_GB };
+
+/*
+ * Whether ct is text/csv, and its charset: none or UTF-8 (the text is read as
+ * UTF-8 when it is valid UTF-8, else as GB18030), or GB18030 / GBK / GB2312
+ * (read as GB18030, their superset). Other parameters are ignored; another
+ * charset is refused.
+ */
+static enum csv_charset csv_charset(const char *ct)
 {
+	static const char *const gb[] = { "gb18030", "gbk", "gb2312", "cp936" };
+	enum csv_charset cs = CSV_DETECT;
 	const char *p;
 	if (!ct || strncasecmp(ct, "text/csv", 8))
-		return 0;
+		return CSV_NOT_CSV;
 	p = ct + 8;
 	for (;;) {
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!*p)
-			return 1;
+			return cs;
 		if (*p != ';')
-			return 0;
+			return CSV_NOT_CSV;
 		p++;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!strncasecmp(p, "charset=", 8)) {
+			size_t n;
+			int quoted;
 			p += 8;
-			if (*p == '"')
-				p++;
-			if (!strncasecmp(p, "utf-8", 5))
-				p += 5;
-			else if (!strncasecmp(p, "utf8", 4))
-				p += 4;
-			else
-				return 0;
-			if (*p == '"')
+			quoted = *p == '"';
+			p += quoted;
+			n = strcspn(p, quoted ? "\"" : "; \t");
+			if ((n == 5 && !strncasecmp(p, "utf-8", 5)) || (n == 4 && !strncasecmp(p, "utf8", 4)))
+				cs = CSV_DETECT;
+			else {
+				cs = CSV_NOT_CSV;
+				for (size_t i = 0; i < sizeof(gb) / sizeof(gb[0]); i++)
+					if (n == strlen(gb[i]) && !strncasecmp(p, gb[i], n))
+						cs = CSV_GB;
+				if (cs == CSV_NOT_CSV)
+					return CSV_NOT_CSV;
+			}
+			p += n;
+			if (quoted && *p == '"')
 				p++;
 		} else {
 			p += strcspn(p, ";");
 		}
 	}
+}
+
+static int is_csv_type(const char *ct)
+{
+	return csv_charset(ct) != CSV_NOT_CSV;
+}
+
+int api_csv_gb(const char *ct)
+{
+	return csv_charset(ct) == CSV_GB;
 }
 
 /* 415 naming the type that was sent (params: type, "" when none was). */

@@ -188,6 +188,12 @@ int api_rate_bp(double v, const char *field, int64_t *out, struct err *err);
 /* Parse an integer query argument; absent leaves *out alone. */
 int api_query_int(struct api_req *r, const char *name, int64_t *out, struct err *err);
 
+/* Whether a text/csv Content-Type names a GB charset (GB18030, GBK, GB2312: read as GB18030). */
+int api_csv_gb(const char *ct);
+
+/* Whether a text/csv Content-Type names a GB charset (GB18030, GBK, GB2312: read as GB18030). */
+int api_csv_gb(const char *ct);
+
 /* --- answers ----------------------------------------------------------------- */
 
 /* Render err as {"error":{"code","message","field"}} into b; returns its HTTP status. */

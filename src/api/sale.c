@@ -127,7 +127,7 @@ static void apply(const struct sale_body *b, struct sale_input *in)
 		in->unit_price_minor = b->unit_price;
 	if (b->has_discount)
 		in->discount_minor = b->discount;
-	/* null clears a promotion; a segment only matters for a new customer */
+	/* null clears a promotion; a segment names the one the sale is made in */
 	if (b->has_promotion)
 		in->promotion = b->promotion ? b->promotion : "";
 	if (b->has_segment)
@@ -151,6 +151,8 @@ static int list_sales(struct api_req *r, struct err *err)
 		sale_write_json(&r->jw, &l.items[i]);
 	jw_arr_end(&r->jw);
 	jw_kint(&r->jw, "total", l.total);
+	jw_key(&r->jw, "totals");
+	sale_totals_write_json(&r->jw, &l.totals);
 	jw_kint(&r->jw, "limit", f.limit);
 	jw_kint(&r->jw, "offset", f.offset);
 	jw_obj_end(&r->jw);
@@ -292,6 +294,7 @@ static int import_sales(struct api_req *r, struct err *err)
 
 	if (api_body_type(r->route, r->content_type, err))
 		return -1;
+	io.gb18030 = api_csv_gb(r->content_type);
 	if (query_bool(r, "dry_run", &io.dry_run, err))
 		return -1;
 	/*
@@ -311,6 +314,7 @@ static int import_sales(struct api_req *r, struct err *err)
 	jw_kint(&r->jw, "rows", res.rows);
 	jw_kint(&r->jw, "new_customers", res.new_customers);
 	jw_kbool(&r->jw, "dry_run", io.dry_run);
+	jw_kstr(&r->jw, "encoding", res.encoding);
 	jw_obj_end(&r->jw);
 	sale_import_result_release(&res);
 	return 0;

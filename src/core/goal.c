@@ -128,14 +128,26 @@ int goal_value_parse(enum unit u, const char *s, int64_t *out, const char *field
 {
 	if (!s || !*s)
 		return err_set(err, ERR_INVALID, field, "required", "a value is required");
-	if (u == UNIT_MONEY)
-		return money_parse(s, strlen(s), out, field, err);
 	if (u == UNIT_RATIO)
 		return ratio_parse(s, out, field, err);
-	if (int_parse(s, strlen(s), out, field, err))
+	if (u == UNIT_MONEY) {
+		if (money_parse(s, strlen(s), out, field, err))
+			return -1;
+	} else if (int_parse(s, strlen(s), out, field, err)) {
 		return -1;
-	if (*out < 0)
+	} else if (*out < 0) {
 		return err_set(err, ERR_INVALID, field, "negative:value", "\"%s\" cannot be negative", s);
+	}
+	/* a target or baseline is a total: no sum of sales can pass the limit of a total */
+	if (*out > MONEY_TOTAL_MAX) {
+		char m[MONEY_FMT_MAX];
+		if (u == UNIT_MONEY)
+			money_format_grouped(MONEY_TOTAL_MAX, m);
+		else
+			snprintf(m, sizeof(m), "%lld", (long long)MONEY_TOTAL_MAX);
+		return err_set(err, ERR_INVALID, field, "amount_limit:_,max", "%s is above the limit of %s",
+			       field, m);
+	}
 	return 0;
 }
 
@@ -146,10 +158,11 @@ void goal_value_format(enum unit u, int64_t v, char *out, size_t outlen)
 		snprintf(out, outlen, "-");
 	else if (u == UNIT_MONEY)
 		snprintf(out, outlen, "%s", money_format_grouped(v, m));
-	else if (u == UNIT_RATIO)
-		/* basis points to percent with one decimal, rounded half up */
-		snprintf(out, outlen, "%lld.%lld%%", (long long)((v + 5) / 100),
-			 (long long)((v + 5) / 10 % 10));
+	else if (u == UNIT_RATIO) {
+		/* basis points to percent with one decimal: the one rule of ratios (money.h) */
+		char r[RATIO_FMT_MAX];
+		snprintf(out, outlen, "%s", ratio_format(v, r));
+	}
 	else
 		snprintf(out, outlen, "%lld", (long long)v);
 }

@@ -282,4 +282,9 @@ export default {
   'cust.empty': 'No customers yet', 'cust.empty_filtered': 'No customer matches', 'cust.empty_hint': 'A customer is created by their first sale.',
   'cust.no_segment': 'None', 'cust.back': 'All customers', 'cust.page_subtitle': 'Their purchases in the projects you can see',
   'cust.sales': 'Purchases', 'cust.project': 'Project', 'cust.no_sales': 'No sales to this customer in the projects you can see',
+  // --- h2: SMART A of rates, judged in percentage points (src/analytics/progress.c) ---
+  "smartmsg.a.points_below": "the target is {gap} percentage points below the baseline ({baseline} → {target})",
+  "smartmsg.a.points_short": "target needs {need} percentage points over the baseline ({baseline} → {target}); history is too short to compare with past changes",
+  "smartmsg.a.points_beyond": "target needs {need} percentage points over the baseline ({baseline} → {target}); the best {period} change in history is {best} points",
+  "smartmsg.a.points_within": "target needs {need} percentage points over the baseline ({baseline} → {target}), within the best {period} change in history ({best} points)",
 };

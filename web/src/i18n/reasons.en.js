@@ -197,4 +197,9 @@ export default {
   'reason.spool_unavailable': 'The server has no room to keep the upload; try again later.',
   'reason.shutting_down': 'The server is restarting; try again in a moment.',
   'field.Host': 'Host header',
+  // --- h2: numbers and data rules (limits, dated costs, customers) ---
+  'reason.total_limit': 'The workspace\'s sales would total more than {max}, the limit of any total.',
+  'reason.effective_without_change': 'An effective date needs a new unit cost or list price.',
+  'reason.no_customer_id': 'There is no customer {id}.',
+  'field.q': 'Search',
 };

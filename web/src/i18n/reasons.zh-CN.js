@@ -196,4 +196,9 @@ export default {
   'reason.spool_unavailable': '服务器暂时无法保存上传的文件，请稍后再试。',
   'reason.shutting_down': '服务器正在重启，请稍后再试。',
   'field.Host': 'Host 头',
+  // --- h2: numbers and data rules (limits, dated costs, customers) ---
+  'reason.total_limit': '工作区销售合计将超过 {max}，这是任何合计的上限。',
+  'reason.effective_without_change': '生效日期需要搭配新的单位成本或标价。',
+  'reason.no_customer_id': '没有编号为 {id} 的客户。',
+  'field.q': '搜索',
 };

@@ -282,4 +282,9 @@ export default {
   'cust.empty': '还没有客户', 'cust.empty_filtered': '没有符合条件的客户', 'cust.empty_hint': '客户会在第一笔销售时自动创建。',
   'cust.no_segment': '未指定', 'cust.back': '返回客户列表', 'cust.page_subtitle': '在您可查看的各项目中的购买记录',
   'cust.sales': '购买记录', 'cust.project': '项目', 'cust.no_sales': '您可查看的项目中没有此客户的销售',
+  // --- h2: SMART A of rates, judged in percentage points (src/analytics/progress.c) ---
+  "smartmsg.a.points_below": "目标比基线低 {gap} 个百分点（{baseline} → {target}）",
+  "smartmsg.a.points_short": "目标需比基线提高 {need} 个百分点（{baseline} → {target}）；历史太短，无法与以往变化比较",
+  "smartmsg.a.points_beyond": "目标需比基线提高 {need} 个百分点（{baseline} → {target}）；历史上最好的{period}变化仅为 {best} 个百分点",
+  "smartmsg.a.points_within": "目标需比基线提高 {need} 个百分点（{baseline} → {target}），在历史最好的{period}变化（{best} 个百分点）之内",
 };
