@@ -46,6 +46,7 @@ static int parse_filter(struct api_req *r, struct sale_filter *f, struct err *er
 	f->channel = query_text(r, "channel");
 	f->product = query_text(r, "product");
 	f->rep = query_text(r, "rep");
+	f->segment = query_text(r, "segment");
 	f->customer = query_text(r, "customer");
 	return 0;
 }

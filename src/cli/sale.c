@@ -23,6 +23,7 @@
 #define FILTER_OPTS                                                                          \
 	{ "from", 0, OPT_VALUE }, { "to", 0, OPT_VALUE }, { "channel", 0, OPT_VALUE },       \
 		{ "product", 0, OPT_VALUE }, { "rep", 0, OPT_VALUE },                        \
+		{ "segment", 0, OPT_VALUE },                                                 \
 		{ "customer", 0, OPT_VALUE }, { "sort", 0, OPT_VALUE }, { "desc", 0, OPT_FLAG }, \
 		{ "limit", 0, OPT_VALUE }, { "offset", 0, OPT_VALUE }
 
@@ -130,6 +131,7 @@ static int parse_filter(struct cli_opt *opts, struct sale_filter *f, struct err 
 	f->channel = cli_opt(opts, "channel");
 	f->product = cli_opt(opts, "product");
 	f->rep = cli_opt(opts, "rep");
+	f->segment = cli_opt(opts, "segment");
 	f->customer = cli_opt(opts, "customer");
 	f->sort = SALE_SORT_DATE;
 	if ((v = cli_opt(opts, "sort")) && sale_sort_parse(v, &f->sort, err))
@@ -577,8 +579,9 @@ const struct cli_command cli_sale_cmds[] = {
 	  "--channel direct --quantity 3 --price 199.00" },
 	{ "sale", "list", cmd_sale_list, CLI_NEEDS_STORE, "list a project's sales",
 	  "sale list PROJECT [--from D] [--to D] [--channel C] [--product SKU] [--rep LOGIN] "
-	  "[--customer NAME] [--sort date|amount|quantity|customer|id] [--desc] [--limit N] "
-	  "[--offset N]",
+	  "[--segment CODE] [--customer NAME] [--sort date|amount|quantity|customer|id] [--desc] "
+	  "[--limit N] [--offset N]",
+	  "  --segment CODE       sales made to customers of that segment (the sale's own)\n"
 	  "  --customer TEXT      part of the customer's name (literal; A-Z in any case)\n"
 	  "  text output shows 50 rows unless --limit is given; --json returns all matching;\n"
 	  "  the totals (lines, quantity, amount, cost, margin) are of every matching row",
@@ -604,7 +607,7 @@ const struct cli_command cli_sale_cmds[] = {
 	{ "sale", "export", cmd_sale_export, CLI_NEEDS_STORE,
 	  "export sales as CSV (the import format)",
 	  "sale export PROJECT [-o FILE] [--from D] [--to D] [--channel C] [--product SKU] "
-	  "[--rep L] [--customer N]",
+	  "[--rep L] [--segment CODE] [--customer N]",
 	  "  -o FILE              write to FILE instead of standard output\n"
 	  "  the filters are those of sale list; each row carries the sale's own segment",
 	  "salespm sale export Q1-2027 -o q1.csv" },

@@ -18,8 +18,10 @@
 	"c.id, c.name, c.segment_id, COALESCE(g.code, ''), c.first_sale_on, c.version, " \
 	"c.created_at, c.updated_at"
 #define CUSTOMER_FROM " FROM customers c LEFT JOIN segments g ON g.id = c.segment_id "
-#define CUSTOMER_WHERE "WHERE (?1 IS NULL OR c.name LIKE ?1 ESCAPE '!') AND (?2 IS NULL OR c.segment_id = ?2) "
-/* The projects the actor may see: ?A = 1 for an admin (all), else the memberships of user ?B. */
+#define CUSTOMER_WHERE                                                                        \
+	"WHERE (CAST(?1 AS TEXT) IS NULL OR LOWER(c.name) LIKE ?1 ESCAPE '!') "               \
+	"AND (CAST(?2 AS BIGINT) IS NULL OR c.segment_id = ?2) "
+/* The projects the actor may see (project_sees_all: ?A = 1, all), else the memberships of user ?B. */
 #define VISIBLE(A, B)                                                                        \
 	"(SELECT id FROM projects WHERE " A " = 1 UNION ALL "                               \
 	"SELECT project_id FROM members WHERE user_id = " B " AND " A " = 0)"
@@ -85,10 +87,10 @@ static void row_to_customer(struct store *st, struct stmt *s, struct customer *c
 	c->updated_at = store_col_int(st, s, 7);
 }
 
-/* Bind the actor's view of the projects at ?A (admin) and ?B (user id). */
+/* Bind the actor's view of the projects at ?A (sees every project) and ?B (user id). */
 static void bind_visible(struct store *st, struct stmt *s, int at, const struct actor *a)
 {
-	store_bind_int(st, s, at, a->role == ROLE_ADMIN ? 1 : 0);
+	store_bind_int(st, s, at, project_sees_all(a) ? 1 : 0);
 	store_bind_int(st, s, at + 1, a->user_id);
 }
 

@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/money.h"
 #include "base/xalloc.h"
 #include "core/tx.h"
 #include "base/banned.h"
@@ -112,6 +113,11 @@ static int validate(const struct project *in, struct project *out, struct err *e
 		snprintf(out->status, sizeof(out->status), "%s", in->status);
 	if (in->budget_minor < 0)
 		return err_set(err, ERR_INVALID, "budget", "negative", "a budget cannot be negative");
+	if (in->budget_minor > MONEY_TOTAL_MAX) {
+		char m[MONEY_FMT_MAX];
+		return err_set(err, ERR_INVALID, "budget", "amount_limit:max",
+			       "a budget is at most %s", money_format_grouped(MONEY_TOTAL_MAX, m));
+	}
 	out->start_on = in->start_on;
 	out->end_on = in->end_on;
 	out->budget_minor = in->budget_minor;

@@ -683,12 +683,16 @@ static int begin_sale_write(struct tx *tx, struct store *st, const struct actor 
 	"JOIN products p ON p.id = s.product_id JOIN channels ch ON ch.id = s.channel_id "        \
 	"JOIN users u ON u.id = s.rep_id LEFT JOIN promotions pr ON pr.id = s.promotion_id "      \
 	"LEFT JOIN segments g ON g.id = s.segment_id "
+/* A filter not given is NULL; the CASTs type the parameters for PostgreSQL. */
 #define SALE_WHERE                                                                          \
-	"WHERE s.project_id = ?1 AND (?2 IS NULL OR s.sold_on >= ?2) "                      \
-	"AND (?3 IS NULL OR s.sold_on <= ?3) AND (?4 IS NULL OR s.channel_id = ?4) "        \
-	"AND (?5 IS NULL OR s.product_id = ?5) AND (?6 IS NULL OR s.rep_id = ?6) "          \
-	"AND (?7 IS NULL OR s.customer_id IN "                                               \
-	"(SELECT id FROM customers WHERE name LIKE ?7 ESCAPE '!')) "
+	"WHERE s.project_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR s.sold_on >= ?2) "      \
+	"AND (CAST(?3 AS BIGINT) IS NULL OR s.sold_on <= ?3) "                              \
+	"AND (CAST(?4 AS BIGINT) IS NULL OR s.channel_id = ?4) "                            \
+	"AND (CAST(?5 AS BIGINT) IS NULL OR s.product_id = ?5) "                            \
+	"AND (CAST(?6 AS BIGINT) IS NULL OR s.rep_id = ?6) "                                \
+	"AND (CAST(?10 AS BIGINT) IS NULL OR s.segment_id = ?10) "                          \
+	"AND (CAST(?7 AS TEXT) IS NULL OR s.customer_id IN "                                 \
+	"(SELECT id FROM customers WHERE LOWER(name) LIKE ?7 ESCAPE '!')) "
 #define SALE_PAGE " LIMIT ?8 OFFSET ?9"
 
 static const char *const SQL_SALE_LIST[SALE__SORT_COUNT][2] = {
@@ -1123,7 +1127,7 @@ out:
 
 /* A filter resolved: channel, product and rep ids (NO_ID = any), the customer as a LIKE pattern. */
 struct filter_args {
-	int64_t ids[3];
+	int64_t ids[4]; /* channel, product, rep, segment */
 	char like[2 * 200 + 3]; /* "" = any */
 };
 
@@ -1138,7 +1142,8 @@ void sale_like_pattern(const char *text, char *out, size_t size)
 	for (const char *p = text; *p && n + 3 < size; p++) {
 		if (*p == '%' || *p == '_' || *p == '!')
 			out[n++] = '!';
-		out[n++] = *p;
+		/* matched against LOWER(name): A-Z folded as SQL's LOWER folds them */
+		out[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
 	}
 	out[n++] = '%';
 	out[n] = '\0';
@@ -1152,13 +1157,13 @@ static int filter_resolve(struct store *st, const struct sale_filter *f, const s
 	struct strmap_entry *e;
 	int r = -1;
 
-	fa->ids[0] = fa->ids[1] = fa->ids[2] = NO_ID;
+	fa->ids[0] = fa->ids[1] = fa->ids[2] = fa->ids[3] = NO_ID;
 	fa->like[0] = '\0';
 	if (!f)
 		return 0;
 	if (f->customer && *f->customer)
 		sale_like_pattern(f->customer, fa->like, sizeof(fa->like));
-	if (!f->channel && !f->product && !f->rep)
+	if (!f->channel && !f->product && !f->rep && !f->segment)
 		return 0;
 	if (lookups_load(&lk, st, p, 0, err))
 		goto out;
@@ -1183,6 +1188,14 @@ static int filter_resolve(struct store *st, const struct sale_filter *f, const s
 		}
 		fa->ids[2] = e->value;
 	}
+	if (f->segment) {
+		if (!(e = strmap_get(&lk.segments, f->segment, strlen(f->segment)))) {
+			err_set(err, ERR_INVALID, "segment", "no_segment:code", "no segment \"%s\"",
+				f->segment);
+			goto out;
+		}
+		fa->ids[3] = e->value;
+	}
 	r = 0;
 out:
 	lookups_release(&lk);
@@ -1197,6 +1210,7 @@ static void bind_filter(struct store *st, struct stmt *s, int64_t project_id,
 	store_bind_int_or_null(st, s, 3, f ? f->to : NO_DATE, NO_DATE);
 	for (int i = 0; i < 3; i++)
 		store_bind_int_or_null(st, s, 4 + i, fa->ids[i], NO_ID);
+	store_bind_int_or_null(st, s, 10, fa->ids[3], NO_ID);
 	if (fa->like[0])
 		store_bind_text(st, s, 7, fa->like);
 	else

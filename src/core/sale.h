@@ -57,7 +57,7 @@ enum sale_sort { SALE_SORT_DATE, SALE_SORT_AMOUNT, SALE_SORT_QUANTITY, SALE_SORT
 
 struct sale_filter {
 	int32_t from, to; /* inclusive; NO_DATE = open */
-	const char *channel, *product, *rep; /* codes / login; NULL = any */
+	const char *channel, *product, *rep, *segment; /* codes / login; NULL = any */
 	const char *customer; /* part of the customer's name (literal, A-Z in any case); NULL = any */
 	enum sale_sort sort;
 	int desc;
@@ -97,7 +97,10 @@ void sale_write_json(struct jw *w, const struct sale *s);
  */
 void sale_totals_write_json(struct jw *w, const struct sale_totals *t);
 
-/* The LIKE pattern (with ESCAPE '!') that finds text literally inside a name. */
+/*
+ * The LIKE pattern (ESCAPE '!'; lower-cased, so match it against LOWER(name))
+ * that finds text literally inside a name, A-Z in any case.
+ */
 void sale_like_pattern(const char *text, char *out, size_t size);
 
 struct price_point;

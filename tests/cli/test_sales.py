@@ -796,10 +796,14 @@ def sale_update_moves_goal_rollups():
 def sale_list_filters_sort_and_paging():
     ws = Workspace()
     setup(ws)
-    rows = gen_rows(600, seed=3)
-    ws.write("a.csv", make_csv(SHUFFLED, rows))
+    rows = gen_rows(600, seed=3, segments=True)
+    ws.write("a.csv", make_csv(SHUFFLED + ["segment"], rows))
     ws.ok("sale", "import", "P1", ws.path("a.csv"))
     universe = all_sales(ws)["sales"]
+    # each sale keeps the segment its customer had when it was made (the CSV's, here)
+    seg_of_row = {key_of_csv(x): x["segment"] or None for x in rows}
+    for s in universe:
+        eq(s["segment"], seg_of_row[key_of_json(s)], "a sale's segment")
     eq(sorted(key_of_json(s) for s in universe), sorted(key_of_csv(x) for x in rows), "stored")
     for s in universe:  # amounts recomputed here from the CSV numbers
         eq(s["amount"], s["quantity"] * s["unit_price"] - s["discount"], "amount")
@@ -822,6 +826,13 @@ def sale_list_filters_sort_and_paging():
          lambda s: s["product"] == "SKU-2" and s["rep"] == "rob", by_date, False),
         (("--customer", "Acme, Inc."), lambda s: s["customer"] == "Acme, Inc.", by_date, False),
         (("--customer", "nobody at all"), lambda s: False, by_date, False),
+        # part of a name, A-Z in any case; % and _ are letters, not wildcards
+        (("--customer", "acme"), lambda s: "acme" in s["customer"].lower(), by_date, False),
+        (("--customer", "星"), lambda s: "星" in s["customer"], by_date, False),
+        (("--customer", "%"), lambda s: "%" in s["customer"], by_date, False),
+        (("--segment", "ENT"), lambda s: s["segment"] == "ENT", by_date, False),
+        (("--segment", "SMB", "--channel", "tmall"),
+         lambda s: s["segment"] == "SMB" and s["channel"] == "tmall", by_date, False),
         (("--sort", "amount"), lambda s: True, lambda s: s["amount"], False),
         (("--sort", "amount", "--desc"), lambda s: True, lambda s: s["amount"], True),
         (("--sort", "quantity", "--channel", "direct"), lambda s: s["channel"] == "direct",
@@ -851,12 +862,18 @@ def sale_list_filters_sort_and_paging():
     assert f"(50 of {len(universe)} shown" in out, out[-200:]
     ws.fail("sale", "list", "P1", "--sort", "colour", code=65)
     ws.fail("sale", "list", "P1", "--channel", "fax", code=65, contains='no channel "fax"')
+    ws.fail("sale", "list", "P1", "--segment", "GOV", code=65, contains='no segment "GOV"')
     # the export filters the same way
     exp = ws.ok("sale", "export", "P1", "--channel", "tmall", "--from", "2026-03-01").out
     _, erows = parse_csv(exp)
     want_rows = [s for s in universe if s["channel"] == "tmall" and s["date"] >= "2026-03-01"]
     eq(sorted(key_of_csv(x) for x in erows), sorted(key_of_json(s) for s in want_rows),
        "filtered export")
+    exp = ws.ok("sale", "export", "P1", "--segment", "SMB").out
+    _, erows = parse_csv(exp)
+    want_rows = [s for s in universe if s["segment"] == "SMB"]
+    eq(sorted(key_of_csv(x) for x in erows), sorted(key_of_json(s) for s in want_rows),
+       "export of one segment")
 
 
 # --- customers --------------------------------------------------------------------

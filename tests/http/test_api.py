@@ -503,7 +503,8 @@ def error_400_malformed_bodies():
         expect_error(r, 415, "unsupported_media_type")
         assert "application/json" in r.error()["message"]
         eq(admin.ok("GET", "/api/v1/audit?limit=500")["audit"], before, "nothing changed")
-        eq([p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]], ["P1"], "no project")
+        eq(sorted(p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]), ["BIG", "P1"],
+           "no project but the one within the limit")
 
 
 @test
@@ -515,6 +516,10 @@ def error_422_unknown_field_and_wrong_type():
                      "unknown_field", {"name": "colour"})
         expect_error(admin.post("/api/v1/projects", dict(good, budget="100")), 422, "invalid", "budget")
         expect_error(admin.post("/api/v1/projects", dict(good, budget=1.5)), 422, "invalid", "budget")
+        # the limit of any total (10^18 minor units, docs/guide.md), and the largest allowed
+        expect_error(admin.post("/api/v1/projects", dict(good, budget=10**18 + 1)), 422, "invalid",
+                     "budget", "amount_limit")
+        admin.ok("POST", "/api/v1/projects", dict(good, code="BIG", budget=10**18), status=201)
         expect_error(admin.post("/api/v1/projects", dict(good, name=7)), 422, "invalid", "name")
         expect_error(admin.post("/api/v1/projects", dict(good, start="01/02/2027")), 422, "invalid",
                      "start")
@@ -533,7 +538,8 @@ def error_422_unknown_field_and_wrong_type():
         expect_error(admin.patch("/api/v1/projects/P1", {"owner_id": 99999, "version": v}), 422,
                      "invalid", "owner_id")
         eq(admin.ok("GET", "/api/v1/projects/P1")["version"], v, "P1 unchanged")
-        eq([p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]], ["P1"], "no project")
+        eq(sorted(p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]), ["BIG", "P1"],
+           "no project but the one within the limit")
 
 
 @test

@@ -20,7 +20,7 @@ NOW = [  # project P, 2026-01-15 .. 2026-04-10; today 2026-03-15
     ("2026-01-31", "乙公司", "SKU-2", 5, 990, 150),
     ("2026-02-01", "甲公司", "SKU-1", 1, 20000, 0),
     ("2026-03-15", "丙公司", "SKU-2", 3, 1234, 0),
-    ("2026-04-02", "甲公司", "SKU-1", 4, 19900, 100),  # after today: in the totals only
+    ("2026-04-02", "甲公司", "SKU-1", 4, 19900, 100),  # after today: not counted yet
 ]
 OLD = [  # project OLD, the year before
     ("2025-01-14", "甲公司", "SKU-1", 1, 30000, 0),  # the day before last year's window
@@ -79,11 +79,17 @@ def months_cover_the_window_and_sum_to_the_totals():
     d = dashboard(ws, "P")
     eq([m["month"] for m in d["months"]], ["2026-01", "2026-02", "2026-03", "2026-04"],
        "every calendar month the window touches, the partial first and last included")
+    # every figure counts the sales up to the as-of day (today): the April line not yet
+    upto = [x for x in NOW if x[0] <= "2026-03-15"]
     for m in d["months"]:
-        want = sums([x for x in NOW if x[0][:7] == m["month"]])
+        want = sums([x for x in upto if x[0][:7] == m["month"]])
         eq(strip_margin(m), {"month": m["month"], **want}, f"month {m['month']}")
-    eq(strip_margin(d["totals"]), sums(NOW), "totals")
-    eq(sum(w["revenue"] for w in d["weeks"]), sums(NOW)["revenue"], "the weeks sum to the totals")
+    eq(strip_margin(d["totals"]), sums(upto), "totals")
+    eq(sum(w["revenue"] for w in d["weeks"]), sums(upto)["revenue"], "the weeks sum to the totals")
+    # as of the project's end, the April line counts
+    d = dashboard(ws, "P", "?as_of=2026-04-10")
+    eq(strip_margin(d["totals"]), sums(NOW), "totals as of the end")
+    eq(strip_margin(d["months"][3]), {"month": "2026-04", **sums([NOW[4]])}, "April as of the end")
     jan = d["months"][0]
     eq(jan["gross_margin"], round(jan["gross_profit"] / jan["revenue"], 4), "a month's margin")
 

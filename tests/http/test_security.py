@@ -592,8 +592,8 @@ def a_body_of_the_wrong_type_is_415():
         eq(r.status, 415, f"JSON to the CSV import: {r}")
         eq(r.error()["params"], {"type": "application/json"}, "params")
         r = rep.post("/api/v1/projects/P1/sales/import", raw=CSV.encode(),
-                     content_type="text/csv; charset=gbk")
-        eq(r.status, 415, f"a CSV declared in another charset: {r}")
+                     content_type="text/csv; charset=latin1")
+        eq(r.status, 415, f"a CSV declared in a charset it cannot be read in: {r}")
         # nothing was written; the right types work
         eq([p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]], ["P1"], "no X1")
         eq(admin.post("/api/v1/projects", raw=body, content_type="application/json").status, 201,

@@ -287,4 +287,6 @@ export default {
   "smartmsg.a.points_short": "target needs {need} percentage points over the baseline ({baseline} → {target}); history is too short to compare with past changes",
   "smartmsg.a.points_beyond": "target needs {need} percentage points over the baseline ({baseline} → {target}); the best {period} change in history is {best} points",
   "smartmsg.a.points_within": "target needs {need} percentage points over the baseline ({baseline} → {target}), within the best {period} change in history ({best} points)",
+  // --- lead: the sales list's segment filter ---
+  'sale.segment': 'Segment',
 };

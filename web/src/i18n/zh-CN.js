@@ -287,4 +287,6 @@ export default {
   "smartmsg.a.points_short": "目标需比基线提高 {need} 个百分点（{baseline} → {target}）；历史太短，无法与以往变化比较",
   "smartmsg.a.points_beyond": "目标需比基线提高 {need} 个百分点（{baseline} → {target}）；历史上最好的{period}变化仅为 {best} 个百分点",
   "smartmsg.a.points_within": "目标需比基线提高 {need} 个百分点（{baseline} → {target}），在历史最好的{period}变化（{best} 个百分点）之内",
+  // --- lead: the sales list's segment filter ---
+  'sale.segment': '目标市场',
 };

@@ -2,10 +2,7 @@
 // any part of the name, filter by segment, first purchase and totals over the projects the
 // reader may see; and one customer's page (GET /customers/{id}) with their sales across those
 // projects, newest first, each leading to the project's sales of that customer.
-//
-// A server without totals, segment filter or paging on the list, or without a customer's sales
-// on /customers/{id}, still gets a working screen: the list is filtered and paged here, totals
-// read "—", and a customer's sales are gathered from each visible project's sales list.
+// The totals and a customer's sales count only the projects the reader may see (the server's rule).
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
@@ -15,15 +12,9 @@ import { currentQuery, route } from '../app-context.js';
 import { useLoad, useDebounced, ErrorBanner, Skeleton, Empty, PageHead, Pager } from '../components/ui.js';
 
 const LIMIT = 25;
-const BIG = 1000; // the most a fallback asks for at once (the API's own cap)
-const known = new Map(); // id -> customer as the list showed it (names a customer for the fallback)
 
-// A list answer's figures, wherever the server put them.
-const segCode = (c) => (c && c.segment && typeof c.segment === 'object' ? c.segment.code : c && c.segment) || '';
-const totals = (c) => {
-  const src = (c && c.totals) || c || {};
-  return { lines: src.lines ?? null, revenue: src.revenue ?? null };
-};
+const segCode = (c) => (c && c.segment) || '';
+const totals = (c) => ({ lines: c.lines, revenue: c.revenue });
 
 async function loadSegments() {
   const r = await api.get('/segments').catch(() => null);
@@ -32,11 +23,7 @@ async function loadSegments() {
 
 async function loadList(q, segment, offset) {
   const r = await api.get('/customers', { q, segment, limit: LIMIT, offset });
-  if (r && typeof r.total === 'number') return { rows: r.customers || [], total: r.total, paged: true };
-  // no paging on the server: take what it has for q and filter and page here
-  const all = await api.get('/customers', { q, limit: BIG });
-  const rows = ((all && all.customers) || []).filter((c) => !segment || segCode(c) === segment);
-  return { rows: rows.slice(offset, offset + LIMIT), total: rows.length, paged: false };
+  return { rows: r.customers, total: r.total };
 }
 
 export function Customers() {
@@ -49,7 +36,6 @@ export function Customers() {
   const segs = useLoad(loadSegments, []);
   const segName = useMemo(() => new Map((segs.data || []).map((s) => [s.code, s.name || s.code])), [segs.data]);
   const rows = (list.data && list.data.rows) || [];
-  for (const c of rows) known.set(String(c.id), c);
   const filtered = !!(dq || segment);
 
   return html`<section>
@@ -92,40 +78,17 @@ export function Customers() {
 
 // --- one customer ---------------------------------------------------------------------------
 
-const projectOf = (s) => (s.project && typeof s.project === 'object' ? s.project : { code: s.project || s.project_code, name: s.project_name });
-
 async function loadCustomer(id, offset) {
-  try {
-    const r = await api.get('/customers/' + enc(id), { limit: LIMIT, offset });
-    if (r && Array.isArray(r.sales)) {
-      const c = r.customer || r;
-      return { customer: c, sales: r.sales, total: r.total ?? r.sales.length, totals: totals(c) };
-    }
-    if (r && r.id !== undefined && String(r.id) === String(id)) return gather(r, offset);
-  } catch (e) {
-    if (e.status !== 404 || !known.has(String(id))) throw e;
-  }
-  return gather(known.get(String(id)), offset);
-}
-
-// The customer's sales from each project the reader may see (a server whose customer answer
-// carries no sales): exact name, newest first, paged here.
-async function gather(c, offset) {
-  if (!c) throw Object.assign(new Error(t('err.not_found')), { status: undefined });
-  const pr = await api.get('/projects');
-  const projects = (pr && pr.projects) || [];
-  const lists = await Promise.all(projects.map((p) => api.get('/projects/' + enc(p.code) + '/sales', { customer: c.name, limit: BIG })
-    .then((r) => ((r && r.sales) || []).filter((s) => s.customer === c.name).map((s) => ({ ...s, project: { code: p.code, name: p.name } })),
-      () => [])));
-  const all = lists.flat().sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : b.id - a.id));
-  const sum = all.reduce((m, s) => ({ lines: m.lines + 1, revenue: m.revenue + Number(s.amount || 0) }), { lines: 0, revenue: 0 });
-  return { customer: c, sales: all.slice(offset, offset + LIMIT), total: all.length, totals: sum };
+  const r = await api.get('/customers/' + enc(id), { limit: LIMIT, offset });
+  return { customer: r.customer, sales: r.sales, total: r.total, totals: totals(r.customer) };
 }
 
 export function CustomerPage({ id }) {
   const [offset, setOffset] = useState(0);
   const r = useLoad(() => loadCustomer(id, offset), [id, offset]);
   const prods = useLoad(() => api.get('/products').then((x) => (x && x.products) || [], () => []), []);
+  const projs = useLoad(() => api.get('/projects').then((x) => (x && x.projects) || [], () => []), []);
+  const projectName = useMemo(() => new Map((projs.data || []).map((p) => [p.code, p.name || p.code])), [projs.data]);
   const segs = useLoad(loadSegments, []);
   const prodName = useMemo(() => new Map((prods.data || []).map((p) => [p.sku, p.name || p.sku])), [prods.data]);
   const segName = useMemo(() => new Map((segs.data || []).map((s) => [s.code, s.name || s.code])), [segs.data]);
@@ -151,10 +114,9 @@ export function CustomerPage({ id }) {
           <th class="num">${t('sale.quantity')}</th><th class="num">${t('sale.amount')}</th></tr></thead>
         <tbody>${sales.length === 0 ? html`<tr><td colspan="5"><${Empty} title=${t('cust.no_sales')} /></td></tr>`
           : sales.map((s) => {
-            const p = projectOf(s);
-            return html`<tr key=${(p.code || '') + '/' + s.id} data-project=${p.code}>
+            return html`<tr key=${s.project + '/' + s.id} data-project=${s.project}>
               <td class="nowrap">${date(s.date)}</td>
-              <td>${p.code ? html`<a href=${'#' + route('/p/' + enc(p.code) + '/sales', { customer: c.name })} title=${p.code}>${p.name || p.code}</a>` : ''}</td>
+              <td><a href=${'#' + route('/p/' + enc(s.project) + '/sales', { customer: c.name })} title=${s.project}>${projectName.get(s.project) || s.project}</a></td>
               <td><span title=${s.product}>${prodName.get(s.product) || s.product_name || s.product}</span></td>
               <td class="num">${num(s.quantity)}</td>
               <td class="num strong">${money(s.amount)}</td>

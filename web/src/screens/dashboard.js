@@ -2,7 +2,7 @@
 // rollups): headline figures against the same dates last year and the project's targets, the
 // weekly and monthly trend, and revenue and margin by channel, segment, product and rep as bar
 // charts and sortable tables with each one's share. Every figure opens the sales behind it
-// (the sales list filtered by its URL); a segment opens its customers. Names are shown, codes
+// (the sales list filtered by its URL). Names are shown, codes
 // on hover.
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
@@ -198,10 +198,9 @@ const COLS = [
 ];
 const TOP = 8;
 
-// Where a row leads: the project's sales of that channel / product / rep; a segment's customers.
+// Where a row leads: the project's sales of that channel / segment / product / rep.
 function rowLink(dim, row, code, span) {
   if (row.code === NONE) return null;
-  if (dim === 'segment') return route('/customers', { segment: row.code });
   return salesLink(code, { ...span, [dim]: row.code });
 }
 

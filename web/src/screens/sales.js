@@ -21,7 +21,7 @@ const COLS = [
   ['rep', 'sale.rep'], ['quantity', 'sale.quantity', 'num'], ['unit_price', 'sale.unit_price', 'num'],
   ['discount', 'sale.discount', 'num'], ['amount', 'sale.amount', 'num'], ['cost', 'sale.cost', 'num'], ['promotion', 'sale.promotion'],
 ];
-const FILTERS = ['from', 'to', 'channel', 'product', 'rep', 'customer'];
+const FILTERS = ['from', 'to', 'channel', 'product', 'rep', 'segment', 'customer'];
 const LINE_FIELDS = ['date', 'customer', 'product', 'channel', 'rep', 'quantity', 'unit_price', 'discount', 'promotion'];
 const noFilters = () => Object.fromEntries(FILTERS.map((k) => [k, '']));
 
@@ -37,7 +37,7 @@ export function Sales({ code }) {
   const app = useApp();
   const access = useProjectAccess(app.me, code);
   const can = access.can;
-  const names = useNames(['channels', 'products', 'promotions', 'users']);
+  const names = useNames(['channels', 'products', 'promotions', 'users', 'segments']);
   // a link may open the list filtered: #/p/FY/sales?from=2026-03-01&to=2026-03-31&channel=direct
   const [filters, setFilters] = useState(() => {
     const f = noFilters(), q = currentQuery();
@@ -90,6 +90,8 @@ export function Sales({ code }) {
         <option value="">${t('common.all')}</option>${names.lists.products.map((p) => html`<option value=${p.sku}>${optionLabel(p.name, p.sku)}</option>`)}</select></label>
       <label class="field"><span class="field-label">${t('sale.rep')}</span><select name="rep" value=${filters.rep} onChange=${setFilter('rep')}>
         <option value="">${t('common.all')}</option>${sellers.map((m) => html`<option value=${m.login}>${m.name || m.login}</option>`)}</select></label>
+      <label class="field"><span class="field-label">${t('sale.segment')}</span><select name="segment" value=${filters.segment} onChange=${setFilter('segment')}>
+        <option value="">${t('common.all')}</option>${names.lists.segments.map((g) => html`<option value=${g.code}>${g.name || g.code}</option>`)}</select></label>
       <label class="field"><span class="field-label">${t('sale.customer_search')}</span><input type="search" name="customer"
         placeholder=${t('sale.customer_search_hint')} value=${filters.customer} onInput=${setFilter('customer')} /></label>
       ${anyFilter ? html`<button class="btn btn-ghost filters-clear" onClick=${() => { setFilters(noFilters()); setOffset(0); }}>${t('action.clear')}</button>` : null}
