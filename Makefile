@@ -48,7 +48,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 .PHONY: all check test unit cli-tests http-tests e2e-tests demo bench fmt lint clean deps \
-	_check _demo _bench web fuzz
+	_check _demo _bench web fuzz crash
 
 all: $(BIN)
 
@@ -131,6 +131,14 @@ $(BUILD)/bench/empty_handler: bench/empty_handler.c
 $(BUILD)/bench/insert_ceiling: bench/insert_ceiling.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
+
+# --- the crash test: `make crash RUNS=200` kills the server under 16 writing clients RUNS
+# times (make check runs 3) and checks every acknowledged write and in-flight key ----------
+
+RUNS ?= 50
+
+crash: $(BIN)
+	@SALESPM_BIN=$(CURDIR)/$(BIN) python3 tests/crash/test_crash.py --runs $(RUNS)
 
 # --- upkeep -------------------------------------------------------------------
 

@@ -1,5 +1,9 @@
 /*
- * dashboard.c - the project dashboard from rollups, in one read transaction.
+ * dashboard.c - the project dashboard from rollups, in one read transaction:
+ * breakdowns by dimension, the daily 'all' rollup folded into weeks and
+ * months, and the same dates a year earlier. Everything counts the sales up
+ * to the as-of day (today by default): a sale dated later is not in the
+ * totals, breakdowns, weeks, months or goals yet.
  */
 #include "analytics/dashboard.h"
 
@@ -8,6 +12,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/money.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -34,7 +39,13 @@ static const char SQL_DAILY_ALL[] =
 	"SELECT day, lines, quantity, amount_minor, cost_minor FROM sale_rollup "
 	"WHERE project_id = ? AND dim = 'all' AND key_id = 0 AND day BETWEEN ? AND ? ORDER BY day";
 
-static int load_breakdown(struct store *st, int d, const struct project *p,
+/* The last day counted: the as-of day, or the project's end when that comes first. */
+static int32_t last_day(const struct dashboard *d)
+{
+	return d->today < d->project.end_on ? d->today : d->project.end_on;
+}
+
+static int load_breakdown(struct store *st, int d, const struct project *p, int32_t last,
 			  struct dash_breakdown *out, struct err *err)
 {
 	struct stmt *s = store_prepare(st, SQL_BREAKDOWN[d], err);
@@ -45,7 +56,7 @@ static int load_breakdown(struct store *st, int d, const struct project *p,
 	store_bind_int(st, s, 1, p->id);
 	store_bind_text(st, s, 2, dim_names[d]);
 	store_bind_int(st, s, 3, p->start_on);
-	store_bind_int(st, s, 4, p->end_on);
+	store_bind_int(st, s, 4, last);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		struct dash_row *r;
 		ALLOC_GROW(out->rows, out->n + 1, out->alloc);
@@ -65,35 +76,123 @@ static int load_breakdown(struct store *st, int d, const struct project *p,
 	return rc < 0 ? -1 : 0;
 }
 
-static int load_weeks(struct store *st, struct dashboard *d, struct err *err)
+static void sums_add(struct sale_sums *to, const struct sale_sums *x)
+{
+	to->lines += x->lines;
+	to->quantity += x->quantity;
+	to->amount += x->amount;
+	to->cost += x->cost;
+}
+
+/* Months since year 0 of a day: the index of its calendar month. */
+static int month_index(int32_t day)
+{
+	int y, m, d;
+	date_to_ymd(day, &y, &m, &d);
+	return y * 12 + (m - 1);
+}
+
+/* The same calendar date one year earlier (29 February becomes the 28th). */
+static int32_t year_before(int32_t day)
+{
+	int y, m, d;
+	date_to_ymd(day, &y, &m, &d);
+	if (m == 2 && d == 29)
+		d = 28;
+	return date_from_ymd(y - 1, m, d);
+}
+
+/* Lay out the weeks (from the Monday on or before the start) and the months of the window. */
+static void layout_periods(struct dashboard *d)
 {
 	const struct project *p = &d->project;
 	int32_t first = p->start_on - date_weekday(p->start_on);
-	int32_t last = p->end_on;
-	struct stmt *s;
-	int rc;
+	int m0 = month_index(p->start_on);
 
-	d->nweeks = (size_t)((last - first) / 7 + 1);
+	d->nweeks = (size_t)((p->end_on - first) / 7 + 1);
 	d->weeks = xcalloc(d->nweeks, sizeof(*d->weeks));
 	for (size_t i = 0; i < d->nweeks; i++)
 		d->weeks[i].monday = first + (int32_t)i * 7;
+	d->nmonths = (size_t)(month_index(p->end_on) - m0 + 1);
+	d->months = xcalloc(d->nmonths, sizeof(*d->months));
+	for (size_t i = 0; i < d->nmonths; i++) {
+		int mi = m0 + (int)i;
+		d->months[i].first = date_from_ymd(mi / 12, mi % 12 + 1, 1);
+	}
+}
+
+/*
+ * One pass over the project's daily 'all' rollup (a row per day with sales)
+ * gives the totals, the weeks, the months and the window so far.
+ */
+static int load_days(struct store *st, struct dashboard *d, struct err *err)
+{
+	const struct project *p = &d->project;
+	int32_t first = p->start_on - date_weekday(p->start_on);
+	int m0 = month_index(p->start_on);
+	struct dash_year_ago *ya = &d->year_ago;
+	struct stmt *s;
+	int rc;
+
+	layout_periods(d);
+	ya->has = d->today >= p->start_on;
+	ya->from = p->start_on;
+	ya->to = d->today < p->end_on ? d->today : p->end_on;
 	s = store_prepare(st, SQL_DAILY_ALL, err);
 	if (!s)
 		return -1;
 	store_bind_int(st, s, 1, p->id);
 	store_bind_int(st, s, 2, p->start_on);
-	store_bind_int(st, s, 3, p->end_on);
+	store_bind_int(st, s, 3, last_day(d));
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		int32_t day = (int32_t)store_col_int(st, s, 0);
-		struct sale_sums *w = &d->weeks[(day - first) / 7].s;
-		w->lines += store_col_int(st, s, 1);
-		w->quantity += store_col_int(st, s, 2);
-		w->amount += store_col_int(st, s, 3);
-		w->cost += store_col_int(st, s, 4);
-		d->total.lines += store_col_int(st, s, 1);
-		d->total.quantity += store_col_int(st, s, 2);
-		d->total.amount += store_col_int(st, s, 3);
-		d->total.cost += store_col_int(st, s, 4);
+		struct sale_sums x = { .lines = store_col_int(st, s, 1),
+				       .quantity = store_col_int(st, s, 2),
+				       .amount = store_col_int(st, s, 3),
+				       .cost = store_col_int(st, s, 4) };
+		sums_add(&d->weeks[(day - first) / 7].s, &x);
+		sums_add(&d->months[month_index(day) - m0].s, &x);
+		sums_add(&d->total, &x);
+		if (ya->has && day <= ya->to)
+			sums_add(&ya->current, &x);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Like for like: the workspace's sales (every project's rollups, through the
+ * primary key) of the products this project sells, over the dates ?2..?3.
+ */
+static const char SQL_YEAR_AGO[] =
+	"SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(quantity), 0), "
+	"COALESCE(SUM(amount_minor), 0), COALESCE(SUM(cost_minor), 0) FROM sale_rollup "
+	"WHERE project_id IN (SELECT id FROM projects) AND dim = 'product' "
+	"AND key_id IN (SELECT DISTINCT key_id FROM sale_rollup WHERE project_id = ?1 "
+	"AND dim = 'product') AND day BETWEEN ?2 AND ?3";
+
+static int load_year_ago(struct store *st, struct dashboard *d, struct err *err)
+{
+	struct dash_year_ago *ya = &d->year_ago;
+	struct stmt *s;
+	int rc;
+
+	if (!ya->has)
+		return 0;
+	ya->ly_from = year_before(ya->from);
+	ya->ly_to = year_before(ya->to);
+	s = store_prepare(st, SQL_YEAR_AGO, err);
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, d->project.id);
+	store_bind_int(st, s, 2, ya->ly_from);
+	store_bind_int(st, s, 3, ya->ly_to);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW) {
+		ya->last_year.lines = store_col_int(st, s, 0);
+		ya->last_year.quantity = store_col_int(st, s, 1);
+		ya->last_year.amount = store_col_int(st, s, 2);
+		ya->last_year.cost = store_col_int(st, s, 3);
 	}
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
@@ -117,14 +216,17 @@ int dashboard_build(struct store *st, const struct actor *a, const char *code, i
 				  err))
 			goto fail;
 	for (int d = 0; d < DASH__COUNT; d++)
-		if (load_breakdown(st, d, &out->project, &out->by[d], err))
+		if (load_breakdown(st, d, &out->project, last_day(out), &out->by[d], err))
 			goto fail;
-	if (load_weeks(st, out, err))
+	if (load_days(st, out, err) || load_year_ago(st, out, err))
 		goto fail;
 	{
+		/* the share of the project's days passed, by the one ratio rule (money.h) */
 		const struct project *p = &out->project;
-		double e = (double)(today - p->start_on + 1) / (double)(p->end_on - p->start_on + 1);
-		out->elapsed = e < 0 ? 0 : e > 1 ? 1 : e;
+		int64_t days = (int64_t)p->end_on - p->start_on + 1, e = (int64_t)today - p->start_on + 1,
+			bp;
+		e = e < 0 ? 0 : e > days ? days : e;
+		out->elapsed = ratio_bp(e, days, &bp) ? 0.0 : (double)bp / 10000.0;
 	}
 	store_rollback(st);
 	return 0;
@@ -147,16 +249,21 @@ void dashboard_release(struct dashboard *d)
 	free(d->weeks);
 	d->weeks = NULL;
 	d->nweeks = 0;
+	free(d->months);
+	d->months = NULL;
+	d->nmonths = 0;
 }
 
 static void sums_json(struct jw *w, const struct sale_sums *s)
 {
 	jw_kint(w, "revenue", s->amount);
 	jw_kint(w, "cost", s->cost);
+	int64_t bp;
 	jw_kint(w, "gross_profit", s->amount - s->cost);
 	jw_key(w, "gross_margin");
-	if (s->amount > 0)
-		jw_num(w, (double)(s->amount - s->cost) / (double)s->amount, 4);
+	/* the one rule of ratios (money.h), as a goal's gross_margin */
+	if (s->amount > 0 && !ratio_bp(s->amount - s->cost, s->amount, &bp))
+		jw_num(w, (double)bp / 10000.0, 4);
 	else
 		jw_null(w);
 	jw_kint(w, "units", s->quantity);
@@ -203,5 +310,37 @@ void dashboard_write_json(struct jw *w, const struct dashboard *d)
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
+	jw_key(w, "months");
+	jw_arr(w);
+	for (size_t i = 0; i < d->nmonths; i++) {
+		char m[DATE_FMT_MAX];
+		date_format(d->months[i].first, m);
+		m[7] = '\0'; /* "YYYY-MM", the ISO 8601 calendar month */
+		jw_obj(w);
+		jw_kstr(w, "month", m);
+		sums_json(w, &d->months[i].s);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "year_ago");
+	if (d->year_ago.has) {
+		const struct dash_year_ago *ya = &d->year_ago;
+		jw_obj(w);
+		jw_kdate(w, "from", ya->from);
+		jw_kdate(w, "to", ya->to);
+		jw_key(w, "current");
+		jw_obj(w);
+		sums_json(w, &ya->current);
+		jw_obj_end(w);
+		jw_kdate(w, "last_year_from", ya->ly_from);
+		jw_kdate(w, "last_year_to", ya->ly_to);
+		jw_key(w, "last_year");
+		jw_obj(w);
+		sums_json(w, &ya->last_year);
+		jw_obj_end(w);
+		jw_obj_end(w);
+	} else {
+		jw_null(w);
+	}
 	jw_obj_end(w);
 }

@@ -1,7 +1,8 @@
 /*
  * dashboard.h - a project's monitoring view (SPEC step 5) built from the
  * rollups: totals, each goal's progress and lint, breakdowns by channel,
- * product, rep and segment, and revenue by week. Reads never scan the sales.
+ * product, rep and segment, revenue by week and by month, and the same dates a
+ * year earlier. Reads never scan the sales.
  */
 #ifndef ANALYTICS_DASHBOARD_H
 #define ANALYTICS_DASHBOARD_H
@@ -33,6 +34,24 @@ struct dash_week {
 	struct sale_sums s;
 };
 
+struct dash_month {
+	int32_t first; /* the month's first day */
+	struct sale_sums s;
+};
+
+/*
+ * The project's window up to as-of (start .. min(as_of, end)) against the same
+ * calendar dates one year earlier: the workspace's sales (all projects, as goal
+ * baselines are) of the products this project sells, so a yearly project reads
+ * "this year so far vs last" and a launch of new products has nothing to beat.
+ */
+struct dash_year_ago {
+	int has;              /* 0 when the project starts after as-of */
+	int32_t from, to;     /* this project's window so far */
+	int32_t ly_from, ly_to; /* the same dates a year earlier (29 Feb -> 28 Feb) */
+	struct sale_sums current, last_year;
+};
+
 enum { DASH_CHANNEL, DASH_PRODUCT, DASH_REP, DASH_SEGMENT, DASH__COUNT };
 
 struct dashboard {
@@ -45,9 +64,15 @@ struct dashboard {
 	struct dash_breakdown by[DASH__COUNT];
 	struct dash_week *weeks;
 	size_t nweeks;
+	struct dash_month *months; /* the calendar months the project's window touches */
+	size_t nmonths;
+	struct dash_year_ago year_ago;
 };
 
-/* Build the dashboard of project code as actor sees it, as of today. */
+/*
+ * Build the dashboard of project code as actor sees it, as of the day today:
+ * every figure counts the sales dated up to that day (and within the project).
+ */
 int dashboard_build(struct store *st, const struct actor *a, const char *code, int32_t today,
 		    struct dashboard *out, struct err *err);
 void dashboard_release(struct dashboard *d);

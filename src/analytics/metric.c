@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/money.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -181,10 +182,11 @@ static int customers_in(struct store *st, int64_t project_id, const struct goal_
 	return rc < 0 ? -1 : 0;
 }
 
-/* Round a / b to the nearest integer, halves away from zero (b > 0). */
-static int64_t div_round(int64_t a, int64_t b)
+/* num / den as basis points by the one ratio rule (money.h); NO_VALUE without a denominator. */
+static int64_t ratio_of(int64_t num, int64_t den)
 {
-	return a >= 0 ? (a + b / 2) / b : -((-a + b / 2) / b);
+	int64_t bp;
+	return den > 0 && !ratio_bp(num, den, &bp) ? bp : NO_VALUE;
 }
 
 static int retention(struct store *st, const struct metric_query *q, int64_t *value,
@@ -207,7 +209,7 @@ static int retention(struct store *st, const struct metric_query *q, int64_t *va
 		else
 			j++;
 	}
-	*value = cohort.n ? div_round((int64_t)kept * 10000, (int64_t)cohort.n) : NO_VALUE;
+	*value = ratio_of((int64_t)kept, (int64_t)cohort.n);
 	r = 0;
 out:
 	free(cohort.v);
@@ -237,11 +239,9 @@ int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
 		else if (q->metric == METRIC_UNITS)
 			*value = sums.quantity;
 		else if (q->metric == METRIC_GROSS_MARGIN)
-			*value = sums.amount > 0
-					 ? div_round((sums.amount - sums.cost) * 10000, sums.amount)
-					 : NO_VALUE;
-		else
-			*value = sums.lines > 0 ? div_round(sums.amount, sums.lines) : NO_VALUE;
+			*value = ratio_of(sums.amount - sums.cost, sums.amount);
+		else if (sums.lines <= 0 || div_round(sums.amount, sums.lines, value))
+			*value = NO_VALUE;
 		return 0;
 	case METRIC_DEALS_WON:
 		*value = 0;
@@ -405,7 +405,7 @@ int metric_windows(struct store *st, enum metric m, int64_t project_id,
 		if (m == METRIC_NEW_CUSTOMERS)
 			values[i] = count;
 		else
-			values[i] = cohort ? div_round(kept * 10000, cohort) : NO_VALUE;
+			values[i] = ratio_of(kept, cohort);
 	}
 	r = 0;
 out:
@@ -455,7 +455,7 @@ int metric_curve(struct store *st, const struct metric_query *q, const int32_t *
 				struct act *c = act_get(&a, cohort.v[k]);
 				count += c->first_in <= ends[i];
 			}
-			values[i] = cohort.n ? div_round(count * 10000, (int64_t)cohort.n) : NO_VALUE;
+			values[i] = ratio_of(count, (int64_t)cohort.n);
 		}
 	}
 	r = 0;

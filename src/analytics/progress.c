@@ -11,6 +11,7 @@
 
 #include "analytics/metric.h"
 #include "base/date.h"
+#include "base/money.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -27,6 +28,16 @@ const char *goal_status_str(enum goal_status s)
 static void pct(double growth, char *out, size_t len)
 {
 	snprintf(out, len, "%+.1f%%", growth * 100.0);
+}
+
+/* "+10.0" percentage points from basis points (tenths rounded half away from zero). */
+static void points(int64_t bp, char *out, size_t len)
+{
+	int64_t t;
+	if (div_round(bp, 10, &t))
+		t = 0;
+	snprintf(out, len, "%s%lld.%lld", t < 0 ? "-" : "+", (long long)(t < 0 ? -t : t) / 10,
+		 (long long)(t < 0 ? -t : t) % 10);
 }
 
 /* The period a window's length reads as (week-on-week, quarter-on-quarter...). */
@@ -98,6 +109,57 @@ static int history_value(struct store *st, const struct goal *g, int32_t from, i
 	return metric_value(st, &q, v, err);
 }
 
+/*
+ * A of a rate (gross margin, retention): the change in percentage points the
+ * target needs over the baseline against the best change from one window to
+ * the next in history. A rate may be below zero (a margin), where growth in
+ * percent means nothing.
+ */
+static int lint_points(const struct goal *g, struct smart_check *c, int64_t baseline,
+		       const int64_t *hist, int nhist, const char *period, const char *tt)
+{
+	char tb[64], gneed[32], gbest[32];
+	int64_t need = g->target - baseline, best = INT64_MIN;
+
+	goal_value_format(UNIT_RATIO, baseline, tb, sizeof(tb));
+	for (int k = 0; k + 1 < nhist; k++)
+		if (hist[k] - hist[k + 1] > best)
+			best = hist[k] - hist[k + 1];
+	points(need, gneed, sizeof(gneed));
+	if (need <= 0) {
+		points(-need, gneed, sizeof(gneed));
+		verdict(c, 1, "a.points_below",
+			"the target is %s percentage points below the baseline (%s -> %s)", gneed + 1,
+			tb, tt);
+		param(c, "gap", gneed + 1);
+	} else if (nhist < 2) {
+		verdict(c, 1, "a.points_short",
+			"target needs %s percentage points over the baseline (%s -> %s); history is "
+			"too short to compare with past changes",
+			gneed, tb, tt);
+		param(c, "need", gneed);
+	} else {
+		int ok = need <= best;
+		points(best, gbest, sizeof(gbest));
+		if (ok)
+			verdict(c, 1, "a.points_within",
+				"target needs %s percentage points over the baseline (%s -> %s), within "
+				"the best %s-on-%s change in history (%s points)",
+				gneed, tb, tt, period, period, gbest);
+		else
+			verdict(c, 0, "a.points_beyond",
+				"target needs %s percentage points over the baseline (%s -> %s); the "
+				"best %s-on-%s change in history is %s points",
+				gneed, tb, tt, period, period, gbest);
+		param(c, "need", gneed);
+		param(c, "period", period);
+		param(c, "best", gbest);
+	}
+	param(c, "baseline", tb);
+	param(c, "target", tt);
+	return 0;
+}
+
 static int lint_achievable(struct store *st, const struct goal *g, struct smart_check *c,
 			   int64_t *baseline, int *computed, struct err *err)
 {
@@ -108,6 +170,8 @@ static int lint_achievable(struct store *st, const struct goal *g, struct smart_
 	double best = -INFINITY, need;
 	char tb[64], tt[64], gneed[32], gbest[32], d1[DATE_FMT_MAX];
 	const char *period;
+
+	int pts = u == UNIT_RATIO; /* a rate grows in percentage points, and may be below zero */
 
 	*baseline = g->baseline;
 	*computed = 0;
@@ -143,7 +207,7 @@ static int lint_achievable(struct store *st, const struct goal *g, struct smart_
 			return -1;
 		for (int k = 1; k <= HISTORY_WINDOWS; k++) {
 			int64_t v = w[HISTORY_WINDOWS + 1 - k];
-			if (v == NO_VALUE || v <= 0)
+			if (v == NO_VALUE || (!pts && v <= 0))
 				break;
 			hist[nhist++] = v;
 		}
@@ -162,6 +226,8 @@ static int lint_achievable(struct store *st, const struct goal *g, struct smart_
 		*computed = *baseline != NO_VALUE;
 	}
 	goal_value_format(u, g->target, tt, sizeof(tt));
+	if (pts && *baseline != NO_VALUE)
+		return lint_points(g, c, *baseline, hist, nhist, period, tt);
 	if (*baseline == NO_VALUE || *baseline <= 0) {
 		date_format(g->start_on, d1);
 		verdict(c, 1, "a.no_history",
@@ -311,22 +377,43 @@ int goal_lint(struct store *st, const struct goal *g, const struct project *p,
 	return 0;
 }
 
-static int64_t mul_frac(int64_t v, double f)
+/* Days of g's window passed by day (day included), clamped to [0, the window's days]. */
+static int64_t days_elapsed(const struct goal *g, int32_t day)
 {
-	return (int64_t)llround((double)v * f);
+	int64_t total = (int64_t)g->due_on - g->start_on + 1, e = (int64_t)day - g->start_on + 1;
+	return e < 0 ? 0 : e > total ? total : e;
 }
 
+/* The share of the window elapsed by day, rounded to basis points by the ratio rule. */
 static double elapsed_at(const struct goal *g, int32_t day)
 {
-	double e;
-	if (g->start_on == NO_DATE || g->due_on == NO_DATE || g->due_on < g->start_on)
+	int64_t bp;
+	if (g->start_on == NO_DATE || g->due_on == NO_DATE || g->due_on < g->start_on ||
+	    ratio_bp(days_elapsed(g, day), (int64_t)g->due_on - g->start_on + 1, &bp))
 		return 0.0;
-	e = (double)(day - g->start_on + 1) / (double)(g->due_on - g->start_on + 1);
-	return e < 0 ? 0 : e > 1 ? 1 : e;
+	return (double)bp / 10000.0;
 }
 
-/* The query of the goal's own measure: the project's sales in its window and scope. */
-static void actual_query(const struct goal *g, struct metric_query *q)
+/* The target's share by day: target x elapsed days / window days, rounded half away from zero. */
+static int64_t expected_at(const struct goal *g, int32_t day)
+{
+	__int128 num, den, q, r;
+	if (g->target == NO_VALUE)
+		return NO_VALUE;
+	if (!metric_cumulative(g->metric))
+		return g->target;
+	/* in 128 bits: a target of 10^18 times a window's days does not fit 64 */
+	num = (__int128)g->target * days_elapsed(g, day);
+	den = (__int128)g->due_on - g->start_on + 1;
+	q = num / den;
+	r = num % den;
+	if (2 * (r < 0 ? -r : r) >= den)
+		q += num < 0 ? -1 : 1;
+	return (int64_t)q; /* at most the target */
+}
+
+/* The query of the goal's own measure: the project's sales in its window and scope, up to `to`. */
+static void actual_query(const struct goal *g, int32_t to, struct metric_query *q)
 {
 	int32_t len = g->due_on - g->start_on + 1;
 	memset(q, 0, sizeof(*q));
@@ -334,12 +421,23 @@ static void actual_query(const struct goal *g, struct metric_query *q)
 	q->project_id = g->project_id;
 	q->scope = &g->scope;
 	q->from = g->start_on;
-	q->to = g->due_on;
+	q->to = to < g->due_on ? to : g->due_on;
 	q->goal_id = g->id;
 	/* retention's cohort: buyers of the baseline window, workspace-wide */
 	q->cohort_from = g->baseline_start_on != NO_DATE ? g->baseline_start_on : g->start_on - len;
 	q->cohort_to = g->baseline_end_on != NO_DATE ? g->baseline_end_on : g->start_on - 1;
 	q->cohort_project_id = NO_ID;
+}
+
+/* v against the target by the status thresholds: on track at or above it, at risk within 10%. */
+static enum goal_status judge(int64_t v, int64_t target)
+{
+	if (v >= target)
+		return STATUS_ON_TRACK;
+	/* v x 100 >= target x 90, in 128 bits */
+	if ((__int128)v * 100 >= (__int128)target * STATUS_AT_RISK_PCT)
+		return STATUS_AT_RISK;
+	return STATUS_OFF_TRACK;
 }
 
 int goal_progress(struct store *st, const struct goal *g, const struct project *p,
@@ -355,48 +453,52 @@ int goal_progress(struct store *st, const struct goal *g, const struct project *
 		out->status = STATUS_OFF_TRACK;
 		return 0;
 	}
-	{
+	/* the actual counts what was sold up to today (the as-of day), never after */
+	if (today >= g->start_on) {
 		struct metric_query q;
-		actual_query(g, &q);
+		actual_query(g, today, &q);
 		if (metric_value(st, &q, &out->actual, err))
 			return -1;
+	} else if (metric_cumulative(g->metric) && g->metric != METRIC_CUSTOM) {
+		out->actual = 0;
 	}
 	out->elapsed = elapsed_at(g, today);
 	if (g->target == NO_VALUE || g->target <= 0) {
 		out->status = STATUS_OFF_TRACK;
 		return 0;
 	}
-	if (out->actual != NO_VALUE)
-		out->progress = (double)out->actual / (double)g->target;
+	if (out->actual != NO_VALUE) {
+		int64_t bp;
+		if (!ratio_bp(out->actual, g->target, &bp))
+			out->progress = (double)bp / 10000.0;
+	}
+	out->expected = expected_at(g, today);
 	if (metric_cumulative(g->metric)) {
 		int64_t actual = out->actual == NO_VALUE ? 0 : out->actual;
-		out->expected = mul_frac(g->target, out->elapsed);
-		if (out->elapsed > 0)
-			out->projected = mul_frac(actual, 1.0 / out->elapsed);
+		int64_t e = days_elapsed(g, today), total = (int64_t)g->due_on - g->start_on + 1;
+		/* the projection: the actual at the current daily pace over the whole window */
+		if (e > 0) {
+			__int128 num = (__int128)actual * total, q = num / e, r = num % e;
+			if (2 * r >= e)
+				q++;
+			/* a forecast may pass what a total can hold: it saturates */
+			out->projected = q > INT64_MAX ? INT64_MAX : (int64_t)q;
+		}
 		if (actual >= g->target)
 			out->status = STATUS_ACHIEVED;
 		else if (today < g->start_on)
-			out->status = STATUS_ON_TRACK;
+			out->status = STATUS_ON_TRACK; /* nothing is due yet */
 		else if (today > g->due_on)
-			out->status = STATUS_OFF_TRACK;
-		else {
-			double pace = (double)actual / ((double)g->target * out->elapsed);
-			out->status = pace >= PACE_ON_TRACK  ? STATUS_ON_TRACK
-				      : pace >= PACE_AT_RISK ? STATUS_AT_RISK
-							     : STATUS_OFF_TRACK;
-		}
+			out->status = STATUS_OFF_TRACK; /* the window is over, short of the target */
+		else
+			out->status = judge(out->projected, g->target);
 	} else {
-		out->expected = g->target;
 		if (out->actual == NO_VALUE)
 			out->status = today < g->start_on ? STATUS_ON_TRACK : STATUS_OFF_TRACK;
-		else if (out->actual >= g->target)
-			out->status = today > g->due_on ? STATUS_ACHIEVED : STATUS_ON_TRACK;
 		else if (today > g->due_on)
-			out->status = STATUS_OFF_TRACK;
-		else if ((double)out->actual >= LEVEL_AT_RISK * (double)g->target)
-			out->status = STATUS_AT_RISK;
+			out->status = out->actual >= g->target ? STATUS_ACHIEVED : STATUS_OFF_TRACK;
 		else
-			out->status = STATUS_OFF_TRACK;
+			out->status = judge(out->actual, g->target);
 	}
 	return 0;
 }
@@ -469,9 +571,7 @@ int goal_series(struct store *st, const struct goal *g, int32_t today, struct go
 			ALLOC_GROW(pts, np + 1, alloc);
 			pts[np].day = g->start_on + d;
 			pts[np].actual = cum;
-			pts[np].expected = g->target == NO_VALUE
-						   ? NO_VALUE
-						   : mul_frac(g->target, elapsed_at(g, g->start_on + d));
+			pts[np].expected = expected_at(g, g->start_on + d);
 			np++;
 		}
 		free(days);
@@ -489,17 +589,14 @@ int goal_series(struct store *st, const struct goal *g, int32_t today, struct go
 			if (d >= end)
 				break;
 		}
-		actual_query(g, &q);
+		actual_query(g, end, &q);
 		if (metric_curve(st, &q, ends, ne, vals, err))
 			return -1;
 		for (int i = 0; i < ne; i++) {
 			ALLOC_GROW(pts, np + 1, alloc);
 			pts[np].day = ends[i];
 			pts[np].actual = vals[i];
-			pts[np].expected = g->target == NO_VALUE ? NO_VALUE
-					   : metric_cumulative(g->metric)
-						   ? mul_frac(g->target, elapsed_at(g, ends[i]))
-						   : g->target;
+			pts[np].expected = expected_at(g, ends[i]);
 			np++;
 		}
 	}

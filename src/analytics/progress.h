@@ -2,25 +2,33 @@
  * progress.h - a goal's progress (actual, expected by now, projection, status)
  * and its SMART lint, computed from recorded data.
  *
- * Status. Let elapsed = days of the window passed (today included) / days in
- * the window, clamped to [0, 1].
- *  - Cumulative metrics (revenue, units, deals_won, new_customers, custom):
- *    achieved when actual >= target; before the start on_track; after the due
- *    date off_track; otherwise pace = actual / (target x elapsed) and
- *    on_track when pace >= 0.90, at_risk when 0.70 <= pace < 0.90, off_track
- *    below 0.70. projected = actual / elapsed.
- *  - Level metrics (gross_margin, retention_rate, avg_deal_size): the value is
- *    compared with the target directly: achieved when the window is over and
- *    actual >= target; otherwise on_track when actual >= target, at_risk when
- *    actual >= 0.90 x target, off_track below (or without any data once the
- *    window has started).
+ * Progress is as of a day (today, or the dashboard's --as-of / ?as_of=): the
+ * actual counts the sales of the goal's window up to that day, never later.
+ * elapsed = days of the window passed (that day included) / days in the window,
+ * clamped to [0, 1].
+ *
+ * Status, one rule for the card's figures: the value judged is the projection
+ * at the due date for cumulative metrics (revenue, units, deals_won,
+ * new_customers, custom), projected = actual x window days / elapsed days
+ * (rounded half away from zero), and the current value for level metrics
+ * (gross_margin, retention_rate, avg_deal_size). Against the target:
+ *   achieved   cumulative: once actual >= target; level: the window is over
+ *              and actual >= target;
+ *   on_track   the judged value >= target (before the start: nothing is due);
+ *   at_risk    the judged value >= 90% of the target;
+ *   off_track  below 90%, or the window is over short of the target, or a
+ *              level metric without data once the window has started.
+ * So "on track" never shows beside a projection below the target. Ratios
+ * (progress, rates) are rounded by the one rule of money.h (ratio_bp).
  *
  * SMART lint, one verdict per letter:
  *  S  a metric and a positive target;
  *  M  computed from data, or for custom metrics a check-in rule;
  *  A  the growth the target needs over the baseline is within the best
  *     period-on-period growth of the same metric in history (windows of the
- *     goal's length before its start, workspace-wide, same scope);
+ *     goal's length before its start, workspace-wide, same scope); rates
+ *     (gross margin, retention) in percentage points, as a margin may be
+ *     below zero;
  *  R  a rationale and a company objective (the goal's or its project's);
  *  T  start and due dates, due not before start, both inside the project.
  */
@@ -35,9 +43,8 @@
 
 enum goal_status { STATUS_ON_TRACK, STATUS_AT_RISK, STATUS_OFF_TRACK, STATUS_ACHIEVED };
 
-#define PACE_ON_TRACK 0.90
-#define PACE_AT_RISK 0.70
-#define LEVEL_AT_RISK 0.90
+/* At risk from this percentage of the target (below it: off track). */
+#define STATUS_AT_RISK_PCT 90
 
 enum { SMART_S, SMART_M, SMART_A, SMART_R, SMART_T, SMART__COUNT };
 
@@ -46,7 +53,8 @@ enum { SMART_S, SMART_M, SMART_A, SMART_R, SMART_T, SMART__COUNT };
  * parameters (already formatted values) so that the UI can say it in the
  * reader's language. Codes: s.no_metric s.no_target s.not_positive s.ok
  * m.no_metric m.no_rule m.checkin m.deals m.sales a.incomplete a.custom
- * a.no_deals a.no_history a.below a.short a.beyond a.within r.none
+ * a.no_deals a.no_history a.below a.short a.beyond a.within a.points_below
+ * a.points_short a.points_beyond a.points_within r.none
  * r.no_rationale r.no_objective r.ok t.no_due t.no_start t.before_start
  * t.after_end t.before_project t.ok.
  */
@@ -82,7 +90,7 @@ int goal_lint(struct store *st, const struct goal *g, const struct project *p,
 	      struct smart_check smart[SMART__COUNT], int64_t *baseline, int *computed,
 	      struct err *err);
 
-/* Progress and lint of g in project p as of today. */
+/* Progress and lint of g in project p as of the day today (see above). */
 int goal_progress(struct store *st, const struct goal *g, const struct project *p,
 		  int32_t today, struct goal_progress *out, struct err *err);
 

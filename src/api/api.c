@@ -37,6 +37,7 @@ void api_req_init(struct api_req *r, struct store *st, struct arena *arena)
 	r->st = st;
 	r->arena = arena;
 	r->status = 200;
+	r->body_fd = -1;
 	buf_init(&r->out, 0);
 	jw_init(&r->jw, &r->out);
 }
@@ -102,6 +103,87 @@ static int is_json_type(const char *ct)
 	if (*p == '"')
 		p++;
 	return !strncasecmp(p, "utf-8", 5) || !strncasecmp(p, "utf8", 4);
+}
+
+/* Whether ct is text/csv, with no charset or a UTF-8 one (other parameters are ignored). */
+/* What the Content-Type of an import says about its text. */
+enum csv_charset { CSV_NOT_CSV, CSV_DETECT, CSV_GB };
+
+/*
+ * Whether ct is text/csv, and its charset: none or UTF-8 (the text is read as
+ * UTF-8 when it is valid UTF-8, else as GB18030), or GB18030 / GBK / GB2312
+ * (read as GB18030, their superset). Other parameters are ignored; another
+ * charset is refused.
+ */
+static enum csv_charset csv_charset(const char *ct)
+{
+	static const char *const gb[] = { "gb18030", "gbk", "gb2312", "cp936" };
+	enum csv_charset cs = CSV_DETECT;
+	const char *p;
+	if (!ct || strncasecmp(ct, "text/csv", 8))
+		return CSV_NOT_CSV;
+	p = ct + 8;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			return cs;
+		if (*p != ';')
+			return CSV_NOT_CSV;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!strncasecmp(p, "charset=", 8)) {
+			size_t n;
+			int quoted;
+			p += 8;
+			quoted = *p == '"';
+			p += quoted;
+			n = strcspn(p, quoted ? "\"" : "; \t");
+			if ((n == 5 && !strncasecmp(p, "utf-8", 5)) || (n == 4 && !strncasecmp(p, "utf8", 4)))
+				cs = CSV_DETECT;
+			else {
+				cs = CSV_NOT_CSV;
+				for (size_t i = 0; i < sizeof(gb) / sizeof(gb[0]); i++)
+					if (n == strlen(gb[i]) && !strncasecmp(p, gb[i], n))
+						cs = CSV_GB;
+				if (cs == CSV_NOT_CSV)
+					return CSV_NOT_CSV;
+			}
+			p += n;
+			if (quoted && *p == '"')
+				p++;
+		} else {
+			p += strcspn(p, ";");
+		}
+	}
+}
+
+static int is_csv_type(const char *ct)
+{
+	return csv_charset(ct) != CSV_NOT_CSV;
+}
+
+int api_csv_gb(const char *ct)
+{
+	return csv_charset(ct) == CSV_GB;
+}
+
+/* 415 naming the type that was sent (params: type, "" when none was). */
+static int type_refused(const char *want, const char *ct, struct err *err)
+{
+	int none = !ct || !*ct;
+	return err_set(err, ERR_UNSUPPORTED_TYPE, NULL, "unsupported_type:_,_,type",
+		       "the body must be sent as %s (UTF-8)%s%.60s", want,
+		       none ? ", with a Content-Type" : ", not ", none ? "" : ct);
+}
+
+int api_body_type(const struct api_route *rt, const char *ct, struct err *err)
+{
+	int bulk = rt && (rt->flags & API_BULK);
+	if (bulk ? is_csv_type(ct) : is_json_type(ct))
+		return 0;
+	return type_refused(bulk ? "text/csv" : "application/json", ct, err);
 }
 
 static const char *type_name(enum api_type t)
@@ -233,13 +315,10 @@ static int parse_object(struct api_req *r, const struct api_field *fields, struc
 	json_t *root;
 	int ret = -1;
 
-	if (!is_json_type(r->content_type))
-		return err_set(err, ERR_MALFORMED, NULL, "json_content_type:type",
-			       "the body must be sent as application/json (UTF-8), not %.60s",
-			       r->content_type && *r->content_type ? r->content_type
-								   : "without a Content-Type");
 	if (!r->body_len)
 		return err_set(err, ERR_MALFORMED, NULL, "body_empty", "the body is empty; send a JSON object");
+	if (!is_json_type(r->content_type))
+		return type_refused("application/json", r->content_type, err);
 	root = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
 		return err_set(err, ERR_MALFORMED, NULL, "json_syntax:detail,line,column", "the body is not valid JSON: %s (line %d, column %d)",

@@ -17,9 +17,13 @@
 #include "core/core.h"
 #include "store/store.h"
 
-/* Body caps: JSON everywhere, larger for routes flagged API_BULK (CSV import). */
+/*
+ * Body caps: JSON everywhere, larger for routes flagged API_BULK (CSV import),
+ * small for a caller not signed in (the sign-in itself).
+ */
 #define API_BODY_MAX (1u << 20)
 #define API_BULK_MAX (64u << 20)
+#define API_ANON_BODY_MAX (16u << 10)
 
 #define API_MAX_PARAMS 4
 #define API_MAX_HEADERS_OUT 2
@@ -32,6 +36,7 @@ enum {
 	API_BULK = 1,    /* the body may be up to API_BULK_MAX (CSV) */
 	API_NO_CSRF = 2, /* a cookie-authenticated write that needs no CSRF token (sign-in) */
 	API_SECRET = 4,  /* the answer holds a secret shown once: never kept for a replay */
+	API_HASHES = 8,  /* checks a password: api_hash_start() runs first, off the request threads */
 };
 
 struct api_req;
@@ -67,6 +72,10 @@ struct api_req {
 	const char *body;
 	size_t body_len;
 	const char *content_type;
+	/* an API_BULK route's body as a file (read from offset 0), or -1 */
+	int body_fd;
+	/* the finished password check of an API_HASHES route (api_hash_start) */
+	struct api_hash_job *hash_job;
 	/* the caller */
 	enum api_auth auth;
 	struct actor actor;
@@ -144,6 +153,13 @@ struct api_field {
 };
 
 /*
+ * Whether a body of type content_type suits route rt: text/csv (UTF-8) for
+ * API_BULK routes, application/json (UTF-8) for the others. ERR_UNSUPPORTED_TYPE
+ * (415, reason unsupported_type with the type) when not.
+ */
+int api_body_type(const struct api_route *rt, const char *content_type, struct err *err);
+
+/*
  * Parse the body as a JSON object with exactly these fields (ended by a {NULL}
  * entry). ERR_MALFORMED when the content type is not application/json or the
  * text is not JSON (bad UTF-8, lone surrogates and duplicate keys included);
@@ -172,6 +188,12 @@ int api_rate_bp(double v, const char *field, int64_t *out, struct err *err);
 
 /* Parse an integer query argument; absent leaves *out alone. */
 int api_query_int(struct api_req *r, const char *name, int64_t *out, struct err *err);
+
+/* Whether a text/csv Content-Type names a GB charset (GB18030, GBK, GB2312: read as GB18030). */
+int api_csv_gb(const char *ct);
+
+/* Whether a text/csv Content-Type names a GB charset (GB18030, GBK, GB2312: read as GB18030). */
+int api_csv_gb(const char *ct);
 
 /* --- answers ----------------------------------------------------------------- */
 
@@ -205,13 +227,37 @@ extern struct api_route api_entity_routes[];
 void api_entity_init(void);
 
 /*
- * Argon2id hashing is memory-hard on purpose: at most API_HASH_SLOTS run at
- * once and API_HASH_QUEUE wait; beyond that api_hash_begin() answers
- * ERR_RATE_LIMITED (429, Retry-After 1). Every begin that succeeded is paired
- * with api_hash_end().
+ * Argon2id is slow and memory-hard on purpose, so at most API_HASH_SLOTS
+ * hashes run at once, process-wide, and none makes a request thread wait.
+ *
+ * Sign-in (routes flagged API_HASHES) checks the password in a pool of
+ * API_HASH_SLOTS threads with a queue of API_HASH_QUEUE: the server calls
+ * api_hash_start() once the body is in, and the handler later reads the
+ * outcome from r->hash_job. api_hash_start() returns 0 with *job set, and
+ * done(ctx) is called from a pool thread when the check is over (the job is
+ * the caller's to free with api_hash_job_free() after that); or -1 at once:
+ * a bad body (400/415/422), too many failed sign-ins (429 login_throttled),
+ * or a full queue (429 hash_busy), with r->retry_after set for a 429.
  */
 #define API_HASH_SLOTS 2
-#define API_HASH_QUEUE 16
+#define API_HASH_QUEUE 8
+struct api_hash_job;
+int api_hash_start(struct api_req *r, void (*done)(void *ctx), void *ctx,
+		   struct api_hash_job **job, struct err *err);
+void api_hash_job_free(struct api_hash_job *job);
+
+/*
+ * Start the pool (its threads open the store at db_path) / finish the queued
+ * checks and stop it. After the stop, api_hash_start() refuses (503).
+ */
+int api_hash_pool_start(const char *db_path, struct err *err);
+void api_hash_pool_stop(void);
+
+/*
+ * A hash on the calling thread (a password being set): takes a free slot or
+ * answers ERR_RATE_LIMITED (429 hash_busy, Retry-After 1) at once, never
+ * waits. Every begin that succeeded is paired with api_hash_end().
+ */
 int api_hash_begin(struct api_req *r, struct err *err);
 void api_hash_end(void);
 

@@ -125,8 +125,9 @@ static int update_product(struct api_req *r, struct err *err)
 	if (product_apply(&b, &cur, err))
 		return -1;
 	cur.version = b.version;
-	if (product_update(r->st, &r->actor, &cur, b.effective_on, b.reason ? b.reason : "", &out,
-			   err))
+	if (product_update(r->st, &r->actor, &cur,
+			   (b.has_cost ? PRODUCT_SET_COST : 0) | (b.has_price ? PRODUCT_SET_PRICE : 0),
+			   b.effective_on, b.reason ? b.reason : "", &out, err))
 		return -1;
 	product_write_json(&r->jw, &out);
 	return 0;

@@ -23,12 +23,13 @@
 /* --- bodies ------------------------------------------------------------------------------ */
 
 struct goal_body {
-	const char *name, *metric, *owner, *rationale, *objective, *checkin_rule, *reason;
+	const char *name, *metric, *owner, *rationale, *objective, *checkin_rule, *custom_unit, *reason;
 	const char *start, *due, *baseline_start, *baseline_end;
 	const char *scope_segment, *scope_channel, *scope_product, *scope_rep;
 	struct api_number target, baseline;
 	int64_t version;
-	int has_name, has_owner, has_rationale, has_objective, has_checkin_rule, has_start, has_due,
+	int has_name, has_owner, has_rationale, has_objective, has_checkin_rule, has_custom_unit,
+		has_start, has_due,
 		has_baseline_start, has_baseline_end, has_target, has_baseline, has_scope;
 };
 
@@ -53,7 +54,8 @@ struct goal_body {
 	{ "owner", API_STR, API_NULLABLE, &(b).owner, &(b).has_owner },                         \
 	{ "rationale", API_STR, API_NULLABLE, &(b).rationale, &(b).has_rationale },             \
 	{ "objective", API_STR, API_NULLABLE, &(b).objective, &(b).has_objective },             \
-	{ "checkin_rule", API_STR, API_NULLABLE, &(b).checkin_rule, &(b).has_checkin_rule }
+	{ "checkin_rule", API_STR, API_NULLABLE, &(b).checkin_rule, &(b).has_checkin_rule },   \
+	{ "custom_unit", API_STR, API_NULLABLE, &(b).custom_unit, &(b).has_custom_unit }
 
 /* A field the body named: its text, "" when null (clears); NULL when absent (unchanged). */
 static const char *given(int present, const char *v)
@@ -131,6 +133,7 @@ static int make_input(struct api_req *r, const struct goal_body *b, enum metric 
 	in->rationale = given(b->has_rationale, b->rationale);
 	in->objective = given(b->has_objective, b->objective);
 	in->checkin_rule = given(b->has_checkin_rule, b->checkin_rule);
+	in->custom_unit = given(b->has_custom_unit, b->custom_unit);
 	in->reason = b->reason;
 	if (b->has_scope) {
 		/* the scope given replaces the whole scope; {} or null clears it */
@@ -409,6 +412,42 @@ static int add_checkin(struct api_req *r, struct err *err)
 	return 0;
 }
 
+static int list_checkins(struct api_req *r, struct err *err)
+{
+	struct goal_checkin_list l = { 0 };
+	struct goal g;
+	const char *code = api_param(r, "code");
+	int64_t id;
+	enum unit u;
+
+	if (path_id(r, &id, err) || goal_get(r->st, &r->actor, code, id, &g, err) ||
+	    goal_checkins(r->st, &r->actor, code, id, &l, err)) {
+		goal_checkin_list_release(&l);
+		return -1;
+	}
+	u = metric_unit(g.metric);
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "goal_id", g.id);
+	jw_kstr(&r->jw, "unit", unit_str(u));
+	jw_kstr(&r->jw, "custom_unit", g.custom_unit);
+	jw_key(&r->jw, "checkins");
+	jw_arr(&r->jw);
+	for (size_t i = 0; i < l.n; i++) {
+		jw_obj(&r->jw);
+		jw_kint(&r->jw, "id", l.items[i].id);
+		jw_kdate(&r->jw, "date", l.items[i].on_date);
+		goal_value_json(&r->jw, "value", u, l.items[i].value);
+		jw_kstr(&r->jw, "note", l.items[i].note);
+		jw_kstr(&r->jw, "by", l.items[i].created_by_login[0] ? l.items[i].created_by_login : NULL);
+		jw_kts(&r->jw, "at", l.items[i].created_at);
+		jw_obj_end(&r->jw);
+	}
+	jw_arr_end(&r->jw);
+	jw_obj_end(&r->jw);
+	goal_checkin_list_release(&l);
+	return 0;
+}
+
 static int get_series(struct api_req *r, struct err *err)
 {
 	struct goal g;
@@ -458,6 +497,7 @@ const struct api_route api_goal_routes[] = {
 	{ "PATCH", "/api/v1/projects/{code}/goals/{id}", update_goal, ROLE_REP, 0 },
 	{ "DELETE", "/api/v1/projects/{code}/goals/{id}", delete_goal, ROLE_REP, 0 },
 	{ "GET", "/api/v1/projects/{code}/goals/{id}/revisions", list_revisions, ROLE_VIEWER, 0 },
+	{ "GET", "/api/v1/projects/{code}/goals/{id}/checkins", list_checkins, ROLE_VIEWER, 0 },
 	{ "POST", "/api/v1/projects/{code}/goals/{id}/checkins", add_checkin, ROLE_REP, 0 },
 	{ "GET", "/api/v1/projects/{code}/goals/{id}/series", get_series, ROLE_VIEWER, 0 },
 	{ NULL },

@@ -46,6 +46,7 @@ static int parse_filter(struct api_req *r, struct sale_filter *f, struct err *er
 	f->channel = query_text(r, "channel");
 	f->product = query_text(r, "product");
 	f->rep = query_text(r, "rep");
+	f->segment = query_text(r, "segment");
 	f->customer = query_text(r, "customer");
 	return 0;
 }
@@ -127,7 +128,7 @@ static void apply(const struct sale_body *b, struct sale_input *in)
 		in->unit_price_minor = b->unit_price;
 	if (b->has_discount)
 		in->discount_minor = b->discount;
-	/* null clears a promotion; a segment only matters for a new customer */
+	/* null clears a promotion; a segment names the one the sale is made in */
 	if (b->has_promotion)
 		in->promotion = b->promotion ? b->promotion : "";
 	if (b->has_segment)
@@ -151,6 +152,8 @@ static int list_sales(struct api_req *r, struct err *err)
 		sale_write_json(&r->jw, &l.items[i]);
 	jw_arr_end(&r->jw);
 	jw_kint(&r->jw, "total", l.total);
+	jw_key(&r->jw, "totals");
+	sale_totals_write_json(&r->jw, &l.totals);
 	jw_kint(&r->jw, "limit", f.limit);
 	jw_kint(&r->jw, "offset", f.offset);
 	jw_obj_end(&r->jw);
@@ -252,41 +255,6 @@ static int delete_sale(struct api_req *r, struct err *err)
 
 /* --- CSV import and export ------------------------------------------------------------- */
 
-/* Whether ct is text/csv, with no charset or a UTF-8 one (other parameters are ignored). */
-static int is_csv_type(const char *ct)
-{
-	const char *p;
-	if (!ct || strncasecmp(ct, "text/csv", 8))
-		return 0;
-	p = ct + 8;
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			return 1;
-		if (*p != ';')
-			return 0;
-		p++;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!strncasecmp(p, "charset=", 8)) {
-			p += 8;
-			if (*p == '"')
-				p++;
-			if (!strncasecmp(p, "utf-8", 5))
-				p += 5;
-			else if (!strncasecmp(p, "utf8", 4))
-				p += 4;
-			else
-				return 0;
-			if (*p == '"')
-				p++;
-		} else {
-			p += strcspn(p, ";");
-		}
-	}
-}
-
 static int query_bool(struct api_req *r, const char *name, int *out, struct err *err)
 {
 	const char *v = api_query(r, name);
@@ -325,11 +293,9 @@ static int import_sales(struct api_req *r, struct err *err)
 	struct sale_import_result res;
 	int rc;
 
-	if (!is_csv_type(r->content_type))
-		return err_set(err, ERR_MALFORMED, NULL, "csv_content_type:type",
-			       "the body must be sent as text/csv (UTF-8), not %.60s",
-			       r->content_type && *r->content_type ? r->content_type
-								   : "without a Content-Type");
+	if (api_body_type(r->route, r->content_type, err))
+		return -1;
+	io.gb18030 = api_csv_gb(r->content_type);
 	if (query_bool(r, "dry_run", &io.dry_run, err))
 		return -1;
 	/*
@@ -349,6 +315,7 @@ static int import_sales(struct api_req *r, struct err *err)
 	jw_kint(&r->jw, "rows", res.rows);
 	jw_kint(&r->jw, "new_customers", res.new_customers);
 	jw_kbool(&r->jw, "dry_run", io.dry_run);
+	jw_kstr(&r->jw, "encoding", res.encoding);
 	jw_obj_end(&r->jw);
 	sale_import_result_release(&res);
 	return 0;

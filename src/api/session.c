@@ -1,12 +1,16 @@
 /*
  * session.c - sign-in, sign-out and "who am I" (/api/v1/session, /api/v1/me),
  * with the two guards around password checks: a failed-login limit per login
- * and client address, and a bound on concurrent Argon2id hashes.
+ * and client address, and the pool that runs Argon2id off the request threads
+ * with a bounded queue (a full queue is a 429 at once, never a wait).
  */
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "base/date.h"
@@ -19,6 +23,8 @@
 #define LOGIN_FAILURES_MAX 5
 #define LOGIN_WINDOW 900
 #define LOGIN_SLOTS 1024
+/* The pool's threads yield to the request threads: a sign-in may wait, /livez may not. */
+#define HASH_NICE 10
 
 struct login_slot {
 	uint64_t key;        /* hash of login + address; 0 = free */
@@ -26,12 +32,35 @@ struct login_slot {
 	int64_t window_start;
 };
 
+/* A sign-in's password check, from api_hash_start() to api_hash_job_free(). */
+struct api_hash_job {
+	struct api_hash_job *next;
+	char *login, *password; /* copies; the password is wiped when checked */
+	uint64_t key;           /* its failed-login slot */
+	int64_t now;
+	void (*done)(void *ctx);
+	void *ctx;
+	/* the outcome */
+	int rc;
+	struct user user;
+	struct err err;
+};
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t hash_cond = PTHREAD_COND_INITIALIZER;
 static struct login_slot slots[LOGIN_SLOTS];
-static int hash_running, hash_waiting;
+static int hash_running; /* hashes running now, pool and request threads together */
 /* The key of login_key()'s hash, random per process: slots cannot be aimed at. */
 static unsigned char slot_secret[crypto_shorthash_KEYBYTES];
+
+/* The pool (its queue and state under lock). */
+static struct {
+	pthread_cond_t work;
+	pthread_t threads[API_HASH_SLOTS];
+	int nthreads, queued, stopping;
+	struct api_hash_job *head, *tail;
+	char *db_path;
+} pool = { .work = PTHREAD_COND_INITIALIZER };
 
 void api_global_init(void)
 {
@@ -43,21 +72,18 @@ void api_global_init(void)
 
 void api_global_release(void)
 {
+	api_hash_pool_stop();
 }
 
 int api_hash_begin(struct api_req *r, struct err *err)
 {
 	pthread_mutex_lock(&lock);
-	if (hash_running >= API_HASH_SLOTS && hash_waiting >= API_HASH_QUEUE) {
+	if (hash_running >= API_HASH_SLOTS) {
 		pthread_mutex_unlock(&lock);
 		r->retry_after = 1;
 		return err_set(err, ERR_RATE_LIMITED, NULL, "hash_busy",
 			       "too many password checks at once; try again in a second");
 	}
-	hash_waiting++;
-	while (hash_running >= API_HASH_SLOTS)
-		pthread_cond_wait(&hash_cond, &lock);
-	hash_waiting--;
 	hash_running++;
 	pthread_mutex_unlock(&lock);
 	return 0;
@@ -69,6 +95,111 @@ void api_hash_end(void)
 	hash_running--;
 	pthread_cond_signal(&hash_cond);
 	pthread_mutex_unlock(&lock);
+}
+
+void api_hash_job_free(struct api_hash_job *job)
+{
+	if (!job)
+		return;
+	free(job->login);
+	if (job->password) {
+		sodium_memzero(job->password, strlen(job->password));
+		free(job->password);
+	}
+	free(job);
+}
+
+/* Check one password on a pool thread (st: the thread's store, opened on first use). */
+static void hash_run(struct api_hash_job *j, struct store **st)
+{
+	pthread_mutex_lock(&lock);
+	/* A request thread may hold a slot (a password being set): wait, we are no request. */
+	while (hash_running >= API_HASH_SLOTS)
+		pthread_cond_wait(&hash_cond, &lock);
+	hash_running++;
+	pthread_mutex_unlock(&lock);
+	if (!*st)
+		*st = store_open(pool.db_path, 0, &j->err);
+	if (!*st) {
+		if (j->err.code != ERR_UNAVAILABLE)
+			err_set(&j->err, ERR_UNAVAILABLE, "db", "db_unavailable",
+				"the database cannot be opened");
+		j->rc = -1;
+	} else {
+		j->rc = user_verify_password(*st, j->login, j->password, &j->user, &j->err);
+	}
+	api_hash_end();
+	sodium_memzero(j->password, strlen(j->password));
+}
+
+static void *hash_thread(void *arg)
+{
+	struct store *st = NULL;
+	(void)arg;
+	/* Linux nices threads one by one. */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), HASH_NICE)) {
+		/* Not allowed: the checks run at the server's priority. */
+	}
+	pthread_mutex_lock(&lock);
+	for (;;) {
+		struct api_hash_job *j;
+		void (*done)(void *);
+		void *ctx;
+
+		while (!pool.head && !pool.stopping)
+			pthread_cond_wait(&pool.work, &lock);
+		/* Stopping still finishes the queue: each job's caller waits for its done(). */
+		if (!pool.head)
+			break;
+		j = pool.head;
+		pool.head = j->next;
+		if (!pool.head)
+			pool.tail = NULL;
+		pool.queued--;
+		pthread_mutex_unlock(&lock);
+		hash_run(j, &st);
+		/* After done() the job belongs to the caller again: not one more touch. */
+		done = j->done;
+		ctx = j->ctx;
+		done(ctx);
+		pthread_mutex_lock(&lock);
+	}
+	pthread_mutex_unlock(&lock);
+	store_free(st);
+	return NULL;
+}
+
+int api_hash_pool_start(const char *db_path, struct err *err)
+{
+	pthread_mutex_lock(&lock);
+	pool.stopping = 0;
+	pthread_mutex_unlock(&lock);
+	free(pool.db_path);
+	pool.db_path = strdup(db_path);
+	if (!pool.db_path)
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "out of memory");
+	for (int i = 0; i < API_HASH_SLOTS; i++) {
+		if (pthread_create(&pool.threads[i], NULL, hash_thread, NULL)) {
+			api_hash_pool_stop();
+			return err_set(err, ERR_INTERNAL, NULL, "internal",
+				       "cannot start the password-check threads");
+		}
+		pool.nthreads++;
+	}
+	return 0;
+}
+
+void api_hash_pool_stop(void)
+{
+	pthread_mutex_lock(&lock);
+	pool.stopping = 1;
+	pthread_cond_broadcast(&pool.work);
+	pthread_mutex_unlock(&lock);
+	for (int i = 0; i < pool.nthreads; i++)
+		pthread_join(pool.threads[i], NULL);
+	pool.nthreads = 0;
+	free(pool.db_path);
+	pool.db_path = NULL;
 }
 
 static uint64_t login_key(const char *login, const char *ip)
@@ -172,7 +303,8 @@ int api_session_start(struct api_req *r, const struct user *u, struct err *err)
 	return 0;
 }
 
-static int post_session(struct api_req *r, struct err *err)
+int api_hash_start(struct api_req *r, void (*done)(void *ctx), void *ctx,
+		   struct api_hash_job **job, struct err *err)
 {
 	const char *login = NULL, *password = NULL;
 	const struct api_field fields[] = {
@@ -180,11 +312,12 @@ static int post_session(struct api_req *r, struct err *err)
 		{ "password", API_STR, API_REQUIRED, &password },
 		{ NULL },
 	};
-	struct user u;
-	uint64_t key;
+	struct api_hash_job *j;
 	int64_t now = ts_now();
-	int wait, rc;
+	uint64_t key;
+	int wait;
 
+	*job = NULL;
 	if (api_parse(r, fields, err))
 		return -1;
 	key = login_key(login, r->client_ip);
@@ -195,24 +328,63 @@ static int post_session(struct api_req *r, struct err *err)
 			       "too many failed sign-ins for %.60s; try again in %d seconds", login,
 			       wait);
 	}
-	if (api_hash_begin(r, err))
-		return -1;
-	rc = user_verify_password(r->st, login, password, &u, err);
-	api_hash_end();
-	if (rc) {
-		if (err->code == ERR_UNAUTHENTICATED)
-			login_failed(key, now);
+	j = calloc(1, sizeof(*j));
+	if (!j || !(j->login = strdup(login)) || !(j->password = strdup(password))) {
+		api_hash_job_free(j);
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "out of memory");
+	}
+	j->key = key;
+	j->now = now;
+	j->done = done;
+	j->ctx = ctx;
+	pthread_mutex_lock(&lock);
+	if (pool.stopping || !pool.nthreads) {
+		pthread_mutex_unlock(&lock);
+		api_hash_job_free(j);
+		return err_set(err, ERR_UNAVAILABLE, NULL, "shutting_down",
+			       "the server is stopping; sign in again in a moment");
+	}
+	if (pool.queued >= API_HASH_QUEUE) {
+		pthread_mutex_unlock(&lock);
+		api_hash_job_free(j);
+		r->retry_after = 1;
+		return err_set(err, ERR_RATE_LIMITED, NULL, "hash_busy",
+			       "too many password checks at once; try again in a second");
+	}
+	if (pool.tail)
+		pool.tail->next = j;
+	else
+		pool.head = j;
+	pool.tail = j;
+	pool.queued++;
+	pthread_cond_signal(&pool.work);
+	pthread_mutex_unlock(&lock);
+	*job = j;
+	return 0;
+}
+
+static int post_session(struct api_req *r, struct err *err)
+{
+	const struct api_hash_job *j = r->hash_job;
+
+	/* The server ran the check (API_HASHES) before calling us. */
+	if (!j)
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "the password was not checked");
+	if (j->rc) {
+		if (j->err.code == ERR_UNAUTHENTICATED)
+			login_failed(j->key, j->now);
+		err_copy(err, &j->err);
 		return -1;
 	}
-	login_succeeded(key);
-	if (api_session_start(r, &u, err))
+	login_succeeded(j->key);
+	if (api_session_start(r, &j->user, err))
 		return -1;
-	r->actor.user_id = u.id;
-	r->actor.role = u.role;
-	snprintf(r->actor.login, sizeof(r->actor.login), "%s", u.login);
+	r->actor.user_id = j->user.id;
+	r->actor.role = j->user.role;
+	snprintf(r->actor.login, sizeof(r->actor.login), "%s", j->user.login);
 	jw_obj(&r->jw);
 	jw_key(&r->jw, "user");
-	user_write_json(&r->jw, &u);
+	user_write_json(&r->jw, &j->user);
 	jw_kstr(&r->jw, "csrf_token", r->csrf_token);
 	jw_obj_end(&r->jw);
 	return 0;
@@ -252,7 +424,7 @@ static int get_me(struct api_req *r, struct err *err)
 }
 
 const struct api_route api_session_routes[] = {
-	{ "POST", "/api/v1/session", post_session, API_PUBLIC, API_NO_CSRF },
+	{ "POST", "/api/v1/session", post_session, API_PUBLIC, API_NO_CSRF | API_HASHES },
 	{ "DELETE", "/api/v1/session", delete_session, ROLE_VIEWER, 0 },
 	{ "GET", "/api/v1/me", get_me, ROLE_VIEWER, 0 },
 	{ NULL },

@@ -1,13 +1,15 @@
 /*
  * user.c - /api/v1/users: list, add (admin), show, change (admin, or users
  * for their own name and email), and set a password, which ends the user's
- * sessions.
+ * sessions; a user's wrong current passwords are limited like sign-ins.
  */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "api/api.h"
+#include "base/date.h"
 #include "core/auth.h"
 #include "core/user.h"
 #include "base/banned.h"
@@ -93,13 +95,76 @@ static int update_user(struct api_req *r, struct err *err)
 	if (active >= 0)
 		cur.active = active;
 	cur.version = version;
+	/* core signs a deactivated user out and revokes their tokens in the same write */
 	if (user_update(r->st, &r->actor, &cur, &out, err))
-		return -1;
-	/* A deactivated user is signed out everywhere at once. */
-	if (!out.active && auth_session_revoke_user(r->st, out.id, err))
 		return -1;
 	user_write_json(&r->jw, &out);
 	return 0;
+}
+
+/*
+ * Wrong current passwords on a password change are limited like sign-ins:
+ * after PW_CHECK_FAILURES_MAX in PW_CHECK_WINDOW seconds, the user's next
+ * checks are refused (429) until the window ends, so a borrowed session or
+ * token cannot guess the password at the speed of the hash.
+ */
+#define PW_CHECK_FAILURES_MAX 5
+#define PW_CHECK_WINDOW 900
+#define PW_CHECK_SLOTS 256
+
+struct pw_check_slot {
+	int64_t user_id; /* 0 = free (ids start at 1) */
+	int failures;
+	int64_t window_start;
+};
+
+static pthread_mutex_t pw_check_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pw_check_slot pw_check_slots[PW_CHECK_SLOTS];
+
+static struct pw_check_slot *pw_check_slot(int64_t user_id)
+{
+	return &pw_check_slots[(uint64_t)user_id % PW_CHECK_SLOTS];
+}
+
+/* Seconds until user_id's current password may be checked again, or 0. */
+static int pw_check_blocked(int64_t user_id, int64_t now)
+{
+	struct pw_check_slot *s = pw_check_slot(user_id);
+	int wait = 0;
+	pthread_mutex_lock(&pw_check_lock);
+	if (s->user_id == user_id && s->failures >= PW_CHECK_FAILURES_MAX &&
+	    now < s->window_start + PW_CHECK_WINDOW)
+		wait = (int)(s->window_start + PW_CHECK_WINDOW - now);
+	pthread_mutex_unlock(&pw_check_lock);
+	return wait;
+}
+
+static void pw_check_failed(int64_t user_id, int64_t now)
+{
+	struct pw_check_slot *s = pw_check_slot(user_id);
+	pthread_mutex_lock(&pw_check_lock);
+	/* a slot that blocks another user keeps it to the end of its window */
+	if (s->user_id != user_id && s->user_id && s->failures >= PW_CHECK_FAILURES_MAX &&
+	    now < s->window_start + PW_CHECK_WINDOW) {
+		pthread_mutex_unlock(&pw_check_lock);
+		return;
+	}
+	if (s->user_id != user_id || now >= s->window_start + PW_CHECK_WINDOW) {
+		s->user_id = user_id;
+		s->failures = 0;
+		s->window_start = now;
+	}
+	s->failures++;
+	pthread_mutex_unlock(&pw_check_lock);
+}
+
+static void pw_check_passed(int64_t user_id)
+{
+	struct pw_check_slot *s = pw_check_slot(user_id);
+	pthread_mutex_lock(&pw_check_lock);
+	if (s->user_id == user_id)
+		s->user_id = 0;
+	pthread_mutex_unlock(&pw_check_lock);
 }
 
 static int set_password(struct api_req *r, struct err *err)
@@ -112,8 +177,9 @@ static int set_password(struct api_req *r, struct err *err)
 	};
 	const char *login = api_param(r, "login");
 	int self = !strcmp(login, r->actor.login);
+	int64_t now = ts_now();
 	struct user u;
-	int rc;
+	int rc, wait;
 
 	if (api_parse(r, fields, err))
 		return -1;
@@ -122,11 +188,22 @@ static int set_password(struct api_req *r, struct err *err)
 	if (self && !current)
 		return err_set(err, ERR_INVALID, "current_password", "current_password_required",
 			       "current_password is required to change your own password");
+	if (self && (wait = pw_check_blocked(r->actor.user_id, now)) > 0) {
+		r->retry_after = wait;
+		return err_set(err, ERR_RATE_LIMITED, "current_password",
+			       "password_check_throttled:_,seconds",
+			       "too many wrong current passwords for %.60s; try again in %d seconds",
+			       login, wait);
+	}
 	if (api_hash_begin(r, err))
 		return -1;
 	rc = self ? user_verify_password(r->st, login, current, &u, err) : 0;
-	if (rc && err->code == ERR_UNAUTHENTICATED)
+	if (rc && err->code == ERR_UNAUTHENTICATED) {
+		pw_check_failed(r->actor.user_id, now);
 		err_set(err, ERR_INVALID, "current_password", "current_password_wrong", "the current password is wrong");
+	} else if (!rc && self) {
+		pw_check_passed(r->actor.user_id);
+	}
 	if (!rc)
 		rc = user_set_password(r->st, &r->actor, login, password, err);
 	api_hash_end();

@@ -5,6 +5,8 @@
  * and unquotes fields in place, so a record's fields point into the buffer:
  * no allocation per field. Records may span lines inside quotes; CRLF and LF
  * line ends are both accepted; a UTF-8 byte order mark at the start is skipped.
+ * The separator is a comma unless the caller sets another (';' or tab, found by
+ * csv_sniff_delimiter()). csv_decode() turns a GB18030 file into UTF-8 first.
  */
 #ifndef BASE_CSV_H
 #define BASE_CSV_H
@@ -24,6 +26,7 @@ struct csv_field {
 
 struct csv_reader {
 	char *p, *end;
+	char delim;     /* the field separator: ',' unless set after init */
 	long line;      /* physical line where the next record starts (1-based) */
 	long rec_line;  /* line where the last returned record started */
 	size_t nfields;
@@ -40,6 +43,36 @@ void csv_reader_init(struct csv_reader *r, char *buf, size_t len);
  * the line in the message. A blank line is returned as one empty field.
  */
 int csv_next(struct csv_reader *r, struct err *err);
+
+/* Whether every field of the record just read is empty ("" or nothing): a blank line, or
+ * a spreadsheet's empty row ",,,,". */
+int csv_record_empty(const struct csv_reader *r);
+
+/*
+ * The separator of a file from its first line (outside quotes): the most frequent
+ * of ',', ';' and tab (a comma on a tie). Returns 0 and sets *delim, or -1 when
+ * the line holds none of them: then *other names (as UTF-8 text, "" when
+ * nothing stands out) another character that seems to separate its words - '|',
+ * ':', a space, a full-width comma... - for the error to name.
+ */
+int csv_sniff_delimiter(const char *buf, size_t len, char *delim, char other[8]);
+
+/* Encodings csv_decode() tells apart. */
+enum csv_encoding { CSV_UTF8, CSV_GB18030 };
+const char *csv_encoding_name(enum csv_encoding e); /* "UTF-8", "GB18030" */
+
+/*
+ * The text of a file as UTF-8: valid UTF-8 is read as it is (0, out untouched);
+ * anything else (or everything, with force_gb18030) is converted from GB18030,
+ * what Excel writes on Chinese Windows, with glibc's iconv into out (1).
+ * *enc says which it was. -1 (reason csv_encoding_unknown) when the bytes are
+ * neither. out gets one spare byte after the text, as csv_next() needs.
+ */
+int csv_decode(const char *buf, size_t len, int force_gb18030, struct buf *out,
+	       enum csv_encoding *enc, struct err *err);
+
+/* Whether s[0..len) is valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
+int csv_utf8_valid(const char *s, size_t len);
 
 /* Bytes consumed so far (for progress bars). */
 size_t csv_offset(const struct csv_reader *r, const char *start);

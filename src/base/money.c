@@ -116,6 +116,49 @@ int money_add(int64_t a, int64_t b, int64_t *out)
 	return 0;
 }
 
+/* n / d rounded half away from zero (d > 0). */
+static __int128 round_div(__int128 n, __int128 d)
+{
+	__int128 q = n / d, r = n % d;
+	if (r < 0)
+		r = -r;
+	if (2 * r >= d)
+		q += n < 0 ? -1 : 1;
+	return q;
+}
+
+static int fit(__int128 q, int64_t *out)
+{
+	if (q > INT64_MAX || q < INT64_MIN)
+		return -1;
+	*out = (int64_t)q;
+	return 0;
+}
+
+int div_round(int64_t a, int64_t b, int64_t *out)
+{
+	if (b == 0)
+		return -1;
+	return fit(b < 0 ? round_div(-(__int128)a, -(__int128)b) : round_div(a, b), out);
+}
+
+int ratio_bp(int64_t num, int64_t den, int64_t *out)
+{
+	__int128 n = (__int128)num * 10000;
+	if (den == 0)
+		return -1;
+	return fit(den < 0 ? round_div(-n, -(__int128)den) : round_div(n, den), out);
+}
+char *ratio_format(int64_t bp, char *out)
+{
+	/* tenths of a percent = bp / 10, rounded half away from zero */
+	int64_t t = (int64_t)round_div(bp, 10);
+	uint64_t a = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
+	snprintf(out, RATIO_FMT_MAX, "%s%llu.%llu%%", t < 0 ? "-" : "",
+		 (unsigned long long)(a / 10), (unsigned long long)(a % 10));
+	return out;
+}
+
 int int_parse(const char *s, size_t len, int64_t *out, const char *field, struct err *err)
 {
 	char shown[64];

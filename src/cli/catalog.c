@@ -257,8 +257,10 @@ static int product_update_r(struct cli *c, struct cli_opt *opts, const union rec
 {
 	int32_t effective = NO_DATE;
 	return opt_date(opts, "effective", &effective, err) ||
-			       product_update(c->st, &c->actor, &want->product, effective,
-					      cli_opt(opts, "reason"), &out->product, err)
+			       product_update(c->st, &c->actor, &want->product,
+					      (cli_opt(opts, "cost") ? PRODUCT_SET_COST : 0) |
+						      (cli_opt(opts, "price") ? PRODUCT_SET_PRICE : 0),
+					      effective, cli_opt(opts, "reason"), &out->product, err)
 		       ? -1
 		       : 0;
 }

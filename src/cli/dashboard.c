@@ -25,12 +25,25 @@ static void bar(char *out, size_t len, double frac, int width)
 	out[n] = '\0';
 }
 
+/* A ratio already rounded to basis points (progress, elapsed) as "12.3%", or "-". */
 static void pct(char *out, size_t len, double v)
 {
+	char r[RATIO_FMT_MAX];
 	if (isnan(v))
 		snprintf(out, len, "-");
 	else
-		snprintf(out, len, "%.1f%%", v * 100.0);
+		snprintf(out, len, "%s", ratio_format(llround(v * 10000.0), r));
+}
+
+/* num / den by the one ratio rule (money.h) as "12.3%", or "-" without a denominator. */
+static void ratio(char *out, size_t len, int64_t num, int64_t den)
+{
+	char r[RATIO_FMT_MAX];
+	int64_t bp;
+	if (den <= 0 || ratio_bp(num, den, &bp))
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%s", ratio_format(bp, r));
 }
 
 static void breakdown(const struct dash_breakdown *b, const struct sale_sums *total,
@@ -47,9 +60,8 @@ static void breakdown(const struct dash_breakdown *b, const struct sale_sums *to
 		const struct dash_row *r = &b->rows[i];
 		char m[MONEY_FMT_MAX], sh[16], mg[16], u[24];
 		const char *row[6];
-		pct(sh, sizeof(sh), total->amount ? (double)r->s.amount / (double)total->amount : NAN);
-		pct(mg, sizeof(mg),
-		    r->s.amount > 0 ? (double)(r->s.amount - r->s.cost) / (double)r->s.amount : NAN);
+		ratio(sh, sizeof(sh), r->s.amount, total->amount);
+		ratio(mg, sizeof(mg), r->s.amount - r->s.cost, r->s.amount);
 		snprintf(u, sizeof(u), "%lld", (long long)r->s.quantity);
 		row[0] = r->code;
 		row[1] = r->name;
@@ -80,9 +92,7 @@ static void print_text(struct cli *c, const struct dashboard *d)
 	       date_format(p->end_on, d2), date_format(d->today, d3), b, e);
 	if (p->objective[0])
 		printf("objective: %s\n", p->objective);
-	pct(mg, sizeof(mg),
-	    d->total.amount > 0 ? (double)(d->total.amount - d->total.cost) / (double)d->total.amount
-				: NAN);
+	ratio(mg, sizeof(mg), d->total.amount - d->total.cost, d->total.amount);
 	printf("\nrevenue %s %s   gross margin %s   units %lld   sale lines %lld\n",
 	       money_format_grouped(d->total.amount, m), c->ws.currency, mg,
 	       (long long)d->total.quantity, (long long)d->total.lines);

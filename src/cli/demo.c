@@ -184,7 +184,7 @@ static int catalog(struct demo *d, struct err *err)
 			want.price_minor = i % 2 ? price * 105 / 100 : price * 95 / 100;
 			if (when > d->today)
 				when = d->today;
-			if (product_update(st, a, &want, when,
+			if (product_update(st, a, &want, PRODUCT_SET_COST | PRODUCT_SET_PRICE, when,
 					   i % 2 ? "原材料涨价, 同步调价" : "竞品降价, 下调售价", &after,
 					   err))
 				return -1;

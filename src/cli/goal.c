@@ -9,6 +9,7 @@
 
 #include "analytics/progress.h"
 #include "base/date.h"
+#include "base/money.h"
 #include "cli/cli.h"
 #include "core/goal.h"
 #include "core/project.h"
@@ -84,12 +85,14 @@ static void smart_compact(const struct smart_check smart[SMART__COUNT], char *ou
 	out[SMART__COUNT] = '\0';
 }
 
+/* A ratio already rounded to basis points (progress, elapsed) by the one rule of money.h. */
 static void pct_text(double v, char *out, size_t len)
 {
+	char r[RATIO_FMT_MAX];
 	if (isnan(v))
 		snprintf(out, len, "-");
 	else
-		snprintf(out, len, "%.1f%%", v * 100.0);
+		snprintf(out, len, "%s", ratio_format(llround(v * 10000.0), r));
 }
 
 static void print_goal_detail(struct cli *c, const struct goal *g, const struct goal_progress *gp)

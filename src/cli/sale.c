@@ -23,6 +23,7 @@
 #define FILTER_OPTS                                                                          \
 	{ "from", 0, OPT_VALUE }, { "to", 0, OPT_VALUE }, { "channel", 0, OPT_VALUE },       \
 		{ "product", 0, OPT_VALUE }, { "rep", 0, OPT_VALUE },                        \
+		{ "segment", 0, OPT_VALUE },                                                 \
 		{ "customer", 0, OPT_VALUE }, { "sort", 0, OPT_VALUE }, { "desc", 0, OPT_FLAG }, \
 		{ "limit", 0, OPT_VALUE }, { "offset", 0, OPT_VALUE }
 
@@ -130,6 +131,7 @@ static int parse_filter(struct cli_opt *opts, struct sale_filter *f, struct err 
 	f->channel = cli_opt(opts, "channel");
 	f->product = cli_opt(opts, "product");
 	f->rep = cli_opt(opts, "rep");
+	f->segment = cli_opt(opts, "segment");
 	f->customer = cli_opt(opts, "customer");
 	f->sort = SALE_SORT_DATE;
 	if ((v = cli_opt(opts, "sort")) && sale_sort_parse(v, &f->sort, err))
@@ -167,6 +169,8 @@ static int cmd_sale_list(struct cli *c, int argc, char **argv, struct err *err)
 			sale_write_json(&w, &l.items[i]);
 		jw_arr_end(&w);
 		jw_kint(&w, "total", l.total);
+		jw_key(&w, "totals");
+		sale_totals_write_json(&w, &l.totals);
 		jw_obj_end(&w);
 		cli_print_json(&b);
 		buf_release(&b);
@@ -199,6 +203,19 @@ static int cmd_sale_list(struct cli *c, int argc, char **argv, struct err *err)
 		if ((int64_t)l.n < l.total)
 			printf("(%zu of %lld shown; use --limit and --offset for more)\n", l.n,
 			       (long long)l.total);
+		{
+			const struct sale_totals *tt = &l.totals;
+			char m1[MONEY_FMT_MAX], m2[MONEY_FMT_MAX], m3[MONEY_FMT_MAX],
+				r[RATIO_FMT_MAX] = "-";
+			int64_t bp;
+			if (tt->amount > 0 && !ratio_bp(tt->amount - tt->cost, tt->amount, &bp))
+				ratio_format(bp, r);
+			printf("total of %lld lines: quantity %lld, amount %s, cost %s, gross profit "
+			       "%s, margin %s\n",
+			       (long long)tt->lines, (long long)tt->quantity,
+			       money_format_grouped(tt->amount, m1), money_format_grouped(tt->cost, m2),
+			       money_format_grouped(tt->amount - tt->cost, m3), r);
+		}
 	}
 	sale_list_release(&l);
 	return 0;
@@ -317,6 +334,7 @@ static int cmd_sale_import(struct cli *c, int argc, char **argv, struct err *err
 				fprintf(stderr, "%s\n", buf_cstr(&b));
 				buf_release(&b);
 			} else {
+				fprintf(stderr, "read as %s\n", res.encoding);
 				for (size_t i = 0; i < res.nerrors; i++)
 					fprintf(stderr, "%s\n", res.errors[i].message);
 				if (res.errors_total > (int64_t)res.nerrors)
@@ -330,15 +348,19 @@ static int cmd_sale_import(struct cli *c, int argc, char **argv, struct err *err
 		return -1;
 	}
 	if (c->json)
-		printf("{\"imported\":%lld,\"rows\":%lld,\"new_customers\":%lld,\"dry_run\":%s}\n",
+		printf("{\"imported\":%lld,\"rows\":%lld,\"new_customers\":%lld,\"dry_run\":%s,"
+		       "\"encoding\":\"%s\"}\n",
 		       (long long)res.imported, (long long)res.rows, (long long)res.new_customers,
-		       io.dry_run ? "true" : "false");
+		       io.dry_run ? "true" : "false", res.encoding);
 	else if (io.dry_run)
 		printf("%lld rows are valid (%lld new customers); nothing was written (dry run)\n",
 		       (long long)res.rows, (long long)res.new_customers);
 	else
 		printf("imported %lld rows (%lld new customers)\n", (long long)res.imported,
 		       (long long)res.new_customers);
+	if (!c->json)
+		printf("read as %s%s\n", res.encoding,
+		       strcmp(res.encoding, "UTF-8") ? " (converted to UTF-8)" : "");
 	sale_import_result_release(&res);
 	return 0;
 }
@@ -392,38 +414,65 @@ done:
 
 static int cmd_customer_list(struct cli *c, int argc, char **argv, struct err *err)
 {
-	struct cli_opt opts[] = { { "search", 0, OPT_VALUE }, { "limit", 0, OPT_VALUE },
+	struct cli_opt opts[] = { { "search", 0, OPT_VALUE }, { "segment", 0, OPT_VALUE },
+				  { "limit", 0, OPT_VALUE }, { "offset", 0, OPT_VALUE },
 				  { NULL, 0, 0 } };
 	struct customer_list l = { 0 };
+	struct customer_filter f = { 0 };
 	const char *pos[1];
-	int64_t limit = 0;
 	int npos;
 
 	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err))
 		return -1;
-	if (cli_opt(opts, "limit") && cli_int(cli_opt(opts, "limit"), "limit", &limit, err))
+	if ((cli_opt(opts, "limit") && cli_int(cli_opt(opts, "limit"), "limit", &f.limit, err)) ||
+	    (cli_opt(opts, "offset") && cli_int(cli_opt(opts, "offset"), "offset", &f.offset, err)))
 		return -1;
-	if (customer_list(c->st, &c->actor, cli_opt(opts, "search"),
-			  limit > 0 ? (size_t)limit : 0, &l, err))
+	f.q = cli_opt(opts, "search");
+	f.segment = cli_opt(opts, "segment");
+	if (customer_list(c->st, &c->actor, &f, &l, err)) {
+		customer_list_release(&l);
 		return -1;
+	}
 	if (c->json) {
-		CLI_PRINT_LIST("customers", l.items, l.n, customer_write_json);
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_key(&w, "customers");
+		jw_arr(&w);
+		for (size_t i = 0; i < l.n; i++)
+			customer_write_json(&w, &l.items[i]);
+		jw_arr_end(&w);
+		jw_kint(&w, "total", l.total);
+		jw_obj_end(&w);
+		cli_print_json(&b);
+		buf_release(&b);
 	} else {
-		static const char *const head[] = { "NAME", "SEGMENT", "FIRST PURCHASE" };
+		static const char *const head[] = { "ID", "NAME", "SEGMENT", "FIRST PURCHASE", "LINES",
+						    "REVENUE" };
+		static const int right[] = { 1, 0, 0, 0, 1, 1 };
 		struct cli_table t;
-		cli_table_init(&t, 3, head, NULL);
+		cli_table_init(&t, 6, head, right);
 		for (size_t i = 0; i < l.n; i++) {
-			char d[DATE_FMT_MAX] = "-";
-			const char *row[3];
+			char d[DATE_FMT_MAX] = "-", id[24], n[24], m[MONEY_FMT_MAX];
+			const char *row[6];
 			if (l.items[i].first_sale_on != NO_DATE)
 				date_format(l.items[i].first_sale_on, d);
-			row[0] = l.items[i].name;
-			row[1] = l.items[i].segment[0] ? l.items[i].segment : "-";
-			row[2] = d;
+			snprintf(id, sizeof(id), "%lld", (long long)l.items[i].id);
+			snprintf(n, sizeof(n), "%lld", (long long)l.items[i].lines);
+			row[0] = id;
+			row[1] = l.items[i].name;
+			row[2] = l.items[i].segment[0] ? l.items[i].segment : "-";
+			row[3] = d;
+			row[4] = n;
+			row[5] = money_format_grouped(l.items[i].revenue_minor, m);
 			cli_table_row(&t, row);
 		}
 		cli_table_print(&t, stdout);
 		cli_table_release(&t);
+		if ((int64_t)l.n < l.total)
+			printf("(%zu of %lld shown; use --limit and --offset for more)\n", l.n,
+			       (long long)l.total);
 	}
 	customer_list_release(&l);
 	return 0;
@@ -431,28 +480,65 @@ static int cmd_customer_list(struct cli *c, int argc, char **argv, struct err *e
 
 static void print_customer(struct cli *c, const struct customer *cu)
 {
-	char d[DATE_FMT_MAX] = "-";
+	char d[DATE_FMT_MAX] = "-", m[MONEY_FMT_MAX];
 	if (c->json) {
 		CLI_PRINT_ONE(cu, customer_write_json);
 		return;
 	}
 	if (cu->first_sale_on != NO_DATE)
 		date_format(cu->first_sale_on, d);
-	printf("name:           %s\nsegment:        %s\nfirst purchase: %s\nversion:        %lld\n",
-	       cu->name, cu->segment[0] ? cu->segment : "-", d, (long long)cu->version);
+	printf("customer %lld (version %lld)\nname:           %s\nsegment:        %s\n"
+	       "first purchase: %s\nsale lines:     %lld\nrevenue:        %s %s\n",
+	       (long long)cu->id, (long long)cu->version, cu->name,
+	       cu->segment[0] ? cu->segment : "-", d, (long long)cu->lines,
+	       money_format_grouped(cu->revenue_minor, m), c->ws.currency);
 }
 
 static int cmd_customer_show(struct cli *c, int argc, char **argv, struct err *err)
 {
-	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	struct cli_opt opts[] = { { "limit", 0, OPT_VALUE }, { NULL, 0, 0 } };
 	struct customer cu;
+	struct customer_sales l = { 0 };
 	const char *pos[1];
+	int64_t limit = 10;
 	int npos;
 
 	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
-	    customer_get(c->st, pos[0], &cu, err))
+	    (cli_opt(opts, "limit") && cli_int(cli_opt(opts, "limit"), "limit", &limit, err)) ||
+	    customer_get(c->st, &c->actor, pos[0], &cu, err))
 		return -1;
+	if (c->json) {
+		print_customer(c, &cu);
+		return 0;
+	}
 	print_customer(c, &cu);
+	if (limit > 0 && cu.lines > 0) {
+		static const char *const head[] = { "DATE", "PROJECT", "PRODUCT", "QTY", "AMOUNT" };
+		static const int right[] = { 0, 0, 0, 1, 1 };
+		struct cli_table t;
+		if (customer_sales(c->st, &c->actor, cu.id, limit, 0, &l, err)) {
+			customer_sales_release(&l);
+			return -1;
+		}
+		printf("\nlatest sales\n");
+		cli_table_init(&t, 5, head, right);
+		for (size_t i = 0; i < l.n; i++) {
+			char d[DATE_FMT_MAX], q[24], m[MONEY_FMT_MAX];
+			const char *row[5];
+			snprintf(q, sizeof(q), "%lld", (long long)l.items[i].quantity);
+			row[0] = date_format(l.items[i].sold_on, d);
+			row[1] = l.items[i].project;
+			row[2] = l.items[i].product;
+			row[3] = q;
+			row[4] = money_format_grouped(l.items[i].amount_minor, m);
+			cli_table_row(&t, row);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+		if ((int64_t)l.n < l.total)
+			printf("(%zu of %lld shown; --limit N for more)\n", l.n, (long long)l.total);
+		customer_sales_release(&l);
+	}
 	return 0;
 }
 
@@ -466,15 +552,15 @@ static int cmd_customer_update(struct cli *c, int argc, char **argv, struct err 
 	int npos;
 
 	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
-	    customer_get(c->st, pos[0], &cu, err))
+	    customer_get(c->st, &c->actor, pos[0], &cu, err))
 		return -1;
 	if (!cli_opt(opts, "segment"))
 		return err_set(err, ERR_USAGE, "segment", "required", "--segment is required (\"\" for none)");
 	version = cu.version;
 	if (cli_opt(opts, "version") && cli_int(cli_opt(opts, "version"), "version", &version, err))
 		return -1;
-	if (customer_set_segment(c->st, &c->actor, pos[0], cli_opt(opts, "segment"), version,
-				 &out, err))
+	if (customer_set_segment(c->st, &c->actor, cu.id, cli_opt(opts, "segment"), version, &out,
+				 err))
 		return -1;
 	print_customer(c, &out);
 	return 0;
@@ -487,14 +573,18 @@ const struct cli_command cli_sale_cmds[] = {
 	  "  --price MONEY        unit price in major units (alias --unit-price)\n"
 	  "  --discount MONEY     discount on the whole line (default 0)\n"
 	  "  --rep LOGIN          the rep who made the sale (default: you)\n"
-	  "  --segment CODE       the customer's segment, used when the customer is new",
+	  "  --segment CODE       the segment the sale is made in (a new customer takes it);\n"
+	  "                       default the customer's segment",
 	  "salespm sale add Q1-2027 --date 2027-01-05 --customer 华东贸易 --product SKU-1 "
 	  "--channel direct --quantity 3 --price 199.00" },
 	{ "sale", "list", cmd_sale_list, CLI_NEEDS_STORE, "list a project's sales",
 	  "sale list PROJECT [--from D] [--to D] [--channel C] [--product SKU] [--rep LOGIN] "
-	  "[--customer NAME] [--sort date|amount|quantity|customer|id] [--desc] [--limit N] "
-	  "[--offset N]",
-	  "  text output shows 50 rows unless --limit is given; --json returns all matching",
+	  "[--segment CODE] [--customer NAME] [--sort date|amount|quantity|customer|id] [--desc] "
+	  "[--limit N] [--offset N]",
+	  "  --segment CODE       sales made to customers of that segment (the sale's own)\n"
+	  "  --customer TEXT      part of the customer's name (literal; A-Z in any case)\n"
+	  "  text output shows 50 rows unless --limit is given; --json returns all matching;\n"
+	  "  the totals (lines, quantity, amount, cost, margin) are of every matching row",
 	  "salespm sale list Q1-2027 --from 2027-01-01 --to 2027-01-31 --channel direct" },
 	{ "sale", "show", cmd_sale_show, CLI_NEEDS_STORE, "show one sale", "sale show PROJECT ID",
 	  "", "salespm sale show Q1-2027 42" },
@@ -507,20 +597,30 @@ const struct cli_command cli_sale_cmds[] = {
 	  "sale delete PROJECT ID [--version V]", "", "salespm sale delete Q1-2027 42" },
 	{ "sale", "import", cmd_sale_import, CLI_NEEDS_STORE,
 	  "import sales from CSV (all or nothing)", "sale import PROJECT FILE [--dry-run]",
-	  "  FILE is UTF-8 CSV with a header: date,customer,product,channel,rep,quantity,\n"
-	  "  unit_price[,discount,promotion,segment] in any order. Any bad row means nothing is\n"
-	  "  imported and every bad row is reported. --dry-run checks without writing.",
+	  "  FILE is CSV with a header: date,customer,product,channel,rep,quantity,\n"
+	  "  unit_price[,discount,promotion,segment] in any order; UTF-8, or GB18030 as Excel\n"
+	  "  writes it on Chinese Windows (the output says which was read); separated by\n"
+	  "  commas, or semicolons or tabs when the header is. Empty rows are skipped. Any bad\n"
+	  "  row means nothing is imported and every problem of every bad row is reported.\n"
+	  "  --dry-run checks without writing.",
 	  "salespm sale import Q1-2027 sales.csv" },
 	{ "sale", "export", cmd_sale_export, CLI_NEEDS_STORE,
 	  "export sales as CSV (the import format)",
 	  "sale export PROJECT [-o FILE] [--from D] [--to D] [--channel C] [--product SKU] "
-	  "[--rep L] [--customer N]",
-	  "  -o FILE              write to FILE instead of standard output",
+	  "[--rep L] [--segment CODE] [--customer N]",
+	  "  -o FILE              write to FILE instead of standard output\n"
+	  "  the filters are those of sale list; each row carries the sale's own segment",
 	  "salespm sale export Q1-2027 -o q1.csv" },
-	{ "customer", "list", cmd_customer_list, CLI_NEEDS_STORE, "list customers",
-	  "customer list [--search TEXT] [--limit N]", "", "salespm customer list --search 贸易" },
-	{ "customer", "show", cmd_customer_show, CLI_NEEDS_STORE, "show one customer",
-	  "customer show NAME", "", "salespm customer show 华东贸易" },
+	{ "customer", "list", cmd_customer_list, CLI_NEEDS_STORE,
+	  "list customers with their sale lines and revenue in the projects you may see",
+	  "customer list [--search TEXT] [--segment CODE] [--limit N] [--offset N]",
+	  "  --search TEXT        part of the name (literal; A-Z in any case)\n"
+	  "  --segment CODE       only the customers in this segment",
+	  "salespm customer list --search 贸易" },
+	{ "customer", "show", cmd_customer_show, CLI_NEEDS_STORE,
+	  "show one customer, with their latest sales in the projects you may see",
+	  "customer show NAME [--limit N]", "  --limit N            sales shown (default 10)",
+	  "salespm customer show 华东贸易" },
 	{ "customer", "update", cmd_customer_update, CLI_NEEDS_STORE,
 	  "set a customer's segment (manager)",
 	  "customer update NAME --segment CODE [--version V]", "",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/sale.h"
 #include "core/user.h"
 #include "base/banned.h"
 
@@ -280,7 +281,7 @@ static int cmd_db_check(struct cli *c, int argc, char **argv, struct err *err)
 	struct cli_opt opts[] = { { NULL, 0, 0 } };
 	struct buf report = BUF_INIT;
 	const char *pos[1];
-	int npos, problems;
+	int npos, problems, sales;
 
 	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err))
 		return -1;
@@ -289,10 +290,17 @@ static int cmd_db_check(struct cli *c, int argc, char **argv, struct err *err)
 		buf_release(&report);
 		return -1;
 	}
+	/* the sales against their own rules, and every rollup row against a recomputation */
+	sales = sale_check(c->st, &report, 50, err);
+	if (sales < 0) {
+		buf_release(&report);
+		return -1;
+	}
+	problems += sales;
 	if (c->json)
 		printf("{\"ok\":%s,\"problems\":%d}\n", problems ? "false" : "true", problems);
 	else if (!problems)
-		printf("%s: integrity ok, foreign keys ok\n", c->db_path);
+		printf("%s: integrity ok, foreign keys ok, sales and rollups ok\n", c->db_path);
 	if (problems) {
 		fputs(buf_cstr(&report), stderr);
 		buf_release(&report);
@@ -346,7 +354,7 @@ const struct cli_command cli_workspace_cmds[] = {
 	  "  --name NAME          display name\n"
 	  "  --role ROLE          admin, manager, rep or viewer\n"
 	  "  --email E            email address\n"
-	  "  --password-file F    initial password (first line of F, at least 8 characters)",
+	  "  --password-file F    initial password (first line of F, at least 12 characters)",
 	  "salespm user add wang.fang --name 王芳 --role rep --password-file pw.txt" },
 	{ "user", "list", cmd_user_list, CLI_NEEDS_STORE, "list users", "user list", "",
 	  "salespm user list --json" },
@@ -365,8 +373,12 @@ const struct cli_command cli_workspace_cmds[] = {
 	  "change workspace settings (admin)",
 	  "workspace update [--name N] [--currency C] [--timezone TZ]", "",
 	  "salespm workspace update --timezone Asia/Shanghai" },
-	{ "db", "check", cmd_db_check, CLI_NEEDS_STORE, "run integrity and foreign-key checks",
-	  "db check", "", "salespm --db sales.db db check" },
+	{ "db", "check", cmd_db_check, CLI_NEEDS_STORE,
+	  "run integrity and foreign-key checks, and check every sale and rollup row",
+	  "db check",
+	  "  every sale's amount, its cost by the price history and its limits; every\n"
+	  "  rollup row against sums recomputed from the sales (exit 65 on any problem)",
+	  "salespm --db sales.db db check" },
 	{ "db", "backup", cmd_db_backup, CLI_NEEDS_STORE,
 	  "write a consistent copy of the database (admin)", "db backup FILE",
 	  "  FILE must not exist yet; the copy is made while others keep working",

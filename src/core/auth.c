@@ -47,21 +47,21 @@ static const char SQL_TOKEN_LIST_ALL[] =
 static const char SQL_TOKEN_BY_ID[] =
 	"SELECT " TOKEN_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?";
 static const char SQL_TOKEN_REVOKE[] = "UPDATE api_tokens SET revoked = 1 WHERE id = ?";
+static const char SQL_TOKEN_LIST_LIVE[] =
+	"SELECT " TOKEN_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	"WHERE t.user_id = ? AND t.revoked = 0 ORDER BY t.id";
 static const char SQL_TOKEN_FIND[] =
 	"SELECT t.id, t.revoked, t.last_used_at, u.id, u.login, u.role, u.active "
 	"FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?";
 static const char SQL_TOKEN_TOUCH[] = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
 
 static const char SQL_IDEM_FIND[] =
-	"SELECT method, path, status, body FROM idempotency_keys WHERE user_id = ? AND key = ?";
-static const char SQL_IDEM_INSERT[] =
-	"INSERT INTO idempotency_keys (user_id, key, method, path, created_at) "
-	"VALUES (?, ?, ?, ?, ?)";
+	"SELECT method, path, request_hash, status, body FROM idempotency_keys "
+	"WHERE user_id = ? AND key = ? AND created_at >= ?";
 static const char SQL_IDEM_PURGE[] = "DELETE FROM idempotency_keys WHERE created_at < ?";
-static const char SQL_IDEM_FINISH[] =
-	"UPDATE idempotency_keys SET status = ?, body = ? WHERE user_id = ? AND key = ?";
-static const char SQL_IDEM_DELETE[] =
-	"DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND status = 0";
+static const char SQL_IDEM_INSERT[] =
+	"INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, status, body, "
+	"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 static const char SQL_READY[] = "SELECT COUNT(*) FROM schema_migrations";
 
@@ -374,6 +374,54 @@ out:
 	return r;
 }
 
+int auth_revoke_user(struct tx *tx, int64_t user_id, struct err *err)
+{
+	struct store *st = tx->st;
+	struct auth_token_list live = { 0 };
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct stmt *s;
+	int rc, r = -1;
+
+	if (auth_session_revoke_user(st, user_id, err))
+		return -1;
+	s = store_prepare(st, SQL_TOKEN_LIST_LIVE, err);
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, user_id);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		ALLOC_GROW(live.items, live.n + 1, live.alloc);
+		row_to_token(st, s, &live.items[live.n++]);
+	}
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	for (size_t i = 0; i < live.n; i++) {
+		struct auth_token *t = &live.items[i];
+		s = store_prepare(st, SQL_TOKEN_REVOKE, err);
+		if (!s)
+			goto out;
+		store_bind_int(st, s, 1, t->id);
+		rc = store_step(st, s, err);
+		store_done(st, s);
+		if (rc < 0)
+			goto out;
+		buf_reset(&before);
+		buf_reset(&after);
+		token_json(&before, t);
+		t->revoked = 1;
+		token_json(&after, t);
+		if (tx_audit(tx, "api_token", t->id, "revoke", buf_cstr(&before), buf_cstr(&after),
+			     err))
+			goto out;
+	}
+	r = 0;
+out:
+	auth_token_list_release(&live);
+	buf_release(&before);
+	buf_release(&after);
+	return r;
+}
+
 int auth_token_lookup(struct store *st, const char *secret, struct actor *a, struct err *err)
 {
 	char hash[65];
@@ -409,98 +457,95 @@ int auth_token_lookup(struct store *st, const char *secret, struct actor *a, str
 
 /* --- idempotency keys ----------------------------------------------------------- */
 
-int auth_idem_begin(struct store *st, int64_t user_id, const char *key, const char *method,
-		    const char *path, int *status, struct buf *body, struct err *err)
+void auth_idem_fingerprint(const char *method, const char *target, const char *body,
+			   size_t len, char out[AUTH_IDEM_HASH])
 {
-	int64_t now = ts_now();
-	struct stmt *s;
-	int rc, r = -1;
+	crypto_hash_sha256_state h;
+	unsigned char digest[crypto_hash_sha256_BYTES];
 
-	if (store_begin(st, 1, err))
+	/* NUL between the parts: no two requests run together into the same text. */
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, (const unsigned char *)method, strlen(method) + 1);
+	crypto_hash_sha256_update(&h, (const unsigned char *)target, strlen(target) + 1);
+	if (len)
+		crypto_hash_sha256_update(&h, (const unsigned char *)body, len);
+	crypto_hash_sha256_final(&h, digest);
+	sodium_bin2hex(out, AUTH_IDEM_HASH, digest, sizeof(digest));
+}
+
+int auth_idem_find(struct store *st, int64_t user_id, const char *key, const char *method,
+		   const char *target, const char *hash, int *status, struct buf *body,
+		   struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_IDEM_FIND, err);
+	int rc, r = AUTH_IDEM_NEW;
+
+	if (!s)
 		return -1;
-	s = store_prepare(st, SQL_IDEM_PURGE, err);
-	if (!s)
-		goto out;
-	store_bind_int(st, s, 1, now - IDEM_TTL);
-	rc = store_step(st, s, err);
-	store_done(st, s);
-	if (rc < 0)
-		goto out;
-	s = store_prepare(st, SQL_IDEM_FIND, err);
-	if (!s)
-		goto out;
 	store_bind_int(st, s, 1, user_id);
 	store_bind_text(st, s, 2, key);
+	store_bind_int(st, s, 3, ts_now() - IDEM_TTL);
 	rc = store_step(st, s, err);
-	if (rc == STORE_ROW) {
-		if (strcmp(store_col_text(st, s, 0), method) ||
-		    strcmp(store_col_text(st, s, 1), path)) {
-			err_set(err, ERR_INVALID, "Idempotency-Key", "idempotency_key_reused:key",
-				"the Idempotency-Key \"%.60s\" was used for %s %.60s; use a new key "
-				"for %s %.60s",
-				key, store_col_text(st, s, 0), store_col_text(st, s, 1), method,
-				path);
-		} else if (store_col_int(st, s, 2) == 0) {
-			err_set(err, ERR_CONFLICT, "Idempotency-Key", "idempotency_in_flight:key",
-				"the request with Idempotency-Key \"%.60s\" is still being answered",
-				key);
+	if (rc < 0) {
+		r = -1;
+	} else if (rc == STORE_ROW) {
+		const char *was_method = store_col_text(st, s, 0);
+		const char *was_target = store_col_text(st, s, 1);
+		const char *was_hash = store_col_text(st, s, 2);
+		if (strcmp(was_method, method) || strcmp(was_target, target)) {
+			r = err_set(err, ERR_INVALID, "Idempotency-Key", "idempotency_key_reused:key",
+				    "the Idempotency-Key \"%.60s\" was used for %s %.60s; use a new "
+				    "key for %s %.60s",
+				    key, was_method, was_target, method, target);
+		} else if (was_hash[0] && strcmp(was_hash, hash)) {
+			/* rows from before fingerprints ('') are matched on the target alone */
+			r = err_set(err, ERR_INVALID, "Idempotency-Key",
+				    "idempotency_body_changed:key",
+				    "the Idempotency-Key \"%.60s\" was used for %s %.60s with another "
+				    "body; use a new key for a new request",
+				    key, method, target);
 		} else {
-			*status = (int)store_col_int(st, s, 2);
-			buf_adds(body, store_col_text(st, s, 3));
+			*status = (int)store_col_int(st, s, 3);
+			buf_adds(body, store_col_text(st, s, 4));
 			r = AUTH_IDEM_REPLAY;
 		}
 	}
 	store_done(st, s);
-	if (rc < 0 || rc == STORE_ROW)
-		goto out;
-	s = store_prepare(st, SQL_IDEM_INSERT, err);
-	if (!s)
-		goto out;
-	store_bind_int(st, s, 1, user_id);
-	store_bind_text(st, s, 2, key);
-	store_bind_text(st, s, 3, method);
-	store_bind_text(st, s, 4, path);
-	store_bind_int(st, s, 5, now);
-	rc = store_step(st, s, err);
-	store_done(st, s);
-	if (rc < 0)
-		goto out;
-	r = AUTH_IDEM_NEW;
-out:
-	if (r < 0) {
-		store_rollback(st);
-		return -1;
-	}
-	if (store_commit(st, err))
-		return -1;
 	return r;
 }
 
-int auth_idem_finish(struct store *st, int64_t user_id, const char *key, int status,
-		     const char *body, size_t len, struct err *err)
+int auth_idem_record(struct store *st, int64_t user_id, const char *key, const char *method,
+		     const char *target, const char *hash, int status, const char *body,
+		     size_t len, struct err *err)
 {
-	struct stmt *s = store_prepare(st, SQL_IDEM_FINISH, err);
+	struct stmt *s;
 	int rc;
+
+	if (!st->in_tx || !st->write_tx)
+		return err_set(err, ERR_INTERNAL, NULL, "internal",
+			       "an idempotency key is recorded inside the write it answers");
+	s = store_prepare(st, SQL_IDEM_PURGE, err);
 	if (!s)
 		return -1;
-	store_bind_int(st, s, 1, status);
-	store_bind_textn(st, s, 2, body ? body : "", body ? len : 0);
-	store_bind_int(st, s, 3, user_id);
-	store_bind_text(st, s, 4, key);
+	store_bind_int(st, s, 1, ts_now() - IDEM_TTL);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	s = store_prepare(st, SQL_IDEM_INSERT, err);
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, user_id);
+	store_bind_text(st, s, 2, key);
+	store_bind_text(st, s, 3, method);
+	store_bind_text(st, s, 4, target);
+	store_bind_text(st, s, 5, hash);
+	store_bind_int(st, s, 6, status);
+	store_bind_textn(st, s, 7, body ? body : "", body ? len : 0);
+	store_bind_int(st, s, 8, ts_now());
 	rc = store_step(st, s, err);
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
-}
-
-void auth_idem_abandon(struct store *st, int64_t user_id, const char *key)
-{
-	struct stmt *s = store_prepare(st, SQL_IDEM_DELETE, NULL);
-	if (!s)
-		return;
-	store_bind_int(st, s, 1, user_id);
-	store_bind_text(st, s, 2, key);
-	store_step(st, s, NULL);
-	store_done(st, s);
 }
 
 int auth_ready(struct store *st, struct err *err)

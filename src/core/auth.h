@@ -40,7 +40,7 @@ struct auth_token_list {
 	size_t n, alloc;
 };
 
-/* Idempotency: what auth_idem_begin() found. */
+/* Idempotency: what auth_idem_find() found. */
 enum auth_idem { AUTH_IDEM_NEW = 0, AUTH_IDEM_REPLAY = 1 };
 
 /*
@@ -64,6 +64,15 @@ int auth_session_revoke(struct store *st, const char *token, struct err *err);
 /* End every session of a user (after a password change or deactivation). */
 int auth_session_revoke_user(struct store *st, int64_t user_id, struct err *err);
 
+struct tx;
+
+/*
+ * Inside tx (a deactivation): end every session of user_id and revoke every
+ * API token of theirs, one audit row per token. A user made active again
+ * signs in anew and makes new tokens.
+ */
+int auth_revoke_user(struct tx *tx, int64_t user_id, struct err *err);
+
 /*
  * Create an API token named name for the actor; secret receives the token
  * (shown once, never stored).
@@ -84,22 +93,39 @@ int auth_token_lookup(struct store *st, const char *secret, struct actor *a, str
 
 void auth_token_write_json(struct jw *w, const struct auth_token *t);
 
+/* Room for a request's fingerprint: hex SHA-256 and its NUL. */
+#define AUTH_IDEM_HASH 65
+
 /*
- * Claim idempotency key for user_id's request method+path. Returns
- * AUTH_IDEM_NEW (the key is now reserved: answer, then auth_idem_finish),
- * AUTH_IDEM_REPLAY (status and body hold the first answer), or -1:
- * ERR_INVALID when the key was used for another request, ERR_CONFLICT while
- * the first request with it is still being answered.
+ * The fingerprint an idempotency key is stored with: the hex SHA-256 of the
+ * request's method, target (path and query string as received) and body.
  */
-int auth_idem_begin(struct store *st, int64_t user_id, const char *key, const char *method,
-		    const char *path, int *status, struct buf *body, struct err *err);
+void auth_idem_fingerprint(const char *method, const char *target, const char *body,
+			   size_t len, char out[AUTH_IDEM_HASH]);
 
-/* Record the answer of a reserved key. */
-int auth_idem_finish(struct store *st, int64_t user_id, const char *key, int status,
-		     const char *body, size_t len, struct err *err);
+/*
+ * What user_id's idempotency key names. AUTH_IDEM_NEW: no request of the last
+ * day had it. AUTH_IDEM_REPLAY: the same request (method, target and
+ * fingerprint) was answered; status and body hold that answer. -1 with
+ * ERR_INVALID on the field Idempotency-Key when the key was used for another
+ * method or target (idempotency_key_reused) or with another body
+ * (idempotency_body_changed). It only reads: called before a write
+ * transaction it answers a replay without the write lock; called again inside
+ * the transaction its answer is final (no one else can record the key).
+ */
+int auth_idem_find(struct store *st, int64_t user_id, const char *key, const char *method,
+		   const char *target, const char *hash, int *status, struct buf *body,
+		   struct err *err);
 
-/* Release a reserved key without an answer (the request may be tried again). */
-void auth_idem_abandon(struct store *st, int64_t user_id, const char *key);
+/*
+ * Record the answer of user_id's request under its key, inside the caller's
+ * open write transaction: the one that holds the write the answer reports, so
+ * the write, the key and the answer commit together or not at all. Keys older
+ * than a day are forgotten on the way.
+ */
+int auth_idem_record(struct store *st, int64_t user_id, const char *key, const char *method,
+		     const char *target, const char *hash, int status, const char *body,
+		     size_t len, struct err *err);
 
 /* A trivial query that succeeds when the database answers. */
 int auth_ready(struct store *st, struct err *err);

@@ -57,8 +57,8 @@ struct product {
 	int64_t id;
 	char sku[64];
 	char name[200];
-	int64_t cost_minor;  /* current unit cost */
-	int64_t price_minor; /* current list price */
+	int64_t cost_minor;  /* the unit cost in force today (price_point_on) */
+	int64_t price_minor; /* the list price in force today */
 	int active;
 	int64_t version, created_at, updated_at;
 };
@@ -81,22 +81,54 @@ struct price_list {
 	size_t n, alloc;
 };
 
+/* One entry of a product's price history: what takes effect on a day. */
+struct price_point {
+	int32_t from;
+	int64_t cost, price;
+};
+
+/*
+ * The cost rule, the one place it lives: of a product's price history (points
+ * ordered by date, one per date), the entry in force on day is the one with the
+ * latest date on or before day; before the first entry, the first entry. A
+ * sale's unit cost is its product's entry in force on the sale's date, and the
+ * cost and price a product shows are the entry in force today. NULL when the
+ * history is empty.
+ */
+const struct price_point *price_point_on(const struct price_point *pts, size_t n, int32_t day);
+
+/*
+ * A product's price history as points, oldest first (*pts is the caller's to
+ * free). Where an old database holds two entries on one date, the last entered
+ * counts.
+ */
+int product_points(struct store *st, int64_t product_id, struct price_point **pts, size_t *n,
+		   struct err *err);
+
 /*
  * Create a product; its first price_history row takes effect on effective_on
- * (NO_DATE = today).
+ * (NO_DATE = today). Cost and price are at most MONEY_UNIT_MAX.
  */
 int product_create(struct store *st, const struct actor *a, const struct product *in,
 		   int32_t effective_on, struct product *out, struct err *err);
 int product_get(struct store *st, const char *sku, struct product *out, struct err *err);
 int product_list(struct store *st, struct product_list *out, struct err *err);
 void product_list_release(struct product_list *l);
+/* Which of want's cost and price a product_update() sets. */
+enum { PRODUCT_SET_COST = 1, PRODUCT_SET_PRICE = 2 };
+
 /*
- * Update name / active of want->sku at want->version. A change of cost or
- * price also appends a price_history row effective on effective_on (NO_DATE =
- * today) with reason.
+ * Update name / active of want->sku at want->version. With set naming the
+ * cost, the price or both, want's values take effect on effective_on (NO_DATE
+ * = today): the price history gets an entry on that date (replacing the one
+ * already there: one entry per date) carrying what it sets and, for what it
+ * does not set, what was in force on that date. Every sale of the product is
+ * then re-costed by the rule (price_point_on), so exactly the sales the change
+ * reaches move, with their rollups. An effective date without a cost or price
+ * to set is refused.
  */
 int product_update(struct store *st, const struct actor *a, const struct product *want,
-		   int32_t effective_on, const char *reason, struct product *out,
+		   unsigned set, int32_t effective_on, const char *reason, struct product *out,
 		   struct err *err);
 int product_delete(struct store *st, const struct actor *a, const char *sku, int64_t version,
 		   struct err *err);

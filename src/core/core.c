@@ -85,6 +85,11 @@ int require_role(const struct actor *a, enum role min, const char *what, struct 
 static const char SQL_MEMBER_ROLE[] =
 	"SELECT role FROM members WHERE project_id = ? AND user_id = ?";
 
+int project_sees_all(const struct actor *a)
+{
+	return a->role >= ROLE_MANAGER;
+}
+
 enum prole project_access(struct store *st, const struct actor *a, int64_t project_id,
 			  struct err *err)
 {
@@ -103,6 +108,9 @@ enum prole project_access(struct store *st, const struct actor *a, int64_t proje
 	store_done(st, s);
 	/* A workspace viewer never writes, whatever the project says. */
 	if (a->role == ROLE_VIEWER && r > PROLE_VIEWER)
+		r = PROLE_VIEWER;
+	/* Managers see every project; writing in one takes a project role. */
+	if (r == PROLE_NONE && project_sees_all(a))
 		r = PROLE_VIEWER;
 	return r;
 }

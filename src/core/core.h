@@ -42,8 +42,17 @@ int actor_load(struct store *st, const char *login, struct actor *out, struct er
 int require_role(const struct actor *a, enum role min, const char *what, struct err *err);
 
 /*
+ * Who sees which project, the one rule: workspace admins and managers see
+ * every project, drafts included; reps and viewers see the projects they are
+ * members of (a draft too, when they are on it). True for the former.
+ */
+int project_sees_all(const struct actor *a);
+
+/*
  * The actor's effective role in a project: admins act as owners everywhere,
- * others as their membership says. Returns PROLE_NONE for non-members.
+ * others as their membership says (a workspace viewer never above viewer); a
+ * workspace manager who is not a member reads as a project viewer. Returns
+ * PROLE_NONE for those who may not see it.
  */
 enum prole project_access(struct store *st, const struct actor *a, int64_t project_id,
 			  struct err *err);

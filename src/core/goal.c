@@ -128,14 +128,26 @@ int goal_value_parse(enum unit u, const char *s, int64_t *out, const char *field
 {
 	if (!s || !*s)
 		return err_set(err, ERR_INVALID, field, "required", "a value is required");
-	if (u == UNIT_MONEY)
-		return money_parse(s, strlen(s), out, field, err);
 	if (u == UNIT_RATIO)
 		return ratio_parse(s, out, field, err);
-	if (int_parse(s, strlen(s), out, field, err))
+	if (u == UNIT_MONEY) {
+		if (money_parse(s, strlen(s), out, field, err))
+			return -1;
+	} else if (int_parse(s, strlen(s), out, field, err)) {
 		return -1;
-	if (*out < 0)
+	} else if (*out < 0) {
 		return err_set(err, ERR_INVALID, field, "negative:value", "\"%s\" cannot be negative", s);
+	}
+	/* a target or baseline is a total: no sum of sales can pass the limit of a total */
+	if (*out > MONEY_TOTAL_MAX) {
+		char m[MONEY_FMT_MAX];
+		if (u == UNIT_MONEY)
+			money_format_grouped(MONEY_TOTAL_MAX, m);
+		else
+			snprintf(m, sizeof(m), "%lld", (long long)MONEY_TOTAL_MAX);
+		return err_set(err, ERR_INVALID, field, "amount_limit:_,max", "%s is above the limit of %s",
+			       field, m);
+	}
 	return 0;
 }
 
@@ -146,10 +158,11 @@ void goal_value_format(enum unit u, int64_t v, char *out, size_t outlen)
 		snprintf(out, outlen, "-");
 	else if (u == UNIT_MONEY)
 		snprintf(out, outlen, "%s", money_format_grouped(v, m));
-	else if (u == UNIT_RATIO)
-		/* basis points to percent with one decimal, rounded half up */
-		snprintf(out, outlen, "%lld.%lld%%", (long long)((v + 5) / 100),
-			 (long long)((v + 5) / 10 % 10));
+	else if (u == UNIT_RATIO) {
+		/* basis points to percent with one decimal: the one rule of ratios (money.h) */
+		char r[RATIO_FMT_MAX];
+		snprintf(out, outlen, "%s", ratio_format(v, r));
+	}
 	else
 		snprintf(out, outlen, "%lld", (long long)v);
 }
@@ -320,8 +333,13 @@ int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, 
 	    (in->objective &&
 	     text_field(g->objective, sizeof(g->objective), in->objective, 0, 1, "objective", err)) ||
 	    (in->checkin_rule && text_field(g->checkin_rule, sizeof(g->checkin_rule),
-					    in->checkin_rule, 0, 1, "checkin_rule", err)))
+					    in->checkin_rule, 0, 1, "checkin_rule", err)) ||
+	    (in->custom_unit && text_field(g->custom_unit, sizeof(g->custom_unit),
+					   in->custom_unit, 0, 0, "custom_unit", err)))
 		return -1;
+	/* only a custom goal names its unit; the others' units follow from the metric */
+	if (g->metric != METRIC_CUSTOM && g->metric != METRIC_NONE)
+		g->custom_unit[0] = '\0';
 	if (!strict)
 		return 0;
 	if (g->metric == METRIC_NONE)
@@ -377,6 +395,7 @@ void goal_write_fields(struct jw *w, const struct goal *g)
 	jw_kstr(w, "rationale", g->rationale);
 	jw_kstr(w, "objective", g->objective);
 	jw_kstr(w, "checkin_rule", g->checkin_rule);
+	jw_kstr(w, "custom_unit", g->custom_unit);
 	jw_kint(w, "version", g->version);
 }
 
@@ -401,7 +420,8 @@ static void goal_json(struct buf *b, const struct goal *g)
 	"g.baseline_end_on, g.scope_segment_id, COALESCE(sg.code, ''), g.scope_channel_id, " \
 	"COALESCE(ch.code, ''), g.scope_product_id, COALESCE(pr.sku, ''), g.scope_rep_id, "  \
 	"COALESCE(ru.login, ''), g.start_on, g.due_on, g.owner_id, COALESCE(ou.login, ''), " \
-	"g.rationale, g.objective, g.checkin_rule, g.version, g.created_at, g.updated_at "
+	"g.rationale, g.objective, g.checkin_rule, g.version, g.created_at, g.updated_at, "   \
+	"g.custom_unit "
 #define GOAL_FROM                                                                             \
 	"FROM goals g LEFT JOIN segments sg ON sg.id = g.scope_segment_id "                   \
 	"LEFT JOIN channels ch ON ch.id = g.scope_channel_id "                                \
@@ -413,14 +433,15 @@ static const char SQL_GOAL_LIST[] = "SELECT " GOAL_COLS GOAL_FROM "WHERE g.proje
 static const char SQL_GOAL_INSERT[] =
 	"INSERT INTO goals (project_id, name, metric, target, baseline, baseline_start_on, "
 	"baseline_end_on, scope_segment_id, scope_channel_id, scope_product_id, scope_rep_id, "
-	"start_on, due_on, owner_id, rationale, objective, checkin_rule, created_at, updated_at) "
-	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	"start_on, due_on, owner_id, rationale, objective, checkin_rule, custom_unit, created_at, "
+	"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_GOAL_UPDATE[] =
 	"UPDATE goals SET name = ?2, metric = ?3, target = ?4, baseline = ?5, "
 	"baseline_start_on = ?6, baseline_end_on = ?7, scope_segment_id = ?8, "
 	"scope_channel_id = ?9, scope_product_id = ?10, scope_rep_id = ?11, start_on = ?12, "
 	"due_on = ?13, owner_id = ?14, rationale = ?15, objective = ?16, checkin_rule = ?17, "
-	"updated_at = ?18, version = version + 1 WHERE id = ?1 AND version = ?19 RETURNING version";
+	"custom_unit = ?18, updated_at = ?19, version = version + 1 WHERE id = ?1 AND version = ?20 "
+	"RETURNING version";
 static const char SQL_GOAL_DELETE[] =
 	"DELETE FROM goals WHERE id = ? AND version = ? RETURNING id";
 static const char SQL_REVISION_INSERT[] =
@@ -433,6 +454,10 @@ static const char SQL_REVISION_LIST[] =
 static const char SQL_CHECKIN_INSERT[] =
 	"INSERT INTO goal_checkins (goal_id, on_date, value, note, created_by, created_at) "
 	"VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+static const char SQL_CHECKIN_LIST[] =
+	"SELECT k.id, k.goal_id, k.on_date, k.value, k.note, k.created_by, COALESCE(u.login, ''), "
+	"k.created_at FROM goal_checkins k LEFT JOIN users u ON u.id = k.created_by "
+	"WHERE k.goal_id = ? ORDER BY k.on_date DESC, k.id DESC";
 static const char SQL_CHECKIN_LATEST[] =
 	"SELECT value FROM goal_checkins WHERE goal_id = ? AND on_date <= ? "
 	"ORDER BY on_date DESC, id DESC LIMIT 1";
@@ -465,6 +490,7 @@ static void row_to_goal(struct store *st, struct stmt *s, struct goal *g)
 	g->version = store_col_int(st, s, 23);
 	g->created_at = store_col_int(st, s, 24);
 	g->updated_at = store_col_int(st, s, 25);
+	snprintf(g->custom_unit, sizeof(g->custom_unit), "%s", store_col_text(st, s, 26));
 }
 
 static void bind_goal(struct store *st, struct stmt *s, const struct goal *g, int first)
@@ -485,6 +511,7 @@ static void bind_goal(struct store *st, struct stmt *s, const struct goal *g, in
 	store_bind_text(st, s, first + 13, g->rationale);
 	store_bind_text(st, s, first + 14, g->objective);
 	store_bind_text(st, s, first + 15, g->checkin_rule);
+	store_bind_text(st, s, first + 16, g->custom_unit);
 }
 
 static int get_goal(struct store *st, int64_t project_id, int64_t id, struct goal *out,
@@ -555,8 +582,8 @@ int goal_create(struct store *st, const struct actor *a, const char *project_cod
 		goto out;
 	store_bind_int(st, s, 1, p.id);
 	bind_goal(st, s, out, 2);
-	store_bind_int(st, s, 18, tx.now);
 	store_bind_int(st, s, 19, tx.now);
+	store_bind_int(st, s, 20, tx.now);
 	rc = store_step(st, s, err);
 	if (rc == STORE_ROW)
 		out->id = store_col_int(st, s, 0);
@@ -661,8 +688,8 @@ int goal_update(struct store *st, const struct actor *a, const char *project_cod
 		goto out;
 	store_bind_int(st, s, 1, id);
 	bind_goal(st, s, out, 2);
-	store_bind_int(st, s, 18, tx.now);
-	store_bind_int(st, s, 19, version);
+	store_bind_int(st, s, 19, tx.now);
+	store_bind_int(st, s, 20, version);
 	rc = store_step(st, s, err);
 	store_done(st, s);
 	if (rc < 0)
@@ -833,6 +860,45 @@ out:
 		tx_abort(&tx);
 	buf_release(&after);
 	return r;
+}
+
+int goal_checkins(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+		  struct goal_checkin_list *out, struct err *err)
+{
+	struct goal g;
+	struct stmt *s;
+	int rc;
+
+	if (goal_get(st, a, project_code, id, &g, err))
+		return -1;
+	s = store_prepare(st, SQL_CHECKIN_LIST, err);
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, id);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		struct goal_checkin *k;
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		k = &out->items[out->n++];
+		memset(k, 0, sizeof(*k));
+		k->id = store_col_int(st, s, 0);
+		k->goal_id = store_col_int(st, s, 1);
+		k->on_date = (int32_t)store_col_int(st, s, 2);
+		k->value = store_col_int(st, s, 3);
+		snprintf(k->note, sizeof(k->note), "%s", store_col_text(st, s, 4));
+		k->created_by = store_col_int_or(st, s, 5, NO_ID);
+		snprintf(k->created_by_login, sizeof(k->created_by_login), "%s",
+			 store_col_text(st, s, 6));
+		k->created_at = store_col_int(st, s, 7);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+void goal_checkin_list_release(struct goal_checkin_list *l)
+{
+	free(l->items);
+	l->items = NULL;
+	l->n = l->alloc = 0;
 }
 
 int goal_checkin_value(struct store *st, int64_t goal_id, int32_t day, int64_t *value,

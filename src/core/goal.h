@@ -56,6 +56,7 @@ struct goal {
 	char rationale[1000];
 	char objective[500];
 	char checkin_rule[500];
+	char custom_unit[64]; /* what a custom goal counts ("家", "partners"); "" for others */
 	int64_t version, created_at, updated_at;
 };
 
@@ -79,6 +80,7 @@ struct goal_input {
 	int nscope;
 	const char *owner;     /* login; "" clears */
 	const char *rationale, *objective, *checkin_rule;
+	const char *custom_unit; /* a custom goal's unit name; "" clears */
 	const char *reason;    /* why this change (kept with the revision) */
 };
 
@@ -101,6 +103,12 @@ struct goal_checkin {
 	int64_t value;
 	char note[300];
 	int64_t created_by, created_at;
+	char created_by_login[64];
+};
+
+struct goal_checkin_list {
+	struct goal_checkin *items;
+	size_t n, alloc;
 };
 
 const char *metric_str(enum metric m);
@@ -160,6 +168,11 @@ void goal_revision_list_release(struct goal_revision_list *l);
 int goal_checkin(struct store *st, const struct actor *a, const char *project_code, int64_t id,
 		 int32_t on_date, const char *value, const char *note, struct goal_checkin *out,
 		 struct err *err);
+
+/* A goal's check-ins, newest first (by date, then by when they were recorded). */
+int goal_checkins(struct store *st, const struct actor *a, const char *project_code, int64_t id,
+		  struct goal_checkin_list *out, struct err *err);
+void goal_checkin_list_release(struct goal_checkin_list *l);
 
 /* The latest check-in value of a goal on or before day (NO_VALUE if none). */
 int goal_checkin_value(struct store *st, int64_t goal_id, int32_t day, int64_t *value,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "base/date.h"
+#include "base/money.h"
 #include "base/xalloc.h"
 #include "core/catalog.h"
 #include "core/catalog_impl.h"
@@ -95,6 +96,8 @@ static void write_json(struct jw *w, const void *rec)
 	product_write_json(w, rec);
 }
 
+static void in_force_today(struct store *st, struct product *p);
+
 static void row(struct store *st, struct stmt *s, void *rec)
 {
 	struct product *p = rec;
@@ -102,6 +105,8 @@ static void row(struct store *st, struct stmt *s, void *rec)
 	p->cost_minor = store_col_int(st, s, 6);
 	p->price_minor = store_col_int(st, s, 7);
 	p->active = (int)store_col_int(st, s, 8);
+	/* the columns hold what was in force at the last change; a dated one may have come into force since */
+	in_force_today(st, p);
 }
 
 static int bind(struct store *st, struct stmt *s, int i, const void *rec)
@@ -118,89 +123,217 @@ static int validate(const void *vin, void *vout, struct err *err)
 {
 	const struct product *in = vin;
 	struct product *out = vout;
+	char m[MONEY_FMT_MAX];
 
 	if (in->cost_minor < 0)
 		return err_set(err, ERR_INVALID, "cost", "negative", "a unit cost cannot be negative");
 	if (in->price_minor < 0)
 		return err_set(err, ERR_INVALID, "price", "negative", "a list price cannot be negative");
+	if (in->cost_minor > MONEY_UNIT_MAX)
+		return err_set(err, ERR_INVALID, "cost", "amount_limit:max",
+			       "a unit cost is at most %s", money_format_grouped(MONEY_UNIT_MAX, m));
+	if (in->price_minor > MONEY_UNIT_MAX)
+		return err_set(err, ERR_INVALID, "price", "amount_limit:max",
+			       "a list price is at most %s", money_format_grouped(MONEY_UNIT_MAX, m));
 	out->cost_minor = in->cost_minor;
 	out->price_minor = in->price_minor;
 	out->active = in->active ? 1 : 0;
 	return 0;
 }
 
-/* When and why a cost or price changes: the hook's argument. */
-struct price_note {
-	int32_t effective_on; /* NO_DATE = today */
-	char reason[500];
-};
-
-static const char SQL_PRICE_NEXT[] =
-	"SELECT MIN(effective_on) FROM price_history WHERE product_id = ? AND effective_on > ?";
-static const char SQL_PRICE_FIRST[] =
-	"SELECT MIN(effective_on) FROM price_history WHERE product_id = ?";
-
-static int min_date(struct store *st, const char *sql, int64_t product_id, int32_t day,
-		    int32_t *out, struct err *err)
+const struct price_point *price_point_on(const struct price_point *pts, size_t n, int32_t day)
 {
-	struct stmt *s = store_prepare(st, sql, err);
+	size_t lo = 0, hi = n;
+	if (n == 0)
+		return NULL;
+	if (day < pts[0].from)
+		return &pts[0];
+	/* the last point with from <= day */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (pts[mid].from <= day)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &pts[lo];
+}
+
+static const char SQL_PRICE_POINTS[] =
+	"SELECT effective_on, cost_minor, price_minor FROM price_history WHERE product_id = ? "
+	"ORDER BY effective_on, id";
+
+int product_points(struct store *st, int64_t product_id, struct price_point **pts, size_t *n,
+		   struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_PRICE_POINTS, err);
+	size_t alloc = 0;
 	int rc;
+
+	*pts = NULL;
+	*n = 0;
 	if (!s)
 		return -1;
 	store_bind_int(st, s, 1, product_id);
-	if (sql == SQL_PRICE_NEXT)
-		store_bind_int(st, s, 2, day);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		int32_t from = (int32_t)store_col_int(st, s, 0);
+		/* one entry per date: of two on one date (an old database), the later entered */
+		if (*n && (*pts)[*n - 1].from == from)
+			(*n)--;
+		ALLOC_GROW(*pts, *n + 1, alloc);
+		(*pts)[*n].from = from;
+		(*pts)[*n].cost = store_col_int(st, s, 1);
+		(*pts)[*n].price = store_col_int(st, s, 2);
+		(*n)++;
+	}
+	store_done(st, s);
+	if (rc < 0) {
+		free(*pts);
+		*pts = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* The cost and price in force today (the stored columns when there is no history). */
+static void in_force_today(struct store *st, struct product *p)
+{
+	struct price_point *pts;
+	const struct price_point *e;
+	size_t n;
+
+	if (product_points(st, p->id, &pts, &n, NULL))
+		return;
+	if ((e = price_point_on(pts, n, date_today()))) {
+		p->cost_minor = e->cost;
+		p->price_minor = e->price;
+	}
+	free(pts);
+}
+
+/* When and why a cost or price changes: the hook's argument. */
+struct price_note {
+	int32_t effective_on; /* NO_DATE = today */
+	unsigned set;         /* PRODUCT_SET_COST | PRODUCT_SET_PRICE */
+	char reason[500];
+};
+
+static const char SQL_PRICE_SAME_DAY[] =
+	"SELECT id FROM price_history WHERE product_id = ? AND effective_on = ?";
+static const char SQL_PRICE_REPLACE[] =
+	"UPDATE price_history SET cost_minor = ?, price_minor = ?, reason = ?, changed_by = ?, "
+	"changed_at = ? WHERE id = ?";
+static const char SQL_PRODUCT_IN_FORCE[] =
+	"UPDATE products SET cost_minor = ?, price_minor = ? WHERE id = ?";
+
+/* Write the history entry of day: a new row, or that day's row replaced. */
+static int write_entry(struct tx *tx, int64_t product_id, int32_t day, int64_t cost,
+		       int64_t price, const char *reason, struct err *err)
+{
+	struct store *st = tx->st;
+	struct stmt *s = store_prepare(st, SQL_PRICE_SAME_DAY, err);
+	int64_t same = NO_ID;
+	int rc;
+
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, product_id);
+	store_bind_int(st, s, 2, day);
 	rc = store_step(st, s, err);
-	*out = rc == STORE_ROW && !store_col_is_null(st, s, 0) ? (int32_t)store_col_int(st, s, 0)
-							       : NO_DATE;
+	if (rc == STORE_ROW)
+		same = store_col_int(st, s, 0);
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	s = store_prepare(st, same == NO_ID ? SQL_PRICE_INSERT : SQL_PRICE_REPLACE, err);
+	if (!s)
+		return -1;
+	if (same == NO_ID) {
+		store_bind_int(st, s, 1, product_id);
+		store_bind_int(st, s, 2, day);
+		store_bind_int(st, s, 3, cost);
+		store_bind_int(st, s, 4, price);
+		store_bind_text(st, s, 5, reason);
+		store_bind_int_or_null(st, s, 6, tx->actor ? tx->actor->user_id : NO_ID, NO_ID);
+		store_bind_int(st, s, 7, tx->now);
+	} else {
+		store_bind_int(st, s, 1, cost);
+		store_bind_int(st, s, 2, price);
+		store_bind_text(st, s, 3, reason);
+		store_bind_int_or_null(st, s, 4, tx->actor ? tx->actor->user_id : NO_ID, NO_ID);
+		store_bind_int(st, s, 5, tx->now);
+		store_bind_int(st, s, 6, same);
+	}
+	rc = store_step(st, s, err);
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
 }
 
 /*
- * A cost that takes effect on day reaches the sales dated from day up to the
- * next change (from the very first sale when it is the earliest cost known):
- * re-cost them so margins stay "the cost in force on the sale's date".
+ * The price history side of a create or update: the entry of the change's day
+ * (what it sets, and what was in force that day for the rest), the product's
+ * columns set to what is in force today, and every sale of the product
+ * re-costed by the rule when its costs moved.
  */
-static int recost_sales(struct tx *tx, int64_t product_id, int32_t day, int64_t cost,
-			struct err *err)
-{
-	int32_t next, first;
-	if (min_date(tx->st, SQL_PRICE_NEXT, product_id, day, &next, err) ||
-	    min_date(tx->st, SQL_PRICE_FIRST, product_id, day, &first, err))
-		return -1;
-	return sale_recost(tx, product_id, day <= first ? NO_DATE : day, next, cost, err);
-}
-
-/* Append a price_history row when the product is new or its cost or price changed. */
 static int record_price(struct tx *tx, const void *before, const void *after, const void *arg,
 			struct err *err)
 {
-	const struct product *old = before, *p = after;
+	/* after is the record being written (catalog_update's out): it is told what is in force */
+	struct product *p = (struct product *)after;
 	const struct price_note *note = arg;
-	struct stmt *s;
+	struct price_point *pts = NULL;
+	const struct price_point *e;
+	size_t n;
 	int32_t day = note->effective_on == NO_DATE ? date_today() : note->effective_on;
-	int rc;
+	int64_t cost, price, old_cost = -1;
+	int r = -1;
 
-	if (old && old->cost_minor == p->cost_minor && old->price_minor == p->price_minor)
+	(void)before;
+	if (!note->set)
 		return 0;
-	s = store_prepare(tx->st, SQL_PRICE_INSERT, err);
-	if (!s)
+	if (product_points(tx->st, p->id, &pts, &n, err))
 		return -1;
-	store_bind_int(tx->st, s, 1, p->id);
-	store_bind_int(tx->st, s, 2, day);
-	store_bind_int(tx->st, s, 3, p->cost_minor);
-	store_bind_int(tx->st, s, 4, p->price_minor);
-	store_bind_text(tx->st, s, 5, note->reason);
-	store_bind_int_or_null(tx->st, s, 6, tx->actor ? tx->actor->user_id : NO_ID, NO_ID);
-	store_bind_int(tx->st, s, 7, tx->now);
-	rc = store_step(tx->st, s, err);
-	store_done(tx->st, s);
-	if (rc < 0)
-		return -1;
-	if (old && old->cost_minor != p->cost_minor)
-		return recost_sales(tx, p->id, day, p->cost_minor, err);
-	return 0;
+	e = price_point_on(pts, n, day);
+	cost = note->set & PRODUCT_SET_COST || !e ? p->cost_minor : e->cost;
+	price = note->set & PRODUCT_SET_PRICE || !e ? p->price_minor : e->price;
+	/* nothing moves when the entry in force that day already says so */
+	if (e && e->cost == cost && e->price == price) {
+		r = 0;
+		goto today;
+	}
+	if (e)
+		old_cost = e->cost;
+	if (write_entry(tx, p->id, day, cost, price, note->reason, err))
+		goto out;
+	free(pts);
+	if (product_points(tx->st, p->id, &pts, &n, err))
+		goto out;
+	/* a change of cost re-costs the sales it reaches; a new product has none */
+	if (before && old_cost != cost && sale_recost(tx, p->id, pts, n, err))
+		goto out;
+	r = 0;
+today:
+	if ((e = price_point_on(pts, n, date_today()))) {
+		struct stmt *s = store_prepare(tx->st, SQL_PRODUCT_IN_FORCE, err);
+		int rc;
+		p->cost_minor = e->cost;
+		p->price_minor = e->price;
+		if (!s) {
+			r = -1;
+			goto out;
+		}
+		store_bind_int(tx->st, s, 1, e->cost);
+		store_bind_int(tx->st, s, 2, e->price);
+		store_bind_int(tx->st, s, 3, p->id);
+		rc = store_step(tx->st, s, err);
+		store_done(tx->st, s);
+		if (rc < 0)
+			r = -1;
+	}
+out:
+	free(pts);
+	return r;
 }
 
 static const struct catalog_noun product_noun = {
@@ -227,7 +360,7 @@ CATALOG_FUNCS(product)
 int product_create(struct store *st, const struct actor *a, const struct product *in,
 		   int32_t effective_on, struct product *out, struct err *err)
 {
-	struct price_note note = { effective_on, "" };
+	struct price_note note = { effective_on, PRODUCT_SET_COST | PRODUCT_SET_PRICE, "" };
 	struct product p = *in;
 
 	/* A new product is on sale; it is taken off with an update. */
@@ -236,13 +369,16 @@ int product_create(struct store *st, const struct actor *a, const struct product
 }
 
 int product_update(struct store *st, const struct actor *a, const struct product *want,
-		   int32_t effective_on, const char *reason, struct product *out,
+		   unsigned set, int32_t effective_on, const char *reason, struct product *out,
 		   struct err *err)
 {
-	struct price_note note = { effective_on, "" };
+	struct price_note note = { effective_on, set & (PRODUCT_SET_COST | PRODUCT_SET_PRICE), "" };
 
 	if (text_field(note.reason, sizeof(note.reason), reason, 0, 0, "reason", err))
 		return -1;
+	if (effective_on != NO_DATE && !note.set)
+		return err_set(err, ERR_INVALID, "effective", "effective_without_change",
+			       "an effective date needs a new cost or price to take effect");
 	return catalog_update(st, a, &product_noun, want, out, record_price, &note, err);
 }
 
@@ -282,4 +418,3 @@ void price_list_release(struct price_list *l)
 	l->n = l->alloc = 0;
 }
 
-/* Run a one-integer query about product_id (day bound second when given); 1 = found. */

@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/money.h"
 #include "base/xalloc.h"
 #include "core/tx.h"
 #include "base/banned.h"
@@ -112,6 +113,11 @@ static int validate(const struct project *in, struct project *out, struct err *e
 		snprintf(out->status, sizeof(out->status), "%s", in->status);
 	if (in->budget_minor < 0)
 		return err_set(err, ERR_INVALID, "budget", "negative", "a budget cannot be negative");
+	if (in->budget_minor > MONEY_TOTAL_MAX) {
+		char m[MONEY_FMT_MAX];
+		return err_set(err, ERR_INVALID, "budget", "amount_limit:max",
+			       "a budget is at most %s", money_format_grouped(MONEY_TOTAL_MAX, m));
+	}
 	out->start_on = in->start_on;
 	out->end_on = in->end_on;
 	out->budget_minor = in->budget_minor;
@@ -233,13 +239,13 @@ int project_get(struct store *st, const struct actor *a, const char *code, struc
 int project_list(struct store *st, const struct actor *a, struct project_list *out,
 		 struct err *err)
 {
-	int admin = a->role == ROLE_ADMIN;
-	struct stmt *s = store_prepare(st, admin ? SQL_PROJECT_LIST_ALL : SQL_PROJECT_LIST_MEMBER,
+	int all = project_sees_all(a);
+	struct stmt *s = store_prepare(st, all ? SQL_PROJECT_LIST_ALL : SQL_PROJECT_LIST_MEMBER,
 				       err);
 	int rc;
 	if (!s)
 		return -1;
-	if (!admin)
+	if (!all)
 		store_bind_int(st, s, 1, a->user_id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		ALLOC_GROW(out->items, out->n + 1, out->alloc);
@@ -256,6 +262,54 @@ void project_list_release(struct project_list *l)
 	l->n = l->alloc = 0;
 }
 
+/* Whether a change of owner_id from cur to want may be asked for by a (before any write). */
+static int handover_allowed(struct store *st, const struct actor *a, const struct project *cur,
+			    int64_t new_owner, struct err *err)
+{
+	if (project_access(st, a, cur->id, err) < PROLE_OWNER)
+		return err_set(err, ERR_DENIED, "owner_id", "owner_only",
+			       "only the owner of %s or an admin may hand it over", cur->code);
+	if (new_owner == NO_ID)
+		return err_set(err, ERR_INVALID, "owner_id", "required",
+			       "%s keeps an owner: name the member who takes it over", cur->code);
+	return owner_valid(st, new_owner, err);
+}
+
+static int member_set_role(struct tx *tx, const struct member *cur, enum prole role,
+			   struct err *err);
+static int member_by_user(struct store *st, int64_t project_id, int64_t user_id,
+			  struct member *out, int *active, struct err *err);
+
+/*
+ * Hand project p over to new_owner inside tx: the new owner must be an active
+ * member; their membership becomes owner, and the previous owner's (when an
+ * owner) becomes manager, each change audited.
+ */
+static int handover(struct tx *tx, const struct project *p, int64_t new_owner, struct err *err)
+{
+	struct member m;
+	int active = 0, rc;
+
+	rc = member_by_user(tx->st, p->id, new_owner, &m, &active, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 || !active)
+		return err_set(err, ERR_INVALID, "owner_id", "owner_not_member:id,project",
+			       "user %lld is not an active member of %s; add them to the project "
+			       "before handing it over",
+			       (long long)new_owner, p->code);
+	if (m.role != PROLE_OWNER && member_set_role(tx, &m, PROLE_OWNER, err))
+		return -1;
+	if (p->owner_id == NO_ID)
+		return 0;
+	rc = member_by_user(tx->st, p->id, p->owner_id, &m, &active, err);
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && m.role == PROLE_OWNER && member_set_role(tx, &m, PROLE_MANAGER, err))
+		return -1;
+	return 0;
+}
+
 int project_update(struct store *st, const struct actor *a, const struct project *want,
 		   struct project *out, struct err *err)
 {
@@ -263,19 +317,26 @@ int project_update(struct store *st, const struct actor *a, const struct project
 	struct buf before = BUF_INIT, after = BUF_INIT;
 	struct tx tx = { 0 };
 	struct stmt *s;
-	int rc, r = -1;
+	int rc, r = -1, handing_over;
 
 	if (project_load(st, want->code, &cur, err) ||
 	    require_project(st, a, cur.id, want->code, PROLE_MANAGER, "changing the project", err))
 		return -1;
 	*out = cur;
-	if (validate(want, out, err) || owner_valid(st, out->owner_id, err))
+	if (validate(want, out, err))
+		return -1;
+	handing_over = out->owner_id != cur.owner_id;
+	if (handing_over && handover_allowed(st, a, &cur, out->owner_id, err))
 		return -1;
 	if (want->version != cur.version)
 		return tx_version_conflict("project", cur.code, want->version, cur.version, err);
-	if (tx_begin_project(&tx, st, a, cur.id, want->code, PROLE_MANAGER,
-			     "changing the project", err))
+	/* a hand-over is judged again under the write lock */
+	if (tx_begin_project(&tx, st, a, cur.id, want->code,
+			     handing_over ? PROLE_OWNER : PROLE_MANAGER,
+			     handing_over ? "handing the project over" : "changing the project", err))
 		return -1;
+	if (handing_over && handover(&tx, &cur, out->owner_id, err))
+		goto out;
 	s = store_prepare(st, SQL_PROJECT_UPDATE, err);
 	if (!s)
 		goto out;
@@ -391,6 +452,11 @@ static const char SQL_MEMBER_DELETE[] = "DELETE FROM members WHERE id = ?";
 static const char SQL_MEMBER_OWNERS[] =
 	"SELECT COUNT(*) FROM members WHERE project_id = ? AND role = 'owner'";
 
+static const char SQL_MEMBER_BY_USER[] =
+	"SELECT m.id, m.project_id, m.user_id, u.login, u.name, m.role, m.version, m.created_at, "
+	"u.active FROM members m JOIN users u ON u.id = m.user_id "
+	"WHERE m.project_id = ? AND m.user_id = ?";
+
 void member_write_json(struct jw *w, const struct member *m)
 {
 	jw_obj(w);
@@ -438,6 +504,56 @@ static int add_member_row(struct tx *tx, int64_t project_id, int64_t user_id, en
 	rc = store_step(tx->st, s, err);
 	store_done(tx->st, s);
 	return rc < 0 ? -1 : 0;
+}
+
+/* The membership of user_id in project_id: 1 found (active tells whether the user is), 0 none. */
+static int member_by_user(struct store *st, int64_t project_id, int64_t user_id,
+			  struct member *out, int *active, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_MEMBER_BY_USER, err);
+	int rc;
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, project_id);
+	store_bind_int(st, s, 2, user_id);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW) {
+		row_to_member(st, s, out);
+		*active = (int)store_col_int(st, s, 8);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : rc == STORE_ROW;
+}
+
+/* Change one membership's role inside tx (no permission check: the caller made it). */
+static int member_set_role(struct tx *tx, const struct member *cur, enum prole role,
+			   struct err *err)
+{
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct member next = *cur;
+	struct stmt *s = store_prepare(tx->st, SQL_MEMBER_UPDATE, err);
+	int rc, r = -1;
+
+	if (!s)
+		return -1;
+	store_bind_text(tx->st, s, 1, prole_str(role));
+	store_bind_int(tx->st, s, 2, tx->now);
+	store_bind_int(tx->st, s, 3, cur->id);
+	store_bind_int(tx->st, s, 4, cur->version);
+	rc = store_step(tx->st, s, err);
+	store_done(tx->st, s);
+	if (rc < 0)
+		return -1;
+	if (rc == STORE_DONE)
+		return tx_version_conflict("member", cur->login, cur->version, cur->version + 1, err);
+	next.role = role;
+	next.version = cur->version + 1;
+	member_json(&before, cur);
+	member_json(&after, &next);
+	r = tx_audit(tx, "member", cur->id, "update", buf_cstr(&before), buf_cstr(&after), err);
+	buf_release(&before);
+	buf_release(&after);
+	return r;
 }
 
 int member_find(struct store *st, int64_t project_id, const char *login, struct member *out,

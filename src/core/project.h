@@ -55,14 +55,18 @@ int project_load(struct store *st, const char *code, struct project *out, struct
 int project_get(struct store *st, const struct actor *a, const char *code, struct project *out,
 		struct err *err);
 
-/* The projects the actor may see, by start date then code. */
+/* The projects the actor may see (project_sees_all(), core.h), by start date then code. */
 int project_list(struct store *st, const struct actor *a, struct project_list *out,
 		 struct err *err);
 void project_list_release(struct project_list *l);
 
 /*
  * Replace the editable fields of project want->code at want->version
- * (project manager or owner). ERR_CONFLICT when the version is stale.
+ * (project manager or owner). ERR_CONFLICT when the version is stale. A new
+ * owner_id hands the project over: only its owner or an admin may (else
+ * ERR_DENIED on owner_id), only to an active member (else ERR_INVALID,
+ * owner_not_member); the new owner's membership becomes owner and the
+ * previous owner's, when owner, becomes manager.
  */
 int project_update(struct store *st, const struct actor *a, const struct project *want,
 		   struct project *out, struct err *err);

@@ -7,23 +7,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
+#include "base/money.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-enum { DIM_ALL, DIM_CHANNEL, DIM_PRODUCT, DIM_REP, DIM_SEGMENT, DIM__COUNT };
+enum { DIM_ALL, DIM_CHANNEL, DIM_PRODUCT, DIM_REP, DIM_SEGMENT, DIM_CUSTOMER, DIM_TOTAL,
+       DIM__COUNT };
+/* the five a line is summed under per day */
+#define DIM_DAILY (DIM_SEGMENT + 1)
 static const char *const dim_names[DIM__COUNT] = { "all", "channel", "product", "rep",
-						   "segment" };
+						   "segment", "customer", "total" };
 
 struct cell {
 	int64_t project_id, key_id;
 	int32_t day;
 	int dim; /* -1 = empty slot */
+	int seen; /* rollup_compare: a stored row matched it */
 	int64_t lines, quantity, amount, cost;
 };
 
 struct rollup {
 	struct cell *cells;
 	size_t n, used;
+	int overflow; /* a sum went past int64: the write is refused */
+	/* the workspace's 'total' row, kept apart: one per write, no need to hash it per line */
+	int64_t total[4];
+	int has_total;
 };
 
 struct rollup *rollup_new(void)
@@ -96,10 +106,11 @@ static void add(struct rollup *r, int64_t p, int dim, int64_t key, int32_t day, 
 		c->day = day;
 		r->used++;
 	}
-	c->lines += lines;
-	c->quantity += qty;
-	c->amount += amount;
-	c->cost += cost;
+	if (__builtin_add_overflow(c->lines, lines, &c->lines) ||
+	    __builtin_add_overflow(c->quantity, qty, &c->quantity) ||
+	    __builtin_add_overflow(c->amount, amount, &c->amount) ||
+	    __builtin_add_overflow(c->cost, cost, &c->cost))
+		r->overflow = 1;
 }
 
 /* Add a delta under 'all' and each of the line's dimensions. */
@@ -107,18 +118,37 @@ static void add_dims(struct rollup *r, int64_t project_id, int32_t day, int64_t 
 		     int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t lines,
 		     int64_t qty, int64_t amount, int64_t cost)
 {
-	const int64_t keys[DIM__COUNT] = { 0, channel_id, product_id, rep_id,
-					   segment_id < 0 ? 0 : segment_id };
-	for (int d = 0; d < DIM__COUNT; d++)
+	const int64_t keys[DIM_DAILY] = { 0, channel_id, product_id, rep_id,
+					  segment_id < 0 ? 0 : segment_id };
+	for (int d = 0; d < DIM_DAILY; d++)
 		add(r, project_id, d, keys[d], day, lines, qty, amount, cost);
+	r->has_total = 1;
+	if (__builtin_add_overflow(r->total[0], lines, &r->total[0]) ||
+	    __builtin_add_overflow(r->total[1], qty, &r->total[1]) ||
+	    __builtin_add_overflow(r->total[2], amount, &r->total[2]) ||
+	    __builtin_add_overflow(r->total[3], cost, &r->total[3]))
+		r->overflow = 1;
 }
 
 void rollup_add(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
 		int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t quantity,
 		int64_t amount_minor, int64_t cost_minor, int sign)
 {
+	/* each is within a line's limits, so the product with a sign of 1 cannot overflow */
 	add_dims(r, project_id, day, channel_id, product_id, rep_id, segment_id, sign,
 		 sign * quantity, sign * amount_minor, sign * cost_minor);
+}
+
+void rollup_add_customer(struct rollup *r, int64_t project_id, int64_t customer_id,
+			 int64_t lines, int64_t quantity, int64_t amount_minor, int64_t cost_minor)
+{
+	add(r, project_id, DIM_CUSTOMER, customer_id, 0, lines, quantity, amount_minor,
+	    cost_minor);
+}
+
+int rollup_overflowed(const struct rollup *r)
+{
+	return r->overflow;
 }
 
 void rollup_add_cost(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
@@ -138,12 +168,68 @@ static const char SQL_ROLLUP_UPSERT[] =
 	"cost_minor = sale_rollup.cost_minor + excluded.cost_minor";
 
 static const char SQL_ROLLUP_PRUNE[] = "DELETE FROM sale_rollup WHERE lines = 0";
+static const char SQL_ROLLUP_TOTAL[] =
+	"SELECT lines, quantity, amount_minor, cost_minor FROM sale_rollup "
+	"WHERE project_id = 0 AND dim = 'total' AND key_id = 0 AND day = 0";
+
+/*
+ * Refuse a write that would take the workspace's totals past MONEY_TOTAL_MAX:
+ * then no sum of sales anywhere (a project, a window, a breakdown, a customer
+ * across projects) can overflow.
+ */
+static int check_total(struct rollup *r, struct store *st, struct err *err)
+{
+	int64_t cur[4] = { 0, 0, 0, 0 }, *delta = r->total, sum;
+	static const char *const what[4] = { "sale lines", "units", "revenue", "cost" };
+	struct stmt *s;
+	int rc;
+
+	if (r->overflow)
+		goto over;
+	if (delta[0] <= 0 && delta[1] <= 0 && delta[2] <= 0 && delta[3] <= 0)
+		return 0; /* nothing grows: a removal is always allowed */
+	s = store_prepare(st, SQL_ROLLUP_TOTAL, err);
+	if (!s)
+		return -1;
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		for (int i = 0; i < 4; i++)
+			cur[i] = store_col_int(st, s, i);
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		if (delta[i] <= 0)
+			continue;
+		if (__builtin_add_overflow(cur[i], delta[i], &sum) || sum > MONEY_TOTAL_MAX) {
+			char m[MONEY_FMT_MAX];
+			return err_set(err, ERR_INVALID, NULL, "total_limit:_,max",
+				       "the workspace's %s would total more than %s, the limit of "
+				       "any total",
+				       what[i], i >= 2 ? money_format_grouped(MONEY_TOTAL_MAX, m)
+						       : "1000000000000000000");
+		}
+	}
+	return 0;
+over:
+	return err_set(err, ERR_INVALID, NULL, "total_limit:_,max",
+		       "the %s of this write would total more than %s, the limit of any total",
+		       "amounts", "1000000000000000000");
+}
 
 int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 {
-	struct stmt *s = store_prepare(st, SQL_ROLLUP_UPSERT, err);
+	struct stmt *s;
 	int removed = 0;
 
+	if (check_total(r, st, err))
+		return -1;
+	if (r->has_total) {
+		add(r, 0, DIM_TOTAL, 0, 0, r->total[0], r->total[1], r->total[2], r->total[3]);
+		memset(r->total, 0, sizeof(r->total));
+		r->has_total = 0;
+	}
+	s = store_prepare(st, SQL_ROLLUP_UPSERT, err);
 	if (!s)
 		return -1;
 	for (size_t i = 0; i < r->n; i++) {
@@ -170,4 +256,95 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 	if (removed && store_exec(st, SQL_ROLLUP_PRUNE, err))
 		return -1;
 	return 0;
+}
+
+static const char SQL_ROLLUP_ALL[] =
+	"SELECT project_id, dim, key_id, day, lines, quantity, amount_minor, cost_minor "
+	"FROM sale_rollup";
+
+static int dim_of(const char *name)
+{
+	for (int d = 0; d < DIM__COUNT; d++)
+		if (!strcmp(name, dim_names[d]))
+			return d;
+	return -1;
+}
+
+static void describe(struct buf *b, int64_t project, const char *dim, int64_t key, int32_t day)
+{
+	char d[DATE_FMT_MAX];
+	buf_addf(b, "rollup project %lld %s", (long long)project, dim);
+	if (strcmp(dim, "all") && strcmp(dim, "total"))
+		buf_addf(b, " %lld", (long long)key);
+	if (strcmp(dim, "customer") && strcmp(dim, "total"))
+		buf_addf(b, " on %s", date_format(day, d));
+}
+
+static void sums(struct buf *b, const char *what, int64_t lines, int64_t qty, int64_t amount,
+		 int64_t cost)
+{
+	buf_addf(b, "%s lines %lld, units %lld, amount %lld, cost %lld", what, (long long)lines,
+		 (long long)qty, (long long)amount, (long long)cost);
+}
+
+int rollup_compare(struct rollup *r, struct store *st, struct buf *report, int max_lines,
+		   struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_ROLLUP_ALL, err);
+	int problems = 0, rc;
+
+	if (!s)
+		return -1;
+	if (r->has_total) {
+		add(r, 0, DIM_TOTAL, 0, 0, r->total[0], r->total[1], r->total[2], r->total[3]);
+		memset(r->total, 0, sizeof(r->total));
+		r->has_total = 0;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		r->cells[i].seen = 0;
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		int64_t p = store_col_int(st, s, 0), key = store_col_int(st, s, 2);
+		const char *dim = store_col_text(st, s, 1);
+		int32_t day = (int32_t)store_col_int(st, s, 3);
+		int64_t v[4];
+		int d = dim_of(dim);
+		struct cell *c = d < 0 ? NULL : slot(r, p, d, key, day);
+		for (int k = 0; k < 4; k++)
+			v[k] = store_col_int(st, s, 4 + k);
+		if (c && c->dim >= 0) {
+			c->seen = 1;
+			if (c->lines == v[0] && c->quantity == v[1] && c->amount == v[2] &&
+			    c->cost == v[3])
+				continue;
+		}
+		if (v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] == 0 && (!c || c->dim < 0))
+			continue;
+		if (++problems > max_lines)
+			continue;
+		describe(report, p, dim, key, day);
+		sums(report, ": stored", v[0], v[1], v[2], v[3]);
+		if (c && c->dim >= 0)
+			sums(report, "; the sales give", c->lines, c->quantity, c->amount, c->cost);
+		else
+			buf_adds(report, "; the sales give nothing");
+		buf_addch(report, '\n');
+	}
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	for (size_t i = 0; i < r->n; i++) {
+		struct cell *c = &r->cells[i];
+		if (c->dim < 0 || c->seen ||
+		    (c->lines == 0 && c->quantity == 0 && c->amount == 0 && c->cost == 0))
+			continue;
+		if (++problems > max_lines)
+			continue;
+		describe(report, c->project_id, dim_names[c->dim], c->key_id, c->day);
+		sums(report, ": missing; the sales give", c->lines, c->quantity, c->amount,
+		     c->cost);
+		buf_addch(report, '\n');
+	}
+	if (problems > max_lines)
+		buf_addf(report, "... and %d more rollup rows that differ\n", problems - max_lines);
+	return problems;
 }

@@ -1,13 +1,20 @@
 /*
  * rollup.h - in-memory sums of sale lines per (project, dimension, key, day),
  * written to sale_rollup once per transaction (summing row by row in SQL costs
- * 9x more). Private to the write path.
+ * 9x more). Private to the write path, and to `db check`, which recomputes
+ * them from the sales and compares.
+ *
+ * Dimensions: 'all' (key 0), 'channel', 'product', 'rep', 'segment' (key 0 =
+ * none) per day; 'customer' per project and customer for all time (day 0);
+ * and one 'total' row (project 0, key 0, day 0) of every sale in the
+ * workspace, which keeps every sum of sales under MONEY_TOTAL_MAX.
  */
 #ifndef CORE_ROLLUP_H
 #define CORE_ROLLUP_H
 
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "store/store.h"
 
@@ -25,7 +32,26 @@ void rollup_add(struct rollup *r, int64_t project_id, int32_t day, int64_t chann
 void rollup_add_cost(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
 		     int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t cost_delta);
 
-/* Upsert every sum into sale_rollup (inside the caller's transaction). */
+/* Add a line's share to its customer's all-time row in the project (sign as rollup_add). */
+void rollup_add_customer(struct rollup *r, int64_t project_id, int64_t customer_id,
+			 int64_t lines, int64_t quantity, int64_t amount_minor, int64_t cost_minor);
+
+/*
+ * Upsert every sum into sale_rollup (inside the caller's transaction). Fails
+ * with reason total_limit when the workspace's sales would total more than
+ * MONEY_TOTAL_MAX (revenue, cost or units), or a sum of this write overflowed.
+ */
 int rollup_flush(struct rollup *r, struct store *st, struct err *err);
+
+/*
+ * Compare sale_rollup with r (sums recomputed from the sales): every row that
+ * differs, is missing or should not be there is appended to report (at most
+ * max_lines lines, then a count). Returns the number of problems, -1 on error.
+ */
+int rollup_compare(struct rollup *r, struct store *st, struct buf *report, int max_lines,
+		   struct err *err);
+
+/* Whether a sum in r overflowed (a recomputation over corrupt data). */
+int rollup_overflowed(const struct rollup *r);
 
 #endif

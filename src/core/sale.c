@@ -16,7 +16,9 @@
 #include "base/money.h"
 #include "base/strmap.h"
 #include "base/xalloc.h"
+#include "core/catalog.h"
 #include "core/project.h"
+#include "core/rollup.h"
 #include "core/tx.h"
 #include "base/banned.h"
 
@@ -25,15 +27,10 @@ const char SALE_CSV_HEADER[] =
 
 /* --- lookups: the catalog in memory ------------------------------------------ */
 
-struct cost_point {
-	int32_t from;
-	int64_t cost;
-};
-
 struct product_costs {
 	int64_t id;
-	int64_t current_cost;
-	struct cost_point *points; /* by from, ascending */
+	int64_t current_cost;        /* without any history (an old database): the product's cost */
+	struct price_point *points; /* by from, ascending, one per date */
 	size_t npoints, alloc;
 };
 
@@ -43,6 +40,8 @@ struct cust {
 	int64_t segment_id;
 	int32_t first_on;     /* first purchase known before this write, NO_DATE if none */
 	int32_t min_on;       /* earliest date among this write's lines */
+	/* an import's lines of this customer summed here, into the rollup once (no hash per line) */
+	int64_t lines, quantity, amount, cost;
 	char *name;           /* owned copy for new customers */
 	size_t name_len;
 };
@@ -50,6 +49,7 @@ struct cust {
 struct lookups {
 	struct store *st;
 	int64_t project_id;
+	int32_t start_on, end_on; /* the project's dates: a sale lies within them */
 	struct strmap products, channels, promotions, segments, reps, customers;
 	struct product_costs *prod;
 	size_t nprod;
@@ -102,6 +102,7 @@ static void cust_add(struct lookups *lk, const char *name, size_t len, int64_t i
 	c->segment_id = segment_id;
 	c->first_on = first_on;
 	c->min_on = NO_DATE;
+	c->lines = c->quantity = c->amount = c->cost = 0;
 	c->name = id == NO_ID ? xstrndup(name, len) : NULL;
 	c->name_len = len;
 	strmap_put(&lk->customers, name, len, (int64_t)lk->ncusts);
@@ -124,16 +125,19 @@ static void lookups_release(struct lookups *lk)
 	free(lk->custs);
 }
 
-static int lookups_load(struct lookups *lk, struct store *st, int64_t project_id,
+static int lookups_load(struct lookups *lk, struct store *st, const struct project *p,
 			int all_customers, struct err *err)
 {
 	struct stmt *s;
 	int rc;
 	size_t alloc = 0;
+	int64_t project_id = p->id;
 
 	memset(lk, 0, sizeof(*lk));
 	lk->st = st;
 	lk->project_id = project_id;
+	lk->start_on = p->start_on;
+	lk->end_on = p->end_on;
 	lk->all_customers = all_customers;
 	strmap_init(&lk->products);
 	strmap_init(&lk->channels);
@@ -171,9 +175,13 @@ static int lookups_load(struct lookups *lk, struct store *st, int64_t project_id
 			if (j >= lk->nprod || lk->prod[j].id != pid)
 				continue;
 			pc = &lk->prod[j];
+			/* one entry per date: the later entered of two (an old database) */
+			if (pc->npoints && pc->points[pc->npoints - 1].from == store_col_int(st, s, 1))
+				pc->npoints--;
 			ALLOC_GROW(pc->points, pc->npoints + 1, pc->alloc);
 			pc->points[pc->npoints].from = (int32_t)store_col_int(st, s, 1);
 			pc->points[pc->npoints].cost = store_col_int(st, s, 2);
+			pc->points[pc->npoints].price = 0;
 			pc->npoints++;
 		}
 	}
@@ -228,27 +236,11 @@ static int64_t find_customer(struct lookups *lk, const char *name, size_t len, s
 	return rc == STORE_ROW ? (int64_t)lk->ncusts - 1 : -1;
 }
 
-/*
- * The unit cost in force on day, the one place this rule lives: the latest price
- * history row taking effect by then (the last entered among equal dates); before
- * the first row, the first row's cost; without history, the current cost.
- */
+/* The unit cost on day by the cost rule (price_point_on); without history, the product's cost. */
 static int64_t cost_on(const struct product_costs *pc, int32_t day)
 {
-	size_t lo = 0, hi = pc->npoints;
-	if (pc->npoints == 0)
-		return pc->current_cost;
-	if (day < pc->points[0].from)
-		return pc->points[0].cost;
-	/* the last point with from <= day */
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-		if (pc->points[mid].from <= day)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return pc->points[lo].cost;
+	const struct price_point *e = price_point_on(pc->points, pc->npoints, day);
+	return e ? e->cost : pc->current_cost;
 }
 
 /* --- validation of one line --------------------------------------------------- */
@@ -369,6 +361,18 @@ static int is_blank(const char *s, size_t len)
 	return len == 0 || (len == 1 && s[0] == ' ');
 }
 
+/* A number past its documented limit (money.h): reason amount_limit, the limit as "max". */
+static void over_limit(struct sink *k, const char *column, const char *what, int64_t max,
+		       int money)
+{
+	char m[MONEY_FMT_MAX];
+	if (money)
+		money_format_grouped(max, m);
+	else
+		snprintf(m, sizeof(m), "%lld", (long long)max);
+	problem(k, column, "amount_limit:_,max", "%s is above the limit of %s", what, m);
+}
+
 /*
  * Resolve one line's text references and numbers. The actor's own user id
  * limits a project member to their own lines (own_only).
@@ -377,7 +381,7 @@ static void resolve(struct lookups *lk, struct sink *k, const struct sale_input 
 		    size_t customer_len, int64_t own_only, struct line *out)
 {
 	struct strmap_entry *e;
-	int64_t gross;
+	int64_t gross, unit_cost = 0;
 	size_t plen, clen, rlen;
 
 	memset(out, 0, sizeof(*out));
@@ -389,6 +393,12 @@ static void resolve(struct lookups *lk, struct sink *k, const struct sale_input 
 	plen = in->product ? strlen(in->product) : 0;
 	clen = in->channel ? strlen(in->channel) : 0;
 	rlen = in->rep ? strlen(in->rep) : 0;
+	if (in->sold_on != NO_DATE && (in->sold_on < lk->start_on || in->sold_on > lk->end_on)) {
+		char d[DATE_FMT_MAX], d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
+		problem(k, "date", "outside_project:date,start,end",
+			"%s is outside the project's dates (%s to %s)", date_format(in->sold_on, d),
+			date_format(lk->start_on, d1), date_format(lk->end_on, d2));
+	}
 	if (!in->customer || customer_len == 0)
 		problem(k, "customer", "required", "a customer name is required");
 	else if (customer_len > 199)
@@ -405,7 +415,7 @@ static void resolve(struct lookups *lk, struct sink *k, const struct sale_input 
 	else {
 		struct product_costs *pc = &lk->prod[e->value];
 		out->product_id = pc->id;
-		out->cost = cost_on(pc, in->sold_on);
+		unit_cost = cost_on(pc, in->sold_on);
 	}
 	if (clen == 0)
 		problem(k, "channel", "required", "a channel code is required");
@@ -440,28 +450,45 @@ static void resolve(struct lookups *lk, struct sink *k, const struct sale_input 
 	if (in->quantity <= 0)
 		problem(k, "quantity", "not_positive:value", "the quantity must be a positive integer, not %lld",
 			(long long)in->quantity);
+	else if (in->quantity > QUANTITY_MAX)
+		over_limit(k, "quantity", "the quantity", QUANTITY_MAX, 0);
 	if (in->unit_price_minor < 0)
 		problem(k, "unit_price", "negative", "the unit price cannot be negative");
+	else if (in->unit_price_minor > MONEY_UNIT_MAX)
+		over_limit(k, "unit_price", "the unit price", MONEY_UNIT_MAX, 1);
 	if (in->discount_minor < 0)
 		problem(k, "discount", "negative", "the discount cannot be negative");
+	else if (in->discount_minor > MONEY_LINE_MAX)
+		over_limit(k, "discount", "the discount", MONEY_LINE_MAX, 1);
 	out->quantity = in->quantity;
 	out->unit_price = in->unit_price_minor;
 	out->discount = in->discount_minor;
-	/* the line's amount, unless one of its numbers was already refused */
-	if (in->quantity > 0 && in->unit_price_minor >= 0 && !reported(k, "quantity") &&
-	    !reported(k, "unit_price") && !reported(k, "discount")) {
-		if (money_mul(in->quantity, in->unit_price_minor, &gross))
-			problem(k, "quantity", "line_too_large", "quantity times unit price is too large");
+	/* the line's amount and cost, unless one of its numbers was already refused */
+	if (!reported(k, "quantity") && !reported(k, "unit_price") && !reported(k, "discount")) {
+		char m[MONEY_FMT_MAX];
+		if (money_mul(in->quantity, in->unit_price_minor, &gross) || gross > MONEY_LINE_MAX)
+			problem(k, "quantity", "line_too_large:max",
+				"quantity times unit price is above the limit of a line, %s",
+				money_format_grouped(MONEY_LINE_MAX, m));
 		else if (in->discount_minor > gross)
 			problem(k, "discount", "discount_above_total", "the discount is larger than the line total");
 		else
 			out->amount = gross - in->discount_minor;
-		if (out->product_id && money_mul(in->quantity, out->cost, &out->cost))
-			problem(k, "quantity", "line_cost_too_large", "quantity times unit cost is too large");
+		if (out->product_id && !reported(k, "quantity")) {
+			if (money_mul(in->quantity, unit_cost, &out->cost) || out->cost > MONEY_LINE_MAX)
+				problem(k, "quantity", "line_cost_too_large:max",
+					"quantity times unit cost is above the limit of a line, %s",
+					money_format_grouped(MONEY_LINE_MAX, m));
+		}
 	}
 }
 
-/* Attach the line to its customer (creating a new one in memory); -1 on store error. */
+/*
+ * Attach the line to its customer (creating a new one in memory); -1 on store
+ * error. A sale keeps the segment it was made in: the one the line names, else
+ * its customer's at the time; a new customer takes the segment of the line that
+ * creates it.
+ */
 static int attach_customer(struct lookups *lk, struct sink *k, const struct sale_input *in,
 			   size_t customer_len, struct line *ln, struct err *err)
 {
@@ -482,7 +509,8 @@ static int attach_customer(struct lookups *lk, struct sink *k, const struct sale
 	c = &lk->custs[ci];
 	ln->cust = ci;
 	ln->customer_id = c->id;
-	ln->segment_id = c->segment_id; /* a sale carries its customer's segment */
+	if (ln->segment_id == NO_ID)
+		ln->segment_id = c->segment_id;
 	if (c->min_on == NO_DATE || ln->sold_on < c->min_on)
 		c->min_on = ln->sold_on;
 	return 0;
@@ -552,10 +580,25 @@ static int write_customers(struct tx *tx, struct lookups *lk, int64_t *created, 
 	return 0;
 }
 
+/*
+ * A line's share of its customer's all-time row in the project (rollup.h): the
+ * customer screens read it instead of the sales. tx's rollup is made on first
+ * use, as tx_rollup_sale does.
+ */
+static void rollup_customer(struct tx *tx, int64_t project_id, int64_t customer_id,
+			    int64_t lines, int64_t quantity, int64_t amount, int64_t cost)
+{
+	if (!tx->rollup)
+		tx->rollup = rollup_new();
+	rollup_add_customer(tx->rollup, project_id, customer_id, lines, quantity, amount, cost);
+}
+
 static void rollup_line(struct tx *tx, const struct lookups *lk, const struct line *ln)
 {
 	tx_rollup_sale(tx, lk->project_id, ln->sold_on, ln->channel_id, ln->product_id, ln->rep_id,
 		       ln->segment_id, ln->quantity, ln->amount, ln->cost, 1);
+	rollup_customer(tx, lk->project_id, ln->customer_id, 1, ln->quantity, ln->amount,
+			ln->cost);
 }
 
 /* Insert the row only; its rollup share is the caller's (rollup_line). */
@@ -640,11 +683,16 @@ static int begin_sale_write(struct tx *tx, struct store *st, const struct actor 
 	"JOIN products p ON p.id = s.product_id JOIN channels ch ON ch.id = s.channel_id "        \
 	"JOIN users u ON u.id = s.rep_id LEFT JOIN promotions pr ON pr.id = s.promotion_id "      \
 	"LEFT JOIN segments g ON g.id = s.segment_id "
+/* A filter not given is NULL; the CASTs type the parameters for PostgreSQL. */
 #define SALE_WHERE                                                                          \
-	"WHERE s.project_id = ?1 AND (?2 IS NULL OR s.sold_on >= ?2) "                      \
-	"AND (?3 IS NULL OR s.sold_on <= ?3) AND (?4 IS NULL OR s.channel_id = ?4) "        \
-	"AND (?5 IS NULL OR s.product_id = ?5) AND (?6 IS NULL OR s.rep_id = ?6) "          \
-	"AND (?7 IS NULL OR s.customer_id = ?7) "
+	"WHERE s.project_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR s.sold_on >= ?2) "      \
+	"AND (CAST(?3 AS BIGINT) IS NULL OR s.sold_on <= ?3) "                              \
+	"AND (CAST(?4 AS BIGINT) IS NULL OR s.channel_id = ?4) "                            \
+	"AND (CAST(?5 AS BIGINT) IS NULL OR s.product_id = ?5) "                            \
+	"AND (CAST(?6 AS BIGINT) IS NULL OR s.rep_id = ?6) "                                \
+	"AND (CAST(?10 AS BIGINT) IS NULL OR s.segment_id = ?10) "                          \
+	"AND (CAST(?7 AS TEXT) IS NULL OR s.customer_id IN "                                 \
+	"(SELECT id FROM customers WHERE LOWER(name) LIKE ?7 ESCAPE '!')) "
 #define SALE_PAGE " LIMIT ?8 OFFSET ?9"
 
 static const char *const SQL_SALE_LIST[SALE__SORT_COUNT][2] = {
@@ -661,7 +709,9 @@ static const char *const SQL_SALE_LIST[SALE__SORT_COUNT][2] = {
 	[SALE_SORT_ID] = { SALE_SELECT SALE_WHERE "ORDER BY s.id" SALE_PAGE,
 			   SALE_SELECT SALE_WHERE "ORDER BY s.id DESC" SALE_PAGE },
 };
-static const char SQL_SALE_COUNT[] = "SELECT COUNT(*) FROM sales s " SALE_WHERE;
+static const char SQL_SALE_COUNT[] =
+	"SELECT COUNT(*), COALESCE(SUM(s.quantity), 0), COALESCE(SUM(s.amount_minor), 0), "
+	"COALESCE(SUM(s.cost_minor), 0) FROM sales s " SALE_WHERE;
 static const char SQL_SALE_GET[] = SALE_SELECT "WHERE s.project_id = ? AND s.id = ?";
 static const char SQL_SALE_EXPORT[] =
 	"SELECT s.sold_on, c.name, p.sku, ch.code, u.login, s.quantity, s.unit_price_minor, "
@@ -669,7 +719,7 @@ static const char SQL_SALE_EXPORT[] =
 	"FROM sales s JOIN customers c ON c.id = s.customer_id "
 	"JOIN products p ON p.id = s.product_id JOIN channels ch ON ch.id = s.channel_id "
 	"JOIN users u ON u.id = s.rep_id LEFT JOIN promotions pr ON pr.id = s.promotion_id "
-	"LEFT JOIN segments g ON g.id = c.segment_id " SALE_WHERE "ORDER BY s.id" SALE_PAGE;
+	"LEFT JOIN segments g ON g.id = s.segment_id " SALE_WHERE "ORDER BY s.id" SALE_PAGE;
 
 static const char *const sort_names[SALE__SORT_COUNT] = { "date", "amount", "quantity",
 							   "customer", "id" };
@@ -704,6 +754,23 @@ void sale_write_json(struct jw *w, const struct sale *s)
 	jw_kstr(w, "segment", s->segment[0] ? s->segment : NULL);
 	jw_kint(w, "version", s->version);
 	jw_kts(w, "created_at", s->created_at);
+	jw_obj_end(w);
+}
+
+void sale_totals_write_json(struct jw *w, const struct sale_totals *t)
+{
+	int64_t bp;
+	jw_obj(w);
+	jw_kint(w, "lines", t->lines);
+	jw_kint(w, "quantity", t->quantity);
+	jw_kint(w, "amount", t->amount);
+	jw_kint(w, "cost", t->cost);
+	jw_kint(w, "gross_profit", t->amount - t->cost);
+	jw_key(w, "margin");
+	if (t->amount > 0 && !ratio_bp(t->amount - t->cost, t->amount, &bp))
+		jw_num(w, (double)bp / 10000.0, 4);
+	else
+		jw_null(w);
 	jw_obj_end(w);
 }
 
@@ -790,7 +857,7 @@ int sale_add(struct store *st, const struct actor *a, const char *project_code,
 		return err_set(err, ERR_INVALID, "date", "required", "a date is required");
 	if (begin_sale_write(&tx, st, a, &p, &own_only, err))
 		return -1;
-	if (lookups_load(&lk, st, p.id, 0, err))
+	if (lookups_load(&lk, st, &p, 0, err))
 		goto out_lk;
 	resolve(&lk, &k, in, clen, own_only, &ln);
 	if (k.bad) {
@@ -843,6 +910,8 @@ static int remove_sale(struct tx *tx, const struct sale *cur, struct err *err)
 	tx_rollup_sale(tx, cur->project_id, cur->sold_on, cur->channel_id, cur->product_id,
 		       cur->rep_id, cur->segment_id, cur->quantity, cur->amount_minor,
 		       cur->cost_minor, -1);
+	rollup_customer(tx, cur->project_id, cur->customer_id, -1, -cur->quantity,
+			-cur->amount_minor, -cur->cost_minor);
 	s = store_prepare(st, SQL_SALE_FIRST_RECALC, err);
 	if (!s)
 		return -1;
@@ -896,7 +965,7 @@ int sale_update(struct store *st, const struct actor *a, const char *project_cod
 		return err_set(err, ERR_DENIED, "rep", "own_records_only:id,owner", "sale %lld is %s's; you may change only your own",
 			       (long long)id, cur.rep);
 	}
-	if (lookups_load(&lk, st, p.id, 0, err))
+	if (lookups_load(&lk, st, &p, 0, err))
 		goto out;
 	resolve(&lk, &k, in, clen, own_only, &ln);
 	if (k.bad) {
@@ -978,90 +1047,154 @@ out:
 }
 
 static const char SQL_RECOST_SCAN[] =
-	"SELECT project_id, sold_on, channel_id, rep_id, segment_id, quantity, cost_minor "
-	"FROM sales WHERE product_id = ?1 AND (?2 IS NULL OR sold_on >= ?2) "
-	"AND (?3 IS NULL OR sold_on < ?3) AND cost_minor <> quantity * ?4";
-static const char SQL_RECOST_UPDATE[] =
-	"UPDATE sales SET cost_minor = quantity * ?4 WHERE product_id = ?1 "
-	"AND (?2 IS NULL OR sold_on >= ?2) AND (?3 IS NULL OR sold_on < ?3) "
-	"AND cost_minor <> quantity * ?4";
+	"SELECT id, project_id, sold_on, channel_id, rep_id, segment_id, customer_id, quantity, "
+	"cost_minor FROM sales WHERE product_id = ?";
+static const char SQL_RECOST_UPDATE[] = "UPDATE sales SET cost_minor = ? WHERE id = ?";
 
-int sale_recost(struct tx *tx, int64_t product_id, int32_t from, int32_t to,
-		int64_t unit_cost_minor, struct err *err)
+/* A sale whose cost moves: its id, new cost and what its rollup rows need. */
+struct recost {
+	int64_t id, project_id, channel_id, rep_id, segment_id, customer_id, cost, delta;
+	int32_t day;
+};
+
+int sale_recost(struct tx *tx, int64_t product_id, const struct price_point *pts, size_t n,
+		struct err *err)
 {
 	struct store *st = tx->st;
-	struct stmt *s;
-	int rc;
+	struct recost *v = NULL;
+	size_t nv = 0, alloc = 0;
+	struct stmt *s = store_prepare(st, SQL_RECOST_SCAN, err);
+	int rc, r = -1;
 
-	for (int pass = 0; pass < 2; pass++) {
-		s = store_prepare(st, pass ? SQL_RECOST_UPDATE : SQL_RECOST_SCAN, err);
-		if (!s)
-			return -1;
-		store_bind_int(st, s, 1, product_id);
-		store_bind_int_or_null(st, s, 2, from, NO_DATE);
-		store_bind_int_or_null(st, s, 3, to, NO_DATE);
-		store_bind_int(st, s, 4, unit_cost_minor);
-		while ((rc = store_step(st, s, err)) == STORE_ROW) {
-			int64_t qty = store_col_int(st, s, 5), cost;
-			if (money_mul(qty, unit_cost_minor, &cost)) {
-				store_done(st, s);
-				return err_set(err, ERR_INVALID, "cost", "cost_too_large",
-					       "the new cost times a sale's quantity is too large");
-			}
-			tx_rollup_cost(tx, store_col_int(st, s, 0), (int32_t)store_col_int(st, s, 1),
-				       store_col_int(st, s, 2), product_id, store_col_int(st, s, 3),
-				       store_col_int_or(st, s, 4, NO_ID),
-				       cost - store_col_int(st, s, 6));
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, product_id);
+	/* read first, write after: the scan does not meet its own updates */
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		int32_t day = (int32_t)store_col_int(st, s, 2);
+		const struct price_point *e = price_point_on(pts, n, day);
+		int64_t qty = store_col_int(st, s, 7), old = store_col_int(st, s, 8), cost;
+		struct recost *x;
+		if (!e)
+			continue;
+		if (money_mul(qty, e->cost, &cost) || cost > MONEY_LINE_MAX) {
+			char m[MONEY_FMT_MAX];
+			store_done(st, s);
+			err_set(err, ERR_INVALID, "cost", "amount_limit:max",
+				"the new cost times a recorded sale's quantity is above the limit of "
+				"a line, %s", money_format_grouped(MONEY_LINE_MAX, m));
+			goto out;
 		}
+		if (cost == old)
+			continue;
+		ALLOC_GROW(v, nv + 1, alloc);
+		x = &v[nv++];
+		x->id = store_col_int(st, s, 0);
+		x->project_id = store_col_int(st, s, 1);
+		x->day = day;
+		x->channel_id = store_col_int(st, s, 3);
+		x->rep_id = store_col_int(st, s, 4);
+		x->segment_id = store_col_int_or(st, s, 5, NO_ID);
+		x->customer_id = store_col_int(st, s, 6);
+		x->cost = cost;
+		x->delta = cost - old;
+	}
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	for (size_t i = 0; i < nv; i++) {
+		const struct recost *x = &v[i];
+		s = store_prepare(st, SQL_RECOST_UPDATE, err);
+		if (!s)
+			goto out;
+		store_bind_int(st, s, 1, x->cost);
+		store_bind_int(st, s, 2, x->id);
+		rc = store_step(st, s, err);
 		store_done(st, s);
 		if (rc < 0)
-			return -1;
+			goto out;
+		tx_rollup_cost(tx, x->project_id, x->day, x->channel_id, product_id, x->rep_id,
+			       x->segment_id, x->delta);
+		rollup_customer(tx, x->project_id, x->customer_id, 0, 0, 0, x->delta);
 	}
-	return 0;
+	r = 0;
+out:
+	free(v);
+	return r;
 }
 
 /* --- lists and export ------------------------------------------------------------ */
 
+/* A filter resolved: channel, product and rep ids (NO_ID = any), the customer as a LIKE pattern. */
+struct filter_args {
+	int64_t ids[4]; /* channel, product, rep, segment */
+	char like[2 * 200 + 3]; /* "" = any */
+};
+
+/*
+ * The LIKE pattern of a literal search text: % and _ (and the escape, !)
+ * escaped, between two %. LIKE ignores the case of A-Z.
+ */
+void sale_like_pattern(const char *text, char *out, size_t size)
+{
+	size_t n = 0;
+	out[n++] = '%';
+	for (const char *p = text; *p && n + 3 < size; p++) {
+		if (*p == '%' || *p == '_' || *p == '!')
+			out[n++] = '!';
+		/* matched against LOWER(name): A-Z folded as SQL's LOWER folds them */
+		out[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+	}
+	out[n++] = '%';
+	out[n] = '\0';
+}
+
 /* Resolve a filter's codes to ids (an unknown code is an error naming it). */
-static int filter_ids(struct store *st, const struct sale_filter *f, int64_t project_id,
-		      int64_t ids[4], struct err *err)
+static int filter_resolve(struct store *st, const struct sale_filter *f, const struct project *p,
+			  struct filter_args *fa, struct err *err)
 {
 	struct lookups lk;
 	struct strmap_entry *e;
 	int r = -1;
 
-	ids[0] = ids[1] = ids[2] = ids[3] = NO_ID;
-	if (!f || (!f->channel && !f->product && !f->rep && !f->customer))
+	fa->ids[0] = fa->ids[1] = fa->ids[2] = fa->ids[3] = NO_ID;
+	fa->like[0] = '\0';
+	if (!f)
 		return 0;
-	if (lookups_load(&lk, st, project_id, 0, err))
+	if (f->customer && *f->customer)
+		sale_like_pattern(f->customer, fa->like, sizeof(fa->like));
+	if (!f->channel && !f->product && !f->rep && !f->segment)
+		return 0;
+	if (lookups_load(&lk, st, p, 0, err))
 		goto out;
 	if (f->channel) {
 		if (!(e = strmap_get(&lk.channels, f->channel, strlen(f->channel)))) {
 			err_set(err, ERR_INVALID, "channel", "no_channel:code", "no channel \"%s\"", f->channel);
 			goto out;
 		}
-		ids[0] = e->value;
+		fa->ids[0] = e->value;
 	}
 	if (f->product) {
 		if (!(e = strmap_get(&lk.products, f->product, strlen(f->product)))) {
 			err_set(err, ERR_INVALID, "product", "no_product:sku", "no product with SKU \"%s\"", f->product);
 			goto out;
 		}
-		ids[1] = lk.prod[e->value].id;
+		fa->ids[1] = lk.prod[e->value].id;
 	}
 	if (f->rep) {
 		if (!(e = strmap_get(&lk.reps, f->rep, strlen(f->rep)))) {
 			err_set(err, ERR_INVALID, "rep", "not_project_rep:login", "\"%s\" is not a rep on this project", f->rep);
 			goto out;
 		}
-		ids[2] = e->value;
+		fa->ids[2] = e->value;
 	}
-	if (f->customer) {
-		int64_t ci = find_customer(&lk, f->customer, strlen(f->customer), err);
-		if (ci == -2)
+	if (f->segment) {
+		if (!(e = strmap_get(&lk.segments, f->segment, strlen(f->segment)))) {
+			err_set(err, ERR_INVALID, "segment", "no_segment:code", "no segment \"%s\"",
+				f->segment);
 			goto out;
-		/* an unknown customer simply has no sales */
-		ids[3] = ci < 0 ? 0 : lk.custs[ci].id;
+		}
+		fa->ids[3] = e->value;
 	}
 	r = 0;
 out:
@@ -1070,13 +1203,18 @@ out:
 }
 
 static void bind_filter(struct store *st, struct stmt *s, int64_t project_id,
-			const struct sale_filter *f, const int64_t ids[4])
+			const struct sale_filter *f, const struct filter_args *fa)
 {
 	store_bind_int(st, s, 1, project_id);
 	store_bind_int_or_null(st, s, 2, f ? f->from : NO_DATE, NO_DATE);
 	store_bind_int_or_null(st, s, 3, f ? f->to : NO_DATE, NO_DATE);
-	for (int i = 0; i < 4; i++)
-		store_bind_int_or_null(st, s, 4 + i, ids[i], NO_ID);
+	for (int i = 0; i < 3; i++)
+		store_bind_int_or_null(st, s, 4 + i, fa->ids[i], NO_ID);
+	store_bind_int_or_null(st, s, 10, fa->ids[3], NO_ID);
+	if (fa->like[0])
+		store_bind_text(st, s, 7, fa->like);
+	else
+		store_bind_null(st, s, 7);
 }
 
 int sale_list(struct store *st, const struct actor *a, const char *project_code,
@@ -1084,10 +1222,10 @@ int sale_list(struct store *st, const struct actor *a, const char *project_code,
 {
 	struct project p;
 	struct stmt *s;
-	int64_t ids[4];
+	struct filter_args fa;
 	int rc;
 
-	if (project_get(st, a, project_code, &p, err) || filter_ids(st, f, p.id, ids, err))
+	if (project_get(st, a, project_code, &p, err) || filter_resolve(st, f, &p, &fa, err))
 		return -1;
 	if ((unsigned)f->sort >= SALE__SORT_COUNT)
 		return err_set(err, ERR_INVALID, "sort", "bad_sort", "unknown sort key");
@@ -1099,17 +1237,21 @@ int sale_list(struct store *st, const struct actor *a, const char *project_code,
 	s = store_prepare(st, SQL_SALE_COUNT, err);
 	if (!s)
 		goto fail;
-	bind_filter(st, s, p.id, f, ids);
+	bind_filter(st, s, p.id, f, &fa);
 	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		out->total = store_col_int(st, s, 0);
+	if (rc == STORE_ROW) {
+		out->total = out->totals.lines = store_col_int(st, s, 0);
+		out->totals.quantity = store_col_int(st, s, 1);
+		out->totals.amount = store_col_int(st, s, 2);
+		out->totals.cost = store_col_int(st, s, 3);
+	}
 	store_done(st, s);
 	if (rc < 0)
 		goto fail;
 	s = store_prepare(st, SQL_SALE_LIST[f->sort][f->desc ? 1 : 0], err);
 	if (!s)
 		goto fail;
-	bind_filter(st, s, p.id, f, ids);
+	bind_filter(st, s, p.id, f, &fa);
 	store_bind_int(st, s, 8, f->limit > 0 ? f->limit : INT64_MAX);
 	store_bind_int(st, s, 9, f->offset);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
@@ -1137,15 +1279,15 @@ int sale_export(struct store *st, const struct actor *a, const char *project_cod
 {
 	struct project p;
 	struct stmt *s;
-	int64_t ids[4];
+	struct filter_args fa;
 	int rc;
 
-	if (project_get(st, a, project_code, &p, err) || filter_ids(st, f, p.id, ids, err))
+	if (project_get(st, a, project_code, &p, err) || filter_resolve(st, f, &p, &fa, err))
 		return -1;
 	s = store_prepare(st, SQL_SALE_EXPORT, err);
 	if (!s)
 		return -1;
-	bind_filter(st, s, p.id, f, ids);
+	bind_filter(st, s, p.id, f, &fa);
 	store_bind_int(st, s, 8, f && f->limit > 0 ? f->limit : INT64_MAX);
 	store_bind_int(st, s, 9, f ? f->offset : 0);
 	buf_adds(out, SALE_CSV_HEADER);
@@ -1212,6 +1354,7 @@ void sale_import_errors_write_json(struct jw *w, const struct sale_import_result
 	}
 	jw_arr_end(w);
 	jw_kint(w, "bad_rows", res->errors_total);
+	jw_kstr(w, "encoding", res->encoding ? res->encoding : "UTF-8");
 }
 
 /* Map header cells to columns; problems are reported on line 1. */
@@ -1349,11 +1492,12 @@ static void writer_finish(struct writer *w, int stop)
 	pthread_mutex_unlock(&w->mu);
 }
 
-int sale_import(struct store *st, const struct actor *a, const char *project_code, char *csv,
-		size_t len, const struct sale_import_opts *opts, struct sale_import_result *res,
-		struct err *err)
+/* The import of UTF-8 text separated by delim (see sale_import). */
+static int import_text(struct store *st, const struct actor *a, const struct project *pp,
+		       char *csv, size_t len, char delim, const struct sale_import_opts *opts,
+		       struct sale_import_result *res, struct err *err)
 {
-	struct project p;
+	struct project p = *pp;
 	struct lookups lk;
 	struct csv_reader r;
 	struct sink k = { .res = res, .err = err };
@@ -1366,19 +1510,10 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 	int rc, result = -1, loaded = 0, started = 0, dry = opts && opts->dry_run;
 	char *end = csv + len;
 
-	memset(res, 0, sizeof(*res));
 	memset(&w, 0, sizeof(w));
 	k.max = opts && opts->max_errors ? opts->max_errors : SIZE_MAX;
-	if (project_load(st, project_code, &p, err) || write_scope(st, a, &p, &own_only, err))
-		return -1;
-	/*
-	 * The CSV is parsed in place and each cell is NUL-terminated where its
-	 * separator was, so the buffer needs one spare byte after the last cell
-	 * (struct buf always has it).
-	 */
-	if (len == 0 || !csv)
-		return err_set(err, ERR_INVALID, "file", "csv_no_header", "the file is empty; a header line is required");
 	csv_reader_init(&r, csv, len);
+	r.delim = delim;
 	rc = csv_next(&r, err);
 	if (rc <= 0)
 		return rc < 0 ? -1 : err_set(err, ERR_INVALID, "file", "csv_empty", "the file is empty");
@@ -1395,7 +1530,7 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 	store_bulk(st, 1);
 	if (begin_sale_write(&tx, st, a, &p, &own_only, err))
 		goto out;
-	if (lookups_load(&lk, st, p.id, 1, err))
+	if (lookups_load(&lk, st, &p, 1, err))
 		goto out;
 	loaded = 1;
 	if (store_query_int(st, SQL_CUSTOMER_MAX_ID, &lk.next_customer_id, err) ||
@@ -1429,8 +1564,8 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 			problem_err(&k, "file", err);
 			break;
 		}
-		if (r.nfields == 1 && r.fields[0].len == 0 && !r.fields[0].quoted)
-			continue; /* blank line */
+		if (csv_record_empty(&r))
+			continue; /* a blank line, or a spreadsheet's empty row ",,,," */
 		res->rows++;
 		if (opts && opts->progress && (res->rows & 0xFFFF) == 0)
 			opts->progress(opts->progress_ctx, "importing", (uint64_t)(r.p - csv),
@@ -1473,8 +1608,17 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 			chunk = xmalloc(CHUNK_LINES * sizeof(*chunk));
 		chunk[nchunk++] = ln;
 		/* the rollup is summed here while the writer thread inserts */
-		if (!dry)
-			rollup_line(&tx, &lk, &ln);
+		if (!dry) {
+			struct cust *cu = &lk.custs[ln.cust];
+			tx_rollup_sale(&tx, lk.project_id, ln.sold_on, ln.channel_id, ln.product_id,
+				       ln.rep_id, ln.segment_id, ln.quantity, ln.amount, ln.cost, 1);
+			/* past 64 bits is past any total: tx_commit refuses it (rollup_flush) */
+			cu->lines++;
+			if (__builtin_add_overflow(cu->quantity, ln.quantity, &cu->quantity) ||
+			    __builtin_add_overflow(cu->amount, ln.amount, &cu->amount) ||
+			    __builtin_add_overflow(cu->cost, ln.cost, &cu->cost))
+				cu->quantity = cu->amount = cu->cost = INT64_MAX;
+		}
 		if (nchunk == CHUNK_LINES) {
 			if (started)
 				writer_push(&w, chunk, nchunk);
@@ -1503,7 +1647,8 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 		goto out;
 	}
 	if (nlines == 0) {
-		err_set(err, ERR_INVALID, "file", "csv_no_rows", "the file has a header but no rows");
+		/* a header and no rows (an empty project's export): nothing to do, and that is fine */
+		result = 0;
 		goto out;
 	}
 	for (size_t i = 0; i < lk.ncusts; i++)
@@ -1515,6 +1660,12 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 	}
 	if (write_customers(&tx, &lk, NULL, err))
 		goto out;
+	for (size_t i = 0; i < lk.ncusts; i++) {
+		const struct cust *cu = &lk.custs[i];
+		if (cu->lines)
+			rollup_customer(&tx, lk.project_id, cu->id, cu->lines, cu->quantity, cu->amount,
+					cu->cost);
+	}
 	last_id = first_id + (int64_t)nlines - 1;
 	{
 		struct buf after = BUF_INIT;
@@ -1558,4 +1709,178 @@ out:
 	tx_abort(&tx);
 	store_bulk(st, 0);
 	return result;
+}
+
+int sale_import(struct store *st, const struct actor *a, const char *project_code, char *csv,
+		size_t len, const struct sale_import_opts *opts, struct sale_import_result *res,
+		struct err *err)
+{
+	struct project p;
+	struct buf utf8 = BUF_INIT;
+	enum csv_encoding enc;
+	char delim, other[8];
+	int64_t own_only;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	res->encoding = csv_encoding_name(CSV_UTF8);
+	if (project_load(st, project_code, &p, err) || write_scope(st, a, &p, &own_only, err))
+		return -1;
+	if (len == 0 || !csv)
+		return err_set(err, ERR_INVALID, "file", "csv_no_header", "the file is empty; a header line is required");
+	/*
+	 * UTF-8 is read as it is; anything else is GB18030 (Excel on Chinese
+	 * Windows), converted first. The CSV is then parsed in place, each cell
+	 * NUL-terminated where its separator was: the text needs one spare byte
+	 * after it (struct buf always has it).
+	 */
+	rc = csv_decode(csv, len, opts && opts->gb18030, &utf8, &enc, err);
+	if (rc < 0)
+		return -1;
+	res->encoding = csv_encoding_name(enc);
+	if (rc == 1) {
+		csv = utf8.p;
+		len = utf8.len;
+	}
+	if (csv_sniff_delimiter(csv, len, &delim, other)) {
+		if (other[0]) {
+			buf_release(&utf8);
+			return err_set(err, ERR_INVALID, "header", "csv_delimiter:delimiter",
+				       "the header seems separated by \"%s\"; separate the columns "
+				       "with commas (or semicolons or tabs)",
+				       other);
+		}
+		delim = ','; /* one column: what is missing is reported */
+	}
+	rc = import_text(st, a, &p, csv, len, delim, opts, res, err);
+	buf_release(&utf8);
+	return rc;
+}
+
+/* --- db check ---------------------------------------------------------------------- */
+
+static const char SQL_CHECK_SALES[] =
+	"SELECT id, project_id, sold_on, channel_id, product_id, rep_id, segment_id, customer_id, "
+	"quantity, unit_price_minor, discount_minor, amount_minor, cost_minor FROM sales";
+static const char SQL_CHECK_PRODUCTS[] = "SELECT id, cost_minor FROM products ORDER BY id";
+
+/* The product of id in prod (sorted by id), or NULL. */
+static struct product_costs *product_by_id(struct product_costs *prod, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (prod[mid].id == id)
+			return &prod[mid];
+		if (prod[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Every product with its price history as cost points, sorted by id. */
+static int load_costs(struct store *st, struct product_costs **out, size_t *n, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_CHECK_PRODUCTS, err);
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		ALLOC_GROW(*out, *n + 1, alloc);
+		memset(&(*out)[*n], 0, sizeof((*out)[0]));
+		(*out)[*n].id = store_col_int(st, s, 0);
+		(*out)[*n].current_cost = store_col_int(st, s, 1);
+		(*n)++;
+	}
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	for (size_t i = 0; i < *n; i++) {
+		struct product_costs *pc = &(*out)[i];
+		struct price_point *pts;
+		size_t np;
+		if (product_points(st, pc->id, &pts, &np, err))
+			return -1;
+		pc->points = pts;
+		pc->npoints = pc->alloc = np;
+	}
+	return 0;
+}
+
+int sale_check(struct store *st, struct buf *report, int max_lines, struct err *err)
+{
+	struct rollup *r = rollup_new();
+	struct product_costs *prod = NULL;
+	size_t nprod = 0;
+	struct stmt *s;
+	int rc, problems = 0, shown = 0, res = -1;
+
+	if (store_begin(st, 0, err)) {
+		rollup_free(r);
+		return -1;
+	}
+	if (load_costs(st, &prod, &nprod, err))
+		goto out;
+	s = store_prepare(st, SQL_CHECK_SALES, err);
+	if (!s)
+		goto out;
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		int64_t v[13], gross, want_amount = -1, want_cost = -1;
+		struct product_costs *pc;
+		char why[160] = "";
+		for (int i = 0; i < 13; i++)
+			v[i] = store_col_int_or(st, s, i, NO_ID);
+		/* 0 id 1 project 2 day 3 channel 4 product 5 rep 6 segment 7 customer 8 qty
+		   9 price 10 discount 11 amount 12 cost */
+		rollup_add(r, v[1], (int32_t)v[2], v[3], v[4], v[5], v[6], v[8], v[11], v[12], 1);
+		rollup_add_customer(r, v[1], v[7], 1, v[8], v[11], v[12]);
+		if (!money_mul(v[8], v[9], &gross))
+			want_amount = gross - v[10];
+		pc = product_by_id(prod, nprod, v[4]);
+		if (pc && money_mul(v[8], cost_on(pc, (int32_t)v[2]), &want_cost))
+			want_cost = -1;
+		if (v[8] <= 0 || v[8] > QUANTITY_MAX || v[9] < 0 || v[9] > MONEY_UNIT_MAX ||
+		    v[11] < 0 || v[11] > MONEY_LINE_MAX || v[12] < 0 || v[12] > MONEY_LINE_MAX)
+			snprintf(why, sizeof(why), "a number past its limit (quantity %lld, unit price "
+				 "%lld, amount %lld, cost %lld)", (long long)v[8], (long long)v[9],
+				 (long long)v[11], (long long)v[12]);
+		else if (v[11] != want_amount)
+			snprintf(why, sizeof(why), "amount %lld, but quantity x unit price - discount "
+				 "is %lld", (long long)v[11], (long long)want_amount);
+		else if (pc && v[12] != want_cost)
+			snprintf(why, sizeof(why), "cost %lld, but its product's price history gives "
+				 "%lld", (long long)v[12], (long long)want_cost);
+		if (why[0]) {
+			problems++;
+			if (shown++ < max_lines)
+				buf_addf(report, "sale %lld: %s\n", (long long)v[0], why);
+		}
+	}
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	if (shown > max_lines)
+		buf_addf(report, "... and %d more sales\n", shown - max_lines);
+	if (rollup_overflowed(r)) {
+		problems++;
+		buf_adds(report, "the sums of the sales overflow 64 bits: amounts past any limit\n");
+	}
+	rc = rollup_compare(r, st, report, max_lines, err);
+	if (rc < 0)
+		goto out;
+	problems += rc;
+	res = problems;
+out:
+	store_rollback(st);
+	rollup_free(r);
+	for (size_t i = 0; i < nprod; i++)
+		free(prod[i].points);
+	free(prod);
+	return res;
 }

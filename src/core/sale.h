@@ -33,10 +33,16 @@ struct sale {
 	int64_t version, created_by, created_at;
 };
 
+/* Sums of sale lines. */
+struct sale_totals {
+	int64_t lines, quantity, amount, cost;
+};
+
 struct sale_list {
 	struct sale *items;
 	size_t n, alloc;
 	int64_t total; /* rows matching the filter, ignoring limit/offset */
+	struct sale_totals totals; /* over every row matching the filter, not just the page */
 };
 
 /* What a new sale names, as text (as in a CSV row) plus numbers. */
@@ -51,7 +57,8 @@ enum sale_sort { SALE_SORT_DATE, SALE_SORT_AMOUNT, SALE_SORT_QUANTITY, SALE_SORT
 
 struct sale_filter {
 	int32_t from, to; /* inclusive; NO_DATE = open */
-	const char *channel, *product, *rep, *customer; /* codes / login / exact name; NULL = any */
+	const char *channel, *product, *rep, *segment; /* codes / login; NULL = any */
+	const char *customer; /* part of the customer's name (literal, A-Z in any case); NULL = any */
 	enum sale_sort sort;
 	int desc;
 	int64_t limit, offset; /* limit 0 = all */
@@ -68,7 +75,7 @@ int sale_add(struct store *st, const struct actor *a, const char *project_code,
 int sale_get(struct store *st, const struct actor *a, const char *project_code, int64_t id,
 	     struct sale *out, struct err *err);
 
-/* Sales of a project matching f. */
+/* Sales of a project matching f, with the totals of every matching row. */
 int sale_list(struct store *st, const struct actor *a, const char *project_code,
 	      const struct sale_filter *f, struct sale_list *out, struct err *err);
 void sale_list_release(struct sale_list *l);
@@ -84,12 +91,28 @@ int sale_delete(struct store *st, const struct actor *a, const char *project_cod
 void sale_write_json(struct jw *w, const struct sale *s);
 
 /*
- * Inside tx: give the sales of product_id dated in [from, to) (NO_DATE = open)
- * the unit cost unit_cost_minor, moving the rollups by the difference. Called
- * when a dated cost change reaches back over recorded sales.
+ * Totals as {"lines","quantity","amount","cost","gross_profit","margin"}: money
+ * in minor units; margin = (amount - cost) / amount by the ratio rule
+ * (ratio_bp, four decimals), null without revenue.
  */
-int sale_recost(struct tx *tx, int64_t product_id, int32_t from, int32_t to,
-		int64_t unit_cost_minor, struct err *err);
+void sale_totals_write_json(struct jw *w, const struct sale_totals *t);
+
+/*
+ * The LIKE pattern (ESCAPE '!'; lower-cased, so match it against LOWER(name))
+ * that finds text literally inside a name, A-Z in any case.
+ */
+void sale_like_pattern(const char *text, char *out, size_t size);
+
+struct price_point;
+
+/*
+ * Inside tx: re-cost every sale of product_id by the cost rule over its price
+ * history pts (price_point_on), moving the rollups by each difference: the
+ * sales a dated change reaches move, no other. A line cost past MONEY_LINE_MAX
+ * refuses the change (reason amount_limit, field cost).
+ */
+int sale_recost(struct tx *tx, int64_t product_id, const struct price_point *pts, size_t n,
+		struct err *err);
 
 /* --- CSV import / export ---------------------------------------------------- */
 
@@ -109,10 +132,12 @@ struct sale_import_result {
 	struct sale_import_error *errors; /* every problem of every bad row, at most max_errors kept */
 	size_t nerrors, alloc;
 	int64_t errors_total;  /* every bad row counted (once), kept or not */
+	const char *encoding;  /* what the file was read as: "UTF-8" or "GB18030" */
 };
 
 struct sale_import_opts {
 	int dry_run;       /* validate and report, write nothing */
+	int gb18030;       /* the sender declared GB18030 (or GBK): read it so, not by detection */
 	size_t max_errors; /* rows listed in errors (all are counted); 0 = every bad row */
 	/* Called now and then with the phase ("checking", "writing") and progress. */
 	void (*progress)(void *ctx, const char *phase, uint64_t done, uint64_t total);
@@ -124,6 +149,13 @@ struct sale_import_opts {
  * nothing. When any row is bad, nothing is written, every bad row is in
  * res->errors (line, column, message) and the call fails with ERR_INVALID.
  * The whole import is one transaction with one audit row.
+ *
+ * The text is UTF-8 (a byte order mark skipped) or, when it is not valid
+ * UTF-8, GB18030 (res->encoding says which; neither: csv_encoding_unknown).
+ * Columns are separated by commas, or by semicolons or tabs when the header
+ * line is (csv_delimiter when it seems separated by anything else). Rows whose
+ * every cell is empty are skipped; a header without rows imports nothing and
+ * succeeds. Every date lies within the project's dates (outside_project).
  */
 int sale_import(struct store *st, const struct actor *a, const char *project_code, char *csv,
 		size_t len, const struct sale_import_opts *opts, struct sale_import_result *res,
@@ -132,8 +164,8 @@ void sale_import_result_release(struct sale_import_result *res);
 
 /*
  * The members a failed import adds to its error object, the same for every
- * face: "rows" (each problem: line, column, message, reason, params) and
- * "bad_rows" (every bad row counted, listed or not).
+ * face: "rows" (each problem: line, column, message, reason, params),
+ * "bad_rows" (every bad row counted, listed or not) and "encoding".
  */
 void sale_import_errors_write_json(struct jw *w, const struct sale_import_result *res);
 
@@ -144,6 +176,15 @@ void sale_import_errors_write_json(struct jw *w, const struct sale_import_result
  */
 int sale_export(struct store *st, const struct actor *a, const char *project_code,
 		const struct sale_filter *f, struct buf *out, struct err *err);
+
+/*
+ * `db check` of the sales: every sale's amount (quantity x unit price -
+ * discount) and cost (the cost rule over its product's price history) and its
+ * numbers within their limits, and every sale_rollup row against sums
+ * recomputed from the sales. Findings go to report (at most max_lines of each
+ * kind); returns how many there are, -1 on error.
+ */
+int sale_check(struct store *st, struct buf *report, int max_lines, struct err *err);
 
 /* The CSV header sale_export() writes. */
 extern const char SALE_CSV_HEADER[];

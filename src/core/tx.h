@@ -3,10 +3,13 @@
  * versions, writes, records an audit row, folds sale deltas into the rollups
  * once, and commits before anyone is answered.
  *
- * Shape for what comes later: rollup deltas are summed in memory per
- * transaction (tx_rollup_sale) and written once in tx_commit; a group-commit
- * writer can run many tx bodies inside one store transaction by making
- * tx_begin/tx_commit a savepoint of its batch without touching the nouns.
+ * Rollup deltas are summed in memory per transaction (tx_rollup_sale) and
+ * written once in tx_commit. A tx begun while the store already has a
+ * transaction open is a savepoint of it (store.h): tx_commit releases it and
+ * tx_abort undoes only its own writes, so a caller that owns the enclosing
+ * transaction - the server recording an idempotency key with the answer, a
+ * group-commit writer batching many writes - runs tx bodies inside it without
+ * touching the nouns, and nothing is durable before the outermost commit.
  */
 #ifndef CORE_TX_H
 #define CORE_TX_H
@@ -28,7 +31,7 @@ struct tx {
 	int open;
 };
 
-/* Start a write transaction for actor. */
+/* Start a write transaction for actor (a savepoint inside an open one). */
 int tx_begin(struct tx *tx, struct store *st, const struct actor *actor, struct err *err);
 
 /*
@@ -57,7 +60,10 @@ void tx_rollup_sale(struct tx *tx, int64_t project_id, int32_t day, int64_t chan
 void tx_rollup_cost(struct tx *tx, int64_t project_id, int32_t day, int64_t channel_id,
 		    int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t cost_delta);
 
-/* Write the rollup deltas and commit; on failure everything is rolled back. */
+/*
+ * Write the rollup deltas and commit (inside an enclosing transaction: release
+ * the savepoint); on failure everything this tx wrote is rolled back.
+ */
 int tx_commit(struct tx *tx, struct err *err);
 
 /* Roll back (safe after a failed commit, and when nothing was begun). */

@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
+#include "core/auth.h"
 #include "base/banned.h"
 
 static const char SQL_USER_INSERT[] =
@@ -309,6 +310,9 @@ int user_update(struct store *st, const struct actor *a, const struct user *want
 	user_json(&before, &cur);
 	user_json(&after, out);
 	if (tx_audit(&tx, "user", cur.id, "update", buf_cstr(&before), buf_cstr(&after), err))
+		goto out;
+	/* A deactivated user is signed out everywhere and their API tokens stop, at once. */
+	if (cur.active && !want->active && auth_revoke_user(&tx, cur.id, err))
 		goto out;
 	r = tx_commit(&tx, err);
 out:

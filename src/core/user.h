@@ -31,8 +31,8 @@ struct user_list {
 	size_t n, alloc;
 };
 
-/* Minimum password length. */
-#define PASSWORD_MIN 8
+/* Minimum password length (OWASP ASVS L2). */
+#define PASSWORD_MIN 12
 
 /* Create a user (admin only). */
 int user_create(struct store *st, const struct actor *a, const struct user_input *in,
@@ -57,7 +57,8 @@ void user_list_release(struct user_list *l);
 
 /*
  * Update name / email / role / active of want->login at want->version (admin
- * only, or the user themself for name and email).
+ * only, or the user themself for name and email). Deactivating a user ends
+ * their sessions and revokes their API tokens in the same transaction.
  */
 int user_update(struct store *st, const struct actor *a, const struct user *want,
 		struct user *out, struct err *err);

@@ -1,6 +1,7 @@
 /*
  * http.h - what the files of src/http/ share among themselves: request
- * metrics and the static UI files. Private to src/http/.
+ * metrics, connection deadlines, the spool of bulk bodies and the static UI
+ * files. Private to src/http/.
  */
 #ifndef HTTP_HTTP_H
 #define HTTP_HTTP_H
@@ -9,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "base/err.h"
 
 /* Count a finished request: its status, its duration in microseconds. */
 void metrics_record(int status, int64_t duration_us);
@@ -18,6 +20,52 @@ void metrics_inflight(int delta);
 
 /* Append the Prometheus text exposition of every metric to b. */
 void metrics_render(struct buf *b);
+
+/* --- guard.c: connection deadlines -------------------------------------------- */
+
+struct guard_conn;
+
+/*
+ * Track the connection on socket fd, which must send a complete request head
+ * within seconds. NULL when out of memory (the connection then has only
+ * libmicrohttpd's idle timeout).
+ */
+struct guard_conn *guard_open(int fd, int seconds);
+
+/* Forget the connection; called before its socket is closed. Accepts NULL. */
+void guard_close(struct guard_conn *c);
+
+/* Its socket is shut down unless guard_disarm() comes within seconds. Accept NULL. */
+void guard_arm(struct guard_conn *c, int seconds);
+void guard_disarm(struct guard_conn *c);
+
+/* Start / stop the watchdog thread that enforces the deadlines. */
+int guard_start(void);
+void guard_stop(void);
+
+/* Connections shut down for a missed deadline since the start. */
+unsigned long long guard_closed_total(void);
+
+/* Raise the open-file limit to the hard limit; returns the limit now in force. */
+long guard_raise_nofile(void);
+
+/* --- spool.c: bulk bodies on disk ------------------------------------------------ */
+
+/* Bulk bodies (imports) received at once; one more is answered 429. */
+#define SPOOL_SLOTS 2
+
+/* Take a slot (1), or 0 when all SPOOL_SLOTS are taken. */
+int spool_slot_take(void);
+void spool_slot_give(void);
+
+/* An unlinked file in $TMPDIR (else /tmp) for a body; -1 with err. */
+int spool_open(struct err *err);
+
+/* Append len bytes; -1 with err (disk full). */
+int spool_write(int fd, const void *data, size_t len, struct err *err);
+
+/* The first len bytes of the spool, NUL-terminated, in memory the caller frees; NULL with err. */
+char *spool_load(int fd, size_t len, struct err *err);
 
 /* A static file found for a URL path. */
 struct static_file {

@@ -1,6 +1,7 @@
 /*
- * metrics.c - request counters by status class, a latency histogram and the
- * requests in flight, kept with relaxed atomics and shown as Prometheus text.
+ * metrics.c - request counters by status class, a latency histogram, the
+ * requests in flight and the connections closed for missing a deadline, kept
+ * with relaxed atomics and shown as Prometheus text.
  */
 #include <stdatomic.h>
 
@@ -68,4 +69,8 @@ void metrics_render(struct buf *b)
 		    "# TYPE salespm_http_requests_in_flight gauge\n");
 	buf_addf(b, "salespm_http_requests_in_flight %lld\n",
 		 atomic_load_explicit(&inflight, memory_order_relaxed));
+	buf_adds(b, "# HELP salespm_http_connections_timed_out_total Connections closed for "
+		    "not sending a request head or body in time.\n"
+		    "# TYPE salespm_http_connections_timed_out_total counter\n");
+	buf_addf(b, "salespm_http_connections_timed_out_total %llu\n", guard_closed_total());
 }

@@ -1,8 +1,10 @@
 /*
- * server.c - libmicrohttpd glue: the request lifecycle (body into a capped
- * buffer, answer on the handler's second call), routing over the API's route
- * tables, authentication, CSRF and idempotency around each handler, health
- * and metrics, security headers, and one access-log line per request.
+ * server.c - libmicrohttpd glue: the request lifecycle (each request judged on
+ * its request line and headers before any body byte is read; bodies into a
+ * capped buffer, bulk ones into a spool file; the answer on the handler's
+ * second call), routing over the API's route tables, authentication, CSRF and
+ * idempotency around each handler, sign-in checks off the request threads,
+ * health and metrics, security headers, and one access-log line per request.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,7 +13,9 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +39,30 @@ static const char CSP[] = "default-src 'self'; img-src 'self' data:; style-src '
 static const char JSON_TYPE[] = "application/json; charset=utf-8";
 static const char COOKIE_NAME[] = "salespm_session";
 
+/*
+ * Limits (docs/architecture.md, "The server"). Seconds: a connection idle
+ * this long in any phase is closed (libmicrohttpd's timeout)...
+ */
 #define CONNECTION_TIMEOUT 30
-#define CONNECTION_LIMIT 4096
-#define PER_IP_CONNECTION_LIMIT 1024
+/* ...one must send a whole request head (line and headers) this soon after it
+ * connects or after its previous answer, however steadily it trickles... */
+#define HEAD_TIMEOUT 10
+/* ...and a whole body this soon after its head: not signed in, JSON, CSV import. */
+#define BODY_TIMEOUT_ANON 10
+#define BODY_TIMEOUT 60
+#define BODY_TIMEOUT_BULK 600
+/*
+ * Connections: at most this many from one address (a 64-connection benchmark
+ * or a reverse proxy's pool fits; one client cannot take the rest), and in all
+ * this many or what the open-file limit allows after FD_RESERVE and
+ * FD_PER_THREAD for the database files, spools, epoll and wake-up descriptors.
+ */
+#define PER_IP_CONNECTION_LIMIT 256
+#define CONNECTION_LIMIT_MAX 16384
+#define FD_RESERVE 64
+#define FD_PER_THREAD 4
+/* Seconds an import refused for want of a slot is told to wait. */
+#define IMPORT_RETRY_AFTER 5
 #define IDEM_KEY_MAX 200
 
 /* The one server of the process. */
@@ -46,19 +71,47 @@ static struct {
 	pthread_key_t store_key;
 } srv;
 
-/* Per-request state, from the first call of the handler to the completion notice. */
+/* What target_seen() found wrong in a raw request target. */
+enum { TARGET_ENCODED = 1, TARGET_CONTROL = 2 };
+
+/* Per-request state, from the request line to the completion notice. */
 struct req {
 	int64_t start_us;
 	struct arena arena;
 	struct buf body;
 	const char *method;
 	const char *url;
+	int started;     /* the handler has seen the request: intake() ran */
 	int answered;    /* a response was queued */
 	int status;
 	size_t bytes;
 	char user[64];
 	int early;       /* answer with early_err as soon as possible */
 	struct err early_err;
+	char allow[64];  /* with early_err: the methods the path has (405) */
+	int retry_after; /* with early_err: seconds (429) */
+	int clear_cookie; /* with early_err: the session cookie sent is dead */
+	/* the raw target, seen by target_seen() before libmicrohttpd cuts and decodes it */
+	const char *raw_uri;
+	size_t raw_uri_len; /* up to its first NUL */
+	int bad_target;     /* TARGET_* */
+	int has_body;       /* a body is announced (Content-Length > 0 or chunked) */
+	int api;            /* under /api */
+	/* API requests: the route and the caller, known from the headers */
+	const struct api_route *route;
+	enum api_auth auth;
+	struct actor actor;
+	char session_token[80];
+	char csrf_token[80];
+	char ip[64];
+	/* a bulk body: spooled to disk as it arrives, then loaded */
+	int spool_fd;
+	int spool_slot;
+	size_t spool_len;
+	char *loaded;
+	/* a sign-in's password check in the hash pool */
+	struct api_hash_job *hash_job;
+	struct MHD_Connection *conn;
 };
 
 static int64_t mono_us(void)
@@ -106,7 +159,7 @@ static const char *conn_query(void *ctx, const char *name)
 }
 
 struct framing {
-	int content_length, transfer_encoding;
+	int content_length, transfer_encoding, host;
 };
 
 static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -119,6 +172,8 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
 		f->content_length++;
 	else if (!strcasecmp(key, "Transfer-Encoding"))
 		f->transfer_encoding++;
+	else if (!strcasecmp(key, "Host"))
+		f->host++;
 	return MHD_YES;
 }
 
@@ -276,6 +331,25 @@ static enum MHD_Result send_error(struct MHD_Connection *c, struct req *q, const
 				  const char *allow, int retry_after)
 {
 	return send_error_extra(c, q, e, allow, retry_after, NULL);
+}
+
+/* The answer to a request refused before its handler (q->early). */
+static enum MHD_Result send_early(struct MHD_Connection *c, struct req *q)
+{
+	struct buf b = BUF_INIT;
+	struct MHD_Response *resp;
+	int status;
+	size_t len;
+
+	if (!q->clear_cookie)
+		return send_error(c, q, &q->early_err, q->allow, q->retry_after);
+	/* A dead session cookie is cleared so the browser stops sending it. */
+	status = api_error_render(&b, &q->early_err);
+	resp = json_response(&b, &len);
+	if (resp)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
+					"salespm_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+	return queue(c, q, status, resp, len);
 }
 
 static enum MHD_Result send_text(struct MHD_Connection *c, struct req *q, int status,
@@ -453,63 +527,78 @@ static int idem_key_valid(const char *key)
 	return 1;
 }
 
+/* The API request of q as handlers see it: inputs from the connection, the caller from q. */
+static void api_req_fill(struct MHD_Connection *c, struct req *q, struct store *st,
+			 struct api_req *r)
+{
+	const char *proto = conn_header(c, "X-Forwarded-Proto");
+
+	api_req_init(r, st, &q->arena);
+	r->method = q->method;
+	r->path = q->url;
+	r->route = q->route;
+	r->query_fn = conn_query;
+	r->header_fn = conn_header;
+	r->query_ctx = c;
+	r->body = q->loaded ? q->loaded : buf_cstr(&q->body);
+	r->body_len = q->loaded ? q->spool_len : q->body.len;
+	r->body_fd = q->spool_fd;
+	r->content_type = conn_header(c, "Content-Type");
+	r->client_ip = q->ip;
+	r->secure = proto && !strcasecmp(proto, "https");
+	r->hash_job = q->hash_job;
+	r->auth = q->auth;
+	r->actor = q->actor;
+	snprintf(r->session_token, sizeof(r->session_token), "%s", q->session_token);
+	snprintf(r->csrf_token, sizeof(r->csrf_token), "%s", q->csrf_token);
+	match_pattern(q->route->pattern, q->url, r);
+}
+
+/* Who calls, and may they: the session or token, the route's role, CSRF. Kept in q. */
+static int check_caller(struct MHD_Connection *c, struct req *q, struct api_req *r,
+			struct err *err)
+{
+	const struct api_route *rt = r->route;
+
+	r->auth = API_AUTH_NONE;
+	memset(&r->actor, 0, sizeof(r->actor));
+	if (authenticate(c, r, err))
+		return -1;
+	q->auth = r->auth;
+	q->actor = r->actor;
+	snprintf(q->session_token, sizeof(q->session_token), "%s", r->session_token);
+	snprintf(q->csrf_token, sizeof(q->csrf_token), "%s", r->csrf_token);
+	snprintf(q->user, sizeof(q->user), "%s", r->actor.login);
+	if (rt->min_role != API_PUBLIC && (int)r->actor.role < rt->min_role)
+		return err_set(err, ERR_DENIED, NULL, "role_required:_,_,role,login,have", "%s %s needs the %s role; %s is a %s", rt->method,
+			       rt->pattern, role_str((enum role)rt->min_role), r->actor.login,
+			       role_str(r->actor.role));
+	return check_csrf(c, r, err);
+}
+
 static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 {
 	struct api_req r;
 	struct err err = { 0 };
-	const struct api_route *rt;
+	const struct api_route *rt = q->route;
 	const char *idem = NULL;
-	char allow[64], ip[64];
-	int idem_reserved = 0, status;
+	char idem_hash[AUTH_IDEM_HASH];
+	int idem_open = 0, idem_bulk = 0, status;
 	struct buf idem_target = BUF_INIT;
 	enum MHD_Result ret;
 	struct MHD_Response *resp;
 	struct store *st;
 	size_t len;
 
-	rt = route_find(q->method, q->url, allow, sizeof(allow));
-	if (!rt) {
-		if (allow[0]) {
-			err_set(&err, ERR_METHOD, NULL, "method_not_allowed:method,_,allow", "%s is not allowed on %.100s; use %s",
-				q->method, q->url, allow);
-			return send_error(c, q, &err, allow, 0);
-		}
-		err_set(&err, ERR_NOT_FOUND, NULL, "no_route", "no API route %.100s", q->url);
-		return send_error(c, q, &err, NULL, 0);
-	}
 	st = thread_store(&err);
 	if (!st) {
 		if (err.code != ERR_UNAVAILABLE)
 			err_set(&err, ERR_UNAVAILABLE, "db", "db_unavailable", "the database cannot be opened");
 		return send_error(c, q, &err, NULL, 0);
 	}
-	api_req_init(&r, st, &q->arena);
-	r.method = q->method;
-	r.path = q->url;
-	r.route = rt;
-	r.query_fn = conn_query;
-	r.header_fn = conn_header;
-	r.query_ctx = c;
-	r.body = buf_cstr(&q->body);
-	r.body_len = q->body.len;
-	r.content_type = conn_header(c, "Content-Type");
-	client_ip(c, ip, sizeof(ip));
-	r.client_ip = ip;
-	{
-		const char *proto = conn_header(c, "X-Forwarded-Proto");
-		r.secure = proto && !strcasecmp(proto, "https");
-	}
-	match_pattern(rt->pattern, q->url, &r);
-
-	if (authenticate(c, &r, &err))
-		goto fail;
-	if (rt->min_role != API_PUBLIC && (int)r.actor.role < rt->min_role) {
-		err_set(&err, ERR_DENIED, NULL, "role_required:_,_,role,login,have", "%s %s needs the %s role; %s is a %s", rt->method,
-			rt->pattern, role_str((enum role)rt->min_role), r.actor.login,
-			role_str(r.actor.role));
-		goto fail;
-	}
-	if (check_csrf(c, &r, &err))
+	api_req_fill(c, q, st, &r);
+	/* Known from the headers; while a body came in, a session may have ended. */
+	if (q->has_body && check_caller(c, q, &r, &err))
 		goto fail;
 	if (!strcmp(q->method, "POST") && r.auth != API_AUTH_NONE &&
 	    (idem = conn_header(c, "Idempotency-Key"))) {
@@ -525,11 +614,40 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 		buf_reset(&idem_target);
 		buf_adds(&idem_target, q->url);
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_arg, &idem_target);
-		k = auth_idem_begin(st, r.actor.user_id, idem, q->method, buf_cstr(&idem_target),
-				    &replay_status, &r.out, &err);
+		auth_idem_fingerprint(q->method, buf_cstr(&idem_target), r.body, r.body_len,
+				      idem_hash);
+		/* A replay is a read: answered without the write lock. */
+		k = auth_idem_find(st, r.actor.user_id, idem, q->method, buf_cstr(&idem_target),
+				   idem_hash, &replay_status, &r.out, &err);
+		if (k == AUTH_IDEM_NEW) {
+			/*
+			 * One transaction holds the write, the key and its answer: after a
+			 * crash the key is applied with its answer, or absent and retryable.
+			 * A retry sent meanwhile waits for the lock, then replays. A bulk
+			 * route's write runs in bulk mode, which only takes effect outside a
+			 * transaction, so it is switched on first.
+			 */
+			if (rt->flags & API_BULK) {
+				store_bulk(st, 1);
+				idem_bulk = 1;
+			}
+			if (store_begin(st, 1, &err))
+				goto fail;
+			idem_open = 1;
+			k = auth_idem_find(st, r.actor.user_id, idem, q->method,
+					   buf_cstr(&idem_target), idem_hash, &replay_status, &r.out,
+					   &err);
+			/* the handler's writes in a savepoint of their own: a refusal undoes them */
+			if (k == AUTH_IDEM_NEW && store_begin(st, 1, &err))
+				goto fail;
+		}
 		if (k < 0)
 			goto fail;
 		if (k == AUTH_IDEM_REPLAY) {
+			if (idem_open)
+				store_rollback_all(st);
+			if (idem_bulk)
+				store_bulk(st, 0);
 			snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
 			resp = json_response(&r.out, &len);
 			if (resp)
@@ -539,31 +657,49 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 			api_req_release(&r);
 			return ret;
 		}
-		idem_reserved = 1;
 	}
 	if (rt->handler(&r, &err))
 		goto fail;
 	snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
 	status = r.status;
-	if (idem_reserved && (rt->flags & API_SECRET)) {
-		/*
-		 * The answer holds a secret that is stored nowhere: a retry with the
-		 * key learns that it was applied, not the secret.
-		 */
+	if (idem_open) {
 		struct buf b = BUF_INIT;
-		struct err applied = { 0 };
-		int s;
-		err_set(&applied, ERR_CONFLICT, "Idempotency-Key", "idempotency_secret",
-			"the request with Idempotency-Key \"%.60s\" was applied; its answer held "
-			"a secret that is shown only once",
-			idem);
-		s = api_error_render(&b, &applied);
-		if (auth_idem_finish(st, r.actor.user_id, idem, s, b.p, b.len, &err))
-			auth_idem_abandon(st, r.actor.user_id, idem);
+		const char *keep = r.out.p;
+		size_t keep_len = r.out.len;
+		int keep_status = status, rc;
+		if (st->in_tx != 2) {
+			err_set(&err, ERR_INTERNAL, NULL, "internal",
+				"%s %s left a transaction open", rt->method, rt->pattern);
+			goto fail;
+		}
+		if (rt->flags & API_SECRET) {
+			/*
+			 * The answer holds a secret that is stored nowhere: a retry with the
+			 * key learns that it was applied, not the secret.
+			 */
+			struct err applied = { 0 };
+			err_set(&applied, ERR_CONFLICT, "Idempotency-Key", "idempotency_secret",
+				"the request with Idempotency-Key \"%.60s\" was applied; its answer "
+				"held a secret that is shown only once",
+				idem);
+			keep_status = api_error_render(&b, &applied);
+			keep = b.p;
+			keep_len = b.len;
+		}
+		/* Nothing is answered 2xx before the write, the key and the answer commit. */
+		rc = store_commit(st, &err) ||
+		     auth_idem_record(st, r.actor.user_id, idem, q->method,
+				      buf_cstr(&idem_target), idem_hash, keep_status, keep, keep_len,
+				      &err) ||
+		     store_commit(st, &err);
 		buf_release(&b);
-	} else if (idem_reserved &&
-		   auth_idem_finish(st, r.actor.user_id, idem, status, r.out.p, r.out.len, &err)) {
-		auth_idem_abandon(st, r.actor.user_id, idem);
+		if (rc)
+			goto fail;
+		idem_open = 0;
+		if (idem_bulk) {
+			store_bulk(st, 0);
+			idem_bulk = 0;
+		}
 	}
 	{
 		char *p = buf_detach(&r.out, &len);
@@ -579,18 +715,29 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	api_req_release(&r);
 	return ret;
 fail:
-	if (st->in_tx)
-		store_rollback(st);
 	snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
-	if (idem_reserved) {
-		struct buf b = BUF_INIT;
-		int s = api_error_render_extra(&b, &err, r.error_extra);
-		/* A refusal is the answer to replay; a failure of ours may be retried. */
-		if (s >= 500 || s == 429 ||
-		    auth_idem_finish(st, r.actor.user_id, idem, s, b.p, b.len, NULL))
-			auth_idem_abandon(st, r.actor.user_id, idem);
-		buf_release(&b);
+	if (idem_open) {
+		/*
+		 * Whatever the handler wrote is undone. A refusal is the answer to
+		 * replay, recorded alone; a failure of ours (5xx, 429) leaves the key
+		 * absent, so a retry is applied.
+		 */
+		while (st->in_tx > 2)
+			store_rollback(st);
+		if (st->in_tx == 2) {
+			struct buf b = BUF_INIT;
+			int s = api_error_render_extra(&b, &err, r.error_extra);
+			store_rollback(st);
+			if (s < 500 && s != 429 &&
+			    !auth_idem_record(st, r.actor.user_id, idem, q->method,
+					      buf_cstr(&idem_target), idem_hash, s, b.p, b.len, NULL))
+				store_commit(st, NULL);
+			buf_release(&b);
+		}
 	}
+	store_rollback_all(st);
+	if (idem_bulk)
+		store_bulk(st, 0);
 	if (err.code == ERR_UNAUTHENTICATED && r.auth == API_AUTH_NONE &&
 	    MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_NAME)) {
 		/* A dead session cookie is cleared so the browser stops sending it. */
@@ -618,7 +765,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, struct req *q)
 	struct err err = { 0 };
 
 	if (q->early)
-		return send_error(c, q, &q->early_err, NULL, 0);
+		return send_early(c, q);
 	if (!api && !strcmp(q->url, "/livez"))
 		return get ? send_text(c, q, 200, "text/plain; charset=utf-8", "ok\n", 3)
 			   : send_error(c, q,
@@ -642,74 +789,303 @@ static enum MHD_Result answer(struct MHD_Connection *c, struct req *q)
 
 /* --- the request lifecycle ------------------------------------------------------------- */
 
-/* The body cap of a request, decided by its route before any byte is buffered. */
-static size_t body_cap(const char *method, const char *url)
+/* The deadline keeper of the connection (guard.c), or NULL. */
+static struct guard_conn *conn_guard(struct MHD_Connection *c)
 {
-	char allow[64];
-	const struct api_route *rt = route_find(method, url, allow, sizeof(allow));
-	return rt && (rt->flags & API_BULK) ? API_BULK_MAX : API_BODY_MAX;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* libmicrohttpd's connection notice: a connection's deadlines live as long as it does. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	(void)cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = ci ? guard_open(ci->connect_fd, HEAD_TIMEOUT) : NULL;
+	} else {
+		guard_close(*socket_context);
+		*socket_context = NULL;
+	}
+}
+
+static int is_control(unsigned char ch)
+{
+	return ch < 0x20 || ch == 0x7f;
 }
 
 /*
- * The context of a request whose raw target routing cannot trust, set by
- * target_seen(). libmicrohttpd decodes the path before anyone sees it: "%2F"
- * would become a separator and "%00" would end the string, so
+ * libmicrohttpd's URI log callback: the raw request target, before it is
+ * split at '?' and decoded, starts the request's state. Decoding would turn
+ * "%2F" into a separator and "%00" into the end of the string, so
  * DELETE /api/v1/projects/P1%00/members/x would reach DELETE /api/v1/projects/P1.
+ * A raw NUL cuts the target here already: its length is kept, for on_request()
+ * to compare with where the request line really puts the version.
  */
-static char bad_target;
-
-/* libmicrohttpd's URI log callback: the raw request target, before decoding. */
 static void *target_seen(void *cls, const char *uri, struct MHD_Connection *c)
 {
-	size_t pathlen = strcspn(uri, "?");
+	struct req *q = calloc(1, sizeof(*q));
+	size_t pathlen;
 	(void)cls;
 	(void)c;
-	for (const char *p = uri; (p = strchr(p, '%')); p++)
-		if ((p[1] == '0' && p[2] == '0') ||
-		    ((size_t)(p - uri) < pathlen && p[1] == '2' && (p[2] == 'f' || p[2] == 'F')))
-			return &bad_target;
-	return NULL;
-}
-
-static struct req *req_new(struct MHD_Connection *c, const char *url, const char *method)
-{
-	struct req *q = calloc(1, sizeof(*q));
-	struct framing f = { 0, 0 };
-	const char *cl;
-	size_t cap;
 
 	if (!q)
 		return NULL;
+	q->spool_fd = -1;
+	if (!uri)
+		return q;
+	q->raw_uri = uri;
+	q->raw_uri_len = strlen(uri);
+	pathlen = strcspn(uri, "?");
+	for (const char *p = uri; *p; p++)
+		if (is_control((unsigned char)*p))
+			q->bad_target |= TARGET_CONTROL;
+	for (const char *p = uri; (p = strchr(p, '%')); p++)
+		if ((p[1] == '0' && p[2] == '0') ||
+		    ((size_t)(p - uri) < pathlen && p[1] == '2' && (p[2] == 'f' || p[2] == 'F')))
+			q->bad_target |= TARGET_ENCODED;
+	return q;
+}
+
+/*
+ * Whether the request line holds a control byte: in the method, or in the
+ * target (target_seen() saw those before a NUL). libmicrohttpd hands over
+ * C strings that a raw NUL cuts short, so the bytes between the method, the
+ * target and the version, all in its one buffer of the request line, must be
+ * exactly what separates them: the method's end, then spaces; the target's
+ * end, then the version.
+ */
+static int request_line_bad(const struct req *q, const char *method, const char *version)
+{
+	size_t mlen = strlen(method);
+	uintptr_t m = (uintptr_t)method, u = (uintptr_t)q->raw_uri, v = (uintptr_t)version;
+
+	for (size_t i = 0; i < mlen; i++)
+		if (is_control((unsigned char)method[i]))
+			return 1;
+	if (q->bad_target & TARGET_CONTROL)
+		return 1;
+	if (!q->raw_uri)
+		return 0;
+	/* the same buffer, in order: method, target, version (else nothing to compare) */
+	if (u > m + mlen && u - m < (1u << 20))
+		for (const char *p = method + mlen + 1; (uintptr_t)p < u; p++)
+			if (*p != ' ')
+				return 1;
+	if (v > u + q->raw_uri_len && v - u < (1u << 20))
+		return v - 1 - u != q->raw_uri_len;
+	return 0;
+}
+
+static void release_spool(struct req *q)
+{
+	if (q->spool_fd >= 0)
+		close(q->spool_fd);
+	q->spool_fd = -1;
+	if (q->spool_slot)
+		spool_slot_give();
+	q->spool_slot = 0;
+}
+
+/* Refuse the request: answered with err as soon as possible (before its body when it has one). */
+static void refuse(struct req *q, const struct err *err, int retry_after)
+{
+	q->early = 1;
+	err_copy(&q->early_err, err);
+	q->retry_after = retry_after;
+	release_spool(q);
+}
+
+/* Framing and Host: one Content-Length or Transfer-Encoding at most; one Host in HTTP/1.1. */
+static int check_headers(struct MHD_Connection *c, struct req *q, const char *version,
+			 struct err *err)
+{
+	struct framing f = { 0, 0, 0 };
+	const char *cl;
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+	if (strcmp(version, MHD_HTTP_VERSION_1_0) && f.host != 1)
+		return f.host ? err_set(err, ERR_MALFORMED, "Host", "host_repeated",
+					"the request names its Host more than once")
+			      : err_set(err, ERR_MALFORMED, "Host", "host_required",
+					"an HTTP/1.1 request needs a Host header");
+	if (f.content_length > 1 || f.transfer_encoding > 1 ||
+	    (f.content_length && f.transfer_encoding))
+		return err_set(err, ERR_MALFORMED, NULL, "ambiguous_framing",
+			       "the request is framed ambiguously (repeated Content-Length or "
+			       "Transfer-Encoding, or both)");
+	q->has_body = f.transfer_encoding > 0;
+	if ((cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length"))) {
+		char *end;
+		unsigned long long n = strtoull(cl, &end, 10);
+		if (end == cl || *end || *cl == '-')
+			return err_set(err, ERR_MALFORMED, NULL, "bad_content_length",
+				       "Content-Length \"%.30s\" is not a number", cl);
+		q->has_body = n > 0;
+	}
+	return 0;
+}
+
+/*
+ * Everything an API request's headers decide, before a byte of its body is
+ * read: the route, the caller and their role, CSRF, the body's type and size,
+ * and for a bulk body a slot and a spool file.
+ */
+static int intake_api(struct MHD_Connection *c, struct req *q, struct err *err)
+{
+	struct api_req r;
+	struct store *st;
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	size_t cap;
+	int bulk, rc = -1;
+
+	q->route = route_find(q->method, q->url, q->allow, sizeof(q->allow));
+	if (!q->route) {
+		if (q->allow[0])
+			return err_set(err, ERR_METHOD, NULL, "method_not_allowed:method,_,allow", "%s is not allowed on %.100s; use %s",
+				       q->method, q->url, q->allow);
+		return err_set(err, ERR_NOT_FOUND, NULL, "no_route", "no API route %.100s", q->url);
+	}
+	st = thread_store(err);
+	if (!st) {
+		if (err->code != ERR_UNAVAILABLE)
+			err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable", "the database cannot be opened");
+		return -1;
+	}
+	api_req_fill(c, q, st, &r);
+	if (check_caller(c, q, &r, err)) {
+		q->clear_cookie = err->code == ERR_UNAUTHENTICATED && r.auth == API_AUTH_NONE &&
+				  MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_NAME);
+		goto out;
+	}
+	if (!q->has_body) {
+		rc = 0;
+		goto out;
+	}
+	bulk = (q->route->flags & API_BULK) != 0;
+	cap = bulk ? API_BULK_MAX : q->auth == API_AUTH_NONE ? API_ANON_BODY_MAX : API_BODY_MAX;
+	if (api_body_type(q->route, r.content_type, err))
+		goto out;
+	if (cl && strtoull(cl, NULL, 10) > cap) {
+		err_set(err, ERR_TOO_LARGE, NULL, "body_too_large:size,max",
+			"the body is %llu bytes; at most %zu are accepted here",
+			strtoull(cl, NULL, 10), cap);
+		goto out;
+	}
+	buf_init(&q->body, cap);
+	if (bulk) {
+		if (!spool_slot_take()) {
+			err_set(err, ERR_RATE_LIMITED, NULL, "import_busy:slots",
+				"%d imports are being received already; try again in a few seconds",
+				SPOOL_SLOTS);
+			q->retry_after = IMPORT_RETRY_AFTER;
+			goto out;
+		}
+		q->spool_slot = 1;
+		q->spool_fd = spool_open(err);
+		if (q->spool_fd < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	api_req_release(&r);
+	return rc;
+}
+
+/* The request line and headers are in: judge the request before its body. */
+static void intake(struct MHD_Connection *c, struct req *q, const char *method,
+		   const char *version)
+{
+	struct err err = { 0 };
+
+	if (request_line_bad(q, method, version))
+		err_set(&err, ERR_MALFORMED, NULL, "control_in_request",
+			"the request line holds a control character (a byte below 0x20, or 0x7F)");
+	else if (q->bad_target & TARGET_ENCODED)
+		err_set(&err, ERR_MALFORMED, NULL, "encoded_separator",
+			"the URL holds an encoded NUL (%%00), or an encoded slash (%%2F) in "
+			"its path; neither can be part of a name");
+	else if (check_headers(c, q, version, &err))
+		;
+	else if (q->api && intake_api(c, q, &err))
+		;
+	else
+		return;
+	refuse(q, &err, q->retry_after);
+}
+
+static struct req *req_start(struct MHD_Connection *c, struct req *q, const char *url,
+			     const char *method)
+{
+	if (!q) {
+		q = calloc(1, sizeof(*q));
+		if (!q)
+			return NULL;
+		q->spool_fd = -1;
+	}
+	q->started = 1;
 	q->start_us = mono_us();
 	arena_init(&q->arena, 4096);
 	q->method = arena_strdup(&q->arena, method);
 	q->url = arena_strdup(&q->arena, url);
-	cap = body_cap(method, url);
-	buf_init(&q->body, cap);
+	q->api = !strncmp(url, "/api/", 5) || !strcmp(url, "/api");
+	buf_init(&q->body, API_BODY_MAX);
+	client_ip(c, q->ip, sizeof(q->ip));
 	metrics_inflight(1);
-
-	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
-	if (f.content_length > 1 || f.transfer_encoding > 1 ||
-	    (f.content_length && f.transfer_encoding)) {
-		q->early = 1;
-		err_set(&q->early_err, ERR_MALFORMED, NULL, "ambiguous_framing",
-			"the request is framed ambiguously (repeated Content-Length or "
-			"Transfer-Encoding, or both)");
-	} else if ((cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length"))) {
-		char *end;
-		unsigned long long n = strtoull(cl, &end, 10);
-		if (end == cl || *end || n > cap) {
-			q->early = 1;
-			if (end == cl || *end)
-				err_set(&q->early_err, ERR_MALFORMED, NULL, "bad_content_length",
-					"Content-Length \"%.30s\" is not a number", cl);
-			else
-				err_set(&q->early_err, ERR_TOO_LARGE, NULL, "body_too_large:size,max",
-					"the body is %llu bytes; at most %zu are accepted here", n,
-					cap);
-		}
-	}
 	return q;
+}
+
+/* Take a piece of the body: into the spool or the buffer, or nowhere once refused. */
+static void take_body(struct req *q, const char *data, size_t len)
+{
+	struct err err = { 0 };
+
+	if (q->early)
+		return; /* refused: the rest is read and dropped, to answer in turn */
+	if (q->spool_fd >= 0) {
+		if (len > API_BULK_MAX - q->spool_len)
+			err_set(&err, ERR_TOO_LARGE, NULL, "body_too_large:max",
+				"the body is larger than the %zu bytes accepted here",
+				(size_t)API_BULK_MAX);
+		else if (!spool_write(q->spool_fd, data, len, &err))
+			q->spool_len += len;
+	} else if (buf_add(&q->body, data, len)) {
+		err_set(&err, ERR_TOO_LARGE, NULL, "body_too_large:max",
+			"the body is larger than the %zu bytes accepted here", q->body.max);
+	}
+	if (err.code != ERR_OK)
+		refuse(q, &err, 0);
+}
+
+/* A pool thread finished a sign-in's password check: the request goes on. */
+static void hash_done(void *ctx)
+{
+	struct req *q = ctx;
+	MHD_resume_connection(q->conn);
+}
+
+/*
+ * A sign-in's body is in: its password is checked in the hash pool while the
+ * connection waits suspended, and this thread serves others. Suspended before
+ * the job is queued, so that the job's end can never come first.
+ */
+static enum MHD_Result start_hash(struct MHD_Connection *c, struct req *q)
+{
+	struct api_req r;
+	struct err err = { 0 };
+
+	api_req_fill(c, q, NULL, &r);
+	q->conn = c;
+	MHD_suspend_connection(c);
+	if (api_hash_start(&r, hash_done, q, &q->hash_job, &err)) {
+		refuse(q, &err, r.retry_after);
+		MHD_resume_connection(c);
+	}
+	api_req_release(&r);
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -717,41 +1093,76 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				  const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
 	struct req *q = *con_cls;
+	struct err err = { 0 };
 	(void)cls;
-	(void)version;
 
-	if (!q || q == (void *)&bad_target) {
-		int bad = q != NULL;
-		q = req_new(c, url, method);
+	if (!q || !q->started) {
+		struct guard_conn *g = conn_guard(c);
+		q = req_start(c, q, url, method);
 		if (!q)
 			return MHD_NO;
 		*con_cls = q;
-		/* A request refused on its headers is answered before its body is read. */
+		guard_disarm(g);
+		intake(c, q, method, version);
+		if (!q->has_body)
+			return MHD_YES; /* answered on the next call: keep-alive holds */
+		/*
+		 * A body that will not be used is not read: the answer goes now and
+		 * libmicrohttpd closes the connection after it.
+		 */
 		if (q->early)
-			return send_error(c, q, &q->early_err, NULL, 0);
-		/* One refused on its target is answered in turn: the connection lives on. */
-		if (bad) {
-			q->early = 1;
-			err_set(&q->early_err, ERR_MALFORMED, NULL, "encoded_separator",
-				"the URL holds an encoded NUL (%%00), or an encoded slash (%%2F) in "
-				"its path; neither can be part of a name");
-		}
+			return send_early(c, q);
+		if (!q->api)
+			return answer(c, q);
+		guard_arm(g, (q->route->flags & API_BULK) ? BODY_TIMEOUT_BULK
+			     : q->auth == API_AUTH_NONE ? BODY_TIMEOUT_ANON
+						       : BODY_TIMEOUT);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!q->early && buf_add(&q->body, upload_data, *upload_data_size)) {
-			q->early = 1;
-			err_set(&q->early_err, ERR_TOO_LARGE, NULL, "body_too_large:max",
-				"the body is larger than the %zu bytes accepted here", q->body.max);
-		}
+		take_body(q, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		if (q->early && !q->answered)
-			send_error(c, q, &q->early_err, NULL, 0);
 		return MHD_YES;
 	}
 	if (q->answered)
 		return MHD_YES;
+	if (q->has_body)
+		guard_disarm(conn_guard(c));
+	if (q->early)
+		return send_early(c, q);
+	if (q->route && (q->route->flags & API_HASHES) && !q->hash_job)
+		return start_hash(c, q);
+	if (q->spool_fd >= 0 && !q->loaded) {
+		/* The import reads its body from memory, for now: one of SPOOL_SLOTS at a time. */
+		q->loaded = spool_load(q->spool_fd, q->spool_len, &err);
+		if (!q->loaded) {
+			refuse(q, &err, 0);
+			return send_early(c, q);
+		}
+	}
 	return answer(c, q);
+}
+
+/*
+ * Append s to an access-log line: printable ASCII as it is, any other byte
+ * (spaces, controls, UTF-8) and the backslash as \xHH, at most max bytes of s.
+ */
+static void log_field(struct buf *b, const char *s, size_t max)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (!s || !*s) {
+		buf_addch(b, '-');
+		return;
+	}
+	for (size_t i = 0; s[i] && i < max; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch > 0x20 && ch < 0x7f && ch != '\\') {
+			buf_addch(b, (char)ch);
+		} else {
+			char e[4] = { '\\', 'x', hex[ch >> 4], hex[ch & 15] };
+			buf_add(b, e, sizeof(e));
+		}
+	}
 }
 
 /* Write the access-log line, count the request, free its state. */
@@ -760,32 +1171,40 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
 	struct req *q = *con_cls;
 	struct buf line = BUF_INIT;
-	char ts[TS_FMT_MAX], path[257];
+	char ts[TS_FMT_MAX];
 	int64_t dur;
-	size_t n = 0;
 
 	(void)cls;
-	(void)c;
 	(void)toe;
-	if (!q || q == (void *)&bad_target) {
-		*con_cls = NULL;
+	*con_cls = NULL;
+	if (!q)
+		return;
+	/* The next request on this connection has HEAD_TIMEOUT to arrive. */
+	guard_arm(conn_guard(c), HEAD_TIMEOUT);
+	if (!q->started) {
+		/* refused by libmicrohttpd itself before the handler saw it */
+		free(q);
 		return;
 	}
-	*con_cls = NULL;
 	dur = mono_us() - q->start_us;
 	metrics_inflight(-1);
 	metrics_record(q->status, dur);
-	/* The path only (the query string never reaches it), printable ASCII only. */
-	for (const char *p = q->url; *p && n < sizeof(path) - 1; p++)
-		path[n++] = (*p > 0x20 && *p < 0x7f) ? *p : '?';
-	path[n] = '\0';
-	buf_addf(&line, "time=%s method=%s path=%s status=%d bytes=%zu duration_us=%lld user=%s\n",
-		 ts_format((int64_t)time(NULL), ts), q->method, path, q->status, q->bytes,
-		 (long long)dur, q->user[0] ? q->user : "-");
+	/* Every field escaped; the path only (the query string never reaches it). */
+	buf_addf(&line, "time=%s method=", ts_format((int64_t)time(NULL), ts));
+	log_field(&line, q->method, 32);
+	buf_adds(&line, " path=");
+	log_field(&line, q->url, 256);
+	buf_addf(&line, " status=%d bytes=%zu duration_us=%lld user=", q->status, q->bytes,
+		 (long long)dur);
+	log_field(&line, q->user, sizeof(q->user));
+	buf_addch(&line, '\n');
 	if (write(STDERR_FILENO, line.p, line.len) < 0) {
 		/* Nowhere left to report to. */
 	}
 	buf_release(&line);
+	release_spool(q);
+	free(q->loaded);
+	api_hash_job_free(q->hash_job);
 	buf_release(&q->body);
 	arena_release(&q->arena);
 	free(q);
@@ -835,6 +1254,38 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 	return 0;
 }
 
+/*
+ * libmicrohttpd's own messages ("Server reached per-IP limit..."), at most
+ * LOG_BURST a second: each refused connection would otherwise write a line,
+ * and a flood of them would fill the disk.
+ */
+#define LOG_BURST 10
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+	static time_t second;
+	static int shown, dropped;
+	time_t now = time(NULL);
+	(void)cls;
+
+	pthread_mutex_lock(&log_lock);
+	if (now != second) {
+		if (dropped)
+			fprintf(stderr, "salespm: %d more server messages in the last second(s) not shown\n",
+				dropped);
+		second = now;
+		shown = dropped = 0;
+	}
+	if (shown < LOG_BURST) {
+		shown++;
+		vfprintf(stderr, fmt, ap);
+	} else {
+		dropped++;
+	}
+	pthread_mutex_unlock(&log_lock);
+}
+
 int http_serve(const struct http_options *opt, struct err *err)
 {
 	struct sockaddr_storage ss;
@@ -844,8 +1295,9 @@ int http_serve(const struct http_options *opt, struct err *err)
 	struct workspace ws;
 	const union MHD_DaemonInfo *info;
 	sigset_t stop;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	int threads = opt->threads, sig = 0;
+	long files, limit;
 	char host[INET6_ADDRSTRLEN] = "";
 
 	srv.opt = opt;
@@ -855,6 +1307,14 @@ int http_serve(const struct http_options *opt, struct err *err)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (int)n : 1;
 	}
+	/* Idle connections cost a descriptor each: take all the system allows. */
+	files = guard_raise_nofile();
+	limit = files - FD_RESERVE - (long)FD_PER_THREAD * (threads + API_HASH_SLOTS);
+	if (limit > CONNECTION_LIMIT_MAX)
+		limit = CONNECTION_LIMIT_MAX;
+	if (limit < 2L * threads)
+		return err_set(err, ERR_UNAVAILABLE, "listen", "listen_failed",
+			       "only %ld files may be open; raise the limit (ulimit -n)", files);
 	api_global_init();
 	/* Open once here: migrations run and a missing workspace is reported at start. */
 	st = store_open(opt->db_path, 0, err);
@@ -875,17 +1335,29 @@ int http_serve(const struct http_options *opt, struct err *err)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
+	if (api_hash_pool_start(opt->db_path, err) || guard_start()) {
+		if (err->code == ERR_OK)
+			err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start the deadline thread");
+		api_global_release();
+		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		pthread_key_delete(srv.store_key);
+		return -1;
+	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
 			     (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
 			     (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT,
 			     (unsigned)CONNECTION_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT,
-			     (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+			     (unsigned)limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 			     (unsigned)PER_IP_CONNECTION_LIMIT, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 			     (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-			     MHD_OPTION_URI_LOG_CALLBACK, target_seen, NULL, MHD_OPTION_END);
+			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+			     MHD_OPTION_URI_LOG_CALLBACK, target_seen, NULL,
+			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	if (!d) {
+		guard_stop();
+		api_global_release();
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		pthread_key_delete(srv.store_key);
 		return err_set(err, ERR_UNAVAILABLE, "listen", "listen_failed", "cannot listen on %s",
@@ -896,16 +1368,24 @@ int http_serve(const struct http_options *opt, struct err *err)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof(host));
 	else
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof(host));
-	fprintf(stderr, "salespm: serving http://%s%s%s:%u/ (%d threads, database %s%s%s)\n",
+	fprintf(stderr,
+		"salespm: serving http://%s%s%s:%u/ (%d threads, up to %ld connections, %d per "
+		"address; database %s%s%s)\n",
 		ss.ss_family == AF_INET6 ? "[" : "", host, ss.ss_family == AF_INET6 ? "]" : "",
-		info ? (unsigned)info->port : 0, threads, opt->db_path,
-		opt->web_dir ? ", UI from " : "", opt->web_dir ? opt->web_dir : "");
+		info ? (unsigned)info->port : 0, threads, limit, PER_IP_CONNECTION_LIMIT,
+		opt->db_path, opt->web_dir ? ", UI from " : "", opt->web_dir ? opt->web_dir : "");
 	fflush(stderr);
 
 	while (sigwait(&stop, &sig) == 0 && sig != SIGINT && sig != SIGTERM)
 		;
 	fprintf(stderr, "salespm: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	/*
+	 * The password checks finish first: each resumes its suspended sign-in,
+	 * and libmicrohttpd may not stop while one is suspended.
+	 */
+	api_hash_pool_stop();
 	MHD_stop_daemon(d);
+	guard_stop();
 	pthread_key_delete(srv.store_key);
 	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 	api_global_release();

@@ -3,6 +3,7 @@
  */
 #include "store/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,22 +163,68 @@ int store_exec(struct store *st, const char *sql, struct err *err)
 	return st->drv->exec(st, sql, err);
 }
 
+/* The SQL of a savepoint verb for level (2 = the first savepoint). */
+static const char *savepoint_sql(char *out, size_t len, const char *verb, int level)
+{
+	snprintf(out, len, "%s sp%d", verb, level);
+	return out;
+}
+
 int store_begin(struct store *st, int write, struct err *err)
 {
-	if (st->in_tx)
-		return err_set(err, ERR_INTERNAL, NULL, "internal", "a transaction is already open");
+	char sql[48];
+
+	if (st->in_tx) {
+		if (write && !st->write_tx)
+			return err_set(err, ERR_INTERNAL, NULL, "internal",
+				       "a write cannot begin inside a read transaction");
+		if (st->drv->exec(st, savepoint_sql(sql, sizeof(sql), "SAVEPOINT", st->in_tx + 1),
+				  err))
+			return -1;
+		st->in_tx++;
+		return 0;
+	}
 	if (st->drv->begin(st, write, err))
 		return -1;
 	st->in_tx = 1;
+	st->write_tx = write;
 	return 0;
+}
+
+/* Undo and close the innermost savepoint; when that fails the transaction is gone. */
+static void savepoint_rollback(struct store *st)
+{
+	char sql[48];
+
+	if (st->drv->exec(st, savepoint_sql(sql, sizeof(sql), "ROLLBACK TO", st->in_tx), NULL) ||
+	    st->drv->exec(st, savepoint_sql(sql, sizeof(sql), "RELEASE", st->in_tx), NULL)) {
+		store_rollback_all(st);
+		return;
+	}
+	st->in_tx--;
 }
 
 int store_commit(struct store *st, struct err *err)
 {
-	int r = st->drv->commit(st, err);
+	char sql[48];
+	int r;
+
+	if (!st->in_tx)
+		return err_set(err, ERR_INTERNAL, NULL, "internal",
+			       "no transaction is open to commit (it was rolled back)");
+	if (st->in_tx > 1) {
+		if (st->drv->exec(st, savepoint_sql(sql, sizeof(sql), "RELEASE", st->in_tx), err)) {
+			savepoint_rollback(st);
+			return -1;
+		}
+		st->in_tx--;
+		return 0;
+	}
+	r = st->drv->commit(st, err);
 	if (r)
 		st->drv->rollback(st);
 	st->in_tx = 0;
+	st->write_tx = 0;
 	return r;
 }
 
@@ -185,8 +232,21 @@ void store_rollback(struct store *st)
 {
 	if (!st->in_tx)
 		return;
+	if (st->in_tx > 1) {
+		savepoint_rollback(st);
+		return;
+	}
 	st->drv->rollback(st);
 	st->in_tx = 0;
+	st->write_tx = 0;
+}
+
+void store_rollback_all(struct store *st)
+{
+	if (st->in_tx)
+		st->drv->rollback(st);
+	st->in_tx = 0;
+	st->write_tx = 0;
 }
 
 int store_check(struct store *st, struct buf *report, struct err *err)
@@ -215,7 +275,12 @@ int store_query_int(struct store *st, const char *sql, int64_t *out, struct err 
 
 void store_bulk(struct store *st, int on)
 {
-	st->drv->bulk(st, on);
+	if (on) {
+		if (st->bulk++ == 0)
+			st->drv->bulk(st, 1);
+	} else if (st->bulk > 0 && --st->bulk == 0) {
+		st->drv->bulk(st, 0);
+	}
 }
 
 struct stmt *store_prepare_dyn(struct store *st, const char *sql, struct err *err)

@@ -78,7 +78,9 @@ struct store {
 	void *conn;     /* the driver's connection */
 	void *cache;    /* the driver's statement cache */
 	char *dsn;
-	int in_tx;
+	int in_tx;      /* open levels: 0 none, 1 a transaction, each more a savepoint in it */
+	int write_tx;   /* the outermost transaction holds the write lock */
+	int bulk;       /* how many store_bulk(st, 1) are not yet matched by an off */
 };
 
 /*
@@ -138,10 +140,25 @@ int store_exec(struct store *st, const char *sql, struct err *err);
 /*
  * Transactions. store_begin(st, 1, err) takes the write lock at once (no
  * upgrade deadlocks); store_begin(st, 0, err) is a consistent read snapshot.
+ *
+ * They nest: store_begin inside an open transaction opens a savepoint of it.
+ * store_commit then releases the savepoint (its writes join the enclosing
+ * transaction and are durable only when the outermost one commits) and
+ * store_rollback undoes only what was written since the savepoint, so a
+ * caller can run several writes in one transaction (an idempotency key and
+ * the write it names; a group commit) and a failed inner write leaves the
+ * others alone. A write inside a read transaction is refused (ERR_INTERNAL).
+ * When the database ends the whole transaction on its own (a full disk, an
+ * I/O error), the failed release or rollback closes every level: a later
+ * store_commit then fails instead of committing a part.
  */
 int store_begin(struct store *st, int write, struct err *err);
+/* Commit (or release the innermost savepoint); on failure that level is rolled back. */
 int store_commit(struct store *st, struct err *err);
+/* Roll back the innermost level (nothing open: no effect). */
 void store_rollback(struct store *st);
+/* Roll back every open level. */
+void store_rollback_all(struct store *st);
 
 /* Integrity and foreign-key checks; findings are appended to report. 0 = clean. */
 int store_check(struct store *st, struct buf *report, struct err *err);
@@ -155,7 +172,9 @@ int store_backup(struct store *st, const char *path, struct err *err);
  * per-row foreign-key lookups (the caller validates every reference inside
  * its write transaction). Switch it on before store_begin() and off after
  * the commit or rollback. Off returns to the defaults that keep a server's
- * memory low.
+ * memory low. Calls nest: only the outermost on and its matching off change
+ * the connection, so a caller that wraps a bulk write in its own transaction
+ * switches bulk mode on before that transaction begins.
  */
 void store_bulk(struct store *st, int on);
 

@@ -191,7 +191,7 @@ def product_default_effective_is_today():
     ws.ok("product", "update", "P-1", "--cost", "1.20")
     rows = ws.js("product", "prices", "P-1")["prices"]
     eq([(x["effective"], x["cost"], x["price"]) for x in rows],
-       [("2026-03-15", 100, 250), ("2026-03-15", 120, 250)], "both rows take effect today")
+       [("2026-03-15", 120, 250)], "a second change on one day replaces that day's entry")
 
 
 @test

@@ -222,7 +222,7 @@ SCOPES = [{}, {"channel": "tmall"}, {"product": "SKU-2"}, {"rep": "rob"}, {"segm
 
 def metric_world(seed=1):
     ws = Workspace(today=TODAY)
-    base_setup(ws)
+    base_setup(ws, start="2025-10-01")  # P1's sales reach back to its start
     catalog_with_costs(ws)
     ws.ok("project", "create", "P2", "--name", "Other", "--start", "2025-01-01", "--end",
           "2025-12-31")
@@ -263,7 +263,8 @@ def every_metric_with_every_scope_matches_independent_computation():
             made.append((gid, metric, scope))
     got = goals(ws)
     for gid, metric, scope in made:
-        want = ex.value(metric, START, DUE, scope, DEFAULT_COHORT)
+        # as of today: the window's sales up to TODAY, not those dated after it
+        want = ex.value(metric, START, TODAY, scope, DEFAULT_COHORT)
         check_actual(got[gid], metric, want, f"{metric} within {scope or 'all'}")
     # the data are rich enough for the checks to mean something
     assert ex.value("new_customers", START, DUE, {}) > 0
@@ -280,8 +281,8 @@ def new_customers_counts_first_purchases_workspace_wide():
     assert moved, "the data has customers who first bought in the other project"
     gid = add_goal(ws, "--metric", "new_customers", "--target", "5", "--start", START, "--due",
                    DUE)
-    want = len({r["customer"] for r in ex.p1 if START <= r["date"] <= DUE
-                and START <= ex.first[r["customer"]] <= DUE})
+    want = len({r["customer"] for r in ex.p1 if START <= r["date"] <= TODAY
+                and START <= ex.first[r["customer"]] <= TODAY})
     eq(goals(ws)[gid]["actual"], want, "new customers in the window")
     # a brand-new customer inside the window adds one; an old one adds nothing
     ws.ok("sale", "add", "P1", "--date", "2026-04-02", "--customer", "全新客户", "--product",
@@ -297,7 +298,7 @@ def new_customers_counts_first_purchases_workspace_wide():
 
 @test
 def retention_rate_with_default_and_named_baseline():
-    ws, ex = metric_world(seed=9)
+    ws, ex = metric_world(seed=12)
     g1 = add_goal(ws, "--metric", "retention_rate", "--target", "60%", "--start", START,
                   "--due", DUE)
     g2 = add_goal(ws, "--metric", "retention_rate", "--target", "0.6", "--start", START,
@@ -306,9 +307,10 @@ def retention_rate_with_default_and_named_baseline():
                   "--due", DUE, "--baseline-start", "2026-01-01", "--baseline-end",
                   "2026-02-28", "--scope", "channel=direct")
     got = goals(ws)
-    w1 = ex.value("retention_rate", START, DUE, {}, DEFAULT_COHORT)
-    w2 = ex.value("retention_rate", START, DUE, {}, ("2026-01-01", "2026-02-28"))
-    w3 = ex.value("retention_rate", START, DUE, {"channel": "direct"}, ("2026-01-01", "2026-02-28"))
+    w1 = ex.value("retention_rate", START, TODAY, {}, DEFAULT_COHORT)
+    w2 = ex.value("retention_rate", START, TODAY, {}, ("2026-01-01", "2026-02-28"))
+    w3 = ex.value("retention_rate", START, TODAY, {"channel": "direct"},
+                  ("2026-01-01", "2026-02-28"))
     check_actual(got[g1], "retention_rate", w1, "default baseline window")
     check_actual(got[g2], "retention_rate", w2, "named baseline window")
     check_actual(got[g3], "retention_rate", w3, "named baseline window with a scope")
@@ -406,13 +408,23 @@ def custom_goal_takes_the_latest_checkin():
     eq((ck["date"], ck["value"]), ("2026-04-25", 30), "a check-in defaults to today")
     g = goals(ws)[gid]
     eq(g["actual"], 30, "latest")
-    # 30 of 50 with 25/30 of the window gone: pace 0.72 -> at risk
-    eq(g["status"], "at_risk", "status of a custom goal")
+    # 30 of 50 with 25 of 30 days gone: projected 30 x 30 / 25 = 36 < 90% of 50 -> off track
+    eq((g["projected"], g["status"]), (36, "off_track"), "status of a custom goal")
+    ws.ok("goal", "checkin", "P1", gid, "--value", "38", "--date", "2026-04-25")
+    # 38 x 30 / 25 = 45.6 -> 46 >= 45 (90% of 50) -> at risk
+    eq((goals(ws)[gid]["projected"], goals(ws)[gid]["status"]), (46, "at_risk"),
+       "projected below the target: at risk")
+    ws.ok("goal", "checkin", "P1", gid, "--value", "42", "--date", "2026-04-25")
+    # 42 x 30 / 25 = 50.4 -> 50 >= 50 -> on track
+    eq((goals(ws)[gid]["projected"], goals(ws)[gid]["status"]), (50, "on_track"),
+       "projected at the target: on track")
+    ws.ok("goal", "checkin", "P1", gid, "--value", "60", "--date", "2026-04-26")
+    eq(goals(ws)[gid]["actual"], 42, "a check-in dated after today does not count yet")
     ws.fail("goal", "checkin", "P1", gid, "--value", "35", as_="rob", code=77)
     rev = add_goal(ws, "--metric", "revenue", "--target", "10.00", "--start", "2026-04-01",
                    "--due", "2026-04-30")
     ws.fail("goal", "checkin", "P1", rev, "--value", "5", code=65, contains="only custom goals")
-    ws.ok("goal", "checkin", "P1", gid, "--value", "50", "--date", "2026-04-26")
+    ws.ok("goal", "checkin", "P1", gid, "--value", "50", "--date", "2026-04-25")
     eq(goals(ws)[gid]["status"], "achieved", "check-in reaches the target")
 
 
@@ -435,19 +447,20 @@ def sell(ws, channel, day, price_cents, qty=1, customer="C"):
 
 @test
 def cumulative_status_thresholds():
-    # window of 30 days, today its 15th: elapsed 0.5, so 100,000.00 expects 50,000.00
+    """Status judges the projection the card shows: on track at or above the target, at risk
+    from 90% of it, off track below; achieved once the actual reaches the target."""
+    # window of 30 days, today its 15th: the projection is actual x 30 / 15
     start, due, today = "2026-04-01", "2026-04-30", "2026-04-15"
     target = 10_000_000
     elapsed_num = (d(today) - d(start)).days + 1
     elapsed_den = (d(due) - d(start)).days + 1
     expected = div_round(target * elapsed_num, elapsed_den)
-    cases = [(4_750_000, "on_track"),   # pace 0.95
-             (4_500_000, "on_track"),   # pace 0.90 exactly
-             (4_499_999, "at_risk"),
-             (4_000_000, "at_risk"),    # 0.80
-             (3_500_000, "at_risk"),    # 0.70 exactly
-             (3_499_999, "off_track"),
-             (2_500_000, "off_track"),  # 0.50
+    cases = [(5_000_000, "on_track"),   # projected 10,000,000.00 = the target
+             (4_999_999, "at_risk"),    # projected 9,999,998: below the target
+             (4_750_000, "at_risk"),    # projected 95% (was "on track" at a 90% pace)
+             (4_500_000, "at_risk"),    # projected 9,000,000 = 90% exactly
+             (4_499_999, "off_track"),  # projected 8,999,998
+             (2_500_000, "off_track"),  # projected 50%
              (10_000_000, "achieved"),  # actual >= target
              (12_000_000, "achieved")]
     ws = status_world(today, len(cases))
@@ -459,10 +472,37 @@ def cumulative_status_thresholds():
     got = goals(ws)
     for gid, (actual, status) in zip(ids, cases):
         g = got[gid]
+        projected = div_round(actual * elapsed_den, elapsed_num)
         eq(g["actual"], actual, "actual")
         eq(g["expected"], expected, "expected = target x elapsed")
-        eq(g["status"], status, f"status at pace {actual / expected:.4f}")
+        eq(g["projected"], projected, "projected = actual / elapsed")
+        eq(g["status"], status, f"status at a projection of {projected / target:.4f}")
         eq(g["elapsed"], elapsed_num / elapsed_den, "elapsed")
+        # the card's two figures agree with the word: on track only when the projection
+        # reaches the target, at risk only within 10% below it
+        if status == "on_track":
+            assert projected >= target, g
+        if status == "at_risk":
+            assert target * 9 <= projected * 10 < target * 10, g
+
+
+@test
+def status_projection_rounds_half_away_from_zero():
+    """An odd number of elapsed days: the projection is rounded once, and judged as shown."""
+    start, due, today = "2026-04-01", "2026-04-30", "2026-04-07"  # 7 of 30 days
+    # 2,100 x 30 / 7 = 9,000 exactly: at risk at 90%; 2,099 -> 8,995.71 -> 8,996: off track
+    # 2,333 x 30 / 7 = 9,998.57 -> 9,999: at risk; 2,334 -> 10,002.86 -> 10,003: on track
+    cases = [(2100, 9000, "at_risk"), (2099, 8996, "off_track"), (2333, 9999, "at_risk"),
+             (2334, 10003, "on_track")]
+    ws = status_world(today, len(cases))
+    ids = []
+    for i, (actual, _, _) in enumerate(cases):
+        sell(ws, f"c{i}", "2026-04-02", actual)
+        ids.append(add_goal(ws, "--metric", "revenue", "--target", "100.00", "--start", start,
+                            "--due", due, "--scope", f"channel=c{i}"))
+    got = goals(ws)
+    for gid, (actual, projected, status) in zip(ids, cases):
+        eq((got[gid]["projected"], got[gid]["status"]), (projected, status), f"actual {actual}")
 
 
 @test
@@ -586,7 +626,7 @@ def smart_a_compares_needed_growth_with_history():
     ws.ok("product", "add", "W", "--name", "W", "--cost", "1.00", "--price", "2.00",
           "--effective", "2024-01-01")
     ws.ok("project", "create", "HIST", "--name", "History", "--start", "2025-01-01", "--end",
-          "2025-12-31")
+          "2026-03-31")
     ws.ok("member", "add", "HIST", "rita")
     start, due = d("2026-04-01"), d("2026-06-30")
     n = (due - start).days + 1  # 91: windows of the goal's length before its start
@@ -641,7 +681,7 @@ def smart_a_for_customer_metrics_uses_their_history():
     ws.ok("product", "add", "W", "--name", "W", "--cost", "1.00", "--price", "2.00",
           "--effective", "2024-01-01")
     ws.ok("project", "create", "HIST", "--name", "History", "--start", "2025-01-01", "--end",
-          "2025-12-31")
+          "2026-03-31")
     ws.ok("member", "add", "HIST", "rita")
     start, due = d("2026-04-01"), d("2026-06-30")
     n = (due - start).days + 1

@@ -93,6 +93,9 @@ async function scenario(browser, server, lang) {
     if (lang === 'zh-CN') assert(letters.every((x) => /[\u4e00-\u9fff]/.test(x.msg)), 'a verdict is not in Chinese: ' + JSON.stringify(letters));
     await shot(page, `${L}-04-goal-form-lint`);
     await form.locator('button[type=submit]').click();
+    // R fails, so saving asks first, naming it
+    await page.locator('#goal-confirm li[data-letter=R]').waitFor();
+    await page.click('#goal-confirm-save');
     await page.waitForURL(new RegExp('#/p/' + code + '$'));
     const card = page.locator('.goal-card').first();
     await card.waitFor();
@@ -152,18 +155,18 @@ async function scenario(browser, server, lang) {
 
   await test(`${lang}: sales table lists the imported rows`, [`${lang}: fixed CSV previews clean and imports`], async () => {
     await page.click(`.nav-link:has-text("${T['nav.sales']}")`);
-    await page.locator('#sales-table tbody tr:not(.entry-row) td').first().waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('#sales-table tbody tr:not(.entry-row)').length >= 3);
-    const rows = await page.locator('#sales-table tbody tr:not(.entry-row)').count();
+    await page.locator('#sales-table tbody tr[data-id] td').first().waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('#sales-table tbody tr[data-id]').length >= 3);
+    const rows = await page.locator('#sales-table tbody tr[data-id]').count();
     assert(rows === 3, `sales table shows ${rows} rows`);
-    // The inline entry row records one more sale (the product's list price is filled in).
-    const entry = page.locator('#sales-table tr.entry-row');
-    await entry.locator('input').nth(1).fill(lang === 'zh-CN' ? '杭州云帆' : 'Contoso');
-    await entry.locator('select').nth(0).selectOption('SKU-1');
-    await entry.locator('select').nth(1).selectOption('direct');
-    await entry.locator('select').nth(2).selectOption('admin');
+    // The entry form records one more sale (the product's list price is filled in).
+    const entry = page.locator('#sale-entry');
+    await entry.locator('input[name=customer]').fill(lang === 'zh-CN' ? '杭州云帆' : 'Contoso');
+    await entry.locator('select[name=product]').selectOption('SKU-1');
+    await entry.locator('select[name=channel]').selectOption('direct');
+    await entry.locator('select[name=rep]').selectOption('admin');
     await page.click('#sale-add');
-    await page.waitForFunction(() => document.querySelectorAll('#sales-table tbody tr:not(.entry-row)').length === 4);
+    await page.waitForFunction(() => document.querySelectorAll('#sales-table tbody tr[data-id]').length === 4);
     await shot(page, `${L}-10-sales`);
   });
 

@@ -489,18 +489,22 @@ def error_400_malformed_bodies():
             (b'{"code": "X", "code": "Y"}', "application/json", "duplicate key"),
             (b'{"code": "\xff\xfe", "name": "x"}', "application/json", "bad UTF-8"),
             (b'{"code": "\\ud800", "name": "x"}', "application/json", "lone surrogate"),
-            (b'{"code": "X"}', "text/plain", "wrong content type"),
-            (b'{"code": "X"}', "application/json; charset=latin1", "wrong charset"),
             (b'', "application/json", "empty"),
         ]
         for raw, ctype, what in cases:
             r = admin.post("/api/v1/projects", raw=raw, content_type=ctype)
             expect_error(r, 400, "malformed")
+        # a body of another type is 415 (tests/http/test_security.py has more)
+        for ctype in ("text/plain", "application/json; charset=latin1"):
+            r = admin.post("/api/v1/projects", raw=b'{"code": "X"}', content_type=ctype)
+            expect_error(r, 415, "unsupported_media_type", reason="unsupported_type",
+                         params={"type": ctype})
         r = admin.post("/api/v1/projects", raw=b'{"code":"X"}', content_type=None)
-        expect_error(r, 400, "malformed")
+        expect_error(r, 415, "unsupported_media_type")
         assert "application/json" in r.error()["message"]
         eq(admin.ok("GET", "/api/v1/audit?limit=500")["audit"], before, "nothing changed")
-        eq([p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]], ["P1"], "no project")
+        eq(sorted(p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]), ["BIG", "P1"],
+           "no project but the one within the limit")
 
 
 @test
@@ -512,6 +516,10 @@ def error_422_unknown_field_and_wrong_type():
                      "unknown_field", {"name": "colour"})
         expect_error(admin.post("/api/v1/projects", dict(good, budget="100")), 422, "invalid", "budget")
         expect_error(admin.post("/api/v1/projects", dict(good, budget=1.5)), 422, "invalid", "budget")
+        # the limit of any total (10^18 minor units, docs/guide.md), and the largest allowed
+        expect_error(admin.post("/api/v1/projects", dict(good, budget=10**18 + 1)), 422, "invalid",
+                     "budget", "amount_limit")
+        admin.ok("POST", "/api/v1/projects", dict(good, code="BIG", budget=10**18), status=201)
         expect_error(admin.post("/api/v1/projects", dict(good, name=7)), 422, "invalid", "name")
         expect_error(admin.post("/api/v1/projects", dict(good, start="01/02/2027")), 422, "invalid",
                      "start")
@@ -530,7 +538,8 @@ def error_422_unknown_field_and_wrong_type():
         expect_error(admin.patch("/api/v1/projects/P1", {"owner_id": 99999, "version": v}), 422,
                      "invalid", "owner_id")
         eq(admin.ok("GET", "/api/v1/projects/P1")["version"], v, "P1 unchanged")
-        eq([p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]], ["P1"], "no project")
+        eq(sorted(p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]), ["BIG", "P1"],
+           "no project but the one within the limit")
 
 
 @test
@@ -623,6 +632,7 @@ def error_413_too_large():
         # The announced length alone is refused, before any of the body is sent.
         out = raw_http(e.srv.port, b"POST /api/v1/projects HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                        b"Content-Type: application/json\r\nContent-Length: 1048577\r\n"
+                       b"X-CSRF-Token: " + admin.csrf.encode() + b"\r\n"
                        b"Cookie: salespm_session=" + admin.cookie.encode() + b"\r\n\r\n")
         assert out.startswith(b"HTTP/1.1 413"), out[:200]
         assert b'"too_large"' in out, out
@@ -688,12 +698,18 @@ def idempotency_key_applies_once():
         eq(sum(1 for a in audit if a["after"] and a["after"]["code"] == "I1"), 1, "one audit row")
         expect_error(admin.post("/api/v1/users", {"login": "x", "name": "x", "role": "rep"},
                                 headers=h), 422, "invalid", "Idempotency-Key")
-        # A refusal is replayed as well: the same key never applies later.
+        # A refusal is replayed as well; the key with a corrected body is refused, not
+        # applied (the body is part of what a key names): a correction takes a new key.
         bad = {"code": "I2", "name": "x", "start": "2027-02-01", "end": "2027-01-01"}
         r3 = admin.post("/api/v1/projects", bad, headers={"Idempotency-Key": "k-bad"})
-        r4 = admin.post("/api/v1/projects", dict(bad, end="2027-03-01"),
-                        headers={"Idempotency-Key": "k-bad"})
+        r4 = admin.post("/api/v1/projects", bad, headers={"Idempotency-Key": "k-bad"})
         eq((r3.status, r4.status, r3.body), (422, 422, r4.body), "refusal replayed")
+        eq(r4.header("Idempotent-Replayed"), "true", "the refusal is a replay")
+        expect_error(admin.post("/api/v1/projects", dict(bad, end="2027-03-01"),
+                                headers={"Idempotency-Key": "k-bad"}),
+                     422, "invalid", "Idempotency-Key", "idempotency_body_changed")
+        codes = [p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]]
+        eq(codes.count("I2"), 0, "nothing applied under the refused key")
         # Keys are per user.
         mgr = e.user("mgr")
         r5 = mgr.post("/api/v1/projects", dict(body, code="I3"), headers=h)

@@ -86,8 +86,8 @@ EXPECT = {
     ("PATCH", "/api/v1/projects/{code}/sales/{id}"): row(409, 409, 409, 403, 404),  # rep's own
     ("DELETE", "/api/v1/projects/{code}/sales/{id}"): row(409, 409, 409, 403, 404),
     ("GET", "/api/v1/customers"): ALL,
-    ("GET", "/api/v1/customers/{name}"): ALL,
-    ("PATCH", "/api/v1/customers/{name}"): CATALOG_STALE,
+    ("GET", "/api/v1/customers/{id}"): ALL,
+    ("PATCH", "/api/v1/customers/{id}"): CATALOG_STALE,
     ("GET", "/api/v1/projects/{code}/goals"): PROJECT_READ,
     ("POST", "/api/v1/projects/{code}/goals"): row(201, 201, 403, 403, 404),
     ("POST", "/api/v1/projects/{code}/goals/lint"): PROJECT_READ,
@@ -95,6 +95,7 @@ EXPECT = {
     ("PATCH", "/api/v1/projects/{code}/goals/{id}"): PROJECT_MANAGE_STALE,
     ("DELETE", "/api/v1/projects/{code}/goals/{id}"): PROJECT_MANAGE_STALE,
     ("GET", "/api/v1/projects/{code}/goals/{id}/revisions"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/goals/{id}/checkins"): PROJECT_READ,
     ("POST", "/api/v1/projects/{code}/goals/{id}/checkins"): row(201, 201, 403, 403, 404),
     ("GET", "/api/v1/projects/{code}/goals/{id}/series"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/dashboard"): PROJECT_READ,
@@ -109,7 +110,7 @@ def request_for(method, pattern, who, ids):
             .replace("/promotions/{code}", "/promotions/PROMO").replace("{sku}", "SKU")
             .replace("/sales/{id}", f"/sales/{ids['sale']}")
             .replace("/goals/{id}", f"/goals/{ids['goal']}")
-            .replace("/customers/{name}", "/customers/CUST")
+            .replace("/customers/{id}", f"/customers/{ids['customer']}")
             .replace("{id}", str(ids["token"])))
     if "/members/{login}" in path:
         path = path.replace("{login}", f"del_{who}" if method == "DELETE" else "rep")
@@ -193,6 +194,7 @@ def role_matrix():
     sale_id = ws.js("sale", "add", "P1", "--date", "2026-02-01", "--customer", "CUST",
                     "--product", "SKU", "--channel", "CH", "--quantity", "1", "--price", "2.00",
                     "--rep", "rep")["id"]
+    customer_id = ws.js("customer", "show", "CUST")["id"]
     goal_id = ws.js("goal", "add", "P1", "--metric", "custom", "--target", "10", "--start",
                     "2026-01-01", "--due", "2026-12-31")["id"]
 
@@ -205,7 +207,7 @@ def role_matrix():
                 c.login(who, "admin-secret-1" if who == "admin" else pw(who))
             clients[who] = c
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
-               "sale": sale_id, "goal": goal_id}
+               "sale": sale_id, "goal": goal_id, "customer": customer_id}
         # Signing out last, so every other route meets a signed-in caller.
         order = sorted(routes, key=lambda r: r == ("DELETE", "/api/v1/session"))
         for method, pattern in order:

@@ -203,8 +203,8 @@ def sales_write_errors():
         expect_error(rep.post(url, sale(promotion="NOPE")), 422, "invalid", "promotion")
         expect_error(rep.post(url, sale(discount=99999)), 422, "invalid", "discount")
         expect_error(rep.post(url, raw=b"{not json"), 400, "malformed")
-        expect_error(rep.post(url, raw=b"date=2026-01-01", content_type="text/plain"), 400,
-                     "malformed")
+        expect_error(rep.post(url, raw=b"date=2026-01-01", content_type="text/plain"), 415,
+                     "unsupported_media_type")
         # a member records only their own sales
         expect_error(rep.post(url, sale(rep="rep2")), 403, "forbidden")
         expect_error(e.as_("vw").post(url, sale()), 403, "forbidden")
@@ -281,7 +281,8 @@ GOOD_CSV = (CSV_HEADER + "\r\n"
 
 
 def import_csv(c, text, project="P1", query="", content_type="text/csv; charset=utf-8"):
-    return c.post(f"/api/v1/projects/{project}/sales/import{query}", raw=text.encode("utf-8"),
+    raw = text if isinstance(text, bytes) else text.encode("utf-8")
+    return c.post(f"/api/v1/projects/{project}/sales/import{query}", raw=raw,
                   content_type=content_type)
 
 
@@ -294,13 +295,13 @@ def import_dry_run_then_real():
         r = import_csv(a, GOOD_CSV, query="?dry_run=1")
         eq(r.status, 200, f"dry run {r}")
         eq(r.json(), {"imported": 0, "rows": len(rows), "new_customers": customers,
-                      "dry_run": True}, "dry run answer")
+                      "dry_run": True, "encoding": "UTF-8"}, "dry run answer")
         eq(all_sales(a)["total"], 0, "a dry run writes nothing")
 
         r = import_csv(a, GOOD_CSV, content_type="text/csv")
         eq(r.status, 200, f"import {r}")
         eq(r.json(), {"imported": len(rows), "rows": len(rows), "new_customers": customers,
-                      "dry_run": False}, "import answer")
+                      "dry_run": False, "encoding": "UTF-8"}, "import answer")
         got = all_sales(a)
         eq(got["total"], len(rows), "rows stored")
         eq(sum(s["amount"] for s in got["sales"]), revenue, "revenue of the rows sent")
@@ -362,7 +363,10 @@ def import_bad_rows_422_and_nothing_written():
                            "invalid", "file")
         eq(err["rows"][0]["line"], 1, "a bad header is line 1")
         expect_error(import_csv(a, ""), 422, "invalid", "file")
-        expect_error(import_csv(a, CSV_HEADER + "\n"), 422, "invalid", "file")
+        # a header without rows (an empty project's export) is a no-op that succeeds
+        eq(import_csv(a, CSV_HEADER + "\n").json(),
+           {"imported": 0, "rows": 0, "new_customers": 0, "dry_run": False, "encoding": "UTF-8"},
+           "header only")
         expect_error(import_csv(a, GOOD_CSV, query="?dry_run=maybe"), 422, "invalid", "dry_run")
         # a member may import only their own lines
         err = expect_error(import_csv(e.as_("rep"), GOOD_CSV), 422, "invalid", "file")
@@ -397,7 +401,7 @@ def import_content_type_and_roles():
                    "text/csvx", None):
             r = a.post("/api/v1/projects/P1/sales/import", raw=GOOD_CSV.encode(),
                        content_type=ct)
-            expect_error(r, 400, "malformed")
+            expect_error(r, 415, "unsupported_media_type")
         eq(all_sales(a)["total"], 0, "refused bodies wrote nothing")
         expect_error(import_csv(e.as_("vw"), GOOD_CSV), 403, "forbidden")
         expect_error(import_csv(e.as_("out"), GOOD_CSV), 404, "not_found")
@@ -461,15 +465,17 @@ def customers_list_get_patch():
         for q in ("limit=0", "limit=1001", "limit=x"):
             expect_error(a.get(f"/api/v1/customers?{q}"), 422, "invalid", "limit")
 
-        path = "/api/v1/customers/" + quote(CUSTOMER_CN)
-        c = e.as_("rep").ok("GET", path)
+        ids = {c["name"]: c["id"] for c in a.ok("GET", "/api/v1/customers")["customers"]}
+        path = f"/api/v1/customers/{ids[CUSTOMER_CN]}"
+        c = e.as_("rep").ok("GET", path)["customer"]
         eq((c["name"], c["segment"], c["first_sale"], c["version"]),
-           (CUSTOMER_CN, "ent", "2026-01-11", 1), "one customer by its URL-encoded name")
-        eq(a.ok("GET", "/api/v1/customers/" + quote("Comma, Inc"))["name"], "Comma, Inc",
-           "a name with a comma and a space")
-        expect_error(a.get("/api/v1/customers/" + quote("无此客户")), 404, "not_found")
-        expect_error(mgr.patch("/api/v1/customers/" + quote("无此客户"),
-                               {"segment": "smb", "version": 1}), 404, "not_found")
+           (CUSTOMER_CN, "ent", "2026-01-11", 1), "one customer by its id")
+        eq(a.ok("GET", f"/api/v1/customers/{ids['Comma, Inc']}")["customer"]["name"],
+           "Comma, Inc", "a name with a comma and a space")
+        for bad in (quote("无此客户"), "0", "-1", "99999", "1x"):
+            expect_error(a.get("/api/v1/customers/" + bad), 404, "not_found")
+        expect_error(mgr.patch("/api/v1/customers/99999", {"segment": "smb", "version": 1}), 404,
+                     "not_found")
 
         u = mgr.ok("PATCH", path, {"segment": "smb", "version": 1})
         eq((u["segment"], u["version"]), ("smb", 2), "segment set")
@@ -483,7 +489,7 @@ def customers_list_get_patch():
                      "forbidden")
         u = mgr.ok("PATCH", path, {"segment": None, "version": 2})
         eq((u["segment"], u["version"]), (None, 3), "segment cleared")
-        eq(a.ok("GET", path)["segment"], None, "stored")
+        eq(a.ok("GET", path)["customer"]["segment"], None, "stored")
 
 
 # --- goals -----------------------------------------------------------------------------
@@ -692,6 +698,39 @@ def goals_checkins_and_series():
 
 
 @test
+def custom_goal_unit_and_checkin_list():
+    """A custom goal names what it counts; its check-ins are listed newest first."""
+    with Env() as e:
+        mgr = e.as_("mgr")
+        g = mgr.ok("POST", "/api/v1/projects/P1/goals",
+                   {"metric": "custom", "target": 12, "custom_unit": "家伙伴", "start": "2026-01-01",
+                    "due": "2026-06-30", "owner": "rep", "checkin_rule": "rep reports monthly"},
+                   status=201)
+        eq((g["unit"], g["custom_unit"], g["target"]), ("count", "家伙伴", 12), "custom unit kept")
+        g = mgr.ok("PATCH", f"/api/v1/projects/P1/goals/{g['id']}",
+                   {"custom_unit": "partners", "version": g["version"]})
+        eq(g["custom_unit"], "partners", "custom unit changed")
+        lint = mgr.ok("POST", "/api/v1/projects/P1/goals/lint",
+                      {"metric": "custom", "target": 3, "custom_unit": "stores"})
+        assert "smart" in lint, lint
+        rev = mgr.ok("POST", "/api/v1/projects/P1/goals",
+                     {"metric": "revenue", "target": 100, "custom_unit": "ignored",
+                      "start": "2026-03-01", "due": "2026-03-31"}, status=201)
+        eq(rev["custom_unit"], "", "only a custom goal keeps a unit name")
+        url = f"/api/v1/projects/P1/goals/{g['id']}/checkins"
+        eq(e.as_("vw").ok("GET", url)["checkins"], [], "no check-ins yet")
+        e.as_("rep").ok("POST", url, {"value": 2, "date": "2026-02-28", "note": "two"}, status=201)
+        mgr.ok("POST", url, {"value": 5, "date": "2026-03-31", "note": "five"}, status=201)
+        e.as_("rep").ok("POST", url, {"value": 4, "date": "2026-03-15"}, status=201)
+        l = e.as_("vw").ok("GET", url)
+        eq([(c["date"], c["value"], c["note"], c["by"]) for c in l["checkins"]],
+           [("2026-03-31", 5, "five", "mgr"), ("2026-03-15", 4, "", "rep"),
+            ("2026-02-28", 2, "two", "rep")], "newest first, with who recorded each")
+        eq((l["unit"], l["custom_unit"]), ("count", "partners"), "the unit comes along")
+        expect_error(e.as_("out").get(url), 404, "not_found")
+
+
+@test
 def customer_metric_series():
     """New customers and retention over time, against a hand count of who bought when."""
     with Env() as e:
@@ -783,6 +822,205 @@ def dashboard_totals_and_as_of():
         expect_error(e.as_("out").get("/api/v1/projects/P1/dashboard"), 404, "not_found")
         expect_error(a.get("/api/v1/projects/NOPE/dashboard"), 404, "not_found")
         expect_error(e.as_("anon").get("/api/v1/projects/P1/dashboard"), 401, "unauthenticated")
+
+
+# --- the numbers and data rules over HTTP ------------------------------------------------
+
+def ratio4(num, den):
+    """num / den in basis points, halves away from zero, in integers; as a JSON number."""
+    if not den:
+        return None
+    q = (2 * abs(num) * 10000 + den) // (2 * den)
+    return (q if num >= 0 else -q) / 10000
+
+
+@test
+def customers_api_totals_sales_and_visibility():
+    """GET /customers: substring search, segment filter, paging, first purchase, and lines
+    and revenue over the projects the caller may see; GET /customers/{id}: the customer's
+    sales there, newest first, paged. Totals worked out here from what was recorded."""
+    with Env() as e:
+        a = e.as_("admin")
+        made = []  # (project, date, customer, product, qty, price)
+        plan = [("P1", "2026-01-05", "北京星辰科技有限公司", "SKU-1", 2, 10000, "rep"),
+                ("P2", "2026-01-03", "北京星辰科技有限公司", "SKU-2", 1, 990, "admin"),
+                ("P1", "2026-02-10", "上海北京路店", "SKU-2", 3, 990, "rep2"),
+                ("P1", "2026-03-01", "北京星辰科技有限公司", "SKU-2", 5, 500, "rep"),
+                ("P2", "2026-03-02", "Acme", "SKU-1", 1, 12345, "admin"),
+                ("P1", "2026-03-01", "Acme", "SKU-1", 4, 100, "mgr"),
+                ("P2", "2026-04-01", "北京星辰科技有限公司", "SKU-1", 7, 777, "admin")]
+        for proj, day, cust, sku, qty, price, rep in plan:
+            seg = {"北京星辰科技有限公司": "ent", "上海北京路店": "smb", "Acme": None}[cust]
+            body = sale(day, cust, sku, "direct", qty, price, rep=rep)
+            if seg:
+                body["segment"] = seg
+            a.ok("POST", f"/api/v1/projects/{proj}/sales", body, status=201)
+            made.append((proj, day, cust, sku, qty, price))
+
+        def totals(cust, projects):
+            rows = [m for m in made if m[2] == cust and m[0] in projects]
+            return len(rows), sum(m[4] * m[5] for m in rows)
+
+        # workspace admins and managers see every project (docs/guide.md); reps and viewers theirs
+        for who, projects in (("admin", {"P1", "P2"}), ("mgr", {"P1", "P2"}), ("rep", {"P1"}),
+                              ("vw", {"P1"}), ("out", set())):
+            r = e.as_(who).ok("GET", "/api/v1/customers")
+            eq([c["name"] for c in r["customers"]],
+               sorted({m[2] for m in made}), f"{who}: every customer, by name")
+            for c in r["customers"]:
+                eq((c["lines"], c["revenue"]), totals(c["name"], projects),
+                   f"{who}: totals of {c['name']} over the projects they may see")
+                first = min(m[1] for m in made if m[2] == c["name"])
+                eq(c["first_sale"], first, "the first-ever purchase")
+        r = a.ok("GET", "/api/v1/customers?q=" + quote("北京"))
+        eq([c["name"] for c in r["customers"]], ["上海北京路店", "北京星辰科技有限公司"],
+           "北京 finds every name that holds it")
+        eq(a.ok("GET", "/api/v1/customers?q=ACME")["total"], 1, "case does not matter")
+        eq(a.ok("GET", "/api/v1/customers?q=%25")["total"], 0, "% is literal")
+        r = a.ok("GET", "/api/v1/customers?segment=ent")
+        eq([c["name"] for c in r["customers"]], ["北京星辰科技有限公司"], "segment filter")
+        expect_error(a.get("/api/v1/customers?segment=nope"), 422, "invalid", "segment")
+        r = a.ok("GET", "/api/v1/customers?limit=1&offset=1")
+        eq(([c["name"] for c in r["customers"]], r["total"], r["limit"], r["offset"]),
+           (["上海北京路店"], 3, 1, 1), "a page")
+
+        cid = {c["name"]: c["id"] for c in a.ok("GET", "/api/v1/customers")["customers"]}
+        bj = cid["北京星辰科技有限公司"]
+        for who, projects in (("admin", {"P1", "P2"}), ("rep", {"P1"}), ("out", set())):
+            r = e.as_(who).ok("GET", f"/api/v1/customers/{bj}")
+            want = sorted([m for m in made if m[2] == "北京星辰科技有限公司" and m[0] in projects],
+                          key=lambda m: m[1], reverse=True)
+            eq([(s["date"], s["project"], s["product"], s["quantity"], s["amount"])
+                for s in r["sales"]], [(m[1], m[0], m[3], m[4], m[4] * m[5]) for m in want],
+               f"{who}: the sales they may see, newest first")
+            eq((r["total"], r["customer"]["lines"], r["customer"]["revenue"]),
+               (len(want),) + totals("北京星辰科技有限公司", projects), f"{who}: totals")
+        r = a.ok("GET", f"/api/v1/customers/{bj}?limit=2&offset=1")
+        eq(([s["date"] for s in r["sales"]], r["total"], r["limit"], r["offset"]),
+           (["2026-03-01", "2026-01-05"], 4, 2, 1), "a page of a customer's sales")
+        eq(r["sales"][0]["product_name"], "Gadget", "the product's name")
+        for q in ("limit=0", "limit=1001", "offset=-1"):
+            expect_error(a.get(f"/api/v1/customers/{bj}?{q}"), 422, "invalid")
+        # a sale moved, changed and deleted moves the totals with it
+        p1 = all_sales(a)["sales"]
+        acme = [s for s in p1 if s["customer"] == "Acme"][0]
+        a.ok("PATCH", f"/api/v1/projects/P1/sales/{acme['id']}",
+             {"customer": "上海北京路店", "version": acme["version"]})
+        made = [m if not (m[0] == "P1" and m[2] == "Acme") else ("P1", m[1], "上海北京路店") + m[3:]
+                for m in made]
+        for c in a.ok("GET", "/api/v1/customers")["customers"]:
+            eq((c["lines"], c["revenue"]), totals(c["name"], {"P1", "P2"}), f"after the move: {c['name']}")
+
+
+@test
+def import_reads_gb18030_and_other_separators_over_http():
+    with Env() as e:
+        a = e.as_("admin")
+        text = (CSV_HEADER + "\r\n2026-01-10,华东贸易有限公司,SKU-1,direct,rep,2,199.00,,,smb\r\n"
+                ",,,,,,,,,\r\n2026-01-11,北京星辰,SKU-2,shop,rep2,1,9.90,,,\r\n")
+        gb = text.encode("gb18030")
+        for ct in ("text/csv", "text/csv; charset=utf-8", "text/csv; charset=gb18030",
+                   "text/csv; charset=GBK", 'text/csv; charset="gb2312"'):
+            r = import_csv(a, gb, query="?dry_run=1", content_type=ct)
+            eq((r.status, r.json().get("encoding"), r.json().get("rows")), (200, "GB18030", 2),
+               f"a GB18030 body sent as {ct}")
+        r = import_csv(a, text.encode(), query="?dry_run=1", content_type="text/csv")
+        eq((r.status, r.json()["encoding"]), (200, "UTF-8"), "UTF-8 is read as UTF-8")
+        expect_error(import_csv(a, text.encode(), content_type="text/csv; charset=latin1"), 415,
+                     "unsupported_media_type")
+        r = import_csv(a, gb, content_type="text/csv")
+        eq(r.json()["imported"], 2, "imported")
+        eq(sorted(s["customer"] for s in all_sales(a)["sales"]), ["北京星辰", "华东贸易有限公司"],
+           "the Chinese names read right")
+        semi = text.replace(",", ";")
+        r = import_csv(a, semi.encode(), query="?dry_run=1")
+        eq((r.status, r.json()["rows"]), (200, 2), "semicolons")
+        err = expect_error(import_csv(a, text.replace(",", "|").encode()), 422, "invalid")
+        eq((err["reason"], err["params"]), ("csv_delimiter", {"delimiter": "|"}), "pipes")
+        err = expect_error(import_csv(a, b"date,customer\r\n2026-01-01,\xff\xfe\r\n"), 422, "invalid")
+        eq(err["reason"], "csv_encoding_unknown", "neither UTF-8 nor GB18030")
+        # a row with three problems reports three, in the error's rows
+        bad = CSV_HEADER + "\r\n2026-02-30,A,NOPE,direct,rep,0,1.00,,,\r\n"
+        err = expect_error(import_csv(a, bad.encode()), 422, "invalid", "file")
+        eq(sorted((x["line"], x["column"], x["reason"]) for x in err["rows"]),
+           [(2, "date", "not_calendar_date"), (2, "product", "no_product"),
+            (2, "quantity", "not_positive")], "three problems, three rows")
+        eq(err["encoding"], "UTF-8", "the error says the encoding too")
+
+
+@test
+def limits_and_project_dates_over_http():
+    with Env() as e:
+        a, rep = e.as_("admin"), e.as_("rep")
+        url = "/api/v1/projects/P1/sales"
+        err = expect_error(rep.post(url, sale(qty=1, price=9223372036854775807)), 422, "invalid",
+                           "unit_price")
+        eq((err["reason"], err["params"]), ("amount_limit", {"max": "10,000,000,000.00"}),
+           "the unit price's limit")
+        err = expect_error(rep.post(url, sale(qty=1000000001)), 422, "invalid", "quantity")
+        eq(err["reason"], "amount_limit", "the quantity's limit")
+        err = expect_error(rep.post(url, sale(qty=1000000, price=1000000000000)), 422, "invalid",
+                           "quantity")
+        eq(err["reason"], "line_too_large", "a line's limit")
+        err = expect_error(a.post("/api/v1/products", {"sku": "BIG", "name": "b",
+                                                      "cost": 1000000000001, "price": 1}),
+                           422, "invalid", "cost")
+        eq(err["reason"], "amount_limit", "a cost's limit")
+        err = expect_error(e.as_("mgr").post("/api/v1/projects/P1/goals",
+                                            dict(REVENUE_GOAL, target=10**18 + 1)),
+                           422, "invalid", "target")
+        eq(err["reason"], "amount_limit", "a target's limit")
+        for day in ("2025-12-31", "2027-01-01"):
+            err = expect_error(rep.post(url, sale(date=day)), 422, "invalid", "date")
+            eq((err["reason"], err["params"]),
+               ("outside_project", {"date": day, "start": "2026-01-01", "end": "2026-12-31"}),
+               "outside the project's dates")
+        s = rep.ok("POST", url, sale(), status=201)
+        expect_error(rep.patch(f"{url}/{s['id']}", {"date": "2027-03-01", "version": 1}), 422,
+                     "invalid", "date")
+        # the refused writes broke nothing: the dashboard and goals answer
+        eq(a.ok("GET", "/api/v1/projects/P1/dashboard")["totals"]["revenue"], amount(sale()),
+           "dashboard")
+        a.ok("GET", "/api/v1/projects/P1/goals")
+
+
+@test
+def sales_list_totals_customer_search_and_export_filters():
+    with Env() as e:
+        a = e.as_("admin")
+        bodies = [sale("2026-01-05", "北京星辰科技有限公司", "SKU-1", "direct", 1, 10000, rep="rep"),
+                  sale("2026-01-20", "上海北京路店", "SKU-2", "shop", 10, 990, rep="rep2"),
+                  sale("2026-02-10", "Acme", "SKU-1", "shop", 4, 9500, discount=1000, rep="rep"),
+                  sale("2026-02-28", "100% Natural", "SKU-2", "direct", 7, 990, rep="mgr"),
+                  sale("2026-03-01", "a_b", "SKU-1", "direct", 2, 10000, rep="rep2"),
+                  sale("2026-03-02", "axb", "SKU-2", "shop", 1, 990, rep="rep2")]
+        for b in bodies:
+            a.ok("POST", "/api/v1/projects/P1/sales", b, status=201)
+        unit_cost = {"SKU-1": 6000, "SKU-2": 550}
+        cases = [("customer=" + quote("北京"), lambda b: "北京" in b["customer"]),
+                 ("customer=acme", lambda b: b["customer"] == "Acme"),
+                 ("customer=%25", lambda b: "%" in b["customer"]),
+                 ("customer=_", lambda b: "_" in b["customer"]),
+                 ("customer=b&channel=shop", lambda b: "b" in b["customer"].lower()
+                  and b["channel"] == "shop"),
+                 ("product=SKU-1&from=2026-02-01", lambda b: b["product"] == "SKU-1"
+                  and b["date"] >= "2026-02-01"),
+                 ("rep=rep2&to=2026-03-01", lambda b: b["rep"] == "rep2"
+                  and b["date"] <= "2026-03-01"),
+                 ("", lambda b: True)]
+        for q, pred in cases:
+            rows = [b for b in bodies if pred(b)]
+            amt = sum(amount(b) for b in rows)
+            cost = sum(b["quantity"] * unit_cost[b["product"]] for b in rows)
+            r = a.ok("GET", f"/api/v1/projects/P1/sales?{q}&limit=1")
+            eq(r["total"], len(rows), f"{q}: total")
+            eq(r["totals"], {"lines": len(rows), "quantity": sum(b["quantity"] for b in rows),
+                             "amount": amt, "cost": cost, "gross_profit": amt - cost,
+                             "margin": ratio4(amt - cost, amt)},
+               f"{q}: totals of every matching row, not the page")
+            body = a.get(f"/api/v1/projects/P1/sales/export?{q}").body.decode()
+            got = sorted((r["date"], r["customer"]) for r in csv.DictReader(io.StringIO(body)))
+            eq(got, sorted((b["date"], b["customer"]) for b in rows), f"{q}: the export")
 
 
 if __name__ == "__main__":

@@ -519,11 +519,21 @@ static void test_project_permissions(void **state)
 		   "project");
 	assert_string_equal(err.msg, "no project \"P1\"");
 	assert_string_equal(missing.msg, "no project \"NOPE\"");
-	/* Other managers are not members either. */
-	expect_err(project_get(f->st, &f->max, "P1", &got, &err), &err, ERR_NOT_FOUND, "project");
+	/* Other workspace managers see every project (drafts too) but write only with a role. */
+	assert_string_equal(p1.status, "draft");
+	assert_int_equal(project_get(f->st, &f->max, "P1", &got, &err), 0);
+	assert_int_equal(project_access(f->st, &f->max, p1.id, &err), PROLE_VIEWER);
+	assert_int_equal(project_list(f->st, &f->max, &list, &err), 0);
+	assert_int_equal(list.n, 2);
+	project_list_release(&list);
 	want = p1;
-	expect_err(project_update(f->st, &f->max, &want, &out, &err), &err, ERR_NOT_FOUND,
-		   "project");
+	err_clear(&err);
+	expect_err(project_update(f->st, &f->max, &want, &out, &err), &err, ERR_DENIED, NULL);
+	/* Reps and viewers off the project do not see it, draft or not. */
+	expect_err(project_get(f->st, &f->vic, "P1", &got, &err), &err, ERR_NOT_FOUND, "project");
+	assert_int_equal(project_list(f->st, &f->rob, &list, &err), 0);
+	assert_int_equal(list.n, 0);
+	project_list_release(&list);
 
 	/* Admins see every project. */
 	assert_int_equal(project_get(f->st, &f->admin, "P1", &got, &err), 0);
@@ -552,6 +562,49 @@ static void test_project_permissions(void **state)
 	/* Nothing above changed P1. */
 	assert_int_equal(project_get(f->st, &f->mia, "P1", &got, &err), 0);
 	assert_int_equal(got.version, 1);
+}
+
+/* --- writes inside an enclosing transaction ------------------------------------------- */
+
+static void test_tx_inside_open_transaction(void **state)
+{
+	struct fx *f = *state;
+	struct project p1, in, out;
+	struct err err;
+	int64_t audits = count(f->st, "SELECT COUNT(*) FROM audit");
+
+	/* Two core writes in one store transaction: each a savepoint, one commit. */
+	assert_int_equal(store_begin(f->st, 1, &err), 0);
+	make_project(f, &f->mia, "T1", &p1);
+	assert_int_equal(f->st->in_tx, 1);
+	/* A refused write (a taken code) undoes only its own savepoint. */
+	project_input(&in, "T1", "Again");
+	err_clear(&err);
+	expect_err(project_create(f->st, &f->mia, &in, &out, &err), &err, ERR_CONFLICT, "code");
+	assert_int_equal(f->st->in_tx, 1);
+	make_project(f, &f->mia, "T2", &out);
+	/* Nothing is visible to another connection before the outer commit. */
+	{
+		char p[256];
+		struct store *other;
+		int64_t n = -1;
+		snprintf(p, sizeof(p), "%s/core%d.db", dir, dbseq);
+		other = store_open(p, 0, &err);
+		assert_non_null(other);
+		assert_int_equal(store_query_int(other, "SELECT COUNT(*) FROM projects", &n, &err), 0);
+		assert_int_equal(n, 0);
+		store_free(other);
+	}
+	assert_int_equal(store_commit(f->st, &err), 0);
+	assert_int_equal(count(f->st, "SELECT COUNT(*) FROM projects"), 2);
+	assert_int_equal(count(f->st, "SELECT COUNT(*) FROM audit"), audits + 2);
+
+	/* An outer rollback takes the released writes with it. */
+	assert_int_equal(store_begin(f->st, 1, &err), 0);
+	make_project(f, &f->mia, "T3", &out);
+	store_rollback(f->st);
+	assert_int_equal(count(f->st, "SELECT COUNT(*) FROM projects"), 2);
+	assert_int_equal(count(f->st, "SELECT COUNT(*) FROM audit"), audits + 2);
 }
 
 /* --- members -------------------------------------------------------------------------- */
@@ -1087,6 +1140,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_project_update_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_project_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_project_permissions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_inside_open_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_members, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_last_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_users_and_passwords, setup, teardown),

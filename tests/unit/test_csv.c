@@ -462,6 +462,144 @@ static void test_round_trip(void **state)
 		round_trip_once(i & 1);
 }
 
+/* --- separators, empty rows, encodings ------------------------------------------ */
+
+/* Read text with separator delim; as read_all_n's description. */
+static char *read_delim(const char *text, char delim)
+{
+	size_t len = strlen(text);
+	char *copy = malloc(len ? len : 1);
+	struct csv_reader r;
+	struct buf out;
+	struct err err;
+	int rc;
+
+	memcpy(copy, text, len);
+	buf_init(&out, 0);
+	csv_reader_init(&r, copy, len);
+	r.delim = delim;
+	while ((rc = csv_next(&r, &err)) == 1) {
+		for (size_t i = 0; i < r.nfields; i++) {
+			buf_addch(&out, '[');
+			buf_add(&out, r.fields[i].p, r.fields[i].len);
+			buf_addch(&out, ']');
+		}
+		buf_addch(&out, csv_record_empty(&r) ? 'E' : '|');
+	}
+	if (rc < 0)
+		buf_addf(&out, "ERR:%s", err.msg);
+	free(copy);
+	return buf_detach(&out, NULL);
+}
+
+static void expect_delim(const char *text, char delim, const char *want)
+{
+	char *got = read_delim(text, delim);
+	if (strcmp(got, want)) {
+		print_error("read_delim(\"%s\") = \"%s\", want \"%s\"\n", text, got, want);
+		free(got);
+		fail();
+	}
+	free(got);
+}
+
+static void test_other_separators(void **state)
+{
+	(void)state;
+	expect_delim("a;b;c\n1;\"x;y\";3\n", ';', "[a][b][c]|[1][x;y][3]|");
+	expect_delim("a\tb\n1,5\t2\n", '\t', "[a][b]|[1,5][2]|");
+	expect_delim("a,b\n,\n\"\",\"\"\n,x\n", ',', "[a][b]|[][]E[][]E[][x]|");
+	expect_delim("\n", ',', "[]E");
+}
+
+static void expect_sniff(const char *text, int rc, char delim, const char *other)
+{
+	char d = 0, o[8] = "?";
+	assert_int_equal(csv_sniff_delimiter(text, strlen(text), &d, o), rc);
+	if (rc == 0)
+		assert_int_equal(d, delim);
+	else
+		assert_string_equal(o, other);
+}
+
+static void test_sniff_delimiter(void **state)
+{
+	(void)state;
+	expect_sniff("date,customer,product\n1;2;3;4;5\n", 0, ',', NULL);
+	expect_sniff("date;customer;product\r\n", 0, ';', NULL);
+	expect_sniff("\xEF\xBB\xBF" "date\tcustomer\tproduct", 0, '\t', NULL);
+	/* commas inside a quoted header name do not count */
+	expect_sniff("\"a,b,c\";d;e\n", 0, ';', NULL);
+	/* a tie goes to the comma */
+	expect_sniff("a,b;c\n", 0, ',', NULL);
+	/* none of the three: name what seems to separate the words */
+	expect_sniff("date|customer|product\n", -1, 0, "|");
+	expect_sniff("date customer product\n", -1, 0, " ");
+	expect_sniff("date\xEF\xBC\x8C" "customer\xEF\xBC\x8C" "product\n", -1, 0, "\xEF\xBC\x8C");
+	/* one column, a stray space at its ends: nothing stands out */
+	expect_sniff(" date \n", -1, 0, "");
+	expect_sniff("", -1, 0, "");
+}
+
+static void test_utf8_valid(void **state)
+{
+	(void)state;
+	assert_true(csv_utf8_valid("", 0));
+	assert_true(csv_utf8_valid("plain ascii, long enough for the 8-byte path", 44));
+	assert_true(csv_utf8_valid("华东贸易有限公司", strlen("华东贸易有限公司")));
+	assert_true(csv_utf8_valid("\xF0\x9F\x98\x80", 4)); /* an emoji */
+	assert_false(csv_utf8_valid("\xC0\xAF", 2));          /* overlong */
+	assert_false(csv_utf8_valid("\xE0\x80\xAF", 3));      /* overlong */
+	assert_false(csv_utf8_valid("\xED\xA0\x80", 3));      /* a surrogate */
+	assert_false(csv_utf8_valid("\xF4\x90\x80\x80", 4));  /* past U+10FFFF */
+	assert_false(csv_utf8_valid("abcdefgh\xE5\x8D", 10)); /* cut short */
+	assert_false(csv_utf8_valid("\xBB\xAA", 2));          /* GBK 华 */
+	assert_false(csv_utf8_valid("\xFF", 1));
+}
+
+static void test_decode(void **state)
+{
+	/* 华东贸易 in GB18030 (as Python's codec writes it), then a comma and ASCII */
+	static const char gb[] = "\xBB\xAA\xB6\xAB\xC3\xB3\xD2\xD7,ok\r\n";
+	static const char want[] = "华东贸易,ok\r\n";
+	struct buf out = BUF_INIT;
+	struct err err;
+	enum csv_encoding enc = CSV_GB18030;
+	(void)state;
+
+	/* valid UTF-8 stays as it is */
+	assert_int_equal(csv_decode(want, strlen(want), 0, &out, &enc, &err), 0);
+	assert_int_equal(enc, CSV_UTF8);
+	assert_int_equal(out.len, 0);
+	assert_string_equal(csv_encoding_name(enc), "UTF-8");
+	/* anything else is GB18030 */
+	assert_int_equal(csv_decode(gb, strlen(gb), 0, &out, &enc, &err), 1);
+	assert_int_equal(enc, CSV_GB18030);
+	assert_int_equal(out.len, strlen(want));
+	assert_memory_equal(out.p, want, out.len);
+	assert_int_equal(out.p[out.len], '\0');
+	assert_string_equal(csv_encoding_name(enc), "GB18030");
+	/* declared GB18030: ASCII reads the same */
+	assert_int_equal(csv_decode("a,b\n", 4, 1, &out, &enc, &err), 1);
+	assert_int_equal(enc, CSV_GB18030);
+	assert_memory_equal(out.p, "a,b\n", 4);
+	/* neither: a lone lead byte, or 0xFF */
+	assert_int_equal(csv_decode("ab\x81", 3, 0, &out, &enc, &err), -1);
+	assert_string_equal(err.reason, "csv_encoding_unknown");
+	assert_int_equal(csv_decode("a\xFF" "b", 3, 0, &out, &enc, &err), -1);
+	assert_string_equal(err.reason, "csv_encoding_unknown");
+	assert_non_null(strstr(err.params, "\"offset\":1"));
+	/* a capped buffer refuses what it cannot hold */
+	{
+		struct buf small;
+		buf_init(&small, 8);
+		assert_int_equal(csv_decode(gb, strlen(gb), 0, &small, &enc, &err), -1);
+		assert_int_equal(err.code, ERR_TOO_LARGE);
+		buf_release(&small);
+	}
+	buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +616,10 @@ int main(void)
 		cmocka_unit_test(test_unneutralise),
 		cmocka_unit_test(test_write_cap),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_other_separators),
+		cmocka_unit_test(test_sniff_delimiter),
+		cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -443,6 +443,117 @@ static void test_int_parse_property(void **state)
 	}
 }
 
+/* --- ratios: one rounding rule -------------------------------------------------- */
+
+/* num / den in basis points, half away from zero, worked out with long division by hand. */
+static void expect_bp(int64_t num, int64_t den, int64_t want)
+{
+	int64_t v = 424242;
+	if (ratio_bp(num, den, &v) || v != want) {
+		print_error("ratio_bp(%" PRId64 ", %" PRId64 ") = %" PRId64 ", want %" PRId64 "\n",
+			    num, den, v, want);
+		fail();
+	}
+}
+
+static void test_ratio_bp(void **state)
+{
+	(void)state;
+	expect_bp(3, 20000, 2);         /* 1.5 bp -> 2: revenue 20000, cost 19997 */
+	expect_bp(-3, 20000, -2);       /* -1.5 -> -2: away from zero */
+	expect_bp(1, 3, 3333);          /* 3333.33 */
+	expect_bp(2, 3, 6667);          /* 6666.67 */
+	expect_bp(-2815, 10000, -2815); /* exact */
+	expect_bp(-28149, 100000, -2815); /* -2814.9 */
+	expect_bp(1, 20000, 1);         /* 0.5 -> 1 */
+	expect_bp(1, 20001, 0);         /* 0.49998 -> 0 */
+	expect_bp(5, -10, -5000);       /* a negative denominator flips the sign */
+	expect_bp(0, 7, 0);
+	/* the numerator times 10,000 does not fit 64 bits; the ratio does */
+	expect_bp(INT64_C(1000000000000000000), INT64_C(2000000000000000000), 5000);
+	expect_bp(INT64_MAX, INT64_MAX, 10000);
+	{
+		int64_t v = 7;
+		assert_int_equal(ratio_bp(1, 0, &v), -1);
+		assert_int_equal(v, 7);
+		/* 10^18 / 1 is 10^22 basis points: does not fit */
+		assert_int_equal(ratio_bp(INT64_C(1000000000000000000), 1, &v), -1);
+	}
+}
+
+static void test_div_round(void **state)
+{
+	int64_t v;
+	(void)state;
+	assert_int_equal(div_round(5, 4, &v), 0);
+	assert_int_equal(v, 1); /* 1.25 */
+	assert_int_equal(div_round(10, 4, &v), 0);
+	assert_int_equal(v, 3); /* 2.5 -> 3 */
+	assert_int_equal(div_round(-10, 4, &v), 0);
+	assert_int_equal(v, -3);
+	assert_int_equal(div_round(15, 6, &v), 0);
+	assert_int_equal(v, 3); /* 2.5 -> 3 */
+	assert_int_equal(div_round(14, 6, &v), 0);
+	assert_int_equal(v, 2); /* 2.33 */
+	assert_int_equal(div_round(10, -4, &v), 0);
+	assert_int_equal(v, -3);
+	assert_int_equal(div_round(1, 0, &v), -1);
+	assert_int_equal(div_round(INT64_MIN, -1, &v), -1); /* 2^63 does not fit */
+	/* a property: |q*b - a| <= |b|/2, and a tie goes away from zero */
+	for (int i = 0; i < 100000; i++) {
+		int64_t a = (int64_t)(rnd() % 2000001) - 1000000, b = (int64_t)(rnd() % 1999) - 999;
+		int64_t q, r2;
+		if (b == 0)
+			continue;
+		assert_int_equal(div_round(a, b, &q), 0);
+		r2 = 2 * (q * b - a);
+		if (r2 < 0)
+			r2 = -r2;
+		assert_true(r2 <= (b < 0 ? -b : b));
+		if (r2 == (b < 0 ? -b : b))
+			assert_true((q < 0) == ((a < 0) != (b < 0)) || q == 0);
+	}
+}
+
+static void expect_ratio_text(int64_t bp, const char *want)
+{
+	char out[RATIO_FMT_MAX];
+	if (strcmp(ratio_format(bp, out), want)) {
+		print_error("ratio_format(%" PRId64 ") = \"%s\", want \"%s\"\n", bp, out, want);
+		fail();
+	}
+}
+
+static void test_ratio_format(void **state)
+{
+	(void)state;
+	expect_ratio_text(1234, "12.3%");
+	expect_ratio_text(1235, "12.4%");  /* half away from zero */
+	expect_ratio_text(-2815, "-28.2%"); /* was printed "-28.-1%" */
+	expect_ratio_text(-2814, "-28.1%");
+	expect_ratio_text(-2, "0.0%");     /* no "-0.0%" */
+	expect_ratio_text(-5, "-0.1%");
+	expect_ratio_text(5, "0.1%");
+	expect_ratio_text(4, "0.0%");
+	expect_ratio_text(0, "0.0%");
+	expect_ratio_text(10000, "100.0%");
+	expect_ratio_text(-10000, "-100.0%");
+	expect_ratio_text(INT64_MAX, "92233720368547758.1%");
+	expect_ratio_text(INT64_MIN, "-92233720368547758.1%");
+}
+
+static void test_limits(void **state)
+{
+	int64_t v;
+	(void)state;
+	/* a quantity times a unit price can pass 64 bits: a line has its own, checked, bound */
+	assert_int_equal(money_mul(QUANTITY_MAX, MONEY_UNIT_MAX, &v), -1);
+	assert_true(MONEY_LINE_MAX <= MONEY_TOTAL_MAX / 1000);
+	assert_true(MONEY_TOTAL_MAX <= INT64_MAX / 9);
+	assert_int_equal(MONEY_UNIT_MAX, INT64_C(1000000000000));
+	assert_int_equal(MONEY_LINE_MAX, INT64_C(1000000000000000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +570,10 @@ int main(void)
 		cmocka_unit_test(test_add),
 		cmocka_unit_test(test_int_parse),
 		cmocka_unit_test(test_int_parse_property),
+		cmocka_unit_test(test_ratio_bp),
+		cmocka_unit_test(test_div_round),
+		cmocka_unit_test(test_ratio_format),
+		cmocka_unit_test(test_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

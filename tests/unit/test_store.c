@@ -424,6 +424,120 @@ static void test_transactions(void **state)
 	store_free(st);
 }
 
+static void test_savepoints(void **state)
+{
+	struct store *st = open_new("s.db");
+	struct err err;
+	char v[32], p[256];
+	(void)state;
+
+	/* An inner level rolled back leaves the outer level's writes alone. */
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	assert_int_equal(put(st, "outer", "1", &err), 0);
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	assert_int_equal(st->in_tx, 2);
+	assert_int_equal(put(st, "inner-undone", "1", &err), 0);
+	store_rollback(st);
+	assert_int_equal(st->in_tx, 1);
+	get(st, "inner-undone", v, sizeof(v));
+	assert_string_equal(v, "");
+	get(st, "outer", v, sizeof(v));
+	assert_string_equal(v, "1");
+
+	/* A failed inner write (a constraint) is undone by its own rollback only. */
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	assert_int_equal(put(st, "inner-partial", "1", &err), 0);
+	err_clear(&err);
+	assert_int_equal(put(st, "outer", "again", &err), -1);
+	assert_int_equal(err.code, ERR_CONFLICT);
+	store_rollback(st);
+	get(st, "inner-partial", v, sizeof(v));
+	assert_string_equal(v, "");
+
+	/* Three levels: a committed inner level joins its parent. */
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	assert_int_equal(put(st, "kept-2", "1", &err), 0);
+	assert_int_equal(store_begin(st, 0, &err), 0); /* a read inside a write is fine */
+	assert_int_equal(put(st, "kept-3", "1", &err), 0);
+	assert_int_equal(store_commit(st, &err), 0);
+	assert_int_equal(store_commit(st, &err), 0);
+	assert_int_equal(st->in_tx, 1);
+
+	/* Released levels are not durable before the outermost commit: a crash (here a
+	 * close without commit) loses them with the rest. */
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	assert_int_equal(put(st, "released-then-lost", "1", &err), 0);
+	assert_int_equal(store_commit(st, &err), 0);
+	store_free(st);
+	path_in(p, sizeof(p), "s.db");
+	st = store_open(p, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(query_int(st, SQL_COUNT_SETTINGS), 0);
+
+	/* The outer commit keeps every released level; an outer rollback drops them. */
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	assert_int_equal(put(st, "a", "1", &err), 0);
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	assert_int_equal(put(st, "b", "1", &err), 0);
+	assert_int_equal(store_commit(st, &err), 0);
+	assert_int_equal(store_commit(st, &err), 0);
+	assert_int_equal(st->in_tx, 0);
+	assert_int_equal(query_int(st, SQL_COUNT_SETTINGS), 2);
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	assert_int_equal(put(st, "c", "1", &err), 0);
+	assert_int_equal(store_commit(st, &err), 0);
+	store_rollback(st);
+	assert_int_equal(query_int(st, SQL_COUNT_SETTINGS), 2);
+
+	/* store_rollback_all closes every level; a commit after it fails, not commits a part. */
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	assert_int_equal(put(st, "d", "1", &err), 0);
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	store_rollback_all(st);
+	assert_int_equal(st->in_tx, 0);
+	err_clear(&err);
+	assert_int_equal(store_commit(st, &err), -1);
+	assert_int_equal(err.code, ERR_INTERNAL);
+	assert_int_equal(query_int(st, SQL_COUNT_SETTINGS), 2);
+
+	/* A transaction the database ended on its own (here: from under the store) closes
+	 * every level at the next release, which fails. */
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	assert_int_equal(put(st, "e", "1", &err), 0);
+	assert_int_equal(store_exec(st, "ROLLBACK", &err), 0);
+	err_clear(&err);
+	assert_int_equal(store_commit(st, &err), -1);
+	assert_int_equal(st->in_tx, 0);
+	assert_int_equal(store_commit(st, &err), -1);
+	assert_int_equal(query_int(st, SQL_COUNT_SETTINGS), 2);
+	store_free(st);
+}
+
+static void test_bulk_nesting(void **state)
+{
+	struct store *st = open_new("b.db");
+	struct err err;
+	(void)state;
+
+	assert_int_equal(query_int(st, SQL_FK), 1);
+	store_bulk(st, 1);
+	assert_int_equal(query_int(st, SQL_FK), 0);
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	/* An inner writer's own on and off change nothing while the outer one holds it. */
+	store_bulk(st, 1);
+	store_bulk(st, 0);
+	assert_int_equal(query_int(st, SQL_FK), 0);
+	assert_int_equal(store_commit(st, &err), 0);
+	assert_int_equal(query_int(st, SQL_FK), 0);
+	store_bulk(st, 0);
+	assert_int_equal(query_int(st, SQL_FK), 1);
+	store_bulk(st, 0); /* an unmatched off is harmless */
+	assert_int_equal(query_int(st, SQL_FK), 1);
+	store_free(st);
+}
+
 static void test_check(void **state)
 {
 	struct store *st = open_new("k.db");
@@ -637,6 +751,8 @@ int main(void)
 		cmocka_unit_test_setup(test_bind_and_columns, test_setup),
 		cmocka_unit_test_setup(test_errors_map, test_setup),
 		cmocka_unit_test_setup(test_transactions, test_setup),
+		cmocka_unit_test_setup(test_savepoints, test_setup),
+		cmocka_unit_test_setup(test_bulk_nesting, test_setup),
 		cmocka_unit_test_setup(test_check, test_setup),
 		cmocka_unit_test_setup(test_backup, test_setup),
 		cmocka_unit_test_setup(test_open_missing, test_setup),

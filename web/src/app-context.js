@@ -15,6 +15,22 @@ export function currentPath() {
   return h || '/projects';
 }
 
+// The query of the hash route ("#/p/FY/sales?channel=direct" -> {channel: 'direct'}): screens
+// that take filters from a link read them here.
+export function currentQuery() {
+  const h = location.hash.replace(/^#/, '');
+  const i = h.indexOf('?');
+  return Object.fromEntries(new URLSearchParams(i < 0 ? '' : h.slice(i + 1)));
+}
+
+// A hash route with a query: route('/p/FY/sales', {channel: 'direct', rep: ''}) -> "/p/FY/sales?channel=direct".
+export function route(path, query) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query || {})) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? path + '?' + s : path;
+}
+
 // Match "/p/:code/goals/:id" against a path; returns params or null.
 export function match(pattern, path) {
   const a = pattern.split('/').filter(Boolean);

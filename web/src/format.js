@@ -63,6 +63,12 @@ export function pct(r) {
   return nf('pct', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Number(r));
 }
 
+// A change as a signed rate, "+23.1%" / "−4.0%".
+export function pctChange(r) {
+  if (r === null || r === undefined || !Number.isFinite(Number(r))) return '—';
+  return nf('pctc', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(Number(r));
+}
+
 // A goal value by its unit.
 export function valueOf(unit, v, opts) {
   if (unit === 'money') return money(v, opts);
@@ -70,23 +76,56 @@ export function valueOf(unit, v, opts) {
   return num(v);
 }
 
+// --- calendar dates ----------------------------------------------------------------------
+// A date ("2026-03-01") is a day of the workspace's calendar, not an instant: it is held as
+// the UTC midnight of that day and always formatted with timeZone 'UTC', so no browser time
+// zone (Asia/Shanghai, America/Los_Angeles) moves it by a day. Charts get these UTC numbers
+// and run with useUTC. Never pass "YYYY-MM-DD" through new Date() and format it in local time.
+
 function parseDay(s) {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s || '');
   if (!m) return null;
   return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
 }
 
-// A calendar date "2026-03-01", shown in the UI language (no time zone shift).
+// The UTC midnight (ms) of a calendar date "YYYY-MM-DD" (or of a month "YYYY-MM"); NaN if none.
+export function dayMs(s) {
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?/.exec(s || '');
+  return m ? Date.UTC(+m[1], +m[2] - 1, m[3] ? +m[3] : 1) : NaN;
+}
+
+// The calendar date "YYYY-MM-DD" of a UTC-midnight number (as dayMs gives and charts hand back).
+export function dayOf(ms) {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10);
+}
+
+const asDate = (v) => (typeof v === 'number' ? new Date(v) : parseDay(v));
+
+// A calendar date "2026-03-01" (or a dayMs number), shown in the UI language (no time zone shift).
 export function date(s) {
-  if (!s) return '—';
-  const d = parseDay(s);
-  if (!d) return String(s);
+  if (s === null || s === undefined || s === '') return '—';
+  const d = asDate(s);
+  if (!d || Number.isNaN(d.getTime())) return String(s);
   return dateFmt('d', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d);
 }
 export function shortDate(s) {
-  const d = parseDay(s);
-  if (!d) return s || '';
+  const d = asDate(s);
+  if (!d || Number.isNaN(d.getTime())) return typeof s === 'string' ? s : '';
   return dateFmt('s', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d);
+}
+// A calendar month "2026-03": "2026年3月" / "Mar 2026"; short: "3月" / "Mar".
+export function monthName(s, short) {
+  const ms = dayMs(s);
+  if (Number.isNaN(ms)) return s || '';
+  return dateFmt(short ? 'ms' : 'm', short ? { month: 'short', timeZone: 'UTC' }
+    : { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(ms));
+}
+
+// The last day "YYYY-MM-DD" of a month "YYYY-MM".
+export function monthEnd(s) {
+  const m = /^(\d{4})-(\d{2})/.exec(s || '');
+  return m ? dayOf(Date.UTC(+m[1], +m[2], 0)) : '';
 }
 
 // An instant (ISO timestamp or UTC seconds), in the workspace time zone.
@@ -108,10 +147,14 @@ function dateFmt(key, opts) {
   return dcache.get(k);
 }
 
+// Today on the workspace's calendar (its time zone, not the browser's), as "YYYY-MM-DD".
 export function today() {
-  const d = new Date();
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  const parts = {};
+  let fmt;
+  try { fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }); }
+  catch (e) { fmt = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }); }
+  for (const p of fmt.formatToParts(new Date())) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
 export function addDays(s, n) {

@@ -18,6 +18,8 @@ import { Import } from './screens/import.js';
 import { Members } from './screens/members.js';
 import { Catalog, ProductPrices } from './screens/catalog.js';
 import { Users, WorkspaceSettings, Audit } from './screens/admin.js';
+import { Dashboard } from './screens/dashboard.js';
+import { Customers, CustomerPage } from './screens/customers.js';
 import './styles/app.css';
 
 const routes = [
@@ -25,9 +27,13 @@ const routes = [
   ['/p/:code', (p) => html`<${Overview} code=${p.code} />`, 'code'],
   ['/p/:code/goals/new', (p) => html`<${GoalForm} code=${p.code} />`, 'code'],
   ['/p/:code/goals/:id/edit', (p) => html`<${GoalForm} code=${p.code} id=${p.id} />`, 'code'],
-  ['/p/:code/sales', (p) => html`<${Sales} code=${p.code} />`, 'code'],
+  ['/p/:code/analysis', (p) => html`<${Dashboard} code=${p.code} />`, 'code'],
+  // keyed by the whole path: a link with other filters in its query opens a fresh list
+  ['/p/:code/sales', (p, path) => html`<${Sales} key=${path} code=${p.code} />`, 'code'],
   ['/p/:code/import', (p) => html`<${Import} code=${p.code} />`, 'code'],
   ['/p/:code/members', (p) => html`<${Members} code=${p.code} />`, 'code'],
+  ['/customers', (p, path) => html`<${Customers} key=${path} />`],
+  ['/customers/:id', (p) => html`<${CustomerPage} id=${p.id} />`],
   ['/catalog/products/:sku', (p) => html`<${ProductPrices} sku=${p.sku} />`],
   ['/catalog/:kind', (p) => html`<${Catalog} kind=${p.kind} />`],
   ['/admin/users', () => html`<${Users} />`],
@@ -93,7 +99,7 @@ function App() {
   let view = null, project = null;
   for (const [pattern, fn, pkey] of routes) {
     const params = match(pattern, path);
-    if (params) { view = fn(params); project = pkey ? params[pkey] : null; break; }
+    if (params) { view = fn(params, path); project = pkey ? params[pkey] : null; break; }
   }
   const ctx = { lang, setLang, me, workspace: me.workspace || {}, logout, reloadMe: loadMe };
   return html`<${AppCtx.Provider} value=${ctx}>

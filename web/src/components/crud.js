@@ -1,46 +1,58 @@
 // crud.js - a list of records with create / edit / delete through modal forms, driven by a
 // description of its columns and fields; the catalog and admin screens are built on it.
+// A create sends only the fields a create takes (edit-only fields such as "active" are
+// left out); a server error that names a field is shown under that field.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
 import { t } from '../i18n/index.js';
-import { useLoad, ErrorBanner, Skeleton, Empty, Modal, Field, PageHead, confirmed } from './ui.js';
+import { useLoad, ErrorBanner, Skeleton, Empty, Modal, PageHead, confirmed } from './ui.js';
+import { FormField, errorAt, errorIsAt } from './fields.js';
+import '../styles/forms.css';
 
 // spec: {title, subtitle, path, listKey, key, columns:[{key,label,render,cls}], fields:[{key,label,type,
-//   options,required,createOnly,toForm,fromForm,hint}], canWrite, rowLink, extraActions}
+//   options,required,createOnly,editOnly,toForm,fromForm,hint,skip(f,isNew,rec)}], canWrite,
+//   canEdit(rec), canDelete(rec), update(rec, body), noDelete, extraActions, newLabel, notice}
 export function CrudPage({ spec }) {
   const { data, error, loading, reload } = useLoad(() => api.get(spec.path), [spec.path]);
   const [editing, setEditing] = useState(null); // null | {} (new) | record
   const [actionError, setActionError] = useState(null);
   const items = (data && (data[spec.listKey] || data.items)) || [];
+  const canEdit = (rec) => spec.canWrite && (!spec.canEdit || spec.canEdit(rec));
+  const canDelete = (rec) => spec.canWrite && !spec.noDelete && (!spec.canDelete || spec.canDelete(rec));
+  const actions = spec.canWrite && items.some((r) => canEdit(r) || canDelete(r) || spec.extraActions);
 
   const remove = async (rec) => {
     if (!confirmed(t('crud.confirm_delete', { name: rec[spec.key] }))) return;
+    setActionError(null);
     try { await api.del(spec.path + '/' + enc(rec[spec.key]), rec.version); reload(); } catch (e) { setActionError(e); }
   };
 
   return html`<section>
     <${PageHead} title=${spec.title} subtitle=${spec.subtitle}
       actions=${spec.canWrite ? html`<button class="btn btn-primary" id="crud-new" onClick=${() => setEditing({})}>${spec.newLabel || t('action.new')}</button>` : null} />
+    ${spec.notice || null}
     <${ErrorBanner} error=${error} onRetry=${reload} />
     <${ErrorBanner} error=${actionError} onDismiss=${() => setActionError(null)} />
     ${loading ? html`<div class="card"><${Skeleton} rows=${5} /></div>`
       : !error && items.length === 0 ? html`<${Empty} title=${spec.emptyTitle || t('crud.empty')} hint=${spec.emptyHint}
           action=${spec.canWrite ? html`<button class="btn btn-primary" onClick=${() => setEditing({})}>${spec.newLabel || t('action.new')}</button>` : null} />`
-      : !error ? html`<div class="table-wrap card"><table class="table">
-          <thead><tr>${spec.columns.map((c) => html`<th class=${c.cls || ''}>${c.label}</th>`)}${spec.canWrite ? html`<th></th>` : null}</tr></thead>
-          <tbody>${items.map((rec) => html`<tr key=${rec[spec.key]}>
+      : !error ? html`<div class="table-wrap card"><table class="table crud-table">
+          <thead><tr>${spec.columns.map((c) => html`<th class=${c.cls || ''}>${c.label}</th>`)}${actions ? html`<th class="col-actions"><span class="sr-only">${t('crud.actions')}</span></th>` : null}</tr></thead>
+          <tbody>${items.map((rec) => html`<tr key=${rec[spec.key]} data-key=${rec[spec.key]}>
             ${spec.columns.map((c) => html`<td class=${c.cls || ''}>${c.render ? c.render(rec, reload) : rec[c.key]}</td>`)}
-            ${spec.canWrite ? html`<td class="row-actions">
+            ${actions ? html`<td class="row-actions col-actions">
               ${spec.extraActions ? spec.extraActions(rec) : null}
-              <button class="btn btn-small" onClick=${() => setEditing(rec)}>${t('action.edit')}</button>
-              ${spec.noDelete ? null : html`<button class="btn btn-small btn-danger-ghost" onClick=${() => remove(rec)}>${t('action.delete')}</button>`}
+              ${canEdit(rec) ? html`<button class="btn btn-small" onClick=${() => setEditing(rec)}>${t('action.edit')}</button>` : null}
+              ${canDelete(rec) ? html`<button class="btn btn-small btn-danger-ghost" onClick=${() => remove(rec)}>${t('action.delete')}</button>` : null}
             </td>` : null}
           </tr>`)}</tbody></table></div>` : null}
     ${editing ? html`<${CrudForm} spec=${spec} rec=${editing} onClose=${() => setEditing(null)}
         onSaved=${() => { setEditing(null); reload(); }} />` : null}
   </section>`;
 }
+
+const shown = (fd, f, isNew, rec) => !(fd.skip && fd.skip(f, isNew, rec)) && !(fd.editOnly && isNew);
 
 function CrudForm({ spec, rec, onClose, onSaved }) {
   const isNew = rec[spec.key] === undefined;
@@ -54,25 +66,29 @@ function CrudForm({ spec, rec, onClose, onSaved }) {
   });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [tried, setTried] = useState(false);
   const fieldErrors = {};
   const body = {};
   for (const fd of spec.fields) {
     if (!isNew && fd.createOnly) continue;
-    if (fd.skip && fd.skip(f, isNew)) continue;
+    if (!shown(fd, f, isNew, rec)) continue; // a field the form does not show is not sent
     const raw = f[fd.key];
     if (fd.fromForm) {
       const v = fd.fromForm(raw, f);
-      if (v === null) fieldErrors[fd.key] = fd.invalid || t('form.invalid');
+      if (v === null) fieldErrors[fd.key] = (typeof fd.invalid === 'function' ? fd.invalid(f) : fd.invalid) || t('form.invalid');
       else if (v !== undefined) body[fd.key] = v;
     } else if (fd.type === 'checkbox') body[fd.key] = !!raw;
     else if (raw !== '' || !isNew) body[fd.key] = raw;
   }
+  const keys = spec.fields.map((fd) => fd.key);
+  const labels = Object.fromEntries(spec.fields.map((fd) => [fd.key, typeof fd.label === 'function' ? fd.label(f) : fd.label]));
   const submit = async (e) => {
     e.preventDefault();
+    setTried(true);
     if (Object.keys(fieldErrors).length) return;
     setBusy(true); setError(null);
     try {
-      if (isNew) await api.post(spec.path, body);
+      if (isNew) await (spec.create ? spec.create(body) : api.post(spec.path, body));
       else await (spec.update ? spec.update(rec, body) : api.patch(spec.path + '/' + enc(rec[spec.key]), { ...body, version: rec.version }));
       onSaved();
     } catch (err) { setError(err); } finally { setBusy(false); }
@@ -80,9 +96,9 @@ function CrudForm({ spec, rec, onClose, onSaved }) {
   const set = (k, type) => (e) => setF({ ...f, [k]: type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
 
   return html`<${Modal} title=${isNew ? (spec.newLabel || t('action.new')) : t('action.edit') + ' · ' + rec[spec.key]} onClose=${onClose}>
-    <form class="form-grid" onSubmit=${submit} id="crud-form">
-      <${ErrorBanner} error=${error} />
-      ${spec.fields.filter((fd) => !(fd.skip && fd.skip(f, isNew)) && !(fd.editOnly && isNew)).map((fd) => {
+    <form class="form-grid" onSubmit=${submit} id="crud-form" novalidate>
+      ${errorIsAt(error, keys) ? null : html`<${ErrorBanner} error=${error} labels=${labels} />`}
+      ${spec.fields.filter((fd) => shown(fd, f, isNew, rec)).map((fd) => {
         const dis = fd.createOnly && !isNew;
         const ctl = fd.type === 'select' ? html`<select name=${fd.key} value=${f[fd.key]} disabled=${dis} onChange=${set(fd.key)}>
               ${fd.options.map((o) => html`<option value=${o.value}>${o.label}</option>`)}</select>`
@@ -90,7 +106,11 @@ function CrudForm({ spec, rec, onClose, onSaved }) {
           : fd.type === 'checkbox' ? html`<input type="checkbox" name=${fd.key} checked=${!!f[fd.key]} onChange=${set(fd.key, 'checkbox')} />`
           : html`<input name=${fd.key} type=${fd.type || 'text'} required=${fd.required && !dis} disabled=${dis}
               inputmode=${fd.inputmode} placeholder=${fd.placeholder} value=${f[fd.key]} onInput=${set(fd.key)} />`;
-        return html`<${Field} label=${fd.label} hint=${fd.hint} wide=${fd.wide} error=${fieldErrors[fd.key]}>${ctl}<//>`;
+        const hint = typeof fd.hint === 'function' ? fd.hint(f) : fd.hint;
+        const label = typeof fd.label === 'function' ? fd.label(f) : fd.label;
+        const own = fieldErrors[fd.key] && (tried || String(f[fd.key] ?? '') !== '') ? fieldErrors[fd.key] : '';
+        return html`<${FormField} name=${fd.key} label=${label} hint=${hint} wide=${fd.wide}
+            error=${own || errorAt(error, fd.key, labels)}>${ctl}<//>`;
       })}
       <div class="form-actions">
         <button type="button" class="btn" onClick=${onClose}>${t('action.cancel')}</button>

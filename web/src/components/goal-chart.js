@@ -1,6 +1,7 @@
 // goal-chart.js - a goal's progress against time elapsed: the actual line beside the
 // expected line: from zero to the target for cumulative metrics, flat at the target for levels. ECharts, tree-shaken:
-// only the line chart, grid, tooltip, legend and mark line are bundled.
+// only the line chart, grid, tooltip, legend and mark line are bundled. Dates go in as UTC-midnight
+// numbers with useUTC, so the axis shows the workspace's calendar dates in any browser time zone.
 import { useEffect, useRef } from 'preact/hooks';
 import * as echarts from 'echarts/core';
 import { LineChart } from 'echarts/charts';
@@ -8,7 +9,8 @@ import { GridComponent, TooltipComponent, LegendComponent, MarkLineComponent } f
 import { CanvasRenderer } from 'echarts/renderers';
 import { html } from '../html.js';
 import { t } from '../i18n/index.js';
-import { valueOf, shortDate, date, today } from '../format.js';
+import { valueOf, shortDate, date, today, dayMs } from '../format.js';
+import { dateTicks } from './charts.js';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer]);
 
@@ -51,27 +53,34 @@ export function GoalChart({ goal, points }) {
 
   useEffect(() => {
     if (!chart.current) return;
+    // ratios read as percents (45.0%), money compact, a custom goal's count with its own unit
     const fmt = (v) => valueOf(goal.unit, goal.unit === 'count' ? Math.round(v) : v, { compact: true });
+    const tip = (v) => (goal.metric === 'custom' && goal.custom_unit ? fmt(v) + ' ' + goal.custom_unit : fmt(v));
     const color = COLORS[goal.status] || COLORS.actual;
+    const start = dayMs(goal.start), due = dayMs(goal.due);
+    const ticks = dateTicks(start, due);
+    const utc = (pairs) => pairs.map(([d, v]) => [dayMs(d), v]);
     chart.current.setOption({
       animationDuration: 400,
       grid: { left: 8, right: 16, top: 28, bottom: 4, containLabel: true },
       legend: { top: 0, right: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11, color: '#64748b' },
         data: [t('chart.actual'), t('chart.expected')] },
-      tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? fmt(v) : v),
+      tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? tip(v) : v),
         axisPointer: { type: 'line' } },
-      xAxis: { type: 'time', min: goal.start, max: goal.due, splitNumber: 5, axisLabel: { fontSize: 10, color: '#64748b', hideOverlap: true,
-        formatter: (v) => shortDate(new Date(v).toISOString().slice(0, 10)) }, axisLine: { lineStyle: { color: '#cbd5e1' } },
+      useUTC: true,
+      xAxis: { type: 'time', min: start, max: due, axisLabel: { fontSize: 10, color: '#64748b', hideOverlap: true,
+        showMinLabel: true, customValues: ticks, formatter: (v) => shortDate(v) },
+        axisTick: { customValues: ticks }, axisLine: { lineStyle: { color: '#cbd5e1' } },
         splitLine: { show: false } },
       yAxis: { type: 'value', min: 0, axisLabel: { fontSize: 10, color: '#64748b', formatter: fmt },
         splitLine: { lineStyle: { color: '#eef2f7' } } },
       series: [
-        { name: t('chart.expected'), type: 'line', data: expected, symbol: 'none',
+        { name: t('chart.expected'), type: 'line', data: utc(expected), symbol: 'none',
           lineStyle: { type: 'dashed', width: 1.5, color: COLORS.expected }, itemStyle: { color: COLORS.expected } },
-        { name: t('chart.actual'), type: 'line', data: actual, symbol: 'circle', symbolSize: 5, showSymbol: actual.length < 40,
+        { name: t('chart.actual'), type: 'line', data: utc(actual), symbol: 'circle', symbolSize: 5, showSymbol: actual.length < 40,
           lineStyle: { width: 2.5, color }, itemStyle: { color }, areaStyle: { color, opacity: 0.08 },
           markLine: { symbol: 'none', silent: true, label: { show: false },
-            lineStyle: { color: '#e2e8f0', type: 'solid' }, data: [{ xAxis: today() }] } },
+            lineStyle: { color: '#e2e8f0', type: 'solid' }, data: [{ xAxis: dayMs(today()) }] } },
       ],
     }, true);
   }, [goal, points, actual.length, last]);

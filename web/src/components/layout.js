@@ -1,34 +1,95 @@
-// layout.js - the frame around every signed-in screen: a left navigation and a header
-// with the workspace, the language switch and the user's menu.
+// layout.js - the frame around every signed-in screen: a left navigation and a header with
+// the workspace, the language switch and the user's menu. Below 900 px the navigation is a
+// drawer: the header's menu button opens it; it closes on navigation, on Escape and on a tap
+// beside it, and keeps the keyboard inside while open.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { t, tv, LANGS } from '../i18n/index.js';
 import { useApp } from '../app-context.js';
 
-function NavLink({ href, active, children, sub }) {
-  return html`<a href=${'#' + href} class=${'nav-link' + (active ? ' active' : '') + (sub ? ' nav-sub' : '')}
+function NavLink({ href, active, children, sub, id }) {
+  return html`<a href=${'#' + href} id=${id} class=${'nav-link' + (active ? ' active' : '') + (sub ? ' nav-sub' : '')}
     aria-current=${active ? 'page' : undefined}>${children}</a>`;
+}
+
+const focusables = (el) => Array.from(el.querySelectorAll('a[href], button:not([disabled]), select, input'));
+
+// The user's menu: who is signed in, their role, and signing out.
+function UserMenu({ me, onLogout }) {
+  const [open, setOpen] = useState(false);
+  const box = useRef(null);
+  const button = useRef(null);
+  useEffect(() => {
+    if (!open) return undefined;
+    const onDoc = (e) => { if (box.current && !box.current.contains(e.target)) setOpen(false); };
+    const onKey = (e) => { if (e.key === 'Escape') { setOpen(false); button.current && button.current.focus(); } };
+    document.addEventListener('mousedown', onDoc);
+    document.addEventListener('keydown', onKey);
+    return () => { document.removeEventListener('mousedown', onDoc); document.removeEventListener('keydown', onKey); };
+  }, [open]);
+  const name = me.user.name || me.user.login;
+  return html`<div class="user-menu" ref=${box}>
+    <button class="user-badge" id="user-menu" ref=${button} aria-haspopup="true" aria-expanded=${open ? 'true' : 'false'}
+      aria-controls="user-menu-list" title=${me.user.login} onClick=${() => setOpen(!open)}>
+      <span class="avatar" aria-hidden="true">${(name || '?').slice(0, 1).toUpperCase()}</span>
+      <span class="user-text"><strong>${name}</strong><small>${tv('role', me.user.role)}</small></span>
+      <span class="caret" aria-hidden="true"></span>
+    </button>
+    ${open ? html`<div class="user-menu-list" id="user-menu-list" role="menu">
+      <div class="user-menu-who"><strong>${name}</strong><small>${me.user.login} · ${tv('role', me.user.role)}</small></div>
+      <button class="user-menu-item" role="menuitem" id="logout" onClick=${onLogout}>${t('header.logout')}</button>
+    </div>` : null}
+  </div>`;
 }
 
 export function Layout({ path, project, children }) {
   const app = useApp();
+  const [navOpen, setNavOpen] = useState(false);
+  const sidebar = useRef(null);
+  const menuButton = useRef(null);
   const admin = app.me.user.role === 'admin';
-  const is = (p) => path === p || path.startsWith(p + '/');
+  const bare = path.split('?')[0];
+  const is = (p) => bare === p || bare.startsWith(p + '/');
   const pcode = project;
   const pbase = pcode ? '/p/' + encodeURIComponent(pcode) : '';
-  return html`<div class="shell">
-    <aside class="sidebar">
-      <a class="brand" href="#/projects">
-        <span class="brand-mark" aria-hidden="true">S</span>
-        <span class="brand-text"><strong>salespm</strong><small>${t('app.tagline')}</small></span>
-      </a>
+
+  // a new screen closes the drawer
+  useEffect(() => { setNavOpen(false); }, [path]);
+  useEffect(() => {
+    if (!navOpen) return undefined;
+    const first = sidebar.current && focusables(sidebar.current)[0];
+    if (first) first.focus();
+    const onKey = (e) => {
+      if (e.key === 'Escape') { setNavOpen(false); if (menuButton.current) menuButton.current.focus(); return; }
+      if (e.key !== 'Tab' || !sidebar.current) return;
+      const f = focusables(sidebar.current);
+      if (!f.length) return;
+      if (e.shiftKey && document.activeElement === f[0]) { e.preventDefault(); f[f.length - 1].focus(); }
+      else if (!e.shiftKey && document.activeElement === f[f.length - 1]) { e.preventDefault(); f[0].focus(); }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [navOpen]);
+
+  return html`<div class=${'shell' + (navOpen ? ' nav-open' : '')}>
+    <aside class="sidebar" id="sidebar" ref=${sidebar}>
+      <div class="sidebar-head">
+        <a class="brand" href="#/projects">
+          <span class="brand-mark" aria-hidden="true">S</span>
+          <span class="brand-text"><strong>salespm</strong><small>${t('app.tagline')}</small></span>
+        </a>
+        <button class="btn-icon nav-close" aria-label=${t('nav.close')} onClick=${() => { setNavOpen(false); if (menuButton.current) menuButton.current.focus(); }}>×</button>
+      </div>
       <nav aria-label=${t('nav.main')}>
         <div class="nav-section">${t('nav.work')}</div>
-        <${NavLink} href="/projects" active=${path === '/projects'}>${t('nav.projects')}<//>
+        <${NavLink} href="/projects" active=${bare === '/projects'}>${t('nav.projects')}<//>
         ${pcode ? html`<div class="nav-project" title=${pcode}>${pcode}</div>
-          <${NavLink} sub href=${pbase} active=${path === pbase || is(pbase + '/goals')}>${t('nav.overview')}<//>
+          <${NavLink} sub href=${pbase} active=${bare === pbase || is(pbase + '/goals')}>${t('nav.overview')}<//>
+          <${NavLink} sub id="nav-analysis" href=${pbase + '/analysis'} active=${is(pbase + '/analysis')}>${t('nav.analysis')}<//>
           <${NavLink} sub href=${pbase + '/sales'} active=${is(pbase + '/sales')}>${t('nav.sales')}<//>
           <${NavLink} sub href=${pbase + '/import'} active=${is(pbase + '/import')}>${t('nav.import')}<//>
           <${NavLink} sub href=${pbase + '/members'} active=${is(pbase + '/members')}>${t('nav.members')}<//>` : null}
+        <${NavLink} id="nav-customers" href="/customers" active=${is('/customers')}>${t('nav.customers')}<//>
         <div class="nav-section">${t('nav.strategy')}</div>
         <${NavLink} href="/catalog/segments" active=${is('/catalog/segments')}>${t('nav.segments')}<//>
         <${NavLink} href="/catalog/channels" active=${is('/catalog/channels')}>${t('nav.channels')}<//>
@@ -40,9 +101,13 @@ export function Layout({ path, project, children }) {
           <${NavLink} href="/admin/audit" active=${is('/admin/audit')}>${t('nav.audit')}<//>` : null}
       </nav>
     </aside>
+    ${navOpen ? html`<div class="nav-backdrop" aria-hidden="true" onClick=${() => setNavOpen(false)}></div>` : null}
     <div class="main">
       <header class="topbar">
-        <div class="topbar-title">${app.workspace.name || t('app.name')}</div>
+        <button class="menu-btn" id="menu-button" ref=${menuButton} aria-controls="sidebar"
+          aria-expanded=${navOpen ? 'true' : 'false'} aria-label=${t('nav.open')} onClick=${() => setNavOpen(!navOpen)}>
+          <span class="menu-icon" aria-hidden="true"></span></button>
+        <div class="topbar-title" title=${app.workspace.name || ''}>${app.workspace.name || t('app.name')}</div>
         <div class="topbar-right">
           <label class="lang-switch">
             <span class="sr-only">${t('header.language')}</span>
@@ -50,12 +115,7 @@ export function Layout({ path, project, children }) {
               ${LANGS.map((l) => html`<option value=${l.code}>${l.label}</option>`)}
             </select>
           </label>
-          <div class="user-badge" title=${app.me.user.login}>
-            <span class="avatar" aria-hidden="true">${(app.me.user.name || app.me.user.login || '?').slice(0, 1).toUpperCase()}</span>
-            <span class="user-text"><strong>${app.me.user.name || app.me.user.login}</strong>
-              <small>${tv('role', app.me.user.role)}</small></span>
-          </div>
-          <button class="btn btn-ghost" id="logout" onClick=${app.logout}>${t('header.logout')}</button>
+          <${UserMenu} me=${app.me} onLogout=${app.logout} />
         </div>
       </header>
       <main class="content">${children}</main>

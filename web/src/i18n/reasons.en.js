@@ -191,4 +191,15 @@ export default {
   'reason.no_database': 'There is no database there.',
   'field.sale': 'Sale', 'field.db': 'Database', 'field.Authorization': 'Authorization header', 'field.Origin': 'Origin',
   'field.X-CSRF-Token': 'Security token', 'field.listen': 'Listen address',
+  // --- h1a: the server's defences (limits, deadlines, spool) ---
+  'reason.host_repeated': 'The request names its Host more than once.',
+  'reason.import_busy': 'Other imports are being uploaded right now; try again in a few seconds.',
+  'reason.spool_unavailable': 'The server has no room to keep the upload; try again later.',
+  'reason.shutting_down': 'The server is restarting; try again in a moment.',
+  'field.Host': 'Host header',
+  // --- h2: numbers and data rules (limits, dated costs, customers) ---
+  'reason.total_limit': 'The workspace\'s sales would total more than {max}, the limit of any total.',
+  'reason.effective_without_change': 'An effective date needs a new unit cost or list price.',
+  'reason.no_customer_id': 'There is no customer {id}.',
+  'field.q': 'Search',
 };

@@ -190,4 +190,15 @@ export default {
   'reason.no_database': '找不到数据库。',
   'field.sale': '销售记录', 'field.db': '数据库', 'field.Authorization': '认证头', 'field.Origin': '来源',
   'field.X-CSRF-Token': '安全令牌', 'field.listen': '监听地址',
+  // --- h1a: the server's defences (limits, deadlines, spool) ---
+  'reason.host_repeated': '请求中的 Host 头重复出现。',
+  'reason.import_busy': '其他导入正在上传，请几秒后再试。',
+  'reason.spool_unavailable': '服务器暂时无法保存上传的文件，请稍后再试。',
+  'reason.shutting_down': '服务器正在重启，请稍后再试。',
+  'field.Host': 'Host 头',
+  // --- h2: numbers and data rules (limits, dated costs, customers) ---
+  'reason.total_limit': '工作区销售合计将超过 {max}，这是任何合计的上限。',
+  'reason.effective_without_change': '生效日期需要搭配新的单位成本或标价。',
+  'reason.no_customer_id': '没有编号为 {id} 的客户。',
+  'field.q': '搜索',
 };

@@ -2,16 +2,28 @@
 // (name, currency, time zone) and the audit log of every write.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { api } from '../api.js';
+import { api, enc } from '../api.js';
 import { t, tv } from '../i18n/index.js';
 import { dateTime } from '../format.js';
 import { useApp } from '../app-context.js';
 import { CrudPage } from '../components/crud.js';
-import { useLoad, ErrorBanner, Skeleton, Empty, PageHead, Banner, Field, Chip } from '../components/ui.js';
+import { useLoad, ErrorBanner, Skeleton, Empty, PageHead, Banner, Chip } from '../components/ui.js';
+import { FormField, errorAt, errorIsAt } from '../components/fields.js';
+import { wsAtLeast } from '../components/access.js';
 
 const ROLES = ['admin', 'manager', 'rep', 'viewer'];
 
+// Only an admin manages users and the workspace; others who open these pages by address
+// are told so (the server refuses their writes anyway).
+function AdminOnly({ title }) {
+  return html`<section><${PageHead} title=${title} />
+    <${Empty} title=${t('access.admin_only')} hint=${t('access.admin_only_hint')} /></section>`;
+}
+
 export function Users() {
+  const app = useApp();
+  if (!wsAtLeast(app.me, 'admin')) return html`<${AdminOnly} title=${t('nav.users')} />`;
+  const self = app.me.user.login;
   const spec = {
     title: t('nav.users'), subtitle: t('users.subtitle'), path: '/users', listKey: 'users', key: 'login', canWrite: true,
     newLabel: t('users.new'), noDelete: true,
@@ -28,9 +40,17 @@ export function Users() {
       { key: 'name', label: t('users.name'), required: true },
       { key: 'email', label: t('users.email'), type: 'email' },
       { key: 'role', label: t('users.role'), type: 'select', default: 'rep', options: ROLES.map((r) => ({ value: r, label: tv('role', r) })) },
-      { key: 'password', label: t('users.password'), type: 'password', hint: t('users.password_hint'), fromForm: (s) => (s ? s : undefined) },
+      // an admin sets another user's password; their own is changed with the current one
+      { key: 'password', label: t('users.password'), type: 'password', hint: t('users.password_hint12'),
+        fromForm: (s) => (s ? s : undefined), skip: (f, isNew, rec) => !isNew && rec && rec.login === self },
       { key: 'active', label: t('users.active'), type: 'checkbox', editOnly: true, toForm: (v) => v !== false && v !== 0 },
     ],
+    // PATCH /users/{login} takes name, email, role and active; a new password has its own route
+    update: async (rec, body) => {
+      const { password, ...rest } = body;
+      await api.patch('/users/' + enc(rec.login), { ...rest, version: rec.version });
+      if (password) await api.post('/users/' + enc(rec.login) + '/password', { password });
+    },
   };
   return html`<${CrudPage} spec=${spec} />`;
 }
@@ -38,10 +58,13 @@ export function Users() {
 export function WorkspaceSettings() {
   const app = useApp();
   const { data, error, loading, reload } = useLoad(() => api.get('/workspace'), []);
-  if (loading) return html`<section><${PageHead} title=${t('nav.workspace')} /><div class="card"><${Skeleton} rows=${4} /></div></section>`;
+  if (!wsAtLeast(app.me, 'admin')) return html`<${AdminOnly} title=${t('nav.workspace')} />`;
+  if (loading && !data) return html`<section><${PageHead} title=${t('nav.workspace')} /><div class="card"><${Skeleton} rows=${4} /></div></section>`;
   if (error) return html`<section><${PageHead} title=${t('nav.workspace')} /><${ErrorBanner} error=${error} onRetry=${reload} /></section>`;
   return html`<${WorkspaceForm} ws=${(data && data.workspace) || data} onSaved=${() => { reload(); app.reloadMe(); }} />`;
 }
+
+const WS_FIELDS = ['name', 'currency', 'timezone'];
 
 function WorkspaceForm({ ws, onSaved }) {
   const [f, setF] = useState({ name: ws.name || '', currency: ws.currency || 'CNY', timezone: ws.timezone || '' });
@@ -49,25 +72,26 @@ function WorkspaceForm({ ws, onSaved }) {
   const [saved, setSaved] = useState(false);
   const set = (k) => (e) => { setSaved(false); setF({ ...f, [k]: e.currentTarget.value }); };
   const submit = async (e) => {
-    e.preventDefault(); setError(null);
+    e.preventDefault(); setError(null); setSaved(false);
     try {
-      const body = { name: f.name, currency: f.currency.toUpperCase(), timezone: f.timezone };
-      if (ws.version !== undefined) body.version = ws.version;
-      await api.patch('/workspace', body); setSaved(true); onSaved();
+      await api.patch('/workspace', { name: f.name, currency: f.currency.trim().toUpperCase(), timezone: f.timezone.trim() });
+      setSaved(true); onSaved();
     } catch (err) { setError(err); }
   };
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const labels = { name: t('workspace.name'), currency: t('workspace.currency'), timezone: t('workspace.timezone') };
   return html`<section>
     <${PageHead} title=${t('nav.workspace')} subtitle=${t('workspace.subtitle')} />
-    <form class="card form-grid narrow-form" onSubmit=${submit}>
-      <${ErrorBanner} error=${error} />
+    <form class="card form-grid narrow-form" id="workspace-form" onSubmit=${submit} novalidate>
+      ${errorIsAt(error, WS_FIELDS) ? null : html`<${ErrorBanner} error=${error} labels=${labels} />`}
       ${saved ? html`<${Banner} kind="success">${t('workspace.saved')}<//>` : null}
-      <${Field} wide label=${t('workspace.name')}><input name="name" required value=${f.name} onInput=${set('name')} /><//>
-      <${Field} label=${t('workspace.currency')} hint=${t('workspace.currency_hint')}>
-        <input name="currency" required maxlength="3" pattern="[A-Za-z]{3}" value=${f.currency} onInput=${set('currency')} /><//>
-      <${Field} label=${t('workspace.timezone')}>
-        <input name="timezone" list="tz-list" required value=${f.timezone} onInput=${set('timezone')} />
-        <datalist id="tz-list">${zones.map((z) => html`<option value=${z} />`)}</datalist><//>
+      <${FormField} wide name="name" label=${labels.name} error=${errorAt(error, 'name', labels)}>
+        <input name="name" required value=${f.name} onInput=${set('name')} /><//>
+      <${FormField} name="currency" label=${labels.currency} hint=${t('workspace.currency_hint')} error=${errorAt(error, 'currency', labels)}>
+        <input name="currency" required maxlength="3" value=${f.currency} onInput=${set('currency')} /><//>
+      <${FormField} name="timezone" label=${labels.timezone} error=${errorAt(error, 'timezone', labels)}>
+        <input name="timezone" list="tz-list" required value=${f.timezone} onInput=${set('timezone')} /><//>
+      <datalist id="tz-list">${zones.map((z) => html`<option value=${z} />`)}</datalist>
       <div class="form-actions"><button class="btn btn-primary" type="submit">${t('action.save')}</button></div>
     </form>
   </section>`;
@@ -88,6 +112,12 @@ function changes(a) {
 }
 
 export function Audit() {
+  const app = useApp();
+  if (!wsAtLeast(app.me, 'admin')) return html`<${AdminOnly} title=${t('nav.audit')} />`;
+  return html`<${AuditLog} />`;
+}
+
+function AuditLog() {
   const [cursor, setCursor] = useState([]); // stack of "before" ids: [] = newest page
   const [entity, setEntity] = useState('');
   const before = cursor.length ? cursor[cursor.length - 1] : undefined;

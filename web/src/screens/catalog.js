@@ -6,6 +6,7 @@ import { t, tv } from '../i18n/index.js';
 import { money, pct, date, dateTime, parseMoney, minorToDecimal, getCurrency } from '../format.js';
 import { useApp } from '../app-context.js';
 import { CrudPage } from '../components/crud.js';
+import { permissions } from '../components/access.js';
 import { useLoad, ErrorBanner, Skeleton, PageHead, Chip, Empty } from '../components/ui.js';
 
 const CHANNEL_TYPES = ['direct', 'distributor', 'ecommerce', 'partner', 'retail', 'telesales'];
@@ -102,7 +103,8 @@ function specs(kind, canWrite) {
         { key: 'name', label: t('catalog.name'), required: true },
         { key: 'kind', label: t('catalog.kind'), type: 'select', default: 'percent',
           options: PROMO_KINDS.map((k) => ({ value: k, label: tv('pkind', k) })) },
-        { key: 'value', label: t('catalog.value'), inputmode: 'decimal', hint: t('catalog.value_hint'), invalid: t('form.invalid'),
+        { key: 'value', label: (f) => t('catalog.value_' + f.kind), inputmode: 'decimal', hint: (f) => t('catalog.value_hint_' + f.kind),
+          invalid: (f) => t('catalog.value_bad_' + (f.kind === 'percent' || f.kind === 'amount' ? f.kind : 'count')),
           // percent: a rate in [0,1] entered as percent; amount: minor units; others: a whole number.
           toForm: (v, r) => (v === undefined || v === null ? '' : r.kind === 'percent' ? String(Math.round(v * 10000) / 100)
             : r.kind === 'amount' ? minorToDecimal(v) : String(v)),
@@ -130,7 +132,7 @@ function promoValue(r) {
 
 export function Catalog({ kind }) {
   const app = useApp();
-  const canWrite = ['admin', 'manager'].includes(app.me.user.role);
+  const canWrite = permissions(app.me).catalog;
   const spec = specs(kind, canWrite);
   if (!spec) return html`<${Empty} title=${t('err.not_found_page')} />`;
   return html`<${CrudPage} key=${kind} spec=${spec} />`;

@@ -3,9 +3,14 @@ import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { t } from '../i18n/index.js';
-import { money, date, today, addDays, parseMoney, pctClass, pct } from '../format.js';
+import { money, date, today, addDays, parseMoney, pctClass, pct, minorToDecimal } from '../format.js';
 import { navigate, useApp } from '../app-context.js';
-import { useLoad, ErrorBanner, Skeleton, Empty, StatusChip, Modal, Field, PageHead } from '../components/ui.js';
+import { useLoad, ErrorBanner, Skeleton, Empty, StatusChip, Modal, PageHead } from '../components/ui.js';
+import { FormField, errorAt, errorIsAt } from '../components/fields.js';
+import { permissions } from '../components/access.js';
+import '../styles/forms.css';
+
+const PROJECT_FIELDS = ['code', 'name', 'start', 'end', 'status', 'budget', 'objective', 'description'];
 
 export function elapsedOf(p) {
   const s = Date.parse(p.start), e = Date.parse(p.end), n = Date.parse(today());
@@ -17,7 +22,7 @@ export function Projects() {
   const app = useApp();
   const { data, error, loading, reload } = useLoad(() => api.get('/projects'), []);
   const [creating, setCreating] = useState(false);
-  const canCreate = ['admin', 'manager'].includes(app.me.user.role);
+  const canCreate = permissions(app.me).createProject;
   const projects = (data && data.projects) || [];
 
   return html`<section>
@@ -50,7 +55,7 @@ export function ProjectForm({ project, onClose, onSaved }) {
   const editing = !!project;
   const [f, setF] = useState(project ? {
     code: project.code, name: project.name, start: project.start, end: project.end, status: project.status,
-    budget: project.budget != null ? (project.budget / 100).toFixed(2) : '', objective: project.objective || '',
+    budget: project.budget != null ? minorToDecimal(project.budget) : '', objective: project.objective || '',
     description: project.description || '',
   } : { code: '', name: '', start: today(), end: addDays(today(), 90), status: 'active', budget: '', objective: '', description: '' });
   const [error, setError] = useState(null);
@@ -60,7 +65,7 @@ export function ProjectForm({ project, onClose, onSaved }) {
   const budget = f.budget.trim() === '' ? 0 : parseMoney(f.budget);
   const submit = async (e) => {
     e.preventDefault();
-    if (budget === null) { setError({ message: t('form.bad_money'), field: 'budget' }); return; }
+    if (budget === null) return;
     setBusy(true); setError(null);
     const body = { name: f.name, start: f.start, end: f.end, status: f.status, budget,
       objective: f.objective, description: f.description };
@@ -72,23 +77,26 @@ export function ProjectForm({ project, onClose, onSaved }) {
     } catch (err) { setError(err); } finally { setBusy(false); }
   };
 
+  const labels = { code: t('project.code'), name: t('project.name'), start: t('project.start'), end: t('project.end'),
+    status: t('project.status'), budget: t('project.budget'), objective: t('project.objective'), description: t('project.description') };
+  const at = (k) => errorAt(error, k, labels);
   return html`<${Modal} title=${editing ? t('projects.edit') : t('projects.new')} onClose=${onClose}>
-    <form class="form-grid" onSubmit=${submit} id="project-form">
-      <${ErrorBanner} error=${error} />
-      <${Field} label=${t('project.code')} hint=${t('project.code_hint')}>
+    <form class="form-grid" onSubmit=${submit} id="project-form" novalidate>
+      ${errorIsAt(error, PROJECT_FIELDS) ? null : html`<${ErrorBanner} error=${error} labels=${labels} />`}
+      <${FormField} name="code" label=${labels.code} hint=${t('project.code_hint')} error=${at('code')}>
         <input name="code" required disabled=${editing} value=${f.code} onInput=${set('code')} /><//>
-      <${Field} label=${t('project.name')}><input name="name" required value=${f.name} onInput=${set('name')} /><//>
-      <${Field} label=${t('project.start')}><input name="start" type="date" required value=${f.start} onInput=${set('start')} /><//>
-      <${Field} label=${t('project.end')}><input name="end" type="date" required value=${f.end} onInput=${set('end')} /><//>
-      <${Field} label=${t('project.status')}>
+      <${FormField} name="name" label=${labels.name} error=${at('name')}><input name="name" required value=${f.name} onInput=${set('name')} /><//>
+      <${FormField} name="start" label=${labels.start} error=${at('start')}><input name="start" type="date" required value=${f.start} onInput=${set('start')} /><//>
+      <${FormField} name="end" label=${labels.end} error=${at('end')}><input name="end" type="date" required value=${f.end} onInput=${set('end')} /><//>
+      <${FormField} name="status" label=${labels.status} error=${at('status')}>
         <select name="status" value=${f.status} onChange=${set('status')}>
           ${['draft', 'active', 'closed'].map((s) => html`<option value=${s}>${t('pstatus.' + s)}</option>`)}
         </select><//>
-      <${Field} label=${t('project.budget')} error=${budget === null ? t('form.bad_money') : ''}>
+      <${FormField} name="budget" label=${labels.budget} error=${budget === null ? t('form.bad_money') : at('budget')}>
         <input name="budget" inputmode="decimal" placeholder="0.00" value=${f.budget} onInput=${set('budget')} /><//>
-      <${Field} wide label=${t('project.objective')} hint=${t('project.objective_hint')}>
+      <${FormField} wide name="objective" label=${labels.objective} hint=${t('project.objective_hint')} error=${at('objective')}>
         <input name="objective" value=${f.objective} onInput=${set('objective')} /><//>
-      <${Field} wide label=${t('project.description')}>
+      <${FormField} wide name="description" label=${labels.description} error=${at('description')}>
         <textarea name="description" rows="3" value=${f.description} onInput=${set('description')}></textarea><//>
       <div class="form-actions">
         <button type="button" class="btn" onClick=${onClose}>${t('action.cancel')}</button>

@@ -1,0 +1,84 @@
+// forms.mjs - what the test_forms_* and test_roles_ui suites share on top of lib.mjs: a page
+// signed in as a user (in a language, at a viewport, confirming the browser's dialogs), the
+// API read back from that page, values formatted as a reader expects them (computed here
+// with Intl, not with the UI's own formatter), and checks that a form fits a phone.
+import {
+  newPage, login, gotoScreen, settle, assert, DESKTOP, PHONE, CATALOG,
+} from './lib.mjs';
+
+export { DESKTOP, PHONE };
+
+// A page signed in as user; window.confirm() dialogs are accepted (page.dialogs lists them).
+export async function signedIn(browser, server, user, password, { lang = 'zh-CN', viewport = DESKTOP } = {}) {
+  const { ctx, page } = await newPage(browser, { lang, viewport });
+  page.dialogs = [];
+  page.on('dialog', (d) => { page.dialogs.push(d.message()); d.accept().catch(() => {}); });
+  await login(page, server.base, user, password);
+  page.base = server.base;
+  page.go = (hash) => gotoScreen(page, server.base, hash);
+  return { ctx, page, T: CATALOG[lang] };
+}
+
+// method url [body] from the signed-in page -> {status, json}
+export async function call(page, method, url, body) {
+  const r = await page.evaluate(async ({ method, url, body }) => {
+    const me = await (await fetch('/api/v1/me')).json();
+    const res = await fetch(url, { method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+      body: body ? JSON.stringify(body) : undefined });
+    return { status: res.status, text: await res.text() };
+  }, { method, url, body });
+  let json = null;
+  try { json = JSON.parse(r.text); } catch (e) { /* not JSON */ }
+  return { status: r.status, json, text: r.text };
+}
+
+export async function get(page, url) {
+  const r = await call(page, 'GET', url);
+  assert(r.status === 200, `GET ${url}: ${r.status} ${r.text.slice(0, 200)}`);
+  return r.json;
+}
+
+// Values as a reader sees them, formatted independently of the UI's format.js.
+export const fmtPct = (lang, r) => new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(r);
+export const fmtMoney = (lang, minor) => new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY' }).format(minor / 100);
+export const fmtInt = (lang, n) => new Intl.NumberFormat(lang, { maximumFractionDigits: 0 }).format(n);
+export const sq = (s) => String(s).replace(/\s/g, '');
+
+// The values of a select's options (without the empty "all" / "none" choice).
+export async function optionValues(locator) {
+  return (await locator.locator('option').evaluateAll((os) => os.map((o) => o.value))).filter((v) => v !== '');
+}
+
+// The form (or any box) is no wider than the phone's screen and its submit button can be
+// reached and clicked.
+export async function assertFitsPhone(page, locator, what) {
+  const box = await locator.boundingBox();
+  const vw = page.viewportSize().width;
+  assert(box && box.width <= vw + 0.5, `${what} is ${box && Math.round(box.width)}px wide on a ${vw}px phone`);
+  const inner = await locator.evaluate((el) => el.scrollWidth - el.clientWidth);
+  assert(inner <= 1, `${what} scrolls sideways inside by ${inner}px at ${vw}px`);
+}
+
+// The text of the error shown under a field of a form, and that it is tied to the control.
+export async function fieldError(form, name) {
+  const field = form.locator(`[data-field="${name}"]`);
+  const err = field.locator('.field-error');
+  await err.waitFor();
+  const text = (await err.textContent()).trim();
+  const ctl = field.locator('input, select, textarea').first();
+  const described = await ctl.getAttribute('aria-describedby');
+  const id = await err.getAttribute('id');
+  assert(described && described.split(' ').includes(id), `the ${name} control is not described by its error`);
+  assert(await ctl.getAttribute('aria-invalid') === 'true', `the ${name} control is not marked invalid`);
+  const forId = await field.locator('label').getAttribute('for');
+  assert(forId && forId === await ctl.getAttribute('id'), `the ${name} label is not tied to its control`);
+  return text;
+}
+
+// Whether the text reads in the language (zh-CN: has Chinese characters; en: none).
+export function assertLang(lang, text, what) {
+  const cjk = /[\u4e00-\u9fff]/.test(text);
+  assert(lang === 'zh-CN' ? cjk : !cjk, `${what} is not in ${lang}: "${text}"`);
+}
+
+export { settle };

@@ -1,0 +1,179 @@
+// test_forms_catalog.mjs - the strategy catalog's forms in the browser: segments, channels of
+// every type, products (and a price change with its date and reason, seen in the history),
+// promotions of every kind, each created, edited and deleted by an admin in zh-CN and by a
+// workspace manager in en; a duplicate code refused under its field; reps and viewers see
+// no write control; a segment created on a phone. Values are read back through the API.
+import { test, assert, run, startServer, shot, isoDay, PASSWORD, CATALOG } from './lib.mjs';
+import { signedIn, get, fmtPct, fmtMoney, sq, optionValues, assertFitsPhone, fieldError, assertLang, PHONE } from './forms.mjs';
+
+const TYPES = ['direct', 'distributor', 'ecommerce', 'partner', 'retail', 'telesales'];
+// kind, typed value, the value the API keeps (computed here: percent as a ratio, amount in 分)
+const KINDS = [['percent', '15', 0.15], ['amount', '20.00', 2000], ['gift', '2', 2], ['points', '100', 100], ['bundle', '3', 3]];
+
+async function setup(db, pw) {
+  const { cli } = await import('./lib.mjs');
+  for (const [login, role] of [['mgr', 'manager'], ['rep1', 'rep'], ['vw', 'viewer']])
+    cli(db, ['user', 'add', login, '--name', login, '--role', role, '--password-file', pw]);
+}
+
+async function openNew(page) { await page.click('#crud-new'); return page.locator('#crud-form'); }
+async function save(page) {
+  await page.click('#crud-form button[type=submit]');
+  await page.locator('#crud-form').waitFor({ state: 'detached' });
+}
+const row = (page, key) => page.locator(`.crud-table tr[data-key="${key}"]`);
+
+async function catalogAs(browser, server, user, lang) {
+  const L = lang === 'zh-CN' ? 'zh' : 'en';
+  const T = CATALOG[lang];
+  const { ctx, page } = await signedIn(browser, server, user, PASSWORD, { lang });
+  const c = (s) => `${s}-${L}`;
+
+  await test(`${lang}: ${user} creates, edits and deletes a segment`, [], async () => {
+    await page.go('#/catalog/segments');
+    let f = await openNew(page);
+    await f.locator('input[name=code]').fill(c('ent'));
+    await f.locator('input[name=name]').fill('大型企业');
+    await f.locator('input[name=priority]').fill('2');
+    await f.locator('textarea[name=criteria]').fill('员工 1000 人以上');
+    await save(page);
+    let s = await get(page, `/api/v1/segments/${c('ent')}`); s = s.segment || s;
+    assert(s.name === '大型企业' && s.priority === 2 && s.criteria === '员工 1000 人以上', `saved ${JSON.stringify(s)}`);
+    await row(page, c('ent')).getByRole('button', { name: T['action.edit'] }).click();
+    await page.fill('#crud-form input[name=name]', '大客户');
+    await save(page);
+    s = await get(page, `/api/v1/segments/${c('ent')}`); s = s.segment || s;
+    assert(s.name === '大客户', `edited name ${s.name}`);
+    // a second segment with the same code is refused under the code field
+    f = await openNew(page);
+    await f.locator('input[name=code]').fill(c('ent'));
+    await f.locator('input[name=name]').fill('重复');
+    await f.locator('button[type=submit]').click();
+    assertLang(lang, await fieldError(f, 'code'), 'the duplicate code error');
+    await shot(page, `catalog-${L}-duplicate-code`);
+    await page.click('#crud-form button[type=button]');
+    await row(page, c('ent')).getByRole('button', { name: T['action.delete'] }).click();
+    await row(page, c('ent')).waitFor({ state: 'detached' });
+  });
+
+  await test(`${lang}: ${user} creates a channel of every type and edits one`, [], async () => {
+    await page.go('#/catalog/channels');
+    const f0 = await openNew(page);
+    const offered = await optionValues(f0.locator('select[name=type]'));
+    assert(offered.join() === TYPES.join(), `channel types offered: ${offered}`);
+    await page.click('#crud-form button[type=button]');
+    for (const type of TYPES) {
+      const f = await openNew(page);
+      await f.locator('input[name=code]').fill(c(type));
+      await f.locator('input[name=name]').fill('渠道 ' + type);
+      await f.locator('select[name=type]').selectOption(type);
+      await f.locator('input[name=cost_rate]').fill('12.5');
+      await save(page);
+      let ch = await get(page, `/api/v1/channels/${c(type)}`); ch = ch.channel || ch;
+      assert(ch.type === type && ch.cost_rate === 0.125, `saved ${JSON.stringify(ch)}`);
+      const shown = await row(page, c(type)).locator('td.num').textContent();
+      assert(sq(shown) === sq(fmtPct(lang, 0.125)), `the cost rate shows "${shown}"`);
+    }
+    await row(page, c('retail')).getByRole('button', { name: T['action.edit'] }).click();
+    await page.fill('#crud-form input[name=cost_rate]', '8');
+    await page.selectOption('#crud-form select[name=type]', 'partner');
+    await save(page);
+    let ch = await get(page, `/api/v1/channels/${c('retail')}`); ch = ch.channel || ch;
+    assert(ch.cost_rate === 0.08 && ch.type === 'partner', `edited ${JSON.stringify(ch)}`);
+  });
+
+  await test(`${lang}: ${user} creates a product and changes its price with a date and a reason`, [], async () => {
+    await page.go('#/catalog/products');
+    const f = await openNew(page);
+    await f.locator('input[name=sku]').fill(c('HX-R1'));
+    await f.locator('input[name=name]').fill('企业级路由器 R1');
+    await f.locator('input[name=cost]').fill('2300.00');
+    await f.locator('input[name=price]').fill('4599.00');
+    await save(page);
+    let p = await get(page, `/api/v1/products/${c('HX-R1')}`); p = p.product || p;
+    assert(p.cost === 230000 && p.price === 459900, `saved ${JSON.stringify(p)}`);
+    await row(page, c('HX-R1')).getByRole('button', { name: T['action.edit'] }).click();
+    await page.fill('#crud-form input[name=price]', '4399.00');
+    await page.fill('#crud-form input[name=effective]', isoDay(0));
+    await page.fill('#crud-form input[name=reason]', '竞品降价');
+    await save(page);
+    p = await get(page, `/api/v1/products/${c('HX-R1')}`); p = p.product || p;
+    assert(p.price === 439900, `the price is ${p.price}, want 439900`);
+    await page.go(`#/catalog/products/${c('HX-R1')}`);
+    const hist = page.locator('table tbody tr', { hasText: '竞品降价' });
+    await hist.waitFor();
+    const text = await hist.textContent();
+    assert(sq(text).includes(sq(fmtMoney(lang, 439900))), `the price history reads "${text}"`);
+    await shot(page, `catalog-${L}-price-history`);
+  });
+
+  await test(`${lang}: ${user} creates a promotion of every kind and edits one`, [], async () => {
+    await page.go('#/catalog/promotions');
+    const f0 = await openNew(page);
+    const offered = await optionValues(f0.locator('select[name=kind]'));
+    assert(offered.join() === KINDS.map((k) => k[0]).join(), `promotion kinds offered: ${offered}`);
+    await page.click('#crud-form button[type=button]');
+    for (const [kind, typed, wire] of KINDS) {
+      const f = await openNew(page);
+      await f.locator('input[name=code]').fill(c('P-' + kind));
+      await f.locator('input[name=name]').fill('促销 ' + kind);
+      await f.locator('select[name=kind]').selectOption(kind);
+      const label = await f.locator('[data-field=value] label').textContent();
+      assert(label === T['catalog.value_' + kind], `the value of a ${kind} promotion is labelled "${label}"`);
+      await f.locator('input[name=value]').fill(typed);
+      await f.locator('input[name=start]').fill(isoDay(0));
+      await f.locator('input[name=end]').fill(isoDay(30));
+      await f.locator('input[name=budget]').fill('5000.00');
+      await save(page);
+      let p = await get(page, `/api/v1/promotions/${c('P-' + kind)}`); p = p.promotion || p;
+      assert(p.kind === kind && p.value === wire && p.budget === 500000 && p.start === isoDay(0), `saved ${JSON.stringify(p)}`);
+    }
+    await row(page, c('P-percent')).getByRole('button', { name: T['action.edit'] }).click();
+    const v = await page.locator('#crud-form input[name=value]').inputValue();
+    assert(v === '15', `the percent promotion's value reads "${v}" in the form`);
+    await page.fill('#crud-form input[name=value]', '120');
+    await page.click('#crud-form button[type=submit]');
+    assert(await fieldError(page.locator('#crud-form'), 'value') === T['catalog.value_bad_percent'], '120% is not refused in its field');
+    await page.fill('#crud-form input[name=value]', '12.5');
+    await save(page);
+    let p = await get(page, `/api/v1/promotions/${c('P-percent')}`); p = p.promotion || p;
+    assert(p.value === 0.125, `edited value ${p.value}`);
+  });
+  await ctx.close();
+}
+
+await run(async (browser) => {
+  const server = await startServer({ setup, name: 'forms-catalog' });
+  await catalogAs(browser, server, 'admin', 'zh-CN');
+  await catalogAs(browser, server, 'mgr', 'en');
+
+  for (const [user, lang] of [['rep1', 'zh-CN'], ['vw', 'en']]) {
+    await test(`${lang}: ${user} sees the catalog but no write control`, [], async () => {
+      const { ctx, page } = await signedIn(browser, server, user, PASSWORD, { lang });
+      for (const kind of ['segments', 'channels', 'products', 'promotions']) {
+        await page.go('#/catalog/' + kind);
+        const T = CATALOG[lang];
+        await page.locator('.crud-table tbody tr, .empty').first().waitFor();
+        assert(await page.locator('#crud-new').count() === 0, `${user} sees the new button on ${kind}`);
+        const buttons = await page.locator('.crud-table button').allTextContents();
+        assert(!buttons.some((b) => b === T['action.edit'] || b === T['action.delete']), `${user} sees ${buttons} on ${kind}`);
+        assert(await page.locator('.empty button').count() === 0, `${user} is offered to create on an empty ${kind} list`);
+      }
+      await ctx.close();
+    });
+  }
+
+  await test('a manager creates a segment on a phone (390×844)', [], async () => {
+    const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { viewport: PHONE });
+    await page.go('#/catalog/segments');
+    const f = await openNew(page);
+    await assertFitsPhone(page, page.locator('.modal'), 'the segment form');
+    await f.locator('input[name=code]').fill('phone-seg');
+    await f.locator('input[name=name]').fill('手机录入');
+    await shot(page, 'catalog-zh-phone-form');
+    await save(page);
+    let s = await get(page, '/api/v1/segments/phone-seg'); s = s.segment || s;
+    assert(s.name === '手机录入', `saved ${JSON.stringify(s)}`);
+    await ctx.close();
+  });
+});
