@@ -455,8 +455,9 @@ static int word_at(const char *s, size_t i, const char *word)
 /*
  * The schema in PostgreSQL's words: INTEGER columns are BIGINT (SQLite's
  * integers are 64-bit), an "INTEGER PRIMARY KEY" is an identity column, text
- * compares byte-wise (COLLATE "C", as SQLite does), and SQLite's table options
- * (STRICT, WITHOUT ROWID) go. Comments and quoted text are left alone.
+ * compares byte-wise (COLLATE "C", as SQLite does), foreign keys are checked
+ * at commit, SQLite's TOTAL() is SUM(), and SQLite's table options (STRICT,
+ * WITHOUT ROWID) go. Comments and quoted text are left alone.
  */
 static void pg_ddl(const char *schema, struct buf *out)
 {
@@ -529,6 +530,12 @@ static void pg_ddl(const char *schema, struct buf *out)
 		if (word_at(schema, i, "TEXT")) {
 			buf_adds(out, "TEXT COLLATE \"C\"");
 			i += strlen("TEXT");
+			continue;
+		}
+		if (word_at(schema, i, "TOTAL") && schema[i + 5] == '(') {
+			/* SQLite's TOTAL() (a sum that never overflows) is SUM() here */
+			buf_adds(out, "SUM");
+			i += strlen("TOTAL");
 			continue;
 		}
 		if (word_at(schema, i, "REAL")) {

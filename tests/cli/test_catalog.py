@@ -6,7 +6,6 @@ from the inputs (12.5% is 1250 basis points, 10.00 is 1000 cents), never
 copied from the program's output.
 """
 import os
-import sqlite3
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -363,14 +362,7 @@ def failed_commands_change_nothing():
 
 def sql(ws, statement, *params):
     """Write rows other modules own (customers, goals) straight into the database."""
-    con = sqlite3.connect(ws.db)
-    try:
-        con.execute("PRAGMA foreign_keys=ON")
-        cur = con.execute(statement, params)
-        con.commit()
-        return cur.lastrowid
-    finally:
-        con.close()
+    return ws.sql(statement, *params)
 
 
 @test

@@ -10,7 +10,6 @@ import csv
 import io
 import os
 import random
-import sqlite3
 import sys
 from datetime import date, timedelta
 
@@ -490,18 +489,14 @@ def db_check_compares_every_rollup_row_with_the_sales():
                  channel=["direct", "tmall"][i % 2])
     out = ws.ok("db", "check").out
     assert "sales and rollups ok" in out, out
-    db = sqlite3.connect(ws.db)
-    db.execute("UPDATE sale_rollup SET amount_minor = amount_minor + 1 "
-               "WHERE dim = 'channel' AND day = (SELECT MIN(day) FROM sale_rollup WHERE dim = 'channel')")
-    db.commit()
+    ws.sql("UPDATE sale_rollup SET amount_minor = amount_minor + 1 WHERE dim = 'channel' "
+           "AND day = (SELECT MIN(day) FROM sale_rollup WHERE dim = 'channel')")
     r = ws.fail("db", "check", code=65)
     assert "rollup project 1 channel" in r.err and "the sales give" in r.err, r.err
-    db.execute("UPDATE sale_rollup SET amount_minor = amount_minor - 1 WHERE dim = 'channel'"
-               " AND day = (SELECT MIN(day) FROM sale_rollup WHERE dim = 'channel')")
-    db.execute("DELETE FROM sale_rollup WHERE dim = 'customer'")
-    db.execute("UPDATE sales SET cost_minor = cost_minor + 1 WHERE id = 2")
-    db.commit()
-    db.close()
+    ws.sql("UPDATE sale_rollup SET amount_minor = amount_minor - 1 WHERE dim = 'channel' "
+           "AND day = (SELECT MIN(day) FROM sale_rollup WHERE dim = 'channel')")
+    ws.sql("DELETE FROM sale_rollup WHERE dim = 'customer'")
+    ws.sql("UPDATE sales SET cost_minor = cost_minor + 1 WHERE id = 2")
     r = ws.fail("db", "check", code=65)
     assert "sale 2: cost 601, but its product's price history gives 600" in r.err, r.err
     assert "rollup project 1 customer" in r.err and "missing" in r.err, r.err

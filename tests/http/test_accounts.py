@@ -8,7 +8,6 @@ Each test runs its own `salespm serve` on a free port of 127.0.0.1 over a fresh
 database; expected values are counted here from what the test sent."""
 import json
 import os
-import sqlite3
 import sys
 import threading
 import time
@@ -88,11 +87,7 @@ def sale(customer="Acme", qty=2, price=10000):
 
 
 def count_sales(ws):
-    db = sqlite3.connect(ws.db)
-    try:
-        return db.execute("SELECT COUNT(*) FROM sales").fetchone()[0]
-    finally:
-        db.close()
+    return ws.sql("SELECT COUNT(*) FROM sales")[0][0]
 
 
 def big_csv(rows):
@@ -234,16 +229,13 @@ def idempotency_write_waiting_for_the_lock_applies_once():
     with Env() as e:
         rep = e.as_("rep")
         url = "/api/v1/projects/P1/sales"
-        db = sqlite3.connect(e.ws.db, timeout=30, isolation_level=None)
-        db.execute("BEGIN IMMEDIATE")
-        t = Sender(e.srv.port, "POST", url, json.dumps(sale()).encode(),
-                   {"Content-Type": "application/json", "Idempotency-Key": "sale-locked",
-                    "Cookie": f"salespm_session={rep.cookie}", "X-CSRF-Token": rep.csrf})
-        t.start()
-        t.sent.wait(10)
-        time.sleep(0.5)
-        db.execute("ROLLBACK")
-        db.close()
+        with e.ws.hold_write_lock():
+            t = Sender(e.srv.port, "POST", url, json.dumps(sale()).encode(),
+                       {"Content-Type": "application/json", "Idempotency-Key": "sale-locked",
+                        "Cookie": f"salespm_session={rep.cookie}", "X-CSRF-Token": rep.csrf})
+            t.start()
+            t.sent.wait(10)
+            time.sleep(0.5)
         t.join(30)
         eq(t.status, 201, f"applied once the lock was free: {t.body!r}")
         r = rep.post(url, sale(), headers={"Idempotency-Key": "sale-locked"})
@@ -260,15 +252,10 @@ def idempotency_replay_is_a_read():
         h = {"Idempotency-Key": "sale-read"}
         r1 = rep.post(url, sale(), headers=h)
         eq(r1.status, 201, f"created {r1}")
-        db = sqlite3.connect(e.ws.db, timeout=30, isolation_level=None)
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with e.ws.hold_write_lock():
             t0 = time.time()
             r2 = rep.post(url, sale(), headers=h)
             took = time.time() - t0
-        finally:
-            db.execute("ROLLBACK")
-            db.close()
         eq((r2.status, r2.body, r2.header("Idempotent-Replayed")), (201, r1.body, "true"), "replayed")
         assert took < 2, f"the replay waited {took:.1f} s for the write lock"
 

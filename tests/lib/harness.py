@@ -107,6 +107,35 @@ class Workspace:
         """Run with --json, expect success, return the parsed output."""
         return self.ok(*args, json_out=True, **kw).json()
 
+    def sql(self, statement, *params):
+        """Run one SQL statement on the test's database, whichever backend: the rows it
+        returns, as tuples (integers as int, the rest as str, NULL as None). params fill
+        '?' placeholders (quoted here as literals for PostgreSQL's psql: test data only)."""
+        if BACKEND == "postgresql":
+            from pgserver import cluster
+            text = statement
+            for p in params:
+                lit = "NULL" if p is None else (str(p) if isinstance(p, int) else
+                                                "'" + str(p).replace("'", "''") + "'")
+                text = text.replace("?", lit, 1)
+            out = cluster().psql_rows(text, self.db.rsplit("/", 1)[1])
+            return [tuple(None if v == "\\N" else int(v) if v.lstrip("-").isdigit() else v
+                          for v in row) for row in out]
+        import sqlite3
+        con = sqlite3.connect(self.db, timeout=30)
+        try:
+            con.execute("PRAGMA foreign_keys=ON")
+            rows = con.execute(statement, params).fetchall()
+            con.commit()
+            return [tuple(r) for r in rows]
+        finally:
+            con.close()
+
+    def hold_write_lock(self):
+        """A context in which another connection holds the database's write lock (SQLite's
+        BEGIN IMMEDIATE; PostgreSQL's advisory lock of every write)."""
+        return _WriteLock(self)
+
     def fail(self, *args, code=None, contains=None, **kw):
         r = self.run(*args, **kw)
         if r.code == 0:
@@ -116,6 +145,36 @@ class Workspace:
         if contains is not None and contains not in r.err:
             raise AssertionError(f"expected {contains!r} in stderr: {r.err!r}")
         return r
+
+
+class _WriteLock:
+    def __init__(self, ws):
+        self.ws = ws
+
+    def __enter__(self):
+        if BACKEND == "postgresql":
+            from pgserver import cluster
+            self.proc = cluster().session(self.ws.db.rsplit("/", 1)[1])
+            # the lock every salespm write transaction takes first (src/store/pg.c)
+            self.proc.stdin.write("BEGIN; SELECT pg_advisory_xact_lock(72577376); \\echo locked\n")
+            self.proc.stdin.flush()
+            while "locked" not in self.proc.stdout.readline():
+                pass
+        else:
+            import sqlite3
+            self.con = sqlite3.connect(self.ws.db, timeout=30, isolation_level=None)
+            self.con.execute("BEGIN IMMEDIATE")
+        return self
+
+    def __exit__(self, *exc):
+        if BACKEND == "postgresql":
+            self.proc.stdin.write("ROLLBACK;\n\\q\n")
+            self.proc.stdin.flush()
+            self.proc.wait(30)
+        else:
+            self.con.execute("ROLLBACK")
+            self.con.close()
+        return False
 
 
 def eq(actual, expected, what=""):

@@ -69,6 +69,22 @@ class Cluster:
                           "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", db,
                           "-v", "ON_ERROR_STOP=1", "-c", sql])
 
+    def psql_rows(self, sql, db):
+        """The rows of one statement, each a list of strings (NULL as \\N)."""
+        out = self._run([os.path.join(self.bindir, "psql"), "-X", "-q", "-A", "-t", "-F", "\x1f",
+                         "-P", "null=\\N", "-h", "127.0.0.1", "-p", str(self.port), "-U",
+                         "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-c", sql])
+        return [line.split("\x1f") for line in out.splitlines() if line]
+
+    def session(self, db):
+        """A psql session reading commands from its stdin (text), for holding a lock."""
+        argv = [os.path.join(self.bindir, "psql"), "-X", "-q", "-A", "-t", "-h", "127.0.0.1",
+                "-p", str(self.port), "-U", "postgres", "-d", db]
+        if self.as_root:
+            argv = ["runuser", "-u", "postgres", "--"] + argv
+        return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                cwd=self.dir)
+
     def new_db(self):
         """A new empty database; its DSN."""
         self._n += 1
