@@ -20,33 +20,33 @@ static const char SQL_ROLLUP_SUMS_ALL[] =
 	"SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(quantity), 0), "
 	"COALESCE(SUM(amount_minor), 0), COALESCE(SUM(cost_minor), 0) FROM sale_rollup "
 	"WHERE project_id IN (SELECT id FROM projects) AND dim = ?2 AND key_id = ?3 "
-	"AND day BETWEEN ?4 AND ?5 AND ?1 IS NULL";
+	"AND day BETWEEN ?4 AND ?5 AND CAST(?1 AS BIGINT) IS NULL";
 static const char SQL_RAW_SUMS[] =
 	"SELECT COUNT(*), COALESCE(SUM(quantity), 0), COALESCE(SUM(amount_minor), 0), "
-	"COALESCE(SUM(cost_minor), 0) FROM sales WHERE (?1 IS NULL OR project_id = ?1) "
-	"AND sold_on BETWEEN ?2 AND ?3 AND (?4 IS NULL OR segment_id = ?4) "
-	"AND (?5 IS NULL OR channel_id = ?5) AND (?6 IS NULL OR product_id = ?6) "
-	"AND (?7 IS NULL OR rep_id = ?7)";
+	"COALESCE(SUM(cost_minor), 0) FROM sales WHERE (CAST(?1 AS BIGINT) IS NULL OR project_id = ?1) "
+	"AND sold_on BETWEEN ?2 AND ?3 AND (CAST(?4 AS BIGINT) IS NULL OR segment_id = ?4) "
+	"AND (CAST(?5 AS BIGINT) IS NULL OR channel_id = ?5) AND (CAST(?6 AS BIGINT) IS NULL OR product_id = ?6) "
+	"AND (CAST(?7 AS BIGINT) IS NULL OR rep_id = ?7)";
 static const char SQL_ROLLUP_DAILY[] =
 	"SELECT day, SUM(lines), SUM(quantity), SUM(amount_minor), SUM(cost_minor) "
 	"FROM sale_rollup WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
 	"AND day BETWEEN ?4 AND ?5 GROUP BY day";
 static const char SQL_RAW_DAILY[] =
 	"SELECT sold_on, COUNT(*), SUM(quantity), SUM(amount_minor), SUM(cost_minor) FROM sales "
-	"WHERE project_id = ?1 AND sold_on BETWEEN ?2 AND ?3 AND (?4 IS NULL OR segment_id = ?4) "
-	"AND (?5 IS NULL OR channel_id = ?5) AND (?6 IS NULL OR product_id = ?6) "
-	"AND (?7 IS NULL OR rep_id = ?7) GROUP BY sold_on";
+	"WHERE project_id = ?1 AND sold_on BETWEEN ?2 AND ?3 AND (CAST(?4 AS BIGINT) IS NULL OR segment_id = ?4) "
+	"AND (CAST(?5 AS BIGINT) IS NULL OR channel_id = ?5) AND (CAST(?6 AS BIGINT) IS NULL OR product_id = ?6) "
+	"AND (CAST(?7 AS BIGINT) IS NULL OR rep_id = ?7) GROUP BY sold_on";
 static const char SQL_CUSTOMERS_IN[] =
-	"SELECT DISTINCT customer_id FROM sales WHERE (?1 IS NULL OR project_id = ?1) "
-	"AND sold_on BETWEEN ?2 AND ?3 AND (?4 IS NULL OR segment_id = ?4) "
-	"AND (?5 IS NULL OR channel_id = ?5) AND (?6 IS NULL OR product_id = ?6) "
-	"AND (?7 IS NULL OR rep_id = ?7) ORDER BY customer_id";
+	"SELECT DISTINCT customer_id FROM sales WHERE (CAST(?1 AS BIGINT) IS NULL OR project_id = ?1) "
+	"AND sold_on BETWEEN ?2 AND ?3 AND (CAST(?4 AS BIGINT) IS NULL OR segment_id = ?4) "
+	"AND (CAST(?5 AS BIGINT) IS NULL OR channel_id = ?5) AND (CAST(?6 AS BIGINT) IS NULL OR product_id = ?6) "
+	"AND (CAST(?7 AS BIGINT) IS NULL OR rep_id = ?7) ORDER BY customer_id";
 static const char SQL_NEW_CUSTOMERS[] =
 	"SELECT COUNT(DISTINCT s.customer_id) FROM sales s JOIN customers c "
-	"ON c.id = s.customer_id WHERE (?1 IS NULL OR s.project_id = ?1) "
+	"ON c.id = s.customer_id WHERE (CAST(?1 AS BIGINT) IS NULL OR s.project_id = ?1) "
 	"AND s.sold_on BETWEEN ?2 AND ?3 AND c.first_sale_on BETWEEN ?2 AND ?3 "
-	"AND (?4 IS NULL OR s.segment_id = ?4) AND (?5 IS NULL OR s.channel_id = ?5) "
-	"AND (?6 IS NULL OR s.product_id = ?6) AND (?7 IS NULL OR s.rep_id = ?7)";
+	"AND (CAST(?4 AS BIGINT) IS NULL OR s.segment_id = ?4) AND (CAST(?5 AS BIGINT) IS NULL OR s.channel_id = ?5) "
+	"AND (CAST(?6 AS BIGINT) IS NULL OR s.product_id = ?6) AND (CAST(?7 AS BIGINT) IS NULL OR s.rep_id = ?7)";
 static const char SQL_NEW_CUSTOMERS_ALL[] =
 	"SELECT COUNT(*) FROM customers WHERE first_sale_on BETWEEN ? AND ?";
 
@@ -318,10 +318,10 @@ static struct act *act_get(struct acts *a, int64_t id)
 }
 
 static const char SQL_ACTIVITY[] =
-	"SELECT customer_id, sold_on FROM sales WHERE (?1 IS NULL OR project_id = ?1) "
-	"AND sold_on BETWEEN ?2 AND ?3 AND (?4 IS NULL OR segment_id = ?4) "
-	"AND (?5 IS NULL OR channel_id = ?5) AND (?6 IS NULL OR product_id = ?6) "
-	"AND (?7 IS NULL OR rep_id = ?7)";
+	"SELECT customer_id, sold_on FROM sales WHERE (CAST(?1 AS BIGINT) IS NULL OR project_id = ?1) "
+	"AND sold_on BETWEEN ?2 AND ?3 AND (CAST(?4 AS BIGINT) IS NULL OR segment_id = ?4) "
+	"AND (CAST(?5 AS BIGINT) IS NULL OR channel_id = ?5) AND (CAST(?6 AS BIGINT) IS NULL OR product_id = ?6) "
+	"AND (CAST(?7 AS BIGINT) IS NULL OR rep_id = ?7)";
 static const char SQL_FIRST_SALES[] =
 	"SELECT id, first_sale_on FROM customers WHERE first_sale_on IS NOT NULL";
 

@@ -13,8 +13,9 @@
 static const char SQL_AUDIT_LIST[] =
 	"SELECT a.id, a.at, a.actor_id, COALESCE(u.login, ''), a.entity, a.entity_id, a.action, "
 	"a.before, a.after FROM audit a LEFT JOIN users u ON u.id = a.actor_id "
-	"WHERE (? IS NULL OR a.entity = ?) AND (? IS NULL OR a.entity_id = ?) "
-	"AND (? IS NULL OR a.id < ?) ORDER BY a.id DESC LIMIT ?";
+	"WHERE (CAST(? AS TEXT) IS NULL OR a.entity = ?) "
+	"AND (CAST(? AS BIGINT) IS NULL OR a.entity_id = ?) "
+	"AND (CAST(? AS BIGINT) IS NULL OR a.id < ?) ORDER BY a.id DESC LIMIT ?";
 
 void audit_entry_write_json(struct jw *w, const struct audit_entry *e)
 {

@@ -526,8 +526,16 @@ static const char SQL_SALE_INSERT[] = SALE_INSERT " RETURNING id";
 /* Bulk form: without RETURNING (ids of a bulk write are consecutive under the write lock). */
 static const char SQL_SALE_INSERT_BULK[] = SALE_INSERT;
 static const char SQL_SALE_MAX_ID[] = "SELECT COALESCE(MAX(id), 0) FROM sales";
-/* The id is bound when a bulk write assigned it in advance, else NULL picks the next. */
+/* A new customer's id comes from the database... */
 static const char SQL_CUSTOMER_INSERT[] =
+	"INSERT INTO customers (name, segment_id, first_sale_on, created_at, updated_at) "
+	"VALUES (?, ?, ?, ?, ?) RETURNING id";
+/*
+ * ...except in a bulk write, which numbered its new customers after the
+ * largest id under the write lock (its sales name them while they are read)
+ * and moves the database's id generator past them afterwards (store_ids_follow).
+ */
+static const char SQL_CUSTOMER_INSERT_ID[] =
 	"INSERT INTO customers (name, segment_id, first_sale_on, created_at, updated_at, id) "
 	"VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_CUSTOMER_MAX_ID[] = "SELECT COALESCE(MAX(id), 0) FROM customers";
@@ -546,7 +554,8 @@ static int write_customers(struct tx *tx, struct lookups *lk, int64_t *created, 
 		if (c->min_on == NO_DATE)
 			continue;
 		if (c->is_new) {
-			s = store_prepare(st, SQL_CUSTOMER_INSERT, err);
+			s = store_prepare(st, c->id == NO_ID ? SQL_CUSTOMER_INSERT : SQL_CUSTOMER_INSERT_ID,
+					  err);
 			if (!s)
 				return -1;
 			store_bind_textn(st, s, 1, c->name, c->name_len);
@@ -554,7 +563,8 @@ static int write_customers(struct tx *tx, struct lookups *lk, int64_t *created, 
 			store_bind_int(st, s, 3, c->min_on);
 			store_bind_int(st, s, 4, tx->now);
 			store_bind_int(st, s, 5, tx->now);
-			store_bind_int_or_null(st, s, 6, c->id, NO_ID);
+			if (c->id != NO_ID)
+				store_bind_int(st, s, 6, c->id);
 			rc = store_step(st, s, err);
 			if (rc == STORE_ROW)
 				c->id = store_col_int(st, s, 0);
@@ -690,10 +700,10 @@ static int begin_sale_write(struct tx *tx, struct store *st, const struct actor 
 	"AND (CAST(?4 AS BIGINT) IS NULL OR s.channel_id = ?4) "                            \
 	"AND (CAST(?5 AS BIGINT) IS NULL OR s.product_id = ?5) "                            \
 	"AND (CAST(?6 AS BIGINT) IS NULL OR s.rep_id = ?6) "                                \
-	"AND (CAST(?10 AS BIGINT) IS NULL OR s.segment_id = ?10) "                          \
+	"AND (CAST(?8 AS BIGINT) IS NULL OR s.segment_id = ?8) "                            \
 	"AND (CAST(?7 AS TEXT) IS NULL OR s.customer_id IN "                                 \
 	"(SELECT id FROM customers WHERE LOWER(name) LIKE ?7 ESCAPE '!')) "
-#define SALE_PAGE " LIMIT ?8 OFFSET ?9"
+#define SALE_PAGE " LIMIT ?9 OFFSET ?10"
 
 static const char *const SQL_SALE_LIST[SALE__SORT_COUNT][2] = {
 	[SALE_SORT_DATE] = { SALE_SELECT SALE_WHERE "ORDER BY s.sold_on, s.id" SALE_PAGE,
@@ -1210,7 +1220,7 @@ static void bind_filter(struct store *st, struct stmt *s, int64_t project_id,
 	store_bind_int_or_null(st, s, 3, f ? f->to : NO_DATE, NO_DATE);
 	for (int i = 0; i < 3; i++)
 		store_bind_int_or_null(st, s, 4 + i, fa->ids[i], NO_ID);
-	store_bind_int_or_null(st, s, 10, fa->ids[3], NO_ID);
+	store_bind_int_or_null(st, s, 8, fa->ids[3], NO_ID);
 	if (fa->like[0])
 		store_bind_text(st, s, 7, fa->like);
 	else
@@ -1252,8 +1262,8 @@ int sale_list(struct store *st, const struct actor *a, const char *project_code,
 	if (!s)
 		goto fail;
 	bind_filter(st, s, p.id, f, &fa);
-	store_bind_int(st, s, 8, f->limit > 0 ? f->limit : INT64_MAX);
-	store_bind_int(st, s, 9, f->offset);
+	store_bind_int(st, s, 9, f->limit > 0 ? f->limit : INT64_MAX);
+	store_bind_int(st, s, 10, f->offset);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		ALLOC_GROW(out->items, out->n + 1, out->alloc);
 		row_to_sale(st, s, &out->items[out->n++]);
@@ -1288,8 +1298,8 @@ int sale_export(struct store *st, const struct actor *a, const char *project_cod
 	if (!s)
 		return -1;
 	bind_filter(st, s, p.id, f, &fa);
-	store_bind_int(st, s, 8, f && f->limit > 0 ? f->limit : INT64_MAX);
-	store_bind_int(st, s, 9, f ? f->offset : 0);
+	store_bind_int(st, s, 9, f && f->limit > 0 ? f->limit : INT64_MAX);
+	store_bind_int(st, s, 10, f ? f->offset : 0);
 	buf_adds(out, SALE_CSV_HEADER);
 	buf_adds(out, "\r\n");
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
@@ -1658,7 +1668,7 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 		result = 0;
 		goto out;
 	}
-	if (write_customers(&tx, &lk, NULL, err))
+	if (write_customers(&tx, &lk, NULL, err) || store_ids_follow(st, "customers", err))
 		goto out;
 	for (size_t i = 0; i < lk.ncusts; i++) {
 		const struct cust *cu = &lk.custs[i];

@@ -340,3 +340,8 @@ int store_load_end(struct store_load *l, int ok, struct err *err)
 		return 0;
 	return ((struct store_load_head *)l)->drv->load_end(l, ok, err);
 }
+
+int store_ids_follow(struct store *st, const char *table, struct err *err)
+{
+	return st->drv->ids_follow ? st->drv->ids_follow(st, table, err) : 0;
+}

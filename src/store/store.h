@@ -179,6 +179,14 @@ int store_backup(struct store *st, const char *path, struct err *err);
 void store_bulk(struct store *st, int on);
 
 /*
+ * After a bulk write numbered new rows of table itself (after the largest id,
+ * under the write lock), move the database's id generator past them, so the
+ * next id it hands out is new (PostgreSQL's identity sequence; nothing to do
+ * on SQLite). table is the schema's own name.
+ */
+int store_ids_follow(struct store *st, const char *table, struct err *err);
+
+/*
  * A statement whose SQL is written at run time (db copy's, from the
  * catalog): not cached; the caller finalizes it. Core keeps to named
  * constants and store_prepare().
