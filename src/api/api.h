@@ -37,6 +37,13 @@ enum {
 	API_NO_CSRF = 2, /* a cookie-authenticated write that needs no CSRF token (sign-in) */
 	API_SECRET = 4,  /* the answer holds a secret shown once: never kept for a replay */
 	API_HASHES = 8,  /* checks a password: api_hash_start() runs first, off the request threads */
+	/*
+	 * takes no Idempotency-Key: a password check's failure must count, never be
+	 * rolled back with a refused request's writes, and a hash must not run
+	 * while the key's write transaction holds the lock (the route is safe to
+	 * repeat: setting the same password twice changes nothing)
+	 */
+	API_NO_IDEMPOTENCY = 16,
 };
 
 struct api_req;

@@ -19,24 +19,14 @@
 #include "core/workspace.h"
 #include "base/banned.h"
 
-/* Failed sign-ins allowed per login and address inside the window. */
-#define LOGIN_FAILURES_MAX 5
-#define LOGIN_WINDOW 900
-#define LOGIN_SLOTS 1024
 /* The pool's threads yield to the request threads: a sign-in may wait, /livez may not. */
 #define HASH_NICE 10
-
-struct login_slot {
-	uint64_t key;        /* hash of login + address; 0 = free */
-	int failures;
-	int64_t window_start;
-};
 
 /* A sign-in's password check, from api_hash_start() to api_hash_job_free(). */
 struct api_hash_job {
 	struct api_hash_job *next;
 	char *login, *password; /* copies; the password is wiped when checked */
-	uint64_t key;           /* its failed-login slot */
+	char ip[64];            /* the address signing in: failed sign-ins count per login and address */
 	int64_t now;
 	void (*done)(void *ctx);
 	void *ctx;
@@ -48,10 +38,7 @@ struct api_hash_job {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t hash_cond = PTHREAD_COND_INITIALIZER;
-static struct login_slot slots[LOGIN_SLOTS];
 static int hash_running; /* hashes running now, pool and request threads together */
-/* The key of login_key()'s hash, random per process: slots cannot be aimed at. */
-static unsigned char slot_secret[crypto_shorthash_KEYBYTES];
 
 /* The pool (its queue and state under lock). */
 static struct {
@@ -67,7 +54,6 @@ void api_global_init(void)
 	api_entity_init();
 	if (sodium_init() < 0)
 		fprintf(stderr, "salespm: libsodium failed to initialise\n");
-	randombytes_buf(slot_secret, sizeof(slot_secret));
 }
 
 void api_global_release(void)
@@ -202,71 +188,6 @@ void api_hash_pool_stop(void)
 	pool.db_path = NULL;
 }
 
-static uint64_t login_key(const char *login, const char *ip)
-{
-	/*
-	 * Keyed SipHash of login, then of that and ip: with a public hash a caller
-	 * could pick logins that land on another's slot and evict its count.
-	 * 0 is reserved for a free slot.
-	 */
-	unsigned char h[crypto_shorthash_BYTES], m[crypto_shorthash_BYTES + 64];
-	size_t iplen = ip ? strnlen(ip, 64) : 0;
-	uint64_t v;
-
-	crypto_shorthash(h, (const unsigned char *)login, strlen(login), slot_secret);
-	memcpy(m, h, sizeof(h));
-	if (iplen)
-		memcpy(m + sizeof(h), ip, iplen);
-	crypto_shorthash(h, m, sizeof(h) + iplen, slot_secret);
-	memcpy(&v, h, sizeof(v));
-	return v ? v : 1;
-}
-
-/* Seconds until login may try again from ip, or 0 when it may now. */
-static int login_blocked(uint64_t key, int64_t now)
-{
-	struct login_slot *s = &slots[key % LOGIN_SLOTS];
-	int wait = 0;
-	pthread_mutex_lock(&lock);
-	if (s->key == key && s->failures >= LOGIN_FAILURES_MAX &&
-	    now < s->window_start + LOGIN_WINDOW)
-		wait = (int)(s->window_start + LOGIN_WINDOW - now);
-	pthread_mutex_unlock(&lock);
-	return wait;
-}
-
-static void login_failed(uint64_t key, int64_t now)
-{
-	struct login_slot *s = &slots[key % LOGIN_SLOTS];
-	pthread_mutex_lock(&lock);
-	/*
-	 * A colliding or expired slot starts over: the table forgets, it never
-	 * blocks wrongly. A slot that blocks another login keeps it to the end of
-	 * its window, so failures elsewhere never lift a block.
-	 */
-	if (s->key != key && s->key && s->failures >= LOGIN_FAILURES_MAX &&
-	    now < s->window_start + LOGIN_WINDOW) {
-		pthread_mutex_unlock(&lock);
-		return;
-	}
-	if (s->key != key || now >= s->window_start + LOGIN_WINDOW) {
-		s->key = key;
-		s->failures = 0;
-		s->window_start = now;
-	}
-	s->failures++;
-	pthread_mutex_unlock(&lock);
-}
-
-static void login_succeeded(uint64_t key)
-{
-	struct login_slot *s = &slots[key % LOGIN_SLOTS];
-	pthread_mutex_lock(&lock);
-	if (s->key == key)
-		s->key = 0;
-	pthread_mutex_unlock(&lock);
-}
-
 int api_workspace_load(struct store *st, struct workspace *out, struct err *err)
 {
 	static pthread_mutex_t ws_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -314,14 +235,14 @@ int api_hash_start(struct api_req *r, void (*done)(void *ctx), void *ctx,
 	};
 	struct api_hash_job *j;
 	int64_t now = ts_now();
-	uint64_t key;
 	int wait;
 
 	*job = NULL;
 	if (api_parse(r, fields, err))
 		return -1;
-	key = login_key(login, r->client_ip);
-	wait = login_blocked(key, now);
+	/* the limit is the database's: every server on it counts the same failures */
+	if (auth_limit_wait(r->st, AUTH_LIMIT_SIGNIN, login, r->client_ip, now, &wait, err))
+		return -1;
 	if (wait > 0) {
 		r->retry_after = wait;
 		return err_set(err, ERR_RATE_LIMITED, "login", "login_throttled:login,seconds",
@@ -333,7 +254,7 @@ int api_hash_start(struct api_req *r, void (*done)(void *ctx), void *ctx,
 		api_hash_job_free(j);
 		return err_set(err, ERR_INTERNAL, NULL, "internal", "out of memory");
 	}
-	j->key = key;
+	snprintf(j->ip, sizeof(j->ip), "%s", r->client_ip ? r->client_ip : "");
 	j->now = now;
 	j->done = done;
 	j->ctx = ctx;
@@ -371,12 +292,15 @@ static int post_session(struct api_req *r, struct err *err)
 	if (!j)
 		return err_set(err, ERR_INTERNAL, NULL, "internal", "the password was not checked");
 	if (j->rc) {
-		if (j->err.code == ERR_UNAUTHENTICATED)
-			login_failed(j->key, j->now);
+		/* a failure that cannot be counted is not hidden: the caller hears of it */
+		if (j->err.code == ERR_UNAUTHENTICATED &&
+		    auth_limit_failed(r->st, AUTH_LIMIT_SIGNIN, j->login, j->ip, j->now, err))
+			return -1;
 		err_copy(err, &j->err);
 		return -1;
 	}
-	login_succeeded(j->key);
+	if (auth_limit_clear(r->st, AUTH_LIMIT_SIGNIN, j->login, j->ip, err))
+		return -1;
 	if (api_session_start(r, &j->user, err))
 		return -1;
 	r->actor.user_id = j->user.id;

@@ -3,7 +3,6 @@
  * for their own name and email), and set a password, which ends the user's
  * sessions; a user's wrong current passwords are limited like sign-ins.
  */
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,68 +102,13 @@ static int update_user(struct api_req *r, struct err *err)
 }
 
 /*
- * Wrong current passwords on a password change are limited like sign-ins:
- * after PW_CHECK_FAILURES_MAX in PW_CHECK_WINDOW seconds, the user's next
- * checks are refused (429) until the window ends, so a borrowed session or
- * token cannot guess the password at the speed of the hash.
+ * Wrong current passwords on a password change are limited like sign-ins
+ * (auth_limit_*, in the database, so every server counts them together): a
+ * borrowed session or token cannot guess the password at the speed of the hash.
  */
-#define PW_CHECK_FAILURES_MAX 5
-#define PW_CHECK_WINDOW 900
-#define PW_CHECK_SLOTS 256
-
-struct pw_check_slot {
-	int64_t user_id; /* 0 = free (ids start at 1) */
-	int failures;
-	int64_t window_start;
-};
-
-static pthread_mutex_t pw_check_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct pw_check_slot pw_check_slots[PW_CHECK_SLOTS];
-
-static struct pw_check_slot *pw_check_slot(int64_t user_id)
+static void user_key(int64_t user_id, char out[24])
 {
-	return &pw_check_slots[(uint64_t)user_id % PW_CHECK_SLOTS];
-}
-
-/* Seconds until user_id's current password may be checked again, or 0. */
-static int pw_check_blocked(int64_t user_id, int64_t now)
-{
-	struct pw_check_slot *s = pw_check_slot(user_id);
-	int wait = 0;
-	pthread_mutex_lock(&pw_check_lock);
-	if (s->user_id == user_id && s->failures >= PW_CHECK_FAILURES_MAX &&
-	    now < s->window_start + PW_CHECK_WINDOW)
-		wait = (int)(s->window_start + PW_CHECK_WINDOW - now);
-	pthread_mutex_unlock(&pw_check_lock);
-	return wait;
-}
-
-static void pw_check_failed(int64_t user_id, int64_t now)
-{
-	struct pw_check_slot *s = pw_check_slot(user_id);
-	pthread_mutex_lock(&pw_check_lock);
-	/* a slot that blocks another user keeps it to the end of its window */
-	if (s->user_id != user_id && s->user_id && s->failures >= PW_CHECK_FAILURES_MAX &&
-	    now < s->window_start + PW_CHECK_WINDOW) {
-		pthread_mutex_unlock(&pw_check_lock);
-		return;
-	}
-	if (s->user_id != user_id || now >= s->window_start + PW_CHECK_WINDOW) {
-		s->user_id = user_id;
-		s->failures = 0;
-		s->window_start = now;
-	}
-	s->failures++;
-	pthread_mutex_unlock(&pw_check_lock);
-}
-
-static void pw_check_passed(int64_t user_id)
-{
-	struct pw_check_slot *s = pw_check_slot(user_id);
-	pthread_mutex_lock(&pw_check_lock);
-	if (s->user_id == user_id)
-		s->user_id = 0;
-	pthread_mutex_unlock(&pw_check_lock);
+	snprintf(out, 24, "%lld", (long long)user_id);
 }
 
 static int set_password(struct api_req *r, struct err *err)
@@ -179,7 +123,8 @@ static int set_password(struct api_req *r, struct err *err)
 	int self = !strcmp(login, r->actor.login);
 	int64_t now = ts_now();
 	struct user u;
-	int rc, wait;
+	char who[24];
+	int rc = -1, wait = 0;
 
 	if (api_parse(r, fields, err))
 		return -1;
@@ -188,7 +133,10 @@ static int set_password(struct api_req *r, struct err *err)
 	if (self && !current)
 		return err_set(err, ERR_INVALID, "current_password", "current_password_required",
 			       "current_password is required to change your own password");
-	if (self && (wait = pw_check_blocked(r->actor.user_id, now)) > 0) {
+	user_key(r->actor.user_id, who);
+	if (self && auth_limit_wait(r->st, AUTH_LIMIT_PASSWORD, who, NULL, now, &wait, err))
+		return -1;
+	if (self && wait > 0) {
 		r->retry_after = wait;
 		return err_set(err, ERR_RATE_LIMITED, "current_password",
 			       "password_check_throttled:_,seconds",
@@ -199,13 +147,15 @@ static int set_password(struct api_req *r, struct err *err)
 		return -1;
 	rc = self ? user_verify_password(r->st, login, current, &u, err) : 0;
 	if (rc && err->code == ERR_UNAUTHENTICATED) {
-		pw_check_failed(r->actor.user_id, now);
+		if (auth_limit_failed(r->st, AUTH_LIMIT_PASSWORD, who, NULL, now, err))
+			goto hashed;
 		err_set(err, ERR_INVALID, "current_password", "current_password_wrong", "the current password is wrong");
-	} else if (!rc && self) {
-		pw_check_passed(r->actor.user_id);
+	} else if (!rc && self && auth_limit_clear(r->st, AUTH_LIMIT_PASSWORD, who, NULL, err)) {
+		rc = -1;
 	}
 	if (!rc)
 		rc = user_set_password(r->st, &r->actor, login, password, err);
+hashed:
 	api_hash_end();
 	if (rc || user_get(r->st, login, &u, err))
 		return -1;
@@ -227,6 +177,6 @@ const struct api_route api_user_routes[] = {
 	{ "POST", "/api/v1/users", create_user, ROLE_ADMIN, 0 },
 	{ "GET", "/api/v1/users/{login}", get_user, ROLE_VIEWER, 0 },
 	{ "PATCH", "/api/v1/users/{login}", update_user, ROLE_VIEWER, 0 },
-	{ "POST", "/api/v1/users/{login}/password", set_password, ROLE_VIEWER, 0 },
+	{ "POST", "/api/v1/users/{login}/password", set_password, ROLE_VIEWER, API_NO_IDEMPOTENCY },
 	{ NULL },
 };

@@ -553,3 +553,106 @@ int auth_ready(struct store *st, struct err *err)
 	int64_t n = 0;
 	return store_query_int(st, SQL_READY, &n, err);
 }
+
+/* --- limits on guessing passwords ------------------------------------------------ */
+
+static const char SQL_LIMIT_GET[] = "SELECT failures, window_start FROM auth_limits WHERE key = ?";
+/* A failure: a new window when the last one ended, else one more in it. */
+static const char SQL_LIMIT_FAIL[] =
+	"INSERT INTO auth_limits (key, failures, window_start) VALUES (?1, 1, ?2) "
+	"ON CONFLICT (key) DO UPDATE SET "
+	"failures = CASE WHEN auth_limits.window_start + ?3 <= ?2 THEN 1 "
+	"ELSE auth_limits.failures + 1 END, "
+	"window_start = CASE WHEN auth_limits.window_start + ?3 <= ?2 THEN ?2 "
+	"ELSE auth_limits.window_start END";
+static const char SQL_LIMIT_CLEAR[] = "DELETE FROM auth_limits WHERE key = ?";
+static const char SQL_LIMIT_EXPIRED[] = "DELETE FROM auth_limits WHERE window_start < ?";
+
+/* The row's key: hex BLAKE2b of the kind, who and where (a login is never kept in clear). */
+static void limit_key(enum auth_limit kind, const char *who, const char *where, char out[65])
+{
+	unsigned char h[32];
+	crypto_generichash_state g;
+	unsigned char k = (unsigned char)kind, zero = 0;
+
+	crypto_generichash_init(&g, NULL, 0, sizeof(h));
+	crypto_generichash_update(&g, &k, 1);
+	crypto_generichash_update(&g, (const unsigned char *)who, strlen(who));
+	crypto_generichash_update(&g, &zero, 1);
+	if (where)
+		crypto_generichash_update(&g, (const unsigned char *)where, strlen(where));
+	crypto_generichash_final(&g, h, sizeof(h));
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+int auth_limit_wait(struct store *st, enum auth_limit kind, const char *who, const char *where,
+		    int64_t now, int *wait, struct err *err)
+{
+	char key[65];
+	struct stmt *s = store_prepare(st, SQL_LIMIT_GET, err);
+	int rc;
+
+	*wait = 0;
+	if (!s)
+		return -1;
+	limit_key(kind, who, where, key);
+	store_bind_text(st, s, 1, key);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW) {
+		int64_t failures = store_col_int(st, s, 0), start = store_col_int(st, s, 1);
+		if (failures >= AUTH_LIMIT_FAILURES && now < start + AUTH_LIMIT_WINDOW)
+			*wait = (int)(start + AUTH_LIMIT_WINDOW - now);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Run one statement with the key (and now, the window) in its own write. */
+static int limit_write(struct store *st, const char *sql, const char *key, int64_t now,
+		       struct err *err)
+{
+	struct stmt *s;
+	int rc;
+
+	if (store_begin(st, 1, err))
+		return -1;
+	/* old windows go as new failures come: the table stays as small as the attacks */
+	if (!(s = store_prepare(st, SQL_LIMIT_EXPIRED, err)))
+		goto fail;
+	store_bind_int(st, s, 1, now - 2 * AUTH_LIMIT_WINDOW);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0 || !(s = store_prepare(st, sql, err)))
+		goto fail;
+	store_bind_text(st, s, 1, key);
+	if (sql == SQL_LIMIT_FAIL) {
+		store_bind_int(st, s, 2, now);
+		store_bind_int(st, s, 3, AUTH_LIMIT_WINDOW);
+	}
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0)
+		goto fail;
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int auth_limit_failed(struct store *st, enum auth_limit kind, const char *who, const char *where,
+		      int64_t now, struct err *err)
+{
+	char key[65];
+
+	limit_key(kind, who, where, key);
+	return limit_write(st, SQL_LIMIT_FAIL, key, now, err);
+}
+
+int auth_limit_clear(struct store *st, enum auth_limit kind, const char *who, const char *where,
+		     struct err *err)
+{
+	char key[65];
+
+	limit_key(kind, who, where, key);
+	return limit_write(st, SQL_LIMIT_CLEAR, key, ts_now(), err);
+}

@@ -130,4 +130,25 @@ int auth_idem_record(struct store *st, int64_t user_id, const char *key, const c
 /* A trivial query that succeeds when the database answers. */
 int auth_ready(struct store *st, struct err *err);
 
+/*
+ * The limits on guessing passwords, kept in the database so that every server
+ * on it counts together: after AUTH_LIMIT_FAILURES failures within
+ * AUTH_LIMIT_WINDOW seconds, what is limited waits until the window ends.
+ * A sign-in is limited per login and address, a check of a user's current
+ * password per user. who and where name it (where may be NULL).
+ */
+#define AUTH_LIMIT_FAILURES 5
+#define AUTH_LIMIT_WINDOW 900
+enum auth_limit { AUTH_LIMIT_SIGNIN, AUTH_LIMIT_PASSWORD };
+
+/* Seconds to wait before the next try (0: try now). */
+int auth_limit_wait(struct store *st, enum auth_limit kind, const char *who, const char *where,
+		    int64_t now, int *wait, struct err *err);
+/* Count a failure (its own small transaction, or a savepoint of an open one). */
+int auth_limit_failed(struct store *st, enum auth_limit kind, const char *who, const char *where,
+		      int64_t now, struct err *err);
+/* A success clears the count. */
+int auth_limit_clear(struct store *st, enum auth_limit kind, const char *who, const char *where,
+		     struct err *err);
+
 #endif

@@ -601,7 +601,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	if (q->has_body && check_caller(c, q, &r, &err))
 		goto fail;
 	if (!strcmp(q->method, "POST") && r.auth != API_AUTH_NONE &&
-	    (idem = conn_header(c, "Idempotency-Key"))) {
+	    !(rt->flags & API_NO_IDEMPOTENCY) && (idem = conn_header(c, "Idempotency-Key"))) {
 		int replay_status = 0;
 		int k;
 		if (!idem_key_valid(idem)) {
@@ -1076,8 +1076,16 @@ static enum MHD_Result start_hash(struct MHD_Connection *c, struct req *q)
 {
 	struct api_req r;
 	struct err err = { 0 };
+	/* the store: the limits on failed sign-ins are kept in the database */
+	struct store *st = thread_store(&err);
 
-	api_req_fill(c, q, NULL, &r);
+	if (!st) {
+		if (err.code != ERR_UNAVAILABLE)
+			err_set(&err, ERR_UNAVAILABLE, "db", "db_unavailable",
+				"the database cannot be opened");
+		return send_error(c, q, &err, NULL, 0);
+	}
+	api_req_fill(c, q, st, &r);
 	q->conn = c;
 	MHD_suspend_connection(c);
 	if (api_hash_start(&r, hash_done, q, &q->hash_job, &err)) {
