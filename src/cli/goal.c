@@ -464,7 +464,8 @@ const struct cli_command cli_goal_cmds[] = {
 	  "--due 2027-03-31 --scope channel=direct --owner li.na --rationale \"flagship launch\"" },
 	{ "goal", "list", cmd_goal_list, CLI_NEEDS_STORE,
 	  "a project's goals with progress, status and SMART lint", "goal list PROJECT",
-	  "  status: achieved, on_track (pace >= 90% of plan), at_risk (70-90%), off_track;\n"
+	  "  status: achieved; on_track (projected to the due date >= target; levels: now),\n"
+	  "  at_risk (>= 90% of target), off_track (below);\n"
 	  "  --json gives {\"goals\":[{\"id\",\"metric\",\"unit\",\"target\",\"actual\",\"status\","
 	  "\"smart\":{...}}]}",
 	  "salespm goal list Q1-2027 --json" },
