@@ -128,11 +128,15 @@ static void store_destroy(void *p)
 	store_free(p);
 }
 
+static void thread_store_drop(void);
+
 static struct store *thread_store(struct err *err)
 {
 	struct store *st = pthread_getspecific(srv.store_key);
-	if (st)
+	if (st && !store_lost(st))
 		return st;
+	if (st)
+		thread_store_drop(); /* the server ended the connection: a new one */
 	st = store_open(srv.opt->db_path, 0, err);
 	if (!st)
 		return NULL;
@@ -366,10 +370,7 @@ static enum MHD_Result answer_ready(struct MHD_Connection *c, struct req *q)
 	struct err err = { 0 };
 	struct store *st = thread_store(&err);
 
-	if (st && access(srv.opt->db_path, R_OK | W_OK))
-		err_set(&err, ERR_UNAVAILABLE, "db", "db_unavailable", "the database %s cannot be opened: %s",
-			srv.opt->db_path, strerror(errno));
-	else if (st && !auth_ready(st, &err))
+	if (st && !store_ready(st, &err) && !auth_ready(st, &err))
 		return send_text(c, q, 200, "text/plain; charset=utf-8", "ready\n", 6);
 	if (!st || err.code != ERR_OK) {
 		thread_store_drop();

@@ -425,6 +425,16 @@ static int pg_check(struct store *st, struct buf *report, struct err *err)
 	return 0;
 }
 
+/* The connection is up (the caller asks the server a question next). */
+static int pg_ready(struct store *st, int ask, struct err *err)
+{
+	(void)ask;
+	if (PQstatus(PG(st)) != CONNECTION_OK)
+		return !err ? -1 : err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable",
+			       "the connection to PostgreSQL is lost: %s", PQerrorMessage(PG(st)));
+	return 0;
+}
+
 static int pg_backup(struct store *st, const char *path, struct err *err)
 {
 	(void)st;
@@ -767,4 +777,5 @@ const struct store_driver store_pg_driver = {
 	.load_end = pg_load_end,
 	.backup = pg_backup,
 	.bulk = pg_bulk,
+	.ready = pg_ready,
 };

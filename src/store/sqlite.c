@@ -3,12 +3,14 @@
  * verified at open), foreign keys on, a busy timeout on every connection, and
  * a per-connection cache of prepared statements keyed by their SQL's address.
  */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/xalloc.h"
 #include "store/driver.h"
@@ -42,6 +44,17 @@ int store_sqlite_exists(const char *path)
 static int sq_accepts(const char *dsn)
 {
 	return !strstr(dsn, "://") || !strncmp(dsn, "sqlite:", 7);
+}
+
+/* The file is still there, readable and writable (a moved or read-only file is not ready). */
+static int sq_ready(struct store *st, int ask, struct err *err)
+{
+	const char *path = strncmp(st->dsn, "sqlite:", 7) ? st->dsn : st->dsn + 7;
+
+	if (ask && access(path, R_OK | W_OK))
+		return err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable",
+			       "the database %s cannot be opened: %s", path, strerror(errno));
+	return 0;
 }
 
 /* The schema is written in SQLite's dialect. */
@@ -436,4 +449,5 @@ const struct store_driver store_sqlite_driver = {
 	.load_end = sq_load_end,
 	.backup = sq_backup,
 	.bulk = sq_bulk,
+	.ready = sq_ready,
 };

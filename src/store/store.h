@@ -71,6 +71,9 @@ struct store_driver {
 	int (*load_end)(struct store_load *l, int ok, struct err *err);
 	int (*backup)(struct store *st, const char *path, struct err *err);
 	void (*bulk)(struct store *st, int on);
+	/* Whether the database can still be used (its file readable and writable; the connection up);
+	 * ask 0: only what is known without a system call or a question (err may be NULL). */
+	int (*ready)(struct store *st, int ask, struct err *err);
 };
 
 struct store {
@@ -98,6 +101,26 @@ void store_free(struct store *st);
 
 /* Process-wide set-up before any store is opened (SQLite threading mode). */
 void store_global_init(void);
+
+/*
+ * Whether the database can be used now, for /readyz: the file is still there,
+ * readable and writable (SQLite); the connection to the server is up
+ * (PostgreSQL). ERR_UNAVAILABLE when not.
+ */
+static inline int store_ready(struct store *st, struct err *err)
+{
+	return st->drv->ready(st, 1, err);
+}
+
+/*
+ * Whether the connection is known to be lost (the server went away or ended
+ * it): a server's worker then opens a new one before its next request. Costs
+ * no question to the database.
+ */
+static inline int store_lost(struct store *st)
+{
+	return st->drv->ready(st, 0, NULL) != 0;
+}
 
 /* The driver's name: "sqlite" or "postgresql". */
 const char *store_backend(const struct store *st);
