@@ -523,22 +523,10 @@ static int attach_customer(struct lookups *lk, struct sink *k, const struct sale
 	"promotion_id, segment_id, quantity, unit_price_minor, discount_minor, amount_minor, "   \
 	"cost_minor, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 static const char SQL_SALE_INSERT[] = SALE_INSERT " RETURNING id";
-/* Bulk form: without RETURNING (ids of a bulk write are consecutive under the write lock). */
-static const char SQL_SALE_INSERT_BULK[] = SALE_INSERT;
-static const char SQL_SALE_MAX_ID[] = "SELECT COALESCE(MAX(id), 0) FROM sales";
-/* A new customer's id comes from the database... */
+/* A new customer's id comes from the database (a bulk write's from a block it reserved: load_new_customers). */
 static const char SQL_CUSTOMER_INSERT[] =
 	"INSERT INTO customers (name, segment_id, first_sale_on, created_at, updated_at) "
 	"VALUES (?, ?, ?, ?, ?) RETURNING id";
-/*
- * ...except in a bulk write, which numbered its new customers after the
- * largest id under the write lock (its sales name them while they are read)
- * and moves the database's id generator past them afterwards (store_ids_follow).
- */
-static const char SQL_CUSTOMER_INSERT_ID[] =
-	"INSERT INTO customers (name, segment_id, first_sale_on, created_at, updated_at, id) "
-	"VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
-static const char SQL_CUSTOMER_MAX_ID[] = "SELECT COALESCE(MAX(id), 0) FROM customers";
 static const char SQL_CUSTOMER_FIRST[] =
 	"UPDATE customers SET first_sale_on = ? WHERE id = ? "
 	"AND (first_sale_on IS NULL OR first_sale_on > ?)";
@@ -554,8 +542,7 @@ static int write_customers(struct tx *tx, struct lookups *lk, int64_t *created, 
 		if (c->min_on == NO_DATE)
 			continue;
 		if (c->is_new) {
-			s = store_prepare(st, c->id == NO_ID ? SQL_CUSTOMER_INSERT : SQL_CUSTOMER_INSERT_ID,
-					  err);
+			s = store_prepare(st, SQL_CUSTOMER_INSERT, err);
 			if (!s)
 				return -1;
 			store_bind_textn(st, s, 1, c->name, c->name_len);
@@ -563,8 +550,6 @@ static int write_customers(struct tx *tx, struct lookups *lk, int64_t *created, 
 			store_bind_int(st, s, 3, c->min_on);
 			store_bind_int(st, s, 4, tx->now);
 			store_bind_int(st, s, 5, tx->now);
-			if (c->id != NO_ID)
-				store_bind_int(st, s, 6, c->id);
 			rc = store_step(st, s, err);
 			if (rc == STORE_ROW)
 				c->id = store_col_int(st, s, 0);
@@ -588,6 +573,41 @@ static int write_customers(struct tx *tx, struct lookups *lk, int64_t *created, 
 		}
 	}
 	return 0;
+}
+
+static const char *const CUSTOMER_LOAD_COLS[] = { "id", "name", "segment_id", "first_sale_on",
+						   "created_at", "updated_at" };
+
+/* A bulk write's new customers (numbered from a reserved block) as one load; the rest is write_customers'. */
+static int load_new_customers(struct tx *tx, struct lookups *lk, struct err *err)
+{
+	struct store_load *l = NULL;
+
+	for (size_t i = 0; i < lk->ncusts; i++) {
+		struct cust *c = &lk->custs[i];
+		if (!c->is_new || c->min_on == NO_DATE || c->id == NO_ID)
+			continue;
+		if (!l) {
+			l = store_load_begin(tx->st, "customers", 6, CUSTOMER_LOAD_COLS, err);
+			if (!l)
+				return -1;
+		}
+		store_load_int(l, c->id);
+		store_load_text(l, c->name);
+		if (c->segment_id == NO_ID)
+			store_load_null(l);
+		else
+			store_load_int(l, c->segment_id);
+		store_load_int(l, c->min_on);
+		store_load_int(l, tx->now);
+		store_load_int(l, tx->now);
+		if (store_load_row(l, err)) {
+			store_load_end(l, 0, NULL);
+			return -1;
+		}
+		c->is_new = 0;
+	}
+	return store_load_end(l, 1, err);
 }
 
 /*
@@ -616,7 +636,7 @@ static int insert_row(struct tx *tx, struct lookups *lk, const struct line *ln, 
 		      struct err *err)
 {
 	struct store *st = tx->st;
-	struct stmt *s = store_prepare(st, id ? SQL_SALE_INSERT : SQL_SALE_INSERT_BULK, err);
+	struct stmt *s = store_prepare(st, SQL_SALE_INSERT, err);
 	int rc;
 	if (!s)
 		return -1;
@@ -1432,6 +1452,8 @@ static const char *cell(struct csv_reader *r, const int idx[C__COUNT], int c, si
 
 struct writer {
 	pthread_t thread;
+	struct store_load *load; /* the sales rows, sent as one load (COPY on PostgreSQL) */
+	int64_t next_id;         /* the id of the next row: a block reserved from the database */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct tx *tx;
@@ -1446,6 +1468,43 @@ struct writer {
 	struct err werr;
 	size_t written;
 };
+
+static const char *const SALE_LOAD_COLS[] = {
+	"id",	    "project_id",	"sold_on",	  "customer_id",    "product_id",
+	"channel_id", "rep_id",	"promotion_id",	  "segment_id",	    "quantity",
+	"unit_price_minor", "discount_minor", "amount_minor", "cost_minor", "created_by",
+	"created_at",
+};
+
+/* One line into the writer's load, with the next id of the reserved block. */
+static int load_row(struct writer *w, const struct line *ln, struct err *err)
+{
+	struct store_load *l = w->load;
+
+	store_load_int(l, w->next_id++);
+	store_load_int(l, w->lk->project_id);
+	store_load_int(l, ln->sold_on);
+	store_load_int(l, ln->customer_id);
+	store_load_int(l, ln->product_id);
+	store_load_int(l, ln->channel_id);
+	store_load_int(l, ln->rep_id);
+	if (ln->promotion_id == NO_ID)
+		store_load_null(l);
+	else
+		store_load_int(l, ln->promotion_id);
+	if (ln->segment_id == NO_ID)
+		store_load_null(l);
+	else
+		store_load_int(l, ln->segment_id);
+	store_load_int(l, ln->quantity);
+	store_load_int(l, ln->unit_price);
+	store_load_int(l, ln->discount);
+	store_load_int(l, ln->amount);
+	store_load_int(l, ln->cost);
+	store_load_int(l, w->tx->actor->user_id);
+	store_load_int(l, w->tx->now);
+	return store_load_row(l, err);
+}
 
 static void *writer_main(void *arg)
 {
@@ -1465,7 +1524,7 @@ static void *writer_main(void *arg)
 		w->taken++;
 		pthread_mutex_unlock(&w->mu);
 		for (size_t i = 0; i < n; i++) {
-			if (insert_row(w->tx, w->lk, &chunk[i], NULL, &w->werr)) {
+			if (load_row(w, &chunk[i], &w->werr)) {
 				pthread_mutex_lock(&w->mu);
 				w->failed = 1;
 				w->stop = 1;
@@ -1543,12 +1602,21 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 	if (lookups_load(&lk, st, &p, 1, err))
 		goto out;
 	loaded = 1;
-	if (store_query_int(st, SQL_CUSTOMER_MAX_ID, &lk.next_customer_id, err) ||
-	    store_query_int(st, SQL_SALE_MAX_ID, &first_id, err))
-		goto out;
-	lk.next_customer_id++;
-	first_id++;
-	if (!dry) {
+	if (dry) {
+		lk.next_customer_id = 1; /* numbered, never written */
+	} else {
+		/* ids from the database, enough for every line of the file (the unused go back) */
+		int64_t bound = 1;
+		for (const char *q = memchr(csv, '\n', len); q; q = memchr(q + 1, '\n', (size_t)(end - q - 1)))
+			bound++;
+		if (store_ids_reserve(st, "customers", bound, &lk.next_customer_id, err) ||
+		    store_ids_reserve(st, "sales", bound, &first_id, err))
+			goto out;
+		w.load = store_load_begin(st, "sales", (int)(sizeof(SALE_LOAD_COLS) / sizeof(*SALE_LOAD_COLS)),
+					  SALE_LOAD_COLS, err);
+		if (!w.load)
+			goto out;
+		w.next_id = first_id;
 		w.tx = &tx;
 		w.lk = &lk;
 		pthread_mutex_init(&w.mu, NULL);
@@ -1650,6 +1718,10 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 			*err = w.werr;
 			goto out;
 		}
+		rc = store_load_end(w.load, !res->errors_total, err);
+		w.load = NULL;
+		if (rc)
+			goto out;
 	}
 	if (res->errors_total) {
 		err_set(err, ERR_INVALID, "file", "import_bad_rows:count,_", "%lld bad row%s; nothing was imported",
@@ -1668,7 +1740,8 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 		result = 0;
 		goto out;
 	}
-	if (write_customers(&tx, &lk, NULL, err) || store_ids_follow(st, "customers", err))
+	if (load_new_customers(&tx, &lk, err) || write_customers(&tx, &lk, NULL, err) ||
+	    store_ids_follow(st, "customers", err) || store_ids_follow(st, "sales", err))
 		goto out;
 	for (size_t i = 0; i < lk.ncusts; i++) {
 		const struct cust *cu = &lk.custs[i];
@@ -1705,6 +1778,8 @@ out:
 		writer_finish(&w, 1);
 		pthread_join(w.thread, NULL);
 	}
+	if (w.load)
+		store_load_end(w.load, 0, NULL);
 	for (size_t i = 0; i < w.nready; i++)
 		free(w.chunks[i]);
 	free(w.chunks);

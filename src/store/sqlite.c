@@ -57,6 +57,24 @@ static int sq_ready(struct store *st, int ask, struct err *err)
 	return 0;
 }
 
+/*
+ * SQLite gives a new row the id after the largest (an INTEGER PRIMARY KEY
+ * without AUTOINCREMENT): under the write lock the next n are free.
+ */
+static int sq_ids_reserve(struct store *st, const char *table, int64_t n, int64_t *first,
+			  struct err *err)
+{
+	char sql[128];
+	int64_t last = 0;
+
+	(void)n;
+	snprintf(sql, sizeof(sql), "SELECT COALESCE(MAX(id), 0) FROM %s", table);
+	if (store_query_dyn_int(st, sql, &last, err))
+		return -1;
+	*first = last + 1;
+	return 0;
+}
+
 /* The schema is written in SQLite's dialect. */
 static void sq_ddl(const char *schema, struct buf *out)
 {
@@ -439,6 +457,7 @@ const struct store_driver store_sqlite_driver = {
 		      "AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY name",
 	.sql_columns = "SELECT name, type FROM pragma_table_info(?1) ORDER BY cid",
 	.ids_follow = NULL, /* SQLite's next id is always past the largest */
+	.ids_reserve = sq_ids_reserve,
 	.prepare_once = sq_prepare_once,
 	.finalize = sq_finalize,
 	.load_begin = sq_load_begin,

@@ -341,6 +341,15 @@ int store_load_end(struct store_load *l, int ok, struct err *err)
 	return ((struct store_load_head *)l)->drv->load_end(l, ok, err);
 }
 
+int store_ids_reserve(struct store *st, const char *table, int64_t n, int64_t *first,
+		      struct err *err)
+{
+	if (!st->write_tx)
+		return err_set(err, ERR_INTERNAL, NULL, "internal",
+			       "ids of %s reserved outside a write transaction", table);
+	return st->drv->ids_reserve(st, table, n < 1 ? 1 : n, first, err);
+}
+
 int store_ids_follow(struct store *st, const char *table, struct err *err)
 {
 	return st->drv->ids_follow ? st->drv->ids_follow(st, table, err) : 0;

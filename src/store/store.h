@@ -58,6 +58,9 @@ struct store_driver {
 	const char *sql_columns;
 	/* After rows were copied in with their ids: let new ids follow them (NULL: nothing to do). */
 	int (*ids_follow)(struct store *st, const char *table, struct err *err);
+	/* Hand out n consecutive new ids of table (under the write lock); *first the first. */
+	int (*ids_reserve)(struct store *st, const char *table, int64_t n, int64_t *first,
+			   struct err *err);
 	/* A statement whose SQL is made at run time: prepared apart from the cache, finalized by the caller. */
 	struct stmt *(*prepare_once)(struct store *st, const char *sql, struct err *err);
 	void (*finalize)(struct store *st, struct stmt *s);
@@ -202,10 +205,22 @@ int store_backup(struct store *st, const char *path, struct err *err);
 void store_bulk(struct store *st, int on);
 
 /*
- * After a bulk write numbered new rows of table itself (after the largest id,
- * under the write lock), move the database's id generator past them, so the
- * next id it hands out is new (PostgreSQL's identity sequence; nothing to do
- * on SQLite). table is the schema's own name.
+ * A bulk write's ids, from the database: n consecutive ids of table that no
+ * other row has or will get (*first the first), for rows the caller loads
+ * with their ids (store_load_*) under the write lock. PostgreSQL takes them
+ * from the identity sequence (a write rolled back leaves a gap, as any
+ * sequence does); SQLite's next id is always past the largest. At most n are
+ * used: store_ids_follow() afterwards brings the generator back to the last
+ * one used. table is the schema's own name.
+ */
+int store_ids_reserve(struct store *st, const char *table, int64_t n, int64_t *first,
+		      struct err *err);
+
+/*
+ * After a bulk write numbered new rows of table itself, move the database's
+ * id generator to the largest id, so the next id it hands out is new
+ * (PostgreSQL's identity sequence; nothing to do on SQLite). table is the
+ * schema's own name.
  */
 int store_ids_follow(struct store *st, const char *table, struct err *err);
 

@@ -977,9 +977,17 @@ def json_output_names_files_with_any_characters():
     got = ws.js("sale", "export", "P1", "-o", ws.path(name))
     eq(got["file"], ws.path(name), "export file name")
     eq(got["bytes"], os.path.getsize(ws.path(name)), "bytes written")
-    got = ws.js("db", "backup", ws.path('copy "1".db'))
-    eq(got["backup"], ws.path('copy "1".db'), "backup file name")
-    assert os.path.exists(ws.path('copy "1".db')), "the backup was written"
+    if BACKEND == "sqlite":
+        got = ws.js("db", "backup", ws.path('copy "1".db'))
+        eq(got["backup"], ws.path('copy "1".db'), "backup file name")
+        assert os.path.exists(ws.path('copy "1".db')), "the backup was written"
+    else:
+        # PostgreSQL is backed up with pg_dump: the refusal names the file, as JSON
+        r = ws.run("db", "backup", ws.path('copy "1".db'), json_out=True)
+        eq(r.code, 2, "usage")
+        error = json.loads(r.err)["error"]
+        eq((error["reason"], error["params"]["file"]), ("backup_use_pg_dump", ws.path('copy "1".db')),
+           "the file named")
 
 
 if __name__ == "__main__":

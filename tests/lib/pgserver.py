@@ -34,7 +34,10 @@ def _free_port():
 
 
 class Cluster:
-    def __init__(self):
+    """durable: fsync and full-page writes on, as a production server runs (the benchmark);
+    the tests run without them, for speed."""
+
+    def __init__(self, durable=False):
         self.bindir = pg_bindir()
         self.dir = tempfile.mkdtemp(prefix="salespm-pg-")
         self.data = os.path.join(self.dir, "data")
@@ -45,10 +48,12 @@ class Cluster:
             os.chmod(self.dir, 0o755)
         self._n = 0
         self._run([os.path.join(self.bindir, "initdb"), "-D", self.data, "-A", "trust",
-                   "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+                   "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"]
+                  + ([] if durable else ["--no-sync"]))
         opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c full_page_writes=off -c max_connections=200 "
-                "-c shared_buffers=32MB")
+                "-c max_connections=200 ")
+        opts += ("-c shared_buffers=256MB -c max_wal_size=4GB" if durable else
+                 "-c fsync=off -c full_page_writes=off -c shared_buffers=32MB")
         self._run([os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-o", opts,
                    "-l", os.path.join(self.dir, "log"), "-w", "-t", "60", "start"])
         atexit.register(self.stop)
@@ -85,11 +90,11 @@ class Cluster:
         return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                 cwd=self.dir)
 
-    def new_db(self):
-        """A new empty database; its DSN."""
+    def new_db(self, template="template0"):
+        """A new empty database (or a copy of the database template); its DSN."""
         self._n += 1
         name = f"t{os.getpid()}_{self._n}"
-        self.psql(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'")
+        self.psql(f"CREATE DATABASE {name} TEMPLATE {template} ENCODING 'UTF8'")
         return self.dsn(name)
 
     def stop(self):
