@@ -28,9 +28,9 @@ static const struct cli_command *const tables[] = {
 
 static void print_usage(FILE *f)
 {
-	fprintf(f, "usage: salespm [--db PATH] [--as LOGIN] [--json] <command> [options]\n\n"
+	fprintf(f, "usage: salespm [--db DB] [--as LOGIN] [--json] <command> [options]\n\n"
 		   "salespm (销售项目管理) runs sales projects: goals, strategy, team, execution,\n"
-		   "monitoring, adjustment and evaluation, on one SQLite file.\n\n"
+		   "monitoring, adjustment and evaluation, on a SQLite file or a PostgreSQL database.\n\n"
 		   "commands:\n");
 	for (int t = 0; tables[t]; t++)
 		for (const struct cli_command *c = tables[t]; c->noun; c++) {
@@ -40,7 +40,8 @@ static void print_usage(FILE *f)
 			fprintf(f, "  %-22s %s\n", name, c->summary);
 		}
 	fprintf(f, "\nglobal options:\n"
-		   "  --db PATH     the database (default $SALESPM_DB, else ./salespm.db)\n"
+		   "  --db DB       the database: a SQLite file, or postgresql://USER@HOST/NAME\n"
+		   "                (default $SALESPM_DB, else ./salespm.db)\n"
 		   "  --as LOGIN    act as this user (default the workspace admin)\n"
 		   "  --json        machine output on stdout; messages on stderr\n\n"
 		   "exit codes: 0 ok, 1 failure, 2 usage, 65 bad data, 77 denied.\n"
