@@ -32,6 +32,7 @@ void buf_release(struct buf *b)
 void buf_reset(struct buf *b)
 {
 	b->len = 0;
+	b->overflow = 0;
 	if (b->p)
 		b->p[0] = '\0';
 }
@@ -40,13 +41,14 @@ static int buf_grow(struct buf *b, size_t extra)
 {
 	size_t need;
 
-	if (extra > SIZE_MAX - b->len - 1)
+	/* a refusal is for good: what follows a lost piece would be a lie (curl's dynbuf) */
+	if (b->overflow)
 		return -1;
-	need = b->len + extra + 1;
-	if (b->max && b->len + extra > b->max) {
+	if (extra > SIZE_MAX - b->len - 1 || (b->max && b->len + extra > b->max)) {
 		b->overflow = 1;
 		return -1;
 	}
+	need = b->len + extra + 1;
 	if (need > b->alloc) {
 		size_t n = b->alloc ? b->alloc * 2 : 64;
 		while (n < need)
@@ -75,7 +77,7 @@ int buf_adds(struct buf *b, const char *s)
 
 int buf_addch(struct buf *b, char c)
 {
-	if (b->len + 1 < b->alloc && (!b->max || b->len + 1 <= b->max)) {
+	if (!b->overflow && b->len + 1 < b->alloc && (!b->max || b->len + 1 <= b->max)) {
 		b->p[b->len++] = c;
 		b->p[b->len] = '\0';
 		return 0;

@@ -14,7 +14,7 @@ struct buf {
 	size_t len;
 	size_t alloc;
 	size_t max;   /* 0 = unlimited */
-	int overflow; /* set once an append was refused by the cap */
+	int overflow; /* set once an append was refused: every later one is refused too */
 };
 
 #define BUF_INIT { NULL, 0, 0, 0, 0 }
@@ -25,10 +25,15 @@ void buf_init(struct buf *b, size_t max);
 /* Free the bytes; the buffer is empty and usable again. */
 void buf_release(struct buf *b);
 
-/* Empty the buffer, keeping its allocation. */
+/* Empty the buffer, keeping its allocation (and accepting appends again after a refusal). */
 void buf_reset(struct buf *b);
 
-/* Append n bytes; returns 0, or -1 when the cap would be exceeded (nothing appended). */
+/*
+ * Append n bytes; returns 0, or -1 when the cap would be exceeded (nothing
+ * appended). A refusal is sticky: once one append was refused, every later one
+ * is refused as well, even one that would fit, until buf_reset() or
+ * buf_release() (so a capped text never silently misses a piece in its middle).
+ */
 int buf_add(struct buf *b, const void *data, size_t n);
 int buf_adds(struct buf *b, const char *s);
 int buf_addch(struct buf *b, char c);

@@ -105,16 +105,26 @@ static void test_cap(void **state)
 	assert_int_equal(b.len, 5);
 	assert_string_equal(buf_cstr(&b), "12345");
 	assert_int_equal(b.overflow, 1);
-	/* Exactly up to the cap is fine. */
+	/* The refusal sticks: an append that would fit is refused too, in every form. */
+	assert_int_equal(buf_adds(&b, "67"), -1);
+	assert_int_equal(buf_addch(&b, '6'), -1);
+	assert_int_equal(buf_addf(&b, "%d", 6), -1);
+	assert_string_equal(buf_cstr(&b), "12345");
+	/* Until the buffer is reset: then exactly up to the cap is fine. */
+	buf_reset(&b);
+	assert_int_equal(b.overflow, 0);
+	assert_int_equal(buf_adds(&b, "12345"), 0);
 	assert_int_equal(buf_adds(&b, "67890"), 0);
 	assert_string_equal(buf_cstr(&b), "1234567890");
+	assert_int_equal(b.overflow, 0);
+	/* An empty append at the cap is not an overflow of anything. */
+	assert_int_equal(buf_add(&b, "", 0), 0);
+	assert_int_equal(b.overflow, 0);
 	assert_int_equal(buf_addch(&b, 'x'), -1);
 	assert_int_equal(buf_addf(&b, "%d", 1), -1);
 	assert_int_equal(buf_add(&b, "y", 1), -1);
 	assert_int_equal(b.len, 10);
 	assert_string_equal(buf_cstr(&b), "1234567890");
-	/* An empty append at the cap is not an overflow of anything. */
-	assert_int_equal(buf_add(&b, "", 0), 0);
 	buf_release(&b);
 
 	/* addch honours the cap even while the allocation has room. */
@@ -133,8 +143,13 @@ static void test_cap(void **state)
 	assert_int_equal(buf_addf(&b, "%s", "abcd"), 0);
 	assert_int_equal(buf_addf(&b, "%s", "efghi"), -1);
 	assert_string_equal(buf_cstr(&b), "abcd");
+	assert_int_equal(buf_addf(&b, "%s", "efgh"), -1);
+	assert_string_equal(buf_cstr(&b), "abcd");
+	buf_release(&b);
+	/* Release forgets the refusal with the bytes. */
+	assert_int_equal(b.overflow, 0);
 	assert_int_equal(buf_addf(&b, "%s", "efgh"), 0);
-	assert_string_equal(buf_cstr(&b), "abcdefgh");
+	assert_string_equal(buf_cstr(&b), "efgh");
 	buf_release(&b);
 
 	/* The cap survives release and reset. */
@@ -157,6 +172,9 @@ static void test_huge_request(void **state)
 	assert_int_equal(buf_add(&b, "x", SIZE_MAX - 1), -1);
 	assert_int_equal(buf_add(&b, "x", SIZE_MAX), -1);
 	assert_string_equal(buf_cstr(&b), "abc");
+	/* and that refusal sticks as the cap's does */
+	assert_int_equal(b.overflow, 1);
+	assert_int_equal(buf_adds(&b, "d"), -1);
 	buf_release(&b);
 }
 
