@@ -45,6 +45,20 @@ void api_req_init(struct api_req *r, struct store *st, struct arena *arena)
 void api_req_release(struct api_req *r)
 {
 	buf_release(&r->out);
+	/* a stream the server did not take (the request failed after the handler) */
+	if (r->stream_end)
+		r->stream_end(r->stream_ctx);
+	r->stream_next = NULL;
+	r->stream_end = NULL;
+	r->stream_ctx = NULL;
+}
+
+void api_stream(struct api_req *r, int (*next)(void *ctx, struct buf *out, struct err *err),
+		void (*end)(void *ctx), void *ctx)
+{
+	r->stream_next = next;
+	r->stream_end = end;
+	r->stream_ctx = ctx;
 }
 
 const char *api_param(const struct api_req *r, const char *name)

@@ -107,7 +107,23 @@ struct api_req {
 	 * ("\"rows\":[...]"; arena string), or NULL.
 	 */
 	const char *error_extra;
+	/*
+	 * A streamed answer (a download of any size): when the handler sets
+	 * stream_next, the server sends its pieces as they come instead of out.
+	 * stream_next appends the next piece to out and returns 1 while more
+	 * follow, 0 after the last, -1 on a failure (the connection is then cut,
+	 * so a download that failed midway never looks whole); stream_end frees
+	 * stream_ctx, once, whether the answer was sent whole or not. Set by
+	 * api_stream().
+	 */
+	int (*stream_next)(void *ctx, struct buf *out, struct err *err);
+	void (*stream_end)(void *ctx);
+	void *stream_ctx;
 };
+
+/* Answer with a stream (see stream_next above); r owns ctx until the server takes it. */
+void api_stream(struct api_req *r, int (*next)(void *ctx, struct buf *out, struct err *err),
+		void (*end)(void *ctx), void *ctx);
 
 /* Prepare r for a request (the server fills in the inputs). */
 void api_req_init(struct api_req *r, struct store *st, struct arena *arena);

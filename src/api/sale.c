@@ -4,12 +4,14 @@
  * SPEC.md. Who may write which line is core's rule (a member only their own).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "api/api.h"
 #include "base/date.h"
 #include "base/money.h"
+#include "base/xalloc.h"
 #include "core/sale.h"
 #include "base/banned.h"
 
@@ -321,15 +323,46 @@ static int import_sales(struct api_req *r, struct err *err)
 	return 0;
 }
 
+/*
+ * An export streams: it reads on a connection of its own (the worker's serves
+ * other requests between the pieces), in one snapshot, a page at a time.
+ */
+struct export_stream {
+	struct store *st;
+	struct sale_export *x;
+};
+
+static int export_next(void *ctx, struct buf *out, struct err *err)
+{
+	return sale_export_next(((struct export_stream *)ctx)->x, out, err);
+}
+
+static void export_end(void *ctx)
+{
+	struct export_stream *e = ctx;
+	sale_export_close(e->x);
+	store_free(e->st);
+	free(e);
+}
+
 static int export_sales(struct api_req *r, struct err *err)
 {
 	struct sale_filter f;
 	const char *code = api_param(r, "code");
 	char disp[160], safe[64];
 	size_t n = 0;
+	struct export_stream *e;
 
-	if (parse_filter(r, &f, err) || sale_export(r->st, &r->actor, code, &f, &r->out, err))
+	if (parse_filter(r, &f, err))
 		return -1;
+	e = xcalloc(1, sizeof(*e));
+	e->st = store_open(r->st->dsn, 0, err);
+	if (!e->st || sale_export_open(e->st, &r->actor, code, &f, &e->x, err)) {
+		store_free(e->st);
+		free(e);
+		return -1;
+	}
+	api_stream(r, export_next, export_end, e);
 	/* the file name repeats the project code, quoted: keep it to safe characters */
 	for (const char *p = code; *p && n < sizeof(safe) - 1; p++)
 		safe[n++] = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||

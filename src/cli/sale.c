@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/date.h"
 #include "base/money.h"
@@ -365,29 +367,67 @@ static int cmd_sale_import(struct cli *c, int argc, char **argv, struct err *err
 	return 0;
 }
 
+/*
+ * The export, streamed a page at a time to stdout or to FILE. A file is
+ * written beside its name and renamed into place once whole: a failed export
+ * leaves no half file (and an existing one as it was).
+ */
 static int cmd_sale_export(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { "output", 'o', OPT_VALUE }, FILTER_OPTS, { NULL, 0, 0 } };
 	struct sale_filter f;
-	struct buf out = BUF_INIT;
+	struct sale_export *x = NULL;
+	struct buf out = BUF_INIT, tmp = BUF_INIT;
 	const char *pos[1], *file;
-	int npos, r = -1;
+	FILE *fp = stdout;
+	int64_t bytes = 0;
+	int npos, r = -1, rc;
 
 	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) || parse_filter(opts, &f, err))
 		return -1;
-	if (sale_export(c->st, &c->actor, pos[0], &f, &out, err))
-		goto done;
+	if (sale_export_open(c->st, &c->actor, pos[0], &f, &x, err))
+		return -1;
 	file = cli_opt(opts, "output");
-	if (file && strcmp(file, "-")) {
-		FILE *fp = fopen(file, "wb");
+	if (file && !strcmp(file, "-"))
+		file = NULL;
+	if (file) {
+		int fd;
+		buf_addf(&tmp, "%s.partial-XXXXXX", file);
+		fd = mkstemp(tmp.p);
+		fp = fd < 0 ? NULL : fdopen(fd, "wb");
 		if (!fp) {
+			if (fd >= 0)
+				close(fd);
 			err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s", file);
 			goto done;
 		}
-		if (fwrite(out.p, 1, out.len, fp) != out.len || fclose(fp)) {
+		{
+			/* the mode a plain fopen() gives (mkstemp's is 0600) */
+			mode_t mask = umask(0);
+			umask(mask);
+			fchmod(fd, 0666 & ~mask);
+		}
+	}
+	do {
+		buf_reset(&out);
+		rc = sale_export_next(x, &out, err);
+		if (rc < 0)
+			goto done;
+		if (out.len && fwrite(out.p, 1, out.len, fp) != out.len) {
+			err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s (disk full?)",
+				file ? file : "the output");
+			goto done;
+		}
+		bytes += (int64_t)out.len;
+	} while (rc > 0);
+	if (file) {
+		int closed = fclose(fp);
+		fp = NULL;
+		if (closed || rename(tmp.p, file)) {
 			err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s (disk full?)", file);
 			goto done;
 		}
+		buf_reset(&tmp);
 		if (c->json) {
 			/* the file name is the user's text: written by the JSON writer */
 			struct buf b = BUF_INIT;
@@ -395,18 +435,25 @@ static int cmd_sale_export(struct cli *c, int argc, char **argv, struct err *err
 			jw_init(&w, &b);
 			jw_obj(&w);
 			jw_kstr(&w, "file", file);
-			jw_kint(&w, "bytes", (int64_t)out.len);
+			jw_kint(&w, "bytes", bytes);
 			jw_obj_end(&w);
 			cli_print_json(&b);
 			buf_release(&b);
 		} else
 			fprintf(stderr, "wrote %s\n", file);
-	} else {
-		fwrite(out.p ? out.p : "", 1, out.len, stdout);
+	} else if (fflush(stdout)) {
+		err_set(err, ERR_INVALID, "output", "file_write", "cannot write the output");
+		goto done;
 	}
 	r = 0;
 done:
+	if (file && fp)
+		fclose(fp);
+	if (file && tmp.len)
+		unlink(tmp.p);
+	sale_export_close(x);
 	buf_release(&out);
+	buf_release(&tmp);
 	return r;
 }
 

@@ -745,11 +745,11 @@ static const char SQL_SALE_COUNT[] =
 static const char SQL_SALE_GET[] = SALE_SELECT "WHERE s.project_id = ? AND s.id = ?";
 static const char SQL_SALE_EXPORT[] =
 	"SELECT s.sold_on, c.name, p.sku, ch.code, u.login, s.quantity, s.unit_price_minor, "
-	"s.discount_minor, COALESCE(pr.code, ''), COALESCE(g.code, '') "
+	"s.discount_minor, COALESCE(pr.code, ''), COALESCE(g.code, ''), s.id "
 	"FROM sales s JOIN customers c ON c.id = s.customer_id "
 	"JOIN products p ON p.id = s.product_id JOIN channels ch ON ch.id = s.channel_id "
 	"JOIN users u ON u.id = s.rep_id LEFT JOIN promotions pr ON pr.id = s.promotion_id "
-	"LEFT JOIN segments g ON g.id = s.segment_id " SALE_WHERE "ORDER BY s.id" SALE_PAGE;
+	"LEFT JOIN segments g ON g.id = s.segment_id " SALE_WHERE "AND s.id > ?11 ORDER BY s.id" SALE_PAGE;
 
 static const char *const sort_names[SALE__SORT_COUNT] = { "date", "amount", "quantity",
 							   "customer", "id" };
@@ -1304,50 +1304,134 @@ void sale_list_release(struct sale_list *l)
 	l->n = l->alloc = 0;
 }
 
-int sale_export(struct store *st, const struct actor *a, const char *project_code,
-		const struct sale_filter *f, struct buf *out, struct err *err)
-{
-	struct project p;
-	struct stmt *s;
+/*
+ * An export is read in pages of EXPORT_PAGE rows after the last id sent, all
+ * in one read transaction (one snapshot): memory holds one page, whatever
+ * the project's size, on either backend.
+ */
+#define EXPORT_PAGE 2000
+
+struct sale_export {
+	struct store *st;
+	int64_t project_id;
+	struct sale_filter f;  /* its dates (the codes are resolved into fa) */
 	struct filter_args fa;
+	int64_t last_id;       /* the last row sent */
+	int64_t remaining;     /* rows still to send (a limit), or INT64_MAX */
+	int64_t offset;        /* rows to skip first (the first page only) */
+	int header_sent, done;
+};
+
+int sale_export_open(struct store *st, const struct actor *a, const char *project_code,
+		     const struct sale_filter *f, struct sale_export **out, struct err *err)
+{
+	struct sale_export *x;
+	struct project p;
+
+	*out = NULL;
+	if (store_begin(st, 0, err))
+		return -1;
+	x = xcalloc(1, sizeof(*x));
+	if (project_get(st, a, project_code, &p, err) || filter_resolve(st, f, &p, &x->fa, err)) {
+		store_rollback(st);
+		free(x);
+		return -1;
+	}
+	x->st = st;
+	x->project_id = p.id;
+	x->f.from = f ? f->from : NO_DATE;
+	x->f.to = f ? f->to : NO_DATE;
+	x->remaining = f && f->limit > 0 ? f->limit : INT64_MAX;
+	x->offset = f ? f->offset : 0;
+	*out = x;
+	return 0;
+}
+
+/* One row of the export statement as a CSV line. */
+static void export_line(struct store *st, struct stmt *s, struct buf *out)
+{
+	char d[DATE_FMT_MAX], m[MONEY_FMT_MAX];
+	static const int text_cols[] = { 1, 2, 3, 4 };
+
+	date_format((int32_t)store_col_int(st, s, 0), d);
+	buf_adds(out, d);
+	for (int i = 0; i < 4; i++) {
+		const char *t = store_col_text(st, s, text_cols[i]);
+		buf_addch(out, ',');
+		csv_write_field(out, t, strlen(t), 1);
+	}
+	buf_addf(out, ",%lld,", (long long)store_col_int(st, s, 5));
+	buf_adds(out, money_format(store_col_int(st, s, 6), m));
+	buf_addch(out, ',');
+	buf_adds(out, money_format(store_col_int(st, s, 7), m));
+	for (int i = 8; i <= 9; i++) {
+		const char *t = store_col_text(st, s, i);
+		buf_addch(out, ',');
+		csv_write_field(out, t, strlen(t), 1);
+	}
+	buf_adds(out, "\r\n");
+}
+
+int sale_export_next(struct sale_export *x, struct buf *out, struct err *err)
+{
+	struct store *st = x->st;
+	struct stmt *s;
+	int64_t page = x->remaining < EXPORT_PAGE ? x->remaining : EXPORT_PAGE, n = 0;
 	int rc;
 
-	if (project_get(st, a, project_code, &p, err) || filter_resolve(st, f, &p, &fa, err))
-		return -1;
+	if (!x->header_sent) {
+		buf_adds(out, SALE_CSV_HEADER);
+		buf_adds(out, "\r\n");
+		x->header_sent = 1;
+	}
+	if (x->done || page <= 0) {
+		x->done = 1;
+		return 0;
+	}
 	s = store_prepare(st, SQL_SALE_EXPORT, err);
 	if (!s)
 		return -1;
-	bind_filter(st, s, p.id, f, &fa);
-	store_bind_int(st, s, 9, f && f->limit > 0 ? f->limit : INT64_MAX);
-	store_bind_int(st, s, 10, f ? f->offset : 0);
-	buf_adds(out, SALE_CSV_HEADER);
-	buf_adds(out, "\r\n");
+	bind_filter(st, s, x->project_id, &x->f, &x->fa);
+	store_bind_int(st, s, 9, page);
+	store_bind_int(st, s, 10, x->offset);
+	store_bind_int(st, s, 11, x->last_id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		char d[DATE_FMT_MAX], m[MONEY_FMT_MAX];
-		int text_cols[] = { 1, 2, 3, 4 };
-		date_format((int32_t)store_col_int(st, s, 0), d);
-		buf_adds(out, d);
-		for (int i = 0; i < 4; i++) {
-			const char *t = store_col_text(st, s, text_cols[i]);
-			buf_addch(out, ',');
-			csv_write_field(out, t, strlen(t), 1);
-		}
-		buf_addf(out, ",%lld,", (long long)store_col_int(st, s, 5));
-		buf_adds(out, money_format(store_col_int(st, s, 6), m));
-		buf_addch(out, ',');
-		buf_adds(out, money_format(store_col_int(st, s, 7), m));
-		for (int i = 8; i <= 9; i++) {
-			const char *t = store_col_text(st, s, i);
-			buf_addch(out, ',');
-			csv_write_field(out, t, strlen(t), 1);
-		}
-		if (buf_adds(out, "\r\n")) {
-			store_done(st, s);
-			return err_set(err, ERR_TOO_LARGE, NULL, "export_too_large", "the export is larger than allowed");
-		}
+		export_line(st, s, out);
+		x->last_id = store_col_int(st, s, 10);
+		n++;
 	}
 	store_done(st, s);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	if (out->overflow)
+		return err_set(err, ERR_TOO_LARGE, NULL, "export_too_large", "the export is larger than allowed");
+	x->offset = 0;
+	x->remaining -= n;
+	if (n < page || x->remaining <= 0)
+		x->done = 1;
+	return x->done ? 0 : 1;
+}
+
+void sale_export_close(struct sale_export *x)
+{
+	if (!x)
+		return;
+	store_rollback(x->st);
+	free(x);
+}
+
+int sale_export(struct store *st, const struct actor *a, const char *project_code,
+		const struct sale_filter *f, struct buf *out, struct err *err)
+{
+	struct sale_export *x;
+	int rc;
+
+	if (sale_export_open(st, a, project_code, f, &x, err))
+		return -1;
+	while ((rc = sale_export_next(x, out, err)) > 0)
+		;
+	sale_export_close(x);
+	return rc;
 }
 
 /* --- CSV import ------------------------------------------------------------------ */

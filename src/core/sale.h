@@ -172,10 +172,24 @@ void sale_import_errors_write_json(struct jw *w, const struct sale_import_result
 /*
  * Write the project's sales (all, or those matching f when not NULL) as CSV in
  * the import format to out; text cells a spreadsheet would run as formulas are
- * neutralised.
+ * neutralised. The whole file in memory: for a small export (the CLI's, a
+ * test's); a server streams it with the cursor below.
  */
 int sale_export(struct store *st, const struct actor *a, const char *project_code,
 		const struct sale_filter *f, struct buf *out, struct err *err);
+
+/*
+ * The export as a cursor: open checks the caller and the filter and opens a
+ * read transaction on st (one snapshot for the whole file; st is the
+ * cursor's until close); each next appends the header (first) and the next
+ * page of rows to out and returns 1 while more may follow, 0 at the end, -1
+ * on failure. Memory holds one page whatever the project's size.
+ */
+struct sale_export;
+int sale_export_open(struct store *st, const struct actor *a, const char *project_code,
+		     const struct sale_filter *f, struct sale_export **out, struct err *err);
+int sale_export_next(struct sale_export *x, struct buf *out, struct err *err);
+void sale_export_close(struct sale_export *x);
 
 /*
  * `db check` of the sales: every sale's amount (quantity x unit price -

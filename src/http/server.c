@@ -27,6 +27,7 @@
 #include "api/api.h"
 #include "base/arena.h"
 #include "base/date.h"
+#include "base/xalloc.h"
 #include "core/auth.h"
 #include "core/workspace.h"
 #include "http/http.h"
@@ -270,11 +271,8 @@ void http_print_routes(FILE *f)
 
 /* --- responses ------------------------------------------------------------------------ */
 
-static struct MHD_Response *response_new(const void *data, size_t len,
-					 enum MHD_ResponseMemoryMode mode, const char *type,
-					 int api)
+static struct MHD_Response *with_headers(struct MHD_Response *resp, const char *type, int api)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, mode);
 	if (!resp)
 		return NULL;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
@@ -283,6 +281,82 @@ static struct MHD_Response *response_new(const void *data, size_t len,
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, api ? "no-store" : "no-cache");
 	return resp;
+}
+
+static struct MHD_Response *response_new(const void *data, size_t len,
+					 enum MHD_ResponseMemoryMode mode, const char *type,
+					 int api)
+{
+	return with_headers(MHD_create_response_from_buffer(len, (void *)data, mode), type, api);
+}
+
+/* A streamed answer: the handler's pieces, one at a time (chunked). */
+struct stream {
+	int (*next)(void *ctx, struct buf *out, struct err *err);
+	void (*end)(void *ctx);
+	void *ctx;
+	struct buf piece;
+	size_t pos;
+	int last; /* the piece in hand is the last one */
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct stream *s = cls;
+	size_t n;
+
+	(void)pos;
+	while (s->pos == s->piece.len) {
+		struct err err = { 0 };
+		int rc;
+		if (s->last)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		buf_reset(&s->piece);
+		s->pos = 0;
+		rc = s->next(s->ctx, &s->piece, &err);
+		if (rc < 0) {
+			/* the reason is a code: no user text reaches the log unescaped */
+			fprintf(stderr, "salespm: a download stopped midway (%s)\n",
+				err.reason[0] ? err.reason : "internal");
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		}
+		s->last = rc == 0;
+	}
+	n = s->piece.len - s->pos;
+	if (n > max)
+		n = max;
+	memcpy(out, s->piece.p + s->pos, n);
+	s->pos += n;
+	return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+	struct stream *s = cls;
+	s->end(s->ctx);
+	buf_release(&s->piece);
+	free(s);
+}
+
+/* Take r's stream into a response (r no longer owns it, even when this fails). */
+static struct MHD_Response *stream_response(struct api_req *r, const char *type)
+{
+	struct stream *s = xcalloc(1, sizeof(*s));
+	struct MHD_Response *resp;
+
+	s->next = r->stream_next;
+	s->end = r->stream_end;
+	s->ctx = r->stream_ctx;
+	r->stream_next = NULL;
+	r->stream_end = NULL;
+	r->stream_ctx = NULL;
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, s,
+						 stream_free);
+	if (!resp) {
+		stream_free(s);
+		return NULL;
+	}
+	return with_headers(resp, type, 1);
 }
 
 static enum MHD_Result queue(struct MHD_Connection *c, struct req *q, int status,
@@ -702,7 +776,10 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 			idem_bulk = 0;
 		}
 	}
-	{
+	if (r.stream_next) {
+		len = 0;
+		resp = stream_response(&r, r.content_type_out ? r.content_type_out : JSON_TYPE);
+	} else {
 		char *p = buf_detach(&r.out, &len);
 		resp = response_new(p, len, MHD_RESPMEM_MUST_FREE,
 				    r.content_type_out ? r.content_type_out : JSON_TYPE, 1);
