@@ -26,6 +26,7 @@
 
 #include "api/api.h"
 #include "base/arena.h"
+#include "base/csv.h"
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "core/auth.h"
@@ -675,6 +676,14 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	/* Known from the headers; while a body came in, a session may have ended. */
 	if (q->has_body && check_caller(c, q, &r, &err))
 		goto fail;
+	/* A name in the path that is not UTF-8 text names nothing (every stored name is text). */
+	for (int i = 0; i < r.nparams; i++)
+		if (!csv_utf8_valid(r.param_value[i], strlen(r.param_value[i]))) {
+			err_set(&err, ERR_NOT_FOUND, r.param_name[i], "path_not_text:_,_",
+				"no %s \"%.60s\": the address holds bytes that are not UTF-8 text",
+				r.param_name[i], r.param_value[i]);
+			goto fail;
+		}
 	if (!strcmp(q->method, "POST") && r.auth != API_AUTH_NONE &&
 	    !(rt->flags & API_NO_IDEMPOTENCY) && (idem = conn_header(c, "Idempotency-Key"))) {
 		int replay_status = 0;
