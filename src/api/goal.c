@@ -488,8 +488,17 @@ static int get_series(struct api_req *r, struct err *err)
 	return 0;
 }
 
+/* The metrics a goal may measure, from the one table (metric_defs[]). */
+static int list_metrics(struct api_req *r, struct err *err)
+{
+	(void)err;
+	metric_defs_write_json(&r->jw);
+	return 0;
+}
+
 /* /goals/lint comes before /goals/{id}, which would match it too. */
 const struct api_route api_goal_routes[] = {
+	{ "GET", "/api/v1/goal-metrics", list_metrics, ROLE_VIEWER, 0 },
 	{ "GET", "/api/v1/projects/{code}/goals", list_goals, ROLE_VIEWER, 0 },
 	{ "POST", "/api/v1/projects/{code}/goals", create_goal, ROLE_REP, 0 },
 	{ "POST", "/api/v1/projects/{code}/goals/lint", lint_goal, ROLE_VIEWER, 0 },

@@ -24,8 +24,7 @@
 		{ "checkin-rule", 0, OPT_VALUE }
 
 #define GOAL_DETAILS                                                                             \
-	"  --metric M           revenue, gross_margin, units, deals_won, new_customers,\n"       \
-	"                       retention_rate, avg_deal_size or custom\n"                        \
+	"  --metric M           what is measured: one of `salespm goal metrics`\n"               \
 	"  --target V           in the metric's unit: money as 1200000.00, counts as 35,\n"      \
 	"                       rates as 0.85 or 85%\n"                                           \
 	"  --start D, --due D   the goal's window, both days included (YYYY-MM-DD)\n"            \
@@ -454,6 +453,49 @@ static int cmd_goal_checkin(struct cli *c, int argc, char **argv, struct err *er
 	return 0;
 }
 
+static void metric_table_json(struct jw *w, const struct metric_def *defs)
+{
+	(void)defs; /* the one table */
+	metric_defs_write_json(w);
+}
+
+static int cmd_goal_metrics(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	const char *pos[1];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err))
+		return -1;
+	if (c->json) {
+		CLI_PRINT_ONE(metric_defs, metric_table_json);
+	} else {
+		static const char *const head[] = { "METRIC", "UNIT", "KIND", "SCOPES", "COMPUTED AS" };
+		static const int right[] = { 0, 0, 0, 0, 0 };
+		struct cli_table t;
+		cli_table_init(&t, 5, head, right);
+		for (int m = 0; m < METRIC__COUNT; m++) {
+			const struct metric_def *d = &metric_defs[m];
+			char sc[64] = "-";
+			size_t n = 0;
+			const char *row[5];
+			for (int k = 0; k < GOAL_SCOPE_KEYS; k++)
+				if (d->scopes & (1u << k))
+					n += (size_t)snprintf(sc + n, sizeof(sc) - n, "%s%s", n ? "," : "",
+							      goal_scope_key(k));
+			row[0] = d->name;
+			row[1] = unit_str(d->unit);
+			row[2] = d->cumulative ? "cumulative" : "level";
+			row[3] = sc;
+			row[4] = d->help;
+			cli_table_row(&t, row);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+	}
+	return 0;
+}
+
 const struct cli_command cli_goal_cmds[] = {
 	{ "goal", "add", cmd_goal_add, CLI_NEEDS_STORE, "set a SMART goal (project manager)",
 	  "goal add PROJECT --metric METRIC --target VALUE --start DATE --due DATE "
@@ -487,5 +529,9 @@ const struct cli_command cli_goal_cmds[] = {
 	{ "goal", "checkin", cmd_goal_checkin, CLI_NEEDS_STORE,
 	  "report the value of a custom goal", "goal checkin PROJECT ID --value V [--date D] "
 	  "[--note T]", "", "salespm goal checkin Q1-2027 5 --value 12 --note \"signed 2 partners\"" },
+	{ "goal", "metrics", cmd_goal_metrics, 0, "the metrics a goal may measure",
+	  "goal metrics", "  unit, cumulative (judged by its projection) or level, the scope keys\n"
+	  "  that narrow it and how it is computed",
+	  "salespm goal metrics --json" },
 	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },
 };

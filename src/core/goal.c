@@ -16,36 +16,89 @@
 #include "core/tx.h"
 #include "base/banned.h"
 
-static const char *const metric_names[METRIC__COUNT] = {
-	"revenue",       "gross_margin",   "units",         "deals_won",
-	"new_customers", "retention_rate", "avg_deal_size", "custom",
+const struct metric_def metric_defs[METRIC__COUNT] = {
+	[METRIC_REVENUE] = { "revenue", UNIT_MONEY, 1, CALC_AMOUNT, SCOPE_SALES,
+			     "the sales' amounts (quantity x unit price - discount)" },
+	[METRIC_GROSS_MARGIN] = { "gross_margin", UNIT_RATIO, 0, CALC_MARGIN, SCOPE_SALES,
+				  "(revenue - cost) / revenue, cost from the price history" },
+	[METRIC_UNITS] = { "units", UNIT_COUNT, 1, CALC_QUANTITY, SCOPE_SALES,
+			   "the quantities sold" },
+	[METRIC_DEALS_WON] = { "deals_won", UNIT_COUNT, 1, CALC_DEALS_WON, SCOPE_SALES,
+			       "deals won in the window" },
+	[METRIC_NEW_CUSTOMERS] = { "new_customers", UNIT_COUNT, 1, CALC_FIRST_PURCHASE, SCOPE_SALES,
+				   "customers whose first-ever purchase falls in the window" },
+	[METRIC_RETENTION_RATE] = { "retention_rate", UNIT_RATIO, 0, CALC_RETENTION, SCOPE_SALES,
+				    "of the baseline window's buyers, the share that bought again" },
+	[METRIC_AVG_DEAL_SIZE] = { "avg_deal_size", UNIT_MONEY, 0, CALC_PER_LINE, SCOPE_SALES,
+				   "revenue / number of sale lines" },
+	[METRIC_CUSTOM] = { "custom", UNIT_COUNT, 1, CALC_CHECKIN, 0,
+			    "a count reported by check-ins (its own unit name)" },
 };
-static const enum unit metric_units[METRIC__COUNT] = {
-	UNIT_MONEY, UNIT_RATIO, UNIT_COUNT, UNIT_COUNT,
-	UNIT_COUNT, UNIT_RATIO, UNIT_MONEY, UNIT_COUNT,
-};
+
+const struct metric_def *metric_def(enum metric m)
+{
+	return (unsigned)m < METRIC__COUNT ? &metric_defs[m] : NULL;
+}
+
+const char *goal_scope_key(int k)
+{
+	static const char *const keys[GOAL_SCOPE_KEYS] = { "segment", "channel", "product", "rep" };
+	return k >= 0 && k < GOAL_SCOPE_KEYS ? keys[k] : NULL;
+}
+
+void metric_defs_write_json(struct jw *w)
+{
+	jw_obj(w);
+	jw_key(w, "metrics");
+	jw_arr(w);
+	for (int m = 0; m < METRIC__COUNT; m++) {
+		const struct metric_def *d = &metric_defs[m];
+		jw_obj(w);
+		jw_kstr(w, "name", d->name);
+		jw_kstr(w, "unit", unit_str(d->unit));
+		jw_kbool(w, "cumulative", d->cumulative);
+		jw_kbool(w, "checkins", d->calc == CALC_CHECKIN);
+		jw_key(w, "scopes");
+		jw_arr(w);
+		for (int k = 0; k < GOAL_SCOPE_KEYS; k++)
+			if (d->scopes & (1u << k))
+				jw_str(w, goal_scope_key(k));
+		jw_arr_end(w);
+		jw_kstr(w, "help", d->help);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
 
 const char *metric_str(enum metric m)
 {
-	return (unsigned)m < METRIC__COUNT ? metric_names[m] : NULL;
+	return (unsigned)m < METRIC__COUNT ? metric_defs[m].name : NULL;
 }
 
 int metric_parse(const char *s, enum metric *out, struct err *err)
 {
+	char names[200];
+	size_t n = 0;
+
 	for (int i = 0; i < METRIC__COUNT; i++)
-		if (s && !strcmp(s, metric_names[i])) {
+		if (s && !strcmp(s, metric_defs[i].name)) {
 			*out = (enum metric)i;
 			return 0;
 		}
-	return err_set(err, ERR_INVALID, "metric", "bad_metric:value",
-		       "\"%s\" is not a metric (revenue, gross_margin, units, deals_won, "
-		       "new_customers, retention_rate, avg_deal_size or custom)",
-		       s ? s : "");
+	/* "revenue, gross_margin, ... or custom": the table's names, in its order */
+	names[0] = '\0';
+	for (int i = 0; i < METRIC__COUNT && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+				      i == 0 ? "" : i + 1 == METRIC__COUNT ? " or " : ", ",
+				      metric_defs[i].name);
+	return err_set(err, ERR_INVALID, "metric", "bad_metric:value", "\"%s\" is not a metric (%s)",
+		       s ? s : "", names);
 }
 
 enum unit metric_unit(enum metric m)
 {
-	return (unsigned)m < METRIC__COUNT ? metric_units[m] : UNIT_COUNT;
+	return (unsigned)m < METRIC__COUNT ? metric_defs[m].unit : UNIT_COUNT;
 }
 
 const char *unit_str(enum unit u)
@@ -55,8 +108,7 @@ const char *unit_str(enum unit u)
 
 int metric_cumulative(enum metric m)
 {
-	return m == METRIC_REVENUE || m == METRIC_UNITS || m == METRIC_DEALS_WON ||
-	       m == METRIC_NEW_CUSTOMERS || m == METRIC_CUSTOM;
+	return (unsigned)m < METRIC__COUNT && metric_defs[m].cumulative;
 }
 
 /* "0.85" -> 8500, "85%" -> 8500, "85.5%" -> 8550, "1" -> 10000; no floating point. */

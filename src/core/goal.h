@@ -33,6 +33,58 @@ enum metric {
 
 enum unit { UNIT_MONEY, UNIT_COUNT, UNIT_RATIO };
 
+/* How a metric's value comes about; analytics/metric.c computes each way once. */
+enum metric_calc {
+	CALC_AMOUNT,         /* the sum of sale amounts (quantity x unit price - discount) */
+	CALC_QUANTITY,       /* the sum of quantities */
+	CALC_MARGIN,         /* (amount - cost) / amount, cost from the price history */
+	CALC_PER_LINE,       /* amount / sale lines (a sale line stands for a deal) */
+	CALC_DEALS_WON,      /* deals won in the window (0 until deals are recorded) */
+	CALC_FIRST_PURCHASE, /* customers whose first-ever purchase falls in the window */
+	CALC_RETENTION,      /* of the cohort window's buyers, the share that bought again */
+	CALC_CHECKIN,        /* the latest check-in on or before the day (typed in) */
+};
+
+/* The scope keys a metric may be narrowed by (struct metric_def.scopes). */
+enum {
+	SCOPE_SEGMENT = 1 << 0,
+	SCOPE_CHANNEL = 1 << 1,
+	SCOPE_PRODUCT = 1 << 2,
+	SCOPE_REP = 1 << 3,
+	SCOPE_SALES = SCOPE_SEGMENT | SCOPE_CHANNEL | SCOPE_PRODUCT | SCOPE_REP,
+};
+
+/*
+ * A goal metric, described once: its name on the wire and the command line,
+ * its unit, whether it grows through the window (cumulative: judged by its
+ * projection to the due date) or is a level (judged as it stands), how it is
+ * computed, the scope keys that narrow it, and one line for help and the API.
+ */
+struct metric_def {
+	const char *name;
+	enum unit unit;
+	int cumulative;
+	enum metric_calc calc;
+	unsigned scopes;
+	const char *help;
+};
+
+/* Every metric, indexed by enum metric. */
+extern const struct metric_def metric_defs[METRIC__COUNT];
+
+/* The metric's description (NULL for METRIC_NONE or out of range). */
+const struct metric_def *metric_def(enum metric m);
+
+/* The scope keys, bit k of metric_def.scopes: "segment", "channel", "product", "rep". */
+#define GOAL_SCOPE_KEYS 4
+const char *goal_scope_key(int k);
+
+/*
+ * The table as {"metrics":[{"name","unit","cumulative","checkins","scopes":[...],
+ * "help"}]} (GET /api/v1/goal-metrics, `goal metrics --json`).
+ */
+void metric_defs_write_json(struct jw *w);
+
 /* "no value" for target / baseline / actual */
 #define NO_VALUE INT64_MIN
 
