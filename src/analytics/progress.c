@@ -615,3 +615,57 @@ int goal_series(struct store *st, const struct goal *g, int32_t today, struct go
 	*n = np;
 	return 0;
 }
+
+int goal_board_collect(struct store *st, const struct actor *a, const struct project *p,
+		       int32_t as_of, struct goal_board *out, struct err *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->project = *p;
+	out->as_of = as_of;
+	if (goal_list(st, a, p->code, &out->goals, err))
+		return -1;
+	out->progress = xcalloc(out->goals.n ? out->goals.n : 1, sizeof(*out->progress));
+	for (size_t i = 0; i < out->goals.n; i++)
+		if (goal_progress(st, &out->goals.items[i], p, as_of, &out->progress[i], err)) {
+			goal_board_release(out);
+			return -1;
+		}
+	return 0;
+}
+
+int goal_board_load(struct store *st, const struct actor *a, const char *code, int32_t as_of,
+		    struct goal_board *out, struct err *err)
+{
+	struct project p;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (project_get(st, a, code, &p, err))
+		return -1;
+	/* one read transaction: every goal is judged on the same data */
+	if (store_begin(st, 0, err))
+		return -1;
+	r = goal_board_collect(st, a, &p, as_of, out, err);
+	store_rollback(st);
+	return r;
+}
+
+void goal_board_release(struct goal_board *b)
+{
+	goal_list_release(&b->goals);
+	free(b->progress);
+	b->progress = NULL;
+}
+
+void goal_board_write_json(struct jw *w, const struct goal_board *b)
+{
+	jw_obj(w);
+	jw_kstr(w, "project", b->project.code);
+	jw_kdate(w, "as_of", b->as_of);
+	jw_key(w, "goals");
+	jw_arr(w);
+	for (size_t i = 0; i < b->goals.n; i++)
+		goal_progress_write_json(w, &b->goals.items[i], &b->progress[i]);
+	jw_arr_end(w);
+	jw_obj_end(w);
+}

@@ -175,6 +175,32 @@ bad:
 		       "\"%s\" is not a rate (write 0.85 or 85%%)", s);
 }
 
+int goal_value_check(enum unit u, int64_t v, const char *field, struct err *err)
+{
+	char m[MONEY_FMT_MAX];
+
+	if (v < 0)
+		return err_set(err, ERR_INVALID, field, "negative:value", "\"%lld\" cannot be negative",
+			       (long long)v);
+	if (u == UNIT_RATIO) {
+		if (v > 10000)
+			return err_set(err, ERR_INVALID, field, "rate_above_one:value",
+				       "\"%s\" is above 100%%; a rate lies between 0 and 1",
+				       ratio_format(v, m));
+		return 0;
+	}
+	/* a target or baseline is a total: no sum of sales can pass the limit of a total */
+	if (v > MONEY_TOTAL_MAX) {
+		if (u == UNIT_MONEY)
+			money_format_grouped(MONEY_TOTAL_MAX, m);
+		else
+			snprintf(m, sizeof(m), "%lld", (long long)MONEY_TOTAL_MAX);
+		return err_set(err, ERR_INVALID, field, "amount_limit:_,max", "%s is above the limit of %s",
+			       field, m);
+	}
+	return 0;
+}
+
 int goal_value_parse(enum unit u, const char *s, int64_t *out, const char *field,
 		     struct err *err)
 {
@@ -190,17 +216,7 @@ int goal_value_parse(enum unit u, const char *s, int64_t *out, const char *field
 	} else if (*out < 0) {
 		return err_set(err, ERR_INVALID, field, "negative:value", "\"%s\" cannot be negative", s);
 	}
-	/* a target or baseline is a total: no sum of sales can pass the limit of a total */
-	if (*out > MONEY_TOTAL_MAX) {
-		char m[MONEY_FMT_MAX];
-		if (u == UNIT_MONEY)
-			money_format_grouped(MONEY_TOTAL_MAX, m);
-		else
-			snprintf(m, sizeof(m), "%lld", (long long)MONEY_TOTAL_MAX);
-		return err_set(err, ERR_INVALID, field, "amount_limit:_,max", "%s is above the limit of %s",
-			       field, m);
-	}
-	return 0;
+	return goal_value_check(u, *out, field, err);
 }
 
 void goal_value_format(enum unit u, int64_t v, char *out, size_t outlen)
@@ -251,147 +267,155 @@ static int lookup_id(struct store *st, const char *sql, const char *key, int64_t
 	return rc < 0 ? -1 : 0;
 }
 
-/* The scope keys: what each names, how it is looked up, and where it goes in the scope. */
+/* The scope keys, in goal_scope_key() order: what each names, how it is looked up, where it goes. */
 static const struct {
-	const char *key, *what, *sql;
+	const char *what, *sql;
 	size_t id_off, code_off;
-} scope_keys[] = {
-	{ "segment", "segment", SQL_SEGMENT_BY_CODE, offsetof(struct goal_scope, segment_id),
+} scope_keys[GOAL_SCOPE_KEYS] = {
+	{ "segment", SQL_SEGMENT_BY_CODE, offsetof(struct goal_scope, segment_id),
 	  offsetof(struct goal_scope, segment) },
-	{ "channel", "channel", SQL_CHANNEL_BY_CODE, offsetof(struct goal_scope, channel_id),
+	{ "channel", SQL_CHANNEL_BY_CODE, offsetof(struct goal_scope, channel_id),
 	  offsetof(struct goal_scope, channel) },
-	{ "product", "product with SKU", SQL_PRODUCT_BY_SKU,
-	  offsetof(struct goal_scope, product_id), offsetof(struct goal_scope, product) },
-	{ "rep", "user", SQL_USER_BY_LOGIN, offsetof(struct goal_scope, rep_id),
+	{ "product with SKU", SQL_PRODUCT_BY_SKU, offsetof(struct goal_scope, product_id),
+	  offsetof(struct goal_scope, product) },
+	{ "user", SQL_USER_BY_LOGIN, offsetof(struct goal_scope, rep_id),
 	  offsetof(struct goal_scope, rep) },
 };
 
-static int resolve_scope(struct store *st, const char *item, struct goal_scope *sc,
-			 struct err *err)
+char *goal_scope_code(struct goal_scope *sc, int k)
 {
-	const char *eq = strchr(item, '=');
-	const char *val;
-	size_t klen;
-	int64_t id;
-
-	if (!eq)
-		return err_set(err, ERR_INVALID, "scope", "bad_scope:value",
-			       "\"%s\" is not KEY=CODE (segment, channel, product or rep)", item);
-	klen = (size_t)(eq - item);
-	val = eq + 1;
-	if (!*val)
-		return err_set(err, ERR_INVALID, "scope", "bad_scope:value", "\"%s\" names no code", item);
-	for (size_t k = 0; k < sizeof(scope_keys) / sizeof(scope_keys[0]); k++) {
-		char *code;
-		if (strlen(scope_keys[k].key) != klen || strncmp(item, scope_keys[k].key, klen))
-			continue;
-		if (lookup_id(st, scope_keys[k].sql, val, &id, err))
-			return -1;
-		if (id == NO_ID)
-			return err_set(err, ERR_INVALID, "scope", "no_scope_record:kind,code", "no %s \"%s\"", scope_keys[k].what,
-				       val);
-		if (strlen(val) >= sizeof(sc->segment))
-			return err_set(err, ERR_INVALID, "scope", "code_too_long:value", "\"%s\" is too long", val);
-		*(int64_t *)((char *)sc + scope_keys[k].id_off) = id;
-		code = (char *)sc + scope_keys[k].code_off;
-		memcpy(code, val, strlen(val) + 1);
-		return 0;
-	}
-	return err_set(err, ERR_INVALID, "scope", "bad_scope_key:_,value",
-		       "unknown scope key \"%.*s\" (segment, channel, product or rep)", (int)klen,
-		       item);
+	return (char *)sc + scope_keys[k].code_off;
 }
 
-static int opt_date(const char *s, int32_t *out, const char *field, struct err *err)
+/* The ids of sc's codes; a code that names nothing is refused. */
+static int resolve_scope(struct store *st, struct goal_scope *sc, struct err *err)
 {
-	if (!s)
-		return 0;
-	if (!*s) {
-		*out = NO_DATE;
-		return 0;
+	for (int k = 0; k < GOAL_SCOPE_KEYS; k++) {
+		const char *code = goal_scope_code(sc, k);
+		int64_t *id = (int64_t *)((char *)sc + scope_keys[k].id_off);
+		*id = NO_ID;
+		if (!*code)
+			continue;
+		if (lookup_id(st, scope_keys[k].sql, code, id, err))
+			return -1;
+		if (*id == NO_ID)
+			return err_set(err, ERR_INVALID, "scope", "no_scope_record:kind,code",
+				       "no %s \"%s\"", scope_keys[k].what, code);
 	}
-	return date_parse(s, strlen(s), out, field, err);
+	return 0;
+}
+
+void goal_input_init(struct goal_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->metric = METRIC_NONE;
+	in->target = in->baseline = NO_VALUE;
+	in->baseline_start_on = in->baseline_end_on = in->start_on = in->due_on = NO_DATE;
+	in->scope.segment_id = in->scope.channel_id = in->scope.product_id = in->scope.rep_id = NO_ID;
+}
+
+int goal_input_unit(const struct goal_input *in, enum metric cur, const char *field,
+		    enum unit *u, struct err *err)
+{
+	enum metric m = (in->set & GOAL_IN_METRIC) ? in->metric : cur;
+	if (m == METRIC_NONE)
+		return err_set(err, ERR_INVALID, field, "metric_first", "name the metric before the %s",
+			       field);
+	*u = metric_unit(m);
+	return 0;
+}
+
+/* A value of in (target, baseline) onto *dst, checked in the goal's unit. */
+static int take_value(const struct goal *g, int given, int64_t v, int64_t *dst, const char *field,
+		      struct err *err)
+{
+	if (!given)
+		return 0;
+	if (v != NO_VALUE && g->metric == METRIC_NONE)
+		return err_set(err, ERR_INVALID, field, "metric_first", "name the metric before the %s",
+			       field);
+	if (v != NO_VALUE && goal_value_check(metric_unit(g->metric), v, field, err))
+		return -1;
+	*dst = v;
+	return 0;
+}
+
+static int take_text(char *dst, size_t size, int given, const char *v, int multiline,
+		     const char *field, struct err *err)
+{
+	return given ? text_field(dst, size, v ? v : "", 0, multiline, field, err) : 0;
 }
 
 int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, int strict,
 		 struct err *err)
 {
-	if (in->metric) {
-		enum metric m;
-		if (metric_parse(in->metric, &m, err))
-			return -1;
-		if (g->metric != METRIC_NONE && g->metric != m &&
-		    metric_unit(g->metric) != metric_unit(m) && !in->target && g->target != NO_VALUE)
+	unsigned set = in->set;
+
+	if (set & GOAL_IN_METRIC) {
+		if (!metric_def(in->metric))
+			return err_set(err, ERR_INVALID, "metric", "required", "a metric is required");
+		if (g->metric != METRIC_NONE && metric_unit(g->metric) != metric_unit(in->metric) &&
+		    !(set & GOAL_IN_TARGET) && g->target != NO_VALUE)
 			return err_set(err, ERR_INVALID, "target", "metric_unit_changed:from,to",
 				       "changing the metric from %s to %s changes its unit; give a "
 				       "new target",
-				       metric_str(g->metric), in->metric);
-		g->metric = m;
+				       metric_str(g->metric), metric_str(in->metric));
+		g->metric = in->metric;
 	}
-	if (in->name && text_field(g->name, sizeof(g->name), in->name, 0, 0, "name", err))
+	if (take_text(g->name, sizeof(g->name), set & GOAL_IN_NAME, in->name, 0, "name", err) ||
+	    take_value(g, set & GOAL_IN_TARGET, in->target, &g->target, "target", err) ||
+	    take_value(g, set & GOAL_IN_BASELINE, in->baseline, &g->baseline, "baseline", err))
 		return -1;
-	if (in->target) {
-		if (!*in->target)
-			g->target = NO_VALUE;
-		else if (g->metric == METRIC_NONE)
-			return err_set(err, ERR_INVALID, "target", "metric_first", "name the metric before the target");
-		else if (goal_value_parse(metric_unit(g->metric), in->target, &g->target, "target",
-					  err))
-			return -1;
-	}
-	if (in->baseline) {
-		if (!*in->baseline)
-			g->baseline = NO_VALUE;
-		else if (g->metric == METRIC_NONE)
-			return err_set(err, ERR_INVALID, "baseline", "metric_first",
-				       "name the metric before the baseline");
-		else if (goal_value_parse(metric_unit(g->metric), in->baseline, &g->baseline,
-					  "baseline", err))
-			return -1;
-	}
-	if (opt_date(in->start, &g->start_on, "start", err) ||
-	    opt_date(in->due, &g->due_on, "due", err) ||
-	    opt_date(in->baseline_start, &g->baseline_start_on, "baseline_start", err) ||
-	    opt_date(in->baseline_end, &g->baseline_end_on, "baseline_end", err))
-		return -1;
+	if (set & GOAL_IN_START)
+		g->start_on = in->start_on;
+	if (set & GOAL_IN_DUE)
+		g->due_on = in->due_on;
+	if (set & GOAL_IN_BASELINE_START)
+		g->baseline_start_on = in->baseline_start_on;
+	if (set & GOAL_IN_BASELINE_END)
+		g->baseline_end_on = in->baseline_end_on;
 	if ((g->baseline_start_on == NO_DATE) != (g->baseline_end_on == NO_DATE))
 		return err_set(err, ERR_INVALID, "baseline_end", "baseline_window_incomplete",
 			       "a baseline window needs both a start and an end");
 	if (g->baseline_start_on != NO_DATE && g->baseline_end_on < g->baseline_start_on)
 		return err_set(err, ERR_INVALID, "baseline_end", "range_reversed",
 			       "the baseline window ends before it starts");
-	if (in->nscope) {
-		struct goal_scope sc = { .segment_id = NO_ID, .channel_id = NO_ID,
-					 .product_id = NO_ID, .rep_id = NO_ID };
-		for (int i = 0; i < in->nscope; i++)
-			if (in->scope[i][0] && resolve_scope(st, in->scope[i], &sc, err))
-				return -1;
+	if (set & GOAL_IN_SCOPE) {
+		struct goal_scope sc = in->scope;
+		if (resolve_scope(st, &sc, err))
+			return -1;
 		g->scope = sc;
 	}
-	if (in->owner) {
-		if (!*in->owner) {
-			g->owner_id = NO_ID;
-			g->owner[0] = '\0';
-		} else {
+	if (set & GOAL_IN_OWNER) {
+		g->owner_id = NO_ID;
+		g->owner[0] = '\0';
+		if (in->owner[0]) {
 			if (lookup_id(st, SQL_USER_BY_LOGIN, in->owner, &g->owner_id, err))
 				return -1;
 			if (g->owner_id == NO_ID)
-				return err_set(err, ERR_INVALID, "owner", "no_user:login", "no user \"%s\"", in->owner);
+				return err_set(err, ERR_INVALID, "owner", "no_user:login", "no user \"%s\"",
+					       in->owner);
 			snprintf(g->owner, sizeof(g->owner), "%s", in->owner);
 		}
 	}
-	if ((in->rationale &&
-	     text_field(g->rationale, sizeof(g->rationale), in->rationale, 0, 1, "rationale", err)) ||
-	    (in->objective &&
-	     text_field(g->objective, sizeof(g->objective), in->objective, 0, 1, "objective", err)) ||
-	    (in->checkin_rule && text_field(g->checkin_rule, sizeof(g->checkin_rule),
-					    in->checkin_rule, 0, 1, "checkin_rule", err)) ||
-	    (in->custom_unit && text_field(g->custom_unit, sizeof(g->custom_unit),
-					   in->custom_unit, 0, 0, "custom_unit", err)))
+	if (take_text(g->rationale, sizeof(g->rationale), set & GOAL_IN_RATIONALE, in->rationale, 1,
+		      "rationale", err) ||
+	    take_text(g->objective, sizeof(g->objective), set & GOAL_IN_OBJECTIVE, in->objective, 1,
+		      "objective", err) ||
+	    take_text(g->checkin_rule, sizeof(g->checkin_rule), set & GOAL_IN_CHECKIN_RULE,
+		      in->checkin_rule, 1, "checkin_rule", err) ||
+	    take_text(g->custom_unit, sizeof(g->custom_unit), set & GOAL_IN_CUSTOM_UNIT,
+		      in->custom_unit, 0, "custom_unit", err))
 		return -1;
 	/* only a custom goal names its unit; the others' units follow from the metric */
 	if (g->metric != METRIC_CUSTOM && g->metric != METRIC_NONE)
 		g->custom_unit[0] = '\0';
+	/* a scope narrows the sales counted: a metric that counts none takes none */
+	for (int k = 0; k < GOAL_SCOPE_KEYS && metric_def(g->metric); k++)
+		if (goal_scope_code(&g->scope, k)[0] && !(metric_def(g->metric)->scopes & (1u << k)))
+			return err_set(err, ERR_INVALID, "scope", "scope_not_for_metric:key,metric",
+				       "a %s goal counts no sales; its scope cannot name a %s",
+				       metric_str(g->metric), goal_scope_key(k));
 	if (!strict)
 		return 0;
 	if (g->metric == METRIC_NONE)
@@ -404,8 +428,9 @@ int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, 
 		return err_set(err, ERR_INVALID, "due", "required", "a due date is required");
 	if (g->due_on < g->start_on) {
 		char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
-		return err_set(err, ERR_INVALID, "due", "date_before_start:date,start", "the due date %s is before the start %s",
-			       date_format(g->due_on, d1), date_format(g->start_on, d2));
+		return err_set(err, ERR_INVALID, "due", "date_before_start:date,start",
+			       "the due date %s is before the start %s", date_format(g->due_on, d1),
+			       date_format(g->start_on, d2));
 	}
 	return 0;
 }
@@ -846,7 +871,7 @@ void goal_revision_list_release(struct goal_revision_list *l)
 }
 
 int goal_checkin(struct store *st, const struct actor *a, const char *project_code, int64_t id,
-		 int32_t on_date, const char *value, const char *note, struct goal_checkin *out,
+		 int32_t on_date, int64_t value, const char *note, struct goal_checkin *out,
 		 struct err *err)
 {
 	struct project p;
@@ -861,7 +886,7 @@ int goal_checkin(struct store *st, const struct actor *a, const char *project_co
 	    require_project(st, a, p.id, project_code, PROLE_MEMBER, "checking in", err) ||
 	    get_goal(st, p.id, id, &g, err))
 		return -1;
-	if (g.metric != METRIC_CUSTOM)
+	if (metric_def(g.metric)->calc != CALC_CHECKIN)
 		return err_set(err, ERR_INVALID, "goal", "checkin_custom_only:id,metric",
 			       "goal %lld measures %s from recorded data; only custom goals take "
 			       "check-ins",
@@ -870,7 +895,8 @@ int goal_checkin(struct store *st, const struct actor *a, const char *project_co
 		return err_set(err, ERR_DENIED, NULL, "checkin_denied",
 			       "only the goal's owner or a project manager may check in");
 	memset(out, 0, sizeof(*out));
-	if (goal_value_parse(metric_unit(g.metric), value, &out->value, "value", err) ||
+	out->value = value;
+	if (goal_value_check(metric_unit(g.metric), value, "value", err) ||
 	    text_field(out->note, sizeof(out->note), note ? note : "", 0, 1, "note", err))
 		return -1;
 	if (on_date == NO_DATE)

@@ -117,24 +117,54 @@ struct goal_list {
 	size_t n, alloc;
 };
 
+/* The fields a goal input gives (struct goal_input.set); the others keep their value. */
+enum {
+	GOAL_IN_NAME = 1 << 0,
+	GOAL_IN_METRIC = 1 << 1,
+	GOAL_IN_TARGET = 1 << 2,
+	GOAL_IN_BASELINE = 1 << 3,
+	GOAL_IN_BASELINE_START = 1 << 4,
+	GOAL_IN_BASELINE_END = 1 << 5,
+	GOAL_IN_START = 1 << 6,
+	GOAL_IN_DUE = 1 << 7,
+	GOAL_IN_SCOPE = 1 << 8,
+	GOAL_IN_OWNER = 1 << 9,
+	GOAL_IN_RATIONALE = 1 << 10,
+	GOAL_IN_OBJECTIVE = 1 << 11,
+	GOAL_IN_CHECKIN_RULE = 1 << 12,
+	GOAL_IN_CUSTOM_UNIT = 1 << 13,
+};
+
 /*
- * What a create, update or lint names, as text: codes and logins are resolved
- * to ids by goal_resolve(). Set fields override base's in updates.
+ * What a create, update or lint gives, typed: the faces parse text and JSON
+ * into it, core checks it and resolves the codes of the scope and the
+ * owner's login to ids. A given field that is none (NO_VALUE, NO_DATE, "")
+ * clears it; the whole scope is replaced when GOAL_IN_SCOPE is given.
  */
 struct goal_input {
-	const char *name;
-	const char *metric;
-	const char *target;   /* in the metric's unit: "1200000.00", "35", "0.85" or "85%" */
-	const char *baseline; /* same; "" clears */
-	const char *baseline_start, *baseline_end;
-	const char *start, *due;
-	const char *scope[8]; /* "segment=smb", "channel=direct", ...; "" clears all */
-	int nscope;
-	const char *owner;     /* login; "" clears */
-	const char *rationale, *objective, *checkin_rule;
-	const char *custom_unit; /* a custom goal's unit name; "" clears */
-	const char *reason;    /* why this change (kept with the revision) */
+	unsigned set; /* GOAL_IN_* */
+	enum metric metric;
+	int64_t target, baseline; /* in the metric's unit */
+	int32_t baseline_start_on, baseline_end_on, start_on, due_on;
+	struct goal_scope scope; /* by code (segment, channel, SKU, login); "" = not narrowed */
+	char owner[64];          /* a login */
+	const char *name, *rationale, *objective, *checkin_rule, *custom_unit;
+	const char *reason; /* why this change (kept with the revision); NULL = none */
 };
+
+/* An input that gives nothing (metric METRIC_NONE, values none). */
+void goal_input_init(struct goal_input *in);
+
+/*
+ * The unit a value of in is given in: in's metric if it names one, else cur
+ * (the goal being changed, METRIC_NONE for a new one). ERR_INVALID on field
+ * when there is no metric yet.
+ */
+int goal_input_unit(const struct goal_input *in, enum metric cur, const char *field,
+		    enum unit *u, struct err *err);
+
+/* Scope key k of "segment", "channel", "product", "rep" (goal_scope_key) in sc: its code. */
+char *goal_scope_code(struct goal_scope *sc, int k);
 
 struct goal_revision {
 	int64_t id, goal_id, version, changed_by;
@@ -173,12 +203,14 @@ int metric_cumulative(enum metric m);
 /* Parse a value in unit u ("85%" and "0.85" are both 8500 bp for ratios). */
 int goal_value_parse(enum unit u, const char *s, int64_t *out, const char *field,
 		     struct err *err);
+/* Whether v is a value a target, baseline or check-in may hold in unit u. */
+int goal_value_check(enum unit u, int64_t v, const char *field, struct err *err);
 /* Format a value for people: "1,234.50", "35", "85.0%". */
 void goal_value_format(enum unit u, int64_t v, char *out, size_t outlen);
 
 /*
- * Apply in onto g (which holds the current or default state), resolving codes
- * and logins. With strict set (create / update) the result must be saveable:
+ * Apply in onto g (which holds the current or default state), checking each
+ * value and resolving codes and logins. With strict set (create / update) the result must be saveable:
  * a known metric, a target, start and due dates; lint drafts pass strict = 0.
  */
 int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, int strict,
@@ -218,7 +250,7 @@ void goal_revision_list_release(struct goal_revision_list *l);
  * the value in the goal's unit as of on_date.
  */
 int goal_checkin(struct store *st, const struct actor *a, const char *project_code, int64_t id,
-		 int32_t on_date, const char *value, const char *note, struct goal_checkin *out,
+		 int32_t on_date, int64_t value, const char *note, struct goal_checkin *out,
 		 struct err *err);
 
 /* A goal's check-ins, newest first (by date, then by when they were recorded). */

@@ -599,6 +599,8 @@ def goals_create_errors():
             (body(scope={"region": "east"}), "scope.region"),
             (body(scope={"channel": "nope"}), "scope"), (body(scope="channel=direct"), "scope"),
             (body(owner="ghost"), "owner"), (body(colour="red"), "colour"),
+            # a custom goal is typed in: no sales to narrow (metric_defs[]: no scopes)
+            (body(metric="custom", target=5, scope={"channel": "direct"}), "scope"),
         ]
         for b, field in cases:
             expect_error(mgr.post(url, b), 422, "invalid", field)
