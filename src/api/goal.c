@@ -344,22 +344,7 @@ static int list_revisions(struct api_req *r, struct err *err)
 		goal_revision_list_release(&l);
 		return -1;
 	}
-	jw_obj(&r->jw);
-	jw_key(&r->jw, "revisions");
-	jw_arr(&r->jw);
-	for (size_t i = 0; i < l.n; i++) {
-		jw_obj(&r->jw);
-		jw_kint(&r->jw, "version", l.items[i].version);
-		jw_kstr(&r->jw, "changed_by",
-			l.items[i].changed_by_login[0] ? l.items[i].changed_by_login : NULL);
-		jw_kts(&r->jw, "changed_at", l.items[i].changed_at);
-		jw_kstr(&r->jw, "reason", l.items[i].reason);
-		jw_key(&r->jw, "goal");
-		jw_raw(&r->jw, l.items[i].snapshot);
-		jw_obj_end(&r->jw);
-	}
-	jw_arr_end(&r->jw);
-	jw_obj_end(&r->jw);
+	goal_revisions_write_json(&r->jw, &l);
 	goal_revision_list_release(&l);
 	return 0;
 }
@@ -386,13 +371,7 @@ static int add_checkin(struct api_req *r, struct err *err)
 	    goal_checkin(r->st, &r->actor, code, id, day, v, note, &ck, err))
 		return -1;
 	r->status = 201;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "id", ck.id);
-	jw_kint(&r->jw, "goal_id", ck.goal_id);
-	jw_kdate(&r->jw, "date", ck.on_date);
-	goal_value_json(&r->jw, "value", metric_unit(g.metric), ck.value);
-	jw_kstr(&r->jw, "note", ck.note);
-	jw_obj_end(&r->jw);
+	goal_checkin_write_json(&r->jw, &ck, metric_unit(g.metric));
 	return 0;
 }
 

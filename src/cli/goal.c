@@ -441,26 +441,7 @@ static int cmd_goal_history(struct cli *c, int argc, char **argv, struct err *er
 	    goal_revisions(c->st, &c->actor, pos[0], id, &l, err))
 		return -1;
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_key(&w, "revisions");
-		jw_arr(&w);
-		for (size_t i = 0; i < l.n; i++) {
-			jw_obj(&w);
-			jw_kint(&w, "version", l.items[i].version);
-			jw_kstr(&w, "changed_by", l.items[i].changed_by_login);
-			jw_kts(&w, "changed_at", l.items[i].changed_at);
-			jw_kstr(&w, "reason", l.items[i].reason);
-			jw_key(&w, "goal");
-			jw_raw(&w, l.items[i].snapshot);
-			jw_obj_end(&w);
-		}
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_ONE(&l, goal_revisions_write_json);
 	} else {
 		for (size_t i = 0; i < l.n; i++) {
 			char t[TS_FMT_MAX];
@@ -498,10 +479,12 @@ static int cmd_goal_checkin(struct cli *c, int argc, char **argv, struct err *er
 	    goal_checkin(c->st, &c->actor, pos[0], id, day, value, cli_opt(opts, "note"), &ck, err))
 		return -1;
 	if (c->json) {
-		char d[DATE_FMT_MAX];
-		printf("{\"id\":%lld,\"goal_id\":%lld,\"date\":\"%s\",\"value\":%lld}\n",
-		       (long long)ck.id, (long long)id, date_format(ck.on_date, d),
-		       (long long)ck.value);
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		goal_checkin_write_json(&w, &ck, metric_unit(g.metric));
+		cli_print_json(&b);
+		buf_release(&b);
 	} else {
 		char d[DATE_FMT_MAX];
 		printf("checked in %lld for goal %lld on %s\n", (long long)ck.value, (long long)id,

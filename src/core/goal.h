@@ -17,6 +17,7 @@
 
 #include "base/jw.h"
 #include "core/core.h"
+#include "core/entity.h"
 
 enum metric {
 	METRIC_REVENUE,
@@ -110,6 +111,7 @@ struct goal {
 	char checkin_rule[500];
 	char custom_unit[64]; /* what a custom goal counts ("家", "partners"); "" for others */
 	int64_t version, created_at, updated_at;
+	char reason[300]; /* an input of a change: why (kept with its revision), never stored here */
 };
 
 struct goal_list {
@@ -216,6 +218,13 @@ void goal_value_format(enum unit u, int64_t v, char *out, size_t outlen);
 int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, int strict,
 		 struct err *err);
 
+/*
+ * The rules across a goal's fields (the baseline window, values in the
+ * metric's unit, the scope the metric takes); with strict set, what a saved
+ * goal needs (a metric, a target, start and due, due not before start).
+ */
+int goal_check(const struct goal *g, int strict, struct err *err);
+
 /* A fresh goal for project_id with nothing set. */
 void goal_init(struct goal *g, int64_t project_id);
 
@@ -244,6 +253,8 @@ int goal_delete(struct store *st, const struct actor *a, const char *project_cod
 int goal_revisions(struct store *st, const struct actor *a, const char *project_code,
 		   int64_t id, struct goal_revision_list *out, struct err *err);
 void goal_revision_list_release(struct goal_revision_list *l);
+/* {"revisions":[{"version","changed_by","changed_at","reason","goal":{...}}]} */
+void goal_revisions_write_json(struct jw *w, const struct goal_revision_list *l);
 
 /*
  * Record a check-in for a custom goal (its owner, or a project manager):
@@ -257,6 +268,8 @@ int goal_checkin(struct store *st, const struct actor *a, const char *project_co
 int goal_checkins(struct store *st, const struct actor *a, const char *project_code, int64_t id,
 		  struct goal_checkin_list *out, struct err *err);
 void goal_checkin_list_release(struct goal_checkin_list *l);
+/* A recorded check-in as {"id","goal_id","date","value","note"}, the value in unit u. */
+void goal_checkin_write_json(struct jw *w, const struct goal_checkin *ck, enum unit u);
 
 /* The latest check-in value of a goal on or before day (NO_VALUE if none). */
 int goal_checkin_value(struct store *st, int64_t goal_id, int32_t day, int64_t *value,
@@ -264,6 +277,14 @@ int goal_checkin_value(struct store *st, int64_t goal_id, int32_t day, int64_t *
 
 /* key: a value in unit u (null for NO_VALUE; ratios as numbers in [0, 1]). */
 void goal_value_json(struct jw *w, const char *key, enum unit u, int64_t v);
+
+/*
+ * The goal noun of the entity engine (core/entity.h): its fields, limits and
+ * help, SQL, versions and audit; the SMART rules, revisions and check-ins are
+ * its own hooks and functions. Its faces are hand-written (a goal's answers
+ * carry its progress), so the engine writes no generic routes for it.
+ */
+extern const struct entity goal_entity;
 
 /* The goal's definition as JSON (no computed progress). */
 void goal_write_json(struct jw *w, const struct goal *g);

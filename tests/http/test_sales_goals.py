@@ -636,6 +636,10 @@ def goals_update_revisions_delete():
         eq(revs[1]["reason"], "the distributor deal closed", "reason kept")
         eq(revs[1]["changed_by"], "mgr", "who")
         eq((revs[0]["goal"]["target"], revs[1]["goal"]["target"]), (5000000, 6000000), "snapshots")
+        cli = subprocess.run([BIN, "--db", e.ws.db, "--json", "goal", "history", "P1",
+                              str(g["id"])], capture_output=True, text=True, env=e.ws.env,
+                             check=True)
+        eq(json.loads(cli.stdout)["revisions"], revs, "the same as `salespm goal history --json`")
 
         expect_error(mgr.delete(f"{path}?version=1"), 409, "conflict")
         expect_error(e.as_("rep").delete(f"{path}?version=3"), 403, "forbidden")
