@@ -22,7 +22,7 @@
 		{ "baseline-start", 0, OPT_VALUE }, { "baseline-end", 0, OPT_VALUE },         \
 		{ "scope", 0, OPT_MULTI }, { "owner", 0, OPT_VALUE }, { "name", 0, OPT_VALUE }, \
 		{ "rationale", 0, OPT_VALUE }, { "objective", 0, OPT_VALUE },                 \
-		{ "checkin-rule", 0, OPT_VALUE }
+		{ "checkin-rule", 0, OPT_VALUE }, { "custom-unit", 0, OPT_VALUE }
 
 #define GOAL_DETAILS                                                                             \
 	"  --metric M           what is measured: one of `salespm goal metrics`\n"               \
@@ -37,7 +37,8 @@
 	"  --owner LOGIN        who answers for the goal\n"                                        \
 	"  --rationale TEXT     why this target matters (R of SMART)\n"                          \
 	"  --objective TEXT     the company objective it serves (default: the project's)\n"     \
-	"  --checkin-rule TEXT  custom metrics: who reports the value, how and how often"
+	"  --checkin-rule TEXT  custom metrics: who reports the value, how and how often\n" \
+	"  --custom-unit TEXT   custom metrics: what is counted (\"partners\")"
 
 /* --scope KEY=CODE into sc ("" clears the whole scope). */
 static int scope_item(const char *item, struct goal_scope *sc, struct err *err)
@@ -97,6 +98,7 @@ static int input_from(struct cli_opt *opts, enum metric cur, struct goal_input *
 		{ "rationale", GOAL_IN_RATIONALE, offsetof(struct goal_input, rationale) },
 		{ "objective", GOAL_IN_OBJECTIVE, offsetof(struct goal_input, objective) },
 		{ "checkin-rule", GOAL_IN_CHECKIN_RULE, offsetof(struct goal_input, checkin_rule) },
+		{ "custom-unit", GOAL_IN_CUSTOM_UNIT, offsetof(struct goal_input, custom_unit) },
 	};
 	struct cli_opt *sc = cli_optp(opts, "scope");
 	const char *v;

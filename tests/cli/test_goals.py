@@ -396,10 +396,10 @@ def custom_goal_takes_the_latest_checkin():
     base_setup(ws)
     gid = add_goal(ws, "--metric", "custom", "--target", "50", "--start", "2026-04-01", "--due",
                    "2026-04-30", "--checkin-rule", "Mona reports signed partners every Friday",
-                   "--owner", "rita")
+                   "--owner", "rita", "--custom-unit", "partners")
     g = goals(ws)[gid]
     eq(g["actual"], None, "no check-in yet")
-    eq(g["unit"], "count", "unit")
+    eq((g["unit"], g["custom_unit"]), ("count", "partners"), "unit")
     ws.ok("goal", "checkin", "P1", gid, "--value", "10", "--date", "2026-04-10")
     ws.ok("goal", "checkin", "P1", gid, "--value", "25", "--date", "2026-04-20")
     ws.ok("goal", "checkin", "P1", gid, "--value", "40", "--date", "2026-04-15")  # older date
