@@ -208,13 +208,8 @@ int dashboard_build(struct store *st, const struct actor *a, const char *code, i
 	/* one read transaction: every figure comes from the same snapshot */
 	if (store_begin(st, 0, err))
 		return -1;
-	if (goal_list(st, a, code, &out->goals, err))
+	if (goal_board_collect(st, a, &out->project, today, &out->goals, err))
 		goto fail;
-	out->progress = xcalloc(out->goals.n ? out->goals.n : 1, sizeof(*out->progress));
-	for (size_t i = 0; i < out->goals.n; i++)
-		if (goal_progress(st, &out->goals.items[i], &out->project, today, &out->progress[i],
-				  err))
-			goto fail;
 	for (int d = 0; d < DASH__COUNT; d++)
 		if (load_breakdown(st, d, &out->project, last_day(out), &out->by[d], err))
 			goto fail;
@@ -238,9 +233,7 @@ fail:
 
 void dashboard_release(struct dashboard *d)
 {
-	goal_list_release(&d->goals);
-	free(d->progress);
-	d->progress = NULL;
+	goal_board_release(&d->goals);
 	for (int i = 0; i < DASH__COUNT; i++) {
 		free(d->by[i].rows);
 		d->by[i].rows = NULL;
@@ -283,8 +276,8 @@ void dashboard_write_json(struct jw *w, const struct dashboard *d)
 	jw_obj_end(w);
 	jw_key(w, "goals");
 	jw_arr(w);
-	for (size_t i = 0; i < d->goals.n; i++)
-		goal_progress_write_json(w, &d->goals.items[i], &d->progress[i]);
+	for (size_t i = 0; i < d->goals.goals.n; i++)
+		goal_progress_write_json(w, &d->goals.goals.items[i], &d->goals.progress[i]);
 	jw_arr_end(w);
 	jw_key(w, "breakdowns");
 	jw_obj(w);

@@ -59,8 +59,7 @@ struct dashboard {
 	int32_t today;
 	double elapsed; /* of the project window */
 	struct sale_sums total;
-	struct goal_list goals;
-	struct goal_progress *progress; /* one per goal */
+	struct goal_board goals; /* each goal with its progress, from the same snapshot */
 	struct dash_breakdown by[DASH__COUNT];
 	struct dash_week *weeks;
 	size_t nweeks;

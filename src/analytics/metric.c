@@ -227,26 +227,21 @@ int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
 	int rc;
 
 	*value = NO_VALUE;
-	switch (q->metric) {
-	case METRIC_REVENUE:
-	case METRIC_UNITS:
-	case METRIC_GROSS_MARGIN:
-	case METRIC_AVG_DEAL_SIZE:
+	if (!metric_def(q->metric))
+		return err_set(err, ERR_INVALID, "metric", "no_metric", "no metric to compute");
+	switch (metric_def(q->metric)->calc) {
+	case CALC_AMOUNT:
+	case CALC_QUANTITY:
+	case CALC_MARGIN:
+	case CALC_PER_LINE:
 		if (metric_sums(st, q->project_id, q->scope, q->from, q->to, &sums, err))
 			return -1;
-		if (q->metric == METRIC_REVENUE)
-			*value = sums.amount;
-		else if (q->metric == METRIC_UNITS)
-			*value = sums.quantity;
-		else if (q->metric == METRIC_GROSS_MARGIN)
-			*value = ratio_of(sums.amount - sums.cost, sums.amount);
-		else if (sums.lines <= 0 || div_round(sums.amount, sums.lines, value))
-			*value = NO_VALUE;
+		*value = metric_of_sums(q->metric, &sums);
 		return 0;
-	case METRIC_DEALS_WON:
+	case CALC_DEALS_WON:
 		*value = 0;
 		return 0;
-	case METRIC_NEW_CUSTOMERS:
+	case CALC_FIRST_PURCHASE:
 		if (q->project_id == NO_ID && scope_dim(q->scope, &dim, &key) == 0) {
 			s = store_prepare(st, SQL_NEW_CUSTOMERS_ALL, err);
 			if (!s)
@@ -267,13 +262,37 @@ int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
 			*value = store_col_int(st, s, 0);
 		store_done(st, s);
 		return rc < 0 ? -1 : 0;
-	case METRIC_RETENTION_RATE:
+	case CALC_RETENTION:
 		return retention(st, q, value, err);
-	case METRIC_CUSTOM:
+	case CALC_CHECKIN:
 		return goal_checkin_value(st, q->goal_id, q->to, value, err);
-	default:
-		return err_set(err, ERR_INVALID, "metric", "no_metric", "no metric to compute");
 	}
+	return err_set(err, ERR_INVALID, "metric", "no_metric", "no metric to compute");
+}
+
+int64_t metric_of_sums(enum metric m, const struct sale_sums *sums)
+{
+	int64_t v;
+
+	switch (metric_def(m) ? metric_def(m)->calc : CALC_CHECKIN) {
+	case CALC_AMOUNT:
+		return sums->amount;
+	case CALC_QUANTITY:
+		return sums->quantity;
+	case CALC_MARGIN:
+		return ratio_of(sums->amount - sums->cost, sums->amount);
+	case CALC_PER_LINE:
+		return sums->lines > 0 && !div_round(sums->amount, sums->lines, &v) ? v : NO_VALUE;
+	default:
+		return NO_VALUE;
+	}
+}
+
+/* Customer metrics are counted from one scan of the sales, not window by window. */
+static int from_customers(enum metric m)
+{
+	const struct metric_def *d = metric_def(m);
+	return d && (d->calc == CALC_FIRST_PURCHASE || d->calc == CALC_RETENTION);
 }
 
 /* --- customer activity from one scan ----------------------------------------------- */
@@ -372,7 +391,7 @@ int metric_windows(struct store *st, enum metric m, int64_t project_id,
 
 	if (n <= 0 || n > 32 || len <= 0)
 		return err_set(err, ERR_INTERNAL, NULL, "internal", "bad window count");
-	if (m != METRIC_NEW_CUSTOMERS && m != METRIC_RETENTION_RATE) {
+	if (!from_customers(m)) {
 		for (int i = 0; i < n; i++) {
 			struct metric_query q = { .metric = m, .project_id = project_id,
 						  .scope = scope, .from = lo + i * len,
@@ -394,7 +413,7 @@ int metric_windows(struct store *st, enum metric m, int64_t project_id,
 			const struct act *c = &a.v[k];
 			if (!c->id || !c->windows)
 				continue;
-			if (m == METRIC_NEW_CUSTOMERS) {
+			if (metric_def(m)->calc == CALC_FIRST_PURCHASE) {
 				count += (c->windows >> i & 1) && c->first_sale >= wfrom &&
 					 c->first_sale <= wto;
 			} else if (i > 0 && (c->windows >> (i - 1) & 1)) {
@@ -402,7 +421,7 @@ int metric_windows(struct store *st, enum metric m, int64_t project_id,
 				kept += c->windows >> i & 1;
 			}
 		}
-		if (m == METRIC_NEW_CUSTOMERS)
+		if (metric_def(m)->calc == CALC_FIRST_PURCHASE)
 			values[i] = count;
 		else
 			values[i] = ratio_of(kept, cohort);
@@ -421,7 +440,7 @@ int metric_curve(struct store *st, const struct metric_query *q, const int32_t *
 	int32_t last = n > 0 ? ends[n - 1] : q->from;
 	int r = -1;
 
-	if (q->metric != METRIC_NEW_CUSTOMERS && q->metric != METRIC_RETENTION_RATE) {
+	if (!from_customers(q->metric)) {
 		for (int i = 0; i < n; i++) {
 			struct metric_query p = *q;
 			p.to = ends[i];
@@ -432,13 +451,13 @@ int metric_curve(struct store *st, const struct metric_query *q, const int32_t *
 	}
 	if (scan_activity(st, q->project_id, q->scope, q->from, last, 0, 0, &a, err))
 		goto out;
-	if (q->metric == METRIC_RETENTION_RATE &&
+	if (metric_def(q->metric)->calc == CALC_RETENTION &&
 	    customers_in(st, q->cohort_project_id, q->scope, q->cohort_from, q->cohort_to, &cohort,
 			 err))
 		goto out;
 	for (int i = 0; i < n; i++) {
 		int64_t count = 0;
-		if (q->metric == METRIC_NEW_CUSTOMERS) {
+		if (metric_def(q->metric)->calc == CALC_FIRST_PURCHASE) {
 			/* counted once both its first-ever purchase and a purchase here happened */
 			for (size_t k = 0; k < a.n; k++) {
 				const struct act *c = &a.v[k];

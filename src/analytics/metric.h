@@ -27,16 +27,7 @@ struct metric_query {
  * Compute q's metric. *value is NO_VALUE when the metric has no value over
  * the window (a ratio or average of nothing, a custom goal without check-ins).
  *
- * Definitions (until deals are recorded, a sale line stands for a deal):
- *   revenue        sum of amount (quantity x unit price - discount)
- *   gross_margin   (revenue - cost) / revenue, cost from the price history
- *   units          sum of quantity
- *   deals_won      deals won in the window (0 until deals are recorded)
- *   new_customers  customers whose first-ever purchase (workspace-wide) falls in
- *                  the window and who bought in the window within project and scope
- *   retention_rate of the customers who bought in the cohort window, the share that
- *                  bought again in the window
- *   avg_deal_size  revenue / number of sale lines
+ * How each metric is computed is described once, in metric_defs[] (core/goal.h).
  */
 int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
 		 struct err *err);
@@ -62,6 +53,9 @@ int metric_curve(struct store *st, const struct metric_query *q, const int32_t *
 struct sale_sums {
 	int64_t lines, quantity, amount, cost;
 };
+
+/* A sums metric (revenue, units, gross margin, average deal) of sums; NO_VALUE for others. */
+int64_t metric_of_sums(enum metric m, const struct sale_sums *sums);
 
 int metric_sums(struct store *st, int64_t project_id, const struct goal_scope *scope,
 		int32_t from, int32_t to, struct sale_sums *out, struct err *err);

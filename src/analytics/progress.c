@@ -96,6 +96,12 @@ static void scope_codes(const struct goal *g, char *out, size_t len)
 					      vals[i]);
 }
 
+/* How g's metric is computed (metric_defs[]), or -1 when a draft names none. */
+static int calc_of(enum metric m)
+{
+	return metric_def(m) ? (int)metric_def(m)->calc : -1;
+}
+
 /* The metric over [from, to] in history (workspace-wide), for retention with its cohort. */
 static int history_value(struct store *st, const struct goal *g, int32_t from, int32_t to,
 			 int64_t *v, struct err *err)
@@ -172,6 +178,7 @@ static int lint_achievable(struct store *st, const struct goal *g, struct smart_
 	const char *period;
 
 	int pts = u == UNIT_RATIO; /* a rate grows in percentage points, and may be below zero */
+	int calc = calc_of(g->metric);
 
 	*baseline = g->baseline;
 	*computed = 0;
@@ -181,13 +188,13 @@ static int lint_achievable(struct store *st, const struct goal *g, struct smart_
 			"cannot judge yet: needs a metric, a target and the goal's dates");
 		return 0;
 	}
-	if (g->metric == METRIC_CUSTOM) {
+	if (calc == CALC_CHECKIN) {
 		verdict(c, 1, "a.custom",
 			"a custom metric has no recorded history; agree the target with the team "
 			"that reports it");
 		return 0;
 	}
-	if (g->metric == METRIC_DEALS_WON) {
+	if (calc == CALC_DEALS_WON) {
 		verdict(c, 1, "a.no_deals",
 			"no won deals are recorded yet, so there is no history to judge against");
 		return 0;
@@ -283,6 +290,7 @@ int goal_lint(struct store *st, const struct goal *g, const struct project *p,
 {
 	struct smart_check *c;
 	char v[64], sc[200], d1[DATE_FMT_MAX], d2[DATE_FMT_MAX], n[16];
+	int calc = calc_of(g->metric);
 
 	/* S: what and how much */
 	c = &smart[SMART_S];
@@ -307,16 +315,16 @@ int goal_lint(struct store *st, const struct goal *g, const struct project *p,
 
 	/* M: how it is measured */
 	c = &smart[SMART_M];
-	if (g->metric == METRIC_CUSTOM && !g->checkin_rule[0]) {
+	if (calc == CALC_CHECKIN && !g->checkin_rule[0]) {
 		verdict(c, 0, "m.no_rule",
 			"a custom metric needs a check-in rule: who reports the value, how and how "
 			"often");
-	} else if (g->metric == METRIC_CUSTOM) {
+	} else if (calc == CALC_CHECKIN) {
 		verdict(c, 1, "m.checkin", "measured by check-ins: %.300s", g->checkin_rule);
 		param(c, "rule", g->checkin_rule);
 	} else if (g->metric == METRIC_NONE) {
 		verdict(c, 0, "m.no_metric", "no metric to measure");
-	} else if (g->metric == METRIC_DEALS_WON) {
+	} else if (calc == CALC_DEALS_WON) {
 		verdict(c, 1, "m.deals", "computed from won deals");
 	} else {
 		verdict(c, 1, "m.sales", "computed from recorded sales");
@@ -459,7 +467,7 @@ int goal_progress(struct store *st, const struct goal *g, const struct project *
 		actual_query(g, today, &q);
 		if (metric_value(st, &q, &out->actual, err))
 			return -1;
-	} else if (metric_cumulative(g->metric) && g->metric != METRIC_CUSTOM) {
+	} else if (metric_cumulative(g->metric) && calc_of(g->metric) != CALC_CHECKIN) {
 		out->actual = 0;
 	}
 	out->elapsed = elapsed_at(g, today);
@@ -529,6 +537,8 @@ void goal_progress_write_json(struct jw *w, const struct goal *g, const struct g
 	int all = 1;
 	jw_obj(w);
 	goal_write_fields(w, g);
+	/* how the status judges it: the projection (cumulative) or the value as it stands */
+	jw_kbool(w, "cumulative", metric_cumulative(g->metric));
 	goal_value_json(w, "actual", u, gp->actual);
 	goal_value_json(w, "expected", u, gp->expected);
 	goal_value_json(w, "projected", u, gp->projected);
@@ -550,6 +560,7 @@ int goal_series(struct store *st, const struct goal *g, int32_t today, struct go
 {
 	int32_t end, step, ndays;
 	struct goal_point *pts = NULL;
+	int calc = calc_of(g->metric);
 	size_t np = 0, alloc = 0;
 
 	*points = NULL;
@@ -559,7 +570,7 @@ int goal_series(struct store *st, const struct goal *g, int32_t today, struct go
 		return 0;
 	end = today < g->due_on ? today : g->due_on;
 	ndays = end - g->start_on + 1;
-	if (g->metric == METRIC_REVENUE || g->metric == METRIC_UNITS) {
+	if (calc == CALC_AMOUNT || calc == CALC_QUANTITY) {
 		struct sale_sums *days = xmalloc(sizeof(*days) * (size_t)ndays);
 		int64_t cum = 0;
 		if (metric_daily(st, g->project_id, &g->scope, g->start_on, end, days, err)) {
@@ -567,7 +578,7 @@ int goal_series(struct store *st, const struct goal *g, int32_t today, struct go
 			return -1;
 		}
 		for (int32_t d = 0; d < ndays; d++) {
-			cum += g->metric == METRIC_REVENUE ? days[d].amount : days[d].quantity;
+			cum += metric_of_sums(g->metric, &days[d]);
 			ALLOC_GROW(pts, np + 1, alloc);
 			pts[np].day = g->start_on + d;
 			pts[np].actual = cum;
@@ -603,4 +614,58 @@ int goal_series(struct store *st, const struct goal *g, int32_t today, struct go
 	*points = pts;
 	*n = np;
 	return 0;
+}
+
+int goal_board_collect(struct store *st, const struct actor *a, const struct project *p,
+		       int32_t as_of, struct goal_board *out, struct err *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->project = *p;
+	out->as_of = as_of;
+	if (goal_list(st, a, p->code, &out->goals, err))
+		return -1;
+	out->progress = xcalloc(out->goals.n ? out->goals.n : 1, sizeof(*out->progress));
+	for (size_t i = 0; i < out->goals.n; i++)
+		if (goal_progress(st, &out->goals.items[i], p, as_of, &out->progress[i], err)) {
+			goal_board_release(out);
+			return -1;
+		}
+	return 0;
+}
+
+int goal_board_load(struct store *st, const struct actor *a, const char *code, int32_t as_of,
+		    struct goal_board *out, struct err *err)
+{
+	struct project p;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (project_get(st, a, code, &p, err))
+		return -1;
+	/* one read transaction: every goal is judged on the same data */
+	if (store_begin(st, 0, err))
+		return -1;
+	r = goal_board_collect(st, a, &p, as_of, out, err);
+	store_rollback(st);
+	return r;
+}
+
+void goal_board_release(struct goal_board *b)
+{
+	goal_list_release(&b->goals);
+	free(b->progress);
+	b->progress = NULL;
+}
+
+void goal_board_write_json(struct jw *w, const struct goal_board *b)
+{
+	jw_obj(w);
+	jw_kstr(w, "project", b->project.code);
+	jw_kdate(w, "as_of", b->as_of);
+	jw_key(w, "goals");
+	jw_arr(w);
+	for (size_t i = 0; i < b->goals.n; i++)
+		goal_progress_write_json(w, &b->goals.items[i], &b->progress[i]);
+	jw_arr_end(w);
+	jw_obj_end(w);
 }

@@ -100,6 +100,33 @@ void smart_write_json(struct jw *w, const struct smart_check smart[SMART__COUNT]
 /* A goal with its progress and lint, as `goal list --json` and the API show it. */
 void goal_progress_write_json(struct jw *w, const struct goal *g, const struct goal_progress *gp);
 
+/*
+ * A project's goals, each with its progress and lint as of one day, all judged
+ * on the same data: what `goal list`, GET .../goals and the dashboard show.
+ */
+struct goal_board {
+	struct project project;
+	int32_t as_of;
+	struct goal_list goals;
+	struct goal_progress *progress; /* one per goal */
+};
+
+/*
+ * The goals of project code as actor sees them, as of the day as_of, in one
+ * read transaction of their own (one snapshot).
+ */
+int goal_board_load(struct store *st, const struct actor *a, const char *code, int32_t as_of,
+		    struct goal_board *out, struct err *err);
+
+/* The same inside the caller's read transaction, for project p (already visible to a). */
+int goal_board_collect(struct store *st, const struct actor *a, const struct project *p,
+		       int32_t as_of, struct goal_board *out, struct err *err);
+
+void goal_board_release(struct goal_board *b);
+
+/* The goals as {"project","as_of","goals":[goal_progress_write_json...]}. */
+void goal_board_write_json(struct jw *w, const struct goal_board *b);
+
 /* One point of a goal's chart. */
 struct goal_point {
 	int32_t day;

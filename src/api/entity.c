@@ -87,6 +87,10 @@ static int take(const struct ent_field *f, json_t *v, void *rec, struct err *err
 				       "%s contains a control character at byte %zu", f->name,
 				       strlen(json_string_value(v)));
 		return entity_parse_text(f, json_string_value(v), rec, err);
+	case EK_CHOICE:
+		if (!json_is_string(v))
+			return wrong_type(f, "a string", v, err);
+		return entity_parse_text(f, json_string_value(v), rec, err);
 	case EK_DATE:
 		if (!json_is_string(v))
 			return wrong_type(f, "a date string (YYYY-MM-DD)", v, err);
@@ -341,6 +345,8 @@ static void build_routes(void)
 		int read = project ? ROLE_VIEWER : (int)e->read_role;
 		int write = project ? ROLE_REP : (int)e->write_role;
 
+		if (e->own_faces)
+			continue; /* its routes are its own (api/<noun>.c) */
 		if (project)
 			snprintf(base, sizeof(base), "/api/v1/projects/{code}/%s", e->plural);
 		else

@@ -57,99 +57,106 @@ struct goal_body {
 	{ "checkin_rule", API_STR, API_NULLABLE, &(b).checkin_rule, &(b).has_checkin_rule },   \
 	{ "custom_unit", API_STR, API_NULLABLE, &(b).custom_unit, &(b).has_custom_unit }
 
-/* A field the body named: its text, "" when null (clears); NULL when absent (unchanged). */
-static const char *given(int present, const char *v)
-{
-	return present ? (v ? v : "") : NULL;
-}
-
 /*
- * A JSON number in unit u as the text goal_value_parse() reads back exactly:
- * money an integer of minor units, counts integers, ratios in [0, 1] rounded
- * to basis points.
+ * A JSON number in unit u as an integer of the unit: money an integer of minor
+ * units, counts integers, ratios in [0, 1] rounded to basis points.
  */
-static int value_text(struct api_req *r, enum unit u, const struct api_number *n,
-		      const char *field, const char **out, struct err *err)
+static int number_value(enum unit u, const struct api_number *n, const char *field, int64_t *out,
+			struct err *err)
 {
-	char text[64];
-
 	if (u == UNIT_RATIO) {
-		long long bp;
 		if (!(n->d >= 0.0 && n->d <= 1.0))
 			return err_set(err, ERR_INVALID, field, "ratio_range:_,value",
 				       "%s is a ratio between 0 and 1, not %g", field, n->d);
-		bp = llround(n->d * 10000.0);
-		snprintf(text, sizeof(text), "%lld.%04lld", bp / 10000, bp % 10000);
-	} else if (!n->is_int) {
-		return err_set(err, ERR_INVALID, field, "not_integer_unit:_,_,value", "%s must be an integer%s, not %g", field,
-			       u == UNIT_MONEY ? " of minor units" : "", n->d);
-	} else if (u == UNIT_MONEY) {
-		money_format(n->i, text);
-	} else {
-		snprintf(text, sizeof(text), "%lld", (long long)n->i);
+		*out = llround(n->d * 10000.0);
+		return 0;
 	}
-	*out = arena_strdup(r->arena, text);
+	if (!n->is_int)
+		return err_set(err, ERR_INVALID, field, "not_integer_unit:_,_,value",
+			       "%s must be an integer%s, not %g", field,
+			       u == UNIT_MONEY ? " of minor units" : "", n->d);
+	*out = n->i;
 	return 0;
 }
 
-/* The core input for b; values are read in the unit of b's metric, else of cur. */
-static int make_input(struct api_req *r, const struct goal_body *b, enum metric cur,
-		      struct goal_input *in, struct err *err)
+/* A date the body named: "" and null clear it. */
+static int date_value(int present, const char *text, const char *field, int32_t *out,
+		      struct err *err)
 {
-	enum metric m = cur;
-	const char *scope[4][2] = { { "segment", b->scope_segment },
-				    { "channel", b->scope_channel },
-				    { "product", b->scope_product },
-				    { "rep", b->scope_rep } };
+	*out = NO_DATE;
+	if (!present || !text || !*text)
+		return 0;
+	return date_parse(text, strlen(text), out, field, err);
+}
 
-	memset(in, 0, sizeof(*in));
+/* The typed core input for b; values are read in the unit of b's metric, else of cur. */
+static int make_input(const struct goal_body *b, enum metric cur, struct goal_input *in,
+		      struct err *err)
+{
+	const char *scope[GOAL_SCOPE_KEYS] = { b->scope_segment, b->scope_channel, b->scope_product,
+					       b->scope_rep };
+	const struct {
+		int present;
+		const char *text, *field;
+		unsigned bit;
+		int32_t *dst;
+	} dates[] = {
+		{ b->has_start, b->start, "start", GOAL_IN_START, &in->start_on },
+		{ b->has_due, b->due, "due", GOAL_IN_DUE, &in->due_on },
+		{ b->has_baseline_start, b->baseline_start, "baseline_start", GOAL_IN_BASELINE_START,
+		  &in->baseline_start_on },
+		{ b->has_baseline_end, b->baseline_end, "baseline_end", GOAL_IN_BASELINE_END,
+		  &in->baseline_end_on },
+	};
+
+	goal_input_init(in);
 	if (b->metric) {
-		if (metric_parse(b->metric, &m, err))
+		if (metric_parse(b->metric, &in->metric, err))
 			return -1;
-		in->metric = b->metric;
+		in->set |= GOAL_IN_METRIC;
 	}
 	for (int k = 0; k < 2; k++) {
 		const char *field = k ? "baseline" : "target";
-		int has = k ? b->has_baseline : b->has_target;
 		const struct api_number *n = k ? &b->baseline : &b->target;
-		const char **dst = k ? &in->baseline : &in->target;
-		if (!has)
+		int64_t *dst = k ? &in->baseline : &in->target;
+		enum unit u;
+		if (!(k ? b->has_baseline : b->has_target))
 			continue;
-		if (!n->set) {
-			*dst = ""; /* null clears */
-			continue;
-		}
-		if (m == METRIC_NONE)
-			return err_set(err, ERR_INVALID, field, "metric_first", "name the metric before the %s", field);
-		if (value_text(r, metric_unit(m), n, field, dst, err))
+		in->set |= k ? GOAL_IN_BASELINE : GOAL_IN_TARGET;
+		if (!n->set)
+			continue; /* null clears */
+		if (goal_input_unit(in, cur, field, &u, err) || number_value(u, n, field, dst, err))
 			return -1;
 	}
-	in->name = given(b->has_name, b->name);
-	in->baseline_start = given(b->has_baseline_start, b->baseline_start);
-	in->baseline_end = given(b->has_baseline_end, b->baseline_end);
-	in->start = given(b->has_start, b->start);
-	in->due = given(b->has_due, b->due);
-	in->owner = given(b->has_owner, b->owner);
-	in->rationale = given(b->has_rationale, b->rationale);
-	in->objective = given(b->has_objective, b->objective);
-	in->checkin_rule = given(b->has_checkin_rule, b->checkin_rule);
-	in->custom_unit = given(b->has_custom_unit, b->custom_unit);
-	in->reason = b->reason;
+	for (size_t k = 0; k < sizeof(dates) / sizeof(dates[0]); k++) {
+		if (date_value(dates[k].present, dates[k].text, dates[k].field, dates[k].dst, err))
+			return -1;
+		if (dates[k].present)
+			in->set |= dates[k].bit;
+	}
 	if (b->has_scope) {
 		/* the scope given replaces the whole scope; {} or null clears it */
-		for (int k = 0; k < 4; k++) {
-			size_t n;
-			char *item;
-			if (!scope[k][1] || !*scope[k][1])
-				continue;
-			n = strlen(scope[k][0]) + 1 + strlen(scope[k][1]) + 1;
-			item = arena_alloc(r->arena, n);
-			snprintf(item, n, "%s=%s", scope[k][0], scope[k][1]);
-			in->scope[in->nscope++] = item;
-		}
-		if (!in->nscope)
-			in->scope[in->nscope++] = "";
+		in->set |= GOAL_IN_SCOPE;
+		for (int k = 0; k < GOAL_SCOPE_KEYS; k++)
+			if (scope[k] && text_field(goal_scope_code(&in->scope, k), sizeof(in->scope.segment),
+						   scope[k], 0, 0, "scope", err))
+				return -1;
 	}
+	if (b->has_owner) {
+		in->set |= GOAL_IN_OWNER;
+		if (b->owner && text_field(in->owner, sizeof(in->owner), b->owner, 0, 0, "owner", err))
+			return -1;
+	}
+	in->set |= (b->has_name ? GOAL_IN_NAME : 0) | (b->has_rationale ? GOAL_IN_RATIONALE : 0) |
+		   (b->has_objective ? GOAL_IN_OBJECTIVE : 0) |
+		   (b->has_checkin_rule ? GOAL_IN_CHECKIN_RULE : 0) |
+		   (b->has_custom_unit ? GOAL_IN_CUSTOM_UNIT : 0);
+	in->name = b->name;
+	in->rationale = b->rationale;
+	in->objective = b->objective;
+	in->checkin_rule = b->checkin_rule;
+	in->custom_unit = b->custom_unit;
+	in->reason = b->reason;
 	return 0;
 }
 
@@ -185,48 +192,25 @@ static int path_id(struct api_req *r, int64_t *id, struct err *err)
 
 static int list_goals(struct api_req *r, struct err *err)
 {
+	struct goal_board b;
 	struct project p;
-	struct goal_list l = { 0 };
-	struct goal_progress *gp;
 	const char *code = api_param(r, "code");
 	int32_t today = date_today();
-	int ret = -1;
-
 	char key[160];
 	int64_t version;
 
 	if (project_get(r->st, &r->actor, code, &p, err) || audit_last_id(r->st, &version, err))
-		goto out;
+		return -1;
 	/* the same answer for every caller who may see the project, until the next write */
 	snprintf(key, sizeof(key), "goals/%s/%d", p.code, (int)today);
 	if (api_cache_get(key, version, &r->out))
 		return 0;
-	if (goal_list(r->st, &r->actor, code, &l, err))
-		goto out;
-	gp = arena_calloc(r->arena, (l.n ? l.n : 1) * sizeof(*gp));
-	/* one read transaction: every goal is judged on the same data */
-	if (store_begin(r->st, 0, err))
-		goto out;
-	for (size_t i = 0; i < l.n; i++)
-		if (goal_progress(r->st, &l.items[i], &p, today, &gp[i], err)) {
-			store_rollback(r->st);
-			goto out;
-		}
-	store_rollback(r->st);
-	jw_obj(&r->jw);
-	jw_kstr(&r->jw, "project", p.code);
-	jw_kdate(&r->jw, "as_of", today);
-	jw_key(&r->jw, "goals");
-	jw_arr(&r->jw);
-	for (size_t i = 0; i < l.n; i++)
-		goal_progress_write_json(&r->jw, &l.items[i], &gp[i]);
-	jw_arr_end(&r->jw);
-	jw_obj_end(&r->jw);
+	if (goal_board_load(r->st, &r->actor, code, today, &b, err))
+		return -1;
+	goal_board_write_json(&r->jw, &b);
+	goal_board_release(&b);
 	api_cache_put(key, version, r->out.p, r->out.len);
-	ret = 0;
-out:
-	goal_list_release(&l);
-	return ret;
+	return 0;
 }
 
 static int create_goal(struct api_req *r, struct err *err)
@@ -246,7 +230,7 @@ static int create_goal(struct api_req *r, struct err *err)
 	}
 	if (!b.metric)
 		return err_set(err, ERR_INVALID, "metric", "required", "metric is required");
-	if (make_input(r, &b, METRIC_NONE, &in, err) ||
+	if (make_input(&b, METRIC_NONE, &in, err) ||
 	    goal_create(r->st, &r->actor, code, &in, &g, err) ||
 	    project_get(r->st, &r->actor, code, &p, err))
 		return -1;
@@ -290,7 +274,7 @@ static int update_goal(struct api_req *r, struct err *err)
 	}
 	if (path_id(r, &id, err) || project_get(r->st, &r->actor, code, &p, err) ||
 	    goal_get(r->st, &r->actor, code, id, &cur, err) ||
-	    make_input(r, &b, cur.metric, &in, err) ||
+	    make_input(&b, cur.metric, &in, err) ||
 	    goal_update(r->st, &r->actor, code, id, b.version, &in, &g, err))
 		return -1;
 	return write_progress(r, &p, &g, err);
@@ -334,7 +318,7 @@ static int lint_goal(struct api_req *r, struct err *err)
 			return -1;
 	}
 	if (project_get(r->st, &r->actor, api_param(r, "code"), &p, err) ||
-	    make_input(r, &b, METRIC_NONE, &in, err))
+	    make_input(&b, METRIC_NONE, &in, err))
 		return -1;
 	goal_init(&g, p.id);
 	if (goal_resolve(r->st, &in, &g, 0, err) ||
@@ -360,22 +344,7 @@ static int list_revisions(struct api_req *r, struct err *err)
 		goal_revision_list_release(&l);
 		return -1;
 	}
-	jw_obj(&r->jw);
-	jw_key(&r->jw, "revisions");
-	jw_arr(&r->jw);
-	for (size_t i = 0; i < l.n; i++) {
-		jw_obj(&r->jw);
-		jw_kint(&r->jw, "version", l.items[i].version);
-		jw_kstr(&r->jw, "changed_by",
-			l.items[i].changed_by_login[0] ? l.items[i].changed_by_login : NULL);
-		jw_kts(&r->jw, "changed_at", l.items[i].changed_at);
-		jw_kstr(&r->jw, "reason", l.items[i].reason);
-		jw_key(&r->jw, "goal");
-		jw_raw(&r->jw, l.items[i].snapshot);
-		jw_obj_end(&r->jw);
-	}
-	jw_arr_end(&r->jw);
-	jw_obj_end(&r->jw);
+	goal_revisions_write_json(&r->jw, &l);
 	goal_revision_list_release(&l);
 	return 0;
 }
@@ -383,7 +352,7 @@ static int list_revisions(struct api_req *r, struct err *err)
 static int add_checkin(struct api_req *r, struct err *err)
 {
 	struct api_number value = { 0 };
-	const char *note = NULL, *text;
+	const char *note = NULL;
 	int32_t day = NO_DATE;
 	const struct api_field fields[] = {
 		{ "value", API_NUMBER, API_REQUIRED, &value },
@@ -394,21 +363,15 @@ static int add_checkin(struct api_req *r, struct err *err)
 	const char *code = api_param(r, "code");
 	struct goal g;
 	struct goal_checkin ck;
-	int64_t id;
+	int64_t id, v;
 
 	if (api_parse(r, fields, err) || path_id(r, &id, err) ||
 	    goal_get(r->st, &r->actor, code, id, &g, err) ||
-	    value_text(r, metric_unit(g.metric), &value, "value", &text, err) ||
-	    goal_checkin(r->st, &r->actor, code, id, day, text, note, &ck, err))
+	    number_value(metric_unit(g.metric), &value, "value", &v, err) ||
+	    goal_checkin(r->st, &r->actor, code, id, day, v, note, &ck, err))
 		return -1;
 	r->status = 201;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "id", ck.id);
-	jw_kint(&r->jw, "goal_id", ck.goal_id);
-	jw_kdate(&r->jw, "date", ck.on_date);
-	goal_value_json(&r->jw, "value", metric_unit(g.metric), ck.value);
-	jw_kstr(&r->jw, "note", ck.note);
-	jw_obj_end(&r->jw);
+	goal_checkin_write_json(&r->jw, &ck, metric_unit(g.metric));
 	return 0;
 }
 
@@ -488,8 +451,17 @@ static int get_series(struct api_req *r, struct err *err)
 	return 0;
 }
 
+/* The metrics a goal may measure, from the one table (metric_defs[]). */
+static int list_metrics(struct api_req *r, struct err *err)
+{
+	(void)err;
+	metric_defs_write_json(&r->jw);
+	return 0;
+}
+
 /* /goals/lint comes before /goals/{id}, which would match it too. */
 const struct api_route api_goal_routes[] = {
+	{ "GET", "/api/v1/goal-metrics", list_metrics, ROLE_VIEWER, 0 },
 	{ "GET", "/api/v1/projects/{code}/goals", list_goals, ROLE_VIEWER, 0 },
 	{ "POST", "/api/v1/projects/{code}/goals", create_goal, ROLE_REP, 0 },
 	{ "POST", "/api/v1/projects/{code}/goals/lint", lint_goal, ROLE_VIEWER, 0 },

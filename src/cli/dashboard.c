@@ -98,11 +98,11 @@ static void print_text(struct cli *c, const struct dashboard *d)
 	       (long long)d->total.quantity, (long long)d->total.lines);
 
 	printf("\nGOALS\n");
-	if (d->goals.n == 0)
+	if (d->goals.goals.n == 0)
 		printf("  no goals yet: `salespm goal add %s ...`\n", p->code);
-	for (size_t i = 0; i < d->goals.n; i++) {
-		const struct goal *g = &d->goals.items[i];
-		const struct goal_progress *gp = &d->progress[i];
+	for (size_t i = 0; i < d->goals.goals.n; i++) {
+		const struct goal *g = &d->goals.goals.items[i];
+		const struct goal_progress *gp = &d->goals.progress[i];
 		enum unit u = metric_unit(g->metric);
 		char t[64], a[64], pr[16], el[16], pb[128], sc[320] = "";
 		static const char letters[] = "SMART";

@@ -367,25 +367,28 @@ static int project(struct demo *d, const char *code, const char *name, int32_t s
 	return 0;
 }
 
+/* Scope keys of demo goals (goal_scope_key order); NO_SCOPE = the whole project. */
+enum { NO_SCOPE = -1, BY_SEGMENT = 0, BY_CHANNEL = 1 };
+
 /* The project's value of metric over [from, to] (to build targets around the data). */
 static int64_t value_of(struct demo *d, const char *code, enum metric m, int32_t from,
-			int32_t to, const char *scope_key, const char *scope_code)
+			int32_t to, int scope_key, const char *scope_code)
 {
 	struct project p;
 	struct goal g;
-	struct goal_input in = { 0 };
+	struct goal_input in;
 	struct metric_query q = { .metric = m, .from = from, .to = to };
 	struct err e;
 	int64_t v = 0;
-	char sc[96];
 
 	if (project_load(d->st, code, &p, &e))
 		return 0;
 	goal_init(&g, p.id);
-	if (scope_key) {
-		snprintf(sc, sizeof(sc), "%s=%s", scope_key, scope_code);
-		in.scope[0] = sc;
-		in.nscope = 1;
+	if (scope_key != NO_SCOPE) {
+		goal_input_init(&in);
+		in.set = GOAL_IN_SCOPE;
+		snprintf(goal_scope_code(&in.scope, scope_key), sizeof(in.scope.segment), "%s",
+			 scope_code);
 		goal_resolve(d->st, &in, &g, 0, &e);
 	}
 	q.project_id = p.id;
@@ -399,28 +402,33 @@ static int64_t value_of(struct demo *d, const char *code, enum metric m, int32_t
 }
 
 struct demo_goal {
-	const char *name, *metric;
+	const char *name;
+	enum metric metric;
 	int32_t start, due;
-	const char *scope;
+	int scope_key;
+	const char *scope_code;
 	const char *owner, *rationale, *objective, *checkin_rule;
-	char target[48];
+	int64_t target; /* in the metric's unit */
 };
 
 static int add_goal(struct demo *d, const char *code, struct demo_goal *g, struct err *err)
 {
-	struct goal_input in = { 0 };
+	struct goal_input in;
 	struct goal out;
-	char s[DATE_FMT_MAX], du[DATE_FMT_MAX];
+
+	goal_input_init(&in);
+	in.set = GOAL_IN_NAME | GOAL_IN_METRIC | GOAL_IN_TARGET | GOAL_IN_START | GOAL_IN_DUE |
+		 GOAL_IN_SCOPE | GOAL_IN_OWNER | GOAL_IN_RATIONALE | GOAL_IN_OBJECTIVE |
+		 GOAL_IN_CHECKIN_RULE;
 	in.name = g->name;
 	in.metric = g->metric;
 	in.target = g->target;
-	in.start = date_format(g->start, s);
-	in.due = date_format(g->due, du);
-	if (g->scope) {
-		in.scope[0] = g->scope;
-		in.nscope = 1;
-	}
-	in.owner = g->owner;
+	in.start_on = g->start;
+	in.due_on = g->due;
+	if (g->scope_key != NO_SCOPE)
+		snprintf(goal_scope_code(&in.scope, g->scope_key), sizeof(in.scope.segment), "%s",
+			 g->scope_code);
+	snprintf(in.owner, sizeof(in.owner), "%s", g->owner);
 	in.rationale = g->rationale;
 	in.objective = g->objective;
 	in.checkin_rule = g->checkin_rule;
@@ -428,15 +436,12 @@ static int add_goal(struct demo *d, const char *code, struct demo_goal *g, struc
 }
 
 /* A target that puts the pace (actual so far / target x elapsed) at `pace`. */
-static void target_for_pace(char *out, size_t len, enum unit u, int64_t actual, double elapsed,
-			    double pace)
+static int64_t target_for_pace(enum unit u, int64_t actual, double elapsed, double pace)
 {
 	int64_t t = (int64_t)((double)actual / (elapsed * pace));
-	char m[MONEY_FMT_MAX];
 	if (u == UNIT_MONEY)
-		snprintf(out, len, "%s", money_format(t / 100000 * 100000, m));
-	else
-		snprintf(out, len, "%lld", (long long)(t < 1 ? 1 : t));
+		return t / 100000 * 100000;
+	return t < 1 ? 1 : t;
 }
 
 static double elapsed(int32_t start, int32_t due, int32_t today)
@@ -451,53 +456,49 @@ static int goals(struct demo *d, struct err *err)
 	int32_t ys = date_from_ymd(Y, 1, 1), ye = date_from_ymd(Y, 12, 31), t = d->today;
 	int32_t qs = date_from_ymd(Y, 10, 1);
 	double e_year = elapsed(ys, ye, t), e_q4 = elapsed(qs, ye, t);
-	int64_t rev = value_of(d, "FY", METRIC_REVENUE, ys, t, NULL, NULL);
-	int64_t tm_units = value_of(d, "FY", METRIC_UNITS, ys, t, "channel", "tmall");
-	int64_t newc = value_of(d, "FY", METRIC_NEW_CUSTOMERS, qs, t, NULL, NULL);
-	int64_t partner_prev = value_of(d, "FY", METRIC_REVENUE, qs - 92, qs - 1, "channel",
+	int64_t rev = value_of(d, "FY", METRIC_REVENUE, ys, t, NO_SCOPE, NULL);
+	int64_t tm_units = value_of(d, "FY", METRIC_UNITS, ys, t, BY_CHANNEL, "tmall");
+	int64_t newc = value_of(d, "FY", METRIC_NEW_CUSTOMERS, qs, t, NO_SCOPE, NULL);
+	int64_t partner_prev = value_of(d, "FY", METRIC_REVENUE, qs - 92, qs - 1, BY_CHANNEL,
 					"partner");
-	int64_t margin = value_of(d, "FY", METRIC_GROSS_MARGIN, ys, t, NULL, NULL);
-	int64_t avg = value_of(d, "FY", METRIC_AVG_DEAL_SIZE, ys, t, NULL, NULL);
-	int64_t ent = value_of(d, "FY", METRIC_REVENUE, ys, t, "segment", "enterprise");
-	char m[MONEY_FMT_MAX];
+	int64_t margin = value_of(d, "FY", METRIC_GROSS_MARGIN, ys, t, NO_SCOPE, NULL);
+	int64_t avg = value_of(d, "FY", METRIC_AVG_DEAL_SIZE, ys, t, NO_SCOPE, NULL);
+	int64_t ent = value_of(d, "FY", METRIC_REVENUE, ys, t, BY_SEGMENT, "enterprise");
 	struct demo_goal g[] = {
-		{ "全年营收", "revenue", ys, ye, NULL, "li.na",
+		{ "全年营收", METRIC_REVENUE, ys, ye, NO_SCOPE, NULL, "li.na",
 		  "董事会批准的年度预算, 以华东与华南为增长主力",
-		  "2026 年营收增长 25%, 巩固华东市场第一", NULL, "" },
-		{ "大客户营收", "revenue", ys, ye, "segment=enterprise", "zhang.wei",
-		  "大型企业客单价高、续约稳定, 是利润的基本盘", NULL, NULL, "" },
-		{ "天猫旗舰店销量", "units", ys, ye, "channel=tmall", "zhou.xin",
-		  "线上渠道是中小企业获客的第一入口", NULL, NULL, "" },
-		{ "毛利率", "gross_margin", ys, ye, NULL, "li.na",
-		  "原材料涨价, 需守住毛利底线", NULL, NULL, "" },
-		{ "平均订单金额", "avg_deal_size", ys, ye, NULL, "zhang.wei",
-		  "推动方案式销售, 提升单笔订单价值", NULL, NULL, "" },
-		{ "四季度新客户", "new_customers", qs, ye, NULL, "wang.fang",
-		  "双十一与年末采购季是获取新客户的窗口", NULL, NULL, "" },
-		{ "四季度客户留存", "retention_rate", qs, ye, NULL, "chen.jing",
-		  "老客户复购成本最低", NULL, NULL, "0.90" },
-		{ "赢单数", "deals_won", ys, ye, NULL, "li.na", "商机管理上线后跟踪赢单",
-		  NULL, NULL, "120" },
-		{ "签约渠道伙伴", "custom", ys, ye, NULL, "zhang.wei",
+		  "2026 年营收增长 25%, 巩固华东市场第一", NULL, 0 },
+		{ "大客户营收", METRIC_REVENUE, ys, ye, BY_SEGMENT, "enterprise", "zhang.wei",
+		  "大型企业客单价高、续约稳定, 是利润的基本盘", NULL, NULL, 0 },
+		{ "天猫旗舰店销量", METRIC_UNITS, ys, ye, BY_CHANNEL, "tmall", "zhou.xin",
+		  "线上渠道是中小企业获客的第一入口", NULL, NULL, 0 },
+		{ "毛利率", METRIC_GROSS_MARGIN, ys, ye, NO_SCOPE, NULL, "li.na",
+		  "原材料涨价, 需守住毛利底线", NULL, NULL, 0 },
+		{ "平均订单金额", METRIC_AVG_DEAL_SIZE, ys, ye, NO_SCOPE, NULL, "zhang.wei",
+		  "推动方案式销售, 提升单笔订单价值", NULL, NULL, 0 },
+		{ "四季度新客户", METRIC_NEW_CUSTOMERS, qs, ye, NO_SCOPE, NULL, "wang.fang",
+		  "双十一与年末采购季是获取新客户的窗口", NULL, NULL, 0 },
+		{ "四季度客户留存", METRIC_RETENTION_RATE, qs, ye, NO_SCOPE, NULL, "chen.jing",
+		  "老客户复购成本最低", NULL, NULL, 9000 /* 90% */ },
+		{ "赢单数", METRIC_DEALS_WON, ys, ye, NO_SCOPE, NULL, "li.na", "商机管理上线后跟踪赢单",
+		  NULL, NULL, 120 },
+		{ "签约渠道伙伴", METRIC_CUSTOM, ys, ye, NO_SCOPE, NULL, "zhang.wei",
 		  "渠道伙伴覆盖三四线城市", NULL, "渠道经理每月最后一个工作日在系统中登记已签约伙伴总数",
-		  "24" },
-		{ "伙伴渠道四季度翻三倍", "revenue", qs, ye, "channel=partner", "huang.tao", "", NULL,
-		  NULL, "" },
-		{ "明年一季度预热", "revenue", ys, date_from_ymd(Y + 1, 3, 31), NULL, "li.na",
-		  "提前锁定明年一季度订单", NULL, NULL, "" },
+		  24 },
+		{ "伙伴渠道四季度翻三倍", METRIC_REVENUE, qs, ye, BY_CHANNEL, "partner", "huang.tao", "",
+		  NULL, NULL, 0 },
+		{ "明年一季度预热", METRIC_REVENUE, ys, date_from_ymd(Y + 1, 3, 31), NO_SCOPE, NULL, "li.na",
+		  "提前锁定明年一季度订单", NULL, NULL, 0 },
 	};
 
-	target_for_pace(g[0].target, sizeof(g[0].target), UNIT_MONEY, rev, e_year, 0.96);
-	target_for_pace(g[1].target, sizeof(g[1].target), UNIT_MONEY, ent, e_year, 0.80);
-	target_for_pace(g[2].target, sizeof(g[2].target), UNIT_COUNT, tm_units, e_year, 0.55);
-	/* margin: two points above what the year has delivered */
-	snprintf(g[3].target, sizeof(g[3].target), "%lld.%02lld%%", (long long)(margin + 200) / 100,
-		 (long long)(margin + 200) % 100);
-	snprintf(g[4].target, sizeof(g[4].target), "%s", money_format(avg * 97 / 100 / 100 * 100, m));
-	target_for_pace(g[5].target, sizeof(g[5].target), UNIT_COUNT, newc, e_q4, 0.92);
-	snprintf(g[9].target, sizeof(g[9].target), "%s",
-		 money_format(partner_prev * 3 / 100000 * 100000, m));
-	target_for_pace(g[10].target, sizeof(g[10].target), UNIT_MONEY, rev, e_year, 0.75);
+	g[0].target = target_for_pace(UNIT_MONEY, rev, e_year, 0.96);
+	g[1].target = target_for_pace(UNIT_MONEY, ent, e_year, 0.80);
+	g[2].target = target_for_pace(UNIT_COUNT, tm_units, e_year, 0.55);
+	g[3].target = margin + 200; /* two points above what the year has delivered */
+	g[4].target = avg * 97 / 100 / 100 * 100;
+	g[5].target = target_for_pace(UNIT_COUNT, newc, e_q4, 0.92);
+	g[9].target = partner_prev * 3 / 100000 * 100000;
+	g[10].target = target_for_pace(UNIT_MONEY, rev, e_year, 0.75);
 	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
 		if (add_goal(d, "FY", &g[i], err))
 			return -1;
@@ -513,12 +514,11 @@ static int goals(struct demo *d, struct err *err)
 		goal_list_release(&l);
 		for (int mo = 1; mo <= 12; mo++) {
 			int32_t day = date_from_ymd(Y, mo, date_days_in_month(Y, mo));
-			char v[16];
 			struct goal_checkin ck;
 			if (day > t)
 				break;
-			snprintf(v, sizeof(v), "%d", mo * 2 - (mo > 6 ? 1 : 0));
-			if (goal_checkin(d->st, &d->c->actor, "FY", id, day, v, "月度登记", &ck, err))
+			if (goal_checkin(d->st, &d->c->actor, "FY", id, day, mo * 2 - (mo > 6 ? 1 : 0),
+					 "月度登记", &ck, err))
 				return -1;
 		}
 	}
@@ -527,15 +527,15 @@ static int goals(struct demo *d, struct err *err)
 
 static int launch_goals(struct demo *d, int32_t start, int32_t end, struct err *err)
 {
-	int64_t rev = value_of(d, "LAUNCH", METRIC_REVENUE, start, d->today, NULL, NULL);
+	int64_t rev = value_of(d, "LAUNCH", METRIC_REVENUE, start, d->today, NO_SCOPE, NULL);
 	double e = elapsed(start, end, d->today);
 	struct demo_goal g[] = {
-		{ "新品营收", "revenue", start, end, NULL, "li.na", "边缘计算新品的首发目标",
-		  "成为边缘计算细分市场前三", NULL, "" },
-		{ "新品首购客户", "new_customers", start, end, NULL, "yang.lei",
-		  "新品需要灯塔客户", NULL, NULL, "60" },
+		{ "新品营收", METRIC_REVENUE, start, end, NO_SCOPE, NULL, "li.na", "边缘计算新品的首发目标",
+		  "成为边缘计算细分市场前三", NULL, 0 },
+		{ "新品首购客户", METRIC_NEW_CUSTOMERS, start, end, NO_SCOPE, NULL, "yang.lei",
+		  "新品需要灯塔客户", NULL, NULL, 60 },
 	};
-	target_for_pace(g[0].target, sizeof(g[0].target), UNIT_MONEY, rev, e, 1.15);
+	g[0].target = target_for_pace(UNIT_MONEY, rev, e, 1.15);
 	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
 		if (add_goal(d, "LAUNCH", &g[i], err))
 			return -1;

@@ -415,7 +415,7 @@ static void describe_option(struct buf *b, const struct ent_field *f)
 {
 	char on[64], left[96];
 
-	if (f->kind == EK_ENUM) {
+	if (f->kind == EK_ENUM || f->kind == EK_CHOICE) {
 		struct buf vals = BUF_INIT;
 		for (const char *const *w = f->values; w && *w; w++)
 			buf_addf(&vals, "%s%s", w == f->values ? "" : "|", *w);
@@ -455,7 +455,7 @@ static char *usage_of(const struct entity *e, enum verb v)
 			if ((f->flags & EF_REQUIRED) && settable(f) &&
 			    !((f->flags & EF_KEY) && key_is_positional(e))) {
 				buf_addf(&b, " --%s ", opt_name(f->name, on));
-				if (f->kind == EK_ENUM)
+				if (f->kind == EK_ENUM || f->kind == EK_CHOICE)
 					for (const char *const *w = f->values; w && *w; w++)
 						buf_addf(&b, "%s%s", w == f->values ? "" : "|", *w);
 				else
@@ -547,6 +547,8 @@ static void build_cmds(void)
 
 	for (const struct entity *const *ep = entity_all; *ep; ep++) {
 		const struct entity *e = *ep;
+		if (e->own_faces)
+			continue; /* its commands are its own (cli/<noun>.c) */
 		for (int v = V_ADD; v <= V_DELETE; v++) {
 			struct cli_command *c;
 			struct buf s = BUF_INIT;

@@ -3,6 +3,7 @@
  * recorded sales, their lint, revisions and check-ins.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +22,10 @@
 		{ "baseline-start", 0, OPT_VALUE }, { "baseline-end", 0, OPT_VALUE },         \
 		{ "scope", 0, OPT_MULTI }, { "owner", 0, OPT_VALUE }, { "name", 0, OPT_VALUE }, \
 		{ "rationale", 0, OPT_VALUE }, { "objective", 0, OPT_VALUE },                 \
-		{ "checkin-rule", 0, OPT_VALUE }
+		{ "checkin-rule", 0, OPT_VALUE }, { "custom-unit", 0, OPT_VALUE }
 
 #define GOAL_DETAILS                                                                             \
-	"  --metric M           revenue, gross_margin, units, deals_won, new_customers,\n"       \
-	"                       retention_rate, avg_deal_size or custom\n"                        \
+	"  --metric M           what is measured: one of `salespm goal metrics`\n"               \
 	"  --target V           in the metric's unit: money as 1200000.00, counts as 35,\n"      \
 	"                       rates as 0.85 or 85%\n"                                           \
 	"  --start D, --due D   the goal's window, both days included (YYYY-MM-DD)\n"            \
@@ -37,31 +37,115 @@
 	"  --owner LOGIN        who answers for the goal\n"                                        \
 	"  --rationale TEXT     why this target matters (R of SMART)\n"                          \
 	"  --objective TEXT     the company objective it serves (default: the project's)\n"     \
-	"  --checkin-rule TEXT  custom metrics: who reports the value, how and how often"
+	"  --checkin-rule TEXT  custom metrics: who reports the value, how and how often\n" \
+	"  --custom-unit TEXT   custom metrics: what is counted (\"partners\")"
 
-static void input_from(struct cli_opt *opts, struct goal_input *in)
+/* --scope KEY=CODE into sc ("" clears the whole scope). */
+static int scope_item(const char *item, struct goal_scope *sc, struct err *err)
 {
+	const char *eq = strchr(item, '=');
+	size_t klen;
+
+	if (!*item)
+		return 0;
+	if (!eq)
+		return err_set(err, ERR_INVALID, "scope", "bad_scope:value",
+			       "\"%s\" is not KEY=CODE (segment, channel, product or rep)", item);
+	klen = (size_t)(eq - item);
+	if (!eq[1])
+		return err_set(err, ERR_INVALID, "scope", "bad_scope:value", "\"%s\" names no code",
+			       item);
+	for (int k = 0; k < GOAL_SCOPE_KEYS; k++) {
+		if (strlen(goal_scope_key(k)) != klen || strncmp(item, goal_scope_key(k), klen))
+			continue;
+		if (strlen(eq + 1) >= sizeof(sc->segment))
+			return err_set(err, ERR_INVALID, "scope", "code_too_long:value",
+				       "\"%s\" is too long", eq + 1);
+		snprintf(goal_scope_code(sc, k), sizeof(sc->segment), "%s", eq + 1);
+		return 0;
+	}
+	return err_set(err, ERR_INVALID, "scope", "bad_scope_key:_,value",
+		       "unknown scope key \"%.*s\" (segment, channel, product or rep)", (int)klen,
+		       item);
+}
+
+/*
+ * The goal options as a typed core input; values are read in the unit of
+ * --metric, else of cur (the goal being changed; METRIC_NONE for a new one).
+ * An empty option clears its field.
+ */
+static int input_from(struct cli_opt *opts, enum metric cur, struct goal_input *in,
+		      struct err *err)
+{
+	static const struct {
+		const char *opt, *field;
+		unsigned bit;
+		size_t off;
+	} dates[] = {
+		{ "start", "start", GOAL_IN_START, offsetof(struct goal_input, start_on) },
+		{ "due", "due", GOAL_IN_DUE, offsetof(struct goal_input, due_on) },
+		{ "baseline-start", "baseline_start", GOAL_IN_BASELINE_START,
+		  offsetof(struct goal_input, baseline_start_on) },
+		{ "baseline-end", "baseline_end", GOAL_IN_BASELINE_END,
+		  offsetof(struct goal_input, baseline_end_on) },
+	};
+	static const struct {
+		const char *opt;
+		unsigned bit;
+		size_t off;
+	} texts[] = {
+		{ "name", GOAL_IN_NAME, offsetof(struct goal_input, name) },
+		{ "rationale", GOAL_IN_RATIONALE, offsetof(struct goal_input, rationale) },
+		{ "objective", GOAL_IN_OBJECTIVE, offsetof(struct goal_input, objective) },
+		{ "checkin-rule", GOAL_IN_CHECKIN_RULE, offsetof(struct goal_input, checkin_rule) },
+		{ "custom-unit", GOAL_IN_CUSTOM_UNIT, offsetof(struct goal_input, custom_unit) },
+	};
 	struct cli_opt *sc = cli_optp(opts, "scope");
-	memset(in, 0, sizeof(*in));
-	in->metric = cli_opt(opts, "metric");
-	in->target = cli_opt(opts, "target");
-	in->start = cli_opt(opts, "start");
-	in->due = cli_opt(opts, "due");
-	in->baseline = cli_opt(opts, "baseline");
-	in->baseline_start = cli_opt(opts, "baseline-start");
-	in->baseline_end = cli_opt(opts, "baseline-end");
-	in->owner = cli_opt(opts, "owner");
-	in->name = cli_opt(opts, "name");
-	in->rationale = cli_opt(opts, "rationale");
-	in->objective = cli_opt(opts, "objective");
-	in->checkin_rule = cli_opt(opts, "checkin-rule");
+	const char *v;
+
+	goal_input_init(in);
+	if ((v = cli_opt(opts, "metric"))) {
+		if (metric_parse(v, &in->metric, err))
+			return -1;
+		in->set |= GOAL_IN_METRIC;
+	}
+	for (int k = 0; k < 2; k++) {
+		const char *field = k ? "baseline" : "target";
+		enum unit u;
+		if (!(v = cli_opt(opts, field)))
+			continue;
+		in->set |= k ? GOAL_IN_BASELINE : GOAL_IN_TARGET;
+		if (*v && (goal_input_unit(in, cur, field, &u, err) ||
+			   goal_value_parse(u, v, k ? &in->baseline : &in->target, field, err)))
+			return -1;
+	}
+	for (size_t k = 0; k < sizeof(dates) / sizeof(dates[0]); k++) {
+		if (!(v = cli_opt(opts, dates[k].opt)))
+			continue;
+		in->set |= dates[k].bit;
+		if (*v && date_parse(v, strlen(v), (int32_t *)((char *)in + dates[k].off),
+				     dates[k].field, err))
+			return -1;
+	}
+	for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++)
+		if ((v = cli_opt(opts, texts[k].opt))) {
+			in->set |= texts[k].bit;
+			*(const char **)((char *)in + texts[k].off) = v;
+		}
+	if ((v = cli_opt(opts, "owner"))) {
+		in->set |= GOAL_IN_OWNER;
+		if (text_field(in->owner, sizeof(in->owner), v, 0, 0, "owner", err))
+			return -1;
+	}
+	if (sc && sc->set) {
+		in->set |= GOAL_IN_SCOPE;
+		for (int i = 0; i < sc->nvalues; i++)
+			if (scope_item(sc->values[i], &in->scope, err))
+				return -1;
+	}
 	if (cli_optp(opts, "reason"))
 		in->reason = cli_opt(opts, "reason");
-	if (sc && sc->set) {
-		for (int i = 0; i < sc->nvalues && i < 8; i++)
-			in->scope[i] = sc->values[i];
-		in->nscope = sc->nvalues < 8 ? sc->nvalues : 8;
-	}
+	return 0;
 }
 
 static const char *mark(int ok)
@@ -155,8 +239,8 @@ static int cmd_goal_add(struct cli *c, int argc, char **argv, struct err *err)
 	     *o; o++)
 		if (!cli_opt(opts, *o))
 			return err_set(err, ERR_USAGE, *o, "required", "--%s is required", *o);
-	input_from(opts, &in);
-	if (goal_create(c->st, &c->actor, pos[0], &in, &g, err) ||
+	if (input_from(opts, METRIC_NONE, &in, err) ||
+	    goal_create(c->st, &c->actor, pos[0], &in, &g, err) ||
 	    load_project(c, pos[0], &p, err) ||
 	    goal_progress(c->st, &g, &p, date_today(), &gp, err))
 		return -1;
@@ -166,93 +250,66 @@ static int cmd_goal_add(struct cli *c, int argc, char **argv, struct err *err)
 	return 0;
 }
 
+/* The goals as a table, then the failed SMART letters of each. */
+static void print_board(const struct goal_board *b)
+{
+	static const char *const head[] = { "ID",      "METRIC",  "TARGET", "ACTUAL",
+					    "PROGRESS", "ELAPSED", "STATUS", "SMART" };
+	static const int right[] = { 1, 0, 1, 1, 1, 1, 0, 0 };
+	struct cli_table t;
+	cli_table_init(&t, 8, head, right);
+	for (size_t i = 0; i < b->goals.n; i++) {
+		enum unit u = metric_unit(b->goals.items[i].metric);
+		char id[24], tg[64], ac[64], p1[16], p2[16], sm[8];
+		const char *row[8];
+		snprintf(id, sizeof(id), "%lld", (long long)b->goals.items[i].id);
+		goal_value_format(u, b->goals.items[i].target, tg, sizeof(tg));
+		goal_value_format(u, b->progress[i].actual, ac, sizeof(ac));
+		pct_text(b->progress[i].progress, p1, sizeof(p1));
+		pct_text(b->progress[i].elapsed, p2, sizeof(p2));
+		smart_compact(b->progress[i].smart, sm);
+		row[0] = id;
+		row[1] = metric_str(b->goals.items[i].metric);
+		row[2] = tg;
+		row[3] = ac;
+		row[4] = p1;
+		row[5] = p2;
+		row[6] = goal_status_str(b->progress[i].status);
+		row[7] = sm;
+		cli_table_row(&t, row);
+	}
+	cli_table_print(&t, stdout);
+	cli_table_release(&t);
+	for (size_t i = 0; i < b->goals.n; i++) {
+		int bad = 0;
+		for (int k = 0; k < SMART__COUNT; k++)
+			bad |= !b->progress[i].smart[k].ok;
+		if (!bad)
+			continue;
+		printf("goal %lld SMART lint:\n", (long long)b->goals.items[i].id);
+		print_smart(b->progress[i].smart, 1);
+	}
+}
+
 static int cmd_goal_list(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { NULL, 0, 0 } };
-	struct goal_list l = { 0 };
-	struct project p;
-	struct goal_progress *gp = NULL;
+	struct goal_board b;
 	const char *pos[1];
-	int32_t today = date_today();
-	int npos, r = -1;
+	int npos;
 
 	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
-	    load_project(c, pos[0], &p, err) || goal_list(c->st, &c->actor, pos[0], &l, err))
+	    goal_board_load(c->st, &c->actor, pos[0], date_today(), &b, err))
 		return -1;
-	gp = calloc(l.n ? l.n : 1, sizeof(*gp));
-	if (!gp) {
-		err_set(err, ERR_INTERNAL, NULL, "internal", "out of memory");
-		goto out;
-	}
-	if (store_begin(c->st, 0, err))
-		goto out;
-	for (size_t i = 0; i < l.n; i++)
-		if (goal_progress(c->st, &l.items[i], &p, today, &gp[i], err)) {
-			store_rollback(c->st);
-			goto out;
-		}
-	store_rollback(c->st);
-	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kstr(&w, "project", p.code);
-		jw_kdate(&w, "as_of", today);
-		jw_key(&w, "goals");
-		jw_arr(&w);
-		for (size_t i = 0; i < l.n; i++)
-			goal_progress_write_json(&w, &l.items[i], &gp[i]);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		cli_print_json(&b);
-		buf_release(&b);
-	} else if (l.n == 0) {
+	if (c->json)
+		CLI_PRINT_ONE(&b, goal_board_write_json);
+	else if (b.goals.n == 0)
 		printf("%s has no goals yet; add one with `salespm goal add %s --metric revenue ...`\n",
-		       p.code, p.code);
-	} else {
-		static const char *const head[] = { "ID",      "METRIC",  "TARGET", "ACTUAL",
-						    "PROGRESS", "ELAPSED", "STATUS", "SMART" };
-		static const int right[] = { 1, 0, 1, 1, 1, 1, 0, 0 };
-		struct cli_table t;
-		cli_table_init(&t, 8, head, right);
-		for (size_t i = 0; i < l.n; i++) {
-			enum unit u = metric_unit(l.items[i].metric);
-			char id[24], tg[64], ac[64], p1[16], p2[16], sm[8];
-			const char *row[8];
-			snprintf(id, sizeof(id), "%lld", (long long)l.items[i].id);
-			goal_value_format(u, l.items[i].target, tg, sizeof(tg));
-			goal_value_format(u, gp[i].actual, ac, sizeof(ac));
-			pct_text(gp[i].progress, p1, sizeof(p1));
-			pct_text(gp[i].elapsed, p2, sizeof(p2));
-			smart_compact(gp[i].smart, sm);
-			row[0] = id;
-			row[1] = metric_str(l.items[i].metric);
-			row[2] = tg;
-			row[3] = ac;
-			row[4] = p1;
-			row[5] = p2;
-			row[6] = goal_status_str(gp[i].status);
-			row[7] = sm;
-			cli_table_row(&t, row);
-		}
-		cli_table_print(&t, stdout);
-		cli_table_release(&t);
-		for (size_t i = 0; i < l.n; i++) {
-			int bad = 0;
-			for (int k = 0; k < SMART__COUNT; k++)
-				bad |= !gp[i].smart[k].ok;
-			if (!bad)
-				continue;
-			printf("goal %lld SMART lint:\n", (long long)l.items[i].id);
-			print_smart(gp[i].smart, 1);
-		}
-	}
-	r = 0;
-out:
-	free(gp);
-	goal_list_release(&l);
-	return r;
+		       b.project.code, b.project.code);
+	else
+		print_board(&b);
+	goal_board_release(&b);
+	return 0;
 }
 
 static int parse_goal_id(const char *s, int64_t *id, struct err *err)
@@ -302,8 +359,8 @@ static int cmd_goal_update(struct cli *c, int argc, char **argv, struct err *err
 	version = cur.version;
 	if (cli_opt(opts, "version") && cli_int(cli_opt(opts, "version"), "version", &version, err))
 		return -1;
-	input_from(opts, &in);
-	if (goal_update(c->st, &c->actor, pos[0], id, version, &in, &g, err) ||
+	if (input_from(opts, cur.metric, &in, err) ||
+	    goal_update(c->st, &c->actor, pos[0], id, version, &in, &g, err) ||
 	    goal_progress(c->st, &g, &p, date_today(), &gp, err))
 		return -1;
 	if (!c->json)
@@ -349,9 +406,8 @@ static int cmd_goal_lint(struct cli *c, int argc, char **argv, struct err *err)
 	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
 	    load_project(c, pos[0], &p, err))
 		return -1;
-	input_from(opts, &in);
 	goal_init(&g, p.id);
-	if (goal_resolve(c->st, &in, &g, 0, err) ||
+	if (input_from(opts, METRIC_NONE, &in, err) || goal_resolve(c->st, &in, &g, 0, err) ||
 	    goal_lint(c->st, &g, &p, smart, &baseline, &computed, err))
 		return -1;
 	for (int i = 0; i < SMART__COUNT; i++)
@@ -387,26 +443,7 @@ static int cmd_goal_history(struct cli *c, int argc, char **argv, struct err *er
 	    goal_revisions(c->st, &c->actor, pos[0], id, &l, err))
 		return -1;
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_key(&w, "revisions");
-		jw_arr(&w);
-		for (size_t i = 0; i < l.n; i++) {
-			jw_obj(&w);
-			jw_kint(&w, "version", l.items[i].version);
-			jw_kstr(&w, "changed_by", l.items[i].changed_by_login);
-			jw_kts(&w, "changed_at", l.items[i].changed_at);
-			jw_kstr(&w, "reason", l.items[i].reason);
-			jw_key(&w, "goal");
-			jw_raw(&w, l.items[i].snapshot);
-			jw_obj_end(&w);
-		}
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_ONE(&l, goal_revisions_write_json);
 	} else {
 		for (size_t i = 0; i < l.n; i++) {
 			char t[TS_FMT_MAX];
@@ -426,9 +463,10 @@ static int cmd_goal_checkin(struct cli *c, int argc, char **argv, struct err *er
 	struct cli_opt opts[] = { { "value", 0, OPT_VALUE }, { "date", 0, OPT_VALUE },
 				  { "note", 0, OPT_VALUE }, { NULL, 0, 0 } };
 	struct goal_checkin ck;
+	struct goal g;
 	const char *pos[2];
 	int32_t day = NO_DATE;
-	int64_t id;
+	int64_t id, value;
 	int npos;
 
 	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err) ||
@@ -438,18 +476,64 @@ static int cmd_goal_checkin(struct cli *c, int argc, char **argv, struct err *er
 		return err_set(err, ERR_USAGE, "value", "required", "--value is required");
 	if (cli_opt(opts, "date") && cli_date(cli_opt(opts, "date"), "date", &day, err))
 		return -1;
-	if (goal_checkin(c->st, &c->actor, pos[0], id, day, cli_opt(opts, "value"),
-			 cli_opt(opts, "note"), &ck, err))
+	if (goal_get(c->st, &c->actor, pos[0], id, &g, err) ||
+	    goal_value_parse(metric_unit(g.metric), cli_opt(opts, "value"), &value, "value", err) ||
+	    goal_checkin(c->st, &c->actor, pos[0], id, day, value, cli_opt(opts, "note"), &ck, err))
 		return -1;
 	if (c->json) {
-		char d[DATE_FMT_MAX];
-		printf("{\"id\":%lld,\"goal_id\":%lld,\"date\":\"%s\",\"value\":%lld}\n",
-		       (long long)ck.id, (long long)id, date_format(ck.on_date, d),
-		       (long long)ck.value);
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		goal_checkin_write_json(&w, &ck, metric_unit(g.metric));
+		cli_print_json(&b);
+		buf_release(&b);
 	} else {
 		char d[DATE_FMT_MAX];
 		printf("checked in %lld for goal %lld on %s\n", (long long)ck.value, (long long)id,
 		       date_format(ck.on_date, d));
+	}
+	return 0;
+}
+
+static void metric_table_json(struct jw *w, const struct metric_def *defs)
+{
+	(void)defs; /* the one table */
+	metric_defs_write_json(w);
+}
+
+static int cmd_goal_metrics(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	const char *pos[1];
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err))
+		return -1;
+	if (c->json) {
+		CLI_PRINT_ONE(metric_defs, metric_table_json);
+	} else {
+		static const char *const head[] = { "METRIC", "UNIT", "KIND", "SCOPES", "COMPUTED AS" };
+		static const int right[] = { 0, 0, 0, 0, 0 };
+		struct cli_table t;
+		cli_table_init(&t, 5, head, right);
+		for (int m = 0; m < METRIC__COUNT; m++) {
+			const struct metric_def *d = &metric_defs[m];
+			char sc[64] = "-";
+			size_t n = 0;
+			const char *row[5];
+			for (int k = 0; k < GOAL_SCOPE_KEYS; k++)
+				if (d->scopes & (1u << k))
+					n += (size_t)snprintf(sc + n, sizeof(sc) - n, "%s%s", n ? "," : "",
+							      goal_scope_key(k));
+			row[0] = d->name;
+			row[1] = unit_str(d->unit);
+			row[2] = d->cumulative ? "cumulative" : "level";
+			row[3] = sc;
+			row[4] = d->help;
+			cli_table_row(&t, row);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
 	}
 	return 0;
 }
@@ -487,5 +571,9 @@ const struct cli_command cli_goal_cmds[] = {
 	{ "goal", "checkin", cmd_goal_checkin, CLI_NEEDS_STORE,
 	  "report the value of a custom goal", "goal checkin PROJECT ID --value V [--date D] "
 	  "[--note T]", "", "salespm goal checkin Q1-2027 5 --value 12 --note \"signed 2 partners\"" },
+	{ "goal", "metrics", cmd_goal_metrics, 0, "the metrics a goal may measure",
+	  "goal metrics", "  unit, cumulative (judged by its projection) or level, the scope keys\n"
+	  "  that narrow it and how it is computed",
+	  "salespm goal metrics --json" },
 	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },
 };

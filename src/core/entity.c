@@ -136,6 +136,36 @@ static const char *crefkey(const void *rec, const struct ent_field *f)
 	return (const char *)rec + f->key_off;
 }
 
+static int choice(const void *rec, const struct ent_field *f)
+{
+	return *(const int *)((const char *)rec + f->off);
+}
+
+/* A choice's name, "" for none. */
+static const char *choice_name(const void *rec, const struct ent_field *f)
+{
+	int c = choice(rec, f);
+	for (int i = 0; f->values && f->values[i]; i++)
+		if (i == c)
+			return f->values[i];
+	return "";
+}
+
+/* The index of name in f's values, or -1. */
+static int choice_index(const struct ent_field *f, const char *name)
+{
+	for (int i = 0; f->values && f->values[i]; i++)
+		if (!strcmp(f->values[i], name))
+			return i;
+	return -1;
+}
+
+/* The kind f's value in rec is shown as (kind_of: a unit that follows the record). */
+static enum ent_kind shown_kind(const struct ent_field *f, const void *rec)
+{
+	return f->kind_of ? f->kind_of(rec) : f->kind;
+}
+
 static int is_text_kind(enum ent_kind k)
 {
 	return k == EK_TEXT || k == EK_NOTE || k == EK_CODE || k == EK_EMAIL || k == EK_ENUM;
@@ -151,6 +181,8 @@ int entity_is_none(const struct ent_field *f, const void *rec)
 		return ci64(rec, f) == NO_ID && !crefkey(rec, f)[0];
 	if (f->kind == EK_BOOL)
 		return 0;
+	if (f->kind == EK_CHOICE)
+		return choice(rec, f) < 0;
 	return (f->flags & EF_NULLABLE) && ci64(rec, f) == NO_ID;
 }
 
@@ -162,6 +194,8 @@ void entity_set_none(const struct ent_field *f, void *rec)
 		*i32(rec, f) = NO_DATE;
 	else if (f->kind == EK_BOOL)
 		*(int *)((char *)rec + f->off) = 0;
+	else if (f->kind == EK_CHOICE)
+		*(int *)((char *)rec + f->off) = -1;
 	else if (f->kind == EK_REF) {
 		*i64(rec, f) = NO_ID;
 		refkey(rec, f)[0] = '\0';
@@ -258,6 +292,13 @@ int entity_parse_text(const struct ent_field *f, const char *text, void *rec, st
 		*(int *)((char *)rec + f->off) = b;
 		return 0;
 	}
+	case EK_CHOICE:
+		/* an unknown name is kept as none and refused by the field's check */
+		*(int *)((char *)rec + f->off) = choice_index(f, text);
+		if (choice_index(f, text) < 0)
+			return err_set(err, ERR_INVALID, f->name, "bad_enum:value,_,allowed",
+				       "\"%.40s\" is not a %s", text, f->name);
+		return 0;
 	case EK_REF:
 		if (len >= f->key_size)
 			return err_set(err, ERR_INVALID, f->name, "too_long:_,len,max",
@@ -277,7 +318,10 @@ void entity_format(const struct ent_field *f, const void *rec, char *out, size_t
 	out[0] = '\0';
 	if (entity_is_none(f, rec) && f->kind != EK_BOOL)
 		return;
-	switch (f->kind) {
+	switch (shown_kind(f, rec)) {
+	case EK_CHOICE:
+		snprintf(out, size, "%s", choice_name(rec, f));
+		break;
 	case EK_TEXT:
 	case EK_NOTE:
 	case EK_CODE:
@@ -326,7 +370,10 @@ void entity_write_json(struct jw *w, const struct entity *e, const void *rec)
 	for (const struct ent_field *f = e->fields; f->name; f++) {
 		if (f->flags & (EF_HIDDEN | EF_INPUT))
 			continue;
-		switch (f->kind) {
+		switch (shown_kind(f, rec)) {
+		case EK_CHOICE:
+			jw_kstr(w, f->name, choice(rec, f) < 0 ? NULL : choice_name(rec, f));
+			break;
 		case EK_TEXT:
 		case EK_NOTE:
 		case EK_CODE:
@@ -399,7 +446,7 @@ static void write_filters(struct ent_sql *q, struct buf *b, int first_param)
 			buf_addf(b,
 				 " AND (CAST(?%d AS TEXT) IS NULL OR LOWER(t.%s) LIKE ?%d ESCAPE '!')",
 				 q->param[i], f->column, q->param[i]);
-		} else if (f->kind == EK_ENUM) {
+		} else if (f->kind == EK_ENUM || f->kind == EK_CHOICE) {
 			q->param[i] = n++;
 			buf_addf(b, " AND (CAST(?%d AS TEXT) IS NULL OR t.%s = ?%d)", q->param[i],
 				 f->column, q->param[i]);
@@ -575,6 +622,8 @@ static void read_row(struct store *st, struct stmt *s, const struct ent_sql *q, 
 			*i32(rec, f) = (int32_t)store_col_int_or(st, s, c, NO_DATE);
 		} else if (f->kind == EK_BOOL) {
 			*(int *)((char *)rec + f->off) = store_col_int(st, s, c) != 0;
+		} else if (f->kind == EK_CHOICE) {
+			*(int *)((char *)rec + f->off) = choice_index(f, store_col_text(st, s, c));
 		} else if (f->kind == EK_REF) {
 			*i64(rec, f) = store_col_int_or(st, s, c, NO_ID);
 			snprintf(refkey(rec, f), f->key_size, "%s", store_col_text(st, s, q->keycol[i]));
@@ -720,7 +769,7 @@ static int bind_filters(struct store *st, struct stmt *s, const struct ent_sql *
 			like_pattern(v, &pat);
 			store_bind_text(st, s, q->param[i], buf_cstr(&pat));
 			buf_release(&pat);
-		} else if (f->kind == EK_ENUM) {
+		} else if (f->kind == EK_ENUM || f->kind == EK_CHOICE) {
 			store_bind_text(st, s, q->param[i], v);
 		} else if (f->kind == EK_REF) {
 			int64_t id;
@@ -893,6 +942,13 @@ static int check_field(struct store *st, const struct entity *e, const struct en
 				       "\"%.40s\" is not a %s (%s)", ctxt(rec, f), f->name, list);
 		}
 		return 0;
+	case EK_CHOICE:
+		if (choice(rec, f) < 0 || !choice_name(rec, f)[0]) {
+			enum_list(f, list, sizeof(list));
+			return err_set(err, ERR_INVALID, f->name, "bad_enum:value,_,allowed",
+				       "\"%.40s\" is not a %s (%s)", "", f->name, list);
+		}
+		return 0;
 	case EK_MONEY:
 	case EK_COUNT:
 	case EK_RATIO:
@@ -950,7 +1006,7 @@ static void copy_field(const struct ent_field *f, void *dst, const void *src)
 		memcpy(txt(dst, f), ctxt(src, f), f->size);
 	else if (f->kind == EK_DATE)
 		*i32(dst, f) = ci32(src, f);
-	else if (f->kind == EK_BOOL)
+	else if (f->kind == EK_BOOL || f->kind == EK_CHOICE)
 		*(int *)((char *)dst + f->off) = *(const int *)((const char *)src + f->off);
 	else {
 		*i64(dst, f) = ci64(src, f);
@@ -1088,6 +1144,8 @@ static int bind_columns(struct store *st, struct stmt *s, const struct entity *e
 			store_bind_int_or_null(st, s, n, ci32(rec, f), NO_DATE);
 		else if (f->kind == EK_BOOL)
 			store_bind_int(st, s, n, *(const int *)((const char *)rec + f->off));
+		else if (f->kind == EK_CHOICE)
+			store_bind_text(st, s, n, choice(rec, f) < 0 ? NULL : choice_name(rec, f));
 		else if (f->kind == EK_REF || (f->flags & EF_NULLABLE))
 			store_bind_int_or_null(st, s, n, ci64(rec, f), NO_ID);
 		else

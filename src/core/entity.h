@@ -17,6 +17,7 @@
  *   EK_ID, EK_VERSION                               int64_t
  *   EK_DATE                                         int32_t (NO_DATE = none)
  *   EK_BOOL                                         int (0 / 1)
+ *   EK_CHOICE                                       int: an index into values[] (-1 = none)
  *   EK_REF                                          int64_t id at off (NO_ID = none), and
  *                                                   the target's key text at key_off
  */
@@ -47,6 +48,7 @@ enum ent_kind {
 	EK_REF,     /* another noun's record, named by its key */
 	EK_ID,      /* the record's id */
 	EK_VERSION, /* the record's version */
+	EK_CHOICE,  /* one of values[], held as its index (a C enum); SQL and JSON its name */
 };
 
 /* Field flags. */
@@ -76,6 +78,12 @@ struct ent_field {
 	enum role write_role;       /* least workspace role that may set it (0 = the noun's) */
 	const char *help;           /* one line, for --help and the API document */
 	const char *example;        /* an example value as a user types it */
+	/*
+	 * A number whose unit follows the record (a goal's target: money, a count
+	 * or a ratio by its metric): the kind its value is shown as, in JSON and
+	 * text. kind is then the one its limits are checked and stored as.
+	 */
+	enum ent_kind (*kind_of)(const void *rec);
 };
 
 /* Who may read and write a noun. */
@@ -155,6 +163,12 @@ struct entity {
 	const struct ent_blocker *blockers; /* ended by a NULL sql_count */
 	const char *order;   /* the list's SQL ORDER BY when no sort is asked ("t.code") */
 	struct ent_hooks hooks;
+	/*
+	 * The noun's faces are its own (its answers carry more than the record, as
+	 * a goal's progress): the engine writes no generic routes or commands for
+	 * it; its core file calls entity_get / list / create / update / delete.
+	 */
+	int own_faces;
 };
 
 /* --- describing ------------------------------------------------------------- */

@@ -16,36 +16,97 @@
 #include "core/tx.h"
 #include "base/banned.h"
 
-static const char *const metric_names[METRIC__COUNT] = {
-	"revenue",       "gross_margin",   "units",         "deals_won",
-	"new_customers", "retention_rate", "avg_deal_size", "custom",
-};
-static const enum unit metric_units[METRIC__COUNT] = {
-	UNIT_MONEY, UNIT_RATIO, UNIT_COUNT, UNIT_COUNT,
-	UNIT_COUNT, UNIT_RATIO, UNIT_MONEY, UNIT_COUNT,
-};
+/* The metrics: each described here once; the table and the names below come from it. */
+#define METRIC_TABLE(X)                                                                       \
+	X(METRIC_REVENUE, "revenue", UNIT_MONEY, 1, CALC_AMOUNT, SCOPE_SALES,                \
+	  "the sales' amounts (quantity x unit price - discount)")                            \
+	X(METRIC_GROSS_MARGIN, "gross_margin", UNIT_RATIO, 0, CALC_MARGIN, SCOPE_SALES,      \
+	  "(revenue - cost) / revenue, cost from the price history")                          \
+	X(METRIC_UNITS, "units", UNIT_COUNT, 1, CALC_QUANTITY, SCOPE_SALES, "the quantities sold") \
+	X(METRIC_DEALS_WON, "deals_won", UNIT_COUNT, 1, CALC_DEALS_WON, SCOPE_SALES,         \
+	  "deals won in the window")                                                          \
+	X(METRIC_NEW_CUSTOMERS, "new_customers", UNIT_COUNT, 1, CALC_FIRST_PURCHASE, SCOPE_SALES, \
+	  "customers whose first-ever purchase falls in the window")                          \
+	X(METRIC_RETENTION_RATE, "retention_rate", UNIT_RATIO, 0, CALC_RETENTION, SCOPE_SALES, \
+	  "of the baseline window's buyers, the share that bought again")                     \
+	X(METRIC_AVG_DEAL_SIZE, "avg_deal_size", UNIT_MONEY, 0, CALC_PER_LINE, SCOPE_SALES,  \
+	  "revenue / number of sale lines")                                                   \
+	X(METRIC_CUSTOM, "custom", UNIT_COUNT, 1, CALC_CHECKIN, 0,                           \
+	  "a count reported by check-ins (its own unit name)")
+
+#define METRIC_DEF(m, name, unit, cumulative, calc, scopes, help) \
+	[m] = { name, unit, cumulative, calc, scopes, help },
+#define METRIC_NAME(m, name, ...) [m] = name,
+
+const struct metric_def metric_defs[METRIC__COUNT] = { METRIC_TABLE(METRIC_DEF) };
+
+/* The names, ended by NULL: the values of the goal's metric field. */
+static const char *const metric_names[METRIC__COUNT + 1] = { METRIC_TABLE(METRIC_NAME) };
+
+const struct metric_def *metric_def(enum metric m)
+{
+	return (unsigned)m < METRIC__COUNT ? &metric_defs[m] : NULL;
+}
+
+const char *goal_scope_key(int k)
+{
+	static const char *const keys[GOAL_SCOPE_KEYS] = { "segment", "channel", "product", "rep" };
+	return k >= 0 && k < GOAL_SCOPE_KEYS ? keys[k] : NULL;
+}
+
+void metric_defs_write_json(struct jw *w)
+{
+	jw_obj(w);
+	jw_key(w, "metrics");
+	jw_arr(w);
+	for (int m = 0; m < METRIC__COUNT; m++) {
+		const struct metric_def *d = &metric_defs[m];
+		jw_obj(w);
+		jw_kstr(w, "name", d->name);
+		jw_kstr(w, "unit", unit_str(d->unit));
+		jw_kbool(w, "cumulative", d->cumulative);
+		jw_kbool(w, "checkins", d->calc == CALC_CHECKIN);
+		jw_key(w, "scopes");
+		jw_arr(w);
+		for (int k = 0; k < GOAL_SCOPE_KEYS; k++)
+			if (d->scopes & (1u << k))
+				jw_str(w, goal_scope_key(k));
+		jw_arr_end(w);
+		jw_kstr(w, "help", d->help);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
 
 const char *metric_str(enum metric m)
 {
-	return (unsigned)m < METRIC__COUNT ? metric_names[m] : NULL;
+	return (unsigned)m < METRIC__COUNT ? metric_defs[m].name : NULL;
 }
 
 int metric_parse(const char *s, enum metric *out, struct err *err)
 {
+	char names[200];
+	size_t n = 0;
+
 	for (int i = 0; i < METRIC__COUNT; i++)
-		if (s && !strcmp(s, metric_names[i])) {
+		if (s && !strcmp(s, metric_defs[i].name)) {
 			*out = (enum metric)i;
 			return 0;
 		}
-	return err_set(err, ERR_INVALID, "metric", "bad_metric:value",
-		       "\"%s\" is not a metric (revenue, gross_margin, units, deals_won, "
-		       "new_customers, retention_rate, avg_deal_size or custom)",
-		       s ? s : "");
+	/* "revenue, gross_margin, ... or custom": the table's names, in its order */
+	names[0] = '\0';
+	for (int i = 0; i < METRIC__COUNT && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+				      i == 0 ? "" : i + 1 == METRIC__COUNT ? " or " : ", ",
+				      metric_defs[i].name);
+	return err_set(err, ERR_INVALID, "metric", "bad_metric:value", "\"%s\" is not a metric (%s)",
+		       s ? s : "", names);
 }
 
 enum unit metric_unit(enum metric m)
 {
-	return (unsigned)m < METRIC__COUNT ? metric_units[m] : UNIT_COUNT;
+	return (unsigned)m < METRIC__COUNT ? metric_defs[m].unit : UNIT_COUNT;
 }
 
 const char *unit_str(enum unit u)
@@ -55,8 +116,7 @@ const char *unit_str(enum unit u)
 
 int metric_cumulative(enum metric m)
 {
-	return m == METRIC_REVENUE || m == METRIC_UNITS || m == METRIC_DEALS_WON ||
-	       m == METRIC_NEW_CUSTOMERS || m == METRIC_CUSTOM;
+	return (unsigned)m < METRIC__COUNT && metric_defs[m].cumulative;
 }
 
 /* "0.85" -> 8500, "85%" -> 8500, "85.5%" -> 8550, "1" -> 10000; no floating point. */
@@ -123,6 +183,32 @@ bad:
 		       "\"%s\" is not a rate (write 0.85 or 85%%)", s);
 }
 
+int goal_value_check(enum unit u, int64_t v, const char *field, struct err *err)
+{
+	char m[MONEY_FMT_MAX];
+
+	if (v < 0)
+		return err_set(err, ERR_INVALID, field, "negative:value", "\"%lld\" cannot be negative",
+			       (long long)v);
+	if (u == UNIT_RATIO) {
+		if (v > 10000)
+			return err_set(err, ERR_INVALID, field, "rate_above_one:value",
+				       "\"%s\" is above 100%%; a rate lies between 0 and 1",
+				       ratio_format(v, m));
+		return 0;
+	}
+	/* a target or baseline is a total: no sum of sales can pass the limit of a total */
+	if (v > MONEY_TOTAL_MAX) {
+		if (u == UNIT_MONEY)
+			money_format_grouped(MONEY_TOTAL_MAX, m);
+		else
+			snprintf(m, sizeof(m), "%lld", (long long)MONEY_TOTAL_MAX);
+		return err_set(err, ERR_INVALID, field, "amount_limit:_,max", "%s is above the limit of %s",
+			       field, m);
+	}
+	return 0;
+}
+
 int goal_value_parse(enum unit u, const char *s, int64_t *out, const char *field,
 		     struct err *err)
 {
@@ -138,17 +224,7 @@ int goal_value_parse(enum unit u, const char *s, int64_t *out, const char *field
 	} else if (*out < 0) {
 		return err_set(err, ERR_INVALID, field, "negative:value", "\"%s\" cannot be negative", s);
 	}
-	/* a target or baseline is a total: no sum of sales can pass the limit of a total */
-	if (*out > MONEY_TOTAL_MAX) {
-		char m[MONEY_FMT_MAX];
-		if (u == UNIT_MONEY)
-			money_format_grouped(MONEY_TOTAL_MAX, m);
-		else
-			snprintf(m, sizeof(m), "%lld", (long long)MONEY_TOTAL_MAX);
-		return err_set(err, ERR_INVALID, field, "amount_limit:_,max", "%s is above the limit of %s",
-			       field, m);
-	}
-	return 0;
+	return goal_value_check(u, *out, field, err);
 }
 
 void goal_value_format(enum unit u, int64_t v, char *out, size_t outlen)
@@ -199,147 +275,167 @@ static int lookup_id(struct store *st, const char *sql, const char *key, int64_t
 	return rc < 0 ? -1 : 0;
 }
 
-/* The scope keys: what each names, how it is looked up, and where it goes in the scope. */
+/* The scope keys, in goal_scope_key() order: what each names, how it is looked up, where it goes. */
 static const struct {
-	const char *key, *what, *sql;
+	const char *what, *sql;
 	size_t id_off, code_off;
-} scope_keys[] = {
-	{ "segment", "segment", SQL_SEGMENT_BY_CODE, offsetof(struct goal_scope, segment_id),
+} scope_keys[GOAL_SCOPE_KEYS] = {
+	{ "segment", SQL_SEGMENT_BY_CODE, offsetof(struct goal_scope, segment_id),
 	  offsetof(struct goal_scope, segment) },
-	{ "channel", "channel", SQL_CHANNEL_BY_CODE, offsetof(struct goal_scope, channel_id),
+	{ "channel", SQL_CHANNEL_BY_CODE, offsetof(struct goal_scope, channel_id),
 	  offsetof(struct goal_scope, channel) },
-	{ "product", "product with SKU", SQL_PRODUCT_BY_SKU,
-	  offsetof(struct goal_scope, product_id), offsetof(struct goal_scope, product) },
-	{ "rep", "user", SQL_USER_BY_LOGIN, offsetof(struct goal_scope, rep_id),
+	{ "product with SKU", SQL_PRODUCT_BY_SKU, offsetof(struct goal_scope, product_id),
+	  offsetof(struct goal_scope, product) },
+	{ "user", SQL_USER_BY_LOGIN, offsetof(struct goal_scope, rep_id),
 	  offsetof(struct goal_scope, rep) },
 };
 
-static int resolve_scope(struct store *st, const char *item, struct goal_scope *sc,
-			 struct err *err)
+char *goal_scope_code(struct goal_scope *sc, int k)
 {
-	const char *eq = strchr(item, '=');
-	const char *val;
-	size_t klen;
-	int64_t id;
-
-	if (!eq)
-		return err_set(err, ERR_INVALID, "scope", "bad_scope:value",
-			       "\"%s\" is not KEY=CODE (segment, channel, product or rep)", item);
-	klen = (size_t)(eq - item);
-	val = eq + 1;
-	if (!*val)
-		return err_set(err, ERR_INVALID, "scope", "bad_scope:value", "\"%s\" names no code", item);
-	for (size_t k = 0; k < sizeof(scope_keys) / sizeof(scope_keys[0]); k++) {
-		char *code;
-		if (strlen(scope_keys[k].key) != klen || strncmp(item, scope_keys[k].key, klen))
-			continue;
-		if (lookup_id(st, scope_keys[k].sql, val, &id, err))
-			return -1;
-		if (id == NO_ID)
-			return err_set(err, ERR_INVALID, "scope", "no_scope_record:kind,code", "no %s \"%s\"", scope_keys[k].what,
-				       val);
-		if (strlen(val) >= sizeof(sc->segment))
-			return err_set(err, ERR_INVALID, "scope", "code_too_long:value", "\"%s\" is too long", val);
-		*(int64_t *)((char *)sc + scope_keys[k].id_off) = id;
-		code = (char *)sc + scope_keys[k].code_off;
-		memcpy(code, val, strlen(val) + 1);
-		return 0;
-	}
-	return err_set(err, ERR_INVALID, "scope", "bad_scope_key:_,value",
-		       "unknown scope key \"%.*s\" (segment, channel, product or rep)", (int)klen,
-		       item);
+	return (char *)sc + scope_keys[k].code_off;
 }
 
-static int opt_date(const char *s, int32_t *out, const char *field, struct err *err)
+/* The ids of sc's codes; a code that names nothing is refused. */
+static int resolve_scope(struct store *st, struct goal_scope *sc, struct err *err)
 {
-	if (!s)
-		return 0;
-	if (!*s) {
-		*out = NO_DATE;
-		return 0;
+	for (int k = 0; k < GOAL_SCOPE_KEYS; k++) {
+		const char *code = goal_scope_code(sc, k);
+		int64_t *id = (int64_t *)((char *)sc + scope_keys[k].id_off);
+		*id = NO_ID;
+		if (!*code)
+			continue;
+		if (lookup_id(st, scope_keys[k].sql, code, id, err))
+			return -1;
+		if (*id == NO_ID)
+			return err_set(err, ERR_INVALID, "scope", "no_scope_record:kind,code",
+				       "no %s \"%s\"", scope_keys[k].what, code);
 	}
-	return date_parse(s, strlen(s), out, field, err);
+	return 0;
+}
+
+void goal_input_init(struct goal_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->metric = METRIC_NONE;
+	in->target = in->baseline = NO_VALUE;
+	in->baseline_start_on = in->baseline_end_on = in->start_on = in->due_on = NO_DATE;
+	in->scope.segment_id = in->scope.channel_id = in->scope.product_id = in->scope.rep_id = NO_ID;
+}
+
+int goal_input_unit(const struct goal_input *in, enum metric cur, const char *field,
+		    enum unit *u, struct err *err)
+{
+	enum metric m = (in->set & GOAL_IN_METRIC) ? in->metric : cur;
+	if (m == METRIC_NONE)
+		return err_set(err, ERR_INVALID, field, "metric_first", "name the metric before the %s",
+			       field);
+	*u = metric_unit(m);
+	return 0;
+}
+
+/* A value of in (target, baseline) onto *dst, checked in the goal's unit. */
+static int take_value(const struct goal *g, int given, int64_t v, int64_t *dst, const char *field,
+		      struct err *err)
+{
+	if (!given)
+		return 0;
+	if (v != NO_VALUE && g->metric == METRIC_NONE)
+		return err_set(err, ERR_INVALID, field, "metric_first", "name the metric before the %s",
+			       field);
+	if (v != NO_VALUE && goal_value_check(metric_unit(g->metric), v, field, err))
+		return -1;
+	*dst = v;
+	return 0;
+}
+
+static int take_text(char *dst, size_t size, int given, const char *v, int multiline,
+		     const char *field, struct err *err)
+{
+	return given ? text_field(dst, size, v ? v : "", 0, multiline, field, err) : 0;
 }
 
 int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, int strict,
 		 struct err *err)
 {
-	if (in->metric) {
-		enum metric m;
-		if (metric_parse(in->metric, &m, err))
-			return -1;
-		if (g->metric != METRIC_NONE && g->metric != m &&
-		    metric_unit(g->metric) != metric_unit(m) && !in->target && g->target != NO_VALUE)
+	unsigned set = in->set;
+
+	if (set & GOAL_IN_METRIC) {
+		if (!metric_def(in->metric))
+			return err_set(err, ERR_INVALID, "metric", "required", "a metric is required");
+		if (g->metric != METRIC_NONE && metric_unit(g->metric) != metric_unit(in->metric) &&
+		    !(set & GOAL_IN_TARGET) && g->target != NO_VALUE)
 			return err_set(err, ERR_INVALID, "target", "metric_unit_changed:from,to",
 				       "changing the metric from %s to %s changes its unit; give a "
 				       "new target",
-				       metric_str(g->metric), in->metric);
-		g->metric = m;
+				       metric_str(g->metric), metric_str(in->metric));
+		g->metric = in->metric;
 	}
-	if (in->name && text_field(g->name, sizeof(g->name), in->name, 0, 0, "name", err))
+	if (take_text(g->name, sizeof(g->name), set & GOAL_IN_NAME, in->name, 0, "name", err) ||
+	    take_value(g, set & GOAL_IN_TARGET, in->target, &g->target, "target", err) ||
+	    take_value(g, set & GOAL_IN_BASELINE, in->baseline, &g->baseline, "baseline", err))
 		return -1;
-	if (in->target) {
-		if (!*in->target)
-			g->target = NO_VALUE;
-		else if (g->metric == METRIC_NONE)
-			return err_set(err, ERR_INVALID, "target", "metric_first", "name the metric before the target");
-		else if (goal_value_parse(metric_unit(g->metric), in->target, &g->target, "target",
-					  err))
+	if (set & GOAL_IN_START)
+		g->start_on = in->start_on;
+	if (set & GOAL_IN_DUE)
+		g->due_on = in->due_on;
+	if (set & GOAL_IN_BASELINE_START)
+		g->baseline_start_on = in->baseline_start_on;
+	if (set & GOAL_IN_BASELINE_END)
+		g->baseline_end_on = in->baseline_end_on;
+	if (set & GOAL_IN_SCOPE) {
+		struct goal_scope sc = in->scope;
+		if (resolve_scope(st, &sc, err))
 			return -1;
+		g->scope = sc;
 	}
-	if (in->baseline) {
-		if (!*in->baseline)
-			g->baseline = NO_VALUE;
-		else if (g->metric == METRIC_NONE)
-			return err_set(err, ERR_INVALID, "baseline", "metric_first",
-				       "name the metric before the baseline");
-		else if (goal_value_parse(metric_unit(g->metric), in->baseline, &g->baseline,
-					  "baseline", err))
-			return -1;
+	if (set & GOAL_IN_OWNER) {
+		g->owner_id = NO_ID;
+		g->owner[0] = '\0';
+		if (in->owner[0]) {
+			if (lookup_id(st, SQL_USER_BY_LOGIN, in->owner, &g->owner_id, err))
+				return -1;
+			if (g->owner_id == NO_ID)
+				return err_set(err, ERR_INVALID, "owner", "no_user:login", "no user \"%s\"",
+					       in->owner);
+			snprintf(g->owner, sizeof(g->owner), "%s", in->owner);
+		}
 	}
-	if (opt_date(in->start, &g->start_on, "start", err) ||
-	    opt_date(in->due, &g->due_on, "due", err) ||
-	    opt_date(in->baseline_start, &g->baseline_start_on, "baseline_start", err) ||
-	    opt_date(in->baseline_end, &g->baseline_end_on, "baseline_end", err))
+	if (take_text(g->rationale, sizeof(g->rationale), set & GOAL_IN_RATIONALE, in->rationale, 1,
+		      "rationale", err) ||
+	    take_text(g->objective, sizeof(g->objective), set & GOAL_IN_OBJECTIVE, in->objective, 1,
+		      "objective", err) ||
+	    take_text(g->checkin_rule, sizeof(g->checkin_rule), set & GOAL_IN_CHECKIN_RULE,
+		      in->checkin_rule, 1, "checkin_rule", err) ||
+	    take_text(g->custom_unit, sizeof(g->custom_unit), set & GOAL_IN_CUSTOM_UNIT,
+		      in->custom_unit, 0, "custom_unit", err))
 		return -1;
+	/* only a custom goal names its unit; the others' units follow from the metric */
+	if (g->metric != METRIC_CUSTOM && g->metric != METRIC_NONE)
+		g->custom_unit[0] = '\0';
+	return goal_check(g, strict, err);
+}
+
+int goal_check(const struct goal *g, int strict, struct err *err)
+{
 	if ((g->baseline_start_on == NO_DATE) != (g->baseline_end_on == NO_DATE))
 		return err_set(err, ERR_INVALID, "baseline_end", "baseline_window_incomplete",
 			       "a baseline window needs both a start and an end");
 	if (g->baseline_start_on != NO_DATE && g->baseline_end_on < g->baseline_start_on)
 		return err_set(err, ERR_INVALID, "baseline_end", "range_reversed",
 			       "the baseline window ends before it starts");
-	if (in->nscope) {
-		struct goal_scope sc = { .segment_id = NO_ID, .channel_id = NO_ID,
-					 .product_id = NO_ID, .rep_id = NO_ID };
-		for (int i = 0; i < in->nscope; i++)
-			if (in->scope[i][0] && resolve_scope(st, in->scope[i], &sc, err))
-				return -1;
-		g->scope = sc;
-	}
-	if (in->owner) {
-		if (!*in->owner) {
-			g->owner_id = NO_ID;
-			g->owner[0] = '\0';
-		} else {
-			if (lookup_id(st, SQL_USER_BY_LOGIN, in->owner, &g->owner_id, err))
-				return -1;
-			if (g->owner_id == NO_ID)
-				return err_set(err, ERR_INVALID, "owner", "no_user:login", "no user \"%s\"", in->owner);
-			snprintf(g->owner, sizeof(g->owner), "%s", in->owner);
-		}
-	}
-	if ((in->rationale &&
-	     text_field(g->rationale, sizeof(g->rationale), in->rationale, 0, 1, "rationale", err)) ||
-	    (in->objective &&
-	     text_field(g->objective, sizeof(g->objective), in->objective, 0, 1, "objective", err)) ||
-	    (in->checkin_rule && text_field(g->checkin_rule, sizeof(g->checkin_rule),
-					    in->checkin_rule, 0, 1, "checkin_rule", err)) ||
-	    (in->custom_unit && text_field(g->custom_unit, sizeof(g->custom_unit),
-					   in->custom_unit, 0, 0, "custom_unit", err)))
+	if (g->metric != METRIC_NONE &&
+	    ((g->target != NO_VALUE &&
+	      goal_value_check(metric_unit(g->metric), g->target, "target", err)) ||
+	     (g->baseline != NO_VALUE &&
+	      goal_value_check(metric_unit(g->metric), g->baseline, "baseline", err))))
 		return -1;
-	/* only a custom goal names its unit; the others' units follow from the metric */
-	if (g->metric != METRIC_CUSTOM && g->metric != METRIC_NONE)
-		g->custom_unit[0] = '\0';
+	/* a scope narrows the sales counted: a metric that counts none takes none */
+	for (int k = 0; k < GOAL_SCOPE_KEYS && metric_def(g->metric); k++)
+		if (goal_scope_code((struct goal_scope *)&g->scope, k)[0] &&
+		    !(metric_def(g->metric)->scopes & (1u << k)))
+			return err_set(err, ERR_INVALID, "scope", "scope_not_for_metric:key,metric",
+				       "a %s goal counts no sales; its scope cannot name a %s",
+				       metric_str(g->metric), goal_scope_key(k));
 	if (!strict)
 		return 0;
 	if (g->metric == METRIC_NONE)
@@ -352,8 +448,9 @@ int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, 
 		return err_set(err, ERR_INVALID, "due", "required", "a due date is required");
 	if (g->due_on < g->start_on) {
 		char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
-		return err_set(err, ERR_INVALID, "due", "date_before_start:date,start", "the due date %s is before the start %s",
-			       date_format(g->due_on, d1), date_format(g->start_on, d2));
+		return err_set(err, ERR_INVALID, "due", "date_before_start:date,start",
+			       "the due date %s is before the start %s", date_format(g->due_on, d1),
+			       date_format(g->start_on, d2));
 	}
 	return 0;
 }
@@ -415,35 +512,6 @@ static void goal_json(struct buf *b, const struct goal *g)
 
 /* --- storage --------------------------------------------------------------------- */
 
-#define GOAL_COLS                                                                            \
-	"g.id, g.project_id, g.name, g.metric, g.target, g.baseline, g.baseline_start_on, "  \
-	"g.baseline_end_on, g.scope_segment_id, COALESCE(sg.code, ''), g.scope_channel_id, " \
-	"COALESCE(ch.code, ''), g.scope_product_id, COALESCE(pr.sku, ''), g.scope_rep_id, "  \
-	"COALESCE(ru.login, ''), g.start_on, g.due_on, g.owner_id, COALESCE(ou.login, ''), " \
-	"g.rationale, g.objective, g.checkin_rule, g.version, g.created_at, g.updated_at, "   \
-	"g.custom_unit "
-#define GOAL_FROM                                                                             \
-	"FROM goals g LEFT JOIN segments sg ON sg.id = g.scope_segment_id "                   \
-	"LEFT JOIN channels ch ON ch.id = g.scope_channel_id "                                \
-	"LEFT JOIN products pr ON pr.id = g.scope_product_id "                                \
-	"LEFT JOIN users ru ON ru.id = g.scope_rep_id LEFT JOIN users ou ON ou.id = g.owner_id "
-
-static const char SQL_GOAL_GET[] = "SELECT " GOAL_COLS GOAL_FROM "WHERE g.project_id = ? AND g.id = ?";
-static const char SQL_GOAL_LIST[] = "SELECT " GOAL_COLS GOAL_FROM "WHERE g.project_id = ? ORDER BY g.id";
-static const char SQL_GOAL_INSERT[] =
-	"INSERT INTO goals (project_id, name, metric, target, baseline, baseline_start_on, "
-	"baseline_end_on, scope_segment_id, scope_channel_id, scope_product_id, scope_rep_id, "
-	"start_on, due_on, owner_id, rationale, objective, checkin_rule, custom_unit, created_at, "
-	"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
-static const char SQL_GOAL_UPDATE[] =
-	"UPDATE goals SET name = ?2, metric = ?3, target = ?4, baseline = ?5, "
-	"baseline_start_on = ?6, baseline_end_on = ?7, scope_segment_id = ?8, "
-	"scope_channel_id = ?9, scope_product_id = ?10, scope_rep_id = ?11, start_on = ?12, "
-	"due_on = ?13, owner_id = ?14, rationale = ?15, objective = ?16, checkin_rule = ?17, "
-	"custom_unit = ?18, updated_at = ?19, version = version + 1 WHERE id = ?1 AND version = ?20 "
-	"RETURNING version";
-static const char SQL_GOAL_DELETE[] =
-	"DELETE FROM goals WHERE id = ? AND version = ? RETURNING id";
 static const char SQL_REVISION_INSERT[] =
 	"INSERT INTO goal_revisions (goal_id, version, changed_by, changed_at, reason, snapshot) "
 	"VALUES (?, ?, ?, ?, ?, ?)";
@@ -461,77 +529,6 @@ static const char SQL_CHECKIN_LIST[] =
 static const char SQL_CHECKIN_LATEST[] =
 	"SELECT value FROM goal_checkins WHERE goal_id = ? AND on_date <= ? "
 	"ORDER BY on_date DESC, id DESC LIMIT 1";
-
-static void row_to_goal(struct store *st, struct stmt *s, struct goal *g)
-{
-	goal_init(g, store_col_int(st, s, 1));
-	g->id = store_col_int(st, s, 0);
-	snprintf(g->name, sizeof(g->name), "%s", store_col_text(st, s, 2));
-	metric_parse(store_col_text(st, s, 3), &g->metric, NULL);
-	g->target = store_col_int_or(st, s, 4, NO_VALUE);
-	g->baseline = store_col_int_or(st, s, 5, NO_VALUE);
-	g->baseline_start_on = (int32_t)store_col_int_or(st, s, 6, NO_DATE);
-	g->baseline_end_on = (int32_t)store_col_int_or(st, s, 7, NO_DATE);
-	g->scope.segment_id = store_col_int_or(st, s, 8, NO_ID);
-	snprintf(g->scope.segment, sizeof(g->scope.segment), "%s", store_col_text(st, s, 9));
-	g->scope.channel_id = store_col_int_or(st, s, 10, NO_ID);
-	snprintf(g->scope.channel, sizeof(g->scope.channel), "%s", store_col_text(st, s, 11));
-	g->scope.product_id = store_col_int_or(st, s, 12, NO_ID);
-	snprintf(g->scope.product, sizeof(g->scope.product), "%s", store_col_text(st, s, 13));
-	g->scope.rep_id = store_col_int_or(st, s, 14, NO_ID);
-	snprintf(g->scope.rep, sizeof(g->scope.rep), "%s", store_col_text(st, s, 15));
-	g->start_on = (int32_t)store_col_int_or(st, s, 16, NO_DATE);
-	g->due_on = (int32_t)store_col_int_or(st, s, 17, NO_DATE);
-	g->owner_id = store_col_int_or(st, s, 18, NO_ID);
-	snprintf(g->owner, sizeof(g->owner), "%s", store_col_text(st, s, 19));
-	snprintf(g->rationale, sizeof(g->rationale), "%s", store_col_text(st, s, 20));
-	snprintf(g->objective, sizeof(g->objective), "%s", store_col_text(st, s, 21));
-	snprintf(g->checkin_rule, sizeof(g->checkin_rule), "%s", store_col_text(st, s, 22));
-	g->version = store_col_int(st, s, 23);
-	g->created_at = store_col_int(st, s, 24);
-	g->updated_at = store_col_int(st, s, 25);
-	snprintf(g->custom_unit, sizeof(g->custom_unit), "%s", store_col_text(st, s, 26));
-}
-
-static void bind_goal(struct store *st, struct stmt *s, const struct goal *g, int first)
-{
-	store_bind_text(st, s, first, g->name);
-	store_bind_text(st, s, first + 1, metric_str(g->metric));
-	store_bind_int_or_null(st, s, first + 2, g->target, NO_VALUE);
-	store_bind_int_or_null(st, s, first + 3, g->baseline, NO_VALUE);
-	store_bind_int_or_null(st, s, first + 4, g->baseline_start_on, NO_DATE);
-	store_bind_int_or_null(st, s, first + 5, g->baseline_end_on, NO_DATE);
-	store_bind_int_or_null(st, s, first + 6, g->scope.segment_id, NO_ID);
-	store_bind_int_or_null(st, s, first + 7, g->scope.channel_id, NO_ID);
-	store_bind_int_or_null(st, s, first + 8, g->scope.product_id, NO_ID);
-	store_bind_int_or_null(st, s, first + 9, g->scope.rep_id, NO_ID);
-	store_bind_int_or_null(st, s, first + 10, g->start_on, NO_DATE);
-	store_bind_int_or_null(st, s, first + 11, g->due_on, NO_DATE);
-	store_bind_int_or_null(st, s, first + 12, g->owner_id, NO_ID);
-	store_bind_text(st, s, first + 13, g->rationale);
-	store_bind_text(st, s, first + 14, g->objective);
-	store_bind_text(st, s, first + 15, g->checkin_rule);
-	store_bind_text(st, s, first + 16, g->custom_unit);
-}
-
-static int get_goal(struct store *st, int64_t project_id, int64_t id, struct goal *out,
-		    struct err *err)
-{
-	struct stmt *s = store_prepare(st, SQL_GOAL_GET, err);
-	int rc;
-	if (!s)
-		return -1;
-	store_bind_int(st, s, 1, project_id);
-	store_bind_int(st, s, 2, id);
-	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		row_to_goal(st, s, out);
-	store_done(st, s);
-	if (rc == STORE_DONE)
-		return err_set(err, ERR_NOT_FOUND, "goal", "no_goal:id", "no goal %lld in this project",
-			       (long long)id);
-	return rc < 0 ? -1 : 0;
-}
 
 static int write_revision(struct tx *tx, const struct goal *g, const char *reason,
 			  struct err *err)
@@ -559,80 +556,216 @@ static int write_revision(struct tx *tx, const struct goal *g, const char *reaso
 	return rc < 0 ? -1 : 0;
 }
 
+/* --- the description ---------------------------------------------------------- */
+
+#define F(field) offsetof(struct goal, field), sizeof(((struct goal *)0)->field)
+#define REF(id, key)                                             \
+	offsetof(struct goal, id), sizeof(int64_t), .key_off = offsetof(struct goal, key), \
+	.key_size = sizeof(((struct goal *)0)->key)
+
+extern const struct entity segment_entity, channel_entity;
+
+/* What a scope or an owner names where the noun is not on the engine yet: its table and key. */
+static const struct ent_field product_key_fields[] = {
+	{ "id", EK_ID, EF_READONLY, "id", offsetof(struct goal, id), sizeof(int64_t) },
+	{ "sku", EK_CODE, EF_KEY, "sku", F(scope.product) },
+	{ NULL },
+};
+static const struct entity product_ref = {
+	.name = "product", .plural = "products", .table = "products",
+	.size = sizeof(struct goal), .fields = product_key_fields,
+};
+static const struct ent_field user_key_fields[] = {
+	{ "id", EK_ID, EF_READONLY, "id", offsetof(struct goal, id), sizeof(int64_t) },
+	{ "login", EK_CODE, EF_KEY, "login", F(owner) },
+	{ NULL },
+};
+static const struct entity user_ref = {
+	.name = "user", .plural = "users", .table = "users",
+	.size = sizeof(struct goal), .fields = user_key_fields,
+};
+
+/* A target's or baseline's kind: the unit of the goal's metric. */
+static enum ent_kind value_kind(const void *rec)
+{
+	enum unit u = metric_unit(((const struct goal *)rec)->metric);
+	return u == UNIT_MONEY ? EK_MONEY : u == UNIT_RATIO ? EK_RATIO : EK_COUNT;
+}
+
+static const struct ent_field goal_fields[] = {
+	{ "id", EK_ID, EF_READONLY | EF_SORT, "id", F(id) },
+	{ "name", EK_TEXT, EF_FILTER | EF_SORT, "name", F(name), .help = "a short name",
+	  .example = "Q1 revenue" },
+	{ "metric", EK_CHOICE, EF_REQUIRED | EF_FILTER | EF_SORT, "metric", F(metric),
+	  .values = metric_names, .help = "what is measured (GET /api/v1/goal-metrics)",
+	  .example = "revenue" },
+	{ "target", EK_COUNT, EF_REQUIRED | EF_NULLABLE, "target", F(target), 0, MONEY_TOTAL_MAX,
+	  .help = "in the metric's unit: money in minor units, a ratio in [0, 1], a count",
+	  .example = "1200000.00", .kind_of = value_kind },
+	{ "baseline", EK_COUNT, EF_NULLABLE, "baseline", F(baseline), 0, MONEY_TOTAL_MAX,
+	  .help = "what the target is compared with (default: the window before the start)",
+	  .example = "1000000.00", .kind_of = value_kind },
+	{ "baseline_start", EK_DATE, 0, "baseline_start_on", F(baseline_start_on),
+	  .help = "another baseline window's first day (a retention cohort)" },
+	{ "baseline_end", EK_DATE, 0, "baseline_end_on", F(baseline_end_on),
+	  .help = "its last day" },
+	{ "scope_segment", EK_REF, EF_NULLABLE | EF_FILTER, "scope_segment_id",
+	  REF(scope.segment_id, scope.segment), .ref = &segment_entity,
+	  .help = "counts the sales to this segment only" },
+	{ "scope_channel", EK_REF, EF_NULLABLE | EF_FILTER, "scope_channel_id",
+	  REF(scope.channel_id, scope.channel), .ref = &channel_entity,
+	  .help = "counts the sales through this channel only" },
+	{ "scope_product", EK_REF, EF_NULLABLE | EF_FILTER, "scope_product_id",
+	  REF(scope.product_id, scope.product), .ref = &product_ref,
+	  .help = "counts the sales of this product (SKU) only" },
+	{ "scope_rep", EK_REF, EF_NULLABLE | EF_FILTER, "scope_rep_id",
+	  REF(scope.rep_id, scope.rep), .ref = &user_ref,
+	  .help = "counts this rep's sales only" },
+	{ "start", EK_DATE, EF_REQUIRED | EF_SORT | EF_FILTER, "start_on", F(start_on),
+	  .help = "the window's first day", .example = "2027-01-01" },
+	{ "due", EK_DATE, EF_REQUIRED | EF_SORT | EF_FILTER, "due_on", F(due_on),
+	  .help = "its last day (both included)", .example = "2027-03-31" },
+	{ "owner", EK_REF, EF_NULLABLE | EF_FILTER | EF_SORT, "owner_id", REF(owner_id, owner),
+	  .ref = &user_ref, .help = "who answers for the goal", .example = "li.na" },
+	{ "rationale", EK_NOTE, 0, "rationale", F(rationale),
+	  .help = "why this target matters (R of SMART)" },
+	{ "objective", EK_NOTE, 0, "objective", F(objective),
+	  .help = "the company objective it serves (default: the project's)" },
+	{ "checkin_rule", EK_NOTE, 0, "checkin_rule", F(checkin_rule),
+	  .help = "custom metrics: who reports the value, how and how often" },
+	{ "custom_unit", EK_TEXT, 0, "custom_unit", F(custom_unit),
+	  .help = "what a custom goal counts (\"partners\"); \"\" for the others" },
+	{ "reason", EK_NOTE, EF_INPUT, NULL, F(reason),
+	  .help = "why this change (kept in the goal's history)" },
+	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
+	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
+	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },
+	{ NULL },
+};
+
+/* The engine's check: the rules across fields, on the record as it will be written. */
+static int check_hook(struct tx *tx, const void *before, void *rec, const struct ent_input *in,
+		      struct err *err)
+{
+	(void)tx, (void)before, (void)in;
+	return goal_check(rec, 1, err);
+}
+
+/* Every saved state is kept as a revision, with the reason of the change. */
+static int after_hook(struct tx *tx, const void *before, const void *after,
+		      const struct ent_input *in, struct err *err)
+{
+	const struct goal *g = after;
+
+	(void)in;
+	if (!g)
+		return 0; /* a deleted goal's revisions go with it */
+	return write_revision(tx, g, !before && !g->reason[0] ? "created" : g->reason, err);
+}
+
+ENTITY(goal) = {
+	.name = "goal",
+	.plural = "goals",
+	.table = "goals",
+	.summary = "a SMART goal of a sales project",
+	.size = sizeof(struct goal),
+	.fields = goal_fields,
+	.scope = ENT_PROJECT,
+	.read_prole = PROLE_VIEWER,
+	.write_prole = PROLE_MANAGER,
+	.order = "t.id",
+	.hooks = { .check = check_hook, .after = after_hook },
+	.own_faces = 1,
+};
+
+/* --- through the engine ----------------------------------------------------------- */
+
+/* The project named code, for the engine; the actor must be a manager of it to change goals. */
+static int project_for(struct store *st, const struct actor *a, const char *code, int manage,
+		       const char *what, struct project *p, struct ent_project *ep,
+		       struct err *err)
+{
+	if (manage ? project_load(st, code, p, err) ||
+			     require_project(st, a, p->id, code, PROLE_MANAGER, what, err)
+		   : project_get(st, a, code, p, err))
+		return -1;
+	ep->id = p->id;
+	ep->code = p->code;
+	return 0;
+}
+
+/* The input that gives every field of g (as resolved by goal_resolve), and why. */
+static void whole(struct goal *g, const char *reason, struct ent_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	snprintf(g->reason, sizeof(g->reason), "%s", reason ? reason : "");
+	in->rec = g;
+	for (const struct ent_field *f = goal_entity.fields; f->name; f++)
+		if (!(f->flags & EF_READONLY) && f->kind != EK_ID && f->kind != EK_VERSION)
+			entity_input_set(&goal_entity, in, f,
+					 entity_is_none(f, g) && (f->flags & EF_NULLABLE));
+}
+
 int goal_create(struct store *st, const struct actor *a, const char *project_code,
 		const struct goal_input *in, struct goal *out, struct err *err)
 {
 	struct project p;
-	struct tx tx = { 0 };
-	struct buf after = BUF_INIT;
-	struct stmt *s;
-	int rc, r = -1;
+	struct ent_project ep;
+	struct ent_input ei;
+	struct goal g;
 
-	if (project_load(st, project_code, &p, err) ||
-	    require_project(st, a, p.id, project_code, PROLE_MANAGER, "setting goals", err))
+	if (project_for(st, a, project_code, 1, "setting goals", &p, &ep, err))
 		return -1;
-	goal_init(out, p.id);
-	if (goal_resolve(st, in, out, 1, err))
+	goal_init(&g, p.id);
+	if (goal_resolve(st, in, &g, 1, err))
 		return -1;
-	if (tx_begin_project(&tx, st, a, p.id, project_code, PROLE_MANAGER, "setting goals",
-			     err))
+	whole(&g, in->reason, &ei);
+	if (entity_create(st, a, &goal_entity, &ep, &ei, out, err))
 		return -1;
-	s = store_prepare(st, SQL_GOAL_INSERT, err);
-	if (!s)
-		goto out;
-	store_bind_int(st, s, 1, p.id);
-	bind_goal(st, s, out, 2);
-	store_bind_int(st, s, 19, tx.now);
-	store_bind_int(st, s, 20, tx.now);
-	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		out->id = store_col_int(st, s, 0);
-	store_done(st, s);
-	if (rc < 0)
-		goto out;
-	out->version = 1;
-	out->created_at = out->updated_at = tx.now;
-	if (write_revision(&tx, out, in->reason ? in->reason : "created", err))
-		goto out;
-	goal_json(&after, out);
-	if (tx_audit(&tx, "goal", out->id, "create", NULL, buf_cstr(&after), err))
-		goto out;
-	r = tx_commit(&tx, err);
-out:
-	if (r)
-		tx_abort(&tx);
-	buf_release(&after);
-	return r;
+	out->project_id = p.id;
+	return 0;
+}
+
+static int get_in(struct store *st, const struct actor *a, const struct ent_project *ep,
+		  int64_t id, struct goal *out, struct err *err)
+{
+	char key[24];
+	snprintf(key, sizeof(key), "%lld", (long long)id);
+	if (entity_get(st, a, &goal_entity, ep, key, out, err))
+		return -1;
+	out->project_id = ep->id;
+	return 0;
 }
 
 int goal_get(struct store *st, const struct actor *a, const char *project_code, int64_t id,
 	     struct goal *out, struct err *err)
 {
 	struct project p;
-	if (project_get(st, a, project_code, &p, err))
+	struct ent_project ep;
+
+	if (project_for(st, a, project_code, 0, NULL, &p, &ep, err))
 		return -1;
-	return get_goal(st, p.id, id, out, err);
+	return get_in(st, a, &ep, id, out, err);
 }
 
 int goal_list(struct store *st, const struct actor *a, const char *project_code,
 	      struct goal_list *out, struct err *err)
 {
 	struct project p;
-	struct stmt *s;
-	int rc;
+	struct ent_project ep;
+	struct ent_query q = { 0 };
+	struct ent_rows rows = { 0 };
 
-	if (project_get(st, a, project_code, &p, err))
+	if (project_for(st, a, project_code, 0, NULL, &p, &ep, err) ||
+	    entity_list(st, a, &goal_entity, &ep, &q, &rows, err))
 		return -1;
-	s = store_prepare(st, SQL_GOAL_LIST, err);
-	if (!s)
-		return -1;
-	store_bind_int(st, s, 1, p.id);
-	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+	for (size_t i = 0; i < rows.n; i++) {
 		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		row_to_goal(st, s, &out->items[out->n++]);
+		out->items[out->n] = ((struct goal *)rows.items)[i];
+		out->items[out->n++].project_id = p.id;
 	}
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
+	entity_rows_release(&rows);
+	return 0;
 }
 
 void goal_list_release(struct goal_list *l)
@@ -642,21 +775,13 @@ void goal_list_release(struct goal_list *l)
 	l->n = l->alloc = 0;
 }
 
-/* A change that found no row at its version: another writer got in first. */
-static void stale(int64_t id, int64_t version, struct err *err)
-{
-	char name[32];
-	snprintf(name, sizeof(name), "%lld", (long long)id);
-	tx_version_conflict("goal", name, version, version + 1, err);
-}
-
+/* The goal id of the project, at version: a stale version is refused before anything else. */
 static int goal_for_change(struct store *st, const struct actor *a, const char *project_code,
-			   int64_t id, int64_t version, struct goal *cur, struct err *err)
+			   int64_t id, int64_t version, struct ent_project *ep, struct project *p,
+			   struct goal *cur, struct err *err)
 {
-	struct project p;
-	if (project_load(st, project_code, &p, err) ||
-	    require_project(st, a, p.id, project_code, PROLE_MANAGER, "changing goals", err) ||
-	    get_goal(st, p.id, id, cur, err))
+	if (project_for(st, a, project_code, 1, "changing goals", p, ep, err) ||
+	    get_in(st, a, ep, id, cur, err))
 		return -1;
 	if (version != cur->version) {
 		char name[32];
@@ -669,88 +794,36 @@ static int goal_for_change(struct store *st, const struct actor *a, const char *
 int goal_update(struct store *st, const struct actor *a, const char *project_code, int64_t id,
 		int64_t version, const struct goal_input *in, struct goal *out, struct err *err)
 {
-	struct goal cur;
-	struct tx tx = { 0 };
-	struct buf before = BUF_INIT, after = BUF_INIT;
-	struct stmt *s;
-	int rc, r = -1;
+	struct project p;
+	struct ent_project ep;
+	struct ent_input ei;
+	struct goal g;
+	char key[24];
 
-	if (goal_for_change(st, a, project_code, id, version, &cur, err))
+	if (goal_for_change(st, a, project_code, id, version, &ep, &p, &g, err) ||
+	    goal_resolve(st, in, &g, 1, err))
 		return -1;
-	*out = cur;
-	if (goal_resolve(st, in, out, 1, err))
+	whole(&g, in->reason, &ei);
+	ei.version = version;
+	snprintf(key, sizeof(key), "%lld", (long long)id);
+	if (entity_update(st, a, &goal_entity, &ep, key, &ei, out, err))
 		return -1;
-	if (tx_begin_project(&tx, st, a, cur.project_id, project_code, PROLE_MANAGER, "changing goals",
-			     err))
-		return -1;
-	s = store_prepare(st, SQL_GOAL_UPDATE, err);
-	if (!s)
-		goto out;
-	store_bind_int(st, s, 1, id);
-	bind_goal(st, s, out, 2);
-	store_bind_int(st, s, 19, tx.now);
-	store_bind_int(st, s, 20, version);
-	rc = store_step(st, s, err);
-	store_done(st, s);
-	if (rc < 0)
-		goto out;
-	if (rc == STORE_DONE) {
-		stale(id, version, err);
-		goto out;
-	}
-	out->version = version + 1;
-	out->updated_at = tx.now;
-	if (write_revision(&tx, out, in->reason, err))
-		goto out;
-	goal_json(&before, &cur);
-	goal_json(&after, out);
-	if (tx_audit(&tx, "goal", id, "update", buf_cstr(&before), buf_cstr(&after), err))
-		goto out;
-	r = tx_commit(&tx, err);
-out:
-	if (r)
-		tx_abort(&tx);
-	buf_release(&before);
-	buf_release(&after);
-	return r;
+	out->project_id = p.id;
+	return 0;
 }
 
 int goal_delete(struct store *st, const struct actor *a, const char *project_code, int64_t id,
 		int64_t version, struct err *err)
 {
+	struct project p;
+	struct ent_project ep;
 	struct goal cur;
-	struct tx tx = { 0 };
-	struct buf before = BUF_INIT;
-	struct stmt *s;
-	int rc, r = -1;
+	char key[24];
 
-	if (goal_for_change(st, a, project_code, id, version, &cur, err))
+	if (goal_for_change(st, a, project_code, id, version, &ep, &p, &cur, err))
 		return -1;
-	if (tx_begin_project(&tx, st, a, cur.project_id, project_code, PROLE_MANAGER, "changing goals",
-			     err))
-		return -1;
-	s = store_prepare(st, SQL_GOAL_DELETE, err);
-	if (!s)
-		goto out;
-	store_bind_int(st, s, 1, id);
-	store_bind_int(st, s, 2, version);
-	rc = store_step(st, s, err);
-	store_done(st, s);
-	if (rc < 0)
-		goto out;
-	if (rc == STORE_DONE) {
-		stale(id, version, err);
-		goto out;
-	}
-	goal_json(&before, &cur);
-	if (tx_audit(&tx, "goal", id, "delete", buf_cstr(&before), NULL, err))
-		goto out;
-	r = tx_commit(&tx, err);
-out:
-	if (r)
-		tx_abort(&tx);
-	buf_release(&before);
-	return r;
+	snprintf(key, sizeof(key), "%lld", (long long)id);
+	return entity_delete(st, a, &goal_entity, &ep, key, version, err);
 }
 
 int goal_revisions(struct store *st, const struct actor *a, const char *project_code,
@@ -784,6 +857,26 @@ int goal_revisions(struct store *st, const struct actor *a, const char *project_
 	return rc < 0 ? -1 : 0;
 }
 
+void goal_revisions_write_json(struct jw *w, const struct goal_revision_list *l)
+{
+	jw_obj(w);
+	jw_key(w, "revisions");
+	jw_arr(w);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct goal_revision *v = &l->items[i];
+		jw_obj(w);
+		jw_kint(w, "version", v->version);
+		jw_kstr(w, "changed_by", v->changed_by_login[0] ? v->changed_by_login : NULL);
+		jw_kts(w, "changed_at", v->changed_at);
+		jw_kstr(w, "reason", v->reason);
+		jw_key(w, "goal");
+		jw_raw(w, v->snapshot);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
 void goal_revision_list_release(struct goal_revision_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -794,7 +887,7 @@ void goal_revision_list_release(struct goal_revision_list *l)
 }
 
 int goal_checkin(struct store *st, const struct actor *a, const char *project_code, int64_t id,
-		 int32_t on_date, const char *value, const char *note, struct goal_checkin *out,
+		 int32_t on_date, int64_t value, const char *note, struct goal_checkin *out,
 		 struct err *err)
 {
 	struct project p;
@@ -807,9 +900,9 @@ int goal_checkin(struct store *st, const struct actor *a, const char *project_co
 
 	if (project_load(st, project_code, &p, err) ||
 	    require_project(st, a, p.id, project_code, PROLE_MEMBER, "checking in", err) ||
-	    get_goal(st, p.id, id, &g, err))
+	    goal_get(st, a, project_code, id, &g, err))
 		return -1;
-	if (g.metric != METRIC_CUSTOM)
+	if (metric_def(g.metric)->calc != CALC_CHECKIN)
 		return err_set(err, ERR_INVALID, "goal", "checkin_custom_only:id,metric",
 			       "goal %lld measures %s from recorded data; only custom goals take "
 			       "check-ins",
@@ -818,7 +911,8 @@ int goal_checkin(struct store *st, const struct actor *a, const char *project_co
 		return err_set(err, ERR_DENIED, NULL, "checkin_denied",
 			       "only the goal's owner or a project manager may check in");
 	memset(out, 0, sizeof(*out));
-	if (goal_value_parse(metric_unit(g.metric), value, &out->value, "value", err) ||
+	out->value = value;
+	if (goal_value_check(metric_unit(g.metric), value, "value", err) ||
 	    text_field(out->note, sizeof(out->note), note ? note : "", 0, 1, "note", err))
 		return -1;
 	if (on_date == NO_DATE)
@@ -892,6 +986,17 @@ int goal_checkins(struct store *st, const struct actor *a, const char *project_c
 	}
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
+}
+
+void goal_checkin_write_json(struct jw *w, const struct goal_checkin *ck, enum unit u)
+{
+	jw_obj(w);
+	jw_kint(w, "id", ck->id);
+	jw_kint(w, "goal_id", ck->goal_id);
+	jw_kdate(w, "date", ck->on_date);
+	goal_value_json(w, "value", u, ck->value);
+	jw_kstr(w, "note", ck->note);
+	jw_obj_end(w);
 }
 
 void goal_checkin_list_release(struct goal_checkin_list *l)

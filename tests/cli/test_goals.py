@@ -396,16 +396,17 @@ def custom_goal_takes_the_latest_checkin():
     base_setup(ws)
     gid = add_goal(ws, "--metric", "custom", "--target", "50", "--start", "2026-04-01", "--due",
                    "2026-04-30", "--checkin-rule", "Mona reports signed partners every Friday",
-                   "--owner", "rita")
+                   "--owner", "rita", "--custom-unit", "partners")
     g = goals(ws)[gid]
     eq(g["actual"], None, "no check-in yet")
-    eq(g["unit"], "count", "unit")
+    eq((g["unit"], g["custom_unit"]), ("count", "partners"), "unit")
     ws.ok("goal", "checkin", "P1", gid, "--value", "10", "--date", "2026-04-10")
     ws.ok("goal", "checkin", "P1", gid, "--value", "25", "--date", "2026-04-20")
     ws.ok("goal", "checkin", "P1", gid, "--value", "40", "--date", "2026-04-15")  # older date
     eq(goals(ws)[gid]["actual"], 25, "the check-in of the latest date counts")
-    ck = ws.js("goal", "checkin", "P1", gid, "--value", "30", as_="rita")  # the owner; today
-    eq((ck["date"], ck["value"]), ("2026-04-25", 30), "a check-in defaults to today")
+    ck = ws.js("goal", "checkin", "P1", gid, "--value", "30", "--note", "3 new", as_="rita")
+    eq((ck["date"], ck["value"], ck["note"], ck["goal_id"]), ("2026-04-25", 30, "3 new", gid),
+       "a check-in by the owner defaults to today")
     g = goals(ws)[gid]
     eq(g["actual"], 30, "latest")
     # 30 of 50 with 25 of 30 days gone: projected 30 x 30 / 25 = 36 < 90% of 50 -> off track

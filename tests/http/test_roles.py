@@ -88,6 +88,7 @@ EXPECT = {
     ("GET", "/api/v1/customers"): ALL,
     ("GET", "/api/v1/customers/{id}"): ALL,
     ("PATCH", "/api/v1/customers/{id}"): CATALOG_STALE,
+    ("GET", "/api/v1/goal-metrics"): ALL,
     ("GET", "/api/v1/projects/{code}/goals"): PROJECT_READ,
     ("POST", "/api/v1/projects/{code}/goals"): row(201, 201, 403, 403, 404),
     ("POST", "/api/v1/projects/{code}/goals/lint"): PROJECT_READ,

@@ -542,6 +542,39 @@ def goals_create_list_get_match_cli():
 
 
 @test
+def goal_metrics_one_table():
+    # SPEC step 1 and progress.h, written out here: each metric's unit, and which grow
+    # through the window (judged by their projection) rather than stand as levels.
+    spec = {"revenue": ("money", True), "gross_margin": ("ratio", False),
+            "units": ("count", True), "deals_won": ("count", True),
+            "new_customers": ("count", True), "retention_rate": ("ratio", False),
+            "avg_deal_size": ("money", False), "custom": ("count", True)}
+    with Env() as e:
+        r = e.as_("vw").ok("GET", "/api/v1/goal-metrics")
+        eq({m["name"]: (m["unit"], m["cumulative"]) for m in r["metrics"]}, spec, "the table")
+        eq([m["name"] for m in r["metrics"] if m["checkins"]], ["custom"], "typed in: custom")
+        sales = ["segment", "channel", "product", "rep"]
+        eq({m["name"]: m["scopes"] for m in r["metrics"]},
+           {n: ([] if n == "custom" else sales) for n in spec}, "what narrows each")
+        assert all(m["help"] for m in r["metrics"]), r
+        cli = subprocess.run([BIN, "--db", e.ws.db, "--json", "goal", "metrics"],
+                             capture_output=True, text=True, env=e.ws.env, check=True)
+        eq(json.loads(cli.stdout), r, "the same as `salespm goal metrics --json`")
+        expect_error(e.as_("anon").get("/api/v1/goal-metrics"), 401, "unauthenticated")
+        # each goal says how it is judged, from the same table
+        mgr = e.as_("mgr")
+        for name, (unit, cumulative) in spec.items():
+            g = mgr.ok("POST", "/api/v1/projects/P1/goals",
+                       {"metric": name, "target": 0.5 if unit == "ratio" else 10,
+                        "start": "2026-01-01", "due": "2026-03-31"}, status=201)
+            eq((g["unit"], g["cumulative"]), (unit, cumulative), name)
+        bad = mgr.post("/api/v1/projects/P1/goals/lint", {"metric": "profit"})
+        expect_error(bad, 422, "invalid", "metric")
+        for name in spec:
+            assert name in bad.error()["message"], ("the refusal names every metric", bad)
+
+
+@test
 def goals_create_errors():
     with Env() as e:
         mgr = e.as_("mgr")
@@ -566,6 +599,8 @@ def goals_create_errors():
             (body(scope={"region": "east"}), "scope.region"),
             (body(scope={"channel": "nope"}), "scope"), (body(scope="channel=direct"), "scope"),
             (body(owner="ghost"), "owner"), (body(colour="red"), "colour"),
+            # a custom goal is typed in: no sales to narrow (metric_defs[]: no scopes)
+            (body(metric="custom", target=5, scope={"channel": "direct"}), "scope"),
         ]
         for b, field in cases:
             expect_error(mgr.post(url, b), 422, "invalid", field)
@@ -601,6 +636,10 @@ def goals_update_revisions_delete():
         eq(revs[1]["reason"], "the distributor deal closed", "reason kept")
         eq(revs[1]["changed_by"], "mgr", "who")
         eq((revs[0]["goal"]["target"], revs[1]["goal"]["target"]), (5000000, 6000000), "snapshots")
+        cli = subprocess.run([BIN, "--db", e.ws.db, "--json", "goal", "history", "P1",
+                              str(g["id"])], capture_output=True, text=True, env=e.ws.env,
+                             check=True)
+        eq(json.loads(cli.stdout)["revisions"], revs, "the same as `salespm goal history --json`")
 
         expect_error(mgr.delete(f"{path}?version=1"), 409, "conflict")
         expect_error(e.as_("rep").delete(f"{path}?version=3"), 403, "forbidden")

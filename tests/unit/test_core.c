@@ -16,7 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/buf.h"
+#include "base/jw.h"
 #include "core/core.h"
+#include "core/entity.h"
+#include "core/goal.h"
 #include "core/project.h"
 #include "core/user.h"
 #include "core/workspace.h"
@@ -1129,11 +1133,87 @@ static void test_roles(void **state)
 		    PROLE_MANAGER < PROLE_OWNER);
 }
 
+/* The engine's choice kind and values in the record's unit, on the goal's description. */
+static void test_entity_choice_and_unit(void **state)
+{
+	const struct ent_field *metric = entity_field(&goal_entity, "metric");
+	const struct ent_field *target = entity_field(&goal_entity, "target");
+	struct goal g;
+	struct err err;
+	struct buf b = BUF_INIT;
+	struct jw w;
+	char out[64];
+	(void)state;
+
+	assert_non_null(metric);
+	assert_non_null(target);
+	goal_init(&g, 1);
+	assert_true(entity_is_none(metric, &g)); /* METRIC_NONE */
+	assert_int_equal(entity_parse_text(metric, "retention_rate", &g, &err), 0);
+	assert_int_equal(g.metric, METRIC_RETENTION_RATE);
+	expect_err(entity_parse_text(metric, "profit", &g, &err), &err, ERR_INVALID, "metric");
+	assert_true(entity_is_none(metric, &g));
+	entity_set_none(metric, &g);
+	assert_int_equal(g.metric, METRIC_NONE);
+
+	/* 8550 basis points of a ratio metric read 85.5 (percent); the same of units read 8550 */
+	g.metric = METRIC_RETENTION_RATE;
+	g.target = 8550;
+	entity_format(target, &g, out, sizeof(out));
+	assert_string_equal(out, "85.5");
+	g.metric = METRIC_UNITS;
+	entity_format(target, &g, out, sizeof(out));
+	assert_string_equal(out, "8550");
+	/* 123456 minor units of revenue are 1234.56 */
+	g.metric = METRIC_REVENUE;
+	g.target = 123456;
+	entity_format(target, &g, out, sizeof(out));
+	assert_string_equal(out, "1234.56");
+	entity_format(metric, &g, out, sizeof(out));
+	assert_string_equal(out, "revenue");
+
+	/* JSON: a ratio as a number in [0, 1], the metric by name */
+	g.metric = METRIC_GROSS_MARGIN;
+	g.target = 2500;
+	jw_init(&w, &b);
+	entity_write_json(&w, &goal_entity, &g);
+	assert_non_null(strstr(buf_cstr(&b), "\"metric\":\"gross_margin\""));
+	assert_non_null(strstr(buf_cstr(&b), "\"target\":0.25"));
+	assert_null(strstr(buf_cstr(&b), "\"reason\"")); /* an input, never shown */
+	buf_release(&b);
+}
+
+/* The metric table: every metric described, names parse back to themselves. */
+static void test_metric_defs(void **state)
+{
+	enum metric m;
+	struct err err;
+	(void)state;
+
+	for (int i = 0; i < METRIC__COUNT; i++) {
+		assert_non_null(metric_defs[i].name);
+		assert_non_null(metric_defs[i].help);
+		assert_int_equal(metric_parse(metric_defs[i].name, &m, &err), 0);
+		assert_int_equal(m, i);
+	}
+	/* SPEC step 1: ratios are gross margin and retention; custom is typed in, unscoped */
+	assert_int_equal(metric_unit(METRIC_GROSS_MARGIN), UNIT_RATIO);
+	assert_int_equal(metric_unit(METRIC_AVG_DEAL_SIZE), UNIT_MONEY);
+	assert_false(metric_cumulative(METRIC_RETENTION_RATE));
+	assert_true(metric_cumulative(METRIC_NEW_CUSTOMERS));
+	assert_int_equal(metric_def(METRIC_CUSTOM)->scopes, 0);
+	assert_null(metric_def(METRIC_NONE));
+	expect_err(metric_parse("profit", &m, &err), &err, ERR_INVALID, "metric");
+	assert_non_null(strstr(err.msg, "retention_rate"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_workspace, setup, teardown),
 		cmocka_unit_test(test_workspace_init_invalid),
+		cmocka_unit_test(test_entity_choice_and_unit),
+		cmocka_unit_test(test_metric_defs),
 		cmocka_unit_test_setup_teardown(test_deactivated_actor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_project_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_project_create_refused, setup, teardown),

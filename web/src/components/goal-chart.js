@@ -23,7 +23,8 @@ export function seriesOf(goal, points) {
   // from zero through the window, so the plan is the straight line from zero at the start
   // to the target at the due date. Levels (gross margin, retention rate, average deal
   // size) are judged against the target itself: the plan is a flat line at the target.
-  const cumulative = ['revenue', 'units', 'deals_won', 'new_customers', 'custom'].includes(goal.metric);
+  // Which is which the server says (goal.cumulative, from its one metric table).
+  const cumulative = !!goal.cumulative;
   const target = Number(goal.target) || 0;
   let actual = [];
   if (points && points.length)

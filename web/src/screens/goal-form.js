@@ -15,11 +15,11 @@ import { permissions, projectRole } from '../components/access.js';
 import { optionLabel } from '../components/names.js';
 import '../styles/forms.css';
 
-// Each metric's unit, as the server defines it (src/core/goal.c metric_unit).
-export const METRICS = {
-  revenue: 'money', gross_margin: 'ratio', units: 'count', deals_won: 'count',
-  new_customers: 'count', retention_rate: 'ratio', avg_deal_size: 'money', custom: 'count',
-};
+// Each metric's unit, from the server's one table (GET /goal-metrics, metric_defs[] in
+// src/core/goal.c): {revenue: 'money', gross_margin: 'ratio', ...} in the server's order.
+export function metricUnits(list) {
+  return Object.fromEntries(((list && list.metrics) || []).map((m) => [m.name, m.unit]));
+}
 
 // Input text -> wire value for a unit (money: minor units; ratio: [0,1] from a percent
 // "45" or "45%"; count: integer). undefined when empty, null when not valid.
@@ -57,17 +57,17 @@ export function letterList(letters) {
 
 async function loadRefs(code, id) {
   const opt = (p) => api.get(p).catch(() => null);
-  const [members, segments, channels, products, goals, project] = await Promise.all([
+  const [members, segments, channels, products, goals, project, metrics] = await Promise.all([
     opt('/projects/' + enc(code) + '/members'), opt('/segments'), opt('/channels'), opt('/products'),
     id ? api.get('/projects/' + enc(code) + '/goals') : Promise.resolve(null),
-    opt('/projects/' + enc(code)),
+    opt('/projects/' + enc(code)), api.get('/goal-metrics'),
   ]);
   const goal = id && goals ? (goals.goals || []).find((g) => String(g.id) === String(id)) : null;
   if (id && !goal) throw Object.assign(new Error(t('goal.not_found')), { status: 404 });
   return {
     members: (members && members.members) || [], segments: (segments && segments.segments) || [],
     channels: (channels && channels.channels) || [], products: (products && products.products) || [], goal,
-    project: (project && project.project) || project,
+    project: (project && project.project) || project, units: metricUnits(metrics),
   };
 }
 
@@ -100,9 +100,10 @@ const FIELDS = ['name', 'metric', 'custom_unit', 'target', 'baseline', 'start', 
 
 function GoalEditor({ code, refs }) {
   const g = refs.goal;
+  const units = refs.units;
   const [f, setF] = useState(() => g ? {
-    name: g.name || '', metric: g.metric, target: showValue(METRICS[g.metric], g.target),
-    baseline: showValue(METRICS[g.metric], g.baseline), start: g.start, due: g.due,
+    name: g.name || '', metric: g.metric, target: showValue(units[g.metric], g.target),
+    baseline: showValue(units[g.metric], g.baseline), start: g.start, due: g.due,
     segment: (g.scope && g.scope.segment) || '', channel: (g.scope && g.scope.channel) || '',
     product: (g.scope && g.scope.product) || '', rep: (g.scope && g.scope.rep) || '',
     owner: g.owner || '', rationale: g.rationale || '', objective: g.objective || '', checkin_rule: g.checkin_rule || '',
@@ -118,11 +119,11 @@ function GoalEditor({ code, refs }) {
   const [lintError, setLintError] = useState(null);
   const [confirm, setConfirm] = useState(null); // failing letters awaiting "save anyway"
 
-  const unit = METRICS[f.metric] || 'count';
+  const unit = units[f.metric] || 'count';
   const set = (k) => (e) => {
     const v = e.currentTarget.value;
     // a metric of another unit reads the typed values anew: clear them rather than misread
-    if (k === 'metric' && METRICS[v] !== unit) setF({ ...f, metric: v, target: '', baseline: '' });
+    if (k === 'metric' && units[v] !== unit) setF({ ...f, metric: v, target: '', baseline: '' });
     else setF({ ...f, [k]: v });
   };
   const target = parseValue(unit, f.target);
@@ -207,7 +208,7 @@ function GoalEditor({ code, refs }) {
           <input name="name" value=${f.name} onInput=${set('name')} /><//>
         <${FormField} name="metric" label=${labels.metric} error=${at('metric')}>
           <select name="metric" value=${f.metric} onChange=${set('metric')}>
-            ${Object.keys(METRICS).map((m) => html`<option value=${m}>${tv('metric', m)}</option>`)}
+            ${Object.keys(units).map((m) => html`<option value=${m}>${tv('metric', m)}</option>`)}
           </select><//>
         ${f.metric === 'custom' ? html`<${FormField} name="custom_unit" label=${labels.custom_unit} hint=${t('goal.custom_unit_hint')} error=${at('custom_unit')}>
             <input name="custom_unit" maxlength="63" value=${f.custom_unit} onInput=${set('custom_unit')} /><//>`
