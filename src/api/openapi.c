@@ -219,9 +219,18 @@ static json_t *entity_out(const struct entity *e)
 		json_array_append_new(req, json_string(f->name));
 	}
 	/* write_extra adds members the description does not name (a product's prices) */
+	if (e->extra_schema) {
+		json_t *extra = json_loads(e->extra_schema, JSON_REJECT_DUPLICATES, NULL), *v;
+		const char *k;
+		json_object_foreach(extra, k, v) {
+			json_object_set(props, k, v);
+			json_array_append_new(req, json_string(k));
+		}
+		json_decref(extra);
+	}
 	return json_pack("{s:s, s:s, s:o, s:o, s:b}", "type", "object", "description", e->summary,
 			 "properties", props, "required", req, "additionalProperties",
-			 e->hooks.write_extra != NULL);
+			 e->hooks.write_extra != NULL && !e->extra_schema);
 }
 
 /* What a create (patch 0) or an update (patch 1) takes. */
@@ -369,6 +378,27 @@ static json_t *idem_param(void)
 		     "leaves the key free for a retry; keys are kept 24 hours");
 }
 
+/* The success answer of a route taking an Idempotency-Key says when it is a replay. */
+static void replay_header(const struct api_route *rt, json_t *responses)
+{
+	const char *code;
+	json_t *r;
+
+	if (strcmp(rt->method, "POST") || rt->min_role == API_PUBLIC ||
+	    (rt->flags & API_NO_IDEMPOTENCY))
+		return;
+	json_object_foreach(responses, code, r) {
+		if (code[0] != '2')
+			continue;
+		json_object_set_new(r, "headers",
+				    json_pack("{s:{s:s, s:{s:s, s:[s]}}}", "Idempotent-Replayed",
+					      "description",
+					      "true when this is the stored answer of an earlier request "
+					      "with the same Idempotency-Key",
+					      "schema", "type", "string", "enum", "true"));
+	}
+}
+
 static json_t *json_body(json_t *schema, int required)
 {
 	return json_pack("{s:b, s:{s:{s:o}}}", "required", required, "content", "application/json",
@@ -436,7 +466,10 @@ static json_t *entity_op(const struct api_route *rt, json_t *schemas)
 					      "required", e->plural, "total", "additionalProperties", 0));
 		st[n++] = 422;
 		if (project)
-			st[n++] = 403, st[n++] = 404;
+			st[n++] = 404;
+		/* below the read role; a project member of any role reads */
+		if (project ? e->read_prole > PROLE_VIEWER : e->read_role > ROLE_VIEWER)
+			st[n++] = 403;
 	} else if (!strcmp(rt->method, "GET")) {
 		snprintf(id, sizeof(id), "get_%s", e->name);
 		snprintf(s, sizeof(s), "One %s", e->name);
@@ -444,7 +477,7 @@ static json_t *entity_op(const struct api_route *rt, json_t *schemas)
 				    json_pack("{s:s, s:{s:{s:o}}}", "description", "ok", "content",
 					      "application/json", "schema", ref(name)));
 		st[n++] = 404;
-		if (project)
+		if (project ? e->read_prole > PROLE_VIEWER : e->read_role > ROLE_VIEWER)
 			st[n++] = 403;
 	} else {
 		const char *verb = !strcmp(rt->method, "POST")	  ? "create"
@@ -500,6 +533,7 @@ static json_t *entity_op(const struct api_route *rt, json_t *schemas)
 	if (!strcmp(rt->method, "POST"))
 		json_array_append_new(params, idem_param());
 	common_statuses(rt, has_body, st, &n);
+	replay_header(rt, resp);
 	add_errors(resp, st, n, NULL);
 	json_object_set_new(op, "operationId", json_string(id));
 	json_object_set_new(op, "tags", json_pack("[s]", e->plural));
@@ -547,6 +581,7 @@ static json_t *hand_op(const struct api_route *rt, json_t *entry)
 		if (n < 20)
 			st[n++] = (int)json_integer_value(v);
 	common_statuses(rt, has_body, st, &n);
+	replay_header(rt, resp);
 	add_errors(resp, st, n, json_object_get(entry, "errorSchemas"));
 	json_object_set_new(op, "responses", resp);
 	json_object_set_new(op, "security", security(rt));

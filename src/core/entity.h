@@ -155,6 +155,12 @@ struct entity {
 	const struct ent_blocker *blockers; /* ended by a NULL sql_count */
 	const char *order;   /* the list's SQL ORDER BY when no sort is asked ("t.code") */
 	struct ent_hooks hooks;
+	/*
+	 * The members hooks.write_extra adds, for the API document: JSON text of
+	 * JSON Schema properties ("{\"prices\":{\"type\":\"array\"}}"), each one
+	 * always written. NULL with a write_extra: the record's schema stays open.
+	 */
+	const char *extra_schema;
 };
 
 /* --- describing ------------------------------------------------------------- */

@@ -167,6 +167,10 @@ def hand_written_input_edges_agree():
                                           (10**18 + 1, False))):
             agree(c, v, proj, "POST", "/api/v1/projects", dict(base, code=f"B{i}", budget=budget),
                   ok, f"budget {budget}")
+        # a name is at most 199 bytes (ASCII here: a byte a character)
+        for i, (name, ok) in enumerate((("n" * 199, True), ("n" * 200, False))):
+            agree(c, v, proj, "POST", "/api/v1/projects", dict(base, code=f"N{i}", name=name),
+                  ok, f"name of {len(name)}")
         prod = {"$ref": "#/components/schemas/ProductIn"}
         for i, (price, ok) in enumerate(((0, True), (10**12, True), (-1, False),
                                          (10**12 + 1, False))):
