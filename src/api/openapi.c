@@ -406,7 +406,7 @@ static json_t *json_body(json_t *schema, int required)
 }
 
 /* An engine noun's route: list, create, get, update or delete, by method and path. */
-static json_t *entity_op(const struct api_route *rt, json_t *schemas)
+static json_t *entity_op(const struct api_route *rt)
 {
 	const struct entity *e = rt->data;
 	const struct ent_field *key = entity_key(e);
@@ -522,14 +522,13 @@ static json_t *entity_op(const struct api_route *rt, json_t *schemas)
 				json_pack("{s:s, s:{s:{s:{s:s, s:{s:o, s:{s:s, s:b}}, s:[s,s], s:b}}}}",
 					  "description", "deleted", "content", "application/json", "schema",
 					  "type", "object", "properties", key->name,
-					  key->kind == EK_ID ? json_pack("{s:s}", "type", "string")
-							     : json_pack("{s:s}", "type", "string"),
+					  /* the key as the path named it, ids included */
+					  json_pack("{s:s}", "type", "string"),
 					  "deleted", "type", "boolean", "const", 1, "required", key->name,
 					  "deleted", "additionalProperties", 0));
 			st[n++] = 404, st[n++] = 409;
 		}
 	}
-	(void)schemas;
 	if (!strcmp(rt->method, "POST"))
 		json_array_append_new(params, idem_param());
 	common_statuses(rt, has_body, st, &n);
@@ -682,7 +681,7 @@ static void build(void)
 			snprintf(key, sizeof(key), "%s %s", rt->method, rt->pattern);
 			entry = json_object_get(ops, key);
 			if (api_routes[t] == api_entity_routes && rt->data)
-				op = entity_op(rt, NULL);
+				op = entity_op(rt);
 			else if (entry)
 				op = hand_op(rt, entry);
 			else {
