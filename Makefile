@@ -40,7 +40,7 @@ SCHEMA := $(sort $(wildcard src/store/schema/*.sql))
 # on a fresh clone web/dist does not exist yet when make reads this file).
 WEB_DIST := $(foreach f,index.html app.js app.css,web/dist/$(f) web/dist/$(f).gz)
 WEB_SRC := $(shell find web/src -type f 2>/dev/null) web/index.html web/package-lock.json
-DOCS_EMBED := docs/openapi.json
+DOCS_EMBED := src/api/openapi-routes.json
 EMBED := $(BUILD)/tools/embed
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -48,7 +48,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 .PHONY: all check test unit cli-tests http-tests e2e-tests demo bench fmt lint clean deps \
-	_check _demo _bench web fuzz crash
+	_check _demo _bench web fuzz crash openapi
 
 all: $(BIN)
 
@@ -141,6 +141,10 @@ crash: $(BIN)
 	@SALESPM_BIN=$(CURDIR)/$(BIN) python3 tests/crash/test_crash.py --runs $(RUNS)
 
 # --- upkeep -------------------------------------------------------------------
+
+# docs/openapi.json: a committed copy of the document the server generates (tests check it is current)
+openapi: $(BIN)
+	@$(BIN) serve --print-openapi >docs/openapi.json.tmp && mv docs/openapi.json.tmp docs/openapi.json
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done

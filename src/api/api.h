@@ -250,6 +250,16 @@ extern struct api_route api_entity_routes[];
 void api_entity_init(void);
 
 /*
+ * The OpenAPI 3.1 document of every route (JSON text, built on the first call
+ * and kept; NULL when it cannot be built): engine nouns from their
+ * descriptions, hand-written routes from src/api/openapi-routes.json.
+ */
+const char *api_openapi(size_t *len);
+
+/* The routes that have no entry in openapi-routes.json, "METHOD path" a line ("" = none). */
+const char *api_openapi_missing(void);
+
+/*
  * Argon2id is slow and memory-hard on purpose, so at most API_HASH_SLOTS
  * hashes run at once, process-wide, and none makes a request thread wait.
  *

@@ -169,6 +169,12 @@ struct entity {
 	 * it; its core file calls entity_get / list / create / update / delete.
 	 */
 	int own_faces;
+	/*
+	 * The members hooks.write_extra adds, for the API document: JSON text of
+	 * JSON Schema properties ("{\"prices\":{\"type\":\"array\"}}"), each one
+	 * always written. NULL with a write_extra: the record's schema stays open.
+	 */
+	const char *extra_schema;
 };
 
 /* --- describing ------------------------------------------------------------- */

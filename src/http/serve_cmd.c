@@ -3,7 +3,10 @@
  * (http may use cli's headers, not the other way round) and is listed in
  * src/main.c's command table like every other noun's commands.
  */
+#include <stdio.h>
 #include <stdlib.h>
+
+#include "api/api.h"
 
 #include "cli/cli.h"
 #include "http/server.h"
@@ -15,6 +18,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 				  { "web-dir", 0, OPT_VALUE },
 				  { "threads", 0, OPT_VALUE },
 				  { "print-routes", 0, OPT_FLAG },
+				  { "print-openapi", 0, OPT_FLAG },
 				  { NULL, 0, 0 } };
 	struct http_options o = { 0 };
 	const char *pos[1];
@@ -26,6 +30,20 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 	/* Hidden: the route table, for tests and docs. */
 	if (cli_optp(opts, "print-routes")->set) {
 		http_print_routes(stdout);
+		return 0;
+	}
+	/* Hidden: the API document (make openapi writes docs/openapi.json with it). */
+	if (cli_optp(opts, "print-openapi")->set) {
+		size_t len;
+		const char *doc = api_openapi(&len);
+		if (*api_openapi_missing())
+			return err_set(err, ERR_INTERNAL, NULL, "openapi_missing:routes",
+				       "routes without an entry in src/api/openapi-routes.json:\n%s",
+				       api_openapi_missing());
+		if (!doc)
+			return err_set(err, ERR_INTERNAL, NULL, "internal", "the API document could not be built");
+		fwrite(doc, 1, len, stdout);
+		fputc('\n', stdout);
 		return 0;
 	}
 	o.db_path = c->db_path;

@@ -249,8 +249,27 @@ class Response:
         return f"<HTTP {self.status}: {self.body[:300]!r}>"
 
 
+_openapi = None
+
+
+def openapi():
+    """The OpenAPI document the binary generates (openapi_check.Document), loaded once."""
+    global _openapi
+    if _openapi is None:
+        from openapi_check import Document
+        out = subprocess.run([BIN, "serve", "--print-openapi"], capture_output=True, check=True,
+                             timeout=60).stdout
+        _openapi = Document(json.loads(out))
+    return _openapi
+
+
 class Client:
-    """Talks to one Server; keeps the session cookie and the CSRF token."""
+    """Talks to one Server; keeps the session cookie and the CSRF token. Every answer
+    under /api/v1/ is checked against the OpenAPI document: an undocumented status, a
+    content type or a body off the schema of its operation fails the test that caused it
+    (SALESPM_OPENAPI_CHECK=0 turns the check off)."""
+
+    check_openapi = os.environ.get("SALESPM_OPENAPI_CHECK", "1") != "0"
 
     def __init__(self, server):
         self.server = server
@@ -282,6 +301,12 @@ class Client:
             resp = Response(r.status, r.getheaders(), r.read())
         finally:
             conn.close()
+        if self.check_openapi and method != "HEAD":
+            problems = openapi().check(method, path, resp.status, resp.header("Content-Type"),
+                                       resp.body)
+            if problems:
+                raise AssertionError("the answer is not what the OpenAPI document says:\n  "
+                                     + "\n  ".join(problems[:10]) + f"\n{resp!r}")
         for v in resp.header_all("Set-Cookie"):
             if v.startswith("salespm_session="):
                 val = v.split(";", 1)[0].split("=", 1)[1]
