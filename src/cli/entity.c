@@ -426,6 +426,8 @@ out:
 
 static const char *kind_word(const struct ent_field *f)
 {
+	if (f->variant)
+		return "VALUE"; /* read as the record's kind: the help says how */
 	switch (f->kind) {
 	case EK_MONEY: return "AMOUNT";
 	case EK_RATIO: return "PERCENT";

@@ -76,7 +76,8 @@ static const struct ent_field promotion_fields[] = {
 	  .help = "its name", .example = "春季九折" },
 	{ "kind", EK_ENUM, EF_REQUIRED | EF_SORT | EF_FILTER, "kind", F(kind),
 	  .values = promotion_kinds, .help = "what it gives", .example = "percent" },
-	{ "value", EK_COUNT, EF_SORT, "value", F(value), 0, MONEY_TOTAL_MAX,
+	/* not sortable: its unit differs from one promotion to the next */
+	{ "value", EK_COUNT, 0, "value", F(value), 0, MONEY_TOTAL_MAX,
 	  .help = "percent: a percentage (15 or 12.5); amount: money (20.00); "
 		  "gift, points, bundle: a whole number",
 	  .example = "15", .variant = value_of_kind },
