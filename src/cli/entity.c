@@ -463,6 +463,14 @@ static void describe_option(struct buf *b, const struct ent_field *f)
 			 (f->flags & EF_REQUIRED) ? " (required)" : "");
 }
 
+/* b's text as the caller's string; b is released. */
+static char *detach(struct buf *b)
+{
+	char *s = xstrdup(buf_cstr(b));
+	buf_release(b);
+	return s;
+}
+
 static char *usage_of(const struct entity *e, enum verb v)
 {
 	struct buf b = BUF_INIT;
@@ -492,7 +500,7 @@ static char *usage_of(const struct entity *e, enum verb v)
 					buf_adds(&b, kind_word(f));
 			}
 	buf_adds(&b, v == V_LIST ? " [filters]" : v == V_SHOW ? "" : " [options]");
-	return xstrdup(buf_cstr(&b));
+	return detach(&b);
 }
 
 static char *details_of(const struct entity *e, enum verb v)
@@ -565,7 +573,7 @@ static char *example_of(const struct entity *e, enum verb v)
 					 f->example, quote ? "\"" : "");
 				break;
 			}
-	return xstrdup(buf_cstr(&b));
+	return detach(&b);
 }
 
 static pthread_once_t cmds_once = PTHREAD_ONCE_INIT;
