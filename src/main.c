@@ -26,6 +26,25 @@ static const struct cli_command *const tables[] = {
 	NULL,
 };
 
+static const struct cli_command *find(const char *noun, const char *verb)
+{
+	for (int t = 0; tables[t]; t++)
+		for (const struct cli_command *c = tables[t]; c->noun; c++)
+			if (!strcmp(c->noun, noun) && (!c->verb || (verb && !strcmp(c->verb, verb))))
+				return c;
+	return NULL;
+}
+
+/*
+ * Whether c is the command its noun and verb run: a hand-written command
+ * stands in for the generic one of the same name (product show), which is
+ * then not listed.
+ */
+static int runs(const struct cli_command *c)
+{
+	return find(c->noun, c->verb) == c;
+}
+
 static void print_usage(FILE *f)
 {
 	fprintf(f, "usage: salespm [--db DB] [--as LOGIN] [--json] <command> [options]\n\n"
@@ -35,6 +54,8 @@ static void print_usage(FILE *f)
 	for (int t = 0; tables[t]; t++)
 		for (const struct cli_command *c = tables[t]; c->noun; c++) {
 			char name[48];
+			if (!runs(c))
+				continue;
 			snprintf(name, sizeof(name), "%s%s%s", c->noun, c->verb ? " " : "",
 				 c->verb ? c->verb : "");
 			fprintf(f, "  %-22s %s\n", name, c->summary);
@@ -56,14 +77,6 @@ static void print_command_help(const struct cli_command *c)
 	printf("\nexample:\n  %s\n", c->example);
 }
 
-static const struct cli_command *find(const char *noun, const char *verb)
-{
-	for (int t = 0; tables[t]; t++)
-		for (const struct cli_command *c = tables[t]; c->noun; c++)
-			if (!strcmp(c->noun, noun) && (!c->verb || (verb && !strcmp(c->verb, verb))))
-				return c;
-	return NULL;
-}
 
 static int noun_exists(const char *noun)
 {
@@ -79,7 +92,7 @@ static void print_noun_verbs(FILE *f, const char *noun)
 	fprintf(f, "`salespm %s` commands:\n", noun);
 	for (int t = 0; tables[t]; t++)
 		for (const struct cli_command *c = tables[t]; c->noun; c++)
-			if (!strcmp(c->noun, noun))
+			if (!strcmp(c->noun, noun) && runs(c))
 				fprintf(f, "  salespm %-28s %s\n", c->usage, c->summary);
 }
 

@@ -3,6 +3,7 @@
  * strict field-by-field JSON body parsing (jansson), and the error renderer.
  */
 #include "api/api.h"
+#include "core/entity.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -375,16 +376,7 @@ int api_copy(char *dst, size_t size, const char *src, const char *field, struct 
 
 int api_rate_bp(double v, const char *field, int64_t *out, struct err *err)
 {
-	double bp = v * 10000.0;
-	if (!(v >= 0.0 && v <= 1.0))
-		return err_set(err, ERR_INVALID, field, "rate_range:_,value", "%s must be a rate between 0 and 1, not %g",
-			       field, v);
-	if (bp - (double)(int64_t)(bp + 0.5) > 1e-6 || (double)(int64_t)(bp + 0.5) - bp > 1e-6)
-		return err_set(err, ERR_INVALID, field, "rate_precision:_,value",
-			       "%s %g has more than four decimals (a rate is kept in basis points)",
-			       field, v);
-	*out = (int64_t)(bp + 0.5);
-	return 0;
+	return entity_rate_bp(v, field, out, err);
 }
 
 int api_query_int(struct api_req *r, const char *name, int64_t *out, struct err *err)

@@ -177,6 +177,20 @@ static int parse_body(struct api_req *r, const struct entity *e, struct ent_inpu
 			entity_input_set(e, in, f, 1);
 			continue;
 		}
+		if (f->variant) {
+			/* its kind follows the record: core reads the number once that is known */
+			char num[64];
+			if (!json_is_number(v)) {
+				wrong_type(f, "a number", v, err);
+				goto out;
+			}
+			if (json_is_integer(v))
+				snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+			else
+				snprintf(num, sizeof(num), "%.17g", json_real_value(v));
+			entity_input_raw(e, in, f, arena_strdup(r->arena, num), 1);
+			continue;
+		}
 		if (take(f, v, in->rec, err))
 			goto out;
 		entity_input_set(e, in, f, 0);
@@ -246,8 +260,7 @@ static int get(struct api_req *r, struct err *err)
 	    entity_get(r->st, &r->actor, e, e->scope == ENT_PROJECT ? &p : NULL,
 		       key_param(r, e), rec, err))
 		return -1;
-	entity_write_json(&r->jw, e, rec);
-	return 0;
+	return entity_write_json_detail(r->st, &r->jw, e, rec, err);
 }
 
 static void input_init(struct api_req *r, const struct entity *e, struct ent_input *in)

@@ -157,5 +157,8 @@ extern const struct cli_command cli_dbcopy_cmds[];
 /* The generic commands of every noun of core/entity.h, written by cli_entity_init(). */
 extern struct cli_command cli_entity_cmds[];
 void cli_entity_init(void);
+struct entity;
+/* A record of e as `show` prints it: its fields one a line, or with --json its object. */
+void cli_entity_print(struct cli *c, const struct entity *e, const void *rec);
 
 #endif

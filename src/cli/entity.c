@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/money.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "core/entity.h"
@@ -133,6 +134,11 @@ static int input_from(const struct entity *e, struct cli_opt *opts, struct ent_i
 			entity_input_set(e, in, f, 1);
 			continue;
 		}
+		if (f->variant) {
+			/* read as the record's kind, once core knows the record */
+			entity_input_raw(e, in, f, o->value, 0);
+			continue;
+		}
 		if (entity_parse_text(f, o->value, in->rec, err)) {
 			err_prefix(err, "--%s", o->name);
 			return -1;
@@ -156,24 +162,38 @@ static const char *excerpt(const char *text, char *out, size_t size)
 	return out;
 }
 
-static void print_record(struct cli *c, const struct entity *e, const void *rec)
+/* The record's fields, one a line; with --json its object (with its detail when shown alone). */
+static int print_record(struct cli *c, const struct entity *e, const void *rec, int detail,
+			struct err *err)
 {
 	if (c->json) {
 		struct buf b = BUF_INIT;
 		struct jw w;
+		int r = 0;
 		jw_init(&w, &b);
-		entity_write_json(&w, e, rec);
-		cli_print_json(&b);
+		if (detail)
+			r = entity_write_json_detail(c->st, &w, e, rec, err);
+		else
+			entity_write_json(&w, e, rec);
+		if (!r)
+			cli_print_json(&b);
 		buf_release(&b);
-		return;
+		return r;
 	}
 	for (const struct ent_field *f = e->fields; f->name; f++) {
 		char v[1100];
 		if (f->flags & (EF_HIDDEN | EF_INPUT))
 			continue;
 		entity_format(f, rec, v, sizeof(v));
-		printf("%-14s %s%s\n", f->name, v, f->kind == EK_RATIO && v[0] ? "%" : "");
+		printf("%-14s %s%s\n", f->name, v,
+		       entity_variant(f, rec)->kind == EK_RATIO && v[0] ? "%" : "");
 	}
+	return 0;
+}
+
+void cli_entity_print(struct cli *c, const struct entity *e, const void *rec)
+{
+	print_record(c, e, rec, 0, NULL);
 }
 
 /* The name field's text, for messages ("added segment SMB (中小企业)"). */
@@ -235,7 +255,7 @@ static int run(struct cli *c, int argc, char **argv, struct err *err)
 		    entity_create(c->st, &c->actor, e, project ? &p : NULL, &in, out, err))
 			goto out;
 		if (c->json)
-			print_record(c, e, out);
+			print_record(c, e, out, 0, err);
 		else {
 			entity_format(key, out, kv, sizeof(kv));
 			printf("added %s %s%s%s%s\n", e->name, kv, *name_of(e, out) ? " (" : "",
@@ -243,9 +263,9 @@ static int run(struct cli *c, int argc, char **argv, struct err *err)
 		}
 		break;
 	case V_SHOW:
-		if (entity_get(c->st, &c->actor, e, project ? &p : NULL, keytext, out, err))
+		if (entity_get(c->st, &c->actor, e, project ? &p : NULL, keytext, out, err) ||
+		    print_record(c, e, out, 1, err))
 			goto out;
-		print_record(c, e, out);
 		break;
 	case V_UPDATE:
 	case V_DELETE: {
@@ -286,7 +306,7 @@ static int run(struct cli *c, int argc, char **argv, struct err *err)
 		    entity_update(c->st, &c->actor, e, project ? &p : NULL, keytext, &in, out, err))
 			goto out;
 		if (c->json)
-			print_record(c, e, out);
+			print_record(c, e, out, 0, err);
 		else
 			printf("updated %s %s (version %lld)\n", e->name, keytext,
 			       (long long)*(const int64_t *)((const char *)out + ver->off));
@@ -331,8 +351,10 @@ static int run(struct cli *c, int argc, char **argv, struct err *err)
 			int right[16], ncols = 0;
 			char upper[16][64];
 			for (const struct ent_field *f = e->fields; f->name && ncols < 16; f++) {
+				/* the key, the name, what a user sets, and what the noun computes */
 				if (!(f->flags & EF_KEY) && strcmp(f->name, "name") &&
-				    (f->flags & (EF_HIDDEN | EF_INPUT | EF_READONLY)))
+				    ((f->flags & (EF_HIDDEN | EF_INPUT)) ||
+				     ((f->flags & EF_READONLY) && f->column)))
 					continue;
 				if (f->kind == EK_ID || f->kind == EK_VERSION || f->kind == EK_NOTE)
 					continue;
@@ -371,11 +393,17 @@ static int run(struct cli *c, int argc, char **argv, struct err *err)
 				for (int k = 0; k < ncols; k++) {
 					char full[1100];
 					entity_format(cols[k], item, full, sizeof(full));
+					const struct ent_field *vf = entity_variant(cols[k], item);
 					if (cols[k]->kind == EK_NOTE)
 						excerpt(full, cells[k], 60);
+					else if (vf->kind == EK_MONEY && full[0])
+						/* money in a table reads grouped: 1,234,567.50 */
+						money_format_grouped(*(const int64_t *)((const char *)item +
+											vf->off),
+								     cells[k]);
 					else
 						snprintf(cells[k], sizeof(cells[k]), "%.190s%s", full,
-							 cols[k]->kind == EK_RATIO && full[0] ? "%" : "");
+							 vf->kind == EK_RATIO && full[0] ? "%" : "");
 					cv[k] = cells[k];
 				}
 				cli_table_row(&t, cv);
@@ -398,6 +426,8 @@ out:
 
 static const char *kind_word(const struct ent_field *f)
 {
+	if (f->variant)
+		return "VALUE"; /* read as the record's kind: the help says how */
 	switch (f->kind) {
 	case EK_MONEY: return "AMOUNT";
 	case EK_RATIO: return "PERCENT";
@@ -433,6 +463,14 @@ static void describe_option(struct buf *b, const struct ent_field *f)
 			 (f->flags & EF_REQUIRED) ? " (required)" : "");
 }
 
+/* b's text as the caller's string; b is released. */
+static char *detach(struct buf *b)
+{
+	char *s = xstrdup(buf_cstr(b));
+	buf_release(b);
+	return s;
+}
+
 static char *usage_of(const struct entity *e, enum verb v)
 {
 	struct buf b = BUF_INIT;
@@ -462,7 +500,7 @@ static char *usage_of(const struct entity *e, enum verb v)
 					buf_adds(&b, kind_word(f));
 			}
 	buf_adds(&b, v == V_LIST ? " [filters]" : v == V_SHOW ? "" : " [options]");
-	return xstrdup(buf_cstr(&b));
+	return detach(&b);
 }
 
 static char *details_of(const struct entity *e, enum verb v)
@@ -535,7 +573,7 @@ static char *example_of(const struct entity *e, enum verb v)
 					 f->example, quote ? "\"" : "");
 				break;
 			}
-	return xstrdup(buf_cstr(&b));
+	return detach(&b);
 }
 
 static pthread_once_t cmds_once = PTHREAD_ONCE_INIT;

@@ -1,8 +1,9 @@
 /*
  * catalog.h - the strategy step's reference data: segments (target markets),
  * channels, products with their dated price history, and promotions. Each
- * noun is implemented in its own file (segment.c, channel.c, product.c,
- * promotion.c); this header is their shared interface.
+ * noun is described once, in its own file, for the entity engine (segment.c,
+ * channel.c, product.c, promotion.c); this header holds their records and
+ * the few typed calls beyond the engine's.
  *
  * Conventions as everywhere in core: writes need the manager role (admin
  * included), reads any signed-in role; every update names the version it
@@ -53,19 +54,28 @@ int channel_type_valid(const char *type);
 
 /* --- products and price history -------------------------------------------- */
 
+struct entity;
+/* The descriptions of products and promotions (the faces' generic commands and routes use them). */
+extern const struct entity product_entity, promotion_entity;
+
+/*
+ * A product: a noun of the entity engine (product_entity, product.c). Its cost
+ * and price are the ones in force today, read from its dated price history;
+ * a create or a change of cost or price writes that history (see the hooks
+ * in product.c), dated by effective_on and explained by reason, which are
+ * inputs of the write, not columns.
+ */
 struct product {
 	int64_t id;
 	char sku[64];
 	char name[200];
 	int64_t cost_minor;  /* the unit cost in force today (price_point_on) */
 	int64_t price_minor; /* the list price in force today */
+	int64_t margin_bp;   /* (price - cost) / price in basis points; NO_ID without a price */
 	int active;
+	int32_t effective_on; /* input: when a new cost or price takes effect (NO_DATE = today) */
+	char reason[500];     /* input: why, kept in the history */
 	int64_t version, created_at, updated_at;
-};
-
-struct product_list {
-	struct product *items;
-	size_t n, alloc;
 };
 
 struct price_change {
@@ -106,70 +116,55 @@ int product_points(struct store *st, int64_t product_id, struct price_point **pt
 		   struct err *err);
 
 /*
- * Create a product; its first price_history row takes effect on effective_on
- * (NO_DATE = today). Cost and price are at most MONEY_UNIT_MAX.
+ * Create a product from a whole record (the demo's); its first price history
+ * entry takes effect on effective_on (NO_DATE = today). The faces use the
+ * entity engine with product_entity.
  */
 int product_create(struct store *st, const struct actor *a, const struct product *in,
 		   int32_t effective_on, struct product *out, struct err *err);
-int product_get(struct store *st, const char *sku, struct product *out, struct err *err);
-int product_list(struct store *st, struct product_list *out, struct err *err);
-void product_list_release(struct product_list *l);
+
 /* Which of want's cost and price a product_update() sets. */
 enum { PRODUCT_SET_COST = 1, PRODUCT_SET_PRICE = 2 };
 
 /*
- * Update name / active of want->sku at want->version. With set naming the
- * cost, the price or both, want's values take effect on effective_on (NO_DATE
- * = today): the price history gets an entry on that date (replacing the one
- * already there: one entry per date) carrying what it sets and, for what it
- * does not set, what was in force on that date. Every sale of the product is
- * then re-costed by the rule (price_point_on), so exactly the sales the change
- * reaches move, with their rollups. An effective date without a cost or price
- * to set is refused.
+ * Set want's cost, price or both (set) from effective_on (NO_DATE = today) at
+ * want->version, as a face's update with those fields does: the price history
+ * gets an entry on that date (replacing the one already there: one entry per
+ * date) carrying what it sets and, for what it does not set, what was in
+ * force on that date. Every sale of the product is then re-costed by the rule
+ * (price_point_on), so exactly the sales the change reaches move, with their
+ * rollups. An effective date without a cost or price to set is refused.
  */
 int product_update(struct store *st, const struct actor *a, const struct product *want,
 		   unsigned set, int32_t effective_on, const char *reason, struct product *out,
 		   struct err *err);
-int product_delete(struct store *st, const struct actor *a, const char *sku, int64_t version,
-		   struct err *err);
-/* A product's price history, oldest first. */
-int product_prices(struct store *st, const char *sku, struct price_list *out, struct err *err);
+
+/* The price history of the product sku, oldest first (any signed-in role reads it). */
+int product_prices(struct store *st, const struct actor *a, const char *sku,
+		   struct price_list *out, struct err *err);
 void price_list_release(struct price_list *l);
-void product_write_json(struct jw *w, const struct product *p);
-/* The product as JSON with its price history under "prices" (NULL = leave it out). */
-void product_write_json_prices(struct jw *w, const struct product *p,
-			       const struct price_list *prices);
 void price_change_write_json(struct jw *w, const struct price_change *c);
 
 /* --- promotions ------------------------------------------------------------ */
 
+/*
+ * A promotion: a noun of the entity engine (promotion_entity, promotion.c).
+ * Its value's unit follows its kind: basis points for a percent discount,
+ * minor units for an amount, a whole number for the others.
+ */
 struct promotion {
 	int64_t id;
 	char code[64];
 	char name[200];
-	char kind[8];   /* percent amount gift points bundle */
-	int64_t value;  /* percent: basis points; amount: minor units; others: free use */
+	char kind[24];  /* percent amount gift points bundle */
+	int64_t value;  /* percent: basis points; amount: minor units; others: a count */
 	int32_t starts_on, ends_on; /* NO_DATE when open */
 	int64_t budget_minor;
 	int64_t version, created_at, updated_at;
 };
 
-struct promotion_list {
-	struct promotion *items;
-	size_t n, alloc;
-};
-
+/* Add a promotion from a whole record (the demo's); the faces use the entity engine. */
 int promotion_create(struct store *st, const struct actor *a, const struct promotion *in,
 		     struct promotion *out, struct err *err);
-int promotion_get(struct store *st, const char *code, struct promotion *out, struct err *err);
-int promotion_list(struct store *st, struct promotion_list *out, struct err *err);
-void promotion_list_release(struct promotion_list *l);
-int promotion_update(struct store *st, const struct actor *a, const struct promotion *want,
-		     struct promotion *out, struct err *err);
-int promotion_delete(struct store *st, const struct actor *a, const char *code,
-		     int64_t version, struct err *err);
-void promotion_write_json(struct jw *w, const struct promotion *p);
-/* Set p->kind to kind when it is a promotion kind, else ERR_INVALID (field "kind"). */
-int promotion_kind_set(struct promotion *p, const char *kind, struct err *err);
 
 #endif

@@ -220,6 +220,43 @@ static int given(const struct entity *e, const struct ent_input *in, const struc
 	return in && (in->set >> entity_field_index(e, f) & 1);
 }
 
+int entity_given(const struct entity *e, const struct ent_input *in, const char *name)
+{
+	const struct ent_field *f = entity_field(e, name);
+	return f && given(e, in, f);
+}
+
+const struct ent_field *entity_variant(const struct ent_field *f, const void *rec)
+{
+	const struct ent_field *v = f->variant ? f->variant(rec) : NULL;
+	return v ? v : f;
+}
+
+void entity_input_raw(const struct entity *e, struct ent_input *in, const struct ent_field *f,
+		      const char *text, int json)
+{
+	int i = entity_field_index(e, f);
+
+	in->raw[i] = text;
+	in->raw_json[i] = (unsigned char)(json != 0);
+	entity_input_set(e, in, f, 0);
+}
+
+int entity_rate_bp(double v, const char *field, int64_t *out, struct err *err)
+{
+	double bp = v * 10000.0;
+
+	if (!(v >= 0.0 && v <= 1.0))
+		return err_set(err, ERR_INVALID, field, "rate_range:_,value",
+			       "%s must be a rate between 0 and 1, not %g", field, v);
+	if (bp - (double)(int64_t)(bp + 0.5) > 1e-6 || (double)(int64_t)(bp + 0.5) - bp > 1e-6)
+		return err_set(err, ERR_INVALID, field, "rate_precision:_,value",
+			       "%s %g has more than four decimals (a rate is kept in basis points)",
+			       field, v);
+	*out = (int64_t)(bp + 0.5);
+	return 0;
+}
+
 static int given_null(const struct entity *e, const struct ent_input *in,
 		      const struct ent_field *f)
 {
@@ -315,6 +352,7 @@ void entity_format(const struct ent_field *f, const void *rec, char *out, size_t
 {
 	char m[40];
 
+	f = entity_variant(f, rec);
 	out[0] = '\0';
 	if (entity_is_none(f, rec) && f->kind != EK_BOOL)
 		return;
@@ -364,10 +402,11 @@ void entity_format(const struct ent_field *f, const void *rec, char *out, size_t
 	}
 }
 
-void entity_write_json(struct jw *w, const struct entity *e, const void *rec)
+/* rec's members: each field (as its variant is for rec), then the noun's extra ones. */
+static void write_members(struct jw *w, const struct entity *e, const void *rec)
 {
-	jw_obj(w);
-	for (const struct ent_field *f = e->fields; f->name; f++) {
+	for (const struct ent_field *ef = e->fields; ef->name; ef++) {
+		const struct ent_field *f = entity_variant(ef, rec);
 		if (f->flags & (EF_HIDDEN | EF_INPUT))
 			continue;
 		switch (shown_kind(f, rec)) {
@@ -412,7 +451,26 @@ void entity_write_json(struct jw *w, const struct entity *e, const void *rec)
 	}
 	if (e->hooks.write_extra)
 		e->hooks.write_extra(w, rec);
+}
+
+void entity_write_json(struct jw *w, const struct entity *e, const void *rec)
+{
+	jw_obj(w);
+	write_members(w, e, rec);
 	jw_obj_end(w);
+}
+
+int entity_write_json_detail(struct store *st, struct jw *w, const struct entity *e,
+			     const void *rec, struct err *err)
+{
+	int r = 0;
+
+	jw_obj(w);
+	write_members(w, e, rec);
+	if (e->hooks.write_detail)
+		r = e->hooks.write_detail(st, w, rec, err);
+	jw_obj_end(w);
+	return r;
 }
 
 /* --- the statements ------------------------------------------------------------------ */
@@ -677,6 +735,8 @@ static int get_by(struct store *st, const struct ent_sql *q, const struct ent_pr
 	if (rc == STORE_DONE)
 		return err_set(err, ERR_NOT_FOUND, e->name, "no_record:_,key", "no %s \"%.60s\"",
 			       e->name, key);
+	if (rc == STORE_ROW && e->hooks.loaded)
+		e->hooks.loaded(st, out);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -797,6 +857,7 @@ int entity_list(struct store *st, const struct actor *a, const struct entity *e,
 {
 	const struct ent_sql *q = sql_of(e);
 	int which = 0, rc;
+	size_t first;
 	struct stmt *s;
 
 	if (may_read(st, a, e, p, err))
@@ -831,6 +892,7 @@ int entity_list(struct store *st, const struct actor *a, const struct entity *e,
 	if (rc < 0)
 		return -1;
 	/* the page */
+	first = out->n;
 	if (!(s = store_prepare(st, q->list[2 * which + (qq && qq->desc)], err)))
 		return -1;
 	if (bind_filters(st, s, q, p, qq, err)) {
@@ -848,6 +910,9 @@ int entity_list(struct store *st, const struct actor *a, const struct entity *e,
 		out->n++;
 	}
 	store_done(st, s);
+	/* after the statement is done: a hook may run statements of its own */
+	for (size_t i = first; rc >= 0 && e->hooks.loaded && i < out->n; i++)
+		e->hooks.loaded(st, (char *)out->items + i * e->size);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -939,7 +1004,8 @@ static int check_field(struct store *st, const struct entity *e, const struct en
 		if (!enum_ok(f, ctxt(rec, f))) {
 			enum_list(f, list, sizeof(list));
 			return err_set(err, ERR_INVALID, f->name, "bad_enum:value,_,allowed",
-				       "\"%.40s\" is not a %s (%s)", ctxt(rec, f), f->name, list);
+				       "\"%.40s\" is not a %s %s (%s)", ctxt(rec, f), e->name, f->name,
+				       list);
 		}
 		return 0;
 	case EK_CHOICE:
@@ -955,6 +1021,18 @@ static int check_field(struct store *st, const struct entity *e, const struct en
 		v = ci64(rec, f);
 		if (v < f->min || v > f->max) {
 			char a[40], b[40], c[40];
+			/* the reasons the rest of the product gives for an amount or a rate out of bounds */
+			if (f->kind != EK_COUNT && v < 0 && f->min == 0)
+				return err_set(err, ERR_INVALID, f->name, "negative",
+					       "%s cannot be negative", f->name);
+			if (f->kind == EK_MONEY && v > f->max)
+				return err_set(err, ERR_INVALID, f->name, "amount_limit:max",
+					       "%s is at most %s", f->name,
+					       money_format_grouped(f->max, c));
+			if (f->kind == EK_RATIO && f->min == 0 && f->max == 10000)
+				return err_set(err, ERR_INVALID, f->name, "percent_range:bp",
+					       "%s is between 0%% and 100%%, not %lld basis points",
+					       f->name, (long long)v);
 			if (f->kind == EK_MONEY)
 				return err_set(err, ERR_INVALID, f->name, "amount_range:_,value,min,max",
 					       "%s %s is out of range (%s to %s)", f->name,
@@ -1015,6 +1093,65 @@ static void copy_field(const struct ent_field *f, void *dst, const void *src)
 	}
 }
 
+/* A JSON number's text into field f (as its variant is) of rec. */
+static int parse_number(const struct ent_field *f, const char *text, void *rec, struct err *err)
+{
+	int64_t v;
+
+	if (f->kind == EK_RATIO) {
+		char *end;
+		double d = strtod(text, &end);
+		if (end == text || *end)
+			return err_set(err, ERR_INVALID, f->name, "wrong_type:_,type,got",
+				       "%s must be a number between 0 and 1, not \"%.40s\"", f->name,
+				       text);
+		if (entity_rate_bp(d, f->name, &v, err))
+			return -1;
+		*i64(rec, f) = v;
+		return 0;
+	}
+	if (f->kind == EK_MONEY || f->kind == EK_COUNT) {
+		struct err ignored;
+		if (int_parse(text, strlen(text), &v, f->name, &ignored))
+			return err_set(err, ERR_INVALID, f->name, "wrong_type:_,type,got",
+				       "%s must be %s, not %s", f->name,
+				       f->kind == EK_MONEY ? "an integer of minor units" : "an integer",
+				       "a number with a fraction");
+		*i64(rec, f) = v;
+		return 0;
+	}
+	return entity_parse_text(f, text, rec, err);
+}
+
+/*
+ * The variant fields of the record as it will be written: a given value is
+ * read as the field's variant for that record, and every variant field is
+ * judged again (a change of kind changes what its value means).
+ */
+static int merge_variants(struct store *st, const struct entity *e, const void *cur,
+			  const struct ent_input *in, void *out, struct err *err)
+{
+	for (const struct ent_field *f = e->fields; f->name; f++) {
+		int i = entity_field_index(e, f), isnull = given_null(e, in, f);
+		const struct ent_field *v;
+		if (!f->variant)
+			continue;
+		v = entity_variant(f, out);
+		if (given(e, in, f) && !(f->flags & EF_READONLY) &&
+		    !(cur && (f->flags & (EF_KEY | EF_CREATE)))) {
+			if (isnull)
+				entity_set_none(v, out);
+			else if (in->raw[i] ? (in->raw_json[i] ? parse_number(v, in->raw[i], out, err)
+							       : entity_parse_text(v, in->raw[i], out, err))
+					    : (copy_field(v, out, in->rec), 0))
+				return -1;
+		}
+		if (check_field(st, e, v, out, isnull, err))
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * The record as it will be written: out starts as the current record (or
  * empty on create); each given field's value is copied over and checked.
@@ -1052,11 +1189,13 @@ static int merge(struct store *st, const struct actor *a, const struct entity *e
 			return err_set(err, ERR_DENIED, f->name, "field_role_required:_,role",
 				       "changing %s needs the %s role", f->name,
 				       role_str(f->write_role));
+		if (f->variant)
+			continue; /* read below, once the rest of the record is known */
 		copy_field(f, out, in->rec);
 		if (check_field(st, e, f, out, isnull, err))
 			return -1;
 	}
-	return 0;
+	return merge_variants(st, e, cur, in, out, err);
 }
 
 /* The actor may write e in p: the noun's rule ("own records only" checked on the record). */

@@ -84,6 +84,14 @@ struct ent_field {
 	 * text. kind is then the one its limits are checked and stored as.
 	 */
 	enum ent_kind (*kind_of)(const void *rec);
+	/*
+	 * A field whose kind follows the record (a promotion's value: a ratio
+	 * for a percent discount, money for an amount, a count otherwise): the
+	 * field as it is for rec (same name, offset and column; its own kind and
+	 * range). The faces hand its value over as typed (entity_input_raw); the
+	 * engine reads it once the record as it will be written is known.
+	 */
+	const struct ent_field *(*variant)(const void *rec);
 };
 
 /* Who may read and write a noun. */
@@ -101,6 +109,9 @@ struct ent_input {
 	uint64_t set;      /* bit i: fields[i] was given (null included) */
 	uint64_t null;     /* bit i: fields[i] was given as none */
 	int64_t version;   /* update and delete: the version being changed */
+	/* variant fields: the value as the face got it (NULL = none), by field index */
+	const char *raw[64];
+	unsigned char raw_json[64]; /* 1: raw is a JSON number's text; 0: as a user types it */
 };
 
 /* A project noun's project, resolved by the caller. */
@@ -142,8 +153,12 @@ struct ent_hooks {
 	/* More work in the transaction after the row is written (before is NULL on create, after on delete). */
 	int (*after)(struct tx *tx, const void *before, const void *after,
 		     const struct ent_input *in, struct err *err);
-	/* More members in a record's JSON (a product's prices). */
+	/* More members in a record's JSON (a promotion's unit). */
 	void (*write_extra)(struct jw *w, const void *rec);
+	/* After a record is read (get, list): values derived from other tables (a product's price today). */
+	void (*loaded)(struct store *st, void *rec);
+	/* More members when one record is shown alone, not in a list (a product's price history). */
+	int (*write_detail)(struct store *st, struct jw *w, const void *rec, struct err *err);
 };
 
 struct entity {
@@ -226,6 +241,26 @@ void entity_input_set(const struct entity *e, struct ent_input *in, const struct
 
 /* Write rec as a JSON object: every field but hidden ones, refs by their key. */
 void entity_write_json(struct jw *w, const struct entity *e, const void *rec);
+
+/* Write rec as entity_write_json does, with the members of its write_detail hook (one record shown). */
+int entity_write_json_detail(struct store *st, struct jw *w, const struct entity *e,
+			     const void *rec, struct err *err);
+
+/* The field as it is for rec: f, or what its variant says (see ent_field.variant). */
+const struct ent_field *entity_variant(const struct ent_field *f, const void *rec);
+
+/*
+ * Hand a variant field's value over as typed: text as a user types it
+ * (json 0) or a JSON number's text (json 1); marks the field given.
+ */
+void entity_input_raw(const struct entity *e, struct ent_input *in, const struct ent_field *f,
+		      const char *text, int json);
+
+/* Whether the field named name was given in in (for hooks). */
+int entity_given(const struct entity *e, const struct ent_input *in, const char *name);
+
+/* A rate in [0, 1] as basis points; more than four decimals is refused. Errors name field. */
+int entity_rate_bp(double v, const char *field, int64_t *out, struct err *err);
 
 /* --- reading and writing -------------------------------------------------------- */
 

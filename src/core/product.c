@@ -2,35 +2,28 @@
  * product.c - products with their unit cost and list price, and the dated
  * history of both: every cost or price a product has had is a price_history
  * row from the day it took effect, so margins are computed at the cost of the
- * day of each sale.
+ * day of each sale. A noun of the entity engine: the description below, and
+ * the price history hooked into its reads and writes.
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/date.h"
 #include "base/money.h"
 #include "base/xalloc.h"
 #include "core/catalog.h"
-#include "core/catalog_impl.h"
+#include "core/entity.h"
 #include "core/sale.h"
+#include "core/tx.h"
 #include "base/banned.h"
 
-#define PRODUCT_COLS                                                                             \
-	"id, sku, name, version, created_at, updated_at, cost_minor, price_minor, active"
+#define F(field) offsetof(struct product, field), sizeof(((struct product *)0)->field)
+
 #define PRICE_COLS                                                                               \
 	"id, product_id, effective_on, cost_minor, price_minor, reason, changed_by, changed_at"
 
-static const char SQL_PRODUCT_GET[] = "SELECT " PRODUCT_COLS " FROM products WHERE sku = ?";
-static const char SQL_PRODUCT_LIST[] = "SELECT " PRODUCT_COLS " FROM products ORDER BY sku";
-static const char SQL_PRODUCT_INSERT[] =
-	"INSERT INTO products (sku, name, cost_minor, price_minor, active, created_at, updated_at) "
-	"VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
-static const char SQL_PRODUCT_UPDATE[] =
-	"UPDATE products SET name = ?, cost_minor = ?, price_minor = ?, active = ?, "
-	"version = version + 1, updated_at = ? WHERE id = ? AND version = ? RETURNING version";
-static const char SQL_PRODUCT_DELETE[] =
-	"DELETE FROM products WHERE id = ? AND version = ? RETURNING id";
 static const char SQL_PRODUCT_SALES[] = "SELECT COUNT(*) FROM sales WHERE product_id = ?";
 static const char SQL_PRODUCT_GOALS[] = "SELECT COUNT(*) FROM goals WHERE scope_product_id = ?";
 static const char SQL_PRICE_INSERT[] =
@@ -39,10 +32,64 @@ static const char SQL_PRICE_INSERT[] =
 static const char SQL_PRICE_LIST[] =
 	"SELECT " PRICE_COLS " FROM price_history WHERE product_id = ? ORDER BY effective_on, id";
 
-static const struct catalog_ref product_refs[] = {
+/* A deleted product's price history goes with it (ON DELETE CASCADE). */
+static const struct ent_blocker product_blockers[] = {
 	{ SQL_PRODUCT_SALES, "sales record", "sales records" },
 	{ SQL_PRODUCT_GOALS, "goal", "goals" },
 	{ NULL, NULL, NULL },
+};
+
+static int product_check(struct tx *tx, const void *before, void *rec,
+			 const struct ent_input *in, struct err *err);
+static int product_after(struct tx *tx, const void *before, const void *after,
+			 const struct ent_input *in, struct err *err);
+static void product_loaded(struct store *st, void *rec);
+static int product_detail(struct store *st, struct jw *w, const void *rec, struct err *err);
+
+static const struct ent_field product_fields[] = {
+	{ "id", EK_ID, EF_READONLY, "id", F(id) },
+	{ "sku", EK_CODE, EF_KEY | EF_REQUIRED | EF_SORT | EF_FILTER, "sku", F(sku),
+	  .help = "the product's stock-keeping unit", .example = "P-100" },
+	{ "name", EK_TEXT, EF_REQUIRED | EF_SORT | EF_FILTER, "name", F(name),
+	  .help = "its name", .example = "智能手表" },
+	{ "cost", EK_MONEY, EF_REQUIRED | EF_SORT, "cost_minor", F(cost_minor), 0, MONEY_UNIT_MAX,
+	  .help = "unit cost in major units; a new one is kept in the price history",
+	  .example = "120.00" },
+	{ "price", EK_MONEY, EF_REQUIRED | EF_SORT, "price_minor", F(price_minor), 0,
+	  MONEY_UNIT_MAX, .help = "list price in major units; a new one is kept in the price history",
+	  .example = "199.00" },
+	{ "margin", EK_RATIO, EF_READONLY | EF_NULLABLE, NULL, F(margin_bp),
+	  .help = "the gross margin of the list price" },
+	{ "active", EK_BOOL, EF_FILTER, "active", F(active),
+	  .help = "whether the product is still sold (a new one is)" },
+	{ "effective", EK_DATE, EF_INPUT, NULL, F(effective_on),
+	  .help = "when a new cost or price takes effect (default today)", .example = "2026-01-01" },
+	{ "reason", EK_TEXT, EF_INPUT, NULL, F(reason),
+	  .help = "why the cost or price changed, kept in the history" },
+	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
+	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
+	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },
+	{ NULL },
+};
+
+ENTITY(product) = {
+	.name = "product",
+	.plural = "products",
+	.table = "products",
+	.summary = "a product with its cost and price",
+	.size = sizeof(struct product),
+	.fields = product_fields,
+	.scope = ENT_WORKSPACE,
+	.read_role = ROLE_VIEWER,
+	.write_role = ROLE_MANAGER,
+	.blockers = product_blockers,
+	.order = "t.sku",
+	.hooks = {
+		.check = product_check,
+		.after = product_after,
+		.loaded = product_loaded,
+		.write_detail = product_detail,
+	},
 };
 
 void price_change_write_json(struct jw *w, const struct price_change *c)
@@ -61,84 +108,6 @@ void price_change_write_json(struct jw *w, const struct price_change *c)
 		jw_int(w, c->changed_by);
 	jw_kts(w, "changed_at", c->changed_at);
 	jw_obj_end(w);
-}
-
-void product_write_json_prices(struct jw *w, const struct product *p,
-			       const struct price_list *prices)
-{
-	jw_obj(w);
-	jw_kint(w, "id", p->id);
-	jw_kstr(w, "sku", p->sku);
-	jw_kstr(w, "name", p->name);
-	jw_kint(w, "cost", p->cost_minor);
-	jw_kint(w, "price", p->price_minor);
-	jw_kbool(w, "active", p->active);
-	jw_kint(w, "version", p->version);
-	jw_kts(w, "created_at", p->created_at);
-	jw_kts(w, "updated_at", p->updated_at);
-	if (prices) {
-		jw_key(w, "prices");
-		jw_arr(w);
-		for (size_t i = 0; i < prices->n; i++)
-			price_change_write_json(w, &prices->items[i]);
-		jw_arr_end(w);
-	}
-	jw_obj_end(w);
-}
-
-void product_write_json(struct jw *w, const struct product *p)
-{
-	product_write_json_prices(w, p, NULL);
-}
-
-static void write_json(struct jw *w, const void *rec)
-{
-	product_write_json(w, rec);
-}
-
-static void in_force_today(struct store *st, struct product *p);
-
-static void row(struct store *st, struct stmt *s, void *rec)
-{
-	struct product *p = rec;
-
-	p->cost_minor = store_col_int(st, s, 6);
-	p->price_minor = store_col_int(st, s, 7);
-	p->active = (int)store_col_int(st, s, 8);
-	/* the columns hold what was in force at the last change; a dated one may have come into force since */
-	in_force_today(st, p);
-}
-
-static int bind(struct store *st, struct stmt *s, int i, const void *rec)
-{
-	const struct product *p = rec;
-
-	store_bind_int(st, s, i, p->cost_minor);
-	store_bind_int(st, s, i + 1, p->price_minor);
-	store_bind_int(st, s, i + 2, p->active ? 1 : 0);
-	return i + 3;
-}
-
-static int validate(const void *vin, void *vout, struct err *err)
-{
-	const struct product *in = vin;
-	struct product *out = vout;
-	char m[MONEY_FMT_MAX];
-
-	if (in->cost_minor < 0)
-		return err_set(err, ERR_INVALID, "cost", "negative", "a unit cost cannot be negative");
-	if (in->price_minor < 0)
-		return err_set(err, ERR_INVALID, "price", "negative", "a list price cannot be negative");
-	if (in->cost_minor > MONEY_UNIT_MAX)
-		return err_set(err, ERR_INVALID, "cost", "amount_limit:max",
-			       "a unit cost is at most %s", money_format_grouped(MONEY_UNIT_MAX, m));
-	if (in->price_minor > MONEY_UNIT_MAX)
-		return err_set(err, ERR_INVALID, "price", "amount_limit:max",
-			       "a list price is at most %s", money_format_grouped(MONEY_UNIT_MAX, m));
-	out->cost_minor = in->cost_minor;
-	out->price_minor = in->price_minor;
-	out->active = in->active ? 1 : 0;
-	return 0;
 }
 
 const struct price_point *price_point_on(const struct price_point *pts, size_t n, int32_t day)
@@ -196,28 +165,55 @@ int product_points(struct store *st, int64_t product_id, struct price_point **pt
 	return 0;
 }
 
-/* The cost and price in force today (the stored columns when there is no history). */
-static void in_force_today(struct store *st, struct product *p)
+/* The gross margin of the list price, in basis points (NO_ID without a price). */
+static void set_margin(struct product *p)
 {
+	int64_t diff;
+
+	if (p->price_minor <= 0 || money_add(p->price_minor, -p->cost_minor, &diff) ||
+	    money_mul(diff, 10000, &diff))
+		p->margin_bp = NO_ID;
+	else
+		p->margin_bp = diff / p->price_minor;
+}
+
+/*
+ * The cost and price in force today (the stored columns when there is no
+ * history): the columns hold what was in force at the last change, and a
+ * dated one may have come into force since.
+ */
+static void product_loaded(struct store *st, void *rec)
+{
+	struct product *p = rec;
 	struct price_point *pts;
 	const struct price_point *e;
 	size_t n;
 
-	if (product_points(st, p->id, &pts, &n, NULL))
-		return;
-	if ((e = price_point_on(pts, n, date_today()))) {
-		p->cost_minor = e->cost;
-		p->price_minor = e->price;
+	if (!product_points(st, p->id, &pts, &n, NULL)) {
+		if ((e = price_point_on(pts, n, date_today()))) {
+			p->cost_minor = e->cost;
+			p->price_minor = e->price;
+		}
+		free(pts);
 	}
-	free(pts);
+	set_margin(p);
 }
 
-/* When and why a cost or price changes: the hook's argument. */
-struct price_note {
-	int32_t effective_on; /* NO_DATE = today */
-	unsigned set;         /* PRODUCT_SET_COST | PRODUCT_SET_PRICE */
-	char reason[500];
-};
+/* A new product is on sale unless told otherwise; a date needs something to take effect. */
+static int product_check(struct tx *tx, const void *before, void *rec,
+			 const struct ent_input *in, struct err *err)
+{
+	struct product *p = rec;
+
+	(void)tx;
+	if (!before && !entity_given(&product_entity, in, "active"))
+		p->active = 1;
+	if (before && p->effective_on != NO_DATE && !entity_given(&product_entity, in, "cost") &&
+	    !entity_given(&product_entity, in, "price"))
+		return err_set(err, ERR_INVALID, "effective", "effective_without_change",
+			       "an effective date needs a new cost or price to take effect");
+	return 0;
+}
 
 static const char SQL_PRICE_SAME_DAY[] =
 	"SELECT id FROM price_history WHERE product_id = ? AND effective_on = ?";
@@ -274,29 +270,35 @@ static int write_entry(struct tx *tx, int64_t product_id, int32_t day, int64_t c
  * The price history side of a create or update: the entry of the change's day
  * (what it sets, and what was in force that day for the rest), the product's
  * columns set to what is in force today, and every sale of the product
- * re-costed by the rule when its costs moved.
+ * re-costed by the rule when its costs moved. A create sets both.
  */
-static int record_price(struct tx *tx, const void *before, const void *after, const void *arg,
-			struct err *err)
+static int product_after(struct tx *tx, const void *before, const void *after,
+			 const struct ent_input *in, struct err *err)
 {
-	/* after is the record being written (catalog_update's out): it is told what is in force */
+	/* after is the record being written (the engine's out): it is told what is in force */
 	struct product *p = (struct product *)after;
-	const struct price_note *note = arg;
 	struct price_point *pts = NULL;
 	const struct price_point *e;
 	size_t n;
-	int32_t day = note->effective_on == NO_DATE ? date_today() : note->effective_on;
+	unsigned set;
+	int32_t day;
 	int64_t cost, price, old_cost = -1;
 	int r = -1;
 
-	(void)before;
-	if (!note->set)
+	if (!p)
+		return 0; /* a delete */
+	set = !before ? PRODUCT_SET_COST | PRODUCT_SET_PRICE
+		      : (entity_given(&product_entity, in, "cost") ? PRODUCT_SET_COST : 0) |
+				(entity_given(&product_entity, in, "price") ? PRODUCT_SET_PRICE : 0);
+	day = p->effective_on == NO_DATE ? date_today() : p->effective_on;
+	set_margin(p);
+	if (!set)
 		return 0;
 	if (product_points(tx->st, p->id, &pts, &n, err))
 		return -1;
 	e = price_point_on(pts, n, day);
-	cost = note->set & PRODUCT_SET_COST || !e ? p->cost_minor : e->cost;
-	price = note->set & PRODUCT_SET_PRICE || !e ? p->price_minor : e->price;
+	cost = set & PRODUCT_SET_COST || !e ? p->cost_minor : e->cost;
+	price = set & PRODUCT_SET_PRICE || !e ? p->price_minor : e->price;
 	/* nothing moves when the entry in force that day already says so */
 	if (e && e->cost == cost && e->price == price) {
 		r = 0;
@@ -304,7 +306,7 @@ static int record_price(struct tx *tx, const void *before, const void *after, co
 	}
 	if (e)
 		old_cost = e->cost;
-	if (write_entry(tx, p->id, day, cost, price, note->reason, err))
+	if (write_entry(tx, p->id, day, cost, price, p->reason, err))
 		goto out;
 	free(pts);
 	if (product_points(tx->st, p->id, &pts, &n, err))
@@ -319,6 +321,7 @@ today:
 		int rc;
 		p->cost_minor = e->cost;
 		p->price_minor = e->price;
+		set_margin(p);
 		if (!s) {
 			r = -1;
 			goto out;
@@ -336,64 +339,16 @@ out:
 	return r;
 }
 
-static const struct catalog_noun product_noun = {
-	.entity = "product",
-	.plural = "products",
-	.key = "sku",
-	CATALOG_LAYOUT(struct product, sku),
-	.sql_get = SQL_PRODUCT_GET,
-	.sql_list = SQL_PRODUCT_LIST,
-	.sql_insert = SQL_PRODUCT_INSERT,
-	.sql_update = SQL_PRODUCT_UPDATE,
-	.sql_delete = SQL_PRODUCT_DELETE,
-	.refs = product_refs,
-	.row = row,
-	.bind = bind,
-	.validate = validate,
-	.write_json = write_json,
-};
-
-/* product_get, _list, _list_release and _delete of catalog.h (a deleted
- * product's price history goes with it: ON DELETE CASCADE). */
-CATALOG_FUNCS(product)
-
-int product_create(struct store *st, const struct actor *a, const struct product *in,
-		   int32_t effective_on, struct product *out, struct err *err)
+/* A product's price history, oldest first, appended to out. */
+static int prices_of(struct store *st, int64_t product_id, struct price_list *out,
+		     struct err *err)
 {
-	struct price_note note = { effective_on, PRODUCT_SET_COST | PRODUCT_SET_PRICE, "" };
-	struct product p = *in;
-
-	/* A new product is on sale; it is taken off with an update. */
-	p.active = 1;
-	return catalog_create(st, a, &product_noun, &p, out, record_price, &note, err);
-}
-
-int product_update(struct store *st, const struct actor *a, const struct product *want,
-		   unsigned set, int32_t effective_on, const char *reason, struct product *out,
-		   struct err *err)
-{
-	struct price_note note = { effective_on, set & (PRODUCT_SET_COST | PRODUCT_SET_PRICE), "" };
-
-	if (text_field(note.reason, sizeof(note.reason), reason, 0, 0, "reason", err))
-		return -1;
-	if (effective_on != NO_DATE && !note.set)
-		return err_set(err, ERR_INVALID, "effective", "effective_without_change",
-			       "an effective date needs a new cost or price to take effect");
-	return catalog_update(st, a, &product_noun, want, out, record_price, &note, err);
-}
-
-int product_prices(struct store *st, const char *sku, struct price_list *out, struct err *err)
-{
-	struct product p;
-	struct stmt *s;
+	struct stmt *s = store_prepare(st, SQL_PRICE_LIST, err);
 	int rc;
 
-	if (product_get(st, sku, &p, err))
-		return -1;
-	s = store_prepare(st, SQL_PRICE_LIST, err);
 	if (!s)
 		return -1;
-	store_bind_int(st, s, 1, p.id);
+	store_bind_int(st, s, 1, product_id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		struct price_change *c;
 		ALLOC_GROW(out->items, out->n + 1, out->alloc);
@@ -411,6 +366,33 @@ int product_prices(struct store *st, const char *sku, struct price_list *out, st
 	return rc < 0 ? -1 : 0;
 }
 
+/* One product shown alone carries its price history under "prices". */
+static int product_detail(struct store *st, struct jw *w, const void *rec, struct err *err)
+{
+	const struct product *p = rec;
+	struct price_list l = { 0 };
+
+	if (prices_of(st, p->id, &l, err))
+		return -1;
+	jw_key(w, "prices");
+	jw_arr(w);
+	for (size_t i = 0; i < l.n; i++)
+		price_change_write_json(w, &l.items[i]);
+	jw_arr_end(w);
+	price_list_release(&l);
+	return 0;
+}
+
+int product_prices(struct store *st, const struct actor *a, const char *sku,
+		   struct price_list *out, struct err *err)
+{
+	struct product p;
+
+	if (entity_get(st, a, &product_entity, NULL, sku, &p, err))
+		return -1;
+	return prices_of(st, p.id, out, err);
+}
+
 void price_list_release(struct price_list *l)
 {
 	free(l->items);
@@ -418,3 +400,34 @@ void price_list_release(struct price_list *l)
 	l->n = l->alloc = 0;
 }
 
+int product_create(struct store *st, const struct actor *a, const struct product *in,
+		   int32_t effective_on, struct product *out, struct err *err)
+{
+	struct product p = *in;
+
+	p.effective_on = effective_on;
+	p.active = 1; /* a new product is on sale; it is taken off with an update */
+	return entity_create_rec(st, a, &product_entity, NULL, &p, out, err);
+}
+
+int product_update(struct store *st, const struct actor *a, const struct product *want,
+		   unsigned set, int32_t effective_on, const char *reason, struct product *out,
+		   struct err *err)
+{
+	const struct entity *e = &product_entity;
+	struct product rec = *want;
+	struct ent_input in = { 0 };
+
+	in.rec = &rec;
+	in.version = want->version;
+	rec.effective_on = effective_on;
+	snprintf(rec.reason, sizeof(rec.reason), "%s", reason ? reason : "");
+	if (set & PRODUCT_SET_COST)
+		entity_input_set(e, &in, entity_field(e, "cost"), 0);
+	if (set & PRODUCT_SET_PRICE)
+		entity_input_set(e, &in, entity_field(e, "price"), 0);
+	if (effective_on != NO_DATE)
+		entity_input_set(e, &in, entity_field(e, "effective"), 0);
+	entity_input_set(e, &in, entity_field(e, "reason"), 0);
+	return entity_update(st, a, e, NULL, want->sku, &in, out, err);
+}

@@ -1,37 +1,23 @@
 /*
  * promotion.c - promotions: a percent or amount discount, a gift, points or a
- * bundle, over an optional date window, with a budget the alerts watch.
+ * bundle, over an optional date window, with a budget the alerts watch. A
+ * noun of the entity engine: the description below, with the value whose
+ * unit follows the kind (a variant field) and the window's rule as a hook.
  */
 #include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
+#include "base/money.h"
 #include "core/catalog.h"
-#include "core/catalog_impl.h"
+#include "core/entity.h"
 #include "base/banned.h"
 
-#define PROMOTION_COLS                                                                           \
-	"id, code, name, version, created_at, updated_at, kind, value, starts_on, ends_on, "   \
-	"budget_minor"
+#define F(field) offsetof(struct promotion, field), sizeof(((struct promotion *)0)->field)
 
-static const char SQL_PROMOTION_GET[] =
-	"SELECT " PROMOTION_COLS " FROM promotions WHERE code = ?";
-static const char SQL_PROMOTION_LIST[] =
-	"SELECT " PROMOTION_COLS " FROM promotions ORDER BY code";
-static const char SQL_PROMOTION_INSERT[] =
-	"INSERT INTO promotions (code, name, kind, value, starts_on, ends_on, budget_minor, "
-	"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
-static const char SQL_PROMOTION_UPDATE[] =
-	"UPDATE promotions SET name = ?, kind = ?, value = ?, starts_on = ?, ends_on = ?, "
-	"budget_minor = ?, version = version + 1, updated_at = ? "
-	"WHERE id = ? AND version = ? RETURNING version";
-static const char SQL_PROMOTION_DELETE[] =
-	"DELETE FROM promotions WHERE id = ? AND version = ? RETURNING id";
 static const char SQL_PROMOTION_SALES[] = "SELECT COUNT(*) FROM sales WHERE promotion_id = ?";
 
-static const struct catalog_ref promotion_refs[] = {
+static const struct ent_blocker promotion_blockers[] = {
 	{ SQL_PROMOTION_SALES, "sales record", "sales records" },
 	{ NULL, NULL, NULL },
 };
@@ -39,114 +25,94 @@ static const struct catalog_ref promotion_refs[] = {
 static const char *const promotion_kinds[] = { "percent", "amount", "gift", "points",
 					       "bundle",  NULL };
 
-int promotion_kind_set(struct promotion *p, const char *kind, struct err *err)
-{
-	if (!catalog_word_valid(kind, promotion_kinds))
-		return err_set(err, ERR_INVALID, "kind", "bad_promotion_kind:value",
-			       "\"%.40s\" is not a promotion kind "
-			       "(percent, amount, gift, points or bundle)",
-			       kind ? kind : "");
-	snprintf(p->kind, sizeof(p->kind), "%s", kind);
-	return 0;
-}
+/* The value as each kind reads it: a percent as a rate, an amount as money, the rest a count. */
+static const struct ent_field value_percent = { "value", EK_RATIO, 0, "value", F(value), 0, 10000 };
+static const struct ent_field value_amount = { "value", EK_MONEY, 0, "value", F(value), 0,
+					       MONEY_UNIT_MAX };
+static const struct ent_field value_count = { "value", EK_COUNT, 0, "value", F(value), 0,
+					      MONEY_TOTAL_MAX };
 
-void promotion_write_json(struct jw *w, const struct promotion *p)
-{
-	jw_obj(w);
-	jw_kint(w, "id", p->id);
-	jw_kstr(w, "code", p->code);
-	jw_kstr(w, "name", p->name);
-	jw_kstr(w, "kind", p->kind);
-	/* The value's unit follows the kind, and "unit" says which. */
-	if (!strcmp(p->kind, "percent")) {
-		jw_knum(w, "value", (double)p->value / 10000.0, 4);
-		jw_kstr(w, "unit", "ratio");
-	} else {
-		jw_kint(w, "value", p->value);
-		jw_kstr(w, "unit", strcmp(p->kind, "amount") ? "count" : "money");
-	}
-	jw_kdate(w, "start", p->starts_on);
-	jw_kdate(w, "end", p->ends_on);
-	jw_kint(w, "budget", p->budget_minor);
-	jw_kint(w, "version", p->version);
-	jw_kts(w, "created_at", p->created_at);
-	jw_kts(w, "updated_at", p->updated_at);
-	jw_obj_end(w);
-}
-
-static void write_json(struct jw *w, const void *rec)
-{
-	promotion_write_json(w, rec);
-}
-
-static void row(struct store *st, struct stmt *s, void *rec)
-{
-	struct promotion *p = rec;
-
-	snprintf(p->kind, sizeof(p->kind), "%s", store_col_text(st, s, 6));
-	p->value = store_col_int(st, s, 7);
-	p->starts_on = (int32_t)store_col_int_or(st, s, 8, NO_DATE);
-	p->ends_on = (int32_t)store_col_int_or(st, s, 9, NO_DATE);
-	p->budget_minor = store_col_int(st, s, 10);
-}
-
-static int bind(struct store *st, struct stmt *s, int i, const void *rec)
+static const struct ent_field *value_of_kind(const void *rec)
 {
 	const struct promotion *p = rec;
 
-	store_bind_text(st, s, i, p->kind);
-	store_bind_int(st, s, i + 1, p->value);
-	store_bind_int_or_null(st, s, i + 2, p->starts_on, NO_DATE);
-	store_bind_int_or_null(st, s, i + 3, p->ends_on, NO_DATE);
-	store_bind_int(st, s, i + 4, p->budget_minor);
-	return i + 5;
+	if (!strcmp(p->kind, "percent"))
+		return &value_percent;
+	if (!strcmp(p->kind, "amount"))
+		return &value_amount;
+	return &value_count;
 }
 
-static int validate(const void *vin, void *vout, struct err *err)
+/* "unit" says how to read the value. */
+static void promotion_unit(struct jw *w, const void *rec)
 {
-	const struct promotion *in = vin;
-	struct promotion *out = vout;
-	char kind[sizeof(in->kind) + 1] = { 0 };
+	const struct ent_field *f = value_of_kind(rec);
+
+	jw_kstr(w, "unit", f->kind == EK_RATIO ? "ratio" : f->kind == EK_MONEY ? "money" : "count");
+}
+
+/* A window ends on or after its start. */
+static int promotion_check(struct tx *tx, const void *before, void *rec,
+			   const struct ent_input *in, struct err *err)
+{
+	const struct promotion *p = rec;
 	char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
 
-	memcpy(kind, in->kind, sizeof(in->kind));
-	if (promotion_kind_set(out, kind, err))
-		return -1;
-	if (!strcmp(kind, "percent") && (in->value < 0 || in->value > 10000))
-		return err_set(err, ERR_INVALID, "value", "percent_range:bp",
-			       "a percent discount is between 0%% and 100%%, not %lld basis points",
-			       (long long)in->value);
-	if (in->value < 0)
-		return err_set(err, ERR_INVALID, "value", "negative", "a promotion's value cannot be negative");
-	if (in->starts_on != NO_DATE && in->ends_on != NO_DATE && in->ends_on < in->starts_on)
-		return err_set(err, ERR_INVALID, "end", "date_before_start:date,start", "the end %s is before the start %s",
-			       date_format(in->ends_on, d1), date_format(in->starts_on, d2));
-	if (in->budget_minor < 0)
-		return err_set(err, ERR_INVALID, "budget", "negative", "a budget cannot be negative");
-	out->value = in->value;
-	out->starts_on = in->starts_on;
-	out->ends_on = in->ends_on;
-	out->budget_minor = in->budget_minor;
+	(void)tx;
+	(void)before;
+	(void)in;
+	if (p->starts_on != NO_DATE && p->ends_on != NO_DATE && p->ends_on < p->starts_on)
+		return err_set(err, ERR_INVALID, "end", "date_before_start:date,start",
+			       "the end %s is before the start %s", date_format(p->ends_on, d1),
+			       date_format(p->starts_on, d2));
 	return 0;
 }
 
-static const struct catalog_noun promotion_noun = {
-	.entity = "promotion",
-	.plural = "promotions",
-	.key = "code",
-	CATALOG_LAYOUT(struct promotion, code),
-	.sql_get = SQL_PROMOTION_GET,
-	.sql_list = SQL_PROMOTION_LIST,
-	.sql_insert = SQL_PROMOTION_INSERT,
-	.sql_update = SQL_PROMOTION_UPDATE,
-	.sql_delete = SQL_PROMOTION_DELETE,
-	.refs = promotion_refs,
-	.row = row,
-	.bind = bind,
-	.validate = validate,
-	.write_json = write_json,
+static const struct ent_field promotion_fields[] = {
+	{ "id", EK_ID, EF_READONLY, "id", F(id) },
+	{ "code", EK_CODE, EF_KEY | EF_REQUIRED | EF_SORT | EF_FILTER, "code", F(code),
+	  .help = "the promotion's code", .example = "SPRING15" },
+	{ "name", EK_TEXT, EF_REQUIRED | EF_SORT | EF_FILTER, "name", F(name),
+	  .help = "its name", .example = "春季九折" },
+	{ "kind", EK_ENUM, EF_REQUIRED | EF_SORT | EF_FILTER, "kind", F(kind),
+	  .values = promotion_kinds, .help = "what it gives", .example = "percent" },
+	/* not sortable: its unit differs from one promotion to the next */
+	{ "value", EK_COUNT, 0, "value", F(value), 0, MONEY_TOTAL_MAX,
+	  .help = "percent: a percentage (15 or 12.5); amount: money (20.00); "
+		  "gift, points, bundle: a whole number",
+	  .example = "15", .variant = value_of_kind },
+	{ "start", EK_DATE, EF_NULLABLE | EF_SORT | EF_FILTER, "starts_on", F(starts_on),
+	  .help = "its first day (default open)", .example = "2026-03-01" },
+	{ "end", EK_DATE, EF_NULLABLE | EF_SORT | EF_FILTER, "ends_on", F(ends_on),
+	  .help = "its last day (default open)", .example = "2026-03-31" },
+	{ "budget", EK_MONEY, EF_SORT, "budget_minor", F(budget_minor), 0, MONEY_TOTAL_MAX,
+	  .help = "what the promotion may cost, in major units", .example = "50000" },
+	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
+	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
+	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },
+	{ NULL },
 };
 
-/* promotion_get, _list, _list_release, _delete, _create and _update of catalog.h. */
-CATALOG_FUNCS(promotion)
-CATALOG_PLAIN_WRITES(promotion)
+ENTITY(promotion) = {
+	.name = "promotion",
+	.plural = "promotions",
+	.table = "promotions",
+	.summary = "a promotion: a percent or amount discount, a gift, points or a bundle",
+	.size = sizeof(struct promotion),
+	.fields = promotion_fields,
+	.scope = ENT_WORKSPACE,
+	.read_role = ROLE_VIEWER,
+	.write_role = ROLE_MANAGER,
+	.blockers = promotion_blockers,
+	.order = "t.code",
+	.hooks = {
+		.check = promotion_check,
+		.write_extra = promotion_unit,
+	},
+};
+
+int promotion_create(struct store *st, const struct actor *a, const struct promotion *in,
+		     struct promotion *out, struct err *err)
+{
+	return entity_create_rec(st, a, &promotion_entity, NULL, in, out, err);
+}

@@ -253,6 +253,52 @@ def promotion_kinds_and_values():
     eq(len(ws.js("promotion", "list")["promotions"]), 2, "after delete")
 
 
+@test
+def promotion_value_is_judged_by_the_kind_it_has_after_a_change():
+    ws = Workspace()
+    ws.ok("promotion", "add", "A", "--name", "a", "--kind", "amount", "--value", "88.00")
+    eq(ws.js("promotion", "show", "A")["value"], cents("88.00"), "88.00 as cents")
+    # The same stored number read as a percent: 8800 basis points are 88%.
+    k = ws.js("promotion", "update", "A", "--kind", "percent")
+    eq((k["kind"], k["value"], k["unit"]), ("percent", 8800 / 10000, "ratio"), "read as a rate")
+    ws.ok("promotion", "update", "A", "--kind", "amount", "--value", "150.00")
+    before = ws.js("promotion", "show", "A")
+    # 15000 basis points would be 150%: a change of kind alone is judged again.
+    r = ws.fail("promotion", "update", "A", "--kind", "percent", code=65, json_out=True)
+    eq(err_json(r)["field"], "value", "the value named")
+    assert "100%" in err_json(r)["message"], r.err
+    # points are a whole number; a gift's value does not take money's decimals
+    r = ws.fail("promotion", "update", "A", "--kind", "points", "--value", "1.5", code=65,
+                json_out=True)
+    eq(err_json(r)["field"], "value", "a count is whole")
+    eq(ws.js("promotion", "show", "A"), before, "the refused changes changed nothing")
+    p = ws.js("promotion", "update", "A", "--kind", "points", "--value", "300")
+    eq((p["value"], p["unit"]), (300, "count"), "points")
+    out = ws.ok("promotion", "show", "A").out
+    assert "300" in out and "points" in out, out
+
+
+@test
+def product_list_sorts_filters_and_margin():
+    ws = Workspace()
+    ws.ok("product", "add", "A-1", "--name", "Alpha", "--cost", "30", "--price", "40")
+    ws.ok("product", "add", "B-2", "--name", "Beta", "--cost", "10", "--price", "50")
+    ws.ok("product", "add", "C-3", "--name", "Gamma", "--cost", "0", "--price", "0")
+    lst = ws.js("product", "list", "--sort", "price", "--desc")["products"]
+    eq([x["sku"] for x in lst], ["B-2", "A-1", "C-3"], "by price, largest first")
+    # (40 - 30) / 40 = 25%, (50 - 10) / 50 = 80%, no price: no margin
+    eq([x["margin"] for x in lst], [0.8, 0.25, None], "margins")
+    ws.ok("product", "update", "C-3", "--active", "no")
+    eq([x["sku"] for x in ws.js("product", "list", "--active", "no")["products"]], ["C-3"],
+       "inactive ones")
+    eq([x["sku"] for x in ws.js("product", "list", "--name", "ALPHA")["products"]], ["A-1"],
+       "name matches in any case")
+    ws.fail("product", "list", "--sort", "margin", code=65)
+    # a date alone changes nothing: it needs a cost or a price to take effect
+    r = ws.fail("product", "update", "A-1", "--effective", "2026-05-01", code=65, json_out=True)
+    eq(err_json(r)["field"], "effective", "effective without a change")
+
+
 # --- errors shared by the nouns ---------------------------------------------------
 
 @test

@@ -471,6 +471,61 @@ def catalog_routes():
         expect_error(rep.post("/api/v1/segments", {"code": "X", "name": "x"}), 403, "forbidden")
 
 
+@test
+def products_and_promotions_from_one_description():
+    with Env() as e:
+        mgr = e.user("mgr")
+        mgr.ok("POST", "/api/v1/products", {"sku": "P-1", "name": "Pen", "cost": 100, "price": 250,
+                                            "effective": "2020-01-01"}, status=201)
+        p = mgr.ok("PATCH", "/api/v1/products/P-1", {"cost": 120, "effective": "2020-02-01",
+                                                     "reason": "paper", "version": 1})
+        # the history: the first entry, and the cost change carrying the price then in force
+        want = [("2020-01-01", 100, 250, ""), ("2020-02-01", 120, 250, "paper")]
+        got = mgr.ok("GET", "/api/v1/products/P-1")
+        eq([(x["effective"], x["cost"], x["price"], x["reason"]) for x in got["prices"]], want,
+           "a product shown alone carries its prices")
+        eq({k: v for k, v in got.items() if k != "prices"}, p, "the rest is what PATCH answered")
+        assert all("prices" not in x for x in mgr.ok("GET", "/api/v1/products")["products"])
+        # (250 - 120) / 250 = 0.52
+        eq(p["margin"], 0.52, "margin")
+        err = expect_error(mgr.patch("/api/v1/products/P-1", {"effective": "2020-03-01",
+                                                              "version": 2}), 422, "invalid",
+                           "effective")
+        eq(err["reason"], "effective_without_change", "reason")
+        expect_error(mgr.patch("/api/v1/products/P-1", {"sku": "P-2", "version": 2}), 422,
+                     "invalid", "sku")
+        expect_error(mgr.post("/api/v1/products", {"sku": "P-3", "name": "x", "cost": -1,
+                                                   "price": 1}), 422, "invalid", "cost")
+        expect_error(mgr.post("/api/v1/products", {"sku": "P-3", "name": "x", "cost": 1,
+                                                   "price": 1, "margin": 0.5}), 422, "invalid",
+                     "margin")
+        eq(mgr.ok("GET", "/api/v1/products?sort=price&order=desc")["total"], 1, "a list counts")
+
+        a = mgr.ok("POST", "/api/v1/promotions", {"code": "A", "name": "a", "kind": "amount",
+                                                  "value": 500}, status=201)
+        eq((a["value"], a["unit"]), (500, "money"), "amount in cents")
+        expect_error(mgr.post("/api/v1/promotions", {"code": "B", "name": "b", "kind": "amount",
+                                                     "value": 5.5}), 422, "invalid", "value")
+        expect_error(mgr.post("/api/v1/promotions", {"code": "B", "name": "b", "kind": "percent",
+                                                     "value": 1.2}), 422, "invalid", "value")
+        expect_error(mgr.post("/api/v1/promotions", {"code": "B", "name": "b", "kind": "gift",
+                                                     "value": "5"}), 422, "invalid", "value")
+        expect_error(mgr.post("/api/v1/promotions", {"code": "B", "name": "b", "kind": "coupon"}),
+                     422, "invalid", "kind")
+        # 500 read as a percent would be 5% (500 basis points); a rate from JSON is in [0, 1]
+        pc = mgr.ok("PATCH", "/api/v1/promotions/A", {"kind": "percent", "value": 0.05,
+                                                      "version": 1})
+        eq((pc["kind"], pc["value"], pc["unit"]), ("percent", 0.05, "ratio"), "to a percent")
+        err = expect_error(mgr.patch("/api/v1/promotions/A", {"start": "2026-05-01",
+                                                              "end": "2026-04-01",
+                                                              "version": 2}), 422, "invalid",
+                           "end")
+        eq(err["reason"], "date_before_start", "reason")
+        eq(mgr.ok("GET", "/api/v1/promotions/A"), pc, "the refused change changed nothing")
+        eq([x["code"] for x in mgr.ok("GET", "/api/v1/promotions?kind=percent")["promotions"]],
+           ["A"], "filtered by kind")
+
+
 # --- the error codes -------------------------------------------------------------------------
 
 

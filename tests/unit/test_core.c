@@ -18,6 +18,7 @@
 
 #include "base/buf.h"
 #include "base/jw.h"
+#include "core/catalog.h"
 #include "core/core.h"
 #include "core/entity.h"
 #include "core/goal.h"
@@ -1112,6 +1113,92 @@ static void test_code_field(void **state)
 	}
 }
 
+/*
+ * A promotion's value is a variant field: the unit follows the kind, in what
+ * a user types, what is shown, and the limits judged when the record is
+ * written (whatever the order the faces hand the fields over in).
+ */
+static void test_variant_field(void **state)
+{
+	struct fx *f = *state;
+	const struct entity *e = &promotion_entity;
+	const struct ent_field *value = entity_field(e, "value");
+	struct promotion rec, out;
+	struct ent_input in = { 0 };
+	struct err err;
+	char text[64];
+	int64_t bp;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.value = 880;
+	snprintf(rec.kind, sizeof(rec.kind), "amount");
+	assert_int_equal(entity_variant(value, &rec)->kind, EK_MONEY);
+	entity_format(value, &rec, text, sizeof(text));
+	assert_string_equal(text, "8.80");
+	snprintf(rec.kind, sizeof(rec.kind), "percent"); /* 880 basis points: 8.8% */
+	entity_format(value, &rec, text, sizeof(text));
+	assert_string_equal(text, "8.8");
+	snprintf(rec.kind, sizeof(rec.kind), "bundle");
+	entity_format(value, &rec, text, sizeof(text));
+	assert_string_equal(text, "880");
+
+	/* 0.15 = 1500 basis points; a fifth decimal or more than 1 is refused */
+	assert_int_equal(entity_rate_bp(0.15, "value", &bp, &err), 0);
+	assert_int_equal(bp, 1500);
+	expect_err(entity_rate_bp(0.12345, "value", &bp, &err), &err, ERR_INVALID, "value");
+	expect_err(entity_rate_bp(1.01, "value", &bp, &err), &err, ERR_INVALID, "value");
+
+	/* the value given before the kind is still read as the kind: "12.5" percent = 1250 */
+	memset(&rec, 0, sizeof(rec));
+	rec.starts_on = rec.ends_on = NO_DATE;
+	in.rec = &rec;
+	entity_input_raw(e, &in, value, "12.5", 0);
+	snprintf(rec.code, sizeof(rec.code), "P1");
+	entity_input_set(e, &in, entity_field(e, "code"), 0);
+	snprintf(rec.name, sizeof(rec.name), "p");
+	entity_input_set(e, &in, entity_field(e, "name"), 0);
+	snprintf(rec.kind, sizeof(rec.kind), "percent");
+	entity_input_set(e, &in, entity_field(e, "kind"), 0);
+	assert_int_equal(entity_create(f->st, &f->mia, e, NULL, &in, &out, &err), 0);
+	assert_int_equal(out.value, 1250);
+
+	/* a JSON number of an amount is minor units, and whole */
+	snprintf(rec.code, sizeof(rec.code), "P2");
+	snprintf(rec.kind, sizeof(rec.kind), "amount");
+	entity_input_raw(e, &in, value, "5.5", 1);
+	expect_err(entity_create(f->st, &f->mia, e, NULL, &in, &out, &err), &err, ERR_INVALID,
+		   "value");
+	entity_input_raw(e, &in, value, "550", 1);
+	assert_int_equal(entity_create(f->st, &f->mia, e, NULL, &in, &out, &err), 0);
+	assert_int_equal(out.value, 550);
+
+	/* a change of kind alone judges the stored value again: 550 is fine as 5.5%... */
+	memset(&in, 0, sizeof(in));
+	in.rec = &rec;
+	in.version = 1;
+	snprintf(rec.kind, sizeof(rec.kind), "percent");
+	entity_input_set(e, &in, entity_field(e, "kind"), 0);
+	assert_int_equal(entity_update(f->st, &f->mia, e, NULL, "P2", &in, &out, &err), 0);
+	assert_int_equal(out.value, 550);
+	/* ...but 15000 as a percent would be 150% */
+	memset(&in, 0, sizeof(in));
+	in.rec = &rec;
+	in.version = 2;
+	snprintf(rec.kind, sizeof(rec.kind), "amount");
+	entity_input_set(e, &in, entity_field(e, "kind"), 0);
+	entity_input_raw(e, &in, value, "150.00", 0);
+	assert_int_equal(entity_update(f->st, &f->mia, e, NULL, "P2", &in, &out, &err), 0);
+	assert_int_equal(out.value, 15000);
+	memset(&in, 0, sizeof(in));
+	in.rec = &rec;
+	in.version = 3;
+	snprintf(rec.kind, sizeof(rec.kind), "percent");
+	entity_input_set(e, &in, entity_field(e, "kind"), 0);
+	expect_err(entity_update(f->st, &f->mia, e, NULL, "P2", &in, &out, &err), &err,
+		   ERR_INVALID, "value");
+	assert_string_equal(err.reason, "percent_range");
+}
+
 static void test_roles(void **state)
 {
 	enum role r;
@@ -1230,6 +1317,7 @@ int main(void)
 		cmocka_unit_test(test_text_field),
 		cmocka_unit_test(test_code_field),
 		cmocka_unit_test(test_roles),
+		cmocka_unit_test_setup_teardown(test_variant_field, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -214,5 +214,17 @@ export default {
   'reason.total_limit': 'The workspace\'s sales would total more than {max}, the limit of any total.',
   'reason.effective_without_change': 'An effective date needs a new unit cost or list price.',
   'reason.no_customer_id': 'There is no customer {id}.',
+  // --- the entity engine's checks, and the store's ---
+  'reason.read_only': '{field} is set by the server.',
+  'reason.bad_filter': 'The list cannot be filtered by “{name}”.',
+  'reason.bad_enum': '“{value}” is not one of {allowed}.',
+  'reason.amount_range': '{field} {value} is out of range ({min} to {max}).',
+  'reason.percent_out_of_range': '{field} {value} basis points is out of range ({min} to {max}).',
+  'reason.number_range': '{field} {value} is out of range ({min} to {max}).',
+  'reason.no_ref': 'There is no {kind} “{key}”.',
+  'reason.field_role_required': 'Changing {field} needs the “{role}” role.',
+  'reason.copy_target_not_empty': 'The destination\'s {table} already holds {count} rows; copy into a new database.',
+  'reason.backup_use_pg_dump': 'A PostgreSQL database is backed up with pg_dump, not by salespm ({file}).',
+  'reason.bad_dsn': '“{value}” names no database (a file path, or a postgresql:// URL).',
   'field.q': 'Search',
 };

@@ -213,5 +213,17 @@ export default {
   'reason.total_limit': '工作区销售合计将超过 {max}，这是任何合计的上限。',
   'reason.effective_without_change': '生效日期需要搭配新的单位成本或标价。',
   'reason.no_customer_id': '没有编号为 {id} 的客户。',
+  // --- 实体引擎的检查与存储层 ---
+  'reason.read_only': '{field}由服务器设置。',
+  'reason.bad_filter': '列表不能按“{name}”筛选。',
+  'reason.bad_enum': '“{value}”不是可选值（{allowed}）之一。',
+  'reason.amount_range': '{field} {value} 超出范围（{min} 至 {max}）。',
+  'reason.percent_out_of_range': '{field} {value} 个基点超出范围（{min} 至 {max}）。',
+  'reason.number_range': '{field} {value} 超出范围（{min} 至 {max}）。',
+  'reason.no_ref': '没有{kind}“{key}”。',
+  'reason.field_role_required': '修改{field}需要“{role}”角色。',
+  'reason.copy_target_not_empty': '目标数据库的 {table} 已有 {count} 行；请复制到新的数据库。',
+  'reason.backup_use_pg_dump': 'PostgreSQL 数据库请用 pg_dump 备份，而不是 salespm（{file}）。',
+  'reason.bad_dsn': '“{value}”不是数据库（应为文件路径或 postgresql:// URL）。',
   'field.q': '搜索',
 };
