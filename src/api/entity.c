@@ -246,6 +246,31 @@ static int get(struct api_req *r, struct err *err)
 	return 0;
 }
 
+/* Whether in gives a secret (a password to hash): the write takes a hashing slot. */
+static int gives_secret(const struct entity *e, const struct ent_input *in)
+{
+	for (const struct ent_field *f = e->fields; f->name; f++)
+		if ((f->flags & EF_SECRET) && (in->set >> entity_field_index(e, f) & 1) &&
+		    !(in->null >> entity_field_index(e, f) & 1))
+			return 1;
+	return 0;
+}
+
+/* Create or update, in a hashing slot when the input carries a secret. */
+static int write_rec(struct api_req *r, const struct entity *e, const struct ent_project *p,
+		     const char *key, const struct ent_input *in, void *out, struct err *err)
+{
+	int secret = gives_secret(e, in), rc;
+
+	if (secret && api_hash_begin(r, err))
+		return -1;
+	rc = key ? entity_update(r->st, &r->actor, e, p, key, in, out, err)
+		 : entity_create(r->st, &r->actor, e, p, in, out, err);
+	if (secret)
+		api_hash_end();
+	return rc;
+}
+
 static void input_init(struct api_req *r, const struct entity *e, struct ent_input *in)
 {
 	memset(in, 0, sizeof(*in));
@@ -264,8 +289,7 @@ static int create(struct api_req *r, struct err *err)
 
 	input_init(r, e, &in);
 	if (project_of(r, e, &p, err) || parse_body(r, e, &in, 0, err) ||
-	    entity_create(r->st, &r->actor, e, e->scope == ENT_PROJECT ? &p : NULL, &in, out,
-			  err))
+	    write_rec(r, e, e->scope == ENT_PROJECT ? &p : NULL, NULL, &in, out, err))
 		return -1;
 	r->status = 201;
 	entity_write_json(&r->jw, e, out);
@@ -281,8 +305,7 @@ static int update(struct api_req *r, struct err *err)
 
 	input_init(r, e, &in);
 	if (project_of(r, e, &p, err) || parse_body(r, e, &in, 1, err) ||
-	    entity_update(r->st, &r->actor, e, e->scope == ENT_PROJECT ? &p : NULL,
-			  key_param(r, e), &in, out, err))
+	    write_rec(r, e, e->scope == ENT_PROJECT ? &p : NULL, key_param(r, e), &in, out, err))
 		return -1;
 	entity_write_json(&r->jw, e, out);
 	return 0;
@@ -346,11 +369,16 @@ static void build_routes(void)
 		else
 			snprintf(base, sizeof(base), "/api/v1/%s", e->plural);
 		snprintf(item, sizeof(item), "%s/{%s}", base, entity_key(e)->name);
-		add_route(&n, "GET", xstrdup(base), list, read, e);
-		add_route(&n, "POST", xstrdup(base), create, write, e);
-		add_route(&n, "GET", xstrdup(item), get, read, e);
-		add_route(&n, "PATCH", xstrdup(item), update, write, e);
-		add_route(&n, "DELETE", xstrdup(item), delete_, write, e);
+		if (!(e->omit & ENT_NO_LIST))
+			add_route(&n, "GET", xstrdup(base), list, read, e);
+		if (!(e->omit & ENT_NO_CREATE))
+			add_route(&n, "POST", xstrdup(base), create, write, e);
+		if (!(e->omit & ENT_NO_GET))
+			add_route(&n, "GET", xstrdup(item), get, read, e);
+		if (!(e->omit & ENT_NO_UPDATE))
+			add_route(&n, "PATCH", xstrdup(item), update, write, e);
+		if (!(e->omit & ENT_NO_DELETE))
+			add_route(&n, "DELETE", xstrdup(item), delete_, write, e);
 	}
 }
 

@@ -19,6 +19,8 @@
  *   EK_BOOL                                         int (0 / 1)
  *   EK_REF                                          int64_t id at off (NO_ID = none), and
  *                                                   the target's key text at key_off
+ *   EK_ENUM with EF_INDEX                           int: min + the value's index in values[]
+ *                                                   (a C enum: enum role, enum prole)
  */
 #ifndef CORE_ENTITY_H
 #define CORE_ENTITY_H
@@ -31,6 +33,7 @@
 
 struct tx;
 struct entity;
+struct ent_project;
 
 enum ent_kind {
 	EK_TEXT,    /* one line of text */
@@ -60,7 +63,9 @@ enum {
 	EF_CREATE = 1 << 6,   /* settable on create only */
 	EF_HIDDEN = 1 << 7,   /* never shown (a password's hash) */
 	EF_INPUT = 1 << 8,    /* an input, not a column: handed to the noun's hooks */
-	EF_SECRET = 1 << 9,   /* an input never echoed or audited (a password) */
+	EF_SECRET = 1 << 9,   /* an input never echoed or audited (a password); the CLI reads
+			       * it from a file (--NAME-file F), the API takes a hashing slot */
+	EF_INDEX = 1 << 10,   /* EK_ENUM held as an int (min + index in values[]); SQL the text */
 };
 
 struct ent_field {
@@ -76,6 +81,12 @@ struct ent_field {
 	enum role write_role;       /* least workspace role that may set it (0 = the noun's) */
 	const char *help;           /* one line, for --help and the API document */
 	const char *example;        /* an example value as a user types it */
+	/*
+	 * Read through the EK_REF field named via: column is the target table's
+	 * column (a member's "name" is its user's). Read only: never written,
+	 * filtered or sorted.
+	 */
+	const char *via;
 };
 
 /* Who may read and write a noun. */
@@ -93,12 +104,26 @@ struct ent_input {
 	uint64_t set;      /* bit i: fields[i] was given (null included) */
 	uint64_t null;     /* bit i: fields[i] was given as none */
 	int64_t version;   /* update and delete: the version being changed */
+	/* set by the engine for the hooks: the project of a project noun (else NULL) */
+	const struct ent_project *project;
 };
 
 /* A project noun's project, resolved by the caller. */
 struct ent_project {
 	int64_t id;
 	const char *code;
+};
+
+/* entity_delete's version when the caller deletes the record as it is now. */
+#define ENT_ANY_VERSION INT64_MIN
+
+/* Verbs a noun leaves out of the generic faces (its own file serves them, or none). */
+enum {
+	ENT_NO_LIST = 1 << 0,
+	ENT_NO_GET = 1 << 1,
+	ENT_NO_CREATE = 1 << 2,
+	ENT_NO_UPDATE = 1 << 3,
+	ENT_NO_DELETE = 1 << 4,
 };
 
 /* A list's filters (the field's name and the text a user gave), sort and page. */
@@ -136,6 +161,13 @@ struct ent_hooks {
 		     const struct ent_input *in, struct err *err);
 	/* More members in a record's JSON (a product's prices). */
 	void (*write_extra)(struct jw *w, const void *rec);
+	/*
+	 * Work before the write transaction opens, after the first permission
+	 * check (hashing a password, which must not hold the write lock); it may
+	 * change in->rec. Create (key NULL) and update (key names the record).
+	 */
+	int (*prepare)(struct store *st, const struct actor *a, const char *key,
+		       struct ent_input *in, struct err *err);
 };
 
 struct entity {
@@ -155,6 +187,7 @@ struct entity {
 	const struct ent_blocker *blockers; /* ended by a NULL sql_count */
 	const char *order;   /* the list's SQL ORDER BY when no sort is asked ("t.code") */
 	struct ent_hooks hooks;
+	unsigned omit;       /* ENT_NO_*: verbs the generic faces leave out */
 };
 
 /* --- describing ------------------------------------------------------------- */
@@ -236,7 +269,11 @@ int entity_update(struct store *st, const struct actor *a, const struct entity *
 		  const struct ent_project *p, const char *key, const struct ent_input *in,
 		  void *out, struct err *err);
 
-/* Delete the record named key at version, unless a blocker refers to it. */
+/*
+ * Delete the record named key at version (ENT_ANY_VERSION: as it is now),
+ * unless a blocker refers to it. The hooks' after sees before and a NULL after;
+ * their in has no record (rec NULL, set 0) and names the project.
+ */
 int entity_delete(struct store *st, const struct actor *a, const struct entity *e,
 		  const struct ent_project *p, const char *key, int64_t version, struct err *err);
 
