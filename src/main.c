@@ -26,6 +26,17 @@ static const struct cli_command *const tables[] = {
 	NULL,
 };
 
+/* Whether an earlier table has c's command: a noun's own command shadows the generic one. */
+static int shadowed(int t, const struct cli_command *c)
+{
+	for (int u = 0; u <= t; u++)
+		for (const struct cli_command *d = tables[u]; d->noun && d != c; d++)
+			if (!strcmp(d->noun, c->noun) && c->verb && d->verb &&
+			    !strcmp(d->verb, c->verb))
+				return 1;
+	return 0;
+}
+
 static void print_usage(FILE *f)
 {
 	fprintf(f, "usage: salespm [--db PATH] [--as LOGIN] [--json] <command> [options]\n\n"
@@ -35,6 +46,8 @@ static void print_usage(FILE *f)
 	for (int t = 0; tables[t]; t++)
 		for (const struct cli_command *c = tables[t]; c->noun; c++) {
 			char name[48];
+			if (shadowed(t, c))
+				continue;
 			snprintf(name, sizeof(name), "%s%s%s", c->noun, c->verb ? " " : "",
 				 c->verb ? c->verb : "");
 			fprintf(f, "  %-22s %s\n", name, c->summary);
@@ -78,7 +91,7 @@ static void print_noun_verbs(FILE *f, const char *noun)
 	fprintf(f, "`salespm %s` commands:\n", noun);
 	for (int t = 0; tables[t]; t++)
 		for (const struct cli_command *c = tables[t]; c->noun; c++)
-			if (!strcmp(c->noun, noun))
+			if (!strcmp(c->noun, noun) && !shadowed(t, c))
 				fprintf(f, "  salespm %-28s %s\n", c->usage, c->summary);
 }
 

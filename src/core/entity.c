@@ -380,11 +380,14 @@ void entity_format(const struct ent_field *f, const void *rec, char *out, size_t
 	}
 }
 
-void entity_write_json(struct jw *w, const struct entity *e, const void *rec)
+/* rec as JSON; stored_only leaves out the values a read computes (no column: a reader's totals). */
+static void write_json(struct jw *w, const struct entity *e, const void *rec, int stored_only)
 {
 	jw_obj(w);
 	for (const struct ent_field *f = e->fields; f->name; f++) {
 		if (f->flags & (EF_HIDDEN | EF_INPUT))
+			continue;
+		if (stored_only && !f->column)
 			continue;
 		switch (f->kind) {
 		case EK_TEXT:
@@ -429,6 +432,11 @@ void entity_write_json(struct jw *w, const struct entity *e, const void *rec)
 	if (e->hooks.write_extra)
 		e->hooks.write_extra(w, rec);
 	jw_obj_end(w);
+}
+
+void entity_write_json(struct jw *w, const struct entity *e, const void *rec)
+{
+	write_json(w, e, rec, 0);
 }
 
 /* --- the statements ------------------------------------------------------------------ */
@@ -715,9 +723,9 @@ static int get_by(struct store *st, const struct ent_sql *q, const struct ent_pr
 int entity_get(struct store *st, const struct actor *a, const struct entity *e,
 	       const struct ent_project *p, const char *key, void *out, struct err *err)
 {
-	if (may_read(st, a, e, p, err))
+	if (may_read(st, a, e, p, err) || get_by(st, sql_of(e), p, key, out, err))
 		return -1;
-	return get_by(st, sql_of(e), p, key, out, err);
+	return e->hooks.fill ? e->hooks.fill(st, a, out, err) : 0;
 }
 
 /* The id of the record of target named key, or NO_ID when there is none. */
@@ -880,7 +888,12 @@ int entity_list(struct store *st, const struct actor *a, const struct entity *e,
 		out->n++;
 	}
 	store_done(st, s);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	for (size_t i = 0; e->hooks.fill && i < out->n; i++)
+		if (e->hooks.fill(st, a, (char *)out->items + i * e->size, err))
+			return -1;
+	return 0;
 }
 
 void entity_rows_release(struct ent_rows *r)
@@ -1119,7 +1132,7 @@ static int may_write(struct store *st, const struct actor *a, const struct entit
 	}
 }
 
-/* rec as JSON text in b (NULL for no record). */
+/* rec as JSON text in b for the audit: what is stored (NULL for no record). */
 static const char *json_text(const struct entity *e, const void *rec, struct buf *b)
 {
 	struct jw w;
@@ -1127,7 +1140,7 @@ static const char *json_text(const struct entity *e, const void *rec, struct buf
 	if (!rec)
 		return NULL;
 	jw_init(&w, b);
-	entity_write_json(&w, e, rec);
+	write_json(&w, e, rec, 1);
 	return buf_cstr(b);
 }
 
@@ -1199,10 +1212,11 @@ static void set_meta(const struct entity *e, void *rec, int64_t id, int64_t vers
 
 /*
  * A record with fields read through a reference (a member's name) is read
- * again once written, so the answer carries them; the write stands either way.
+ * again once written, and filled by the noun's hook, so the answer carries
+ * them; the write stands either way.
  */
-static void read_back(struct store *st, const struct ent_sql *q, const struct ent_project *p,
-		      void *out)
+static void read_back(struct store *st, const struct actor *a, const struct ent_sql *q,
+		      const struct ent_project *p, void *out)
 {
 	const struct entity *e = q->e;
 	const struct ent_field *key = entity_key(e);
@@ -1213,8 +1227,10 @@ static void read_back(struct store *st, const struct ent_sql *q, const struct en
 		if (f->via) {
 			entity_format(key, out, k, sizeof(k));
 			get_by(st, q, p, k, out, &ignored);
-			return;
+			break;
 		}
+	if (e->hooks.fill)
+		e->hooks.fill(st, a, out, &ignored);
 }
 
 static int begin(struct tx *tx, struct store *st, const struct actor *a, const struct entity *e,
@@ -1274,7 +1290,7 @@ int entity_create(struct store *st, const struct actor *a, const struct entity *
 	set_meta(e, out, id, 1, tx.now, tx.now);
 	r = finish(&tx, e, id, "create", NULL, out, in, err);
 	if (!r)
-		read_back(st, q, p, out);
+		read_back(st, a, q, p, out);
 out:
 	if (r)
 		tx_abort(&tx);
@@ -1342,7 +1358,7 @@ int entity_update(struct store *st, const struct actor *a, const struct entity *
 	set_meta(e, out, NO_ID, in->version + 1, 0, tx.now);
 	r = finish(&tx, e, ci64(cur, idf), "update", cur, out, in, err);
 	if (!r)
-		read_back(st, q, p, out);
+		read_back(st, a, q, p, out);
 out:
 	if (r)
 		tx_abort(&tx);

@@ -168,6 +168,12 @@ struct ent_hooks {
 	 */
 	int (*prepare)(struct store *st, const struct actor *a, const char *key,
 		       struct ent_input *in, struct err *err);
+	/*
+	 * Values a read adds that are no column (a customer's totals over the
+	 * projects the reader sees): after get, each row of a list, and the
+	 * answer of a create or update.
+	 */
+	int (*fill)(struct store *st, const struct actor *a, void *rec, struct err *err);
 };
 
 struct entity {
