@@ -360,9 +360,12 @@ static void build_routes(void)
 		const struct entity *e = *ep;
 		char base[128], item[160];
 		int project = e->scope == ENT_PROJECT;
-		/* project nouns: every signed-in role reaches the route, core judges the project role */
+		/*
+		 * project nouns: every signed-in role reaches the route, core judges the
+		 * project role; so for a noun with its own rule (a user edits their own name)
+		 */
 		int read = project ? ROLE_VIEWER : (int)e->read_role;
-		int write = project ? ROLE_REP : (int)e->write_role;
+		int write = project ? ROLE_REP : e->hooks.authorize ? ROLE_VIEWER : (int)e->write_role;
 
 		if (project)
 			snprintf(base, sizeof(base), "/api/v1/projects/{code}/%s", e->plural);

@@ -50,6 +50,8 @@ static const char SQL_CUSTOMER_SALES[] =
 #define F(field) offsetof(struct customer, field), sizeof(((struct customer *)0)->field)
 
 static int customer_fill(struct store *st, const struct actor *a, void *rec, struct err *err);
+static int customer_check(struct tx *tx, const void *before, void *rec,
+			  const struct ent_input *in, struct err *err);
 
 /*
  * A customer is made by a sale (core/sale.c), never by hand, and never
@@ -88,10 +90,25 @@ ENTITY(customer) = {
 	.read_role = ROLE_VIEWER,
 	.write_role = ROLE_MANAGER,
 	.order = "t.name",
-	.hooks = { .fill = customer_fill },
+	.hooks = { .check = customer_check, .fill = customer_fill },
 	/* listed, shown (by name on the CLI) and made by core/customer.c and core/sale.c */
 	.omit = ENT_NO_LIST | ENT_NO_GET | ENT_NO_CREATE | ENT_NO_DELETE,
 };
+
+/* The segment is all a change of a customer says: a change that names none is refused. */
+static int customer_check(struct tx *tx, const void *before, void *rec,
+			  const struct ent_input *in, struct err *err)
+{
+	const struct ent_field *f = entity_field(&customer_entity, "segment");
+
+	(void)tx;
+	(void)before;
+	(void)rec;
+	if (!(in->set >> entity_field_index(&customer_entity, f) & 1))
+		return err_set(err, ERR_INVALID, "segment", "required",
+			       "segment is required (null or \"\" for none)");
+	return 0;
+}
 
 void customer_write_json(struct jw *w, const struct customer *c)
 {
