@@ -2,8 +2,8 @@
  * customer.c - /api/v1/customers: the workspace's customers (created by their
  * first sale), searched by part of the name and by segment, with what they
  * bought in the projects the caller may see; one customer with its sales,
- * newest first; and the segment set by a manager. Customers are named by id in
- * the path.
+ * newest first. Customers are named by id in the path; setting the segment
+ * (PATCH, a manager) is the entity engine's (core/customer.c).
  */
 #include <string.h>
 
@@ -99,28 +99,8 @@ static int get_customer(struct api_req *r, struct err *err)
 	return 0;
 }
 
-static int update_customer(struct api_req *r, struct err *err)
-{
-	const char *segment = NULL;
-	int64_t version = 0, id;
-	const struct api_field fields[] = {
-		{ "segment", API_STR, API_REQUIRED | API_NULLABLE, &segment },
-		{ "version", API_INT, API_REQUIRED, &version },
-		{ NULL },
-	};
-	struct customer out;
-
-	/* null or "" takes the customer out of any segment */
-	if (path_id(r, &id, err) || api_parse(r, fields, err) ||
-	    customer_set_segment(r->st, &r->actor, id, segment, version, &out, err))
-		return -1;
-	customer_write_json(&r->jw, &out);
-	return 0;
-}
-
 const struct api_route api_customer_routes[] = {
 	{ "GET", "/api/v1/customers", list_customers, ROLE_VIEWER, 0 },
 	{ "GET", "/api/v1/customers/{id}", get_customer, ROLE_VIEWER, 0 },
-	{ "PATCH", "/api/v1/customers/{id}", update_customer, ROLE_MANAGER, 0 },
 	{ NULL },
 };

@@ -263,6 +263,31 @@ static int get(struct api_req *r, struct err *err)
 	return entity_write_json_detail(r->st, &r->jw, e, rec, err);
 }
 
+/* Whether in gives a secret (a password to hash): the write takes a hashing slot. */
+static int gives_secret(const struct entity *e, const struct ent_input *in)
+{
+	for (const struct ent_field *f = e->fields; f->name; f++)
+		if ((f->flags & EF_SECRET) && (in->set >> entity_field_index(e, f) & 1) &&
+		    !(in->null >> entity_field_index(e, f) & 1))
+			return 1;
+	return 0;
+}
+
+/* Create or update, in a hashing slot when the input carries a secret. */
+static int write_rec(struct api_req *r, const struct entity *e, const struct ent_project *p,
+		     const char *key, const struct ent_input *in, void *out, struct err *err)
+{
+	int secret = gives_secret(e, in), rc;
+
+	if (secret && api_hash_begin(r, err))
+		return -1;
+	rc = key ? entity_update(r->st, &r->actor, e, p, key, in, out, err)
+		 : entity_create(r->st, &r->actor, e, p, in, out, err);
+	if (secret)
+		api_hash_end();
+	return rc;
+}
+
 static void input_init(struct api_req *r, const struct entity *e, struct ent_input *in)
 {
 	memset(in, 0, sizeof(*in));
@@ -281,8 +306,7 @@ static int create(struct api_req *r, struct err *err)
 
 	input_init(r, e, &in);
 	if (project_of(r, e, &p, err) || parse_body(r, e, &in, 0, err) ||
-	    entity_create(r->st, &r->actor, e, e->scope == ENT_PROJECT ? &p : NULL, &in, out,
-			  err))
+	    write_rec(r, e, e->scope == ENT_PROJECT ? &p : NULL, NULL, &in, out, err))
 		return -1;
 	r->status = 201;
 	entity_write_json(&r->jw, e, out);
@@ -298,8 +322,7 @@ static int update(struct api_req *r, struct err *err)
 
 	input_init(r, e, &in);
 	if (project_of(r, e, &p, err) || parse_body(r, e, &in, 1, err) ||
-	    entity_update(r->st, &r->actor, e, e->scope == ENT_PROJECT ? &p : NULL,
-			  key_param(r, e), &in, out, err))
+	    write_rec(r, e, e->scope == ENT_PROJECT ? &p : NULL, key_param(r, e), &in, out, err))
 		return -1;
 	entity_write_json(&r->jw, e, out);
 	return 0;
@@ -354,9 +377,12 @@ static void build_routes(void)
 		const struct entity *e = *ep;
 		char base[128], item[160];
 		int project = e->scope == ENT_PROJECT;
-		/* project nouns: every signed-in role reaches the route, core judges the project role */
+		/*
+		 * project nouns: every signed-in role reaches the route, core judges the
+		 * project role; so for a noun with its own rule (a user edits their own name)
+		 */
 		int read = project ? ROLE_VIEWER : (int)e->read_role;
-		int write = project ? ROLE_REP : (int)e->write_role;
+		int write = project ? ROLE_REP : e->hooks.authorize ? ROLE_VIEWER : (int)e->write_role;
 
 		if (e->own_faces)
 			continue; /* its routes are its own (api/<noun>.c) */
@@ -365,11 +391,16 @@ static void build_routes(void)
 		else
 			snprintf(base, sizeof(base), "/api/v1/%s", e->plural);
 		snprintf(item, sizeof(item), "%s/{%s}", base, entity_key(e)->name);
-		add_route(&n, "GET", xstrdup(base), list, read, e);
-		add_route(&n, "POST", xstrdup(base), create, write, e);
-		add_route(&n, "GET", xstrdup(item), get, read, e);
-		add_route(&n, "PATCH", xstrdup(item), update, write, e);
-		add_route(&n, "DELETE", xstrdup(item), delete_, write, e);
+		if (!(e->omit & ENT_NO_LIST))
+			add_route(&n, "GET", xstrdup(base), list, read, e);
+		if (!(e->omit & ENT_NO_CREATE))
+			add_route(&n, "POST", xstrdup(base), create, write, e);
+		if (!(e->omit & ENT_NO_GET))
+			add_route(&n, "GET", xstrdup(item), get, read, e);
+		if (!(e->omit & ENT_NO_UPDATE))
+			add_route(&n, "PATCH", xstrdup(item), update, write, e);
+		if (!(e->omit & ENT_NO_DELETE))
+			add_route(&n, "DELETE", xstrdup(item), delete_, write, e);
 	}
 }
 

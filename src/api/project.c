@@ -1,11 +1,13 @@
 /*
- * project.c - /api/v1/projects and their members. A project the caller may
- * not see answers 404 (core's rule), so its existence is not revealed.
+ * project.c - /api/v1/projects, and the removal of a member (the other member
+ * routes are the entity engine's). A project the caller may not see answers
+ * 404 (core's rule), so its existence is not revealed.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "api/api.h"
+#include "core/entity.h"
 #include "core/project.h"
 #include "base/banned.h"
 
@@ -155,67 +157,23 @@ static int delete_project(struct api_req *r, struct err *err)
 	return 0;
 }
 
-static int list_members(struct api_req *r, struct err *err)
-{
-	struct member_list l = { 0 };
-
-	if (member_list(r->st, &r->actor, api_param(r, "code"), &l, err))
-		return -1;
-	jw_obj(&r->jw);
-	jw_key(&r->jw, "members");
-	jw_arr(&r->jw);
-	for (size_t i = 0; i < l.n; i++)
-		member_write_json(&r->jw, &l.items[i]);
-	jw_arr_end(&r->jw);
-	jw_obj_end(&r->jw);
-	member_list_release(&l);
-	return 0;
-}
-
-static int add_member(struct api_req *r, struct err *err)
-{
-	const char *login = NULL, *role = "member";
-	const struct api_field fields[] = {
-		{ "login", API_STR, API_REQUIRED, &login },
-		{ "role", API_STR, 0, &role },
-		{ NULL },
-	};
-	enum prole pr;
-	struct member m;
-
-	if (api_parse(r, fields, err) || prole_parse(role, &pr, err) ||
-	    member_add(r->st, &r->actor, api_param(r, "code"), login, pr, &m, err))
-		return -1;
-	r->status = 201;
-	member_write_json(&r->jw, &m);
-	return 0;
-}
-
-static int update_member(struct api_req *r, struct err *err)
-{
-	const char *role = NULL;
-	int64_t version = 0;
-	const struct api_field fields[] = {
-		{ "role", API_STR, API_REQUIRED, &role },
-		{ "version", API_INT, API_REQUIRED, &version },
-		{ NULL },
-	};
-	enum prole pr;
-	struct member m;
-
-	if (api_parse(r, fields, err) || prole_parse(role, &pr, err) ||
-	    member_update(r->st, &r->actor, api_param(r, "code"), api_param(r, "login"), pr,
-			  version, &m, err))
-		return -1;
-	member_write_json(&r->jw, &m);
-	return 0;
-}
-
+/*
+ * DELETE .../members/{login}[?version=N]: the engine's delete, answered as
+ * it always was ({"login","removed"}); without a version, as the member is now.
+ */
 static int remove_member(struct api_req *r, struct err *err)
 {
 	const char *code = api_param(r, "code"), *login = api_param(r, "login");
+	struct project pr;
+	struct ent_project p;
+	int64_t version = ENT_ANY_VERSION;
 
-	if (member_remove(r->st, &r->actor, code, login, err))
+	if (api_query_int(r, "version", &version, err) ||
+	    project_get(r->st, &r->actor, code, &pr, err))
+		return -1;
+	p.id = pr.id;
+	p.code = code;
+	if (entity_delete(r->st, &r->actor, &member_entity, &p, login, version, err))
 		return -1;
 	jw_obj(&r->jw);
 	jw_kstr(&r->jw, "login", login);
@@ -230,9 +188,6 @@ const struct api_route api_project_routes[] = {
 	{ "GET", "/api/v1/projects/{code}", get_project, ROLE_VIEWER, 0 },
 	{ "PATCH", "/api/v1/projects/{code}", update_project, ROLE_REP, 0 },
 	{ "DELETE", "/api/v1/projects/{code}", delete_project, ROLE_REP, 0 },
-	{ "GET", "/api/v1/projects/{code}/members", list_members, ROLE_VIEWER, 0 },
-	{ "POST", "/api/v1/projects/{code}/members", add_member, ROLE_REP, 0 },
-	{ "PATCH", "/api/v1/projects/{code}/members/{login}", update_member, ROLE_REP, 0 },
 	{ "DELETE", "/api/v1/projects/{code}/members/{login}", remove_member, ROLE_REP, 0 },
 	{ NULL },
 };

@@ -1,7 +1,7 @@
 /*
- * user.c - /api/v1/users: list, add (admin), show, change (admin, or users
- * for their own name and email), and set a password, which ends the user's
- * sessions; a user's wrong current passwords are limited like sign-ins.
+ * user.c - POST /api/v1/users/{login}/password: set a password, which ends
+ * the user's sessions; a user's wrong current passwords are limited like
+ * sign-ins. The rest of /api/v1/users is the entity engine's (core/user.c).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -12,94 +12,6 @@
 #include "core/auth.h"
 #include "core/user.h"
 #include "base/banned.h"
-
-static int list_users(struct api_req *r, struct err *err)
-{
-	struct user_list l = { 0 };
-
-	if (user_list(r->st, &r->actor, &l, err))
-		return -1;
-	jw_obj(&r->jw);
-	jw_key(&r->jw, "users");
-	jw_arr(&r->jw);
-	for (size_t i = 0; i < l.n; i++)
-		user_write_json(&r->jw, &l.items[i]);
-	jw_arr_end(&r->jw);
-	jw_obj_end(&r->jw);
-	user_list_release(&l);
-	return 0;
-}
-
-static int create_user(struct api_req *r, struct err *err)
-{
-	struct user_input in = { 0 };
-	const struct api_field fields[] = {
-		{ "login", API_STR, API_REQUIRED, &in.login },
-		{ "name", API_STR, API_REQUIRED, &in.name },
-		{ "email", API_STR, 0, &in.email },
-		{ "role", API_STR, API_REQUIRED, &in.role },
-		{ "password", API_STR, API_NULLABLE, &in.password },
-		{ NULL },
-	};
-	struct user u;
-	int rc;
-
-	if (api_parse(r, fields, err) ||
-	    require_role(&r->actor, ROLE_ADMIN, "adding users", err))
-		return -1;
-	if (in.password && api_hash_begin(r, err))
-		return -1;
-	rc = user_create(r->st, &r->actor, &in, &u, err);
-	if (in.password)
-		api_hash_end();
-	if (rc)
-		return -1;
-	r->status = 201;
-	user_write_json(&r->jw, &u);
-	return 0;
-}
-
-static int get_user(struct api_req *r, struct err *err)
-{
-	struct user u;
-
-	if (user_get(r->st, api_param(r, "login"), &u, err))
-		return -1;
-	user_write_json(&r->jw, &u);
-	return 0;
-}
-
-static int update_user(struct api_req *r, struct err *err)
-{
-	struct user cur, out;
-	const char *name = NULL, *email = NULL, *role = NULL;
-	int active = -1;
-	int64_t version = 0;
-	const struct api_field fields[] = {
-		{ "version", API_INT, API_REQUIRED, &version },
-		{ "name", API_STR, 0, &name },
-		{ "email", API_STR, 0, &email },
-		{ "role", API_STR, 0, &role },
-		{ "active", API_BOOL, 0, &active },
-		{ NULL },
-	};
-
-	if (api_parse(r, fields, err) || user_get(r->st, api_param(r, "login"), &cur, err))
-		return -1;
-	if (api_copy(cur.name, sizeof(cur.name), name, "name", err) ||
-	    api_copy(cur.email, sizeof(cur.email), email, "email", err))
-		return -1;
-	if (role && role_parse(role, &cur.role, err))
-		return -1;
-	if (active >= 0)
-		cur.active = active;
-	cur.version = version;
-	/* core signs a deactivated user out and revokes their tokens in the same write */
-	if (user_update(r->st, &r->actor, &cur, &out, err))
-		return -1;
-	user_write_json(&r->jw, &out);
-	return 0;
-}
 
 /*
  * Wrong current passwords on a password change are limited like sign-ins
@@ -173,10 +85,6 @@ hashed:
 }
 
 const struct api_route api_user_routes[] = {
-	{ "GET", "/api/v1/users", list_users, ROLE_VIEWER, 0 },
-	{ "POST", "/api/v1/users", create_user, ROLE_ADMIN, 0 },
-	{ "GET", "/api/v1/users/{login}", get_user, ROLE_VIEWER, 0 },
-	{ "PATCH", "/api/v1/users/{login}", update_user, ROLE_VIEWER, 0 },
 	{ "POST", "/api/v1/users/{login}/password", set_password, ROLE_VIEWER, API_NO_IDEMPOTENCY },
 	{ NULL },
 };

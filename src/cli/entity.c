@@ -36,6 +36,16 @@ static const char *opt_name(const char *field, char *out)
 	return out;
 }
 
+/* A field's option: a secret is read from a file (--password-file F), never typed. */
+static const char *field_opt(const struct ent_field *f, char *out)
+{
+	size_t n = strlen(opt_name(f->name, out));
+
+	if ((f->flags & EF_SECRET) && n < 58)
+		memcpy(out + n, "-file", 6); /* room checked: the buffer holds 64 */
+	return out;
+}
+
 /* Whether the key is typed as a positional argument (a code, a login), not an option. */
 static int key_is_positional(const struct entity *e)
 {
@@ -58,7 +68,7 @@ static int options(const struct entity *e, enum verb v, struct cli_opt *opts, ch
 				continue;
 			if (v == V_UPDATE && (f->flags & (EF_KEY | EF_CREATE)))
 				continue;
-			opts[n].name = opt_name(f->name, names[n]);
+			opts[n].name = field_opt(f, names[n]);
 			opts[n++].kind = OPT_VALUE;
 		}
 	}
@@ -88,13 +98,22 @@ static int options(const struct entity *e, enum verb v, struct cli_opt *opts, ch
 
 static const struct ent_field *field_of_opt(const struct entity *e, const char *opt)
 {
+	const struct ent_field *f;
 	char name[64];
 	size_t i;
 
 	for (i = 0; opt[i] && i < 63; i++)
 		name[i] = opt[i] == '-' ? '_' : opt[i];
 	name[i] = '\0';
-	return entity_field(e, name);
+	if ((f = entity_field(e, name)))
+		return (f->flags & EF_SECRET) ? NULL : f;
+	/* a secret's option: its name and "-file" */
+	if (i > 5 && !strcmp(name + i - 5, "_file")) {
+		name[i - 5] = '\0';
+		f = entity_field(e, name);
+		return f && (f->flags & EF_SECRET) ? f : NULL;
+	}
+	return NULL;
 }
 
 /* The project named by the first argument of a project noun's command. */
@@ -137,6 +156,13 @@ static int input_from(const struct entity *e, struct cli_opt *opts, struct ent_i
 		if (f->variant) {
 			/* read as the record's kind, once core knows the record */
 			entity_input_raw(e, in, f, o->value, 0);
+			continue;
+		}
+		if (f->flags & EF_SECRET) {
+			/* the first line of the file, straight into the record (wiped by the noun) */
+			if (cli_read_password(o->value, (char *)in->rec + f->off, f->size, err))
+				return -1;
+			entity_input_set(e, in, f, 0);
 			continue;
 		}
 		if (entity_parse_text(f, o->value, in->rec, err)) {
@@ -451,6 +477,8 @@ static void describe_option(struct buf *b, const struct ent_field *f)
 			buf_addf(&vals, "%s%s", w == f->values ? "" : "|", *w);
 		snprintf(left, sizeof(left), "--%s %s", opt_name(f->name, on), buf_cstr(&vals));
 		buf_release(&vals);
+	} else if (f->flags & EF_SECRET) {
+		snprintf(left, sizeof(left), "--%s FILE", field_opt(f, on));
 	} else {
 		snprintf(left, sizeof(left), "--%s %s", opt_name(f->name, on), kind_word(f));
 	}
@@ -562,7 +590,7 @@ static char *example_of(const struct entity *e, enum verb v)
 		if (settable(f) && f->example && !((f->flags & EF_KEY) && key_is_positional(e))) {
 			const char *ex = f->example;
 			int quote = strchr(ex, ' ') != NULL;
-			buf_addf(&b, " --%s %s%s%s", opt_name(f->name, on), quote ? "\"" : "", ex,
+			buf_addf(&b, " --%s %s%s%s", field_opt(f, on), quote ? "\"" : "", ex,
 				 quote ? "\"" : "");
 		}
 	if (v == V_UPDATE)
@@ -588,8 +616,12 @@ static void build_cmds(void)
 		if (e->own_faces)
 			continue; /* its commands are its own (cli/<noun>.c) */
 		for (int v = V_ADD; v <= V_DELETE; v++) {
+			static const unsigned omitted[] = { ENT_NO_CREATE, ENT_NO_LIST, ENT_NO_GET,
+							    ENT_NO_UPDATE, ENT_NO_DELETE };
 			struct cli_command *c;
 			struct buf s = BUF_INIT;
+			if (e->omit & omitted[v])
+				continue;
 			if (n >= ENTITY_CMDS_MAX)
 				abort(); /* more nouns than room: raise ENTITY_CMDS_MAX */
 			c = &cli_entity_cmds[n++];

@@ -1,5 +1,6 @@
 /*
- * project.c - `salespm project ...` and `salespm member ...`.
+ * project.c - `salespm project ...` and `salespm member remove` (the other
+ * `member` commands are the entity engine's: cli/entity.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -185,68 +186,6 @@ static int cmd_project_delete(struct cli *c, int argc, char **argv, struct err *
 	return 0;
 }
 
-static void print_member(struct cli *c, const struct member *m)
-{
-	if (c->json) {
-		CLI_PRINT_ONE(m, member_write_json);
-	} else {
-		printf("%s is %s of the project (version %lld)\n", m->login, prole_str(m->role),
-		       (long long)m->version);
-	}
-}
-
-static int cmd_member_add(struct cli *c, int argc, char **argv, struct err *err)
-{
-	struct cli_opt opts[] = { { "role", 0, OPT_VALUE }, { NULL, 0, 0 } };
-	struct member m;
-	enum prole role = PROLE_MEMBER;
-	const char *pos[2];
-	int npos;
-
-	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err))
-		return -1;
-	if (cli_opt(opts, "role") && prole_parse(cli_opt(opts, "role"), &role, err))
-		return -1;
-	if (member_add(c->st, &c->actor, pos[0], pos[1], role, &m, err))
-		return -1;
-	print_member(c, &m);
-	return 0;
-}
-
-static int cmd_member_update(struct cli *c, int argc, char **argv, struct err *err)
-{
-	struct cli_opt opts[] = { { "role", 0, OPT_VALUE }, { "version", 0, OPT_VALUE },
-				  { NULL, 0, 0 } };
-	struct member_list l = { 0 };
-	struct member m;
-	enum prole role;
-	const char *pos[2];
-	int64_t v = -1;
-	int npos;
-
-	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err))
-		return -1;
-	if (!cli_opt(opts, "role"))
-		return err_set(err, ERR_USAGE, "role", "required", "--role is required");
-	if (prole_parse(cli_opt(opts, "role"), &role, err))
-		return -1;
-	if (cli_opt(opts, "version")) {
-		if (cli_int(cli_opt(opts, "version"), "version", &v, err))
-			return -1;
-	} else {
-		if (member_list(c->st, &c->actor, pos[0], &l, err))
-			return -1;
-		for (size_t i = 0; i < l.n; i++)
-			if (!strcmp(l.items[i].login, pos[1]))
-				v = l.items[i].version;
-		member_list_release(&l);
-	}
-	if (member_update(c->st, &c->actor, pos[0], pos[1], role, v, &m, err))
-		return -1;
-	print_member(c, &m);
-	return 0;
-}
-
 static int cmd_member_remove(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { NULL, 0, 0 } };
@@ -260,34 +199,6 @@ static int cmd_member_remove(struct cli *c, int argc, char **argv, struct err *e
 		printf("{\"removed\":\"%s\"}\n", pos[1]);
 	else
 		printf("removed %s from %s\n", pos[1], pos[0]);
-	return 0;
-}
-
-static int cmd_member_list(struct cli *c, int argc, char **argv, struct err *err)
-{
-	struct cli_opt opts[] = { { NULL, 0, 0 } };
-	struct member_list l = { 0 };
-	const char *pos[1];
-	int npos;
-
-	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
-	    member_list(c->st, &c->actor, pos[0], &l, err))
-		return -1;
-	if (c->json) {
-		CLI_PRINT_LIST("members", l.items, l.n, member_write_json);
-	} else {
-		static const char *const head[] = { "LOGIN", "NAME", "ROLE" };
-		struct cli_table t;
-		cli_table_init(&t, 3, head, NULL);
-		for (size_t i = 0; i < l.n; i++) {
-			const char *row[] = { l.items[i].login, l.items[i].name,
-					      prole_str(l.items[i].role) };
-			cli_table_row(&t, row);
-		}
-		cli_table_print(&t, stdout);
-		cli_table_release(&t);
-	}
-	member_list_release(&l);
 	return 0;
 }
 
@@ -313,15 +224,6 @@ const struct cli_command cli_project_cmds[] = {
 	{ "project", "delete", cmd_project_delete, CLI_NEEDS_STORE,
 	  "delete a project without sales (owner)", "project delete CODE [--version V]", "",
 	  "salespm project delete TEST-1" },
-	{ "member", "add", cmd_member_add, CLI_NEEDS_STORE, "add a user to a project",
-	  "member add PROJECT LOGIN [--role owner|manager|member|viewer]",
-	  "  --role R             the project role (default member)",
-	  "salespm member add Q1-2027 wang.fang --role member" },
-	{ "member", "list", cmd_member_list, CLI_NEEDS_STORE, "list a project's members",
-	  "member list PROJECT", "", "salespm member list Q1-2027" },
-	{ "member", "update", cmd_member_update, CLI_NEEDS_STORE, "change a member's role",
-	  "member update PROJECT LOGIN --role R [--version V]", "",
-	  "salespm member update Q1-2027 wang.fang --role manager" },
 	{ "member", "remove", cmd_member_remove, CLI_NEEDS_STORE, "remove a member",
 	  "member remove PROJECT LOGIN", "", "salespm member remove Q1-2027 wang.fang" },
 	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },

@@ -1,5 +1,6 @@
 /*
- * workspace.c - `salespm init`, `user ...`, `workspace ...` and `db ...`.
+ * workspace.c - `salespm init`, `user passwd`, `workspace ...` and `db ...` (the
+ * other `user` commands are the entity engine's: cli/entity.c).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -72,140 +73,6 @@ static int cmd_init(struct cli *c, int argc, char **argv, struct err *err)
 out:
 	sodium_memzero(password, sizeof(password));
 	return r;
-}
-
-static void print_user(struct cli *c, const struct user *u)
-{
-	if (c->json) {
-		CLI_PRINT_ONE(u, user_write_json);
-		return;
-	}
-	printf("login:   %s\nname:    %s\nemail:   %s\nrole:    %s\nactive:  %s\nversion: %lld\n",
-	       u->login, u->name, u->email, role_str(u->role), u->active ? "yes" : "no",
-	       (long long)u->version);
-}
-
-static int cmd_user_add(struct cli *c, int argc, char **argv, struct err *err)
-{
-	struct cli_opt opts[] = { { "name", 0, OPT_VALUE },
-				  { "role", 0, OPT_VALUE },
-				  { "email", 0, OPT_VALUE },
-				  { "password-file", 0, OPT_VALUE },
-				  { NULL, 0, 0 } };
-	struct user_input in = { 0 };
-	struct user u;
-	char password[1100];
-	const char *pos[1];
-	int npos, r;
-
-	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err))
-		return -1;
-	if (!cli_opt(opts, "name"))
-		return err_set(err, ERR_USAGE, "name", "required", "--name is required");
-	if (!cli_opt(opts, "role"))
-		return err_set(err, ERR_USAGE, "role", "required", "--role is required (admin, manager, rep, viewer)");
-	in.login = pos[0];
-	in.name = cli_opt(opts, "name");
-	in.role = cli_opt(opts, "role");
-	in.email = cli_opt(opts, "email");
-	if (cli_opt(opts, "password-file")) {
-		if (cli_read_password(cli_opt(opts, "password-file"), password, sizeof(password),
-				      err))
-			return -1;
-		in.password = password;
-	}
-	r = user_create(c->st, &c->actor, &in, &u, err);
-	sodium_memzero(password, sizeof(password));
-	if (r)
-		return -1;
-	if (c->json)
-		print_user(c, &u);
-	else
-		printf("added user %s (%s)%s\n", u.login, role_str(u.role),
-		       in.password ? "" : "; set a password with `salespm user passwd`");
-	return 0;
-}
-
-static int cmd_user_list(struct cli *c, int argc, char **argv, struct err *err)
-{
-	struct cli_opt opts[] = { { NULL, 0, 0 } };
-	struct user_list l = { 0 };
-	const char *pos[1];
-	int npos;
-
-	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err))
-		return -1;
-	if (user_list(c->st, &c->actor, &l, err))
-		return -1;
-	if (c->json) {
-		CLI_PRINT_LIST("users", l.items, l.n, user_write_json);
-	} else {
-		static const char *const head[] = { "LOGIN", "NAME", "ROLE", "ACTIVE" };
-		struct cli_table t;
-		cli_table_init(&t, 4, head, NULL);
-		for (size_t i = 0; i < l.n; i++) {
-			const char *row[] = { l.items[i].login, l.items[i].name,
-					      role_str(l.items[i].role),
-					      l.items[i].active ? "yes" : "no" };
-			cli_table_row(&t, row);
-		}
-		cli_table_print(&t, stdout);
-		cli_table_release(&t);
-	}
-	user_list_release(&l);
-	return 0;
-}
-
-static int cmd_user_show(struct cli *c, int argc, char **argv, struct err *err)
-{
-	struct cli_opt opts[] = { { NULL, 0, 0 } };
-	struct user u;
-	const char *pos[1];
-	int npos;
-
-	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) || user_get(c->st, pos[0], &u, err))
-		return -1;
-	print_user(c, &u);
-	return 0;
-}
-
-static int cmd_user_update(struct cli *c, int argc, char **argv, struct err *err)
-{
-	struct cli_opt opts[] = { { "name", 0, OPT_VALUE },    { "email", 0, OPT_VALUE },
-				  { "role", 0, OPT_VALUE },    { "active", 0, OPT_VALUE },
-				  { "version", 0, OPT_VALUE }, { NULL, 0, 0 } };
-	struct user cur, out;
-	const char *pos[1];
-	int64_t v;
-	int npos;
-
-	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
-	    user_get(c->st, pos[0], &cur, err))
-		return -1;
-	if (cli_opt(opts, "name"))
-		snprintf(cur.name, sizeof(cur.name), "%s", cli_opt(opts, "name"));
-	if (cli_opt(opts, "email"))
-		snprintf(cur.email, sizeof(cur.email), "%s", cli_opt(opts, "email"));
-	if (cli_opt(opts, "role") && role_parse(cli_opt(opts, "role"), &cur.role, err))
-		return -1;
-	if (cli_opt(opts, "active")) {
-		const char *a = cli_opt(opts, "active");
-		if (strcmp(a, "yes") && strcmp(a, "no"))
-			return err_set(err, ERR_USAGE, "active", "not_yes_no", "--active takes yes or no");
-		cur.active = !strcmp(a, "yes");
-	}
-	if (cli_opt(opts, "version")) {
-		if (cli_int(cli_opt(opts, "version"), "version", &v, err))
-			return -1;
-		cur.version = v;
-	}
-	if (user_update(c->st, &c->actor, &cur, &out, err))
-		return -1;
-	if (c->json)
-		print_user(c, &out);
-	else
-		printf("updated user %s (version %lld)\n", out.login, (long long)out.version);
-	return 0;
 }
 
 static int cmd_user_passwd(struct cli *c, int argc, char **argv, struct err *err)
@@ -348,22 +215,6 @@ const struct cli_command cli_workspace_cmds[] = {
 	  "                       password is generated and printed once",
 	  "salespm --db sales.db init --currency CNY --timezone Asia/Shanghai --admin boss "
 	  "--password-file pw.txt" },
-	{ "user", "add", cmd_user_add, CLI_NEEDS_STORE, "add a user (admin)",
-	  "user add LOGIN --name NAME --role admin|manager|rep|viewer [--email E] "
-	  "[--password-file F]",
-	  "  --name NAME          display name\n"
-	  "  --role ROLE          admin, manager, rep or viewer\n"
-	  "  --email E            email address\n"
-	  "  --password-file F    initial password (first line of F, at least 12 characters)",
-	  "salespm user add wang.fang --name 王芳 --role rep --password-file pw.txt" },
-	{ "user", "list", cmd_user_list, CLI_NEEDS_STORE, "list users", "user list", "",
-	  "salespm user list --json" },
-	{ "user", "show", cmd_user_show, CLI_NEEDS_STORE, "show one user", "user show LOGIN", "",
-	  "salespm user show wang.fang" },
-	{ "user", "update", cmd_user_update, CLI_NEEDS_STORE, "change a user's name, email, role",
-	  "user update LOGIN [--name N] [--email E] [--role R] [--active yes|no] [--version V]",
-	  "  --version V          fail with a conflict unless the user is still at version V",
-	  "salespm user update wang.fang --role manager" },
 	{ "user", "passwd", cmd_user_passwd, CLI_NEEDS_STORE, "set a user's password",
 	  "user passwd LOGIN --password-file F", "",
 	  "salespm user passwd wang.fang --password-file new.txt" },

@@ -49,6 +49,10 @@ int channel_create(struct store *st, const struct actor *a, const struct channel
 		   struct channel *out, struct err *err);
 /* The six channel types, ended by NULL. */
 extern const char *const channel_types[];
+
+struct entity;
+/* The segment noun of the entity engine (core/segment.c): customers refer to it. */
+extern const struct entity segment_entity;
 /* Whether type is one of the six channel types. */
 int channel_type_valid(const char *type);
 

@@ -4,12 +4,15 @@
  */
 #include "core/customer.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/xalloc.h"
+#include "core/catalog.h"
+#include "core/entity.h"
 #include "core/sale.h"
 #include "core/tx.h"
 #include "base/banned.h"
@@ -32,9 +35,6 @@ static const char SQL_CUSTOMER_COUNT[] = "SELECT COUNT(*) FROM customers c " CUS
 static const char SQL_CUSTOMER_GET[] = "SELECT " CUSTOMER_COLS CUSTOMER_FROM "WHERE c.name = ?";
 static const char SQL_CUSTOMER_GET_ID[] = "SELECT " CUSTOMER_COLS CUSTOMER_FROM "WHERE c.id = ?";
 static const char SQL_SEGMENT_ID[] = "SELECT id FROM segments WHERE code = ?";
-static const char SQL_CUSTOMER_SET_SEGMENT[] =
-	"UPDATE customers SET segment_id = ?, version = version + 1, updated_at = ? "
-	"WHERE id = ? AND version = ? RETURNING version";
 /* a customer's all-time rows of the rollup, one per project: point lookups by key */
 static const char SQL_CUSTOMER_TOTALS[] =
 	"SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(amount_minor), 0) FROM sale_rollup "
@@ -47,18 +47,72 @@ static const char SQL_CUSTOMER_SALES[] =
 	"WHERE s.customer_id = ?1 AND s.project_id IN " VISIBLE("?2", "?3") " "
 	"ORDER BY s.sold_on DESC, s.id DESC LIMIT ?4 OFFSET ?5";
 
+#define F(field) offsetof(struct customer, field), sizeof(((struct customer *)0)->field)
+
+static int customer_fill(struct store *st, const struct actor *a, void *rec, struct err *err);
+static int customer_check(struct tx *tx, const void *before, void *rec,
+			  const struct ent_input *in, struct err *err);
+
+/*
+ * A customer is made by a sale (core/sale.c), never by hand, and never
+ * deleted; a manager sets its segment. Its lines and revenue are no column:
+ * they are the reader's view, filled from the rollups.
+ */
+static const struct ent_field customer_fields[] = {
+	{ "id", EK_ID, EF_READONLY, "id", F(id) },
+	{ "name", EK_TEXT, EF_READONLY | EF_SORT | EF_FILTER, "name", F(name),
+	  .help = "the customer's name, as its first sale gave it" },
+	{ "segment", EK_REF, EF_NULLABLE | EF_FILTER | EF_SORT, "segment_id", F(segment_id),
+	  .ref = &segment_entity, .key_off = offsetof(struct customer, segment),
+	  .key_size = sizeof(((struct customer *)0)->segment),
+	  .help = "its segment from now on (sales already made keep theirs; \"\" for none)",
+	  .example = "smb" },
+	{ "first_sale", EK_DATE, EF_READONLY | EF_NULLABLE, "first_sale_on", F(first_sale_on),
+	  .help = "the day of its first-ever purchase" },
+	{ "lines", EK_COUNT, EF_READONLY, NULL, F(lines),
+	  .help = "its sales lines in the projects you may see" },
+	{ "revenue", EK_MONEY, EF_READONLY, NULL, F(revenue_minor),
+	  .help = "its revenue in the projects you may see" },
+	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
+	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
+	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },
+	{ NULL },
+};
+
+ENTITY(customer) = {
+	.name = "customer",
+	.plural = "customers",
+	.table = "customers",
+	.summary = "a customer (made by its first sale)",
+	.size = sizeof(struct customer),
+	.fields = customer_fields,
+	.scope = ENT_WORKSPACE,
+	.read_role = ROLE_VIEWER,
+	.write_role = ROLE_MANAGER,
+	.order = "t.name",
+	.hooks = { .check = customer_check, .fill = customer_fill },
+	/* listed, shown (by name on the CLI) and made by core/customer.c and core/sale.c */
+	.omit = ENT_NO_LIST | ENT_NO_GET | ENT_NO_CREATE | ENT_NO_DELETE,
+};
+
+/* The segment is all a change of a customer says: a change that names none is refused. */
+static int customer_check(struct tx *tx, const void *before, void *rec,
+			  const struct ent_input *in, struct err *err)
+{
+	const struct ent_field *f = entity_field(&customer_entity, "segment");
+
+	(void)tx;
+	(void)before;
+	(void)rec;
+	if (!(in->set >> entity_field_index(&customer_entity, f) & 1))
+		return err_set(err, ERR_INVALID, "segment", "required",
+			       "segment is required (null or \"\" for none)");
+	return 0;
+}
+
 void customer_write_json(struct jw *w, const struct customer *c)
 {
-	jw_obj(w);
-	jw_kint(w, "id", c->id);
-	jw_kstr(w, "name", c->name);
-	jw_kstr(w, "segment", c->segment[0] ? c->segment : NULL);
-	jw_kdate(w, "first_sale", c->first_sale_on);
-	jw_kint(w, "lines", c->lines);
-	jw_kint(w, "revenue", c->revenue_minor);
-	jw_kint(w, "version", c->version);
-	jw_kts(w, "created_at", c->created_at);
-	jw_obj_end(w);
+	entity_write_json(w, &customer_entity, c);
 }
 
 void customer_sale_write_json(struct jw *w, const struct customer_sale *s)
@@ -87,6 +141,14 @@ static void row_to_customer(struct store *st, struct stmt *s, struct customer *c
 	c->updated_at = store_col_int(st, s, 7);
 }
 
+static int fill_totals(struct store *st, const struct actor *a, struct customer *c,
+		       struct err *err);
+
+static int customer_fill(struct store *st, const struct actor *a, void *rec, struct err *err)
+{
+	return fill_totals(st, a, rec, err);
+}
+
 /* Bind the actor's view of the projects at ?A (sees every project) and ?B (user id). */
 static void bind_visible(struct store *st, struct stmt *s, int at, const struct actor *a)
 {
@@ -98,6 +160,7 @@ static void bind_visible(struct store *st, struct stmt *s, int at, const struct 
 static int fill_totals(struct store *st, const struct actor *a, struct customer *c,
 		       struct err *err)
 {
+	c->lines = c->revenue_minor = 0;
 	struct stmt *s = store_prepare(st, SQL_CUSTOMER_TOTALS, err);
 	int rc;
 	if (!s)
@@ -293,63 +356,21 @@ void customer_sales_release(struct customer_sales *l)
 	l->n = l->alloc = 0;
 }
 
-static void customer_json(struct buf *b, const struct customer *c)
-{
-	struct jw w;
-	jw_init(&w, b);
-	customer_write_json(&w, c);
-}
-
 int customer_set_segment(struct store *st, const struct actor *a, int64_t id,
 			 const char *segment_code, int64_t version, struct customer *out,
 			 struct err *err)
 {
-	struct customer cur;
-	struct tx tx = { 0 };
-	struct buf before = BUF_INIT, after = BUF_INIT;
-	struct stmt *s;
-	int64_t seg = NO_ID;
-	int rc, r = -1;
+	const struct ent_field *f = entity_field(&customer_entity, "segment");
+	struct customer want;
+	struct ent_input in = { 0 };
+	char key[24];
 
-	if (require_role(a, ROLE_MANAGER, "changing customers", err) ||
-	    customer_get_id(st, a, id, &cur, err))
+	memset(&want, 0, sizeof(want));
+	in.rec = &want;
+	in.version = version;
+	if (entity_parse_text(f, segment_code ? segment_code : "", &want, err))
 		return -1;
-	if (version != cur.version)
-		return tx_version_conflict("customer", cur.name, version, cur.version, err);
-	if (tx_begin(&tx, st, a, err))
-		return -1;
-	/* the customer's segment from now on; sales already made keep theirs */
-	if (segment_code && *segment_code && segment_id(st, segment_code, &seg, err))
-		goto out;
-	s = store_prepare(st, SQL_CUSTOMER_SET_SEGMENT, err);
-	if (!s)
-		goto out;
-	store_bind_int_or_null(st, s, 1, seg, NO_ID);
-	store_bind_int(st, s, 2, tx.now);
-	store_bind_int(st, s, 3, cur.id);
-	store_bind_int(st, s, 4, version);
-	rc = store_step(st, s, err);
-	store_done(st, s);
-	if (rc < 0)
-		goto out;
-	if (rc == STORE_DONE) {
-		tx_version_conflict("customer", cur.name, version, version + 1, err);
-		goto out;
-	}
-	*out = cur;
-	out->segment_id = seg;
-	snprintf(out->segment, sizeof(out->segment), "%s", seg == NO_ID ? "" : segment_code);
-	out->version = cur.version + 1;
-	out->updated_at = tx.now;
-	customer_json(&before, &cur);
-	customer_json(&after, out);
-	if (tx_audit(&tx, "customer", cur.id, "update", buf_cstr(&before), buf_cstr(&after), err))
-		goto out;
-	r = tx_commit(&tx, err);
-out:
-	if (r)
-		tx_abort(&tx);
-	buf_release(&before);
-	buf_release(&after);
-	return r;
+	entity_input_set(&customer_entity, &in, f, 0);
+	snprintf(key, sizeof(key), "%lld", (long long)id);
+	return entity_update(st, a, &customer_entity, NULL, key, &in, out, err);
 }

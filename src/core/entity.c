@@ -82,7 +82,7 @@ const struct entity *entity_find(const char *name)
 
 static int is_column(const struct ent_field *f)
 {
-	return f->column && !(f->flags & EF_INPUT);
+	return f->column && !(f->flags & EF_INPUT) && !f->via;
 }
 
 static const struct ent_field *field_named_kind(const struct entity *e, enum ent_kind k,
@@ -171,8 +171,56 @@ static int is_text_kind(enum ent_kind k)
 	return k == EK_TEXT || k == EK_NOTE || k == EK_CODE || k == EK_EMAIL || k == EK_ENUM;
 }
 
+/* An enum held as an int (EF_INDEX): min + its index in values[]. */
+static int is_index(const struct ent_field *f)
+{
+	return f->kind == EK_ENUM && (f->flags & EF_INDEX);
+}
+
+/* A field whose value is text in the record. */
+static int is_text(const struct ent_field *f)
+{
+	return is_text_kind(f->kind) && !is_index(f);
+}
+
+static int *iint(void *rec, const struct ent_field *f)
+{
+	return (int *)((char *)rec + f->off);
+}
+
+static int ciint(const void *rec, const struct ent_field *f)
+{
+	return *(const int *)((const char *)rec + f->off);
+}
+
+/* An index enum's value as text ("" when none or out of range). */
+static const char *index_text(const struct ent_field *f, const void *rec)
+{
+	int64_t i = (int64_t)ciint(rec, f) - f->min;
+
+	for (const char *const *w = f->values; w && *w; w++, i--)
+		if (i == 0)
+			return *w;
+	return "";
+}
+
+/* Set an index enum from text: 0, or -1 when text is none of its values. */
+static int index_set(const struct ent_field *f, const char *text, void *rec)
+{
+	int i = 0;
+
+	for (const char *const *w = f->values; w && *w; w++, i++)
+		if (!strcmp(*w, text)) {
+			*iint(rec, f) = (int)f->min + i;
+			return 0;
+		}
+	return -1;
+}
+
 int entity_is_none(const struct ent_field *f, const void *rec)
 {
+	if (is_index(f))
+		return !index_text(f, rec)[0];
 	if (is_text_kind(f->kind))
 		return !ctxt(rec, f)[0];
 	if (f->kind == EK_DATE)
@@ -188,7 +236,9 @@ int entity_is_none(const struct ent_field *f, const void *rec)
 
 void entity_set_none(const struct ent_field *f, void *rec)
 {
-	if (is_text_kind(f->kind))
+	if (is_index(f))
+		*iint(rec, f) = (int)f->min - 1;
+	else if (is_text_kind(f->kind))
 		txt(rec, f)[0] = '\0';
 	else if (f->kind == EK_DATE)
 		*i32(rec, f) = NO_DATE;
@@ -284,11 +334,21 @@ static int parse_bool(const char *s, int *out)
 	return -1;
 }
 
+static void enum_list(const struct ent_field *f, char *out, size_t size);
+
 int entity_parse_text(const struct ent_field *f, const char *text, void *rec, struct err *err)
 {
 	size_t len = strlen(text);
 	int64_t v;
 
+	if (is_index(f)) {
+		char list[200];
+		if (!index_set(f, text, rec))
+			return 0;
+		enum_list(f, list, sizeof(list));
+		return err_set(err, ERR_INVALID, f->name, "bad_enum:value,_,allowed",
+			       "\"%.40s\" is not a %s (%s)", text, f->name, list);
+	}
 	switch (f->kind) {
 	case EK_TEXT:
 	case EK_NOTE:
@@ -332,9 +392,12 @@ int entity_parse_text(const struct ent_field *f, const char *text, void *rec, st
 	case EK_CHOICE:
 		/* an unknown name is kept as none and refused by the field's check */
 		*(int *)((char *)rec + f->off) = choice_index(f, text);
-		if (choice_index(f, text) < 0)
+		if (choice_index(f, text) < 0) {
+			char list[200];
+			enum_list(f, list, sizeof(list));
 			return err_set(err, ERR_INVALID, f->name, "bad_enum:value,_,allowed",
-				       "\"%.40s\" is not a %s", text, f->name);
+				       "\"%.40s\" is not a %s (%s)", text, f->name, list);
+		}
 		return 0;
 	case EK_REF:
 		if (len >= f->key_size)
@@ -365,7 +428,7 @@ void entity_format(const struct ent_field *f, const void *rec, char *out, size_t
 	case EK_CODE:
 	case EK_EMAIL:
 	case EK_ENUM:
-		snprintf(out, size, "%s", ctxt(rec, f));
+		snprintf(out, size, "%s", is_index(f) ? index_text(f, rec) : ctxt(rec, f));
 		break;
 	case EK_MONEY:
 		snprintf(out, size, "%s", money_format(ci64(rec, f), m));
@@ -402,12 +465,18 @@ void entity_format(const struct ent_field *f, const void *rec, char *out, size_t
 	}
 }
 
-/* rec's members: each field (as its variant is for rec), then the noun's extra ones. */
-static void write_members(struct jw *w, const struct entity *e, const void *rec)
+/*
+ * rec's members: each field (as its variant is for rec), then the noun's extra
+ * ones; stored_only leaves out the values a read computes (no column: a
+ * reader's totals), for the audit.
+ */
+static void write_members(struct jw *w, const struct entity *e, const void *rec, int stored_only)
 {
 	for (const struct ent_field *ef = e->fields; ef->name; ef++) {
 		const struct ent_field *f = entity_variant(ef, rec);
 		if (f->flags & (EF_HIDDEN | EF_INPUT))
+			continue;
+		if (stored_only && !f->column)
 			continue;
 		switch (shown_kind(f, rec)) {
 		case EK_CHOICE:
@@ -418,7 +487,10 @@ static void write_members(struct jw *w, const struct entity *e, const void *rec)
 		case EK_CODE:
 		case EK_EMAIL:
 		case EK_ENUM:
-			jw_kstr(w, f->name, ctxt(rec, f));
+			if (is_index(f))
+				jw_kstr(w, f->name, entity_is_none(f, rec) ? NULL : index_text(f, rec));
+			else
+				jw_kstr(w, f->name, ctxt(rec, f));
 			break;
 		case EK_MONEY:
 		case EK_COUNT:
@@ -456,7 +528,7 @@ static void write_members(struct jw *w, const struct entity *e, const void *rec)
 void entity_write_json(struct jw *w, const struct entity *e, const void *rec)
 {
 	jw_obj(w);
-	write_members(w, e, rec);
+	write_members(w, e, rec, 0);
 	jw_obj_end(w);
 }
 
@@ -466,7 +538,7 @@ int entity_write_json_detail(struct store *st, struct jw *w, const struct entity
 	int r = 0;
 
 	jw_obj(w);
-	write_members(w, e, rec);
+	write_members(w, e, rec, 0);
 	if (e->hooks.write_detail)
 		r = e->hooks.write_detail(st, w, rec, err);
 	jw_obj_end(w);
@@ -536,26 +608,41 @@ static struct ent_sql *build(const struct entity *e)
 	q->e = e;
 	for (int i = 0; i < ENT_MAX_FIELDS; i++)
 		q->col[i] = q->keycol[i] = -1;
-	/* SELECT: each column, and each reference's key through a join */
+	/* each reference's join, r1, r2... in the order of the fields */
+	for (const struct ent_field *f = e->fields; f->name; f++)
+		if (f->kind == EK_REF && is_column(f))
+			q->alias[entity_field_index(e, f)] = ++nref;
+	/* SELECT: each column, each reference's key through its join, each field read via one */
 	for (const struct ent_field *f = e->fields; f->name; f++) {
 		int i = entity_field_index(e, f);
+		if (f->via && f->column) {
+			const struct ent_field *rf = entity_field(e, f->via);
+			buf_addf(&sel, "%sr%d.%s", col ? ", " : "",
+				 q->alias[entity_field_index(e, rf)], f->column);
+			q->col[i] = col++;
+			continue;
+		}
 		if (!is_column(f) || (f->flags & EF_HIDDEN))
 			continue;
 		buf_addf(&sel, "%st.%s", col ? ", " : "", f->column);
 		q->col[i] = col++;
 		if (f->kind == EK_REF) {
-			nref++;
-			buf_addf(&sel, ", r%d.%s", nref, ref_key(f)->column);
-			buf_addf(&joins, " LEFT JOIN %s r%d ON r%d.id = t.%s", f->ref->table, nref,
-				 nref, f->column);
+			buf_addf(&sel, ", r%d.%s", q->alias[i], ref_key(f)->column);
+			buf_addf(&joins, " LEFT JOIN %s r%d ON r%d.id = t.%s", f->ref->table, q->alias[i],
+				 q->alias[i], f->column);
 			q->keycol[i] = col++;
-			q->alias[i] = nref;
 		}
 	}
 	buf_addf(&b, "SELECT %s FROM %s t%s", buf_cstr(&sel), e->table, buf_cstr(&joins));
 	q->select = detach(&b);
-	buf_addf(&b, "%s WHERE t.%s = ?1%s", q->select, key->column,
-		 project ? " AND t.project_id = ?2" : "");
+	/* a reference as the key (a member named by its user's login) matches the target's key */
+	if (key->kind == EK_REF)
+		buf_addf(&b, "%s WHERE r%d.%s = ?1%s", q->select,
+			 q->alias[entity_field_index(e, key)], ref_key(key)->column,
+			 project ? " AND t.project_id = ?2" : "");
+	else
+		buf_addf(&b, "%s WHERE t.%s = ?1%s", q->select, key->column,
+			 project ? " AND t.project_id = ?2" : "");
 	q->get = detach(&b);
 	buf_addf(&b, "%s WHERE t.id = ?1%s", q->select, project ? " AND t.project_id = ?2" : "");
 	q->get_id = detach(&b);
@@ -674,7 +761,10 @@ static void read_row(struct store *st, struct stmt *s, const struct ent_sql *q, 
 				entity_set_none(f, rec);
 			continue;
 		}
-		if (is_text_kind(f->kind)) {
+		if (is_index(f)) {
+			if (index_set(f, store_col_text(st, s, c), rec))
+				entity_set_none(f, rec);
+		} else if (is_text_kind(f->kind)) {
 			snprintf(txt(rec, f), f->size, "%s", store_col_text(st, s, c));
 		} else if (f->kind == EK_DATE) {
 			*i32(rec, f) = (int32_t)store_col_int_or(st, s, c, NO_DATE);
@@ -743,9 +833,9 @@ static int get_by(struct store *st, const struct ent_sql *q, const struct ent_pr
 int entity_get(struct store *st, const struct actor *a, const struct entity *e,
 	       const struct ent_project *p, const char *key, void *out, struct err *err)
 {
-	if (may_read(st, a, e, p, err))
+	if (may_read(st, a, e, p, err) || get_by(st, sql_of(e), p, key, out, err))
 		return -1;
-	return get_by(st, sql_of(e), p, key, out, err);
+	return e->hooks.fill ? e->hooks.fill(st, a, out, err) : 0;
 }
 
 /* The id of the record of target named key, or NO_ID when there is none. */
@@ -910,10 +1000,15 @@ int entity_list(struct store *st, const struct actor *a, const struct entity *e,
 		out->n++;
 	}
 	store_done(st, s);
+	if (rc < 0)
+		return -1;
 	/* after the statement is done: a hook may run statements of its own */
-	for (size_t i = first; rc >= 0 && e->hooks.loaded && i < out->n; i++)
+	for (size_t i = first; e->hooks.loaded && i < out->n; i++)
 		e->hooks.loaded(st, (char *)out->items + i * e->size);
-	return rc < 0 ? -1 : 0;
+	for (size_t i = first; e->hooks.fill && i < out->n; i++)
+		if (e->hooks.fill(st, a, (char *)out->items + i * e->size, err))
+			return -1;
+	return 0;
 }
 
 void entity_rows_release(struct ent_rows *r)
@@ -964,11 +1059,11 @@ static int check_field(struct store *st, const struct entity *e, const struct en
 	int64_t v;
 
 	if (is_null) {
-		if (!(f->flags & EF_NULLABLE) && !is_text_kind(f->kind))
+		if (!(f->flags & EF_NULLABLE) && !is_text(f))
 			return err_set(err, ERR_INVALID, f->name, "wrong_type_null:_,type",
 				       "%s cannot be null%s", f->name, "");
 		entity_set_none(f, rec);
-		if (is_text_kind(f->kind) && (f->flags & EF_REQUIRED))
+		if (is_text(f) && (f->flags & EF_REQUIRED))
 			return err_set(err, ERR_INVALID, f->name, "required", "%s is required",
 				       f->name);
 		return 0;
@@ -1001,18 +1096,18 @@ static int check_field(struct store *st, const struct entity *e, const struct en
 				       strlen(ctxt(rec, f)), text_max(f));
 		return 0;
 	case EK_ENUM:
-		if (!enum_ok(f, ctxt(rec, f))) {
+		if (is_index(f) ? !index_text(f, rec)[0] : !enum_ok(f, ctxt(rec, f))) {
 			enum_list(f, list, sizeof(list));
-			return err_set(err, ERR_INVALID, f->name, "bad_enum:value,_,allowed",
-				       "\"%.40s\" is not a %s %s (%s)", ctxt(rec, f), e->name, f->name,
-				       list);
+			return err_set(err, ERR_INVALID, f->name, "bad_enum:value,_,_,allowed",
+				       "\"%.40s\" is not a %s %s (%s)",
+				       is_index(f) ? "" : ctxt(rec, f), e->name, f->name, list);
 		}
 		return 0;
 	case EK_CHOICE:
 		if (choice(rec, f) < 0 || !choice_name(rec, f)[0]) {
 			enum_list(f, list, sizeof(list));
-			return err_set(err, ERR_INVALID, f->name, "bad_enum:value,_,allowed",
-				       "\"%.40s\" is not a %s (%s)", "", f->name, list);
+			return err_set(err, ERR_INVALID, f->name, "bad_enum:value,_,_,allowed",
+				       "\"%.40s\" is not a %s %s (%s)", "", e->name, f->name, list);
 		}
 		return 0;
 	case EK_MONEY:
@@ -1080,7 +1175,9 @@ static int check_field(struct store *st, const struct entity *e, const struct en
 /* Copy one field's value from src to dst. */
 static void copy_field(const struct ent_field *f, void *dst, const void *src)
 {
-	if (is_text_kind(f->kind))
+	if (is_index(f))
+		*iint(dst, f) = ciint(src, f);
+	else if (is_text_kind(f->kind))
 		memcpy(txt(dst, f), ctxt(src, f), f->size);
 	else if (f->kind == EK_DATE)
 		*i32(dst, f) = ci32(src, f);
@@ -1230,7 +1327,7 @@ static int may_write(struct store *st, const struct actor *a, const struct entit
 	}
 }
 
-/* rec as JSON text in b (NULL for no record). */
+/* rec as JSON text in b for the audit: what is stored (NULL for no record). */
 static const char *json_text(const struct entity *e, const void *rec, struct buf *b)
 {
 	struct jw w;
@@ -1238,7 +1335,9 @@ static const char *json_text(const struct entity *e, const void *rec, struct buf
 	if (!rec)
 		return NULL;
 	jw_init(&w, b);
-	entity_write_json(&w, e, rec);
+	jw_obj(&w);
+	write_members(&w, e, rec, 1);
+	jw_obj_end(&w);
 	return buf_cstr(b);
 }
 
@@ -1277,7 +1376,9 @@ static int bind_columns(struct store *st, struct stmt *s, const struct entity *e
 			continue;
 		}
 		n++;
-		if (is_text_kind(f->kind))
+		if (is_index(f))
+			store_bind_text(st, s, n, index_text(f, rec));
+		else if (is_text_kind(f->kind))
 			store_bind_text(st, s, n, ctxt(rec, f));
 		else if (f->kind == EK_DATE)
 			store_bind_int_or_null(st, s, n, ci32(rec, f), NO_DATE);
@@ -1308,6 +1409,29 @@ static void set_meta(const struct entity *e, void *rec, int64_t id, int64_t vers
 	}
 }
 
+/*
+ * A record with fields read through a reference (a member's name) is read
+ * again once written, and filled by the noun's hook, so the answer carries
+ * them; the write stands either way.
+ */
+static void read_back(struct store *st, const struct actor *a, const struct ent_sql *q,
+		      const struct ent_project *p, void *out)
+{
+	const struct entity *e = q->e;
+	const struct ent_field *key = entity_key(e);
+	char k[200];
+	struct err ignored;
+
+	for (const struct ent_field *f = e->fields; f->name; f++)
+		if (f->via) {
+			entity_format(key, out, k, sizeof(k));
+			get_by(st, q, p, k, out, &ignored);
+			break;
+		}
+	if (e->hooks.fill)
+		e->hooks.fill(st, a, out, &ignored);
+}
+
 static int begin(struct tx *tx, struct store *st, const struct actor *a, const struct entity *e,
 		 const struct ent_project *p, struct err *err)
 {
@@ -1322,17 +1446,21 @@ static int begin(struct tx *tx, struct store *st, const struct actor *a, const s
 }
 
 int entity_create(struct store *st, const struct actor *a, const struct entity *e,
-		  const struct ent_project *p, const struct ent_input *in, void *out,
+		  const struct ent_project *p, const struct ent_input *given_in, void *out,
 		  struct err *err)
 {
 	const struct ent_sql *q = sql_of(e);
 	const struct ent_field *key = entity_key(e);
+	struct ent_input input = *given_in, *in = &input;
 	struct tx tx = { 0 };
 	struct stmt *s;
 	int64_t id = NO_ID;
 	int n, rc, r = -1;
 
+	input.project = e->scope == ENT_PROJECT ? p : NULL;
 	if (may_write(st, a, e, p, NULL, NULL, in, err))
+		return -1;
+	if (e->hooks.prepare && e->hooks.prepare(st, a, NULL, in, err))
 		return -1;
 	if (begin(&tx, st, a, e, p, err))
 		return -1;
@@ -1360,6 +1488,8 @@ int entity_create(struct store *st, const struct actor *a, const struct entity *
 	}
 	set_meta(e, out, id, 1, tx.now, tx.now);
 	r = finish(&tx, e, id, "create", NULL, out, in, err);
+	if (!r)
+		read_back(st, a, q, p, out);
 out:
 	if (r)
 		tx_abort(&tx);
@@ -1389,18 +1519,22 @@ static int step_versioned(struct store *st, const struct ent_sql *q, struct stmt
 }
 
 int entity_update(struct store *st, const struct actor *a, const struct entity *e,
-		  const struct ent_project *p, const char *key, const struct ent_input *in,
+		  const struct ent_project *p, const char *key, const struct ent_input *given_in,
 		  void *out, struct err *err)
 {
 	const struct ent_sql *q = sql_of(e);
 	const struct ent_field *idf = field_named_kind(e, EK_ID, NULL);
 	const struct ent_field *ver = field_named_kind(e, EK_VERSION, NULL);
 	void *cur = xmalloc(e->size);
+	struct ent_input input = *given_in, *in = &input;
 	struct tx tx = { 0 };
 	struct stmt *s;
 	int n, r = -1;
 
-	if (may_read(st, a, e, p, err) || begin(&tx, st, a, e, p, err))
+	input.project = e->scope == ENT_PROJECT ? p : NULL;
+	if (may_read(st, a, e, p, err) ||
+	    (e->hooks.prepare && e->hooks.prepare(st, a, key, in, err)) ||
+	    begin(&tx, st, a, e, p, err))
 		goto done;
 	/* read and judge inside the write lock: nothing moves between the check and the write */
 	if (get_by(st, q, p, key, cur, err) || may_write(st, a, e, p, cur, NULL, in, err))
@@ -1422,6 +1556,8 @@ int entity_update(struct store *st, const struct actor *a, const struct entity *
 		goto out;
 	set_meta(e, out, NO_ID, in->version + 1, 0, tx.now);
 	r = finish(&tx, e, ci64(cur, idf), "update", cur, out, in, err);
+	if (!r)
+		read_back(st, a, q, p, out);
 out:
 	if (r)
 		tx_abort(&tx);
@@ -1473,14 +1609,18 @@ int entity_delete(struct store *st, const struct actor *a, const struct entity *
 	const struct ent_field *ver = field_named_kind(e, EK_VERSION, NULL);
 	void *cur = xmalloc(e->size);
 	struct buf used = BUF_INIT;
+	struct ent_input in = { 0 };
 	struct tx tx = { 0 };
 	struct stmt *s;
 	int r = -1;
 
+	in.project = e->scope == ENT_PROJECT ? p : NULL;
 	if (may_read(st, a, e, p, err) || begin(&tx, st, a, e, p, err))
 		goto done;
-	if (get_by(st, q, p, key, cur, err) || may_write(st, a, e, p, cur, NULL, NULL, err))
+	if (get_by(st, q, p, key, cur, err) || may_write(st, a, e, p, cur, NULL, &in, err))
 		goto out;
+	if (version == ENT_ANY_VERSION)
+		version = ci64(cur, ver);
 	if (ci64(cur, ver) != version) {
 		tx_version_conflict(e->name, key, version, ci64(cur, ver), err);
 		goto out;
@@ -1502,7 +1642,7 @@ int entity_delete(struct store *st, const struct actor *a, const struct entity *
 				"%s %s is used by other records; it cannot be deleted", e->name, key);
 		goto out;
 	}
-	r = finish(&tx, e, ci64(cur, idf), "delete", cur, NULL, NULL, err);
+	r = finish(&tx, e, ci64(cur, idf), "delete", cur, NULL, &in, err);
 out:
 	if (r)
 		tx_abort(&tx);

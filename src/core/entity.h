@@ -20,6 +20,8 @@
  *   EK_CHOICE                                       int: an index into values[] (-1 = none)
  *   EK_REF                                          int64_t id at off (NO_ID = none), and
  *                                                   the target's key text at key_off
+ *   EK_ENUM with EF_INDEX                           int: min + the value's index in values[]
+ *                                                   (a C enum: enum role, enum prole)
  */
 #ifndef CORE_ENTITY_H
 #define CORE_ENTITY_H
@@ -32,6 +34,7 @@
 
 struct tx;
 struct entity;
+struct ent_project;
 
 enum ent_kind {
 	EK_TEXT,    /* one line of text */
@@ -62,7 +65,9 @@ enum {
 	EF_CREATE = 1 << 6,   /* settable on create only */
 	EF_HIDDEN = 1 << 7,   /* never shown (a password's hash) */
 	EF_INPUT = 1 << 8,    /* an input, not a column: handed to the noun's hooks */
-	EF_SECRET = 1 << 9,   /* an input never echoed or audited (a password) */
+	EF_SECRET = 1 << 9,   /* an input never echoed or audited (a password); the CLI reads
+			       * it from a file (--NAME-file F), the API takes a hashing slot */
+	EF_INDEX = 1 << 10,   /* EK_ENUM held as an int (min + index in values[]); SQL the text */
 };
 
 struct ent_field {
@@ -92,6 +97,12 @@ struct ent_field {
 	 * engine reads it once the record as it will be written is known.
 	 */
 	const struct ent_field *(*variant)(const void *rec);
+	/*
+	 * Read through the EK_REF field named via: column is the target table's
+	 * column (a member's "name" is its user's). Read only: never written,
+	 * filtered or sorted.
+	 */
+	const char *via;
 };
 
 /* Who may read and write a noun. */
@@ -112,12 +123,26 @@ struct ent_input {
 	/* variant fields: the value as the face got it (NULL = none), by field index */
 	const char *raw[64];
 	unsigned char raw_json[64]; /* 1: raw is a JSON number's text; 0: as a user types it */
+	/* set by the engine for the hooks: the project of a project noun (else NULL) */
+	const struct ent_project *project;
 };
 
 /* A project noun's project, resolved by the caller. */
 struct ent_project {
 	int64_t id;
 	const char *code;
+};
+
+/* entity_delete's version when the caller deletes the record as it is now. */
+#define ENT_ANY_VERSION INT64_MIN
+
+/* Verbs a noun leaves out of the generic faces (its own file serves them, or none). */
+enum {
+	ENT_NO_LIST = 1 << 0,
+	ENT_NO_GET = 1 << 1,
+	ENT_NO_CREATE = 1 << 2,
+	ENT_NO_UPDATE = 1 << 3,
+	ENT_NO_DELETE = 1 << 4,
 };
 
 /* A list's filters (the field's name and the text a user gave), sort and page. */
@@ -159,6 +184,19 @@ struct ent_hooks {
 	void (*loaded)(struct store *st, void *rec);
 	/* More members when one record is shown alone, not in a list (a product's price history). */
 	int (*write_detail)(struct store *st, struct jw *w, const void *rec, struct err *err);
+	/*
+	 * Work before the write transaction opens, after the first permission
+	 * check (hashing a password, which must not hold the write lock); it may
+	 * change in->rec. Create (key NULL) and update (key names the record).
+	 */
+	int (*prepare)(struct store *st, const struct actor *a, const char *key,
+		       struct ent_input *in, struct err *err);
+	/*
+	 * Values a read adds that are no column (a customer's totals over the
+	 * projects the reader sees): after get, each row of a list, and the
+	 * answer of a create or update.
+	 */
+	int (*fill)(struct store *st, const struct actor *a, void *rec, struct err *err);
 };
 
 struct entity {
@@ -190,6 +228,7 @@ struct entity {
 	 * always written. NULL with a write_extra: the record's schema stays open.
 	 */
 	const char *extra_schema;
+	unsigned omit;       /* ENT_NO_*: verbs the generic faces leave out */
 };
 
 /* --- describing ------------------------------------------------------------- */
@@ -291,7 +330,11 @@ int entity_update(struct store *st, const struct actor *a, const struct entity *
 		  const struct ent_project *p, const char *key, const struct ent_input *in,
 		  void *out, struct err *err);
 
-/* Delete the record named key at version, unless a blocker refers to it. */
+/*
+ * Delete the record named key at version (ENT_ANY_VERSION: as it is now),
+ * unless a blocker refers to it. The hooks' after sees before and a NULL after;
+ * their in has no record (rec NULL, set 0) and names the project.
+ */
 int entity_delete(struct store *st, const struct actor *a, const struct entity *e,
 		  const struct ent_project *p, const char *key, int64_t version, struct err *err);
 

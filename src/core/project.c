@@ -439,36 +439,17 @@ static const char SQL_MEMBER_INSERT[] =
 	"INSERT INTO members (project_id, user_id, role, created_at, updated_at) "
 	"VALUES (?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_MEMBER_FIND[] =
-	"SELECT m.id, m.project_id, m.user_id, u.login, u.name, m.role, m.version, m.created_at "
-	"FROM members m JOIN users u ON u.id = m.user_id WHERE m.project_id = ? AND u.login = ?";
-static const char SQL_MEMBER_LIST[] =
-	"SELECT m.id, m.project_id, m.user_id, u.login, u.name, m.role, m.version, m.created_at "
-	"FROM members m JOIN users u ON u.id = m.user_id WHERE m.project_id = ? ORDER BY u.login";
+	"SELECT m.id, m.project_id, m.user_id, u.login, u.name, m.role, m.version, m.created_at, "
+	"m.updated_at FROM members m JOIN users u ON u.id = m.user_id "
+	"WHERE m.project_id = ? AND u.login = ?";
 static const char SQL_MEMBER_UPDATE[] =
 	"UPDATE members SET role = ?, version = version + 1, updated_at = ? "
 	"WHERE id = ? AND version = ? RETURNING version";
-static const char SQL_ACTIVE_USER[] = "SELECT id FROM users WHERE login = ? AND active = 1";
-static const char SQL_MEMBER_DELETE[] = "DELETE FROM members WHERE id = ?";
-static const char SQL_MEMBER_OWNERS[] =
-	"SELECT COUNT(*) FROM members WHERE project_id = ? AND role = 'owner'";
 
 static const char SQL_MEMBER_BY_USER[] =
 	"SELECT m.id, m.project_id, m.user_id, u.login, u.name, m.role, m.version, m.created_at, "
-	"u.active FROM members m JOIN users u ON u.id = m.user_id "
+	"m.updated_at, u.active FROM members m JOIN users u ON u.id = m.user_id "
 	"WHERE m.project_id = ? AND m.user_id = ?";
-
-void member_write_json(struct jw *w, const struct member *m)
-{
-	jw_obj(w);
-	jw_kint(w, "id", m->id);
-	jw_kint(w, "user_id", m->user_id);
-	jw_kstr(w, "login", m->login);
-	jw_kstr(w, "name", m->name);
-	jw_kstr(w, "role", prole_str(m->role));
-	jw_kint(w, "version", m->version);
-	jw_kts(w, "created_at", m->created_at);
-	jw_obj_end(w);
-}
 
 static void member_json(struct buf *b, const struct member *m)
 {
@@ -487,6 +468,7 @@ static void row_to_member(struct store *st, struct stmt *s, struct member *m)
 	prole_parse(store_col_text(st, s, 5), &m->role, NULL);
 	m->version = store_col_int(st, s, 6);
 	m->created_at = store_col_int(st, s, 7);
+	m->updated_at = store_col_int(st, s, 8);
 }
 
 static int add_member_row(struct tx *tx, int64_t project_id, int64_t user_id, enum prole role,
@@ -519,7 +501,7 @@ static int member_by_user(struct store *st, int64_t project_id, int64_t user_id,
 	rc = store_step(st, s, err);
 	if (rc == STORE_ROW) {
 		row_to_member(st, s, out);
-		*active = (int)store_col_int(st, s, 8);
+		*active = (int)store_col_int(st, s, 9);
 	}
 	store_done(st, s);
 	return rc < 0 ? -1 : rc == STORE_ROW;
@@ -548,6 +530,7 @@ static int member_set_role(struct tx *tx, const struct member *cur, enum prole r
 		return tx_version_conflict("member", cur->login, cur->version, cur->version + 1, err);
 	next.role = role;
 	next.version = cur->version + 1;
+	next.updated_at = tx->now;
 	member_json(&before, cur);
 	member_json(&after, &next);
 	r = tx_audit(tx, "member", cur->id, "update", buf_cstr(&before), buf_cstr(&after), err);
@@ -573,212 +556,4 @@ int member_find(struct store *st, int64_t project_id, const char *login, struct 
 		return err_set(err, ERR_INVALID, field, "not_member:login", "\"%s\" is not a member of the project",
 			       login);
 	return rc < 0 ? -1 : 0;
-}
-
-int member_add(struct store *st, const struct actor *a, const char *code, const char *login,
-	       enum prole role, struct member *out, struct err *err)
-{
-	struct project p;
-	struct tx tx = { 0 };
-	struct buf after = BUF_INIT;
-	struct stmt *s;
-	int r = -1;
-	int64_t user_id = NO_ID;
-
-	if (project_load(st, code, &p, err) ||
-	    require_project(st, a, p.id, code, PROLE_MANAGER, "adding members", err))
-		return -1;
-	if (role == PROLE_OWNER && project_access(st, a, p.id, err) < PROLE_OWNER)
-		return err_set(err, ERR_DENIED, "role", "owner_only", "only an owner may add another owner");
-	if (tx_begin_project(&tx, st, a, p.id, code, PROLE_MANAGER,
-			     "adding members", err))
-		return -1;
-	s = store_prepare(st, SQL_ACTIVE_USER, err);
-	if (!s)
-		goto out;
-	store_bind_text(st, s, 1, login);
-	if (store_step(st, s, err) == STORE_ROW)
-		user_id = store_col_int(st, s, 0);
-	store_done(st, s);
-	if (user_id == NO_ID) {
-		err_set(err, ERR_INVALID, "login", "no_active_user:login", "no active user with login \"%s\"", login);
-		goto out;
-	}
-	if (add_member_row(&tx, p.id, user_id, role, err)) {
-		if (err->code == ERR_CONFLICT)
-			err_set(err, ERR_CONFLICT, "login", "already_member:login,project", "%s is already a member of %s", login,
-				code);
-		goto out;
-	}
-	if (member_find(st, p.id, login, out, "login", err))
-		goto out;
-	member_json(&after, out);
-	if (tx_audit(&tx, "member", out->id, "create", NULL, buf_cstr(&after), err))
-		goto out;
-	r = tx_commit(&tx, err);
-out:
-	if (r)
-		tx_abort(&tx);
-	buf_release(&after);
-	return r;
-}
-
-static int owners(struct store *st, int64_t project_id, int64_t *n, struct err *err)
-{
-	struct stmt *s = store_prepare(st, SQL_MEMBER_OWNERS, err);
-	int rc;
-	if (!s)
-		return -1;
-	store_bind_int(st, s, 1, project_id);
-	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		*n = store_col_int(st, s, 0);
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
-}
-
-int member_update(struct store *st, const struct actor *a, const char *code, const char *login,
-		  enum prole role, int64_t version, struct member *out, struct err *err)
-{
-	struct project p;
-	struct member cur;
-	struct tx tx = { 0 };
-	struct buf before = BUF_INIT, after = BUF_INIT;
-	struct stmt *s;
-	int64_t n = 0;
-	int rc, r = -1;
-
-	if (project_load(st, code, &p, err) ||
-	    require_project(st, a, p.id, code, PROLE_MANAGER, "changing members", err))
-		return -1;
-	if (member_find(st, p.id, login, &cur, "login", err))
-		return err->code = ERR_NOT_FOUND, -1;
-	if ((role == PROLE_OWNER || cur.role == PROLE_OWNER) &&
-	    project_access(st, a, p.id, err) < PROLE_OWNER)
-		return err_set(err, ERR_DENIED, "role", "owner_only", "only an owner may grant or take ownership");
-	if (version != cur.version)
-		return tx_version_conflict("member", login, version, cur.version, err);
-	if (tx_begin_project(&tx, st, a, p.id, code, PROLE_MANAGER,
-			     "changing members", err))
-		return -1;
-	if (cur.role == PROLE_OWNER && role != PROLE_OWNER) {
-		if (owners(st, p.id, &n, err))
-			goto out;
-		if (n <= 1) {
-			err_set(err, ERR_CONFLICT, "role", "last_owner:login,project", "%s is the last owner of %s", login, code);
-			goto out;
-		}
-	}
-	s = store_prepare(st, SQL_MEMBER_UPDATE, err);
-	if (!s)
-		goto out;
-	store_bind_text(st, s, 1, prole_str(role));
-	store_bind_int(st, s, 2, tx.now);
-	store_bind_int(st, s, 3, cur.id);
-	store_bind_int(st, s, 4, version);
-	rc = store_step(st, s, err);
-	store_done(st, s);
-	if (rc < 0)
-		goto out;
-	if (rc == STORE_DONE) {
-		struct member now;
-		if (!member_find(st, p.id, login, &now, "login", err))
-			tx_version_conflict("member", login, version, now.version, err);
-		goto out;
-	}
-	*out = cur;
-	out->role = role;
-	out->version = cur.version + 1;
-	member_json(&before, &cur);
-	member_json(&after, out);
-	if (tx_audit(&tx, "member", cur.id, "update", buf_cstr(&before), buf_cstr(&after), err))
-		goto out;
-	r = tx_commit(&tx, err);
-out:
-	if (r)
-		tx_abort(&tx);
-	buf_release(&before);
-	buf_release(&after);
-	return r;
-}
-
-int member_remove(struct store *st, const struct actor *a, const char *code, const char *login,
-		  struct err *err)
-{
-	struct project p;
-	struct member cur;
-	struct tx tx = { 0 };
-	struct buf before = BUF_INIT;
-	struct stmt *s;
-	int64_t n = 0;
-	int rc, r = -1;
-
-	if (project_load(st, code, &p, err) ||
-	    require_project(st, a, p.id, code, PROLE_MANAGER, "removing members", err))
-		return -1;
-	if (member_find(st, p.id, login, &cur, "login", err))
-		return err->code = ERR_NOT_FOUND, -1;
-	if (cur.role == PROLE_OWNER && project_access(st, a, p.id, err) < PROLE_OWNER)
-		return err_set(err, ERR_DENIED, "login", "owner_only", "only an owner may remove an owner");
-	if (tx_begin_project(&tx, st, a, p.id, code, PROLE_MANAGER,
-			     "removing members", err))
-		return -1;
-	if (cur.role == PROLE_OWNER) {
-		if (owners(st, p.id, &n, err))
-			goto out;
-		if (n <= 1) {
-			err_set(err, ERR_CONFLICT, "login", "last_owner:login,project", "%s is the last owner of %s", login, code);
-			goto out;
-		}
-	}
-	s = store_prepare(st, SQL_MEMBER_DELETE, err);
-	if (!s)
-		goto out;
-	store_bind_int(st, s, 1, cur.id);
-	rc = store_step(st, s, err);
-	store_done(st, s);
-	if (rc < 0) {
-		if (err->code == ERR_CONFLICT)
-			err_set(err, ERR_CONFLICT, "login", "member_has_records:login,project",
-				"%s has records in %s (sales, goals); change their role instead",
-				login, code);
-		goto out;
-	}
-	member_json(&before, &cur);
-	if (tx_audit(&tx, "member", cur.id, "delete", buf_cstr(&before), NULL, err))
-		goto out;
-	r = tx_commit(&tx, err);
-out:
-	if (r)
-		tx_abort(&tx);
-	buf_release(&before);
-	return r;
-}
-
-int member_list(struct store *st, const struct actor *a, const char *code,
-		struct member_list *out, struct err *err)
-{
-	struct project p;
-	struct stmt *s;
-	int rc;
-
-	if (project_get(st, a, code, &p, err))
-		return -1;
-	s = store_prepare(st, SQL_MEMBER_LIST, err);
-	if (!s)
-		return -1;
-	store_bind_int(st, s, 1, p.id);
-	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		row_to_member(st, s, &out->items[out->n++]);
-	}
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
-}
-
-void member_list_release(struct member_list *l)
-{
-	free(l->items);
-	l->items = NULL;
-	l->n = l->alloc = 0;
 }

@@ -33,7 +33,7 @@ struct member {
 	char login[64];
 	char name[128];
 	enum prole role;
-	int64_t version, created_at;
+	int64_t version, created_at, updated_at;
 };
 
 struct member_list {
@@ -77,6 +77,12 @@ int project_delete(struct store *st, const struct actor *a, const char *code, in
 
 void project_write_json(struct jw *w, const struct project *p);
 
+/*
+ * Members are a noun of the entity engine (member_entity, core/member.c);
+ * these are its verbs for callers with a project code and a role in hand.
+ */
+extern const struct entity member_entity;
+
 /* Add login to the project with a role (project manager or owner). */
 int member_add(struct store *st, const struct actor *a, const char *code, const char *login,
 	       enum prole role, struct member *out, struct err *err);
@@ -85,11 +91,11 @@ int member_add(struct store *st, const struct actor *a, const char *code, const 
 int member_update(struct store *st, const struct actor *a, const char *code, const char *login,
 		  enum prole role, int64_t version, struct member *out, struct err *err);
 
-/* Remove a member (not the last owner). */
+/* Remove a member as they are now (not the last owner; an owner only by an owner). */
 int member_remove(struct store *st, const struct actor *a, const char *code, const char *login,
 		  struct err *err);
 
-/* The members of a project (any project role may list). */
+/* The members of a project by login (any project role may list). */
 int member_list(struct store *st, const struct actor *a, const char *code,
 		struct member_list *out, struct err *err);
 void member_list_release(struct member_list *l);

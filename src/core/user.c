@@ -1,10 +1,13 @@
 /*
- * user.c - users and their argon2id password hashes.
+ * user.c - users and their argon2id password hashes: a noun of the entity
+ * engine (its description, and the rules hooked in: who writes what, the last
+ * admin, hashing before the write, sessions ended on deactivation).
  */
 #include "core/user.h"
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,27 +16,181 @@
 #include "core/auth.h"
 #include "base/banned.h"
 
-static const char SQL_USER_INSERT[] =
-	"INSERT INTO users (login, name, email, role, pw_hash, pw_changed_at, created_at, "
-	"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+#define F(field) offsetof(struct user, field), sizeof(((struct user *)0)->field)
+
 static const char SQL_USER_BY_LOGIN[] =
 	"SELECT id, login, name, email, role, active, version, created_at, updated_at "
 	"FROM users WHERE login = ?";
 static const char SQL_USER_BY_ID[] =
 	"SELECT id, login, name, email, role, active, version, created_at, updated_at "
 	"FROM users WHERE id = ?";
-static const char SQL_USER_LIST[] =
-	"SELECT id, login, name, email, role, active, version, created_at, updated_at "
-	"FROM users ORDER BY login";
-static const char SQL_USER_UPDATE[] =
-	"UPDATE users SET name = ?, email = ?, role = ?, active = ?, version = version + 1, "
-	"updated_at = ? WHERE id = ? AND version = ? RETURNING version";
 static const char SQL_USER_SET_PW[] =
 	"UPDATE users SET pw_hash = ?, pw_changed_at = ?, version = version + 1, updated_at = ? "
 	"WHERE id = ?";
+static const char SQL_USER_NEW_PW[] =
+	"UPDATE users SET pw_hash = ?1, pw_changed_at = ?2 WHERE id = ?3";
 static const char SQL_USER_HASH[] = "SELECT pw_hash, active FROM users WHERE login = ?";
 static const char SQL_ADMIN_COUNT[] =
 	"SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1";
+
+/* In the order of enum role. */
+static const char *const user_roles[] = { "viewer", "rep", "manager", "admin", NULL };
+
+static int user_authorize(struct store *st, const struct actor *a, const void *before,
+			  const struct ent_input *in, struct err *err);
+static int user_prepare(struct store *st, const struct actor *a, const char *key,
+			struct ent_input *in, struct err *err);
+static int user_check(struct tx *tx, const void *before, void *rec, const struct ent_input *in,
+		      struct err *err);
+static int user_after(struct tx *tx, const void *before, const void *after,
+		      const struct ent_input *in, struct err *err);
+
+static const struct ent_field user_fields[] = {
+	{ "id", EK_ID, EF_READONLY, "id", F(id) },
+	{ "login", EK_CODE, EF_KEY | EF_REQUIRED | EF_SORT | EF_FILTER, "login", F(login),
+	  .help = "the sign-in name", .example = "wang.fang" },
+	{ "name", EK_TEXT, EF_REQUIRED | EF_SORT | EF_FILTER, "name", F(name),
+	  .help = "the name shown to others", .example = "王芳" },
+	{ "email", EK_EMAIL, EF_FILTER, "email", F(email),
+	  .help = "email address", .example = "wang.fang@example.com" },
+	{ "role", EK_ENUM, EF_INDEX | EF_REQUIRED | EF_SORT | EF_FILTER, "role", F(role),
+	  ROLE_VIEWER, ROLE_ADMIN, .values = user_roles,
+	  .help = "the workspace role (an admin changes it)", .example = "rep" },
+	{ "active", EK_BOOL, EF_FILTER, "active", F(active),
+	  .help = "may sign in (no: signed out everywhere, tokens revoked)" },
+	{ "password", EK_TEXT, EF_INPUT | EF_SECRET | EF_CREATE, NULL, F(password),
+	  .help = "initial password, at least 12 characters (first line of the file)",
+	  .example = "pw.txt" },
+	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
+	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
+	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },
+	{ NULL },
+};
+
+ENTITY(user) = {
+	.name = "user",
+	.plural = "users",
+	.table = "users",
+	.summary = "a user of the workspace",
+	.size = sizeof(struct user),
+	.fields = user_fields,
+	.scope = ENT_WORKSPACE,
+	/* names are shared data: every signed-in role lists users */
+	.read_role = ROLE_VIEWER,
+	.write_role = ROLE_ADMIN,
+	.order = "t.login",
+	.hooks = { .check = user_check, .authorize = user_authorize, .after = user_after,
+		   .prepare = user_prepare },
+	/* users are deactivated, never deleted: their records keep their name */
+	.omit = ENT_NO_DELETE,
+};
+
+static int given(const struct ent_input *in, const char *name)
+{
+	const struct ent_field *f = entity_field(&user_entity, name);
+	int i = entity_field_index(&user_entity, f);
+	return (in->set >> i & 1) != 0;
+}
+
+/*
+ * Admins write any user; anyone else only their own name and email: a role
+ * or active flag given unchanged is no change.
+ */
+static int user_authorize(struct store *st, const struct actor *a, const void *before,
+			  const struct ent_input *in, struct err *err)
+{
+	const struct user *cur = before;
+	const struct user *want = in ? in->rec : NULL;
+
+	(void)st;
+	if (a->role == ROLE_ADMIN)
+		return 0;
+	if (!cur)
+		return require_role(a, ROLE_ADMIN, "adding users", err);
+	if (a->user_id == NO_ID || strcmp(a->login, cur->login))
+		return err_set(err, ERR_DENIED, NULL, "admin_only",
+			       "only an admin may change another user");
+	if (want && ((given(in, "role") && want->role != cur->role) ||
+		     (given(in, "active") && want->active != cur->active)))
+		return err_set(err, ERR_DENIED, "role", "admin_only",
+			       "only an admin may change roles or deactivate users");
+	return 0;
+}
+
+/* Hash a new user's password before the write lock is taken; the text is wiped. */
+static int user_prepare(struct store *st, const struct actor *a, const char *key,
+			struct ent_input *in, struct err *err)
+{
+	struct user *u = in->rec;
+	int r;
+
+	(void)st;
+	(void)a;
+	u->pw_hash[0] = '\0';
+	if (!given(in, "password") || (in->null >> entity_field_index(&user_entity,
+			entity_field(&user_entity, "password")) & 1))
+		return 0;
+	if (key) {
+		sodium_memzero(u->password, sizeof(u->password));
+		return err_set(err, ERR_INVALID, "password", "key_immutable",
+			       "a password changes at POST /api/v1/users/%.60s/password "
+			       "(salespm user passwd)", key);
+	}
+	r = password_hash(u->password, u->pw_hash, sizeof(u->pw_hash), err);
+	sodium_memzero(u->password, sizeof(u->password));
+	return r;
+}
+
+/* A new user is active unless told otherwise; the last active admin stays one. */
+static int user_check(struct tx *tx, const void *before, void *rec, const struct ent_input *in,
+		      struct err *err)
+{
+	const struct user *cur = before;
+	struct user *u = rec;
+	int64_t admins = 0;
+
+	if (!cur) {
+		if (!given(in, "active"))
+			u->active = 1;
+		return 0;
+	}
+	if (cur->role != ROLE_ADMIN || !cur->active || (u->role == ROLE_ADMIN && u->active))
+		return 0;
+	if (store_query_int(tx->st, SQL_ADMIN_COUNT, &admins, err))
+		return -1;
+	if (admins <= 1)
+		return err_set(err, ERR_CONFLICT, "role", "last_admin:login",
+			       "%s is the last active admin; make another admin first", cur->login);
+	return 0;
+}
+
+/*
+ * A new user's hash is stored with the row; a user made inactive is signed
+ * out everywhere and their API tokens stop, at once.
+ */
+static int user_after(struct tx *tx, const void *before, const void *after,
+		      const struct ent_input *in, struct err *err)
+{
+	const struct user *cur = before, *u = after;
+	const struct user *want = in ? in->rec : NULL;
+
+	if (!cur && want && want->pw_hash[0]) {
+		struct stmt *s = store_prepare(tx->st, SQL_USER_NEW_PW, err);
+		int rc;
+		if (!s)
+			return -1;
+		store_bind_text(tx->st, s, 1, want->pw_hash);
+		store_bind_int(tx->st, s, 2, tx->now);
+		store_bind_int(tx->st, s, 3, u->id);
+		rc = store_step(tx->st, s, err);
+		store_done(tx->st, s);
+		if (rc < 0)
+			return -1;
+	}
+	if (cur && u && cur->active && !u->active)
+		return auth_revoke_user(tx, cur->id, err);
+	return 0;
+}
 
 /*
  * A fixed hash to verify against when the login is unknown, so timing matches.
@@ -75,28 +232,41 @@ int password_hash(const char *password, char *out, size_t outlen, struct err *er
 
 void user_write_json(struct jw *w, const struct user *u)
 {
-	jw_obj(w);
-	jw_kint(w, "id", u->id);
-	jw_kstr(w, "login", u->login);
-	jw_kstr(w, "name", u->name);
-	jw_kstr(w, "email", u->email);
-	jw_kstr(w, "role", role_str(u->role));
-	jw_kbool(w, "active", u->active);
-	jw_kint(w, "version", u->version);
-	jw_kts(w, "created_at", u->created_at);
-	jw_kts(w, "updated_at", u->updated_at);
-	jw_obj_end(w);
+	entity_write_json(w, &user_entity, u);
 }
 
-static void user_json(struct buf *b, const struct user *u)
+int user_create(struct store *st, const struct actor *a, const struct user_input *ui,
+		struct user *out, struct err *err)
 {
-	struct jw w;
-	jw_init(&w, b);
-	user_write_json(&w, u);
+	const char *text[][2] = { { "login", ui->login }, { "name", ui->name },
+				  { "email", ui->email },  { "role", ui->role },
+				  { "password", ui->password } };
+	struct user *rec = xcalloc(1, sizeof(*rec));
+	struct ent_input in = { 0 };
+	int r = -1;
+
+	in.rec = rec;
+	for (const struct ent_field *f = user_fields; f->name; f++)
+		entity_set_none(f, rec);
+	rec->active = 1;
+	for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
+		const struct ent_field *f = entity_field(&user_entity, text[i][0]);
+		if (!text[i][1])
+			continue;
+		if (entity_parse_text(f, text[i][1], rec, err))
+			goto out;
+		entity_input_set(&user_entity, &in, f, 0);
+	}
+	r = entity_create(st, a, &user_entity, NULL, &in, out, err);
+out:
+	sodium_memzero(rec, sizeof(*rec));
+	free(rec);
+	return r;
 }
 
 static void row_to_user(struct store *st, struct stmt *s, struct user *u)
 {
+	memset(u, 0, sizeof(*u));
 	u->id = store_col_int(st, s, 0);
 	snprintf(u->login, sizeof(u->login), "%s", store_col_text(st, s, 1));
 	snprintf(u->name, sizeof(u->name), "%s", store_col_text(st, s, 2));
@@ -106,84 +276,6 @@ static void row_to_user(struct store *st, struct stmt *s, struct user *u)
 	u->version = store_col_int(st, s, 6);
 	u->created_at = store_col_int(st, s, 7);
 	u->updated_at = store_col_int(st, s, 8);
-}
-
-static int validate(const struct user_input *in, struct user *u, struct err *err)
-{
-	memset(u, 0, sizeof(*u));
-	if (code_field(u->login, sizeof(u->login), in->login, "login", err) ||
-	    text_field(u->name, sizeof(u->name), in->name, 1, 0, "name", err) ||
-	    text_field(u->email, sizeof(u->email), in->email ? in->email : "", 0, 0, "email", err) ||
-	    role_parse(in->role, &u->role, err))
-		return -1;
-	if (u->email[0] && !strchr(u->email, '@'))
-		return err_set(err, ERR_INVALID, "email", "not_email:value", "\"%s\" is not an email address", u->email);
-	u->active = 1;
-	u->version = 1;
-	return 0;
-}
-
-int user_insert(struct tx *tx, const struct user_input *in, const char *pw_hash,
-		struct user *out, struct err *err)
-{
-	struct store *st = tx->st;
-	char hash[crypto_pwhash_STRBYTES];
-	struct buf after = BUF_INIT;
-	struct stmt *s;
-	int rc, r = -1;
-
-	if (validate(in, out, err))
-		return -1;
-	if (!pw_hash && in->password) {
-		if (password_hash(in->password, hash, sizeof(hash), err))
-			return -1;
-		pw_hash = hash;
-	}
-	s = store_prepare(st, SQL_USER_INSERT, err);
-	if (!s)
-		return -1;
-	store_bind_text(st, s, 1, out->login);
-	store_bind_text(st, s, 2, out->name);
-	store_bind_text(st, s, 3, out->email);
-	store_bind_text(st, s, 4, role_str(out->role));
-	store_bind_text(st, s, 5, pw_hash);
-	store_bind_int(st, s, 6, tx->now);
-	store_bind_int(st, s, 7, tx->now);
-	store_bind_int(st, s, 8, tx->now);
-	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		out->id = store_col_int(st, s, 0);
-	store_done(st, s);
-	if (rc < 0) {
-		if (err->code == ERR_CONFLICT)
-			err_set(err, ERR_CONFLICT, "login", "login_taken:login", "login \"%s\" is taken", out->login);
-		goto out;
-	}
-	out->created_at = out->updated_at = tx->now;
-	user_json(&after, out);
-	if (tx_audit(tx, "user", out->id, "create", NULL, buf_cstr(&after), err))
-		goto out;
-	r = 0;
-out:
-	buf_release(&after);
-	sodium_memzero(hash, sizeof(hash));
-	return r;
-}
-
-int user_create(struct store *st, const struct actor *a, const struct user_input *in,
-		struct user *out, struct err *err)
-{
-	struct tx tx;
-
-	if (require_role(a, ROLE_ADMIN, "adding users", err))
-		return -1;
-	if (tx_begin(&tx, st, a, err))
-		return -1;
-	if (user_insert(&tx, in, NULL, out, err)) {
-		tx_abort(&tx);
-		return -1;
-	}
-	return tx_commit(&tx, err);
 }
 
 static int get_one(struct store *st, const char *sql, const char *login, int64_t id,
@@ -219,108 +311,17 @@ int user_get_id(struct store *st, int64_t id, struct user *out, struct err *err)
 	return get_one(st, SQL_USER_BY_ID, NULL, id, out, err);
 }
 
-int user_list(struct store *st, const struct actor *a, struct user_list *out, struct err *err)
-{
-	struct stmt *s = store_prepare(st, SQL_USER_LIST, err);
-	int rc;
-	(void)a;
-	if (!s)
-		return -1;
-	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		row_to_user(st, s, &out->items[out->n++]);
-	}
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
-}
-
-void user_list_release(struct user_list *l)
-{
-	free(l->items);
-	l->items = NULL;
-	l->n = l->alloc = 0;
-}
-
 int user_update(struct store *st, const struct actor *a, const struct user *want,
 		struct user *out, struct err *err)
 {
-	struct user cur;
-	struct buf before = BUF_INIT, after = BUF_INIT;
-	struct tx tx = { 0 };
-	struct stmt *s;
-	int rc, r = -1;
-	int self = a->user_id != NO_ID && !strcmp(a->login, want->login);
-	char tmp[128];
+	static const char *const editable[] = { "name", "email", "role", "active", NULL };
+	struct ent_input in = { 0 };
 
-	if (user_get(st, want->login, &cur, err))
-		return -1;
-	if (a->role != ROLE_ADMIN) {
-		if (!self)
-			return err_set(err, ERR_DENIED, NULL, "admin_only", "only an admin may change another user");
-		if (want->role != cur.role || want->active != cur.active)
-			return err_set(err, ERR_DENIED, "role", "admin_only",
-				       "only an admin may change roles or deactivate users");
-	}
-	if (text_field(tmp, sizeof(tmp), want->name, 1, 0, "name", err) ||
-	    text_field(tmp, sizeof(tmp), want->email, 0, 0, "email", err))
-		return -1;
-	if (want->email[0] && !strchr(want->email, '@'))
-		return err_set(err, ERR_INVALID, "email", "not_email:value", "\"%s\" is not an email address",
-			       want->email);
-	if (tx_begin(&tx, st, a, err))
-		return -1;
-	if (cur.role == ROLE_ADMIN && (want->role != ROLE_ADMIN || !want->active)) {
-		int64_t admins = 0;
-		if (store_query_int(st, SQL_ADMIN_COUNT, &admins, err))
-			goto out;
-		if (admins <= 1) {
-			err_set(err, ERR_CONFLICT, "role", "last_admin:login",
-				"%s is the last active admin; make another admin first", cur.login);
-			goto out;
-		}
-	}
-	s = store_prepare(st, SQL_USER_UPDATE, err);
-	if (!s)
-		goto out;
-	store_bind_text(st, s, 1, want->name);
-	store_bind_text(st, s, 2, want->email);
-	store_bind_text(st, s, 3, role_str(want->role));
-	store_bind_int(st, s, 4, want->active ? 1 : 0);
-	store_bind_int(st, s, 5, tx.now);
-	store_bind_int(st, s, 6, cur.id);
-	store_bind_int(st, s, 7, want->version);
-	rc = store_step(st, s, err);
-	store_done(st, s);
-	if (rc < 0)
-		goto out;
-	if (rc == STORE_DONE) {
-		/* no row at that version: someone else's change got in first */
-		struct user now;
-		if (!user_get(st, want->login, &now, err))
-			tx_version_conflict("user", cur.login, want->version, now.version, err);
-		goto out;
-	}
-	*out = cur;
-	snprintf(out->name, sizeof(out->name), "%s", want->name);
-	snprintf(out->email, sizeof(out->email), "%s", want->email);
-	out->role = want->role;
-	out->active = want->active;
-	out->version = cur.version + 1;
-	out->updated_at = tx.now;
-	user_json(&before, &cur);
-	user_json(&after, out);
-	if (tx_audit(&tx, "user", cur.id, "update", buf_cstr(&before), buf_cstr(&after), err))
-		goto out;
-	/* A deactivated user is signed out everywhere and their API tokens stop, at once. */
-	if (cur.active && !want->active && auth_revoke_user(&tx, cur.id, err))
-		goto out;
-	r = tx_commit(&tx, err);
-out:
-	if (r)
-		tx_abort(&tx);
-	buf_release(&before);
-	buf_release(&after);
-	return r;
+	in.rec = (void *)want;
+	in.version = want->version;
+	for (int i = 0; editable[i]; i++)
+		entity_input_set(&user_entity, &in, entity_field(&user_entity, editable[i]), 0);
+	return entity_update(st, a, &user_entity, NULL, want->login, &in, out, err);
 }
 
 int user_set_password(struct store *st, const struct actor *a, const char *login,

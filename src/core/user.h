@@ -9,6 +9,7 @@
 
 #include "base/jw.h"
 #include "core/core.h"
+#include "core/entity.h"
 #include "core/tx.h"
 
 struct user {
@@ -19,6 +20,9 @@ struct user {
 	enum role role;
 	int active;
 	int64_t version, created_at, updated_at;
+	/* inputs of a create, never read back: the password, then its argon2id hash */
+	char password[1025];
+	char pw_hash[128];
 };
 
 struct user_input {
@@ -26,23 +30,21 @@ struct user_input {
 	const char *password; /* NULL: no password (cannot log in until one is set) */
 };
 
-struct user_list {
-	struct user *items;
-	size_t n, alloc;
-};
-
 /* Minimum password length (OWASP ASVS L2). */
 #define PASSWORD_MIN 12
 
-/* Create a user (admin only). */
-int user_create(struct store *st, const struct actor *a, const struct user_input *in,
-		struct user *out, struct err *err);
-
 /*
- * Insert inside an open transaction (used by user_create and workspace_init).
- * pw_hash, when given, is used as is instead of hashing in->password.
+ * The user noun of the entity engine (user_entity): login, name, email, role,
+ * active and, on create only, a password (EF_INPUT | EF_SECRET) hashed before
+ * the write and never echoed or audited. Only an admin adds users and changes
+ * roles or the active flag; a user may change their own name and email; the
+ * last active admin cannot be demoted or deactivated; deactivating a user ends
+ * their sessions and revokes their API tokens in the same transaction.
  */
-int user_insert(struct tx *tx, const struct user_input *in, const char *pw_hash,
+extern const struct entity user_entity;
+
+/* Create a user (admin only) from text inputs, as a face or the demo has them. */
+int user_create(struct store *st, const struct actor *a, const struct user_input *in,
 		struct user *out, struct err *err);
 
 /* Look a user up by login. */
@@ -51,14 +53,9 @@ int user_get(struct store *st, const char *login, struct user *out, struct err *
 /* Look a user up by id. */
 int user_get_id(struct store *st, int64_t id, struct user *out, struct err *err);
 
-/* Every user, by login. Any signed-in role may list (names are shared data). */
-int user_list(struct store *st, const struct actor *a, struct user_list *out, struct err *err);
-void user_list_release(struct user_list *l);
-
 /*
- * Update name / email / role / active of want->login at want->version (admin
- * only, or the user themself for name and email). Deactivating a user ends
- * their sessions and revokes their API tokens in the same transaction.
+ * Update name / email / role / active of want->login at want->version (the
+ * engine's update with each of them given).
  */
 int user_update(struct store *st, const struct actor *a, const struct user *want,
 		struct user *out, struct err *err);
@@ -74,7 +71,7 @@ int user_verify_password(struct store *st, const char *login, const char *passwo
 /* Hash a password with argon2id into out (crypto_pwhash_STRBYTES bytes). */
 int password_hash(const char *password, char *out, size_t outlen, struct err *err);
 
-/* The user as JSON (no secrets). */
+/* The user as JSON (no secrets): the engine's record JSON. */
 void user_write_json(struct jw *w, const struct user *u);
 
 #endif

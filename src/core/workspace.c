@@ -85,6 +85,7 @@ int workspace_init(struct store *st, const struct workspace_input *in, struct er
 	struct tx tx;
 	struct user u;
 	struct user_input ui = { 0 };
+	const struct actor founder = { NO_ID, ROLE_ADMIN, "" };
 	struct buf after = BUF_INIT;
 	char have[64];
 	const char *currency = in->currency ? in->currency : "CNY";
@@ -113,7 +114,8 @@ int workspace_init(struct store *st, const struct workspace_input *in, struct er
 	ui.name = in->admin_name ? in->admin_name : "Administrator";
 	ui.role = "admin";
 	ui.password = in->password;
-	if (user_insert(&tx, &ui, NULL, &u, err))
+	/* the first admin is made by the workspace itself, inside its transaction */
+	if (user_create(st, &founder, &ui, &u, err))
 		goto out;
 	settings_json(&after, name, currency, timezone);
 	if (tx_audit(&tx, "workspace", NO_ID, "init", NULL, buf_cstr(&after), err))

@@ -465,5 +465,145 @@ def demo_manager_opens_the_draft_project():
         srv.client().login("admin", "salespm-admin")
 
 
+# --- users, members and customers from one description each ------------------------------
+
+USER_KEYS = ["id", "login", "name", "email", "role", "active", "version", "created_at",
+             "updated_at"]
+
+
+def audit_of(c, entity, entity_id):
+    return c.ok("GET", f"/api/v1/audit?entity={entity}&entity_id={entity_id}")["audit"]
+
+
+@test
+def users_password_is_an_input_never_echoed_nor_audited():
+    secret = "a-secret-of-24-chars-xyz"
+    with Env() as e:
+        admin = e.as_("admin")
+        u = admin.ok("POST", "/api/v1/users", {"login": "nia", "name": "Nia", "role": "rep",
+                                               "email": "nia@example.com", "password": secret},
+                     status=201)
+        eq(sorted(u), sorted(USER_KEYS), "the answer has the user's fields and no password")
+        eq((u["login"], u["role"], u["active"], u["version"]), ("nia", "rep", True, 1), "made")
+        eq(e.as_("nia", secret).ok("GET", "/api/v1/me")["user"]["login"], "nia",
+           "the password given at creation signs in")
+        rows = audit_of(admin, "user", u["id"])
+        eq([r["action"] for r in rows], ["create"], "one audit row")
+        text = json.dumps(rows)
+        for leak in (secret, "argon2", "pw_hash", "password"):
+            assert leak not in text, f"{leak!r} in the audit: {text}"
+        # a password changes only at its own route: a PATCH naming one changes nothing
+        expect_error(admin.patch("/api/v1/users/nia", {"password": "another-secret-99",
+                                                        "version": 1}), 422, "invalid", "password")
+        eq(admin.ok("GET", "/api/v1/users/nia")["version"], 1, "refused PATCH changed nothing")
+        e.as_("nia", secret)
+        # the CLI takes the password from a file, the same rule
+        e.ws.write("short.pw", "elevenchars\n")
+        r = e.ws.run("user", "add", "tio", "--name", "Tio", "--role", "rep",
+                     "--password-file", e.ws.path("short.pw"))
+        eq(r.code, 65, "an 11-character password is bad data")
+        eq(admin.get("/api/v1/users/tio").status, 404, "and no user was made")
+
+
+@test
+def users_list_filters_and_own_edits():
+    with Env() as e:
+        admin = e.as_("admin")
+        managers = admin.ok("GET", "/api/v1/users?role=manager")
+        eq([u["login"] for u in managers["users"]], sorted(u for u, r in USERS.items()
+                                                           if r == "manager"), "role filter")
+        eq(managers["total"], 3, "three managers in USERS")
+        by_role = admin.ok("GET", "/api/v1/users?sort=login&order=desc")["users"]
+        eq([u["login"] for u in by_role], sorted(["admin"] + list(USERS), reverse=True),
+           "sorted by login, descending")
+        # a rep edits their own email; a role given unchanged is no change of role
+        rep = e.as_("rep")
+        v = rep.ok("GET", "/api/v1/users/rep")["version"]
+        u = rep.ok("PATCH", "/api/v1/users/rep", {"email": "rep@example.com", "role": "rep",
+                                                  "version": v})
+        eq((u["email"], u["role"], u["version"]), ("rep@example.com", "rep", v + 1), "own edit")
+        expect_error(rep.patch("/api/v1/users/rep", {"active": False, "version": v + 1}),
+                     403, "forbidden", "role")
+        expect_error(rep.patch("/api/v1/users/rep2", {"name": "X", "version": 1}), 403,
+                     "forbidden")
+        expect_error(rep.patch("/api/v1/users/rep", {"email": "not-an-email",
+                                                     "version": v + 1}), 422, "invalid", "email")
+        # deactivated users are found by the filter, the rest are not
+        v2 = admin.ok("GET", "/api/v1/users/rep2")["version"]
+        admin.ok("PATCH", "/api/v1/users/rep2", {"active": False, "version": v2})
+        eq([u["login"] for u in admin.ok("GET", "/api/v1/users?active=false")["users"]],
+           ["rep2"], "inactive filter")
+        eq(admin.delete("/api/v1/users/rep2").status, 405, "users are never deleted")
+
+
+@test
+def members_carry_the_user_and_keep_an_owner():
+    with Env() as e:
+        admin, own, mgr = e.as_("admin"), e.as_("own"), e.as_("mgr")
+        m = mgr.ok("POST", "/api/v1/projects/P1/members", {"login": "mgr2"}, status=201)
+        eq((m["login"], m["name"], m["role"], m["version"]), ("mgr2", "MGR2", "member", 1),
+           "the user's name comes with the member; the role defaults to member")
+        eq(m["user_id"], admin.ok("GET", "/api/v1/users/mgr2")["id"], "user_id is the user's")
+        # setup() put rep and rep2 on P1 as members, now mgr2 too
+        eq([x["login"] for x in mgr.ok("GET", "/api/v1/projects/P1/members?role=member")
+            ["members"]], ["mgr2", "rep", "rep2"], "role filter, by login")
+        expect_error(mgr.post("/api/v1/projects/P1/members", {"login": "mgr2"}), 409,
+                     "conflict", "login", "already_member")
+        expect_error(mgr.post("/api/v1/projects/P1/members", {"login": "out", "role": "owner"}),
+                     403, "forbidden", "role", "owner_only")
+        expect_error(mgr.patch("/api/v1/projects/P1/members/own", {"role": "member",
+                                                                   "version": 1}),
+                     403, "forbidden", "role", "owner_only")
+        expect_error(own.patch("/api/v1/projects/P1/members/own", {"role": "manager",
+                                                                   "version": 1}),
+                     409, "conflict", "role", "last_owner")
+        expect_error(mgr.delete("/api/v1/projects/P1/members/own"), 403, "forbidden",
+                     "login", "owner_only")
+        # a stale version is refused; none removes the member as they are
+        expect_error(mgr.delete("/api/v1/projects/P1/members/mgr2?version=7"), 409, "conflict")
+        eq(mgr.ok("DELETE", "/api/v1/projects/P1/members/mgr2"), {"login": "mgr2",
+                                                                   "removed": True}, "removed")
+        # with a second owner, the first may leave
+        own.ok("PATCH", "/api/v1/projects/P1/members/mgr", {"role": "owner", "version": 1})
+        own.ok("DELETE", "/api/v1/projects/P1/members/own")
+        eq(sorted((x["login"], x["role"]) for x in admin.ok(
+            "GET", "/api/v1/projects/P1/members")["members"]),
+           [("mgr", "owner"), ("rep", "member"), ("rep2", "member"), ("vw", "viewer")],
+           "members after the hand-over")
+
+
+@test
+def customer_segment_set_through_the_engine():
+    with Env() as e:
+        e.ws.ok("segment", "add", "SEG", "--name", "Segment")
+        rep, mgr = e.as_("rep"), e.as_("mgr")
+        # 3 x 123.45 less 10.00 = 360.35 in two sales of one customer
+        rep.ok("POST", "/api/v1/projects/P1/sales", {"date": "2026-02-01", "customer": "Acme",
+               "product": "SKU-1", "channel": "direct", "quantity": 3, "unit_price": 12345,
+               "discount": 1000}, status=201)
+        rep.ok("POST", "/api/v1/projects/P1/sales", {"date": "2026-02-03", "customer": "Acme",
+               "product": "SKU-1", "channel": "direct", "quantity": 1, "unit_price": 5000},
+               status=201)
+        cid = mgr.ok("GET", "/api/v1/customers?q=acme")["customers"][0]["id"]
+        c = mgr.ok("PATCH", f"/api/v1/customers/{cid}", {"segment": "SEG", "version": 1})
+        eq((c["segment"], c["version"], c["lines"], c["revenue"], c["first_sale"]),
+           ("SEG", 2, 2, 3 * 12345 - 1000 + 5000, "2026-02-01"),
+           "the answer carries the reader's totals")
+        expect_error(mgr.patch(f"/api/v1/customers/{cid}", {"segment": None, "version": 1}),
+                     409, "conflict")
+        expect_error(mgr.patch(f"/api/v1/customers/{cid}", {"segment": "NOPE", "version": 2}),
+                     422, "invalid", "segment")
+        expect_error(mgr.patch(f"/api/v1/customers/{cid}", {"name": "Other", "version": 2}),
+                     422, "invalid", "name")
+        expect_error(rep.patch(f"/api/v1/customers/{cid}", {"segment": None, "version": 2}),
+                     403, "forbidden")
+        c = mgr.ok("PATCH", f"/api/v1/customers/{cid}", {"segment": None, "version": 2})
+        eq((c["segment"], c["version"], c["name"]), (None, 3, "Acme"), "out of any segment")
+        rows = audit_of(e.as_("admin"), "customer", cid)
+        eq([(r["action"], (r["after"] or {}).get("segment")) for r in rows][:2],
+           [("update", None), ("update", "SEG")], "each change audited, newest first")
+        assert "revenue" not in json.dumps(rows), "a reader's totals are not audited"
+
+
 if __name__ == "__main__":
     run_all()

@@ -227,4 +227,16 @@ export default {
   'reason.backup_use_pg_dump': 'A PostgreSQL database is backed up with pg_dump, not by salespm ({file}).',
   'reason.bad_dsn': '“{value}” names no database (a file path, or a postgresql:// URL).',
   'field.q': 'Search',
+  // the entity engine's reasons (core/entity.c, api/entity.c)
+  'reason.bad_enum': '“{value}” is not a valid {field} ({allowed}).',
+  'reason.no_ref': '{field}: there is no {kind} “{key}”.',
+  'reason.read_only': '{field} is set by the server.',
+  'reason.bad_filter': 'The list cannot be filtered by “{name}”.',
+  'reason.amount_range': '{field} {value} is out of range ({min} to {max}).',
+  'reason.number_range': '{field} {value} is out of range ({min} to {max}).',
+  'reason.percent_out_of_range': '{field} {value} is out of range ({min} to {max}).',
+  'reason.field_role_required': 'Changing {field} needs the {role} role.',
+  'reason.copy_target_not_empty': 'The target database already holds data.',
+  'reason.backup_use_pg_dump': 'A PostgreSQL database is backed up with pg_dump.',
+  'reason.bad_dsn': 'The database address is not valid.',
 };

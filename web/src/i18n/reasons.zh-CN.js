@@ -226,4 +226,16 @@ export default {
   'reason.backup_use_pg_dump': 'PostgreSQL 数据库请用 pg_dump 备份，而不是 salespm（{file}）。',
   'reason.bad_dsn': '“{value}”不是数据库（应为文件路径或 postgresql:// URL）。',
   'field.q': '搜索',
+  // the entity engine's reasons (core/entity.c, api/entity.c)
+  'reason.bad_enum': '“{value}”不是有效的{field}（{allowed}）。',
+  'reason.no_ref': '{field}：找不到{kind}“{key}”。',
+  'reason.read_only': '{field}由服务器设置。',
+  'reason.bad_filter': '列表不能按“{name}”筛选。',
+  'reason.amount_range': '{field} {value} 超出范围（{min} 至 {max}）。',
+  'reason.number_range': '{field} {value} 超出范围（{min} 至 {max}）。',
+  'reason.percent_out_of_range': '{field} {value} 超出范围（{min} 至 {max}）。',
+  'reason.field_role_required': '修改{field}需要{role}角色。',
+  'reason.copy_target_not_empty': '目标数据库中已有数据。',
+  'reason.backup_use_pg_dump': 'PostgreSQL 数据库请用 pg_dump 备份。',
+  'reason.bad_dsn': '数据库地址无效。',
 };
