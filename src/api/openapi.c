@@ -147,13 +147,18 @@ static json_t *field_schema(const struct ent_field *f, int input)
 	case EK_MONEY:
 	case EK_COUNT:
 		json_object_set_new(s, "type", type_of("integer", nullable));
-		json_object_set_new(s, "minimum", json_integer(f->min));
-		json_object_set_new(s, "maximum", json_integer(f->max));
+		/* a value a read computes has no range of its own (min = max = 0) */
+		if (f->min < f->max) {
+			json_object_set_new(s, "minimum", json_integer(f->min));
+			json_object_set_new(s, "maximum", json_integer(f->max));
+		}
 		break;
 	case EK_RATIO:
 		json_object_set_new(s, "type", type_of("number", nullable));
-		json_object_set_new(s, "minimum", json_real((double)f->min / 10000.0));
-		json_object_set_new(s, "maximum", json_real((double)f->max / 10000.0));
+		if (f->min < f->max) {
+			json_object_set_new(s, "minimum", json_real((double)f->min / 10000.0));
+			json_object_set_new(s, "maximum", json_real((double)f->max / 10000.0));
+		}
 		/* basis points: at most four decimals */
 		json_object_set_new(s, "multipleOf", json_real(0.0001));
 		break;
@@ -637,6 +642,8 @@ static json_t *components(json_t *hand)
 				      "required", "version", "additionalProperties", 0));
 	for (const struct entity *const *ep = entity_all; *ep; ep++) {
 		char name[80];
+		if ((*ep)->own_faces)
+			continue; /* its answers are its own: described in openapi-routes.json */
 		camel((*ep)->name, "", name, sizeof(name));
 		json_object_set_new(schemas, name, entity_out(*ep));
 		camel((*ep)->name, "In", name, sizeof(name));
