@@ -92,6 +92,16 @@ static json_t *field_schema(const struct ent_field *f, int input)
 	int nullable = (f->flags & EF_NULLABLE) != 0;
 	char d[400];
 
+	if (f->variant || f->kind_of) {
+		/* its kind follows the record (a promotion's value by its kind): money and
+		 * counts are integers, ratios numbers in [0, 1] */
+		json_object_set_new(s, "type", type_of("number", nullable));
+		snprintf(d, sizeof(d), "%s%sits unit follows the record: money in minor units, a ratio "
+			 "in [0, 1] or a count", f->help ? f->help : "", f->help ? "; " : "");
+		json_object_set_new(s, "description", json_string(d));
+		return s;
+	}
+
 	switch (f->kind) {
 	case EK_TEXT:
 	case EK_NOTE:
@@ -243,6 +253,14 @@ static json_t *entity_out(const struct entity *e)
 			json_object_set(props, k, v);
 			json_array_append_new(req, json_string(k));
 		}
+		json_decref(extra);
+	}
+	/* write_detail's members: in the answer for one record, not in lists */
+	if (e->detail_schema) {
+		json_t *extra = json_loads(e->detail_schema, JSON_REJECT_DUPLICATES, NULL), *v;
+		const char *k;
+		json_object_foreach(extra, k, v)
+			json_object_set(props, k, v);
 		json_decref(extra);
 	}
 	return json_pack("{s:s, s:s, s:o, s:o, s:b}", "type", "object", "description", e->summary,

@@ -228,6 +228,8 @@ struct entity {
 	 * always written. NULL with a write_extra: the record's schema stays open.
 	 */
 	const char *extra_schema;
+	/* The same for the members hooks.write_detail adds when one record is shown alone (not in lists). */
+	const char *detail_schema;
 	unsigned omit;       /* ENT_NO_*: verbs the generic faces leave out */
 };
 

@@ -90,6 +90,8 @@ ENTITY(product) = {
 		.loaded = product_loaded,
 		.write_detail = product_detail,
 	},
+	.detail_schema = "{\"prices\":{\"type\":\"array\",\"description\":\"the cost and price "
+			 "history, oldest first\",\"items\":{\"$ref\":\"#/components/schemas/PriceChange\"}}}",
 };
 
 void price_change_write_json(struct jw *w, const struct price_change *c)
