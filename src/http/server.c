@@ -1189,6 +1189,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	struct req *q = *con_cls;
 	struct err err = { 0 };
+	enum MHD_Result ret;
 	(void)cls;
 
 	if (!q || !q->started) {
@@ -1235,7 +1236,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return send_early(c, q);
 		}
 	}
-	return answer(c, q);
+	ret = answer(c, q);
+	if (q->answered && q->loaded) {
+		/* the import is done: its slot and memory are free before the answer is sent */
+		release_spool(q);
+		free(q->loaded);
+		q->loaded = NULL;
+	}
+	return ret;
 }
 
 /*
