@@ -111,6 +111,24 @@ await run(async (browser) => {
       assert(await seen(page, '#workspace-form') === w.admin, `${w.user}: the workspace form`);
     });
 
+    if (w.user === 'li.na') {
+      // NEXT-Q1, the demo's draft, has the admin as its only member: a workspace manager sees
+      // it (docs/guide.md) but changes nothing in it without a project role
+      await test('li.na: a project she is no member of reads, without a control to change it', [], async () => {
+        await page.go('#/p/NEXT-Q1');
+        await page.locator('.page-head h1').first().waitFor();
+        await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'));
+        for (const sel of ['#edit-project', '#new-goal', '.goal-edit', '.goal-delete']) {
+          assert(!(await seen(page, sel)), `li.na sees ${sel} in NEXT-Q1`);
+        }
+        await page.go('#/p/NEXT-Q1/sales');
+        await page.locator('.page-head h1').first().waitFor();
+        assert(!(await seen(page, '#sale-entry')), 'li.na sees the sale entry in NEXT-Q1');
+        const r = await call(page, 'PATCH', '/api/v1/projects/NEXT-Q1', { name: 'renamed', version: 1 });
+        assert(r.status === 403, `li.na renaming NEXT-Q1 answered ${r.status}`);
+      });
+    }
+
     await test(`${w.user}: no script errors`, [], async () => {
       const problems = page.problems.filter((p) => !/status of 40[34]/.test(p));
       assert(problems.length === 0, problems.slice(0, 5).join('\n'));

@@ -4,7 +4,8 @@
 // would be refused.
 //   workspace roles  admin > manager > rep > viewer     (GET /api/v1/me)
 //   project roles    owner > manager > member > viewer  (the project's members; admins act
-//                    as owners everywhere; a workspace viewer never writes)
+//                    as owners everywhere; a workspace manager who is no member reads as a
+//                    viewer; a workspace viewer never writes)
 import { api, enc } from '../api.js';
 import { useLoad } from './ui.js';
 
@@ -19,6 +20,8 @@ export function projectRole(me, members) {
   if (me.user.role === 'admin') return 'owner';
   const m = (members || []).find((x) => x.login === me.user.login);
   let r = m ? m.role : 'none';
+  // a workspace manager sees every project; one that is no member reads it as a viewer
+  if (r === 'none' && me.user.role === 'manager') r = 'viewer';
   if (me.user.role === 'viewer' && PR[r] > PR.viewer) r = 'viewer';
   return r;
 }
