@@ -215,7 +215,7 @@ static const char *type_name(enum api_type t)
 	return "a value";
 }
 
-static const char *json_kind(const json_t *v)
+const char *api_json_kind(const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: return "an object";
@@ -280,7 +280,7 @@ static int take(struct api_req *r, const struct api_field *f, const char *name, 
 		return parse_fields(r, v, f->dest, name, err);
 	}
 	return err_set(err, ERR_INVALID, name, "wrong_type:_,type,got", "%s must be %s, not %s", name,
-		       type_name(f->type), json_kind(v));
+		       type_name(f->type), api_json_kind(v));
 }
 
 /* Match obj's members against fields; names in errors are "prefix.name" when nested. */
@@ -340,7 +340,7 @@ static int parse_object(struct api_req *r, const struct api_field *fields, struc
 			       jerr.text, jerr.line, jerr.column);
 	if (!json_is_object(root)) {
 		err_set(err, ERR_INVALID, NULL, "json_not_object:got", "the body must be a JSON object, not %s",
-			json_kind(root));
+			api_json_kind(root));
 		goto out;
 	}
 	ret = parse_fields(r, root, fields, NULL, err);

@@ -125,6 +125,10 @@ struct api_req {
 void api_stream(struct api_req *r, int (*next)(void *ctx, struct buf *out, struct err *err),
 		void (*end)(void *ctx), void *ctx);
 
+/* How a JSON value is named in a message ("an object", "a string", "null"...). */
+struct json_t;
+const char *api_json_kind(const struct json_t *v);
+
 /* Prepare r for a request (the server fills in the inputs). */
 void api_req_init(struct api_req *r, struct store *st, struct arena *arena);
 void api_req_release(struct api_req *r);

@@ -48,26 +48,11 @@ static const char *key_param(const struct api_req *r, const struct entity *e)
 	return api_param(r, entity_key(e)->name);
 }
 
-static const char *json_kind_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number with a fraction";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "a value";
-}
-
 static int wrong_type(const struct ent_field *f, const char *want, const json_t *v,
 		      struct err *err)
 {
 	return err_set(err, ERR_INVALID, f->name, "wrong_type:_,type,got", "%s must be %s, not %s",
-		       f->name, want, json_kind_name(v));
+		       f->name, want, api_json_kind(v));
 }
 
 /* Put the JSON value v of field f into rec. */
@@ -147,7 +132,7 @@ static int parse_body(struct api_req *r, const struct entity *e, struct ent_inpu
 			       jerr.line, jerr.column);
 	if (!json_is_object(root)) {
 		err_set(err, ERR_INVALID, NULL, "json_not_object:got",
-			"the body must be a JSON object, not %s", json_kind_name(root));
+			"the body must be a JSON object, not %s", api_json_kind(root));
 		goto out;
 	}
 	json_object_foreach(root, name, v) {
@@ -156,7 +141,7 @@ static int parse_body(struct api_req *r, const struct entity *e, struct ent_inpu
 			if (!json_is_integer(v)) {
 				err_set(err, ERR_INVALID, "version", "wrong_type:_,type,got",
 					"%s must be %s, not %s", "version", "an integer",
-					json_kind_name(v));
+					api_json_kind(v));
 				goto out;
 			}
 			in->version = (int64_t)json_integer_value(v);

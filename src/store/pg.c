@@ -222,20 +222,18 @@ static int placeholders(const char *sql, struct buf *out)
 	return max;
 }
 
-static struct stmt *pg_prepare(struct store *st, const char *sql, struct err *err)
+/* Prepare sql on the server under a name beginning with prefix ('s' cached, 'd' one-off). */
+static struct pg_stmt *prepare_named(struct pg_conn *c, const char *sql, char prefix,
+				     struct err *err)
 {
-	struct pg_conn *c = st->conn;
-	struct pg_stmt *s = stmtcache_get(st->cache, sql);
 	struct buf text = BUF_INIT;
+	struct pg_stmt *s;
 	PGresult *res;
-	int n;
+	int n = placeholders(sql, &text);
 
-	if (s)
-		return (struct stmt *)s;
-	n = placeholders(sql, &text);
 	s = xcalloc(1, sizeof(*s));
 	s->conn = c->conn;
-	snprintf(s->name, sizeof(s->name), "s%u", c->next_name++);
+	snprintf(s->name, sizeof(s->name), "%c%u", prefix, c->next_name++);
 	s->nparams = n;
 	s->params = xcalloc((size_t)(n ? n : 1), sizeof(*s->params));
 	s->values = xcalloc((size_t)(n ? n : 1), sizeof(*s->values));
@@ -249,6 +247,18 @@ static struct stmt *pg_prepare(struct store *st, const char *sql, struct err *er
 		return NULL;
 	}
 	PQclear(res);
+	return s;
+}
+
+static struct stmt *pg_prepare(struct store *st, const char *sql, struct err *err)
+{
+	struct pg_stmt *s = stmtcache_get(st->cache, sql);
+
+	if (s)
+		return (struct stmt *)s;
+	s = prepare_named(st->conn, sql, 's', err);
+	if (!s)
+		return NULL;
 	stmtcache_put(st->cache, sql, s);
 	return (struct stmt *)s;
 }
@@ -630,29 +640,7 @@ static void pg_ddl(const char *schema, struct buf *out)
 
 static struct stmt *pg_prepare_once(struct store *st, const char *sql, struct err *err)
 {
-	struct pg_conn *c = st->conn;
-	struct pg_stmt *s;
-	struct buf text = BUF_INIT;
-	PGresult *res;
-	int n = placeholders(sql, &text);
-
-	s = xcalloc(1, sizeof(*s));
-	s->conn = c->conn;
-	snprintf(s->name, sizeof(s->name), "d%u", c->next_name++);
-	s->nparams = n;
-	s->params = xcalloc((size_t)(n ? n : 1), sizeof(*s->params));
-	s->values = xcalloc((size_t)(n ? n : 1), sizeof(*s->values));
-	s->lengths = xcalloc((size_t)(n ? n : 1), sizeof(*s->lengths));
-	res = PQprepare(c->conn, s->name, buf_cstr(&text), 0, NULL);
-	buf_release(&text);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		fail_res(c->conn, res, err, "prepare");
-		PQclear(res);
-		stmt_free(s);
-		return NULL;
-	}
-	PQclear(res);
-	return (struct stmt *)s;
+	return (struct stmt *)prepare_named(st->conn, sql, 'd', err);
 }
 
 static void pg_finalize(struct store *st, struct stmt *st_)
