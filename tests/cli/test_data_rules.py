@@ -93,6 +93,39 @@ def import_text(ws, text, project="P1", name="in.csv", mode="w", args=()):
     return ws.run("sale", "import", project, p, *args, json_out=True)
 
 
+# --- ids of a bulk write --------------------------------------------------------------
+
+@test
+def ids_after_an_import_and_a_refused_one_come_from_the_database():
+    """An import numbers its sales and new customers from a block the database hands out;
+    a sale added after it gets the next id; a refused import writes nothing and the next
+    sale still gets an id no other sale has (on PostgreSQL a refused import may leave a gap,
+    never a clash)."""
+    ws = Workspace(today="2026-06-01")
+    setup(ws)
+    ws.ok("product", "add", "S", "--name", "S", "--cost", "1.00", "--price", "5.00")
+    before = add_sale(ws, "2026-03-01", customer="老客户")
+    header = "date,customer,product,channel,rep,quantity,unit_price\r\n"
+    rows = "".join(f"2026-03-{d:02d},新客户{d},S,direct,rita,1,5.00\r\n" for d in range(1, 11))
+    r = import_text(ws, header + rows)
+    eq(r.code, 0, f"import: {r.err}")
+    listed = sales(ws, "P1", "--sort", "id", "--limit", "100")["sales"]
+    ids = [x["id"] for x in listed]
+    eq(len(ids), 11, "one added, ten imported")
+    eq(len(set(ids)), 11, "no id twice")
+    assert min(ids[1:]) > before["id"], ids
+    # a refused import (a bad quantity on its last row) changes nothing
+    r = import_text(ws, header + rows + "2026-03-11,坏行,S,direct,rita,-1,5.00\r\n")
+    eq(r.code, 65, "refused")
+    eq(len(sales(ws)["sales"]), 11, "nothing written")
+    after = add_sale(ws, "2026-03-12", customer="又一个新客户")
+    assert after["id"] > max(ids), (after["id"], ids)
+    customers = ws.js("customer", "list", "--limit", "100")["customers"]
+    eq(len(customers), 12, "老客户, ten from the import, one added after")
+    eq(len({c["id"] for c in customers}), 12, "no customer id twice")
+    ws.ok("db", "check")
+
+
 # --- the cost rule -----------------------------------------------------------------
 
 @test
