@@ -95,7 +95,11 @@ class Workspace:
         argv += [str(a) for a in args]
         proc = subprocess.run(argv, input=stdin, capture_output=True, text=True,
                               env=self.env, timeout=600)
-        return Result(argv, proc)
+        r = Result(argv, proc)
+        # every run: a sanitizer report on stderr (MODE=asan builds) fails the test
+        if "runtime error:" in r.err or "Sanitizer" in r.err:
+            raise AssertionError(f"sanitizer report from {' '.join(argv[3:])}:\n{r.err[-3000:]}")
+        return r
 
     def ok(self, *args, **kw):
         r = self.run(*args, **kw)
