@@ -53,6 +53,7 @@ ENTITY(channel) = {
 	.write_role = ROLE_MANAGER,
 	.blockers = channel_blockers,
 	.order = "t.code",
+	.section = "strategy",
 };
 
 int channel_type_valid(const char *type)

@@ -98,6 +98,12 @@ struct ent_field {
 	 */
 	const struct ent_field *(*variant)(const void *rec);
 	/*
+	 * The EK_ENUM field whose value the variant follows ("kind"): the
+	 * description (entity_describe) lists the field as it is for each of
+	 * that field's values, so a form can follow it as a user picks.
+	 */
+	const char *variant_by;
+	/*
 	 * Read through the EK_REF field named via: column is the target table's
 	 * column (a member's "name" is its user's). Read only: never written,
 	 * filtered or sorted.
@@ -231,6 +237,13 @@ struct entity {
 	/* The same for the members hooks.write_detail adds when one record is shown alone (not in lists). */
 	const char *detail_schema;
 	unsigned omit;       /* ENT_NO_*: verbs the generic faces leave out */
+	/*
+	 * Where the web UI lists the noun's generic screen: a navigation section
+	 * ("strategy", "team", "execution", "admin"; labelled nav.<section> in
+	 * the UI's catalogs). NULL: the noun has no generic screen (its own
+	 * screen, or none).
+	 */
+	const char *section;
 };
 
 /* --- describing ------------------------------------------------------------- */
@@ -302,6 +315,14 @@ int entity_given(const struct entity *e, const struct ent_input *in, const char 
 
 /* A rate in [0, 1] as basis points; more than four decimals is refused. Errors name field. */
 int entity_rate_bp(double v, const char *field, int64_t *out, struct err *err);
+
+/*
+ * Write every noun's description as JSON for clients that build forms and
+ * tables from it (GET /api/v1/entities): {"entities":[{name, plural, scope,
+ * key, fields:[{name, kind, flags..., min, max, values, ref, variants}]...}]}.
+ * Hidden fields are left out.
+ */
+void entity_describe_all(struct jw *w);
 
 /* --- reading and writing -------------------------------------------------------- */
 

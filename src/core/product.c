@@ -84,6 +84,7 @@ ENTITY(product) = {
 	.write_role = ROLE_MANAGER,
 	.blockers = product_blockers,
 	.order = "t.sku",
+	.section = "strategy",
 	.hooks = {
 		.check = product_check,
 		.after = product_after,

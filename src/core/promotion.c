@@ -80,7 +80,7 @@ static const struct ent_field promotion_fields[] = {
 	{ "value", EK_COUNT, 0, "value", F(value), 0, MONEY_TOTAL_MAX,
 	  .help = "percent: a percentage (15 or 12.5); amount: money (20.00); "
 		  "gift, points, bundle: a whole number",
-	  .example = "15", .variant = value_of_kind },
+	  .example = "15", .variant = value_of_kind, .variant_by = "kind" },
 	{ "start", EK_DATE, EF_NULLABLE | EF_SORT | EF_FILTER, "starts_on", F(starts_on),
 	  .help = "its first day (default open)", .example = "2026-03-01" },
 	{ "end", EK_DATE, EF_NULLABLE | EF_SORT | EF_FILTER, "ends_on", F(ends_on),
@@ -105,6 +105,7 @@ ENTITY(promotion) = {
 	.write_role = ROLE_MANAGER,
 	.blockers = promotion_blockers,
 	.order = "t.code",
+	.section = "strategy",
 	.hooks = {
 		.check = promotion_check,
 		.write_extra = promotion_unit,

@@ -51,6 +51,7 @@ ENTITY(segment) = {
 	.blockers = segment_blockers,
 	/* ranked segments first, by rank; the unranked (0) after them */
 	.order = "CASE WHEN t.priority = 0 THEN 1 ELSE 0 END, t.priority, t.code",
+	.section = "strategy",
 };
 
 int segment_create(struct store *st, const struct actor *a, const struct segment *in,

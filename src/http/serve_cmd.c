@@ -9,6 +9,7 @@
 #include "api/api.h"
 
 #include "cli/cli.h"
+#include "core/entity.h"
 #include "http/server.h"
 #include "base/banned.h"
 
@@ -19,6 +20,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 				  { "threads", 0, OPT_VALUE },
 				  { "print-routes", 0, OPT_FLAG },
 				  { "print-openapi", 0, OPT_FLAG },
+				  { "print-entities", 0, OPT_FLAG },
 				  { NULL, 0, 0 } };
 	struct http_options o = { 0 };
 	const char *pos[1];
@@ -44,6 +46,19 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 			return err_set(err, ERR_INTERNAL, NULL, "internal", "the API document could not be built");
 		fwrite(doc, 1, len, stdout);
 		fputc('\n', stdout);
+		return 0;
+	}
+	/* Hidden: the nouns' descriptions, as GET /api/v1/entities answers (for tests). */
+	if (cli_optp(opts, "print-entities")->set) {
+		struct buf b;
+		struct jw w;
+
+		buf_init(&b, 0);
+		jw_init(&w, &b);
+		entity_describe_all(&w);
+		fwrite(b.p, 1, b.len, stdout);
+		fputc('\n', stdout);
+		buf_release(&b);
 		return 0;
 	}
 	o.db_path = c->db_path;

@@ -30,7 +30,7 @@ async function catalogAs(browser, server, user, lang) {
   const c = (s) => `${s}-${L}`;
 
   await test(`${lang}: ${user} creates, edits and deletes a segment`, [], async () => {
-    await page.go('#/catalog/segments');
+    await page.go('#/segments');
     let f = await openNew(page);
     await f.locator('input[name=code]').fill(c('ent'));
     await f.locator('input[name=name]').fill('大型企业');
@@ -57,7 +57,7 @@ async function catalogAs(browser, server, user, lang) {
   });
 
   await test(`${lang}: ${user} creates a channel of every type and edits one`, [], async () => {
-    await page.go('#/catalog/channels');
+    await page.go('#/channels');
     const f0 = await openNew(page);
     const offered = await optionValues(f0.locator('select[name=type]'));
     assert(offered.join() === TYPES.join(), `channel types offered: ${offered}`);
@@ -83,7 +83,7 @@ async function catalogAs(browser, server, user, lang) {
   });
 
   await test(`${lang}: ${user} creates a product and changes its price with a date and a reason`, [], async () => {
-    await page.go('#/catalog/products');
+    await page.go('#/products');
     const f = await openNew(page);
     await f.locator('input[name=sku]').fill(c('HX-R1'));
     await f.locator('input[name=name]').fill('企业级路由器 R1');
@@ -99,7 +99,9 @@ async function catalogAs(browser, server, user, lang) {
     await save(page);
     p = await get(page, `/api/v1/products/${c('HX-R1')}`); p = p.product || p;
     assert(p.price === 439900, `the price is ${p.price}, want 439900`);
-    await page.go(`#/catalog/products/${c('HX-R1')}`);
+    // the row's price-history action opens the product's history
+    await row(page, c('HX-R1')).getByRole('link', { name: T['catalog.prices'] }).click();
+    await page.waitForURL(new RegExp(`#/products/${c('HX-R1')}$`));
     const hist = page.locator('table tbody tr', { hasText: '竞品降价' });
     await hist.waitFor();
     const text = await hist.textContent();
@@ -108,7 +110,7 @@ async function catalogAs(browser, server, user, lang) {
   });
 
   await test(`${lang}: ${user} creates a promotion of every kind and edits one`, [], async () => {
-    await page.go('#/catalog/promotions');
+    await page.go('#/promotions');
     const f0 = await openNew(page);
     const offered = await optionValues(f0.locator('select[name=kind]'));
     assert(offered.join() === KINDS.map((k) => k[0]).join(), `promotion kinds offered: ${offered}`);
@@ -119,7 +121,7 @@ async function catalogAs(browser, server, user, lang) {
       await f.locator('input[name=name]').fill('促销 ' + kind);
       await f.locator('select[name=kind]').selectOption(kind);
       const label = await f.locator('[data-field=value] label').textContent();
-      assert(label === T['catalog.value_' + kind], `the value of a ${kind} promotion is labelled "${label}"`);
+      assert(label === T['ent.promotion.value.' + kind], `the value of a ${kind} promotion is labelled "${label}"`);
       await f.locator('input[name=value]').fill(typed);
       await f.locator('input[name=start]').fill(isoDay(0));
       await f.locator('input[name=end]').fill(isoDay(30));
@@ -133,7 +135,9 @@ async function catalogAs(browser, server, user, lang) {
     assert(v === '15', `the percent promotion's value reads "${v}" in the form`);
     await page.fill('#crud-form input[name=value]', '120');
     await page.click('#crud-form button[type=submit]');
-    assert(await fieldError(page.locator('#crud-form'), 'value') === T['catalog.value_bad_percent'], '120% is not refused in its field');
+    // the percent's range, said with the field's own limits (0 to 100)
+    const want = T['form.bad_percent_range'].replace('{min}', '0').replace('{max}', '100');
+    assert(await fieldError(page.locator('#crud-form'), 'value') === want, '120% is not refused in its field');
     await page.fill('#crud-form input[name=value]', '12.5');
     await save(page);
     let p = await get(page, `/api/v1/promotions/${c('P-percent')}`); p = p.promotion || p;
@@ -151,7 +155,7 @@ await run(async (browser) => {
     await test(`${lang}: ${user} sees the catalog but no write control`, [], async () => {
       const { ctx, page } = await signedIn(browser, server, user, PASSWORD, { lang });
       for (const kind of ['segments', 'channels', 'products', 'promotions']) {
-        await page.go('#/catalog/' + kind);
+        await page.go('#/' + kind);
         const T = CATALOG[lang];
         await page.locator('.crud-table tbody tr, .empty').first().waitFor();
         assert(await page.locator('#crud-new').count() === 0, `${user} sees the new button on ${kind}`);

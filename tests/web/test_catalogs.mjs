@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const load = async (f) => (await import(path.join(ROOT, 'web/src/i18n', f))).default;
@@ -74,6 +75,22 @@ for (const [lang, cat] of [['zh-CN', zh], ['en', en]]) {
   check(`${lang}: every field a server error names has a label`,
     [...fields].filter(([name]) => cat['field.' + name] === undefined).map(([name, where]) => `field.${name} (${where})`));
 }
+// Every noun with a generic screen has its labels (web/src/entities.js labelKeys): a new noun
+// is its description, its migration, these labels and its tests.
+const BIN = process.env.SALESPM_BIN || path.join(ROOT, 'build/debug/salespm');
+const described = JSON.parse(execFileSync(BIN, ['serve', '--print-entities'], { maxBuffer: 16 << 20 })).entities;
+check(`the binary describes its nouns (found ${described.length})`,
+  described.filter((e) => e.section).length >= 4 ? [] : ['fewer than 4 nouns with a screen: the description is broken']);
+globalThis.navigator = globalThis.navigator || { language: 'en' };
+globalThis.document = globalThis.document || { documentElement: {} };
+globalThis.localStorage = globalThis.localStorage || { getItem: () => null, setItem: () => {} };
+const { labelKeys } = await import(path.join(ROOT, 'web/src/entities.js'));
+for (const [lang, cat] of [['zh-CN', zh], ['en', en]]) {
+  check(`${lang}: every noun with a screen has its labels (nav section, noun, fields, values)`,
+    described.filter((e) => e.section).flatMap((e) => [...labelKeys(e), 'nav.' + e.section])
+      .filter((k) => cat[k] === undefined));
+}
+
 const holes = (s) => [...String(s).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
 check('zh-CN and en have the same keys', [
   ...Object.keys(zh).filter((k) => !(k in en)).map((k) => `only in zh-CN: ${k}`),

@@ -16,7 +16,9 @@ import { GoalForm } from './screens/goal-form.js';
 import { Sales } from './screens/sales.js';
 import { Import } from './screens/import.js';
 import { Members } from './screens/members.js';
-import { Catalog, ProductPrices } from './screens/catalog.js';
+import { ProductPrices, EXTRAS } from './screens/catalog.js';
+import { EntityPage } from './components/entity-page.js';
+import { setEntities, entityAt } from './entities.js';
 import { Users, WorkspaceSettings, Audit } from './screens/admin.js';
 import { Dashboard } from './screens/dashboard.js';
 import { Customers, CustomerPage } from './screens/customers.js';
@@ -34,12 +36,22 @@ const routes = [
   ['/p/:code/members', (p) => html`<${Members} code=${p.code} />`, 'code'],
   ['/customers', (p, path) => html`<${Customers} key=${path} />`],
   ['/customers/:id', (p) => html`<${CustomerPage} id=${p.id} />`],
-  ['/catalog/products/:sku', (p) => html`<${ProductPrices} sku=${p.sku} />`],
-  ['/catalog/:kind', (p) => html`<${Catalog} kind=${p.kind} />`],
+  ['/products/:sku', (p) => html`<${ProductPrices} sku=${p.sku} />`],
+  ['/catalog/products/:sku', (p) => html`<${ProductPrices} sku=${p.sku} />`], // the links of earlier versions
   ['/admin/users', () => html`<${Users} />`],
   ['/admin/workspace', () => html`<${WorkspaceSettings} />`],
   ['/admin/audit', () => html`<${Audit} />`],
+  // every other described noun: its generic screen (GET /api/v1/entities), by its plural
+  ['/p/:code/:plural', (p) => generic(p.plural, 'project', p.code), 'code'],
+  ['/catalog/:plural', (p) => generic(p.plural, 'workspace')], // the links of earlier versions
+  ['/:plural', (p) => generic(p.plural, 'workspace')],
 ];
+
+// A noun's generic screen, or null when no described noun has that route.
+function generic(plural, scope, project) {
+  const e = entityAt(plural, scope);
+  return e ? html`<${EntityPage} key=${e.name + (project || '')} name=${e.name} project=${project} extras=${EXTRAS[e.name]} />` : null;
+}
 
 function NotFound() {
   return html`<div class="empty"><h3>${t('err.not_found_page')}</h3>
@@ -56,7 +68,8 @@ function App() {
   const loadMe = useCallback(async () => {
     setBooting(true);
     try {
-      const m = await api.get('/me');
+      const [m, ents] = await Promise.all([api.get('/me'), api.get('/entities')]);
+      setEntities(ents && ents.entities);
       setCsrf(m.csrf_token);
       setWorkspaceFormat(m.workspace);
       setMe(m);
@@ -99,7 +112,8 @@ function App() {
   let view = null, project = null;
   for (const [pattern, fn, pkey] of routes) {
     const params = match(pattern, path);
-    if (params) { view = fn(params, path); project = pkey ? params[pkey] : null; break; }
+    const v = params ? fn(params, path) : null;
+    if (v) { view = v; project = pkey ? params[pkey] : null; break; }
   }
   const ctx = { lang, setLang, me, workspace: me.workspace || {}, logout, reloadMe: loadMe };
   return html`<${AppCtx.Provider} value=${ctx}>

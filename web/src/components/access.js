@@ -14,6 +14,9 @@ const PR = { none: 0, viewer: 1, member: 2, manager: 3, owner: 4 };
 
 export const wsAtLeast = (me, role) => (WS[me && me.user && me.user.role] ?? -1) >= WS[role];
 
+// Whether a project role is at least role (the names of GET /api/v1/entities' project nouns).
+export const projectAtLeast = (prole, role) => (PR[prole] || 0) >= (PR[role] ?? Infinity);
+
 // The caller's effective role in a project whose members are given (as core decides it).
 export function projectRole(me, members) {
   if (!me || !me.user) return 'none';
@@ -52,8 +55,9 @@ export function permissions(me, prole = 'none') {
 }
 
 // The project's members and the caller's permissions in it: {members, can, loading, error, reload}.
-export function useProjectAccess(me, code) {
-  const m = useLoad(() => api.get('/projects/' + enc(code) + '/members'), [code]);
+// skip: outside a project (a screen that serves both), nothing is loaded.
+export function useProjectAccess(me, code, skip = false) {
+  const m = useLoad(() => (skip ? { members: [] } : api.get('/projects/' + enc(code) + '/members')), [code, skip]);
   const members = (m.data && m.data.members) || [];
   const can = permissions(me, m.data ? projectRole(me, members) : 'none');
   return { members, can, loading: m.loading, error: m.error, reload: m.reload };

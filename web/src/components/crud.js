@@ -6,39 +6,57 @@ import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
 import { t } from '../i18n/index.js';
-import { useLoad, ErrorBanner, Skeleton, Empty, Modal, PageHead, confirmed } from './ui.js';
+import { useLoad, ErrorBanner, Skeleton, Empty, Modal, PageHead, Pager, confirmed } from './ui.js';
 import { FormField, errorAt, errorIsAt } from './fields.js';
 import '../styles/forms.css';
 
-// spec: {title, subtitle, path, listKey, key, columns:[{key,label,render,cls}], fields:[{key,label,type,
-//   options,required,createOnly,editOnly,toForm,fromForm,hint,skip(f,isNew,rec)}], canWrite,
-//   canEdit(rec), canDelete(rec), update(rec, body), noDelete, extraActions, newLabel, notice}
+// Sent for a field the user emptied: the record's value becomes none (null).
+export const CLEAR = Symbol('clear');
+
+// A column's head: a button that sorts the list by it when the list may be sorted so.
+function Head({ c, sortState }) {
+  if (!sortState || !c.sort) return html`<th class=${c.cls || ''}>${c.label}</th>`;
+  const on = sortState.sort === c.sort;
+  const dir = on ? (sortState.order === 'desc' ? 'descending' : 'ascending') : 'none';
+  return html`<th class=${c.cls || ''} aria-sort=${dir}><button type="button" class="th-sort" data-sort=${c.sort}
+    onClick=${() => sortState.onSort(c.sort)}>${c.label}<span class="sort-mark" aria-hidden="true">${on ? (dir === 'descending' ? ' ▼' : ' ▲') : ''}</span></button></th>`;
+}
+
+// spec: {title, subtitle, path, itemPath, listKey, key, columns:[{key,label,render,cls,sort}],
+//   fields:[{key,label,type,options,required,createOnly,editOnly,toForm,fromForm,hint,skip(f,isNew,rec)}],
+//   canWrite, canCreate, canEdit(rec), canDelete(rec), update(rec, body), noDelete, extraActions,
+//   newLabel, notice, toolbar, sortState:{sort,order,onSort(key)}, pager:{limit,offset,onChange}}
+// path is what the list is read from; itemPath + '/' + key a record (path when not given).
 export function CrudPage({ spec }) {
   const { data, error, loading, reload } = useLoad(() => api.get(spec.path), [spec.path]);
   const [editing, setEditing] = useState(null); // null | {} (new) | record
   const [actionError, setActionError] = useState(null);
   const items = (data && (data[spec.listKey] || data.items)) || [];
+  const itemPath = spec.itemPath || spec.path;
+  const canCreate = spec.canCreate ?? spec.canWrite;
   const canEdit = (rec) => spec.canWrite && (!spec.canEdit || spec.canEdit(rec));
   const canDelete = (rec) => spec.canWrite && !spec.noDelete && (!spec.canDelete || spec.canDelete(rec));
   const actions = spec.canWrite && items.some((r) => canEdit(r) || canDelete(r) || spec.extraActions);
+  const total = data && typeof data.total === 'number' ? data.total : items.length;
 
   const remove = async (rec) => {
     if (!confirmed(t('crud.confirm_delete', { name: rec[spec.key] }))) return;
     setActionError(null);
-    try { await api.del(spec.path + '/' + enc(rec[spec.key]), rec.version); reload(); } catch (e) { setActionError(e); }
+    try { await api.del(itemPath + '/' + enc(rec[spec.key]), rec.version); reload(); } catch (e) { setActionError(e); }
   };
 
   return html`<section>
     <${PageHead} title=${spec.title} subtitle=${spec.subtitle}
-      actions=${spec.canWrite ? html`<button class="btn btn-primary" id="crud-new" onClick=${() => setEditing({})}>${spec.newLabel || t('action.new')}</button>` : null} />
+      actions=${canCreate ? html`<button class="btn btn-primary" id="crud-new" onClick=${() => setEditing({})}>${spec.newLabel || t('action.new')}</button>` : null} />
     ${spec.notice || null}
+    ${spec.toolbar || null}
     <${ErrorBanner} error=${error} onRetry=${reload} />
     <${ErrorBanner} error=${actionError} onDismiss=${() => setActionError(null)} />
-    ${loading ? html`<div class="card"><${Skeleton} rows=${5} /></div>`
+    ${loading && !data ? html`<div class="card"><${Skeleton} rows=${5} /></div>`
       : !error && items.length === 0 ? html`<${Empty} title=${spec.emptyTitle || t('crud.empty')} hint=${spec.emptyHint}
-          action=${spec.canWrite ? html`<button class="btn btn-primary" onClick=${() => setEditing({})}>${spec.newLabel || t('action.new')}</button>` : null} />`
+          action=${canCreate ? html`<button class="btn btn-primary" onClick=${() => setEditing({})}>${spec.newLabel || t('action.new')}</button>` : null} />`
       : !error ? html`<div class="table-wrap card"><table class="table crud-table">
-          <thead><tr>${spec.columns.map((c) => html`<th class=${c.cls || ''}>${c.label}</th>`)}${actions ? html`<th class="col-actions"><span class="sr-only">${t('crud.actions')}</span></th>` : null}</tr></thead>
+          <thead><tr>${spec.columns.map((c) => html`<${Head} c=${c} sortState=${spec.sortState} />`)}${actions ? html`<th class="col-actions"><span class="sr-only">${t('crud.actions')}</span></th>` : null}</tr></thead>
           <tbody>${items.map((rec) => html`<tr key=${rec[spec.key]} data-key=${rec[spec.key]}>
             ${spec.columns.map((c) => html`<td class=${c.cls || ''}>${c.render ? c.render(rec, reload) : rec[c.key]}</td>`)}
             ${actions ? html`<td class="row-actions col-actions">
@@ -46,7 +64,8 @@ export function CrudPage({ spec }) {
               ${canEdit(rec) ? html`<button class="btn btn-small" onClick=${() => setEditing(rec)}>${t('action.edit')}</button>` : null}
               ${canDelete(rec) ? html`<button class="btn btn-small btn-danger-ghost" onClick=${() => remove(rec)}>${t('action.delete')}</button>` : null}
             </td>` : null}
-          </tr>`)}</tbody></table></div>` : null}
+          </tr>`)}</tbody></table></div>
+        ${spec.pager && total > spec.pager.limit ? html`<${Pager} total=${total} limit=${spec.pager.limit} offset=${spec.pager.offset} onChange=${spec.pager.onChange} />` : null}` : null}
     ${editing ? html`<${CrudForm} spec=${spec} rec=${editing} onClose=${() => setEditing(null)}
         onSaved=${() => { setEditing(null); reload(); }} />` : null}
   </section>`;
@@ -76,7 +95,7 @@ function CrudForm({ spec, rec, onClose, onSaved }) {
     if (fd.fromForm) {
       const v = fd.fromForm(raw, f);
       if (v === null) fieldErrors[fd.key] = (typeof fd.invalid === 'function' ? fd.invalid(f) : fd.invalid) || t('form.invalid');
-      else if (v !== undefined) body[fd.key] = v;
+      else if (v === CLEAR) { if (!isNew) body[fd.key] = null; } else if (v !== undefined) body[fd.key] = v;
     } else if (fd.type === 'checkbox') body[fd.key] = !!raw;
     else if (raw !== '' || !isNew) body[fd.key] = raw;
   }
@@ -88,8 +107,9 @@ function CrudForm({ spec, rec, onClose, onSaved }) {
     if (Object.keys(fieldErrors).length) return;
     setBusy(true); setError(null);
     try {
-      if (isNew) await (spec.create ? spec.create(body) : api.post(spec.path, body));
-      else await (spec.update ? spec.update(rec, body) : api.patch(spec.path + '/' + enc(rec[spec.key]), { ...body, version: rec.version }));
+      const itemPath = spec.itemPath || spec.path;
+      if (isNew) await (spec.create ? spec.create(body) : api.post(itemPath, body));
+      else await (spec.update ? spec.update(rec, body) : api.patch(itemPath + '/' + enc(rec[spec.key]), { ...body, version: rec.version }));
       onSaved();
     } catch (err) { setError(err); } finally { setBusy(false); }
   };
@@ -105,6 +125,7 @@ function CrudForm({ spec, rec, onClose, onSaved }) {
           : fd.type === 'textarea' ? html`<textarea name=${fd.key} rows="3" value=${f[fd.key]} onInput=${set(fd.key)}></textarea>`
           : fd.type === 'checkbox' ? html`<input type="checkbox" name=${fd.key} checked=${!!f[fd.key]} onChange=${set(fd.key, 'checkbox')} />`
           : html`<input name=${fd.key} type=${fd.type || 'text'} required=${fd.required && !dis} disabled=${dis}
+              autocomplete=${fd.type === 'password' ? 'new-password' : undefined}
               inputmode=${fd.inputmode} placeholder=${fd.placeholder} value=${f[fd.key]} onInput=${set(fd.key)} />`;
         const hint = typeof fd.hint === 'function' ? fd.hint(f) : fd.hint;
         const label = typeof fd.label === 'function' ? fd.label(f) : fd.label;

@@ -6,6 +6,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { t, tv, LANGS } from '../i18n/index.js';
 import { useApp } from '../app-context.js';
+import { sections, pluralLabel } from '../entities.js';
+import { wsAtLeast } from './access.js';
 
 function NavLink({ href, active, children, sub, id }) {
   return html`<a href=${'#' + href} id=${id} class=${'nav-link' + (active ? ' active' : '') + (sub ? ' nav-sub' : '')}
@@ -88,13 +90,14 @@ export function Layout({ path, project, children }) {
           <${NavLink} sub id="nav-analysis" href=${pbase + '/analysis'} active=${is(pbase + '/analysis')}>${t('nav.analysis')}<//>
           <${NavLink} sub href=${pbase + '/sales'} active=${is(pbase + '/sales')}>${t('nav.sales')}<//>
           <${NavLink} sub href=${pbase + '/import'} active=${is(pbase + '/import')}>${t('nav.import')}<//>
-          <${NavLink} sub href=${pbase + '/members'} active=${is(pbase + '/members')}>${t('nav.members')}<//>` : null}
+          <${NavLink} sub href=${pbase + '/members'} active=${is(pbase + '/members')}>${t('nav.members')}<//>
+          ${sections('project').map(({ nouns }) => nouns.map((e) => html`<${NavLink} sub id=${'nav-' + e.plural}
+            href=${pbase + '/' + e.plural} active=${is(pbase + '/' + e.plural)}>${pluralLabel(e)}<//>`))}` : null}
         <${NavLink} id="nav-customers" href="/customers" active=${is('/customers')}>${t('nav.customers')}<//>
-        <div class="nav-section">${t('nav.strategy')}</div>
-        <${NavLink} href="/catalog/segments" active=${is('/catalog/segments')}>${t('nav.segments')}<//>
-        <${NavLink} href="/catalog/channels" active=${is('/catalog/channels')}>${t('nav.channels')}<//>
-        <${NavLink} href="/catalog/products" active=${is('/catalog/products')}>${t('nav.products')}<//>
-        <${NavLink} href="/catalog/promotions" active=${is('/catalog/promotions')}>${t('nav.promotions')}<//>
+        ${sections('workspace', (e) => wsAtLeast(app.me, e.read_role)).map(({ section, nouns }) => html`
+          <div class="nav-section">${t('nav.' + section)}</div>
+          ${nouns.map((e) => html`<${NavLink} id=${'nav-' + e.plural} href=${'/' + e.plural}
+            active=${is('/' + e.plural) || is('/catalog/' + e.plural)}>${pluralLabel(e)}<//>`)}`)}
         ${admin ? html`<div class="nav-section">${t('nav.admin')}</div>
           <${NavLink} href="/admin/users" active=${is('/admin/users')}>${t('nav.users')}<//>
           <${NavLink} href="/admin/workspace" active=${is('/admin/workspace')}>${t('nav.workspace')}<//>

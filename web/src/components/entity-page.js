@@ -1,0 +1,217 @@
+// entity-page.js - the generic screen of a described noun (entities.js): a table of its
+// records with the columns, filters, sorting and pages its description allows, and forms to
+// create, edit and delete them, each field an input of its kind (money in major units, ratios
+// as percents, enums as selects with their labels, references as a select of the named noun's
+// records). The server stays the judge; the screen shows only what the caller's role may do.
+import { useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api, enc } from '../api.js';
+import { t } from '../i18n/index.js';
+import { useApp, route } from '../app-context.js';
+import { money, pct, date, dateTime, minorToDecimal, parseMoney, getCurrency } from '../format.js';
+import { CrudPage, CLEAR } from './crud.js';
+import { Chip, useLoad, useDebounced, Empty, ErrorBanner, Skeleton } from './ui.js';
+import { wsAtLeast, useProjectAccess, projectAtLeast } from './access.js';
+import { optionLabel } from './names.js';
+import {
+  entity, asFor, fieldLabelOf, fieldHintOf, valueLabel, nounLabel, pluralLabel, optional,
+} from '../entities.js';
+
+const PAGE = 50;
+const blank = (v) => v === undefined || v === null || v === '';
+
+// Whether a field is a column of the table (what a reader of the list wants to see).
+const isColumn = (f) => !f.secret && !f.input && f.kind !== 'id' && f.kind !== 'version'
+  && !(f.readonly && f.kind === 'instant');
+// Whether a field is part of the forms.
+const isInput = (f) => !f.readonly && f.kind !== 'instant';
+
+// A number typed by a user, checked against the field's kind and limits: the wire value,
+// undefined for nothing, null for a bad value.
+function numberFromForm(f, s) {
+  const v = String(s).trim();
+  if (v === '') return undefined;
+  if (f.kind === 'money') {
+    const m = parseMoney(v);
+    return m === null || m === undefined || m < f.min || m > f.max ? null : m;
+  }
+  if (f.kind === 'ratio') {
+    if (!/^\d+(\.\d{1,2})?$/.test(v)) return null;
+    const bp = Math.round(Number(v) * 100);
+    return bp < f.min || bp > f.max ? null : bp / 10000;
+  }
+  if (!/^-?\d+$/.test(v)) return null;
+  const n = Number(v);
+  return n < f.min || n > f.max ? null : n;
+}
+
+function numberToForm(f, v) {
+  if (blank(v)) return '';
+  if (f.kind === 'money') return minorToDecimal(v);
+  if (f.kind === 'ratio') return String(Math.round(Number(v) * 10000) / 100);
+  return String(v);
+}
+
+// What a number field says when its value is refused: the kind's rule with the field's range.
+function invalidNumber(f) {
+  if (f.kind === 'money') return t('form.bad_money_range', { min: minorToDecimal(f.min), max: minorToDecimal(f.max) });
+  if (f.kind === 'ratio') return t('form.bad_percent_range', { min: f.min / 100, max: f.max / 100 });
+  return t('form.bad_count_range', { min: f.min, max: f.max });
+}
+
+const isNumber = (f) => f.kind === 'money' || f.kind === 'ratio' || f.kind === 'count';
+
+// A record's value as the table shows it.
+function cell(e, f, rec, refs) {
+  const as = asFor(f, rec);
+  const v = rec[f.name];
+  if (blank(v)) return as.kind === 'bool' ? '' : '—';
+  switch (as.kind) {
+    case 'money': return money(v);
+    case 'ratio': return pct(Number(v));
+    case 'date': return date(v);
+    case 'instant': return dateTime(v);
+    case 'bool': return v ? html`<${Chip} kind="on_track">${t('ent.yes')}<//>` : html`<${Chip} kind="closed">${t('ent.no')}<//>`;
+    case 'enum': return html`<${Chip}>${valueLabel(e, f, v)}<//>`;
+    case 'code': return html`<span class="code">${v}</span>`;
+    case 'ref': {
+      const name = refs.name(f.ref, v);
+      return name ? html`<span title=${v}>${name}</span>` : html`<span class="code">${v}</span>`;
+    }
+    default: return String(v);
+  }
+}
+
+// The records of the nouns e's references name (for their names and the forms' selects).
+function useRefs(e) {
+  const targets = [...new Set(e.fields.filter((f) => f.kind === 'ref' && !f.readonly && f.ref).map((f) => f.ref))]
+    .map(entity).filter((x) => x && x.scope === 'workspace' && x.verbs.includes('list'));
+  const { data } = useLoad(async () => {
+    const lists = await Promise.all(targets.map((x) => api.get('/' + x.plural).then((r) => (r && r[x.plural]) || [], () => [])));
+    return Object.fromEntries(targets.map((x, i) => [x.name, lists[i]]));
+  }, [e.name]);
+  const lists = data || {};
+  return {
+    lists,
+    key: (noun) => (entity(noun) ? entity(noun).key : 'code'),
+    name: (noun, key) => {
+      const k = entity(noun) ? entity(noun).key : 'code';
+      const r = (lists[noun] || []).find((x) => x[k] === key);
+      return r ? r.name || '' : '';
+    },
+  };
+}
+
+// The form's spec of one field (components/crud.js), from its description.
+function formField(e, f, refs) {
+  const spec = {
+    key: f.name,
+    label: (form) => fieldLabelOf(e, f, form),
+    hint: (form) => fieldHintOf(e, f, form) || (asFor(f, form).kind === 'money' ? getCurrency() : undefined),
+    required: f.required,
+    createOnly: f.create_only,
+  };
+  // a checkbox that was not required is left to the server's default on create (a new product is active)
+  if (f.kind === 'bool') return { ...spec, type: 'checkbox', editOnly: !f.required, toForm: (v) => !!v };
+  if (f.kind === 'note') return { ...spec, type: 'textarea', wide: true };
+  if (f.kind === 'date') return { ...spec, type: 'date', fromForm: (s) => (s ? s : f.nullable ? CLEAR : undefined) };
+  if (f.secret) return { ...spec, type: 'password', fromForm: (s) => (s ? s : undefined) };
+  if (f.kind === 'enum' || f.kind === 'ref') {
+    const options = f.kind === 'enum'
+      ? (f.values || []).map((v) => ({ value: v, label: valueLabel(e, f, v) }))
+      : (refs.lists[f.ref] || []).map((r) => ({ value: r[refs.key(f.ref)], label: optionLabel(r.name, r[refs.key(f.ref)]) }));
+    const none = !f.required ? [{ value: '', label: t('ent.none') }] : [];
+    return {
+      ...spec, type: 'select', options: [...none, ...options],
+      default: f.required && options.length ? options[0].value : '',
+      fromForm: (s) => (s === '' ? (f.nullable ? CLEAR : undefined) : s),
+    };
+  }
+  if (isNumber(f) || f.variants) {
+    return {
+      ...spec, inputmode: 'decimal',
+      toForm: (v, rec) => numberToForm(asFor(f, rec), v),
+      fromForm: (s, form) => {
+        const v = numberFromForm(asFor(f, form), s);
+        return v === undefined && f.nullable ? CLEAR : v;
+      },
+      invalid: (form) => invalidNumber(asFor(f, form)),
+      placeholder: f.kind === 'money' ? '0.00' : undefined,
+    };
+  }
+  return { ...spec, type: f.kind === 'email' ? 'email' : 'text', fromForm: (s) => (s === '' ? undefined : s) };
+}
+
+// The list's filter bar: a search on the first text filter, a select for each enum and bool filter.
+function Filters({ e, q, setQ }) {
+  const text = e.fields.find((f) => f.filter && (f.kind === 'text' || f.kind === 'code'));
+  const selects = e.fields.filter((f) => f.filter && (f.kind === 'enum' || f.kind === 'bool'));
+  if (!text && !selects.length) return null;
+  const set = (k) => (ev) => setQ({ ...q, [k]: ev.currentTarget.value, offset: 0 });
+  return html`<div class="filters entity-filters">
+    ${text ? html`<label class="filter"><span>${t('ent.search', { field: fieldLabelOf(e, text) })}</span>
+      <input type="search" name=${'filter-' + text.name} value=${q[text.name] || ''} onInput=${set(text.name)} /></label>` : null}
+    ${selects.map((f) => html`<label class="filter"><span>${fieldLabelOf(e, f)}</span>
+      <select name=${'filter-' + f.name} value=${q[f.name] || ''} onChange=${set(f.name)}>
+        <option value="">${t('ent.all')}</option>
+        ${f.kind === 'bool' ? html`<option value="true">${t('ent.yes')}</option><option value="false">${t('ent.no')}</option>`
+          : (f.values || []).map((v) => html`<option value=${v}>${valueLabel(e, f, v)}</option>`)}
+      </select></label>`)}
+  </div>`;
+}
+
+// extras: what a noun's own file adds to its generic screen ({extraActions(rec)}).
+export function EntityPage({ name, project, extras = {} }) {
+  const app = useApp();
+  const e = entity(name);
+  const access = useProjectAccess(app.me, project || '', !project);
+  const refs = useRefs(e || { fields: [], name: '' });
+  const [q, setQ] = useState({ offset: 0 });
+  const search = useDebounced(q, 250);
+  if (!e) return html`<${Empty} title=${t('err.not_found_page')} />`;
+  if (project && access.loading) return html`<div class="card"><${Skeleton} rows=${4} /></div>`;
+  if (project && access.error) return html`<${ErrorBanner} error=${access.error} onRetry=${access.reload} />`;
+
+  const writer = wsAtLeast(app.me, 'rep');
+  const login = app.me.user.login;
+  let canWrite, canEditRec;
+  if (e.scope === 'workspace') {
+    canWrite = wsAtLeast(app.me, e.write_role);
+    canEditRec = () => canWrite;
+  } else {
+    const full = writer && projectAtLeast(access.can.prole, e.write_role);
+    const own = writer && e.own_field && projectAtLeast(access.can.prole, 'member');
+    canWrite = full || own;
+    canEditRec = (rec) => full || (own && rec[e.own_field] === login);
+  }
+  const base = e.scope === 'project' ? '/projects/' + enc(project) + '/' + e.plural : '/' + e.plural;
+  const query = {};
+  for (const [k, v] of Object.entries(search)) if (k !== 'offset' && v !== '') query[k] = v;
+  query.limit = PAGE;
+  query.offset = search.offset || 0;
+  const columns = e.fields.filter(isColumn).map((f) => ({
+    key: f.name,
+    label: fieldLabelOf(e, f),
+    cls: (isNumber(f) || f.variants ? 'num' : '') + (f.kind === 'note' ? ' wrap' : ''),
+    sort: f.sort ? f.name : undefined,
+    render: (rec) => cell(e, f, rec, refs),
+  }));
+  const fields = e.fields.filter(isInput)
+    .filter((f) => !f.write_role || wsAtLeast(app.me, f.write_role))
+    .map((f) => formField(e, f, refs));
+  const sub = optional('ent.' + e.name + '.sub');
+  const spec = {
+    title: pluralLabel(e), subtitle: sub, path: route(base, query), itemPath: base, listKey: e.plural, key: e.key,
+    newLabel: t('ent.new', { noun: nounLabel(e) }),
+    emptyTitle: t('ent.empty', { plural: pluralLabel(e) }), emptyHint: optional('ent.' + e.name + '.hint'),
+    canWrite,
+    canCreate: canWrite && e.verbs.includes('create'),
+    canEdit: (rec) => e.verbs.includes('update') && canEditRec(rec),
+    canDelete: (rec) => e.verbs.includes('delete') && canEditRec(rec),
+    columns, fields, extraActions: extras.extraActions,
+    toolbar: html`<${Filters} e=${e} q=${q} setQ=${setQ} />`,
+    sortState: { sort: q.sort, order: q.order, onSort: (k) => setQ({ ...q, sort: k, order: q.sort === k && q.order !== 'desc' ? 'desc' : 'asc', offset: 0 }) },
+    pager: { limit: PAGE, offset: q.offset || 0, onChange: (o) => setQ({ ...q, offset: o }) },
+  };
+  return html`<${CrudPage} key=${e.name + (project || '')} spec=${spec} />`;
+}
