@@ -54,6 +54,7 @@ ENTITY(channel) = {
 	.blockers = channel_blockers,
 	.order = "t.code",
 	.section = "strategy",
+	.section_rank = 2,
 };
 
 int channel_type_valid(const char *type)

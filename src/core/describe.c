@@ -152,6 +152,7 @@ static void write_entity(struct jw *w, const struct entity *e)
 	jw_kstr(w, "scope", project ? "project" : "workspace");
 	jw_kstr(w, "key", entity_key(e)->name);
 	jw_kstr(w, "section", e->section);
+	jw_kint(w, "section_rank", e->section_rank);
 	write_verbs(w, e);
 	/* workspace nouns: least workspace roles; project nouns: least project roles */
 	jw_kstr(w, "read_role", project ? prole_str(e->read_prole) : role_str(e->read_role));

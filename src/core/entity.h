@@ -244,6 +244,7 @@ struct entity {
 	 * screen, or none).
 	 */
 	const char *section;
+	int section_rank; /* its place in the section (the method's order: markets before channels) */
 };
 
 /* --- describing ------------------------------------------------------------- */

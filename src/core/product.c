@@ -85,6 +85,7 @@ ENTITY(product) = {
 	.blockers = product_blockers,
 	.order = "t.sku",
 	.section = "strategy",
+	.section_rank = 3,
 	.hooks = {
 		.check = product_check,
 		.after = product_after,

@@ -106,6 +106,7 @@ ENTITY(promotion) = {
 	.blockers = promotion_blockers,
 	.order = "t.code",
 	.section = "strategy",
+	.section_rank = 4,
 	.hooks = {
 		.check = promotion_check,
 		.write_extra = promotion_unit,

@@ -52,6 +52,7 @@ ENTITY(segment) = {
 	/* ranked segments first, by rank; the unranked (0) after them */
 	.order = "CASE WHEN t.priority = 0 THEN 1 ELSE 0 END, t.priority, t.code",
 	.section = "strategy",
+	.section_rank = 1,
 };
 
 int segment_create(struct store *st, const struct actor *a, const struct segment *in,

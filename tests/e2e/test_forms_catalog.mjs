@@ -4,7 +4,7 @@
 // workspace manager in en; a duplicate code refused under its field; reps and viewers see
 // no write control; a segment created on a phone. Values are read back through the API.
 import { test, assert, run, startServer, shot, isoDay, PASSWORD, CATALOG } from './lib.mjs';
-import { signedIn, get, fmtPct, fmtMoney, sq, optionValues, assertFitsPhone, fieldError, assertLang, PHONE } from './forms.mjs';
+import { signedIn, get, call, fmtPct, fmtMoney, sq, optionValues, assertFitsPhone, fieldError, assertLang, PHONE } from './forms.mjs';
 
 const TYPES = ['direct', 'distributor', 'ecommerce', 'partner', 'retail', 'telesales'];
 // kind, typed value, the value the API keeps (computed here: percent as a ratio, amount in 分)
@@ -166,6 +166,54 @@ await run(async (browser) => {
       await ctx.close();
     });
   }
+
+  await test('en: the strategy nav lists the catalog in the method\'s order; a list sorts, filters and pages', [], async () => {
+    const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { lang: 'en' });
+    const T = CATALOG.en;
+    await page.go('#/products');
+    const nav = await page.locator('#sidebar a[id^="nav-"]').evaluateAll((as) => as.map((a) => a.id));
+    const want = ['nav-segments', 'nav-channels', 'nav-products', 'nav-promotions'];
+    assert(want.every((id, i) => nav.indexOf(id) >= 0 && (i === 0 || nav.indexOf(id) > nav.indexOf(want[i - 1]))),
+      `the strategy links read ${nav}`);
+    // 55 products through the API: two pages of 50; prices 1.00..55.00, half of them off sale
+    for (let i = 1; i <= 55; i++) {
+      const sku = 'PG-' + String(i).padStart(2, '0');
+      await call(page, 'POST', '/api/v1/products', { sku, name: 'Paged ' + i, cost: 50, price: i * 100 });
+      if (i % 2 === 0) {
+        const p = await get(page, '/api/v1/products/' + sku);
+        await call(page, 'PATCH', '/api/v1/products/' + sku, { active: false, version: p.version });
+      }
+    }
+    await page.go('#/products');
+    const skus = async () => page.locator('.crud-table tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.key));
+    // the search narrows the list to these 55 (other tests' products are not named "Paged")
+    await page.fill('input[name=filter-name]', 'Paged');
+    await page.locator('.pager').waitFor();
+    const range = T['pager.range'].replace('{from}', 1).replace('{to}', 50).replace('{total}', 55);
+    await page.waitForFunction((r) => document.querySelector('.pager .muted')?.textContent === r, range);
+    // sort by list price, highest first: the second click on the head turns the order
+    await page.click('.crud-table th button[data-sort=price]');
+    await page.locator('.crud-table th[aria-sort=ascending] button[data-sort=price]').waitFor();
+    await page.click('.crud-table th button[data-sort=price]');
+    await page.locator('.crud-table th[aria-sort=descending] button[data-sort=price]').waitFor();
+    await page.waitForFunction(() => document.querySelector('.crud-table tbody tr')?.dataset.key === 'PG-55');
+    assert((await skus()).slice(0, 3).join() === 'PG-55,PG-54,PG-53', `highest prices first: ${(await skus()).slice(0, 3)}`);
+    // the next page continues the order
+    await page.click('.pager-buttons button:last-child');
+    await page.waitForFunction(() => !document.querySelector('.crud-table tr[data-key="PG-55"]'));
+    const second = await skus();
+    assert(second.join() === 'PG-05,PG-04,PG-03,PG-02,PG-01', `the second page: ${second}`);
+    // filtered: off sale, named "Paged 1" (1, 10..19 of which the even ones are off sale)
+    await page.selectOption('select[name=filter-active]', 'false');
+    await page.fill('input[name=filter-name]', 'Paged 1');
+    const offSale = ['PG-10', 'PG-12', 'PG-14', 'PG-16', 'PG-18'];
+    await page.waitForFunction((want) => [...document.querySelectorAll('.crud-table tbody tr')].map((r) => r.dataset.key)
+      .sort().join() === want, offSale.join()).catch(() => {});
+    assert((await skus()).slice().sort().join() === offSale.join(), `off sale and named Paged 1: ${await skus()}`);
+    await page.click('.filters-clear');
+    await page.locator('.pager').waitFor();
+    await ctx.close();
+  });
 
   await test('a manager creates a segment on a phone (390×844)', [], async () => {
     const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { viewport: PHONE });

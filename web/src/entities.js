@@ -31,7 +31,7 @@ export function sections(scope, keep = () => true) {
   }
   const rank = (s) => (ORDER.indexOf(s) < 0 ? ORDER.length : ORDER.indexOf(s));
   return [...by.entries()].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]))
-    .map(([section, nouns]) => ({ section, nouns }));
+    .map(([section, nouns]) => ({ section, nouns: nouns.sort((a, b) => a.section_rank - b.section_rank || a.name.localeCompare(b.name)) }));
 }
 
 export const nounLabel = (e) => t('ent.' + e.name);

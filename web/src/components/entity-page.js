@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
-import { t } from '../i18n/index.js';
+import { t, getLang } from '../i18n/index.js';
 import { useApp, route } from '../app-context.js';
 import { money, pct, date, dateTime, minorToDecimal, parseMoney, getCurrency } from '../format.js';
 import { CrudPage, CLEAR } from './crud.js';
@@ -144,19 +144,24 @@ function formField(e, f, refs) {
 
 // The list's filter bar: a search on the first text filter, a select for each enum and bool filter.
 function Filters({ e, q, setQ }) {
-  const text = e.fields.find((f) => f.filter && (f.kind === 'text' || f.kind === 'code'));
+  // one search box: on the name when the noun has one, else its first text filter
+  const texts = e.fields.filter((f) => f.filter && (f.kind === 'text' || f.kind === 'code'));
+  const text = texts.find((f) => f.name === 'name') || texts[0];
   const selects = e.fields.filter((f) => f.filter && (f.kind === 'enum' || f.kind === 'bool'));
   if (!text && !selects.length) return null;
   const set = (k) => (ev) => setQ({ ...q, [k]: ev.currentTarget.value, offset: 0 });
-  return html`<div class="filters entity-filters">
-    ${text ? html`<label class="filter"><span>${t('ent.search', { field: fieldLabelOf(e, text) })}</span>
+  const filtered = [text, ...selects].some((f) => f && q[f.name]);
+  const clear = () => setQ({ sort: q.sort, order: q.order, offset: 0 });
+  return html`<div class="filters card entity-filters" role="search">
+    ${text ? html`<label class="field"><span class="field-label">${t('ent.search', { field: fieldLabelOf(e, text) })}</span>
       <input type="search" name=${'filter-' + text.name} value=${q[text.name] || ''} onInput=${set(text.name)} /></label>` : null}
-    ${selects.map((f) => html`<label class="filter"><span>${fieldLabelOf(e, f)}</span>
+    ${selects.map((f) => html`<label class="field"><span class="field-label">${fieldLabelOf(e, f)}</span>
       <select name=${'filter-' + f.name} value=${q[f.name] || ''} onChange=${set(f.name)}>
         <option value="">${t('ent.all')}</option>
         ${f.kind === 'bool' ? html`<option value="true">${t('ent.yes')}</option><option value="false">${t('ent.no')}</option>`
           : (f.values || []).map((v) => html`<option value=${v}>${valueLabel(e, f, v)}</option>`)}
       </select></label>`)}
+    ${filtered ? html`<button class="btn btn-ghost filters-clear" onClick=${clear}>${t('action.clear')}</button>` : null}
   </div>`;
 }
 
@@ -203,7 +208,7 @@ export function EntityPage({ name, project, extras = {} }) {
   const spec = {
     title: pluralLabel(e), subtitle: sub, path: route(base, query), itemPath: base, listKey: e.plural, key: e.key,
     newLabel: t('ent.new', { noun: nounLabel(e) }),
-    emptyTitle: t('ent.empty', { plural: pluralLabel(e) }), emptyHint: optional('ent.' + e.name + '.hint'),
+    emptyTitle: t('ent.empty', { plural: pluralLabel(e).toLocaleLowerCase(getLang()) }), emptyHint: optional('ent.' + e.name + '.hint'),
     canWrite,
     canCreate: canWrite && e.verbs.includes('create'),
     canEdit: (rec) => e.verbs.includes('update') && canEditRec(rec),
