@@ -378,11 +378,13 @@ static int run(struct cli *c, int argc, char **argv, struct err *err)
 			char upper[16][64];
 			for (const struct ent_field *f = e->fields; f->name && ncols < 16; f++) {
 				/* the key, the name, what a user sets, and what the noun computes */
-				if (!(f->flags & EF_KEY) && strcmp(f->name, "name") &&
+				if (!(f->flags & EF_KEY) && f != entity_key(e) && strcmp(f->name, "name") &&
 				    ((f->flags & (EF_HIDDEN | EF_INPUT)) ||
 				     ((f->flags & EF_READONLY) && f->column)))
 					continue;
-				if (f->kind == EK_ID || f->kind == EK_VERSION || f->kind == EK_NOTE)
+				/* the id only for a noun named by it (the id is what show and update take) */
+				if ((f->kind == EK_ID && f != entity_key(e)) || f->kind == EK_VERSION ||
+				    f->kind == EK_NOTE)
 					continue;
 				cols[ncols] = f;
 				for (size_t k = 0; k < 63 && f->name[k]; k++) {

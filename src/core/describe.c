@@ -115,6 +115,8 @@ static void write_field(struct jw *w, const struct entity *e, const struct ent_f
 	}
 	if (f->kind == EK_REF && f->ref)
 		jw_kstr(w, "ref", f->ref->name);
+	if (f->not_before)
+		jw_kstr(w, "not_before", f->not_before);
 	jw_kstr(w, "write_role", f->write_role ? role_str(f->write_role) : NULL);
 	jw_kstr(w, "help", f->help);
 	jw_kstr(w, "example", f->example);

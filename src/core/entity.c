@@ -1253,6 +1253,24 @@ static int merge_variants(struct store *st, const struct entity *e, const void *
  * The record as it will be written: out starts as the current record (or
  * empty on create); each given field's value is copied over and checked.
  */
+/* Every end on or after its start (ent_field.not_before), as the record will be written. */
+static int check_order(const struct entity *e, const void *rec, struct err *err)
+{
+	char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
+
+	for (const struct ent_field *f = e->fields; f->name; f++) {
+		const struct ent_field *start = f->not_before ? entity_field(e, f->not_before) : NULL;
+
+		if (!start || f->kind != EK_DATE || start->kind != EK_DATE ||
+		    ci32(rec, f) == NO_DATE || ci32(rec, start) == NO_DATE || ci32(rec, f) >= ci32(rec, start))
+			continue;
+		return err_set(err, ERR_INVALID, f->name, "date_before_start:_,date,_,start",
+			       "%s %s is before %s %s", f->name, date_format(ci32(rec, f), d1),
+			       start->name, date_format(ci32(rec, start), d2));
+	}
+	return 0;
+}
+
 static int merge(struct store *st, const struct actor *a, const struct entity *e,
 		 const void *cur, const struct ent_input *in, void *out, struct err *err)
 {
@@ -1292,7 +1310,9 @@ static int merge(struct store *st, const struct actor *a, const struct entity *e
 		if (check_field(st, e, f, out, isnull, err))
 			return -1;
 	}
-	return merge_variants(st, e, cur, in, out, err);
+	if (merge_variants(st, e, cur, in, out, err))
+		return -1;
+	return check_order(e, out, err);
 }
 
 /* The actor may write e in p: the noun's rule ("own records only" checked on the record). */

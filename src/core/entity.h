@@ -109,6 +109,12 @@ struct ent_field {
 	 * filtered or sorted.
 	 */
 	const char *via;
+	/*
+	 * EK_DATE: the date field named here may not come after this one (an
+	 * end and its start); when both are given the engine refuses an end
+	 * before its start, naming this field.
+	 */
+	const char *not_before;
 };
 
 /* Who may read and write a noun. */

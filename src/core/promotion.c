@@ -51,23 +51,6 @@ static void promotion_unit(struct jw *w, const void *rec)
 	jw_kstr(w, "unit", f->kind == EK_RATIO ? "ratio" : f->kind == EK_MONEY ? "money" : "count");
 }
 
-/* A window ends on or after its start. */
-static int promotion_check(struct tx *tx, const void *before, void *rec,
-			   const struct ent_input *in, struct err *err)
-{
-	const struct promotion *p = rec;
-	char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
-
-	(void)tx;
-	(void)before;
-	(void)in;
-	if (p->starts_on != NO_DATE && p->ends_on != NO_DATE && p->ends_on < p->starts_on)
-		return err_set(err, ERR_INVALID, "end", "date_before_start:date,start",
-			       "the end %s is before the start %s", date_format(p->ends_on, d1),
-			       date_format(p->starts_on, d2));
-	return 0;
-}
-
 static const struct ent_field promotion_fields[] = {
 	{ "id", EK_ID, EF_READONLY, "id", F(id) },
 	{ "code", EK_CODE, EF_KEY | EF_REQUIRED | EF_SORT | EF_FILTER, "code", F(code),
@@ -84,7 +67,7 @@ static const struct ent_field promotion_fields[] = {
 	{ "start", EK_DATE, EF_NULLABLE | EF_SORT | EF_FILTER, "starts_on", F(starts_on),
 	  .help = "its first day (default open)", .example = "2026-03-01" },
 	{ "end", EK_DATE, EF_NULLABLE | EF_SORT | EF_FILTER, "ends_on", F(ends_on),
-	  .help = "its last day (default open)", .example = "2026-03-31" },
+	  .help = "its last day (default open)", .example = "2026-03-31", .not_before = "start" },
 	{ "budget", EK_MONEY, EF_SORT, "budget_minor", F(budget_minor), 0, MONEY_TOTAL_MAX,
 	  .help = "what the promotion may cost, in major units", .example = "50000" },
 	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
@@ -108,7 +91,6 @@ ENTITY(promotion) = {
 	.section = "strategy",
 	.section_rank = 4,
 	.hooks = {
-		.check = promotion_check,
 		.write_extra = promotion_unit,
 	},
 };

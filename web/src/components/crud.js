@@ -40,7 +40,7 @@ export function CrudPage({ spec }) {
   const total = data && typeof data.total === 'number' ? data.total : items.length;
 
   const remove = async (rec) => {
-    if (!confirmed(t('crud.confirm_delete', { name: rec[spec.key] }))) return;
+    if (!confirmed(t('crud.confirm_delete', { name: spec.recName ? spec.recName(rec) : rec[spec.key] }))) return;
     setActionError(null);
     try { await api.del(itemPath + '/' + enc(rec[spec.key]), rec.version); reload(); } catch (e) { setActionError(e); }
   };
@@ -115,7 +115,7 @@ function CrudForm({ spec, rec, onClose, onSaved }) {
   };
   const set = (k, type) => (e) => setF({ ...f, [k]: type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
 
-  return html`<${Modal} title=${isNew ? (spec.newLabel || t('action.new')) : t('action.edit') + ' · ' + rec[spec.key]} onClose=${onClose}>
+  return html`<${Modal} title=${isNew ? (spec.newLabel || t('action.new')) : t('action.edit') + ' · ' + (spec.recName ? spec.recName(rec) : rec[spec.key])} onClose=${onClose}>
     <form class="form-grid" onSubmit=${submit} id="crud-form" novalidate>
       ${errorIsAt(error, keys) ? null : html`<${ErrorBanner} error=${error} labels=${labels} />`}
       ${spec.fields.filter((fd) => shown(fd, f, isNew, rec)).map((fd) => {

@@ -214,6 +214,8 @@ export function EntityPage({ name, project, extras = {} }) {
     canEdit: (rec) => e.verbs.includes('update') && canEditRec(rec),
     canDelete: (rec) => e.verbs.includes('delete') && canEditRec(rec),
     columns, fields, extraActions: extras.extraActions,
+    // a record named by its id reads by its name or title
+    recName: (r) => (e.key === 'id' ? r.name || r.title || '#' + r.id : r[e.key]),
     toolbar: html`<${Filters} e=${e} q=${q} setQ=${setQ} />`,
     sortState: { sort: q.sort, order: q.order, onSort: (k) => setQ({ ...q, sort: k, order: q.sort === k && q.order !== 'desc' ? 'desc' : 'asc', offset: 0 }) },
     pager: { limit: PAGE, offset: q.offset || 0, onChange: (o) => setQ({ ...q, offset: o }) },
