@@ -14,8 +14,10 @@
 #include "analytics/metric.h"
 #include "base/date.h"
 #include "base/money.h"
+#include "base/xalloc.h"
 #include "cli/cli.h"
 #include "core/catalog.h"
+#include "core/entity.h"
 #include "core/goal.h"
 #include "core/project.h"
 #include "core/sale.h"
@@ -257,6 +259,80 @@ static int people(struct demo *d, struct err *err)
 					     : date_from_ymd(d->year - 1, 1, 1);
 		/* one customer in five is lost to a competitor at some point */
 		d->cust_to[i] = rnd_n(5) == 0 ? d->cust_from[i] + 60 + (int32_t)rnd_n(600) : INT32_MAX;
+	}
+	return 0;
+}
+
+/*
+ * A record of a described noun from name/value text pairs as a user types
+ * them ({"title", "渠道经理", "openings", "2", NULL}): demo data for nouns that
+ * are a description only (their record struct is their file's own).
+ */
+static int demo_record(struct demo *d, const char *noun, const char *const *kv, struct err *err)
+{
+	const struct entity *e = entity_find(noun);
+	struct ent_input in;
+	void *out;
+	int rc = -1;
+
+	if (!e)
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "no noun %s", noun);
+	memset(&in, 0, sizeof(in));
+	in.rec = xcalloc(1, e->size);
+	out = xcalloc(1, e->size);
+	for (const struct ent_field *f = e->fields; f->name; f++)
+		entity_set_none(f, in.rec);
+	for (; kv[0]; kv += 2) {
+		const struct ent_field *f = entity_field(e, kv[0]);
+		if (!f) {
+			err_set(err, ERR_INTERNAL, NULL, "internal", "%s has no field %s", noun, kv[0]);
+			goto out;
+		}
+		if (f->variant) {
+			entity_input_raw(e, &in, f, kv[1], 0);
+			continue;
+		}
+		if (entity_parse_text(f, kv[1], in.rec, err))
+			goto out;
+		entity_input_set(e, &in, f, 0);
+	}
+	rc = entity_create(d->st, &d->c->actor, e, NULL, &in, out, err);
+out:
+	free(in.rec);
+	free(out);
+	return rc;
+}
+
+/* The team's open positions: one per status, dated around today. */
+static int positions(struct demo *d, struct err *err)
+{
+	char o1[DATE_FMT_MAX], t1[DATE_FMT_MAX], o2[DATE_FMT_MAX], t2[DATE_FMT_MAX];
+	char o3[DATE_FMT_MAX], t3[DATE_FMT_MAX];
+
+	date_format(d->today - 20, o1);
+	date_format(d->today + 70, t1);
+	date_format(d->today - 45, o2);
+	date_format(d->today + 15, t2);
+	date_format(d->today - 120, o3);
+	date_format(d->today - 30, t3);
+	{
+		const char *const p1[] = { "title", "华东区大客户经理", "openings", "2", "status", "open",
+					   "manager", "li.na", "opened", o1, "target", t1,
+					   "requirements", "5 年以上企业级网络设备销售经验；熟悉上海、江苏、浙江的大型企业客户；能独立完成百万级项目的商务谈判",
+					   NULL };
+		const char *const p2[] = { "title", "电商渠道运营专员", "openings", "3", "status", "open",
+					   "manager", "zhang.wei", "opened", o2, "target", t2,
+					   "requirements", "2 年以上天猫/京东店铺运营经验；熟悉 618、双 11 大促节奏", NULL };
+		const char *const p3[] = { "title", "边缘计算售前工程师", "openings", "1", "status", "on_hold",
+					   "manager", "li.na", "opened", o2,
+					   "requirements", "计算机或通信相关专业；有工业网关或边缘服务器项目经验", NULL };
+		const char *const p4[] = { "title", "电话销售代表", "openings", "4", "status", "filled",
+					   "manager", "zhang.wei", "opened", o3, "target", t3,
+					   "requirements", "普通话标准，抗压能力强；有 ToB 电话销售经验优先", NULL };
+		const char *const *all[] = { p4, p3, p2, p1 };
+		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+			if (demo_record(d, "position", all[i], err))
+				return -1;
 	}
 	return 0;
 }
@@ -584,7 +660,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	date_to_ymd(d->today, &y, &m, &dd);
 	d->year = y;
 	cli_note(c, "creating the demo workspace 华信科技 in %s ...", c->db_path);
-	if (catalog(d, err) || people(d, err))
+	if (catalog(d, err) || people(d, err) || positions(d, err))
 		goto out;
 	{
 		int32_t prev_s = date_from_ymd(y - 1, 1, 1), prev_e = date_from_ymd(y - 1, 12, 31);

@@ -159,5 +159,40 @@ def a_record_built_from_the_description_alone_round_trips():
             eq(again.get(e["name"], again)["version"], got["version"], f"{e['name']} unchanged by refusals")
 
 
+@test
+def positions_are_written_by_managers_and_read_by_everyone():
+    """A noun that is its description only: its routes judge roles as the description says."""
+    ws = setup()
+    ws.ok("user", "add", "rep", "--name", "rep", "--role", "rep", "--password-file", ws.path("pw"))
+    with Server(ws) as srv:
+        m, r, v = srv.client(), srv.client(), srv.client()
+        m.login("mgr", "user-secret-1")
+        r.login("rep", "user-secret-1")
+        v.login("vw", "user-secret-1")
+        made = m.ok("POST", "/api/v1/positions", {"title": "渠道经理", "openings": 2, "status": "open",
+                                                  "manager": "mgr", "opened": "2027-01-04"}, status=201)
+        pid = made["id"]
+        eq((made["title"], made["openings"], made["manager"], made["target"], made["version"]),
+           ("渠道经理", 2, "mgr", None, 1), "created")
+        for c, who in ((r, "rep"), (v, "viewer")):
+            eq([p["id"] for p in c.ok("GET", "/api/v1/positions")["positions"]], [pid], f"{who} reads")
+            eq(c.post("/api/v1/positions", {"title": "X", "openings": 1, "status": "open"}).status, 403,
+               f"{who} creates")
+            eq(c.patch(f"/api/v1/positions/{pid}", {"status": "closed", "version": 1}).status, 403, f"{who} changes")
+            eq(c.delete(f"/api/v1/positions/{pid}", {"version": 1}).status, 403, f"{who} deletes")
+        # the end before the start, on a change: refused under its field with both dates
+        bad = m.patch(f"/api/v1/positions/{pid}", {"target": "2027-01-03", "version": 1})
+        eq((bad.status, bad.error()["field"], bad.error()["reason"], bad.error()["params"]),
+           (422, "target", "date_before_start", {"date": "2027-01-03", "start": "2027-01-04"}), "date order")
+        # a manager that is no user
+        bad = m.patch(f"/api/v1/positions/{pid}", {"manager": "nobody", "version": 1})
+        eq((bad.status, bad.error()["field"]), (422, "manager"), "unknown manager")
+        eq(m.ok("GET", f"/api/v1/positions/{pid}")["version"], 1, "refusals changed nothing")
+        done = m.ok("PATCH", f"/api/v1/positions/{pid}", {"status": "filled", "manager": None, "version": 1})
+        eq((done["status"], done["manager"], done["version"]), ("filled", None, 2), "changed")
+        m.ok("DELETE", f"/api/v1/positions/{pid}", {"version": 2})
+        eq(m.get(f"/api/v1/positions/{pid}").status, 404, "deleted")
+
+
 if __name__ == "__main__":
     run_all()
