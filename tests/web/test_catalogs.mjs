@@ -75,7 +75,7 @@ for (const [lang, cat] of [['zh-CN', zh], ['en', en]]) {
   check(`${lang}: every field a server error names has a label`,
     [...fields].filter(([name]) => cat['field.' + name] === undefined).map(([name, where]) => `field.${name} (${where})`));
 }
-// Every noun with a generic screen has its labels (web/src/entities.js labelKeys): a new noun
+// Every noun with a generic screen (users' included, under Administration) has its labels (web/src/entities.js labelKeys): a new noun
 // is its description, its migration, these labels and its tests.
 const BIN = process.env.SALESPM_BIN || path.join(ROOT, 'build/debug/salespm');
 const described = JSON.parse(execFileSync(BIN, ['serve', '--print-entities'], { maxBuffer: 16 << 20 })).entities;
@@ -87,8 +87,8 @@ globalThis.localStorage = globalThis.localStorage || { getItem: () => null, setI
 const { labelKeys } = await import(path.join(ROOT, 'web/src/entities.js'));
 for (const [lang, cat] of [['zh-CN', zh], ['en', en]]) {
   check(`${lang}: every noun with a screen has its labels (nav section, noun, fields, values)`,
-    described.filter((e) => e.section).flatMap((e) => [...labelKeys(e), 'nav.' + e.section])
-      .filter((k) => cat[k] === undefined));
+    described.filter((e) => e.section || e.name === 'user').flatMap((e) => [...labelKeys(e), ['nav.' + (e.section || 'admin')]])
+      .filter((ks) => ks.every((k) => cat[k] === undefined)).map((ks) => ks.join(' or ')));
 }
 
 const holes = (s) => [...String(s).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');

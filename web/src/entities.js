@@ -64,15 +64,18 @@ export function fieldHintOf(e, f, rec) {
   return optional(`ent.${e.name}.${f.name}.hint`);
 }
 
-export const valueLabel = (e, f, v) => tv(`ent.${e.name}.${f.name}`, v);
+// An enum value's label: the noun's own (ent.<noun>.<field>.<value>), else the one the UI
+// shares for that field (role.<value>, status.<value>), else the value itself.
+export const valueLabel = (e, f, v) => (has(`ent.${e.name}.${f.name}.${v}`) ? t(`ent.${e.name}.${f.name}.${v}`) : tv(f.name, v));
 
-// The keys every described noun needs in a catalog (tests/web/test_catalogs.mjs checks them).
+// The labels every described noun needs in a catalog, each as the keys any one of which will
+// do (tests/web/test_catalogs.mjs checks them).
 export function labelKeys(e) {
-  const keys = ['ent.' + e.name, 'ent.' + e.name + '.plural'];
+  const keys = [['ent.' + e.name], ['ent.' + e.name + '.plural']];
   for (const f of e.fields) {
     if (f.kind === 'id' || f.kind === 'version' || (f.readonly && f.kind === 'instant')) continue;
-    keys.push(`ent.${e.name}.${f.name}`);
-    for (const v of f.values || []) keys.push(`ent.${e.name}.${f.name}.${v}`);
+    keys.push([`ent.${e.name}.${f.name}`]);
+    for (const v of f.values || []) keys.push([`ent.${e.name}.${f.name}.${v}`, `${f.name}.${v}`]);
   }
   return keys;
 }

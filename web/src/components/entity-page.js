@@ -59,6 +59,9 @@ function invalidNumber(f) {
   return t('form.bad_count_range', { min: f.min, max: f.max });
 }
 
+// A yes/no as the noun says it (ent.<noun>.<field>.true: "On sale"), else Yes / No.
+const boolLabel = (e, f, v) => optional(`ent.${e.name}.${f.name}.${v}`) || t(v ? 'ent.yes' : 'ent.no');
+
 const isNumber = (f) => f.kind === 'money' || f.kind === 'ratio' || f.kind === 'count';
 
 // A record's value as the table shows it.
@@ -71,7 +74,7 @@ function cell(e, f, rec, refs) {
     case 'ratio': return pct(Number(v));
     case 'date': return date(v);
     case 'instant': return dateTime(v);
-    case 'bool': return v ? html`<${Chip} kind="on_track">${t('ent.yes')}<//>` : html`<${Chip} kind="closed">${t('ent.no')}<//>`;
+    case 'bool': return v ? html`<${Chip} kind="on_track">${boolLabel(e, f, true)}<//>` : html`<${Chip} kind="closed">${boolLabel(e, f, false)}<//>`;
     case 'enum': return html`<${Chip}>${valueLabel(e, f, v)}<//>`;
     case 'code': return html`<span class="code">${v}</span>`;
     case 'ref': {
@@ -158,14 +161,15 @@ function Filters({ e, q, setQ }) {
     ${selects.map((f) => html`<label class="field"><span class="field-label">${fieldLabelOf(e, f)}</span>
       <select name=${'filter-' + f.name} value=${q[f.name] || ''} onChange=${set(f.name)}>
         <option value="">${t('ent.all')}</option>
-        ${f.kind === 'bool' ? html`<option value="true">${t('ent.yes')}</option><option value="false">${t('ent.no')}</option>`
+        ${f.kind === 'bool' ? html`<option value="true">${boolLabel(e, f, true)}</option><option value="false">${boolLabel(e, f, false)}</option>`
           : (f.values || []).map((v) => html`<option value=${v}>${valueLabel(e, f, v)}</option>`)}
       </select></label>`)}
     ${filtered ? html`<button class="btn btn-ghost filters-clear" onClick=${clear}>${t('action.clear')}</button>` : null}
   </div>`;
 }
 
-// extras: what a noun's own file adds to its generic screen ({extraActions(rec)}).
+// extras: what a screen adds to a noun's generic one: {extraActions(rec), title, subtitle,
+// fields: {name: (spec) => spec'} to change a field's form spec, update(rec, body)}.
 export function EntityPage({ name, project, extras = {} }) {
   const app = useApp();
   const e = entity(name);
@@ -203,10 +207,11 @@ export function EntityPage({ name, project, extras = {} }) {
   }));
   const fields = e.fields.filter(isInput)
     .filter((f) => !f.write_role || wsAtLeast(app.me, f.write_role))
-    .map((f) => formField(e, f, refs));
+    .map((f) => formField(e, f, refs))
+    .map((fd) => (extras.fields && extras.fields[fd.key] ? extras.fields[fd.key](fd) : fd));
   const sub = optional('ent.' + e.name + '.sub');
   const spec = {
-    title: pluralLabel(e), subtitle: sub, path: route(base, query), itemPath: base, listKey: e.plural, key: e.key,
+    title: extras.title || pluralLabel(e), subtitle: extras.subtitle || sub, update: extras.update, path: route(base, query), itemPath: base, listKey: e.plural, key: e.key,
     newLabel: t('ent.new', { noun: nounLabel(e) }),
     emptyTitle: t('ent.empty', { plural: pluralLabel(e).toLocaleLowerCase(getLang()) }), emptyHint: optional('ent.' + e.name + '.hint'),
     canWrite,

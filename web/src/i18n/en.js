@@ -130,6 +130,10 @@ export default {
   'ent.position.target': 'Fill by', 'ent.position.requirements.hint': 'Experience, skills, region',
   'ent.position.status.open': 'Open', 'ent.position.status.on_hold': 'On hold', 'ent.position.status.filled': 'Filled',
   'ent.position.status.closed': 'Closed',
+  'ent.user': 'user', 'ent.user.plural': 'Users', 'ent.user.login': 'Login', 'ent.user.name': 'Name',
+  'ent.user.email': 'Email', 'ent.user.role': 'Role', 'ent.user.active': 'Status', 'ent.user.password': 'Password',
+  'ent.user.active.true': 'Active', 'ent.user.active.false': 'Deactivated',
+  'ent.product.active.true': 'On sale', 'ent.product.active.false': 'Off sale',
   'ent.segment': 'segment', 'ent.segment.plural': 'Segments', 'ent.segment.sub': 'Target markets, by priority',
   'ent.segment.hint': 'Segments describe the markets you target.',
   'ent.segment.code': 'Code', 'ent.segment.name': 'Name', 'ent.segment.priority': 'Priority', 'ent.segment.criteria': 'Criteria',
@@ -159,10 +163,7 @@ export default {
 
   'crud.empty': 'Nothing here yet', 'crud.confirm_delete': 'Delete {name}?',
 
-  'users.subtitle': 'Who can sign in, and their workspace role', 'users.new': 'New user',
-  'users.name': 'Name', 'users.login': 'Login', 'users.email': 'Email', 'users.role': 'Role', 'users.status': 'Status',
-  'users.active': 'Active', 'users.inactive': 'Deactivated', 'users.password': 'Password',
-  'users.password_hint': 'At least 12 characters; leave empty to keep the current one',
+  'users.subtitle': 'Who can sign in, and their workspace role',
 
   'workspace.subtitle': 'Settings that apply to every project', 'workspace.name': 'Workspace name',
   'workspace.currency': 'Currency', 'workspace.currency_hint': 'ISO 4217 code, e.g. CNY or USD',

@@ -130,6 +130,10 @@ export default {
   'ent.position.target': '计划到岗', 'ent.position.requirements.hint': '经验、技能、区域',
   'ent.position.status.open': '招聘中', 'ent.position.status.on_hold': '暂停', 'ent.position.status.filled': '已招满',
   'ent.position.status.closed': '已关闭',
+  'ent.user': '用户', 'ent.user.plural': '用户', 'ent.user.login': '账号', 'ent.user.name': '姓名',
+  'ent.user.email': '邮箱', 'ent.user.role': '角色', 'ent.user.active': '状态', 'ent.user.password': '密码',
+  'ent.user.active.true': '启用', 'ent.user.active.false': '已停用',
+  'ent.product.active.true': '在售', 'ent.product.active.false': '停售',
   'ent.segment': '目标市场', 'ent.segment.plural': '目标市场', 'ent.segment.sub': '按优先级排列的目标市场',
   'ent.segment.hint': '目标市场描述您要开拓的客户群。',
   'ent.segment.code': '编号', 'ent.segment.name': '名称', 'ent.segment.priority': '优先级', 'ent.segment.criteria': '标准',
@@ -158,10 +162,7 @@ export default {
 
   'crud.empty': '暂无数据', 'crud.confirm_delete': '确定删除 {name} 吗？',
 
-  'users.subtitle': '可登录的用户及其工作区角色', 'users.new': '新建用户',
-  'users.name': '姓名', 'users.login': '账号', 'users.email': '邮箱', 'users.role': '角色', 'users.status': '状态',
-  'users.active': '启用', 'users.inactive': '已停用', 'users.password': '密码',
-  'users.password_hint': '至少 12 个字符；留空则不修改',
+  'users.subtitle': '可登录的用户及其工作区角色',
 
   'workspace.subtitle': '适用于所有项目的设置', 'workspace.name': '工作区名称',
   'workspace.currency': '币种', 'workspace.currency_hint': 'ISO 4217 代码，例如 CNY 或 USD',

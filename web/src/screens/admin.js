@@ -6,12 +6,10 @@ import { api, enc } from '../api.js';
 import { t, tv } from '../i18n/index.js';
 import { dateTime } from '../format.js';
 import { useApp } from '../app-context.js';
-import { CrudPage } from '../components/crud.js';
+import { EntityPage } from '../components/entity-page.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, PageHead, Banner, Chip } from '../components/ui.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
 import { wsAtLeast } from '../components/access.js';
-
-const ROLES = ['admin', 'manager', 'rep', 'viewer'];
 
 // Only an admin manages users and the workspace; others who open these pages by address
 // are told so (the server refuses their writes anyway).
@@ -20,31 +18,21 @@ function AdminOnly({ title }) {
     <${Empty} title=${t('access.admin_only')} hint=${t('access.admin_only_hint')} /></section>`;
 }
 
+// Users are the user noun's generic screen (its fields as the server describes them), with
+// what only this screen does: an admin sets another user's password on edit (its own route),
+// never their own here (that asks for the current one).
 export function Users() {
   const app = useApp();
   if (!wsAtLeast(app.me, 'admin')) return html`<${AdminOnly} title=${t('nav.users')} />`;
   const self = app.me.user.login;
-  const spec = {
-    title: t('nav.users'), subtitle: t('users.subtitle'), path: '/users', listKey: 'users', key: 'login', canWrite: true,
-    newLabel: t('users.new'), noDelete: true,
-    columns: [
-      { key: 'name', label: t('users.name') },
-      { key: 'login', label: t('users.login'), render: (r) => html`<span class="code">${r.login}</span>` },
-      { key: 'email', label: t('users.email') },
-      { key: 'role', label: t('users.role'), render: (r) => html`<${Chip}>${tv('role', r.role)}<//>` },
-      { key: 'active', label: t('users.status'), render: (r) => (r.active === false || r.active === 0
-        ? html`<${Chip} kind="closed">${t('users.inactive')}<//>` : html`<${Chip} kind="on_track">${t('users.active')}<//>`) },
-    ],
-    fields: [
-      { key: 'login', label: t('users.login'), required: true, createOnly: true },
-      { key: 'name', label: t('users.name'), required: true },
-      { key: 'email', label: t('users.email'), type: 'email' },
-      { key: 'role', label: t('users.role'), type: 'select', default: 'rep', options: ROLES.map((r) => ({ value: r, label: tv('role', r) })) },
-      // an admin sets another user's password; their own is changed with the current one
-      { key: 'password', label: t('users.password'), type: 'password', hint: t('users.password_hint12'),
-        fromForm: (s) => (s ? s : undefined), skip: (f, isNew, rec) => !isNew && rec && rec.login === self },
-      { key: 'active', label: t('users.active'), type: 'checkbox', editOnly: true, toForm: (v) => v !== false && v !== 0 },
-    ],
+  const extras = {
+    title: t('nav.users'),
+    subtitle: t('users.subtitle'),
+    fields: {
+      role: (fd) => ({ ...fd, default: 'rep' }),
+      password: (fd) => ({ ...fd, createOnly: false, hint: t('users.password_hint12'),
+        skip: (f, isNew, rec) => !isNew && rec && rec.login === self }),
+    },
     // PATCH /users/{login} takes name, email, role and active; a new password has its own route
     update: async (rec, body) => {
       const { password, ...rest } = body;
@@ -52,7 +40,7 @@ export function Users() {
       if (password) await api.post('/users/' + enc(rec.login) + '/password', { password });
     },
   };
-  return html`<${CrudPage} spec=${spec} />`;
+  return html`<${EntityPage} name="user" extras=${extras} />`;
 }
 
 export function WorkspaceSettings() {
