@@ -29,6 +29,12 @@ export function fieldLabel(field, labels) {
   return has('field.' + base) ? t('field.' + base) : '';
 }
 
+// Parameters that are codes read as their labels: a role, a project role, a noun.
+const PARAM_LABELS = {
+  role: (v, reason) => tv(reason === 'project_role_required' ? 'prole' : 'role', v),
+  kind: (v) => (has('ent.' + v) ? t('ent.' + v) : v),
+};
+
 // A server error in the reader's language: its reason with its parameters and the field's
 // label (reason.<code> in i18n/reasons.*.js); never the server's English sentence in another
 // language, and never a field code.
@@ -40,6 +46,7 @@ export function errorText(err, labels) {
   if (err.status === 409 && (!err.reason || err.reason === 'stale_version' || err.reason === 'conflict')) return t('err.conflict');
   if (err.reason && has('reason.' + err.reason)) {
     const vars = { ...(err.params || {}) };
+    for (const [k, fn] of Object.entries(PARAM_LABELS)) if (typeof vars[k] === 'string') vars[k] = fn(vars[k], err.reason);
     const label = fieldLabel(err.field, labels);
     vars.field = label;
     let s = t('reason.' + err.reason, vars);
