@@ -4,106 +4,24 @@ headers and the static UI. Each test runs its own `salespm serve` on a free
 port of 127.0.0.1 over a fresh database."""
 import gzip
 import os
-import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from harness import BACKEND, Server, Workspace, eq, run_all, test  # noqa: E402
+from fixture import Env as ServerEnv, expect_error, workspace  # noqa: E402
+from harness import (ADMIN_PW, BACKEND, Server, Workspace, eq, pw, run_all,  # noqa: E402
+                     served_routes, test)
+from rawhttp import raw, raw_all  # noqa: E402
 
-ADMIN_PW = "admin-secret-1"
-PASSWORDS = {"mgr": "mgr-secret-12", "rep": "rep-secret-12", "vw": "vw-secret-123",
-             "out": "out-secret-12", "target": "target-secret"}
-ROLES = {"mgr": "manager", "rep": "rep", "vw": "viewer", "out": "rep", "target": "rep"}
+USERS = ("mgr", "rep", "vw", "out", "target")
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
-def setup(ws):
+def Env():
     """Users of every role and project P1 (admin owns it; mgr manager, rep member, vw viewer)."""
-    for login, role in ROLES.items():
-        ws.write(f"{login}.pw", PASSWORDS[login] + "\n")
-        ws.ok("user", "add", login, "--name", login.upper(), "--role", role,
-              "--password-file", ws.path(f"{login}.pw"))
-    ws.ok("project", "create", "P1", "--name", "Project one", "--start", "2026-01-01",
-          "--end", "2026-12-31")
-    ws.ok("member", "add", "P1", "mgr", "--role", "manager")
-    ws.ok("member", "add", "P1", "rep", "--role", "member")
-    ws.ok("member", "add", "P1", "vw", "--role", "viewer")
-
-
-class Env:
-    def __init__(self, **kw):
-        self.ws = Workspace()
-        setup(self.ws)
-        self.srv = Server(self.ws, **kw)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, value, tb):
-        self.srv.stop(check=kind is None)
-        return False
-
-    def admin(self):
-        c = self.srv.client()
-        c.login("admin", ADMIN_PW)
-        return c
-
-    def user(self, login):
-        c = self.srv.client()
-        c.login(login, PASSWORDS[login])
-        return c
-
-    def anon(self):
-        return self.srv.client()
-
-
-def expect_error(r, status, code, field=None, reason=None, params=None):
-    if r.status != status:
-        raise AssertionError(f"expected {status}, got {r}")
-    e = r.error()
-    eq(e["code"], code, "error code")
-    assert e["message"], "an error has a message"
-    # one shape everywhere: field always present (null when none), a reason and its params
-    assert "field" in e, f"an error always has a field member: {e}"
-    assert isinstance(e.get("reason"), str) and e["reason"], f"an error has a reason: {e}"
-    assert isinstance(e.get("params"), dict), f"an error has params: {e}"
-    if field is not None:
-        eq(e["field"], field, "error field")
-    if reason is not None:
-        eq(e["reason"], reason, "error reason")
-    if params is not None:
-        eq(e["params"], params, "error params")
-    return e
-
-
-def raw_http(port, data, timeout=5):
-    """Send raw bytes; return what the server answered until it closed or went quiet."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    try:
-        s.sendall(data)
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # answered and closed before all was sent
-    out = b""
-    try:
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            out += chunk
-            if b"\r\n\r\n" in out:
-                head, _, rest = out.partition(b"\r\n\r\n")
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        if len(rest) >= int(line.split(b":")[1]):
-                            return out
-    except socket.timeout:
-        pass
-    finally:
-        s.close()
-    return out
+    return ServerEnv(workspace(USERS))
 
 
 # --- sessions --------------------------------------------------------------------
@@ -163,11 +81,11 @@ def session_login_rate_limit_429_with_retry_after():
         for i in range(5):
             expect_error(c.post("/api/v1/session", {"login": "rep", "password": "wrong-pass"}),
                          401, "unauthenticated")
-        r = c.post("/api/v1/session", {"login": "rep", "password": PASSWORDS["rep"]})
+        r = c.post("/api/v1/session", {"login": "rep", "password": pw("rep")})
         expect_error(r, 429, "rate_limited")
         assert int(r.header("Retry-After")) > 0, r.headers
         # Another login from the same address is not affected.
-        e.user("mgr")
+        e.sign_in("mgr")
 
 
 def fnv1a_slot(login, ip, slots=1024):
@@ -191,16 +109,16 @@ def session_login_rate_limit_not_lifted_by_colliding_logins():
         for login in colliders:
             expect_error(c.post("/api/v1/session", {"login": login, "password": "wrong-pass"}),
                          401, "unauthenticated")
-        expect_error(c.post("/api/v1/session", {"login": "rep", "password": PASSWORDS["rep"]}),
+        expect_error(c.post("/api/v1/session", {"login": "rep", "password": pw("rep")}),
                      429, "rate_limited")
 
 
 @test
 def session_ended_by_password_change():
     with Env() as e:
-        admin = e.admin()
-        rep = e.user("rep")
-        rep2 = e.user("rep")
+        admin = e.sign_in("admin")
+        rep = e.sign_in("rep")
+        rep2 = e.sign_in("rep")
         admin.ok("POST", "/api/v1/users/rep/password", {"password": "brand-new-pass-1"})
         expect_error(rep.get("/api/v1/me"), 401, "unauthenticated")
         expect_error(rep2.get("/api/v1/me"), 401, "unauthenticated")
@@ -228,8 +146,8 @@ def session_ended_by_password_change():
 @test
 def session_deactivated_user_is_signed_out():
     with Env() as e:
-        admin = e.admin()
-        rep = e.user("rep")
+        admin = e.sign_in("admin")
+        rep = e.sign_in("rep")
         v = admin.ok("GET", "/api/v1/users/rep")["version"]
         admin.ok("PATCH", "/api/v1/users/rep", {"active": False, "version": v})
         expect_error(rep.get("/api/v1/me"), 401, "unauthenticated")
@@ -241,9 +159,9 @@ def session_deactivated_user_is_signed_out():
 @test
 def users_routes():
     with Env() as e:
-        admin = e.admin()
+        admin = e.sign_in("admin")
         logins = [u["login"] for u in admin.ok("GET", "/api/v1/users")["users"]]
-        eq(logins, sorted(["admin"] + list(ROLES)), "users")
+        eq(logins, sorted(["admin"] + list(USERS)), "users")
         u = admin.ok("POST", "/api/v1/users", {"login": "li.na", "name": "李娜", "role": "rep",
                                                "email": "li@example.com", "password": "li-na-secret"},
                      status=201)
@@ -257,7 +175,7 @@ def users_routes():
         eq(admin.ok("GET", "/api/v1/users/li.na")["name"], "Li Na", "stale write changed nothing")
         e.srv.client().login("li.na", "li-na-secret")
         # Users change their own name, not their role.
-        rep = e.user("rep")
+        rep = e.sign_in("rep")
         v = rep.ok("GET", "/api/v1/users/rep")["version"]
         eq(rep.ok("PATCH", "/api/v1/users/rep", {"name": "Rep Two", "version": v})["name"],
            "Rep Two", "own name")
@@ -273,12 +191,12 @@ def users_routes():
 @test
 def workspace_routes():
     with Env() as e:
-        admin = e.admin()
+        admin = e.sign_in("admin")
         eq(admin.ok("GET", "/api/v1/workspace")["currency"], "CNY", "read")
         w = admin.ok("PATCH", "/api/v1/workspace", {"name": "华东销售", "timezone": "UTC"})
         eq(w, {"name": "华东销售", "currency": "CNY", "timezone": "UTC"}, "updated")
         expect_error(admin.patch("/api/v1/workspace", {"currency": "yuan"}), 422, "invalid", "currency")
-        rep = e.user("rep")
+        rep = e.sign_in("rep")
         eq(rep.ok("GET", "/api/v1/workspace")["name"], "华东销售", "everyone reads")
         expect_error(rep.patch("/api/v1/workspace", {"name": "x"}), 403, "forbidden")
 
@@ -289,7 +207,7 @@ def workspace_routes():
 @test
 def projects_routes():
     with Env() as e:
-        mgr = e.user("mgr")
+        mgr = e.sign_in("mgr")
         p = mgr.ok("POST", "/api/v1/projects", {"code": "Q1-2027", "name": "一季度冲刺",
                                                 "start": "2027-01-01", "end": "2027-03-31",
                                                 "budget": 5000000, "objective": "grow east"},
@@ -311,10 +229,10 @@ def projects_routes():
         eq(mgr.ok("DELETE", "/api/v1/projects/Q1-2027?version=2")["deleted"], True, "deleted")
         expect_error(mgr.get("/api/v1/projects/Q1-2027"), 404, "not_found")
         # A rep sees only projects they are on; another's project is "not found".
-        out = e.user("out")
+        out = e.sign_in("out")
         eq(out.ok("GET", "/api/v1/projects")["projects"], [], "outsider sees none")
         expect_error(out.get("/api/v1/projects/P1"), 404, "not_found")
-        expect_error(e.user("rep").post("/api/v1/projects", {"code": "X", "name": "x",
+        expect_error(e.sign_in("rep").post("/api/v1/projects", {"code": "X", "name": "x",
                                                               "start": "2027-01-01",
                                                               "end": "2027-02-01"}),
                      403, "forbidden")
@@ -323,7 +241,7 @@ def projects_routes():
 @test
 def members_routes():
     with Env() as e:
-        mgr = e.user("mgr")
+        mgr = e.sign_in("mgr")
         logins = [m["login"] for m in mgr.ok("GET", "/api/v1/projects/P1/members")["members"]]
         eq(logins, ["admin", "mgr", "rep", "vw"], "members")
         m = mgr.ok("POST", "/api/v1/projects/P1/members", {"login": "out", "role": "member"},
@@ -339,7 +257,7 @@ def members_routes():
                      "login")
         expect_error(mgr.post("/api/v1/projects/P1/members", {"login": "out", "role": "boss"}),
                      422, "invalid", "role")
-        expect_error(e.user("rep").post("/api/v1/projects/P1/members", {"login": "out"}),
+        expect_error(e.sign_in("rep").post("/api/v1/projects/P1/members", {"login": "out"}),
                      403, "forbidden")
 
 
@@ -349,7 +267,7 @@ def members_routes():
 @test
 def api_tokens_bearer_and_revoke():
     with Env() as e:
-        rep = e.user("rep")
+        rep = e.sign_in("rep")
         r = rep.ok("POST", "/api/v1/tokens", {"name": "nightly export"}, status=201)
         secret = r["secret"]
         assert secret.startswith("spm_") and len(secret) > 40, secret
@@ -366,7 +284,7 @@ def api_tokens_bearer_and_revoke():
         eq([(t["id"], t["name"]) for t in toks], [(tid, "nightly export")], "listed")
         assert toks[0]["last_used_at"], "last used is recorded"
         assert secret not in str(toks), "the secret is never listed"
-        expect_error(e.user("mgr").delete(f"/api/v1/tokens/{tid}"), 404, "not_found")
+        expect_error(e.sign_in("mgr").delete(f"/api/v1/tokens/{tid}"), 404, "not_found")
         eq(rep.ok("DELETE", f"/api/v1/tokens/{tid}")["revoked"], True, "revoked")
         expect_error(bot.get("/api/v1/me"), 401, "unauthenticated")
         bot.token = "spm_made-up"
@@ -380,7 +298,7 @@ def api_tokens_bearer_and_revoke():
 def api_token_secret_is_never_kept_for_a_replay():
     """Only hashes of secrets are stored: an Idempotency-Key must not keep one either."""
     with Env() as e:
-        rep = e.user("rep")
+        rep = e.sign_in("rep")
         h = {"Idempotency-Key": "tok-1"}
         r1 = rep.post("/api/v1/tokens", {"name": "ci"}, headers=h)
         eq(r1.status, 201, "created")
@@ -401,7 +319,7 @@ def api_token_secret_is_never_kept_for_a_replay():
 @test
 def audit_log_filters_and_pages():
     with Env() as e:
-        admin = e.admin()
+        admin = e.sign_in("admin")
         for i in range(3):
             admin.ok("POST", "/api/v1/projects", {"code": f"A{i}", "name": f"a{i}",
                                                   "start": "2027-01-01", "end": "2027-02-01"})
@@ -416,7 +334,7 @@ def audit_log_filters_and_pages():
         eq(len(one["audit"]), 1, "by id")
         expect_error(admin.get("/api/v1/audit?limit=0"), 422, "invalid", "limit")
         expect_error(admin.get("/api/v1/audit?limit=x"), 422, "invalid", "limit")
-        expect_error(e.user("mgr").get("/api/v1/audit"), 403, "forbidden")
+        expect_error(e.sign_in("mgr").get("/api/v1/audit"), 403, "forbidden")
 
 
 # --- catalog --------------------------------------------------------------------------------
@@ -425,7 +343,7 @@ def audit_log_filters_and_pages():
 @test
 def catalog_routes():
     with Env() as e:
-        mgr = e.user("mgr")
+        mgr = e.sign_in("mgr")
         s = mgr.ok("POST", "/api/v1/segments", {"code": "SMB", "name": "中小企业",
                                                 "criteria": "< 100 staff", "priority": 2},
                    status=201)
@@ -466,7 +384,7 @@ def catalog_routes():
                      "/api/v1/channels/direct?version=1"):
             eq(mgr.ok("DELETE", path)["deleted"], True, path)
         expect_error(mgr.get("/api/v1/segments/SMB"), 404, "not_found")
-        rep = e.user("rep")
+        rep = e.sign_in("rep")
         eq(rep.ok("GET", "/api/v1/products/SKU-1")["price"], 17900, "rep reads")
         expect_error(rep.post("/api/v1/segments", {"code": "X", "name": "x"}), 403, "forbidden")
 
@@ -474,7 +392,7 @@ def catalog_routes():
 @test
 def products_and_promotions_from_one_description():
     with Env() as e:
-        mgr = e.user("mgr")
+        mgr = e.sign_in("mgr")
         mgr.ok("POST", "/api/v1/products", {"sku": "P-1", "name": "Pen", "cost": 100, "price": 250,
                                             "effective": "2020-01-01"}, status=201)
         p = mgr.ok("PATCH", "/api/v1/products/P-1", {"cost": 120, "effective": "2020-02-01",
@@ -532,7 +450,7 @@ def products_and_promotions_from_one_description():
 @test
 def error_400_malformed_bodies():
     with Env() as e:
-        admin = e.admin()
+        admin = e.sign_in("admin")
         before = admin.ok("GET", "/api/v1/audit?limit=500")["audit"]
         cases = [
             (b'{"code": "X", ', "application/json", "truncated"),
@@ -559,7 +477,7 @@ def error_400_malformed_bodies():
 @test
 def error_422_unknown_field_and_wrong_type():
     with Env() as e:
-        admin = e.admin()
+        admin = e.sign_in("admin")
         good = {"code": "Z1", "name": "z", "start": "2027-01-01", "end": "2027-02-01"}
         expect_error(admin.post("/api/v1/projects", dict(good, colour="red")), 422, "invalid", "colour",
                      "unknown_field", {"name": "colour"})
@@ -601,7 +519,7 @@ def error_401_403_404_405():
         r = anon.get("/api/v1/me")
         expect_error(r, 401, "unauthenticated")
         assert "Max-Age=0" in (r.header("Set-Cookie") or ""), "a dead cookie is cleared"
-        vw = e.user("vw")
+        vw = e.sign_in("vw")
         expect_error(vw.patch("/api/v1/projects/P1", {"name": "x", "version": 1}), 403, "forbidden")
         expect_error(vw.get("/api/v1/nothing-here"), 404, "not_found")
         expect_error(vw.get("/api/v1/projects/NOPE"), 404, "not_found")
@@ -616,7 +534,7 @@ def error_401_403_404_405():
 def error_400_encoded_nul_or_slash_in_the_path():
     """%00 and %2F would be decoded before routing: they must not reach another route."""
     with Env() as e:
-        admin = e.admin()
+        admin = e.sign_in("admin")
         v = admin.ok("GET", "/api/v1/projects/P1")["version"]
         # NUL would cut the path to DELETE /api/v1/projects/P1 (with ?version=, a delete).
         expect_error(admin.delete(f"/api/v1/projects/P1%00/members/rep?version={v}"),
@@ -632,18 +550,8 @@ def error_400_encoded_nul_or_slash_in_the_path():
         expect_error(admin.get("/api/v1/customers/%E5%8D%8E%E4%B8%9C"), 404, "not_found")
         eq(admin.ok("GET", "/api/v1/projects/P1/sales?customer=a%2Fb")["total"], 0, "query %2F")
         # The connection goes on serving after a refused request.
-        s = socket.create_connection(("127.0.0.1", e.srv.port), timeout=5)
-        out = b""
-        try:
-            s.sendall(b"GET /api/v1/projects/P1%00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        out = raw_all(e.srv.port, b"GET /api/v1/projects/P1%00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                       b"GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                out += chunk
-        finally:
-            s.close()
         assert out.startswith(b"HTTP/1.1 400"), out[:200]
         assert b"HTTP/1.1 200" in out and out.endswith(b"ok\n"), out[-200:]
 
@@ -652,7 +560,7 @@ def error_400_encoded_nul_or_slash_in_the_path():
 def error_bodies_are_utf8_whatever_the_path_holds():
     """A message that repeats bad bytes (a decoded %FF) is still UTF-8 JSON."""
     with Env() as e:
-        admin = e.admin()
+        admin = e.sign_in("admin")
         for path in ("/api/v1/customers/%FF", "/api/v1/projects/%C0%AF",
                      "/api/v1/nothing/" + "%E4%B8%AD" * 40):
             r = admin.get(path)
@@ -665,7 +573,7 @@ def error_bodies_are_utf8_whatever_the_path_holds():
 @test
 def error_409_stale_version():
     with Env() as e:
-        a, b = e.admin(), e.user("mgr")
+        a, b = e.sign_in("admin"), e.sign_in("mgr")
         v = a.ok("GET", "/api/v1/projects/P1")["version"]
         a.ok("PATCH", "/api/v1/projects/P1", {"name": "first", "version": v})
         err = expect_error(b.patch("/api/v1/projects/P1", {"name": "second", "version": v}),
@@ -677,36 +585,36 @@ def error_409_stale_version():
 @test
 def error_413_too_large():
     with Env() as e:
-        admin = e.admin()
+        admin = e.sign_in("admin")
         # The announced length alone is refused, before any of the body is sent.
-        out = raw_http(e.srv.port, b"POST /api/v1/projects HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                       b"Content-Type: application/json\r\nContent-Length: 1048577\r\n"
-                       b"X-CSRF-Token: " + admin.csrf.encode() + b"\r\n"
-                       b"Cookie: salespm_session=" + admin.cookie.encode() + b"\r\n\r\n")
-        assert out.startswith(b"HTTP/1.1 413"), out[:200]
-        assert b'"too_large"' in out, out
+        _, hd, body = raw(e.srv.port, b"POST /api/v1/projects HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          b"Content-Type: application/json\r\nContent-Length: 1048577\r\n"
+                          b"X-CSRF-Token: " + admin.csrf.encode() + b"\r\n"
+                          b"Cookie: salespm_session=" + admin.cookie.encode() + b"\r\n\r\n")
+        assert hd.startswith(b"HTTP/1.1 413"), hd[:200]
+        assert b'"too_large"' in body, hd + body
         # Chunked, with no length announced: refused once the cap is passed.
         chunk = b"x" * 65536
         body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(20)) + b"0\r\n\r\n"
-        out = raw_http(e.srv.port,
+        _, hd, _ = raw(e.srv.port,
                        b"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
-        assert out.startswith(b"HTTP/1.1 413"), out[:200]
+        assert hd.startswith(b"HTTP/1.1 413"), hd[:200]
         eq(len(admin.ok("GET", "/api/v1/projects")["projects"]), 1, "nothing created")
 
 
 @test
 def error_400_ambiguous_framing():
     with Env() as e:
-        dup = raw_http(e.srv.port, b"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        _, hd, body = raw(e.srv.port, b"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          b"Content-Type: application/json\r\nContent-Length: 2\r\n"
+                          b"Content-Length: 2\r\n\r\n{}")
+        assert hd.startswith(b"HTTP/1.1 400"), hd[:200]
+        assert b'"malformed"' in body, body
+        _, hd, _ = raw(e.srv.port, b"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                        b"Content-Type: application/json\r\nContent-Length: 2\r\n"
-                       b"Content-Length: 2\r\n\r\n{}")
-        assert dup.startswith(b"HTTP/1.1 400"), dup[:200]
-        assert b'"malformed"' in dup
-        clte = raw_http(e.srv.port, b"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        b"Content-Type: application/json\r\nContent-Length: 2\r\n"
-                        b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
-        assert clte.startswith(b"HTTP/1.1 400"), clte[:200]
+                       b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+        assert hd.startswith(b"HTTP/1.1 400"), hd[:200]
 
 
 # --- CSRF and idempotency --------------------------------------------------------------------
@@ -715,7 +623,7 @@ def error_400_ambiguous_framing():
 @test
 def csrf_required_for_cookie_writes():
     with Env() as e:
-        admin = e.admin()
+        admin = e.sign_in("admin")
         body = {"code": "C1", "name": "c", "start": "2027-01-01", "end": "2027-02-01"}
         expect_error(admin.post("/api/v1/projects", body, csrf=False), 403, "forbidden", "X-CSRF-Token")
         expect_error(admin.post("/api/v1/projects", body, csrf=False,
@@ -733,7 +641,7 @@ def csrf_required_for_cookie_writes():
 @test
 def idempotency_key_applies_once():
     with Env() as e:
-        admin = e.admin()
+        admin = e.sign_in("admin")
         body = {"code": "I1", "name": "once", "start": "2027-01-01", "end": "2027-02-01"}
         h = {"Idempotency-Key": "k-123"}
         r1 = admin.post("/api/v1/projects", body, headers=h)
@@ -760,7 +668,7 @@ def idempotency_key_applies_once():
         codes = [p["code"] for p in admin.ok("GET", "/api/v1/projects")["projects"]]
         eq(codes.count("I2"), 0, "nothing applied under the refused key")
         # Keys are per user.
-        mgr = e.user("mgr")
+        mgr = e.sign_in("mgr")
         r5 = mgr.post("/api/v1/projects", dict(body, code="I3"), headers=h)
         eq(r5.status, 201, "another user's key space")
 
@@ -809,7 +717,7 @@ def health_and_metrics():
 @test
 def security_headers_everywhere():
     with Env() as e:
-        admin = e.admin()
+        admin = e.sign_in("admin")
         for r in (admin.get("/api/v1/me"), admin.get("/api/v1/nope"), e.anon().get("/"),
                   e.anon().get("/livez"), e.anon().get("/app.css"), e.anon().get("/missing.js")):
             eq(r.header("Content-Security-Policy"), CSP, "CSP")
@@ -822,7 +730,7 @@ def security_headers_everywhere():
 @test
 def access_log_has_no_secrets():
     with Env() as e:
-        admin = e.admin()
+        admin = e.sign_in("admin")
         admin.get("/api/v1/projects?token=sekrit-query")
         # A line is written when the request completes, just after the answer is sent.
         deadline = time.time() + 5
@@ -886,11 +794,7 @@ def static_ui_from_web_dir():
 @test
 def openapi_lists_every_route():
     import json
-    import subprocess
-    from harness import BIN
-    out = subprocess.run([BIN, "serve", "--print-routes"], capture_output=True, text=True,
-                         check=True).stdout
-    routes = [ln.split()[:2] for ln in out.splitlines()]
+    routes = served_routes()
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     with open(os.path.join(root, "docs", "openapi.json"), encoding="utf-8") as f:
         doc = json.load(f)

@@ -11,7 +11,6 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import Server, Workspace, eq, run_all, test  # noqa: E402
 
-ADMIN_PW = "admin-secret-1"
 HEADER = "date,customer,product,channel,rep,quantity,unit_price,discount"
 
 # (date, customer, product, quantity, unit price in cents, discount in cents)
@@ -67,9 +66,7 @@ def load(ws, project, start, end, lines):
 
 def dashboard(ws, project, query=""):
     with Server(ws) as srv:
-        c = srv.client()
-        c.login("admin", ADMIN_PW)
-        return c.ok("GET", f"/api/v1/projects/{project}/dashboard{query}")
+        return srv.client("admin").ok("GET", f"/api/v1/projects/{project}/dashboard{query}")
 
 
 @test
@@ -117,8 +114,7 @@ def year_ago_after_the_end_before_the_start_and_on_a_leap_day():
     load(ws, "PREV", "2027-01-01", "2027-12-31", [("2027-02-28", "乙公司", "SKU-1", 2, 10000, 0),
                                                  ("2027-03-02", "乙公司", "SKU-1", 4, 10000, 0)])
     with Server(ws) as srv:
-        c = srv.client()
-        c.login("admin", ADMIN_PW)
+        c = srv.client("admin")
         y = c.ok("GET", "/api/v1/projects/P/dashboard")["year_ago"]
         eq((y["from"], y["to"]), ("2026-01-15", "2026-04-10"), "an ended project: its whole window")
         eq(y["current"]["revenue"], sums(NOW)["revenue"], "all of it")

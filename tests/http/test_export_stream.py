@@ -10,7 +10,6 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import Server, Workspace, eq, run_all, test  # noqa: E402
 
-ADMIN_PW = "admin-secret-1"
 HEADER = "date,customer,product,channel,rep,quantity,unit_price,discount,promotion,segment"
 N = 9000  # more than four of the server's pages (2,000 rows)
 
@@ -49,10 +48,8 @@ def body_rows(body):
 @test
 def a_large_export_streams_every_row_once_in_order():
     ws, lines = setup()
-    srv = Server(ws)
-    try:
-        c = srv.client()
-        c.login("admin", ADMIN_PW)
+    with Server(ws) as srv:
+        c = srv.client("admin")
         r = c.get("/api/v1/projects/P1/sales/export")
         eq(r.status, 200, "export")
         eq(r.header("Transfer-Encoding"), "chunked", "sent in pieces")
@@ -64,8 +61,6 @@ def a_large_export_streams_every_row_once_in_order():
         # filters still apply, across pages: SKU-2 is every third line
         r = c.get("/api/v1/projects/P1/sales/export?product=SKU-2")
         eq(body_rows(r.body), [x for x in lines if ",SKU-2," in x], "filtered")
-    finally:
-        srv.stop()
 
 
 @test
@@ -86,10 +81,8 @@ def limit_and_offset_across_page_boundaries():
 @test
 def a_sale_written_during_a_download_is_not_in_it():
     ws, lines = setup()
-    srv = Server(ws)
-    try:
-        c = srv.client()
-        c.login("admin", ADMIN_PW)
+    with Server(ws) as srv:
+        c = srv.client("admin")
         conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
         conn.request("GET", "/api/v1/projects/P1/sales/export",
                      headers={"Cookie": f"salespm_session={c.cookie}"})
@@ -106,8 +99,6 @@ def a_sale_written_during_a_download_is_not_in_it():
         # the next download has it
         r = c.get("/api/v1/projects/P1/sales/export")
         eq(len(body_rows(r.body)), N + 1, "written")
-    finally:
-        srv.stop()
 
 
 @test

@@ -14,7 +14,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import BIN, ROOT, Server, Workspace, eq, openapi, run_all, test  # noqa: E402
+from harness import (BIN, ROOT, Server, Workspace, eq, openapi, run_all,  # noqa: E402
+                     served_routes, test)
 from openapi_check import Validator  # noqa: E402
 
 
@@ -27,8 +28,7 @@ def printed():
 def every_route_has_an_operation_and_the_copies_agree():
     doc = json.loads(printed())
     eq(doc["openapi"], "3.1.0", "version")
-    routes = [ln.split()[:2] for ln in subprocess.run(
-        [BIN, "serve", "--print-routes"], capture_output=True, text=True, check=True).stdout.splitlines()]
+    routes = served_routes()
     missing = [f"{m} {p}" for m, p in routes if m.lower() not in doc["paths"].get(p, {})]
     eq(missing, [], "routes without an operation")
     extra = [f"{m.upper()} {p}" for p, ops in doc["paths"].items() for m in ops
@@ -105,8 +105,7 @@ def channel_edges_agree():
     v = Validator(doc)
     schema = {"$ref": "#/components/schemas/ChannelIn"}
     with Server(ws) as srv:
-        c = srv.client()
-        c.login("admin", "admin-secret-1")
+        c = srv.client("admin")
         n = [0]
 
         def body(**kw):
@@ -156,8 +155,7 @@ def hand_written_input_edges_agree():
     ws = Workspace()
     v = Validator(openapi().doc)
     with Server(ws) as srv:
-        c = srv.client()
-        c.login("admin", "admin-secret-1")
+        c = srv.client("admin")
         user = {"$ref": "#/components/schemas/UserIn"}
         for role, ok in (("admin", True), ("manager", True), ("rep", True), ("viewer", True),
                          ("owner", False), ("Admin", False)):

@@ -6,18 +6,13 @@ Writes are made harmless so that each caller meets the same state: updates and
 deletes name a stale version (a caller who may write gets 409, one who may not
 gets 403 or 404), creations use a code of the caller's own."""
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from harness import BIN, Server, Workspace, run_all, test  # noqa: E402
+from fixture import workspace  # noqa: E402
+from harness import Server, run_all, served_routes, test  # noqa: E402
 
 WHO = ["admin", "mgr", "rep", "vw", "out", "anon"]
-ROLES = {"mgr": "manager", "rep": "rep", "vw": "viewer", "out": "rep", "target": "rep"}
-
-
-def pw(login):
-    return f"{login}-password-1"
 
 
 def row(admin, mgr, rep, vw, out, anon=401):
@@ -166,27 +161,17 @@ def request_for(method, pattern, who, ids):
 
 @test
 def role_matrix():
-    out = subprocess.run([BIN, "serve", "--print-routes"], capture_output=True, text=True,
-                         check=True).stdout
-    routes = [tuple(ln.split()[:2]) for ln in out.splitlines()]
+    routes = [tuple(r) for r in served_routes()]
     missing = [r for r in routes if r not in EXPECT]
     assert not missing, f"routes without a row in the role matrix: {missing}"
     gone = [r for r in EXPECT if r not in routes]
     assert not gone, f"rows for routes that are not served: {gone}"
 
-    ws = Workspace()
-    for login, role in ROLES.items():
-        ws.write(f"{login}.pw", pw(login) + "\n")
-        ws.ok("user", "add", login, "--name", login, "--role", role, "--password-file",
-              ws.path(f"{login}.pw"))
+    # P1: mgr manager, rep member, vw viewer; out and target on no project
+    ws = workspace(("mgr", "rep", "vw", "out", "target"))
     for who in WHO:
         ws.ok("user", "add", f"add_{who}", "--name", "a", "--role", "rep")
         ws.ok("user", "add", f"del_{who}", "--name", "d", "--role", "rep")
-    ws.ok("project", "create", "P1", "--name", "p", "--start", "2026-01-01", "--end", "2026-12-31")
-    ws.ok("member", "add", "P1", "mgr", "--role", "manager")
-    ws.ok("member", "add", "P1", "rep", "--role", "member")
-    ws.ok("member", "add", "P1", "vw", "--role", "viewer")
-    for who in WHO:
         ws.ok("member", "add", "P1", f"del_{who}", "--role", "member")
     ws.ok("segment", "add", "SEG", "--name", "s")
     ws.ok("channel", "add", "CH", "--name", "c", "--type", "direct")
@@ -201,12 +186,7 @@ def role_matrix():
 
     failures = []
     with Server(ws) as srv:
-        clients = {}
-        for who in WHO:
-            c = srv.client()
-            if who != "anon":
-                c.login(who, "admin-secret-1" if who == "admin" else pw(who))
-            clients[who] = c
+        clients = {who: srv.client(None if who == "anon" else who) for who in WHO}
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
                "sale": sale_id, "goal": goal_id, "customer": customer_id}
         # Signing out last, so every other route meets a signed-in caller.

@@ -8,79 +8,24 @@ here from what the test sent, in integer cents, never read back from the
 program and echoed."""
 import csv
 import io
-import json
 import os
-import subprocess
 import sys
 from urllib.parse import quote
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from harness import BIN, Server, Workspace, eq, run_all, test  # noqa: E402
+from fixture import Env as ServerEnv, expect_error, workspace  # noqa: E402
+from harness import eq, run_all, test  # noqa: E402
 
 TODAY = "2026-03-15"
-ADMIN_PW = "admin-secret-1"
-USERS = {"mgr": "manager", "rep": "rep", "rep2": "rep", "vw": "viewer", "out": "rep"}
 CUSTOMER_CN = "华东贸易有限公司"
 
 
-def pw(login):
-    return f"{login}-password-1"
-
-
-def setup(ws):
+def Env():
     """Users of every role; P1 (mgr manager, rep and rep2 members, vw viewer), P2 (admin
     only); a segment, two channels, two products."""
-    for login, role in USERS.items():
-        ws.write(f"{login}.pw", pw(login) + "\n")
-        ws.ok("user", "add", login, "--name", login.upper(), "--role", role,
-              "--password-file", ws.path(f"{login}.pw"))
-    for code in ("P1", "P2"):
-        ws.ok("project", "create", code, "--name", f"Project {code}", "--start", "2026-01-01",
-              "--end", "2026-12-31")
-    ws.ok("member", "add", "P1", "mgr", "--role", "manager")
-    ws.ok("member", "add", "P1", "rep", "--role", "member")
-    ws.ok("member", "add", "P1", "rep2", "--role", "member")
-    ws.ok("member", "add", "P1", "vw", "--role", "viewer")
-    ws.ok("segment", "add", "smb", "--name", "Small business")
-    ws.ok("segment", "add", "ent", "--name", "Enterprise")
-    ws.ok("channel", "add", "direct", "--name", "Direct", "--type", "direct")
-    ws.ok("channel", "add", "shop", "--name", "Web shop", "--type", "ecommerce")
-    ws.ok("product", "add", "SKU-1", "--name", "Widget", "--cost", "60.00", "--price", "100.00")
-    ws.ok("product", "add", "SKU-2", "--name", "Gadget", "--cost", "5.50", "--price", "9.90")
-
-
-class Env:
-    def __init__(self):
-        self.ws = Workspace(today=TODAY)
-        setup(self.ws)
-        self.srv = Server(self.ws)
-        self._clients = {}
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, value, tb):
-        self.srv.stop(check=kind is None)
-        return False
-
-    def as_(self, login):
-        if login not in self._clients:
-            c = self.srv.client()
-            if login != "anon":
-                c.login(login, ADMIN_PW if login == "admin" else pw(login))
-            self._clients[login] = c
-        return self._clients[login]
-
-
-def expect_error(r, status, code, field=None):
-    if r.status != status:
-        raise AssertionError(f"expected {status}, got {r}")
-    e = r.error()
-    eq(e["code"], code, "error code")
-    assert e["message"], "an error has a message"
-    if field is not None:
-        eq(e["field"], field, f"error field of {e}")
-    return e
+    return ServerEnv(workspace(("mgr", "rep", "rep2", "vw", "out"), projects=("P1", "P2"),
+                               segments=("smb", "ent"), channels=("direct", "shop"),
+                               products=("SKU-1", "SKU-2"), today=TODAY))
 
 
 def sale(date="2026-02-03", customer="Acme", product="SKU-1", channel="direct", qty=2,
@@ -532,9 +477,7 @@ def goals_create_list_get_match_cli():
         eq((lst["project"], lst["as_of"]), ("P1", TODAY), "list head")
         eq([x["id"] for x in lst["goals"]], [g["id"], ratio["id"], units["id"]], "by id")
         eq(lst["goals"][0], g, "the list shows what POST answered")
-        cli = subprocess.run([BIN, "--db", e.ws.db, "--json", "goal", "list", "P1"],
-                             capture_output=True, text=True, env=e.ws.env, check=True)
-        eq(lst, json.loads(cli.stdout), "the same as `salespm goal list --json`")
+        eq(lst, e.ws.js("goal", "list", "P1"), "the same as `salespm goal list --json`")
         eq(e.as_("rep").ok("GET", f"/api/v1/projects/P1/goals/{g['id']}"), g, "one goal")
         expect_error(a.get("/api/v1/projects/P2/goals/%d" % g["id"]), 404, "not_found")
         expect_error(e.as_("out").get("/api/v1/projects/P1/goals"), 404, "not_found")
@@ -557,9 +500,7 @@ def goal_metrics_one_table():
         eq({m["name"]: m["scopes"] for m in r["metrics"]},
            {n: ([] if n == "custom" else sales) for n in spec}, "what narrows each")
         assert all(m["help"] for m in r["metrics"]), r
-        cli = subprocess.run([BIN, "--db", e.ws.db, "--json", "goal", "metrics"],
-                             capture_output=True, text=True, env=e.ws.env, check=True)
-        eq(json.loads(cli.stdout), r, "the same as `salespm goal metrics --json`")
+        eq(e.ws.js("goal", "metrics"), r, "the same as `salespm goal metrics --json`")
         expect_error(e.as_("anon").get("/api/v1/goal-metrics"), 401, "unauthenticated")
         # each goal says how it is judged, from the same table
         mgr = e.as_("mgr")
@@ -636,10 +577,8 @@ def goals_update_revisions_delete():
         eq(revs[1]["reason"], "the distributor deal closed", "reason kept")
         eq(revs[1]["changed_by"], "mgr", "who")
         eq((revs[0]["goal"]["target"], revs[1]["goal"]["target"]), (5000000, 6000000), "snapshots")
-        cli = subprocess.run([BIN, "--db", e.ws.db, "--json", "goal", "history", "P1",
-                              str(g["id"])], capture_output=True, text=True, env=e.ws.env,
-                             check=True)
-        eq(json.loads(cli.stdout)["revisions"], revs, "the same as `salespm goal history --json`")
+        eq(e.ws.js("goal", "history", "P1", g["id"])["revisions"], revs,
+           "the same as `salespm goal history --json`")
 
         expect_error(mgr.delete(f"{path}?version=1"), 409, "conflict")
         expect_error(e.as_("rep").delete(f"{path}?version=3"), 403, "forbidden")

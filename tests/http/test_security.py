@@ -13,10 +13,10 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from harness import Server, Workspace, eq, run_all, test  # noqa: E402
+from fixture import Env as ServerEnv, workspace  # noqa: E402
+from harness import ADMIN_PW, eq, run_all, test  # noqa: E402
+from rawhttp import connect, head, raw, raw_all, read_answer, session_headers  # noqa: E402
 
-ADMIN_PW = "admin-secret-1"
-PASSWORDS = {"rep": "rep-secret-12", "vw": "vw-secret-123"}
 MIB = 1 << 20
 # The limits the server documents (docs/architecture.md, "The server").
 HEAD_TIMEOUT = 10
@@ -27,98 +27,10 @@ CSV = ("date,customer,product,channel,rep,quantity,unit_price\r\n"
        "2026-02-02,华东贸易,SKU-1,direct,rep,1,99.50\r\n")
 
 
-def setup(ws):
+def Env():
     """A rep and a viewer; project P1 with both; a channel and a product for imports."""
-    for login, role in (("rep", "rep"), ("vw", "viewer")):
-        ws.write(f"{login}.pw", PASSWORDS[login] + "\n")
-        ws.ok("user", "add", login, "--name", login.upper(), "--role", role,
-              "--password-file", ws.path(f"{login}.pw"))
-    ws.ok("project", "create", "P1", "--name", "Project one", "--start", "2026-01-01",
-          "--end", "2026-12-31")
-    ws.ok("member", "add", "P1", "rep", "--role", "member")
-    ws.ok("member", "add", "P1", "vw", "--role", "viewer")
-    ws.ok("channel", "add", "direct", "--name", "Direct", "--type", "direct")
-    ws.ok("product", "add", "SKU-1", "--name", "Widget", "--cost", "60.00", "--price", "100.00")
-
-
-class Env:
-    def __init__(self, **kw):
-        self.ws = Workspace(today="2026-03-15")
-        setup(self.ws)
-        self.srv = Server(self.ws, **kw)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, value, tb):
-        self.srv.stop(check=kind is None)
-        return False
-
-    def admin(self):
-        c = self.srv.client()
-        c.login("admin", ADMIN_PW)
-        return c
-
-    def user(self, login):
-        c = self.srv.client()
-        c.login(login, PASSWORDS[login])
-        return c
-
-    def rss_kib(self):
-        with open(f"/proc/{self.srv.proc.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        raise AssertionError("no VmRSS")
-
-
-def connect(port, source="127.0.0.1", timeout=5):
-    return socket.create_connection(("127.0.0.1", port), timeout=timeout,
-                                    source_address=(source, 0))
-
-
-def head(method, path, headers=(), version=b"HTTP/1.1", host=True):
-    """A request head as bytes; path and method may hold any byte."""
-    lines = [method + b" " + path + b" " + version]
-    if host:
-        lines.append(b"Host: 127.0.0.1")
-    lines += [h if isinstance(h, bytes) else h.encode() for h in headers]
-    return b"\r\n".join(lines) + b"\r\n\r\n"
-
-
-def read_answer(s, timeout=5):
-    """Status, head and body of one answer on s (b"" status when none came)."""
-    s.settimeout(timeout)
-    out = b""
-    try:
-        while b"\r\n\r\n" not in out:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            out += chunk
-        hd, _, body = out.partition(b"\r\n\r\n")
-        length = 0
-        for line in hd.split(b"\r\n"):
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        while len(body) < length:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            body += chunk
-    except (socket.timeout, ConnectionResetError):
-        hd, _, body = out.partition(b"\r\n\r\n")
-    status = hd.split(b" ")[1] if hd.startswith(b"HTTP/") else b""
-    return status, hd, body
-
-
-def raw(port, data, timeout=5):
-    s = connect(port, timeout=timeout)
-    try:
-        s.sendall(data)
-        return read_answer(s, timeout)
-    finally:
-        s.close()
+    return ServerEnv(workspace(("rep", "vw"), channels=("direct",), products=("SKU-1",),
+                               today="2026-03-15"))
 
 
 def closed_by_server(s, within):
@@ -157,10 +69,6 @@ def closed_now(socks):
     return out
 
 
-def auth_headers(c):
-    return [f"Cookie: salespm_session={c.cookie}", f"X-CSRF-Token: {c.csrf}"]
-
-
 def raise_nofile():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < hard:
@@ -178,7 +86,7 @@ def refused_before_the_body_is_read():
     closed without waiting for the announced body."""
     with Env() as e:
         port = e.srv.port
-        vw, rep = e.user("vw"), e.user("rep")
+        vw, rep = e.sign_in("vw"), e.sign_in("rep")
         imp = b"/api/v1/projects/P1/sales/import"
         big = "Content-Length: %d" % (40 * MIB)
         csv_type = "Content-Type: text/csv"
@@ -191,10 +99,10 @@ def refused_before_the_body_is_read():
              b'"unauthenticated"'),
             (b"POST", imp, [csv_type, big, f"Cookie: salespm_session={rep.cookie}"], b"403",
              b'"csrf_missing"'),
-            (b"POST", imp, [csv_type, big] + auth_headers(vw), b"403", b'"role_required"'),
-            (b"POST", imp, ["Content-Type: application/json", big] + auth_headers(rep), b"415",
+            (b"POST", imp, [csv_type, big] + session_headers(vw), b"403", b'"role_required"'),
+            (b"POST", imp, ["Content-Type: application/json", big] + session_headers(rep), b"415",
              b'"unsupported_type"'),
-            (b"POST", imp, [csv_type, "Content-Length: %d" % (65 * MIB)] + auth_headers(rep),
+            (b"POST", imp, [csv_type, "Content-Length: %d" % (65 * MIB)] + session_headers(rep),
              b"413", b'"body_too_large"'),
             # a sign-in is small: a caller not signed in may not send a megabyte
             (b"POST", b"/api/v1/session", ["Content-Type: application/json",
@@ -214,18 +122,8 @@ def refused_before_the_body_is_read():
             finally:
                 s.close()
         # The same refusals with no body keep the connection for the next request.
-        s = connect(port)
-        out = b""
-        try:
-            s.sendall(head(b"GET", b"/api/v1/projects")
+        out = raw_all(port, head(b"GET", b"/api/v1/projects")
                       + head(b"GET", b"/livez", ["Connection: close"]))
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                out += chunk
-        finally:
-            s.close()
         assert out.startswith(b"HTTP/1.1 401"), out[:100]
         assert b"HTTP/1.1 200" in out and out.endswith(b"ok\n"), out[-200:]
 
@@ -272,7 +170,7 @@ def unauthenticated_import_bodies_never_fill_memory():
         assert grew < 24, f"RSS grew by {grew:.0f} MiB while unknown callers sent 480 MiB"
         assert all(st in (b"401", b"") for st in statuses), statuses
         # the server is fine, and a signed-in import still works
-        rep = e.user("rep")
+        rep = e.sign_in("rep")
         r = rep.post("/api/v1/projects/P1/sales/import", raw=CSV.encode(), content_type="text/csv")
         eq(r.status, 200, f"import {r}")
         eq(r.json()["imported"], 2, "rows imported")
@@ -283,13 +181,13 @@ def authenticated_import_is_spooled_not_buffered():
     """A signed-in import body goes to a spool file while it arrives: 40 MiB in, the
     RSS has not grown by it; an upload that is dropped gives its slot back."""
     with Env() as e:
-        rep = e.user("rep")
+        rep = e.sign_in("rep")
         base = e.rss_kib()
         s = connect(e.srv.port, timeout=10)
         try:
             s.sendall(head(b"POST", b"/api/v1/projects/P1/sales/import",
                            ["Content-Type: text/csv", "Content-Length: %d" % (48 * MIB)]
-                           + auth_headers(rep)))
+                           + session_headers(rep)))
             line = b"2026-02-01,Acme,SKU-1,direct,rep,2,100.00\r\n"
             chunk = line * (MIB // len(line))
             s.sendall(CSV.encode())
@@ -315,7 +213,7 @@ def authenticated_import_is_spooled_not_buffered():
         for t in ts:
             t.join(60)
         eq(sorted(results), [200] * IMPORT_SLOTS, "imports after a dropped upload")
-        d = e.admin().ok("GET", "/api/v1/projects/P1/sales?limit=100")
+        d = e.sign_in("admin").ok("GET", "/api/v1/projects/P1/sales?limit=100")
         eq(d["total"], 2 * IMPORT_SLOTS, "rows of the completed imports only")
 
 
@@ -323,10 +221,10 @@ def authenticated_import_is_spooled_not_buffered():
 def imports_beyond_the_slots_get_429_before_their_body():
     with Env() as e:
         port = e.srv.port
-        rep = e.user("rep")
+        rep = e.sign_in("rep")
         body = CSV.encode()
         hdrs = ["Content-Type: text/csv; charset=utf-8",
-                "Content-Length: %d" % len(body)] + auth_headers(rep)
+                "Content-Length: %d" % len(body)] + session_headers(rep)
         held = []
         for _ in range(IMPORT_SLOTS):
             s = connect(port, timeout=10)
@@ -517,13 +415,13 @@ def sign_in_flood_gets_429_and_livez_keeps_its_latency():
 def control_bytes_in_the_request_line_are_refused():
     with Env() as e:
         port = e.srv.port
-        admin = e.admin()
+        admin = e.sign_in("admin")
         ws = e.ws
         ws.ok("project", "create", "PX", "--name", "Project X", "--start", "2026-01-01",
               "--end", "2026-12-31")
         ws.ok("member", "add", "PX", "rep", "--role", "member")
         v = admin.ok("GET", "/api/v1/projects/PX")["version"]
-        auth = auth_headers(admin)
+        auth = session_headers(admin)
         # A raw NUL would cut the path to DELETE /api/v1/projects/PX (?version= follows it).
         st, hd, body = raw(port, head(b"DELETE", b"/api/v1/projects/PX\0/members/rep?version=%d" % v,
                                       auth))
@@ -580,7 +478,7 @@ def http11_needs_one_host():
 @test
 def a_body_of_the_wrong_type_is_415():
     with Env() as e:
-        admin, rep = e.admin(), e.user("rep")
+        admin, rep = e.sign_in("admin"), e.sign_in("rep")
         body = b'{"code":"X1","name":"x","start":"2027-01-01","end":"2027-02-01"}'
         r = admin.post("/api/v1/projects", raw=body, content_type="text/plain")
         eq(r.status, 415, f"text/plain to a JSON route: {r}")

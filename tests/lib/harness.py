@@ -17,8 +17,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.environ.get("SALESPM_BIN") or os.path.join(ROOT, "build", "debug", "salespm")
 # "sqlite" (a file per test) or "postgresql" (a database per test on a throwaway server)
 BACKEND = os.environ.get("SALESPM_TEST_BACKEND", "sqlite")
+ADMIN_PW = "admin-secret-1"  # the admin's password in every Workspace()
 
 _tests = []
+
+
+def pw(login):
+    """The password of a user a test made: the admin's of Workspace(), and for the others
+    the one tests/lib/fixture.py gives them."""
+    return ADMIN_PW if login == "admin" else f"{login}-password-1"
 
 
 def test(fn):
@@ -65,7 +72,7 @@ class Workspace:
         if today:
             self.env["SALESPM_TODAY"] = today
         if init:
-            self.write("admin.pw", "admin-secret-1\n")
+            self.write("admin.pw", ADMIN_PW + "\n")
             self.ok("init", "--currency", "CNY", "--timezone", "Asia/Shanghai",
                     "--admin", "admin", "--password-file", self.path("admin.pw"))
 
@@ -256,6 +263,13 @@ class Response:
 _openapi = None
 
 
+def served_routes():
+    """[method, pattern] of every route the binary serves (`salespm serve --print-routes`)."""
+    out = subprocess.run([BIN, "serve", "--print-routes"], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    return [ln.split()[:2] for ln in out.splitlines()]
+
+
 def openapi():
     """The OpenAPI document the binary generates (openapi_check.Document), loaded once."""
     global _openapi
@@ -371,8 +385,12 @@ class Server:
                 raise AssertionError(f"salespm serve did not answer /livez: {self.read_log()}")
             time.sleep(0.02)
 
-    def client(self):
-        return Client(self)
+    def client(self, login=None, password=None):
+        """A new client; signed in as login (with pw(login) unless password is given)."""
+        c = Client(self)
+        if login is not None:
+            c.login(login, pw(login) if password is None else password)
+        return c
 
     def read_log(self):
         if not self.log.closed:
