@@ -1,6 +1,10 @@
 """test_roles.py - the role matrix: every route of `salespm serve --print-routes`,
 called as admin, manager, rep, viewer, a non-member and an anonymous client,
-against the expectation table below. A route added without a row here fails.
+against the expectation table below. A route added without a row here fails,
+unless it is a generic route of a described workspace noun (GET /api/v1/entities):
+those rows follow from the roles the noun's description declares (a noun that is
+its description alone, as open positions are, needs no line here), and the test
+checks the server enforces them.
 
 Writes are made harmless so that each caller meets the same state: updates and
 deletes name a stale version (a caller who may write gets 409, one who may not
@@ -10,6 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from fixture import workspace  # noqa: E402
+from described import RANK, entities, example_body  # noqa: E402
 from harness import Server, run_all, served_routes, test  # noqa: E402
 
 WHO = ["admin", "mgr", "rep", "vw", "out", "anon"]
@@ -29,6 +34,7 @@ PROJECT_MANAGE_STALE = row(409, 409, 403, 403, 404)
 # (method, pattern) -> expected status per caller.
 EXPECT = {
     ("GET", "/api/v1/openapi.json"): row(200, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/entities"): ALL,
     ("POST", "/api/v1/session"): row(401, 401, 401, 401, 401, 401),  # a wrong password
     ("DELETE", "/api/v1/session"): ALL,
     ("GET", "/api/v1/me"): ALL,
@@ -98,9 +104,41 @@ EXPECT = {
 }
 
 
-def request_for(method, pattern, who, ids):
+# the callers' workspace roles (fixture.workspace)
+ROLE_OF = {"admin": "admin", "mgr": "manager", "rep": "rep", "vw": "viewer", "out": "rep"}
+
+
+def described_rows(ents):
+    """(method, pattern) -> (noun, expected row) for the generic routes of described
+    workspace nouns without a hand-written row: reads need read_role, creates write_role
+    (201), stale updates and deletes write_role (409); below it 403; anonymous 401."""
+    out = {}
+    for e in ents.values():
+        if e["scope"] != "workspace" or e["own_rule"]:
+            continue
+        base, item = f"/api/v1/{e['plural']}", f"/api/v1/{e['plural']}/{{{e['key']}}}"
+        for verb, method, pattern, ok in (("list", "GET", base, 200), ("get", "GET", item, 200),
+                                          ("create", "POST", base, 201), ("update", "PATCH", item, 409),
+                                          ("delete", "DELETE", item, 409)):
+            if verb not in e["verbs"] or (method, pattern) in EXPECT:
+                continue
+            need = e["read_role"] if method == "GET" else e["write_role"]
+            out[(method, pattern)] = (e["name"], row(*[ok if RANK[ROLE_OF[w]] >= RANK[need] else 403
+                                                      for w in WHO[:5]]))
+    return out
+
+
+def request_for(method, pattern, who, ids, described=None):
     """The path and body a caller sends to exercise the route."""
     sfx = who.upper()
+    if described and (method, pattern) in described:
+        e = described[(method, pattern)]
+        path = pattern.replace("{" + e["key"] + "}", str(ids[e["name"]]))
+        if method == "POST":
+            return path, example_body(e, ids["ref"], unique=sfx)
+        if method == "DELETE":
+            return path + "?version=999", None
+        return path, ({"version": 999} if method == "PATCH" else None)
     path = (pattern.replace("/projects/{code}", "/projects/P1")
             .replace("/segments/{code}", "/segments/SEG").replace("/channels/{code}", "/channels/CH")
             .replace("/promotions/{code}", "/promotions/PROMO").replace("{sku}", "SKU")
@@ -162,9 +200,12 @@ def request_for(method, pattern, who, ids):
 @test
 def role_matrix():
     routes = [tuple(r) for r in served_routes()]
-    missing = [r for r in routes if r not in EXPECT]
+    ents = entities()
+    derived = described_rows(ents)
+    expect = {**EXPECT, **{k: v[1] for k, v in derived.items()}}
+    missing = [r for r in routes if r not in expect]
     assert not missing, f"routes without a row in the role matrix: {missing}"
-    gone = [r for r in EXPECT if r not in routes]
+    gone = [r for r in expect if r not in routes]
     assert not gone, f"rows for routes that are not served: {gone}"
 
     # P1: mgr manager, rep member, vw viewer; out and target on no project
@@ -189,16 +230,26 @@ def role_matrix():
         clients = {who: srv.client(None if who == "anon" else who) for who in WHO}
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
                "sale": sale_id, "goal": goal_id, "customer": customer_id}
+        admin = clients["admin"]
+        ids["ref"] = lambda noun: admin.ok("GET", "/api/v1/" + ents[noun]["plural"])[
+            ents[noun]["plural"]][0][ents[noun]["key"]]
+        # one record of each described noun for its item routes, made by an admin
+        described = {k: ents[v[0]] for k, v in derived.items()}
+        for name in sorted({v[0] for v in derived.values()}):
+            e = ents[name]
+            made = admin.ok("POST", f"/api/v1/{e['plural']}", example_body(e, ids["ref"], unique="ADMIN0"),
+                            status=201)
+            ids[name] = made[e["key"]]
         # Signing out last, so every other route meets a signed-in caller.
         order = sorted(routes, key=lambda r: r == ("DELETE", "/api/v1/session"))
         for method, pattern in order:
             for who in WHO:
-                path, body = request_for(method, pattern, who, ids)
+                path, body = request_for(method, pattern, who, ids, described)
                 if isinstance(body, bytes):
                     r = clients[who].request(method, path, raw=body, content_type="text/csv")
                 else:
                     r = clients[who].request(method, path, body)
-                want = EXPECT[(method, pattern)][who]
+                want = expect[(method, pattern)][who]
                 if r.status != want:
                     failures.append(f"{method} {path} as {who}: expected {want}, got {r}")
                 elif r.status >= 400 and "error" not in r.json():
