@@ -53,7 +53,7 @@ static const struct ent_field user_fields[] = {
 	  .help = "the name shown to others", .example = "王芳" },
 	{ "email", EK_EMAIL, EF_FILTER, "email", F(email),
 	  .help = "email address", .example = "wang.fang@example.com" },
-	{ "role", EK_ENUM, EF_INDEX | EF_REQUIRED | EF_SORT | EF_FILTER, "role", F(role),
+	{ "role", EK_CHOICE, EF_REQUIRED | EF_SORT | EF_FILTER, "role", F(role),
 	  ROLE_VIEWER, ROLE_ADMIN, .values = user_roles,
 	  .help = "the workspace role (an admin changes it)", .example = "rep" },
 	{ "active", EK_BOOL, EF_FILTER, "active", F(active),
