@@ -729,16 +729,16 @@ static int may_read(struct store *st, const struct actor *a, const struct entity
 	return require_role(a, e->read_role, what, err);
 }
 
-static int get_by(struct store *st, const struct ent_sql *q, const struct ent_project *p,
-		  const char *key, void *out, struct err *err)
+/* Read the record named key into out: by its key field, or by id (by_id: key is the id's text). */
+static int get_row(struct store *st, const struct ent_sql *q, const struct ent_project *p,
+		   int by_id, const char *key, void *out, struct err *err)
 {
 	const struct entity *e = q->e;
-	const struct ent_field *kf = entity_key(e);
 	struct stmt *s;
 	int rc;
 	int64_t id = 0;
 
-	if (kf->kind == EK_ID) {
+	if (by_id) {
 		if (int_parse(key, strlen(key), &id, e->name, err))
 			return err_set(err, ERR_NOT_FOUND, e->name, "no_record:_,key", "no %s \"%.40s\"",
 				       e->name, key);
@@ -748,7 +748,7 @@ static int get_by(struct store *st, const struct ent_sql *q, const struct ent_pr
 	}
 	if (!s)
 		return -1;
-	if (kf->kind == EK_ID)
+	if (by_id)
 		store_bind_int(st, s, 1, id);
 	else
 		store_bind_text(st, s, 1, key);
@@ -762,6 +762,18 @@ static int get_by(struct store *st, const struct ent_sql *q, const struct ent_pr
 		return err_set(err, ERR_NOT_FOUND, e->name, "no_record:_,key", "no %s \"%.60s\"",
 			       e->name, key);
 	return rc < 0 ? -1 : 0;
+}
+
+static int get_by(struct store *st, const struct ent_sql *q, const struct ent_project *p,
+		  const char *key, void *out, struct err *err)
+{
+	return get_row(st, q, p, entity_key(q->e)->kind == EK_ID, key, out, err);
+}
+
+int entity_load(struct store *st, const struct entity *e, const struct ent_project *p,
+		const char *key, int by_id, void *out, struct err *err)
+{
+	return get_row(st, sql_of(e), p, by_id || entity_key(e)->kind == EK_ID, key, out, err);
 }
 
 /* The values a read adds from other tables (the noun's fill hook). */
