@@ -64,6 +64,7 @@ static int take(const struct ent_field *f, json_t *v, void *rec, struct err *err
 	case EK_CODE:
 	case EK_EMAIL:
 	case EK_ENUM:
+	case EK_CHOICE:
 	case EK_REF:
 		if (!json_is_string(v))
 			return wrong_type(f, "a string", v, err);
@@ -71,10 +72,6 @@ static int take(const struct ent_field *f, json_t *v, void *rec, struct err *err
 			return err_set(err, ERR_INVALID, f->name, "control_character:_,at",
 				       "%s contains a control character at byte %zu", f->name,
 				       strlen(json_string_value(v)));
-		return entity_parse_text(f, json_string_value(v), rec, err);
-	case EK_CHOICE:
-		if (!json_is_string(v))
-			return wrong_type(f, "a string", v, err);
 		return entity_parse_text(f, json_string_value(v), rec, err);
 	case EK_DATE:
 		if (!json_is_string(v))

@@ -92,7 +92,7 @@ static json_t *field_schema(const struct ent_field *f, int input)
 	int nullable = (f->flags & EF_NULLABLE) != 0;
 	char d[400];
 
-	if (f->variant || f->kind_of) {
+	if (f->variant) {
 		/* its kind follows the record (a promotion's value by its kind): money and
 		 * counts are integers, ratios numbers in [0, 1] */
 		json_object_set_new(s, "type", type_of("number", nullable));
@@ -129,28 +129,17 @@ static json_t *field_schema(const struct ent_field *f, int input)
 		}
 		break;
 	}
-	case EK_ENUM: {
+	case EK_ENUM:
+	case EK_CHOICE: {
 		json_t *vals = json_array();
 		for (const char *const *v = f->values; v && *v; v++)
 			json_array_append_new(vals, json_string(*v));
-		/* an enum not given is written as "" */
-		if (!input && !(f->flags & EF_REQUIRED))
+		/* a text enum not given is written as ""; a C enum (EK_CHOICE) holds one of its values */
+		if (!input && !(f->flags & EF_REQUIRED) && f->kind == EK_ENUM)
 			json_array_append_new(vals, json_string(""));
 		if (input && nullable)
 			json_array_append_new(vals, json_null());
 		json_object_set_new(s, "type", type_of("string", input && nullable));
-		json_object_set_new(s, "enum", vals);
-		break;
-	}
-	case EK_CHOICE: {
-		/* one of values[], by name; a choice not made is written as null */
-		int none = input ? nullable : !(f->flags & EF_REQUIRED);
-		json_t *vals = json_array();
-		for (const char *const *v = f->values; v && *v; v++)
-			json_array_append_new(vals, json_string(*v));
-		if (none)
-			json_array_append_new(vals, json_null());
-		json_object_set_new(s, "type", type_of("string", none));
 		json_object_set_new(s, "enum", vals);
 		break;
 	}

@@ -51,8 +51,8 @@ int channel_create(struct store *st, const struct actor *a, const struct channel
 extern const char *const channel_types[];
 
 struct entity;
-/* The segment noun of the entity engine (core/segment.c): customers refer to it. */
-extern const struct entity segment_entity;
+/* The segment and channel nouns of the entity engine: customers and goals refer to them. */
+extern const struct entity segment_entity, channel_entity;
 /* Whether type is one of the six channel types. */
 int channel_type_valid(const char *type);
 

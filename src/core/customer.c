@@ -34,7 +34,6 @@ static const char SQL_CUSTOMER_LIST[] =
 static const char SQL_CUSTOMER_COUNT[] = "SELECT COUNT(*) FROM customers c " CUSTOMER_WHERE;
 static const char SQL_CUSTOMER_GET[] = "SELECT " CUSTOMER_COLS CUSTOMER_FROM "WHERE c.name = ?";
 static const char SQL_CUSTOMER_GET_ID[] = "SELECT " CUSTOMER_COLS CUSTOMER_FROM "WHERE c.id = ?";
-static const char SQL_SEGMENT_ID[] = "SELECT id FROM segments WHERE code = ?";
 /* a customer's all-time rows of the rollup, one per project: point lookups by key */
 static const char SQL_CUSTOMER_TOTALS[] =
 	"SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(amount_minor), 0) FROM sale_rollup "
@@ -179,17 +178,7 @@ static int fill_totals(struct store *st, const struct actor *a, struct customer 
 /* The id of segment code, or ERR_INVALID naming it. */
 static int segment_id(struct store *st, const char *code, int64_t *id, struct err *err)
 {
-	struct stmt *s = store_prepare(st, SQL_SEGMENT_ID, err);
-	int rc;
-	*id = NO_ID;
-	if (!s)
-		return -1;
-	store_bind_text(st, s, 1, code);
-	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		*id = store_col_int(st, s, 0);
-	store_done(st, s);
-	if (rc < 0)
+	if (entity_ref_id(st, &segment_entity, code, id, err))
 		return -1;
 	if (*id == NO_ID)
 		return err_set(err, ERR_INVALID, "segment", "no_segment:code", "no segment \"%s\"", code);

@@ -136,15 +136,20 @@ static const char *crefkey(const void *rec, const struct ent_field *f)
 	return (const char *)rec + f->key_off;
 }
 
-static int choice(const void *rec, const struct ent_field *f)
+static int *iint(void *rec, const struct ent_field *f)
+{
+	return (int *)((char *)rec + f->off);
+}
+
+static int ciint(const void *rec, const struct ent_field *f)
 {
 	return *(const int *)((const char *)rec + f->off);
 }
 
-/* A choice's name, "" for none. */
+/* A choice's name, "" for none (or a value out of range). */
 static const char *choice_name(const void *rec, const struct ent_field *f)
 {
-	int c = choice(rec, f);
+	int64_t c = (int64_t)ciint(rec, f) - f->min;
 	for (int i = 0; f->values && f->values[i]; i++)
 		if (i == c)
 			return f->values[i];
@@ -160,67 +165,14 @@ static int choice_index(const struct ent_field *f, const char *name)
 	return -1;
 }
 
-/* The kind f's value in rec is shown as (kind_of: a unit that follows the record). */
-static enum ent_kind shown_kind(const struct ent_field *f, const void *rec)
-{
-	return f->kind_of ? f->kind_of(rec) : f->kind;
-}
-
+/* A field whose value is text in the record. */
 static int is_text_kind(enum ent_kind k)
 {
 	return k == EK_TEXT || k == EK_NOTE || k == EK_CODE || k == EK_EMAIL || k == EK_ENUM;
 }
 
-/* An enum held as an int (EF_INDEX): min + its index in values[]. */
-static int is_index(const struct ent_field *f)
-{
-	return f->kind == EK_ENUM && (f->flags & EF_INDEX);
-}
-
-/* A field whose value is text in the record. */
-static int is_text(const struct ent_field *f)
-{
-	return is_text_kind(f->kind) && !is_index(f);
-}
-
-static int *iint(void *rec, const struct ent_field *f)
-{
-	return (int *)((char *)rec + f->off);
-}
-
-static int ciint(const void *rec, const struct ent_field *f)
-{
-	return *(const int *)((const char *)rec + f->off);
-}
-
-/* An index enum's value as text ("" when none or out of range). */
-static const char *index_text(const struct ent_field *f, const void *rec)
-{
-	int64_t i = (int64_t)ciint(rec, f) - f->min;
-
-	for (const char *const *w = f->values; w && *w; w++, i--)
-		if (i == 0)
-			return *w;
-	return "";
-}
-
-/* Set an index enum from text: 0, or -1 when text is none of its values. */
-static int index_set(const struct ent_field *f, const char *text, void *rec)
-{
-	int i = 0;
-
-	for (const char *const *w = f->values; w && *w; w++, i++)
-		if (!strcmp(*w, text)) {
-			*iint(rec, f) = (int)f->min + i;
-			return 0;
-		}
-	return -1;
-}
-
 int entity_is_none(const struct ent_field *f, const void *rec)
 {
-	if (is_index(f))
-		return !index_text(f, rec)[0];
 	if (is_text_kind(f->kind))
 		return !ctxt(rec, f)[0];
 	if (f->kind == EK_DATE)
@@ -230,22 +182,20 @@ int entity_is_none(const struct ent_field *f, const void *rec)
 	if (f->kind == EK_BOOL)
 		return 0;
 	if (f->kind == EK_CHOICE)
-		return choice(rec, f) < 0;
+		return !choice_name(rec, f)[0];
 	return (f->flags & EF_NULLABLE) && ci64(rec, f) == NO_ID;
 }
 
 void entity_set_none(const struct ent_field *f, void *rec)
 {
-	if (is_index(f))
-		*iint(rec, f) = (int)f->min - 1;
-	else if (is_text_kind(f->kind))
+	if (is_text_kind(f->kind))
 		txt(rec, f)[0] = '\0';
 	else if (f->kind == EK_DATE)
 		*i32(rec, f) = NO_DATE;
 	else if (f->kind == EK_BOOL)
 		*(int *)((char *)rec + f->off) = 0;
 	else if (f->kind == EK_CHOICE)
-		*(int *)((char *)rec + f->off) = -1;
+		*iint(rec, f) = (int)f->min - 1;
 	else if (f->kind == EK_REF) {
 		*i64(rec, f) = NO_ID;
 		refkey(rec, f)[0] = '\0';
@@ -341,14 +291,6 @@ int entity_parse_text(const struct ent_field *f, const char *text, void *rec, st
 	size_t len = strlen(text);
 	int64_t v;
 
-	if (is_index(f)) {
-		char list[200];
-		if (!index_set(f, text, rec))
-			return 0;
-		enum_list(f, list, sizeof(list));
-		return err_set(err, ERR_INVALID, f->name, "bad_enum:value,_,allowed",
-			       "\"%.40s\" is not a %s (%s)", text, f->name, list);
-	}
 	switch (f->kind) {
 	case EK_TEXT:
 	case EK_NOTE:
@@ -390,8 +332,8 @@ int entity_parse_text(const struct ent_field *f, const char *text, void *rec, st
 		return 0;
 	}
 	case EK_CHOICE:
-		/* an unknown name is kept as none and refused by the field's check */
-		*(int *)((char *)rec + f->off) = choice_index(f, text);
+		/* an unknown name is kept as none (min - 1) */
+		*iint(rec, f) = (int)f->min + choice_index(f, text);
 		if (choice_index(f, text) < 0) {
 			char list[200];
 			enum_list(f, list, sizeof(list));
@@ -419,7 +361,7 @@ void entity_format(const struct ent_field *f, const void *rec, char *out, size_t
 	out[0] = '\0';
 	if (entity_is_none(f, rec) && f->kind != EK_BOOL)
 		return;
-	switch (shown_kind(f, rec)) {
+	switch (f->kind) {
 	case EK_CHOICE:
 		snprintf(out, size, "%s", choice_name(rec, f));
 		break;
@@ -428,7 +370,7 @@ void entity_format(const struct ent_field *f, const void *rec, char *out, size_t
 	case EK_CODE:
 	case EK_EMAIL:
 	case EK_ENUM:
-		snprintf(out, size, "%s", is_index(f) ? index_text(f, rec) : ctxt(rec, f));
+		snprintf(out, size, "%s", ctxt(rec, f));
 		break;
 	case EK_MONEY:
 		snprintf(out, size, "%s", money_format(ci64(rec, f), m));
@@ -478,19 +420,16 @@ static void write_members(struct jw *w, const struct entity *e, const void *rec,
 			continue;
 		if (stored_only && !f->column)
 			continue;
-		switch (shown_kind(f, rec)) {
+		switch (f->kind) {
 		case EK_CHOICE:
-			jw_kstr(w, f->name, choice(rec, f) < 0 ? NULL : choice_name(rec, f));
+			jw_kstr(w, f->name, entity_is_none(f, rec) ? NULL : choice_name(rec, f));
 			break;
 		case EK_TEXT:
 		case EK_NOTE:
 		case EK_CODE:
 		case EK_EMAIL:
 		case EK_ENUM:
-			if (is_index(f))
-				jw_kstr(w, f->name, entity_is_none(f, rec) ? NULL : index_text(f, rec));
-			else
-				jw_kstr(w, f->name, ctxt(rec, f));
+			jw_kstr(w, f->name, ctxt(rec, f));
 			break;
 		case EK_MONEY:
 		case EK_COUNT:
@@ -761,17 +700,14 @@ static void read_row(struct store *st, struct stmt *s, const struct ent_sql *q, 
 				entity_set_none(f, rec);
 			continue;
 		}
-		if (is_index(f)) {
-			if (index_set(f, store_col_text(st, s, c), rec))
-				entity_set_none(f, rec);
-		} else if (is_text_kind(f->kind)) {
+		if (is_text_kind(f->kind)) {
 			snprintf(txt(rec, f), f->size, "%s", store_col_text(st, s, c));
 		} else if (f->kind == EK_DATE) {
 			*i32(rec, f) = (int32_t)store_col_int_or(st, s, c, NO_DATE);
 		} else if (f->kind == EK_BOOL) {
 			*(int *)((char *)rec + f->off) = store_col_int(st, s, c) != 0;
 		} else if (f->kind == EK_CHOICE) {
-			*(int *)((char *)rec + f->off) = choice_index(f, store_col_text(st, s, c));
+			*iint(rec, f) = (int)f->min + choice_index(f, store_col_text(st, s, c));
 		} else if (f->kind == EK_REF) {
 			*i64(rec, f) = store_col_int_or(st, s, c, NO_ID);
 			snprintf(refkey(rec, f), f->key_size, "%s", store_col_text(st, s, q->keycol[i]));
@@ -793,16 +729,16 @@ static int may_read(struct store *st, const struct actor *a, const struct entity
 	return require_role(a, e->read_role, what, err);
 }
 
-static int get_by(struct store *st, const struct ent_sql *q, const struct ent_project *p,
-		  const char *key, void *out, struct err *err)
+/* Read the record named key into out: by its key field, or by id (by_id: key is the id's text). */
+static int get_row(struct store *st, const struct ent_sql *q, const struct ent_project *p,
+		   int by_id, const char *key, void *out, struct err *err)
 {
 	const struct entity *e = q->e;
-	const struct ent_field *kf = entity_key(e);
 	struct stmt *s;
 	int rc;
 	int64_t id = 0;
 
-	if (kf->kind == EK_ID) {
+	if (by_id) {
 		if (int_parse(key, strlen(key), &id, e->name, err))
 			return err_set(err, ERR_NOT_FOUND, e->name, "no_record:_,key", "no %s \"%.40s\"",
 				       e->name, key);
@@ -812,7 +748,7 @@ static int get_by(struct store *st, const struct ent_sql *q, const struct ent_pr
 	}
 	if (!s)
 		return -1;
-	if (kf->kind == EK_ID)
+	if (by_id)
 		store_bind_int(st, s, 1, id);
 	else
 		store_bind_text(st, s, 1, key);
@@ -825,9 +761,26 @@ static int get_by(struct store *st, const struct ent_sql *q, const struct ent_pr
 	if (rc == STORE_DONE)
 		return err_set(err, ERR_NOT_FOUND, e->name, "no_record:_,key", "no %s \"%.60s\"",
 			       e->name, key);
-	if (rc == STORE_ROW && e->hooks.loaded)
-		e->hooks.loaded(st, out);
 	return rc < 0 ? -1 : 0;
+}
+
+static int get_by(struct store *st, const struct ent_sql *q, const struct ent_project *p,
+		  const char *key, void *out, struct err *err)
+{
+	return get_row(st, q, p, entity_key(q->e)->kind == EK_ID, key, out, err);
+}
+
+int entity_load(struct store *st, const struct entity *e, const struct ent_project *p,
+		const char *key, int by_id, void *out, struct err *err)
+{
+	return get_row(st, sql_of(e), p, by_id || entity_key(e)->kind == EK_ID, key, out, err);
+}
+
+/* The values a read adds from other tables (the noun's fill hook). */
+static int fill(struct store *st, const struct actor *a, const struct entity *e, void *rec,
+		struct err *err)
+{
+	return e->hooks.fill ? e->hooks.fill(st, a, rec, err) : 0;
 }
 
 int entity_get(struct store *st, const struct actor *a, const struct entity *e,
@@ -835,21 +788,20 @@ int entity_get(struct store *st, const struct actor *a, const struct entity *e,
 {
 	if (may_read(st, a, e, p, err) || get_by(st, sql_of(e), p, key, out, err))
 		return -1;
-	return e->hooks.fill ? e->hooks.fill(st, a, out, err) : 0;
+	return fill(st, a, e, out, err);
 }
 
-/* The id of the record of target named key, or NO_ID when there is none. */
-static int resolve_ref(struct store *st, const struct ent_field *f, const char *key, int64_t *id,
-		       struct err *err)
+int entity_ref_id(struct store *st, const struct entity *e, const char *key, int64_t *id,
+		  struct err *err)
 {
-	const struct ent_sql *q = sql_of(f->ref);
-	void *rec = xmalloc(f->ref->size);
-	const struct ent_field *idf = field_named_kind(f->ref, EK_ID, NULL);
+	const struct ent_sql *q = sql_of(e);
+	void *rec = xmalloc(e->size);
+	const struct ent_field *idf = field_named_kind(e, EK_ID, NULL);
 	struct ent_project none = { 0, "" };
 	struct err e2;
 	int r;
 
-	r = get_by(st, q, f->ref->scope == ENT_PROJECT ? &none : NULL, key, rec, &e2);
+	r = get_by(st, q, e->scope == ENT_PROJECT ? &none : NULL, key, rec, &e2);
 	if (!r)
 		*id = ci64(rec, idf);
 	else if (e2.code == ERR_NOT_FOUND)
@@ -923,7 +875,7 @@ static int bind_filters(struct store *st, struct stmt *s, const struct ent_sql *
 			store_bind_text(st, s, q->param[i], v);
 		} else if (f->kind == EK_REF) {
 			int64_t id;
-			if (resolve_ref(st, f, v, &id, err))
+			if (entity_ref_id(st, f->ref, v, &id, err))
 				goto out;
 			/* a filter on a record that does not exist matches nothing */
 			store_bind_int(st, s, q->param[i], id == NO_ID ? INT64_MIN + 1 : id);
@@ -1003,10 +955,8 @@ int entity_list(struct store *st, const struct actor *a, const struct entity *e,
 	if (rc < 0)
 		return -1;
 	/* after the statement is done: a hook may run statements of its own */
-	for (size_t i = first; e->hooks.loaded && i < out->n; i++)
-		e->hooks.loaded(st, (char *)out->items + i * e->size);
-	for (size_t i = first; e->hooks.fill && i < out->n; i++)
-		if (e->hooks.fill(st, a, (char *)out->items + i * e->size, err))
+	for (size_t i = first; i < out->n; i++)
+		if (fill(st, a, e, (char *)out->items + i * e->size, err))
 			return -1;
 	return 0;
 }
@@ -1059,11 +1009,11 @@ static int check_field(struct store *st, const struct entity *e, const struct en
 	int64_t v;
 
 	if (is_null) {
-		if (!(f->flags & EF_NULLABLE) && !is_text(f))
+		if (!(f->flags & EF_NULLABLE) && !is_text_kind(f->kind))
 			return err_set(err, ERR_INVALID, f->name, "wrong_type_null:_,type",
 				       "%s cannot be null%s", f->name, "");
 		entity_set_none(f, rec);
-		if (is_text(f) && (f->flags & EF_REQUIRED))
+		if (is_text_kind(f->kind) && (f->flags & EF_REQUIRED))
 			return err_set(err, ERR_INVALID, f->name, "required", "%s is required",
 				       f->name);
 		return 0;
@@ -1096,18 +1046,12 @@ static int check_field(struct store *st, const struct entity *e, const struct en
 				       strlen(ctxt(rec, f)), text_max(f));
 		return 0;
 	case EK_ENUM:
-		if (is_index(f) ? !index_text(f, rec)[0] : !enum_ok(f, ctxt(rec, f))) {
+	case EK_CHOICE:
+		if (f->kind == EK_CHOICE ? !choice_name(rec, f)[0] : !enum_ok(f, ctxt(rec, f))) {
 			enum_list(f, list, sizeof(list));
 			return err_set(err, ERR_INVALID, f->name, "bad_enum:value,_,_,allowed",
 				       "\"%.40s\" is not a %s %s (%s)",
-				       is_index(f) ? "" : ctxt(rec, f), e->name, f->name, list);
-		}
-		return 0;
-	case EK_CHOICE:
-		if (choice(rec, f) < 0 || !choice_name(rec, f)[0]) {
-			enum_list(f, list, sizeof(list));
-			return err_set(err, ERR_INVALID, f->name, "bad_enum:value,_,_,allowed",
-				       "\"%.40s\" is not a %s %s (%s)", "", e->name, f->name, list);
+				       f->kind == EK_CHOICE ? "" : ctxt(rec, f), e->name, f->name, list);
 		}
 		return 0;
 	case EK_MONEY:
@@ -1153,7 +1097,7 @@ static int check_field(struct store *st, const struct entity *e, const struct en
 			return 0;
 		}
 		snprintf(key, sizeof(key), "%s", crefkey(rec, f));
-		if (resolve_ref(st, f, key, &id, err))
+		if (entity_ref_id(st, f->ref, key, &id, err))
 			return -1;
 		if (id == NO_ID)
 			return err_set(err, ERR_INVALID, f->name, "no_ref:_,kind,key",
@@ -1175,9 +1119,7 @@ static int check_field(struct store *st, const struct entity *e, const struct en
 /* Copy one field's value from src to dst. */
 static void copy_field(const struct ent_field *f, void *dst, const void *src)
 {
-	if (is_index(f))
-		*iint(dst, f) = ciint(src, f);
-	else if (is_text_kind(f->kind))
+	if (is_text_kind(f->kind))
 		memcpy(txt(dst, f), ctxt(src, f), f->size);
 	else if (f->kind == EK_DATE)
 		*i32(dst, f) = ci32(src, f);
@@ -1396,16 +1338,14 @@ static int bind_columns(struct store *st, struct stmt *s, const struct entity *e
 			continue;
 		}
 		n++;
-		if (is_index(f))
-			store_bind_text(st, s, n, index_text(f, rec));
-		else if (is_text_kind(f->kind))
+		if (is_text_kind(f->kind))
 			store_bind_text(st, s, n, ctxt(rec, f));
 		else if (f->kind == EK_DATE)
 			store_bind_int_or_null(st, s, n, ci32(rec, f), NO_DATE);
 		else if (f->kind == EK_BOOL)
 			store_bind_int(st, s, n, *(const int *)((const char *)rec + f->off));
 		else if (f->kind == EK_CHOICE)
-			store_bind_text(st, s, n, choice(rec, f) < 0 ? NULL : choice_name(rec, f));
+			store_bind_text(st, s, n, entity_is_none(f, rec) ? NULL : choice_name(rec, f));
 		else if (f->kind == EK_REF || (f->flags & EF_NULLABLE))
 			store_bind_int_or_null(st, s, n, ci64(rec, f), NO_ID);
 		else
@@ -1448,8 +1388,7 @@ static void read_back(struct store *st, const struct actor *a, const struct ent_
 			get_by(st, q, p, k, out, &ignored);
 			break;
 		}
-	if (e->hooks.fill)
-		e->hooks.fill(st, a, out, &ignored);
+	fill(st, a, e, out, &ignored);
 }
 
 static int begin(struct tx *tx, struct store *st, const struct actor *a, const struct entity *e,
@@ -1557,7 +1496,8 @@ int entity_update(struct store *st, const struct actor *a, const struct entity *
 	    begin(&tx, st, a, e, p, err))
 		goto done;
 	/* read and judge inside the write lock: nothing moves between the check and the write */
-	if (get_by(st, q, p, key, cur, err) || may_write(st, a, e, p, cur, NULL, in, err))
+	if (get_by(st, q, p, key, cur, err) || fill(st, a, e, cur, err) ||
+	    may_write(st, a, e, p, cur, NULL, in, err))
 		goto out;
 	if (ci64(cur, ver) != in->version) {
 		tx_version_conflict(e->name, key, in->version, ci64(cur, ver), err);
@@ -1637,7 +1577,8 @@ int entity_delete(struct store *st, const struct actor *a, const struct entity *
 	in.project = e->scope == ENT_PROJECT ? p : NULL;
 	if (may_read(st, a, e, p, err) || begin(&tx, st, a, e, p, err))
 		goto done;
-	if (get_by(st, q, p, key, cur, err) || may_write(st, a, e, p, cur, NULL, &in, err))
+	if (get_by(st, q, p, key, cur, err) || fill(st, a, e, cur, err) ||
+	    may_write(st, a, e, p, cur, NULL, &in, err))
 		goto out;
 	if (version == ENT_ANY_VERSION)
 		version = ci64(cur, ver);

@@ -17,11 +17,14 @@
  *   EK_ID, EK_VERSION                               int64_t
  *   EK_DATE                                         int32_t (NO_DATE = none)
  *   EK_BOOL                                         int (0 / 1)
- *   EK_CHOICE                                       int: an index into values[] (-1 = none)
+ *   EK_CHOICE                                       int: min + the value's index in values[]
+ *                                                   (min - 1 = none): a C enum (enum role,
+ *                                                   enum prole from PROLE_VIEWER, enum metric)
  *   EK_REF                                          int64_t id at off (NO_ID = none), and
  *                                                   the target's key text at key_off
- *   EK_ENUM with EF_INDEX                           int: min + the value's index in values[]
- *                                                   (a C enum: enum role, enum prole)
+ * A number whose kind follows the record (a goal's target by its metric, a
+ * promotion's value by its kind) names a variant: the field as it is for that
+ * record, with its own kind and range.
  */
 #ifndef CORE_ENTITY_H
 #define CORE_ENTITY_H
@@ -51,7 +54,7 @@ enum ent_kind {
 	EK_REF,     /* another noun's record, named by its key */
 	EK_ID,      /* the record's id */
 	EK_VERSION, /* the record's version */
-	EK_CHOICE,  /* one of values[], held as its index (a C enum); SQL and JSON its name */
+	EK_CHOICE,  /* one of values[], held as a C enum (min + its index); SQL and JSON its name */
 };
 
 /* Field flags. */
@@ -67,7 +70,6 @@ enum {
 	EF_INPUT = 1 << 8,    /* an input, not a column: handed to the noun's hooks */
 	EF_SECRET = 1 << 9,   /* an input never echoed or audited (a password); the CLI reads
 			       * it from a file (--NAME-file F), the API takes a hashing slot */
-	EF_INDEX = 1 << 10,   /* EK_ENUM held as an int (min + index in values[]); SQL the text */
 };
 
 struct ent_field {
@@ -76,25 +78,21 @@ struct ent_field {
 	unsigned flags;
 	const char *column; /* its SQL column (NULL for EF_INPUT fields) */
 	size_t off, size;   /* where the value sits in the record, and its size */
-	int64_t min, max;   /* numbers: the range; text: max = most bytes (0 = size - 1) */
-	const char *const *values;  /* EK_ENUM: the values, ended by NULL */
+	int64_t min, max;   /* numbers: the range; text: max = most bytes (0 = size - 1);
+			     * EK_CHOICE: min is the C value of values[0] */
+	const char *const *values;  /* EK_ENUM, EK_CHOICE: the values, ended by NULL */
 	const struct entity *ref;   /* EK_REF: the target noun */
 	size_t key_off, key_size;   /* EK_REF: where the target's key text sits */
 	enum role write_role;       /* least workspace role that may set it (0 = the noun's) */
 	const char *help;           /* one line, for --help and the API document */
 	const char *example;        /* an example value as a user types it */
 	/*
-	 * A number whose unit follows the record (a goal's target: money, a count
-	 * or a ratio by its metric): the kind its value is shown as, in JSON and
-	 * text. kind is then the one its limits are checked and stored as.
-	 */
-	enum ent_kind (*kind_of)(const void *rec);
-	/*
 	 * A field whose kind follows the record (a promotion's value: a ratio
-	 * for a percent discount, money for an amount, a count otherwise): the
-	 * field as it is for rec (same name, offset and column; its own kind and
-	 * range). The faces hand its value over as typed (entity_input_raw); the
-	 * engine reads it once the record as it will be written is known.
+	 * for a percent discount, money for an amount, a count otherwise; a
+	 * goal's target by its metric): the field as it is for rec (same name,
+	 * offset, column and flags; its own kind and range). The faces hand its
+	 * value over as typed (entity_input_raw); the engine reads it once the
+	 * record as it will be written is known.
 	 */
 	const struct ent_field *(*variant)(const void *rec);
 	/*
@@ -192,8 +190,6 @@ struct ent_hooks {
 		     const struct ent_input *in, struct err *err);
 	/* More members in a record's JSON (a promotion's unit). */
 	void (*write_extra)(struct jw *w, const void *rec);
-	/* After a record is read (get, list): values derived from other tables (a product's price today). */
-	void (*loaded)(struct store *st, void *rec);
 	/* More members when one record is shown alone, not in a list (a product's price history). */
 	int (*write_detail)(struct store *st, struct jw *w, const void *rec, struct err *err);
 	/*
@@ -204,9 +200,10 @@ struct ent_hooks {
 	int (*prepare)(struct store *st, const struct actor *a, const char *key,
 		       struct ent_input *in, struct err *err);
 	/*
-	 * Values a read adds that are no column (a customer's totals over the
-	 * projects the reader sees): after get, each row of a list, and the
-	 * answer of a create or update.
+	 * Values a read adds from other tables (a product's cost and price in
+	 * force today, a customer's totals over the projects the reader sees):
+	 * after get, each row of a list, the record an update or delete starts
+	 * from, and the answer of a create or update.
 	 */
 	int (*fill)(struct store *st, const struct actor *a, void *rec, struct err *err);
 };
@@ -339,6 +336,21 @@ void entity_describe_all(struct jw *w);
  */
 int entity_get(struct store *st, const struct actor *a, const struct entity *e,
 	       const struct ent_project *p, const char *key, void *out, struct err *err);
+
+/*
+ * Load the record named key (by_id: key is its id's text) as it is stored:
+ * no permission checked and no fill hook run. For a caller that has judged
+ * the reader already (signing in, a name shown beside a change).
+ */
+int entity_load(struct store *st, const struct entity *e, const struct ent_project *p,
+		const char *key, int by_id, void *out, struct err *err);
+
+/*
+ * The id of the record of e (a workspace noun) named key, NO_ID when there is
+ * none: what a reference names, with no permission checked.
+ */
+int entity_ref_id(struct store *st, const struct entity *e, const char *key, int64_t *id,
+		  struct err *err);
 
 /* The records matching q, in q's order; out->total counts them all before paging. */
 int entity_list(struct store *st, const struct actor *a, const struct entity *e,

@@ -12,8 +12,10 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "base/xalloc.h"
+#include "core/catalog.h"
 #include "core/project.h"
 #include "core/tx.h"
+#include "core/user.h"
 #include "base/banned.h"
 
 /* The metrics: each described here once; the table and the names below come from it. */
@@ -256,37 +258,19 @@ void goal_init(struct goal *g, int64_t project_id)
 	g->owner_id = NO_ID;
 }
 
-static const char SQL_SEGMENT_BY_CODE[] = "SELECT id FROM segments WHERE code = ?";
-static const char SQL_CHANNEL_BY_CODE[] = "SELECT id FROM channels WHERE code = ?";
-static const char SQL_PRODUCT_BY_SKU[] = "SELECT id FROM products WHERE sku = ?";
-static const char SQL_USER_BY_LOGIN[] = "SELECT id FROM users WHERE login = ?";
-
-static int lookup_id(struct store *st, const char *sql, const char *key, int64_t *id,
-		     struct err *err)
-{
-	struct stmt *s = store_prepare(st, sql, err);
-	int rc;
-	if (!s)
-		return -1;
-	store_bind_text(st, s, 1, key);
-	rc = store_step(st, s, err);
-	*id = rc == STORE_ROW ? store_col_int(st, s, 0) : NO_ID;
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
-}
-
-/* The scope keys, in goal_scope_key() order: what each names, how it is looked up, where it goes. */
+/* The scope keys, in goal_scope_key() order: what each names, its noun, where it goes. */
 static const struct {
-	const char *what, *sql;
+	const char *what;
+	const struct entity *noun;
 	size_t id_off, code_off;
 } scope_keys[GOAL_SCOPE_KEYS] = {
-	{ "segment", SQL_SEGMENT_BY_CODE, offsetof(struct goal_scope, segment_id),
+	{ "segment", &segment_entity, offsetof(struct goal_scope, segment_id),
 	  offsetof(struct goal_scope, segment) },
-	{ "channel", SQL_CHANNEL_BY_CODE, offsetof(struct goal_scope, channel_id),
+	{ "channel", &channel_entity, offsetof(struct goal_scope, channel_id),
 	  offsetof(struct goal_scope, channel) },
-	{ "product with SKU", SQL_PRODUCT_BY_SKU, offsetof(struct goal_scope, product_id),
+	{ "product with SKU", &product_entity, offsetof(struct goal_scope, product_id),
 	  offsetof(struct goal_scope, product) },
-	{ "user", SQL_USER_BY_LOGIN, offsetof(struct goal_scope, rep_id),
+	{ "user", &user_entity, offsetof(struct goal_scope, rep_id),
 	  offsetof(struct goal_scope, rep) },
 };
 
@@ -304,7 +288,7 @@ static int resolve_scope(struct store *st, struct goal_scope *sc, struct err *er
 		*id = NO_ID;
 		if (!*code)
 			continue;
-		if (lookup_id(st, scope_keys[k].sql, code, id, err))
+		if (entity_ref_id(st, scope_keys[k].noun, code, id, err))
 			return -1;
 		if (*id == NO_ID)
 			return err_set(err, ERR_INVALID, "scope", "no_scope_record:kind,code",
@@ -392,7 +376,7 @@ int goal_resolve(struct store *st, const struct goal_input *in, struct goal *g, 
 		g->owner_id = NO_ID;
 		g->owner[0] = '\0';
 		if (in->owner[0]) {
-			if (lookup_id(st, SQL_USER_BY_LOGIN, in->owner, &g->owner_id, err))
+			if (entity_ref_id(st, &user_entity, in->owner, &g->owner_id, err))
 				return -1;
 			if (g->owner_id == NO_ID)
 				return err_set(err, ERR_INVALID, "owner", "no_user:login", "no user \"%s\"",
@@ -563,33 +547,22 @@ static int write_revision(struct tx *tx, const struct goal *g, const char *reaso
 	offsetof(struct goal, id), sizeof(int64_t), .key_off = offsetof(struct goal, key), \
 	.key_size = sizeof(((struct goal *)0)->key)
 
-extern const struct entity segment_entity, channel_entity;
+/* A target or baseline as the goal's metric reads it, by unit: money, a ratio in [0, 1], a count. */
+#define VALUE_AS(field, flags)                                                                  \
+	{ [UNIT_MONEY] = { #field, EK_MONEY, flags, #field, F(field), 0, MONEY_TOTAL_MAX },      \
+	  [UNIT_RATIO] = { #field, EK_RATIO, flags, #field, F(field), 0, 10000 },                \
+	  [UNIT_COUNT] = { #field, EK_COUNT, flags, #field, F(field), 0, MONEY_TOTAL_MAX } }
+static const struct ent_field target_as[] = VALUE_AS(target, EF_REQUIRED | EF_NULLABLE);
+static const struct ent_field baseline_as[] = VALUE_AS(baseline, EF_NULLABLE);
 
-/* What a scope or an owner names where the noun is not on the engine yet: its table and key. */
-static const struct ent_field product_key_fields[] = {
-	{ "id", EK_ID, EF_READONLY, "id", offsetof(struct goal, id), sizeof(int64_t) },
-	{ "sku", EK_CODE, EF_KEY, "sku", F(scope.product) },
-	{ NULL },
-};
-static const struct entity product_ref = {
-	.name = "product", .plural = "products", .table = "products",
-	.size = sizeof(struct goal), .fields = product_key_fields,
-};
-static const struct ent_field user_key_fields[] = {
-	{ "id", EK_ID, EF_READONLY, "id", offsetof(struct goal, id), sizeof(int64_t) },
-	{ "login", EK_CODE, EF_KEY, "login", F(owner) },
-	{ NULL },
-};
-static const struct entity user_ref = {
-	.name = "user", .plural = "users", .table = "users",
-	.size = sizeof(struct goal), .fields = user_key_fields,
-};
-
-/* A target's or baseline's kind: the unit of the goal's metric. */
-static enum ent_kind value_kind(const void *rec)
+static const struct ent_field *target_of(const void *rec)
 {
-	enum unit u = metric_unit(((const struct goal *)rec)->metric);
-	return u == UNIT_MONEY ? EK_MONEY : u == UNIT_RATIO ? EK_RATIO : EK_COUNT;
+	return &target_as[metric_unit(((const struct goal *)rec)->metric)];
+}
+
+static const struct ent_field *baseline_of(const void *rec)
+{
+	return &baseline_as[metric_unit(((const struct goal *)rec)->metric)];
 }
 
 static const struct ent_field goal_fields[] = {
@@ -601,10 +574,10 @@ static const struct ent_field goal_fields[] = {
 	  .example = "revenue" },
 	{ "target", EK_COUNT, EF_REQUIRED | EF_NULLABLE, "target", F(target), 0, MONEY_TOTAL_MAX,
 	  .help = "in the metric's unit: money in minor units, a ratio in [0, 1], a count",
-	  .example = "1200000.00", .kind_of = value_kind },
+	  .example = "1200000.00", .variant = target_of, .variant_by = "metric" },
 	{ "baseline", EK_COUNT, EF_NULLABLE, "baseline", F(baseline), 0, MONEY_TOTAL_MAX,
 	  .help = "what the target is compared with (default: the window before the start)",
-	  .example = "1000000.00", .kind_of = value_kind },
+	  .example = "1000000.00", .variant = baseline_of, .variant_by = "metric" },
 	{ "baseline_start", EK_DATE, 0, "baseline_start_on", F(baseline_start_on),
 	  .help = "another baseline window's first day (a retention cohort)" },
 	{ "baseline_end", EK_DATE, 0, "baseline_end_on", F(baseline_end_on),
@@ -616,17 +589,17 @@ static const struct ent_field goal_fields[] = {
 	  REF(scope.channel_id, scope.channel), .ref = &channel_entity,
 	  .help = "counts the sales through this channel only" },
 	{ "scope_product", EK_REF, EF_NULLABLE | EF_FILTER, "scope_product_id",
-	  REF(scope.product_id, scope.product), .ref = &product_ref,
+	  REF(scope.product_id, scope.product), .ref = &product_entity,
 	  .help = "counts the sales of this product (SKU) only" },
 	{ "scope_rep", EK_REF, EF_NULLABLE | EF_FILTER, "scope_rep_id",
-	  REF(scope.rep_id, scope.rep), .ref = &user_ref,
+	  REF(scope.rep_id, scope.rep), .ref = &user_entity,
 	  .help = "counts this rep's sales only" },
 	{ "start", EK_DATE, EF_REQUIRED | EF_SORT | EF_FILTER, "start_on", F(start_on),
 	  .help = "the window's first day", .example = "2027-01-01" },
 	{ "due", EK_DATE, EF_REQUIRED | EF_SORT | EF_FILTER, "due_on", F(due_on),
 	  .help = "its last day (both included)", .example = "2027-03-31" },
 	{ "owner", EK_REF, EF_NULLABLE | EF_FILTER | EF_SORT, "owner_id", REF(owner_id, owner),
-	  .ref = &user_ref, .help = "who answers for the goal", .example = "li.na" },
+	  .ref = &user_entity, .help = "who answers for the goal", .example = "li.na" },
 	{ "rationale", EK_NOTE, 0, "rationale", F(rationale),
 	  .help = "why this target matters (R of SMART)" },
 	{ "objective", EK_NOTE, 0, "objective", F(objective),

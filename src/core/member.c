@@ -41,7 +41,7 @@ static const struct ent_field member_fields[] = {
 	  .key_size = sizeof(((struct member *)0)->login), .help = "the user's login",
 	  .example = "wang.fang" },
 	{ "name", EK_TEXT, EF_READONLY, "name", F(name), .via = "login" },
-	{ "role", EK_ENUM, EF_INDEX | EF_SORT | EF_FILTER, "role", F(role), PROLE_VIEWER,
+	{ "role", EK_CHOICE, EF_SORT | EF_FILTER, "role", F(role), PROLE_VIEWER,
 	  PROLE_OWNER, .values = member_roles,
 	  .help = "the project role (default member; owners only grant owner)",
 	  .example = "member" },

@@ -43,7 +43,7 @@ static int product_check(struct tx *tx, const void *before, void *rec,
 			 const struct ent_input *in, struct err *err);
 static int product_after(struct tx *tx, const void *before, const void *after,
 			 const struct ent_input *in, struct err *err);
-static void product_loaded(struct store *st, void *rec);
+static int product_fill(struct store *st, const struct actor *a, void *rec, struct err *err);
 static int product_detail(struct store *st, struct jw *w, const void *rec, struct err *err);
 
 static const struct ent_field product_fields[] = {
@@ -89,7 +89,7 @@ ENTITY(product) = {
 	.hooks = {
 		.check = product_check,
 		.after = product_after,
-		.loaded = product_loaded,
+		.fill = product_fill,
 		.write_detail = product_detail,
 	},
 	.detail_schema = "{\"prices\":{\"type\":\"array\",\"description\":\"the cost and price "
@@ -186,21 +186,23 @@ static void set_margin(struct product *p)
  * history): the columns hold what was in force at the last change, and a
  * dated one may have come into force since.
  */
-static void product_loaded(struct store *st, void *rec)
+static int product_fill(struct store *st, const struct actor *a, void *rec, struct err *err)
 {
 	struct product *p = rec;
 	struct price_point *pts;
 	const struct price_point *e;
 	size_t n;
 
-	if (!product_points(st, p->id, &pts, &n, NULL)) {
-		if ((e = price_point_on(pts, n, date_today()))) {
-			p->cost_minor = e->cost;
-			p->price_minor = e->price;
-		}
-		free(pts);
+	(void)a;
+	if (product_points(st, p->id, &pts, &n, err))
+		return -1;
+	if ((e = price_point_on(pts, n, date_today()))) {
+		p->cost_minor = e->cost;
+		p->price_minor = e->price;
 	}
+	free(pts);
 	set_margin(p);
+	return 0;
 }
 
 /* A new product is on sale unless told otherwise; a date needs something to take effect. */

@@ -18,12 +18,6 @@
 
 #define F(field) offsetof(struct user, field), sizeof(((struct user *)0)->field)
 
-static const char SQL_USER_BY_LOGIN[] =
-	"SELECT id, login, name, email, role, active, version, created_at, updated_at "
-	"FROM users WHERE login = ?";
-static const char SQL_USER_BY_ID[] =
-	"SELECT id, login, name, email, role, active, version, created_at, updated_at "
-	"FROM users WHERE id = ?";
 static const char SQL_USER_SET_PW[] =
 	"UPDATE users SET pw_hash = ?, pw_changed_at = ?, version = version + 1, updated_at = ? "
 	"WHERE id = ?";
@@ -53,7 +47,7 @@ static const struct ent_field user_fields[] = {
 	  .help = "the name shown to others", .example = "王芳" },
 	{ "email", EK_EMAIL, EF_FILTER, "email", F(email),
 	  .help = "email address", .example = "wang.fang@example.com" },
-	{ "role", EK_ENUM, EF_INDEX | EF_REQUIRED | EF_SORT | EF_FILTER, "role", F(role),
+	{ "role", EK_CHOICE, EF_REQUIRED | EF_SORT | EF_FILTER, "role", F(role),
 	  ROLE_VIEWER, ROLE_ADMIN, .values = user_roles,
 	  .help = "the workspace role (an admin changes it)", .example = "rep" },
 	{ "active", EK_BOOL, EF_FILTER, "active", F(active),
@@ -264,51 +258,25 @@ out:
 	return r;
 }
 
-static void row_to_user(struct store *st, struct stmt *s, struct user *u)
-{
-	memset(u, 0, sizeof(*u));
-	u->id = store_col_int(st, s, 0);
-	snprintf(u->login, sizeof(u->login), "%s", store_col_text(st, s, 1));
-	snprintf(u->name, sizeof(u->name), "%s", store_col_text(st, s, 2));
-	snprintf(u->email, sizeof(u->email), "%s", store_col_text(st, s, 3));
-	role_parse(store_col_text(st, s, 4), &u->role, NULL);
-	u->active = (int)store_col_int(st, s, 5);
-	u->version = store_col_int(st, s, 6);
-	u->created_at = store_col_int(st, s, 7);
-	u->updated_at = store_col_int(st, s, 8);
-}
-
-static int get_one(struct store *st, const char *sql, const char *login, int64_t id,
-		   struct user *out, struct err *err)
-{
-	struct stmt *s = store_prepare(st, sql, err);
-	int rc;
-	if (!s)
-		return -1;
-	if (login)
-		store_bind_text(st, s, 1, login);
-	else
-		store_bind_int(st, s, 1, id);
-	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		row_to_user(st, s, out);
-	store_done(st, s);
-	if (rc == STORE_DONE) {
-		if (login)
-			return err_set(err, ERR_NOT_FOUND, "login", "no_user:login", "no user with login \"%s\"", login);
-		return err_set(err, ERR_NOT_FOUND, "user", "no_user:id", "no user with id %lld", (long long)id);
-	}
-	return rc < 0 ? -1 : 0;
-}
-
 int user_get(struct store *st, const char *login, struct user *out, struct err *err)
 {
-	return get_one(st, SQL_USER_BY_LOGIN, login, 0, out, err);
+	if (!entity_load(st, &user_entity, NULL, login, 0, out, err))
+		return 0;
+	if (err->code == ERR_NOT_FOUND)
+		err_set(err, ERR_NOT_FOUND, "login", "no_user:login", "no user with login \"%s\"", login);
+	return -1;
 }
 
 int user_get_id(struct store *st, int64_t id, struct user *out, struct err *err)
 {
-	return get_one(st, SQL_USER_BY_ID, NULL, id, out, err);
+	char key[24];
+
+	snprintf(key, sizeof(key), "%lld", (long long)id);
+	if (!entity_load(st, &user_entity, NULL, key, 1, out, err))
+		return 0;
+	if (err->code == ERR_NOT_FOUND)
+		err_set(err, ERR_NOT_FOUND, "user", "no_user:id", "no user with id %lld", (long long)id);
+	return -1;
 }
 
 int user_update(struct store *st, const struct actor *a, const struct user *want,

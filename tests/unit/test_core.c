@@ -1268,6 +1268,29 @@ static void test_entity_choice_and_unit(void **state)
 	assert_non_null(strstr(buf_cstr(&b), "\"target\":0.25"));
 	assert_null(strstr(buf_cstr(&b), "\"reason\"")); /* an input, never shown */
 	buf_release(&b);
+
+	/* a choice from an offset: member roles start at PROLE_VIEWER (1), PROLE_NONE is none */
+	{
+		const struct ent_field *role = entity_field(&member_entity, "role");
+		struct member m;
+		memset(&m, 0, sizeof(m));
+		assert_int_equal(entity_parse_text(role, "viewer", &m, &err), 0);
+		assert_int_equal(m.role, 1);
+		assert_int_equal(entity_parse_text(role, "owner", &m, &err), 0);
+		assert_int_equal(m.role, 4);
+		entity_format(role, &m, out, sizeof(out));
+		assert_string_equal(out, "owner");
+		entity_set_none(role, &m);
+		assert_int_equal(m.role, PROLE_NONE);
+		assert_true(entity_is_none(role, &m));
+		expect_err(entity_parse_text(role, "boss", &m, &err), &err, ERR_INVALID, "role");
+		assert_int_equal(m.role, PROLE_NONE);
+		m.role = PROLE_MANAGER;
+		jw_init(&w, &b);
+		entity_write_json(&w, &member_entity, &m);
+		assert_non_null(strstr(buf_cstr(&b), "\"role\":\"manager\""));
+		buf_release(&b);
+	}
 }
 
 /* The metric table: every metric described, names parse back to themselves. */
