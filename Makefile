@@ -121,7 +121,8 @@ _demo: $(BIN)
 bench: deps
 	@$(MAKE) --no-print-directory MODE=release _bench
 
-_bench: $(BIN) $(BUILD)/bench/insert_ceiling $(BUILD)/bench/empty_handler
+_bench: $(BIN) $(BUILD)/bench/insert_ceiling $(BUILD)/bench/commit_ceiling \
+	$(BUILD)/bench/empty_handler
 	@bench/run $(BUILD)
 
 $(BUILD)/bench/empty_handler: bench/empty_handler.c
@@ -129,6 +130,10 @@ $(BUILD)/bench/empty_handler: bench/empty_handler.c
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
 
 $(BUILD)/bench/insert_ceiling: bench/insert_ceiling.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
+
+$(BUILD)/bench/commit_ceiling: bench/commit_ceiling.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
 

@@ -117,11 +117,11 @@ const names = { channel: ["channels", "code"], product: ["products", "sku"], rep
   segment: ["segments", "code"] };
 const breakdown = {};
 for (const [dim, [table, code]] of Object.entries(names))
-  breakdown[dim] = db.prepare(`SELECT r.key_id, SUM(r.lines) AS lines, SUM(r.quantity) AS quantity,
-    SUM(r.amount) AS amount, SUM(r.cost) AS cost, MIN(x.${code}) AS code, MIN(x.name) AS name
-    FROM day_sum r LEFT JOIN src.${table} x ON x.id = r.key_id
-    WHERE r.project_id = ? AND r.dim = '${dim}' AND r.day BETWEEN ? AND ?
-    GROUP BY r.key_id ORDER BY SUM(r.amount) DESC, r.key_id`);
+  breakdown[dim] = db.prepare(`SELECT a.*, x.${code} AS code, x.name AS name FROM
+    (SELECT key_id, SUM(lines) AS lines, SUM(quantity) AS quantity, SUM(amount) AS amount,
+      SUM(cost) AS cost FROM day_sum WHERE project_id = ? AND dim = '${dim}' AND day BETWEEN ? AND ?
+      GROUP BY key_id) a LEFT JOIN src.${table} x ON x.id = a.key_id
+    ORDER BY a.amount DESC, a.key_id`);
 
 function sums(s) {
   const bp = s.amount > 0 ? ratioBp(s.amount - s.cost, s.amount) : null;
