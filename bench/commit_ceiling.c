@@ -36,21 +36,22 @@ int main(int argc, char **argv)
 	if (argc < 2 || sqlite3_open(argv[1], &db) != SQLITE_OK)
 		return fprintf(stderr, "usage: commit_ceiling DBFILE SECONDS\n"), 2;
 	if (exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-		     "CREATE TABLE t (id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL,"
-		     " sold_on INTEGER NOT NULL, customer_id INTEGER NOT NULL,"
-		     " product_id INTEGER NOT NULL, channel_id INTEGER NOT NULL,"
-		     " rep_id INTEGER NOT NULL, promotion_id INTEGER, segment_id INTEGER,"
-		     " quantity INTEGER NOT NULL, unit_price_minor INTEGER NOT NULL,"
-		     " discount_minor INTEGER NOT NULL, amount_minor INTEGER NOT NULL,"
-		     " cost_minor INTEGER NOT NULL, version INTEGER NOT NULL DEFAULT 1,"
-		     " created_by INTEGER NOT NULL, created_at INTEGER NOT NULL) STRICT"))
+	             "CREATE TABLE t (id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL,"
+	             " sold_on INTEGER NOT NULL, customer_id INTEGER NOT NULL,"
+	             " product_id INTEGER NOT NULL, channel_id INTEGER NOT NULL,"
+	             " rep_id INTEGER NOT NULL, promotion_id INTEGER, segment_id INTEGER,"
+	             " quantity INTEGER NOT NULL, unit_price_minor INTEGER NOT NULL,"
+	             " discount_minor INTEGER NOT NULL, amount_minor INTEGER NOT NULL,"
+	             " cost_minor INTEGER NOT NULL, version INTEGER NOT NULL DEFAULT 1,"
+	             " created_by INTEGER NOT NULL, created_at INTEGER NOT NULL) STRICT"))
 		return 1;
-	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO t (project_id, sold_on, customer_id, product_id, "
-			       "channel_id, rep_id, promotion_id, segment_id, quantity, "
-			       "unit_price_minor, discount_minor, amount_minor, cost_minor, created_by, "
-			       "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			       -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	            db,
+	            "INSERT INTO t (project_id, sold_on, customer_id, product_id, "
+	            "channel_id, rep_id, promotion_id, segment_id, quantity, "
+	            "unit_price_minor, discount_minor, amount_minor, cost_minor, created_by, "
+	            "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	            -1, &s, NULL) != SQLITE_OK)
 		return fprintf(stderr, "prepare: %s\n", sqlite3_errmsg(db)), 1;
 	t0 = now();
 	for (i = 0; (t1 = now()) - t0 < seconds; i++) {
