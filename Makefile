@@ -129,11 +129,11 @@ $(BUILD)/bench/empty_handler: bench/empty_handler.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
 
-$(BUILD)/bench/insert_ceiling: bench/insert_ceiling.c
+$(BUILD)/bench/insert_ceiling: bench/insert_ceiling.c bench/sales_row.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
 
-$(BUILD)/bench/commit_ceiling: bench/commit_ceiling.c
+$(BUILD)/bench/commit_ceiling: bench/commit_ceiling.c bench/sales_row.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
 

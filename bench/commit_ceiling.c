@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "sales_row.h"
+
 static double now(void)
 {
 	struct timespec ts;
@@ -35,43 +37,16 @@ int main(int argc, char **argv)
 
 	if (argc < 2 || sqlite3_open(argv[1], &db) != SQLITE_OK)
 		return fprintf(stderr, "usage: commit_ceiling DBFILE SECONDS\n"), 2;
-	if (exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-	             "CREATE TABLE t (id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL,"
-	             " sold_on INTEGER NOT NULL, customer_id INTEGER NOT NULL,"
-	             " product_id INTEGER NOT NULL, channel_id INTEGER NOT NULL,"
-	             " rep_id INTEGER NOT NULL, promotion_id INTEGER, segment_id INTEGER,"
-	             " quantity INTEGER NOT NULL, unit_price_minor INTEGER NOT NULL,"
-	             " discount_minor INTEGER NOT NULL, amount_minor INTEGER NOT NULL,"
-	             " cost_minor INTEGER NOT NULL, version INTEGER NOT NULL DEFAULT 1,"
-	             " created_by INTEGER NOT NULL, created_at INTEGER NOT NULL) STRICT"))
+	if (exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA "
+	             "foreign_keys=ON;" SALES_ROW_TABLE))
 		return 1;
-	if (sqlite3_prepare_v2(
-	            db,
-	            "INSERT INTO t (project_id, sold_on, customer_id, product_id, "
-	            "channel_id, rep_id, promotion_id, segment_id, quantity, "
-	            "unit_price_minor, discount_minor, amount_minor, cost_minor, created_by, "
-	            "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	            -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, SALES_ROW_INSERT, -1, &s, NULL) != SQLITE_OK)
 		return fprintf(stderr, "prepare: %s\n", sqlite3_errmsg(db)), 1;
 	t0 = now();
 	for (i = 0; (t1 = now()) - t0 < seconds; i++) {
 		if (exec(db, "BEGIN"))
 			return 1;
-		sqlite3_bind_int64(s, 1, 1);
-		sqlite3_bind_int64(s, 2, 20454 + i % 365);
-		sqlite3_bind_int64(s, 3, 1 + i % 20000);
-		sqlite3_bind_int64(s, 4, 1 + i % 50);
-		sqlite3_bind_int64(s, 5, 1 + i % 6);
-		sqlite3_bind_int64(s, 6, 1 + i % 20);
-		sqlite3_bind_null(s, 7);
-		sqlite3_bind_int64(s, 8, 1 + i % 5);
-		sqlite3_bind_int64(s, 9, 1 + i % 9);
-		sqlite3_bind_int64(s, 10, 19900);
-		sqlite3_bind_int64(s, 11, 0);
-		sqlite3_bind_int64(s, 12, 19900 * (1 + i % 9));
-		sqlite3_bind_int64(s, 13, 9900 * (1 + i % 9));
-		sqlite3_bind_int64(s, 14, 1);
-		sqlite3_bind_int64(s, 15, 1764300000);
+		sales_row_bind(s, i);
 		if (sqlite3_step(s) != SQLITE_DONE)
 			return fprintf(stderr, "insert: %s\n", sqlite3_errmsg(db)), 1;
 		sqlite3_reset(s);
