@@ -118,7 +118,8 @@ demo: deps
 _demo: $(BIN)
 	@scripts/demo $(BIN)
 
-bench: deps
+bench:
+	@scripts/deps --bench
 	@$(MAKE) --no-print-directory MODE=release _bench
 
 _bench: $(BIN) $(BUILD)/bench/insert_ceiling $(BUILD)/bench/commit_ceiling \
