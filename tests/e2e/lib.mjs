@@ -221,11 +221,12 @@ export async function apiInPage(page, method, url, body) {
   }, { method, url, body });
 }
 
-// A calendar date offset days from today (local), as YYYY-MM-DD.
-export const isoDay = (offset) => {
-  const d = new Date(); d.setDate(d.getDate() + offset);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
+// A calendar date offset days from today in the workspaces' time zone (Asia/Shanghai, as
+// startServer and the demo make them: the server's "today"), as YYYY-MM-DD. Between 16:00
+// and 24:00 UTC that is already tomorrow for this machine's clock.
+export const WORKSPACE_TZ = 'Asia/Shanghai';
+export const isoDay = (offset) => new Intl.DateTimeFormat('en-CA', { timeZone: WORKSPACE_TZ, year: 'numeric', month: '2-digit', day: '2-digit' })
+  .format(new Date(Date.now() + offset * 86400000));
 
 // The money a user sees, formatted independently of the UI's own formatter.
 export const moneyText = (lang, major, currency = 'CNY') =>
