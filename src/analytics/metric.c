@@ -1,6 +1,7 @@
 /*
  * metric.c - metric values from the rollups and, for customer metrics, from
- * distinct customers of the sales in a window.
+ * each customer's purchase days kept on write (core/activity.h); the sales
+ * themselves only for a scope of two keys or more, as the sums.
  */
 #include "analytics/metric.h"
 
@@ -9,6 +10,7 @@
 
 #include "base/money.h"
 #include "base/xalloc.h"
+#include "core/activity.h"
 #include "base/banned.h"
 
 static const char SQL_ROLLUP_SUMS[] =
@@ -163,11 +165,27 @@ struct ids {
 	size_t n, alloc;
 };
 
+struct acts;
+static int kept_scope(struct store *st, const struct goal_scope *scope, int *yes,
+		      struct err *err);
+static int scan_activity(struct store *st, int64_t project_id, const struct goal_scope *scope,
+			 int32_t from, int32_t to, int32_t lo, int32_t len, struct acts *out,
+			 struct err *err);
+static int customers_from_activity(struct store *st, int64_t project_id,
+				   const struct goal_scope *scope, int32_t from, int32_t to,
+				   struct ids *out, struct err *err);
+
+/* The distinct customers who bought in [from, to] (project, scope), in id order. */
 static int customers_in(struct store *st, int64_t project_id, const struct goal_scope *scope,
 			int32_t from, int32_t to, struct ids *out, struct err *err)
 {
-	struct stmt *s = store_prepare(st, SQL_CUSTOMERS_IN, err);
-	int rc;
+	struct stmt *s;
+	int rc, kept;
+	if (kept_scope(st, scope, &kept, err))
+		return -1;
+	if (kept)
+		return customers_from_activity(st, project_id, scope, from, to, out, err);
+	s = store_prepare(st, SQL_CUSTOMERS_IN, err);
 	if (!s)
 		return -1;
 	store_bind_int_or_null(st, s, 1, project_id, NO_ID);
@@ -217,6 +235,9 @@ out:
 	return r;
 }
 
+static int new_customers(struct store *st, const struct metric_query *q, int64_t *value,
+			 struct err *err);
+
 int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
 		 struct err *err)
 {
@@ -242,6 +263,10 @@ int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
 		*value = 0;
 		return 0;
 	case CALC_FIRST_PURCHASE:
+		if (new_customers(st, q, value, err))
+			return -1;
+		if (*value != NO_VALUE)
+			return 0;
 		if (q->project_id == NO_ID && scope_dim(q->scope, &dim, &key) == 0) {
 			s = store_prepare(st, SQL_NEW_CUSTOMERS_ALL, err);
 			if (!s)
@@ -344,6 +369,129 @@ static const char SQL_ACTIVITY[] =
 static const char SQL_FIRST_SALES[] =
 	"SELECT id, first_sale_on FROM customers WHERE first_sale_on IS NOT NULL";
 
+/* Whether the scope's customer activity is kept (no scope, or one key listed in customer_scopes). */
+static int kept_scope(struct store *st, const struct goal_scope *scope, int *yes,
+		      struct err *err)
+{
+	const char *dim;
+	int64_t key;
+	int n = scope_dim(scope, &dim, &key);
+	*yes = n == 0;
+	return n == 1 ? activity_tracked(st, dim, key, yes, err) : 0;
+}
+
+static const char SQL_KEPT[] =
+	"SELECT customer_id, days FROM customer_activity WHERE project_id = ?1 AND dim = ?2 "
+	"AND key_id = ?3 AND first_on <= ?4";
+/* Workspace-wide: project by project through the table's key (?1 is NULL here). */
+static const char SQL_KEPT_ALL[] =
+	"SELECT customer_id, days FROM customer_activity WHERE project_id IN (SELECT id FROM projects) "
+	"AND dim = ?2 AND key_id = ?3 AND first_on <= ?4 AND CAST(?1 AS BIGINT) IS NULL";
+
+/*
+ * scan_activity's second half from customer_activity: one row per customer
+ * (and project) whose first day in scope is on or before `to`, its days walked
+ * in C. No sales are read.
+ */
+static int scan_kept(struct store *st, int64_t project_id, const struct goal_scope *scope,
+		     int32_t from, int32_t to, int32_t lo, int32_t len, struct acts *out,
+		     struct err *err)
+{
+	const char *dim;
+	int64_t key;
+	struct stmt *s;
+	int rc;
+
+	scope_dim(scope, &dim, &key);
+	s = store_prepare(st, project_id == NO_ID ? SQL_KEPT_ALL : SQL_KEPT, err);
+	if (!s)
+		return -1;
+	store_bind_int_or_null(st, s, 1, project_id, NO_ID);
+	store_bind_text(st, s, 2, dim);
+	store_bind_int(st, s, 3, key);
+	store_bind_int(st, s, 4, to);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		const char *p = store_col_text(st, s, 1);
+		struct act *a = NULL;
+		int32_t day = 0;
+		int64_t lines;
+		while ((p = activity_next(p, &day, &lines)) != NULL) {
+			if (day < from || day > to || lines <= 0)
+				continue;
+			if (!a)
+				a = act_get(out, store_col_int(st, s, 0));
+			if (day < a->first_in)
+				a->first_in = day;
+			if (len > 0 && day >= lo && (day - lo) / len < 32)
+				a->windows |= 1u << ((day - lo) / len);
+		}
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int id_cmp(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a > b) - (a < b);
+}
+
+static int customers_from_activity(struct store *st, int64_t project_id,
+				   const struct goal_scope *scope, int32_t from, int32_t to,
+				   struct ids *out, struct err *err)
+{
+	struct acts a = { 0 };
+	int r = -1;
+	if (scan_kept(st, project_id, scope, from, to, 0, 0, &a, err))
+		goto out;
+	for (size_t k = 0; k < a.n; k++) {
+		if (!a.v[k].id || a.v[k].first_in == INT32_MAX)
+			continue;
+		ALLOC_GROW(out->v, out->n + 1, out->alloc);
+		out->v[out->n++] = a.v[k].id;
+	}
+	qsort(out->v, out->n, sizeof(*out->v), id_cmp);
+	r = 0;
+out:
+	free(a.v);
+	return r;
+}
+
+/*
+ * New customers in [from, to] from the kept activity: bought there (project,
+ * scope) with a first-ever purchase there. *value stays NO_VALUE when the
+ * scope is not kept (the caller reads the sales) or for the whole workspace
+ * unscoped (the customers table alone answers).
+ */
+static int new_customers(struct store *st, const struct metric_query *q, int64_t *value,
+			 struct err *err)
+{
+	struct acts a = { 0 };
+	const char *dim;
+	int64_t key, count = 0;
+	int kept, r = -1;
+
+	*value = NO_VALUE;
+	if (q->project_id == NO_ID && scope_dim(q->scope, &dim, &key) == 0)
+		return 0;
+	if (kept_scope(st, q->scope, &kept, err))
+		return -1;
+	if (!kept)
+		return 0;
+	if (scan_activity(st, q->project_id, q->scope, q->from, q->to, 0, 0, &a, err))
+		goto out;
+	for (size_t k = 0; k < a.n; k++) {
+		const struct act *c = &a.v[k];
+		count += c->id && c->first_in != INT32_MAX && c->first_sale >= q->from &&
+			 c->first_sale <= q->to;
+	}
+	*value = count;
+	r = 0;
+out:
+	free(a.v);
+	return r;
+}
+
 /*
  * One pass over the sales in [from, to] (project, scope): each customer's
  * first-ever purchase, earliest purchase in the span, and (len > 0) the windows
@@ -354,7 +502,7 @@ static int scan_activity(struct store *st, int64_t project_id, const struct goal
 			 struct err *err)
 {
 	struct stmt *s = store_prepare(st, SQL_FIRST_SALES, err);
-	int rc;
+	int rc, kept;
 	if (!s)
 		return -1;
 	/* every customer's first-ever purchase first (a small table), then the sales alone */
@@ -363,6 +511,10 @@ static int scan_activity(struct store *st, int64_t project_id, const struct goal
 	store_done(st, s);
 	if (rc < 0)
 		return -1;
+	if (kept_scope(st, scope, &kept, err))
+		return -1;
+	if (kept)
+		return scan_kept(st, project_id, scope, from, to, lo, len, out, err);
 	s = store_prepare(st, SQL_ACTIVITY, err);
 	if (!s)
 		return -1;
