@@ -381,17 +381,30 @@ static int kept_scope(struct store *st, const struct goal_scope *scope, int *yes
 }
 
 static const char SQL_KEPT[] =
-	"SELECT customer_id, days FROM customer_activity WHERE project_id = ?1 AND dim = ?2 "
+	"SELECT customer_id, spans FROM customer_activity WHERE project_id = ?1 AND dim = ?2 "
 	"AND key_id = ?3 AND first_on <= ?4";
 /* Workspace-wide: project by project through the table's key (?1 is NULL here). */
 static const char SQL_KEPT_ALL[] =
-	"SELECT customer_id, days FROM customer_activity WHERE project_id IN (SELECT id FROM projects) "
+	"SELECT customer_id, spans FROM customer_activity WHERE project_id IN (SELECT id FROM projects) "
 	"AND dim = ?2 AND key_id = ?3 AND first_on <= ?4 AND CAST(?1 AS BIGINT) IS NULL";
+
+/* The bits of a 32-day span starting at first that fall in [from, to]. */
+static uint32_t span_part(int32_t first, int32_t from, int32_t to)
+{
+	int64_t lo = (int64_t)from - first, hi = (int64_t)to - first;
+	uint32_t m;
+	if (hi < 0 || lo > 31)
+		return 0;
+	lo = lo < 0 ? 0 : lo;
+	hi = hi > 31 ? 31 : hi;
+	m = hi == 31 ? 0xFFFFFFFFu : (1u << (hi + 1)) - 1;
+	return m & ~((1u << lo) - 1);
+}
 
 /*
  * scan_activity's second half from customer_activity: one row per customer
- * (and project) whose first day in scope is on or before `to`, its days walked
- * in C. No sales are read.
+ * (and project) whose first day in scope is on or before `to`, its 32-day
+ * spans' bitmaps tested a window at a time. No sales are read.
  */
 static int scan_kept(struct store *st, int64_t project_id, const struct goal_scope *scope,
 		     int32_t from, int32_t to, int32_t lo, int32_t len, struct acts *out,
@@ -413,17 +426,21 @@ static int scan_kept(struct store *st, int64_t project_id, const struct goal_sco
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		const char *p = store_col_text(st, s, 1);
 		struct act *a = NULL;
-		int32_t day = 0;
-		int64_t lines;
-		while ((p = activity_next(p, &day, &lines)) != NULL) {
-			if (day < from || day > to || lines <= 0)
+		int32_t first;
+		uint32_t mask, in;
+		while ((p = activity_span_next(p, &first, &mask)) != NULL) {
+			if (!(in = mask & span_part(first, from, to)))
 				continue;
 			if (!a)
 				a = act_get(out, store_col_int(st, s, 0));
-			if (day < a->first_in)
-				a->first_in = day;
-			if (len > 0 && day >= lo && (day - lo) / len < 32)
-				a->windows |= 1u << ((day - lo) / len);
+			if (first + __builtin_ctz(in) < a->first_in)
+				a->first_in = first + __builtin_ctz(in);
+			/* the windows this span meets: one or two unless they are short */
+			for (int64_t i = len > 0 && first > lo ? ((int64_t)first - lo) / len : 0;
+			     len > 0 && i < 32 && lo + i * len <= (int64_t)first + 31; i++)
+				if (in & span_part(first, (int32_t)(lo + i * len),
+						   (int32_t)(lo + (i + 1) * len - 1)))
+					a->windows |= 1u << i;
 		}
 	}
 	store_done(st, s);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "base/xalloc.h"
 #include "core/core.h"
 #include "base/banned.h"
@@ -240,6 +241,56 @@ static void encode(struct buf *b, const struct delta *v, size_t n)
 	}
 }
 
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* The span (32 days) of a day, counted from day -2^22 so that it is never negative. */
+static int32_t span_of(int32_t day)
+{
+	return (int32_t)((day >= 0 ? day / 32 : -((31 - (int64_t)day) / 32)) + ACTIVITY_SPAN0);
+}
+
+/* The spans text of sorted, folded v (activity_span_next reads it). */
+static void encode_spans(struct buf *b, const struct delta *v, size_t n)
+{
+	buf_reset(b);
+	for (size_t i = 0; i < n;) {
+		int32_t sp = span_of(v[i].day);
+		uint32_t mask = 0;
+		char e[ACTIVITY_SPAN_CHARS];
+		for (; i < n && span_of(v[i].day) == sp; i++)
+			mask |= 1u << (v[i].day - (sp - ACTIVITY_SPAN0) * 32);
+		e[0] = B64[sp >> 12 & 63], e[1] = B64[sp >> 6 & 63], e[2] = B64[sp & 63];
+		e[3] = B64[mask >> 30 & 3];
+		for (int k = 0; k < 5; k++)
+			e[4 + k] = B64[mask >> (24 - 6 * k) & 63];
+		buf_add(b, e, sizeof(e));
+	}
+}
+
+static int b64_value(char c)
+{
+	return c >= 'A' && c <= 'Z'   ? c - 'A'
+	       : c >= 'a' && c <= 'z' ? c - 'a' + 26
+	       : c >= '0' && c <= '9' ? c - '0' + 52
+	       : c == '+'	      ? 62
+	       : c == '/'	      ? 63
+				      : -1;
+}
+
+const char *activity_span_next(const char *p, int32_t *first_day, uint32_t *mask)
+{
+	int v[ACTIVITY_SPAN_CHARS];
+	if (!p)
+		return NULL;
+	for (int k = 0; k < ACTIVITY_SPAN_CHARS; k++)
+		if (!p[k] || (v[k] = b64_value(p[k])) < 0)
+			return NULL;
+	*first_day = ((v[0] << 12 | v[1] << 6 | v[2]) - ACTIVITY_SPAN0) * 32;
+	*mask = (uint32_t)v[3] << 30 | (uint32_t)v[4] << 24 | (uint32_t)v[5] << 18 |
+		(uint32_t)v[6] << 12 | (uint32_t)v[7] << 6 | (uint32_t)v[8];
+	return p + ACTIVITY_SPAN_CHARS;
+}
+
 /* Append the entries of a stored days text to g's deltas. */
 static void add_text(struct group *g, const char *text)
 {
@@ -278,13 +329,20 @@ static struct group **sorted_groups(struct activity *a, size_t *n)
 	return v;
 }
 
-static const char SQL_ACT_GET[] =
-	"SELECT days FROM customer_activity WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
+static const char SQL_DAYS_GET[] =
+	"SELECT days FROM customer_days WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
+	"AND customer_id = ?4";
+static const char SQL_DAYS_PUT[] =
+	"INSERT INTO customer_days (project_id, dim, key_id, customer_id, days) "
+	"VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (project_id, dim, key_id, customer_id) "
+	"DO UPDATE SET days = excluded.days";
+static const char SQL_DAYS_DEL[] =
+	"DELETE FROM customer_days WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
 	"AND customer_id = ?4";
 static const char SQL_ACT_PUT[] =
-	"INSERT INTO customer_activity (project_id, dim, key_id, customer_id, first_on, days) "
+	"INSERT INTO customer_activity (project_id, dim, key_id, customer_id, first_on, spans) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (project_id, dim, key_id, customer_id) "
-	"DO UPDATE SET first_on = excluded.first_on, days = excluded.days";
+	"DO UPDATE SET first_on = excluded.first_on, spans = excluded.spans";
 static const char SQL_ACT_DEL[] =
 	"DELETE FROM customer_activity WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
 	"AND customer_id = ?4";
@@ -302,7 +360,25 @@ static void bind_key(struct store *st, struct stmt *s, const struct group *g)
 	store_bind_int(st, s, 4, g->customer_id);
 }
 
-/* Merge one group's deltas with its stored row and write the result back. */
+/* Run a write of one group's key (and, for a put, its text at 5, or first day and text at 5, 6). */
+static int write_row(struct store *st, const char *sql, const struct group *g, const char *text,
+		     int with_first, struct err *err)
+{
+	struct stmt *s = store_prepare(st, sql, err);
+	int rc;
+	if (!s)
+		return -1;
+	bind_key(st, s, g);
+	if (with_first)
+		store_bind_int(st, s, 5, g->v[0].day);
+	if (text)
+		store_bind_text(st, s, with_first ? 6 : 5, text);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Merge one group's deltas with its stored days and write both rows back. */
 static int flush_group(struct store *st, struct group *g, struct buf *b, struct err *err)
 {
 	struct stmt *s;
@@ -315,7 +391,7 @@ static int flush_group(struct store *st, struct group *g, struct buf *b, struct 
 	}
 	if (!has_delta)
 		return 0;
-	if (!(s = store_prepare(st, SQL_ACT_GET, err)))
+	if (!(s = store_prepare(st, SQL_DAYS_GET, err)))
 		return -1;
 	bind_key(st, s, g);
 	rc = store_step(st, s, err);
@@ -326,23 +402,15 @@ static int flush_group(struct store *st, struct group *g, struct buf *b, struct 
 		return -1;
 	/* a day taken below zero (a row out of step) is dropped; `db check` tells */
 	g->n = normalise(g->v, g->n);
-	if (!g->n) {
-		if (rc != STORE_ROW)
-			return 0;
-		if (!(s = store_prepare(st, SQL_ACT_DEL, err)))
-			return -1;
-		bind_key(st, s, g);
-	} else {
-		encode(b, g->v, g->n);
-		if (!(s = store_prepare(st, SQL_ACT_PUT, err)))
-			return -1;
-		bind_key(st, s, g);
-		store_bind_int(st, s, 5, g->v[0].day);
-		store_bind_text(st, s, 6, buf_cstr(b));
-	}
-	rc = store_step(st, s, err);
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
+	if (!g->n)
+		return rc != STORE_ROW ? 0
+				       : write_row(st, SQL_DAYS_DEL, g, NULL, 0, err) ||
+						 write_row(st, SQL_ACT_DEL, g, NULL, 0, err);
+	encode(b, g->v, g->n);
+	if (write_row(st, SQL_DAYS_PUT, g, buf_cstr(b), 0, err))
+		return -1;
+	encode_spans(b, g->v, g->n);
+	return write_row(st, SQL_ACT_PUT, g, buf_cstr(b), 1, err);
 }
 
 int activity_flush(struct activity *a, struct store *st, struct err *err)
@@ -377,8 +445,10 @@ out:
 	return r;
 }
 
+static const char SQL_DAYS_ALL[] =
+	"SELECT project_id, dim, key_id, customer_id, days FROM customer_days";
 static const char SQL_ACT_ALL[] =
-	"SELECT project_id, dim, key_id, customer_id, first_on, days FROM customer_activity";
+	"SELECT project_id, dim, key_id, customer_id, first_on, spans FROM customer_activity";
 /* Customers whose first purchase is not their earliest sale (db check reads the sales). */
 static const char SQL_FIRST_WRONG[] =
 	"SELECT c.id, c.first_sale_on, m.first FROM customers c LEFT JOIN "
@@ -386,26 +456,62 @@ static const char SQL_FIRST_WRONG[] =
 	"ON m.customer_id = c.id WHERE (c.first_sale_on IS NULL) <> (m.first IS NULL) "
 	"OR c.first_sale_on <> m.first";
 
-static void describe(struct buf *b, int64_t p, const char *dim, int64_t key, int64_t c)
-{
-	buf_addf(b, "customer activity project %lld %s", (long long)p, dim);
-	if (strcmp(dim, "all"))
-		buf_addf(b, " %lld", (long long)key);
-	buf_addf(b, " customer %lld", (long long)c);
-}
-
-/* Whether the stored row (first_on, days) says what the sorted, folded g does. */
-static int same(const struct group *g, int64_t first_on, const char *text)
+/* Whether a stored days text says what the sorted, folded g does (lines of each day too). */
+static int same_days(const struct group *g, const char *text)
 {
 	struct group t = { 0 };
 	int eq;
 	add_text(&t, text);
 	t.n = normalise(t.v, t.n);
-	eq = t.n == g->n && g->n && first_on == g->v[0].day;
+	eq = t.n == g->n;
 	for (size_t i = 0; eq && i < g->n; i++)
 		eq = t.v[i].day == g->v[i].day && t.v[i].lines == g->v[i].lines;
 	free(t.v);
 	return eq;
+}
+
+/* Whether sorted g has day. */
+static int has_day(const struct group *g, int32_t day)
+{
+	size_t lo = 0, hi = g->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (g->v[mid].day < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->n && g->v[lo].day == day;
+}
+
+/* Whether a stored first day and spans text give exactly g's days. */
+static int same_spans(const struct group *g, int64_t first_on, const char *text)
+{
+	size_t total = 0;
+	int32_t first;
+	uint32_t mask;
+	if (!g->n || first_on != g->v[0].day)
+		return 0;
+	/* every day of the spans is one of g's, and there are as many */
+	while ((text = activity_span_next(text, &first, &mask)) != NULL) {
+		for (int i = 0; i < 32; i++) {
+			if (!(mask >> i & 1))
+				continue;
+			total++;
+			if (!has_day(g, first + i))
+				return 0;
+		}
+	}
+	return total == g->n;
+}
+
+static void describe(struct buf *b, const char *table, int64_t p, const char *dim, int64_t key,
+		     int64_t c)
+{
+	buf_addf(b, "%s project %lld %s", table, (long long)p, dim);
+	if (strcmp(dim, "all"))
+		buf_addf(b, " %lld", (long long)key);
+	buf_addf(b, " customer %lld", (long long)c);
 }
 
 static int compare_first(struct store *st, struct buf *report, int max_lines, int *problems,
@@ -416,60 +522,83 @@ static int compare_first(struct store *st, struct buf *report, int max_lines, in
 	if (!s)
 		return -1;
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		char have[DATE_FMT_MAX] = "none", want[DATE_FMT_MAX] = "none";
 		if (++*problems > max_lines)
 			continue;
+		if (!store_col_is_null(st, s, 1))
+			date_format((int32_t)store_col_int(st, s, 1), have);
+		if (!store_col_is_null(st, s, 2))
+			date_format((int32_t)store_col_int(st, s, 2), want);
 		buf_addf(report, "customer %lld: first purchase %s, but the sales give %s\n",
-			 (long long)store_col_int(st, s, 0),
-			 store_col_is_null(st, s, 1) ? "none" : store_col_text(st, s, 1),
-			 store_col_is_null(st, s, 2) ? "none" : store_col_text(st, s, 2));
+			 (long long)store_col_int(st, s, 0), have, want);
 	}
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
 }
 
-int activity_compare(struct activity *a, struct store *st, struct buf *report, int max_lines,
-		     struct err *err)
+/*
+ * Compare one table (days: customer_days; else customer_activity) with a's
+ * groups: rows that differ or should not be there, then groups with no row.
+ */
+static int compare_table(struct activity *a, struct store *st, int days, struct buf *report,
+			 int max_lines, int *problems, struct err *err)
 {
-	struct stmt *s;
-	int problems = 0, rc;
+	const char *table = days ? "customer days" : "customer activity";
+	struct stmt *s = store_prepare(st, days ? SQL_DAYS_ALL : SQL_ACT_ALL, err);
+	int rc;
 
-	for (size_t i = 0; i < a->n; i++)
-		if (a->g[i].dim >= 0)
-			a->g[i].n = normalise(a->g[i].v, a->g[i].n), a->g[i].seen = 0;
-	if (!(s = store_prepare(st, SQL_ACT_ALL, err)))
+	if (!s)
 		return -1;
+	for (size_t i = 0; i < a->n; i++)
+		a->g[i].seen = 0;
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		int64_t p = store_col_int(st, s, 0), key = store_col_int(st, s, 2);
-		int64_t c = store_col_int(st, s, 3), first = store_col_int(st, s, 4);
+		int64_t c = store_col_int(st, s, 3);
 		const char *dim = store_col_text(st, s, 1);
 		int d = dim_of(dim);
 		struct group *g = d < 0 ? NULL : slot(a, p, d, key, c);
-		if (g && g->dim >= 0) {
+		const char *text = store_col_text(st, s, days ? 4 : 5);
+		if (g && g->dim >= 0 && g->n) {
 			g->seen = 1;
-			if (same(g, first, store_col_text(st, s, 5)))
+			if (days ? same_days(g, text)
+				 : same_spans(g, store_col_int(st, s, 4), text))
 				continue;
 		}
-		if (++problems > max_lines)
+		if (++*problems > max_lines)
 			continue;
-		describe(report, p, dim, key, c);
-		buf_addf(report, ": stored from day %lld \"%.60s\"; %s\n", (long long)first,
-			 store_col_text(st, s, 5),
-			 g && g->dim >= 0 && g->n ? "the sales give other days" : "the sales give none");
+		describe(report, table, p, dim, key, c);
+		buf_addf(report, ": stored \"%.60s\"; %s\n", text,
+			 g && g->dim >= 0 && g->n ? "the sales give other days"
+						  : "the sales give none");
 	}
 	store_done(st, s);
 	if (rc < 0)
 		return -1;
 	for (size_t i = 0; i < a->n; i++) {
 		const struct group *g = &a->g[i];
+		char from[DATE_FMT_MAX];
 		if (g->dim < 0 || g->seen || !g->n)
 			continue;
-		if (++problems > max_lines)
+		if (++*problems > max_lines)
 			continue;
-		describe(report, g->project_id, ad_names[g->dim], g->key_id, g->customer_id);
-		buf_addf(report, ": missing; the sales give %zu days from day %ld\n", g->n,
-			 (long)g->v[0].day);
+		describe(report, table, g->project_id, ad_names[g->dim], g->key_id, g->customer_id);
+		buf_addf(report, ": missing; the sales give %zu days from %s\n", g->n,
+			 date_format(g->v[0].day, from));
 	}
-	if (compare_first(st, report, max_lines, &problems, err))
+	return 0;
+}
+
+int activity_compare(struct activity *a, struct store *st, struct buf *report, int max_lines,
+		     struct err *err)
+{
+	int problems = 0;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (a->g[i].dim >= 0)
+			a->g[i].n = normalise(a->g[i].v, a->g[i].n);
+	if (compare_table(a, st, 1, report, max_lines, &problems, err) ||
+	    compare_table(a, st, 0, report, max_lines, &problems, err) ||
+	    compare_first(st, report, max_lines, &problems, err))
 		return -1;
 	if (problems > max_lines)
 		buf_addf(report, "... and %d more customer activity rows that differ\n",

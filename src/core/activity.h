@@ -73,4 +73,17 @@ int activity_tracked(struct store *st, const char *dim, int64_t key_id, int *yes
  */
 const char *activity_next(const char *p, int32_t *day, int64_t *lines);
 
+/* A spans entry: a span of 32 days, counted from day -2^22, and the bitmap of its days. */
+#define ACTIVITY_SPAN0 131072
+#define ACTIVITY_SPAN_CHARS 9
+
+/*
+ * Walk a row's spans text (customer_activity.spans, what the metrics read):
+ * 9-character entries in any order, each three base64 digits of the span
+ * (day / 32 + 131072) and six of the bitmap of its days (bit i: the span's
+ * first day + i). Returns the position after one entry (first_day and mask
+ * set), or NULL at the end.
+ */
+const char *activity_span_next(const char *p, int32_t *first_day, uint32_t *mask);
+
 #endif

@@ -106,11 +106,11 @@ def actuals(ws, goals):
     return out
 
 
-def stored_activity(ws):
-    """customer_activity as {(project, dim, key, customer): (first_on, {day: lines})}."""
+def stored_days(ws):
+    """customer_days as {(project, dim, key, customer): {day: lines}}."""
     out = {}
-    for p, dim, key, cust, first, days in ws.sql(
-            "SELECT project_id, dim, key_id, customer_id, first_on, days FROM customer_activity"):
+    for p, dim, key, cust, days in ws.sql(
+            "SELECT project_id, dim, key_id, customer_id, days FROM customer_days"):
         d, cur = {}, 0
         for e in days.split(","):
             n = 1
@@ -118,7 +118,29 @@ def stored_activity(ws):
                 e, n = e.split(":")
             cur = cur + int(e[1:]) if e.startswith("+") else int(e)
             d[cur] = d.get(cur, 0) + int(n)
-        out[(p, dim, key, cust)] = (first, d)
+        out[(p, dim, key, cust)] = d
+    return out
+
+
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def stored_spans(ws):
+    """customer_activity as {(project, dim, key, customer): (first_on, set of days)}: 9-char
+    entries, a span (day // 32 + 131072) in 3 base64 digits and its days' bitmap in 6."""
+    out = {}
+    for p, dim, key, cust, first, spans in ws.sql(
+            "SELECT project_id, dim, key_id, customer_id, first_on, spans FROM customer_activity"):
+        assert len(spans) % 9 == 0, spans
+        days = set()
+        for i in range(0, len(spans), 9):
+            v = 0
+            for ch in spans[i:i + 9]:
+                v = v * 64 + B64.index(ch)
+            span, mask = v >> 36, v & (2**36 - 1)
+            assert mask < 2**32, spans
+            days |= {(span - 131072) * 32 + b for b in range(32) if mask >> b & 1}
+        out[(p, dim, key, cust)] = (first, days)
     return out
 
 
@@ -141,7 +163,10 @@ def verify(ws, goals, idmap, what):
     got = actuals(ws, goals)
     for gid, metric, sc in goals:
         eq(got[gid], expected(ws, rows, metric, sc, idmap), f"{what}: {metric} {sc}")
-    eq(stored_activity(ws), want_activity(ws, rows), f"{what}: customer_activity")
+    want = want_activity(ws, rows)
+    eq(stored_days(ws), {k: d for k, (_, d) in want.items()}, f"{what}: customer_days")
+    eq(stored_spans(ws), {k: (f, set(d)) for k, (f, d) in want.items()},
+       f"{what}: customer_activity")
     first = {}
     for r in rows:
         first[r[2]] = min(first.get(r[2], r[1]), r[1])
@@ -241,20 +266,42 @@ def goals_read_no_sales_after_a_write():
 
 
 @test
+def migration_builds_the_activity_from_the_sales():
+    """Migration 007 run again on a database whose activity is gone gives the same rows
+    (its SQL form: absolute days in any order) and the same values."""
+    ws = Workspace(today=TODAY)
+    goals, idmap = scenario(ws)
+    before = actuals(ws, goals)
+    scopes = sorted(ws.sql("SELECT dim, key_id FROM customer_scopes"))
+    eq(len(scopes), 4, "the four one-key scopes the goals name are kept")
+    for t in ("customer_activity", "customer_days", "customer_scopes"):
+        ws.sql(f"DROP TABLE {t}")
+    ws.sql("DELETE FROM schema_migrations WHERE version = 7")
+    ws.sql("UPDATE customers SET first_sale_on = NULL")
+    verify(ws, goals, idmap, "after migration 007 again")  # its first command migrates
+    eq(sorted(ws.sql("SELECT dim, key_id FROM customer_scopes")), scopes, "scopes rebuilt")
+    eq(actuals(ws, goals), before, "values after the migration")
+
+
+@test
 def db_check_reports_a_drifted_day():
     ws = Workspace(today=TODAY)
     setup(ws)
     add(ws, "P1", "2026-04-10", "Ann")
     add(ws, "P1", "2026-04-12", "Ann")
     ws.ok("db", "check")
-    ws.sql("UPDATE customer_activity SET days = ? WHERE dim = 'all'", str(day("2026-04-10")))
-    r = ws.fail("db", "check", contains="customer activity")
-    ws.sql("UPDATE customer_activity SET days = ? WHERE dim = 'all'",
+    ws.sql("UPDATE customer_days SET days = ? WHERE dim = 'all'", str(day("2026-04-10")))
+    ws.fail("db", "check", contains="customer days")
+    ws.sql("UPDATE customer_days SET days = ? WHERE dim = 'all'",
            f"{day('2026-04-12')}:1,{day('2026-04-10')}:1")
     ws.ok("db", "check")  # the migration's form: absolute days in any order
+    spans = ws.sql("SELECT spans FROM customer_activity")[0][0]
+    ws.sql("UPDATE customer_activity SET spans = ?", spans[:-1] + ("B" if spans[-1] == "A" else "A"))
+    ws.fail("db", "check", contains="customer activity")
+    ws.sql("UPDATE customer_activity SET spans = ?", spans)
+    ws.ok("db", "check")
     ws.sql("UPDATE customers SET first_sale_on = ?", day("2026-04-12"))
     ws.fail("db", "check", contains="first purchase")
-    del r
 
 
 if __name__ == "__main__":
