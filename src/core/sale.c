@@ -1689,6 +1689,8 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 		if (store_ids_reserve(st, "customers", bound, &lk.next_customer_id, err) ||
 		    store_ids_reserve(st, "sales", bound, &first_id, err))
 			goto out;
+		/* the rollup (and the customer scopes it reads) before the writer owns the store */
+		(void)tx_rollup(&tx);
 		w.load = store_load_begin(st, "sales", (int)(sizeof(SALE_LOAD_COLS) / sizeof(*SALE_LOAD_COLS)),
 					  SALE_LOAD_COLS, err);
 		if (!w.load)

@@ -112,7 +112,7 @@ def stored_days(ws):
     for p, dim, key, cust, days in ws.sql(
             "SELECT project_id, dim, key_id, customer_id, days FROM customer_days"):
         d, cur = {}, 0
-        for e in days.split(","):
+        for e in str(days).split(","):
             n = 1
             if ":" in e:
                 e, n = e.split(":")

@@ -95,7 +95,7 @@ SELECT d.project_id, 'all', d.key_id, d.customer_id, MIN(d.first), group_concat(
          substr('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', CAST((d.m & 63) + 1 AS INT), 1), '')
   FROM (SELECT s.project_id, 0 AS key_id, s.customer_id, MIN(s.sold_on) AS first,
                MIN(s.sold_on) AS sold_on,
-               CAST(SUM(DISTINCT CAST(1 AS INTEGER) << (s.sold_on & 31)) AS INTEGER) AS m
+               CAST(SUM(DISTINCT CAST(1 AS INTEGER) << CAST(s.sold_on & 31 AS INT)) AS INTEGER) AS m
           FROM sales s
          GROUP BY s.project_id, s.customer_id, s.sold_on >> 5) d
  GROUP BY d.project_id, d.key_id, d.customer_id;
@@ -112,7 +112,7 @@ SELECT d.project_id, 'segment', d.key_id, d.customer_id, MIN(d.first), group_con
          substr('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', CAST((d.m & 63) + 1 AS INT), 1), '')
   FROM (SELECT s.project_id, s.segment_id AS key_id, s.customer_id, MIN(s.sold_on) AS first,
                MIN(s.sold_on) AS sold_on,
-               CAST(SUM(DISTINCT CAST(1 AS INTEGER) << (s.sold_on & 31)) AS INTEGER) AS m
+               CAST(SUM(DISTINCT CAST(1 AS INTEGER) << CAST(s.sold_on & 31 AS INT)) AS INTEGER) AS m
           FROM sales s JOIN customer_scopes c ON c.dim = 'segment' AND c.key_id = s.segment_id
          GROUP BY s.project_id, s.segment_id, s.customer_id, s.sold_on >> 5) d
  GROUP BY d.project_id, d.key_id, d.customer_id;
@@ -129,7 +129,7 @@ SELECT d.project_id, 'channel', d.key_id, d.customer_id, MIN(d.first), group_con
          substr('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', CAST((d.m & 63) + 1 AS INT), 1), '')
   FROM (SELECT s.project_id, s.channel_id AS key_id, s.customer_id, MIN(s.sold_on) AS first,
                MIN(s.sold_on) AS sold_on,
-               CAST(SUM(DISTINCT CAST(1 AS INTEGER) << (s.sold_on & 31)) AS INTEGER) AS m
+               CAST(SUM(DISTINCT CAST(1 AS INTEGER) << CAST(s.sold_on & 31 AS INT)) AS INTEGER) AS m
           FROM sales s JOIN customer_scopes c ON c.dim = 'channel' AND c.key_id = s.channel_id
          GROUP BY s.project_id, s.channel_id, s.customer_id, s.sold_on >> 5) d
  GROUP BY d.project_id, d.key_id, d.customer_id;
@@ -146,7 +146,7 @@ SELECT d.project_id, 'product', d.key_id, d.customer_id, MIN(d.first), group_con
          substr('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', CAST((d.m & 63) + 1 AS INT), 1), '')
   FROM (SELECT s.project_id, s.product_id AS key_id, s.customer_id, MIN(s.sold_on) AS first,
                MIN(s.sold_on) AS sold_on,
-               CAST(SUM(DISTINCT CAST(1 AS INTEGER) << (s.sold_on & 31)) AS INTEGER) AS m
+               CAST(SUM(DISTINCT CAST(1 AS INTEGER) << CAST(s.sold_on & 31 AS INT)) AS INTEGER) AS m
           FROM sales s JOIN customer_scopes c ON c.dim = 'product' AND c.key_id = s.product_id
          GROUP BY s.project_id, s.product_id, s.customer_id, s.sold_on >> 5) d
  GROUP BY d.project_id, d.key_id, d.customer_id;
@@ -163,7 +163,7 @@ SELECT d.project_id, 'rep', d.key_id, d.customer_id, MIN(d.first), group_concat(
          substr('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', CAST((d.m & 63) + 1 AS INT), 1), '')
   FROM (SELECT s.project_id, s.rep_id AS key_id, s.customer_id, MIN(s.sold_on) AS first,
                MIN(s.sold_on) AS sold_on,
-               CAST(SUM(DISTINCT CAST(1 AS INTEGER) << (s.sold_on & 31)) AS INTEGER) AS m
+               CAST(SUM(DISTINCT CAST(1 AS INTEGER) << CAST(s.sold_on & 31 AS INT)) AS INTEGER) AS m
           FROM sales s JOIN customer_scopes c ON c.dim = 'rep' AND c.key_id = s.rep_id
          GROUP BY s.project_id, s.rep_id, s.customer_id, s.sold_on >> 5) d
  GROUP BY d.project_id, d.key_id, d.customer_id;
