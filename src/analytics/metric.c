@@ -169,8 +169,8 @@ struct acts;
 static int kept_scope(struct store *st, const struct goal_scope *scope, int *yes,
 		      struct err *err);
 static int scan_activity(struct store *st, int64_t project_id, const struct goal_scope *scope,
-			 int32_t from, int32_t to, int32_t lo, int32_t len, struct acts *out,
-			 struct err *err);
+			 int32_t from, int32_t to, int32_t lo, int32_t len, int need_first,
+			 struct acts *out, struct err *err);
 static int customers_from_activity(struct store *st, int64_t project_id,
 				   const struct goal_scope *scope, int32_t from, int32_t to,
 				   struct ids *out, struct err *err);
@@ -495,7 +495,7 @@ static int new_customers(struct store *st, const struct metric_query *q, int64_t
 		return -1;
 	if (!kept)
 		return 0;
-	if (scan_activity(st, q->project_id, q->scope, q->from, q->to, 0, 0, &a, err))
+	if (scan_activity(st, q->project_id, q->scope, q->from, q->to, 0, 0, 1, &a, err))
 		goto out;
 	for (size_t k = 0; k < a.n; k++) {
 		const struct act *c = &a.v[k];
@@ -510,24 +510,28 @@ out:
 }
 
 /*
- * One pass over the sales in [from, to] (project, scope): each customer's
- * first-ever purchase, earliest purchase in the span, and (len > 0) the windows
- * [lo + i*len, lo + (i+1)*len - 1] they bought in.
+ * One pass over the customers' days in [from, to] (project, scope): each
+ * customer's first-ever purchase (need_first: new customers), earliest purchase
+ * in the span, and (len > 0) the windows [lo + i*len, lo + (i+1)*len - 1] they
+ * bought in.
  */
 static int scan_activity(struct store *st, int64_t project_id, const struct goal_scope *scope,
-			 int32_t from, int32_t to, int32_t lo, int32_t len, struct acts *out,
-			 struct err *err)
+			 int32_t from, int32_t to, int32_t lo, int32_t len, int need_first,
+			 struct acts *out, struct err *err)
 {
-	struct stmt *s = store_prepare(st, SQL_FIRST_SALES, err);
+	struct stmt *s;
 	int rc, kept;
-	if (!s)
-		return -1;
-	/* every customer's first-ever purchase first (a small table), then the sales alone */
-	while ((rc = store_step(st, s, err)) == STORE_ROW)
-		act_get(out, store_col_int(st, s, 0))->first_sale = (int32_t)store_col_int(st, s, 1);
-	store_done(st, s);
-	if (rc < 0)
-		return -1;
+	/* every customer's first-ever purchase first (a small table), then the days alone */
+	if (need_first) {
+		if (!(s = store_prepare(st, SQL_FIRST_SALES, err)))
+			return -1;
+		while ((rc = store_step(st, s, err)) == STORE_ROW)
+			act_get(out, store_col_int(st, s, 0))->first_sale =
+				(int32_t)store_col_int(st, s, 1);
+		store_done(st, s);
+		if (rc < 0)
+			return -1;
+	}
 	if (kept_scope(st, scope, &kept, err))
 		return -1;
 	if (kept)
@@ -573,7 +577,8 @@ int metric_windows(struct store *st, enum metric m, int64_t project_id,
 		}
 		return 0;
 	}
-	if (scan_activity(st, project_id, scope, lo, lo + n * len - 1, lo, len, &a, err))
+	if (scan_activity(st, project_id, scope, lo, lo + n * len - 1, lo, len,
+			  metric_def(m)->calc == CALC_FIRST_PURCHASE, &a, err))
 		goto out;
 	for (int i = 0; i < n; i++) {
 		int32_t wfrom = lo + i * len, wto = wfrom + len - 1;
@@ -618,7 +623,8 @@ int metric_curve(struct store *st, const struct metric_query *q, const int32_t *
 		}
 		return 0;
 	}
-	if (scan_activity(st, q->project_id, q->scope, q->from, last, 0, 0, &a, err))
+	if (scan_activity(st, q->project_id, q->scope, q->from, last, 0, 0,
+			  metric_def(q->metric)->calc == CALC_FIRST_PURCHASE, &a, err))
 		goto out;
 	if (metric_def(q->metric)->calc == CALC_RETENTION &&
 	    customers_in(st, q->cohort_project_id, q->scope, q->cohort_from, q->cohort_to, &cohort,

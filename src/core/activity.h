@@ -3,16 +3,20 @@
  * transaction (as the sums of rollup.h), so the customer metrics (new
  * customers, retention) never read the sales.
  *
- * One row of customer_activity per (project, dimension, key, customer): the
- * first day the customer bought in that scope (first_on) and the days they
- * bought with the number of lines each day (days, text; see activity_next).
+ * Two rows per (project, dimension, key, customer): customer_activity, what
+ * the metrics read - the first day the customer bought in that scope (first_on)
+ * and their days as 32-day bitmaps (spans, activity_span_next); and
+ * customer_days, what a write merges into - the same days with the lines of
+ * each (days, activity_next), so a delete or a move takes a day away exactly.
  * Dimensions: 'all' (key 0) for every project, and 'segment', 'channel',
  * 'product' or 'rep' for the keys listed in customer_scopes - the scopes a
- * customer-metric goal names (activity_track). A row per customer rather than
- * per customer-day: an import of 1,000,000 random lines over 20,000 customers
- * writes 20,000 rows, not 930,000, and a dashboard reading years of history
- * reads one row per customer. The per-day line counts let a delete or a move
- * take a day away exactly.
+ * customer-metric goal names (activity_track).
+ *
+ * A row per customer rather than per customer-day or per key: an import of
+ * 1,000,000 random lines over 20,000 customers writes 20,000 rows, not 930,000
+ * per dimension, and a dashboard reading years of history reads one ~100-byte
+ * row per customer. The per-day counts live apart because a read pays for
+ * every byte of the rows it walks (they are ~25x the bitmaps).
  */
 #ifndef CORE_ACTIVITY_H
 #define CORE_ACTIVITY_H
@@ -37,15 +41,15 @@ void activity_add(struct activity *a, int64_t project_id, int32_t day, int64_t c
 		  int sign);
 
 /*
- * Write the deltas into customer_activity, one read and one write per
- * (project, scope, customer) touched, and move customers.first_sale_on later
+ * Write the deltas into customer_days and customer_activity, one read and two
+ * writes per (project, scope, customer) touched, and move customers.first_sale_on later
  * where a customer's first day was taken away (from customer_activity, not the
  * sales). Inside the caller's transaction.
  */
 int activity_flush(struct activity *a, struct store *st, struct err *err);
 
 /*
- * Compare customer_activity with a (recomputed from every sale): rows that
+ * Compare customer_days and customer_activity with a (recomputed from every sale): rows that
  * differ, are missing or should not be there are appended to report (at most
  * max_lines, then a count); customers.first_sale_on is checked as well.
  * Returns the number of problems, -1 on error.
