@@ -330,9 +330,10 @@ struct act {
 	uint32_t windows;   /* bit i: bought in window i */
 };
 
+/* A hash by id while a raw scan fills it; then (and from the kept days) an array in id order. */
 struct acts {
 	struct act *v;
-	size_t n, used;
+	size_t n, used, alloc;
 };
 
 static struct act *act_get(struct acts *a, int64_t id)
@@ -367,7 +368,72 @@ static const char SQL_ACTIVITY[] =
 	"AND (CAST(?5 AS BIGINT) IS NULL OR channel_id = ?5) AND (CAST(?6 AS BIGINT) IS NULL OR product_id = ?6) "
 	"AND (CAST(?7 AS BIGINT) IS NULL OR rep_id = ?7)";
 static const char SQL_FIRST_SALES[] =
-	"SELECT id, first_sale_on FROM customers WHERE first_sale_on IS NOT NULL";
+	"SELECT id, first_sale_on FROM customers WHERE first_sale_on IS NOT NULL ORDER BY id";
+
+static int act_cmp(const void *x, const void *y)
+{
+	const struct act *a = x, *b = y;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Into id order, each customer once (a raw scan's hash; the kept rows of several projects). */
+static void acts_sort(struct acts *a)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].id)
+			a->v[k++] = a->v[i];
+	qsort(a->v, k, sizeof(*a->v), act_cmp);
+	a->n = 0;
+	for (size_t i = 0; i < k; i++) {
+		struct act *last = a->n ? &a->v[a->n - 1] : NULL;
+		if (last && last->id == a->v[i].id) {
+			last->windows |= a->v[i].windows;
+			if (a->v[i].first_in < last->first_in)
+				last->first_in = a->v[i].first_in;
+			if (a->v[i].first_sale != NO_DATE)
+				last->first_sale = a->v[i].first_sale;
+			continue;
+		}
+		a->v[a->n++] = a->v[i];
+	}
+	a->used = a->n;
+}
+
+/* The customer id in sorted a, or NULL. */
+static struct act *act_find(struct acts *a, int64_t id)
+{
+	size_t lo = 0, hi = a->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < a->n && a->v[lo].id == id ? &a->v[lo] : NULL;
+}
+
+/* Each customer's first-ever purchase into sorted a: both in id order, one merge. */
+static int merge_first_sales(struct store *st, struct acts *a, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_FIRST_SALES, err);
+	size_t k = 0;
+	int rc;
+	if (!s)
+		return -1;
+	while (k < a->n && (rc = store_step(st, s, err)) == STORE_ROW) {
+		int64_t id = store_col_int(st, s, 0);
+		while (k < a->n && a->v[k].id < id)
+			k++;
+		if (k < a->n && a->v[k].id == id)
+			a->v[k].first_sale = (int32_t)store_col_int(st, s, 1);
+	}
+	if (k >= a->n)
+		rc = 0;
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
 
 /* Whether the scope's customer activity is kept (no scope, or one key listed in customer_scopes). */
 static int kept_scope(struct store *st, const struct goal_scope *scope, int *yes,
@@ -413,7 +479,7 @@ static int scan_kept(struct store *st, int64_t project_id, const struct goal_sco
 	const char *dim;
 	int64_t key;
 	struct stmt *s;
-	int rc;
+	int rc, several = 0;
 
 	scope_dim(scope, &dim, &key);
 	s = store_prepare(st, project_id == NO_ID ? SQL_KEPT_ALL : SQL_KEPT, err);
@@ -423,6 +489,7 @@ static int scan_kept(struct store *st, int64_t project_id, const struct goal_sco
 	store_bind_text(st, s, 2, dim);
 	store_bind_int(st, s, 3, key);
 	store_bind_int(st, s, 4, to);
+	/* rows come in customer order, project by project: appended, sorted once if several */
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		const char *p = store_col_text(st, s, 1);
 		struct act *a = NULL;
@@ -431,8 +498,17 @@ static int scan_kept(struct store *st, int64_t project_id, const struct goal_sco
 		while ((p = activity_span_next(p, &first, &mask)) != NULL) {
 			if (!(in = mask & span_part(first, from, to)))
 				continue;
-			if (!a)
-				a = act_get(out, store_col_int(st, s, 0));
+			if (!a) {
+				int64_t id = store_col_int(st, s, 0);
+				if (out->n && out->v[out->n - 1].id >= id)
+					several = 1;
+				ALLOC_GROW(out->v, out->n + 1, out->alloc);
+				a = &out->v[out->n++];
+				a->id = id;
+				a->first_sale = NO_DATE;
+				a->first_in = INT32_MAX;
+				a->windows = 0;
+			}
 			if (first + __builtin_ctz(in) < a->first_in)
 				a->first_in = first + __builtin_ctz(in);
 			/* the windows this span meets: one or two unless they are short */
@@ -444,6 +520,9 @@ static int scan_kept(struct store *st, int64_t project_id, const struct goal_sco
 		}
 	}
 	store_done(st, s);
+	if (several)
+		acts_sort(out);
+	out->used = out->n;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -521,21 +600,12 @@ static int scan_activity(struct store *st, int64_t project_id, const struct goal
 {
 	struct stmt *s;
 	int rc, kept;
-	/* every customer's first-ever purchase first (a small table), then the days alone */
-	if (need_first) {
-		if (!(s = store_prepare(st, SQL_FIRST_SALES, err)))
-			return -1;
-		while ((rc = store_step(st, s, err)) == STORE_ROW)
-			act_get(out, store_col_int(st, s, 0))->first_sale =
-				(int32_t)store_col_int(st, s, 1);
-		store_done(st, s);
-		if (rc < 0)
-			return -1;
-	}
 	if (kept_scope(st, scope, &kept, err))
 		return -1;
 	if (kept)
-		return scan_kept(st, project_id, scope, from, to, lo, len, out, err);
+		return scan_kept(st, project_id, scope, from, to, lo, len, out, err) ||
+		       (need_first && merge_first_sales(st, out, err)) ? -1 : 0;
+	/* the sales of a scope of several keys, customer by customer through a hash */
 	s = store_prepare(st, SQL_ACTIVITY, err);
 	if (!s)
 		return -1;
@@ -552,7 +622,10 @@ static int scan_activity(struct store *st, int64_t project_id, const struct goal
 			a->windows |= 1u << ((day - lo) / len);
 	}
 	store_done(st, s);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	acts_sort(out);
+	return need_first ? merge_first_sales(st, out, err) : 0;
 }
 
 int metric_windows(struct store *st, enum metric m, int64_t project_id,
@@ -646,8 +719,8 @@ int metric_curve(struct store *st, const struct metric_query *q, const int32_t *
 			values[i] = count;
 		} else {
 			for (size_t k = 0; k < cohort.n; k++) {
-				struct act *c = act_get(&a, cohort.v[k]);
-				count += c->first_in <= ends[i];
+				const struct act *c = act_find(&a, cohort.v[k]);
+				count += c && c->first_in <= ends[i];
 			}
 			values[i] = ratio_of(count, (int64_t)cohort.n);
 		}
