@@ -334,7 +334,11 @@ static int delta_cmp(const void *x, const void *y)
 static size_t normalise(struct delta *v, size_t n)
 {
 	size_t k = 0;
-	qsort(v, n, sizeof(*v), delta_cmp);
+	int sorted = 1;
+	for (size_t i = 1; i < n && sorted; i++)
+		sorted = v[i - 1].day <= v[i].day;
+	if (!sorted)
+		qsort(v, n, sizeof(*v), delta_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (k && v[k - 1].day == v[i].day)
 			v[k - 1].lines += v[i].lines;
@@ -488,24 +492,44 @@ static void bind_key(struct store *st, struct stmt *s, const struct group *g)
 
 /* Run a write of one group's key (and, for a put, its text at 5, or first day and text at 5, 6). */
 static int write_row(struct store *st, const char *sql, const struct group *g, const char *text,
-		     int with_first, struct err *err)
+		     const int32_t *first, struct err *err)
 {
 	struct stmt *s = store_prepare(st, sql, err);
 	int rc;
 	if (!s)
 		return -1;
 	bind_key(st, s, g);
-	if (with_first)
-		store_bind_int(st, s, 5, g->v[0].day);
+	if (first)
+		store_bind_int(st, s, 5, *first);
 	if (text)
-		store_bind_text(st, s, with_first ? 6 : 5, text);
+		store_bind_text(st, s, first ? 6 : 5, text);
 	rc = store_step(st, s, err);
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * m = the days of sorted deltas d and of a stored text (in the write path's
+ * order, or the migration's any order), sorted: a merge, not a sort, as rows
+ * and deltas are both in order.
+ */
+static void merge_days(struct group *m, struct group *t, const struct delta *d, size_t nd,
+		       const char *text)
+{
+	size_t i = 0, j = 0;
+	t->n = m->n = 0;
+	if (text)
+		add_text(t, text);
+	t->n = normalise(t->v, t->n);
+	ALLOC_GROW(m->v, nd + t->n, m->alloc);
+	while (i < nd || j < t->n)
+		m->v[m->n++] = j == t->n || (i < nd && d[i].day <= t->v[j].day) ? d[i++] : t->v[j++];
+	m->n = normalise(m->v, m->n);
+}
+
 /* Merge one group's deltas with its stored days and write both rows back. */
-static int flush_group(struct store *st, struct group *g, struct buf *b, struct err *err)
+static int flush_group(struct store *st, struct group *g, struct group *m, struct group *t,
+		       struct buf *b, struct err *err)
 {
 	struct stmt *s;
 	int rc;
@@ -521,32 +545,32 @@ static int flush_group(struct store *st, struct group *g, struct buf *b, struct 
 		return -1;
 	bind_key(st, s, g);
 	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		add_text(g, store_col_text(st, s, 0));
+	/* a day taken below zero (a row out of step) is dropped; `db check` tells */
+	if (rc >= 0)
+		merge_days(m, t, g->v, g->n, rc == STORE_ROW ? store_col_text(st, s, 0) : NULL);
 	store_done(st, s);
 	if (rc < 0)
 		return -1;
-	/* a day taken below zero (a row out of step) is dropped; `db check` tells */
-	g->n = normalise(g->v, g->n);
-	if (!g->n)
+	if (!m->n)
 		return rc != STORE_ROW ? 0
-				       : write_row(st, SQL_DAYS_DEL, g, NULL, 0, err) ||
-						 write_row(st, SQL_ACT_DEL, g, NULL, 0, err);
-	encode(b, g->v, g->n);
-	if (write_row(st, SQL_DAYS_PUT, g, buf_cstr(b), 0, err))
+				       : write_row(st, SQL_DAYS_DEL, g, NULL, NULL, err) ||
+						 write_row(st, SQL_ACT_DEL, g, NULL, NULL, err);
+	encode(b, m->v, m->n);
+	if (write_row(st, SQL_DAYS_PUT, g, buf_cstr(b), NULL, err))
 		return -1;
-	encode_spans(b, g->v, g->n);
-	return write_row(st, SQL_ACT_PUT, g, buf_cstr(b), 1, err);
+	encode_spans(b, m->v, m->n);
+	return write_row(st, SQL_ACT_PUT, g, buf_cstr(b), &m->v[0].day, err);
 }
 
 int activity_flush(struct activity *a, struct store *st, struct err *err)
 {
 	struct buf b = BUF_INIT;
+	struct group m = { 0 }, t = { 0 };
 	int r = -1;
 
 	group_all(a);
 	for (size_t i = 0; i < a->ng; i++)
-		if (flush_group(st, &a->g[i], &b, err))
+		if (flush_group(st, &a->g[i], &m, &t, &b, err))
 			goto out;
 	/* a customer who lost lines may have lost their first purchase: take it from the rows */
 	for (size_t i = 0; i < a->ng; i++) {
@@ -565,6 +589,8 @@ int activity_flush(struct activity *a, struct store *st, struct err *err)
 	}
 	r = 0;
 out:
+	free(m.v);
+	free(t.v);
 	buf_release(&b);
 	return r;
 }
