@@ -1,6 +1,7 @@
 /*
  * metric.c - metric values from the rollups and, for customer metrics, from
- * distinct customers of the sales in a window.
+ * each customer's purchase days kept on write (core/activity.h); the sales
+ * themselves only for a scope of two keys or more, as the sums.
  */
 #include "analytics/metric.h"
 
@@ -9,6 +10,7 @@
 
 #include "base/money.h"
 #include "base/xalloc.h"
+#include "core/activity.h"
 #include "base/banned.h"
 
 static const char SQL_ROLLUP_SUMS[] =
@@ -163,11 +165,27 @@ struct ids {
 	size_t n, alloc;
 };
 
+struct acts;
+static int kept_scope(struct store *st, const struct goal_scope *scope, int *yes,
+		      struct err *err);
+static int scan_activity(struct store *st, int64_t project_id, const struct goal_scope *scope,
+			 int32_t from, int32_t to, int32_t lo, int32_t len, int need_first,
+			 struct acts *out, struct err *err);
+static int customers_from_activity(struct store *st, int64_t project_id,
+				   const struct goal_scope *scope, int32_t from, int32_t to,
+				   struct ids *out, struct err *err);
+
+/* The distinct customers who bought in [from, to] (project, scope), in id order. */
 static int customers_in(struct store *st, int64_t project_id, const struct goal_scope *scope,
 			int32_t from, int32_t to, struct ids *out, struct err *err)
 {
-	struct stmt *s = store_prepare(st, SQL_CUSTOMERS_IN, err);
-	int rc;
+	struct stmt *s;
+	int rc, kept;
+	if (kept_scope(st, scope, &kept, err))
+		return -1;
+	if (kept)
+		return customers_from_activity(st, project_id, scope, from, to, out, err);
+	s = store_prepare(st, SQL_CUSTOMERS_IN, err);
 	if (!s)
 		return -1;
 	store_bind_int_or_null(st, s, 1, project_id, NO_ID);
@@ -217,6 +235,9 @@ out:
 	return r;
 }
 
+static int new_customers(struct store *st, const struct metric_query *q, int64_t *value,
+			 struct err *err);
+
 int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
 		 struct err *err)
 {
@@ -242,6 +263,10 @@ int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
 		*value = 0;
 		return 0;
 	case CALC_FIRST_PURCHASE:
+		if (new_customers(st, q, value, err))
+			return -1;
+		if (*value != NO_VALUE)
+			return 0;
 		if (q->project_id == NO_ID && scope_dim(q->scope, &dim, &key) == 0) {
 			s = store_prepare(st, SQL_NEW_CUSTOMERS_ALL, err);
 			if (!s)
@@ -305,9 +330,10 @@ struct act {
 	uint32_t windows;   /* bit i: bought in window i */
 };
 
+/* A hash by id while a raw scan fills it; then (and from the kept days) an array in id order. */
 struct acts {
 	struct act *v;
-	size_t n, used;
+	size_t n, used, alloc;
 };
 
 static struct act *act_get(struct acts *a, int64_t id)
@@ -342,27 +368,244 @@ static const char SQL_ACTIVITY[] =
 	"AND (CAST(?5 AS BIGINT) IS NULL OR channel_id = ?5) AND (CAST(?6 AS BIGINT) IS NULL OR product_id = ?6) "
 	"AND (CAST(?7 AS BIGINT) IS NULL OR rep_id = ?7)";
 static const char SQL_FIRST_SALES[] =
-	"SELECT id, first_sale_on FROM customers WHERE first_sale_on IS NOT NULL";
+	"SELECT id, first_sale_on FROM customers WHERE first_sale_on IS NOT NULL ORDER BY id";
 
-/*
- * One pass over the sales in [from, to] (project, scope): each customer's
- * first-ever purchase, earliest purchase in the span, and (len > 0) the windows
- * [lo + i*len, lo + (i+1)*len - 1] they bought in.
- */
-static int scan_activity(struct store *st, int64_t project_id, const struct goal_scope *scope,
-			 int32_t from, int32_t to, int32_t lo, int32_t len, struct acts *out,
-			 struct err *err)
+static int act_cmp(const void *x, const void *y)
+{
+	const struct act *a = x, *b = y;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Into id order, each customer once (a raw scan's hash; the kept rows of several projects). */
+static void acts_sort(struct acts *a)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].id)
+			a->v[k++] = a->v[i];
+	qsort(a->v, k, sizeof(*a->v), act_cmp);
+	a->n = 0;
+	for (size_t i = 0; i < k; i++) {
+		struct act *last = a->n ? &a->v[a->n - 1] : NULL;
+		if (last && last->id == a->v[i].id) {
+			last->windows |= a->v[i].windows;
+			if (a->v[i].first_in < last->first_in)
+				last->first_in = a->v[i].first_in;
+			if (a->v[i].first_sale != NO_DATE)
+				last->first_sale = a->v[i].first_sale;
+			continue;
+		}
+		a->v[a->n++] = a->v[i];
+	}
+	a->used = a->n;
+}
+
+/* The customer id in sorted a, or NULL. */
+static struct act *act_find(struct acts *a, int64_t id)
+{
+	size_t lo = 0, hi = a->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < a->n && a->v[lo].id == id ? &a->v[lo] : NULL;
+}
+
+/* Each customer's first-ever purchase into sorted a: both in id order, one merge. */
+static int merge_first_sales(struct store *st, struct acts *a, struct err *err)
 {
 	struct stmt *s = store_prepare(st, SQL_FIRST_SALES, err);
+	size_t k = 0;
 	int rc;
 	if (!s)
 		return -1;
-	/* every customer's first-ever purchase first (a small table), then the sales alone */
-	while ((rc = store_step(st, s, err)) == STORE_ROW)
-		act_get(out, store_col_int(st, s, 0))->first_sale = (int32_t)store_col_int(st, s, 1);
+	while (k < a->n && (rc = store_step(st, s, err)) == STORE_ROW) {
+		int64_t id = store_col_int(st, s, 0);
+		while (k < a->n && a->v[k].id < id)
+			k++;
+		if (k < a->n && a->v[k].id == id)
+			a->v[k].first_sale = (int32_t)store_col_int(st, s, 1);
+	}
+	if (k >= a->n)
+		rc = 0;
 	store_done(st, s);
-	if (rc < 0)
+	return rc < 0 ? -1 : 0;
+}
+
+/* Whether the scope's customer activity is kept (no scope, or one key listed in customer_scopes). */
+static int kept_scope(struct store *st, const struct goal_scope *scope, int *yes,
+		      struct err *err)
+{
+	const char *dim;
+	int64_t key;
+	int n = scope_dim(scope, &dim, &key);
+	*yes = n == 0;
+	return n == 1 ? activity_tracked(st, dim, key, yes, err) : 0;
+}
+
+static const char SQL_KEPT[] =
+	"SELECT customer_id, spans FROM customer_activity WHERE project_id = ?1 AND dim = ?2 "
+	"AND key_id = ?3 AND first_on <= ?4";
+/* Workspace-wide: project by project through the table's key (?1 is NULL here). */
+static const char SQL_KEPT_ALL[] =
+	"SELECT customer_id, spans FROM customer_activity WHERE project_id IN (SELECT id FROM projects) "
+	"AND dim = ?2 AND key_id = ?3 AND first_on <= ?4 AND CAST(?1 AS BIGINT) IS NULL";
+
+/* The bits of a 32-day span starting at first that fall in [from, to]. */
+static uint32_t span_part(int32_t first, int32_t from, int32_t to)
+{
+	int64_t lo = (int64_t)from - first, hi = (int64_t)to - first;
+	uint32_t m;
+	if (hi < 0 || lo > 31)
+		return 0;
+	lo = lo < 0 ? 0 : lo;
+	hi = hi > 31 ? 31 : hi;
+	m = hi == 31 ? 0xFFFFFFFFu : (1u << (hi + 1)) - 1;
+	return m & ~((1u << lo) - 1);
+}
+
+/*
+ * scan_activity's second half from customer_activity: one row per customer
+ * (and project) whose first day in scope is on or before `to`, its 32-day
+ * spans' bitmaps tested a window at a time. No sales are read.
+ */
+static int scan_kept(struct store *st, int64_t project_id, const struct goal_scope *scope,
+		     int32_t from, int32_t to, int32_t lo, int32_t len, struct acts *out,
+		     struct err *err)
+{
+	const char *dim;
+	int64_t key;
+	struct stmt *s;
+	int rc, several = 0;
+
+	scope_dim(scope, &dim, &key);
+	s = store_prepare(st, project_id == NO_ID ? SQL_KEPT_ALL : SQL_KEPT, err);
+	if (!s)
 		return -1;
+	store_bind_int_or_null(st, s, 1, project_id, NO_ID);
+	store_bind_text(st, s, 2, dim);
+	store_bind_int(st, s, 3, key);
+	store_bind_int(st, s, 4, to);
+	/* rows come in customer order, project by project: appended, sorted once if several */
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		const char *p = store_col_text(st, s, 1);
+		struct act *a = NULL;
+		int32_t first;
+		uint32_t mask, in;
+		while ((p = activity_span_next(p, &first, &mask)) != NULL) {
+			if (!(in = mask & span_part(first, from, to)))
+				continue;
+			if (!a) {
+				int64_t id = store_col_int(st, s, 0);
+				if (out->n && out->v[out->n - 1].id >= id)
+					several = 1;
+				ALLOC_GROW(out->v, out->n + 1, out->alloc);
+				a = &out->v[out->n++];
+				a->id = id;
+				a->first_sale = NO_DATE;
+				a->first_in = INT32_MAX;
+				a->windows = 0;
+			}
+			if (first + __builtin_ctz(in) < a->first_in)
+				a->first_in = first + __builtin_ctz(in);
+			/* the windows this span meets: one or two unless they are short */
+			for (int64_t i = len > 0 && first > lo ? ((int64_t)first - lo) / len : 0;
+			     len > 0 && i < 32 && lo + i * len <= (int64_t)first + 31; i++)
+				if (in & span_part(first, (int32_t)(lo + i * len),
+						   (int32_t)(lo + (i + 1) * len - 1)))
+					a->windows |= 1u << i;
+		}
+	}
+	store_done(st, s);
+	if (several)
+		acts_sort(out);
+	out->used = out->n;
+	return rc < 0 ? -1 : 0;
+}
+
+static int id_cmp(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a > b) - (a < b);
+}
+
+static int customers_from_activity(struct store *st, int64_t project_id,
+				   const struct goal_scope *scope, int32_t from, int32_t to,
+				   struct ids *out, struct err *err)
+{
+	struct acts a = { 0 };
+	int r = -1;
+	if (scan_kept(st, project_id, scope, from, to, 0, 0, &a, err))
+		goto out;
+	for (size_t k = 0; k < a.n; k++) {
+		if (!a.v[k].id || a.v[k].first_in == INT32_MAX)
+			continue;
+		ALLOC_GROW(out->v, out->n + 1, out->alloc);
+		out->v[out->n++] = a.v[k].id;
+	}
+	qsort(out->v, out->n, sizeof(*out->v), id_cmp);
+	r = 0;
+out:
+	free(a.v);
+	return r;
+}
+
+/*
+ * New customers in [from, to] from the kept activity: bought there (project,
+ * scope) with a first-ever purchase there. *value stays NO_VALUE when the
+ * scope is not kept (the caller reads the sales) or for the whole workspace
+ * unscoped (the customers table alone answers).
+ */
+static int new_customers(struct store *st, const struct metric_query *q, int64_t *value,
+			 struct err *err)
+{
+	struct acts a = { 0 };
+	const char *dim;
+	int64_t key, count = 0;
+	int kept, r = -1;
+
+	*value = NO_VALUE;
+	if (q->project_id == NO_ID && scope_dim(q->scope, &dim, &key) == 0)
+		return 0;
+	if (kept_scope(st, q->scope, &kept, err))
+		return -1;
+	if (!kept)
+		return 0;
+	if (scan_activity(st, q->project_id, q->scope, q->from, q->to, 0, 0, 1, &a, err))
+		goto out;
+	for (size_t k = 0; k < a.n; k++) {
+		const struct act *c = &a.v[k];
+		count += c->id && c->first_in != INT32_MAX && c->first_sale >= q->from &&
+			 c->first_sale <= q->to;
+	}
+	*value = count;
+	r = 0;
+out:
+	free(a.v);
+	return r;
+}
+
+/*
+ * One pass over the customers' days in [from, to] (project, scope): each
+ * customer's first-ever purchase (need_first: new customers), earliest purchase
+ * in the span, and (len > 0) the windows [lo + i*len, lo + (i+1)*len - 1] they
+ * bought in.
+ */
+static int scan_activity(struct store *st, int64_t project_id, const struct goal_scope *scope,
+			 int32_t from, int32_t to, int32_t lo, int32_t len, int need_first,
+			 struct acts *out, struct err *err)
+{
+	struct stmt *s;
+	int rc, kept;
+	if (kept_scope(st, scope, &kept, err))
+		return -1;
+	if (kept)
+		return scan_kept(st, project_id, scope, from, to, lo, len, out, err) ||
+		       (need_first && merge_first_sales(st, out, err)) ? -1 : 0;
+	/* the sales of a scope of several keys, customer by customer through a hash */
 	s = store_prepare(st, SQL_ACTIVITY, err);
 	if (!s)
 		return -1;
@@ -379,7 +622,10 @@ static int scan_activity(struct store *st, int64_t project_id, const struct goal
 			a->windows |= 1u << ((day - lo) / len);
 	}
 	store_done(st, s);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	acts_sort(out);
+	return need_first ? merge_first_sales(st, out, err) : 0;
 }
 
 int metric_windows(struct store *st, enum metric m, int64_t project_id,
@@ -404,7 +650,8 @@ int metric_windows(struct store *st, enum metric m, int64_t project_id,
 		}
 		return 0;
 	}
-	if (scan_activity(st, project_id, scope, lo, lo + n * len - 1, lo, len, &a, err))
+	if (scan_activity(st, project_id, scope, lo, lo + n * len - 1, lo, len,
+			  metric_def(m)->calc == CALC_FIRST_PURCHASE, &a, err))
 		goto out;
 	for (int i = 0; i < n; i++) {
 		int32_t wfrom = lo + i * len, wto = wfrom + len - 1;
@@ -449,7 +696,8 @@ int metric_curve(struct store *st, const struct metric_query *q, const int32_t *
 		}
 		return 0;
 	}
-	if (scan_activity(st, q->project_id, q->scope, q->from, last, 0, 0, &a, err))
+	if (scan_activity(st, q->project_id, q->scope, q->from, last, 0, 0,
+			  metric_def(q->metric)->calc == CALC_FIRST_PURCHASE, &a, err))
 		goto out;
 	if (metric_def(q->metric)->calc == CALC_RETENTION &&
 	    customers_in(st, q->cohort_project_id, q->scope, q->cohort_from, q->cohort_to, &cohort,
@@ -471,8 +719,8 @@ int metric_curve(struct store *st, const struct metric_query *q, const int32_t *
 			values[i] = count;
 		} else {
 			for (size_t k = 0; k < cohort.n; k++) {
-				struct act *c = act_get(&a, cohort.v[k]);
-				count += c->first_in <= ends[i];
+				const struct act *c = act_find(&a, cohort.v[k]);
+				count += c && c->first_in <= ends[i];
 			}
 			values[i] = ratio_of(count, (int64_t)cohort.n);
 		}

@@ -36,7 +36,8 @@ int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
  * The metric over n consecutive windows of len days: window i is
  * [lo + i*len, lo + (i+1)*len - 1]. The sales counted are project_id's (NO_ID =
  * all) within scope. For retention_rate, window i's cohort is window i-1, so
- * values[0] is NO_VALUE. Customer metrics come from one scan of the sales.
+ * values[0] is NO_VALUE. Customer metrics come from one read of the customers'
+ * kept days (core/activity.h; the sales only for a scope of two keys or more).
  */
 int metric_windows(struct store *st, enum metric m, int64_t project_id,
 		   const struct goal_scope *scope, int32_t lo, int32_t len, int n, int64_t *values,
@@ -44,7 +45,8 @@ int metric_windows(struct store *st, enum metric m, int64_t project_id,
 
 /*
  * q's metric over [q->from, ends[i]] for each of n ascending ends (the points of
- * a chart); customer metrics from one scan of the span (and one of the cohort).
+ * a chart); customer metrics from one read of the customers' kept days (and one
+ * of the cohort's).
  */
 int metric_curve(struct store *st, const struct metric_query *q, const int32_t *ends, int n,
 		 int64_t *values, struct err *err);

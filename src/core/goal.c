@@ -2,6 +2,7 @@
  * goal.c - goals: definitions, revisions and check-ins.
  */
 #include "core/goal.h"
+#include "core/activity.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -624,6 +625,25 @@ static int check_hook(struct tx *tx, const void *before, void *rec, const struct
 	return goal_check(rec, 1, err);
 }
 
+/*
+ * A customer metric's scope keys have their customers' days kept from now on
+ * (activity.h), so its progress never reads the sales; built once, here.
+ */
+static int keep_activity(struct tx *tx, const struct goal *g, struct err *err)
+{
+	if (g->metric != METRIC_NEW_CUSTOMERS && g->metric != METRIC_RETENTION_RATE)
+		return 0;
+	return (g->scope.segment_id != NO_ID &&
+		activity_track(tx->st, "segment", g->scope.segment_id, err)) ||
+	       (g->scope.channel_id != NO_ID &&
+		activity_track(tx->st, "channel", g->scope.channel_id, err)) ||
+	       (g->scope.product_id != NO_ID &&
+		activity_track(tx->st, "product", g->scope.product_id, err)) ||
+	       (g->scope.rep_id != NO_ID && activity_track(tx->st, "rep", g->scope.rep_id, err))
+		       ? -1
+		       : 0;
+}
+
 /* Every saved state is kept as a revision, with the reason of the change. */
 static int after_hook(struct tx *tx, const void *before, const void *after,
 		      const struct ent_input *in, struct err *err)
@@ -633,6 +653,8 @@ static int after_hook(struct tx *tx, const void *before, const void *after,
 	(void)in;
 	if (!g)
 		return 0; /* a deleted goal's revisions go with it */
+	if (keep_activity(tx, g, err))
+		return -1;
 	return write_revision(tx, g, !before && !g->reason[0] ? "created" : g->reason, err);
 }
 

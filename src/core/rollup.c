@@ -10,6 +10,7 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "base/xalloc.h"
+#include "core/activity.h"
 #include "base/banned.h"
 
 enum { DIM_ALL, DIM_CHANNEL, DIM_PRODUCT, DIM_REP, DIM_SEGMENT, DIM_CUSTOMER, DIM_TOTAL,
@@ -34,6 +35,9 @@ struct rollup {
 	/* the workspace's 'total' row, kept apart: one per write, no need to hash it per line */
 	int64_t total[4];
 	int has_total;
+	struct activity *act; /* customers' purchase days */
+	int scopes_failed;
+	struct err scopes_err;
 };
 
 struct rollup *rollup_new(void)
@@ -43,7 +47,19 @@ struct rollup *rollup_new(void)
 	r->cells = xmalloc(r->n * sizeof(*r->cells));
 	for (size_t i = 0; i < r->n; i++)
 		r->cells[i].dim = -1;
+	r->act = activity_new();
 	return r;
+}
+
+void rollup_load_scopes(struct rollup *r, struct store *st)
+{
+	if (activity_load_scopes(r->act, st, &r->scopes_err))
+		r->scopes_failed = 1;
+}
+
+struct activity *rollup_activity(struct rollup *r)
+{
+	return r->act;
 }
 
 void rollup_free(struct rollup *r)
@@ -51,6 +67,7 @@ void rollup_free(struct rollup *r)
 	if (!r)
 		return;
 	free(r->cells);
+	activity_free(r->act);
 	free(r);
 }
 
@@ -130,10 +147,12 @@ static void add_dims(struct rollup *r, int64_t project_id, int32_t day, int64_t 
 		r->overflow = 1;
 }
 
-void rollup_add(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
-		int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t quantity,
-		int64_t amount_minor, int64_t cost_minor, int sign)
+void rollup_add(struct rollup *r, int64_t project_id, int32_t day, int64_t customer_id,
+		int64_t channel_id, int64_t product_id, int64_t rep_id, int64_t segment_id,
+		int64_t quantity, int64_t amount_minor, int64_t cost_minor, int sign)
 {
+	activity_add(r->act, project_id, day, customer_id, channel_id, product_id, rep_id,
+		     segment_id < 0 ? 0 : segment_id, sign);
 	/* each is within a line's limits, so the product with a sign of 1 cannot overflow */
 	add_dims(r, project_id, day, channel_id, product_id, rep_id, segment_id, sign,
 		 sign * quantity, sign * amount_minor, sign * cost_minor);
@@ -222,6 +241,10 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 	struct stmt *s;
 	int removed = 0;
 
+	if (r->scopes_failed) {
+		*err = r->scopes_err;
+		return -1;
+	}
 	if (check_total(r, st, err))
 		return -1;
 	if (r->has_total) {
@@ -255,7 +278,7 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 	}
 	if (removed && store_exec(st, SQL_ROLLUP_PRUNE, err))
 		return -1;
-	return 0;
+	return activity_flush(r->act, st, err);
 }
 
 static const char SQL_ROLLUP_ALL[] =

@@ -23,10 +23,19 @@ struct rollup;
 struct rollup *rollup_new(void);
 void rollup_free(struct rollup *r);
 
-/* Add one line (sign -1 removes it) under 'all' and each of its dimensions. */
-void rollup_add(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
-		int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t quantity,
-		int64_t amount_minor, int64_t cost_minor, int sign);
+/*
+ * Read which customer scopes are kept (activity.h), so that rollup_add keeps
+ * them; a failure is kept and returned by rollup_flush.
+ */
+void rollup_load_scopes(struct rollup *r, struct store *st);
+
+/*
+ * Add one line (sign -1 removes it) under 'all' and each of its dimensions,
+ * and its day to its customer's activity (activity.h).
+ */
+void rollup_add(struct rollup *r, int64_t project_id, int32_t day, int64_t customer_id,
+		int64_t channel_id, int64_t product_id, int64_t rep_id, int64_t segment_id,
+		int64_t quantity, int64_t amount_minor, int64_t cost_minor, int sign);
 
 /* Add a change of cost only (a sale re-costed by a dated cost change). */
 void rollup_add_cost(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
@@ -50,6 +59,9 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err);
  */
 int rollup_compare(struct rollup *r, struct store *st, struct buf *report, int max_lines,
 		   struct err *err);
+
+/* The customer activity summed with the lines, for activity_compare. */
+struct activity *rollup_activity(struct rollup *r);
 
 /* Whether a sum in r overflowed (a recomputation over corrupt data). */
 int rollup_overflowed(const struct rollup *r);

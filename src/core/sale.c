@@ -18,6 +18,7 @@
 #include "base/xalloc.h"
 #include "core/catalog.h"
 #include "core/project.h"
+#include "core/activity.h"
 #include "core/rollup.h"
 #include "core/tx.h"
 #include "base/banned.h"
@@ -618,14 +619,13 @@ static int load_new_customers(struct tx *tx, struct lookups *lk, struct err *err
 static void rollup_customer(struct tx *tx, int64_t project_id, int64_t customer_id,
 			    int64_t lines, int64_t quantity, int64_t amount, int64_t cost)
 {
-	if (!tx->rollup)
-		tx->rollup = rollup_new();
-	rollup_add_customer(tx->rollup, project_id, customer_id, lines, quantity, amount, cost);
+	rollup_add_customer(tx_rollup(tx), project_id, customer_id, lines, quantity, amount, cost);
 }
 
 static void rollup_line(struct tx *tx, const struct lookups *lk, const struct line *ln)
 {
-	tx_rollup_sale(tx, lk->project_id, ln->sold_on, ln->channel_id, ln->product_id, ln->rep_id,
+	tx_rollup_sale(tx, lk->project_id, ln->sold_on, ln->customer_id, ln->channel_id,
+		       ln->product_id, ln->rep_id,
 		       ln->segment_id, ln->quantity, ln->amount, ln->cost, 1);
 	rollup_customer(tx, lk->project_id, ln->customer_id, 1, ln->quantity, ln->amount,
 			ln->cost);
@@ -914,11 +914,8 @@ out_lk:
 
 static const char SQL_SALE_DELETE[] =
 	"DELETE FROM sales WHERE id = ? AND version = ? RETURNING id";
-static const char SQL_SALE_FIRST_RECALC[] =
-	"UPDATE customers SET first_sale_on = (SELECT MIN(sold_on) FROM sales "
-	"WHERE customer_id = customers.id) WHERE id = ?";
 
-/* Remove a stored sale inside tx: the row, its rollup share, the customer's first date. */
+/* Remove a stored sale inside tx: the row and its rollup share (the customer's days with it). */
 static int remove_sale(struct tx *tx, const struct sale *cur, struct err *err)
 {
 	struct store *st = tx->st;
@@ -937,18 +934,14 @@ static int remove_sale(struct tx *tx, const struct sale *cur, struct err *err)
 		snprintf(name, sizeof(name), "%lld", (long long)cur->id);
 		return tx_version_conflict("sale", name, cur->version, cur->version + 1, err);
 	}
-	tx_rollup_sale(tx, cur->project_id, cur->sold_on, cur->channel_id, cur->product_id,
+	tx_rollup_sale(tx, cur->project_id, cur->sold_on, cur->customer_id, cur->channel_id,
+		       cur->product_id,
 		       cur->rep_id, cur->segment_id, cur->quantity, cur->amount_minor,
 		       cur->cost_minor, -1);
+	/* the customer's first purchase follows from their activity at commit (activity.h) */
 	rollup_customer(tx, cur->project_id, cur->customer_id, -1, -cur->quantity,
 			-cur->amount_minor, -cur->cost_minor);
-	s = store_prepare(st, SQL_SALE_FIRST_RECALC, err);
-	if (!s)
-		return -1;
-	store_bind_int(st, s, 1, cur->customer_id);
-	rc = store_step(st, s, err);
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
 /* Load the sale for a change and check the actor may change it at version. */
@@ -1696,6 +1689,8 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 		if (store_ids_reserve(st, "customers", bound, &lk.next_customer_id, err) ||
 		    store_ids_reserve(st, "sales", bound, &first_id, err))
 			goto out;
+		/* the rollup (and the customer scopes it reads) before the writer owns the store */
+		(void)tx_rollup(&tx);
 		w.load = store_load_begin(st, "sales", (int)(sizeof(SALE_LOAD_COLS) / sizeof(*SALE_LOAD_COLS)),
 					  SALE_LOAD_COLS, err);
 		if (!w.load)
@@ -1772,7 +1767,8 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 		/* the rollup is summed here while the writer thread inserts */
 		if (!dry) {
 			struct cust *cu = &lk.custs[ln.cust];
-			tx_rollup_sale(&tx, lk.project_id, ln.sold_on, ln.channel_id, ln.product_id,
+			tx_rollup_sale(&tx, lk.project_id, ln.sold_on, ln.customer_id,
+				       ln.channel_id, ln.product_id,
 				       ln.rep_id, ln.segment_id, ln.quantity, ln.amount, ln.cost, 1);
 			/* past 64 bits is past any total: tx_commit refuses it (rollup_flush) */
 			cu->lines++;
@@ -1994,7 +1990,8 @@ int sale_check(struct store *st, struct buf *report, int max_lines, struct err *
 		rollup_free(r);
 		return -1;
 	}
-	if (load_costs(st, &prod, &nprod, err))
+	if (load_costs(st, &prod, &nprod, err) ||
+	    activity_load_scopes(rollup_activity(r), st, err))
 		goto out;
 	s = store_prepare(st, SQL_CHECK_SALES, err);
 	if (!s)
@@ -2007,7 +2004,8 @@ int sale_check(struct store *st, struct buf *report, int max_lines, struct err *
 			v[i] = store_col_int_or(st, s, i, NO_ID);
 		/* 0 id 1 project 2 day 3 channel 4 product 5 rep 6 segment 7 customer 8 qty
 		   9 price 10 discount 11 amount 12 cost */
-		rollup_add(r, v[1], (int32_t)v[2], v[3], v[4], v[5], v[6], v[8], v[11], v[12], 1);
+		rollup_add(r, v[1], (int32_t)v[2], v[7], v[3], v[4], v[5], v[6], v[8], v[11], v[12],
+			   1);
 		rollup_add_customer(r, v[1], v[7], 1, v[8], v[11], v[12]);
 		if (!money_mul(v[8], v[9], &gross))
 			want_amount = gross - v[10];
@@ -2041,6 +2039,10 @@ int sale_check(struct store *st, struct buf *report, int max_lines, struct err *
 		buf_adds(report, "the sums of the sales overflow 64 bits: amounts past any limit\n");
 	}
 	rc = rollup_compare(r, st, report, max_lines, err);
+	if (rc < 0)
+		goto out;
+	problems += rc;
+	rc = activity_compare(rollup_activity(r), st, report, max_lines, err);
 	if (rc < 0)
 		goto out;
 	problems += rc;

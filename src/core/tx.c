@@ -58,22 +58,27 @@ int tx_audit(struct tx *tx, const char *entity, int64_t entity_id, const char *a
 	return rc < 0 ? -1 : 0;
 }
 
-void tx_rollup_sale(struct tx *tx, int64_t project_id, int32_t day, int64_t channel_id,
-		    int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t quantity,
-		    int64_t amount_minor, int64_t cost_minor, int sign)
+struct rollup *tx_rollup(struct tx *tx)
 {
-	if (!tx->rollup)
+	if (!tx->rollup) {
 		tx->rollup = rollup_new();
-	rollup_add(tx->rollup, project_id, day, channel_id, product_id, rep_id, segment_id,
-		   quantity, amount_minor, cost_minor, sign);
+		rollup_load_scopes(tx->rollup, tx->st);
+	}
+	return tx->rollup;
+}
+
+void tx_rollup_sale(struct tx *tx, int64_t project_id, int32_t day, int64_t customer_id,
+		    int64_t channel_id, int64_t product_id, int64_t rep_id, int64_t segment_id,
+		    int64_t quantity, int64_t amount_minor, int64_t cost_minor, int sign)
+{
+	rollup_add(tx_rollup(tx), project_id, day, customer_id, channel_id, product_id, rep_id,
+		   segment_id, quantity, amount_minor, cost_minor, sign);
 }
 
 void tx_rollup_cost(struct tx *tx, int64_t project_id, int32_t day, int64_t channel_id,
 		    int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t cost_delta)
 {
-	if (!tx->rollup)
-		tx->rollup = rollup_new();
-	rollup_add_cost(tx->rollup, project_id, day, channel_id, product_id, rep_id, segment_id,
+	rollup_add_cost(tx_rollup(tx), project_id, day, channel_id, product_id, rep_id, segment_id,
 			cost_delta);
 }
 

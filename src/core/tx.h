@@ -51,8 +51,12 @@ int tx_begin_project(struct tx *tx, struct store *st, const struct actor *actor,
 int tx_audit(struct tx *tx, const char *entity, int64_t entity_id, const char *action,
 	     const char *before_json, const char *after_json, struct err *err);
 
-/* Fold one sale line into the transaction's rollup deltas. */
-void tx_rollup_sale(struct tx *tx, int64_t project_id, int32_t day, int64_t channel_id,
+/* The transaction's rollup deltas, made on first use (with the customer scopes kept). */
+struct rollup *tx_rollup(struct tx *tx);
+
+/* Fold one sale line into the transaction's rollup deltas (and its customer's days). */
+void tx_rollup_sale(struct tx *tx, int64_t project_id, int32_t day, int64_t customer_id,
+		    int64_t channel_id,
 		    int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t quantity,
 		    int64_t amount_minor, int64_t cost_minor, int sign);
 

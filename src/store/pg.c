@@ -605,6 +605,12 @@ static void pg_ddl(const char *schema, struct buf *out)
 			i += strlen("TOTAL");
 			continue;
 		}
+		if (word_at(schema, i, "group_concat") && schema[i + 12] == '(') {
+			/* SQLite's group_concat(x, sep) is string_agg(x, sep) here */
+			buf_adds(out, "string_agg");
+			i += strlen("group_concat");
+			continue;
+		}
 		if (word_at(schema, i, "REAL")) {
 			buf_adds(out, "DOUBLE PRECISION");
 			i += strlen("REAL");

@@ -1,0 +1,93 @@
+/*
+ * activity.h - each customer's purchase days, kept current inside each write's
+ * transaction (as the sums of rollup.h), so the customer metrics (new
+ * customers, retention) never read the sales.
+ *
+ * Two rows per (project, dimension, key, customer): customer_activity, what
+ * the metrics read - the first day the customer bought in that scope (first_on)
+ * and their days as 32-day bitmaps (spans, activity_span_next); and
+ * customer_days, what a write merges into - the same days with the lines of
+ * each (days, activity_next), so a delete or a move takes a day away exactly.
+ * Dimensions: 'all' (key 0) for every project, and 'segment', 'channel',
+ * 'product' or 'rep' for the keys listed in customer_scopes - the scopes a
+ * customer-metric goal names (activity_track).
+ *
+ * A row per customer rather than per customer-day or per key: an import of
+ * 1,000,000 random lines over 20,000 customers writes 20,000 rows, not 930,000
+ * per dimension, and a dashboard reading years of history reads one ~100-byte
+ * row per customer. The per-day counts live apart because a read pays for
+ * every byte of the rows it walks (they are ~25x the bitmaps).
+ */
+#ifndef CORE_ACTIVITY_H
+#define CORE_ACTIVITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "store/store.h"
+
+struct activity;
+
+/* Empty deltas; activity_load_scopes reads which scoped dimensions are kept. */
+struct activity *activity_new(void);
+void activity_free(struct activity *a);
+int activity_load_scopes(struct activity *a, struct store *st, struct err *err);
+
+/* Add one sale line (sign -1 takes it away) under 'all' and each tracked scope it falls in. */
+void activity_add(struct activity *a, int64_t project_id, int32_t day, int64_t customer_id,
+		  int64_t channel_id, int64_t product_id, int64_t rep_id, int64_t segment_id,
+		  int sign);
+
+/*
+ * Write the deltas into customer_days and customer_activity, one read and two
+ * writes per (project, scope, customer) touched, and move customers.first_sale_on later
+ * where a customer's first day was taken away (from customer_activity, not the
+ * sales). Inside the caller's transaction.
+ */
+int activity_flush(struct activity *a, struct store *st, struct err *err);
+
+/*
+ * Compare customer_days and customer_activity with a (recomputed from every sale): rows that
+ * differ, are missing or should not be there are appended to report (at most
+ * max_lines, then a count); customers.first_sale_on is checked as well.
+ * Returns the number of problems, -1 on error.
+ */
+int activity_compare(struct activity *a, struct store *st, struct buf *report, int max_lines,
+		     struct err *err);
+
+/*
+ * Keep the scope (dim "segment", "channel", "product" or "rep", key) from now
+ * on: list it in customer_scopes and build its rows from the sales, once.
+ * Nothing to do when it is kept already. Inside the caller's transaction.
+ */
+int activity_track(struct store *st, const char *dim, int64_t key_id, struct err *err);
+
+/* Whether the scope (dim "all" is always) is kept. */
+int activity_tracked(struct store *st, const char *dim, int64_t key_id, int *yes,
+		     struct err *err);
+
+/*
+ * Walk a row's days text: entries "D" or "D:N" (day D, N lines, 1 if absent)
+ * separated by commas; "+D" is D days after the previous entry. The write path
+ * writes them in order, first absolute and the rest relative; the migration
+ * writes absolute entries in any order. Returns the position after one entry
+ * (day and lines set), or NULL at the end.
+ */
+const char *activity_next(const char *p, int32_t *day, int64_t *lines);
+
+/* A spans entry: a span of 32 days, counted from day -2^22, and the bitmap of its days. */
+#define ACTIVITY_SPAN0 131072
+#define ACTIVITY_SPAN_CHARS 9
+
+/*
+ * Walk a row's spans text (customer_activity.spans, what the metrics read):
+ * 9-character entries in any order, each three base64 digits of the span
+ * (day / 32 + 131072) and six of the bitmap of its days (bit i: the span's
+ * first day + i). Returns the position after one entry (first_day and mask
+ * set), or NULL at the end.
+ */
+const char *activity_span_next(const char *p, int32_t *first_day, uint32_t *mask);
+
+#endif

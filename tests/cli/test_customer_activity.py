@@ -1,0 +1,308 @@
+"""test_customer_activity.py - new customers and retention come from customers'
+purchase days kept on write (customer_activity), never from the sales.
+
+After every kind of write (import, add, update moving a sale to another day,
+customer, segment, channel, product or rep, delete, a dated cost change that
+re-costs) the goals' values equal a recomputation written here from the raw
+rows (read with SQL, counted by plain Python), customer_activity holds exactly
+the days the sales give, and `db check` is clean. Then the sales are deleted
+behind the program's back: the goals still show the same values, so no goal
+read a sale.
+"""
+import os
+import sys
+from datetime import date, timedelta
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from harness import *  # noqa: E402,F401,F403
+
+EPOCH = date(1970, 1, 1)
+TODAY = "2026-06-30"
+
+
+def day(s):
+    return (date.fromisoformat(s) - EPOCH).days
+
+
+def div_round(a, b):
+    q = (2 * abs(a) + b) // (2 * b)
+    return q if a >= 0 else -q
+
+
+def setup(ws):
+    for login in ("rita", "rob"):
+        ws.ok("user", "add", login, "--name", login.title(), "--role", "rep")
+    for p in ("P1", "P2"):
+        ws.ok("project", "create", p, "--name", p, "--start", "2026-01-01", "--end",
+              "2026-12-31")
+        ws.ok("member", "add", p, "rita")
+        ws.ok("member", "add", p, "rob")
+    ws.ok("segment", "add", "SMB", "--name", "SMB")
+    ws.ok("segment", "add", "ENT", "--name", "ENT")
+    for c in ("direct", "tmall"):
+        ws.ok("channel", "add", c, "--name", c, "--type", "direct" if c == "direct" else "ecommerce")
+    for sku in ("A", "B"):
+        ws.ok("product", "add", sku, "--name", sku, "--cost", "5.00", "--price", "10.00",
+              "--effective", "2025-01-01")
+
+
+def ids(ws):
+    q = lambda sql: {k: v for k, v in ws.sql(sql)}
+    return {"segment": q("SELECT code, id FROM segments"),
+            "channel": q("SELECT code, id FROM channels"),
+            "product": q("SELECT sku, id FROM products"),
+            "rep": q("SELECT login, id FROM users")}
+
+
+# goals: (metric, project, scope) over 2026-04-01..2026-06-30, cohort 2026-01-01..03-31
+SCOPES = [{}, {"channel": "direct"}, {"product": "B"}, {"rep": "rita"}, {"segment": "SMB"}]
+START, DUE = "2026-04-01", "2026-06-30"
+
+
+def add_goals(ws):
+    out = []
+    for metric, target in (("new_customers", "5"), ("retention_rate", "0.5")):
+        for sc in SCOPES:
+            args = ["goal", "add", "P1", "--metric", metric, "--target", target, "--start",
+                    START, "--due", DUE, "--rationale", "test"]
+            for k, v in sc.items():
+                args += ["--scope", f"{k}={v}"]
+            out.append((ws.js(*args)["id"], metric, sc))
+    return out
+
+
+COLS = {"segment": 6, "channel": 3, "product": 4, "rep": 5}
+
+
+def sales(ws):
+    return ws.sql("SELECT project_id, sold_on, customer_id, channel_id, product_id, rep_id, "
+                  "segment_id FROM sales")
+
+
+def expected(ws, rows, metric, scope, idmap):
+    """The goal's actual by SPEC.md's definitions, from the raw rows."""
+    p1 = ws.sql("SELECT id FROM projects WHERE code = 'P1'")[0][0]
+    keys = {COLS[k]: idmap[k][v] for k, v in scope.items()}
+    inscope = [r for r in rows if all(r[c] == v for c, v in keys.items())]
+    frm, to = day(START), min(day(TODAY), day(DUE))
+    first = {}
+    for r in rows:
+        first[r[2]] = min(first.get(r[2], r[1]), r[1])
+    now = {r[2] for r in inscope if r[0] == p1 and frm <= r[1] <= to}
+    if metric == "new_customers":
+        return len({c for c in now if frm <= first[c] <= to})
+    cohort = {r[2] for r in inscope if day("2026-01-01") <= r[1] <= day("2026-03-31")}
+    if not cohort:
+        return None
+    return div_round(len(cohort & now) * 10000, len(cohort))
+
+
+def actuals(ws, goals):
+    got = {g["id"]: g for g in ws.js("goal", "list", "P1")["goals"]}
+    out = {}
+    for gid, metric, _ in goals:
+        a = got[gid]["actual"]
+        out[gid] = a if metric == "new_customers" or a is None else int(round(a * 10000))
+    return out
+
+
+def stored_days(ws):
+    """customer_days as {(project, dim, key, customer): {day: lines}}."""
+    out = {}
+    for p, dim, key, cust, days in ws.sql(
+            "SELECT project_id, dim, key_id, customer_id, days FROM customer_days"):
+        d, cur = {}, 0
+        for e in str(days).split(","):
+            n = 1
+            if ":" in e:
+                e, n = e.split(":")
+            cur = cur + int(e[1:]) if e.startswith("+") else int(e)
+            d[cur] = d.get(cur, 0) + int(n)
+        out[(p, dim, key, cust)] = d
+    return out
+
+
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def stored_spans(ws):
+    """customer_activity as {(project, dim, key, customer): (first_on, set of days)}: 9-char
+    entries, a span (day // 32 + 131072) in 3 base64 digits and its days' bitmap in 6."""
+    out = {}
+    for p, dim, key, cust, first, spans in ws.sql(
+            "SELECT project_id, dim, key_id, customer_id, first_on, spans FROM customer_activity"):
+        assert len(spans) % 9 == 0, spans
+        days = set()
+        for i in range(0, len(spans), 9):
+            v = 0
+            for ch in spans[i:i + 9]:
+                v = v * 64 + B64.index(ch)
+            span, mask = v >> 36, v & (2**36 - 1)
+            assert mask < 2**32, spans
+            days |= {(span - 131072) * 32 + b for b in range(32) if mask >> b & 1}
+        out[(p, dim, key, cust)] = (first, days)
+    return out
+
+
+def want_activity(ws, rows):
+    tracked = set(ws.sql("SELECT dim, key_id FROM customer_scopes"))
+    out = {}
+    for r in rows:
+        keys = [("all", 0)] + [(dim, r[c] or 0) for dim, c in COLS.items()
+                                if (dim, r[c] or 0) in tracked]
+        for dim, key in keys:
+            k = (r[0], dim, key, r[2])
+            first, d = out.get(k, (r[1], {}))
+            d[r[1]] = d.get(r[1], 0) + 1
+            out[k] = (min(first, r[1]), d)
+    return out
+
+
+def verify(ws, goals, idmap, what):
+    rows = sales(ws)
+    got = actuals(ws, goals)
+    for gid, metric, sc in goals:
+        eq(got[gid], expected(ws, rows, metric, sc, idmap), f"{what}: {metric} {sc}")
+    want = want_activity(ws, rows)
+    eq(stored_days(ws), {k: d for k, (_, d) in want.items()}, f"{what}: customer_days")
+    eq(stored_spans(ws), {k: (f, set(d)) for k, (f, d) in want.items()},
+       f"{what}: customer_activity")
+    first = {}
+    for r in rows:
+        first[r[2]] = min(first.get(r[2], r[1]), r[1])
+    for cid, f in ws.sql("SELECT id, first_sale_on FROM customers"):
+        eq(f, first.get(cid), f"{what}: first purchase of customer {cid}")
+    ws.ok("db", "check")
+
+
+def import_csv(ws, project, lines, name):
+    text = "date,customer,product,channel,rep,quantity,unit_price,discount,promotion,segment\r\n"
+    text += "".join(f"{d},{c},{p},{ch},{rep},1,10.00,,,{seg}\r\n"
+                    for d, c, p, ch, rep, seg in lines)
+    ws.write(name, text)
+    ws.ok("sale", "import", project, ws.path(name))
+
+
+def add(ws, project, d, cust, product="A", channel="direct", rep="rita", segment=None):
+    args = ["sale", "add", project, "--date", d, "--customer", cust, "--product", product,
+            "--channel", channel, "--rep", rep, "--quantity", "1", "--price", "10.00"]
+    if segment:
+        args += ["--segment", segment]
+    return ws.js(*args)["id"]
+
+
+def scenario(ws):
+    setup(ws)
+    idmap = ids(ws)
+    # some history before the goals exist: their scopes are built from it
+    import_csv(ws, "P1", [
+        ("2026-01-10", "Ann", "A", "direct", "rita", "SMB"),
+        ("2026-02-03", "Ann", "B", "tmall", "rob", "SMB"),
+        ("2026-03-15", "Bo", "B", "direct", "rob", "ENT"),
+        ("2026-03-15", "Bo", "B", "direct", "rob", "ENT"),
+        ("2026-03-20", "Cy", "A", "tmall", "rita", ""),
+    ], "h.csv")
+    import_csv(ws, "P2", [("2026-02-11", "Di", "B", "direct", "rita", "SMB"),
+                          ("2026-04-02", "Ed", "A", "direct", "rob", "")], "h2.csv")
+    goals = add_goals(ws)
+    verify(ws, goals, idmap, "after the goals")
+    import_csv(ws, "P1", [
+        ("2026-04-05", "Ann", "A", "direct", "rita", "SMB"),
+        ("2026-04-06", "Fay", "B", "direct", "rita", "SMB"),
+        ("2026-04-06", "Fay", "B", "direct", "rita", "SMB"),
+        ("2026-05-01", "Di", "A", "tmall", "rob", "SMB"),
+        ("2026-05-02", "Gus", "A", "direct", "rob", "ENT"),
+        ("2026-06-20", "Ed", "B", "tmall", "rita", ""),
+    ], "i.csv")
+    verify(ws, goals, idmap, "after an import")
+    sid = add(ws, "P1", "2026-04-10", "Hal", product="B")
+    verify(ws, goals, idmap, "after an add")
+    for opt, val, what in (("--date", "2026-03-01", "a move to another day"),
+                           ("--customer", "Bo", "a move to another customer"),
+                           ("--channel", "tmall", "a move to another channel"),
+                           ("--product", "A", "a move to another product"),
+                           ("--rep", "rob", "a move to another rep"),
+                           ("--date", "2026-05-05", "a move back into the window")):
+        ws.ok("sale", "update", "P1", str(sid), opt, val)
+        verify(ws, goals, idmap, f"after {what}")
+    # segment: the sale moves to a customer of another segment
+    ws.ok("sale", "update", "P1", str(sid), "--customer", "Ann")
+    verify(ws, goals, idmap, "after a move to another segment")
+    # Fay's first day goes, then her first sale altogether
+    fay = ws.sql("SELECT s.id FROM sales s JOIN customers c ON c.id = s.customer_id "
+                 "WHERE c.name = 'Fay' ORDER BY s.id")
+    ws.ok("sale", "delete", "P1", str(fay[0][0]))
+    verify(ws, goals, idmap, "after deleting one of two lines of a day")
+    ws.ok("sale", "delete", "P1", str(fay[1][0]))
+    verify(ws, goals, idmap, "after deleting a customer's only day")
+    # Di's first purchase is in P2: deleting it moves her first purchase into the window
+    di = ws.sql("SELECT s.id FROM sales s JOIN customers c ON c.id = s.customer_id "
+                "WHERE c.name = 'Di' AND s.sold_on = ?", day("2026-02-11"))[0][0]
+    ws.ok("sale", "delete", "P2", str(di))
+    verify(ws, goals, idmap, "after deleting a first purchase in another project")
+    ws.ok("product", "update", "B", "--cost", "6.00", "--effective", "2026-04-01",
+          "--reason", "supplier")
+    verify(ws, goals, idmap, "after a dated cost change")
+    return goals, idmap
+
+
+@test
+def customer_metrics_follow_every_write():
+    ws = Workspace(today=TODAY)
+    scenario(ws)
+
+
+@test
+def goals_read_no_sales_after_a_write():
+    ws = Workspace(today=TODAY)
+    goals, idmap = scenario(ws)
+    add(ws, "P1", "2026-06-01", "Ivy", product="B")
+    before = actuals(ws, goals)
+    eq(before, {gid: expected(ws, sales(ws), m, sc, idmap) for gid, m, sc in goals},
+       "values before the sales are hidden")
+    assert any(v for v in before.values()), before
+    ws.sql("DELETE FROM sales")
+    eq(actuals(ws, goals), before, "goal values with the sales table emptied behind our back")
+
+
+@test
+def migration_builds_the_activity_from_the_sales():
+    """Migration 007 run again on a database whose activity is gone gives the same rows
+    (its SQL form: absolute days in any order) and the same values."""
+    ws = Workspace(today=TODAY)
+    goals, idmap = scenario(ws)
+    before = actuals(ws, goals)
+    scopes = sorted(ws.sql("SELECT dim, key_id FROM customer_scopes"))
+    eq(len(scopes), 4, "the four one-key scopes the goals name are kept")
+    for t in ("customer_activity", "customer_days", "customer_scopes"):
+        ws.sql(f"DROP TABLE {t}")
+    ws.sql("DELETE FROM schema_migrations WHERE version = 7")
+    ws.sql("UPDATE customers SET first_sale_on = NULL")
+    verify(ws, goals, idmap, "after migration 007 again")  # its first command migrates
+    eq(sorted(ws.sql("SELECT dim, key_id FROM customer_scopes")), scopes, "scopes rebuilt")
+    eq(actuals(ws, goals), before, "values after the migration")
+
+
+@test
+def db_check_reports_a_drifted_day():
+    ws = Workspace(today=TODAY)
+    setup(ws)
+    add(ws, "P1", "2026-04-10", "Ann")
+    add(ws, "P1", "2026-04-12", "Ann")
+    ws.ok("db", "check")
+    ws.sql("UPDATE customer_days SET days = ? WHERE dim = 'all'", str(day("2026-04-10")))
+    ws.fail("db", "check", contains="customer days")
+    ws.sql("UPDATE customer_days SET days = ? WHERE dim = 'all'",
+           f"{day('2026-04-12')}:1,{day('2026-04-10')}:1")
+    ws.ok("db", "check")  # the migration's form: absolute days in any order
+    spans = ws.sql("SELECT spans FROM customer_activity")[0][0]
+    ws.sql("UPDATE customer_activity SET spans = ?", spans[:-1] + ("B" if spans[-1] == "A" else "A"))
+    ws.fail("db", "check", contains="customer activity")
+    ws.sql("UPDATE customer_activity SET spans = ?", spans)
+    ws.ok("db", "check")
+    ws.sql("UPDATE customers SET first_sale_on = ?", day("2026-04-12"))
+    ws.fail("db", "check", contains="first purchase")
+
+
+if __name__ == "__main__":
+    run_all()
