@@ -102,6 +102,56 @@ static int exec1(struct store *st, const char *sql, int64_t a, int64_t b, struct
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * What each request's lookup of its session or API token found, kept per
+ * thread (no lock, nothing shared) with the data version it was read at
+ * (store_data_version, read before the SQL): any write by any process moves
+ * the version, so a kept answer is taken only while nothing was written since,
+ * and the time rules (expiry, idleness) are judged anew on every request. Kept
+ * by the hash of the secret, as the database keeps it. Only outside a
+ * transaction: inside one, its own uncommitted writes are not in the version.
+ */
+#define MEMO_SLOTS 8
+
+struct session_memo {
+	char hash[65];
+	int64_t version;
+	struct auth_session s;
+	struct actor a;
+	int active;
+	int64_t pw_changed_at;
+};
+
+struct token_memo {
+	char hash[65];
+	int64_t version;
+	int64_t id, last;
+	struct actor a;
+};
+
+static _Thread_local struct session_memo session_memo[MEMO_SLOTS];
+static _Thread_local unsigned session_memo_next;
+static _Thread_local struct token_memo token_memo[MEMO_SLOTS];
+static _Thread_local unsigned token_memo_next;
+
+static struct session_memo *session_memo_find(const char *hash, int64_t version)
+{
+	for (int i = 0; i < MEMO_SLOTS; i++)
+		if (session_memo[i].version == version && session_memo[i].hash[0] &&
+		    !memcmp(session_memo[i].hash, hash, 65))
+			return &session_memo[i];
+	return NULL;
+}
+
+static struct token_memo *token_memo_find(const char *hash, int64_t version)
+{
+	for (int i = 0; i < MEMO_SLOTS; i++)
+		if (token_memo[i].version == version && token_memo[i].hash[0] &&
+		    !memcmp(token_memo[i].hash, hash, 65))
+			return &token_memo[i];
+	return NULL;
+}
+
 /* --- sessions ------------------------------------------------------------- */
 
 int auth_session_create(struct store *st, int64_t user_id, char token[AUTH_SECRET_MAX],
@@ -150,10 +200,22 @@ int auth_session_lookup(struct store *st, const char *token, struct auth_session
 {
 	char hash[65];
 	int64_t now = ts_now(), pw_changed_at = 0;
+	int64_t version = st->in_tx ? 0 : store_data_version(st);
+	struct session_memo *m = NULL;
 	struct stmt *s;
 	int rc, active = 0;
 
 	secret_hash(token, hash);
+	if (!st->in_tx && (m = session_memo_find(hash, version))) {
+		*out = m->s;
+		*a = m->a;
+		active = m->active;
+		pw_changed_at = m->pw_changed_at;
+		rc = STORE_ROW;
+		/* a touch due is a write: the database's row is read again with it */
+		if (now - out->last_seen_at < TOUCH_EVERY)
+			goto judge;
+	}
 	s = store_prepare(st, SQL_SESSION_FIND, err);
 	if (!s)
 		return -1;
@@ -175,6 +237,16 @@ int auth_session_lookup(struct store *st, const char *token, struct auth_session
 	store_done(st, s);
 	if (rc < 0)
 		return -1;
+	if (rc == STORE_ROW && !st->in_tx) {
+		m = &session_memo[session_memo_next++ % MEMO_SLOTS];
+		memcpy(m->hash, hash, sizeof(hash));
+		m->version = version;
+		m->s = *out;
+		m->a = *a;
+		m->active = active;
+		m->pw_changed_at = pw_changed_at;
+	}
+judge:
 	if (rc == STORE_DONE || !active || now >= out->expires_at ||
 	    now >= out->last_seen_at + AUTH_SESSION_IDLE || out->created_at < pw_changed_at)
 		return err_set(err, ERR_UNAUTHENTICATED, NULL, "session_ended",
@@ -426,10 +498,18 @@ int auth_token_lookup(struct store *st, const char *secret, struct actor *a, str
 {
 	char hash[65];
 	int64_t id = 0, last = NO_ID, now = ts_now();
+	int64_t version = st->in_tx ? 0 : store_data_version(st);
+	struct token_memo *m;
 	struct stmt *s;
 	int rc, revoked = 1, active = 0;
 
 	secret_hash(secret, hash);
+	/* only live tokens of active users are kept, and only while no touch is due */
+	if (!st->in_tx && (m = token_memo_find(hash, version)) && m->last != NO_ID &&
+	    now - m->last < TOUCH_EVERY) {
+		*a = m->a;
+		return 0;
+	}
 	s = store_prepare(st, SQL_TOKEN_FIND, err);
 	if (!s)
 		return -1;
@@ -452,6 +532,14 @@ int auth_token_lookup(struct store *st, const char *secret, struct actor *a, str
 			       "the API token is unknown or revoked");
 	if (last == NO_ID || now - last >= TOUCH_EVERY)
 		return exec1(st, SQL_TOKEN_TOUCH, now, id, err);
+	if (!st->in_tx) {
+		m = &token_memo[token_memo_next++ % MEMO_SLOTS];
+		memcpy(m->hash, hash, sizeof(hash));
+		m->version = version;
+		m->id = id;
+		m->last = last;
+		m->a = *a;
+	}
 	return 0;
 }
 

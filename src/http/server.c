@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/cache.h"
 #include "base/arena.h"
 #include "base/csv.h"
 #include "base/date.h"
@@ -272,16 +273,23 @@ void http_print_routes(FILE *f)
 
 /* --- responses ------------------------------------------------------------------------ */
 
-static struct MHD_Response *with_headers(struct MHD_Response *resp, const char *type, int api)
+static struct MHD_Response *with_cache_control(struct MHD_Response *resp, const char *type,
+					       const char *cache_control)
 {
 	if (!resp)
 		return NULL;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, api ? "no-store" : "no-cache");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache_control);
 	return resp;
+}
+
+static struct MHD_Response *with_headers(struct MHD_Response *resp, const char *type, int api)
+{
+	return with_cache_control(resp, type, api ? "no-store" : "no-cache");
 }
 
 static struct MHD_Response *response_new(const void *data, size_t len,
@@ -372,6 +380,93 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *q, int status
 		q->answered = 1;
 		q->status = status;
 		q->bytes = len;
+	}
+	return ret;
+}
+
+/*
+ * Kept answers (api/cache.h) are sent by responses made once per worker
+ * thread and entry, and queued on every connection the thread answers with
+ * them: the answer as it is, gzipped, and 304. Each response holds a
+ * reference to its entry, dropped when libmicrohttpd frees the response
+ * (after the thread let it go and the last connection sent it). Private and
+ * revalidated: the browser may keep the answer, and asks with its ETag.
+ */
+#define SHARED_SLOTS 8
+#define CACHED_CONTROL "private, no-cache"
+
+static _Thread_local struct shared_answer {
+	const struct api_cached *e;
+	struct MHD_Response *plain, *gz, *unchanged;
+} shared[SHARED_SLOTS];
+static _Thread_local unsigned shared_next;
+
+static void cached_free(void *cls)
+{
+	api_cached_unref(cls);
+}
+
+/* The response of this thread for e: which 0 as it is, 1 gzipped, 2 not modified. */
+static struct MHD_Response *cached_response(const struct api_cached *e, int which)
+{
+	struct shared_answer *a = NULL;
+	struct MHD_Response **rp, *resp;
+
+	for (int i = 0; i < SHARED_SLOTS && !a; i++)
+		if (shared[i].e == e)
+			a = &shared[i];
+	if (!a) {
+		a = &shared[shared_next++ % SHARED_SLOTS];
+		if (a->plain)
+			MHD_destroy_response(a->plain);
+		if (a->gz)
+			MHD_destroy_response(a->gz);
+		if (a->unchanged)
+			MHD_destroy_response(a->unchanged);
+		memset(a, 0, sizeof(*a));
+		a->e = e;
+	}
+	rp = which == 0 ? &a->plain : which == 1 ? &a->gz : &a->unchanged;
+	if (*rp)
+		return *rp;
+	api_cached_ref(e);
+	if (which == 2)
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(0, (void *)"", cached_free,
+									     (void *)e);
+	else
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(
+			which ? e->gz_len : e->len, which ? e->gz : e->body, cached_free, (void *)e);
+	if (!resp) {
+		api_cached_unref(e);
+		return NULL;
+	}
+	with_cache_control(resp, which == 2 ? NULL : JSON_TYPE, CACHED_CONTROL);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, which == 1 ? e->etag_gz : e->etag);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (which == 1)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	*rp = resp;
+	return resp;
+}
+
+static int accepts_gzip(struct MHD_Connection *c);
+
+/* Send a kept answer: 304 when If-None-Match names it, else gzipped when accepted. */
+static enum MHD_Result send_cached(struct MHD_Connection *c, struct req *q,
+				   const struct api_cached *e)
+{
+	int gz = e->gz && accepts_gzip(c);
+	int unchanged = api_cached_matches(e, conn_header(c, "If-None-Match"));
+	struct MHD_Response *resp = cached_response(e, unchanged ? 2 : gz);
+	enum MHD_Result ret;
+
+	if (!resp)
+		return MHD_NO;
+	ret = MHD_queue_response(c, unchanged ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, resp);
+	if (ret == MHD_YES) {
+		q->answered = 1;
+		q->status = unchanged ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+		q->bytes = unchanged ? 0 : gz ? e->gz_len : e->len;
 	}
 	return ret;
 }
@@ -470,10 +565,42 @@ static enum MHD_Result answer_metrics(struct MHD_Connection *c, struct req *q)
 		     len);
 }
 
+/* Whether Accept-Encoding lists gzip (or "*") without q=0. */
 static int accepts_gzip(struct MHD_Connection *c)
 {
 	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
-	return ae && strstr(ae, "gzip") && !strstr(ae, "gzip;q=0");
+	const char *p = ae;
+
+	while (p && *p) {
+		size_t n;
+		const char *q;
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		n = strcspn(p, ";, \t");
+		if ((n == 4 && !strncasecmp(p, "gzip", 4)) || (n == 1 && *p == '*')) {
+			/* a weight of zero refuses it: q=0, q=0.0, q=0.000 */
+			q = p + n;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q != ';')
+				return 1;
+			q++;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if ((*q != 'q' && *q != 'Q') || q[1] != '=')
+				return 1;
+			q += 2;
+			if (*q != '0')
+				return 1;
+			q++;
+			if (*q == '.')
+				for (q++; *q == '0'; q++)
+					;
+			return *q >= '1' && *q <= '9';
+		}
+		p += strcspn(p, ",");
+	}
+	return 0;
 }
 
 static enum MHD_Result answer_static(struct MHD_Connection *c, struct req *q)
@@ -784,6 +911,12 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 			store_bulk(st, 0);
 			idem_bulk = 0;
 		}
+	}
+	if (r.cached && status == 200 && !idem) {
+		ret = send_cached(c, q, r.cached);
+		buf_release(&idem_target);
+		api_req_release(&r);
+		return ret;
 	}
 	if (r.stream_next) {
 		len = 0;

@@ -10,10 +10,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "base/xalloc.h"
@@ -91,6 +94,141 @@ static void quiet(void *arg, const char *message)
 	(void)message;
 }
 
+/*
+ * The data version (store_data_version). Every transaction that wrote sends
+ * NOTIFY on this channel with its COMMIT (a statement that wrote on its own,
+ * right after it); one connection per process per database LISTENs to it in a
+ * thread of its own, started by the first question for the version, and moves
+ * a counter of the process on at each notice. This process's own commits move
+ * it at once too, without waiting for their notice. While the listener is not
+ * connected, the version is a new number at every question.
+ */
+#define VERSION_CHANNEL "salespm_data"
+
+struct pg_version {
+	char *dsn;
+	int64_t counter;
+	int live;    /* LISTEN is in force: the counter follows every commit */
+	int started; /* the listener thread runs */
+	struct pg_version *next;
+};
+
+static pthread_mutex_t versions_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pg_version *versions;
+
+static void version_move(struct pg_version *v)
+{
+	__atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST);
+}
+
+static void nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static void *version_listen(void *arg)
+{
+	struct pg_version *v = arg;
+
+	for (;;) {
+		PGconn *conn = PQconnectdb(v->dsn);
+		PGresult *res;
+		PGnotify *n;
+
+		if (PQstatus(conn) != CONNECTION_OK) {
+			PQfinish(conn);
+			nap_ms(200);
+			continue;
+		}
+		res = PQexec(conn, "LISTEN " VERSION_CHANNEL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			PQclear(res);
+			PQfinish(conn);
+			nap_ms(200);
+			continue;
+		}
+		PQclear(res);
+		/* what was kept while no one listened is not current */
+		__atomic_store_n(&v->live, 1, __ATOMIC_SEQ_CST);
+		version_move(v);
+		for (;;) {
+			struct pollfd pfd = { PQsocket(conn), POLLIN, 0 };
+			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+				break;
+			if (!PQconsumeInput(conn))
+				break;
+			while ((n = PQnotifies(conn))) {
+				version_move(v);
+				PQfreemem(n);
+			}
+			if (PQstatus(conn) != CONNECTION_OK)
+				break;
+		}
+		__atomic_store_n(&v->live, 0, __ATOMIC_SEQ_CST);
+		version_move(v);
+		PQfinish(conn);
+		nap_ms(100);
+	}
+	return NULL;
+}
+
+/* The process's version source for dsn (one per database, kept for the process's life). */
+static struct pg_version *version_for(const char *dsn)
+{
+	struct pg_version *v;
+
+	pthread_mutex_lock(&versions_lock);
+	for (v = versions; v && strcmp(v->dsn, dsn); v = v->next)
+		;
+	if (!v) {
+		v = xcalloc(1, sizeof(*v));
+		v->dsn = xstrdup(dsn);
+		v->next = versions;
+		versions = v;
+	}
+	pthread_mutex_unlock(&versions_lock);
+	return v;
+}
+
+static int64_t pg_data_version(struct store *st)
+{
+	struct pg_version *v = st->version;
+
+	if (__atomic_load_n(&v->live, __ATOMIC_ACQUIRE))
+		return __atomic_load_n(&v->counter, __ATOMIC_ACQUIRE);
+	pthread_mutex_lock(&versions_lock);
+	if (!v->started) {
+		pthread_t t;
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		v->started = pthread_create(&t, &attr, version_listen, v) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	pthread_mutex_unlock(&versions_lock);
+	return __atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST);
+}
+
+static void pg_data_changed(struct store *st, int committed)
+{
+	if (!committed)
+		PQclear(PQexec(PG(st), "NOTIFY " VERSION_CHANNEL));
+	version_move(st->version);
+}
+
+static int pg_wrote(struct stmt *st)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	const char *tag;
+
+	if (!s->res)
+		return 0;
+	tag = PQcmdStatus(s->res);
+	return !strncmp(tag, "INSERT", 6) || !strncmp(tag, "UPDATE", 6) ||
+	       !strncmp(tag, "DELETE", 6) || !strncmp(tag, "MERGE", 5);
+}
+
 static int pg_open(struct store *st, const char *dsn, struct err *err)
 {
 	struct pg_conn *c = xcalloc(1, sizeof(*c));
@@ -124,6 +262,7 @@ static int pg_open(struct store *st, const char *dsn, struct err *err)
 	PQclear(res);
 	st->conn = c;
 	st->cache = xcalloc(1, sizeof(struct stmtcache));
+	st->version = version_for(dsn);
 	return 0;
 }
 
@@ -409,7 +548,8 @@ static int pg_begin(struct store *st, int write, struct err *err)
 
 static int pg_commit(struct store *st, struct err *err)
 {
-	return pg_exec(st, "COMMIT", err);
+	/* the notice is delivered at the commit, and only if it commits */
+	return pg_exec(st, st->tx_wrote ? "NOTIFY " VERSION_CHANNEL "; COMMIT" : "COMMIT", err);
 }
 
 static void pg_rollback(struct store *st)
@@ -834,4 +974,7 @@ const struct store_driver store_pg_driver = {
 	.backup = pg_backup,
 	.bulk = pg_bulk,
 	.ready = pg_ready,
+	.wrote = pg_wrote,
+	.data_changed = pg_data_changed,
+	.data_version = pg_data_version,
 };
