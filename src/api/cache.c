@@ -46,6 +46,14 @@ void api_cached_unref(const struct api_cached *e)
 	free(m);
 }
 
+void api_cache_thread_release(void)
+{
+	for (int i = 0; i < THREAD_SLOTS; i++) {
+		api_cached_unref(mine[i]);
+		mine[i] = NULL;
+	}
+}
+
 /* Keep e (a reference the caller gives) in this thread's slots, in key's slot if it has one. */
 static void mine_keep(struct api_cached *e)
 {

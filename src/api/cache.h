@@ -43,6 +43,9 @@ const struct api_cached *api_cache_find(const char *key, int64_t version);
 const struct api_cached *api_cache_keep(const char *key, int64_t version, const char *body,
 					size_t len);
 
+/* Drop the calling thread's references (before it ends). */
+void api_cache_thread_release(void);
+
 void api_cached_ref(const struct api_cached *e);
 /* Drop a reference; the last one frees the entry. */
 void api_cached_unref(const struct api_cached *e);

@@ -117,6 +117,14 @@ struct req {
 	struct MHD_Connection *conn;
 };
 
+/* Copy the string src into dst of n bytes, cut short to fit (snprintf's "%s" without its cost). */
+static void copy_str(char *dst, size_t n, const char *src)
+{
+	size_t len = strnlen(src, n - 1);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 static int64_t mono_us(void)
 {
 	struct timespec ts;
@@ -238,12 +246,57 @@ static int match_pattern(const char *pat, const char *path, struct api_req *r)
  * The route for method + path. When none matches, allow lists the methods the
  * path has (empty: the path is unknown).
  */
+/*
+ * The routes found last by this thread, by method and path: the tables do not
+ * change while the server runs, and a client asks for the same few paths.
+ */
+#define ROUTE_MEMO 16
+#define ROUTE_MEMO_PATH 128
+
+static _Thread_local struct {
+	char method[8];
+	char path[ROUTE_MEMO_PATH];
+	const struct api_route *rt;
+} route_memo[ROUTE_MEMO];
+
+static unsigned route_hash(const char *method, const char *path)
+{
+	unsigned h = 2166136261u;
+	for (const char *p = method; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (const char *p = path; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h % ROUTE_MEMO;
+}
+
+static const struct api_route *route_find_all(const char *method, const char *path,
+					      char *allow, size_t allowlen);
+
 static const struct api_route *route_find(const char *method, const char *path, char *allow,
 					  size_t allowlen)
 {
-	allow[0] = '\0';
+	const struct api_route *rt;
+	unsigned h;
+
 	if (!strcmp(method, "HEAD"))
 		method = "GET";
+	h = route_hash(method, path);
+	allow[0] = '\0';
+	if (route_memo[h].rt && !strcmp(route_memo[h].path, path) &&
+	    !strcmp(route_memo[h].method, method))
+		return route_memo[h].rt;
+	rt = route_find_all(method, path, allow, allowlen);
+	if (rt && strlen(path) < ROUTE_MEMO_PATH && strlen(method) < sizeof(route_memo[h].method)) {
+		copy_str(route_memo[h].method, sizeof(route_memo[h].method), method);
+		copy_str(route_memo[h].path, sizeof(route_memo[h].path), path);
+		route_memo[h].rt = rt;
+	}
+	return rt;
+}
+
+static const struct api_route *route_find_all(const char *method, const char *path,
+					      char *allow, size_t allowlen)
+{
 	for (int t = 0; api_routes[t]; t++)
 		for (const struct api_route *rt = api_routes[t]; rt->method; rt++) {
 			if (!match_pattern(rt->pattern, path, NULL))
@@ -406,12 +459,55 @@ static void cached_free(void *cls)
 	api_cached_unref(cls);
 }
 
+/*
+ * What a worker thread keeps for itself (its shared responses, its access-log
+ * buffer, the cache entries it found last) is let go when it ends: a thread
+ * that kept anything is marked with this key, whose destructor runs then.
+ */
+static pthread_key_t locals_key;
+static pthread_once_t locals_once = PTHREAD_ONCE_INIT;
+static _Thread_local int locals_marked;
+static _Thread_local struct buf log_line = BUF_INIT;
+
+static void locals_release(void *unused)
+{
+	(void)unused;
+	for (int i = 0; i < SHARED_SLOTS; i++) {
+		if (shared[i].plain)
+			MHD_destroy_response(shared[i].plain);
+		if (shared[i].gz)
+			MHD_destroy_response(shared[i].gz);
+		if (shared[i].unchanged)
+			MHD_destroy_response(shared[i].unchanged);
+		memset(&shared[i], 0, sizeof(shared[i]));
+	}
+	buf_release(&log_line);
+	api_cache_thread_release();
+	locals_marked = 0;
+}
+
+static void locals_key_make(void)
+{
+	if (pthread_key_create(&locals_key, locals_release))
+		abort();
+}
+
+static void locals_mark(void)
+{
+	if (locals_marked)
+		return;
+	pthread_once(&locals_once, locals_key_make);
+	pthread_setspecific(locals_key, &locals_marked);
+	locals_marked = 1;
+}
+
 /* The response of this thread for e: which 0 as it is, 1 gzipped, 2 not modified. */
 static struct MHD_Response *cached_response(const struct api_cached *e, int which)
 {
 	struct shared_answer *a = NULL;
 	struct MHD_Response **rp, *resp;
 
+	locals_mark();
 	for (int i = 0; i < SHARED_SLOTS && !a; i++)
 		if (shared[i].e == e)
 			a = &shared[i];
@@ -653,8 +749,8 @@ static int authenticate(struct MHD_Connection *c, struct api_req *r, struct err 
 	} else if (cookie && *cookie && strlen(cookie) < sizeof(r->session_token)) {
 		if (!auth_session_lookup(r->st, cookie, &s, &r->actor, &why)) {
 			r->auth = API_AUTH_SESSION;
-			snprintf(r->session_token, sizeof(r->session_token), "%s", cookie);
-			snprintf(r->csrf_token, sizeof(r->csrf_token), "%s", s.csrf_token);
+			copy_str(r->session_token, sizeof(r->session_token), cookie);
+			copy_str(r->csrf_token, sizeof(r->csrf_token), s.csrf_token);
 			return 0;
 		}
 	} else if (public) {
@@ -752,8 +848,8 @@ static void api_req_fill(struct MHD_Connection *c, struct req *q, struct store *
 	r->hash_job = q->hash_job;
 	r->auth = q->auth;
 	r->actor = q->actor;
-	snprintf(r->session_token, sizeof(r->session_token), "%s", q->session_token);
-	snprintf(r->csrf_token, sizeof(r->csrf_token), "%s", q->csrf_token);
+	copy_str(r->session_token, sizeof(r->session_token), q->session_token);
+	copy_str(r->csrf_token, sizeof(r->csrf_token), q->csrf_token);
 	match_pattern(q->route->pattern, q->url, r);
 }
 
@@ -769,9 +865,9 @@ static int check_caller(struct MHD_Connection *c, struct req *q, struct api_req 
 		return -1;
 	q->auth = r->auth;
 	q->actor = r->actor;
-	snprintf(q->session_token, sizeof(q->session_token), "%s", r->session_token);
-	snprintf(q->csrf_token, sizeof(q->csrf_token), "%s", r->csrf_token);
-	snprintf(q->user, sizeof(q->user), "%s", r->actor.login);
+	copy_str(q->session_token, sizeof(q->session_token), r->session_token);
+	copy_str(q->csrf_token, sizeof(q->csrf_token), r->csrf_token);
+	copy_str(q->user, sizeof(q->user), r->actor.login);
 	if (rt->min_role != API_PUBLIC && (int)r->actor.role < rt->min_role)
 		return err_set(err, ERR_DENIED, NULL, "role_required:_,_,role,login,have", "%s %s needs the %s role; %s is a %s", rt->method,
 			       rt->pattern, role_str((enum role)rt->min_role), r->actor.login,
@@ -859,7 +955,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 				store_rollback_all(st);
 			if (idem_bulk)
 				store_bulk(st, 0);
-			snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
+			copy_str(q->user, sizeof(q->user), r.actor.login);
 			resp = json_response(&r.out, &len);
 			if (resp)
 				MHD_add_response_header(resp, "Idempotent-Replayed", "true");
@@ -871,7 +967,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	}
 	if (rt->handler(&r, &err))
 		goto fail;
-	snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
+	copy_str(q->user, sizeof(q->user), r.actor.login);
 	status = r.status;
 	if (idem_open) {
 		struct buf b = BUF_INIT;
@@ -935,7 +1031,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	api_req_release(&r);
 	return ret;
 fail:
-	snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
+	copy_str(q->user, sizeof(q->user), r.actor.login);
 	if (idem_open) {
 		/*
 		 * Whatever the handler wrote is undone. A refusal is the answer to
@@ -1401,13 +1497,30 @@ static void log_field(struct buf *b, const char *s, size_t max)
 	}
 }
 
+/* Append n in decimal (buf_addf's "%lld" without its cost: once a request). */
+static void log_num(struct buf *b, long long n)
+{
+	char d[24];
+	int i = (int)sizeof(d);
+	unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
+
+	do
+		d[--i] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (n < 0)
+		d[--i] = '-';
+	buf_add(b, d + i, sizeof(d) - (size_t)i);
+}
+
 /* Write the access-log line, count the request, free its state. */
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct req *q = *con_cls;
-	struct buf line = BUF_INIT;
-	char ts[TS_FMT_MAX];
+	struct buf *line = &log_line; /* one line's buffer per thread, reused */
+	static _Thread_local time_t ts_at = -1;
+	static _Thread_local char ts[TS_FMT_MAX];
+	time_t now;
 	int64_t dur;
 
 	(void)cls;
@@ -1426,18 +1539,32 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	metrics_inflight(-1);
 	metrics_record(q->status, dur);
 	/* Every field escaped; the path only (the query string never reaches it). */
-	buf_addf(&line, "time=%s method=", ts_format((int64_t)time(NULL), ts));
-	log_field(&line, q->method, 32);
-	buf_adds(&line, " path=");
-	log_field(&line, q->url, 256);
-	buf_addf(&line, " status=%d bytes=%zu duration_us=%lld user=", q->status, q->bytes,
-		 (long long)dur);
-	log_field(&line, q->user, sizeof(q->user));
-	buf_addch(&line, '\n');
-	if (write(STDERR_FILENO, line.p, line.len) < 0) {
+	if ((now = time(NULL)) != ts_at) {
+		ts_format((int64_t)now, ts);
+		ts_at = now;
+	}
+	locals_mark();
+	buf_reset(line);
+	buf_adds(line, "time=");
+	buf_adds(line, ts);
+	buf_adds(line, " method=");
+	log_field(line, q->method, 32);
+	buf_adds(line, " path=");
+	log_field(line, q->url, 256);
+	buf_adds(line, " status=");
+	log_num(line, q->status);
+	buf_adds(line, " bytes=");
+	log_num(line, (long long)q->bytes);
+	buf_adds(line, " duration_us=");
+	log_num(line, (long long)dur);
+	buf_adds(line, " user=");
+	log_field(line, q->user, sizeof(q->user));
+	buf_addch(line, '\n');
+	if (write(STDERR_FILENO, line->p, line->len) < 0) {
 		/* Nowhere left to report to. */
 	}
-	buf_release(&line);
+	if (line->alloc > 4096)
+		buf_release(line); /* a long line's room is not kept */
 	release_spool(q);
 	free(q->loaded);
 	api_hash_job_free(q->hash_job);
