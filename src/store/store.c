@@ -239,6 +239,8 @@ int store_commit(struct store *st, struct err *err)
 		st->in_tx--;
 		return 0;
 	}
+	/* a write transaction counts as a write whatever it did: nothing is missed */
+	st->tx_wrote |= st->write_tx;
 	r = st->drv->commit(st, err);
 	if (r)
 		st->drv->rollback(st);
