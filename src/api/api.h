@@ -122,7 +122,8 @@ struct api_req {
 	/*
 	 * A kept answer (api/cache.h), borrowed: when the handler sets it, the
 	 * server sends it instead of out, as the client accepts it (gzipped or
-	 * not), with its ETag, or 304 when If-None-Match names it.
+	 * not), with its ETag, or 304 when If-None-Match names it (set_cookie and
+	 * the headers above are not sent with it).
 	 */
 	const struct api_cached *cached;
 };

@@ -450,7 +450,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *q, int status
 
 static _Thread_local struct shared_answer {
 	const struct api_cached *e;
-	struct MHD_Response *plain, *gz, *unchanged;
+	struct MHD_Response *plain, *gz, *unchanged, *unchanged_gz;
 } shared[SHARED_SLOTS];
 static _Thread_local unsigned shared_next;
 
@@ -479,6 +479,8 @@ static void locals_release(void *unused)
 			MHD_destroy_response(shared[i].gz);
 		if (shared[i].unchanged)
 			MHD_destroy_response(shared[i].unchanged);
+		if (shared[i].unchanged_gz)
+			MHD_destroy_response(shared[i].unchanged_gz);
 		memset(&shared[i], 0, sizeof(shared[i]));
 	}
 	buf_release(&log_line);
@@ -501,7 +503,10 @@ static void locals_mark(void)
 	locals_marked = 1;
 }
 
-/* The response of this thread for e: which 0 as it is, 1 gzipped, 2 not modified. */
+/*
+ * The response of this thread for e: which 0 as it is, 1 gzipped, 2 not
+ * modified (to a client that would get it as it is), 3 not modified (gzipped).
+ */
 static struct MHD_Response *cached_response(const struct api_cached *e, int which)
 {
 	struct shared_answer *a = NULL;
@@ -519,14 +524,16 @@ static struct MHD_Response *cached_response(const struct api_cached *e, int whic
 			MHD_destroy_response(a->gz);
 		if (a->unchanged)
 			MHD_destroy_response(a->unchanged);
+		if (a->unchanged_gz)
+			MHD_destroy_response(a->unchanged_gz);
 		memset(a, 0, sizeof(*a));
 		a->e = e;
 	}
-	rp = which == 0 ? &a->plain : which == 1 ? &a->gz : &a->unchanged;
+	rp = which == 0 ? &a->plain : which == 1 ? &a->gz : which == 2 ? &a->unchanged : &a->unchanged_gz;
 	if (*rp)
 		return *rp;
 	api_cached_ref(e);
-	if (which == 2)
+	if (which >= 2)
 		resp = MHD_create_response_from_buffer_with_free_callback_cls(0, (void *)"", cached_free,
 									     (void *)e);
 	else
@@ -536,8 +543,8 @@ static struct MHD_Response *cached_response(const struct api_cached *e, int whic
 		api_cached_unref(e);
 		return NULL;
 	}
-	with_cache_control(resp, which == 2 ? NULL : JSON_TYPE, CACHED_CONTROL);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, which == 1 ? e->etag_gz : e->etag);
+	with_cache_control(resp, which >= 2 ? NULL : JSON_TYPE, CACHED_CONTROL);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, which & 1 ? e->etag_gz : e->etag);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	if (which == 1)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
@@ -553,7 +560,7 @@ static enum MHD_Result send_cached(struct MHD_Connection *c, struct req *q,
 {
 	int gz = e->gz && accepts_gzip(c);
 	int unchanged = api_cached_matches(e, conn_header(c, "If-None-Match"));
-	struct MHD_Response *resp = cached_response(e, unchanged ? 2 : gz);
+	struct MHD_Response *resp = cached_response(e, (unchanged ? 2 : 0) + gz);
 	enum MHD_Result ret;
 
 	if (!resp)
