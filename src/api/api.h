@@ -119,6 +119,13 @@ struct api_req {
 	int (*stream_next)(void *ctx, struct buf *out, struct err *err);
 	void (*stream_end)(void *ctx);
 	void *stream_ctx;
+	/*
+	 * A kept answer (api/cache.h), borrowed: when the handler sets it, the
+	 * server sends it instead of out, as the client accepts it (gzipped or
+	 * not), with its ETag, or 304 when If-None-Match names it (set_cookie and
+	 * the headers above are not sent with it).
+	 */
+	const struct api_cached *cached;
 };
 
 /* Answer with a stream (see stream_next above); r owns ctx until the server takes it. */

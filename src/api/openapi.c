@@ -567,6 +567,39 @@ static json_t *entity_op(const struct api_route *rt)
 	return op;
 }
 
+/*
+ * A route whose answer is kept until the next write ("cached": true): its ETag,
+ * gzip when accepted, and 304 to an If-None-Match that names it.
+ */
+static void cached_answer(json_t *params, json_t *resp, const char *ok_code)
+{
+	json_t *ok = json_object_get(resp, ok_code);
+	json_t *etag = json_pack("{s:s, s:{s:s}}", "description",
+				 "names the answer's content (the gzipped one ends in -gz\")", "schema",
+				 "type", "string");
+
+	json_array_append_new(params,
+			      param("header", "If-None-Match", 0, json_pack("{s:s}", "type", "string"),
+				    "an ETag of an earlier answer: when the answer is still the same, "
+				    "304 without a body"));
+	json_array_append_new(params,
+			      param("header", "Accept-Encoding", 0, json_pack("{s:s}", "type", "string"),
+				    "gzip: the answer comes gzipped (Content-Encoding: gzip)"));
+	if (ok)
+		json_object_set_new(
+			ok, "headers",
+			json_pack("{s:O, s:{s:s, s:{s:s, s:[s]}}, s:{s:s, s:{s:s}}}", "ETag", etag,
+				  "Content-Encoding", "description",
+				  "gzip when the request's Accept-Encoding accepts it", "schema", "type",
+				  "string", "enum", "gzip", "Vary", "description", "Accept-Encoding",
+				  "schema", "type", "string"));
+	json_object_set_new(resp, "304",
+			    json_pack("{s:s, s:{s:O}}", "description",
+				      "not modified: the If-None-Match names the current answer",
+				      "headers", "ETag", etag));
+	json_decref(etag);
+}
+
 /* A hand-written route from its entry in openapi-routes.json. */
 static json_t *hand_op(const struct api_route *rt, json_t *entry)
 {
@@ -600,6 +633,8 @@ static json_t *hand_op(const struct api_route *rt, json_t *entry)
 			      json_object_get(entry, "description") ? json_object_get(entry, "description") : ok, "content",
 			      ct ? ct : "application/json", "schema", v)
 		  : json_pack("{s:s}", "description", "ok"));
+	if (json_is_true(json_object_get(entry, "cached")))
+		cached_answer(params, resp, code);
 	json_array_foreach(json_object_get(entry, "errors"), i, v)
 		if (n < 20)
 			st[n++] = (int)json_integer_value(v);

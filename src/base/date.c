@@ -121,11 +121,19 @@ int32_t date_today(void)
 	struct tm tm;
 	time_t now;
 
+	/* localtime_r() takes the C library's time-zone lock: once a second per thread */
+	static _Thread_local time_t last;
+	static _Thread_local int32_t last_day;
+
 	if (env && *env && date_parse(env, strlen(env), &day, NULL, NULL) == 0)
 		return day;
 	now = time(NULL);
+	if (now == last)
+		return last_day;
 	localtime_r(&now, &tm);
-	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	last = now;
+	last_day = date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	return last_day;
 }
 
 int64_t ts_now(void)

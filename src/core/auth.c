@@ -102,6 +102,68 @@ static int exec1(struct store *st, const char *sql, int64_t a, int64_t b, struct
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * What each request's lookup of its session or API token found, kept per
+ * thread (no lock, nothing shared) with the data version it was read at
+ * (store_data_version, read before the SQL): any write by any process moves
+ * the version, so a kept answer is taken only while nothing was written since,
+ * and the time rules (expiry, idleness) are judged anew on every request. Kept
+ * by the secret itself, compared in constant time (a hit costs no hash). Only
+ * outside a transaction: inside one, its own uncommitted writes are not in the
+ * version.
+ */
+#define MEMO_SLOTS 8
+
+struct session_memo {
+	char key[AUTH_SECRET_MAX]; /* the secret, zero-padded; "" for none */
+	int64_t version;
+	struct auth_session s;
+	struct actor a;
+	int active;
+	int64_t pw_changed_at;
+};
+
+struct token_memo {
+	char key[AUTH_SECRET_MAX];
+	int64_t version;
+	int64_t id, last;
+	struct actor a;
+};
+
+static _Thread_local struct session_memo session_memo[MEMO_SLOTS];
+static _Thread_local unsigned session_memo_next;
+static _Thread_local struct token_memo token_memo[MEMO_SLOTS];
+static _Thread_local unsigned token_memo_next;
+
+/* The memo key of a secret (zero-padded); -1 when no secret is so long. */
+static int memo_key(const char *secret, char key[AUTH_SECRET_MAX])
+{
+	size_t n = strnlen(secret, AUTH_SECRET_MAX);
+	if (n == 0 || n >= AUTH_SECRET_MAX)
+		return -1;
+	memset(key, 0, AUTH_SECRET_MAX);
+	memcpy(key, secret, n);
+	return 0;
+}
+
+static struct session_memo *session_memo_find(const char *key, int64_t version)
+{
+	for (int i = 0; i < MEMO_SLOTS; i++)
+		if (session_memo[i].version == version && session_memo[i].key[0] &&
+		    !sodium_memcmp(session_memo[i].key, key, AUTH_SECRET_MAX))
+			return &session_memo[i];
+	return NULL;
+}
+
+static struct token_memo *token_memo_find(const char *key, int64_t version)
+{
+	for (int i = 0; i < MEMO_SLOTS; i++)
+		if (token_memo[i].version == version && token_memo[i].key[0] &&
+		    !sodium_memcmp(token_memo[i].key, key, AUTH_SECRET_MAX))
+			return &token_memo[i];
+	return NULL;
+}
+
 /* --- sessions ------------------------------------------------------------- */
 
 int auth_session_create(struct store *st, int64_t user_id, char token[AUTH_SECRET_MAX],
@@ -148,11 +210,24 @@ bad:
 int auth_session_lookup(struct store *st, const char *token, struct auth_session *out,
 			struct actor *a, struct err *err)
 {
-	char hash[65];
+	char hash[65], key[AUTH_SECRET_MAX];
 	int64_t now = ts_now(), pw_changed_at = 0;
+	int64_t version = st->in_tx ? 0 : store_data_version(st);
+	int memo = !st->in_tx && !memo_key(token, key);
+	struct session_memo *m = NULL;
 	struct stmt *s;
 	int rc, active = 0;
 
+	if (memo && (m = session_memo_find(key, version))) {
+		*out = m->s;
+		*a = m->a;
+		active = m->active;
+		pw_changed_at = m->pw_changed_at;
+		rc = STORE_ROW;
+		/* a touch due is a write: the database's row is read again with it */
+		if (now - out->last_seen_at < TOUCH_EVERY)
+			goto judge;
+	}
 	secret_hash(token, hash);
 	s = store_prepare(st, SQL_SESSION_FIND, err);
 	if (!s)
@@ -175,6 +250,16 @@ int auth_session_lookup(struct store *st, const char *token, struct auth_session
 	store_done(st, s);
 	if (rc < 0)
 		return -1;
+	if (rc == STORE_ROW && memo) {
+		m = &session_memo[session_memo_next++ % MEMO_SLOTS];
+		memcpy(m->key, key, sizeof(key));
+		m->version = version;
+		m->s = *out;
+		m->a = *a;
+		m->active = active;
+		m->pw_changed_at = pw_changed_at;
+	}
+judge:
 	if (rc == STORE_DONE || !active || now >= out->expires_at ||
 	    now >= out->last_seen_at + AUTH_SESSION_IDLE || out->created_at < pw_changed_at)
 		return err_set(err, ERR_UNAUTHENTICATED, NULL, "session_ended",
@@ -424,11 +509,20 @@ out:
 
 int auth_token_lookup(struct store *st, const char *secret, struct actor *a, struct err *err)
 {
-	char hash[65];
+	char hash[65], key[AUTH_SECRET_MAX];
 	int64_t id = 0, last = NO_ID, now = ts_now();
+	int64_t version = st->in_tx ? 0 : store_data_version(st);
+	int memo = !st->in_tx && !memo_key(secret, key);
+	struct token_memo *m;
 	struct stmt *s;
 	int rc, revoked = 1, active = 0;
 
+	/* only live tokens of active users are kept, and only while no touch is due */
+	if (memo && (m = token_memo_find(key, version)) && m->last != NO_ID &&
+	    now - m->last < TOUCH_EVERY) {
+		*a = m->a;
+		return 0;
+	}
 	secret_hash(secret, hash);
 	s = store_prepare(st, SQL_TOKEN_FIND, err);
 	if (!s)
@@ -452,6 +546,14 @@ int auth_token_lookup(struct store *st, const char *secret, struct actor *a, str
 			       "the API token is unknown or revoked");
 	if (last == NO_ID || now - last >= TOUCH_EVERY)
 		return exec1(st, SQL_TOKEN_TOUCH, now, id, err);
+	if (memo) {
+		m = &token_memo[token_memo_next++ % MEMO_SLOTS];
+		memcpy(m->key, key, sizeof(key));
+		m->version = version;
+		m->id = id;
+		m->last = last;
+		m->a = *a;
+	}
 	return 0;
 }
 

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/cache.h"
 #include "base/arena.h"
 #include "base/csv.h"
 #include "base/date.h"
@@ -115,6 +116,14 @@ struct req {
 	struct api_hash_job *hash_job;
 	struct MHD_Connection *conn;
 };
+
+/* Copy the string src into dst of n bytes, cut short to fit (snprintf's "%s" without its cost). */
+static void copy_str(char *dst, size_t n, const char *src)
+{
+	size_t len = strnlen(src, n - 1);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
 
 static int64_t mono_us(void)
 {
@@ -237,12 +246,57 @@ static int match_pattern(const char *pat, const char *path, struct api_req *r)
  * The route for method + path. When none matches, allow lists the methods the
  * path has (empty: the path is unknown).
  */
+/*
+ * The routes found last by this thread, by method and path: the tables do not
+ * change while the server runs, and a client asks for the same few paths.
+ */
+#define ROUTE_MEMO 16
+#define ROUTE_MEMO_PATH 128
+
+static _Thread_local struct {
+	char method[8];
+	char path[ROUTE_MEMO_PATH];
+	const struct api_route *rt;
+} route_memo[ROUTE_MEMO];
+
+static unsigned route_hash(const char *method, const char *path)
+{
+	unsigned h = 2166136261u;
+	for (const char *p = method; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (const char *p = path; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h % ROUTE_MEMO;
+}
+
+static const struct api_route *route_find_all(const char *method, const char *path,
+					      char *allow, size_t allowlen);
+
 static const struct api_route *route_find(const char *method, const char *path, char *allow,
 					  size_t allowlen)
 {
-	allow[0] = '\0';
+	const struct api_route *rt;
+	unsigned h;
+
 	if (!strcmp(method, "HEAD"))
 		method = "GET";
+	h = route_hash(method, path);
+	allow[0] = '\0';
+	if (route_memo[h].rt && !strcmp(route_memo[h].path, path) &&
+	    !strcmp(route_memo[h].method, method))
+		return route_memo[h].rt;
+	rt = route_find_all(method, path, allow, allowlen);
+	if (rt && strlen(path) < ROUTE_MEMO_PATH && strlen(method) < sizeof(route_memo[h].method)) {
+		copy_str(route_memo[h].method, sizeof(route_memo[h].method), method);
+		copy_str(route_memo[h].path, sizeof(route_memo[h].path), path);
+		route_memo[h].rt = rt;
+	}
+	return rt;
+}
+
+static const struct api_route *route_find_all(const char *method, const char *path,
+					      char *allow, size_t allowlen)
+{
 	for (int t = 0; api_routes[t]; t++)
 		for (const struct api_route *rt = api_routes[t]; rt->method; rt++) {
 			if (!match_pattern(rt->pattern, path, NULL))
@@ -272,16 +326,23 @@ void http_print_routes(FILE *f)
 
 /* --- responses ------------------------------------------------------------------------ */
 
-static struct MHD_Response *with_headers(struct MHD_Response *resp, const char *type, int api)
+static struct MHD_Response *with_cache_control(struct MHD_Response *resp, const char *type,
+					       const char *cache_control)
 {
 	if (!resp)
 		return NULL;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, api ? "no-store" : "no-cache");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache_control);
 	return resp;
+}
+
+static struct MHD_Response *with_headers(struct MHD_Response *resp, const char *type, int api)
+{
+	return with_cache_control(resp, type, api ? "no-store" : "no-cache");
 }
 
 static struct MHD_Response *response_new(const void *data, size_t len,
@@ -372,6 +433,143 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *q, int status
 		q->answered = 1;
 		q->status = status;
 		q->bytes = len;
+	}
+	return ret;
+}
+
+/*
+ * Kept answers (api/cache.h) are sent by responses made once per worker
+ * thread and entry, and queued on every connection the thread answers with
+ * them: the answer as it is, gzipped, and 304. Each response holds a
+ * reference to its entry, dropped when libmicrohttpd frees the response
+ * (after the thread let it go and the last connection sent it). Private and
+ * revalidated: the browser may keep the answer, and asks with its ETag.
+ */
+#define SHARED_SLOTS 8
+#define CACHED_CONTROL "private, no-cache"
+
+static _Thread_local struct shared_answer {
+	const struct api_cached *e;
+	struct MHD_Response *plain, *gz, *unchanged, *unchanged_gz;
+} shared[SHARED_SLOTS];
+static _Thread_local unsigned shared_next;
+
+static void cached_free(void *cls)
+{
+	api_cached_unref(cls);
+}
+
+/*
+ * What a worker thread keeps for itself (its shared responses, its access-log
+ * buffer, the cache entries it found last) is let go when it ends: a thread
+ * that kept anything is marked with this key, whose destructor runs then.
+ */
+static pthread_key_t locals_key;
+static pthread_once_t locals_once = PTHREAD_ONCE_INIT;
+static _Thread_local int locals_marked;
+static _Thread_local struct buf log_line = BUF_INIT;
+
+static void locals_release(void *unused)
+{
+	(void)unused;
+	for (int i = 0; i < SHARED_SLOTS; i++) {
+		if (shared[i].plain)
+			MHD_destroy_response(shared[i].plain);
+		if (shared[i].gz)
+			MHD_destroy_response(shared[i].gz);
+		if (shared[i].unchanged)
+			MHD_destroy_response(shared[i].unchanged);
+		if (shared[i].unchanged_gz)
+			MHD_destroy_response(shared[i].unchanged_gz);
+		memset(&shared[i], 0, sizeof(shared[i]));
+	}
+	buf_release(&log_line);
+	api_cache_thread_release();
+	locals_marked = 0;
+}
+
+static void locals_key_make(void)
+{
+	if (pthread_key_create(&locals_key, locals_release))
+		abort();
+}
+
+static void locals_mark(void)
+{
+	if (locals_marked)
+		return;
+	pthread_once(&locals_once, locals_key_make);
+	pthread_setspecific(locals_key, &locals_marked);
+	locals_marked = 1;
+}
+
+/*
+ * The response of this thread for e: which 0 as it is, 1 gzipped, 2 not
+ * modified (to a client that would get it as it is), 3 not modified (gzipped).
+ */
+static struct MHD_Response *cached_response(const struct api_cached *e, int which)
+{
+	struct shared_answer *a = NULL;
+	struct MHD_Response **rp, *resp;
+
+	locals_mark();
+	for (int i = 0; i < SHARED_SLOTS && !a; i++)
+		if (shared[i].e == e)
+			a = &shared[i];
+	if (!a) {
+		a = &shared[shared_next++ % SHARED_SLOTS];
+		if (a->plain)
+			MHD_destroy_response(a->plain);
+		if (a->gz)
+			MHD_destroy_response(a->gz);
+		if (a->unchanged)
+			MHD_destroy_response(a->unchanged);
+		if (a->unchanged_gz)
+			MHD_destroy_response(a->unchanged_gz);
+		memset(a, 0, sizeof(*a));
+		a->e = e;
+	}
+	rp = which == 0 ? &a->plain : which == 1 ? &a->gz : which == 2 ? &a->unchanged : &a->unchanged_gz;
+	if (*rp)
+		return *rp;
+	api_cached_ref(e);
+	if (which >= 2)
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(0, (void *)"", cached_free,
+									     (void *)e);
+	else
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(
+			which ? e->gz_len : e->len, which ? e->gz : e->body, cached_free, (void *)e);
+	if (!resp) {
+		api_cached_unref(e);
+		return NULL;
+	}
+	with_cache_control(resp, which >= 2 ? NULL : JSON_TYPE, CACHED_CONTROL);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, which & 1 ? e->etag_gz : e->etag);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (which == 1)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	*rp = resp;
+	return resp;
+}
+
+static int accepts_gzip(struct MHD_Connection *c);
+
+/* Send a kept answer: 304 when If-None-Match names it, else gzipped when accepted. */
+static enum MHD_Result send_cached(struct MHD_Connection *c, struct req *q,
+				   const struct api_cached *e)
+{
+	int gz = e->gz && accepts_gzip(c);
+	int unchanged = api_cached_matches(e, conn_header(c, "If-None-Match"));
+	struct MHD_Response *resp = cached_response(e, (unchanged ? 2 : 0) + gz);
+	enum MHD_Result ret;
+
+	if (!resp)
+		return MHD_NO;
+	ret = MHD_queue_response(c, unchanged ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, resp);
+	if (ret == MHD_YES) {
+		q->answered = 1;
+		q->status = unchanged ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+		q->bytes = unchanged ? 0 : gz ? e->gz_len : e->len;
 	}
 	return ret;
 }
@@ -470,10 +668,42 @@ static enum MHD_Result answer_metrics(struct MHD_Connection *c, struct req *q)
 		     len);
 }
 
+/* Whether Accept-Encoding lists gzip (or "*") without q=0. */
 static int accepts_gzip(struct MHD_Connection *c)
 {
 	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
-	return ae && strstr(ae, "gzip") && !strstr(ae, "gzip;q=0");
+	const char *p = ae;
+
+	while (p && *p) {
+		size_t n;
+		const char *q;
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		n = strcspn(p, ";, \t");
+		if ((n == 4 && !strncasecmp(p, "gzip", 4)) || (n == 1 && *p == '*')) {
+			/* a weight of zero refuses it: q=0, q=0.0, q=0.000 */
+			q = p + n;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q != ';')
+				return 1;
+			q++;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if ((*q != 'q' && *q != 'Q') || q[1] != '=')
+				return 1;
+			q += 2;
+			if (*q != '0')
+				return 1;
+			q++;
+			if (*q == '.')
+				for (q++; *q == '0'; q++)
+					;
+			return *q >= '1' && *q <= '9';
+		}
+		p += strcspn(p, ",");
+	}
+	return 0;
 }
 
 static enum MHD_Result answer_static(struct MHD_Connection *c, struct req *q)
@@ -526,8 +756,8 @@ static int authenticate(struct MHD_Connection *c, struct api_req *r, struct err 
 	} else if (cookie && *cookie && strlen(cookie) < sizeof(r->session_token)) {
 		if (!auth_session_lookup(r->st, cookie, &s, &r->actor, &why)) {
 			r->auth = API_AUTH_SESSION;
-			snprintf(r->session_token, sizeof(r->session_token), "%s", cookie);
-			snprintf(r->csrf_token, sizeof(r->csrf_token), "%s", s.csrf_token);
+			copy_str(r->session_token, sizeof(r->session_token), cookie);
+			copy_str(r->csrf_token, sizeof(r->csrf_token), s.csrf_token);
 			return 0;
 		}
 	} else if (public) {
@@ -625,8 +855,8 @@ static void api_req_fill(struct MHD_Connection *c, struct req *q, struct store *
 	r->hash_job = q->hash_job;
 	r->auth = q->auth;
 	r->actor = q->actor;
-	snprintf(r->session_token, sizeof(r->session_token), "%s", q->session_token);
-	snprintf(r->csrf_token, sizeof(r->csrf_token), "%s", q->csrf_token);
+	copy_str(r->session_token, sizeof(r->session_token), q->session_token);
+	copy_str(r->csrf_token, sizeof(r->csrf_token), q->csrf_token);
 	match_pattern(q->route->pattern, q->url, r);
 }
 
@@ -642,9 +872,9 @@ static int check_caller(struct MHD_Connection *c, struct req *q, struct api_req 
 		return -1;
 	q->auth = r->auth;
 	q->actor = r->actor;
-	snprintf(q->session_token, sizeof(q->session_token), "%s", r->session_token);
-	snprintf(q->csrf_token, sizeof(q->csrf_token), "%s", r->csrf_token);
-	snprintf(q->user, sizeof(q->user), "%s", r->actor.login);
+	copy_str(q->session_token, sizeof(q->session_token), r->session_token);
+	copy_str(q->csrf_token, sizeof(q->csrf_token), r->csrf_token);
+	copy_str(q->user, sizeof(q->user), r->actor.login);
 	if (rt->min_role != API_PUBLIC && (int)r->actor.role < rt->min_role)
 		return err_set(err, ERR_DENIED, NULL, "role_required:_,_,role,login,have", "%s %s needs the %s role; %s is a %s", rt->method,
 			       rt->pattern, role_str((enum role)rt->min_role), r->actor.login,
@@ -732,7 +962,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 				store_rollback_all(st);
 			if (idem_bulk)
 				store_bulk(st, 0);
-			snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
+			copy_str(q->user, sizeof(q->user), r.actor.login);
 			resp = json_response(&r.out, &len);
 			if (resp)
 				MHD_add_response_header(resp, "Idempotent-Replayed", "true");
@@ -744,7 +974,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	}
 	if (rt->handler(&r, &err))
 		goto fail;
-	snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
+	copy_str(q->user, sizeof(q->user), r.actor.login);
 	status = r.status;
 	if (idem_open) {
 		struct buf b = BUF_INIT;
@@ -785,6 +1015,12 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 			idem_bulk = 0;
 		}
 	}
+	if (r.cached && status == 200 && !idem) {
+		ret = send_cached(c, q, r.cached);
+		buf_release(&idem_target);
+		api_req_release(&r);
+		return ret;
+	}
 	if (r.stream_next) {
 		len = 0;
 		resp = stream_response(&r, r.content_type_out ? r.content_type_out : JSON_TYPE);
@@ -802,7 +1038,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	api_req_release(&r);
 	return ret;
 fail:
-	snprintf(q->user, sizeof(q->user), "%s", r.actor.login);
+	copy_str(q->user, sizeof(q->user), r.actor.login);
 	if (idem_open) {
 		/*
 		 * Whatever the handler wrote is undone. A refusal is the answer to
@@ -1268,13 +1504,30 @@ static void log_field(struct buf *b, const char *s, size_t max)
 	}
 }
 
+/* Append n in decimal (buf_addf's "%lld" without its cost: once a request). */
+static void log_num(struct buf *b, long long n)
+{
+	char d[24];
+	int i = (int)sizeof(d);
+	unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
+
+	do
+		d[--i] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (n < 0)
+		d[--i] = '-';
+	buf_add(b, d + i, sizeof(d) - (size_t)i);
+}
+
 /* Write the access-log line, count the request, free its state. */
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct req *q = *con_cls;
-	struct buf line = BUF_INIT;
-	char ts[TS_FMT_MAX];
+	struct buf *line = &log_line; /* one line's buffer per thread, reused */
+	static _Thread_local time_t ts_at = -1;
+	static _Thread_local char ts[TS_FMT_MAX];
+	time_t now;
 	int64_t dur;
 
 	(void)cls;
@@ -1293,18 +1546,32 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	metrics_inflight(-1);
 	metrics_record(q->status, dur);
 	/* Every field escaped; the path only (the query string never reaches it). */
-	buf_addf(&line, "time=%s method=", ts_format((int64_t)time(NULL), ts));
-	log_field(&line, q->method, 32);
-	buf_adds(&line, " path=");
-	log_field(&line, q->url, 256);
-	buf_addf(&line, " status=%d bytes=%zu duration_us=%lld user=", q->status, q->bytes,
-		 (long long)dur);
-	log_field(&line, q->user, sizeof(q->user));
-	buf_addch(&line, '\n');
-	if (write(STDERR_FILENO, line.p, line.len) < 0) {
+	if ((now = time(NULL)) != ts_at) {
+		ts_format((int64_t)now, ts);
+		ts_at = now;
+	}
+	locals_mark();
+	buf_reset(line);
+	buf_adds(line, "time=");
+	buf_adds(line, ts);
+	buf_adds(line, " method=");
+	log_field(line, q->method, 32);
+	buf_adds(line, " path=");
+	log_field(line, q->url, 256);
+	buf_adds(line, " status=");
+	log_num(line, q->status);
+	buf_adds(line, " bytes=");
+	log_num(line, (long long)q->bytes);
+	buf_adds(line, " duration_us=");
+	log_num(line, (long long)dur);
+	buf_adds(line, " user=");
+	log_field(line, q->user, sizeof(q->user));
+	buf_addch(line, '\n');
+	if (write(STDERR_FILENO, line->p, line->len) < 0) {
 		/* Nowhere left to report to. */
 	}
-	buf_release(&line);
+	if (line->alloc > 4096)
+		buf_release(line); /* a long line's room is not kept */
 	release_spool(q);
 	free(q->loaded);
 	api_hash_job_free(q->hash_job);

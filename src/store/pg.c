@@ -10,10 +10,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/xalloc.h"
@@ -44,6 +48,7 @@ struct pg_stmt {
 struct pg_conn {
 	PGconn *conn;
 	unsigned next_name;
+	int64_t notified; /* the notice the commit in hand sent (0: none) */
 };
 
 #define PG(st) (((struct pg_conn *)(st)->conn)->conn)
@@ -91,6 +96,229 @@ static void quiet(void *arg, const char *message)
 	(void)message;
 }
 
+/*
+ * The data version (store_data_version). Every transaction that wrote sends
+ * NOTIFY on this channel with its COMMIT (a statement that wrote on its own,
+ * right after it); one connection per process per database LISTENs to it in a
+ * thread of its own, started by the first question for the version, and moves
+ * a counter of the process on at each notice. This process's own commits move
+ * it at once too. While the listener is not connected, the version is a new
+ * number at every question.
+ *
+ * A notice travels on its own: another server's listener may hear it a little
+ * after the write was answered. Two things keep that window shut in practice:
+ * a write is answered only after this process's own listener heard it (every
+ * listening connection is told at the same commit), and a question for the
+ * version first looks whether the listener's socket holds a notice not yet
+ * read (then the version moves at once, without waiting for that thread).
+ */
+#define VERSION_CHANNEL "salespm_data"
+/* How long a write waits for its own notice (ms) before it is answered anyway. */
+#define VERSION_WAIT_MS 200
+
+struct pg_version {
+	char *dsn;
+	int64_t counter;
+	int live;    /* LISTEN is in force: the counter follows every commit */
+	int started; /* the listener thread runs */
+	int fd;      /* the listener's socket while live, else -1 */
+	int64_t sent, heard; /* this process's notices: the last sent, the last heard */
+	pthread_mutex_t lock; /* with heard_cond: a writer waits for its notice */
+	pthread_cond_t heard_cond;
+	struct pg_version *next;
+};
+
+static pthread_mutex_t versions_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pg_version *versions;
+
+static void version_move(struct pg_version *v)
+{
+	__atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST);
+}
+
+static void nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+/* A notice heard: the version moves; one of this process's wakes the writer waiting for it. */
+static void version_heard(struct pg_version *v, const PGnotify *n)
+{
+	char *end;
+	long long pid, seq;
+
+	version_move(v);
+	pid = strtoll(n->extra, &end, 10);
+	if (*end != ':' || pid != (long long)getpid())
+		return;
+	seq = strtoll(end + 1, NULL, 10);
+	pthread_mutex_lock(&v->lock);
+	if (seq > v->heard)
+		v->heard = seq;
+	pthread_cond_broadcast(&v->heard_cond);
+	pthread_mutex_unlock(&v->lock);
+}
+
+static void *version_listen(void *arg)
+{
+	struct pg_version *v = arg;
+
+	for (;;) {
+		PGconn *conn = PQconnectdb(v->dsn);
+		PGresult *res;
+		PGnotify *n;
+
+		if (PQstatus(conn) != CONNECTION_OK) {
+			PQfinish(conn);
+			nap_ms(200);
+			continue;
+		}
+		res = PQexec(conn, "LISTEN " VERSION_CHANNEL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			PQclear(res);
+			PQfinish(conn);
+			nap_ms(200);
+			continue;
+		}
+		PQclear(res);
+		/* what was kept while no one listened is not current */
+		__atomic_store_n(&v->fd, PQsocket(conn), __ATOMIC_SEQ_CST);
+		__atomic_store_n(&v->live, 1, __ATOMIC_SEQ_CST);
+		version_move(v);
+		for (;;) {
+			struct pollfd pfd = { PQsocket(conn), POLLIN, 0 };
+			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+				break;
+			/*
+			 * moved before the notice is read: from the moment it is out of
+			 * the socket (where a question for the version looks) until it
+			 * is counted, the version must already have moved
+			 */
+			if (pfd.revents)
+				version_move(v);
+			if (!PQconsumeInput(conn))
+				break;
+			while ((n = PQnotifies(conn))) {
+				version_heard(v, n);
+				PQfreemem(n);
+			}
+			if (PQstatus(conn) != CONNECTION_OK)
+				break;
+		}
+		__atomic_store_n(&v->live, 0, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&v->fd, -1, __ATOMIC_SEQ_CST);
+		version_move(v);
+		PQfinish(conn);
+		/* no notice will come: no writer waits for one */
+		pthread_mutex_lock(&v->lock);
+		v->heard = v->sent;
+		pthread_cond_broadcast(&v->heard_cond);
+		pthread_mutex_unlock(&v->lock);
+		nap_ms(100);
+	}
+	return NULL;
+}
+
+/* The process's version source for dsn (one per database, kept for the process's life). */
+static struct pg_version *version_for(const char *dsn)
+{
+	struct pg_version *v;
+
+	pthread_mutex_lock(&versions_lock);
+	for (v = versions; v && strcmp(v->dsn, dsn); v = v->next)
+		;
+	if (!v) {
+		v = xcalloc(1, sizeof(*v));
+		v->dsn = xstrdup(dsn);
+		v->fd = -1;
+		pthread_mutex_init(&v->lock, NULL);
+		pthread_cond_init(&v->heard_cond, NULL);
+		v->next = versions;
+		versions = v;
+	}
+	pthread_mutex_unlock(&versions_lock);
+	return v;
+}
+
+static int64_t pg_data_version(struct store *st)
+{
+	struct pg_version *v = st->version;
+
+	if (__atomic_load_n(&v->live, __ATOMIC_ACQUIRE)) {
+		/* a notice in the socket that the listener has not read yet moves it now */
+		struct pollfd pfd = { __atomic_load_n(&v->fd, __ATOMIC_ACQUIRE), POLLIN, 0 };
+		if (pfd.fd >= 0 && poll(&pfd, 1, 0) > 0)
+			return __atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST);
+		return __atomic_load_n(&v->counter, __ATOMIC_ACQUIRE);
+	}
+	pthread_mutex_lock(&versions_lock);
+	if (!v->started) {
+		pthread_t t;
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		v->started = pthread_create(&t, &attr, version_listen, v) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	pthread_mutex_unlock(&versions_lock);
+	return __atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The NOTIFY of this process's next notice (its number in *seq), ahead of sql ("" or "; COMMIT"). */
+static void notify_sql(struct pg_version *v, const char *then, char *out, size_t n, int64_t *seq)
+{
+	*seq = __atomic_add_fetch(&v->sent, 1, __ATOMIC_SEQ_CST);
+	snprintf(out, n, "NOTIFY " VERSION_CHANNEL ", '%lld:%lld'%s", (long long)getpid(),
+		 (long long)*seq, then);
+}
+
+/* Wait (a little at most) until this process's listener heard notice seq. */
+static void notify_wait(struct pg_version *v, int64_t seq)
+{
+	struct timespec until;
+
+	if (!__atomic_load_n(&v->live, __ATOMIC_ACQUIRE))
+		return;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += VERSION_WAIT_MS * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&v->lock);
+	while (v->heard < seq && pthread_cond_timedwait(&v->heard_cond, &v->lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&v->lock);
+}
+
+static void pg_data_changed(struct store *st, int committed)
+{
+	struct pg_conn *c = st->conn;
+	char sql[96];
+	int64_t seq;
+
+	if (!committed) {
+		notify_sql(st->version, "", sql, sizeof(sql), &seq);
+		PQclear(PQexec(c->conn, sql));
+		c->notified = seq;
+	}
+	version_move(st->version);
+	if (c->notified)
+		notify_wait(st->version, c->notified);
+	c->notified = 0;
+}
+
+static int pg_wrote(struct stmt *st)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	const char *tag;
+
+	if (!s->res)
+		return 0;
+	tag = PQcmdStatus(s->res);
+	return !strncmp(tag, "INSERT", 6) || !strncmp(tag, "UPDATE", 6) ||
+	       !strncmp(tag, "DELETE", 6) || !strncmp(tag, "MERGE", 5);
+}
+
 static int pg_open(struct store *st, const char *dsn, struct err *err)
 {
 	struct pg_conn *c = xcalloc(1, sizeof(*c));
@@ -124,6 +352,7 @@ static int pg_open(struct store *st, const char *dsn, struct err *err)
 	PQclear(res);
 	st->conn = c;
 	st->cache = xcalloc(1, sizeof(struct stmtcache));
+	st->version = version_for(dsn);
 	return 0;
 }
 
@@ -409,7 +638,20 @@ static int pg_begin(struct store *st, int write, struct err *err)
 
 static int pg_commit(struct store *st, struct err *err)
 {
-	return pg_exec(st, "COMMIT", err);
+	struct pg_conn *c = st->conn;
+	char sql[96];
+	int64_t seq;
+
+	if (!st->tx_wrote)
+		return pg_exec(st, "COMMIT", err);
+	/* the notice is delivered at the commit, and only if it commits */
+	notify_sql(st->version, "; COMMIT", sql, sizeof(sql), &seq);
+	c->notified = seq;
+	if (pg_exec(st, sql, err)) {
+		c->notified = 0; /* not committed: no notice will come */
+		return -1;
+	}
+	return 0;
 }
 
 static void pg_rollback(struct store *st)
@@ -840,4 +1082,7 @@ const struct store_driver store_pg_driver = {
 	.backup = pg_backup,
 	.bulk = pg_bulk,
 	.ready = pg_ready,
+	.wrote = pg_wrote,
+	.data_changed = pg_data_changed,
+	.data_version = pg_data_version,
 };

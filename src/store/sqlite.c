@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -118,6 +120,62 @@ static int pragma_text(sqlite3 *db, const char *sql, char *out, size_t outlen, s
 	return 0;
 }
 
+/*
+ * The data version (store_data_version): a 64-bit counter in the file
+ * PATH-version beside the database, mapped shared by every process that opens
+ * it, moved on after each commit that wrote. Without the file (":memory:", a
+ * directory not writable) a counter of this process that only ever moves on.
+ */
+#define VERSION_SUFFIX "-version"
+static int64_t process_version;
+
+static void version_open(struct store *st, const char *dsn)
+{
+	char *path;
+	int fd;
+	void *p;
+	struct stat sb;
+
+	if (!strcmp(dsn, ":memory:"))
+		return;
+	path = xmalloc(strlen(dsn) + sizeof(VERSION_SUFFIX));
+	memcpy(path, dsn, strlen(dsn));
+	memcpy(path + strlen(dsn), VERSION_SUFFIX, sizeof(VERSION_SUFFIX));
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	free(path);
+	if (fd < 0)
+		return;
+	/* Growing a file to its size at once is safe while another process does the same. */
+	if (fstat(fd, &sb) || (sb.st_size < (off_t)sizeof(int64_t) &&
+			       ftruncate(fd, (off_t)sizeof(int64_t)))) {
+		close(fd);
+		return;
+	}
+	p = mmap(NULL, sizeof(int64_t), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p != MAP_FAILED)
+		st->version = p;
+}
+
+static int64_t sq_data_version(struct store *st)
+{
+	if (!st->version)
+		return __atomic_add_fetch(&process_version, 1, __ATOMIC_SEQ_CST);
+	return __atomic_load_n((int64_t *)st->version, __ATOMIC_ACQUIRE);
+}
+
+static void sq_data_changed(struct store *st, int committed)
+{
+	(void)committed;
+	if (st->version)
+		__atomic_add_fetch((int64_t *)st->version, 1, __ATOMIC_SEQ_CST);
+}
+
+static int sq_wrote(struct stmt *s)
+{
+	return !sqlite3_stmt_readonly(STMT(s));
+}
+
 static int sq_open(struct store *st, const char *dsn, struct err *err)
 {
 	sqlite3 *db = NULL;
@@ -162,6 +220,7 @@ static int sq_open(struct store *st, const char *dsn, struct err *err)
 	/* Validate the file really is a database before going on. */
 	if (pragma_text(db, "PRAGMA schema_version", v, sizeof(v), err))
 		goto bad;
+	version_open(st, dsn);
 	return 0;
 bad:
 	st->drv->close(st);
@@ -183,6 +242,9 @@ static void sq_close(struct store *st)
 	if (st->conn)
 		sqlite3_close(DB(st));
 	st->conn = NULL;
+	if (st->version)
+		munmap(st->version, sizeof(int64_t));
+	st->version = NULL;
 }
 
 static struct stmt *sq_prepare(struct store *st, const char *sql, struct err *err)
@@ -469,4 +531,7 @@ const struct store_driver store_sqlite_driver = {
 	.backup = sq_backup,
 	.bulk = sq_bulk,
 	.ready = sq_ready,
+	.wrote = sq_wrote,
+	.data_changed = sq_data_changed,
+	.data_version = sq_data_version,
 };

@@ -76,6 +76,20 @@ struct store *store_open(const char *dsn, int create, struct err *err)
 	return st;
 }
 
+int64_t store_data_version(struct store *st)
+{
+	return st->drv->data_version(st);
+}
+
+/* A write was made: one on its own moves the version now, one in a transaction at its commit. */
+static void note_write(struct store *st)
+{
+	if (st->in_tx)
+		st->tx_wrote = 1;
+	else
+		st->drv->data_changed(st, 0);
+}
+
 void store_free(struct store *st)
 {
 	if (!st)
@@ -154,13 +168,18 @@ int64_t store_col_int_or(struct store *st, struct stmt *s, int col, int64_t none
 
 void store_done(struct store *st, struct stmt *s)
 {
+	int wrote = s && st->drv->wrote(s);
 	if (s)
 		st->drv->done(s);
+	if (wrote)
+		note_write(st);
 }
 
 int store_exec(struct store *st, const char *sql, struct err *err)
 {
-	return st->drv->exec(st, sql, err);
+	int r = st->drv->exec(st, sql, err);
+	note_write(st); /* maintenance and migrations: taken as writes */
+	return r;
 }
 
 /* The SQL of a savepoint verb for level (2 = the first savepoint). */
@@ -220,11 +239,16 @@ int store_commit(struct store *st, struct err *err)
 		st->in_tx--;
 		return 0;
 	}
+	/* a write transaction counts as a write whatever it did: nothing is missed */
+	st->tx_wrote |= st->write_tx;
 	r = st->drv->commit(st, err);
 	if (r)
 		st->drv->rollback(st);
 	st->in_tx = 0;
 	st->write_tx = 0;
+	if (st->tx_wrote && !r)
+		st->drv->data_changed(st, 1);
+	st->tx_wrote = 0;
 	return r;
 }
 
@@ -239,6 +263,7 @@ void store_rollback(struct store *st)
 	st->drv->rollback(st);
 	st->in_tx = 0;
 	st->write_tx = 0;
+	st->tx_wrote = 0;
 }
 
 void store_rollback_all(struct store *st)
@@ -247,6 +272,7 @@ void store_rollback_all(struct store *st)
 		st->drv->rollback(st);
 	st->in_tx = 0;
 	st->write_tx = 0;
+	st->tx_wrote = 0;
 }
 
 int store_check(struct store *st, struct buf *report, struct err *err)
@@ -290,8 +316,11 @@ struct stmt *store_prepare_dyn(struct store *st, const char *sql, struct err *er
 
 void store_finalize_dyn(struct store *st, struct stmt *s)
 {
+	int wrote = s && st->drv->wrote(s);
 	if (s)
 		st->drv->finalize(st, s);
+	if (wrote)
+		note_write(st);
 }
 
 int store_query_dyn_int(struct store *st, const char *sql, int64_t *out, struct err *err)
@@ -311,6 +340,7 @@ int store_query_dyn_int(struct store *st, const char *sql, int64_t *out, struct 
 struct store_load *store_load_begin(struct store *st, const char *table, int ncols,
 				    const char *const *cols, struct err *err)
 {
+	note_write(st);
 	return st->drv->load_begin(st, table, ncols, cols, err);
 }
 

@@ -77,6 +77,16 @@ struct store_driver {
 	/* Whether the database can still be used (its file readable and writable; the connection up);
 	 * ask 0: only what is known without a system call or a question (err may be NULL). */
 	int (*ready)(struct store *st, int ask, struct err *err);
+	/* Whether statement s, stepped and not yet done, wrote (asked before done). */
+	int (*wrote)(struct stmt *s);
+	/*
+	 * A write of st was committed: move the data version on (committed 1: by
+	 * store_commit, whose commit told other processes when the backend needs
+	 * telling; 0: one statement on its own, to be told now).
+	 */
+	void (*data_changed)(struct store *st, int committed);
+	/* The data version (see store_data_version). */
+	int64_t (*data_version)(struct store *st);
 };
 
 struct store {
@@ -87,6 +97,8 @@ struct store {
 	int in_tx;      /* open levels: 0 none, 1 a transaction, each more a savepoint in it */
 	int write_tx;   /* the outermost transaction holds the write lock */
 	int bulk;       /* how many store_bulk(st, 1) are not yet matched by an off */
+	int tx_wrote;   /* the open transaction wrote: its commit moves the data version */
+	void *version;  /* the driver's source of the data version */
 };
 
 /*
@@ -124,6 +136,19 @@ static inline int store_lost(struct store *st)
 {
 	return st->drv->ready(st, 0, NULL) != 0;
 }
+
+/*
+ * The data version of the database: a number that every committed write, by
+ * any process on the database, moves on, read without a question to the
+ * database (SQLite: a counter in the shared memory of the file PATH-version
+ * beside it; PostgreSQL: a counter of this process that each write's
+ * NOTIFY moves, heard by a listening connection). What was read after the
+ * version was v is current as long as store_data_version() still returns v:
+ * read the version first, then the data, and keep the data with it. When the
+ * version cannot be known (no shared file, the listener lost) every call
+ * returns a new number, so nothing kept is ever taken as current.
+ */
+int64_t store_data_version(struct store *st);
 
 /* The driver's name: "sqlite" or "postgresql". */
 const char *store_backend(const struct store *st);

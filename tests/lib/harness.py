@@ -320,8 +320,12 @@ class Client:
         finally:
             conn.close()
         if self.check_openapi and method != "HEAD":
+            body = resp.body
+            if (resp.header("Content-Encoding") or "").lower() == "gzip":
+                import gzip
+                body = gzip.decompress(body)  # the document describes the content, not its coding
             problems = openapi().check(method, path, resp.status, resp.header("Content-Type"),
-                                       resp.body)
+                                       body)
             if problems:
                 raise AssertionError("the answer is not what the OpenAPI document says:\n  "
                                      + "\n  ".join(problems[:10]) + f"\n{resp!r}")

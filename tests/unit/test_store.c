@@ -798,6 +798,81 @@ static void test_migration_failure(void **state)
 	}
 }
 
+/* b's data version once it differs from was, waiting up to 3 s (PostgreSQL's notices come apart). */
+static int64_t version_after(struct store *b, int64_t was)
+{
+	int64_t v = store_data_version(b);
+	for (int i = 0; i < 300 && v == was; i++) {
+		usleep(10000);
+		v = store_data_version(b);
+	}
+	return v;
+}
+
+/* b's data version once two reads 50 ms apart agree (PostgreSQL: its listener is connected). */
+static int64_t version_settled(struct store *b)
+{
+	int64_t v = store_data_version(b), w;
+	for (int i = 0; i < 60; i++) {
+		usleep(50000);
+		w = store_data_version(b);
+		if (w == v)
+			return v;
+		v = w;
+	}
+	fail_msg("the data version never settled");
+	return v;
+}
+
+/*
+ * Two connections on one database, as two servers have: a committed write
+ * through either moves the data version the other reads; a read, a rollback
+ * and a read transaction do not.
+ */
+static void test_data_version(void **state)
+{
+	struct store *a = open_new("v.db"), *b;
+	struct err err;
+	char p[256];
+	int64_t v0, v1, v2;
+	(void)state;
+
+	path_in(p, sizeof(p), "v.db");
+	b = store_open(p, 0, &err);
+	assert_non_null(b);
+	v0 = version_settled(b);
+	if (!pg_dsn)
+		assert_int_equal(store_data_version(a), v0); /* one counter, shared */
+
+	assert_int_equal(query_int(a, SQL_COUNT_SETTINGS), 0);
+	assert_int_equal(store_begin(a, 1, &err), 0);
+	assert_int_equal(put(a, "gone", "1", &err), 0);
+	store_rollback(a);
+	assert_int_equal(store_begin(b, 0, &err), 0);
+	assert_int_equal(query_int(b, SQL_COUNT_SETTINGS), 0);
+	assert_int_equal(store_commit(b, &err), 0);
+	usleep(100000); /* a notice, were one sent, would have come */
+	assert_int_equal(store_data_version(b), v0);
+
+	/* a write transaction through a */
+	assert_int_equal(store_begin(a, 1, &err), 0);
+	assert_int_equal(put(a, "kept", "1", &err), 0);
+	assert_int_equal(store_data_version(b), v0); /* not yet committed */
+	assert_int_equal(store_commit(a, &err), 0);
+	v1 = version_after(b, v0);
+	assert_true(v1 != v0);
+	if (!pg_dsn)
+		assert_int_equal(store_data_version(a), v1);
+
+	/* a statement on its own through b: a sees it */
+	v1 = version_settled(a);
+	assert_int_equal(put(b, "also", "1", &err), 0);
+	v2 = version_after(a, v1);
+	assert_true(v2 != v1);
+	store_free(b);
+	store_free(a);
+}
+
 int main(void)
 {
 	pg_dsn = getenv("SALESPM_TEST_PG_DSN");
@@ -819,6 +894,7 @@ int main(void)
 		cmocka_unit_test_setup(test_open_not_a_database, test_setup),
 		cmocka_unit_test_setup(test_newer_schema, test_setup),
 		cmocka_unit_test_setup(test_migration_failure, test_setup),
+		cmocka_unit_test_setup(test_data_version, test_setup),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
