@@ -121,17 +121,26 @@ int32_t date_today(void)
 	struct tm tm;
 	time_t now;
 
-	/* localtime_r() takes the C library's time-zone lock: once a second per thread */
+	/*
+	 * localtime_r() takes the C library's time-zone lock: once a second per
+	 * thread, and again whenever TZ names another zone (the server sets the
+	 * workspace's; a test moves it within the second).
+	 */
 	static _Thread_local time_t last;
 	static _Thread_local int32_t last_day;
+	static _Thread_local char last_tz[64];
+	const char *tz = getenv("TZ");
 
 	if (env && *env && date_parse(env, strlen(env), &day, NULL, NULL) == 0)
 		return day;
+	if (!tz)
+		tz = "";
 	now = time(NULL);
-	if (now == last)
+	if (now == last && strlen(tz) < sizeof(last_tz) && !strcmp(tz, last_tz))
 		return last_day;
 	localtime_r(&now, &tm);
 	last = now;
+	snprintf(last_tz, sizeof(last_tz), "%s", tz);
 	last_day = date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	return last_day;
 }
