@@ -419,7 +419,7 @@ static int merge_first_sales(struct store *st, struct acts *a, struct err *err)
 {
 	struct stmt *s = store_prepare(st, SQL_FIRST_SALES, err);
 	size_t k = 0;
-	int rc;
+	int rc = 0;
 	if (!s)
 		return -1;
 	while (k < a->n && (rc = store_step(st, s, err)) == STORE_ROW) {
