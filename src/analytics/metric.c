@@ -383,7 +383,8 @@ static void acts_sort(struct acts *a)
 	for (size_t i = 0; i < a->n; i++)
 		if (a->v[i].id)
 			a->v[k++] = a->v[i];
-	qsort(a->v, k, sizeof(*a->v), act_cmp);
+	if (k > 1)
+		qsort(a->v, k, sizeof(*a->v), act_cmp);
 	a->n = 0;
 	for (size_t i = 0; i < k; i++) {
 		struct act *last = a->n ? &a->v[a->n - 1] : NULL;
@@ -546,7 +547,8 @@ static int customers_from_activity(struct store *st, int64_t project_id,
 		ALLOC_GROW(out->v, out->n + 1, out->alloc);
 		out->v[out->n++] = a.v[k].id;
 	}
-	qsort(out->v, out->n, sizeof(*out->v), id_cmp);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), id_cmp);
 	r = 0;
 out:
 	free(a.v);
