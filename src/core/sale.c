@@ -1900,8 +1900,10 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 	 * after it (struct buf always has it).
 	 */
 	rc = csv_decode(csv, len, opts && opts->gb18030, &utf8, &enc, err);
-	if (rc < 0)
+	if (rc < 0) {
+		buf_release(&utf8); /* what was converted before the bad bytes */
 		return -1;
+	}
 	res->encoding = csv_encoding_name(enc);
 	if (rc == 1) {
 		csv = utf8.p;
