@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "store/store.h"
 
 /* Count a finished request: its status, its duration in microseconds. */
 void metrics_record(int status, int64_t duration_us);
@@ -84,5 +85,32 @@ struct static_file {
  */
 void static_lookup(const char *web_dir, const char *url, int accept_gzip,
 		   struct static_file *out);
+
+/* --- writer.c: group commit ----------------------------------------------------- */
+
+/* A write waiting for the writer thread; the submitter owns it. */
+struct writer_job {
+	/*
+	 * Runs on the writer thread inside the batch's open transaction (st->in_tx
+	 * is 1): the job opens its own savepoint, and releases it or rolls it
+	 * back before it returns. Its answer is kept, not sent.
+	 */
+	void (*run)(struct writer_job *j, struct store *st);
+	/* After the batch's commit: commit_err NULL when it is durable, else why nothing was kept. */
+	void (*done)(struct writer_job *j, const struct err *commit_err);
+	struct writer_job *next;
+};
+
+/* Start the writer thread; open gives it its store (called on that thread). */
+int writer_start(struct store *(*open)(struct err *err), struct err *err);
+
+/* Queue j (0), or -1 when no writer runs (the caller writes itself). */
+int writer_submit(struct writer_job *j);
+
+/* Run what is queued, commit it, and end the thread (writer_submit then says -1). */
+void writer_stop(void);
+
+/* Batches committed and jobs run since the start. */
+void writer_figures(unsigned long long *batches, unsigned long long *jobs);
 
 #endif

@@ -73,4 +73,15 @@ void metrics_render(struct buf *b)
 		    "not sending a request head or body in time.\n"
 		    "# TYPE salespm_http_connections_timed_out_total counter\n");
 	buf_addf(b, "salespm_http_connections_timed_out_total %llu\n", guard_closed_total());
+	{
+		unsigned long long batches, jobs;
+		writer_figures(&batches, &jobs);
+		buf_adds(b, "# HELP salespm_write_commits_total Transactions the writer thread "
+			    "committed (one sync each, for every write queued meanwhile).\n"
+			    "# TYPE salespm_write_commits_total counter\n");
+		buf_addf(b, "salespm_write_commits_total %llu\n", batches);
+		buf_adds(b, "# HELP salespm_writes_total API writes run by the writer thread.\n"
+			    "# TYPE salespm_writes_total counter\n");
+		buf_addf(b, "salespm_writes_total %llu\n", jobs);
+	}
 }

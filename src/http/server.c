@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <sodium.h>
 #include <stdint.h>
@@ -115,7 +116,21 @@ struct req {
 	/* a sign-in's password check in the hash pool */
 	struct api_hash_job *hash_job;
 	struct MHD_Connection *conn;
+	/* a write run by the writer thread (writer.c): the job, its request, the answer kept */
+	struct writer_job job;
+	struct api_req *wr;
+	int wstate;               /* WRITE_NONE, WRITE_QUEUED, WRITE_DONE */
+	int deferring;            /* queue() keeps the answer in pend instead of queueing it */
+	struct MHD_Response *pend;
+	int pend_status;
+	size_t pend_len;
+	/* the request's Idempotency-Key (a header value), what it names, and their fingerprint */
+	const char *idem;
+	struct buf idem_target;
+	char idem_hash[AUTH_IDEM_HASH];
 };
+
+enum { WRITE_NONE, WRITE_QUEUED, WRITE_DONE };
 
 /* Copy the string src into dst of n bytes, cut short to fit (snprintf's "%s" without its cost). */
 static void copy_str(char *dst, size_t n, const char *src)
@@ -427,6 +442,15 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *q, int status
 	enum MHD_Result ret;
 	if (!resp)
 		return MHD_NO;
+	if (q->deferring) {
+		/* the writer thread's answer: queued by the connection's thread when it wakes */
+		if (q->pend)
+			MHD_destroy_response(q->pend);
+		q->pend = resp;
+		q->pend_status = status;
+		q->pend_len = len;
+		return MHD_YES;
+	}
 	ret = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	if (ret == MHD_YES) {
@@ -882,110 +906,94 @@ static int check_caller(struct MHD_Connection *c, struct req *q, struct api_req 
 	return check_csrf(c, r, err);
 }
 
-static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
+static enum MHD_Result send_failure(struct MHD_Connection *c, struct req *q, struct api_req *r,
+				    const struct err *err);
+
+/* The answer kept for an Idempotency-Key, sent again. */
+static enum MHD_Result send_replay(struct MHD_Connection *c, struct req *q, struct api_req *r,
+				   int status)
 {
-	struct api_req r;
+	size_t len;
+	struct MHD_Response *resp = json_response(&r->out, &len);
+	copy_str(q->user, sizeof(q->user), r->actor.login);
+	if (resp)
+		MHD_add_response_header(resp, "Idempotent-Replayed", "true");
+	return queue(c, q, status, resp, len);
+}
+
+/* Undo every level of st above base (the caller's own transaction stays). */
+static void rollback_to(struct store *st, int base)
+{
+	while (st->in_tx > base)
+		store_rollback(st);
+}
+
+/*
+ * Run the route's handler for r on st and answer (queue() keeps the answer
+ * when q->deferring): the idempotency key, the handler, the key's record.
+ * st may hold an open transaction already (the writer's batch): everything
+ * here nests in savepoints above that level and leaves it as it found it.
+ * r is released.
+ */
+static enum MHD_Result answer_run(struct MHD_Connection *c, struct req *q, struct api_req *r,
+				  struct store *st)
+{
 	struct err err = { 0 };
 	const struct api_route *rt = q->route;
 	const char *idem = NULL;
-	char idem_hash[AUTH_IDEM_HASH];
-	int idem_open = 0, idem_bulk = 0, status;
-	struct buf idem_target = BUF_INIT;
+	int idem_open = 0, idem_bulk = 0, status, base = st->in_tx;
 	enum MHD_Result ret;
 	struct MHD_Response *resp;
-	struct store *st;
 	size_t len;
 
-	st = thread_store(&err);
-	if (!st) {
-		if (err.code != ERR_UNAVAILABLE)
-			err_set(&err, ERR_UNAVAILABLE, "db", "db_unavailable", "the database cannot be opened");
-		return send_error(c, q, &err, NULL, 0);
-	}
-	api_req_fill(c, q, st, &r);
-	/* Known from the headers; while a body came in, a session may have ended. */
-	if (q->has_body && check_caller(c, q, &r, &err))
-		goto fail;
-	/* A name in the path that is not UTF-8 text names nothing (every stored name is text). */
-	for (int i = 0; i < r.nparams; i++)
-		if (!csv_utf8_valid(r.param_value[i], strlen(r.param_value[i]))) {
-			err_set(&err, ERR_NOT_FOUND, r.param_name[i], "path_not_text:_,_",
-				"no %s \"%.60s\": the address holds bytes that are not UTF-8 text",
-				r.param_name[i], r.param_value[i]);
+	r->st = st;
+	if (q->idem) {
+		int replay_status = 0, k;
+		idem = q->idem;
+		/*
+		 * One transaction holds the write, the key and its answer: after a
+		 * crash the key is applied with its answer, or absent and retryable.
+		 * A retry sent meanwhile waits for the lock, then replays. A bulk
+		 * route's write runs in bulk mode, which only takes effect outside a
+		 * transaction, so it is switched on first.
+		 */
+		if (rt->flags & API_BULK) {
+			store_bulk(st, 1);
+			idem_bulk = 1;
+		}
+		if (store_begin(st, 1, &err))
 			goto fail;
-		}
-	if (!strcmp(q->method, "POST") && r.auth != API_AUTH_NONE &&
-	    !(rt->flags & API_NO_IDEMPOTENCY) && (idem = conn_header(c, "Idempotency-Key"))) {
-		int replay_status = 0;
-		int k;
-		if (!idem_key_valid(idem)) {
-			err_set(&err, ERR_INVALID, "Idempotency-Key", "bad_idempotency_key:max",
-				"an Idempotency-Key is 1 to %d printable ASCII characters",
-				IDEM_KEY_MAX);
-			goto fail;
-		}
-		/* the key names one request: its query string too (a dry run is not the import) */
-		buf_reset(&idem_target);
-		buf_adds(&idem_target, q->url);
-		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_arg, &idem_target);
-		auth_idem_fingerprint(q->method, buf_cstr(&idem_target), r.body, r.body_len,
-				      idem_hash);
-		/* A replay is a read: answered without the write lock. */
-		k = auth_idem_find(st, r.actor.user_id, idem, q->method, buf_cstr(&idem_target),
-				   idem_hash, &replay_status, &r.out, &err);
-		if (k == AUTH_IDEM_NEW) {
-			/*
-			 * One transaction holds the write, the key and its answer: after a
-			 * crash the key is applied with its answer, or absent and retryable.
-			 * A retry sent meanwhile waits for the lock, then replays. A bulk
-			 * route's write runs in bulk mode, which only takes effect outside a
-			 * transaction, so it is switched on first.
-			 */
-			if (rt->flags & API_BULK) {
-				store_bulk(st, 1);
-				idem_bulk = 1;
-			}
-			if (store_begin(st, 1, &err))
-				goto fail;
-			idem_open = 1;
-			k = auth_idem_find(st, r.actor.user_id, idem, q->method,
-					   buf_cstr(&idem_target), idem_hash, &replay_status, &r.out,
-					   &err);
-			/* the handler's writes in a savepoint of their own: a refusal undoes them */
-			if (k == AUTH_IDEM_NEW && store_begin(st, 1, &err))
-				goto fail;
-		}
+		idem_open = 1;
+		k = auth_idem_find(st, r->actor.user_id, idem, q->method, buf_cstr(&q->idem_target),
+				   q->idem_hash, &replay_status, &r->out, &err);
 		if (k < 0)
 			goto fail;
 		if (k == AUTH_IDEM_REPLAY) {
-			if (idem_open)
-				store_rollback_all(st);
+			rollback_to(st, base);
 			if (idem_bulk)
 				store_bulk(st, 0);
-			copy_str(q->user, sizeof(q->user), r.actor.login);
-			resp = json_response(&r.out, &len);
-			if (resp)
-				MHD_add_response_header(resp, "Idempotent-Replayed", "true");
-			ret = queue(c, q, replay_status, resp, len);
-			buf_release(&idem_target);
-			api_req_release(&r);
+			ret = send_replay(c, q, r, replay_status);
+			api_req_release(r);
 			return ret;
 		}
+		/* the handler's writes in a savepoint of their own: a refusal undoes them */
+		if (store_begin(st, 1, &err))
+			goto fail;
 	}
-	if (rt->handler(&r, &err))
+	if (rt->handler(r, &err))
 		goto fail;
-	copy_str(q->user, sizeof(q->user), r.actor.login);
-	status = r.status;
+	copy_str(q->user, sizeof(q->user), r->actor.login);
+	status = r->status;
+	if (st->in_tx != base + 2 * idem_open) {
+		err_set(&err, ERR_INTERNAL, NULL, "internal", "%s %s left a transaction open",
+			rt->method, rt->pattern);
+		goto fail;
+	}
 	if (idem_open) {
 		struct buf b = BUF_INIT;
-		const char *keep = r.out.p;
-		size_t keep_len = r.out.len;
+		const char *keep = r->out.p;
+		size_t keep_len = r->out.len;
 		int keep_status = status, rc;
-		if (st->in_tx != 2) {
-			err_set(&err, ERR_INTERNAL, NULL, "internal",
-				"%s %s left a transaction open", rt->method, rt->pattern);
-			goto fail;
-		}
 		if (rt->flags & API_SECRET) {
 			/*
 			 * The answer holds a secret that is stored nowhere: a retry with the
@@ -1002,9 +1010,9 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 		}
 		/* Nothing is answered 2xx before the write, the key and the answer commit. */
 		rc = store_commit(st, &err) ||
-		     auth_idem_record(st, r.actor.user_id, idem, q->method,
-				      buf_cstr(&idem_target), idem_hash, keep_status, keep, keep_len,
-				      &err) ||
+		     auth_idem_record(st, r->actor.user_id, idem, q->method,
+				      buf_cstr(&q->idem_target), q->idem_hash, keep_status, keep,
+				      keep_len, &err) ||
 		     store_commit(st, &err);
 		buf_release(&b);
 		if (rc)
@@ -1015,68 +1023,212 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 			idem_bulk = 0;
 		}
 	}
-	if (r.cached && status == 200 && !idem) {
-		ret = send_cached(c, q, r.cached);
-		buf_release(&idem_target);
-		api_req_release(&r);
+	if (r->cached && status == 200 && !idem && !q->deferring) {
+		ret = send_cached(c, q, r->cached);
+			api_req_release(r);
 		return ret;
 	}
-	if (r.stream_next) {
-		len = 0;
-		resp = stream_response(&r, r.content_type_out ? r.content_type_out : JSON_TYPE);
-	} else {
-		char *p = buf_detach(&r.out, &len);
-		resp = response_new(p, len, MHD_RESPMEM_MUST_FREE,
-				    r.content_type_out ? r.content_type_out : JSON_TYPE, 1);
+	if (r->cached && !r->out.len) {
+		/* a kept answer sent as it is (queue() may only keep plain responses) */
+		buf_reset(&r->out);
+		buf_add(&r->out, r->cached->body, r->cached->len);
 	}
-	if (resp && r.set_cookie[0])
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r.set_cookie);
-	for (int i = 0; resp && i < r.nheaders_out; i++)
-		MHD_add_response_header(resp, r.header_out_name[i], r.header_out_value[i]);
+	if (r->stream_next) {
+		len = 0;
+		resp = stream_response(r, r->content_type_out ? r->content_type_out : JSON_TYPE);
+	} else {
+		char *p = buf_detach(&r->out, &len);
+		resp = response_new(p, len, MHD_RESPMEM_MUST_FREE,
+				    r->content_type_out ? r->content_type_out : JSON_TYPE, 1);
+	}
+	if (resp && r->set_cookie[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
+	for (int i = 0; resp && i < r->nheaders_out; i++)
+		MHD_add_response_header(resp, r->header_out_name[i], r->header_out_value[i]);
 	ret = queue(c, q, status, resp, len);
-	buf_release(&idem_target);
-	api_req_release(&r);
+	api_req_release(r);
 	return ret;
 fail:
-	copy_str(q->user, sizeof(q->user), r.actor.login);
+	copy_str(q->user, sizeof(q->user), r->actor.login);
 	if (idem_open) {
 		/*
 		 * Whatever the handler wrote is undone. A refusal is the answer to
 		 * replay, recorded alone; a failure of ours (5xx, 429) leaves the key
 		 * absent, so a retry is applied.
 		 */
-		while (st->in_tx > 2)
-			store_rollback(st);
-		if (st->in_tx == 2) {
+		rollback_to(st, base + 2);
+		if (st->in_tx == base + 2) {
 			struct buf b = BUF_INIT;
-			int s = api_error_render_extra(&b, &err, r.error_extra);
+			int s = api_error_render_extra(&b, &err, r->error_extra);
 			store_rollback(st);
 			if (s < 500 && s != 429 &&
-			    !auth_idem_record(st, r.actor.user_id, idem, q->method,
-					      buf_cstr(&idem_target), idem_hash, s, b.p, b.len, NULL))
+			    !auth_idem_record(st, r->actor.user_id, idem, q->method,
+					      buf_cstr(&q->idem_target), q->idem_hash, s, b.p, b.len,
+					      NULL))
 				store_commit(st, NULL);
 			buf_release(&b);
 		}
 	}
-	store_rollback_all(st);
+	rollback_to(st, base);
 	if (idem_bulk)
 		store_bulk(st, 0);
-	if (err.code == ERR_UNAUTHENTICATED && r.auth == API_AUTH_NONE &&
+	ret = send_failure(c, q, r, &err);
+	api_req_release(r);
+	return ret;
+}
+
+/* A handler's refusal: a dead session cookie is cleared so the browser stops sending it. */
+static enum MHD_Result send_failure(struct MHD_Connection *c, struct req *q, struct api_req *r,
+				    const struct err *err)
+{
+	if (err->code == ERR_UNAUTHENTICATED && r->auth == API_AUTH_NONE &&
 	    MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_NAME)) {
-		/* A dead session cookie is cleared so the browser stops sending it. */
 		struct buf b = BUF_INIT;
-		status = api_error_render(&b, &err);
+		struct MHD_Response *resp;
+		size_t len;
+		int status = api_error_render(&b, err);
 		resp = json_response(&b, &len);
 		if (resp)
 			MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
 						"salespm_session=; Path=/; HttpOnly; "
 						"SameSite=Lax; Max-Age=0");
-		ret = queue(c, q, status, resp, len);
-	} else {
-		ret = send_error_extra(c, q, &err, NULL, r.retry_after, r.error_extra);
+		return queue(c, q, status, resp, len);
 	}
-	buf_release(&idem_target);
-	api_req_release(&r);
+	return send_error_extra(c, q, err, NULL, r->retry_after, r->error_extra);
+}
+
+/* --- group commit ------------------------------------------------------------------ */
+
+/* Whether the request's write goes to the writer thread (writer.c). */
+static int for_writer(const struct req *q)
+{
+	return strcmp(q->method, "GET") && strcmp(q->method, "HEAD") &&
+	       !(q->route->flags & (API_BULK | API_HASHES));
+}
+
+/* On the writer thread, in its batch: the write runs, its answer is kept until the commit. */
+static void write_run(struct writer_job *j, struct store *st)
+{
+	struct req *q = (struct req *)((char *)j - offsetof(struct req, job));
+	q->deferring = 1;
+	answer_run(q->conn, q, q->wr, st);
+	q->deferring = 0;
+	free(q->wr);
+	q->wr = NULL;
+}
+
+/* The batch is durable (or failed whole): the connection wakes to send the kept answer. */
+static void write_done(struct writer_job *j, const struct err *commit_err)
+{
+	struct req *q = (struct req *)((char *)j - offsetof(struct req, job));
+	if (commit_err) {
+		/* nothing of the batch was kept: no success may be told */
+		if (q->pend)
+			MHD_destroy_response(q->pend);
+		q->pend = NULL;
+		q->deferring = 1;
+		send_error(q->conn, q, commit_err, NULL, 0);
+		q->deferring = 0;
+	}
+	q->wstate = WRITE_DONE;
+	MHD_resume_connection(q->conn);
+}
+
+/* The kept answer of a write, on the connection's own thread after it woke. */
+static enum MHD_Result send_kept(struct MHD_Connection *c, struct req *q)
+{
+	struct MHD_Response *resp = q->pend;
+	q->pend = NULL;
+	return queue(c, q, q->pend_status, resp, q->pend_len);
+}
+
+/*
+ * An API request: the caller checked again once its body is in, then the
+ * handler. A write is queued to the writer thread while the connection waits
+ * suspended (this thread serves others); everything else runs here.
+ */
+static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
+{
+	struct api_req rs, *r = &rs;
+	struct err err = { 0 };
+	enum MHD_Result ret;
+	struct store *st;
+	int w = for_writer(q);
+
+	st = thread_store(&err);
+	if (!st) {
+		if (err.code != ERR_UNAVAILABLE)
+			err_set(&err, ERR_UNAVAILABLE, "db", "db_unavailable", "the database cannot be opened");
+		return send_error(c, q, &err, NULL, 0);
+	}
+	if (w)
+		r = xmalloc(sizeof(*r));
+	api_req_fill(c, q, st, r);
+	/* Known from the headers; while a body came in, a session may have ended. */
+	if (q->has_body && check_caller(c, q, r, &err))
+		goto fail;
+	/* A name in the path that is not UTF-8 text names nothing (every stored name is text). */
+	for (int i = 0; i < r->nparams; i++)
+		if (!csv_utf8_valid(r->param_value[i], strlen(r->param_value[i]))) {
+			err_set(&err, ERR_NOT_FOUND, r->param_name[i], "path_not_text:_,_",
+				"no %s \"%.60s\": the address holds bytes that are not UTF-8 text",
+				r->param_name[i], r->param_value[i]);
+			goto fail;
+		}
+	if (!strcmp(q->method, "POST") && r->auth != API_AUTH_NONE &&
+	    !(q->route->flags & API_NO_IDEMPOTENCY) && (q->idem = conn_header(c, "Idempotency-Key"))) {
+		int replay_status = 0, k;
+		if (!idem_key_valid(q->idem)) {
+			err_set(&err, ERR_INVALID, "Idempotency-Key", "bad_idempotency_key:max",
+				"an Idempotency-Key is 1 to %d printable ASCII characters",
+				IDEM_KEY_MAX);
+			goto fail;
+		}
+		/* the key names one request: its query string too (a dry run is not the import) */
+		buf_adds(&q->idem_target, q->url);
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_arg, &q->idem_target);
+		auth_idem_fingerprint(q->method, buf_cstr(&q->idem_target), r->body, r->body_len,
+				      q->idem_hash);
+		/* A replay is a read: answered here, without the write lock or the writer. */
+		k = auth_idem_find(st, r->actor.user_id, q->idem, q->method,
+				   buf_cstr(&q->idem_target), q->idem_hash, &replay_status, &r->out,
+				   &err);
+		if (k < 0)
+			goto fail;
+		if (k == AUTH_IDEM_REPLAY) {
+			ret = send_replay(c, q, r, replay_status);
+			api_req_release(r);
+			if (r != &rs)
+				free(r);
+			return ret;
+		}
+	}
+	if (!w)
+		return answer_run(c, q, r, st);
+	/* Suspended before the job is queued, so that the job's end can never come first. */
+	q->conn = c;
+	q->wr = r;
+	q->wstate = WRITE_QUEUED;
+	q->job.run = write_run;
+	q->job.done = write_done;
+	MHD_suspend_connection(c);
+	if (writer_submit(&q->job)) {
+		/* no writer (the server is stopping): the write runs here, answered when woken */
+		q->deferring = 1;
+		answer_run(c, q, r, st);
+		q->deferring = 0;
+		free(r);
+		q->wr = NULL;
+		q->wstate = WRITE_DONE;
+		MHD_resume_connection(c);
+	}
+	return MHD_YES;
+fail:
+	copy_str(q->user, sizeof(q->user), r->actor.login);
+	ret = send_failure(c, q, r, &err);
+	api_req_release(r);
+	if (r != &rs)
+		free(r);
 	return ret;
 }
 
@@ -1458,6 +1610,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (q->answered)
 		return MHD_YES;
+	if (q->wstate == WRITE_DONE)
+		return send_kept(c, q);
+	if (q->wstate == WRITE_QUEUED)
+		return MHD_YES;
 	if (q->has_body)
 		guard_disarm(conn_guard(c));
 	if (q->early)
@@ -1575,6 +1731,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	release_spool(q);
 	free(q->loaded);
 	api_hash_job_free(q->hash_job);
+	if (q->pend)
+		MHD_destroy_response(q->pend);
+	buf_release(&q->idem_target);
 	buf_release(&q->body);
 	arena_release(&q->arena);
 	free(q);
@@ -1705,9 +1864,12 @@ int http_serve(const struct http_options *opt, struct err *err)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
-	if (api_hash_pool_start(opt->db_path, err) || guard_start()) {
+	if (api_hash_pool_start(opt->db_path, err) || writer_start(thread_store, err) ||
+	    guard_start()) {
 		if (err->code == ERR_OK)
 			err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start the deadline thread");
+		api_hash_pool_stop();
+		writer_stop();
 		api_global_release();
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		pthread_key_delete(srv.store_key);
@@ -1726,6 +1888,8 @@ int http_serve(const struct http_options *opt, struct err *err)
 			     MHD_OPTION_URI_LOG_CALLBACK, target_seen, NULL,
 			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	if (!d) {
+		api_hash_pool_stop();
+		writer_stop();
 		guard_stop();
 		api_global_release();
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
@@ -1754,6 +1918,8 @@ int http_serve(const struct http_options *opt, struct err *err)
 	 * and libmicrohttpd may not stop while one is suspended.
 	 */
 	api_hash_pool_stop();
+	/* the queued writes are committed and answered; later ones run on their own threads */
+	writer_stop();
 	MHD_stop_daemon(d);
 	guard_stop();
 	pthread_key_delete(srv.store_key);

@@ -494,6 +494,51 @@ static int sq_load_end(struct store_load *l, int ok, struct err *err)
 	return 0;
 }
 
+/*
+ * A WAL grown past this is checkpointed by store_sync() (the writer's
+ * connection never checkpoints: its commits must not wait for one).
+ */
+#define SYNC_CHECKPOINT_BYTES (32 << 20)
+
+static int sq_defer_sync(struct store *st, struct err *err)
+{
+	char v[16];
+	if (pragma_text(DB(st), "PRAGMA synchronous=NORMAL", v, sizeof(v), err) ||
+	    pragma_text(DB(st), "PRAGMA wal_autocheckpoint=0", v, sizeof(v), err))
+		return -1;
+	return 0;
+}
+
+/* The WAL beside the database: its path (the file's own name and "-wal"). */
+static int wal_path(struct store *st, char *out, size_t n)
+{
+	const char *db = sqlite3_db_filename(DB(st), "main");
+	return !db || !*db || snprintf(out, n, "%s-wal", db) >= (int)n ? -1 : 0;
+}
+
+static int sq_sync(struct store *st, struct err *err)
+{
+	char path[4096];
+	struct stat sb;
+	int fd, rc;
+
+	if (wal_path(st, path, sizeof(path)))
+		return 0; /* an in-memory database: nothing to sync */
+	/* fsync flushes the file whoever wrote it: every frame SQLite wrote before this */
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable",
+			       "cannot open the write-ahead log %s: %s", path, strerror(errno));
+	rc = fdatasync(fd);
+	if (!rc && !fstat(fd, &sb) && sb.st_size > SYNC_CHECKPOINT_BYTES)
+		sqlite3_wal_checkpoint_v2(DB(st), "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc)
+		err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable",
+			"cannot sync the write-ahead log %s: %s", path, strerror(errno));
+	close(fd);
+	return rc ? -1 : 0;
+}
+
 const struct store_driver store_sqlite_driver = {
 	.name = "sqlite",
 	.accepts = sq_accepts,
@@ -534,4 +579,6 @@ const struct store_driver store_sqlite_driver = {
 	.wrote = sq_wrote,
 	.data_changed = sq_data_changed,
 	.data_version = sq_data_version,
+	.defer_sync = sq_defer_sync,
+	.sync = sq_sync,
 };

@@ -384,3 +384,15 @@ int store_ids_follow(struct store *st, const char *table, struct err *err)
 {
 	return st->drv->ids_follow ? st->drv->ids_follow(st, table, err) : 0;
 }
+
+int store_defer_sync(struct store *st, struct err *err)
+{
+	if (!st->drv->defer_sync)
+		return 1;
+	return st->drv->defer_sync(st, err);
+}
+
+int store_sync(struct store *st, struct err *err)
+{
+	return st->drv->sync ? st->drv->sync(st, err) : 0;
+}

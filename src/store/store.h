@@ -87,6 +87,9 @@ struct store_driver {
 	void (*data_changed)(struct store *st, int committed);
 	/* The data version (see store_data_version). */
 	int64_t (*data_version)(struct store *st);
+	/* Group commit (store_defer_sync, store_sync); NULL: every commit syncs itself. */
+	int (*defer_sync)(struct store *st, struct err *err);
+	int (*sync)(struct store *st, struct err *err);
 };
 
 struct store {
@@ -113,6 +116,20 @@ struct store *store_open(const char *dsn, int create, struct err *err);
 
 /* Close and free (NULL is fine). */
 void store_free(struct store *st);
+
+/*
+ * Group commit. store_defer_sync() makes st's commits return once written,
+ * before they reach the disk (SQLite: synchronous=NORMAL, and no checkpoint
+ * on commit); store_sync(), on any connection to the same database, then
+ * makes every commit written before it durable with one sync (SQLite: an
+ * fdatasync of the WAL file), and checkpoints a WAL grown large. Nothing may
+ * be acknowledged between a deferred commit and the store_sync() after it.
+ * store_defer_sync() returns 1 when the backend cannot defer (PostgreSQL:
+ * each commit is flushed, and its server groups concurrent flushes itself);
+ * store_sync() is then a no-op.
+ */
+int store_defer_sync(struct store *st, struct err *err);
+int store_sync(struct store *st, struct err *err);
 
 /* Process-wide set-up before any store is opened (SQLite threading mode). */
 void store_global_init(void);

@@ -1,0 +1,246 @@
+/*
+ * writer.c - group commit: the API's writes, queued by the request threads,
+ * run one after another on one writer thread inside one transaction per
+ * batch, each in a savepoint of its own (a refused write undoes only itself),
+ * and the batch is committed with one sync. Each job hears its end only after
+ * that commit (or its failure), so nothing is answered before it is durable.
+ * A batch is what queued up while the previous one ran: no timer waits for
+ * company, a lone write commits at once.
+ *
+ * On SQLite the sync is taken off the writer: its commits return once
+ * written (store_defer_sync), and a second thread, the syncer, makes every
+ * batch committed so far durable with one fdatasync of the WAL
+ * (store_sync) while the writer already runs the next batch; only then are
+ * the batch's jobs told. Others may read a committed batch before its sync;
+ * no one is told it was written before it is on disk. On PostgreSQL each
+ * batch's commit waits for its flush, and the jobs are told at once.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "http/http.h"
+#include "base/banned.h"
+
+/*
+ * At most this many jobs in one transaction: a batch's answers wait for its
+ * slowest job, and a burst beyond this waits for the next sync.
+ */
+#define BATCH_MAX 512
+
+/* A committed batch waiting for the syncer. */
+struct synced {
+	struct writer_job *jobs;
+	struct synced *next;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t work, unsynced;
+	pthread_t thread, syncer;
+	int running;  /* the threads were started and not yet joined */
+	int stopping; /* no more jobs are taken; the queued ones are run */
+	int writer_done; /* the writer ended: the syncer ends once nothing waits */
+	struct writer_job *head, **tail;
+	struct synced *sync_head, **sync_tail;
+	struct store *(*open)(struct err *err);
+	/* figures for /metrics */
+	unsigned long long batches, jobs;
+} w = { .lock = PTHREAD_MUTEX_INITIALIZER,
+	.work = PTHREAD_COND_INITIALIZER,
+	.unsynced = PTHREAD_COND_INITIALIZER };
+
+/* Tell every job of the list how its batch ended. */
+static void tell(struct writer_job *j, const struct err *err)
+{
+	while (j) {
+		struct writer_job *next = j->next;
+		j->done(j, err);
+		j = next;
+	}
+}
+
+/* Everything queued, up to BATCH_MAX, in order; NULL when stopping with nothing left. */
+static struct writer_job *take(void)
+{
+	struct writer_job *first, *j;
+	int n = 1;
+
+	pthread_mutex_lock(&w.lock);
+	while (!w.head && !w.stopping)
+		pthread_cond_wait(&w.work, &w.lock);
+	first = w.head;
+	if (first) {
+		for (j = first; j->next && n < BATCH_MAX; j = j->next)
+			n++;
+		w.head = j->next;
+		j->next = NULL;
+		if (!w.head)
+			w.tail = &w.head;
+	}
+	pthread_mutex_unlock(&w.lock);
+	return first;
+}
+
+/*
+ * Run one batch in one transaction on st (NULL: it could not be opened, err
+ * says why). Committed with a deferred sync, it goes to the syncer;
+ * otherwise every job hears the outcome now.
+ */
+static void run_batch(struct writer_job *batch, struct store *st, int deferred,
+		      struct err *err)
+{
+	int ok = 0;
+	unsigned long long n = 0;
+
+	if (st && !store_begin(st, 1, err)) {
+		for (struct writer_job *j = batch; j; j = j->next) {
+			j->run(j, st);
+			n++;
+		}
+		/* a job's failure may have ended the transaction: then nothing of it is kept */
+		ok = st->in_tx == 1 && !store_commit(st, err);
+		if (!ok && err->code == ERR_OK)
+			err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable",
+				"the database ended the transaction; nothing of it was kept");
+	}
+	if (st)
+		store_rollback_all(st);
+	if (!ok && err->code == ERR_OK)
+		err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable", "the database cannot be opened");
+	pthread_mutex_lock(&w.lock);
+	w.batches++;
+	w.jobs += n;
+	if (ok && deferred) {
+		struct synced *b = xmalloc(sizeof(*b));
+		b->jobs = batch;
+		b->next = NULL;
+		*w.sync_tail = b;
+		w.sync_tail = &b->next;
+		pthread_cond_signal(&w.unsynced);
+		batch = NULL;
+	}
+	pthread_mutex_unlock(&w.lock);
+	tell(batch, ok ? NULL : err);
+}
+
+/* The syncer: every batch committed so far made durable by one sync, then told. */
+static void *syncer_main(void *arg)
+{
+	(void)arg;
+	pthread_setname_np(pthread_self(), "salespm-sync");
+	for (;;) {
+		struct synced *list;
+		struct err err = { 0 };
+		struct store *st;
+		int rc;
+
+		pthread_mutex_lock(&w.lock);
+		while (!w.sync_head && !w.writer_done)
+			pthread_cond_wait(&w.unsynced, &w.lock);
+		list = w.sync_head;
+		w.sync_head = NULL;
+		w.sync_tail = &w.sync_head;
+		pthread_mutex_unlock(&w.lock);
+		if (!list)
+			return NULL;
+		st = w.open(&err);
+		rc = st ? store_sync(st, &err) : -1;
+		while (list) {
+			struct synced *next = list->next;
+			tell(list->jobs, rc ? &err : NULL);
+			free(list);
+			list = next;
+		}
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct writer_job *batch;
+	struct store *deferred_on = NULL;
+	(void)arg;
+	pthread_setname_np(pthread_self(), "salespm-writer");
+	while ((batch = take())) {
+		struct err err = { 0 };
+		struct store *st = w.open(&err);
+		/* a store opened anew (the first, or after one was lost) defers its syncs */
+		if (st && st != deferred_on) {
+			int rc = store_defer_sync(st, &err);
+			if (rc < 0) {
+				tell(batch, &err);
+				continue;
+			}
+			deferred_on = rc == 0 ? st : NULL;
+		}
+		run_batch(batch, st, st && st == deferred_on, &err);
+	}
+	pthread_mutex_lock(&w.lock);
+	w.writer_done = 1;
+	pthread_cond_signal(&w.unsynced);
+	pthread_mutex_unlock(&w.lock);
+	return NULL;
+}
+
+int writer_start(struct store *(*open)(struct err *err), struct err *err)
+{
+	pthread_mutex_lock(&w.lock);
+	w.open = open;
+	w.stopping = 0;
+	w.writer_done = 0;
+	w.head = NULL;
+	w.tail = &w.head;
+	w.sync_head = NULL;
+	w.sync_tail = &w.sync_head;
+	pthread_mutex_unlock(&w.lock);
+	if (pthread_create(&w.syncer, NULL, syncer_main, NULL))
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start the sync thread");
+	if (pthread_create(&w.thread, NULL, writer_main, NULL)) {
+		pthread_mutex_lock(&w.lock);
+		w.writer_done = 1;
+		pthread_cond_signal(&w.unsynced);
+		pthread_mutex_unlock(&w.lock);
+		pthread_join(w.syncer, NULL);
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start the writer thread");
+	}
+	w.running = 1;
+	return 0;
+}
+
+int writer_submit(struct writer_job *j)
+{
+	int taken = 0;
+	j->next = NULL;
+	pthread_mutex_lock(&w.lock);
+	if (w.running && !w.stopping) {
+		*w.tail = j;
+		w.tail = &j->next;
+		taken = 1;
+		pthread_cond_signal(&w.work);
+	}
+	pthread_mutex_unlock(&w.lock);
+	return taken ? 0 : -1;
+}
+
+void writer_stop(void)
+{
+	if (!w.running)
+		return;
+	pthread_mutex_lock(&w.lock);
+	w.stopping = 1;
+	pthread_cond_signal(&w.work);
+	pthread_mutex_unlock(&w.lock);
+	pthread_join(w.thread, NULL);
+	pthread_join(w.syncer, NULL);
+	w.running = 0;
+}
+
+void writer_figures(unsigned long long *batches, unsigned long long *jobs)
+{
+	pthread_mutex_lock(&w.lock);
+	*batches = w.batches;
+	*jobs = w.jobs;
+	pthread_mutex_unlock(&w.lock);
+}
