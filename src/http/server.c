@@ -1755,6 +1755,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 	 */
 	api_hash_pool_stop();
 	MHD_stop_daemon(d);
+	api_dashboards_keep(opt->db_path);
 	guard_stop();
 	pthread_key_delete(srv.store_key);
 	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
