@@ -4,8 +4,9 @@
 -- largest id and count, as every write adds its audit row in its transaction).
 -- A row is valid while the stamp is unchanged; a cache, never the source of
 -- any figure: deleting every row changes nothing but the next start's speed.
+-- (IF NOT EXISTS: a test runs the migrations from 007 again.)
 
-CREATE TABLE kept_answers (
+CREATE TABLE IF NOT EXISTS kept_answers (
   key   TEXT NOT NULL PRIMARY KEY,
   stamp TEXT NOT NULL,
   body  TEXT NOT NULL
