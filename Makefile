@@ -27,6 +27,8 @@ endif
 ALL_CFLAGS := $(CFLAGS_COMMON) $(OPT) $(CFLAGS)
 ALL_LDFLAGS := $(LDOPT) $(LDFLAGS)
 LIBS := $(PKG_LIBS) -lpthread -lm
+# The program loads libpq when it first connects to PostgreSQL (src/store/pg.c), not at start.
+BIN_LIBS := $(filter-out -lpq,$(PKG_LIBS)) -lpthread -lm
 
 LIB_SRC := $(wildcard src/base/*.c src/store/*.c src/core/*.c src/analytics/*.c \
 	src/api/*.c src/cli/*.c src/http/*.c)
@@ -53,7 +55,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 all: $(BIN)
 
 $(BIN): $(MAIN_OBJ) $(LIBA)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBA) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBA) $(BIN_LIBS)
 	@ln -sf $(MODE)/salespm build/salespm 2>/dev/null || true
 
 $(LIBA): $(LIB_OBJ)

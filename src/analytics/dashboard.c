@@ -208,6 +208,7 @@ int dashboard_build(struct store *st, const struct actor *a, const char *code, i
 	/* one read transaction: every figure comes from the same snapshot */
 	if (store_begin(st, 0, err))
 		return -1;
+	metric_memo_begin(st);
 	if (goal_board_collect(st, a, &out->project, today, &out->goals, err))
 		goto fail;
 	for (int d = 0; d < DASH__COUNT; d++)
@@ -223,9 +224,11 @@ int dashboard_build(struct store *st, const struct actor *a, const char *code, i
 		e = e < 0 ? 0 : e > days ? days : e;
 		out->elapsed = ratio_bp(e, days, &bp) ? 0.0 : (double)bp / 10000.0;
 	}
+	metric_memo_end();
 	store_rollback(st);
 	return 0;
 fail:
+	metric_memo_end();
 	store_rollback(st);
 	dashboard_release(out);
 	return -1;

@@ -448,12 +448,13 @@ static int kept_scope(struct store *st, const struct goal_scope *scope, int *yes
 }
 
 static const char SQL_KEPT[] =
-	"SELECT customer_id, spans FROM customer_activity WHERE project_id = ?1 AND dim = ?2 "
-	"AND key_id = ?3 AND first_on <= ?4";
+	"SELECT customer_id, spans, project_id, first_on FROM customer_activity WHERE project_id = ?1 "
+	"AND dim = ?2 AND key_id = ?3 AND first_on <= ?4";
 /* Workspace-wide: project by project through the table's key (?1 is NULL here). */
 static const char SQL_KEPT_ALL[] =
-	"SELECT customer_id, spans FROM customer_activity WHERE project_id IN (SELECT id FROM projects) "
-	"AND dim = ?2 AND key_id = ?3 AND first_on <= ?4 AND CAST(?1 AS BIGINT) IS NULL";
+	"SELECT customer_id, spans, project_id, first_on FROM customer_activity "
+	"WHERE project_id IN (SELECT id FROM projects) AND dim = ?2 AND key_id = ?3 "
+	"AND first_on <= ?4 AND CAST(?1 AS BIGINT) IS NULL";
 
 /* The bits of a 32-day span starting at first that fall in [from, to]. */
 static uint32_t span_part(int32_t first, int32_t from, int32_t to)
@@ -469,6 +470,139 @@ static uint32_t span_part(int32_t first, int32_t from, int32_t to)
 }
 
 /*
+ * A scope's kept rows (every project's), decoded once: what scan_kept walks.
+ * Inside metric_memo_begin()/end() (one read transaction: one snapshot) the
+ * rows of each scope are read and decoded once for all the goals, windows and
+ * cohorts that ask; outside, each scan reads what it needs and lets it go.
+ */
+struct kept_row {
+	int64_t customer_id, project_id;
+	int32_t first_on;
+	uint32_t span0, nspans; /* its spans in kept.spans */
+};
+
+struct kept_span {
+	int32_t first;
+	uint32_t mask;
+};
+
+struct kept {
+	const char *dim;
+	int64_t key;
+	int64_t project_id; /* the rows of this project only; NO_ID: every project's */
+	int32_t to;         /* the rows whose first day is on or before to */
+	struct kept_row *rows;
+	size_t nrows, arows;
+	struct kept_span *spans;
+	size_t nspans, aspans;
+};
+
+#define MEMO_SCOPES 8
+
+static _Thread_local struct {
+	struct store *st;
+	int depth;
+	struct kept scopes[MEMO_SCOPES];
+	int n;
+} memo;
+
+static void kept_release(struct kept *k)
+{
+	free(k->rows);
+	free(k->spans);
+	memset(k, 0, sizeof(*k));
+}
+
+void metric_memo_begin(struct store *st)
+{
+	if (memo.depth++ == 0)
+		memo.st = st;
+}
+
+void metric_memo_end(void)
+{
+	if (memo.depth == 0 || --memo.depth > 0)
+		return;
+	for (int i = 0; i < memo.n; i++)
+		kept_release(&memo.scopes[i]);
+	memo.n = 0;
+	memo.st = NULL;
+}
+
+/* Read and decode the rows of (project_id, dim, key) whose first day is on or before to. */
+static int kept_load(struct store *st, int64_t project_id, const char *dim, int64_t key,
+		     int32_t to, struct kept *k, struct err *err)
+{
+	struct stmt *s = store_prepare(st, project_id == NO_ID ? SQL_KEPT_ALL : SQL_KEPT, err);
+	int rc;
+
+	k->dim = dim;
+	k->key = key;
+	k->project_id = project_id;
+	k->to = to;
+	if (!s)
+		return -1;
+	store_bind_int_or_null(st, s, 1, project_id, NO_ID);
+	store_bind_text(st, s, 2, dim);
+	store_bind_int(st, s, 3, key);
+	store_bind_int(st, s, 4, to);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		const char *p = store_col_text(st, s, 1);
+		struct kept_row *r;
+		struct kept_span sp;
+		ALLOC_GROW(k->rows, k->nrows + 1, k->arows);
+		r = &k->rows[k->nrows++];
+		r->customer_id = store_col_int(st, s, 0);
+		r->project_id = store_col_int(st, s, 2);
+		r->first_on = (int32_t)store_col_int(st, s, 3);
+		r->span0 = (uint32_t)k->nspans;
+		while ((p = activity_span_next(p, &sp.first, &sp.mask)) != NULL) {
+			ALLOC_GROW(k->spans, k->nspans + 1, k->aspans);
+			k->spans[k->nspans++] = sp;
+		}
+		r->nspans = (uint32_t)k->nspans - r->span0;
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * The rows to scan for (project_id, dim, key) up to `to`: inside a memo,
+ * every project's rows of the scope, read once (*own = 0); outside, just
+ * these, the caller's to release (*own = 1).
+ */
+static int kept_rows(struct store *st, int64_t project_id, const char *dim, int64_t key,
+		     int32_t to, struct kept *tmp, struct kept **out, struct err *err)
+{
+	*out = NULL;
+	if (memo.depth && memo.st == st) {
+		for (int i = 0; i < memo.n; i++)
+			if (!strcmp(memo.scopes[i].dim, dim) && memo.scopes[i].key == key) {
+				*out = &memo.scopes[i];
+				return 0;
+			}
+		if (memo.n < MEMO_SCOPES) {
+			struct kept *k = &memo.scopes[memo.n];
+			memset(k, 0, sizeof(*k));
+			if (kept_load(st, NO_ID, dim, key, INT32_MAX, k, err)) {
+				kept_release(k);
+				return -1;
+			}
+			memo.n++;
+			*out = k;
+			return 0;
+		}
+	}
+	memset(tmp, 0, sizeof(*tmp));
+	if (kept_load(st, project_id, dim, key, to, tmp, err)) {
+		kept_release(tmp);
+		return -1;
+	}
+	*out = tmp;
+	return 0;
+}
+
+/*
  * scan_activity's second half from customer_activity: one row per customer
  * (and project) whose first day in scope is on or before `to`, its 32-day
  * spans' bitmaps tested a window at a time. No sales are read.
@@ -479,28 +613,25 @@ static int scan_kept(struct store *st, int64_t project_id, const struct goal_sco
 {
 	const char *dim;
 	int64_t key;
-	struct stmt *s;
-	int rc, several = 0;
+	struct kept tmp, *k;
+	int several = 0;
 
 	scope_dim(scope, &dim, &key);
-	s = store_prepare(st, project_id == NO_ID ? SQL_KEPT_ALL : SQL_KEPT, err);
-	if (!s)
+	if (kept_rows(st, project_id, dim, key, to, &tmp, &k, err))
 		return -1;
-	store_bind_int_or_null(st, s, 1, project_id, NO_ID);
-	store_bind_text(st, s, 2, dim);
-	store_bind_int(st, s, 3, key);
-	store_bind_int(st, s, 4, to);
 	/* rows come in customer order, project by project: appended, sorted once if several */
-	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		const char *p = store_col_text(st, s, 1);
+	for (size_t ri = 0; ri < k->nrows; ri++) {
+		const struct kept_row *row = &k->rows[ri];
 		struct act *a = NULL;
-		int32_t first;
-		uint32_t mask, in;
-		while ((p = activity_span_next(p, &first, &mask)) != NULL) {
-			if (!(in = mask & span_part(first, from, to)))
+		if (row->first_on > to || (project_id != NO_ID && row->project_id != project_id))
+			continue;
+		for (uint32_t si = 0; si < row->nspans; si++) {
+			int32_t first = k->spans[row->span0 + si].first;
+			uint32_t in = k->spans[row->span0 + si].mask & span_part(first, from, to);
+			if (!in)
 				continue;
 			if (!a) {
-				int64_t id = store_col_int(st, s, 0);
+				int64_t id = row->customer_id;
 				if (out->n && out->v[out->n - 1].id >= id)
 					several = 1;
 				ALLOC_GROW(out->v, out->n + 1, out->alloc);
@@ -520,11 +651,12 @@ static int scan_kept(struct store *st, int64_t project_id, const struct goal_sco
 					a->windows |= 1u << i;
 		}
 	}
-	store_done(st, s);
+	if (k == &tmp)
+		kept_release(&tmp);
 	if (several)
 		acts_sort(out);
 	out->used = out->n;
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
 static int id_cmp(const void *x, const void *y)

@@ -51,6 +51,15 @@ int metric_windows(struct store *st, enum metric m, int64_t project_id,
 int metric_curve(struct store *st, const struct metric_query *q, const int32_t *ends, int n,
 		 int64_t *values, struct err *err);
 
+/*
+ * Between begin and end (one read transaction, so one snapshot of the data),
+ * the customers' kept days of each scope are read and decoded once, for every
+ * customer metric computed there (a dashboard's goals, their lint and
+ * cohorts). Nests; per thread; st is the store of that transaction.
+ */
+void metric_memo_begin(struct store *st);
+void metric_memo_end(void);
+
 /* Sums of sale lines over a window: lines, quantity, amount, cost. */
 struct sale_sums {
 	int64_t lines, quantity, amount, cost;

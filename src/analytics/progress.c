@@ -645,7 +645,9 @@ int goal_board_load(struct store *st, const struct actor *a, const char *code, i
 	/* one read transaction: every goal is judged on the same data */
 	if (store_begin(st, 0, err))
 		return -1;
+	metric_memo_begin(st);
 	r = goal_board_collect(st, a, &p, as_of, out, err);
+	metric_memo_end();
 	store_rollback(st);
 	return r;
 }

@@ -314,6 +314,13 @@ int api_session_start(struct api_req *r, const struct user *u, struct err *err);
 /* workspace_load() for a threaded server (it sets the process time zone). */
 int api_workspace_load(struct store *st, struct workspace *out, struct err *err);
 
+/*
+ * At a stop: keep the dashboards this server was asked for in the database
+ * (analytics/kept.h), computed anew where a write came since, so that the
+ * next start answers them at once.
+ */
+void api_dashboards_keep(const char *db_path);
+
 /* Process-wide set-up and tear-down of the API's shared state (login limits). */
 void api_global_init(void);
 void api_global_release(void);

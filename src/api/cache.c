@@ -87,6 +87,38 @@ const struct api_cached *api_cache_find(const char *key, int64_t version)
 	return e;
 }
 
+int api_cache_known(const char *key)
+{
+	int known = 0;
+	for (int i = 0; i < THREAD_SLOTS; i++)
+		if (mine[i] && !strcmp(mine[i]->key, key))
+			return 1;
+	pthread_mutex_lock(&mu);
+	for (int i = 0; i < CACHE_ENTRIES && !known; i++)
+		known = table[i].e && !strcmp(table[i].e->key, key);
+	pthread_mutex_unlock(&mu);
+	return known;
+}
+
+void api_cache_each(const char *prefix, void (*fn)(const struct api_cached *e, void *ctx),
+		    void *ctx)
+{
+	struct api_cached *found[CACHE_ENTRIES];
+	int n = 0;
+
+	pthread_mutex_lock(&mu);
+	for (int i = 0; i < CACHE_ENTRIES; i++)
+		if (table[i].e && !strncmp(table[i].e->key, prefix, strlen(prefix))) {
+			api_cached_ref(table[i].e);
+			found[n++] = table[i].e;
+		}
+	pthread_mutex_unlock(&mu);
+	for (int i = 0; i < n; i++) {
+		fn(found[i], ctx);
+		api_cached_unref(found[i]);
+	}
+}
+
 /* body gzipped (level 6: a keeper is made once per write, sent many times), or NULL. */
 static char *gzip(const char *body, size_t len, size_t *out_len)
 {

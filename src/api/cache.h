@@ -56,6 +56,16 @@ void api_cached_unref(const struct api_cached *e);
  */
 int api_cached_matches(const struct api_cached *e, const char *if_none_match);
 
+/* Whether an answer for key is kept at any version (this process has had one). */
+int api_cache_known(const char *key);
+
+/*
+ * Call fn for each kept answer whose key begins with prefix, at most
+ * CACHE_ENTRIES of them, each referenced for the call (no lock is held).
+ */
+void api_cache_each(const char *prefix, void (*fn)(const struct api_cached *e, void *ctx),
+		    void *ctx);
+
 /* Append the cached answer for key computed at version to out; 1 on a hit, 0 on a miss. */
 int api_cache_get(const char *key, int64_t version, struct buf *out);
 

@@ -6,9 +6,11 @@
  * the database nothing.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analytics/dashboard.h"
+#include "analytics/kept.h"
 #include "api/api.h"
 #include "api/cache.h"
 #include "core/project.h"
@@ -62,6 +64,29 @@ static int readable_project(struct api_req *r, const char *code, int64_t version
 	return 0;
 }
 
+/*
+ * The answer kept in the database for key (analytics/kept.h) when it was
+ * computed from the data as it is now, into the cache at version. Asked only
+ * for a key this process has not had (its first request after a start); a
+ * failure here fails nothing: the answer is computed instead.
+ */
+static const struct api_cached *from_kept(struct store *st, const char *key, int64_t version)
+{
+	char stamp[KEPT_STAMP_MAX];
+	struct buf body = BUF_INIT;
+	struct err e = { 0 };
+	const struct api_cached *c = NULL;
+	int found = 0;
+
+	if (api_cache_known(key) || store_begin(st, 0, &e))
+		return NULL;
+	if (!kept_stamp(st, stamp, &e) && !kept_get(st, key, stamp, &body, &found, &e) && found)
+		c = api_cache_keep(key, version, body.p, body.len);
+	store_rollback(st);
+	buf_release(&body);
+	return c;
+}
+
 static int get_dashboard(struct api_req *r, struct err *err)
 {
 	struct dashboard d;
@@ -77,7 +102,7 @@ static int get_dashboard(struct api_req *r, struct err *err)
 	if (readable_project(r, api_param(r, "code"), version, code, err))
 		return -1;
 	snprintf(key, sizeof(key), "dashboard/%s/%d", code, (int)today);
-	if ((r->cached = api_cache_find(key, version)))
+	if ((r->cached = api_cache_find(key, version)) || (r->cached = from_kept(r->st, key, version)))
 		return 0;
 	if (dashboard_build(r->st, &r->actor, code, today, &d, err))
 		return -1;
@@ -85,6 +110,77 @@ static int get_dashboard(struct api_req *r, struct err *err)
 	dashboard_release(&d);
 	r->cached = api_cache_keep(key, version, r->out.p, r->out.len);
 	return 0;
+}
+
+/* Dashboards computed anew at a stop for the next start: a stop waits for a few at most. */
+#define KEEP_REBUILD_MAX 8
+
+struct keeping {
+	struct store *st;
+	int64_t version;
+	char stamp[KEPT_STAMP_MAX];
+	int rebuilt, failed;
+	struct err *err;
+};
+
+/* Keep e's answer at the stamp: as it is when still current, else computed again now. */
+static void keep_one(const struct api_cached *e, void *ctx)
+{
+	static const struct actor keeper = { 0, ROLE_ADMIN, "" };
+	struct keeping *k = ctx;
+	const char *slash = strrchr(e->key, '/'), *code = e->key + strlen("dashboard/");
+	char name[64];
+	struct dashboard d;
+	struct buf b = BUF_INIT;
+	struct jw w;
+	struct err ignored = { 0 };
+
+	if (k->failed)
+		return;
+	if (e->version == k->version) {
+		k->failed = kept_put(k->st, e->key, k->stamp, e->body, e->len, k->err);
+		return;
+	}
+	/* "dashboard/CODE/DAY" */
+	if (k->rebuilt >= KEEP_REBUILD_MAX || !slash || slash <= code ||
+	    (size_t)(slash - code) >= sizeof(name))
+		return;
+	memcpy(name, code, (size_t)(slash - code));
+	name[slash - code] = '\0';
+	k->rebuilt++;
+	/* a project gone since is no failure: there is nothing to keep for it */
+	if (dashboard_build(k->st, &keeper, name, (int32_t)strtol(slash + 1, NULL, 10), &d,
+			    &ignored))
+		return;
+	jw_init(&w, &b);
+	dashboard_write_json(&w, &d);
+	dashboard_release(&d);
+	k->failed = b.p ? kept_put(k->st, e->key, k->stamp, b.p, b.len, k->err) : 0;
+	buf_release(&b);
+}
+
+void api_dashboards_keep(const char *db_path)
+{
+	struct err err = { 0 };
+	struct keeping k = { 0 };
+	struct store *st = store_open(db_path, 0, &err);
+
+	k.st = st;
+	k.err = &err;
+	/* the write lock first: no write can come between the stamp and the answers */
+	if (!st || store_begin(st, 1, &err))
+		goto out;
+	k.version = store_data_version(st);
+	if (kept_stamp(st, k.stamp, &err))
+		goto out;
+	api_cache_each("dashboard/", keep_one, &k);
+	if (k.failed || store_commit(st, &err))
+		goto out;
+	store_free(st);
+	return;
+out:
+	fprintf(stderr, "salespm: the dashboards were not kept for the next start: %s\n", err.msg);
+	store_free(st);
 }
 
 const struct api_route api_dashboard_routes[] = {

@@ -1921,6 +1921,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 	/* the queued writes are committed and answered; later ones run on their own threads */
 	writer_stop();
 	MHD_stop_daemon(d);
+	api_dashboards_keep(opt->db_path);
 	guard_stop();
 	pthread_key_delete(srv.store_key);
 	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);

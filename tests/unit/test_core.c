@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -781,11 +782,31 @@ static void test_users_and_passwords(void **state)
 	}
 	assert_int_equal(strncmp(hash, "$argon2id$", 10), 0);
 	assert_null(strstr(hash, "horse"));
+	/* OWASP's argon2id of 7 MiB (7168 KiB), 5 passes, one lane: a server's check fits its memory */
+	assert_non_null(strstr(hash, "$m=7168,t=5,p=1$"));
 
 	assert_int_equal(user_verify_password(f->st, "sam", "correct horse battery", &got, &err),
 			 0);
 	assert_string_equal(got.login, "sam");
 	assert_int_equal(got.id, u.id);
+
+	/* A hash made at another cost (libsodium's 64 MiB INTERACTIVE, as before) still verifies. */
+	{
+		char old[crypto_pwhash_STRBYTES];
+		struct stmt *s;
+		assert_int_equal(crypto_pwhash_str(old, "correct horse battery", 21,
+						   crypto_pwhash_OPSLIMIT_INTERACTIVE,
+						   crypto_pwhash_MEMLIMIT_INTERACTIVE),
+				 0);
+		assert_non_null(strstr(old, "$m=65536,t=2,p=1$"));
+		s = store_prepare(f->st, "UPDATE users SET pw_hash = ?1 WHERE login = 'sam'", &err);
+		store_bind_text(f->st, s, 1, old);
+		assert_int_equal(store_step(f->st, s, &err), STORE_DONE);
+		store_done(f->st, s);
+		assert_int_equal(
+			user_verify_password(f->st, "sam", "correct horse battery", &got, &err), 0);
+		assert_int_equal(got.id, u.id);
+	}
 
 	/* A wrong password and an unknown login look exactly the same. */
 	err_clear(&wrong);
