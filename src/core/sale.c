@@ -211,6 +211,106 @@ static int lookups_load(struct lookups *lk, struct store *st, const struct proje
 	return 0;
 }
 
+static const char SQL_LK_PRODUCT[] = "SELECT id, sku, cost_minor FROM products WHERE sku = ?";
+static const char SQL_LK_PRICES_OF[] =
+	"SELECT product_id, effective_on, cost_minor FROM price_history WHERE product_id = ? "
+	"ORDER BY effective_on, id";
+static const char SQL_LK_CHANNEL[] = "SELECT id, code FROM channels WHERE code = ?";
+static const char SQL_LK_PROMOTION[] = "SELECT id, code FROM promotions WHERE code = ?";
+static const char SQL_LK_SEGMENT[] = "SELECT id, code FROM segments WHERE code = ?";
+static const char SQL_LK_REP[] =
+	"SELECT u.id, u.login FROM members m JOIN users u ON u.id = m.user_id "
+	"WHERE m.project_id = ? AND m.role <> 'viewer' AND u.login = ?";
+
+/* The one row named code (if any) into m: id by its code. */
+static int load_code(struct store *st, const char *sql, int64_t project_id, const char *code,
+		     struct strmap *m, struct err *err)
+{
+	struct stmt *s;
+	int rc, i = 1;
+	if (!code || !*code)
+		return 0;
+	s = store_prepare(st, sql, err);
+	if (!s)
+		return -1;
+	if (project_id != NO_ID)
+		store_bind_int(st, s, i++, project_id);
+	store_bind_text(st, s, i, code);
+	if ((rc = store_step(st, s, err)) == STORE_ROW) {
+		const char *c = store_col_text(st, s, 1);
+		strmap_put(m, c, strlen(c), store_col_int(st, s, 0));
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * The lookups of one line: only the product (with its dated costs), channel,
+ * rep, promotion and segment in names, each found by its key; resolve() then
+ * finds what exists and reports what does not, as with the whole catalog.
+ */
+static int lookups_load_line(struct lookups *lk, struct store *st, const struct project *p,
+			     const struct sale_input *in, struct err *err)
+{
+	struct stmt *s;
+	int rc;
+
+	memset(lk, 0, sizeof(*lk));
+	lk->st = st;
+	lk->project_id = p->id;
+	lk->start_on = p->start_on;
+	lk->end_on = p->end_on;
+	strmap_init(&lk->products);
+	strmap_init(&lk->channels);
+	strmap_init(&lk->promotions);
+	strmap_init(&lk->segments);
+	strmap_init(&lk->reps);
+	strmap_init(&lk->customers);
+	if (in->product && *in->product) {
+		s = store_prepare(st, SQL_LK_PRODUCT, err);
+		if (!s)
+			return -1;
+		store_bind_text(st, s, 1, in->product);
+		if ((rc = store_step(st, s, err)) == STORE_ROW) {
+			const char *sku = store_col_text(st, s, 1);
+			lk->prod = xcalloc(1, sizeof(*lk->prod));
+			lk->prod[0].id = store_col_int(st, s, 0);
+			lk->prod[0].current_cost = store_col_int(st, s, 2);
+			strmap_put(&lk->products, sku, strlen(sku), 0);
+			lk->nprod = 1;
+		}
+		store_done(st, s);
+		if (rc < 0)
+			return -1;
+	}
+	if (lk->nprod) {
+		struct product_costs *pc = &lk->prod[0];
+		s = store_prepare(st, SQL_LK_PRICES_OF, err);
+		if (!s)
+			return -1;
+		store_bind_int(st, s, 1, pc->id);
+		while ((rc = store_step(st, s, err)) == STORE_ROW) {
+			/* one entry per date: the later entered of two (an old database) */
+			if (pc->npoints && pc->points[pc->npoints - 1].from == store_col_int(st, s, 1))
+				pc->npoints--;
+			ALLOC_GROW(pc->points, pc->npoints + 1, pc->alloc);
+			pc->points[pc->npoints].from = (int32_t)store_col_int(st, s, 1);
+			pc->points[pc->npoints].cost = store_col_int(st, s, 2);
+			pc->points[pc->npoints].price = 0;
+			pc->npoints++;
+		}
+		store_done(st, s);
+		if (rc < 0)
+			return -1;
+	}
+	return load_code(st, SQL_LK_CHANNEL, NO_ID, in->channel, &lk->channels, err) ||
+	       load_code(st, SQL_LK_PROMOTION, NO_ID, in->promotion, &lk->promotions, err) ||
+	       load_code(st, SQL_LK_SEGMENT, NO_ID, in->segment, &lk->segments, err) ||
+	       load_code(st, SQL_LK_REP, p->id, in->rep, &lk->reps, err)
+		       ? -1
+		       : 0;
+}
+
 /* The customer index for name, looking it up in the store when not preloaded; -1 if none. */
 static int64_t find_customer(struct lookups *lk, const char *name, size_t len, struct err *err)
 {
@@ -881,13 +981,15 @@ int sale_add(struct store *st, const struct actor *a, const char *project_code,
 	size_t clen = in->customer ? strlen(in->customer) : 0;
 	int r = -1;
 
-	if (project_load(st, project_code, &p, err) || write_scope(st, a, &p, &own_only, err))
+	/* outside a transaction, refused before the write lock; begin_sale_write() decides again */
+	if (project_load(st, project_code, &p, err) ||
+	    (!st->in_tx && write_scope(st, a, &p, &own_only, err)))
 		return -1;
 	if (in->sold_on == NO_DATE)
 		return err_set(err, ERR_INVALID, "date", "required", "a date is required");
 	if (begin_sale_write(&tx, st, a, &p, &own_only, err))
 		return -1;
-	if (lookups_load(&lk, st, &p, 0, err))
+	if (lookups_load_line(&lk, st, &p, in, err))
 		goto out_lk;
 	resolve(&lk, &k, in, clen, own_only, &ln);
 	if (k.bad) {
@@ -988,7 +1090,7 @@ int sale_update(struct store *st, const struct actor *a, const char *project_cod
 		return err_set(err, ERR_DENIED, "rep", "own_records_only:id,owner", "sale %lld is %s's; you may change only your own",
 			       (long long)id, cur.rep);
 	}
-	if (lookups_load(&lk, st, &p, 0, err))
+	if (lookups_load_line(&lk, st, &p, in, err))
 		goto out;
 	resolve(&lk, &k, in, clen, own_only, &ln);
 	if (k.bad) {

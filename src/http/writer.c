@@ -154,6 +154,9 @@ static void *syncer_main(void *arg)
 			free(list);
 			list = next;
 		}
+		/* after the answers: a checkpoint delays the next sync, never these */
+		if (st)
+			store_tidy(st);
 	}
 }
 

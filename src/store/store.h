@@ -90,6 +90,7 @@ struct store_driver {
 	/* Group commit (store_defer_sync, store_sync); NULL: every commit syncs itself. */
 	int (*defer_sync)(struct store *st, struct err *err);
 	int (*sync)(struct store *st, struct err *err);
+	void (*tidy)(struct store *st);
 };
 
 struct store {
@@ -122,7 +123,8 @@ void store_free(struct store *st);
  * before they reach the disk (SQLite: synchronous=NORMAL, and no checkpoint
  * on commit); store_sync(), on any connection to the same database, then
  * makes every commit written before it durable with one sync (SQLite: an
- * fdatasync of the WAL file), and checkpoints a WAL grown large. Nothing may
+ * fdatasync of the WAL file), and store_tidy() checkpoints a WAL grown large
+ * (the deferring connection never does: its commits must not wait). Nothing may
  * be acknowledged between a deferred commit and the store_sync() after it.
  * store_defer_sync() returns 1 when the backend cannot defer (PostgreSQL:
  * each commit is flushed, and its server groups concurrent flushes itself);
@@ -130,6 +132,7 @@ void store_free(struct store *st);
  */
 int store_defer_sync(struct store *st, struct err *err);
 int store_sync(struct store *st, struct err *err);
+void store_tidy(struct store *st);
 
 /* Process-wide set-up before any store is opened (SQLite threading mode). */
 void store_global_init(void);
