@@ -141,7 +141,7 @@ static void push(struct activity *a, int64_t p, int dim, int64_t key, int64_t c,
 		 int sign)
 {
 	struct entry *e;
-	ALLOC_GROW(a->e, a->ne + 1, a->ae);
+	ALLOC_GROW_BULK(a->e, a->ne + 1, a->ae);
 	e = &a->e[a->ne++];
 	e->customer_id = c;
 	e->day = day;
@@ -178,7 +178,7 @@ static unsigned digit(const struct entry *e, int pass)
 /* LSD radix sort of the entries by (class, customer, day); a byte that never varies costs one count. */
 static void sort_entries(struct entry *v, size_t n)
 {
-	struct entry *tmp = xmalloc((n ? n : 1) * sizeof(*v)), *src = v, *dst = tmp, *t;
+	struct entry *tmp = xmalloc_bulk((n ? n : 1) * sizeof(*v)), *src = v, *dst = tmp, *t;
 	for (int pass = 0; pass < 16; pass++) {
 		size_t count[256] = { 0 }, pos = 0;
 		for (size_t i = 0; i < n; i++)
@@ -270,6 +270,11 @@ static void group_all(struct activity *a)
 		}
 	}
 	a->grouped = 1;
+}
+
+void activity_prepare(struct activity *a)
+{
+	group_all(a);
 }
 
 /* The group of (p, dim, key, customer), or NULL (a binary search: groups are in key order). */

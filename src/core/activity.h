@@ -41,6 +41,13 @@ void activity_add(struct activity *a, int64_t project_id, int32_t day, int64_t c
 		  int sign);
 
 /*
+ * Sort the deltas into groups, as activity_flush does first: an import does it
+ * while its writer thread still inserts, rather than after. Adding a line
+ * afterwards is allowed (the next flush groups again).
+ */
+void activity_prepare(struct activity *a);
+
+/*
  * Write the deltas into customer_days and customer_activity, one read and two
  * writes per (project, scope, customer) touched, and move customers.first_sale_on later
  * where a customer's first day was taken away (from customer_activity, not the

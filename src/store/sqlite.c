@@ -404,7 +404,7 @@ static void sq_bulk(struct store *st, int on)
 	 * mode on before they begin and off after they commit or roll back.
 	 */
 	sqlite3_exec(DB(st),
-		     on ? "PRAGMA cache_size=-262144; PRAGMA foreign_keys=OFF"
+		     on ? "PRAGMA cache_size=-16384; PRAGMA foreign_keys=OFF"
 			: "PRAGMA cache_size=-2000; PRAGMA foreign_keys=ON",
 		     NULL, NULL, NULL);
 }
