@@ -1710,6 +1710,8 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 			goto out;
 		/* the rollup (and the customer scopes it reads) before the writer owns the store */
 		(void)tx_rollup(&tx);
+		/* a customer's many days of this file: a customer_days part of their own */
+		activity_set_batch(rollup_activity(tx_rollup(&tx)), first_id);
 		w.load = store_load_begin(st, "sales", (int)(sizeof(SALE_LOAD_COLS) / sizeof(*SALE_LOAD_COLS)),
 					  SALE_LOAD_COLS, err);
 		if (!w.load)
