@@ -512,7 +512,7 @@ static void add_text(struct group *g, const char *text)
 	}
 }
 
-/* A customer's days in a scope are the sum of its parts' (008-customer-day-parts.sql). */
+/* A customer's days in a scope are the sum of its parts' (009-customer-day-parts.sql). */
 static const char SQL_DAYS_GET[] =
 	"SELECT days FROM customer_days WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
 	"AND customer_id = ?4 AND part = 0";

@@ -276,7 +276,7 @@ def migration_builds_the_activity_from_the_sales():
     eq(len(scopes), 4, "the four one-key scopes the goals name are kept")
     for t in ("customer_activity", "customer_days", "customer_scopes"):
         ws.sql(f"DROP TABLE {t}")
-    # 007 builds the rows in its form, 008 makes them part 0 of customer_days in parts
+    # 007 builds the rows in its form, 009 makes them part 0 of customer_days in parts
     ws.sql("DELETE FROM schema_migrations WHERE version >= 7")
     ws.sql("UPDATE customers SET first_sale_on = NULL")
     verify(ws, goals, idmap, "after migration 007 again")  # its first command migrates
