@@ -59,6 +59,24 @@ static int buf_grow(struct buf *b, size_t extra)
 	return 0;
 }
 
+int buf_reserve(struct buf *b, size_t extra)
+{
+	size_t need;
+
+	if (b->overflow)
+		return -1;
+	if (extra > SIZE_MAX - b->len - 1 || (b->max && b->len + extra > b->max)) {
+		b->overflow = 1;
+		return -1;
+	}
+	need = b->len + extra + 1;
+	if (need > b->alloc) {
+		b->p = xrealloc_bulk(b->p, need);
+		b->alloc = need;
+	}
+	return 0;
+}
+
 int buf_add(struct buf *b, const void *data, size_t n)
 {
 	if (buf_grow(b, n))

@@ -35,6 +35,13 @@ void buf_reset(struct buf *b);
  * buf_release() (so a capped text never silently misses a piece in its middle).
  */
 int buf_add(struct buf *b, const void *data, size_t n);
+
+/*
+ * Make room for extra more bytes in one allocation (a file of known size;
+ * a large one backed by huge pages, xmalloc_bulk). Fails as buf_add past the cap.
+ */
+int buf_reserve(struct buf *b, size_t extra);
+
 int buf_adds(struct buf *b, const char *s);
 int buf_addch(struct buf *b, char c);
 int buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

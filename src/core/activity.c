@@ -23,6 +23,13 @@ struct delta {
 };
 
 /*
+ * From how many days a customer's share of a bulk write (activity_set_batch)
+ * goes into a part of its own rather than into part 0: an import's customers
+ * have dozens, a single write's one.
+ */
+#define ACTIVITY_PART_DAYS 8
+
+/*
  * One line's day in one (project, scope) class: appended as the lines come
  * (16 bytes, no lookup but the class), sorted once at flush. A hash of
  * customers touched per line cost a cache miss or two per line: +30% on an
@@ -66,6 +73,7 @@ struct activity {
 	int grouped;
 	struct scope *scopes;
 	size_t nscopes, ascopes;
+	int64_t batch; /* a bulk write's part number (activity_set_batch), 0 if none */
 };
 
 struct activity *activity_new(void)
@@ -141,7 +149,7 @@ static void push(struct activity *a, int64_t p, int dim, int64_t key, int64_t c,
 		 int sign)
 {
 	struct entry *e;
-	ALLOC_GROW(a->e, a->ne + 1, a->ae);
+	ALLOC_GROW_BULK(a->e, a->ne + 1, a->ae);
 	e = &a->e[a->ne++];
 	e->customer_id = c;
 	e->day = day;
@@ -178,7 +186,7 @@ static unsigned digit(const struct entry *e, int pass)
 /* LSD radix sort of the entries by (class, customer, day); a byte that never varies costs one count. */
 static void sort_entries(struct entry *v, size_t n)
 {
-	struct entry *tmp = xmalloc((n ? n : 1) * sizeof(*v)), *src = v, *dst = tmp, *t;
+	struct entry *tmp = xmalloc_bulk((n ? n : 1) * sizeof(*v)), *src = v, *dst = tmp, *t;
 	for (int pass = 0; pass < 16; pass++) {
 		size_t count[256] = { 0 }, pos = 0;
 		for (size_t i = 0; i < n; i++)
@@ -270,6 +278,16 @@ static void group_all(struct activity *a)
 		}
 	}
 	a->grouped = 1;
+}
+
+void activity_prepare(struct activity *a)
+{
+	group_all(a);
+}
+
+void activity_set_batch(struct activity *a, int64_t batch)
+{
+	a->batch = batch;
 }
 
 /* The group of (p, dim, key, customer), or NULL (a binary search: groups are in key order). */
@@ -391,22 +409,57 @@ static int32_t span_of(int32_t day)
 	return (int32_t)((day >= 0 ? day / 32 : -((31 - (int64_t)day) / 32)) + ACTIVITY_SPAN0);
 }
 
-/* The spans text of sorted, folded v (activity_span_next reads it). */
-static void encode_spans(struct buf *b, const struct delta *v, size_t n)
+/* A span of 32 days (span_of) and the bitmap of its days. */
+struct span {
+	int32_t sp;
+	uint32_t mask;
+};
+
+/* Append the spans of sorted v to *out (one entry per span). */
+static void spans_of_days(const struct delta *v, size_t n, struct span **out, size_t *nout,
+			  size_t *alloc)
 {
-	buf_reset(b);
 	for (size_t i = 0; i < n;) {
 		int32_t sp = span_of(v[i].day);
 		uint32_t mask = 0;
-		char e[ACTIVITY_SPAN_CHARS];
 		for (; i < n && span_of(v[i].day) == sp; i++)
 			mask |= 1u << (v[i].day - (sp - ACTIVITY_SPAN0) * 32);
+		ALLOC_GROW(*out, *nout + 1, *alloc);
+		(*out)[*nout].sp = sp;
+		(*out)[(*nout)++].mask = mask;
+	}
+}
+
+/* The spans text of spans v, in the order given (activity_span_next reads it). */
+static void encode_span_list(struct buf *b, const struct span *v, size_t n)
+{
+	buf_reset(b);
+	for (size_t i = 0; i < n; i++) {
+		int32_t sp = v[i].sp;
+		uint32_t mask = v[i].mask;
+		char e[ACTIVITY_SPAN_CHARS];
 		e[0] = B64[sp >> 12 & 63], e[1] = B64[sp >> 6 & 63], e[2] = B64[sp & 63];
 		e[3] = B64[mask >> 30 & 3];
 		for (int k = 0; k < 5; k++)
 			e[4 + k] = B64[mask >> (24 - 6 * k) & 63];
 		buf_add(b, e, sizeof(e));
 	}
+}
+
+/* The spans text of sorted, folded v. */
+static void encode_spans(struct buf *b, const struct delta *v, size_t n)
+{
+	struct span *sv = NULL;
+	size_t ns = 0, alloc = 0;
+	spans_of_days(v, n, &sv, &ns, &alloc);
+	encode_span_list(b, sv, ns);
+	free(sv);
+}
+
+static int span_cmp(const void *x, const void *y)
+{
+	const struct span *a = x, *b = y;
+	return (a->sp > b->sp) - (a->sp < b->sp);
 }
 
 /* Each character's base64 value, or -1 (a table: the metrics decode every span they read). */
@@ -459,13 +512,25 @@ static void add_text(struct group *g, const char *text)
 	}
 }
 
+/* A customer's days in a scope are the sum of its parts' (009-customer-day-parts.sql). */
 static const char SQL_DAYS_GET[] =
+	"SELECT days FROM customer_days WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
+	"AND customer_id = ?4 AND part = 0";
+static const char SQL_DAYS_PARTS[] =
 	"SELECT days FROM customer_days WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
 	"AND customer_id = ?4";
 static const char SQL_DAYS_PUT[] =
-	"INSERT INTO customer_days (project_id, dim, key_id, customer_id, days) "
-	"VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (project_id, dim, key_id, customer_id) "
+	"INSERT INTO customer_days (project_id, dim, key_id, customer_id, part, days) "
+	"VALUES (?1, ?2, ?3, ?4, 0, ?5) ON CONFLICT (part, project_id, dim, key_id, customer_id) "
 	"DO UPDATE SET days = excluded.days";
+/* a bulk write's own part; a second write of the same number adds its entries (the same sum) */
+static const char SQL_DAYS_ADD_PART[] =
+	"INSERT INTO customer_days (project_id, dim, key_id, customer_id, part, days) "
+	"VALUES (?1, ?2, ?3, ?4, ?6, ?5) ON CONFLICT (part, project_id, dim, key_id, customer_id) "
+	"DO UPDATE SET days = customer_days.days || ',' || excluded.days";
+static const char SQL_ACT_GET[] =
+	"SELECT first_on, spans FROM customer_activity WHERE project_id = ?1 AND dim = ?2 "
+	"AND key_id = ?3 AND customer_id = ?4";
 static const char SQL_DAYS_DEL[] =
 	"DELETE FROM customer_days WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
 	"AND customer_id = ?4";
@@ -490,9 +555,12 @@ static void bind_key(struct store *st, struct stmt *s, const struct group *g)
 	store_bind_int(st, s, 4, g->customer_id);
 }
 
-/* Run a write of one group's key (and, for a put, its text at 5, or first day and text at 5, 6). */
-static int write_row(struct store *st, const char *sql, const struct group *g, const char *text,
-		     const int32_t *first, struct err *err)
+/*
+ * Run a write of one group's key (and, for a put, its text at 5, or first day
+ * and text at 5, 6; a part number at 6).
+ */
+static int write_row_part(struct store *st, const char *sql, const struct group *g,
+			  const char *text, const int32_t *first, int64_t part, struct err *err)
 {
 	struct stmt *s = store_prepare(st, sql, err);
 	int rc;
@@ -503,7 +571,33 @@ static int write_row(struct store *st, const char *sql, const struct group *g, c
 		store_bind_int(st, s, 5, *first);
 	if (text)
 		store_bind_text(st, s, first ? 6 : 5, text);
+	if (part)
+		store_bind_int(st, s, 6, part);
 	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int write_row(struct store *st, const char *sql, const struct group *g, const char *text,
+		     const int32_t *first, struct err *err)
+{
+	return write_row_part(st, sql, g, text, first, 0, err);
+}
+
+/* Append the days text of every row sql (keyed by g) reads to t; -1 on error. */
+static int read_days(struct store *st, const char *sql, const struct group *g, struct group *t,
+		     int *found, struct err *err)
+{
+	struct stmt *s = store_prepare(st, sql, err);
+	int rc;
+	*found = 0;
+	if (!s)
+		return -1;
+	bind_key(st, s, g);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		add_text(t, store_col_text(st, s, 0));
+		*found = 1;
+	}
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
 }
@@ -513,13 +607,10 @@ static int write_row(struct store *st, const char *sql, const struct group *g, c
  * order, or the migration's any order), sorted: a merge, not a sort, as rows
  * and deltas are both in order.
  */
-static void merge_days(struct group *m, struct group *t, const struct delta *d, size_t nd,
-		       const char *text)
+static void merge_days(struct group *m, struct group *t, const struct delta *d, size_t nd)
 {
 	size_t i = 0, j = 0;
-	t->n = m->n = 0;
-	if (text)
-		add_text(t, text);
+	m->n = 0;
 	t->n = normalise(t->v, t->n);
 	ALLOC_GROW(m->v, nd + t->n, m->alloc);
 	while (i < nd || j < t->n)
@@ -527,13 +618,76 @@ static void merge_days(struct group *m, struct group *t, const struct delta *d, 
 	m->n = normalise(m->v, m->n);
 }
 
-/* Merge one group's deltas with its stored days and write both rows back. */
-static int flush_group(struct store *st, struct group *g, struct group *m, struct group *t,
-		       struct buf *b, struct err *err)
+/*
+ * A group that only adds days: its customer_activity row is the union of the
+ * stored spans and its own; its days go into a part of their own (a bulk
+ * write's many days: no read, no rewrite of the customer's history) or are
+ * merged into part 0 (a few days, as single writes add).
+ */
+static int flush_added(struct store *st, const struct activity *a, struct group *g,
+		       struct group *m, struct group *t, struct buf *b, struct err *err)
 {
+	struct span *sv = NULL;
+	size_t ns = 0, alloc = 0, k = 0;
+	int32_t first = g->v[0].day;
 	struct stmt *s;
-	int rc;
-	int has_delta = 0;
+	int rc, found, r = -1;
+
+	if (a->batch && g->n >= ACTIVITY_PART_DAYS) {
+		encode(b, g->v, g->n);
+		if (write_row_part(st, SQL_DAYS_ADD_PART, g, buf_cstr(b), NULL, a->batch, err))
+			return -1;
+	} else {
+		t->n = 0;
+		if (read_days(st, SQL_DAYS_GET, g, t, &found, err))
+			return -1;
+		merge_days(m, t, g->v, g->n);
+		encode(b, m->v, m->n);
+		if (write_row(st, SQL_DAYS_PUT, g, buf_cstr(b), NULL, err))
+			return -1;
+	}
+	if (!(s = store_prepare(st, SQL_ACT_GET, err)))
+		return -1;
+	bind_key(st, s, g);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW) {
+		const char *p = store_col_text(st, s, 1);
+		int32_t from;
+		uint32_t mask;
+		if (store_col_int(st, s, 0) < first)
+			first = (int32_t)store_col_int(st, s, 0);
+		while ((p = activity_span_next(p, &from, &mask)) != NULL) {
+			ALLOC_GROW(sv, ns + 1, alloc);
+			sv[ns].sp = span_of(from);
+			sv[ns++].mask = mask;
+		}
+	}
+	store_done(st, s);
+	if (rc < 0)
+		goto out;
+	spans_of_days(g->v, g->n, &sv, &ns, &alloc);
+	qsort(sv, ns, sizeof(*sv), span_cmp);
+	for (size_t i = 0; i < ns; i++) {
+		if (k && sv[k - 1].sp == sv[i].sp)
+			sv[k - 1].mask |= sv[i].mask;
+		else
+			sv[k++] = sv[i];
+	}
+	encode_span_list(b, sv, k);
+	r = write_row(st, SQL_ACT_PUT, g, buf_cstr(b), &first, err);
+out:
+	free(sv);
+	return r;
+}
+
+/*
+ * Merge one group's deltas with its stored days (every part) and write both
+ * rows back: the days compacted into part 0, the spans recomputed.
+ */
+static int flush_group(struct store *st, const struct activity *a, struct group *g,
+		       struct group *m, struct group *t, struct buf *b, struct err *err)
+{
+	int has_delta = 0, found;
 
 	for (size_t i = 0; i < g->n; i++) {
 		has_delta |= g->v[i].lines != 0;
@@ -541,20 +695,17 @@ static int flush_group(struct store *st, struct group *g, struct group *m, struc
 	}
 	if (!has_delta)
 		return 0;
-	if (!(s = store_prepare(st, SQL_DAYS_GET, err)))
+	if (!g->removed)
+		return flush_added(st, a, g, m, t, b, err);
+	t->n = 0;
+	if (read_days(st, SQL_DAYS_PARTS, g, t, &found, err))
 		return -1;
-	bind_key(st, s, g);
-	rc = store_step(st, s, err);
 	/* a day taken below zero (a row out of step) is dropped; `db check` tells */
-	if (rc >= 0)
-		merge_days(m, t, g->v, g->n, rc == STORE_ROW ? store_col_text(st, s, 0) : NULL);
-	store_done(st, s);
-	if (rc < 0)
+	merge_days(m, t, g->v, g->n);
+	if (found && write_row(st, SQL_DAYS_DEL, g, NULL, NULL, err))
 		return -1;
 	if (!m->n)
-		return rc != STORE_ROW ? 0
-				       : write_row(st, SQL_DAYS_DEL, g, NULL, NULL, err) ||
-						 write_row(st, SQL_ACT_DEL, g, NULL, NULL, err);
+		return found ? write_row(st, SQL_ACT_DEL, g, NULL, NULL, err) : 0;
 	encode(b, m->v, m->n);
 	if (write_row(st, SQL_DAYS_PUT, g, buf_cstr(b), NULL, err))
 		return -1;
@@ -570,7 +721,7 @@ int activity_flush(struct activity *a, struct store *st, struct err *err)
 
 	group_all(a);
 	for (size_t i = 0; i < a->ng; i++)
-		if (flush_group(st, &a->g[i], &m, &t, &b, err))
+		if (flush_group(st, a, &a->g[i], &m, &t, &b, err))
 			goto out;
 	/* a customer who lost lines may have lost their first purchase: take it from the rows */
 	for (size_t i = 0; i < a->ng; i++) {
@@ -596,7 +747,8 @@ out:
 }
 
 static const char SQL_DAYS_ALL[] =
-	"SELECT project_id, dim, key_id, customer_id, days FROM customer_days";
+	"SELECT project_id, dim, key_id, customer_id, days FROM customer_days "
+	"ORDER BY project_id, dim, key_id, customer_id, part";
 static const char SQL_ACT_ALL[] =
 	"SELECT project_id, dim, key_id, customer_id, first_on, spans FROM customer_activity";
 /* Customers whose first purchase is not their earliest sale (db check reads the sales). */
@@ -606,17 +758,14 @@ static const char SQL_FIRST_WRONG[] =
 	"ON m.customer_id = c.id WHERE (c.first_sale_on IS NULL) <> (m.first IS NULL) "
 	"OR c.first_sale_on <> m.first";
 
-/* Whether a stored days text says what the sorted, folded g does (lines of each day too). */
-static int same_days(const struct group *g, const char *text)
+/* Whether stored days t (its parts' entries, normalised here) are the sorted, folded g's. */
+static int same_days(const struct group *g, struct group *t)
 {
-	struct group t = { 0 };
 	int eq;
-	add_text(&t, text);
-	t.n = normalise(t.v, t.n);
-	eq = t.n == g->n;
+	t->n = normalise(t->v, t->n);
+	eq = t->n == g->n;
 	for (size_t i = 0; eq && i < g->n; i++)
-		eq = t.v[i].day == g->v[i].day && t.v[i].lines == g->v[i].lines;
-	free(t.v);
+		eq = t->v[i].day == g->v[i].day && t->v[i].lines == g->v[i].lines;
 	return eq;
 }
 
@@ -686,15 +835,99 @@ static int compare_first(struct store *st, struct buf *report, int max_lines, in
 	return rc < 0 ? -1 : 0;
 }
 
-/*
- * Compare one table (days: customer_days; else customer_activity) with a's
- * groups: rows that differ or should not be there, then groups with no row.
- */
-static int compare_table(struct activity *a, struct store *st, int days, struct buf *report,
-			 int max_lines, int *problems, struct err *err)
+/* Groups with no stored row (after the rows were matched): one line each. */
+static void report_missing(struct activity *a, const char *table, struct buf *report,
+			   int max_lines, int *problems)
 {
-	const char *table = days ? "customer days" : "customer activity";
-	struct stmt *s = store_prepare(st, days ? SQL_DAYS_ALL : SQL_ACT_ALL, err);
+	for (size_t i = 0; i < a->ng; i++) {
+		const struct group *g = &a->g[i];
+		char from[DATE_FMT_MAX];
+		if (g->seen || !g->n)
+			continue;
+		if (++*problems > max_lines)
+			continue;
+		describe(report, table, g->project_id, ad_names[g->dim], g->key_id, g->customer_id);
+		buf_addf(report, ": missing; the sales give %zu days from %s\n", g->n,
+			 date_format(g->v[0].day, from));
+	}
+}
+
+/* One stored key's days (its parts summed in t) against a's group of it. */
+static void compare_key(struct activity *a, int64_t p, const char *dim, int64_t key, int64_t c,
+			struct group *t, const char *text, struct buf *report, int max_lines,
+			int *problems)
+{
+	int d = dim_of(dim);
+	struct group *g = d < 0 ? NULL : find_group(a, p, d, key, c);
+	if (g && g->n) {
+		g->seen = 1;
+		if (same_days(g, t))
+			return;
+	}
+	if (++*problems > max_lines)
+		return;
+	describe(report, "customer days", p, dim, key, c);
+	buf_addf(report, ": stored \"%.60s\"; %s\n", text,
+		 g && g->n ? "the sales give other days" : "the sales give none");
+}
+
+/*
+ * Compare customer_days with a's groups: keys whose parts, summed, differ or
+ * should not be there, then groups with no row. Rows come in key order, a
+ * key's parts one after another.
+ */
+static int compare_days(struct activity *a, struct store *st, struct buf *report, int max_lines,
+			int *problems, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_DAYS_ALL, err);
+	struct group t = { 0 };
+	struct buf first = BUF_INIT, dim = BUF_INIT;
+	int64_t p = 0, key = 0, c = 0;
+	int rc, have = 0;
+
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < a->ng; i++)
+		a->g[i].seen = 0;
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		int64_t rp = store_col_int(st, s, 0), rkey = store_col_int(st, s, 2);
+		int64_t rc_ = store_col_int(st, s, 3);
+		const char *rdim = store_col_text(st, s, 1);
+		if (have && (rp != p || rkey != key || rc_ != c || strcmp(rdim, buf_cstr(&dim)))) {
+			compare_key(a, p, buf_cstr(&dim), key, c, &t, buf_cstr(&first), report,
+				    max_lines, problems);
+			have = 0;
+		}
+		if (!have) {
+			p = rp, key = rkey, c = rc_;
+			buf_reset(&dim);
+			buf_adds(&dim, rdim);
+			buf_reset(&first);
+			buf_adds(&first, store_col_text(st, s, 4));
+			t.n = 0;
+			have = 1;
+		}
+		add_text(&t, store_col_text(st, s, 4));
+	}
+	store_done(st, s);
+	if (rc >= 0 && have)
+		compare_key(a, p, buf_cstr(&dim), key, c, &t, buf_cstr(&first), report, max_lines,
+			    problems);
+	free(t.v);
+	buf_release(&first);
+	buf_release(&dim);
+	if (rc < 0)
+		return -1;
+	report_missing(a, "customer days", report, max_lines, problems);
+	return 0;
+}
+
+/* Compare customer_activity with a's groups: rows that differ or should not be there, then groups with no row. */
+static int compare_activity(struct activity *a, struct store *st, struct buf *report,
+			    int max_lines, int *problems, struct err *err)
+{
+	const char *table = "customer activity";
+	struct stmt *s = store_prepare(st, SQL_ACT_ALL, err);
 	int rc;
 
 	if (!s)
@@ -707,34 +940,22 @@ static int compare_table(struct activity *a, struct store *st, int days, struct 
 		const char *dim = store_col_text(st, s, 1);
 		int d = dim_of(dim);
 		struct group *g = d < 0 ? NULL : find_group(a, p, d, key, c);
-		const char *text = store_col_text(st, s, days ? 4 : 5);
+		const char *text = store_col_text(st, s, 5);
 		if (g && g->n) {
 			g->seen = 1;
-			if (days ? same_days(g, text)
-				 : same_spans(g, store_col_int(st, s, 4), text))
+			if (same_spans(g, store_col_int(st, s, 4), text))
 				continue;
 		}
 		if (++*problems > max_lines)
 			continue;
 		describe(report, table, p, dim, key, c);
 		buf_addf(report, ": stored \"%.60s\"; %s\n", text,
-			 g && g->n ? "the sales give other days"
-						  : "the sales give none");
+			 g && g->n ? "the sales give other days" : "the sales give none");
 	}
 	store_done(st, s);
 	if (rc < 0)
 		return -1;
-	for (size_t i = 0; i < a->ng; i++) {
-		const struct group *g = &a->g[i];
-		char from[DATE_FMT_MAX];
-		if (g->seen || !g->n)
-			continue;
-		if (++*problems > max_lines)
-			continue;
-		describe(report, table, g->project_id, ad_names[g->dim], g->key_id, g->customer_id);
-		buf_addf(report, ": missing; the sales give %zu days from %s\n", g->n,
-			 date_format(g->v[0].day, from));
-	}
+	report_missing(a, table, report, max_lines, problems);
 	return 0;
 }
 
@@ -746,8 +967,8 @@ int activity_compare(struct activity *a, struct store *st, struct buf *report, i
 	group_all(a);
 	for (size_t i = 0; i < a->ng; i++)
 		a->g[i].n = normalise(a->g[i].v, a->g[i].n);
-	if (compare_table(a, st, 1, report, max_lines, &problems, err) ||
-	    compare_table(a, st, 0, report, max_lines, &problems, err) ||
+	if (compare_days(a, st, report, max_lines, &problems, err) ||
+	    compare_activity(a, st, report, max_lines, &problems, err) ||
 	    compare_first(st, report, max_lines, &problems, err))
 		return -1;
 	if (problems > max_lines)

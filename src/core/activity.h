@@ -7,7 +7,9 @@
  * the metrics read - the first day the customer bought in that scope (first_on)
  * and their days as 32-day bitmaps (spans, activity_span_next); and
  * customer_days, what a write merges into - the same days with the lines of
- * each (days, activity_next), so a delete or a move takes a day away exactly.
+ * each (days, activity_next), so a delete or a move takes a day away exactly;
+ * in parts whose days add up (008-customer-day-parts.sql): an import writes
+ * its customers' days as a new part rather than rewrite their history.
  * Dimensions: 'all' (key 0) for every project, and 'segment', 'channel',
  * 'product' or 'rep' for the keys listed in customer_scopes - the scopes a
  * customer-metric goal names (activity_track).
@@ -39,6 +41,21 @@ int activity_load_scopes(struct activity *a, struct store *st, struct err *err);
 void activity_add(struct activity *a, int64_t project_id, int32_t day, int64_t customer_id,
 		  int64_t channel_id, int64_t product_id, int64_t rep_id, int64_t segment_id,
 		  int sign);
+
+/*
+ * Number the parts this write adds to customer_days (batch > 0: a bulk write's
+ * first sale id): a customer with many days in it gets a part of their own,
+ * written without reading or rewriting their history. Without a batch, days
+ * are merged into part 0.
+ */
+void activity_set_batch(struct activity *a, int64_t batch);
+
+/*
+ * Sort the deltas into groups, as activity_flush does first: an import does it
+ * while its writer thread still inserts, rather than after. Adding a line
+ * afterwards is allowed (the next flush groups again).
+ */
+void activity_prepare(struct activity *a);
 
 /*
  * Write the deltas into customer_days and customer_activity, one read and two

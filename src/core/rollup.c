@@ -236,6 +236,11 @@ over:
 		       "amounts", "1000000000000000000");
 }
 
+void rollup_prepare(struct rollup *r)
+{
+	activity_prepare(r->act);
+}
+
 int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 {
 	struct stmt *s;

@@ -45,6 +45,9 @@ void rollup_add_cost(struct rollup *r, int64_t project_id, int32_t day, int64_t 
 void rollup_add_customer(struct rollup *r, int64_t project_id, int64_t customer_id,
 			 int64_t lines, int64_t quantity, int64_t amount_minor, int64_t cost_minor);
 
+/* Do the work of rollup_flush that needs no store (activity_prepare), ahead of it. */
+void rollup_prepare(struct rollup *r);
+
 /*
  * Upsert every sum into sale_rollup (inside the caller's transaction). Fails
  * with reason total_limit when the workspace's sales would total more than

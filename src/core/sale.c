@@ -1640,6 +1640,9 @@ struct writer {
 	struct line **chunks; /* full chunks handed over (owned by the import) */
 	size_t *chunk_len;
 	size_t nready, alloc;
+	/* chunks written, for the parser to fill again: memory first touched costs more than a copy */
+	struct line **spare;
+	size_t nspare, aspare;
 	size_t taken;
 	int closed;   /* no more chunks will come */
 	int stop;     /* a bad row was found: stop writing */
@@ -1700,10 +1703,11 @@ static void *writer_main(void *arg)
 		}
 		chunk = w->chunks[w->taken];
 		n = w->chunk_len[w->taken];
-		w->taken++;
+		w->chunks[w->taken++] = NULL;
 		pthread_mutex_unlock(&w->mu);
 		for (size_t i = 0; i < n; i++) {
 			if (load_row(w, &chunk[i], &w->werr)) {
+				free(chunk);
 				pthread_mutex_lock(&w->mu);
 				w->failed = 1;
 				w->stop = 1;
@@ -1713,6 +1717,8 @@ static void *writer_main(void *arg)
 		}
 		pthread_mutex_lock(&w->mu);
 		w->written += n;
+		ALLOC_GROW(w->spare, w->nspare + 1, w->aspare);
+		w->spare[w->nspare++] = chunk;
 		pthread_mutex_unlock(&w->mu);
 	}
 }
@@ -1728,6 +1734,19 @@ static void writer_push(struct writer *w, struct line *chunk, size_t n)
 	w->nready++;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+}
+
+/* An empty chunk: one the writer is done with, else a new one. */
+static struct line *writer_chunk(struct writer *w)
+{
+	struct line *chunk = NULL;
+	if (w->tx) {
+		pthread_mutex_lock(&w->mu);
+		if (w->nspare)
+			chunk = w->spare[--w->nspare];
+		pthread_mutex_unlock(&w->mu);
+	}
+	return chunk ? chunk : xmalloc_bulk(CHUNK_LINES * sizeof(*chunk));
 }
 
 static void writer_finish(struct writer *w, int stop)
@@ -1793,6 +1812,8 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 			goto out;
 		/* the rollup (and the customer scopes it reads) before the writer owns the store */
 		(void)tx_rollup(&tx);
+		/* a customer's many days of this file: a customer_days part of their own */
+		activity_set_batch(rollup_activity(tx_rollup(&tx)), first_id);
 		w.load = store_load_begin(st, "sales", (int)(sizeof(SALE_LOAD_COLS) / sizeof(*SALE_LOAD_COLS)),
 					  SALE_LOAD_COLS, err);
 		if (!w.load)
@@ -1864,7 +1885,7 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 		if (res->errors_total)
 			continue; /* keep checking, but nothing more will be written */
 		if (!chunk)
-			chunk = xmalloc(CHUNK_LINES * sizeof(*chunk));
+			chunk = writer_chunk(&w);
 		chunk[nchunk++] = ln;
 		/* the rollup is summed here while the writer thread inserts */
 		if (!dry) {
@@ -1880,11 +1901,10 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 				cu->quantity = cu->amount = cu->cost = INT64_MAX;
 		}
 		if (nchunk == CHUNK_LINES) {
-			if (started)
+			if (started) {
 				writer_push(&w, chunk, nchunk);
-			else
-				free(chunk);
-			chunk = NULL;
+				chunk = NULL;
+			}
 			nchunk = 0;
 		}
 	}
@@ -1894,6 +1914,9 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 			chunk = NULL;
 		}
 		writer_finish(&w, res->errors_total > 0);
+		/* the activity sorted while the writer thread inserts its last chunks */
+		if (!res->errors_total)
+			rollup_prepare(tx_rollup(&tx));
 		pthread_join(w.thread, NULL);
 		started = 0;
 		if (w.failed) {
@@ -1964,6 +1987,9 @@ out:
 		store_load_end(w.load, 0, NULL);
 	for (size_t i = 0; i < w.nready; i++)
 		free(w.chunks[i]);
+	for (size_t i = 0; i < w.nspare; i++)
+		free(w.spare[i]);
+	free(w.spare);
 	free(w.chunks);
 	free(w.chunk_len);
 	if (w.tx) {

@@ -107,18 +107,18 @@ def actuals(ws, goals):
 
 
 def stored_days(ws):
-    """customer_days as {(project, dim, key, customer): {day: lines}}."""
+    """customer_days as {(project, dim, key, customer): {day: lines}}, the lines of a
+    customer's parts summed."""
     out = {}
     for p, dim, key, cust, days in ws.sql(
             "SELECT project_id, dim, key_id, customer_id, days FROM customer_days"):
-        d, cur = {}, 0
+        d, cur = out.setdefault((p, dim, key, cust), {}), 0
         for e in str(days).split(","):
             n = 1
             if ":" in e:
                 e, n = e.split(":")
             cur = cur + int(e[1:]) if e.startswith("+") else int(e)
             d[cur] = d.get(cur, 0) + int(n)
-        out[(p, dim, key, cust)] = d
     return out
 
 
@@ -276,11 +276,59 @@ def migration_builds_the_activity_from_the_sales():
     eq(len(scopes), 4, "the four one-key scopes the goals name are kept")
     for t in ("customer_activity", "customer_days", "customer_scopes"):
         ws.sql(f"DROP TABLE {t}")
+    # 007 builds the rows in its form, 009 makes them part 0 of customer_days in parts
     ws.sql("DELETE FROM schema_migrations WHERE version >= 7")  # 007 and those after it
     ws.sql("UPDATE customers SET first_sale_on = NULL")
     verify(ws, goals, idmap, "after migration 007 again")  # its first command migrates
     eq(sorted(ws.sql("SELECT dim, key_id FROM customer_scopes")), scopes, "scopes rebuilt")
     eq(actuals(ws, goals), before, "values after the migration")
+
+
+def parts(ws, name):
+    """customer_days rows of the customer named, as {part: days text} ('all' scope)."""
+    return {part: days for part, days in ws.sql(
+        "SELECT d.part, d.days FROM customer_days d JOIN customers c ON c.id = d.customer_id "
+        "WHERE c.name = ? AND d.dim = 'all'", name)}
+
+
+@test
+def imports_add_parts_that_a_removal_compacts():
+    """An import's customer with many days gets a customer_days part of its own (its history
+    is not rewritten); a second import adds another; single writes merge into part 0; a
+    removal sums every part into part 0. After each step the days, spans, goals and
+    `db check` agree with the sales."""
+    ws = Workspace(today=TODAY)
+    setup(ws)
+    goals = add_goals(ws)
+    idmap = ids(ws)
+    first = [(f"2026-0{m}-{d:02d}", "Jo", "A" if d % 2 else "B", "direct", "rita", "SMB")
+             for m in (1, 4, 5) for d in (3, 9, 17)]
+    import_csv(ws, "P1", first + [("2026-04-07", "Kim", "A", "tmall", "rob", "")], "a.csv")
+    verify(ws, goals, idmap, "after an import of many days")
+    eq(len(parts(ws, "Jo")), 1, "Jo's nine days: one part")
+    eq(list(parts(ws, "Kim")), [0], "Kim's one day: part 0")
+    # again, with days already there (their lines add up) and new ones
+    again = [(f"2026-0{m}-{d:02d}", "Jo", "A", "tmall", "rob", "SMB")
+             for m in (1, 5, 6) for d in (3, 11, 17)]
+    import_csv(ws, "P1", again, "b.csv")
+    verify(ws, goals, idmap, "after a second import into the same days")
+    eq(len(parts(ws, "Jo")), 2, "the second import's part beside the first")
+    add(ws, "P1", "2026-06-02", "Jo", product="B")
+    verify(ws, goals, idmap, "after an add")
+    eq(len(parts(ws, "Jo")), 3, "a single write merges into part 0")
+    assert 0 in parts(ws, "Jo")
+    jo = ws.sql("SELECT s.id FROM sales s JOIN customers c ON c.id = s.customer_id "
+                "WHERE c.name = 'Jo' AND s.sold_on = ? ORDER BY s.id", day("2026-05-03"))
+    eq(len(jo), 2, "two lines on 2026-05-03, one from each import")
+    ws.ok("sale", "delete", "P1", str(jo[0][0]))
+    verify(ws, goals, idmap, "after deleting one of a day's two lines")
+    eq(list(parts(ws, "Jo")), [0], "a removal leaves one part")
+    ws.ok("sale", "delete", "P1", str(jo[1][0]))
+    verify(ws, goals, idmap, "after deleting the day's other line")
+    # a part whose days differ from the sales is found
+    ws.sql("UPDATE customer_days SET days = days || ',+1' WHERE customer_id = "
+           "(SELECT id FROM customers WHERE name = 'Jo') AND dim = 'all'")
+    ws.fail("db", "check", contains="customer days")
 
 
 @test
