@@ -1099,6 +1099,38 @@ static enum MHD_Result send_failure(struct MHD_Connection *c, struct req *q, str
 
 /* --- group commit ------------------------------------------------------------------ */
 
+/*
+ * Writes handed to the writer (or run on their thread once it stopped) whose
+ * answers are not yet sent. A stop waits for them before libmicrohttpd closes
+ * its connections: a committed write is answered, not cut off.
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t none;
+	long n;
+} unsent = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+
+static void unsent_add(long d)
+{
+	pthread_mutex_lock(&unsent.lock);
+	unsent.n += d;
+	if (unsent.n == 0)
+		pthread_cond_broadcast(&unsent.none);
+	pthread_mutex_unlock(&unsent.lock);
+}
+
+/* Until every unsent write is answered (or its connection gone), for at most seconds. */
+static void unsent_wait(int seconds)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += seconds;
+	pthread_mutex_lock(&unsent.lock);
+	while (unsent.n > 0 && pthread_cond_timedwait(&unsent.none, &unsent.lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&unsent.lock);
+}
+
 /* Whether the request's write goes to the writer thread (writer.c). */
 static int for_writer(const struct req *q)
 {
@@ -1211,6 +1243,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	q->wstate = WRITE_QUEUED;
 	q->job.run = write_run;
 	q->job.done = write_done;
+	unsent_add(1);
 	MHD_suspend_connection(c);
 	if (writer_submit(&q->job)) {
 		/* no writer (the server is stopping): the write runs here, answered when woken */
@@ -1698,6 +1731,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		free(q);
 		return;
 	}
+	if (q->wstate != WRITE_NONE)
+		unsent_add(-1);
 	dur = mono_us() - q->start_us;
 	metrics_inflight(-1);
 	metrics_record(q->status, dur);
@@ -1920,6 +1955,8 @@ int http_serve(const struct http_options *opt, struct err *err)
 	api_hash_pool_stop();
 	/* the queued writes are committed and answered; later ones run on their own threads */
 	writer_stop();
+	/* their connections woke to send the answers: closing them now would lose those */
+	unsent_wait(CONNECTION_TIMEOUT);
 	MHD_stop_daemon(d);
 	api_dashboards_keep(opt->db_path);
 	guard_stop();

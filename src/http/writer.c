@@ -102,9 +102,20 @@ static void run_batch(struct writer_job *batch, struct store *st, int deferred,
 		}
 		/* a job's failure may have ended the transaction: then nothing of it is kept */
 		ok = st->in_tx == 1 && !store_commit(st, err);
-		if (!ok && err->code == ERR_OK)
+		if (!ok && err->code != ERR_OK) {
+			/*
+			 * The commit was refused (a disk full, a deferred key): every job
+			 * hears the same retryable answer, whichever backend, not the
+			 * database's words about what may be another job's write.
+			 */
+			fprintf(stderr, "salespm: a batch of %llu writes was not committed: %s\n", n,
+				err->msg);
+			*err = (struct err){ 0 };
+		}
+		if (!ok)
 			err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable",
-				"the database ended the transaction; nothing of it was kept");
+				"the database did not commit this write, nor the others queued with "
+				"it; nothing of them was kept: send it again");
 	}
 	if (st)
 		store_rollback_all(st);
