@@ -108,8 +108,16 @@ static void run_batch(struct writer_job *batch, struct store *st, int deferred,
 			 * hears the same retryable answer, whichever backend, not the
 			 * database's words about what may be another job's write.
 			 */
+			char why[160];
+			size_t i;
+			/* the database's words may quote a value: no control byte reaches the log */
+			for (i = 0; i + 1 < sizeof(why) && err->msg[i]; i++)
+				why[i] = (unsigned char)err->msg[i] < 0x20 || err->msg[i] == 0x7f
+						 ? ' '
+						 : err->msg[i];
+			why[i] = '\0';
 			fprintf(stderr, "salespm: a batch of %llu writes was not committed: %s\n", n,
-				err->msg);
+				why);
 			*err = (struct err){ 0 };
 		}
 		if (!ok)
@@ -122,7 +130,7 @@ static void run_batch(struct writer_job *batch, struct store *st, int deferred,
 	if (!ok && err->code == ERR_OK)
 		err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable", "the database cannot be opened");
 	pthread_mutex_lock(&w.lock);
-	w.batches++;
+	w.batches += ok;
 	w.jobs += n;
 	if (ok && deferred) {
 		struct synced *b = xmalloc(sizeof(*b));
