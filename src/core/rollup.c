@@ -43,7 +43,7 @@ struct rollup {
 struct rollup *rollup_new(void)
 {
 	struct rollup *r = xcalloc(1, sizeof(*r));
-	r->n = 1024;
+	r->n = 64; /* a single sale needs 5 cells; an import grows it */
 	r->cells = xmalloc(r->n * sizeof(*r->cells));
 	for (size_t i = 0; i < r->n; i++)
 		r->cells[i].dim = -1;

@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -1889,6 +1890,12 @@ int http_serve(const struct http_options *opt, struct err *err)
 		return -1;
 	}
 	store_free(st);
+	/*
+	 * A thread's heap gives memory back above 1 MiB free, not at every free
+	 * at its top: the writer's per-write allocations otherwise cost a
+	 * madvise() each (a fifth of its time).
+	 */
+	mallopt(M_TRIM_THRESHOLD, 1 << 20);
 	if (pthread_key_create(&srv.store_key, store_destroy))
 		return err_set(err, ERR_INTERNAL, NULL, "internal", "cannot create thread-local storage");
 

@@ -574,12 +574,17 @@ static int sq_load_end(struct store_load *l, int ok, struct err *err)
  */
 #define SYNC_CHECKPOINT_BYTES (64 << 20)
 
+/*
+ * The writer's connection: commits without a sync or a checkpoint, and the
+ * savepoint of each write journalled in memory (a batch's few pages, never a
+ * temporary file).
+ */
 static int sq_defer_sync(struct store *st, struct err *err)
 {
 	char v[16];
 	if (pragma_text(DB(st), "PRAGMA synchronous=NORMAL", v, sizeof(v), err) ||
 	    pragma_text(DB(st), "PRAGMA wal_autocheckpoint=0", v, sizeof(v), err) ||
-	    pragma_text(DB(st), getenv("XCACHE") ? getenv("XCACHE") : "PRAGMA cache_size=-2000", v, sizeof(v), err))
+	    pragma_text(DB(st), "PRAGMA temp_store=MEMORY", v, sizeof(v), err))
 		return -1;
 	return 0;
 }
