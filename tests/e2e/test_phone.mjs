@@ -129,6 +129,8 @@ async function scenario(browser, s, lang, vp) {
     await button.focus();
     await page.keyboard.press('Enter');
     await sidebar.waitFor({ state: 'visible' });
+    // the focus moves into the menu as it opens, as a keyboard user sees before pressing Tab
+    await page.waitForFunction(() => document.getElementById('sidebar').contains(document.activeElement));
     const links = await sidebar.locator('a[href], button').count();
     for (let i = 0; i < links + 2; i++) await page.keyboard.press('Tab');
     assert(await page.evaluate(() => document.getElementById('sidebar').contains(document.activeElement)), 'Tab keeps the focus inside the open menu');

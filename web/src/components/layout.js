@@ -2,7 +2,7 @@
 // the workspace, the language switch and the user's menu. Below 900 px the navigation is a
 // drawer: the header's menu button opens it; it closes on navigation, on Escape and on a tap
 // beside it, and keeps the keyboard inside while open.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { t, tv, LANGS } from '../i18n/index.js';
 import { useApp } from '../app-context.js';
@@ -55,9 +55,10 @@ export function Layout({ path, project, children }) {
   const pcode = project;
   const pbase = pcode ? '/p/' + encodeURIComponent(pcode) : '';
 
-  // a new screen closes the drawer
-  useEffect(() => { setNavOpen(false); }, [path]);
-  useEffect(() => {
+  // a new screen closes the drawer; an open drawer holds the focus from the frame it shows in
+  // (layout effects: a key pressed right after it opened already finds the trap)
+  useLayoutEffect(() => { setNavOpen(false); }, [path]);
+  useLayoutEffect(() => {
     if (!navOpen) return undefined;
     const first = sidebar.current && focusables(sidebar.current)[0];
     if (first) first.focus();
