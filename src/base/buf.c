@@ -37,17 +37,25 @@ void buf_reset(struct buf *b)
 		b->p[0] = '\0';
 }
 
-static int buf_grow(struct buf *b, size_t extra)
+/* Whether extra more bytes (and the NUL) may come; a refusal is for good (curl's dynbuf). */
+static int buf_room(struct buf *b, size_t extra)
 {
-	size_t need;
-
-	/* a refusal is for good: what follows a lost piece would be a lie (curl's dynbuf) */
+	/* what follows a lost piece would be a lie */
 	if (b->overflow)
 		return -1;
 	if (extra > SIZE_MAX - b->len - 1 || (b->max && b->len + extra > b->max)) {
 		b->overflow = 1;
 		return -1;
 	}
+	return 0;
+}
+
+static int buf_grow(struct buf *b, size_t extra)
+{
+	size_t need;
+
+	if (buf_room(b, extra))
+		return -1;
 	need = b->len + extra + 1;
 	if (need > b->alloc) {
 		size_t n = b->alloc ? b->alloc * 2 : 64;
@@ -63,12 +71,8 @@ int buf_reserve(struct buf *b, size_t extra)
 {
 	size_t need;
 
-	if (b->overflow)
+	if (buf_room(b, extra))
 		return -1;
-	if (extra > SIZE_MAX - b->len - 1 || (b->max && b->len + extra > b->max)) {
-		b->overflow = 1;
-		return -1;
-	}
 	need = b->len + extra + 1;
 	if (need > b->alloc) {
 		b->p = xrealloc_bulk(b->p, need);

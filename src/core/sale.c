@@ -126,6 +126,18 @@ static void lookups_release(struct lookups *lk)
 	free(lk->custs);
 }
 
+/* A product's dated cost, read in date order: one entry per date, the later entered of two (an old database). */
+static void price_point_add(struct product_costs *pc, int64_t from, int64_t cost)
+{
+	if (pc->npoints && pc->points[pc->npoints - 1].from == from)
+		pc->npoints--;
+	ALLOC_GROW(pc->points, pc->npoints + 1, pc->alloc);
+	pc->points[pc->npoints].from = (int32_t)from;
+	pc->points[pc->npoints].cost = cost;
+	pc->points[pc->npoints].price = 0;
+	pc->npoints++;
+}
+
 static int lookups_load(struct lookups *lk, struct store *st, const struct project *p,
 			int all_customers, struct err *err)
 {
@@ -169,21 +181,12 @@ static int lookups_load(struct lookups *lk, struct store *st, const struct proje
 		size_t j = 0;
 		while ((rc = store_step(st, s, err)) == STORE_ROW) {
 			int64_t pid = store_col_int(st, s, 0);
-			struct product_costs *pc;
 			/* both lists are ordered by product id */
 			while (j < lk->nprod && lk->prod[j].id < pid)
 				j++;
 			if (j >= lk->nprod || lk->prod[j].id != pid)
 				continue;
-			pc = &lk->prod[j];
-			/* one entry per date: the later entered of two (an old database) */
-			if (pc->npoints && pc->points[pc->npoints - 1].from == store_col_int(st, s, 1))
-				pc->npoints--;
-			ALLOC_GROW(pc->points, pc->npoints + 1, pc->alloc);
-			pc->points[pc->npoints].from = (int32_t)store_col_int(st, s, 1);
-			pc->points[pc->npoints].cost = store_col_int(st, s, 2);
-			pc->points[pc->npoints].price = 0;
-			pc->npoints++;
+			price_point_add(&lk->prod[j], store_col_int(st, s, 1), store_col_int(st, s, 2));
 		}
 	}
 	store_done(st, s);
@@ -289,16 +292,8 @@ static int lookups_load_line(struct lookups *lk, struct store *st, const struct 
 		if (!s)
 			return -1;
 		store_bind_int(st, s, 1, pc->id);
-		while ((rc = store_step(st, s, err)) == STORE_ROW) {
-			/* one entry per date: the later entered of two (an old database) */
-			if (pc->npoints && pc->points[pc->npoints - 1].from == store_col_int(st, s, 1))
-				pc->npoints--;
-			ALLOC_GROW(pc->points, pc->npoints + 1, pc->alloc);
-			pc->points[pc->npoints].from = (int32_t)store_col_int(st, s, 1);
-			pc->points[pc->npoints].cost = store_col_int(st, s, 2);
-			pc->points[pc->npoints].price = 0;
-			pc->npoints++;
-		}
+		while ((rc = store_step(st, s, err)) == STORE_ROW)
+			price_point_add(pc, store_col_int(st, s, 1), store_col_int(st, s, 2));
 		store_done(st, s);
 		if (rc < 0)
 			return -1;

@@ -21,7 +21,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fixture import Env as ServerEnv, expect_error, workspace  # noqa: E402
+from fixture import Env as ServerEnv, amount, expect_error, sale, workspace  # noqa: E402
 from harness import BACKEND, Server, eq, openapi, run_all, test  # noqa: E402
 
 TODAY = "2026-03-15"
@@ -35,18 +35,6 @@ def Env():
     return ServerEnv(workspace(("mgr", "rep", "rep2", "vw", "out"), segments=("smb", "ent"),
                                channels=("direct", "shop"), products=("SKU-1", "SKU-2"),
                                today=TODAY), threads=1)
-
-
-def sale(date="2026-02-03", customer="Acme", product="SKU-1", channel="direct", qty=2,
-         price=10000, **kw):
-    body = {"date": date, "customer": customer, "product": product, "channel": channel,
-            "quantity": qty, "unit_price": price}
-    body.update(kw)
-    return body
-
-
-def amount(b):
-    return b["quantity"] * b["unit_price"] - b.get("discount", 0)
 
 
 def metrics(e):

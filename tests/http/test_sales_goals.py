@@ -13,7 +13,7 @@ import sys
 from urllib.parse import quote
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fixture import Env as ServerEnv, expect_error, workspace  # noqa: E402
+from fixture import Env as ServerEnv, amount, expect_error, sale, workspace  # noqa: E402
 from harness import eq, run_all, test  # noqa: E402
 
 TODAY = "2026-03-15"
@@ -26,18 +26,6 @@ def Env():
     return ServerEnv(workspace(("mgr", "rep", "rep2", "vw", "out"), projects=("P1", "P2"),
                                segments=("smb", "ent"), channels=("direct", "shop"),
                                products=("SKU-1", "SKU-2"), today=TODAY))
-
-
-def sale(date="2026-02-03", customer="Acme", product="SKU-1", channel="direct", qty=2,
-         price=10000, **kw):
-    body = {"date": date, "customer": customer, "product": product, "channel": channel,
-            "quantity": qty, "unit_price": price}
-    body.update(kw)
-    return body
-
-
-def amount(body):
-    return body["quantity"] * body["unit_price"] - body.get("discount", 0)
 
 
 def all_sales(c, project="P1"):

@@ -124,3 +124,18 @@ def expect_error(r, status, code, field=None, reason=None, params=None):
     if params is not None:
         eq(e["params"], params, f"error params of {e}")
     return e
+
+
+def sale(date="2026-02-03", customer="Acme", product="SKU-1", channel="direct", qty=2,
+         price=10000, **kw):
+    """A sale's JSON body, as a rep's form sends it (workspace()'s catalog by default)."""
+    body = {"date": date, "customer": customer, "product": product, "channel": channel,
+            "quantity": qty, "unit_price": price}
+    body.update(kw)
+    return body
+
+
+def amount(body):
+    """A sale body's amount in minor units: quantity x unit price - discount, by hand."""
+    return body["quantity"] * body["unit_price"] - body.get("discount", 0)
+
