@@ -96,7 +96,13 @@ static void run_batch(struct writer_job *batch, struct store *st, int deferred,
 	unsigned long long n = 0;
 
 	if (st && !store_begin(st, 1, err)) {
-		for (struct writer_job *j = batch; j; j = j->next) {
+		/*
+		 * A job whose failure ended the transaction (the database rolled it all
+		 * back) leaves none for the next: those are not run, so none of them
+		 * begins a transaction of its own that would commit while its batch is
+		 * told it failed. They hear the batch's failure with the rest.
+		 */
+		for (struct writer_job *j = batch; j && st->in_tx == 1; j = j->next) {
 			j->run(j, st);
 			n++;
 		}
