@@ -209,6 +209,7 @@ int main(int argc, char **argv)
 		rc = c.reported ? err_code_exit(err.code) : report(&c, &err);
 out:
 	store_free(c.st);
+	store_global_release();
 	free(args);
 	return rc;
 }

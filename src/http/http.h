@@ -13,6 +13,9 @@
 #include "base/err.h"
 #include "store/store.h"
 
+/* crash.c: a fatal signal writes its name, the thread and the stack to stderr first. */
+void crash_report_install(void);
+
 /* Count a finished request: its status, its duration in microseconds. */
 void metrics_record(int status, int64_t duration_us);
 

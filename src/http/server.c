@@ -1866,6 +1866,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 	char host[INET6_ADDRSTRLEN] = "";
 
 	srv.opt = opt;
+	crash_report_install();
 	if (parse_listen(opt->listen, &ss, &sslen, err))
 		return -1;
 	if (threads <= 0) {
@@ -1919,7 +1920,9 @@ int http_serve(const struct http_options *opt, struct err *err)
 	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
+	/* the logger first: libmicrohttpd's messages about the options after it are ours too */
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER,
+			     mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
 			     (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
 			     (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT,
 			     (unsigned)CONNECTION_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT,
@@ -1927,8 +1930,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 			     (unsigned)PER_IP_CONNECTION_LIMIT, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 			     (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-			     MHD_OPTION_URI_LOG_CALLBACK, target_seen, NULL,
-			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+			     MHD_OPTION_URI_LOG_CALLBACK, target_seen, NULL, MHD_OPTION_END);
 	if (!d) {
 		api_hash_pool_stop();
 		writer_stop();

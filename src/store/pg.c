@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
@@ -213,6 +214,8 @@ struct pg_version {
 	int64_t counter;
 	int live;    /* LISTEN is in force: the counter follows every commit */
 	int started; /* the listener thread runs */
+	pthread_t thread;
+	int stop_fd[2]; /* a byte written here ends the listener (store_stop_all) */
 	int fd;      /* the listener's socket while live, else -1 */
 	int64_t sent, heard; /* this process's notices: the last sent, the last heard */
 	pthread_mutex_t lock; /* with heard_cond: a writer waits for its notice */
@@ -222,16 +225,40 @@ struct pg_version {
 
 static pthread_mutex_t versions_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pg_version *versions;
+static int versions_stopped; /* the process is ending: no listener starts any more */
+
+/*
+ * End every listener thread (before the process exits: a thread inside libpq
+ * while exit() runs the libraries' destructors would crash the exit).
+ */
+void pg_versions_stop(void)
+{
+	pthread_mutex_lock(&versions_lock);
+	versions_stopped = 1;
+	pthread_mutex_unlock(&versions_lock);
+	for (struct pg_version *v = versions; v; v = v->next) {
+		if (!v->started)
+			continue;
+		if (write(v->stop_fd[1], "x", 1) < 0) {
+			/* a pipe with room: cannot fail */
+		}
+		pthread_join(v->thread, NULL);
+		close(v->stop_fd[0]);
+		close(v->stop_fd[1]);
+		v->started = 0;
+	}
+}
 
 static void version_move(struct pg_version *v)
 {
 	__atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST);
 }
 
-static void nap_ms(long ms)
+/* Wait ms, or less if the listener is told to stop: whether it was (1). */
+static int nap_ms(struct pg_version *v, long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
+	struct pollfd pfd = { v->stop_fd[0], POLLIN, 0 };
+	return poll(&pfd, 1, (int)ms) > 0;
 }
 
 /* A notice heard: the version moves; one of this process's wakes the writer waiting for it. */
@@ -261,16 +288,20 @@ static void *version_listen(void *arg)
 		PGresult *res;
 		PGnotify *n;
 
+		int stop = 0;
+
 		if (PQstatus(conn) != CONNECTION_OK) {
 			PQfinish(conn);
-			nap_ms(200);
+			if (nap_ms(v, 200))
+				break;
 			continue;
 		}
 		res = PQexec(conn, "LISTEN " VERSION_CHANNEL);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 			PQclear(res);
 			PQfinish(conn);
-			nap_ms(200);
+			if (nap_ms(v, 200))
+				break;
 			continue;
 		}
 		PQclear(res);
@@ -279,15 +310,20 @@ static void *version_listen(void *arg)
 		__atomic_store_n(&v->live, 1, __ATOMIC_SEQ_CST);
 		version_move(v);
 		for (;;) {
-			struct pollfd pfd = { PQsocket(conn), POLLIN, 0 };
-			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			struct pollfd pfd[2] = { { PQsocket(conn), POLLIN, 0 },
+						 { v->stop_fd[0], POLLIN, 0 } };
+			if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 				break;
+			if (pfd[1].revents) {
+				stop = 1;
+				break;
+			}
 			/*
 			 * moved before the notice is read: from the moment it is out of
 			 * the socket (where a question for the version looks) until it
 			 * is counted, the version must already have moved
 			 */
-			if (pfd.revents)
+			if (pfd[0].revents)
 				version_move(v);
 			if (!PQconsumeInput(conn))
 				break;
@@ -307,7 +343,8 @@ static void *version_listen(void *arg)
 		v->heard = v->sent;
 		pthread_cond_broadcast(&v->heard_cond);
 		pthread_mutex_unlock(&v->lock);
-		nap_ms(100);
+		if (stop || nap_ms(v, 100))
+			break;
 	}
 	return NULL;
 }
@@ -345,13 +382,12 @@ static int64_t pg_data_version(struct store *st)
 		return __atomic_load_n(&v->counter, __ATOMIC_ACQUIRE);
 	}
 	pthread_mutex_lock(&versions_lock);
-	if (!v->started) {
-		pthread_t t;
-		pthread_attr_t attr;
-		pthread_attr_init(&attr);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		v->started = pthread_create(&t, &attr, version_listen, v) == 0;
-		pthread_attr_destroy(&attr);
+	if (!v->started && !versions_stopped && pipe2(v->stop_fd, O_CLOEXEC) == 0) {
+		v->started = pthread_create(&v->thread, NULL, version_listen, v) == 0;
+		if (!v->started) {
+			close(v->stop_fd[0]);
+			close(v->stop_fd[1]);
+		}
 	}
 	pthread_mutex_unlock(&versions_lock);
 	return __atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST);
@@ -822,10 +858,26 @@ static int pg_check(struct store *st, struct buf *report, struct err *err)
 /* The connection is up (the caller asks the server a question next). */
 static int pg_ready(struct store *st, int ask, struct err *err)
 {
+	PGconn *conn = PG(st);
+
 	(void)ask;
-	if (PQstatus(PG(st)) != CONNECTION_OK)
+	/*
+	 * An idle connection has nothing to read unless the server ended it (its
+	 * last words, then the close): read them now, so that the request about
+	 * to run opens a new connection instead of failing on this one.
+	 */
+	if (PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE) {
+		/* twice: the message, then the end of the stream after it */
+		for (int i = 0; i < 2 && PQstatus(conn) == CONNECTION_OK; i++) {
+			struct pollfd pfd = { PQsocket(conn), POLLIN, 0 };
+
+			if (pfd.fd < 0 || poll(&pfd, 1, 0) <= 0 || !PQconsumeInput(conn))
+				break;
+		}
+	}
+	if (PQstatus(conn) != CONNECTION_OK)
 		return !err ? -1 : err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable",
-			       "the connection to PostgreSQL is lost: %s", PQerrorMessage(PG(st)));
+			       "the connection to PostgreSQL is lost: %s", PQerrorMessage(conn));
 	return 0;
 }
 

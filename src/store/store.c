@@ -24,6 +24,11 @@ void store_global_init(void)
 	store_sqlite_global_init();
 }
 
+void store_global_release(void)
+{
+	pg_versions_stop();
+}
+
 const struct store_driver *store_driver_for(const char *dsn)
 {
 	for (const struct store_driver *const *d = drivers; *d; d++)

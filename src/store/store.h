@@ -138,6 +138,12 @@ void store_tidy(struct store *st);
 void store_global_init(void);
 
 /*
+ * Before the process exits, with every store freed: the threads the stores
+ * started (PostgreSQL's listeners for the data version) end.
+ */
+void store_global_release(void);
+
+/*
  * Whether the database can be used now, for /readyz: the file is still there,
  * readable and writable (SQLite); the connection to the server is up
  * (PostgreSQL). ERR_UNAVAILABLE when not.

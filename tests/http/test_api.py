@@ -749,6 +749,29 @@ def access_log_has_no_secrets():
 
 
 @test
+def a_fatal_signal_leaves_its_name_thread_and_stack_in_the_log():
+    import signal
+    import harness
+    with open(harness.BIN, "rb") as f:
+        sanitized = b"__asan_init" in f.read()
+    ws = workspace(())
+    srv = Server(ws)
+    try:
+        eq(srv.client().get("/livez").status, 200, "up")
+        srv.proc.send_signal(signal.SIGSEGV)
+        srv.proc.wait(timeout=20)
+        log = srv.read_log()
+        eq(srv.proc.returncode, -signal.SIGSEGV, f"dies of the signal: {log[-2000:]}")
+        if not sanitized:  # an ASan build reports with its own handler
+            assert "salespm: fatal signal SIGSEGV in thread " in log, log[-2000:]
+            stack = log.split("its stack:\n", 1)[1].splitlines()
+            assert len(stack) >= 2 and all("salespm" in ln or ".so" in ln or "[0x" in ln
+                                           for ln in stack[:2]), stack[:4]
+    finally:
+        srv.stop(check=False)
+
+
+@test
 def static_ui_embedded_and_fallback():
     with Env() as e:
         c = e.anon()

@@ -68,6 +68,7 @@ class Workspace:
         else:
             self.db = os.path.join(self.dir, "t.db")
         self.env = dict(os.environ)
+        self.env.setdefault("LIBC_FATAL_STDERR_", "1")  # glibc's fatal messages into the log
         self.env.pop("SALESPM_DB", None)
         if today:
             self.env["SALESPM_TODAY"] = today

@@ -35,14 +35,16 @@ def readyz_asks_the_database_and_workers_reconnect_after_the_server_ends_them():
         c.login("admin", ADMIN_PW)
         eq(c.ok("GET", "/api/v1/projects")["projects"][0]["code"], "P1", "reads")
         # the database server ends every connection of salespm
-        n = cluster().psql_rows("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        # (each termination waited for: the backend has gone when the query returns)
+        n = cluster().psql_rows("SELECT COUNT(pg_terminate_backend(pid, 5000)) "
+                                "FROM pg_stat_activity "
                                 f"WHERE datname = '{dbname(ws)}' AND pid <> pg_backend_pid()",
                                 dbname(ws))
         assert int(n[0][0]) >= 1, n
+        # a worker finds its connection ended before it asks, and opens a new one: no
+        # request fails, whichever worker answers it
         statuses = [c.get("/api/v1/projects").status for _ in range(8)]
-        # each of the two workers may find its connection gone once; then all is well again
-        assert statuses.count(503) <= 2, statuses
-        eq(statuses[-4:], [200] * 4, f"answering again: {statuses}")
+        eq(statuses, [200] * 8, "answering on new connections")
         eq(c.get("/readyz").status, 200, "ready again")
         eq(c.ok("GET", "/api/v1/projects")["projects"][0]["code"], "P1", "reads again")
         c.ok("POST", "/api/v1/segments", {"code": "smb", "name": "中小企业"}, status=201)
