@@ -336,6 +336,43 @@ struct acts {
 	size_t n, used, alloc;
 };
 
+/*
+ * The arrays of a dashboard's customer scans are kept by the thread for the
+ * next one, up to these sizes: memory already faulted in (a fresh mapping of
+ * a few megabytes costs more in page faults than the scan that fills it).
+ */
+#define SPARE_ACTS_MAX ((size_t)128 * 1024)  /* entries of struct act (3 MiB) */
+#define SPARE_KEPT_BYTES ((size_t)8 << 20)   /* a memo scope's rows and spans */
+
+static _Thread_local struct {
+	struct act *v;
+	size_t alloc;
+} acts_spare;
+
+/* An array-mode acts (scan_kept fills it with ALLOC_GROW) starts on the thread's spare array. */
+static void acts_take_spare(struct acts *a)
+{
+	if (a->v || !acts_spare.v)
+		return;
+	a->v = acts_spare.v;
+	a->alloc = acts_spare.alloc;
+	acts_spare.v = NULL;
+	acts_spare.alloc = 0;
+}
+
+/* Done with a: its array becomes the thread's spare (the larger one is kept) or is freed. */
+static void acts_free(struct acts *a)
+{
+	if (a->v && a->alloc && a->alloc <= SPARE_ACTS_MAX && a->alloc > acts_spare.alloc) {
+		free(acts_spare.v);
+		acts_spare.v = a->v;
+		acts_spare.alloc = a->alloc;
+	} else {
+		free(a->v);
+	}
+	memset(a, 0, sizeof(*a));
+}
+
 static struct act *act_get(struct acts *a, int64_t id)
 {
 	size_t i;
@@ -513,6 +550,34 @@ static void kept_release(struct kept *k)
 	memset(k, 0, sizeof(*k));
 }
 
+/* Emptied for the next memo; its arrays kept unless large. */
+static void kept_empty(struct kept *k)
+{
+	struct kept_row *rows = k->rows;
+	struct kept_span *spans = k->spans;
+	size_t arows = k->arows, aspans = k->aspans;
+
+	if (arows * sizeof(*rows) + aspans * sizeof(*spans) > SPARE_KEPT_BYTES) {
+		kept_release(k);
+		return;
+	}
+	memset(k, 0, sizeof(*k));
+	k->rows = rows;
+	k->arows = arows;
+	k->spans = spans;
+	k->aspans = aspans;
+}
+
+void metric_thread_release(void)
+{
+	for (int i = 0; i < MEMO_SCOPES; i++)
+		kept_release(&memo.scopes[i]);
+	memo.n = 0;
+	free(acts_spare.v);
+	acts_spare.v = NULL;
+	acts_spare.alloc = 0;
+}
+
 void metric_memo_begin(struct store *st)
 {
 	if (memo.depth++ == 0)
@@ -524,7 +589,7 @@ void metric_memo_end(void)
 	if (memo.depth == 0 || --memo.depth > 0)
 		return;
 	for (int i = 0; i < memo.n; i++)
-		kept_release(&memo.scopes[i]);
+		kept_empty(&memo.scopes[i]);
 	memo.n = 0;
 	memo.st = NULL;
 }
@@ -583,7 +648,7 @@ static int kept_rows(struct store *st, int64_t project_id, const char *dim, int6
 			}
 		if (memo.n < MEMO_SCOPES) {
 			struct kept *k = &memo.scopes[memo.n];
-			memset(k, 0, sizeof(*k));
+			kept_empty(k); /* what a memo before left: the arrays only */
 			if (kept_load(st, NO_ID, dim, key, INT32_MAX, k, err)) {
 				kept_release(k);
 				return -1;
@@ -619,6 +684,7 @@ static int scan_kept(struct store *st, int64_t project_id, const struct goal_sco
 	scope_dim(scope, &dim, &key);
 	if (kept_rows(st, project_id, dim, key, to, &tmp, &k, err))
 		return -1;
+	acts_take_spare(out);
 	/* rows come in customer order, project by project: appended, sorted once if several */
 	for (size_t ri = 0; ri < k->nrows; ri++) {
 		const struct kept_row *row = &k->rows[ri];
@@ -683,7 +749,7 @@ static int customers_from_activity(struct store *st, int64_t project_id,
 		qsort(out->v, out->n, sizeof(*out->v), id_cmp);
 	r = 0;
 out:
-	free(a.v);
+	acts_free(&a);
 	return r;
 }
 
@@ -718,7 +784,7 @@ static int new_customers(struct store *st, const struct metric_query *q, int64_t
 	*value = count;
 	r = 0;
 out:
-	free(a.v);
+	acts_free(&a);
 	return r;
 }
 
@@ -809,7 +875,7 @@ int metric_windows(struct store *st, enum metric m, int64_t project_id,
 	}
 	r = 0;
 out:
-	free(a.v);
+	acts_free(&a);
 	return r;
 }
 
@@ -861,7 +927,7 @@ int metric_curve(struct store *st, const struct metric_query *q, const int32_t *
 	}
 	r = 0;
 out:
-	free(a.v);
+	acts_free(&a);
 	free(cohort.v);
 	return r;
 }

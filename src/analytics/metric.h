@@ -60,6 +60,9 @@ int metric_curve(struct store *st, const struct metric_query *q, const int32_t *
 void metric_memo_begin(struct store *st);
 void metric_memo_end(void);
 
+/* The arrays this thread keeps between dashboards, freed (before the thread ends). */
+void metric_thread_release(void);
+
 /* Sums of sale lines over a window: lines, quantity, amount, cost. */
 struct sale_sums {
 	int64_t lines, quantity, amount, cost;

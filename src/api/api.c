@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analytics/metric.h"
+#include "api/cache.h"
 #include "base/date.h"
 #include "base/money.h"
 #include "base/banned.h"
@@ -427,4 +429,10 @@ int api_error_render_extra(struct buf *b, const struct err *err, const char *ext
 	jw_obj_end(&w);
 	jw_obj_end(&w);
 	return err_code_http(code);
+}
+
+void api_thread_release(void)
+{
+	api_cache_thread_release();
+	metric_thread_release();
 }

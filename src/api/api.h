@@ -325,4 +325,11 @@ void api_dashboards_keep(const char *db_path);
 void api_global_init(void);
 void api_global_release(void);
 
+/*
+ * Drop what the calling thread keeps from one request to the next (its
+ * references to cached answers, the arrays of the dashboards' customer
+ * scans); before the thread ends.
+ */
+void api_thread_release(void);
+
 #endif

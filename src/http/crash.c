@@ -15,6 +15,8 @@
 
 #define CRASH_FRAMES 48
 
+#if !defined(__SANITIZE_ADDRESS__)
+
 static void say(const char *s)
 {
 	if (write(STDERR_FILENO, s, strlen(s)) < 0) {
@@ -45,7 +47,6 @@ static void on_fatal(int sig)
 
 void crash_report_install(void)
 {
-#if !defined(__SANITIZE_ADDRESS__)
 	static const int sigs[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
 	struct sigaction sa;
 	void *warm[1];
@@ -57,5 +58,9 @@ void crash_report_install(void)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
-#endif
 }
+#else
+void crash_report_install(void)
+{
+}
+#endif

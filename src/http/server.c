@@ -509,7 +509,7 @@ static void locals_release(void *unused)
 		memset(&shared[i], 0, sizeof(shared[i]));
 	}
 	buf_release(&log_line);
-	api_cache_thread_release();
+	api_thread_release();
 	locals_marked = 0;
 }
 

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api.h"
 #include "base/xalloc.h"
 #include "http/http.h"
 #include "base/banned.h"
@@ -205,6 +206,7 @@ static void *writer_main(void *arg)
 		}
 		run_batch(batch, st, st && st == deferred_on, &err);
 	}
+	api_thread_release();
 	pthread_mutex_lock(&w.lock);
 	w.writer_done = 1;
 	pthread_cond_signal(&w.unsynced);

@@ -4,6 +4,7 @@ headers and the static UI. Each test runs its own `salespm serve` on a free
 port of 127.0.0.1 over a fresh database."""
 import gzip
 import os
+import signal
 import sys
 import time
 
@@ -12,6 +13,7 @@ from fixture import Env as ServerEnv, expect_error, workspace  # noqa: E402
 from harness import (ADMIN_PW, BACKEND, Server, Workspace, eq, pw, run_all,  # noqa: E402
                      served_routes, test)
 from rawhttp import raw, raw_all  # noqa: E402
+import harness  # noqa: E402
 
 USERS = ("mgr", "rep", "vw", "out", "target")
 
@@ -750,8 +752,6 @@ def access_log_has_no_secrets():
 
 @test
 def a_fatal_signal_leaves_its_name_thread_and_stack_in_the_log():
-    import signal
-    import harness
     with open(harness.BIN, "rb") as f:
         sanitized = b"__asan_init" in f.read()
     ws = workspace(())
@@ -761,8 +761,10 @@ def a_fatal_signal_leaves_its_name_thread_and_stack_in_the_log():
         srv.proc.send_signal(signal.SIGSEGV)
         srv.proc.wait(timeout=20)
         log = srv.read_log()
-        eq(srv.proc.returncode, -signal.SIGSEGV, f"dies of the signal: {log[-2000:]}")
-        if not sanitized:  # an ASan build reports with its own handler
+        if sanitized:  # an ASan build reports with its own handler, and exits 1
+            assert srv.proc.returncode != 0 and "AddressSanitizer: SEGV" in log, log[-2000:]
+        else:
+            eq(srv.proc.returncode, -signal.SIGSEGV, f"dies of the signal: {log[-2000:]}")
             assert "salespm: fatal signal SIGSEGV in thread " in log, log[-2000:]
             stack = log.split("its stack:\n", 1)[1].splitlines()
             assert len(stack) >= 2 and all("salespm" in ln or ".so" in ln or "[0x" in ln
