@@ -20,6 +20,9 @@ int store_migrate(struct store *st, struct err *err);
 /* sqlite3_config() calls that must precede any connection. */
 void store_sqlite_global_init(void);
 
+/* walbuf.c: the VFS that gathers each WAL's frames into one write, made the default. */
+int store_walbuf_register(void);
+
 /* pg.c: end the listener threads (store_global_release). */
 void pg_versions_stop(void);
 

@@ -32,6 +32,8 @@ void store_sqlite_global_init(void)
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	sqlite3_initialize();
+	/* without it SQLite's own VFS serves: the same files, more write calls */
+	store_walbuf_register();
 }
 
 int store_sqlite_exists(const char *path)

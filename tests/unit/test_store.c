@@ -873,6 +873,68 @@ static void test_data_version(void **state)
 	store_free(a);
 }
 
+/* One value of a statement on db (a count, a sum). */
+static sqlite3_int64 sql_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *s;
+	sqlite3_int64 v;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/*
+ * The WAL's frames are gathered into few writes (walbuf.c), yet a commit is
+ * in the file when COMMIT returns: another connection, through SQLite's own
+ * VFS, reads it at once. A transaction larger than the buffer and than the
+ * page cache (its pages written early and read back) commits whole.
+ */
+static void test_wal_gathered(void **state)
+{
+	SQLITE_ONLY();
+	char p[300], *msg = NULL;
+	sqlite3 *w, *r;
+	(void)state;
+
+	store_global_init();
+	assert_string_equal(sqlite3_vfs_find(NULL)->zName, "salespm-walbuf");
+	path_in(p, sizeof(p), "g.db");
+	assert_int_equal(sqlite3_open(p, &w), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(w,
+				      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+				      "PRAGMA cache_size=8; CREATE TABLE t (i INTEGER PRIMARY KEY, b BLOB)",
+				      NULL, NULL, &msg),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_open_v2(p, &r, SQLITE_OPEN_READWRITE, "unix"), SQLITE_OK);
+	for (int round = 1; round <= 3; round++) {
+		char sql[200];
+		/* round 1: a few pages; 2 and 3: about 1.2 MB, past the buffer and the cache */
+		int rows = round == 1 ? 3 : 400;
+		sqlite3_int64 before = sql_int(r, "SELECT COUNT(*) FROM t");
+
+		assert_int_equal(sqlite3_exec(w, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+		snprintf(sql, sizeof(sql),
+			 "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < %d) "
+			 "INSERT INTO t (b) SELECT randomblob(3000) FROM n",
+			 rows);
+		assert_int_equal(sqlite3_exec(w, sql, NULL, NULL, NULL), SQLITE_OK);
+		/* read back what was written early, inside the transaction */
+		assert_int_equal(sql_int(w, "SELECT SUM(length(b)) FROM t"), (before + rows) * 3000);
+		/* not committed: the other connection sees the rows before it */
+		assert_int_equal(sql_int(r, "SELECT COUNT(*) FROM t"), before);
+		assert_int_equal(sqlite3_exec(w, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal(sql_int(r, "SELECT COUNT(*) FROM t"), before + rows);
+		assert_int_equal(sql_int(r, "SELECT SUM(length(b)) FROM t"), (before + rows) * 3000);
+	}
+	assert_int_equal(sqlite3_exec(r, "PRAGMA integrity_check", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sql_int(r, "SELECT COUNT(*) FROM t"), 3 + 400 + 400);
+	sqlite3_close(r);
+	sqlite3_close(w);
+}
+
 int main(void)
 {
 	pg_dsn = getenv("SALESPM_TEST_PG_DSN");
@@ -895,6 +957,7 @@ int main(void)
 		cmocka_unit_test_setup(test_newer_schema, test_setup),
 		cmocka_unit_test_setup(test_migration_failure, test_setup),
 		cmocka_unit_test_setup(test_data_version, test_setup),
+		cmocka_unit_test_setup(test_wal_gathered, test_setup),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
