@@ -13,6 +13,15 @@
 #include "base/err.h"
 #include "store/store.h"
 
+/*
+ * accesslog.c: the access log's lines, gathered and written to stderr by a
+ * thread of its own within milliseconds (line by line when it is not running).
+ */
+int access_log_start(void);
+void access_log_add(const char *line, size_t len);
+/* Every gathered line written, the thread ended. */
+void access_log_stop(void);
+
 /* crash.c: a fatal signal writes its name, the thread and the stack to stderr first. */
 void crash_report_install(void);
 

@@ -1759,9 +1759,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	buf_adds(line, " user=");
 	log_field(line, q->user, sizeof(q->user));
 	buf_addch(line, '\n');
-	if (write(STDERR_FILENO, line->p, line->len) < 0) {
-		/* Nowhere left to report to. */
-	}
+	access_log_add(line->p, line->len);
 	if (line->alloc > 4096)
 		buf_release(line); /* a long line's room is not kept */
 	release_spool(q);
@@ -1920,6 +1918,8 @@ int http_serve(const struct http_options *opt, struct err *err)
 	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (access_log_start())
+		fprintf(stderr, "salespm: the access log is written line by line (no thread for it)\n");
 	/* the logger first: libmicrohttpd's messages about the options after it are ours too */
 	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER,
 			     mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
@@ -1932,6 +1932,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 			     MHD_OPTION_URI_LOG_CALLBACK, target_seen, NULL, MHD_OPTION_END);
 	if (!d) {
+		access_log_stop();
 		api_hash_pool_stop();
 		writer_stop();
 		guard_stop();
@@ -1967,6 +1968,8 @@ int http_serve(const struct http_options *opt, struct err *err)
 	/* their connections woke to send the answers: closing them now would lose those */
 	unsent_wait(CONNECTION_TIMEOUT);
 	MHD_stop_daemon(d);
+	/* every request has ended: all its lines are written before the server exits */
+	access_log_stop();
 	api_dashboards_keep(opt->db_path);
 	guard_stop();
 	pthread_key_delete(srv.store_key);

@@ -751,6 +751,27 @@ def access_log_has_no_secrets():
 
 
 @test
+def access_log_keeps_every_line_in_order_through_a_stop():
+    # lines are gathered and written a few at a time: a stop right after the last
+    # answer still leaves one whole line per request, in the order they ended
+    ws = workspace(())
+    srv = Server(ws)
+    try:
+        c = srv.client()
+        for i in range(300):
+            eq(c.get(f"/livez?n={i}").status, 200, "livez")
+            eq(c.get(f"/api/v1/nope{i}").status, 404, "no route")
+    finally:
+        log = srv.stop()
+    lines = [ln for ln in log.splitlines() if ln.startswith("time=")]
+    paths = [ln.split(" path=", 1)[1].split(" ", 1)[0] for ln in lines]
+    want = [p for i in range(300) for p in ("/livez", f"/api/v1/nope{i}")]
+    eq(paths[-600:], want, "every request's line, in order")
+    assert all(ln.count("time=") == 1 and ln.endswith(("user=-",)) for ln in lines[-600:]), \
+        [ln for ln in lines if ln.count("time=") != 1][:3]
+
+
+@test
 def a_fatal_signal_leaves_its_name_thread_and_stack_in_the_log():
     with open(harness.BIN, "rb") as f:
         sanitized = b"__asan_init" in f.read()
