@@ -751,9 +751,11 @@ def access_log_has_no_secrets():
 
 
 @test
-def access_log_keeps_every_line_in_order_through_a_stop():
-    # lines are gathered and written a few at a time: a stop right after the last
-    # answer still leaves one whole line per request, in the order they ended
+def access_log_has_one_whole_line_per_request():
+    # lines are gathered and written a few at a time by a thread of the server: none is
+    # lost, doubled or cut, up to a stop right after the last answer (a line is written as
+    # its request ends, which may come a moment after the client has its answer: the
+    # order is not the requests')
     ws = workspace(())
     srv = Server(ws)
     try:
@@ -765,10 +767,11 @@ def access_log_keeps_every_line_in_order_through_a_stop():
         log = srv.stop()
     lines = [ln for ln in log.splitlines() if ln.startswith("time=")]
     paths = [ln.split(" path=", 1)[1].split(" ", 1)[0] for ln in lines]
-    want = [p for i in range(300) for p in ("/livez", f"/api/v1/nope{i}")]
-    eq(paths[-600:], want, "every request's line, in order")
-    assert all(ln.count("time=") == 1 and ln.endswith(("user=-",)) for ln in lines[-600:]), \
-        [ln for ln in lines if ln.count("time=") != 1][:3]
+    eq(sorted(p for p in paths if p.startswith("/api/v1/nope")),
+       sorted(f"/api/v1/nope{i}" for i in range(300)), "one line per request")
+    assert paths.count("/livez") >= 300, paths.count("/livez")
+    assert all(ln.count("time=") == 1 and ln.endswith("user=-") for ln in lines), \
+        [ln for ln in lines if ln.count("time=") != 1 or not ln.endswith("user=-")][:3]
 
 
 @test
