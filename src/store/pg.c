@@ -215,7 +215,7 @@ struct pg_version {
 	int live;    /* LISTEN is in force: the counter follows every commit */
 	int started; /* the listener thread runs */
 	pthread_t thread;
-	int stop_fd[2]; /* a byte written here ends the listener (store_stop_all) */
+	int stop_fd[2]; /* a byte written here ends the listener (pg_versions_stop) */
 	int fd;      /* the listener's socket while live, else -1 */
 	int64_t sent, heard; /* this process's notices: the last sent, the last heard */
 	pthread_mutex_t lock; /* with heard_cond: a writer waits for its notice */
@@ -287,8 +287,7 @@ static void *version_listen(void *arg)
 		PGconn *conn = PQconnectdb(v->dsn);
 		PGresult *res;
 		PGnotify *n;
-
-		int stop = 0;
+		int stop = 0; /* told to end (pg_versions_stop) */
 
 		if (PQstatus(conn) != CONNECTION_OK) {
 			PQfinish(conn);
