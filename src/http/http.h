@@ -114,7 +114,7 @@ struct writer_job {
 };
 
 /* Start the writer thread; open gives it its store (called on that thread). */
-int writer_start(struct store *(*open)(struct err *err), struct err *err);
+int writer_start(struct store *(*open)(struct err *err), int wal_limit_mb, struct err *err);
 
 /* Queue j (0), or -1 when no writer runs (the caller writes itself). */
 int writer_submit(struct writer_job *j);

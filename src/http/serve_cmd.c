@@ -18,6 +18,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 	struct cli_opt opts[] = { { "listen", 0, OPT_VALUE },
 				  { "web-dir", 0, OPT_VALUE },
 				  { "threads", 0, OPT_VALUE },
+				  { "wal-limit", 0, OPT_VALUE },
 				  { "print-routes", 0, OPT_FLAG },
 				  { "print-openapi", 0, OPT_FLAG },
 				  { "print-entities", 0, OPT_FLAG },
@@ -71,18 +72,30 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 			return err_set(err, ERR_USAGE, "threads", "usage", "--threads must be 1 to 256");
 		o.threads = (int)n;
 	}
+	if (cli_opt(opts, "wal-limit")) {
+		/* a word or a number out of range: the same usage error, naming the option */
+		if (cli_int(cli_opt(opts, "wal-limit"), "wal-limit", &n, err) || n < 1 || n > 65536) {
+			err_clear(err);
+			return err_set(err, ERR_USAGE, "wal-limit", "usage",
+				       "--wal-limit must be 1 to 65536 (MiB)");
+		}
+		o.wal_limit_mb = (int)n;
+	}
 	return http_serve(&o, err);
 }
 
 const struct cli_command cli_serve_cmds[] = {
 	{ "serve", NULL, cmd_serve, CLI_NEEDS_NOTHING,
 	  "run the HTTP server: the JSON API under /api/v1/ and the web UI",
-	  "serve [--listen 127.0.0.1:8080] [--web-dir DIR] [--threads N]",
+	  "serve [--listen 127.0.0.1:8080] [--web-dir DIR] [--threads N] [--wal-limit MIB]",
 	  "  --listen HOST:PORT   the address to listen on (default 127.0.0.1:8080;\n"
 	  "                       [::1]:8080 for IPv6, port 0 picks a free port)\n"
 	  "  --web-dir DIR        serve the UI from DIR instead of the copy built in\n"
 	  "                       (for UI development)\n"
 	  "  --threads N          worker threads (default one per core)\n"
+	  "  --wal-limit MIB      SQLite: the size the write-ahead log (FILE-wal) is kept\n"
+	  "                       to under any load (default 64); its frames are copied\n"
+	  "                       into the database from an eighth of it on\n"
 	  "Health: GET /livez, GET /readyz; Prometheus metrics: GET /metrics.\n"
 	  "Stops on SIGINT or SIGTERM after answering the requests in flight.",
 	  "salespm --db sales.db serve --listen 0.0.0.0:8080" },

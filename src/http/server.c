@@ -1905,7 +1905,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
-	if (api_hash_pool_start(opt->db_path, err) || writer_start(thread_store, err) ||
+	if (api_hash_pool_start(opt->db_path, err) || writer_start(thread_store, opt->wal_limit_mb, err) ||
 	    guard_start()) {
 		if (err->code == ERR_OK)
 			err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start the deadline thread");

@@ -15,6 +15,7 @@ struct http_options {
 	const char *listen;  /* "HOST:PORT" or "PORT"; NULL = 127.0.0.1:8080 */
 	const char *web_dir; /* serve the UI from this directory instead of the binary */
 	int threads;         /* 0 = one per core */
+	int wal_limit_mb;    /* SQLite: the write-ahead log's bound, MiB; 0 = 64 */
 };
 
 /*

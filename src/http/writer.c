@@ -14,6 +14,16 @@
  * the batch's jobs told. Others may read a committed batch before its sync;
  * no one is told it was written before it is on disk. On PostgreSQL each
  * batch's commit waits for its flush, and the jobs are told at once.
+ *
+ * The WAL is kept bounded (serve --wal-limit). Each time it has grown by an
+ * eighth of the bound the syncer, after telling its batches, copies its frames
+ * into the database beside the writer (a passive checkpoint). Under a steady
+ * stream of writes that never catches up, and a WAL starts over only once
+ * every frame is copied: past the bound the writer itself, between two
+ * batches, copies what the syncer has not, and its next commit starts the WAL
+ * over from its beginning. The file then stays about that size (overwritten,
+ * not grown, which also makes its syncs cheaper), whatever the load; a batch
+ * may take it past the bound by its own frames.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -31,6 +41,9 @@
  */
 #define BATCH_MAX 512
 
+/* The WAL's bound when serve is given none (MiB). */
+#define WAL_LIMIT_MB 64
+
 /* A committed batch waiting for the syncer. */
 struct synced {
 	struct writer_job *jobs;
@@ -46,6 +59,10 @@ static struct {
 	int writer_done; /* the writer ended: the syncer ends once nothing waits */
 	struct writer_job *head, **tail;
 	struct synced *sync_head, **sync_tail;
+	int64_t bound;      /* the WAL's bound, bytes: past it the writer checkpoints */
+	int64_t tidy_every; /* the syncer checkpoints each time the WAL grew this much */
+	int64_t tidy_at; /* the WAL's size at which the syncer checkpoints next */
+	int tidy;        /* the syncer is to checkpoint after its next sync */
 	struct store *(*open)(struct err *err);
 	/* figures for /metrics */
 	unsigned long long batches, jobs;
@@ -161,7 +178,7 @@ static void *syncer_main(void *arg)
 		struct synced *list;
 		struct err err = { 0 };
 		struct store *st;
-		int rc;
+		int rc, tidy;
 
 		pthread_mutex_lock(&w.lock);
 		while (!w.sync_head && !w.writer_done)
@@ -181,9 +198,30 @@ static void *syncer_main(void *arg)
 			list = next;
 		}
 		/* after the answers: a checkpoint delays the next sync, never these */
-		if (st)
+		pthread_mutex_lock(&w.lock);
+		tidy = w.tidy;
+		w.tidy = 0;
+		pthread_mutex_unlock(&w.lock);
+		if (st && tidy)
 			store_tidy(st);
 	}
+}
+
+/* After a batch on the deferring connection: the syncer or the writer checkpoints (see above). */
+static void bound_wal(struct store *st)
+{
+	if (st->wal_bytes >= w.bound) {
+		store_tidy(st);
+		return;
+	}
+	pthread_mutex_lock(&w.lock);
+	if (st->wal_bytes < w.tidy_at - w.tidy_every) /* the WAL started over */
+		w.tidy_at = w.tidy_every;
+	if (st->wal_bytes >= w.tidy_at) {
+		w.tidy = 1;
+		w.tidy_at = st->wal_bytes + w.tidy_every;
+	}
+	pthread_mutex_unlock(&w.lock);
 }
 
 static void *writer_main(void *arg)
@@ -205,6 +243,8 @@ static void *writer_main(void *arg)
 			deferred_on = rc == 0 ? st : NULL;
 		}
 		run_batch(batch, st, st && st == deferred_on, &err);
+		if (st && st == deferred_on)
+			bound_wal(st);
 	}
 	api_thread_release();
 	pthread_mutex_lock(&w.lock);
@@ -214,7 +254,7 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-int writer_start(struct store *(*open)(struct err *err), struct err *err)
+int writer_start(struct store *(*open)(struct err *err), int wal_limit_mb, struct err *err)
 {
 	pthread_mutex_lock(&w.lock);
 	w.open = open;
@@ -224,6 +264,10 @@ int writer_start(struct store *(*open)(struct err *err), struct err *err)
 	w.tail = &w.head;
 	w.sync_head = NULL;
 	w.sync_tail = &w.sync_head;
+	w.bound = (int64_t)(wal_limit_mb > 0 ? wal_limit_mb : WAL_LIMIT_MB) << 20;
+	w.tidy_every = w.bound / 8;
+	w.tidy_at = w.tidy_every;
+	w.tidy = 0;
 	pthread_mutex_unlock(&w.lock);
 	if (pthread_create(&w.syncer, NULL, syncer_main, NULL))
 		return err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start the sync thread");

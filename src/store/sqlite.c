@@ -570,24 +570,34 @@ static int sq_load_end(struct store_load *l, int ok, struct err *err)
 	return r;
 }
 
-/*
- * A WAL grown past this is checkpointed by store_sync() (the writer's
- * connection never checkpoints: its commits must not wait for one).
- */
-#define SYNC_CHECKPOINT_BYTES (64 << 20)
+/* The WAL's size after each commit of a deferring connection (its WAL hook). */
+static int wal_written(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store *st = arg;
+	(void)db;
+	(void)name;
+	/* a frame is a page and its 24-byte header; the WAL's own header is 32 bytes */
+	st->wal_bytes = 32 + (int64_t)frames * (st->wal_page + 24);
+	return SQLITE_OK;
+}
 
 /*
  * The writer's connection: commits without a sync or a checkpoint, and the
  * savepoint of each write journalled in memory (a batch's few pages, never a
- * temporary file).
+ * temporary file). Its WAL hook (set after wal_autocheckpoint, which would
+ * replace it) keeps st->wal_bytes.
  */
 static int sq_defer_sync(struct store *st, struct err *err)
 {
 	char v[16];
 	if (pragma_text(DB(st), "PRAGMA synchronous=NORMAL", v, sizeof(v), err) ||
 	    pragma_text(DB(st), "PRAGMA wal_autocheckpoint=0", v, sizeof(v), err) ||
-	    pragma_text(DB(st), "PRAGMA temp_store=MEMORY", v, sizeof(v), err))
+	    pragma_text(DB(st), "PRAGMA temp_store=MEMORY", v, sizeof(v), err) ||
+	    pragma_text(DB(st), "PRAGMA page_size", v, sizeof(v), err))
 		return -1;
+	st->wal_page = (int)strtol(v, NULL, 10);
+	st->wal_bytes = 0;
+	sqlite3_wal_hook(DB(st), wal_written, st);
 	return 0;
 }
 
@@ -598,14 +608,13 @@ static int wal_path(struct store *st, char *out, size_t n)
 	return !db || !*db || snprintf(out, n, "%s-wal", db) >= (int)n ? -1 : 0;
 }
 
-/* A WAL grown past SYNC_CHECKPOINT_BYTES: its frames copied into the database (passive). */
+/*
+ * Copy the WAL's frames into the database (passive: no reader is waited for,
+ * nor a writer stopped; the frames a writer appends meanwhile are left).
+ */
 static void sq_tidy(struct store *st)
 {
-	char path[4096];
-	struct stat sb;
-	if (!wal_path(st, path, sizeof(path)) && !stat(path, &sb) &&
-	    sb.st_size > SYNC_CHECKPOINT_BYTES)
-		sqlite3_wal_checkpoint_v2(DB(st), "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	sqlite3_wal_checkpoint_v2(DB(st), "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
 static int sq_sync(struct store *st, struct err *err)

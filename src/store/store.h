@@ -103,6 +103,9 @@ struct store {
 	int bulk;       /* how many store_bulk(st, 1) are not yet matched by an off */
 	int tx_wrote;   /* the open transaction wrote: its commit moves the data version */
 	void *version;  /* the driver's source of the data version */
+	/* a deferring SQLite connection: the WAL's bytes in use after its last commit */
+	int64_t wal_bytes;
+	int wal_page;   /* and the database's page size */
 };
 
 /*
@@ -123,9 +126,14 @@ void store_free(struct store *st);
  * before they reach the disk (SQLite: synchronous=NORMAL, and no checkpoint
  * on commit); store_sync(), on any connection to the same database, then
  * makes every commit written before it durable with one sync (SQLite: an
- * fdatasync of the WAL file), and store_tidy() checkpoints a WAL grown large
- * (the deferring connection never does: its commits must not wait). Nothing may
- * be acknowledged between a deferred commit and the store_sync() after it.
+ * fdatasync of the WAL file). The deferring connection's commits never
+ * checkpoint (they must not wait for one): st->wal_bytes says, after each, how
+ * much of the WAL is in use (counted from its start once it has started
+ * over; 0 on PostgreSQL), and store_tidy() copies the WAL's frames into the database
+ * (passive: beside a writer, who goes on appending; on the writer's own
+ * connection, between transactions, every frame, so its next commit starts
+ * the WAL over). Nothing may be acknowledged between a deferred commit and
+ * the store_sync() after it.
  * store_defer_sync() returns 1 when the backend cannot defer (PostgreSQL:
  * each commit is flushed, and its server groups concurrent flushes itself);
  * store_sync() is then a no-op.

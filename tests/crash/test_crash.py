@@ -10,7 +10,9 @@ new server on the same database must show:
     sums of every sale sent, computed here.
 
 Each run writes on its own sale date into one database that lives through every run, so
-later runs start from a database that has survived the crashes before them.
+later runs start from a database that has survived the crashes before them. The server keeps
+its write-ahead log to 1 MiB (`serve --wal-limit 1`), so checkpoints and the WAL starting
+over happen many times a run, and the kill may land in any of them.
 
     python3 tests/crash/test_crash.py [--runs N] [--seed S]    (default 3 runs)
     make crash RUNS=200
@@ -33,6 +35,11 @@ from harness import Server, Workspace, eq  # noqa: E402
 CLIENTS = 16
 TODAY = "2026-12-31"
 FIRST_DAY = datetime.date(2023, 1, 1)
+
+
+def serve(ws):
+    """The server under test (see the file's comment for its WAL limit)."""
+    return Server(ws, "--wal-limit", "1", threads=4)
 
 
 def pw(login):
@@ -172,7 +179,7 @@ class Campaign:
             ws.write(f"{u}.pw", pw(u) + "\n")
             ws.ok("user", "add", u, "--name", u, "--role", "rep", "--password-file", ws.path(f"{u}.pw"))
             ws.ok("member", "add", "P1", u, "--role", "member")
-        self.srv = Server(ws, threads=4)
+        self.srv = serve(ws)
         self.tokens = {u: make_token(self.srv.port, u) for u in self.users}
         self.count = 0        # sales expected in the database
         self.revenue = 0      # their sum, in minor units
@@ -200,7 +207,7 @@ class Campaign:
             w.api.close()
         bad = [w.unexpected for w in writers if w.unexpected]
         assert not bad, f"answers other than 201 before the crash: {bad}"
-        self.srv = Server(self.ws, threads=4)
+        self.srv = serve(self.ws)
 
         # Every acknowledged write is there, with its fields.
         checker = self.api(self.users[0])
@@ -260,7 +267,7 @@ class Campaign:
     def recover(self):
         """After a failed run: a live server, and expected sums taken from the database."""
         if self.srv.proc.poll() is not None:
-            self.srv = Server(self.ws, threads=4)
+            self.srv = serve(self.ws)
         api = self.api(self.users[0])
         status, _, raw = api.request("GET", "/api/v1/projects/P1/dashboard")
         totals = json.loads(raw)["totals"]

@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from fixture import Env as ServerEnv, amount, expect_error, sale, workspace  # noqa: E402
-from harness import BACKEND, Server, eq, openapi, run_all, test  # noqa: E402
+from harness import BACKEND, Server, eq, openapi, run_all, sqlite_only, test  # noqa: E402
 
 TODAY = "2026-03-15"
 COST = {"SKU-1": 6000, "SKU-2": 550}  # the fixture's unit costs, in cents
@@ -492,6 +492,73 @@ def failed_commit_refuses_the_whole_batch():
                    "a retry after the failed batch")
         eq(len(listed(rep)), 5 + (first.status == 201), "the retries are stored")
         db_check(e)
+
+
+# --- the write-ahead log stays bounded --------------------------------------------------------
+
+
+def steady_writes(wal_limit_mb, n_clients=8, per_client=150):
+    """serve --wal-limit wal_limit_mb (two request threads): n_clients post per_client sales
+    each, back to back, no pause. Returns the WAL file's size after them (SQLite never
+    shrinks it meanwhile: its size is the largest it grew to) and after the stop, once every
+    sale is checked listed and summed by the dashboard."""
+    with ServerEnv(workspace(("mgr", "rep", "rep2", "vw"), segments=("smb", "ent"),
+                             channels=("direct", "shop"), products=("SKU-1", "SKU-2"),
+                             today=TODAY), "--wal-limit", wal_limit_mb, threads=2) as e:
+        # dates up to TODAY, each client's customers its own
+        bodies = [sale(date=f"2026-{1 + (c * per_client + i) % 3:02d}-{1 + i % 15:02d}",
+                       customer=f"Customer {c}-{i}", product=("SKU-1", "SKU-2")[i % 2],
+                       channel=("direct", "shop")[c % 2], qty=1 + i % 9, price=1000 + 7 * i)
+                  for c in range(n_clients) for i in range(per_client)]
+        statuses = []
+
+        def post(c):
+            client = e.sign_in("rep")
+            for b in bodies[c * per_client:(c + 1) * per_client]:
+                statuses.append(client.post(SALES, b).status)
+
+        ts = [threading.Thread(target=post, args=(c,)) for c in range(n_clients)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        eq(statuses, [201] * len(bodies), "every write answered 201")
+        wal = os.path.getsize(e.ws.db + "-wal")
+        eq(e.as_("mgr").ok("GET", SALES + "?limit=1")["total"], len(bodies), "every sale listed")
+        d = e.as_("vw").ok("GET", "/api/v1/projects/P1/dashboard")
+        eq((d["totals"]["revenue"], d["totals"]["lines"]),
+           (sum(amount(b) for b in bodies), len(bodies)), "the dashboard sums them")
+    db_check(e)
+    # a restart finds them all (what the checkpoints copied, and what the WAL still held)
+    with ServerEnv(e.ws) as again:
+        eq(again.as_("mgr").ok("GET", SALES + "?limit=1")["total"], len(bodies),
+           "every sale listed after a restart")
+    return wal
+
+
+@sqlite_only
+@test
+def the_write_ahead_log_stays_within_its_limit_under_steady_writes():
+    """1,200 sales from 8 clients without a pause: with --wal-limit 1 the WAL ends within
+    1 MiB and a batch's pages (8 sales' at most here: < 1 MiB), not the many MiB the same
+    writes leave with a limit too large to reach; nothing is lost either way."""
+    bounded = steady_writes(1)
+    unbounded = steady_writes(65536)
+    print(f"WAL after the writes: {bounded} bytes with --wal-limit 1, {unbounded} without")
+    assert unbounded > 4 << 20, f"the load outgrows 1 MiB many times: {unbounded} bytes"
+    assert bounded < 2 << 20, f"--wal-limit 1 keeps the WAL near 1 MiB: {bounded} bytes"
+
+
+
+@test
+def a_wal_limit_out_of_range_is_refused_before_serving():
+    """serve --wal-limit takes 1 to 65536 MiB: 0, 65537 and a word are usage errors (exit 2)
+    that name the option, and nothing listens."""
+    ws = workspace()
+    for bad in ("0", "65537", "big"):
+        r = ws.fail("serve", "--listen", "127.0.0.1:0", "--wal-limit", bad, code=2,
+                    contains="wal-limit")
+        eq(r.out, "", f"--wal-limit {bad}: nothing printed as if serving")
 
 
 if __name__ == "__main__":
