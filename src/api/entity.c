@@ -66,6 +66,14 @@ static int take(const struct ent_field *f, json_t *v, void *rec, struct err *err
 	case EK_ENUM:
 	case EK_CHOICE:
 	case EK_REF:
+		/* a noun named by its id (a training session) is referred to by the id */
+		if (f->kind == EK_REF && f->ref && entity_key(f->ref)->kind == EK_ID) {
+			char id[24];
+			if (!json_is_integer(v) || json_integer_value(v) < 1)
+				return wrong_type(f, "an id (a whole number from 1)", v, err);
+			snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(v));
+			return entity_parse_text(f, id, rec, err);
+		}
 		if (!json_is_string(v))
 			return wrong_type(f, "a string", v, err);
 		if (strlen(json_string_value(v)) != json_string_length(v))

@@ -177,6 +177,12 @@ static json_t *field_schema(const struct ent_field *f, int input)
 		break;
 	case EK_REF: {
 		const struct ent_field *k = f->ref ? entity_key(f->ref) : NULL;
+		if (k && k->kind == EK_ID) { /* a noun named by its id: referred to by the id */
+			json_object_set_new(s, "type",
+					    type_of("integer", input ? nullable : !(f->flags & EF_REQUIRED)));
+			json_object_set_new(s, "minimum", json_integer(1));
+			break;
+		}
 		json_object_set_new(s, "type",
 				    type_of("string", input ? nullable : !(f->flags & EF_REQUIRED)));
 		if (input && k && k->kind == EK_CODE)

@@ -377,10 +377,15 @@ static int run(struct cli *c, int argc, char **argv, struct err *err)
 			int right[16], ncols = 0;
 			char upper[16][64];
 			for (const struct ent_field *f = e->fields; f->name && ncols < 16; f++) {
-				/* the key, the name, what a user sets, and what the noun computes */
+				/*
+				 * the key, the name, what a user sets, what the noun computes, and
+				 * what it reads through a reference (a session's name beside its id;
+				 * not a number such as the id behind a login)
+				 */
 				if (!(f->flags & EF_KEY) && f != entity_key(e) && strcmp(f->name, "name") &&
 				    ((f->flags & (EF_HIDDEN | EF_INPUT)) ||
-				     ((f->flags & EF_READONLY) && f->column)))
+				     ((f->flags & EF_READONLY) && f->column &&
+				      !(f->via && f->kind != EK_COUNT))))
 					continue;
 				/* the id only for a noun named by it (the id is what show and update take) */
 				if ((f->kind == EK_ID && f != entity_key(e)) || f->kind == EK_VERSION ||

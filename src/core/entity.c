@@ -456,7 +456,15 @@ static void write_members(struct jw *w, const struct entity *e, const void *rec,
 			jw_kbool(w, f->name, *(const int *)((const char *)rec + f->off));
 			break;
 		case EK_REF:
-			jw_kstr(w, f->name, crefkey(rec, f)[0] ? crefkey(rec, f) : NULL);
+			/* a noun named by its id (a training session) is referred to by the id */
+			if (f->ref && entity_key(f->ref)->kind == EK_ID) {
+				if (ci64(rec, f) == NO_ID)
+					jw_kstr(w, f->name, NULL);
+				else
+					jw_kint(w, f->name, ci64(rec, f));
+			} else {
+				jw_kstr(w, f->name, crefkey(rec, f)[0] ? crefkey(rec, f) : NULL);
+			}
 			break;
 		}
 	}

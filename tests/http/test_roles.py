@@ -135,7 +135,10 @@ def request_for(method, pattern, who, ids, described=None):
         e = described[(method, pattern)]
         path = pattern.replace("{" + e["key"] + "}", str(ids[e["name"]]))
         if method == "POST":
-            return path, example_body(e, ids["ref"], unique=sfx)
+            # a user of the caller's own where a record names one (a person is on a
+            # session's list once: each caller's attendance names another person)
+            return path, example_body(
+                e, lambda noun: f"add_{who}" if noun == "user" else ids["ref"](noun), unique=sfx)
         if method == "DELETE":
             return path + "?version=999", None
         return path, ({"version": 999} if method == "PATCH" else None)
@@ -235,10 +238,14 @@ def role_matrix():
             ents[noun]["plural"]][0][ents[noun]["key"]]
         # one record of each described noun for its item routes, made by an admin
         described = {k: ents[v[0]] for k, v in derived.items()}
-        for name in sorted({v[0] for v in derived.values()}):
+        # a noun that refers to another described noun (an attendance to its session) after it
+        names = {v[0] for v in derived.values()}
+        for name in sorted(names, key=lambda n: (any(f.get("ref") in names - {n}
+                                                     for f in ents[n]["fields"]), n)):
             e = ents[name]
-            made = admin.ok("POST", f"/api/v1/{e['plural']}", example_body(e, ids["ref"], unique="ADMIN0"),
-                            status=201)
+            made = admin.ok("POST", f"/api/v1/{e['plural']}",
+                            example_body(e, lambda noun: "target" if noun == "user" else ids["ref"](noun),
+                                         unique="ADMIN0"), status=201)
             ids[name] = made[e["key"]]
         # Signing out last, so every other route meets a signed-in caller.
         order = sorted(routes, key=lambda r: r == ("DELETE", "/api/v1/session"))

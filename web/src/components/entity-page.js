@@ -99,7 +99,8 @@ function useRefs(e) {
     key: (noun) => (entity(noun) ? entity(noun).key : 'code'),
     name: (noun, key) => {
       const k = entity(noun) ? entity(noun).key : 'code';
-      const r = (lists[noun] || []).find((x) => x[k] === key);
+      // a noun named by its id (a training session) is referred to by the id's text
+      const r = (lists[noun] || []).find((x) => String(x[k]) === String(key));
       return r ? r.name || '' : '';
     },
   };
@@ -127,7 +128,9 @@ function formField(e, f, refs) {
     return {
       ...spec, type: 'select', options: [...none, ...options],
       default: f.required && options.length ? options[0].value : '',
-      fromForm: (s) => (s === '' ? (f.nullable ? CLEAR : undefined) : s),
+      // a noun named by its id (a training session) is referred to by the id, a number
+      fromForm: (s) => (s === '' ? (f.nullable ? CLEAR : undefined)
+        : f.kind === 'ref' && refs.key(f.ref) === 'id' ? Number(s) : s),
     };
   }
   if (isNumber(f) || f.variants) {
