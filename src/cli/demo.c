@@ -268,7 +268,17 @@ static int people(struct demo *d, struct err *err)
  * them ({"title", "渠道经理", "openings", "2", NULL}): demo data for nouns that
  * are a description only (their record struct is their file's own).
  */
+static int demo_record_id(struct demo *d, const char *noun, const char *const *kv, int64_t *id,
+			  struct err *err);
+
 static int demo_record(struct demo *d, const char *noun, const char *const *kv, struct err *err)
+{
+	return demo_record_id(d, noun, kv, NULL, err);
+}
+
+/* Create a record of noun from kv's field / value pairs; id (if not NULL): the new record's id. */
+static int demo_record_id(struct demo *d, const char *noun, const char *const *kv, int64_t *id,
+			  struct err *err)
 {
 	const struct entity *e = entity_find(noun);
 	struct ent_input in;
@@ -297,6 +307,8 @@ static int demo_record(struct demo *d, const char *noun, const char *const *kv, 
 		entity_input_set(e, &in, f, 0);
 	}
 	rc = entity_create(d->st, &d->c->actor, e, NULL, &in, out, err);
+	if (!rc && id)
+		*id = *(const int64_t *)((const char *)out + entity_field(e, "id")->off);
 out:
 	free(in.rec);
 	free(out);
@@ -333,6 +345,66 @@ static int positions(struct demo *d, struct err *err)
 		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 			if (demo_record(d, "position", all[i], err))
 				return -1;
+	}
+	return 0;
+}
+
+/*
+ * The team's training: one session of each category, three held and one to
+ * come; the reps on each list, most of them there and scored (a trainer's
+ * scores, spread by the demo's seeded chance), one or two absent.
+ */
+static int trainings(struct demo *d, struct err *err)
+{
+	static const struct {
+		const char *name, *category, *hours, *trainer, *location, *notes;
+		int days; /* from today */
+	} sessions[] = {
+		{ "X3 系列网关产品知识", "product_knowledge", "3", "li.na", "上海总部 3 楼培训室",
+		  "X3 的三款型号、与竞品的参数对比、典型组网方案；结束时笔试", -60 },
+		{ "大客户顾问式销售", "sales_skills", "6", NULL, "杭州办事处",
+		  "外部讲师：陈老师（SPIN 提问法、异议处理、商务谈判）", -35 },
+		{ "售后服务与客户成功", "customer_service", "2", "zhang.wei", "线上会议",
+		  "报修流程、续约提醒、客户满意度回访话术", -12 },
+		{ "年度合规与报销制度", "other", "1", "zhang.wei", "线上会议",
+		  "财务部讲解差旅报销与合同审批新规", 10 },
+	};
+	for (size_t i = 0; i < sizeof(sessions) / sizeof(sessions[0]); i++) {
+		char day[DATE_FMT_MAX];
+		int64_t tid;
+		char tids[24];
+		int held = sessions[i].days < 0;
+
+		date_format(d->today + sessions[i].days, day);
+		{
+			/* an optional pair last: a NULL name ends the list */
+			const char *const kv[] = { "name", sessions[i].name, "category",
+						   sessions[i].category, "date", day, "hours",
+						   sessions[i].hours, "location", sessions[i].location,
+						   "notes", sessions[i].notes,
+						   sessions[i].trainer ? "trainer" : NULL,
+						   sessions[i].trainer, NULL };
+			if (demo_record_id(d, "training", kv, &tid, err))
+				return -1;
+		}
+		snprintf(tids, sizeof(tids), "%lld", (long long)tid);
+		/* the reps of the session's half of the team, every other session the other half */
+		for (int r = 0; r < NREPS; r++) {
+			const char *login = users[FIRST_REP + r].login;
+			char score[16];
+			/* a session to come: nobody has attended it yet */
+			int absent = !held || rnd_n(10) == 0;
+			if ((r % 2) != (int)(i % 2) && i != 0)
+				continue;
+			snprintf(score, sizeof(score), "%d", 62 + (int)rnd_n(37));
+			{
+				const char *const kv[] = { "training", tids, "attendee", login,
+							   "attended", absent ? "no" : "yes",
+							   !absent ? "score" : NULL, score, NULL };
+				if (demo_record(d, "attendance", kv, err))
+					return -1;
+			}
+		}
 	}
 	return 0;
 }
@@ -701,6 +773,9 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 				goto out;
 		}
 	}
+	/* last, so the sales above are the same whatever the team's training */
+	if (trainings(d, err))
+		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };
 		struct buf b = BUF_INIT;

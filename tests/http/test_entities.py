@@ -144,10 +144,7 @@ def positions_are_written_by_managers_and_read_by_everyone():
     ws = setup()
     ws.ok("user", "add", "rep", "--name", "rep", "--role", "rep", "--password-file", ws.path("pw"))
     with Server(ws) as srv:
-        m, r, v = srv.client(), srv.client(), srv.client()
-        m.login("mgr", "user-secret-1")
-        r.login("rep", "user-secret-1")
-        v.login("vw", "user-secret-1")
+        m, r, v = (srv.client(who, "user-secret-1") for who in ("mgr", "rep", "vw"))
         made = m.ok("POST", "/api/v1/positions", {"title": "渠道经理", "openings": 2, "status": "open",
                                                   "manager": "mgr", "opened": "2027-01-04"}, status=201)
         pid = made["id"]
@@ -171,6 +168,48 @@ def positions_are_written_by_managers_and_read_by_everyone():
         eq((done["status"], done["manager"], done["version"]), ("filled", None, 2), "changed")
         m.ok("DELETE", f"/api/v1/positions/{pid}", {"version": 2})
         eq(m.get(f"/api/v1/positions/{pid}").status, 404, "deleted")
+
+
+@test
+def training_sessions_and_attendance_over_http():
+    """A session refers to no one's id as text: an attendance names its session by the id, a
+    JSON integer (a string is refused under the field); the session's figures follow its
+    attendance (computed here by hand); reps and viewers read both and write neither."""
+    ws = setup()
+    ws.ok("user", "add", "rep", "--name", "王芳", "--role", "rep", "--password-file", ws.path("pw"))
+    with Server(ws) as srv:
+        m, r, v = (srv.client(who, "user-secret-1") for who in ("mgr", "rep", "vw"))
+        t = m.ok("POST", "/api/v1/trainings", {"name": "X3 产品知识", "category": "product_knowledge",
+                                               "date": "2026-12-10", "hours": 3, "trainer": "mgr"},
+                 status=201)
+        tid = t["id"]
+        bad = m.post("/api/v1/attendances", {"training": str(tid), "attendee": "rep"})
+        eq((bad.status, bad.error()["field"], bad.error()["reason"]), (422, "training", "wrong_type"),
+           "the session's id as text")
+        eq(m.post("/api/v1/attendances", {"training": 0, "attendee": "rep"}).status, 422, "id 0")
+        a1 = m.ok("POST", "/api/v1/attendances", {"training": tid, "attendee": "rep", "score": 91}, status=201)
+        eq((a1["training"], a1["training_name"], a1["attendee"], a1["attendee_name"], a1["attended"]),
+           (tid, "X3 产品知识", "rep", "王芳", True), "attendance: came unless told")
+        m.ok("POST", "/api/v1/attendances", {"training": tid, "attendee": "mgr", "score": 80}, status=201)
+        m.ok("POST", "/api/v1/attendances", {"training": tid, "attendee": "vw", "attended": False}, status=201)
+        dup = m.post("/api/v1/attendances", {"training": tid, "attendee": "rep"})
+        eq((dup.status, dup.error()["reason"], dup.error()["params"]),
+           (409, "already_listed", {"attendee": "rep", "training": str(tid)}), "listed once")
+        # 3 listed, 2 came, (91 + 80) / 2 = 85.5 -> 86
+        got = m.ok("GET", f"/api/v1/trainings/{tid}")
+        eq((got["listed"], got["attended"], got["average_score"]), (3, 2, 86), "the session's figures")
+        eq([x["training_name"] for x in r.ok("GET", "/api/v1/attendances?attendee=rep")["attendances"]],
+           ["X3 产品知识"], "the rep reads their history")
+        for c, who in ((r, "rep"), (v, "viewer")):
+            eq([x["id"] for x in c.ok("GET", "/api/v1/trainings")["trainings"]], [tid], f"{who} reads")
+            eq(c.post("/api/v1/trainings", {"name": "X", "category": "other", "date": "2026-12-01"}).status,
+               403, f"{who} creates a session")
+            eq(c.patch(f"/api/v1/attendances/{a1['id']}", {"score": 100, "version": 1}).status, 403,
+               f"{who} changes a score")
+            eq(c.delete(f"/api/v1/trainings/{tid}", {"version": 1}).status, 403, f"{who} deletes")
+        eq(m.ok("GET", f"/api/v1/attendances/{a1['id']}")["score"], 91, "refusals changed nothing")
+        busy = m.delete(f"/api/v1/trainings/{tid}", {"version": 1})
+        eq((busy.status, busy.error()["reason"]), (409, "in_use"), "a session with attendance stays")
 
 
 if __name__ == "__main__":
