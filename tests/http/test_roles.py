@@ -54,6 +54,11 @@ EXPECT = {
     ("POST", "/api/v1/projects/{code}/members"): row(201, 201, 403, 403, 404),
     ("PATCH", "/api/v1/projects/{code}/members/{login}"): row(409, 409, 403, 403, 404),
     ("DELETE", "/api/v1/projects/{code}/members/{login}"): row(200, 200, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/raci"): row(200, 200, 200, 200, 404),
+    ("POST", "/api/v1/projects/{code}/raci"): row(201, 201, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/raci/{id}"): row(200, 200, 200, 200, 404),
+    ("PATCH", "/api/v1/projects/{code}/raci/{id}"): row(409, 409, 403, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/raci/{id}"): row(409, 409, 403, 403, 404),
     ("GET", "/api/v1/tokens"): ALL,
     ("POST", "/api/v1/tokens"): row(201, 201, 201, 201, 201),
     ("DELETE", "/api/v1/tokens/{id}"): row(200, 404, 404, 404, 404),
@@ -148,6 +153,7 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/sales/{id}", f"/sales/{ids['sale']}")
             .replace("/goals/{id}", f"/goals/{ids['goal']}")
             .replace("/customers/{id}", f"/customers/{ids['customer']}")
+            .replace("/raci/{id}", f"/raci/{ids['raci']}")
             .replace("{id}", str(ids["token"])))
     if "/members/{login}" in path:
         path = path.replace("{login}", f"del_{who}" if method == "DELETE" else "rep")
@@ -164,10 +170,13 @@ def request_for(method, pattern, who, ids, described=None):
             body["segment"] = "SEG"
         elif "/workspace" in path:
             body = {"name": "Workspace renamed"}
+        elif "/raci/" in path:
+            body["note"] = "renamed"
         else:
             body["name"] = "renamed"
     elif method == "DELETE" and (pattern.endswith(("{code}", "{sku}"))
-                                 or "/sales/" in pattern or "/goals/" in pattern):
+                                 or "/sales/" in pattern or "/goals/" in pattern
+                                 or "/raci/" in pattern):
         path += f"?version={stale}"
     elif method == "POST":
         body = {
@@ -193,6 +202,8 @@ def request_for(method, pattern, who, ids, described=None):
                                               "target": 100000, "start": "2026-01-01",
                                               "due": "2026-03-31"},
             "/api/v1/projects/{code}/goals/lint": {},
+            "/api/v1/projects/{code}/raci": {"area": f"Area of {who}", "person": "rep",
+                                             "role": "informed"},
             "/api/v1/projects/{code}/goals/{id}/checkins": {"value": 1},
         }[pattern]
         if pattern.endswith("/sales/import"):
@@ -225,6 +236,8 @@ def role_matrix():
                     "--product", "SKU", "--channel", "CH", "--quantity", "1", "--price", "2.00",
                     "--rep", "rep")["id"]
     customer_id = ws.js("customer", "show", "CUST")["id"]
+    raci_id = ws.js("raci", "add", "P1", "--area", "Pricing", "--person", "mgr", "--role",
+                    "accountable")["id"]
     goal_id = ws.js("goal", "add", "P1", "--metric", "custom", "--target", "10", "--start",
                     "2026-01-01", "--due", "2026-12-31")["id"]
 
@@ -232,7 +245,7 @@ def role_matrix():
     with Server(ws) as srv:
         clients = {who: srv.client(None if who == "anon" else who) for who in WHO}
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
-               "sale": sale_id, "goal": goal_id, "customer": customer_id}
+               "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id}
         admin = clients["admin"]
         ids["ref"] = lambda noun: admin.ok("GET", "/api/v1/" + ents[noun]["plural"])[
             ents[noun]["plural"]][0][ents[noun]["key"]]

@@ -24,6 +24,7 @@ function Head({ c, sortState }) {
 
 // spec: {title, subtitle, path, itemPath, listKey, key, columns:[{key,label,render,cls,sort}],
 //   fields:[{key,label,type,options,required,createOnly,editOnly,toForm,fromForm,hint,skip(f,isNew,rec)}],
+//   summary(items): what is drawn above the table from the rows listed (a RACI chart),
 //   canWrite, canCreate, canEdit(rec), canDelete(rec), update(rec, body), noDelete, extraActions,
 //   newLabel, notice, toolbar, sortState:{sort,order,onSort(key)}, pager:{limit,offset,onChange}}
 // path is what the list is read from; itemPath + '/' + key a record (path when not given).
@@ -51,6 +52,7 @@ export function CrudPage({ spec }) {
     ${spec.notice || null}
     ${spec.toolbar || null}
     <${ErrorBanner} error=${error} onRetry=${reload} />
+    ${spec.summary && items.length ? spec.summary(items) : null}
     <${ErrorBanner} error=${actionError} onDismiss=${() => setActionError(null)} />
     ${loading && !data ? html`<div class="card"><${Skeleton} rows=${5} /></div>`
       : !error && items.length === 0 ? html`<${Empty} title=${spec.emptyTitle || t('crud.empty')} hint=${spec.emptyHint}

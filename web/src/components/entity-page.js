@@ -172,7 +172,8 @@ function Filters({ e, q, setQ }) {
 }
 
 // extras: what a screen adds to a noun's generic one: {extraActions(rec), title, subtitle,
-// fields: {name: (spec) => spec'} to change a field's form spec, update(rec, body)}.
+// fields: {name: (spec) => spec'} to change a field's form spec, update(rec, body),
+// summary(items): drawn above the table from the rows listed}.
 export function EntityPage({ name, project, extras = {} }) {
   const app = useApp();
   const e = entity(name);
@@ -221,7 +222,7 @@ export function EntityPage({ name, project, extras = {} }) {
     canCreate: canWrite && e.verbs.includes('create'),
     canEdit: (rec) => e.verbs.includes('update') && canEditRec(rec),
     canDelete: (rec) => e.verbs.includes('delete') && canEditRec(rec),
-    columns, fields, extraActions: extras.extraActions,
+    columns, fields, extraActions: extras.extraActions, summary: extras.summary,
     // a record named by its id reads by its name or title
     recName: (r) => (e.key === 'id' ? r.name || r.title || '#' + r.id : r[e.key]),
     toolbar: html`<${Filters} e=${e} q=${q} setQ=${setQ} />`,

@@ -126,6 +126,8 @@ export default {
   'reason.already_member': '{login} is already a member.',
   'reason.already_listed': '{attendee} is already on this session\'s list.',
   'reason.score_not_attended': 'A score is for someone who attended: mark them attended, or leave the score empty.',
+  'reason.raci_taken': '{person} already has a role in “{area}”: change that line instead.',
+  'reason.one_accountable': '“{area}” already has {person} accountable: one person answers for an area.',
   'reason.last_owner': '{login} is the project\'s last owner and cannot be removed or demoted.',
   'reason.last_admin': '{login} is the last active administrator; make another admin first.',
   'reason.member_has_records': '{login} has records in the project (sales, goals); change their role instead.',
@@ -182,6 +184,7 @@ export default {
 
   // --- field names ---
   'field.attendee': 'Person', 'field.score': 'Score', 'field.training': 'Session',
+  'field.person': 'Person', 'field.area': 'Area of work',
   'field.login': 'Login', 'field.password': 'Password', 'field.current_password': 'Current password', 'field.name': 'Name',
   'field.email': 'Email', 'field.role': 'Role', 'field.active': 'Status', 'field.code': 'Code', 'field.sku': 'SKU',
   'field.type': 'Type', 'field.cost_rate': 'Cost rate', 'field.cost': 'Unit cost', 'field.price': 'List price',

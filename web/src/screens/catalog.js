@@ -6,9 +6,12 @@ import { api, enc } from '../api.js';
 import { t } from '../i18n/index.js';
 import { money, pct, date, dateTime } from '../format.js';
 import { useLoad, ErrorBanner, Skeleton, PageHead, Empty } from '../components/ui.js';
+import { RaciChart } from './raci.js';
 
 // By noun: what its generic screen adds (see EntityPage's extras).
 export const EXTRAS = {
+  // a project's RACI lines drawn as the chart (areas by people) above their list
+  raci: { summary: (items) => html`<${RaciChart} items=${items} />` },
   product: {
     extraActions: (r) => html`<a class="btn btn-small" href=${'#/products/' + enc(r.sku)}>${t('catalog.prices')}</a>`,
   },
