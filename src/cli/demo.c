@@ -268,17 +268,20 @@ static int people(struct demo *d, struct err *err)
  * them ({"title", "渠道经理", "openings", "2", NULL}): demo data for nouns that
  * are a description only (their record struct is their file's own).
  */
-static int demo_record_id(struct demo *d, const char *noun, const char *const *kv, int64_t *id,
-			  struct err *err);
+static int demo_record_in(struct demo *d, const char *noun, const struct ent_project *p,
+			  const char *const *kv, int64_t *id, struct err *err);
 
 static int demo_record(struct demo *d, const char *noun, const char *const *kv, struct err *err)
 {
-	return demo_record_id(d, noun, kv, NULL, err);
+	return demo_record_in(d, noun, NULL, kv, NULL, err);
 }
 
-/* Create a record of noun from kv's field / value pairs; id (if not NULL): the new record's id. */
-static int demo_record_id(struct demo *d, const char *noun, const char *const *kv, int64_t *id,
-			  struct err *err)
+/*
+ * Create a record of noun (in project p for a project noun, else NULL) from
+ * kv's field / value pairs; id (if not NULL): the new record's id.
+ */
+static int demo_record_in(struct demo *d, const char *noun, const struct ent_project *p,
+			  const char *const *kv, int64_t *id, struct err *err)
 {
 	const struct entity *e = entity_find(noun);
 	struct ent_input in;
@@ -306,7 +309,7 @@ static int demo_record_id(struct demo *d, const char *noun, const char *const *k
 			goto out;
 		entity_input_set(e, &in, f, 0);
 	}
-	rc = entity_create(d->st, &d->c->actor, e, NULL, &in, out, err);
+	rc = entity_create(d->st, &d->c->actor, e, p, &in, out, err);
 	if (!rc && id)
 		*id = *(const int64_t *)((const char *)out + entity_field(e, "id")->off);
 out:
@@ -384,7 +387,7 @@ static int trainings(struct demo *d, struct err *err)
 						   "notes", sessions[i].notes,
 						   sessions[i].trainer ? "trainer" : NULL,
 						   sessions[i].trainer, NULL };
-			if (demo_record_id(d, "training", kv, &tid, err))
+			if (demo_record_in(d, "training", NULL, kv, &tid, err))
 				return -1;
 		}
 		snprintf(tids, sizeof(tids), "%lld", (long long)tid);
@@ -405,6 +408,43 @@ static int trainings(struct demo *d, struct err *err)
 					return -1;
 			}
 		}
+	}
+	return 0;
+}
+
+/*
+ * The FY project's RACI chart: four areas of work, each with its people; the
+ * launch's promotion still lacks someone accountable (the chart marks it).
+ */
+static int raci(struct demo *d, struct err *err)
+{
+	static const char *const lines[][4] = {
+		{ "大客户报价审批", "li.na", "accountable", "折扣超过 15% 由李娜签字" },
+		{ "大客户报价审批", "wang.fang", "responsible", "准备报价单与竞品对比" },
+		{ "大客户报价审批", "gao.cfo", "consulted", "毛利低于 20% 的报价先征询财务" },
+		{ "大客户报价审批", "luo.ceo", "informed", "" },
+		{ "渠道政策与返利", "zhang.wei", "accountable", "" },
+		{ "渠道政策与返利", "liu.yang", "responsible", "每季度核对经销商返利" },
+		{ "渠道政策与返利", "li.na", "consulted", "" },
+		{ "月度销售预测", "li.na", "accountable", "" },
+		{ "月度销售预测", "chen.jing", "responsible", "每月 25 日前汇总各区预测" },
+		{ "月度销售预测", "zhang.wei", "responsible", "" },
+		{ "月度销售预测", "gao.cfo", "informed", "" },
+		{ "新品上市推广", "yang.lei", "responsible", "协调 618 新品促销物料" },
+		{ "新品上市推广", "zhang.wei", "consulted", "" },
+	};
+	struct project fy;
+	struct ent_project p;
+
+	if (project_load(d->st, "FY", &fy, err))
+		return -1;
+	p.id = fy.id;
+	p.code = "FY";
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		const char *const kv[] = { "area", lines[i][0], "person", lines[i][1], "role",
+					   lines[i][2], "note", lines[i][3], NULL };
+		if (demo_record_in(d, "raci", &p, kv, NULL, err))
+			return -1;
 	}
 	return 0;
 }
@@ -774,7 +814,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 		}
 	}
 	/* last, so the sales above are the same whatever the team's training */
-	if (trainings(d, err))
+	if (trainings(d, err) || raci(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };
