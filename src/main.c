@@ -22,6 +22,7 @@ static const struct cli_command *const tables[] = {
 	cli_dashboard_cmds,
 	cli_demo_cmds,
 	cli_dbcopy_cmds,
+	cli_team_cmds,
 	cli_entity_cmds,
 	NULL,
 };

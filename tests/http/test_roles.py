@@ -54,6 +54,8 @@ EXPECT = {
     ("POST", "/api/v1/projects/{code}/members"): row(201, 201, 403, 403, 404),
     ("PATCH", "/api/v1/projects/{code}/members/{login}"): row(409, 409, 403, 403, 404),
     ("DELETE", "/api/v1/projects/{code}/members/{login}"): row(200, 200, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/skills"): row(200, 200, 200, 200, 404),
+    ("GET", "/api/v1/users/{login}/skills"): ALL,
     ("GET", "/api/v1/projects/{code}/raci"): row(200, 200, 200, 200, 404),
     ("POST", "/api/v1/projects/{code}/raci"): row(201, 201, 403, 403, 404),
     ("GET", "/api/v1/projects/{code}/raci/{id}"): row(200, 200, 200, 200, 404),

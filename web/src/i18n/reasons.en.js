@@ -128,6 +128,9 @@ export default {
   'reason.score_not_attended': 'A score is for someone who attended: mark them attended, or leave the score empty.',
   'reason.raci_taken': '{person} already has a role in “{area}”: change that line instead.',
   'reason.one_accountable': '“{area}” already has {person} accountable: one person answers for an area.',
+  'reason.skill_name_required': 'An other skill needs its name.',
+  'reason.skill_name_other_only': 'Only an other skill has a name of its own: leave the name empty, or choose Other.',
+  'reason.skill_rated': '{person} is already rated in this skill: change that rating instead.',
   'reason.last_owner': '{login} is the project\'s last owner and cannot be removed or demoted.',
   'reason.last_admin': '{login} is the last active administrator; make another admin first.',
   'reason.member_has_records': '{login} has records in the project (sales, goals); change their role instead.',
@@ -185,6 +188,7 @@ export default {
   // --- field names ---
   'field.attendee': 'Person', 'field.score': 'Score', 'field.training': 'Session',
   'field.person': 'Person', 'field.area': 'Area of work',
+  'field.skill': 'Skill', 'field.rating': 'Rating',
   'field.login': 'Login', 'field.password': 'Password', 'field.current_password': 'Current password', 'field.name': 'Name',
   'field.email': 'Email', 'field.role': 'Role', 'field.active': 'Status', 'field.code': 'Code', 'field.sku': 'SKU',
   'field.type': 'Type', 'field.cost_rate': 'Cost rate', 'field.cost': 'Unit cost', 'field.price': 'List price',

@@ -127,6 +127,9 @@ export default {
   'reason.score_not_attended': '成绩只能登记给出勤人员：请标记出勤，或不填成绩。',
   'reason.raci_taken': '{person} 在“{area}”中已有角色，请修改那一行。',
   'reason.one_accountable': '“{area}”已由 {person} 负责：每个领域只能有一名负责人 (A)。',
+  'reason.skill_name_required': '"其他"技能需要填写名称。',
+  'reason.skill_name_other_only': '只有"其他"技能才填写名称：请清空名称，或选择"其他"。',
+  'reason.skill_rated': '{person} 已有该技能的评分，请修改原评分。',
   'reason.last_owner': '{login} 是项目的最后一位负责人，不能移除或降级。',
   'reason.last_admin': '{login} 是最后一位在职管理员，请先指定另一位管理员。',
   'reason.member_has_records': '{login} 在项目中有记录（销售、目标），请改为调整其角色。',
@@ -184,6 +187,7 @@ export default {
   // --- 字段名称 ---
   'field.attendee': '人员', 'field.score': '成绩', 'field.training': '培训场次',
   'field.person': '人员', 'field.area': '工作领域',
+  'field.skill': '技能', 'field.rating': '评分',
   'field.login': '账号', 'field.password': '密码', 'field.current_password': '当前密码', 'field.name': '名称',
   'field.email': '邮箱', 'field.role': '角色', 'field.active': '状态', 'field.code': '代码', 'field.sku': 'SKU',
   'field.type': '类型', 'field.cost_rate': '费用率', 'field.cost': '单位成本', 'field.price': '标价',
