@@ -449,6 +449,38 @@ static int raci(struct demo *d, struct err *err)
 	return 0;
 }
 
+/*
+ * The team's skills: every rep rated in the five standard skills (2 to 5, by
+ * the demo's seeded chance, a little higher for the managers), and a few in
+ * one of the team's own.
+ */
+static int skills(struct demo *d, struct err *err)
+{
+	static const char *const standard[] = { "product_knowledge", "sales_skills",
+						"customer_service", "negotiation",
+						"industry_knowledge" };
+	for (int u = 0; u < FIRST_REP + NREPS; u++) {
+		for (size_t k = 0; k < sizeof(standard) / sizeof(standard[0]); k++) {
+			char r[16];
+			snprintf(r, sizeof(r), "%d", (u < FIRST_REP ? 4 : 2) + (int)rnd_n(u < FIRST_REP ? 2 : 4));
+			{
+				const char *const kv[] = { "person", users[u].login, "skill", standard[k],
+							   "rating", r, NULL };
+				if (demo_record(d, "skill", kv, err))
+					return -1;
+			}
+		}
+		if (u >= FIRST_REP && u % 4 == 0) {
+			const char *const kv[] = { "person", users[u].login, "skill", "other", "name",
+						   "工业网关方案设计", "rating", u % 8 ? "4" : "3",
+						   "note", "完成 X3 方案认证", NULL };
+			if (demo_record(d, "skill", kv, err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int pick(const double *w, int n)
 {
 	double total = 0, x, acc = 0;
@@ -814,7 +846,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 		}
 	}
 	/* last, so the sales above are the same whatever the team's training */
-	if (trainings(d, err) || raci(d, err))
+	if (trainings(d, err) || raci(d, err) || skills(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };

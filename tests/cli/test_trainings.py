@@ -128,11 +128,7 @@ def bad_input_says_what_and_where_and_changes_nothing():
         (["--category", "other", "--date", "2026-12-01"], "name", None),
         (["--name", "A", "--category", "other"], "date", None),
     ]
-    for args, field, reason in cases:
-        e = err_json(ws.fail("training", "add", *args, json_out=True))
-        eq(e["field"], field, f"field of {args}")
-        if reason:
-            eq(e["reason"], reason, f"reason of {args}")
+    ws.refusals(("training", "add"), cases)
     eq(ws.js("training", "list")["trainings"], [], "no session was added")
 
     t = session(ws, "X3", "product_knowledge")
@@ -148,11 +144,7 @@ def bad_input_says_what_and_where_and_changes_nothing():
          "score_not_attended"),
         (["--attendee", "zhao.lei"], "training", None),
     ]
-    for args, field, reason in cases:
-        e = err_json(ws.fail("attendance", "add", *args, json_out=True))
-        eq(e["field"], field, f"field of {args}")
-        if reason:
-            eq(e["reason"], reason, f"reason of {args}")
+    ws.refusals(("attendance", "add"), cases)
     eq(len(ws.js("attendance", "list")["attendances"]), 1, "no attendance was added")
     # marking a scored person absent keeps the score: refused until the score goes too
     only = ws.js("attendance", "list")["attendances"][0]

@@ -214,5 +214,37 @@ def training_sessions_and_attendance_over_http():
         eq((busy.status, busy.error()["reason"]), (409, "in_use"), "a session with attendance stays")
 
 
+@test
+def skills_by_person_and_the_projects_matrix_over_http():
+    """A person's ratings under /users/{login}/skills (an unknown login is 404, not an empty
+    list); a project's matrix for anyone on the project, 404 for a project one is not on."""
+    ws = setup()
+    for login in ("rep", "out"):
+        ws.ok("user", "add", login, "--name", login, "--role", "rep", "--password-file", ws.path("pw"))
+    ws.ok("project", "create", "P1", "--name", "P", "--start", "2026-01-01", "--end", "2026-12-31")
+    ws.ok("member", "add", "P1", "rep")
+    ws.ok("member", "add", "P1", "vw", "--role", "viewer")
+    with Server(ws) as srv:
+        m, r, v, o = (srv.client(who, "user-secret-1") for who in ("mgr", "rep", "vw", "out"))
+        m.ok("POST", "/api/v1/skills", {"person": "rep", "skill": "negotiation", "rating": 4}, status=201)
+        m.ok("POST", "/api/v1/skills", {"person": "rep", "skill": "product_knowledge", "rating": 2}, status=201)
+        m.ok("POST", "/api/v1/skills", {"person": "admin", "skill": "negotiation", "rating": 5}, status=201)
+        got = r.ok("GET", "/api/v1/users/rep/skills")
+        eq((got["login"], [(x["skill"], x["rating"]) for x in got["skills"]]),
+           ("rep", [("product_knowledge", 2), ("negotiation", 4)]), "rep's ratings, the matrix's order")
+        eq(r.get("/api/v1/users/nobody/skills").status, 404, "no such person")
+        eq(v.ok("GET", "/api/v1/users/mgr/skills")["skills"], [], "a person not rated yet")
+        # P1: admin (owner) and rep sell; vw views; (5 + 4) / 2 = 4.5
+        for c, who in ((m, "a workspace manager"), (r, "a member"), (v, "a viewer")):
+            mx = c.ok("GET", "/api/v1/projects/P1/skills")
+            eq([(x["skill"], x["rated"], x["average"]) for x in mx["skills"]],
+               [("product_knowledge", 1, 2.0), ("negotiation", 2, 4.5)], f"the matrix as {who}")
+            eq([(x["login"], x["ratings"]) for x in mx["members"]], [("admin", [None, 5]), ("rep", [2, 4])],
+               f"its rows as {who}")
+        eq(o.get("/api/v1/projects/P1/skills").status, 404, "off the project")
+        eq(r.post("/api/v1/skills", {"person": "rep", "skill": "sales_skills", "rating": 5}).status, 403,
+           "a rep does not rate")
+
+
 if __name__ == "__main__":
     run_all()

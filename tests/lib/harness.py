@@ -148,6 +148,19 @@ class Workspace:
         BEGIN IMMEDIATE; PostgreSQL's advisory lock of every write)."""
         return _WriteLock(self)
 
+    def refusals(self, command, cases, **kw):
+        """Each case (args, field, reason[, params]): `salespm *command *args --json` fails
+        with an error naming field, and reason and params where given (None: not checked)."""
+        for case in cases:
+            args, field, reason = case[:3]
+            r = self.fail(*command, *args, json_out=True, **kw)
+            e = json.loads(r.err.strip().splitlines()[-1])["error"]
+            eq(e["field"], field, f"field of {args}")
+            if reason:
+                eq(e["reason"], reason, f"reason of {args}")
+            if len(case) > 3 and case[3] is not None:
+                eq(e["params"], case[3], f"params of {args}")
+
     def fail(self, *args, code=None, contains=None, **kw):
         r = self.run(*args, **kw)
         if r.code == 0:
