@@ -150,7 +150,7 @@ export default {
   'ent.raci.hint': '每个工作领域：一名负责人 (A)，执行人 (R)，征询对象 (C) 和知会对象 (I)。',
   'ent.raci.area': '工作领域', 'ent.raci.person': '人员', 'ent.raci.person_name': '姓名', 'ent.raci.role': '角色', 'ent.raci.note': '说明',
   'ent.raci.person.hint': '项目成员', 'ent.raci.note.hint': '在该领域具体做什么',
-  'ent.raci.role.responsible': '执行 (R)', 'ent.raci.role.accountable': '负责 (A)', 'ent.raci.role.consulted': '征询 (C)', 'ent.raci.role.informed': '知会 (I)',
+  'ent.raci.role.responsible': '执行', 'ent.raci.role.accountable': '负责', 'ent.raci.role.consulted': '征询', 'ent.raci.role.informed': '知会',
   'raci.missing': '缺少{role}',
   'ent.skill': '技能评分', 'ent.skill.plural': '技能', 'ent.skill.sub': '每人在团队所需技能上的评分（1 到 5）',
   'ent.skill.hint': '按 1（学习中）到 5（能带教他人）为人员的技能评分；"其他"为团队自定义的技能，需填写名称。',
