@@ -103,6 +103,8 @@ static void write_field(struct jw *w, const struct entity *e, const struct ent_f
 	jw_kbool(w, "create_only", (fl & (EF_CREATE | EF_KEY)) != 0);
 	jw_kbool(w, "input", (fl & EF_INPUT) != 0);
 	jw_kbool(w, "secret", (fl & EF_SECRET) != 0);
+	if (f->via)
+		jw_kstr(w, "via", f->via);
 	jw_kbool(w, "filter", (fl & EF_FILTER) && !f->via);
 	jw_kbool(w, "sort", (fl & EF_SORT) && !f->via);
 	write_limits(w, f);

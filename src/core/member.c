@@ -45,6 +45,12 @@ static const struct ent_field member_fields[] = {
 	  PROLE_OWNER, .values = member_roles,
 	  .help = "the project role (default member; owners only grant owner)",
 	  .example = "member" },
+	{ "capacity", EK_RATIO, EF_SORT, "capacity_bp", F(capacity_bp), 0, 10000,
+	  .help = "the share of a full-time seller's load they can carry (default 100%; a new "
+		  "hire ramping up: 50%)",
+	  .example = "80" },
+	{ "territory", EK_TEXT, EF_FILTER, "territory", F(territory), 0, 200,
+	  .help = "the regions, segments or accounts they cover", .example = "华东 · 上海、苏州" },
 	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
 	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
 	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },
@@ -100,6 +106,8 @@ static int member_check(struct tx *tx, const void *before, void *rec,
 	if (!cur) {
 		if (m->role < PROLE_VIEWER)
 			m->role = PROLE_MEMBER;
+		if (!entity_given(&member_entity, in, "capacity"))
+			m->capacity_bp = 10000; /* full time unless told */
 		if (count_of(tx->st, SQL_MEMBER_ACTIVE_USER, m->user_id, 0, 1, &n, err))
 			return -1;
 		if (!n)

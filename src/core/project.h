@@ -33,6 +33,8 @@ struct member {
 	char login[64];
 	char name[128];
 	enum prole role;
+	int64_t capacity_bp; /* of a full-time seller's load, basis points (10000: full) */
+	char territory[256]; /* the regions, segments or accounts they cover, in words */
 	int64_t version, created_at, updated_at;
 };
 

@@ -51,7 +51,7 @@ static const struct ent_field skill_fields[] = {
 	  .values = skill_kinds, .help = "the skill (other: one of the team's own, named)",
 	  .example = "product_knowledge" },
 	{ "name", EK_TEXT, EF_CREATE | EF_SORT, "name", F(name), 0, 60,
-	  .help = "an other skill's name (only for other)", .example = "工业网关方案设计" },
+	  .help = "an other skill's name (only for other)" },
 	{ "rating", EK_COUNT, EF_REQUIRED | EF_SORT | EF_FILTER, "rating", F(rating), 1, 5,
 	  .help = "1 (learning) to 5 (teaches others)", .example = "4" },
 	{ "note", EK_NOTE, 0, "note", F(note), 0, 800,

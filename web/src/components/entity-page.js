@@ -21,8 +21,9 @@ const PAGE = 50;
 const blank = (v) => v === undefined || v === null || v === '';
 
 // Whether a field is a column of the table (what a reader of the list wants to see).
+// (a text read through a reference is left out: the reference's cell shows that record's name)
 const isColumn = (f) => !f.secret && !f.input && f.kind !== 'id' && f.kind !== 'version'
-  && !(f.readonly && f.kind === 'instant');
+  && !(f.readonly && f.kind === 'instant') && !(f.via && f.kind === 'text');
 // Whether a field is part of the forms.
 const isInput = (f) => !f.readonly && f.kind !== 'instant';
 
@@ -173,7 +174,8 @@ function Filters({ e, q, setQ }) {
 
 // extras: what a screen adds to a noun's generic one: {extraActions(rec), title, subtitle,
 // fields: {name: (spec) => spec'} to change a field's form spec, update(rec, body),
-// summary(items): drawn above the table from the rows listed}.
+// summary(items): drawn above the table from the rows listed, recName(rec): how the edit
+// dialog and the delete confirmation name a record}.
 export function EntityPage({ name, project, extras = {} }) {
   const app = useApp();
   const e = entity(name);
@@ -224,7 +226,7 @@ export function EntityPage({ name, project, extras = {} }) {
     canDelete: (rec) => e.verbs.includes('delete') && canEditRec(rec),
     columns, fields, extraActions: extras.extraActions, summary: extras.summary,
     // a record named by its id reads by its name or title
-    recName: (r) => (e.key === 'id' ? r.name || r.title || '#' + r.id : r[e.key]),
+    recName: extras.recName || ((r) => (e.key === 'id' ? r.name || r.title || '#' + r.id : r[e.key])),
     toolbar: html`<${Filters} e=${e} q=${q} setQ=${setQ} />`,
     sortState: { sort: q.sort, order: q.order, onSort: (k) => setQ({ ...q, sort: k, order: q.sort === k && q.order !== 'desc' ? 'desc' : 'asc', offset: 0 }) },
     pager: { limit: PAGE, offset: q.offset || 0, onChange: (o) => setQ({ ...q, offset: o }) },

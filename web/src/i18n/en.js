@@ -113,6 +113,10 @@ export default {
   'members.added': '{login} was added.', 'members.confirm_remove': 'Remove {login} from this project?',
   'members.empty': 'No members yet', 'members.name': 'Name', 'members.login': 'Login', 'members.since': 'Added',
   'members.remove': 'Remove',
+  'members.capacity': 'Capacity', 'members.territory': 'Territory', 'members.edit_title': 'Capacity and territory · {name}',
+  'members.capacity_hint': 'A percent of a full-time seller\'s load: 100 full time, 50 a new hire ramping up',
+  'members.territory_hint': 'The regions, segments or accounts they cover', 'members.capacity_range': 'Type a percent from 0 to 100.',
+  'members.load_saved': '{name}\'s capacity and territory were saved.',
   'prole.owner': 'Owner', 'prole.manager': 'Manager', 'prole.member': 'Member', 'prole.viewer': 'Viewer',
   'role.admin': 'Administrator', 'role.manager': 'Manager', 'role.rep': 'Sales rep', 'role.viewer': 'Viewer',
 

@@ -189,6 +189,7 @@ export default {
   'field.attendee': 'Person', 'field.score': 'Score', 'field.training': 'Session',
   'field.person': 'Person', 'field.area': 'Area of work',
   'field.skill': 'Skill', 'field.rating': 'Rating',
+  'field.capacity': 'Capacity', 'field.territory': 'Territory',
   'field.login': 'Login', 'field.password': 'Password', 'field.current_password': 'Current password', 'field.name': 'Name',
   'field.email': 'Email', 'field.role': 'Role', 'field.active': 'Status', 'field.code': 'Code', 'field.sku': 'SKU',
   'field.type': 'Type', 'field.cost_rate': 'Cost rate', 'field.cost': 'Unit cost', 'field.price': 'List price',

@@ -188,6 +188,7 @@ export default {
   'field.attendee': '人员', 'field.score': '成绩', 'field.training': '培训场次',
   'field.person': '人员', 'field.area': '工作领域',
   'field.skill': '技能', 'field.rating': '评分',
+  'field.capacity': '负荷能力', 'field.territory': '负责区域',
   'field.login': '账号', 'field.password': '密码', 'field.current_password': '当前密码', 'field.name': '名称',
   'field.email': '邮箱', 'field.role': '角色', 'field.active': '状态', 'field.code': '代码', 'field.sku': 'SKU',
   'field.type': '类型', 'field.cost_rate': '费用率', 'field.cost': '单位成本', 'field.price': '标价',

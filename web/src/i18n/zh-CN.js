@@ -113,6 +113,10 @@ export default {
   'members.added': '已添加 {login}。', 'members.confirm_remove': '确定将 {login} 移出此项目吗？',
   'members.empty': '还没有成员', 'members.name': '姓名', 'members.login': '账号', 'members.since': '加入时间',
   'members.remove': '移除',
+  'members.capacity': '负荷能力', 'members.territory': '负责区域', 'members.edit_title': '负荷能力与区域 · {name}',
+  'members.capacity_hint': '占一名全职销售工作量的百分比：100 为全职，50 为爬坡期新人',
+  'members.territory_hint': '负责的区域、细分市场或客户', 'members.capacity_range': '请输入 0 到 100 之间的百分比。',
+  'members.load_saved': '已保存 {name} 的负荷能力与区域。',
   'prole.owner': '所有者', 'prole.manager': '经理', 'prole.member': '成员', 'prole.viewer': '观察者',
   'role.admin': '管理员', 'role.manager': '经理', 'role.rep': '销售代表', 'role.viewer': '只读用户',
 

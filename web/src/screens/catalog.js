@@ -1,6 +1,7 @@
-// catalog.js - what the strategy catalog adds to its nouns' generic screens
-// (components/entity-page.js builds segments, channels, products and promotions from the
-// server's descriptions): a product's price history, one row action away.
+// catalog.js - what some nouns add to their generic screens (components/entity-page.js
+// builds them from the server's descriptions): a product's price history, one row action
+// away; a project's RACI chart above its lines; how records without a name of their own are
+// named; an own skill's name asked only for an "other" skill.
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
 import { t } from '../i18n/index.js';
@@ -11,7 +12,17 @@ import { RaciChart } from './raci.js';
 // By noun: what its generic screen adds (see EntityPage's extras).
 export const EXTRAS = {
   // a project's RACI lines drawn as the chart (areas by people) above their list
-  raci: { summary: (items) => html`<${RaciChart} items=${items} />` },
+  raci: {
+    summary: (items) => html`<${RaciChart} items=${items} />`,
+    recName: (r) => r.area + ' · ' + (r.person_name || r.person),
+  },
+  // records without a name of their own are named by whom and what they are about
+  attendance: { recName: (r) => (r.attendee_name || r.attendee) + ' · ' + r.training_name },
+  skill: {
+    recName: (r) => (r.person_name || r.person) + ' · ' + (r.skill === 'other' ? r.name : t('ent.skill.skill.' + r.skill)),
+    // an own skill's name only for "other"
+    fields: { name: (spec) => ({ ...spec, skip: (f) => f.skill !== 'other' }) },
+  },
   product: {
     extraActions: (r) => html`<a class="btn btn-small" href=${'#/products/' + enc(r.sku)}>${t('catalog.prices')}</a>`,
   },
