@@ -179,6 +179,34 @@ async function usersInLang(browser, server, lang) {
     assert(!ms.some((m) => m.login === `${L}.viewer`), 'the removed member is still there');
     await shot(page, `admin-${L}-members`);
   });
+
+  await test(`${lang}: a member's capacity and territory are set in a dialog; out of range is refused there`, [], async () => {
+    await page.go(`#/p/${code}/members`);
+    const row = page.locator('#members-table tr[data-login="mgr"]');
+    const before = (await get(page, `/api/v1/projects/${code}/members`)).members.find((m) => m.login === 'mgr');
+    assert(before.capacity === 1 && before.territory === '', `a new member: ${JSON.stringify(before)}`);
+    await row.locator('button[name=member-edit]').click();
+    const f = page.locator('#member-load');
+    assert(await f.locator('input[name=capacity]').inputValue() === '100', 'the dialog starts from 100%');
+    // 120% is no share of one person's load: said under the field, nothing sent
+    await f.locator('input[name=capacity]').fill('120');
+    await f.locator('button[type=submit]').click();
+    const msg = await fieldError(f, 'capacity');
+    assertLang(lang, msg, 'the capacity error');
+    assert(msg === T['members.capacity_range'], `the capacity error reads "${msg}"`);
+    await f.locator('input[name=capacity]').fill('62.5');
+    await f.locator('input[name=territory]').fill('华东 · 上海、苏州');
+    await f.locator('button[type=submit]').click();
+    await f.waitFor({ state: 'detached' });
+    await page.locator('.banner-success').waitFor();
+    const m = (await get(page, `/api/v1/projects/${code}/members`)).members.find((x) => x.login === 'mgr');
+    assert(m.capacity === 0.625 && m.territory === '华东 · 上海、苏州' && m.version === before.version + 1,
+      `saved ${JSON.stringify(m)}`);
+    // the row reads the percent as the reader's locale writes it, and the territory
+    const want = new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(0.625);
+    assert(sq(await row.locator('td[data-col=capacity]').textContent()) === sq(want), 'the capacity cell');
+    assert((await row.locator('td[data-col=territory]').textContent()).trim() === '华东 · 上海、苏州', 'the territory cell');
+  });
   await ctx.close();
 }
 
