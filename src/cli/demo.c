@@ -269,19 +269,20 @@ static int people(struct demo *d, struct err *err)
  * are a description only (their record struct is their file's own).
  */
 static int demo_record_in(struct demo *d, const char *noun, const struct ent_project *p,
-			  const char *const *kv, int64_t *id, struct err *err);
+			  const char *key, const char *const *kv, int64_t *id, struct err *err);
 
 static int demo_record(struct demo *d, const char *noun, const char *const *kv, struct err *err)
 {
-	return demo_record_in(d, noun, NULL, kv, NULL, err);
+	return demo_record_in(d, noun, NULL, NULL, kv, NULL, err);
 }
 
 /*
  * Create a record of noun (in project p for a project noun, else NULL) from
- * kv's field / value pairs; id (if not NULL): the new record's id.
+ * kv's field / value pairs, or change the one named key (not NULL) by them;
+ * id (if not NULL): the record's id.
  */
 static int demo_record_in(struct demo *d, const char *noun, const struct ent_project *p,
-			  const char *const *kv, int64_t *id, struct err *err)
+			  const char *key, const char *const *kv, int64_t *id, struct err *err)
 {
 	const struct entity *e = entity_find(noun);
 	struct ent_input in;
@@ -309,7 +310,12 @@ static int demo_record_in(struct demo *d, const char *noun, const struct ent_pro
 			goto out;
 		entity_input_set(e, &in, f, 0);
 	}
-	rc = entity_create(d->st, &d->c->actor, e, p, &in, out, err);
+	if (key) { /* a change of the record named key, at version 1 (the demo's records are new) */
+		in.version = 1;
+		rc = entity_update(d->st, &d->c->actor, e, p, key, &in, out, err);
+	} else {
+		rc = entity_create(d->st, &d->c->actor, e, p, &in, out, err);
+	}
 	if (!rc && id)
 		*id = *(const int64_t *)((const char *)out + entity_field(e, "id")->off);
 out:
@@ -387,7 +393,7 @@ static int trainings(struct demo *d, struct err *err)
 						   "notes", sessions[i].notes,
 						   sessions[i].trainer ? "trainer" : NULL,
 						   sessions[i].trainer, NULL };
-			if (demo_record_in(d, "training", NULL, kv, &tid, err))
+			if (demo_record_in(d, "training", NULL, NULL, kv, &tid, err))
 				return -1;
 		}
 		snprintf(tids, sizeof(tids), "%lld", (long long)tid);
@@ -443,7 +449,7 @@ static int raci(struct demo *d, struct err *err)
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		const char *const kv[] = { "area", lines[i][0], "person", lines[i][1], "role",
 					   lines[i][2], "note", lines[i][3], NULL };
-		if (demo_record_in(d, "raci", &p, kv, NULL, err))
+		if (demo_record_in(d, "raci", &p, NULL, kv, NULL, err))
 			return -1;
 	}
 	return 0;
@@ -477,6 +483,32 @@ static int skills(struct demo *d, struct err *err)
 			if (demo_record(d, "skill", kv, err))
 				return -1;
 		}
+	}
+	return 0;
+}
+
+/*
+ * What FY's reps carry: each a territory of cities (its region, two by two), the
+ * two hired last a half load while they ramp up.
+ */
+static int loads(struct demo *d, struct err *err)
+{
+	static const char *const regions[] = { "华东 · 上海、苏州", "华东 · 杭州、宁波",
+					       "华北 · 北京、天津", "华南 · 广州、深圳",
+					       "西南 · 成都、重庆", "华中 · 武汉、长沙",
+					       "东北 · 沈阳、大连", "西北 · 西安、兰州" };
+	struct project fy;
+	struct ent_project p;
+
+	if (project_load(d->st, "FY", &fy, err))
+		return -1;
+	p.id = fy.id;
+	p.code = "FY";
+	for (int r = 0; r < NREPS; r++) {
+		const char *const kv[] = { "territory", regions[r / 2], "capacity",
+					   r >= NREPS - 2 ? "50" : "100", NULL };
+		if (demo_record_in(d, "member", &p, users[FIRST_REP + r].login, kv, NULL, err))
+			return -1;
 	}
 	return 0;
 }
@@ -846,7 +878,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 		}
 	}
 	/* last, so the sales above are the same whatever the team's training */
-	if (trainings(d, err) || raci(d, err) || skills(d, err))
+	if (trainings(d, err) || raci(d, err) || skills(d, err) || loads(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };

@@ -55,5 +55,15 @@ def out_of_range_or_not_a_manager_changes_nothing():
     eq((m["capacity"], m["version"]), (0.8, 1), "unchanged")
 
 
+@test
+def the_demo_reps_have_territories_and_the_newest_ramp_up():
+    ws = Workspace(init=False)
+    ws.ok("demo")
+    reps = [m for m in ws.js("member", "list", "FY")["members"] if m["role"] == "member"]
+    eq(len(reps), 16, "FY's reps")
+    assert all(m["territory"] for m in reps), "every rep has a territory"
+    eq(sorted(m["capacity"] for m in reps), [0.5, 0.5] + [1] * 14, "two at half load")
+
+
 if __name__ == "__main__":
     run_all()
