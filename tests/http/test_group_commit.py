@@ -561,5 +561,50 @@ def a_wal_limit_out_of_range_is_refused_before_serving():
         eq(r.out, "", f"--wal-limit {bad}: nothing printed as if serving")
 
 
+# --- a write that ends the whole transaction ----------------------------------------------------
+
+
+@sqlite_only
+@test
+def a_write_that_ends_the_transaction_ends_its_batch_with_nothing_kept():
+    """A customer named "Rollback" fires RAISE(ROLLBACK): SQLite ends the whole transaction
+    there, not just that write's savepoint. The writes queued behind it in the batch are not
+    run outside any transaction (each would commit alone while its batch is told it failed):
+    every write of the batch answers the same retryable 503 and none of them is stored."""
+    with Env() as e:
+        rep = e.sign_in("rep")
+        e.ws.sql("CREATE TRIGGER gc_rollback AFTER INSERT ON customers WHEN NEW.name = 'Rollback' "
+                 "BEGIN SELECT RAISE(ROLLBACK, 'the trap ends the transaction'); END")
+        with e.ws.hold_write_lock():
+            first = Sender(e, rep, "POST", SALES, sale(customer="First"))
+            first.start()
+            assert first.sent.wait(30)
+            wait_in_flight(e, 1)
+            before = [Sender(e, rep, "POST", SALES, sale(customer=f"Before {i}")) for i in range(2)]
+            trap = Sender(e, rep, "POST", SALES, sale(customer="Rollback"))
+            after = [Sender(e, rep, "POST", SALES, sale(customer=f"After {i}", qty=1 + i)) for i in range(3)]
+            ts = before + [trap] + after
+            for t in ts:
+                t.start()
+            for t in ts:
+                assert t.sent.wait(30)
+            wait_in_flight(e, 1 + len(ts))
+        first.finish()
+        for t in ts:
+            t.finish()
+        for t in before + after:
+            expect_error(Answer(t), 503, "unavailable", "db", "db_unavailable")
+        assert trap.status >= 400, f"the trap itself: {trap!r}"
+        assert first.status in (201, 503), f"the lone first write: {first!r}"
+        names = sorted(r[0] for r in e.ws.sql("SELECT name FROM customers"))
+        eq(names, ["First"] if first.status == 201 else [], "no customer of the batch kept")
+        eq(sorted(x["customer"] for x in listed(rep).values()), ["First"] if first.status == 201 else [],
+           "no sale of the batch kept")
+        e.ws.sql("DROP TRIGGER gc_rollback")
+        for t in after:
+            eq(rep.post(SALES, json.loads(t.raw.split(b"\r\n\r\n", 1)[1])).status, 201, "a retry")
+        db_check(e)
+
+
 if __name__ == "__main__":
     run_all()
