@@ -2,18 +2,19 @@
 // whose screen the web UI builds from its description with a chart drawn above the list
 // (screens/raci.js): an admin in zh-CN and the project's manager in en open it from the
 // project's navigation, create lines of every role through the form (the roles and people
-// offered, read back through the API), and see the chart give each area and person the
+// offered: the project's members only; read back through the API), and see the chart give each area and person the
 // letter of what they typed, a legend of the four roles and a "no ..." chip on an area that
 // lacks an accountable or a responsible person; they edit a line (version 2, the chart
-// follows), see a second accountable, a person twice in an area and a person not on the
-// project refused under the right field in their language with nothing changed, and delete a
+// follows), see a second accountable and a person twice in an area refused under the right
+// field in their language with nothing changed (a person not on the project, not offered, is
+// refused by the server when sent anyway), and delete a
 // line. A project member and a project viewer read the chart and list without a write
 // control; a manager adds a line on a phone, where the chart scrolls inside its card.
 // Expected letters, chips and messages are computed here from what was typed and the
 // catalogs, never read from the UI.
 import path from 'node:path';
 import { test, assert, run, startServer, shot, PASSWORD, CATALOG as LABELS, ROOT } from './lib.mjs';
-import { signedIn, get, optionValues, assertFitsPhone, fieldError, assertLang, PHONE } from './forms.mjs';
+import { signedIn, call, get, optionValues, assertFitsPhone, fieldError, assertLang, PHONE } from './forms.mjs';
 
 // The labels and the server's reasons in each language (the UI's catalogs, as i18n/index.js joins them).
 const reasons = async (lang) => (await import(path.join(ROOT, `web/src/i18n/reasons.${lang}.js`))).default;
@@ -29,6 +30,8 @@ const USERS = [
 ];
 const NAME = Object.fromEntries([['admin', 'Administrator'], ...USERS.map(([l, n]) => [l, n])]);
 const LOGINS = Object.keys(NAME).sort();
+// the project's members: its creator (admin, its owner) and those given a role on it
+const ON_PROJECT = LOGINS.filter((l) => l === 'admin' || USERS.some(([u, , , prole]) => u === l && prole));
 
 async function setup(db, pw) {
   const { cli } = await import('./lib.mjs');
@@ -153,8 +156,9 @@ async function raciAs(browser, server, user, lang) {
     const want = ROLES.map((r) => T['ent.raci.role.' + r]);
     assert(labels.join('|') === want.join('|'), `role labels: ${labels}, want ${want}`);
     for (const l of labels) assertLang(lang, l, 'a role label');
+    // the people offered are the project's members (out, a user off the project, is not)
     const people = await optionValues(f0.locator('select[name=person]'));
-    assert(people.slice().sort().join() === LOGINS.join(), `people offered: ${people}`);
+    assert(people.slice().sort().join() === ON_PROJECT.join(), `people offered: ${people}`);
     const mgrLabel = await f0.locator('select[name=person] option[value=mgr]').textContent();
     assert(mgrLabel.includes('李娜'), `mgr is offered as "${mgrLabel}"`);
     await cancel(page);
@@ -210,15 +214,13 @@ async function raciAs(browser, server, user, lang) {
     assert(c.areas[A2].letter.zhou === 'A' && c.areas[A2].chips.length === 0, `"${A2}" reads ${JSON.stringify(c.areas[A2])}`);
   });
 
-  await test(`${lang}: ${user} sees a second accountable, a person twice and an outsider refused under their field`, [t1], async () => {
+  await test(`${lang}: ${user} sees a second accountable and a person twice refused under their field, and no outsider offered`, [t1], async () => {
     const before = JSON.stringify(await allLines(page));
     const tries = [
       // sun accountable in A1, where mgr already is
       { person: 'sun', role: 'accountable', field: 'role', text: fill(T['reason.one_accountable'], { area: A1, person: 'mgr' }) },
       // rep1 again in A1, with another role
       { person: 'rep1', role: 'consulted', field: 'person', text: fill(T['reason.raci_taken'], { person: 'rep1', area: A1 }) },
-      // out is a user of the workspace but not on the project
-      { person: 'out', role: 'informed', field: 'person', text: fill(T['reason.not_member'], { login: 'out' }) },
     ];
     for (const { person, role, field, text } of tries) {
       const f = await openNew(page);
@@ -236,6 +238,11 @@ async function raciAs(browser, server, user, lang) {
       const after = JSON.stringify(await allLines(page));
       assert(after === before, `refusing ${person} as ${role} changed the chart`);
     }
+    // out, a user off the project, is not offered; sent anyway, the server refuses them
+    const r = await call(page, 'POST', API, { area: A1, person: 'out', role: 'informed' });
+    assert(r.status === 422 && r.json.error.reason === 'not_member' && r.json.error.field === 'person',
+      `an outsider sent anyway: ${r.status} ${r.text}`);
+    assert(JSON.stringify(await allLines(page)) === before, 'the outsider changed the chart');
     await assertChart(page, T, MODEL);
   });
 

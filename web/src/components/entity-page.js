@@ -86,14 +86,18 @@ function cell(e, f, rec, refs) {
   }
 }
 
-// The records of the nouns e's references name (for their names and the forms' selects).
-function useRefs(e) {
+// The records of the nouns e's references name (for their names and the forms' selects). In a
+// project noun (a RACI line) a person is one of the project's members: those are offered.
+function useRefs(e, project) {
   const targets = [...new Set(e.fields.filter((f) => f.kind === 'ref' && !f.readonly && f.ref).map((f) => f.ref))]
     .map(entity).filter((x) => x && x.scope === 'workspace' && x.verbs.includes('list'));
+  const listOf = (x) => (x.name === 'user' && e.scope === 'project' && project
+    ? api.get('/projects/' + enc(project) + '/members').then((r) => (r && r.members) || [], () => [])
+    : api.get('/' + x.plural).then((r) => (r && r[x.plural]) || [], () => []));
   const { data } = useLoad(async () => {
-    const lists = await Promise.all(targets.map((x) => api.get('/' + x.plural).then((r) => (r && r[x.plural]) || [], () => [])));
+    const lists = await Promise.all(targets.map(listOf));
     return Object.fromEntries(targets.map((x, i) => [x.name, lists[i]]));
-  }, [e.name]);
+  }, [e.name, project]);
   const lists = data || {};
   return {
     lists,
@@ -180,7 +184,7 @@ export function EntityPage({ name, project, extras = {} }) {
   const app = useApp();
   const e = entity(name);
   const access = useProjectAccess(app.me, project || '', !project);
-  const refs = useRefs(e || { fields: [], name: '' });
+  const refs = useRefs(e || { fields: [], name: '' }, project);
   const [q, setQ] = useState({ offset: 0 });
   const search = useDebounced(q, 250);
   if (!e) return html`<${Empty} title=${t('err.not_found_page')} />`;
