@@ -2,8 +2,9 @@
 // signed in as a user (in a language, at a viewport, confirming the browser's dialogs), the
 // API read back from that page, values formatted as a reader expects them (computed here
 // with Intl, not with the UI's own formatter), and checks that a form fits a phone.
+import path from 'node:path';
 import {
-  newPage, login, gotoScreen, settle, assert, DESKTOP, PHONE, CATALOG,
+  newPage, login, gotoScreen, settle, assert, DESKTOP, PHONE, CATALOG, ROOT,
 } from './lib.mjs';
 
 export { DESKTOP, PHONE };
@@ -82,3 +83,22 @@ export function assertLang(lang, text, what) {
 }
 
 export { settle };
+
+// The UI's labels with the server's reasons, by language (as web/src/i18n/index.js joins them):
+// what an error message a test expects is built from.
+const reasonsOf = async (lang) => (await import(path.join(ROOT, `web/src/i18n/reasons.${lang}.js`))).default;
+export const TEXTS = {
+  'zh-CN': { ...CATALOG['zh-CN'], ...await reasonsOf('zh-CN') },
+  en: { ...CATALOG.en, ...await reasonsOf('en') },
+};
+
+// A generic screen's form (components/crud.js): opened for a new record, saved, cancelled.
+export async function openNew(page) { await page.click('#crud-new'); return page.locator('#crud-form'); }
+export async function saveForm(page) {
+  await page.click('#crud-form button[type=submit]');
+  await page.locator('#crud-form').waitFor({ state: 'detached' });
+}
+export async function cancelForm(page) {
+  await page.click('#crud-form button[type=button]');
+  await page.locator('#crud-form').waitFor({ state: 'detached' });
+}

@@ -12,13 +12,8 @@
 // control; a manager adds a line on a phone, where the chart scrolls inside its card.
 // Expected letters, chips and messages are computed here from what was typed and the
 // catalogs, never read from the UI.
-import path from 'node:path';
-import { test, assert, run, startServer, shot, PASSWORD, CATALOG as LABELS, ROOT } from './lib.mjs';
-import { signedIn, call, get, optionValues, assertFitsPhone, fieldError, assertLang, PHONE } from './forms.mjs';
-
-// The labels and the server's reasons in each language (the UI's catalogs, as i18n/index.js joins them).
-const reasons = async (lang) => (await import(path.join(ROOT, `web/src/i18n/reasons.${lang}.js`))).default;
-const CATALOG = { 'zh-CN': { ...LABELS['zh-CN'], ...await reasons('zh-CN') }, en: { ...LABELS.en, ...await reasons('en') } };
+import { test, assert, run, startServer, shot, PASSWORD } from './lib.mjs';
+import { signedIn, call, get, optionValues, assertFitsPhone, fieldError, assertLang, PHONE, TEXTS as CATALOG, openNew, saveForm as save, cancelForm as cancel } from './forms.mjs';
 
 const ROLES = ['responsible', 'accountable', 'consulted', 'informed'];
 const LETTER = { responsible: 'R', accountable: 'A', consulted: 'C', informed: 'I' };
@@ -45,15 +40,6 @@ async function setup(db, pw) {
 const API = `/api/v1/projects/${PROJECT}/raci`;
 const fill = (s, vars) => Object.entries(vars).reduce((a, [k, v]) => a.split('{' + k + '}').join(v), s);
 
-async function openNew(page) { await page.click('#crud-new'); return page.locator('#crud-form'); }
-async function save(page) {
-  await page.click('#crud-form button[type=submit]');
-  await page.locator('#crud-form').waitFor({ state: 'detached' });
-}
-async function cancel(page) {
-  await page.click('#crud-form button[type=button]');
-  await page.locator('#crud-form').waitFor({ state: 'detached' });
-}
 const rows = (page) => page.locator('.crud-table tbody tr');
 const rowOf = (page, ...texts) => texts.reduce((l, s) => l.filter({ hasText: s }), rows(page));
 const allLines = async (page) => (await get(page, API + '?limit=200')).raci;

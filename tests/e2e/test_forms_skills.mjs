@@ -10,13 +10,8 @@
 // average (to one decimal, rounded half up) and count of people rated, as computed here from
 // what was typed. Reps and viewers read both without a write control; a manager adds a rating
 // on a phone, where the matrix scrolls inside its card.
-import path from 'node:path';
-import { test, assert, run, startServer, shot, PASSWORD, CATALOG as LABELS, ROOT } from './lib.mjs';
-import { signedIn, get, optionValues, assertFitsPhone, fieldError, assertLang, PHONE } from './forms.mjs';
-
-// The labels and the server's reasons in each language (the UI's catalogs, as i18n/index.js joins them).
-const reasons = async (lang) => (await import(path.join(ROOT, `web/src/i18n/reasons.${lang}.js`))).default;
-const CATALOG = { 'zh-CN': { ...LABELS['zh-CN'], ...await reasons('zh-CN') }, en: { ...LABELS.en, ...await reasons('en') } };
+import { test, assert, run, startServer, shot, PASSWORD } from './lib.mjs';
+import { signedIn, get, optionValues, assertFitsPhone, fieldError, assertLang, PHONE, TEXTS as CATALOG, openNew, saveForm as save, cancelForm as cancel } from './forms.mjs';
 
 const P = 'P1';
 const SKILLS = ['product_knowledge', 'sales_skills', 'customer_service', 'negotiation', 'industry_knowledge', 'other'];
@@ -97,15 +92,6 @@ function expectedMatrix() {
     || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
 }
 
-async function openNew(page) { await page.click('#crud-new'); return page.locator('#crud-form'); }
-async function save(page) {
-  await page.click('#crud-form button[type=submit]');
-  await page.locator('#crud-form').waitFor({ state: 'detached' });
-}
-async function cancel(page) {
-  await page.click('#crud-form button[type=button]');
-  await page.locator('#crud-form').waitFor({ state: 'detached' });
-}
 const rows = (page) => page.locator('.crud-table tbody tr');
 const rowOf = (page, id) => page.locator(`.crud-table tbody tr[data-key="${id}"]`);
 const allRatings = async (page) => (await get(page, '/api/v1/skills?limit=200')).skills;

@@ -8,13 +8,8 @@
 // deleted, one with attendance is not. Reps and viewers read both screens without a write
 // control; a manager adds a session and an attendance record on a phone. Values are read back
 // through the API and compared with what was typed.
-import path from 'node:path';
-import { test, assert, run, startServer, shot, PASSWORD, CATALOG as LABELS, ROOT } from './lib.mjs';
-import { signedIn, get, optionValues, assertFitsPhone, fieldError, assertLang, PHONE } from './forms.mjs';
-
-// The labels and the server's reasons in each language (the UI's catalogs, as i18n/index.js joins them).
-const reasons = async (lang) => (await import(path.join(ROOT, `web/src/i18n/reasons.${lang}.js`))).default;
-const CATALOG = { 'zh-CN': { ...LABELS['zh-CN'], ...await reasons('zh-CN') }, en: { ...LABELS.en, ...await reasons('en') } };
+import { test, assert, run, startServer, shot, PASSWORD } from './lib.mjs';
+import { signedIn, get, optionValues, assertFitsPhone, fieldError, assertLang, PHONE, TEXTS as CATALOG, openNew, saveForm as save, cancelForm as cancel } from './forms.mjs';
 
 const CATEGORIES = ['product_knowledge', 'sales_skills', 'customer_service', 'other'];
 const USERS = [['mgr', '李娜', 'manager'], ['rep1', '王芳', 'rep'], ['vw', '高总', 'viewer']];
@@ -29,15 +24,6 @@ async function setup(db, pw) {
 // The average of the scores given, rounded half up (how a teacher rounds 81.5 to 82).
 const averageOf = (scores) => (scores.length ? Math.floor(scores.reduce((a, b) => a + b, 0) / scores.length + 0.5) : null);
 
-async function openNew(page) { await page.click('#crud-new'); return page.locator('#crud-form'); }
-async function save(page) {
-  await page.click('#crud-form button[type=submit]');
-  await page.locator('#crud-form').waitFor({ state: 'detached' });
-}
-async function cancel(page) {
-  await page.click('#crud-form button[type=button]');
-  await page.locator('#crud-form').waitFor({ state: 'detached' });
-}
 const rows = (page) => page.locator('.crud-table tbody tr');
 const rowOf = (page, ...texts) => texts.reduce((l, s) => l.filter({ hasText: s }), rows(page));
 const byName = async (page, name) => (await get(page, '/api/v1/trainings?name=' + encodeURIComponent(name))).trainings
