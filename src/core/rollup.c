@@ -14,18 +14,22 @@
 #include "base/banned.h"
 
 enum { DIM_ALL, DIM_CHANNEL, DIM_PRODUCT, DIM_REP, DIM_SEGMENT, DIM_CUSTOMER, DIM_TOTAL,
-       DIM__COUNT };
+       DIM_PROMOTION, DIM__COUNT };
 /* the five a line is summed under per day */
 #define DIM_DAILY (DIM_SEGMENT + 1)
-static const char *const dim_names[DIM__COUNT] = { "all", "channel", "product", "rep",
-						   "segment", "customer", "total" };
+static const char *const dim_names[DIM__COUNT] = { "all",      "channel", "product",
+						   "rep",      "segment", "customer",
+						   "total",    "promotion" };
+
+/* What a row sums, in the order of its columns. */
+enum { S_LINES, S_QUANTITY, S_AMOUNT, S_COST, S_DISCOUNT, NSUMS };
 
 struct cell {
 	int64_t project_id, key_id;
 	int32_t day;
 	int dim; /* -1 = empty slot */
 	int seen; /* rollup_compare: a stored row matched it */
-	int64_t lines, quantity, amount, cost;
+	int64_t sum[NSUMS];
 };
 
 struct rollup {
@@ -33,7 +37,7 @@ struct rollup {
 	size_t n, used;
 	int overflow; /* a sum went past int64: the write is refused */
 	/* the workspace's 'total' row, kept apart: one per write, no need to hash it per line */
-	int64_t total[4];
+	int64_t total[NSUMS];
 	int has_total;
 	struct activity *act; /* customers' purchase days */
 	int scopes_failed;
@@ -108,8 +112,16 @@ static void grow(struct rollup *r)
 	free(old);
 }
 
-static void add(struct rollup *r, int64_t p, int dim, int64_t key, int32_t day, int64_t lines,
-		int64_t qty, int64_t amount, int64_t cost)
+static int all_zero(const int64_t *v)
+{
+	for (int k = 0; k < NSUMS; k++)
+		if (v[k])
+			return 0;
+	return 1;
+}
+
+/* Add d to the sums of (p, dim, key, day). */
+static void add(struct rollup *r, int64_t p, int dim, int64_t key, int32_t day, const int64_t *d)
 {
 	struct cell *c;
 	if ((r->used + 1) * 2 > r->n)
@@ -123,46 +135,44 @@ static void add(struct rollup *r, int64_t p, int dim, int64_t key, int32_t day, 
 		c->day = day;
 		r->used++;
 	}
-	if (__builtin_add_overflow(c->lines, lines, &c->lines) ||
-	    __builtin_add_overflow(c->quantity, qty, &c->quantity) ||
-	    __builtin_add_overflow(c->amount, amount, &c->amount) ||
-	    __builtin_add_overflow(c->cost, cost, &c->cost))
-		r->overflow = 1;
+	for (int k = 0; k < NSUMS; k++)
+		if (__builtin_add_overflow(c->sum[k], d[k], &c->sum[k]))
+			r->overflow = 1;
 }
 
-/* Add a delta under 'all' and each of the line's dimensions. */
-static void add_dims(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
-		     int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t lines,
-		     int64_t qty, int64_t amount, int64_t cost)
+/* Add d under 'all', each of the line's daily dimensions and its promotion. */
+static void add_dims(struct rollup *r, const struct rollup_line *ln, const int64_t *d)
 {
-	const int64_t keys[DIM_DAILY] = { 0, channel_id, product_id, rep_id,
-					  segment_id < 0 ? 0 : segment_id };
-	for (int d = 0; d < DIM_DAILY; d++)
-		add(r, project_id, d, keys[d], day, lines, qty, amount, cost);
+	const int64_t keys[DIM_DAILY] = { 0, ln->channel_id, ln->product_id, ln->rep_id,
+					  ln->segment_id < 0 ? 0 : ln->segment_id };
+	for (int k = 0; k < DIM_DAILY; k++)
+		add(r, ln->project_id, k, keys[k], ln->day, d);
+	if (ln->promotion_id > 0)
+		add(r, ln->project_id, DIM_PROMOTION, ln->promotion_id, 0, d);
 	r->has_total = 1;
-	if (__builtin_add_overflow(r->total[0], lines, &r->total[0]) ||
-	    __builtin_add_overflow(r->total[1], qty, &r->total[1]) ||
-	    __builtin_add_overflow(r->total[2], amount, &r->total[2]) ||
-	    __builtin_add_overflow(r->total[3], cost, &r->total[3]))
-		r->overflow = 1;
+	for (int k = 0; k < NSUMS; k++)
+		if (__builtin_add_overflow(r->total[k], d[k], &r->total[k]))
+			r->overflow = 1;
 }
 
-void rollup_add(struct rollup *r, int64_t project_id, int32_t day, int64_t customer_id,
-		int64_t channel_id, int64_t product_id, int64_t rep_id, int64_t segment_id,
-		int64_t quantity, int64_t amount_minor, int64_t cost_minor, int sign)
+void rollup_add(struct rollup *r, const struct rollup_line *ln, int sign)
 {
-	activity_add(r->act, project_id, day, customer_id, channel_id, product_id, rep_id,
-		     segment_id < 0 ? 0 : segment_id, sign);
 	/* each is within a line's limits, so the product with a sign of 1 cannot overflow */
-	add_dims(r, project_id, day, channel_id, product_id, rep_id, segment_id, sign,
-		 sign * quantity, sign * amount_minor, sign * cost_minor);
+	const int64_t d[NSUMS] = { sign, sign * ln->quantity, sign * ln->amount_minor,
+				   sign * ln->cost_minor, sign * ln->discount_minor };
+
+	activity_add(r->act, ln->project_id, ln->day, ln->customer_id, ln->channel_id,
+		     ln->product_id, ln->rep_id, ln->segment_id < 0 ? 0 : ln->segment_id, sign);
+	add_dims(r, ln, d);
 }
 
 void rollup_add_customer(struct rollup *r, int64_t project_id, int64_t customer_id,
-			 int64_t lines, int64_t quantity, int64_t amount_minor, int64_t cost_minor)
+			 int64_t lines, int64_t quantity, int64_t amount_minor, int64_t cost_minor,
+			 int64_t discount_minor)
 {
-	add(r, project_id, DIM_CUSTOMER, customer_id, 0, lines, quantity, amount_minor,
-	    cost_minor);
+	const int64_t d[NSUMS] = { lines, quantity, amount_minor, cost_minor, discount_minor };
+
+	add(r, project_id, DIM_CUSTOMER, customer_id, 0, d);
 }
 
 int rollup_overflowed(const struct rollup *r)
@@ -170,25 +180,26 @@ int rollup_overflowed(const struct rollup *r)
 	return r->overflow;
 }
 
-void rollup_add_cost(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
-		     int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t cost_delta)
+void rollup_add_cost(struct rollup *r, const struct rollup_line *ln)
 {
-	add_dims(r, project_id, day, channel_id, product_id, rep_id, segment_id, 0, 0, 0,
-		 cost_delta);
+	const int64_t d[NSUMS] = { 0, 0, 0, ln->cost_minor, 0 };
+
+	add_dims(r, ln, d);
 }
 
 static const char SQL_ROLLUP_UPSERT[] =
 	"INSERT INTO sale_rollup (project_id, day, dim, key_id, lines, quantity, amount_minor, "
-	"cost_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+	"cost_minor, discount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
 	"ON CONFLICT (project_id, dim, key_id, day) DO UPDATE SET "
 	"lines = sale_rollup.lines + excluded.lines, "
 	"quantity = sale_rollup.quantity + excluded.quantity, "
 	"amount_minor = sale_rollup.amount_minor + excluded.amount_minor, "
-	"cost_minor = sale_rollup.cost_minor + excluded.cost_minor";
+	"cost_minor = sale_rollup.cost_minor + excluded.cost_minor, "
+	"discount_minor = sale_rollup.discount_minor + excluded.discount_minor";
 
 static const char SQL_ROLLUP_PRUNE[] = "DELETE FROM sale_rollup WHERE lines = 0";
 static const char SQL_ROLLUP_TOTAL[] =
-	"SELECT lines, quantity, amount_minor, cost_minor FROM sale_rollup "
+	"SELECT lines, quantity, amount_minor, cost_minor, discount_minor FROM sale_rollup "
 	"WHERE project_id = 0 AND dim = 'total' AND key_id = 0 AND day = 0";
 
 /*
@@ -198,26 +209,30 @@ static const char SQL_ROLLUP_TOTAL[] =
  */
 static int check_total(struct rollup *r, struct store *st, struct err *err)
 {
-	int64_t cur[4] = { 0, 0, 0, 0 }, *delta = r->total, sum;
-	static const char *const what[4] = { "sale lines", "units", "revenue", "cost" };
+	int64_t cur[NSUMS] = { 0 }, *delta = r->total, sum;
+	static const char *const what[NSUMS] = { "sale lines", "units", "revenue", "cost",
+						 "discounts" };
+	int grows = 0;
 	struct stmt *s;
 	int rc;
 
 	if (r->overflow)
 		goto over;
-	if (delta[0] <= 0 && delta[1] <= 0 && delta[2] <= 0 && delta[3] <= 0)
+	for (int i = 0; i < NSUMS; i++)
+		grows |= delta[i] > 0;
+	if (!grows)
 		return 0; /* nothing grows: a removal is always allowed */
 	s = store_prepare(st, SQL_ROLLUP_TOTAL, err);
 	if (!s)
 		return -1;
 	rc = store_step(st, s, err);
 	if (rc == STORE_ROW)
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < NSUMS; i++)
 			cur[i] = store_col_int(st, s, i);
 	store_done(st, s);
 	if (rc < 0)
 		return -1;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < NSUMS; i++) {
 		if (delta[i] <= 0)
 			continue;
 		if (__builtin_add_overflow(cur[i], delta[i], &sum) || sum > MONEY_TOTAL_MAX) {
@@ -253,7 +268,7 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 	if (check_total(r, st, err))
 		return -1;
 	if (r->has_total) {
-		add(r, 0, DIM_TOTAL, 0, 0, r->total[0], r->total[1], r->total[2], r->total[3]);
+		add(r, 0, DIM_TOTAL, 0, 0, r->total);
 		memset(r->total, 0, sizeof(r->total));
 		r->has_total = 0;
 	}
@@ -262,19 +277,16 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 		return -1;
 	for (size_t i = 0; i < r->n; i++) {
 		struct cell *c = &r->cells[i];
-		if (c->dim < 0 ||
-		    (c->lines == 0 && c->amount == 0 && c->quantity == 0 && c->cost == 0))
+		if (c->dim < 0 || all_zero(c->sum))
 			continue;
-		if (c->lines < 0)
+		if (c->sum[S_LINES] < 0)
 			removed = 1;
 		store_bind_int(st, s, 1, c->project_id);
 		store_bind_int(st, s, 2, c->day);
 		store_bind_text(st, s, 3, dim_names[c->dim]);
 		store_bind_int(st, s, 4, c->key_id);
-		store_bind_int(st, s, 5, c->lines);
-		store_bind_int(st, s, 6, c->quantity);
-		store_bind_int(st, s, 7, c->amount);
-		store_bind_int(st, s, 8, c->cost);
+		for (int k = 0; k < NSUMS; k++)
+			store_bind_int(st, s, 5 + k, c->sum[k]);
 		if (store_step(st, s, err) < 0) {
 			store_done(st, s);
 			return -1;
@@ -287,8 +299,8 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 }
 
 static const char SQL_ROLLUP_ALL[] =
-	"SELECT project_id, dim, key_id, day, lines, quantity, amount_minor, cost_minor "
-	"FROM sale_rollup";
+	"SELECT project_id, dim, key_id, day, lines, quantity, amount_minor, cost_minor, "
+	"discount_minor FROM sale_rollup";
 
 static int dim_of(const char *name)
 {
@@ -304,15 +316,15 @@ static void describe(struct buf *b, int64_t project, const char *dim, int64_t ke
 	buf_addf(b, "rollup project %lld %s", (long long)project, dim);
 	if (strcmp(dim, "all") && strcmp(dim, "total"))
 		buf_addf(b, " %lld", (long long)key);
-	if (strcmp(dim, "customer") && strcmp(dim, "total"))
+	if (strcmp(dim, "customer") && strcmp(dim, "total") && strcmp(dim, "promotion"))
 		buf_addf(b, " on %s", date_format(day, d));
 }
 
-static void sums(struct buf *b, const char *what, int64_t lines, int64_t qty, int64_t amount,
-		 int64_t cost)
+static void sums(struct buf *b, const char *what, const int64_t *v)
 {
-	buf_addf(b, "%s lines %lld, units %lld, amount %lld, cost %lld", what, (long long)lines,
-		 (long long)qty, (long long)amount, (long long)cost);
+	buf_addf(b, "%s lines %lld, units %lld, amount %lld, cost %lld, discount %lld", what,
+		 (long long)v[S_LINES], (long long)v[S_QUANTITY], (long long)v[S_AMOUNT],
+		 (long long)v[S_COST], (long long)v[S_DISCOUNT]);
 }
 
 int rollup_compare(struct rollup *r, struct store *st, struct buf *report, int max_lines,
@@ -324,7 +336,7 @@ int rollup_compare(struct rollup *r, struct store *st, struct buf *report, int m
 	if (!s)
 		return -1;
 	if (r->has_total) {
-		add(r, 0, DIM_TOTAL, 0, 0, r->total[0], r->total[1], r->total[2], r->total[3]);
+		add(r, 0, DIM_TOTAL, 0, 0, r->total);
 		memset(r->total, 0, sizeof(r->total));
 		r->has_total = 0;
 	}
@@ -334,25 +346,24 @@ int rollup_compare(struct rollup *r, struct store *st, struct buf *report, int m
 		int64_t p = store_col_int(st, s, 0), key = store_col_int(st, s, 2);
 		const char *dim = store_col_text(st, s, 1);
 		int32_t day = (int32_t)store_col_int(st, s, 3);
-		int64_t v[4];
+		int64_t v[NSUMS];
 		int d = dim_of(dim);
 		struct cell *c = d < 0 ? NULL : slot(r, p, d, key, day);
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < NSUMS; k++)
 			v[k] = store_col_int(st, s, 4 + k);
 		if (c && c->dim >= 0) {
 			c->seen = 1;
-			if (c->lines == v[0] && c->quantity == v[1] && c->amount == v[2] &&
-			    c->cost == v[3])
+			if (!memcmp(c->sum, v, sizeof(v)))
 				continue;
 		}
-		if (v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] == 0 && (!c || c->dim < 0))
+		if (all_zero(v) && (!c || c->dim < 0))
 			continue;
 		if (++problems > max_lines)
 			continue;
 		describe(report, p, dim, key, day);
-		sums(report, ": stored", v[0], v[1], v[2], v[3]);
+		sums(report, ": stored", v);
 		if (c && c->dim >= 0)
-			sums(report, "; the sales give", c->lines, c->quantity, c->amount, c->cost);
+			sums(report, "; the sales give", c->sum);
 		else
 			buf_adds(report, "; the sales give nothing");
 		buf_addch(report, '\n');
@@ -362,14 +373,12 @@ int rollup_compare(struct rollup *r, struct store *st, struct buf *report, int m
 		return -1;
 	for (size_t i = 0; i < r->n; i++) {
 		struct cell *c = &r->cells[i];
-		if (c->dim < 0 || c->seen ||
-		    (c->lines == 0 && c->quantity == 0 && c->amount == 0 && c->cost == 0))
+		if (c->dim < 0 || c->seen || all_zero(c->sum))
 			continue;
 		if (++problems > max_lines)
 			continue;
 		describe(report, c->project_id, dim_names[c->dim], c->key_id, c->day);
-		sums(report, ": missing; the sales give", c->lines, c->quantity, c->amount,
-		     c->cost);
+		sums(report, ": missing; the sales give", c->sum);
 		buf_addch(report, '\n');
 	}
 	if (problems > max_lines)

@@ -5,9 +5,11 @@
  * them from the sales and compares.
  *
  * Dimensions: 'all' (key 0), 'channel', 'product', 'rep', 'segment' (key 0 =
- * none) per day; 'customer' per project and customer for all time (day 0);
- * and one 'total' row (project 0, key 0, day 0) of every sale in the
- * workspace, which keeps every sum of sales under MONEY_TOTAL_MAX.
+ * none) per day; 'customer' per project and customer and 'promotion' per
+ * project and promotion (the lines that named one) for all time (day 0); and
+ * one 'total' row (project 0, key 0, day 0) of every sale in the workspace,
+ * which keeps every sum of sales under MONEY_TOTAL_MAX. Each row sums the
+ * lines, units, revenue, cost and the discounts given.
  */
 #ifndef CORE_ROLLUP_H
 #define CORE_ROLLUP_H
@@ -29,21 +31,30 @@ void rollup_free(struct rollup *r);
  */
 void rollup_load_scopes(struct rollup *r, struct store *st);
 
+/* A sale line as the sums see it (segment_id and promotion_id < 0: none). */
+struct rollup_line {
+	int64_t project_id;
+	int32_t day;
+	int64_t customer_id, channel_id, product_id, rep_id, segment_id, promotion_id;
+	int64_t quantity, amount_minor, cost_minor, discount_minor;
+};
+
 /*
  * Add one line (sign -1 removes it) under 'all' and each of its dimensions,
  * and its day to its customer's activity (activity.h).
  */
-void rollup_add(struct rollup *r, int64_t project_id, int32_t day, int64_t customer_id,
-		int64_t channel_id, int64_t product_id, int64_t rep_id, int64_t segment_id,
-		int64_t quantity, int64_t amount_minor, int64_t cost_minor, int sign);
+void rollup_add(struct rollup *r, const struct rollup_line *ln, int sign);
 
-/* Add a change of cost only (a sale re-costed by a dated cost change). */
-void rollup_add_cost(struct rollup *r, int64_t project_id, int32_t day, int64_t channel_id,
-		     int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t cost_delta);
+/*
+ * Add a change of the line's cost only (a sale re-costed by a dated cost
+ * change): ln's cost_minor is the change; its other sums are not read.
+ */
+void rollup_add_cost(struct rollup *r, const struct rollup_line *ln);
 
 /* Add a line's share to its customer's all-time row in the project (sign as rollup_add). */
 void rollup_add_customer(struct rollup *r, int64_t project_id, int64_t customer_id,
-			 int64_t lines, int64_t quantity, int64_t amount_minor, int64_t cost_minor);
+			 int64_t lines, int64_t quantity, int64_t amount_minor, int64_t cost_minor,
+			 int64_t discount_minor);
 
 /* Do the work of rollup_flush that needs no store (activity_prepare), ahead of it. */
 void rollup_prepare(struct rollup *r);
@@ -51,7 +62,8 @@ void rollup_prepare(struct rollup *r);
 /*
  * Upsert every sum into sale_rollup (inside the caller's transaction). Fails
  * with reason total_limit when the workspace's sales would total more than
- * MONEY_TOTAL_MAX (revenue, cost or units), or a sum of this write overflowed.
+ * MONEY_TOTAL_MAX (revenue, cost, discounts or units), or a sum of this write
+ * overflowed.
  */
 int rollup_flush(struct rollup *r, struct store *st, struct err *err);
 

@@ -42,7 +42,7 @@ struct cust {
 	int32_t first_on;     /* first purchase known before this write, NO_DATE if none */
 	int32_t min_on;       /* earliest date among this write's lines */
 	/* an import's lines of this customer summed here, into the rollup once (no hash per line) */
-	int64_t lines, quantity, amount, cost;
+	int64_t lines, quantity, amount, cost, discount;
 	char *name;           /* owned copy for new customers */
 	size_t name_len;
 };
@@ -103,7 +103,7 @@ static void cust_add(struct lookups *lk, const char *name, size_t len, int64_t i
 	c->segment_id = segment_id;
 	c->first_on = first_on;
 	c->min_on = NO_DATE;
-	c->lines = c->quantity = c->amount = c->cost = 0;
+	c->lines = c->quantity = c->amount = c->cost = c->discount = 0;
 	c->name = id == NO_ID ? xstrndup(name, len) : NULL;
 	c->name_len = len;
 	strmap_put(&lk->customers, name, len, (int64_t)lk->ncusts);
@@ -712,18 +712,31 @@ static int load_new_customers(struct tx *tx, struct lookups *lk, struct err *err
  * use, as tx_rollup_sale does.
  */
 static void rollup_customer(struct tx *tx, int64_t project_id, int64_t customer_id,
-			    int64_t lines, int64_t quantity, int64_t amount, int64_t cost)
+			    int64_t lines, int64_t quantity, int64_t amount, int64_t cost,
+			    int64_t discount)
 {
-	rollup_add_customer(tx_rollup(tx), project_id, customer_id, lines, quantity, amount, cost);
+	rollup_add_customer(tx_rollup(tx), project_id, customer_id, lines, quantity, amount, cost,
+			    discount);
+}
+
+/* A line as the rollup sums it. */
+static struct rollup_line line_sums(int64_t project_id, const struct line *ln)
+{
+	return (struct rollup_line){ .project_id = project_id, .day = ln->sold_on,
+				     .customer_id = ln->customer_id, .channel_id = ln->channel_id,
+				     .product_id = ln->product_id, .rep_id = ln->rep_id,
+				     .segment_id = ln->segment_id, .promotion_id = ln->promotion_id,
+				     .quantity = ln->quantity, .amount_minor = ln->amount,
+				     .cost_minor = ln->cost, .discount_minor = ln->discount };
 }
 
 static void rollup_line(struct tx *tx, const struct lookups *lk, const struct line *ln)
 {
-	tx_rollup_sale(tx, lk->project_id, ln->sold_on, ln->customer_id, ln->channel_id,
-		       ln->product_id, ln->rep_id,
-		       ln->segment_id, ln->quantity, ln->amount, ln->cost, 1);
+	const struct rollup_line r = line_sums(lk->project_id, ln);
+
+	tx_rollup_sale(tx, &r, 1);
 	rollup_customer(tx, lk->project_id, ln->customer_id, 1, ln->quantity, ln->amount,
-			ln->cost);
+			ln->cost, ln->discount);
 }
 
 /* Insert the row only; its rollup share is the caller's (rollup_line). */
@@ -1031,13 +1044,20 @@ static int remove_sale(struct tx *tx, const struct sale *cur, struct err *err)
 		snprintf(name, sizeof(name), "%lld", (long long)cur->id);
 		return tx_version_conflict("sale", name, cur->version, cur->version + 1, err);
 	}
-	tx_rollup_sale(tx, cur->project_id, cur->sold_on, cur->customer_id, cur->channel_id,
-		       cur->product_id,
-		       cur->rep_id, cur->segment_id, cur->quantity, cur->amount_minor,
-		       cur->cost_minor, -1);
+	{
+		const struct rollup_line r = {
+			.project_id = cur->project_id, .day = cur->sold_on,
+			.customer_id = cur->customer_id, .channel_id = cur->channel_id,
+			.product_id = cur->product_id, .rep_id = cur->rep_id,
+			.segment_id = cur->segment_id, .promotion_id = cur->promotion_id,
+			.quantity = cur->quantity, .amount_minor = cur->amount_minor,
+			.cost_minor = cur->cost_minor, .discount_minor = cur->discount_minor
+		};
+		tx_rollup_sale(tx, &r, -1);
+	}
 	/* the customer's first purchase follows from their activity at commit (activity.h) */
 	rollup_customer(tx, cur->project_id, cur->customer_id, -1, -cur->quantity,
-			-cur->amount_minor, -cur->cost_minor);
+			-cur->amount_minor, -cur->cost_minor, -cur->discount_minor);
 	return 0;
 }
 
@@ -1168,12 +1188,13 @@ out:
 
 static const char SQL_RECOST_SCAN[] =
 	"SELECT id, project_id, sold_on, channel_id, rep_id, segment_id, customer_id, quantity, "
-	"cost_minor FROM sales WHERE product_id = ?";
+	"cost_minor, promotion_id FROM sales WHERE product_id = ?";
 static const char SQL_RECOST_UPDATE[] = "UPDATE sales SET cost_minor = ? WHERE id = ?";
 
 /* A sale whose cost moves: its id, new cost and what its rollup rows need. */
 struct recost {
-	int64_t id, project_id, channel_id, rep_id, segment_id, customer_id, cost, delta;
+	int64_t id, project_id, channel_id, rep_id, segment_id, customer_id, promotion_id, cost,
+		delta;
 	int32_t day;
 };
 
@@ -1216,6 +1237,7 @@ int sale_recost(struct tx *tx, int64_t product_id, const struct price_point *pts
 		x->rep_id = store_col_int(st, s, 4);
 		x->segment_id = store_col_int_or(st, s, 5, NO_ID);
 		x->customer_id = store_col_int(st, s, 6);
+		x->promotion_id = store_col_int_or(st, s, 9, NO_ID);
 		x->cost = cost;
 		x->delta = cost - old;
 	}
@@ -1233,9 +1255,17 @@ int sale_recost(struct tx *tx, int64_t product_id, const struct price_point *pts
 		store_done(st, s);
 		if (rc < 0)
 			goto out;
-		tx_rollup_cost(tx, x->project_id, x->day, x->channel_id, product_id, x->rep_id,
-			       x->segment_id, x->delta);
-		rollup_customer(tx, x->project_id, x->customer_id, 0, 0, 0, x->delta);
+		{
+			const struct rollup_line rl = {
+				.project_id = x->project_id, .day = x->day,
+				.customer_id = x->customer_id, .channel_id = x->channel_id,
+				.product_id = product_id, .rep_id = x->rep_id,
+				.segment_id = x->segment_id, .promotion_id = x->promotion_id,
+				.cost_minor = x->delta
+			};
+			tx_rollup_cost(tx, &rl);
+		}
+		rollup_customer(tx, x->project_id, x->customer_id, 0, 0, 0, x->delta, 0);
 	}
 	r = 0;
 out:
@@ -1885,15 +1915,15 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 		/* the rollup is summed here while the writer thread inserts */
 		if (!dry) {
 			struct cust *cu = &lk.custs[ln.cust];
-			tx_rollup_sale(&tx, lk.project_id, ln.sold_on, ln.customer_id,
-				       ln.channel_id, ln.product_id,
-				       ln.rep_id, ln.segment_id, ln.quantity, ln.amount, ln.cost, 1);
+			const struct rollup_line rl = line_sums(lk.project_id, &ln);
+			tx_rollup_sale(&tx, &rl, 1);
 			/* past 64 bits is past any total: tx_commit refuses it (rollup_flush) */
 			cu->lines++;
 			if (__builtin_add_overflow(cu->quantity, ln.quantity, &cu->quantity) ||
 			    __builtin_add_overflow(cu->amount, ln.amount, &cu->amount) ||
-			    __builtin_add_overflow(cu->cost, ln.cost, &cu->cost))
-				cu->quantity = cu->amount = cu->cost = INT64_MAX;
+			    __builtin_add_overflow(cu->cost, ln.cost, &cu->cost) ||
+			    __builtin_add_overflow(cu->discount, ln.discount, &cu->discount))
+				cu->quantity = cu->amount = cu->cost = cu->discount = INT64_MAX;
 		}
 		if (nchunk == CHUNK_LINES) {
 			if (started) {
@@ -1947,7 +1977,7 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 		const struct cust *cu = &lk.custs[i];
 		if (cu->lines)
 			rollup_customer(&tx, lk.project_id, cu->id, cu->lines, cu->quantity, cu->amount,
-					cu->cost);
+					cu->cost, cu->discount);
 	}
 	last_id = first_id + (int64_t)nlines - 1;
 	{
@@ -2051,7 +2081,8 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 
 static const char SQL_CHECK_SALES[] =
 	"SELECT id, project_id, sold_on, channel_id, product_id, rep_id, segment_id, customer_id, "
-	"quantity, unit_price_minor, discount_minor, amount_minor, cost_minor FROM sales";
+	"quantity, unit_price_minor, discount_minor, amount_minor, cost_minor, promotion_id "
+	"FROM sales";
 static const char SQL_CHECK_PRODUCTS[] = "SELECT id, cost_minor FROM products ORDER BY id";
 
 /* The product of id in prod (sorted by id), or NULL. */
@@ -2122,16 +2153,23 @@ int sale_check(struct store *st, struct buf *report, int max_lines, struct err *
 	if (!s)
 		goto out;
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		int64_t v[13], gross, want_amount = -1, want_cost = -1;
+		int64_t v[14], gross, want_amount = -1, want_cost = -1;
 		struct product_costs *pc;
 		char why[160] = "";
-		for (int i = 0; i < 13; i++)
+		for (int i = 0; i < 14; i++)
 			v[i] = store_col_int_or(st, s, i, NO_ID);
 		/* 0 id 1 project 2 day 3 channel 4 product 5 rep 6 segment 7 customer 8 qty
-		   9 price 10 discount 11 amount 12 cost */
-		rollup_add(r, v[1], (int32_t)v[2], v[7], v[3], v[4], v[5], v[6], v[8], v[11], v[12],
-			   1);
-		rollup_add_customer(r, v[1], v[7], 1, v[8], v[11], v[12]);
+		   9 price 10 discount 11 amount 12 cost 13 promotion */
+		{
+			const struct rollup_line ln = {
+				.project_id = v[1], .day = (int32_t)v[2], .customer_id = v[7],
+				.channel_id = v[3], .product_id = v[4], .rep_id = v[5],
+				.segment_id = v[6], .promotion_id = v[13], .quantity = v[8],
+				.amount_minor = v[11], .cost_minor = v[12], .discount_minor = v[10]
+			};
+			rollup_add(r, &ln, 1);
+		}
+		rollup_add_customer(r, v[1], v[7], 1, v[8], v[11], v[12], v[10]);
 		if (!money_mul(v[8], v[9], &gross))
 			want_amount = gross - v[10];
 		pc = product_by_id(prod, nprod, v[4]);

@@ -67,19 +67,14 @@ struct rollup *tx_rollup(struct tx *tx)
 	return tx->rollup;
 }
 
-void tx_rollup_sale(struct tx *tx, int64_t project_id, int32_t day, int64_t customer_id,
-		    int64_t channel_id, int64_t product_id, int64_t rep_id, int64_t segment_id,
-		    int64_t quantity, int64_t amount_minor, int64_t cost_minor, int sign)
+void tx_rollup_sale(struct tx *tx, const struct rollup_line *ln, int sign)
 {
-	rollup_add(tx_rollup(tx), project_id, day, customer_id, channel_id, product_id, rep_id,
-		   segment_id, quantity, amount_minor, cost_minor, sign);
+	rollup_add(tx_rollup(tx), ln, sign);
 }
 
-void tx_rollup_cost(struct tx *tx, int64_t project_id, int32_t day, int64_t channel_id,
-		    int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t cost_delta)
+void tx_rollup_cost(struct tx *tx, const struct rollup_line *ln)
 {
-	rollup_add_cost(tx_rollup(tx), project_id, day, channel_id, product_id, rep_id, segment_id,
-			cost_delta);
+	rollup_add_cost(tx_rollup(tx), ln);
 }
 
 int tx_commit(struct tx *tx, struct err *err)

@@ -19,6 +19,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "core/core.h"
+#include "core/rollup.h"
 #include "store/store.h"
 
 struct rollup;
@@ -55,14 +56,10 @@ int tx_audit(struct tx *tx, const char *entity, int64_t entity_id, const char *a
 struct rollup *tx_rollup(struct tx *tx);
 
 /* Fold one sale line into the transaction's rollup deltas (and its customer's days). */
-void tx_rollup_sale(struct tx *tx, int64_t project_id, int32_t day, int64_t customer_id,
-		    int64_t channel_id,
-		    int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t quantity,
-		    int64_t amount_minor, int64_t cost_minor, int sign);
+void tx_rollup_sale(struct tx *tx, const struct rollup_line *ln, int sign);
 
-/* Fold a change of one sale line's cost into the rollup deltas. */
-void tx_rollup_cost(struct tx *tx, int64_t project_id, int32_t day, int64_t channel_id,
-		    int64_t product_id, int64_t rep_id, int64_t segment_id, int64_t cost_delta);
+/* Fold a change of one sale line's cost (ln's cost_minor) into the rollup deltas. */
+void tx_rollup_cost(struct tx *tx, const struct rollup_line *ln);
 
 /*
  * Write the rollup deltas and commit (inside an enclosing transaction: release
