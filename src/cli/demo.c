@@ -74,12 +74,18 @@ static const struct {
 	const char *code, *name, *criteria;
 	int priority;
 	double weight;
+	const char *region, *industry, *size;
 } segments[] = {
-	{ "enterprise", "大型企业", "员工 1000 人以上的集团与上市公司", 1, 0.34 },
-	{ "smb", "中小企业", "员工 50–1000 人的成长型企业", 2, 0.30 },
-	{ "government", "政府与公共事业", "各级政府部门、医院与公用事业单位", 3, 0.14 },
-	{ "education", "教育", "高校、职业院校与教育集团", 4, 0.12 },
-	{ "retail-chain", "连锁零售", "门店 20 家以上的连锁品牌", 5, 0.10 },
+	{ "enterprise", "大型企业", "员工 1000 人以上的集团与上市公司", 1, 0.34,
+	  "全国", "制造、金融、能源", "1000 人以上" },
+	{ "smb", "中小企业", "员工 50–1000 人的成长型企业", 2, 0.30,
+	  "华东、华南", "科技、贸易、服务", "50–1000 人" },
+	{ "government", "政府与公共事业", "各级政府部门、医院与公用事业单位", 3, 0.14,
+	  "全国", "政府、医疗、公用事业", "不限" },
+	{ "education", "教育", "高校、职业院校与教育集团", 4, 0.12,
+	  "华北、华东", "教育", "不限" },
+	{ "retail-chain", "连锁零售", "门店 20 家以上的连锁品牌", 5, 0.10,
+	  "一二线城市", "零售、餐饮", "门店 20 家以上" },
 };
 
 static const struct {
@@ -148,6 +154,9 @@ static int catalog(struct demo *d, struct err *err)
 		snprintf(in.code, sizeof(in.code), "%s", segments[i].code);
 		snprintf(in.name, sizeof(in.name), "%s", segments[i].name);
 		snprintf(in.criteria, sizeof(in.criteria), "%s", segments[i].criteria);
+		snprintf(in.region, sizeof(in.region), "%s", segments[i].region);
+		snprintf(in.industry, sizeof(in.industry), "%s", segments[i].industry);
+		snprintf(in.company_size, sizeof(in.company_size), "%s", segments[i].size);
 		in.priority = segments[i].priority;
 		if (segment_create(st, a, &in, &out, err))
 			return -1;
@@ -174,6 +183,8 @@ static int catalog(struct demo *d, struct err *err)
 			 100 + model * 100);
 		in.cost_minor = cost;
 		in.price_minor = price;
+		/* a competitor's price for three products in four, 10% below to 10% above ours */
+		in.competitor_price_minor = i % 4 == 3 ? NO_ID : price * (90 + (i * 7) % 21) / 100;
 		d->price[i] = price;
 		d->pop[i] = 1.0 / (1.0 + model * 0.6) * (f == 6 || f == 2 ? 2.2 : 1.0);
 		if (product_create(st, a, &in, date_from_ymd(d->year - 1, 1, 1), &out, err))
@@ -200,10 +211,10 @@ static int catalog(struct demo *d, struct err *err)
 			int m1, d1, m2, d2;
 			int64_t budget;
 		} promos[] = {
-			{ "P618", "618 年中大促", "percent", 1500, 6, 1, 6, 20, 30000000 },
-			{ "P1111", "双十一狂欢", "percent", 2000, 11, 1, 11, 12, 50000000 },
+			{ "P618", "618 年中大促", "percent", 1500, 6, 1, 6, 20, 1000000000 },
+			{ "P1111", "双十一狂欢", "percent", 2000, 11, 1, 11, 12, 1200000000 },
 			{ "NEWCUST", "新客户礼包", "gift", 0, 1, 1, 12, 31, 8000000 },
-			{ "BULK", "满 10 万减 5 千", "amount", 500000, 1, 1, 12, 31, 20000000 },
+			{ "BULK", "满 10 万减 5 千", "amount", 500000, 1, 1, 12, 31, 2500000000 },
 		};
 		for (size_t i = 0; i < sizeof(promos) / sizeof(promos[0]); i++) {
 			struct promotion in = { 0 }, out;
@@ -450,6 +461,60 @@ static int raci(struct demo *d, struct err *err)
 		const char *const kv[] = { "area", lines[i][0], "person", lines[i][1], "role",
 					   lines[i][2], "note", lines[i][3], NULL };
 		if (demo_record_in(d, "raci", &p, NULL, kv, NULL, err))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The strategies of FY and LAUNCH: their target markets with planned shares,
+ * channels with shares and budgets (FY's partners spend past theirs), and the
+ * promotions they run.
+ */
+static int strategies(struct demo *d, struct err *err)
+{
+	static const struct {
+		const char *project, *noun, *ref, *code, *share, *budget, *note;
+	} lines[] = {
+		{ "FY", "target_market", "segment", "enterprise", "40", NULL, "续约为先, 每季度拜访" },
+		{ "FY", "target_market", "segment", "smb", "30", NULL, "华东、华南电话+渠道覆盖" },
+		{ "FY", "target_market", "segment", "education", "12", NULL, "" },
+		{ "FY", "target_market", "segment", "government", "10", NULL, "跟进年中采购窗口" },
+		{ "FY", "target_market", "segment", "retail-chain", "8", NULL, "" },
+		{ "FY", "channel_plan", "channel", "direct", "35", "150000000", "大客户由直销团队负责" },
+		{ "FY", "channel_plan", "channel", "distributor", "22", "170000000", "" },
+		{ "FY", "channel_plan", "channel", "tmall", "15", "95000000", "新品首发" },
+		{ "FY", "channel_plan", "channel", "partner", "12", "100000000", "" },
+		{ "FY", "channel_plan", "channel", "telesales", "10", "45000000", "中小企业续费" },
+		{ "FY", "channel_plan", "channel", "retail", "6", "65000000", "" },
+		{ "FY", "project_promotion", "promotion", "P618", NULL, NULL, "年中冲量, 清理 W 系列库存" },
+		{ "FY", "project_promotion", "promotion", "P1111", NULL, NULL, "" },
+		{ "FY", "project_promotion", "promotion", "BULK", NULL, NULL, "大单促成" },
+		{ "FY", "project_promotion", "promotion", "NEWCUST", NULL, NULL, "" },
+		{ "LAUNCH", "target_market", "segment", "enterprise", "50", NULL, "" },
+		{ "LAUNCH", "target_market", "segment", "government", "30", NULL, "" },
+		{ "LAUNCH", "channel_plan", "channel", "direct", "60", "4000000", "" },
+		{ "LAUNCH", "channel_plan", "channel", "partner", "40", "3000000", "" },
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct project pr;
+		struct ent_project p;
+		const char *kv[9] = { lines[i].ref, lines[i].code, "note", lines[i].note };
+		int n = 4;
+		if (lines[i].share) {
+			kv[n++] = "share";
+			kv[n++] = lines[i].share;
+		}
+		if (lines[i].budget) {
+			kv[n++] = "budget";
+			kv[n++] = lines[i].budget;
+		}
+		kv[n] = NULL;
+		if (project_load(d->st, lines[i].project, &pr, err))
+			return -1;
+		p.id = pr.id;
+		p.code = lines[i].project;
+		if (demo_record_in(d, lines[i].noun, &p, NULL, kv, NULL, err))
 			return -1;
 	}
 	return 0;
@@ -848,7 +913,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 		    sales(d, "FY-PREV", prev_s, prev_e, 240, 0, 45, &rows, err))
 			goto out;
 		if (project(d, "FY", "年度销售推进", ys, ye, "年度营收增长 25%, 巩固华东市场第一",
-			    5000000000, err) ||
+			    80000000000, err) ||
 		    sales(d, "FY", ys, d->today, 240, 0, 45, &rows, err))
 			goto out;
 		if (project(d, "LAUNCH", "边缘计算新品上市", launch, ye,
@@ -878,7 +943,8 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 		}
 	}
 	/* last, so the sales above are the same whatever the team's training */
-	if (trainings(d, err) || raci(d, err) || skills(d, err) || loads(d, err))
+	if (trainings(d, err) || raci(d, err) || skills(d, err) || loads(d, err) ||
+	    strategies(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };

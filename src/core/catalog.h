@@ -25,6 +25,7 @@ struct segment {
 	char code[64];
 	char name[200];
 	char criteria[1000]; /* who belongs, in words */
+	char region[200], industry[200], company_size[100];
 	int64_t priority;    /* 1 = first */
 	int64_t version, created_at, updated_at;
 };
@@ -76,6 +77,8 @@ struct product {
 	int64_t cost_minor;  /* the unit cost in force today (price_point_on) */
 	int64_t price_minor; /* the list price in force today */
 	int64_t margin_bp;   /* (price - cost) / price in basis points; NO_ID without a price */
+	int64_t competitor_price_minor; /* a competitor's reference price; NO_ID: none known */
+	int64_t competitor_gap_bp;      /* (price - competitor's) / competitor's; NO_ID: none */
 	int active;
 	int32_t effective_on; /* input: when a new cost or price takes effect (NO_DATE = today) */
 	char reason[500];     /* input: why, kept in the history */
@@ -164,6 +167,8 @@ struct promotion {
 	int64_t value;  /* percent: basis points; amount: minor units; others: a count */
 	int32_t starts_on, ends_on; /* NO_DATE when open */
 	int64_t budget_minor;
+	/* the scope: SKUs, channel codes, segment codes, each comma-separated ("" = all) */
+	char products[1000], channels[1000], segments[1000];
 	int64_t version, created_at, updated_at;
 };
 

@@ -15,9 +15,12 @@
 static const char SQL_CHANNEL_SALES[] = "SELECT COUNT(*) FROM sales WHERE channel_id = ?";
 static const char SQL_CHANNEL_GOALS[] = "SELECT COUNT(*) FROM goals WHERE scope_channel_id = ?";
 
+static const char SQL_CHANNEL_PLANS[] = "SELECT COUNT(*) FROM project_channels WHERE channel_id = ?";
+
 static const struct ent_blocker channel_blockers[] = {
 	{ SQL_CHANNEL_SALES, "sales record", "sales records" },
 	{ SQL_CHANNEL_GOALS, "goal", "goals" },
+	{ SQL_CHANNEL_PLANS, "project's strategy", "projects' strategies" },
 	{ NULL, NULL, NULL },
 };
 

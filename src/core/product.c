@@ -60,6 +60,12 @@ static const struct ent_field product_fields[] = {
 	  .example = "199.00" },
 	{ "margin", EK_RATIO, EF_READONLY | EF_NULLABLE, NULL, F(margin_bp),
 	  .help = "the gross margin of the list price" },
+	{ "competitor_price", EK_MONEY, EF_NULLABLE | EF_SORT, "competitor_price_minor",
+	  F(competitor_price_minor), 0, MONEY_UNIT_MAX,
+	  .help = "a competitor's price for the like product, for reference (none: not known)",
+	  .example = "189.00" },
+	{ "competitor_gap", EK_RATIO, EF_READONLY | EF_NULLABLE, NULL, F(competitor_gap_bp),
+	  .help = "how far the list price is above (or below) the competitor's" },
 	{ "active", EK_BOOL, EF_FILTER, "active", F(active),
 	  .help = "whether the product is still sold (a new one is)" },
 	{ "effective", EK_DATE, EF_INPUT, NULL, F(effective_on),
@@ -202,6 +208,11 @@ static int product_fill(struct store *st, const struct actor *a, void *rec, stru
 	}
 	free(pts);
 	set_margin(p);
+	/* both within a unit price's limits: the difference cannot overflow */
+	if (p->competitor_price_minor == NO_ID ||
+	    ratio_bp(p->price_minor - p->competitor_price_minor, p->competitor_price_minor,
+		     &p->competitor_gap_bp))
+		p->competitor_gap_bp = NO_ID;
 	return 0;
 }
 

@@ -5,20 +5,28 @@
  * unit follows the kind (a variant field) and the window's rule as a hook.
  */
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/money.h"
+#include "base/xalloc.h"
 #include "core/catalog.h"
 #include "core/entity.h"
+#include "core/tx.h"
 #include "base/banned.h"
 
 #define F(field) offsetof(struct promotion, field), sizeof(((struct promotion *)0)->field)
 
 static const char SQL_PROMOTION_SALES[] = "SELECT COUNT(*) FROM sales WHERE promotion_id = ?";
 
+static const char SQL_PROMOTION_PLANS[] = "SELECT COUNT(*) FROM project_promotions WHERE promotion_id = ?";
+
 static const struct ent_blocker promotion_blockers[] = {
 	{ SQL_PROMOTION_SALES, "sales record", "sales records" },
+	{ SQL_PROMOTION_PLANS, "project's strategy", "projects' strategies" },
 	{ NULL, NULL, NULL },
 };
 
@@ -41,6 +49,99 @@ static const struct ent_field *value_of_kind(const void *rec)
 	if (!strcmp(p->kind, "amount"))
 		return &value_amount;
 	return &value_count;
+}
+
+static const char SQL_SCOPE_PRODUCT[] = "SELECT COUNT(*) FROM products WHERE sku = ?";
+static const char SQL_SCOPE_CHANNEL[] = "SELECT COUNT(*) FROM channels WHERE code = ?";
+static const char SQL_SCOPE_SEGMENT[] = "SELECT COUNT(*) FROM segments WHERE code = ?";
+
+/* Whether list ("a, b, c") holds tok. */
+static int in_list(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	while (*list) {
+		const char *end = strstr(list, ", ");
+		size_t len = end ? (size_t)(end - list) : strlen(list);
+		if (len == n && !memcmp(list, tok, n))
+			return 1;
+		if (!end)
+			break;
+		list = end + 2;
+	}
+	return 0;
+}
+
+/*
+ * A scope list as it is kept: its codes trimmed, each once, joined by ", ";
+ * each must name a record (count_sql), else reason (no_product:sku...) names it.
+ */
+static int scope_list(struct tx *tx, char *list, size_t size, const char *field,
+		      const char *count_sql, const char *reason, struct err *err)
+{
+	struct buf out = BUF_INIT;
+	char *copy = xstrdup(list), *p = copy, *tok;
+	int r = -1;
+
+	while ((tok = strsep(&p, ",")) != NULL) {
+		struct stmt *s;
+		size_t n;
+		int rc;
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		n = strlen(tok);
+		while (n && (tok[n - 1] == ' ' || tok[n - 1] == '\t'))
+			tok[--n] = '\0';
+		if (!n)
+			continue;
+		if (in_list(buf_cstr(&out), tok))
+			continue; /* each once */
+		s = store_prepare(tx->st, count_sql, err);
+		if (!s)
+			goto out;
+		store_bind_text(tx->st, s, 1, tok);
+		rc = store_step(tx->st, s, err);
+		n = rc == STORE_ROW ? (size_t)store_col_int(tx->st, s, 0) : 0;
+		store_done(tx->st, s);
+		if (rc < 0)
+			goto out;
+		if (!n) {
+			err_set(err, ERR_INVALID, field, reason, "no %s \"%.60s\"",
+				!strcmp(field, "products") ? "product" :
+				!strcmp(field, "channels") ? "channel" : "segment", tok);
+			goto out;
+		}
+		if (out.len)
+			buf_adds(&out, ", ");
+		buf_adds(&out, tok);
+	}
+	if (out.len >= size) {
+		err_set(err, ERR_INVALID, field, "too_long:max", "the list is longer than %zu bytes",
+			size - 1);
+		goto out;
+	}
+	snprintf(list, size, "%s", buf_cstr(&out));
+	r = 0;
+out:
+	buf_release(&out);
+	free(copy);
+	return r;
+}
+
+/* A scope's codes each name a product, channel or segment. */
+static int promotion_check(struct tx *tx, const void *before, void *rec,
+			   const struct ent_input *in, struct err *err)
+{
+	struct promotion *p = rec;
+
+	(void)before;
+	(void)in;
+	return scope_list(tx, p->products, sizeof(p->products), "products", SQL_SCOPE_PRODUCT,
+			  "no_product:sku", err) ||
+	       scope_list(tx, p->channels, sizeof(p->channels), "channels", SQL_SCOPE_CHANNEL,
+			  "no_channel:code", err) ||
+	       scope_list(tx, p->segments, sizeof(p->segments), "segments", SQL_SCOPE_SEGMENT,
+			  "no_segment:code", err);
 }
 
 /* "unit" says how to read the value. */
@@ -69,7 +170,17 @@ static const struct ent_field promotion_fields[] = {
 	{ "end", EK_DATE, EF_NULLABLE | EF_SORT | EF_FILTER, "ends_on", F(ends_on),
 	  .help = "its last day (default open)", .example = "2026-03-31", .not_before = "start" },
 	{ "budget", EK_MONEY, EF_SORT, "budget_minor", F(budget_minor), 0, MONEY_TOTAL_MAX,
-	  .help = "what the promotion may cost, in major units", .example = "50000" },
+	  .help = "what the promotion may cost (the discounts it gives), in major units",
+	  .example = "50000" },
+	{ "products", EK_TEXT, EF_FILTER, "products", F(products), 0, 900,
+	  .help = "the SKUs it applies to, separated by commas (none: every product)",
+	  .example = "HX-W100, HX-W200" },
+	{ "channels", EK_TEXT, EF_FILTER, "channels", F(channels), 0, 900,
+	  .help = "the channel codes it applies to, separated by commas (none: every channel)",
+	  .example = "tmall" },
+	{ "segments", EK_TEXT, EF_FILTER, "segments", F(segments), 0, 900,
+	  .help = "the segment codes it applies to, separated by commas (none: every segment)",
+	  .example = "smb, education" },
 	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
 	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
 	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },
@@ -91,6 +202,7 @@ ENTITY(promotion) = {
 	.section = "strategy",
 	.section_rank = 4,
 	.hooks = {
+		.check = promotion_check,
 		.write_extra = promotion_unit,
 	},
 };

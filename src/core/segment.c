@@ -15,10 +15,13 @@ static const char SQL_SEGMENT_CUSTOMERS[] = "SELECT COUNT(*) FROM customers WHER
 static const char SQL_SEGMENT_SALES[] = "SELECT COUNT(*) FROM sales WHERE segment_id = ?";
 static const char SQL_SEGMENT_GOALS[] = "SELECT COUNT(*) FROM goals WHERE scope_segment_id = ?";
 
+static const char SQL_SEGMENT_PLANS[] = "SELECT COUNT(*) FROM project_segments WHERE segment_id = ?";
+
 static const struct ent_blocker segment_blockers[] = {
 	{ SQL_SEGMENT_CUSTOMERS, "customer", "customers" },
 	{ SQL_SEGMENT_SALES, "sales record", "sales records" },
 	{ SQL_SEGMENT_GOALS, "goal", "goals" },
+	{ SQL_SEGMENT_PLANS, "project's strategy", "projects' strategies" },
 	{ NULL, NULL, NULL },
 };
 
@@ -30,8 +33,14 @@ static const struct ent_field segment_fields[] = {
 	  .help = "its name", .example = "中小企业" },
 	{ "priority", EK_COUNT, EF_SORT, "priority", F(priority), 0, 1000000,
 	  .help = "the order the team goes after it: 1 first, 0 not ranked", .example = "1" },
+	{ "region", EK_TEXT, EF_SORT | EF_FILTER, "region", F(region), 0, 100,
+	  .help = "where its customers are", .example = "华东" },
+	{ "industry", EK_TEXT, EF_SORT | EF_FILTER, "industry", F(industry), 0, 100,
+	  .help = "their industry", .example = "制造业" },
+	{ "company_size", EK_TEXT, EF_SORT | EF_FILTER, "company_size", F(company_size), 0, 60,
+	  .help = "how large they are", .example = "50-500 人" },
 	{ "criteria", EK_NOTE, EF_FILTER, "criteria", F(criteria),
-	  .help = "who belongs: region, industry, company size", .example = "10-200 employees" },
+	  .help = "anything else about who belongs", .example = "buys through a distributor" },
 	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
 	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
 	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },

@@ -27,7 +27,7 @@ ALTER TABLE promotions ADD COLUMN segments TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE project_segments (
   id          INTEGER PRIMARY KEY,
-  project_id  INTEGER NOT NULL REFERENCES projects(id),
+  project_id  INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
   segment_id  INTEGER NOT NULL REFERENCES segments(id),
   share_bp    INTEGER NOT NULL DEFAULT 0 CHECK (share_bp BETWEEN 0 AND 10000),
   note        TEXT NOT NULL DEFAULT '',
@@ -40,7 +40,7 @@ CREATE INDEX project_segments_segment ON project_segments(segment_id);
 
 CREATE TABLE project_channels (
   id           INTEGER PRIMARY KEY,
-  project_id   INTEGER NOT NULL REFERENCES projects(id),
+  project_id   INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
   channel_id   INTEGER NOT NULL REFERENCES channels(id),
   share_bp     INTEGER NOT NULL DEFAULT 0 CHECK (share_bp BETWEEN 0 AND 10000),
   budget_minor INTEGER NOT NULL DEFAULT 0 CHECK (budget_minor >= 0),
@@ -54,7 +54,7 @@ CREATE INDEX project_channels_channel ON project_channels(channel_id);
 
 CREATE TABLE project_promotions (
   id           INTEGER PRIMARY KEY,
-  project_id   INTEGER NOT NULL REFERENCES projects(id),
+  project_id   INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
   promotion_id INTEGER NOT NULL REFERENCES promotions(id),
   note         TEXT NOT NULL DEFAULT '',
   version      INTEGER NOT NULL DEFAULT 1,
