@@ -2,8 +2,8 @@
  * strategy.c - `salespm strategy show|segment|channel|promotion|drop`: a
  * project's strategy planned against actual (analytics/strategy.h), and its
  * plan lines set by the code of what they name (core/strategy.c's nouns,
- * which the generic commands target-market, channel-plan and
- * project-promotion also reach by id).
+ * which the generic commands target_market, channel_plan and
+ * project_promotion also reach by id).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -137,11 +137,11 @@ static int promotion_check(struct tx *tx, const void *before, void *rec,
 	(void)before;
 	(void)in;
 	return scope_list(tx, p->products, sizeof(p->products), "products", SQL_SCOPE_PRODUCT,
-			  "no_product:sku", err) ||
+			  "no_product:_,sku", err) ||
 	       scope_list(tx, p->channels, sizeof(p->channels), "channels", SQL_SCOPE_CHANNEL,
-			  "no_channel:code", err) ||
+			  "no_channel:_,code", err) ||
 	       scope_list(tx, p->segments, sizeof(p->segments), "segments", SQL_SCOPE_SEGMENT,
-			  "no_segment:code", err);
+			  "no_segment:_,code", err);
 }
 
 /* "unit" says how to read the value. */

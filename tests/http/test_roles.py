@@ -61,6 +61,14 @@ EXPECT = {
     ("GET", "/api/v1/projects/{code}/raci/{id}"): row(200, 200, 200, 200, 404),
     ("PATCH", "/api/v1/projects/{code}/raci/{id}"): row(409, 409, 403, 403, 404),
     ("DELETE", "/api/v1/projects/{code}/raci/{id}"): row(409, 409, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/strategy"): PROJECT_READ,
+    **{k: v for plural in ("segments", "channels", "promotions") for k, v in {
+        ("GET", f"/api/v1/projects/{{code}}/{plural}"): PROJECT_READ,
+        ("POST", f"/api/v1/projects/{{code}}/{plural}"): row(201, 201, 403, 403, 404),
+        ("GET", f"/api/v1/projects/{{code}}/{plural}/{{id}}"): PROJECT_READ,
+        ("PATCH", f"/api/v1/projects/{{code}}/{plural}/{{id}}"): PROJECT_MANAGE_STALE,
+        ("DELETE", f"/api/v1/projects/{{code}}/{plural}/{{id}}"): PROJECT_MANAGE_STALE,
+    }.items()},
     ("GET", "/api/v1/tokens"): ALL,
     ("POST", "/api/v1/tokens"): row(201, 201, 201, 201, 201),
     ("DELETE", "/api/v1/tokens/{id}"): row(200, 404, 404, 404, 404),
@@ -156,7 +164,11 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/goals/{id}", f"/goals/{ids['goal']}")
             .replace("/customers/{id}", f"/customers/{ids['customer']}")
             .replace("/raci/{id}", f"/raci/{ids['raci']}")
+            .replace("/P1/segments/{id}", f"/P1/segments/{ids['plan']['segments']}")
+            .replace("/P1/channels/{id}", f"/P1/channels/{ids['plan']['channels']}")
+            .replace("/P1/promotions/{id}", f"/P1/promotions/{ids['plan']['promotions']}")
             .replace("{id}", str(ids["token"])))
+    plan_line = any(f"/P1/{x}/" in path for x in ("segments", "channels", "promotions"))
     if "/members/{login}" in path:
         path = path.replace("{login}", f"del_{who}" if method == "DELETE" else "rep")
     path = path.replace("{login}", "target")
@@ -172,13 +184,13 @@ def request_for(method, pattern, who, ids, described=None):
             body["segment"] = "SEG"
         elif "/workspace" in path:
             body = {"name": "Workspace renamed"}
-        elif "/raci/" in path:
+        elif "/raci/" in path or plan_line:
             body["note"] = "renamed"
         else:
             body["name"] = "renamed"
     elif method == "DELETE" and (pattern.endswith(("{code}", "{sku}"))
                                  or "/sales/" in pattern or "/goals/" in pattern
-                                 or "/raci/" in pattern):
+                                 or "/raci/" in pattern or plan_line):
         path += f"?version={stale}"
     elif method == "POST":
         body = {
@@ -207,6 +219,11 @@ def request_for(method, pattern, who, ids, described=None):
             "/api/v1/projects/{code}/raci": {"area": f"Area of {who}", "person": "rep",
                                              "role": "informed"},
             "/api/v1/projects/{code}/goals/{id}/checkins": {"value": 1},
+            # each caller plans a segment, channel and promotion of its own
+            "/api/v1/projects/{code}/segments": {"segment": f"SEG_{sfx}", "share": 0.01},
+            "/api/v1/projects/{code}/channels": {"channel": f"CH_{sfx}", "share": 0.01,
+                                                 "budget": 100},
+            "/api/v1/projects/{code}/promotions": {"promotion": f"PROMO_{sfx}"},
         }[pattern]
         if pattern.endswith("/sales/import"):
             path += "?dry_run=1"
@@ -234,6 +251,13 @@ def role_matrix():
     ws.ok("channel", "add", "CH", "--name", "c", "--type", "direct")
     ws.ok("product", "add", "SKU", "--name", "p", "--cost", "1.00", "--price", "2.00")
     ws.ok("promotion", "add", "PROMO", "--name", "r", "--kind", "gift")
+    for who in WHO:
+        ws.ok("segment", "add", f"SEG_{who.upper()}", "--name", "s")
+        ws.ok("channel", "add", f"CH_{who.upper()}", "--name", "c", "--type", "direct")
+        ws.ok("promotion", "add", f"PROMO_{who.upper()}", "--name", "r", "--kind", "gift")
+    plan = {"segments": ws.js("strategy", "segment", "P1", "SEG", "--share", "10")["id"],
+            "channels": ws.js("strategy", "channel", "P1", "CH", "--share", "10")["id"],
+            "promotions": ws.js("strategy", "promotion", "P1", "PROMO")["id"]}
     sale_id = ws.js("sale", "add", "P1", "--date", "2026-02-01", "--customer", "CUST",
                     "--product", "SKU", "--channel", "CH", "--quantity", "1", "--price", "2.00",
                     "--rep", "rep")["id"]
@@ -247,7 +271,8 @@ def role_matrix():
     with Server(ws) as srv:
         clients = {who: srv.client(None if who == "anon" else who) for who in WHO}
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
-               "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id}
+               "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id,
+               "plan": plan}
         admin = clients["admin"]
         ids["ref"] = lambda noun: admin.ok("GET", "/api/v1/" + ents[noun]["plural"])[
             ents[noun]["plural"]][0][ents[noun]["key"]]
