@@ -435,6 +435,15 @@ static json_t *json_body(json_t *schema, int required)
 			 "schema", schema);
 }
 
+/* Whether another noun has e's plural (a project's segments beside the workspace's). */
+static int plural_taken(const struct entity *e)
+{
+	for (const struct entity *const *x = entity_all; *x; x++)
+		if (*x != e && !strcmp((*x)->plural, e->plural))
+			return 1;
+	return 0;
+}
+
 /* An engine noun's route: list, create, get, update or delete, by method and path. */
 static json_t *entity_op(const struct api_route *rt)
 {
@@ -485,7 +494,9 @@ static json_t *entity_op(const struct api_route *rt)
 		json_array_append_new(params, param("query", "offset", 0,
 						    json_pack("{s:s, s:i}", "type", "integer", "minimum", 0),
 						    NULL));
-		snprintf(id, sizeof(id), "list_%s", e->plural);
+		/* a project noun named as a workspace noun is (a project's segments) */
+		snprintf(id, sizeof(id), "list_%s%s",
+			 e->scope == ENT_PROJECT && plural_taken(e) ? "project_" : "", e->plural);
 		snprintf(s, sizeof(s), "Every %s the caller may see, filtered, sorted and paged",
 			 e->name);
 		json_object_set_new(resp, "200",

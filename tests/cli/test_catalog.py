@@ -72,16 +72,19 @@ def segment_add_list_show_update_delete():
     eq(shown, s, "show returns what add returned")
 
     u = ws.js("segment", "update", "SMB", "--priority", "3", "--criteria", "≤200 employees",
-              "--version", "1")
+              "--region", "华东", "--industry", "贸易", "--company-size", "50-200 人", "--version", "1")
     eq(u["priority"], 3, "updated priority")
     eq(u["criteria"], "≤200 employees", "updated criteria")
+    eq((u["region"], u["industry"], u["company_size"]), ("华东", "贸易", "50-200 人"), "who belongs")
     eq(u["name"], "中小企业", "name untouched by update")
     eq(u["version"], 2, "version after one update")
 
     human = ws.ok("segment", "show", "SMB").out
     assert "中小企业" in human and "≤200 employees" in human, human
     table = ws.ok("segment", "list").out
-    assert table.splitlines()[0].split() == ["CODE", "NAME", "PRIORITY", "CRITERIA"], table
+    assert table.splitlines()[0].split() == ["CODE", "NAME", "PRIORITY", "REGION", "INDUSTRY", "COMPANY",
+                                             "SIZE", "CRITERIA"], table
+    assert "华东" in table.splitlines()[2] and "50-200 人" in table.splitlines()[2], table
 
     d = ws.js("segment", "delete", "SMB", "--version", "2")
     eq(d, {"deleted": "SMB"}, "delete answer")
