@@ -106,7 +106,7 @@ struct sale_body {
 	{ "channel", API_STR, req, &(b).channel },                                              \
 	{ "rep", API_STR, 0, &(b).rep },                                                        \
 	{ "quantity", API_INT, req, &(b).quantity, &(b).has_quantity },                         \
-	{ "unit_price", API_INT, req, &(b).unit_price, &(b).has_unit_price },                   \
+	{ "unit_price", API_INT, 0, &(b).unit_price, &(b).has_unit_price },                     \
 	{ "discount", API_INT, 0, &(b).discount, &(b).has_discount },                           \
 	{ "promotion", API_STR, API_NULLABLE, &(b).promotion, &(b).has_promotion },             \
 	{ "segment", API_STR, API_NULLABLE, &(b).segment, &(b).has_segment }
@@ -178,6 +178,7 @@ static int create_sale(struct api_req *r, struct err *err)
 	memset(&in, 0, sizeof(in));
 	in.sold_on = NO_DATE;
 	in.rep = r->actor.login; /* a rep records their own sales unless told otherwise */
+	in.unit_price_minor = SALE_PRICE_IN_FORCE; /* unless given: the list price that day */
 	apply(&b, &in);
 	if (sale_add(r->st, &r->actor, api_param(r, "code"), &in, &out, err))
 		return -1;

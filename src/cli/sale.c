@@ -62,7 +62,8 @@ static int sale_input_from(struct cli *c, struct cli_opt *opts, const struct sal
 	in->promotion = base ? base->promotion : NULL;
 	in->segment = base ? base->segment : NULL;
 	in->quantity = base ? base->quantity : 0;
-	in->unit_price_minor = base ? base->unit_price_minor : -1;
+	/* a new sale without --price: the product's list price in force on its date */
+	in->unit_price_minor = base ? base->unit_price_minor : SALE_PRICE_IN_FORCE;
 	in->discount_minor = base ? base->discount_minor : 0;
 	if ((v = cli_opt(opts, "date")) && cli_date(v, "date", &in->sold_on, err))
 		return -1;
@@ -92,8 +93,6 @@ static int sale_input_from(struct cli *c, struct cli_opt *opts, const struct sal
 		for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 			if (!cli_opt(opts, need[i]))
 				return err_set(err, ERR_USAGE, need[i], "required", "--%s is required", need[i]);
-		if (!cli_opt(opts, "price") && !cli_opt(opts, "unit-price"))
-			return err_set(err, ERR_USAGE, "unit_price", "required", "--price is required");
 	}
 	return 0;
 }
@@ -616,8 +615,9 @@ static int cmd_customer_update(struct cli *c, int argc, char **argv, struct err 
 const struct cli_command cli_sale_cmds[] = {
 	{ "sale", "add", cmd_sale_add, CLI_NEEDS_STORE, "record one sale",
 	  "sale add PROJECT --date D --customer NAME --product SKU --channel CODE --quantity N "
-	  "--price MONEY [--rep LOGIN] [--discount MONEY] [--promotion CODE] [--segment CODE]",
-	  "  --price MONEY        unit price in major units (alias --unit-price)\n"
+	  "[--price MONEY] [--rep LOGIN] [--discount MONEY] [--promotion CODE] [--segment CODE]",
+	  "  --price MONEY        unit price in major units (alias --unit-price); default the\n"
+	  "                       product's list price in force on the sale's date\n"
 	  "  --discount MONEY     discount on the whole line (default 0)\n"
 	  "  --rep LOGIN          the rep who made the sale (default: you)\n"
 	  "  --segment CODE       the segment the sale is made in (a new customer takes it);\n"
@@ -645,7 +645,8 @@ const struct cli_command cli_sale_cmds[] = {
 	{ "sale", "import", cmd_sale_import, CLI_NEEDS_STORE,
 	  "import sales from CSV (all or nothing)", "sale import PROJECT FILE [--dry-run]",
 	  "  FILE is CSV with a header: date,customer,product,channel,rep,quantity,\n"
-	  "  unit_price[,discount,promotion,segment] in any order; UTF-8, or GB18030 as Excel\n"
+	  "  unit_price[,discount,promotion,segment] in any order (an empty unit_price: the\n"
+	  "  product's list price in force on the row's date); UTF-8, or GB18030 as Excel\n"
 	  "  writes it on Chinese Windows (the output says which was read); separated by\n"
 	  "  commas, or semicolons or tabs when the header is. Empty rows are skipped. Any bad\n"
 	  "  row means nothing is imported and every problem of every bad row is reported.\n"

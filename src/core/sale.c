@@ -31,6 +31,7 @@ const char SALE_CSV_HEADER[] =
 struct product_costs {
 	int64_t id;
 	int64_t current_cost;        /* without any history (an old database): the product's cost */
+	int64_t current_price;       /* ... and its list price */
 	struct price_point *points; /* by from, ascending, one per date */
 	size_t npoints, alloc;
 };
@@ -60,9 +61,10 @@ struct lookups {
 	int64_t next_customer_id; /* bulk: ids handed to new customers, in order */
 };
 
-static const char SQL_LK_PRODUCTS[] = "SELECT id, sku, cost_minor FROM products ORDER BY id";
+static const char SQL_LK_PRODUCTS[] =
+	"SELECT id, sku, cost_minor, price_minor FROM products ORDER BY id";
 static const char SQL_LK_PRICES[] =
-	"SELECT product_id, effective_on, cost_minor FROM price_history "
+	"SELECT product_id, effective_on, cost_minor, price_minor FROM price_history "
 	"ORDER BY product_id, effective_on, id";
 static const char SQL_LK_CHANNELS[] = "SELECT id, code FROM channels";
 static const char SQL_LK_PROMOTIONS[] = "SELECT id, code FROM promotions";
@@ -126,15 +128,18 @@ static void lookups_release(struct lookups *lk)
 	free(lk->custs);
 }
 
-/* A product's dated cost, read in date order: one entry per date, the later entered of two (an old database). */
-static void price_point_add(struct product_costs *pc, int64_t from, int64_t cost)
+/*
+ * A product's dated cost and price, read in date order: one entry per date,
+ * the later entered of two (an old database).
+ */
+static void price_point_add(struct product_costs *pc, int64_t from, int64_t cost, int64_t price)
 {
 	if (pc->npoints && pc->points[pc->npoints - 1].from == from)
 		pc->npoints--;
 	ALLOC_GROW(pc->points, pc->npoints + 1, pc->alloc);
 	pc->points[pc->npoints].from = (int32_t)from;
 	pc->points[pc->npoints].cost = cost;
-	pc->points[pc->npoints].price = 0;
+	pc->points[pc->npoints].price = price;
 	pc->npoints++;
 }
 
@@ -168,6 +173,7 @@ static int lookups_load(struct lookups *lk, struct store *st, const struct proje
 		memset(&lk->prod[lk->nprod], 0, sizeof(lk->prod[0]));
 		lk->prod[lk->nprod].id = store_col_int(st, s, 0);
 		lk->prod[lk->nprod].current_cost = store_col_int(st, s, 2);
+		lk->prod[lk->nprod].current_price = store_col_int(st, s, 3);
 		strmap_put(&lk->products, sku, strlen(sku), (int64_t)lk->nprod);
 		lk->nprod++;
 	}
@@ -186,7 +192,8 @@ static int lookups_load(struct lookups *lk, struct store *st, const struct proje
 				j++;
 			if (j >= lk->nprod || lk->prod[j].id != pid)
 				continue;
-			price_point_add(&lk->prod[j], store_col_int(st, s, 1), store_col_int(st, s, 2));
+			price_point_add(&lk->prod[j], store_col_int(st, s, 1), store_col_int(st, s, 2),
+					store_col_int(st, s, 3));
 		}
 	}
 	store_done(st, s);
@@ -214,10 +221,11 @@ static int lookups_load(struct lookups *lk, struct store *st, const struct proje
 	return 0;
 }
 
-static const char SQL_LK_PRODUCT[] = "SELECT id, sku, cost_minor FROM products WHERE sku = ?";
+static const char SQL_LK_PRODUCT[] =
+	"SELECT id, sku, cost_minor, price_minor FROM products WHERE sku = ?";
 static const char SQL_LK_PRICES_OF[] =
-	"SELECT product_id, effective_on, cost_minor FROM price_history WHERE product_id = ? "
-	"ORDER BY effective_on, id";
+	"SELECT product_id, effective_on, cost_minor, price_minor FROM price_history "
+	"WHERE product_id = ? ORDER BY effective_on, id";
 static const char SQL_LK_CHANNEL[] = "SELECT id, code FROM channels WHERE code = ?";
 static const char SQL_LK_PROMOTION[] = "SELECT id, code FROM promotions WHERE code = ?";
 static const char SQL_LK_SEGMENT[] = "SELECT id, code FROM segments WHERE code = ?";
@@ -279,6 +287,7 @@ static int lookups_load_line(struct lookups *lk, struct store *st, const struct 
 			lk->prod = xcalloc(1, sizeof(*lk->prod));
 			lk->prod[0].id = store_col_int(st, s, 0);
 			lk->prod[0].current_cost = store_col_int(st, s, 2);
+			lk->prod[0].current_price = store_col_int(st, s, 3);
 			strmap_put(&lk->products, sku, strlen(sku), 0);
 			lk->nprod = 1;
 		}
@@ -293,7 +302,8 @@ static int lookups_load_line(struct lookups *lk, struct store *st, const struct 
 			return -1;
 		store_bind_int(st, s, 1, pc->id);
 		while ((rc = store_step(st, s, err)) == STORE_ROW)
-			price_point_add(pc, store_col_int(st, s, 1), store_col_int(st, s, 2));
+			price_point_add(pc, store_col_int(st, s, 1), store_col_int(st, s, 2),
+					store_col_int(st, s, 3));
 		store_done(st, s);
 		if (rc < 0)
 			return -1;
@@ -337,6 +347,13 @@ static int64_t cost_on(const struct product_costs *pc, int32_t day)
 {
 	const struct price_point *e = price_point_on(pc->points, pc->npoints, day);
 	return e ? e->cost : pc->current_cost;
+}
+
+/* The list price in force on day: what a sale that names no unit price is sold at. */
+static int64_t price_on(const struct product_costs *pc, int32_t day)
+{
+	const struct price_point *e = price_point_on(pc->points, pc->npoints, day);
+	return e ? e->price : pc->current_price;
 }
 
 /* --- validation of one line --------------------------------------------------- */
@@ -477,7 +494,7 @@ static void resolve(struct lookups *lk, struct sink *k, const struct sale_input 
 		    size_t customer_len, int64_t own_only, struct line *out)
 {
 	struct strmap_entry *e;
-	int64_t gross, unit_cost = 0;
+	int64_t gross, unit_cost = 0, unit_price = in->unit_price_minor;
 	size_t plen, clen, rlen;
 
 	memset(out, 0, sizeof(*out));
@@ -512,6 +529,8 @@ static void resolve(struct lookups *lk, struct sink *k, const struct sale_input 
 		struct product_costs *pc = &lk->prod[e->value];
 		out->product_id = pc->id;
 		unit_cost = cost_on(pc, in->sold_on);
+		if (unit_price == SALE_PRICE_IN_FORCE)
+			unit_price = price_on(pc, in->sold_on);
 	}
 	if (clen == 0)
 		problem(k, "channel", "required", "a channel code is required");
@@ -548,21 +567,23 @@ static void resolve(struct lookups *lk, struct sink *k, const struct sale_input 
 			(long long)in->quantity);
 	else if (in->quantity > QUANTITY_MAX)
 		over_limit(k, "quantity", "the quantity", QUANTITY_MAX, 0);
-	if (in->unit_price_minor < 0)
+	if (unit_price == SALE_PRICE_IN_FORCE)
+		unit_price = 0; /* its product is unknown, and so reported: the line is refused */
+	else if (unit_price < 0)
 		problem(k, "unit_price", "negative", "the unit price cannot be negative");
-	else if (in->unit_price_minor > MONEY_UNIT_MAX)
+	else if (unit_price > MONEY_UNIT_MAX)
 		over_limit(k, "unit_price", "the unit price", MONEY_UNIT_MAX, 1);
 	if (in->discount_minor < 0)
 		problem(k, "discount", "negative", "the discount cannot be negative");
 	else if (in->discount_minor > MONEY_LINE_MAX)
 		over_limit(k, "discount", "the discount", MONEY_LINE_MAX, 1);
 	out->quantity = in->quantity;
-	out->unit_price = in->unit_price_minor;
+	out->unit_price = unit_price;
 	out->discount = in->discount_minor;
 	/* the line's amount and cost, unless one of its numbers was already refused */
 	if (!reported(k, "quantity") && !reported(k, "unit_price") && !reported(k, "discount")) {
 		char m[MONEY_FMT_MAX];
-		if (money_mul(in->quantity, in->unit_price_minor, &gross) || gross > MONEY_LINE_MAX)
+		if (money_mul(in->quantity, unit_price, &gross) || gross > MONEY_LINE_MAX)
 			problem(k, "quantity", "line_too_large:max",
 				"quantity times unit price is above the limit of a line, %s",
 				money_format_grouped(MONEY_LINE_MAX, m));
@@ -1893,7 +1914,10 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 		else if (in.quantity <= 0)
 			problem(&k, "quantity", "not_positive:value", "\"%s\" is not a positive integer", t);
 		t = cell(&r, idx, C_UNIT_PRICE, &tl);
-		if (money_parse(t, tl, &in.unit_price_minor, "unit_price", err))
+		/* an empty price: the product's list price in force on the sale's date */
+		if (is_blank(t, tl))
+			in.unit_price_minor = SALE_PRICE_IN_FORCE;
+		else if (money_parse(t, tl, &in.unit_price_minor, "unit_price", err))
 			problem_err(&k, "unit_price", err);
 		t = cell(&r, idx, C_DISCOUNT, &tl);
 		if (!is_blank(t, tl) && money_parse(t, tl, &in.discount_minor, "discount", err))

@@ -45,7 +45,12 @@ struct sale_list {
 	struct sale_totals totals; /* over every row matching the filter, not just the page */
 };
 
-/* What a new sale names, as text (as in a CSV row) plus numbers. */
+/*
+ * What a new sale names, as text (as in a CSV row) plus numbers. A unit price
+ * of SALE_PRICE_IN_FORCE is the product's list price in force on the sale's
+ * date (its price history: the entry of the latest date on or before it).
+ */
+#define SALE_PRICE_IN_FORCE INT64_MIN
 struct sale_input {
 	int32_t sold_on;
 	const char *customer, *product, *channel, *rep, *promotion, *segment;

@@ -188,6 +188,42 @@ def big_import(ws, n=3000, seed=7):
 # --- import and export ------------------------------------------------------------
 
 @test
+def a_sale_without_a_price_takes_the_list_price_in_force_on_its_date():
+    """sale add without --price and an import's empty unit_price cell: the product's list
+    price of the entry in force on the sale's date (SKU-1: 199.00 from 2025, 219.00 from
+    2026-04-01, 189.00 from 2026-09-01 though today is earlier); a price typed is kept."""
+    ws = Workspace(today="2026-06-15")
+    setup(ws)
+    ws.ok("product", "update", "SKU-1", "--price", "219.00", "--effective", "2026-04-01")
+    ws.ok("product", "update", "SKU-1", "--price", "189.00", "--effective", "2026-09-01")
+    s = ws.js("sale", "add", "P1", "--date", "2026-03-31", "--customer", "Acme", "--product", "SKU-1",
+              "--channel", "direct", "--quantity", "2", "--rep", "rita")
+    eq((s["unit_price"], s["amount"], s["cost"]), (19900, 2 * 19900, 2 * 8000), "the day before the change")
+    s = ws.js("sale", "add", "P1", "--date", "2026-04-01", "--customer", "Acme", "--product", "SKU-1",
+              "--channel", "direct", "--quantity", "2", "--discount", "10.00", "--rep", "rita")
+    eq((s["unit_price"], s["amount"]), (21900, 2 * 21900 - 1000), "the day it takes effect, less the discount")
+    s = ws.js("sale", "add", "P1", "--date", "2026-04-02", "--customer", "Acme", "--product", "SKU-1",
+              "--channel", "direct", "--quantity", "1", "--price", "150.00", "--rep", "rita")
+    eq(s["unit_price"], 15000, "a price typed is the sale's")
+    text = make_csv(HEADER, [dict(zip(HEADER, r)) for r in (
+        ["2026-09-01", "Beta", "SKU-1", "tmall", "rob", "3", "", "", "", ""],
+        ["2026-08-31", "Beta", "SKU-2", "tmall", "rob", "1", "", "", "", ""],
+        ["2026-02-01", "Beta", "SKU-1", "tmall", "rob", "1", "99.00", "", "", ""])])
+    ws.write("p.csv", text)
+    ws.ok("sale", "import", "P1", ws.path("p.csv"))
+    got = sorted((x["date"], x["product"], x["unit_price"], x["amount"])
+                 for x in ws.js("sale", "list", "P1", "--customer", "Beta")["sales"])
+    eq(got, [("2026-02-01", "SKU-1", 9900, 9900), ("2026-08-31", "SKU-2", 5990, 5990),
+             ("2026-09-01", "SKU-1", 18900, 3 * 18900)], "empty cells take the price of their dates")
+    # an unknown product with no price: the product is what is wrong
+    r = ws.fail("sale", "add", "P1", "--date", "2026-04-02", "--customer", "Acme", "--product", "NOPE",
+                "--channel", "direct", "--quantity", "1", json_out=True)
+    e = json.loads(r.err.strip().splitlines()[-1])["error"]
+    eq((e["field"], e["reason"]), ("product", "no_product"), "the product named")
+    ws.ok("db", "check")
+
+
+@test
 def import_big_csv_totals_match_independent_sums():
     ws = Workspace()
     setup(ws)
@@ -448,7 +484,6 @@ BAD_ROWS = [
     ("price_three_decimals", "unit_price", "12.345", "unit_price",
      '"12.345" has more than two decimal places'),
     ("price_negative", "unit_price", "-5.00", "unit_price", "the unit price cannot be negative"),
-    ("price_empty", "unit_price", "", "unit_price", "a decimal amount is required"),
     ("discount_larger_than_line", "discount", "597.01", "discount",
      "the discount is larger than the line total"),
     ("discount_not_decimal", "discount", "5%", "discount", '"5%" is not a decimal'),

@@ -122,7 +122,7 @@ def sales_write_errors():
     with Env() as e:
         rep, a = e.as_("rep"), e.as_("admin")
         url = "/api/v1/projects/P1/sales"
-        for missing in ("date", "customer", "product", "channel", "quantity", "unit_price"):
+        for missing in ("date", "customer", "product", "channel", "quantity"):
             b = sale()
             del b[missing]
             expect_error(rep.post(url, b), 422, "invalid", missing)
@@ -145,6 +145,11 @@ def sales_write_errors():
         expect_error(e.as_("out").get(url), 404, "not_found")
         expect_error(e.as_("anon").get(url), 401, "unauthenticated")
         eq(all_sales(a)["total"], 0, "no refused request wrote anything")
+        # no unit price (not an error): the product's list price that day
+        b = sale(qty=2)
+        del b["unit_price"]
+        s = rep.ok("POST", url, b, status=201)
+        eq((s["unit_price"], s["amount"]), (10000, 2 * 10000), "SKU-1's list price, 100.00")
 
         mine = rep.ok("POST", url, sale(), status=201)
         theirs = a.ok("POST", url, sale(rep="rep2"), status=201)
