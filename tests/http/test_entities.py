@@ -105,11 +105,14 @@ def a_record_built_from_the_description_alone_round_trips():
         ents = described(c)
         screens = [e for e in ents.values() if e["section"] and e["scope"] == "workspace"]
         eq(len(screens) >= 4, True, "nouns with a screen")
+        # a position names the project it hires for (projects are not a described noun)
+        c.ok("POST", "/api/v1/projects", {"code": "FY", "name": "FY", "start": "2027-01-01",
+                                          "end": "2027-12-31"}, status=201)
         for e in screens:
             base = "/api/v1/" + e["plural"]
             # a reference names a record that exists: the first of the named noun's list
-            body = example_body(e, lambda noun: c.ok("GET", "/api/v1/" + ents[noun]["plural"])
-                                [ents[noun]["plural"]][0][ents[noun]["key"]])
+            body = example_body(e, lambda noun: "FY" if noun == "project" else c.ok(
+                "GET", "/api/v1/" + ents[noun]["plural"])[ents[noun]["plural"]][0][ents[noun]["key"]])
             made = c.ok("POST", base, body, status=201)
             key = made[e["key"]]
             got = c.ok("GET", f"{base}/{quote(str(key), safe='')}")

@@ -108,6 +108,8 @@ EXPECT = {
     ("POST", "/api/v1/projects/{code}/goals/{id}/checkins"): row(201, 201, 403, 403, 404),
     ("GET", "/api/v1/projects/{code}/goals/{id}/series"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/dashboard"): PROJECT_READ,
+    # recruitment: a candidate's stage move, managers and admins (a stale version)
+    ("POST", "/api/v1/candidates/{id}/stage"): row(409, 409, 403, 403, 403),
 }
 
 
@@ -156,6 +158,7 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/goals/{id}", f"/goals/{ids['goal']}")
             .replace("/customers/{id}", f"/customers/{ids['customer']}")
             .replace("/raci/{id}", f"/raci/{ids['raci']}")
+            .replace("/candidates/{id}", f"/candidates/{ids.get('candidate')}")
             .replace("{id}", str(ids["token"])))
     if "/members/{login}" in path:
         path = path.replace("{login}", f"del_{who}" if method == "DELETE" else "rep")
@@ -207,6 +210,7 @@ def request_for(method, pattern, who, ids, described=None):
             "/api/v1/projects/{code}/raci": {"area": f"Area of {who}", "person": "rep",
                                              "role": "informed"},
             "/api/v1/projects/{code}/goals/{id}/checkins": {"value": 1},
+            "/api/v1/candidates/{id}/stage": {"stage": "screening", "version": stale},
         }[pattern]
         if pattern.endswith("/sales/import"):
             path += "?dry_run=1"
@@ -249,8 +253,9 @@ def role_matrix():
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
                "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id}
         admin = clients["admin"]
-        ids["ref"] = lambda noun: admin.ok("GET", "/api/v1/" + ents[noun]["plural"])[
-            ents[noun]["plural"]][0][ents[noun]["key"]]
+        # (a position's project is not a described noun: P1)
+        ids["ref"] = lambda noun: "P1" if noun == "project" else admin.ok(
+            "GET", "/api/v1/" + ents[noun]["plural"])[ents[noun]["plural"]][0][ents[noun]["key"]]
         # one record of each described noun for its item routes, made by an admin
         described = {k: ents[v[0]] for k, v in derived.items()}
         # a noun that refers to another described noun (an attendance to its session) after it
