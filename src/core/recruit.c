@@ -214,7 +214,7 @@ static int position_state(struct store *st, int64_t id, struct position_state *o
 static int position_open(const struct position_state *p, const char *key, struct err *err)
 {
 	if (!strcmp(p->status, "filled") || !strcmp(p->status, "closed"))
-		return err_set(err, ERR_CONFLICT, "position", "position_not_open:position,status",
+		return err_set(err, ERR_CONFLICT, "position", "position_not_open:position,_,status",
 			       "position %s (%s) is %s: it takes no more candidates or hires", key,
 			       p->title, p->status);
 	return 0;
@@ -372,7 +372,7 @@ static int move_allowed(const struct candidate *cur, int from, int to, const cha
 			struct err *err)
 {
 	if (from == to)
-		return err_set(err, ERR_INVALID, "stage", "same_stage:stage",
+		return err_set(err, ERR_INVALID, "stage", "same_stage:_,stage",
 			       "candidate %s is already at %s", key, candidate_stages[to]);
 	if (from == ST_HIRED)
 		return err_set(err, ERR_CONFLICT, "stage", "hired_final:name,login",
