@@ -342,7 +342,7 @@ ENTITY(interview) = {
 	.write_role = ROLE_MANAGER,
 	.order = "t.held_on DESC, t.id DESC",
 	.section = "team",
-	.section_rank = 3,
+	.section_rank = 2, /* beside candidates (by name) */
 };
 
 /* --- the stage move ---------------------------------------------------------------- */

@@ -200,7 +200,7 @@ def hiring_creates_the_user_and_the_membership_and_fills_the_position():
     eq((r["user"]["login"], r["user"]["name"], r["user"]["email"], r["user"]["role"], r["user"]["active"]),
        ("chen.xiao", "陈晓", "chen.xiao@example.com", "rep", True), "the user: the candidate's name and email, rep")
     eq(ws.js("user", "show", "chen.xiao")["name"], "陈晓", "the user exists")
-    eq(ws.sql("SELECT pw_hash IS NULL OR pw_hash = '' FROM users WHERE login = 'chen.xiao'"), [(1,)],
+    eq(ws.sql("SELECT COUNT(*) FROM users WHERE login = 'chen.xiao' AND (pw_hash IS NULL OR pw_hash = '')"), [(1,)],
        "no password: an admin sets it")
     eq([(m["login"], m["role"]) for m in ws.js("member", "list", "FY")["members"] if m["login"] == "chen.xiao"],
        [("chen.xiao", "member")], "a member of the position's project")
