@@ -15,11 +15,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/jw.h"
+#include "base/xalloc.h"
 #include "core/entity.h"
 #include "core/project.h"
 #include "core/recruit.h"
@@ -415,6 +417,36 @@ static int hire_inputs(const struct actor *a, const struct stage_move *m, int to
 	return 0;
 }
 
+/* The position filled by a hire: its status, versioned and audited with the record before and after. */
+static int fill_position(struct tx *tx, int64_t id, struct stage_result *out, struct err *err)
+{
+	void *before = xcalloc(2, position_entity.size), *after = (char *)before + position_entity.size;
+	struct buf b1 = BUF_INIT, b2 = BUF_INIT;
+	char key[24];
+	struct stmt *s;
+	int rc, r = -1;
+
+	snprintf(key, sizeof(key), "%lld", (long long)id);
+	if (entity_load(tx->st, &position_entity, NULL, key, 1, before, err) ||
+	    !(s = store_prepare(tx->st, SQL_POSITION_FILLED, err)))
+		goto out;
+	store_bind_int(tx->st, s, 1, tx->now);
+	store_bind_int(tx->st, s, 2, id);
+	rc = store_step(tx->st, s, err);
+	store_done(tx->st, s);
+	if (rc < 0 || entity_load(tx->st, &position_entity, NULL, key, 1, after, err) ||
+	    tx_audit(tx, "position", id, "update", record_json(&position_entity, before, &b1),
+		     record_json(&position_entity, after, &b2), err))
+		goto out;
+	out->filled = 1;
+	r = 0;
+out:
+	buf_release(&b1);
+	buf_release(&b2);
+	free(before);
+	return r;
+}
+
 /*
  * The hire's writes, in tx: the user (made as an admin would, no password),
  * the membership of the position's project (by the mover, who must manage
@@ -455,23 +487,7 @@ static int hire(struct tx *tx, const struct actor *a, const struct candidate *cu
 	/* (this candidate's own row still says offer: they are the one more) */
 	if (hires + 1 < pos->openings)
 		return 0;
-	if (!(s = store_prepare(tx->st, SQL_POSITION_FILLED, err)))
-		return -1;
-	store_bind_int(tx->st, s, 1, tx->now);
-	store_bind_int(tx->st, s, 2, cur->position_id);
-	rc = store_step(tx->st, s, err);
-	store_done(tx->st, s);
-	if (rc < 0)
-		return -1;
-	out->filled = 1;
-	{
-		char before[160], after[160];
-		snprintf(before, sizeof(before), "{\"status\":\"%s\",\"version\":%lld}",
-			 pos->status, (long long)pos->version);
-		snprintf(after, sizeof(after), "{\"status\":\"filled\",\"version\":%lld}",
-			 (long long)pos->version + 1);
-		return tx_audit(tx, "position", cur->position_id, "update", before, after, err);
-	}
+	return fill_position(tx, cur->position_id, out, err);
 }
 
 /* The project a hire joins: the mover must manage its members (an admin does). */

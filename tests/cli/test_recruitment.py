@@ -216,6 +216,11 @@ def hiring_creates_the_user_and_the_membership_and_fills_the_position():
     eq(ws.sql("SELECT a.action, u.login FROM audit a JOIN users u ON u.id = a.actor_id "
               "WHERE a.entity = 'position' AND a.entity_id = ? ORDER BY a.id", p["id"]),
        [("create", "li.na"), ("update", "li.na")], "the fill audited")
+    fill = ws.sql("SELECT before, after FROM audit WHERE entity = 'position' AND entity_id = ? AND action = 'update'",
+                  p["id"])
+    eq([(json.loads(b)["status"], json.loads(b)["version"], json.loads(a)["status"], json.loads(a)["version"],
+         json.loads(a)["title"]) for b, a in fill], [("open", 1, "filled", 2, "华东区大客户经理")],
+       "the position before and after")
     eq(ws.sql("SELECT COUNT(*) FROM audit WHERE entity = 'user' AND action = 'create' AND after LIKE '%sun.li%'"),
        [(1,)], "the user's creation audited")
     # a position filled or closed takes no more hires: one reopened for a late candidate, then

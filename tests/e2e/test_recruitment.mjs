@@ -75,6 +75,12 @@ async function recruitAs(browser, server, user, lang) {
     await save(page);
     const made = (await get(page, '/api/v1/positions?title=' + encodeURIComponent(title))).positions;
     assert(made.length === 1 && made[0].project === 'FY' && made[0].project_name === '2027 财年', `position ${JSON.stringify(made)}`);
+    // the other choice, none: the team at large
+    await rowOf(page, title).getByRole('button', { name: T['action.edit'] }).click();
+    await page.locator('#crud-form select[name=project]').selectOption('');
+    await save(page);
+    const [none] = (await get(page, '/api/v1/positions?title=' + encodeURIComponent(title))).positions;
+    assert(none.project === null && none.version === 2, `after none: ${JSON.stringify(none)}`);
     // 大客户经理 hires for FY: set through its edit form (the zh run; the en run finds it set)
     if (L === 'zh') {
       await rowOf(page, '大客户经理').getByRole('button', { name: T['action.edit'] }).click();
