@@ -24,6 +24,7 @@ static const struct cli_command *const tables[] = {
 	cli_dbcopy_cmds,
 	cli_team_cmds,
 	cli_strategy_cmds,
+	cli_recruit_cmds,
 	cli_entity_cmds,
 	NULL,
 };

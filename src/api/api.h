@@ -250,6 +250,7 @@ extern const struct api_route api_sale_routes[];
 extern const struct api_route api_customer_routes[];
 extern const struct api_route api_team_routes[];
 extern const struct api_route api_strategy_routes[];
+extern const struct api_route api_recruit_routes[];
 extern const struct api_route api_goal_routes[];
 extern const struct api_route api_dashboard_routes[];
 extern const struct api_route *const api_routes[];

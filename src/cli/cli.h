@@ -155,6 +155,7 @@ extern const struct cli_command cli_demo_cmds[];
 extern const struct cli_command cli_dbcopy_cmds[];
 extern const struct cli_command cli_team_cmds[];
 extern const struct cli_command cli_strategy_cmds[];
+extern const struct cli_command cli_recruit_cmds[];
 
 /* The generic commands of every noun of core/entity.h, written by cli_entity_init(). */
 extern struct cli_command cli_entity_cmds[];

@@ -20,6 +20,7 @@
 #include "core/entity.h"
 #include "core/goal.h"
 #include "core/project.h"
+#include "core/recruit.h"
 #include "core/sale.h"
 #include "core/user.h"
 #include "base/banned.h"
@@ -859,6 +860,106 @@ static int launch_goals(struct demo *d, int32_t start, int32_t end, struct err *
 	return 0;
 }
 
+/*
+ * Recruitment: the East China account manager position hires for FY, and so
+ * does the e-commerce one; the edge-computing presales one for LAUNCH. Ten
+ * candidates across every stage, with their interviews (one still to be
+ * rated); one hired through the stage move, which made their user and FY
+ * membership (and an admin then set their password, as the guide says).
+ */
+static int recruitment(struct demo *d, struct err *err)
+{
+	static const struct {
+		const char *position, *name, *email, *source, *stage, *notes;
+		int applied; /* days before today */
+	} cands[] = {
+		{ "4", "陈晓", "chen.xiao@example.com", "referral", "hired",
+		  "张伟推荐；8 年网络设备大客户销售，熟悉苏州工业园区客户", 40 },
+		{ "4", "孙丽", "sun.li@example.com", "job_board", "offer",
+		  "期望年薪 45 万；一个月内可到岗", 30 },
+		{ "4", "周敏", "zhou.min@example.com", "agency", "interview",
+		  "猎头推荐；原竞品公司华东区销售经理", 21 },
+		{ "4", "吴宇", "wu.yu@example.com", "campus", "screening", "通信工程硕士应届", 9 },
+		{ "4", "郑凯", "zheng.kai@example.com", "job_board", "applied", "", 2 },
+		{ "4", "冯雪", "feng.xue@example.com", "other", "rejected",
+		  "行业经验与岗位要求差距较大", 35 },
+		{ "3", "何静", "he.jing@example.com", "campus", "interview",
+		  "实习期间负责天猫旗舰店大促运营", 16 },
+		{ "3", "许诺", "xu.nuo@example.com", "referral", "applied", "", 1 },
+		{ "3", "韩梅", "han.mei@example.com", "job_board", "screening", "", 6 },
+		{ "2", "邓超", "deng.chao@example.com", "agency", "applied",
+		  "职位暂停中，先保留简历", 12 },
+	};
+	static const struct {
+		int cand;
+		const char *interviewer, *rating, *notes;
+		int days; /* from today */
+	} interviews[] = {
+		{ 0, "li.na", "5", "对大客户决策链理解深入，谈判案例扎实", -25 },
+		{ 0, "zhang.wei", "4", "沟通清晰；对新品线了解一般", -22 },
+		{ 1, "li.na", "4", "客户资源与华东市场匹配", -14 },
+		{ 1, "admin", "4", "薪资期望在预算内", -10 },
+		{ 2, "zhang.wei", "3", "销售经验足，但稳定性待确认", -5 },
+		{ 2, "li.na", NULL, "第二轮面试已约，待评分", 2 },
+		{ 5, "li.na", "2", "缺少 ToB 项目经验", -28 },
+		{ 6, "zhang.wei", "4", "数据分析能力强", -6 },
+		{ 6, "li.na", "3", "对京东平台规则不够熟悉", -4 },
+	};
+	static const char *const path[] = { "screening", "interview", "offer", "hired", NULL };
+	const char *const fy[] = { "project", "FY", NULL }, *const launch[] = { "project", "LAUNCH", NULL };
+	int64_t ids[sizeof(cands) / sizeof(cands[0])];
+	struct stage_result res = { 0 };
+	int r = -1;
+
+	/* the positions above, by id: 4 and 3 hire for FY, 2 for LAUNCH */
+	if (demo_record_in(d, "position", NULL, "4", fy, NULL, err) ||
+	    demo_record_in(d, "position", NULL, "3", fy, NULL, err) ||
+	    demo_record_in(d, "position", NULL, "2", launch, NULL, err))
+		return -1;
+	res.candidate = xcalloc(1, candidate_entity.size);
+	for (size_t i = 0; i < sizeof(cands) / sizeof(cands[0]); i++) {
+		char day[DATE_FMT_MAX], key[24];
+		const char *const kv[] = { "position", cands[i].position, "name", cands[i].name,
+					   "email", cands[i].email, "source", cands[i].source,
+					   "applied", day, "notes", cands[i].notes, NULL };
+		int64_t version = 1;
+		date_format(d->today - cands[i].applied, day);
+		if (demo_record_in(d, "candidate", NULL, NULL, kv, &ids[i], err))
+			goto out;
+		snprintf(key, sizeof(key), "%lld", (long long)ids[i]);
+		/* forward to its stage; a rejected one from interview */
+		for (int k = 0; path[k] && strcmp(cands[i].stage, "applied"); k++) {
+			const char *to = !strcmp(cands[i].stage, "rejected") && k == 2 ? "rejected"
+												: path[k];
+			struct stage_move m = { .stage = to, .version = version };
+			if (!strcmp(to, "hired"))
+				m.login = "chen.xiao";
+			if (candidate_move(d->st, &d->c->actor, key, &m, &res, err))
+				goto out;
+			version++;
+			if (!strcmp(to, cands[i].stage))
+				break;
+		}
+	}
+	if (user_set_password(d->st, &d->c->actor, "chen.xiao", DEMO_PASSWORD, err))
+		goto out;
+	for (size_t i = 0; i < sizeof(interviews) / sizeof(interviews[0]); i++) {
+		char day[DATE_FMT_MAX], cid[24];
+		const char *const kv[] = { "candidate", cid, "interviewer", interviews[i].interviewer,
+					   "date", day, "notes", interviews[i].notes,
+					   interviews[i].rating ? "rating" : NULL, interviews[i].rating,
+					   NULL };
+		date_format(d->today + interviews[i].days, day);
+		snprintf(cid, sizeof(cid), "%lld", (long long)ids[interviews[i].cand]);
+		if (demo_record(d, "interview", kv, err))
+			goto out;
+	}
+	r = 0;
+out:
+	free(res.candidate);
+	return r;
+}
+
 static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { "force", 0, OPT_FLAG }, { "seed", 0, OPT_VALUE },
@@ -946,6 +1047,9 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	if (trainings(d, err) || raci(d, err) || skills(d, err) || loads(d, err) ||
 	    strategies(d, err))
 		goto out;
+	/* recruitment after them all: a hire adds a user and an FY member */
+	if (recruitment(d, err))
+		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };
 		struct buf b = BUF_INIT;
@@ -971,7 +1075,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	} else {
 		printf("demo workspace 华信科技有限公司 created in %s: %zu users, 50 products, "
 		       "%lld sales lines\n",
-		       c->db_path, NUSERS + 1, (long long)rows);
+		       c->db_path, NUSERS + 2 /* the admin, and the hire */, (long long)rows);
 		printf("projects: FY (this year), LAUNCH (new product), FY-PREV (closed), NEXT-Q1 "
 		       "(draft)\n");
 		printf("logins: admin / %s; managers li.na, zhang.wei; reps wang.fang, liu.yang, ...; "

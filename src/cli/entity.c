@@ -380,11 +380,12 @@ static int run(struct cli *c, int argc, char **argv, struct err *err)
 				/*
 				 * the key, the name, what a user sets, what the noun computes, and
 				 * what it reads through a reference (a session's name beside its id;
-				 * not a number such as the id behind a login)
+				 * not a number such as the id behind a login), and what the server
+				 * sets that lists filter on (a candidate's stage)
 				 */
 				if (!(f->flags & EF_KEY) && f != entity_key(e) && strcmp(f->name, "name") &&
 				    ((f->flags & (EF_HIDDEN | EF_INPUT)) ||
-				     ((f->flags & EF_READONLY) && f->column &&
+				     ((f->flags & EF_READONLY) && f->column && !(f->flags & EF_FILTER) &&
 				      !(f->via && f->kind != EK_COUNT))))
 					continue;
 				/* the id only for a noun named by it (the id is what show and update take) */

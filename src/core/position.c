@@ -2,14 +2,16 @@
  * position.c - open positions of the sales team (step 3 of the method,
  * recruitment): a title, how many people it is for, what they need to bring,
  * its hiring manager and its dates, and where it stands (open, on hold,
- * filled, closed). A noun of the entity engine: this description is all of it
- * (its table is in store/schema/006-positions.sql; its labels in the UI's two
- * catalogs as ent.position.*).
+ * filled, closed), and the project it hires for (a hire joins it: see
+ * core/recruit.c). A noun of the entity engine: this description is all of it
+ * (its table is in store/schema/006-positions.sql, its project in
+ * 015-recruitment.sql; its labels in the UI's two catalogs as ent.position.*).
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/entity.h"
+#include "core/recruit.h"
 #include "core/user.h"
 #include "base/banned.h"
 
@@ -22,6 +24,9 @@ struct position {
 	int64_t manager_id;
 	char manager[64];
 	int32_t opened_on, target_on;
+	int64_t project_id;
+	char project[64];
+	char project_name[256];
 	int64_t version, created_at, updated_at;
 };
 
@@ -49,6 +54,13 @@ static const struct ent_field position_fields[] = {
 	{ "target", EK_DATE, EF_NULLABLE | EF_SORT | EF_FILTER, "target_on", F(target_on),
 	  .help = "the day it should be filled by", .example = "2027-02-28",
 	  .not_before = "opened" },
+	{ "project", EK_REF, EF_NULLABLE | EF_SORT | EF_FILTER, "project_id", F(project_id),
+	  .ref = &project_ref_entity, .key_off = offsetof(struct position, project),
+	  .key_size = sizeof(((struct position *)0)->project),
+	  .help = "the project it hires for, by code (none: the team at large); a hire joins it "
+		  "as a member",
+	  .example = "FY" },
+	{ "project_name", EK_TEXT, EF_READONLY, "name", F(project_name), .via = "project" },
 	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
 	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
 	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },

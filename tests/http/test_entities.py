@@ -105,11 +105,14 @@ def a_record_built_from_the_description_alone_round_trips():
         ents = described(c)
         screens = [e for e in ents.values() if e["section"] and e["scope"] == "workspace"]
         eq(len(screens) >= 4, True, "nouns with a screen")
+        # a position names the project it hires for (projects are not a described noun)
+        c.ok("POST", "/api/v1/projects", {"code": "FY", "name": "FY", "start": "2027-01-01",
+                                          "end": "2027-12-31"}, status=201)
         for e in screens:
             base = "/api/v1/" + e["plural"]
             # a reference names a record that exists: the first of the named noun's list
-            body = example_body(e, lambda noun: c.ok("GET", "/api/v1/" + ents[noun]["plural"])
-                                [ents[noun]["plural"]][0][ents[noun]["key"]])
+            body = example_body(e, lambda noun: "FY" if noun == "project" else c.ok(
+                "GET", "/api/v1/" + ents[noun]["plural"])[ents[noun]["plural"]][0][ents[noun]["key"]])
             made = c.ok("POST", base, body, status=201)
             key = made[e["key"]]
             got = c.ok("GET", f"{base}/{quote(str(key), safe='')}")
@@ -212,6 +215,54 @@ def training_sessions_and_attendance_over_http():
         eq(m.ok("GET", f"/api/v1/attendances/{a1['id']}")["score"], 91, "refusals changed nothing")
         busy = m.delete(f"/api/v1/trainings/{tid}", {"version": 1})
         eq((busy.status, busy.error()["reason"]), (409, "in_use"), "a session with attendance stays")
+
+
+@test
+def recruitment_over_http():
+    """Candidates and interviews for managers only (a rep and a viewer get 403 on every route,
+    the stage move too); the stage move takes its version in the body (or ?version=), refuses a
+    missing or stale one and a stage out of order with the reason, and answers the candidate,
+    the hire's user, the project joined and whether the position filled."""
+    ws = setup()
+    ws.ok("user", "add", "rep", "--name", "王芳", "--role", "rep", "--password-file", ws.path("pw"))
+    ws.ok("project", "create", "FY", "--name", "FY", "--start", "2027-01-01", "--end", "2027-12-31", as_="mgr")
+    with Server(ws) as srv:
+        m, r, v = (srv.client(who, "user-secret-1") for who in ("mgr", "rep", "vw"))
+        p = m.ok("POST", "/api/v1/positions", {"title": "大客户经理", "openings": 1, "status": "open",
+                                                "project": "FY"}, status=201)
+        c = m.ok("POST", "/api/v1/candidates", {"position": p["id"], "name": "陈晓", "source": "campus",
+                                                 "email": "cx@example.com"}, status=201)
+        eq((c["position"], c["stage"], c["login"], c["interviews"], c["rating"]), (p["id"], "applied", None, 0, None),
+           "a new candidate")
+        eq(m.patch(f"/api/v1/candidates/{c['id']}", {"stage": "offer", "version": 1}).error()["field"], "stage",
+           "the stage is not the generic update's")
+        i = m.ok("POST", "/api/v1/interviews", {"candidate": c["id"], "interviewer": "mgr", "date": "2026-12-08",
+                                                 "rating": 5}, status=201)
+        m.ok("POST", "/api/v1/interviews", {"candidate": c["id"], "interviewer": "vw", "date": "2026-12-09",
+                                             "rating": 4}, status=201)
+        got = m.ok("GET", f"/api/v1/candidates/{c['id']}")
+        eq((got["interviews"], got["rating"]), (2, 5), "(5 + 4) / 2 = 4.5 -> 5")
+        stage = f"/api/v1/candidates/{c['id']}/stage"
+        for who, cl in (("rep", r), ("viewer", v)):
+            for method, path, body in (("GET", "/api/v1/candidates", None), ("GET", f"/api/v1/candidates/{c['id']}", None),
+                                       ("GET", "/api/v1/interviews", None), ("GET", f"/api/v1/interviews/{i['id']}", None),
+                                       ("POST", stage, {"stage": "screening", "version": got["version"]})):
+                eq(cl.request(method, path, body).status, 403, f"{who}: {method} {path}")
+        eq(m.post(stage, {"stage": "screening"}).error()["reason"], "version_required", "no version")
+        stale = m.post(stage, {"stage": "screening", "version": 9})
+        eq((stale.status, stale.error()["reason"]), (409, "stale_version"), "a stale version")
+        early = m.post(stage, {"stage": "hired", "version": 1, "login": "chen.xiao"})
+        eq((early.status, early.error()["reason"], early.error()["params"]), (422, "hire_from_offer", {"from": "applied"}),
+           "hired only from offer")
+        moved = m.ok("POST", stage + "?version=1", {"stage": "offer"})
+        eq((moved["candidate"]["stage"], moved["candidate"]["version"], moved["user"], moved["project"], moved["filled"]),
+           ("offer", 2, None, None, False), "applied straight to offer; ?version= works too")
+        hired = m.ok("POST", stage, {"stage": "hired", "version": 2, "login": "chen.xiao", "role": "rep"})
+        eq((hired["candidate"]["login"], hired["user"]["login"], hired["user"]["email"], hired["project"], hired["filled"]),
+           ("chen.xiao", "chen.xiao", "cx@example.com", "FY", True), "the hire's answer")
+        eq(m.ok("GET", f"/api/v1/positions/{p['id']}")["status"], "filled", "the position filled")
+        eq([x["role"] for x in m.ok("GET", "/api/v1/projects/FY/members")["members"] if x["login"] == "chen.xiao"],
+           ["member"], "a member of FY")
 
 
 @test

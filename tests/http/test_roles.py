@@ -116,6 +116,8 @@ EXPECT = {
     ("POST", "/api/v1/projects/{code}/goals/{id}/checkins"): row(201, 201, 403, 403, 404),
     ("GET", "/api/v1/projects/{code}/goals/{id}/series"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/dashboard"): PROJECT_READ,
+    # recruitment: a candidate's stage move, managers and admins (a stale version)
+    ("POST", "/api/v1/candidates/{id}/stage"): row(409, 409, 403, 403, 403),
 }
 
 
@@ -167,6 +169,7 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/P1/segments/{id}", f"/P1/segments/{ids['plan']['segments']}")
             .replace("/P1/channels/{id}", f"/P1/channels/{ids['plan']['channels']}")
             .replace("/P1/promotions/{id}", f"/P1/promotions/{ids['plan']['promotions']}")
+            .replace("/candidates/{id}", f"/candidates/{ids.get('candidate')}")
             .replace("{id}", str(ids["token"])))
     plan_line = any(f"/P1/{x}/" in path for x in ("segments", "channels", "promotions"))
     if "/members/{login}" in path:
@@ -224,6 +227,7 @@ def request_for(method, pattern, who, ids, described=None):
             "/api/v1/projects/{code}/channels": {"channel": f"CH_{sfx}", "share": 0.01,
                                                  "budget": 100},
             "/api/v1/projects/{code}/promotions": {"promotion": f"PROMO_{sfx}"},
+            "/api/v1/candidates/{id}/stage": {"stage": "screening", "version": stale},
         }[pattern]
         if pattern.endswith("/sales/import"):
             path += "?dry_run=1"
@@ -274,8 +278,9 @@ def role_matrix():
                "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id,
                "plan": plan}
         admin = clients["admin"]
-        ids["ref"] = lambda noun: admin.ok("GET", "/api/v1/" + ents[noun]["plural"])[
-            ents[noun]["plural"]][0][ents[noun]["key"]]
+        # (a position's project is not a described noun: P1)
+        ids["ref"] = lambda noun: "P1" if noun == "project" else admin.ok(
+            "GET", "/api/v1/" + ents[noun]["plural"])[ents[noun]["plural"]][0][ents[noun]["key"]]
         # one record of each described noun for its item routes, made by an admin
         described = {k: ents[v[0]] for k, v in derived.items()}
         # a noun that refers to another described noun (an attendance to its session) after it

@@ -23,6 +23,7 @@ import { Users, WorkspaceSettings, Audit } from './screens/admin.js';
 import { Dashboard } from './screens/dashboard.js';
 import { Customers, CustomerPage } from './screens/customers.js';
 import { SkillsMatrix } from './screens/skills.js';
+import { Recruitment } from './screens/recruitment.js';
 import './styles/app.css';
 
 const routes = [
@@ -43,6 +44,7 @@ const routes = [
   ['/admin/users', () => html`<${Users} />`],
   ['/admin/workspace', () => html`<${WorkspaceSettings} />`],
   ['/admin/audit', () => html`<${Audit} />`],
+  ['/recruitment', () => html`<${Recruitment} />`],
   // every other described noun: its generic screen (GET /api/v1/entities), by its plural
   ['/p/:code/:plural', (p) => generic(p.plural, 'project', p.code), 'code'],
   ['/catalog/:plural', (p) => generic(p.plural, 'workspace')], // the links of earlier versions

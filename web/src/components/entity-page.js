@@ -88,9 +88,15 @@ function cell(e, f, rec, refs) {
 
 // The records of the nouns e's references name (for their names and the forms' selects). In a
 // project noun (a RACI line) a person is one of the project's members: those are offered.
+// A noun with faces of its own that a reference may name (a position's project): its list.
+const OWN_FACES = { project: { name: 'project', plural: 'projects', key: 'code', scope: 'workspace', verbs: ['list'] } };
+const target = (noun) => entity(noun) || OWN_FACES[noun] || null;
+// What names a record in a select and a cell: its name, or its title (a position).
+const recName = (r) => r.name || r.title || '';
+
 function useRefs(e, project) {
   const targets = [...new Set(e.fields.filter((f) => f.kind === 'ref' && !f.readonly && f.ref).map((f) => f.ref))]
-    .map(entity).filter((x) => x && x.scope === 'workspace' && x.verbs.includes('list'));
+    .map(target).filter((x) => x && x.scope === 'workspace' && x.verbs.includes('list'));
   const listOf = (x) => (x.name === 'user' && e.scope === 'project' && project
     ? api.get('/projects/' + enc(project) + '/members').then((r) => (r && r.members) || [], () => [])
     : api.get('/' + x.plural).then((r) => (r && r[x.plural]) || [], () => []));
@@ -101,12 +107,12 @@ function useRefs(e, project) {
   const lists = data || {};
   return {
     lists,
-    key: (noun) => (entity(noun) ? entity(noun).key : 'code'),
+    key: (noun) => (target(noun) ? target(noun).key : 'code'),
     name: (noun, key) => {
-      const k = entity(noun) ? entity(noun).key : 'code';
+      const k = target(noun) ? target(noun).key : 'code';
       // a noun named by its id (a training session) is referred to by the id's text
       const r = (lists[noun] || []).find((x) => String(x[k]) === String(key));
-      return r ? r.name || '' : '';
+      return r ? recName(r) : '';
     },
   };
 }
@@ -128,7 +134,7 @@ function formField(e, f, refs) {
   if (f.kind === 'enum' || f.kind === 'ref') {
     const options = f.kind === 'enum'
       ? (f.values || []).map((v) => ({ value: v, label: valueLabel(e, f, v) }))
-      : (refs.lists[f.ref] || []).map((r) => ({ value: r[refs.key(f.ref)], label: optionLabel(r.name, r[refs.key(f.ref)]) }));
+      : (refs.lists[f.ref] || []).map((r) => ({ value: r[refs.key(f.ref)], label: optionLabel(recName(r), r[refs.key(f.ref)]) }));
     const none = !f.required ? [{ value: '', label: t('ent.none') }] : [];
     return {
       ...spec, type: 'select', options: [...none, ...options],

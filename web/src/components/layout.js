@@ -99,7 +99,9 @@ export function Layout({ path, project, children }) {
         ${sections('workspace', (e) => wsAtLeast(app.me, e.read_role)).map(({ section, nouns }) => html`
           <div class="nav-section">${t('nav.' + section)}</div>
           ${nouns.map((e) => html`<${NavLink} id=${'nav-' + e.plural} href=${'/' + e.plural}
-            active=${is('/' + e.plural) || is('/catalog/' + e.plural)}>${pluralLabel(e)}<//>`)}`)}
+            active=${is('/' + e.plural) || is('/catalog/' + e.plural)}>${pluralLabel(e)}<//>
+            ${e.name === 'position' && wsAtLeast(app.me, 'manager') ? html`<${NavLink} id="nav-recruitment"
+              href="/recruitment" active=${is('/recruitment')}>${t('nav.recruitment')}<//>` : null}`)}`)}
         ${admin ? html`<div class="nav-section">${t('nav.admin')}</div>
           <${NavLink} href="/admin/users" active=${is('/admin/users')}>${t('nav.users')}<//>
           <${NavLink} href="/admin/workspace" active=${is('/admin/workspace')}>${t('nav.workspace')}<//>
