@@ -22,6 +22,9 @@
 
 /* --- show ------------------------------------------------------------------------ */
 
+/* Room for a percent as pct writes it ("-92233720368547758.0%"). */
+#define PCT_MAX 32
+
 static const char *pct(int64_t bp, char *out, size_t size)
 {
 	int64_t tenths;
@@ -51,7 +54,7 @@ static void print_segments(const struct strategy *s)
 	cli_table_init(&t, 8, head, right);
 	for (size_t i = 0; i < s->segments.n; i++) {
 		const struct strategy_row *r = &s->segments.items[i];
-		char a[16], b[16], c[MONEY_FMT_MAX], d[MONEY_FMT_MAX], e[16], f[16];
+		char a[PCT_MAX], b[PCT_MAX], c[MONEY_FMT_MAX], d[MONEY_FMT_MAX], e[PCT_MAX], f[PCT_MAX];
 		const char *row[8] = { r->id ? r->code : "(none)", r->name,
 				       r->planned ? pct(r->share_bp, a, sizeof(a)) : "-",
 				       pct(r->actual_share_bp, b, sizeof(b)), money(r->planned_minor, c),
@@ -73,7 +76,7 @@ static void print_channels(const struct strategy *s)
 	cli_table_init(&t, 9, head, right);
 	for (size_t i = 0; i < s->channels.n; i++) {
 		const struct strategy_row *r = &s->channels.items[i];
-		char a[16], b[16], c[MONEY_FMT_MAX], d[MONEY_FMT_MAX], e[16], f[MONEY_FMT_MAX],
+		char a[PCT_MAX], b[PCT_MAX], c[MONEY_FMT_MAX], d[MONEY_FMT_MAX], e[PCT_MAX], f[MONEY_FMT_MAX],
 			g[MONEY_FMT_MAX], h[MONEY_FMT_MAX + 8];
 		snprintf(h, sizeof(h), "%s%s", money(r->remaining_minor, g),
 			 r->over_budget ? " OVER" : "");
@@ -127,7 +130,7 @@ static void print_products(const struct strategy *s)
 	cli_table_init(&t, 7, head, right);
 	for (size_t i = 0; i < s->products.n; i++) {
 		const struct strategy_row *r = &s->products.items[i];
-		char a[MONEY_FMT_MAX], b[MONEY_FMT_MAX], c[16], d[16], e[MONEY_FMT_MAX], f[16];
+		char a[MONEY_FMT_MAX], b[MONEY_FMT_MAX], c[PCT_MAX], d[PCT_MAX], e[MONEY_FMT_MAX], f[PCT_MAX];
 		const char *row[7] = { r->code, money(r->price_minor, a),
 				       money(r->competitor_price_minor, b),
 				       pct(r->competitor_gap_bp, c, sizeof(c)),
@@ -160,7 +163,7 @@ static void print_prices(const struct strategy *s)
 
 static void print_strategy(const struct strategy *s)
 {
-	char a[MONEY_FMT_MAX], b[MONEY_FMT_MAX], c[MONEY_FMT_MAX], d[MONEY_FMT_MAX], e[16];
+	char a[MONEY_FMT_MAX], b[MONEY_FMT_MAX], c[MONEY_FMT_MAX], d[MONEY_FMT_MAX], e[PCT_MAX];
 
 	printf("%s %s\n", s->project, s->name);
 	if (s->target_minor == NO_ID)
