@@ -34,10 +34,10 @@ static const char SQL_TARGET[] =
 static const char SQL_SUMS[] =
 	"SELECT key_id, SUM(lines), SUM(quantity), SUM(amount_minor), SUM(cost_minor), "
 	"SUM(discount_minor) FROM sale_rollup WHERE project_id = ?1 AND dim = ?2 GROUP BY key_id";
-/* every project's discounts per promotion */
+/* every project's discounts per promotion (each project's rows found by the key's prefix) */
 static const char SQL_PROMOTION_SPENT[] =
-	"SELECT key_id, SUM(discount_minor) FROM sale_rollup WHERE dim = 'promotion' "
-	"GROUP BY key_id";
+	"SELECT key_id, SUM(discount_minor) FROM sale_rollup "
+	"WHERE project_id IN (SELECT id FROM projects) AND dim = 'promotion' GROUP BY key_id";
 /* ?1 the project */
 static const char SQL_SEGMENTS[] =
 	"SELECT s.id, s.code, s.name, s.priority, s.region, s.industry, s.company_size, ps.id, "

@@ -169,6 +169,8 @@ struct promotion {
 	int64_t budget_minor;
 	/* the scope: SKUs, channel codes, segment codes, each comma-separated ("" = all) */
 	char products[1000], channels[1000], segments[1000];
+	int64_t spent_minor; /* the discounts its sales gave, in every project */
+	int over_budget;     /* spent past a budget (0: none) */
 	int64_t version, created_at, updated_at;
 };
 

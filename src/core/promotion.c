@@ -144,6 +144,29 @@ static int promotion_check(struct tx *tx, const void *before, void *rec,
 			  "no_segment:_,code", err);
 }
 
+/* every project's discounts of a promotion (each project's rows found by the key's prefix) */
+static const char SQL_PROMOTION_SPENT[] =
+	"SELECT COALESCE(SUM(discount_minor), 0) FROM sale_rollup "
+	"WHERE project_id IN (SELECT id FROM projects) AND dim = 'promotion' AND key_id = ?";
+
+/* What it has spent, from the rollups (rollup.h), and whether that is past its budget. */
+static int promotion_fill(struct store *st, const struct actor *a, void *rec, struct err *err)
+{
+	struct promotion *p = rec;
+	struct stmt *s = store_prepare(st, SQL_PROMOTION_SPENT, err);
+	int rc;
+
+	(void)a;
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, p->id);
+	rc = store_step(st, s, err);
+	p->spent_minor = rc == STORE_ROW ? store_col_int(st, s, 0) : 0;
+	store_done(st, s);
+	p->over_budget = p->budget_minor > 0 && p->spent_minor > p->budget_minor;
+	return rc < 0 ? -1 : 0;
+}
+
 /* "unit" says how to read the value. */
 static void promotion_unit(struct jw *w, const void *rec)
 {
@@ -181,6 +204,10 @@ static const struct ent_field promotion_fields[] = {
 	{ "segments", EK_TEXT, EF_FILTER, "segments", F(segments), 0, 900,
 	  .help = "the segment codes it applies to, separated by commas (none: every segment)",
 	  .example = "smb, education" },
+	{ "spent", EK_MONEY, EF_READONLY, NULL, F(spent_minor),
+	  .help = "the discounts its sales gave, in every project" },
+	{ "over_budget", EK_BOOL, EF_READONLY, NULL, F(over_budget),
+	  .help = "whether it has spent more than its budget" },
 	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
 	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
 	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },
@@ -204,6 +231,7 @@ ENTITY(promotion) = {
 	.hooks = {
 		.check = promotion_check,
 		.write_extra = promotion_unit,
+		.fill = promotion_fill,
 	},
 };
 

@@ -141,6 +141,9 @@ def the_plan_against_the_sales_worked_out_by_hand():
     eq((bulk["planned"], bulk["discounts"], bulk["spent"], bulk["budget_left"], bulk["over_budget"]),
        (False, 1000, 1000, 100000 - 1000, False), "PBULK: used, not planned")
     eq(t["promotion_cost"], 8500, "promotion cost in all")
+    # the catalog flags it too
+    eq([(p["code"], p["spent"], p["over_budget"]) for p in ws.js("promotion", "list")["promotions"]],
+       [("P618", 9500, True), ("PBULK", 1000, False)], "the promotions' spending, every project")
 
     eq([p["sku"] for p in s["products"]], ["A", "B"], "by revenue")
     a, b = s["products"]
