@@ -174,6 +174,9 @@ struct promotion {
 	int64_t version, created_at, updated_at;
 };
 
+/* Whether a promotion's scope list ("a, b", as kept) names code; "" names none. */
+int promotion_scope_has(const char *list, const char *code);
+
 /* Add a promotion from a whole record (the demo's); the faces use the entity engine. */
 int promotion_create(struct store *st, const struct actor *a, const struct promotion *in,
 		     struct promotion *out, struct err *err);

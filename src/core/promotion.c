@@ -55,8 +55,7 @@ static const char SQL_SCOPE_PRODUCT[] = "SELECT COUNT(*) FROM products WHERE sku
 static const char SQL_SCOPE_CHANNEL[] = "SELECT COUNT(*) FROM channels WHERE code = ?";
 static const char SQL_SCOPE_SEGMENT[] = "SELECT COUNT(*) FROM segments WHERE code = ?";
 
-/* Whether list ("a, b, c") holds tok. */
-static int in_list(const char *list, const char *tok)
+int promotion_scope_has(const char *list, const char *tok)
 {
 	size_t n = strlen(tok);
 
@@ -94,7 +93,7 @@ static int scope_list(struct tx *tx, char *list, size_t size, const char *field,
 			tok[--n] = '\0';
 		if (!n)
 			continue;
-		if (in_list(buf_cstr(&out), tok))
+		if (promotion_scope_has(buf_cstr(&out), tok))
 			continue; /* each once */
 		s = store_prepare(tx->st, count_sql, err);
 		if (!s)

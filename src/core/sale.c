@@ -48,6 +48,16 @@ struct cust {
 	size_t name_len;
 };
 
+/* What a promotion a line names asks of it: its dates and its scope. */
+struct promo_rule {
+	int64_t id;
+	int32_t starts_on, ends_on; /* NO_DATE: open */
+	char *products, *channels;  /* SKUs, channel codes: "a, b" ("" = all) */
+	char *segment_codes;        /* the same, for messages */
+	int64_t *segments;          /* their ids */
+	size_t nsegments;
+};
+
 struct lookups {
 	struct store *st;
 	int64_t project_id;
@@ -59,6 +69,8 @@ struct lookups {
 	size_t ncusts, alloc_custs;
 	int all_customers; /* customers map preloaded (bulk) or looked up one by one */
 	int64_t next_customer_id; /* bulk: ids handed to new customers, in order */
+	struct promo_rule *rules; /* the promotions that may be named */
+	size_t nrules, alloc_rules;
 };
 
 static const char SQL_LK_PRODUCTS[] =
@@ -68,6 +80,65 @@ static const char SQL_LK_PRICES[] =
 	"ORDER BY product_id, effective_on, id";
 static const char SQL_LK_CHANNELS[] = "SELECT id, code FROM channels";
 static const char SQL_LK_PROMOTIONS[] = "SELECT id, code FROM promotions";
+#define PROMO_RULE_COLS "id, starts_on, ends_on, products, channels, segments FROM promotions"
+static const char SQL_LK_RULES[] = "SELECT " PROMO_RULE_COLS;
+static const char SQL_LK_RULE[] = "SELECT " PROMO_RULE_COLS " WHERE code = ?";
+static const char SQL_LK_SEGMENT_ID[] = "SELECT id FROM segments WHERE code = ?";
+
+/*
+ * The rules of the promotions sql reads (every one, or the one named code):
+ * their dates, and their scope with its segments' ids.
+ */
+static int load_rules(struct store *st, const char *sql, const char *code, struct lookups *lk,
+		      struct err *err)
+{
+	struct stmt *s = store_prepare(st, sql, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	if (code)
+		store_bind_text(st, s, 1, code);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		struct promo_rule *r;
+		ALLOC_GROW(lk->rules, lk->nrules + 1, lk->alloc_rules);
+		r = &lk->rules[lk->nrules++];
+		memset(r, 0, sizeof(*r));
+		r->id = store_col_int(st, s, 0);
+		r->starts_on = (int32_t)store_col_int_or(st, s, 1, NO_DATE);
+		r->ends_on = (int32_t)store_col_int_or(st, s, 2, NO_DATE);
+		r->products = xstrdup(store_col_text(st, s, 3));
+		r->channels = xstrdup(store_col_text(st, s, 4));
+		r->segment_codes = xstrdup(store_col_text(st, s, 5));
+	}
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	for (size_t i = 0; i < lk->nrules; i++) {
+		struct promo_rule *r = &lk->rules[i];
+		char *list = r->segment_codes;
+		while (*list) {
+			size_t n = strcspn(list, ",");
+			char code_[64];
+			snprintf(code_, sizeof(code_), "%.*s", (int)n, list);
+			if (!(s = store_prepare(st, SQL_LK_SEGMENT_ID, err)))
+				return -1;
+			store_bind_text(st, s, 1, code_);
+			rc = store_step(st, s, err);
+			if (rc == STORE_ROW) {
+				r->segments = xrealloc(r->segments, (r->nsegments + 1) * sizeof(int64_t));
+				r->segments[r->nsegments++] = store_col_int(st, s, 0);
+			}
+			store_done(st, s);
+			if (rc < 0)
+				return -1;
+			list += n;
+			while (*list == ',' || *list == ' ')
+				list++;
+		}
+	}
+	return 0;
+}
 static const char SQL_LK_SEGMENTS[] = "SELECT id, code FROM segments";
 static const char SQL_LK_REPS[] =
 	"SELECT u.id, u.login FROM members m JOIN users u ON u.id = m.user_id "
@@ -114,6 +185,13 @@ static void cust_add(struct lookups *lk, const char *name, size_t len, int64_t i
 
 static void lookups_release(struct lookups *lk)
 {
+	for (size_t i = 0; i < lk->nrules; i++) {
+		free(lk->rules[i].products);
+		free(lk->rules[i].channels);
+		free(lk->rules[i].segment_codes);
+		free(lk->rules[i].segments);
+	}
+	free(lk->rules);
 	strmap_release(&lk->products);
 	strmap_release(&lk->channels);
 	strmap_release(&lk->promotions);
@@ -201,6 +279,7 @@ static int lookups_load(struct lookups *lk, struct store *st, const struct proje
 		return -1;
 	if (load_codes(st, SQL_LK_CHANNELS, NO_ID, &lk->channels, err) ||
 	    load_codes(st, SQL_LK_PROMOTIONS, NO_ID, &lk->promotions, err) ||
+	    load_rules(st, SQL_LK_RULES, NULL, lk, err) ||
 	    load_codes(st, SQL_LK_SEGMENTS, NO_ID, &lk->segments, err) ||
 	    load_codes(st, SQL_LK_REPS, project_id, &lk->reps, err))
 		return -1;
@@ -310,6 +389,8 @@ static int lookups_load_line(struct lookups *lk, struct store *st, const struct 
 	}
 	return load_code(st, SQL_LK_CHANNEL, NO_ID, in->channel, &lk->channels, err) ||
 	       load_code(st, SQL_LK_PROMOTION, NO_ID, in->promotion, &lk->promotions, err) ||
+	       (in->promotion && *in->promotion &&
+		load_rules(st, SQL_LK_RULE, in->promotion, lk, err)) ||
 	       load_code(st, SQL_LK_SEGMENT, NO_ID, in->segment, &lk->segments, err) ||
 	       load_code(st, SQL_LK_REP, p->id, in->rep, &lk->reps, err)
 		       ? -1
@@ -601,6 +682,56 @@ static void resolve(struct lookups *lk, struct sink *k, const struct sale_input 
 }
 
 /*
+ * A line that names a promotion is dated within the promotion's days, and its
+ * product, channel and segment (the line's, else its customer's) are in the
+ * promotion's scope.
+ */
+static void check_promotion(const struct lookups *lk, struct sink *k, const struct sale_input *in,
+			    const struct line *ln)
+{
+	const struct promo_rule *r = NULL;
+	char d[DATE_FMT_MAX], d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
+	int in_scope = 0;
+
+	if (ln->promotion_id == NO_ID)
+		return;
+	for (size_t i = 0; i < lk->nrules && !r; i++)
+		if (lk->rules[i].id == ln->promotion_id)
+			r = &lk->rules[i];
+	if (!r)
+		return;
+	if ((r->starts_on != NO_DATE && ln->sold_on < r->starts_on) ||
+	    (r->ends_on != NO_DATE && ln->sold_on > r->ends_on)) {
+		problem(k, "promotion", "promotion_dates:code,date,start,end",
+			"promotion %.60s does not run on %s (it runs from %s to %s)", in->promotion,
+			date_format(ln->sold_on, d),
+			r->starts_on == NO_DATE ? "the start" : date_format(r->starts_on, d1),
+			r->ends_on == NO_DATE ? "the end" : date_format(r->ends_on, d2));
+		return;
+	}
+	if (r->products[0] && !promotion_scope_has(r->products, in->product)) {
+		problem(k, "promotion", "promotion_product:code,sku,scope",
+			"promotion %.60s does not apply to product %.60s (only %.200s)", in->promotion,
+			in->product, r->products);
+		return;
+	}
+	if (r->channels[0] && !promotion_scope_has(r->channels, in->channel)) {
+		problem(k, "promotion", "promotion_channel:code,channel,scope",
+			"promotion %.60s does not apply to channel %.60s (only %.200s)", in->promotion,
+			in->channel, r->channels);
+		return;
+	}
+	if (!r->segment_codes[0])
+		return;
+	for (size_t i = 0; i < r->nsegments; i++)
+		in_scope |= r->segments[i] == ln->segment_id;
+	if (!in_scope)
+		problem(k, "promotion", "promotion_segment:code,scope",
+			"promotion %.60s applies only to the segments %.200s, not this sale's",
+			in->promotion, r->segment_codes);
+}
+
+/*
  * Attach the line to its customer (creating a new one in memory); -1 on store
  * error. A sale keeps the segment it was made in: the one the line names, else
  * its customer's at the time; a new customer takes the segment of the line that
@@ -628,6 +759,7 @@ static int attach_customer(struct lookups *lk, struct sink *k, const struct sale
 	ln->customer_id = c->id;
 	if (ln->segment_id == NO_ID)
 		ln->segment_id = c->segment_id;
+	check_promotion(lk, k, in, ln);
 	if (c->min_on == NO_DATE || ln->sold_on < c->min_on)
 		c->min_on = ln->sold_on;
 	return 0;
@@ -1026,7 +1158,9 @@ int sale_add(struct store *st, const struct actor *a, const char *project_code,
 			err->code = ERR_DENIED;
 		goto out_lk;
 	}
-	if (attach_customer(&lk, &k, in, clen, &ln, err) || write_customers(&tx, &lk, NULL, err))
+	/* a promotion's rules are judged once the line's segment is known */
+	if (attach_customer(&lk, &k, in, clen, &ln, err) || k.bad ||
+	    write_customers(&tx, &lk, NULL, err))
 		goto out_lk;
 	ln.customer_id = lk.custs[ln.cust].id;
 	if (insert_line(&tx, &lk, &ln, &id, err) || get_sale(st, p.id, id, out, err))
@@ -1138,7 +1272,7 @@ int sale_update(struct store *st, const struct actor *a, const char *project_cod
 	 * An update is the old line out and the new line in, keeping the id and
 	 * bumping the version: rollups and first purchases stay exact.
 	 */
-	if (remove_sale(&tx, &cur, err) || attach_customer(&lk, &k, in, clen, &ln, err) ||
+	if (remove_sale(&tx, &cur, err) || attach_customer(&lk, &k, in, clen, &ln, err) || k.bad ||
 	    write_customers(&tx, &lk, NULL, err))
 		goto out;
 	ln.customer_id = lk.custs[ln.cust].id;

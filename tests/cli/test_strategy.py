@@ -239,6 +239,45 @@ def the_rules_refuse_with_what_and_where_and_change_nothing():
 
 
 @test
+def a_sale_names_a_promotion_on_its_days_and_within_its_scope():
+    ws = Workspace(today=TODAY)
+    setup(ws)
+    ws.ok("promotion", "add", "JUNE", "--name", "六月", "--kind", "percent", "--value", "10",
+          "--start", "2026-06-01", "--end", "2026-06-30", "--products", "A", "--channels", "direct, tmall",
+          "--segments", "smb, gov")
+    before = ws.sql("SELECT COUNT(*) FROM sales")
+    base = ["--customer", "Y", "--quantity", "1", "--price", "10.00", "--promotion", "JUNE"]
+    ws.refusals(["sale", "add", "P1"], [
+        (["--date", "2026-05-31", "--product", "A", "--channel", "direct", *base], "promotion",
+         "promotion_dates", {"code": "JUNE", "date": "2026-05-31", "start": "2026-06-01", "end": "2026-06-30"}),
+        (["--date", "2026-07-01", "--product", "A", "--channel", "direct", *base], "promotion", "promotion_dates"),
+        (["--date", "2026-06-10", "--product", "B", "--channel", "direct", *base], "promotion",
+         "promotion_product", {"code": "JUNE", "sku": "B", "scope": "A"}),
+        (["--date", "2026-06-10", "--product", "A", "--channel", "retail", *base], "promotion",
+         "promotion_channel", {"code": "JUNE", "channel": "retail", "scope": "direct, tmall"}),
+        # Y is a customer of smb; X of ent (named by their first sales)
+        (["--date", "2026-06-10", "--product", "A", "--channel", "direct", "--segment", "ent", *base],
+         "promotion", "promotion_segment", {"code": "JUNE", "scope": "smb, gov"}),
+    ])
+    r = ws.fail("sale", "add", "P1", "--date", "2026-06-10", "--product", "A", "--channel", "direct",
+                "--customer", "X", "--quantity", "1", "--price", "10.00", "--promotion", "JUNE", json_out=True)
+    eq(json.loads(r.err.strip().splitlines()[-1])["error"]["reason"], "promotion_segment",
+       "X's own segment (ent) is out of scope")
+    eq(ws.sql("SELECT COUNT(*) FROM sales"), before, "nothing written")
+    # in its days and scope: the first and last day, Y's segment smb
+    for d in ("2026-06-01", "2026-06-30"):
+        ws.ok("sale", "add", "P1", "--date", d, "--product", "A", "--channel", "tmall", *base)
+    # an import is all or nothing, every bad row reported
+    ws.write("j.csv", "date,customer,product,channel,rep,quantity,unit_price,promotion\n"
+             "2026-06-02,Y,A,direct,admin,1,10.00,JUNE\n"
+             "2026-08-02,Y,A,direct,admin,1,10.00,JUNE\n"
+             "2026-06-03,Y,B,direct,admin,1,10.00,JUNE\n")
+    r = ws.fail("sale", "import", "P1", ws.path("j.csv"))
+    assert "line 3" in r.err and "line 4" in r.err and "line 2" not in r.err, r.err
+    eq(ws.sql("SELECT COUNT(*) FROM sales")[0][0], before[0][0] + 2, "the import wrote nothing")
+
+
+@test
 def who_reads_and_who_plans():
     ws = Workspace(today=TODAY)
     setup(ws)
@@ -283,6 +322,7 @@ def the_rollup_keeps_discounts_and_promotions_and_db_check_agrees():
     ws.ok("db", "check")
     # a sale's promotion changed and one deleted: the sums follow
     sid = ws.sql("SELECT id FROM sales WHERE discount_minor = 1000")[0][0]
+    ws.ok("promotion", "update", "P618", "--channels", "")  # P618 for every channel now
     ws.ok("sale", "update", "P1", str(sid), "--promotion", "P618")
     ws.ok("db", "check")
     sid2 = ws.sql("SELECT id FROM sales WHERE discount_minor = 7500")[0][0]
