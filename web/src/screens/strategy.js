@@ -31,12 +31,12 @@ function Stat({ id, label, minor, sub, children }) {
 
 // Planned share above actual share, each a bar with its percent (the words say it too).
 function ShareBars({ planned, actual }) {
-  const bar = (kind, v) => html`<div class=${'share-bar share-' + kind}>
-    <span class="share-label">${t('strategy.' + kind)}</span>
+  const bar = (kind, v) => html`<div class=${'strat-bar strat-' + kind}>
+    <span class="strat-label">${t('strategy.' + kind)}</span>
     <span class="mini-progress"><span class=${'mini-progress-bar ' + pctClass(v ?? 0)}></span></span>
-    <span class="share-value num" data-share=${kind}>${pct(v)}</span>
+    <span class="strat-value num" data-share=${kind}>${pct(v)}</span>
   </div>`;
-  return html`<div class="share-pair" title=${t('strategy.share_title', { planned: pct(planned), actual: pct(actual) })}>
+  return html`<div class="strat-pair" title=${t('strategy.share_title', { planned: pct(planned), actual: pct(actual) })}>
     ${bar('planned', planned)}${bar('actual', actual)}</div>`;
 }
 
