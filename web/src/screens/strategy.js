@@ -112,7 +112,7 @@ function Channels({ s, edit }) {
         <td data-col="share"><${ShareBars} planned=${r.planned ? r.share : null} actual=${r.actual_share} /></td>
         <td class="num" data-col="planned_revenue">${money(r.planned_revenue)}</td>
         <td class="num" data-col="revenue">${money(r.revenue)}</td>
-        <td class="num" data-col="margin">${money(r.margin)}<div class="muted">${pct(r.margin_rate)}</div></td>
+        <td class="num" data-col="margin">${money(r.margin)} <div class="muted">${pct(r.margin_rate)}</div></td>
         <td class="num" data-col="cost_rate">${pct(r.cost_rate)}</td>
         <td class="num" data-col="channel_cost">${money(r.channel_cost)}</td>
         <td class="num" data-col="budget">${r.budget ? money(r.budget) : '—'}</td>
