@@ -106,9 +106,11 @@ static int scope_list(struct tx *tx, char *list, size_t size, const char *field,
 		if (rc < 0)
 			goto out;
 		if (!n) {
-			err_set(err, ERR_INVALID, field, reason, "no %s \"%.60s\"",
-				!strcmp(field, "products") ? "product" :
-				!strcmp(field, "channels") ? "channel" : "segment", tok);
+			/* the code is the reason's one parameter: the format's first */
+			err_set(err, ERR_INVALID, field, reason,
+				!strcmp(field, "products") ? "no product \"%.60s\"" :
+				!strcmp(field, "channels") ? "no channel \"%.60s\"" :
+				"no segment \"%.60s\"", tok);
 			goto out;
 		}
 		if (out.len)
