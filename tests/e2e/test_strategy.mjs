@@ -8,13 +8,15 @@
 // target x the share, actual share = the revenue / the project's, attainment, margin rates,
 // channel cost = revenue x its cost rate against its budget, a promotion's discounts against
 // its budget (spent over every project), an over-budget badge in words, the products with a
-// competitor's price and the window's price change. A project member and viewer read the
-// screen with no edit link; a phone (390 px) reads it without the page scrolling sideways.
+// competitor's price and the window's price change. A project with nothing planned and no
+// sale says so. A project member and viewer read the screen with no edit link; on a phone
+// (390 px) the manager plans through the same forms and reads the screen without the page
+// scrolling sideways.
 // Every expected figure is computed here from the sales the setup records, never read from
 // the server's answer.
 import { test, assert, run, startServer, shot, PASSWORD } from './lib.mjs';
 import {
-  signedIn, get, fmtPct, fmtMoney, optionValues, fieldError, assertLang, PHONE,
+  signedIn, get, fmtPct, fmtMoney, optionValues, fieldError, assertLang, assertFitsPhone, PHONE,
   TEXTS as CATALOG, openNew, saveForm as save, cancelForm as cancel,
 } from './forms.mjs';
 
@@ -38,6 +40,7 @@ const SALES = (L) => [
   [`${Y}-05-01`, `丁公司-${L}`, 'SKU-B', 'direct', 1, 40000, 1000, 'GIFT', ''],
 ];
 const BIG_BUDGET = 10000, GIFT_BUDGET = 100000;
+const EMPTY = 'S-EMPTY';
 const major = (minor) => (minor / 100).toFixed(2);
 
 async function setup(db, pw) {
@@ -54,6 +57,9 @@ async function setup(db, pw) {
       ...(comp ? ['--competitor-price', major(comp)] : [])]);
   c(['product', 'update', 'SKU-A', '--cost', major(PRODUCTS[0][2]), '--price', major(NEW_PRICE_A), '--effective', `${Y}-07-01`, '--reason', '竞品调价']);
   c(['promotion', 'add', 'GIFT', '--name', '买赠', '--kind', 'gift', '--value', '1', '--budget', major(GIFT_BUDGET)]);
+  // a project with nothing planned, no revenue goal and no sale (nor a price change in its window)
+  c(['project', 'create', EMPTY, '--name', '空项目', '--start', '2025-01-01', '--end', '2025-06-30']);
+  c(['member', 'add', EMPTY, 'mgr', '--role', 'manager']);
   for (const [lang, P] of Object.entries(LANGS)) {
     const L = lang === 'zh-CN' ? 'zh' : 'en';
     c(['promotion', 'add', `BIG-${L}`, '--name', `大促 ${L}`, '--kind', 'percent', '--value', '10', '--budget', major(BIG_BUDGET)]);
@@ -384,9 +390,63 @@ await run(async (browser) => {
     });
   }
 
+  for (const lang of ['zh-CN', 'en']) {
+    await test(`${lang}: a project with no sale, no goal and nothing planned says so`, [], async () => {
+      const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { lang });
+      const T = CATALOG[lang];
+      await page.go(`#/p/${EMPTY}/strategy`);
+      await page.locator('#strategy-segments').waitFor();
+      const said = await page.locator('section.strategy').evaluate((root) => {
+        const text = (sel) => { const el = root.querySelector(sel); return el ? el.textContent.replace(/\s+/g, ' ').trim() : null; };
+        return {
+          sales: text('#strategy-no-sales'), target: text('#stat-target .stat-value'),
+          ...Object.fromEntries(['segments', 'channels', 'promotions', 'products', 'prices'].flatMap((k) => [
+            [k, text(`#strategy-${k} .strategy-empty`)], [k + 'Summary', text(`#strategy-${k} .strategy-summary`)], [k + 'Rows', root.querySelectorAll(`#strategy-${k} tbody tr`).length]])),
+        };
+      });
+      const want = {
+        sales: T['strategy.no_sales'], target: T['strategy.no_target'],
+        segments: T['strategy.no_segments'], segmentsSummary: T['strategy.nothing_planned'], segmentsRows: 0,
+        channels: T['strategy.no_channels'], channelsSummary: T['strategy.nothing_planned'], channelsRows: 0,
+        promotions: T['strategy.no_promotions'], promotionsSummary: null, promotionsRows: 0,
+        products: T['strategy.no_products'], productsSummary: null, productsRows: 0,
+        prices: T['strategy.no_prices'], pricesSummary: null, pricesRows: 0,
+      };
+      assert(JSON.stringify(said) === JSON.stringify(want), `the empty project reads ${JSON.stringify(said)}, want ${JSON.stringify(want)}`);
+      for (const [k, v] of Object.entries(said)) if (typeof v === 'string') assertLang(lang, v, k);
+      // the manager can start planning from here
+      assert(await page.locator('#edit-segments').getAttribute('href') === `#/p/${EMPTY}/segments`, 'no link to plan the target markets');
+      await shot(page, `strategy-${lang === 'zh-CN' ? 'zh' : 'en'}-empty`);
+      assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
+      await ctx.close();
+    });
+  }
+
   await test('a manager reads the strategy on a phone (390×844): the page does not scroll sideways, the tables do', [], async () => {
     const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { viewport: PHONE });
-    await page.go(`#/p/${LANGS['zh-CN']}/strategy`);
+    const T = CATALOG['zh-CN'];
+    const P = LANGS['zh-CN'];
+    // the plan's forms on the phone: the last 10% to education, notes on a channel and a promotion
+    await page.go(`#/p/${P}/segments`);
+    let f = await openNew(page);
+    await assertFitsPhone(page, page.locator('.modal'), 'the target market form');
+    await f.locator('select[name=segment]').selectOption('edu');
+    await f.locator('input[name=share]').fill('10');
+    await save(page);
+    const edu = (await get(page, `/api/v1/projects/${P}/segments?limit=100`)).segments.find((r) => r.segment === 'edu');
+    assert(edu && edu.share === 0.1, `saved ${JSON.stringify(edu)}`);
+    for (const [plural, key, code, note] of [['channels', 'channel', 'tmall', '新品首发'], ['promotions', 'promotion', 'GIFT', '老客户回馈']]) {
+      await page.go(`#/p/${P}/${plural}`);
+      const before = (await get(page, `/api/v1/projects/${P}/${plural}?limit=100`))[plural].find((r) => r[key] === code);
+      await page.locator(`.crud-table tr[data-key="${before.id}"]`).getByRole('button', { name: T['action.edit'] }).click();
+      f = page.locator('#crud-form');
+      await assertFitsPhone(page, page.locator('.modal'), `the ${key} plan's form`);
+      await f.locator('textarea[name=note]').fill(note);
+      await save(page);
+      const after = (await get(page, `/api/v1/projects/${P}/${plural}?limit=100`))[plural].find((r) => r[key] === code);
+      assert(after.note === note && after.version === before.version + 1, `edited ${JSON.stringify(after)}`);
+    }
+    await page.go(`#/p/${P}/strategy`);
     await page.locator('#strategy-channels tbody tr').first().waitFor();
     const m = await page.evaluate(() => {
       const wrap = document.querySelector('#strategy-channels .table-wrap');
@@ -400,6 +460,8 @@ await run(async (browser) => {
     assert(m.left >= 0 && m.right <= m.vw + 0.5, `the channels' card spans ${m.left}..${m.right}`);
     assert(m.inner > m.outer && m.scrolled > 0, `the channels' table does not scroll inside its card: ${JSON.stringify(m)}`);
     assert(m.cards.every((r) => r <= m.vw + 0.5), `a card passes the screen's edge: ${m.cards}`);
+    const summary = await page.locator('#strategy-segments .strategy-summary').textContent();
+    assert(summary.includes(T['strategy.share_full']), `with education's 10% the markets' summary reads "${summary}"`);
     // the edit link is still there and reachable
     const link = page.locator('#edit-channels');
     const box = await link.boundingBox();

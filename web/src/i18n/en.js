@@ -239,7 +239,7 @@ export default {
   'strategy.no_segments': 'No target markets planned and no sales in a segment yet.',
   'strategy.no_channels': 'No channels planned and no sales through a channel yet.',
   'strategy.no_promotions': 'No promotions planned or used in this project yet.',
-  'strategy.no_products': 'No products in the catalog yet.', 'strategy.no_prices': 'No price changes in the project\'s window.',
+  'strategy.no_products': 'No product sold in this project yet.', 'strategy.no_prices': 'No price changes in the project\'s window.',
   'strategy.no_segment': 'No segment named', 'strategy.not_planned': 'Not planned',
   'strategy.col.segment': 'Segment', 'strategy.col.priority': 'Priority', 'strategy.col.region': 'Region', 'strategy.col.industry': 'Industry',
   'strategy.col.size': 'Company size', 'strategy.col.share': 'Share: planned / actual', 'strategy.col.planned_revenue': 'Planned revenue',

@@ -238,7 +238,7 @@ export default {
   'strategy.no_segments': '尚未规划目标市场，也还没有注明目标市场的销售。',
   'strategy.no_channels': '尚未规划渠道，也还没有经渠道的销售。',
   'strategy.no_promotions': '本项目尚未规划或使用任何促销。',
-  'strategy.no_products': '产品目录中还没有产品。', 'strategy.no_prices': '项目期间没有调价。',
+  'strategy.no_products': '本项目还没有卖出任何产品。', 'strategy.no_prices': '项目期间没有调价。',
   'strategy.no_segment': '未注明目标市场', 'strategy.not_planned': '未纳入规划',
   'strategy.col.segment': '目标市场', 'strategy.col.priority': '优先级', 'strategy.col.region': '地区', 'strategy.col.industry': '行业',
   'strategy.col.size': '企业规模', 'strategy.col.share': '份额：计划 / 实际', 'strategy.col.planned_revenue': '计划营收',
