@@ -435,6 +435,21 @@ static json_t *json_body(json_t *schema, int required)
 			 "schema", schema);
 }
 
+/*
+ * Whether e is a project noun whose plural a workspace noun has too (a project's
+ * target markets, "segments", beside the workspace's segments): its list's
+ * operationId is then list_project_<plural>, the workspace's list_<plural>.
+ */
+static int plural_shared(const struct entity *e)
+{
+	if (e->scope != ENT_PROJECT)
+		return 0;
+	for (const struct entity *const *ep = entity_all; *ep; ep++)
+		if ((*ep)->scope == ENT_WORKSPACE && !strcmp((*ep)->plural, e->plural))
+			return 1;
+	return 0;
+}
+
 /* An engine noun's route: list, create, get, update or delete, by method and path. */
 static json_t *entity_op(const struct api_route *rt)
 {
@@ -485,7 +500,7 @@ static json_t *entity_op(const struct api_route *rt)
 		json_array_append_new(params, param("query", "offset", 0,
 						    json_pack("{s:s, s:i}", "type", "integer", "minimum", 0),
 						    NULL));
-		snprintf(id, sizeof(id), "list_%s", e->plural);
+		snprintf(id, sizeof(id), "list_%s%s", plural_shared(e) ? "project_" : "", e->plural);
 		snprintf(s, sizeof(s), "Every %s the caller may see, filtered, sorted and paged",
 			 e->name);
 		json_object_set_new(resp, "200",

@@ -30,6 +30,8 @@ CATALOG_CREATE = row(201, 201, 403, 403, 403)
 CATALOG_STALE = row(409, 409, 403, 403, 403)
 PROJECT_READ = row(200, 200, 200, 200, 404)  # members read; a non-member meets 404
 PROJECT_MANAGE_STALE = row(409, 409, 403, 403, 404)
+PLAN = ("/api/v1/projects/{code}/segments/", "/api/v1/projects/{code}/channels/",
+        "/api/v1/projects/{code}/promotions/")  # a project's strategy lines (core/strategy.c)
 
 # (method, pattern) -> expected status per caller.
 EXPECT = {
@@ -61,6 +63,22 @@ EXPECT = {
     ("GET", "/api/v1/projects/{code}/raci/{id}"): row(200, 200, 200, 200, 404),
     ("PATCH", "/api/v1/projects/{code}/raci/{id}"): row(409, 409, 403, 403, 404),
     ("DELETE", "/api/v1/projects/{code}/raci/{id}"): row(409, 409, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/strategy"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/segments"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/segments"): row(201, 201, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/segments/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/segments/{id}"): PROJECT_MANAGE_STALE,
+    ("DELETE", "/api/v1/projects/{code}/segments/{id}"): PROJECT_MANAGE_STALE,
+    ("GET", "/api/v1/projects/{code}/channels"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/channels"): row(201, 201, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/channels/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/channels/{id}"): PROJECT_MANAGE_STALE,
+    ("DELETE", "/api/v1/projects/{code}/channels/{id}"): PROJECT_MANAGE_STALE,
+    ("GET", "/api/v1/projects/{code}/promotions"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/promotions"): row(201, 201, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/promotions/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/promotions/{id}"): PROJECT_MANAGE_STALE,
+    ("DELETE", "/api/v1/projects/{code}/promotions/{id}"): PROJECT_MANAGE_STALE,
     ("GET", "/api/v1/tokens"): ALL,
     ("POST", "/api/v1/tokens"): row(201, 201, 201, 201, 201),
     ("DELETE", "/api/v1/tokens/{id}"): row(200, 404, 404, 404, 404),
@@ -156,6 +174,9 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/goals/{id}", f"/goals/{ids['goal']}")
             .replace("/customers/{id}", f"/customers/{ids['customer']}")
             .replace("/raci/{id}", f"/raci/{ids['raci']}")
+            .replace("/P1/segments/{id}", f"/P1/segments/{ids['target_market']}")
+            .replace("/P1/channels/{id}", f"/P1/channels/{ids['channel_plan']}")
+            .replace("/P1/promotions/{id}", f"/P1/promotions/{ids['project_promotion']}")
             .replace("{id}", str(ids["token"])))
     if "/members/{login}" in path:
         path = path.replace("{login}", f"del_{who}" if method == "DELETE" else "rep")
@@ -172,13 +193,13 @@ def request_for(method, pattern, who, ids, described=None):
             body["segment"] = "SEG"
         elif "/workspace" in path:
             body = {"name": "Workspace renamed"}
-        elif "/raci/" in path:
+        elif "/raci/" in path or "/P1/segments/" in path or "/P1/channels/" in path or "/P1/promotions/" in path:
             body["note"] = "renamed"
         else:
             body["name"] = "renamed"
     elif method == "DELETE" and (pattern.endswith(("{code}", "{sku}"))
                                  or "/sales/" in pattern or "/goals/" in pattern
-                                 or "/raci/" in pattern):
+                                 or "/raci/" in pattern or pattern.startswith(PLAN)):
         path += f"?version={stale}"
     elif method == "POST":
         body = {
@@ -207,6 +228,10 @@ def request_for(method, pattern, who, ids, described=None):
             "/api/v1/projects/{code}/raci": {"area": f"Area of {who}", "person": "rep",
                                              "role": "informed"},
             "/api/v1/projects/{code}/goals/{id}/checkins": {"value": 1},
+            # each caller plans a segment, channel and promotion of their own (one is named once a project)
+            "/api/v1/projects/{code}/segments": {"segment": f"TM_{sfx}"},
+            "/api/v1/projects/{code}/channels": {"channel": f"CP_{sfx}"},
+            "/api/v1/projects/{code}/promotions": {"promotion": f"PP_{sfx}"},
         }[pattern]
         if pattern.endswith("/sales/import"):
             path += "?dry_run=1"
@@ -240,6 +265,15 @@ def role_matrix():
     customer_id = ws.js("customer", "show", "CUST")["id"]
     raci_id = ws.js("raci", "add", "P1", "--area", "Pricing", "--person", "mgr", "--role",
                     "accountable")["id"]
+    # a line of P1's strategy of each kind for the item routes, and a segment, channel and
+    # promotion for each caller to plan
+    plan_ids = {"target_market": ws.js("strategy", "segment", "P1", "SEG", "--share", "10")["id"],
+                "channel_plan": ws.js("strategy", "channel", "P1", "CH", "--share", "10")["id"],
+                "project_promotion": ws.js("strategy", "promotion", "P1", "PROMO")["id"]}
+    for who in WHO:
+        ws.ok("segment", "add", f"TM_{who.upper()}", "--name", "t")
+        ws.ok("channel", "add", f"CP_{who.upper()}", "--name", "c", "--type", "direct")
+        ws.ok("promotion", "add", f"PP_{who.upper()}", "--name", "p", "--kind", "gift")
     goal_id = ws.js("goal", "add", "P1", "--metric", "custom", "--target", "10", "--start",
                     "2026-01-01", "--due", "2026-12-31")["id"]
 
@@ -247,7 +281,7 @@ def role_matrix():
     with Server(ws) as srv:
         clients = {who: srv.client(None if who == "anon" else who) for who in WHO}
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
-               "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id}
+               "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id, **plan_ids}
         admin = clients["admin"]
         ids["ref"] = lambda noun: admin.ok("GET", "/api/v1/" + ents[noun]["plural"])[
             ents[noun]["plural"]][0][ents[noun]["key"]]
