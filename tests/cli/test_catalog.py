@@ -81,7 +81,9 @@ def segment_add_list_show_update_delete():
     human = ws.ok("segment", "show", "SMB").out
     assert "中小企业" in human and "≤200 employees" in human, human
     table = ws.ok("segment", "list").out
-    assert table.splitlines()[0].split() == ["CODE", "NAME", "PRIORITY", "CRITERIA"], table
+    # where its customers are, their industry and size (migration 014) before the criteria
+    assert table.splitlines()[0].split() == ["CODE", "NAME", "PRIORITY", "REGION", "INDUSTRY", "COMPANY",
+                                             "SIZE", "CRITERIA"], table
 
     d = ws.js("segment", "delete", "SMB", "--version", "2")
     eq(d, {"deleted": "SMB"}, "delete answer")
