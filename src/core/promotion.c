@@ -105,9 +105,11 @@ static int scope_list(struct tx *tx, char *list, size_t size, const char *field,
 		if (rc < 0)
 			goto out;
 		if (!n) {
-			err_set(err, ERR_INVALID, field, reason, "no %s \"%.60s\"",
-				!strcmp(field, "products") ? "product" :
-				!strcmp(field, "channels") ? "channel" : "segment", tok);
+			/* the code is the reason's one parameter: the format's first */
+			err_set(err, ERR_INVALID, field, reason,
+				!strcmp(field, "products") ? "no product \"%.60s\"" :
+				!strcmp(field, "channels") ? "no channel \"%.60s\"" :
+				"no segment \"%.60s\"", tok);
 			goto out;
 		}
 		if (out.len)
@@ -136,11 +138,11 @@ static int promotion_check(struct tx *tx, const void *before, void *rec,
 	(void)before;
 	(void)in;
 	return scope_list(tx, p->products, sizeof(p->products), "products", SQL_SCOPE_PRODUCT,
-			  "no_product:_,sku", err) ||
+			  "no_product:sku", err) ||
 	       scope_list(tx, p->channels, sizeof(p->channels), "channels", SQL_SCOPE_CHANNEL,
-			  "no_channel:_,code", err) ||
+			  "no_channel:code", err) ||
 	       scope_list(tx, p->segments, sizeof(p->segments), "segments", SQL_SCOPE_SEGMENT,
-			  "no_segment:_,code", err);
+			  "no_segment:code", err);
 }
 
 /* every project's discounts of a promotion (each project's rows found by the key's prefix) */

@@ -705,8 +705,8 @@ static void check_promotion(const struct lookups *lk, struct sink *k, const stru
 		problem(k, "promotion", "promotion_dates:code,date,start,end",
 			"promotion %.60s does not run on %s (it runs from %s to %s)", in->promotion,
 			date_format(ln->sold_on, d),
-			r->starts_on == NO_DATE ? "the start" : date_format(r->starts_on, d1),
-			r->ends_on == NO_DATE ? "the end" : date_format(r->ends_on, d2));
+			r->starts_on == NO_DATE ? "—" : date_format(r->starts_on, d1),
+			r->ends_on == NO_DATE ? "—" : date_format(r->ends_on, d2));
 		return;
 	}
 	if (r->products[0] && !promotion_scope_has(r->products, in->product)) {

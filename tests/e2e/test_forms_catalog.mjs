@@ -1,10 +1,13 @@
 // test_forms_catalog.mjs - the strategy catalog's forms in the browser: segments, channels of
 // every type, products (and a price change with its date and reason, seen in the history),
 // promotions of every kind, each created, edited and deleted by an admin in zh-CN and by a
-// workspace manager in en; a duplicate code refused under its field; reps and viewers see
-// no write control; a segment created on a phone. Values are read back through the API.
-import { test, assert, run, startServer, shot, isoDay, PASSWORD, CATALOG } from './lib.mjs';
-import { signedIn, get, call, fmtPct, fmtMoney, sq, optionValues, assertFitsPhone, fieldError, assertLang, PHONE } from './forms.mjs';
+// workspace manager in en; a segment's region, industry and size, a product's competitor's
+// price (and the gap the server computes from it) and a promotion's scope (products, channels,
+// segments; a channel that does not exist refused under its field); a duplicate code refused
+// under its field; reps and viewers see no write control; a segment created on a phone.
+// Values are read back through the API.
+import { test, assert, run, startServer, shot, isoDay, PASSWORD } from './lib.mjs';
+import { signedIn, get, call, fmtPct, fmtMoney, sq, optionValues, assertFitsPhone, fieldError, assertLang, PHONE, TEXTS as CATALOG } from './forms.mjs';
 
 const TYPES = ['direct', 'distributor', 'ecommerce', 'partner', 'retail', 'telesales'];
 // kind, typed value, the value the API keeps (computed here: percent as a ratio, amount in 分)
@@ -14,7 +17,10 @@ async function setup(db, pw) {
   const { cli } = await import('./lib.mjs');
   for (const [login, role] of [['mgr', 'manager'], ['rep1', 'rep'], ['vw', 'viewer']])
     cli(db, ['user', 'add', login, '--name', login, '--role', role, '--password-file', pw]);
+  cli(db, ['segment', 'add', 'scope-seg', '--name', '促销范围']);
 }
+const bp = (x) => Math.round(x * 10000) / 10000; // a rate as the server keeps it (basis points)
+const fill = (s, vars) => Object.entries(vars).reduce((a, [k, v]) => a.split('{' + k + '}').join(v), s);
 
 async function openNew(page) { await page.click('#crud-new'); return page.locator('#crud-form'); }
 async function save(page) {
@@ -36,14 +42,23 @@ async function catalogAs(browser, server, user, lang) {
     await f.locator('input[name=name]').fill('大型企业');
     await f.locator('input[name=priority]').fill('2');
     await f.locator('textarea[name=criteria]').fill('员工 1000 人以上');
+    for (const k of ['region', 'industry', 'company_size'])
+      assert((await f.locator(`[data-field=${k}] label`).textContent()).trim() === T['ent.segment.' + k], `the ${k} field's label`);
+    await f.locator('input[name=region]').fill('华东');
+    await f.locator('input[name=industry]').fill('制造业');
+    await f.locator('input[name=company_size]').fill('1000 人以上');
     await save(page);
     let s = await get(page, `/api/v1/segments/${c('ent')}`); s = s.segment || s;
-    assert(s.name === '大型企业' && s.priority === 2 && s.criteria === '员工 1000 人以上', `saved ${JSON.stringify(s)}`);
+    assert(s.name === '大型企业' && s.priority === 2 && s.criteria === '员工 1000 人以上' && s.region === '华东'
+      && s.industry === '制造业' && s.company_size === '1000 人以上', `saved ${JSON.stringify(s)}`);
     await row(page, c('ent')).getByRole('button', { name: T['action.edit'] }).click();
+    assert(await page.locator('#crud-form input[name=industry]').inputValue() === '制造业', 'the edit form does not show the industry');
     await page.fill('#crud-form input[name=name]', '大客户');
+    await page.fill('#crud-form input[name=region]', '华东、华北');
+    await page.fill('#crud-form input[name=company_size]', '');
     await save(page);
     s = await get(page, `/api/v1/segments/${c('ent')}`); s = s.segment || s;
-    assert(s.name === '大客户', `edited name ${s.name}`);
+    assert(s.name === '大客户' && s.region === '华东、华北' && s.industry === '制造业' && !s.company_size, `edited ${JSON.stringify(s)}`);
     // a second segment with the same code is refused under the code field
     f = await openNew(page);
     await f.locator('input[name=code]').fill(c('ent'));
@@ -89,16 +104,30 @@ async function catalogAs(browser, server, user, lang) {
     await f.locator('input[name=name]').fill('企业级路由器 R1');
     await f.locator('input[name=cost]').fill('2300.00');
     await f.locator('input[name=price]').fill('4599.00');
+    assert((await f.locator('[data-field=competitor_price] label').textContent()).trim() === T['ent.product.competitor_price'], 'the competitor price\'s label');
+    assert(await f.locator('input[name=competitor_gap]').count() === 0, 'the gap (computed by the server) is offered for typing');
+    await f.locator('input[name=competitor_price]').fill('4299.00');
     await save(page);
     let p = await get(page, `/api/v1/products/${c('HX-R1')}`); p = p.product || p;
-    assert(p.cost === 230000 && p.price === 459900, `saved ${JSON.stringify(p)}`);
+    // the gap: how far the list price is above the competitor's, (4599 - 4299) / 4299
+    assert(p.cost === 230000 && p.price === 459900 && p.competitor_price === 429900
+      && p.competitor_gap === bp((459900 - 429900) / 429900), `saved ${JSON.stringify(p)}`);
     await row(page, c('HX-R1')).getByRole('button', { name: T['action.edit'] }).click();
+    assert(await page.locator('#crud-form input[name=competitor_price]').inputValue() === '4299.00', 'the edit form does not show the competitor price');
     await page.fill('#crud-form input[name=price]', '4399.00');
+    await page.fill('#crud-form input[name=competitor_price]', '4599.00');
     await page.fill('#crud-form input[name=effective]', isoDay(0));
     await page.fill('#crud-form input[name=reason]', '竞品降价');
     await save(page);
     p = await get(page, `/api/v1/products/${c('HX-R1')}`); p = p.product || p;
-    assert(p.price === 439900, `the price is ${p.price}, want 439900`);
+    assert(p.price === 439900 && p.competitor_price === 459900 && p.competitor_gap === bp((439900 - 459900) / 459900),
+      `the price is ${p.price}, the competitor's ${p.competitor_price}, the gap ${p.competitor_gap}`);
+    // the competitor's price cleared: no gap
+    await row(page, c('HX-R1')).getByRole('button', { name: T['action.edit'] }).click();
+    await page.fill('#crud-form input[name=competitor_price]', '');
+    await save(page);
+    p = await get(page, `/api/v1/products/${c('HX-R1')}`); p = p.product || p;
+    assert(p.competitor_price === null && p.competitor_gap === null && p.price === 439900, `cleared ${JSON.stringify(p)}`);
     // the row's price-history action opens the product's history
     await row(page, c('HX-R1')).getByRole('link', { name: T['catalog.prices'] }).click();
     await page.waitForURL(new RegExp(`#/products/${c('HX-R1')}$`));
@@ -126,13 +155,31 @@ async function catalogAs(browser, server, user, lang) {
       await f.locator('input[name=start]').fill(isoDay(0));
       await f.locator('input[name=end]').fill(isoDay(30));
       await f.locator('input[name=budget]').fill('5000.00');
+      // the percent one applies to a product (named twice), two channels and a segment; the others to all
+      const scope = kind === 'percent' ? { products: `${c('HX-R1')}, ${c('HX-R1')}`, channels: `${c('direct')},${c('ecommerce')}`, segments: ' scope-seg ' } : {};
+      for (const [k, v] of Object.entries(scope)) await f.locator(`input[name=${k}]`).fill(v);
       await save(page);
       let p = await get(page, `/api/v1/promotions/${c('P-' + kind)}`); p = p.promotion || p;
       assert(p.kind === kind && p.value === wire && p.budget === 500000 && p.start === isoDay(0), `saved ${JSON.stringify(p)}`);
+      // kept as each code once, trimmed, joined by ", "
+      const want = kind === 'percent' ? { products: c('HX-R1'), channels: `${c('direct')}, ${c('ecommerce')}`, segments: 'scope-seg' }
+        : { products: '', channels: '', segments: '' };
+      for (const k of Object.keys(want)) assert((p[k] || '') === want[k], `the ${kind} promotion's ${k} are "${p[k]}", want "${want[k]}"`);
     }
     await row(page, c('P-percent')).getByRole('button', { name: T['action.edit'] }).click();
     const v = await page.locator('#crud-form input[name=value]').inputValue();
     assert(v === '15', `the percent promotion's value reads "${v}" in the form`);
+    // a scope naming a channel that does not exist: refused under the channels field, nothing changed
+    const before = await get(page, `/api/v1/promotions/${c('P-percent')}`);
+    assert(await page.locator('#crud-form input[name=channels]').inputValue() === `${c('direct')}, ${c('ecommerce')}`, 'the edit form does not show the channels');
+    await page.fill('#crud-form input[name=channels]', `${c('direct')}, nope-${L}`);
+    await page.click('#crud-form button[type=submit]');
+    const msg = await fieldError(page.locator('#crud-form'), 'channels');
+    assertLang(lang, msg, 'the unknown channel error');
+    assert(msg === fill(T['reason.no_channel'], { code: `nope-${L}` }), `the unknown channel reads "${msg}"`);
+    await shot(page, `catalog-${L}-no-channel`);
+    assert(JSON.stringify(await get(page, `/api/v1/promotions/${c('P-percent')}`)) === JSON.stringify(before), 'the refused scope changed the promotion');
+    await page.fill('#crud-form input[name=channels]', c('direct'));
     await page.fill('#crud-form input[name=value]', '120');
     await page.click('#crud-form button[type=submit]');
     // the percent's range, said with the field's own limits (0 to 100)
@@ -141,7 +188,7 @@ async function catalogAs(browser, server, user, lang) {
     await page.fill('#crud-form input[name=value]', '12.5');
     await save(page);
     let p = await get(page, `/api/v1/promotions/${c('P-percent')}`); p = p.promotion || p;
-    assert(p.value === 0.125, `edited value ${p.value}`);
+    assert(p.value === 0.125 && p.channels === c('direct') && p.products === c('HX-R1'), `edited ${JSON.stringify(p)}`);
   });
   await ctx.close();
 }
@@ -222,10 +269,13 @@ await run(async (browser) => {
     await assertFitsPhone(page, page.locator('.modal'), 'the segment form');
     await f.locator('input[name=code]').fill('phone-seg');
     await f.locator('input[name=name]').fill('手机录入');
+    await f.locator('input[name=region]').fill('西南');
+    await f.locator('input[name=industry]').fill('零售');
+    await f.locator('input[name=company_size]').fill('20–50 人');
     await shot(page, 'catalog-zh-phone-form');
     await save(page);
     let s = await get(page, '/api/v1/segments/phone-seg'); s = s.segment || s;
-    assert(s.name === '手机录入', `saved ${JSON.stringify(s)}`);
+    assert(s.name === '手机录入' && s.region === '西南' && s.industry === '零售' && s.company_size === '20–50 人', `saved ${JSON.stringify(s)}`);
     await ctx.close();
   });
 });

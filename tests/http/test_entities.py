@@ -297,5 +297,30 @@ def skills_by_person_and_the_projects_matrix_over_http():
            "a rep does not rate")
 
 
+
+@test
+def a_promotions_scope_names_the_unknown_code_it_refuses():
+    """A scope code that names nothing is refused under its list, the code its reason's parameter
+    (the UI says "no channel “fax”" from it), and the promotion is unchanged."""
+    ws = setup()
+    ws.ok("channel", "add", "direct", "--name", "直销", "--type", "direct")
+    ws.ok("segment", "add", "smb", "--name", "中小企业")
+    ws.ok("product", "add", "SKU-1", "--name", "标准版", "--cost", "80.00", "--price", "199.00")
+    with Server(ws) as srv:
+        m = srv.client("mgr", "user-secret-1")
+        made = m.ok("POST", "/api/v1/promotions", {"code": "P1", "name": "九折", "kind": "percent", "value": 0.1,
+                                                   "products": "SKU-1", "channels": "direct", "segments": "smb"},
+                    status=201)
+        eq((made["products"], made["channels"], made["segments"]), ("SKU-1", "direct", "smb"), "the scope kept")
+        for field, value, reason, params in (
+                ("products", "SKU-1, SKU-9", "no_product", {"sku": "SKU-9"}),
+                ("channels", "direct,fax", "no_channel", {"code": "fax"}),
+                ("segments", " nope ", "no_segment", {"code": "nope"})):
+            bad = m.patch("/api/v1/promotions/P1", {field: value, "version": 1})
+            eq((bad.status, bad.error()["field"], bad.error()["reason"], bad.error()["params"]),
+               (422, field, reason, params), f"an unknown code in {field}")
+        eq(m.ok("GET", "/api/v1/promotions/P1")["version"], 1, "the refusals changed nothing")
+
+
 if __name__ == "__main__":
     run_all()

@@ -24,6 +24,7 @@ import { Dashboard } from './screens/dashboard.js';
 import { Customers, CustomerPage } from './screens/customers.js';
 import { SkillsMatrix } from './screens/skills.js';
 import { Recruitment } from './screens/recruitment.js';
+import { Strategy } from './screens/strategy.js';
 import './styles/app.css';
 
 const routes = [
@@ -36,6 +37,7 @@ const routes = [
   ['/p/:code/sales', (p, path) => html`<${Sales} key=${path} code=${p.code} />`, 'code'],
   ['/p/:code/import', (p) => html`<${Import} code=${p.code} />`, 'code'],
   ['/p/:code/members', (p) => html`<${Members} code=${p.code} />`, 'code'],
+  ['/p/:code/strategy', (p) => html`<${Strategy} code=${p.code} />`, 'code'],
   ['/p/:code/skill-matrix', (p) => html`<${SkillsMatrix} code=${p.code} />`, 'code'],
   ['/customers', (p, path) => html`<${Customers} key=${path} />`],
   ['/customers/:id', (p) => html`<${CustomerPage} id=${p.id} />`],

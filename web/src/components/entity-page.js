@@ -156,6 +156,9 @@ function formField(e, f, refs) {
       placeholder: f.kind === 'money' ? '0.00' : undefined,
     };
   }
+  // an optional text emptied on edit is sent empty (a segment's region taken away); a required
+  // one left empty is not sent, for the server to say it is required
+  if (f.kind === 'text' && !f.required) return { ...spec, type: 'text' };
   return { ...spec, type: f.kind === 'email' ? 'email' : 'text', fromForm: (s) => (s === '' ? undefined : s) };
 }
 

@@ -6,7 +6,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { t, tv, LANGS } from '../i18n/index.js';
 import { useApp } from '../app-context.js';
-import { sections, pluralLabel } from '../entities.js';
+import { entities, sections, pluralLabel } from '../entities.js';
 import { wsAtLeast } from './access.js';
 
 function NavLink({ href, active, children, sub, id }) {
@@ -42,6 +42,13 @@ function UserMenu({ me, onLogout }) {
       <button class="user-menu-item" role="menuitem" id="logout" onClick=${onLogout}>${t('header.logout')}</button>
     </div>` : null}
   </div>`;
+}
+
+// A project noun's link id: 'nav-' + its plural, or 'nav-project-' + it when a workspace noun
+// has the same plural (a project's target markets beside the workspace's segments).
+function projectNavId(e) {
+  const shared = entities().some((w) => w.scope === 'workspace' && w.section && w.plural === e.plural);
+  return (shared ? 'nav-project-' : 'nav-') + e.plural;
 }
 
 export function Layout({ path, project, children }) {
@@ -89,11 +96,12 @@ export function Layout({ path, project, children }) {
         ${pcode ? html`<div class="nav-project" title=${pcode}>${pcode}</div>
           <${NavLink} sub href=${pbase} active=${bare === pbase || is(pbase + '/goals')}>${t('nav.overview')}<//>
           <${NavLink} sub id="nav-analysis" href=${pbase + '/analysis'} active=${is(pbase + '/analysis')}>${t('nav.analysis')}<//>
+          <${NavLink} sub id="nav-strategy" href=${pbase + '/strategy'} active=${is(pbase + '/strategy')}>${t('nav.strategy')}<//>
           <${NavLink} sub href=${pbase + '/sales'} active=${is(pbase + '/sales')}>${t('nav.sales')}<//>
           <${NavLink} sub href=${pbase + '/import'} active=${is(pbase + '/import')}>${t('nav.import')}<//>
           <${NavLink} sub href=${pbase + '/members'} active=${is(pbase + '/members')}>${t('nav.members')}<//>
           <${NavLink} sub id="nav-skill-matrix" href=${pbase + '/skill-matrix'} active=${is(pbase + '/skill-matrix')}>${t('nav.skill_matrix')}<//>
-          ${sections('project').map(({ nouns }) => nouns.map((e) => html`<${NavLink} sub id=${'nav-' + e.plural}
+          ${sections('project').map(({ nouns }) => nouns.map((e) => html`<${NavLink} sub id=${projectNavId(e)}
             href=${pbase + '/' + e.plural} active=${is(pbase + '/' + e.plural)}>${pluralLabel(e)}<//>`))}` : null}
         <${NavLink} id="nav-customers" href="/customers" active=${is('/customers')}>${t('nav.customers')}<//>
         ${sections('workspace', (e) => wsAtLeast(app.me, e.read_role)).map(({ section, nouns }) => html`
