@@ -23,6 +23,7 @@ static const struct cli_command *const tables[] = {
 	cli_demo_cmds,
 	cli_dbcopy_cmds,
 	cli_team_cmds,
+	cli_quota_cmds,
 	cli_entity_cmds,
 	NULL,
 };

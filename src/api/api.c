@@ -29,6 +29,7 @@ const struct api_route *const api_routes[] = {
 	api_sale_routes,
 	api_customer_routes,
 	api_team_routes,
+	api_quota_routes,
 	api_goal_routes,
 	api_dashboard_routes,
 	api_entity_routes,

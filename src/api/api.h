@@ -249,6 +249,7 @@ extern const struct api_route api_catalog_routes[];
 extern const struct api_route api_sale_routes[];
 extern const struct api_route api_customer_routes[];
 extern const struct api_route api_team_routes[];
+extern const struct api_route api_quota_routes[];
 extern const struct api_route api_goal_routes[];
 extern const struct api_route api_dashboard_routes[];
 extern const struct api_route *const api_routes[];
