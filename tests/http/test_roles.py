@@ -61,6 +61,14 @@ EXPECT = {
     ("GET", "/api/v1/projects/{code}/raci/{id}"): row(200, 200, 200, 200, 404),
     ("PATCH", "/api/v1/projects/{code}/raci/{id}"): row(409, 409, 403, 403, 404),
     ("DELETE", "/api/v1/projects/{code}/raci/{id}"): row(409, 409, 403, 403, 404),
+    # quotas: every project member reads the team's lines; managers save a split (a stale one: 409)
+    ("GET", "/api/v1/projects/{code}/quotas"): row(200, 200, 200, 200, 404),
+    ("PUT", "/api/v1/projects/{code}/quotas"): row(409, 409, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/assignments"): row(200, 200, 200, 200, 404),
+    ("POST", "/api/v1/projects/{code}/assignments"): row(201, 201, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/assignments/{id}"): row(200, 200, 200, 200, 404),
+    ("PATCH", "/api/v1/projects/{code}/assignments/{id}"): row(409, 409, 403, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/assignments/{id}"): row(409, 409, 403, 403, 404),
     ("GET", "/api/v1/tokens"): ALL,
     ("POST", "/api/v1/tokens"): row(201, 201, 201, 201, 201),
     ("DELETE", "/api/v1/tokens/{id}"): row(200, 404, 404, 404, 404),
@@ -156,6 +164,7 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/goals/{id}", f"/goals/{ids['goal']}")
             .replace("/customers/{id}", f"/customers/{ids['customer']}")
             .replace("/raci/{id}", f"/raci/{ids['raci']}")
+            .replace("/assignments/{id}", f"/assignments/{ids['assignment']}")
             .replace("{id}", str(ids["token"])))
     if "/members/{login}" in path:
         path = path.replace("{login}", f"del_{who}" if method == "DELETE" else "rep")
@@ -172,14 +181,16 @@ def request_for(method, pattern, who, ids, described=None):
             body["segment"] = "SEG"
         elif "/workspace" in path:
             body = {"name": "Workspace renamed"}
-        elif "/raci/" in path:
+        elif "/raci/" in path or "/assignments/" in path:
             body["note"] = "renamed"
         else:
             body["name"] = "renamed"
     elif method == "DELETE" and (pattern.endswith(("{code}", "{sku}"))
                                  or "/sales/" in pattern or "/goals/" in pattern
-                                 or "/raci/" in pattern):
+                                 or "/raci/" in pattern or "/assignments/" in pattern):
         path += f"?version={stale}"
+    elif method == "PUT" and pattern.endswith("/quotas"):
+        body = {"goal": ids["quota_goal"], "version": stale, "quotas": []}
     elif method == "POST":
         body = {
             "/api/v1/session": {"login": f"ghost_{who}", "password": "not-the-password"},
@@ -207,6 +218,8 @@ def request_for(method, pattern, who, ids, described=None):
             "/api/v1/projects/{code}/raci": {"area": f"Area of {who}", "person": "rep",
                                              "role": "informed"},
             "/api/v1/projects/{code}/goals/{id}/checkins": {"value": 1},
+            "/api/v1/projects/{code}/assignments": {"person": "mgr" if who == "admin" else "rep",
+                                                    "segment": "SEG", "note": f"by {who}"},
         }[pattern]
         if pattern.endswith("/sales/import"):
             path += "?dry_run=1"
@@ -242,12 +255,17 @@ def role_matrix():
                     "accountable")["id"]
     goal_id = ws.js("goal", "add", "P1", "--metric", "custom", "--target", "10", "--start",
                     "2026-01-01", "--due", "2026-12-31")["id"]
+    quota_goal = ws.js("goal", "add", "P1", "--metric", "revenue", "--target", "1000", "--start",
+                       "2026-01-01", "--due", "2026-12-31")["id"]
+    assignment_id = ws.js("assignment", "add", "P1", "--person", "mgr", "--customer",
+                          str(customer_id))["id"]
 
     failures = []
     with Server(ws) as srv:
         clients = {who: srv.client(None if who == "anon" else who) for who in WHO}
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
-               "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id}
+               "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id,
+               "quota_goal": quota_goal, "assignment": assignment_id}
         admin = clients["admin"]
         ids["ref"] = lambda noun: admin.ok("GET", "/api/v1/" + ents[noun]["plural"])[
             ents[noun]["plural"]][0][ents[noun]["key"]]
