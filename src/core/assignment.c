@@ -76,8 +76,7 @@ ENTITY(assignment) = {
 	.write_prole = PROLE_MANAGER,
 	.order = "r1.login, t.id",
 	.hooks = { .check = assignment_check },
-	.section = "team",
-	.section_rank = 7,
+	/* no generic screen: the project's Quotas screen lists and edits them (web/src/screens/quotas.js) */
 };
 
 /* ?1 the project, ?2 the user: the member's role */

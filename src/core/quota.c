@@ -181,8 +181,15 @@ static int check_lines(struct store *st, const struct project *p, const struct g
 		__int128 left = (__int128)g->target - sum;
 		goal_value_format(u, s64, a, sizeof(a));
 		goal_value_format(u, g->target, b, sizeof(b));
-		goal_value_format(u, left < INT64_MIN + 1 ? INT64_MIN + 1 : (int64_t)left, c,
-				  sizeof(c));
+		if (left < 0) {
+			goal_value_format(u, -left > INT64_MAX ? INT64_MAX : (int64_t)-left, c,
+					  sizeof(c));
+			return err_set(err, ERR_INVALID, "quotas", "quota_sum_over:sum,target,over",
+				       "the quotas sum to %s, more than the goal's target %s (%s "
+				       "over)",
+				       a, b, c);
+		}
+		goal_value_format(u, (int64_t)left, c, sizeof(c));
 		return err_set(err, ERR_INVALID, "quotas", "quota_sum:sum,target,left",
 			       "the quotas sum to %s, not the goal's target %s (%s left to allocate)",
 			       a, b, c);

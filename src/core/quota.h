@@ -71,7 +71,8 @@ void quota_split_release(struct quota_split *s);
  * (quota_not_offered), a person not on the project (not_member) or a viewer
  * (quota_viewer), a person twice (quota_twice), a negative target
  * (quota_negative), and lines that do not sum to the goal's target
- * (quota_sum, with the sum, the target and what is left to allocate). No
+ * (quota_sum with the sum, the target and what is left to allocate;
+ * quota_sum_over with what is over). No
  * lines clears the split. Versioned and audited ("quota", the goal's id).
  */
 #define QUOTA_ANY_VERSION INT64_MIN

@@ -23,6 +23,7 @@ import { Users, WorkspaceSettings, Audit } from './screens/admin.js';
 import { Dashboard } from './screens/dashboard.js';
 import { Customers, CustomerPage } from './screens/customers.js';
 import { SkillsMatrix } from './screens/skills.js';
+import { Quotas } from './screens/quotas.js';
 import './styles/app.css';
 
 const routes = [
@@ -36,6 +37,7 @@ const routes = [
   ['/p/:code/import', (p) => html`<${Import} code=${p.code} />`, 'code'],
   ['/p/:code/members', (p) => html`<${Members} code=${p.code} />`, 'code'],
   ['/p/:code/skill-matrix', (p) => html`<${SkillsMatrix} code=${p.code} />`, 'code'],
+  ['/p/:code/quotas', (p) => html`<${Quotas} code=${p.code} />`, 'code'],
   ['/customers', (p, path) => html`<${Customers} key=${path} />`],
   ['/customers/:id', (p) => html`<${CustomerPage} id=${p.id} />`],
   ['/products/:sku', (p) => html`<${ProductPrices} sku=${p.sku} />`],
