@@ -68,7 +68,7 @@ function MyQuotas({ projects, me }) {
   }, [codes.join(','), me]);
   if (!data || !data.length) return null;
   return html`<div class="card quota-mine-card" id="my-quotas"><h2 class="section-title">${t('quota.mine_title')}</h2>
-    ${data.map(({ project, goal: g, line: l }) => html`<a class="quota-mine-line card-link" key=${project + g.goal}
+    ${data.map(({ project, goal: g, line: l }) => html`<a class="quota-mine-line quota-mine-link" key=${project + g.goal}
         href=${'#/p/' + encodeURIComponent(project) + '/quotas'} data-project=${project} data-goal-id=${g.goal}>
       <span class="quota-mine-name">${t('quota.mine_line', { goal: g.name || tv('metric', g.metric), project })}</span>
       <span class="num quota-mine-figures">${valueOf(g.unit, l.actual)} / ${valueOf(g.unit, l.target)}</span>

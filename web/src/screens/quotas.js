@@ -119,8 +119,7 @@ function QuotaGoal({ code, goal: g, me, sellers, canEdit, onSaved }) {
   const taken = new Set((lines || []).map((l) => l.person));
   return html`<article class="card quota-goal" data-goal-id=${g.goal} data-metric=${g.metric}>
     <header class="goal-head"><div><h3>${g.name || tv('metric', g.metric)}</h3>
-      <div class="goal-meta">${tv('metric', g.metric)} · ${t('quota.window', { start: date(g.start), due: date(g.due) })}
-        · ${t('quota.goal_target')} <strong class="quota-goal-target">${v(g.target)}</strong></div></div>
+      <div class="goal-meta">${tv('metric', g.metric)} · ${t('quota.window', { start: date(g.start), due: date(g.due) })}${' · '}${t('quota.goal_target')} <strong class="quota-goal-target">${v(g.target)}</strong></div></div>
       ${canEdit && q.offered && !lines ? html`<div class="card-actions">
         <button class="btn btn-small quota-suggest" onClick=${suggest}>${t('quota.suggest')}</button>
         <button class="btn btn-small quota-edit" onClick=${() => edit(q.lines)}>${t('quota.edit')}</button></div>` : null}
@@ -167,7 +166,7 @@ function QuotaGoal({ code, goal: g, me, sellers, canEdit, onSaved }) {
 function Formula({ goal: g, s }) {
   const days = Math.round((Date.parse(s.basis_window.to) - Date.parse(s.basis_window.from)) / 864e5) + 1;
   const step = g.unit === 'money' && s.step === 100 ? t('quota.step_whole') : t('quota.step_one');
-  const vars = { metric: tv('metric', g.metric), days, from: date(s.basis_window.from), to: date(s.basis_window.to), n: s.with_history, step };
+  const vars = { metric: tv('metric', g.metric).toLowerCase(), days, from: date(s.basis_window.from), to: date(s.basis_window.to), n: s.with_history, step };
   const basis = (x) => (g.unit === 'money' ? money(Math.round(x)) : num(Math.round(x * 100) / 100));
   return html`<details class="quota-formula" open>
     <summary>${t('quota.formula_title')}</summary>
