@@ -655,14 +655,9 @@ int goal_board_load(struct store *st, const struct actor *a, const char *code, i
 		return -1;
 	metric_memo_begin(st);
 	r = goal_board_collect(st, a, &p, as_of, out, err);
-	if (!r) {
-		/* each goal's quotas, judged on the same data */
-		out->quotas = xcalloc(out->goals.n ? out->goals.n : 1, sizeof(*out->quotas));
-		for (size_t i = 0; i < out->goals.n && !r; i++)
-			r = quota_goal_load(st, &out->goals.items[i], as_of, &out->quotas[i], err);
-		if (r)
-			goal_board_release(out);
-	}
+	/* each goal's quotas, judged on the same data */
+	if (!r && (r = quota_goals_load(st, &out->goals, as_of, &out->quotas, err)))
+		goal_board_release(out);
 	metric_memo_end();
 	store_rollback(st);
 	return r;
@@ -670,9 +665,7 @@ int goal_board_load(struct store *st, const struct actor *a, const char *code, i
 
 void goal_board_release(struct goal_board *b)
 {
-	for (size_t i = 0; b->quotas && i < b->goals.n; i++)
-		quota_goal_release(&b->quotas[i]);
-	free(b->quotas);
+	quota_goals_release(b->quotas, b->goals.n);
 	b->quotas = NULL;
 	goal_list_release(&b->goals);
 	free(b->progress);

@@ -85,6 +85,23 @@ void quota_goal_release(struct quota_goal *q)
 	q->n = 0;
 }
 
+int quota_goals_load(struct store *st, const struct goal_list *goals, int32_t as_of,
+		     struct quota_goal **out, struct err *err)
+{
+	*out = xcalloc(goals->n ? goals->n : 1, sizeof(**out));
+	for (size_t i = 0; i < goals->n; i++)
+		if (quota_goal_load(st, &goals->items[i], as_of, &(*out)[i], err))
+			return -1;
+	return 0;
+}
+
+void quota_goals_release(struct quota_goal *q, size_t n)
+{
+	for (size_t i = 0; q && i < n; i++)
+		quota_goal_release(&q[i]);
+	free(q);
+}
+
 static void ratio_json(struct jw *w, const char *key, int64_t bp)
 {
 	jw_key(w, key);
@@ -134,11 +151,7 @@ static int board_collect(struct store *st, const struct actor *a, const char *co
 	} else if (goal_list(st, a, code, &out->goals, err)) {
 		return -1;
 	}
-	out->quotas = xcalloc(out->goals.n ? out->goals.n : 1, sizeof(*out->quotas));
-	for (size_t i = 0; i < out->goals.n; i++)
-		if (quota_goal_load(st, &out->goals.items[i], out->as_of, &out->quotas[i], err))
-			return -1;
-	return 0;
+	return quota_goals_load(st, &out->goals, out->as_of, &out->quotas, err);
 }
 
 int quota_board_load(struct store *st, const struct actor *a, const char *code, int64_t goal_id,
@@ -163,9 +176,7 @@ int quota_board_load(struct store *st, const struct actor *a, const char *code, 
 
 void quota_board_release(struct quota_board *b)
 {
-	for (size_t i = 0; b->quotas && i < b->goals.n; i++)
-		quota_goal_release(&b->quotas[i]);
-	free(b->quotas);
+	quota_goals_release(b->quotas, b->goals.n);
 	b->quotas = NULL;
 	goal_list_release(&b->goals);
 }

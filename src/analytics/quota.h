@@ -55,6 +55,12 @@ int quota_goal_load(struct store *st, const struct goal *g, int32_t as_of,
 		    struct quota_goal *out, struct err *err);
 void quota_goal_release(struct quota_goal *q);
 
+/* The quotas of each of goals' n goals (one quota_goal each, in *out) as of as_of. */
+int quota_goals_load(struct store *st, const struct goal_list *goals, int32_t as_of,
+		     struct quota_goal **out, struct err *err);
+/* Release what quota_goals_load made for n goals (q may be NULL). */
+void quota_goals_release(struct quota_goal *q, size_t n);
+
 /*
  * "quotas":{"offered","why","version","sum","balanced","lines":[{"person","name","target",
  * "share","actual","progress"}]} as members of an object the caller opened (g's unit).

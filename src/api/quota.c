@@ -139,27 +139,13 @@ static int put_quotas(struct api_req *r, struct err *err)
 	const char *code = api_param(r, "code");
 	struct quota_input *in = NULL;
 	struct quota_split out;
-	json_error_t jerr;
-	json_t *root, *arr;
+	json_t *root = api_body_object(r, err), *arr;
 	int64_t goal = 0, version = QUOTA_ANY_VERSION;
 	int present, ret = -1;
 	size_t n = 0;
 
-	if (!r->body_len)
-		return err_set(err, ERR_MALFORMED, NULL, "body_empty",
-			       "the body is empty; send a JSON object");
-	if (api_body_type(r->route, r->content_type, err))
-		return -1;
-	root = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
-		return err_set(err, ERR_MALFORMED, NULL, "json_syntax:detail,line,column",
-			       "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
-			       jerr.line, jerr.column);
-	if (!json_is_object(root)) {
-		err_set(err, ERR_INVALID, NULL, "json_not_object:got",
-			"the body must be a JSON object, not %s", api_json_kind(root));
-		goto out;
-	}
+		return -1;
 	if (known_keys(root, keys, "", err) ||
 	    int_member(root, "goal", "goal", 1, &goal, &present, err) ||
 	    int_member(root, "version", "version", 0, &version, &present, err))
