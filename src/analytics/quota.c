@@ -14,27 +14,30 @@
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-/* g's metric over [from, to] in project_id's sales (NO_ID: all) made by rep uid. */
-static int rep_value(struct store *st, const struct goal *g, int64_t project_id, int64_t uid,
-		     int32_t from, int32_t to, int64_t *v, struct err *err)
+/*
+ * g's metric over [from, to] within its scope in project_id's sales (NO_ID: all), for
+ * each of the n reps: the sales they made (0 when none).
+ */
+static int rep_values(struct store *st, const struct goal *g, int64_t project_id,
+		      const int64_t *reps, size_t n, int32_t from, int32_t to, int64_t *v,
+		      struct err *err)
 {
-	struct goal_scope sc = g->scope;
 	struct metric_query q;
 
-	sc.rep_id = uid;
 	memset(&q, 0, sizeof(q));
 	q.metric = g->metric;
 	q.project_id = project_id;
-	q.scope = &sc;
+	q.scope = &g->scope;
 	q.from = from;
 	q.to = to;
 	q.cohort_from = q.cohort_to = NO_DATE;
 	q.cohort_project_id = NO_ID;
 	q.goal_id = g->id;
-	if (metric_value(st, &q, v, err))
+	if (metric_by_rep(st, &q, reps, n, v, err))
 		return -1;
-	if (*v == NO_VALUE)
-		*v = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == NO_VALUE)
+			v[i] = 0;
 	return 0;
 }
 
@@ -42,6 +45,8 @@ int quota_goal_load(struct store *st, const struct goal *g, int32_t as_of,
 		    struct quota_goal *out, struct err *err)
 {
 	struct quota_split sp;
+	int64_t *uids, *actual;
+	int r = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->goal_id = g->id;
@@ -51,31 +56,31 @@ int quota_goal_load(struct store *st, const struct goal *g, int32_t as_of,
 	out->version = sp.version;
 	out->members = xcalloc(sp.n ? sp.n : 1, sizeof(*out->members));
 	out->n = sp.n;
-	for (size_t i = 0; i < sp.n; i++) {
+	uids = xcalloc(sp.n ? sp.n : 1, sizeof(*uids));
+	actual = xcalloc(sp.n ? sp.n : 1, sizeof(*actual));
+	for (size_t i = 0; i < sp.n; i++)
+		uids[i] = sp.lines[i].user_id;
+	/* a goal whose metric no longer adds up keeps its lines, without figures */
+	if (sp.n && out->offered != QUOTA_NOT_ADDITIVE && as_of >= g->start_on)
+		r = rep_values(st, g, g->project_id, uids, sp.n, g->start_on,
+			       as_of < g->due_on ? as_of : g->due_on, actual, err);
+	for (size_t i = 0; i < sp.n && !r; i++) {
 		struct quota_member *m = &out->members[i];
 		m->line = sp.lines[i];
 		out->sum += m->line.target;
-		m->share_bp = m->progress_bp = NO_VALUE;
+		m->actual = out->offered == QUOTA_NOT_ADDITIVE ? NO_VALUE : actual[i];
 		if (g->target <= 0 || ratio_bp(m->line.target, g->target, &m->share_bp))
 			m->share_bp = NO_VALUE;
-		m->actual = 0;
-		/* a goal whose metric no longer adds up keeps its lines, without figures */
-		if (out->offered == QUOTA_NOT_ADDITIVE) {
-			m->actual = NO_VALUE;
-			continue;
-		}
-		if (as_of >= g->start_on &&
-		    rep_value(st, g, g->project_id, m->line.user_id, g->start_on,
-			      as_of < g->due_on ? as_of : g->due_on, &m->actual, err)) {
-			quota_split_release(&sp);
-			quota_goal_release(out);
-			return -1;
-		}
-		if (m->line.target <= 0 || ratio_bp(m->actual, m->line.target, &m->progress_bp))
+		if (m->actual == NO_VALUE || m->line.target <= 0 ||
+		    ratio_bp(m->actual, m->line.target, &m->progress_bp))
 			m->progress_bp = NO_VALUE;
 	}
+	free(uids);
+	free(actual);
 	quota_split_release(&sp);
-	return 0;
+	if (r)
+		quota_goal_release(out);
+	return r;
 }
 
 void quota_goal_release(struct quota_goal *q)
@@ -230,15 +235,25 @@ static int suggestion_reps(struct store *st, const struct actor *a, const char *
 		snprintf(l->login, sizeof(l->login), "%s", ml.items[i].login);
 		snprintf(l->name, sizeof(l->name), "%s", ml.items[i].name);
 		l->capacity_bp = ml.items[i].capacity_bp;
-		if (rep_value(st, g, NO_ID, l->user_id, out->basis_from, out->basis_to, &l->past,
-			      err)) {
-			member_list_release(&ml);
-			return -1;
-		}
-		l->history = l->past > 0;
 	}
 	member_list_release(&ml);
-	return 0;
+	{
+		int64_t *uids = xcalloc(out->n ? out->n : 1, sizeof(*uids));
+		int64_t *past = xcalloc(out->n ? out->n : 1, sizeof(*past));
+		int r;
+		for (size_t i = 0; i < out->n; i++)
+			uids[i] = out->lines[i].user_id;
+		r = out->n ? rep_values(st, g, NO_ID, uids, out->n, out->basis_from, out->basis_to,
+					past, err)
+			   : 0;
+		for (size_t i = 0; i < out->n && !r; i++) {
+			out->lines[i].past = past[i];
+			out->lines[i].history = past[i] > 0;
+		}
+		free(uids);
+		free(past);
+		return r;
+	}
 }
 
 /* Split the target in steps by the weights, the largest remainders taking what is left. */
