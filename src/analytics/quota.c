@@ -69,6 +69,9 @@ int quota_goal_load(struct store *st, const struct goal *g, int32_t as_of,
 		m->line = sp.lines[i];
 		out->sum += m->line.target;
 		m->actual = out->offered == QUOTA_NOT_ADDITIVE ? NO_VALUE : actual[i];
+		/* a goal narrowed to one rep since its split counts that rep's sales alone */
+		if (out->offered == QUOTA_ONE_REP && m->line.user_id != g->scope.rep_id)
+			m->actual = 0;
 		if (g->target <= 0 || ratio_bp(m->line.target, g->target, &m->share_bp))
 			m->share_bp = NO_VALUE;
 		if (m->actual == NO_VALUE || m->line.target <= 0 ||

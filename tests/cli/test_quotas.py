@@ -224,6 +224,13 @@ def refused_splits_say_why_and_change_nothing():
     lst = {x["goal"]: x["quotas"] for x in ws.js("quota", "list", "P1")["goals"]}
     eq((lst[margin]["offered"], lst[margin]["why"], lst[one_rep]["why"]), (False, "metric", "rep_scope"),
        "the list says which goals take none and why")
+    # a goal narrowed to one rep after its split: no longer offered, only that rep's sales count
+    other = goal(ws, "revenue", "1000.00")
+    ws.js("quota", "split", "P1", "--goal", str(other), "wang.fang=600", "zhao.lei=400")
+    ws.ok("goal", "update", "P1", str(other), "--scope", "rep=zhao.lei", "--version", "1")
+    q = ws.js("quota", "list", "P1", "--goal", str(other))["goals"][0]["quotas"]
+    eq((q["offered"], q["why"], [(x["person"], x["actual"]) for x in q["lines"]]),
+       (False, "rep_scope", [("wang.fang", 0), ("zhao.lei", PRICE)]), "narrowed to zhao.lei after the split")
     # a goal whose target changes after the split shows it no longer balanced
     ws.ok("goal", "update", "P1", str(rev), "--target", "1200.00", "--version", "1")
     q = ws.js("quota", "list", "P1", "--goal", str(rev))["goals"][0]["quotas"]
