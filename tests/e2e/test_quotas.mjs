@@ -17,10 +17,10 @@
 // offers no controls. The person select offers the project's sellers; a line removed and
 // added back round-trips. The assignment form, in both languages, assigns an account (found
 // by searching its name) and a segment (both of its options), edits one, and shows a
-// second member for the same account refused in the reader's language. A rep's home screen
+// second member for the same account refused in the reader's language, and deletes a line. A rep's home screen
 // shows their own quotas first; a rep and a viewer read the team's lines without a control;
 // the overview's goal cards show each member's share and progress. On a phone a manager
-// suggests and saves a split, and the page does not scroll sideways.
+// suggests and saves a split and assigns a segment, and the page does not scroll sideways.
 process.env.SALESPM_TODAY = '2026-09-15';
 import { test, assert, run, startServer, shot, PASSWORD, cli } from './lib.mjs';
 import { signedIn, call, get, optionValues, assertFitsPhone, fieldError, assertLang, PHONE, TEXTS, fmtPct, fmtMoney, fmtInt, sq } from './forms.mjs';
@@ -280,6 +280,11 @@ async function assignAs(browser, server, user, lang, rep, other) {
     const moved = (await get(page, `/api/v1/projects/${PROJECT}/assignments/${a.id}`));
     assert(moved.person === other && moved.note === '交接' && moved.version === 2, `moved ${JSON.stringify(moved)}`);
     await shot(page, `assignments-${lang === 'zh-CN' ? 'zh' : 'en'}`);
+    // the segment's line deleted, after the reader's confirmation
+    await page.locator(`#assign-list tr[data-id="${s.id}"] .assign-delete`).click();
+    await page.locator(`#assign-list tr[data-id="${s.id}"]`).waitFor({ state: 'detached' });
+    assert(page.dialogs.some((d) => d === fill(T['assign.confirm_delete'], { person: NAME[rep] })), `the confirmation ${page.dialogs}`);
+    assert(!(await get(page, `/api/v1/projects/${PROJECT}/assignments`)).assignments.some((x) => x.id === s.id), 'deleted');
     assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
     await ctx.close();
   });
@@ -345,7 +350,7 @@ await run(async (browser) => {
     await ctx.close();
   });
 
-  await test('zh-CN: a manager suggests and saves a split on a phone (390×844)', [zh, en, round], async () => {
+  await test('zh-CN: a manager suggests and saves a split, and assigns a segment, on a phone (390×844)', [zh, en, round], async () => {
     const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { viewport: PHONE });
     const T = TEXTS['zh-CN'];
     await page.go(`#/p/${PROJECT}/quotas`);
@@ -365,6 +370,21 @@ await run(async (browser) => {
     assert(now.version === 2 && JSON.stringify(now.lines.map((l) => [l.person, l.target])) === JSON.stringify(REPS.map((r) => [r, want[r]])),
       `the suggestion accepted as is: ${JSON.stringify(now)}`);
     await shot(page, 'quotas-zh-phone');
+    // the assignment form fits the phone and saves
+    await page.click('#assign-new');
+    const f = page.locator('#assign-form');
+    await f.waitFor();
+    await assertFitsPhone(page, page.locator('.modal'), 'the assignment form');
+    await f.locator('select[name=person]').selectOption('rep2');
+    await f.locator('select[name=kind]').selectOption('segment');
+    await f.locator('select[name=segment]').selectOption('smb');
+    await f.locator('input[name=note]').fill('电话回访');
+    await f.locator('button[type=submit]').click();
+    await f.waitFor({ state: 'detached' });
+    const a = (await get(page, `/api/v1/projects/${PROJECT}/assignments`)).assignments.find((x) => x.person === 'rep2' && x.segment === 'smb');
+    assert(a && a.note === '电话回访', `saved on a phone: ${JSON.stringify(a)}`);
+    const m2 = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(m2 <= 0, `the page scrolls sideways by ${m2}px`);
     assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
     await ctx.close();
   });
