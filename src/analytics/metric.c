@@ -931,3 +931,96 @@ out:
 	free(cohort.v);
 	return r;
 }
+
+/* --- by rep ----------------------------------------------------------------------------- */
+
+/* Each rep's sums over [?2, ?3] in project ?1 (the rollup's rep dimension). */
+static const char SQL_ROLLUP_BY_REP[] =
+	"SELECT key_id, SUM(lines), SUM(quantity), SUM(amount_minor), SUM(cost_minor) FROM sale_rollup "
+	"WHERE project_id = ?1 AND dim = 'rep' AND day BETWEEN ?2 AND ?3 GROUP BY key_id";
+/* Workspace-wide (?1 is NULL here), project by project through the rollup's key. */
+static const char SQL_ROLLUP_BY_REP_ALL[] =
+	"SELECT key_id, SUM(lines), SUM(quantity), SUM(amount_minor), SUM(cost_minor) FROM sale_rollup "
+	"WHERE project_id IN (SELECT id FROM projects) AND dim = 'rep' AND day BETWEEN ?2 AND ?3 "
+	"AND CAST(?1 AS BIGINT) IS NULL GROUP BY key_id";
+/* Each rep's sums from the sales, narrowed by segment ?4, channel ?5, product ?6. */
+static const char SQL_RAW_BY_REP[] =
+	"SELECT rep_id, COUNT(*), COALESCE(SUM(quantity), 0), COALESCE(SUM(amount_minor), 0), "
+	"COALESCE(SUM(cost_minor), 0) FROM sales WHERE (CAST(?1 AS BIGINT) IS NULL OR project_id = ?1) "
+	"AND sold_on BETWEEN ?2 AND ?3 AND (CAST(?4 AS BIGINT) IS NULL OR segment_id = ?4) "
+	"AND (CAST(?5 AS BIGINT) IS NULL OR channel_id = ?5) AND (CAST(?6 AS BIGINT) IS NULL OR product_id = ?6) "
+	"GROUP BY rep_id";
+/* Each rep's customers whose first-ever purchase, made from them, falls in the window. */
+static const char SQL_NEW_CUSTOMERS_BY_REP[] =
+	"SELECT s.rep_id, COUNT(DISTINCT s.customer_id) FROM sales s JOIN customers c "
+	"ON c.id = s.customer_id WHERE (CAST(?1 AS BIGINT) IS NULL OR s.project_id = ?1) "
+	"AND s.sold_on BETWEEN ?2 AND ?3 AND c.first_sale_on BETWEEN ?2 AND ?3 "
+	"AND (CAST(?4 AS BIGINT) IS NULL OR s.segment_id = ?4) AND (CAST(?5 AS BIGINT) IS NULL OR s.channel_id = ?5) "
+	"AND (CAST(?6 AS BIGINT) IS NULL OR s.product_id = ?6) GROUP BY s.rep_id";
+
+int metric_by_rep(struct store *st, const struct metric_query *q, const int64_t *reps, size_t n,
+		  int64_t *values, struct err *err)
+{
+	const struct metric_def *d = metric_def(q->metric);
+	struct goal_scope sc = q->scope ? *q->scope : (struct goal_scope){ NO_ID, NO_ID, NO_ID, NO_ID };
+	struct sale_sums *sums;
+	const char *dim, *sql;
+	int64_t key;
+	int sumsm, rc;
+	struct stmt *s;
+
+	if (!d)
+		return err_set(err, ERR_INVALID, "metric", "no_metric", "no metric to compute");
+	sc.rep_id = NO_ID;
+	sumsm = d->calc == CALC_AMOUNT || d->calc == CALC_QUANTITY || d->calc == CALC_MARGIN ||
+		d->calc == CALC_PER_LINE;
+	if (!sumsm && d->calc != CALC_FIRST_PURCHASE) {
+		for (size_t i = 0; i < n; i++) {
+			struct metric_query one = *q;
+			sc.rep_id = reps[i];
+			one.scope = &sc;
+			if (metric_value(st, &one, &values[i], err))
+				return -1;
+		}
+		return 0;
+	}
+	if (!sumsm)
+		sql = SQL_NEW_CUSTOMERS_BY_REP;
+	else if (scope_dim(&sc, &dim, &key) == 0)
+		sql = q->project_id == NO_ID ? SQL_ROLLUP_BY_REP_ALL : SQL_ROLLUP_BY_REP;
+	else
+		sql = SQL_RAW_BY_REP;
+	if (!(s = store_prepare(st, sql, err)))
+		return -1;
+	store_bind_int_or_null(st, s, 1, q->project_id, NO_ID);
+	store_bind_int(st, s, 2, q->from);
+	store_bind_int(st, s, 3, q->to);
+	if (sql == SQL_RAW_BY_REP || sql == SQL_NEW_CUSTOMERS_BY_REP) {
+		store_bind_int_or_null(st, s, 4, sc.segment_id, NO_ID);
+		store_bind_int_or_null(st, s, 5, sc.channel_id, NO_ID);
+		store_bind_int_or_null(st, s, 6, sc.product_id, NO_ID);
+	}
+	sums = xcalloc(n ? n : 1, sizeof(*sums));
+	for (size_t i = 0; i < n; i++)
+		values[i] = 0;
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		int64_t rep = store_col_int(st, s, 0);
+		for (size_t i = 0; i < n; i++) {
+			if (reps[i] != rep)
+				continue;
+			if (!sumsm) {
+				values[i] = store_col_int(st, s, 1);
+				continue;
+			}
+			sums[i].lines = store_col_int(st, s, 1);
+			sums[i].quantity = store_col_int(st, s, 2);
+			sums[i].amount = store_col_int(st, s, 3);
+			sums[i].cost = store_col_int(st, s, 4);
+		}
+	}
+	store_done(st, s);
+	for (size_t i = 0; sumsm && i < n; i++)
+		values[i] = metric_of_sums(q->metric, &sums[i]);
+	free(sums);
+	return rc < 0 ? -1 : 0;
+}

@@ -7,6 +7,7 @@
 #ifndef ANALYTICS_METRIC_H
 #define ANALYTICS_METRIC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/goal.h"
@@ -62,6 +63,15 @@ void metric_memo_end(void);
 
 /* The arrays this thread keeps between dashboards, freed (before the thread ends). */
 void metric_thread_release(void);
+
+/*
+ * q's metric for each of n reps at once: values[i] is q with the scope's rep
+ * replaced by reps[i] (0 for a rep with no sales, NO_VALUE where the metric
+ * has none). Sums metrics and new customers come from one grouped read of the
+ * rollups or the sales, the others rep by rep (quotas: analytics/quota.h).
+ */
+int metric_by_rep(struct store *st, const struct metric_query *q, const int64_t *reps, size_t n,
+		  int64_t *values, struct err *err);
 
 /* Sums of sale lines over a window: lines, quantity, amount, cost. */
 struct sale_sums {

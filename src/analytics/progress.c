@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analytics/metric.h"
+#include "analytics/quota.h"
 #include "base/date.h"
 #include "base/money.h"
 #include "base/xalloc.h"
@@ -531,11 +532,12 @@ void smart_write_json(struct jw *w, const struct smart_check smart[SMART__COUNT]
 	jw_obj_end(w);
 }
 
-void goal_progress_write_json(struct jw *w, const struct goal *g, const struct goal_progress *gp)
+/* g with its progress, as members of an object the caller opened. */
+static void goal_progress_write_fields(struct jw *w, const struct goal *g,
+				       const struct goal_progress *gp)
 {
 	enum unit u = metric_unit(g->metric);
 	int all = 1;
-	jw_obj(w);
 	goal_write_fields(w, g);
 	/* how the status judges it: the projection (cumulative) or the value as it stands */
 	jw_kbool(w, "cumulative", metric_cumulative(g->metric));
@@ -552,6 +554,12 @@ void goal_progress_write_json(struct jw *w, const struct goal *g, const struct g
 	for (int i = 0; i < SMART__COUNT; i++)
 		all &= gp->smart[i].ok;
 	jw_kbool(w, "smart_ok", all);
+}
+
+void goal_progress_write_json(struct jw *w, const struct goal *g, const struct goal_progress *gp)
+{
+	jw_obj(w);
+	goal_progress_write_fields(w, g, gp);
 	jw_obj_end(w);
 }
 
@@ -647,6 +655,9 @@ int goal_board_load(struct store *st, const struct actor *a, const char *code, i
 		return -1;
 	metric_memo_begin(st);
 	r = goal_board_collect(st, a, &p, as_of, out, err);
+	/* each goal's quotas, judged on the same data */
+	if (!r && (r = quota_goals_load(st, &out->goals, as_of, &out->quotas, err)))
+		goal_board_release(out);
 	metric_memo_end();
 	store_rollback(st);
 	return r;
@@ -654,6 +665,8 @@ int goal_board_load(struct store *st, const struct actor *a, const char *code, i
 
 void goal_board_release(struct goal_board *b)
 {
+	quota_goals_release(b->quotas, b->goals.n);
+	b->quotas = NULL;
 	goal_list_release(&b->goals);
 	free(b->progress);
 	b->progress = NULL;
@@ -666,8 +679,13 @@ void goal_board_write_json(struct jw *w, const struct goal_board *b)
 	jw_kdate(w, "as_of", b->as_of);
 	jw_key(w, "goals");
 	jw_arr(w);
-	for (size_t i = 0; i < b->goals.n; i++)
-		goal_progress_write_json(w, &b->goals.items[i], &b->progress[i]);
+	for (size_t i = 0; i < b->goals.n; i++) {
+		jw_obj(w);
+		goal_progress_write_fields(w, &b->goals.items[i], &b->progress[i]);
+		if (b->quotas)
+			quota_goal_write_members(w, &b->goals.items[i], &b->quotas[i]);
+		jw_obj_end(w);
+	}
 	jw_arr_end(w);
 	jw_obj_end(w);
 }

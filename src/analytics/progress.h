@@ -41,6 +41,8 @@
 #include "core/goal.h"
 #include "core/project.h"
 
+struct quota_goal;
+
 enum goal_status { STATUS_ON_TRACK, STATUS_AT_RISK, STATUS_OFF_TRACK, STATUS_ACHIEVED };
 
 /* At risk from this percentage of the target (below it: off track). */
@@ -109,6 +111,7 @@ struct goal_board {
 	int32_t as_of;
 	struct goal_list goals;
 	struct goal_progress *progress; /* one per goal */
+	struct quota_goal *quotas;      /* goal_board_load: one per goal (analytics/quota.h) */
 };
 
 /*

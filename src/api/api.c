@@ -31,6 +31,7 @@ const struct api_route *const api_routes[] = {
 	api_team_routes,
 	api_strategy_routes,
 	api_recruit_routes,
+	api_quota_routes,
 	api_goal_routes,
 	api_dashboard_routes,
 	api_entity_routes,
@@ -329,27 +330,42 @@ static int parse_fields(struct api_req *r, json_t *obj, const struct api_field *
 	return 0;
 }
 
-static int parse_object(struct api_req *r, const struct api_field *fields, struct err *err)
+json_t *api_body_object(struct api_req *r, struct err *err)
 {
 	json_error_t jerr;
 	json_t *root;
-	int ret = -1;
 
-	if (!r->body_len)
-		return err_set(err, ERR_MALFORMED, NULL, "body_empty", "the body is empty; send a JSON object");
-	if (!is_json_type(r->content_type))
-		return type_refused("application/json", r->content_type, err);
+	if (!r->body_len) {
+		err_set(err, ERR_MALFORMED, NULL, "body_empty", "the body is empty; send a JSON object");
+		return NULL;
+	}
+	if (!is_json_type(r->content_type)) {
+		type_refused("application/json", r->content_type, err);
+		return NULL;
+	}
 	root = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root)
-		return err_set(err, ERR_MALFORMED, NULL, "json_syntax:detail,line,column", "the body is not valid JSON: %s (line %d, column %d)",
-			       jerr.text, jerr.line, jerr.column);
+	if (!root) {
+		err_set(err, ERR_MALFORMED, NULL, "json_syntax:detail,line,column", "the body is not valid JSON: %s (line %d, column %d)",
+			jerr.text, jerr.line, jerr.column);
+		return NULL;
+	}
 	if (!json_is_object(root)) {
 		err_set(err, ERR_INVALID, NULL, "json_not_object:got", "the body must be a JSON object, not %s",
 			api_json_kind(root));
-		goto out;
+		json_decref(root);
+		return NULL;
 	}
+	return root;
+}
+
+static int parse_object(struct api_req *r, const struct api_field *fields, struct err *err)
+{
+	json_t *root = api_body_object(r, err);
+	int ret;
+
+	if (!root)
+		return -1;
 	ret = parse_fields(r, root, fields, NULL, err);
-out:
 	json_decref(root);
 	return ret;
 }

@@ -203,6 +203,11 @@ int api_body_type(const struct api_route *rt, const char *content_type, struct e
 int api_parse(struct api_req *r, const struct api_field *fields, struct err *err);
 
 /*
+ * The body as a JSON object (the caller json_decref()s it), for a body api_parse() cannot
+ * describe (an array of objects); NULL with err set as api_parse() sets it.
+ */
+struct json_t *api_body_object(struct api_req *r, struct err *err);
+/*
  * An optional JSON body for DELETE: empty is fine, otherwise as api_parse().
  */
 int api_parse_optional(struct api_req *r, const struct api_field *fields, struct err *err);
@@ -251,6 +256,7 @@ extern const struct api_route api_customer_routes[];
 extern const struct api_route api_team_routes[];
 extern const struct api_route api_strategy_routes[];
 extern const struct api_route api_recruit_routes[];
+extern const struct api_route api_quota_routes[];
 extern const struct api_route api_goal_routes[];
 extern const struct api_route api_dashboard_routes[];
 extern const struct api_route *const api_routes[];

@@ -156,6 +156,11 @@ extern const struct cli_command cli_dbcopy_cmds[];
 extern const struct cli_command cli_team_cmds[];
 extern const struct cli_command cli_strategy_cmds[];
 extern const struct cli_command cli_recruit_cmds[];
+extern const struct cli_command cli_quota_cmds[];
+/* A goal's quota lines as a table, each line after indent (src/cli/quota.c; `goal list`). */
+struct goal;
+struct quota_goal;
+void cli_quota_print(const struct goal *g, const struct quota_goal *q, const char *indent);
 
 /* The generic commands of every noun of core/entity.h, written by cli_entity_init(). */
 extern struct cli_command cli_entity_cmds[];

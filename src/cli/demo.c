@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "analytics/metric.h"
+#include "analytics/quota.h"
 #include "base/date.h"
 #include "base/money.h"
 #include "base/xalloc.h"
@@ -21,6 +22,7 @@
 #include "core/goal.h"
 #include "core/project.h"
 #include "core/recruit.h"
+#include "core/quota.h"
 #include "core/sale.h"
 #include "core/user.h"
 #include "base/banned.h"
@@ -579,6 +581,125 @@ static int loads(struct demo *d, struct err *err)
 	return 0;
 }
 
+/* FY's goal named name (its id; NO_ID when there is none). */
+static int64_t fy_goal(const struct goal_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->items[i].name, name))
+			return l->items[i].id;
+	return NO_ID;
+}
+
+/* Save the suggested split of FY's goal id; edit > 0 moves that much from the largest quota to the smallest. */
+static int demo_split(struct demo *d, int64_t id, int64_t edit, struct err *err)
+{
+	struct quota_suggestion s;
+	struct quota_input in[NREPS];
+	struct quota_split out;
+	size_t big = 0, small = 0;
+	int r;
+
+	if (quota_suggest(d->st, &d->c->actor, "FY", id, &s, err))
+		return -1;
+	for (size_t i = 0; i < s.n && i < NREPS; i++) {
+		in[i].login = s.lines[i].login;
+		in[i].target = s.lines[i].target;
+		if (in[i].target > in[big].target)
+			big = i;
+		if (in[i].target < in[small].target)
+			small = i;
+	}
+	if (edit > 0 && in[big].target >= edit) {
+		in[big].target -= edit;
+		in[small].target += edit;
+	}
+	r = quota_split_save(d->st, &d->c->actor, "FY", id, 0, in, s.n < NREPS ? s.n : NREPS, &out,
+			     err);
+	if (!r)
+		quota_split_release(&out);
+	quota_suggestion_release(&s);
+	return r;
+}
+
+/* FY's biggest account of each rep (by what they sold it this year), one rep an account. */
+static const char SQL_DEMO_ACCOUNTS[] =
+	"SELECT s.customer_id, u.login, SUM(s.amount_minor) AS revenue FROM sales s "
+	"JOIN users u ON u.id = s.rep_id WHERE s.project_id = ?1 "
+	"GROUP BY s.customer_id, u.login ORDER BY revenue DESC, s.customer_id LIMIT 400";
+
+/*
+ * FY's quotas and assignments: the year's revenue and the Tmall units split as
+ * suggested, Q4's new customers as suggested with one line edited, deals won
+ * (no history yet) by capacity alone; each rep's two biggest accounts and a
+ * segment (the enterprise one to the three leading reps).
+ */
+static int quotas(struct demo *d, struct err *err)
+{
+	static const char *const seg_of[] = { "smb", "government", "education", "retail-chain" };
+	struct goal_list gl = { 0 };
+	struct project fy;
+	struct ent_project p;
+	struct stmt *st;
+	int rc, r = -1;
+	int64_t *used = NULL;
+	size_t nused = 0, alloc = 0;
+
+	if (project_load(d->st, "FY", &fy, err) || goal_list(d->st, &d->c->actor, "FY", &gl, err))
+		goto out;
+	p.id = fy.id;
+	p.code = "FY";
+	if (demo_split(d, fy_goal(&gl, "全年营收"), 0, err) ||
+	    demo_split(d, fy_goal(&gl, "天猫旗舰店销量"), 0, err) ||
+	    demo_split(d, fy_goal(&gl, "四季度新客户"), 2, err) ||
+	    demo_split(d, fy_goal(&gl, "赢单数"), 0, err))
+		goto out;
+	if (!(st = store_prepare(d->st, SQL_DEMO_ACCOUNTS, err)))
+		goto out;
+	store_bind_int(d->st, st, 1, fy.id);
+	{
+		char cust[NREPS][2][24];
+		int n[NREPS] = { 0 };
+		while ((rc = store_step(d->st, st, err)) == STORE_ROW) {
+			int64_t cid = store_col_int(d->st, st, 0);
+			const char *login = store_col_text(d->st, st, 1);
+			int seen = 0;
+			for (size_t k = 0; k < nused; k++)
+				seen |= used[k] == cid;
+			for (int u = 0; u < NREPS && !seen; u++)
+				if (!strcmp(users[FIRST_REP + u].login, login) && n[u] < 2) {
+					snprintf(cust[u][n[u]], sizeof(cust[0][0]), "%lld", (long long)cid);
+					n[u]++;
+					ALLOC_GROW(used, nused + 1, alloc);
+					used[nused++] = cid;
+				}
+		}
+		store_done(d->st, st);
+		if (rc < 0)
+			goto out;
+		for (int u = 0; u < NREPS; u++)
+			for (int k = 0; k < n[u]; k++) {
+				const char *const kv[] = { "person", users[FIRST_REP + u].login, "customer",
+							   cust[u][k], "note",
+							   k ? "季度回访，跟进增购" : "重点客户，负责续约与扩容",
+							   NULL };
+				if (demo_record_in(d, "assignment", &p, NULL, kv, NULL, err))
+					goto out;
+			}
+	}
+	for (int u = 0; u < NREPS; u++) {
+		const char *const kv[] = { "person", users[FIRST_REP + u].login, "segment",
+					   u < 3 ? "enterprise" : seg_of[u % 4], "note",
+					   u < 3 ? "大客户团队" : "区域内的该类客户", NULL };
+		if (demo_record_in(d, "assignment", &p, NULL, kv, NULL, err))
+			goto out;
+	}
+	r = 0;
+out:
+	free(used);
+	goal_list_release(&gl);
+	return r;
+}
+
 static int pick(const double *w, int n)
 {
 	double total = 0, x, acc = 0;
@@ -1049,6 +1170,9 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 		goto out;
 	/* recruitment after them all: a hire adds a user and an FY member */
 	if (recruitment(d, err))
+		goto out;
+	/* after the loads: the suggested quotas follow each rep's capacity */
+	if (quotas(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };

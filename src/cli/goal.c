@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analytics/progress.h"
+#include "analytics/quota.h"
 #include "base/date.h"
 #include "base/money.h"
 #include "cli/cli.h"
@@ -280,6 +281,9 @@ static void print_board(const struct goal_board *b)
 	}
 	cli_table_print(&t, stdout);
 	cli_table_release(&t);
+	for (size_t i = 0; b->quotas && i < b->goals.n; i++)
+		if (b->quotas[i].n)
+			cli_quota_print(&b->goals.items[i], &b->quotas[i], "  ");
 	for (size_t i = 0; i < b->goals.n; i++) {
 		int bad = 0;
 		for (int k = 0; k < SMART__COUNT; k++)

@@ -87,4 +87,7 @@ void customer_sales_release(struct customer_sales *l);
 void customer_write_json(struct jw *w, const struct customer *c);
 void customer_sale_write_json(struct jw *w, const struct customer_sale *s);
 
+/* The customer noun of the entity engine (others refer to a customer by its id). */
+extern const struct entity customer_entity;
+
 #endif

@@ -69,6 +69,14 @@ EXPECT = {
         ("PATCH", f"/api/v1/projects/{{code}}/{plural}/{{id}}"): PROJECT_MANAGE_STALE,
         ("DELETE", f"/api/v1/projects/{{code}}/{plural}/{{id}}"): PROJECT_MANAGE_STALE,
     }.items()},
+    # quotas: every project member reads the team's lines; managers save a split (a stale one: 409)
+    ("GET", "/api/v1/projects/{code}/quotas"): row(200, 200, 200, 200, 404),
+    ("PUT", "/api/v1/projects/{code}/quotas"): row(409, 409, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/assignments"): row(200, 200, 200, 200, 404),
+    ("POST", "/api/v1/projects/{code}/assignments"): row(201, 201, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/assignments/{id}"): row(200, 200, 200, 200, 404),
+    ("PATCH", "/api/v1/projects/{code}/assignments/{id}"): row(409, 409, 403, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/assignments/{id}"): row(409, 409, 403, 403, 404),
     ("GET", "/api/v1/tokens"): ALL,
     ("POST", "/api/v1/tokens"): row(201, 201, 201, 201, 201),
     ("DELETE", "/api/v1/tokens/{id}"): row(200, 404, 404, 404, 404),
@@ -170,6 +178,7 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/P1/channels/{id}", f"/P1/channels/{ids['plan']['channels']}")
             .replace("/P1/promotions/{id}", f"/P1/promotions/{ids['plan']['promotions']}")
             .replace("/candidates/{id}", f"/candidates/{ids.get('candidate')}")
+            .replace("/assignments/{id}", f"/assignments/{ids['assignment']}")
             .replace("{id}", str(ids["token"])))
     plan_line = any(f"/P1/{x}/" in path for x in ("segments", "channels", "promotions"))
     if "/members/{login}" in path:
@@ -187,14 +196,17 @@ def request_for(method, pattern, who, ids, described=None):
             body["segment"] = "SEG"
         elif "/workspace" in path:
             body = {"name": "Workspace renamed"}
-        elif "/raci/" in path or plan_line:
+        elif "/raci/" in path or plan_line or "/assignments/" in path:
             body["note"] = "renamed"
         else:
             body["name"] = "renamed"
     elif method == "DELETE" and (pattern.endswith(("{code}", "{sku}"))
                                  or "/sales/" in pattern or "/goals/" in pattern
-                                 or "/raci/" in pattern or plan_line):
+                                 or "/raci/" in pattern or plan_line
+                                 or "/assignments/" in pattern):
         path += f"?version={stale}"
+    elif method == "PUT" and pattern.endswith("/quotas"):
+        body = {"goal": ids["quota_goal"], "version": stale, "quotas": []}
     elif method == "POST":
         body = {
             "/api/v1/session": {"login": f"ghost_{who}", "password": "not-the-password"},
@@ -228,6 +240,8 @@ def request_for(method, pattern, who, ids, described=None):
                                                  "budget": 100},
             "/api/v1/projects/{code}/promotions": {"promotion": f"PROMO_{sfx}"},
             "/api/v1/candidates/{id}/stage": {"stage": "screening", "version": stale},
+            "/api/v1/projects/{code}/assignments": {"person": "mgr" if who == "admin" else "rep",
+                                                    "segment": "SEG", "note": f"by {who}"},
         }[pattern]
         if pattern.endswith("/sales/import"):
             path += "?dry_run=1"
@@ -270,6 +284,10 @@ def role_matrix():
                     "accountable")["id"]
     goal_id = ws.js("goal", "add", "P1", "--metric", "custom", "--target", "10", "--start",
                     "2026-01-01", "--due", "2026-12-31")["id"]
+    quota_goal = ws.js("goal", "add", "P1", "--metric", "revenue", "--target", "1000", "--start",
+                       "2026-01-01", "--due", "2026-12-31")["id"]
+    assignment_id = ws.js("assignment", "add", "P1", "--person", "mgr", "--customer",
+                          str(customer_id))["id"]
 
     failures = []
     with Server(ws) as srv:
@@ -277,6 +295,7 @@ def role_matrix():
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
                "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id,
                "plan": plan}
+               "quota_goal": quota_goal, "assignment": assignment_id}
         admin = clients["admin"]
         # (a position's project is not a described noun: P1)
         ids["ref"] = lambda noun: "P1" if noun == "project" else admin.ok(

@@ -69,6 +69,7 @@ export const api = {
   get: (p, query) => request('GET', p, { query }),
   post: (p, json, query) => request('POST', p, { json, query }),
   patch: (p, json) => request('PATCH', p, { json }),
+  put: (p, json) => request('PUT', p, { json }),
   del: (p, version) => request('DELETE', p, { query: version !== undefined ? { version } : undefined }),
   // a CSV file's bytes as they are: the server detects UTF-8 or GB18030
   postCsv: (p, bytes, query) => request('POST', p, { text: bytes, contentType: 'text/csv', query }),

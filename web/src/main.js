@@ -25,6 +25,7 @@ import { Customers, CustomerPage } from './screens/customers.js';
 import { SkillsMatrix } from './screens/skills.js';
 import { Recruitment } from './screens/recruitment.js';
 import { Strategy } from './screens/strategy.js';
+import { Quotas } from './screens/quotas.js';
 import './styles/app.css';
 
 const routes = [
@@ -39,6 +40,7 @@ const routes = [
   ['/p/:code/members', (p) => html`<${Members} code=${p.code} />`, 'code'],
   ['/p/:code/strategy', (p) => html`<${Strategy} code=${p.code} />`, 'code'],
   ['/p/:code/skill-matrix', (p) => html`<${SkillsMatrix} code=${p.code} />`, 'code'],
+  ['/p/:code/quotas', (p) => html`<${Quotas} code=${p.code} />`, 'code'],
   ['/customers', (p, path) => html`<${Customers} key=${path} />`],
   ['/customers/:id', (p) => html`<${CustomerPage} id=${p.id} />`],
   ['/products/:sku', (p) => html`<${ProductPrices} sku=${p.sku} />`],

@@ -101,6 +101,7 @@ export function Layout({ path, project, children }) {
           <${NavLink} sub href=${pbase + '/import'} active=${is(pbase + '/import')}>${t('nav.import')}<//>
           <${NavLink} sub href=${pbase + '/members'} active=${is(pbase + '/members')}>${t('nav.members')}<//>
           <${NavLink} sub id="nav-skill-matrix" href=${pbase + '/skill-matrix'} active=${is(pbase + '/skill-matrix')}>${t('nav.skill_matrix')}<//>
+          <${NavLink} sub id="nav-quotas" href=${pbase + '/quotas'} active=${is(pbase + '/quotas')}>${t('nav.quotas')}<//>
           ${sections('project').map(({ nouns }) => nouns.map((e) => html`<${NavLink} sub id=${projectNavId(e)}
             href=${pbase + '/' + e.plural} active=${is(pbase + '/' + e.plural)}>${pluralLabel(e)}<//>`))}` : null}
         <${NavLink} id="nav-customers" href="/customers" active=${is('/customers')}>${t('nav.customers')}<//>

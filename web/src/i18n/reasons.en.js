@@ -249,4 +249,18 @@ export default {
   // --- the entity engine's checks, and the store's ---
   'field.q': 'Search',
   // the entity engine's reasons (core/entity.c, api/entity.c)
+  // --- quotas and assignments (core/quota.c, core/assignment.c) ---
+  'field.quotas': 'Quotas', 'field.suggest': 'Suggest',
+  'reason.quota_sum': 'The quotas sum to {sum}, not the goal target {target} ({left} left to allocate).',
+  'reason.quota_sum_over': 'The quotas sum to {sum}, more than the goal target {target} ({over} over).',
+  'reason.quota_not_offered': 'This goal takes no quotas (its metric does not add up over people, or it is narrowed to one rep).',
+  'reason.quota_viewer': '{login} is a viewer of the project: quotas and accounts go to those who sell.',
+  'reason.quota_twice': '{login} has two lines: one quota per person.',
+  'reason.quota_negative': '{login}\'s quota is below zero.',
+  'reason.quota_no_reps': 'The project has no rep (a member with the role member and a capacity above 0) to suggest quotas for.',
+  'reason.quota_arg': '“{value}” is not LOGIN=TARGET.',
+  'reason.too_many': 'At most {max} lines.',
+  'reason.assignment_one_target': 'Choose either an account or a segment.',
+  'reason.customer_assigned': 'This account is assigned to {person} already: one member per account.',
+  'reason.segment_assigned': '{person} covers segment {segment} already.',
 };

@@ -248,4 +248,18 @@ export default {
   // --- 实体引擎的检查与存储层 ---
   'field.q': '搜索',
   // the entity engine's reasons (core/entity.c, api/entity.c)
+  // --- quotas and assignments (core/quota.c, core/assignment.c) ---
+  'field.quotas': '配额', 'field.suggest': '建议',
+  'reason.quota_sum': '配额合计 {sum}，不等于目标值 {target}（还剩 {left} 待分配）。',
+  'reason.quota_sum_over': '配额合计 {sum}，超过目标值 {target}（超出 {over}）。',
+  'reason.quota_not_offered': '该目标不分配配额（其指标不能按人相加，或已限定为一名销售代表）。',
+  'reason.quota_viewer': '{login} 是项目的查看者：配额和客户只分配给销售人员。',
+  'reason.quota_twice': '{login} 有两行：每人只能有一个配额。',
+  'reason.quota_negative': '{login} 的配额小于 0。',
+  'reason.quota_no_reps': '项目中没有可分配配额的销售代表（角色为"成员"且产能大于 0）。',
+  'reason.quota_arg': '“{value}” 不是 登录名=配额 的格式。',
+  'reason.too_many': '最多 {max} 行。',
+  'reason.assignment_one_target': '请在客户和目标市场中选择一项。',
+  'reason.customer_assigned': '该客户已分配给 {person}：每个客户只由一人负责。',
+  'reason.segment_assigned': '{person} 已负责目标市场 {segment}。',
 };

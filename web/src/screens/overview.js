@@ -14,6 +14,7 @@ import '../styles/forms.css';
 import { GoalChart } from '../components/goal-chart.js';
 import { SmartChips } from '../components/smart.js';
 import { ProjectForm, elapsedOf } from './projects.js';
+import { QuotaProgress } from './quotas.js';
 
 // A goal's value as a reader sees it: money, a percent for ratios, a count with the custom
 // goal's own unit ("18 家").
@@ -89,7 +90,7 @@ function ProjectOverview({ code }) {
       : goals.length === 0 ? html`<${Empty} title=${t('goal.empty')} hint=${t('goal.empty_hint')}
         action=${can.manageGoals ? html`<a class="btn btn-primary" href=${'#/p/' + enc(code) + '/goals/new'}>${t('goal.new')}</a>` : null} />`
       : html`<div class="goal-grid">${goals.map((g, i) => html`<${GoalCard} key=${g.id} code=${code} goal=${g} points=${series[i]}
-          names=${names}
+          names=${names} me=${can.login}
           onEdit=${can.manageGoals ? () => navigate('/p/' + enc(code) + '/goals/' + g.id + '/edit') : null}
           onDelete=${can.manageGoals ? () => remove(g) : null}
           onHistory=${() => setHistory(g)}
@@ -109,7 +110,7 @@ function scopeChips(scope, names) {
     html`<span class="chip chip-neutral scope-chip" data-scope=${k}>${t('goal.scope_' + k)}: <${Named} names=${names} kind=${SCOPE_KIND[k]} code=${scope[k]} /></span>`);
 }
 
-export function GoalCard({ goal: g, points, names, onEdit, onDelete, onHistory, onCheckins }) {
+export function GoalCard({ goal: g, points, names, me, onEdit, onDelete, onHistory, onCheckins }) {
   const progress = Math.max(0, Number(g.progress) || 0);
   const expected = Math.max(0, Math.min(1, Number(g.elapsed ?? 0)));
   return html`<article class="card goal-card" data-goal-id=${g.id} data-status=${g.status}>
@@ -134,6 +135,7 @@ export function GoalCard({ goal: g, points, names, onEdit, onDelete, onHistory, 
     <div class="progress-legend"><span>${t('goal.progress')} <strong>${pct(progress)}</strong></span>
       <span class="muted">${t('goal.elapsed')} ${pct(expected)}</span></div>
     <${GoalChart} goal=${g} points=${points} />
+    <${GoalQuotas} goal=${g} names=${names} me=${me} />
     <${SmartChips} smart=${g.smart} />
     <footer class="card-actions">
       ${onCheckins ? html`<button class="btn btn-small goal-checkins" onClick=${onCheckins}>${t('checkin.open')}</button>` : null}
@@ -142,6 +144,22 @@ export function GoalCard({ goal: g, points, names, onEdit, onDelete, onHistory, 
       ${onDelete ? html`<button class="btn btn-small btn-danger-ghost goal-delete" onClick=${onDelete}>${t('action.delete')}</button>` : null}
     </footer>
   </article>`;
+}
+
+// A goal's quotas on its card: each member's share of the target and progress on their quota
+// (the caller's own line first); nothing for a goal without quotas.
+function GoalQuotas({ goal: g, names, me }) {
+  const lines = (g.quotas && g.quotas.lines) || [];
+  if (!lines.length) return null;
+  const sorted = [...lines.filter((l) => l.person === me), ...lines.filter((l) => l.person !== me)];
+  return html`<div class="goal-quotas" data-balanced=${String(g.quotas.balanced)}>
+    <div class="fig-label">${t('quota.title_card', { n: lines.length })}</div>
+    ${sorted.map((l) => html`<div key=${l.person} class=${'quota-line' + (l.person === me ? ' quota-mine' : '')} data-person=${l.person}>
+      <span class="quota-line-name"><${Named} names=${names} kind="users" code=${l.person} /></span>
+      <span class="num quota-line-share" title=${t('quota.share')}>${pct(l.share)}</span>
+      <${QuotaProgress} value=${l.progress} />
+    </div>`)}
+  </div>`;
 }
 
 function Revisions({ code, goal, names, onClose }) {

@@ -2,8 +2,9 @@
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { t } from '../i18n/index.js';
-import { money, date, today, addDays, parseMoney, pctClass, pct, minorToDecimal } from '../format.js';
+import { t, tv } from '../i18n/index.js';
+import { money, date, today, addDays, parseMoney, pctClass, pct, minorToDecimal, valueOf } from '../format.js';
+import { QuotaProgress } from './quotas.js';
 import { navigate, useApp } from '../app-context.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, StatusChip, Modal, PageHead } from '../components/ui.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
@@ -28,6 +29,7 @@ export function Projects() {
   return html`<section>
     <${PageHead} title=${t('projects.title')} subtitle=${t('projects.subtitle')}
       actions=${canCreate ? html`<button class="btn btn-primary" id="new-project" onClick=${() => setCreating(true)}>${t('projects.new')}</button>` : null} />
+    <${MyQuotas} projects=${projects} me=${app.me && app.me.user ? app.me.user.login : ''} />
     <${ErrorBanner} error=${error} onRetry=${reload} />
     ${loading ? html`<${Skeleton} kind="cards" rows=${3} />`
       : !error && projects.length === 0 ? html`<${Empty} title=${t('projects.empty')} hint=${t('projects.empty_hint')}
@@ -49,6 +51,29 @@ export function Projects() {
     ${creating ? html`<${ProjectForm} onClose=${() => setCreating(false)}
         onSaved=${(p) => { setCreating(false); navigate('/p/' + encodeURIComponent(p.code)); }} />` : null}
   </section>`;
+}
+
+// The caller's own quotas in every project they see, first on the home screen (a rep's goals
+// come before the projects); nothing when they have none.
+function MyQuotas({ projects, me }) {
+  const codes = projects.map((p) => p.code);
+  const { data } = useLoad(async () => {
+    const boards = await Promise.all(codes.map((c) => api.get('/projects/' + encodeURIComponent(c) + '/quotas').catch(() => null)));
+    const out = [];
+    boards.forEach((b, i) => (b ? b.goals : []).forEach((g) => {
+      const l = g.quotas.lines.find((x) => x.person === me);
+      if (l) out.push({ project: codes[i], goal: g, line: l });
+    }));
+    return out;
+  }, [codes.join(','), me]);
+  if (!data || !data.length) return null;
+  return html`<div class="card quota-mine-card" id="my-quotas"><h2 class="section-title">${t('quota.mine_title')}</h2>
+    ${data.map(({ project, goal: g, line: l }) => html`<a class="quota-mine-line quota-mine-link" key=${project + g.goal}
+        href=${'#/p/' + encodeURIComponent(project) + '/quotas'} data-project=${project} data-goal-id=${g.goal}>
+      <span class="quota-mine-name">${t('quota.mine_line', { goal: g.name || tv('metric', g.metric), project })}</span>
+      <span class="num quota-mine-figures">${valueOf(g.unit, l.actual)} / ${valueOf(g.unit, l.target)}</span>
+      <${QuotaProgress} value=${l.progress} /></a>`)}
+  </div>`;
 }
 
 export function ProjectForm({ project, onClose, onSaved }) {
