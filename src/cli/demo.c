@@ -594,14 +594,16 @@ static int64_t fy_goal(const struct goal_list *l, const char *name)
 static int demo_split(struct demo *d, int64_t id, int64_t edit, struct err *err)
 {
 	struct quota_suggestion s;
-	struct quota_input in[NREPS];
+	struct quota_input *in;
 	struct quota_split out;
 	size_t big = 0, small = 0;
 	int r;
 
 	if (quota_suggest(d->st, &d->c->actor, "FY", id, &s, err))
 		return -1;
-	for (size_t i = 0; i < s.n && i < NREPS; i++) {
+	/* every rep the suggestion names: the demo's and whoever was hired into FY */
+	in = xcalloc(s.n ? s.n : 1, sizeof(*in));
+	for (size_t i = 0; i < s.n; i++) {
 		in[i].login = s.lines[i].login;
 		in[i].target = s.lines[i].target;
 		if (in[i].target > in[big].target)
@@ -609,14 +611,14 @@ static int demo_split(struct demo *d, int64_t id, int64_t edit, struct err *err)
 		if (in[i].target < in[small].target)
 			small = i;
 	}
-	if (edit > 0 && in[big].target >= edit) {
+	if (edit > 0 && s.n && in[big].target >= edit) {
 		in[big].target -= edit;
 		in[small].target += edit;
 	}
-	r = quota_split_save(d->st, &d->c->actor, "FY", id, 0, in, s.n < NREPS ? s.n : NREPS, &out,
-			     err);
+	r = quota_split_save(d->st, &d->c->actor, "FY", id, 0, in, s.n, &out, err);
 	if (!r)
 		quota_split_release(&out);
+	free(in);
 	quota_suggestion_release(&s);
 	return r;
 }
@@ -1171,6 +1173,19 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	/* recruitment after them all: a hire adds a user and an FY member */
 	if (recruitment(d, err))
 		goto out;
+	{
+		/* the new hire ramps up on part of a territory, before the quotas follow capacity */
+		struct project fy;
+		struct ent_project p;
+		const char *const kv[] = { "territory", "华东 · 上海（新人，随王芳）", "capacity", "30",
+					   NULL };
+		if (project_load(d->st, "FY", &fy, err))
+			goto out;
+		p.id = fy.id;
+		p.code = "FY";
+		if (demo_record_in(d, "member", &p, "chen.xiao", kv, NULL, err))
+			goto out;
+	}
 	/* after the loads: the suggested quotas follow each rep's capacity */
 	if (quotas(d, err))
 		goto out;

@@ -60,9 +60,11 @@ def the_demo_reps_have_territories_and_the_newest_ramp_up():
     ws = Workspace(init=False)
     ws.ok("demo")
     reps = [m for m in ws.js("member", "list", "FY")["members"] if m["role"] == "member"]
-    eq(len(reps), 16, "FY's reps")
+    eq(len(reps), 17, "FY's reps: the demo's 16 and the one hired from recruitment")
     assert all(m["territory"] for m in reps), "every rep has a territory"
-    eq(sorted(m["capacity"] for m in reps), [0.5, 0.5] + [1] * 14, "two at half load")
+    eq(sorted(m["capacity"] for m in reps), [0.3, 0.5, 0.5] + [1] * 14,
+       "two at half load, the new hire ramping up at 30%")
+    eq(next(m["capacity"] for m in reps if m["login"] == "chen.xiao"), 0.3, "the hire")
 
 
 if __name__ == "__main__":

@@ -294,8 +294,7 @@ def role_matrix():
         clients = {who: srv.client(None if who == "anon" else who) for who in WHO}
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
                "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id,
-               "plan": plan}
-               "quota_goal": quota_goal, "assignment": assignment_id}
+               "plan": plan, "quota_goal": quota_goal, "assignment": assignment_id}
         admin = clients["admin"]
         # (a position's project is not a described noun: P1)
         ids["ref"] = lambda noun: "P1" if noun == "project" else admin.ok(

@@ -14,6 +14,7 @@ export default {
   'reason.not_decimal': '{field} “{value}” is not a decimal.',
   'reason.not_integer': '{field} “{value}” is not a whole number.',
   'reason.not_positive': '{field} must be a positive whole number, not “{value}”.',
+  'reason.not_bool': '{field} must be 0 or 1.',
   'reason.negative': '{field} cannot be negative.',
   'reason.not_date': '{field} “{value}” is not a date (YYYY-MM-DD).',
   'reason.not_calendar_date': '{field} “{value}” is not a real calendar date.',

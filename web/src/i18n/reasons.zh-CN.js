@@ -13,6 +13,7 @@ export default {
   'reason.not_decimal': '{field}“{value}”不是有效的小数。',
   'reason.not_integer': '{field}“{value}”不是整数。',
   'reason.not_positive': '{field}必须是正整数，不能是“{value}”。',
+  'reason.not_bool': '{field}只能是 0 或 1。',
   'reason.negative': '{field}不能为负数。',
   'reason.not_date': '{field}“{value}”不是日期（格式为 YYYY-MM-DD）。',
   'reason.not_calendar_date': '{field}“{value}”不是真实存在的日期。',
