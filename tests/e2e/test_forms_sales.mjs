@@ -20,6 +20,8 @@ const ROWS = [
   [`${Y}-04-01`, '上海明远', 'SKU-B', 'direct', 'rep2', 1, '400.00', '0', ''],
 ];
 const cents = (s) => Math.round(Number(s) * 100);
+// each product's list price in force today
+const LIST = { 'SKU-A': '100.00', 'SKU-B': '400.00', 'SKU-C': '330.00' };
 const amountOf = (r) => r[5] * cents(r[6]) - cents(r[7]);
 
 async function setup(db, pw) {
@@ -32,6 +34,9 @@ async function setup(db, pw) {
   run1(['channel', 'add', 'dist', '--name', '分销商', '--type', 'distributor']);
   run1(['product', 'add', 'SKU-A', '--name', '路由器 A', '--cost', '50.00', '--price', '100.00']);
   run1(['product', 'add', 'SKU-B', '--name', '交换机 B', '--cost', '200.00', '--price', '400.00']);
+  // a price change in the project's year: 300.00 from January, 330.00 from June
+  run1(['product', 'add', 'SKU-C', '--name', '防火墙 C', '--cost', '150.00', '--price', '300.00', '--effective', `${Y}-01-01`]);
+  run1(['product', 'update', 'SKU-C', '--price', '330.00', '--effective', `${Y}-06-01`, '--reason', '涨价']);
   run1(['promotion', 'add', 'P618', '--name', '年中大促', '--kind', 'percent', '--value', '10']);
   run1(['promotion', 'add', 'GIFT', '--name', '买赠', '--kind', 'gift', '--value', '1']);
   run1(['project', 'create', P, '--name', '销售表单测试', '--start', `${Y}-01-01`, '--end', `${Y}-12-31`]);
@@ -124,13 +129,13 @@ async function managerInLang(browser, server, lang) {
       const line = { customer: tag('全选项客户' + i), product: opts.product[i % opts.product.length], channel: opts.channel[i % opts.channel.length],
         rep: opts.rep[i % opts.rep.length], promotion: opts.promotion[i % opts.promotion.length], quantity: 2, discount: '' };
       await enter(page, { ...line, unit_price: '' });
-      // the product's list price is filled in: SKU-A 100.00, SKU-B 400.00
+      // the product's list price today is filled in: SKU-A 100.00, SKU-B 400.00, SKU-C 330.00 (since June)
       const price = await form.locator('input[name=unit_price]').inputValue();
-      assert(price === (line.product === 'SKU-A' ? '100.00' : '400.00'), `the price for ${line.product} reads ${price}`);
+      assert(price === LIST[line.product], `the price for ${line.product} reads ${price}`);
       await page.click('#sale-add');
       await page.locator('.banner-success').waitFor();
       await page.locator('#sale-add').isDisabled();
-      want.push({ ...line, amount: 2 * (line.product === 'SKU-A' ? 10000 : 40000) });
+      want.push({ ...line, amount: 2 * cents(LIST[line.product]) });
     }
     const all = (await sales(page)).sales;
     for (const w of want) {
@@ -250,6 +255,35 @@ await run(async (browser) => {
     assert(await page.locator('.sale-edit, .sale-delete, .col-actions').count() === 0, 'a viewer sees row actions');
     assert(await page.locator(`a[href="#/p/${P}/import"]`).count() === 0 ||
       !(await page.locator('.page-actions').textContent()).includes(CATALOG.en['nav.import']), 'a viewer sees the import button');
+    await ctx.close();
+  });
+
+  await test('the price filled in is the list price in force on the sale\'s date, and one typed stays', [], async () => {
+    const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { lang: 'zh-CN' });
+    await page.go(`#/p/${P}/sales`);
+    const form = page.locator('#sale-entry');
+    const price = form.locator('input[name=unit_price]');
+    const reads = async (want, what) => {
+      for (let i = 0; i < 50 && (await price.inputValue()) !== want; i++) await page.waitForTimeout(100);
+      assert(await price.inputValue() === want, `${what}: the price reads ${await price.inputValue()}, want ${want}`);
+    };
+    await enter(page, { date: `${Y}-03-02`, customer: '回溯客户', product: 'SKU-C', channel: 'direct', rep: 'rep1', quantity: 2, unit_price: '' });
+    await reads('300.00', 'a sale of March (before the change of June)');
+    await form.locator('input[name=date]').fill(`${Y}-07-01`);
+    await reads('330.00', 'the date moved past the change');
+    await form.locator('input[name=date]').fill(`${Y}-05-31`);
+    await reads('300.00', 'the day before the change');
+    await price.fill('310.00');
+    await form.locator('input[name=date]').fill(`${Y}-08-01`);
+    await page.waitForTimeout(500);
+    assert(await price.inputValue() === '310.00', 'a price typed is kept when the date changes');
+    await price.fill('');
+    await form.locator('input[name=date]').fill(`${Y}-06-01`);
+    await reads('330.00', 'an emptied price is filled in again, the day of the change');
+    await page.click('#sale-add');
+    await page.locator('.banner-success').waitFor();
+    const s = (await sales(page)).sales.find((x) => x.customer === '回溯客户');
+    assert(s && s.date === `${Y}-06-01` && s.unit_price === 33000 && s.amount === 66000, `saved ${JSON.stringify(s)}`);
     await ctx.close();
   });
 

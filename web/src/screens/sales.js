@@ -3,7 +3,7 @@
 // to enter a sale (checked as it is typed: quantity positive, discount at most the line,
 // the line's total shown), edit and delete of the lines the caller may change, and an
 // export of exactly the filtered rows. Channels, products and people are shown by name.
-import { useState } from 'preact/hooks';
+import { useState, useRef } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
 import { t } from '../i18n/index.js';
@@ -205,16 +205,46 @@ function LineFields({ f, set, check, touched, error, names, sellers, can }) {
       <output class="num strong" id=${'line-total'} name="line_total">${check.total === null ? '—' : money(check.total)}</output></div>`;
 }
 
-// Picking a product fills in its list price when the price is still empty.
+// The list price in force on day: the price history's entry of the latest date on or before
+// it (before the first entry, the first's), as the server prices a sale that names none.
+function priceOn(p, day) {
+  const h = (p && p.prices) || [];
+  let e = null;
+  for (const x of h) if (x.effective <= day) e = x;
+  if (!e && h.length) e = h[0];
+  return e ? e.price : (p && p.price != null ? p.price : null);
+}
+
+// Picking a product, or another date, fills in the product's list price in force on the sale's
+// date while the price is empty or still the one filled in: at once the list price of today,
+// then that day's from the product's price history.
+const histories = new Map(); // sku -> the product with its price history (a promise)
 function useLine(init, names) {
   const [f, setF] = useState(init);
   const [touched, setTouched] = useState({});
+  const filled = useRef(null); // the price text the form filled in, while it stands
+  const refine = (sku, day) => {
+    if (!histories.has(sku)) histories.set(sku, api.get('/products/' + enc(sku)).catch(() => null));
+    histories.get(sku).then((p) => {
+      const price = p ? priceOn(p, day) : null;
+      if (price == null) return;
+      setF((cur) => {
+        if (cur.product !== sku || cur.date !== day || String(cur.unit_price) !== String(filled.current)) return cur;
+        filled.current = minorToDecimal(price);
+        return { ...cur, unit_price: filled.current };
+      });
+    });
+  };
   const set = (k) => (e) => {
     const v = e.currentTarget.value;
     const next = { ...f, [k]: v };
-    if (k === 'product' && !String(f.unit_price).trim()) {
-      const p = names.lists.products.find((x) => x.sku === v);
-      if (p && p.price != null) next.unit_price = minorToDecimal(p.price);
+    const auto = !String(f.unit_price).trim() || String(f.unit_price) === String(filled.current);
+    if (k === 'unit_price') filled.current = null;
+    if ((k === 'product' || k === 'date') && auto && next.product) {
+      const p = names.lists.products.find((x) => x.sku === next.product);
+      if (p && p.price != null && (k === 'product' || !String(f.unit_price).trim())) next.unit_price = minorToDecimal(p.price);
+      filled.current = next.unit_price;
+      refine(next.product, next.date);
     }
     setF(next);
     setTouched({ ...touched, [k]: true });
