@@ -42,6 +42,7 @@ struct channel {
 	char name[200];
 	char type[16];        /* direct distributor ecommerce partner retail telesales */
 	int64_t cost_rate_bp; /* cost of selling through it, basis points of revenue */
+	int active;           /* still sold through (a new one is); the sale form offers only these */
 	int64_t version, created_at, updated_at;
 };
 

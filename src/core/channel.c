@@ -27,6 +27,19 @@ static const struct ent_blocker channel_blockers[] = {
 const char *const channel_types[] = { "direct", "distributor", "ecommerce", "partner",
 				      "retail", "telesales",   NULL };
 
+/* A new channel is in use unless told otherwise. */
+static int channel_check(struct tx *tx, const void *before, void *rec, const struct ent_input *in,
+			 struct err *err)
+{
+	struct channel *c = rec;
+
+	(void)tx;
+	(void)err;
+	if (!before && !entity_given(&channel_entity, in, "active"))
+		c->active = 1;
+	return 0;
+}
+
 static const struct ent_field channel_fields[] = {
 	{ "id", EK_ID, EF_READONLY, "id", F(id) },
 	{ "code", EK_CODE, EF_KEY | EF_REQUIRED | EF_SORT | EF_FILTER, "code", F(code),
@@ -38,6 +51,8 @@ static const struct ent_field channel_fields[] = {
 	{ "cost_rate", EK_RATIO, EF_SORT, "cost_rate_bp", F(cost_rate_bp), 0, 10000,
 	  .help = "the cost of selling through it, % of revenue (commission, fees)",
 	  .example = "12.5" },
+	{ "active", EK_BOOL, EF_FILTER, "active", F(active),
+	  .help = "whether the team still sells through it (a new one is)" },
 	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
 	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
 	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },
@@ -58,6 +73,7 @@ ENTITY(channel) = {
 	.order = "t.code",
 	.section = "strategy",
 	.section_rank = 2,
+	.hooks = { .check = channel_check },
 };
 
 int channel_type_valid(const char *type)
@@ -71,5 +87,8 @@ int channel_type_valid(const char *type)
 int channel_create(struct store *st, const struct actor *a, const struct channel *in,
 		   struct channel *out, struct err *err)
 {
-	return entity_create_rec(st, a, &channel_entity, NULL, in, out, err);
+	struct channel c = *in;
+
+	c.active = 1; /* a new channel is in use; it is taken out of use with an update */
+	return entity_create_rec(st, a, &channel_entity, NULL, &c, out, err);
 }

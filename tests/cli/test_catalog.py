@@ -126,6 +126,14 @@ def channel_add_list_show_update_delete():
 
     out = ws.ok("channel", "list").out
     assert "15.0%" in out, out  # rates shown to one decimal place
+    # in use unless told otherwise; taken out of use, and listed by it
+    eq([x["active"] for x in ws.js("channel", "list")["channels"]], [True, True], "new channels are in use")
+    ws.ok("channel", "update", "DIRECT", "--active", "no")
+    eq([x["code"] for x in ws.js("channel", "list", "--active", "no")["channels"]], ["DIRECT"], "out of use")
+    eq([x["code"] for x in ws.js("channel", "list", "--active", "yes")["channels"]], ["TMALL"], "in use")
+    eq(ws.js("channel", "add", "OLD", "--name", "old", "--type", "retail", "--active", "no")["active"], False,
+       "added out of use when told")
+    ws.ok("channel", "delete", "OLD")
 
     ws.fail("channel", "update", "TMALL", "--name", "x", "--version", "1", code=1,
             contains="version 2")

@@ -287,7 +287,7 @@ def migration_builds_the_activity_from_the_sales():
                  "DROP TABLE project_segments", "DROP TABLE project_channels",
                  "DROP TABLE project_promotions", "ALTER TABLE sale_rollup DROP COLUMN discount_minor",
                  *(f"ALTER TABLE segments DROP COLUMN {c}" for c in ("region", "industry", "company_size")),
-                 "ALTER TABLE products DROP COLUMN competitor_price_minor",
+                 "ALTER TABLE products DROP COLUMN competitor_price_minor", "ALTER TABLE channels DROP COLUMN active",
                  *(f"ALTER TABLE promotions DROP COLUMN {c}" for c in ("products", "channels", "segments")),
                  "DROP TABLE interviews", "DROP TABLE candidates", "ALTER TABLE positions DROP COLUMN project_id"):
         ws.sql(stmt)

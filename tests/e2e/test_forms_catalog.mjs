@@ -89,12 +89,19 @@ async function catalogAs(browser, server, user, lang) {
       const shown = await row(page, c(type)).locator('td.num').textContent();
       assert(sq(shown) === sq(fmtPct(lang, 0.125)), `the cost rate shows "${shown}"`);
     }
+    let made = await get(page, `/api/v1/channels/${c('direct')}`); made = made.channel || made;
+    assert(made.active === true, 'a new channel is in use');
     await row(page, c('retail')).getByRole('button', { name: T['action.edit'] }).click();
     await page.fill('#crud-form input[name=cost_rate]', '8');
     await page.selectOption('#crud-form select[name=type]', 'partner');
+    // taken out of use: the box is ticked for a channel in use, and unticked here
+    assert(await page.locator('#crud-form input[name=active]').isChecked(), 'the edit form shows the channel in use');
+    await page.locator('#crud-form input[name=active]').uncheck();
     await save(page);
     let ch = await get(page, `/api/v1/channels/${c('retail')}`); ch = ch.channel || ch;
-    assert(ch.cost_rate === 0.08 && ch.type === 'partner', `edited ${JSON.stringify(ch)}`);
+    assert(ch.cost_rate === 0.08 && ch.type === 'partner' && ch.active === false, `edited ${JSON.stringify(ch)}`);
+    const chip = await row(page, c('retail')).textContent();
+    assert(chip.includes(T['ent.channel.active.false']), `the row says out of use: "${chip}"`);
   });
 
   await test(`${lang}: ${user} creates a product and changes its price with a date and a reason`, [], async () => {

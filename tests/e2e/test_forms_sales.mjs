@@ -46,6 +46,13 @@ async function setup(db, pw) {
   fs.writeFileSync(csv, 'date,customer,product,channel,rep,quantity,unit_price,discount,promotion\n' +
     ROWS.map((r) => r.join(',')).join('\n') + '\n');
   run1(['sale', 'import', P, csv]);
+  // an old channel and product, out of use since a sale of February
+  run1(['channel', 'add', 'old', '--name', '旧渠道', '--type', 'retail']);
+  run1(['product', 'add', 'SKU-OLD', '--name', '停产型号', '--cost', '20.00', '--price', '50.00']);
+  run1(['sale', 'add', P, '--date', `${Y}-02-02`, '--customer', '老渠道客户', '--product', 'SKU-OLD', '--channel', 'old',
+    '--quantity', '1', '--price', '50.00', '--rep', 'rep1']);
+  run1(['channel', 'update', 'old', '--active', 'no']);
+  run1(['product', 'update', 'SKU-OLD', '--active', 'no']);
 }
 
 const sales = async (page, q = '') => get(page, `/api/v1/projects/${P}/sales?limit=1000${q}`);
@@ -255,6 +262,23 @@ await run(async (browser) => {
     assert(await page.locator('.sale-edit, .sale-delete, .col-actions').count() === 0, 'a viewer sees row actions');
     assert(await page.locator(`a[href="#/p/${P}/import"]`).count() === 0 ||
       !(await page.locator('.page-actions').textContent()).includes(CATALOG.en['nav.import']), 'a viewer sees the import button');
+    await ctx.close();
+  });
+
+  await test('the entry form offers the channels in use and the products on sale; an old sale\'s edit keeps its own', [], async () => {
+    const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { lang: 'en' });
+    await page.go(`#/p/${P}/sales`);
+    const form = page.locator('#sale-entry');
+    const channels = await optionValues(form.locator('select[name=channel]'));
+    const products = await optionValues(form.locator('select[name=product]'));
+    assert(!channels.includes('old') && channels.includes('direct'), `channels offered: ${channels}`);
+    assert(!products.includes('SKU-OLD') && products.includes('SKU-A'), `products offered: ${products}`);
+    const old = (await sales(page)).sales.find((x) => x.customer === '老渠道客户');
+    await page.go(`#/p/${P}/sales?customer=${encodeURIComponent('老渠道客户')}`);
+    await page.locator(`#sales-table tbody tr[data-id="${old.id}"] .sale-edit`).click();
+    const dlg = page.locator('#sale-edit');
+    assert(await dlg.locator('select[name=channel]').inputValue() === 'old', 'the old sale\'s channel is shown');
+    assert(await dlg.locator('select[name=product]').inputValue() === 'SKU-OLD', 'the old sale\'s product is shown');
     await ctx.close();
   });
 

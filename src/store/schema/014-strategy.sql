@@ -3,7 +3,8 @@
 --
 -- 1. Target markets say who belongs in words of their own: region, industry
 --    and company size beside the free criteria.
--- 2. A product carries a competitor's reference price (NULL: none known).
+-- 2. A channel may be taken out of use (active), as a product may.
+-- 2b. A product carries a competitor's reference price (NULL: none known).
 -- 3. A promotion's scope: the product SKUs, channel codes and segment codes it
 --    applies to, each a comma-separated list ('' = all).
 -- 4. The project's plan lines: the segments it targets with the share of the
@@ -20,6 +21,8 @@ ALTER TABLE segments ADD COLUMN company_size TEXT NOT NULL DEFAULT '';
 
 ALTER TABLE products ADD COLUMN competitor_price_minor INTEGER
   CHECK (competitor_price_minor IS NULL OR competitor_price_minor >= 0);
+
+ALTER TABLE channels ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));
 
 ALTER TABLE promotions ADD COLUMN products TEXT NOT NULL DEFAULT '';
 ALTER TABLE promotions ADD COLUMN channels TEXT NOT NULL DEFAULT '';

@@ -205,6 +205,7 @@ export default {
   'ent.segment.criteria.hint': 'Who belongs to this segment, in words', 'ent.segment.priority.hint': '1 is the first; 0 unranked',
   'ent.channel': 'channel', 'ent.channel.plural': 'Channels', 'ent.channel.sub': 'Where you sell and what it costs',
   'ent.channel.code': 'Code', 'ent.channel.name': 'Name', 'ent.channel.type': 'Type', 'ent.channel.cost_rate': 'Cost rate (%)',
+  'ent.channel.active': 'In use', 'ent.channel.active.true': 'In use', 'ent.channel.active.false': 'Out of use', 'ent.channel.active.hint': 'The sale form offers only the channels in use',
   'ent.channel.cost_rate.hint': 'Cost of selling through it, % of revenue',
   'ent.channel.type.direct': 'Direct', 'ent.channel.type.distributor': 'Distributor', 'ent.channel.type.ecommerce': 'E-commerce',
   'ent.channel.type.partner': 'Partner', 'ent.channel.type.retail': 'Retail', 'ent.channel.type.telesales': 'Telesales',

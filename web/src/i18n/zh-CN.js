@@ -205,6 +205,7 @@ export default {
   'ent.segment.criteria.hint': '用文字描述哪些客户属于此市场', 'ent.segment.priority.hint': '1 最优先；0 表示不排序',
   'ent.channel': '渠道', 'ent.channel.plural': '渠道', 'ent.channel.sub': '销售渠道及其成本',
   'ent.channel.code': '编号', 'ent.channel.name': '名称', 'ent.channel.type': '类型', 'ent.channel.cost_rate': '费用率（%）',
+  'ent.channel.active': '启用', 'ent.channel.active.true': '启用', 'ent.channel.active.false': '停用', 'ent.channel.active.hint': '录入销售时只列出启用的渠道',
   'ent.channel.cost_rate.hint': '通过此渠道销售的成本，占收入的百分比',
   'ent.channel.type.direct': '直销', 'ent.channel.type.distributor': '分销', 'ent.channel.type.ecommerce': '电商',
   'ent.channel.type.partner': '合作伙伴', 'ent.channel.type.retail': '零售', 'ent.channel.type.telesales': '电话销售',

@@ -177,7 +177,8 @@ export function checkLine(f) {
 
 const emptyLine = (rep) => ({ date: today(), customer: '', product: '', channel: '', rep: rep || '', quantity: '1', unit_price: '', discount: '', promotion: '' });
 
-// The fields of a line, shared by the entry form and the edit dialog.
+// The fields of a line, shared by the entry form and the edit dialog. The products on sale
+// and the channels in use are offered (and the line's own, when it is an old one's).
 function LineFields({ f, set, check, touched, error, names, sellers, can }) {
   const labels = Object.fromEntries(LINE_FIELDS.map((k) => [k, t('sale.' + k)]));
   const at = (k) => (touched[k] && check.errors[k]) || errorAt(error, k, labels);
@@ -187,9 +188,9 @@ function LineFields({ f, set, check, touched, error, names, sellers, can }) {
     <${FormField} name="customer" label=${labels.customer} error=${at('customer')} cls="field-customer">
       <input name="customer" maxlength="200" value=${f.customer} onInput=${set('customer')} /><//>
     <${FormField} name="product" label=${labels.product} error=${at('product')}><select name="product" value=${f.product} onChange=${set('product')}>
-      <option value="">${t('sale.pick')}</option>${names.lists.products.map((p) => html`<option value=${p.sku}>${optionLabel(p.name, p.sku)}</option>`)}</select><//>
+      <option value="">${t('sale.pick')}</option>${names.lists.products.filter((p) => p.active !== false || p.sku === f.product).map((p) => html`<option value=${p.sku}>${optionLabel(p.name, p.sku)}</option>`)}</select><//>
     <${FormField} name="channel" label=${labels.channel} error=${at('channel')}><select name="channel" value=${f.channel} onChange=${set('channel')}>
-      <option value="">${t('sale.pick')}</option>${names.lists.channels.map((c) => html`<option value=${c.code}>${optionLabel(c.name, c.code)}</option>`)}</select><//>
+      <option value="">${t('sale.pick')}</option>${names.lists.channels.filter((c) => c.active !== false || c.code === f.channel).map((c) => html`<option value=${c.code}>${optionLabel(c.name, c.code)}</option>`)}</select><//>
     <${FormField} name="rep" label=${labels.rep} error=${at('rep')}><select name="rep" value=${f.rep} onChange=${set('rep')} disabled=${!can.allSales}>
       ${can.allSales ? html`<option value="">${t('sale.pick')}</option>` : null}
       ${reps.map((m) => html`<option value=${m.login}>${optionLabel(m.name, m.login)}</option>`)}</select><//>
