@@ -299,7 +299,8 @@ static int read_promotions(struct store *st, int64_t pid, struct strategy *out, 
 	store_done(st, s);
 	if (rc < 0)
 		goto out;
-	qsort(spent.items, spent.n, sizeof(*spent.items), cmp_key);
+	if (spent.n > 1)
+		qsort(spent.items, spent.n, sizeof(*spent.items), cmp_key);
 	rc = -1;
 	if (!(s = store_prepare(st, SQL_PROMOTIONS, err)))
 		goto out;
