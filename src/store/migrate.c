@@ -40,15 +40,45 @@ static int is_migration(const struct embedded_file *f)
 	return strstr(f->path, "store/schema/") && migration_number(f->path) >= 0;
 }
 
+/*
+ * sql without the blocks written for another backend: a line "-- @NAME" (a
+ * driver's name: sqlite, postgresql) starts a block that only that backend
+ * runs, and a line "-- @end" ends it. A change the two write differently (a
+ * CHECK constraint widened in place) is written once for each.
+ */
+static void for_backend(const char *sql, const char *backend, struct buf *out)
+{
+	int skip = 0;
+
+	while (*sql) {
+		const char *eol = strchr(sql, '\n');
+		size_t len = eol ? (size_t)(eol - sql) + 1 : strlen(sql);
+
+		if (!strncmp(sql, "-- @", 4)) {
+			const char *name = sql + 4;
+			size_t n = strcspn(name, " \t\r\n");
+			if (n == 3 && !strncmp(name, "end", 3))
+				skip = 0;
+			else
+				skip = !(strlen(backend) == n && !strncmp(name, backend, n));
+		} else if (!skip) {
+			buf_add(out, sql, len);
+		}
+		sql += len;
+	}
+}
+
 /* Run sql (the schema's dialect) in the store's own. */
 static int exec_ddl(struct store *st, const char *sql, struct err *err)
 {
-	struct buf b = BUF_INIT;
+	struct buf mine = BUF_INIT, b = BUF_INIT;
 	int r;
 
-	st->drv->ddl(sql, &b);
+	for_backend(sql, st->drv->name, &mine);
+	st->drv->ddl(buf_cstr(&mine), &b);
 	r = store_exec(st, buf_cstr(&b), err);
 	buf_release(&b);
+	buf_release(&mine);
 	return r;
 }
 
