@@ -12,6 +12,7 @@
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "core/core.h"
+#include "store/multirow.h"
 #include "base/banned.h"
 
 enum { AD_ALL, AD_SEGMENT, AD_CHANNEL, AD_PRODUCT, AD_REP, AD__COUNT };
@@ -74,6 +75,7 @@ struct activity {
 	struct scope *scopes;
 	size_t nscopes, ascopes;
 	int64_t batch; /* a bulk write's part number (activity_set_batch), 0 if none */
+	int64_t fresh; /* customers from this id on are new in the write (0: none known) */
 };
 
 struct activity *activity_new(void)
@@ -288,6 +290,11 @@ void activity_prepare(struct activity *a)
 void activity_set_batch(struct activity *a, int64_t batch)
 {
 	a->batch = batch;
+}
+
+void activity_set_fresh(struct activity *a, int64_t first_id)
+{
+	a->fresh = first_id;
 }
 
 /* The group of (p, dim, key, customer), or NULL (a binary search: groups are in key order). */
@@ -513,9 +520,6 @@ static void add_text(struct group *g, const char *text)
 }
 
 /* A customer's days in a scope are the sum of its parts' (009-customer-day-parts.sql). */
-static const char SQL_DAYS_GET[] =
-	"SELECT days FROM customer_days WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
-	"AND customer_id = ?4 AND part = 0";
 static const char SQL_DAYS_PARTS[] =
 	"SELECT days FROM customer_days WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
 	"AND customer_id = ?4";
@@ -523,14 +527,6 @@ static const char SQL_DAYS_PUT[] =
 	"INSERT INTO customer_days (project_id, dim, key_id, customer_id, part, days) "
 	"VALUES (?1, ?2, ?3, ?4, 0, ?5) ON CONFLICT (part, project_id, dim, key_id, customer_id) "
 	"DO UPDATE SET days = excluded.days";
-/* a bulk write's own part; a second write of the same number adds its entries (the same sum) */
-static const char SQL_DAYS_ADD_PART[] =
-	"INSERT INTO customer_days (project_id, dim, key_id, customer_id, part, days) "
-	"VALUES (?1, ?2, ?3, ?4, ?6, ?5) ON CONFLICT (part, project_id, dim, key_id, customer_id) "
-	"DO UPDATE SET days = customer_days.days || ',' || excluded.days";
-static const char SQL_ACT_GET[] =
-	"SELECT first_on, spans FROM customer_activity WHERE project_id = ?1 AND dim = ?2 "
-	"AND key_id = ?3 AND customer_id = ?4";
 static const char SQL_DAYS_DEL[] =
 	"DELETE FROM customer_days WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
 	"AND customer_id = ?4";
@@ -555,12 +551,9 @@ static void bind_key(struct store *st, struct stmt *s, const struct group *g)
 	store_bind_int(st, s, 4, g->customer_id);
 }
 
-/*
- * Run a write of one group's key (and, for a put, its text at 5, or first day
- * and text at 5, 6; a part number at 6).
- */
-static int write_row_part(struct store *st, const char *sql, const struct group *g,
-			  const char *text, const int32_t *first, int64_t part, struct err *err)
+/* Run a write of one group's key (and, for a put, its text at 5, or first day and text at 5, 6). */
+static int write_row(struct store *st, const char *sql, const struct group *g, const char *text,
+		     const int32_t *first, struct err *err)
 {
 	struct stmt *s = store_prepare(st, sql, err);
 	int rc;
@@ -571,17 +564,9 @@ static int write_row_part(struct store *st, const char *sql, const struct group 
 		store_bind_int(st, s, 5, *first);
 	if (text)
 		store_bind_text(st, s, first ? 6 : 5, text);
-	if (part)
-		store_bind_int(st, s, 6, part);
 	rc = store_step(st, s, err);
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
-}
-
-static int write_row(struct store *st, const char *sql, const struct group *g, const char *text,
-		     const int32_t *first, struct err *err)
-{
-	return write_row_part(st, sql, g, text, first, 0, err);
 }
 
 /* Append the days text of every row sql (keyed by g) reads to t; -1 on error. */
@@ -619,84 +604,237 @@ static void merge_days(struct group *m, struct group *t, const struct delta *d, 
 }
 
 /*
- * A group that only adds days: its customer_activity row is the union of the
- * stored spans and its own; its days go into a part of their own (a bulk
- * write's many days: no read, no rewrite of the customer's history) or are
- * merged into part 0 (a few days, as single writes add).
+ * Groups that only add days, flushed a chunk at a time (store/multirow.h): a
+ * customer's customer_activity row becomes the union of its stored spans and
+ * its own; its days go into a part of their own (a bulk write's many days: no
+ * read, no rewrite of the customer's history) or are merged into part 0 (a few
+ * days, as single writes add). Two reads and up to three writes per chunk of
+ * customers, whatever its size, rather than per customer.
  */
-static int flush_added(struct store *st, const struct activity *a, struct group *g,
-		       struct group *m, struct group *t, struct buf *b, struct err *err)
-{
-	struct span *sv = NULL;
-	size_t ns = 0, alloc = 0, k = 0;
-	int32_t first = g->v[0].day;
-	struct stmt *s;
-	int rc, found, r = -1;
+#define CHUNK MULTIROW_MAX
 
-	if (a->batch && g->n >= ACTIVITY_PART_DAYS) {
-		encode(b, g->v, g->n);
-		if (write_row_part(st, SQL_DAYS_ADD_PART, g, buf_cstr(b), NULL, a->batch, err))
-			return -1;
-	} else {
-		t->n = 0;
-		if (read_days(st, SQL_DAYS_GET, g, t, &found, err))
-			return -1;
-		merge_days(m, t, g->v, g->n);
-		encode(b, m->v, m->n);
-		if (write_row(st, SQL_DAYS_PUT, g, buf_cstr(b), NULL, err))
-			return -1;
-	}
-	if (!(s = store_prepare(st, SQL_ACT_GET, err)))
-		return -1;
-	bind_key(st, s, g);
-	rc = store_step(st, s, err);
-	if (rc == STORE_ROW) {
-		const char *p = store_col_text(st, s, 1);
-		int32_t from;
-		uint32_t mask;
-		if (store_col_int(st, s, 0) < first)
-			first = (int32_t)store_col_int(st, s, 0);
-		while ((p = activity_span_next(p, &from, &mask)) != NULL) {
-			ALLOC_GROW(sv, ns + 1, alloc);
-			sv[ns].sp = span_of(from);
-			sv[ns++].mask = mask;
-		}
-	}
-	store_done(st, s);
-	if (rc < 0)
-		goto out;
-	spans_of_days(g->v, g->n, &sv, &ns, &alloc);
-	qsort(sv, ns, sizeof(*sv), span_cmp);
-	for (size_t i = 0; i < ns; i++) {
-		if (k && sv[k - 1].sp == sv[i].sp)
-			sv[k - 1].mask |= sv[i].mask;
+static struct multirow days_get_in = MULTIROW(
+	"SELECT customer_id, days FROM customer_days WHERE project_id = ? AND dim = ? "
+	"AND key_id = ? AND part = 0 AND customer_id IN (",
+	"?", ")", 1);
+static struct multirow act_get_in = MULTIROW(
+	"SELECT customer_id, first_on, spans FROM customer_activity WHERE project_id = ? "
+	"AND dim = ? AND key_id = ? AND customer_id IN (",
+	"?", ")", 1);
+static struct multirow days_put_rows = MULTIROW(
+	"INSERT INTO customer_days (project_id, dim, key_id, customer_id, part, days) VALUES ",
+	"(?, ?, ?, ?, ?, ?)",
+	" ON CONFLICT (part, project_id, dim, key_id, customer_id) DO UPDATE SET days = excluded.days",
+	6);
+/* a bulk write's own part; a second write of the same number adds its entries (the same sum) */
+static struct multirow days_add_part_rows = MULTIROW(
+	"INSERT INTO customer_days (project_id, dim, key_id, customer_id, part, days) VALUES ",
+	"(?, ?, ?, ?, ?, ?)",
+	" ON CONFLICT (part, project_id, dim, key_id, customer_id) "
+	"DO UPDATE SET days = customer_days.days || ',' || excluded.days",
+	6);
+static struct multirow act_put_rows = MULTIROW(
+	"INSERT INTO customer_activity (project_id, dim, key_id, customer_id, first_on, spans) "
+	"VALUES ",
+	"(?, ?, ?, ?, ?, ?)",
+	" ON CONFLICT (project_id, dim, key_id, customer_id) "
+	"DO UPDATE SET first_on = excluded.first_on, spans = excluded.spans",
+	6);
+
+/* One group of a chunk on its way: what was read for it, then what it writes. */
+struct pend {
+	struct group *g;
+	int part;        /* its days go into the write's own part (no read) */
+	struct group t;  /* its stored part 0 */
+	int32_t first;   /* its first day: its own earliest, or the stored one if earlier */
+	struct span *sv; /* the stored spans, then its own */
+	size_t ns, alloc;
+	char *days, *spans;
+};
+
+/* The pend of customer c (the chunk is in customer order), or NULL. */
+static struct pend *pend_of(struct pend *p, size_t n, int64_t c)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p[mid].g->customer_id == c)
+			return &p[mid];
+		if (p[mid].g->customer_id < c)
+			lo = mid + 1;
 		else
-			sv[k++] = sv[i];
+			hi = mid;
 	}
-	encode_span_list(b, sv, k);
-	r = write_row(st, SQL_ACT_PUT, g, buf_cstr(b), &first, err);
+	return NULL;
+}
+
+enum { READ_DAYS, READ_ACT };
+
+/* Read the chunk's stored part-0 days (of those merging into it) or activity rows. */
+static int read_chunk(struct store *st, const struct activity *a, struct pend *p, size_t n,
+		      int what, struct err *err)
+{
+	struct multirow *m = what == READ_DAYS ? &days_get_in : &act_get_in;
+	int64_t ids[CHUNK];
+	size_t nids = 0;
+
+	for (size_t k = 0; k < n; k++)
+		if ((what == READ_ACT || !p[k].part) &&
+		    !(a->fresh && p[k].g->customer_id >= a->fresh))
+			ids[nids++] = p[k].g->customer_id;
+	for (size_t i = 0; i < nids;) {
+		size_t rows;
+		struct stmt *s = store_prepare(st, multirow_sql(m, nids - i, &rows), err);
+		int rc;
+		if (!s)
+			return -1;
+		bind_key(st, s, p[0].g); /* the chunk's class; parameter 4 is the first id */
+		for (size_t j = 0; j < rows; j++)
+			store_bind_int(st, s, (int)(4 + j), ids[i + j]);
+		while ((rc = store_step(st, s, err)) == STORE_ROW) {
+			struct pend *q = pend_of(p, n, store_col_int(st, s, 0));
+			if (!q)
+				continue;
+			if (what == READ_DAYS) {
+				add_text(&q->t, store_col_text(st, s, 1));
+			} else {
+				const char *sp = store_col_text(st, s, 2);
+				int32_t from;
+				uint32_t mask;
+				if (store_col_int(st, s, 1) < q->first)
+					q->first = (int32_t)store_col_int(st, s, 1);
+				while ((sp = activity_span_next(sp, &from, &mask)) != NULL) {
+					ALLOC_GROW(q->sv, q->ns + 1, q->alloc);
+					q->sv[q->ns].sp = span_of(from);
+					q->sv[q->ns++].mask = mask;
+				}
+			}
+		}
+		store_done(st, s);
+		if (rc < 0)
+			return -1;
+		i += rows;
+	}
+	return 0;
+}
+
+enum { PUT_DAYS, PUT_PART, PUT_ACT };
+
+/* Write the chunk's rows of one kind: part-0 days, own-part days or activity. */
+static int put_chunk(struct store *st, const struct activity *a, struct pend *p, size_t n,
+		     int what, struct err *err)
+{
+	struct multirow *m = what == PUT_DAYS ? &days_put_rows
+			     : what == PUT_PART ? &days_add_part_rows
+						: &act_put_rows;
+	struct pend *todo[CHUNK];
+	size_t nt = 0;
+
+	for (size_t k = 0; k < n; k++)
+		if (what == PUT_ACT || p[k].part == (what == PUT_PART))
+			todo[nt++] = &p[k];
+	for (size_t i = 0; i < nt;) {
+		size_t rows;
+		struct stmt *s = store_prepare(st, multirow_sql(m, nt - i, &rows), err);
+		int rc;
+		if (!s)
+			return -1;
+		for (size_t j = 0; j < rows; j++) {
+			const struct pend *q = todo[i + j];
+			int at = (int)(j * 6);
+			store_bind_int(st, s, at + 1, q->g->project_id);
+			store_bind_text(st, s, at + 2, ad_names[q->g->dim]);
+			store_bind_int(st, s, at + 3, q->g->key_id);
+			store_bind_int(st, s, at + 4, q->g->customer_id);
+			if (what == PUT_ACT) {
+				store_bind_int(st, s, at + 5, q->first);
+				store_bind_text(st, s, at + 6, q->spans);
+			} else {
+				store_bind_int(st, s, at + 5, what == PUT_PART ? a->batch : 0);
+				store_bind_text(st, s, at + 6, q->days);
+			}
+		}
+		rc = store_step(st, s, err);
+		store_done(st, s);
+		if (rc < 0)
+			return -1;
+		i += rows;
+	}
+	return 0;
+}
+
+/* Flush n groups of one class that only add days (at most CHUNK, in customer order). */
+static int flush_added(struct store *st, const struct activity *a, struct group **chunk,
+		       size_t n, struct group *m, struct buf *b, struct err *err)
+{
+	struct pend p[CHUNK];
+	int r = -1;
+
+	memset(p, 0, n * sizeof(*p));
+	for (size_t k = 0; k < n; k++) {
+		p[k].g = chunk[k];
+		p[k].part = a->batch && chunk[k]->n >= ACTIVITY_PART_DAYS;
+		p[k].first = chunk[k]->v[0].day;
+	}
+	if (read_chunk(st, a, p, n, READ_DAYS, err) || read_chunk(st, a, p, n, READ_ACT, err))
+		goto out;
+	for (size_t k = 0; k < n; k++) {
+		struct pend *q = &p[k];
+		const struct group *g = q->g;
+		size_t folded = 0;
+		if (q->part) {
+			encode(b, g->v, g->n);
+		} else {
+			merge_days(m, &q->t, g->v, g->n);
+			encode(b, m->v, m->n);
+		}
+		q->days = xstrdup(buf_cstr(b));
+		spans_of_days(g->v, g->n, &q->sv, &q->ns, &q->alloc);
+		qsort(q->sv, q->ns, sizeof(*q->sv), span_cmp);
+		for (size_t i = 0; i < q->ns; i++) {
+			if (folded && q->sv[folded - 1].sp == q->sv[i].sp)
+				q->sv[folded - 1].mask |= q->sv[i].mask;
+			else
+				q->sv[folded++] = q->sv[i];
+		}
+		encode_span_list(b, q->sv, folded);
+		q->spans = xstrdup(buf_cstr(b));
+	}
+	if (put_chunk(st, a, p, n, PUT_DAYS, err) || put_chunk(st, a, p, n, PUT_PART, err) ||
+	    put_chunk(st, a, p, n, PUT_ACT, err))
+		goto out;
+	r = 0;
 out:
-	free(sv);
+	for (size_t k = 0; k < n; k++) {
+		free(p[k].t.v);
+		free(p[k].sv);
+		free(p[k].days);
+		free(p[k].spans);
+	}
 	return r;
 }
 
-/*
- * Merge one group's deltas with its stored days (every part) and write both
- * rows back: the days compacted into part 0, the spans recomputed.
- */
-static int flush_group(struct store *st, const struct activity *a, struct group *g,
-		       struct group *m, struct group *t, struct buf *b, struct err *err)
+/* Whether g changes anything (noting in g->removed whether it takes lines away). */
+static int has_delta(struct group *g)
 {
-	int has_delta = 0, found;
-
+	int any = 0;
 	for (size_t i = 0; i < g->n; i++) {
-		has_delta |= g->v[i].lines != 0;
+		any |= g->v[i].lines != 0;
 		g->removed |= g->v[i].lines < 0;
 	}
-	if (!has_delta)
-		return 0;
-	if (!g->removed)
-		return flush_added(st, a, g, m, t, b, err);
+	return any;
+}
+
+/*
+ * A group that takes lines away: its deltas merged with its stored days (every
+ * part) and both rows written back: the days compacted into part 0, the spans
+ * recomputed.
+ */
+static int flush_removed(struct store *st, struct group *g, struct group *m, struct group *t,
+			 struct buf *b, struct err *err)
+{
+	int found;
+
 	t->n = 0;
 	if (read_days(st, SQL_DAYS_PARTS, g, t, &found, err))
 		return -1;
@@ -720,9 +858,33 @@ int activity_flush(struct activity *a, struct store *st, struct err *err)
 	int r = -1;
 
 	group_all(a);
-	for (size_t i = 0; i < a->ng; i++)
-		if (flush_group(st, a, &a->g[i], &m, &t, &b, err))
+	for (size_t i = 0; i < a->ng;) {
+		struct group *g = &a->g[i], *chunk[CHUNK];
+		size_t n = 0;
+		if (!has_delta(g)) {
+			i++;
+			continue;
+		}
+		if (g->removed) {
+			if (flush_removed(st, g, &m, &t, &b, err))
+				goto out;
+			i++;
+			continue;
+		}
+		/* the groups after it of its class that only add, up to a chunk */
+		for (; i < a->ng && n < CHUNK; i++) {
+			struct group *h = &a->g[i];
+			if (h->project_id != g->project_id || h->dim != g->dim || h->key_id != g->key_id)
+				break;
+			if (!has_delta(h))
+				continue;
+			if (h->removed)
+				break;
+			chunk[n++] = h;
+		}
+		if (flush_added(st, a, chunk, n, &m, &b, err))
 			goto out;
+	}
 	/* a customer who lost lines may have lost their first purchase: take it from the rows */
 	for (size_t i = 0; i < a->ng; i++) {
 		const struct group *g = &a->g[i];

@@ -51,6 +51,12 @@ void activity_add(struct activity *a, int64_t project_id, int32_t day, int64_t c
 void activity_set_batch(struct activity *a, int64_t batch);
 
 /*
+ * Customers numbered from first_id on are new in this write (a bulk write's
+ * reserved block): they have no stored rows, so their flush reads none.
+ */
+void activity_set_fresh(struct activity *a, int64_t first_id);
+
+/*
  * Sort the deltas into groups, as activity_flush does first: an import does it
  * while its writer thread still inserts, rather than after. Adding a line
  * afterwards is allowed (the next flush groups again).

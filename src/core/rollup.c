@@ -11,6 +11,7 @@
 #include "base/money.h"
 #include "base/xalloc.h"
 #include "core/activity.h"
+#include "store/multirow.h"
 #include "base/banned.h"
 
 enum { DIM_ALL, DIM_CHANNEL, DIM_PRODUCT, DIM_REP, DIM_SEGMENT, DIM_CUSTOMER, DIM_TOTAL,
@@ -187,15 +188,18 @@ void rollup_add_cost(struct rollup *r, const struct rollup_line *ln)
 	add_dims(r, ln, d);
 }
 
-static const char SQL_ROLLUP_UPSERT[] =
+/* Many cells per statement (store/multirow.h): a flush is a few statements, not one per cell. */
+static struct multirow rollup_upsert = MULTIROW(
 	"INSERT INTO sale_rollup (project_id, day, dim, key_id, lines, quantity, amount_minor, "
-	"cost_minor, discount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	"ON CONFLICT (project_id, dim, key_id, day) DO UPDATE SET "
+	"cost_minor, discount_minor) VALUES ",
+	"(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	" ON CONFLICT (project_id, dim, key_id, day) DO UPDATE SET "
 	"lines = sale_rollup.lines + excluded.lines, "
 	"quantity = sale_rollup.quantity + excluded.quantity, "
 	"amount_minor = sale_rollup.amount_minor + excluded.amount_minor, "
 	"cost_minor = sale_rollup.cost_minor + excluded.cost_minor, "
-	"discount_minor = sale_rollup.discount_minor + excluded.discount_minor";
+	"discount_minor = sale_rollup.discount_minor + excluded.discount_minor",
+	9);
 
 static const char SQL_ROLLUP_PRUNE[] = "DELETE FROM sale_rollup WHERE lines = 0";
 static const char SQL_ROLLUP_TOTAL[] =
@@ -256,9 +260,23 @@ void rollup_prepare(struct rollup *r)
 	activity_prepare(r->act);
 }
 
+/* The order of sale_rollup's key: project, dimension (by name), key, day. */
+static int cell_cmp(const void *x, const void *y)
+{
+	const struct cell *a = x, *b = y;
+	int d;
+	if (a->project_id != b->project_id)
+		return a->project_id < b->project_id ? -1 : 1;
+	if ((d = strcmp(dim_names[a->dim], dim_names[b->dim])))
+		return d;
+	if (a->key_id != b->key_id)
+		return a->key_id < b->key_id ? -1 : 1;
+	return (a->day > b->day) - (a->day < b->day);
+}
+
 int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 {
-	struct stmt *s;
+	size_t k = 0;
 	int removed = 0;
 
 	if (r->scopes_failed) {
@@ -272,27 +290,41 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 		memset(r->total, 0, sizeof(r->total));
 		r->has_total = 0;
 	}
-	s = store_prepare(st, SQL_ROLLUP_UPSERT, err);
-	if (!s)
-		return -1;
+	/* the cells with something to write, in the table's key order (neighbours share pages) */
 	for (size_t i = 0; i < r->n; i++) {
-		struct cell *c = &r->cells[i];
+		const struct cell *c = &r->cells[i];
 		if (c->dim < 0 || all_zero(c->sum))
 			continue;
-		if (c->sum[S_LINES] < 0)
-			removed = 1;
-		store_bind_int(st, s, 1, c->project_id);
-		store_bind_int(st, s, 2, c->day);
-		store_bind_text(st, s, 3, dim_names[c->dim]);
-		store_bind_int(st, s, 4, c->key_id);
-		for (int k = 0; k < NSUMS; k++)
-			store_bind_int(st, s, 5 + k, c->sum[k]);
+		removed |= c->sum[S_LINES] < 0;
+		r->cells[k++] = *c;
+	}
+	qsort(r->cells, k, sizeof(*r->cells), cell_cmp);
+	for (size_t i = 0; i < k;) {
+		size_t rows;
+		struct stmt *s = store_prepare(st, multirow_sql(&rollup_upsert, k - i, &rows), err);
+		if (!s)
+			return -1;
+		for (size_t j = 0; j < rows; j++) {
+			const struct cell *c = &r->cells[i + j];
+			int at = (int)(j * 9);
+			store_bind_int(st, s, at + 1, c->project_id);
+			store_bind_int(st, s, at + 2, c->day);
+			store_bind_text(st, s, at + 3, dim_names[c->dim]);
+			store_bind_int(st, s, at + 4, c->key_id);
+			for (int m = 0; m < NSUMS; m++)
+				store_bind_int(st, s, at + 5 + m, c->sum[m]);
+		}
 		if (store_step(st, s, err) < 0) {
 			store_done(st, s);
 			return -1;
 		}
 		store_done(st, s);
+		i += rows;
 	}
+	/* written: the rollup starts empty again */
+	r->used = 0;
+	for (size_t i = 0; i < r->n; i++)
+		r->cells[i].dim = -1;
 	if (removed && store_exec(st, SQL_ROLLUP_PRUNE, err))
 		return -1;
 	return activity_flush(r->act, st, err);

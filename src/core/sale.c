@@ -855,6 +855,7 @@ static int load_new_customers(struct tx *tx, struct lookups *lk, struct err *err
 			return -1;
 		}
 		c->is_new = 0;
+		c->first_on = c->min_on; /* loaded with it: write_customers has nothing to move */
 	}
 	return store_load_end(l, 1, err);
 }
@@ -1994,6 +1995,8 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 		(void)tx_rollup(&tx);
 		/* a customer's many days of this file: a customer_days part of their own */
 		activity_set_batch(rollup_activity(tx_rollup(&tx)), first_id);
+		/* the customers this file creates (ids from here on) have no stored days to read */
+		activity_set_fresh(rollup_activity(tx_rollup(&tx)), lk.next_customer_id);
 		w.load = store_load_begin(st, "sales", (int)(sizeof(SALE_LOAD_COLS) / sizeof(*SALE_LOAD_COLS)),
 					  SALE_LOAD_COLS, err);
 		if (!w.load)
@@ -2259,6 +2262,61 @@ static struct product_costs *product_by_id(struct product_costs *prod, size_t n,
 	return NULL;
 }
 
+/*
+ * Sales that name a project, customer, product, channel, rep, promotion or
+ * segment that is not there (on PostgreSQL salespm, not the database, keeps
+ * these references: 020-pg-sales-references.sql). Each is reported; the count
+ * is returned, -1 on error.
+ */
+static const char SQL_SALES_DANGLING[] =
+	"SELECT s.id, CASE "
+	"WHEN NOT EXISTS (SELECT 1 FROM projects x WHERE x.id = s.project_id) THEN 'project' "
+	"WHEN NOT EXISTS (SELECT 1 FROM customers x WHERE x.id = s.customer_id) THEN 'customer' "
+	"WHEN NOT EXISTS (SELECT 1 FROM products x WHERE x.id = s.product_id) THEN 'product' "
+	"WHEN NOT EXISTS (SELECT 1 FROM channels x WHERE x.id = s.channel_id) THEN 'channel' "
+	"WHEN NOT EXISTS (SELECT 1 FROM users x WHERE x.id = s.rep_id) THEN 'rep' "
+	"WHEN s.promotion_id IS NOT NULL AND NOT EXISTS "
+	"(SELECT 1 FROM promotions x WHERE x.id = s.promotion_id) THEN 'promotion' "
+	"ELSE 'segment' END, CASE "
+	"WHEN NOT EXISTS (SELECT 1 FROM projects x WHERE x.id = s.project_id) THEN s.project_id "
+	"WHEN NOT EXISTS (SELECT 1 FROM customers x WHERE x.id = s.customer_id) THEN s.customer_id "
+	"WHEN NOT EXISTS (SELECT 1 FROM products x WHERE x.id = s.product_id) THEN s.product_id "
+	"WHEN NOT EXISTS (SELECT 1 FROM channels x WHERE x.id = s.channel_id) THEN s.channel_id "
+	"WHEN NOT EXISTS (SELECT 1 FROM users x WHERE x.id = s.rep_id) THEN s.rep_id "
+	"WHEN s.promotion_id IS NOT NULL AND NOT EXISTS "
+	"(SELECT 1 FROM promotions x WHERE x.id = s.promotion_id) THEN s.promotion_id "
+	"ELSE s.segment_id END "
+	"FROM sales s WHERE NOT EXISTS (SELECT 1 FROM projects x WHERE x.id = s.project_id) "
+	"OR NOT EXISTS (SELECT 1 FROM customers x WHERE x.id = s.customer_id) "
+	"OR NOT EXISTS (SELECT 1 FROM products x WHERE x.id = s.product_id) "
+	"OR NOT EXISTS (SELECT 1 FROM channels x WHERE x.id = s.channel_id) "
+	"OR NOT EXISTS (SELECT 1 FROM users x WHERE x.id = s.rep_id) "
+	"OR (s.promotion_id IS NOT NULL AND NOT EXISTS "
+	"(SELECT 1 FROM promotions x WHERE x.id = s.promotion_id)) "
+	"OR (s.segment_id IS NOT NULL AND NOT EXISTS "
+	"(SELECT 1 FROM segments x WHERE x.id = s.segment_id)) ORDER BY s.id";
+
+static int dangling_references(struct store *st, struct buf *report, int max_lines,
+			       struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_SALES_DANGLING, err);
+	int rc, n = 0;
+
+	if (!s)
+		return -1;
+	while ((rc = store_step(st, s, err)) == STORE_ROW)
+		if (n++ < max_lines)
+			buf_addf(report, "sale %lld: its %s %lld is not there\n",
+				 (long long)store_col_int(st, s, 0), store_col_text(st, s, 1),
+				 (long long)store_col_int(st, s, 2));
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	if (n > max_lines)
+		buf_addf(report, "... and %d more sales naming what is not there\n", n - max_lines);
+	return n;
+}
+
 /* Every product with its price history as cost points, sorted by id. */
 static int load_costs(struct store *st, struct product_costs **out, size_t *n, struct err *err)
 {
@@ -2359,6 +2417,11 @@ int sale_check(struct store *st, struct buf *report, int max_lines, struct err *
 		problems++;
 		buf_adds(report, "the sums of the sales overflow 64 bits: amounts past any limit\n");
 	}
+	/* SQLite's own check (foreign_key_check) has found these already */
+	rc = strcmp(store_backend(st), "sqlite") ? dangling_references(st, report, max_lines, err) : 0;
+	if (rc < 0)
+		goto out;
+	problems += rc;
 	rc = rollup_compare(r, st, report, max_lines, err);
 	if (rc < 0)
 		goto out;

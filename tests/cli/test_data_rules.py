@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import *  # noqa: E402,F401,F403
+import harness  # noqa: E402
 
 HEADER = "date,customer,product,channel,rep,quantity,unit_price,discount,promotion,segment"
 
@@ -520,6 +521,38 @@ def db_check_compares_every_rollup_row_with_the_sales():
     r = ws.fail("db", "check", code=65)
     assert "sale 2: cost 601, but its product's price history gives 600" in r.err, r.err
     assert "rollup project 1 customer" in r.err and "missing" in r.err, r.err
+
+
+@test
+def db_check_names_a_sale_whose_customer_or_product_is_gone():
+    """Whichever backend keeps a sale's references (SQLite's foreign keys; on PostgreSQL
+    salespm itself, 020-pg-sales-references.sql), a sale naming a customer or product that
+    is not there is reported by `db check` with the sale's id."""
+    ws = Workspace(today="2026-12-31")
+    setup(ws)
+    ws.ok("product", "add", "S", "--name", "S", "--cost", "3.00", "--price", "9.00")
+    add_sale(ws, "2026-03-05", "C0", qty=1, price="9.00")
+    add_sale(ws, "2026-03-06", "C1", qty=2, price="9.00")
+    ws.ok("db", "check")
+    (sid,), = ws.sql("SELECT MAX(id) FROM sales")
+    (missing,), = ws.sql("SELECT MAX(id) + 100 FROM customers")
+    if harness.BACKEND == "sqlite":
+        # SQLite's foreign keys refuse the row itself
+        try:
+            ws.sql("UPDATE sales SET customer_id = ? WHERE id = ?", missing, sid)
+        except Exception as e:
+            assert "FOREIGN KEY" in str(e), e
+        else:
+            raise AssertionError("SQLite let a sale name a customer that is not there")
+        return
+    ws.sql("UPDATE sales SET customer_id = ? WHERE id = ?", missing, sid)
+    r = ws.fail("db", "check", code=65)
+    assert f"sale {sid}: its customer {missing} is not there" in r.err, r.err
+    (pid,), = ws.sql("SELECT MAX(id) + 100 FROM products")
+    ws.sql("UPDATE sales SET customer_id = (SELECT MIN(id) FROM customers), product_id = ? "
+           "WHERE id = ?", pid, sid)
+    r = ws.fail("db", "check", code=65)
+    assert f"sale {sid}: its product {pid} is not there" in r.err, r.err
 
 
 # --- CSV: encodings, separators, empty rows, every problem ----------------------------
