@@ -612,7 +612,7 @@ static int move_allowed(int from, int to, const char *key, struct err *err)
 		return err_set(err, ERR_INVALID, "status", "same_status:_,status",
 			       "problem %s is already %s", key, problem_statuses[to]);
 	if (!ok)
-		return err_set(err, ERR_INVALID, "status", "problem_move:from,status,allowed",
+		return err_set(err, ERR_INVALID, "status", "problem_move:from,_,status",
 			       "a problem that is %s moves to %s, not to %s", problem_statuses[from],
 			       allowed[from], problem_statuses[to]);
 	return 0;

@@ -25,8 +25,8 @@ CREATE TABLE problems (
   sale_id      INTEGER REFERENCES sales(id),
   status       TEXT NOT NULL DEFAULT 'open'
                CHECK (status IN ('open', 'in_progress', 'resolved', 'closed')),
-  opened_at    INTEGER NOT NULL,
-  due_at       INTEGER NOT NULL,
+  opened_at    INTEGER NOT NULL DEFAULT 0, -- both set in the write that inserts the row
+  due_at       INTEGER NOT NULL DEFAULT 0,
   resolved_at  INTEGER,
   closed_at    INTEGER,
   resolution   TEXT NOT NULL DEFAULT '',
