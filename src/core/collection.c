@@ -230,7 +230,7 @@ static int collection_check(struct tx *tx, const void *before, void *rec,
 		return -1;
 	if (d.project_id != in->project->id)
 		return err_set(err, ERR_INVALID, "deal", "link_other_project:_,key,project",
-			       "deal %s is not of project %s", c->deal, in->project->code);
+			       "%s %s is not of project %s", "deal", c->deal, in->project->code);
 	c->owner_id = d.owner_id;
 	if (!d.won)
 		return err_set(err, ERR_INVALID, "deal", "deal_not_won:deal,stage",
