@@ -794,7 +794,7 @@ out:
 static const char SQL_RECEIVED[] =
 	"SELECT COALESCE(SUM(r.amount_minor), 0) FROM receipts r "
 	"JOIN collections c ON c.id = r.collection_id JOIN deals d ON d.id = c.deal_id "
-	"WHERE r.project_id = ?1 AND r.received_on BETWEEN ?2 AND ?3 "
+	"WHERE (CAST(?1 AS BIGINT) IS NULL OR r.project_id = ?1) AND r.received_on BETWEEN ?2 AND ?3 "
 	"AND (CAST(?4 AS BIGINT) IS NULL OR d.owner_id = ?4) "
 	"AND (CAST(?5 AS BIGINT) IS NULL OR d.segment_id = ?5) "
 	"AND (CAST(?6 AS BIGINT) IS NULL OR d.channel_id = ?6)";
@@ -809,7 +809,7 @@ int collection_received(struct store *st, int64_t project_id, int32_t from, int3
 	*out = 0;
 	if (!s)
 		return -1;
-	store_bind_int(st, s, 1, project_id);
+	store_bind_int_or_null(st, s, 1, project_id, NO_ID);
 	store_bind_int(st, s, 2, from);
 	store_bind_int(st, s, 3, to);
 	store_bind_int_or_null(st, s, 4, owner_id, NO_ID);

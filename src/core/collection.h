@@ -100,7 +100,8 @@ int collection_deals_write_json(struct store *st, const struct actor *a, const c
 				struct jw *w, struct err *err);
 
 /*
- * The money received in project_id from day from to day to (both inclusive),
+ * The money received in project_id (NO_ID: every project) from day from to day to
+ * (both inclusive),
  * narrowed to deals of owner, segment or channel (NO_ID: any): one indexed
  * read of the receipts (receipts_project_day).
  */

@@ -225,5 +225,36 @@ def reps_plan_and_receive_for_their_own_deals_viewers_read():
     eq(ws.sql("SELECT COUNT(*) FROM collections"), [(2,)], "the refusals added nothing")
 
 
+@test
+def a_collections_goal_counts_the_money_received_in_its_window():
+    ws = Workspace(today=TODAY)
+    team(ws)
+    ws.ok("segment", "add", "ent", "--name", "大客户")
+    a = insert_deal(ws, "P1", "Acme", "wang.fang", 10000000, segment="ent", channel="direct")
+    b = insert_deal(ws, "P1", "Beta", "zhao.lei", 10000000)
+    x = plan(ws, a, "2026-06-30", "80000.00")
+    y = plan(ws, b, "2026-06-30", "80000.00")
+    receive(ws, x["id"], "10000.00", "2026-05-31")  # before the window
+    receive(ws, x["id"], "20000.00", "2026-06-01")  # its first day
+    receive(ws, y["id"], "30000.00", "2026-06-15")  # today, its last counted day
+    goals = {}
+    for name, scope in (("all", []), ("wang", ["--scope", "rep=wang.fang"]),
+                        ("zhao", ["--scope", "rep=zhao.lei"]), ("ent", ["--scope", "segment=ent"]),
+                        ("direct", ["--scope", "channel=direct"])):
+        g = ws.js("goal", "add", "P1", "--metric", "collections", "--target", "100000.00",
+                  "--start", "2026-06-01", "--due", "2026-06-30", "--name", "回款 " + name, *scope)
+        goals[g["id"]] = name
+    actual = {goals[g["id"]]: g["actual"] for g in ws.js("goal", "list", "P1")["goals"]
+              if g["id"] in goals}
+    # in the window: 20,000 (wang.fang, ent, direct) + 30,000 (zhao.lei) = 50,000
+    eq(actual, {"all": 5000000, "wang": 2000000, "zhao": 3000000, "ent": 2000000,
+                "direct": 2000000}, "received in June, narrowed by the deal's owner, segment, channel")
+    ws.refusals(["goal", "add", "P1"], [
+        (["--metric", "collections", "--target", "1.00", "--start", "2026-06-01", "--due",
+          "2026-06-30", "--scope", "product=SKU-1"], "scope", "scope_not_for_metric",
+         {"key": "product", "metric": "collections"}),
+    ])
+
+
 if __name__ == "__main__":
     run_all()

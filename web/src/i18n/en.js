@@ -78,6 +78,7 @@ export default {
   'metric.revenue': 'Revenue', 'metric.gross_margin': 'Gross margin', 'metric.units': 'Units sold',
   'metric.deals_won': 'Deals won', 'metric.new_customers': 'New customers', 'metric.retention_rate': 'Retention rate',
   'metric.avg_deal_size': 'Average deal size', 'metric.custom': 'Custom (manual check-ins)',
+  'metric.collections': 'Collections received',
   'unit.money': 'Money', 'unit.count': 'Count', 'unit.ratio': 'Rate (%)',
 
   'smart.S': 'Specific', 'smart.M': 'Measurable', 'smart.A': 'Achievable', 'smart.R': 'Relevant', 'smart.T': 'Time-bound',
@@ -308,6 +309,7 @@ export default {
   "smartmsg.m.no_rule": "a custom metric needs a check-in rule: who reports the value, how and how often",
   "smartmsg.m.checkin": "measured by check-ins: {rule}",
   "smartmsg.m.deals": "computed from won deals",
+  "smartmsg.m.receipts": "computed from the receipts recorded against collections",
   "smartmsg.m.sales": "computed from recorded sales",
   "smartmsg.a.incomplete": "cannot judge yet: needs a metric, a target and the goal's dates",
   "smartmsg.a.custom": "a custom metric has no recorded history; agree the target with the team that reports it",

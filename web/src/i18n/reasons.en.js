@@ -171,7 +171,7 @@ export default {
   'reason.no_metric': 'Choose a metric.',
   'reason.bad_scope': 'The scope “{value}” should read KIND=CODE.',
   'reason.bad_scope_key': '“{value}” is not a kind of scope.',
-  'reason.scope_not_for_metric': 'A {metric} goal counts no sales, so its scope cannot name a {key}.',
+  'reason.scope_not_for_metric': 'A {metric} goal cannot be narrowed by {key}.',
   'reason.baseline_window_incomplete': 'A baseline window needs both a start and an end.',
   'reason.checkin_custom_only': 'Only goals with a custom metric take manual check-ins.',
   'reason.line_too_large': 'Quantity times unit price is too large.',

@@ -170,7 +170,7 @@ export default {
   'reason.no_metric': '请选择指标。',
   'reason.bad_scope': '范围“{value}”的格式应为 类型=代码。',
   'reason.bad_scope_key': '“{value}”不是有效的范围类型。',
-  'reason.scope_not_for_metric': '{metric} 目标不统计销售记录，范围不能指定{key}。',
+  'reason.scope_not_for_metric': '{metric} 目标不能按{key}划定范围。',
   'reason.baseline_window_incomplete': '基线区间需要同时填写开始和结束日期。',
   'reason.checkin_custom_only': '只有自定义指标的目标可以手动更新进度。',
   'reason.line_too_large': '数量乘以单价过大。',

@@ -78,6 +78,7 @@ export default {
   'metric.revenue': '收入', 'metric.gross_margin': '毛利率', 'metric.units': '销量',
   'metric.deals_won': '赢单数', 'metric.new_customers': '新客户数', 'metric.retention_rate': '客户留存率',
   'metric.avg_deal_size': '平均订单金额', 'metric.custom': '自定义（手动汇报）',
+  'metric.collections': '回款金额',
   'unit.money': '金额', 'unit.count': '数量', 'unit.ratio': '比率（%）',
 
   'smart.S': '具体', 'smart.M': '可衡量', 'smart.A': '可实现', 'smart.R': '相关', 'smart.T': '有时限',
@@ -307,6 +308,7 @@ export default {
   "smartmsg.m.no_rule": "自定义指标需要汇报规则：由谁、如何、多久汇报一次",
   "smartmsg.m.checkin": "按汇报衡量：{rule}",
   "smartmsg.m.deals": "根据赢单记录计算",
+  "smartmsg.m.receipts": "根据回款到账记录计算",
   "smartmsg.m.sales": "根据销售记录计算",
   "smartmsg.a.incomplete": "暂无法判断：需要指标、目标值和起止日期",
   "smartmsg.a.custom": "自定义指标没有历史数据；请与负责汇报的团队商定目标",
