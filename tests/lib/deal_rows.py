@@ -28,3 +28,31 @@ def insert_deal(ws, project, customer, owner, amount_minor, stage="won", won_on=
         project, title or f"{customer} deal", customer, owner, channel, segment, stage,
         10000 if stage == "won" else 5000, amount_minor, won)
     return rows[0][0]
+
+
+class _SqliteFile:
+    """What insert_deal needs of a Workspace, over a SQLite file (the e2e suites' databases)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def sql(self, statement, *params):
+        import sqlite3
+        con = sqlite3.connect(self.path, timeout=30)
+        try:
+            rows = con.execute(statement, params).fetchall()
+            con.commit()
+            return rows
+        finally:
+            con.close()
+
+
+if __name__ == "__main__":
+    # python3 tests/lib/deal_rows.py DB PROJECT CUSTOMER OWNER AMOUNT_MINOR [STAGE [WON_ON [TITLE]]]
+    # (the e2e suites): prints the new deal's id
+    import sys
+    a = sys.argv[1:]
+    print(insert_deal(_SqliteFile(a[0]), a[1], a[2], a[3], int(a[4]),
+                      stage=a[5] if len(a) > 5 else "won",
+                      won_on=a[6] if len(a) > 6 else "2026-02-10",
+                      title=a[7] if len(a) > 7 else None))
