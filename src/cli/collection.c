@@ -77,6 +77,70 @@ out:
 	return r;
 }
 
+static int cmd_collection_split(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = {
+		{ "parts", 0, OPT_VALUE }, { "first", 0, OPT_VALUE }, { "every", 0, OPT_VALUE },
+		{ NULL, 0, 0 },
+	};
+	int64_t parts[12], ids[12], deal, every = 30;
+	int32_t first;
+	const char *pos[2], *p;
+	int npos, n = 0;
+
+	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err))
+		return -1;
+	if (!cli_opt(opts, "parts") || !cli_opt(opts, "first"))
+		return err_set(err, ERR_INVALID, !cli_opt(opts, "parts") ? "parts" : "first", "required",
+			       "--parts and --first are required");
+	if (cli_int(pos[1], "deal", &deal, err) || cli_date(cli_opt(opts, "first"), "first", &first, err) ||
+	    (cli_opt(opts, "every") && cli_int(cli_opt(opts, "every"), "every", &every, err)))
+		return -1;
+	/* "30,40,30": percents, to a tenth ("33.3") */
+	for (p = cli_opt(opts, "parts"); *p;) {
+		int64_t whole = 0, tenth = 0;
+		int digits = 0;
+		if (n == 12)
+			return err_set(err, ERR_INVALID, "parts", "parts_count:n",
+				       "an amount is split into 1 to 12 instalments, not more");
+		while (*p >= '0' && *p <= '9' && digits < 4) {
+			whole = whole * 10 + (*p++ - '0');
+			digits++;
+		}
+		if (*p == '.' && p[1] >= '0' && p[1] <= '9') {
+			tenth = p[1] - '0';
+			p += 2;
+		}
+		if (!digits || (*p && *p != ','))
+			return err_set(err, ERR_INVALID, "parts", "bad_parts:value",
+				       "\"%.60s\" is not a list of percents like 30,40,30",
+				       cli_opt(opts, "parts"));
+		parts[n++] = whole * 100 + tenth * 10;
+		if (*p == ',')
+			p++;
+	}
+	if (collection_split(c->st, &c->actor, pos[0], deal, parts, n, first, (int32_t)every, ids,
+			     err))
+		return -1;
+	if (c->json) {
+		struct buf b = BUF_INIT;
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_key(&w, "collections");
+		jw_arr(&w);
+		for (int i = 0; i < n; i++)
+			jw_int(&w, ids[i]);
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+		cli_print_json(&b);
+		buf_release(&b);
+	} else {
+		printf("planned %d instalments of deal %s\n", n, pos[1]);
+	}
+	return 0;
+}
+
 static void sums_row(struct cli_table *t, const char *who, const char *name,
 		     const struct collection_sums *g)
 {
@@ -153,6 +217,16 @@ const struct cli_command cli_collection_cmds[] = {
 	  "  --note TEXT          the bank reference, the payer\n"
 	  "The deal's owner records receipts of their own deals, project managers any.",
 	  "salespm collection receive FY 4 --amount 50000.00 --date 2026-11-20" },
+	{ "collection", "split", cmd_collection_split, CLI_NEEDS_STORE,
+	  "plan what is left of a won deal's amount as instalments",
+	  "collection split PROJECT DEAL --parts P,P,... --first DATE [--every DAYS]",
+	  "  --parts P,P,...      each instalment's percent of what is left to plan, adding\n"
+	  "                       up to 100 (to a tenth: 33.3,33.3,33.4); 1 to 12 of them\n"
+	  "  --first DATE         the first instalment's due date\n"
+	  "  --every DAYS         days between instalments (default 30)\n"
+	  "The last instalment takes what rounding left, so together they are exactly what\n"
+	  "was left to plan.",
+	  "salespm collection split FY 7 --parts 30,40,30 --first 2027-01-15 --every 45" },
 	{ "collection", "unreceive", cmd_collection_unreceive, CLI_NEEDS_STORE,
 	  "take back a receipt recorded by mistake", "collection unreceive PROJECT ID RECEIPT",
 	  NULL, "salespm collection unreceive FY 4 9" },

@@ -497,6 +497,85 @@ out:
 	return r;
 }
 
+/* --- instalments --------------------------------------------------------------------------- */
+
+int collection_split(struct store *st, const struct actor *a, const char *code, int64_t deal,
+		     const int64_t *parts_bp, int n, int32_t first_due, int32_t every_days,
+		     int64_t *ids, struct err *err)
+{
+	const struct ent_field *fdeal = entity_field(&collection_entity, "deal");
+	const struct ent_field *fdue = entity_field(&collection_entity, "due");
+	const struct ent_field *famount = entity_field(&collection_entity, "amount");
+	struct collection rec, out;
+	struct deal_state ds;
+	struct project p;
+	struct ent_project ep;
+	struct ent_input in = { 0 };
+	int64_t sum = 0, left, given = 0;
+	int failed = 0;
+	char a1[40];
+
+	if (n < 1 || n > 12)
+		return err_set(err, ERR_INVALID, "parts", "parts_count:n",
+			       "an amount is split into 1 to 12 instalments, not %d", n);
+	for (int i = 0; i < n; i++) {
+		if (parts_bp[i] <= 0 || parts_bp[i] > 10000)
+			return err_set(err, ERR_INVALID, "parts", "parts_sum:bp",
+				       "each instalment is a share above 0%% and the shares add up to "
+				       "100%%, not %lld basis points", (long long)parts_bp[i]);
+		sum += parts_bp[i];
+	}
+	if (sum != 10000)
+		return err_set(err, ERR_INVALID, "parts", "parts_sum:bp",
+			       "each instalment is a share above 0%% and the shares add up to 100%%, "
+			       "not %lld basis points", (long long)sum);
+	if (n > 1 && (every_days < 1 || every_days > 366))
+		return err_set(err, ERR_INVALID, "every", "number_range:_,value,min,max",
+			       "every %lld is out of range (%lld to %lld)", (long long)every_days, 1LL,
+			       366LL);
+	if (project_get(st, a, code, &p, err) ||
+	    require_project(st, a, p.id, p.code, PROLE_VIEWER, "planning collections", err) ||
+	    deal_state(st, deal, &ds, err))
+		return -1;
+	if (ds.project_id != p.id)
+		return err_set(err, ERR_INVALID, "deal", "link_other_project:_,key,project",
+			       "%s %lld is not of project %s", "deal", (long long)deal, p.code);
+	if (!ds.won)
+		return err_set(err, ERR_INVALID, "deal", "deal_not_won:deal,stage",
+			       "deal %lld is at stage %s: collections are planned for won deals only",
+			       (long long)deal, ds.stage);
+	left = ds.amount_minor - one_int(st, SQL_DEAL_PLANNED, deal, 0, &failed, err);
+	if (failed)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (left * parts_bp[i] / 10000 < 1)
+			return err_set(err, ERR_INVALID, "parts", "nothing_to_split:left",
+				       "%s is left to plan: too little for these instalments",
+				       money_format(left, a1));
+	ep.id = p.id;
+	ep.code = p.code;
+	in.rec = &rec;
+	for (int i = 0; i < n; i++) {
+		memset(&rec, 0, sizeof(rec));
+		for (const struct ent_field *f = collection_fields; f->name; f++)
+			entity_set_none(f, &rec);
+		rec.deal_id = deal;
+		snprintf(rec.deal, sizeof(rec.deal), "%lld", (long long)deal);
+		rec.due_on = first_due + i * every_days;
+		rec.amount_minor = i + 1 < n ? left * parts_bp[i] / 10000 : left - given;
+		given += rec.amount_minor;
+		in.set = 0;
+		entity_input_set(&collection_entity, &in, fdeal, 0);
+		entity_input_set(&collection_entity, &in, fdue, 0);
+		entity_input_set(&collection_entity, &in, famount, 0);
+		if (entity_create(st, a, &collection_entity, &ep, &in, &out, err))
+			return -1;
+		if (ids)
+			ids[i] = out.id;
+	}
+	return 0;
+}
+
 /* --- totals ---------------------------------------------------------------------------------- */
 
 /* Every collection of project ?1 with its deal's customer and owner and what was received. */

@@ -58,6 +58,19 @@ int collection_receipt_delete(struct store *st, const struct actor *a, const cha
 			      const char *id, const char *receipt_id, void *out,
 			      struct err *err);
 
+/*
+ * Plan what is left to plan of the won deal with id deal in project code as n
+ * instalments (1 to 12): parts_bp[i] basis points of it (together 10000),
+ * the first due on first_due and each next one every_days (1 to 366) later;
+ * the last takes what rounding left, so they add up to exactly what was left.
+ * The inputs and the deal are judged before the first is written; each
+ * instalment is then a collection made as `collection add` makes one. ids
+ * (n of them, or NULL): the new collections' ids.
+ */
+int collection_split(struct store *st, const struct actor *a, const char *code, int64_t deal,
+		     const int64_t *parts_bp, int n, int32_t first_due, int32_t every_days,
+		     int64_t *ids, struct err *err);
+
 /* Planned, received, outstanding and overdue money of one group. */
 struct collection_sums {
 	int64_t id;      /* the customer's id, the owner's user id (0 for the total) */

@@ -256,5 +256,39 @@ def a_collections_goal_counts_the_money_received_in_its_window():
     ])
 
 
+@test
+def a_won_deal_split_into_instalments_adds_up_to_what_was_left():
+    ws = Workspace(today=TODAY)
+    team(ws)
+    deal = insert_deal(ws, "P1", "Acme", "wang.fang", 1000001)  # 10,000.01
+    plan(ws, deal, "2026-06-30", "1000.00")
+    # left: 9,000.01 -> 33.3% = 2,997.00 (299700.333 cut), 33.3% = 2,997.00, the rest 3,006.01
+    ids = ws.js("collection", "split", "P1", str(deal), "--parts", "33.3,33.3,33.4", "--first",
+                "2026-07-15", "--every", "45", as_="wang.fang")["collections"]
+    listed = {c["id"]: c for c in ws.js("collection", "list", "P1", "--deal", str(deal))["collections"]}
+    eq([(listed[i]["due"], listed[i]["amount"]) for i in ids],
+       [("2026-07-15", 299700), ("2026-08-29", 299700), ("2026-10-13", 900001 - 2 * 299700)],
+       "45 days apart, the last takes the rest")
+    eq(sum(c["amount"] for c in listed.values()), 1000001, "the whole deal planned")
+    other = insert_deal(ws, "P1", "Beta", "zhao.lei", 100000)
+    lost = insert_deal(ws, "P1", "Beta", "zhao.lei", 100000, stage="lost")
+    ws.refusals(["collection", "split", "P1"], [
+        ([str(deal), "--parts", "50,50", "--first", "2026-07-01"], "parts", "nothing_to_split",
+         {"left": "0.00"}),
+        ([str(other), "--parts", "50,40", "--first", "2026-07-01"], "parts", "parts_sum", None),
+        ([str(other), "--parts", "50,0,50", "--first", "2026-07-01"], "parts", "parts_sum", None),
+        ([str(other), "--parts", "half", "--first", "2026-07-01"], "parts", "bad_parts", None),
+        ([str(other), "--parts", ",".join(["5"] * 13), "--first", "2026-07-01"], "parts",
+         "parts_count", None),
+        ([str(other), "--parts", "50,50", "--first", "2026-07-01", "--every", "0"], "every",
+         "number_range", None),
+        ([str(lost), "--parts", "100", "--first", "2026-07-01"], "deal", "deal_not_won", None),
+    ], as_="li.na")
+    ws.refusals(["collection", "split", "P1"], [
+        ([str(other), "--parts", "100", "--first", "2026-07-01"], "owner_id", "own_records_only"),
+    ], as_="wang.fang")
+    eq(ws.sql("SELECT COUNT(*) FROM collections WHERE deal_id = ?", other), [(0,)], "nothing planned")
+
+
 if __name__ == "__main__":
     run_all()

@@ -281,4 +281,8 @@ export default {
   'field.deal': 'Deal', 'field.amount': 'Amount', 'field.received_on': 'Received on', 'field.receipt': 'Receipt',
   'field.sla': 'SLA', 'field.severity': 'Severity', 'field.resolution': 'Resolution', 'field.at': 'Time',
   'field.low': 'Low', 'field.medium': 'Medium', 'field.high': 'High', 'field.critical': 'Critical',
+  'reason.parts_count': 'An amount is split into 1 to 12 instalments.',
+  'reason.parts_sum': 'Each instalment is a share above 0% and together they make 100%.',
+  'reason.nothing_to_split': 'Only {left} is left to plan: too little for these instalments.',
+  'field.parts': 'Instalments', 'field.every': 'Days between instalments',
 };

@@ -280,4 +280,8 @@ export default {
   'field.deal': '商机', 'field.amount': '金额', 'field.received_on': '到账日期', 'field.receipt': '到账记录',
   'field.sla': 'SLA', 'field.severity': '严重程度', 'field.resolution': '解决方案', 'field.at': '时间',
   'field.low': '低', 'field.medium': '中', 'field.high': '高', 'field.critical': '紧急',
+  'reason.parts_count': '回款只能拆分为 1 至 12 期。',
+  'reason.parts_sum': '每期比例须大于 0%，各期合计为 100%。',
+  'reason.nothing_to_split': '仅剩 {left} 待排计划，不足以按这些期数拆分。',
+  'field.parts': '分期', 'field.every': '每期间隔天数',
 };
