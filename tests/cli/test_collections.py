@@ -290,5 +290,29 @@ def a_won_deal_split_into_instalments_adds_up_to_what_was_left():
     eq(ws.sql("SELECT COUNT(*) FROM collections WHERE deal_id = ?", other), [(0,)], "nothing planned")
 
 
+@test
+def the_demo_plans_the_collections_of_whatever_deals_it_won():
+    """The demo plans every won deal's whole amount (won deals come with the deals' own demo;
+    whatever won deals exist are planned), and of the payments due by today most are received,
+    some partly, some not at all."""
+    ws = Workspace(init=False)
+    ws.ok("demo")
+    won = ws.sql("SELECT d.id, p.code, d.amount_minor FROM deals d JOIN projects p ON p.id = d.project_id "
+                 "WHERE d.won_on IS NOT NULL AND d.stage = 'won'")
+    planned = dict(ws.sql("SELECT deal_id, SUM(amount_minor) FROM collections GROUP BY deal_id"))
+    eq({d: planned.get(d) for d, _, a in won if a >= 100}, {d: a for d, _, a in won if a >= 100},
+       "every won deal planned in full")
+    eq(sorted(planned), sorted(d for d, _, a in won if a >= 100), "and no other deal")
+    statuses = {}
+    for code in sorted({c for _, c, _ in won}):
+        for c in ws.js("collection", "list", code)["collections"]:
+            assert 0 <= c["received"] <= c["amount"], c
+            statuses[c["status"]] = statuses.get(c["status"], 0) + 1
+        s = ws.js("collection", "summary", code)["total"]
+        eq(s["planned"], sum(a for _, c2, a in won if c2 == code and a >= 100), f"{code}'s plan")
+    if len(won) >= 5:
+        assert statuses.get("received") and statuses.get("overdue"), statuses
+
+
 if __name__ == "__main__":
     run_all()

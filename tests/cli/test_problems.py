@@ -294,5 +294,38 @@ def reps_write_their_own_viewers_read_outsiders_see_nothing():
        "its history goes with it")
 
 
+@test
+def the_demo_has_problems_of_every_type_and_severity_some_overdue():
+    ws = Workspace(init=False)
+    ws.ok("demo")
+    listed = ws.js("problem", "list", "FY")["problems"]
+    eq(sorted({p["type"] for p in listed}), sorted(TYPES), "every type")
+    eq(sorted({p["severity"] for p in listed}), sorted(SEVERITIES), "every severity")
+    sla = {x["severity"]: x["hours"] for x in ws.js("problem", "sla", "FY")["sla"]}
+    eq(sla, {"low": 168, "medium": 72, "high": 12, "critical": 4}, "FY answers a high one in 12 hours")
+    now = datetime.datetime.utcnow()
+    parse = lambda s: datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    # worked out from each problem's own times: its due time from its severity, overdue if
+    # unresolved past it, within the SLA if resolved by it
+    for p in listed:
+        eq(parse(p["due_at"]) - parse(p["opened_at"]), datetime.timedelta(hours=sla[p["severity"]]),
+           f"due of {p['title']}")
+    unresolved = [p for p in listed if p["status"] in ("open", "in_progress")]
+    overdue = [p for p in unresolved if parse(p["due_at"]) < now]
+    resolved = [p for p in listed if p["resolved_at"]]
+    in_sla = [p for p in resolved if parse(p["resolved_at"]) <= parse(p["due_at"])]
+    assert overdue and len(overdue) < len(unresolved), "some overdue, not all"
+    assert in_sla and len(in_sla) < len(resolved), "some resolved within the SLA, some after it"
+    eq(sorted(p["id"] for p in listed if p["overdue"]), sorted(p["id"] for p in overdue), "flagged")
+    t = ws.js("problem", "summary", "FY")["total"]
+    eq((t["open"], t["overdue"], t["resolved"], t["resolved_in_sla"]),
+       (len(unresolved), len(overdue), len(resolved), len(in_sla)), "the summary")
+    closed = [p for p in listed if p["status"] == "closed"]
+    assert closed, "some closed"
+    h = ws.js("problem", "show", "FY", str(closed[0]["id"]))["history"]
+    eq([x["to"] for x in h], ["open", "in_progress", "resolved", "closed"], "its history")
+    eq(h[1]["by"], closed[0]["owner"], "moved by its owner")
+
+
 if __name__ == "__main__":
     run_all()
