@@ -77,6 +77,11 @@ out:
 	return r;
 }
 
+static void id_json(struct jw *w, const int64_t *id)
+{
+	jw_int(w, *id);
+}
+
 static int cmd_collection_split(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = {
@@ -123,18 +128,7 @@ static int cmd_collection_split(struct cli *c, int argc, char **argv, struct err
 			     err))
 		return -1;
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_key(&w, "collections");
-		jw_arr(&w);
-		for (int i = 0; i < n; i++)
-			jw_int(&w, ids[i]);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_LIST("collections", ids, n, id_json);
 	} else {
 		printf("planned %d instalments of deal %s\n", n, pos[1]);
 	}

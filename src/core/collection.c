@@ -341,17 +341,6 @@ static const char SQL_RECEIPT_DELETE[] =
 static const char SQL_COLLECTION_TOUCH[] =
 	"UPDATE collections SET version = version + 1, updated_at = ?1 WHERE id = ?2";
 
-/* The record's JSON as the audit keeps it, into b. */
-static const char *record_json(const void *rec, struct buf *b)
-{
-	struct jw w;
-
-	buf_reset(b);
-	jw_init(&w, b);
-	entity_write_json(&w, &collection_entity, rec);
-	return buf_cstr(b);
-}
-
 /*
  * Open the write on the collection with id of project code, read it under the
  * lock, and judge the writer: the deal's owner or a project manager.
@@ -394,8 +383,8 @@ static int receipt_finish(struct tx *tx, const struct actor *a, const struct ent
 	if (rc >= 0 &&
 	    !entity_load(tx->st, &collection_entity, ep, id, 1, out, err) &&
 	    !collection_fill(tx->st, a, out, err) &&
-	    !tx_audit(tx, "collection", cur->id, action, record_json(cur, &b1), record_json(out, &b2),
-		      err) &&
+	    !tx_audit(tx, "collection", cur->id, action, entity_json(&collection_entity, cur, &b1),
+		      entity_json(&collection_entity, out, &b2), err) &&
 	    !tx_commit(tx, err))
 		rc = 0;
 	else

@@ -618,17 +618,6 @@ static int move_allowed(int from, int to, const char *key, struct err *err)
 	return 0;
 }
 
-/* The record's JSON as the audit keeps it, into b. */
-static const char *record_json(const void *rec, struct buf *b)
-{
-	struct jw w;
-
-	buf_reset(b);
-	jw_init(&w, b);
-	entity_write_json(&w, &problem_entity, rec);
-	return buf_cstr(b);
-}
-
 /* The move's inputs, judged before the write: the status known, a resolution only to resolve. */
 static int move_inputs(const struct problem_move *m, int *to, char *resolution, size_t size,
 		       struct err *err)
@@ -728,8 +717,8 @@ int problem_move(struct store *st, const struct actor *a, const char *code, cons
 			to == PS_RESOLVED && !note[0] ? resolution : note, at, err) ||
 	    entity_load(st, &problem_entity, &ep, id, 1, now, err) ||
 	    problem_fill(st, a, now, err) ||
-	    tx_audit(&tx, "problem", cur.id, "status", record_json(&cur, &b1),
-		     record_json(now, &b2), err) ||
+	    tx_audit(&tx, "problem", cur.id, "status", entity_json(&problem_entity, &cur, &b1),
+		     entity_json(&problem_entity, now, &b2), err) ||
 	    tx_commit(&tx, err))
 		goto out;
 	r = 0;
