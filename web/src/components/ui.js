@@ -38,6 +38,9 @@ const PARAM_LABELS = {
   from: (v, reason) => (reason === 'problem_move' ? t('ent.problem.status.' + v)
     : has('ent.candidate.stage.' + v) ? t('ent.candidate.stage.' + v) : v),
   stage: (v) => (has('ent.candidate.stage.' + v) ? t('ent.candidate.stage.' + v) : v),
+  // a goal's metric and the scope key it cannot be narrowed by
+  metric: (v) => (has('metric.' + v) ? t('metric.' + v) : v),
+  key: (v, reason) => (reason === 'scope_not_for_metric' && has('goal.scope_' + v) ? t('goal.scope_' + v) : v),
   status: (v, reason) => (reason === 'position_not_open' ? t('ent.position.status.' + v)
     : reason === 'problem_move' || reason === 'same_status' ? t('ent.problem.status.' + v) : v),
 };

@@ -161,6 +161,8 @@ export function Problems({ code }) {
         <div class="muted problem-due" title=${t('ent.problem.due_at')}>${t('ent.problem.due_at')} ${dateTime(rec.due_at)}</div>`,
     },
     fields: {
+      // a new problem is the writer's own unless they choose another owner (a rep may only own theirs)
+      owner: (spec) => ({ ...spec, default: spec.options.some((o) => o.value === app.me.user.login) ? app.me.user.login : spec.default }),
       customer: (spec) => ({ ...spec, options: custOptions, default: custOptions.length ? custOptions[0].value : '',
         toForm: (v) => (v === undefined || v === null ? '' : String(v)), fromForm: (s) => (s === '' ? undefined : Number(s)) }),
       deal: (spec) => ({ ...spec, type: 'text', inputmode: 'numeric', options: undefined, default: '',
