@@ -327,6 +327,8 @@ int goal_lint(struct store *st, const struct goal *g, const struct project *p,
 		verdict(c, 0, "m.no_metric", "no metric to measure");
 	} else if (calc == CALC_DEALS_WON) {
 		verdict(c, 1, "m.deals", "computed from won deals");
+	} else if (calc == CALC_RECEIPTS) {
+		verdict(c, 1, "m.receipts", "computed from the receipts recorded against collections");
 	} else {
 		verdict(c, 1, "m.sales", "computed from recorded sales");
 	}

@@ -18,8 +18,10 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "core/catalog.h"
+#include "core/collection.h"
 #include "core/entity.h"
 #include "core/goal.h"
+#include "core/problem.h"
 #include "core/project.h"
 #include "core/recruit.h"
 #include "core/quota.h"
@@ -1083,6 +1085,241 @@ out:
 	return r;
 }
 
+/* --- problems and collections ------------------------------------------------------------- */
+
+/*
+ * The demo's clock for what a write stamps with the moment (a problem's
+ * opening): the documented SALESPM_NOW override, at (0: the real clock again).
+ */
+static void demo_clock(int64_t at)
+{
+	char t[TS_FMT_MAX];
+
+	if (at)
+		setenv("SALESPM_NOW", ts_format(at, t), 1);
+	else
+		unsetenv("SALESPM_NOW");
+}
+
+/* FY's biggest customers, each with the rep who sold them most (the problem's owner). */
+static const char SQL_DEMO_PROBLEM_CUSTOMERS[] =
+	"SELECT s.customer_id, u.login FROM sales s JOIN users u ON u.id = s.rep_id "
+	"WHERE s.project_id = ?1 GROUP BY s.customer_id, u.login "
+	"ORDER BY SUM(s.amount_minor) DESC, s.customer_id LIMIT 16";
+
+enum { PF_OPEN, PF_STARTED, PF_RESOLVED, PF_CLOSED };
+
+/*
+ * A problem of every type and severity in FY, opened hours ago, and where
+ * each stands: some overdue (critical and high ones past their hours, an old
+ * medium one still open), some resolved within their SLA and some after it
+ * (FY answers a high problem in 12 hours instead of the standard 24).
+ */
+static const struct {
+	const char *type, *severity, *title, *description;
+	int hours_ago, fate, resolved_after;
+	const char *resolution;
+} demo_problems[] = {
+	{ "product", "critical", "X3 路由器批量掉线", "客户总部 40 台 X3 路由器凌晨起反复掉线，影响全国门店收银",
+	  30, PF_STARTED, 0, NULL },
+	{ "delivery", "high", "交换机到货延误两周", "原定 3 日到货的 S 系列交换机仍在途，客户机房改造停工",
+	  60, PF_OPEN, 0, NULL },
+	{ "service", "medium", "售后工程师未按约上门", "约定周二上门巡检，工程师未到也未通知客户", 200, PF_OPEN,
+	  0, NULL },
+	{ "pricing", "low", "合同价与报价单不一致", "合同第 3 项单价比报价单高 200 元", 400, PF_RESOLVED, 150,
+	  "核对后按报价单出具补充协议" },
+	{ "other", "low", "发票抬头开错", "发票抬头少了“有限公司”四字", 20, PF_OPEN, 0, NULL },
+	{ "product", "high", "防火墙策略下发失败", "G 系列防火墙批量下发策略时报错，需回滚", 100, PF_CLOSED, 8,
+	  "升级管理平台至 5.2.1 后下发成功" },
+	{ "service", "critical", "视频会议终端无法入会", "年度经销商大会前一天 V 系列终端无法入会", 50,
+	  PF_RESOLVED, 9, "远程重置证书，现场工程师逐台验证" },
+	{ "delivery", "medium", "安装调试排期冲突", "三个分支机构的安装排在同一天，人手不足", 300, PF_RESOLVED,
+	  100, "调派合作伙伴工程师分两批完成" },
+	{ "pricing", "high", "渠道价格倒挂投诉", "分销商反映天猫旗舰店价格低于其进货价", 10, PF_STARTED, 0,
+	  NULL },
+	{ "product", "medium", "云存储一体机扩容失败", "C 系列扩容第二块磁盘柜后无法识别", 120, PF_CLOSED, 40,
+	  "更换背板并升级固件" },
+	{ "service", "low", "培训资料缺失", "客户 IT 部门索要的运维手册未随货提供", 2, PF_OPEN, 0, NULL },
+	{ "other", "medium", "客户要求更换对接人", "客户对现任客户经理响应速度不满", 500, PF_CLOSED, 20,
+	  "由区域经理亲自对接，每周例会" },
+	{ "delivery", "critical", "核心机房设备错发型号", "发来的是 S200 而非合同约定的 S500", 6, PF_STARTED, 0,
+	  NULL },
+	{ "pricing", "medium", "促销折扣未生效", "“618”促销折扣在订单中未体现", 80, PF_OPEN, 0, NULL },
+	{ "product", "low", "固件升级提示语错误", "W 系列升级界面提示语中英文混杂", 600, PF_RESOLVED, 200,
+	  "随下一版固件修正" },
+	{ "service", "high", "热线响应超时", "客户拨打 400 热线等待超过 20 分钟", 5, PF_OPEN, 0, NULL },
+};
+
+/* Move problem id of FY as owner would, at the moment at. */
+static int demo_move(struct demo *d, const char *owner, const char *id, const char *to,
+		     const char *resolution, int64_t at, int64_t *version, struct err *err)
+{
+	struct problem_move m = { 0 };
+	struct actor a;
+	void *rec = xcalloc(1, problem_entity.size);
+	int r;
+
+	m.status = to;
+	m.version = *version;
+	m.resolution = resolution;
+	m.at = at;
+	r = actor_load(d->st, owner, &a, err) || problem_move(d->st, &a, "FY", id, &m, rec, err);
+	free(rec);
+	if (!r)
+		(*version)++;
+	return r ? -1 : 0;
+}
+
+static int problems_demo(struct demo *d, struct err *err)
+{
+	struct project fy;
+	struct ent_project p;
+	struct problem_sla sla;
+	struct stmt *s;
+	int64_t hours[PROBLEM_SEVERITIES] = { 0, 0, 12, 0 }, now = ts_now();
+	int given[PROBLEM_SEVERITIES] = { 0, 0, 1, 0 };
+	int64_t cust[16];
+	char owner[16][64];
+	int n = 0, rc;
+
+	if (project_load(d->st, "FY", &fy, err) ||
+	    problem_sla_set(d->st, &d->c->actor, "FY", hours, given, &sla, err) ||
+	    !(s = store_prepare(d->st, SQL_DEMO_PROBLEM_CUSTOMERS, err)))
+		return -1;
+	p.id = fy.id;
+	p.code = "FY";
+	store_bind_int(d->st, s, 1, fy.id);
+	while ((rc = store_step(d->st, s, err)) == STORE_ROW && n < 16) {
+		cust[n] = store_col_int(d->st, s, 0);
+		snprintf(owner[n++], sizeof(owner[0]), "%s", store_col_text(d->st, s, 1));
+	}
+	store_done(d->st, s);
+	if (rc < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(demo_problems) / sizeof(demo_problems[0]) && n; i++) {
+		int64_t opened = now - (int64_t)demo_problems[i].hours_ago * 3600, id = 0, version = 1;
+		int k = (int)(i % (size_t)n), fate = demo_problems[i].fate;
+		char cid[24], key[24];
+		const char *const kv[] = { "type", demo_problems[i].type, "severity",
+					   demo_problems[i].severity, "title", demo_problems[i].title,
+					   "description", demo_problems[i].description, "owner", owner[k],
+					   "customer", cid, NULL };
+		snprintf(cid, sizeof(cid), "%lld", (long long)cust[k]);
+		demo_clock(opened);
+		rc = demo_record_in(d, "problem", &p, NULL, kv, &id, err);
+		demo_clock(0);
+		if (rc)
+			return -1;
+		snprintf(key, sizeof(key), "%lld", (long long)id);
+		if (fate >= PF_STARTED &&
+		    demo_move(d, owner[k], key, "in_progress", NULL, opened + 1800, &version, err))
+			return -1;
+		if (fate >= PF_RESOLVED &&
+		    demo_move(d, owner[k], key, "resolved", demo_problems[i].resolution,
+			      opened + (int64_t)demo_problems[i].resolved_after * 3600, &version, err))
+			return -1;
+		if (fate == PF_CLOSED &&
+		    demo_move(d, owner[k], key, "closed", NULL,
+			      opened + (int64_t)(demo_problems[i].resolved_after + 24) * 3600, &version,
+			      err))
+			return -1;
+	}
+	return 0;
+}
+
+/* Every won deal there is, by id, with its project. */
+static const char SQL_DEMO_WON_DEALS[] =
+	"SELECT d.id, p.code, d.amount_minor, d.won_on FROM deals d JOIN projects p ON p.id = d.project_id "
+	"WHERE " DEAL_IS_WON("d") " ORDER BY d.id";
+
+/* A won deal of the demo, as its collections are planned. */
+struct demo_deal {
+	int64_t id, amount;
+	int32_t won_on;
+	char code[64];
+};
+
+/*
+ * One won deal's collections: paid at once, in two or in three instalments
+ * (by the deal's place in the list); of those due by today most are received
+ * a few days before their due date, some half received a few days late and
+ * some not at all (overdue).
+ */
+static int demo_collect(struct demo *d, const struct demo_deal *dl, int k, struct err *err)
+{
+	static const int64_t one[] = { 10000 }, two[] = { 3000, 7000 }, three[] = { 3000, 4000, 3000 };
+	static const int64_t *const parts[] = { one, two, three };
+	static const int nparts[] = { 1, 2, 3 }, first[] = { 30, 15, 10 }, every[] = { 30, 60, 45 };
+	int shape = k % 3, n = nparts[shape];
+	int64_t ids[3], given = 0;
+
+	if (dl->amount < 100)
+		return 0; /* too little to plan in parts */
+	if (collection_split(d->st, &d->c->actor, dl->code, dl->id, parts[shape], n,
+			     dl->won_on + first[shape], every[shape], ids, err))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int64_t amount = i + 1 < n ? dl->amount * parts[shape][i] / 10000 : dl->amount - given;
+		int32_t due = dl->won_on + first[shape] + i * every[shape];
+		int pattern = (k + i) % 5;
+		struct receipt_input in = { 0 };
+		char key[24];
+		void *rec;
+		int r;
+		given += amount;
+		if (due > d->today || pattern == 4)
+			continue; /* not due yet, or overdue: nothing received */
+		in.amount_minor = pattern == 3 ? amount / 2 : amount;
+		in.received_on = pattern == 3 ? due + 5 : due - 3;
+		if (in.received_on > d->today)
+			in.received_on = d->today;
+		if (in.received_on < dl->won_on)
+			in.received_on = dl->won_on;
+		if (in.amount_minor <= 0)
+			continue;
+		snprintf(key, sizeof(key), "%lld", (long long)ids[i]);
+		rec = xcalloc(1, collection_entity.size);
+		r = collection_receive(d->st, &d->c->actor, dl->code, key, &in, rec, err);
+		free(rec);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static int collections_demo(struct demo *d, struct err *err)
+{
+	struct demo_deal *deals = NULL;
+	size_t n = 0, alloc = 0;
+	struct stmt *s = store_prepare(d->st, SQL_DEMO_WON_DEALS, err);
+	int rc, r = -1;
+
+	if (!s)
+		return -1;
+	/* read them all first: each plan is a write of its own */
+	while ((rc = store_step(d->st, s, err)) == STORE_ROW) {
+		if (n == alloc) {
+			alloc = alloc * 2 + 16;
+			deals = xrealloc(deals, alloc * sizeof(*deals));
+		}
+		deals[n].id = store_col_int(d->st, s, 0);
+		snprintf(deals[n].code, sizeof(deals[n].code), "%s", store_col_text(d->st, s, 1));
+		deals[n].amount = store_col_int(d->st, s, 2);
+		deals[n].won_on = (int32_t)store_col_int(d->st, s, 3);
+		n++;
+	}
+	store_done(d->st, s);
+	if (rc < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (demo_collect(d, &deals[i], (int)i, err))
+			goto out;
+	r = 0;
+out:
+	free(deals);
+	return r;
+}
+
 static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { "force", 0, OPT_FLAG }, { "seed", 0, OPT_VALUE },
@@ -1188,6 +1425,9 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	}
 	/* after the loads: the suggested quotas follow each rep's capacity */
 	if (quotas(d, err))
+		goto out;
+	/* last, so that no figure above moves: problems, and the collections of the won deals */
+	if (problems_demo(d, err) || collections_demo(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };

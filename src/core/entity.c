@@ -479,6 +479,16 @@ void entity_write_json(struct jw *w, const struct entity *e, const void *rec)
 	jw_obj_end(w);
 }
 
+const char *entity_json(const struct entity *e, const void *rec, struct buf *b)
+{
+	struct jw w;
+
+	buf_reset(b);
+	jw_init(&w, b);
+	entity_write_json(&w, e, rec);
+	return buf_cstr(b);
+}
+
 int entity_write_json_detail(struct store *st, struct jw *w, const struct entity *e,
 			     const void *rec, struct err *err)
 {

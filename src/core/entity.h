@@ -300,6 +300,10 @@ void entity_input_set(const struct entity *e, struct ent_input *in, const struct
 /* Write rec as a JSON object: every field but hidden ones, refs by their key. */
 void entity_write_json(struct jw *w, const struct entity *e, const void *rec);
 
+/* rec as entity_write_json writes it, as text in b (emptied first; an audit row's before or after). */
+struct buf;
+const char *entity_json(const struct entity *e, const void *rec, struct buf *b);
+
 /* Write rec as entity_write_json does, with the members of its write_detail hook (one record shown). */
 int entity_write_json_detail(struct store *st, struct jw *w, const struct entity *e,
 			     const void *rec, struct err *err);

@@ -35,7 +35,12 @@
 	X(METRIC_AVG_DEAL_SIZE, "avg_deal_size", UNIT_MONEY, 0, CALC_PER_LINE, SCOPE_SALES,  \
 	  "revenue / number of sale lines")                                                   \
 	X(METRIC_CUSTOM, "custom", UNIT_COUNT, 1, CALC_CHECKIN, 0,                           \
-	  "a count reported by check-ins (its own unit name)")
+	  "a count reported by check-ins (its own unit name)")                                \
+	X(METRIC_COLLECTIONS, "collections", UNIT_MONEY, 1, CALC_RECEIPTS,                   \
+	  SCOPE_SEGMENT | SCOPE_CHANNEL | SCOPE_REP,                                          \
+	  "money received (回款) in the window against the collections of won deals; a rep is " \
+	  "the deal's owner, a segment or channel the deal's (a payment is for a deal, not a " \
+	  "product)")
 
 #define METRIC_DEF(m, name, unit, cumulative, calc, scopes, help) \
 	[m] = { name, unit, cumulative, calc, scopes, help },
@@ -414,12 +419,12 @@ int goal_check(const struct goal *g, int strict, struct err *err)
 	     (g->baseline != NO_VALUE &&
 	      goal_value_check(metric_unit(g->metric), g->baseline, "baseline", err))))
 		return -1;
-	/* a scope narrows the sales counted: a metric that counts none takes none */
+	/* a scope narrows what the metric counts: only by the keys that apply to it */
 	for (int k = 0; k < GOAL_SCOPE_KEYS && metric_def(g->metric); k++)
 		if (goal_scope_code((struct goal_scope *)&g->scope, k)[0] &&
 		    !(metric_def(g->metric)->scopes & (1u << k)))
-			return err_set(err, ERR_INVALID, "scope", "scope_not_for_metric:key,metric",
-				       "a %s goal counts no sales; its scope cannot name a %s",
+			return err_set(err, ERR_INVALID, "scope", "scope_not_for_metric:metric,key",
+				       "a %s goal cannot be narrowed by %s",
 				       metric_str(g->metric), goal_scope_key(k));
 	if (!strict)
 		return 0;

@@ -358,17 +358,6 @@ static const char SQL_POSITION_FILLED[] =
 	"UPDATE positions SET status = 'filled', version = version + 1, updated_at = ?1 "
 	"WHERE id = ?2";
 
-/* The record's JSON as the audit keeps it, into b. */
-static const char *record_json(const struct entity *e, const void *rec, struct buf *b)
-{
-	struct jw w;
-
-	buf_reset(b);
-	jw_init(&w, b);
-	entity_write_json(&w, e, rec);
-	return buf_cstr(b);
-}
-
 /* Whether the move from cur to stage to is one the pipeline allows; else why not. */
 static int move_allowed(const struct candidate *cur, int from, int to, const char *key,
 			struct err *err)
@@ -435,8 +424,8 @@ static int fill_position(struct tx *tx, int64_t id, struct stage_result *out, st
 	rc = store_step(tx->st, s, err);
 	store_done(tx->st, s);
 	if (rc < 0 || entity_load(tx->st, &position_entity, NULL, key, 1, after, err) ||
-	    tx_audit(tx, "position", id, "update", record_json(&position_entity, before, &b1),
-		     record_json(&position_entity, after, &b2), err))
+	    tx_audit(tx, "position", id, "update", entity_json(&position_entity, before, &b1),
+		     entity_json(&position_entity, after, &b2), err))
 		goto out;
 	out->filled = 1;
 	r = 0;
@@ -558,8 +547,8 @@ int candidate_move(struct store *st, const struct actor *a, const char *id,
 	rc = store_step(st, s, err);
 	store_done(st, s);
 	if (rc < 0 || entity_load(st, &candidate_entity, NULL, id, 1, now, err) ||
-	    tx_audit(&tx, "candidate", cur.id, "stage", record_json(&candidate_entity, &cur, &b1),
-		     record_json(&candidate_entity, now, &b2), err) ||
+	    tx_audit(&tx, "candidate", cur.id, "stage", entity_json(&candidate_entity, &cur, &b1),
+		     entity_json(&candidate_entity, now, &b2), err) ||
 	    tx_commit(&tx, err))
 		goto out;
 	out->hired = to == ST_HIRED;

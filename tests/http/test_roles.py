@@ -14,6 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from fixture import workspace  # noqa: E402
+from deal_rows import insert_deal  # noqa: E402
 from described import RANK, entities, example_body  # noqa: E402
 from harness import Server, run_all, served_routes, test  # noqa: E402
 
@@ -126,6 +127,28 @@ EXPECT = {
     ("GET", "/api/v1/projects/{code}/dashboard"): PROJECT_READ,
     # recruitment: a candidate's stage move, managers and admins (a stale version)
     ("POST", "/api/v1/candidates/{id}/stage"): row(409, 409, 403, 403, 403),
+    # problems: the rep owns the one changed here (their own: a stale version's 409)
+    ("GET", "/api/v1/projects/{code}/problems"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/problems"): row(201, 201, 201, 403, 404),
+    ("GET", "/api/v1/projects/{code}/problems/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/problems/{id}"): row(409, 409, 409, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/problems/{id}"): row(409, 409, 409, 403, 404),
+    ("POST", "/api/v1/projects/{code}/problems/{id}/status"): row(409, 409, 409, 403, 404),
+    ("GET", "/api/v1/projects/{code}/problems/summary"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/sla"): PROJECT_READ,
+    ("PUT", "/api/v1/projects/{code}/sla"): row(200, 200, 403, 403, 404),  # the same hours again
+    # collections of the rep's won deal: the rep plans and receives for it
+    ("GET", "/api/v1/projects/{code}/collections"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/collections"): row(201, 201, 201, 403, 404),
+    ("GET", "/api/v1/projects/{code}/collections/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/collections/{id}"): row(409, 409, 409, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/collections/{id}"): row(409, 409, 409, 403, 404),
+    ("POST", "/api/v1/projects/{code}/collections/{id}/receipts"): row(201, 201, 201, 403, 404),
+    # a receipt that is not there: those who may take one back are told so
+    ("DELETE", "/api/v1/projects/{code}/collections/{id}/receipts/{receipt}"):
+        row(404, 404, 404, 403, 404),
+    ("GET", "/api/v1/projects/{code}/collections/summary"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/collections/deals"): PROJECT_READ,
 }
 
 
@@ -179,6 +202,9 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/P1/promotions/{id}", f"/P1/promotions/{ids['plan']['promotions']}")
             .replace("/candidates/{id}", f"/candidates/{ids.get('candidate')}")
             .replace("/assignments/{id}", f"/assignments/{ids['assignment']}")
+            .replace("/problems/{id}", f"/problems/{ids['problem']}")
+            .replace("/collections/{id}", f"/collections/{ids['collection']}")
+            .replace("{receipt}", "999999")
             .replace("{id}", str(ids["token"])))
     plan_line = any(f"/P1/{x}/" in path for x in ("segments", "channels", "promotions"))
     if "/members/{login}" in path:
@@ -196,17 +222,22 @@ def request_for(method, pattern, who, ids, described=None):
             body["segment"] = "SEG"
         elif "/workspace" in path:
             body = {"name": "Workspace renamed"}
-        elif "/raci/" in path or plan_line or "/assignments/" in path:
+        elif "/raci/" in path or plan_line or "/assignments/" in path or "/collections/" in path:
             body["note"] = "renamed"
+        elif "/problems/" in path:
+            body["title"] = "renamed"
         else:
             body["name"] = "renamed"
     elif method == "DELETE" and (pattern.endswith(("{code}", "{sku}"))
                                  or "/sales/" in pattern or "/goals/" in pattern
                                  or "/raci/" in pattern or plan_line
-                                 or "/assignments/" in pattern):
+                                 or "/assignments/" in pattern
+                                 or pattern.endswith(("/problems/{id}", "/collections/{id}"))):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
         body = {"goal": ids["quota_goal"], "version": stale, "quotas": []}
+    elif method == "PUT" and pattern.endswith("/sla"):
+        body = {"critical": 4, "low": 168}
     elif method == "POST":
         body = {
             "/api/v1/session": {"login": f"ghost_{who}", "password": "not-the-password"},
@@ -242,6 +273,15 @@ def request_for(method, pattern, who, ids, described=None):
             "/api/v1/candidates/{id}/stage": {"stage": "screening", "version": stale},
             "/api/v1/projects/{code}/assignments": {"person": "mgr" if who == "admin" else "rep",
                                                     "segment": "SEG", "note": f"by {who}"},
+            "/api/v1/projects/{code}/problems": {"type": "delivery", "severity": "high",
+                                                 "title": f"Late for {who}", "owner": "rep",
+                                                 "customer": ids["customer"]},
+            "/api/v1/projects/{code}/problems/{id}/status": {"status": "in_progress",
+                                                             "version": stale},
+            "/api/v1/projects/{code}/collections": {"deal": ids["deal"], "due": "2026-12-31",
+                                                    "amount": 100},
+            "/api/v1/projects/{code}/collections/{id}/receipts": {"amount": 1,
+                                                                  "received_on": "2026-01-05"},
         }[pattern]
         if pattern.endswith("/sales/import"):
             path += "?dry_run=1"
@@ -288,13 +328,19 @@ def role_matrix():
                        "2026-01-01", "--due", "2026-12-31")["id"]
     assignment_id = ws.js("assignment", "add", "P1", "--person", "mgr", "--customer",
                           str(customer_id))["id"]
+    deal_id = insert_deal(ws, "P1", "CUST", "rep", 100000000)
+    problem_id = ws.js("problem", "add", "P1", "--type", "service", "--severity", "low", "--title",
+                       "Slow support", "--owner", "rep", "--customer", str(customer_id))["id"]
+    collection_id = ws.js("collection", "add", "P1", "--deal", str(deal_id), "--due", "2026-12-31",
+                          "--amount", "1000.00")["id"]
 
     failures = []
     with Server(ws) as srv:
         clients = {who: srv.client(None if who == "anon" else who) for who in WHO}
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
                "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id,
-               "plan": plan, "quota_goal": quota_goal, "assignment": assignment_id}
+               "plan": plan, "quota_goal": quota_goal, "assignment": assignment_id,
+               "deal": deal_id, "problem": problem_id, "collection": collection_id}
         admin = clients["admin"]
         # (a position's project is not a described noun: P1)
         ids["ref"] = lambda noun: "P1" if noun == "project" else admin.ok(

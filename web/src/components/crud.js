@@ -25,7 +25,8 @@ function Head({ c, sortState }) {
 // spec: {title, subtitle, path, itemPath, listKey, key, columns:[{key,label,render,cls,sort}],
 //   fields:[{key,label,type,options,required,createOnly,editOnly,toForm,fromForm,hint,skip(f,isNew,rec)}],
 //   summary(items): what is drawn above the table from the rows listed (a RACI chart),
-//   canWrite, canCreate, canEdit(rec), canDelete(rec), update(rec, body), noDelete, extraActions,
+//   canWrite, canCreate, canEdit(rec), canDelete(rec), update(rec, body), noDelete,
+//   extraActions(rec, reload), rowClass(rec): a row's class (an overdue problem stands out),
 //   newLabel, notice, toolbar, sortState:{sort,order,onSort(key)}, pager:{limit,offset,onChange}}
 // path is what the list is read from; itemPath + '/' + key a record (path when not given).
 export function CrudPage({ spec }) {
@@ -59,10 +60,11 @@ export function CrudPage({ spec }) {
           action=${canCreate ? html`<button class="btn btn-primary" onClick=${() => setEditing({})}>${spec.newLabel || t('action.new')}</button>` : null} />`
       : !error ? html`<div class="table-wrap card"><table class="table crud-table">
           <thead><tr>${spec.columns.map((c) => html`<${Head} c=${c} sortState=${spec.sortState} />`)}${actions ? html`<th class="col-actions"><span class="sr-only">${t('crud.actions')}</span></th>` : null}</tr></thead>
-          <tbody>${items.map((rec) => html`<tr key=${rec[spec.key]} data-key=${rec[spec.key]}>
+          <tbody>${items.map((rec) => html`<tr key=${rec[spec.key]} data-key=${rec[spec.key]}
+            class=${spec.rowClass ? spec.rowClass(rec) : ''}>
             ${spec.columns.map((c) => html`<td class=${c.cls || ''}>${c.render ? c.render(rec, reload) : rec[c.key]}</td>`)}
             ${actions ? html`<td class="row-actions col-actions">
-              ${spec.extraActions ? spec.extraActions(rec) : null}
+              ${spec.extraActions ? spec.extraActions(rec, reload) : null}
               ${canEdit(rec) ? html`<button class="btn btn-small" onClick=${() => setEditing(rec)}>${t('action.edit')}</button>` : null}
               ${canDelete(rec) ? html`<button class="btn btn-small btn-danger-ghost" onClick=${() => remove(rec)}>${t('action.delete')}</button>` : null}
             </td>` : null}

@@ -162,12 +162,14 @@ function formField(e, f, refs) {
   return { ...spec, type: f.kind === 'email' ? 'email' : 'text', fromForm: (s) => (s === '' ? undefined : s) };
 }
 
-// The list's filter bar: a search on the first text filter, a select for each enum and bool filter.
-function Filters({ e, q, setQ }) {
+// The list's filter bar: a search on the first text filter, a select for each enum and bool filter,
+// and one for each reference the screen names (refFilters: a problem's owner among the members).
+function Filters({ e, q, setQ, refs, refFilters = [] }) {
   // one search box: on the name when the noun has one, else its first text filter
   const texts = e.fields.filter((f) => f.filter && (f.kind === 'text' || f.kind === 'code'));
   const text = texts.find((f) => f.name === 'name') || texts[0];
-  const selects = e.fields.filter((f) => f.filter && (f.kind === 'enum' || f.kind === 'bool'));
+  const selects = e.fields.filter((f) => f.filter && (f.kind === 'enum' || f.kind === 'bool'
+    || (f.kind === 'ref' && refFilters.includes(f.name))));
   if (!text && !selects.length) return null;
   const set = (k) => (ev) => setQ({ ...q, [k]: ev.currentTarget.value, offset: 0 });
   const filtered = [text, ...selects].some((f) => f && q[f.name]);
@@ -179,13 +181,16 @@ function Filters({ e, q, setQ }) {
       <select name=${'filter-' + f.name} value=${q[f.name] || ''} onChange=${set(f.name)}>
         <option value="">${t('ent.all')}</option>
         ${f.kind === 'bool' ? html`<option value="true">${boolLabel(e, f, true)}</option><option value="false">${boolLabel(e, f, false)}</option>`
+          : f.kind === 'ref' ? (refs.lists[f.ref] || []).map((r) => html`<option value=${r[refs.key(f.ref)]}>${optionLabel(recName(r), r[refs.key(f.ref)])}</option>`)
           : (f.values || []).map((v) => html`<option value=${v}>${valueLabel(e, f, v)}</option>`)}
       </select></label>`)}
     ${filtered ? html`<button class="btn btn-ghost filters-clear" onClick=${clear}>${t('action.clear')}</button>` : null}
   </div>`;
 }
 
-// extras: what a screen adds to a noun's generic one: {extraActions(rec), title, subtitle,
+// extras: what a screen adds to a noun's generic one: {extraActions(rec, reload), title, subtitle,
+// notice: drawn under the title, rowClass(rec), cells: {name: (rec) => cell} to draw a column its
+// own way, hide: [names] of columns left out, refFilters: [names] of references to filter on,
 // fields: {name: (spec) => spec'} to change a field's form spec, update(rec, body),
 // summary(items): drawn above the table from the rows listed, recName(rec): how the edit
 // dialog and the delete confirmation name a record}.
@@ -217,12 +222,12 @@ export function EntityPage({ name, project, extras = {} }) {
   for (const [k, v] of Object.entries(search)) if (k !== 'offset' && v !== '') query[k] = v;
   query.limit = PAGE;
   query.offset = search.offset || 0;
-  const columns = e.fields.filter(isColumn).map((f) => ({
+  const columns = e.fields.filter(isColumn).filter((f) => !(extras.hide || []).includes(f.name)).map((f) => ({
     key: f.name,
     label: fieldLabelOf(e, f),
     cls: (isNumber(f) || f.variants ? 'num' : '') + (f.kind === 'note' ? ' wrap' : ''),
     sort: f.sort ? f.name : undefined,
-    render: (rec) => cell(e, f, rec, refs),
+    render: (rec) => (extras.cells && extras.cells[f.name] ? extras.cells[f.name](rec) : cell(e, f, rec, refs)),
   }));
   const fields = e.fields.filter(isInput)
     .filter((f) => !f.write_role || wsAtLeast(app.me, f.write_role))
@@ -237,10 +242,11 @@ export function EntityPage({ name, project, extras = {} }) {
     canCreate: canWrite && e.verbs.includes('create'),
     canEdit: (rec) => e.verbs.includes('update') && canEditRec(rec),
     canDelete: (rec) => e.verbs.includes('delete') && canEditRec(rec),
-    columns, fields, extraActions: extras.extraActions, summary: extras.summary,
+    columns, fields, extraActions: extras.extraActions, summary: extras.summary, notice: extras.notice,
+    rowClass: extras.rowClass,
     // a record named by its id reads by its name or title
     recName: extras.recName || ((r) => (e.key === 'id' ? r.name || r.title || '#' + r.id : r[e.key])),
-    toolbar: html`<${Filters} e=${e} q=${q} setQ=${setQ} />`,
+    toolbar: html`<${Filters} e=${e} q=${q} setQ=${setQ} refs=${refs} refFilters=${extras.refFilters} />`,
     sortState: { sort: q.sort, order: q.order, onSort: (k) => setQ({ ...q, sort: k, order: q.sort === k && q.order !== 'desc' ? 'desc' : 'asc', offset: 0 }) },
     pager: { limit: PAGE, offset: q.offset || 0, onChange: (o) => setQ({ ...q, offset: o }) },
   };

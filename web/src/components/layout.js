@@ -103,7 +103,8 @@ export function Layout({ path, project, children }) {
           <${NavLink} sub id="nav-skill-matrix" href=${pbase + '/skill-matrix'} active=${is(pbase + '/skill-matrix')}>${t('nav.skill_matrix')}<//>
           <${NavLink} sub id="nav-quotas" href=${pbase + '/quotas'} active=${is(pbase + '/quotas')}>${t('nav.quotas')}<//>
           ${sections('project').map(({ nouns }) => nouns.map((e) => html`<${NavLink} sub id=${projectNavId(e)}
-            href=${pbase + '/' + e.plural} active=${is(pbase + '/' + e.plural)}>${pluralLabel(e)}<//>`))}` : null}
+            href=${pbase + '/' + e.plural} active=${is(pbase + '/' + e.plural)}>${pluralLabel(e)}<//>`))}
+          <${NavLink} sub id="nav-collections" href=${pbase + '/collections'} active=${is(pbase + '/collections')}>${t('nav.collections')}<//>` : null}
         <${NavLink} id="nav-customers" href="/customers" active=${is('/customers')}>${t('nav.customers')}<//>
         ${sections('workspace', (e) => wsAtLeast(app.me, e.read_role)).map(({ section, nouns }) => html`
           <div class="nav-section">${t('nav.' + section)}</div>

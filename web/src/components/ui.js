@@ -34,9 +34,15 @@ const PARAM_LABELS = {
   role: (v, reason) => tv(reason === 'project_role_required' ? 'prole' : 'role', v),
   kind: (v) => (has('ent.' + v) ? t('ent.' + v) : v),
   // recruitment: a candidate's stages and a position's status
-  from: (v) => (has('ent.candidate.stage.' + v) ? t('ent.candidate.stage.' + v) : v),
+  // (a problem's statuses for its moves)
+  from: (v, reason) => (reason === 'problem_move' ? t('ent.problem.status.' + v)
+    : has('ent.candidate.stage.' + v) ? t('ent.candidate.stage.' + v) : v),
   stage: (v) => (has('ent.candidate.stage.' + v) ? t('ent.candidate.stage.' + v) : v),
-  status: (v, reason) => (reason === 'position_not_open' ? t('ent.position.status.' + v) : v),
+  // a goal's metric and the scope key it cannot be narrowed by
+  metric: (v) => (has('metric.' + v) ? t('metric.' + v) : v),
+  key: (v, reason) => (reason === 'scope_not_for_metric' && has('goal.scope_' + v) ? t('goal.scope_' + v) : v),
+  status: (v, reason) => (reason === 'position_not_open' ? t('ent.position.status.' + v)
+    : reason === 'problem_move' || reason === 'same_status' ? t('ent.problem.status.' + v) : v),
 };
 
 // A server error in the reader's language: its reason with its parameters and the field's
