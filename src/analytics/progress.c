@@ -327,6 +327,8 @@ int goal_lint(struct store *st, const struct goal *g, const struct project *p,
 		verdict(c, 0, "m.no_metric", "no metric to measure");
 	} else if (calc == CALC_DEALS_WON) {
 		verdict(c, 1, "m.deals", "computed from won deals");
+	} else if (calc == CALC_NPS) {
+		verdict(c, 1, "m.feedback", "computed from recorded customer feedback");
 	} else {
 		verdict(c, 1, "m.sales", "computed from recorded sales");
 	}

@@ -35,7 +35,10 @@
 	X(METRIC_AVG_DEAL_SIZE, "avg_deal_size", UNIT_MONEY, 0, CALC_PER_LINE, SCOPE_SALES,  \
 	  "revenue / number of sale lines")                                                   \
 	X(METRIC_CUSTOM, "custom", UNIT_COUNT, 1, CALC_CHECKIN, 0,                           \
-	  "a count reported by check-ins (its own unit name)")
+	  "a count reported by check-ins (its own unit name)")                                \
+	X(METRIC_NPS, "nps", UNIT_RATIO, 0, CALC_NPS, SCOPE_SALES,                           \
+	  "% promoters (9-10) - % detractors (0-6) of the feedback given in the window, as a " \
+	  "rate (NPS 40 = 0.40)")
 
 #define METRIC_DEF(m, name, unit, cumulative, calc, scopes, help) \
 	[m] = { name, unit, cumulative, calc, scopes, help },

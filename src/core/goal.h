@@ -28,6 +28,7 @@ enum metric {
 	METRIC_RETENTION_RATE,
 	METRIC_AVG_DEAL_SIZE,
 	METRIC_CUSTOM,
+	METRIC_NPS,
 	METRIC__COUNT,
 	METRIC_NONE = -1
 };
@@ -44,6 +45,7 @@ enum metric_calc {
 	CALC_FIRST_PURCHASE, /* customers whose first-ever purchase falls in the window */
 	CALC_RETENTION,      /* of the cohort window's buyers, the share that bought again */
 	CALC_CHECKIN,        /* the latest check-in on or before the day (typed in) */
+	CALC_NPS,            /* % promoters - % detractors of the feedback given in the window */
 };
 
 /* The scope keys a metric may be narrowed by (struct metric_def.scopes). */
