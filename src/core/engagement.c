@@ -122,7 +122,9 @@ ENTITY(activity) = {
 	.own_field = "member",
 	.order = "t.happened_on DESC, t.at_time DESC, t.id DESC",
 	.hooks = { .check = activity_check, .after = activity_after, .fill = activity_fill },
-	/* its own screen: web/src/screens/activities.js (to-dos, the log form, the list) */
+	/* its own screen at the route the nav gives it: web/src/screens/activities.js */
+	.section = "execution",
+	.section_rank = 1,
 };
 
 /* ?1 the project, ?2 the user: the member's project role ("" when not a member) */

@@ -118,7 +118,9 @@ ENTITY(feedback) = {
 	.own_field = "taken_by",
 	.order = "t.given_on DESC, t.id DESC",
 	.hooks = { .check = feedback_check },
-	/* its own screen: web/src/screens/feedback.js (the form and the summary) */
+	/* its own screen at the route the nav gives it: web/src/screens/feedback.js */
+	.section = "execution",
+	.section_rank = 2,
 };
 
 /* ?1 the sale, ?2 the project: its customer, product and channel */
@@ -273,9 +275,12 @@ int feedback_summary(struct store *st, const struct actor *a, const char *code, 
 	memset(out, 0, sizeof(*out));
 	out->from = from;
 	out->to = to;
-	if (from != NO_DATE && to != NO_DATE && to < from)
-		return err_set(err, ERR_INVALID, "to", "end_before_start",
-			       "the end comes before the start");
+	if (from != NO_DATE && to != NO_DATE && to < from) {
+		char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
+		return err_set(err, ERR_INVALID, "to", "date_before_start:date,start",
+			       "to %s is before the start date %s", date_format(to, d1),
+			       date_format(from, d2));
+	}
 	if (project_get(st, a, code, &p, err))
 		return -1;
 	project_id = p.id;
