@@ -74,10 +74,12 @@ static int parse_kinds(const char *kinds, int *want, struct err *err)
 		for (size_t k = 0; k < NSOURCES; k++)
 			if (strlen(sources[k].kind) == len && !strncmp(sources[k].kind, p, len))
 				want[k] = found = 1;
-		if (!found && len)
+		if (!found && len) {
+			char v[48];
+			snprintf(v, sizeof(v), "%.*s", (int)(len > 40 ? 40 : len), p);
 			return err_set(err, ERR_INVALID, "kind", "bad_kind:value",
-				       "no kind \"%.*s\" on a timeline (sale, activity, feedback)",
-				       (int)(len > 40 ? 40 : len), p);
+				       "no kind \"%s\" on a timeline (sale, activity, feedback)", v);
+		}
 		p = end ? end + 1 : NULL;
 	}
 	return 0;

@@ -154,8 +154,8 @@ int engagement_member_role(struct tx *tx, int64_t project_id, int64_t user_id, c
 	return rc < 0 ? -1 : 0;
 }
 
-int engagement_deal_customer(struct tx *tx, int64_t project_id, int64_t deal_id,
-			     int64_t *customer_id, struct err *err)
+int engagement_deal_customer(struct tx *tx, int64_t project_id, const char *code,
+			     int64_t deal_id, int64_t *customer_id, struct err *err)
 {
 	struct stmt *s = store_prepare(tx->st, SQL_ACTIVITY_DEAL, err);
 	int rc;
@@ -173,7 +173,7 @@ int engagement_deal_customer(struct tx *tx, int64_t project_id, int64_t deal_id,
 		return -1;
 	if (rc != STORE_ROW)
 		return err_set(err, ERR_INVALID, "deal", "no_deal_in_project:deal,project",
-			       "no deal %lld in this project", (long long)deal_id);
+			       "no deal %lld in %s", (long long)deal_id, code);
 	return 0;
 }
 
@@ -246,7 +246,8 @@ static int activity_check(struct tx *tx, const void *before, void *rec,
 		return err_set(err, ERR_INVALID, "customer", "customer_or_deal",
 			       "give a customer, a deal, or both");
 	if (r->deal_id != NO_ID) {
-		if (engagement_deal_customer(tx, pid, r->deal_id, &deal_customer, err))
+		if (engagement_deal_customer(tx, pid, in->project->code, r->deal_id, &deal_customer,
+					     err))
 			return -1;
 		if (r->customer_id == NO_ID) {
 			r->customer_id = deal_customer;

@@ -22,11 +22,11 @@ int engagement_member_role(struct tx *tx, int64_t project_id, int64_t user_id, c
 			   size_t size, struct err *err);
 
 /*
- * The customer of deal_id, which must be a deal of project_id (else
- * ERR_INVALID on field "deal", reason no_deal_in_project).
+ * The customer of deal_id, which must be a deal of project_id, whose code is
+ * code (else ERR_INVALID on field "deal", reason no_deal_in_project).
  */
-int engagement_deal_customer(struct tx *tx, int64_t project_id, int64_t deal_id,
-			     int64_t *customer_id, struct err *err);
+int engagement_deal_customer(struct tx *tx, int64_t project_id, const char *code,
+			     int64_t deal_id, int64_t *customer_id, struct err *err);
 
 /* The instant (UTC seconds) of day at minutes past midnight on the workspace's wall clock. */
 int64_t engagement_local_instant(int32_t day, int minutes);

@@ -128,8 +128,8 @@ static const char SQL_FEEDBACK_SALE[] =
 	"SELECT customer_id, product_id, channel_id FROM sales WHERE id = ?1 AND project_id = ?2";
 
 /* The sale's customer, product and channel; the sale must be the project's. */
-static int sale_of(struct tx *tx, int64_t project_id, struct feedback *r, int64_t *customer_id,
-		   struct err *err)
+static int sale_of(struct tx *tx, int64_t project_id, const char *code, struct feedback *r,
+		   int64_t *customer_id, struct err *err)
 {
 	struct stmt *s = store_prepare(tx->st, SQL_FEEDBACK_SALE, err);
 	int rc;
@@ -149,7 +149,7 @@ static int sale_of(struct tx *tx, int64_t project_id, struct feedback *r, int64_
 		return -1;
 	if (rc != STORE_ROW)
 		return err_set(err, ERR_INVALID, "sale", "no_sale_in_project:sale,project",
-			       "no sale %lld in this project", (long long)r->sale_id);
+			       "no sale %lld in %s", (long long)r->sale_id, code);
 	return 0;
 }
 
@@ -188,7 +188,7 @@ static int feedback_check(struct tx *tx, const void *before, void *rec,
 	r->product_id = r->channel_id = NO_ID;
 	r->product[0] = r->channel[0] = '\0';
 	if (r->sale_id != NO_ID) {
-		if (sale_of(tx, pid, r, &owner, err))
+		if (sale_of(tx, pid, in->project->code, r, &owner, err))
 			return -1;
 		if (owner != r->customer_id)
 			return err_set(err, ERR_INVALID, "sale", "sale_customer:sale,customer",
@@ -196,7 +196,7 @@ static int feedback_check(struct tx *tx, const void *before, void *rec,
 				       r->customer);
 	}
 	if (r->deal_id != NO_ID) {
-		if (engagement_deal_customer(tx, pid, r->deal_id, &owner, err))
+		if (engagement_deal_customer(tx, pid, in->project->code, r->deal_id, &owner, err))
 			return -1;
 		if (owner != r->customer_id)
 			return err_set(err, ERR_INVALID, "deal", "deal_customer:deal,customer",

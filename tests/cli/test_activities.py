@@ -147,9 +147,10 @@ def a_deal_gives_its_customer_and_must_be_the_projects_and_the_customers():
     before = ws.sql("SELECT COUNT(*) FROM activities")
     ws.refusals(["activity", "add", "P1", "--kind", "call", "--date", "2026-04-04", "--phase",
                  "in_sale"],
-                [(["--deal", str(d2)], "deal", "no_deal_in_project"),
+                [(["--deal", str(d2)], "deal", "no_deal_in_project", {"deal": d2, "project": "P1"}),
                  (["--deal", "99999"], "deal", "no_deal_in_project"),
-                 (["--deal", str(d1), "--customer", str(ids["西湖电子"])], "deal", "deal_customer")],
+                 (["--deal", str(d1), "--customer", str(ids["西湖电子"])], "deal", "deal_customer",
+                  {"deal": d1, "customer": str(ids["西湖电子"])})],
                 as_="rep")
     eq(ws.sql("SELECT COUNT(*) FROM activities"), before, "nothing written")
 

@@ -270,9 +270,11 @@ def links_must_be_the_projects_and_the_customers_and_bad_input_changes_nothing()
         (["--nps", "-1"], "nps", None),
         (["--nps", "9", "--category", "mood"], "category", None),
         (["--nps", "9", "--sale", str(sales["b1"])], "sale", "sale_customer"),
-        (["--nps", "9", "--sale", str(sales["n1"])], "sale", "no_sale_in_project"),
+        (["--nps", "9", "--sale", str(sales["n1"])], "sale", "no_sale_in_project",
+         {"sale": sales["n1"], "project": "P1"}),
         (["--nps", "9", "--deal", str(d_other)], "deal", "deal_customer"),
-        (["--nps", "9", "--deal", str(d_p2)], "deal", "no_deal_in_project"),
+        (["--nps", "9", "--deal", str(d_p2)], "deal", "no_deal_in_project",
+         {"deal": d_p2, "project": "P1"}),
         (["--nps", "9", "--member", "out"], "member", "not_member", {"login": "out", "project": "P1"}),
         (["--nps", "9", "--date", "2026-13-01"], "date", None),
     ], as_="mgr")
@@ -343,8 +345,9 @@ def a_customers_timeline_holds_sales_activities_and_feedback_of_the_projects_one
     page = ws.js("customer", "timeline", str(c), "--limit", "2", "--offset", "2", as_="rep")
     eq([(i["date"], i["kind"]) for i in page["items"]],
        [("2026-02-03", "sale"), ("2026-02-02", "activity")], "a page")
-    r = ws.fail("customer", "timeline", str(c), "--kind", "fax", json_out=True)
-    eq((err_json(r)["field"], err_json(r)["reason"]), ("kind", "bad_kind"), "an unknown kind")
+    r = ws.fail("customer", "timeline", str(c), "--kind", "sale,fax", json_out=True)
+    eq((err_json(r)["field"], err_json(r)["reason"], err_json(r)["params"]),
+       ("kind", "bad_kind", {"value": "fax"}), "an unknown kind")
     r = ws.fail("customer", "timeline", "99999", json_out=True)
     eq(err_json(r)["code"], "not_found", "no such customer")
     eq(ws.js("customer", "timeline", str(c), as_="out")["items"], [], "an outsider sees nothing of it")

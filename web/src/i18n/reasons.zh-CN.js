@@ -263,4 +263,17 @@ export default {
   'reason.assignment_one_target': '请在客户和目标市场中选择一项。',
   'reason.customer_assigned': '该客户已分配给 {person}：每个客户只由一人负责。',
   'reason.segment_assigned': '{person} 已负责目标市场 {segment}。',
+  // --- 活动、反馈、客户时间线 ---
+  'reason.not_time': '“{value}”不是有效的时间：请按 HH:MM 填写，00:00 到 23:59。',
+  'reason.customer_or_deal': '请选择客户或商机，也可以两者都选。',
+  'reason.no_deal_in_project': '项目 {project} 中没有编号为 #{deal} 的商机。',
+  'reason.deal_customer': '商机 #{deal} 不属于客户 {customer}。',
+  'reason.viewer_member': '{login} 是项目的查看者：活动由做销售的成员记录。',
+  'reason.rating_or_nps': '请填写评分（1–5）或 NPS 打分（0–10），也可以两者都填。',
+  'reason.no_sale_in_project': '项目 {project} 中没有编号为 #{sale} 的销售。',
+  'reason.sale_customer': '销售 #{sale} 不属于客户 {customer}。',
+  'reason.bad_kind': '“{value}”不是时间线的条目类型（销售、活动、反馈）。',
+  'field.time': '时间', 'field.member': '成员', 'field.deal': '商机', 'field.phase': '阶段', 'field.category': '类别',
+  'field.nps': 'NPS 打分', 'field.comment': '评价内容', 'field.outcome': '结果', 'field.taken_by': '记录人',
+  'field.overdue': '逾期',
 };
