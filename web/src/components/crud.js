@@ -26,10 +26,12 @@ function Head({ c, sortState }) {
 //   fields:[{key,label,type,options,required,createOnly,editOnly,toForm,fromForm,hint,skip(f,isNew,rec)}],
 //   summary(items): what is drawn above the table from the rows listed (a RACI chart),
 //   canWrite, canCreate, canEdit(rec), canDelete(rec), update(rec, body), noDelete, extraActions,
+//   onChange(): after a record is saved or deleted (a screen's other parts read again),
+//   reloadKey: the list is read again when it changes (another part of the screen wrote),
 //   newLabel, notice, toolbar, sortState:{sort,order,onSort(key)}, pager:{limit,offset,onChange}}
 // path is what the list is read from; itemPath + '/' + key a record (path when not given).
 export function CrudPage({ spec }) {
-  const { data, error, loading, reload } = useLoad(() => api.get(spec.path), [spec.path]);
+  const { data, error, loading, reload } = useLoad(() => api.get(spec.path), [spec.path, spec.reloadKey]);
   const [editing, setEditing] = useState(null); // null | {} (new) | record
   const [actionError, setActionError] = useState(null);
   const items = (data && (data[spec.listKey] || data.items)) || [];
@@ -43,7 +45,7 @@ export function CrudPage({ spec }) {
   const remove = async (rec) => {
     if (!confirmed(t('crud.confirm_delete', { name: spec.recName ? spec.recName(rec) : rec[spec.key] }))) return;
     setActionError(null);
-    try { await api.del(itemPath + '/' + enc(rec[spec.key]), rec.version); reload(); } catch (e) { setActionError(e); }
+    try { await api.del(itemPath + '/' + enc(rec[spec.key]), rec.version); reload(); if (spec.onChange) spec.onChange(); } catch (e) { setActionError(e); }
   };
 
   return html`<section>
@@ -69,7 +71,7 @@ export function CrudPage({ spec }) {
           </tr>`)}</tbody></table></div>
         ${spec.pager && total > spec.pager.limit ? html`<${Pager} total=${total} limit=${spec.pager.limit} offset=${spec.pager.offset} onChange=${spec.pager.onChange} />` : null}` : null}
     ${editing ? html`<${CrudForm} spec=${spec} rec=${editing} onClose=${() => setEditing(null)}
-        onSaved=${() => { setEditing(null); reload(); }} />` : null}
+        onSaved=${() => { setEditing(null); reload(); if (spec.onChange) spec.onChange(); }} />` : null}
   </section>`;
 }
 

@@ -186,6 +186,9 @@ function Filters({ e, q, setQ }) {
 }
 
 // extras: what a screen adds to a noun's generic one: {extraActions(rec), title, subtitle,
+// notice: drawn under the title (a list of to-dos), onChange(): after a record is saved or
+// deleted, reloadKey: the list is read again when it changes, cells: {name: (rec, reload) =>
+// cell} to draw a column its own way,
 // fields: {name: (spec) => spec'} to change a field's form spec, update(rec, body),
 // summary(items): drawn above the table from the rows listed, recName(rec): how the edit
 // dialog and the delete confirmation name a record}.
@@ -222,7 +225,7 @@ export function EntityPage({ name, project, extras = {} }) {
     label: fieldLabelOf(e, f),
     cls: (isNumber(f) || f.variants ? 'num' : '') + (f.kind === 'note' ? ' wrap' : ''),
     sort: f.sort ? f.name : undefined,
-    render: (rec) => cell(e, f, rec, refs),
+    render: (rec, reload) => (extras.cells && extras.cells[f.name] ? extras.cells[f.name](rec, reload) : cell(e, f, rec, refs)),
   }));
   const fields = e.fields.filter(isInput)
     .filter((f) => !f.write_role || wsAtLeast(app.me, f.write_role))
@@ -237,7 +240,7 @@ export function EntityPage({ name, project, extras = {} }) {
     canCreate: canWrite && e.verbs.includes('create'),
     canEdit: (rec) => e.verbs.includes('update') && canEditRec(rec),
     canDelete: (rec) => e.verbs.includes('delete') && canEditRec(rec),
-    columns, fields, extraActions: extras.extraActions, summary: extras.summary,
+    columns, fields, extraActions: extras.extraActions, summary: extras.summary, notice: extras.notice, onChange: extras.onChange, reloadKey: extras.reloadKey,
     // a record named by its id reads by its name or title
     recName: extras.recName || ((r) => (e.key === 'id' ? r.name || r.title || '#' + r.id : r[e.key])),
     toolbar: html`<${Filters} e=${e} q=${q} setQ=${setQ} />`,
