@@ -23,7 +23,8 @@ function Head({ c, sortState }) {
 }
 
 // spec: {title, subtitle, path, itemPath, listKey, key, columns:[{key,label,render,cls,sort}],
-//   fields:[{key,label,type,options,required,createOnly,editOnly,toForm,fromForm,hint,skip(f,isNew,rec)}],
+//   fields:[{key,label,type,options,required,createOnly,editOnly,toForm,fromForm,hint,skip(f,isNew,rec),
+//     render(value, setValue): the control of a field of type 'custom' (its first element takes the id)}],
 //   summary(items): what is drawn above the table from the rows listed (a RACI chart),
 //   canWrite, canCreate, canEdit(rec), canDelete(rec), update(rec, body), noDelete, extraActions,
 //   onChange(): after a record is saved or deleted (a screen's other parts read again),
@@ -124,7 +125,8 @@ function CrudForm({ spec, rec, onClose, onSaved }) {
       ${errorIsAt(error, keys) ? null : html`<${ErrorBanner} error=${error} labels=${labels} />`}
       ${spec.fields.filter((fd) => shown(fd, f, isNew, rec)).map((fd) => {
         const dis = fd.createOnly && !isNew;
-        const ctl = fd.type === 'select' ? html`<select name=${fd.key} value=${f[fd.key]} disabled=${dis} onChange=${set(fd.key)}>
+        const ctl = fd.type === 'custom' ? fd.render(f[fd.key], (v) => setF((cur) => ({ ...cur, [fd.key]: v })))
+          : fd.type === 'select' ? html`<select name=${fd.key} value=${f[fd.key]} disabled=${dis} onChange=${set(fd.key)}>
               ${fd.options.map((o) => html`<option value=${o.value}>${o.label}</option>`)}</select>`
           : fd.type === 'textarea' ? html`<textarea name=${fd.key} rows="3" value=${f[fd.key]} onInput=${set(fd.key)}></textarea>`
           : fd.type === 'checkbox' ? html`<input type="checkbox" name=${fd.key} checked=${!!f[fd.key]} onChange=${set(fd.key, 'checkbox')} />`

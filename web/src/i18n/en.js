@@ -503,4 +503,5 @@ export default {
   'tl.title': 'Timeline', 'tl.sub': 'Sales, activities and feedback in the projects you may see, newest first',
   'tl.all': 'All', 'tl.kind.sale': 'Sale', 'tl.kind.activity': 'Activity', 'tl.kind.feedback': 'Feedback',
   'tl.empty': 'Nothing on this customer\'s timeline yet.', 'tl.planned': 'Planned', 'tl.by': 'by {who}',
+  'act.customer_search': 'Type part of the name', 'act.pick_customer': 'Choose a customer from the suggestions (or type its number).',
 };

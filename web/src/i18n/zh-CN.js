@@ -502,4 +502,5 @@ export default {
   'tl.title': '时间线', 'tl.sub': '你可见项目中的销售、活动和反馈，最新的在前',
   'tl.all': '全部', 'tl.kind.sale': '销售', 'tl.kind.activity': '活动', 'tl.kind.feedback': '反馈',
   'tl.empty': '这个客户的时间线上还没有内容。', 'tl.planned': '计划中', 'tl.by': '经办：{who}',
+  'act.customer_search': '输入客户名称的一部分', 'act.pick_customer': '请从提示中选择客户（或输入客户编号）。',
 };

@@ -1,10 +1,10 @@
 // activities.js - a project's activities (/p/:code/activities): the to-do list (planned
 // activities, overdue ones first and marked, each with a Done button), the log form (create and
-// edit: every kind and phase, today and the caller preselected, a customer chosen by name or a
-// deal by its number) and the list with its filters, on the generic noun screen
+// edit: every kind and phase, today and the caller preselected, a customer typed by name and
+// picked from suggestions, or a deal by its number) and the list with its filters, on the generic noun screen
 // (components/entity-page.js). A rep logs and edits their own; a manager anyone's; the server
 // decides (own_field "member").
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
 import { t } from '../i18n/index.js';
@@ -12,24 +12,45 @@ import { useApp, route } from '../app-context.js';
 import { date, dateTime, today } from '../format.js';
 import { EntityPage } from '../components/entity-page.js';
 import { CLEAR } from '../components/crud.js';
-import { Chip, useLoad, ErrorBanner, Skeleton } from '../components/ui.js';
+import { Chip, useLoad, useDebounced, ErrorBanner, Skeleton } from '../components/ui.js';
 import { useProjectAccess, projectAtLeast, wsAtLeast } from '../components/access.js';
 
-// The customers a form may name, by name (the workspace's; at most a thousand).
-export function useCustomers() {
-  const r = useLoad(() => api.get('/customers', { limit: 1000 }).then((x) => (x && x.customers) || [], () => []), []);
-  return r.data || [];
+// Customers by name as the pickers have met them (searches, records edited): name -> id.
+const known = new Map();
+
+// A customer typed by name: suggestions of the workspace's customers whose name holds what is
+// typed (GET /customers?q=), as the browser's own list, so a phone keyboard stays up.
+function CustomerPicker({ value, onValue, id, ...aria }) {
+  const q = useDebounced(String(value || '').trim(), 200);
+  const r = useLoad(() => (q ? api.get('/customers', { q, limit: 20 }).then((x) => (x && x.customers) || [], () => []) : []), [q]);
+  useEffect(() => {
+    for (const c of r.data || []) known.set(c.name, c.id);
+    // the form judges the value again now that the name is known
+    if (r.data && known.has(value)) onValue(value);
+  }, [r.data]);
+  const list = (id || 'customer') + '-list';
+  return html`<input id=${id} name="customer" type="search" list=${list} autocomplete="off" value=${value}
+      placeholder=${t('act.customer_search')} onInput=${(e) => onValue(e.currentTarget.value)} ...${aria} />
+    <datalist id=${list}>${(r.data || []).map((c) => html`<option value=${c.name}></option>`)}</datalist>`;
 }
 
-// A form's customer: a select of the customers by name (the record's own kept on edit).
-export function customerField(customers, required) {
+// A form's customer: typed by name and picked from the suggestions (the record's own kept on edit).
+export function customerField(required) {
   return (spec) => ({
-    ...spec, type: 'select',
-    options: [...(required ? [] : [{ value: '', label: t('ent.none') }]),
-      ...customers.map((c) => ({ value: String(c.id), label: c.name }))],
-    default: required && customers.length ? String(customers[0].id) : '',
-    toForm: (v) => (v === null || v === undefined ? '' : String(v)),
-    fromForm: (s) => (s === '' ? (required ? undefined : CLEAR) : Number(s)),
+    ...spec, type: 'custom',
+    render: (value, set) => html`<${CustomerPicker} value=${value} onValue=${set} />`,
+    toForm: (v, rec) => {
+      if (v === null || v === undefined || !rec) return '';
+      known.set(rec.customer_name, v);
+      return rec.customer_name;
+    },
+    fromForm: (s) => {
+      const v = String(s || '').trim();
+      if (v === '') return required ? undefined : CLEAR;
+      if (known.has(v)) return known.get(v);
+      return /^#?\d+$/.test(v) ? Number(v.replace('#', '')) : null;
+    },
+    invalid: t('act.pick_customer'),
   });
 }
 
@@ -86,7 +107,6 @@ function Todos({ code, me, manager, version, onChange }) {
 export function Activities({ code }) {
   const app = useApp();
   const access = useProjectAccess(app.me, code);
-  const customers = useCustomers();
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
   const manager = projectAtLeast(access.can.prole, 'manager') && wsAtLeast(app.me, 'rep');
@@ -99,7 +119,7 @@ export function Activities({ code }) {
     fields: {
       date: (spec) => ({ ...spec, default: today() }),
       time: (spec) => ({ ...spec, type: 'time' }),
-      customer: customerField(customers, false),
+      customer: customerField(false),
       // a rep logs their own: the member is theirs (the server's default)
       member: (spec) => ({ ...spec, skip: () => !manager, default: login }),
       deal: (spec) => ({ ...spec, inputmode: 'numeric' }),

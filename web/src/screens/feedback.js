@@ -10,7 +10,7 @@ import { t } from '../i18n/index.js';
 import { num, today } from '../format.js';
 import { EntityPage } from '../components/entity-page.js';
 import { useLoad, ErrorBanner, Skeleton } from '../components/ui.js';
-import { useCustomers, customerField, customerCell } from './activities.js';
+import { customerField, customerCell } from './activities.js';
 
 // A score the server wrote with two decimals (NPS 20.00, a rating 4.33); null as a dash.
 const score = (v) => (v === null || v === undefined ? '—' : Number(v).toFixed(2));
@@ -50,7 +50,6 @@ function Summary({ code, version }) {
 }
 
 export function Feedback({ code }) {
-  const customers = useCustomers();
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
   const extras = {
@@ -59,7 +58,7 @@ export function Feedback({ code }) {
     reloadKey: version,
     fields: {
       date: (spec) => ({ ...spec, default: today() }),
-      customer: customerField(customers, true),
+      customer: customerField(true),
       rating: (spec) => ({ ...spec, inputmode: 'numeric' }),
       nps: (spec) => ({ ...spec, inputmode: 'numeric' }),
       sale: (spec) => ({ ...spec, inputmode: 'numeric' }),
