@@ -74,8 +74,8 @@ function Todo({ code, rec, canDone, onDone }) {
         ${rec.overdue ? html`<${Chip} kind="off_track">${t('act.overdue')}<//>` : null}
         <span class="todo-customer">${customerCell(rec)}</span>
         ${rec.deal ? html`<span class="muted">${t('act.deal_no', { id: rec.deal })}</span>` : null}</div>
-      <div class="todo-when muted">${t('act.due', { when: rec.time ? dateTime(rec.due_at) : date(rec.date) })}
-        · ${rec.member_name || rec.member} · ${t('ent.activity.phase.' + rec.phase)}</div>
+      <div class="todo-when muted">${t('act.due', { when: rec.time ? dateTime(rec.due_at) : date(rec.date) })
+        + ' · ' + (rec.member_name || rec.member) + ' · ' + t('ent.activity.phase.' + rec.phase)}</div>
       ${rec.notes ? html`<div class="todo-notes">${rec.notes}</div>` : null}
       ${error ? html`<${ErrorBanner} error=${error} />` : null}
     </div>
@@ -123,6 +123,8 @@ export function Activities({ code }) {
       // a rep logs their own: the member is theirs (the server's default)
       member: (spec) => ({ ...spec, skip: () => !manager, default: login }),
       deal: (spec) => ({ ...spec, inputmode: 'numeric' }),
+      // logged as done unless planned (the server's default, said by the form)
+      status: (spec) => ({ ...spec, options: spec.options.filter((o) => o.value !== ''), default: 'done' }),
     },
     cells: {
       customer: customerCell,
