@@ -161,6 +161,9 @@ int timeline_read(struct store *st, const struct actor *a, int64_t customer_id,
 	int r = -1;
 
 	memset(out, 0, sizeof(*out));
+	out->customer = customer_id;
+	out->limit = limit;
+	out->offset = offset;
 	if (parse_kinds(kinds, want, err) || customer_get_id(st, a, customer_id, &c, err))
 		return -1;
 	if (store_begin(st, 0, err))
@@ -194,7 +197,23 @@ out:
 void timeline_release(struct timeline *t)
 {
 	free(t->items);
-	memset(t, 0, sizeof(*t));
+	t->items = NULL;
+	t->n = t->alloc = 0;
+}
+
+void timeline_write_json(struct jw *w, const struct timeline *t)
+{
+	jw_obj(w);
+	jw_kint(w, "customer", t->customer);
+	jw_key(w, "items");
+	jw_arr(w);
+	for (size_t i = 0; i < t->n; i++)
+		timeline_item_write_json(w, &t->items[i]);
+	jw_arr_end(w);
+	jw_kint(w, "total", t->total);
+	jw_kint(w, "limit", t->limit);
+	jw_kint(w, "offset", t->offset);
+	jw_obj_end(w);
 }
 
 void timeline_item_write_json(struct jw *w, const struct timeline_item *it)

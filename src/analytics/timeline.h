@@ -28,6 +28,8 @@ struct timeline_item {
 };
 
 struct timeline {
+	int64_t customer;      /* the customer's id */
+	int64_t limit, offset; /* the page asked */
 	struct timeline_item *items;
 	size_t n, alloc;
 	int64_t total; /* entries of the kinds asked, before paging */
@@ -50,5 +52,8 @@ void timeline_release(struct timeline *t);
 
 /* One entry as JSON: {kind, id, project, date, time, title, detail, amount, state, who}. */
 void timeline_item_write_json(struct jw *w, const struct timeline_item *it);
+
+/* The page as JSON: {customer, items: [...], total, limit, offset} (the API's and the CLI's). */
+void timeline_write_json(struct jw *w, const struct timeline *t);
 
 #endif

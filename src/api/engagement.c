@@ -36,7 +36,7 @@ static int feedback_summary_get(struct api_req *r, struct err *err)
 	if (query_date(r, "from", &from, err) || query_date(r, "to", &to, err) ||
 	    feedback_summary(r->st, &r->actor, api_param(r, "code"), from, to, &s, err))
 		return -1;
-	feedback_summary_write_json(&r->jw, api_param(r, "code"), &s);
+	feedback_summary_write_json(&r->jw, &s);
 	feedback_summary_release(&s);
 	return 0;
 }
@@ -60,17 +60,7 @@ static int customer_timeline(struct api_req *r, struct err *err)
 		return err_set(err, ERR_INVALID, "offset", "negative", "offset cannot be negative");
 	if (timeline_read(r->st, &r->actor, id, api_query(r, "kind"), limit, offset, &t, err))
 		return -1;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "customer", id);
-	jw_key(&r->jw, "items");
-	jw_arr(&r->jw);
-	for (size_t i = 0; i < t.n; i++)
-		timeline_item_write_json(&r->jw, &t.items[i]);
-	jw_arr_end(&r->jw);
-	jw_kint(&r->jw, "total", t.total);
-	jw_kint(&r->jw, "limit", limit);
-	jw_kint(&r->jw, "offset", offset);
-	jw_obj_end(&r->jw);
+	timeline_write_json(&r->jw, &t);
 	timeline_release(&t);
 	return 0;
 }

@@ -18,15 +18,10 @@
 /* v hundredths as "12.34" ("-" for none). */
 static const char *hundredths(int64_t v, char *out, size_t size)
 {
-	uint64_t m;
-
-	if (v == NO_VALUE) {
+	if (v == NO_VALUE)
 		snprintf(out, size, "-");
-		return out;
-	}
-	m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	snprintf(out, size, "%s%llu.%02llu", v < 0 ? "-" : "", (unsigned long long)(m / 100),
-		 (unsigned long long)(m % 100));
+	else
+		feedback_hundredths_format(v, out, size);
 	return out;
 }
 
@@ -68,12 +63,7 @@ static int cmd_feedback_summary(struct cli *c, int argc, char **argv, struct err
 	    feedback_summary(c->st, &c->actor, pos[0], from, to, &s, err))
 		return -1;
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		feedback_summary_write_json(&w, pos[0], &s);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_ONE(&s, feedback_summary_write_json);
 		feedback_summary_release(&s);
 		return 0;
 	}
@@ -126,20 +116,7 @@ static int cmd_customer_timeline(struct cli *c, int argc, char **argv, struct er
 	if (timeline_read(c->st, &c->actor, id, cli_opt(opts, "kind"), limit, offset, &t, err))
 		return -1;
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kint(&w, "customer", id);
-		jw_key(&w, "items");
-		jw_arr(&w);
-		for (size_t i = 0; i < t.n; i++)
-			timeline_item_write_json(&w, &t.items[i]);
-		jw_arr_end(&w);
-		jw_kint(&w, "total", t.total);
-		jw_obj_end(&w);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_ONE(&t, timeline_write_json);
 	} else if (!t.n) {
 		printf("nothing on customer %lld's timeline in the projects you may see\n",
 		       (long long)id);

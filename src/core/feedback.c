@@ -284,6 +284,7 @@ int feedback_summary(struct store *st, const struct actor *a, const char *code, 
 	if (project_get(st, a, code, &p, err))
 		return -1;
 	project_id = p.id;
+	snprintf(out->project, sizeof(out->project), "%s", p.code);
 	if (store_begin(st, 0, err))
 		return -1;
 	if (read_groups(st, SQL_SUMMARY_ALL, project_id, from, to, &all, err) ||
@@ -324,22 +325,25 @@ int64_t feedback_rating_hundredths(int64_t sum, int64_t count)
 	return count > 0 && !div_round(sum * 100, count, &v) ? v : NO_VALUE;
 }
 
+char *feedback_hundredths_format(int64_t v, char *out, size_t size)
+{
+	uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	snprintf(out, size, "%s%llu.%02llu", v < 0 ? "-" : "", (unsigned long long)(m / 100),
+		 (unsigned long long)(m % 100));
+	return out;
+}
+
 /* v hundredths as a JSON number with two decimals ("-12.05"); NO_VALUE as null. */
 static void write_hundredths(struct jw *w, const char *key, int64_t v)
 {
 	char t[48];
-	uint64_t m;
 
-	if (v == NO_VALUE) {
-		jw_key(w, key);
-		jw_null(w);
-		return;
-	}
-	m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	snprintf(t, sizeof(t), "%s%llu.%02llu", v < 0 ? "-" : "", (unsigned long long)(m / 100),
-		 (unsigned long long)(m % 100));
 	jw_key(w, key);
-	jw_raw(w, t);
+	if (v == NO_VALUE)
+		jw_null(w);
+	else
+		jw_raw(w, feedback_hundredths_format(v, t, sizeof(t)));
 }
 
 void feedback_group_write_json(struct jw *w, const struct feedback_group *g)
@@ -354,14 +358,14 @@ void feedback_group_write_json(struct jw *w, const struct feedback_group *g)
 	write_hundredths(w, "nps", feedback_nps_bp(g->promoters, g->detractors, g->responses));
 }
 
-void feedback_summary_write_json(struct jw *w, const char *code, const struct feedback_summary *s)
+void feedback_summary_write_json(struct jw *w, const struct feedback_summary *s)
 {
 	static const char *const what[2] = { "members", "products" };
 	const struct feedback_groups *groups[2] = { &s->members, &s->products };
 	static const char *const key[2] = { "member", "product" };
 
 	jw_obj(w);
-	jw_kstr(w, "project", code);
+	jw_kstr(w, "project", s->project);
 	jw_kdate(w, "from", s->from);
 	jw_kdate(w, "to", s->to);
 	jw_key(w, "total");

@@ -37,6 +37,7 @@ struct feedback_groups {
 };
 
 struct feedback_summary {
+	char project[64];  /* its code */
 	int32_t from, to; /* the window (NO_DATE: open) */
 	struct feedback_group total;
 	struct feedback_groups members, products;
@@ -58,7 +59,10 @@ int64_t feedback_nps_bp(int64_t promoters, int64_t detractors, int64_t responses
 int64_t feedback_rating_hundredths(int64_t sum, int64_t count);
 
 /* {"project","from","to","total":{...},"members":[...],"products":[...]}. */
-void feedback_summary_write_json(struct jw *w, const char *code, const struct feedback_summary *s);
+void feedback_summary_write_json(struct jw *w, const struct feedback_summary *s);
+
+/* v hundredths (not NO_VALUE) as text with two decimals: 2000 "20.00", -1667 "-16.67". */
+char *feedback_hundredths_format(int64_t v, char *out, size_t size);
 
 /* One group's members: count, ratings, rating_avg, responses, promoters, passives, detractors, nps. */
 void feedback_group_write_json(struct jw *w, const struct feedback_group *g);

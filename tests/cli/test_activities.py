@@ -16,7 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import *  # noqa: E402,F401,F403
-from fixture import workspace  # noqa: E402
+from fixture import insert_deal, workspace  # noqa: E402
 
 KINDS = ["call", "visit", "demo", "email", "meeting", "other"]
 PHASES = ["pre_sale", "in_sale", "after_sale"]
@@ -44,17 +44,6 @@ def setup():
               "SKU-1", "--channel", "direct", "--quantity", "1")
     ids = {c: ws.js("customer", "show", c)["id"] for c in ("华东贸易", "西湖电子", "北方重工")}
     return ws, ids
-
-
-def deal(ws, project, customer_id, owner="rep", title="年度框架协议"):
-    """A deal of project for the customer, inserted as the pipeline's table holds it (the
-    deal commands are another branch's): its id."""
-    return ws.sql(
-        "INSERT INTO deals (project_id, title, customer_id, owner_id, stage, probability_bp, "
-        "amount_minor, stage_changed_at, created_by, created_at, updated_at) "
-        "SELECT p.id, ?, ?, u.id, 'proposal', 5000, 1000000, 0, u.id, 0, 0 "
-        "FROM projects p, users u WHERE p.code = ? AND u.login = ? RETURNING id",
-        title, customer_id, project, owner)[0][0]
 
 
 def add(ws, *args, as_="rep", **kw):
@@ -134,8 +123,8 @@ def a_planned_activity_is_a_todo_due_at_its_time_overdue_once_passed_and_marked_
 @test
 def a_deal_gives_its_customer_and_must_be_the_projects_and_the_customers():
     ws, ids = setup()
-    d1 = deal(ws, "P1", ids["华东贸易"])
-    d2 = deal(ws, "P2", ids["北方重工"], owner="mgr")
+    d1 = insert_deal(ws, "P1", ids["华东贸易"], "rep")
+    d2 = insert_deal(ws, "P2", ids["北方重工"], "mgr")
     a = add(ws, kind="meeting", date="2026-04-01", deal=d1, phase="in_sale")
     eq((a["deal"], a["customer"], a["customer_name"]), (d1, ids["华东贸易"], "华东贸易"),
        "the deal's customer taken")
@@ -158,7 +147,7 @@ def a_deal_gives_its_customer_and_must_be_the_projects_and_the_customers():
 @test
 def lists_filter_by_member_customer_deal_kind_phase_status_and_dates():
     ws, ids = setup()
-    d1 = deal(ws, "P1", ids["西湖电子"])
+    d1 = insert_deal(ws, "P1", ids["西湖电子"], "rep")
     rows = [
         add(ws, kind="call", date="2026-05-01", customer=ids["华东贸易"], phase="pre_sale"),
         add(ws, kind="visit", date="2026-05-10", customer=ids["西湖电子"], phase="in_sale", as_="rep2"),

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import *  # noqa: E402,F401,F403
-from fixture import workspace  # noqa: E402
+from fixture import insert_deal, workspace  # noqa: E402
 
 CATEGORIES = ["product", "service", "price", "delivery"]
 
@@ -72,17 +72,6 @@ def setup():
     return ws, ids, sales
 
 
-def deal(ws, project, customer_id, owner="rep"):
-    """A deal of project for the customer, inserted as the pipeline's table holds it (the
-    deal commands are another branch's): its id."""
-    return ws.sql(
-        "INSERT INTO deals (project_id, title, customer_id, owner_id, stage, probability_bp, "
-        "amount_minor, stage_changed_at, created_by, created_at, updated_at) "
-        "SELECT p.id, '续约', ?, u.id, 'negotiation', 7000, 500000, 0, u.id, 0, 0 "
-        "FROM projects p, users u WHERE p.code = ? AND u.login = ? RETURNING id",
-        customer_id, project, owner)[0][0]
-
-
 def give(ws, customer, as_="rep", project="P1", **kw):
     argv = ["feedback", "add", project, "--customer", str(customer)]
     kw.setdefault("category", "service")
@@ -94,7 +83,7 @@ def give(ws, customer, as_="rep", project="P1", **kw):
 @test
 def every_category_recorded_with_its_links_and_listed():
     ws, ids, sales = setup()
-    d = deal(ws, "P1", ids["西湖电子"])
+    d = insert_deal(ws, "P1", ids["西湖电子"], "rep")
     made = [give(ws, ids["华东贸易"], category=c, rating=1 + i, nps=7 + i, comment=f"关于{c}",
                  date=f"2026-03-0{i + 1}", member="rep", sale=sales["a1"])
             for i, c in enumerate(CATEGORIES)]
@@ -259,8 +248,8 @@ def a_goal_of_nps_reads_the_feedback_in_its_window_and_scope():
 def links_must_be_the_projects_and_the_customers_and_bad_input_changes_nothing():
     ws, ids, sales = setup()
     c = str(ids["华东贸易"])
-    d_other = deal(ws, "P1", ids["西湖电子"])
-    d_p2 = deal(ws, "P2", ids["北方重工"], owner="mgr")
+    d_other = insert_deal(ws, "P1", ids["西湖电子"], "rep")
+    d_p2 = insert_deal(ws, "P2", ids["北方重工"], "mgr")
     base = ["feedback", "add", "P1", "--customer", c, "--category", "service"]
     ws.refusals(base, [
         ([], "rating", "rating_or_nps"),

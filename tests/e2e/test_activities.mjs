@@ -10,31 +10,20 @@
 // leaves the list. A rep edits their own activity (version 2) and has no edit control on a
 // colleague's; a viewer reads the list and the to-dos without any write control.
 // Expected values come from what the test typed and the catalogs, never from the UI.
-import { execFileSync } from 'node:child_process';
 import { test, assert, run, startServer, shot, cli, isoDay, PASSWORD, assertNoSidewaysScroll } from './lib.mjs';
-import { signedIn, get, call, optionValues, assertFitsPhone, fieldError, assertLang, PHONE, TEXTS, openNew, saveForm, cancelForm } from './forms.mjs';
+import {
+  signedIn, get, call, optionValues, assertFitsPhone, fieldError, assertLang, PHONE, TEXTS, openNew, saveForm, cancelForm,
+  eventually, pickCustomer, insertDeal,
+} from './forms.mjs';
 
 const PROJECT = 'P1';
 const KINDS = ['call', 'visit', 'demo', 'email', 'meeting', 'other'];
 const PHASES = ['pre_sale', 'in_sale', 'after_sale'];
 const CUSTOMERS = ['华东贸易有限公司', '西湖电子科技', 'Northwind Traders'];
 const API = `/api/v1/projects/${PROJECT}/activities`;
-let DB = null;
 let DEAL = null;
 
-// A deal of P1 for a customer, inserted as the pipeline's table holds it (the deal commands
-// are another branch's): its id.
-function makeDeal(db, customerName, owner) {
-  const out = execFileSync('sqlite3', [db,
-    "INSERT INTO deals (project_id, title, customer_id, owner_id, stage, probability_bp, amount_minor, " +
-    "stage_changed_at, created_by, created_at, updated_at) SELECT p.id, '年度框架', c.id, u.id, 'proposal', " +
-    `5000, 1000000, 0, u.id, 0, 0 FROM projects p, customers c, users u WHERE p.code = '${PROJECT}' ` +
-    `AND c.name = '${customerName}' AND u.login = '${owner}' RETURNING id`], { encoding: 'utf8' });
-  return Number(out.trim());
-}
-
 async function setup(db, pw) {
-  DB = db;
   for (const [login, name, role] of [['mgr', '李娜', 'manager'], ['rep1', '王芳', 'rep'], ['rep2', '赵磊', 'rep'], ['vw', '高总', 'viewer']])
     cli(db, ['user', 'add', login, '--name', name, '--role', role, '--password-file', pw]);
   cli(db, ['project', 'create', PROJECT, '--name', '华东大客户', '--start', '2026-01-01', '--end', '2026-12-31']);
@@ -44,28 +33,12 @@ async function setup(db, pw) {
   cli(db, ['product', 'add', 'SKU-1', '--name', '边缘网关', '--cost', '60', '--price', '100']);
   for (const c of CUSTOMERS)
     cli(db, ['sale', 'add', PROJECT, '--date', '2026-02-01', '--customer', c, '--product', 'SKU-1', '--channel', 'direct', '--quantity', '1']);
-  DEAL = makeDeal(db, CUSTOMERS[1], 'rep1');
+  DEAL = insertDeal(db, PROJECT, CUSTOMERS[1], 'rep1');
 }
 
 const fill = (s, vars) => Object.entries(vars).reduce((a, [k, v]) => a.split('{' + k + '}').join(v), s);
 const all = async (page) => (await get(page, API + '?limit=500')).activities;
 const customerId = async (page, name) => (await get(page, '/api/v1/customers?q=' + encodeURIComponent(name))).customers.find((c) => c.name === name).id;
-
-async function eventually(check, ms = 5000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    try { return await check(); } catch (e) {
-      if (Date.now() > until) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-// Type a customer's name and pick it from the suggestions.
-async function pickCustomer(form, name) {
-  await form.locator('input[name=customer]').fill(name);
-  await form.locator(`datalist option[value="${name}"]`).waitFor({ state: 'attached' });
-}
 
 async function openFromNav(page, T) {
   await page.go('#/p/' + PROJECT);

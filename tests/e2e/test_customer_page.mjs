@@ -8,7 +8,7 @@
 // project are compared with what the test recorded, in the order the test computes; each
 // kind's filter shows that kind alone.
 import { test, assert, run, startServer, shot, cli, PASSWORD, assertNoSidewaysScroll } from './lib.mjs';
-import { signedIn, PHONE, TEXTS } from './forms.mjs';
+import { signedIn, eventually, PHONE, TEXTS } from './forms.mjs';
 
 const NAME = '华东贸易有限公司';
 // what the customer's history holds: [kind, project, date, time, title, state]
@@ -110,18 +110,12 @@ async function customerPageAs(browser, server, user, lang, viewport, projects) {
     for (const kind of ['activity', 'feedback', 'sale']) {
       await page.locator(`.timeline-kinds button[data-kind=${kind}]`).click();
       const want = order(visible.filter((e) => e[0] === kind));
-      const until = Date.now() + 5000;
-      for (;;) {
-        try { await assertTimeline(page, lang, want); break; } catch (e) { if (Date.now() > until) throw e; await page.waitForTimeout(100); }
-      }
+      await eventually(() => assertTimeline(page, lang, want));
       const pressed = await page.locator('.timeline-kinds button[aria-pressed=true]').textContent();
       assert(pressed.trim() === T['tl.kind.' + kind], `the pressed filter reads "${pressed}"`);
     }
     await page.locator('.timeline-kinds button[data-kind=all]').click();
-    const until = Date.now() + 5000;
-    for (;;) {
-      try { await assertTimeline(page, lang, order(visible)); break; } catch (e) { if (Date.now() > until) throw e; await page.waitForTimeout(100); }
-    }
+    await eventually(() => assertTimeline(page, lang, order(visible)));
   });
   assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
   await ctx.close();

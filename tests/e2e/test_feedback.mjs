@@ -9,9 +9,11 @@
 // neither a rating nor a score is refused under the rating in the reader's language, nothing
 // saved; a rep edits what they took (version 2) and has no edit control on a colleague's; a
 // viewer reads the summary and the list without a write control.
-import { execFileSync } from 'node:child_process';
 import { test, assert, run, startServer, shot, cli, isoDay, PASSWORD, assertNoSidewaysScroll } from './lib.mjs';
-import { signedIn, get, optionValues, assertFitsPhone, fieldError, assertLang, PHONE, TEXTS, openNew, saveForm, cancelForm } from './forms.mjs';
+import {
+  signedIn, get, optionValues, assertFitsPhone, fieldError, assertLang, PHONE, TEXTS, openNew, saveForm, cancelForm,
+  eventually, pickCustomer, insertDeal,
+} from './forms.mjs';
 
 const PROJECT = 'P1';
 const CATEGORIES = ['product', 'service', 'price', 'delivery'];
@@ -32,27 +34,11 @@ async function setup(db, pw) {
   for (const [c, sku] of [[CUSTOMERS[0], 'SKU-1'], [CUSTOMERS[1], 'SKU-2']])
     SALES[c] = JSON.parse(cli(db, ['--json', 'sale', 'add', PROJECT, '--date', '2026-02-01', '--customer', c, '--product', sku,
       '--channel', 'direct', '--quantity', '1', '--rep', 'rep1'])).id;
-  // a deal of P1 for the second customer, inserted as the pipeline's table holds it (the
-  // deal commands are another branch's)
-  DEAL = Number(execFileSync('sqlite3', [db,
-    "INSERT INTO deals (project_id, title, customer_id, owner_id, stage, probability_bp, amount_minor, " +
-    "stage_changed_at, created_by, created_at, updated_at) SELECT p.id, '续约', c.id, u.id, 'negotiation', " +
-    `7000, 500000, 0, u.id, 0, 0 FROM projects p, customers c, users u WHERE p.code = '${PROJECT}' ` +
-    `AND c.name = '${CUSTOMERS[1]}' AND u.login = 'rep1' RETURNING id`], { encoding: 'utf8' }).trim());
+  DEAL = insertDeal(db, PROJECT, CUSTOMERS[1], 'rep1', '续约');
 }
 
 const fill = (s, vars) => Object.entries(vars).reduce((a, [k, v]) => a.split('{' + k + '}').join(v), s);
 const all = async (page) => (await get(page, API + '?limit=500')).feedback;
-
-async function eventually(check, ms = 5000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    try { return await check(); } catch (e) {
-      if (Date.now() > until) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 // NPS and the average rating of records, as the page should print them ("20.00", "-16.67", "—"),
 // from integers: hundredths = round half away from zero of 10000 * (P - D) / N.
@@ -71,11 +57,6 @@ function expected(recs) {
     nps: hundredths(10000 * (p - d), scores.length), rating: hundredths(100 * ratings.reduce((a, b) => a + b, 0), ratings.length),
     count: recs.length, mix: `${p} / ${scores.filter((s) => s === 7 || s === 8).length} / ${d}`,
   };
-}
-
-async function pickCustomer(form, name) {
-  await form.locator('input[name=customer]').fill(name);
-  await form.locator(`datalist option[value="${name}"]`).waitFor({ state: 'attached' });
 }
 
 async function record(page, a) {
