@@ -74,7 +74,7 @@ async function metricsInLang(browser, server, lang) {
       const form = page.locator('#goal-form');
       const name = `${L}-${m.metric}-${i}`;
       // each goal names a different scope option, so the scope selects are exercised as well
-      const scope = [{ segment: 'enterprise' }, { channel: 'tmall' }, { product: 'HX-C100' }, { rep: 'wang.fang' }, {}, { channel: 'direct', segment: 'smb' }, {}, {}, { rep: 'liu.yang' }][i];
+      const scope = [{ segment: 'enterprise' }, { channel: 'tmall' }, { product: 'HX-C100' }, { rep: 'wang.fang' }, {}, { channel: 'direct', segment: 'smb' }, {}, {}, { rep: 'wang.fang' }][i];
       await fillGoal(form, { metric: m.metric, name, target: m.typed, owner: 'zhang.wei', objective: '年度营收增长 25%',
         rationale: 'rationale ' + m.metric, custom_unit: m.unit && m.unit[lang], checkin_rule: m.metric === 'custom' ? '每月最后一天由负责人登记' : '',
         ...scope });
