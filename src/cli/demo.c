@@ -820,8 +820,12 @@ static int engagement(struct demo *d, struct err *err)
 			}
 	}
 	store_done(d->st, st);
-	if (rc < 0 || !nacc)
+	if (rc < 0)
 		goto out;
+	if (!nacc) { /* no FY sales: nobody to contact */
+		r = 0;
+		goto out;
+	}
 	/* each rep's accounts: first[u] .. first[u] + count[u] of an index sorted by rep */
 	first = xcalloc(NREPS, sizeof(*first));
 	count = xcalloc(NREPS, sizeof(*count));
