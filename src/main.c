@@ -28,6 +28,7 @@ static const struct cli_command *const tables[] = {
 	cli_problem_cmds,
 	cli_collection_cmds,
 	cli_quota_cmds,
+	cli_engagement_cmds,
 	cli_entity_cmds,
 	NULL,
 };

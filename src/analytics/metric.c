@@ -12,6 +12,7 @@
 #include "base/xalloc.h"
 #include "core/activity.h"
 #include "core/collection.h"
+#include "core/feedback.h"
 #include "base/banned.h"
 
 static const char SQL_ROLLUP_SUMS[] =
@@ -297,6 +298,12 @@ int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
 					   q->scope ? q->scope->rep_id : NO_ID,
 					   q->scope ? q->scope->segment_id : NO_ID,
 					   q->scope ? q->scope->channel_id : NO_ID, value, err);
+	case CALC_NPS:
+		return feedback_nps(st, q->project_id, q->from, q->to,
+				    q->scope ? q->scope->segment_id : NO_ID,
+				    q->scope ? q->scope->channel_id : NO_ID,
+				    q->scope ? q->scope->product_id : NO_ID,
+				    q->scope ? q->scope->rep_id : NO_ID, value, err);
 	}
 	return err_set(err, ERR_INVALID, "metric", "no_metric", "no metric to compute");
 }

@@ -329,6 +329,8 @@ int goal_lint(struct store *st, const struct goal *g, const struct project *p,
 		verdict(c, 1, "m.deals", "computed from won deals");
 	} else if (calc == CALC_RECEIPTS) {
 		verdict(c, 1, "m.receipts", "computed from the receipts recorded against collections");
+	} else if (calc == CALC_NPS) {
+		verdict(c, 1, "m.feedback", "computed from recorded customer feedback");
 	} else {
 		verdict(c, 1, "m.sales", "computed from recorded sales");
 	}

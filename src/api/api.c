@@ -28,6 +28,7 @@ const struct api_route *const api_routes[] = {
 	api_catalog_routes,
 	api_sale_routes,
 	api_customer_routes,
+	api_engagement_routes,
 	api_team_routes,
 	api_strategy_routes,
 	api_recruit_routes,

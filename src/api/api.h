@@ -253,6 +253,7 @@ extern const struct api_route api_meta_routes[];
 extern const struct api_route api_catalog_routes[];
 extern const struct api_route api_sale_routes[];
 extern const struct api_route api_customer_routes[];
+extern const struct api_route api_engagement_routes[];
 extern const struct api_route api_team_routes[];
 extern const struct api_route api_strategy_routes[];
 extern const struct api_route api_recruit_routes[];

@@ -169,7 +169,7 @@ static json_t *field_schema(const struct ent_field *f, int input)
 			json_object_set_new(s, "pattern", json_string("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"));
 		break;
 	case EK_INSTANT:
-		json_object_set_new(s, "type", json_string("string"));
+		json_object_set_new(s, "type", type_of("string", nullable));
 		json_object_set_new(s, "format", json_string("date-time"));
 		break;
 	case EK_BOOL:
@@ -472,7 +472,8 @@ static json_t *entity_op(const struct api_route *rt)
 			if (!(f->flags & EF_FILTER))
 				continue;
 			snprintf(s, sizeof(s), "%s",
-				 f->kind == EK_DATE || f->kind == EK_MONEY || f->kind == EK_INSTANT
+				 f->filter_sql ? "true or false"
+				 : f->kind == EK_DATE || f->kind == EK_MONEY || f->kind == EK_INSTANT
 					 ? "a value or a range A..B (either end may be left out)"
 				 : f->kind == EK_TEXT || f->kind == EK_NOTE || f->kind == EK_EMAIL ||
 						 f->kind == EK_CODE

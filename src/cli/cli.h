@@ -154,6 +154,7 @@ extern const struct cli_command cli_dashboard_cmds[];
 extern const struct cli_command cli_demo_cmds[];
 extern const struct cli_command cli_dbcopy_cmds[];
 extern const struct cli_command cli_team_cmds[];
+extern const struct cli_command cli_engagement_cmds[];
 extern const struct cli_command cli_strategy_cmds[];
 extern const struct cli_command cli_recruit_cmds[];
 extern const struct cli_command cli_problem_cmds[];

@@ -19,7 +19,9 @@
 #include "cli/cli.h"
 #include "core/catalog.h"
 #include "core/collection.h"
+#include "core/engagement.h"
 #include "core/entity.h"
+#include "core/feedback.h"
 #include "core/goal.h"
 #include "core/problem.h"
 #include "core/project.h"
@@ -716,6 +718,237 @@ static int pick(const double *w, int n)
 			return i;
 	}
 	return n - 1;
+}
+
+/* --- activities and customer feedback ------------------------------------------------ */
+
+/* Each FY customer with the rep who sold to it most and one of those sales (the latest). */
+static const char SQL_DEMO_BOOK[] =
+	"SELECT s.customer_id, u.login, MAX(s.id), MAX(s.sold_on) FROM sales s "
+	"JOIN users u ON u.id = s.rep_id WHERE s.project_id = ?1 "
+	"GROUP BY s.customer_id, u.login ORDER BY s.customer_id, u.login";
+
+struct demo_account {
+	int64_t customer, sale;
+	int32_t last_sale;
+	int rep; /* index into the reps, users[FIRST_REP + rep] */
+};
+
+static const char *const demo_outcomes[6][4] = {
+	/* call */ { "约好下周上门拜访", "客户在比价，下周再联系", "确认了采购预算和时间表",
+		     "联系人出差，改约周五" },
+	/* visit */ { "见到采购负责人，需求明确", "现场勘查完成，准备方案", "拜访关键人，关系推进",
+		      "客户对交付周期有顾虑" },
+	/* demo */ { "演示顺利，技术团队认可", "客户要求试用两周", "演示后追加了两个功能需求",
+		     "决策层参加，反馈积极" },
+	/* email */ { "已发送报价单", "发送了产品资料和案例", "回复了合同条款问题",
+		      "发送了售后回访问卷" },
+	/* meeting */ { "商务谈判，价格基本谈妥", "季度业务回顾会", "与客户 IT 部门对齐实施计划",
+			"续约条件初步达成一致" },
+	/* other */ { "参加客户年会", "行业展会上碰面", "寄送节日礼品", "协助客户处理发票" },
+};
+
+static const char *const demo_comments[4][3] = {
+	/* product */ { "产品稳定，用起来很顺手", "功能够用，界面还可以再简化", "出过两次故障，影响使用" },
+	/* service */ { "客户经理响应很快，很专业", "服务还行，有时回复慢", "售后电话总是打不通" },
+	/* price */ { "价格合理，性价比高", "价格偏高，希望有更多折扣", "比竞品贵不少" },
+	/* delivery */ { "按时到货，安装师傅很专业", "到货晚了两天", "交付延期一周，影响了项目" },
+};
+
+/* Run demo_record_in as login (the rep logs their own, takes the feedback they record). */
+static int demo_record_as(struct demo *d, const struct actor *as, const char *noun,
+			  const struct ent_project *p, const char *const *kv, struct err *err)
+{
+	struct actor keep = d->c->actor;
+	int r;
+
+	d->c->actor = *as;
+	r = demo_record_in(d, noun, p, NULL, kv, NULL, err);
+	d->c->actor = keep;
+	return r;
+}
+
+/* A time of day in working hours ("" one time in four: a day's contact without a set time). */
+static void demo_time(char *out, size_t size)
+{
+	if (!rnd_n(4))
+		out[0] = '\0';
+	else
+		snprintf(out, size, "%02d:%s", 9 + (int)rnd_n(9), rnd_n(2) ? "30" : "00");
+}
+
+/*
+ * A year of FY activities: on each working day each rep contacts one or two
+ * of their customers (calls and emails most, then visits, meetings and
+ * demos), nearly all done; a few of the last fortnight's still planned
+ * (overdue), and the next three weeks planned. Then what customers said after
+ * their purchases: mostly promoters, a quarter detractors, about one sale in
+ * eighteen. All in one transaction, after every other figure of the demo.
+ */
+static int engagement(struct demo *d, struct err *err)
+{
+	static const double kind_w[6] = { 40, 15, 10, 20, 10, 5 };
+	static const double phase_w[3] = { 35, 35, 30 };
+	static const double cat_w[4] = { 35, 35, 15, 15 };
+	struct demo_account *acc = NULL;
+	size_t nacc = 0, alloc = 0, *first = NULL, *count = NULL;
+	struct actor reps[NREPS];
+	struct project fy;
+	struct ent_project p;
+	struct stmt *st;
+	int rc, r = -1;
+	int32_t start, end;
+
+	if (project_load(d->st, "FY", &fy, err))
+		return -1;
+	p.id = fy.id;
+	p.code = "FY";
+	for (int u = 0; u < NREPS; u++)
+		if (actor_load(d->st, users[FIRST_REP + u].login, &reps[u], err))
+			return -1;
+	if (!(st = store_prepare(d->st, SQL_DEMO_BOOK, err)))
+		return -1;
+	store_bind_int(d->st, st, 1, fy.id);
+	while ((rc = store_step(d->st, st, err)) == STORE_ROW) {
+		const char *login = store_col_text(d->st, st, 1);
+		for (int u = 0; u < NREPS; u++)
+			if (!strcmp(users[FIRST_REP + u].login, login)) {
+				ALLOC_GROW(acc, nacc + 1, alloc);
+				acc[nacc].customer = store_col_int(d->st, st, 0);
+				acc[nacc].sale = store_col_int(d->st, st, 2);
+				acc[nacc].last_sale = (int32_t)store_col_int(d->st, st, 3);
+				acc[nacc].rep = u;
+				nacc++;
+			}
+	}
+	store_done(d->st, st);
+	if (rc < 0)
+		goto out;
+	if (!nacc) { /* no FY sales: nobody to contact */
+		r = 0;
+		goto out;
+	}
+	/* each rep's accounts: first[u] .. first[u] + count[u] of an index sorted by rep */
+	first = xcalloc(NREPS, sizeof(*first));
+	count = xcalloc(NREPS, sizeof(*count));
+	{
+		struct demo_account *by = xcalloc(nacc, sizeof(*by));
+		size_t k = 0;
+		for (int u = 0; u < NREPS; u++) {
+			first[u] = k;
+			for (size_t i = 0; i < nacc; i++)
+				if (acc[i].rep == u)
+					by[k++] = acc[i];
+			count[u] = k - first[u];
+		}
+		free(acc);
+		acc = by;
+	}
+	if (store_begin(d->st, 1, err))
+		goto out;
+	start = fy.start_on;
+	end = d->today + 21;
+	for (int32_t day = start; day <= end; day++) {
+		int wd = date_weekday(day);
+		if (wd >= 5)
+			continue;
+		for (int u = 0; u < NREPS; u++) {
+			int n = day > d->today ? (int)rnd_n(2) : 1 + (rnd_n(10) < 3);
+			for (int k = 0; k < n && count[u]; k++) {
+				const struct demo_account *a = &acc[first[u] + rnd_n((uint32_t)count[u])];
+				int kind = pick(kind_w, 6), phase = pick(phase_w, 3);
+				int planned = day > d->today || (day > d->today - 14 && !rnd_n(12));
+				char ds[DATE_FMT_MAX], tm[8], cust[24];
+				const char *kv[19];
+				int i = 0;
+				/* after the sale's day a contact is after-sale, before it pre- or in-sale */
+				if (day > a->last_sale + 30)
+					phase = rnd_n(3) ? 2 : 0;
+				else if (phase == 2)
+					phase = 1;
+				date_format(day, ds);
+				demo_time(tm, sizeof(tm));
+				snprintf(cust, sizeof(cust), "%lld", (long long)a->customer);
+				kv[i++] = "kind";
+				kv[i++] = activity_kinds[kind];
+				kv[i++] = "date";
+				kv[i++] = ds;
+				kv[i++] = "time";
+				kv[i++] = tm;
+				kv[i++] = "member";
+				kv[i++] = users[FIRST_REP + u].login;
+				kv[i++] = "customer";
+				kv[i++] = cust;
+				kv[i++] = "phase";
+				kv[i++] = activity_phases[phase];
+				kv[i++] = "status";
+				kv[i++] = planned ? "planned" : "done";
+				if (!planned) {
+					kv[i++] = "outcome";
+					kv[i++] = demo_outcomes[kind][rnd_n(4)];
+				}
+				kv[i] = NULL;
+				if (demo_record_as(d, &reps[u], "activity", &p, kv, err))
+					goto fail;
+			}
+		}
+	}
+	/* feedback: about one sale in eighteen, a few days to three weeks after it */
+	for (size_t i = 0; i < nacc; i++) {
+		const struct demo_account *a = &acc[i];
+		int32_t day = a->last_sale + 3 + (int32_t)rnd_n(18);
+		int cat = pick(cat_w, 4), roll = (int)rnd_n(100), score, rating, mood;
+		char ds[DATE_FMT_MAX], cust[24], sale[24], sc[12], rt[12];
+		const char *kv[19];
+		int k = 0;
+		if (rnd_n(18) || day > d->today)
+			continue;
+		/* 45% promoters, 30% passives, 25% detractors: an NPS near 20 */
+		score = roll < 45 ? 9 + (int)rnd_n(2) : roll < 75 ? 7 + (int)rnd_n(2) : (int)rnd_n(7);
+		mood = score >= 9 ? 0 : score >= 7 ? 1 : 2;
+		rating = mood == 0 ? 4 + (int)rnd_n(2) : mood == 1 ? 3 + (int)rnd_n(2) : 1 + (int)rnd_n(3);
+		date_format(day, ds);
+		snprintf(cust, sizeof(cust), "%lld", (long long)a->customer);
+		snprintf(sale, sizeof(sale), "%lld", (long long)a->sale);
+		snprintf(sc, sizeof(sc), "%d", score);
+		snprintf(rt, sizeof(rt), "%d", rating);
+		kv[k++] = "customer";
+		kv[k++] = cust;
+		kv[k++] = "date";
+		kv[k++] = ds;
+		kv[k++] = "category";
+		kv[k++] = feedback_categories[cat];
+		kv[k++] = "sale";
+		kv[k++] = sale;
+		kv[k++] = "member";
+		kv[k++] = users[FIRST_REP + a->rep].login;
+		kv[k++] = "comment";
+		kv[k++] = demo_comments[cat][mood];
+		/* one in ten gives only a rating, one in seven only a score */
+		roll = (int)rnd_n(70);
+		if (roll >= 7) {
+			kv[k++] = "nps";
+			kv[k++] = sc;
+		}
+		if (roll < 7 || roll >= 17) {
+			kv[k++] = "rating";
+			kv[k++] = rt;
+		}
+		kv[k] = NULL;
+		if (demo_record_as(d, &reps[a->rep], "feedback", &p, kv, err))
+			goto fail;
+	}
+	if (store_commit(d->st, err))
+		goto out;
+	r = 0;
+	goto out;
+fail:
+	store_rollback(d->st);
+out:
+	free(acc);
+	free(first);
+	free(count);
+	return r;
 }
 
 /* Sales lines from `from` to `to` into project code; returns rows imported. */
@@ -1426,8 +1659,9 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	/* after the loads: the suggested quotas follow each rep's capacity */
 	if (quotas(d, err))
 		goto out;
-	/* last, so that no figure above moves: problems, and the collections of the won deals */
-	if (problems_demo(d, err) || collections_demo(d, err))
+	/* last, so that no figure above moves: problems, the collections of the won deals,
+	 * then the activities and feedback */
+	if (problems_demo(d, err) || collections_demo(d, err) || engagement(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };

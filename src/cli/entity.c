@@ -644,7 +644,9 @@ static void build_cmds(void)
 			case V_UPDATE: buf_addf(&s, "change a %s", e->name); break;
 			default: buf_addf(&s, "delete a %s nothing refers to", e->name); break;
 			}
-			if (v == V_ADD || v == V_UPDATE || v == V_DELETE)
+			if ((v == V_ADD || v == V_UPDATE || v == V_DELETE) && e->own_field)
+				buf_addf(&s, " (members: their own; %s: all)", prole_str(e->write_prole));
+			else if (v == V_ADD || v == V_UPDATE || v == V_DELETE)
 				buf_addf(&s, " (%s)", e->scope == ENT_PROJECT
 							      ? prole_str(e->write_prole)
 							      : role_str(e->write_role));

@@ -390,7 +390,7 @@ void entity_format(const struct ent_field *f, const void *rec, char *out, size_t
 		break;
 	case EK_INSTANT: {
 		char ts[32];
-		snprintf(out, size, "%s", ts_format(ci64(rec, f), ts));
+		snprintf(out, size, "%s", entity_is_none(f, rec) ? "" : ts_format(ci64(rec, f), ts));
 		break;
 	}
 	case EK_DATE: {
@@ -447,7 +447,10 @@ static void write_members(struct jw *w, const struct entity *e, const void *rec,
 				jw_knum(w, f->name, (double)ci64(rec, f) / 10000.0, 4);
 			break;
 		case EK_INSTANT:
-			jw_kts(w, f->name, ci64(rec, f));
+			if (entity_is_none(f, rec))
+				jw_kstr(w, f->name, NULL);
+			else
+				jw_kts(w, f->name, ci64(rec, f));
 			break;
 		case EK_DATE:
 			jw_kdate(w, f->name, ci32(rec, f));
@@ -509,6 +512,19 @@ static const struct ent_field *ref_key(const struct ent_field *f)
 	return entity_key(f->ref);
 }
 
+/* A filter's condition with "?NOW" written as parameter n. */
+static void write_now(struct buf *b, const char *cond, int n)
+{
+	const char *at;
+
+	while ((at = strstr(cond, "?NOW"))) {
+		buf_add(b, cond, (size_t)(at - cond));
+		buf_addf(b, "?%d", n);
+		cond = at + 4;
+	}
+	buf_adds(b, cond);
+}
+
 /* Filters of the list and count statements: " AND (...)" for each filterable field. */
 static void write_filters(struct ent_sql *q, struct buf *b, int first_param)
 {
@@ -517,6 +533,14 @@ static void write_filters(struct ent_sql *q, struct buf *b, int first_param)
 
 	for (const struct ent_field *f = e->fields; f->name; f++) {
 		int i = entity_field_index(e, f);
+		if ((f->flags & EF_FILTER) && f->filter_sql) {
+			q->param[i] = n++;
+			q->param2[i] = n++;
+			buf_addf(b, " AND (CAST(?%d AS BIGINT) IS NULL OR (CASE WHEN (", q->param[i]);
+			write_now(b, f->filter_sql, q->param2[i]);
+			buf_addf(b, ") THEN 1 ELSE 0 END) = ?%d)", q->param[i]);
+			continue;
+		}
 		if (!(f->flags & EF_FILTER) || !is_column(f))
 			continue;
 		if (f->kind == EK_DATE || f->kind == EK_MONEY || f->kind == EK_INSTANT) {
@@ -857,7 +881,7 @@ static int bind_filters(struct store *st, struct stmt *s, const struct ent_sql *
 		const struct ent_field *f = entity_field(e, qq->filter_name[k]);
 		const char *v = qq->filter_value[k];
 		int i;
-		if (!f || !(f->flags & EF_FILTER) || !is_column(f)) {
+		if (!f || !(f->flags & EF_FILTER) || (!is_column(f) && !f->filter_sql)) {
 			err_set(err, ERR_INVALID, qq->filter_name[k], "bad_filter:name",
 				"cannot filter %s by \"%.40s\"", e->plural, qq->filter_name[k]);
 			goto out;
@@ -865,7 +889,12 @@ static int bind_filters(struct store *st, struct stmt *s, const struct ent_sql *
 		i = entity_field_index(e, f);
 		if (!v || !*v)
 			continue;
-		if (f->kind == EK_DATE || f->kind == EK_MONEY || f->kind == EK_INSTANT) {
+		if (f->filter_sql) {
+			if (entity_parse_text(f, v, scratch, err))
+				goto out;
+			store_bind_int(st, s, q->param[i], *(int *)((char *)scratch + f->off));
+			store_bind_int(st, s, q->param2[i], ts_now());
+		} else if (f->kind == EK_DATE || f->kind == EK_MONEY || f->kind == EK_INSTANT) {
 			/* "A", "A..B", "A..", "..B" */
 			const char *dots = strstr(v, "..");
 			char lo[64], hi[64];

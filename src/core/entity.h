@@ -113,6 +113,12 @@ struct ent_field {
 	 * before its start, naming this field.
 	 */
 	const char *not_before;
+	/*
+	 * A column-less EK_BOOL with EF_FILTER: lists filter on whether this SQL
+	 * condition on the row (t) holds; "?NOW" in it stands for the current
+	 * instant (ts_now), as an activity is overdue once its due time has passed.
+	 */
+	const char *filter_sql;
 };
 
 /* Who may read and write a noun. */

@@ -40,7 +40,10 @@
 	  SCOPE_SEGMENT | SCOPE_CHANNEL | SCOPE_REP,                                          \
 	  "money received (回款) in the window against the collections of won deals; a rep is " \
 	  "the deal's owner, a segment or channel the deal's (a payment is for a deal, not a " \
-	  "product)")
+	  "product)")                                                                        \
+	X(METRIC_NPS, "nps", UNIT_RATIO, 0, CALC_NPS, SCOPE_SALES,                           \
+	  "% promoters (9-10) - % detractors (0-6) of the feedback given in the window, as a " \
+	  "rate (NPS 40 = 0.40)")
 
 #define METRIC_DEF(m, name, unit, cumulative, calc, scopes, help) \
 	[m] = { name, unit, cumulative, calc, scopes, help },

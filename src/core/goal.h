@@ -29,6 +29,7 @@ enum metric {
 	METRIC_AVG_DEAL_SIZE,
 	METRIC_CUSTOM,
 	METRIC_COLLECTIONS,
+	METRIC_NPS,
 	METRIC__COUNT,
 	METRIC_NONE = -1
 };
@@ -46,6 +47,7 @@ enum metric_calc {
 	CALC_RETENTION,      /* of the cohort window's buyers, the share that bought again */
 	CALC_CHECKIN,        /* the latest check-in on or before the day (typed in) */
 	CALC_RECEIPTS,       /* money received against collections (core/collection.h) */
+	CALC_NPS,            /* % promoters - % detractors of the feedback given in the window */
 };
 
 /* The scope keys a metric may be narrowed by (struct metric_def.scopes). */

@@ -283,6 +283,7 @@ def migration_builds_the_activity_from_the_sales():
        "the migrations this test undoes end at 020")
     for stmt in ("DROP TABLE receipts", "DROP TABLE collections", "DROP TABLE problem_sla",
                  "DROP TABLE problem_history", "DROP TABLE problems",
+                 "DROP TABLE feedback", "DROP TABLE activities",
                  "DROP TABLE quotas", "DROP TABLE quota_splits", "DROP TABLE assignments",
                  "DROP TABLE attendances", "DROP TABLE trainings", "DROP TABLE raci", "DROP TABLE skills",
                  "ALTER TABLE members DROP COLUMN capacity_bp", "ALTER TABLE members DROP COLUMN territory",

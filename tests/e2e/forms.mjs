@@ -2,6 +2,7 @@
 // signed in as a user (in a language, at a viewport, confirming the browser's dialogs), the
 // API read back from that page, values formatted as a reader expects them (computed here
 // with Intl, not with the UI's own formatter), and checks that a form fits a phone.
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
   newPage, login, gotoScreen, settle, assert, DESKTOP, PHONE, CATALOG, ROOT,
@@ -101,4 +102,33 @@ export async function saveForm(page) {
 export async function cancelForm(page) {
   await page.click('#crud-form button[type=button]');
   await page.locator('#crud-form').waitFor({ state: 'detached' });
+}
+
+// Retry check until it stops throwing (a list reloads after a save), at most ms.
+export async function eventually(check, ms = 5000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    try { return await check(); } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+// A form's customer: type the name and pick it from the suggestions the page offers.
+export async function pickCustomer(form, name) {
+  await form.locator('input[name=customer]').fill(name);
+  await form.locator(`datalist option[value="${name}"]`).waitFor({ state: 'attached' });
+}
+
+// A deal of project for the customer named, owned by owner, inserted in the SQLite database as
+// migration 017's table holds it (the activities and feedback suites need one before the deal
+// commands exist; this one place moves to `salespm deal add` with them): its id.
+export function insertDeal(db, project, customerName, owner, title = '年度框架协议') {
+  const q = (s) => "'" + String(s).replace(/'/g, "''") + "'";
+  return Number(execFileSync('sqlite3', [db,
+    'INSERT INTO deals (project_id, title, customer_id, owner_id, stage, probability_bp, amount_minor, ' +
+    `stage_changed_at, created_by, created_at, updated_at) SELECT p.id, ${q(title)}, c.id, u.id, 'proposal', ` +
+    `5000, 1000000, 0, u.id, 0, 0 FROM projects p, customers c, users u WHERE p.code = ${q(project)} ` +
+    `AND c.name = ${q(customerName)} AND u.login = ${q(owner)} RETURNING id`], { encoding: 'utf8' }).trim());
 }

@@ -25,6 +25,8 @@ const METRICS = [
   { metric: 'retention_rate', typed: '87.5', wire: 0.875, show: (l) => fmtPct(l, 0.875) },
   { metric: 'avg_deal_size', typed: '45000.50', wire: 4500050, show: (l) => fmtMoney(l, 4500050) },
   { metric: 'custom', typed: '24', wire: 24, unit: { 'zh-CN': '家渠道伙伴', en: 'partners' }, show: (l) => `24 ${l === 'zh-CN' ? '家渠道伙伴' : 'partners'}` },
+  // NPS 40 is typed as 40 (%), kept as the rate 0.40
+  { metric: 'nps', typed: '40', wire: 0.4, show: (l) => fmtPct(l, 0.4) },
 ];
 
 async function goals(page, code = P) { return (await get(page, `/api/v1/projects/${code}/goals`)).goals; }
@@ -72,11 +74,11 @@ async function metricsInLang(browser, server, lang) {
       const form = page.locator('#goal-form');
       const name = `${L}-${m.metric}-${i}`;
       // each goal names a different scope option, so the scope selects are exercised as well
-      const scope = [{ segment: 'enterprise' }, { channel: 'tmall' }, { product: 'HX-C100' }, { rep: 'wang.fang' }, {}, { channel: 'direct', segment: 'smb' }, {}, {}][i];
+      const scope = [{ segment: 'enterprise' }, { channel: 'tmall' }, { product: 'HX-C100' }, { rep: 'wang.fang' }, {}, { channel: 'direct', segment: 'smb' }, {}, {}, { rep: 'wang.fang' }][i];
       await fillGoal(form, { metric: m.metric, name, target: m.typed, owner: 'zhang.wei', objective: '年度营收增长 25%',
         rationale: 'rationale ' + m.metric, custom_unit: m.unit && m.unit[lang], checkin_rule: m.metric === 'custom' ? '每月最后一天由负责人登记' : '',
         ...scope });
-      if (m.metric === 'gross_margin' || m.metric === 'retention_rate') {
+      if (m.metric === 'gross_margin' || m.metric === 'retention_rate' || m.metric === 'nps') {
         const hint = await form.locator('[data-field=target] .field-hint').textContent();
         assert(hint.includes('45') && hint.includes('%'), `the ${m.metric} target hint does not ask for a percent: "${hint}"`);
         assert(!hint.includes('500000'), `the ${m.metric} target is offered as money: "${hint}"`);

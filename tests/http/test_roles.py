@@ -125,6 +125,17 @@ EXPECT = {
     ("POST", "/api/v1/projects/{code}/goals/{id}/checkins"): row(201, 201, 403, 403, 404),
     ("GET", "/api/v1/projects/{code}/goals/{id}/series"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/dashboard"): PROJECT_READ,
+    # activities and feedback: members write their own (a rep: the record of their own, a stale
+    # version: 409), managers all, viewers read; a customer's timeline: what each caller may see
+    **{k: v for plural in ("activities", "feedback") for k, v in {
+        ("GET", f"/api/v1/projects/{{code}}/{plural}"): PROJECT_READ,
+        ("POST", f"/api/v1/projects/{{code}}/{plural}"): row(201, 201, 201, 403, 404),
+        ("GET", f"/api/v1/projects/{{code}}/{plural}/{{id}}"): PROJECT_READ,
+        ("PATCH", f"/api/v1/projects/{{code}}/{plural}/{{id}}"): row(409, 409, 409, 403, 404),
+        ("DELETE", f"/api/v1/projects/{{code}}/{plural}/{{id}}"): row(409, 409, 409, 403, 404),
+    }.items()},
+    ("GET", "/api/v1/projects/{code}/feedback/summary"): PROJECT_READ,
+    ("GET", "/api/v1/customers/{id}/timeline"): ALL,
     # recruitment: a candidate's stage move, managers and admins (a stale version)
     ("POST", "/api/v1/candidates/{id}/stage"): row(409, 409, 403, 403, 403),
     # problems: the rep owns the one changed here (their own: a stale version's 409)
@@ -205,6 +216,8 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/problems/{id}", f"/problems/{ids['problem']}")
             .replace("/collections/{id}", f"/collections/{ids['collection']}")
             .replace("{receipt}", "999999")
+            .replace("/activities/{id}", f"/activities/{ids['activity']}")
+            .replace("/feedback/{id}", f"/feedback/{ids['feedback']}")
             .replace("{id}", str(ids["token"])))
     plan_line = any(f"/P1/{x}/" in path for x in ("segments", "channels", "promotions"))
     if "/members/{login}" in path:
@@ -226,12 +239,17 @@ def request_for(method, pattern, who, ids, described=None):
             body["note"] = "renamed"
         elif "/problems/" in path:
             body["title"] = "renamed"
+        elif "/activities/" in path:
+            body["outcome"] = "renamed"
+        elif "/feedback/" in path:
+            body["comment"] = "renamed"
         else:
             body["name"] = "renamed"
     elif method == "DELETE" and (pattern.endswith(("{code}", "{sku}"))
                                  or "/sales/" in pattern or "/goals/" in pattern
                                  or "/raci/" in pattern or plan_line
-                                 or "/assignments/" in pattern
+                                 or "/assignments/" in pattern or "/activities/" in pattern
+                                 or "/feedback/" in pattern
                                  or pattern.endswith(("/problems/{id}", "/collections/{id}"))):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
@@ -271,6 +289,12 @@ def request_for(method, pattern, who, ids, described=None):
                                                  "budget": 100},
             "/api/v1/projects/{code}/promotions": {"promotion": f"PROMO_{sfx}"},
             "/api/v1/candidates/{id}/stage": {"stage": "screening", "version": stale},
+            # the admin is on no project: it logs an activity for the manager; the others their own
+            "/api/v1/projects/{code}/activities": {"kind": "call", "date": "2026-03-01",
+                                                   "customer": ids["customer"], "phase": "pre_sale",
+                                                   **({"member": "mgr"} if who == "admin" else {})},
+            "/api/v1/projects/{code}/feedback": {"customer": ids["customer"], "nps": 9,
+                                                 "category": "service", "comment": f"by {who}"},
             "/api/v1/projects/{code}/assignments": {"person": "mgr" if who == "admin" else "rep",
                                                     "segment": "SEG", "note": f"by {who}"},
             "/api/v1/projects/{code}/problems": {"type": "delivery", "severity": "high",
@@ -333,6 +357,11 @@ def role_matrix():
                        "Slow support", "--owner", "rep", "--customer", str(customer_id))["id"]
     collection_id = ws.js("collection", "add", "P1", "--deal", str(deal_id), "--due", "2026-12-31",
                           "--amount", "1000.00")["id"]
+    # the rep's own activity and the feedback they took: a rep may change them (a stale version: 409)
+    activity_id = ws.js("activity", "add", "P1", "--kind", "visit", "--date", "2026-02-02",
+                        "--customer", str(customer_id), "--phase", "after_sale", as_="rep")["id"]
+    feedback_id = ws.js("feedback", "add", "P1", "--customer", str(customer_id), "--rating", "4",
+                        "--category", "product", as_="rep")["id"]
 
     failures = []
     with Server(ws) as srv:
@@ -340,7 +369,8 @@ def role_matrix():
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
                "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id,
                "plan": plan, "quota_goal": quota_goal, "assignment": assignment_id,
-               "deal": deal_id, "problem": problem_id, "collection": collection_id}
+               "deal": deal_id, "problem": problem_id, "collection": collection_id,
+               "activity": activity_id, "feedback": feedback_id}
         admin = clients["admin"]
         # (a position's project is not a described noun: P1)
         ids["ref"] = lambda noun: "P1" if noun == "project" else admin.ok(

@@ -487,7 +487,9 @@ def goal_metrics_one_table():
     spec = {"revenue": ("money", True), "gross_margin": ("ratio", False),
             "units": ("count", True), "deals_won": ("count", True),
             "new_customers": ("count", True), "retention_rate": ("ratio", False),
-            "avg_deal_size": ("money", False), "custom": ("count", True)}
+            "avg_deal_size": ("money", False), "custom": ("count", True),
+            # NPS of the feedback in the window: a level, as a rate (NPS 40 = 0.40)
+            "nps": ("ratio", False)}
     with Env() as e:
         r = e.as_("vw").ok("GET", "/api/v1/goal-metrics")
         eq({m["name"]: (m["unit"], m["cumulative"]) for m in r["metrics"]}, spec, "the table")

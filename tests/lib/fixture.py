@@ -139,3 +139,15 @@ def amount(body):
     """A sale body's amount in minor units: quantity x unit price - discount, by hand."""
     return body["quantity"] * body["unit_price"] - body.get("discount", 0)
 
+
+def insert_deal(ws, project, customer_id, owner, title="年度框架协议", stage="proposal",
+                probability_bp=5000, amount_minor=1000000):
+    """A deal of project for the customer, owned by owner, inserted as migration 017's table
+    holds it (the suites of activities and feedback need one before the deal commands exist;
+    this one place moves to `salespm deal add` with them): its id."""
+    return ws.sql(
+        "INSERT INTO deals (project_id, title, customer_id, owner_id, stage, probability_bp, "
+        "amount_minor, stage_changed_at, created_by, created_at, updated_at) "
+        "SELECT p.id, ?, ?, u.id, ?, ?, ?, 0, u.id, 0, 0 "
+        "FROM projects p, users u WHERE p.code = ? AND u.login = ? RETURNING id",
+        title, customer_id, stage, probability_bp, amount_minor, project, owner)[0][0]

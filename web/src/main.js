@@ -28,6 +28,8 @@ import { Strategy } from './screens/strategy.js';
 import { Quotas } from './screens/quotas.js';
 import { Problems } from './screens/problems.js';
 import { Collections } from './screens/collections.js';
+import { Activities } from './screens/activities.js';
+import { Feedback } from './screens/feedback.js';
 import './styles/app.css';
 
 const routes = [
@@ -45,6 +47,8 @@ const routes = [
   ['/p/:code/quotas', (p) => html`<${Quotas} code=${p.code} />`, 'code'],
   ['/p/:code/problems', (p) => html`<${Problems} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/collections', (p) => html`<${Collections} key=${p.code} code=${p.code} />`, 'code'],
+  ['/p/:code/activities', (p) => html`<${Activities} key=${p.code} code=${p.code} />`, 'code'],
+  ['/p/:code/feedback', (p) => html`<${Feedback} key=${p.code} code=${p.code} />`, 'code'],
   ['/customers', (p, path) => html`<${Customers} key=${path} />`],
   ['/customers/:id', (p) => html`<${CustomerPage} id=${p.id} />`],
   ['/products/:sku', (p) => html`<${ProductPrices} sku=${p.sku} />`],

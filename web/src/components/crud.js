@@ -23,14 +23,17 @@ function Head({ c, sortState }) {
 }
 
 // spec: {title, subtitle, path, itemPath, listKey, key, columns:[{key,label,render,cls,sort}],
-//   fields:[{key,label,type,options,required,createOnly,editOnly,toForm,fromForm,hint,skip(f,isNew,rec)}],
+//   fields:[{key,label,type,options,required,createOnly,editOnly,toForm,fromForm,hint,skip(f,isNew,rec),
+//     render(value, setValue): the control of a field of type 'custom' (its first element takes the id)}],
 //   summary(items): what is drawn above the table from the rows listed (a RACI chart),
 //   canWrite, canCreate, canEdit(rec), canDelete(rec), update(rec, body), noDelete,
 //   extraActions(rec, reload), rowClass(rec): a row's class (an overdue problem stands out),
+//   onChange(): after a record is saved or deleted (a screen's other parts read again),
+//   reloadKey: the list is read again when it changes (another part of the screen wrote),
 //   newLabel, notice, toolbar, sortState:{sort,order,onSort(key)}, pager:{limit,offset,onChange}}
 // path is what the list is read from; itemPath + '/' + key a record (path when not given).
 export function CrudPage({ spec }) {
-  const { data, error, loading, reload } = useLoad(() => api.get(spec.path), [spec.path]);
+  const { data, error, loading, reload } = useLoad(() => api.get(spec.path), [spec.path, spec.reloadKey]);
   const [editing, setEditing] = useState(null); // null | {} (new) | record
   const [actionError, setActionError] = useState(null);
   const items = (data && (data[spec.listKey] || data.items)) || [];
@@ -44,7 +47,7 @@ export function CrudPage({ spec }) {
   const remove = async (rec) => {
     if (!confirmed(t('crud.confirm_delete', { name: spec.recName ? spec.recName(rec) : rec[spec.key] }))) return;
     setActionError(null);
-    try { await api.del(itemPath + '/' + enc(rec[spec.key]), rec.version); reload(); } catch (e) { setActionError(e); }
+    try { await api.del(itemPath + '/' + enc(rec[spec.key]), rec.version); reload(); if (spec.onChange) spec.onChange(); } catch (e) { setActionError(e); }
   };
 
   return html`<section>
@@ -71,7 +74,7 @@ export function CrudPage({ spec }) {
           </tr>`)}</tbody></table></div>
         ${spec.pager && total > spec.pager.limit ? html`<${Pager} total=${total} limit=${spec.pager.limit} offset=${spec.pager.offset} onChange=${spec.pager.onChange} />` : null}` : null}
     ${editing ? html`<${CrudForm} spec=${spec} rec=${editing} onClose=${() => setEditing(null)}
-        onSaved=${() => { setEditing(null); reload(); }} />` : null}
+        onSaved=${() => { setEditing(null); reload(); if (spec.onChange) spec.onChange(); }} />` : null}
   </section>`;
 }
 
@@ -124,7 +127,8 @@ function CrudForm({ spec, rec, onClose, onSaved }) {
       ${errorIsAt(error, keys) ? null : html`<${ErrorBanner} error=${error} labels=${labels} />`}
       ${spec.fields.filter((fd) => shown(fd, f, isNew, rec)).map((fd) => {
         const dis = fd.createOnly && !isNew;
-        const ctl = fd.type === 'select' ? html`<select name=${fd.key} value=${f[fd.key]} disabled=${dis} onChange=${set(fd.key)}>
+        const ctl = fd.type === 'custom' ? fd.render(f[fd.key], (v) => setF((cur) => ({ ...cur, [fd.key]: v })))
+          : fd.type === 'select' ? html`<select name=${fd.key} value=${f[fd.key]} disabled=${dis} onChange=${set(fd.key)}>
               ${fd.options.map((o) => html`<option value=${o.value}>${o.label}</option>`)}</select>`
           : fd.type === 'textarea' ? html`<textarea name=${fd.key} rows="3" value=${f[fd.key]} onInput=${set(fd.key)}></textarea>`
           : fd.type === 'checkbox' ? html`<input type="checkbox" name=${fd.key} checked=${!!f[fd.key]} onChange=${set(fd.key, 'checkbox')} />`

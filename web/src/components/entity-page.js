@@ -189,8 +189,10 @@ function Filters({ e, q, setQ, refs, refFilters = [] }) {
 }
 
 // extras: what a screen adds to a noun's generic one: {extraActions(rec, reload), title, subtitle,
-// notice: drawn under the title, rowClass(rec), cells: {name: (rec) => cell} to draw a column its
-// own way, hide: [names] of columns left out, refFilters: [names] of references to filter on,
+// notice: drawn under the title (a list of to-dos), onChange(): after a record is saved or
+// deleted, reloadKey: the list is read again when it changes, rowClass(rec), cells: {name:
+// (rec, reload) => cell} to draw a column its own way, hide: [names] of columns left out,
+// refFilters: [names] of references to filter on,
 // fields: {name: (spec) => spec'} to change a field's form spec, update(rec, body),
 // summary(items): drawn above the table from the rows listed, recName(rec): how the edit
 // dialog and the delete confirmation name a record}.
@@ -227,7 +229,7 @@ export function EntityPage({ name, project, extras = {} }) {
     label: fieldLabelOf(e, f),
     cls: (isNumber(f) || f.variants ? 'num' : '') + (f.kind === 'note' ? ' wrap' : ''),
     sort: f.sort ? f.name : undefined,
-    render: (rec) => (extras.cells && extras.cells[f.name] ? extras.cells[f.name](rec) : cell(e, f, rec, refs)),
+    render: (rec, reload) => (extras.cells && extras.cells[f.name] ? extras.cells[f.name](rec, reload) : cell(e, f, rec, refs)),
   }));
   const fields = e.fields.filter(isInput)
     .filter((f) => !f.write_role || wsAtLeast(app.me, f.write_role))
@@ -243,7 +245,7 @@ export function EntityPage({ name, project, extras = {} }) {
     canEdit: (rec) => e.verbs.includes('update') && canEditRec(rec),
     canDelete: (rec) => e.verbs.includes('delete') && canEditRec(rec),
     columns, fields, extraActions: extras.extraActions, summary: extras.summary, notice: extras.notice,
-    rowClass: extras.rowClass,
+    rowClass: extras.rowClass, onChange: extras.onChange, reloadKey: extras.reloadKey,
     // a record named by its id reads by its name or title
     recName: extras.recName || ((r) => (e.key === 'id' ? r.name || r.title || '#' + r.id : r[e.key])),
     toolbar: html`<${Filters} e=${e} q=${q} setQ=${setQ} refs=${refs} refFilters=${extras.refFilters} />`,

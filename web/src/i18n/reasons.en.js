@@ -285,4 +285,17 @@ export default {
   'reason.parts_sum': 'Each instalment is a share above 0% and together they make 100%.',
   'reason.nothing_to_split': 'Only {left} is left to plan: too little for these instalments.',
   'field.parts': 'Instalments', 'field.every': 'Days between instalments',
+  // --- activities, feedback, a customer's timeline ---
+  'reason.not_time': '“{value}” is not a time of day: write HH:MM, 00:00 to 23:59.',
+  'reason.customer_or_deal': 'Choose a customer, a deal, or both.',
+  'reason.no_deal_in_project': 'There is no deal #{deal} in project {project}.',
+  'reason.deal_customer': 'Deal #{deal} is not customer {customer}\'s.',
+  'reason.viewer_member': '{login} is a viewer of the project: activities are logged by those who sell.',
+  'reason.rating_or_nps': 'Give a rating (1–5), an NPS score (0–10), or both.',
+  'reason.no_sale_in_project': 'There is no sale #{sale} in project {project}.',
+  'reason.sale_customer': 'Sale #{sale} is not customer {customer}\'s.',
+  'reason.bad_kind': '“{value}” is not a kind of timeline entry (sale, activity, feedback).',
+  'field.time': 'Time', 'field.member': 'Member', 'field.phase': 'Phase', 'field.category': 'Category',
+  'field.nps': 'NPS score', 'field.comment': 'Comment', 'field.outcome': 'Outcome', 'field.taken_by': 'Recorded by',
+  'field.overdue': 'Overdue',
 };

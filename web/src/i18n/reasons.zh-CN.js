@@ -284,4 +284,17 @@ export default {
   'reason.parts_sum': '每期比例须大于 0%，各期合计为 100%。',
   'reason.nothing_to_split': '仅剩 {left} 待排计划，不足以按这些期数拆分。',
   'field.parts': '分期', 'field.every': '每期间隔天数',
+  // --- 活动、反馈、客户时间线 ---
+  'reason.not_time': '“{value}”不是有效的时间：请按 HH:MM 填写，00:00 到 23:59。',
+  'reason.customer_or_deal': '请选择客户或商机，也可以两者都选。',
+  'reason.no_deal_in_project': '项目 {project} 中没有编号为 #{deal} 的商机。',
+  'reason.deal_customer': '商机 #{deal} 不属于客户 {customer}。',
+  'reason.viewer_member': '{login} 是项目的查看者：活动由做销售的成员记录。',
+  'reason.rating_or_nps': '请填写评分（1–5）或 NPS 打分（0–10），也可以两者都填。',
+  'reason.no_sale_in_project': '项目 {project} 中没有编号为 #{sale} 的销售。',
+  'reason.sale_customer': '销售 #{sale} 不属于客户 {customer}。',
+  'reason.bad_kind': '“{value}”不是时间线的条目类型（销售、活动、反馈）。',
+  'field.time': '时间', 'field.member': '成员', 'field.phase': '阶段', 'field.category': '类别',
+  'field.nps': 'NPS 打分', 'field.comment': '评价内容', 'field.outcome': '结果', 'field.taken_by': '记录人',
+  'field.overdue': '逾期',
 };

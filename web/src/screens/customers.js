@@ -1,7 +1,8 @@
 // customers.js - the workspace's customers (GET /customers?q=&segment=&limit=&offset=): search by
 // any part of the name, filter by segment, first purchase and totals over the projects the
 // reader may see; and one customer's page (GET /customers/{id}) with their sales across those
-// projects, newest first, each leading to the project's sales of that customer.
+// projects, newest first, each leading to the project's sales of that customer, and their
+// timeline (GET /customers/{id}/timeline): sales, activities and feedback together, by kind.
 // The totals and a customer's sales count only the projects the reader may see (the server's rule).
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
@@ -83,6 +84,52 @@ async function loadCustomer(id, offset) {
   return { customer: r.customer, sales: r.sales, total: r.total, totals: totals(r.customer) };
 }
 
+// --- one customer's timeline ---------------------------------------------------------------
+
+const KINDS = ['sale', 'activity', 'feedback'];
+// Where an entry leads: the project's screen of its kind.
+const SCREEN = { sale: 'sales', activity: 'activities', feedback: 'feedback' };
+
+// An entry's title in the reader's language: an activity's kind, a feedback's category, a sale's product.
+function entryTitle(it) {
+  if (it.kind === 'activity') return t('ent.activity.kind.' + it.title);
+  if (it.kind === 'feedback') return t('ent.feedback.category.' + it.title);
+  return it.title;
+}
+
+function Timeline({ id, projectName }) {
+  const [kind, setKind] = useState('');
+  const [offset, setOffset] = useState(0);
+  const r = useLoad(() => api.get('/customers/' + enc(id) + '/timeline', { kind, limit: LIMIT, offset }), [id, kind, offset]);
+  const items = (r.data && r.data.items) || [];
+  const pick = (k) => { setKind(k); setOffset(0); };
+  return html`<div class="timeline-wrap">
+    <h2 class="section-title">${t('tl.title')}</h2>
+    <p class="muted">${t('tl.sub')}</p>
+    <div class="seg-buttons timeline-kinds" role="group" aria-label=${t('tl.title')}>
+      ${['', ...KINDS].map((k) => html`<button type="button" class=${'btn btn-small' + (kind === k ? ' btn-primary' : '')}
+        aria-pressed=${kind === k ? 'true' : 'false'} data-kind=${k || 'all'} onClick=${() => pick(k)}>${k ? t('tl.kind.' + k) : t('tl.all')}</button>`)}
+    </div>
+    <${ErrorBanner} error=${r.error} onRetry=${r.reload} />
+    ${r.loading && !r.data ? html`<${Skeleton} rows=${4} />`
+      : items.length === 0 ? html`<${Empty} title=${t('tl.empty')} />`
+      : html`<ol class="timeline card" id="customer-timeline">${items.map((it) => html`<li class=${'tl-item tl-' + it.kind + (it.state === 'planned' ? ' tl-planned' : '')}
+          key=${it.kind + it.id} data-kind=${it.kind} data-id=${it.id} data-project=${it.project}>
+          <div class="tl-when"><span class="nowrap">${date(it.date)}</span>${it.time ? html` <span class="muted">${it.time}</span>` : null}</div>
+          <div class="tl-body">
+            <div class="tl-head"><span class=${'chip chip-neutral tl-kind'}>${t('tl.kind.' + it.kind)}</span>
+              <strong class="tl-title">${entryTitle(it)}</strong>
+              ${it.state === 'planned' ? html`<span class="chip chip-at_risk">${t('tl.planned')}</span>` : null}
+              ${it.amount !== null ? html`<span class="tl-amount strong">${money(it.amount)}</span>` : null}</div>
+            ${it.detail ? html`<div class="tl-detail">${it.detail}</div>` : null}
+            <div class="tl-meta muted"><a href=${'#/p/' + enc(it.project) + '/' + SCREEN[it.kind]} title=${it.project}>${projectName.get(it.project) || it.project}</a>
+              ${it.who ? html` · ${t('tl.by', { who: it.who })}` : null}</div>
+          </div>
+        </li>`)}</ol>`}
+    ${r.data && r.data.total > LIMIT ? html`<${Pager} total=${r.data.total} limit=${LIMIT} offset=${offset} onChange=${setOffset} />` : null}
+  </div>`;
+}
+
 export function CustomerPage({ id }) {
   const [offset, setOffset] = useState(0);
   const r = useLoad(() => loadCustomer(id, offset), [id, offset]);
@@ -107,6 +154,7 @@ export function CustomerPage({ id }) {
       <div class="stat"><span class="stat-label">${t('cust.lines')}</span><span class="stat-value num" id="customer-lines">${num(tot.lines)}</span></div>
       <div class="stat"><span class="stat-label">${t('cust.revenue')}</span><span class="stat-value num" id="customer-revenue">${money(tot.revenue)}</span></div>
     </div>
+    <${Timeline} id=${id} projectName=${projectName} />
     <h2 class="section-title">${t('cust.sales')}</h2>
     <div class="table-wrap card">
       <table class="table" id="customer-sales">

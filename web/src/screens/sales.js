@@ -8,7 +8,7 @@ import { html } from '../html.js';
 import { api, enc } from '../api.js';
 import { t } from '../i18n/index.js';
 import { money, num, pct, date, today, parseMoney, minorToDecimal } from '../format.js';
-import { useApp, currentQuery } from '../app-context.js';
+import { useApp, currentQuery, route } from '../app-context.js';
 import { useLoad, useDebounced, ErrorBanner, Skeleton, Empty, PageHead, Pager, Banner, Modal, confirmed } from '../components/ui.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
 import { useProjectAccess } from '../components/access.js';
@@ -123,7 +123,7 @@ export function Sales({ code }) {
             : sales.length === 0 ? html`<tr><td colspan=${ncols}><${Empty} title=${anyFilter ? t('sale.empty_filtered') : t('sale.empty')}
                 hint=${can.writeSales ? t('sale.empty_hint2') : ''} /></td></tr>`
             : sales.map((s) => html`<tr key=${s.id} data-id=${s.id}>
-              <td class="nowrap">${date(s.date)}</td><td class="col-customer" title=${s.customer}>${s.customer}</td>
+              <td class="nowrap">${date(s.date)}</td><td class="col-customer" title=${s.customer}><a href=${'#' + route('/customers', { q: s.customer })}>${s.customer}</a></td>
               <td><${Named} names=${names} kind="products" code=${s.product} short /></td>
               <td><${Named} names=${names} kind="channels" code=${s.channel} /></td>
               <td><${Named} names=${names} kind="users" code=${s.rep} /></td>
