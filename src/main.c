@@ -25,6 +25,7 @@ static const struct cli_command *const tables[] = {
 	cli_team_cmds,
 	cli_strategy_cmds,
 	cli_recruit_cmds,
+	cli_deal_cmds,
 	cli_quota_cmds,
 	cli_entity_cmds,
 	NULL,

@@ -156,6 +156,7 @@ extern const struct cli_command cli_dbcopy_cmds[];
 extern const struct cli_command cli_team_cmds[];
 extern const struct cli_command cli_strategy_cmds[];
 extern const struct cli_command cli_recruit_cmds[];
+extern const struct cli_command cli_deal_cmds[];
 extern const struct cli_command cli_quota_cmds[];
 /* A goal's quota lines as a table, each line after indent (src/cli/quota.c; `goal list`). */
 struct goal;

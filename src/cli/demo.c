@@ -842,6 +842,18 @@ static int64_t value_of(struct demo *d, const char *code, enum metric m, int32_t
 	return v;
 }
 
+/* The project's sale lines over [from, to]. */
+static int64_t lines_of(struct demo *d, const char *code, int32_t from, int32_t to)
+{
+	struct project p;
+	struct sale_sums sums;
+	struct err e;
+
+	if (project_load(d->st, code, &p, &e) || metric_sums(d->st, p.id, NULL, from, to, &sums, &e))
+		return 0;
+	return sums.lines;
+}
+
 struct demo_goal {
 	const char *name;
 	enum metric metric;
@@ -903,7 +915,12 @@ static int goals(struct demo *d, struct err *err)
 	int64_t partner_prev = value_of(d, "FY", METRIC_REVENUE, qs - 92, qs - 1, BY_CHANNEL,
 					"partner");
 	int64_t margin = value_of(d, "FY", METRIC_GROSS_MARGIN, ys, t, NO_SCOPE, NULL);
-	int64_t avg = value_of(d, "FY", METRIC_AVG_DEAL_SIZE, ys, t, NO_SCOPE, NULL);
+	/* the average deal's target: the average sale line so far (deals come last, below) */
+	int64_t avg = 0;
+	if (lines_of(d, "FY", ys, t) > 0 &&
+	    div_round(value_of(d, "FY", METRIC_REVENUE, ys, t, NO_SCOPE, NULL),
+		      lines_of(d, "FY", ys, t), &avg))
+		avg = 0;
 	int64_t ent = value_of(d, "FY", METRIC_REVENUE, ys, t, BY_SEGMENT, "enterprise");
 	struct demo_goal g[] = {
 		{ "全年营收", METRIC_REVENUE, ys, ye, NO_SCOPE, NULL, "li.na",
