@@ -295,6 +295,7 @@ static int post_view(struct api_req *r, struct err *err)
 			   err))
 		goto out;
 	deal_view_write_json(&r->jw, &out);
+	r->status = 201;
 	ret = 0;
 out:
 	free(text);

@@ -124,6 +124,21 @@ EXPECT = {
     ("POST", "/api/v1/projects/{code}/goals/{id}/checkins"): row(201, 201, 403, 403, 404),
     ("GET", "/api/v1/projects/{code}/goals/{id}/series"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/dashboard"): PROJECT_READ,
+    # deals: members read the board and write their own (the deal is mgr's: rep is refused),
+    # managers any; the stages are the managers'; each caller saves and deletes their own views
+    ("GET", "/api/v1/projects/{code}/deals"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/deals"): row(201, 201, 201, 403, 404),
+    ("GET", "/api/v1/projects/{code}/deals/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/deals/{id}"): PROJECT_MANAGE_STALE,
+    ("DELETE", "/api/v1/projects/{code}/deals/{id}"): PROJECT_MANAGE_STALE,
+    ("POST", "/api/v1/projects/{code}/deals/{id}/stage"): PROJECT_MANAGE_STALE,
+    ("PUT", "/api/v1/projects/{code}/deals/{id}/lines"): PROJECT_MANAGE_STALE,
+    ("GET", "/api/v1/projects/{code}/deals/{id}/history"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/stages"): PROJECT_READ,
+    ("PUT", "/api/v1/projects/{code}/stages"): PROJECT_MANAGE_STALE,
+    ("GET", "/api/v1/projects/{code}/deal-views"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/deal-views"): row(201, 201, 201, 201, 404),
+    ("DELETE", "/api/v1/projects/{code}/deal-views/{id}"): row(200, 404, 404, 404, 404),
     # recruitment: a candidate's stage move, managers and admins (a stale version)
     ("POST", "/api/v1/candidates/{id}/stage"): row(409, 409, 403, 403, 403),
 }
@@ -179,6 +194,8 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/P1/promotions/{id}", f"/P1/promotions/{ids['plan']['promotions']}")
             .replace("/candidates/{id}", f"/candidates/{ids.get('candidate')}")
             .replace("/assignments/{id}", f"/assignments/{ids['assignment']}")
+            .replace("/deals/{id}", f"/deals/{ids['deal']}")
+            .replace("/deal-views/{id}", f"/deal-views/{ids['view']}")
             .replace("{id}", str(ids["token"])))
     plan_line = any(f"/P1/{x}/" in path for x in ("segments", "channels", "promotions"))
     if "/members/{login}" in path:
@@ -196,6 +213,8 @@ def request_for(method, pattern, who, ids, described=None):
             body["segment"] = "SEG"
         elif "/workspace" in path:
             body = {"name": "Workspace renamed"}
+        elif "/deals/" in path:
+            body["title"] = "renamed"
         elif "/raci/" in path or plan_line or "/assignments/" in path:
             body["note"] = "renamed"
         else:
@@ -203,10 +222,17 @@ def request_for(method, pattern, who, ids, described=None):
     elif method == "DELETE" and (pattern.endswith(("{code}", "{sku}"))
                                  or "/sales/" in pattern or "/goals/" in pattern
                                  or "/raci/" in pattern or plan_line
-                                 or "/assignments/" in pattern):
+                                 or "/assignments/" in pattern or "/deals/" in pattern):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
         body = {"goal": ids["quota_goal"], "version": stale, "quotas": []}
+    elif method == "PUT" and pattern.endswith("/lines"):
+        body = {"version": stale, "lines": [{"product": "SKU", "quantity": 1}]}
+    elif method == "PUT" and pattern.endswith("/stages"):
+        body = {"version": stale, "stale_days": 20, "stages": [
+            {"code": "lead", "probability": 0.1, "kind": "open"},
+            {"code": "won", "probability": 1, "kind": "won"},
+            {"code": "lost", "probability": 0, "kind": "lost"}]}
     elif method == "POST":
         body = {
             "/api/v1/session": {"login": f"ghost_{who}", "password": "not-the-password"},
@@ -240,6 +266,10 @@ def request_for(method, pattern, who, ids, described=None):
                                                  "budget": 100},
             "/api/v1/projects/{code}/promotions": {"promotion": f"PROMO_{sfx}"},
             "/api/v1/candidates/{id}/stage": {"stage": "screening", "version": stale},
+            "/api/v1/projects/{code}/deals": {"title": f"D_{sfx}", "customer": "CUST",
+                                              "owner": "rep"},
+            "/api/v1/projects/{code}/deals/{id}/stage": {"stage": "qualified", "version": stale},
+            "/api/v1/projects/{code}/deal-views": {"name": f"V_{sfx}", "filters": {"owner": "rep"}},
             "/api/v1/projects/{code}/assignments": {"person": "mgr" if who == "admin" else "rep",
                                                     "segment": "SEG", "note": f"by {who}"},
         }[pattern]
@@ -288,13 +318,18 @@ def role_matrix():
                        "2026-01-01", "--due", "2026-12-31")["id"]
     assignment_id = ws.js("assignment", "add", "P1", "--person", "mgr", "--customer",
                           str(customer_id))["id"]
+    deal_id = ws.js("deal", "add", "P1", "--title", "mgr's", "--customer", "CUST", "--owner",
+                    "mgr", "--channel", "CH")["id"]
 
     failures = []
     with Server(ws) as srv:
         clients = {who: srv.client(None if who == "anon" else who) for who in WHO}
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
                "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id,
-               "plan": plan, "quota_goal": quota_goal, "assignment": assignment_id}
+               "plan": plan, "quota_goal": quota_goal, "assignment": assignment_id,
+               "deal": deal_id}
+        ids["view"] = clients["admin"].ok("POST", "/api/v1/projects/P1/deal-views",
+                                          {"name": "admin's", "filters": {}}, status=201)["id"]
         admin = clients["admin"]
         # (a position's project is not a described noun: P1)
         ids["ref"] = lambda noun: "P1" if noun == "project" else admin.ok(
