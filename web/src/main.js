@@ -26,6 +26,7 @@ import { SkillsMatrix } from './screens/skills.js';
 import { Recruitment } from './screens/recruitment.js';
 import { Strategy } from './screens/strategy.js';
 import { Quotas } from './screens/quotas.js';
+import { Deals } from './screens/deals.js';
 import './styles/app.css';
 
 const routes = [
@@ -41,6 +42,7 @@ const routes = [
   ['/p/:code/strategy', (p) => html`<${Strategy} code=${p.code} />`, 'code'],
   ['/p/:code/skill-matrix', (p) => html`<${SkillsMatrix} code=${p.code} />`, 'code'],
   ['/p/:code/quotas', (p) => html`<${Quotas} code=${p.code} />`, 'code'],
+  ['/p/:code/deals', (p) => html`<${Deals} code=${p.code} />`, 'code'],
   ['/customers', (p, path) => html`<${Customers} key=${path} />`],
   ['/customers/:id', (p) => html`<${CustomerPage} id=${p.id} />`],
   ['/products/:sku', (p) => html`<${ProductPrices} sku=${p.sku} />`],
