@@ -1165,6 +1165,158 @@ out:
 	return r;
 }
 
+/* --- a deal's past ------------------------------------------------------------------- */
+
+static const char SQL_LINES_FROM_SALE[] =
+	"INSERT INTO deal_lines (deal_id, product_id, quantity, unit_price_minor, discount_minor) "
+	"SELECT ?1, product_id, quantity, unit_price_minor, discount_minor FROM sales "
+	"WHERE id = ?2 AND project_id = ?3 AND deal_id IS NULL";
+static const char SQL_HISTORY_CLEAR[] = "DELETE FROM deal_history WHERE deal_id = ?";
+static const char SQL_PAST_HISTORY[] =
+	"INSERT INTO deal_history (deal_id, from_stage, to_stage, probability_bp, amount_minor, "
+	"changed_by, changed_at, changed_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char SQL_PAST_DEAL[] =
+	"UPDATE deals SET stage = ?1, probability_bp = ?2, won_on = ?3, lost_on = ?4, lost_reason = ?5, "
+	"stage_changed_at = ?6, created_at = ?7, amount_minor = ?8 WHERE id = ?9";
+
+/* Run sql with integer parameters (n of them); no row expected. */
+static int exec_ints(struct store *st, const char *sql, const int64_t *v, int n, struct err *err)
+{
+	struct stmt *s = store_prepare(st, sql, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	for (int i = 0; i < n; i++)
+		store_bind_int(st, s, i + 1, v[i]);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The history of d as it went: one row a step, dated the step's day (10:00 UTC). */
+static int past_history(struct store *st, const struct deal_pipeline *pl, const struct deal *d,
+			const struct deal_past *in, struct err *err)
+{
+	int64_t v[1] = { d->id };
+
+	if (exec_ints(st, SQL_HISTORY_CLEAR, v, 1, err))
+		return -1;
+	for (int i = 0; i < in->npath; i++) {
+		const struct deal_stage *g = stage_of(pl, in->path[i]);
+		struct stmt *s = store_prepare(st, SQL_PAST_HISTORY, err);
+		int rc;
+		if (!s)
+			return -1;
+		store_bind_int(st, s, 1, d->id);
+		store_bind_text_or_null(st, s, 2, i ? in->path[i - 1] : NULL);
+		store_bind_text(st, s, 3, in->path[i]);
+		store_bind_int(st, s, 4, g ? g->probability_bp : 0);
+		store_bind_int(st, s, 5, d->amount_minor);
+		store_bind_int(st, s, 6, d->owner_id);
+		store_bind_int(st, s, 7, (int64_t)in->days[i] * 86400 + 36000);
+		store_bind_int(st, s, 8, in->days[i]);
+		rc = store_step(st, s, err);
+		store_done(st, s);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int deal_record_past(struct store *st, const struct actor *a, const char *project_code,
+		     const struct deal_past *in, int64_t *id, struct err *err)
+{
+	struct project p;
+	struct ent_project ep;
+	struct deal_pipeline pl;
+	struct deal d, out;
+	const struct deal_stage *last;
+	struct tx tx = { 0 };
+	char key[24];
+	int64_t n, sum;
+	int r = -1;
+
+	if (in->npath < 1 || project_get(st, a, project_code, &p, err) ||
+	    tx_begin_project(&tx, st, a, p.id, p.code, PROLE_MANAGER, "recording past deals", err))
+		return in->npath < 1 ? err_set(err, ERR_INVALID, "stage", "required",
+					       "a past deal names its stages") : -1;
+	ep.id = p.id;
+	ep.code = p.code;
+	if (load_pipeline(st, p.id, &pl, err))
+		goto out;
+	if (!(last = stage_of(&pl, in->path[in->npath - 1]))) {
+		no_stage(&pl, in->path[in->npath - 1], err);
+		goto out;
+	}
+	memset(&d, 0, sizeof(d));
+	snprintf(d.title, sizeof(d.title), "%s", in->title);
+	snprintf(d.customer, sizeof(d.customer), "%s", in->customer);
+	snprintf(d.owner, sizeof(d.owner), "%s", in->owner);
+	snprintf(d.channel, sizeof(d.channel), "%s", in->channel ? in->channel : "");
+	snprintf(d.segment, sizeof(d.segment), "%s", in->segment ? in->segment : "");
+	snprintf(d.stage, sizeof(d.stage), "%s", in->path[0]);
+	snprintf(d.note, sizeof(d.note), "%s", in->note ? in->note : "");
+	d.customer_id = d.owner_id = NO_ID;
+	d.channel_id = d.channel[0] ? 0 : NO_ID;
+	d.segment_id = d.segment[0] ? 0 : NO_ID;
+	d.probability_bp = stage_of(&pl, in->path[0]) ? stage_of(&pl, in->path[0])->probability_bp : 0;
+	d.amount_minor = in->nsales ? 0 : in->amount_minor;
+	d.expected_close_on = in->expected_close_on;
+	d.won_on = d.lost_on = NO_DATE;
+	if (entity_create_rec(st, a, &deal_entity, &ep, &d, &out, err))
+		goto out;
+	for (size_t i = 0; i < in->nsales; i++) {
+		int64_t v[3] = { out.id, in->sales[i], p.id };
+		if (exec_ints(st, SQL_LINES_FROM_SALE, v, 3, err) ||
+		    exec_ints(st, "UPDATE sales SET deal_id = ?1 WHERE id = ?2 AND deal_id IS NULL", v, 2,
+			      err))
+			goto out;
+	}
+	if (count_of(st, SQL_LINE_SUM, out.id, NO_ID, &n, &sum, err))
+		goto out;
+	if (n)
+		out.amount_minor = sum;
+	if (past_history(st, &pl, &out, in, err))
+		goto out;
+	{
+		int32_t end = in->days[in->npath - 1];
+		struct stmt *s = store_prepare(st, SQL_PAST_DEAL, err);
+		int rc;
+		if (!s)
+			goto out;
+		store_bind_text(st, s, 1, last->code);
+		store_bind_int(st, s, 2, last->probability_bp);
+		store_bind_int_or_null(st, s, 3, !strcmp(last->kind, "won") ? end : NO_DATE, NO_DATE);
+		store_bind_int_or_null(st, s, 4, !strcmp(last->kind, "lost") ? end : NO_DATE, NO_DATE);
+		store_bind_text(st, s, 5, !strcmp(last->kind, "lost") && in->lost_reason ? in->lost_reason : "");
+		store_bind_int(st, s, 6, (int64_t)end * 86400 + 36000);
+		store_bind_int(st, s, 7, (int64_t)in->days[0] * 86400 + 36000);
+		store_bind_int(st, s, 8, out.amount_minor);
+		store_bind_int(st, s, 9, out.id);
+		rc = store_step(st, s, err);
+		store_done(st, s);
+		if (rc < 0)
+			goto out;
+	}
+	snprintf(key, sizeof(key), "%lld", (long long)out.id);
+	if (entity_load(st, &deal_entity, &ep, key, 1, &out, err))
+		goto out;
+	if (!strcmp(last->kind, "won") && !n) {
+		err_set(err, ERR_INVALID, "lines", "deal_no_lines",
+			"a deal is won with its products: add its lines first");
+		goto out;
+	}
+	if (!strcmp(last->kind, "won") && rollup_deal(st, p.id, &out, out.won_on, 1, err))
+		goto out;
+	*id = out.id;
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
+	return r;
+}
+
 /* --- history ------------------------------------------------------------------------ */
 
 static const char SQL_HISTORY[] =

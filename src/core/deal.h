@@ -95,6 +95,30 @@ struct deal_move {
 int deal_move_stage(struct store *st, const struct actor *a, const char *project_code,
 		    const char *id, const struct deal_move *m, void *out, struct err *err);
 
+/* --- a deal's past, recorded after the fact -------------------------------------- */
+
+/*
+ * A deal as it went (the demo's year, a CRM's past): the stages it entered in
+ * order, with the day of each (path[0] its creation; the last its stage now).
+ * A deal that ended won names the sales already recorded that it became
+ * (their lines are its lines, their date its win day, their customer, rep,
+ * channel and segment its own); any other names its customer, owner, channel,
+ * segment and amount. Managers only; one transaction, audited.
+ */
+struct deal_past {
+	const char *title, *customer, *owner, *channel, *segment, *note, *lost_reason;
+	int32_t expected_close_on;
+	int64_t amount_minor;
+	const int64_t *sales;
+	size_t nsales;
+	const char *const *path;
+	const int32_t *days;
+	int npath;
+};
+
+int deal_record_past(struct store *st, const struct actor *a, const char *project_code,
+		     const struct deal_past *in, int64_t *id, struct err *err);
+
 /* --- history ------------------------------------------------------------------ */
 
 struct deal_change {
