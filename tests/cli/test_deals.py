@@ -14,6 +14,7 @@ every refused change changes nothing.
 import json
 import os
 import sys
+from datetime import date
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import *  # noqa: E402,F401,F403
@@ -425,6 +426,53 @@ def a_refused_move_inside_the_win_changes_nothing():
     r = ws.fail("deal", "move", "P1", str(d["id"]), "won", as_="mona", json_out=True)
     eq(err_json(r)["reason"], "project_closed", "the sale's rule")
     eq(snapshot(ws), before, "nothing changed")
+
+
+@test
+def the_demo_has_a_year_of_deals_whose_wins_are_its_sales():
+    ws = Workspace(init=False)
+    ws.ok("demo")
+    deals = ws.js("deal", "list", "FY")["deals"]
+    by = {}
+    for d in deals:
+        by.setdefault(d["stage"], []).append(d)
+    won, lost = by.get("won", []), by.get("lost", [])
+    opened = [d for d in deals if d["stage"] not in ("won", "lost")]
+    assert len(deals) >= 150 and won and opened, {k: len(v) for k, v in by.items()}
+    assert len(lost) > len(won) * 3, "most are lost"
+    eq(all(d["lost_reason"] for d in lost), True, "every lost deal says why")
+    # each won deal is the sales it names: same day, customer, rep, channel; amounts add up
+    sales = ws.sql("SELECT s.deal_id, s.sold_on, c.name, u.login, ch.code, s.amount_minor FROM sales s "
+                   "JOIN customers c ON c.id = s.customer_id JOIN users u ON u.id = s.rep_id "
+                   "JOIN channels ch ON ch.id = s.channel_id WHERE s.deal_id IS NOT NULL")
+    for d in won:
+        mine = [x for x in sales if x[0] == d["id"]]
+        assert mine, f"deal {d['id']} has no sales"
+        day = (date.fromisoformat(d["won_on"]) - date(1970, 1, 1)).days
+        eq({(x[1], x[2], x[3], x[4]) for x in mine}, {(day, d["customer"], d["owner"], d["channel"])},
+           f"deal {d['id']}: its sales")
+        eq(sum(x[5] for x in mine), d["amount"], f"deal {d['id']}: amount")
+    eq(len({x[0] for x in sales}), len(won), "only won deals have sales")
+    # the history: from lead, in order of days, ending at the deal's stage; lost before a
+    # proposal for most of the lost
+    early = 0
+    for d in deals:
+        h = ws.js("deal", "history", "FY", str(d["id"]))["history"] if d["id"] % 9 == 0 or d["stage"] == "won" else None
+        if h is None:
+            continue
+        eq((h[0]["from"], h[0]["to"], h[-1]["to"]), (None, "lead", d["stage"]), f"deal {d['id']} history ends")
+        days = [x["on"] for x in h]
+        eq(days, sorted(days), f"deal {d['id']}: days in order")
+    for d in lost:
+        path = [r[0] for r in ws.sql("SELECT to_stage FROM deal_history WHERE deal_id = ? ORDER BY id", d["id"])]
+        early += "proposal" not in path
+    assert early * 2 > len(lost), f"{early} of {len(lost)} lost before a proposal"
+    # the deals-won goal counts them (won this year, all of them: the deals start this year)
+    goal = {g["name"]: g for g in ws.js("goal", "list", "FY")["goals"]}["赢单数"]
+    eq(goal["actual"], len(won), "赢单数 counts the won deals")
+    avg = {g["name"]: g for g in ws.js("goal", "list", "FY")["goals"]}["平均订单金额"]
+    total = sum(d["amount"] for d in won)
+    eq(avg["actual"], (2 * total + len(won)) // (2 * len(won)), "平均订单金额: won amount / won deals, half up")
 
 
 if __name__ == "__main__":
