@@ -169,6 +169,21 @@ ENTITY(deal) = {
 	.detail_schema = "{\"lines\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}",
 };
 
+/* Run sql with integer parameters (n of them); no row expected. */
+static int exec_ints(struct store *st, const char *sql, const int64_t *v, int n, struct err *err)
+{
+	struct stmt *s = store_prepare(st, sql, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	for (int i = 0; i < n; i++)
+		store_bind_int(st, s, i + 1, v[i]);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
 /* --- stages --------------------------------------------------------------------------- */
 
 static const struct deal_stage standard_stages[] = {
@@ -357,14 +372,9 @@ static int write_pipeline(struct tx *tx, int64_t project_id, const struct deal_p
 			  struct err *err)
 {
 	struct store *st = tx->st;
-	struct stmt *s = store_prepare(st, SQL_STAGES_CLEAR, err);
-	int rc;
+	struct stmt *s;
+	int rc = exec_ints(st, SQL_STAGES_CLEAR, &project_id, 1, err);
 
-	if (!s)
-		return -1;
-	store_bind_int(st, s, 1, project_id);
-	rc = store_step(st, s, err);
-	store_done(st, s);
 	for (int i = 0; rc >= 0 && i < in->n; i++) {
 		const struct deal_stage *g = &in->stages[i];
 		if (!(s = store_prepare(st, SQL_STAGE_INSERT, err)))
@@ -604,20 +614,13 @@ static int deal_after(struct tx *tx, const void *before, const void *after,
 		      const struct ent_input *in, struct err *err)
 {
 	const struct deal *d = after;
-	struct stmt *s;
-	int rc;
 
 	(void)in;
 	if (before || !d)
 		return 0;
-	if (!(s = store_prepare(tx->st, SQL_DEAL_STARTED, err)))
-		return -1;
-	store_bind_int(tx->st, s, 1, tx->now);
-	store_bind_int(tx->st, s, 2, tx->actor->user_id);
-	store_bind_int(tx->st, s, 3, d->id);
-	rc = store_step(tx->st, s, err);
-	store_done(tx->st, s);
-	return rc < 0 ? -1 : history_add(tx, d, NULL, err);
+	return exec_ints(tx->st, SQL_DEAL_STARTED, (int64_t[]){ tx->now, tx->actor->user_id, d->id },
+			 3, err) ||
+	       history_add(tx, d, NULL, err);
 }
 
 static int deal_fill(struct store *st, const struct actor *a, void *rec, struct err *err)
@@ -817,9 +820,8 @@ int deal_lines_set(struct store *st, const struct actor *a, const char *project_
 	struct deal_pipeline pl;
 	const struct deal_stage *g;
 	struct tx tx = { 0 };
-	struct stmt *s;
 	int64_t total = 0;
-	int rc, r = -1;
+	int r = -1;
 
 	if (n > DEAL_MAX_LINES)
 		return err_set(err, ERR_INVALID, "lines", "too_many:max", "a deal has at most %d lines",
@@ -835,12 +837,7 @@ int deal_lines_set(struct store *st, const struct actor *a, const char *project_
 			"lines");
 		goto out;
 	}
-	if (!(s = store_prepare(st, SQL_LINES_CLEAR, err)))
-		goto out;
-	store_bind_int(st, s, 1, cur.id);
-	rc = store_step(st, s, err);
-	store_done(st, s);
-	if (rc < 0)
+	if (exec_ints(st, SQL_LINES_CLEAR, &cur.id, 1, err))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		int64_t product, price, amount;
@@ -852,27 +849,15 @@ int deal_lines_set(struct store *st, const struct actor *a, const char *project_
 				"the deal's lines add up to more than the largest amount");
 			goto out;
 		}
-		if (!(s = store_prepare(st, SQL_LINE_INSERT, err)))
-			goto out;
-		store_bind_int(st, s, 1, cur.id);
-		store_bind_int(st, s, 2, product);
-		store_bind_int(st, s, 3, lines[i].quantity);
-		store_bind_int(st, s, 4, price);
-		store_bind_int(st, s, 5, lines[i].discount_minor);
-		rc = store_step(st, s, err);
-		store_done(st, s);
-		if (rc < 0)
+		if (exec_ints(st, SQL_LINE_INSERT,
+			      (int64_t[]){ cur.id, product, lines[i].quantity, price,
+					   lines[i].discount_minor },
+			      5, err))
 			goto out;
 	}
-	if (!(s = store_prepare(st, SQL_DEAL_AMOUNT, err)))
-		goto out;
 	/* without lines the amount stays as it was typed */
-	store_bind_int(st, s, 1, n ? total : cur.amount_minor);
-	store_bind_int(st, s, 2, tx.now);
-	store_bind_int(st, s, 3, cur.id);
-	rc = store_step(st, s, err);
-	store_done(st, s);
-	if (rc < 0)
+	if (exec_ints(st, SQL_DEAL_AMOUNT, (int64_t[]){ n ? total : cur.amount_minor, tx.now, cur.id },
+		      3, err))
 		goto out;
 	r = finish_change(&tx, &p, &cur, id, "lines", out, err);
 out:
@@ -969,7 +954,8 @@ static int rollup_deal(struct store *st, int64_t project_id, const struct deal *
 static const char SQL_DEAL_LINES_RAW[] =
 	"SELECT p.sku, l.quantity, l.unit_price_minor, l.discount_minor FROM deal_lines l "
 	"JOIN products p ON p.id = l.product_id WHERE l.deal_id = ? ORDER BY l.id";
-static const char SQL_SALE_OF_DEAL[] = "UPDATE sales SET deal_id = ?1 WHERE id = ?2";
+static const char SQL_SALE_OF_DEAL[] =
+	"UPDATE sales SET deal_id = ?1 WHERE id = ?2 AND deal_id IS NULL";
 
 struct raw_line {
 	char sku[64];
@@ -1009,15 +995,8 @@ static int record_sales(struct tx *tx, const struct project *p, const struct dea
 		in.quantity = ln[i].quantity;
 		in.unit_price_minor = ln[i].price;
 		in.discount_minor = ln[i].discount;
-		if (sale_add(st, tx->actor, p->code, &in, &sale, err))
-			return -1;
-		if (!(s = store_prepare(st, SQL_SALE_OF_DEAL, err)))
-			return -1;
-		store_bind_int(st, s, 1, d->id);
-		store_bind_int(st, s, 2, sale.id);
-		rc = store_step(st, s, err);
-		store_done(st, s);
-		if (rc < 0)
+		if (sale_add(st, tx->actor, p->code, &in, &sale, err) ||
+		    exec_ints(st, SQL_SALE_OF_DEAL, (int64_t[]){ d->id, sale.id }, 2, err))
 			return -1;
 	}
 	return 0;
@@ -1179,21 +1158,6 @@ static const char SQL_PAST_DEAL[] =
 	"UPDATE deals SET stage = ?1, probability_bp = ?2, won_on = ?3, lost_on = ?4, lost_reason = ?5, "
 	"stage_changed_at = ?6, created_at = ?7, amount_minor = ?8 WHERE id = ?9";
 
-/* Run sql with integer parameters (n of them); no row expected. */
-static int exec_ints(struct store *st, const char *sql, const int64_t *v, int n, struct err *err)
-{
-	struct stmt *s = store_prepare(st, sql, err);
-	int rc;
-
-	if (!s)
-		return -1;
-	for (int i = 0; i < n; i++)
-		store_bind_int(st, s, i + 1, v[i]);
-	rc = store_step(st, s, err);
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
-}
-
 /* The history of d as it went: one row a step, dated the step's day (10:00 UTC). */
 static int past_history(struct store *st, const struct deal_pipeline *pl, const struct deal *d,
 			const struct deal_past *in, struct err *err)
@@ -1269,8 +1233,7 @@ int deal_record_past(struct store *st, const struct actor *a, const char *projec
 	for (size_t i = 0; i < in->nsales; i++) {
 		int64_t v[3] = { out.id, in->sales[i], p.id };
 		if (exec_ints(st, SQL_LINES_FROM_SALE, v, 3, err) ||
-		    exec_ints(st, "UPDATE sales SET deal_id = ?1 WHERE id = ?2 AND deal_id IS NULL", v, 2,
-			      err))
+		    exec_ints(st, SQL_SALE_OF_DEAL, v, 2, err))
 			goto out;
 	}
 	if (count_of(st, SQL_LINE_SUM, out.id, NO_ID, &n, &sum, err))
