@@ -1002,6 +1002,7 @@ static int record_sales(struct tx *tx, const struct project *p, const struct dea
 	return 0;
 }
 
+static const char SQL_SALES_UNLINK[] = "UPDATE sales SET deal_id = NULL WHERE deal_id = ?";
 static const char SQL_SALES_OF_DEAL[] =
 	"SELECT id, version FROM sales WHERE deal_id = ? ORDER BY id";
 
@@ -1026,6 +1027,9 @@ static int remove_sales(struct tx *tx, const struct project *p, const struct dea
 	}
 	store_done(st, s);
 	if (rc < 0)
+		goto out;
+	/* no longer the deal's, they are deleted as any sale is (rollups, activity, audit) */
+	if (exec_ints(st, SQL_SALES_UNLINK, &d->id, 1, err))
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (sale_delete(st, tx->actor, p->code, ids[i], vers[i], err))

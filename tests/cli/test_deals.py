@@ -242,6 +242,12 @@ def winning_records_the_lines_as_sales_and_reopening_removes_them():
     ws.refusals(["deal", "lines", "P1", str(d["id"])], [(["--line", "W:1"], "lines",
                                                           "deal_won_locked", None)], as_="mona")
     ws.refusals(["deal", "delete", "P1", str(d["id"])], [([], "deal", "in_use", None)], as_="mona")
+    # its sales change with the deal, not on their own
+    sid = ws.sql("SELECT MIN(id) FROM sales WHERE deal_id = ?", d["id"])[0][0]
+    ws.refusals(["sale", "delete", "P1", str(sid)], [([], "deal", "sale_of_deal",
+                                                      {"sale": sid, "deal": d["id"]})], as_="mona")
+    ws.refusals(["sale", "update", "P1", str(sid)], [(["--quantity", "9"], "deal", "sale_of_deal",
+                                                      None)], as_="rita")
     eq(snapshot(ws), before, "nothing changed")
     # the title and note still change
     ws.ok("deal", "update", "P1", str(d["id"]), "--note", "signed", as_="rita")

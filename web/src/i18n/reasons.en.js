@@ -287,4 +287,6 @@ export default {
   'field.stages': 'Stages', 'field.stale_days': 'Days until stale', 'field.lost_reason': 'Lost reason',
   'field.won_on': 'Won on', 'field.lines': 'Product lines', 'field.title': 'Title', 'field.probability': 'Probability',
   'field.expected_close': 'Expected close', 'field.view': 'Saved view', 'field.filters': 'Filters', 'field.amount': 'Amount',
+  'reason.sale_of_deal': 'Sale {sale} was recorded by winning deal {deal}: move the deal out of the won stage to take it back.',
+  'field.deal': 'Deal',
 };

@@ -286,4 +286,6 @@ export default {
   'field.stages': '阶段', 'field.stale_days': '停滞天数', 'field.lost_reason': '输单原因',
   'field.won_on': '赢单日期', 'field.lines': '产品明细', 'field.title': '名称', 'field.probability': '赢率',
   'field.expected_close': '预计成交日期', 'field.view': '已存视图', 'field.filters': '筛选条件', 'field.amount': '金额',
+  'reason.sale_of_deal': '销售记录 {sale} 由商机 {deal} 赢单生成：请将该商机移出赢单阶段来撤回。',
+  'field.deal': '商机',
 };
