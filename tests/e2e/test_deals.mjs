@@ -9,7 +9,9 @@
 // when someone moved the card first (the message in the reader's language, the card refreshed);
 // sees a deal without a stage change past the threshold marked stale and changes the threshold.
 // A rep sees the whole board but may move only their own cards (others' carry no menu and are not
-// draggable); a viewer reads. On a phone (390x844) the columns stack and the form fits.
+// draggable); a viewer reads. On a phone (390x844) the columns stack and the form fits. Last, a
+// manager adds a stage through the stages dialog (every kind offered) and moves it into place;
+// removing a stage that holds deals, or a second won or lost stage, is refused in English.
 import { execFileSync } from 'node:child_process';
 import { test, assert, run, startServer, shot, assertNoSidewaysScroll, PASSWORD } from './lib.mjs';
 import { signedIn, get, call, optionValues, assertFitsPhone, fieldError, PHONE, TEXTS, fmtMoney, sq } from './forms.mjs';
@@ -375,6 +377,72 @@ await run(async (browser) => {
     assert(made && made.amount === 4000 && made.owner === 'mgr', `made ${JSON.stringify(made)}`);
     assert(T['deals.title'], 'catalog');
     await shot(page, 'deals-zh-phone');
+    assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
+    await ctx.close();
+  });
+
+  // last: the stages change the board's columns
+  await test('zh-CN: a manager adds a stage, moves it into place and names it', [], async () => {
+    const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { lang: 'zh-CN' });
+    const T = TEXTS['zh-CN'];
+    await page.go('#/p/FY/deals');
+    await page.locator('#deal-board').waitFor();
+    await page.click('#deal-stages');
+    const form = page.locator('#stages-form');
+    await form.waitFor();
+    const codes = await form.locator('input[name=code]').evaluateAll((xs) => xs.map((x) => x.value));
+    assert(codes.join() === STAGES.join(), `rows ${codes}`);
+    await page.click('#stage-add');
+    const row = form.locator('tr[data-stage-row="6"]');
+    await row.locator('input[name=code]').fill('demo');
+    await row.locator('input[name=name]').fill('产品演示');
+    await row.locator('input[name=probability]').fill('40');
+    const kinds = await optionValues(row.locator('select[name=kind]'));
+    assert(kinds.join() === 'open,won,lost', `kinds ${kinds}`);
+    await row.locator('select[name=kind]').selectOption('open');
+    for (let i = 6; i > 2; i--) await form.locator(`tr[data-stage-row="${i}"] button[name=up]`).click();
+    await form.locator('button[type=submit]').click();
+    await form.waitFor({ state: 'detached' });
+    const got = await get(page, P + '/stages');
+    assert(got.stages.map((x) => x.code).join() === 'lead,qualified,demo,proposal,negotiation,won,lost', `order ${got.stages.map((x) => x.code)}`);
+    const demo = got.stages[2];
+    assert(demo.name === '产品演示' && demo.probability === 0.4 && demo.kind === 'open' && got.custom, `demo ${JSON.stringify(demo)}`);
+    const names = await page.locator('.deal-column .deal-column-name').allTextContents();
+    assert(names[2] === '产品演示' && names.length === 7, `columns ${names}`);
+    assert(names[0] === T['ent.deal.stage.lead'], 'a standard stage keeps its label');
+    assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
+    await ctx.close();
+  });
+
+  await test('en: stages that would break the pipeline are refused in English and change nothing', [], async () => {
+    const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { lang: 'en' });
+    const T = TEXTS.en;
+    await page.go('#/p/FY/deals');
+    await page.locator('#deal-board').waitFor();
+    const before = await get(page, P + '/stages');
+    const inLead = (await dealsNow(page)).filter((d) => d.stage === 'lead').length;
+    assert(inLead > 0, 'deals in lead');
+    await page.click('#deal-stages');
+    const form = page.locator('#stages-form');
+    await form.waitFor();
+    await form.locator('tr[data-stage-row="0"] button[name=remove]').click();
+    await form.locator('button[type=submit]').click();
+    const want1 = T['reason.stage_in_use'].replace('{stage}', T['ent.deal.stage.lead']).replace('{deals}', String(inLead));
+    await form.locator('.banner', { hasText: want1 }).waitFor();
+    await page.click('#stages-form button.btn:not(.btn-primary):not(.btn-small)');
+    await form.waitFor({ state: 'detached' });
+    for (const [kind, won, lost] of [['won', 2, 1], ['lost', 1, 2]]) {
+      await page.click('#deal-stages');
+      await form.waitFor();
+      await form.locator('tr[data-stage-row="2"] select[name=kind]').selectOption(kind);
+      await form.locator('button[type=submit]').click();
+      const want = T['reason.stage_won_lost'].replace('{won}', String(won)).replace('{lost}', String(lost));
+      await form.locator('.banner', { hasText: want }).waitFor();
+      await page.click('#stages-form button.btn:not(.btn-primary):not(.btn-small)');
+      await form.waitFor({ state: 'detached' });
+    }
+    const after = await get(page, P + '/stages');
+    assert(JSON.stringify(after) === JSON.stringify(before), 'nothing changed');
     assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
     await ctx.close();
   });

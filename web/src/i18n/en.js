@@ -497,4 +497,10 @@ export default {
   'deals.lines_total': 'Lines total {v}', 'deals.won_locked': 'A won deal\'s products are its sales: move it out of Won to change them.',
   'deals.bad_probability': 'Give a percent from 0 to 100.', 'deals.bad_amount': 'Give an amount such as 1200.00.',
   'deals.bad_quantity': 'Give a whole number from 1.', 'deals.line_needs_product': 'Choose the line\'s product.',
+  'deals.stages': 'Stages', 'deals.stages_title': 'The pipeline\'s stages',
+  'deals.stages_intro': 'In order: each stage\'s code, name, default probability (percent) and kind. Exactly one Won and one Lost stage; a stage that holds deals stays.',
+  'deals.stage_code': 'Code', 'deals.stage_name': 'Name', 'deals.stage_probability': 'Probability (%)', 'deals.stage_kind': 'Kind',
+  'deals.stage_order': 'Order', 'deals.stage_up': 'Move stage {n} up', 'deals.stage_down': 'Move stage {n} down',
+  'deals.stage_remove': 'Remove stage {n}', 'deals.stage_add': 'Add a stage', 'deals.stages_saved': 'The stages are saved.',
+  'deals.kind.open': 'Open', 'deals.kind.won': 'Won', 'deals.kind.lost': 'Lost',
 };

@@ -496,4 +496,10 @@ export default {
   'deals.lines_total': '明细合计 {v}', 'deals.won_locked': '已赢单商机的产品即其销售记录：移出赢单阶段后才能修改。',
   'deals.bad_probability': '请填写 0 到 100 之间的百分比。', 'deals.bad_amount': '请填写金额，例如 1200.00。',
   'deals.bad_quantity': '请填写不小于 1 的整数。', 'deals.line_needs_product': '请选择该行的产品。',
+  'deals.stages': '阶段设置', 'deals.stages_title': '销售管道阶段',
+  'deals.stages_intro': '按顺序填写每个阶段的代码、名称、默认赢率（百分比）和类型。须恰有一个赢单阶段和一个输单阶段；仍有商机的阶段不能删除。',
+  'deals.stage_code': '代码', 'deals.stage_name': '名称', 'deals.stage_probability': '赢率（%）', 'deals.stage_kind': '类型',
+  'deals.stage_order': '顺序', 'deals.stage_up': '上移第 {n} 个阶段', 'deals.stage_down': '下移第 {n} 个阶段',
+  'deals.stage_remove': '删除第 {n} 个阶段', 'deals.stage_add': '添加阶段', 'deals.stages_saved': '阶段已保存。',
+  'deals.kind.open': '进行中', 'deals.kind.won': '赢单', 'deals.kind.lost': '输单',
 };

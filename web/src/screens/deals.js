@@ -7,7 +7,8 @@
 // deals without a stage change for the project's threshold (editable by managers) are marked
 // stale. Filters (owner, channel, segment, amount, expected close), the built-in "my deals"
 // view and views saved by name (server-side, per user); the same deals as a table. The deal
-// form creates and edits a deal with its product lines (POST/PATCH .../deals, PUT .../lines).
+// form creates and edits a deal with its product lines (POST/PATCH .../deals, PUT .../lines);
+// managers edit the stages in a dialog (PUT .../stages).
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
@@ -248,6 +249,56 @@ function DealForm({ code, deal, members, lists, can, onClose, onSaved }) {
   <//>`;
 }
 
+// The project's stages (managers): in order, each a code, a name, a default probability and a
+// kind; exactly one won and one lost (the server judges, and says why in the reader's language).
+function StagesDialog({ code, pipeline, onClose, onSaved }) {
+  const [rows, setRows] = useState(pipeline.stages.map((s) => ({ code: s.code, name: s.name || '',
+    probability: String(Math.round(s.probability * 1000) / 10), kind: s.kind, label: stageLabel(s) })));
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (i, k) => (e) => { const r = rows.slice(); r[i] = { ...r[i], [k]: e.currentTarget.value }; setRows(r); };
+  const swap = (i, j) => { const r = rows.slice(); [r[i], r[j]] = [r[j], r[i]]; setRows(r); };
+  const save = async (e) => {
+    e.preventDefault();
+    setError(null);
+    const stages = [];
+    for (const r of rows) {
+      const p = Number(r.probability);
+      if (r.probability === '' || !Number.isFinite(p) || p < 0 || p > 100) { setError({ message: t('deals.bad_probability') }); return; }
+      stages.push({ code: r.code.trim(), name: r.name.trim(), probability: Math.round(p * 100) / 10000, kind: r.kind });
+    }
+    setBusy(true);
+    try {
+      await api.put('/projects/' + enc(code) + '/stages', { stages, stale_days: pipeline.stale_days, version: pipeline.version });
+      onSaved();
+    } catch (err) { setError(err); }
+    setBusy(false);
+  };
+  return html`<${Modal} wide title=${t('deals.stages_title')} onClose=${onClose}>
+    <form id="stages-form" onSubmit=${save} novalidate>
+      <p class="muted">${t('deals.stages_intro')}</p>
+      <${ErrorBanner} error=${error} labels=${{ stages: t('field.stages') }} />
+      <div class="table-wrap"><table class="table stage-table">
+        <thead><tr><th>${t('deals.stage_code')}</th><th>${t('deals.stage_name')}</th><th>${t('deals.stage_probability')}</th>
+          <th>${t('deals.stage_kind')}</th><th><span class="sr-only">${t('deals.stage_order')}</span></th></tr></thead>
+        <tbody>${rows.map((r, i) => html`<tr key=${i} data-stage-row=${i}>
+          <td><input name="code" aria-label=${t('deals.stage_code')} value=${r.code} maxlength="31" onInput=${set(i, 'code')} /></td>
+          <td><input name="name" aria-label=${t('deals.stage_name')} value=${r.name} placeholder=${r.label} maxlength="60" onInput=${set(i, 'name')} /></td>
+          <td><input name="probability" aria-label=${t('deals.stage_probability')} inputmode="decimal" value=${r.probability} onInput=${set(i, 'probability')} /></td>
+          <td><select name="kind" aria-label=${t('deals.stage_kind')} value=${r.kind} onChange=${set(i, 'kind')}>
+            ${['open', 'won', 'lost'].map((k) => html`<option value=${k}>${t('deals.kind.' + k)}</option>`)}</select></td>
+          <td class="stage-row-actions">
+            <button type="button" class="btn btn-small" name="up" disabled=${i === 0} aria-label=${t('deals.stage_up', { n: i + 1 })} onClick=${() => swap(i, i - 1)}>↑</button>
+            <button type="button" class="btn btn-small" name="down" disabled=${i === rows.length - 1} aria-label=${t('deals.stage_down', { n: i + 1 })} onClick=${() => swap(i, i + 1)}>↓</button>
+            <button type="button" class="btn btn-small btn-danger-ghost" name="remove" aria-label=${t('deals.stage_remove', { n: i + 1 })} onClick=${() => setRows(rows.filter((_, j) => j !== i))}>×</button>
+          </td></tr>`)}</tbody></table></div>
+      <button type="button" class="btn btn-small" id="stage-add" onClick=${() => setRows([...rows, { code: '', name: '', probability: '50', kind: 'open', label: '' }])}>${t('deals.stage_add')}</button>
+      <div class="form-actions"><button type="button" class="btn" onClick=${onClose}>${t('action.cancel')}</button>
+        <button type="submit" class="btn btn-primary" disabled=${busy}>${t('action.save')}</button></div>
+    </form>
+  <//>`;
+}
+
 function Filters({ f, setF, sellers, lists }) {
   const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
   return html`<div class="card inline-form deal-filters" id="deal-filters">
@@ -294,6 +345,7 @@ function DealsScreen({ code }) {
   const [dropping, setDropping] = useState(null);
   const [viewName, setViewName] = useState('');
   const [stale, setStale] = useState('');
+  const [staging, setStaging] = useState(false);
   const mlist = (members.data && members.data.members) || [];
   const prole = members.data ? projectRole(app.me, mlist) : 'none';
   const base = permissions(app.me, prole);
@@ -371,6 +423,7 @@ function DealsScreen({ code }) {
           <button type="button" id="deal-mode-board" class=${'btn' + (mode === 'board' ? ' btn-primary' : '')} aria-pressed=${mode === 'board' ? 'true' : 'false'} onClick=${() => setMode('board')}>${t('deals.board')}</button>
           <button type="button" id="deal-mode-table" class=${'btn' + (mode === 'table' ? ' btn-primary' : '')} aria-pressed=${mode === 'table' ? 'true' : 'false'} onClick=${() => setMode('table')}>${t('deals.table')}</button>
         </div>
+        ${can.allDeals && pipeline.data ? html`<button type="button" class="btn" id="deal-stages" onClick=${() => setStaging(true)}>${t('deals.stages')}</button>` : null}
         ${can.writeDeals ? html`<button type="button" class="btn btn-primary" id="deal-new" onClick=${() => setEditing({})}>${t('deals.new')}</button>` : null}
       </div>`} />
     <div class="card inline-form deal-views">
@@ -417,6 +470,8 @@ function DealsScreen({ code }) {
           <td>${stageLabel(stages.find((s) => s.code === d.stage) || { code: d.stage })}</td>
           <td class="num">${money(d.amount)}</td><td class="num">${pct(d.probability)}</td><td class="num">${money(weighted(d))}</td>
           <td>${d.expected_close ? date(d.expected_close) : '—'}</td></tr>`)}</tbody></table></div>`}
+    ${staging ? html`<${StagesDialog} code=${code} pipeline=${pipeline.data} onClose=${() => setStaging(false)}
+      onSaved=${() => { setStaging(false); pipeline.reload(); list.reload(); say('deals.stages_saved'); }} />` : null}
     ${losing ? html`<${LostDialog} d=${losing.d} onClose=${() => setLosing(null)}
       onLost=${(reason) => { const x = losing; setLosing(null); move(x.d, x.to, { lost_reason: reason }); }} />` : null}
     ${editing ? html`<${DealForm} code=${code} deal=${editing.id ? editing : null} members=${mlist} lists=${lists.data || {}} can=${can}
