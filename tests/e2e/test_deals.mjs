@@ -119,8 +119,20 @@ async function boardAs(browser, server, lang) {
     await column(page, 'proposal').locator('.deal-card', { hasText: a.title }).waitFor();
     const now = await one(page, a.id);
     assert(now.stage === 'proposal' && now.probability === 0.5, `after the keyboard: ${now.stage} ${now.probability}`);
+    // and the arrow keys on the focused card: → to negotiation, ← back to proposal
+    await card(page, a.title).focus();
+    for (const [key, to] of [['ArrowRight', 'negotiation'], ['ArrowLeft', 'proposal']]) {
+      await Promise.all([
+        page.waitForResponse((r) => /\/deals\/\d+\/stage$/.test(new URL(r.url()).pathname)),
+        page.keyboard.press(key),
+      ]);
+      await column(page, to).locator('.deal-card', { hasText: a.title }).waitFor();
+      await page.waitForFunction((id) => document.activeElement && document.activeElement.dataset.id === String(id)
+        && document.activeElement.closest('.deal-column').dataset.stage !== undefined, a.id);
+    }
+    assert((await one(page, a.id)).stage === 'proposal', 'back in proposal');
     const hist = (await get(page, `${P}/deals/${a.id}/history`)).history.map((h) => h.to);
-    assert(hist.join() === 'lead,qualified,proposal', `history ${hist}`);
+    assert(hist.join() === 'lead,qualified,proposal,negotiation,proposal', `history ${hist}`);
   });
 
   await test(`${lang}: winning on the Won column records the lines as sales; Lost asks the reason`, [tb], async () => {
@@ -232,7 +244,7 @@ async function boardAs(browser, server, lang) {
     const name = `${L} 十二月大单`;
     await page.locator('input[name=view_name]').fill(name);
     await page.click('#deal-view-save');
-    await page.locator('#deal-notice').waitFor();
+    await page.locator('#deal-notice', { hasText: T['deals.view_saved'].replace('{name}', name) }).waitFor();
     const views = (await get(page, P + '/deal-views')).views;
     assert(views.some((v) => v.name === name && v.filters.segment === seg), `saved ${JSON.stringify(views)}`);
     await page.reload();

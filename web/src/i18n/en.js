@@ -469,7 +469,7 @@ export default {
   'ent.deal.line_count': 'Lines',
   'ent.deal.stage.lead': 'Lead', 'ent.deal.stage.qualified': 'Qualified', 'ent.deal.stage.proposal': 'Proposal',
   'ent.deal.stage.negotiation': 'Negotiation', 'ent.deal.stage.won': 'Won', 'ent.deal.stage.lost': 'Lost',
-  'deals.title': 'Deals', 'deals.sub': 'The pipeline of {code}: drag a card to another stage, or use its “Move to” menu',
+  'deals.title': 'Deals', 'deals.sub': 'The pipeline of {code}: drag a card to another stage, use its “Move to” menu, or focus it and press ← →',
   'deals.board': 'Board', 'deals.table': 'Table', 'deals.mode': 'Show as', 'deals.new': 'New deal',
   'deals.view': 'View', 'deals.view_all': 'All deals', 'deals.view_mine': 'My deals', 'deals.view_name': 'Save these filters as',
   'deals.view_save': 'Save view', 'deals.view_delete': 'Delete view', 'deals.view_saved': 'View “{name}” saved.',

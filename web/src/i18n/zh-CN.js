@@ -468,7 +468,7 @@ export default {
   'ent.deal.line_count': '明细数',
   'ent.deal.stage.lead': '线索', 'ent.deal.stage.qualified': '已确认需求', 'ent.deal.stage.proposal': '方案报价',
   'ent.deal.stage.negotiation': '商务谈判', 'ent.deal.stage.won': '赢单', 'ent.deal.stage.lost': '输单',
-  'deals.title': '商机', 'deals.sub': '{code} 的销售管道：把卡片拖到另一阶段，或用卡片上的“移至”菜单',
+  'deals.title': '商机', 'deals.sub': '{code} 的销售管道：把卡片拖到另一阶段，用卡片上的“移至”菜单，或选中卡片后按 ← → 键',
   'deals.board': '看板', 'deals.table': '表格', 'deals.mode': '显示方式', 'deals.new': '新建商机',
   'deals.view': '视图', 'deals.view_all': '全部商机', 'deals.view_mine': '我的商机', 'deals.view_name': '将当前筛选保存为',
   'deals.view_save': '保存视图', 'deals.view_delete': '删除视图', 'deals.view_saved': '视图“{name}”已保存。',

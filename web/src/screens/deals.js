@@ -9,7 +9,7 @@
 // view and views saved by name (server-side, per user); the same deals as a table. The deal
 // form creates and edits a deal with its product lines (POST/PATCH .../deals, PUT .../lines);
 // managers edit the stages in a dialog (PUT .../stages).
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
 import { t, has } from '../i18n/index.js';
@@ -38,12 +38,24 @@ export function applyFilters(deals, f) {
 const isStale = (d, kind, days) => kind === 'open' && d.stage_since
   && (Date.now() - Date.parse(d.stage_since)) / 86400000 >= days;
 
-function Card({ d, stages, kindOf, staleDays, mayMove, onMove, onEdit, onDragStart }) {
+function Card({ d, stages, kindOf, staleDays, mayMove, onMove, onEdit, onDragStart, focused }) {
   const stale = isStale(d, kindOf(d.stage), staleDays);
   const movable = mayMove(d);
+  const el = useRef(null);
+  // the card moved by the keyboard keeps the focus in its new column
+  useEffect(() => { if (focused && el.current) el.current.focus(); }, [focused, d.stage, d.version]);
+  // on the focused card, ArrowRight / ArrowLeft move it to the next / previous stage
+  const onKey = (e) => {
+    if (!movable || e.target !== e.currentTarget || (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft')) return;
+    const i = stages.findIndex((s) => s.code === d.stage) + (e.key === 'ArrowRight' ? 1 : -1);
+    if (i < 0 || i >= stages.length) return;
+    e.preventDefault();
+    onMove(d, stages[i].code);
+  };
   return html`<li class=${'deal-card card' + (stale ? ' deal-stale' : '')} data-id=${d.id} data-stage=${d.stage}
-      data-owner=${d.owner} draggable=${movable} tabindex="0"
+      data-owner=${d.owner} draggable=${movable} tabindex="0" ref=${el} onKeyDown=${onKey}
       aria-label=${t('deals.card_label', { title: d.title, customer: d.customer })}
+      aria-keyshortcuts=${movable ? 'ArrowLeft ArrowRight' : undefined}
       onDragStart=${(e) => onDragStart(e, d)}>
     <div class="deal-card-title"><button type="button" class="link-button deal-edit" onClick=${() => onEdit(d)}>${d.title}</button></div>
     <div class="muted deal-card-customer">${d.customer}</div>
@@ -346,6 +358,7 @@ function DealsScreen({ code }) {
   const [viewName, setViewName] = useState('');
   const [stale, setStale] = useState('');
   const [staging, setStaging] = useState(false);
+  const [focusId, setFocusId] = useState(null);
   const mlist = (members.data && members.data.members) || [];
   const prole = members.data ? projectRole(app.me, mlist) : 'none';
   const base = permissions(app.me, prole);
@@ -362,6 +375,7 @@ function DealsScreen({ code }) {
 
   const move = async (d, to, extra = {}) => {
     setError(null); setNotice(null);
+    if (document.activeElement && document.activeElement.dataset && String(document.activeElement.dataset.id) === String(d.id)) setFocusId(d.id);
     const s = stages.find((x) => x.code === to);
     if (s && s.kind === 'lost' && !extra.lost_reason) { setLosing({ d, to }); return; }
     try {
@@ -455,7 +469,8 @@ function DealsScreen({ code }) {
         const ds = shown.filter((d) => d.stage === s.code);
         return html`<${Column} key=${s.code} s=${s} deals=${ds} onDrop=${onDrop} dropping=${dropping} setDropping=${setDropping}>
           ${ds.length ? ds.map((d) => html`<${Card} key=${d.id} d=${d} stages=${stages} kindOf=${kindOf} staleDays=${staleDays}
-            mayMove=${mayMove} onMove=${move} onEdit=${(x) => setEditing(x)} onDragStart=${onDragStart} />`)
+            mayMove=${mayMove} onMove=${move} onEdit=${(x) => setEditing(x)} onDragStart=${onDragStart}
+            focused=${focusId === d.id} />`)
             : html`<li class="muted deal-empty">${s.kind === 'open' ? t('deals.empty_column') : t('deals.drop_here')}</li>`}
         <//>`;
       })}</div>`
