@@ -435,6 +435,19 @@ def a_refused_move_inside_the_win_changes_nothing():
 
 
 @test
+def a_project_without_sales_is_deleted_with_its_deals():
+    ws = world()
+    ws.ok("project", "create", "P2", "--name", "P2", "--start", "2026-01-01", "--end", "2026-12-31")
+    ws.ok("member", "add", "P2", "rita")
+    d = ws.js("deal", "add", "P2", "--title", "open", "--customer", "ACME", as_="rita")
+    ws.ok("deal", "move", "P2", str(d["id"]), "qualified", as_="rita")
+    ws.ok("project", "delete", "P2")
+    eq((ws.sql("SELECT COUNT(*) FROM deals WHERE id = ?", d["id"]),
+        ws.sql("SELECT COUNT(*) FROM deal_history WHERE deal_id = ?", d["id"])), ([(0,)], [(0,)]),
+       "its deals and their history went with it")
+
+
+@test
 def the_demo_has_a_year_of_deals_whose_wins_are_its_sales():
     ws = Workspace(init=False)
     ws.ok("demo")

@@ -32,7 +32,7 @@ CREATE TABLE deal_stages (
 
 CREATE TABLE deals (
   id                INTEGER PRIMARY KEY,
-  project_id        INTEGER NOT NULL REFERENCES projects(id),
+  project_id        INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
   title             TEXT NOT NULL,
   customer_id       INTEGER NOT NULL REFERENCES customers(id),
   owner_id          INTEGER NOT NULL REFERENCES users(id),
