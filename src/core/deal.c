@@ -413,9 +413,12 @@ int deal_pipeline_put(struct store *st, const struct actor *a, const char *proje
 			    err) ||
 	    check_stages(in, err))
 		return -1;
-	for (int i = 0; i < in->n; i++)
-		if (text_field((char[64]){ 0 }, 64, in->stages[i].name, 0, 0, "stages", err))
+	/* a name is one line of valid text (checked into a copy; the stage keeps its own) */
+	for (int i = 0; i < in->n; i++) {
+		char name[sizeof(in->stages[i].name)];
+		if (text_field(name, sizeof(name), in->stages[i].name, 0, 0, "stages", err))
 			return -1;
+	}
 	if (tx_begin_project(&tx, st, a, p.id, p.code, PROLE_MANAGER,
 			     "changing the pipeline's stages", err))
 		return -1;
