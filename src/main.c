@@ -27,6 +27,7 @@ static const struct cli_command *const tables[] = {
 	cli_recruit_cmds,
 	cli_problem_cmds,
 	cli_collection_cmds,
+	cli_deal_cmds,
 	cli_quota_cmds,
 	cli_engagement_cmds,
 	cli_entity_cmds,

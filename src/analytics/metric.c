@@ -237,6 +237,65 @@ out:
 	return r;
 }
 
+/*
+ * Won deals over [?4, ?5]: the won-deal rollup kept on the move (core/deal.c)
+ * for no scope or one key; a deal counts once, with its amount (for a product,
+ * once per deal selling it, with that product's lines).
+ */
+static const char SQL_DEAL_SUMS[] =
+	"SELECT COALESCE(SUM(deals), 0), COALESCE(SUM(amount_minor), 0) FROM deal_rollup "
+	"WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 AND day BETWEEN ?4 AND ?5";
+static const char SQL_DEAL_SUMS_ALL[] =
+	"SELECT COALESCE(SUM(deals), 0), COALESCE(SUM(amount_minor), 0) FROM deal_rollup "
+	"WHERE project_id IN (SELECT id FROM projects) AND dim = ?2 AND key_id = ?3 "
+	"AND day BETWEEN ?4 AND ?5 AND CAST(?1 AS BIGINT) IS NULL";
+/* A scope of two keys or more: the won deals themselves, through their lines. */
+static const char SQL_DEAL_SUMS_RAW[] =
+	"SELECT COUNT(DISTINCT d.id), COALESCE(SUM(l.quantity * l.unit_price_minor - "
+	"l.discount_minor), 0) FROM deals d JOIN deal_lines l ON l.deal_id = d.id "
+	"JOIN customers c ON c.id = d.customer_id "
+	"WHERE (CAST(?1 AS BIGINT) IS NULL OR d.project_id = ?1) AND d.won_on BETWEEN ?2 AND ?3 "
+	"AND (CAST(?4 AS BIGINT) IS NULL OR COALESCE(d.segment_id, c.segment_id) = ?4) "
+	"AND (CAST(?5 AS BIGINT) IS NULL OR d.channel_id = ?5) "
+	"AND (CAST(?6 AS BIGINT) IS NULL OR l.product_id = ?6) "
+	"AND (CAST(?7 AS BIGINT) IS NULL OR d.owner_id = ?7)";
+
+/* The won deals (count and amount) of q's window, project and scope. */
+static int deal_sums(struct store *st, const struct metric_query *q, int64_t *deals,
+		     int64_t *amount, struct err *err)
+{
+	const char *dim;
+	int64_t key;
+	struct stmt *s;
+	int rc;
+
+	*deals = *amount = 0;
+	if (scope_dim(q->scope, &dim, &key) <= 1) {
+		s = store_prepare(st, q->project_id == NO_ID ? SQL_DEAL_SUMS_ALL : SQL_DEAL_SUMS, err);
+		if (!s)
+			return -1;
+		store_bind_int_or_null(st, s, 1, q->project_id, NO_ID);
+		store_bind_text(st, s, 2, dim);
+		store_bind_int(st, s, 3, key);
+		store_bind_int(st, s, 4, q->from);
+		store_bind_int(st, s, 5, q->to);
+	} else {
+		if (!(s = store_prepare(st, SQL_DEAL_SUMS_RAW, err)))
+			return -1;
+		store_bind_int_or_null(st, s, 1, q->project_id, NO_ID);
+		store_bind_int(st, s, 2, q->from);
+		store_bind_int(st, s, 3, q->to);
+		bind_scope(st, s, q->scope, 4);
+	}
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW) {
+		*deals = store_col_int(st, s, 0);
+		*amount = store_col_int(st, s, 1);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
 static int new_customers(struct store *st, const struct metric_query *q, int64_t *value,
 			 struct err *err);
 
@@ -262,8 +321,16 @@ int metric_value(struct store *st, const struct metric_query *q, int64_t *value,
 		*value = metric_of_sums(q->metric, &sums);
 		return 0;
 	case CALC_DEALS_WON:
-		*value = 0;
+	case CALC_DEAL_AVG: {
+		int64_t deals, amount;
+		if (deal_sums(st, q, &deals, &amount, err))
+			return -1;
+		if (metric_def(q->metric)->calc == CALC_DEALS_WON)
+			*value = deals;
+		else if (deals > 0 && div_round(amount, deals, value))
+			*value = NO_VALUE;
 		return 0;
+	}
 	case CALC_FIRST_PURCHASE:
 		if (new_customers(st, q, value, err))
 			return -1;

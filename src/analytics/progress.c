@@ -195,11 +195,6 @@ static int lint_achievable(struct store *st, const struct goal *g, struct smart_
 			"that reports it");
 		return 0;
 	}
-	if (calc == CALC_DEALS_WON) {
-		verdict(c, 1, "a.no_deals",
-			"no won deals are recorded yet, so there is no history to judge against");
-		return 0;
-	}
 	len = g->due_on - g->start_on + 1;
 	period = period_code(len);
 	/*
@@ -325,7 +320,7 @@ int goal_lint(struct store *st, const struct goal *g, const struct project *p,
 		param(c, "rule", g->checkin_rule);
 	} else if (g->metric == METRIC_NONE) {
 		verdict(c, 0, "m.no_metric", "no metric to measure");
-	} else if (calc == CALC_DEALS_WON) {
+	} else if (calc == CALC_DEALS_WON || calc == CALC_DEAL_AVG) {
 		verdict(c, 1, "m.deals", "computed from won deals");
 	} else if (calc == CALC_RECEIPTS) {
 		verdict(c, 1, "m.receipts", "computed from the receipts recorded against collections");

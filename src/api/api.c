@@ -33,6 +33,7 @@ const struct api_route *const api_routes[] = {
 	api_strategy_routes,
 	api_recruit_routes,
 	api_problem_routes,
+	api_deal_routes,
 	api_quota_routes,
 	api_goal_routes,
 	api_dashboard_routes,
@@ -456,4 +457,43 @@ void api_thread_release(void)
 {
 	api_cache_thread_release();
 	metric_thread_release();
+}
+
+/* A member of a JSON object that must be an integer (present: it was given). */
+int api_member_int(struct json_t *obj, const char *key, const char *name, int required,
+		      int64_t *out, int *present, struct err *err)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*present = v != NULL;
+	if (!v) {
+		if (required)
+			return err_set(err, ERR_INVALID, name, "required:_", "%s is required", name);
+		return 0;
+	}
+	if (!json_is_integer(v))
+		return err_set(err, ERR_INVALID, name, "wrong_type:_,type,got", "%s must be %s, not %s",
+			       name, "an integer", api_json_kind(v));
+	*out = (int64_t)json_integer_value(v);
+	return 0;
+}
+
+/* Only the keys named in keys (NULL-ended) in obj; prefix names a nested one. */
+int api_known_keys(struct json_t *obj, const char *const *keys, const char *prefix, struct err *err)
+{
+	const char *key;
+	json_t *v;
+	char name[64];
+
+	json_object_foreach(obj, key, v) {
+		const char *const *k = keys;
+		while (*k && strcmp(*k, key))
+			k++;
+		if (!*k) {
+			snprintf(name, sizeof(name), "%s%.40s", prefix, key);
+			return err_set(err, ERR_INVALID, name, "unknown_field:name",
+				       "unknown field \"%s\"", name);
+		}
+	}
+	return 0;
 }

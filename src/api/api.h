@@ -208,6 +208,17 @@ int api_parse(struct api_req *r, const struct api_field *fields, struct err *err
  */
 struct json_t *api_body_object(struct api_req *r, struct err *err);
 /*
+ * A member of a JSON object (a body from api_body_object) that must be an
+ * integer; name is what the error names, present says whether it was given.
+ */
+int api_member_int(struct json_t *obj, const char *key, const char *name, int required,
+		   int64_t *out, int *present, struct err *err);
+
+/* Only the keys named in keys (NULL-ended) in obj; prefix names a nested object in errors. */
+int api_known_keys(struct json_t *obj, const char *const *keys, const char *prefix,
+		   struct err *err);
+
+/*
  * An optional JSON body for DELETE: empty is fine, otherwise as api_parse().
  */
 int api_parse_optional(struct api_req *r, const struct api_field *fields, struct err *err);
@@ -258,6 +269,7 @@ extern const struct api_route api_team_routes[];
 extern const struct api_route api_strategy_routes[];
 extern const struct api_route api_recruit_routes[];
 extern const struct api_route api_problem_routes[];
+extern const struct api_route api_deal_routes[];
 extern const struct api_route api_quota_routes[];
 extern const struct api_route api_goal_routes[];
 extern const struct api_route api_dashboard_routes[];

@@ -59,45 +59,6 @@ static int get_quotas(struct api_req *r, struct err *err)
 	return 0;
 }
 
-/* A member of a JSON object that must be an integer (present: it was given). */
-static int int_member(json_t *obj, const char *key, const char *name, int required,
-		      int64_t *out, int *present, struct err *err)
-{
-	json_t *v = json_object_get(obj, key);
-
-	*present = v != NULL;
-	if (!v) {
-		if (required)
-			return err_set(err, ERR_INVALID, name, "required:_", "%s is required", name);
-		return 0;
-	}
-	if (!json_is_integer(v))
-		return err_set(err, ERR_INVALID, name, "wrong_type:_,type,got", "%s must be %s, not %s",
-			       name, "an integer", api_json_kind(v));
-	*out = (int64_t)json_integer_value(v);
-	return 0;
-}
-
-/* Only the keys named in keys (NULL-ended) in obj; prefix names a nested one. */
-static int known_keys(json_t *obj, const char *const *keys, const char *prefix, struct err *err)
-{
-	const char *key;
-	json_t *v;
-	char name[64];
-
-	json_object_foreach(obj, key, v) {
-		const char *const *k = keys;
-		while (*k && strcmp(*k, key))
-			k++;
-		if (!*k) {
-			snprintf(name, sizeof(name), "%s%.40s", prefix, key);
-			return err_set(err, ERR_INVALID, name, "unknown_field:name",
-				       "unknown field \"%s\"", name);
-		}
-	}
-	return 0;
-}
-
 /* The lines of the body's "quotas" array into in (n of them, strings borrowed from root). */
 static int parse_lines(json_t *arr, struct quota_input *in, size_t *n, struct err *err)
 {
@@ -114,7 +75,7 @@ static int parse_lines(json_t *arr, struct quota_input *in, size_t *n, struct er
 			return err_set(err, ERR_INVALID, name, "wrong_type:_,type,got",
 				       "%s must be %s, not %s", name, "an object", api_json_kind(v));
 		snprintf(name, sizeof(name), "quotas[%zu].", i);
-		if (known_keys(v, line_keys, name, err))
+		if (api_known_keys(v, line_keys, name, err))
 			return -1;
 		person = json_object_get(v, "person");
 		snprintf(name, sizeof(name), "quotas[%zu].person", i);
@@ -126,7 +87,7 @@ static int parse_lines(json_t *arr, struct quota_input *in, size_t *n, struct er
 				       api_json_kind(person));
 		in[i].login = json_string_value(person);
 		snprintf(name, sizeof(name), "quotas[%zu].target", i);
-		if (int_member(v, "target", name, 1, &in[i].target, &present, err))
+		if (api_member_int(v, "target", name, 1, &in[i].target, &present, err))
 			return -1;
 	}
 	*n = json_array_size(arr);
@@ -146,9 +107,9 @@ static int put_quotas(struct api_req *r, struct err *err)
 
 	if (!root)
 		return -1;
-	if (known_keys(root, keys, "", err) ||
-	    int_member(root, "goal", "goal", 1, &goal, &present, err) ||
-	    int_member(root, "version", "version", 0, &version, &present, err))
+	if (api_known_keys(root, keys, "", err) ||
+	    api_member_int(root, "goal", "goal", 1, &goal, &present, err) ||
+	    api_member_int(root, "version", "version", 0, &version, &present, err))
 		goto out;
 	arr = json_object_get(root, "quotas");
 	if (!arr) {

@@ -20,6 +20,7 @@
 #include "core/catalog.h"
 #include "core/collection.h"
 #include "core/engagement.h"
+#include "core/deal.h"
 #include "core/entity.h"
 #include "core/feedback.h"
 #include "core/goal.h"
@@ -1077,6 +1078,18 @@ static int64_t value_of(struct demo *d, const char *code, enum metric m, int32_t
 	return v;
 }
 
+/* The project's sale lines over [from, to]. */
+static int64_t lines_of(struct demo *d, const char *code, int32_t from, int32_t to)
+{
+	struct project p;
+	struct sale_sums sums;
+	struct err e;
+
+	if (project_load(d->st, code, &p, &e) || metric_sums(d->st, p.id, NULL, from, to, &sums, &e))
+		return 0;
+	return sums.lines;
+}
+
 struct demo_goal {
 	const char *name;
 	enum metric metric;
@@ -1138,7 +1151,12 @@ static int goals(struct demo *d, struct err *err)
 	int64_t partner_prev = value_of(d, "FY", METRIC_REVENUE, qs - 92, qs - 1, BY_CHANNEL,
 					"partner");
 	int64_t margin = value_of(d, "FY", METRIC_GROSS_MARGIN, ys, t, NO_SCOPE, NULL);
-	int64_t avg = value_of(d, "FY", METRIC_AVG_DEAL_SIZE, ys, t, NO_SCOPE, NULL);
+	/* the average deal's target: the average sale line so far (deals come last, below) */
+	int64_t avg = 0;
+	if (lines_of(d, "FY", ys, t) > 0 &&
+	    div_round(value_of(d, "FY", METRIC_REVENUE, ys, t, NO_SCOPE, NULL),
+		      lines_of(d, "FY", ys, t), &avg))
+		avg = 0;
 	int64_t ent = value_of(d, "FY", METRIC_REVENUE, ys, t, BY_SEGMENT, "enterprise");
 	struct demo_goal g[] = {
 		{ "全年营收", METRIC_REVENUE, ys, ye, NO_SCOPE, NULL, "li.na",
@@ -1553,6 +1571,134 @@ out:
 	return r;
 }
 
+/* --- the pipeline ---------------------------------------------------------------- */
+
+#define NDEALS 180
+
+static const char *const deal_stages[] = { "lead", "qualified", "proposal", "negotiation", "won" };
+static const char *const lost_reasons[] = { "价格高于竞品", "预算被削减", "客户选择了竞品", "需求推迟到明年",
+					    "决策人变更", "交付周期太长", "联系不上客户", "功能不满足需求" };
+static const char *const deal_kinds[] = { "年度框架采购", "扩容项目", "新品试点", "替换升级", "分公司推广" };
+
+/* The FY sales of one day (at most 200), for the deals a day's sales were. */
+static int sales_on(struct demo *d, int32_t day, struct sale_list *l, struct err *err)
+{
+	struct sale_filter f = { .from = day, .to = day, .sort = SALE_SORT_ID, .limit = 200 };
+
+	memset(l, 0, sizeof(*l));
+	return sale_list(d->st, &d->c->actor, "FY", &f, l, err);
+}
+
+static int used_sale(const int64_t *used, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (used[i] == id)
+			return 1;
+	return 0;
+}
+
+/*
+ * A year of FY deals: most leads are lost before a proposal, about one in six
+ * is won, each stage takes days to weeks, recent ones are still open (those
+ * without a change for a month stale). A won deal is the sales already
+ * recorded that day (one to three lines of one customer, rep and channel), so
+ * the sales and their figures stay as they were.
+ */
+static int deals(struct demo *d, struct err *err)
+{
+	static const double advance[] = { 0.45, 0.62, 0.72, 0.68 };
+	int32_t ys = date_from_ymd(d->year, 1, 1), t = d->today;
+	int64_t *used = xcalloc(NDEALS * 3 + 1, sizeof(*used));
+	size_t nused = 0;
+	int r = -1;
+
+	for (int i = 0; i < NDEALS; i++) {
+		const char *path[6];
+		int32_t days[6], day;
+		int n = 1, won = 0, lost = 0;
+		struct sale_list l;
+		struct deal_past p = { 0 };
+		int64_t picked[3], id;
+		char title[256];
+		size_t k;
+
+		/* two in five started in the last two months: the open pipeline */
+		if (rnd_n(5) < 2 && t - 60 > ys)
+			day = t - (int32_t)rnd_n(60);
+		else
+			day = ys + (int32_t)rnd_n((uint32_t)(t - ys > 4 ? t - ys - 3 : 1));
+		path[0] = deal_stages[0];
+		days[0] = day;
+		for (int s = 0; s < 4; s++) {
+			int32_t step = 4 + (int32_t)rnd_n(s == 3 ? 21 : 16);
+			if (day + step > t)
+				break;
+			day += step;
+			if (rnd_f() < advance[s]) {
+				path[n] = deal_stages[s + 1];
+				days[n++] = day;
+				won = s == 3;
+			} else {
+				path[n] = "lost";
+				days[n++] = day;
+				lost = 1;
+				break;
+			}
+		}
+		/* the customer, rep and channel of a sale: the win's own, else one of the first day */
+		if (sales_on(d, won ? day : days[0], &l, err))
+			goto out;
+		if (!l.n) {
+			sale_list_release(&l);
+			continue;
+		}
+		k = rnd_n((uint32_t)l.n);
+		while (won && used_sale(used, nused, l.items[k].id) && ++k < l.n)
+			;
+		if (k >= l.n) {
+			sale_list_release(&l);
+			continue;
+		}
+		p.nsales = 0;
+		if (won) {
+			for (size_t j = k; j < l.n && p.nsales < 3; j++) {
+				const struct sale *s = &l.items[j];
+				if (j == k || (!strcmp(s->customer, l.items[k].customer) &&
+					       !strcmp(s->rep, l.items[k].rep) &&
+					       !strcmp(s->channel, l.items[k].channel) &&
+					       !used_sale(used, nused, s->id))) {
+					picked[p.nsales++] = s->id;
+					used[nused++] = s->id;
+				}
+			}
+			p.sales = picked;
+		}
+		snprintf(title, sizeof(title), "%s %s", l.items[k].customer,
+			 deal_kinds[rnd_n(sizeof(deal_kinds) / sizeof(deal_kinds[0]))]);
+		p.title = title;
+		p.customer = l.items[k].customer;
+		p.owner = l.items[k].rep;
+		p.channel = l.items[k].channel;
+		p.segment = l.items[k].segment[0] ? l.items[k].segment : NULL;
+		p.amount_minor = l.items[k].amount_minor * (2 + (int64_t)rnd_n(9));
+		p.expected_close_on = days[0] + 30 + (int32_t)rnd_n(75);
+		p.lost_reason = lost ? lost_reasons[rnd_n(sizeof(lost_reasons) / sizeof(lost_reasons[0]))]
+				     : NULL;
+		p.path = path;
+		p.days = days;
+		p.npath = n;
+		r = deal_record_past(d->st, &d->c->actor, "FY", &p, &id, err);
+		sale_list_release(&l);
+		if (r)
+			goto out;
+		r = -1;
+	}
+	r = 0;
+out:
+	free(used);
+	return r;
+}
+
 static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { "force", 0, OPT_FLAG }, { "seed", 0, OPT_VALUE },
@@ -1659,9 +1805,10 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	/* after the loads: the suggested quotas follow each rep's capacity */
 	if (quotas(d, err))
 		goto out;
-	/* last, so that no figure above moves: problems, the collections of the won deals,
-	 * then the activities and feedback */
-	if (problems_demo(d, err) || collections_demo(d, err) || engagement(d, err))
+	/* last, so that no figure above moves: the pipeline (its won deals are sales already
+	 * recorded above), problems, the collections of the won deals, then the activities and
+	 * feedback */
+	if (deals(d, err) || problems_demo(d, err) || collections_demo(d, err) || engagement(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };

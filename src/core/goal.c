@@ -27,13 +27,13 @@
 	  "(revenue - cost) / revenue, cost from the price history")                          \
 	X(METRIC_UNITS, "units", UNIT_COUNT, 1, CALC_QUANTITY, SCOPE_SALES, "the quantities sold") \
 	X(METRIC_DEALS_WON, "deals_won", UNIT_COUNT, 1, CALC_DEALS_WON, SCOPE_SALES,         \
-	  "deals won in the window")                                                          \
+	  "deals won in the window (moved to the won stage, dated the win)")                              \
 	X(METRIC_NEW_CUSTOMERS, "new_customers", UNIT_COUNT, 1, CALC_FIRST_PURCHASE, SCOPE_SALES, \
 	  "customers whose first-ever purchase falls in the window")                          \
 	X(METRIC_RETENTION_RATE, "retention_rate", UNIT_RATIO, 0, CALC_RETENTION, SCOPE_SALES, \
 	  "of the baseline window's buyers, the share that bought again")                     \
-	X(METRIC_AVG_DEAL_SIZE, "avg_deal_size", UNIT_MONEY, 0, CALC_PER_LINE, SCOPE_SALES,  \
-	  "revenue / number of sale lines")                                                   \
+	X(METRIC_AVG_DEAL_SIZE, "avg_deal_size", UNIT_MONEY, 0, CALC_DEAL_AVG, SCOPE_SALES,  \
+	  "won deals' amount / number of deals won in the window")                  \
 	X(METRIC_CUSTOM, "custom", UNIT_COUNT, 1, CALC_CHECKIN, 0,                           \
 	  "a count reported by check-ins (its own unit name)")                                \
 	X(METRIC_COLLECTIONS, "collections", UNIT_MONEY, 1, CALC_RECEIPTS,                   \

@@ -41,8 +41,9 @@ enum metric_calc {
 	CALC_AMOUNT,         /* the sum of sale amounts (quantity x unit price - discount) */
 	CALC_QUANTITY,       /* the sum of quantities */
 	CALC_MARGIN,         /* (amount - cost) / amount, cost from the price history */
-	CALC_PER_LINE,       /* amount / sale lines (a sale line stands for a deal) */
-	CALC_DEALS_WON,      /* deals won in the window (0 until deals are recorded) */
+	CALC_PER_LINE,       /* amount / sale lines */
+	CALC_DEALS_WON,      /* deals won in the window (the won-deal rollup, core/deal.h) */
+	CALC_DEAL_AVG,       /* won deals' amount / won deals in the window */
 	CALC_FIRST_PURCHASE, /* customers whose first-ever purchase falls in the window */
 	CALC_RETENTION,      /* of the cohort window's buyers, the share that bought again */
 	CALC_CHECKIN,        /* the latest check-in on or before the day (typed in) */

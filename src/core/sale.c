@@ -1217,13 +1217,38 @@ static int remove_sale(struct tx *tx, const struct sale *cur, struct err *err)
 	return 0;
 }
 
+static const char SQL_SALE_DEAL[] = "SELECT deal_id FROM sales WHERE id = ? AND deal_id IS NOT NULL";
+
+/* A sale a won deal recorded changes with its deal (core/deal.c), not on its own. */
+static int not_of_deal(struct store *st, int64_t id, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_SALE_DEAL, err);
+	int64_t deal = NO_ID;
+	int rc;
+
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, id);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		deal = store_col_int(st, s, 0);
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	if (deal != NO_ID)
+		return err_set(err, ERR_CONFLICT, "deal", "sale_of_deal:sale,deal",
+			       "sale %lld was recorded by winning deal %lld: move the deal out of the "
+			       "won stage to take it back", (long long)id, (long long)deal);
+	return 0;
+}
+
 /* Load the sale for a change and check the actor may change it at version. */
 static int sale_for_change(struct store *st, const struct actor *a, const char *project_code,
 			   int64_t id, int64_t version, struct project *p, struct sale *cur,
 			   int64_t *own_only, struct err *err)
 {
 	if (project_load(st, project_code, p, err) || write_scope(st, a, p, own_only, err) ||
-	    get_sale(st, p->id, id, cur, err))
+	    get_sale(st, p->id, id, cur, err) || not_of_deal(st, id, err))
 		return -1;
 	if (*own_only != NO_ID && cur->rep_id != *own_only)
 		return err_set(err, ERR_DENIED, "rep", "own_records_only:id,owner", "sale %lld is %s's; you may change only your own",

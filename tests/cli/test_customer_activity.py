@@ -293,6 +293,7 @@ def migration_builds_the_activity_from_the_sales():
                  "ALTER TABLE products DROP COLUMN competitor_price_minor", "ALTER TABLE channels DROP COLUMN active",
                  *(f"ALTER TABLE promotions DROP COLUMN {c}" for c in ("products", "channels", "segments")),
                  "DROP TABLE interviews", "DROP TABLE candidates", "ALTER TABLE positions DROP COLUMN project_id",
+                 "DROP TABLE deal_views", "DROP TABLE deal_rollup", "DROP TABLE deal_pipelines",
                  "DROP TABLE deal_history", "DROP TABLE deal_lines", "DROP INDEX sales_deal",
                  "ALTER TABLE sales DROP COLUMN deal_id", "DROP TABLE deals", "DROP TABLE deal_stages"):
         ws.sql(stmt)

@@ -188,7 +188,7 @@ class Expect:
         if metric == "gross_margin":
             return div_round((rev - sum(cost(r) for r in ls)) * 10000, rev) if rev > 0 else None
         if metric == "avg_deal_size":
-            return div_round(rev, len(ls)) if ls else None
+            return None  # won deals' amount / deals won: these sales are no deals (test_deals.py)
         if metric == "new_customers":
             return len({r["customer"] for r in ls if a <= self.first[r["customer"]] <= b})
         if metric == "retention_rate":
@@ -356,25 +356,37 @@ def gross_margin_follows_a_cost_change_dated_before_recorded_sales():
     eq(bp(goals(ws)[gid]["actual"]), 3000, "margin with the cost in force on each date")
 
 
+def win(ws, day, price, channel="direct", customer="C", qty=1):
+    """A deal of customer won on day: one line of qty W at price (a decimal), as mona."""
+    did = ws.js("deal", "add", "P1", "--title", f"{customer} {day}", "--customer", customer,
+                "--channel", channel, as_="mona")["id"]
+    ws.ok("deal", "lines", "P1", str(did), "--line", f"W:{qty}:{price}", as_="mona")
+    ws.ok("deal", "move", "P1", str(did), "won", "--won-on", day, as_="mona")
+    return did
+
+
 @test
 def avg_deal_size_rounds_half_up_to_a_cent():
+    """avg_deal_size is the won deals' amount over their number (deals, not sale lines)."""
     ws = Workspace(today="2026-04-10")
     base_setup(ws)
     ws.ok("product", "add", "W", "--name", "W", "--cost", "0.01", "--price", "1.00",
           "--effective", "2026-01-01")
-    rows = [{"date": "2026-04-0" + str(i + 1), "customer": "C", "product": "W",
-             "channel": "direct", "rep": "rita", "quantity": "1", "unit_price": p}
-            for i, p in enumerate(["0.01", "0.02", "0.02", "0.00"])]  # 5 cents over 4 lines
-    import_rows(ws, "P1", rows)
+    ws.ok("sale", "add", "P1", "--date", "2026-03-01", "--customer", "C", "--product", "W",
+          "--channel", "direct", "--quantity", "1", "--price", "9.99")  # makes C; in March
+    for i, p in enumerate(["0.01", "0.02", "0.02", "0.00"]):  # 5 cents over 4 deals
+        win(ws, "2026-04-0" + str(i + 1), p)
     gid = add_goal(ws, "--metric", "avg_deal_size", "--target", "1.00", "--start", "2026-04-01",
                    "--due", "2026-04-30")
     eq(goals(ws)[gid]["actual"], 1, "5 / 4 cents = 1.25 -> 1")
-    ws.ok("sale", "add", "P1", "--date", "2026-04-05", "--customer", "C", "--product", "W",
-          "--channel", "direct", "--quantity", "1", "--price", "0.05")
+    win(ws, "2026-04-05", "0.05")
     eq(goals(ws)[gid]["actual"], 2, "10 / 5 cents = 2")
-    ws.ok("sale", "add", "P1", "--date", "2026-04-06", "--customer", "C", "--product", "W",
-          "--channel", "direct", "--quantity", "1", "--price", "0.05")
-    eq(goals(ws)[gid]["actual"], 3, "15 / 6 cents = 2.5 -> 3 (half up)")
+    # a deal of two lines is one deal: 3 + 2 cents
+    did = ws.js("deal", "add", "P1", "--title", "two lines", "--customer", "C", "--channel",
+                "direct", as_="mona")["id"]
+    ws.ok("deal", "lines", "P1", str(did), "--line", "W:1:0.03", "--line", "W:1:0.02", as_="mona")
+    ws.ok("deal", "move", "P1", str(did), "won", "--won-on", "2026-04-06", as_="mona")
+    eq(goals(ws)[gid]["actual"], 3, "15 / 6 cents = 2.5 -> 3 (half up), six deals of seven lines")
 
 
 @test
@@ -519,8 +531,9 @@ def cumulative_status_before_start_and_after_due():
 def level_status_thresholds():
     # avg_deal_size is a level: compared with the target directly, at_risk from 0.90 x target
     ws = status_world("2026-04-15", 1)
-    sell(ws, "c0", "2026-04-02", 100_000)
-    sell(ws, "c0", "2026-04-03", 100_000)  # average 1,000.00
+    sell(ws, "c0", "2026-03-02", 100)  # makes the customer, before the window
+    win(ws, "2026-04-02", "1000.00", channel="c0")
+    win(ws, "2026-04-03", "1000.00", channel="c0")  # two deals, average 1,000.00
     cases = [("900.00", "on_track"), ("1000.00", "on_track"), ("1100.00", "at_risk"),
              ("1111.11", "at_risk"),     # 0.9 x 1111.11 = 999.999 <= 1000
              ("1111.12", "off_track"),   # 0.9 x 1111.12 = 1000.008 > 1000
@@ -546,7 +559,8 @@ def level_status_thresholds():
     eq(got[m3]["status"], "on_track", "above target, window running")
     # once the window is over: achieved when at or above target, else off_track
     ws2 = status_world("2026-05-15", 1)
-    sell(ws2, "c0", "2026-04-02", 100_000)
+    sell(ws2, "c0", "2026-03-02", 100)
+    win(ws2, "2026-04-02", "1000.00", channel="c0")
     a = add_goal(ws2, "--metric", "avg_deal_size", "--target", "1000.00", "--start",
                  "2026-04-01", "--due", "2026-04-30")
     b = add_goal(ws2, "--metric", "avg_deal_size", "--target", "1050.00", "--start",
@@ -801,7 +815,8 @@ def goal_list_json_has_the_spec_fields_and_units():
     want_actual = {"revenue": 2 * 19998, "gross_margin": div_round((39996 - 12000) * 10000, 39996),
                    "units": 4, "deals_won": 0, "new_customers": 1,
                    "retention_rate": 5000,  # A and B bought in Jan; A again in April
-                   "avg_deal_size": 19998, "custom": None}
+                   "avg_deal_size": None,  # no deal won: it averages won deals, not lines
+                   "custom": None}
     for g in out["goals"]:
         for k in ("id", "metric", "unit", "target", "actual", "status", "smart"):
             assert k in g, f"{k} in {sorted(g)}"

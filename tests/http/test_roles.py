@@ -136,6 +136,21 @@ EXPECT = {
     }.items()},
     ("GET", "/api/v1/projects/{code}/feedback/summary"): PROJECT_READ,
     ("GET", "/api/v1/customers/{id}/timeline"): ALL,
+    # deals: members read the board and write their own (the deal is mgr's: rep is refused),
+    # managers any; the stages are the managers'; each caller saves and deletes their own views
+    ("GET", "/api/v1/projects/{code}/deals"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/deals"): row(201, 201, 201, 403, 404),
+    ("GET", "/api/v1/projects/{code}/deals/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/deals/{id}"): PROJECT_MANAGE_STALE,
+    ("DELETE", "/api/v1/projects/{code}/deals/{id}"): PROJECT_MANAGE_STALE,
+    ("POST", "/api/v1/projects/{code}/deals/{id}/stage"): PROJECT_MANAGE_STALE,
+    ("PUT", "/api/v1/projects/{code}/deals/{id}/lines"): PROJECT_MANAGE_STALE,
+    ("GET", "/api/v1/projects/{code}/deals/{id}/history"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/stages"): PROJECT_READ,
+    ("PUT", "/api/v1/projects/{code}/stages"): PROJECT_MANAGE_STALE,
+    ("GET", "/api/v1/projects/{code}/deal-views"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/deal-views"): row(201, 201, 201, 201, 404),
+    ("DELETE", "/api/v1/projects/{code}/deal-views/{id}"): row(200, 404, 404, 404, 404),
     # recruitment: a candidate's stage move, managers and admins (a stale version)
     ("POST", "/api/v1/candidates/{id}/stage"): row(409, 409, 403, 403, 403),
     # problems: the rep owns the one changed here (their own: a stale version's 409)
@@ -218,6 +233,8 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("{receipt}", "999999")
             .replace("/activities/{id}", f"/activities/{ids['activity']}")
             .replace("/feedback/{id}", f"/feedback/{ids['feedback']}")
+            .replace("/deals/{id}", f"/deals/{ids['deal']}")
+            .replace("/deal-views/{id}", f"/deal-views/{ids['view']}")
             .replace("{id}", str(ids["token"])))
     plan_line = any(f"/P1/{x}/" in path for x in ("segments", "channels", "promotions"))
     if "/members/{login}" in path:
@@ -235,6 +252,8 @@ def request_for(method, pattern, who, ids, described=None):
             body["segment"] = "SEG"
         elif "/workspace" in path:
             body = {"name": "Workspace renamed"}
+        elif "/deals/" in path:
+            body["title"] = "renamed"
         elif "/raci/" in path or plan_line or "/assignments/" in path or "/collections/" in path:
             body["note"] = "renamed"
         elif "/problems/" in path:
@@ -249,13 +268,20 @@ def request_for(method, pattern, who, ids, described=None):
                                  or "/sales/" in pattern or "/goals/" in pattern
                                  or "/raci/" in pattern or plan_line
                                  or "/assignments/" in pattern or "/activities/" in pattern
-                                 or "/feedback/" in pattern
+                                 or "/feedback/" in pattern or "/deals/" in pattern
                                  or pattern.endswith(("/problems/{id}", "/collections/{id}"))):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
         body = {"goal": ids["quota_goal"], "version": stale, "quotas": []}
     elif method == "PUT" and pattern.endswith("/sla"):
         body = {"critical": 4, "low": 168}
+    elif method == "PUT" and pattern.endswith("/lines"):
+        body = {"version": stale, "lines": [{"product": "SKU", "quantity": 1}]}
+    elif method == "PUT" and pattern.endswith("/stages"):
+        body = {"version": stale, "stale_days": 20, "stages": [
+            {"code": "lead", "probability": 0.1, "kind": "open"},
+            {"code": "won", "probability": 1, "kind": "won"},
+            {"code": "lost", "probability": 0, "kind": "lost"}]}
     elif method == "POST":
         body = {
             "/api/v1/session": {"login": f"ghost_{who}", "password": "not-the-password"},
@@ -295,6 +321,10 @@ def request_for(method, pattern, who, ids, described=None):
                                                    **({"member": "mgr"} if who == "admin" else {})},
             "/api/v1/projects/{code}/feedback": {"customer": ids["customer"], "nps": 9,
                                                  "category": "service", "comment": f"by {who}"},
+            "/api/v1/projects/{code}/deals": {"title": f"D_{sfx}", "customer": "CUST",
+                                              "owner": "rep"},
+            "/api/v1/projects/{code}/deals/{id}/stage": {"stage": "qualified", "version": stale},
+            "/api/v1/projects/{code}/deal-views": {"name": f"V_{sfx}", "filters": {"owner": "rep"}},
             "/api/v1/projects/{code}/assignments": {"person": "mgr" if who == "admin" else "rep",
                                                     "segment": "SEG", "note": f"by {who}"},
             "/api/v1/projects/{code}/problems": {"type": "delivery", "severity": "high",
@@ -302,7 +332,7 @@ def request_for(method, pattern, who, ids, described=None):
                                                  "customer": ids["customer"]},
             "/api/v1/projects/{code}/problems/{id}/status": {"status": "in_progress",
                                                              "version": stale},
-            "/api/v1/projects/{code}/collections": {"deal": ids["deal"], "due": "2026-12-31",
+            "/api/v1/projects/{code}/collections": {"deal": ids["won_deal"], "due": "2026-12-31",
                                                     "amount": 100},
             "/api/v1/projects/{code}/collections/{id}/receipts": {"amount": 1,
                                                                   "received_on": "2026-01-05"},
@@ -352,16 +382,18 @@ def role_matrix():
                        "2026-01-01", "--due", "2026-12-31")["id"]
     assignment_id = ws.js("assignment", "add", "P1", "--person", "mgr", "--customer",
                           str(customer_id))["id"]
-    deal_id = insert_deal(ws, "P1", "CUST", "rep", 100000000)
+    won_deal = insert_deal(ws, "P1", "CUST", "rep", 100000000)
     problem_id = ws.js("problem", "add", "P1", "--type", "service", "--severity", "low", "--title",
                        "Slow support", "--owner", "rep", "--customer", str(customer_id))["id"]
-    collection_id = ws.js("collection", "add", "P1", "--deal", str(deal_id), "--due", "2026-12-31",
+    collection_id = ws.js("collection", "add", "P1", "--deal", str(won_deal), "--due", "2026-12-31",
                           "--amount", "1000.00")["id"]
     # the rep's own activity and the feedback they took: a rep may change them (a stale version: 409)
     activity_id = ws.js("activity", "add", "P1", "--kind", "visit", "--date", "2026-02-02",
                         "--customer", str(customer_id), "--phase", "after_sale", as_="rep")["id"]
     feedback_id = ws.js("feedback", "add", "P1", "--customer", str(customer_id), "--rating", "4",
                         "--category", "product", as_="rep")["id"]
+    deal_id = ws.js("deal", "add", "P1", "--title", "mgr's", "--customer", "CUST", "--owner",
+                    "mgr", "--channel", "CH")["id"]
 
     failures = []
     with Server(ws) as srv:
@@ -369,8 +401,11 @@ def role_matrix():
         ids = {"token": clients["admin"].ok("POST", "/api/v1/tokens", {"name": "admin's"})["token"]["id"],
                "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id,
                "plan": plan, "quota_goal": quota_goal, "assignment": assignment_id,
-               "deal": deal_id, "problem": problem_id, "collection": collection_id,
+               "deal": deal_id, "won_deal": won_deal, "problem": problem_id,
+               "collection": collection_id,
                "activity": activity_id, "feedback": feedback_id}
+        ids["view"] = clients["admin"].ok("POST", "/api/v1/projects/P1/deal-views",
+                                          {"name": "admin's", "filters": {}}, status=201)["id"]
         admin = clients["admin"]
         # (a position's project is not a described noun: P1)
         ids["ref"] = lambda noun: "P1" if noun == "project" else admin.ok(

@@ -30,6 +30,7 @@ import { Problems } from './screens/problems.js';
 import { Collections } from './screens/collections.js';
 import { Activities } from './screens/activities.js';
 import { Feedback } from './screens/feedback.js';
+import { Deals } from './screens/deals.js';
 import './styles/app.css';
 
 const routes = [
@@ -49,6 +50,7 @@ const routes = [
   ['/p/:code/collections', (p) => html`<${Collections} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/activities', (p) => html`<${Activities} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/feedback', (p) => html`<${Feedback} key=${p.code} code=${p.code} />`, 'code'],
+  ['/p/:code/deals', (p) => html`<${Deals} code=${p.code} />`, 'code'],
   ['/customers', (p, path) => html`<${Customers} key=${path} />`],
   ['/customers/:id', (p) => html`<${CustomerPage} id=${p.id} />`],
   ['/products/:sku', (p) => html`<${ProductPrices} sku=${p.sku} />`],

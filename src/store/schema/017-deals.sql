@@ -8,6 +8,10 @@
 --    close date; a lost deal says why. Winning records its sales lines
 --    (sales.deal_id), reopening removes them.
 -- 3. Every stage change is kept (deal_history) for cycle time and conversion.
+--    A project's pipeline settings (deal_pipelines: the days without a stage
+--    change after which an open deal is stale), the won deals summed per day
+--    and dimension on write (deal_rollup: the deals_won and avg_deal_size
+--    goals read it, never the deals) and each user's saved board views.
 -- 4. Goals accept two more metrics: collections (money received) and nps.
 --    SQLite widens the CHECK in place (the table's rows all pass the wider
 --    one, so nothing on disk changes); PostgreSQL replaces the constraint.
@@ -28,7 +32,7 @@ CREATE TABLE deal_stages (
 
 CREATE TABLE deals (
   id                INTEGER PRIMARY KEY,
-  project_id        INTEGER NOT NULL REFERENCES projects(id),
+  project_id        INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
   title             TEXT NOT NULL,
   customer_id       INTEGER NOT NULL REFERENCES customers(id),
   owner_id          INTEGER NOT NULL REFERENCES users(id),
@@ -42,9 +46,9 @@ CREATE TABLE deals (
   lost_on           INTEGER,
   lost_reason       TEXT NOT NULL DEFAULT '',
   note              TEXT NOT NULL DEFAULT '',
-  stage_changed_at  INTEGER NOT NULL,
+  stage_changed_at  INTEGER NOT NULL DEFAULT 0,
   version           INTEGER NOT NULL DEFAULT 1,
-  created_by        INTEGER NOT NULL,
+  created_by        INTEGER NOT NULL DEFAULT 0,
   created_at        INTEGER NOT NULL,
   updated_at        INTEGER NOT NULL
 ) STRICT;
@@ -74,6 +78,36 @@ CREATE TABLE deal_history (
   changed_on     INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX deal_history_deal ON deal_history(deal_id, id);
+
+CREATE TABLE deal_pipelines (
+  project_id  INTEGER PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+  stale_days  INTEGER NOT NULL DEFAULT 30 CHECK (stale_days BETWEEN 1 AND 365),
+  version     INTEGER NOT NULL DEFAULT 1,
+  updated_at  INTEGER NOT NULL
+) STRICT;
+
+-- Won deals by day: dim 'all' (key 0), 'segment', 'channel', 'rep' (the owner)
+-- and 'product' (a deal counts once for each product it sells, with that
+-- product's lines' amount).
+CREATE TABLE deal_rollup (
+  project_id   INTEGER NOT NULL,
+  dim          TEXT NOT NULL,
+  key_id       INTEGER NOT NULL,
+  day          INTEGER NOT NULL,
+  deals        INTEGER NOT NULL DEFAULT 0,
+  amount_minor INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (project_id, dim, key_id, day)
+) STRICT;
+
+CREATE TABLE deal_views (
+  id          INTEGER PRIMARY KEY,
+  project_id  INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name        TEXT NOT NULL,
+  filters     TEXT NOT NULL DEFAULT '{}',
+  created_at  INTEGER NOT NULL,
+  UNIQUE (project_id, user_id, name)
+) STRICT;
 
 ALTER TABLE sales ADD COLUMN deal_id INTEGER REFERENCES deals(id);
 CREATE INDEX sales_deal ON sales(deal_id) WHERE deal_id IS NOT NULL;

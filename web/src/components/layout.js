@@ -97,6 +97,7 @@ export function Layout({ path, project, children }) {
           <${NavLink} sub href=${pbase} active=${bare === pbase || is(pbase + '/goals')}>${t('nav.overview')}<//>
           <${NavLink} sub id="nav-analysis" href=${pbase + '/analysis'} active=${is(pbase + '/analysis')}>${t('nav.analysis')}<//>
           <${NavLink} sub id="nav-strategy" href=${pbase + '/strategy'} active=${is(pbase + '/strategy')}>${t('nav.strategy')}<//>
+          <${NavLink} sub id="nav-deals" href=${pbase + '/deals'} active=${is(pbase + '/deals')}>${t('nav.deals')}<//>
           <${NavLink} sub href=${pbase + '/sales'} active=${is(pbase + '/sales')}>${t('nav.sales')}<//>
           <${NavLink} sub href=${pbase + '/import'} active=${is(pbase + '/import')}>${t('nav.import')}<//>
           <${NavLink} sub href=${pbase + '/members'} active=${is(pbase + '/members')}>${t('nav.members')}<//>

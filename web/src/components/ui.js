@@ -29,6 +29,10 @@ export function fieldLabel(field, labels) {
   return has('field.' + base) ? t('field.' + base) : '';
 }
 
+// The reasons whose stage is a deal's (the others' a candidate's).
+const DEAL_STAGE_REASONS = new Set(['no_stage', 'deal_same_stage', 'deal_starts_open', 'stage_in_use',
+  'stage_kind_in_use', 'duplicate_stage']);
+
 // Parameters that are codes read as their labels: a role, a project role, a noun.
 const PARAM_LABELS = {
   role: (v, reason) => tv(reason === 'project_role_required' ? 'prole' : 'role', v),
@@ -37,7 +41,9 @@ const PARAM_LABELS = {
   // (a problem's statuses for its moves)
   from: (v, reason) => (reason === 'problem_move' ? t('ent.problem.status.' + v)
     : has('ent.candidate.stage.' + v) ? t('ent.candidate.stage.' + v) : v),
-  stage: (v) => (has('ent.candidate.stage.' + v) ? t('ent.candidate.stage.' + v) : v),
+  // a deal's stage (a standard one has a label; a project's own reads as its code)
+  stage: (v, reason) => (DEAL_STAGE_REASONS.has(reason) ? (has('ent.deal.stage.' + v) ? t('ent.deal.stage.' + v) : v)
+    : has('ent.candidate.stage.' + v) ? t('ent.candidate.stage.' + v) : v),
   // a goal's metric and the scope key it cannot be narrowed by
   metric: (v) => (has('metric.' + v) ? t('metric.' + v) : v),
   key: (v, reason) => (reason === 'scope_not_for_metric' && has('goal.scope_' + v) ? t('goal.scope_' + v) : v),
