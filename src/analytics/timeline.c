@@ -4,7 +4,7 @@
  * entry is a row of the table of sources below, whose SQL gives the same
  * columns (kind, id, project, date, time, title, detail, amount, state, who)
  * for the customer ?1 in the projects the reader sees (?2 sees all, ?3 the
- * reader); a new kind (deals, problems, collections) is one more row.
+ * reader); a new kind is one more row.
  */
 #include "analytics/timeline.h"
 
@@ -41,6 +41,30 @@
 	"JOIN projects pj ON pj.id = f.project_id LEFT JOIN users u ON u.id = f.user_id "   \
 	"WHERE f.customer_id = ?1 AND f.project_id IN " SEEN
 
+/* a deal on the day it was won or lost, an open one on the day it was made (UTC) */
+#define SRC_DEALS                                                                        \
+	"SELECT 'deal', d.id, pj.code, COALESCE(d.won_on, d.lost_on, d.created_at / 86400), '', " \
+	"d.title, d.lost_reason, d.amount_minor, d.stage, u.login FROM deals d "             \
+	"JOIN projects pj ON pj.id = d.project_id JOIN users u ON u.id = d.owner_id "       \
+	"WHERE d.customer_id = ?1 AND d.project_id IN " SEEN
+
+/* a problem on the day it was opened (UTC), its severity and type the reader's words */
+#define SRC_PROBLEMS                                                                     \
+	"SELECT 'problem', p.id, pj.code, p.opened_at / 86400, '', p.title, "               \
+	"p.severity || ' ' || p.type, CAST(NULL AS BIGINT), p.status, u.login FROM problems p " \
+	"JOIN projects pj ON pj.id = p.project_id JOIN users u ON u.id = p.owner_id "       \
+	"WHERE p.customer_id = ?1 AND p.project_id IN " SEEN
+
+/* a planned payment on its due day: received, partly received or still planned */
+#define SRC_COLLECTIONS                                                                  \
+	"SELECT 'collection', c.id, pj.code, c.due_on, '', d.title, c.note, c.amount_minor, " \
+	"CASE WHEN r.got >= c.amount_minor THEN 'received' WHEN r.got > 0 "                 \
+	"THEN 'partly_received' ELSE 'planned' END, u.login FROM collections c "            \
+	"JOIN deals d ON d.id = c.deal_id JOIN projects pj ON pj.id = c.project_id "         \
+	"JOIN users u ON u.id = d.owner_id JOIN (SELECT x.id, COALESCE(SUM(rc.amount_minor), 0) " \
+	"AS got FROM collections x LEFT JOIN receipts rc ON rc.collection_id = x.id "       \
+	"GROUP BY x.id) r ON r.id = c.id WHERE d.customer_id = ?1 AND c.project_id IN " SEEN
+
 /* A source: its newest entries first (?4 at most), and how many it has. */
 struct timeline_source {
 	const char *kind;
@@ -55,10 +79,14 @@ static const struct timeline_source sources[] = {
 	SOURCE("sale", SRC_SALES),
 	SOURCE("activity", SRC_ACTIVITIES),
 	SOURCE("feedback", SRC_FEEDBACK),
+	SOURCE("deal", SRC_DEALS),
+	SOURCE("problem", SRC_PROBLEMS),
+	SOURCE("collection", SRC_COLLECTIONS),
 };
 #define NSOURCES (sizeof(sources) / sizeof(sources[0]))
 
-const char *const timeline_kinds[] = { "sale", "activity", "feedback", NULL };
+const char *const timeline_kinds[] = { "sale", "activity", "feedback", "deal", "problem", "collection",
+					 NULL };
 
 /* Which sources kinds names (a comma-separated list; NULL or "": all). */
 static int parse_kinds(const char *kinds, int *want, struct err *err)
@@ -78,7 +106,8 @@ static int parse_kinds(const char *kinds, int *want, struct err *err)
 			char v[48];
 			snprintf(v, sizeof(v), "%.*s", (int)(len > 40 ? 40 : len), p);
 			return err_set(err, ERR_INVALID, "kind", "bad_kind:value",
-				       "no kind \"%s\" on a timeline (sale, activity, feedback)", v);
+				       "no kind \"%s\" on a timeline (sale, activity, feedback, deal, problem, "
+				       "collection)", v);
 		}
 		p = end ? end + 1 : NULL;
 	}

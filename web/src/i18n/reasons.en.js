@@ -294,7 +294,7 @@ export default {
   'reason.rating_or_nps': 'Give a rating (1–5), an NPS score (0–10), or both.',
   'reason.no_sale_in_project': 'There is no sale #{sale} in project {project}.',
   'reason.sale_customer': 'Sale #{sale} is not customer {customer}\'s.',
-  'reason.bad_kind': '“{value}” is not a kind of timeline entry (sale, activity, feedback).',
+  'reason.bad_kind': '“{value}” is not a kind of timeline entry (sale, activity, feedback, deal, problem, collection).',
   'field.time': 'Time', 'field.member': 'Member', 'field.phase': 'Phase', 'field.category': 'Category',
   'field.nps': 'NPS score', 'field.comment': 'Comment', 'field.outcome': 'Outcome', 'field.taken_by': 'Recorded by',
   'field.overdue': 'Overdue',

@@ -293,7 +293,7 @@ export default {
   'reason.rating_or_nps': '请填写评分（1–5）或 NPS 打分（0–10），也可以两者都填。',
   'reason.no_sale_in_project': '项目 {project} 中没有编号为 #{sale} 的销售。',
   'reason.sale_customer': '销售 #{sale} 不属于客户 {customer}。',
-  'reason.bad_kind': '“{value}”不是时间线的条目类型（销售、活动、反馈）。',
+  'reason.bad_kind': '“{value}”不是时间线的条目类型（销售、活动、反馈、商机、问题、回款）。',
   'field.time': '时间', 'field.member': '成员', 'field.phase': '阶段', 'field.category': '类别',
   'field.nps': 'NPS 打分', 'field.comment': '评价内容', 'field.outcome': '结果', 'field.taken_by': '记录人',
   'field.overdue': '逾期',

@@ -7,7 +7,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
-import { t } from '../i18n/index.js';
+import { t, has } from '../i18n/index.js';
 import { money, num, date } from '../format.js';
 import { currentQuery, route } from '../app-context.js';
 import { useLoad, useDebounced, ErrorBanner, Skeleton, Empty, PageHead, Pager } from '../components/ui.js';
@@ -86,9 +86,27 @@ async function loadCustomer(id, offset) {
 
 // --- one customer's timeline ---------------------------------------------------------------
 
-const KINDS = ['sale', 'activity', 'feedback'];
+const KINDS = ['sale', 'deal', 'activity', 'feedback', 'problem', 'collection'];
 // Where an entry leads: the project's screen of its kind.
-const SCREEN = { sale: 'sales', activity: 'activities', feedback: 'feedback' };
+const SCREEN = { sale: 'sales', activity: 'activities', feedback: 'feedback', deal: 'deals',
+  problem: 'problems', collection: 'collections' };
+
+// Where an entry stands, in the reader's words: a deal's stage (a project's own stage reads as
+// its code), a problem's status, a payment received or not; nothing for the other kinds.
+function entryState(it) {
+  const key = it.kind === 'deal' ? 'ent.deal.stage.' + it.state
+    : it.kind === 'problem' ? 'ent.problem.status.' + it.state
+      : it.kind === 'collection' ? 'ent.collection.status.' + it.state : null;
+  if (!key) return null;
+  return has(key) ? t(key) : it.state;
+}
+
+// An entry's detail: a problem's severity and type in the reader's words, the rest as written.
+function entryDetail(it) {
+  if (it.kind !== 'problem') return it.detail;
+  const [sev, type] = it.detail.split(' ');
+  return t('ent.problem.severity.' + sev) + ' · ' + t('ent.problem.type.' + type);
+}
 
 // An entry's title in the reader's language: an activity's kind, a feedback's category, a sale's product.
 function entryTitle(it) {
@@ -113,15 +131,16 @@ function Timeline({ id, projectName }) {
     <${ErrorBanner} error=${r.error} onRetry=${r.reload} />
     ${r.loading && !r.data ? html`<${Skeleton} rows=${4} />`
       : items.length === 0 ? html`<${Empty} title=${t('tl.empty')} />`
-      : html`<ol class="timeline card" id="customer-timeline">${items.map((it) => html`<li class=${'tl-item tl-' + it.kind + (it.state === 'planned' ? ' tl-planned' : '')}
+      : html`<ol class="timeline card" id="customer-timeline">${items.map((it) => html`<li class=${'tl-item tl-' + it.kind + (it.kind === 'activity' && it.state === 'planned' ? ' tl-planned' : '')}
           key=${it.kind + it.id} data-kind=${it.kind} data-id=${it.id} data-project=${it.project}>
           <div class="tl-when"><span class="nowrap">${date(it.date)}</span>${it.time ? html` <span class="muted">${it.time}</span>` : null}</div>
           <div class="tl-body">
             <div class="tl-head"><span class=${'chip chip-neutral tl-kind'}>${t('tl.kind.' + it.kind)}</span>
               <strong class="tl-title">${entryTitle(it)}</strong>
-              ${it.state === 'planned' ? html`<span class="chip chip-at_risk">${t('tl.planned')}</span>` : null}
+              ${it.kind === 'activity' && it.state === 'planned' ? html`<span class="chip chip-at_risk">${t('tl.planned')}</span>` : null}
+              ${entryState(it) ? html`<span class="chip chip-neutral tl-state">${entryState(it)}</span>` : null}
               ${it.amount !== null ? html`<span class="tl-amount strong">${money(it.amount)}</span>` : null}</div>
-            ${it.detail ? html`<div class="tl-detail">${it.detail}</div>` : null}
+            ${it.detail ? html`<div class="tl-detail">${entryDetail(it)}</div>` : null}
             <div class="tl-meta muted"><a href=${'#/p/' + enc(it.project) + '/' + SCREEN[it.kind]} title=${it.project}>${projectName.get(it.project) || it.project}</a>
               ${it.who ? html` · ${t('tl.by', { who: it.who })}` : null}</div>
           </div>
