@@ -842,7 +842,7 @@ int deal_lines_set(struct store *st, const struct actor *a, const char *project_
 	if (exec_ints(st, SQL_LINES_CLEAR, &cur.id, 1, err))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		int64_t product, price, amount;
+		int64_t product = 0, price = 0, amount = 0;
 		if (check_line(st, &lines[i], i, &product, &price, &amount, err))
 			goto out;
 		total += amount;
@@ -1090,7 +1090,7 @@ int deal_move_stage(struct store *st, const struct actor *a, const char *project
 	struct project p;
 	struct deal cur;
 	struct deal_pipeline pl;
-	const struct deal_stage *from, *to;
+	const struct deal_stage *from = NULL, *to = NULL;
 	struct tx tx = { 0 };
 	struct stmt *s;
 	char reason[400] = "";
