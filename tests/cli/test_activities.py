@@ -124,7 +124,10 @@ def a_planned_activity_is_a_todo_due_at_its_time_overdue_once_passed_and_marked_
 def a_deal_gives_its_customer_and_must_be_the_projects_and_the_customers():
     ws, ids = setup()
     d1 = insert_deal(ws, "P1", ids["华东贸易"], "rep")
-    d2 = insert_deal(ws, "P2", ids["北方重工"], "mgr")
+    # P2's deal is owned by one of its members
+    ws.ok("user", "add", "p2rep", "--name", "P2 rep", "--role", "rep")
+    ws.ok("member", "add", "P2", "p2rep")
+    d2 = insert_deal(ws, "P2", ids["北方重工"], "p2rep")
     a = add(ws, kind="meeting", date="2026-04-01", deal=d1, phase="in_sale")
     eq((a["deal"], a["customer"], a["customer_name"]), (d1, ids["华东贸易"], "华东贸易"),
        "the deal's customer taken")

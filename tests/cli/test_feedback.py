@@ -249,7 +249,10 @@ def links_must_be_the_projects_and_the_customers_and_bad_input_changes_nothing()
     ws, ids, sales = setup()
     c = str(ids["华东贸易"])
     d_other = insert_deal(ws, "P1", ids["西湖电子"], "rep")
-    d_p2 = insert_deal(ws, "P2", ids["北方重工"], "mgr")
+    # P2's deal is owned by one of its members
+    ws.ok("user", "add", "p2rep", "--name", "P2 rep", "--role", "rep")
+    ws.ok("member", "add", "P2", "p2rep")
+    d_p2 = insert_deal(ws, "P2", ids["北方重工"], "p2rep")
     base = ["feedback", "add", "P1", "--customer", c, "--category", "service"]
     ws.refusals(base, [
         ([], "rating", "rating_or_nps"),

@@ -142,12 +142,9 @@ def amount(body):
 
 def insert_deal(ws, project, customer_id, owner, title="年度框架协议", stage="proposal",
                 probability_bp=5000, amount_minor=1000000):
-    """A deal of project for the customer, owned by owner, inserted as migration 017's table
-    holds it (the suites of activities and feedback need one before the deal commands exist;
-    this one place moves to `salespm deal add` with them): its id."""
-    return ws.sql(
-        "INSERT INTO deals (project_id, title, customer_id, owner_id, stage, probability_bp, "
-        "amount_minor, stage_changed_at, created_by, created_at, updated_at) "
-        "SELECT p.id, ?, ?, u.id, ?, ?, ?, 0, u.id, 0, 0 "
-        "FROM projects p, users u WHERE p.code = ? AND u.login = ? RETURNING id",
-        title, customer_id, stage, probability_bp, amount_minor, project, owner)[0][0]
+    """An open deal of project for the customer (by id), owned by owner, at stage with its
+    probability and a typed amount, made by the deal command as an admin would: its id."""
+    (name,), = ws.sql("SELECT name FROM customers WHERE id = ?", customer_id)
+    return ws.js("deal", "add", project, "--title", title, "--customer", name, "--owner", owner,
+                 "--stage", stage, "--probability", f"{probability_bp / 100:g}",
+                 "--amount", f"{amount_minor // 100}.{amount_minor % 100:02d}")["id"]
