@@ -146,6 +146,13 @@ EXPECT = {
     ("DELETE", "/api/v1/projects/{code}/problems/{id}"): row(409, 409, 409, 403, 404),
     ("POST", "/api/v1/projects/{code}/problems/{id}/status"): row(409, 409, 409, 403, 404),
     ("GET", "/api/v1/projects/{code}/problems/summary"): PROJECT_READ,
+    # risks: the rep owns the one changed here (their own: a stale version's 409)
+    ("GET", "/api/v1/projects/{code}/risks"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/risks"): row(201, 201, 201, 403, 404),
+    ("GET", "/api/v1/projects/{code}/risks/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/risks/{id}"): row(409, 409, 409, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/risks/{id}"): row(409, 409, 409, 403, 404),
+    ("GET", "/api/v1/projects/{code}/risks/matrix"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/sla"): PROJECT_READ,
     ("PUT", "/api/v1/projects/{code}/sla"): row(200, 200, 403, 403, 404),  # the same hours again
     # collections of the rep's won deal: the rep plans and receives for it
@@ -214,6 +221,7 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/candidates/{id}", f"/candidates/{ids.get('candidate')}")
             .replace("/assignments/{id}", f"/assignments/{ids['assignment']}")
             .replace("/problems/{id}", f"/problems/{ids['problem']}")
+            .replace("/risks/{id}", f"/risks/{ids['risk']}")
             .replace("/collections/{id}", f"/collections/{ids['collection']}")
             .replace("{receipt}", "999999")
             .replace("/activities/{id}", f"/activities/{ids['activity']}")
@@ -239,6 +247,8 @@ def request_for(method, pattern, who, ids, described=None):
             body["note"] = "renamed"
         elif "/problems/" in path:
             body["title"] = "renamed"
+        elif "/risks/" in path:
+            body["mitigation"] = "renamed"
         elif "/activities/" in path:
             body["outcome"] = "renamed"
         elif "/feedback/" in path:
@@ -249,7 +259,7 @@ def request_for(method, pattern, who, ids, described=None):
                                  or "/sales/" in pattern or "/goals/" in pattern
                                  or "/raci/" in pattern or plan_line
                                  or "/assignments/" in pattern or "/activities/" in pattern
-                                 or "/feedback/" in pattern
+                                 or "/feedback/" in pattern or "/risks/" in pattern
                                  or pattern.endswith(("/problems/{id}", "/collections/{id}"))):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
@@ -300,6 +310,10 @@ def request_for(method, pattern, who, ids, described=None):
             "/api/v1/projects/{code}/problems": {"type": "delivery", "severity": "high",
                                                  "title": f"Late for {who}", "owner": "rep",
                                                  "customer": ids["customer"]},
+            # the admin is on no project: its risk is the manager's; the others own theirs
+            "/api/v1/projects/{code}/risks": {"description": f"Risk of {who}", "category": "market",
+                                              "probability": 3, "impact": 4,
+                                              **({"owner": "mgr"} if who == "admin" else {})},
             "/api/v1/projects/{code}/problems/{id}/status": {"status": "in_progress",
                                                              "version": stale},
             "/api/v1/projects/{code}/collections": {"deal": ids["deal"], "due": "2026-12-31",
@@ -362,6 +376,8 @@ def role_matrix():
                         "--customer", str(customer_id), "--phase", "after_sale", as_="rep")["id"]
     feedback_id = ws.js("feedback", "add", "P1", "--customer", str(customer_id), "--rating", "4",
                         "--category", "product", as_="rep")["id"]
+    risk_id = ws.js("risk", "add", "P1", "--description", "Price war", "--category", "pricing",
+                    "--probability", "2", "--impact", "5", as_="rep")["id"]
 
     failures = []
     with Server(ws) as srv:
@@ -370,7 +386,7 @@ def role_matrix():
                "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id,
                "plan": plan, "quota_goal": quota_goal, "assignment": assignment_id,
                "deal": deal_id, "problem": problem_id, "collection": collection_id,
-               "activity": activity_id, "feedback": feedback_id}
+               "activity": activity_id, "feedback": feedback_id, "risk": risk_id}
         admin = clients["admin"]
         # (a position's project is not a described noun: P1)
         ids["ref"] = lambda noun: "P1" if noun == "project" else admin.ok(

@@ -298,4 +298,6 @@ export default {
   'field.time': 'Time', 'field.member': 'Member', 'field.phase': 'Phase', 'field.category': 'Category',
   'field.nps': 'NPS score', 'field.comment': 'Comment', 'field.outcome': 'Outcome', 'field.taken_by': 'Recorded by',
   'field.overdue': 'Overdue',
+  'field.probability': 'Probability', 'field.impact': 'Impact', 'field.mitigation': 'Mitigation',
+  'field.review_on': 'Review on', 'field.review_due': 'Review due',
 };

@@ -297,4 +297,6 @@ export default {
   'field.time': '时间', 'field.member': '成员', 'field.phase': '阶段', 'field.category': '类别',
   'field.nps': 'NPS 打分', 'field.comment': '评价内容', 'field.outcome': '结果', 'field.taken_by': '记录人',
   'field.overdue': '逾期',
+  'field.probability': '发生概率', 'field.impact': '影响程度', 'field.mitigation': '应对措施',
+  'field.review_on': '复查日期', 'field.review_due': '待复查',
 };
