@@ -243,5 +243,26 @@ def the_matrix_counts_open_and_mitigating_risks_per_cell():
        [counts[(5, 5)] - 1], "one fewer at 5 x 5")
 
 
+@test
+def the_demo_has_fy_risks_across_the_matrix():
+    ws = Workspace(init=False)
+    ws.ok("demo")
+    risks = ws.js("risk", "list", "FY")["risks"]
+    eq(len(risks), 12, "a dozen FY risks")
+    eq(sorted({r["category"] for r in risks}), sorted(CATEGORIES), "every category")
+    for r in risks:
+        eq(r["score"], r["probability"] * r["impact"], f"risk {r['id']} scored")
+    eq([r["score"] for r in risks], sorted((r["score"] for r in risks), reverse=True),
+       "highest first")
+    eq(len({band(r["score"]) for r in risks}), 4, "every band")
+    assert any(r["review_due"] for r in risks), "some are due for review"
+    m = ws.js("risk", "matrix", "FY")
+    opened = [r for r in risks if r["status"] in ("open", "mitigating")]
+    eq(m["open"], len(opened), "the matrix counts the open ones")
+    for c in m["cells"]:
+        eq(c["count"], sum(1 for r in opened if (r["probability"], r["impact"]) ==
+                           (c["probability"], c["impact"])), f"cell {c['probability']}x{c['impact']}")
+
+
 if __name__ == "__main__":
     run_all()
