@@ -9,6 +9,7 @@ import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
 import { t } from '../i18n/index.js';
+import { useApp } from '../app-context.js';
 import { EntityPage } from '../components/entity-page.js';
 import { useLoad, ErrorBanner, Chip, Skeleton } from '../components/ui.js';
 
@@ -42,6 +43,7 @@ function Matrix({ data, cell, onPick }) {
 }
 
 export function Risks({ code }) {
+  const app = useApp();
   const [tick, setTick] = useState(0);
   const [cell, setCell] = useState(null);
   const matrix = useLoad(() => api.get('/projects/' + enc(code) + '/risks/matrix'), [code, tick]);
@@ -59,6 +61,10 @@ export function Risks({ code }) {
       owner: (rec) => html`<span title=${rec.owner}>${rec.owner_name || rec.owner}</span>`,
       score: (rec) => html`<${Chip} kind=${bandKind[rec.band]} title=${t('risk.band.' + rec.band)}>${rec.score}<//>`,
       review_due: (rec) => (rec.review_due ? html`<${Chip} kind="off_track">${t('risk.review_due')}<//>` : '—'),
+    },
+    fields: {
+      // a new risk is the writer's own unless they choose another owner (a rep may only own theirs)
+      owner: (spec) => ({ ...spec, default: spec.options.some((o) => o.value === app.me.user.login) ? app.me.user.login : spec.default }),
     },
   };
   return html`<div class="risks-screen"><${EntityPage} name="risk" project=${code} extras=${extras} /></div>`;
