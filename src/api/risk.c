@@ -7,7 +7,7 @@
  *                                              budget and the strategy's spending
  */
 #include "api/api.h"
-#include "core/budget.h"
+#include "analytics/budget.h"
 #include "core/risk.h"
 #include "base/banned.h"
 

@@ -11,7 +11,7 @@
 #include "base/jw.h"
 #include "cli/cli.h"
 #include "base/money.h"
-#include "core/budget.h"
+#include "analytics/budget.h"
 #include "core/risk.h"
 #include "base/banned.h"
 
