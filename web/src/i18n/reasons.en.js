@@ -300,4 +300,7 @@ export default {
   'field.overdue': 'Overdue',
   'field.probability': 'Probability', 'field.impact': 'Impact', 'field.mitigation': 'Mitigation',
   'field.review_on': 'Review on', 'field.review_due': 'Review due',
+  'field.line': 'Budget line', 'field.allocated': 'Allocated', 'field.spent': 'Spent', 'field.remaining': 'Remaining',
+  'field.overspent': 'Overspent', 'field.line_name': 'Budget line', 'field.recorded_by': 'Recorded by',
+  'reason.no_line_in_project': 'There is no budget line #{line} in project {project}.',
 };

@@ -299,4 +299,7 @@ export default {
   'field.overdue': '逾期',
   'field.probability': '发生概率', 'field.impact': '影响程度', 'field.mitigation': '应对措施',
   'field.review_on': '复查日期', 'field.review_due': '待复查',
+  'field.line': '预算科目', 'field.allocated': '预算金额', 'field.spent': '已支出', 'field.remaining': '剩余',
+  'field.overspent': '超支', 'field.line_name': '预算科目', 'field.recorded_by': '登记人',
+  'reason.no_line_in_project': '项目 {project} 中没有编号为 #{line} 的预算科目。',
 };
