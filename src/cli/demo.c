@@ -1604,6 +1604,68 @@ static int risks_demo(struct demo *d, struct err *err)
 	return 0;
 }
 
+/* FY's budget: a line of every category, and expenses against them over the year */
+static const struct {
+	const char *category, *name, *allocated;
+} demo_budget_lines[] = {
+	{ "marketing", "华东行业展会", "800000.00" },  { "marketing", "线上广告投放", "600000.00" },
+	{ "promotion", "618 与双十一物料", "300000.00" }, { "channel", "经销商激励返利", "500000.00" },
+	{ "travel", "客户拜访差旅", "250000.00" },      { "training", "销售技能培训", "120000.00" },
+	{ "staff", "临时促销人员", "150000.00" },        { "other", "杂项支出", "50000.00" },
+};
+
+static const struct {
+	int line;          /* index in demo_budget_lines */
+	int days_ago;
+	const char *amount, *note, *by;
+} demo_expenses[] = {
+	{ 0, 200, "320000.00", "春季展会展位及搭建", "li.na" },
+	{ 0, 60, "285000.00", "秋季展会展位", "li.na" },
+	{ 1, 150, "180000.00", "搜索引擎关键词", "zhang.wei" },
+	{ 1, 40, "210000.00", "信息流广告", "zhang.wei" },
+	{ 2, 170, "160000.00", "618 海报与展架", "zhang.wei" },
+	{ 2, 20, "175000.00", "双十一礼品及包装", "zhang.wei" }, /* past its line */
+	{ 3, 90, "220000.00", "上半年经销商返利", "zhang.wei" },
+	{ 4, 120, "36000.00", "华南客户拜访", "wang.fang" },
+	{ 4, 75, "28500.00", "华东客户拜访", "liu.yang" },
+	{ 4, 12, "19800.00", "北京政府项目投标", "chen.jing" },
+	{ 5, 100, "45000.00", "顾问式销售培训", "li.na" },
+	{ 6, 170, "60000.00", "618 临时促销员", "zhang.wei" },
+	{ 7, 30, "8600.00", "样机快递", "li.na" },
+};
+
+static int budget_demo(struct demo *d, struct err *err)
+{
+	struct project fy;
+	struct ent_project p;
+	int64_t ids[sizeof(demo_budget_lines) / sizeof(demo_budget_lines[0])];
+
+	if (project_load(d->st, "FY", &fy, err))
+		return -1;
+	p.id = fy.id;
+	p.code = "FY";
+	for (size_t i = 0; i < sizeof(demo_budget_lines) / sizeof(demo_budget_lines[0]); i++) {
+		const char *const kv[] = { "category", demo_budget_lines[i].category, "name",
+					   demo_budget_lines[i].name, "allocated",
+					   demo_budget_lines[i].allocated, NULL };
+		if (demo_record_in(d, "budget", &p, NULL, kv, &ids[i], err))
+			return -1;
+	}
+	for (size_t i = 0; i < sizeof(demo_expenses) / sizeof(demo_expenses[0]); i++) {
+		struct actor as;
+		char line[24], day[DATE_FMT_MAX];
+		const char *const kv[] = { "line", line, "amount", demo_expenses[i].amount, "date", day,
+					   "note", demo_expenses[i].note, NULL };
+		int32_t on = d->today - demo_expenses[i].days_ago;
+		snprintf(line, sizeof(line), "%lld", (long long)ids[demo_expenses[i].line]);
+		date_format(on < fy.start_on ? fy.start_on : on, day);
+		if (actor_load(d->st, demo_expenses[i].by, &as, err) ||
+		    demo_record_as(d, &as, "expense", &p, kv, err))
+			return -1;
+	}
+	return 0;
+}
+
 static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { "force", 0, OPT_FLAG }, { "seed", 0, OPT_VALUE },
@@ -1715,7 +1777,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	if (problems_demo(d, err) || collections_demo(d, err) || engagement(d, err))
 		goto out;
 	/* the plan's risks after everything else */
-	if (risks_demo(d, err))
+	if (risks_demo(d, err) || budget_demo(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };
