@@ -26,7 +26,7 @@ function Overview({ data }) {
         ${fig('budget-allocated', t('budget.allocated'), data.allocated)}
         ${fig('budget-spent', t('budget.spent'), data.spent)}
         ${fig('budget-remaining', t('budget.remaining'), data.remaining, data.remaining < 0 ? 'text-danger' : '')}
-        ${fig('budget-unallocated', t('budget.unallocated'), data.unallocated, data.unallocated < 0 ? 'text-danger' : '')}
+        ${data.budget > 0 ? fig('budget-unallocated', t('budget.unallocated'), data.unallocated, data.unallocated < 0 ? 'text-danger' : '') : null}
       </div>
       ${data.lines.length ? html`<div class="table-wrap"><table class="table budget-lines-table" id="budget-lines-table">
         <thead><tr><th>${t('ent.budget.name')}</th><th>${t('ent.budget.category')}</th><th class="num">${t('ent.budget.allocated')}</th>
