@@ -1699,6 +1699,119 @@ out:
 	return r;
 }
 
+/* FY's risks: a dozen across the matrix, each owned by a manager or a rep */
+static const struct {
+	const char *category, *probability, *impact, *status, *owner;
+	int review_in; /* days from today to its review (negative: past) */
+	const char *description, *mitigation;
+} demo_risks[] = {
+	{ "competition", "4", "5", "mitigating", "li.na", 7, "主要竞品在华东大幅降价抢单",
+	  "锁定重点客户年度框架协议, 准备差异化方案" },
+	{ "supply", "3", "5", "open", "zhang.wei", -5, "X3 网关芯片供货紧张, 交期可能延长 6 周",
+	  "提前备货两个月, 评估第二供应商" },
+	{ "channel", "4", "4", "mitigating", "zhang.wei", 14, "核心经销商转投竞品",
+	  "调整返利政策, 季度拜访前十经销商" },
+	{ "pricing", "3", "4", "open", "li.na", -2, "大单折扣失控侵蚀毛利",
+	  "折扣超过 15% 须经理审批" },
+	{ "team", "2", "5", "open", "li.na", 30, "资深销售离职带走客户", "客户关系双人负责" },
+	{ "market", "3", "3", "open", "wang.fang", 10, "教育行业预算缩减", "转向职业院校项目" },
+	{ "finance", "2", "4", "mitigating", "zhang.wei", -10, "大客户回款周期拉长",
+	  "按里程碑分期开票, 月度催收" },
+	{ "channel", "2", "3", "open", "liu.yang", 21, "天猫旗舰店流量下滑", "加大直播投放" },
+	{ "market", "5", "2", "open", "chen.jing", 3, "政府采购窗口推迟到下半年",
+	  "提前完成入围资质" },
+	{ "other", "1", "4", "open", "yang.lei", 60, "办公区搬迁影响演示环境", "" },
+	{ "team", "1", "2", "closed", "li.na", -20, "新人培训跟不上", "已安排导师制" },
+	{ "pricing", "5", "5", "occurred", "zhang.wei", -1, "原材料涨价导致报价上调",
+	  "已发布新价格表, 老客户保留原价一个季度" },
+};
+
+static int risks_demo(struct demo *d, struct err *err)
+{
+	struct project fy;
+	struct ent_project p;
+
+	if (project_load(d->st, "FY", &fy, err))
+		return -1;
+	p.id = fy.id;
+	p.code = "FY";
+	for (size_t i = 0; i < sizeof(demo_risks) / sizeof(demo_risks[0]); i++) {
+		char review[DATE_FMT_MAX];
+		const char *const kv[] = { "description", demo_risks[i].description, "category",
+					   demo_risks[i].category, "probability",
+					   demo_risks[i].probability, "impact", demo_risks[i].impact,
+					   "status", demo_risks[i].status, "owner", demo_risks[i].owner,
+					   "mitigation", demo_risks[i].mitigation, "review_on", review,
+					   NULL };
+		date_format(d->today + demo_risks[i].review_in, review);
+		if (demo_record_in(d, "risk", &p, NULL, kv, NULL, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* FY's budget: a line of every category, and expenses against them over the year */
+static const struct {
+	const char *category, *name, *allocated;
+} demo_budget_lines[] = {
+	{ "marketing", "华东行业展会", "800000.00" },  { "marketing", "线上广告投放", "600000.00" },
+	{ "promotion", "618 与双十一物料", "300000.00" }, { "channel", "经销商激励返利", "500000.00" },
+	{ "travel", "客户拜访差旅", "250000.00" },      { "training", "销售技能培训", "120000.00" },
+	{ "staff", "临时促销人员", "150000.00" },        { "other", "杂项支出", "50000.00" },
+};
+
+static const struct {
+	int line;          /* index in demo_budget_lines */
+	int days_ago;
+	const char *amount, *note, *by;
+} demo_expenses[] = {
+	{ 0, 200, "320000.00", "春季展会展位及搭建", "li.na" },
+	{ 0, 60, "285000.00", "秋季展会展位", "li.na" },
+	{ 1, 150, "180000.00", "搜索引擎关键词", "zhang.wei" },
+	{ 1, 40, "210000.00", "信息流广告", "zhang.wei" },
+	{ 2, 170, "160000.00", "618 海报与展架", "zhang.wei" },
+	{ 2, 20, "175000.00", "双十一礼品及包装", "zhang.wei" }, /* past its line */
+	{ 3, 90, "220000.00", "上半年经销商返利", "zhang.wei" },
+	{ 4, 120, "36000.00", "华南客户拜访", "wang.fang" },
+	{ 4, 75, "28500.00", "华东客户拜访", "liu.yang" },
+	{ 4, 12, "19800.00", "北京政府项目投标", "chen.jing" },
+	{ 5, 100, "45000.00", "顾问式销售培训", "li.na" },
+	{ 6, 170, "60000.00", "618 临时促销员", "zhang.wei" },
+	{ 7, 30, "8600.00", "样机快递", "li.na" },
+};
+
+static int budget_demo(struct demo *d, struct err *err)
+{
+	struct project fy;
+	struct ent_project p;
+	int64_t ids[sizeof(demo_budget_lines) / sizeof(demo_budget_lines[0])];
+
+	if (project_load(d->st, "FY", &fy, err))
+		return -1;
+	p.id = fy.id;
+	p.code = "FY";
+	for (size_t i = 0; i < sizeof(demo_budget_lines) / sizeof(demo_budget_lines[0]); i++) {
+		const char *const kv[] = { "category", demo_budget_lines[i].category, "name",
+					   demo_budget_lines[i].name, "allocated",
+					   demo_budget_lines[i].allocated, NULL };
+		if (demo_record_in(d, "budget", &p, NULL, kv, &ids[i], err))
+			return -1;
+	}
+	for (size_t i = 0; i < sizeof(demo_expenses) / sizeof(demo_expenses[0]); i++) {
+		struct actor as;
+		char line[24], day[DATE_FMT_MAX];
+		const char *const kv[] = { "line", line, "amount", demo_expenses[i].amount, "date", day,
+					   "note", demo_expenses[i].note, NULL };
+		int32_t on = d->today - demo_expenses[i].days_ago;
+		snprintf(line, sizeof(line), "%lld", (long long)ids[demo_expenses[i].line]);
+		date_format(on < fy.start_on ? fy.start_on : on, day);
+		if (actor_load(d->st, demo_expenses[i].by, &as, err) ||
+		    demo_record_as(d, &as, "expense", &p, kv, err))
+			return -1;
+	}
+	return 0;
+}
+
 static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { "force", 0, OPT_FLAG }, { "seed", 0, OPT_VALUE },
@@ -1809,6 +1922,9 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	 * recorded above), problems, the collections of the won deals, then the activities and
 	 * feedback */
 	if (deals(d, err) || problems_demo(d, err) || collections_demo(d, err) || engagement(d, err))
+		goto out;
+	/* the plan's risks after everything else */
+	if (risks_demo(d, err) || budget_demo(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };

@@ -161,6 +161,25 @@ EXPECT = {
     ("DELETE", "/api/v1/projects/{code}/problems/{id}"): row(409, 409, 409, 403, 404),
     ("POST", "/api/v1/projects/{code}/problems/{id}/status"): row(409, 409, 409, 403, 404),
     ("GET", "/api/v1/projects/{code}/problems/summary"): PROJECT_READ,
+    # risks: the rep owns the one changed here (their own: a stale version's 409)
+    ("GET", "/api/v1/projects/{code}/risks"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/risks"): row(201, 201, 201, 403, 404),
+    ("GET", "/api/v1/projects/{code}/risks/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/risks/{id}"): row(409, 409, 409, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/risks/{id}"): row(409, 409, 409, 403, 404),
+    ("GET", "/api/v1/projects/{code}/risks/matrix"): PROJECT_READ,
+    # budget lines: managers write them; expenses: the rep recorded the one changed here
+    ("GET", "/api/v1/projects/{code}/budget_lines"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/budget_lines"): row(201, 201, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/budget_lines/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/budget_lines/{id}"): row(409, 409, 403, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/budget_lines/{id}"): row(409, 409, 403, 403, 404),
+    ("GET", "/api/v1/projects/{code}/expenses"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/expenses"): row(201, 201, 201, 403, 404),
+    ("GET", "/api/v1/projects/{code}/expenses/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/expenses/{id}"): row(409, 409, 409, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/expenses/{id}"): row(409, 409, 409, 403, 404),
+    ("GET", "/api/v1/projects/{code}/budget"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/sla"): PROJECT_READ,
     ("PUT", "/api/v1/projects/{code}/sla"): row(200, 200, 403, 403, 404),  # the same hours again
     # collections of the rep's won deal: the rep plans and receives for it
@@ -229,6 +248,9 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/candidates/{id}", f"/candidates/{ids.get('candidate')}")
             .replace("/assignments/{id}", f"/assignments/{ids['assignment']}")
             .replace("/problems/{id}", f"/problems/{ids['problem']}")
+            .replace("/risks/{id}", f"/risks/{ids['risk']}")
+            .replace("/budget_lines/{id}", f"/budget_lines/{ids['budget_line']}")
+            .replace("/expenses/{id}", f"/expenses/{ids['expense']}")
             .replace("/collections/{id}", f"/collections/{ids['collection']}")
             .replace("{receipt}", "999999")
             .replace("/activities/{id}", f"/activities/{ids['activity']}")
@@ -258,6 +280,10 @@ def request_for(method, pattern, who, ids, described=None):
             body["note"] = "renamed"
         elif "/problems/" in path:
             body["title"] = "renamed"
+        elif "/risks/" in path:
+            body["mitigation"] = "renamed"
+        elif "/expenses/" in path:
+            body["note"] = "renamed"
         elif "/activities/" in path:
             body["outcome"] = "renamed"
         elif "/feedback/" in path:
@@ -269,6 +295,8 @@ def request_for(method, pattern, who, ids, described=None):
                                  or "/raci/" in pattern or plan_line
                                  or "/assignments/" in pattern or "/activities/" in pattern
                                  or "/feedback/" in pattern or "/deals/" in pattern
+                                 or "/risks/" in pattern
+                                 or "/budget_lines/" in pattern or "/expenses/" in pattern
                                  or pattern.endswith(("/problems/{id}", "/collections/{id}"))):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
@@ -330,6 +358,14 @@ def request_for(method, pattern, who, ids, described=None):
             "/api/v1/projects/{code}/problems": {"type": "delivery", "severity": "high",
                                                  "title": f"Late for {who}", "owner": "rep",
                                                  "customer": ids["customer"]},
+            # the admin is on no project: its risk is the manager's; the others own theirs
+            "/api/v1/projects/{code}/risks": {"description": f"Risk of {who}", "category": "market",
+                                              "probability": 3, "impact": 4,
+                                              **({"owner": "mgr"} if who == "admin" else {})},
+            "/api/v1/projects/{code}/budget_lines": {"category": "travel", "name": f"Trips of {who}",
+                                                     "allocated": 100000},
+            "/api/v1/projects/{code}/expenses": {"line": ids["budget_line"], "amount": 100,
+                                                 "note": f"by {who}"},
             "/api/v1/projects/{code}/problems/{id}/status": {"status": "in_progress",
                                                              "version": stale},
             "/api/v1/projects/{code}/collections": {"deal": ids["won_deal"], "due": "2026-12-31",
@@ -394,6 +430,12 @@ def role_matrix():
                         "--category", "product", as_="rep")["id"]
     deal_id = ws.js("deal", "add", "P1", "--title", "mgr's", "--customer", "CUST", "--owner",
                     "mgr", "--channel", "CH")["id"]
+    line_id = ws.js("budget", "add", "P1", "--category", "marketing", "--name", "Fair",
+                    "--allocated", "5000.00")["id"]
+    expense_id = ws.js("expense", "add", "P1", "--line", str(line_id), "--amount", "12.00",
+                       as_="rep")["id"]
+    risk_id = ws.js("risk", "add", "P1", "--description", "Price war", "--category", "pricing",
+                    "--probability", "2", "--impact", "5", as_="rep")["id"]
 
     failures = []
     with Server(ws) as srv:
@@ -403,7 +445,8 @@ def role_matrix():
                "plan": plan, "quota_goal": quota_goal, "assignment": assignment_id,
                "deal": deal_id, "won_deal": won_deal, "problem": problem_id,
                "collection": collection_id,
-               "activity": activity_id, "feedback": feedback_id}
+               "activity": activity_id, "feedback": feedback_id, "risk": risk_id,
+               "budget_line": line_id, "expense": expense_id}
         ids["view"] = clients["admin"].ok("POST", "/api/v1/projects/P1/deal-views",
                                           {"name": "admin's", "filters": {}}, status=201)["id"]
         admin = clients["admin"]

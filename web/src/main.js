@@ -27,6 +27,8 @@ import { Recruitment } from './screens/recruitment.js';
 import { Strategy } from './screens/strategy.js';
 import { Quotas } from './screens/quotas.js';
 import { Problems } from './screens/problems.js';
+import { Risks } from './screens/risks.js';
+import { Budget } from './screens/budget.js';
 import { Collections } from './screens/collections.js';
 import { Activities } from './screens/activities.js';
 import { Feedback } from './screens/feedback.js';
@@ -47,6 +49,8 @@ const routes = [
   ['/p/:code/skill-matrix', (p) => html`<${SkillsMatrix} code=${p.code} />`, 'code'],
   ['/p/:code/quotas', (p) => html`<${Quotas} code=${p.code} />`, 'code'],
   ['/p/:code/problems', (p) => html`<${Problems} key=${p.code} code=${p.code} />`, 'code'],
+  ['/p/:code/risks', (p) => html`<${Risks} key=${p.code} code=${p.code} />`, 'code'],
+  ['/p/:code/budget', (p) => html`<${Budget} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/collections', (p) => html`<${Collections} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/activities', (p) => html`<${Activities} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/feedback', (p) => html`<${Feedback} key=${p.code} code=${p.code} />`, 'code'],

@@ -193,6 +193,7 @@ function Filters({ e, q, setQ, refs, refFilters = [] }) {
 // deleted, reloadKey: the list is read again when it changes, rowClass(rec), cells: {name:
 // (rec, reload) => cell} to draw a column its own way, hide: [names] of columns left out,
 // refFilters: [names] of references to filter on,
+// query: {name: value} filters the screen sets beyond the toolbar's (a risk matrix's cell),
 // fields: {name: (spec) => spec'} to change a field's form spec, update(rec, body),
 // summary(items): drawn above the table from the rows listed, recName(rec): how the edit
 // dialog and the delete confirmation name a record}.
@@ -222,6 +223,7 @@ export function EntityPage({ name, project, extras = {} }) {
   const base = e.scope === 'project' ? '/projects/' + enc(project) + '/' + e.plural : '/' + e.plural;
   const query = {};
   for (const [k, v] of Object.entries(search)) if (k !== 'offset' && v !== '') query[k] = v;
+  for (const [k, v] of Object.entries(extras.query || {})) query[k] = v;
   query.limit = PAGE;
   query.offset = search.offset || 0;
   const columns = e.fields.filter(isColumn).filter((f) => !(extras.hide || []).includes(f.name)).map((f) => ({

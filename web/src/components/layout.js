@@ -105,7 +105,8 @@ export function Layout({ path, project, children }) {
           <${NavLink} sub id="nav-quotas" href=${pbase + '/quotas'} active=${is(pbase + '/quotas')}>${t('nav.quotas')}<//>
           ${sections('project').map(({ nouns }) => nouns.map((e) => html`<${NavLink} sub id=${projectNavId(e)}
             href=${pbase + '/' + e.plural} active=${is(pbase + '/' + e.plural)}>${pluralLabel(e)}<//>`))}
-          <${NavLink} sub id="nav-collections" href=${pbase + '/collections'} active=${is(pbase + '/collections')}>${t('nav.collections')}<//>` : null}
+          <${NavLink} sub id="nav-collections" href=${pbase + '/collections'} active=${is(pbase + '/collections')}>${t('nav.collections')}<//>
+          <${NavLink} sub id="nav-budget" href=${pbase + '/budget'} active=${is(pbase + '/budget')}>${t('nav.budget')}<//>` : null}
         <${NavLink} id="nav-customers" href="/customers" active=${is('/customers')}>${t('nav.customers')}<//>
         ${sections('workspace', (e) => wsAtLeast(app.me, e.read_role)).map(({ section, nouns }) => html`
           <div class="nav-section">${t('nav.' + section)}</div>

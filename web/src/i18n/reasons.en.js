@@ -322,4 +322,9 @@ export default {
   'field.won_on': 'Won on', 'field.lines': 'Product lines', 'field.title': 'Title', 'field.probability': 'Probability',
   'field.expected_close': 'Expected close', 'field.view': 'Saved view', 'field.filters': 'Filters',
   'reason.sale_of_deal': 'Sale {sale} was recorded by winning deal {deal}: move the deal out of the won stage to take it back.',
+  'field.impact': 'Impact', 'field.mitigation': 'Mitigation',
+  'field.review_on': 'Review on', 'field.review_due': 'Review due',
+  'field.line': 'Budget line', 'field.allocated': 'Allocated', 'field.spent': 'Spent', 'field.remaining': 'Remaining',
+  'field.overspent': 'Overspent', 'field.line_name': 'Budget line', 'field.recorded_by': 'Recorded by',
+  'reason.no_line_in_project': 'There is no budget line #{line} in project {project}.',
 };

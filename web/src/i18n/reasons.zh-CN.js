@@ -318,7 +318,12 @@ export default {
   'reason.future_date': '{field}不能晚于今天。',
   'reason.discount_exceeds_line': '折扣超过了该行的数量 × 单价。',
   'field.stages': '阶段', 'field.stale_days': '停滞天数', 'field.lost_reason': '输单原因',
-  'field.won_on': '赢单日期', 'field.lines': '产品明细', 'field.title': '名称', 'field.probability': '赢率',
+  'field.won_on': '赢单日期', 'field.lines': '产品明细', 'field.title': '名称', 'field.probability': '概率',
   'field.expected_close': '预计成交日期', 'field.view': '已存视图', 'field.filters': '筛选条件',
   'reason.sale_of_deal': '销售记录 {sale} 由商机 {deal} 赢单生成：请将该商机移出赢单阶段来撤回。',
+  'field.impact': '影响程度', 'field.mitigation': '应对措施',
+  'field.review_on': '复查日期', 'field.review_due': '待复查',
+  'field.line': '预算科目', 'field.allocated': '预算金额', 'field.spent': '已支出', 'field.remaining': '剩余',
+  'field.overspent': '超支', 'field.line_name': '预算科目', 'field.recorded_by': '登记人',
+  'reason.no_line_in_project': '项目 {project} 中没有编号为 #{line} 的预算科目。',
 };
