@@ -26,6 +26,7 @@ static const struct cli_command *const tables[] = {
 	cli_strategy_cmds,
 	cli_recruit_cmds,
 	cli_problem_cmds,
+	cli_task_cmds,
 	cli_collection_cmds,
 	cli_quota_cmds,
 	cli_engagement_cmds,

@@ -33,6 +33,7 @@ const struct api_route *const api_routes[] = {
 	api_strategy_routes,
 	api_recruit_routes,
 	api_problem_routes,
+	api_task_routes,
 	api_quota_routes,
 	api_goal_routes,
 	api_dashboard_routes,

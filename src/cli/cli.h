@@ -158,6 +158,7 @@ extern const struct cli_command cli_engagement_cmds[];
 extern const struct cli_command cli_strategy_cmds[];
 extern const struct cli_command cli_recruit_cmds[];
 extern const struct cli_command cli_problem_cmds[];
+extern const struct cli_command cli_task_cmds[];
 extern const struct cli_command cli_collection_cmds[];
 extern const struct cli_command cli_quota_cmds[];
 /* A goal's quota lines as a table, each line after indent (src/cli/quota.c; `goal list`). */

@@ -116,7 +116,9 @@ struct ent_field {
 	/*
 	 * A column-less EK_BOOL with EF_FILTER: lists filter on whether this SQL
 	 * condition on the row (t) holds; "?NOW" in it stands for the current
-	 * instant (ts_now), as an activity is overdue once its due time has passed.
+	 * instant (ts_now), as an activity is overdue once its due time has passed;
+	 * "?TODAY" for today's date (date_today), as a task is overdue once its due
+	 * day is before today (a condition uses one of the two).
 	 */
 	const char *filter_sql;
 };

@@ -148,6 +148,18 @@ EXPECT = {
     ("GET", "/api/v1/projects/{code}/problems/summary"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/sla"): PROJECT_READ,
     ("PUT", "/api/v1/projects/{code}/sla"): row(200, 200, 403, 403, 404),  # the same hours again
+    # tasks: the rep is the assignee of the one changed here (their own: a stale version's 409)
+    ("GET", "/api/v1/projects/{code}/tasks"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/tasks"): row(201, 201, 201, 403, 404),
+    ("GET", "/api/v1/projects/{code}/tasks/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/tasks/{id}"): row(409, 409, 409, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/tasks/{id}"): row(409, 409, 409, 403, 404),
+    ("POST", "/api/v1/projects/{code}/tasks/{id}/status"): row(409, 409, 409, 403, 404),
+    # the task on itself: a cycle, refused for those who may add one (422)
+    ("POST", "/api/v1/projects/{code}/tasks/{id}/deps"): row(422, 422, 422, 403, 404),
+    # a dependency that is not there: those who may take one away are told so
+    ("DELETE", "/api/v1/projects/{code}/tasks/{id}/deps/{on}"): row(404, 404, 404, 403, 404),
+    ("GET", "/api/v1/projects/{code}/tasks/gantt"): PROJECT_READ,
     # collections of the rep's won deal: the rep plans and receives for it
     ("GET", "/api/v1/projects/{code}/collections"): PROJECT_READ,
     ("POST", "/api/v1/projects/{code}/collections"): row(201, 201, 201, 403, 404),
@@ -215,6 +227,8 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/assignments/{id}", f"/assignments/{ids['assignment']}")
             .replace("/problems/{id}", f"/problems/{ids['problem']}")
             .replace("/collections/{id}", f"/collections/{ids['collection']}")
+            .replace("/tasks/{id}", f"/tasks/{ids['task']}")
+            .replace("{on}", str(ids["task"]))
             .replace("{receipt}", "999999")
             .replace("/activities/{id}", f"/activities/{ids['activity']}")
             .replace("/feedback/{id}", f"/feedback/{ids['feedback']}")
@@ -237,7 +251,7 @@ def request_for(method, pattern, who, ids, described=None):
             body = {"name": "Workspace renamed"}
         elif "/raci/" in path or plan_line or "/assignments/" in path or "/collections/" in path:
             body["note"] = "renamed"
-        elif "/problems/" in path:
+        elif "/problems/" in path or "/tasks/" in path:
             body["title"] = "renamed"
         elif "/activities/" in path:
             body["outcome"] = "renamed"
@@ -250,7 +264,8 @@ def request_for(method, pattern, who, ids, described=None):
                                  or "/raci/" in pattern or plan_line
                                  or "/assignments/" in pattern or "/activities/" in pattern
                                  or "/feedback/" in pattern
-                                 or pattern.endswith(("/problems/{id}", "/collections/{id}"))):
+                                 or pattern.endswith(("/problems/{id}", "/collections/{id}",
+                                                      "/tasks/{id}"))):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
         body = {"goal": ids["quota_goal"], "version": stale, "quotas": []}
@@ -302,6 +317,10 @@ def request_for(method, pattern, who, ids, described=None):
                                                  "customer": ids["customer"]},
             "/api/v1/projects/{code}/problems/{id}/status": {"status": "in_progress",
                                                              "version": stale},
+            "/api/v1/projects/{code}/tasks": {"title": f"Task of {who}", "assignee": "rep",
+                                              "start": "2026-03-01", "due": "2026-03-05"},
+            "/api/v1/projects/{code}/tasks/{id}/status": {"status": "doing", "version": stale},
+            "/api/v1/projects/{code}/tasks/{id}/deps": {"on": ids["task"]},
             "/api/v1/projects/{code}/collections": {"deal": ids["deal"], "due": "2026-12-31",
                                                     "amount": 100},
             "/api/v1/projects/{code}/collections/{id}/receipts": {"amount": 1,
@@ -357,6 +376,8 @@ def role_matrix():
                        "Slow support", "--owner", "rep", "--customer", str(customer_id))["id"]
     collection_id = ws.js("collection", "add", "P1", "--deal", str(deal_id), "--due", "2026-12-31",
                           "--amount", "1000.00")["id"]
+    task_id = ws.js("task", "add", "P1", "--title", "Call the distributors", "--assignee", "rep",
+                    "--start", "2026-03-01", "--due", "2026-03-10")["id"]
     # the rep's own activity and the feedback they took: a rep may change them (a stale version: 409)
     activity_id = ws.js("activity", "add", "P1", "--kind", "visit", "--date", "2026-02-02",
                         "--customer", str(customer_id), "--phase", "after_sale", as_="rep")["id"]
@@ -370,7 +391,7 @@ def role_matrix():
                "sale": sale_id, "goal": goal_id, "customer": customer_id, "raci": raci_id,
                "plan": plan, "quota_goal": quota_goal, "assignment": assignment_id,
                "deal": deal_id, "problem": problem_id, "collection": collection_id,
-               "activity": activity_id, "feedback": feedback_id}
+               "activity": activity_id, "feedback": feedback_id, "task": task_id}
         admin = clients["admin"]
         # (a position's project is not a described noun: P1)
         ids["ref"] = lambda noun: "P1" if noun == "project" else admin.ok(
