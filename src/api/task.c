@@ -41,7 +41,7 @@ static int add_dep(struct api_req *r, struct err *err)
 	char text[24];
 	void *rec = arena_alloc(r->arena, task_entity.size);
 	const struct api_field fields[] = {
-		{ "on", API_INT, API_REQUIRED, &on, &has_on },
+		{ "depends_on", API_INT, API_REQUIRED, &on, &has_on },
 		{ NULL },
 	};
 

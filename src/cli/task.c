@@ -75,7 +75,7 @@ static int cmd_task_dep(struct cli *c, int argc, char **argv, struct err *err)
 	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err))
 		goto out;
 	if (!cli_opt(opts, "on")) {
-		err_set(err, ERR_INVALID, "on", "required", "on is required");
+		err_set(err, ERR_INVALID, "depends_on", "required", "--on is required");
 		goto out;
 	}
 	if (task_dep_set(c->st, &c->actor, pos[0], pos[1], cli_opt(opts, "on"), remove, rec, err))

@@ -309,7 +309,7 @@ int task_move(struct store *st, const struct actor *a, const char *code, const c
 	}
 	from = status_index(cur.status);
 	if (from == to) {
-		err_set(err, ERR_INVALID, "status", "same_status:_,status", "task %s is already %s",
+		err_set(err, ERR_INVALID, "status", "task_same_status:_,status", "task %s is already %s",
 			id, task_statuses[to]);
 		goto out;
 	}
@@ -431,7 +431,7 @@ static int task_id_arg(const char *text, const char *field, int64_t *id, struct 
 	*id = v;
 	return 0;
 bad:
-	return err_set(err, ERR_INVALID, field, "bad_id:value", "\"%.40s\" is not a task's id",
+	return err_set(err, ERR_INVALID, field, "bad_task_id:value", "\"%.40s\" is not a task's id",
 		       text ? text : "");
 }
 
@@ -450,7 +450,7 @@ int task_dep_set(struct store *st, const struct actor *a, const char *code, cons
 	struct stmt *s;
 	int rc, r = -1;
 
-	if (task_id_arg(on, "on", &on_id, err) || task_open(st, a, code, id, &pr, &ep, &cur, err))
+	if (task_id_arg(on, "depends_on", &on_id, err) || task_open(st, a, code, id, &pr, &ep, &cur, err))
 		return -1;
 	if (tx_begin_project(&tx, st, a, pr.id, pr.code, PROLE_MEMBER, "changing dependencies",
 			     err))
@@ -460,7 +460,7 @@ int task_dep_set(struct store *st, const struct actor *a, const char *code, cons
 	    one_int(st, SQL_TASK_PROJECT, on_id, &on_project, err))
 		goto out;
 	if (on_project != pr.id) {
-		err_set(err, ERR_INVALID, "on", "task_other_project:_,project",
+		err_set(err, ERR_INVALID, "depends_on", "task_other_project:_,project",
 			"task #%s is not a task of project %s", on, pr.code);
 		goto out;
 	}
@@ -469,7 +469,7 @@ int task_dep_set(struct store *st, const struct actor *a, const char *code, cons
 		for (int i = 0; i < cur.ndeps; i++)
 			found |= cur.deps[i] == on_id;
 		if (!found) {
-			err_set(err, ERR_NOT_FOUND, "on", "dep_none:_,on",
+			err_set(err, ERR_NOT_FOUND, "depends_on", "dep_none:_,on",
 				"task #%s does not depend on #%s", id, on);
 			goto out;
 		}
@@ -478,12 +478,12 @@ int task_dep_set(struct store *st, const struct actor *a, const char *code, cons
 		size_t n;
 		for (int i = 0; i < cur.ndeps; i++)
 			if (cur.deps[i] == on_id) {
-				err_set(err, ERR_INVALID, "on", "dep_exists:_,on",
+				err_set(err, ERR_INVALID, "depends_on", "dep_exists:_,on",
 					"task #%s depends on #%s already", id, on);
 				goto out;
 			}
 		if (cur.ndeps >= TASK_MAX_DEPS) {
-			err_set(err, ERR_INVALID, "on", "too_many_deps:max",
+			err_set(err, ERR_INVALID, "depends_on", "too_many_deps:max",
 				"a task depends on at most %d tasks", TASK_MAX_DEPS);
 			goto out;
 		}
@@ -497,7 +497,7 @@ int task_dep_set(struct store *st, const struct actor *a, const char *code, cons
 			buf_addf(&c, "#%lld", (long long)cur.id);
 			for (size_t i = 0; i < n; i++)
 				buf_addf(&c, " → #%lld", (long long)path[i]);
-			err_set(err, ERR_INVALID, "on", "dep_cycle:cycle",
+			err_set(err, ERR_INVALID, "depends_on", "dep_cycle:cycle",
 				"%s would be a cycle of dependencies", buf_cstr(&c));
 			buf_release(&c);
 			goto out;

@@ -130,15 +130,15 @@ def a_task_waits_for_what_it_depends_on():
     ws.js("task", "done", "P1", str(b))
     s = ws.js("task", "start", "P1", str(c))
     eq((s["status"], s["version"]), ("doing", 2), "started once both are done")
-    ws.refusals(["task", "start", "P1", str(c)], [([], "status", "same_status", {"status": "doing"})])
+    ws.refusals(["task", "start", "P1", str(c)], [([], "status", "task_same_status", {"status": "doing"})])
     r = ws.js("task", "reopen", "P1", str(c))
     eq(r["status"], "todo", "reopened")
     eq(ws.js("task", "undepend", "P1", str(c), "--on", str(a))["depends_on"], [b], "undepend")
-    ws.refusals(["task", "undepend", "P1", str(c)], [(["--on", str(a)], "on", "dep_none")])
+    ws.refusals(["task", "undepend", "P1", str(c)], [(["--on", str(a)], "depends_on", "dep_none")])
     ws.refusals(["task", "depend", "P1", str(c)], [
-        (["--on", str(b)], "on", "dep_exists"),
-        (["--on", "abc"], "on", "bad_id"),
-        ([], "on", "required"),
+        (["--on", str(b)], "depends_on", "dep_exists"),
+        (["--on", "abc"], "depends_on", "bad_task_id"),
+        ([], "depends_on", "required"),
     ])
     eq(ws.sql("SELECT COUNT(*) FROM task_deps"), [(1,)], "C waits for B only")
     ws.ok("task", "delete", "P1", str(b))
@@ -155,15 +155,15 @@ def a_cycle_is_refused_naming_it():
     depend(ws, t2, t1)  # t2 waits for t1
     depend(ws, t3, t2)
     ws.refusals(["task", "depend", "P1"], [
-        ([str(t0), "--on", str(t1)], "on", "dep_cycle", {"cycle": f"#{t0} → #{t1} → #{t0}"}),
-        ([str(t0), "--on", str(t3)], "on", "dep_cycle",
+        ([str(t0), "--on", str(t1)], "depends_on", "dep_cycle", {"cycle": f"#{t0} → #{t1} → #{t0}"}),
+        ([str(t0), "--on", str(t3)], "depends_on", "dep_cycle",
          {"cycle": f"#{t0} → #{t3} → #{t2} → #{t1} → #{t0}"}),
-        ([str(t2), "--on", str(t2)], "on", "dep_cycle", {"cycle": f"#{t2} → #{t2}"}),
+        ([str(t2), "--on", str(t2)], "depends_on", "dep_cycle", {"cycle": f"#{t2} → #{t2}"}),
     ])
     other = task(ws, "2027-03-01", "2027-03-02", project="P2", as_="wang.fang")["id"]
     ws.refusals(["task", "depend", "P1", str(t0)], [
-        (["--on", str(other)], "on", "task_other_project", {"project": "P1"}),
-        (["--on", "99999"], "on", "task_other_project"),
+        (["--on", str(other)], "depends_on", "task_other_project", {"project": "P1"}),
+        (["--on", "99999"], "depends_on", "task_other_project"),
     ])
     eq(ws.sql("SELECT COUNT(*) FROM task_deps"), [(3,)], "refusals changed nothing")
 
@@ -254,6 +254,30 @@ def reps_write_their_own_viewers_read_outsiders_see_nothing():
     ws.fail("task", "gantt", "P1", as_="out")
     ws.fail("task", "delete", "P1", str(theirs["id"]), as_="wang.fang", code=77)
     ws.ok("task", "delete", "P1", str(mine["id"]), as_="wang.fang")
+
+
+@test
+def the_demo_has_a_plan_with_milestones_done_and_overdue_tasks():
+    ws = Workspace(init=False)
+    ws.ok("demo")
+    g = ws.js("task", "gantt", "FY")
+    tasks = {x["id"]: x for x in g["tasks"]}
+    assert 10 <= len(tasks) <= 15, f"10 to 15 tasks, not {len(tasks)}"
+    eq(sum(1 for x in tasks.values() if x["milestone"]), 2, "two milestones")
+    assert any(x["status"] == "done" for x in tasks.values()), "some done"
+    today = g["today"]
+    overdue = sorted(i for i, x in tasks.items() if x["status"] != "done" and x["due"] < today)
+    assert overdue, "some overdue"
+    eq(sorted(i for i, x in tasks.items() if x["overdue"]), overdue, "flagged overdue")
+    # every started or finished task's prerequisites are done
+    for x in tasks.values():
+        if x["status"] != "todo":
+            eq([tasks[d]["status"] for d in x["depends_on"]], ["done"] * len(x["depends_on"]),
+               f"what #{x['id']} waits for")
+    days = {i: x["days"] for i, x in tasks.items()}
+    eq((g["critical_days"], g["critical"]),
+       tuple(brute_critical(days, [(d["task"], d["on"]) for d in g["deps"]])),
+       "the critical path by brute force")
 
 
 if __name__ == "__main__":

@@ -320,7 +320,7 @@ def request_for(method, pattern, who, ids, described=None):
             "/api/v1/projects/{code}/tasks": {"title": f"Task of {who}", "assignee": "rep",
                                               "start": "2026-03-01", "due": "2026-03-05"},
             "/api/v1/projects/{code}/tasks/{id}/status": {"status": "doing", "version": stale},
-            "/api/v1/projects/{code}/tasks/{id}/deps": {"on": ids["task"]},
+            "/api/v1/projects/{code}/tasks/{id}/deps": {"depends_on": ids["task"]},
             "/api/v1/projects/{code}/collections": {"deal": ids["deal"], "due": "2026-12-31",
                                                     "amount": 100},
             "/api/v1/projects/{code}/collections/{id}/receipts": {"amount": 1,

@@ -27,6 +27,7 @@ import { Recruitment } from './screens/recruitment.js';
 import { Strategy } from './screens/strategy.js';
 import { Quotas } from './screens/quotas.js';
 import { Problems } from './screens/problems.js';
+import { Tasks } from './screens/tasks.js';
 import { Collections } from './screens/collections.js';
 import { Activities } from './screens/activities.js';
 import { Feedback } from './screens/feedback.js';
@@ -45,6 +46,7 @@ const routes = [
   ['/p/:code/strategy', (p) => html`<${Strategy} code=${p.code} />`, 'code'],
   ['/p/:code/skill-matrix', (p) => html`<${SkillsMatrix} code=${p.code} />`, 'code'],
   ['/p/:code/quotas', (p) => html`<${Quotas} code=${p.code} />`, 'code'],
+  ['/p/:code/tasks', (p) => html`<${Tasks} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/problems', (p) => html`<${Problems} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/collections', (p) => html`<${Collections} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/activities', (p) => html`<${Activities} key=${p.code} code=${p.code} />`, 'code'],
