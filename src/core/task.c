@@ -19,6 +19,7 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "core/engagement.h"
 #include "core/project.h"
 #include "core/tx.h"
 #include "core/user.h"
@@ -137,10 +138,6 @@ static int one_int(struct store *st, const char *sql, int64_t id, int64_t *out, 
 	return rc < 0 ? -1 : 0;
 }
 
-/* ?1 the project, ?2 the user */
-static const char SQL_TASK_MEMBER[] =
-	"SELECT COUNT(*) FROM members WHERE project_id = ?1 AND user_id = ?2";
-
 /* The goal, deal or problem (what) with id is of the task's project. */
 static int link_check(struct tx *tx, const char *what, const char *sql, int64_t id,
 		      const struct ent_input *in, struct err *err)
@@ -165,19 +162,11 @@ static int task_check(struct tx *tx, const void *before, void *rec, const struct
 	struct task *t = rec;
 
 	if (!cur || t->assignee_id != cur->assignee_id) {
-		struct stmt *s = store_prepare(tx->st, SQL_TASK_MEMBER, err);
-		int64_t n = 0;
-		int rc;
-		if (!s)
+		char role[16];
+		if (engagement_member_role(tx, in->project->id, t->assignee_id, role, sizeof(role),
+					   err))
 			return -1;
-		store_bind_int(tx->st, s, 1, in->project->id);
-		store_bind_int(tx->st, s, 2, t->assignee_id);
-		rc = store_step(tx->st, s, err);
-		n = rc == STORE_ROW ? store_col_int(tx->st, s, 0) : 0;
-		store_done(tx->st, s);
-		if (rc < 0)
-			return -1;
-		if (!n)
+		if (!role[0])
 			return err_set(err, ERR_INVALID, "assignee", "not_member:login,project",
 				       "%s is not a member of %s", t->assignee, in->project->code);
 	}
@@ -235,27 +224,35 @@ static void task_extra(struct jw *w, const void *rec)
 
 /* --- moves and dependencies --------------------------------------------------------------- */
 
-/* The project and the task named id in it, as the reader may see them. */
-static int task_open(struct store *st, const struct actor *a, const char *code, const char *id,
-		     struct project *pr, struct ent_project *ep, struct task *t, struct err *err)
+/*
+ * Begin a change (what: "moving tasks") of the task named id in project code:
+ * the task as the reader may see it, then, under the write lock, as it is now
+ * (its version and status, its dependencies), which the actor may change: a
+ * project manager and up, or its assignee. On error no transaction is open.
+ */
+static int task_begin(struct tx *tx, struct store *st, const struct actor *a, const char *code,
+		      const char *id, const char *what, struct project *pr, struct ent_project *ep,
+		      struct task *t, struct err *err)
 {
+	enum prole role;
+
 	if (project_get(st, a, code, pr, err))
 		return -1;
 	ep->id = pr->id;
 	ep->code = pr->code;
-	return entity_get(st, a, &task_entity, ep, id, t, err);
-}
-
-/* The actor may change task t: a project manager and up, or its assignee. */
-static int may_change(struct store *st, const struct actor *a, const struct task *t,
-		      int64_t project_id, struct err *err)
-{
-	enum prole role = project_access(st, a, project_id, err);
-
+	if (entity_get(st, a, &task_entity, ep, id, t, err) ||
+	    tx_begin_project(tx, st, a, pr->id, pr->code, PROLE_MEMBER, what, err))
+		return -1;
+	if (entity_load(st, &task_entity, ep, id, 1, t, err) || task_fill(st, a, t, err))
+		goto fail;
+	role = project_access(st, a, pr->id, err);
 	if (role >= PROLE_MANAGER || (role >= PROLE_MEMBER && t->assignee_id == a->user_id))
 		return 0;
-	return err_set(err, ERR_DENIED, "assignee", "own_records_only:_,owner",
-		       "you may change only your own %s%s", "tasks", "");
+	err_set(err, ERR_DENIED, "assignee", "own_records_only:_,owner",
+		"you may change only your own %s%s", "tasks", "");
+fail:
+	tx_abort(tx);
+	return -1;
 }
 
 static const char SQL_TASK_BLOCKING[] =
@@ -296,13 +293,8 @@ int task_move(struct store *st, const struct actor *a, const char *code, const c
 		return err_set(err, ERR_INVALID, "status", "bad_enum:value,_,_,allowed",
 			       "\"%.40s\" is not a %s %s (%s)", status ? status : "", "task",
 			       "status", "todo, doing or done");
-	if (task_open(st, a, code, id, &pr, &ep, &cur, err))
+	if (task_begin(&tx, st, a, code, id, "moving tasks", &pr, &ep, &cur, err))
 		return -1;
-	if (tx_begin_project(&tx, st, a, pr.id, pr.code, PROLE_MEMBER, "moving tasks", err))
-		return -1;
-	if (entity_load(st, &task_entity, &ep, id, 1, &cur, err) ||
-	    may_change(st, a, &cur, pr.id, err))
-		goto out;
 	if (version != cur.version) {
 		tx_version_conflict("task", id, version, cur.version, err);
 		goto out;
@@ -323,7 +315,7 @@ int task_move(struct store *st, const struct actor *a, const char *code, const c
 			goto out;
 		}
 	}
-	if (task_fill(st, a, &cur, err) || !(s = store_prepare(st, SQL_TASK_MOVE, err)))
+	if (!(s = store_prepare(st, SQL_TASK_MOVE, err)))
 		goto out;
 	store_bind_text(st, s, 1, task_statuses[to]);
 	store_bind_int(st, s, 2, tx.now);
@@ -450,14 +442,10 @@ int task_dep_set(struct store *st, const struct actor *a, const char *code, cons
 	struct stmt *s;
 	int rc, r = -1;
 
-	if (task_id_arg(on, "depends_on", &on_id, err) || task_open(st, a, code, id, &pr, &ep, &cur, err))
+	if (task_id_arg(on, "depends_on", &on_id, err) ||
+	    task_begin(&tx, st, a, code, id, "changing dependencies", &pr, &ep, &cur, err))
 		return -1;
-	if (tx_begin_project(&tx, st, a, pr.id, pr.code, PROLE_MEMBER, "changing dependencies",
-			     err))
-		return -1;
-	if (entity_load(st, &task_entity, &ep, id, 1, &cur, err) ||
-	    may_change(st, a, &cur, pr.id, err) || task_fill(st, a, &cur, err) ||
-	    one_int(st, SQL_TASK_PROJECT, on_id, &on_project, err))
+	if (one_int(st, SQL_TASK_PROJECT, on_id, &on_project, err))
 		goto out;
 	if (on_project != pr.id) {
 		err_set(err, ERR_INVALID, "depends_on", "task_other_project:_,project",
