@@ -8,7 +8,9 @@
 // critical path, worked out here by hand from the plan the setup made (A 5 days -> B 8 days ->
 // milestone M, 14 days; the tasks the test adds are shorter and wait for nothing); a bar's
 // dates move by keyboard (→ a day later, a versioned PATCH read back) and by the form opened
-// from the bar, where a due before the start is refused in the reader's language. A rep has no
+// from the bar, where a due before the start is refused in the reader's language; the same
+// dialog adds and takes away a prerequisite, and refuses a cycle naming it ("#1 → #2 → #1") in
+// the reader's language, writing nothing. A task becomes a milestone by its edit form. A rep has no
 // move buttons on a manager's task, a viewer no write control; at phone width (390x844) the
 // board and the form fit and nothing scrolls sideways.
 import { test, assert, run, startServer, shot, cli, isoDay, PASSWORD, assertNoSidewaysScroll } from './lib.mjs';
@@ -144,6 +146,26 @@ async function tasksAs(browser, server, user, lang) {
     await f.waitFor({ state: 'detached' });
     const r = await get(page, `${API}/${made.id}`);
     assert(r.due === shift(made.due, 2) && r.start === made.start && r.version === made.version + 1, `after the form ${JSON.stringify(r)}`);
+    // the bar's dialog adds and takes away a prerequisite; a cycle is refused, named, in the reader's language
+    const a = PLAN['A 需求调研'], b = PLAN['B 方案设计'];
+    await page.locator(`.gantt-bar[data-id="${made.id}"]`).click();
+    const deps = page.locator('#task-deps');
+    await deps.locator('select[name=depends_on]').selectOption(String(a));
+    await deps.locator('#dep-add').click();
+    await eventually(async () => assert(JSON.stringify((await get(page, `${API}/${made.id}`)).depends_on) === JSON.stringify([a]), 'not added'));
+    await deps.locator(`li[data-on="${a}"] button`).click();
+    await eventually(async () => assert((await get(page, `${API}/${made.id}`)).depends_on.length === 0, 'not taken away'));
+    await page.keyboard.press('Escape');
+    await page.locator(`.gantt-bar[data-id="${a}"]`).click();
+    await page.locator('#task-deps select[name=depends_on]').selectOption(String(b));
+    await page.locator('#task-deps #dep-add').click();
+    const cycle = fill(T['reason.dep_cycle'], { cycle: `#${a} → #${b} → #${a}` });
+    await eventually(async () => {
+      const text = await page.locator('#task-deps .banner').allTextContents();
+      assert(text.some((x) => x.includes(cycle)), `the cycle reads ${JSON.stringify(text)}, want "${cycle}"`);
+    });
+    assert((await get(page, `${API}/${a}`)).depends_on.length === 0, 'the refused cycle was written');
+    await page.keyboard.press('Escape');
     await shot(page, `tasks-${L}-gantt`);
     assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
   });
@@ -182,6 +204,15 @@ await run(async (browser) => {
     await f.locator('input[name=due]').fill(isoDay(6));
     await save(page);
     assert((await byTitle(page, '手机上添加的任务')).due === isoDay(6), 'saved at phone width');
+    // made a milestone by its edit form: one day, its start its due
+    await rowOf(page, '手机上添加的任务').getByRole('button', { name: CATALOG['zh-CN']['action.edit'] }).click();
+    const e = page.locator('#crud-form');
+    await assertFitsPhone(page, page.locator('.modal'), 'the task edit form');
+    await e.locator('input[name=milestone]').check();
+    await e.locator('input[name=due]').fill(isoDay(5));
+    await save(page);
+    const ms = await byTitle(page, '手机上添加的任务');
+    assert(ms.milestone === true && ms.start === isoDay(5) && ms.due === isoDay(5) && ms.days === 1, `the milestone ${JSON.stringify(ms)}`);
     await assertNoSidewaysScroll(page, 'the task list');
     await page.click('#tab-board');
     await page.locator('#task-board').waitFor();

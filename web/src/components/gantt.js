@@ -3,8 +3,9 @@
 // what a task waits for to the task, today's line, and the critical path (computed by the
 // server) drawn in red. Beside the canvas a list of the bars as buttons, so every bar is
 // reachable by keyboard: ← → move a task by a day, Shift+← → change its due day, Enter (or a
-// click on a bar in the chart) opens a form of its dates. Every change is a PATCH at the task's
-// version; the server judges it (a due before the start is refused in the reader's language).
+// click on a bar in the chart) opens a form of its dates, with what the task waits for (add or
+// take away a prerequisite). Every date change is a PATCH at the task's version; the server
+// judges it (a due before the start, a cycle of dependencies: refused in the reader's language).
 import { useState, useMemo } from 'preact/hooks';
 import * as echarts from 'echarts/core';
 import { CustomChart } from 'echarts/charts';
@@ -88,8 +89,36 @@ function option(g) {
   };
 }
 
-// The form of a bar's dates: start and due (a milestone: its one day).
-function DatesDialog({ rec, base, onClose, onSaved }) {
+// What a task waits for: each prerequisite with a button that takes it away, and a select of
+// the project's other tasks to add one (POST/DELETE .../tasks/{id}/deps; a cycle is refused
+// naming it). Dependencies carry no version: the task's dates form stays valid.
+function Deps({ rec, base, tasks, onChanged }) {
+  const [deps, setDeps] = useState(rec.depends_on);
+  const [pick, setPick] = useState('');
+  const [error, setError] = useState(null);
+  const name = (id) => { const x = tasks.find((y) => y.id === id); return '#' + id + (x ? ' ' + x.title : ''); };
+  const change = async (fn) => {
+    setError(null);
+    try { const r = await fn(); setDeps(r.depends_on); setPick(''); onChanged(); } catch (err) { setError(err); }
+  };
+  const add = () => change(() => api.post(base + '/' + enc(rec.id) + '/deps', { depends_on: Number(pick) }));
+  const remove = (id) => change(() => api.del(base + '/' + enc(rec.id) + '/deps/' + enc(id)));
+  return html`<div class="task-deps" id="task-deps">
+    <h3>${t('task.deps_title')}</h3>
+    <${ErrorBanner} error=${error} onDismiss=${() => setError(null)} labels=${{ depends_on: t('field.depends_on') }} />
+    <ul>${deps.map((id) => html`<li key=${id} data-on=${id}><span>${name(id)}</span>
+      <button type="button" class="btn btn-small" aria-label=${t('task.remove_dep') + ': ' + name(id)} onClick=${() => remove(id)}>${t('task.remove_dep')}</button></li>`)}</ul>
+    <div class="task-deps-add"><label class="field"><span class="field-label">${t('field.depends_on')}</span>
+      <select name="depends_on" value=${pick} onChange=${(e) => setPick(e.currentTarget.value)}>
+        <option value="">—</option>
+        ${tasks.filter((x) => !deps.includes(x.id)).map((x) => html`<option value=${String(x.id)}>${'#' + x.id + ' ' + x.title}</option>`)}
+      </select></label>
+      <button type="button" class="btn" id="dep-add" disabled=${!pick} onClick=${add}>${t('task.add_dep')}</button></div>
+  </div>`;
+}
+
+// The form of a bar's dates: start and due (a milestone: its one day); then what it waits for.
+function DatesDialog({ rec, base, tasks, onClose, onSaved, onDeps }) {
   const [form, setForm] = useState({ start: rec.start, due: rec.due });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -112,6 +141,7 @@ function DatesDialog({ rec, base, onClose, onSaved }) {
       <div class="form-actions"><button type="button" class="btn" onClick=${onClose}>${t('action.cancel')}</button>
         <button type="submit" class="btn btn-primary" disabled=${busy}>${t('action.save')}</button></div>
     </form>
+    <${Deps} rec=${rec} base=${base} tasks=${tasks} onChanged=${onDeps} />
   <//>`;
 }
 
@@ -153,7 +183,8 @@ export function Gantt({ base, tick, mayEdit, onSaved, onError }) {
         ${critical.has(x.id) ? html`<span class="chip chip-off_track">${t('task.critical')}</span>` : null}
         ${x.depends_on.length ? html`<span class="muted">${t('task.depends_on', { list: x.depends_on.filter((d) => byId.has(d)).map((d) => '#' + d).join(', ') })}</span>` : null}
       </button></li>`)}</ul>
-    ${editing ? html`<${DatesDialog} rec=${editing} base=${base} onClose=${() => setEditing(null)}
+    ${editing ? html`<${DatesDialog} rec=${editing} base=${base} tasks=${data.tasks} onClose=${() => setEditing(null)}
+      onDeps=${g.reload}
       onSaved=${(rec) => { setEditing(null); onSaved(rec); }} />` : null}
   </div>`;
 }
