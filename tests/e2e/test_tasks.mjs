@@ -10,7 +10,8 @@
 // dates move by keyboard (→ a day later, a versioned PATCH read back) and by the form opened
 // from the bar, where a due before the start is refused in the reader's language; the same
 // dialog adds and takes away a prerequisite, and refuses a cycle naming it ("#1 → #2 → #1") in
-// the reader's language, writing nothing. A task becomes a milestone by its edit form. A rep has no
+// the reader's language, writing nothing; a bar dragged two days along the chart moves both
+// dates by two days. A task becomes a milestone by its edit form. A rep has no
 // move buttons on a manager's task, a viewer no write control; at phone width (390x844) the
 // board and the form fit and nothing scrolls sideways.
 import { test, assert, run, startServer, shot, cli, isoDay, PASSWORD, assertNoSidewaysScroll } from './lib.mjs';
@@ -166,6 +167,23 @@ async function tasksAs(browser, server, user, lang) {
     });
     assert((await get(page, `${API}/${a}`)).depends_on.length === 0, 'the refused cycle was written');
     await page.keyboard.press('Escape');
+    // dragged two days later on the chart: a versioned PATCH of both dates
+    const before = await get(page, `${API}/${made.id}`);
+    await page.locator('#task-deps').waitFor({ state: 'detached' });
+    const at = await chart.evaluate((el, id) => el.ganttBarAt(id), made.id);
+    const day = await chart.evaluate((el) => el.ganttDayWidth());
+    const box = await chart.boundingBox();
+    assert(at && day > 4, `the bar at ${at}, a day ${day}px wide`);
+    await page.mouse.move(box.x + at[0], box.y + at[1]);
+    await page.mouse.down();
+    await page.mouse.move(box.x + at[0] + 2 * day, box.y + at[1], { steps: 6 });
+    await page.mouse.up();
+    await eventually(async () => {
+      const d = await get(page, `${API}/${made.id}`);
+      assert(d.start === shift(before.start, 2) && d.due === shift(before.due, 2) && d.version === before.version + 1,
+        `after the drag ${JSON.stringify(d)}, before ${JSON.stringify(before)}`);
+    });
+    assert(await page.locator('#dates-form').count() === 0, 'the drag opened the dates form');
     await shot(page, `tasks-${L}-gantt`);
     assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
   });

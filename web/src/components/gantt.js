@@ -2,11 +2,11 @@
 // bar per task from its start to the end of its due day, milestones as diamonds, arrows from
 // what a task waits for to the task, today's line, and the critical path (computed by the
 // server) drawn in red. Beside the canvas a list of the bars as buttons, so every bar is
-// reachable by keyboard: ← → move a task by a day, Shift+← → change its due day, Enter (or a
+// reachable by keyboard (a bar may also be dragged along the time axis): ← → move a task by a day, Shift+← → change its due day, Enter (or a
 // click on a bar in the chart) opens a form of its dates, with what the task waits for (add or
 // take away a prerequisite). Every date change is a PATCH at the task's version; the server
 // judges it (a due before the start, a cycle of dependencies: refused in the reader's language).
-import { useState, useMemo } from 'preact/hooks';
+import { useState, useMemo, useRef } from 'preact/hooks';
 import * as echarts from 'echarts/core';
 import { CustomChart } from 'echarts/charts';
 import { html } from '../html.js';
@@ -148,6 +148,7 @@ function DatesDialog({ rec, base, tasks, onClose, onSaved, onDeps }) {
 export function Gantt({ base, tick, mayEdit, onSaved, onError }) {
   const g = useLoad(() => api.get(base + '/gantt'), [base, tick]);
   const [editing, setEditing] = useState(null);
+  const live = useRef({});
   const opt = useMemo(() => (g.data && g.data.tasks.length ? option(g.data) : null), [g.data]);
   if (g.loading && !g.data) return html`<div class="card"><${Skeleton} rows=${5} /></div>`;
   if (g.error) return html`<${ErrorBanner} error=${g.error} onRetry=${g.reload} />`;
@@ -158,6 +159,34 @@ export function Gantt({ base, tick, mayEdit, onSaved, onError }) {
   const patch = async (rec, start, due) => {
     try { await api.patch(base + '/' + enc(rec.id), { version: rec.version, start, due }); onSaved(rec); }
     catch (err) { onError(err); }
+  };
+  // a bar dragged along the time axis: moved by the whole days between press and release
+  Object.assign(live.current, { patch, mayEdit, tasks: data.tasks });
+  const onInit = (chart, el) => {
+    let drag = null;
+    chart.on('mousedown', (p) => {
+      if (p.seriesName === 'tasks' && p.data && p.data.task && live.current.mayEdit(p.data.task)) drag = { id: p.data.task.id, x: p.event.offsetX };
+    });
+    chart.getZr().on('mouseup', (e) => {
+      const d = drag;
+      drag = null;
+      if (!d) return;
+      const n = Math.round((chart.convertFromPixel({ xAxisIndex: 0 }, e.offsetX) - chart.convertFromPixel({ xAxisIndex: 0 }, d.x)) / DAY);
+      const rec = live.current.tasks.find((x) => x.id === d.id);
+      if (!n || !rec) return;
+      live.current.dragged = true;
+      live.current.patch(rec, shift(rec.start, n), shift(rec.due, n));
+    });
+    // where a task's bar sits on the canvas (its middle, page-independent pixels): for tools
+    // that drive the chart as a user would (the e2e test drags a bar by it)
+    el.ganttBarAt = (id) => {
+      const rows = live.current.tasks;
+      const i = rows.findIndex((x) => x.id === id);
+      if (i < 0) return null;
+      const mid = (dayMs(rows[i].start) + dayMs(rows[i].due) + DAY) / 2;
+      return chart.convertToPixel({ xAxisIndex: 0, yAxisIndex: 0 }, [mid, i]);
+    };
+    el.ganttDayWidth = () => chart.convertToPixel({ xAxisIndex: 0 }, DAY * 2) - chart.convertToPixel({ xAxisIndex: 0 }, DAY);
   };
   const onKey = (rec) => (e) => {
     if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); setEditing(rec); return; }
@@ -171,7 +200,11 @@ export function Gantt({ base, tick, mayEdit, onSaved, onError }) {
     <p class="muted" id="gantt-critical">${t('task.critical_sum', { list: data.critical.map((id) => '#' + id).join(' → '), days: data.critical_days })}</p>
     <${EChart} option=${opt} className="gantt-chart" label=${t('task.tab_gantt')}
       data=${{ 'data-bars': String(data.tasks.length), 'data-critical': data.critical.join(','), 'data-deps': String(data.deps.length) }}
-      onClick=${(p) => { if (p.data && p.data.task && mayEdit(p.data.task)) setEditing(p.data.task); }} />
+      onInit=${onInit}
+      onClick=${(p) => {
+        if (live.current.dragged) { live.current.dragged = false; return; }
+        if (p.data && p.data.task && mayEdit(p.data.task)) setEditing(p.data.task);
+      }} />
     <p class="muted">${t('task.gantt_keys')}</p>
     <ul class="gantt-bars" aria-label=${t('task.tab_gantt')}>${data.tasks.map((x) => html`<li key=${x.id}>
       <button type="button" class=${'gantt-bar' + (critical.has(x.id) ? ' critical' : '') + (x.milestone ? ' milestone' : '')}
