@@ -17,7 +17,7 @@ import { useApp } from '../app-context.js';
 import { EntityPage } from '../components/entity-page.js';
 import { CLEAR } from '../components/crud.js';
 import { useProjectAccess, wsAtLeast, projectAtLeast } from '../components/access.js';
-import { useLoad, ErrorBanner, Banner, Chip, Skeleton } from '../components/ui.js';
+import { useLoad, ErrorBanner, Banner, Chip, Skeleton, PageHead } from '../components/ui.js';
 import { Gantt } from '../components/gantt.js';
 import '../styles/forms.css';
 import '../styles/tasks.css';
@@ -125,6 +125,7 @@ export function Tasks({ code }) {
         aria-selected=${tab === k ? 'true' : 'false'} onClick=${() => { setTab(k); setError(null); setNotice(null); }}>${label}</button>`)}
     </div>
     ${tab === 'list' ? html`<${EntityPage} name="task" project=${code} extras=${extras} />` : null}
+    ${tab !== 'list' ? html`<${PageHead} title=${t('ent.task.plural')} subtitle=${t('ent.task.sub')} />` : null}
     ${tab === 'board' ? html`<div>${banners}<${Board} base=${base} mayMove=${mayMove} onMove=${move} tick=${tick} /></div>` : null}
     ${tab === 'gantt' ? html`<div>${banners}<${Gantt} base=${base} tick=${tick} mayEdit=${mayMove}
       onSaved=${(rec) => { setNotice(t('task.dates_saved', { title: rec.title })); refresh(); }}
