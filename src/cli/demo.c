@@ -29,6 +29,7 @@
 #include "core/recruit.h"
 #include "core/quota.h"
 #include "core/sale.h"
+#include "core/task.h"
 #include "core/user.h"
 #include "base/banned.h"
 
@@ -1812,6 +1813,85 @@ static int budget_demo(struct demo *d, struct err *err)
 	return 0;
 }
 
+/* --- the FY plan: tasks and milestones ------------------------------------------------------ */
+
+/* A task of the FY plan: its days from today, what it waits for (1-based, 0 ends), its fate. */
+static const struct demo_task {
+	const char *title, *description;
+	int start, due, milestone;
+	int deps[3];
+	const char *status; /* todo, doing, done */
+} demo_tasks[] = {
+	{ "市场调研与客户分层", "梳理存量客户，按行业和规模分层", -40, -30, 0, { 0 }, "done" },
+	{ "制定年度渠道政策", "返点、账期和区域保护规则", -29, -20, 0, { 1 }, "done" },
+	{ "里程碑：年度计划评审通过", "管理层评审年度销售计划", -19, -19, 1, { 2 }, "done" },
+	{ "招募华东区经销商", "新签三家核心经销商", -18, -5, 0, { 3 }, "doing" },
+	{ "经销商产品培训", "W 系列交换机的产品与报价培训", -10, -2, 0, { 3 }, "todo" },
+	{ "重点客户拜访计划", "前二十大客户逐一拜访", -15, 10, 0, { 3 }, "doing" },
+	{ "设计春季促销方案", "折扣力度与赠品组合", -5, 5, 0, { 2 }, "doing" },
+	{ "上线春季促销活动", "线上线下同步上线", 6, 20, 0, { 7 }, "todo" },
+	{ "渠道库存盘点", "核对各经销商库存与在途", 3, 8, 0, { 4 }, "todo" },
+	{ "华南区渠道签约", "签约两家华南区域代理", 9, 30, 0, { 4, 5 }, "todo" },
+	{ "里程碑：季度经营复盘", "回顾目标完成情况并调整打法", 31, 31, 1, { 8, 10 }, "todo" },
+	{ "回款专项跟进", "逾期应收逐笔跟进", -3, 25, 0, { 0 }, "doing" },
+	{ "年终客户答谢会筹备", "场地、嘉宾与礼品", 32, 50, 0, { 11 }, "todo" },
+};
+
+static const char SQL_DEMO_FY_MEMBERS[] =
+	"SELECT u.login FROM members m JOIN users u ON u.id = m.user_id WHERE m.project_id = ? "
+	"AND m.role IN ('member', 'manager') ORDER BY u.login LIMIT 8";
+
+static int tasks_demo(struct demo *d, struct err *err)
+{
+	enum { N = sizeof(demo_tasks) / sizeof(demo_tasks[0]) };
+	struct project fy;
+	struct ent_project p;
+	struct stmt *s;
+	char who[8][64], key[N][24];
+	int64_t id[N];
+	void *rec = NULL;
+	int n = 0, rc, r = -1;
+
+	if (project_load(d->st, "FY", &fy, err) ||
+	    !(s = store_prepare(d->st, SQL_DEMO_FY_MEMBERS, err)))
+		return -1;
+	p.id = fy.id;
+	p.code = "FY";
+	store_bind_int(d->st, s, 1, fy.id);
+	while ((rc = store_step(d->st, s, err)) == STORE_ROW && n < 8)
+		snprintf(who[n++], sizeof(who[0]), "%s", store_col_text(d->st, s, 0));
+	store_done(d->st, s);
+	if (rc < 0 || !n)
+		return rc < 0 ? -1 : 0;
+	rec = xcalloc(1, task_entity.size);
+	for (int i = 0; i < N; i++) {
+		const struct demo_task *x = &demo_tasks[i];
+		char start[DATE_FMT_MAX], due[DATE_FMT_MAX];
+		const char *const kv[] = { "title", x->title, "description", x->description,
+					   "assignee", who[i % n], "start",
+					   date_format(d->today + x->start, start), "due",
+					   date_format(d->today + x->due, due), "milestone",
+					   x->milestone ? "yes" : "no", NULL };
+		if (demo_record_in(d, "task", &p, NULL, kv, &id[i], err))
+			goto out;
+		snprintf(key[i], sizeof(key[i]), "%lld", (long long)id[i]);
+	}
+	for (int i = 0; i < N; i++)
+		for (int k = 0; k < 3 && demo_tasks[i].deps[k]; k++)
+			if (task_dep_set(d->st, &d->c->actor, "FY", key[i],
+					 key[demo_tasks[i].deps[k] - 1], 0, rec, err))
+				goto out;
+	/* in plan order, so that what a task waits for is done first */
+	for (int i = 0; i < N; i++)
+		if (strcmp(demo_tasks[i].status, "todo") &&
+		    task_move(d->st, &d->c->actor, "FY", key[i], demo_tasks[i].status, 1, rec, err))
+			goto out;
+	r = 0;
+out:
+	free(rec);
+	return r;
+}
+
 static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { "force", 0, OPT_FLAG }, { "seed", 0, OPT_VALUE },
@@ -1923,8 +2003,8 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	 * feedback */
 	if (deals(d, err) || problems_demo(d, err) || collections_demo(d, err) || engagement(d, err))
 		goto out;
-	/* the plan's risks after everything else */
-	if (risks_demo(d, err) || budget_demo(d, err))
+	/* the plan after everything else: its risks, budget and tasks */
+	if (risks_demo(d, err) || budget_demo(d, err) || tasks_demo(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };

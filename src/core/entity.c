@@ -517,10 +517,19 @@ static void write_now(struct buf *b, const char *cond, int n)
 {
 	const char *at;
 
-	while ((at = strstr(cond, "?NOW")) || (at = strstr(cond, "?TODAY"))) {
+	for (;;) {
+		const char *now = strstr(cond, "?NOW"), *today = strstr(cond, "?TODAY");
+		size_t len = 4;
+		at = now;
+		if (today && (!now || today < now)) {
+			at = today;
+			len = 6;
+		}
+		if (!at)
+			break;
 		buf_add(b, cond, (size_t)(at - cond));
 		buf_addf(b, "?%d", n);
-		cond = at + (at[1] == 'N' ? 4 : 6);
+		cond = at + len;
 	}
 	buf_adds(b, cond);
 }
@@ -894,8 +903,7 @@ static int bind_filters(struct store *st, struct stmt *s, const struct ent_sql *
 				goto out;
 			store_bind_int(st, s, q->param[i], *(int *)((char *)scratch + f->off));
 			store_bind_int(st, s, q->param2[i],
-				       strstr(f->filter_sql, "?TODAY") ? (int64_t)date_today()
-								       : ts_now());
+				       strstr(f->filter_sql, "?TODAY") ? (int64_t)date_today() : ts_now());
 		} else if (f->kind == EK_DATE || f->kind == EK_MONEY || f->kind == EK_INSTANT) {
 			/* "A", "A..B", "A..", "..B" */
 			const char *dots = strstr(v, "..");

@@ -117,8 +117,9 @@ struct ent_field {
 	 * A column-less EK_BOOL with EF_FILTER: lists filter on whether this SQL
 	 * condition on the row (t) holds; "?NOW" in it stands for the current
 	 * instant (ts_now), as an activity is overdue once its due time has passed;
-	 * "?TODAY" the current day (date_today), as a risk is due for review once
-	 * its review day has passed (a condition uses one of the two).
+	 * "?TODAY" today's date (date_today), as a risk is due for review once its
+	 * review day has passed and a task is overdue once its due day is before
+	 * today (a condition uses one of the two).
 	 */
 	const char *filter_sql;
 };

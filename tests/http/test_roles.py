@@ -182,6 +182,18 @@ EXPECT = {
     ("GET", "/api/v1/projects/{code}/budget"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/sla"): PROJECT_READ,
     ("PUT", "/api/v1/projects/{code}/sla"): row(200, 200, 403, 403, 404),  # the same hours again
+    # tasks: the rep is the assignee of the one changed here (their own: a stale version's 409)
+    ("GET", "/api/v1/projects/{code}/tasks"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/tasks"): row(201, 201, 201, 403, 404),
+    ("GET", "/api/v1/projects/{code}/tasks/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/tasks/{id}"): row(409, 409, 409, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/tasks/{id}"): row(409, 409, 409, 403, 404),
+    ("POST", "/api/v1/projects/{code}/tasks/{id}/status"): row(409, 409, 409, 403, 404),
+    # the task on itself: a cycle, refused for those who may add one (422)
+    ("POST", "/api/v1/projects/{code}/tasks/{id}/deps"): row(422, 422, 422, 403, 404),
+    # a dependency that is not there: those who may take one away are told so
+    ("DELETE", "/api/v1/projects/{code}/tasks/{id}/deps/{on}"): row(404, 404, 404, 403, 404),
+    ("GET", "/api/v1/projects/{code}/tasks/gantt"): PROJECT_READ,
     # collections of the rep's won deal: the rep plans and receives for it
     ("GET", "/api/v1/projects/{code}/collections"): PROJECT_READ,
     ("POST", "/api/v1/projects/{code}/collections"): row(201, 201, 201, 403, 404),
@@ -252,6 +264,8 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/budget_lines/{id}", f"/budget_lines/{ids['budget_line']}")
             .replace("/expenses/{id}", f"/expenses/{ids['expense']}")
             .replace("/collections/{id}", f"/collections/{ids['collection']}")
+            .replace("/tasks/{id}", f"/tasks/{ids['task']}")
+            .replace("{on}", str(ids["task"]))
             .replace("{receipt}", "999999")
             .replace("/activities/{id}", f"/activities/{ids['activity']}")
             .replace("/feedback/{id}", f"/feedback/{ids['feedback']}")
@@ -278,7 +292,7 @@ def request_for(method, pattern, who, ids, described=None):
             body["title"] = "renamed"
         elif "/raci/" in path or plan_line or "/assignments/" in path or "/collections/" in path:
             body["note"] = "renamed"
-        elif "/problems/" in path:
+        elif "/problems/" in path or "/tasks/" in path:
             body["title"] = "renamed"
         elif "/risks/" in path:
             body["mitigation"] = "renamed"
@@ -297,7 +311,8 @@ def request_for(method, pattern, who, ids, described=None):
                                  or "/feedback/" in pattern or "/deals/" in pattern
                                  or "/risks/" in pattern
                                  or "/budget_lines/" in pattern or "/expenses/" in pattern
-                                 or pattern.endswith(("/problems/{id}", "/collections/{id}"))):
+                                 or pattern.endswith(("/problems/{id}", "/collections/{id}",
+                                                      "/tasks/{id}"))):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
         body = {"goal": ids["quota_goal"], "version": stale, "quotas": []}
@@ -368,6 +383,10 @@ def request_for(method, pattern, who, ids, described=None):
                                                  "note": f"by {who}"},
             "/api/v1/projects/{code}/problems/{id}/status": {"status": "in_progress",
                                                              "version": stale},
+            "/api/v1/projects/{code}/tasks": {"title": f"Task of {who}", "assignee": "rep",
+                                              "start": "2026-03-01", "due": "2026-03-05"},
+            "/api/v1/projects/{code}/tasks/{id}/status": {"status": "doing", "version": stale},
+            "/api/v1/projects/{code}/tasks/{id}/deps": {"depends_on": ids["task"]},
             "/api/v1/projects/{code}/collections": {"deal": ids["won_deal"], "due": "2026-12-31",
                                                     "amount": 100},
             "/api/v1/projects/{code}/collections/{id}/receipts": {"amount": 1,
@@ -423,6 +442,8 @@ def role_matrix():
                        "Slow support", "--owner", "rep", "--customer", str(customer_id))["id"]
     collection_id = ws.js("collection", "add", "P1", "--deal", str(won_deal), "--due", "2026-12-31",
                           "--amount", "1000.00")["id"]
+    task_id = ws.js("task", "add", "P1", "--title", "Call the distributors", "--assignee", "rep",
+                    "--start", "2026-03-01", "--due", "2026-03-10")["id"]
     # the rep's own activity and the feedback they took: a rep may change them (a stale version: 409)
     activity_id = ws.js("activity", "add", "P1", "--kind", "visit", "--date", "2026-02-02",
                         "--customer", str(customer_id), "--phase", "after_sale", as_="rep")["id"]
@@ -446,7 +467,7 @@ def role_matrix():
                "deal": deal_id, "won_deal": won_deal, "problem": problem_id,
                "collection": collection_id,
                "activity": activity_id, "feedback": feedback_id, "risk": risk_id,
-               "budget_line": line_id, "expense": expense_id}
+               "budget_line": line_id, "expense": expense_id, "task": task_id}
         ids["view"] = clients["admin"].ok("POST", "/api/v1/projects/P1/deal-views",
                                           {"name": "admin's", "filters": {}}, status=201)["id"]
         admin = clients["admin"]

@@ -29,6 +29,7 @@ import { Quotas } from './screens/quotas.js';
 import { Problems } from './screens/problems.js';
 import { Risks } from './screens/risks.js';
 import { Budget } from './screens/budget.js';
+import { Tasks } from './screens/tasks.js';
 import { Collections } from './screens/collections.js';
 import { Activities } from './screens/activities.js';
 import { Feedback } from './screens/feedback.js';
@@ -48,6 +49,7 @@ const routes = [
   ['/p/:code/strategy', (p) => html`<${Strategy} code=${p.code} />`, 'code'],
   ['/p/:code/skill-matrix', (p) => html`<${SkillsMatrix} code=${p.code} />`, 'code'],
   ['/p/:code/quotas', (p) => html`<${Quotas} code=${p.code} />`, 'code'],
+  ['/p/:code/tasks', (p) => html`<${Tasks} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/problems', (p) => html`<${Problems} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/risks', (p) => html`<${Risks} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/budget', (p) => html`<${Budget} key=${p.code} code=${p.code} />`, 'code'],

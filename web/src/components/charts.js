@@ -46,8 +46,9 @@ export function dateTicks(start, end, max = 5) {
 }
 
 // <EChart option=... onClick=(params)=>... class=... label=... />: the option is applied whole
-// (notMerge) whenever it changes; useUTC is always on.
-export function EChart({ option, onClick, className, label, data }) {
+// (notMerge) whenever it changes; useUTC is always on. onInit(chart, el), once: a screen that
+// listens to more than clicks (a Gantt bar dragged).
+export function EChart({ option, onClick, onInit, className, label, data }) {
   const el = useRef(null);
   const chart = useRef(null);
   const click = useRef(onClick);
@@ -56,6 +57,7 @@ export function EChart({ option, onClick, className, label, data }) {
   useEffect(() => {
     chart.current = echarts.init(el.current, null, { renderer: 'canvas' });
     chart.current.on('click', (p) => click.current && click.current(p));
+    if (onInit) onInit(chart.current, el.current);
     const ro = new ResizeObserver(() => chart.current && chart.current.resize());
     ro.observe(el.current);
     return () => { ro.disconnect(); chart.current.dispose(); chart.current = null; };
