@@ -488,6 +488,8 @@ def goal_metrics_one_table():
             "units": ("count", True), "deals_won": ("count", True),
             "new_customers": ("count", True), "retention_rate": ("ratio", False),
             "avg_deal_size": ("money", False), "custom": ("count", True),
+            # money received against collections in the window: it adds up
+            "collections": ("money", True),
             # NPS of the feedback in the window: a level, as a rate (NPS 40 = 0.40)
             "nps": ("ratio", False)}
     with Env() as e:
