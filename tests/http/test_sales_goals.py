@@ -497,8 +497,10 @@ def goal_metrics_one_table():
         eq({m["name"]: (m["unit"], m["cumulative"]) for m in r["metrics"]}, spec, "the table")
         eq([m["name"] for m in r["metrics"] if m["checkins"]], ["custom"], "typed in: custom")
         sales = ["segment", "channel", "product", "rep"]
+        # a payment is for a deal, not a product: collections are not narrowed by one
         eq({m["name"]: m["scopes"] for m in r["metrics"]},
-           {n: ([] if n == "custom" else sales) for n in spec}, "what narrows each")
+           {n: ([] if n == "custom" else ["segment", "channel", "rep"] if n == "collections"
+                else sales) for n in spec}, "what narrows each")
         assert all(m["help"] for m in r["metrics"]), r
         eq(e.ws.js("goal", "metrics"), r, "the same as `salespm goal metrics --json`")
         expect_error(e.as_("anon").get("/api/v1/goal-metrics"), 401, "unauthenticated")
