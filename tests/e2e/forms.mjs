@@ -117,8 +117,17 @@ export async function eventually(check, ms = 5000) {
 
 // A form's customer: type the name and pick it from the suggestions the page offers.
 export async function pickCustomer(form, name) {
-  await form.locator('input[name=customer]').fill(name);
-  await form.locator(`datalist option[value="${name}"]`).waitFor({ state: 'attached' });
+  // typed, then the suggestion waited for; typed again if the form drew itself anew over it
+  // while it opened (its lists arriving), as a user would see the field empty and type again
+  for (let tries = 1; ; tries++) {
+    await form.locator('input[name=customer]').fill(name);
+    try {
+      await form.locator(`datalist option[value="${name}"]`).waitFor({ state: 'attached', timeout: 4000 });
+      return;
+    } catch (e) {
+      if (tries === 3) throw e;
+    }
+  }
 }
 
 // A deal of project for the customer named, owned by owner, inserted in the SQLite database as
