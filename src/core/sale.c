@@ -2293,33 +2293,18 @@ static struct product_costs *product_by_id(struct product_costs *prod, size_t n,
  * these references: 020-pg-sales-references.sql). Each is reported; the count
  * is returned, -1 on error.
  */
+#define DANGLING(what, col, table)                                                        \
+	"SELECT s.id, '" what "', s." col " FROM sales s WHERE s." col " IS NOT NULL AND NOT " \
+	"EXISTS (SELECT 1 FROM " table " x WHERE x.id = s." col ")"
 static const char SQL_SALES_DANGLING[] =
-	"SELECT s.id, CASE "
-	"WHEN NOT EXISTS (SELECT 1 FROM projects x WHERE x.id = s.project_id) THEN 'project' "
-	"WHEN NOT EXISTS (SELECT 1 FROM customers x WHERE x.id = s.customer_id) THEN 'customer' "
-	"WHEN NOT EXISTS (SELECT 1 FROM products x WHERE x.id = s.product_id) THEN 'product' "
-	"WHEN NOT EXISTS (SELECT 1 FROM channels x WHERE x.id = s.channel_id) THEN 'channel' "
-	"WHEN NOT EXISTS (SELECT 1 FROM users x WHERE x.id = s.rep_id) THEN 'rep' "
-	"WHEN s.promotion_id IS NOT NULL AND NOT EXISTS "
-	"(SELECT 1 FROM promotions x WHERE x.id = s.promotion_id) THEN 'promotion' "
-	"ELSE 'segment' END, CASE "
-	"WHEN NOT EXISTS (SELECT 1 FROM projects x WHERE x.id = s.project_id) THEN s.project_id "
-	"WHEN NOT EXISTS (SELECT 1 FROM customers x WHERE x.id = s.customer_id) THEN s.customer_id "
-	"WHEN NOT EXISTS (SELECT 1 FROM products x WHERE x.id = s.product_id) THEN s.product_id "
-	"WHEN NOT EXISTS (SELECT 1 FROM channels x WHERE x.id = s.channel_id) THEN s.channel_id "
-	"WHEN NOT EXISTS (SELECT 1 FROM users x WHERE x.id = s.rep_id) THEN s.rep_id "
-	"WHEN s.promotion_id IS NOT NULL AND NOT EXISTS "
-	"(SELECT 1 FROM promotions x WHERE x.id = s.promotion_id) THEN s.promotion_id "
-	"ELSE s.segment_id END "
-	"FROM sales s WHERE NOT EXISTS (SELECT 1 FROM projects x WHERE x.id = s.project_id) "
-	"OR NOT EXISTS (SELECT 1 FROM customers x WHERE x.id = s.customer_id) "
-	"OR NOT EXISTS (SELECT 1 FROM products x WHERE x.id = s.product_id) "
-	"OR NOT EXISTS (SELECT 1 FROM channels x WHERE x.id = s.channel_id) "
-	"OR NOT EXISTS (SELECT 1 FROM users x WHERE x.id = s.rep_id) "
-	"OR (s.promotion_id IS NOT NULL AND NOT EXISTS "
-	"(SELECT 1 FROM promotions x WHERE x.id = s.promotion_id)) "
-	"OR (s.segment_id IS NOT NULL AND NOT EXISTS "
-	"(SELECT 1 FROM segments x WHERE x.id = s.segment_id)) ORDER BY s.id";
+	DANGLING("project", "project_id", "projects") " UNION ALL "
+	DANGLING("customer", "customer_id", "customers") " UNION ALL "
+	DANGLING("product", "product_id", "products") " UNION ALL "
+	DANGLING("channel", "channel_id", "channels") " UNION ALL "
+	DANGLING("rep", "rep_id", "users") " UNION ALL "
+	DANGLING("promotion", "promotion_id", "promotions") " UNION ALL "
+	DANGLING("segment", "segment_id", "segments") " ORDER BY 1, 2";
+#undef DANGLING
 
 static int dangling_references(struct store *st, struct buf *report, int max_lines,
 			       struct err *err)
@@ -2338,7 +2323,7 @@ static int dangling_references(struct store *st, struct buf *report, int max_lin
 	if (rc < 0)
 		return -1;
 	if (n > max_lines)
-		buf_addf(report, "... and %d more sales naming what is not there\n", n - max_lines);
+		buf_addf(report, "... and %d more references of sales to what is not there\n", n - max_lines);
 	return n;
 }
 
