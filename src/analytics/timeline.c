@@ -61,9 +61,11 @@
 	"CASE WHEN r.got >= c.amount_minor THEN 'received' WHEN r.got > 0 "                 \
 	"THEN 'partly_received' ELSE 'planned' END, u.login FROM collections c "            \
 	"JOIN deals d ON d.id = c.deal_id JOIN projects pj ON pj.id = c.project_id "         \
-	"JOIN users u ON u.id = d.owner_id JOIN (SELECT x.id, COALESCE(SUM(rc.amount_minor), 0) " \
-	"AS got FROM collections x LEFT JOIN receipts rc ON rc.collection_id = x.id "       \
-	"GROUP BY x.id) r ON r.id = c.id WHERE d.customer_id = ?1 AND c.project_id IN " SEEN
+	"JOIN users u ON u.id = d.owner_id LEFT JOIN (SELECT rc.collection_id, "            \
+	"SUM(rc.amount_minor) AS got FROM receipts rc JOIN collections x ON x.id = "        \
+	"rc.collection_id JOIN deals y ON y.id = x.deal_id WHERE y.customer_id = ?1 "        \
+	"GROUP BY rc.collection_id) r ON r.collection_id = c.id "                            \
+	"WHERE d.customer_id = ?1 AND c.project_id IN " SEEN
 
 /* A source: its newest entries first (?4 at most), and how many it has. */
 struct timeline_source {
