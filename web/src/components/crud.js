@@ -120,7 +120,11 @@ function CrudForm({ spec, rec, onClose, onSaved }) {
       onSaved();
     } catch (err) { setError(err); } finally { setBusy(false); }
   };
-  const set = (k, type) => (e) => setF({ ...f, [k]: type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
+  // from the form as it is now, not as this render drew it: a change made since is kept
+  const set = (k, type) => (e) => {
+    const v = type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value;
+    setF((cur) => ({ ...cur, [k]: v }));
+  };
 
   return html`<${Modal} title=${isNew ? (spec.newLabel || t('action.new')) : t('action.edit') + ' · ' + (spec.recName ? spec.recName(rec) : rec[spec.key])} onClose=${onClose}>
     <form class="form-grid" onSubmit=${submit} id="crud-form" novalidate>
