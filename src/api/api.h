@@ -44,6 +44,11 @@ enum {
 	 * repeat: setting the same password twice changes nothing)
 	 */
 	API_NO_IDEMPOTENCY = 16,
+	/*
+	 * a write whose sums may wait for the end of its group-commit batch
+	 * (core/tx.h, tx_begin_batched): it reads no sum, nor anything written from them
+	 */
+	API_BATCHED = 32,
 };
 
 struct api_req;

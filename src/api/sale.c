@@ -381,11 +381,11 @@ static int export_sales(struct api_req *r, struct err *err)
 /* The literal routes come before /sales/{id}, which would match them too. */
 const struct api_route api_sale_routes[] = {
 	{ "GET", "/api/v1/projects/{code}/sales", list_sales, ROLE_VIEWER, 0 },
-	{ "POST", "/api/v1/projects/{code}/sales", create_sale, ROLE_REP, 0 },
+	{ "POST", "/api/v1/projects/{code}/sales", create_sale, ROLE_REP, API_BATCHED },
 	{ "POST", "/api/v1/projects/{code}/sales/import", import_sales, ROLE_REP, API_BULK },
 	{ "GET", "/api/v1/projects/{code}/sales/export", export_sales, ROLE_VIEWER, 0 },
 	{ "GET", "/api/v1/projects/{code}/sales/{id}", get_sale, ROLE_VIEWER, 0 },
-	{ "PATCH", "/api/v1/projects/{code}/sales/{id}", update_sale, ROLE_REP, 0 },
-	{ "DELETE", "/api/v1/projects/{code}/sales/{id}", delete_sale, ROLE_REP, 0 },
+	{ "PATCH", "/api/v1/projects/{code}/sales/{id}", update_sale, ROLE_REP, API_BATCHED },
+	{ "DELETE", "/api/v1/projects/{code}/sales/{id}", delete_sale, ROLE_REP, API_BATCHED },
 	{ NULL },
 };

@@ -175,6 +175,24 @@ void activity_add(struct activity *a, int64_t project_id, int32_t day, int64_t c
 	}
 }
 
+void activity_copy_scopes(struct activity *dst, const struct activity *src)
+{
+	for (size_t i = 0; i < src->nscopes; i++) {
+		ALLOC_GROW(dst->scopes, dst->nscopes + 1, dst->ascopes);
+		dst->scopes[dst->nscopes++] = src->scopes[i];
+	}
+}
+
+void activity_merge(struct activity *dst, const struct activity *src)
+{
+	for (size_t i = 0; i < src->ne; i++) {
+		const struct entry *e = &src->e[i];
+		const struct cls *c = &src->cls[e->cls & ~ENTRY_TAKE];
+		push(dst, c->project_id, c->dim, c->key_id, e->customer_id, e->day,
+		     e->cls & ENTRY_TAKE ? -1 : 1);
+	}
+}
+
 /* Byte `pass` of an entry's sort key (class, customer, day), least significant first. */
 static unsigned digit(const struct entry *e, int pass)
 {

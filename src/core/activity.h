@@ -37,6 +37,12 @@ struct activity *activity_new(void);
 void activity_free(struct activity *a);
 int activity_load_scopes(struct activity *a, struct store *st, struct err *err);
 
+/* The scopes src keeps, kept by dst as well (instead of activity_load_scopes). */
+void activity_copy_scopes(struct activity *dst, const struct activity *src);
+
+/* Add every line src holds (added or taken away) to dst, in the same scopes. */
+void activity_merge(struct activity *dst, const struct activity *src);
+
 /* Add one sale line (sign -1 takes it away) under 'all' and each tracked scope it falls in. */
 void activity_add(struct activity *a, int64_t project_id, int32_t day, int64_t customer_id,
 		  int64_t channel_id, int64_t product_id, int64_t rep_id, int64_t segment_id,

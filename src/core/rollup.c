@@ -41,9 +41,14 @@ struct rollup {
 	int64_t total[NSUMS];
 	int has_total;
 	struct activity *act; /* customers' purchase days */
+	/* a batch's (rollup_check_with): the stored 'total' row, read once for its writes */
+	int64_t stored_total[NSUMS];
+	int has_stored_total;
 	int scopes_failed;
 	struct err scopes_err;
 };
+
+static void add(struct rollup *r, int64_t p, int dim, int64_t key, int32_t day, const int64_t *d);
 
 struct rollup *rollup_new(void)
 {
@@ -54,6 +59,32 @@ struct rollup *rollup_new(void)
 		r->cells[i].dim = -1;
 	r->act = activity_new();
 	return r;
+}
+
+struct rollup *rollup_new_like(const struct rollup *model)
+{
+	struct rollup *r = rollup_new();
+	activity_copy_scopes(r->act, model->act);
+	r->scopes_failed = model->scopes_failed;
+	r->scopes_err = model->scopes_err;
+	return r;
+}
+
+void rollup_merge(struct rollup *dst, const struct rollup *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		const struct cell *c = &src->cells[i];
+		if (c->dim >= 0)
+			add(dst, c->project_id, c->dim, c->key_id, c->day, c->sum);
+	}
+	if (src->has_total) {
+		dst->has_total = 1;
+		for (int k = 0; k < NSUMS; k++)
+			if (__builtin_add_overflow(dst->total[k], src->total[k], &dst->total[k]))
+				dst->overflow = 1;
+	}
+	dst->overflow |= src->overflow;
+	activity_merge(dst->act, src->act);
 }
 
 void rollup_load_scopes(struct rollup *r, struct store *st)
@@ -211,7 +242,8 @@ static const char SQL_ROLLUP_TOTAL[] =
  * then no sum of sales anywhere (a project, a window, a breakdown, a customer
  * across projects) can overflow.
  */
-static int check_total(struct rollup *r, struct store *st, struct err *err)
+static int check_total(struct rollup *r, struct rollup *pending, struct store *st,
+		       struct err *err)
 {
 	int64_t cur[NSUMS] = { 0 }, *delta = r->total, sum;
 	static const char *const what[NSUMS] = { "sale lines", "units", "revenue", "cost",
@@ -226,19 +258,30 @@ static int check_total(struct rollup *r, struct store *st, struct err *err)
 		grows |= delta[i] > 0;
 	if (!grows)
 		return 0; /* nothing grows: a removal is always allowed */
-	s = store_prepare(st, SQL_ROLLUP_TOTAL, err);
-	if (!s)
-		return -1;
-	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		for (int i = 0; i < NSUMS; i++)
-			cur[i] = store_col_int(st, s, i);
-	store_done(st, s);
-	if (rc < 0)
-		return -1;
+	if (pending && pending->has_stored_total) {
+		memcpy(cur, pending->stored_total, sizeof(cur));
+	} else {
+		s = store_prepare(st, SQL_ROLLUP_TOTAL, err);
+		if (!s)
+			return -1;
+		rc = store_step(st, s, err);
+		if (rc == STORE_ROW)
+			for (int i = 0; i < NSUMS; i++)
+				cur[i] = store_col_int(st, s, i);
+		store_done(st, s);
+		if (rc < 0)
+			return -1;
+		if (pending) {
+			memcpy(pending->stored_total, cur, sizeof(cur));
+			pending->has_stored_total = 1;
+		}
+	}
 	for (int i = 0; i < NSUMS; i++) {
 		if (delta[i] <= 0)
 			continue;
+		/* the writes before it in its batch, not yet written */
+		if (pending && __builtin_add_overflow(cur[i], pending->total[i], &cur[i]))
+			cur[i] = INT64_MAX;
 		if (__builtin_add_overflow(cur[i], delta[i], &sum) || sum > MONEY_TOTAL_MAX) {
 			char m[MONEY_FMT_MAX];
 			return err_set(err, ERR_INVALID, NULL, "total_limit:_,max",
@@ -253,6 +296,22 @@ over:
 	return err_set(err, ERR_INVALID, NULL, "total_limit:_,max",
 		       "the %s of this write would total more than %s, the limit of any total",
 		       "amounts", "1000000000000000000");
+}
+
+int rollup_check_with(struct rollup *r, struct rollup *pending, struct store *st,
+		      struct err *err)
+{
+	if (r->scopes_failed) {
+		*err = r->scopes_err;
+		return -1;
+	}
+	return check_total(r, pending, st, err);
+}
+
+void rollup_forget_stored(struct rollup *r)
+{
+	if (r)
+		r->has_stored_total = 0;
 }
 
 void rollup_prepare(struct rollup *r)
@@ -283,7 +342,7 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 		*err = r->scopes_err;
 		return -1;
 	}
-	if (check_total(r, st, err))
+	if (check_total(r, NULL, st, err))
 		return -1;
 	if (r->has_total) {
 		add(r, 0, DIM_TOTAL, 0, 0, r->total);

@@ -56,6 +56,21 @@ void rollup_add_customer(struct rollup *r, int64_t project_id, int64_t customer_
 			 int64_t lines, int64_t quantity, int64_t amount_minor, int64_t cost_minor,
 			 int64_t discount_minor);
 
+/*
+ * A group-commit batch's sums (core/tx.c): rollup_new_like makes an empty
+ * rollup keeping the scopes model keeps (none read from the store);
+ * rollup_check_with refuses what rollup_flush would refuse of r written
+ * after pending (the workspace's total past MONEY_TOTAL_MAX, an overflow);
+ * rollup_merge adds src's sums and customer days to dst. pending keeps the
+ * stored total it read for the next check, until rollup_forget_stored (a
+ * write that wrote its sums at once, beside the batch's).
+ */
+struct rollup *rollup_new_like(const struct rollup *model);
+int rollup_check_with(struct rollup *r, struct rollup *pending, struct store *st,
+		      struct err *err);
+void rollup_forget_stored(struct rollup *r);
+void rollup_merge(struct rollup *dst, const struct rollup *src);
+
 /* Do the work of rollup_flush that needs no store (activity_prepare), ahead of it. */
 void rollup_prepare(struct rollup *r);
 

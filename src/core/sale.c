@@ -950,12 +950,14 @@ static int write_scope(struct store *st, const struct actor *a, const struct pro
 
 /*
  * Begin a sale write and decide again, under the write lock, what the actor may
- * write (a membership changed a moment ago counts).
+ * write (a membership changed a moment ago counts). Its sums may wait for the
+ * end of the group-commit batch it runs in (tx_begin_batched): a sale's write
+ * reads no sum.
  */
 static int begin_sale_write(struct tx *tx, struct store *st, const struct actor *a,
 			    const struct project *p, int64_t *own_only, struct err *err)
 {
-	if (tx_begin(tx, st, a, err))
+	if (tx_begin_batched(tx, st, a, err))
 		return -1;
 	if (write_scope(st, a, p, own_only, err)) {
 		tx_abort(tx);

@@ -14,10 +14,58 @@ int tx_begin(struct tx *tx, struct store *st, const struct actor *actor, struct 
 	tx->now = ts_now();
 	tx->rollup = NULL;
 	tx->open = 0;
+	tx->deferred = 0;
 	if (store_begin(st, 1, err))
 		return -1;
 	tx->open = 1;
 	return 0;
+}
+
+int tx_begin_batched(struct tx *tx, struct store *st, const struct actor *actor,
+		     struct err *err)
+{
+	/* directly in the batch: inside another write's savepoint its sums are that write's */
+	int deferred = st->batch.open && st->batch.job && st->in_tx == 1;
+	if (tx_begin(tx, st, actor, err))
+		return -1;
+	tx->deferred = deferred;
+	return 0;
+}
+
+void tx_batch_begin(struct store *st)
+{
+	st->batch.sums = NULL;
+	st->batch.open = 1;
+	st->batch.job = 0;
+}
+
+int tx_batch_settle(struct store *st, struct err *err)
+{
+	struct rollup *b = st->batch.sums;
+	int r = 0;
+
+	st->batch.sums = NULL;
+	if (b && st->in_tx == 1) {
+		r = rollup_flush(b, st, err);
+		if (r) /* part of it may be written: nothing of the batch can be kept */
+			store_rollback_all(st);
+	}
+	rollup_free(b);
+	return r;
+}
+
+int tx_batch_job(struct store *st, int batched, struct err *err)
+{
+	st->batch.job = batched;
+	return batched ? 0 : tx_batch_settle(st, err);
+}
+
+void tx_batch_end(struct store *st)
+{
+	rollup_free(st->batch.sums);
+	st->batch.sums = NULL;
+	st->batch.open = 0;
+	st->batch.job = 0;
 }
 
 int tx_begin_project(struct tx *tx, struct store *st, const struct actor *actor,
@@ -60,9 +108,20 @@ int tx_audit(struct tx *tx, const char *entity, int64_t entity_id, const char *a
 
 struct rollup *tx_rollup(struct tx *tx)
 {
-	if (!tx->rollup) {
+	struct store *st = tx->st;
+
+	if (tx->rollup)
+		return tx->rollup;
+	if (tx->deferred) {
+		/* the batch's scopes, read once for all of its writes (no write of it changes them) */
+		if (!st->batch.sums) {
+			st->batch.sums = rollup_new();
+			rollup_load_scopes(st->batch.sums, st);
+		}
+		tx->rollup = rollup_new_like(st->batch.sums);
+	} else {
 		tx->rollup = rollup_new();
-		rollup_load_scopes(tx->rollup, tx->st);
+		rollup_load_scopes(tx->rollup, st);
 	}
 	return tx->rollup;
 }
@@ -83,8 +142,20 @@ int tx_commit(struct tx *tx, struct err *err)
 
 	if (!tx->open)
 		return err_set(err, ERR_INTERNAL, NULL, "internal", "commit without a transaction");
+	if (tx->deferred && tx->rollup) {
+		/* judged now against the batch's sums, written with them at its end */
+		if (rollup_check_with(tx->rollup, tx->st->batch.sums, tx->st, err) ||
+		    store_commit(tx->st, err))
+			goto out;
+		tx->open = 0;
+		rollup_merge(tx->st->batch.sums, tx->rollup);
+		r = 0;
+		goto out;
+	}
 	if (tx->rollup && rollup_flush(tx->rollup, tx->st, err))
 		goto out;
+	if (tx->rollup) /* the stored total a batch read before is no more */
+		rollup_forget_stored(tx->st->batch.sums);
 	if (store_commit(tx->st, err))
 		goto out;
 	tx->open = 0;

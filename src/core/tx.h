@@ -30,10 +30,37 @@ struct tx {
 	int64_t now;           /* one clock reading for every row of the write */
 	struct rollup *rollup; /* sale deltas, created on first use */
 	int open;
+	int deferred; /* its sums go to the batch it runs in (tx_begin_batched) */
 };
 
 /* Start a write transaction for actor (a savepoint inside an open one). */
 int tx_begin(struct tx *tx, struct store *st, const struct actor *actor, struct err *err);
+
+/*
+ * tx_begin for a write whose sums may wait for the end of the group-commit
+ * batch it runs in (a sale added, changed or removed): when it runs directly
+ * in a batch whose job allows it (tx_batch_job), tx_commit checks its totals
+ * against the batch's and adds its sums to the batch's, written once by
+ * tx_batch_settle for all of the batch's writes - a few statements instead of
+ * a read and a write of each sum and customer per write. Otherwise as tx_begin.
+ */
+int tx_begin_batched(struct tx *tx, struct store *st, const struct actor *actor,
+		     struct err *err);
+
+/*
+ * The group-commit writer's side (one batch = one transaction on st, each
+ * write a savepoint in it). tx_batch_begin after the batch's transaction is
+ * begun; tx_batch_job before each job: unless that job is one whose writes
+ * may leave their sums to the batch (batched: its route says so), what the
+ * batch holds is written first, so that it reads the sums as they are (a
+ * failure rolls the whole batch back). tx_batch_settle writes what the batch
+ * holds (before its commit); tx_batch_end forgets it (after the commit or a
+ * rollback).
+ */
+void tx_batch_begin(struct store *st);
+int tx_batch_job(struct store *st, int batched, struct err *err);
+int tx_batch_settle(struct store *st, struct err *err);
+void tx_batch_end(struct store *st);
 
 /*
  * Begin a write in a project: tx_begin, then the actor's project role checked

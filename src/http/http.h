@@ -110,6 +110,8 @@ struct writer_job {
 	void (*run)(struct writer_job *j, struct store *st);
 	/* After the batch's commit: commit_err NULL when it is durable, else why nothing was kept. */
 	void (*done)(struct writer_job *j, const struct err *commit_err);
+	/* its writes may leave their sums to the batch's end (API_BATCHED, tx_batch_job) */
+	int batched;
 	struct writer_job *next;
 };
 

@@ -1154,6 +1154,12 @@ static void write_run(struct writer_job *j, struct store *st)
 static void write_done(struct writer_job *j, const struct err *commit_err)
 {
 	struct req *q = (struct req *)((char *)j - offsetof(struct req, job));
+	if (q->wr) {
+		/* never run: a write before it in its batch ended the transaction */
+		api_req_release(q->wr);
+		free(q->wr);
+		q->wr = NULL;
+	}
 	if (commit_err) {
 		/* nothing of the batch was kept: no success may be told */
 		if (q->pend)
@@ -1244,6 +1250,7 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	q->wstate = WRITE_QUEUED;
 	q->job.run = write_run;
 	q->job.done = write_done;
+	q->job.batched = (q->route->flags & API_BATCHED) != 0;
 	unsent_add(1);
 	MHD_suspend_connection(c);
 	if (writer_submit(&q->job)) {

@@ -32,6 +32,7 @@
 
 #include "api/api.h"
 #include "base/xalloc.h"
+#include "core/tx.h"
 #include "http/http.h"
 #include "base/banned.h"
 
@@ -120,12 +121,17 @@ static void run_batch(struct writer_job *batch, struct store *st, int deferred,
 		 * begins a transaction of its own that would commit while its batch is
 		 * told it failed. They hear the batch's failure with the rest.
 		 */
+		tx_batch_begin(st);
 		for (struct writer_job *j = batch; j && st->in_tx == 1; j = j->next) {
+			/* what the batch's writes left to its end is written before a job that reads it */
+			if (tx_batch_job(st, j->batched, err))
+				break;
 			j->run(j, st);
 			n++;
 		}
 		/* a job's failure may have ended the transaction: then nothing of it is kept */
-		ok = st->in_tx == 1 && !store_commit(st, err);
+		ok = st->in_tx == 1 && !tx_batch_settle(st, err) && !store_commit(st, err);
+		tx_batch_end(st);
 		if (!ok && err->code != ERR_OK) {
 			/*
 			 * The commit was refused (a disk full, a deferred key): every job

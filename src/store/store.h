@@ -106,6 +106,12 @@ struct store {
 	/* a deferring SQLite connection: the WAL's bytes in use after its last commit */
 	int64_t wal_bytes;
 	int wal_page;   /* and the database's page size */
+	/* a group-commit batch open on this connection, kept by core/tx.c (tx_batch_*) */
+	struct {
+		void *sums; /* its sale writes' sums, written at its end (a struct rollup) */
+		int open;   /* a batch is open */
+		int job;    /* the job now running may leave its sums to the batch's end */
+	} batch;
 };
 
 /*

@@ -606,5 +606,95 @@ def a_write_that_ends_the_transaction_ends_its_batch_with_nothing_kept():
         db_check(e)
 
 
+# --- a batch's sale sums, written once at its end ----------------------------------------------
+
+
+def goal_actuals(c):
+    return {g["name"]: g["actual"] for g in c.ok("GET", "/api/v1/projects/P1/goals")["goals"]}
+
+
+@test
+def sale_sums_of_a_batch_are_written_once_and_read_right_by_the_writes_among_them():
+    """Sales added, changed and removed in one batch leave their sums to its end; a write
+    among them that reads the sums (a goal on a new customer scope builds that scope's rows
+    from the sales) finds them written first, and those after it add to them: every sum, every
+    customer's days and both new-customer goals come out as the sales left say, with db check
+    clean."""
+    with Env() as e:
+        rep, rep2, mgr = e.sign_in("rep"), e.sign_in("rep2"), e.sign_in("mgr")
+        window = {"start": "2026-01-01", "due": "2026-12-31", "owner": "mgr",
+                  "rationale": "all year", "target": 10}
+        mgr.ok("POST", "/api/v1/projects/P1/goals",
+               dict(window, name="new", metric="new_customers"), status=201)
+        first = [rep.ok("POST", SALES, sale(customer=f"C{i}", date=f"2026-02-{1 + i:02d}",
+                                            channel=("shop", "direct")[i % 2]), status=201)
+                 for i in range(4)]
+        # in one batch: sales of old and new customers, the goal on the shop channel (whose
+        # customer rows are built from the sales as they are then), more sales, a change
+        # that moves C1's sale to the shop, and C2's only sale removed
+        reqs = [(rep, "POST", SALES, sale(customer="C0", date="2026-03-01", channel="shop"), None),
+                (rep2, "POST", SALES, sale(customer="N1", date="2026-03-02", channel="shop"), None),
+                (rep2, "POST", SALES, sale(customer="N2", date="2026-03-03"), None),
+                (mgr, "POST", "/api/v1/projects/P1/goals",
+                 dict(window, name="new in shop", metric="new_customers",
+                      scope={"channel": "shop"}), None),
+                (rep, "POST", SALES, sale(customer="N3", date="2026-03-04", channel="shop"), None),
+                (rep2, "POST", SALES, sale(customer="N1", date="2026-03-05", channel="shop"), None),
+                (rep, "PATCH", f"{SALES}/{first[1]['id']}", {"channel": "shop", "version": 1},
+                 None),
+                (rep, "DELETE", f"{SALES}/{first[2]['id']}?version=1", None, None),
+                (rep, "POST", SALES, sale(customer="N4", date="2026-03-06"), None)]
+        ts, commits, writes = burst(e, reqs)
+        eq([t.status for t in ts], [201, 201, 201, 201, 201, 201, 200, 200, 201],
+           f"statuses: {ts}")
+        eq(writes, 9, "nine writes on the writer")
+        assert 1 <= commits <= 2, f"9 queued writes took {commits} commits"
+        left = listed(mgr).values()
+        # by hand: the customers with a sale left (all of 2026 is the window), and those of them
+        # with a sale on the shop channel
+        everyone = {x["customer"] for x in left}
+        shop = {x["customer"] for x in left if x["channel"] == "shop"}
+        eq(everyone, {"C0", "C1", "C3", "N1", "N2", "N3", "N4"}, "the customers left")
+        eq(shop, {"C0", "C1", "N1", "N3"}, "the shop's customers")
+        eq(goal_actuals(mgr), {"new": 7, "new in shop": 4}, "new customers, all and in the shop")
+        d = e.as_("vw").ok("GET", "/api/v1/projects/P1/dashboard")
+        eq((d["totals"]["lines"], d["totals"]["revenue"]),
+           (len(left), sum(x["amount"] for x in left)), "the dashboard's totals")
+        by_channel = {}
+        for x in left:
+            by_channel[x["channel"]] = by_channel.get(x["channel"], 0) + x["amount"]
+        eq({x["code"]: x["revenue"] for x in d["breakdowns"]["channel"]}, by_channel,
+           "revenue by channel")
+        db_check(e)
+
+
+@sqlite_only
+@test
+def writes_of_one_batch_are_held_together_to_the_workspace_total_limit():
+    """Each sale is judged against the workspace's total with the sales before it in its
+    batch counted, though their sums are written only at its end: with room for one more sale,
+    the first of three queued ones is stored and the other two refused (total_limit), each
+    alone; the batch itself commits. (The total is set near the limit by SQL: a workspace
+    does not reach 10^16 yuan in a test's time.)"""
+    with Env() as e:
+        rep = e.sign_in("rep")
+        rep.ok("POST", SALES, sale(customer="Seed"), status=201)
+        limit = 10 ** 18
+        e.ws.sql("UPDATE sale_rollup SET amount_minor = ? WHERE dim = 'total'",
+                 limit - 30000)
+        one = sale(customer="Big", qty=2, price=10000)  # 20,000 cents: room for one, not two
+        ts, commits, writes = burst(e, [(rep, "POST", SALES, dict(one, customer=f"Big {i}"), None)
+                                        for i in range(3)])
+        eq(sorted(t.status for t in ts), [201, 422, 422], f"one stored, two refused: {ts}")
+        for t in ts:
+            if t.status == 422:
+                expect_error(Answer(t), 422, "invalid", None, "total_limit")
+        eq(e.ws.sql("SELECT amount_minor FROM sale_rollup WHERE dim = 'total'"),
+           [(limit - 30000 + 20000,)], "the total holds the one stored")
+        stored = next(t.json()["customer"] for t in ts if t.status == 201)
+        eq(sorted(x["customer"] for x in listed(rep).values()), sorted(["Seed", stored]),
+           "the seed and the one stored")
+
+
 if __name__ == "__main__":
     run_all()
