@@ -380,7 +380,7 @@ int webhook_url_check(const char *url, const char *allowed, struct err *err)
 	enum addr_class c;
 
 	if (!url || !*url)
-		return err_set(err, ERR_INVALID, "url", "required", "url is required");
+		return err_set(err, ERR_INVALID, "url", "required:_", "%s is required", "url");
 	if (strlen(url) > WEBHOOK_URL_MAX)
 		return err_set(err, ERR_INVALID, "url", "too_long:_,max", "url is too long (at most %d bytes)",
 			       WEBHOOK_URL_MAX);
@@ -416,7 +416,7 @@ static int events_text(const struct webhook_input *in, char *out, size_t size, s
 	int r = -1;
 
 	if (in->n_events == 0)
-		return err_set(err, ERR_INVALID, "events", "required", "events is required");
+		return err_set(err, ERR_INVALID, "events", "required:_", "%s is required", "events");
 	if (in->n_events > WEBHOOK_EVENTS_MAX)
 		return err_set(err, ERR_INVALID, "events", "too_many:_,max",
 			       "events names too many (at most %d)", WEBHOOK_EVENTS_MAX);
@@ -517,7 +517,7 @@ int webhook_create(struct store *st, const struct actor *a, const struct webhook
 	if (admin_only(a, err))
 		return -1;
 	if (!in->url)
-		return err_set(err, ERR_INVALID, "url", "required", "url is required");
+		return err_set(err, ERR_INVALID, "url", "required:_", "%s is required", "url");
 	if (tx_begin(&tx, st, a, err))
 		return -1;
 	if (apply_input(st, in, out, err) || audit_last_id(st, &since, err))
