@@ -567,7 +567,8 @@ static int begin_change(struct tx *tx, struct store *st, const struct actor *a, 
 	if (admin_only(a, err) || tx_begin(tx, st, a, err))
 		return -1;
 	if (load(st, id, cur, err) ||
-	    (version != NO_ID && tx_version_conflict("webhook", "webhook", version, cur->version, err))) {
+	    (version != NO_ID && version != cur->version &&
+	     tx_version_conflict("webhook", cur->url, version, cur->version, err))) {
 		tx_abort(tx);
 		return -1;
 	}
@@ -956,8 +957,8 @@ int webhook_hosts_set(struct store *st, const struct actor *a, const char *const
 	if (tx_begin(&tx, st, a, err))
 		goto out;
 	if (webhook_hosts_read(st, &cur, err) ||
-	    (version != NO_ID &&
-	     tx_version_conflict("webhook_hosts", "allowed hosts", version, cur.version, err)) ||
+	    (version != NO_ID && version != cur.version &&
+	     tx_version_conflict("webhook", "allowed hosts", version, cur.version, err)) ||
 	    !(s = store_prepare(st, SQL_HOSTS_SET, err)))
 		goto out;
 	store_bind_text(st, s, 1, buf_cstr(&text));
@@ -1211,8 +1212,9 @@ static int specific_event(struct store *st, const struct audit_row *r, const cha
 	store_bind_int(st, s, 1, r->entity_id);
 	store_bind_text(st, s, 2, v);
 	rc = store_step(st, s, err);
-	if (rc == STORE_ROW) {
-		const char *kind = store_col_text(st, s, 0);
+	/* a project without a pipeline of its own has the standard stages, won and lost by name */
+	{
+		const char *kind = rc == STORE_ROW ? store_col_text(st, s, 0) : v;
 		if (!strcmp(kind, "won"))
 			*out = "deal.won";
 		else if (!strcmp(kind, "lost"))

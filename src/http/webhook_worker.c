@@ -190,6 +190,7 @@ static void deliver(const struct webhook_job *j, const char *allowed, int *statu
 		rc = curl_easy_perform(c);
 		if (rc == CURLE_WRITE_ERROR && h.answered > ANSWER_MAX)
 			rc = CURLE_OK; /* the status came; the rest of a long answer is not ours to read */
+		*status = 0; /* only the last hop's answer counts */
 		if (h.refused) {
 			snprintf(error, esize,
 				 "address_refused: %s (%s) is a %s address and %s is not an allowed host",
@@ -217,8 +218,6 @@ static void deliver(const struct webhook_job *j, const char *allowed, int *statu
 		break;
 	}
 	curl_slist_free_all(hdr);
-	if (error[0] && *status >= 200 && *status < 300)
-		*status = 0; /* refused after a hop: never counted as delivered */
 }
 
 /* Claim, send and record every due delivery; *next_at the earliest pending (0: none). */
