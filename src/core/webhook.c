@@ -557,7 +557,7 @@ out:
 
 static const char SQL_HOOK_UPDATE[] =
 	"UPDATE webhooks SET url = ?1, description = ?2, events = ?3, active = ?4, "
-	"since_audit_id = CASE WHEN active = 0 AND ?4 = 1 THEN ?5 ELSE since_audit_id END, "
+	"since_audit_id = CASE WHEN ?9 = 1 THEN ?5 ELSE since_audit_id END, "
 	"version = version + 1, updated_at = ?6 WHERE id = ?7 AND version = ?8 RETURNING version";
 
 /* Begin a change of webhook id at version: the record under the write lock. */
@@ -600,6 +600,7 @@ int webhook_update(struct store *st, const struct actor *a, int64_t id,
 	store_bind_int(st, s, 6, tx.now);
 	store_bind_int(st, s, 7, id);
 	store_bind_int(st, s, 8, cur.version);
+	store_bind_int(st, s, 9, !cur.active && out->active);
 	rc = store_step(st, s, err);
 	if (rc == STORE_ROW)
 		out->version = store_col_int(st, s, 0);
