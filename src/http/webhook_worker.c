@@ -193,7 +193,8 @@ static void deliver(const struct webhook_job *j, const char *allowed, int *statu
 		*status = 0; /* only the last hop's answer counts */
 		if (h.refused) {
 			snprintf(error, esize,
-				 "address_refused: %s (%s) is a %s address and %s is not an allowed host",
+				 "address_refused: %s (%.80s) is a %s address and %.80s is not an allowed "
+				 "host",
 				 h.addr, host, netaddr_class_str(h.cls), host);
 		} else if (rc != CURLE_OK) {
 			snprintf(error, esize, "%s", curl_err[0] ? curl_err : curl_easy_strerror(rc));
@@ -231,7 +232,7 @@ static int send_due(struct store *st, int64_t *next_at, struct err *err)
 	for (size_t i = 0; i < got && !stopping(); i++) {
 		struct webhook_job job;
 		struct webhook_hosts hosts;
-		char error[300];
+		char error[512];
 		int status, r;
 		struct timespec t0, t1;
 		int64_t ms;
