@@ -677,6 +677,7 @@ export default {
   'webhook.description': 'Description',
   'webhook.events': 'Events',
   'webhook.active': 'Active',
+  'webhook.events_sep': ', ',
   'webhook.all_events': 'All events',
   'webhook.on': 'On',
   'webhook.off': 'Off',

@@ -676,6 +676,7 @@ export default {
   'webhook.description': '说明',
   'webhook.events': '事件',
   'webhook.active': '启用',
+  'webhook.events_sep': '、',
   'webhook.all_events': '全部事件',
   'webhook.on': '已启用',
   'webhook.off': '已停用',

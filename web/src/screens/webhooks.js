@@ -62,7 +62,7 @@ function WebhookAdmin() {
           <div class="card-head"><strong class="wrap code">${h.url}</strong>
             <${Chip} kind=${h.active ? 'on_track' : 'neutral'}>${h.active ? t('webhook.on') : t('webhook.off')}<//></div>
           ${h.description ? html`<p class="muted">${h.description}</p>` : null}
-          <p class="small">${h.events.includes('*') ? t('webhook.all_events') : h.events.map(eventLabel).join('、')}</p>
+          <p class="small">${h.events.includes('*') ? t('webhook.all_events') : h.events.map(eventLabel).join(t('webhook.events_sep'))}</p>
           <div class="card-actions">
             <button class="btn btn-small" data-action="edit" onClick=${() => { setEditing(h); setSecret(null); }}>${t('action.edit')}</button>
             <button class="btn btn-small" data-action="ping" onClick=${() => ping(h)}>${t('webhook.ping')}</button>
