@@ -11,7 +11,10 @@
 #include "http/webhook_worker.h"
 
 #include <ctype.h>
+/* plain declarations (no type-checking macros): the functions are loaded, below */
+#define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +35,79 @@
 #define CLAIM_LEASE 120 /* seconds: longer than a delivery with its redirects can take */
 #define POLL_MS 200
 #define ANSWER_MAX (64 << 10) /* of a receiver's answer we read at most this, then stop */
+
+/*
+ * libcurl is loaded when the first delivery is due (curl_load), not linked:
+ * with its TLS and the rest it brings twenty libraries whose loading took
+ * ~3 ms of every start, for the servers that have no webhook too (SPEC: cold
+ * start <= 30 ms), as store/pg.c does with libpq. Each function is a pointer
+ * of the function's own type.
+ */
+#define CURL_LIBRARY "libcurl.so.4"
+#define CURL_FUNCTIONS(X) \
+	X(curl_global_init) \
+	X(curl_easy_init) \
+	X(curl_easy_setopt) \
+	X(curl_easy_perform) \
+	X(curl_easy_getinfo) \
+	X(curl_easy_cleanup) \
+	X(curl_easy_strerror) \
+	X(curl_slist_append) \
+	X(curl_slist_free_all) \
+	X(curl_url) \
+	X(curl_url_set) \
+	X(curl_url_get) \
+	X(curl_url_cleanup) \
+	X(curl_free)
+
+#define CURL_POINTER(f) static __typeof__(f) *cu_##f;
+CURL_FUNCTIONS(CURL_POINTER)
+#define curl_global_init cu_curl_global_init
+#define curl_easy_init cu_curl_easy_init
+#undef curl_easy_setopt /* curl.h's check that a call has three arguments */
+#define curl_easy_setopt cu_curl_easy_setopt
+#define curl_easy_perform cu_curl_easy_perform
+#undef curl_easy_getinfo
+#define curl_easy_getinfo cu_curl_easy_getinfo
+#define curl_easy_cleanup cu_curl_easy_cleanup
+#define curl_easy_strerror cu_curl_easy_strerror
+#define curl_slist_append cu_curl_slist_append
+#define curl_slist_free_all cu_curl_slist_free_all
+#define curl_url cu_curl_url
+#define curl_url_set cu_curl_url_set
+#define curl_url_get cu_curl_url_get
+#define curl_url_cleanup cu_curl_url_cleanup
+#define curl_free cu_curl_free
+
+static int curl_loaded;
+static char curl_error[200];
+
+/* Load libcurl once for the process (kept until it ends); 0 when it could be. */
+static int curl_load(void)
+{
+	void *h;
+
+	if (curl_loaded)
+		return curl_loaded > 0 ? 0 : -1;
+	curl_loaded = -1;
+	if (!(h = dlopen(CURL_LIBRARY, RTLD_NOW | RTLD_LOCAL))) {
+		snprintf(curl_error, sizeof(curl_error), "%s", dlerror());
+		return -1;
+	}
+#define CURL_FIND(f)                                                                     \
+	if (!(*(void **)&cu_##f = dlsym(h, #f))) {                                       \
+		snprintf(curl_error, sizeof(curl_error), "%s has no %s", CURL_LIBRARY, #f); \
+		return -1;                                                               \
+	}
+	CURL_FUNCTIONS(CURL_FIND)
+#undef CURL_FIND
+	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
+		snprintf(curl_error, sizeof(curl_error), "libcurl cannot start");
+		return -1;
+	}
+	curl_loaded = 1;
+	return 0;
+}
 
 static struct {
 	pthread_t thread;
@@ -229,6 +305,9 @@ static int send_due(struct store *st, int64_t *next_at, struct err *err)
 
 	if (webhook_due(st, ts_now(), ids, 16, &got, next_at, err))
 		return -1;
+	if (got && curl_load())
+		return err_set(err, ERR_UNAVAILABLE, NULL, "internal", "webhooks need libcurl: %s",
+			       curl_error);
 	for (size_t i = 0; i < got && !stopping(); i++) {
 		struct webhook_job job;
 		struct webhook_hosts hosts;
@@ -309,15 +388,12 @@ static void *run(void *arg)
 
 int webhook_worker_start(const char *db_path, int64_t retry_base, struct err *err)
 {
-	if (curl_global_init(CURL_GLOBAL_DEFAULT))
-		return err_set(err, ERR_INTERNAL, NULL, "internal", "libcurl cannot start");
 	ww.db_path = xstrdup(db_path);
 	ww.retry_base = retry_base > 0 ? retry_base : WEBHOOK_RETRY_BASE;
 	ww.stop = 0;
 	if (pthread_create(&ww.thread, NULL, run, NULL)) {
 		free(ww.db_path);
 		ww.db_path = NULL;
-		curl_global_cleanup();
 		return err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start the webhook thread");
 	}
 	ww.started = 1;
@@ -336,5 +412,4 @@ void webhook_worker_stop(void)
 	ww.started = 0;
 	free(ww.db_path);
 	ww.db_path = NULL;
-	curl_global_cleanup();
 }
