@@ -1420,13 +1420,23 @@ out:
 	return r;
 }
 
+int webhook_any(struct store *st, int *any, struct err *err)
+{
+	int64_t n = 0;
+
+	*any = 0;
+	if (store_query_int(st, SQL_HOOKS_ANY, &n, err))
+		return -1;
+	*any = n > 0;
+	return 0;
+}
+
 int webhook_pump(struct store *st, int *made, struct err *err)
 {
-	int64_t any = 0;
-	int r;
+	int any, r;
 
 	*made = 0;
-	if (store_query_int(st, SQL_HOOKS_ANY, &any, err))
+	if (webhook_any(st, &any, err))
 		return -1;
 	if (!any)
 		return 0;

@@ -141,6 +141,9 @@ void webhook_hmac_hex(const unsigned char *key, size_t keylen, const unsigned ch
 
 /* --- the sender's side ---------------------------------------------------- */
 
+/* Whether any webhook exists (the sender does nothing while none does). */
+int webhook_any(struct store *st, int *any, struct err *err);
+
 /*
  * Turn the audit rows past the cursor into deliveries for the active webhooks
  * that want them, and move the cursor, in one transaction; *made counts the

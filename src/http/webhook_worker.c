@@ -358,10 +358,12 @@ static void *run(void *arg)
 		if (st) {
 			v = store_data_version(st);
 			if (v != seen || (next_at && ts_now() >= next_at)) {
-				int made;
+				int made, any = 0;
 				seen = v;
 				err_clear(&err);
-				if (webhook_pump(st, &made, &err) || send_due(st, &next_at, &err)) {
+				next_at = 0;
+				if (webhook_any(st, &any, &err) ||
+				    (any && (webhook_pump(st, &made, &err) || send_due(st, &next_at, &err)))) {
 					fprintf(stderr, "salespm: webhooks: %s\n", err.msg);
 					next_at = ts_now() + 1;
 					if (store_lost(st)) {
