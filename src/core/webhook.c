@@ -575,15 +575,34 @@ static int begin_change(struct tx *tx, struct store *st, const struct actor *a, 
 	return 0;
 }
 
+/* Step an UPDATE of webhook cur that returns its version, audit cur -> out, commit. */
+static int finish_change(struct tx *tx, struct stmt *s, const struct webhook *cur,
+			 struct webhook *out, const char *action, struct err *err)
+{
+	struct store *st = tx->st;
+	struct buf b1 = BUF_INIT, b2 = BUF_INIT;
+	int rc = store_step(st, s, err), r = -1;
+
+	if (rc == STORE_ROW)
+		out->version = store_col_int(st, s, 0);
+	store_done(st, s);
+	out->updated_at = tx->now;
+	if (rc >= 0 &&
+	    !tx_audit(tx, "webhook", cur->id, action, hook_json(cur, &b1), hook_json(out, &b2), err))
+		r = tx_commit(tx, err);
+	buf_release(&b1);
+	buf_release(&b2);
+	return r;
+}
+
 int webhook_update(struct store *st, const struct actor *a, int64_t id,
 		   const struct webhook_input *in, struct webhook *out, struct err *err)
 {
 	struct tx tx = { 0 };
 	struct webhook cur;
-	struct buf b1 = BUF_INIT, b2 = BUF_INIT;
 	struct stmt *s;
 	int64_t since = 0;
-	int rc, r = -1;
+	int r = -1;
 
 	if (begin_change(&tx, st, a, id, in->version, &cur, err))
 		return -1;
@@ -601,21 +620,10 @@ int webhook_update(struct store *st, const struct actor *a, int64_t id,
 	store_bind_int(st, s, 7, id);
 	store_bind_int(st, s, 8, cur.version);
 	store_bind_int(st, s, 9, !cur.active && out->active);
-	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		out->version = store_col_int(st, s, 0);
-	store_done(st, s);
-	if (rc < 0)
-		goto out;
-	out->updated_at = tx.now;
-	if (tx_audit(&tx, "webhook", id, "update", hook_json(&cur, &b1), hook_json(out, &b2), err))
-		goto out;
-	r = tx_commit(&tx, err);
+	r = finish_change(&tx, s, &cur, out, "update", err);
 out:
 	if (r)
 		tx_abort(&tx);
-	buf_release(&b1);
-	buf_release(&b2);
 	return r;
 }
 
@@ -673,9 +681,8 @@ int webhook_rotate(struct store *st, const struct actor *a, int64_t id, int64_t 
 {
 	struct tx tx = { 0 };
 	struct webhook cur;
-	struct buf b1 = BUF_INIT, b2 = BUF_INIT;
 	struct stmt *s;
-	int rc, r = -1;
+	int r = -1;
 
 	memset(secret, 0, WEBHOOK_SECRET_MAX);
 	if (begin_change(&tx, st, a, id, version, &cur, err))
@@ -687,23 +694,12 @@ int webhook_rotate(struct store *st, const struct actor *a, int64_t id, int64_t 
 	store_bind_text(st, s, 1, secret);
 	store_bind_int(st, s, 2, tx.now);
 	store_bind_int(st, s, 3, id);
-	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		out->version = store_col_int(st, s, 0);
-	store_done(st, s);
-	if (rc < 0)
-		goto out;
-	out->updated_at = tx.now;
-	if (tx_audit(&tx, "webhook", id, "rotate", hook_json(&cur, &b1), hook_json(out, &b2), err))
-		goto out;
-	r = tx_commit(&tx, err);
+	r = finish_change(&tx, s, &cur, out, "rotate", err);
 out:
 	if (r) {
 		tx_abort(&tx);
 		sodium_memzero(secret, WEBHOOK_SECRET_MAX);
 	}
-	buf_release(&b1);
-	buf_release(&b2);
 	return r;
 }
 
