@@ -105,11 +105,7 @@ static int parse_input(struct api_req *r, json_t *root, struct webhook_input *in
 
 static void write_secret_answer(struct api_req *r, const struct webhook *h, char *secret)
 {
-	jw_obj(&r->jw);
-	jw_key(&r->jw, "webhook");
-	webhook_write_json(&r->jw, h);
-	jw_kstr(&r->jw, "secret", secret);
-	jw_obj_end(&r->jw);
+	webhook_secret_write_json(&r->jw, h, secret);
 	sodium_memzero(secret, WEBHOOK_SECRET_MAX);
 }
 
@@ -299,34 +295,8 @@ static int events(struct api_req *r, struct err *err)
 {
 	if (require_role(&r->actor, ROLE_ADMIN, "managing webhooks", err))
 		return -1;
-	jw_obj(&r->jw);
-	jw_key(&r->jw, "events");
-	jw_arr(&r->jw);
-	for (const char *const *e = webhook_events; *e; e++)
-		jw_str(&r->jw, *e);
-	jw_arr_end(&r->jw);
-	jw_obj_end(&r->jw);
+	webhook_events_write_json(&r->jw);
 	return 0;
-}
-
-static void write_hosts(struct api_req *r, const struct webhook_hosts *h)
-{
-	const char *p = h->text;
-
-	jw_obj(&r->jw);
-	jw_key(&r->jw, "hosts");
-	jw_arr(&r->jw);
-	while (*p) {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		jw_strn(&r->jw, p, len);
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	jw_arr_end(&r->jw);
-	jw_kint(&r->jw, "version", h->version);
-	jw_obj_end(&r->jw);
 }
 
 static int hosts_get(struct api_req *r, struct err *err)
@@ -335,7 +305,7 @@ static int hosts_get(struct api_req *r, struct err *err)
 
 	if (webhook_hosts_get(r->st, &r->actor, &h, err))
 		return -1;
-	write_hosts(r, &h);
+	webhook_hosts_write_json(&r->jw, &h);
 	return 0;
 }
 
@@ -362,7 +332,7 @@ static int hosts_put(struct api_req *r, struct err *err)
 	}
 	if (webhook_hosts_set(r->st, &r->actor, hosts, n, version, &h, err))
 		goto out;
-	write_hosts(r, &h);
+	webhook_hosts_write_json(&r->jw, &h);
 	ret = 0;
 out:
 	json_decref(root);

@@ -46,15 +46,10 @@ static void print_hook(struct cli *c, const struct webhook *h, const char *secre
 		struct buf b = BUF_INIT;
 		struct jw w;
 		jw_init(&w, &b);
-		if (secret) {
-			jw_obj(&w);
-			jw_key(&w, "webhook");
+		if (secret)
+			webhook_secret_write_json(&w, h, secret);
+		else
 			webhook_write_json(&w, h);
-			jw_kstr(&w, "secret", secret);
-			jw_obj_end(&w);
-		} else {
-			webhook_write_json(&w, h);
-		}
 		cli_print_json(&b);
 		buf_release(&b);
 		return;
@@ -330,13 +325,7 @@ static int cmd_events(struct cli *c, int argc, char **argv, struct err *err)
 		struct buf b = BUF_INIT;
 		struct jw w;
 		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_key(&w, "events");
-		jw_arr(&w);
-		for (const char *const *e = webhook_events; *e; e++)
-			jw_str(&w, *e);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
+		webhook_events_write_json(&w);
 		cli_print_json(&b);
 		buf_release(&b);
 	} else {
@@ -366,26 +355,7 @@ static int cmd_hosts(struct cli *c, int argc, char **argv, struct err *err)
 		return -1;
 	}
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		const char *p = h.text;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_key(&w, "hosts");
-		jw_arr(&w);
-		while (*p) {
-			const char *e = strchr(p, '\n');
-			size_t len = e ? (size_t)(e - p) : strlen(p);
-			jw_strn(&w, p, len);
-			if (!e)
-				break;
-			p = e + 1;
-		}
-		jw_arr_end(&w);
-		jw_kint(&w, "version", h.version);
-		jw_obj_end(&w);
-		cli_print_json(&b);
-		buf_release(&b);
+		CLI_PRINT_ONE(&h, webhook_hosts_write_json);
 	} else {
 		printf("%s%s", h.text, h.text[0] ? "\n" : "");
 	}

@@ -983,18 +983,15 @@ out:
 
 /* --- JSON -------------------------------------------------------------------- */
 
-void webhook_write_json(struct jw *w, const struct webhook *h)
+/* The items of text joined by sep as a JSON array of strings under key. */
+static void write_split(struct jw *w, const char *key, const char *text, char sep)
 {
-	const char *p = h->events;
+	const char *p = text;
 
-	jw_obj(w);
-	jw_kint(w, "id", h->id);
-	jw_kstr(w, "url", h->url);
-	jw_kstr(w, "description", h->description);
-	jw_key(w, "events");
+	jw_key(w, key);
 	jw_arr(w);
 	while (*p) {
-		const char *e = strchr(p, ',');
+		const char *e = strchr(p, sep);
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		jw_strn(w, p, len);
 		if (!e)
@@ -1002,6 +999,43 @@ void webhook_write_json(struct jw *w, const struct webhook *h)
 		p = e + 1;
 	}
 	jw_arr_end(w);
+}
+
+void webhook_secret_write_json(struct jw *w, const struct webhook *h, const char *secret)
+{
+	jw_obj(w);
+	jw_key(w, "webhook");
+	webhook_write_json(w, h);
+	jw_kstr(w, "secret", secret);
+	jw_obj_end(w);
+}
+
+void webhook_hosts_write_json(struct jw *w, const struct webhook_hosts *h)
+{
+	jw_obj(w);
+	write_split(w, "hosts", h->text, '\n');
+	jw_kint(w, "version", h->version);
+	jw_obj_end(w);
+}
+
+void webhook_events_write_json(struct jw *w)
+{
+	jw_obj(w);
+	jw_key(w, "events");
+	jw_arr(w);
+	for (const char *const *e = webhook_events; *e; e++)
+		jw_str(w, *e);
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+void webhook_write_json(struct jw *w, const struct webhook *h)
+{
+	jw_obj(w);
+	jw_kint(w, "id", h->id);
+	jw_kstr(w, "url", h->url);
+	jw_kstr(w, "description", h->description);
+	write_split(w, "events", h->events, ',');
 	jw_kbool(w, "active", h->active);
 	jw_kstr(w, "created_by", h->created_by[0] ? h->created_by : NULL);
 	jw_kint(w, "version", h->version);

@@ -129,6 +129,12 @@ int webhook_host_allowed(const char *list, const char *host, int port);
 int webhook_url_check(const char *url, const char *allowed, struct err *err);
 
 void webhook_write_json(struct jw *w, const struct webhook *h);
+/* {"webhook":{...},"secret":"..."}: the answer to a creation or a rotation */
+void webhook_secret_write_json(struct jw *w, const struct webhook *h, const char *secret);
+/* {"hosts":[...],"version":N} */
+void webhook_hosts_write_json(struct jw *w, const struct webhook_hosts *h);
+/* {"events":[the catalogue]} */
+void webhook_events_write_json(struct jw *w);
 void webhook_delivery_write_json(struct jw *w, const struct webhook_delivery *d);
 void webhook_attempt_write_json(struct jw *w, const struct webhook_attempt *t);
 
