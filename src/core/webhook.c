@@ -155,8 +155,12 @@ static void json_top_str(const char *json, const char *key, char *out, size_t si
 			if (depth == 1 && (size_t)(p - s) == klen && !memcmp(s, key, klen)) {
 				const char *v = p + 1;
 				size_t n = 0;
-				while (*v == ' ' || *v == ':')
+				while (*v == ' ')
 					v++;
+				if (*v != ':')
+					continue; /* a value that reads like the key */
+				for (v++; *v == ' '; v++)
+					;
 				if (*v != '"')
 					return;
 				for (v++; *v && *v != '"' && n + 1 < size; v++)
@@ -1576,6 +1580,7 @@ int64_t webhook_backoff(int attempts, int64_t retry_base)
 	return retry_base * factor[attempts - 1];
 }
 
+static const char SQL_DELIVERY_THERE[] = "SELECT 1 FROM webhook_deliveries WHERE id = ?";
 static const char SQL_ATTEMPT_INSERT[] =
 	"INSERT INTO webhook_attempts (delivery_id, at, http_status, error, duration_ms) "
 	"VALUES (?1, ?2, ?3, ?4, ?5)";
@@ -1598,6 +1603,18 @@ int webhook_record(struct store *st, const struct webhook_job *job, int64_t now,
 	snprintf(msg, sizeof(msg), "%s", error ? error : "");
 	if (store_begin(st, 1, err))
 		return -1;
+	/* the webhook was deleted while its delivery was under way: nothing left to log */
+	if (!(s = store_prepare(st, SQL_DELIVERY_THERE, err)))
+		goto fail;
+	store_bind_int(st, s, 1, job->id);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	if (rc < 0)
+		goto fail;
+	if (rc == STORE_DONE) {
+		store_rollback(st);
+		return 0;
+	}
 	if (!(s = store_prepare(st, SQL_ATTEMPT_INSERT, err)))
 		goto fail;
 	store_bind_int(st, s, 1, job->id);

@@ -346,5 +346,32 @@ def only_admins_reach_any_route():
         eq(env.as_("admin").ok("GET", f"{HOOKS}/{i}")["version"], 1, "nothing changed")
 
 
+@test
+def a_problem_opened_moved_and_resolved_names_each_event():
+    ws = setup()
+    rcv = Receiver()
+    try:
+        with Env(ws) as env:
+            admin, rep = env.as_("admin"), env.as_("rep")
+            allow(admin, f"127.0.0.1:{rcv.port}")
+            admin.ok("POST", HOOKS, {"url": rcv.url, "events": [
+                "problem.opened", "problem.status_changed", "problem.resolved"]}, status=201)
+            cust = ws.sql("SELECT id FROM customers WHERE name = ?", "Acme")[0][0]
+            # a title that reads like the key the server looks at must not fool it
+            p = rep.ok("POST", "/api/v1/projects/P1/problems", {
+                "type": "delivery", "severity": "high", "title": "status", "owner": "rep",
+                "customer": cust}, status=201)
+            url = f"/api/v1/projects/P1/problems/{p['id']}/status"
+            rep.ok("POST", url, {"status": "in_progress", "version": 1})
+            rep.ok("POST", url, {"status": "resolved", "version": 2, "resolution": "已补发"})
+            got = rcv.wait(3)
+            eq([h["X-Salespm-Event"] for _, h, _ in got],
+               ["problem.opened", "problem.status_changed", "problem.resolved"], "in order")
+            eq([json.loads(b)["after"]["status"] for _, _, b in got],
+               ["open", "in_progress", "resolved"], "each after")
+    finally:
+        rcv.close()
+
+
 if __name__ == "__main__":
     run_all()
