@@ -3,7 +3,7 @@
 
 MODE ?= debug
 BUILD := build/$(MODE)
-PKGS := sqlite3 jansson libmicrohttpd libsodium libpq zlib
+PKGS := sqlite3 jansson libmicrohttpd libsodium libpq zlib libcurl
 CC ?= cc
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -27,8 +27,9 @@ endif
 ALL_CFLAGS := $(CFLAGS_COMMON) $(OPT) $(CFLAGS)
 ALL_LDFLAGS := $(LDOPT) $(LDFLAGS)
 LIBS := $(PKG_LIBS) -lpthread -lm
-# The program loads libpq when it first connects to PostgreSQL (src/store/pg.c), not at start.
-BIN_LIBS := $(filter-out -lpq,$(PKG_LIBS)) -lpthread -lm
+# The program loads libpq when it first connects to PostgreSQL (src/store/pg.c), and libcurl
+# when a first webhook delivery is due (src/http/webhook_worker.c), not at start.
+BIN_LIBS := $(filter-out -lpq -lcurl,$(PKG_LIBS)) -lpthread -lm
 
 LIB_SRC := $(wildcard src/base/*.c src/store/*.c src/core/*.c src/analytics/*.c \
 	src/api/*.c src/cli/*.c src/http/*.c)

@@ -31,6 +31,7 @@ static const struct cli_command *const tables[] = {
 	cli_collection_cmds,
 	cli_deal_cmds,
 	cli_quota_cmds,
+	cli_webhook_cmds,
 	cli_engagement_cmds,
 	cli_entity_cmds,
 	NULL,

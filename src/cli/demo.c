@@ -31,6 +31,7 @@
 #include "core/sale.h"
 #include "core/task.h"
 #include "core/user.h"
+#include "core/webhook.h"
 #include "base/banned.h"
 
 #define ADMIN_PASSWORD "salespm-admin"
@@ -1781,6 +1782,35 @@ static const struct {
 	{ 7, 30, "8600.00", "样机快递", "li.na" },
 };
 
+/*
+ * The admin's webhooks: the CRM on the company network (an allowed host) told of won and lost
+ * deals and imports, with a test queued (the demo server tries it, and logs why it could not
+ * reach it), and a chat robot switched off.
+ */
+static int webhooks_demo(struct demo *d, struct err *err)
+{
+	static const char *const hosts[] = { "crm.huaxin.internal:8443" };
+	static const char *const crm_events[] = { "deal.won", "deal.lost", "sale.imported" };
+	static const char *const bot_events[] = { "problem.opened", "problem.resolved",
+						  "task.status_changed" };
+	struct webhook_input crm = { "https://crm.huaxin.internal:8443/hooks/salespm",
+				     "CRM 同步：赢单、输单与销售导入", crm_events, 3, 1, 1, NO_ID };
+	struct webhook_input bot = { "https://open.feishu.example.com/open-apis/bot/v2/hook/demo",
+				     "飞书群通知（暂停）", bot_events, 3, 1, 0, NO_ID };
+	struct webhook_hosts h;
+	struct webhook out;
+	char secret[WEBHOOK_SECRET_MAX];
+	int64_t ping;
+	int r;
+
+	r = webhook_hosts_set(d->st, &d->c->actor, hosts, 1, NO_ID, &h, err) ||
+	    webhook_create(d->st, &d->c->actor, &crm, &out, secret, err) ||
+	    webhook_ping(d->st, &d->c->actor, out.id, &ping, err) ||
+	    webhook_create(d->st, &d->c->actor, &bot, &out, secret, err);
+	memset(secret, 0, sizeof(secret));
+	return r ? -1 : 0;
+}
+
 static int budget_demo(struct demo *d, struct err *err)
 {
 	struct project fy;
@@ -2004,7 +2034,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	if (deals(d, err) || problems_demo(d, err) || collections_demo(d, err) || engagement(d, err))
 		goto out;
 	/* the plan after everything else: its risks, budget and tasks */
-	if (risks_demo(d, err) || budget_demo(d, err) || tasks_demo(d, err))
+	if (risks_demo(d, err) || budget_demo(d, err) || tasks_demo(d, err) || webhooks_demo(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };

@@ -19,6 +19,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 				  { "web-dir", 0, OPT_VALUE },
 				  { "threads", 0, OPT_VALUE },
 				  { "wal-limit", 0, OPT_VALUE },
+				  { "webhook-retry-base", 0, OPT_VALUE },
 				  { "print-routes", 0, OPT_FLAG },
 				  { "print-openapi", 0, OPT_FLAG },
 				  { "print-entities", 0, OPT_FLAG },
@@ -81,13 +82,23 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 		}
 		o.wal_limit_mb = (int)n;
 	}
+	if (cli_opt(opts, "webhook-retry-base")) {
+		if (cli_int(cli_opt(opts, "webhook-retry-base"), "webhook-retry-base", &n, err) ||
+		    n < 1 || n > 3600) {
+			err_clear(err);
+			return err_set(err, ERR_USAGE, "webhook-retry-base", "usage",
+				       "--webhook-retry-base must be 1 to 3600 (seconds)");
+		}
+		o.webhook_retry_base = n;
+	}
 	return http_serve(&o, err);
 }
 
 const struct cli_command cli_serve_cmds[] = {
 	{ "serve", NULL, cmd_serve, CLI_NEEDS_NOTHING,
 	  "run the HTTP server: the JSON API under /api/v1/ and the web UI",
-	  "serve [--listen 127.0.0.1:8080] [--web-dir DIR] [--threads N] [--wal-limit MIB]",
+	  "serve [--listen 127.0.0.1:8080] [--web-dir DIR] [--threads N] [--wal-limit MIB]\n"
+	  "      [--webhook-retry-base SECONDS]",
 	  "  --listen HOST:PORT   the address to listen on (default 127.0.0.1:8080;\n"
 	  "                       [::1]:8080 for IPv6, port 0 picks a free port)\n"
 	  "  --web-dir DIR        serve the UI from DIR instead of the copy built in\n"
@@ -96,6 +107,9 @@ const struct cli_command cli_serve_cmds[] = {
 	  "  --wal-limit MIB      SQLite: the size the write-ahead log (FILE-wal) is kept\n"
 	  "                       to under any load (default 64); its frames are copied\n"
 	  "                       into the database from an eighth of it on\n"
+	  "  --webhook-retry-base SECONDS  the unit of the webhook retries (default 30):\n"
+	  "                       a failed delivery is tried again after 1, 4, 20, 120\n"
+	  "                       and 720 times it, then marked failed\n"
 	  "Health: GET /livez, GET /readyz; Prometheus metrics: GET /metrics.\n"
 	  "Stops on SIGINT or SIGTERM after answering the requests in flight.",
 	  "salespm --db sales.db serve --listen 0.0.0.0:8080" },

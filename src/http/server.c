@@ -36,6 +36,7 @@
 #include "core/workspace.h"
 #include "http/http.h"
 #include "http/server.h"
+#include "http/webhook_worker.h"
 #include "base/banned.h"
 
 static const char CSP[] = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
@@ -1913,11 +1914,12 @@ int http_serve(const struct http_options *opt, struct err *err)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
 	if (api_hash_pool_start(opt->db_path, err) || writer_start(thread_store, opt->wal_limit_mb, err) ||
-	    guard_start()) {
+	    guard_start() || webhook_worker_start(opt->db_path, opt->webhook_retry_base, err)) {
 		if (err->code == ERR_OK)
 			err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start the deadline thread");
 		api_hash_pool_stop();
 		writer_stop();
+		guard_stop();
 		api_global_release();
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		pthread_key_delete(srv.store_key);
@@ -1940,6 +1942,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 			     MHD_OPTION_URI_LOG_CALLBACK, target_seen, NULL, MHD_OPTION_END);
 	if (!d) {
 		access_log_stop();
+		webhook_worker_stop();
 		api_hash_pool_stop();
 		writer_stop();
 		guard_stop();
@@ -1965,6 +1968,8 @@ int http_serve(const struct http_options *opt, struct err *err)
 	while (sigwait(&stop, &sig) == 0 && sig != SIGINT && sig != SIGTERM)
 		;
 	fprintf(stderr, "salespm: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	/* a delivery under way is cut short; what it did not record stays due for the next start */
+	webhook_worker_stop();
 	/*
 	 * The password checks finish first: each resumes its suspended sign-in,
 	 * and libmicrohttpd may not stop while one is suspended.

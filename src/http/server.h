@@ -16,6 +16,7 @@ struct http_options {
 	const char *web_dir; /* serve the UI from this directory instead of the binary */
 	int threads;         /* 0 = one per core */
 	int wal_limit_mb;    /* SQLite: the write-ahead log's bound, MiB; 0 = 64 */
+	int64_t webhook_retry_base; /* seconds: the webhook retries' unit; 0 = 30 */
 };
 
 /*

@@ -81,6 +81,19 @@ EXPECT = {
     ("GET", "/api/v1/tokens"): ALL,
     ("POST", "/api/v1/tokens"): row(201, 201, 201, 201, 201),
     ("DELETE", "/api/v1/tokens/{id}"): row(200, 404, 404, 404, 404),
+    ("GET", "/api/v1/webhooks"): ADMIN_ONLY,
+    ("POST", "/api/v1/webhooks"): row(201, 403, 403, 403, 403),
+    ("GET", "/api/v1/webhooks/events"): ADMIN_ONLY,
+    ("GET", "/api/v1/webhooks/allowed-hosts"): ADMIN_ONLY,
+    ("PUT", "/api/v1/webhooks/allowed-hosts"): row(409, 403, 403, 403, 403),
+    ("GET", "/api/v1/webhooks/{id}"): ADMIN_ONLY,
+    ("PATCH", "/api/v1/webhooks/{id}"): row(409, 403, 403, 403, 403),
+    ("DELETE", "/api/v1/webhooks/{id}"): row(409, 403, 403, 403, 403),
+    ("POST", "/api/v1/webhooks/{id}/rotate"): row(409, 403, 403, 403, 403),
+    ("POST", "/api/v1/webhooks/{id}/ping"): row(202, 403, 403, 403, 403),
+    ("GET", "/api/v1/webhooks/{id}/deliveries"): ADMIN_ONLY,
+    ("GET", "/api/v1/webhooks/{id}/deliveries/{delivery}"): ADMIN_ONLY,
+    ("POST", "/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver"): row(202, 403, 403, 403, 403),
     ("GET", "/api/v1/audit"): ADMIN_ONLY,
     ("GET", "/api/v1/segments"): ALL,
     ("POST", "/api/v1/segments"): CATALOG_CREATE,
@@ -271,6 +284,8 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/feedback/{id}", f"/feedback/{ids['feedback']}")
             .replace("/deals/{id}", f"/deals/{ids['deal']}")
             .replace("/deal-views/{id}", f"/deal-views/{ids['view']}")
+            .replace("/webhooks/{id}", f"/webhooks/{ids['webhook']}")
+            .replace("{delivery}", str(ids["delivery"]))
             .replace("{id}", str(ids["token"])))
     plan_line = any(f"/P1/{x}/" in path for x in ("segments", "channels", "promotions"))
     if "/members/{login}" in path:
@@ -298,6 +313,8 @@ def request_for(method, pattern, who, ids, described=None):
             body["mitigation"] = "renamed"
         elif "/expenses/" in path:
             body["note"] = "renamed"
+        elif "/webhooks/" in path:
+            body["description"] = "renamed"
         elif "/activities/" in path:
             body["outcome"] = "renamed"
         elif "/feedback/" in path:
@@ -312,10 +329,12 @@ def request_for(method, pattern, who, ids, described=None):
                                  or "/risks/" in pattern
                                  or "/budget_lines/" in pattern or "/expenses/" in pattern
                                  or pattern.endswith(("/problems/{id}", "/collections/{id}",
-                                                      "/tasks/{id}"))):
+                                                      "/tasks/{id}", "/webhooks/{id}"))):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
         body = {"goal": ids["quota_goal"], "version": stale, "quotas": []}
+    elif method == "PUT" and pattern.endswith("/allowed-hosts"):
+        body = {"hosts": [], "version": stale}
     elif method == "PUT" and pattern.endswith("/sla"):
         body = {"critical": 4, "low": 168}
     elif method == "PUT" and pattern.endswith("/lines"):
@@ -334,6 +353,10 @@ def request_for(method, pattern, who, ids, described=None):
                                  "end": "2027-02-01"},
             "/api/v1/projects/{code}/members": {"login": f"add_{who}"},
             "/api/v1/tokens": {"name": f"token of {who}"},
+            "/api/v1/webhooks": {"url": f"https://hooks.example.com/{sfx}"},
+            "/api/v1/webhooks/{id}/rotate": {"version": stale},
+            "/api/v1/webhooks/{id}/ping": None,
+            "/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver": None,
             "/api/v1/segments": {"code": f"S_{sfx}", "name": "s"},
             "/api/v1/channels": {"code": f"C_{sfx}", "name": "c", "type": "retail"},
             "/api/v1/products": {"sku": f"P_{sfx}", "name": "p", "cost": 1, "price": 2},
@@ -468,6 +491,10 @@ def role_matrix():
                "collection": collection_id,
                "activity": activity_id, "feedback": feedback_id, "risk": risk_id,
                "budget_line": line_id, "expense": expense_id, "task": task_id}
+        ids["webhook"] = clients["admin"].ok("POST", "/api/v1/webhooks", {
+            "url": "https://hooks.example.com/roles"}, status=201)["webhook"]["id"]
+        ids["delivery"] = clients["admin"].ok("POST", f"/api/v1/webhooks/{ids['webhook']}/ping",
+                                              status=202)["delivery_id"]
         ids["view"] = clients["admin"].ok("POST", "/api/v1/projects/P1/deal-views",
                                           {"name": "admin's", "filters": {}}, status=201)["id"]
         admin = clients["admin"]

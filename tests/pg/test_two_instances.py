@@ -266,5 +266,66 @@ def round_robin_spreads_requests_and_both_answer_the_same():
            "round robin over both")
 
 
+@test
+def two_instances_never_deliver_one_event_twice():
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    got, lock = [], threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            time.sleep(0.05)  # slow enough that both instances are at work at once
+            with lock:
+                got.append((self.headers["X-Salespm-Delivery"], json.loads(body)["id"]))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    rcv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=rcv.serve_forever, daemon=True).start()
+    try:
+        with Pair() as p:
+            c = Client(p.proxy)
+            c.login("admin", ADMIN_PW)
+            c.ok("PUT", "/api/v1/webhooks/allowed-hosts", {"hosts": [f"127.0.0.1:{rcv.server_address[1]}"]})
+            hook = c.ok("POST", "/api/v1/webhooks", {
+                "url": f"http://127.0.0.1:{rcv.server_address[1]}/h", "events": ["sale.created"]},
+                status=201)["webhook"]
+            n = 40
+            for i in range(n):  # round robin: half of the writes through each instance
+                c.ok("POST", "/api/v1/projects/P1/sales", sale(1 + i), status=201)
+            deadline = time.time() + 60
+            while True:
+                ds = c.ok("GET", f"/api/v1/webhooks/{hook['id']}/deliveries?limit=500")["deliveries"]
+                if len(ds) == n and all(d["state"] == "delivered" for d in ds):
+                    break
+                assert time.time() < deadline, f"not all delivered: {ds[:3]}"
+                time.sleep(0.2)
+            time.sleep(1)  # a second POST of one delivery would have come by now
+            with lock:
+                deliveries = [d for d, _ in got]
+                events = [e for _, e in got]
+            eq(len(deliveries), n, "each event posted once")
+            eq(len(set(deliveries)), n, "no delivery twice")
+            eq(len(set(events)), n, "no event twice")
+            eq(sorted(d["attempts"] for d in ds), [1] * n, "one attempt each")
+            sent = []
+            for inst in (p.a, p.b):
+                inst.log.flush()
+                with open(inst.log_path, errors="replace") as f:
+                    sent.append(sum("salespm: webhook " in line for line in f))
+            eq(sum(sent), n, f"attempts logged by the two instances {sent}")
+            print(f"     deliveries sent by instance a and b: {sent}")
+    finally:
+        rcv.shutdown()
+        rcv.server_close()
+
+
 if __name__ == "__main__":
     run_all()

@@ -34,6 +34,7 @@ import { Collections } from './screens/collections.js';
 import { Activities } from './screens/activities.js';
 import { Feedback } from './screens/feedback.js';
 import { Deals } from './screens/deals.js';
+import { Webhooks } from './screens/webhooks.js';
 import './styles/app.css';
 
 const routes = [
@@ -64,6 +65,7 @@ const routes = [
   ['/admin/users', () => html`<${Users} />`],
   ['/admin/workspace', () => html`<${WorkspaceSettings} />`],
   ['/admin/audit', () => html`<${Audit} />`],
+  ['/admin/webhooks', () => html`<${Webhooks} />`],
   ['/recruitment', () => html`<${Recruitment} />`],
   // every other described noun: its generic screen (GET /api/v1/entities), by its plural
   ['/p/:code/:plural', (p) => generic(p.plural, 'project', p.code), 'code'],

@@ -117,7 +117,8 @@ export function Layout({ path, project, children }) {
         ${admin ? html`<div class="nav-section">${t('nav.admin')}</div>
           <${NavLink} href="/admin/users" active=${is('/admin/users')}>${t('nav.users')}<//>
           <${NavLink} href="/admin/workspace" active=${is('/admin/workspace')}>${t('nav.workspace')}<//>
-          <${NavLink} href="/admin/audit" active=${is('/admin/audit')}>${t('nav.audit')}<//>` : null}
+          <${NavLink} href="/admin/audit" active=${is('/admin/audit')}>${t('nav.audit')}<//>
+          <${NavLink} id="nav-webhooks" href="/admin/webhooks" active=${is('/admin/webhooks')}>${t('nav.webhooks')}<//>` : null}
       </nav>
     </aside>
     ${navOpen ? html`<div class="nav-backdrop" aria-hidden="true" onClick=${() => setNavOpen(false)}></div>` : null}
