@@ -75,8 +75,9 @@ static int parse_attendees(json_t *v, struct meeting *m, struct err *err)
 	return 0;
 }
 
-static int parse_item(json_t *o, struct meeting_item *it, struct err *err)
+static int parse_item(json_t *o, size_t n, struct meeting_item *it, struct err *err)
 {
+	char prefix[32];
 	static const char *const keys[] = { "id", "text", "assignee", "due", "task",
 					    "assignee_name", NULL };
 	json_t *v;
@@ -84,7 +85,8 @@ static int parse_item(json_t *o, struct meeting_item *it, struct err *err)
 
 	if (!json_is_object(o))
 		return bad_type("action_items", "an array of objects", o, err);
-	if (api_known_keys(o, keys, "action_items", err) ||
+	snprintf(prefix, sizeof(prefix), "action_items[%zu].", n);
+	if (api_known_keys(o, keys, prefix, err) ||
 	    api_member_int(o, "id", "action_items", 0, &it->id, &present, err))
 		return -1;
 	if (!present || json_is_null(json_object_get(o, "id")))
@@ -119,7 +121,7 @@ static int parse_items(json_t *v, struct meeting *m, struct err *err)
 		return err_set(err, ERR_INVALID, "action_items", "too_many:_,max", "%s: at most %d",
 			       "action_items", MEETING_MAX_ITEMS);
 	json_array_foreach(v, i, x) {
-		if (parse_item(x, &m->items[i], err))
+		if (parse_item(x, i, &m->items[i], err))
 			return -1;
 	}
 	m->nitems = (int)json_array_size(v);
