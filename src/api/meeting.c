@@ -92,7 +92,7 @@ static int parse_item(json_t *o, size_t n, struct meeting_item *it, struct err *
 	if (!present || json_is_null(json_object_get(o, "id")))
 		it->id = 0;
 	else if (it->id < 1)
-		return err_set(err, ERR_INVALID, "action_items", "no_item:_,item",
+		return err_set(err, ERR_INVALID, "action_items", "no_item:item",
 			       "the meeting has no action item %lld", (long long)it->id);
 	if ((v = json_object_get(o, "text")) &&
 	    str_into(v, "action_items", it->text, sizeof(it->text), err))

@@ -98,6 +98,8 @@ ENTITY(meeting) = {
 		"\"action_items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}",
 	/* its own faces (api/meeting.c, cli/meeting.c) and screen (web/src/screens/meetings.js) */
 	.own_faces = 1,
+	.section = "plan",
+	.section_rank = 3,
 };
 
 void meeting_input_init(struct ent_input *in, struct meeting *rec)
@@ -197,7 +199,7 @@ static int check_items(struct tx *tx, const struct meeting *cur, const struct me
 		struct meeting_item it = given->items[i];
 		const struct meeting_item *old = it.id ? (cur ? item_by_id(cur, it.id) : NULL) : NULL;
 		if (it.id && !old)
-			return err_set(err, ERR_INVALID, "action_items", "no_item:_,item",
+			return err_set(err, ERR_INVALID, "action_items", "no_item:item",
 				       "the meeting has no action item %lld", (long long)it.id);
 		if (old && old->task_id != NO_ID) {
 			if (strcmp(old->text, it.text) || strcmp(old->assignee, it.assignee) ||
@@ -280,7 +282,7 @@ static int convert_items(struct tx *tx, const struct meeting *given, struct meet
 	for (int k = 0; k < given->nconvert; k++) {
 		const struct meeting_item *it = item_by_id(m, given->convert[k]);
 		if (!it)
-			return err_set(err, ERR_INVALID, "items", "no_item:_,item",
+			return err_set(err, ERR_INVALID, "items", "no_item:item",
 				       "the meeting has no action item %lld",
 				       (long long)given->convert[k]);
 		if (it->task_id != NO_ID)

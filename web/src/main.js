@@ -34,6 +34,8 @@ import { Collections } from './screens/collections.js';
 import { Activities } from './screens/activities.js';
 import { Feedback } from './screens/feedback.js';
 import { Deals } from './screens/deals.js';
+import { Meetings } from './screens/meetings.js';
+import { CalendarSettings } from './screens/calendar.js';
 import './styles/app.css';
 
 const routes = [
@@ -57,6 +59,8 @@ const routes = [
   ['/p/:code/activities', (p) => html`<${Activities} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/feedback', (p) => html`<${Feedback} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/deals', (p) => html`<${Deals} code=${p.code} />`, 'code'],
+  ['/p/:code/meetings', (p) => html`<${Meetings} key=${p.code} code=${p.code} />`, 'code'],
+  ['/me/calendar', () => html`<${CalendarSettings} />`],
   ['/customers', (p, path) => html`<${Customers} key=${path} />`],
   ['/customers/:id', (p) => html`<${CustomerPage} id=${p.id} />`],
   ['/products/:sku', (p) => html`<${ProductPrices} sku=${p.sku} />`],
