@@ -77,7 +77,7 @@ static int parse_attendees(json_t *v, struct meeting *m, struct err *err)
 
 static int parse_item(json_t *o, size_t n, struct meeting_item *it, struct err *err)
 {
-	char prefix[32];
+	char prefix[48];
 	static const char *const keys[] = { "id", "text", "assignee", "due", "task",
 					    "assignee_name", NULL };
 	json_t *v;

@@ -1959,7 +1959,7 @@ static int fy_people(struct demo *d, int64_t project, char who[8][64], int *n, c
 		return -1;
 	store_bind_int(d->st, s, 1, project);
 	rc = store_step(d->st, s, err);
-	snprintf(boss, size, "%s", rc == STORE_ROW ? store_col_text(d->st, s, 0) : who[0]);
+	snprintf(boss, size, "%.63s", rc == STORE_ROW ? store_col_text(d->st, s, 0) : who[0]);
 	store_done(d->st, s);
 	return rc < 0 ? -1 : 0;
 }
@@ -1997,7 +1997,7 @@ static int meetings_demo(struct demo *d, struct err *err)
 		}
 		given->attendees_given = given->items_given = 1;
 		for (int k = 0; k < n && k < 5; k++)
-			snprintf(given->attendees[given->nattendees++].login, 64, "%s", who[k]);
+			snprintf(given->attendees[given->nattendees++].login, 64, "%.63s", who[k]);
 		for (int k = 0; k < 3 && x->items[k].text; k++) {
 			struct meeting_item *it = &given->items[given->nitems++];
 			snprintf(it->text, sizeof(it->text), "%s", x->items[k].text);
