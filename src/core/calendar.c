@@ -168,114 +168,97 @@ static void summary(struct buf *b, const char *code, const char *what, const cha
 	buf_release(&v);
 }
 
-/* "HH:MM" as minutes, -1 when it is not one (an activity without a time). */
+/* An activity's "HH:MM" as minutes, -1 when it has none (stored times were checked on write). */
 static int minutes_of(const char *t)
 {
-	if (strlen(t) != 5 || t[2] != ':')
-		return -1;
-	for (int i = 0; i < 5; i++)
-		if (i != 2 && (t[i] < '0' || t[i] > '9'))
-			return -1;
-	return ((t[0] - '0') * 10 + (t[1] - '0')) * 60 + (t[3] - '0') * 10 + (t[4] - '0');
+	struct err ignored;
+	int m;
+
+	return engagement_hhmm(t, "time", &m, &ignored) ? -1 : m;
 }
 
-static int write_tasks(struct store *st, int64_t user, struct buf *b, struct err *err)
+/* One row of each kind as an event (the columns of its query above). */
+static void task_row(struct store *st, struct stmt *s, struct buf *b)
 {
-	struct stmt *s = store_prepare(st, SQL_CAL_TASKS, err);
-	int rc;
-
-	if (!s)
-		return -1;
-	store_bind_int(st, s, 1, user);
-	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		event_begin(b, "task", store_col_int(st, s, 0), store_col_int(st, s, 6));
-		summary(b, store_col_text(st, s, 7), store_col_text(st, s, 1),
-			!strcmp(store_col_text(st, s, 5), "done") ? "✓" : "");
-		ical_date(b, "DTSTART", (int32_t)store_col_int(st, s, 3));
-		ical_date(b, "DTEND", (int32_t)store_col_int(st, s, 4) + 1);
-		if (*store_col_text(st, s, 2))
-			ical_text(b, "DESCRIPTION", store_col_text(st, s, 2));
-		ical_line(b, "TRANSP", "TRANSPARENT");
-		buf_adds(b, "END:VEVENT\r\n");
-	}
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
+	event_begin(b, "task", store_col_int(st, s, 0), store_col_int(st, s, 6));
+	summary(b, store_col_text(st, s, 7), store_col_text(st, s, 1),
+		!strcmp(store_col_text(st, s, 5), "done") ? "✓" : "");
+	ical_date(b, "DTSTART", (int32_t)store_col_int(st, s, 3));
+	ical_date(b, "DTEND", (int32_t)store_col_int(st, s, 4) + 1);
+	if (*store_col_text(st, s, 2))
+		ical_text(b, "DESCRIPTION", store_col_text(st, s, 2));
+	ical_line(b, "TRANSP", "TRANSPARENT");
 }
 
-static int write_activities(struct store *st, int64_t user, struct buf *b, struct err *err)
+static void activity_row(struct store *st, struct stmt *s, struct buf *b)
 {
-	struct stmt *s = store_prepare(st, SQL_CAL_ACTIVITIES, err);
-	int rc;
+	int32_t day = (int32_t)store_col_int(st, s, 2);
+	int min = minutes_of(store_col_text(st, s, 3));
+	struct buf d = BUF_INIT;
 
-	if (!s)
-		return -1;
-	store_bind_int(st, s, 1, user);
-	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		int32_t day = (int32_t)store_col_int(st, s, 2);
-		int min = minutes_of(store_col_text(st, s, 3));
-		struct buf d = BUF_INIT;
-		event_begin(b, "activity", store_col_int(st, s, 0), store_col_int(st, s, 6));
-		summary(b, store_col_text(st, s, 7), store_col_text(st, s, 1),
-			store_col_text(st, s, 8));
-		if (min < 0) {
-			ical_date(b, "DTSTART", day);
-			ical_date(b, "DTEND", day + 1);
-		} else {
-			int64_t at = engagement_local_instant(day, min);
-			ical_utc(b, "DTSTART", at);
-			ical_utc(b, "DTEND", at + 30 * 60);
-		}
-		buf_adds(&d, store_col_text(st, s, 4));
-		if (*store_col_text(st, s, 5))
-			buf_addf(&d, "%s%s", d.len ? "\n" : "", store_col_text(st, s, 5));
-		if (d.len)
-			ical_text(b, "DESCRIPTION", buf_cstr(&d));
-		buf_release(&d);
-		buf_adds(b, "END:VEVENT\r\n");
-	}
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
-}
-
-static int write_meetings(struct store *st, int64_t user, struct buf *b, struct err *err)
-{
-	struct stmt *s = store_prepare(st, SQL_CAL_MEETINGS, err);
-	int rc;
-
-	if (!s)
-		return -1;
-	store_bind_int(st, s, 1, user);
-	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		event_begin(b, "meeting", store_col_int(st, s, 0), store_col_int(st, s, 6));
-		summary(b, store_col_text(st, s, 7), store_col_text(st, s, 1), NULL);
-		ical_utc(b, "DTSTART", store_col_int(st, s, 2));
-		ical_utc(b, "DTEND", store_col_int(st, s, 3));
-		if (*store_col_text(st, s, 4))
-			ical_text(b, "LOCATION", store_col_text(st, s, 4));
-		if (*store_col_text(st, s, 5))
-			ical_text(b, "DESCRIPTION", store_col_text(st, s, 5));
-		buf_adds(b, "END:VEVENT\r\n");
-	}
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
-}
-
-static int write_deals(struct store *st, int64_t user, struct buf *b, struct err *err)
-{
-	struct stmt *s = store_prepare(st, SQL_CAL_DEALS, err);
-	int rc;
-
-	if (!s)
-		return -1;
-	store_bind_int(st, s, 1, user);
-	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		int32_t day = (int32_t)store_col_int(st, s, 2);
-		event_begin(b, "deal", store_col_int(st, s, 0), store_col_int(st, s, 4));
-		summary(b, store_col_text(st, s, 5), store_col_text(st, s, 1),
-			store_col_text(st, s, 3));
+	event_begin(b, "activity", store_col_int(st, s, 0), store_col_int(st, s, 6));
+	summary(b, store_col_text(st, s, 7), store_col_text(st, s, 1), store_col_text(st, s, 8));
+	if (min < 0) {
 		ical_date(b, "DTSTART", day);
 		ical_date(b, "DTEND", day + 1);
-		ical_line(b, "TRANSP", "TRANSPARENT");
+	} else {
+		int64_t at = engagement_local_instant(day, min);
+		ical_utc(b, "DTSTART", at);
+		ical_utc(b, "DTEND", at + 30 * 60);
+	}
+	buf_adds(&d, store_col_text(st, s, 4));
+	if (*store_col_text(st, s, 5))
+		buf_addf(&d, "%s%s", d.len ? "\n" : "", store_col_text(st, s, 5));
+	if (d.len)
+		ical_text(b, "DESCRIPTION", buf_cstr(&d));
+	buf_release(&d);
+}
+
+static void meeting_row(struct store *st, struct stmt *s, struct buf *b)
+{
+	event_begin(b, "meeting", store_col_int(st, s, 0), store_col_int(st, s, 6));
+	summary(b, store_col_text(st, s, 7), store_col_text(st, s, 1), NULL);
+	ical_utc(b, "DTSTART", store_col_int(st, s, 2));
+	ical_utc(b, "DTEND", store_col_int(st, s, 3));
+	if (*store_col_text(st, s, 4))
+		ical_text(b, "LOCATION", store_col_text(st, s, 4));
+	if (*store_col_text(st, s, 5))
+		ical_text(b, "DESCRIPTION", store_col_text(st, s, 5));
+}
+
+static void deal_row(struct store *st, struct stmt *s, struct buf *b)
+{
+	int32_t day = (int32_t)store_col_int(st, s, 2);
+
+	event_begin(b, "deal", store_col_int(st, s, 0), store_col_int(st, s, 4));
+	summary(b, store_col_text(st, s, 5), store_col_text(st, s, 1), store_col_text(st, s, 3));
+	ical_date(b, "DTSTART", day);
+	ical_date(b, "DTEND", day + 1);
+	ical_line(b, "TRANSP", "TRANSPARENT");
+}
+
+/* The feed's kinds of items, each its query (?1 the user) and how a row is written: a new kind is one more row. */
+static const struct feed_source {
+	const char *sql;
+	void (*row)(struct store *st, struct stmt *s, struct buf *b);
+} feed_sources[] = {
+	{ SQL_CAL_TASKS, task_row },
+	{ SQL_CAL_ACTIVITIES, activity_row },
+	{ SQL_CAL_MEETINGS, meeting_row },
+	{ SQL_CAL_DEALS, deal_row },
+};
+
+static int write_source(struct store *st, const struct feed_source *src, int64_t user,
+			struct buf *b, struct err *err)
+{
+	struct stmt *s = store_prepare(st, src->sql, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, user);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		src->row(st, s, b);
 		buf_adds(b, "END:VEVENT\r\n");
 	}
 	store_done(st, s);
@@ -310,9 +293,9 @@ int calendar_feed_write(struct store *st, const char *secret, struct buf *out, s
 	ical_line(out, "CALSCALE", "GREGORIAN");
 	ical_line(out, "METHOD", "PUBLISH");
 	ical_text(out, "X-WR-CALNAME", name);
-	if (write_tasks(st, user, out, err) || write_activities(st, user, out, err) ||
-	    write_meetings(st, user, out, err) || write_deals(st, user, out, err))
-		return -1;
+	for (size_t i = 0; i < sizeof(feed_sources) / sizeof(feed_sources[0]); i++)
+		if (write_source(st, &feed_sources[i], user, out, err))
+			return -1;
 	buf_adds(out, "END:VCALENDAR\r\n");
 	return 0;
 }

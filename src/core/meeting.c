@@ -111,15 +111,13 @@ void meeting_input_init(struct ent_input *in, struct meeting *rec)
 	in->rec = rec;
 }
 
-/* "HH:MM" as minutes past midnight; field names it in the error. */
+/* "HH:MM" as minutes past midnight, which a meeting's start and end must be. */
 static int hhmm(const char *s, const char *field, int *minutes, struct err *err)
 {
-	if (strlen(s) != 5 || s[2] != ':' || s[0] < '0' || s[0] > '2' || s[1] < '0' ||
-	    s[1] > '9' || s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9' ||
-	    (s[0] - '0') * 10 + (s[1] - '0') > 23)
-		return err_set(err, ERR_INVALID, field, "not_time:value",
-			       "\"%s\" is not a time of day (write HH:MM, 00:00 to 23:59)", s);
-	*minutes = ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 + (s[4] - '0');
+	if (engagement_hhmm(s, field, minutes, err))
+		return -1;
+	if (*minutes < 0)
+		return err_set(err, ERR_INVALID, field, "required", "%s is required", field);
 	return 0;
 }
 
@@ -336,8 +334,6 @@ static int meeting_check(struct tx *tx, const void *before, void *rec, const str
 		end = start + (int)m->duration;
 		snprintf(m->end, sizeof(m->end), "%02d:%02d", (end / 60) % 24, end % 60);
 	}
-	if (!m->end[0])
-		return err_set(err, ERR_INVALID, "end", "required", "%s is required", "end");
 	if (hhmm(m->end, "end", &end, err))
 		return -1;
 	if (end <= start)
