@@ -203,4 +203,22 @@ def making_tasks_follows_the_task_rules_and_is_all_or_nothing():
     eq(err_json(r)["field"], "assignee")
 
 
+@test
+def the_demo_has_pipeline_reviews_a_kickoff_and_escalations_some_items_tasks():
+    ws = Workspace(init=False)
+    ws.ok("demo")
+    ms = ws.js("meeting", "list", "FY")["meetings"]
+    titles = [m["title"] for m in ms]
+    assert sum("销售管道评审" in t for t in titles) >= 5, titles
+    assert any("启动会" in t for t in titles) and sum("客户升级会" in t for t in titles) >= 2, titles
+    assert any(m["upcoming"] for m in ms) and any(not m["upcoming"] for m in ms), "upcoming and past"
+    items = [i for m in ms for i in m["action_items"]]
+    made = [i for i in items if i["task"] is not None]
+    assert made and len(made) < len(items), f"{len(made)} of {len(items)} items are tasks"
+    for i in made:
+        t = ws.js("task", "show", "FY", i["task"])
+        eq((t["title"], t["assignee"], t["due"]), (i["text"], i["assignee"], i["due"]))
+    assert all(m["minutes"] for m in ms if not m["upcoming"]), "past meetings have minutes"
+
+
 run_all()
