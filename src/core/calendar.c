@@ -293,6 +293,9 @@ int calendar_feed_write(struct store *st, const char *secret, struct buf *out, s
 	ical_line(out, "CALSCALE", "GREGORIAN");
 	ical_line(out, "METHOD", "PUBLISH");
 	ical_text(out, "X-WR-CALNAME", name);
+	/* how often a subscriber reads it again (RFC 7986; Outlook's own name for it) */
+	ical_line(out, "REFRESH-INTERVAL;VALUE=DURATION", "PT1H");
+	ical_line(out, "X-PUBLISHED-TTL", "PT1H");
 	for (size_t i = 0; i < sizeof(feed_sources) / sizeof(feed_sources[0]); i++)
 		if (write_source(st, &feed_sources[i], user, out, err))
 			return -1;

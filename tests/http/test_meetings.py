@@ -230,6 +230,7 @@ def the_calendar_feed_holds_the_users_items_behind_a_secret_link():
         text = r.body.decode("utf-8")
         assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"), text[:80]
         assert "\r\nCALSCALE:GREGORIAN\r\n" in text and "\r\nX-WR-CALNAME:" in text
+        assert "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in text, "a refresh hint"
         ev = events(text)
         eq(sorted(ev), sorted([f"meeting-{m1['id']}@salespm", f"meeting-{m2['id']}@salespm",
                                f"task-{t['id']}@salespm", f"activity-{a1['id']}@salespm",
