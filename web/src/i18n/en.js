@@ -683,7 +683,7 @@ export default {
   'meeting.add_item': 'Add an action item', 'meeting.remove_item': 'Remove action item {n}',
   'meeting.item_text': 'Action', 'meeting.item_assignee': 'Assignee', 'meeting.item_due': 'Due',
   'meeting.item_n': 'Action item {n}', 'meeting.item_task': 'Task',
-  'meeting.make_tasks': 'Make tasks', 'meeting.make_task': 'Make a task of “{text}”',
+  'meeting.make_one': 'Make a task', 'meeting.make_tasks': 'Make tasks', 'meeting.make_task': 'Make a task of “{text}”',
   'meeting.made_tasks': 'The action items are tasks now.', 'meeting.task_link': 'Task #{id}', 'meeting.not_yet': 'Not yet a task',
   'meeting.converted': 'Became a task: change it there.', 'meeting.time_range': '{start}–{end}',
   'meeting.items_count': '{n} action items', 'meeting.tasks_count': '{n} made tasks',

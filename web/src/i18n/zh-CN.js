@@ -682,7 +682,7 @@ export default {
   'meeting.add_item': '添加行动项', 'meeting.remove_item': '删除第 {n} 个行动项',
   'meeting.item_text': '事项', 'meeting.item_assignee': '负责人', 'meeting.item_due': '截止日期',
   'meeting.item_n': '第 {n} 个行动项', 'meeting.item_task': '任务',
-  'meeting.make_tasks': '生成任务', 'meeting.make_task': '将“{text}”生成任务',
+  'meeting.make_one': '生成任务', 'meeting.make_tasks': '生成任务', 'meeting.make_task': '将“{text}”生成任务',
   'meeting.made_tasks': '行动项已生成任务。', 'meeting.task_link': '任务 #{id}', 'meeting.not_yet': '尚未生成任务',
   'meeting.converted': '已生成任务：请在任务中修改。', 'meeting.time_range': '{start}–{end}',
   'meeting.items_count': '{n} 个行动项', 'meeting.tasks_count': '已生成 {n} 个任务',

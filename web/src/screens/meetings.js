@@ -77,7 +77,7 @@ function Detail({ code, m, mayEdit, onEdit, onDelete, onMake, onClose }) {
           <td>${i.text}</td><td>${i.assignee_name || i.assignee}</td><td>${date(i.due)}</td>
           <td>${i.task !== null ? html`<a class="task-link" data-task=${i.task} href=${'#/p/' + enc(code) + '/tasks'}>${t('meeting.task_link', { id: i.task })}</a>`
             : mayEdit ? html`<button type="button" class="btn btn-small" name="make-task" aria-label=${t('meeting.make_task', { text: i.text })}
-              onClick=${() => onMake([i.id])}>${t('meeting.make_tasks')}</button>` : html`<span class="muted">${t('meeting.not_yet')}</span>`}</td>
+              onClick=${() => onMake([i.id])}>${t('meeting.make_one')}</button>` : html`<span class="muted">${t('meeting.not_yet')}</span>`}</td>
         </tr>`)}</tbody></table></div>` : html`<p class="muted">${t('meeting.no_items')}</p>`}
     </section>
   </article>`;
