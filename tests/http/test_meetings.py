@@ -265,6 +265,9 @@ def the_calendar_feed_holds_the_users_items_behind_a_secret_link():
         eq(rep.ok("DELETE", "/api/v1/me/calendar")["exists"], False)
         expect_error(anon.get(new), 404, "not_found")
         expect_error(anon.get("/api/v1/calendar/whatever"), 404, "not_found")
+        log = e.srv.read_log()
+        assert "/api/v1/calendar/[secret]" in log, "the feed's requests are logged"
+        assert secret not in log and new.rsplit("/", 1)[1][:-4] not in log, "never its secret"
 
 
 run_all()
