@@ -281,6 +281,7 @@ extern const struct api_route api_webhook_routes[];
 extern const struct api_route api_quota_routes[];
 extern const struct api_route api_goal_routes[];
 extern const struct api_route api_dashboard_routes[];
+extern const struct api_route api_meeting_routes[];
 extern const struct api_route *const api_routes[];
 
 /*

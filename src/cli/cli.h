@@ -164,6 +164,7 @@ extern const struct cli_command cli_collection_cmds[];
 extern const struct cli_command cli_deal_cmds[];
 extern const struct cli_command cli_quota_cmds[];
 extern const struct cli_command cli_webhook_cmds[];
+extern const struct cli_command cli_meeting_cmds[];
 /* A goal's quota lines as a table, each line after indent (src/cli/quota.c; `goal list`). */
 struct goal;
 struct quota_goal;

@@ -30,6 +30,7 @@
 #include "core/quota.h"
 #include "core/sale.h"
 #include "core/task.h"
+#include "core/meeting.h"
 #include "core/user.h"
 #include "core/webhook.h"
 #include "base/banned.h"
@@ -1922,6 +1923,136 @@ out:
 	return r;
 }
 
+/* --- the FY plan: its meetings ------------------------------------------------------------- */
+
+/* An action item: its text, the member (index in the project's list) and days after the meeting. */
+struct demo_item {
+	const char *text;
+	int who, due_in;
+};
+
+/*
+ * A meeting of FY: its day from today, times, what was said; convert: 0 none, 1 the first
+ * item, 2 all (two in all, so that the plan keeps its size: tests/cli/test_tasks.py).
+ */
+static const struct demo_meeting {
+	const char *title, *location, *agenda, *minutes, *decisions;
+	int day;
+	const char *start, *end;
+	int convert;
+	struct demo_item items[3];
+} demo_meetings[] = {
+	{ "年度销售项目启动会", "总部 5F 大会议室",
+	  "1. 年度目标与打法\n2. 区域与渠道分工\n3. 关键里程碑", "管理层宣讲年度目标；各区域负责人确认分工与节奏。",
+	  "华东区为重点区域；每周一召开管道评审。", -45, "09:30", "11:30", 1,
+	  { { "整理重点客户名单", 1, 5 }, { "确认渠道返利政策", 2, 10 }, { "制定拜访计划", 3, 7 } } },
+	{ "周例会：销售管道评审（第 1 周）", "总部 3F 会议室", "1. 本周赢单\n2. 卡住的商机\n3. 下周计划",
+	  "本周新增商机 6 个；2 个商机停在方案阶段超过两周。", "对停滞商机安排经理陪访。", -35, "09:00", "10:00", 0,
+	  { { "陪访华东贸易", 0, 4 }, { "更新方案报价", 1, 3 } } },
+	{ "周例会：销售管道评审（第 2 周）", "总部 3F 会议室", "1. 本周赢单\n2. 卡住的商机\n3. 回款",
+	  "赢单 2 个；回款进度落后计划 8%。", "回款专项由财务与销售共同跟进。", -28, "09:00", "10:00", 0,
+	  { { "逾期应收逐笔确认", 2, 5 } } },
+	{ "周例会：销售管道评审（第 3 周）", "腾讯会议", "1. 管道覆盖率\n2. 春季促销准备",
+	  "管道覆盖率 2.6 倍；春季促销方案初稿完成。", "促销折扣上限定为 8%。", -21, "09:00", "10:00", 0,
+	  { { "促销物料下单", 3, 6 }, { "培训经销商促销政策", 1, 9 } } },
+	{ "周例会：销售管道评审（第 4 周）", "总部 3F 会议室", "1. 本周赢单\n2. 竞品动态",
+	  "竞品在华南降价 10%；本周赢单 1 个。", "华南报价维持不变，以服务差异化应对。", -14, "09:00", "10:00", 0,
+	  { { "整理竞品价格对比", 4, 4 }, { "准备服务承诺说明", 2, 6 } } },
+	{ "客户升级会：华东贸易交付延期", "腾讯会议 123-456-789", "1. 延期原因\n2. 补救方案\n3. 客户沟通",
+	  "物流延误导致交付晚 5 天；客户要求书面说明与补偿方案。", "赠送一年延保；由区域经理上门致歉。", -10, "14:00", "15:30", 1,
+	  { { "上门致歉并递交说明", 0, 2 }, { "协调物流加急发货", 3, 3 }, { "出具延保协议", 2, 5 } } },
+	{ "周例会：销售管道评审（第 5 周）", "总部 3F 会议室", "1. 本周赢单\n2. 季度预测",
+	  "季度预测完成率 92%；3 个大单进入谈判。", "大单由经理每周跟进一次。", -7, "09:00", "10:00", 0,
+	  { { "大单谈判策略会", 0, 5 }, { "更新季度预测", 1, 4 } } },
+	{ "客户升级会：西湖电子质量投诉", "杭州客户现场", "1. 问题复盘\n2. 整改计划", "", "", 3, "10:00", "11:30", 0,
+	  { { NULL, 0, 0 } } },
+	{ "周例会：销售管道评审（第 6 周）", "总部 3F 会议室", "1. 本周赢单\n2. 卡住的商机\n3. 季度复盘准备", "",
+	  "", 7, "09:00", "10:00", 0, { { NULL, 0, 0 } } },
+};
+
+static const char SQL_DEMO_FY_MANAGER[] =
+	"SELECT u.login FROM members m JOIN users u ON u.id = m.user_id WHERE m.project_id = ? "
+	"AND m.role = 'manager' ORDER BY u.login LIMIT 1";
+
+/* The logins of FY's sellers (who, n) and its manager (boss). */
+static int fy_people(struct demo *d, int64_t project, char who[8][64], int *n, char *boss,
+		     size_t size, struct err *err)
+{
+	struct stmt *s = store_prepare(d->st, SQL_DEMO_FY_MEMBERS, err);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return -1;
+	store_bind_int(d->st, s, 1, project);
+	while ((rc = store_step(d->st, s, err)) == STORE_ROW && *n < 8)
+		snprintf(who[(*n)++], 64, "%s", store_col_text(d->st, s, 0));
+	store_done(d->st, s);
+	if (rc < 0 || !(s = store_prepare(d->st, SQL_DEMO_FY_MANAGER, err)))
+		return -1;
+	store_bind_int(d->st, s, 1, project);
+	rc = store_step(d->st, s, err);
+	snprintf(boss, size, "%.63s", rc == STORE_ROW ? store_col_text(d->st, s, 0) : who[0]);
+	store_done(d->st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int meetings_demo(struct demo *d, struct err *err)
+{
+	struct project fy;
+	char who[8][64], boss[64];
+	struct meeting *given = xmalloc(sizeof(*given)), *out = xmalloc(sizeof(*out));
+	int n, r = -1;
+
+	if (project_load(d->st, "FY", &fy, err) ||
+	    fy_people(d, fy.id, who, &n, boss, sizeof(boss), err))
+		goto out;
+	if (!n) {
+		r = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(demo_meetings) / sizeof(demo_meetings[0]); i++) {
+		const struct demo_meeting *x = &demo_meetings[i];
+		struct ent_input in;
+		char day[DATE_FMT_MAX];
+		const char *const kv[] = { "title", x->title, "location", x->location, "agenda",
+					   x->agenda, "minutes", x->minutes, "decisions",
+					   x->decisions, "start", x->start, "end", x->end,
+					   "organizer", boss, "date",
+					   date_format(d->today + x->day, day), NULL };
+		int64_t first;
+		meeting_input_init(&in, given);
+		for (const char *const *p = kv; p[0]; p += 2) {
+			const struct ent_field *f = entity_field(&meeting_entity, p[0]);
+			if (entity_parse_text(f, p[1], given, err))
+				goto out;
+			entity_input_set(&meeting_entity, &in, f, 0);
+		}
+		given->attendees_given = given->items_given = 1;
+		for (int k = 0; k < n && k < 5; k++)
+			snprintf(given->attendees[given->nattendees++].login, 64, "%.63s", who[k]);
+		for (int k = 0; k < 3 && x->items[k].text; k++) {
+			struct meeting_item *it = &given->items[given->nitems++];
+			snprintf(it->text, sizeof(it->text), "%s", x->items[k].text);
+			snprintf(it->assignee, sizeof(it->assignee), "%s", who[x->items[k].who % n]);
+			it->due = d->today + x->day + x->items[k].due_in;
+		}
+		if (meeting_save(d->st, &d->c->actor, "FY", NULL, &in, out, err))
+			goto out;
+		snprintf(day, sizeof(day), "%lld", (long long)out->id);
+		first = out->nitems ? out->items[0].id : 0;
+		if (x->convert && meeting_make_tasks(d->st, &d->c->actor, "FY", day, &first,
+						     x->convert == 1 ? 1 : 0, ENT_ANY_VERSION, out,
+						     err))
+			goto out;
+	}
+	r = 0;
+out:
+	free(given);
+	free(out);
+	return r;
+}
+
 static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { "force", 0, OPT_FLAG }, { "seed", 0, OPT_VALUE },
@@ -2033,8 +2164,9 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	 * feedback */
 	if (deals(d, err) || problems_demo(d, err) || collections_demo(d, err) || engagement(d, err))
 		goto out;
-	/* the plan after everything else: its risks, budget and tasks */
-	if (risks_demo(d, err) || budget_demo(d, err) || tasks_demo(d, err) || webhooks_demo(d, err))
+	/* the plan after everything else: its risks, budget, tasks and meetings; then webhooks */
+	if (risks_demo(d, err) || budget_demo(d, err) || tasks_demo(d, err) ||
+	    meetings_demo(d, err) || webhooks_demo(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };

@@ -89,6 +89,16 @@ static void secret_hash(const char *secret, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+int auth_secret_new(char out[AUTH_SECRET_MAX], const char *prefix, struct err *err)
+{
+	return new_secret(out, prefix, err);
+}
+
+void auth_secret_hash(const char *secret, char out[65])
+{
+	secret_hash(secret, out);
+}
+
 static int exec1(struct store *st, const char *sql, int64_t a, int64_t b, struct err *err)
 {
 	struct stmt *s = store_prepare(st, sql, err);

@@ -151,4 +151,12 @@ int auth_limit_failed(struct store *st, enum auth_limit kind, const char *who, c
 int auth_limit_clear(struct store *st, enum auth_limit kind, const char *who, const char *where,
 		     struct err *err);
 
+/*
+ * A new random secret (base64url of 32 random bytes after prefix) into out,
+ * and the form a secret is stored in (hex SHA-256): for a credential kept
+ * elsewhere, as a calendar feed's link (core/calendar.c).
+ */
+int auth_secret_new(char out[AUTH_SECRET_MAX], const char *prefix, struct err *err);
+void auth_secret_hash(const char *secret, char out[65]);
+
 #endif

@@ -178,7 +178,7 @@ int engagement_deal_customer(struct tx *tx, int64_t project_id, const char *code
 }
 
 /* "HH:MM" (00:00 to 23:59) as minutes of the day; "" is -1. */
-static int parse_time(const char *s, int *minutes, struct err *err)
+int engagement_hhmm(const char *s, const char *field, int *minutes, struct err *err)
 {
 	*minutes = -1;
 	if (!*s)
@@ -186,7 +186,7 @@ static int parse_time(const char *s, int *minutes, struct err *err)
 	if (strlen(s) != 5 || s[2] != ':' || s[0] < '0' || s[0] > '2' || s[1] < '0' ||
 	    s[1] > '9' || s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9' ||
 	    (s[0] - '0') * 10 + (s[1] - '0') > 23)
-		return err_set(err, ERR_INVALID, "time", "not_time:value",
+		return err_set(err, ERR_INVALID, field, "not_time:value",
 			       "\"%s\" is not a time of day (write HH:MM, 00:00 to 23:59)", s);
 	*minutes = ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 + (s[4] - '0');
 	return 0;
@@ -240,7 +240,7 @@ static int activity_check(struct tx *tx, const void *before, void *rec,
 				       "%s is a viewer of the project: activities are logged by "
 				       "those who sell", r->member);
 	}
-	if (parse_time(r->time, &minutes, err))
+	if (engagement_hhmm(r->time, "time", &minutes, err))
 		return -1;
 	if (r->customer_id == NO_ID && r->deal_id == NO_ID)
 		return err_set(err, ERR_INVALID, "customer", "customer_or_deal",

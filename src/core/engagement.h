@@ -28,6 +28,13 @@ int engagement_member_role(struct tx *tx, int64_t project_id, int64_t user_id, c
 int engagement_deal_customer(struct tx *tx, int64_t project_id, const char *code,
 			     int64_t deal_id, int64_t *customer_id, struct err *err);
 
+/*
+ * "HH:MM" (00:00 to 23:59) as minutes past midnight into *minutes, -1 for ""
+ * (no time); anything else is refused naming field (an activity's time, a
+ * meeting's start and end).
+ */
+int engagement_hhmm(const char *s, const char *field, int *minutes, struct err *err);
+
 /* The instant (UTC seconds) of day at minutes past midnight on the workspace's wall clock. */
 int64_t engagement_local_instant(int32_t day, int minutes);
 

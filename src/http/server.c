@@ -1757,7 +1757,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	buf_adds(line, " method=");
 	log_field(line, q->method, 32);
 	buf_adds(line, " path=");
-	log_field(line, q->url, 256);
+	/* a calendar feed's path holds its secret, its only credential: never logged */
+	if (!strncmp(q->url, "/api/v1/calendar/", 17))
+		buf_adds(line, "/api/v1/calendar/[secret]");
+	else
+		log_field(line, q->url, 256);
 	buf_adds(line, " status=");
 	log_num(line, q->status);
 	buf_adds(line, " bytes=");

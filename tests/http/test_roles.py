@@ -219,6 +219,19 @@ EXPECT = {
         row(404, 404, 404, 403, 404),
     ("GET", "/api/v1/projects/{code}/collections/summary"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/collections/deals"): PROJECT_READ,
+    # meetings: the rep organises the one changed here (their own: a stale version's 409)
+    ("GET", "/api/v1/projects/{code}/meetings"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/meetings"): row(201, 201, 201, 403, 404),
+    ("GET", "/api/v1/projects/{code}/meetings/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/meetings/{id}"): row(409, 409, 409, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/meetings/{id}"): row(409, 409, 409, 403, 404),
+    ("POST", "/api/v1/projects/{code}/meetings/{id}/tasks"): row(409, 409, 409, 403, 404),
+    # everyone's own calendar link (each caller has one, made before the matrix runs)
+    ("GET", "/api/v1/me/calendar"): ALL,
+    ("POST", "/api/v1/me/calendar"): row(201, 201, 201, 201, 201),
+    ("DELETE", "/api/v1/me/calendar"): ALL,
+    # the feed's link is its credential: a link that is no feed is not found, for anyone
+    ("GET", "/api/v1/calendar/{feed}"): row(404, 404, 404, 404, 404, 404),
 }
 
 
@@ -286,6 +299,8 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/deal-views/{id}", f"/deal-views/{ids['view']}")
             .replace("/webhooks/{id}", f"/webhooks/{ids['webhook']}")
             .replace("{delivery}", str(ids["delivery"]))
+            .replace("/meetings/{id}", f"/meetings/{ids['meeting']}")
+            .replace("{feed}", "cal_no-such-link.ics")
             .replace("{id}", str(ids["token"])))
     plan_line = any(f"/P1/{x}/" in path for x in ("segments", "channels", "promotions"))
     if "/members/{login}" in path:
@@ -319,6 +334,8 @@ def request_for(method, pattern, who, ids, described=None):
             body["outcome"] = "renamed"
         elif "/feedback/" in path:
             body["comment"] = "renamed"
+        elif "/meetings/" in path:
+            body["minutes"] = "renamed"
         else:
             body["name"] = "renamed"
     elif method == "DELETE" and (pattern.endswith(("{code}", "{sku}"))
@@ -329,7 +346,8 @@ def request_for(method, pattern, who, ids, described=None):
                                  or "/risks/" in pattern
                                  or "/budget_lines/" in pattern or "/expenses/" in pattern
                                  or pattern.endswith(("/problems/{id}", "/collections/{id}",
-                                                      "/tasks/{id}", "/webhooks/{id}"))):
+                                                      "/tasks/{id}", "/webhooks/{id}",
+                                                      "/meetings/{id}"))):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
         body = {"goal": ids["quota_goal"], "version": stale, "quotas": []}
@@ -412,6 +430,12 @@ def request_for(method, pattern, who, ids, described=None):
             "/api/v1/projects/{code}/tasks/{id}/deps": {"depends_on": ids["task"]},
             "/api/v1/projects/{code}/collections": {"deal": ids["won_deal"], "due": "2026-12-31",
                                                     "amount": 100},
+            # the admin is on no project: its meeting is the manager's; the others organise theirs
+            "/api/v1/projects/{code}/meetings": {"title": f"Meeting of {who}", "date": "2026-03-02",
+                                                 "start": "09:00", "end": "10:00",
+                                                 **({"organizer": "mgr"} if who == "admin" else {})},
+            "/api/v1/projects/{code}/meetings/{id}/tasks": {"version": stale},
+            "/api/v1/me/calendar": {},
             "/api/v1/projects/{code}/collections/{id}/receipts": {"amount": 1,
                                                                   "received_on": "2026-01-05"},
         }[pattern]
@@ -478,6 +502,9 @@ def role_matrix():
                     "--allocated", "5000.00")["id"]
     expense_id = ws.js("expense", "add", "P1", "--line", str(line_id), "--amount", "12.00",
                        as_="rep")["id"]
+    meeting_id = ws.js("meeting", "add", "P1", "--title", "Pipeline review", "--date", "2026-03-02",
+                       "--start", "09:00", "--end", "10:00", "--item", "Call back|rep|2026-03-06",
+                       as_="rep")["id"]
     risk_id = ws.js("risk", "add", "P1", "--description", "Price war", "--category", "pricing",
                     "--probability", "2", "--impact", "5", as_="rep")["id"]
 
@@ -490,11 +517,14 @@ def role_matrix():
                "deal": deal_id, "won_deal": won_deal, "problem": problem_id,
                "collection": collection_id,
                "activity": activity_id, "feedback": feedback_id, "risk": risk_id,
-               "budget_line": line_id, "expense": expense_id, "task": task_id}
+               "budget_line": line_id, "expense": expense_id, "task": task_id,
+               "meeting": meeting_id}
         ids["webhook"] = clients["admin"].ok("POST", "/api/v1/webhooks", {
             "url": "https://hooks.example.com/roles"}, status=201)["webhook"]["id"]
         ids["delivery"] = clients["admin"].ok("POST", f"/api/v1/webhooks/{ids['webhook']}/ping",
                                               status=202)["delivery_id"]
+        for who in WHO[:5]:
+            clients[who].ok("POST", "/api/v1/me/calendar", {}, status=201)
         ids["view"] = clients["admin"].ok("POST", "/api/v1/projects/P1/deal-views",
                                           {"name": "admin's", "filters": {}}, status=201)["id"]
         admin = clients["admin"]

@@ -35,6 +35,8 @@ import { Activities } from './screens/activities.js';
 import { Feedback } from './screens/feedback.js';
 import { Deals } from './screens/deals.js';
 import { Webhooks } from './screens/webhooks.js';
+import { Meetings } from './screens/meetings.js';
+import { CalendarSettings } from './screens/calendar.js';
 import './styles/app.css';
 
 const routes = [
@@ -58,6 +60,8 @@ const routes = [
   ['/p/:code/activities', (p) => html`<${Activities} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/feedback', (p) => html`<${Feedback} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/deals', (p) => html`<${Deals} code=${p.code} />`, 'code'],
+  ['/p/:code/meetings', (p) => html`<${Meetings} key=${p.code} code=${p.code} />`, 'code'],
+  ['/me/calendar', () => html`<${CalendarSettings} />`],
   ['/customers', (p, path) => html`<${Customers} key=${path} />`],
   ['/customers/:id', (p) => html`<${CustomerPage} id=${p.id} />`],
   ['/products/:sku', (p) => html`<${ProductPrices} sku=${p.sku} />`],

@@ -39,6 +39,7 @@ function UserMenu({ me, onLogout }) {
     </button>
     ${open ? html`<div class="user-menu-list" id="user-menu-list" role="menu">
       <div class="user-menu-who"><strong>${name}</strong><small>${me.user.login} · ${tv('role', me.user.role)}</small></div>
+      <a class="user-menu-item" role="menuitem" id="my-calendar" href="#/me/calendar" onClick=${() => setOpen(false)}>${t('calendar.menu')}</a>
       <button class="user-menu-item" role="menuitem" id="logout" onClick=${onLogout}>${t('header.logout')}</button>
     </div>` : null}
   </div>`;
