@@ -7,6 +7,7 @@ out here by hand (the workspace's time zone is Asia/Shanghai, UTC+8)."""
 import datetime
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from fixture import Env, expect_error, insert_deal, workspace  # noqa: E402
@@ -265,8 +266,17 @@ def the_calendar_feed_holds_the_users_items_behind_a_secret_link():
         eq(rep.ok("DELETE", "/api/v1/me/calendar")["exists"], False)
         expect_error(anon.get(new), 404, "not_found")
         expect_error(anon.get("/api/v1/calendar/whatever"), 404, "not_found")
-        log = e.srv.read_log()
-        assert "/api/v1/calendar/[secret]" in log, "the feed's requests are logged"
+        # the access log is written in order by a thread of its own, a moment after each
+        # request: once a /livez sent after the feed's requests is in it, so are they
+        before = e.srv.read_log().count("path=/livez ")
+        eq(anon.get("/livez").status, 200)
+        deadline = time.time() + 10
+        while True:
+            log = e.srv.read_log()
+            if log.count("path=/livez ") > before or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        assert "/api/v1/calendar/[secret]" in log, f"the feed's requests are logged: {log[-1500:]}"
         assert secret not in log and new.rsplit("/", 1)[1][:-4] not in log, "never its secret"
 
 
