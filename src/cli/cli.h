@@ -160,6 +160,7 @@ extern const struct cli_command cli_recruit_cmds[];
 extern const struct cli_command cli_problem_cmds[];
 extern const struct cli_command cli_risk_cmds[];
 extern const struct cli_command cli_task_cmds[];
+extern const struct cli_command cli_comment_cmds[];
 extern const struct cli_command cli_collection_cmds[];
 extern const struct cli_command cli_deal_cmds[];
 extern const struct cli_command cli_quota_cmds[];

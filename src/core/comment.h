@@ -1,0 +1,53 @@
+/*
+ * comment.h - comments with @mentions on a project's records and on customers
+ * (core/comment.c; table comments in store/schema/024-comments-inbox.sql;
+ * routes /api/v1/comments, the CLI's `comment`). A record is named "kind:id"
+ * (deal:12); whoever may read the record reads its comments, whoever may write
+ * in its project (a customer: any rep) comments; the author edits (versioned),
+ * the author or a project manager (a customer: a workspace manager) deletes.
+ */
+#ifndef CORE_COMMENT_H
+#define CORE_COMMENT_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/jw.h"
+#include "core/core.h"
+#include "store/store.h"
+
+#define COMMENT_MAX 4000 /* a comment's bytes */
+
+/* A record comments are on. */
+struct comment_on {
+	char kind[16];
+	int64_t id;
+};
+
+/* Parse "kind:id" (deal:12) into on; ERR_INVALID naming field "on" otherwise. */
+int comment_on_parse(const char *text, struct comment_on *on, struct err *err);
+
+/* The comments on a record, oldest first: {"on":{...},"comments":[...]}. */
+int comment_list_write_json(struct store *st, const struct actor *a, const struct comment_on *on,
+			    struct jw *w, struct err *err);
+
+/*
+ * Comment on a record; mentioned users who may see it are notified in the same
+ * transaction. *id is the new comment's.
+ */
+int comment_add(struct store *st, const struct actor *a, const struct comment_on *on,
+		const char *body, int64_t *id, struct err *err);
+
+/* Change one's own comment at version; users newly mentioned are notified. */
+int comment_edit(struct store *st, const struct actor *a, int64_t id, int64_t version,
+		 const char *body, struct err *err);
+
+/* Delete a comment at version (ENT_ANY_VERSION-like: INT64_MIN = as it is now). */
+int comment_delete(struct store *st, const struct actor *a, int64_t id, int64_t version,
+		   struct err *err);
+
+/* One comment as the list shows it. */
+int comment_write_json(struct store *st, const struct actor *a, int64_t id, struct jw *w,
+		       struct err *err);
+
+#endif
