@@ -452,11 +452,17 @@ static const char SQL_COMMENT_EDIT[] =
 	"WHERE id = ?3 AND version = ?4";
 static const char SQL_COMMENT_DELETE[] = "DELETE FROM comments WHERE id = ?1 AND version = ?2";
 
-/* Open the write on a comment: loaded in the transaction, its version checked. */
+/*
+ * Open the write on a comment: loaded in the transaction, the actor's right
+ * judged (an edit: its author; a delete: its author or a moderator), then its
+ * version checked, so who may not change it never learns of its version.
+ */
 static int change_begin(struct tx *tx, struct store *st, const struct actor *a, int64_t id,
-			int64_t version, struct comment_row *c, struct record *r, struct err *err)
+			int64_t version, int deleting, struct comment_row *c, struct record *r,
+			struct err *err)
 {
 	char name[24];
+	int author;
 
 	if (comment_load(st, a, id, c, r, err))
 		return -1;
@@ -469,6 +475,13 @@ static int change_begin(struct tx *tx, struct store *st, const struct actor *a, 
 	free(c->body);
 	if (comment_load(st, a, id, c, r, err))
 		return -1;
+	author = c->author_id == a->user_id && may_write(a, r);
+	if (!deleting && !author)
+		return err_set(err, ERR_DENIED, NULL, "comment_author_only",
+			       "only a comment's author may edit it");
+	if (deleting && !author && !may_moderate(a, r))
+		return err_set(err, ERR_DENIED, NULL, "comment_delete_denied",
+			       "only a comment's author or a project manager may delete it");
 	snprintf(name, sizeof(name), "%lld", (long long)id);
 	if (version != INT64_MIN && version != c->version)
 		return tx_version_conflict("comment", name, version, c->version, err);
@@ -486,13 +499,8 @@ int comment_edit(struct store *st, const struct actor *a, int64_t id, int64_t ve
 	struct stmt *s;
 	int rc, ret = -1;
 
-	if (change_begin(&tx, st, a, id, version, &c, &r, err))
+	if (change_begin(&tx, st, a, id, version, 0, &c, &r, err))
 		goto out;
-	if (c.author_id != a->user_id || !may_write(a, &r)) {
-		err_set(err, ERR_DENIED, NULL, "comment_author_only",
-			"only a comment's author may edit it");
-		goto out;
-	}
 	if (body_check(body, text, err))
 		goto out;
 	if (!(s = store_prepare(st, SQL_COMMENT_EDIT, err)))
@@ -529,13 +537,8 @@ int comment_delete(struct store *st, const struct actor *a, int64_t id, int64_t 
 	struct stmt *s;
 	int rc, ret = -1;
 
-	if (change_begin(&tx, st, a, id, version, &c, &r, err))
+	if (change_begin(&tx, st, a, id, version, 1, &c, &r, err))
 		goto out;
-	if (!((c.author_id == a->user_id && may_write(a, &r)) || may_moderate(a, &r))) {
-		err_set(err, ERR_DENIED, NULL, "comment_delete_denied",
-			"only a comment's author or a project manager may delete it");
-		goto out;
-	}
 	if (!(s = store_prepare(st, SQL_COMMENT_DELETE, err)))
 		goto out;
 	store_bind_int(st, s, 1, id);

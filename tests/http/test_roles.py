@@ -194,6 +194,18 @@ EXPECT = {
     # a dependency that is not there: those who may take one away are told so
     ("DELETE", "/api/v1/projects/{code}/tasks/{id}/deps/{on}"): row(404, 404, 404, 403, 404),
     ("GET", "/api/v1/projects/{code}/tasks/gantt"): PROJECT_READ,
+    # comments: on P1's deal (a non-member meets 404); the one changed is the rep's
+    ("GET", "/api/v1/comments"): PROJECT_READ,
+    ("POST", "/api/v1/comments"): row(201, 201, 201, 403, 404),
+    ("PATCH", "/api/v1/comments/{id}"): row(403, 403, 409, 403, 404),
+    ("DELETE", "/api/v1/comments/{id}"): row(409, 409, 409, 403, 404),
+    # the inbox is each caller's own: another's notification is not found
+    ("GET", "/api/v1/inbox"): ALL,
+    ("GET", "/api/v1/inbox/count"): ALL,
+    ("POST", "/api/v1/inbox/{id}/read"): row(404, 404, 200, 404, 404),
+    ("POST", "/api/v1/inbox/read-all"): ALL,
+    ("GET", "/api/v1/me/notification-settings"): ALL,
+    ("PUT", "/api/v1/me/notification-settings"): ALL,
     # collections of the rep's won deal: the rep plans and receives for it
     ("GET", "/api/v1/projects/{code}/collections"): PROJECT_READ,
     ("POST", "/api/v1/projects/{code}/collections"): row(201, 201, 201, 403, 404),
@@ -265,6 +277,8 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/expenses/{id}", f"/expenses/{ids['expense']}")
             .replace("/collections/{id}", f"/collections/{ids['collection']}")
             .replace("/tasks/{id}", f"/tasks/{ids['task']}")
+            .replace("/comments/{id}", f"/comments/{ids['comment']}")
+            .replace("/inbox/{id}", f"/inbox/{ids['notification']}")
             .replace("{on}", str(ids["task"]))
             .replace("{receipt}", "999999")
             .replace("/activities/{id}", f"/activities/{ids['activity']}")
@@ -302,6 +316,8 @@ def request_for(method, pattern, who, ids, described=None):
             body["outcome"] = "renamed"
         elif "/feedback/" in path:
             body["comment"] = "renamed"
+        elif "/comments/" in path:
+            body["body"] = "renamed"
         else:
             body["name"] = "renamed"
     elif method == "DELETE" and (pattern.endswith(("{code}", "{sku}"))
@@ -312,10 +328,14 @@ def request_for(method, pattern, who, ids, described=None):
                                  or "/risks/" in pattern
                                  or "/budget_lines/" in pattern or "/expenses/" in pattern
                                  or pattern.endswith(("/problems/{id}", "/collections/{id}",
-                                                      "/tasks/{id}"))):
+                                                      "/tasks/{id}", "/comments/{id}"))):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
         body = {"goal": ids["quota_goal"], "version": stale, "quotas": []}
+    elif method == "PUT" and pattern.endswith("/notification-settings"):
+        body = {"due": True}
+    elif method == "GET" and pattern == "/api/v1/comments":
+        path += f"?on=deal:{ids['deal']}"
     elif method == "PUT" and pattern.endswith("/sla"):
         body = {"critical": 4, "low": 168}
     elif method == "PUT" and pattern.endswith("/lines"):
@@ -389,6 +409,9 @@ def request_for(method, pattern, who, ids, described=None):
             "/api/v1/projects/{code}/tasks/{id}/deps": {"depends_on": ids["task"]},
             "/api/v1/projects/{code}/collections": {"deal": ids["won_deal"], "due": "2026-12-31",
                                                     "amount": 100},
+            "/api/v1/comments": {"on": f"deal:{ids['deal']}", "body": f"by {who}"},
+            "/api/v1/inbox/{id}/read": {},
+            "/api/v1/inbox/read-all": {},
             "/api/v1/projects/{code}/collections/{id}/receipts": {"amount": 1,
                                                                   "received_on": "2026-01-05"},
         }[pattern]
@@ -455,6 +478,9 @@ def role_matrix():
                     "--allocated", "5000.00")["id"]
     expense_id = ws.js("expense", "add", "P1", "--line", str(line_id), "--amount", "12.00",
                        as_="rep")["id"]
+    # the rep's comment on mgr's deal, mentioning mgr; the rep's inbox (the task given them)
+    comment_id = ws.js("comment", "add", f"deal:{deal_id}", "--text", "@mgr see", as_="rep")["id"]
+    notification_id = ws.js("inbox", "list", as_="rep")["notifications"][0]["id"]
     risk_id = ws.js("risk", "add", "P1", "--description", "Price war", "--category", "pricing",
                     "--probability", "2", "--impact", "5", as_="rep")["id"]
 
@@ -467,7 +493,8 @@ def role_matrix():
                "deal": deal_id, "won_deal": won_deal, "problem": problem_id,
                "collection": collection_id,
                "activity": activity_id, "feedback": feedback_id, "risk": risk_id,
-               "budget_line": line_id, "expense": expense_id, "task": task_id}
+               "budget_line": line_id, "expense": expense_id, "task": task_id,
+               "comment": comment_id, "notification": notification_id}
         ids["view"] = clients["admin"].ok("POST", "/api/v1/projects/P1/deal-views",
                                           {"name": "admin's", "filters": {}}, status=201)["id"]
         admin = clients["admin"]
