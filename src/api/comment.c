@@ -104,7 +104,7 @@ static int delete_comment(struct api_req *r, struct err *err)
 
 static int inbox_list(struct api_req *r, struct err *err)
 {
-	struct inbox_query q = { .kind = -1 };
+	struct inbox_query q = { .kind = -1, .limit = INBOX_PAGE };
 	const char *kind = api_query(r, "kind"), *unread = api_query(r, "unread");
 
 	if (kind && *kind && notify_kind_parse(kind, "kind", &q.kind, err))

@@ -148,7 +148,7 @@ static int cmd_inbox_list(struct cli *c, int argc, char **argv, struct err *err)
 				  { "limit", 0, OPT_VALUE },
 				  { "offset", 0, OPT_VALUE },
 				  { NULL, 0, 0 } };
-	struct inbox_query q = { .kind = -1 };
+	struct inbox_query q = { .kind = -1, .limit = INBOX_PAGE };
 	struct buf b = BUF_INIT;
 	struct jw w;
 	int npos, r;

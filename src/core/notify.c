@@ -423,7 +423,7 @@ static void bind_filter(struct store *st, struct stmt *s, const struct actor *a,
 int inbox_list_write_json(struct store *st, const struct actor *a, const struct inbox_query *q,
 			  struct jw *w, struct err *err)
 {
-	int64_t limit = q->limit ? q->limit : 50, total = 0, read = 0;
+	int64_t limit = q->limit, total = 0, read = 0;
 	struct stmt *s;
 	int rc;
 

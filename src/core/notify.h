@@ -48,11 +48,13 @@ int notify_event(struct tx *tx, int64_t user_id, enum notify_kind kind,
 int notify_owner(struct tx *tx, int64_t was, int64_t owner, const char *on_kind, int64_t on_id,
 		 int64_t project_id, const char *title, struct err *err);
 
+#define INBOX_PAGE 50
+
 /* Which notifications a list shows. */
 struct inbox_query {
 	int unread;        /* only the unread ones */
 	int kind;          /* an enum notify_kind, or -1 for all */
-	int64_t limit;     /* 1-200 (default 50) */
+	int64_t limit;     /* 1-200 (the faces' default: INBOX_PAGE) */
 	int64_t offset;    /* >= 0 */
 };
 
