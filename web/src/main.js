@@ -34,6 +34,7 @@ import { Collections } from './screens/collections.js';
 import { Activities } from './screens/activities.js';
 import { Feedback } from './screens/feedback.js';
 import { Deals } from './screens/deals.js';
+import { Inbox } from './screens/inbox.js';
 import './styles/app.css';
 
 const routes = [
@@ -65,6 +66,7 @@ const routes = [
   ['/admin/workspace', () => html`<${WorkspaceSettings} />`],
   ['/admin/audit', () => html`<${Audit} />`],
   ['/recruitment', () => html`<${Recruitment} />`],
+  ['/inbox', () => html`<${Inbox} />`],
   // every other described noun: its generic screen (GET /api/v1/entities), by its plural
   ['/p/:code/:plural', (p) => generic(p.plural, 'project', p.code), 'code'],
   ['/catalog/:plural', (p) => generic(p.plural, 'workspace')], // the links of earlier versions

@@ -337,4 +337,9 @@ export default {
   'reason.too_many_deps': 'A task waits for at most {max} others.',
   'reason.dep_cycle': 'That would make a cycle of dependencies: {cycle}.',
   'field.assignee': 'Assignee', 'field.depends_on': 'Prerequisite', 'field.milestone': 'Milestone',
+  'reason.bad_comment_on': '“{value}” does not name a record (kind:id, e.g. deal:12).',
+  'reason.comment_denied': 'You may read here, not comment.',
+  'reason.comment_author_only': 'Only the comment\'s author may edit it.',
+  'reason.comment_delete_denied': 'Only the comment\'s author or a project manager may delete it.',
+  'field.body': 'Comment', 'field.unread': 'Unread', 'field.notification': 'Notification',
 };

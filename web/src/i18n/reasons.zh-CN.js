@@ -336,4 +336,9 @@ export default {
   'reason.too_many_deps': '一个任务最多依赖 {max} 个前置任务。',
   'reason.dep_cycle': '这样会形成循环依赖：{cycle}。',
   'field.assignee': '负责人', 'field.depends_on': '前置任务', 'field.milestone': '里程碑',
+  'reason.bad_comment_on': '“{value}” 没有指明一条记录（应为 类型:编号，如 deal:12）。',
+  'reason.comment_denied': '你在这里只能查看，不能评论。',
+  'reason.comment_author_only': '只有评论的作者可以修改它。',
+  'reason.comment_delete_denied': '只有评论的作者或项目经理可以删除它。',
+  'field.body': '评论内容', 'field.unread': '未读', 'field.notification': '通知',
 };
