@@ -31,18 +31,22 @@ static int body_of(struct cli_opt *opts, struct buf *b, const char **text, struc
 	return 0;
 }
 
+/* Print what a core writer put in b (when it succeeded, r == 0); b is released. */
+static int printed(int r, struct buf *b)
+{
+	if (!r)
+		cli_print_json(b);
+	buf_release(b);
+	return r;
+}
+
 static int print_comment(struct cli *c, int64_t id, struct err *err)
 {
 	struct buf b = BUF_INIT;
 	struct jw w;
-	int r;
 
 	jw_init(&w, &b);
-	r = comment_write_json(c->st, &c->actor, id, &w, err);
-	if (!r)
-		cli_print_json(&b);
-	buf_release(&b);
-	return r;
+	return printed(comment_write_json(c->st, &c->actor, id, &w, err), &b);
 }
 
 static int cmd_comment_list(struct cli *c, int argc, char **argv, struct err *err)
@@ -52,17 +56,13 @@ static int cmd_comment_list(struct cli *c, int argc, char **argv, struct err *er
 	struct buf b = BUF_INIT;
 	struct jw w;
 	const char *pos[1];
-	int npos, r;
+	int npos;
 
 	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
 	    comment_on_parse(pos[0], &on, err))
 		return -1;
 	jw_init(&w, &b);
-	r = comment_list_write_json(c->st, &c->actor, &on, &w, err);
-	if (!r)
-		cli_print_json(&b);
-	buf_release(&b);
-	return r;
+	return printed(comment_list_write_json(c->st, &c->actor, &on, &w, err), &b);
 }
 
 static int cmd_comment_add(struct cli *c, int argc, char **argv, struct err *err)
@@ -151,7 +151,7 @@ static int cmd_inbox_list(struct cli *c, int argc, char **argv, struct err *err)
 	struct inbox_query q = { .kind = -1, .limit = INBOX_PAGE };
 	struct buf b = BUF_INIT;
 	struct jw w;
-	int npos, r;
+	int npos;
 
 	if (cli_parse(c, argc, argv, opts, NULL, 0, 0, &npos, err) ||
 	    (cli_opt(opts, "kind") && notify_kind_parse(cli_opt(opts, "kind"), "kind", &q.kind, err)) ||
@@ -160,11 +160,7 @@ static int cmd_inbox_list(struct cli *c, int argc, char **argv, struct err *err)
 		return -1;
 	q.unread = cli_optp(opts, "unread")->set;
 	jw_init(&w, &b);
-	r = inbox_list_write_json(c->st, &c->actor, &q, &w, err);
-	if (!r)
-		cli_print_json(&b);
-	buf_release(&b);
-	return r;
+	return printed(inbox_list_write_json(c->st, &c->actor, &q, &w, err), &b);
 }
 
 static int cmd_inbox_count(struct cli *c, int argc, char **argv, struct err *err)
@@ -172,16 +168,12 @@ static int cmd_inbox_count(struct cli *c, int argc, char **argv, struct err *err
 	struct cli_opt opts[] = { { NULL, 0, 0 } };
 	struct buf b = BUF_INIT;
 	struct jw w;
-	int npos, r;
+	int npos;
 
 	if (cli_parse(c, argc, argv, opts, NULL, 0, 0, &npos, err))
 		return -1;
 	jw_init(&w, &b);
-	r = inbox_count_write_json(c->st, &c->actor, &w, err);
-	if (!r)
-		cli_print_json(&b);
-	buf_release(&b);
-	return r;
+	return printed(inbox_count_write_json(c->st, &c->actor, &w, err), &b);
 }
 
 static int cmd_inbox_read(struct cli *c, int argc, char **argv, struct err *err)
@@ -209,7 +201,7 @@ static int cmd_inbox_settings(struct cli *c, int argc, char **argv, struct err *
 	int want[NK__COUNT];
 	struct buf b = BUF_INIT;
 	struct jw w;
-	int npos, r, k;
+	int npos, k;
 
 	if (cli_parse(c, argc, argv, opts, NULL, 0, 0, &npos, err))
 		return -1;
@@ -227,11 +219,7 @@ static int cmd_inbox_settings(struct cli *c, int argc, char **argv, struct err *
 	    notify_settings_put(c->st, &c->actor, want, err))
 		return -1;
 	jw_init(&w, &b);
-	r = notify_settings_write_json(c->st, &c->actor, &w, err);
-	if (!r)
-		cli_print_json(&b);
-	buf_release(&b);
-	return r;
+	return printed(notify_settings_write_json(c->st, &c->actor, &w, err), &b);
 }
 
 #define ON_DETAILS                                                                           \
