@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
 import { t } from '../i18n/index.js';
-import { currentQuery } from '../app-context.js';
+import { currentPath, currentQuery, navigate, route } from '../app-context.js';
 import { dateTime } from '../format.js';
 import { useLoad, ErrorBanner, Skeleton, Modal, confirmed } from './ui.js';
 import '../styles/comments.css';
@@ -194,12 +194,24 @@ export function Comments({ on }) {
   </section>`;
 }
 
-// A button that opens a record's comments in a dialog; open at once when the route's
-// ?comments= names this record (a link from the inbox).
+// A link that opens a record's comments in a dialog: the route's ?comments= names the record
+// (so a link from the inbox opens it too); closing the dialog takes it away again.
 export function CommentsButton({ on, title }) {
   const [open, setOpen] = useState(() => currentQuery().comments === on);
-  return html`<button type="button" class="btn btn-ghost btn-small comments-open" data-on=${on}
-      onClick=${() => setOpen(true)}>${t('comments.open')}</button>
-    ${open ? html`<${Modal} title=${t('comments.dialog', { title })} onClose=${() => setOpen(false)}>
+  useEffect(() => {
+    const onHash = () => setOpen(currentQuery().comments === on);
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [on]);
+  const path = currentPath().split('?')[0];
+  const close = () => {
+    const rest = { ...currentQuery() };
+    delete rest.comments;
+    setOpen(false);
+    navigate(route(path, rest));
+  };
+  return html`<a class="btn btn-ghost btn-small comments-open" data-on=${on}
+      href=${'#' + route(path, { ...currentQuery(), comments: on })}>${t('comments.open')}</a>
+    ${open ? html`<${Modal} title=${t('comments.dialog', { title })} onClose=${close}>
       <${Comments} on=${on} /><//>` : null}`;
 }
