@@ -67,6 +67,26 @@ static void utf8_cut(char *dst, size_t size, const char *s)
 	dst[n] = 0;
 }
 
+/* The row of kind in record_kinds (into *rk when not NULL); ERR_INVALID listing them when none. */
+static int kind_of(const char *kind, const struct record_kind **rk, struct err *err)
+{
+	char allowed[160];
+	size_t len = 0;
+
+	for (size_t i = 0; i < NKINDS; i++)
+		if (!strcmp(record_kinds[i].kind, kind)) {
+			if (rk)
+				*rk = &record_kinds[i];
+			return 0;
+		}
+	allowed[0] = 0;
+	for (size_t i = 0; i < NKINDS && len < sizeof(allowed); i++)
+		len += (size_t)snprintf(allowed + len, sizeof(allowed) - len, "%s%s", i ? ", " : "",
+					record_kinds[i].kind);
+	return err_set(err, ERR_INVALID, "on", "bad_enum:value,_,_,allowed",
+		       "\"%.15s\" is not a %s %s (%s)", kind, "comment", "record kind", allowed);
+}
+
 int comment_on_parse(const char *text, struct comment_on *on, struct err *err)
 {
 	const char *colon = text ? strchr(text, ':') : NULL;
@@ -88,12 +108,7 @@ int comment_on_parse(const char *text, struct comment_on *on, struct err *err)
 	memcpy(on->kind, text, klen);
 	on->kind[klen] = 0;
 	on->id = id;
-	for (size_t i = 0; i < NKINDS; i++)
-		if (!strcmp(record_kinds[i].kind, on->kind))
-			return 0;
-	return err_set(err, ERR_INVALID, "on", "bad_enum:value,_,_,allowed",
-		       "\"%.15s\" is not a %s %s (%s)", on->kind, "comment", "record kind",
-		       "deal, goal, task, problem, risk, customer");
+	return kind_of(on->kind, NULL, err);
 }
 
 static const char SQL_PROJECT_CODE[] = "SELECT code FROM projects WHERE id = ?";
@@ -106,13 +121,8 @@ static int record_open(struct store *st, const struct actor *a, const struct com
 	int rc, found = 0;
 
 	memset(r, 0, sizeof(*r));
-	for (size_t i = 0; i < NKINDS; i++)
-		if (!strcmp(record_kinds[i].kind, on->kind))
-			r->rk = &record_kinds[i];
-	if (!r->rk)
-		return err_set(err, ERR_INVALID, "on", "bad_enum:value,_,_,allowed",
-			       "\"%.15s\" is not a %s %s (%s)", on->kind, "comment", "record kind",
-			       "deal, goal, task, problem, risk, customer");
+	if (kind_of(on->kind, &r->rk, err))
+		return -1;
 	r->id = on->id;
 	if (!(s = store_prepare(st, r->rk->sql, err)))
 		return -1;
