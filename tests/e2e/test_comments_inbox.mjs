@@ -8,7 +8,10 @@
 // signs in: the bell's badge shows the unread count the API gives; the inbox lists the mention
 // in the reader's language (the sentence built here from the catalog and the deal's title),
 // opening it shows the deal with its comments and marks it read (the badge one less); "mark
-// all read" empties the unread list and the badge; a kind turned off in the settings is saved.
+// all read" empties the unread list and the badge; a kind turned off in the settings is saved;
+// every kind of the select lists what the API gives for it. The manager comments on a
+// customer's page (its people: every user) and deletes a member's comment (no edit control on
+// it); a viewer reads a task's comments with no box and no control.
 import { test, assert, run, startServer, cli, isoDay, PASSWORD, assertNoSidewaysScroll } from './lib.mjs';
 import { signedIn, get, PHONE, eventually } from './forms.mjs';
 
@@ -31,6 +34,7 @@ function setup(db, pw) {
     '--quantity', '1', '--price', '100.00', '--rep', 'rep2']);
   // rep2's own deal and task (made by rep2: nothing in their inbox yet)
   ids.deal = JSON.parse(cli(db, ['--json', 'deal', 'add', P, '--title', DEAL_TITLE, '--customer', '华东医院'], { as: 'rep2' })).id;
+  ids.customer = JSON.parse(cli(db, ['--json', 'customer', 'show', '华东医院'])).id;
   ids.task = JSON.parse(cli(db, ['--json', 'task', 'add', P, '--title', TASK_TITLE, '--assignee', 'rep2', '--start', isoDay(10),
     '--due', isoDay(20)], { as: 'rep2' })).id;
 }
@@ -158,8 +162,55 @@ async function reader(browser, server, lang, viewport, dep) {
     for (const k of ['mention', 'assigned', 'due', 'overdue', 'stage', 'sla'])
       assert((await page.locator(`#inbox-settings label:has(#notify-${k})`).textContent()).trim() === T['inbox.kind.' + k], `label of ${k}`);
   });
+  await test(`${where}: rep2 lists the inbox by every kind the select offers`, [t2], async () => {
+    await page.go('#/inbox');
+    await page.locator('#inbox-all').click();
+    const kinds = await page.locator('#inbox-kind option').evaluateAll((os) => os.map((o) => o.value));
+    assert(kinds.join() === ',mention,assigned,due,overdue,stage,sla', `options ${kinds}`);
+    for (const k of kinds) {
+      await page.locator('#inbox-kind').selectOption(k);
+      const want = (await get(page, '/api/v1/inbox?limit=20' + (k ? '&kind=' + k : ''))).notifications.map((n) => String(n.id));
+      await eventually(async () => {
+        const shown = await page.locator('.inbox-item').evaluateAll((es) => es.map((e) => e.dataset.id));
+        assert(shown.join() === want.join(), `kind ${k || 'all'}: shown ${shown}, want ${want}`);
+      });
+    }
+  });
   assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
   await ctx.close();
+}
+
+// The manager comments on the customer's page and deletes a member's comment; a viewer
+// reads the comments with no box and no control.
+async function others(browser, server, dep) {
+  await test('zh-CN: the manager comments on a customer and deletes a member\'s comment', [dep], async () => {
+    const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { lang: 'zh-CN' });
+    await page.goto(`${server.base}/#/customers/${ids.customer}`);
+    const section = page.locator(`.comments[data-on="customer:${ids.customer}"]`);
+    await section.waitFor();
+    await mention(page, section, ' 这位客户的续约你来跟');
+    const c = await lastComment(page, `customer:${ids.customer}`);
+    assert(c.author === 'mgr' && c.project === null && c.mentions.join() === 'rep2', JSON.stringify(c));
+    await page.goto(`${server.base}/#/p/${P}/deals?comments=deal:${ids.deal}`);
+    const theirs = (await get(page, `/api/v1/comments?on=deal:${ids.deal}`)).comments.find((x) => x.body === XSS);
+    const item = page.locator(`.comment[data-id="${theirs.id}"]`);
+    assert(await item.locator('.comment-edit').count() === 0, "an edit control on a member's comment");
+    await item.locator('.comment-delete').click();
+    await item.waitFor({ state: 'detached' });
+    assert(!(await get(page, `/api/v1/comments?on=deal:${ids.deal}`)).comments.some((x) => x.id === theirs.id), 'deleted');
+    assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
+    await ctx.close();
+  });
+  await test('en: a viewer reads the comments without a box or a control', [dep], async () => {
+    const { ctx, page, T } = await signedIn(browser, server, 'vw', PASSWORD, { lang: 'en' });
+    await page.go(`#/p/${P}/tasks`);
+    await page.locator(`.comments-open[data-on="task:${ids.task}"]`).click();
+    const section = page.locator(`.comments[data-on="task:${ids.task}"]`);
+    await section.locator('.comment').first().waitFor();
+    await section.getByText(T['comments.read_only']).waitFor();
+    assert(await section.locator('textarea, .comment-edit, .comment-delete').count() === 0, 'a write control for a viewer');
+    await ctx.close();
+  });
 }
 
 run(async (browser) => {
@@ -168,4 +219,5 @@ run(async (browser) => {
   await reader(browser, server, 'zh-CN', undefined, a);
   const b = await writer(browser, server, 'en', PHONE);
   await reader(browser, server, 'en', PHONE, b);
+  await others(browser, server, a);
 });
