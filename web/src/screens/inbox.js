@@ -1,7 +1,8 @@
 // inbox.js - the caller's notifications (/inbox; GET /api/v1/inbox, POST .../{id}/read,
 // .../read-all, GET|PUT /api/v1/me/notification-settings). Each is said in the reader's
 // language from its kind and parameters (never a server sentence) and links to its record;
-// opening one marks it read. All or unread, one kind or all, in pages; and the kinds received.
+// opening one marks it read. All or unread, one kind or all (each with its unread count), in
+// pages; and the kinds received.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
@@ -75,6 +76,8 @@ export function Inbox() {
   const [actionError, setActionError] = useState(null);
   const { data, error, loading, reload } = useLoad(() => api.get('/inbox', { unread: unread ? '1' : '', kind, limit: PAGE, offset }),
     [unread, kind, offset]);
+  const counts = useLoad(() => api.get('/inbox/count'), [data]);
+  const unreadOf = (k) => (counts.data && counts.data.by_kind[k]) || 0;
   const items = (data && data.notifications) || [];
   const done = () => { reload(); refreshInboxCount(); };
   const open = async (e, n) => {
@@ -105,7 +108,7 @@ export function Inbox() {
       <label><span class="sr-only">${t('field.kind')}</span>
         <select id="inbox-kind" value=${kind} onChange=${(e) => { setKind(e.currentTarget.value); setOffset(0); }}>
           <option value="">${t('inbox.kind_all')}</option>
-          ${KINDS.map((k) => html`<option value=${k}>${t('inbox.kind.' + k)}</option>`)}
+          ${KINDS.map((k) => html`<option value=${k}>${t('inbox.kind.' + k)}${unreadOf(k) ? ' (' + unreadOf(k) + ')' : ''}</option>`)}
         </select></label>
     </div>
     ${error ? html`<${ErrorBanner} error=${error} onRetry=${reload} />` : null}
