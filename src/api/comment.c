@@ -102,7 +102,7 @@ static int delete_comment(struct api_req *r, struct err *err)
 	return 0;
 }
 
-static int inbox_list(struct api_req *r, struct err *err)
+static int get_inbox(struct api_req *r, struct err *err)
 {
 	struct inbox_query q = { .kind = -1, .limit = INBOX_PAGE };
 	const char *kind = api_query(r, "kind"), *unread = api_query(r, "unread");
@@ -164,7 +164,7 @@ const struct api_route api_comment_routes[] = {
 	{ "POST", "/api/v1/comments", add_comment, ROLE_VIEWER, 0 },
 	{ "PATCH", "/api/v1/comments/{id}", edit_comment, ROLE_VIEWER, 0 },
 	{ "DELETE", "/api/v1/comments/{id}", delete_comment, ROLE_VIEWER, 0 },
-	{ "GET", "/api/v1/inbox", inbox_list, ROLE_VIEWER, 0 },
+	{ "GET", "/api/v1/inbox", get_inbox, ROLE_VIEWER, 0 },
 	{ "GET", "/api/v1/inbox/count", inbox_count, ROLE_VIEWER, 0 },
 	{ "POST", "/api/v1/inbox/{id}/read", inbox_read, ROLE_VIEWER, 0 },
 	{ "POST", "/api/v1/inbox/read-all", inbox_read, ROLE_VIEWER, 0 },

@@ -3,13 +3,15 @@
  *   comment list ON | add ON --text T | edit ID --text T [--version N] | delete ID [--version N]
  *   inbox list [--unread] [--kind K] [--limit N] [--offset N] | count | read ID | read-all
  *   inbox settings [--on KIND]... [--off KIND]...
- * ON names a record as kind:id (deal:12). Reads print JSON (the API's
- * answer); writes say what they did, or print the record with --json.
+ * ON names a record as kind:id (deal:12). The inbox list is a table (JSON with
+ * --json); the other reads print the API's JSON; writes say what they did, or
+ * print the record with --json.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/date.h"
 #include "base/jw.h"
 #include "cli/cli.h"
 #include "core/comment.h"
@@ -141,17 +143,39 @@ static int cmd_comment_delete(struct cli *c, int argc, char **argv, struct err *
 	return 0;
 }
 
+/* One notification as a table row: id, kind, record, project, by, when, unread mark. */
+static void inbox_row(void *ctx, const struct inbox_item *it)
+{
+	char id[24], on[48], at[TS_FMT_MAX];
+	const char *cells[7];
+
+	snprintf(id, sizeof(id), "%lld", (long long)it->id);
+	snprintf(on, sizeof(on), "%s:%lld", it->on_kind, (long long)it->on_id);
+	cells[0] = id;
+	cells[1] = it->kind;
+	cells[2] = on;
+	cells[3] = it->project ? it->project : "-";
+	cells[4] = it->by_login ? it->by_login : "-";
+	cells[5] = ts_format(it->created_at, at);
+	cells[6] = it->read ? "" : "unread";
+	cli_table_row(ctx, cells);
+}
+
 static int cmd_inbox_list(struct cli *c, int argc, char **argv, struct err *err)
 {
+	static const char *const head[] = { "id", "kind", "record", "project", "by", "at", "" };
+	static const int right[] = { 1, 0, 0, 0, 0, 0, 0 };
 	struct cli_opt opts[] = { { "unread", 0, OPT_FLAG },
 				  { "kind", 0, OPT_VALUE },
 				  { "limit", 0, OPT_VALUE },
 				  { "offset", 0, OPT_VALUE },
 				  { NULL, 0, 0 } };
 	struct inbox_query q = { .kind = -1, .limit = INBOX_PAGE };
+	struct inbox_totals tot;
+	struct cli_table t;
 	struct buf b = BUF_INIT;
 	struct jw w;
-	int npos;
+	int npos, r;
 
 	if (cli_parse(c, argc, argv, opts, NULL, 0, 0, &npos, err) ||
 	    (cli_opt(opts, "kind") && notify_kind_parse(cli_opt(opts, "kind"), "kind", &q.kind, err)) ||
@@ -159,8 +183,19 @@ static int cmd_inbox_list(struct cli *c, int argc, char **argv, struct err *err)
 	    (cli_opt(opts, "offset") && cli_int(cli_opt(opts, "offset"), "offset", &q.offset, err)))
 		return -1;
 	q.unread = cli_optp(opts, "unread")->set;
-	jw_init(&w, &b);
-	return printed(inbox_list_write_json(c->st, &c->actor, &q, &w, err), &b);
+	if (c->json) {
+		jw_init(&w, &b);
+		return printed(inbox_list_write_json(c->st, &c->actor, &q, &w, err), &b);
+	}
+	cli_table_init(&t, 7, head, right);
+	r = inbox_list(c->st, &c->actor, &q, &tot, inbox_row, &t, err);
+	if (!r) {
+		cli_table_print(&t, stdout);
+		printf("%lld of %lld shown from %lld; %lld unread\n", (long long)t.nrows,
+		       (long long)tot.total, (long long)tot.offset, (long long)tot.unread);
+	}
+	cli_table_release(&t);
+	return r;
 }
 
 static int cmd_inbox_count(struct cli *c, int argc, char **argv, struct err *err)
@@ -244,7 +279,7 @@ const struct cli_command cli_comment_cmds[] = {
 	  "comment delete ID [--version N]",
 	  "The author, or a manager of the record's project (a customer's: a workspace manager).",
 	  "salespm comment delete 5" },
-	{ "inbox", "list", cmd_inbox_list, CLI_NEEDS_STORE, "your notifications, newest first (JSON)",
+	{ "inbox", "list", cmd_inbox_list, CLI_NEEDS_STORE, "your notifications, newest first",
 	  "inbox list [--unread] [--kind KIND] [--limit N] [--offset N]",
 	  "Kinds: mention, assigned, due, overdue, stage, sla. Due, overdue and past-SLA items\n"
 	  "are added when the inbox is read. Only what you may see now is listed.",

@@ -420,73 +420,100 @@ static void bind_filter(struct store *st, struct stmt *s, const struct actor *a,
 	store_bind_text(st, s, 4, kind >= 0 ? notify_kinds[kind] : "");
 }
 
-int inbox_list_write_json(struct store *st, const struct actor *a, const struct inbox_query *q,
-			  struct jw *w, struct err *err)
+int inbox_list(struct store *st, const struct actor *a, const struct inbox_query *q,
+	       struct inbox_totals *tot, inbox_each_fn *each, void *ctx, struct err *err)
 {
-	int64_t limit = q->limit, total = 0, read = 0;
+	int64_t read = 0;
 	struct stmt *s;
 	int rc;
 
-	if (limit < 1 || limit > 200)
+	memset(tot, 0, sizeof(*tot));
+	if (q->limit < 1 || q->limit > 200)
 		return err_set(err, ERR_INVALID, "limit", "out_of_range:_,min,max",
 			       "limit is out of range (%d to %d)", 1, 200);
 	if (q->offset < 0)
 		return err_set(err, ERR_INVALID, "offset", "negative", "offset cannot be negative");
-	if (inbox_materialise(st, a, err))
-		return -1;
-	if (!(s = store_prepare(st, SQL_INBOX_TOTALS, err)))
+	tot->limit = q->limit;
+	tot->offset = q->offset;
+	if (inbox_materialise(st, a, err) || !(s = store_prepare(st, SQL_INBOX_TOTALS, err)))
 		return -1;
 	bind_filter(st, s, a, q->unread, q->kind);
 	rc = store_step(st, s, err);
 	if (rc == STORE_ROW) {
-		total = store_col_int(st, s, 0);
+		tot->total = store_col_int(st, s, 0);
 		read = store_col_int(st, s, 1);
 	}
 	store_done(st, s);
+	tot->unread = tot->total - read;
 	if (rc < 0 || !(s = store_prepare(st, SQL_INBOX_LIST, err)))
 		return -1;
 	bind_filter(st, s, a, q->unread, q->kind);
-	store_bind_int(st, s, 5, limit);
+	store_bind_int(st, s, 5, q->limit);
 	store_bind_int(st, s, 6, q->offset);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		struct inbox_item it = {
+			.id = store_col_int(st, s, 0),
+			.kind = store_col_text(st, s, 1),
+			.on_kind = store_col_text(st, s, 2),
+			.on_id = store_col_int(st, s, 3),
+			.day = store_col_is_null(st, s, 4) ? NO_DATE : (int32_t)store_col_int(st, s, 4),
+			.params = store_col_text(st, s, 5),
+			.created_at = store_col_int(st, s, 6),
+			.read = !store_col_is_null(st, s, 7),
+			.project = store_col_is_null(st, s, 8) ? NULL : store_col_text(st, s, 8),
+			.by_login = store_col_is_null(st, s, 9) ? NULL : store_col_text(st, s, 9),
+			.by_name = store_col_is_null(st, s, 9) ? NULL : store_col_text(st, s, 10),
+		};
+		each(ctx, &it);
+	}
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+static void item_json(void *ctx, const struct inbox_item *it)
+{
+	struct jw *w = ctx;
+
+	jw_obj(w);
+	jw_kint(w, "id", it->id);
+	jw_kstr(w, "kind", it->kind);
+	jw_kstr(w, "on_kind", it->on_kind);
+	jw_kint(w, "on_id", it->on_id);
+	jw_kdate(w, "day", it->day);
+	jw_key(w, "params");
+	jw_raw(w, it->params);
+	jw_kts(w, "created_at", it->created_at);
+	jw_kbool(w, "read", it->read);
+	jw_kstr(w, "project", it->project);
+	jw_key(w, "by");
+	if (!it->by_login) {
+		jw_null(w);
+	} else {
+		jw_obj(w);
+		jw_kstr(w, "login", it->by_login);
+		jw_kstr(w, "name", it->by_name);
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+}
+
+int inbox_list_write_json(struct store *st, const struct actor *a, const struct inbox_query *q,
+			  struct jw *w, struct err *err)
+{
+	struct inbox_totals tot;
+	int r;
+
 	jw_obj(w);
 	jw_key(w, "notifications");
 	jw_arr(w);
-	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		jw_obj(w);
-		jw_kint(w, "id", store_col_int(st, s, 0));
-		jw_kstr(w, "kind", store_col_text(st, s, 1));
-		jw_kstr(w, "on_kind", store_col_text(st, s, 2));
-		jw_kint(w, "on_id", store_col_int(st, s, 3));
-		jw_kdate(w, "day", store_col_is_null(st, s, 4) ? NO_DATE
-							  : (int32_t)store_col_int(st, s, 4));
-		jw_key(w, "params");
-		jw_raw(w, store_col_text(st, s, 5));
-		jw_kts(w, "created_at", store_col_int(st, s, 6));
-		jw_kbool(w, "read", !store_col_is_null(st, s, 7));
-		jw_key(w, "project");
-		if (store_col_is_null(st, s, 8))
-			jw_null(w);
-		else
-			jw_str(w, store_col_text(st, s, 8));
-		jw_key(w, "by");
-		if (store_col_is_null(st, s, 9)) {
-			jw_null(w);
-		} else {
-			jw_obj(w);
-			jw_kstr(w, "login", store_col_text(st, s, 9));
-			jw_kstr(w, "name", store_col_text(st, s, 10));
-			jw_obj_end(w);
-		}
-		jw_obj_end(w);
-	}
-	store_done(st, s);
+	r = inbox_list(st, a, q, &tot, item_json, w, err);
 	jw_arr_end(w);
-	jw_kint(w, "total", total);
-	jw_kint(w, "unread", total - read);
-	jw_kint(w, "limit", limit);
-	jw_kint(w, "offset", q->offset);
+	jw_kint(w, "total", tot.total);
+	jw_kint(w, "unread", tot.unread);
+	jw_kint(w, "limit", tot.limit);
+	jw_kint(w, "offset", tot.offset);
 	jw_obj_end(w);
-	return rc < 0 ? -1 : 0;
+	return r;
 }
 
 int inbox_count_write_json(struct store *st, const struct actor *a, struct jw *w,

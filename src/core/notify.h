@@ -61,8 +61,37 @@ struct inbox_query {
 /* Parse a kind's name ("mention") into *kind; ERR_INVALID naming field otherwise. */
 int notify_kind_parse(const char *s, const char *field, int *kind, struct err *err);
 
+/* One notification as a list reads it (strings valid during the callback only). */
+struct inbox_item {
+	int64_t id;
+	const char *kind, *on_kind;
+	int64_t on_id;
+	int32_t day;          /* a time-made one's due day, else NO_DATE */
+	const char *params;   /* JSON object text: title, from, to, excerpt, comment, due */
+	int64_t created_at;
+	int read;
+	const char *project;  /* NULL: a workspace record's */
+	const char *by_login; /* who caused it, or NULL */
+	const char *by_name;
+};
+
+/* What a page of the list is part of. */
+struct inbox_totals {
+	int64_t total, unread, limit, offset;
+};
+
+typedef void inbox_each_fn(void *ctx, const struct inbox_item *it);
+
 /*
- * The reader's notifications, newest first, as {"notifications":[...],
+ * The reader's notifications, newest first, each handed to each(ctx, item),
+ * with the totals of what q selects; the time-derived ones are materialised
+ * first. ERR_INVALID for a limit outside 1-200 or a negative offset.
+ */
+int inbox_list(struct store *st, const struct actor *a, const struct inbox_query *q,
+	       struct inbox_totals *tot, inbox_each_fn *each, void *ctx, struct err *err);
+
+/*
+ * The same as {"notifications":[...],
  * "total","unread","limit","offset"}; the time-derived ones are materialised
  * first.
  */
