@@ -136,6 +136,10 @@ def a_week_in_reps_inbox():
     # rep2: the deal handed over; mgr and the others: nothing (their own doing)
     eq(keys(inbox(ws, "rep2")), [("assigned", "deal", r["D2"])])
     eq(keys(inbox(ws, "mgr")), [])
+    # the table without --json: a header, a line each, what the page is of
+    lines = ws.ok("inbox", "list", "--limit", "200", as_="rep").out.splitlines()
+    eq((len(lines), lines[-1]), (17, "15 of 15 shown from 0; 15 unread"))
+    eq(lines[0].split(), ["id", "kind", "record", "project", "by", "at"])
     # read again: nothing new, nothing twice
     eq(ws.js("inbox", "count", as_="rep")["unread"], 15)
     eq(ws.sql("SELECT COUNT(*) FROM notifications WHERE user_id = "
