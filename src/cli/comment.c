@@ -3,8 +3,8 @@
  *   comment list ON | add ON --text T | edit ID --text T [--version N] | delete ID [--version N]
  *   inbox list [--unread] [--kind K] [--limit N] [--offset N] | count | read ID | read-all
  *   inbox settings [--on KIND]... [--off KIND]...
- * ON names a record as kind:id (deal:12). The inbox list is a table (JSON with
- * --json); the other reads print the API's JSON; writes say what they did, or
+ * ON names a record as kind:id (deal:12). Lists are text (the API's JSON with
+ * --json); the count and the settings are JSON; writes say what they did, or
  * print the record with --json.
  */
 #include <stdio.h>
@@ -51,9 +51,26 @@ static int print_comment(struct cli *c, int64_t id, struct err *err)
 	return printed(comment_write_json(c->st, &c->actor, id, &w, err), &b);
 }
 
+/* One comment as text: its id, author, time and whether edited, then its lines indented. */
+static void comment_text(void *ctx, const struct comment_item *it)
+{
+	char at[TS_FMT_MAX];
+	const char *p = it->body;
+
+	(void)ctx;
+	printf("#%lld  %s (%s)  %s%s\n", (long long)it->id, it->author_name, it->author,
+	       ts_format(it->created_at, at), it->version > 1 ? "  edited" : "");
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		printf("    %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
 static int cmd_comment_list(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { NULL, 0, 0 } };
+	struct comment_about about;
 	struct comment_on on;
 	struct buf b = BUF_INIT;
 	struct jw w;
@@ -63,8 +80,11 @@ static int cmd_comment_list(struct cli *c, int argc, char **argv, struct err *er
 	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
 	    comment_on_parse(pos[0], &on, err))
 		return -1;
-	jw_init(&w, &b);
-	return printed(comment_list_write_json(c->st, &c->actor, &on, &w, err), &b);
+	if (c->json) {
+		jw_init(&w, &b);
+		return printed(comment_list_write_json(c->st, &c->actor, &on, &w, err), &b);
+	}
+	return comment_list(c->st, &c->actor, &on, &about, comment_text, NULL, err);
 }
 
 static int cmd_comment_add(struct cli *c, int argc, char **argv, struct err *err)
@@ -263,7 +283,7 @@ static int cmd_inbox_settings(struct cli *c, int argc, char **argv, struct err *
 	"who may see the record are notified in their inbox.\n"
 
 const struct cli_command cli_comment_cmds[] = {
-	{ "comment", "list", cmd_comment_list, CLI_NEEDS_STORE, "the comments on a record (JSON)",
+	{ "comment", "list", cmd_comment_list, CLI_NEEDS_STORE, "the comments on a record, oldest first",
 	  "comment list ON", ON_DETAILS, "salespm comment list deal:12" },
 	{ "comment", "add", cmd_comment_add, CLI_NEEDS_STORE, "comment on a record",
 	  "comment add ON (--text TEXT | --file F)",

@@ -232,74 +232,121 @@ static const char SQL_COMMENTS_ON[] =
 	COMMENT_COLS "WHERE c.on_kind = ?1 AND c.on_id = ?2 ORDER BY c.id LIMIT 1000";
 static const char SQL_COMMENT_ONE[] = COMMENT_COLS "WHERE c.id = ?1";
 
-/* One comment row of s as JSON, with the mentions that name users and what the reader may do. */
-static int row_json(struct store *st, const struct actor *a, const struct record *r,
-		    struct stmt *s, struct jw *w, struct err *err)
+/* The comment row of s as an item, with the mentions that name users and what the reader may do. */
+static int row_item(struct store *st, const struct actor *a, const struct record *r,
+		    struct stmt *s, struct comment_item *it, struct err *err)
 {
-	const char *body = store_col_text(st, s, 6);
 	struct mention ms[MENTION_MAX];
-	size_t n = mention_scan(body, ms, MENTION_MAX);
 	int mine = store_col_int(st, s, 3) == a->user_id;
-	int64_t created = store_col_int(st, s, 8), updated = store_col_int(st, s, 9);
-	int64_t version = store_col_int(st, s, 7);
+	size_t n;
 
-	jw_obj(w);
-	jw_kint(w, "id", store_col_int(st, s, 0));
-	jw_kstr(w, "on_kind", store_col_text(st, s, 1));
-	jw_kint(w, "on_id", store_col_int(st, s, 2));
-	jw_kstr(w, "project", r->project_id == NO_ID ? NULL : r->project_code);
-	jw_kstr(w, "author", store_col_text(st, s, 4));
-	jw_kstr(w, "author_name", store_col_text(st, s, 5));
-	jw_kstr(w, "body", body);
-	jw_key(w, "mentions");
-	jw_arr(w);
+	memset(it, 0, sizeof(*it));
+	it->id = store_col_int(st, s, 0);
+	it->on_kind = store_col_text(st, s, 1);
+	it->on_id = store_col_int(st, s, 2);
+	it->project = r->project_id == NO_ID ? NULL : r->project_code;
+	it->author = store_col_text(st, s, 4);
+	it->author_name = store_col_text(st, s, 5);
+	it->body = store_col_text(st, s, 6);
+	it->version = store_col_int(st, s, 7);
+	it->created_at = store_col_int(st, s, 8);
+	it->updated_at = store_col_int(st, s, 9);
+	it->can_edit = mine && may_write(a, r);
+	it->can_delete = it->can_edit || may_moderate(a, r);
+	n = mention_scan(it->body, ms, MENTION_MAX);
 	for (size_t i = 0; i < n; i++) {
 		int64_t uid;
 		if (mentioned_user(st, r, ms[i].login, &uid, err))
 			return -1;
 		if (uid != NO_ID)
-			jw_str(w, ms[i].login);
+			memcpy(it->mentions[it->nmentions++], ms[i].login, sizeof(ms[i].login));
 	}
-	jw_arr_end(w);
-	jw_kint(w, "version", version);
-	jw_kbool(w, "edited", version > 1);
-	jw_kts(w, "created_at", created);
-	jw_kts(w, "updated_at", updated);
-	jw_kbool(w, "can_edit", mine && may_write(a, r));
-	jw_kbool(w, "can_delete", (mine && may_write(a, r)) || may_moderate(a, r));
-	jw_obj_end(w);
 	return 0;
 }
 
-int comment_list_write_json(struct store *st, const struct actor *a, const struct comment_on *on,
-			    struct jw *w, struct err *err)
+static void item_json(void *ctx, const struct comment_item *it)
+{
+	struct jw *w = ctx;
+
+	jw_obj(w);
+	jw_kint(w, "id", it->id);
+	jw_kstr(w, "on_kind", it->on_kind);
+	jw_kint(w, "on_id", it->on_id);
+	jw_kstr(w, "project", it->project);
+	jw_kstr(w, "author", it->author);
+	jw_kstr(w, "author_name", it->author_name);
+	jw_kstr(w, "body", it->body);
+	jw_key(w, "mentions");
+	jw_arr(w);
+	for (size_t i = 0; i < it->nmentions; i++)
+		jw_str(w, it->mentions[i]);
+	jw_arr_end(w);
+	jw_kint(w, "version", it->version);
+	jw_kbool(w, "edited", it->version > 1);
+	jw_kts(w, "created_at", it->created_at);
+	jw_kts(w, "updated_at", it->updated_at);
+	jw_kbool(w, "can_edit", it->can_edit);
+	jw_kbool(w, "can_delete", it->can_delete);
+	jw_obj_end(w);
+}
+
+int comment_list(struct store *st, const struct actor *a, const struct comment_on *on,
+		 struct comment_about *about, comment_each_fn *each, void *ctx, struct err *err)
 {
 	struct record r;
 	struct stmt *s;
 	int rc = 0;
 
+	memset(about, 0, sizeof(*about));
 	if (record_open(st, a, on, &r, err) || !(s = store_prepare(st, SQL_COMMENTS_ON, err)))
 		return -1;
+	snprintf(about->kind, sizeof(about->kind), "%s", r.rk->kind);
+	about->id = r.id;
+	snprintf(about->title, sizeof(about->title), "%s", r.title);
+	snprintf(about->project, sizeof(about->project), "%s", r.project_code);
+	about->can_comment = may_write(a, &r);
 	store_bind_text(st, s, 1, r.rk->kind);
 	store_bind_int(st, s, 2, r.id);
-	jw_obj(w);
-	jw_key(w, "on");
-	jw_obj(w);
-	jw_kstr(w, "kind", r.rk->kind);
-	jw_kint(w, "id", r.id);
-	jw_kstr(w, "title", r.title);
-	jw_kstr(w, "project", r.project_id == NO_ID ? NULL : r.project_code);
-	jw_kbool(w, "can_comment", may_write(a, &r));
-	jw_obj_end(w);
-	jw_key(w, "comments");
-	jw_arr(w);
-	while (rc >= 0 && (rc = store_step(st, s, err)) == STORE_ROW)
-		if (row_json(st, a, &r, s, w, err))
+	while (rc >= 0 && (rc = store_step(st, s, err)) == STORE_ROW) {
+		struct comment_item it;
+		if (row_item(st, a, &r, s, &it, err))
 			rc = -1;
+		else
+			each(ctx, &it);
+	}
 	store_done(st, s);
-	jw_arr_end(w);
-	jw_obj_end(w);
 	return rc < 0 ? -1 : 0;
+}
+
+int comment_list_write_json(struct store *st, const struct actor *a, const struct comment_on *on,
+			    struct jw *w, struct err *err)
+{
+	struct comment_about about;
+	struct buf b = BUF_INIT;
+	struct jw cw;
+	int r;
+
+	/* the comments first (into b), since "on" comes before them and is known after */
+	jw_init(&cw, &b);
+	jw_arr(&cw);
+	r = comment_list(st, a, on, &about, item_json, &cw, err);
+	jw_arr_end(&cw);
+	if (!r) {
+		jw_obj(w);
+		jw_key(w, "on");
+		jw_obj(w);
+		jw_kstr(w, "kind", about.kind);
+		jw_kint(w, "id", about.id);
+		jw_kstr(w, "title", about.title);
+		jw_kstr(w, "project", about.project[0] ? about.project : NULL);
+		jw_kbool(w, "can_comment", about.can_comment);
+		jw_obj_end(w);
+		jw_key(w, "comments");
+		jw_raw(w, buf_cstr(&b));
+		jw_obj_end(w);
+	}
+	buf_release(&b);
+	return r;
 }
 
 /* A comment's record, body, author and version, for a change ("not found" when hidden). */
@@ -359,8 +406,12 @@ int comment_write_json(struct store *st, const struct actor *a, int64_t id, stru
 		return -1;
 	store_bind_int(st, s, 1, id);
 	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		rc = row_json(st, a, &r, s, w, err);
+	if (rc == STORE_ROW) {
+		struct comment_item it;
+		rc = row_item(st, a, &r, s, &it, err);
+		if (!rc)
+			item_json(w, &it);
+	}
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
 }

@@ -27,7 +27,37 @@ struct comment_on {
 /* Parse "kind:id" (deal:12) into on; ERR_INVALID naming field "on" otherwise. */
 int comment_on_parse(const char *text, struct comment_on *on, struct err *err);
 
-/* The comments on a record, oldest first: {"on":{...},"comments":[...]}. */
+#include "core/mention.h"
+
+/* One comment as a list reads it (strings valid during the callback only). */
+struct comment_item {
+	int64_t id;
+	const char *on_kind;
+	int64_t on_id;
+	const char *project;     /* NULL: a customer's */
+	const char *author, *author_name, *body;
+	int64_t version, created_at, updated_at;
+	char mentions[MENTION_MAX][MENTION_LOGIN_MAX]; /* the mentions that name users */
+	size_t nmentions;
+	int can_edit, can_delete; /* what the reader may do with it */
+};
+
+/* The record a list is of, and whether the reader may comment on it. */
+struct comment_about {
+	char kind[16];
+	int64_t id;
+	char title[256];
+	char project[64]; /* "" for a customer */
+	int can_comment;
+};
+
+typedef void comment_each_fn(void *ctx, const struct comment_item *it);
+
+/* The comments on a record, oldest first, each handed to each(ctx, item). */
+int comment_list(struct store *st, const struct actor *a, const struct comment_on *on,
+		 struct comment_about *about, comment_each_fn *each, void *ctx, struct err *err);
+
+/* The same as {"on":{...},"comments":[...]}. */
 int comment_list_write_json(struct store *st, const struct actor *a, const struct comment_on *on,
 			    struct jw *w, struct err *err);
 

@@ -83,6 +83,9 @@ def a_comment_on_every_kind_of_record():
         # the viewer reads it and may do nothing with it
         eq((got["comments"][0]["can_edit"], got["comments"][0]["can_delete"]), (False, False))
     eq(ws.js("comment", "list", f"deal:{ids['deal']}", as_="mgr")["on"]["title"], "华东医院耗材")
+    # without --json: each comment's head line, then its text indented
+    lines = ws.ok("comment", "list", f"deal:{ids['deal']}", as_="mgr").out.splitlines()
+    eq((len(lines), lines[0].split()[:3], lines[1]), (2, ["#1", "王芳", "(rep)"], "    看一下这个 deal"))
     # a manager may delete a member's comment (not edit it)
     c = ws.js("comment", "list", f"risk:{ids['risk']}", as_="mgr")["comments"][0]
     eq((c["can_edit"], c["can_delete"]), (False, True))
