@@ -418,6 +418,30 @@ int comment_write_json(struct store *st, const struct actor *a, int64_t id, stru
 
 /* --- writing ---------------------------------------------------------------------------- */
 
+static const char SQL_FORGET_COMMENTS[] = "DELETE FROM comments WHERE on_kind = ?1 AND on_id = ?2";
+static const char SQL_FORGET_NOTICES[] =
+	"DELETE FROM notifications WHERE on_kind = ?1 AND on_id = ?2";
+
+int comment_forget(struct tx *tx, const char *kind, int64_t id, struct err *err)
+{
+	const char *const sql[] = { SQL_FORGET_COMMENTS, SQL_FORGET_NOTICES };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct stmt *s = store_prepare(tx->st, sql[i], err);
+		int rc;
+
+		if (!s)
+			return -1;
+		store_bind_text(tx->st, s, 1, kind);
+		store_bind_int(tx->st, s, 2, id);
+		rc = store_step(tx->st, s, err);
+		store_done(tx->st, s);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The audit's picture of a comment. */
 static const char *audit_json(struct buf *b, const char *kind, int64_t on_id, int64_t version,
 			      const char *body)

@@ -76,6 +76,13 @@ int comment_edit(struct store *st, const struct actor *a, int64_t id, int64_t ve
 int comment_delete(struct store *st, const struct actor *a, int64_t id, int64_t version,
 		   struct err *err);
 
+/*
+ * A record deleted in tx: its comments and every notification about it go
+ * with it (ids may be used again: a new record must not inherit them).
+ */
+struct tx;
+int comment_forget(struct tx *tx, const char *kind, int64_t id, struct err *err);
+
 /* One comment as the list shows it. */
 int comment_write_json(struct store *st, const struct actor *a, int64_t id, struct jw *w,
 		       struct err *err);

@@ -20,6 +20,7 @@
 #include "core/deal.h"
 #include "core/project.h"
 #include "core/sale.h"
+#include "core/comment.h"
 #include "core/notify.h"
 #include "core/tx.h"
 #include "core/user.h"
@@ -618,8 +619,10 @@ static int deal_after(struct tx *tx, const void *before, const void *after,
 {
 	const struct deal *was = before, *d = after;
 
-	if (d && notify_owner(tx, was ? was->owner_id : NO_ID, d->owner_id, "deal", d->id,
-			      in->project->id, d->title, err))
+	if (!d)
+		return comment_forget(tx, "deal", was->id, err);
+	if (notify_owner(tx, was ? was->owner_id : NO_ID, d->owner_id, "deal", d->id,
+			 in->project->id, d->title, err))
 		return -1;
 	if (before || !d)
 		return 0;

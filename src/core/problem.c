@@ -23,6 +23,7 @@
 #include "core/collection.h"
 #include "core/customer.h"
 #include "core/project.h"
+#include "core/comment.h"
 #include "core/notify.h"
 #include "core/tx.h"
 #include "core/user.h"
@@ -486,8 +487,8 @@ static int problem_after(struct tx *tx, const void *before, const void *after,
 	struct stmt *s;
 	int rc;
 
-	if (!p)
-		return 0; /* deleted: its history goes with it */
+	if (!p) /* deleted: its history goes with it, its comments here */
+		return comment_forget(tx, "problem", cur->id, err);
 	if (notify_owner(tx, cur ? cur->owner_id : NO_ID, p->owner_id, "problem", p->id,
 			 in->project->id, p->title, err))
 		return -1;

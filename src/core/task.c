@@ -21,6 +21,7 @@
 #include "base/xalloc.h"
 #include "core/engagement.h"
 #include "core/project.h"
+#include "core/comment.h"
 #include "core/notify.h"
 #include "core/tx.h"
 #include "core/user.h"
@@ -201,7 +202,7 @@ static int task_after(struct tx *tx, const void *before, const void *after,
 	const struct task *cur = before, *t = after;
 
 	if (!t)
-		return 0;
+		return comment_forget(tx, "task", cur->id, err);
 	return notify_owner(tx, cur ? cur->assignee_id : NO_ID, t->assignee_id, "task", t->id,
 			    in->project->id, t->title, err);
 }

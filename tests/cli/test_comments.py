@@ -195,6 +195,26 @@ def bad_input_names_the_field_and_changes_nothing():
 
 
 @test
+def a_deleted_records_talk_goes_with_it():
+    ws = setup()
+    ids = records(ws)
+    for kind, noun in (("task", "task"), ("risk", "risk"), ("deal", "deal"), ("goal", "goal"),
+                       ("problem", "problem")):
+        rid = ids[kind]
+        ws.ok("comment", "add", f"{kind}:{rid}", "--text", "@rep 看看", as_="mgr")
+        eq(len([n for n in mentions(ws, "rep") if n["on_kind"] == kind]), 1, kind)
+        ws.ok(noun, "delete", "P1", str(rid), as_="mgr")
+        eq(ws.sql("SELECT COUNT(*) FROM comments WHERE on_kind = ? AND on_id = ?", kind, rid),
+           [(0,)], f"{kind}'s comments")
+        eq(ws.sql("SELECT COUNT(*) FROM notifications WHERE on_kind = ? AND on_id = ?", kind,
+                  rid), [(0,)], f"{kind}'s notifications")
+    # a new task may take the deleted one's id (SQLite): it starts with no comments
+    t = ws.js("task", "add", "P1", "--title", "新任务", "--assignee", "rep2", "--start",
+              "2026-07-01", "--due", "2026-07-05", as_="mgr")["id"]
+    eq(ws.js("comment", "list", f"task:{t}")["comments"], [])
+
+
+@test
 def markup_is_kept_verbatim():
     ws = setup()
     ids = records(ws)
