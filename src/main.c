@@ -29,6 +29,7 @@ static const struct cli_command *const tables[] = {
 	cli_risk_cmds,
 	cli_task_cmds,
 	cli_meeting_cmds,
+	cli_comment_cmds,
 	cli_collection_cmds,
 	cli_deal_cmds,
 	cli_quota_cmds,

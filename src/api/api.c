@@ -37,6 +37,7 @@ const struct api_route *const api_routes[] = {
 	api_risk_routes,
 	api_webhook_routes,
 	api_task_routes,
+	api_comment_routes,
 	api_quota_routes,
 	api_goal_routes,
 	api_dashboard_routes,

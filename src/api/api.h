@@ -278,6 +278,7 @@ extern const struct api_route api_deal_routes[];
 extern const struct api_route api_risk_routes[];
 extern const struct api_route api_task_routes[];
 extern const struct api_route api_webhook_routes[];
+extern const struct api_route api_comment_routes[];
 extern const struct api_route api_quota_routes[];
 extern const struct api_route api_goal_routes[];
 extern const struct api_route api_dashboard_routes[];

@@ -160,6 +160,13 @@ extern const struct cli_command cli_recruit_cmds[];
 extern const struct cli_command cli_problem_cmds[];
 extern const struct cli_command cli_risk_cmds[];
 extern const struct cli_command cli_task_cmds[];
+extern const struct cli_command cli_comment_cmds[];
+
+/*
+ * The demo's comments with @mentions in project (cli/comment_demo.c), a manager's
+ * questions and their owners' answers; the inbox starts from them.
+ */
+int comment_demo(struct store *st, const char *project, const char *manager, struct err *err);
 extern const struct cli_command cli_collection_cmds[];
 extern const struct cli_command cli_deal_cmds[];
 extern const struct cli_command cli_quota_cmds[];

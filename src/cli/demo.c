@@ -2168,6 +2168,9 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	if (risks_demo(d, err) || budget_demo(d, err) || tasks_demo(d, err) ||
 	    meetings_demo(d, err) || webhooks_demo(d, err))
 		goto out;
+	/* and the team's talk about it, by @mention (the demo users' inboxes) */
+	if (comment_demo(d->st, "FY", "li.na", err))
+		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };
 		struct buf b = BUF_INIT;

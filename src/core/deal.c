@@ -20,6 +20,8 @@
 #include "core/deal.h"
 #include "core/project.h"
 #include "core/sale.h"
+#include "core/comment.h"
+#include "core/notify.h"
 #include "core/tx.h"
 #include "core/user.h"
 #include "base/banned.h"
@@ -615,9 +617,13 @@ static int history_add(struct tx *tx, const struct deal *d, const char *from, st
 static int deal_after(struct tx *tx, const void *before, const void *after,
 		      const struct ent_input *in, struct err *err)
 {
-	const struct deal *d = after;
+	const struct deal *was = before, *d = after;
 
-	(void)in;
+	if (!d)
+		return comment_forget(tx, "deal", was->id, err);
+	if (notify_owner(tx, was ? was->owner_id : NO_ID, d->owner_id, "deal", d->id,
+			 in->project->id, d->title, err))
+		return -1;
 	if (before || !d)
 		return 0;
 	return exec_ints(tx->st, SQL_DEAL_STARTED, (int64_t[]){ tx->now, tx->actor->user_id, d->id },
@@ -1140,7 +1146,11 @@ int deal_move_stage(struct store *st, const struct actor *a, const char *project
 		struct deal now = cur;
 		snprintf(now.stage, sizeof(now.stage), "%s", to->code);
 		now.probability_bp = to->probability_bp;
-		if (history_add(&tx, &now, cur.stage, err))
+		struct notify_about ab = { .on_kind = "deal", .on_id = cur.id, .project_id = p.id,
+					   .title = cur.title, .from = cur.stage, .to = to->code,
+					   .comment_id = NO_ID };
+		if (history_add(&tx, &now, cur.stage, err) ||
+		    notify_event(&tx, cur.owner_id, NK_STAGE, &ab, err))
 			goto out;
 	}
 	r = finish_change(&tx, &p, &cur, id, "stage", out, err);

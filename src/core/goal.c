@@ -15,6 +15,7 @@
 #include "base/xalloc.h"
 #include "core/catalog.h"
 #include "core/project.h"
+#include "core/comment.h"
 #include "core/tx.h"
 #include "core/user.h"
 #include "base/banned.h"
@@ -659,8 +660,8 @@ static int after_hook(struct tx *tx, const void *before, const void *after,
 	const struct goal *g = after;
 
 	(void)in;
-	if (!g)
-		return 0; /* a deleted goal's revisions go with it */
+	if (!g) /* a deleted goal's revisions go with it, its comments here */
+		return comment_forget(tx, "goal", ((const struct goal *)before)->id, err);
 	if (keep_activity(tx, g, err))
 		return -1;
 	return write_revision(tx, g, !before && !g->reason[0] ? "created" : g->reason, err);

@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "core/comment.h"
 #include "core/engagement.h"
 #include "core/project.h"
 #include "core/task.h"
@@ -414,8 +415,8 @@ static int meeting_after(struct tx *tx, const void *before, const void *after,
 {
 	const struct meeting *m = after, *given = in->rec;
 
-	if (!m)
-		return 0; /* a delete: the attendees and items go with it (ON DELETE CASCADE) */
+	if (!m) /* a delete: the attendees and items go with it (ON DELETE CASCADE), its talk here */
+		return comment_forget(tx, "meeting", ((const struct meeting *)before)->id, err);
 	{
 		int64_t v[3] = { m->starts_at, m->ends_at, m->id };
 		if (exec_n(tx->st, SQL_MEETING_TIMES, 3, v, NULL, err))

@@ -23,6 +23,8 @@
 #include "core/collection.h"
 #include "core/customer.h"
 #include "core/project.h"
+#include "core/comment.h"
+#include "core/notify.h"
 #include "core/tx.h"
 #include "core/user.h"
 #include "base/banned.h"
@@ -485,9 +487,11 @@ static int problem_after(struct tx *tx, const void *before, const void *after,
 	struct stmt *s;
 	int rc;
 
-	(void)in;
-	if (!p)
-		return 0; /* deleted: its history goes with it */
+	if (!p) /* deleted: its history goes with it, its comments here */
+		return comment_forget(tx, "problem", cur->id, err);
+	if (notify_owner(tx, cur ? cur->owner_id : NO_ID, p->owner_id, "problem", p->id,
+			 in->project->id, p->title, err))
+		return -1;
 	if (cur && cur->due_at == p->due_at)
 		return 0;
 	if (!(s = store_prepare(tx->st, SQL_PROBLEM_TIMES, err)))

@@ -21,6 +21,7 @@
 #include "core/engagement.h"
 #include "core/entity.h"
 #include "core/project.h"
+#include "core/comment.h"
 #include "core/tx.h"
 #include "core/user.h"
 #include "base/banned.h"
@@ -174,10 +175,9 @@ static int risk_after(struct tx *tx, const void *before, const void *after,
 	struct stmt *s;
 	int rc;
 
-	(void)before;
 	(void)in;
 	if (!r)
-		return 0;
+		return comment_forget(tx, "risk", ((const struct risk *)before)->id, err);
 	if (!(s = store_prepare(tx->st, SQL_RISK_SCORE, err)))
 		return -1;
 	store_bind_int(tx->st, s, 1, r->score);

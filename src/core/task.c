@@ -21,6 +21,8 @@
 #include "base/xalloc.h"
 #include "core/engagement.h"
 #include "core/project.h"
+#include "core/comment.h"
+#include "core/notify.h"
 #include "core/tx.h"
 #include "core/user.h"
 #include "base/banned.h"
@@ -53,6 +55,8 @@ static int task_check(struct tx *tx, const void *before, void *rec, const struct
 		      struct err *err);
 static int task_fill(struct store *st, const struct actor *a, void *rec, struct err *err);
 static void task_extra(struct jw *w, const void *rec);
+static int task_after(struct tx *tx, const void *before, const void *after,
+		      const struct ent_input *in, struct err *err);
 
 static const struct ent_field task_fields[] = {
 	{ "id", EK_ID, EF_READONLY | EF_SORT, "id", F(id) },
@@ -105,7 +109,10 @@ ENTITY(task) = {
 	.write_prole = PROLE_MANAGER,
 	.own_field = "assignee",
 	.order = "t.start_on, t.due_on, t.id",
-	.hooks = { .check = task_check, .fill = task_fill, .write_extra = task_extra },
+	.hooks = { .check = task_check,
+		   .after = task_after,
+		   .fill = task_fill,
+		   .write_extra = task_extra },
 	.extra_schema = "{\"depends_on\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},"
 			"\"days\":{\"type\":\"integer\"}}",
 	/* its own screen: web/src/screens/tasks.js */
@@ -186,6 +193,18 @@ static int task_check(struct tx *tx, const void *before, void *rec, const struct
 	if (!cur)
 		snprintf(t->status, sizeof(t->status), "%s", task_statuses[TS_TODO]);
 	return 0;
+}
+
+/* A task given to someone (made for them, or reassigned) is in their inbox. */
+static int task_after(struct tx *tx, const void *before, const void *after,
+		      const struct ent_input *in, struct err *err)
+{
+	const struct task *cur = before, *t = after;
+
+	if (!t)
+		return comment_forget(tx, "task", cur->id, err);
+	return notify_owner(tx, cur ? cur->assignee_id : NO_ID, t->assignee_id, "task", t->id,
+			    in->project->id, t->title, err);
 }
 
 static const char SQL_TASK_DEPS_OF[] =

@@ -283,6 +283,7 @@ def migration_builds_the_activity_from_the_sales():
        "the migrations this test undoes end at 025")
     for stmt in ("DROP TABLE webhook_attempts", "DROP TABLE webhook_deliveries",
                  "DROP TABLE webhook_cursor", "DROP TABLE webhook_settings", "DROP TABLE webhooks",
+                 "DROP TABLE notification_settings", "DROP TABLE notifications", "DROP TABLE comments",
                  "DROP TABLE calendar_feeds", "DROP TABLE meeting_items",
                  "DROP TABLE meeting_attendees", "DROP TABLE meetings",
                  "DROP TABLE task_deps", "DROP TABLE tasks", "DROP TABLE expenses", "DROP TABLE budget_lines", "DROP TABLE risks",

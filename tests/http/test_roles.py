@@ -207,6 +207,18 @@ EXPECT = {
     # a dependency that is not there: those who may take one away are told so
     ("DELETE", "/api/v1/projects/{code}/tasks/{id}/deps/{on}"): row(404, 404, 404, 403, 404),
     ("GET", "/api/v1/projects/{code}/tasks/gantt"): PROJECT_READ,
+    # comments: on P1's deal (a non-member meets 404); the one changed is the rep's
+    ("GET", "/api/v1/comments"): PROJECT_READ,
+    ("POST", "/api/v1/comments"): row(201, 201, 201, 403, 404),
+    ("PATCH", "/api/v1/comments/{id}"): row(403, 403, 409, 403, 404),
+    ("DELETE", "/api/v1/comments/{id}"): row(409, 409, 409, 403, 404),
+    # the inbox is each caller's own: another's notification is not found
+    ("GET", "/api/v1/inbox"): ALL,
+    ("GET", "/api/v1/inbox/count"): ALL,
+    ("POST", "/api/v1/inbox/{id}/read"): row(404, 404, 200, 404, 404),
+    ("POST", "/api/v1/inbox/read-all"): ALL,
+    ("GET", "/api/v1/me/notification-settings"): ALL,
+    ("PUT", "/api/v1/me/notification-settings"): ALL,
     # collections of the rep's won deal: the rep plans and receives for it
     ("GET", "/api/v1/projects/{code}/collections"): PROJECT_READ,
     ("POST", "/api/v1/projects/{code}/collections"): row(201, 201, 201, 403, 404),
@@ -291,6 +303,8 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/expenses/{id}", f"/expenses/{ids['expense']}")
             .replace("/collections/{id}", f"/collections/{ids['collection']}")
             .replace("/tasks/{id}", f"/tasks/{ids['task']}")
+            .replace("/comments/{id}", f"/comments/{ids['comment']}")
+            .replace("/inbox/{id}", f"/inbox/{ids['notification']}")
             .replace("{on}", str(ids["task"]))
             .replace("{receipt}", "999999")
             .replace("/activities/{id}", f"/activities/{ids['activity']}")
@@ -336,6 +350,8 @@ def request_for(method, pattern, who, ids, described=None):
             body["comment"] = "renamed"
         elif "/meetings/" in path:
             body["minutes"] = "renamed"
+        elif "/comments/" in path:
+            body["body"] = "renamed"
         else:
             body["name"] = "renamed"
     elif method == "DELETE" and (pattern.endswith(("{code}", "{sku}"))
@@ -347,12 +363,16 @@ def request_for(method, pattern, who, ids, described=None):
                                  or "/budget_lines/" in pattern or "/expenses/" in pattern
                                  or pattern.endswith(("/problems/{id}", "/collections/{id}",
                                                       "/tasks/{id}", "/webhooks/{id}",
-                                                      "/meetings/{id}"))):
+                                                      "/meetings/{id}", "/comments/{id}"))):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
         body = {"goal": ids["quota_goal"], "version": stale, "quotas": []}
     elif method == "PUT" and pattern.endswith("/allowed-hosts"):
         body = {"hosts": [], "version": stale}
+    elif method == "PUT" and pattern.endswith("/notification-settings"):
+        body = {"due": True}
+    elif method == "GET" and pattern == "/api/v1/comments":
+        path += f"?on=deal:{ids['deal']}"
     elif method == "PUT" and pattern.endswith("/sla"):
         body = {"critical": 4, "low": 168}
     elif method == "PUT" and pattern.endswith("/lines"):
@@ -436,6 +456,9 @@ def request_for(method, pattern, who, ids, described=None):
                                                  **({"organizer": "mgr"} if who == "admin" else {})},
             "/api/v1/projects/{code}/meetings/{id}/tasks": {"version": stale},
             "/api/v1/me/calendar": {},
+            "/api/v1/comments": {"on": f"deal:{ids['deal']}", "body": f"by {who}"},
+            "/api/v1/inbox/{id}/read": {},
+            "/api/v1/inbox/read-all": {},
             "/api/v1/projects/{code}/collections/{id}/receipts": {"amount": 1,
                                                                   "received_on": "2026-01-05"},
         }[pattern]
@@ -505,6 +528,9 @@ def role_matrix():
     meeting_id = ws.js("meeting", "add", "P1", "--title", "Pipeline review", "--date", "2026-03-02",
                        "--start", "09:00", "--end", "10:00", "--item", "Call back|rep|2026-03-06",
                        as_="rep")["id"]
+    # the rep's comment on mgr's deal, mentioning mgr; the rep's inbox (the task given them)
+    comment_id = ws.js("comment", "add", f"deal:{deal_id}", "--text", "@mgr see", as_="rep")["id"]
+    notification_id = ws.js("inbox", "list", as_="rep")["notifications"][0]["id"]
     risk_id = ws.js("risk", "add", "P1", "--description", "Price war", "--category", "pricing",
                     "--probability", "2", "--impact", "5", as_="rep")["id"]
 
@@ -518,7 +544,8 @@ def role_matrix():
                "collection": collection_id,
                "activity": activity_id, "feedback": feedback_id, "risk": risk_id,
                "budget_line": line_id, "expense": expense_id, "task": task_id,
-               "meeting": meeting_id}
+               "meeting": meeting_id, "comment": comment_id,
+               "notification": notification_id}
         ids["webhook"] = clients["admin"].ok("POST", "/api/v1/webhooks", {
             "url": "https://hooks.example.com/roles"}, status=201)["webhook"]["id"]
         ids["delivery"] = clients["admin"].ok("POST", f"/api/v1/webhooks/{ids['webhook']}/ping",

@@ -37,6 +37,7 @@ import { Deals } from './screens/deals.js';
 import { Webhooks } from './screens/webhooks.js';
 import { Meetings } from './screens/meetings.js';
 import { CalendarSettings } from './screens/calendar.js';
+import { Inbox } from './screens/inbox.js';
 import './styles/app.css';
 
 const routes = [
@@ -71,6 +72,7 @@ const routes = [
   ['/admin/audit', () => html`<${Audit} />`],
   ['/admin/webhooks', () => html`<${Webhooks} />`],
   ['/recruitment', () => html`<${Recruitment} />`],
+  ['/inbox', () => html`<${Inbox} />`],
   // every other described noun: its generic screen (GET /api/v1/entities), by its plural
   ['/p/:code/:plural', (p) => generic(p.plural, 'project', p.code), 'code'],
   ['/catalog/:plural', (p) => generic(p.plural, 'workspace')], // the links of earlier versions

@@ -8,6 +8,7 @@ import { t, tv, LANGS } from '../i18n/index.js';
 import { useApp } from '../app-context.js';
 import { entities, sections, pluralLabel } from '../entities.js';
 import { wsAtLeast } from './access.js';
+import { InboxBell } from './inbox-bell.js';
 
 function NavLink({ href, active, children, sub, id }) {
   return html`<a href=${'#' + href} id=${id} class=${'nav-link' + (active ? ' active' : '') + (sub ? ' nav-sub' : '')}
@@ -130,6 +131,7 @@ export function Layout({ path, project, children }) {
           <span class="menu-icon" aria-hidden="true"></span></button>
         <div class="topbar-title" title=${app.workspace.name || ''}>${app.workspace.name || t('app.name')}</div>
         <div class="topbar-right">
+          <${InboxBell} path=${path} />
           <label class="lang-switch">
             <span class="sr-only">${t('header.language')}</span>
             <select id="lang-select" value=${app.lang} onChange=${(e) => app.setLang(e.currentTarget.value)}>

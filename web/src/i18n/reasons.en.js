@@ -365,4 +365,9 @@ export default {
   'field.attendees': 'Attendees', 'field.action_items': 'Action items', 'field.items': 'Action items',
   'field.calendar': 'Calendar link', 'field.duration': 'Duration', 'field.organizer': 'Organiser',
   'field.location': 'Location', 'field.agenda': 'Agenda', 'field.minutes': 'Minutes', 'field.decisions': 'Decisions',
+  'reason.bad_comment_on': '“{value}” does not name a record (kind:id, e.g. deal:12).',
+  'reason.comment_denied': 'You may read here, not comment.',
+  'reason.comment_author_only': 'Only the comment\'s author may edit it.',
+  'reason.comment_delete_denied': 'Only the comment\'s author or a project manager may delete it.',
+  'field.body': 'Comment', 'field.unread': 'Unread', 'field.notification': 'Notification',
 };

@@ -364,4 +364,9 @@ export default {
   'field.attendees': '参会人', 'field.action_items': '行动项', 'field.items': '行动项',
   'field.calendar': '日历链接', 'field.duration': '时长', 'field.organizer': '组织者',
   'field.location': '地点', 'field.agenda': '议程', 'field.minutes': '会议纪要', 'field.decisions': '决议',
+  'reason.bad_comment_on': '“{value}” 没有指明一条记录（应为 类型:编号，如 deal:12）。',
+  'reason.comment_denied': '你在这里只能查看，不能评论。',
+  'reason.comment_author_only': '只有评论的作者可以修改它。',
+  'reason.comment_delete_denied': '只有评论的作者或项目经理可以删除它。',
+  'field.body': '评论内容', 'field.unread': '未读', 'field.notification': '通知',
 };

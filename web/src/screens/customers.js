@@ -11,6 +11,7 @@ import { t, has } from '../i18n/index.js';
 import { money, num, date } from '../format.js';
 import { currentQuery, route } from '../app-context.js';
 import { useLoad, useDebounced, ErrorBanner, Skeleton, Empty, PageHead, Pager } from '../components/ui.js';
+import { Comments } from '../components/comments.js';
 
 const LIMIT = 25;
 
@@ -174,6 +175,7 @@ export function CustomerPage({ id }) {
       <div class="stat"><span class="stat-label">${t('cust.revenue')}</span><span class="stat-value num" id="customer-revenue">${money(tot.revenue)}</span></div>
     </div>
     <${Timeline} id=${id} projectName=${projectName} />
+    <div class="card"><${Comments} on=${'customer:' + c.id} /></div>
     <h2 class="section-title">${t('cust.sales')}</h2>
     <div class="table-wrap card">
       <table class="table" id="customer-sales">

@@ -14,7 +14,8 @@ import { html } from '../html.js';
 import { api, enc } from '../api.js';
 import { t, has } from '../i18n/index.js';
 import { date, money, pct, minorToDecimal, parseMoney } from '../format.js';
-import { useApp } from '../app-context.js';
+import { useApp, currentQuery } from '../app-context.js';
+import { Comments } from '../components/comments.js';
 import { useLoad, ErrorBanner, Skeleton, PageHead, Banner, Modal, Chip, confirmed } from '../components/ui.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
 import { permissions, projectRole } from '../components/access.js';
@@ -258,6 +259,7 @@ function DealForm({ code, deal, members, lists, can, onClose, onSaved }) {
       <div class="form-actions field-wide"><button type="button" class="btn" onClick=${onClose}>${t('action.cancel')}</button>
         <button type="submit" class="btn btn-primary" disabled=${busy}>${t('action.save')}</button></div>
     </form>
+    ${deal ? html`<${Comments} on=${'deal:' + deal.id} />` : null}
   <//>`;
 }
 
@@ -372,6 +374,12 @@ function DealsScreen({ code }) {
   const sellers = mlist.filter((m) => m.role !== 'viewer');
   const saved = (views.data && views.data.views) || [];
   const say = (key, vars) => setNotice(t(key, vars));
+  // a link to a deal's comments (?comments=deal:ID, from the inbox) opens the deal
+  useEffect(() => {
+    const m = /^deal:(\d+)$/.exec(currentQuery().comments || '');
+    const d = m && all.find((x) => String(x.id) === m[1]);
+    if (d) setEditing(d);
+  }, [list.data]);
 
   const move = async (d, to, extra = {}) => {
     setError(null); setNotice(null);

@@ -12,10 +12,11 @@ import { html } from '../html.js';
 import { api, enc } from '../api.js';
 import { t } from '../i18n/index.js';
 import { date, today } from '../format.js';
-import { useApp } from '../app-context.js';
+import { useApp, currentQuery } from '../app-context.js';
 import { useProjectAccess, wsAtLeast, projectAtLeast } from '../components/access.js';
 import { useLoad, ErrorBanner, Banner, Chip, Skeleton, PageHead, Modal, confirmed } from '../components/ui.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
+import { Comments } from '../components/comments.js';
 import '../styles/forms.css';
 import '../styles/meetings.css';
 
@@ -80,6 +81,7 @@ function Detail({ code, m, mayEdit, onEdit, onDelete, onMake, onClose }) {
               onClick=${() => onMake([i.id])}>${t('meeting.make_one')}</button>` : html`<span class="muted">${t('meeting.not_yet')}</span>`}</td>
         </tr>`)}</tbody></table></div>` : html`<p class="muted">${t('meeting.no_items')}</p>`}
     </section>
+    <section class="meeting-block" id="meeting-comments"><${Comments} on=${'meeting:' + m.id} /></section>
   </article>`;
 }
 
@@ -184,7 +186,11 @@ export function Meetings({ code }) {
   const app = useApp();
   const access = useProjectAccess(app.me, code);
   const [tick, setTick] = useState(0);
-  const [openId, setOpenId] = useState(null);
+  // a link to a meeting's comments (?comments=meeting:ID, from the inbox) opens the meeting
+  const [openId, setOpenId] = useState(() => {
+    const q = /^meeting:(\d+)$/.exec(currentQuery().comments || '');
+    return q ? Number(q[1]) : null;
+  });
   const [editing, setEditing] = useState(null); // null, 'new' or the meeting
   const [notice, setNotice] = useState(null);
   const [error, setError] = useState(null);

@@ -14,6 +14,7 @@ import '../styles/forms.css';
 import { GoalChart } from '../components/goal-chart.js';
 import { SmartChips } from '../components/smart.js';
 import { ProjectForm, elapsedOf } from './projects.js';
+import { CommentsButton } from '../components/comments.js';
 import { QuotaProgress } from './quotas.js';
 
 // A goal's value as a reader sees it: money, a percent for ratios, a count with the custom
@@ -141,6 +142,7 @@ export function GoalCard({ goal: g, points, names, me, onEdit, onDelete, onHisto
       ${onCheckins ? html`<button class="btn btn-small goal-checkins" onClick=${onCheckins}>${t('checkin.open')}</button>` : null}
       ${onEdit ? html`<button class="btn btn-small goal-edit" onClick=${onEdit}>${t('action.edit')}</button>` : null}
       <button class="btn btn-small goal-history" onClick=${onHistory}>${t('goal.history')}</button>
+      <${CommentsButton} on=${'goal:' + g.id} title=${g.name || tv('metric', g.metric)} />
       ${onDelete ? html`<button class="btn btn-small btn-danger-ghost goal-delete" onClick=${onDelete}>${t('action.delete')}</button>` : null}
     </footer>
   </article>`;

@@ -17,6 +17,7 @@ import { useProjectAccess, wsAtLeast, projectAtLeast } from '../components/acces
 import { useLoad, ErrorBanner, Banner, Modal, Chip, Skeleton } from '../components/ui.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
 import { optionLabel } from '../components/names.js';
+import { CommentsButton } from '../components/comments.js';
 import '../styles/forms.css';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
@@ -150,6 +151,7 @@ export function Problems({ code }) {
     rowClass: (rec) => (rec.overdue ? 'row-overdue' : ''),
     recName: (rec) => rec.title,
     cells: {
+      title: (rec) => html`<span>${rec.title}</span> <${CommentsButton} on=${'problem:' + rec.id} title=${rec.title} />`,
       owner: (rec) => html`<span title=${rec.owner}>${rec.owner_name || rec.owner}</span>`,
       customer: (rec) => rec.customer_name,
       deal: (rec) => (rec.deal ? html`<span title=${'#' + rec.deal}>${rec.deal_title || '#' + rec.deal}</span>` : '—'),

@@ -11,6 +11,7 @@ import { api, enc } from '../api.js';
 import { t } from '../i18n/index.js';
 import { useApp } from '../app-context.js';
 import { EntityPage } from '../components/entity-page.js';
+import { CommentsButton } from '../components/comments.js';
 import { useLoad, ErrorBanner, Chip, Skeleton } from '../components/ui.js';
 
 const bandKind = { low: 'on_track', medium: 'draft', high: 'at_risk', critical: 'off_track' };
@@ -58,6 +59,7 @@ export function Risks({ code }) {
     rowClass: (rec) => (rec.review_due ? 'row-overdue' : ''),
     recName: (rec) => rec.description,
     cells: {
+      description: (rec) => html`<span>${rec.description}</span> <${CommentsButton} on=${'risk:' + rec.id} title=${rec.description} />`,
       owner: (rec) => html`<span title=${rec.owner}>${rec.owner_name || rec.owner}</span>`,
       score: (rec) => html`<${Chip} kind=${bandKind[rec.band]} title=${t('risk.band.' + rec.band)}>${rec.score}<//>`,
       review_due: (rec) => (rec.review_due ? html`<${Chip} kind="off_track">${t('risk.review_due')}<//>` : '—'),

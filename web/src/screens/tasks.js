@@ -19,6 +19,7 @@ import { CLEAR } from '../components/crud.js';
 import { useProjectAccess, wsAtLeast, projectAtLeast } from '../components/access.js';
 import { useLoad, ErrorBanner, Banner, Chip, Skeleton, PageHead } from '../components/ui.js';
 import { Gantt } from '../components/gantt.js';
+import { CommentsButton } from '../components/comments.js';
 import '../styles/forms.css';
 import '../styles/tasks.css';
 
@@ -100,6 +101,7 @@ export function Tasks({ code }) {
     rowClass: (rec) => (rec.overdue ? 'row-overdue' : ''),
     recName: (rec) => rec.title,
     cells: {
+      title: (rec) => html`<span>${rec.title}</span> <${CommentsButton} on=${'task:' + rec.id} title=${rec.title} />`,
       assignee: (rec) => html`<span title=${rec.assignee}>${rec.assignee_name || rec.assignee}</span>`,
       status: (rec) => html`<${Chip}>${statusLabel(rec.status)}<//>
         ${rec.overdue ? html` <${Chip} kind="off_track">${t('task.overdue')}<//>` : null}`,
