@@ -416,6 +416,14 @@ int api_query_int(struct api_req *r, const char *name, int64_t *out, struct err 
 	return int_parse(v, strlen(v), out, name, err);
 }
 
+void api_answer_deleted(struct api_req *r, int64_t id)
+{
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "id", id);
+	jw_kbool(&r->jw, "deleted", 1);
+	jw_obj_end(&r->jw);
+}
+
 int api_version(struct api_req *r, int have_body_version, int64_t body_version, int64_t *out,
 		struct err *err)
 {

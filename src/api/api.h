@@ -228,6 +228,9 @@ int api_known_keys(struct json_t *obj, const char *const *keys, const char *pref
  */
 int api_parse_optional(struct api_req *r, const struct api_field *fields, struct err *err);
 
+/* The answer of a record deleted by its id: {"id": id, "deleted": true}. */
+void api_answer_deleted(struct api_req *r, int64_t id);
+
 /* The record version an update or delete names: the body's "version" or ?version=. */
 int api_version(struct api_req *r, int have_body_version, int64_t body_version,
 		int64_t *out, struct err *err);

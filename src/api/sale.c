@@ -249,10 +249,7 @@ static int delete_sale(struct api_req *r, struct err *err)
 	    api_version(r, has_version, body_version, &version, err) ||
 	    sale_delete(r->st, &r->actor, api_param(r, "code"), id, version, err))
 		return -1;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "id", id);
-	jw_kbool(&r->jw, "deleted", 1);
-	jw_obj_end(&r->jw);
+	api_answer_deleted(r, id);
 	return 0;
 }
 

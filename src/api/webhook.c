@@ -198,10 +198,7 @@ static int delete(struct api_req *r, struct err *err)
 	if (path_id(r, "id", &id, err) || body_version(r, &version, err) ||
 	    webhook_delete(r->st, &r->actor, id, version, err))
 		return -1;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "id", id);
-	jw_kbool(&r->jw, "deleted", 1);
-	jw_obj_end(&r->jw);
+	api_answer_deleted(r, id);
 	return 0;
 }
 
