@@ -184,4 +184,14 @@ struct entity;
 /* A record of e as `show` prints it: its fields one a line, or with --json its object. */
 void cli_entity_print(struct cli *c, const struct entity *e, const void *rec);
 
+/*
+ * The version a change of project record KEY of e starts from: --version
+ * when given (opts), else the record's as it is now (read into rec, e->size
+ * bytes).
+ */
+struct cli_opt;
+int cli_entity_version(struct cli *c, const struct entity *e, const char *code,
+		       const char *key, struct cli_opt *opts, void *rec, int64_t *version,
+		       struct err *err);
+
 #endif

@@ -14,31 +14,6 @@
 #include "core/project.h"
 #include "base/banned.h"
 
-/* The deal's version now (when --version is not given) into *version. */
-static int current_version(struct cli *c, const char *code, const char *id, void *buf,
-			   struct cli_opt *opts, int64_t *version, struct err *err)
-{
-	const struct ent_field *ver = entity_field(&deal_entity, "version");
-	struct project p;
-	struct ent_project ep;
-
-	if (cli_opt(opts, "version")) {
-		if (cli_int(cli_opt(opts, "version"), "version", version, err)) {
-			err_prefix(err, "--version");
-			return -1;
-		}
-		return 0;
-	}
-	if (project_get(c->st, &c->actor, code, &p, err))
-		return -1;
-	ep.id = p.id;
-	ep.code = p.code;
-	if (entity_get(c->st, &c->actor, &deal_entity, &ep, id, buf, err))
-		return -1;
-	*version = *(const int64_t *)((const char *)buf + ver->off);
-	return 0;
-}
-
 static void print_deal(struct cli *c, const void *d, const char *what)
 {
 	char stage[64], amount[48], v[24];
@@ -79,7 +54,7 @@ static int cmd_deal_move(struct cli *c, int argc, char **argv, struct err *err)
 	m.lost_reason = cli_opt(opts, "reason");
 	if (cli_opt(opts, "won-on") && cli_date(cli_opt(opts, "won-on"), "won-on", &m.won_on, err))
 		goto out;
-	if (current_version(c, pos[0], pos[1], out, opts, &m.version, err) ||
+	if (cli_entity_version(c, &deal_entity, pos[0], pos[1], opts, out, &m.version, err) ||
 	    deal_move_stage(c->st, &c->actor, pos[0], pos[1], &m, out, err))
 		goto out;
 	print_deal(c, out, "moved");
@@ -147,7 +122,7 @@ static int cmd_deal_lines(struct cli *c, int argc, char **argv, struct err *err)
 		if (parse_line(text[i], &in[i], err))
 			goto out;
 	}
-	if (current_version(c, pos[0], pos[1], out, opts, &version, err) ||
+	if (cli_entity_version(c, &deal_entity, pos[0], pos[1], opts, out, &version, err) ||
 	    deal_lines_set(c->st, &c->actor, pos[0], pos[1], version, in, (size_t)lo->nvalues, out,
 			   err))
 		goto out;

@@ -217,6 +217,31 @@ static int print_record(struct cli *c, const struct entity *e, const void *rec, 
 	return 0;
 }
 
+int cli_entity_version(struct cli *c, const struct entity *e, const char *code,
+		       const char *key, struct cli_opt *opts, void *rec, int64_t *version,
+		       struct err *err)
+{
+	const struct ent_field *ver = entity_field(e, "version");
+	struct project p;
+	struct ent_project ep;
+
+	if (cli_opt(opts, "version")) {
+		if (cli_int(cli_opt(opts, "version"), "version", version, err)) {
+			err_prefix(err, "--version");
+			return -1;
+		}
+		return 0;
+	}
+	if (project_get(c->st, &c->actor, code, &p, err))
+		return -1;
+	ep.id = p.id;
+	ep.code = p.code;
+	if (entity_get(c->st, &c->actor, e, &ep, key, rec, err))
+		return -1;
+	*version = *(const int64_t *)((const char *)rec + ver->off);
+	return 0;
+}
+
 void cli_entity_print(struct cli *c, const struct entity *e, const void *rec)
 {
 	print_record(c, e, rec, 0, NULL);

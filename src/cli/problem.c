@@ -35,7 +35,6 @@ static int cmd_problem_move(struct cli *c, int argc, char **argv, struct err *er
 		{ NULL, 0, 0 },
 	};
 	struct problem_move m = { 0 };
-	const struct ent_field *ver = entity_field(&problem_entity, "version");
 	const char *pos[2];
 	void *rec = calloc(1, problem_entity.size);
 	int npos, r = -1;
@@ -48,20 +47,8 @@ static int cmd_problem_move(struct cli *c, int argc, char **argv, struct err *er
 	m.resolution = cli_opt(opts, "resolution");
 	m.note = cli_opt(opts, "note");
 	/* without --version the move starts from the problem as it is now */
-	if (cli_opt(opts, "version")) {
-		if (cli_int(cli_opt(opts, "version"), "version", &m.version, err))
-			goto out;
-	} else {
-		struct project pr;
-		struct ent_project ep;
-		if (project_get(c->st, &c->actor, pos[0], &pr, err))
-			goto out;
-		ep.id = pr.id;
-		ep.code = pos[0];
-		if (entity_get(c->st, &c->actor, &problem_entity, &ep, pos[1], rec, err))
-			goto out;
-		m.version = *(const int64_t *)((const char *)rec + ver->off);
-	}
+	if (cli_entity_version(c, &problem_entity, pos[0], pos[1], opts, rec, &m.version, err))
+		goto out;
 	if (problem_move(c->st, &c->actor, pos[0], pos[1], &m, rec, err))
 		goto out;
 	if (!c->json)

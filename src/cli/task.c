@@ -27,7 +27,6 @@ static const char *move_to(const char *verb)
 static int cmd_task_move(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { "version", 0, OPT_VALUE }, { NULL, 0, 0 } };
-	const struct ent_field *ver = entity_field(&task_entity, "version");
 	const char *pos[2], *status = move_to(c->cmd->verb);
 	void *rec = calloc(1, task_entity.size);
 	int64_t version = 0;
@@ -38,20 +37,8 @@ static int cmd_task_move(struct cli *c, int argc, char **argv, struct err *err)
 	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err))
 		goto out;
 	/* without --version the move starts from the task as it is now */
-	if (cli_opt(opts, "version")) {
-		if (cli_int(cli_opt(opts, "version"), "version", &version, err))
-			goto out;
-	} else {
-		struct project pr;
-		struct ent_project ep;
-		if (project_get(c->st, &c->actor, pos[0], &pr, err))
-			goto out;
-		ep.id = pr.id;
-		ep.code = pos[0];
-		if (entity_get(c->st, &c->actor, &task_entity, &ep, pos[1], rec, err))
-			goto out;
-		version = *(const int64_t *)((const char *)rec + ver->off);
-	}
+	if (cli_entity_version(c, &task_entity, pos[0], pos[1], opts, rec, &version, err))
+		goto out;
 	if (task_move(c->st, &c->actor, pos[0], pos[1], status, version, rec, err))
 		goto out;
 	if (!c->json)
