@@ -78,13 +78,33 @@ static int list_columns(struct store *st, struct table *t, struct err *err)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Whether to's table is empty. */
+/*
+ * The tables a migration fills with one row of settings (025-webhooks.sql):
+ * a new database holds that row already, and the source's replaces it.
+ */
+static const char *const SEEDED[] = { "webhook_cursor", "webhook_settings" };
+
+static int seeded(const char *table)
+{
+	for (size_t i = 0; i < sizeof(SEEDED) / sizeof(SEEDED[0]); i++)
+		if (!strcmp(table, SEEDED[i]))
+			return 1;
+	return 0;
+}
+
+/* Whether to's table is empty (a seeded one: emptied, its row is the source's to give). */
 static int empty(struct store *to, const char *table, struct err *err)
 {
 	struct buf sql = BUF_INIT;
 	int64_t n = 0;
 	int r;
 
+	if (seeded(table)) {
+		buf_addf(&sql, "DELETE FROM %s", table);
+		r = store_exec(to, buf_cstr(&sql), err);
+		buf_release(&sql);
+		return r;
+	}
 	buf_addf(&sql, "SELECT COUNT(*) FROM %s", table);
 	r = store_query_dyn_int(to, buf_cstr(&sql), &n, err);
 	buf_release(&sql);
