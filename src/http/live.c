@@ -7,11 +7,13 @@
  * is suspended by its content reader (which then returns 0), so no worker
  * thread waits on it; the fan-out thread resumes it when it has something.
  */
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "base/buf.h"
@@ -42,6 +44,7 @@ struct change {
 struct sub {
 	struct sub *prev, *next;
 	struct MHD_Connection *conn;
+	int fd;           /* its socket, to notice a client that left while it is suspended */
 	int64_t user_id;
 	int token_auth;   /* an API token, else a session cookie */
 	char secret[96];  /* the cookie value or the token: judged again at every check */
@@ -123,6 +126,26 @@ static void sub_end(struct sub *s, const char *reason)
 	s->ending = 1;
 }
 
+/*
+ * Whether the client closed a stream that waits suspended (libmicrohttpd sees
+ * it only at its next write): a peek at its socket (lv.lock held). Such a
+ * stream is ended, so that its place is free.
+ */
+static int sub_left(struct sub *s)
+{
+	char c;
+	ssize_t n;
+
+	if (s->ending || s->gone || s->fd < 0)
+		return s->ending;
+	n = recv(s->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+		s->ending = 1;
+		sub_kick(s);
+	}
+	return s->ending;
+}
+
 static ssize_t sub_read(void *cls, uint64_t at, char *out, size_t max)
 {
 	struct sub *s = cls;
@@ -171,9 +194,10 @@ static void sub_free(void *cls)
 struct MHD_Response *live_open(struct MHD_Connection *c, const struct live_caller *who,
 			       struct err *err)
 {
+	const union MHD_ConnectionInfo *ci;
 	struct MHD_Response *resp;
 	struct sub *s;
-	int mine = 0;
+	int mine = 0, held;
 	char first[64];
 	int n;
 
@@ -185,7 +209,8 @@ struct MHD_Response *live_open(struct MHD_Connection *c, const struct live_calle
 		return NULL;
 	}
 	for (s = lv.head; s; s = s->next)
-		mine += s->user_id == who->user_id && !s->ending;
+		if (s->user_id == who->user_id && !sub_left(s))
+			mine++;
 	if (mine >= lv.max_per_user) {
 		pthread_mutex_unlock(&lv.lock);
 		err_set(err, ERR_RATE_LIMITED, NULL, "events_per_user:max",
@@ -193,7 +218,11 @@ struct MHD_Response *live_open(struct MHD_Connection *c, const struct live_calle
 			lv.max_per_user);
 		return NULL;
 	}
-	if (lv.n >= lv.max_total) {
+	/* the streams held, those whose client left not counted (a peek only when full) */
+	held = lv.n;
+	for (s = lv.head; s && held >= lv.max_total; s = s->next)
+		held -= sub_left(s);
+	if (held >= lv.max_total) {
 		pthread_mutex_unlock(&lv.lock);
 		err_set(err, ERR_UNAVAILABLE, NULL, "events_full:max",
 			"the server holds %d event streams, its most; try again later",
@@ -202,6 +231,8 @@ struct MHD_Response *live_open(struct MHD_Connection *c, const struct live_calle
 	}
 	s = xcalloc(1, sizeof(*s));
 	s->conn = c;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	s->fd = ci ? ci->connect_fd : -1;
 	s->user_id = who->user_id;
 	s->token_auth = who->token_auth;
 	snprintf(s->secret, sizeof(s->secret), "%s", who->secret);
@@ -548,7 +579,7 @@ static void *run(void *arg)
 				pthread_mutex_lock(&lv.lock);
 				for (struct sub *s = lv.head; s; s = s->next) {
 					/* a comment line keeps proxies from closing a quiet stream */
-					if (ping)
+					if (ping && !sub_left(s))
 						sub_add(s, ": ping\n\n", 8);
 					if (s->pos < s->out.len || s->ending)
 						sub_kick(s);

@@ -79,7 +79,7 @@ class Stream:
                     ident = int(line[4:])
                 elif line.startswith("data: "):
                     data.append(line[6:])
-        except (OSError, ValueError):
+        except Exception:  # noqa: BLE001 - closed under the reader: the stream ended
             pass
         with self.cond:
             self.closed = True
