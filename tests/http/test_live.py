@@ -7,114 +7,17 @@ their reason; a quiet stream is pinged; a session ended (signed out) ends its st
 with open streams exits at once.
 
 P1 (fixture): mgr its manager, rep and rep2 members, vw a viewer; out is on P2 only."""
-import http.client
-import json
 import os
-import socket
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from fixture import Env, expect_error, sale, workspace  # noqa: E402
-from harness import Response, eq, run_all, test  # noqa: E402
+from harness import eq, run_all, test  # noqa: E402
+from sse import Stream  # noqa: E402
 
 P1 = "/api/v1/projects/P1"
 WITHIN = 1.0  # seconds: the bar of issue 12
-
-
-class Stream:
-    """An open GET /api/v1/events of client c (its cookie or token), read by a thread:
-    each event as (arrival time, event name, id, data as parsed JSON), and each comment."""
-
-    def __init__(self, c, query="", last_id=None):
-        self.events, self.comments = [], []
-        self.cond = threading.Condition()
-        self.closed = False
-        hdrs = {"Accept": "text/event-stream"}
-        if c.cookie:
-            hdrs["Cookie"] = f"salespm_session={c.cookie}"
-        if c.token:
-            hdrs["Authorization"] = f"Bearer {c.token}"
-        if last_id is not None:
-            hdrs["Last-Event-ID"] = str(last_id)
-        self.conn = http.client.HTTPConnection("127.0.0.1", c.server.port, timeout=30)
-        self.conn.request("GET", "/api/v1/events" + query, headers=hdrs)
-        self.resp = self.conn.getresponse()
-        self.status = self.resp.status
-        if self.status != 200:
-            self.body = self.resp.read()
-            self.conn.close()
-            return
-        eq(self.resp.getheader("Content-Type"), "text/event-stream; charset=utf-8", "its type")
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def error(self):
-        """The refusal, as a Response (for expect_error)."""
-        return Response(self.status, [("Content-Type", "application/json")], self.body)
-
-    def _read(self):
-        name, ident, data = "message", None, []
-        try:
-            while True:
-                line = self.resp.readline()
-                if not line:
-                    break
-                line = line.decode().rstrip("\n")
-                if line == "":
-                    if data:
-                        with self.cond:
-                            self.events.append((time.monotonic(), name, ident,
-                                                json.loads("\n".join(data))))
-                            self.cond.notify_all()
-                    name, ident, data = "message", None, []
-                elif line.startswith(":"):
-                    with self.cond:
-                        self.comments.append((time.monotonic(), line[1:].strip()))
-                        self.cond.notify_all()
-                elif line.startswith("event: "):
-                    name = line[7:]
-                elif line.startswith("id: "):
-                    ident = int(line[4:])
-                elif line.startswith("data: "):
-                    data.append(line[6:])
-        except Exception:  # noqa: BLE001 - closed under the reader: the stream ended
-            pass
-        with self.cond:
-            self.closed = True
-            self.cond.notify_all()
-
-    def wait(self, pred, timeout):
-        """The first event that pred accepts, waiting at most timeout seconds; else None."""
-        end = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                for e in self.events:
-                    if pred(e):
-                        return e
-                left = end - time.monotonic()
-                if left <= 0 or self.closed:
-                    return None
-                self.cond.wait(left)
-
-    def changes(self):
-        with self.cond:
-            return [e[3] for e in self.events if e[1] == "change"]
-
-    def wait_closed(self, timeout):
-        end = time.monotonic() + timeout
-        with self.cond:
-            while not self.closed and time.monotonic() < end:
-                self.cond.wait(end - time.monotonic())
-            return self.closed
-
-    def close(self):
-        try:
-            self.conn.sock and self.conn.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.conn.close()
 
 
 def make_ws():
