@@ -15,6 +15,7 @@ import { EntityPage } from '../components/entity-page.js';
 import { CLEAR } from '../components/crud.js';
 import { useProjectAccess, wsAtLeast, projectAtLeast } from '../components/access.js';
 import { useLoad, ErrorBanner, Banner, Modal, Chip, Skeleton } from '../components/ui.js';
+import { useLive } from '../live.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
 import { optionLabel } from '../components/names.js';
 import '../styles/forms.css';
@@ -126,6 +127,8 @@ export function Problems({ code }) {
   const manage = writer && projectAtLeast(access.can.prole, 'manager');
   const mayMove = (rec) => manage || (writer && projectAtLeast(access.can.prole, 'member') && rec.owner === app.me.user.login);
   const refresh = () => setTick(tick + 1);
+  // a problem written by anyone: the list and its summary are read again
+  useLive(code, ['problem'], () => setTick((n) => n + 1));
 
   const move = async (rec, to, reload) => {
     setError(null); setNotice(null);
