@@ -29,6 +29,12 @@
 #define READ_BATCH 512
 /* PostgreSQL: ids this far below the newest seen may still commit (sequences) */
 #define ID_WINDOW 128
+/*
+ * Callers are judged again at most this often while only data moves (a
+ * session signed out writes no audit row: it ends its streams this soon), and
+ * at once before the changes that alter who sees what are sent.
+ */
+#define JUDGE_MS 500
 /* the last changes kept to resume a stream from its Last-Event-ID */
 #define RING 1024
 /* a stream this far behind (a client that does not read) is ended: it re-reads */
@@ -466,8 +472,24 @@ static void seen_add(struct seen *w, int64_t id, int64_t cursor)
 	w->n++;
 }
 
-/* Read the new audit rows and fan them out; the cursor moves past them. */
-static int pump(struct store *st, int64_t *cursor, struct seen *w, int window, struct buf *b)
+/* Whether a write of entity may change who sees what (a membership, a role, a token...). */
+static int alters_access(const char *entity)
+{
+	static const char *const names[] = { "member", "user", "project", "api_token", "workspace" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(names[i], entity))
+			return 1;
+	return 0;
+}
+
+/*
+ * Read the new audit rows and fan them out; the cursor moves past them. The
+ * callers are judged first when judge is set or a row alters who sees what
+ * (a member removed sees nothing written after it); *judged_at then moves.
+ */
+static int pump(struct store *st, int64_t *cursor, struct seen *w, int window, int judge,
+		int64_t *judged_at, struct buf *b)
 {
 	struct err err = { 0 };
 
@@ -480,6 +502,13 @@ static int pump(struct store *st, int64_t *cursor, struct seen *w, int window, s
 					&err)) {
 			fprintf(stderr, "salespm: live: %s\n", err.msg);
 			return -1;
+		}
+		for (size_t i = 0; i < n && !judge; i++)
+			judge = alters_access(ch[i].entity);
+		if (judge) {
+			judge_all(st, 1);
+			*judged_at = mono_ms();
+			judge = 0;
 		}
 		pthread_mutex_lock(&lv.lock);
 		for (size_t i = 0; i < n; i++) {
@@ -525,12 +554,14 @@ static void *run(void *arg)
 	struct seen w = { 0 };
 	struct buf b = BUF_INIT;
 	int64_t seen = INT64_MIN, cursor = -1, ping_at = mono_ms() + lv.ping_s * 1000LL;
+	int64_t judged_at = 0;
+	int owed = 0;
 	int window = 0;
 
 	(void)arg;
 	for (;;) {
-		int64_t v, now;
-		int moved, ping, fresh;
+		int64_t v, now, before;
+		int moved, ping, fresh, owed_due;
 
 		pthread_mutex_lock(&lv.lock);
 		if (lv.stop) {
@@ -557,9 +588,15 @@ static void *run(void *arg)
 			moved = v != seen;
 			ping = now >= ping_at;
 			fresh = has_fresh();
-			if (moved || ping || fresh) {
-				/* the callers first: a member removed sees nothing of what follows */
-				judge_all(st, moved || ping);
+			/* a judgement owed (the data moved within JUDGE_MS of the last) falls due */
+			owed_due = owed && now - judged_at >= JUDGE_MS;
+			if (moved || ping || fresh || owed_due) {
+				/* new streams' callers first; everyone's at a ping (time rules: idleness) */
+				judge_all(st, ping || owed_due);
+				if (ping || owed_due) {
+					judged_at = now;
+					owed = 0;
+				}
 				if (moved) {
 					pthread_mutex_lock(&lv.lock);
 					lv.version = v;
@@ -570,12 +607,16 @@ static void *run(void *arg)
 					if (s->fresh && s->judged)
 						start_fresh(s, cursor, &b);
 				pthread_mutex_unlock(&lv.lock);
-				if (moved && pump(st, &cursor, &w, window, &b) == 0)
+				before = judged_at;
+				if (moved && pump(st, &cursor, &w, window, now - judged_at >= JUDGE_MS,
+						  &judged_at, &b) == 0)
 					seen = v;
 				else if (moved && store_lost(st)) {
 					store_free(st);
 					st = NULL;
 				}
+				if (moved)
+					owed = judged_at == before; /* a session may have ended meanwhile */
 				pthread_mutex_lock(&lv.lock);
 				for (struct sub *s = lv.head; s; s = s->next) {
 					/* a comment line keeps proxies from closing a quiet stream */
