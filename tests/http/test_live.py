@@ -20,6 +20,14 @@ P1 = "/api/v1/projects/P1"
 WITHIN = 1.0  # seconds: the bar of issue 12
 
 
+def metric(text, name):
+    """The value of an unlabelled metric in a Prometheus text exposition."""
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return int(line.split()[1])
+    raise AssertionError(f"no {name} in /metrics")
+
+
 def make_ws():
     ws = workspace(("mgr", "rep", "rep2", "vw", "out"), projects=("P1", "P2"),
                    channels=("direct",), products=("SKU-1",), today="2026-03-02")
@@ -106,6 +114,12 @@ def changes_reach_a_second_client_within_a_second():
         # the data version moves with every change
         versions = [c["version"] for c in watch.changes()]
         eq(versions, sorted(versions), "versions only grow")
+        # /metrics counts the streams open and the changes sent (each change once per stream
+        # that may see it)
+        text = env.anon().get("/metrics").body.decode()
+        eq(metric(text, "salespm_live_streams"), 3, "three streams open")
+        eq(metric(text, "salespm_live_events_total"), len(watch.changes()) + len(only.changes())
+           + len(outsider.changes()), "every change sent counted")
         for s in (watch, only, outsider):
             s.close()
 
