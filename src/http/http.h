@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -51,6 +52,9 @@ void guard_close(struct guard_conn *c);
 /* Its socket is shut down unless guard_disarm() comes within seconds. Accept NULL. */
 void guard_arm(struct guard_conn *c, int seconds);
 void guard_disarm(struct guard_conn *c);
+
+/* The CLOCK_REALTIME instant ms milliseconds from now (for pthread_cond_timedwait). */
+void http_clock_in(struct timespec *until, long ms);
 
 /* Start / stop the watchdog thread that enforces the deadlines. */
 int guard_start(void);

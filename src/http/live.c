@@ -633,12 +633,7 @@ static void *run(void *arg)
 		pthread_mutex_lock(&lv.lock);
 		if (!lv.stop) {
 			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += POLL_MS * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
+			http_clock_in(&until, POLL_MS);
 			pthread_cond_timedwait(&lv.wake, &lv.lock, &until);
 		}
 		pthread_mutex_unlock(&lv.lock);
