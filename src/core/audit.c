@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "core/entity.h"
 #include "base/banned.h"
 
 static const char SQL_AUDIT_LIST[] =
@@ -181,9 +182,38 @@ static const struct {
 	{ "activity", SQL_PROJECT_OF_ACTIVITY }, { "feedback", SQL_PROJECT_OF_FEEDBACK },
 	{ "goal", SQL_PROJECT_OF_GOAL },	 { "goal_checkin", SQL_PROJECT_OF_CHECKIN },
 	{ "member", SQL_PROJECT_OF_MEMBER },	 { "collection", SQL_PROJECT_OF_COLLECTION },
-	{ "meeting", SQL_PROJECT_OF_MEETING },
+	{ "meeting", SQL_PROJECT_OF_MEETING },	 { "pipeline", SQL_PROJECT_OF_PROJECT },
+	{ "problem_sla", SQL_PROJECT_OF_PROJECT },
 };
 
+
+/*
+ * A project noun of the entity engine not named above (a budget line, an
+ * expense...): its row's project, by the table its description names (no
+ * text of a user's in this SQL).
+ */
+static int project_of_noun(struct store *st, const char *entity, int64_t entity_id, char *out,
+			   size_t size, struct err *err)
+{
+	const struct entity *e = entity_find(entity);
+	struct stmt *s;
+	char sql[200];
+	int rc;
+
+	if (!e || e->scope != ENT_PROJECT)
+		return 0;
+	snprintf(sql, sizeof(sql),
+		 "SELECT p.code FROM %s t JOIN projects p ON p.id = t.project_id WHERE t.id = ?",
+		 e->table);
+	if (!(s = store_prepare(st, sql, err)))
+		return -1;
+	store_bind_int(st, s, 1, entity_id);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		snprintf(out, size, "%s", store_col_text(st, s, 0));
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
 
 int audit_project_of(struct store *st, const char *entity, int64_t entity_id, const char *before,
 		     const char *after, char *out, size_t size, struct err *err)
@@ -207,7 +237,9 @@ int audit_project_of(struct store *st, const char *entity, int64_t entity_id, co
 			return -1;
 		break;
 	}
-	/* a record gone (deleted) or a noun not above: the project its record names */
+	if (!out[0] && entity_id != NO_ID && project_of_noun(st, entity, entity_id, out, size, err))
+		return -1;
+	/* a record gone (deleted): the project its record names */
 	if (!out[0])
 		audit_json_str(after ? after : before, "project", out, size);
 	return 0;

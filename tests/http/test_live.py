@@ -93,6 +93,12 @@ def changes_reach_a_second_client_within_a_second():
                                               "customer": cust}, status=201)
         arrives(watch, "problem", "create", p["id"], t0, "a problem")
 
+        # a noun of the entity engine (a budget line): its project from its own table
+        t0 = time.monotonic()
+        bl = mgr.ok("POST", P1 + "/budget_lines", {"category": "travel", "name": "差旅",
+                                                   "allocated": 100000}, status=201)
+        arrives(watch, "budget", "create", bl["id"], t0, "a budget line")
+
         # the CLI, in another process, writing to the same database
         t0 = time.monotonic()
         s2 = ws.js("sale", "add", "P1", "--date", "2026-03-01", "--customer", "Beta",
