@@ -55,7 +55,6 @@ struct sub {
 	int token_auth;   /* an API token, else a session cookie */
 	char secret[96];  /* the cookie value or the token: judged again at every check */
 	char project[64]; /* "" = every project the caller sees */
-	int64_t after;    /* changes up to this id are sent (or were before it opened) */
 	int fresh;        /* opened, not yet started by the thread: its resume is due */
 	int judged;       /* the thread has judged its caller once */
 	int64_t resume_from; /* Last-Event-ID, -1 none */
@@ -406,12 +405,12 @@ static void fan_out(const struct change *c, struct buf *b)
 	int built = 0;
 
 	for (struct sub *s = lv.head; s; s = s->next) {
-		if (s->fresh || s->ending || c->id <= s->after || !sub_sees(s, c->project))
+		/* each audit row is read once (ids may commit out of order: not "above the last") */
+		if (s->fresh || s->ending || !sub_sees(s, c->project))
 			continue;
 		if (!built)
 			built = event_text(b, c, lv.version) > 0;
 		sub_add(s, b->p, b->len);
-		s->after = c->id;
 		lv.sent++;
 	}
 }
@@ -424,7 +423,6 @@ static void fan_out(const struct change *c, struct buf *b)
 static void start_fresh(struct sub *s, int64_t cursor, struct buf *b)
 {
 	s->fresh = 0;
-	s->after = cursor;
 	if (s->resume_from < 0 || s->resume_from >= cursor)
 		return;
 	if (s->resume_from < lv.floor) {
