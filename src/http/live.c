@@ -540,7 +540,7 @@ static int has_fresh(void)
 	int any = 0;
 	pthread_mutex_lock(&lv.lock);
 	for (struct sub *s = lv.head; s && !any; s = s->next)
-		any = s->fresh;
+		any = s->fresh && !s->ending;
 	pthread_mutex_unlock(&lv.lock);
 	return any;
 }
