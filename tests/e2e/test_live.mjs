@@ -2,7 +2,8 @@
 // and en: two browser contexts, a manager on the project's dashboard and a rep on the deal
 // board (at phone width in en), while the test records a sale and creates and moves a deal
 // through the API with an API token of another user (no browser involved): each page shows
-// the new figure or card within a second, without a reload (a mark left on the window is still
+// the new figure or card within a second, without a reload (and the task and problem lists
+// their new rows) (a mark left on the window is still
 // there); the live indicator says the page is live in the reader's language, and says so
 // plainly when the stream is down (its session ended elsewhere). Prints "N passed, N failed".
 import { test, assert, run, startServer, shot, assertNoSidewaysScroll, PASSWORD } from './lib.mjs';
@@ -101,6 +102,27 @@ async function scenario(browser, server, lang, api) {
     console.log(`     ${lang}: the move showed after ${ms} ms`);
     await shot(board.page, `live-${L}-board${lang === 'en' ? '-390' : ''}`);
   });
+
+  if (lang === 'zh-CN') {
+    await test(`${lang}: the task and problem lists show what the API records within a second`, [first], async () => {
+      const { page } = dash;
+      const customer = (await get(page, '/api/v1/customers?q=' + encodeURIComponent('华东医院'))).customers[0].id;
+      for (const [screen, url, body] of [
+        ['tasks', P + '/tasks', { title: `实时任务-${Date.now() % 100000}`, assignee: 'rep1', start: `${y}-03-02`, due: `${y}-03-06` }],
+        ['problems', P + '/problems', { type: 'delivery', severity: 'high', title: `实时问题-${Date.now() % 100000}`, owner: 'rep1', customer }],
+      ]) {
+        await page.go(`#/p/FY/${screen}`);
+        await liveUp(page);
+        await page.evaluate(() => { window.__notReloaded = true; });
+        const t0 = Date.now();
+        await api('POST', url, body);
+        const ms = await within(page, t0, (t) => [...document.querySelectorAll('.crud-table tr')].some((r) => r.textContent.includes(t)),
+          body.title, `the new ${screen} row`);
+        assert(await page.evaluate(() => window.__notReloaded === true), `the ${screen} list was not reloaded`);
+        console.log(`     ${lang}: the ${screen} row showed after ${ms} ms`);
+      }
+    });
+  }
 
   await test(`${lang}: the indicator says so when the stream is down`, [first], async () => {
     // the rep's session ends elsewhere (signed out from another place): the stream ends

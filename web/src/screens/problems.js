@@ -150,6 +150,8 @@ export function Problems({ code }) {
       </div>`,
     hide: ['description', 'owner_name', 'customer_name', 'deal_title', 'sale', 'opened_at', 'resolution'],
     refFilters: ['owner'],
+    // the list is read again with the summary (a problem written here or anywhere)
+    reloadKey: tick,
     rowClass: (rec) => (rec.overdue ? 'row-overdue' : ''),
     recName: (rec) => rec.title,
     cells: {
