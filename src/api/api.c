@@ -42,6 +42,7 @@ const struct api_route *const api_routes[] = {
 	api_goal_routes,
 	api_dashboard_routes,
 	api_meeting_routes,
+	api_live_routes,
 	api_entity_routes,
 	NULL,
 };

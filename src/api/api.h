@@ -131,6 +131,15 @@ struct api_req {
 	 * the headers above are not sent with it).
 	 */
 	const struct api_cached *cached;
+	/*
+	 * An event stream (GET /api/v1/events, api/live.c): when the handler sets
+	 * events_open, the server holds the connection and sends the changes of
+	 * events_project ("" = every project the caller sees) as they commit
+	 * (http/live.c), after the audit id events_after (Last-Event-ID; -1 = from now).
+	 */
+	int events_open;
+	char events_project[64];
+	int64_t events_after;
 };
 
 /* Answer with a stream (see stream_next above); r owns ctx until the server takes it. */
@@ -286,6 +295,7 @@ extern const struct api_route api_quota_routes[];
 extern const struct api_route api_goal_routes[];
 extern const struct api_route api_dashboard_routes[];
 extern const struct api_route api_meeting_routes[];
+extern const struct api_route api_live_routes[];
 extern const struct api_route *const api_routes[];
 
 /*

@@ -217,8 +217,8 @@ bad:
 	return -1;
 }
 
-int auth_session_lookup(struct store *st, const char *token, struct auth_session *out,
-			struct actor *a, struct err *err)
+static int session_lookup(struct store *st, const char *token, struct auth_session *out,
+			  struct actor *a, int touch, struct err *err)
 {
 	char hash[65], key[AUTH_SECRET_MAX];
 	int64_t now = ts_now(), pw_changed_at = 0;
@@ -235,7 +235,7 @@ int auth_session_lookup(struct store *st, const char *token, struct auth_session
 		pw_changed_at = m->pw_changed_at;
 		rc = STORE_ROW;
 		/* a touch due is a write: the database's row is read again with it */
-		if (now - out->last_seen_at < TOUCH_EVERY)
+		if (!touch || now - out->last_seen_at < TOUCH_EVERY)
 			goto judge;
 	}
 	secret_hash(token, hash);
@@ -274,12 +274,24 @@ judge:
 	    now >= out->last_seen_at + AUTH_SESSION_IDLE || out->created_at < pw_changed_at)
 		return err_set(err, ERR_UNAUTHENTICATED, NULL, "session_ended",
 			       "the session has ended; sign in again");
-	if (now - out->last_seen_at >= TOUCH_EVERY) {
+	if (touch && now - out->last_seen_at >= TOUCH_EVERY) {
 		if (exec1(st, SQL_SESSION_TOUCH, now, out->id, err))
 			return -1;
 		out->last_seen_at = now;
 	}
 	return 0;
+}
+
+int auth_session_lookup(struct store *st, const char *token, struct auth_session *out,
+			struct actor *a, struct err *err)
+{
+	return session_lookup(st, token, out, a, 1, err);
+}
+
+int auth_session_check(struct store *st, const char *token, struct actor *a, struct err *err)
+{
+	struct auth_session s;
+	return session_lookup(st, token, &s, a, 0, err);
 }
 
 int auth_session_revoke(struct store *st, const char *token, struct err *err)

@@ -58,6 +58,12 @@ int auth_session_create(struct store *st, int64_t user_id, char token[AUTH_SECRE
 int auth_session_lookup(struct store *st, const char *token, struct auth_session *out,
 			struct actor *a, struct err *err);
 
+/*
+ * As auth_session_lookup(), without counting as activity (no touch, no
+ * write): whether an open event stream's session still holds, and its user now.
+ */
+int auth_session_check(struct store *st, const char *token, struct actor *a, struct err *err);
+
 /* End the session of a cookie value (logout); an unknown token is not an error. */
 int auth_session_revoke(struct store *st, const char *token, struct err *err);
 

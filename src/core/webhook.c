@@ -128,49 +128,6 @@ static int wants(const char *events, const char *event)
 	return 0;
 }
 
-/*
- * The string value of a top-level key of a JSON object's text (the audit's
- * records are flat objects written by jw), unescaped only as far as the codes
- * it is used for need; "" when absent or not a string.
- */
-static void json_top_str(const char *json, const char *key, char *out, size_t size)
-{
-	size_t klen = strlen(key);
-	int depth = 0;
-
-	out[0] = '\0';
-	if (!json)
-		return;
-	for (const char *p = json; *p; p++) {
-		if (*p == '{' || *p == '[') {
-			depth++;
-		} else if (*p == '}' || *p == ']') {
-			depth--;
-		} else if (*p == '"') {
-			const char *s = ++p;
-			while (*p && *p != '"')
-				p += (*p == '\\' && p[1]) ? 2 : 1;
-			if (!*p)
-				return;
-			if (depth == 1 && (size_t)(p - s) == klen && !memcmp(s, key, klen)) {
-				const char *v = p + 1;
-				size_t n = 0;
-				while (*v == ' ')
-					v++;
-				if (*v != ':')
-					continue; /* a value that reads like the key */
-				for (v++; *v == ' '; v++)
-					;
-				if (*v != '"')
-					return;
-				for (v++; *v && *v != '"' && n + 1 < size; v++)
-					out[n++] = *v;
-				out[n] = '\0';
-				return;
-			}
-		}
-	}
-}
 
 /* --- records ----------------------------------------------------------------- */
 
@@ -1156,66 +1113,6 @@ static const char SQL_AUDIT_AFTER[] =
 static const char SQL_CURSOR_MOVE[] =
 	"UPDATE webhook_cursor SET audit_id = ?2 WHERE id = 1 AND audit_id = ?1 RETURNING id";
 
-/* The project code of a record, per noun (NULL: the noun has no project). */
-static const char SQL_PROJECT_OF_PROJECT[] = "SELECT code FROM projects WHERE id = ?";
-static const char SQL_PROJECT_OF_DEAL[] =
-	"SELECT p.code FROM deals t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
-static const char SQL_PROJECT_OF_SALE[] =
-	"SELECT p.code FROM sales t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
-static const char SQL_PROJECT_OF_TASK[] =
-	"SELECT p.code FROM tasks t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
-static const char SQL_PROJECT_OF_RISK[] =
-	"SELECT p.code FROM risks t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
-static const char SQL_PROJECT_OF_PROBLEM[] =
-	"SELECT p.code FROM problems t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
-static const char SQL_PROJECT_OF_ACTIVITY[] =
-	"SELECT p.code FROM activities t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
-static const char SQL_PROJECT_OF_FEEDBACK[] =
-	"SELECT p.code FROM feedback t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
-static const char SQL_PROJECT_OF_GOAL[] =
-	"SELECT p.code FROM goals t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
-static const char SQL_PROJECT_OF_CHECKIN[] =
-	"SELECT p.code FROM goal_checkins c JOIN goals t ON t.id = c.goal_id "
-	"JOIN projects p ON p.id = t.project_id WHERE c.id = ?";
-static const char SQL_PROJECT_OF_MEMBER[] =
-	"SELECT p.code FROM members t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
-
-static const struct {
-	const char *entity, *sql;
-} project_of[] = {
-	{ "project", SQL_PROJECT_OF_PROJECT },	 { "deal", SQL_PROJECT_OF_DEAL },
-	{ "sale", SQL_PROJECT_OF_SALE },	 { "task", SQL_PROJECT_OF_TASK },
-	{ "risk", SQL_PROJECT_OF_RISK },	 { "problem", SQL_PROJECT_OF_PROBLEM },
-	{ "activity", SQL_PROJECT_OF_ACTIVITY }, { "feedback", SQL_PROJECT_OF_FEEDBACK },
-	{ "goal", SQL_PROJECT_OF_GOAL },	 { "goal_checkin", SQL_PROJECT_OF_CHECKIN },
-	{ "member", SQL_PROJECT_OF_MEMBER },
-};
-
-/* The record's project code into out ("" when it has none, or the record is gone). */
-static int project_code(struct store *st, const struct audit_row *r, char *out, size_t size,
-			struct err *err)
-{
-	struct stmt *s;
-	int rc;
-
-	out[0] = '\0';
-	if (r->entity_id == NO_ID)
-		return 0;
-	for (size_t i = 0; i < sizeof(project_of) / sizeof(project_of[0]); i++) {
-		if (strcmp(project_of[i].entity, r->entity))
-			continue;
-		if (!(s = store_prepare(st, project_of[i].sql, err)))
-			return -1;
-		store_bind_int(st, s, 1, r->entity_id);
-		rc = store_step(st, s, err);
-		if (rc == STORE_ROW)
-			snprintf(out, size, "%s", store_col_text(st, s, 0));
-		store_done(st, s);
-		return rc < 0 ? -1 : 0;
-	}
-	return 0;
-}
-
 static const char SQL_STAGE_KIND[] =
 	"SELECT s.kind FROM deals d JOIN deal_stages s ON s.project_id = d.project_id "
 	"AND s.code = ?2 WHERE d.id = ?1";
@@ -1234,14 +1131,14 @@ static int specific_event(struct store *st, const struct audit_row *r, const cha
 
 	*out = NULL;
 	if (!strcmp(r->entity, "problem") && !strcmp(r->action, "status")) {
-		json_top_str(r->after, "status", v, sizeof(v));
+		audit_json_str(r->after, "status", v, sizeof(v));
 		if (!strcmp(v, "resolved"))
 			*out = "problem.resolved";
 		return 0;
 	}
 	if (strcmp(r->entity, "deal") || strcmp(r->action, "stage"))
 		return 0;
-	json_top_str(r->after, "stage", v, sizeof(v));
+	audit_json_str(r->after, "stage", v, sizeof(v));
 	if (!(s = store_prepare(st, SQL_STAGE_KIND, err)))
 		return -1;
 	store_bind_int(st, s, 1, r->entity_id);
@@ -1375,7 +1272,7 @@ static int pump_row(struct store *st, const struct audit_row *r, const struct ho
 			continue;
 		if (!looked) {
 			if (specific_event(st, r, &specific, err) ||
-			    project_code(st, r, project, sizeof(project), err))
+			    audit_project_of(st, r->entity, r->entity_id, r->before, r->after, project, sizeof(project), err))
 				return -1;
 			looked = 1;
 		}

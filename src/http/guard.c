@@ -109,16 +109,22 @@ static void *watch(void *arg)
 				atomic_fetch_add_explicit(&g.closed, 1, memory_order_relaxed);
 			}
 		}
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += WATCH_INTERVAL_MS * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		http_clock_in(&until, WATCH_INTERVAL_MS);
 		pthread_cond_timedwait(&g.wake, &g.lock, &until);
 	}
 	pthread_mutex_unlock(&g.lock);
 	return NULL;
+}
+
+void http_clock_in(struct timespec *until, long ms)
+{
+	clock_gettime(CLOCK_REALTIME, until);
+	until->tv_sec += ms / 1000;
+	until->tv_nsec += (ms % 1000) * 1000000L;
+	if (until->tv_nsec >= 1000000000L) {
+		until->tv_sec++;
+		until->tv_nsec -= 1000000000L;
+	}
 }
 
 int guard_start(void)

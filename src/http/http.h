@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -51,6 +52,9 @@ void guard_close(struct guard_conn *c);
 /* Its socket is shut down unless guard_disarm() comes within seconds. Accept NULL. */
 void guard_arm(struct guard_conn *c, int seconds);
 void guard_disarm(struct guard_conn *c);
+
+/* The CLOCK_REALTIME instant ms milliseconds from now (for pthread_cond_timedwait). */
+void http_clock_in(struct timespec *until, long ms);
 
 /* Start / stop the watchdog thread that enforces the deadlines. */
 int guard_start(void);
@@ -97,6 +101,48 @@ struct static_file {
  */
 void static_lookup(const char *web_dir, const char *url, int accept_gzip,
 		   struct static_file *out);
+
+/* --- live.c: the live stream (GET /api/v1/events) ------------------------------------ */
+
+#define LIVE_MAX_DEFAULT 1000   /* streams the server holds in all */
+#define LIVE_PER_USER_DEFAULT 8 /* streams one user holds (tabs, devices) */
+#define LIVE_PING_DEFAULT 15    /* seconds between the comment lines that keep proxies open */
+
+struct MHD_Connection;
+struct MHD_Response;
+
+/* Who opens a stream, and what they asked for. */
+struct live_caller {
+	int64_t user_id;
+	int token_auth;      /* signed in by an API token, else by the session cookie */
+	const char *secret;  /* the cookie value or the token, judged again while it is open */
+	const char *project; /* "" = every project the caller sees */
+	int64_t after;       /* Last-Event-ID, -1 none */
+};
+
+/*
+ * Start the fan-out thread on the database at db_path with its bounds (0:
+ * the defaults above).
+ */
+int live_start(const char *db_path, int max_total, int max_per_user, int ping_s,
+	       struct err *err);
+
+/*
+ * The response that streams who's changes on c (queue it, then destroy it),
+ * or NULL with err: 429 events_per_user past the user's bound, 503
+ * events_full past the server's, 503 events_stopping.
+ */
+struct MHD_Response *live_open(struct MHD_Connection *c, const struct live_caller *who,
+			       struct err *err);
+
+/* End every stream (each sends what it holds, then ends) and the thread; before MHD_stop_daemon. */
+void live_stop(void);
+
+/* After MHD_stop_daemon: what the streams shared. */
+void live_release(void);
+
+/* Streams open now and events sent since the start, for /metrics. */
+void live_figures(int *open, unsigned long long *sent);
 
 /* --- writer.c: group commit ----------------------------------------------------- */
 

@@ -84,4 +84,16 @@ void metrics_render(struct buf *b)
 			    "# TYPE salespm_writes_total counter\n");
 		buf_addf(b, "salespm_writes_total %llu\n", jobs);
 	}
+	{
+		unsigned long long sent;
+		int open;
+		live_figures(&open, &sent);
+		buf_adds(b, "# HELP salespm_live_streams Live event streams open now (GET /api/v1/events; "
+			    "each is also a request in flight).\n"
+			    "# TYPE salespm_live_streams gauge\n");
+		buf_addf(b, "salespm_live_streams %d\n", open);
+		buf_adds(b, "# HELP salespm_live_events_total Changes sent on live event streams.\n"
+			    "# TYPE salespm_live_events_total counter\n");
+		buf_addf(b, "salespm_live_events_total %llu\n", sent);
+	}
 }

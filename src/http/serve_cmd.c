@@ -13,6 +13,23 @@
 #include "http/server.h"
 #include "base/banned.h"
 
+/* An optional whole-number option within [lo, hi] into *out; a usage error naming it. */
+static int serve_bound(struct cli_opt *opts, const char *name, int64_t lo, int64_t hi, int *out,
+		       struct err *err)
+{
+	int64_t n;
+
+	if (!cli_opt(opts, name))
+		return 0;
+	if (cli_int(cli_opt(opts, name), name, &n, err) || n < lo || n > hi) {
+		err_clear(err);
+		return err_set(err, ERR_USAGE, name, "usage", "--%s must be %lld to %lld", name,
+			       (long long)lo, (long long)hi);
+	}
+	*out = (int)n;
+	return 0;
+}
+
 static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { "listen", 0, OPT_VALUE },
@@ -20,6 +37,9 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 				  { "threads", 0, OPT_VALUE },
 				  { "wal-limit", 0, OPT_VALUE },
 				  { "webhook-retry-base", 0, OPT_VALUE },
+				  { "events-max", 0, OPT_VALUE },
+				  { "events-per-user", 0, OPT_VALUE },
+				  { "events-ping", 0, OPT_VALUE },
 				  { "print-routes", 0, OPT_FLAG },
 				  { "print-openapi", 0, OPT_FLAG },
 				  { "print-entities", 0, OPT_FLAG },
@@ -91,6 +111,10 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 		}
 		o.webhook_retry_base = n;
 	}
+	if (serve_bound(opts, "events-max", 1, 100000, &o.events_max, err) ||
+	    serve_bound(opts, "events-per-user", 1, 1000, &o.events_per_user, err) ||
+	    serve_bound(opts, "events-ping", 1, 3600, &o.events_ping, err))
+		return -1;
 	return http_serve(&o, err);
 }
 
@@ -98,7 +122,8 @@ const struct cli_command cli_serve_cmds[] = {
 	{ "serve", NULL, cmd_serve, CLI_NEEDS_NOTHING,
 	  "run the HTTP server: the JSON API under /api/v1/ and the web UI",
 	  "serve [--listen 127.0.0.1:8080] [--web-dir DIR] [--threads N] [--wal-limit MIB]\n"
-	  "      [--webhook-retry-base SECONDS]",
+	  "      [--webhook-retry-base SECONDS] [--events-max N] [--events-per-user N]\n"
+	  "      [--events-ping SECONDS]",
 	  "  --listen HOST:PORT   the address to listen on (default 127.0.0.1:8080;\n"
 	  "                       [::1]:8080 for IPv6, port 0 picks a free port)\n"
 	  "  --web-dir DIR        serve the UI from DIR instead of the copy built in\n"
@@ -110,6 +135,10 @@ const struct cli_command cli_serve_cmds[] = {
 	  "  --webhook-retry-base SECONDS  the unit of the webhook retries (default 30):\n"
 	  "                       a failed delivery is tried again after 1, 4, 20, 120\n"
 	  "                       and 720 times it, then marked failed\n"
+	  "  --events-max N       live event streams (GET /api/v1/events) held in all\n"
+	  "                       (default 1000; 503 beyond)\n"
+	  "  --events-per-user N  live event streams one user may hold (default 8; 429 beyond)\n"
+	  "  --events-ping SECONDS  a quiet stream's keep-alive comment line (default 15)\n"
 	  "Health: GET /livez, GET /readyz; Prometheus metrics: GET /metrics.\n"
 	  "Stops on SIGINT or SIGTERM after answering the requests in flight.",
 	  "salespm --db sales.db serve --listen 0.0.0.0:8080" },

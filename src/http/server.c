@@ -1035,7 +1035,20 @@ static enum MHD_Result answer_run(struct MHD_Connection *c, struct req *q, struc
 		buf_reset(&r->out);
 		buf_add(&r->out, r->cached->body, r->cached->len);
 	}
-	if (r->stream_next) {
+	if (r->events_open) {
+		const char *authz = conn_header(c, "Authorization");
+		struct live_caller who = { r->actor.user_id, r->auth == API_AUTH_TOKEN,
+					   r->auth == API_AUTH_TOKEN && authz ? authz + 7
+									      : r->session_token,
+					   r->events_project, r->events_after };
+		len = 0;
+		resp = live_open(c, &who, &err);
+		if (!resp)
+			goto fail;
+		/* proxies must pass each event on as it comes (nginx's buffering off) */
+		with_headers(resp, "text/event-stream; charset=utf-8", 1);
+		MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	} else if (r->stream_next) {
 		len = 0;
 		resp = stream_response(r, r->content_type_out ? r->content_type_out : JSON_TYPE);
 	} else {
@@ -1918,9 +1931,13 @@ int http_serve(const struct http_options *opt, struct err *err)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
 	if (api_hash_pool_start(opt->db_path, err) || writer_start(thread_store, opt->wal_limit_mb, err) ||
-	    guard_start() || webhook_worker_start(opt->db_path, opt->webhook_retry_base, err)) {
+	    guard_start() || webhook_worker_start(opt->db_path, opt->webhook_retry_base, err) ||
+	    live_start(opt->db_path, opt->events_max, opt->events_per_user, opt->events_ping, err)) {
 		if (err->code == ERR_OK)
 			err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start the deadline thread");
+		webhook_worker_stop();
+		live_stop();
+		live_release();
 		api_hash_pool_stop();
 		writer_stop();
 		guard_stop();
@@ -1947,6 +1964,8 @@ int http_serve(const struct http_options *opt, struct err *err)
 	if (!d) {
 		access_log_stop();
 		webhook_worker_stop();
+		live_stop();
+		live_release();
 		api_hash_pool_stop();
 		writer_stop();
 		guard_stop();
@@ -1974,6 +1993,8 @@ int http_serve(const struct http_options *opt, struct err *err)
 	fprintf(stderr, "salespm: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	/* a delivery under way is cut short; what it did not record stays due for the next start */
 	webhook_worker_stop();
+	/* the event streams end (resumed, each says so): none stays suspended for the stop below */
+	live_stop();
 	/*
 	 * The password checks finish first: each resumes its suspended sign-in,
 	 * and libmicrohttpd may not stop while one is suspended.
@@ -1984,6 +2005,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 	/* their connections woke to send the answers: closing them now would lose those */
 	unsent_wait(CONNECTION_TIMEOUT);
 	MHD_stop_daemon(d);
+	live_release();
 	/* every request has ended: all its lines are written before the server exits */
 	access_log_stop();
 	api_dashboards_keep(opt->db_path);

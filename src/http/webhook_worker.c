@@ -9,6 +9,7 @@
  * webhook exists.
  */
 #include "http/webhook_worker.h"
+#include "http/http.h"
 
 #include <ctype.h>
 /* plain declarations (no type-checking macros): the functions are loaded, below */
@@ -373,12 +374,7 @@ static void *run(void *arg)
 				}
 			}
 		}
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += POLL_MS * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		http_clock_in(&until, POLL_MS);
 		pthread_mutex_lock(&ww.lock);
 		if (!ww.stop)
 			pthread_cond_timedwait(&ww.wake, &ww.lock, &until);

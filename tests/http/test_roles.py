@@ -16,7 +16,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from fixture import workspace  # noqa: E402
 from deal_rows import insert_deal  # noqa: E402
 from described import RANK, entities, example_body  # noqa: E402
-from harness import Server, run_all, served_routes, test  # noqa: E402
+from harness import Response, Server, run_all, served_routes, test  # noqa: E402
+from sse import Stream  # noqa: E402
 
 WHO = ["admin", "mgr", "rep", "vw", "out", "anon"]
 
@@ -39,6 +40,8 @@ EXPECT = {
     ("POST", "/api/v1/session"): row(401, 401, 401, 401, 401, 401),  # a wrong password
     ("DELETE", "/api/v1/session"): ALL,
     ("GET", "/api/v1/me"): ALL,
+    # the live stream: every signed-in user (of the projects they see); read as a stream
+    ("GET", "/api/v1/events"): ALL,
     ("GET", "/api/v1/users"): ALL,
     ("POST", "/api/v1/users"): row(201, 403, 403, 403, 403),
     ("GET", "/api/v1/users/{login}"): ALL,
@@ -467,6 +470,15 @@ def request_for(method, pattern, who, ids, described=None):
     return path, body
 
 
+def stream_status(c, path):
+    """A stream's answer without waiting for its end: the status (and a refusal's body)."""
+    s = Stream(c, path[len("/api/v1/events"):])
+    if s.status == 200:
+        s.close()
+        return Response(200, [("Content-Type", "text/event-stream")], b"{}")
+    return s.error()
+
+
 @test
 def role_matrix():
     routes = [tuple(r) for r in served_routes()]
@@ -574,7 +586,9 @@ def role_matrix():
         for method, pattern in order:
             for who in WHO:
                 path, body = request_for(method, pattern, who, ids, described)
-                if isinstance(body, bytes):
+                if pattern == "/api/v1/events":
+                    r = stream_status(clients[who], path)
+                elif isinstance(body, bytes):
                     r = clients[who].request(method, path, raw=body, content_type="text/csv")
                 else:
                     r = clients[who].request(method, path, body)

@@ -3,23 +3,27 @@
 write through one is read through the other at once (the answer caches of both follow the
 database, not their own memory); sign-in limits are shared; an Idempotency-Key applied through
 one is replayed by the other; and a dashboard cached by one instance moves when a sale is
-written through the other. The proxy sends a request to instance a or b by its X-Instance
+written through the other; a write through one instance (or the CLI) reaches a live stream
+(GET /api/v1/events) held on the other within a second, each change once. The proxy sends a request to instance a or b by its X-Instance
 header, and round-robins the rest.
 
 Runs on PostgreSQL whatever SALESPM_TEST_BACKEND says: it starts a throwaway server itself.
 """
 import os
 import shutil
+from json import loads as json_loads
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import harness  # noqa: E402
 from harness import Client, Response, eq, free_port, run_all, test  # noqa: E402,F401
 from pgserver import cluster  # noqa: E402
+from sse import Stream  # noqa: E402
 
 ADMIN_PW = "admin-secret-1"
 REP_PW = "rep-secret-123"
@@ -325,6 +329,62 @@ def two_instances_never_deliver_one_event_twice():
     finally:
         rcv.shutdown()
         rcv.server_close()
+
+
+@test
+def a_write_through_one_reaches_a_live_stream_on_the_other():
+    with Pair() as p:
+        a, b = p.via("a"), p.via("b")
+        a.login("rita", REP_PW)
+        b.login("admin", ADMIN_PW)
+        # the stream is held by instance b, through the proxy
+        s = Stream(b, "?project=P1", headers={"X-Instance": "b"})
+        eq(s.status, 200, "opened on b")
+        end = time.monotonic() + 5
+        while not s.comments and time.monotonic() < end:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        made = a.ok("POST", "/api/v1/projects/P1/sales", sale(2), status=201)
+        e = s.wait(lambda e: e[1] == "change" and e[3]["id"] == made["id"], 3)
+        assert e, f"a's sale never reached b's stream: {s.changes()}"
+        eq((e[3]["project"], e[3]["kind"], e[3]["action"]), ("P1", "sale", "create"), "what")
+        assert e[0] - t0 <= 1.0, f"it came {e[0] - t0:.3f} s after the write"
+        # the CLI, a third process
+        t0 = time.monotonic()
+        out = run("--json", "sale", "add", "P1", "--date", "2026-03-02", "--customer", "乙公司",
+                  "--product", "SKU-1", "--channel", "direct", "--quantity", "1", "--price",
+                  "199.00", "--rep", "rita", dsn=p.dsn)
+        sid = json_loads(out)["id"]
+        e = s.wait(lambda e: e[1] == "change" and e[3]["id"] == sid and e[3]["kind"] == "sale", 3)
+        assert e and e[0] - t0 <= 1.0, f"the CLI's sale: {s.changes()}"
+        # writes through both instances at once (ids may commit out of order): each once
+        c = Client(p.proxy)
+        c.login("rita", REP_PW)
+        ids = []
+        lock = threading.Lock()
+
+        def write(k):
+            r = c.ok("POST", "/api/v1/projects/P1/sales", sale(1 + k, customer=f"丙{k}"),
+                     status=201)
+            with lock:
+                ids.append(r["id"])
+
+        threads = [threading.Thread(target=write, args=(k,)) for k in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        end = time.monotonic() + 3
+        while time.monotonic() < end:
+            got = [x["id"] for x in s.changes() if x["kind"] == "sale" and x["id"] in ids]
+            if len(got) >= len(ids):
+                break
+            time.sleep(0.05)
+        time.sleep(0.3)
+        got = [x["id"] for x in s.changes() if x["kind"] == "sale" and x["id"] in ids]
+        eq(sorted(got), sorted(ids), "every concurrent sale once")
+        s.close()
 
 
 if __name__ == "__main__":

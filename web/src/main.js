@@ -4,6 +4,7 @@ import { render } from 'preact';
 import { useEffect, useState, useCallback } from 'preact/hooks';
 import { html } from './html.js';
 import { api, setCsrf, setUnauthorizedHandler } from './api.js';
+import { stopLive } from './live.js';
 import { getLang, setLang as storeLang, t } from './i18n/index.js';
 import { setWorkspaceFormat } from './format.js';
 import { AppCtx, currentPath, match, navigate } from './app-context.js';
@@ -127,6 +128,7 @@ function App() {
   const setLang = (l) => { storeLang(l); setLangState(l); };
   const logout = async () => {
     try { await api.del('/session'); } catch (e) { /* already gone */ }
+    stopLive();
     setCsrf('');
     setMe(null);
     navigate('/projects');

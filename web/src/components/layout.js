@@ -9,6 +9,7 @@ import { useApp } from '../app-context.js';
 import { entities, sections, pluralLabel } from '../entities.js';
 import { wsAtLeast } from './access.js';
 import { InboxBell } from './inbox-bell.js';
+import { liveState, watchLive } from '../live.js';
 
 function NavLink({ href, active, children, sub, id }) {
   return html`<a href=${'#' + href} id=${id} class=${'nav-link' + (active ? ' active' : '') + (sub ? ' nav-sub' : '')}
@@ -44,6 +45,18 @@ function UserMenu({ me, onLogout }) {
       <button class="user-menu-item" role="menuitem" id="logout" onClick=${onLogout}>${t('header.logout')}</button>
     </div>` : null}
   </div>`;
+}
+
+// The live stream's state, discreetly: a dot that says the screen follows changes made
+// elsewhere, and plainly when it does not (the stream is down and reconnecting).
+function LiveIndicator() {
+  const [s, setS] = useState(liveState());
+  useEffect(() => watchLive(setS), []);
+  if (s === 'idle') return null;
+  const up = s === 'up';
+  return html`<span id="live-indicator" class=${'live ' + (up ? 'live-up' : 'live-down')} data-state=${s}
+    role="status" title=${t(up ? 'live.on_title' : 'live.off_title')}>
+    <span class="live-mark" aria-hidden="true"></span><span class="live-text">${t(up ? 'live.on' : 'live.off')}</span></span>`;
 }
 
 // A project noun's link id: 'nav-' + its plural, or 'nav-project-' + it when a workspace noun
@@ -132,6 +145,7 @@ export function Layout({ path, project, children }) {
         <div class="topbar-title" title=${app.workspace.name || ''}>${app.workspace.name || t('app.name')}</div>
         <div class="topbar-right">
           <${InboxBell} path=${path} />
+          <${LiveIndicator} />
           <label class="lang-switch">
             <span class="sr-only">${t('header.language')}</span>
             <select id="lang-select" value=${app.lang} onChange=${(e) => app.setLang(e.currentTarget.value)}>

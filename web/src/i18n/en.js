@@ -24,6 +24,9 @@ export default {
 
   'header.language': 'Language', 'header.logout': 'Sign out',
 
+  'live.on': 'Live', 'live.on_title': 'Changes recorded elsewhere appear here by themselves',
+  'live.off': 'Offline', 'live.off_title': 'Live updates are paused; reconnecting… (reload the page to be sure you see the latest)',
+
   'login.title': 'Sign in', 'login.subtitle': 'Use the login your administrator gave you.',
   'login.login': 'Login', 'login.password': 'Password', 'login.submit': 'Sign in', 'login.signing_in': 'Signing in…',
   'login.bad': 'Wrong login or password.',

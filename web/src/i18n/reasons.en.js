@@ -239,6 +239,9 @@ export default {
   'field.X-CSRF-Token': 'Security token', 'field.listen': 'Listen address',
   // --- h1a: the server's defences (limits, deadlines, spool) ---
   'reason.host_repeated': 'The request names its Host more than once.',
+  'reason.events_per_user': 'You have {max} live pages open already; close one (a tab) first.',
+  'reason.events_full': 'The server holds its most live connections ({max}); try again later.',
+  'reason.events_stopping': 'The server is restarting; it reconnects in a moment.',
   'reason.import_busy': 'Other imports are being uploaded right now; try again in a few seconds.',
   'reason.spool_unavailable': 'The server has no room to keep the upload; try again later.',
   'reason.shutting_down': 'The server is restarting; try again in a moment.',

@@ -238,6 +238,9 @@ export default {
   'field.X-CSRF-Token': '安全令牌', 'field.listen': '监听地址',
   // --- h1a: the server's defences (limits, deadlines, spool) ---
   'reason.host_repeated': '请求中的 Host 头重复出现。',
+  'reason.events_per_user': '你已打开 {max} 个实时页面，请先关闭一个（标签页）。',
+  'reason.events_full': '服务器的实时连接已达上限（{max}），请稍后再试。',
+  'reason.events_stopping': '服务器正在重启，稍后会自动重新连接。',
   'reason.import_busy': '其他导入正在上传，请几秒后再试。',
   'reason.spool_unavailable': '服务器暂时无法保存上传的文件，请稍后再试。',
   'reason.shutting_down': '服务器正在重启，请稍后再试。',

@@ -24,6 +24,9 @@ export default {
 
   'header.language': '语言', 'header.logout': '退出登录',
 
+  'live.on': '实时', 'live.on_title': '其他人或其他地方记录的变化会自动显示在这里',
+  'live.off': '已断开', 'live.off_title': '实时更新已暂停，正在重新连接…（刷新页面可确保看到最新数据）',
+
   'login.title': '登录', 'login.subtitle': '使用管理员为您分配的账号登录。',
   'login.login': '账号', 'login.password': '密码', 'login.submit': '登录', 'login.signing_in': '正在登录…',
   'login.bad': '账号或密码错误。',

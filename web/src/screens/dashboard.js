@@ -11,6 +11,7 @@ import { t } from '../i18n/index.js';
 import { money, num, pct, pctChange, date, shortDate, monthName, monthEnd, dayMs, dayOf, valueOf } from '../format.js';
 import { navigate, route } from '../app-context.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, PageHead } from '../components/ui.js';
+import { useLive } from '../live.js';
 import { EChart, COLORS } from '../components/charts.js';
 
 // --- figures ------------------------------------------------------------------------------
@@ -38,6 +39,8 @@ const salesLink = (code, query) => route('/p/' + enc(code) + '/sales', query);
 
 export function Dashboard({ code }) {
   const { data, error, loading, reload } = useLoad(() => api.get('/projects/' + enc(code) + '/dashboard'), [code]);
+  // a sale (or a goal, a deal) recorded anywhere: the figures are read again
+  useLive(code, ['sale', 'goal', 'goal_checkin', 'deal', 'feedback', 'project'], reload);
   if (loading && !data) {
     return html`<section><div class="page-head"><div class="sk sk-title"></div></div><${Skeleton} kind="cards" rows=${3} /></section>`;
   }

@@ -17,6 +17,7 @@ import { date, money, pct, minorToDecimal, parseMoney } from '../format.js';
 import { useApp, currentQuery } from '../app-context.js';
 import { Comments } from '../components/comments.js';
 import { useLoad, ErrorBanner, Skeleton, PageHead, Banner, Modal, Chip, confirmed } from '../components/ui.js';
+import { useLive } from '../live.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
 import { permissions, projectRole } from '../components/access.js';
 import '../styles/forms.css';
@@ -345,6 +346,9 @@ function DealsScreen({ code }) {
   const pbase = '/projects/' + enc(code);
   const pipeline = useLoad(() => api.get(pbase + '/stages'), [code]);
   const list = useLoad(() => api.get(pbase + '/deals'), [code]);
+  // a deal created, moved or changed by anyone: the board is read again
+  useLive(code, ['deal'], list.reload);
+  useLive(code, ['pipeline'], pipeline.reload);
   const members = useLoad(() => api.get(pbase + '/members'), [code]);
   const views = useLoad(() => api.get(pbase + '/deal-views'), [code]);
   const lists = useLoad(() => Promise.all([api.get('/channels'), api.get('/segments'), api.get('/products')])

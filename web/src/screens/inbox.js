@@ -11,6 +11,7 @@ import { navigate, route } from '../app-context.js';
 import { date, dateTime } from '../format.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, PageHead, Pager, Banner } from '../components/ui.js';
 import { refreshInboxCount } from '../components/inbox-bell.js';
+import { useLive } from '../live.js';
 import '../styles/comments.css';
 
 export const KINDS = ['mention', 'assigned', 'due', 'overdue', 'stage', 'sla'];
@@ -80,6 +81,9 @@ export function Inbox() {
   const unreadOf = (k) => (counts.data && counts.data.by_kind[k]) || 0;
   const items = (data && data.notifications) || [];
   const done = () => { reload(); refreshInboxCount(); };
+  // an open inbox reads itself again when something that may notify its reader is recorded
+  // (a comment, a deal moved, a task or problem given) in any of their projects
+  useLive('', ['comment', 'deal', 'task', 'problem'], done, 500);
   const open = async (e, n) => {
     e.preventDefault();
     setActionError(null);

@@ -7,6 +7,7 @@ import { t, tv } from '../i18n/index.js';
 import { money, date, dateTime, pct, pctClass, valueOf, num, today } from '../format.js';
 import { navigate, useApp } from '../app-context.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, StatusChip, Chip, Modal, PageHead, Banner, confirmed } from '../components/ui.js';
+import { useLive } from '../live.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
 import { permissions, projectRole } from '../components/access.js';
 import { useNames, Named } from '../components/names.js';
@@ -52,6 +53,8 @@ export function Overview({ code }) {
 function ProjectOverview({ code }) {
   const app = useApp();
   const { data, error, loading, reload } = useLoad(() => loadAll(code), [code]);
+  // the goals' progress moves with every sale, check-in or goal written anywhere
+  useLive(code, ['sale', 'goal', 'goal_checkin', 'deal', 'feedback', 'project', 'member'], reload);
   const names = useNames(['users', 'segments', 'channels', 'products']);
   const [editing, setEditing] = useState(false);
   const [actionError, setActionError] = useState(null);

@@ -15,6 +15,7 @@ import { EntityPage } from '../components/entity-page.js';
 import { CLEAR } from '../components/crud.js';
 import { useProjectAccess, wsAtLeast, projectAtLeast } from '../components/access.js';
 import { useLoad, ErrorBanner, Banner, Modal, Chip, Skeleton } from '../components/ui.js';
+import { useLive } from '../live.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
 import { optionLabel } from '../components/names.js';
 import { CommentsButton } from '../components/comments.js';
@@ -127,6 +128,8 @@ export function Problems({ code }) {
   const manage = writer && projectAtLeast(access.can.prole, 'manager');
   const mayMove = (rec) => manage || (writer && projectAtLeast(access.can.prole, 'member') && rec.owner === app.me.user.login);
   const refresh = () => setTick(tick + 1);
+  // a problem written by anyone: the list and its summary are read again
+  useLive(code, ['problem'], () => setTick((n) => n + 1));
 
   const move = async (rec, to, reload) => {
     setError(null); setNotice(null);
@@ -148,6 +151,8 @@ export function Problems({ code }) {
       </div>`,
     hide: ['description', 'owner_name', 'customer_name', 'deal_title', 'sale', 'opened_at', 'resolution'],
     refFilters: ['owner'],
+    // the list is read again with the summary (a problem written here or anywhere)
+    reloadKey: tick,
     rowClass: (rec) => (rec.overdue ? 'row-overdue' : ''),
     recName: (rec) => rec.title,
     cells: {

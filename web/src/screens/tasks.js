@@ -18,6 +18,7 @@ import { EntityPage } from '../components/entity-page.js';
 import { CLEAR } from '../components/crud.js';
 import { useProjectAccess, wsAtLeast, projectAtLeast } from '../components/access.js';
 import { useLoad, ErrorBanner, Banner, Chip, Skeleton, PageHead } from '../components/ui.js';
+import { useLive } from '../live.js';
 import { Gantt } from '../components/gantt.js';
 import { CommentsButton } from '../components/comments.js';
 import '../styles/forms.css';
@@ -82,6 +83,8 @@ export function Tasks({ code }) {
   const manage = writer && projectAtLeast(access.can.prole, 'manager');
   const mayMove = (rec) => manage || (writer && projectAtLeast(access.can.prole, 'member') && rec.assignee === app.me.user.login);
   const refresh = () => setTick(tick + 1);
+  // a task written by anyone: the list, the board and the chart are read again
+  useLive(code, ['task'], () => setTick((n) => n + 1));
 
   const move = async (rec, to, reload) => {
     setError(null); setNotice(null);
