@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/forecast.h"
 #include "analytics/metric.h"
 #include "analytics/quota.h"
 #include "base/date.h"
@@ -454,6 +455,7 @@ int goal_progress(struct store *st, const struct goal *g, const struct project *
 	memset(out, 0, sizeof(*out));
 	out->actual = out->expected = out->projected = NO_VALUE;
 	out->progress = NAN;
+	out->projection.reason = "no_dates";
 	if (goal_lint(st, g, p, out->smart, &out->baseline, &out->baseline_computed, err))
 		return -1;
 	if (g->metric == METRIC_NONE || g->start_on == NO_DATE || g->due_on == NO_DATE ||
@@ -471,6 +473,9 @@ int goal_progress(struct store *st, const struct goal *g, const struct project *
 		out->actual = 0;
 	}
 	out->elapsed = elapsed_at(g, today);
+	/* the projection with its band: the trend of the goal's own series (forecast.c) */
+	if (goal_projection_compute(st, g, today, out->actual, &out->projection, err))
+		return -1;
 	if (g->target == NO_VALUE || g->target <= 0) {
 		out->status = STATUS_OFF_TRACK;
 		return 0;
@@ -545,6 +550,7 @@ static void goal_progress_write_fields(struct jw *w, const struct goal *g,
 	goal_value_json(w, "projected", u, gp->projected);
 	jw_knum(w, "progress", gp->progress, 4);
 	jw_knum(w, "elapsed", gp->elapsed, 4);
+	goal_projection_write_json(w, g, &gp->projection);
 	jw_kstr(w, "status", goal_status_str(gp->status));
 	goal_value_json(w, "baseline_used", u, gp->baseline);
 	jw_kbool(w, "baseline_computed", gp->baseline_computed);

@@ -73,6 +73,20 @@ struct smart_check {
 	int nparams;
 };
 
+/*
+ * A goal's projection at its due date (goal_progress fills it): from the
+ * least-squares line through the goal's series (daily cumulative actuals, or
+ * the level's weekly values, the last 8), clamped (a cumulative value never
+ * below what is already counted; a level to its range). ok = 0 says why not
+ * in reason: "no_dates", "not_started", "too_little_history", "no_data".
+ */
+struct goal_projection {
+	int ok;
+	int64_t value, low, high;
+	double se; /* standard error of the value at the due date, in the metric's unit */
+	const char *reason;
+};
+
 struct goal_progress {
 	int64_t actual;    /* NO_VALUE when the metric has no value yet */
 	int64_t expected;  /* what the target asks for by today */
@@ -82,6 +96,7 @@ struct goal_progress {
 	enum goal_status status;
 	int64_t baseline;  /* given, or computed from history; NO_VALUE if none */
 	int baseline_computed;
+	struct goal_projection projection; /* analytics/forecast.h */
 	struct smart_check smart[SMART__COUNT];
 };
 
