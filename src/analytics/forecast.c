@@ -138,7 +138,9 @@ int goal_projection_compute(struct store *st, const struct goal *g, int32_t toda
 	if (!cum && n > LEVEL_POINTS)
 		first = n - LEVEL_POINTS;
 	for (size_t i = first; i < n; i++) {
-		if (pts[i].actual == NO_VALUE)
+		/* a cumulative's recent pace: the days of the last run-rate weeks */
+		if (pts[i].actual == NO_VALUE ||
+		    (cum && pts[i].day <= today - 7 * FORECAST_RUN_WEEKS))
 			continue;
 		x[m] = (double)(pts[i].day - g->start_on);
 		y[m] = (double)pts[i].actual;
@@ -150,8 +152,16 @@ int goal_projection_compute(struct store *st, const struct goal *g, int32_t toda
 		out->reason = "too_little_history";
 	} else {
 		if (cum) {
-			/* what is counted stays counted */
-			double floor = actual == NO_VALUE ? 0 : (double)actual;
+			/*
+			 * The line's pace carries what is counted today to the due date
+			 * (shifted by the line's miss at today); what is counted stays counted.
+			 */
+			double floor = actual == NO_VALUE ? 0 : (double)actual, at, l2, h2, se2;
+			if (!forecast_line(x, y, m, (double)(today - g->start_on), &at, &l2, &h2, &se2)) {
+				v += floor - at;
+				lo += floor - at;
+				hi += floor - at;
+			}
 			rlo = floor, rhi = INFINITY;
 		} else {
 			level_range(g->metric, &rlo, &rhi);
@@ -881,8 +891,9 @@ static void goal_forecast_write(struct jw *w, const struct goal *g, const struct
 	jw_knum(w, "probability_error", f->error, 4);
 	jw_kstr(w, "probability_method", f->method);
 	jw_kstr(w, "probability_reason", f->method ? NULL : f->reason);
-	jw_knum(w, "expected_at_due", f->mean, u == UNIT_RATIO ? 4 : 0);
-	jw_knum(w, "coverage", f->coverage, 2);
+	/* a rate travels as a number in [0, 1] (basis points inside) */
+	jw_knum(w, "expected_at_due", u == UNIT_RATIO ? f->mean / 10000.0 : f->mean, u == UNIT_RATIO ? 4 : 0);
+	jw_knum(w, "coverage", f->coverage, 4);
 	jw_kint(w, "weighted_pipeline", f->weighted);
 	jw_kint(w, "remaining", f->remaining > 0 ? f->remaining : 0);
 	jw_kint(w, "deals", (int64_t)f->deals);

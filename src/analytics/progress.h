@@ -75,7 +75,8 @@ struct smart_check {
 
 /*
  * A goal's projection at its due date (goal_progress fills it): from the
- * least-squares line through the goal's series (daily cumulative actuals, or
+ * least-squares line through the goal's series (the cumulative actuals of the
+ * last FORECAST_RUN_WEEKS weeks, daily for sums and weekly for the others, or
  * the level's weekly values, the last 8), clamped (a cumulative value never
  * below what is already counted; a level to its range). ok = 0 says why not
  * in reason: "no_dates", "not_started", "too_little_history", "no_data".
