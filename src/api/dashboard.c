@@ -153,8 +153,8 @@ static int get_pipeline(struct api_req *r, struct err *err)
 	if (seed_s && int_parse(seed_s, strlen(seed_s), &seed, "seed", err))
 		return -1;
 	if (seed < 0 || seed > PIPELINE_SEED_MAX)
-		return err_set(err, ERR_INVALID, "seed", "range:field,min,max",
-			       "seed must be from 0 to %d", PIPELINE_SEED_MAX);
+		return err_set(err, ERR_INVALID, "seed", "out_of_range:_,min,max",
+			       "%s must be from %d to %d", "seed", 0, PIPELINE_SEED_MAX);
 	if (readable_project(r, api_param(r, "code"), version, code, err))
 		return -1;
 	pipeline_key(key, sizeof(key), code, today, seed);

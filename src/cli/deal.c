@@ -447,13 +447,17 @@ static int cmd_deal_funnel(struct cli *c, int argc, char **argv, struct err *err
 	if (by && strcmp(by, "owner") && strcmp(by, "channel"))
 		return err_set(err, ERR_USAGE, "by", "bad_choice:value,allowed",
 			       "--by \"%.40s\" is not owner or channel", by);
-	if (cli_opt(opts, "as-of") && cli_date(cli_opt(opts, "as-of"), "as-of", &as_of, err))
+	if (cli_opt(opts, "as-of") && cli_date(cli_opt(opts, "as-of"), "as-of", &as_of, err)) {
+		err_prefix(err, "--as-of");
 		return -1;
-	if (cli_opt(opts, "seed") && cli_int(cli_opt(opts, "seed"), "seed", &seed, err))
+	}
+	if (cli_opt(opts, "seed") && cli_int(cli_opt(opts, "seed"), "seed", &seed, err)) {
+		err_prefix(err, "--seed");
 		return -1;
+	}
 	if (seed < 0 || seed > 999999999)
-		return err_set(err, ERR_INVALID, "seed", "range:field,min,max",
-			       "seed must be from 0 to %d", 999999999);
+		return err_set(err, ERR_INVALID, "seed", "out_of_range:_,min,max",
+			       "%s must be from %d to %d", "--seed", 0, 999999999);
 	if (pipeline_forecast_build(c->st, &c->actor, pos[0], as_of, (uint64_t)seed, &f, err))
 		return -1;
 	if (c->json) {
