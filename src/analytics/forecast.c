@@ -426,6 +426,7 @@ static void stats_compute(const struct fdata *f, int group, int64_t key, struct 
 		fs = &out->stages[out->nstages++];
 		memset(fs, 0, sizeof(*fs));
 		snprintf(fs->code, sizeof(fs->code), "%s", p->stages[i].code);
+		snprintf(fs->name, sizeof(fs->name), "%s", p->stages[i].name);
 		snprintf(fs->kind, sizeof(fs->kind), "%s", p->stages[i].kind);
 		fs->default_bp = p->stages[i].probability_bp;
 		fs->conversion = fs->median_days = fs->win_p = NAN;
@@ -856,6 +857,7 @@ static void stats_write(struct jw *w, const struct pipe_stats *s, int keyed)
 		const struct funnel_stage *fs = &s->stages[i];
 		jw_obj(w);
 		jw_kstr(w, "stage", fs->code);
+		jw_kstr(w, "name", fs->name);
 		jw_kstr(w, "kind", fs->kind);
 		jw_kint(w, "reached", fs->reached);
 		jw_knum(w, "conversion", fs->conversion, 4);

@@ -83,6 +83,7 @@ double sim_probability(const struct sim_input *in, double *mean);
 
 struct funnel_stage {
 	char code[32];
+	char name[64]; /* "" for a standard stage (the UI names it) */
 	char kind[8];
 	int64_t reached;     /* deals that reached this stage or a later one (won: were won) */
 	double conversion;   /* reached(next) / reached, NAN when none or last */

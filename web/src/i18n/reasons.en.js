@@ -365,4 +365,5 @@ export default {
   'field.attendees': 'Attendees', 'field.action_items': 'Action items', 'field.items': 'Action items',
   'field.calendar': 'Calendar link', 'field.duration': 'Duration', 'field.organizer': 'Organiser',
   'field.location': 'Location', 'field.agenda': 'Agenda', 'field.minutes': 'Minutes', 'field.decisions': 'Decisions',
+  'field.seed': 'Simulation seed',
 };

@@ -364,4 +364,5 @@ export default {
   'field.attendees': '参会人', 'field.action_items': '行动项', 'field.items': '行动项',
   'field.calendar': '日历链接', 'field.duration': '时长', 'field.organizer': '组织者',
   'field.location': '地点', 'field.agenda': '议程', 'field.minutes': '会议纪要', 'field.decisions': '决议',
+  'field.seed': '模拟种子',
 };
