@@ -64,6 +64,35 @@ int forecast_line(const double *x, const double *y, size_t n, double x0, double 
 	return 0;
 }
 
+int forecast_pace(const double *x, const double *y, size_t n, double ahead, double *rate,
+		  double *half, double *se)
+{
+	double mx = 0, my = 0, sxx = 0, sxy = 0, ss = 0, span, sigma;
+	if (n < FORECAST_MIN_POINTS)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		mx += x[i], my += y[i];
+	mx /= (double)n;
+	my /= (double)n;
+	for (size_t i = 0; i < n; i++) {
+		sxx += (x[i] - mx) * (x[i] - mx);
+		sxy += (x[i] - mx) * (y[i] - my);
+	}
+	span = x[n - 1] - x[0];
+	if (sxx <= 0 || span <= 0)
+		return -1;
+	*rate = sxy / sxx;
+	for (size_t i = 1; i < n; i++) {
+		double dx = x[i] - x[i - 1], e = (y[i] - y[i - 1]) - *rate * dx;
+		if (dx > 0)
+			ss += e * e / dx;
+	}
+	sigma = sqrt(ss / (double)(n - 2));
+	*se = sigma * sqrt(ahead + ahead * ahead / span);
+	*half = t_quantile(n - 2) * *se;
+	return 0;
+}
+
 /* d rounded to an integer, saturating at what an int64 holds. */
 static int64_t round_sat(double d)
 {
@@ -148,24 +177,29 @@ int goal_projection_compute(struct store *st, const struct goal *g, int32_t toda
 	}
 	if (!m) {
 		out->reason = n ? "no_data" : "too_little_history";
+	} else if (cum) {
+		/*
+		 * A running total: today's actual carried to the due date at the
+		 * recent pace, the band from the day-to-day spread (forecast_pace);
+		 * what is counted stays counted.
+		 */
+		double floor = actual == NO_VALUE ? 0 : (double)actual, rate, half,
+		       ahead = (double)(g->due_on - today);
+		if (forecast_pace(x, y, m, ahead, &rate, &half, &se)) {
+			out->reason = "too_little_history";
+		} else {
+			v = floor + rate * ahead;
+			out->ok = 1;
+			out->value = round_sat(clampd(v, floor, INFINITY));
+			out->low = round_sat(clampd(v - half, floor, INFINITY));
+			out->high = round_sat(clampd(v + half, floor, INFINITY));
+			out->se = se;
+		}
 	} else if (forecast_line(x, y, m, (double)(g->due_on - g->start_on), &v, &lo, &hi, &se)) {
 		out->reason = "too_little_history";
 	} else {
-		if (cum) {
-			/*
-			 * The line's pace carries what is counted today to the due date
-			 * (shifted by the line's miss at today); what is counted stays counted.
-			 */
-			double floor = actual == NO_VALUE ? 0 : (double)actual, at, l2, h2, se2;
-			if (!forecast_line(x, y, m, (double)(today - g->start_on), &at, &l2, &h2, &se2)) {
-				v += floor - at;
-				lo += floor - at;
-				hi += floor - at;
-			}
-			rlo = floor, rhi = INFINITY;
-		} else {
-			level_range(g->metric, &rlo, &rhi);
-		}
+		/* a level: its trend line at the due date, kept within the level's range */
+		level_range(g->metric, &rlo, &rhi);
 		out->ok = 1;
 		out->value = round_sat(clampd(v, rlo, rhi));
 		out->low = round_sat(clampd(lo, rlo, rhi));
@@ -895,7 +929,7 @@ static void goal_forecast_write(struct jw *w, const struct goal *g, const struct
 	jw_kstr(w, "probability_reason", f->method ? NULL : f->reason);
 	/* a rate travels as a number in [0, 1] (basis points inside) */
 	jw_knum(w, "expected_at_due", u == UNIT_RATIO ? f->mean / 10000.0 : f->mean, u == UNIT_RATIO ? 4 : 0);
-	jw_knum(w, "coverage", f->coverage, 4);
+	jw_knum(w, "coverage", f->coverage, 6);
 	jw_kint(w, "weighted_pipeline", f->weighted);
 	jw_kint(w, "remaining", f->remaining > 0 ? f->remaining : 0);
 	jw_kint(w, "deals", (int64_t)f->deals);

@@ -39,6 +39,19 @@
 int forecast_line(const double *x, const double *y, size_t n, double x0, double *value,
 		  double *low, double *high, double *se);
 
+/*
+ * A running total's pace through (x[i], y[i]), i < n (x in days, ascending):
+ * *rate, the slope of the least-squares line; and, for a value `ahead` days
+ * on at that pace, its standard error *se and the half width *half of its
+ * 80% prediction interval. The total is taken as a random walk with that
+ * drift: sigma^2 = sum over the steps of (dy - rate dx)^2 / dx, over
+ * (steps - 1), and se^2 = sigma^2 (ahead + ahead^2 / span), the days left
+ * and the pace's own error from the span of days it was learned over;
+ * half = t(0.90, steps - 1) se. -1 with fewer than FORECAST_MIN_POINTS points.
+ */
+int forecast_pace(const double *x, const double *y, size_t n, double ahead, double *rate,
+		  double *half, double *se);
+
 /* A goal's projection (struct goal_projection, analytics/progress.h) at its due date. */
 struct goal;
 int goal_projection_compute(struct store *st, const struct goal *g, int32_t today,

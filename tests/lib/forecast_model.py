@@ -163,9 +163,12 @@ def t90(df):
 
 
 def projection(daily, start, due, today, weeks=12):
-    """A cumulative goal's projection: daily = {day string: amount}. The least-squares line
-    through the cumulative actuals of the days in the last `weeks` weeks up to today, its pace
-    carrying today's actual to the due date, the 80% band around it; never below the actual."""
+    """A cumulative goal's projection: daily = {day string: amount}. The running total of the
+    days in the last `weeks` weeks up to today; its pace is the least-squares slope through
+    them; today's actual carried to the due date at that pace; the 80% band from a random walk
+    with that drift: sigma^2 = sum of (step - pace)^2 over (steps - 1), se^2 = sigma^2 (days
+    left + days left^2 / days learned over), half width t(0.90, steps - 1) se; never below
+    the actual."""
     import math
     s, e, t = d(start), d(due), d(today)
     xs, ys, cum = [], [], 0
@@ -181,13 +184,11 @@ def projection(daily, start, due, today, weeks=12):
     sxx = sum((x - mx) ** 2 for x in xs)
     sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
     b = sxy / sxx
-    a = my - b * mx
-    sse = sum((y - (a + b * x)) ** 2 for x, y in zip(xs, ys))
-    sd = math.sqrt(sse / (n - 2))
-    x0 = (e - s).days
-    se = sd * math.sqrt(1 + 1 / n + (x0 - mx) ** 2 / sxx)
-    shift = cum - (a + b * (t - s).days)
-    v = a + b * x0 + shift
+    steps = [(ys[i] - ys[i - 1]) - b * (xs[i] - xs[i - 1]) for i in range(1, n)]
+    sigma = math.sqrt(sum(z * z for z in steps) / (n - 2))
+    ahead = (e - t).days
+    se = sigma * math.sqrt(ahead + ahead * ahead / (xs[-1] - xs[0]))
+    v = cum + b * ahead
     h = t90(n - 2) * se
 
     def rnd(z):

@@ -56,6 +56,24 @@ static void test_line_exact_and_too_short(void **state)
 	assert_int_equal(forecast_line(same, y, 3, 9.0, &v, &lo, &hi, &se), -1);
 }
 
+/*
+ * A running total 0, 2, 3, 6 on days 0..3: slope 9.5 / 5 = 1.9; steps 2, 1, 3
+ * miss it by 0.1, -0.9, 1.1, so sigma^2 = 2.03 / 2 = 1.015; 4 days ahead of a
+ * pace learned over 3: se = sqrt(1.015 (4 + 16 / 3)) = 3.07788, half width
+ * 1.886 x se = 5.80488 (today's 6 + 4 x 1.9 = 13.6 in the middle).
+ */
+static void test_pace_by_hand(void **state)
+{
+	const double x[] = { 0, 1, 2, 3 }, y[] = { 0, 2, 3, 6 };
+	double rate, half, se;
+	(void)state;
+	assert_int_equal(forecast_pace(x, y, 4, 4.0, &rate, &half, &se), 0);
+	assert_true(fabs(rate - 1.9) < 1e-9);
+	assert_true(fabs(se - 3.07788) < 1e-4);
+	assert_true(fabs(half - 5.80488) < 1e-4);
+	assert_int_equal(forecast_pace(x, y, 2, 4.0, &rate, &half, &se), -1);
+}
+
 /* A window of 2026-10-01 .. 2026-12-31 judged on 2026-11-30 (31 days left). */
 static void base_input(struct sim_input *in)
 {
@@ -182,6 +200,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_line_by_hand),
 		cmocka_unit_test(test_line_exact_and_too_short),
+		cmocka_unit_test(test_pace_by_hand),
 		cmocka_unit_test(test_one_deal_half),
 		cmocka_unit_test(test_reached_and_nothing),
 		cmocka_unit_test(test_two_deals),

@@ -37,7 +37,7 @@ function why(g) {
     return t('forecast.why.trend', { value: exact(g, g.projection && g.projection.value), target: exact(g, g.target) });
   }
   if (g.probability_method === 'simulation') {
-    const parts = [t('forecast.why.gap', { gap: exact(g, g.remaining) })];
+    const parts = g.remaining > 0 ? [t('forecast.why.gap', { gap: exact(g, g.remaining) })] : [];
     if (g.coverage !== null && g.coverage !== undefined) {
       parts.push(t('forecast.why.pipeline', { deals: num(g.deals), weighted: g.unit === 'money' ? money(g.weighted_pipeline) : num(g.weighted_pipeline),
         coverage: coverageText(g.coverage) }));
