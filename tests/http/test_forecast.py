@@ -115,6 +115,29 @@ def the_figures_equal_an_independent_computation_and_follow_a_move():
 
 
 @test
+def the_answer_is_kept_across_a_restart():
+    """At a stop the server keeps the forecasts it was asked for (table kept_answers, with the
+    stamp of the data); the next start sends the kept one while the data is unchanged, and
+    computes it anew after a write (a move by the CLI while no server runs)."""
+    import json
+    ws, ids = setup()
+    with Env(ws) as env:
+        first = env.as_("vw").ok("GET", BASE + "/pipeline")
+    kept = {k: json.loads(b) for k, b in ws.sql("SELECT key, body FROM kept_answers")}
+    key = f"pipeline/P1/{fm.days(fm.TODAY)}/1"
+    eq(kept.get(key), first, "the forecast kept at the stop")
+    # a kept answer marked, to see that the next start sends it rather than computing it
+    marked = dict(first, seed=7)
+    ws.sql("UPDATE kept_answers SET body = ? WHERE key = ?", json.dumps(marked), key)
+    with Env(ws) as env:
+        eq(env.as_("vw").ok("GET", BASE + "/pipeline")["seed"], 7, "sent as kept")
+    ws.ok("deal", "move", "P1", str(ids["D6"]), "lost", "--reason", "budget", as_="mona")
+    with Env(ws) as env:
+        got = env.as_("vw").ok("GET", BASE + "/pipeline")
+        eq((got["seed"], got["all"]["lost"]), (1, fm.figures()["lost"] + 1), "computed anew after a write")
+
+
+@test
 def bad_queries_name_the_field():
     ws, _ = setup()
     with Env(ws) as env:
