@@ -21,10 +21,9 @@
 /* --- the line ------------------------------------------------------------------- */
 
 /* Student's t at 0.90 (two-sided 80%) for 1..30 degrees of freedom. */
-static const double t90[] = { 3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415, 1.397,
-			      1.383, 1.372, 1.363, 1.356, 1.350, 1.345, 1.341, 1.337,
-			      1.333, 1.330, 1.328, 1.325, 1.323, 1.321, 1.319, 1.318,
-			      1.316, 1.315, 1.314, 1.313, 1.311, 1.310 };
+static const double t90[] = {3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415, 1.397, 1.383, 1.372,
+                             1.363, 1.356, 1.350, 1.345, 1.341, 1.337, 1.333, 1.330, 1.328, 1.325,
+                             1.323, 1.321, 1.319, 1.318, 1.316, 1.315, 1.314, 1.313, 1.311, 1.310};
 
 static double t_quantile(size_t df)
 {
@@ -33,31 +32,44 @@ static double t_quantile(size_t df)
 	return df <= 60 ? 1.296 : df <= 120 ? 1.289 : 1.282;
 }
 
-int forecast_line(const double *x, const double *y, size_t n, double x0, double *value,
-		  double *low, double *high, double *se)
+/* The least-squares line through (x[i], y[i]): means, Sxx and slope; -1 when all x are equal. */
+struct fit {
+	double mx, my, sxx, slope;
+};
+
+static int fit_line(const double *x, const double *y, size_t n, struct fit *f)
 {
-	double mx = 0, my = 0, sxx = 0, sxy = 0, sse = 0, b, a, s, h;
-	if (n < FORECAST_MIN_POINTS)
-		return -1;
+	double sxy = 0;
+	f->mx = f->my = f->sxx = 0;
 	for (size_t i = 0; i < n; i++)
-		mx += x[i], my += y[i];
-	mx /= (double)n;
-	my /= (double)n;
+		f->mx += x[i], f->my += y[i];
+	f->mx /= (double)n;
+	f->my /= (double)n;
 	for (size_t i = 0; i < n; i++) {
-		sxx += (x[i] - mx) * (x[i] - mx);
-		sxy += (x[i] - mx) * (y[i] - my);
+		f->sxx += (x[i] - f->mx) * (x[i] - f->mx);
+		sxy += (x[i] - f->mx) * (y[i] - f->my);
 	}
-	if (sxx <= 0)
+	if (f->sxx <= 0)
 		return -1;
-	b = sxy / sxx;
-	a = my - b * mx;
+	f->slope = sxy / f->sxx;
+	return 0;
+}
+
+int forecast_line(const double *x, const double *y, size_t n, double x0, double *value, double *low,
+                  double *high, double *se)
+{
+	struct fit f;
+	double sse = 0, a, s, h;
+	if (n < FORECAST_MIN_POINTS || fit_line(x, y, n, &f))
+		return -1;
+	a = f.my - f.slope * f.mx;
 	for (size_t i = 0; i < n; i++) {
-		double e = y[i] - (a + b * x[i]);
+		double e = y[i] - (a + f.slope * x[i]);
 		sse += e * e;
 	}
 	s = sqrt(sse / (double)(n - 2));
-	*se = s * sqrt(1.0 + 1.0 / (double)n + (x0 - mx) * (x0 - mx) / sxx);
-	*value = a + b * x0;
+	*se = s * sqrt(1.0 + 1.0 / (double)n + (x0 - f.mx) * (x0 - f.mx) / f.sxx);
+	*value = a + f.slope * x0;
 	h = t_quantile(n - 2) * *se;
 	*low = *value - h;
 	*high = *value + h;
@@ -65,23 +77,16 @@ int forecast_line(const double *x, const double *y, size_t n, double x0, double 
 }
 
 int forecast_pace(const double *x, const double *y, size_t n, double ahead, double *rate,
-		  double *half, double *se)
+                  double *half, double *se)
 {
-	double mx = 0, my = 0, sxx = 0, sxy = 0, ss = 0, span, sigma;
-	if (n < FORECAST_MIN_POINTS)
+	struct fit f;
+	double ss = 0, span, sigma;
+	if (n < FORECAST_MIN_POINTS || fit_line(x, y, n, &f))
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		mx += x[i], my += y[i];
-	mx /= (double)n;
-	my /= (double)n;
-	for (size_t i = 0; i < n; i++) {
-		sxx += (x[i] - mx) * (x[i] - mx);
-		sxy += (x[i] - mx) * (y[i] - my);
-	}
 	span = x[n - 1] - x[0];
-	if (sxx <= 0 || span <= 0)
+	if (span <= 0)
 		return -1;
-	*rate = sxy / sxx;
+	*rate = f.slope;
 	for (size_t i = 1; i < n; i++) {
 		double dx = x[i] - x[i - 1], e = (y[i] - y[i - 1]) - *rate * dx;
 		if (dx > 0)
@@ -131,8 +136,8 @@ static double clampd(double v, double lo, double hi)
 /* The points a level's trend is drawn through: its latest weekly values. */
 #define LEVEL_POINTS 8
 
-int goal_projection_compute(struct store *st, const struct goal *g, int32_t today,
-			    int64_t actual, struct goal_projection *out, struct err *err)
+int goal_projection_compute(struct store *st, const struct goal *g, int32_t today, int64_t actual,
+                            struct goal_projection *out, struct err *err)
 {
 	struct goal_point *pts = NULL;
 	size_t n = 0, m = 0, first = 0;
@@ -212,8 +217,22 @@ int goal_projection_compute(struct store *st, const struct goal *g, int32_t toda
 	return 0;
 }
 
-void goal_projection_write_json(struct jw *w, const struct goal *g,
-				const struct goal_projection *p)
+void goal_projection_format(enum unit u, const struct goal_projection *p, char *value, size_t vlen,
+                            char *band, size_t blen)
+{
+	char lo[64], hi[64];
+	if (!p->ok) {
+		snprintf(value, vlen, "-");
+		snprintf(band, blen, "(%s)", p->reason ? p->reason : "");
+		return;
+	}
+	goal_value_format(u, p->value, value, vlen);
+	goal_value_format(u, p->low, lo, sizeof(lo));
+	goal_value_format(u, p->high, hi, sizeof(hi));
+	snprintf(band, blen, "%s - %s", lo, hi);
+}
+
+void goal_projection_write_json(struct jw *w, const struct goal *g, const struct goal_projection *p)
 {
 	enum unit u = metric_unit(g->metric);
 	jw_key(w, "projection");
@@ -253,7 +272,8 @@ double sim_probability(const struct sim_input *in, double *mean)
 			if (in->nslips)
 				close += in->slips[rng_below(&r, in->nslips)];
 			if (close < in->today)
-				close = in->today; /* a deal late already closes at the earliest today */
+				close = in->today; /* a deal late already closes at the earliest
+				                      today */
 			if (close < in->start || close > in->due)
 				continue;
 			total += d->value;
@@ -265,7 +285,8 @@ double sim_probability(const struct sim_input *in, double *mean)
 				total += in->weeks[rng_below(&r, in->nweeks)];
 			if (rest) {
 				int64_t part;
-				if (!div_round(in->weeks[rng_below(&r, in->nweeks)] * rest, 7, &part))
+				if (!div_round(in->weeks[rng_below(&r, in->nweeks)] * rest, 7,
+				               &part))
 					total += part;
 			}
 		}
@@ -321,20 +342,20 @@ static int kind_of(const struct deal_pipeline *p, int stage)
 {
 	if (stage < 0)
 		return K_OPEN;
-	return !strcmp(p->stages[stage].kind, "won")	? K_WON
+	return !strcmp(p->stages[stage].kind, "won")    ? K_WON
 	       : !strcmp(p->stages[stage].kind, "lost") ? K_LOST
-							: K_OPEN;
+	                                                : K_OPEN;
 }
 
 static const char SQL_FC_DEALS[] =
-	"SELECT d.id, d.stage, d.probability_bp, d.amount_minor, d.expected_close_on, d.won_on, "
-	"COALESCE(u.login, ''), COALESCE(ch.code, ''), d.owner_id, d.channel_id, "
-	"COALESCE(d.segment_id, c.segment_id) FROM deals d "
-	"JOIN customers c ON c.id = d.customer_id LEFT JOIN users u ON u.id = d.owner_id "
-	"LEFT JOIN channels ch ON ch.id = d.channel_id WHERE d.project_id = ?1 ORDER BY d.id";
+        "SELECT d.id, d.stage, d.probability_bp, d.amount_minor, d.expected_close_on, d.won_on, "
+        "COALESCE(u.login, ''), COALESCE(ch.code, ''), d.owner_id, d.channel_id, "
+        "COALESCE(d.segment_id, c.segment_id) FROM deals d "
+        "JOIN customers c ON c.id = d.customer_id LEFT JOIN users u ON u.id = d.owner_id "
+        "LEFT JOIN channels ch ON ch.id = d.channel_id WHERE d.project_id = ?1 ORDER BY d.id";
 static const char SQL_FC_HISTORY[] =
-	"SELECT h.deal_id, h.to_stage, h.changed_on FROM deal_history h "
-	"JOIN deals d ON d.id = h.deal_id WHERE d.project_id = ?1 ORDER BY h.deal_id, h.id";
+        "SELECT h.deal_id, h.to_stage, h.changed_on FROM deal_history h "
+        "JOIN deals d ON d.id = h.deal_id WHERE d.project_id = ?1 ORDER BY h.deal_id, h.id";
 
 static int read_deals(struct store *st, int64_t project_id, struct fdata *f, struct err *err)
 {
@@ -502,7 +523,8 @@ static void stats_compute(const struct fdata *f, int group, int64_t key, struct 
 				if (h->stage == stage) {
 					was = 1;
 					if (j + 1 < d->nhist)
-						buf[nb++] = (double)(f->hist[d->hist + j + 1].on - h->on);
+						buf[nb++] = (double)(f->hist[d->hist + j + 1].on -
+						                     h->on);
 				}
 			}
 			if (furthest >= rank)
@@ -516,12 +538,12 @@ static void stats_compute(const struct fdata *f, int group, int64_t key, struct 
 		if (!strcmp(fs->kind, "open"))
 			fs->median_days = median(buf, nb);
 		fs->win_p = ((double)fs->won + FORECAST_PRIOR_DEALS * fs->default_bp / 10000.0) /
-			    ((double)fs->closed + FORECAST_PRIOR_DEALS);
+		            ((double)fs->closed + FORECAST_PRIOR_DEALS);
 	}
 	for (int si = 0; si + 1 < out->nstages; si++)
 		if (out->stages[si].reached > 0)
-			out->stages[si].conversion =
-				(double)out->stages[si + 1].reached / (double)out->stages[si].reached;
+			out->stages[si].conversion = (double)out->stages[si + 1].reached /
+			                             (double)out->stages[si].reached;
 	/* days from a won deal's first entry to its being won */
 	nb = 0;
 	for (size_t k = 0; k < f->n; k++) {
@@ -535,8 +557,8 @@ static void stats_compute(const struct fdata *f, int group, int64_t key, struct 
 			}
 	}
 	out->median_days_to_win = median(buf, nb);
-	out->win_rate = out->won + out->lost ? (double)out->won / (double)(out->won + out->lost)
-					     : NAN;
+	out->win_rate =
+	        out->won + out->lost ? (double)out->won / (double)(out->won + out->lost) : NAN;
 	if (!out->won || div_round(out->won_amount, out->won, &out->avg_deal_size))
 		out->avg_deal_size = NO_VALUE;
 	free(buf);
@@ -567,7 +589,8 @@ static struct pipe_stats *stats_by(const struct fdata *f, int group, size_t *n)
 			if ((group == G_OWNER ? f->deals[k].owner_id : f->deals[k].channel_id) ==
 			    keys[j]) {
 				snprintf(out[j].key, sizeof(out[j].key), "%s",
-					 group == G_OWNER ? f->deals[k].owner : f->deals[k].channel);
+				         group == G_OWNER ? f->deals[k].owner
+				                          : f->deals[k].channel);
 				break;
 			}
 		stats_compute(f, group, keys[j], &out[j]);
@@ -607,8 +630,8 @@ static int deals_count(const struct goal *g)
  * amounts when deals are drawn); *n of them.
  */
 static int run_weeks(struct store *st, const struct goal *g, const struct project *p,
-		     const struct fdata *f, int32_t today, int64_t *weeks, size_t *n,
-		     struct err *err)
+                     const struct fdata *f, int32_t today, int64_t *weeks, size_t *n,
+                     struct err *err)
 {
 	enum metric_calc c = metric_def(g->metric)->calc;
 	int nw = 0;
@@ -631,15 +654,16 @@ static int run_weeks(struct store *st, const struct goal *g, const struct projec
 		for (int k = 0; k < nw; k++) {
 			int64_t v = 0;
 			for (int d = 0; d < 7; d++)
-				v += c == CALC_AMOUNT ? days[7 * k + d].amount : days[7 * k + d].quantity;
+				v += c == CALC_AMOUNT ? days[7 * k + d].amount
+				                      : days[7 * k + d].quantity;
 			weeks[k] = v;
 		}
 		free(days);
 		if (c == CALC_AMOUNT && deals_count(g))
 			for (size_t k = 0; k < f->n; k++) {
 				const struct fdeal *d = &f->deals[k];
-				if (d->kind == K_WON && d->won_on != NO_DATE && d->won_on >= first &&
-				    d->won_on <= today && deal_in_scope(g, d))
+				if (d->kind == K_WON && d->won_on != NO_DATE &&
+				    d->won_on >= first && d->won_on <= today && deal_in_scope(g, d))
 					weeks[(d->won_on - first) / 7] -= d->amount;
 			}
 		for (int k = 0; k < nw; k++)
@@ -649,9 +673,13 @@ static int run_weeks(struct store *st, const struct goal *g, const struct projec
 		int32_t ends[FORECAST_RUN_WEEKS];
 		int64_t vals[FORECAST_RUN_WEEKS];
 		int32_t len = g->due_on - g->start_on + 1;
-		struct metric_query q = { .metric = g->metric, .project_id = g->project_id,
-					  .scope = &g->scope, .from = first, .to = today,
-					  .goal_id = g->id, .cohort_project_id = NO_ID };
+		struct metric_query q = {.metric = g->metric,
+		                         .project_id = g->project_id,
+		                         .scope = &g->scope,
+		                         .from = first,
+		                         .to = today,
+		                         .goal_id = g->id,
+		                         .cohort_project_id = NO_ID};
 		q.cohort_from = g->start_on - len;
 		q.cohort_to = g->start_on - 1;
 		for (int k = 0; k < nw; k++)
@@ -659,7 +687,8 @@ static int run_weeks(struct store *st, const struct goal *g, const struct projec
 		if (metric_curve(st, &q, ends, nw, vals, err))
 			return -1;
 		for (int k = 0; k < nw; k++) {
-			int64_t prev = k ? vals[k - 1] : 0, v = vals[k] == NO_VALUE ? prev : vals[k];
+			int64_t prev = k ? vals[k - 1] : 0,
+			        v = vals[k] == NO_VALUE ? prev : vals[k];
 			weeks[k] = v - prev > 0 ? v - prev : 0;
 		}
 	}
@@ -676,8 +705,8 @@ static double normal_above(double value, double se, double target)
 }
 
 static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
-			 const struct fdata *f, size_t gi, struct goal_forecast *out,
-			 struct err *err)
+                         const struct fdata *f, size_t gi, struct goal_forecast *out,
+                         struct err *err)
 {
 	const struct goal *g = &pf->board.goals.items[gi];
 	const struct goal_progress *gp = &pf->board.progress[gi];
@@ -710,7 +739,7 @@ static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
 			psum += d->prob_bp / 10000.0;
 		}
 		out->coverage = c == CALC_AMOUNT ? (double)out->weighted / (double)out->remaining
-						 : psum / (double)out->remaining;
+		                                 : psum / (double)out->remaining;
 		if (c == CALC_DEALS_WON)
 			out->weighted = round_sat(psum);
 	}
@@ -733,8 +762,8 @@ static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
 		}
 		out->method = "trend";
 		out->mean = (double)gp->projection.value;
-		out->probability =
-			normal_above((double)gp->projection.value, gp->projection.se, (double)g->target);
+		out->probability = normal_above((double)gp->projection.value, gp->projection.se,
+		                                (double)g->target);
 		return 0;
 	}
 	memset(&in, 0, sizeof(in));
@@ -763,7 +792,8 @@ static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
 				continue;
 			sd->p = d->prob_bp / 10000.0;
 			for (int si = 0; si < all->nstages; si++)
-				if (d->stage >= 0 && !strcmp(all->stages[si].code, f->pipe.stages[d->stage].code))
+				if (d->stage >= 0 &&
+				    !strcmp(all->stages[si].code, f->pipe.stages[d->stage].code))
 					sd->p = all->stages[si].win_p;
 			sd->close_on = d->expected_close;
 			sd->value = c == CALC_DEALS_WON ? 1 : d->amount;
@@ -798,7 +828,7 @@ static int cmp_i32(const void *a, const void *b)
 }
 
 static int forecast_collect(struct store *st, const struct actor *a, const struct project *p,
-			    struct fdata *f, struct pipeline_forecast *out, struct err *err)
+                            struct fdata *f, struct pipeline_forecast *out, struct err *err)
 {
 	if (deal_pipeline_get(st, a, p->code, &f->pipe, err) || read_deals(st, p->id, f, err) ||
 	    read_history(st, p->id, f, err))
@@ -811,9 +841,10 @@ static int forecast_collect(struct store *st, const struct actor *a, const struc
 			f->slips[f->nslips++] = f->deals[k].won_on - f->deals[k].expected_close;
 	qsort(f->slips, f->nslips, sizeof(*f->slips), cmp_i32);
 	out->slips = f->nslips;
-	out->median_slip = !f->nslips	  ? NAN
-			   : f->nslips % 2 ? f->slips[f->nslips / 2]
-					   : (f->slips[f->nslips / 2 - 1] + f->slips[f->nslips / 2]) / 2.0;
+	out->median_slip = !f->nslips ? NAN
+	                   : f->nslips % 2
+	                           ? f->slips[f->nslips / 2]
+	                           : (f->slips[f->nslips / 2 - 1] + f->slips[f->nslips / 2]) / 2.0;
 	stats_compute(f, G_ALL, 0, &out->all);
 	out->by_owner = stats_by(f, G_OWNER, &out->nowner);
 	out->by_channel = stats_by(f, G_CHANNEL, &out->nchannel);
@@ -825,8 +856,8 @@ static int forecast_collect(struct store *st, const struct actor *a, const struc
 }
 
 int pipeline_forecast_build(struct store *st, const struct actor *a, const char *code,
-			    int32_t as_of, uint64_t seed, struct pipeline_forecast *out,
-			    struct err *err)
+                            int32_t as_of, uint64_t seed, struct pipeline_forecast *out,
+                            struct err *err)
 {
 	struct project p;
 	struct fdata f;
@@ -910,7 +941,7 @@ static void stats_write(struct jw *w, const struct pipe_stats *s, int keyed)
 }
 
 static void goal_forecast_write(struct jw *w, const struct goal *g, const struct goal_progress *gp,
-				const struct goal_forecast *f)
+                                const struct goal_forecast *f)
 {
 	enum unit u = metric_unit(g->metric);
 	jw_obj(w);
@@ -928,7 +959,8 @@ static void goal_forecast_write(struct jw *w, const struct goal *g, const struct
 	jw_kstr(w, "probability_method", f->method);
 	jw_kstr(w, "probability_reason", f->method ? NULL : f->reason);
 	/* a rate travels as a number in [0, 1] (basis points inside) */
-	jw_knum(w, "expected_at_due", u == UNIT_RATIO ? f->mean / 10000.0 : f->mean, u == UNIT_RATIO ? 4 : 0);
+	jw_knum(w, "expected_at_due", u == UNIT_RATIO ? f->mean / 10000.0 : f->mean,
+	        u == UNIT_RATIO ? 4 : 0);
 	jw_knum(w, "coverage", f->coverage, 6);
 	jw_kint(w, "weighted_pipeline", f->weighted);
 	jw_kint(w, "remaining", f->remaining > 0 ? f->remaining : 0);
@@ -967,7 +999,8 @@ void pipeline_forecast_write_json(struct jw *w, const struct pipeline_forecast *
 	jw_key(w, "goals");
 	jw_arr(w);
 	for (size_t i = 0; i < f->board.goals.n; i++)
-		goal_forecast_write(w, &f->board.goals.items[i], &f->board.progress[i], &f->goals[i]);
+		goal_forecast_write(w, &f->board.goals.items[i], &f->board.progress[i],
+		                    &f->goals[i]);
 	jw_arr_end(w);
 	jw_obj_end(w);
 }

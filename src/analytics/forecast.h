@@ -36,8 +36,8 @@
  * t with n - 2 degrees of freedom); *se is the standard error of a new value
  * at x0. -1 with fewer than FORECAST_MIN_POINTS points or all x equal.
  */
-int forecast_line(const double *x, const double *y, size_t n, double x0, double *value,
-		  double *low, double *high, double *se);
+int forecast_line(const double *x, const double *y, size_t n, double x0, double *value, double *low,
+                  double *high, double *se);
 
 /*
  * A running total's pace through (x[i], y[i]), i < n (x in days, ascending):
@@ -50,15 +50,19 @@ int forecast_line(const double *x, const double *y, size_t n, double x0, double 
  * half = t(0.90, steps - 1) se. -1 with fewer than FORECAST_MIN_POINTS points.
  */
 int forecast_pace(const double *x, const double *y, size_t n, double ahead, double *rate,
-		  double *half, double *se);
+                  double *half, double *se);
 
 /* A goal's projection (struct goal_projection, analytics/progress.h) at its due date. */
 struct goal;
-int goal_projection_compute(struct store *st, const struct goal *g, int32_t today,
-			    int64_t actual, struct goal_projection *out, struct err *err);
+int goal_projection_compute(struct store *st, const struct goal *g, int32_t today, int64_t actual,
+                            struct goal_projection *out, struct err *err);
+
+/* The projection as text in u's form ("1,234.00"), its band "low - high"; "-" and "(reason)". */
+void goal_projection_format(enum unit u, const struct goal_projection *p, char *value, size_t vlen,
+                            char *band, size_t blen);
 
 void goal_projection_write_json(struct jw *w, const struct goal *g,
-				const struct goal_projection *p);
+                                const struct goal_projection *p);
 
 /* --- the simulation ----------------------------------------------------------- */
 
@@ -79,7 +83,7 @@ struct sim_input {
 	size_t nslips;
 	const int64_t *weeks; /* the run rate: a week's amount not through deals (drawn from) */
 	size_t nweeks;
-	int average;          /* the goal is an average deal size: won_amount / won_count */
+	int average; /* the goal is an average deal size: won_amount / won_count */
 	int64_t won_count, won_amount;
 	uint64_t seed;
 	int runs;
@@ -98,9 +102,9 @@ struct funnel_stage {
 	char code[32];
 	char name[64]; /* "" for a standard stage (the UI names it) */
 	char kind[8];
-	int64_t reached;     /* deals that reached this stage or a later one (won: were won) */
-	double conversion;   /* reached(next) / reached, NAN when none or last */
-	double median_days;  /* median days spent in the stage (stays that ended), NAN if none */
+	int64_t reached;    /* deals that reached this stage or a later one (won: were won) */
+	double conversion;  /* reached(next) / reached, NAN when none or last */
+	double median_days; /* median days spent in the stage (stays that ended), NAN if none */
 	int64_t stays;
 	int64_t default_bp;  /* the stage's default probability */
 	int64_t closed, won; /* deals ever at the stage that are now closed, and won */
@@ -140,8 +144,8 @@ struct pipeline_forecast {
 
 /* The forecast of project code as of as_of with seed, as actor sees it (one read transaction). */
 int pipeline_forecast_build(struct store *st, const struct actor *a, const char *code,
-			    int32_t as_of, uint64_t seed, struct pipeline_forecast *out,
-			    struct err *err);
+                            int32_t as_of, uint64_t seed, struct pipeline_forecast *out,
+                            struct err *err);
 void pipeline_forecast_release(struct pipeline_forecast *f);
 void pipeline_forecast_write_json(struct jw *w, const struct pipeline_forecast *f);
 

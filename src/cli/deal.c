@@ -304,6 +304,15 @@ static void days_cell(double v, char *out, size_t len)
 		snprintf(out, len, "%.1f", v);
 }
 
+/* An average deal size, or "-" when nothing was won. */
+static void avg_cell(int64_t v, char *out)
+{
+	if (v == NO_VALUE)
+		snprintf(out, 48, "-");
+	else
+		money_format_grouped(v, out);
+}
+
 /* One group's funnel: each stage with the deals that reached it, conversion and days. */
 static void print_funnel(const struct pipe_stats *s)
 {
@@ -317,27 +326,18 @@ static void print_funnel(const struct pipe_stats *s)
 	for (int i = 0; i < s->nstages; i++) {
 		const struct funnel_stage *f = &s->stages[i];
 		char n[24], conv[16], md[16], wp[16];
-		const char *row[5];
 		snprintf(n, sizeof(n), "%lld", (long long)f->reached);
 		rate_cell(f->conversion, conv, sizeof(conv));
 		days_cell(f->median_days, md, sizeof(md));
 		rate_cell(strcmp(f->kind, "open") ? NAN : f->win_p, wp, sizeof(wp));
-		row[0] = f->code;
-		row[1] = n;
-		row[2] = conv;
-		row[3] = md;
-		row[4] = wp;
-		cli_table_row(&t, row);
+		cli_table_row(&t, (const char *const[]){ f->code, n, conv, md, wp });
 	}
 	cli_table_print(&t, stdout);
 	cli_table_release(&t);
 	money_format_grouped(s->open_amount, amt);
 	money_format_grouped(s->weighted, w);
 	rate_cell(s->win_rate, wr, sizeof(wr));
-	if (s->avg_deal_size == NO_VALUE)
-		snprintf(avg, sizeof(avg), "-");
-	else
-		money_format_grouped(s->avg_deal_size, avg);
+	avg_cell(s->avg_deal_size, avg);
 	days_cell(s->median_days_to_win, dw, sizeof(dw));
 	printf("open %lld deals, %s (weighted %s); won %lld, lost %lld: win rate %s, average deal "
 	       "%s, median %s days to win\n",
@@ -355,26 +355,15 @@ static void print_groups(const struct pipe_stats *g, size_t n, const char *what)
 	cli_table_init(&t, 8, head, right);
 	for (size_t i = 0; i < n; i++) {
 		char open[24], w[48], won[24], lost[24], wr[16], avg[48], dw[16];
-		const char *row[8];
 		snprintf(open, sizeof(open), "%lld", (long long)g[i].open);
 		money_format_grouped(g[i].weighted, w);
 		snprintf(won, sizeof(won), "%lld", (long long)g[i].won);
 		snprintf(lost, sizeof(lost), "%lld", (long long)g[i].lost);
 		rate_cell(g[i].win_rate, wr, sizeof(wr));
-		if (g[i].avg_deal_size == NO_VALUE)
-			snprintf(avg, sizeof(avg), "-");
-		else
-			money_format_grouped(g[i].avg_deal_size, avg);
+		avg_cell(g[i].avg_deal_size, avg);
 		days_cell(g[i].median_days_to_win, dw, sizeof(dw));
-		row[0] = g[i].key[0] ? g[i].key : "-";
-		row[1] = open;
-		row[2] = w;
-		row[3] = won;
-		row[4] = lost;
-		row[5] = wr;
-		row[6] = avg;
-		row[7] = dw;
-		cli_table_row(&t, row);
+		cli_table_row(&t, (const char *const[]){ g[i].key[0] ? g[i].key : "-", open, w, won,
+							  lost, wr, avg, dw });
 	}
 	cli_table_print(&t, stdout);
 	cli_table_release(&t);
@@ -394,18 +383,9 @@ static void print_goal_forecasts(const struct pipeline_forecast *f)
 		const struct goal_projection *pr = &f->board.progress[i].projection;
 		const struct goal_forecast *gf = &f->goals[i];
 		enum unit u = metric_unit(g->metric);
-		char target[64], proj[64], lo[64], hi[64], band[140], prob[24], cov[24];
-		const char *row[7];
+		char target[64], proj[64], band[140], prob[24], cov[24];
 		goal_value_format(u, g->target, target, sizeof(target));
-		if (pr->ok) {
-			goal_value_format(u, pr->value, proj, sizeof(proj));
-			goal_value_format(u, pr->low, lo, sizeof(lo));
-			goal_value_format(u, pr->high, hi, sizeof(hi));
-			snprintf(band, sizeof(band), "%s - %s", lo, hi);
-		} else {
-			snprintf(proj, sizeof(proj), "- (%s)", pr->reason ? pr->reason : "");
-			snprintf(band, sizeof(band), "-");
-		}
+		goal_projection_format(u, pr, proj, sizeof(proj), band, sizeof(band));
 		if (isnan(gf->probability))
 			snprintf(prob, sizeof(prob), "- (%s)", gf->reason ? gf->reason : "");
 		else
@@ -416,14 +396,9 @@ static void print_goal_forecasts(const struct pipeline_forecast *f)
 			snprintf(cov, sizeof(cov), "<0.01x");
 		else
 			snprintf(cov, sizeof(cov), "%.2fx", gf->coverage);
-		row[0] = g->name;
-		row[1] = g->metric == METRIC_NONE ? "-" : metric_str(g->metric);
-		row[2] = target;
-		row[3] = proj;
-		row[4] = band;
-		row[5] = prob;
-		row[6] = cov;
-		cli_table_row(&t, row);
+		cli_table_row(&t, (const char *const[]){ g->name,
+							  g->metric == METRIC_NONE ? "-" : metric_str(g->metric),
+							  target, proj, band, prob, cov });
 	}
 	cli_table_print(&t, stdout);
 	cli_table_release(&t);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/forecast.h"
 #include "analytics/progress.h"
 #include "analytics/quota.h"
 #include "base/date.h"
@@ -180,21 +181,6 @@ static void pct_text(double v, char *out, size_t len)
 		snprintf(out, len, "%s", ratio_format(llround(v * 10000.0), r));
 }
 
-/* A projection and its band as text, or "-" and why there is none. */
-static void projection_text(enum unit u, const struct goal_projection *p, char *v, size_t vlen,
-			    char *band, size_t blen)
-{
-	char lo[64], hi[64];
-	if (!p->ok) {
-		snprintf(v, vlen, "-");
-		snprintf(band, blen, "(%s)", p->reason ? p->reason : "");
-		return;
-	}
-	goal_value_format(u, p->value, v, vlen);
-	goal_value_format(u, p->low, lo, sizeof(lo));
-	goal_value_format(u, p->high, hi, sizeof(hi));
-	snprintf(band, blen, "%s - %s", lo, hi);
-}
 
 static void print_goal_detail(struct cli *c, const struct goal *g, const struct goal_progress *gp)
 {
@@ -230,7 +216,7 @@ static void print_goal_detail(struct cli *c, const struct goal *g, const struct 
 		printf("  projected: %s at the due date at the current pace\n", pr);
 	{
 		char pj[64], band[140];
-		projection_text(u, &gp->projection, pj, sizeof(pj), band, sizeof(band));
+		goal_projection_format(u, &gp->projection, pj, sizeof(pj), band, sizeof(band));
 		printf("  projection: %s, 80%% band %s (the recent trend; docs/guide.md, Forecast)\n",
 		       pj, band);
 	}
@@ -286,7 +272,7 @@ static void print_board(const struct goal_board *b)
 		enum unit u = metric_unit(b->goals.items[i].metric);
 		char id[24], tg[64], ac[64], p1[16], p2[16], sm[8], pj[64], band[140];
 		const char *row[10];
-		projection_text(u, &b->progress[i].projection, pj, sizeof(pj), band, sizeof(band));
+		goal_projection_format(u, &b->progress[i].projection, pj, sizeof(pj), band, sizeof(band));
 		row[8] = pj;
 		row[9] = band;
 		snprintf(id, sizeof(id), "%lld", (long long)b->goals.items[i].id);

@@ -49,45 +49,23 @@ def world():
     return ws, ids
 
 
-def near(a, b, what, tol=1e-4):
-    if a is None or b is None:
-        eq(a, b, what)
-    else:
-        assert abs(a - b) <= tol, f"{what}: {a} != {b}"
-
-
-def check_stats(got, want, what):
-    for k in ("open", "open_amount", "weighted", "won", "lost", "won_amount", "avg_deal_size"):
-        eq(got[k], want[k], f"{what}: {k}")
-    near(got["win_rate"], want["win_rate"], f"{what}: win rate")
-    near(got["median_days_to_win"], want["median_days_to_win"], f"{what}: median days to win", 0.05)
-    eq([f["stage"] for f in got["funnel"]], [f["stage"] for f in want["funnel"]], f"{what}: stages")
-    for g, w in zip(got["funnel"], want["funnel"]):
-        eq((g["reached"], g["stays"]), (w["reached"], w["stays"]), f"{what} {w['stage']}: reached, stays")
-        near(g["conversion"], w["conversion"], f"{what} {w['stage']}: conversion")
-        near(g["median_days"], w["median_days"], f"{what} {w['stage']}: median days", 0.05)
-        if "win_probability" in w:
-            eq((g["closed"], g["closed_won"]), (w["closed"], w["closed_won"]), f"{what} {w['stage']}: closed")
-            near(g["win_probability"], w["win_probability"], f"{what} {w['stage']}: learned chance")
-
-
 @test
 def funnel_figures_equal_an_independent_computation():
     ws, ids = world()
     got = ws.js("deal", "funnel", "P1")
     eq((got["project"], got["as_of"], got["seed"], got["runs"]), ("P1", fm.TODAY, 1, RUNS), "head")
-    check_stats(got["all"], fm.figures(), "all")
+    fm.check_stats(got["all"], fm.figures(), "all")
     owners = {o["key"]: o for o in got["by_owner"]}
     eq(sorted(owners), ["rita", "rob"], "owners")
     for who in owners:
-        check_stats(owners[who], fm.figures(keep=lambda x, w=who: x[1] == w), who)
+        fm.check_stats(owners[who], fm.figures(keep=lambda x, w=who: x[1] == w), who)
     chans = {o["key"]: o for o in got["by_channel"]}
     eq(sorted(chans), ["direct", "partner"], "channels")
     for ch in chans:
-        check_stats(chans[ch], fm.figures(keep=lambda x, c=ch: x[2] == c), ch)
+        fm.check_stats(chans[ch], fm.figures(keep=lambda x, c=ch: x[2] == c), ch)
     s = fm.slips()
     eq(got["model"]["slippage_samples"], len(s), "slippage samples")
-    near(got["model"]["median_slippage_days"], fm.median(s), "median slippage", 0.05)
+    fm.near(got["model"]["median_slippage_days"], fm.median(s), "median slippage", 0.05)
     # the table says the same: the funnel's rows and the summary line
     out = ws.ok("deal", "funnel", "P1").out
     want = fm.figures()
@@ -126,7 +104,7 @@ def projection_coverage_and_a_reached_goal():
     fig = fm.figures()
     remaining = 2000000 - actual
     eq((f["rev"]["weighted_pipeline"], f["rev"]["remaining"]), (fig["weighted"], remaining), "coverage's parts")
-    near(f["rev"]["coverage"], fig["weighted"] / remaining, "coverage")
+    fm.near(f["rev"]["coverage"], fig["weighted"] / remaining, "coverage")
     eq((f["reached"]["probability"], f["reached"]["probability_method"]), (1, "achieved"), "a reached goal: 100%")
     eq(f["reached"]["coverage"], None, "nothing left to cover")
     # a goal not started has no projection, and says why
@@ -170,8 +148,8 @@ def probability_meets_its_known_cases():
         p = g[name]["probability"]
         assert abs(p - 0.5) <= three_sigma(0.5), f"{name}: {p} not within 3 sigma of 0.5"
         eq((g[name]["probability_method"], g[name]["deals"]), ("simulation", 1), name)
-        near(g[name]["probability_error"], math.sqrt(p * (1 - p) / RUNS), f"{name}: its error", 1e-4)
-    near(g["half"]["coverage"], 0.5, "coverage: 2,500.00 weighted of 5,000.00")
+        fm.near(g[name]["probability_error"], math.sqrt(p * (1 - p) / RUNS), f"{name}: its error", 1e-4)
+    fm.near(g["half"]["coverage"], 0.5, "coverage: 2,500.00 weighted of 5,000.00")
     eq(g["beyond"]["probability"], 0, "a gap one cent beyond the deal: never")
     eq(g["too soon"]["probability"], 0, "a deal expected after the due date: never")
     again = {x["name"]: x for x in ws.js("deal", "funnel", "Q")["goals"]}

@@ -24,13 +24,6 @@ def three_sigma(p):
     return 3 * math.sqrt(p * (1 - p) / RUNS)
 
 
-def near(a, b, what, tol=1e-4):
-    if a is None or b is None:
-        eq(a, b, what)
-    else:
-        assert abs(a - b) <= tol, f"{what}: {a} != {b}"
-
-
 def setup():
     """P1 over 2026 with mgr (manager), rep and rep2 (members), vw (viewer), out (no project);
     rita and rob (reps on P1) own the scenario's deals, made and moved day by day."""
@@ -53,29 +46,16 @@ def setup():
     return ws, ids
 
 
-def check_stats(got, want, what):
-    for k in ("open", "open_amount", "weighted", "won", "lost", "won_amount", "avg_deal_size"):
-        eq(got[k], want[k], f"{what}: {k}")
-    near(got["win_rate"], want["win_rate"], f"{what}: win rate")
-    near(got["median_days_to_win"], want["median_days_to_win"], f"{what}: days to win", 0.05)
-    for g, w in zip(got["funnel"], want["funnel"], strict=True):
-        eq((g["stage"], g["reached"], g["stays"]), (w["stage"], w["reached"], w["stays"]), f"{what}: {w['stage']}")
-        near(g["conversion"], w["conversion"], f"{what} {w['stage']}: conversion")
-        near(g["median_days"], w["median_days"], f"{what} {w['stage']}: median days", 0.05)
-        if "win_probability" in w:
-            near(g["win_probability"], w["win_probability"], f"{what} {w['stage']}: learned chance")
-
-
 def check_all(got, scenario):
-    check_stats(got["all"], fm.figures(scenario), "all")
+    fm.check_stats(got["all"], fm.figures(scenario), "all")
     for key, idx in (("by_owner", 1), ("by_channel", 2)):
         groups = {o["key"]: o for o in got[key]}
         eq(sorted(groups), sorted({x[idx] for x in scenario}), key)
         for k, o in groups.items():
-            check_stats(o, fm.figures(scenario, keep=lambda x, k=k, i=idx: x[i] == k), f"{key} {k}")
+            fm.check_stats(o, fm.figures(scenario, keep=lambda x, k=k, i=idx: x[i] == k), f"{key} {k}")
     s = fm.slips(scenario)
     eq(got["model"]["slippage_samples"], len(s), "slippage samples")
-    near(got["model"]["median_slippage_days"], fm.median(s), "median slippage", 0.05)
+    fm.near(got["model"]["median_slippage_days"], fm.median(s), "median slippage", 0.05)
     goal = next(g for g in got["goals"] if g["name"] == "rev")
     daily = fm.won_daily(scenario)
     eq(goal["actual"], sum(daily.values()), "revenue: the won deals' sales")
@@ -84,7 +64,7 @@ def check_all(got, scenario):
     fig = fm.figures(scenario)
     remaining = 2000000 - goal["actual"]
     eq((goal["weighted_pipeline"], goal["remaining"]), (fig["weighted"], remaining), "coverage's parts")
-    near(goal["coverage"], fig["weighted"] / remaining, "coverage")
+    fm.near(goal["coverage"], fig["weighted"] / remaining, "coverage")
 
 
 @test
@@ -148,12 +128,18 @@ def bad_queries_name_the_field():
         expect_error(c.get(BASE + "/pipeline?as_of=2026-02-30"), 422, "invalid", field="as_of")
 
 
-@test
-def the_probability_meets_its_known_cases():
+def empty_p1():
+    """P1 over 2026 with mgr and no deals nor sales; the customer ACME made by a sale in P0."""
     ws = workspace(("mgr",), channels=("direct",), products=("SKU-1",), today="2026-06-01")
     ws.ok("project", "create", "P0", "--name", "P0", "--start", "2025-01-01", "--end", "2025-12-31")
     ws.ok("sale", "add", "P0", "--date", "2025-11-05", "--customer", "ACME", "--product", "SKU-1",
           "--channel", "direct", "--quantity", "1", "--price", "100.00", "--rep", "admin")
+    return ws
+
+
+@test
+def the_probability_meets_its_known_cases():
+    ws = empty_p1()
     with Env(ws) as env:
         c = env.as_("mgr")
         # one deal at 50% (proposal) for exactly the gap; a goal already reached; two deals at 25%
@@ -182,10 +168,7 @@ def the_probability_meets_its_known_cases():
         eq((got["reached"]["probability"], got["reached"]["probability_method"]), (1, "achieved"),
            "a goal already reached: 100%")
         eq(got["half"]["probability"], 1, "the deal won: reached")
-    ws = workspace(("mgr",), channels=("direct",), products=("SKU-1",), today="2026-06-01")
-    ws.ok("project", "create", "P0", "--name", "P0", "--start", "2025-01-01", "--end", "2025-12-31")
-    ws.ok("sale", "add", "P0", "--date", "2025-11-05", "--customer", "ACME", "--product", "SKU-1",
-          "--channel", "direct", "--quantity", "1", "--price", "100.00", "--rep", "admin")
+    ws = empty_p1()
     with Env(ws) as env:
         c = env.as_("mgr")
         c.ok("POST", BASE + "/goals", {"name": "gap", "metric": "revenue", "target": 30000,
@@ -199,7 +182,7 @@ def the_probability_meets_its_known_cases():
         g = c.ok("GET", BASE + "/pipeline")["goals"][0]
         want = 1 - 0.75 ** 2
         assert abs(g["probability"] - want) <= three_sigma(want), f"two deals at 25%: {g['probability']}"
-        near(g["coverage"], 15000 / 30000, "coverage: 2 x 300.00 x 25% of 300.00")
+        fm.near(g["coverage"], 15000 / 30000, "coverage: 2 x 300.00 x 25% of 300.00")
 
 
 if __name__ == "__main__":

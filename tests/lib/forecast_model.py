@@ -204,3 +204,28 @@ def won_daily(scenario=SCENARIO):
         if m[-1][1] == "won":
             out[m[-1][0]] = out.get(m[-1][0], 0) + units * PRICE
     return out
+
+
+def near(a, b, what, tol=1e-4):
+    """a equals b within tol (both None, or numbers)."""
+    if a is None or b is None:
+        assert a == b, f"{what}: expected {b!r}, got {a!r}"
+    else:
+        assert abs(a - b) <= tol, f"{what}: {a} != {b}"
+
+
+def check_stats(got, want, what):
+    """An answer's figures of one group (all, an owner, a channel) against figures()."""
+    for k in ("open", "open_amount", "weighted", "won", "lost", "won_amount", "avg_deal_size"):
+        assert got[k] == want[k], f"{what}: {k} {got[k]!r}, want {want[k]!r}"
+    near(got["win_rate"], want["win_rate"], f"{what}: win rate")
+    near(got["median_days_to_win"], want["median_days_to_win"], f"{what}: median days to win", 0.05)
+    assert len(got["funnel"]) == len(want["funnel"]), f"{what}: stages"
+    for g, w in zip(got["funnel"], want["funnel"]):
+        assert (g["stage"], g["reached"], g["stays"]) == (w["stage"], w["reached"], w["stays"]), \
+            f"{what}: {g} against {w}"
+        near(g["conversion"], w["conversion"], f"{what} {w['stage']}: conversion")
+        near(g["median_days"], w["median_days"], f"{what} {w['stage']}: median days", 0.05)
+        if "win_probability" in w:
+            assert (g["closed"], g["closed_won"]) == (w["closed"], w["closed_won"]), f"{what} {w['stage']}: closed"
+            near(g["win_probability"], w["win_probability"], f"{what} {w['stage']}: learned chance")

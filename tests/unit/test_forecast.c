@@ -34,7 +34,7 @@ static double three_sigma(double p)
  */
 static void test_line_by_hand(void **state)
 {
-	const double x[] = { 0, 1, 2, 3 }, y[] = { 1, 3, 2, 5 };
+	const double x[] = {0, 1, 2, 3}, y[] = {1, 3, 2, 5};
 	double v, lo, hi, se;
 	(void)state;
 	assert_int_equal(forecast_line(x, y, 4, 5.0, &v, &lo, &hi, &se), 0);
@@ -47,7 +47,7 @@ static void test_line_by_hand(void **state)
 /* A straight line has no spread: the band is the value itself. */
 static void test_line_exact_and_too_short(void **state)
 {
-	const double x[] = { 0, 1, 2 }, y[] = { 10, 20, 30 }, same[] = { 4, 4, 4 };
+	const double x[] = {0, 1, 2}, y[] = {10, 20, 30}, same[] = {4, 4, 4};
 	double v, lo, hi, se;
 	(void)state;
 	assert_int_equal(forecast_line(x, y, 3, 9.0, &v, &lo, &hi, &se), 0);
@@ -64,7 +64,7 @@ static void test_line_exact_and_too_short(void **state)
  */
 static void test_pace_by_hand(void **state)
 {
-	const double x[] = { 0, 1, 2, 3 }, y[] = { 0, 2, 3, 6 };
+	const double x[] = {0, 1, 2, 3}, y[] = {0, 2, 3, 6};
 	double rate, half, se;
 	(void)state;
 	assert_int_equal(forecast_pace(x, y, 4, 4.0, &rate, &half, &se), 0);
@@ -94,7 +94,7 @@ static void base_input(struct sim_input *in)
 static void test_one_deal_half(void **state)
 {
 	struct sim_input in;
-	struct sim_deal deal = { 0.5, 0, 300, 300 };
+	struct sim_deal deal = {0.5, 0, 300, 300};
 	double mean, p;
 	(void)state;
 	base_input(&in);
@@ -123,7 +123,7 @@ static void test_reached_and_nothing(void **state)
 static void test_two_deals(void **state)
 {
 	struct sim_input in;
-	struct sim_deal deals[2] = { { 0.3, 0, 300, 300 }, { 0.3, 0, 300, 300 } };
+	struct sim_deal deals[2] = {{0.3, 0, 300, 300}, {0.3, 0, 300, 300}};
 	double mean, p, want = 1.0 - 0.7 * 0.7;
 	(void)state;
 	base_input(&in);
@@ -140,8 +140,8 @@ static void test_two_deals(void **state)
 static void test_seed_and_slip(void **state)
 {
 	struct sim_input in;
-	struct sim_deal deal = { 0.5, 0, 300, 300 };
-	const int32_t late[] = { 10 };
+	struct sim_deal deal = {0.5, 0, 300, 300};
+	const int32_t late[] = {10};
 	double m1, m2, p1, p2;
 	(void)state;
 	base_input(&in);
@@ -160,7 +160,7 @@ static void test_seed_and_slip(void **state)
 static void test_run_rate(void **state)
 {
 	struct sim_input in;
-	const int64_t weeks[] = { 70, 70, 70 };
+	const int64_t weeks[] = {70, 70, 70};
 	double mean;
 	(void)state;
 	base_input(&in);
@@ -177,7 +177,7 @@ static void test_run_rate(void **state)
 static void test_average(void **state)
 {
 	struct sim_input in;
-	struct sim_deal deal = { 0.4, 0, 300, 300 };
+	struct sim_deal deal = {0.4, 0, 300, 300};
 	double mean, p;
 	(void)state;
 	base_input(&in);
@@ -198,15 +198,15 @@ static void test_average(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_line_by_hand),
-		cmocka_unit_test(test_line_exact_and_too_short),
-		cmocka_unit_test(test_pace_by_hand),
-		cmocka_unit_test(test_one_deal_half),
-		cmocka_unit_test(test_reached_and_nothing),
-		cmocka_unit_test(test_two_deals),
-		cmocka_unit_test(test_seed_and_slip),
-		cmocka_unit_test(test_run_rate),
-		cmocka_unit_test(test_average),
+	        cmocka_unit_test(test_line_by_hand),
+	        cmocka_unit_test(test_line_exact_and_too_short),
+	        cmocka_unit_test(test_pace_by_hand),
+	        cmocka_unit_test(test_one_deal_half),
+	        cmocka_unit_test(test_reached_and_nothing),
+	        cmocka_unit_test(test_two_deals),
+	        cmocka_unit_test(test_seed_and_slip),
+	        cmocka_unit_test(test_run_rate),
+	        cmocka_unit_test(test_average),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,7 +16,7 @@
 /* The reference implementation's outputs from s = {1, 2, 3, 4} (Vigna's xoshiro256starstar.c). */
 static void test_reference_sequence(void **state)
 {
-	struct rng r = { { 1, 2, 3, 4 } };
+	struct rng r = {{1, 2, 3, 4}};
 	(void)state;
 	assert_int_equal(rng_next(&r), 11520);
 	assert_int_equal(rng_next(&r), 0);
@@ -60,7 +60,7 @@ static void test_uniform_range_and_mean(void **state)
 static void test_below_spread(void **state)
 {
 	struct rng r;
-	long bins[10] = { 0 };
+	long bins[10] = {0};
 	const long n = 100000;
 	double chi = 0;
 	(void)state;
@@ -80,10 +80,10 @@ static void test_below_spread(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reference_sequence),
-		cmocka_unit_test(test_same_seed_same_sequence),
-		cmocka_unit_test(test_uniform_range_and_mean),
-		cmocka_unit_test(test_below_spread),
+	        cmocka_unit_test(test_reference_sequence),
+	        cmocka_unit_test(test_same_seed_same_sequence),
+	        cmocka_unit_test(test_uniform_range_and_mean),
+	        cmocka_unit_test(test_below_spread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
