@@ -1,5 +1,5 @@
 // test_forecast.mjs - the forecast panel and the funnel (components/forecast.js) on a project's
-// overview, in Chromium, over the 华信科技 demo: a manager in zh-CN on a desktop, a viewer in en
+// overview (and the same panel on its analysis screen), in Chromium, over the 华信科技 demo: a manager in zh-CN on a desktop, a viewer in en
 // on a phone (390×844). Every figure the page shows is read from the page and checked against
 // GET /api/v1/projects/FY/pipeline read from the same page: each goal's probability (the chip,
 // formatted here with Intl), its projection and coverage, the count of goals that will likely be
@@ -112,8 +112,16 @@ run(async (browser) => {
   try {
     await test('a manager reads the forecast and the funnel (zh-CN, desktop)', [], async () => {
       const { ctx, page, T } = await signedIn(browser, server, 'li.na', DEMO_PASSWORD, { lang: 'zh-CN' });
-      await checkPage(page, T, 'zh-CN');
+      const api = await checkPage(page, T, 'zh-CN');
       await shot(page, 'forecast-zh-desktop');
+      // the analysis screen (销售分析) shows the same panel under its headline
+      await page.go(`#/p/${CODE}/analysis`);
+      await page.locator('#forecast-panel tr.fc-goal').first().waitFor();
+      const again = await readPanel(page);
+      for (const g of api.goals.filter((x) => x.target !== null)) {
+        assert(again.goals[String(g.id)].probability === (g.probability === null ? '' : String(g.probability)),
+          `analysis: goal ${g.name} probability`);
+      }
       await ctx.close();
     });
     await test('a viewer reads the same on a phone (en, 390px)', [], async () => {

@@ -34,16 +34,16 @@ function why(g) {
   if (g.probability_method === 'achieved') return t('forecast.why.achieved');
   if (g.probability_method === 'closed') return t(g.probability >= 1 ? 'forecast.why.closed_met' : 'forecast.why.closed_missed');
   if (g.probability_method === 'trend') {
-    return t('forecast.why.trend', { value: exact(g, g.projection && g.projection.value), target: exact(g, g.target) });
+    return t('forecast.why.trend', { value: value(g, g.projection && g.projection.value), target: value(g, g.target) });
   }
   if (g.probability_method === 'simulation') {
-    const parts = g.remaining > 0 ? [t('forecast.why.gap', { gap: exact(g, g.remaining) })] : [];
+    const parts = g.remaining > 0 ? [t('forecast.why.gap', { gap: value(g, g.remaining) })] : [];
     if (g.coverage !== null && g.coverage !== undefined) {
-      parts.push(t('forecast.why.pipeline', { deals: num(g.deals), weighted: g.unit === 'money' ? money(g.weighted_pipeline) : num(g.weighted_pipeline),
+      parts.push(t('forecast.why.pipeline', { deals: num(g.deals), weighted: g.unit === 'money' ? value(g, g.weighted_pipeline) : num(g.weighted_pipeline),
         coverage: coverageText(g.coverage) }));
     }
     if (g.expected_at_due !== null && g.expected_at_due !== undefined) {
-      parts.push(t('forecast.why.expected', { value: exact(g, g.unit === 'ratio' ? g.expected_at_due : Math.round(g.expected_at_due)) }));
+      parts.push(t('forecast.why.expected', { value: value(g, g.unit === 'ratio' ? g.expected_at_due : Math.round(g.expected_at_due)) }));
     }
     return parts.join(t('forecast.sep'));
   }
