@@ -136,12 +136,74 @@ static double clampd(double v, double lo, double hi)
 /* The points a level's trend is drawn through: its latest weekly values. */
 #define LEVEL_POINTS 8
 
-int goal_projection_compute(struct store *st, const struct goal *g, int32_t today, int64_t actual,
-                            struct goal_projection *out, struct err *err)
+/*
+ * The points of g's series the projection reads, as (days since the start,
+ * value), into x and y (room for 7 x FORECAST_RUN_WEEKS + 1): for revenue and
+ * units each day of the last FORECAST_RUN_WEEKS weeks up to today (inside the
+ * window), the running total taken back from today's actual by each day's
+ * sums; for the other cumulative metrics the total from the start at today and
+ * every 7 days back over those weeks; for a level its value from the start at
+ * today and every 7 days back, LEVEL_POINTS of them. Oldest first; a day
+ * without a value is left out. Reads only those days' rollups, never the
+ * whole window's.
+ */
+static int projection_points(struct store *st, const struct goal *g, int32_t today,
+			     int64_t actual, double *x, double *y, size_t *n, struct err *err)
 {
-	struct goal_point *pts = NULL;
-	size_t n = 0, m = 0, first = 0;
-	double *x = NULL, *y = NULL, v, lo, hi, se, rlo, rhi;
+	enum metric_calc c = metric_def(g->metric)->calc;
+	int cum = metric_cumulative(g->metric);
+	int32_t first = today - 7 * FORECAST_RUN_WEEKS + 1;
+
+	*n = 0;
+	if (first < g->start_on)
+		first = g->start_on;
+	if (c == CALC_AMOUNT || c == CALC_QUANTITY) {
+		size_t nd = (size_t)(today - first + 1);
+		struct sale_sums *days = xcalloc(nd, sizeof(*days));
+		double run = actual == NO_VALUE ? 0 : (double)actual;
+		if (metric_daily(st, g->project_id, &g->scope, first, today, days, err)) {
+			free(days);
+			return -1;
+		}
+		/* backwards from today: the total at a day is today's less what came after it */
+		for (size_t k = nd; k-- > 0;) {
+			x[k] = (double)(first + (int32_t)k - g->start_on);
+			y[k] = run;
+			run -= (double)(c == CALC_AMOUNT ? days[k].amount : days[k].quantity);
+		}
+		free(days);
+		*n = nd;
+		return 0;
+	}
+	{
+		int32_t ends[7 * FORECAST_RUN_WEEKS + 1];
+		int64_t vals[7 * FORECAST_RUN_WEEKS + 1];
+		int ne = 0, max = cum ? FORECAST_RUN_WEEKS + 1 : LEVEL_POINTS;
+		struct metric_query q;
+		for (int32_t d = today; d >= first && ne < max; d -= 7)
+			ne++;
+		for (int k = 0; k < ne; k++)
+			ends[k] = today - 7 * (ne - 1 - k);
+		goal_metric_query(g, today, &q);
+		if (metric_curve(st, &q, ends, ne, vals, err))
+			return -1;
+		for (int k = 0; k < ne; k++) {
+			if (vals[k] == NO_VALUE)
+				continue;
+			x[*n] = (double)(ends[k] - g->start_on);
+			y[*n] = (double)vals[k];
+			(*n)++;
+		}
+	}
+	return 0;
+}
+
+int goal_projection_compute(struct store *st, const struct goal *g, int32_t today,
+			    int64_t actual, struct goal_projection *out, struct err *err)
+{
+	double x[7 * FORECAST_RUN_WEEKS + 1], y[7 * FORECAST_RUN_WEEKS + 1], v, lo, hi, se, rlo,
+		rhi;
+	size_t m = 0;
 	int cum;
 
 	memset(out, 0, sizeof(*out));
@@ -165,23 +227,10 @@ int goal_projection_compute(struct store *st, const struct goal *g, int32_t toda
 		out->value = out->low = out->high = actual;
 		return 0;
 	}
-	if (goal_series(st, g, today, &pts, &n, err))
+	if (projection_points(st, g, today, actual, x, y, &m, err))
 		return -1;
-	x = xcalloc(n ? n : 1, sizeof(*x));
-	y = xcalloc(n ? n : 1, sizeof(*y));
-	if (!cum && n > LEVEL_POINTS)
-		first = n - LEVEL_POINTS;
-	for (size_t i = first; i < n; i++) {
-		/* a cumulative's recent pace: the days of the last run-rate weeks */
-		if (pts[i].actual == NO_VALUE ||
-		    (cum && pts[i].day <= today - 7 * FORECAST_RUN_WEEKS))
-			continue;
-		x[m] = (double)(pts[i].day - g->start_on);
-		y[m] = (double)pts[i].actual;
-		m++;
-	}
 	if (!m) {
-		out->reason = n ? "no_data" : "too_little_history";
+		out->reason = today - g->start_on >= 7 ? "no_data" : "too_little_history";
 	} else if (cum) {
 		/*
 		 * A running total: today's actual carried to the due date at the
@@ -211,9 +260,6 @@ int goal_projection_compute(struct store *st, const struct goal *g, int32_t toda
 		out->high = round_sat(clampd(hi, rlo, rhi));
 		out->se = se;
 	}
-	free(x);
-	free(y);
-	free(pts);
 	return 0;
 }
 
@@ -672,16 +718,10 @@ static int run_weeks(struct store *st, const struct goal *g, const struct projec
 	} else {
 		int32_t ends[FORECAST_RUN_WEEKS];
 		int64_t vals[FORECAST_RUN_WEEKS];
-		int32_t len = g->due_on - g->start_on + 1;
-		struct metric_query q = {.metric = g->metric,
-		                         .project_id = g->project_id,
-		                         .scope = &g->scope,
-		                         .from = first,
-		                         .to = today,
-		                         .goal_id = g->id,
-		                         .cohort_project_id = NO_ID};
-		q.cohort_from = g->start_on - len;
-		q.cohort_to = g->start_on - 1;
+		struct metric_query q;
+		/* the goal's own measure (its cohort too), from the first of the weeks */
+		goal_metric_query(g, today, &q);
+		q.from = first;
 		for (int k = 0; k < nw; k++)
 			ends[k] = first + 7 * (k + 1) - 1;
 		if (metric_curve(st, &q, ends, nw, vals, err))

@@ -421,8 +421,7 @@ static int64_t expected_at(const struct goal *g, int32_t day)
 	return (int64_t)q; /* at most the target */
 }
 
-/* The query of the goal's own measure: the project's sales in its window and scope, up to `to`. */
-static void actual_query(const struct goal *g, int32_t to, struct metric_query *q)
+void goal_metric_query(const struct goal *g, int32_t to, struct metric_query *q)
 {
 	int32_t len = g->due_on - g->start_on + 1;
 	memset(q, 0, sizeof(*q));
@@ -466,7 +465,7 @@ int goal_progress(struct store *st, const struct goal *g, const struct project *
 	/* the actual counts what was sold up to today (the as-of day), never after */
 	if (today >= g->start_on) {
 		struct metric_query q;
-		actual_query(g, today, &q);
+		goal_metric_query(g, today, &q);
 		if (metric_value(st, &q, &out->actual, err))
 			return -1;
 	} else if (metric_cumulative(g->metric) && calc_of(g->metric) != CALC_CHECKIN) {
@@ -613,7 +612,7 @@ int goal_series(struct store *st, const struct goal *g, int32_t today, struct go
 			if (d >= end)
 				break;
 		}
-		actual_query(g, end, &q);
+		goal_metric_query(g, end, &q);
 		if (metric_curve(st, &q, ends, ne, vals, err))
 			return -1;
 		for (int i = 0; i < ne; i++) {

@@ -146,6 +146,14 @@ void goal_board_release(struct goal_board *b);
 /* The goals as {"project","as_of","goals":[goal_progress_write_json...]}. */
 void goal_board_write_json(struct jw *w, const struct goal_board *b);
 
+struct metric_query;
+/*
+ * The query of g's own measure: the project's sales (deals, feedback...) in its
+ * window and scope from its start up to min(to, due); retention's cohort the
+ * baseline window, workspace-wide.
+ */
+void goal_metric_query(const struct goal *g, int32_t to, struct metric_query *q);
+
 /* One point of a goal's chart. */
 struct goal_point {
 	int32_t day;
