@@ -11,6 +11,7 @@ import { t, tv } from '../i18n/index.js';
 import { money, pct, num, valueOf } from '../format.js';
 import { useLoad, ErrorBanner, Skeleton, Chip } from './ui.js';
 import { EChart, COLORS } from './charts.js';
+import { useNames } from './names.js';
 import '../styles/forecast.css';
 
 // A goal's value by its unit; large money compact (the exact one on hover).
@@ -123,6 +124,13 @@ export function ForecastPanel({ code }) {
 export function Funnel({ d }) {
   const [by, setBy] = useState('all');
   const [key, setKey] = useState('');
+  const names = useNames(['users', 'channels']);
+  // an owner or a channel by name, its code beside it (the code alone until the names load)
+  const label = (k) => {
+    if (!k) return t('forecast.none');
+    const n = names.name(by === 'owner' ? 'users' : 'channels', k);
+    return n ? `${n} (${k})` : k;
+  };
   const groups = by === 'owner' ? d.by_owner : by === 'channel' ? d.by_channel : [];
   const chosen = by === 'all' ? d.all : groups.find((x) => x.key === key) || groups[0] || d.all;
   const stats = chosen;
@@ -150,7 +158,7 @@ export function Funnel({ d }) {
     </div>
     ${by !== 'all' ? html`<label class="fc-pick">${t('forecast.by.' + by)}
       <select id="funnel-key" value=${chosen.key} onChange=${(e) => setKey(e.target.value)}>
-        ${groups.map((x) => html`<option value=${x.key}>${x.key || t('forecast.none')}</option>`)}
+        ${groups.map((x) => html`<option value=${x.key}>${label(x.key)}</option>`)}
       </select></label>` : null}
     <div class="stat-strip stat-strip-4 fc-stats">
       <div class="stat"><span class="stat-label">${t('forecast.win_rate')}</span><span class="stat-value num" id="funnel-win-rate">${pct(stats.win_rate)}</span>
