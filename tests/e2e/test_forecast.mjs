@@ -31,7 +31,7 @@ const readPanel = (page) => page.locator('#forecast-panel').evaluate((el) => ({
 const readFunnel = (page) => page.locator('#funnel').evaluate((el) => ({
   by: el.dataset.by, key: el.dataset.key,
   win: el.querySelector('#funnel-win-rate').textContent, avg: el.querySelector('#funnel-avg').textContent,
-  weighted: el.querySelector('#funnel-weighted').textContent,
+  weighted: el.querySelector('#funnel-weighted').title, weightedMinor: el.querySelector('#funnel-weighted').dataset.minor,
   rows: [...el.querySelectorAll('#funnel-table tbody tr')].map((tr) => ({
     stage: tr.dataset.stage, reached: tr.querySelector('[data-col=reached]').textContent,
     conversion: tr.querySelector('[data-col=conversion]').textContent,
@@ -44,7 +44,8 @@ const nullText = (v, f) => (v === null || v === undefined ? '—' : f(v));
 function checkFunnel(lang, T, got, s, what) {
   assert(sq(got.win) === sq(nullText(s.win_rate, (v) => fmtPct(lang, v))), `${what}: win rate ${got.win}, want ${s.win_rate}`);
   assert(sq(got.avg) === sq(nullText(s.avg_deal_size, (v) => fmtMoney(lang, v))), `${what}: average ${got.avg}, want ${s.avg_deal_size}`);
-  assert(sq(got.weighted) === sq(fmtMoney(lang, s.weighted)), `${what}: weighted ${got.weighted}, want ${s.weighted}`);
+  assert(sq(got.weighted) === sq(fmtMoney(lang, s.weighted)) && got.weightedMinor === String(s.weighted),
+    `${what}: weighted ${got.weighted} (${got.weightedMinor}), want ${s.weighted}`);
   assert(got.rows.length === s.funnel.length, `${what}: ${got.rows.length} stages, want ${s.funnel.length}`);
   s.funnel.forEach((f, i) => {
     const r = got.rows[i];

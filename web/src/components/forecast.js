@@ -164,7 +164,7 @@ export function Funnel({ d }) {
       <div class="stat"><span class="stat-label">${t('forecast.win_rate')}</span><span class="stat-value num" id="funnel-win-rate">${pct(stats.win_rate)}</span>
         <span class="stat-sub">${t('forecast.won_lost', { won: num(stats.won), lost: num(stats.lost) })}</span></div>
       <div class="stat"><span class="stat-label">${t('forecast.avg_deal')}</span><span class="stat-value num" id="funnel-avg">${stats.avg_deal_size === null ? '—' : money(stats.avg_deal_size)}</span></div>
-      <div class="stat"><span class="stat-label">${t('forecast.weighted')}</span><span class="stat-value num" id="funnel-weighted">${money(stats.weighted)}</span>
+      <div class="stat"><span class="stat-label">${t('forecast.weighted')}</span><span class="stat-value num" id="funnel-weighted" data-minor=${String(stats.weighted)} title=${money(stats.weighted)}>${money(stats.weighted, stats.weighted >= 1e8 ? { compact: true } : undefined)}</span>
         <span class="stat-sub">${t('forecast.open_deals', { n: num(stats.open), amount: money(stats.open_amount) })}</span></div>
       <div class="stat"><span class="stat-label">${t('forecast.days_to_win')}</span><span class="stat-value num" id="funnel-days">${days(stats.median_days_to_win)}</span></div>
     </div>
