@@ -147,8 +147,8 @@ static double clampd(double v, double lo, double hi)
  * without a value is left out. Reads only those days' rollups, never the
  * whole window's.
  */
-static int projection_points(struct store *st, const struct goal *g, int32_t today,
-			     int64_t actual, double *x, double *y, size_t *n, struct err *err)
+static int projection_points(struct store *st, const struct goal *g, int32_t today, int64_t actual,
+                             double *x, double *y, size_t *n, struct err *err)
 {
 	enum metric_calc c = metric_def(g->metric)->calc;
 	int cum = metric_cumulative(g->metric);
@@ -198,11 +198,11 @@ static int projection_points(struct store *st, const struct goal *g, int32_t tod
 	return 0;
 }
 
-int goal_projection_compute(struct store *st, const struct goal *g, int32_t today,
-			    int64_t actual, struct goal_projection *out, struct err *err)
+int goal_projection_compute(struct store *st, const struct goal *g, int32_t today, int64_t actual,
+                            struct goal_projection *out, struct err *err)
 {
 	double x[7 * FORECAST_RUN_WEEKS + 1], y[7 * FORECAST_RUN_WEEKS + 1], v, lo, hi, se, rlo,
-		rhi;
+	        rhi;
 	size_t m = 0;
 	int cum;
 
@@ -339,7 +339,7 @@ double sim_probability(const struct sim_input *in, double *mean)
 		if (in->average) {
 			double avg = count ? (double)amount / (double)count : 0;
 			sum += avg;
-			hits += count > 0 && amount >= in->target * count;
+			hits += count > 0 && (__int128)amount >= (__int128)in->target * count;
 		} else {
 			sum += (double)total;
 			hits += total >= in->target;
@@ -744,6 +744,25 @@ static double normal_above(double value, double se, double target)
 	return 0.5 * erfc(-(value - target) / se / sqrt(2.0));
 }
 
+/*
+ * Whether open deal d can close inside g's window with some slip the project
+ * has seen (the slips are sorted): a deal that cannot is left out of the runs,
+ * which it would never change, so a large pipeline costs only its deals that
+ * matter.
+ */
+static int can_close_in(const struct fdata *f, const struct fdeal *d, int32_t today,
+                        const struct goal *g)
+{
+	int32_t c = d->expected_close == NO_DATE ? today : d->expected_close;
+	int32_t lo = c + (f->nslips ? f->slips[0] : 0),
+	        hi = c + (f->nslips ? f->slips[f->nslips - 1] : 0);
+	if (lo < today)
+		lo = today;
+	if (hi < today)
+		hi = today;
+	return lo <= g->due_on && hi >= g->start_on;
+}
+
 static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
                          const struct fdata *f, size_t gi, struct goal_forecast *out,
                          struct err *err)
@@ -767,6 +786,8 @@ static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
 	}
 	c = metric_def(g->metric)->calc;
 	out->remaining = g->target - actual;
+	for (size_t k = 0; deals_count(g) && k < f->n; k++)
+		out->deals += f->deals[k].kind == K_OPEN && deal_in_scope(g, &f->deals[k]);
 	/* coverage: the open weighted pipeline against what is left (revenue, deals won) */
 	if (deals_count(g) && c != CALC_DEAL_AVG && out->remaining > 0) {
 		for (size_t k = 0; k < f->n; k++) {
@@ -828,7 +849,7 @@ static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
 				in.won_count++;
 				in.won_amount += d->amount;
 			}
-			if (d->kind != K_OPEN)
+			if (d->kind != K_OPEN || !can_close_in(f, d, today, g))
 				continue;
 			sd->p = d->prob_bp / 10000.0;
 			for (int si = 0; si < all->nstages; si++)
@@ -850,7 +871,6 @@ static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
 		return -1;
 	}
 	in.weeks = weeks;
-	out->deals = in.ndeals;
 	out->weeks = in.nweeks;
 	out->method = "simulation";
 	out->probability = sim_probability(&in, &out->mean);
