@@ -98,6 +98,18 @@ def projection_coverage_and_a_reached_goal():
     eq((got["value"], got["low"], got["high"], got["band"]), (want["value"], want["low"], want["high"], 0.8),
        "projection and band")
     eq(goals["rev"]["projection_reason"], None, "a projection has no reason")
+    # deals won, read weekly: the wins' days
+    ws.ok("goal", "add", "P1", "--metric", "deals_won", "--target", "6", "--start", "2026-01-01",
+          "--due", "2026-12-31", "--name", "wins")
+    # gross margin, a level: every sale at 100.00 costs 10.00, so 90% at every point, a flat line
+    ws.ok("goal", "add", "P1", "--metric", "gross_margin", "--target", "0.8", "--start", "2026-01-01",
+          "--due", "2026-12-31", "--name", "margin")
+    goals = {g["name"]: g for g in ws.js("goal", "list", "P1")["goals"]}
+    wins = [m[-1][0] for *_, m in fm.SCENARIO if m[-1][1] == "won"]
+    eq({k: goals["wins"]["projection"][k] for k in ("value", "low", "high")},
+       fm.weekly_projection(wins, "2026-01-01", "2026-12-31", fm.TODAY), "deals won: weekly pace and band")
+    eq({k: goals["margin"]["projection"][k] for k in ("value", "low", "high")},
+       {"value": 0.9, "low": 0.9, "high": 0.9}, "a flat level: its value, no spread")
     table = ws.ok("goal", "list", "P1").out
     assert "PROJECTION" in table and "BAND (80%)" in table, table
     f = {g["name"]: g for g in ws.js("deal", "funnel", "P1")["goals"]}

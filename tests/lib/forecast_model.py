@@ -162,14 +162,33 @@ def t90(df):
     return 1.296 if df <= 60 else 1.289 if df <= 120 else 1.282
 
 
-def projection(daily, start, due, today, weeks=12):
-    """A cumulative goal's projection: daily = {day string: amount}. The running total of the
-    days in the last `weeks` weeks up to today; its pace is the least-squares slope through
-    them; today's actual carried to the due date at that pace; the 80% band from a random walk
-    with that drift: sigma^2 = sum of (step - pace)^2 over (steps - 1), se^2 = sigma^2 (days
-    left + days left^2 / days learned over), half width t(0.90, steps - 1) se; never below
-    the actual."""
+def pace_projection(xs, ys, actual, ahead):
+    """Today's actual carried `ahead` days at the least-squares pace of the points (xs in days,
+    ys running totals), the 80% band of a random walk with that drift: sigma^2 = sum over the
+    steps of (step - pace x its days)^2 / its days, over (steps - 1); se^2 = sigma^2 (ahead +
+    ahead^2 / the days the points span); half width t(0.90, steps - 1) se; never below the
+    actual; rounded half away from zero."""
     import math
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    b = sxy / sxx
+    ss = sum(((ys[i] - ys[i - 1]) - b * (xs[i] - xs[i - 1])) ** 2 / (xs[i] - xs[i - 1]) for i in range(1, n))
+    sigma = math.sqrt(ss / (n - 2))
+    se = sigma * math.sqrt(ahead + ahead * ahead / (xs[-1] - xs[0]))
+    v = actual + b * ahead
+    h = t90(n - 2) * se
+
+    def rnd(z):
+        z = max(z, actual)
+        return int(math.floor(z + 0.5)) if z >= 0 else -int(math.floor(-z + 0.5))
+    return {"value": rnd(v), "low": rnd(v - h), "high": rnd(v + h)}
+
+
+def projection(daily, start, due, today, weeks=12):
+    """A revenue or units goal's projection: daily = {day string: amount}; the running total
+    of each day of the last `weeks` weeks up to today (inside the window)."""
     s, e, t = d(start), d(due), d(today)
     xs, ys, cum = [], [], 0
     day = s
@@ -179,22 +198,24 @@ def projection(daily, start, due, today, weeks=12):
             xs.append((day - s).days)
             ys.append(cum)
         day += timedelta(days=1)
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
-    b = sxy / sxx
-    steps = [(ys[i] - ys[i - 1]) - b * (xs[i] - xs[i - 1]) for i in range(1, n)]
-    sigma = math.sqrt(sum(z * z for z in steps) / (n - 2))
-    ahead = (e - t).days
-    se = sigma * math.sqrt(ahead + ahead * ahead / (xs[-1] - xs[0]))
-    v = cum + b * ahead
-    h = t90(n - 2) * se
+    return pace_projection(xs, ys, cum, (e - t).days)
 
-    def rnd(z):
-        z = max(z, cum)
-        return int(math.floor(z + 0.5)) if z >= 0 else -int(math.floor(-z + 0.5))
-    return {"value": rnd(v), "low": rnd(v - h), "high": rnd(v + h)}
+
+def weekly_projection(events, start, due, today, weeks=12):
+    """A deals-won (or other weekly-read) goal's projection: events = the days each counted
+    thing happened; the running total from the start at today and every 7 days back while
+    inside the last `weeks` weeks and the window."""
+    s, e, t = d(start), d(due), d(today)
+    first = max(s, t - timedelta(days=7 * weeks - 1))
+    ends = []
+    day = t
+    while day >= first and len(ends) < weeks + 1:
+        ends.append(day)
+        day -= timedelta(days=7)
+    ends.reverse()
+    xs = [(x - s).days for x in ends]
+    ys = [sum(1 for ev in events if s <= d(ev) <= x) for x in ends]
+    return pace_projection(xs, ys, ys[-1], (e - t).days)
 
 
 def won_daily(scenario=SCENARIO):
