@@ -297,6 +297,32 @@ void goal_projection_write_json(struct jw *w, const struct goal *g, const struct
 
 /* --- the simulation -------------------------------------------------------------- */
 
+/* A deal as a run draws it: its chance as a threshold on 64 random bits, and whether its slip
+ * matters. */
+struct sim_prep {
+	uint64_t threshold; /* won when the draw is below it */
+	int64_t value, amount;
+	int always;    /* p = 1: won in every run */
+	int slip;      /* -1 never counts, 0 counts whenever won, 1 the slip decides */
+	int32_t close; /* its expected close (today when none) */
+};
+
+/* Where d may close with the slips in (sorted) and when that decides, into p. */
+static void sim_prepare(const struct sim_input *in, const struct sim_deal *d, struct sim_prep *p)
+{
+	int32_t lo, hi;
+	p->always = d->p >= 1.0;
+	p->threshold = d->p <= 0 ? 0 : p->always ? UINT64_MAX : (uint64_t)(d->p * 0x1.0p64);
+	p->close = d->close_on == NO_DATE ? in->today : d->close_on;
+	lo = p->close + (in->nslips ? in->slips[0] : 0);
+	hi = p->close + (in->nslips ? in->slips[in->nslips - 1] : 0);
+	if (lo < in->today)
+		lo = in->today; /* a deal late already closes at the earliest today */
+	if (hi < in->today)
+		hi = in->today;
+	p->slip = lo >= in->start && hi <= in->due ? 0 : hi < in->start || lo > in->due ? -1 : 1;
+}
+
 double sim_probability(const struct sim_input *in, double *mean)
 {
 	struct rng r;
@@ -305,26 +331,48 @@ double sim_probability(const struct sim_input *in, double *mean)
 	/* the days after today that are inside the window: the run rate's horizon */
 	int32_t from = in->today >= in->start - 1 ? in->today : in->start - 1;
 	int32_t left = in->due > from ? in->due - from : 0, weeks = left / 7, rest = left % 7;
+	struct sim_prep *all = xcalloc(in->ndeals + 1, sizeof(*all)), *prep;
+	size_t nfixed = 0, nall = 0;
 
+	/* in order: the deals a slip cannot move out of the window, then those it may; never none
+	 */
+	prep = xcalloc(in->ndeals + 1, sizeof(*prep));
+	for (size_t i = 0; i < in->ndeals; i++) {
+		sim_prepare(in, &in->deals[i], &all[i]);
+		all[i].value = in->deals[i].value;
+		all[i].amount = in->deals[i].amount;
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < in->ndeals; i++)
+			if (all[i].slip == pass)
+				prep[nall++] = all[i];
+	for (size_t i = 0; i < nall; i++)
+		nfixed += prep[i].slip == 0;
+	free(all);
 	rng_seed(&r, in->seed);
 	for (int run = 0; run < in->runs; run++) {
 		int64_t total = in->actual, count = in->won_count, amount = in->won_amount;
-		for (size_t i = 0; i < in->ndeals; i++) {
-			const struct sim_deal *d = &in->deals[i];
+		/* a deal whose slip does not matter: one draw, no branch (the runs' hot loop) */
+		for (size_t k = 0; k < nfixed; k++) {
+			const struct sim_prep *p = &prep[k];
+			int64_t won = (rng_next(&r) < p->threshold) | p->always, mask = -won;
+			total += p->value & mask;
+			amount += p->amount & mask;
+			count += won;
+		}
+		for (size_t k = nfixed; k < nall; k++) {
+			const struct sim_prep *p = &prep[k];
 			int32_t close;
-			if (rng_uniform(&r) >= d->p)
+			if (!(rng_next(&r) < p->threshold || p->always))
 				continue;
-			close = d->close_on == NO_DATE ? in->today : d->close_on;
-			if (in->nslips)
-				close += in->slips[rng_below(&r, in->nslips)];
+			close = p->close + in->slips[rng_below(&r, in->nslips)];
 			if (close < in->today)
-				close = in->today; /* a deal late already closes at the earliest
-				                      today */
+				close = in->today;
 			if (close < in->start || close > in->due)
 				continue;
-			total += d->value;
+			total += p->value;
 			count++;
-			amount += d->amount;
+			amount += p->amount;
 		}
 		if (in->nweeks) {
 			for (int32_t k = 0; k < weeks; k++)
@@ -345,6 +393,7 @@ double sim_probability(const struct sim_input *in, double *mean)
 			hits += total >= in->target;
 		}
 	}
+	free(prep);
 	*mean = in->runs ? sum / in->runs : 0;
 	return in->runs ? (double)hits / in->runs : 0;
 }

@@ -79,7 +79,7 @@ struct sim_input {
 	int64_t actual, target;
 	const struct sim_deal *deals;
 	size_t ndeals;
-	const int32_t *slips; /* days a won deal closed after its expected close (drawn from) */
+	const int32_t *slips; /* days won deals closed after their expected close, ascending */
 	size_t nslips;
 	const int64_t *weeks; /* the run rate: a week's amount not through deals (drawn from) */
 	size_t nweeks;
