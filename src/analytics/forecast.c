@@ -560,6 +560,48 @@ static int funnel_rank(const struct deal_pipeline *p, int stage)
 	return -1;
 }
 
+/*
+ * One stage of a group's funnel from the deals' histories: how many reached it
+ * (or a later stage), its stays that ended and their median, and the learned
+ * chance of a win of the deals that were at it. buf holds a double per entry.
+ */
+static void stage_figures(const struct fdata *f, int group, int64_t key, struct funnel_stage *fs,
+                          double *buf)
+{
+	const struct deal_pipeline *p = &f->pipe;
+	int stage = stage_index(p, fs->code), rank = funnel_rank(p, stage);
+	size_t nb = 0;
+
+	for (size_t k = 0; k < f->n; k++) {
+		const struct fdeal *d = &f->deals[k];
+		int furthest = -1, was = 0;
+		if (!in_group(d, group, key))
+			continue;
+		for (size_t j = 0; j < d->nhist; j++) {
+			const struct fhist *h = &f->hist[d->hist + j];
+			int r = funnel_rank(p, h->stage);
+			if (r > furthest)
+				furthest = r;
+			if (h->stage == stage) {
+				was = 1;
+				if (j + 1 < d->nhist)
+					buf[nb++] = (double)(f->hist[d->hist + j + 1].on - h->on);
+			}
+		}
+		if (furthest >= rank)
+			fs->reached++;
+		if (was && d->kind != K_OPEN) {
+			fs->closed++;
+			fs->won += d->kind == K_WON;
+		}
+	}
+	fs->stays = (int64_t)nb;
+	if (!strcmp(fs->kind, "open"))
+		fs->median_days = median(buf, nb);
+	fs->win_p = ((double)fs->won + FORECAST_PRIOR_DEALS * fs->default_bp / 10000.0) /
+	            ((double)fs->closed + FORECAST_PRIOR_DEALS);
+}
+
 static void stats_compute(const struct fdata *f, int group, int64_t key, struct pipe_stats *out)
 {
 	const struct deal_pipeline *p = &f->pipe;
@@ -601,40 +643,8 @@ static void stats_compute(const struct fdata *f, int group, int64_t key, struct 
 		}
 	}
 	/* per stage: reached, stays, and the learned chance of a deal there being won */
-	for (int si = 0; si < out->nstages; si++) {
-		struct funnel_stage *fs = &out->stages[si];
-		int stage = stage_index(p, fs->code), rank = funnel_rank(p, stage);
-		nb = 0;
-		for (size_t k = 0; k < f->n; k++) {
-			const struct fdeal *d = &f->deals[k];
-			int furthest = -1, was = 0;
-			if (!in_group(d, group, key))
-				continue;
-			for (size_t j = 0; j < d->nhist; j++) {
-				const struct fhist *h = &f->hist[d->hist + j];
-				int r = funnel_rank(p, h->stage);
-				if (r > furthest)
-					furthest = r;
-				if (h->stage == stage) {
-					was = 1;
-					if (j + 1 < d->nhist)
-						buf[nb++] = (double)(f->hist[d->hist + j + 1].on -
-						                     h->on);
-				}
-			}
-			if (furthest >= rank)
-				fs->reached++;
-			if (was && d->kind != K_OPEN) {
-				fs->closed++;
-				fs->won += d->kind == K_WON;
-			}
-		}
-		fs->stays = (int64_t)nb;
-		if (!strcmp(fs->kind, "open"))
-			fs->median_days = median(buf, nb);
-		fs->win_p = ((double)fs->won + FORECAST_PRIOR_DEALS * fs->default_bp / 10000.0) /
-		            ((double)fs->closed + FORECAST_PRIOR_DEALS);
-	}
+	for (int si = 0; si < out->nstages; si++)
+		stage_figures(f, group, key, &out->stages[si], buf);
 	for (int si = 0; si + 1 < out->nstages; si++)
 		if (out->stages[si].reached > 0)
 			out->stages[si].conversion = (double)out->stages[si + 1].reached /
@@ -812,6 +822,71 @@ static int can_close_in(const struct fdata *f, const struct fdeal *d, int32_t to
 	return lo <= g->due_on && hi >= g->start_on;
 }
 
+/* The open deals in g's scope, and the coverage of what is left of its target (revenue, deals won).
+ */
+static void goal_coverage(const struct fdata *f, const struct goal *g, enum metric_calc c,
+                          struct goal_forecast *out)
+{
+	double psum = 0;
+	for (size_t k = 0; deals_count(g) && k < f->n; k++)
+		out->deals += f->deals[k].kind == K_OPEN && deal_in_scope(g, &f->deals[k]);
+	if (!deals_count(g) || c == CALC_DEAL_AVG || out->remaining <= 0)
+		return;
+	for (size_t k = 0; k < f->n; k++) {
+		const struct fdeal *d = &f->deals[k];
+		int64_t w;
+		if (d->kind != K_OPEN || !deal_in_scope(g, d))
+			continue;
+		if (c == CALC_AMOUNT && !div_round(d->amount * d->prob_bp, 10000, &w))
+			out->weighted += w;
+		psum += d->prob_bp / 10000.0;
+	}
+	out->coverage = c == CALC_AMOUNT ? (double)out->weighted / (double)out->remaining
+	                                 : psum / (double)out->remaining;
+	if (c == CALC_DEALS_WON)
+		out->weighted = round_sat(psum);
+}
+
+/*
+ * The deals g's runs draw (in, and returned: the caller frees it): the open
+ * ones in its scope that can close in its window, each with its stage's
+ * learned chance; and for an average, the deals already won in the window.
+ */
+static struct sim_deal *goal_sim_deals(const struct pipeline_forecast *pf, const struct fdata *f,
+                                       const struct goal *g, enum metric_calc c,
+                                       struct sim_input *in)
+{
+	const struct pipe_stats *all = &pf->all;
+	struct sim_deal *deals = xcalloc(f->n + 1, sizeof(*deals));
+	for (size_t k = 0; k < f->n; k++) {
+		const struct fdeal *d = &f->deals[k];
+		struct sim_deal *sd = &deals[in->ndeals];
+		if (!deal_in_scope(g, d))
+			continue;
+		if (d->kind == K_WON && c == CALC_DEAL_AVG && d->won_on != NO_DATE &&
+		    d->won_on >= g->start_on && d->won_on <= in->today) {
+			in->won_count++;
+			in->won_amount += d->amount;
+		}
+		if (d->kind != K_OPEN || !can_close_in(f, d, in->today, g))
+			continue;
+		sd->p = d->prob_bp / 10000.0;
+		for (int si = 0; si < all->nstages; si++)
+			if (d->stage >= 0 &&
+			    !strcmp(all->stages[si].code, f->pipe.stages[d->stage].code))
+				sd->p = all->stages[si].win_p;
+		sd->close_on = d->expected_close;
+		sd->value = c == CALC_DEALS_WON ? 1 : d->amount;
+		sd->amount = d->amount;
+		in->ndeals++;
+	}
+	in->deals = deals;
+	in->slips = f->slips;
+	in->nslips = f->nslips;
+	in->average = c == CALC_DEAL_AVG;
+	return deals;
+}
+
 static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
                          const struct fdata *f, size_t gi, struct goal_forecast *out,
                          struct err *err)
@@ -822,7 +897,6 @@ static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
 	int64_t actual = gp->actual == NO_VALUE ? 0 : gp->actual;
 	int64_t weeks[FORECAST_RUN_WEEKS];
 	struct sim_deal *deals = NULL;
-	double psum = 0;
 	struct sim_input in;
 	enum metric_calc c;
 
@@ -835,24 +909,7 @@ static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
 	}
 	c = metric_def(g->metric)->calc;
 	out->remaining = g->target - actual;
-	for (size_t k = 0; deals_count(g) && k < f->n; k++)
-		out->deals += f->deals[k].kind == K_OPEN && deal_in_scope(g, &f->deals[k]);
-	/* coverage: the open weighted pipeline against what is left (revenue, deals won) */
-	if (deals_count(g) && c != CALC_DEAL_AVG && out->remaining > 0) {
-		for (size_t k = 0; k < f->n; k++) {
-			const struct fdeal *d = &f->deals[k];
-			int64_t w;
-			if (d->kind != K_OPEN || !deal_in_scope(g, d))
-				continue;
-			if (c == CALC_AMOUNT && !div_round(d->amount * d->prob_bp, 10000, &w))
-				out->weighted += w;
-			psum += d->prob_bp / 10000.0;
-		}
-		out->coverage = c == CALC_AMOUNT ? (double)out->weighted / (double)out->remaining
-		                                 : psum / (double)out->remaining;
-		if (c == CALC_DEALS_WON)
-			out->weighted = round_sat(psum);
-	}
+	goal_coverage(f, g, c, out);
 	if (today > g->due_on) {
 		out->method = "closed";
 		out->probability = gp->status == STATUS_ACHIEVED ? 1.0 : 0.0;
@@ -885,36 +942,8 @@ static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
 	in.runs = pf->runs;
 	/* one stream per goal: the same seed and data give each goal the same answer */
 	in.seed = pf->seed * 0x9e3779b97f4a7c15ULL + (uint64_t)g->id;
-	if (deals_count(g)) {
-		const struct pipe_stats *all = &pf->all;
-		deals = xcalloc(f->n + 1, sizeof(*deals));
-		for (size_t k = 0; k < f->n; k++) {
-			const struct fdeal *d = &f->deals[k];
-			struct sim_deal *sd = &deals[in.ndeals];
-			if (!deal_in_scope(g, d))
-				continue;
-			if (d->kind == K_WON && c == CALC_DEAL_AVG && d->won_on != NO_DATE &&
-			    d->won_on >= g->start_on && d->won_on <= today) {
-				in.won_count++;
-				in.won_amount += d->amount;
-			}
-			if (d->kind != K_OPEN || !can_close_in(f, d, today, g))
-				continue;
-			sd->p = d->prob_bp / 10000.0;
-			for (int si = 0; si < all->nstages; si++)
-				if (d->stage >= 0 &&
-				    !strcmp(all->stages[si].code, f->pipe.stages[d->stage].code))
-					sd->p = all->stages[si].win_p;
-			sd->close_on = d->expected_close;
-			sd->value = c == CALC_DEALS_WON ? 1 : d->amount;
-			sd->amount = d->amount;
-			in.ndeals++;
-		}
-		in.deals = deals;
-		in.slips = f->slips;
-		in.nslips = f->nslips;
-		in.average = c == CALC_DEAL_AVG;
-	}
+	if (deals_count(g))
+		deals = goal_sim_deals(pf, f, g, c, &in);
 	if (run_weeks(st, g, &pf->board.project, f, today, weeks, &in.nweeks, err)) {
 		free(deals);
 		return -1;
