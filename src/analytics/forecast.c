@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "analytics/metric.h"
 #include "base/date.h"
@@ -297,105 +298,124 @@ void goal_projection_write_json(struct jw *w, const struct goal *g, const struct
 
 /* --- the simulation -------------------------------------------------------------- */
 
-/* A deal as a run draws it: its chance as a threshold on 64 random bits, and whether its slip
- * matters. */
-struct sim_prep {
-	uint64_t threshold; /* won when the draw is below it */
-	int64_t value, amount;
-	int always;    /* p = 1: won in every run */
-	int slip;      /* -1 never counts, 0 counts whenever won, 1 the slip decides */
-	int32_t close; /* its expected close (today when none) */
-};
-
-/* Where d may close with the slips in (sorted) and when that decides, into p. */
-static void sim_prepare(const struct sim_input *in, const struct sim_deal *d, struct sim_prep *p)
+/* One goal's horizon for the run rate: whole weeks and the days of a last part-week. */
+static void horizon(int32_t today, int32_t start, int32_t due, int32_t *weeks, int32_t *rest)
 {
-	int32_t lo, hi;
-	p->always = d->p >= 1.0;
-	p->threshold = d->p <= 0 ? 0 : p->always ? UINT64_MAX : (uint64_t)(d->p * 0x1.0p64);
-	p->close = d->close_on == NO_DATE ? in->today : d->close_on;
-	lo = p->close + (in->nslips ? in->slips[0] : 0);
-	hi = p->close + (in->nslips ? in->slips[in->nslips - 1] : 0);
-	if (lo < in->today)
-		lo = in->today; /* a deal late already closes at the earliest today */
-	if (hi < in->today)
-		hi = in->today;
-	p->slip = lo >= in->start && hi <= in->due ? 0 : hi < in->start || lo > in->due ? -1 : 1;
+	/* the days after today that are inside the window */
+	int32_t from = today >= start - 1 ? today : start - 1, left = due > from ? due - from : 0;
+	*weeks = left / 7;
+	*rest = left % 7;
+}
+
+/* One run's value of goal g once its deals are drawn (close[i]: the day deal i closes, or none). */
+static void run_goal(const struct sim_goal *g, const struct sim_deal *deals, const int32_t *close,
+                     struct rng *r, int32_t weeks, int32_t rest, int64_t *hits, double *sum)
+{
+	int64_t total = g->actual, count = g->won_count, amount = g->won_amount;
+	for (size_t k = 0; k < g->ndeals; k++) {
+		int32_t c = close[g->deals[k]];
+		int64_t in = c >= g->start && c <= g->due, mask = -in;
+		total += g->values[k] & mask;
+		amount += deals[g->deals[k]].amount & mask;
+		count += in;
+	}
+	if (g->nweeks) {
+		int64_t part;
+		for (int32_t k = 0; k < weeks; k++)
+			total += g->weeks[rng_below(r, g->nweeks)];
+		if (rest && !div_round(g->weeks[rng_below(r, g->nweeks)] * rest, 7, &part))
+			total += part;
+	}
+	if (g->average) {
+		*sum += count ? (double)amount / (double)count : 0;
+		*hits += count > 0 && (__int128)amount >= (__int128)g->target * count;
+	} else {
+		*sum += (double)total;
+		*hits += total >= g->target;
+	}
+}
+
+void sim_run(const struct sim_deal *deals, size_t n, const int32_t *slips, size_t nslips,
+             int32_t today, uint64_t seed, int runs, struct sim_goal *goals, size_t ngoals)
+{
+	struct rng r, *gr = xcalloc(ngoals + 1, sizeof(*gr));
+	uint64_t *thr = xcalloc(n + 1, sizeof(*thr));
+	int32_t *close0 = xcalloc(n + 1, sizeof(*close0)), *close = xcalloc(n + 1, sizeof(*close));
+	int32_t *weeks = xcalloc(ngoals + 1, sizeof(*weeks)),
+	        *rest = xcalloc(ngoals + 1, sizeof(*rest));
+	int64_t *hits = xcalloc(ngoals + 1, sizeof(*hits));
+	double *sums = xcalloc(ngoals + 1, sizeof(*sums));
+
+	/*
+	 * One 64-bit draw per deal and run: its low 32 bits against the chance as a
+	 * threshold (p = 1: won in every run), its high 32 bits pick the slip
+	 * (index = high x slips / 2^32: each slip within 2^-32 of its share).
+	 */
+	for (size_t i = 0; i < n; i++) {
+		thr[i] = deals[i].p <= 0     ? 0
+		         : deals[i].p >= 1.0 ? UINT32_MAX
+		                             : (uint64_t)(deals[i].p * 0x1.0p32);
+		close0[i] = deals[i].close_on == NO_DATE ? today : deals[i].close_on;
+	}
+	for (size_t g = 0; g < ngoals; g++) {
+		rng_seed(&gr[g], goals[g].seed);
+		horizon(today, goals[g].start, goals[g].due, &weeks[g], &rest[g]);
+	}
+	rng_seed(&r, seed);
+	for (int run = 0; run < runs; run++) {
+		/* the deals, drawn once for every goal: won or not, and the day it closes */
+		for (size_t i = 0; i < n; i++) {
+			uint64_t x = rng_next(&r);
+			int won = (x & 0xffffffffu) < thr[i] || deals[i].p >= 1.0;
+			int32_t c = close0[i] + (nslips ? slips[((x >> 32) * nslips) >> 32] : 0);
+			/* a deal late already closes at the earliest today */
+			close[i] = !won ? INT32_MIN : c < today ? today : c;
+		}
+		for (size_t g = 0; g < ngoals; g++)
+			run_goal(&goals[g], deals, close, &gr[g], weeks[g], rest[g], &hits[g],
+			         &sums[g]);
+	}
+	for (size_t g = 0; g < ngoals; g++) {
+		goals[g].probability = runs ? (double)hits[g] / runs : 0;
+		goals[g].mean = runs ? sums[g] / runs : 0;
+	}
+	free(gr);
+	free(thr);
+	free(close0);
+	free(close);
+	free(weeks);
+	free(rest);
+	free(hits);
+	free(sums);
 }
 
 double sim_probability(const struct sim_input *in, double *mean)
 {
-	struct rng r;
-	int64_t hits = 0;
-	double sum = 0;
-	/* the days after today that are inside the window: the run rate's horizon */
-	int32_t from = in->today >= in->start - 1 ? in->today : in->start - 1;
-	int32_t left = in->due > from ? in->due - from : 0, weeks = left / 7, rest = left % 7;
-	struct sim_prep *all = xcalloc(in->ndeals + 1, sizeof(*all)), *prep;
-	size_t nfixed = 0, nall = 0;
-
-	/* in order: the deals a slip cannot move out of the window, then those it may; never none
-	 */
-	prep = xcalloc(in->ndeals + 1, sizeof(*prep));
+	size_t *idx = xcalloc(in->ndeals + 1, sizeof(*idx));
+	int64_t *values = xcalloc(in->ndeals + 1, sizeof(*values));
+	struct sim_goal g = {.start = in->start,
+	                     .due = in->due,
+	                     .actual = in->actual,
+	                     .target = in->target,
+	                     .deals = idx,
+	                     .values = values,
+	                     .ndeals = in->ndeals,
+	                     .weeks = in->weeks,
+	                     .nweeks = in->nweeks,
+	                     .average = in->average,
+	                     .won_count = in->won_count,
+	                     .won_amount = in->won_amount,
+	                     /* the run rate's own stream, apart from the deals' */
+	                     .seed = in->seed ^ 0x5851f42d4c957f2dULL};
 	for (size_t i = 0; i < in->ndeals; i++) {
-		sim_prepare(in, &in->deals[i], &all[i]);
-		all[i].value = in->deals[i].value;
-		all[i].amount = in->deals[i].amount;
+		idx[i] = i;
+		values[i] = in->deals[i].value;
 	}
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < in->ndeals; i++)
-			if (all[i].slip == pass)
-				prep[nall++] = all[i];
-	for (size_t i = 0; i < nall; i++)
-		nfixed += prep[i].slip == 0;
-	free(all);
-	rng_seed(&r, in->seed);
-	for (int run = 0; run < in->runs; run++) {
-		int64_t total = in->actual, count = in->won_count, amount = in->won_amount;
-		/* a deal whose slip does not matter: one draw, no branch (the runs' hot loop) */
-		for (size_t k = 0; k < nfixed; k++) {
-			const struct sim_prep *p = &prep[k];
-			int64_t won = (rng_next(&r) < p->threshold) | p->always, mask = -won;
-			total += p->value & mask;
-			amount += p->amount & mask;
-			count += won;
-		}
-		for (size_t k = nfixed; k < nall; k++) {
-			const struct sim_prep *p = &prep[k];
-			int32_t close;
-			if (!(rng_next(&r) < p->threshold || p->always))
-				continue;
-			close = p->close + in->slips[rng_below(&r, in->nslips)];
-			if (close < in->today)
-				close = in->today;
-			if (close < in->start || close > in->due)
-				continue;
-			total += p->value;
-			count++;
-			amount += p->amount;
-		}
-		if (in->nweeks) {
-			for (int32_t k = 0; k < weeks; k++)
-				total += in->weeks[rng_below(&r, in->nweeks)];
-			if (rest) {
-				int64_t part;
-				if (!div_round(in->weeks[rng_below(&r, in->nweeks)] * rest, 7,
-				               &part))
-					total += part;
-			}
-		}
-		if (in->average) {
-			double avg = count ? (double)amount / (double)count : 0;
-			sum += avg;
-			hits += count > 0 && (__int128)amount >= (__int128)in->target * count;
-		} else {
-			sum += (double)total;
-			hits += total >= in->target;
-		}
-	}
-	free(prep);
-	*mean = in->runs ? sum / in->runs : 0;
-	return in->runs ? (double)hits / in->runs : 0;
+	sim_run(in->deals, in->ndeals, in->slips, in->nslips, in->today, in->seed, in->runs, &g, 1);
+	free(idx);
+	free(values);
+	*mean = g.mean;
+	return g.probability;
 }
 
 /* --- what is read --------------------------------------------------------------------- */
@@ -847,59 +867,62 @@ static void goal_coverage(const struct fdata *f, const struct goal *g, enum metr
 		out->weighted = round_sat(psum);
 }
 
-/*
- * The deals g's runs draw (in, and returned: the caller frees it): the open
- * ones in its scope that can close in its window, each with its stage's
- * learned chance; and for an average, the deals already won in the window.
- */
-static struct sim_deal *goal_sim_deals(const struct pipeline_forecast *pf, const struct fdata *f,
-                                       const struct goal *g, enum metric_calc c,
-                                       struct sim_input *in)
+/* The chance an open deal is won: its stage's learned one (else its own probability). */
+static double learned_p(const struct pipe_stats *all, const struct fdata *f, const struct fdeal *d)
 {
-	const struct pipe_stats *all = &pf->all;
-	struct sim_deal *deals = xcalloc(f->n + 1, sizeof(*deals));
+	for (int si = 0; si < all->nstages; si++)
+		if (d->stage >= 0 && !strcmp(all->stages[si].code, f->pipe.stages[d->stage].code))
+			return all->stages[si].win_p;
+	return d->prob_bp / 10000.0;
+}
+
+/*
+ * Goal g's part of the shared runs (sg; its arrays the caller frees): the
+ * open deals in its scope that can close in its window (shared[k]: deal k's
+ * index among the shared deals, -1 when not open) with what each adds; and
+ * for an average, the deals already won in the window.
+ */
+static void goal_sim_deals(const struct fdata *f, const struct goal *g, enum metric_calc c,
+                           int32_t today, const ssize_t *shared, struct sim_goal *sg)
+{
+	size_t *idx = xcalloc(f->n + 1, sizeof(*idx));
+	int64_t *values = xcalloc(f->n + 1, sizeof(*values));
 	for (size_t k = 0; k < f->n; k++) {
 		const struct fdeal *d = &f->deals[k];
-		struct sim_deal *sd = &deals[in->ndeals];
 		if (!deal_in_scope(g, d))
 			continue;
 		if (d->kind == K_WON && c == CALC_DEAL_AVG && d->won_on != NO_DATE &&
-		    d->won_on >= g->start_on && d->won_on <= in->today) {
-			in->won_count++;
-			in->won_amount += d->amount;
+		    d->won_on >= g->start_on && d->won_on <= today) {
+			sg->won_count++;
+			sg->won_amount += d->amount;
 		}
-		if (d->kind != K_OPEN || !can_close_in(f, d, in->today, g))
+		if (shared[k] < 0 || !can_close_in(f, d, today, g))
 			continue;
-		sd->p = d->prob_bp / 10000.0;
-		for (int si = 0; si < all->nstages; si++)
-			if (d->stage >= 0 &&
-			    !strcmp(all->stages[si].code, f->pipe.stages[d->stage].code))
-				sd->p = all->stages[si].win_p;
-		sd->close_on = d->expected_close;
-		sd->value = c == CALC_DEALS_WON ? 1 : d->amount;
-		sd->amount = d->amount;
-		in->ndeals++;
+		idx[sg->ndeals] = (size_t)shared[k];
+		values[sg->ndeals++] = c == CALC_DEALS_WON ? 1 : d->amount;
 	}
-	in->deals = deals;
-	in->slips = f->slips;
-	in->nslips = f->nslips;
-	in->average = c == CALC_DEAL_AVG;
-	return deals;
+	sg->deals = idx;
+	sg->values = values;
+	sg->average = c == CALC_DEAL_AVG;
 }
 
+/*
+ * Goal gi's forecast into out, but for a simulation: then its part of the
+ * shared runs into sg (*sim set), whose arrays the caller frees.
+ */
 static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
-                         const struct fdata *f, size_t gi, struct goal_forecast *out,
-                         struct err *err)
+                         const struct fdata *f, const ssize_t *shared, size_t gi,
+                         struct goal_forecast *out, struct sim_goal *sg, int *sim, struct err *err)
 {
 	const struct goal *g = &pf->board.goals.items[gi];
 	const struct goal_progress *gp = &pf->board.progress[gi];
 	int32_t today = pf->board.as_of;
 	int64_t actual = gp->actual == NO_VALUE ? 0 : gp->actual;
-	int64_t weeks[FORECAST_RUN_WEEKS];
-	struct sim_deal *deals = NULL;
-	struct sim_input in;
+	int64_t *weeks;
 	enum metric_calc c;
 
+	*sim = 0;
+	memset(sg, 0, sizeof(*sg));
 	memset(out, 0, sizeof(*out));
 	out->probability = out->error = out->mean = out->coverage = NAN;
 	if (g->metric == METRIC_NONE || g->target == NO_VALUE || g->target <= 0 ||
@@ -933,27 +956,22 @@ static int goal_forecast(struct store *st, const struct pipeline_forecast *pf,
 		                                (double)g->target);
 		return 0;
 	}
-	memset(&in, 0, sizeof(in));
-	in.today = today;
-	in.start = g->start_on;
-	in.due = g->due_on;
-	in.actual = actual;
-	in.target = g->target;
-	in.runs = pf->runs;
-	/* one stream per goal: the same seed and data give each goal the same answer */
-	in.seed = pf->seed * 0x9e3779b97f4a7c15ULL + (uint64_t)g->id;
+	memset(sg, 0, sizeof(*sg));
+	sg->start = g->start_on;
+	sg->due = g->due_on;
+	sg->actual = actual;
+	sg->target = g->target;
+	/* its run rate's own stream: the same seed and data give each goal the same answer */
+	sg->seed = pf->seed * 0x9e3779b97f4a7c15ULL + (uint64_t)g->id;
 	if (deals_count(g))
-		deals = goal_sim_deals(pf, f, g, c, &in);
-	if (run_weeks(st, g, &pf->board.project, f, today, weeks, &in.nweeks, err)) {
-		free(deals);
+		goal_sim_deals(f, g, c, today, shared, sg);
+	weeks = xcalloc(FORECAST_RUN_WEEKS, sizeof(*weeks));
+	sg->weeks = weeks;
+	if (run_weeks(st, g, &pf->board.project, f, today, weeks, &sg->nweeks, err))
 		return -1;
-	}
-	in.weeks = weeks;
-	out->weeks = in.nweeks;
+	out->weeks = sg->nweeks;
 	out->method = "simulation";
-	out->probability = sim_probability(&in, &out->mean);
-	out->error = sqrt(out->probability * (1 - out->probability) / in.runs);
-	free(deals);
+	*sim = 1;
 	return 0;
 }
 
@@ -963,6 +981,62 @@ static int cmp_i32(const void *a, const void *b)
 {
 	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
 	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every goal's forecast; those simulated share one set of runs: the project's
+ * open deals, each with its stage's learned chance, drawn once a run for all.
+ */
+static int forecast_goals(struct store *st, const struct fdata *f, struct pipeline_forecast *out,
+                          struct err *err)
+{
+	size_t ng = out->board.goals.n, nshared = 0;
+	struct sim_deal *deals = xcalloc(f->n + 1, sizeof(*deals));
+	ssize_t *shared = xcalloc(f->n + 1, sizeof(*shared));
+	struct sim_goal *sg = xcalloc(ng + 1, sizeof(*sg)), *run = xcalloc(ng + 1, sizeof(*run));
+	size_t *which = xcalloc(ng + 1, sizeof(*which)), nrun = 0;
+	int r = 0;
+
+	for (size_t k = 0; k < f->n; k++) {
+		const struct fdeal *d = &f->deals[k];
+		shared[k] = -1;
+		if (d->kind != K_OPEN)
+			continue;
+		deals[nshared].p = learned_p(&out->all, f, d);
+		deals[nshared].close_on = d->expected_close;
+		deals[nshared].value = d->amount;
+		deals[nshared].amount = d->amount;
+		shared[k] = (ssize_t)nshared++;
+	}
+	for (size_t i = 0; i < ng && !r; i++) {
+		int sim = 0;
+		r = goal_forecast(st, out, f, shared, i, &out->goals[i], &sg[i], &sim, err);
+		if (!r && sim) {
+			which[nrun] = i;
+			run[nrun++] = sg[i];
+		}
+	}
+	if (!r && nrun) {
+		sim_run(deals, nshared, f->slips, f->nslips, out->board.as_of, out->seed, out->runs,
+		        run, nrun);
+		for (size_t j = 0; j < nrun; j++) {
+			struct goal_forecast *gf = &out->goals[which[j]];
+			gf->probability = run[j].probability;
+			gf->mean = run[j].mean;
+			gf->error = sqrt(gf->probability * (1 - gf->probability) / out->runs);
+		}
+	}
+	for (size_t i = 0; i < ng; i++) {
+		free((void *)sg[i].deals);
+		free((void *)sg[i].values);
+		free((void *)sg[i].weeks);
+	}
+	free(deals);
+	free(shared);
+	free(sg);
+	free(run);
+	free(which);
+	return r;
 }
 
 static int forecast_collect(struct store *st, const struct actor *a, const struct project *p,
@@ -987,10 +1061,7 @@ static int forecast_collect(struct store *st, const struct actor *a, const struc
 	out->by_owner = stats_by(f, G_OWNER, &out->nowner);
 	out->by_channel = stats_by(f, G_CHANNEL, &out->nchannel);
 	out->goals = xcalloc(out->board.goals.n + 1, sizeof(*out->goals));
-	for (size_t i = 0; i < out->board.goals.n; i++)
-		if (goal_forecast(st, out, f, i, &out->goals[i], err))
-			return -1;
-	return 0;
+	return forecast_goals(st, f, out, err);
 }
 
 int pipeline_forecast_build(struct store *st, const struct actor *a, const char *code,

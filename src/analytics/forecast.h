@@ -90,6 +90,35 @@ struct sim_input {
 };
 
 /*
+ * One goal of a simulation whose runs draw each deal once for every goal
+ * (sim_run): the shared deals it counts, what each adds to it, its run rate.
+ */
+struct sim_goal {
+	int32_t start, due;
+	int64_t actual, target;
+	const size_t *deals;   /* indexes of the shared deals it counts */
+	const int64_t *values; /* what each adds (amount, or 1 for deals won), parallel to deals */
+	size_t ndeals;
+	const int64_t *weeks; /* its run rate: a week's amount not through deals (drawn from) */
+	size_t nweeks;
+	int average; /* an average deal size: won_amount / won_count */
+	int64_t won_count, won_amount;
+	uint64_t seed;      /* of its run rate's draws */
+	double probability; /* out: the share of runs that reach the target */
+	double mean;        /* out: the mean value reached */
+};
+
+/*
+ * runs runs from seed: in each, every deal is won with its chance and, won,
+ * closes on its expected close (today when none) plus a slip drawn from slips
+ * (ascending), never before today; then each goal counts the deals of its own
+ * that close inside its window, and draws its run rate for its days left.
+ */
+void sim_run(const struct sim_deal *deals, size_t n, const int32_t *slips, size_t nslips,
+             int32_t today, uint64_t seed, int runs, struct sim_goal *goals, size_t ngoals);
+
+/*
+ * One goal's sim_run over in's deals (every one of them its own).
  * The share of runs that reach the target (cumulative: actual plus the deals
  * won in the window plus the run rate's draws for the days left; average:
  * the won deals' amount per deal), and the mean value reached in *mean.
