@@ -10,7 +10,7 @@
 #include "base/banned.h"
 
 /* Bumped when an answer's form changes, so that answers kept by an older salespm are not sent. */
-#define KEPT_FORMAT 1
+#define KEPT_FORMAT 2
 
 /*
  * SQLite commits one writer at a time, each audit id after the largest: the

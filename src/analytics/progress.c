@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/forecast.h"
 #include "analytics/metric.h"
 #include "analytics/quota.h"
 #include "base/date.h"
@@ -420,8 +421,7 @@ static int64_t expected_at(const struct goal *g, int32_t day)
 	return (int64_t)q; /* at most the target */
 }
 
-/* The query of the goal's own measure: the project's sales in its window and scope, up to `to`. */
-static void actual_query(const struct goal *g, int32_t to, struct metric_query *q)
+void goal_metric_query(const struct goal *g, int32_t to, struct metric_query *q)
 {
 	int32_t len = g->due_on - g->start_on + 1;
 	memset(q, 0, sizeof(*q));
@@ -454,6 +454,7 @@ int goal_progress(struct store *st, const struct goal *g, const struct project *
 	memset(out, 0, sizeof(*out));
 	out->actual = out->expected = out->projected = NO_VALUE;
 	out->progress = NAN;
+	out->projection.reason = "no_dates";
 	if (goal_lint(st, g, p, out->smart, &out->baseline, &out->baseline_computed, err))
 		return -1;
 	if (g->metric == METRIC_NONE || g->start_on == NO_DATE || g->due_on == NO_DATE ||
@@ -464,13 +465,16 @@ int goal_progress(struct store *st, const struct goal *g, const struct project *
 	/* the actual counts what was sold up to today (the as-of day), never after */
 	if (today >= g->start_on) {
 		struct metric_query q;
-		actual_query(g, today, &q);
+		goal_metric_query(g, today, &q);
 		if (metric_value(st, &q, &out->actual, err))
 			return -1;
 	} else if (metric_cumulative(g->metric) && calc_of(g->metric) != CALC_CHECKIN) {
 		out->actual = 0;
 	}
 	out->elapsed = elapsed_at(g, today);
+	/* the projection with its band: the trend of the goal's own series (forecast.c) */
+	if (goal_projection_compute(st, g, today, out->actual, &out->projection, err))
+		return -1;
 	if (g->target == NO_VALUE || g->target <= 0) {
 		out->status = STATUS_OFF_TRACK;
 		return 0;
@@ -545,6 +549,7 @@ static void goal_progress_write_fields(struct jw *w, const struct goal *g,
 	goal_value_json(w, "projected", u, gp->projected);
 	jw_knum(w, "progress", gp->progress, 4);
 	jw_knum(w, "elapsed", gp->elapsed, 4);
+	goal_projection_write_json(w, g, &gp->projection);
 	jw_kstr(w, "status", goal_status_str(gp->status));
 	goal_value_json(w, "baseline_used", u, gp->baseline);
 	jw_kbool(w, "baseline_computed", gp->baseline_computed);
@@ -607,7 +612,7 @@ int goal_series(struct store *st, const struct goal *g, int32_t today, struct go
 			if (d >= end)
 				break;
 		}
-		actual_query(g, end, &q);
+		goal_metric_query(g, end, &q);
 		if (metric_curve(st, &q, ends, ne, vals, err))
 			return -1;
 		for (int i = 0; i < ne; i++) {

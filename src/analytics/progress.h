@@ -73,6 +73,21 @@ struct smart_check {
 	int nparams;
 };
 
+/*
+ * A goal's projection at its due date (goal_progress fills it): from the
+ * least-squares line through the goal's series (the cumulative actuals of the
+ * last FORECAST_RUN_WEEKS weeks, daily for sums and weekly for the others, or
+ * the level's weekly values, the last 8), clamped (a cumulative value never
+ * below what is already counted; a level to its range). ok = 0 says why not
+ * in reason: "no_dates", "not_started", "too_little_history", "no_data".
+ */
+struct goal_projection {
+	int ok;
+	int64_t value, low, high;
+	double se; /* standard error of the value at the due date, in the metric's unit */
+	const char *reason;
+};
+
 struct goal_progress {
 	int64_t actual;    /* NO_VALUE when the metric has no value yet */
 	int64_t expected;  /* what the target asks for by today */
@@ -82,6 +97,7 @@ struct goal_progress {
 	enum goal_status status;
 	int64_t baseline;  /* given, or computed from history; NO_VALUE if none */
 	int baseline_computed;
+	struct goal_projection projection; /* analytics/forecast.h */
 	struct smart_check smart[SMART__COUNT];
 };
 
@@ -129,6 +145,14 @@ void goal_board_release(struct goal_board *b);
 
 /* The goals as {"project","as_of","goals":[goal_progress_write_json...]}. */
 void goal_board_write_json(struct jw *w, const struct goal_board *b);
+
+struct metric_query;
+/*
+ * The query of g's own measure: the project's sales (deals, feedback...) in its
+ * window and scope from its start up to min(to, due); retention's cohort the
+ * baseline window, workspace-wide.
+ */
+void goal_metric_query(const struct goal *g, int32_t to, struct metric_query *q);
 
 /* One point of a goal's chart. */
 struct goal_point {

@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include "analytics/dashboard.h"
+#include "analytics/forecast.h"
 #include "analytics/kept.h"
 #include "api/api.h"
 #include "api/cache.h"
 #include "core/project.h"
 #include "base/date.h"
+#include "base/money.h"
 #include "base/banned.h"
 
 /*
@@ -112,6 +114,58 @@ static int get_dashboard(struct api_req *r, struct err *err)
 	return 0;
 }
 
+/* The pipeline answer's seed when none is asked for: the same answer for everyone. */
+#define PIPELINE_SEED 1
+#define PIPELINE_SEED_MAX 999999999
+
+/* "pipeline/CODE/DAY/SEED": the key of a forecast answer. */
+static void pipeline_key(char *key, size_t size, const char *code, int32_t day, int64_t seed)
+{
+	snprintf(key, size, "pipeline/%s/%d/%lld", code, (int)day, (long long)seed);
+}
+
+static int build_pipeline(struct store *st, const struct actor *a, const char *code,
+			  int32_t day, int64_t seed, struct jw *w, struct err *err)
+{
+	struct pipeline_forecast f;
+	if (pipeline_forecast_build(st, a, code, day, (uint64_t)seed, &f, err))
+		return -1;
+	pipeline_forecast_write_json(w, &f);
+	pipeline_forecast_release(&f);
+	return 0;
+}
+
+/*
+ * GET .../pipeline: each goal's projection, probability and coverage, and
+ * the funnel with win rate, average deal size, by owner and by channel
+ * (analytics/forecast.h). Its own answer, kept per data version as the
+ * dashboard's: the simulation runs once per write, never on a dashboard hit.
+ */
+static int get_pipeline(struct api_req *r, struct err *err)
+{
+	const char *as_of = api_query(r, "as_of"), *seed_s = api_query(r, "seed");
+	int32_t today = date_today();
+	int64_t version = store_data_version(r->st), seed = PIPELINE_SEED;
+	char key[160], code[64];
+
+	if (as_of && date_parse(as_of, strlen(as_of), &today, "as_of", err))
+		return -1;
+	if (seed_s && int_parse(seed_s, strlen(seed_s), &seed, "seed", err))
+		return -1;
+	if (seed < 0 || seed > PIPELINE_SEED_MAX)
+		return err_set(err, ERR_INVALID, "seed", "out_of_range:_,min,max",
+			       "%s must be from %d to %d", "seed", 0, PIPELINE_SEED_MAX);
+	if (readable_project(r, api_param(r, "code"), version, code, err))
+		return -1;
+	pipeline_key(key, sizeof(key), code, today, seed);
+	if ((r->cached = api_cache_find(key, version)) || (r->cached = from_kept(r->st, key, version)))
+		return 0;
+	if (build_pipeline(r->st, &r->actor, code, today, seed, &r->jw, err))
+		return -1;
+	r->cached = api_cache_keep(key, version, r->out.p, r->out.len);
+	return 0;
+}
+
 /* Dashboards computed anew at a stop for the next start: a stop waits for a few at most. */
 #define KEEP_REBUILD_MAX 8
 
@@ -128,8 +182,10 @@ static void keep_one(const struct api_cached *e, void *ctx)
 {
 	static const struct actor keeper = { 0, ROLE_ADMIN, "" };
 	struct keeping *k = ctx;
-	const char *slash = strrchr(e->key, '/'), *code = e->key + strlen("dashboard/");
+	int pipeline = !strncmp(e->key, "pipeline/", 9);
+	const char *code = e->key + (pipeline ? 9 : strlen("dashboard/")), *slash = strchr(code, '/');
 	char name[64];
+	long long day, seed = 0;
 	struct dashboard d;
 	struct buf b = BUF_INIT;
 	struct jw w;
@@ -147,14 +203,25 @@ static void keep_one(const struct api_cached *e, void *ctx)
 		return;
 	memcpy(name, code, (size_t)(slash - code));
 	name[slash - code] = '\0';
+	day = strtoll(slash + 1, NULL, 10);
+	if (pipeline && (slash = strchr(slash + 1, '/')))
+		seed = strtoll(slash + 1, NULL, 10);
 	k->rebuilt++;
-	/* a project gone since is no failure: there is nothing to keep for it */
-	if (dashboard_build(k->st, &keeper, name, (int32_t)strtol(slash + 1, NULL, 10), &d,
-			    &ignored))
-		return;
 	jw_init(&w, &b);
-	dashboard_write_json(&w, &d);
-	dashboard_release(&d);
+	/* a project gone since is no failure: there is nothing to keep for it */
+	if (pipeline) {
+		if (build_pipeline(k->st, &keeper, name, (int32_t)day, seed, &w, &ignored)) {
+			buf_release(&b);
+			return;
+		}
+	} else {
+		if (dashboard_build(k->st, &keeper, name, (int32_t)day, &d, &ignored)) {
+			buf_release(&b);
+			return;
+		}
+		dashboard_write_json(&w, &d);
+		dashboard_release(&d);
+	}
 	k->failed = b.p ? kept_put(k->st, e->key, k->stamp, b.p, b.len, k->err) : 0;
 	buf_release(&b);
 }
@@ -174,6 +241,7 @@ void api_dashboards_keep(const char *db_path)
 	if (kept_stamp(st, k.stamp, &err))
 		goto out;
 	api_cache_each("dashboard/", keep_one, &k);
+	api_cache_each("pipeline/", keep_one, &k);
 	if (k.failed || store_commit(st, &err))
 		goto out;
 	store_free(st);
@@ -185,5 +253,6 @@ out:
 
 const struct api_route api_dashboard_routes[] = {
 	{ "GET", "/api/v1/projects/{code}/dashboard", get_dashboard, ROLE_VIEWER, 0 },
+	{ "GET", "/api/v1/projects/{code}/pipeline", get_pipeline, ROLE_VIEWER, 0 },
 	{ NULL },
 };

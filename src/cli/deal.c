@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
+
+#include "analytics/forecast.h"
 #include "base/date.h"
 #include "base/money.h"
 #include "cli/cli.h"
@@ -161,7 +164,7 @@ static int cmd_deal_history(struct cli *c, int argc, char **argv, struct err *er
 			const char *row[6];
 			date_format(h.items[i].on, day);
 			ratio_format(h.items[i].probability_bp, bp);
-			money_format(h.items[i].amount_minor, amt);
+			money_format_grouped(h.items[i].amount_minor, amt);
 			row[0] = day;
 			row[1] = h.items[i].from[0] ? h.items[i].from : "-";
 			row[2] = h.items[i].to;
@@ -259,6 +262,173 @@ static int cmd_deal_stages(struct cli *c, int argc, char **argv, struct err *err
 	return 0;
 }
 
+/* A rate as "40.0%", or "-" when there is none. */
+static void rate_cell(double v, char *out, size_t len)
+{
+	if (isnan(v))
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%.1f%%", v * 100.0);
+}
+
+static void days_cell(double v, char *out, size_t len)
+{
+	if (isnan(v))
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%.1f", v);
+}
+
+/* An average deal size, or "-" when nothing was won. */
+static void avg_cell(int64_t v, char *out)
+{
+	if (v == NO_VALUE)
+		snprintf(out, 48, "-");
+	else
+		money_format_grouped(v, out);
+}
+
+/* One group's funnel: each stage with the deals that reached it, conversion and days. */
+static void print_funnel(const struct pipe_stats *s)
+{
+	static const char *const head[] = { "stage", "reached", "to next", "median days",
+					    "win probability" };
+	static const int right[] = { 0, 1, 1, 1, 1 };
+	struct cli_table t;
+	char amt[48], w[48], wr[16], avg[48], dw[16];
+
+	cli_table_init(&t, 5, head, right);
+	for (int i = 0; i < s->nstages; i++) {
+		const struct funnel_stage *f = &s->stages[i];
+		char n[24], conv[16], md[16], wp[16];
+		snprintf(n, sizeof(n), "%lld", (long long)f->reached);
+		rate_cell(f->conversion, conv, sizeof(conv));
+		days_cell(f->median_days, md, sizeof(md));
+		rate_cell(strcmp(f->kind, "open") ? NAN : f->win_p, wp, sizeof(wp));
+		cli_table_row(&t, (const char *const[]){ f->code, n, conv, md, wp });
+	}
+	cli_table_print(&t, stdout);
+	cli_table_release(&t);
+	money_format_grouped(s->open_amount, amt);
+	money_format_grouped(s->weighted, w);
+	rate_cell(s->win_rate, wr, sizeof(wr));
+	avg_cell(s->avg_deal_size, avg);
+	days_cell(s->median_days_to_win, dw, sizeof(dw));
+	printf("open %lld deals, %s (weighted %s); won %lld, lost %lld: win rate %s, average deal "
+	       "%s, median %s days to win\n",
+	       (long long)s->open, amt, w, (long long)s->won, (long long)s->lost, wr, avg, dw);
+}
+
+/* The groups (owners or channels), one row each. */
+static void print_groups(const struct pipe_stats *g, size_t n, const char *what)
+{
+	const char *head[] = { what, "open", "weighted", "won", "lost", "win rate", "avg deal",
+			       "days to win" };
+	static const int right[] = { 0, 1, 1, 1, 1, 1, 1, 1 };
+	struct cli_table t;
+
+	cli_table_init(&t, 8, head, right);
+	for (size_t i = 0; i < n; i++) {
+		char open[24], w[48], won[24], lost[24], wr[16], avg[48], dw[16];
+		snprintf(open, sizeof(open), "%lld", (long long)g[i].open);
+		money_format_grouped(g[i].weighted, w);
+		snprintf(won, sizeof(won), "%lld", (long long)g[i].won);
+		snprintf(lost, sizeof(lost), "%lld", (long long)g[i].lost);
+		rate_cell(g[i].win_rate, wr, sizeof(wr));
+		avg_cell(g[i].avg_deal_size, avg);
+		days_cell(g[i].median_days_to_win, dw, sizeof(dw));
+		cli_table_row(&t, (const char *const[]){ g[i].key[0] ? g[i].key : "-", open, w, won,
+							  lost, wr, avg, dw });
+	}
+	cli_table_print(&t, stdout);
+	cli_table_release(&t);
+}
+
+/* Each goal's projection, probability and coverage. */
+static void print_goal_forecasts(const struct pipeline_forecast *f)
+{
+	static const char *const head[] = { "goal", "metric", "target", "projection", "band",
+					    "probability", "coverage" };
+	static const int right[] = { 0, 0, 1, 1, 1, 1, 1 };
+	struct cli_table t;
+
+	cli_table_init(&t, 7, head, right);
+	for (size_t i = 0; i < f->board.goals.n; i++) {
+		const struct goal *g = &f->board.goals.items[i];
+		const struct goal_projection *pr = &f->board.progress[i].projection;
+		const struct goal_forecast *gf = &f->goals[i];
+		enum unit u = metric_unit(g->metric);
+		char target[64], proj[64], band[140], prob[24], cov[24];
+		goal_value_format(u, g->target, target, sizeof(target));
+		goal_projection_format(u, pr, proj, sizeof(proj), band, sizeof(band));
+		if (isnan(gf->probability))
+			snprintf(prob, sizeof(prob), "- (%s)", gf->reason ? gf->reason : "");
+		else
+			rate_cell(gf->probability, prob, sizeof(prob));
+		if (isnan(gf->coverage))
+			snprintf(cov, sizeof(cov), "-");
+		else if (gf->coverage > 0 && gf->coverage < 0.01)
+			snprintf(cov, sizeof(cov), "<0.01x");
+		else
+			snprintf(cov, sizeof(cov), "%.2fx", gf->coverage);
+		cli_table_row(&t, (const char *const[]){ g->name,
+							  g->metric == METRIC_NONE ? "-" : metric_str(g->metric),
+							  target, proj, band, prob, cov });
+	}
+	cli_table_print(&t, stdout);
+	cli_table_release(&t);
+}
+
+static int cmd_deal_funnel(struct cli *c, int argc, char **argv, struct err *err)
+{
+	struct cli_opt opts[] = {
+		{ "by", 0, OPT_VALUE }, { "as-of", 0, OPT_VALUE }, { "seed", 0, OPT_VALUE },
+		{ NULL, 0, 0 },
+	};
+	struct pipeline_forecast f;
+	const char *pos[1], *by;
+	int32_t as_of = date_today();
+	int64_t seed = 1;
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err))
+		return -1;
+	by = cli_opt(opts, "by");
+	if (by && strcmp(by, "owner") && strcmp(by, "channel"))
+		return err_set(err, ERR_USAGE, "by", "bad_choice:value,allowed",
+			       "--by \"%.40s\" is not owner or channel", by);
+	if (cli_opt(opts, "as-of") && cli_date(cli_opt(opts, "as-of"), "as-of", &as_of, err)) {
+		err_prefix(err, "--as-of");
+		return -1;
+	}
+	if (cli_opt(opts, "seed") && cli_int(cli_opt(opts, "seed"), "seed", &seed, err)) {
+		err_prefix(err, "--seed");
+		return -1;
+	}
+	if (seed < 0 || seed > 999999999)
+		return err_set(err, ERR_INVALID, "seed", "out_of_range:_,min,max",
+			       "%s must be from %d to %d", "--seed", 0, 999999999);
+	if (pipeline_forecast_build(c->st, &c->actor, pos[0], as_of, (uint64_t)seed, &f, err))
+		return -1;
+	if (c->json) {
+		CLI_PRINT_ONE(&f, pipeline_forecast_write_json);
+	} else if (by) {
+		if (!strcmp(by, "owner"))
+			print_groups(f.by_owner, f.nowner, "owner");
+		else
+			print_groups(f.by_channel, f.nchannel, "channel");
+	} else {
+		print_funnel(&f.all);
+		printf("\n");
+		print_goal_forecasts(&f);
+		printf("probability: %d runs (seed %lld) over the open deals and the run rate; "
+		       "see `salespm help deal funnel`\n",
+		       f.runs, (long long)seed);
+	}
+	pipeline_forecast_release(&f);
+	return 0;
+}
+
 const struct cli_command cli_deal_cmds[] = {
 	{ "deal", "move", cmd_deal_move, CLI_NEEDS_STORE,
 	  "move a deal to another stage (won: its lines become sales; out of won: they go)",
@@ -289,5 +459,19 @@ const struct cli_command cli_deal_cmds[] = {
 	  "                                  without a stage change",
 	  "salespm deal stages FY --stage lead:10:open --stage demo:40:open:演示 "
 	  "--stage won:100:won --stage lost:0:lost" },
+	{ "deal", "funnel", cmd_deal_funnel, CLI_NEEDS_STORE,
+	  "the funnel (conversion, median days per stage), win rate, average deal size, and "
+	  "each goal's projection, probability of reaching its target and pipeline coverage",
+	  "deal funnel PROJECT [--by owner|channel] [--as-of DATE] [--seed N]",
+	  "--by owner|channel  the figures per deal owner or per channel\n"
+	  "--as-of DATE        judge as of this day (default today)\n"
+	  "--seed N            the simulation's seed (default 1): the same data and seed give\n"
+	  "                    the same probabilities\n"
+	  "The funnel counts the deals whose stage history reached each stage or a later one;\n"
+	  "a probability is the share of 10,000 simulated runs in which the goal is reached:\n"
+	  "each open deal is won with its stage's learned chance, closes after its expected\n"
+	  "date plus a slip drawn from the project's won deals, and the weeks left bring sales\n"
+	  "drawn from the last 12 weeks of sales not through deals (docs/guide.md, Forecast).",
+	  "salespm deal funnel FY\n  salespm deal funnel FY --by owner --json" },
 	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },
 };

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/forecast.h"
 #include "analytics/progress.h"
 #include "analytics/quota.h"
 #include "base/date.h"
@@ -180,6 +181,7 @@ static void pct_text(double v, char *out, size_t len)
 		snprintf(out, len, "%s", ratio_format(llround(v * 10000.0), r));
 }
 
+
 static void print_goal_detail(struct cli *c, const struct goal *g, const struct goal_progress *gp)
 {
 	enum unit u = metric_unit(g->metric);
@@ -212,6 +214,12 @@ static void print_goal_detail(struct cli *c, const struct goal *g, const struct 
 	printf("  expected:  %s by today (%s of the window elapsed)\n", e, p2);
 	if (gp->projected != NO_VALUE)
 		printf("  projected: %s at the due date at the current pace\n", pr);
+	{
+		char pj[64], band[140];
+		goal_projection_format(u, &gp->projection, pj, sizeof(pj), band, sizeof(band));
+		printf("  projection: %s, 80%% band %s (the recent trend; docs/guide.md, Forecast)\n",
+		       pj, band);
+	}
 	printf("  status:    %s\n  owner:     %s\n", goal_status_str(gp->status),
 	       g->owner[0] ? g->owner : "-");
 	printf("  SMART:\n");
@@ -254,15 +262,19 @@ static int cmd_goal_add(struct cli *c, int argc, char **argv, struct err *err)
 /* The goals as a table, then the failed SMART letters of each. */
 static void print_board(const struct goal_board *b)
 {
-	static const char *const head[] = { "ID",      "METRIC",  "TARGET", "ACTUAL",
-					    "PROGRESS", "ELAPSED", "STATUS", "SMART" };
-	static const int right[] = { 1, 0, 1, 1, 1, 1, 0, 0 };
+	static const char *const head[] = { "ID",	 "METRIC",  "TARGET", "ACTUAL",
+					    "PROGRESS", "ELAPSED", "STATUS", "SMART",
+					    "PROJECTION", "BAND (80%)" };
+	static const int right[] = { 1, 0, 1, 1, 1, 1, 0, 0, 1, 1 };
 	struct cli_table t;
-	cli_table_init(&t, 8, head, right);
+	cli_table_init(&t, 10, head, right);
 	for (size_t i = 0; i < b->goals.n; i++) {
 		enum unit u = metric_unit(b->goals.items[i].metric);
-		char id[24], tg[64], ac[64], p1[16], p2[16], sm[8];
-		const char *row[8];
+		char id[24], tg[64], ac[64], p1[16], p2[16], sm[8], pj[64], band[140];
+		const char *row[10];
+		goal_projection_format(u, &b->progress[i].projection, pj, sizeof(pj), band, sizeof(band));
+		row[8] = pj;
+		row[9] = band;
 		snprintf(id, sizeof(id), "%lld", (long long)b->goals.items[i].id);
 		goal_value_format(u, b->goals.items[i].target, tg, sizeof(tg));
 		goal_value_format(u, b->progress[i].actual, ac, sizeof(ac));

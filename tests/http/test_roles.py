@@ -141,6 +141,7 @@ EXPECT = {
     ("POST", "/api/v1/projects/{code}/goals/{id}/checkins"): row(201, 201, 403, 403, 404),
     ("GET", "/api/v1/projects/{code}/goals/{id}/series"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/dashboard"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/pipeline"): PROJECT_READ,
     # activities and feedback: members write their own (a rep: the record of their own, a stale
     # version: 409), managers all, viewers read; a customer's timeline: what each caller may see
     **{k: v for plural in ("activities", "feedback") for k, v in {

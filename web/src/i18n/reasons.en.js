@@ -373,4 +373,5 @@ export default {
   'reason.comment_author_only': 'Only the comment\'s author may edit it.',
   'reason.comment_delete_denied': 'Only the comment\'s author or a project manager may delete it.',
   'field.body': 'Comment', 'field.unread': 'Unread', 'field.notification': 'Notification',
+  'field.seed': 'Simulation seed',
 };

@@ -372,4 +372,5 @@ export default {
   'reason.comment_author_only': '只有评论的作者可以修改它。',
   'reason.comment_delete_denied': '只有评论的作者或项目经理可以删除它。',
   'field.body': '评论内容', 'field.unread': '未读', 'field.notification': '通知',
+  'field.seed': '模拟种子',
 };

@@ -3,7 +3,8 @@
 // weekly and monthly trend, and revenue and margin by channel, segment, product and rep as bar
 // charts and sortable tables with each one's share. Every figure opens the sales behind it
 // (the sales list filtered by its URL). Names are shown, codes
-// on hover.
+// on hover. Below the breakdowns (loaded after them: nothing above moves), the forecast panel and the funnel (components/forecast.js),
+// loaded apart from the dashboard's own answer.
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
@@ -13,6 +14,7 @@ import { navigate, route } from '../app-context.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, PageHead } from '../components/ui.js';
 import { useLive } from '../live.js';
 import { EChart, COLORS } from '../components/charts.js';
+import { ForecastPanel } from '../components/forecast.js';
 
 // --- figures ------------------------------------------------------------------------------
 
@@ -62,6 +64,7 @@ export function Dashboard({ code }) {
           ${['channel', 'segment', 'product', 'rep'].map((dim) => html`<${Breakdown} key=${dim} dim=${dim}
             rows=${d.breakdowns[dim] || []} total=${d.totals} code=${code} span=${span} />`)}
         </div>`}
+    ${d.goals && d.goals.length ? html`<${ForecastPanel} code=${code} />` : null}
   </section>`;
 }
 

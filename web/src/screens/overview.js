@@ -17,6 +17,7 @@ import { SmartChips } from '../components/smart.js';
 import { ProjectForm, elapsedOf } from './projects.js';
 import { CommentsButton } from '../components/comments.js';
 import { QuotaProgress } from './quotas.js';
+import { ForecastPanel } from '../components/forecast.js';
 
 // A goal's value as a reader sees it: money, a percent for ratios, a count with the custom
 // goal's own unit ("18 家").
@@ -89,6 +90,7 @@ function ProjectOverview({ code }) {
           html`<${Chip} kind=${s}>${counts[s]} ${tv('status', s)}<//> `)}</span></div>
     </div>
     ${p.objective ? html`<p class="objective"><strong>${t('project.objective')}:</strong> ${p.objective}</p>` : null}
+    ${goals.length ? html`<${ForecastPanel} code=${code} />` : null}
     <h2 class="section-title">${t('goal.title_plural')}</h2>
     ${goalsError ? html`<${ErrorBanner} error=${goalsError} onRetry=${reload} />`
       : goals.length === 0 ? html`<${Empty} title=${t('goal.empty')} hint=${t('goal.empty_hint')}
@@ -132,6 +134,9 @@ export function GoalCard({ goal: g, points, names, me, onEdit, onDelete, onHisto
       <div><span class="fig-label">${t('goal.target')}</span><span class="fig-value goal-target num" title=${goalValue(g, g.target)}>${figure(g, g.target)}</span></div>
       <div><span class="fig-label">${t('goal.projected')}</span><span class="fig-value goal-projected num muted-strong" title=${goalValue(g, g.projected)}>${figure(g, g.projected)}</span></div>
     </div>
+    <div class="goal-projection small" data-value=${g.projection ? String(g.projection.value) : ''}>${g.projection
+      ? t('goal.projection', { value: figure(g, g.projection.value), low: figure(g, g.projection.low), high: figure(g, g.projection.high) })
+      : t('goal.projection_none', { why: t('forecast.reason.' + (g.projection_reason || 'none')) })}</div>
     <div class="progress" title=${t('goal.progress_title', { progress: pct(progress), elapsed: pct(expected) })}>
       <div class=${'progress-bar status-' + g.status + ' ' + pctClass(progress)}></div>
       <div class=${'progress-marker at-' + pctClass(expected).slice(4)}></div>
