@@ -127,7 +127,7 @@ function DatesDialog({ rec, base, tasks, onClose, onSaved, onDeps }) {
     e.preventDefault();
     setBusy(true); setError(null);
     const body = { version: rec.version, start: form.start, due: rec.milestone ? form.start : form.due };
-    try { await api.patch(base + '/' + enc(rec.id), body); onSaved(rec); } catch (err) { setError(err); }
+    try { onSaved(rec, await api.patch(base + '/' + enc(rec.id), body)); } catch (err) { setError(err); }
     setBusy(false);
   };
   const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
@@ -156,8 +156,16 @@ export function Gantt({ base, tick, mayEdit, onSaved, onError }) {
   if (!data.tasks.length) return html`<${Empty} title=${t('task.gantt_empty')} />`;
   const critical = new Set(data.critical);
   const byId = new Map(data.tasks.map((x) => [x.id, x]));
+  // a task's new dates and version, from the answer of its change, at once (the plan is read
+  // again after, for the critical path): a second move or the dates form right after starts
+  // from the version just written, not from the one the chart last read (a 409 of one's own)
+  const took = (saved) => {
+    if (!saved || !g.data) return;
+    g.setData({ ...g.data, tasks: g.data.tasks.map((x) => (x.id === saved.id
+      ? { ...x, start: saved.start, due: saved.due, version: saved.version } : x)) });
+  };
   const patch = async (rec, start, due) => {
-    try { await api.patch(base + '/' + enc(rec.id), { version: rec.version, start, due }); onSaved(rec); }
+    try { took(await api.patch(base + '/' + enc(rec.id), { version: rec.version, start, due })); onSaved(rec); }
     catch (err) { onError(err); }
   };
   // a bar dragged along the time axis: moved by the whole days between press and release
@@ -218,6 +226,6 @@ export function Gantt({ base, tick, mayEdit, onSaved, onError }) {
       </button></li>`)}</ul>
     ${editing ? html`<${DatesDialog} rec=${editing} base=${base} tasks=${data.tasks} onClose=${() => setEditing(null)}
       onDeps=${g.reload}
-      onSaved=${(rec) => { setEditing(null); onSaved(rec); }} />` : null}
+      onSaved=${(rec, saved) => { took(saved); setEditing(null); onSaved(rec); }} />` : null}
   </div>`;
 }
