@@ -805,10 +805,15 @@ static int run_weeks(struct store *st, const struct goal *g, const struct projec
 			ends[k] = first + 7 * (k + 1) - 1;
 		if (metric_curve(st, &q, ends, nw, vals, err))
 			return -1;
+		/* a week without a value adds nothing; the next one counts from the last known */
+		int64_t last = 0;
 		for (int k = 0; k < nw; k++) {
-			int64_t prev = k ? vals[k - 1] : 0,
-			        v = vals[k] == NO_VALUE ? prev : vals[k];
-			weeks[k] = v - prev > 0 ? v - prev : 0;
+			if (vals[k] == NO_VALUE) {
+				weeks[k] = 0;
+				continue;
+			}
+			weeks[k] = vals[k] > last ? vals[k] - last : 0;
+			last = vals[k];
 		}
 	}
 	*n = (size_t)nw;
