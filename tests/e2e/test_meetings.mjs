@@ -156,6 +156,18 @@ async function meetingsAs(browser, server, user, lang, viewport) {
     }
   });
 
+  await test(`${where}: ${user} comments on the open meeting`, [t3], async () => {
+    const section = page.locator('#meeting-comments');
+    const text = `${user} ${where} 会后跟进 ${Date.now() % 100000}`;
+    await section.locator('.comment-form textarea').fill(text);
+    await section.locator('.comment-post').click();
+    await eventually(async () => {
+      const list = (await get(page, '/api/v1/comments?on=meeting:' + made.id)).comments;
+      assert(list.some((c) => c.body === text && c.author === user), `the comment stored: ${JSON.stringify(list)}`);
+    });
+    await section.locator('.comment-body', { hasText: text }).waitFor();
+  });
+
   await test(`${where}: ${user} turns action items into tasks and sees them in the plan`, [t3], async () => {
     const tasksBefore = (await get(page, `/api/v1/projects/${PROJECT}/tasks?limit=500`)).tasks.length;
     let converted;
