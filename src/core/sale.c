@@ -312,14 +312,100 @@ static const char SQL_LK_REP[] =
 	"SELECT u.id, u.login FROM members m JOIN users u ON u.id = m.user_id "
 	"WHERE m.project_id = ? AND m.role <> 'viewer' AND u.login = ?";
 
-/* The one row named code (if any) into m: id by its code. */
-static int load_code(struct store *st, const char *sql, int64_t project_id, const char *code,
-		     struct strmap *m, struct err *err)
+/*
+ * What a group-commit batch's sale writes read of the catalogue, kept for the
+ * batch's next ones (st->batch.memo, tx.h): the project, products with their
+ * dated costs, channels, segments and the project's reps, each as found.
+ * None of the batch's batched writes changes them, tx_batch_job drops the memo
+ * before a write that may, and the batch holds the write lock throughout. What
+ * was not found is not kept (it is read again, and refused again).
+ */
+struct sale_memo {
+	struct project project; /* the last one named; id NO_ID: none yet */
+	struct strmap products;  /* SKU -> index in prod */
+	struct product_costs *prod;
+	size_t nprod, alloc_prod;
+	struct strmap channels, segments, reps; /* code (login) -> id */
+	int64_t reps_of;                        /* the project the reps are members of */
+};
+
+static void sale_memo_free(void *v)
 {
+	struct sale_memo *m = v;
+	strmap_release(&m->products);
+	for (size_t i = 0; i < m->nprod; i++)
+		free(m->prod[i].points);
+	free(m->prod);
+	strmap_release(&m->channels);
+	strmap_release(&m->segments);
+	strmap_release(&m->reps);
+	free(m);
+}
+
+/* The batch's memo, made on its first use; NULL outside a batched job. */
+static struct sale_memo *sale_memo(struct store *st)
+{
+	struct sale_memo *m;
+	if (!st->batch.open || !st->batch.job)
+		return NULL;
+	if (st->batch.memo)
+		return st->batch.memo;
+	m = xcalloc(1, sizeof(*m));
+	m->project.id = NO_ID;
+	m->reps_of = NO_ID;
+	strmap_init(&m->products);
+	strmap_init(&m->channels);
+	strmap_init(&m->segments);
+	strmap_init(&m->reps);
+	st->batch.memo = m;
+	st->batch.memo_free = sale_memo_free;
+	return m;
+}
+
+/* project_load, from the batch's memo when it holds the project named code. */
+static int sale_project_load(struct store *st, const char *code, struct project *out,
+			     struct err *err)
+{
+	struct sale_memo *m = sale_memo(st);
+	if (m && m->project.id != NO_ID && !strcmp(m->project.code, code)) {
+		*out = m->project;
+		return 0;
+	}
+	if (project_load(st, code, out, err))
+		return -1;
+	if (m)
+		m->project = *out;
+	return 0;
+}
+
+static struct product_costs product_costs_dup(const struct product_costs *pc)
+{
+	struct product_costs c = *pc;
+	c.alloc = c.npoints;
+	c.points = NULL;
+	if (c.npoints) {
+		c.points = xmalloc(c.npoints * sizeof(*c.points));
+		memcpy(c.points, pc->points, c.npoints * sizeof(*c.points));
+	}
+	return c;
+}
+
+/*
+ * The one row named code (if any) into m: id by its code; kept in (or taken
+ * from) memo when one is given.
+ */
+static int load_code(struct store *st, const char *sql, int64_t project_id, const char *code,
+		     struct strmap *m, struct strmap *memo, struct err *err)
+{
+	struct strmap_entry *e;
 	struct stmt *s;
 	int rc, i = 1;
 	if (!code || !*code)
 		return 0;
+	if (memo && (e = strmap_get(memo, code, strlen(code)))) {
+		strmap_put(m, code, strlen(code), e->value);
+		return 0;
+	}
 	s = store_prepare(st, sql, err);
 	if (!s)
 		return -1;
@@ -329,21 +415,73 @@ static int load_code(struct store *st, const char *sql, int64_t project_id, cons
 	if ((rc = store_step(st, s, err)) == STORE_ROW) {
 		const char *c = store_col_text(st, s, 1);
 		strmap_put(m, c, strlen(c), store_col_int(st, s, 0));
+		if (memo)
+			strmap_put(memo, c, strlen(c), store_col_int(st, s, 0));
 	}
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
 }
 
+/* The product of SKU sku with its dated costs into lk (none: not there), from or into memo. */
+static int load_product(struct lookups *lk, struct store *st, const char *sku,
+			struct sale_memo *memo, struct err *err)
+{
+	struct strmap_entry *e;
+	struct stmt *s;
+	int rc;
+
+	if (memo && (e = strmap_get(&memo->products, sku, strlen(sku)))) {
+		lk->prod = xmalloc(sizeof(*lk->prod));
+		lk->prod[0] = product_costs_dup(&memo->prod[e->value]);
+		strmap_put(&lk->products, sku, strlen(sku), 0);
+		lk->nprod = 1;
+		return 0;
+	}
+	s = store_prepare(st, SQL_LK_PRODUCT, err);
+	if (!s)
+		return -1;
+	store_bind_text(st, s, 1, sku);
+	if ((rc = store_step(st, s, err)) == STORE_ROW) {
+		const char *found = store_col_text(st, s, 1);
+		lk->prod = xcalloc(1, sizeof(*lk->prod));
+		lk->prod[0].id = store_col_int(st, s, 0);
+		lk->prod[0].current_cost = store_col_int(st, s, 2);
+		lk->prod[0].current_price = store_col_int(st, s, 3);
+		strmap_put(&lk->products, found, strlen(found), 0);
+		lk->nprod = 1;
+	}
+	store_done(st, s);
+	if (rc < 0 || !lk->nprod)
+		return rc < 0 ? -1 : 0;
+	s = store_prepare(st, SQL_LK_PRICES_OF, err);
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, lk->prod[0].id);
+	while ((rc = store_step(st, s, err)) == STORE_ROW)
+		price_point_add(&lk->prod[0], store_col_int(st, s, 1), store_col_int(st, s, 2),
+				store_col_int(st, s, 3));
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	if (memo) {
+		ALLOC_GROW(memo->prod, memo->nprod + 1, memo->alloc_prod);
+		memo->prod[memo->nprod] = product_costs_dup(&lk->prod[0]);
+		strmap_put(&memo->products, sku, strlen(sku), (int64_t)memo->nprod);
+		memo->nprod++;
+	}
+	return 0;
+}
+
 /*
  * The lookups of one line: only the product (with its dated costs), channel,
- * rep, promotion and segment in names, each found by its key; resolve() then
- * finds what exists and reports what does not, as with the whole catalog.
+ * rep, promotion and segment in names, each found by its key (or in the
+ * batch's memo); resolve() then finds what exists and reports what does not,
+ * as with the whole catalog.
  */
 static int lookups_load_line(struct lookups *lk, struct store *st, const struct project *p,
 			     const struct sale_input *in, struct err *err)
 {
-	struct stmt *s;
-	int rc;
+	struct sale_memo *memo = sale_memo(st);
 
 	memset(lk, 0, sizeof(*lk));
 	lk->st = st;
@@ -356,43 +494,21 @@ static int lookups_load_line(struct lookups *lk, struct store *st, const struct 
 	strmap_init(&lk->segments);
 	strmap_init(&lk->reps);
 	strmap_init(&lk->customers);
-	if (in->product && *in->product) {
-		s = store_prepare(st, SQL_LK_PRODUCT, err);
-		if (!s)
-			return -1;
-		store_bind_text(st, s, 1, in->product);
-		if ((rc = store_step(st, s, err)) == STORE_ROW) {
-			const char *sku = store_col_text(st, s, 1);
-			lk->prod = xcalloc(1, sizeof(*lk->prod));
-			lk->prod[0].id = store_col_int(st, s, 0);
-			lk->prod[0].current_cost = store_col_int(st, s, 2);
-			lk->prod[0].current_price = store_col_int(st, s, 3);
-			strmap_put(&lk->products, sku, strlen(sku), 0);
-			lk->nprod = 1;
-		}
-		store_done(st, s);
-		if (rc < 0)
-			return -1;
+	if (memo && memo->reps_of != p->id) {
+		strmap_release(&memo->reps);
+		strmap_init(&memo->reps);
+		memo->reps_of = p->id;
 	}
-	if (lk->nprod) {
-		struct product_costs *pc = &lk->prod[0];
-		s = store_prepare(st, SQL_LK_PRICES_OF, err);
-		if (!s)
-			return -1;
-		store_bind_int(st, s, 1, pc->id);
-		while ((rc = store_step(st, s, err)) == STORE_ROW)
-			price_point_add(pc, store_col_int(st, s, 1), store_col_int(st, s, 2),
-					store_col_int(st, s, 3));
-		store_done(st, s);
-		if (rc < 0)
-			return -1;
-	}
-	return load_code(st, SQL_LK_CHANNEL, NO_ID, in->channel, &lk->channels, err) ||
-	       load_code(st, SQL_LK_PROMOTION, NO_ID, in->promotion, &lk->promotions, err) ||
+	if (in->product && *in->product && load_product(lk, st, in->product, memo, err))
+		return -1;
+	return load_code(st, SQL_LK_CHANNEL, NO_ID, in->channel, &lk->channels,
+			 memo ? &memo->channels : NULL, err) ||
+	       load_code(st, SQL_LK_PROMOTION, NO_ID, in->promotion, &lk->promotions, NULL, err) ||
 	       (in->promotion && *in->promotion &&
 		load_rules(st, SQL_LK_RULE, in->promotion, lk, err)) ||
-	       load_code(st, SQL_LK_SEGMENT, NO_ID, in->segment, &lk->segments, err) ||
-	       load_code(st, SQL_LK_REP, p->id, in->rep, &lk->reps, err)
+	       load_code(st, SQL_LK_SEGMENT, NO_ID, in->segment, &lk->segments,
+			 memo ? &memo->segments : NULL, err) ||
+	       load_code(st, SQL_LK_REP, p->id, in->rep, &lk->reps, memo ? &memo->reps : NULL, err)
 		       ? -1
 		       : 0;
 }
@@ -1146,7 +1262,7 @@ int sale_add(struct store *st, const struct actor *a, const char *project_code,
 	int r = -1;
 
 	/* outside a transaction, refused before the write lock; begin_sale_write() decides again */
-	if (project_load(st, project_code, &p, err) ||
+	if (sale_project_load(st, project_code, &p, err) ||
 	    (!st->in_tx && write_scope(st, a, &p, &own_only, err)))
 		return -1;
 	if (in->sold_on == NO_DATE)
@@ -1249,7 +1365,7 @@ static int sale_for_change(struct store *st, const struct actor *a, const char *
 			   int64_t id, int64_t version, struct project *p, struct sale *cur,
 			   int64_t *own_only, struct err *err)
 {
-	if (project_load(st, project_code, p, err) || write_scope(st, a, p, own_only, err) ||
+	if (sale_project_load(st, project_code, p, err) || write_scope(st, a, p, own_only, err) ||
 	    get_sale(st, p->id, id, cur, err) || not_of_deal(st, id, err))
 		return -1;
 	if (*own_only != NO_ID && cur->rep_id != *own_only)
@@ -2217,6 +2333,11 @@ out:
 	return result;
 }
 
+/* An import of this many rows refreshes the statistics of the tables it grows (store_analyze). */
+#define ANALYZE_AFTER_ROWS 1000
+static const char IMPORT_TABLES[] =
+	"sales, customers, sale_rollup, customer_days, customer_activity";
+
 int sale_import(struct store *st, const struct actor *a, const char *project_code, char *csv,
 		size_t len, const struct sale_import_opts *opts, struct sale_import_result *res,
 		struct err *err)
@@ -2262,6 +2383,16 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 	}
 	rc = import_text(st, a, &p, csv, len, delim, opts, res, err);
 	buf_release(&utf8);
+	/*
+	 * the planner's statistics follow a large import (a first one grows the
+	 * tables from nothing); a failure to refresh them undoes nothing
+	 */
+	if (rc == 0 && res->imported >= ANALYZE_AFTER_ROWS) {
+		struct err ignored = { 0 };
+		if (store_analyze(st, IMPORT_TABLES, &ignored))
+			fprintf(stderr, "salespm: statistics not refreshed after the import: %s\n",
+				ignored.msg);
+	}
 	return rc;
 }
 

@@ -32,9 +32,19 @@ int tx_begin_batched(struct tx *tx, struct store *st, const struct actor *actor,
 	return 0;
 }
 
+static void batch_memo_drop(struct store *st)
+{
+	if (st->batch.memo && st->batch.memo_free)
+		st->batch.memo_free(st->batch.memo);
+	st->batch.memo = NULL;
+	st->batch.memo_free = NULL;
+}
+
 void tx_batch_begin(struct store *st)
 {
 	st->batch.sums = NULL;
+	st->batch.memo = NULL;
+	st->batch.memo_free = NULL;
 	st->batch.open = 1;
 	st->batch.job = 0;
 }
@@ -57,6 +67,8 @@ int tx_batch_settle(struct store *st, struct err *err)
 int tx_batch_job(struct store *st, int batched, struct err *err)
 {
 	st->batch.job = batched;
+	if (!batched)
+		batch_memo_drop(st);
 	return batched ? 0 : tx_batch_settle(st, err);
 }
 
@@ -64,6 +76,7 @@ void tx_batch_end(struct store *st)
 {
 	rollup_free(st->batch.sums);
 	st->batch.sums = NULL;
+	batch_memo_drop(st);
 	st->batch.open = 0;
 	st->batch.job = 0;
 }

@@ -197,7 +197,7 @@ int store_copy(struct store *from, struct store *to,
 	}
 	if (store_commit(to, err))
 		goto out;
-	r = 0;
+	r = store_analyze(to, NULL, err); /* its plans made for the tables as they now are */
 	goto out;
 fail:
 	store_rollback(to);

@@ -895,6 +895,19 @@ static void pg_bulk(struct store *st, int on)
 	PQclear(PQexec(PG(st), on ? "SET work_mem = '256MB'" : "RESET work_mem"));
 }
 
+static int pg_analyze(struct store *st, const char *tables, struct err *err)
+{
+	struct buf sql = BUF_INIT;
+	int r;
+
+	buf_adds(&sql, "ANALYZE");
+	if (tables)
+		buf_addf(&sql, " %s", tables);
+	r = pg_exec(st, buf_cstr(&sql), err);
+	buf_release(&sql);
+	return r;
+}
+
 /* Whether s[i..] starts with word as a whole word. */
 static int word_at(const char *s, size_t i, const char *word)
 {
@@ -1206,6 +1219,7 @@ const struct store_driver store_pg_driver = {
 	.col_is_null = pg_col_is_null,
 	.done = pg_done,
 	.exec = pg_exec,
+	.release_later = 1,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
@@ -1227,6 +1241,7 @@ const struct store_driver store_pg_driver = {
 	.load_end = pg_load_end,
 	.backup = pg_backup,
 	.bulk = pg_bulk,
+	.analyze = pg_analyze,
 	.ready = pg_ready,
 	.wrote = pg_wrote,
 	.data_changed = pg_data_changed,

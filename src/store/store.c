@@ -199,12 +199,21 @@ int store_begin(struct store *st, int write, struct err *err)
 	char sql[48];
 
 	if (st->in_tx) {
+		int level = st->in_tx + 1;
 		if (write && !st->write_tx)
 			return err_set(err, ERR_INTERNAL, NULL, "internal",
 				       "a write cannot begin inside a read transaction");
-		if (st->drv->exec(st, savepoint_sql(sql, sizeof(sql), "SAVEPOINT", st->in_tx + 1),
-				  err))
+		if (st->released == level) {
+			/* the last savepoint of this level is released as this one begins */
+			char both[96];
+			snprintf(both, sizeof(both), "RELEASE sp%d; SAVEPOINT sp%d", level, level);
+			st->released = 0;
+			if (st->drv->exec(st, both, err))
+				return -1;
+		} else if (st->drv->exec(st, savepoint_sql(sql, sizeof(sql), "SAVEPOINT", level),
+					 err)) {
 			return -1;
+		}
 		st->in_tx++;
 		return 0;
 	}
@@ -220,6 +229,8 @@ static void savepoint_rollback(struct store *st)
 {
 	char sql[48];
 
+	if (st->released >= st->in_tx)
+		st->released = 0; /* released with this one, below it */
 	if (st->drv->exec(st, savepoint_sql(sql, sizeof(sql), "ROLLBACK TO", st->in_tx), NULL) ||
 	    st->drv->exec(st, savepoint_sql(sql, sizeof(sql), "RELEASE", st->in_tx), NULL)) {
 		store_rollback_all(st);
@@ -236,6 +247,20 @@ int store_commit(struct store *st, struct err *err)
 	if (!st->in_tx)
 		return err_set(err, ERR_INTERNAL, NULL, "internal",
 			       "no transaction is open to commit (it was rolled back)");
+	if (st->in_tx > 1 && st->drv->release_later) {
+		/*
+		 * Not sent now: what follows runs inside the savepoint until the next
+		 * of its level begins and releases it in the same round trip (or the
+		 * transaction ends, which releases it): the same outcome, since
+		 * undoing, releasing or committing an outer level takes it along.
+		 * (A RELEASE fails only where the transaction already did, and the
+		 * transaction's end then fails too.)
+		 */
+		if (!st->released || st->released > st->in_tx)
+			st->released = st->in_tx;
+		st->in_tx--;
+		return 0;
+	}
 	if (st->in_tx > 1) {
 		if (st->drv->exec(st, savepoint_sql(sql, sizeof(sql), "RELEASE", st->in_tx), err)) {
 			savepoint_rollback(st);
@@ -246,6 +271,7 @@ int store_commit(struct store *st, struct err *err)
 	}
 	/* a write transaction counts as a write whatever it did: nothing is missed */
 	st->tx_wrote |= st->write_tx;
+	st->released = 0;
 	r = st->drv->commit(st, err);
 	if (r)
 		st->drv->rollback(st);
@@ -269,6 +295,7 @@ void store_rollback(struct store *st)
 	st->in_tx = 0;
 	st->write_tx = 0;
 	st->tx_wrote = 0;
+	st->released = 0;
 }
 
 void store_rollback_all(struct store *st)
@@ -278,6 +305,7 @@ void store_rollback_all(struct store *st)
 	st->in_tx = 0;
 	st->write_tx = 0;
 	st->tx_wrote = 0;
+	st->released = 0;
 }
 
 int store_check(struct store *st, struct buf *report, struct err *err)
@@ -312,6 +340,11 @@ void store_bulk(struct store *st, int on)
 	} else if (st->bulk > 0 && --st->bulk == 0) {
 		st->drv->bulk(st, 0);
 	}
+}
+
+int store_analyze(struct store *st, const char *tables, struct err *err)
+{
+	return st->drv->analyze ? st->drv->analyze(st, tables, err) : 0;
 }
 
 struct stmt *store_prepare_dyn(struct store *st, const char *sql, struct err *err)

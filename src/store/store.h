@@ -48,6 +48,11 @@ struct store_driver {
 	int (*col_is_null)(struct stmt *s, int col);
 	void (*done)(struct stmt *s);
 	int (*exec)(struct store *st, const char *sql, struct err *err);
+	/*
+	 * A savepoint's RELEASE may wait to be sent with the next SAVEPOINT of its
+	 * level (one round trip where each costs one; see store_commit).
+	 */
+	int release_later;
 	int (*begin)(struct store *st, int write, struct err *err);
 	int (*commit)(struct store *st, struct err *err);
 	void (*rollback)(struct store *st);
@@ -74,6 +79,8 @@ struct store_driver {
 	int (*load_end)(struct store_load *l, int ok, struct err *err);
 	int (*backup)(struct store *st, const char *path, struct err *err);
 	void (*bulk)(struct store *st, int on);
+	/* The planner's statistics of tables refreshed (store_analyze); NULL: none kept. */
+	int (*analyze)(struct store *st, const char *tables, struct err *err);
 	/* Whether the database can still be used (its file readable and writable; the connection up);
 	 * ask 0: only what is known without a system call or a question (err may be NULL). */
 	int (*ready)(struct store *st, int ask, struct err *err);
@@ -102,6 +109,7 @@ struct store {
 	int write_tx;   /* the outermost transaction holds the write lock */
 	int bulk;       /* how many store_bulk(st, 1) are not yet matched by an off */
 	int tx_wrote;   /* the open transaction wrote: its commit moves the data version */
+	int released;   /* a savepoint level whose RELEASE is not sent yet (release_later), 0 none */
 	void *version;  /* the driver's source of the data version */
 	/* a deferring SQLite connection: the WAL's bytes in use after its last commit */
 	int64_t wal_bytes;
@@ -111,6 +119,13 @@ struct store {
 		void *sums; /* its sale writes' sums, written at its end (a struct rollup) */
 		int open;   /* a batch is open */
 		int job;    /* the job now running may leave its sums to the batch's end */
+		/*
+		 * what the batch's batched jobs read and none of them writes (sale.c's
+		 * catalogue rows), kept for the next job; dropped before a job that
+		 * may write it and at the batch's end (the write lock is held between)
+		 */
+		void *memo;
+		void (*memo_free)(void *memo);
 	} batch;
 };
 
@@ -268,6 +283,16 @@ int store_backup(struct store *st, const char *path, struct err *err);
  * switches bulk mode on before that transaction begins.
  */
 void store_bulk(struct store *st, int on);
+
+/*
+ * After a bulk write grew tables (a comma list; NULL: every table), their
+ * statistics refreshed for the query planner: PostgreSQL's ANALYZE, without
+ * which a table's first big load leaves plans made for an empty one (a key's
+ * later columns filtered row by row, not sought: an IN list of customers
+ * scanning a project's every one on each write). Nothing on SQLite, whose
+ * plans for these keys need no statistics.
+ */
+int store_analyze(struct store *st, const char *tables, struct err *err);
 
 /*
  * A bulk write's ids, from the database: n consecutive ids of table that no

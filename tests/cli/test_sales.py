@@ -263,6 +263,32 @@ def import_big_csv_totals_match_independent_sums():
 
 
 @test
+def a_large_import_leaves_the_planner_statistics_of_what_it_grew():
+    """PostgreSQL: an import of 1,000 rows or more refreshes the statistics of the tables it
+    grows (ANALYZE), so the server's plans for them are not those of empty tables (a
+    customer's row sought, not every customer of the project filtered); one of 999 rows does
+    not. SQLite keeps none: nothing to see there."""
+    if BACKEND != "postgresql":
+        return
+    ws = Workspace()
+    setup(ws)
+    counts = lambda: dict(ws.sql(
+        "SELECT relname, analyze_count FROM pg_stat_user_tables WHERE relname IN "
+        "('sales', 'customers', 'sale_rollup', 'customer_days', 'customer_activity')"))
+    before = counts()
+    rows = gen_rows(999, 3)
+    ws.write("small.csv", make_csv(SHUFFLED, rows, bom=False, rng=random.Random(4)))
+    ws.ok("sale", "import", "P1", ws.path("small.csv"))
+    eq(counts(), before, "999 rows: no table analyzed")
+    big_import(ws, n=1000)
+    after = counts()
+    eq(sorted(after), ["customer_activity", "customer_days", "customers", "sale_rollup", "sales"],
+       "the five tables")
+    for t in after:
+        eq(after[t], before.get(t, 0) + 1, f"{t} analyzed once by the 1,000-row import")
+
+
+@test
 def import_larger_than_one_writer_chunk_all_or_nothing():
     # more rows than the importer hands its writer at once (32768), so that a bad
     # row near the end comes after earlier rows were already inserted

@@ -286,6 +286,41 @@ def refused_writes_in_a_batch_fail_only_themselves():
         db_check(e)
 
 
+@test
+def a_catalogue_or_membership_change_inside_a_batch_is_seen_by_the_sales_after_it():
+    """The writer keeps what a batch's sales read of the catalogue (project, product and its
+    costs, channel, rep) for the sales after them; a write in between that changes it (a
+    product's cost, a member removed) is seen by every sale after it in the same batch: the
+    later sale is costed at the new cost (6,000 -> 7,500 a unit from before the project, which
+    recosts the sales before it too) and a sale naming the removed rep is refused, while the
+    sales before it stand."""
+    with Env() as e:
+        rep, mgr = e.sign_in("rep"), e.sign_in("mgr")
+        admin = e.sign_in("admin")
+        # (the writer may take the first alone before it blocks: the rest share a batch)
+        reqs = [(rep, "POST", SALES, sale(customer="Before 0", qty=4), None),
+                (rep, "POST", SALES, sale(customer="Before 1", qty=2), None),
+                (mgr, "POST", SALES, sale(customer="Before 2", qty=1, rep="rep2"), None),
+                (admin, "PATCH", "/api/v1/products/SKU-1",
+                 {"cost": 7500, "effective": "2026-01-01", "reason": "dearer", "version": 1},
+                 None),
+                (mgr, "DELETE", "/api/v1/projects/P1/members/rep2", None, None),
+                (rep, "POST", SALES, sale(customer="After 1", qty=3, date="2026-02-11"), None),
+                (mgr, "POST", SALES, sale(customer="After 2", qty=1, rep="rep2",
+                                          date="2026-02-11"), None)]
+        ts, commits, writes = burst(e, reqs)
+        eq(writes, 7, "all seven ran on the writer")
+        assert 1 <= commits <= 2, f"7 queued writes took {commits} commits"
+        eq([t.status for t in ts[:6]], [201, 201, 201, 200, 200, 201], f"statuses: {ts}")
+        expect_error(Answer(ts[6]), 422, "invalid", "rep", None)
+        costs = {x["customer"]: x["cost"] for x in listed(mgr).values()}
+        # by hand: every sale is dated after the new cost's day: 7,500 a unit
+        eq(costs, {"Before 0": 4 * 7500, "Before 1": 2 * 7500, "Before 2": 1 * 7500,
+                   "After 1": 3 * 7500},
+           "every sale at the new cost; the removed rep's sale not stored")
+        db_check(e)
+
+
 # --- different writes in one batch ------------------------------------------------------------
 
 
