@@ -50,7 +50,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all check test unit cli-tests http-tests e2e-tests demo bench fmt lint clean deps \
+.PHONY: install _install uninstall all check test unit cli-tests http-tests e2e-tests demo bench fmt lint clean deps \
 	_check _demo _bench web fuzz crash openapi
 
 all: $(BIN)
@@ -140,6 +140,44 @@ $(BUILD)/bench/insert_ceiling: bench/insert_ceiling.c bench/sales_row.h
 $(BUILD)/bench/commit_ceiling: bench/commit_ceiling.c bench/sales_row.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
+
+# --- install: `make install [PREFIX=/usr/local] [DESTDIR=...]`, `make uninstall` ---------------
+# The binary (the web UI built in), salespm(1) and a page per command group, the bash and zsh
+# completion, and the docs. Man pages and completion are written by the binary from its own
+# commands' help (src/cli/docgen.c), so they never drift from --help. A release build unless
+# MODE is given on the command line.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man/man1
+DOCDIR ?= $(PREFIX)/share/doc/salespm
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+INSTALL_MODE := $(if $(filter command line,$(origin MODE)),$(MODE),release)
+DOCS := README.md $(wildcard docs/*.md) docs/openapi.json
+
+install:
+	@$(MAKE) --no-print-directory MODE=$(INSTALL_MODE) _install
+
+_install: $(BIN)
+	rm -rf $(BUILD)/man $(BUILD)/completion
+	mkdir -p $(BUILD)/man $(BUILD)/completion
+	$(BIN) manpages $(BUILD)/man >/dev/null
+	$(BIN) completion bash >$(BUILD)/completion/salespm
+	$(BIN) completion zsh >$(BUILD)/completion/_salespm
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/salespm
+	install -m 644 $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/
+	install -m 644 $(BUILD)/completion/salespm $(DESTDIR)$(BASHCOMPDIR)/salespm
+	install -m 644 $(BUILD)/completion/_salespm $(DESTDIR)$(ZSHCOMPDIR)/_salespm
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/salespm $(DESTDIR)$(MANDIR)/salespm.1 \
+		$(DESTDIR)$(MANDIR)/salespm-*.1 $(DESTDIR)$(BASHCOMPDIR)/salespm \
+		$(DESTDIR)$(ZSHCOMPDIR)/_salespm
+	rm -rf $(DESTDIR)$(DOCDIR)
 
 # --- the crash test: `make crash RUNS=200` kills the server under 16 writing clients RUNS
 # times (make check runs 3) and checks every acknowledged write and in-flight key ----------

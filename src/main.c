@@ -12,74 +12,31 @@
 #include "store/store.h"
 #include "base/banned.h"
 
-static const struct cli_command *const tables[] = {
-	cli_workspace_cmds,
-	cli_project_cmds,
-	cli_serve_cmds,
-	cli_catalog_cmds,
-	cli_sale_cmds,
-	cli_goal_cmds,
-	cli_dashboard_cmds,
-	cli_demo_cmds,
-	cli_dbcopy_cmds,
-	cli_team_cmds,
-	cli_strategy_cmds,
-	cli_recruit_cmds,
-	cli_problem_cmds,
-	cli_risk_cmds,
-	cli_task_cmds,
-	cli_meeting_cmds,
-	cli_comment_cmds,
-	cli_collection_cmds,
-	cli_deal_cmds,
-	cli_quota_cmds,
-	cli_webhook_cmds,
-	cli_engagement_cmds,
-	cli_entity_cmds,
-	NULL,
-};
-
-static const struct cli_command *find(const char *noun, const char *verb)
-{
-	for (int t = 0; tables[t]; t++)
-		for (const struct cli_command *c = tables[t]; c->noun; c++)
-			if (!strcmp(c->noun, noun) && (!c->verb || (verb && !strcmp(c->verb, verb))))
-				return c;
-	return NULL;
-}
-
-/*
- * Whether c is the command its noun and verb run: a hand-written command
- * stands in for the generic one of the same name (product show), which is
- * then not listed.
- */
-static int runs(const struct cli_command *c)
-{
-	return find(c->noun, c->verb) == c;
-}
-
 static void print_usage(FILE *f)
 {
+	int width = 0;
+
 	fprintf(f, "usage: salespm [--db DB] [--as LOGIN] [--json] <command> [options]\n\n"
 		   "salespm (销售项目管理) runs sales projects: goals, strategy, team, execution,\n"
 		   "monitoring, adjustment and evaluation, on a SQLite file or a PostgreSQL database.\n\n"
 		   "commands:\n");
-	for (int t = 0; tables[t]; t++)
-		for (const struct cli_command *c = tables[t]; c->noun; c++) {
-			char name[48];
-			if (!runs(c))
-				continue;
-			snprintf(name, sizeof(name), "%s%s%s", c->noun, c->verb ? " " : "",
-				 c->verb ? c->verb : "");
-			fprintf(f, "  %-22s %s\n", name, c->summary);
-		}
-	fprintf(f, "\nglobal options:\n"
-		   "  --db DB       the database: a SQLite file, or postgresql://USER@HOST/NAME\n"
-		   "                (default $SALESPM_DB, else ./salespm.db)\n"
-		   "  --as LOGIN    act as this user (default the workspace admin)\n"
-		   "  --json        machine output on stdout; messages on stderr\n\n"
-		   "exit codes: 0 ok, 1 failure, 2 usage, 65 bad data, 77 denied.\n"
-		   "`salespm <command> --help` shows a command's options and an example.\n");
+	/* the names' column as wide as the widest, so two spaces always part name and summary */
+	for (int pass = 0; pass < 2; pass++)
+		for (int t = 0; cli_tables[t]; t++)
+			for (const struct cli_command *c = cli_tables[t]; c->noun; c++) {
+				char name[64];
+				int n;
+				if (!cli_runs(c))
+					continue;
+				n = snprintf(name, sizeof(name), "%s%s%s", c->noun, c->verb ? " " : "",
+					     c->verb ? c->verb : "");
+				if (pass == 0 && n > width)
+					width = n;
+				else if (pass == 1)
+					fprintf(f, "  %-*s  %s\n", width, name, c->summary);
+			}
+	fprintf(f, "\nglobal options:\n%s\n%s", CLI_GLOBAL_OPTIONS, CLI_EXIT_CODES);
+	fprintf(f, "`salespm <command> --help` shows a command's options and an example.\n");
 }
 
 static void print_command_help(const struct cli_command *c)
@@ -91,21 +48,12 @@ static void print_command_help(const struct cli_command *c)
 }
 
 
-static int noun_exists(const char *noun)
-{
-	for (int t = 0; tables[t]; t++)
-		for (const struct cli_command *c = tables[t]; c->noun; c++)
-			if (!strcmp(c->noun, noun))
-				return 1;
-	return 0;
-}
-
 static void print_noun_verbs(FILE *f, const char *noun)
 {
 	fprintf(f, "`salespm %s` commands:\n", noun);
-	for (int t = 0; tables[t]; t++)
-		for (const struct cli_command *c = tables[t]; c->noun; c++)
-			if (!strcmp(c->noun, noun) && runs(c))
+	for (int t = 0; cli_tables[t]; t++)
+		for (const struct cli_command *c = cli_tables[t]; c->noun; c++)
+			if (!strcmp(c->noun, noun) && cli_runs(c))
 				fprintf(f, "  salespm %-28s %s\n", c->usage, c->summary);
 }
 
@@ -167,8 +115,8 @@ int main(int argc, char **argv)
 	}
 	if (nargs == 0 || !strcmp(args[0], "help") || !strcmp(args[0], "--help") ||
 	    !strcmp(args[0], "-h")) {
-		if (nargs >= 2 && noun_exists(args[1])) {
-			cmd = find(args[1], nargs >= 3 ? args[2] : NULL);
+		if (nargs >= 2 && cli_noun_exists(args[1])) {
+			cmd = cli_find(args[1], nargs >= 3 ? args[2] : NULL);
 			if (cmd)
 				print_command_help(cmd);
 			else
@@ -180,13 +128,13 @@ int main(int argc, char **argv)
 		return nargs == 0 ? 2 : 0;
 	}
 	if (!strcmp(args[0], "version") || !strcmp(args[0], "--version")) {
-		printf("salespm 0.1.0\n");
+		printf("salespm %s\n", SALESPM_VERSION);
 		free(args);
 		return 0;
 	}
-	cmd = find(args[0], nargs > 1 ? args[1] : NULL);
+	cmd = cli_find(args[0], nargs > 1 ? args[1] : NULL);
 	if (!cmd) {
-		if (noun_exists(args[0])) {
+		if (cli_noun_exists(args[0])) {
 			int bad = nargs > 1 && strcmp(args[1], "--help");
 			if (bad)
 				fprintf(stderr, "salespm: unknown command `%s %s`\n", args[0], args[1]);

@@ -177,6 +177,24 @@ struct goal;
 struct quota_goal;
 void cli_quota_print(const struct goal *g, const struct quota_goal *q, const char *indent);
 
+/* `completion` and `manpages` (src/cli/docgen.c): the shell completion and man pages. */
+extern const struct cli_command cli_docgen_cmds[];
+
+/*
+ * Every command, in the order help lists them (src/cli/commands.c): the
+ * tables above, ended by NULL. cli_find: the command a noun (and verb) names,
+ * a hand-written one before the generic one of the same name; cli_runs:
+ * whether c is the one its name runs (a generic one a hand-written one
+ * replaces is not listed); cli_noun_exists: whether any command has the noun.
+ */
+#define SALESPM_VERSION "0.1.0"
+extern const struct cli_command *const cli_tables[];
+extern const char CLI_GLOBAL_OPTIONS[];
+extern const char CLI_EXIT_CODES[];
+const struct cli_command *cli_find(const char *noun, const char *verb);
+int cli_runs(const struct cli_command *c);
+int cli_noun_exists(const char *noun);
+
 /* The generic commands of every noun of core/entity.h, written by cli_entity_init(). */
 extern struct cli_command cli_entity_cmds[];
 void cli_entity_init(void);

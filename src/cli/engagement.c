@@ -159,8 +159,7 @@ const struct cli_command cli_engagement_cmds[] = {
 	  "away from zero, to two decimals. A product is that of the sale the feedback names.",
 	  "salespm feedback summary FY --from 2027-01-01" },
 	{ "customer", "timeline", cmd_customer_timeline, CLI_NEEDS_STORE,
-	  "a customer's sales, deals, activities, feedback, problems and collections in the projects\n"
-	  "you may see, newest first",
+	  "a customer's history, newest first: sales, deals, activities, feedback, problems, collections",
 	  "customer timeline ID [--kind sale,activity,feedback] [--limit N] [--offset N]",
 	  "  --kind K[,K]         only these kinds (sale, activity, feedback, deal,\n"
 	  "                       problem, collection)\n"
