@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api/api.h"
 
@@ -40,6 +41,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 				  { "events-max", 0, OPT_VALUE },
 				  { "events-per-user", 0, OPT_VALUE },
 				  { "events-ping", 0, OPT_VALUE },
+				  { "log-format", 0, OPT_VALUE },
 				  { "print-routes", 0, OPT_FLAG },
 				  { "print-openapi", 0, OPT_FLAG },
 				  { "print-entities", 0, OPT_FLAG },
@@ -111,6 +113,13 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 		}
 		o.webhook_retry_base = n;
 	}
+	if (cli_opt(opts, "log-format")) {
+		const char *f = cli_opt(opts, "log-format");
+		if (strcmp(f, "logfmt") && strcmp(f, "json"))
+			return err_set(err, ERR_USAGE, "log-format", "usage",
+				       "--log-format is logfmt or json, not \"%s\"", f);
+		o.log_json = !strcmp(f, "json");
+	}
 	if (serve_bound(opts, "events-max", 1, 100000, &o.events_max, err) ||
 	    serve_bound(opts, "events-per-user", 1, 1000, &o.events_per_user, err) ||
 	    serve_bound(opts, "events-ping", 1, 3600, &o.events_ping, err))
@@ -123,7 +132,7 @@ const struct cli_command cli_serve_cmds[] = {
 	  "run the HTTP server: the JSON API under /api/v1/ and the web UI",
 	  "serve [--listen 127.0.0.1:8080] [--web-dir DIR] [--threads N] [--wal-limit MIB]\n"
 	  "      [--webhook-retry-base SECONDS] [--events-max N] [--events-per-user N]\n"
-	  "      [--events-ping SECONDS]",
+	  "      [--events-ping SECONDS] [--log-format logfmt|json]",
 	  "  --listen HOST:PORT   the address to listen on (default 127.0.0.1:8080;\n"
 	  "                       [::1]:8080 for IPv6, port 0 picks a free port)\n"
 	  "  --web-dir DIR        serve the UI from DIR instead of the copy built in\n"
@@ -139,6 +148,9 @@ const struct cli_command cli_serve_cmds[] = {
 	  "                       (default 1000; 503 beyond)\n"
 	  "  --events-per-user N  live event streams one user may hold (default 8; 429 beyond)\n"
 	  "  --events-ping SECONDS  a quiet stream's keep-alive comment line (default 15)\n"
+	  "  --log-format F       the access log on stderr, one line per request: logfmt\n"
+	  "                       (default) or json; each line names the request's id, also\n"
+	  "                       sent back as X-Request-Id (a proxy's own id is kept)\n"
 	  "Health: GET /livez, GET /readyz; Prometheus metrics: GET /metrics.\n"
 	  "Stops on SIGINT or SIGTERM after answering the requests in flight.",
 	  "salespm --db sales.db serve --listen 0.0.0.0:8080" },

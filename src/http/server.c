@@ -7,13 +7,16 @@
  * health and metrics, security headers, and one access-log line per request.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <malloc.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <sodium.h>
@@ -92,6 +95,7 @@ struct req {
 	int status;
 	size_t bytes;
 	char user[64];
+	char rid[72];    /* the request id: logged, and sent back as X-Request-Id */
 	int early;       /* answer with early_err as soon as possible */
 	struct err early_err;
 	char allow[64];  /* with early_err: the methods the path has (405) */
@@ -444,6 +448,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *q, int status
 	enum MHD_Result ret;
 	if (!resp)
 		return MHD_NO;
+	MHD_add_response_header(resp, "X-Request-Id", q->rid);
 	if (q->deferring) {
 		/* the writer thread's answer: queued by the connection's thread when it wakes */
 		if (q->pend)
@@ -464,21 +469,14 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *q, int status
 }
 
 /*
- * Kept answers (api/cache.h) are sent by responses made once per worker
- * thread and entry, and queued on every connection the thread answers with
- * them: the answer as it is, gzipped, and 304. Each response holds a
- * reference to its entry, dropped when libmicrohttpd frees the response
- * (after the thread let it go and the last connection sent it). Private and
- * revalidated: the browser may keep the answer, and asks with its ETag.
+ * Kept answers (api/cache.h) are sent as they were kept: the answer as it is,
+ * gzipped, or 304. Each request's response points at the kept bytes (no copy)
+ * and holds a reference to its entry, dropped when libmicrohttpd frees the
+ * response after sending it; only the headers are the request's own (its
+ * X-Request-Id). Private and revalidated: the browser may keep the answer,
+ * and asks with its ETag.
  */
-#define SHARED_SLOTS 8
 #define CACHED_CONTROL "private, no-cache"
-
-static _Thread_local struct shared_answer {
-	const struct api_cached *e;
-	struct MHD_Response *plain, *gz, *unchanged, *unchanged_gz;
-} shared[SHARED_SLOTS];
-static _Thread_local unsigned shared_next;
 
 static void cached_free(void *cls)
 {
@@ -486,8 +484,8 @@ static void cached_free(void *cls)
 }
 
 /*
- * What a worker thread keeps for itself (its shared responses, its access-log
- * buffer, the cache entries it found last) is let go when it ends: a thread
+ * What a worker thread keeps for itself (its access-log buffer, the cache
+ * entries it found last) is let go when it ends: a thread
  * that kept anything is marked with this key, whose destructor runs then.
  */
 static pthread_key_t locals_key;
@@ -498,17 +496,6 @@ static _Thread_local struct buf log_line = BUF_INIT;
 static void locals_release(void *unused)
 {
 	(void)unused;
-	for (int i = 0; i < SHARED_SLOTS; i++) {
-		if (shared[i].plain)
-			MHD_destroy_response(shared[i].plain);
-		if (shared[i].gz)
-			MHD_destroy_response(shared[i].gz);
-		if (shared[i].unchanged)
-			MHD_destroy_response(shared[i].unchanged);
-		if (shared[i].unchanged_gz)
-			MHD_destroy_response(shared[i].unchanged_gz);
-		memset(&shared[i], 0, sizeof(shared[i]));
-	}
 	buf_release(&log_line);
 	api_thread_release();
 	locals_marked = 0;
@@ -530,34 +517,14 @@ static void locals_mark(void)
 }
 
 /*
- * The response of this thread for e: which 0 as it is, 1 gzipped, 2 not
- * modified (to a client that would get it as it is), 3 not modified (gzipped).
+ * A response for e to request q: which 0 as it is, 1 gzipped, 2 not modified
+ * (to a client that would get it as it is), 3 not modified (gzipped).
  */
-static struct MHD_Response *cached_response(const struct api_cached *e, int which)
+static struct MHD_Response *cached_response(const struct api_cached *e, int which,
+					    const struct req *q)
 {
-	struct shared_answer *a = NULL;
-	struct MHD_Response **rp, *resp;
+	struct MHD_Response *resp;
 
-	locals_mark();
-	for (int i = 0; i < SHARED_SLOTS && !a; i++)
-		if (shared[i].e == e)
-			a = &shared[i];
-	if (!a) {
-		a = &shared[shared_next++ % SHARED_SLOTS];
-		if (a->plain)
-			MHD_destroy_response(a->plain);
-		if (a->gz)
-			MHD_destroy_response(a->gz);
-		if (a->unchanged)
-			MHD_destroy_response(a->unchanged);
-		if (a->unchanged_gz)
-			MHD_destroy_response(a->unchanged_gz);
-		memset(a, 0, sizeof(*a));
-		a->e = e;
-	}
-	rp = which == 0 ? &a->plain : which == 1 ? &a->gz : which == 2 ? &a->unchanged : &a->unchanged_gz;
-	if (*rp)
-		return *rp;
 	api_cached_ref(e);
 	if (which >= 2)
 		resp = MHD_create_response_from_buffer_with_free_callback_cls(0, (void *)"", cached_free,
@@ -574,7 +541,7 @@ static struct MHD_Response *cached_response(const struct api_cached *e, int whic
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	if (which == 1)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-	*rp = resp;
+	MHD_add_response_header(resp, "X-Request-Id", q->rid);
 	return resp;
 }
 
@@ -586,12 +553,13 @@ static enum MHD_Result send_cached(struct MHD_Connection *c, struct req *q,
 {
 	int gz = e->gz && accepts_gzip(c);
 	int unchanged = api_cached_matches(e, conn_header(c, "If-None-Match"));
-	struct MHD_Response *resp = cached_response(e, (unchanged ? 2 : 0) + gz);
+	struct MHD_Response *resp = cached_response(e, (unchanged ? 2 : 0) + gz, q);
 	enum MHD_Result ret;
 
 	if (!resp)
 		return MHD_NO;
 	ret = MHD_queue_response(c, unchanged ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
 	if (ret == MHD_YES) {
 		q->answered = 1;
 		q->status = unchanged ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
@@ -1547,6 +1515,33 @@ static void intake(struct MHD_Connection *c, struct req *q, const char *method,
 	refuse(q, &err, q->retry_after);
 }
 
+/*
+ * A request's id: the X-Request-Id a proxy in front sent, when it is one
+ * (1 to 64 of letters, digits and . _ : -), so that both logs name the
+ * request alike; else this process's own, 16 hex digits (a random prefix
+ * drawn at start, and a count), unique across restarts in practice.
+ */
+#define REQUEST_ID_MAX 64
+static uint32_t rid_prefix;
+static atomic_uint_fast32_t rid_count;
+
+static void request_id(const char *given, char out[72])
+{
+	size_t n = 0;
+
+	if (given) {
+		while (n <= REQUEST_ID_MAX && given[n] &&
+		       (isalnum((unsigned char)given[n]) || strchr("._:-", given[n])))
+			n++;
+		if (n && n <= REQUEST_ID_MAX && !given[n]) {
+			memcpy(out, given, n + 1);
+			return;
+		}
+	}
+	snprintf(out, 72, "%08" PRIx32 "%08" PRIx32, rid_prefix,
+		 (uint32_t)atomic_fetch_add(&rid_count, 1));
+}
+
 static struct req *req_start(struct MHD_Connection *c, struct req *q, const char *url,
 			     const char *method)
 {
@@ -1564,6 +1559,7 @@ static struct req *req_start(struct MHD_Connection *c, struct req *q, const char
 	q->api = !strncmp(url, "/api/", 5) || !strcmp(url, "/api");
 	buf_init(&q->body, API_BODY_MAX);
 	client_ip(c, q->ip, sizeof(q->ip));
+	request_id(conn_header(c, "X-Request-Id"), q->rid);
 	metrics_inflight(1);
 	return q;
 }
@@ -1730,6 +1726,73 @@ static void log_num(struct buf *b, long long n)
 	buf_add(b, d + i, sizeof(d) - (size_t)i);
 }
 
+/* A JSON string of s: '"', '\\' and every byte outside printable ASCII as \u00XX. */
+static void log_json_str(struct buf *b, const char *s, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (!s || !*s) {
+		buf_adds(b, "null");
+		return;
+	}
+	buf_addch(b, '"');
+	for (size_t i = 0; s[i] && i < max; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\') {
+			buf_addch(b, (char)ch);
+		} else {
+			char e[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15] };
+			buf_add(b, e, sizeof(e));
+		}
+	}
+	buf_addch(b, '"');
+}
+
+/* time=... method=... path=... status=... bytes=... duration_us=... user=... id=... */
+static void log_logfmt_line(struct buf *line, const char *ts, const struct req *q,
+			    const char *path, int64_t dur)
+{
+	buf_adds(line, "time=");
+	buf_adds(line, ts);
+	buf_adds(line, " method=");
+	log_field(line, q->method, 32);
+	buf_adds(line, " path=");
+	log_field(line, path, 256);
+	buf_adds(line, " status=");
+	log_num(line, q->status);
+	buf_adds(line, " bytes=");
+	log_num(line, (long long)q->bytes);
+	buf_adds(line, " duration_us=");
+	log_num(line, (long long)dur);
+	buf_adds(line, " user=");
+	log_field(line, q->user, sizeof(q->user));
+	buf_adds(line, " id=");
+	log_field(line, q->rid, sizeof(q->rid));
+	buf_addch(line, '\n');
+}
+
+/* The same fields as one JSON object a line (--log-format json). */
+static void log_json_line(struct buf *line, const char *ts, const struct req *q,
+			  const char *path, int64_t dur)
+{
+	buf_adds(line, "{\"time\":\"");
+	buf_adds(line, ts);
+	buf_adds(line, "\",\"method\":");
+	log_json_str(line, q->method, 32);
+	buf_adds(line, ",\"path\":");
+	log_json_str(line, path, 256);
+	buf_adds(line, ",\"status\":");
+	log_num(line, q->status);
+	buf_adds(line, ",\"bytes\":");
+	log_num(line, (long long)q->bytes);
+	buf_adds(line, ",\"duration_us\":");
+	log_num(line, (long long)dur);
+	buf_adds(line, ",\"user\":");
+	log_json_str(line, q->user, sizeof(q->user));
+	buf_adds(line, ",\"id\":");
+	log_json_str(line, q->rid, sizeof(q->rid));
+	buf_adds(line, "}\n");
+}
+
 /* Write the access-log line, count the request, free its state. */
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
@@ -1765,25 +1828,15 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 	locals_mark();
 	buf_reset(line);
-	buf_adds(line, "time=");
-	buf_adds(line, ts);
-	buf_adds(line, " method=");
-	log_field(line, q->method, 32);
-	buf_adds(line, " path=");
-	/* a calendar feed's path holds its secret, its only credential: never logged */
-	if (!strncmp(q->url, "/api/v1/calendar/", 17))
-		buf_adds(line, "/api/v1/calendar/[secret]");
-	else
-		log_field(line, q->url, 256);
-	buf_adds(line, " status=");
-	log_num(line, q->status);
-	buf_adds(line, " bytes=");
-	log_num(line, (long long)q->bytes);
-	buf_adds(line, " duration_us=");
-	log_num(line, (long long)dur);
-	buf_adds(line, " user=");
-	log_field(line, q->user, sizeof(q->user));
-	buf_addch(line, '\n');
+	{
+		/* a calendar feed's path holds its secret, its only credential: never logged */
+		const char *path = !strncmp(q->url, "/api/v1/calendar/", 17) ? "/api/v1/calendar/[secret]"
+									     : q->url;
+		if (srv.opt->log_json)
+			log_json_line(line, ts, q, path, dur);
+		else
+			log_logfmt_line(line, ts, q, path, dur);
+	}
 	access_log_add(line->p, line->len);
 	if (line->alloc > 4096)
 		buf_release(line); /* a long line's room is not kept */
@@ -1890,6 +1943,10 @@ int http_serve(const struct http_options *opt, struct err *err)
 
 	srv.opt = opt;
 	crash_report_install();
+	if (sodium_init() >= 0)
+		randombytes_buf(&rid_prefix, sizeof(rid_prefix));
+	else
+		rid_prefix = (uint32_t)getpid() ^ (uint32_t)time(NULL);
 	if (parse_listen(opt->listen, &ss, &sslen, err))
 		return -1;
 	if (threads <= 0) {

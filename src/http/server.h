@@ -20,6 +20,7 @@ struct http_options {
 	int events_max;             /* live streams held in all; 0 = 1000 */
 	int events_per_user;        /* live streams one user may hold; 0 = 8 */
 	int events_ping;            /* seconds between a stream's pings; 0 = 15 */
+	int log_json;               /* the access log's lines as JSON objects, else logfmt */
 };
 
 /*

@@ -3,13 +3,16 @@ code, sessions, CSRF, idempotency, API tokens, health, metrics, security
 headers and the static UI. Each test runs its own `salespm serve` on a free
 port of 127.0.0.1 over a fresh database."""
 import gzip
+import json
 import os
+import re
 import signal
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fixture import Env as ServerEnv, expect_error, workspace  # noqa: E402
+from fixture import Env as ServerEnv, expect_error, sale, workspace  # noqa: E402
 from harness import (ADMIN_PW, BACKEND, Server, Workspace, eq, pw, run_all,  # noqa: E402
                      served_routes, test)
 from rawhttp import raw, raw_all  # noqa: E402
@@ -770,8 +773,89 @@ def access_log_has_one_whole_line_per_request():
     eq(sorted(p for p in paths if p.startswith("/api/v1/nope")),
        sorted(f"/api/v1/nope{i}" for i in range(300)), "one line per request")
     assert paths.count("/livez") >= 300, paths.count("/livez")
-    assert all(ln.count("time=") == 1 and ln.endswith("user=-") for ln in lines), \
-        [ln for ln in lines if ln.count("time=") != 1 or not ln.endswith("user=-")][:3]
+    whole = re.compile(r"^time=\S+ method=GET path=\S+ status=\d+ bytes=\d+ duration_us=\d+ "
+                       r"user=- id=[0-9a-f]{16}$")
+    assert all(ln.count("time=") == 1 and whole.match(ln) for ln in lines), \
+        [ln for ln in lines if ln.count("time=") != 1 or not whole.match(ln)][:3]
+    ids = [ln.rsplit(" id=", 1)[1] for ln in lines]
+    eq(len(set(ids)), len(ids), "every request its own id")
+
+
+@test
+def every_answer_names_its_request_and_the_log_line_names_it_alike():
+    """X-Request-Id on every answer (JSON, a kept dashboard and its 304, an error, a write the
+    writer thread answers, the UI, health), each request its own, and the access log's line
+    of that request ends with the same id; an id a proxy in front sends is kept when it is
+    one (letters, digits, . _ : -, at most 64), else the server makes its own."""
+    with ServerEnv(workspace(USERS, channels=("direct",), products=("SKU-1",))) as e:
+        mgr = e.sign_in("mgr")
+        answers = [mgr.get("/api/v1/projects"), mgr.get("/api/v1/projects/P1/dashboard"),
+                   mgr.get("/api/v1/projects/P1/dashboard")]
+        answers.append(mgr.get("/api/v1/projects/P1/dashboard",
+                               headers={"If-None-Match": answers[2].header("ETag")}))
+        answers += [mgr.get("/api/v1/nope"),
+                    mgr.post("/api/v1/projects/P1/sales", sale(customer="Rid Co")),
+                    mgr.get("/"), mgr.get("/livez")]
+        eq([a.status for a in answers], [200, 200, 200, 304, 404, 201, 200, 200], "statuses")
+        ids = [a.header("X-Request-Id") for a in answers]
+        assert all(i and re.fullmatch(r"[0-9a-f]{16}", i) for i in ids), ids
+        eq(len(set(ids)), len(ids), "each answer its own id")
+        given = mgr.get("/livez", headers={"X-Request-Id": "lb-1234.abc:9_Z"})
+        eq(given.header("X-Request-Id"), "lb-1234.abc:9_Z", "a proxy's id is kept")
+        for bad in ("has space", "x" * 65, "semi;colon", "日本".encode()):
+            r = mgr.get("/livez", headers={"X-Request-Id": bad})
+            got = r.header("X-Request-Id")
+            assert got != bad and re.fullmatch(r"[0-9a-f]{16}", got), (bad, got)
+            ids.append(got)
+        ids.append("lb-1234.abc:9_Z")
+        deadline = time.time() + 5
+        while True:
+            logged = [ln.rsplit(" id=", 1)[1] for ln in e.srv.read_log().splitlines()
+                      if ln.startswith("time=") and " id=" in ln]
+            if set(ids) <= set(logged) or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        eq(sorted(set(ids) - set(logged)), [], "every id answered is in the access log")
+
+
+@test
+def the_access_log_in_json_is_one_object_a_line():
+    """serve --log-format json: each request's line is a JSON object with the same fields as
+    logfmt's (a path with a quote, a backslash and a byte outside ASCII kept, escaped), and
+    its id is the answer's X-Request-Id; another format is refused naming the option."""
+    ws = workspace(())
+    srv = Server(ws, "--log-format", "json")
+    try:
+        c = srv.client()
+        r1 = c.get("/livez")
+        r2 = c.get('/api/v1/no"pe%5C%E6%97%A5')
+        eq((r1.status, r2.status), (200, 404), "answered")
+        deadline = time.time() + 5
+        while True:
+            objs = [json.loads(ln) for ln in srv.read_log().splitlines() if ln.startswith("{")]
+            if len(objs) >= 2 or time.time() > deadline:
+                break
+            time.sleep(0.05)
+    finally:
+        log = srv.stop()
+    lines = [ln for ln in log.splitlines() if ln.startswith("{")]
+    objs = [json.loads(ln) for ln in lines]
+    by_id = {o["id"]: o for o in objs}
+    a, b = by_id[r1.header("X-Request-Id")], by_id[r2.header("X-Request-Id")]
+    eq(sorted(a), ["bytes", "duration_us", "id", "method", "path", "status", "time", "user"],
+       "the fields")
+    eq((a["method"], a["path"], a["status"], a["bytes"], a["user"]), ("GET", "/livez", 200, 3, None),
+       "livez's line")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", a["time"]), a["time"]
+    assert isinstance(a["duration_us"], int) and a["duration_us"] >= 0, a
+    # the path as its bytes: each one outside printable ASCII (and the quote and backslash)
+    # escaped as \u00XX, so a reader gets the bytes back
+    eq(b["path"].encode("latin-1"), '/api/v1/no"pe\\'.encode() + "日".encode(), "the odd path")
+    eq(b["status"], 404, "its status")
+    bad = subprocess.run([harness.BIN, "--db", ws.db, "serve", "--log-format", "xml"],
+                         capture_output=True, text=True, timeout=20)
+    eq(bad.returncode, 2, "a usage error")
+    assert "--log-format" in bad.stderr and "xml" in bad.stderr, bad.stderr
 
 
 @test
