@@ -27,6 +27,7 @@ static const struct cli_command *const tables[] = {
 	cli_recruit_cmds,
 	cli_problem_cmds,
 	cli_risk_cmds,
+	cli_alert_cmds,
 	cli_task_cmds,
 	cli_meeting_cmds,
 	cli_comment_cmds,

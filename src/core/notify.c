@@ -25,7 +25,7 @@
 
 const char *const notify_kinds[NK__COUNT + 1] = { "mention", "assigned", "due",
 						  "overdue", "stage",   "sla",
-						  NULL };
+						  "alert",   NULL };
 
 int notify_kind_parse(const char *s, const char *field, int *kind, struct err *err)
 {
@@ -36,7 +36,7 @@ int notify_kind_parse(const char *s, const char *field, int *kind, struct err *e
 		}
 	return err_set(err, ERR_INVALID, field, "bad_enum:value,_,_,allowed",
 		       "\"%.40s\" is not a %s %s (%s)", s ? s : "", "notification", "kind",
-		       "mention, assigned, due, overdue, stage, sla");
+		       "mention, assigned, due, overdue, stage, sla, alert");
 }
 
 /* --- settings ------------------------------------------------------------------------ */
@@ -222,6 +222,43 @@ int notify_owner(struct tx *tx, int64_t was, int64_t owner, const char *on_kind,
 	if (owner == was)
 		return 0;
 	return notify_event(tx, owner, NK_ASSIGNED, &ab, err);
+}
+
+static const char SQL_NOTIFY_ALERT[] =
+	"INSERT INTO notifications (user_id, kind, project_id, on_kind, on_id, params, created_at) "
+	"VALUES (?1, 'alert', ?2, ?3, ?4, ?5, ?6)";
+
+int notify_alert(struct tx *tx, int64_t user_id, int64_t project_id, const char *on_kind,
+		 int64_t on_id, const char *params, struct err *err)
+{
+	struct store *st = tx->st;
+	struct stmt *s;
+	unsigned off;
+	int64_t active = 0;
+	int rc;
+
+	if (!(s = store_prepare(st, SQL_USER_ACTIVE, err)))
+		return -1;
+	store_bind_int(st, s, 1, user_id);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		active = store_col_int(st, s, 0);
+	store_done(st, s);
+	if (rc < 0 || settings_off(st, user_id, &off, err))
+		return -1;
+	if (!active || (off & (1u << NK_ALERT)))
+		return 0;
+	if (!(s = store_prepare(st, SQL_NOTIFY_ALERT, err)))
+		return -1;
+	store_bind_int(st, s, 1, user_id);
+	store_bind_int(st, s, 2, project_id);
+	store_bind_text(st, s, 3, on_kind);
+	store_bind_int(st, s, 4, on_id);
+	store_bind_text(st, s, 5, params);
+	store_bind_int(st, s, 6, tx->now);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
 }
 
 /* --- what time makes -------------------------------------------------------------------- */
