@@ -315,6 +315,7 @@ static int goals_eval(struct store *st, const struct project *p, const struct al
 			jw_obj(&w);
 			jw_kstr(&w, "status", goal_status_str(gp->status));
 			jw_kstr(&w, "metric", metric_str(g->metric));
+			jw_kstr(&w, "unit", unit_str(metric_unit(g->metric)));
 			if (gp->actual != NO_VALUE)
 				jw_kint(&w, "actual", gp->actual);
 			jw_kint(&w, "expected", gp->expected);
