@@ -159,7 +159,7 @@ async function reader(browser, server, lang, viewport, dep) {
     await eventually(async () => assert((await get(page, '/api/v1/me/notification-settings')).settings.due === !was, 'saved'));
     await page.locator('#notify-due').click();
     await eventually(async () => assert((await get(page, '/api/v1/me/notification-settings')).settings.due === was, 'saved back'));
-    for (const k of ['mention', 'assigned', 'due', 'overdue', 'stage', 'sla'])
+    for (const k of ['mention', 'assigned', 'due', 'overdue', 'stage', 'sla', 'alert'])
       assert((await page.locator(`#inbox-settings label:has(#notify-${k})`).textContent()).trim() === T['inbox.kind.' + k], `label of ${k}`);
   });
   await test(`${where}: rep2 lists the inbox by every kind the select offers`, [t2], async () => {
