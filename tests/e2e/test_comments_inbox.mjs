@@ -166,7 +166,7 @@ async function reader(browser, server, lang, viewport, dep) {
     await page.go('#/inbox');
     await page.locator('#inbox-all').click();
     const kinds = await page.locator('#inbox-kind option').evaluateAll((os) => os.map((o) => o.value));
-    assert(kinds.join() === ',mention,assigned,due,overdue,stage,sla', `options ${kinds}`);
+    assert(kinds.join() === ',mention,assigned,due,overdue,stage,sla,alert', `options ${kinds}`);
     for (const k of kinds) {
       await page.locator('#inbox-kind').selectOption(k);
       const want = (await get(page, '/api/v1/inbox?limit=20' + (k ? '&kind=' + k : ''))).notifications.map((n) => String(n.id));
