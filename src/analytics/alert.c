@@ -355,213 +355,197 @@ static int goals_eval(struct store *st, const struct project *p, const struct al
 
 /* --- the records ------------------------------------------------------------------------ */
 
+/*
+ * What a record source reads (each query gives id, title, person or NULL, then its own
+ * columns, with ?1 the project and ?2, if any, its "as of": today, now or a cut-off) and how a row
+ * becomes an alert: its cause and figures written by fill, which says 1 to skip the row.
+ */
+struct eval_ctx {
+	int32_t today;
+	int64_t now;
+	const struct alert_settings *set;
+	const struct deal_pipeline *pipeline;
+};
+
+typedef int row_fill_fn(struct store *st, struct stmt *s, const struct eval_ctx *c,
+			struct alert *x, struct jw *w);
+
+struct record_source {
+	enum alert_kind kind;
+	int critical;
+	const char *on_kind;
+	const char *sql;
+	row_fill_fn *fill;
+	int as_of; /* the query has a ?2 */
+};
+
+/* an open deal (by the pipeline's kinds) unmoved since ?2 */
+static int fill_deal(struct store *st, struct stmt *s, const struct eval_ctx *c, struct alert *x,
+		     struct jw *w)
+{
+	const char *stage = store_col_text(st, s, 3), *kind = "open";
+	int64_t since = store_col_int(st, s, 4);
+
+	for (int i = 0; i < c->pipeline->n; i++)
+		if (!strcmp(c->pipeline->stages[i].code, stage))
+			kind = c->pipeline->stages[i].kind;
+	if (strcmp(kind, "open"))
+		return 1;
+	snprintf(x->cause, sizeof(x->cause), "%lld", (long long)since);
+	jw_kstr(w, "stage", stage);
+	jw_kint(w, "days", (c->now - since) / 86400);
+	jw_kint(w, "threshold", c->pipeline->stale_days);
+	jw_kint(w, "amount", store_col_int(st, s, 5));
+	jw_kts(w, "since", since);
+	return 0;
+}
+
+static int fill_task(struct store *st, struct stmt *s, const struct eval_ctx *c, struct alert *x,
+		     struct jw *w)
+{
+	int32_t due = (int32_t)store_col_int(st, s, 3);
+
+	snprintf(x->cause, sizeof(x->cause), "%d", (int)due);
+	jw_kdate(w, "due", due);
+	jw_kint(w, "days", c->today - due);
+	return 0;
+}
+
+static int fill_problem(struct store *st, struct stmt *s, const struct eval_ctx *c,
+			struct alert *x, struct jw *w)
+{
+	int64_t due = store_col_int(st, s, 3);
+
+	snprintf(x->cause, sizeof(x->cause), "%lld", (long long)due);
+	jw_kts(w, "due", due);
+	jw_kint(w, "hours", (c->now - due) / 3600);
+	jw_kstr(w, "severity", store_col_text(st, s, 4));
+	return 0;
+}
+
+/* a collection with money still to receive */
+static int fill_collection(struct store *st, struct stmt *s, const struct eval_ctx *c,
+			   struct alert *x, struct jw *w)
+{
+	int32_t due = (int32_t)store_col_int(st, s, 3);
+	int64_t left = store_col_int(st, s, 5);
+
+	if (left <= 0)
+		return 1;
+	snprintf(x->cause, sizeof(x->cause), "%d", (int)due);
+	jw_kdate(w, "due", due);
+	jw_kint(w, "days", c->today - due);
+	jw_kint(w, "amount", store_col_int(st, s, 4));
+	jw_kint(w, "outstanding", left);
+	jw_kint(w, "grace", c->set->collection_days);
+	return 0;
+}
+
+/* a promotion that gave more than its budget */
+static int fill_promotion(struct store *st, struct stmt *s, const struct eval_ctx *c,
+			  struct alert *x, struct jw *w)
+{
+	int64_t budget = store_col_int(st, s, 4), spent = store_col_int(st, s, 5);
+
+	(void)c;
+	(void)x;
+	if (spent <= budget)
+		return 1;
+	jw_kstr(w, "code", store_col_text(st, s, 3));
+	jw_kint(w, "budget", budget);
+	jw_kint(w, "spent", spent);
+	return 0;
+}
+
 static const char SQL_DEALS_STILL[] =
 	"SELECT id, title, owner_id, stage, stage_changed_at, amount_minor FROM deals "
 	"WHERE project_id = ?1 AND stage_changed_at <= ?2 ORDER BY stage_changed_at, id";
-
-static int deals_eval(struct store *st, const struct project *p, struct alert_list *out,
-		      struct err *err)
-{
-	struct deal_pipeline pl;
-	struct stmt *s;
-	int64_t now = ts_now();
-	int rc;
-
-	if (deal_pipeline_get(st, &system_actor, p->code, &pl, err) ||
-	    !(s = store_prepare(st, SQL_DEALS_STILL, err)))
-		return -1;
-	store_bind_int(st, s, 1, p->id);
-	store_bind_int(st, s, 2, now - pl.stale_days * 86400);
-	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		const char *stage = store_col_text(st, s, 3);
-		const char *kind = "open";
-		int64_t since = store_col_int(st, s, 4);
-		struct alert *x;
-		struct buf b = BUF_INIT;
-		struct jw w;
-
-		for (int i = 0; i < pl.n; i++)
-			if (!strcmp(pl.stages[i].code, stage))
-				kind = pl.stages[i].kind;
-		if (strcmp(kind, "open"))
-			continue;
-		x = alert_add(out, AK_DEAL_STALLED, 0, "deal", store_col_int(st, s, 0),
-			      store_col_text(st, s, 1));
-		x->person = store_col_int(st, s, 2);
-		snprintf(x->cause, sizeof(x->cause), "%lld", (long long)since);
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kstr(&w, "stage", stage);
-		jw_kint(&w, "days", (now - since) / 86400);
-		jw_kint(&w, "threshold", pl.stale_days);
-		jw_kint(&w, "amount", store_col_int(st, s, 5));
-		jw_kts(&w, "since", since);
-		jw_obj_end(&w);
-		params_set(x, &b);
-		buf_release(&b);
-	}
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
-}
-
 static const char SQL_TASKS_OVERDUE[] =
 	"SELECT id, title, assignee_id, due_on FROM tasks WHERE project_id = ?1 AND "
 	"status <> 'done' AND due_on < ?2 ORDER BY due_on, id";
-
-static int tasks_eval(struct store *st, const struct project *p, struct alert_list *out,
-		      struct err *err)
-{
-	struct stmt *s = store_prepare(st, SQL_TASKS_OVERDUE, err);
-	int32_t today = date_today();
-	int rc;
-
-	if (!s)
-		return -1;
-	store_bind_int(st, s, 1, p->id);
-	store_bind_int(st, s, 2, today);
-	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		int32_t due = (int32_t)store_col_int(st, s, 3);
-		struct alert *x = alert_add(out, AK_TASK_OVERDUE, 0, "task", store_col_int(st, s, 0),
-					    store_col_text(st, s, 1));
-		struct buf b = BUF_INIT;
-		struct jw w;
-
-		x->person = store_col_int(st, s, 2);
-		snprintf(x->cause, sizeof(x->cause), "%d", (int)due);
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kdate(&w, "due", due);
-		jw_kint(&w, "days", today - due);
-		jw_obj_end(&w);
-		params_set(x, &b);
-		buf_release(&b);
-	}
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
-}
-
 /* past SLA as the inbox's 'sla' items say it (core/notify.c) */
 static const char SQL_PROBLEMS_SLA[] =
 	"SELECT id, title, owner_id, due_at, severity FROM problems WHERE project_id = ?1 AND "
 	"status IN ('open', 'in_progress') AND due_at < ?2 ORDER BY due_at, id";
-
-static int problems_eval(struct store *st, const struct project *p, struct alert_list *out,
-			 struct err *err)
-{
-	struct stmt *s = store_prepare(st, SQL_PROBLEMS_SLA, err);
-	int64_t now = ts_now();
-	int rc;
-
-	if (!s)
-		return -1;
-	store_bind_int(st, s, 1, p->id);
-	store_bind_int(st, s, 2, now);
-	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		int64_t due = store_col_int(st, s, 3);
-		struct alert *x = alert_add(out, AK_PROBLEM_SLA, 1, "problem",
-					    store_col_int(st, s, 0), store_col_text(st, s, 1));
-		struct buf b = BUF_INIT;
-		struct jw w;
-
-		x->person = store_col_int(st, s, 2);
-		snprintf(x->cause, sizeof(x->cause), "%lld", (long long)due);
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kts(&w, "due", due);
-		jw_kint(&w, "hours", (now - due) / 3600);
-		jw_kstr(&w, "severity", store_col_text(st, s, 4));
-		jw_obj_end(&w);
-		params_set(x, &b);
-		buf_release(&b);
-	}
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
-}
-
-/* a collection's amount not yet received, as the collections screen reads it */
+/* due before ?2 (today less the grace); what is not yet received, as the collections read it */
 static const char SQL_COLLECTIONS_LATE[] =
 	"SELECT c.id, d.title, d.owner_id, c.due_on, c.amount_minor, c.amount_minor - "
 	"COALESCE((SELECT SUM(r.amount_minor) FROM receipts r WHERE r.collection_id = c.id), 0) "
 	"FROM collections c JOIN deals d ON d.id = c.deal_id WHERE c.project_id = ?1 AND "
 	"c.due_on < ?2 ORDER BY c.due_on, c.id";
+/* the project's promotions with a budget and every project's discounts of each (promotion.c) */
+static const char SQL_PROMOTIONS_SPENT[] =
+	"SELECT p.id, p.name, NULL, p.code, p.budget_minor, (SELECT COALESCE(SUM(r.discount_minor), "
+	"0) FROM sale_rollup r WHERE r.project_id IN (SELECT id FROM projects) AND "
+	"r.dim = 'promotion' AND r.key_id = p.id) FROM promotions p JOIN project_promotions pp "
+	"ON pp.promotion_id = p.id WHERE pp.project_id = ?1 AND p.budget_minor > 0 "
+	"ORDER BY p.code";
 
-static int collections_eval(struct store *st, const struct project *p,
-			    const struct alert_settings *set, struct alert_list *out,
-			    struct err *err)
+static const struct record_source record_sources[] = {
+	{ AK_DEAL_STALLED, 0, "deal", SQL_DEALS_STILL, fill_deal, 1 },
+	{ AK_TASK_OVERDUE, 0, "task", SQL_TASKS_OVERDUE, fill_task, 1 },
+	{ AK_PROBLEM_SLA, 1, "problem", SQL_PROBLEMS_SLA, fill_problem, 1 },
+	{ AK_PROMOTION_BUDGET, 1, "promotion", SQL_PROMOTIONS_SPENT, fill_promotion, 0 },
+	{ AK_COLLECTION_OVERDUE, 0, "collection", SQL_COLLECTIONS_LATE, fill_collection, 1 },
+};
+
+/* The "as of" a source's ?2 is. */
+static int64_t as_of(const struct record_source *src, const struct eval_ctx *c)
 {
-	struct stmt *s = store_prepare(st, SQL_COLLECTIONS_LATE, err);
-	int32_t today = date_today();
+	switch (src->kind) {
+	case AK_DEAL_STALLED: return c->now - c->pipeline->stale_days * 86400;
+	case AK_PROBLEM_SLA: return c->now;
+	case AK_COLLECTION_OVERDUE: return c->today - c->set->collection_days;
+	default: return c->today;
+	}
+}
+
+static int source_eval(struct store *st, const struct project *p, const struct record_source *src,
+		       const struct eval_ctx *c, struct alert_list *out, struct err *err)
+{
+	struct stmt *s = store_prepare(st, src->sql, err);
+	struct buf b = BUF_INIT;
 	int rc;
 
 	if (!s)
 		return -1;
 	store_bind_int(st, s, 1, p->id);
-	store_bind_int(st, s, 2, today - set->collection_days);
+	if (src->as_of)
+		store_bind_int(st, s, 2, as_of(src, c));
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		int32_t due = (int32_t)store_col_int(st, s, 3);
-		int64_t left = store_col_int(st, s, 5);
-		struct alert *x;
-		struct buf b = BUF_INIT;
+		struct alert *x = alert_add(out, src->kind, src->critical, src->on_kind,
+					    store_col_int(st, s, 0), store_col_text(st, s, 1));
 		struct jw w;
 
-		if (left <= 0)
-			continue;
-		x = alert_add(out, AK_COLLECTION_OVERDUE, 0, "collection", store_col_int(st, s, 0),
-			      store_col_text(st, s, 1));
-		x->person = store_col_int(st, s, 2);
-		snprintf(x->cause, sizeof(x->cause), "%d", (int)due);
+		x->person = store_col_int_or(st, s, 2, NO_ID);
+		buf_reset(&b);
 		jw_init(&w, &b);
 		jw_obj(&w);
-		jw_kdate(&w, "due", due);
-		jw_kint(&w, "days", today - due);
-		jw_kint(&w, "amount", store_col_int(st, s, 4));
-		jw_kint(&w, "outstanding", left);
-		jw_kint(&w, "grace", set->collection_days);
+		if (src->fill(st, s, c, x, &w)) {
+			out->n--; /* not a cause after all */
+			continue;
+		}
 		jw_obj_end(&w);
 		params_set(x, &b);
-		buf_release(&b);
 	}
 	store_done(st, s);
+	buf_release(&b);
 	return rc < 0 ? -1 : 0;
 }
 
-/* the project's promotions with a budget, and every project's discounts of each (as promotion.c) */
-static const char SQL_PROMOTIONS_SPENT[] =
-	"SELECT p.id, p.name, p.code, p.budget_minor, (SELECT COALESCE(SUM(r.discount_minor), 0) "
-	"FROM sale_rollup r WHERE r.project_id IN (SELECT id FROM projects) AND "
-	"r.dim = 'promotion' AND r.key_id = p.id) FROM promotions p JOIN project_promotions pp "
-	"ON pp.promotion_id = p.id WHERE pp.project_id = ?1 AND p.budget_minor > 0 ORDER BY p.code";
-
-static int promotions_eval(struct store *st, const struct project *p, struct alert_list *out,
-			   struct err *err)
+static int records_eval(struct store *st, const struct project *p,
+			const struct alert_settings *set, struct alert_list *out, struct err *err)
 {
-	struct stmt *s = store_prepare(st, SQL_PROMOTIONS_SPENT, err);
-	int rc;
+	struct deal_pipeline pl;
+	struct eval_ctx c = { date_today(), ts_now(), set, &pl };
 
-	if (!s)
+	if (deal_pipeline_get(st, &system_actor, p->code, &pl, err))
 		return -1;
-	store_bind_int(st, s, 1, p->id);
-	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		int64_t budget = store_col_int(st, s, 3), spent = store_col_int(st, s, 4);
-		struct alert *x;
-		struct buf b = BUF_INIT;
-		struct jw w;
-
-		if (spent <= budget)
-			continue;
-		x = alert_add(out, AK_PROMOTION_BUDGET, 1, "promotion", store_col_int(st, s, 0),
-			      store_col_text(st, s, 1));
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kstr(&w, "code", store_col_text(st, s, 2));
-		jw_kint(&w, "budget", budget);
-		jw_kint(&w, "spent", spent);
-		jw_obj_end(&w);
-		params_set(x, &b);
-		buf_release(&b);
-	}
-	store_done(st, s);
-	return rc < 0 ? -1 : 0;
+	for (size_t i = 0; i < sizeof(record_sources) / sizeof(record_sources[0]); i++)
+		if (set->on[record_sources[i].kind] &&
+		    source_eval(st, p, &record_sources[i], &c, out, err))
+			return -1;
+	return 0;
 }
 
 static int budget_eval(struct store *st, const struct project *p, struct alert_list *out,
@@ -607,11 +591,7 @@ static int evaluate(struct store *st, const struct project *p, const struct aler
 			out->items[i] = out->items[--out->n];
 		else
 			i++;
-	if ((on[AK_DEAL_STALLED] && deals_eval(st, p, out, err)) ||
-	    (on[AK_TASK_OVERDUE] && tasks_eval(st, p, out, err)) ||
-	    (on[AK_PROBLEM_SLA] && problems_eval(st, p, out, err)) ||
-	    (on[AK_PROMOTION_BUDGET] && promotions_eval(st, p, out, err)) ||
-	    (on[AK_COLLECTION_OVERDUE] && collections_eval(st, p, set, out, err)) ||
+	if (records_eval(st, p, set, out, err) ||
 	    (on[AK_BUDGET_OVERSPENT] && budget_eval(st, p, out, err)))
 		return -1;
 	return 0;
