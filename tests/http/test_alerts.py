@@ -16,50 +16,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from fixture import Env, expect_error, workspace  # noqa: E402
 from harness import Server, eq, run_all, test  # noqa: E402
+from receiver import Receiver  # noqa: E402
 
-
-
-class Receiver:
-    """An HTTP server on 127.0.0.1 that records each POST (path, headers, body), answering 200."""
-
-    def __init__(self):
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        self.got = []
-        self.cond = threading.Condition()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                with outer.cond:
-                    outer.got.append((self.path, dict(self.headers.items()), body))
-                    outer.cond.notify_all()
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args):
-                pass
-
-        self.srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.srv.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/hook"
-        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
-
-    def wait(self, n, timeout=30):
-        deadline = time.time() + timeout
-        with self.cond:
-            while len(self.got) < n:
-                left = deadline - time.time()
-                if left <= 0:
-                    raise AssertionError(f"expected {n} requests, got {len(self.got)}")
-                self.cond.wait(left)
-            return list(self.got[:n])
-
-    def close(self):
-        self.srv.shutdown()
-        self.srv.server_close()
 
 
 def allow(admin, *hosts):
