@@ -168,19 +168,17 @@ static void params_json(struct buf *b, const struct notify_about *ab, const char
 	jw_obj_end(&w);
 }
 
-int notify_event(struct tx *tx, int64_t user_id, enum notify_kind kind,
-		 const struct notify_about *ab, struct err *err)
+/* Whether user receives kind: active, and has not turned it off (*yes). */
+static int receives(struct store *st, int64_t user_id, enum notify_kind kind, int *yes,
+		    struct err *err)
 {
-	struct store *st = tx->st;
-	struct buf b = BUF_INIT;
-	struct stmt *s;
+	struct stmt *s = store_prepare(st, SQL_USER_ACTIVE, err);
 	unsigned off;
 	int64_t active = 0;
 	int rc;
 
-	if (user_id == NO_ID || user_id == tx->actor->user_id)
-		return 0;
-	if (!(s = store_prepare(st, SQL_USER_ACTIVE, err)))
+	*yes = 0;
+	if (!s)
 		return -1;
 	store_bind_int(st, s, 1, user_id);
 	rc = store_step(st, s, err);
@@ -189,7 +187,23 @@ int notify_event(struct tx *tx, int64_t user_id, enum notify_kind kind,
 	store_done(st, s);
 	if (rc < 0 || settings_off(st, user_id, &off, err))
 		return -1;
-	if (!active || (off & (1u << kind)))
+	*yes = active && !(off & (1u << kind));
+	return 0;
+}
+
+int notify_event(struct tx *tx, int64_t user_id, enum notify_kind kind,
+		 const struct notify_about *ab, struct err *err)
+{
+	struct store *st = tx->st;
+	struct buf b = BUF_INIT;
+	struct stmt *s;
+	int yes, rc;
+
+	if (user_id == NO_ID || user_id == tx->actor->user_id)
+		return 0;
+	if (receives(st, user_id, kind, &yes, err))
+		return -1;
+	if (!yes)
 		return 0;
 	params_json(&b, ab, NULL);
 	if (!(s = store_prepare(st, SQL_NOTIFY_EVENT, err))) {
@@ -233,20 +247,11 @@ int notify_alert(struct tx *tx, int64_t user_id, int64_t project_id, const char 
 {
 	struct store *st = tx->st;
 	struct stmt *s;
-	unsigned off;
-	int64_t active = 0;
-	int rc;
+	int yes, rc;
 
-	if (!(s = store_prepare(st, SQL_USER_ACTIVE, err)))
+	if (receives(st, user_id, NK_ALERT, &yes, err))
 		return -1;
-	store_bind_int(st, s, 1, user_id);
-	rc = store_step(st, s, err);
-	if (rc == STORE_ROW)
-		active = store_col_int(st, s, 0);
-	store_done(st, s);
-	if (rc < 0 || settings_off(st, user_id, &off, err))
-		return -1;
-	if (!active || (off & (1u << NK_ALERT)))
+	if (!yes)
 		return 0;
 	if (!(s = store_prepare(st, SQL_NOTIFY_ALERT, err)))
 		return -1;

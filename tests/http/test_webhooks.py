@@ -1,6 +1,6 @@
 """test_webhooks.py - webhooks over HTTP (/api/v1/webhooks): a real receiver on 127.0.0.1
-(lib/receiver.py) allowed through the allowed hosts gets the events the audit log names, signed (checked here with hmac and hashlib, and with the verifier printed in
-docs/webhooks.md), retried with their statuses logged; the address guard refuses loopback
+(lib/receiver.py) allowed through the allowed hosts gets the events the audit log names,
+signed (checked here with hmac and hashlib, and with the verifier printed in docs/webhooks.md), retried with their statuses logged; the address guard refuses loopback
 URLs at creation and at delivery, and after a redirect; a write made with the CLI while no
 server runs is delivered after a start; only admins reach any route.
 
