@@ -859,8 +859,8 @@ static int sweep(struct store *st, const struct project *p, struct alert_list *n
 		       : 0;
 }
 
-int alert_sweep_project(struct store *st, int64_t project_id, const char *code, int *raised,
-			int *resolved, struct err *err)
+int alert_sweep_project(struct store *st, const char *code, int *raised, int *resolved,
+			struct err *err)
 {
 	struct alert_list now = { 0 };
 	struct project p;
@@ -868,19 +868,18 @@ int alert_sweep_project(struct store *st, int64_t project_id, const char *code, 
 
 	if (project_get(st, &system_actor, code, &p, err))
 		return -1;
-	(void)project_id;
 	r = sweep(st, &p, &now, raised, resolved, err);
 	free(now.items);
 	return r;
 }
 
 static const char SQL_PROJECTS_LIVE[] =
-	"SELECT id, code FROM projects WHERE status <> 'closed' ORDER BY id";
+	"SELECT code FROM projects WHERE status <> 'closed' ORDER BY id";
 
 int alert_sweep_all(struct store *st, int *raised, int *resolved, struct err *err)
 {
 	struct stmt *s = store_prepare(st, SQL_PROJECTS_LIVE, err);
-	struct { int64_t id; char code[64]; } *ps = NULL;
+	struct { char code[64]; } *ps = NULL;
 	size_t n = 0, alloc = 0;
 	int rc, r = 0;
 
@@ -889,15 +888,14 @@ int alert_sweep_all(struct store *st, int *raised, int *resolved, struct err *er
 		return -1;
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		ALLOC_GROW(ps, n + 1, alloc);
-		ps[n].id = store_col_int(st, s, 0);
-		snprintf(ps[n].code, sizeof(ps[n].code), "%s", store_col_text(st, s, 1));
+		snprintf(ps[n].code, sizeof(ps[n].code), "%s", store_col_text(st, s, 0));
 		n++;
 	}
 	store_done(st, s);
 	if (rc < 0)
 		r = -1;
 	for (size_t i = 0; !r && i < n; i++)
-		r = alert_sweep_project(st, ps[i].id, ps[i].code, raised, resolved, err);
+		r = alert_sweep_project(st, ps[i].code, raised, resolved, err);
 	free(ps);
 	return r;
 }

@@ -65,12 +65,12 @@ int alert_settings_patch(struct store *st, const struct actor *a, const char *co
 void alert_settings_write_json(struct jw *w, const struct alert_settings *s);
 
 /*
- * Evaluate the project (id, code) and keep what changed: raise the new alerts
- * (each once: unique among the open ones, whichever process comes first),
- * resolve the ones whose cause is gone. *raised and *resolved count them.
+ * Evaluate project code and keep what changed: raise the new alerts (each
+ * once: unique among the open ones, whichever process comes first), resolve
+ * the ones whose cause is gone. *raised and *resolved are added to.
  */
-int alert_sweep_project(struct store *st, int64_t project_id, const char *code, int *raised,
-			int *resolved, struct err *err);
+int alert_sweep_project(struct store *st, const char *code, int *raised, int *resolved,
+			struct err *err);
 
 /* alert_sweep_project for every project not closed. */
 int alert_sweep_all(struct store *st, int *raised, int *resolved, struct err *err);

@@ -109,7 +109,7 @@ export function AlertsPanel({ code, manage }) {
   const { data, error, loading, reload } = useLoad(() => api.get('/projects/' + enc(code) + '/alerts'), [code]);
   const [settings, setSettings] = useState(null);
   const [loadError, setLoadError] = useState(null);
-  useLive(code, ['sale', 'goal', 'deal', 'task', 'problem', 'collection', 'expense', 'budget_line', 'promotion', 'alert_settings'], reload, 500);
+  useLive(code, ['sale', 'goal', 'deal', 'task', 'problem', 'collection', 'expense', 'budget_line', 'promotion', 'alert_settings', 'alert'], reload, 500);
   const openSettings = async () => {
     setLoadError(null);
     try { setSettings(await api.get('/projects/' + enc(code) + '/alert-settings')); } catch (e) { setLoadError(e); }
