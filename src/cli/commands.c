@@ -31,6 +31,7 @@ const struct cli_command *const cli_tables[] = {
 	cli_deal_cmds,
 	cli_quota_cmds,
 	cli_webhook_cmds,
+	cli_alert_cmds,
 	cli_engagement_cmds,
 	cli_docgen_cmds,
 	cli_entity_cmds,

@@ -301,7 +301,7 @@ const struct cli_command cli_comment_cmds[] = {
 	  "salespm comment delete 5" },
 	{ "inbox", "list", cmd_inbox_list, CLI_NEEDS_STORE, "your notifications, newest first",
 	  "inbox list [--unread] [--kind KIND] [--limit N] [--offset N]",
-	  "Kinds: mention, assigned, due, overdue, stage, sla. Due, overdue and past-SLA items\n"
+	  "Kinds: mention, assigned, due, overdue, stage, sla, alert. Due, overdue and past-SLA items\n"
 	  "are added when the inbox is read. Only what you may see now is listed.",
 	  "salespm --as wang.fang inbox list --unread" },
 	{ "inbox", "count", cmd_inbox_count, CLI_NEEDS_STORE, "your unread notifications per kind",
@@ -313,7 +313,7 @@ const struct cli_command cli_comment_cmds[] = {
 	{ "inbox", "settings", cmd_inbox_settings, CLI_NEEDS_STORE,
 	  "what you receive: show, or turn kinds on and off",
 	  "inbox settings [--on KIND]... [--off KIND]...",
-	  "Kinds: mention, assigned, due, overdue, stage, sla (all on unless turned off).",
+	  "Kinds: mention, assigned, due, overdue, stage, sla, alert (all on unless turned off).",
 	  "salespm --as wang.fang inbox settings --off due" },
 	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },
 };

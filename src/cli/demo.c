@@ -17,6 +17,7 @@
 #include "base/money.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
+#include "analytics/alert.h"
 #include "core/catalog.h"
 #include "core/collection.h"
 #include "core/engagement.h"
@@ -2053,6 +2054,25 @@ out:
 	return r;
 }
 
+/*
+ * The year's project alerts a little earlier than the defaults (a goal below 40%, a
+ * collection a week late), then every project swept once, as the server does each minute.
+ */
+static int alerts_demo(struct demo *d, struct err *err)
+{
+	struct alert_settings_input in = { .set_probability = 1, .set_collection_days = 1 };
+	struct alert_settings out;
+	int raised = 0, resolved = 0;
+
+	in.v.probability_bp = 4000;
+	in.v.collection_days = 7;
+	if (alert_settings_patch(d->st, &d->c->actor, "FY", &in, 0, &out, err) ||
+	    alert_sweep_all(d->st, &raised, &resolved, err))
+		return -1;
+	cli_note(d->c, "alerts raised: %d", raised);
+	return 0;
+}
+
 static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { "force", 0, OPT_FLAG }, { "seed", 0, OPT_VALUE },
@@ -2170,6 +2190,9 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 		goto out;
 	/* and the team's talk about it, by @mention (the demo users' inboxes) */
 	if (comment_demo(d->st, "FY", "li.na", err))
+		goto out;
+	/* last, the alerts all of the above raises: told once to the inboxes they concern */
+	if (alerts_demo(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };

@@ -21,6 +21,7 @@
 static const struct {
 	const char *noun, *what;
 } nouns[] = {
+	{ "alert", "alerts: goals at risk, stalled deals, overdue work, overspending, past SLAs" },
 	{ "activity", "sales activities: visits, calls, demos and follow-ups, pre-, in- and after-sale" },
 	{ "assignment", "who is assigned to which territory, segment or channel" },
 	{ "attendance", "who attended which training" },

@@ -172,6 +172,8 @@ static const char SQL_PROJECT_OF_COLLECTION[] =
 	"SELECT p.code FROM collections t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
 static const char SQL_PROJECT_OF_MEETING[] =
 	"SELECT p.code FROM meetings t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
+static const char SQL_PROJECT_OF_ALERT[] =
+	"SELECT p.code FROM alerts t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
 /* a comment keeps its record's project (none for a customer's) */
 static const char SQL_PROJECT_OF_COMMENT[] =
 	"SELECT p.code FROM comments t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
@@ -187,6 +189,7 @@ static const struct {
 	{ "member", SQL_PROJECT_OF_MEMBER },	 { "collection", SQL_PROJECT_OF_COLLECTION },
 	{ "meeting", SQL_PROJECT_OF_MEETING },	 { "pipeline", SQL_PROJECT_OF_PROJECT },
 	{ "problem_sla", SQL_PROJECT_OF_PROJECT }, { "comment", SQL_PROJECT_OF_COMMENT },
+	{ "alert", SQL_PROJECT_OF_ALERT },	 { "alert_settings", SQL_PROJECT_OF_PROJECT },
 };
 
 

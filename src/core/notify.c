@@ -25,7 +25,7 @@
 
 const char *const notify_kinds[NK__COUNT + 1] = { "mention", "assigned", "due",
 						  "overdue", "stage",   "sla",
-						  NULL };
+						  "alert",   NULL };
 
 int notify_kind_parse(const char *s, const char *field, int *kind, struct err *err)
 {
@@ -36,7 +36,7 @@ int notify_kind_parse(const char *s, const char *field, int *kind, struct err *e
 		}
 	return err_set(err, ERR_INVALID, field, "bad_enum:value,_,_,allowed",
 		       "\"%.40s\" is not a %s %s (%s)", s ? s : "", "notification", "kind",
-		       "mention, assigned, due, overdue, stage, sla");
+		       "mention, assigned, due, overdue, stage, sla, alert");
 }
 
 /* --- settings ------------------------------------------------------------------------ */
@@ -168,19 +168,17 @@ static void params_json(struct buf *b, const struct notify_about *ab, const char
 	jw_obj_end(&w);
 }
 
-int notify_event(struct tx *tx, int64_t user_id, enum notify_kind kind,
-		 const struct notify_about *ab, struct err *err)
+/* Whether user receives kind: active, and has not turned it off (*yes). */
+static int receives(struct store *st, int64_t user_id, enum notify_kind kind, int *yes,
+		    struct err *err)
 {
-	struct store *st = tx->st;
-	struct buf b = BUF_INIT;
-	struct stmt *s;
+	struct stmt *s = store_prepare(st, SQL_USER_ACTIVE, err);
 	unsigned off;
 	int64_t active = 0;
 	int rc;
 
-	if (user_id == NO_ID || user_id == tx->actor->user_id)
-		return 0;
-	if (!(s = store_prepare(st, SQL_USER_ACTIVE, err)))
+	*yes = 0;
+	if (!s)
 		return -1;
 	store_bind_int(st, s, 1, user_id);
 	rc = store_step(st, s, err);
@@ -189,7 +187,23 @@ int notify_event(struct tx *tx, int64_t user_id, enum notify_kind kind,
 	store_done(st, s);
 	if (rc < 0 || settings_off(st, user_id, &off, err))
 		return -1;
-	if (!active || (off & (1u << kind)))
+	*yes = active && !(off & (1u << kind));
+	return 0;
+}
+
+int notify_event(struct tx *tx, int64_t user_id, enum notify_kind kind,
+		 const struct notify_about *ab, struct err *err)
+{
+	struct store *st = tx->st;
+	struct buf b = BUF_INIT;
+	struct stmt *s;
+	int yes, rc;
+
+	if (user_id == NO_ID || user_id == tx->actor->user_id)
+		return 0;
+	if (receives(st, user_id, kind, &yes, err))
+		return -1;
+	if (!yes)
 		return 0;
 	params_json(&b, ab, NULL);
 	if (!(s = store_prepare(st, SQL_NOTIFY_EVENT, err))) {
@@ -222,6 +236,34 @@ int notify_owner(struct tx *tx, int64_t was, int64_t owner, const char *on_kind,
 	if (owner == was)
 		return 0;
 	return notify_event(tx, owner, NK_ASSIGNED, &ab, err);
+}
+
+static const char SQL_NOTIFY_ALERT[] =
+	"INSERT INTO notifications (user_id, kind, project_id, on_kind, on_id, params, created_at) "
+	"VALUES (?1, 'alert', ?2, ?3, ?4, ?5, ?6)";
+
+int notify_alert(struct tx *tx, int64_t user_id, int64_t project_id, const char *on_kind,
+		 int64_t on_id, const char *params, struct err *err)
+{
+	struct store *st = tx->st;
+	struct stmt *s;
+	int yes, rc;
+
+	if (receives(st, user_id, NK_ALERT, &yes, err))
+		return -1;
+	if (!yes)
+		return 0;
+	if (!(s = store_prepare(st, SQL_NOTIFY_ALERT, err)))
+		return -1;
+	store_bind_int(st, s, 1, user_id);
+	store_bind_int(st, s, 2, project_id);
+	store_bind_text(st, s, 3, on_kind);
+	store_bind_int(st, s, 4, on_id);
+	store_bind_text(st, s, 5, params);
+	store_bind_int(st, s, 6, tx->now);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
 }
 
 /* --- what time makes -------------------------------------------------------------------- */

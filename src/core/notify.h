@@ -18,7 +18,16 @@
 #include "store/store.h"
 
 /* The kinds, in the order the settings and counts list them. */
-enum notify_kind { NK_MENTION, NK_ASSIGNED, NK_DUE, NK_OVERDUE, NK_STAGE, NK_SLA, NK__COUNT };
+enum notify_kind {
+	NK_MENTION,
+	NK_ASSIGNED,
+	NK_DUE,
+	NK_OVERDUE,
+	NK_STAGE,
+	NK_SLA,
+	NK_ALERT,
+	NK__COUNT
+};
 extern const char *const notify_kinds[NK__COUNT + 1];
 
 /* What an event is about: a record, its project (NO_ID: none) and what the UI says of it. */
@@ -47,6 +56,16 @@ int notify_event(struct tx *tx, int64_t user_id, enum notify_kind kind,
  */
 int notify_owner(struct tx *tx, int64_t was, int64_t owner, const char *on_kind, int64_t on_id,
 		 int64_t project_id, const char *title, struct err *err);
+
+/*
+ * An alert newly raised (analytics/alert.c): notify user of it in tx, with
+ * params (JSON object text: the alert's kind, severity, title and figures).
+ * Unlike an event, the actor is not skipped (a sweep has none; a manager who
+ * reads the alerts is told of one that concerns them as anyone else); nothing
+ * when user is not active or has turned 'alert' off.
+ */
+int notify_alert(struct tx *tx, int64_t user_id, int64_t project_id, const char *on_kind,
+		 int64_t on_id, const char *params, struct err *err);
 
 #define INBOX_PAGE 50
 

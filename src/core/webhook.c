@@ -76,6 +76,7 @@ static const struct event_def event_defs[] = {
 	{ "risk", "create", "risk.created" },
 	{ "risk", "update", "risk.updated" },
 	{ "risk", "delete", "risk.deleted" },
+	{ "alert", "raise", "alert.raised" },
 };
 
 const char *const webhook_events[] = {
@@ -89,7 +90,7 @@ const char *const webhook_events[] = {
 	"feedback.deleted", "problem.opened",	   "problem.updated",	"problem.status_changed",
 	"problem.resolved", "problem.deleted",	   "task.created",	"task.updated",
 	"task.status_changed", "task.deleted",	   "risk.created",	"risk.updated",
-	"risk.deleted",	    NULL,
+	"risk.deleted",	    "alert.raised",	   NULL,
 };
 
 static int event_known(const char *name)

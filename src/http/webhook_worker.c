@@ -6,7 +6,7 @@
  * resolves to a private address - at once or after a rebinding - is refused
  * unless an admin allowed the host. It looks at the database only when the
  * data version moved or a retry falls due, so it costs nothing while no
- * webhook exists.
+ * webhook exists. Each minute it also sweeps the alerts (alert_sweep_all).
  */
 #include "http/webhook_worker.h"
 #include "http/http.h"
@@ -28,6 +28,7 @@
 #include "base/xalloc.h"
 #include "core/webhook.h"
 #include "store/store.h"
+#include "analytics/alert.h"
 #include "base/banned.h"
 
 #define CONNECT_TIMEOUT_MS 5000L
@@ -35,6 +36,8 @@
 #define REDIRECTS_MAX 3
 #define CLAIM_LEASE 120 /* seconds: longer than a delivery with its redirects can take */
 #define POLL_MS 200
+/* how often the thread evaluates every project's alerts (analytics/alert.h) */
+#define ALERT_SWEEP_SECONDS 60
 #define ANSWER_MAX (64 << 10) /* of a receiver's answer we read at most this, then stop */
 
 /*
@@ -347,7 +350,7 @@ static void *run(void *arg)
 {
 	struct store *st = NULL;
 	struct err err = { 0 };
-	int64_t seen = INT64_MIN, next_at = 0;
+	int64_t seen = INT64_MIN, next_at = 0, sweep_at = 0;
 
 	(void)arg;
 	while (!stopping()) {
@@ -373,6 +376,14 @@ static void *run(void *arg)
 					}
 				}
 			}
+		}
+		/* alerts that time raises (a task falls overdue at midnight) need no request */
+		if (st && ts_now() >= sweep_at) {
+			int raised, resolved;
+			err_clear(&err);
+			sweep_at = ts_now() + ALERT_SWEEP_SECONDS;
+			if (alert_sweep_all(st, &raised, &resolved, &err))
+				fprintf(stderr, "salespm: alerts: %s\n", err.msg);
 		}
 		http_clock_in(&until, POLL_MS);
 		pthread_mutex_lock(&ww.lock);

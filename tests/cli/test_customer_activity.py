@@ -282,6 +282,7 @@ def migration_builds_the_activity_from_the_sales():
     eq(ws.sql("SELECT MAX(version) FROM schema_migrations"), [(29,)],
        "the migrations this test undoes end at 029")
     for stmt in ("DROP INDEX IF EXISTS sale_rollup_workspace",
+                 "DROP TABLE alerts", "DROP TABLE alert_settings",
                  "DROP TABLE webhook_attempts", "DROP TABLE webhook_deliveries",
                  "DROP TABLE webhook_cursor", "DROP TABLE webhook_settings", "DROP TABLE webhooks",
                  "DROP TABLE notification_settings", "DROP TABLE notifications", "DROP TABLE comments",

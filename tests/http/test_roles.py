@@ -185,6 +185,10 @@ EXPECT = {
     ("PATCH", "/api/v1/projects/{code}/risks/{id}"): row(409, 409, 409, 403, 404),
     ("DELETE", "/api/v1/projects/{code}/risks/{id}"): row(409, 409, 409, 403, 404),
     ("GET", "/api/v1/projects/{code}/risks/matrix"): PROJECT_READ,
+    # alerts: every reader of the project; the thresholds are the managers' (a stale one: 409)
+    ("GET", "/api/v1/projects/{code}/alerts"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/alert-settings"): row(200, 200, 403, 403, 404),
+    ("PATCH", "/api/v1/projects/{code}/alert-settings"): PROJECT_MANAGE_STALE,
     # budget lines: managers write them; expenses: the rep recorded the one changed here
     ("GET", "/api/v1/projects/{code}/budget_lines"): PROJECT_READ,
     ("POST", "/api/v1/projects/{code}/budget_lines"): row(201, 201, 403, 403, 404),
@@ -330,6 +334,8 @@ def request_for(method, pattern, who, ids, described=None):
         body = {"version": stale}
         if "/members/" in path:
             body["role"] = "member"
+        elif path.endswith("/alert-settings"):
+            body["probability"] = 0.4
         elif "/sales/" in path:
             body["quantity"] = 2
         elif "/customers/" in path:

@@ -12,9 +12,10 @@ import { date, dateTime } from '../format.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, PageHead, Pager, Banner } from '../components/ui.js';
 import { refreshInboxCount } from '../components/inbox-bell.js';
 import { useLive } from '../live.js';
+import { alertMessage } from '../components/alerts.js';
 import '../styles/comments.css';
 
-export const KINDS = ['mention', 'assigned', 'due', 'overdue', 'stage', 'sla'];
+export const KINDS = ['mention', 'assigned', 'due', 'overdue', 'stage', 'sla', 'alert'];
 const PAGE = 20;
 
 const stage = (code) => (has('ent.deal.stage.' + code) ? t('ent.deal.stage.' + code) : code);
@@ -23,6 +24,7 @@ const due = (v) => (!v ? '—' : v.length > 10 ? dateTime(v) : date(v));
 // The sentence of a notification, in the reader's language.
 export function message(n) {
   const p = n.params || {};
+  if (n.kind === 'alert') return t('inbox.msg.alert', { alert: alertMessage(p.alert, p.title, p.figures) });
   return t('inbox.msg.' + n.kind, {
     by: n.by ? n.by.name || n.by.login : t('inbox.someone'),
     what: has('inbox.what.' + n.on_kind) ? t('inbox.what.' + n.on_kind) : n.on_kind,
@@ -46,6 +48,8 @@ export function recordHref(n) {
     case 'meeting': return withComments(pb + '/meetings');
     case 'activity': return pb + '/activities';
     case 'collection': return pb + '/collections';
+    case 'promotion': return pb + '/strategy';
+    case 'budget_line': return pb + '/budget';
     default: return '/inbox';
   }
 }

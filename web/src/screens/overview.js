@@ -18,6 +18,7 @@ import { ProjectForm, elapsedOf } from './projects.js';
 import { CommentsButton } from '../components/comments.js';
 import { QuotaProgress } from './quotas.js';
 import { ForecastPanel } from '../components/forecast.js';
+import { AlertsPanel } from '../components/alerts.js';
 
 // A goal's value as a reader sees it: money, a percent for ratios, a count with the custom
 // goal's own unit ("18 家").
@@ -90,6 +91,7 @@ function ProjectOverview({ code }) {
           html`<${Chip} kind=${s}>${counts[s]} ${tv('status', s)}<//> `)}</span></div>
     </div>
     ${p.objective ? html`<p class="objective"><strong>${t('project.objective')}:</strong> ${p.objective}</p>` : null}
+    <${AlertsPanel} code=${code} manage=${can.editProject} />
     ${goals.length ? html`<${ForecastPanel} code=${code} />` : null}
     <h2 class="section-title">${t('goal.title_plural')}</h2>
     ${goalsError ? html`<${ErrorBanner} error=${goalsError} onRetry=${reload} />`
