@@ -73,8 +73,8 @@ static int str_member(struct api_req *r, json_t *obj, const char *key, const cha
 static int parse_input(struct api_req *r, json_t *root, struct webhook_input *in, int update,
 		       struct err *err)
 {
-	static const char *const keys[] = { "url", "description", "events", "active", "version",
-					    NULL };
+	static const char *const keys[] = { "url",     "description", "events", "active", "version",
+					    "format",  "project",     "lang",   "secret", NULL };
 	const char **events;
 	json_t *v;
 	int present;
@@ -85,9 +85,19 @@ static int parse_input(struct api_req *r, json_t *root, struct webhook_input *in
 	if (api_known_keys(root, keys, "", err) || str_member(r, root, "url", &in->url, err) ||
 	    str_member(r, root, "description", &in->description, err) ||
 	    str_array(r, root, "events", &events, &in->n_events, WEBHOOK_EVENTS_MAX, err) ||
+	    str_member(r, root, "format", &in->format, err) ||
+	    str_member(r, root, "lang", &in->lang, err) ||
+	    str_member(r, root, "secret", &in->secret, err) ||
 	    api_member_int(root, "version", "version", update, &in->version, &present, err))
 		return -1;
 	in->events = events;
+	/* project: a code, or null (or "") for every project's events */
+	if ((v = json_object_get(root, "project"))) {
+		if (json_is_null(v))
+			in->project = "";
+		else if (str_member(r, root, "project", &in->project, err))
+			return -1;
+	}
 	in->has_events = json_object_get(root, "events") != NULL;
 	if ((v = json_object_get(root, "active"))) {
 		if (!json_is_boolean(v))

@@ -17,6 +17,7 @@
 
 #include "base/jw.h"
 #include "core/core.h"
+#include "core/robot.h"
 
 #define WEBHOOK_URL_MAX 2000
 #define WEBHOOK_SECRET_MAX 72     /* "whsec_" and 64 hex digits, NUL */
@@ -33,6 +34,10 @@ struct webhook {
 	int active;
 	char created_by[64];
 	int64_t version, created_at, updated_at;
+	char format[12];      /* "salespm" (the event JSON) or a robot's: "wecom", "dingtalk", "feishu" */
+	char project[64];     /* the project whose events alone it gets; "" for every event */
+	char lang[8];         /* the robot's language: "zh-CN" or "en" */
+	char key_hint[24];    /* a robot's signing secret masked ("SEC…89ab"); "" when none */
 };
 
 struct webhook_list {
@@ -49,6 +54,10 @@ struct webhook_input {
 	int has_events;
 	int active; /* -1 keeps it */
 	int64_t version; /* update: the version the caller saw */
+	const char *format;  /* create only: "salespm" when NULL */
+	const char *project; /* a project's code, "" for none */
+	const char *lang;    /* "zh-CN" or "en" */
+	const char *secret;  /* a robot's signing secret as pasted; "" removes it */
 };
 
 struct webhook_delivery {
@@ -153,9 +162,10 @@ int webhook_any(struct store *st, int *any, struct err *err);
 /*
  * Turn the audit rows past the cursor into deliveries for the active webhooks
  * that want them, and move the cursor, in one transaction; *made counts the
- * deliveries. Nothing is done (no write) while no webhook exists.
+ * deliveries. Nothing is done (no write) while no webhook exists. A robot's
+ * delivery is its message (robot.h), with links under public_url (NULL: none).
  */
-int webhook_pump(struct store *st, int *made, struct err *err);
+int webhook_pump(struct store *st, const char *public_url, int *made, struct err *err);
 
 /* Up to n deliveries due at now (ids), and the earliest next_at of any pending (0: none). */
 int webhook_due(struct store *st, int64_t now, int64_t *ids, size_t n, size_t *got,
@@ -166,7 +176,8 @@ struct webhook_job {
 	int64_t id, webhook_id, attempts;
 	char event[48];
 	char url[WEBHOOK_URL_MAX + 1];
-	char secret[WEBHOOK_SECRET_MAX];
+	char secret[ROBOT_SECRET_MAX + 1]; /* the generated one, or a robot's ("" when none) */
+	char format[12];
 	char *body; /* owned */
 };
 void webhook_job_release(struct webhook_job *j);
@@ -180,7 +191,7 @@ int webhook_claim(struct store *st, int64_t id, int64_t now, int64_t lease,
 
 /*
  * Log an attempt (status: the answer's HTTP status, or 0 when none came; error
- * "" on success) and mark the delivery delivered (2xx), failed (the last
+ * "" on success, a robot's refusal in a 2xx answer fails it too) and mark the delivery delivered (2xx), failed (the last
  * attempt) or due again after the backoff (retry_base seconds times 1, 4, 20,
  * 120, 720).
  */

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api/api.h"
 
@@ -37,6 +38,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 				  { "threads", 0, OPT_VALUE },
 				  { "wal-limit", 0, OPT_VALUE },
 				  { "webhook-retry-base", 0, OPT_VALUE },
+				  { "public-url", 0, OPT_VALUE },
 				  { "events-max", 0, OPT_VALUE },
 				  { "events-per-user", 0, OPT_VALUE },
 				  { "events-ping", 0, OPT_VALUE },
@@ -111,6 +113,16 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 		}
 		o.webhook_retry_base = n;
 	}
+	if ((o.public_url = cli_opt(opts, "public-url"))) {
+		const char *u = o.public_url;
+		int bad = strlen(u) > 500 || (strncmp(u, "http://", 7) && strncmp(u, "https://", 8));
+		for (const char *p = u; *p && !bad; p++)
+			bad = (unsigned char)*p <= ' ' || *p == 0x7f || *p == '"' || *p == '#';
+		if (bad)
+			return err_set(err, ERR_USAGE, "public-url", "usage",
+				       "--public-url must be an http:// or https:// URL (at most 500 "
+				       "bytes, no spaces or #)");
+	}
 	if (serve_bound(opts, "events-max", 1, 100000, &o.events_max, err) ||
 	    serve_bound(opts, "events-per-user", 1, 1000, &o.events_per_user, err) ||
 	    serve_bound(opts, "events-ping", 1, 3600, &o.events_ping, err))
@@ -123,7 +135,7 @@ const struct cli_command cli_serve_cmds[] = {
 	  "run the HTTP server: the JSON API under /api/v1/ and the web UI",
 	  "serve [--listen 127.0.0.1:8080] [--web-dir DIR] [--threads N] [--wal-limit MIB]\n"
 	  "      [--webhook-retry-base SECONDS] [--events-max N] [--events-per-user N]\n"
-	  "      [--events-ping SECONDS]",
+	  "      [--events-ping SECONDS] [--public-url URL]",
 	  "  --listen HOST:PORT   the address to listen on (default 127.0.0.1:8080;\n"
 	  "                       [::1]:8080 for IPv6, port 0 picks a free port)\n"
 	  "  --web-dir DIR        serve the UI from DIR instead of the copy built in\n"
@@ -139,6 +151,9 @@ const struct cli_command cli_serve_cmds[] = {
 	  "                       (default 1000; 503 beyond)\n"
 	  "  --events-per-user N  live event streams one user may hold (default 8; 429 beyond)\n"
 	  "  --events-ping SECONDS  a quiet stream's keep-alive comment line (default 15)\n"
+	  "  --public-url URL     the address users open the UI at (https://sales.example.com):\n"
+	  "                       the group robots' messages link to the records under it;\n"
+	  "                       without it they carry no link\n"
 	  "Health: GET /livez, GET /readyz; Prometheus metrics: GET /metrics.\n"
 	  "Stops on SIGINT or SIGTERM after answering the requests in flight.",
 	  "salespm --db sales.db serve --listen 0.0.0.0:8080" },
