@@ -679,13 +679,14 @@ static void cap(struct buf *b, size_t max)
 static void full_title(struct msg *m, struct buf *t)
 {
 	if (m->project[0]) {
-		buf_addch(t, '[');
+		/* 【】: no markdown mark to escape */
+		buf_adds(t, "【");
 		add_user(t, m->project);
 		if (m->project_name[0]) {
 			buf_addch(t, ' ');
 			add_user(t, m->project_name);
 		}
-		buf_adds(t, "] ");
+		buf_adds(t, "】");
 	}
 	buf_add(t, m->title.p ? m->title.p : "", m->title.len);
 }
