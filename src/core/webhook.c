@@ -499,8 +499,8 @@ static int apply_robot(struct store *st, const struct webhook_input *in, struct 
 	}
 	if (in->lang) {
 		if (strcmp(in->lang, "zh-CN") && strcmp(in->lang, "en"))
-			return err_set(err, ERR_INVALID, "lang", "not_one_of:_,values",
-				       "lang must be one of %s", "zh-CN, en");
+			return err_set(err, ERR_INVALID, "lang", "webhook_lang_unknown:value",
+				       "\"%.20s\" is not a message language: zh-CN or en", in->lang);
 		snprintf(h->lang, sizeof(h->lang), "%s", in->lang);
 	}
 	if (in->secret) {
@@ -570,8 +570,9 @@ int webhook_create(struct store *st, const struct actor *a, const struct webhook
 	if (admin_only(a, err))
 		return -1;
 	if (strcmp(out->format, "salespm") && !robot_format(out->format))
-		return err_set(err, ERR_INVALID, "format", "not_one_of:_,values",
-			       "format must be one of %s", "salespm, wecom, dingtalk, feishu");
+		return err_set(err, ERR_INVALID, "format", "webhook_format_unknown:value",
+			       "\"%.20s\" is not a format: salespm, wecom, dingtalk or feishu",
+			       out->format);
 	if (!in->url)
 		return err_set(err, ERR_INVALID, "url", "required:_", "%s is required", "url");
 	if (tx_begin(&tx, st, a, err))
