@@ -134,12 +134,12 @@ static int wants(const char *events, const char *event)
 static const char SQL_HOOK_COLS[] =
 	"SELECT h.id, h.url, h.description, h.events, h.active, COALESCE(u.login, ''), "
 	"h.version, h.created_at, h.updated_at, h.format, COALESCE(p.code, ''), h.lang, "
-	"h.secret FROM webhooks h LEFT JOIN users u ON u.id = h.created_by "
+	"h.secret, h.project_id FROM webhooks h LEFT JOIN users u ON u.id = h.created_by "
 	"LEFT JOIN projects p ON p.id = h.project_id ORDER BY h.id";
 static const char SQL_HOOK_ONE[] =
 	"SELECT h.id, h.url, h.description, h.events, h.active, COALESCE(u.login, ''), "
 	"h.version, h.created_at, h.updated_at, h.format, COALESCE(p.code, ''), h.lang, "
-	"h.secret FROM webhooks h LEFT JOIN users u ON u.id = h.created_by "
+	"h.secret, h.project_id FROM webhooks h LEFT JOIN users u ON u.id = h.created_by "
 	"LEFT JOIN projects p ON p.id = h.project_id WHERE h.id = ?";
 
 /*
@@ -176,11 +176,53 @@ static void row_to_hook(struct store *st, struct stmt *s, struct webhook *h)
 	/* the generated secret of a "salespm" webhook is never shown, not even masked */
 	if (robot_format(h->format))
 		key_hint(store_col_text(st, s, 12), h->key_hint);
+	h->project_id = store_col_int_or(st, s, 13, NO_ID);
 }
 
 static int admin_only(const struct actor *a, struct err *err)
 {
 	return require_role(a, ROLE_ADMIN, "managing webhooks", err);
+}
+
+static const char SQL_MANAGES_ANY[] =
+	"SELECT COUNT(*) FROM members WHERE user_id = ? AND role IN ('owner', 'manager')";
+
+/* An admin, or a manager of some project (ERR_DENIED for anyone else). */
+int webhook_may_use(struct store *st, const struct actor *a, struct err *err)
+{
+	struct stmt *s;
+	int64_t n = 0;
+	int rc;
+
+	if (a->role == ROLE_ADMIN)
+		return 0;
+	if (a->role != ROLE_VIEWER) {
+		if (!(s = store_prepare(st, SQL_MANAGES_ANY, err)))
+			return -1;
+		store_bind_int(st, s, 1, a->user_id);
+		rc = store_step(st, s, err);
+		if (rc == STORE_ROW)
+			n = store_col_int(st, s, 0);
+		store_done(st, s);
+		if (rc < 0)
+			return -1;
+	}
+	return n > 0 ? 0 : admin_only(a, err);
+}
+
+/* Whether a manages the project (its manager or owner; an admin every one). */
+static int manages(struct store *st, const struct actor *a, int64_t project_id)
+{
+	return project_id != NO_ID && project_access(st, a, project_id, NULL) >= PROLE_MANAGER;
+}
+
+/* May a manage h: an admin any, a project's manager the group robots of the project. */
+static int may_manage(struct store *st, const struct actor *a, const struct webhook *h,
+		      struct err *err)
+{
+	if (a->role == ROLE_ADMIN || (robot_format(h->format) && manages(st, a, h->project_id)))
+		return 0;
+	return admin_only(a, err);
 }
 
 int webhook_list(struct store *st, const struct actor *a, struct webhook_list *out,
@@ -190,11 +232,15 @@ int webhook_list(struct store *st, const struct actor *a, struct webhook_list *o
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (admin_only(a, err) || !(s = store_prepare(st, SQL_HOOK_COLS, err)))
+	if (webhook_may_use(st, a, err) || !(s = store_prepare(st, SQL_HOOK_COLS, err)))
 		return -1;
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		row_to_hook(st, s, &out->items[out->n++]);
+		row_to_hook(st, s, &out->items[out->n]);
+		/* a project's manager: the robots of the projects managed */
+		if (a->role == ROLE_ADMIN || (robot_format(out->items[out->n].format) &&
+					      manages(st, a, out->items[out->n].project_id)))
+			out->n++;
 	}
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
@@ -229,7 +275,9 @@ static int load(struct store *st, int64_t id, struct webhook *out, struct err *e
 int webhook_get(struct store *st, const struct actor *a, int64_t id, struct webhook *out,
 		struct err *err)
 {
-	return admin_only(a, err) || load(st, id, out, err) ? -1 : 0;
+	if (load(st, id, out, err))
+		return a->role == ROLE_ADMIN ? -1 : admin_only(a, err); /* none: not told apart */
+	return may_manage(st, a, out, err);
 }
 
 /* "whsec_" and 32 random bytes in hex. */
@@ -567,8 +615,12 @@ int webhook_create(struct store *st, const struct actor *a, const struct webhook
 	snprintf(out->events, sizeof(out->events), "*");
 	snprintf(out->format, sizeof(out->format), "%s", in->format ? in->format : "salespm");
 	snprintf(out->lang, sizeof(out->lang), "zh-CN");
-	if (admin_only(a, err))
-		return -1;
+	/* a project's manager adds group robots for a project they manage */
+	if (a->role != ROLE_ADMIN && (!robot_format(out->format) || webhook_may_use(st, a, err)))
+		return admin_only(a, err);
+	if (a->role != ROLE_ADMIN && (!in->project || !*in->project))
+		return err_set(err, ERR_INVALID, "project", "robot_project_required",
+			       "a project's manager adds a group robot for a project they manage");
 	if (strcmp(out->format, "salespm") && !robot_format(out->format))
 		return err_set(err, ERR_INVALID, "format", "webhook_format_unknown:value",
 			       "\"%.20s\" is not a format: salespm, wecom, dingtalk or feishu",
@@ -579,6 +631,8 @@ int webhook_create(struct store *st, const struct actor *a, const struct webhook
 		return -1;
 	if (apply_input(st, in, out, err) ||
 	    apply_robot(st, in, out, &project_id, robot_secret, &given, err) ||
+	    (a->role != ROLE_ADMIN && require_project(st, a, project_id, out->project,
+						      PROLE_MANAGER, "adding a group robot", err)) ||
 	    audit_last_id(st, &since, err))
 		goto out;
 	if (!robot_format(out->format))
@@ -631,9 +685,15 @@ static const char SQL_HOOK_UPDATE[] =
 static int begin_change(struct tx *tx, struct store *st, const struct actor *a, int64_t id,
 			int64_t version, struct webhook *cur, struct err *err)
 {
-	if (admin_only(a, err) || tx_begin(tx, st, a, err))
+	if (tx_begin(tx, st, a, err))
 		return -1;
-	if (load(st, id, cur, err) ||
+	if (load(st, id, cur, err)) {
+		if (a->role != ROLE_ADMIN)
+			admin_only(a, err); /* to others a webhook not there is one not theirs */
+		tx_abort(tx);
+		return -1;
+	}
+	if (may_manage(st, a, cur, err) ||
 	    (version != NO_ID && version != cur->version &&
 	     tx_version_conflict("webhook", cur->url, version, cur->version, err))) {
 		tx_abort(tx);
@@ -681,8 +741,20 @@ int webhook_update(struct store *st, const struct actor *a, int64_t id,
 		goto out;
 	}
 	if (apply_input(st, in, out, err) ||
-	    apply_robot(st, in, out, &project_id, robot_secret, &given, err) ||
-	    audit_last_id(st, &since, err) || !(s = store_prepare(st, SQL_HOOK_UPDATE, err)))
+	    apply_robot(st, in, out, &project_id, robot_secret, &given, err))
+		goto out;
+	/* a project's manager moves a robot only to another project they manage */
+	if (a->role != ROLE_ADMIN && in->project) {
+		if (!*in->project) {
+			err_set(err, ERR_INVALID, "project", "robot_project_required",
+				"a project's manager adds a group robot for a project they manage");
+			goto out;
+		}
+		if (require_project(st, a, project_id, out->project, PROLE_MANAGER,
+				    "moving a group robot", err))
+			goto out;
+	}
+	if (audit_last_id(st, &since, err) || !(s = store_prepare(st, SQL_HOOK_UPDATE, err)))
 		goto out;
 	store_bind_text(st, s, 1, out->url);
 	store_bind_text(st, s, 2, out->description);

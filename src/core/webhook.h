@@ -6,8 +6,9 @@
  * acknowledged is never missed, even across a crash or a write made by the
  * CLI while no server ran. A sender (the server's webhook thread,
  * http/webhook_worker.c) claims a due delivery (webhook_claim), posts it and
- * records the attempt (webhook_record), which schedules the retry. Admins
- * only; the secret is shown at creation and rotation and never again.
+ * records the attempt (webhook_record), which schedules the retry. Admins,
+ * and a project's managers for its group robots; the secret is shown at
+ * creation and rotation and never again.
  */
 #ifndef CORE_WEBHOOK_H
 #define CORE_WEBHOOK_H
@@ -38,6 +39,7 @@ struct webhook {
 	char project[64];     /* the project whose events alone it gets; "" for every event */
 	char lang[8];         /* the robot's language: "zh-CN" or "en" */
 	char key_hint[24];    /* a robot's signing secret masked ("SEC…89ab"); "" when none */
+	int64_t project_id;   /* NO_ID when none */
 };
 
 struct webhook_list {
@@ -87,8 +89,17 @@ struct webhook_delivery_list {
 /* The catalogue of event names, NULL-ended, in the order the docs list them. */
 extern const char *const webhook_events[];
 
+/*
+ * Who manages what: admins every webhook and robot; a project's managers (and
+ * owner) the group robots of their project - adding, changing, testing and
+ * deleting them, reading their deliveries - never a signed-JSON webhook, a
+ * robot of every project or the allowed hosts. webhook_list gives each caller
+ * what they manage (ERR_DENIED to who manages no project).
+ */
 int webhook_list(struct store *st, const struct actor *a, struct webhook_list *out,
 		 struct err *err);
+/* Whether a may see the catalogue of events: an admin or a project's manager. */
+int webhook_may_use(struct store *st, const struct actor *a, struct err *err);
 void webhook_list_release(struct webhook_list *l);
 int webhook_get(struct store *st, const struct actor *a, int64_t id, struct webhook *out,
 		struct err *err);

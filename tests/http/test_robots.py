@@ -314,5 +314,63 @@ def bad_robot_input_names_its_field_and_changes_nothing():
         assert DING_SECRET not in audit, "the audit keeps the mask only"
 
 
+
+@test
+def a_projects_manager_manages_its_robots_and_nothing_else():
+    ws = setup()
+    with Env(ws) as env:
+        admin, mgr, rep, vw = (env.as_(x) for x in ("admin", "mgr", "rep", "vw"))
+        url = "https://oapi.dingtalk.com/robot/send?access_token=m1"
+        plain = admin.ok("POST", HOOKS, {"url": "https://hooks.example.com/a"}, status=201)["webhook"]
+        every = admin.ok("POST", HOOKS, {"url": url, "format": "feishu"}, status=201)["webhook"]
+        p2 = admin.ok("POST", HOOKS, {"url": url, "format": "wecom", "project": "P2"},
+                      status=201)["webhook"]
+        # mgr manages P1 only: a robot of P1, nothing else
+        expect_error(mgr.request("POST", HOOKS, {"url": url}), 403, "forbidden")
+        expect_error(mgr.request("POST", HOOKS, {"url": url, "format": "dingtalk"}), 422, "invalid",
+                     "project", "robot_project_required")
+        expect_error(mgr.request("POST", HOOKS, {"url": url, "format": "dingtalk", "project": "P2"}),
+                     403, "forbidden")
+        mine = mgr.ok("POST", HOOKS, {"url": url, "format": "dingtalk", "project": "P1",
+                                      "secret": DING_SECRET}, status=201)
+        eq((mine["secret"], mine["webhook"]["created_by"]), (None, "mgr"), "a robot of P1, by mgr")
+        i = mine["webhook"]["id"]
+        eq([h["id"] for h in mgr.ok("GET", HOOKS)["webhooks"]], [i], "mgr lists P1's robots only")
+        eq(len(mgr.ok("GET", HOOKS + "/events")["events"]), 41, "and reads the catalogue")
+        for h in (plain, every, p2):
+            for method, path, body in [("GET", f"{HOOKS}/{h['id']}", None),
+                                       ("PATCH", f"{HOOKS}/{h['id']}", {"version": 1, "lang": "en"}),
+                                       ("POST", f"{HOOKS}/{h['id']}/ping", None),
+                                       ("GET", f"{HOOKS}/{h['id']}/deliveries", None),
+                                       ("DELETE", f"{HOOKS}/{h['id']}?version=1", None)]:
+                eq(mgr.request(method, path, body).status, 403, f"mgr {method} {path}")
+        eq(mgr.request("GET", f"{HOOKS}/999").status, 403, "an id not there reads as not theirs")
+        for path in (HOOKS + "/allowed-hosts",):
+            eq(mgr.request("GET", path).status, 403, "the allowed hosts stay the admins'")
+        expect_error(mgr.request("PATCH", f"{HOOKS}/{i}", {"version": 1, "project": None}), 422,
+                     "invalid", "project", "robot_project_required")
+        expect_error(mgr.request("PATCH", f"{HOOKS}/{i}", {"version": 1, "project": "P2"}), 403,
+                     "forbidden")
+        expect_error(mgr.request("POST", f"{HOOKS}/{i}/rotate", {"version": 1}), 403, "forbidden")
+        eq(admin.ok("GET", f"{HOOKS}/{i}")["version"], 1, "refusals changed nothing")
+        h = mgr.ok("PATCH", f"{HOOKS}/{i}", {"version": 1, "lang": "en", "secret": ""})
+        eq((h["lang"], h["key_hint"], h["project"]), ("en", None, "P1"), "mgr edits it")
+        ping = mgr.ok("POST", f"{HOOKS}/{i}/ping", status=202)
+        eq([d["id"] for d in mgr.ok("GET", f"{HOOKS}/{i}/deliveries")["deliveries"]],
+           [ping["delivery_id"]], "and reads its deliveries")
+        # a member and a viewer of P1: nothing
+        for c in (rep, vw):
+            for method, path, body in [("GET", HOOKS, None), ("GET", HOOKS + "/events", None),
+                                       ("POST", HOOKS, {"url": url, "format": "wecom",
+                                                        "project": "P1"}),
+                                       ("GET", f"{HOOKS}/{i}", None),
+                                       ("DELETE", f"{HOOKS}/{i}?version=2", None)]:
+                eq(c.request(method, path, body).status, 403, f"{c.login} {method} {path}")
+        mgr.ok("DELETE", f"{HOOKS}/{i}?version=2")
+        eq(len(admin.ok("GET", HOOKS)["webhooks"]), 3, "mgr's robot deleted, the others kept")
+        audit = admin.ok("GET", "/api/v1/audit?entity=webhook")["audit"]
+        assert any(a["actor"] == "mgr" and a["action"] == "create" for a in audit), audit
+
+
 if __name__ == "__main__":
     run_all()
