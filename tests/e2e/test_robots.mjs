@@ -7,7 +7,10 @@
 // In en on a phone (390×844) the admin makes a Feishu robot (English, all projects, signed), a
 // WeCom one (P1) and a plain webhook through the same select (every option of the kind, project
 // and language selects submitted), edits the DingTalk robot (English, all projects, secret
-// removed) and tests the Feishu one, whose card arrives signed in English.
+// removed) and tests the Feishu one, whose card arrives signed in English. P1's manager (a
+// workspace rep) finds 群机器人 in the project's menu: in zh-CN on a desktop adds a DingTalk
+// robot for P1 (no project to pick, no plain webhook offered), in en on a phone edits it and
+// tests it; a member of P1 has no link and is told the page is for the project's managers.
 import http from 'node:http';
 import crypto from 'node:crypto';
 import { test, assert, run, startServer, shot, PASSWORD, assertNoSidewaysScroll } from './lib.mjs';
@@ -33,6 +36,10 @@ async function setup(db, pw) {
   const { cli } = await import('./lib.mjs');
   cli(db, ['project', 'create', 'P1', '--name', '华东区', '--start', '2026-01-01', '--end', '2026-12-31']);
   cli(db, ['project', 'create', 'P2', '--name', '华南区', '--start', '2026-01-01', '--end', '2026-12-31']);
+  cli(db, ['user', 'add', 'mgr', '--name', '李娜', '--role', 'rep', '--password-file', pw]);
+  cli(db, ['user', 'add', 'rep', '--name', '王强', '--role', 'rep', '--password-file', pw]);
+  cli(db, ['member', 'add', 'P1', 'mgr', '--role', 'manager']);
+  cli(db, ['member', 'add', 'P1', 'rep', '--role', 'member']);
 }
 
 const hmacB64 = (key, msg) => crypto.createHmac('sha256', key).update(msg).digest('base64');
@@ -173,7 +180,72 @@ run(async (browser) => {
     await shot(p, 'robots-en-phone');
   });
 
-  for (const x of [page, p]) assert(x.problems.length === 0, `page problems: ${x.problems.join('; ')}`);
+  const m1 = await signedIn(browser, server, 'mgr', PASSWORD, { lang: 'zh-CN' });
+  const mp = m1.page;
+  let mine = null;
+  const t3 = "zh-CN, desktop: P1's manager adds a DingTalk robot for P1 from the project's menu";
+  await test(t3, [t1], async () => {
+    await mp.go('#/p/P1');
+    await mp.click('#nav-robots');
+    await mp.locator('.page-head h1', { hasText: zh['nav.robots'] }).waitFor();
+    await mp.locator('.empty h3', { hasText: zh['webhook.robots_empty'] }).waitFor();
+    assert(await mp.locator('#webhook-hosts').count() === 0, 'no allowed hosts for a manager');
+    await mp.click('#webhook-new');
+    const f = mp.locator('#webhook-form');
+    const kinds = await f.locator('select[name=format] option').evaluateAll((xs) => xs.map((x) => x.value));
+    assert(kinds.join() === 'wecom,dingtalk,feishu', `kinds offered: ${kinds}`);
+    assert(await f.locator('select[name=project]').count() === 0, 'the project is the page\'s');
+    await f.locator('select[name=format]').selectOption('dingtalk');
+    await f.locator('select[name=lang]').selectOption('zh-CN');
+    await f.locator('input[name=url]').fill(`${BASE}/robot/send?access_token=m1`);
+    await f.locator('input[name=secret]').fill(DING_SECRET);
+    await f.locator('button[type=submit]').click();
+    await f.waitFor({ state: 'detached' });
+    const hooks = (await get(mp, '/api/v1/webhooks')).webhooks;
+    assert(hooks.length === 1 && hooks[0].project === 'P1' && hooks[0].format === 'dingtalk'
+      && hooks[0].created_by === 'mgr', `the manager sees ${JSON.stringify(hooks)}`);
+    mine = hooks[0];
+    await shot(mp, 'robots-manager-zh');
+  });
+
+  const m2 = await signedIn(browser, server, 'mgr', PASSWORD, { lang: 'en', viewport: PHONE });
+  const mq = m2.page;
+  const t4 = "en, phone: P1's manager edits the robot and tests it";
+  await test(t4, [t3], async () => {
+    await mq.go('#/p/P1/robots');
+    await mq.locator('.page-head h1', { hasText: en['nav.robots'] }).waitFor();
+    const card = mq.locator(`.webhook-card[data-webhook="${mine.id}"]`);
+    await card.locator('[data-action=edit]').click();
+    const f = mq.locator('#webhook-form');
+    await assertFitsPhone(mq, f, 'the robot form');
+    await f.locator('select[name=lang]').selectOption('en');
+    await f.locator('input[name=description]').fill('East sales group');
+    await f.locator('button[type=submit]').click();
+    await f.waitFor({ state: 'detached' });
+    const h = await get(mq, `/api/v1/webhooks/${mine.id}`);
+    assert(h.version === 2 && h.lang === 'en' && h.project === 'P1' && h.key_hint === 'SEC…0718', `edited ${JSON.stringify(h)}`);
+    const n = got.length;
+    await card.locator('[data-action=ping]').click();
+    await eventually(() => assert(got.length === n + 1, 'the robot got nothing'), 15000);
+    const b = JSON.parse(got[n].body);
+    assert(b.markdown.title === '【P1 华东区】Test message', `the message ${got[n].body}`);
+    await assertNoSidewaysScroll(mq, 'the robots screen');
+  });
+
+  await test("a member of P1 has no robots' link nor page", [], async () => {
+    const r = await signedIn(browser, server, 'rep', PASSWORD, { lang: 'en' });
+    await r.page.go('#/p/P1');
+    await r.page.locator('#nav-budget').waitFor();
+    assert(await r.page.locator('#nav-robots').count() === 0, 'a member sees the link');
+    await r.page.go('#/p/P1/robots');
+    await r.page.locator('.empty h3', { hasText: en['webhook.robots_managers_only'] }).waitFor();
+    assert(await r.page.locator('#webhook-new').count() === 0, 'a member sees the add button');
+    await r.ctx.close();
+  });
+
+  for (const x of [page, p, mp, mq]) assert(x.problems.length === 0, `page problems: ${x.problems.join('; ')}`);
+  await m1.ctx.close();
+  await m2.ctx.close();
   await ctx.close();
   await ph.ctx.close();
   receiver.close();

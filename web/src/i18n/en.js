@@ -770,6 +770,13 @@ export default {
   'webhook.url_hint.dingtalk': 'Group settings → Robots → Add a custom robot; copy the webhook address (https://oapi.dingtalk.com/robot/send?access_token=…)',
   'webhook.url_hint.feishu': 'Group settings → Group robots → Add a custom bot; copy the webhook address (https://open.feishu.cn/open-apis/bot/v2/hook/…)',
   'webhook.robot_in': '{lang} messages · {project}',
+  'nav.robots': 'Group robots',
+  'webhook.robots_subtitle': 'Send this project’s sales, deals, problems, tasks and alerts to a WeCom, DingTalk or Feishu group',
+  'webhook.robots_new': 'Add a group robot',
+  'webhook.robots_empty': 'This project has no group robot yet',
+  'webhook.robots_empty_hint': 'Add a custom robot in the group chat and paste its webhook address here',
+  'webhook.robots_managers_only': 'Only the project’s managers manage its group robots',
+  'webhook.robots_managers_only_hint': 'Group robots are set up by a project manager or an admin; ask one of them.',
   // meetings (screens/meetings.js) and the calendar feed (screens/calendar.js)
   'ent.meeting': 'Meeting', 'ent.meeting.plural': 'Meetings',
   'ent.meeting.id': 'No.', 'ent.meeting.title': 'Title', 'ent.meeting.date': 'Date', 'ent.meeting.start': 'Starts',

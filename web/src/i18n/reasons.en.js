@@ -363,6 +363,7 @@ export default {
   'reason.secret_invalid': '{field} may not hold spaces or control characters.',
   'reason.webhook_format_fixed': 'The kind cannot change after creation: add a new one.',
   'reason.robot_secret_pasted': 'A group robot’s signing secret comes from the robot’s security settings: paste the new one in Edit.',
+  'reason.robot_project_required': 'A project manager’s group robot belongs to a project they manage.',
   'field.format': 'Kind', 'field.lang': 'Message language', 'field.secret': 'Signing secret',
   'reason.end_before_start': 'The end {end} must be after the start {start}.',
   'reason.end_or_duration': 'Give an end or a duration, not both.',

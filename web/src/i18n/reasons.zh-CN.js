@@ -362,6 +362,7 @@ export default {
   'reason.secret_invalid': '{field}不能包含空格或控制字符。',
   'reason.webhook_format_fixed': '类型创建后不能更改：请新建一个。',
   'reason.robot_secret_pasted': '群机器人的签名密钥来自机器人的安全设置：请在编辑中粘贴新的密钥。',
+  'reason.robot_project_required': '项目经理添加的群机器人必须属于自己管理的项目。',
   'field.format': '类型', 'field.lang': '消息语言', 'field.secret': '签名密钥',
   'reason.end_before_start': '结束时间 {end} 必须晚于开始时间 {start}。',
   'reason.end_or_duration': '请填写结束时间或时长，不要同时填写。',

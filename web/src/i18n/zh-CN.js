@@ -769,6 +769,13 @@ export default {
   'webhook.url_hint.dingtalk': '群设置 → 机器人 → 添加自定义机器人，复制 Webhook 地址（https://oapi.dingtalk.com/robot/send?access_token=…）',
   'webhook.url_hint.feishu': '群设置 → 群机器人 → 添加自定义机器人，复制 Webhook 地址（https://open.feishu.cn/open-apis/bot/v2/hook/…）',
   'webhook.robot_in': '{lang}消息 · {project}',
+  'nav.robots': '群机器人',
+  'webhook.robots_subtitle': '把本项目的成交、商机、问题、任务和预警推送到企业微信、钉钉或飞书群',
+  'webhook.robots_new': '添加群机器人',
+  'webhook.robots_empty': '本项目还没有群机器人',
+  'webhook.robots_empty_hint': '在群里添加一个自定义机器人，把它的 Webhook 地址粘贴到这里',
+  'webhook.robots_managers_only': '只有项目经理可以管理群机器人',
+  'webhook.robots_managers_only_hint': '群机器人由项目经理或管理员设置；如需推送请联系他们。',
   // 会议（screens/meetings.js）与日历订阅（screens/calendar.js）
   'ent.meeting': '会议', 'ent.meeting.plural': '会议',
   'ent.meeting.id': '编号', 'ent.meeting.title': '标题', 'ent.meeting.date': '日期', 'ent.meeting.start': '开始时间',

@@ -3,7 +3,9 @@
 // project, message language, a robot's pasted signing secret, description, the events as
 // checkboxes, on/off), a webhook's secret shown once after a creation or a rotation (a
 // robot's only masked), a test message, the deliveries log with a redelivery, and the hosts
-// allowed past the address guard. Only admins see it; the server judges every call.
+// allowed past the address guard. Only admins see it. A project's group robots (#/p/P/robots)
+// are the same screen for the project's managers: its robots, made and edited for it alone.
+// The server judges every call.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
@@ -12,7 +14,7 @@ import { dateTime } from '../format.js';
 import { useApp } from '../app-context.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, PageHead, Banner, Chip, confirmed } from '../components/ui.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
-import { wsAtLeast } from '../components/access.js';
+import { wsAtLeast, useProjectAccess } from '../components/access.js';
 import '../styles/webhooks.css';
 
 const FIELDS = ['url', 'description', 'events', 'active', 'format', 'project', 'lang', 'secret'];
@@ -26,8 +28,9 @@ const labels = () => ({ url: t('webhook.url'), description: t('webhook.descripti
 const isRobot = (h) => h.format && h.format !== 'salespm';
 const eventLabel = (name) => t('webhook.event.' + name);
 
-export function Webhooks() {
+export function Webhooks({ code }) {
   const app = useApp();
+  if (code) return html`<${ProjectRobots} code=${code} />`;
   if (!wsAtLeast(app.me, 'admin')) {
     return html`<section><${PageHead} title=${t('nav.webhooks')} />
       <${Empty} title=${t('access.admin_only')} hint=${t('access.admin_only_hint')} /></section>`;
@@ -35,9 +38,23 @@ export function Webhooks() {
   return html`<${WebhookAdmin} />`;
 }
 
-function WebhookAdmin() {
-  const hooks = useLoad(() => api.get('/webhooks'), []);
-  const projs = useLoad(() => api.get('/projects').then((x) => (x && x.projects) || [], () => []), []);
+// A project's group robots, for its managers (and admins).
+function ProjectRobots({ code }) {
+  const app = useApp();
+  const { can, loading } = useProjectAccess(app.me, code);
+  if (loading) return html`<section><div class="card"><${Skeleton} rows=${3} /></div></section>`;
+  if (!can.editProject) {
+    return html`<section><${PageHead} title=${t('nav.robots')} />
+      <${Empty} title=${t('webhook.robots_managers_only')} hint=${t('webhook.robots_managers_only_hint')} /></section>`;
+  }
+  return html`<${WebhookAdmin} key=${code} project=${code} />`;
+}
+
+function WebhookAdmin({ project = null }) {
+  const loaded = useLoad(() => api.get('/webhooks'), []);
+  // a project's screen: its robots only (an admin's answer holds every webhook)
+  const hooks = project && loaded.data ? { ...loaded, data: { webhooks: loaded.data.webhooks.filter((h) => h.project === project) } } : loaded;
+  const projs = useLoad(() => (project ? Promise.resolve([]) : api.get('/projects').then((x) => (x && x.projects) || [], () => [])), [project]);
   const catalogue = useLoad(() => api.get('/webhooks/events'), []);
   const [editing, setEditing] = useState(null); // null, 'new' or a webhook
   const [secret, setSecret] = useState(null); // { id, secret } shown once
@@ -56,17 +73,17 @@ function WebhookAdmin() {
   const remove = (h) => confirmed(t('webhook.delete_confirm', { url: h.url })) &&
     act(() => api.del(`/webhooks/${h.id}`, h.version), () => { if (open === h.id) setOpen(null); });
   return html`<section id="webhooks">
-    <${PageHead} title=${t('nav.webhooks')} subtitle=${t('webhook.subtitle')}
-      actions=${html`<button class="btn btn-primary" id="webhook-new" onClick=${() => { setEditing('new'); setSecret(null); }}>${t('webhook.new')}</button>`} />
+    <${PageHead} title=${t(project ? 'nav.robots' : 'nav.webhooks')} subtitle=${t(project ? 'webhook.robots_subtitle' : 'webhook.subtitle')}
+      actions=${html`<button class="btn btn-primary" id="webhook-new" onClick=${() => { setEditing('new'); setSecret(null); }}>${t(project ? 'webhook.robots_new' : 'webhook.new')}</button>`} />
     <${ErrorBanner} error=${error || hooks.error || catalogue.error} labels=${labels()} onRetry=${hooks.reload} />
     ${note ? html`<${Banner} kind="success" onDismiss=${() => setNote('')}>${note}<//>` : null}
     ${secret ? html`<div id="webhook-secret"><${Banner} kind="warning" onDismiss=${() => setSecret(null)}>
       <div>${t('webhook.secret_once')}</div><code class="secret" data-secret=${secret.secret}>${secret.secret}</code><//></div>` : null}
     ${editing ? html`<${WebhookForm} hook=${editing === 'new' ? null : editing} events=${events}
-      projects=${projs.data || []} onCancel=${() => setEditing(null)}
+      projects=${projs.data || []} project=${project} onCancel=${() => setEditing(null)}
       onSaved=${(r, isNew) => { setEditing(null); hooks.reload(); if (isNew && r.secret) setSecret({ id: r.webhook.id, secret: r.secret }); }} />` : null}
     ${hooks.loading && !hooks.data ? html`<div class="card"><${Skeleton} rows=${4} /></div>`
-      : list.length === 0 ? html`<${Empty} title=${t('webhook.empty')} hint=${t('webhook.empty_hint')} />`
+      : list.length === 0 ? html`<${Empty} title=${t(project ? 'webhook.robots_empty' : 'webhook.empty')} hint=${t(project ? 'webhook.robots_empty_hint' : 'webhook.empty_hint')} />`
       : html`<div class="card-list">${list.map((h) => html`<div class="card webhook-card" key=${h.id} data-webhook=${h.id}>
           <div class="card-head"><strong class="wrap code">${h.url}</strong>
             <${Chip} kind=${h.active ? 'on_track' : 'neutral'}>${h.active ? t('webhook.on') : t('webhook.off')}<//></div>
@@ -85,15 +102,16 @@ function WebhookAdmin() {
           </div>
           ${open === h.id ? html`<${Deliveries} hook=${h} />` : null}
         </div>`)}</div>`}
-    <${AllowedHosts} />
+    ${project ? null : html`<${AllowedHosts} />`}
   </section>`;
 }
 
-function WebhookForm({ hook, events, projects, onCancel, onSaved }) {
+function WebhookForm({ hook, events, projects, project, onCancel, onSaved }) {
   const all = !hook || hook.events.includes('*');
   const [f, setF] = useState({ url: hook ? hook.url : '', description: hook ? hook.description : '',
     all, picked: all ? [] : hook.events, active: hook ? hook.active : true,
-    format: hook ? hook.format || 'salespm' : 'salespm', project: hook ? hook.project || '' : '',
+    format: hook ? hook.format || 'salespm' : (project ? 'wecom' : 'salespm'),
+    project: hook ? hook.project || '' : (project || ''),
     lang: hook ? hook.lang || 'zh-CN' : 'zh-CN', secret: '', clear: false });
   const set = (k) => (e) => { const v = e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value; setF((c) => ({ ...c, [k]: v })); };
   const [error, setError] = useState(null);
@@ -106,7 +124,9 @@ function WebhookForm({ hook, events, projects, onCancel, onSaved }) {
       events: f.all ? ['*'] : events.filter((x) => f.picked.includes(x)) };
     if (!hook) body.format = f.format;
     if (f.format !== 'salespm') {
-      body.project = f.project || null;
+      // a project's screen makes its robots for it and keeps them there
+      if (!project) body.project = f.project || null;
+      else if (!hook) body.project = project;
       body.lang = f.lang;
       // a secret typed replaces the one kept; empty keeps it, unless it is to be removed
       if (SIGNED.includes(f.format) && (f.secret.trim() || f.clear)) body.secret = f.clear ? '' : f.secret.trim();
@@ -123,14 +143,14 @@ function WebhookForm({ hook, events, projects, onCancel, onSaved }) {
     ${errorIsAt(error, FIELDS) ? null : html`<${ErrorBanner} error=${error} labels=${L} />`}
     <${FormField} name="format" label=${L.format} hint=${hook ? t('webhook.format_fixed') : null} error=${errorAt(error, 'format', L)}>
       <select name="format" value=${f.format} disabled=${!!hook} onChange=${set('format')}>
-        ${FORMATS.map((x) => html`<option key=${x} value=${x}>${t('webhook.format.' + x)}</option>`)}
+        ${FORMATS.filter((x) => !project || x !== 'salespm').map((x) => html`<option key=${x} value=${x}>${t('webhook.format.' + x)}</option>`)}
       </select><//>
     ${f.format === 'salespm' ? null : html`
-    <${FormField} name="project" label=${L.project} hint=${t('webhook.project_hint')} error=${errorAt(error, 'project', L)}>
+    ${project ? null : html`<${FormField} name="project" label=${L.project} hint=${t('webhook.project_hint')} error=${errorAt(error, 'project', L)}>
       <select name="project" value=${f.project} onChange=${set('project')}>
         <option value="">${t('webhook.project_all')}</option>
         ${projects.map((p) => html`<option key=${p.code} value=${p.code}>${p.code} · ${p.name}</option>`)}
-      </select><//>
+      </select><//>`}
     <${FormField} name="lang" label=${L.lang} error=${errorAt(error, 'lang', L)}>
       <select name="lang" value=${f.lang} onChange=${set('lang')}>
         ${LANGS.map((x) => html`<option key=${x} value=${x}>${t('webhook.lang.' + x)}</option>`)}
