@@ -16,12 +16,12 @@
  */
 #include "core/robot.h"
 
-#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jscan.h"
 #include "base/jw.h"
 #include "base/money.h"
 #include "base/banned.h"
@@ -35,11 +35,14 @@ int robot_format(const char *format)
 /* --- what a message says ------------------------------------------------------ */
 
 #define LINES_MAX 6
+#define POOL 16 /* strings read out of the event, each used at once */
 
 struct msg {
 	struct store *st;
 	int en;
-	json_t *ev, *after, *before;
+	struct jval ev, after, before;
+	struct buf pool[POOL];
+	unsigned next;
 	char project[64], project_name[201], currency[8];
 	struct buf title, line[LINES_MAX], link; /* link: the UI path after "#" */
 	size_t n;
@@ -76,29 +79,29 @@ static void add_user(struct buf *b, const char *s)
 		buf_adds(b, "…");
 }
 
-static const char *str_of(json_t *o, const char *key)
+/* Member key of o when it is a string (NULL otherwise), unescaped into the message's pool. */
+static const char *str_of(struct msg *m, struct jval o, const char *key)
 {
-	json_t *v = o ? json_object_get(o, key) : NULL;
+	struct jval v = jscan_member(o, key);
+	struct buf *b;
 
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	if (!jscan_is_string(v))
+		return NULL;
+	b = &m->pool[m->next++ % POOL];
+	buf_reset(b);
+	return jscan_text(v, b) ? NULL : buf_cstr(b);
 }
 
-static int has_int(json_t *o, const char *key, int64_t *out)
+static int has_int(struct jval o, const char *key, int64_t *out)
 {
-	json_t *v = o ? json_object_get(o, key) : NULL;
-
-	if (json_is_integer(v)) {
-		*out = json_integer_value(v);
-		return 1;
-	}
-	return 0;
+	return !jscan_int(jscan_member(o, key), out);
 }
 
-static const char *rec_str(const struct msg *m, const char *key)
+static const char *rec_str(struct msg *m, const char *key)
 {
-	const char *s = str_of(m->after, key);
+	const char *s = str_of(m, m->after, key);
 
-	return s ? s : str_of(m->before, key);
+	return s ? s : str_of(m, m->before, key);
 }
 
 static void lookup(struct store *st, const char *sql, const char *text, int64_t id, char *out,
@@ -156,7 +159,7 @@ static void add_money(struct msg *m, struct buf *b, int64_t minor)
 	buf_adds(b, money_format_grouped(minor, num));
 }
 
-static void add_amount(struct msg *m, struct buf *b, json_t *o, const char *key)
+static void add_amount(struct msg *m, struct buf *b, struct jval o, const char *key)
 {
 	int64_t v;
 
@@ -314,29 +317,27 @@ static const char *verb(const struct msg *m, const char *event)
 
 static void generic(struct msg *m, const char *event)
 {
-	const char *entity = str_of(m->ev, "entity");
+	const char *entity = str_of(m, m->ev, "entity");
 	const char *elabel = label_of(m, entity_labels, entity);
 	struct buf *b = line(m);
 
 	buf_addf(&m->title, "%s%s%s", elabel, m->en ? " " : "", verb(m, event));
-	add_person(m, b, str_of(m->ev, "actor"));
+	add_person(m, b, str_of(m, m->ev, "actor"));
 	buf_addf(b, " %s%s%s ", verb(m, event), m->en ? " the " : " ", elabel);
 	add_record_name(m, b);
 }
 
 static void from_to(struct msg *m, struct buf *b, const char *key)
 {
-	buf_adds(b, label_of(m, value_labels, str_of(m->before, key)));
+	buf_adds(b, label_of(m, value_labels, str_of(m, m->before, key)));
 	buf_adds(b, " → ");
-	buf_adds(b, label_of(m, value_labels, str_of(m->after, key)));
+	buf_adds(b, label_of(m, value_labels, str_of(m, m->after, key)));
 }
 
 static int changed(const struct msg *m, const char *key)
 {
-	json_t *a = m->after ? json_object_get(m->after, key) : NULL;
-	json_t *b = m->before ? json_object_get(m->before, key) : NULL;
-
-	return m->before && m->after && !json_equal(a, b);
+	return m->before.n && m->after.n &&
+	       !jscan_same(jscan_member(m->after, key), jscan_member(m->before, key));
 }
 
 static void render_sale(struct msg *m)
@@ -346,18 +347,18 @@ static void render_sale(struct msg *m)
 
 	buf_adds(&m->title, T(m, "新成交", "New sale"));
 	has_int(m->after, "quantity", &q);
-	add_person(m, b, str_of(m->after, "rep"));
+	add_person(m, b, str_of(m, m->after, "rep"));
 	if (m->en) {
 		buf_adds(b, " sold ");
-		add_user(b, str_of(m->after, "product"));
+		add_user(b, str_of(m, m->after, "product"));
 		buf_addf(b, " × %lld to ", (long long)q);
-		add_user(b, str_of(m->after, "customer"));
+		add_user(b, str_of(m, m->after, "customer"));
 		buf_adds(b, ": ");
 	} else {
 		buf_adds(b, " 成交 ");
-		add_user(b, str_of(m->after, "customer"));
+		add_user(b, str_of(m, m->after, "customer"));
 		buf_adds(b, "：");
-		add_user(b, str_of(m->after, "product"));
+		add_user(b, str_of(m, m->after, "product"));
 		buf_addf(b, " × %lld，", (long long)q);
 	}
 	add_amount(m, b, m->after, "amount");
@@ -366,7 +367,7 @@ static void render_sale(struct msg *m)
 static void render_deal(struct msg *m, const char *event)
 {
 	struct buf *b = line(m);
-	const char *reason = str_of(m->after, "lost_reason");
+	const char *reason = str_of(m, m->after, "lost_reason");
 
 	if (!strcmp(event, "deal.won")) {
 		buf_adds(&m->title, T(m, "赢单", "Deal won"));
@@ -436,7 +437,7 @@ static int render_problem(struct msg *m, const char *event)
 		return 1;
 	}
 	if (!strcmp(event, "problem.updated") &&
-	    severity_rank(str_of(m->after, "severity")) > severity_rank(str_of(m->before, "severity"))) {
+	    severity_rank(str_of(m, m->after, "severity")) > severity_rank(str_of(m, m->before, "severity"))) {
 		buf_adds(&m->title, T(m, "问题升级", "Problem escalated"));
 		b = line(m);
 		add_quoted(b, rec_str(m, "title"));
@@ -454,10 +455,10 @@ static int render_problem(struct msg *m, const char *event)
 		add_quoted(b, rec_str(m, "title"));
 		buf_addch(b, ' ');
 		from_to(m, b, "status");
-		if (str_of(m->after, "resolution") && *str_of(m->after, "resolution")) {
+		if (str_of(m, m->after, "resolution") && *str_of(m, m->after, "resolution")) {
 			b = line(m);
 			buf_adds(b, T(m, "处理结果：", "Resolution: "));
-			add_user(b, str_of(m->after, "resolution"));
+			add_user(b, str_of(m, m->after, "resolution"));
 		}
 		return 1;
 	}
@@ -494,16 +495,14 @@ static int render_task(struct msg *m, const char *event)
 	return 0;
 }
 
-static void add_number(struct buf *b, json_t *o, const char *key)
+static void add_number(struct msg *m, struct buf *b, struct jval o, const char *key)
 {
-	json_t *v = o ? json_object_get(o, key) : NULL;
+	struct jval v = jscan_member(o, key);
 
-	if (json_is_integer(v))
-		buf_addf(b, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		buf_addf(b, "%g", json_real_value(v));
-	else if (json_is_string(v))
-		add_user(b, json_string_value(v));
+	if (v.n && ((v.p[0] >= '0' && v.p[0] <= '9') || v.p[0] == '-'))
+		buf_add(b, v.p, v.n); /* a number as jw wrote it */
+	else if (jscan_is_string(v))
+		add_user(b, str_of(m, o, key));
 	else
 		buf_adds(b, "—");
 }
@@ -522,10 +521,10 @@ static int render_goal(struct msg *m, const char *event)
 		b = line(m);
 		add_quoted(b, name);
 		buf_adds(b, T(m, " 登记 ", " checked in at "));
-		add_number(b, m->after, "value");
-		if (str_of(m->after, "date"))
-			buf_addf(b, T(m, "（%s）", " (%s)"), str_of(m->after, "date"));
-		add_person(m, line(m), str_of(m->ev, "actor"));
+		add_number(m, b, m->after, "value");
+		if (str_of(m, m->after, "date"))
+			buf_addf(b, T(m, "（%s）", " (%s)"), str_of(m, m->after, "date"));
+		add_person(m, line(m), str_of(m, m->ev, "actor"));
 		return 1;
 	}
 	if (!strcmp(event, "goal.created")) {
@@ -533,7 +532,7 @@ static int render_goal(struct msg *m, const char *event)
 		b = line(m);
 		add_quoted(b, rec_str(m, "name"));
 		buf_adds(b, T(m, " 目标值 ", " target "));
-		add_number(b, m->after, "target");
+		add_number(m, b, m->after, "target");
 		buf_addf(b, T(m, "，截止 %s", ", due %s"), rec_str(m, "due") ? rec_str(m, "due") : "—");
 		buf_adds(b, T(m, "，负责人 ", ", owner "));
 		add_person(m, b, rec_str(m, "owner"));
@@ -545,18 +544,18 @@ static int render_goal(struct msg *m, const char *event)
 		add_quoted(b, rec_str(m, "name"));
 		if (changed(m, "target")) {
 			buf_adds(b, T(m, " 目标值 ", " target "));
-			add_number(b, m->before, "target");
+			add_number(m, b, m->before, "target");
 			buf_adds(b, " → ");
-			add_number(b, m->after, "target");
+			add_number(m, b, m->after, "target");
 		}
 		if (changed(m, "due"))
 			buf_addf(b, T(m, " 截止 %s → %s", " due %s → %s"),
-				 str_of(m->before, "due") ? str_of(m->before, "due") : "—",
-				 str_of(m->after, "due") ? str_of(m->after, "due") : "—");
+				 str_of(m, m->before, "due") ? str_of(m, m->before, "due") : "—",
+				 str_of(m, m->after, "due") ? str_of(m, m->after, "due") : "—");
 		if (!changed(m, "target") && !changed(m, "due"))
 			buf_adds(b, T(m, " 已更新", " updated"));
 		buf_adds(b, T(m, "（", " ("));
-		add_person(m, b, str_of(m->ev, "actor"));
+		add_person(m, b, str_of(m, m->ev, "actor"));
 		buf_adds(b, T(m, "）", ")"));
 		return 1;
 	}
@@ -569,31 +568,30 @@ static int render_goal(struct msg *m, const char *event)
  */
 static void render_alert(struct msg *m)
 {
-	json_t *alert = json_object_get(m->after ? m->after : m->ev, "alert");
-	json_t *rec;
+	struct jval alert = jscan_member(m->after, "alert"), rec;
 	struct buf *b = line(m);
 	int64_t id = 0;
 
-	if (!alert)
-		alert = json_object_get(m->ev, "alert");
-	rec = alert ? json_object_get(alert, "record") : NULL;
+	if (!jscan_is_object(alert))
+		alert = jscan_member(m->ev, "alert");
+	rec = jscan_member(alert, "record");
 	buf_adds(&m->title, T(m, "预警", "Alert"));
-	buf_addf(b, "[%s] %s", label_of(m, value_labels, str_of(alert, "severity")),
-		 label_of(m, value_labels, str_of(alert, "kind")));
-	if (str_of(rec, "name")) {
+	buf_addf(b, "[%s] %s", label_of(m, value_labels, str_of(m, alert, "severity")),
+		 label_of(m, value_labels, str_of(m, alert, "kind")));
+	if (str_of(m, rec, "name")) {
 		buf_addch(b, ' ');
-		add_quoted(b, str_of(rec, "name"));
+		add_quoted(b, str_of(m, rec, "name"));
 	}
-	if (!m->project[0] && str_of(alert, "project"))
-		snprintf(m->project, sizeof(m->project), "%s", str_of(alert, "project"));
+	if (!m->project[0] && str_of(m, alert, "project"))
+		snprintf(m->project, sizeof(m->project), "%s", str_of(m, alert, "project"));
 	has_int(rec, "id", &id);
-	if (str_of(rec, "kind"))
-		set_link(m, str_of(rec, "kind"), id);
+	if (str_of(m, rec, "kind"))
+		set_link(m, str_of(m, rec, "kind"), id);
 }
 
 static void render(struct msg *m, const char *event)
 {
-	const char *entity = str_of(m->ev, "entity");
+	const char *entity = str_of(m, m->ev, "entity");
 	int64_t id = 0;
 
 	has_int(m->ev, "entity_id", &id);
@@ -603,7 +601,7 @@ static void render(struct msg *m, const char *event)
 		buf_adds(&m->title, T(m, "测试消息", "Test message"));
 		buf_adds(line(m), T(m, "salespm 机器人已连通：之后的事件会发到这个群。",
 				    "The salespm robot is connected: events will come to this group."));
-		add_person(m, line(m), str_of(m->ev, "actor"));
+		add_person(m, line(m), str_of(m, m->ev, "actor"));
 		return;
 	}
 	if (!strcmp(event, "alert.raised")) {
@@ -629,7 +627,7 @@ static void render(struct msg *m, const char *event)
 		int64_t rows = 0;
 		buf_adds(&m->title, T(m, "销售导入", "Sales imported"));
 		has_int(m->after, "rows", &rows);
-		add_person(m, line(m), str_of(m->ev, "actor"));
+		add_person(m, line(m), str_of(m, m->ev, "actor"));
 		buf_addf(&m->line[m->n - 1], T(m, " 导入了 %lld 条销售", " imported %lld sales"),
 			 (long long)rows);
 		return;
@@ -802,39 +800,39 @@ int robot_render(struct store *st, const char *format, const char *lang, const c
 		 const char *event_json, struct buf *out, struct err *err)
 {
 	struct msg m;
-	json_error_t jerr;
-	const char *event;
+	const char *s;
+	char event[48];
 
 	buf_reset(out);
 	memset(&m, 0, sizeof(m));
 	m.st = st;
 	m.en = lang && !strcmp(lang, "en");
-	if (!(m.ev = json_loads(event_json, 0, &jerr)) || !json_is_object(m.ev)) {
-		json_decref(m.ev);
-		return err_set(err, ERR_INTERNAL, NULL, "internal", "an event that is not JSON: %s",
-			       jerr.text);
-	}
-	m.after = json_object_get(m.ev, "after");
-	m.before = json_object_get(m.ev, "before");
-	if (!json_is_object(m.after))
-		m.after = NULL;
-	if (!json_is_object(m.before))
-		m.before = NULL;
-	event = str_of(m.ev, "event");
-	if (str_of(m.ev, "project"))
-		snprintf(m.project, sizeof(m.project), "%s", str_of(m.ev, "project"));
+	m.ev = jscan_value(event_json, strlen(event_json));
+	if (!jscan_is_object(m.ev))
+		return err_set(err, ERR_INTERNAL, NULL, "internal", "an event that is not a JSON object");
+	m.after = jscan_member(m.ev, "after");
+	m.before = jscan_member(m.ev, "before");
+	if (!jscan_is_object(m.after))
+		m.after.n = 0;
+	if (!jscan_is_object(m.before))
+		m.before.n = 0;
+	s = str_of(&m, m.ev, "event");
+	snprintf(event, sizeof(event), "%s", s ? s : "");
+	if ((s = str_of(&m, m.ev, "project")))
+		snprintf(m.project, sizeof(m.project), "%s", s);
 	lookup(st, SQL_CURRENCY, NULL, 0, m.currency, sizeof(m.currency));
 	if (!m.currency[0])
 		snprintf(m.currency, sizeof(m.currency), "CNY");
-	render(&m, event ? event : "");
+	render(&m, event);
 	if (m.project[0])
 		lookup(st, SQL_PROJECT_NAME, m.project, 0, m.project_name, sizeof(m.project_name));
 	assemble(&m, format, public_url, out);
 	for (size_t i = 0; i < LINES_MAX; i++)
 		buf_release(&m.line[i]);
+	for (size_t i = 0; i < POOL; i++)
+		buf_release(&m.pool[i]);
 	buf_release(&m.title);
 	buf_release(&m.link);
-	json_decref(m.ev);
 	return 0;
 }
 
@@ -910,37 +908,38 @@ void robot_prepare(const char *format, const char *secret, const char *url, cons
 int robot_answer_check(const char *format, const char *answer, size_t len, char *error,
 		       size_t esize)
 {
-	json_error_t jerr;
-	json_t *root = json_loadb(answer, len, 0, &jerr), *code;
-	const char *msg;
+	struct jval root = jscan_value(answer, len), code, msg;
+	struct buf text = BUF_INIT;
+	int64_t c;
 	int r = -1;
 
-	if (!json_is_object(root)) {
+	if (!jscan_is_object(root)) {
 		snprintf(error, esize, "answer_unreadable: %.100s", len ? answer : "(empty)");
-		goto out;
+		return -1;
 	}
-	code = json_object_get(root, "errcode");
+	code = jscan_member(root, "errcode");
 	if (!strcmp(format, "feishu")) {
-		code = json_object_get(root, "code");
-		if (!code)
-			code = json_object_get(root, "StatusCode");
+		code = jscan_member(root, "code");
+		if (!code.n)
+			code = jscan_member(root, "StatusCode");
 	}
-	msg = str_of(root, "errmsg");
-	if (!msg)
-		msg = str_of(root, "msg");
-	if (!msg)
-		msg = str_of(root, "StatusMessage");
-	if (!json_is_integer(code)) {
+	msg = jscan_member(root, "errmsg");
+	if (!msg.n)
+		msg = jscan_member(root, "msg");
+	if (!msg.n)
+		msg = jscan_member(root, "StatusMessage");
+	if (jscan_int(code, &c)) {
 		snprintf(error, esize, "answer_unreadable: %.100s", answer);
-		goto out;
+		return -1;
 	}
-	if (json_integer_value(code) != 0) {
+	if (c != 0) {
+		jscan_text(msg, &text);
 		snprintf(error, esize, "%s %lld: %.200s", strcmp(format, "feishu") ? "errcode" : "code",
-			 (long long)json_integer_value(code), msg ? msg : "");
+			 (long long)c, text.len ? buf_cstr(&text) : "");
 		goto out;
 	}
 	r = 0;
 out:
-	json_decref(root);
+	buf_release(&text);
 	return r;
 }
