@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from fixture import Env, expect_error, workspace  # noqa: E402
+from hooks import allow, wait_delivery  # noqa: E402
 from harness import eq, run_all, test  # noqa: E402
 
 HOOKS = "/api/v1/webhooks"
@@ -80,23 +81,6 @@ class Robot:
     def close(self):
         self.srv.shutdown()
         self.srv.server_close()
-
-
-def allow(admin, *hosts):
-    cur = admin.ok("GET", HOOKS + "/allowed-hosts")
-    return admin.ok("PUT", HOOKS + "/allowed-hosts", {"hosts": list(hosts),
-                                                      "version": cur["version"]})
-
-
-def wait_delivery(admin, hook_id, pred, timeout=30):
-    deadline = time.time() + timeout
-    while True:
-        ds = admin.ok("GET", f"{HOOKS}/{hook_id}/deliveries")["deliveries"]
-        if pred(ds):
-            return ds
-        if time.time() > deadline:
-            raise AssertionError(f"deliveries never matched: {ds}")
-        time.sleep(0.2)
 
 
 def setup():
