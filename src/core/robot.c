@@ -44,6 +44,7 @@ struct msg {
 	struct buf pool[POOL];
 	unsigned next;
 	char project[64], project_name[201], currency[8];
+	const char *color; /* Feishu's header: green good news, red bad, blue the rest */
 	struct buf title, line[LINES_MAX], link; /* link: the UI path after "#" */
 	size_t n;
 };
@@ -321,9 +322,16 @@ static void generic(struct msg *m, const char *event)
 	const char *elabel = label_of(m, entity_labels, entity);
 	struct buf *b = line(m);
 
-	buf_addf(&m->title, "%s%s%s", elabel, m->en ? " " : "", verb(m, event));
+	/* 新建客户 / Customer created; 张三 新建客户 «Acme» / Zhang San created the customer «Acme» */
+	if (m->en) {
+		buf_addf(&m->title, "%s %s", elabel, verb(m, event));
+		if (m->title.len && m->title.p[0] >= 'a' && m->title.p[0] <= 'z')
+			m->title.p[0] = (char)(m->title.p[0] - 'a' + 'A');
+	} else {
+		buf_addf(&m->title, "%s%s", verb(m, event), elabel);
+	}
 	add_person(m, b, str_of(m, m->ev, "actor"));
-	buf_addf(b, " %s%s%s ", verb(m, event), m->en ? " the " : " ", elabel);
+	buf_addf(b, " %s%s%s ", verb(m, event), m->en ? " the " : "", elabel);
 	add_record_name(m, b);
 }
 
@@ -346,6 +354,7 @@ static void render_sale(struct msg *m)
 	int64_t q = 0;
 
 	buf_adds(&m->title, T(m, "新成交", "New sale"));
+	m->color = "green";
 	has_int(m->after, "quantity", &q);
 	add_person(m, b, str_of(m, m->after, "rep"));
 	if (m->en) {
@@ -371,10 +380,12 @@ static void render_deal(struct msg *m, const char *event)
 
 	if (!strcmp(event, "deal.won")) {
 		buf_adds(&m->title, T(m, "赢单", "Deal won"));
+		m->color = "green";
 		add_person(m, b, rec_str(m, "owner"));
 		buf_adds(b, T(m, " 赢单 ", " won "));
 	} else if (!strcmp(event, "deal.lost")) {
 		buf_adds(&m->title, T(m, "丢单", "Deal lost"));
+		m->color = "red";
 		add_person(m, b, rec_str(m, "owner"));
 		buf_adds(b, T(m, " 丢单 ", " lost "));
 	} else if (!strcmp(event, "deal.created")) {
@@ -425,9 +436,10 @@ static int render_problem(struct msg *m, const char *event)
 
 	if (!strcmp(event, "problem.opened")) {
 		buf_adds(&m->title, T(m, "新问题", "Problem opened"));
+		m->color = "orange";
 		b = line(m);
-		buf_addf(b, "[%s] ", label_of(m, value_labels, rec_str(m, "severity")));
 		add_quoted(b, rec_str(m, "title"));
+		buf_addf(b, T(m, "（%s）", " (%s)"), label_of(m, value_labels, rec_str(m, "severity")));
 		if (rec_str(m, "customer_name") && *rec_str(m, "customer_name")) {
 			buf_adds(b, T(m, "，客户 ", ", customer "));
 			add_user(b, rec_str(m, "customer_name"));
@@ -439,6 +451,7 @@ static int render_problem(struct msg *m, const char *event)
 	if (!strcmp(event, "problem.updated") &&
 	    severity_rank(str_of(m, m->after, "severity")) > severity_rank(str_of(m, m->before, "severity"))) {
 		buf_adds(&m->title, T(m, "问题升级", "Problem escalated"));
+		m->color = "red";
 		b = line(m);
 		add_quoted(b, rec_str(m, "title"));
 		buf_adds(b, T(m, " 严重度 ", " severity "));
@@ -574,9 +587,13 @@ static void render_alert(struct msg *m)
 
 	if (!jscan_is_object(alert))
 		alert = jscan_member(m->ev, "alert");
+	if (!jscan_is_object(alert) && jscan_member(m->after, "kind").n)
+		alert = m->after; /* the record written is the alert itself */
 	rec = jscan_member(alert, "record");
 	buf_adds(&m->title, T(m, "预警", "Alert"));
-	buf_addf(b, "[%s] %s", label_of(m, value_labels, str_of(m, alert, "severity")),
+	m->color = "red";
+	/* no [ ]: the markdown would show their escapes */
+	buf_addf(b, "%s · %s", label_of(m, value_labels, str_of(m, alert, "severity")),
 		 label_of(m, value_labels, str_of(m, alert, "kind")));
 	if (str_of(m, rec, "name")) {
 		buf_addch(b, ' ');
@@ -725,7 +742,7 @@ static void assemble(struct msg *m, const char *format, const char *base, struct
 		jw_kstr(&w, "tag", "plain_text");
 		jw_kstr(&w, "content", buf_cstr(&title));
 		jw_obj_end(&w);
-		jw_kstr(&w, "template", "blue");
+		jw_kstr(&w, "template", m->color ? m->color : "blue");
 		jw_obj_end(&w);
 		jw_key(&w, "elements");
 		jw_arr(&w);

@@ -29,6 +29,8 @@ const receiver = http.createServer((req, res) => {
 await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
 const PORT = receiver.address().port;
 const BASE = `http://127.0.0.1:${PORT}`;
+const ROBOT_EVENTS = ['sale.created', 'deal.won', 'deal.lost', 'deal.stage_changed', 'problem.opened',
+  'problem.updated', 'problem.resolved', 'task.created', 'task.updated', 'goal.checked_in', 'alert.raised'];
 const DING_SECRET = 'SEC' + 'a1b2c3d4e5f60718'.repeat(4);
 const FEISHU_SECRET = 'fsKq81Zx0PaLm3Tb';
 
@@ -83,8 +85,11 @@ run(async (browser) => {
     const hooks = (await get(page, '/api/v1/webhooks')).webhooks;
     assert(hooks.length === 1, `${hooks.length} webhooks`);
     ding = hooks[0];
+    // a new robot starts with the chat's usual events (news, not every edit)
+    const usual = (await get(page, '/api/v1/webhooks/events')).events.filter((x) => ROBOT_EVENTS.includes(x));
+    assert(usual.includes('deal.won') && usual.includes('sale.created') && !usual.includes('customer.updated'), `usual ${usual}`);
     assert(ding.format === 'dingtalk' && ding.project === 'P1' && ding.lang === 'zh-CN'
-      && ding.key_hint === 'SEC…0718' && ding.events.join() === '*', `saved ${JSON.stringify(ding)}`);
+      && ding.key_hint === 'SEC…0718' && ding.events.join() === usual.join(), `saved ${JSON.stringify(ding)}`);
     const card = page.locator(`.webhook-card[data-webhook="${ding.id}"]`);
     const shown = await card.textContent();
     assert(shown.includes(zh['webhook.format.dingtalk']) && shown.includes('SEC…0718') && !shown.includes(DING_SECRET),
@@ -150,7 +155,8 @@ run(async (browser) => {
     const by = Object.fromEntries(hooks.map((h) => [h.format, h]));
     assert(by.feishu.project === null && by.feishu.lang === 'en' && by.feishu.key_hint === 'fsK…m3Tb', `feishu ${JSON.stringify(by.feishu)}`);
     assert(by.wecom.project === 'P2' && by.wecom.lang === 'en' && by.wecom.key_hint === null, `wecom ${JSON.stringify(by.wecom)}`);
-    assert(by.salespm.project === null && by.salespm.key_hint === null, `webhook ${JSON.stringify(by.salespm)}`);
+    assert(by.salespm.project === null && by.salespm.key_hint === null && by.salespm.events.join() === '*',
+      `webhook ${JSON.stringify(by.salespm)}`);
     // the DingTalk robot: English, every project, its secret removed
     const card = p.locator(`.webhook-card[data-webhook="${ding.id}"]`);
     await card.locator('[data-action=edit]').click();

@@ -170,6 +170,46 @@ static void test_markdown_escaped(void **state)
 	buf_release(&out);
 }
 
+/* alert.raised as the alerts branch writes it, and a rare event's generic line, word for word. */
+static void test_alert_and_generic_lines(void **state)
+{
+	struct buf out = BUF_INIT;
+	struct err err = { 0 };
+	json_t *m;
+	const char *alert =
+		"{\"id\":5,\"event\":\"alert.raised\",\"project\":\"P1\",\"entity\":\"alert\","
+		"\"entity_id\":8,\"actor\":null,\"after\":{\"alert\":{\"kind\":\"deal_stalled\","
+		"\"severity\":\"warning\",\"project\":\"P1\",\"record\":{\"kind\":\"deal\",\"id\":3,"
+		"\"name\":\"华东区年度采购\"},\"params\":{\"days\":30}}}}";
+	const char *cust =
+		"{\"id\":6,\"event\":\"customer.created\",\"project\":null,\"entity\":\"customer\","
+		"\"entity_id\":12,\"actor\":\"admin\",\"after\":{\"id\":12,\"name\":\"Acme \\\"东方\\\"\"}}";
+
+	(void)state;
+	assert_int_equal(robot_render(st, "wecom", "zh-CN", "https://s.example", alert, &out, &err), 0);
+	m = json_loads(buf_cstr(&out), 0, NULL);
+	assert_string_equal(text_of(m, "wecom"), "**【P1】预警**\n警告 · 商机停滞 «华东区年度采购»\n"
+						 "[查看详情](https://s.example/#/p/P1/deals)");
+	json_decref(m);
+	assert_int_equal(robot_render(st, "dingtalk", "en", NULL, alert, &out, &err), 0);
+	m = json_loads(buf_cstr(&out), 0, NULL);
+	assert_string_equal(text_of(m, "dingtalk"), "#### 【P1】Alert\n\nwarning · deal stalled «华东区年度采购»\n\n");
+	json_decref(m);
+	assert_int_equal(robot_render(st, "wecom", "zh-CN", "https://s.example", cust, &out, &err), 0);
+	m = json_loads(buf_cstr(&out), 0, NULL);
+	assert_string_equal(text_of(m, "wecom"), "**新建客户**\nAdmin 新建客户 «Acme \"东方\"»\n"
+						 "[查看详情](https://s.example/#/customers/12)");
+	json_decref(m);
+	assert_int_equal(robot_render(st, "feishu", "en", NULL, cust, &out, &err), 0);
+	m = json_loads(buf_cstr(&out), 0, NULL);
+	assert_string_equal(text_of(m, "feishu"), "Admin created the customer «Acme \"东方\"»");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
+				    json_object_get(m, "card"), "header"), "title"), "content")),
+			    "Customer created");
+	json_decref(m);
+	buf_release(&out);
+}
+
 static void test_signatures(void **state)
 {
 	char d[128], f[64];
@@ -228,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_every_event_renders),
 		cmocka_unit_test(test_long_text_cut_within_limits),
 		cmocka_unit_test(test_markdown_escaped),
+		cmocka_unit_test(test_alert_and_generic_lines),
 		cmocka_unit_test(test_signatures),
 		cmocka_unit_test(test_answers),
 	};

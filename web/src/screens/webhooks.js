@@ -21,6 +21,10 @@ const FIELDS = ['url', 'description', 'events', 'active', 'format', 'project', '
 const FORMATS = ['salespm', 'wecom', 'dingtalk', 'feishu'];
 const LANGS = ['zh-CN', 'en'];
 const SIGNED = ['dingtalk', 'feishu']; // the robots that may have a signing secret
+// what a group chat wants by default: news, not every edit (alert.raised once it is in the catalogue)
+const ROBOT_EVENTS = ['sale.created', 'deal.won', 'deal.lost', 'deal.stage_changed',
+  'problem.opened', 'problem.updated', 'problem.resolved', 'task.created', 'task.updated',
+  'goal.checked_in', 'alert.raised'];
 const labels = () => ({ url: t('webhook.url'), description: t('webhook.description'),
   events: t('webhook.events'), active: t('webhook.active'), hosts: t('webhook.hosts'),
   format: t('webhook.format'), project: t('webhook.project'), lang: t('webhook.lang'),
@@ -112,11 +116,16 @@ function WebhookForm({ hook, events, projects, project, onCancel, onSaved }) {
     all, picked: all ? [] : hook.events, active: hook ? hook.active : true,
     format: hook ? hook.format || 'salespm' : (project ? 'wecom' : 'salespm'),
     project: hook ? hook.project || '' : (project || ''),
-    lang: hook ? hook.lang || 'zh-CN' : 'zh-CN', secret: '', clear: false });
+    lang: hook ? hook.lang || 'zh-CN' : 'zh-CN', secret: '', clear: false, touched: !!hook });
+  // a new robot starts with the chat's usual events, a webhook with every event, until events are touched
+  const robotDefaults = (format) => (format === 'salespm' ? { all: true, picked: [] }
+    : { all: false, picked: events.filter((x) => ROBOT_EVENTS.includes(x)) });
+  const setFormat = (e) => { const v = e.currentTarget.value; setF((c) => ({ ...c, format: v, ...(c.touched ? {} : robotDefaults(v)) })); };
+  if (!hook && !f.touched && f.format !== 'salespm' && f.all && events.length) setF((c) => ({ ...c, ...robotDefaults(c.format) }));
   const set = (k) => (e) => { const v = e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value; setF((c) => ({ ...c, [k]: v })); };
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  const toggle = (name) => setF((cur) => ({ ...cur, picked: cur.picked.includes(name)
+  const toggle = (name) => setF((cur) => ({ ...cur, touched: true, picked: cur.picked.includes(name)
     ? cur.picked.filter((x) => x !== name) : [...cur.picked, name] }));
   const submit = async (e) => {
     e.preventDefault(); setError(null); setBusy(true);
@@ -142,7 +151,7 @@ function WebhookForm({ hook, events, projects, project, onCancel, onSaved }) {
     <h2 class="field-wide">${hook ? t('webhook.edit') : t('webhook.new')}</h2>
     ${errorIsAt(error, FIELDS) ? null : html`<${ErrorBanner} error=${error} labels=${L} />`}
     <${FormField} name="format" label=${L.format} hint=${hook ? t('webhook.format_fixed') : null} error=${errorAt(error, 'format', L)}>
-      <select name="format" value=${f.format} disabled=${!!hook} onChange=${set('format')}>
+      <select name="format" value=${f.format} disabled=${!!hook} onChange=${setFormat}>
         ${FORMATS.filter((x) => !project || x !== 'salespm').map((x) => html`<option key=${x} value=${x}>${t('webhook.format.' + x)}</option>`)}
       </select><//>
     ${f.format === 'salespm' ? null : html`
@@ -171,7 +180,7 @@ function WebhookForm({ hook, events, projects, project, onCancel, onSaved }) {
     <fieldset class="field field-wide" data-field="events">
       <legend class="field-label">${L.events}</legend>
       <label class="check"><input type="checkbox" name="all_events" checked=${f.all}
-        onChange=${(e) => { const v = e.currentTarget.checked; setF((c) => ({ ...c, all: v })); }} /> ${t('webhook.all_events')}</label>
+        onChange=${(e) => { const v = e.currentTarget.checked; setF((c) => ({ ...c, all: v, touched: true })); }} /> ${t('webhook.all_events')}</label>
       ${f.all ? null : html`<div class="check-grid">${events.map((name) => html`<label class="check" key=${name}>
         <input type="checkbox" name="event" value=${name} checked=${f.picked.includes(name)} onChange=${() => toggle(name)} />
         ${eventLabel(name)} <span class="muted small code">${name}</span></label>`)}</div>`}
