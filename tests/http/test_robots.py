@@ -14,14 +14,13 @@ import hmac
 import json
 import os
 import sys
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from fixture import Env, expect_error, workspace  # noqa: E402
-from hooks import allow, wait_delivery  # noqa: E402
+from hooks import Collector, allow, wait_delivery  # noqa: E402
 from harness import eq, run_all, test  # noqa: E402
 
 HOOKS = "/api/v1/webhooks"
@@ -32,14 +31,13 @@ OK = {"wecom": {"errcode": 0, "errmsg": "ok"}, "dingtalk": {"errcode": 0, "errms
       "feishu": {"code": 0, "msg": "success", "data": {}}}
 
 
-class Robot:
-    """A chat app's robot endpoint on 127.0.0.1: records each POST (path, query, body
-    parsed) and answers the JSON answers given in turn (OK[kind] once they run out)."""
+class Robot(Collector):
+    """A chat app's robot endpoint on 127.0.0.1: records each POST (path, query, headers,
+    body, time) and answers the JSON answers given in turn (OK[kind] once they run out)."""
 
     def __init__(self, kind, answers=()):
-        self.got = []
+        super().__init__()
         self.answers = list(answers)
-        self.cond = threading.Condition()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -47,10 +45,8 @@ class Robot:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 u = urllib.parse.urlsplit(self.path)
                 with outer.cond:
-                    outer.got.append((u.path, u.query, dict(self.headers.items()), raw,
-                                      time.time()))
                     answer = outer.answers.pop(0) if outer.answers else OK[kind]
-                    outer.cond.notify_all()
+                outer.record((u.path, u.query, dict(self.headers.items()), raw, time.time()))
                 data = json.dumps(answer).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -61,26 +57,10 @@ class Robot:
             def log_message(self, *args):
                 pass
 
-        self.srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.srv.server_address[1]
-        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+        self.serve(Handler)
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
-
-    def wait(self, n, timeout=30):
-        deadline = time.time() + timeout
-        with self.cond:
-            while len(self.got) < n:
-                left = deadline - time.time()
-                if left <= 0:
-                    raise AssertionError(f"expected {n} messages, got {len(self.got)}")
-                self.cond.wait(left)
-            return list(self.got[:n])
-
-    def close(self):
-        self.srv.shutdown()
-        self.srv.server_close()
 
 
 def setup():
