@@ -300,7 +300,8 @@ def a_projects_manager_manages_its_robots_and_nothing_else():
         eq((mine["secret"], mine["webhook"]["created_by"]), (None, "mgr"), "a robot of P1, by mgr")
         i = mine["webhook"]["id"]
         eq([h["id"] for h in mgr.ok("GET", HOOKS)["webhooks"]], [i], "mgr lists P1's robots only")
-        eq(len(mgr.ok("GET", HOOKS + "/events")["events"]), 41, "and reads the catalogue")
+        eq(mgr.ok("GET", HOOKS + "/events"), admin.ok("GET", HOOKS + "/events"),
+           "and reads the catalogue")
         for h in (plain, every, p2):
             for method, path, body in [("GET", f"{HOOKS}/{h['id']}", None),
                                        ("PATCH", f"{HOOKS}/{h['id']}", {"version": 1, "lang": "en"}),

@@ -92,9 +92,14 @@ static void test_every_event_renders(void **state)
 	(void)state;
 	for (const char *const *e = webhook_events; *e; e++)
 		names[n++] = *e;
-	for (const char *const *e = extra; *e; e++)
-		names[n++] = *e;
-	assert_int_equal(n, 43); /* the 41 of the catalogue, ping and alert.raised */
+	for (const char *const *e = extra; *e; e++) {
+		size_t j = 0;
+		while (j < n && strcmp(names[j], *e))
+			j++;
+		if (j == n)
+			names[n++] = *e; /* alert.raised, until the catalogue has it */
+	}
+	assert_true(n >= 43); /* the 41 of the catalogue, ping and alert.raised at least */
 	for (size_t i = 0; i < n; i++)
 		for (size_t f = 0; f < 3; f++)
 			for (size_t l = 0; l < 2; l++) {
