@@ -671,7 +671,7 @@ export default {
   'budget.lines_title': 'Lines', 'budget.no_lines': 'No budget lines yet.', 'budget.total': 'Total',
   // webhooks (screens/webhooks.js)
   'nav.webhooks': 'Webhooks',
-  'webhook.subtitle': 'Send signed events to other systems',
+  'webhook.subtitle': 'Send signed events to other systems, or messages to WeCom, DingTalk and Feishu groups',
   'webhook.new': 'New webhook',
   'webhook.edit': 'Edit webhook',
   'webhook.url': 'URL',

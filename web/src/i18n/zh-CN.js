@@ -670,7 +670,7 @@ export default {
   'budget.lines_title': '预算科目', 'budget.no_lines': '还没有预算科目。', 'budget.total': '合计',
   // webhooks (screens/webhooks.js)
   'nav.webhooks': 'Webhook 推送',
-  'webhook.subtitle': '把业务事件签名后推送到其他系统',
+  'webhook.subtitle': '把业务事件签名后推送到其他系统，或发到企业微信、钉钉、飞书群',
   'webhook.new': '新建 Webhook',
   'webhook.edit': '编辑 Webhook',
   'webhook.url': '推送地址',
