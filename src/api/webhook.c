@@ -1,5 +1,6 @@
 /*
- * webhook.c - /api/v1/webhooks (admins only; core/webhook.c): the webhooks,
+ * webhook.c - /api/v1/webhooks (core/webhook.c judges: admins, and a
+ * project's managers for its group robots): the webhooks,
  * their secret (in the answers to create and rotate, nowhere else), a test
  * ping, the deliveries log with each delivery's attempts, a redelivery, the
  * catalogue of events and the allowed hosts of the address guard.
@@ -73,8 +74,8 @@ static int str_member(struct api_req *r, json_t *obj, const char *key, const cha
 static int parse_input(struct api_req *r, json_t *root, struct webhook_input *in, int update,
 		       struct err *err)
 {
-	static const char *const keys[] = { "url", "description", "events", "active", "version",
-					    NULL };
+	static const char *const keys[] = { "url",     "description", "events", "active", "version",
+					    "format",  "project",     "lang",   "secret", NULL };
 	const char **events;
 	json_t *v;
 	int present;
@@ -85,9 +86,19 @@ static int parse_input(struct api_req *r, json_t *root, struct webhook_input *in
 	if (api_known_keys(root, keys, "", err) || str_member(r, root, "url", &in->url, err) ||
 	    str_member(r, root, "description", &in->description, err) ||
 	    str_array(r, root, "events", &events, &in->n_events, WEBHOOK_EVENTS_MAX, err) ||
+	    str_member(r, root, "format", &in->format, err) ||
+	    str_member(r, root, "lang", &in->lang, err) ||
+	    str_member(r, root, "secret", &in->secret, err) ||
 	    api_member_int(root, "version", "version", update, &in->version, &present, err))
 		return -1;
 	in->events = events;
+	/* project: a code, or null (or "") for every project's events */
+	if ((v = json_object_get(root, "project"))) {
+		if (json_is_null(v))
+			in->project = "";
+		else if (str_member(r, root, "project", &in->project, err))
+			return -1;
+	}
 	in->has_events = json_object_get(root, "events") != NULL;
 	if ((v = json_object_get(root, "active"))) {
 		if (!json_is_boolean(v))
@@ -290,7 +301,7 @@ static int redeliver(struct api_req *r, struct err *err)
 
 static int events(struct api_req *r, struct err *err)
 {
-	if (require_role(&r->actor, ROLE_ADMIN, "managing webhooks", err))
+	if (webhook_may_use(r->st, &r->actor, err))
 		return -1;
 	webhook_events_write_json(&r->jw);
 	return 0;
@@ -337,19 +348,19 @@ out:
 }
 
 const struct api_route api_webhook_routes[] = {
-	{ "GET", "/api/v1/webhooks", list, ROLE_ADMIN, 0 },
-	{ "POST", "/api/v1/webhooks", create, ROLE_ADMIN, API_SECRET },
-	{ "GET", "/api/v1/webhooks/events", events, ROLE_ADMIN, 0 },
+	{ "GET", "/api/v1/webhooks", list, ROLE_VIEWER, 0 },
+	{ "POST", "/api/v1/webhooks", create, ROLE_VIEWER, API_SECRET },
+	{ "GET", "/api/v1/webhooks/events", events, ROLE_VIEWER, 0 },
 	{ "GET", "/api/v1/webhooks/allowed-hosts", hosts_get, ROLE_ADMIN, 0 },
 	{ "PUT", "/api/v1/webhooks/allowed-hosts", hosts_put, ROLE_ADMIN, 0 },
-	{ "GET", "/api/v1/webhooks/{id}", get, ROLE_ADMIN, 0 },
-	{ "PATCH", "/api/v1/webhooks/{id}", update, ROLE_ADMIN, 0 },
-	{ "DELETE", "/api/v1/webhooks/{id}", delete, ROLE_ADMIN, 0 },
+	{ "GET", "/api/v1/webhooks/{id}", get, ROLE_VIEWER, 0 },
+	{ "PATCH", "/api/v1/webhooks/{id}", update, ROLE_VIEWER, 0 },
+	{ "DELETE", "/api/v1/webhooks/{id}", delete, ROLE_VIEWER, 0 },
 	{ "POST", "/api/v1/webhooks/{id}/rotate", rotate, ROLE_ADMIN, API_SECRET },
-	{ "POST", "/api/v1/webhooks/{id}/ping", ping, ROLE_ADMIN, 0 },
-	{ "GET", "/api/v1/webhooks/{id}/deliveries", deliveries, ROLE_ADMIN, 0 },
-	{ "GET", "/api/v1/webhooks/{id}/deliveries/{delivery}", delivery, ROLE_ADMIN, 0 },
-	{ "POST", "/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver", redeliver, ROLE_ADMIN,
+	{ "POST", "/api/v1/webhooks/{id}/ping", ping, ROLE_VIEWER, 0 },
+	{ "GET", "/api/v1/webhooks/{id}/deliveries", deliveries, ROLE_VIEWER, 0 },
+	{ "GET", "/api/v1/webhooks/{id}/deliveries/{delivery}", delivery, ROLE_VIEWER, 0 },
+	{ "POST", "/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver", redeliver, ROLE_VIEWER,
 	  0 },
 	{ NULL },
 };

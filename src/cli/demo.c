@@ -1787,7 +1787,8 @@ static const struct {
 /*
  * The admin's webhooks: the CRM on the company network (an allowed host) told of won and lost
  * deals and imports, with a test queued (the demo server tries it, and logs why it could not
- * reach it), and a chat robot switched off.
+ * reach it), and two group robots switched off (their addresses are examples): a Feishu one
+ * for FY's problems and tasks, signed, and a WeCom one for the launch's sales and deals.
  */
 static int webhooks_demo(struct demo *d, struct err *err)
 {
@@ -1797,8 +1798,15 @@ static int webhooks_demo(struct demo *d, struct err *err)
 						  "task.status_changed" };
 	struct webhook_input crm = { "https://crm.huaxin.internal:8443/hooks/salespm",
 				     "CRM 同步：赢单、输单与销售导入", crm_events, 3, 1, 1, NO_ID };
+	static const char *const wecom_events[] = { "sale.created", "deal.won", "deal.lost",
+						    "deal.stage_changed" };
 	struct webhook_input bot = { "https://open.feishu.example.com/open-apis/bot/v2/hook/demo",
-				     "飞书群通知（暂停）", bot_events, 3, 1, 0, NO_ID };
+				     "飞书群通知（暂停）", bot_events, 3, 1, 0, NO_ID,
+				     "feishu", "FY", "zh-CN", "demoFsSignKey8Qz3" };
+	struct webhook_input wecom = {
+		"https://qyapi.weixin.example.com/cgi-bin/webhook/send?key=demo-launch",
+		"新品上市群播报（暂停）", wecom_events, 4, 1, 0, NO_ID, "wecom", "LAUNCH", "zh-CN", NULL
+	};
 	struct webhook_hosts h;
 	struct webhook out;
 	char secret[WEBHOOK_SECRET_MAX];
@@ -1808,7 +1816,8 @@ static int webhooks_demo(struct demo *d, struct err *err)
 	r = webhook_hosts_set(d->st, &d->c->actor, hosts, 1, NO_ID, &h, err) ||
 	    webhook_create(d->st, &d->c->actor, &crm, &out, secret, err) ||
 	    webhook_ping(d->st, &d->c->actor, out.id, &ping, err) ||
-	    webhook_create(d->st, &d->c->actor, &bot, &out, secret, err);
+	    webhook_create(d->st, &d->c->actor, &bot, &out, secret, err) ||
+	    webhook_create(d->st, &d->c->actor, &wecom, &out, secret, err);
 	memset(secret, 0, sizeof(secret));
 	return r ? -1 : 0;
 }

@@ -54,9 +54,12 @@ static void print_hook(struct cli *c, const struct webhook *h, const char *secre
 		buf_release(&b);
 		return;
 	}
-	printf("webhook %lld: %s\n  events: %s\n  active: %s\n  version: %lld\n",
-	       (long long)h->id, h->url, h->events, h->active ? "yes" : "no",
-	       (long long)h->version);
+	printf("webhook %lld: %s\n  format: %s\n  project: %s\n  lang: %s\n  events: %s\n"
+	       "  active: %s\n  version: %lld\n",
+	       (long long)h->id, h->url, h->format, h->project[0] ? h->project : "(all)", h->lang,
+	       h->events, h->active ? "yes" : "no", (long long)h->version);
+	if (h->key_hint[0])
+		printf("  signing secret: %s\n", h->key_hint);
 	if (h->description[0])
 		printf("  description: %s\n", h->description);
 	if (secret)
@@ -76,13 +79,15 @@ static int cmd_list(struct cli *c, int argc, char **argv, struct err *err)
 	if (c->json) {
 		CLI_PRINT_LIST("webhooks", l.items, l.n, webhook_write_json);
 	} else {
-		static const char *const head[] = { "ID", "URL", "EVENTS", "ACTIVE" };
-		static const int right[] = { 1, 0, 0, 0 };
+		static const char *const head[] = { "ID", "FORMAT", "PROJECT", "URL", "EVENTS",
+						    "ACTIVE" };
+		static const int right[] = { 1, 0, 0, 0, 0, 0 };
 		struct cli_table t;
-		cli_table_init(&t, 4, head, right);
+		cli_table_init(&t, 6, head, right);
 		for (size_t i = 0; i < l.n; i++) {
 			char id[24];
-			const char *cells[4] = { id, l.items[i].url, l.items[i].events,
+			const char *cells[6] = { id, l.items[i].format, l.items[i].project,
+						 l.items[i].url, l.items[i].events,
 						 l.items[i].active ? "yes" : "no" };
 			snprintf(id, sizeof(id), "%lld", (long long)l.items[i].id);
 			cli_table_row(&t, cells);
@@ -96,11 +101,27 @@ static int cmd_list(struct cli *c, int argc, char **argv, struct err *err)
 
 #define INPUT_OPTS                                                                     \
 	{ "url", 0, OPT_VALUE }, { "description", 0, OPT_VALUE }, { "events", 0, OPT_VALUE }, \
-		{ "active", 0, OPT_VALUE }
+		{ "active", 0, OPT_VALUE }, { "project", 0, OPT_VALUE },                     \
+		{ "lang", 0, OPT_VALUE }, { "secret", 0, OPT_VALUE }
 
-/* The options into in; events_text holds the split names. */
+/* --secret -: the secret read from the first line of stdin (kept off the command line). */
+static int secret_from_stdin(char *out, size_t size, struct err *err)
+{
+	size_t n;
+
+	if (!fgets(out, (int)size, stdin))
+		return err_set(err, ERR_USAGE, "secret", "usage",
+			       "--secret - reads the secret from stdin, which was empty");
+	n = strlen(out);
+	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		out[--n] = '\0';
+	return 0;
+}
+
+/* The options into in; events_text holds the split names, secret_buf a secret read from stdin. */
 static int input_from(struct cli_opt *opts, struct webhook_input *in, char *events_text,
-		      size_t size, const char **names, struct err *err)
+		      size_t size, const char **names, char *secret_buf, size_t ssize,
+		      struct err *err)
 {
 	const char *act = cli_opt(opts, "active");
 
@@ -109,6 +130,16 @@ static int input_from(struct cli_opt *opts, struct webhook_input *in, char *even
 	in->version = NO_ID;
 	in->url = cli_opt(opts, "url");
 	in->description = cli_opt(opts, "description");
+	in->project = cli_opt(opts, "project");
+	in->lang = cli_opt(opts, "lang");
+	in->secret = cli_opt(opts, "secret");
+	if (in->project && !strcmp(in->project, "-"))
+		in->project = ""; /* every project's events */
+	if (in->secret && !strcmp(in->secret, "-")) {
+		if (secret_from_stdin(secret_buf, ssize, err))
+			return -1;
+		in->secret = secret_buf;
+	}
 	if (cli_opt(opts, "events")) {
 		snprintf(events_text, size, "%s", cli_opt(opts, "events"));
 		if (split_events(events_text, names, WEBHOOK_EVENTS_MAX + 1, &in->n_events, err))
@@ -127,24 +158,32 @@ static int input_from(struct cli_opt *opts, struct webhook_input *in, char *even
 
 static int cmd_add(struct cli *c, int argc, char **argv, struct err *err)
 {
-	struct cli_opt opts[] = { INPUT_OPTS, { NULL, 0, 0 } };
+	struct cli_opt opts[] = { INPUT_OPTS, { "format", 0, OPT_VALUE }, { NULL, 0, 0 } };
 	struct webhook_input in;
 	struct webhook h;
-	char text[2048], secret[WEBHOOK_SECRET_MAX];
+	char text[2048], secret[WEBHOOK_SECRET_MAX], pasted[ROBOT_SECRET_MAX + 2] = "";
 	const char *names[WEBHOOK_EVENTS_MAX + 1], *all[] = { "*" }, *pos[1];
-	int npos;
+	int npos, r;
 
-	if (cli_parse(c, argc, argv, opts, pos, 0, 0, &npos, err) ||
-	    input_from(opts, &in, text, sizeof(text), names, err))
+	if (cli_parse(c, argc, argv, opts, pos, 0, 1, &npos, err) ||
+	    input_from(opts, &in, text, sizeof(text), names, pasted, sizeof(pasted), err))
 		return -1;
+	in.format = cli_opt(opts, "format");
+	/* the URL as --url or as the one argument */
+	if (npos && in.url)
+		return err_set(err, ERR_USAGE, "url", "usage", "give the URL once: --url URL or URL");
+	if (npos)
+		in.url = pos[0];
 	if (!in.has_events) {
 		in.events = all;
 		in.n_events = 1;
 		in.has_events = 1;
 	}
-	if (webhook_create(c->st, &c->actor, &in, &h, secret, err))
+	r = webhook_create(c->st, &c->actor, &in, &h, secret, err);
+	sodium_memzero(pasted, sizeof(pasted));
+	if (r)
 		return -1;
-	print_hook(c, &h, secret);
+	print_hook(c, &h, secret[0] ? secret : NULL);
 	sodium_memzero(secret, sizeof(secret));
 	return 0;
 }
@@ -182,18 +221,20 @@ static int cmd_update(struct cli *c, int argc, char **argv, struct err *err)
 	struct cli_opt opts[] = { INPUT_OPTS, { "version", 0, OPT_VALUE }, { NULL, 0, 0 } };
 	struct webhook_input in;
 	struct webhook h;
-	char text[2048];
+	char text[2048], pasted[ROBOT_SECRET_MAX + 2] = "";
 	const char *names[WEBHOOK_EVENTS_MAX + 1], *pos[1];
 	int64_t id, version;
-	int npos;
+	int npos, r;
 
 	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
 	    parse_id(pos[0], "ID", &id, err) ||
-	    input_from(opts, &in, text, sizeof(text), names, err) ||
+	    input_from(opts, &in, text, sizeof(text), names, pasted, sizeof(pasted), err) ||
 	    version_of(c, opts, id, &version, err))
 		return -1;
 	in.version = version;
-	if (webhook_update(c->st, &c->actor, id, &in, &h, err))
+	r = webhook_update(c->st, &c->actor, id, &in, &h, err);
+	sodium_memzero(pasted, sizeof(pasted));
+	if (r)
 		return -1;
 	print_hook(c, &h, NULL);
 	return 0;
@@ -366,21 +407,35 @@ static int cmd_hosts(struct cli *c, int argc, char **argv, struct err *err)
 	"  --events LIST        event names joined by commas (salespm webhook events), or\n" \
 	"                       * for every event (add: the default)\n"
 
+#define ROBOT_HELP                                                                          \
+	"  --project P          only the events of project P's records (update: - for all)\n"   \
+	"  --lang L             a robot's message language: zh-CN (default) or en\n"           \
+	"  --secret SECRET      a DingTalk (加签, SEC...) or Feishu (签名校验) robot's signing\n" \
+	"                       secret as its settings show it; - reads it from stdin; \"\"\n"  \
+	"                       removes it (shown back masked only)\n"
+
 const struct cli_command cli_webhook_cmds[] = {
 	{ "webhook", "list", cmd_list, CLI_NEEDS_STORE, "list the webhooks (admins)", "webhook list",
 	  NULL, "salespm webhook list" },
 	{ "webhook", "add", cmd_add, CLI_NEEDS_STORE,
-	  "add a webhook; its signing secret is printed once",
-	  "webhook add --url URL [--description TEXT] [--events LIST] [--active yes|no]",
+	  "add a webhook or a group robot; a webhook's signing secret is printed once",
+	  "webhook add [--url] URL [--format salespm|wecom|dingtalk|feishu] [--project P]\n"
+	  "      [--lang zh-CN|en] [--secret SECRET|-] [--description TEXT] [--events LIST]\n"
+	  "      [--active yes|no]",
 	  "  --url URL            http:// or https://; loopback, link-local, private and like\n"
-	  "                       addresses are refused unless allowed (webhook hosts)\n" EVENTS_HELP,
-	  "salespm webhook add --url https://hooks.example.com/salespm --events deal.won,sale.created" },
+	  "                       addresses are refused unless allowed (webhook hosts)\n" EVENTS_HELP
+	  "  --format F           salespm (the signed event JSON, the default), or a group\n"
+	  "                       robot: wecom (企业微信), dingtalk (钉钉), feishu (飞书)\n"
+	  ROBOT_HELP,
+	  "salespm webhook add --format dingtalk --project P1 --lang zh-CN --secret - \\\n"
+	  "    https://oapi.dingtalk.com/robot/send?access_token=..." },
 	{ "webhook", "show", cmd_show, CLI_NEEDS_STORE, "show a webhook (never its secret)",
 	  "webhook show ID", NULL, "salespm webhook show 1" },
 	{ "webhook", "update", cmd_update, CLI_NEEDS_STORE, "change a webhook",
-	  "webhook update ID [--url URL] [--description TEXT] [--events LIST] [--active yes|no] "
-	  "[--version N]",
-	  EVENTS_HELP "  --version N          the version you saw (default: the current one)\n",
+	  "webhook update ID [--url URL] [--description TEXT] [--events LIST] [--active yes|no]\n"
+	  "      [--project P|-] [--lang zh-CN|en] [--secret SECRET|-] [--version N]",
+	  EVENTS_HELP ROBOT_HELP
+	  "  --version N          the version you saw (default: the current one)\n",
 	  "salespm webhook update 1 --active no" },
 	{ "webhook", "delete", cmd_delete, CLI_NEEDS_STORE, "delete a webhook and its deliveries",
 	  "webhook delete ID [--version N]", NULL, "salespm webhook delete 1" },

@@ -134,12 +134,30 @@ static int wants(const char *events, const char *event)
 
 static const char SQL_HOOK_COLS[] =
 	"SELECT h.id, h.url, h.description, h.events, h.active, COALESCE(u.login, ''), "
-	"h.version, h.created_at, h.updated_at FROM webhooks h "
-	"LEFT JOIN users u ON u.id = h.created_by ORDER BY h.id";
+	"h.version, h.created_at, h.updated_at, h.format, COALESCE(p.code, ''), h.lang, "
+	"h.secret, h.project_id FROM webhooks h LEFT JOIN users u ON u.id = h.created_by "
+	"LEFT JOIN projects p ON p.id = h.project_id ORDER BY h.id";
 static const char SQL_HOOK_ONE[] =
 	"SELECT h.id, h.url, h.description, h.events, h.active, COALESCE(u.login, ''), "
-	"h.version, h.created_at, h.updated_at FROM webhooks h "
-	"LEFT JOIN users u ON u.id = h.created_by WHERE h.id = ?";
+	"h.version, h.created_at, h.updated_at, h.format, COALESCE(p.code, ''), h.lang, "
+	"h.secret, h.project_id FROM webhooks h LEFT JOIN users u ON u.id = h.created_by "
+	"LEFT JOIN projects p ON p.id = h.project_id WHERE h.id = ?";
+
+/*
+ * A robot's pasted secret as shown back: its first three and last four
+ * characters ("SEC…89ab"), only stars for a short one; never the whole.
+ */
+static void key_hint(const char *secret, char out[24])
+{
+	size_t n = strlen(secret);
+
+	if (!n)
+		out[0] = '\0';
+	else if (n < 12)
+		snprintf(out, 24, "****");
+	else
+		snprintf(out, 24, "%.3s…%s", secret, secret + n - 4);
+}
 
 static void row_to_hook(struct store *st, struct stmt *s, struct webhook *h)
 {
@@ -153,11 +171,59 @@ static void row_to_hook(struct store *st, struct stmt *s, struct webhook *h)
 	h->version = store_col_int(st, s, 6);
 	h->created_at = store_col_int(st, s, 7);
 	h->updated_at = store_col_int(st, s, 8);
+	snprintf(h->format, sizeof(h->format), "%s", store_col_text(st, s, 9));
+	snprintf(h->project, sizeof(h->project), "%s", store_col_text(st, s, 10));
+	snprintf(h->lang, sizeof(h->lang), "%s", store_col_text(st, s, 11));
+	/* the generated secret of a "salespm" webhook is never shown, not even masked */
+	if (robot_format(h->format))
+		key_hint(store_col_text(st, s, 12), h->key_hint);
+	h->project_id = store_col_int_or(st, s, 13, NO_ID);
 }
 
 static int admin_only(const struct actor *a, struct err *err)
 {
 	return require_role(a, ROLE_ADMIN, "managing webhooks", err);
+}
+
+static const char SQL_MANAGES_ANY[] =
+	"SELECT COUNT(*) FROM members WHERE user_id = ? AND role IN ('owner', 'manager')";
+
+/* An admin, or a manager of some project (ERR_DENIED for anyone else). */
+int webhook_may_use(struct store *st, const struct actor *a, struct err *err)
+{
+	struct stmt *s;
+	int64_t n = 0;
+	int rc;
+
+	if (a->role == ROLE_ADMIN)
+		return 0;
+	if (a->role != ROLE_VIEWER) {
+		if (!(s = store_prepare(st, SQL_MANAGES_ANY, err)))
+			return -1;
+		store_bind_int(st, s, 1, a->user_id);
+		rc = store_step(st, s, err);
+		if (rc == STORE_ROW)
+			n = store_col_int(st, s, 0);
+		store_done(st, s);
+		if (rc < 0)
+			return -1;
+	}
+	return n > 0 ? 0 : admin_only(a, err);
+}
+
+/* Whether a manages the project (its manager or owner; an admin every one). */
+static int manages(struct store *st, const struct actor *a, int64_t project_id)
+{
+	return project_id != NO_ID && project_access(st, a, project_id, NULL) >= PROLE_MANAGER;
+}
+
+/* May a manage h: an admin any, a project's manager the group robots of the project. */
+static int may_manage(struct store *st, const struct actor *a, const struct webhook *h,
+		      struct err *err)
+{
+	if (a->role == ROLE_ADMIN || (robot_format(h->format) && manages(st, a, h->project_id)))
+		return 0;
+	return admin_only(a, err);
 }
 
 int webhook_list(struct store *st, const struct actor *a, struct webhook_list *out,
@@ -167,11 +233,15 @@ int webhook_list(struct store *st, const struct actor *a, struct webhook_list *o
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (admin_only(a, err) || !(s = store_prepare(st, SQL_HOOK_COLS, err)))
+	if (webhook_may_use(st, a, err) || !(s = store_prepare(st, SQL_HOOK_COLS, err)))
 		return -1;
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		row_to_hook(st, s, &out->items[out->n++]);
+		row_to_hook(st, s, &out->items[out->n]);
+		/* a project's manager: the robots of the projects managed */
+		if (a->role == ROLE_ADMIN || (robot_format(out->items[out->n].format) &&
+					      manages(st, a, out->items[out->n].project_id)))
+			out->n++;
 	}
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
@@ -206,7 +276,9 @@ static int load(struct store *st, int64_t id, struct webhook *out, struct err *e
 int webhook_get(struct store *st, const struct actor *a, int64_t id, struct webhook *out,
 		struct err *err)
 {
-	return admin_only(a, err) || load(st, id, out, err) ? -1 : 0;
+	if (load(st, id, out, err))
+		return a->role == ROLE_ADMIN ? -1 : admin_only(a, err); /* none: not told apart */
+	return may_manage(st, a, out, err);
 }
 
 /* "whsec_" and 32 random bytes in hex. */
@@ -438,8 +510,70 @@ int webhook_hosts_read(struct store *st, struct webhook_hosts *out, struct err *
 
 static const char SQL_HOOK_INSERT[] =
 	"INSERT INTO webhooks (url, description, events, active, secret, since_audit_id, "
-	"created_by, version, created_at, updated_at) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8) RETURNING id";
+	"created_by, version, created_at, updated_at, format, project_id, lang) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11) RETURNING id";
+static const char SQL_PROJECT_ID[] = "SELECT id FROM projects WHERE code = ?";
+
+/*
+ * A robot's own fields: the project filter (its id into *project_id, NO_ID
+ * for none; left alone when not given), the language and the pasted secret
+ * (into secret when given; *secret_given says so).
+ */
+static int apply_robot(struct store *st, const struct webhook_input *in, struct webhook *h,
+		       int64_t *project_id, char secret[ROBOT_SECRET_MAX + 1], int *secret_given,
+		       struct err *err)
+{
+	*secret_given = 0;
+	if (in->project) {
+		if (!*in->project) {
+			*project_id = NO_ID;
+			h->project[0] = '\0';
+		} else {
+			struct stmt *s = store_prepare(st, SQL_PROJECT_ID, err);
+			int rc;
+			if (!s)
+				return -1;
+			store_bind_text(st, s, 1, in->project);
+			rc = store_step(st, s, err);
+			if (rc == STORE_ROW)
+				*project_id = store_col_int(st, s, 0);
+			store_done(st, s);
+			if (rc < 0)
+				return -1;
+			if (rc == STORE_DONE)
+				return err_set(err, ERR_INVALID, "project", "no_project:code",
+					       "no project \"%.60s\"", in->project);
+			snprintf(h->project, sizeof(h->project), "%s", in->project);
+		}
+	}
+	if (in->lang) {
+		if (strcmp(in->lang, "zh-CN") && strcmp(in->lang, "en"))
+			return err_set(err, ERR_INVALID, "lang", "webhook_lang_unknown:value",
+				       "\"%.20s\" is not a message language: zh-CN or en", in->lang);
+		snprintf(h->lang, sizeof(h->lang), "%s", in->lang);
+	}
+	if (in->secret) {
+		size_t n = strlen(in->secret);
+		if (!robot_format(h->format))
+			return err_set(err, ERR_INVALID, "secret", "webhook_secret_generated",
+				       "a salespm webhook's secret is generated (rotate it), not given");
+		if (n && !strcmp(h->format, "wecom"))
+			return err_set(err, ERR_INVALID, "secret", "robot_no_secret:format",
+				       "a %s robot has no signing secret: its key is in the URL",
+				       h->format);
+		if (n > ROBOT_SECRET_MAX)
+			return err_set(err, ERR_INVALID, "secret", "too_long:_,max",
+				       "secret is too long (at most %d bytes)", ROBOT_SECRET_MAX);
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)in->secret[i] <= ' ' || in->secret[i] == 0x7f)
+				return err_set(err, ERR_INVALID, "secret", "secret_invalid",
+					       "secret may not hold spaces or control characters");
+		snprintf(secret, ROBOT_SECRET_MAX + 1, "%s", in->secret);
+		key_hint(secret, h->key_hint);
+		*secret_given = 1;
+	}
+	return 0;
+}
 
 /* Check the input's fields into h (those given). */
 static int apply_input(struct store *st, const struct webhook_input *in, struct webhook *h,
@@ -472,30 +606,53 @@ int webhook_create(struct store *st, const struct actor *a, const struct webhook
 	int64_t since = 0;
 	int rc, r = -1;
 
+	char robot_secret[ROBOT_SECRET_MAX + 1] = "";
+	int64_t project_id = NO_ID;
+	int given = 0;
+
 	memset(out, 0, sizeof(*out));
 	memset(secret, 0, WEBHOOK_SECRET_MAX);
 	out->active = 1;
 	snprintf(out->events, sizeof(out->events), "*");
-	if (admin_only(a, err))
-		return -1;
+	snprintf(out->format, sizeof(out->format), "%s", in->format ? in->format : "salespm");
+	snprintf(out->lang, sizeof(out->lang), "zh-CN");
+	/* a project's manager adds group robots for a project they manage */
+	if (a->role != ROLE_ADMIN && (!robot_format(out->format) || webhook_may_use(st, a, err)))
+		return admin_only(a, err);
+	if (a->role != ROLE_ADMIN && (!in->project || !*in->project))
+		return err_set(err, ERR_INVALID, "project", "robot_project_required",
+			       "a project's manager adds a group robot for a project they manage");
+	if (strcmp(out->format, "salespm") && !robot_format(out->format))
+		return err_set(err, ERR_INVALID, "format", "webhook_format_unknown:value",
+			       "\"%.20s\" is not a format: salespm, wecom, dingtalk or feishu",
+			       out->format);
 	if (!in->url)
 		return err_set(err, ERR_INVALID, "url", "required:_", "%s is required", "url");
 	if (tx_begin(&tx, st, a, err))
 		return -1;
-	if (apply_input(st, in, out, err) || audit_last_id(st, &since, err))
+	if (apply_input(st, in, out, err) ||
+	    apply_robot(st, in, out, &project_id, robot_secret, &given, err) ||
+	    (a->role != ROLE_ADMIN && require_project(st, a, project_id, out->project,
+						      PROLE_MANAGER, "adding a group robot", err)) ||
+	    audit_last_id(st, &since, err))
 		goto out;
-	new_secret(secret);
+	if (!robot_format(out->format))
+		new_secret(secret);
 	if (!(s = store_prepare(st, SQL_HOOK_INSERT, err)))
 		goto out;
 	store_bind_text(st, s, 1, out->url);
 	store_bind_text(st, s, 2, out->description);
 	store_bind_text(st, s, 3, out->events);
 	store_bind_int(st, s, 4, out->active);
-	store_bind_text(st, s, 5, secret);
+	/* a robot's is the one pasted from its settings ("" when none), shown only masked */
+	store_bind_text(st, s, 5, robot_format(out->format) ? robot_secret : secret);
 	/* only what is written from now on: the audit log's past is not replayed */
 	store_bind_int(st, s, 6, since);
 	store_bind_int(st, s, 7, a->user_id);
 	store_bind_int(st, s, 8, tx.now);
+	store_bind_text(st, s, 9, out->format);
+	store_bind_int_or_null(st, s, 10, project_id, NO_ID);
+	store_bind_text(st, s, 11, out->lang);
 	rc = store_step(st, s, err);
 	if (rc == STORE_ROW)
 		out->id = store_col_int(st, s, 0);
@@ -513,6 +670,7 @@ out:
 		tx_abort(&tx);
 		sodium_memzero(secret, WEBHOOK_SECRET_MAX);
 	}
+	sodium_memzero(robot_secret, sizeof(robot_secret));
 	buf_release(&after);
 	return r;
 }
@@ -520,15 +678,23 @@ out:
 static const char SQL_HOOK_UPDATE[] =
 	"UPDATE webhooks SET url = ?1, description = ?2, events = ?3, active = ?4, "
 	"since_audit_id = CASE WHEN ?9 = 1 THEN ?5 ELSE since_audit_id END, "
+	"project_id = CASE WHEN ?10 = 1 THEN ?11 ELSE project_id END, lang = ?12, "
+	"secret = CASE WHEN ?13 = 1 THEN ?14 ELSE secret END, "
 	"version = version + 1, updated_at = ?6 WHERE id = ?7 AND version = ?8 RETURNING version";
 
 /* Begin a change of webhook id at version: the record under the write lock. */
 static int begin_change(struct tx *tx, struct store *st, const struct actor *a, int64_t id,
 			int64_t version, struct webhook *cur, struct err *err)
 {
-	if (admin_only(a, err) || tx_begin(tx, st, a, err))
+	if (tx_begin(tx, st, a, err))
 		return -1;
-	if (load(st, id, cur, err) ||
+	if (load(st, id, cur, err)) {
+		if (a->role != ROLE_ADMIN)
+			admin_only(a, err); /* to others a webhook not there is one not theirs */
+		tx_abort(tx);
+		return -1;
+	}
+	if (may_manage(st, a, cur, err) ||
 	    (version != NO_ID && version != cur->version &&
 	     tx_version_conflict("webhook", cur->url, version, cur->version, err))) {
 		tx_abort(tx);
@@ -563,14 +729,33 @@ int webhook_update(struct store *st, const struct actor *a, int64_t id,
 	struct tx tx = { 0 };
 	struct webhook cur;
 	struct stmt *s;
-	int64_t since = 0;
-	int r = -1;
+	char robot_secret[ROBOT_SECRET_MAX + 1] = "";
+	int64_t since = 0, project_id = NO_ID;
+	int r = -1, given = 0;
 
 	if (begin_change(&tx, st, a, id, in->version, &cur, err))
 		return -1;
 	*out = cur;
-	if (apply_input(st, in, out, err) || audit_last_id(st, &since, err) ||
-	    !(s = store_prepare(st, SQL_HOOK_UPDATE, err)))
+	if (in->format && strcmp(in->format, cur.format)) {
+		err_set(err, ERR_INVALID, "format", "webhook_format_fixed",
+			"a webhook's format is kept: add a new one for another format");
+		goto out;
+	}
+	if (apply_input(st, in, out, err) ||
+	    apply_robot(st, in, out, &project_id, robot_secret, &given, err))
+		goto out;
+	/* a project's manager moves a robot only to another project they manage */
+	if (a->role != ROLE_ADMIN && in->project) {
+		if (!*in->project) {
+			err_set(err, ERR_INVALID, "project", "robot_project_required",
+				"a project's manager adds a group robot for a project they manage");
+			goto out;
+		}
+		if (require_project(st, a, project_id, out->project, PROLE_MANAGER,
+				    "moving a group robot", err))
+			goto out;
+	}
+	if (audit_last_id(st, &since, err) || !(s = store_prepare(st, SQL_HOOK_UPDATE, err)))
 		goto out;
 	store_bind_text(st, s, 1, out->url);
 	store_bind_text(st, s, 2, out->description);
@@ -582,10 +767,16 @@ int webhook_update(struct store *st, const struct actor *a, int64_t id,
 	store_bind_int(st, s, 7, id);
 	store_bind_int(st, s, 8, cur.version);
 	store_bind_int(st, s, 9, !cur.active && out->active);
+	store_bind_int(st, s, 10, in->project != NULL);
+	store_bind_int_or_null(st, s, 11, project_id, NO_ID);
+	store_bind_text(st, s, 12, out->lang);
+	store_bind_int(st, s, 13, given);
+	store_bind_text(st, s, 14, robot_secret);
 	r = finish_change(&tx, s, &cur, out, "update", err);
 out:
 	if (r)
 		tx_abort(&tx);
+	sodium_memzero(robot_secret, sizeof(robot_secret));
 	return r;
 }
 
@@ -650,6 +841,12 @@ int webhook_rotate(struct store *st, const struct actor *a, int64_t id, int64_t 
 	if (begin_change(&tx, st, a, id, version, &cur, err))
 		return -1;
 	*out = cur;
+	if (robot_format(cur.format)) {
+		err_set(err, ERR_INVALID, "secret", "robot_secret_pasted:format",
+			"a %s robot's secret comes from the robot's settings: change it with an "
+			"update", cur.format);
+		goto out;
+	}
 	new_secret(secret);
 	if (!(s = store_prepare(st, SQL_HOOK_ROTATE, err)))
 		goto out;
@@ -710,10 +907,20 @@ int webhook_ping(struct store *st, const struct actor *a, int64_t id, int64_t *d
 	jw_kint(&w, "id", 0);
 	jw_kstr(&w, "event", "ping");
 	jw_kts(&w, "created_at", tx.now);
-	jw_kstr(&w, "project", NULL);
+	jw_kstr(&w, "project", cur.project[0] ? cur.project : NULL);
 	jw_kint(&w, "webhook_id", id);
 	jw_kstr(&w, "actor", a->login);
 	jw_obj_end(&w);
+	if (robot_format(cur.format)) {
+		/* a robot's test message, in its format and language */
+		struct buf msg = BUF_INIT;
+		int rr = robot_render(st, cur.format, cur.lang, NULL, buf_cstr(&body), &msg, err);
+		buf_reset(&body);
+		buf_add(&body, msg.p ? msg.p : "", msg.len);
+		buf_release(&msg);
+		if (rr)
+			goto out;
+	}
 	if (delivery_insert(st, id, NO_ID, NO_ID, "ping", buf_cstr(&body), tx.now, delivery_id,
 			    err) ||
 	    tx_audit(&tx, "webhook", id, "ping", NULL, NULL, err))
@@ -968,7 +1175,8 @@ void webhook_secret_write_json(struct jw *w, const struct webhook *h, const char
 	jw_obj(w);
 	jw_key(w, "webhook");
 	webhook_write_json(w, h);
-	jw_kstr(w, "secret", secret);
+	/* a robot's secret is the user's own: not shown back */
+	jw_kstr(w, "secret", secret && *secret ? secret : NULL);
 	jw_obj_end(w);
 }
 
@@ -999,6 +1207,10 @@ void webhook_write_json(struct jw *w, const struct webhook *h)
 	jw_kstr(w, "description", h->description);
 	write_split(w, "events", h->events, ',');
 	jw_kbool(w, "active", h->active);
+	jw_kstr(w, "format", h->format[0] ? h->format : "salespm");
+	jw_kstr(w, "project", h->project[0] ? h->project : NULL);
+	jw_kstr(w, "lang", h->lang[0] ? h->lang : "zh-CN");
+	jw_kstr(w, "key_hint", h->key_hint[0] ? h->key_hint : NULL);
 	jw_kstr(w, "created_by", h->created_by[0] ? h->created_by : NULL);
 	jw_kint(w, "version", h->version);
 	jw_kts(w, "created_at", h->created_at);
@@ -1101,12 +1313,15 @@ struct audit_row {
 struct hook_row {
 	int64_t id, since;
 	char events[1600];
+	char format[12], lang[8], project[64];
 };
 
 static const char SQL_HOOKS_ANY[] = "SELECT COUNT(*) FROM webhooks";
 static const char SQL_CURSOR[] = "SELECT audit_id FROM webhook_cursor WHERE id = 1";
 static const char SQL_HOOKS_ACTIVE[] =
-	"SELECT id, since_audit_id, events FROM webhooks WHERE active = 1 ORDER BY id";
+	"SELECT h.id, h.since_audit_id, h.events, h.format, h.lang, COALESCE(p.code, '') "
+	"FROM webhooks h LEFT JOIN projects p ON p.id = h.project_id WHERE h.active = 1 "
+	"ORDER BY h.id";
 static const char SQL_AUDIT_AFTER[] =
 	"SELECT a.id, a.at, COALESCE(u.login, ''), a.entity, a.entity_id, a.action, a.before, "
 	"a.after FROM audit a LEFT JOIN users u ON u.id = a.actor_id WHERE a.id > ?1 "
@@ -1251,18 +1466,27 @@ static int read_hooks(struct store *st, struct hook_row **out, size_t *n, struct
 		h->id = store_col_int(st, s, 0);
 		h->since = store_col_int(st, s, 1);
 		snprintf(h->events, sizeof(h->events), "%s", store_col_text(st, s, 2));
+		snprintf(h->format, sizeof(h->format), "%s", store_col_text(st, s, 3));
+		snprintf(h->lang, sizeof(h->lang), "%s", store_col_text(st, s, 4));
+		snprintf(h->project, sizeof(h->project), "%s", store_col_text(st, s, 5));
 	}
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
 }
 
-/* One audit row into deliveries for the hooks that want it. */
+/*
+ * One audit row into deliveries for the hooks that want it: a hook with a
+ * project only for that project's records, a robot its message (made from the
+ * event JSON, so both say the same).
+ */
 static int pump_row(struct store *st, const struct audit_row *r, const struct hook_row *hooks,
-		    size_t nh, int64_t now, struct buf *body, int *made, struct err *err)
+		    size_t nh, int64_t now, const char *public_url, struct buf *body,
+		    int *made, struct err *err)
 {
 	const char *general = event_of(r->entity, r->action), *specific = NULL, *built = NULL;
 	char project[64] = "";
-	int looked = 0;
+	struct buf msg = BUF_INIT;
+	int looked = 0, rr = 0;
 
 	if (!general)
 		return 0;
@@ -1280,21 +1504,32 @@ static int pump_row(struct store *st, const struct audit_row *r, const struct ho
 		ev = specific && wants(hooks[j].events, specific) ? specific
 		     : wants(hooks[j].events, general)	     ? general
 							     : NULL;
-		if (!ev)
+		if (!ev || (hooks[j].project[0] && strcmp(hooks[j].project, project)))
 			continue;
 		if (built != ev) {
 			event_body(body, r, ev, project);
 			built = ev;
 		}
-		if (delivery_insert(st, hooks[j].id, r->id, NO_ID, ev, buf_cstr(body), now, &id, err))
-			return -1;
+		if (robot_format(hooks[j].format) &&
+		    robot_render(st, hooks[j].format, hooks[j].lang, public_url, buf_cstr(body), &msg,
+				 err)) {
+			rr = -1;
+			break;
+		}
+		if (delivery_insert(st, hooks[j].id, r->id, NO_ID, ev,
+				    robot_format(hooks[j].format) ? buf_cstr(&msg) : buf_cstr(body),
+				    now, &id, err)) {
+			rr = -1;
+			break;
+		}
 		*made += id != 0;
 	}
-	return 0;
+	buf_release(&msg);
+	return rr;
 }
 
 /* One batch: 1 when the cursor moved a full batch (more may follow). */
-static int pump_batch(struct store *st, int *made, struct err *err)
+static int pump_batch(struct store *st, const char *public_url, int *made, struct err *err)
 {
 	struct tx tx = { 0 };
 	struct audit_row *rows = NULL;
@@ -1325,7 +1560,7 @@ static int pump_batch(struct store *st, int *made, struct err *err)
 		goto out;
 	}
 	for (size_t i = 0; i < nr; i++)
-		if (pump_row(st, &rows[i], hooks, nh, tx.now, &body, made, err))
+		if (pump_row(st, &rows[i], hooks, nh, tx.now, public_url, &body, made, err))
 			goto out;
 	if (!(s = store_prepare(st, SQL_CURSOR_MOVE, err)))
 		goto out;
@@ -1363,7 +1598,7 @@ int webhook_any(struct store *st, int *any, struct err *err)
 	return 0;
 }
 
-int webhook_pump(struct store *st, int *made, struct err *err)
+int webhook_pump(struct store *st, const char *public_url, int *made, struct err *err)
 {
 	int any, r;
 
@@ -1372,7 +1607,7 @@ int webhook_pump(struct store *st, int *made, struct err *err)
 		return -1;
 	if (!any)
 		return 0;
-	while ((r = pump_batch(st, made, err)) == 1)
+	while ((r = pump_batch(st, public_url, made, err)) == 1)
 		;
 	return r;
 }
@@ -1411,7 +1646,7 @@ static const char SQL_CLAIM[] =
 	"UPDATE webhook_deliveries SET claimed_until = ?2 "
 	"WHERE id = ?1 AND state = 'pending' AND claimed_until < ?3 "
 	"RETURNING webhook_id, event, body, attempts";
-static const char SQL_CLAIMED_HOOK[] = "SELECT url, secret FROM webhooks WHERE id = ?";
+static const char SQL_CLAIMED_HOOK[] = "SELECT url, secret, format FROM webhooks WHERE id = ?";
 
 void webhook_job_release(struct webhook_job *j)
 {
@@ -1453,6 +1688,7 @@ int webhook_claim(struct store *st, int64_t id, int64_t now, int64_t lease,
 		if (rc == STORE_ROW) {
 			snprintf(job->url, sizeof(job->url), "%s", store_col_text(st, s, 0));
 			snprintf(job->secret, sizeof(job->secret), "%s", store_col_text(st, s, 1));
+			snprintf(job->format, sizeof(job->format), "%s", store_col_text(st, s, 2));
 		}
 		store_done(st, s);
 		if (rc < 0)
@@ -1490,7 +1726,7 @@ static const char SQL_DELIVERY_RESULT[] =
 int webhook_record(struct store *st, const struct webhook_job *job, int64_t now, int status,
 		   const char *error, int64_t duration_ms, int64_t retry_base, struct err *err)
 {
-	int ok = status >= 200 && status < 300;
+	int ok = status >= 200 && status < 300 && !(error && *error);
 	int attempts = (int)job->attempts + 1;
 	int64_t delay = ok ? -1 : webhook_backoff(attempts, retry_base);
 	const char *state = ok ? "delivered" : delay < 0 ? "failed" : "pending";

@@ -6,8 +6,9 @@
  * acknowledged is never missed, even across a crash or a write made by the
  * CLI while no server ran. A sender (the server's webhook thread,
  * http/webhook_worker.c) claims a due delivery (webhook_claim), posts it and
- * records the attempt (webhook_record), which schedules the retry. Admins
- * only; the secret is shown at creation and rotation and never again.
+ * records the attempt (webhook_record), which schedules the retry. Admins,
+ * and a project's managers for its group robots; the secret is shown at
+ * creation and rotation and never again.
  */
 #ifndef CORE_WEBHOOK_H
 #define CORE_WEBHOOK_H
@@ -17,6 +18,7 @@
 
 #include "base/jw.h"
 #include "core/core.h"
+#include "core/robot.h"
 
 #define WEBHOOK_URL_MAX 2000
 #define WEBHOOK_SECRET_MAX 72     /* "whsec_" and 64 hex digits, NUL */
@@ -33,6 +35,11 @@ struct webhook {
 	int active;
 	char created_by[64];
 	int64_t version, created_at, updated_at;
+	char format[12];      /* "salespm" (the event JSON) or a robot's: "wecom", "dingtalk", "feishu" */
+	char project[64];     /* the project whose events alone it gets; "" for every event */
+	char lang[8];         /* the robot's language: "zh-CN" or "en" */
+	char key_hint[24];    /* a robot's signing secret masked ("SEC…89ab"); "" when none */
+	int64_t project_id;   /* NO_ID when none */
 };
 
 struct webhook_list {
@@ -49,6 +56,10 @@ struct webhook_input {
 	int has_events;
 	int active; /* -1 keeps it */
 	int64_t version; /* update: the version the caller saw */
+	const char *format;  /* create only: "salespm" when NULL */
+	const char *project; /* a project's code, "" for none */
+	const char *lang;    /* "zh-CN" or "en" */
+	const char *secret;  /* a robot's signing secret as pasted; "" removes it */
 };
 
 struct webhook_delivery {
@@ -78,8 +89,17 @@ struct webhook_delivery_list {
 /* The catalogue of event names, NULL-ended, in the order the docs list them. */
 extern const char *const webhook_events[];
 
+/*
+ * Who manages what: admins every webhook and robot; a project's managers (and
+ * owner) the group robots of their project - adding, changing, testing and
+ * deleting them, reading their deliveries - never a signed-JSON webhook, a
+ * robot of every project or the allowed hosts. webhook_list gives each caller
+ * what they manage (ERR_DENIED to who manages no project).
+ */
 int webhook_list(struct store *st, const struct actor *a, struct webhook_list *out,
 		 struct err *err);
+/* Whether a may see the catalogue of events: an admin or a project's manager. */
+int webhook_may_use(struct store *st, const struct actor *a, struct err *err);
 void webhook_list_release(struct webhook_list *l);
 int webhook_get(struct store *st, const struct actor *a, int64_t id, struct webhook *out,
 		struct err *err);
@@ -153,9 +173,10 @@ int webhook_any(struct store *st, int *any, struct err *err);
 /*
  * Turn the audit rows past the cursor into deliveries for the active webhooks
  * that want them, and move the cursor, in one transaction; *made counts the
- * deliveries. Nothing is done (no write) while no webhook exists.
+ * deliveries. Nothing is done (no write) while no webhook exists. A robot's
+ * delivery is its message (robot.h), with links under public_url (NULL: none).
  */
-int webhook_pump(struct store *st, int *made, struct err *err);
+int webhook_pump(struct store *st, const char *public_url, int *made, struct err *err);
 
 /* Up to n deliveries due at now (ids), and the earliest next_at of any pending (0: none). */
 int webhook_due(struct store *st, int64_t now, int64_t *ids, size_t n, size_t *got,
@@ -166,7 +187,8 @@ struct webhook_job {
 	int64_t id, webhook_id, attempts;
 	char event[48];
 	char url[WEBHOOK_URL_MAX + 1];
-	char secret[WEBHOOK_SECRET_MAX];
+	char secret[ROBOT_SECRET_MAX + 1]; /* the generated one, or a robot's ("" when none) */
+	char format[12];
 	char *body; /* owned */
 };
 void webhook_job_release(struct webhook_job *j);
@@ -180,7 +202,7 @@ int webhook_claim(struct store *st, int64_t id, int64_t now, int64_t lease,
 
 /*
  * Log an attempt (status: the answer's HTTP status, or 0 when none came; error
- * "" on success) and mark the delivery delivered (2xx), failed (the last
+ * "" on success, a robot's refusal in a 2xx answer fails it too) and mark the delivery delivered (2xx), failed (the last
  * attempt) or due again after the backoff (retry_base seconds times 1, 4, 20,
  * 120, 720).
  */

@@ -38,6 +38,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 				  { "threads", 0, OPT_VALUE },
 				  { "wal-limit", 0, OPT_VALUE },
 				  { "webhook-retry-base", 0, OPT_VALUE },
+				  { "public-url", 0, OPT_VALUE },
 				  { "events-max", 0, OPT_VALUE },
 				  { "events-per-user", 0, OPT_VALUE },
 				  { "events-ping", 0, OPT_VALUE },
@@ -120,6 +121,16 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 				       "--log-format is logfmt or json, not \"%s\"", f);
 		o.log_json = !strcmp(f, "json");
 	}
+	if ((o.public_url = cli_opt(opts, "public-url"))) {
+		const char *u = o.public_url;
+		int bad = strlen(u) > 500 || (strncmp(u, "http://", 7) && strncmp(u, "https://", 8));
+		for (const char *p = u; *p && !bad; p++)
+			bad = (unsigned char)*p <= ' ' || *p == 0x7f || *p == '"' || *p == '#';
+		if (bad)
+			return err_set(err, ERR_USAGE, "public-url", "usage",
+				       "--public-url must be an http:// or https:// URL (at most 500 "
+				       "bytes, no spaces or #)");
+	}
 	if (serve_bound(opts, "events-max", 1, 100000, &o.events_max, err) ||
 	    serve_bound(opts, "events-per-user", 1, 1000, &o.events_per_user, err) ||
 	    serve_bound(opts, "events-ping", 1, 3600, &o.events_ping, err))
@@ -132,7 +143,7 @@ const struct cli_command cli_serve_cmds[] = {
 	  "run the HTTP server: the JSON API under /api/v1/ and the web UI",
 	  "serve [--listen 127.0.0.1:8080] [--web-dir DIR] [--threads N] [--wal-limit MIB]\n"
 	  "      [--webhook-retry-base SECONDS] [--events-max N] [--events-per-user N]\n"
-	  "      [--events-ping SECONDS] [--log-format logfmt|json]",
+	  "      [--events-ping SECONDS] [--log-format logfmt|json] [--public-url URL]",
 	  "  --listen HOST:PORT   the address to listen on (default 127.0.0.1:8080;\n"
 	  "                       [::1]:8080 for IPv6, port 0 picks a free port)\n"
 	  "  --web-dir DIR        serve the UI from DIR instead of the copy built in\n"
@@ -151,6 +162,9 @@ const struct cli_command cli_serve_cmds[] = {
 	  "  --log-format F       the access log on stderr, one line per request: logfmt\n"
 	  "                       (default) or json; each line names the request's id, also\n"
 	  "                       sent back as X-Request-Id (a proxy's own id is kept)\n"
+	  "  --public-url URL     the address users open the UI at (https://sales.example.com):\n"
+	  "                       the group robots' messages link to the records under it;\n"
+	  "                       without it they carry no link\n"
 	  "Health: GET /livez, GET /readyz; Prometheus metrics: GET /metrics.\n"
 	  "Stops on SIGINT or SIGTERM after answering the requests in flight.",
 	  "salespm --db sales.db serve --listen 0.0.0.0:8080" },

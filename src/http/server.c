@@ -1988,7 +1988,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
 	if (api_hash_pool_start(opt->db_path, err) || writer_start(thread_store, opt->wal_limit_mb, err) ||
-	    guard_start() || webhook_worker_start(opt->db_path, opt->webhook_retry_base, err) ||
+	    guard_start() || webhook_worker_start(opt->db_path, opt->webhook_retry_base, opt->public_url, err) ||
 	    live_start(opt->db_path, opt->events_max, opt->events_per_user, opt->events_ping, err)) {
 		if (err->code == ERR_OK)
 			err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start the deadline thread");

@@ -17,6 +17,7 @@ struct http_options {
 	int threads;         /* 0 = one per core */
 	int wal_limit_mb;    /* SQLite: the write-ahead log's bound, MiB; 0 = 64 */
 	int64_t webhook_retry_base; /* seconds: the webhook retries' unit; 0 = 30 */
+	const char *public_url; /* the UI's base URL for the robots' links; NULL: no links */
 	int events_max;             /* live streams held in all; 0 = 1000 */
 	int events_per_user;        /* live streams one user may hold; 0 = 8 */
 	int events_ping;            /* seconds between a stream's pings; 0 = 15 */

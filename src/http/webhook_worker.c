@@ -26,6 +26,8 @@
 #include "base/date.h"
 #include "base/netaddr.h"
 #include "base/xalloc.h"
+#include "base/buf.h"
+#include "core/robot.h"
 #include "core/webhook.h"
 #include "store/store.h"
 #include "analytics/alert.h"
@@ -39,6 +41,7 @@
 /* how often the thread evaluates every project's alerts (analytics/alert.h) */
 #define ALERT_SWEEP_SECONDS 60
 #define ANSWER_MAX (64 << 10) /* of a receiver's answer we read at most this, then stop */
+#define ANSWER_KEPT 4096      /* of it, what a robot's answer is judged by */
 
 /*
  * libcurl is loaded when the first delivery is due (curl_load), not linked:
@@ -118,7 +121,7 @@ static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	int started, stop;
-	char *db_path;
+	char *db_path, *public_url;
 	int64_t retry_base;
 } ww = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
@@ -139,6 +142,8 @@ struct hop {
 	enum addr_class cls;
 	char addr[64];
 	size_t answered;        /* bytes of the answer read */
+	char kept[ANSWER_KEPT + 1]; /* its beginning, NUL-ended */
+	size_t nkept;
 };
 
 static curl_socket_t open_socket(void *ctx, curlsocktype purpose, struct curl_sockaddr *a)
@@ -159,9 +164,12 @@ static curl_socket_t open_socket(void *ctx, curlsocktype purpose, struct curl_so
 static size_t take_answer(char *p, size_t size, size_t n, void *ctx)
 {
 	struct hop *h = ctx;
+	size_t len = size * n, room = ANSWER_KEPT - h->nkept;
 
-	(void)p;
-	h->answered += size * n;
+	memcpy(h->kept + h->nkept, p, len < room ? len : room);
+	h->nkept += len < room ? len : room;
+	h->kept[h->nkept] = '\0';
+	h->answered += len;
 	return h->answered > ANSWER_MAX ? 0 : size * n;
 }
 
@@ -212,24 +220,38 @@ out:
 static void deliver(const struct webhook_job *j, const char *allowed, int *status, char *error,
 		    size_t esize)
 {
-	char url[WEBHOOK_URL_MAX + 1], host[262], sig[72], line[128], curl_err[CURL_ERROR_SIZE];
+	char url[WEBHOOK_URL_MAX + 400], host[262], sig[72], line[128], curl_err[CURL_ERROR_SIZE];
 	int64_t ts = ts_now();
 	struct curl_slist *hdr = NULL;
+	struct buf rurl = BUF_INIT, rbody = BUF_INIT;
+	int robot = robot_format(j->format);
+	struct timespec now;
+	const char *body = j->body;
 
 	*status = 0;
 	error[0] = '\0';
 	snprintf(url, sizeof(url), "%s", j->url);
-	webhook_sign(j->secret, ts, j->body, strlen(j->body), sig);
+	if (robot) {
+		/* a robot's signature is made for this attempt: the chat apps take it for an hour */
+		clock_gettime(CLOCK_REALTIME, &now);
+		robot_prepare(j->format, j->secret, j->url, j->body,
+			      (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, &rurl, &rbody);
+		snprintf(url, sizeof(url), "%s", buf_cstr(&rurl));
+		body = buf_cstr(&rbody);
+	}
 	hdr = curl_slist_append(hdr, "Content-Type: application/json");
 	hdr = curl_slist_append(hdr, "Expect:");
 	snprintf(line, sizeof(line), "X-Salespm-Event: %s", j->event);
 	hdr = curl_slist_append(hdr, line);
 	snprintf(line, sizeof(line), "X-Salespm-Delivery: %lld", (long long)j->id);
 	hdr = curl_slist_append(hdr, line);
-	snprintf(line, sizeof(line), "X-Salespm-Timestamp: %lld", (long long)ts);
-	hdr = curl_slist_append(hdr, line);
-	snprintf(line, sizeof(line), "X-Salespm-Signature: %s", sig);
-	hdr = curl_slist_append(hdr, line);
+	if (!robot) {
+		webhook_sign(j->secret, ts, j->body, strlen(j->body), sig);
+		snprintf(line, sizeof(line), "X-Salespm-Timestamp: %lld", (long long)ts);
+		hdr = curl_slist_append(hdr, line);
+		snprintf(line, sizeof(line), "X-Salespm-Signature: %s", sig);
+		hdr = curl_slist_append(hdr, line);
+	}
 
 	for (int hopn = 0;; hopn++) {
 		struct hop h = { 0 };
@@ -258,8 +280,8 @@ static void deliver(const struct webhook_job *j, const char *allowed, int *statu
 		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, TOTAL_TIMEOUT_MS);
 		curl_easy_setopt(c, CURLOPT_USERAGENT, "salespm-webhook/1");
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, j->body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(j->body));
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 		curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 		curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &h);
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take_answer);
@@ -293,12 +315,17 @@ static void deliver(const struct webhook_job *j, const char *allowed, int *statu
 				}
 			} else if (code < 200 || code >= 300) {
 				snprintf(error, esize, "HTTP %ld", code);
+			} else if (robot) {
+				/* the chat apps answer 200 to a refusal too: their errcode tells */
+				robot_answer_check(j->format, h.kept, h.nkept, error, esize);
 			}
 		}
 		curl_easy_cleanup(c);
 		break;
 	}
 	curl_slist_free_all(hdr);
+	buf_release(&rurl);
+	buf_release(&rbody);
 }
 
 /* Claim, send and record every due delivery; *next_at the earliest pending (0: none). */
@@ -367,7 +394,7 @@ static void *run(void *arg)
 				err_clear(&err);
 				next_at = 0;
 				if (webhook_any(st, &any, &err) ||
-				    (any && (webhook_pump(st, &made, &err) || send_due(st, &next_at, &err)))) {
+				    (any && (webhook_pump(st, ww.public_url, &made, &err) || send_due(st, &next_at, &err)))) {
 					fprintf(stderr, "salespm: webhooks: %s\n", err.msg);
 					next_at = ts_now() + 1;
 					if (store_lost(st)) {
@@ -395,14 +422,17 @@ static void *run(void *arg)
 	return NULL;
 }
 
-int webhook_worker_start(const char *db_path, int64_t retry_base, struct err *err)
+int webhook_worker_start(const char *db_path, int64_t retry_base, const char *public_url,
+			 struct err *err)
 {
 	ww.db_path = xstrdup(db_path);
+	ww.public_url = public_url && *public_url ? xstrdup(public_url) : NULL;
 	ww.retry_base = retry_base > 0 ? retry_base : WEBHOOK_RETRY_BASE;
 	ww.stop = 0;
 	if (pthread_create(&ww.thread, NULL, run, NULL)) {
 		free(ww.db_path);
-		ww.db_path = NULL;
+		free(ww.public_url);
+		ww.db_path = ww.public_url = NULL;
 		return err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start the webhook thread");
 	}
 	ww.started = 1;
@@ -420,5 +450,6 @@ void webhook_worker_stop(void)
 	pthread_join(ww.thread, NULL);
 	ww.started = 0;
 	free(ww.db_path);
-	ww.db_path = NULL;
+	free(ww.public_url);
+	ww.db_path = ww.public_url = NULL;
 }

@@ -14,7 +14,8 @@
  * unit in seconds (0: WEBHOOK_RETRY_BASE, 30 s): retries come after 1, 4, 20,
  * 120 and 720 times it, then the delivery is marked failed.
  */
-int webhook_worker_start(const char *db_path, int64_t retry_base, struct err *err);
+int webhook_worker_start(const char *db_path, int64_t retry_base, const char *public_url,
+			 struct err *err);
 
 /* Stop it: a transfer under way is cut short; what was not recorded stays due. */
 void webhook_worker_stop(void);

@@ -63,6 +63,7 @@ const routes = [
   ['/p/:code/feedback', (p) => html`<${Feedback} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/deals', (p) => html`<${Deals} code=${p.code} />`, 'code'],
   ['/p/:code/meetings', (p) => html`<${Meetings} key=${p.code} code=${p.code} />`, 'code'],
+  ['/p/:code/robots', (p) => html`<${Webhooks} key=${p.code} code=${p.code} />`, 'code'],
   ['/me/calendar', () => html`<${CalendarSettings} />`],
   ['/customers', (p, path) => html`<${Customers} key=${path} />`],
   ['/customers/:id', (p) => html`<${CustomerPage} id=${p.id} />`],

@@ -7,7 +7,7 @@ import { html } from '../html.js';
 import { t, tv, LANGS } from '../i18n/index.js';
 import { useApp } from '../app-context.js';
 import { entities, sections, pluralLabel } from '../entities.js';
-import { wsAtLeast } from './access.js';
+import { wsAtLeast, useProjectAccess } from './access.js';
 import { InboxBell } from './inbox-bell.js';
 import { liveState, watchLive } from '../live.js';
 
@@ -76,6 +76,8 @@ export function Layout({ path, project, children }) {
   const is = (p) => bare === p || bare.startsWith(p + '/');
   const pcode = project;
   const pbase = pcode ? '/p/' + encodeURIComponent(pcode) : '';
+  // the project's managers see its group robots' link
+  const { can: pcan } = useProjectAccess(app.me, pcode, !pcode);
 
   // a new screen closes the drawer; an open drawer holds the focus from the frame it shows in
   // (layout effects: a key pressed right after it opened already finds the trap)
@@ -121,7 +123,8 @@ export function Layout({ path, project, children }) {
           ${sections('project').map(({ nouns }) => nouns.map((e) => html`<${NavLink} sub id=${projectNavId(e)}
             href=${pbase + '/' + e.plural} active=${is(pbase + '/' + e.plural)}>${pluralLabel(e)}<//>`))}
           <${NavLink} sub id="nav-collections" href=${pbase + '/collections'} active=${is(pbase + '/collections')}>${t('nav.collections')}<//>
-          <${NavLink} sub id="nav-budget" href=${pbase + '/budget'} active=${is(pbase + '/budget')}>${t('nav.budget')}<//>` : null}
+          <${NavLink} sub id="nav-budget" href=${pbase + '/budget'} active=${is(pbase + '/budget')}>${t('nav.budget')}<//>
+          ${pcan.editProject ? html`<${NavLink} sub id="nav-robots" href=${pbase + '/robots'} active=${is(pbase + '/robots')}>${t('nav.robots')}<//>` : null}` : null}
         <${NavLink} id="nav-customers" href="/customers" active=${is('/customers')}>${t('nav.customers')}<//>
         ${sections('workspace', (e) => wsAtLeast(app.me, e.read_role)).map(({ section, nouns }) => html`
           <div class="nav-section">${t('nav.' + section)}</div>
