@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/conf.h"
 #include "store/store.h"
 #include "base/banned.h"
 
@@ -80,33 +81,36 @@ static int report(struct cli *c, struct err *err)
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
+	struct conf cf;
 	struct err err = { 0 };
 	const struct cli_command *cmd;
 	char **args = calloc((size_t)argc + 1, sizeof(char *));
 	int nargs = 0, rc, consumed;
 
 	cli_entity_init();
-	c.db_path = getenv("SALESPM_DB");
-	if (!c.db_path || !*c.db_path)
-		c.db_path = "salespm.db";
 	c.tty = isatty(2);
 
 	/* Global options may come before the command; --json is accepted anywhere. */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			c.json = 1;
-		} else if (nargs == 0 && (!strcmp(argv[i], "--db") || !strcmp(argv[i], "--as"))) {
+		} else if (nargs == 0 && (!strcmp(argv[i], "--db") || !strcmp(argv[i], "--as") ||
+					  !strcmp(argv[i], "--config"))) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "salespm: %s needs a value\n", argv[i]);
 				free(args);
 				return 2;
 			}
 			if (argv[i][2] == 'd')
-				c.db_path = argv[++i];
+				c.db_flag = argv[++i];
+			else if (argv[i][2] == 'c')
+				c.config_path = argv[++i];
 			else
 				c.as_login = argv[++i];
 		} else if (nargs == 0 && !strncmp(argv[i], "--db=", 5)) {
-			c.db_path = argv[i] + 5;
+			c.db_flag = argv[i] + 5;
+		} else if (nargs == 0 && !strncmp(argv[i], "--config=", 9)) {
+			c.config_path = argv[i] + 9;
 		} else if (nargs == 0 && !strncmp(argv[i], "--as=", 5)) {
 			c.as_login = argv[i] + 5;
 		} else {
@@ -154,6 +158,33 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	c.cmd = cmd;
+	/*
+	 * The configuration (file, then environment; the flags win over both): read
+	 * before any command but `config check` and `config show`, which read it
+	 * themselves to say what is wrong; a problem stops the command here.
+	 */
+	if (strcmp(cmd->noun, "config")) {
+		if (conf_load(&cf, c.config_path, &err)) {
+			rc = report(&c, &err);
+			conf_release(&cf);
+			free(args);
+			return rc;
+		}
+		if (cf.nproblems) {
+			fputs(buf_cstr(&cf.problems), stderr);
+			err_set(&err, ERR_INVALID, "config", "config_invalid:count",
+				"%d problem%s in the configuration (see `salespm config check`)",
+				cf.nproblems, cf.nproblems == 1 ? "" : "s");
+			rc = report(&c, &err);
+			conf_release(&cf);
+			free(args);
+			return rc;
+		}
+		c.conf = &cf;
+	}
+	c.db_path = c.db_flag ? c.db_flag
+		    : c.conf && conf_get(c.conf, CONF_DATABASE) ? conf_get(c.conf, CONF_DATABASE)
+							       : "salespm.db";
 	store_global_init();
 	if (cmd->needs & CLI_NEEDS_STORE) {
 		c.st = store_open(c.db_path, 0, &err);
@@ -170,6 +201,8 @@ int main(int argc, char **argv)
 		rc = c.reported ? err_code_exit(err.code) : report(&c, &err);
 out:
 	store_free(c.st);
+	if (c.conf)
+		conf_release(c.conf);
 	store_global_release();
 	free(args);
 	return rc;

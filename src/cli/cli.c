@@ -174,7 +174,9 @@ int cli_read_file(const char *path, struct buf *out, size_t max, struct err *err
 	}
 	if (f != stdin)
 		fclose(f);
-	buf_cstr(out);
+	/* read straight into the block above: terminated here (the block keeps a byte for it) */
+	if (out->p)
+		out->p[out->len] = '\0';
 	return 0;
 }
 

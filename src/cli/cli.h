@@ -17,8 +17,13 @@
 #include "core/workspace.h"
 #include "store/store.h"
 
+struct conf;
+
 struct cli {
-	const char *db_path;
+	const char *db_path;     /* the database in force: --db, else $SALESPM_DB, else the file's */
+	const char *db_flag;     /* --db as given (NULL: none) */
+	const char *config_path; /* --config as given (NULL: $SALESPM_CONFIG or the default) */
+	struct conf *conf;       /* the configuration read at start (cli/conf.h) */
 	const char *as_login;
 	int json;            /* --json: data on stdout as JSON, messages on stderr */
 	int tty;             /* stderr is a terminal: progress bars allowed */
@@ -177,6 +182,9 @@ extern const struct cli_command cli_meeting_cmds[];
 struct goal;
 struct quota_goal;
 void cli_quota_print(const struct goal *g, const struct quota_goal *q, const char *indent);
+
+/* `config check` and `config show` (src/cli/conf.c). */
+extern const struct cli_command cli_config_cmds[];
 
 /* `completion` and `manpages` (src/cli/docgen.c): the shell completion and man pages. */
 extern const struct cli_command cli_docgen_cmds[];

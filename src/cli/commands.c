@@ -33,6 +33,7 @@ const struct cli_command *const cli_tables[] = {
 	cli_webhook_cmds,
 	cli_alert_cmds,
 	cli_engagement_cmds,
+	cli_config_cmds,
 	cli_docgen_cmds,
 	cli_entity_cmds,
 	NULL,
@@ -40,7 +41,9 @@ const struct cli_command *const cli_tables[] = {
 
 const char CLI_GLOBAL_OPTIONS[] =
 	"  --db DB       the database: a SQLite file, or postgresql://USER@HOST/NAME\n"
-	"                (default $SALESPM_DB, else ./salespm.db)\n"
+	"                (default $SALESPM_DB, else the configuration's, else ./salespm.db)\n"
+	"  --config FILE the configuration file (default $SALESPM_CONFIG, else\n"
+	"                /etc/salespm/salespm.conf when it exists)\n"
 	"  --as LOGIN    act as this user (default the workspace admin)\n"
 	"  --json        machine output on stdout; messages on stderr\n";
 

@@ -31,6 +31,7 @@ static const struct {
 	{ "channel_plan", "the channels a project plans to sell through, with their planned share" },
 	{ "collection", "amounts due from customers, their receipts and what is overdue" },
 	{ "comment", "comments on records, with @mentions" },
+	{ "config", "the configuration file, the environment and the flags: check and show" },
 	{ "completion", "shell completion for salespm" },
 	{ "customer", "customers, their segments and their sales" },
 	{ "dashboard", "a project's dashboard in the terminal" },

@@ -10,6 +10,7 @@
 #include "api/api.h"
 
 #include "cli/cli.h"
+#include "cli/conf.h"
 #include "core/entity.h"
 #include "http/server.h"
 #include "base/banned.h"
@@ -135,6 +136,30 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 	    serve_bound(opts, "events-per-user", 1, 1000, &o.events_per_user, err) ||
 	    serve_bound(opts, "events-ping", 1, 3600, &o.events_ping, err))
 		return -1;
+	if (c->conf) {
+		/* what no flag gave: the environment's, else the configuration file's (checked) */
+		const struct conf *cf = c->conf;
+		if (!o.listen)
+			o.listen = conf_get(cf, CONF_LISTEN);
+		if (!o.web_dir)
+			o.web_dir = conf_get(cf, CONF_WEB_DIR);
+		if (!o.threads)
+			o.threads = (int)conf_int(cf, CONF_THREADS, 0);
+		if (!o.wal_limit_mb)
+			o.wal_limit_mb = (int)conf_int(cf, CONF_WAL_LIMIT, 0);
+		if (!o.webhook_retry_base)
+			o.webhook_retry_base = conf_int(cf, CONF_WEBHOOK_RETRY_BASE, 0);
+		if (!o.events_max)
+			o.events_max = (int)conf_int(cf, CONF_EVENTS_MAX, 0);
+		if (!o.events_per_user)
+			o.events_per_user = (int)conf_int(cf, CONF_EVENTS_PER_USER, 0);
+		if (!o.events_ping)
+			o.events_ping = (int)conf_int(cf, CONF_EVENTS_PING, 0);
+		if (!cli_opt(opts, "log-format") && conf_get(cf, CONF_LOG_FORMAT))
+			o.log_json = !strcmp(conf_get(cf, CONF_LOG_FORMAT), "json");
+		if (!o.public_url)
+			o.public_url = conf_get(cf, CONF_PUBLIC_URL);
+	}
 	return http_serve(&o, err);
 }
 
@@ -165,6 +190,8 @@ const struct cli_command cli_serve_cmds[] = {
 	  "  --public-url URL     the address users open the UI at (https://sales.example.com):\n"
 	  "                       the group robots' messages link to the records under it;\n"
 	  "                       without it they carry no link\n"
+	  "Each option may also be set in the configuration file (salespm config show lists\n"
+	  "the settings: listen, threads, log_format...) or its SALESPM_* variable; a flag wins.\n"
 	  "Health: GET /livez, GET /readyz; Prometheus metrics: GET /metrics.\n"
 	  "Stops on SIGINT or SIGTERM after answering the requests in flight.",
 	  "salespm --db sales.db serve --listen 0.0.0.0:8080" },

@@ -748,6 +748,7 @@ export default {
   'webhook.event.risk.created': 'Risk created',
   'webhook.event.risk.updated': 'Risk updated',
   'webhook.event.risk.deleted': 'Risk deleted',
+  'webhook.event.alert.raised': 'Alert raised',
   // group robots (screens/webhooks.js)
   'webhook.format': 'Kind',
   'webhook.format.salespm': 'Webhook (signed JSON)',

@@ -747,6 +747,7 @@ export default {
   'webhook.event.risk.created': '风险已登记',
   'webhook.event.risk.updated': '风险已更新',
   'webhook.event.risk.deleted': '风险已删除',
+  'webhook.event.alert.raised': '预警已触发',
   // group robots (screens/webhooks.js)
   'webhook.format': '类型',
   'webhook.format.salespm': 'Webhook（签名 JSON）',
