@@ -183,6 +183,9 @@ struct goal;
 struct quota_goal;
 void cli_quota_print(const struct goal *g, const struct quota_goal *q, const char *indent);
 
+/* `db backup`, `db restore`, `db migrate` (src/cli/dbadmin.c). */
+extern const struct cli_command cli_dbadmin_cmds[];
+
 /* `config check` and `config show` (src/cli/conf.c). */
 extern const struct cli_command cli_config_cmds[];
 

@@ -19,6 +19,7 @@ const struct cli_command *const cli_tables[] = {
 	cli_dashboard_cmds,
 	cli_demo_cmds,
 	cli_dbcopy_cmds,
+	cli_dbadmin_cmds,
 	cli_team_cmds,
 	cli_strategy_cmds,
 	cli_recruit_cmds,

@@ -178,31 +178,6 @@ static int cmd_db_check(struct cli *c, int argc, char **argv, struct err *err)
 	return 0;
 }
 
-static int cmd_db_backup(struct cli *c, int argc, char **argv, struct err *err)
-{
-	struct cli_opt opts[] = { { NULL, 0, 0 } };
-	const char *pos[1];
-	int npos;
-
-	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err))
-		return -1;
-	if (require_role(&c->actor, ROLE_ADMIN, "backing up the database", err) ||
-	    store_backup(c->st, pos[0], err))
-		return -1;
-	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kstr(&w, "backup", pos[0]);
-		jw_obj_end(&w);
-		cli_print_json(&b);
-		buf_release(&b);
-	} else
-		printf("wrote a consistent copy of %s to %s\n", c->db_path, pos[0]);
-	return 0;
-}
-
 const struct cli_command cli_workspace_cmds[] = {
 	{ "init", NULL, cmd_init, CLI_NEEDS_NOTHING, "create a workspace in a new database",
 	  "init [--currency CNY] [--timezone Asia/Shanghai] [--admin LOGIN] [--name NAME] "
@@ -230,9 +205,5 @@ const struct cli_command cli_workspace_cmds[] = {
 	  "  every sale's amount, its cost by the price history and its limits; every\n"
 	  "  rollup row against sums recomputed from the sales (exit 65 on any problem)",
 	  "salespm --db sales.db db check" },
-	{ "db", "backup", cmd_db_backup, CLI_NEEDS_STORE,
-	  "write a consistent copy of the database (admin)", "db backup FILE",
-	  "  FILE must not exist yet; the copy is made while others keep working",
-	  "salespm db backup /backups/sales-2026-11-28.db" },
 	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },
 };

@@ -109,22 +109,84 @@ bad:
 	return -1;
 }
 
-int store_migrate(struct store *st, struct err *err)
+static int known_version(void)
 {
-	int64_t have = 0;
 	int known = 0;
-
-	if (exec_ddl(st, SQL_MIGRATIONS_TABLE, err) ||
-	    store_query_int(st, SQL_MIGRATIONS_HAVE, &have, err))
-		return -1;
 	for (const struct embedded_file *f = embedded_files; f->path; f++)
 		if (is_migration(f) && migration_number(f->path) > known)
 			known = migration_number(f->path);
-	if (have > known)
-		return err_set(err, ERR_UNAVAILABLE, "db", "schema_too_new",
+	return known;
+}
+
+int store_pending(struct store *st, int64_t *have, int *known, struct buf *names,
+		  struct err *err)
+{
+	*have = 0;
+	*known = known_version();
+	if (exec_ddl(st, SQL_MIGRATIONS_TABLE, err) ||
+	    store_query_int(st, SQL_MIGRATIONS_HAVE, have, err))
+		return -1;
+	if (*have > *known)
+		return err_set(err, ERR_UNAVAILABLE, "db", "schema_too_new:have,known",
 			       "the database is at schema %lld, newer than this salespm (%d); "
 			       "upgrade salespm",
-			       (long long)have, known);
+			       (long long)*have, *known);
+	for (const struct embedded_file *f = embedded_files; f->path && names; f++) {
+		const char *base = strrchr(f->path, '/');
+		if (is_migration(f) && migration_number(f->path) > *have)
+			buf_addf(names, "%s\n", base ? base + 1 : f->path);
+	}
+	return 0;
+}
+
+/*
+ * A SQLite database with data, about to be migrated: its copy as it is,
+ * FILE.schema-N.bak (FILE.schema-N-2.bak... when that exists).
+ */
+static int backup_before(struct store *st, int64_t have, char *out, size_t len,
+			 struct err *err)
+{
+	char path[4200];
+
+	if (strcmp(st->drv->name, "sqlite") || have == 0 || !st->drv->backup)
+		return 0;
+	for (int k = 1; k < 100; k++) {
+		FILE *f;
+		if (k == 1)
+			snprintf(path, sizeof(path), "%s.schema-%lld.bak", st->dsn, (long long)have);
+		else
+			snprintf(path, sizeof(path), "%s.schema-%lld-%d.bak", st->dsn, (long long)have, k);
+		f = fopen(path, "rb");
+		if (!f)
+			break;
+		fclose(f);
+	}
+	if (st->drv->backup(st, path, err)) {
+		err_prefix(err, "no copy of the database could be written before its upgrade");
+		return -1;
+	}
+	if (out)
+		snprintf(out, len, "%s", path);
+	return 0;
+}
+
+int store_upgrade(struct store *st, char *backup_out, size_t len, struct err *err)
+{
+	int64_t have = 0;
+	int known = 0;
+	struct buf names = BUF_INIT;
+
+	if (backup_out && len)
+		backup_out[0] = '\0';
+	if (store_pending(st, &have, &known, &names, err)) {
+		buf_release(&names);
+		return -1;
+	}
+	if (names.len && backup_before(st, have, backup_out, len, err)) {
+		buf_release(&names);
+		return -1;
+	}
+	buf_release(&names);
 	/* Embedded files are in path order, which is migration order. */
 	for (const struct embedded_file *f = embedded_files; f->path; f++) {
 		int n = migration_number(f->path);
@@ -134,4 +196,10 @@ int store_migrate(struct store *st, struct err *err)
 			return -1;
 	}
 	return 0;
+}
+
+int store_migrate(struct store *st, struct err *err)
+{
+	char backup[4200];
+	return store_upgrade(st, backup, sizeof(backup), err);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/xalloc.h"
+#include "base/date.h"
 #include "store/driver.h"
 #include "store/stmtcache.h"
 #include "base/banned.h"
@@ -435,6 +436,89 @@ static int sq_backup(struct store *st, const char *path, struct err *err)
 	return 0;
 }
 
+/* One whole number a query of db gives (its first column), or -1 when it fails. */
+static int64_t sq_one(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static int sq_restore(struct store *st, const char *path, int force, int64_t max_schema,
+		      int64_t *copy_schema, struct err *err)
+{
+	static const char LAST[] = "SELECT COALESCE(MAX(at), 0) FROM audit";
+	static const char LAST_ID[] = "SELECT COALESCE(MAX(id), 0) FROM audit";
+	sqlite3 *src = NULL;
+	sqlite3_backup *b;
+	int64_t schema, copy_at, at;
+	int rc, tries = 0;
+
+	if (!store_sqlite_exists(path))
+		return err_set(err, ERR_NOT_FOUND, "file", "file_open", "no file %s", path);
+	/* read-only and immutable: looking at the copy never changes it */
+	rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		err_set(err, ERR_INVALID, "file", "file_open", "cannot open %s: %s", path,
+			src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
+		sqlite3_close(src);
+		return -1;
+	}
+	schema = sq_one(src, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+	copy_at = sq_one(src, LAST);
+	*copy_schema = schema;
+	if (schema <= 0 || copy_at < 0) {
+		sqlite3_close(src);
+		return err_set(err, ERR_INVALID, "file", "not_a_backup",
+			       "%s is not a salespm database", path);
+	}
+	if (schema > max_schema) {
+		sqlite3_close(src);
+		return err_set(err, ERR_INVALID, "file", "schema_too_new:have,known",
+			       "%s is at schema %lld, newer than this salespm (%lld); upgrade "
+			       "salespm first",
+			       path, (long long)schema, (long long)max_schema);
+	}
+	at = sq_one(DB(st), LAST);
+	/* a change later than the copy's last, or one more in the copy's last second */
+	if ((at > copy_at || (at == copy_at && sq_one(DB(st), LAST_ID) > sq_one(src, LAST_ID))) &&
+	    !force) {
+		char a[TS_FMT_MAX], c[TS_FMT_MAX];
+		ts_format(at, a);
+		ts_format(copy_at, c);
+		sqlite3_close(src);
+		return err_set(err, ERR_CONFLICT, "file", "database_newer",
+			       "the database has changes made after this copy (its last at %s, "
+			       "the copy's at %s); --force replaces them",
+			       a, c);
+	}
+	b = sqlite3_backup_init(DB(st), "main", src, "main");
+	if (!b) {
+		err_set(err, ERR_UNAVAILABLE, "db", "restore_failed", "cannot restore %s: %s", path,
+			sqlite3_errmsg(DB(st)));
+		sqlite3_close(src);
+		return -1;
+	}
+	/* all pages at once; a server's write in the way is waited for a while */
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		if (++tries > 100)
+			break;
+		sqlite3_sleep(100);
+	}
+	sqlite3_backup_finish(b);
+	sqlite3_close(src);
+	if (rc != SQLITE_DONE)
+		return err_set(err, ERR_UNAVAILABLE, "db", "restore_failed", "cannot restore %s: %s",
+			       path, sqlite3_errstr(rc));
+	st->drv->data_changed(st, 0); /* servers on the file read it again */
+	return 0;
+}
+
 static void sq_bulk(struct store *st, int on)
 {
 	/*
@@ -712,6 +796,7 @@ const struct store_driver store_sqlite_driver = {
 	.load_row = sq_load_row,
 	.load_end = sq_load_end,
 	.backup = sq_backup,
+	.restore = sq_restore,
 	.bulk = sq_bulk,
 	.ready = sq_ready,
 	.wrote = sq_wrote,

@@ -48,7 +48,34 @@ static const char *strip_scheme(const char *dsn)
 	return !strncmp(dsn, "sqlite:", 7) ? dsn + 7 : dsn;
 }
 
+static struct store *open_store(const char *dsn, int create, int migrate, struct err *err);
+
 struct store *store_open(const char *dsn, int create, struct err *err)
+{
+	return open_store(dsn, create, 1, err);
+}
+
+struct store *store_open_as_is(const char *dsn, struct err *err)
+{
+	return open_store(dsn, 0, 0, err);
+}
+
+int store_restore(struct store *st, const char *path, int force, int64_t *copy_schema,
+		  struct err *err)
+{
+	int64_t have;
+	int known;
+
+	if (!st->drv->restore)
+		return err_set(err, ERR_USAGE, "db", "restore_unsupported",
+			       "a PostgreSQL database is restored with pg_restore "
+			       "(docs/operations.md)");
+	if (store_pending(st, &have, &known, NULL, err))
+		return -1;
+	return st->drv->restore(st, path, force, known, copy_schema, err);
+}
+
+static struct store *open_store(const char *dsn, int create, int migrate, struct err *err)
 {
 	const struct store_driver *drv = store_driver_for(dsn);
 	struct store *st;
@@ -74,7 +101,7 @@ struct store *store_open(const char *dsn, int create, struct err *err)
 		free(st);
 		return NULL;
 	}
-	if (store_migrate(st, err)) {
+	if (migrate && store_migrate(st, err)) {
 		store_free(st);
 		return NULL;
 	}

@@ -78,6 +78,9 @@ struct store_driver {
 	int (*load_row)(struct store_load *l, struct err *err);
 	int (*load_end)(struct store_load *l, int ok, struct err *err);
 	int (*backup)(struct store *st, const char *path, struct err *err);
+	/* The database's content replaced by the SQLite file at path (NULL: not this backend). */
+	int (*restore)(struct store *st, const char *path, int force, int64_t max_schema,
+		       int64_t *copy_schema, struct err *err);
 	void (*bulk)(struct store *st, int on);
 	/* The planner's statistics of tables refreshed (store_analyze); NULL: none kept. */
 	int (*analyze)(struct store *st, const char *tables, struct err *err);
@@ -138,6 +141,31 @@ struct store {
  * err filled on failure.
  */
 struct store *store_open(const char *dsn, int create, struct err *err);
+
+/*
+ * store_open without applying the migrations (for `db migrate`, `db restore`
+ * and `doctor`, which look before they change anything): what it would run
+ * is store_pending; store_upgrade then runs it, as store_open does. Before
+ * a migration changes a SQLite database that has data, a copy of the file as
+ * it was is written beside it, FILE.schema-N.bak (N its schema version), so
+ * an upgrade that goes wrong loses nothing; the copy's path is in
+ * backup_out (size len; "" when none was written).
+ */
+struct store *store_open_as_is(const char *dsn, struct err *err);
+int store_pending(struct store *st, int64_t *have, int *known, struct buf *names,
+		  struct err *err);
+int store_upgrade(struct store *st, char *backup_out, size_t len, struct err *err);
+
+/*
+ * Replace the database's content by the SQLite file at path (a `db backup`
+ * copy), page by page under the database's own lock: a server reading it sees
+ * the one or the other. Refused (ERR_CONFLICT) when the database holds a
+ * change made after the copy's last (its audit log), unless force; refused
+ * when the copy is no salespm database or its schema is newer than this
+ * salespm's. ERR_USAGE on PostgreSQL (pg_restore). *copy_schema: the copy's.
+ */
+int store_restore(struct store *st, const char *path, int force, int64_t *copy_schema,
+		  struct err *err);
 
 /* Close and free (NULL is fine). */
 void store_free(struct store *st);

@@ -1,0 +1,135 @@
+"""test_upgrade.py - an upgrade keeps a team's data: a database written by salespm at schema
+20 (tests/fixtures/schema-20, made by tests/fixtures/make_schema20.py with that salespm) is
+upgraded by today's, which first keeps a copy of it beside the file; every figure that old
+salespm reported (expected.json: its own dashboard, goals, sales, customers, products, users)
+is what today's reports after the upgrade; `db migrate --dry-run` lists what would run (read
+here from the schema files, not from the binary) and changes nothing."""
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from harness import BIN, ROOT, eq, run_all, test  # noqa: E402
+
+FIXTURE = os.path.join(ROOT, "tests", "fixtures", "schema-20")
+TODAY = "2026-06-30"
+
+
+def copy():
+    d = tempfile.mkdtemp(prefix="salespm-upgrade-")
+    db = os.path.join(d, "workspace.db")
+    shutil.copy(os.path.join(FIXTURE, "workspace.db"), db)
+    return d, db
+
+
+def salespm(db, *args):
+    env = dict(os.environ, SALESPM_TODAY=TODAY)
+    env.pop("SALESPM_DB", None)
+    p = subprocess.run([BIN, "--db", db] + [str(a) for a in args], capture_output=True,
+                       text=True, env=env, timeout=120)
+    assert p.returncode == 0, f"{args}: {p.stdout}{p.stderr}"
+    return p.stdout
+
+
+def js(db, *args):
+    return json.loads(salespm(db, "--json", *args))
+
+
+def digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def later_migrations():
+    names = sorted(os.listdir(os.path.join(ROOT, "src", "store", "schema")))
+    return [n for n in names if re.match(r"\d{3}-.*\.sql$", n) and int(n[:3]) > 20]
+
+
+def expected():
+    with open(os.path.join(FIXTURE, "expected.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+@test
+def a_dry_run_lists_what_would_run_and_changes_nothing():
+    d, db = copy()
+    before = digest(db)
+    out = js(db, "db", "migrate", "--dry-run")
+    eq(out["schema"], 20, "the fixture's schema")
+    eq(out["would_run"], later_migrations(), "every later migration, in order")
+    eq(out["latest"], int(later_migrations()[-1][:3]), "the latest")
+    eq(digest(db), before, "the file is untouched")
+    eq([f for f in os.listdir(d) if f.endswith(".bak")], [], "no copy written by a dry run")
+    shutil.rmtree(d)
+
+
+@test
+def the_upgrade_keeps_a_copy_and_every_figure_the_old_salespm_reported():
+    d, db = copy()
+    want = expected()
+    out = js(db, "db", "migrate")
+    eq(out["ran"], later_migrations(), "what ran")
+    bak = os.path.join(d, "workspace.db.schema-20.bak")
+    eq(out["backup"], bak, "the copy's path")
+    con = sqlite3.connect(bak)
+    eq(con.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0], 20,
+       "the copy is the database as it was")
+    eq(con.execute("SELECT COUNT(*) FROM sales").fetchone()[0], 400, "with its sales")
+    con.close()
+    eq(js(db, "db", "migrate")["ran"], [], "a second run has nothing to do")
+    salespm(db, "db", "check")
+
+    got = js(db, "dashboard", "H1", "--as-of", TODAY)
+    old = want["dashboard"]
+    eq(got["totals"], old["totals"], "the totals")
+    for dim in ("channel", "segment", "product", "rep"):
+        eq({r["code"]: (r["revenue"], r["cost"], r["units"], r["lines"])
+            for r in got["breakdowns"][dim]},
+           {r["code"]: (r["revenue"], r["cost"], r["units"], r["lines"])
+            for r in old["breakdowns"][dim]}, f"by {dim}")
+    eq([(w["week"], w["revenue"], w["units"]) for w in got["weeks"]],
+       [(w["week"], w["revenue"], w["units"]) for w in old["weeks"]], "the weeks")
+    eq([(m["month"], m["revenue"], m["cost"]) for m in got["months"]],
+       [(m["month"], m["revenue"], m["cost"]) for m in old["months"]], "the months")
+    goal_figures = lambda gs: {(g["id"], g["metric"]): (g["target"], g["actual"], g["progress"])
+                               for g in gs}
+    eq(goal_figures(js(db, "goal", "list", "H1")["goals"]), goal_figures(want["goals"]["goals"]),
+       "each goal's target, actual and progress")
+    sale_row = lambda s: (s["id"], s["date"], s["customer"], s["product"], s["channel"],
+                          s["rep"], s["segment"], s["quantity"], s["unit_price"],
+                          s["discount"], s["amount"], s["cost"], s["version"])
+    eq(sorted(sale_row(s) for s in js(db, "sale", "list", "H1")["sales"]),
+       sorted(sale_row(s) for s in want["sales"]["sales"]), "every sale")
+    cust = lambda c: (c["id"], c["name"], c["segment"], c["first_sale"], c["lines"], c["revenue"])
+    eq(sorted(cust(c) for c in js(db, "customer", "list")["customers"]),
+       sorted(cust(c) for c in want["customers"]["customers"]), "every customer")
+    prod = lambda p: (p["sku"], p["name"], p["cost"], p["price"], p["version"])
+    eq(sorted(prod(p) for p in js(db, "product", "list")["products"]),
+       sorted(prod(p) for p in want["products"]["products"]), "every product")
+    user = lambda u: (u["login"], u["name"], u["role"], u["active"])
+    eq(sorted(user(u) for u in js(db, "user", "list")["users"]),
+       sorted(user(u) for u in want["users"]["users"]), "every user")
+    # and the upgraded workspace takes new work: a risk (a noun schema 20 did not have)
+    salespm(db, "risk", "add", "H1", "--description", "渠道压货", "--category", "channel",
+            "--probability", "3", "--impact", "4",
+            "--owner", "li.na")
+    eq(len(js(db, "risk", "list", "H1")["risks"]), 1, "a risk recorded after the upgrade")
+    shutil.rmtree(d)
+
+
+@test
+def any_command_upgrades_on_opening_and_keeps_the_copy_too():
+    d, db = copy()
+    js(db, "project", "list")
+    assert os.path.exists(os.path.join(d, "workspace.db.schema-20.bak")), os.listdir(d)
+    shutil.rmtree(d)
+
+
+if __name__ == "__main__":
+    run_all()
