@@ -3,7 +3,7 @@
 
 MODE ?= debug
 BUILD := build/$(MODE)
-PKGS := sqlite3 jansson libmicrohttpd libsodium libpq zlib libcurl
+PKGS := sqlite3 jansson libmicrohttpd libsodium libpq zlib libcurl gnutls
 CC ?= cc
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

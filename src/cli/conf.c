@@ -15,7 +15,7 @@
 #include "cli/cli.h"
 #include "base/banned.h"
 
-enum kind { K_TEXT, K_INT, K_CHOICE, K_URL };
+enum kind { K_TEXT, K_INT, K_CHOICE, K_URL, K_FILE };
 
 static const struct setting {
 	const char *key, *env, *flag;
@@ -50,6 +50,13 @@ static const struct setting {
 			      "logfmt|json", "logfmt", 0, "serve: the access log's lines" },
 	[CONF_PUBLIC_URL] = { "public_url", "SALESPM_PUBLIC_URL", "--public-url", K_URL, 0, 0, NULL,
 			      "(none)", 0, "serve: the address users open the UI at" },
+	[CONF_TLS_CERT] = { "tls_cert", "SALESPM_TLS_CERT", "--tls-cert", K_FILE, 0, 0, NULL,
+			    "(plain HTTP)", 0, "serve: HTTPS with this PEM certificate chain" },
+	[CONF_TLS_KEY] = { "tls_key", "SALESPM_TLS_KEY", "--tls-key", K_FILE, 0, 0, NULL,
+			   "(plain HTTP)", 0, "serve: ... and its private key" },
+	[CONF_TRUST_PROXY] = { "trust_proxy", "SALESPM_TRUST_PROXY", "--trust-proxy", K_TEXT, 0, 0,
+			       NULL, "(none)", 0,
+			       "serve: proxies (addresses, networks) whose X-Forwarded-* count" },
 };
 
 const char *conf_key_name(enum conf_key key)
@@ -75,6 +82,15 @@ int conf_check_value(enum conf_key key, const char *value, char *why, size_t len
 	switch (s->kind) {
 	case K_TEXT:
 		return 0;
+	case K_FILE: {
+		FILE *f = fopen(value, "r");
+		if (!f) {
+			snprintf(why, len, "%s: cannot read %s: %s", s->key, value, strerror(errno));
+			return -1;
+		}
+		fclose(f);
+		return 0;
+	}
 	case K_INT:
 		errno = 0;
 		n = strtoll(value, &end, 10);

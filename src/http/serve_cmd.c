@@ -44,6 +44,9 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 				  { "events-per-user", 0, OPT_VALUE },
 				  { "events-ping", 0, OPT_VALUE },
 				  { "log-format", 0, OPT_VALUE },
+				  { "tls-cert", 0, OPT_VALUE },
+				  { "tls-key", 0, OPT_VALUE },
+				  { "trust-proxy", 0, OPT_VALUE },
 				  { "print-routes", 0, OPT_FLAG },
 				  { "print-openapi", 0, OPT_FLAG },
 				  { "print-entities", 0, OPT_FLAG },
@@ -136,6 +139,9 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 	    serve_bound(opts, "events-per-user", 1, 1000, &o.events_per_user, err) ||
 	    serve_bound(opts, "events-ping", 1, 3600, &o.events_ping, err))
 		return -1;
+	o.tls_cert = cli_opt(opts, "tls-cert");
+	o.tls_key = cli_opt(opts, "tls-key");
+	o.trust_proxy = cli_opt(opts, "trust-proxy");
 	if (c->conf) {
 		/* what no flag gave: the environment's, else the configuration file's (checked) */
 		const struct conf *cf = c->conf;
@@ -159,6 +165,12 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 			o.log_json = !strcmp(conf_get(cf, CONF_LOG_FORMAT), "json");
 		if (!o.public_url)
 			o.public_url = conf_get(cf, CONF_PUBLIC_URL);
+		if (!o.tls_cert)
+			o.tls_cert = conf_get(cf, CONF_TLS_CERT);
+		if (!o.tls_key)
+			o.tls_key = conf_get(cf, CONF_TLS_KEY);
+		if (!o.trust_proxy)
+			o.trust_proxy = conf_get(cf, CONF_TRUST_PROXY);
 	}
 	return http_serve(&o, err);
 }
@@ -168,7 +180,8 @@ const struct cli_command cli_serve_cmds[] = {
 	  "run the HTTP server: the JSON API under /api/v1/ and the web UI",
 	  "serve [--listen 127.0.0.1:8080] [--web-dir DIR] [--threads N] [--wal-limit MIB]\n"
 	  "      [--webhook-retry-base SECONDS] [--events-max N] [--events-per-user N]\n"
-	  "      [--events-ping SECONDS] [--log-format logfmt|json] [--public-url URL]",
+	  "      [--events-ping SECONDS] [--log-format logfmt|json] [--public-url URL]\n"
+	  "      [--tls-cert FILE --tls-key FILE] [--trust-proxy ADDR[,ADDR...]]",
 	  "  --listen HOST:PORT   the address to listen on (default 127.0.0.1:8080;\n"
 	  "                       [::1]:8080 for IPv6, port 0 picks a free port)\n"
 	  "  --web-dir DIR        serve the UI from DIR instead of the copy built in\n"
@@ -190,6 +203,13 @@ const struct cli_command cli_serve_cmds[] = {
 	  "  --public-url URL     the address users open the UI at (https://sales.example.com):\n"
 	  "                       the group robots' messages link to the records under it;\n"
 	  "                       without it they carry no link\n"
+	  "  --tls-cert FILE      HTTPS: the PEM certificate chain (leaf first); with --tls-key\n"
+	  "  --tls-key FILE       its unencrypted PEM key. TLS 1.2 and 1.3, AEAD ciphers;\n"
+	  "                       HSTS and Secure cookies; SIGHUP reads both files again\n"
+	  "  --trust-proxy LIST   addresses or networks (10.0.0.0/8, ::1) of reverse proxies:\n"
+	  "                       their X-Forwarded-For names the client, and their\n"
+	  "                       X-Forwarded-Proto https makes cookies Secure; from anyone\n"
+	  "                       else those headers are ignored\n"
 	  "Each option may also be set in the configuration file (salespm config show lists\n"
 	  "the settings: listen, threads, log_format...) or its SALESPM_* variable; a flag wins.\n"
 	  "Health: GET /livez, GET /readyz; Prometheus metrics: GET /metrics.\n"

@@ -39,6 +39,7 @@
 #include "core/workspace.h"
 #include "http/http.h"
 #include "http/server.h"
+#include "http/tls.h"
 #include "http/webhook_worker.h"
 #include "base/banned.h"
 
@@ -75,9 +76,20 @@ static const char COOKIE_NAME[] = "salespm_session";
 #define IDEM_KEY_MAX 200
 
 /* The one server of the process. */
+/* An address or network whose X-Forwarded-For and -Proto are believed (--trust-proxy). */
+struct proxy_net {
+	int family;
+	unsigned char addr[16];
+	int bits;
+};
+#define TRUSTED_MAX 16
+
 static struct {
 	const struct http_options *opt;
 	pthread_key_t store_key;
+	int tls;                             /* HTTPS: HSTS on every answer, cookies Secure */
+	struct proxy_net trusted[TRUSTED_MAX];
+	int ntrusted;
 } srv;
 
 /* What target_seen() found wrong in a raw request target. */
@@ -213,10 +225,90 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
+/* addr (text) as bytes: 4 (IPv4), 16 (IPv6), or 0 when it is neither. */
+static int addr_bytes(const char *text, unsigned char out[16])
+{
+	if (inet_pton(AF_INET, text, out) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, text, out) == 1)
+		return 16;
+	return 0;
+}
+
+static int is_trusted(const char *text)
+{
+	unsigned char a[16];
+	int n = addr_bytes(text, a);
+
+	for (int i = 0; i < srv.ntrusted && n; i++) {
+		const struct proxy_net *t = &srv.trusted[i];
+		int full = t->bits / 8, rest = t->bits % 8;
+		if ((t->family == AF_INET) != (n == 4))
+			continue;
+		if (memcmp(a, t->addr, (size_t)full))
+			continue;
+		if (rest && ((a[full] ^ t->addr[full]) & (0xff << (8 - rest))))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/* "ADDR[/BITS],..." into srv.trusted; ERR_USAGE naming the bad one. */
+static int parse_trusted(const char *list, struct err *err)
+{
+	char item[80];
+	const char *p = list;
+
+	srv.ntrusted = 0;
+	while (p && *p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char *slash, *end;
+		struct proxy_net *t;
+		int n;
+		long bits;
+
+		if (len == 0 || len >= sizeof(item) || srv.ntrusted == TRUSTED_MAX)
+			return err_set(err, ERR_USAGE, "trust-proxy", "usage",
+				       "--trust-proxy takes up to %d addresses or networks, "
+				       "comma-separated", TRUSTED_MAX);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		slash = strchr(item, '/');
+		if (slash)
+			*slash = '\0';
+		t = &srv.trusted[srv.ntrusted];
+		n = addr_bytes(item, t->addr);
+		bits = n * 8;
+		if (slash) {
+			bits = strtol(slash + 1, &end, 10);
+			if (*end || end == slash + 1)
+				bits = -1;
+		}
+		if (!n || bits < 0 || bits > n * 8)
+			return err_set(err, ERR_USAGE, "trust-proxy", "usage",
+				       "--trust-proxy: \"%.*s\" is no address or network (e.g. "
+				       "127.0.0.1, 10.0.0.0/8, ::1)",
+				       (int)len, p);
+		t->family = n == 4 ? AF_INET : AF_INET6;
+		t->bits = (int)bits;
+		srv.ntrusted++;
+		p = comma ? comma + 1 : NULL;
+	}
+	return 0;
+}
+
+/*
+ * The client's address: the connection's, or, when that is a trusted proxy,
+ * the right-most address of X-Forwarded-For that is not one (what the proxy
+ * nearest us saw).
+ */
 static void client_ip(struct MHD_Connection *c, char *out, size_t len)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const char *xff;
 	snprintf(out, len, "-");
 	if (!ci || !ci->client_addr)
 		return;
@@ -226,6 +318,60 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t len)
 	else if (ci->client_addr->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out,
 			  (socklen_t)len);
+	if (!srv.ntrusted || !is_trusted(out) ||
+	    !(xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For")))
+		return;
+	{
+		/* the hops, right to left: each one that is an address is where it came from */
+		char hops[512], *tok[32], *save = NULL;
+		int n = 0;
+		if (strlen(xff) >= sizeof(hops))
+			return; /* past what any proxy chain writes: not believed */
+		snprintf(hops, sizeof(hops), "%s", xff);
+		for (char *t = strtok_r(hops, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (n == 32)
+				return;
+			tok[n++] = t;
+		}
+		while (n-- > 0) {
+			char *h = tok[n], *e;
+			unsigned char b[16];
+			while (*h == ' ' || *h == '\t')
+				h++;
+			e = h + strlen(h);
+			while (e > h && (e[-1] == ' ' || e[-1] == '\t'))
+				*--e = '\0';
+			if (!addr_bytes(h, b))
+				return; /* a hop that is no address: believe nothing further */
+			snprintf(out, len, "%s", h);
+			if (!is_trusted(h))
+				return;
+		}
+	}
+}
+
+/* Whether the client reached us over HTTPS: ours, or a trusted proxy's that says so. */
+static int client_secure(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+	const char *proto;
+	char peer[INET6_ADDRSTRLEN] = "";
+
+	if (srv.tls)
+		return 1;
+	if (!srv.ntrusted)
+		return 0;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return 0;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, peer,
+			  sizeof(peer));
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, peer,
+			  sizeof(peer));
+	proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	return is_trusted(peer) && proto && !strcasecmp(proto, "https");
 }
 
 /* --- routing ------------------------------------------------------------------------ */
@@ -358,6 +504,8 @@ static struct MHD_Response *with_cache_control(struct MHD_Response *resp, const 
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache_control);
+	if (srv.tls) /* a browser that came over HTTPS keeps to it for a year */
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	return resp;
 }
 
@@ -831,8 +979,6 @@ static int idem_key_valid(const char *key)
 static void api_req_fill(struct MHD_Connection *c, struct req *q, struct store *st,
 			 struct api_req *r)
 {
-	const char *proto = conn_header(c, "X-Forwarded-Proto");
-
 	api_req_init(r, st, &q->arena);
 	r->method = q->method;
 	r->path = q->url;
@@ -845,7 +991,7 @@ static void api_req_fill(struct MHD_Connection *c, struct req *q, struct store *
 	r->body_fd = q->spool_fd;
 	r->content_type = conn_header(c, "Content-Type");
 	r->client_ip = q->ip;
-	r->secure = proto && !strcasecmp(proto, "https");
+	r->secure = client_secure(c);
 	r->hash_job = q->hash_job;
 	r->auth = q->auth;
 	r->actor = q->actor;
@@ -1937,12 +2083,20 @@ int http_serve(const struct http_options *opt, struct err *err)
 	const union MHD_DaemonInfo *info;
 	sigset_t stop;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+	struct MHD_OptionItem tls_opts[3] = { { MHD_OPTION_END, 0, NULL },
+					      { MHD_OPTION_END, 0, NULL },
+					      { MHD_OPTION_END, 0, NULL } };
 	int threads = opt->threads, sig = 0;
 	long files, limit;
 	char host[INET6_ADDRSTRLEN] = "";
 
 	srv.opt = opt;
 	crash_report_install();
+	if (!!opt->tls_cert != !!opt->tls_key)
+		return err_set(err, ERR_USAGE, opt->tls_cert ? "tls-key" : "tls-cert", "usage",
+			       "HTTPS needs both --tls-cert and --tls-key");
+	if (opt->trust_proxy && parse_trusted(opt->trust_proxy, err))
+		return -1;
 	if (sodium_init() >= 0)
 		randombytes_buf(&rid_prefix, sizeof(rid_prefix));
 	else
@@ -1980,11 +2134,12 @@ int http_serve(const struct http_options *opt, struct err *err)
 	if (pthread_key_create(&srv.store_key, store_destroy))
 		return err_set(err, ERR_INTERNAL, NULL, "internal", "cannot create thread-local storage");
 
-	/* Workers inherit a mask that leaves SIGINT and SIGTERM to sigwait() below. */
+	/* Workers inherit a mask that leaves SIGINT, SIGTERM and SIGHUP to sigwait() below. */
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
 	if (api_hash_pool_start(opt->db_path, err) || writer_start(thread_store, opt->wal_limit_mb, err) ||
@@ -2007,6 +2162,27 @@ int http_serve(const struct http_options *opt, struct err *err)
 		flags |= MHD_USE_IPv6;
 	if (access_log_start())
 		fprintf(stderr, "salespm: the access log is written line by line (no thread for it)\n");
+	if (opt->tls_cert) {
+		if (tls_start(opt->tls_cert, opt->tls_key, err)) {
+			access_log_stop();
+			webhook_worker_stop();
+			live_stop();
+			live_release();
+			api_hash_pool_stop();
+			writer_stop();
+			guard_stop();
+			api_global_release();
+			pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+			pthread_key_delete(srv.store_key);
+			return -1;
+		}
+		srv.tls = 1;
+		flags |= MHD_USE_TLS;
+		tls_opts[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_CERT_CALLBACK, 0,
+						       tls_callback() };
+		tls_opts[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
+						       (void *)TLS_PRIORITIES };
+	}
 	/* the logger first: libmicrohttpd's messages about the options after it are ours too */
 	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER,
 			     mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
@@ -2017,8 +2193,10 @@ int http_serve(const struct http_options *opt, struct err *err)
 			     (unsigned)PER_IP_CONNECTION_LIMIT, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 			     (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-			     MHD_OPTION_URI_LOG_CALLBACK, target_seen, NULL, MHD_OPTION_END);
+			     MHD_OPTION_URI_LOG_CALLBACK, target_seen, NULL, MHD_OPTION_ARRAY,
+			     tls_opts, MHD_OPTION_END);
 	if (!d) {
+		tls_stop();
 		access_log_stop();
 		webhook_worker_stop();
 		live_stop();
@@ -2038,15 +2216,17 @@ int http_serve(const struct http_options *opt, struct err *err)
 	else
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof(host));
 	fprintf(stderr,
-		"salespm: serving http://%s%s%s:%u/ (%d threads, up to %ld connections, %d per "
+		"salespm: serving http%s://%s%s%s:%u/ (%d threads, up to %ld connections, %d per "
 		"address; database %s%s%s)\n",
-		ss.ss_family == AF_INET6 ? "[" : "", host, ss.ss_family == AF_INET6 ? "]" : "",
+		srv.tls ? "s" : "", ss.ss_family == AF_INET6 ? "[" : "", host, ss.ss_family == AF_INET6 ? "]" : "",
 		info ? (unsigned)info->port : 0, threads, limit, PER_IP_CONNECTION_LIMIT,
 		opt->db_path, opt->web_dir ? ", UI from " : "", opt->web_dir ? opt->web_dir : "");
 	fflush(stderr);
 
+	/* SIGHUP: the certificate files read again (a renewed certificate, no restart) */
 	while (sigwait(&stop, &sig) == 0 && sig != SIGINT && sig != SIGTERM)
-		;
+		if (sig == SIGHUP)
+			tls_reload();
 	fprintf(stderr, "salespm: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	/* a delivery under way is cut short; what it did not record stays due for the next start */
 	webhook_worker_stop();
@@ -2062,6 +2242,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 	/* their connections woke to send the answers: closing them now would lose those */
 	unsent_wait(CONNECTION_TIMEOUT);
 	MHD_stop_daemon(d);
+	tls_stop();
 	live_release();
 	/* every request has ended: all its lines are written before the server exits */
 	access_log_stop();
