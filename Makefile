@@ -3,7 +3,7 @@
 
 MODE ?= debug
 BUILD := build/$(MODE)
-PKGS := sqlite3 jansson libmicrohttpd libsodium libpq zlib libcurl gnutls
+PKGS := sqlite3 jansson libmicrohttpd libsodium libpq zlib libcurl gnutls libsystemd
 CC ?= cc
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -153,6 +153,8 @@ MANDIR ?= $(PREFIX)/share/man/man1
 DOCDIR ?= $(PREFIX)/share/doc/salespm
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 INSTALL_MODE := $(if $(filter command line,$(origin MODE)),$(MODE),release)
 DOCS := README.md $(wildcard docs/*.md) docs/openapi.json
 
@@ -172,11 +174,20 @@ _install: $(BIN)
 	install -m 644 $(BUILD)/completion/salespm $(DESTDIR)$(BASHCOMPDIR)/salespm
 	install -m 644 $(BUILD)/completion/_salespm $(DESTDIR)$(ZSHCOMPDIR)/_salespm
 	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	install -m 644 dist/salespm.conf $(DESTDIR)$(DOCDIR)/salespm.conf.example
+	install -d $(DESTDIR)$(UNITDIR)
+	for u in salespm.service salespm-backup.service; do \
+		sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		    -e 's|@DOCDIR@|$(DOCDIR)|g' dist/systemd/$$u.in >$(DESTDIR)$(UNITDIR)/$$u; \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$u; \
+	done
+	install -m 644 dist/systemd/salespm-backup.timer $(DESTDIR)$(UNITDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/salespm $(DESTDIR)$(MANDIR)/salespm.1 \
 		$(DESTDIR)$(MANDIR)/salespm-*.1 $(DESTDIR)$(BASHCOMPDIR)/salespm \
-		$(DESTDIR)$(ZSHCOMPDIR)/_salespm
+		$(DESTDIR)$(ZSHCOMPDIR)/_salespm $(DESTDIR)$(UNITDIR)/salespm.service \
+		$(DESTDIR)$(UNITDIR)/salespm-backup.service $(DESTDIR)$(UNITDIR)/salespm-backup.timer
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 # --- the crash test: `make crash RUNS=200` kills the server under 16 writing clients RUNS

@@ -57,6 +57,11 @@ static const struct setting {
 	[CONF_TRUST_PROXY] = { "trust_proxy", "SALESPM_TRUST_PROXY", "--trust-proxy", K_TEXT, 0, 0,
 			       NULL, "(none)", 0,
 			       "serve: proxies (addresses, networks) whose X-Forwarded-* count" },
+	[CONF_BACKUP_DIR] = { "backup_dir", "SALESPM_BACKUP_DIR", "--dir", K_TEXT, 0, 0, NULL, "(none)",
+			      0, "db backup: dated copies go here when no file is named" },
+	[CONF_BACKUP_KEEP_DAYS] = { "backup_keep_days", "SALESPM_BACKUP_KEEP_DAYS", "--keep-days",
+				    K_INT, 1, 36500, NULL, "(all kept)", 0,
+				    "db backup: its dated copies older than this go" },
 };
 
 const char *conf_key_name(enum conf_key key)

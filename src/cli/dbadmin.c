@@ -14,6 +14,7 @@
 
 #include "base/date.h"
 #include "cli/cli.h"
+#include "cli/conf.h"
 #include "base/banned.h"
 
 /* A dated copy's name in a backup directory: salespm-YYYYMMDDTHHMMSSZ.db. */
@@ -85,7 +86,7 @@ static int cmd_db_backup(struct cli *c, int argc, char **argv, struct err *err)
 	if (cli_parse(c, argc, argv, opts, pos, 0, 1, &npos, err))
 		return -1;
 	dir = cli_opt(opts, "dir");
-	if (!!dir == !!npos)
+	if (dir && npos)
 		return err_set(err, ERR_USAGE, "file", "usage",
 			       "name either the copy's FILE or a --dir to keep dated copies in");
 	if (cli_opt(opts, "keep-days") &&
@@ -94,6 +95,15 @@ static int cmd_db_backup(struct cli *c, int argc, char **argv, struct err *err)
 		err_clear(err);
 		return err_set(err, ERR_USAGE, "keep-days", "usage",
 			       "--keep-days goes with --dir: 1 to 36500 days");
+	}
+	if (!dir && !npos) {
+		/* the configuration's: what salespm-backup.timer runs */
+		dir = c->conf ? conf_get(c->conf, CONF_BACKUP_DIR) : NULL;
+		if (!dir)
+			return err_set(err, ERR_USAGE, "file", "usage",
+				       "name the copy's FILE, or a --dir (or backup_dir in the "
+				       "configuration) to keep dated copies in");
+		keep = c->conf ? conf_int(c->conf, CONF_BACKUP_KEEP_DAYS, 0) : 0;
 	}
 	if (require_role(&c->actor, ROLE_ADMIN, "backing up the database", err))
 		return -1;
@@ -263,10 +273,11 @@ out:
 const struct cli_command cli_dbadmin_cmds[] = {
 	{ "db", "backup", cmd_db_backup, CLI_NEEDS_STORE,
 	  "write a consistent copy of the database (admin)",
-	  "db backup FILE | db backup --dir DIR [--keep-days N]",
+	  "db backup FILE | db backup [--dir DIR] [--keep-days N]",
 	  "  FILE                 the copy; it must not exist yet\n"
 	  "  --dir DIR            write salespm-YYYYMMDDTHHMMSSZ.db into DIR instead (UTC)\n"
 	  "  --keep-days N        then remove that directory's dated copies older than N days\n"
+	  "  With neither FILE nor --dir: backup_dir and backup_keep_days of the configuration.\n"
 	  "  The copy is made while others keep working. PostgreSQL: pg_dump\n"
 	  "  (docs/operations.md).",
 	  "salespm db backup --dir /var/lib/salespm/backups --keep-days 14" },

@@ -172,5 +172,7 @@ void writer_stop(void);
 
 /* Batches committed and jobs run since the start. */
 void writer_figures(unsigned long long *batches, unsigned long long *jobs);
+/* How long the batch now running has run, ms (0: the writer waits for work): the watchdog's. */
+int64_t writer_busy_ms(void);
 
 #endif

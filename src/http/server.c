@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdarg.h>
 #include <sodium.h>
+#include <systemd/sd-daemon.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2073,6 +2074,57 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	pthread_mutex_unlock(&log_lock);
 }
 
+/*
+ * Until SIGINT or SIGTERM (*sig): under systemd (Type=notify) the service is
+ * told ready once the address is bound, reloading around a SIGHUP, and
+ * stopping; with WatchdogSec= the manager is pinged at half its interval as
+ * long as the writer thread is not stuck in one batch past the interval (a
+ * write that hangs then gets the service restarted). SIGHUP reads the TLS
+ * certificate files again (a renewed certificate, no restart).
+ */
+static void serve_supervised(const sigset_t *stop, int *sig)
+{
+	uint64_t wd_usec = 0;
+	int watchdog = sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0;
+	int warned = 0;
+
+	sd_notifyf(0, "READY=1\nSTATUS=serving%s\nMAINPID=%lu", srv.tls ? " HTTPS" : "",
+		   (unsigned long)getpid());
+	for (;;) {
+		int got;
+		if (watchdog) {
+			struct timespec half = { (time_t)(wd_usec / 2000000),
+						 (long)(wd_usec / 2 % 1000000) * 1000 };
+			siginfo_t info;
+			got = sigtimedwait(stop, &info, &half);
+		} else if (sigwait(stop, &got)) {
+			got = -1;
+		}
+		if (got == SIGINT || got == SIGTERM) {
+			*sig = got;
+			break;
+		}
+		if (got == SIGHUP) {
+			sd_notify(0, "RELOADING=1");
+			tls_reload();
+			sd_notify(0, "READY=1");
+		}
+		if (watchdog) {
+			int64_t busy = writer_busy_ms();
+			if (busy < (int64_t)(wd_usec / 1000)) {
+				sd_notify(0, "WATCHDOG=1");
+				warned = 0;
+			} else if (!warned++) {
+				fprintf(stderr,
+					"salespm: one batch of writes has run %lld ms: the watchdog is "
+					"no longer told all is well\n",
+					(long long)busy);
+			}
+		}
+	}
+	sd_notify(0, "STOPPING=1");
+}
+
 int http_serve(const struct http_options *opt, struct err *err)
 {
 	struct sockaddr_storage ss;
@@ -2223,10 +2275,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 		opt->db_path, opt->web_dir ? ", UI from " : "", opt->web_dir ? opt->web_dir : "");
 	fflush(stderr);
 
-	/* SIGHUP: the certificate files read again (a renewed certificate, no restart) */
-	while (sigwait(&stop, &sig) == 0 && sig != SIGINT && sig != SIGTERM)
-		if (sig == SIGHUP)
-			tls_reload();
+	serve_supervised(&stop, &sig);
 	fprintf(stderr, "salespm: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	/* a delivery under way is cut short; what it did not record stays due for the next start */
 	webhook_worker_stop();

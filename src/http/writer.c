@@ -26,6 +26,7 @@
  * may take it past the bound by its own frames.
  */
 #include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,9 +68,17 @@ static struct {
 	struct store *(*open)(struct err *err);
 	/* figures for /metrics */
 	unsigned long long batches, jobs;
+	int64_t busy_since; /* monotonic ms the batch now running began; 0: waiting for work */
 } w = { .lock = PTHREAD_MUTEX_INITIALIZER,
 	.work = PTHREAD_COND_INITIALIZER,
 	.unsynced = PTHREAD_COND_INITIALIZER };
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* Tell every job of the list how its batch ended. */
 static void tell(struct writer_job *j, const struct err *err)
@@ -88,9 +97,12 @@ static struct writer_job *take(void)
 	int n = 1;
 
 	pthread_mutex_lock(&w.lock);
+	w.busy_since = 0;
 	while (!w.head && !w.stopping)
 		pthread_cond_wait(&w.work, &w.lock);
 	first = w.head;
+	if (first)
+		w.busy_since = mono_ms();
 	if (first) {
 		for (j = first; j->next && n < BATCH_MAX; j = j->next)
 			n++;
@@ -315,6 +327,15 @@ void writer_stop(void)
 	pthread_join(w.thread, NULL);
 	pthread_join(w.syncer, NULL);
 	w.running = 0;
+}
+
+int64_t writer_busy_ms(void)
+{
+	int64_t since;
+	pthread_mutex_lock(&w.lock);
+	since = w.busy_since;
+	pthread_mutex_unlock(&w.lock);
+	return since ? mono_ms() - since : 0;
 }
 
 void writer_figures(unsigned long long *batches, unsigned long long *jobs)
