@@ -152,6 +152,7 @@ void cli_note(struct cli *c, const char *fmt, ...) __attribute__((format(printf,
 extern const struct cli_command cli_workspace_cmds[];
 extern const struct cli_command cli_project_cmds[];
 extern const struct cli_command cli_serve_cmds[]; /* src/http/serve_cmd.c */
+extern const struct cli_command cli_doctor_cmds[]; /* src/http/doctor_cmd.c */
 extern const struct cli_command cli_catalog_cmds[];
 extern const struct cli_command cli_sale_cmds[];
 extern const struct cli_command cli_goal_cmds[];

@@ -13,6 +13,7 @@ const struct cli_command *const cli_tables[] = {
 	cli_workspace_cmds,
 	cli_project_cmds,
 	cli_serve_cmds,
+	cli_doctor_cmds,
 	cli_catalog_cmds,
 	cli_sale_cmds,
 	cli_goal_cmds,

@@ -38,6 +38,7 @@ static const struct {
 	{ "db", "the database: checks, backups and copies" },
 	{ "deal", "deals through the pipeline's stages, won or lost" },
 	{ "demo", "a realistic demo workspace" },
+	{ "doctor", "checks of an installation, each with what to do" },
 	{ "expense", "what is spent against the budget" },
 	{ "feedback", "customer feedback and ratings" },
 	{ "goal", "SMART goals, their progress and revisions" },

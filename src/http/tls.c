@@ -215,6 +215,24 @@ void tls_stop(void)
 	gnutls_global_deinit();
 }
 
+int tls_check(const char *cert_path, const char *key_path, char *subject, size_t len,
+	      int64_t *expires, struct err *err)
+{
+	struct cred *c;
+	int r;
+
+	if (gnutls_global_init() < 0)
+		return err_set(err, ERR_UNAVAILABLE, NULL, "internal", "GnuTLS cannot start");
+	r = load(cert_path, key_path, &c, err);
+	if (!r) {
+		snprintf(subject, len, "%s", c->subject);
+		*expires = c->expires;
+		cred_free(c);
+	}
+	gnutls_global_deinit();
+	return r;
+}
+
 void *tls_callback(void)
 {
 	return (void *)retrieve;

@@ -6,6 +6,9 @@
 #ifndef HTTP_TLS_H
 #define HTTP_TLS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "base/err.h"
 
 extern const char TLS_PRIORITIES[];
@@ -15,6 +18,13 @@ int tls_start(const char *cert_path, const char *key_path, struct err *err);
 /* Read the files again; on a problem the certificate in force stays (and it says why). */
 void tls_reload(void);
 void tls_stop(void);
+/*
+ * Check a pair without serving it (doctor): the leaf's subject and notAfter
+ * (seconds since 1970) when the files are readable, a chain and its key.
+ */
+int tls_check(const char *cert_path, const char *key_path, char *subject, size_t len,
+	      int64_t *expires, struct err *err);
+
 /* For MHD_OPTION_HTTPS_CERT_CALLBACK: a gnutls_certificate_retrieve_function2. */
 void *tls_callback(void);
 
