@@ -416,6 +416,8 @@ static int watch(struct cli *c, const char *code, int32_t as_of, int fixed, int6
 	interrupted = 0;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	/* asked once ahead: on PostgreSQL this starts the LISTEN that makes the version steady */
+	(void)store_data_version(c->st);
 	while (!interrupted) {
 		int64_t version = store_data_version(c->st), waited = 0;
 		char at[TS_FMT_MAX];
