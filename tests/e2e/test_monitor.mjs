@@ -6,7 +6,9 @@
 // panel are clicked: each opens its list (activities, problems, tasks: the generic list with the
 // link's filters; collections: the records the link names) and the list holds exactly as many
 // rows as the figure said. A bar of the chart opens that week's activities of its phase. The
-// phone does not scroll sideways.
+// phone does not scroll sideways. The forecast's funnel opens its deals too (a stage's: those
+// that reached it; won, lost, open; for the project and for an owner and a channel) and a goal
+// card's actual opens the sales it counts, whose totals equal it.
 import { test, assert, run, startServer, shot, assertNoSidewaysScroll, settle, DEMO_PASSWORD } from './lib.mjs';
 import { signedIn, get, fmtInt, sq, PHONE } from './forms.mjs';
 
@@ -91,7 +93,7 @@ async function drill(page, figure) {
   const n = Number(await link.getAttribute('data-count'));
   // a week's row is in the table under "by week": opened as a reader would
   if (await link.evaluate((el) => !!el.closest('details:not([open])'))) {
-    await page.locator('#monitor details.data-table summary').click();
+    await page.locator('#monitor details.mon-weeks summary').click();
   }
   await link.click();
   let rows;
@@ -162,6 +164,62 @@ run(async (browser) => {
         assert(rows === week.counts[q.phase], `the bar's list has ${rows} rows, the bar ${week.counts[q.phase]}`);
       } else {
         throw new Error('a click on a bar of the activity chart opened nothing');
+      }
+      assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
+      await ctx.close();
+    });
+    await test('the funnel and the goal cards open the records they count (zh-CN, desktop)', [], async () => {
+      const { ctx, page } = await signedIn(browser, server, 'li.na', DEMO_PASSWORD, { lang: 'zh-CN' });
+      const pipe = await get(page, `/api/v1/projects/${CODE}/pipeline`);
+      const openFunnel = async () => {
+        await page.go(`#/p/${CODE}/analysis`);
+        await page.locator('#funnel-table').waitFor();
+      };
+      const deals = async (figure) => {
+        const a = page.locator(`#funnel a[data-figure="${figure}"]`);
+        const n = Number(await a.getAttribute('data-count'));
+        await a.click();
+        await page.locator('#deal-table').waitFor();
+        await page.locator('#linked-filters').waitFor();
+        await page.waitForFunction((want) => document.querySelectorAll('#deal-table tbody tr').length === want, n, { timeout: 5000 }).catch(() => {});
+        const rows = await page.locator('#deal-table tbody tr').count();
+        assert(rows === n, `${figure}: the deals table has ${rows} rows, the funnel said ${n}`);
+        return n;
+      };
+      await openFunnel();
+      for (const st of pipe.all.funnel.filter((x) => x.reached > 0)) {
+        const n = await deals('funnel.reached.' + st.stage);
+        assert(n === st.reached, `${st.stage}: ${n} deals reached it, the answer ${st.reached}`);
+        await openFunnel();
+      }
+      for (const k of ['won', 'lost', 'open']) {
+        await deals('funnel.' + k);
+        await openFunnel();
+      }
+      // one owner's and one channel's funnel: the same, of their deals
+      for (const [by, groups] of [['owner', pipe.by_owner], ['channel', pipe.by_channel]]) {
+        const grp = groups.find((x) => x.key && x.funnel[0].reached > 0);
+        await page.click('#funnel-by-' + by);
+        await page.selectOption('#funnel-key', grp.key);
+        const st = grp.funnel.filter((x) => x.reached > 0).pop();
+        const n = await deals('funnel.reached.' + st.stage);
+        assert(n === st.reached, `${by} ${grp.key} ${st.stage}: ${n}, the answer ${st.reached}`);
+        const hash = await page.evaluate(() => decodeURIComponent(location.hash));
+        assert(hash.includes(`${by}=${grp.key}`), `the link names the ${by}: ${hash}`);
+        await openFunnel();
+      }
+      // the goal cards: a revenue goal's actual opens the sales of its scope and window
+      const goals = (await get(page, `/api/v1/projects/${CODE}/goals`)).goals.filter((g) => g.metric === 'revenue');
+      assert(goals.length >= 2, 'the demo has revenue goals');
+      for (const g of goals.slice(0, 2)) {
+        await page.go(`#/p/${CODE}`);
+        const a = page.locator(`.goal-card[data-goal-id="${g.id}"] a.goal-actual`);
+        await a.click();
+        await page.locator('#sales-totals').waitFor();
+        await settle(page);
+        await page.waitForFunction((want) => document.querySelector('#sales-totals').dataset.amount === want, String(g.actual), { timeout: 5000 }).catch(() => {});
+        const amount = await page.locator('#sales-totals').getAttribute('data-amount');
+        assert(amount === String(g.actual), `goal ${g.name}: the sales it opens add up to ${amount}, the goal says ${g.actual}`);
       }
       assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
       await ctx.close();

@@ -98,7 +98,7 @@ function Activity({ code, a }) {
           </tbody>
         </table>
       </div>
-      <details class="data-table">
+      <details class="mon-weeks">
         <summary>${t('mon.by_week')}</summary>
         <div class="table-wrap">
           <table class="table table-compact mon-table" id="mon-weeks">

@@ -919,4 +919,9 @@ export default {
   'filter.unpaid': "Money outstanding",
   'collection.linked_title': "Collections of the link: {n}",
   'collection.linked_all': "Show all collections",
+  'deals.reached': "Reached {stage} or later",
+  'forecast.won_n': "{n} won",
+  'forecast.lost_n': "{n} lost",
+  'forecast.coverage_open': "Open the open deals behind the coverage",
+  'goal.open_sales': "{value}: open the sales it counts",
 };

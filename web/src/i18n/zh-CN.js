@@ -918,4 +918,9 @@ export default {
   'filter.unpaid': "尚有未收款",
   'collection.linked_title': "链接筛选的回款：{n} 笔",
   'collection.linked_all': "显示全部回款",
+  'deals.reached': "到达过「{stage}」及之后阶段",
+  'forecast.won_n': "赢 {n}",
+  'forecast.lost_n': "输 {n}",
+  'forecast.coverage_open': "打开计入覆盖率的进行中商机",
+  'goal.open_sales': "{value}：打开计入的销售记录",
 };
