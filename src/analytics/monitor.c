@@ -570,6 +570,25 @@ static void write_collections(struct jw *w, const struct monitor *m)
 	jw_obj_end(w);
 }
 
+/* "oldest": x's oldest overdue task (null without one), with its assignee when named. */
+static void write_oldest(struct jw *w, const struct monitor_assignee *x, int32_t as_of,
+			 int named)
+{
+	jw_key(w, "oldest");
+	if (!x || !x->overdue) {
+		jw_null(w);
+		return;
+	}
+	jw_obj(w);
+	jw_kint(w, "id", x->oldest_id);
+	jw_kstr(w, "title", x->oldest_title);
+	jw_kdate(w, "due", x->oldest_due);
+	jw_kint(w, "days_late", as_of - x->oldest_due);
+	if (named)
+		jw_kstr(w, "assignee", x->login);
+	jw_obj_end(w);
+}
+
 static void write_tasks(struct jw *w, const struct monitor *m)
 {
 	char late[48], week[48];
@@ -594,18 +613,7 @@ static void write_tasks(struct jw *w, const struct monitor *m)
 				   (x->oldest_due == oldest->oldest_due && x->oldest_id < oldest->oldest_id)))
 			oldest = x;
 	}
-	jw_key(w, "oldest");
-	if (oldest) {
-		jw_obj(w);
-		jw_kint(w, "id", oldest->oldest_id);
-		jw_kstr(w, "title", oldest->oldest_title);
-		jw_kdate(w, "due", oldest->oldest_due);
-		jw_kint(w, "days_late", m->as_of - oldest->oldest_due);
-		jw_kstr(w, "assignee", oldest->login);
-		jw_obj_end(w);
-	} else {
-		jw_null(w);
-	}
+	write_oldest(w, oldest, m->as_of, 1);
 	jw_key(w, "assignees");
 	jw_arr(w);
 	for (size_t i = 0; i < m->nassignees; i++) {
@@ -617,17 +625,7 @@ static void write_tasks(struct jw *w, const struct monitor *m)
 		jw_kstr(w, "name", x->name);
 		jw_kint(w, "overdue", x->overdue);
 		jw_kint(w, "due_week", x->due_week);
-		jw_key(w, "oldest");
-		if (x->overdue) {
-			jw_obj(w);
-			jw_kint(w, "id", x->oldest_id);
-			jw_kstr(w, "title", x->oldest_title);
-			jw_kdate(w, "due", x->oldest_due);
-			jw_kint(w, "days_late", m->as_of - x->oldest_due);
-			jw_obj_end(w);
-		} else {
-			jw_null(w);
-		}
+		write_oldest(w, x, m->as_of, 0);
 		write_query(w, "query_overdue", 3, q1);
 		write_query(w, "query_due_week", 3, q2);
 		jw_obj_end(w);

@@ -10,6 +10,7 @@ the test's own Python (ISO weeks from datetime.isocalendar, ages and SLA shares 
 fractions), never read back from the code under test. Every figure's drill-down ("query") is
 then run as a list command, and the number of records listed must equal the figure.
 """
+import contextlib
 import json
 import os
 import select
@@ -124,13 +125,24 @@ def revenue_line(frame):
     return next(x for x in frame.splitlines() if x.startswith("revenue "))
 
 
+@contextlib.contextmanager
+def watching(ws, seconds):
+    """`dashboard P1 --watch SECONDS` running in a process of its own; killed if left running."""
+    argv = [BIN, "--db", ws.db, "dashboard", "P1", "--watch", str(seconds)]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ws.env)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 @test
 def watch_draws_again_when_a_sale_is_recorded_and_exits_cleanly_on_sigint():
     ws = Workspace()
     team(ws)
-    argv = [BIN, "--db", ws.db, "dashboard", "P1", "--watch", "30"]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ws.env)
-    try:
+    with watching(ws, 30) as proc:
         out = Frames(proc)
         first = out.wait(1, 20)[0]
         eq(revenue_line(first).split()[1], "100.00", "one sale of 100.00")
@@ -149,28 +161,18 @@ def watch_draws_again_when_a_sale_is_recorded_and_exits_cleanly_on_sigint():
         out, err = proc.communicate(timeout=10)
         eq(proc.returncode, 0, f"SIGINT ends it cleanly: {err.decode()[-2000:]}")
         assert "Sanitizer" not in err.decode() and "runtime error" not in err.decode(), err
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 @test
 def watch_with_an_interval_redraws_on_the_timer():
     ws = Workspace()
     team(ws)
-    argv = [BIN, "--db", ws.db, "dashboard", "P1", "--watch", "1"]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ws.env)
-    try:
+    with watching(ws, 1) as proc:
         frames = Frames(proc).wait(3, 20)
         eq(revenue_line(frames[2]), revenue_line(frames[0]), "the same data, drawn again")
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=10)
         eq(proc.returncode, 0, "SIGINT: status 0")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 @test

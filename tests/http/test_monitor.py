@@ -105,9 +105,9 @@ def as_of_moves_the_weeks_and_what_is_overdue_and_a_bad_day_is_refused():
         eq((m["collections"]["due_30"]["count"], m["collections"]["due_30"]["amount"]),
            (2, 70000 + 35000), "within 30 days")
         eq(m["tasks"]["overdue"], 0, "nothing overdue yet")
-        check_panels_counts = lister(c)
+        count = lister(c)
         for b in m["collections"]["aging"]:
-            eq(check_panels_counts("collection", b["bucket"]["query"]), b["bucket"]["count"],
+            eq(count("collection", b["bucket"]["query"]), b["bucket"]["count"],
                f"drill-down of {b['days']} as of May 18th")
         for bad in ("2026-02-30", "tomorrow"):
             expect_error(c.get(BASE + "/monitor?as_of=" + bad), 422, "invalid", field="as_of")
