@@ -126,9 +126,10 @@ def revenue_line(frame):
 
 
 @contextlib.contextmanager
-def watching(ws, seconds):
+def watching(ws, seconds, as_json=False):
     """`dashboard P1 --watch SECONDS` running in a process of its own; killed if left running."""
-    argv = [BIN, "--db", ws.db, "dashboard", "P1", "--watch", str(seconds)]
+    argv = [BIN, "--db", ws.db] + (["--json"] if as_json else []) + ["dashboard", "P1", "--watch",
+                                                                    str(seconds)]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ws.env)
     try:
         yield proc
@@ -173,6 +174,23 @@ def watch_with_an_interval_redraws_on_the_timer():
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=10)
         eq(proc.returncode, 0, "SIGINT: status 0")
+
+
+@test
+def watch_with_json_writes_one_document_a_line():
+    ws = Workspace()
+    team(ws)
+    with watching(ws, 1, as_json=True) as proc:
+        time.sleep(2.5)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=10)
+        eq(proc.returncode, 0, "SIGINT: status 0")
+    docs = [json.loads(line) for line in out.decode().splitlines()]
+    assert len(docs) >= 2, f"frames: {len(docs)}"
+    for d in docs:
+        eq((d["project"]["code"] if isinstance(d["project"], dict) else d["project"],
+            d["monitor"]["project"], d["monitor"]["as_of"]), ("P1", "P1", TODAY.isoformat()),
+           "each line a whole dashboard with its panels")
 
 
 @test

@@ -8,8 +8,9 @@
 // rows as the figure said. A bar of the chart opens that week's activities of its phase. The
 // phone does not scroll sideways. The forecast's funnel opens its deals too (a stage's: those
 // that reached it; won, lost, open; for the project and for an owner and a channel) and a goal
-// card's actual opens the sales it counts, whose totals equal it.
-import { test, assert, run, startServer, shot, assertNoSidewaysScroll, settle, DEMO_PASSWORD } from './lib.mjs';
+// card's actual opens the sales it counts, whose totals equal it. A task recorded elsewhere (the
+// CLI on the server's database) shows in an open page's panels within seconds, without a reload.
+import { test, assert, run, startServer, shot, assertNoSidewaysScroll, settle, isoDay, DEMO_PASSWORD } from './lib.mjs';
 import { signedIn, get, fmtInt, sq, PHONE } from './forms.mjs';
 
 const CODE = 'FY';
@@ -165,6 +166,14 @@ run(async (browser) => {
       } else {
         throw new Error('a click on a bar of the activity chart opened nothing');
       }
+      // live: a task overdue since yesterday, recorded by the CLI, raises the count on the open page
+      await openPanels(page);
+      const before = Number(await page.locator('#monitor [data-figure="tasks.overdue"]').getAttribute('data-count'));
+      server.cli(['task', 'add', CODE, '--title', '监控面板实时测试', '--start', isoDay(-3), '--due', isoDay(-1), '--assignee', 'li.na']);
+      await page.waitForFunction((want) => {
+        const el = document.querySelector('#monitor [data-figure="tasks.overdue"]');
+        return el && el.dataset.count === want;
+      }, String(before + 1), { timeout: 5000 });
       assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
       await ctx.close();
     });
