@@ -171,13 +171,17 @@ static int get_pipeline(struct api_req *r, struct err *err)
  * GET .../monitor: the monitoring panels (analytics/monitor.h) as of today or
  * ?as_of=, problems judged at this minute. Kept per data version, day and
  * minute: an open problem's SLA state moves with the clock, not only with the
- * data, so an answer serves one minute at most.
+ * data, so an answer serves one minute at most. The minute goes into the
+ * entry's stamp, not its key, so a project's answer takes one place in the
+ * cache (the next minute's replaces it) rather than one a minute.
  */
 static int get_monitor(struct api_req *r, struct err *err)
 {
 	const char *as_of = api_query(r, "as_of");
 	int32_t today = date_today();
 	int64_t version = store_data_version(r->st), minute = ts_now() / 60;
+	/* data version and minute (24 bits: 31 years before one stamp could come again) */
+	int64_t stamp = (int64_t)((uint64_t)version << 24 | (uint64_t)(minute & 0xffffff));
 	struct monitor m;
 	char key[160], code[64];
 
@@ -185,14 +189,14 @@ static int get_monitor(struct api_req *r, struct err *err)
 		return -1;
 	if (readable_project(r, api_param(r, "code"), version, code, err))
 		return -1;
-	snprintf(key, sizeof(key), "monitor/%s/%d/%lld", code, (int)today, (long long)minute);
-	if ((r->cached = api_cache_find(key, version)))
+	snprintf(key, sizeof(key), "monitor/%s/%d", code, (int)today);
+	if ((r->cached = api_cache_find(key, stamp)))
 		return 0;
 	if (monitor_build(r->st, &r->actor, code, today, minute * 60, &m, err))
 		return -1;
 	monitor_write_json(&r->jw, &m);
 	monitor_release(&m);
-	r->cached = api_cache_keep(key, version, r->out.p, r->out.len);
+	r->cached = api_cache_keep(key, stamp, r->out.p, r->out.len);
 	return 0;
 }
 
