@@ -148,12 +148,7 @@ static const char SQL_MONITOR_PROBLEMS[] =
 	"SELECT severity, opened_at, due_at FROM problems "
 	"WHERE project_id = ?1 AND status IN ('open', 'in_progress')";
 
-/*
- * A problem's SLA state at the instant at: breached past its due time; due
- * soon when less than a quarter of its time is left (4 at >= 3 due + opened,
- * the core's filter "due_soon" in integers); within otherwise.
- */
-static int sla_state(int64_t opened, int64_t due, int64_t at)
+int monitor_sla(int64_t opened, int64_t due, int64_t at)
 {
 	if (due < at)
 		return 2;
@@ -162,7 +157,7 @@ static int sla_state(int64_t opened, int64_t due, int64_t at)
 	return 0;
 }
 
-static int age_bucket(int64_t opened, int64_t at)
+int monitor_age(int64_t opened, int64_t at)
 {
 	int64_t days = opened < at ? (at - opened) / DAY_SECONDS : 0;
 	int b = 0;
@@ -184,9 +179,9 @@ static int read_problems(struct store *st, const struct project *p, struct monit
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		int sev = index_of(severities, store_col_text(st, s, 0));
 		int64_t opened = store_col_int(st, s, 1), due = store_col_int(st, s, 2);
-		int sla = sla_state(opened, due, m->at);
+		int sla = monitor_sla(opened, due, m->at);
 		m->problems_open++;
-		m->age_sla[age_bucket(opened, m->at)][sla]++;
+		m->age_sla[monitor_age(opened, m->at)][sla]++;
 		if (sev >= 0)
 			m->sev_sla[sev][sla]++;
 	}

@@ -88,6 +88,17 @@ int monitor_build(struct store *st, const struct actor *a, const char *code, int
 		  int64_t at, struct monitor *out, struct err *err);
 void monitor_release(struct monitor *m);
 
+/*
+ * A problem's SLA state at the instant at (an index of monitor_slas): breached
+ * past its due time; due soon when a quarter of its time or less is left
+ * (4 at >= 3 due + opened: the problems list's filter "due_soon" in integers);
+ * within otherwise.
+ */
+int monitor_sla(int64_t opened, int64_t due, int64_t at);
+
+/* The age bucket (an index of monitor_ages) of a problem opened at opened, at at: whole days. */
+int monitor_age(int64_t opened, int64_t at);
+
 /* The ISO week of the Monday monday as "2027-W03" (the year and week of its Thursday). */
 void monitor_iso_week(int32_t monday, char *out, size_t size);
 
