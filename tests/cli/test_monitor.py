@@ -13,6 +13,7 @@ then run as a list command, and the number of records listed must equal the figu
 import contextlib
 import json
 import os
+import pty
 import select
 import signal
 import subprocess
@@ -191,6 +192,32 @@ def watch_with_json_writes_one_document_a_line():
         eq((d["project"]["code"] if isinstance(d["project"], dict) else d["project"],
             d["monitor"]["project"], d["monitor"]["as_of"]), ("P1", "P1", TODAY.isoformat()),
            "each line a whole dashboard with its panels")
+
+
+@test
+def on_a_terminal_watch_clears_the_screen_for_each_frame():
+    ws = Workspace()
+    team(ws)
+    main, sub = pty.openpty()
+    argv = [BIN, "--db", ws.db, "dashboard", "P1", "--watch", "1"]
+    proc = subprocess.Popen(argv, stdout=sub, stderr=subprocess.PIPE, env=ws.env)
+    os.close(sub)
+    got, deadline = b"", time.time() + 20
+    try:
+        while got.count(b"\x1b[H\x1b[2J") < 2 and time.time() < deadline:
+            r, _, _ = select.select([main], [], [], 0.2)
+            if r:
+                got += os.read(main, 65536)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(main)
+    eq(got.count(b"\x1b[H\x1b[2J") >= 2, True, "home and clear before each frame")
+    eq(b"--- as of" in got, False, "no separator lines on a terminal")
+    eq(proc.returncode, 0, "SIGINT: status 0")
 
 
 @test
