@@ -14,21 +14,21 @@
 
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "core/engagement.h"
+#include "core/problem.h"
 #include "core/project.h"
 #include "base/banned.h"
 
-const char *const monitor_phases[MONITOR_PHASES + 1] = { "pre_sale", "in_sale", "after_sale",
-							  NULL };
 const char *const monitor_ages[MONITOR_AGES + 1] = { "0-2", "3-7", "8-30", "31+", NULL };
 const char *const monitor_slas[MONITOR_SLAS + 1] = { "within", "due_soon", "breached", NULL };
 const char *const monitor_agings[MONITOR_AGINGS + 1] = { "1-30", "31-60", "61-90", "91+", NULL };
-static const char *const severities[MONITOR_SEVERITIES + 1] = { "low", "medium", "high",
-								 "critical", NULL };
 /* the first day of each age bucket (days open) and aging bucket (days late) */
 static const int32_t age_from[MONITOR_AGES] = { 0, 3, 8, 31 };
 static const int32_t aging_from[MONITOR_AGINGS] = { 1, 31, 61, 91 };
 
 #define DAY_SECONDS 86400
+
+_Static_assert(MONITOR_SEVERITIES == PROBLEM_SEVERITIES, "a column per problem severity");
 
 static int index_of(const char *const *list, const char *s)
 {
@@ -121,7 +121,7 @@ static int read_activity(struct store *st, const struct project *p, struct monit
 		struct monitor_member *x =
 			member_of(m, &alloc, store_col_text(st, s, 0), store_col_text(st, s, 1));
 		int32_t day = (int32_t)store_col_int(st, s, 2);
-		int ph = index_of(monitor_phases, store_col_text(st, s, 3));
+		int ph = index_of(activity_phases, store_col_text(st, s, 3));
 		int64_t n = store_col_int(st, s, 4);
 		size_t w = (size_t)((day - m->monday[0]) / 7);
 		if (ph < 0 || w >= m->nweeks)
@@ -177,7 +177,7 @@ static int read_problems(struct store *st, const struct project *p, struct monit
 		return -1;
 	store_bind_int(st, s, 1, p->id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		int sev = index_of(severities, store_col_text(st, s, 0));
+		int sev = index_of(problem_severities, store_col_text(st, s, 0));
 		int64_t opened = store_col_int(st, s, 1), due = store_col_int(st, s, 2);
 		int sla = monitor_sla(opened, due, m->at);
 		m->problems_open++;
@@ -397,7 +397,7 @@ static void write_activity(struct jw *w, const struct monitor *m)
 		jw_kstr(w, "iso", iso);
 		jw_kdate(w, "week", m->monday[i]);
 		jw_kdate(w, "to", m->week_last[i]);
-		write_counts(w, "counts", monitor_phases, m->week_total[i], MONITOR_PHASES);
+		write_counts(w, "counts", activity_phases, m->week_total[i], MONITOR_PHASES);
 		sum = 0;
 		for (int k = 0; k < MONITOR_PHASES; k++)
 			sum += m->week_total[i][k];
@@ -407,7 +407,7 @@ static void write_activity(struct jw *w, const struct monitor *m)
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
-	write_counts(w, "counts", monitor_phases, m->phase_total, MONITOR_PHASES);
+	write_counts(w, "counts", activity_phases, m->phase_total, MONITOR_PHASES);
 	jw_kint(w, "total", m->activities);
 	q[3] = all;
 	write_query(w, "query", 2, q);
@@ -424,11 +424,11 @@ static void write_activity(struct jw *w, const struct monitor *m)
 		for (size_t k = 0; k < m->nweeks; k++) {
 			jw_obj(w);
 			for (int ph = 0; ph < MONITOR_PHASES; ph++)
-				jw_kint(w, monitor_phases[ph], x->weeks[k][ph]);
+				jw_kint(w, activity_phases[ph], x->weeks[k][ph]);
 			jw_obj_end(w);
 		}
 		jw_arr_end(w);
-		write_counts(w, "counts", monitor_phases, x->total, MONITOR_PHASES);
+		write_counts(w, "counts", activity_phases, x->total, MONITOR_PHASES);
 		jw_kint(w, "total", x->all);
 		write_query(w, "query", 3, mq);
 		jw_obj_end(w);
@@ -517,12 +517,12 @@ static void write_problems(struct jw *w, const struct monitor *m)
 	jw_key(w, "by_severity");
 	jw_arr(w);
 	for (int v = 0; v < MONITOR_SEVERITIES; v++) {
-		const char *q[4] = { "open", "true", "severity", severities[v] };
+		const char *q[4] = { "open", "true", "severity", problem_severities[v] };
 		int64_t sum = 0;
 		for (int k = 0; k < MONITOR_SLAS; k++)
 			sum += m->sev_sla[v][k];
 		jw_obj(w);
-		jw_kstr(w, "severity", severities[v]);
+		jw_kstr(w, "severity", problem_severities[v]);
 		write_counts(w, "counts", monitor_slas, m->sev_sla[v], MONITOR_SLAS);
 		jw_kint(w, "total", sum);
 		write_query(w, "query", 2, q);

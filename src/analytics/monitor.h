@@ -16,18 +16,17 @@
 
 /* The weeks of the activity panel: the last 12 ISO weeks up to as-of (within the project). */
 #define MONITOR_WEEKS 12
-/* pre_sale, in_sale, after_sale (activity_phases' order) */
+/* pre_sale, in_sale, after_sale: activity_phases (core/engagement.h) */
 #define MONITOR_PHASES 3
 /* problems' ages in days: 0-2, 3-7, 8-30, over 30 */
 #define MONITOR_AGES 4
 /* within the SLA, due soon (less than a quarter of it left), breached */
 #define MONITOR_SLAS 3
-/* low, medium, high, critical */
+/* low, medium, high, critical: problem_severities (core/problem.h) */
 #define MONITOR_SEVERITIES 4
 /* collections overdue by days late: 1-30, 31-60, 61-90, over 90 */
 #define MONITOR_AGINGS 4
 
-extern const char *const monitor_phases[MONITOR_PHASES + 1];
 extern const char *const monitor_ages[MONITOR_AGES + 1];
 extern const char *const monitor_slas[MONITOR_SLAS + 1];
 extern const char *const monitor_agings[MONITOR_AGINGS + 1];
