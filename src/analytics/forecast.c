@@ -1193,6 +1193,8 @@ static void goal_forecast_write(struct jw *w, const struct goal *g, const struct
 	jw_kstr(w, "name", g->name);
 	jw_kstr(w, "metric", g->metric == METRIC_NONE ? NULL : metric_str(g->metric));
 	jw_kstr(w, "unit", unit_str(u));
+	/* what narrows its deals: a coverage figure opens the open deals of this scope */
+	goal_scope_write_json(w, &g->scope);
 	goal_value_json(w, "target", u, g->target);
 	goal_value_json(w, "actual", u, gp->actual);
 	jw_kdate(w, "due", g->due_on);

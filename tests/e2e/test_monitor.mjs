@@ -217,6 +217,15 @@ run(async (browser) => {
         assert(hash.includes(`${by}=${grp.key}`), `the link names the ${by}: ${hash}`);
         await openFunnel();
       }
+      // a goal's coverage opens the open deals of its scope: as many as the forecast counted
+      for (const g of pipe.goals.filter((x) => x.coverage !== null && x.target !== null).slice(0, 3)) {
+        await openFunnel();
+        await page.locator(`tr.fc-goal[data-goal-id="${g.id}"] .fc-coverage a`).click();
+        await page.locator('#deal-table').waitFor();
+        await page.waitForFunction((want) => document.querySelectorAll('#deal-table tbody tr').length === want, g.deals, { timeout: 5000 }).catch(() => {});
+        const rows = await page.locator('#deal-table tbody tr').count();
+        assert(rows === g.deals, `goal ${g.name}: its coverage opens ${rows} deals, the forecast counted ${g.deals}`);
+      }
       // the goal cards: a revenue goal's actual opens the sales of its scope and window
       const goals = (await get(page, `/api/v1/projects/${CODE}/goals`)).goals.filter((g) => g.metric === 'revenue');
       assert(goals.length >= 2, 'the demo has revenue goals');
