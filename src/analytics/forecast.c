@@ -1044,6 +1044,32 @@ static int forecast_goals(struct store *st, const struct fdata *f, struct pipeli
 	return r;
 }
 
+/* Each deal's furthest stage by the funnel's ranks (stage_figures counts by the same rule). */
+static void reach_compute(const struct fdata *f, struct pipeline_forecast *out)
+{
+	const struct deal_pipeline *p = &f->pipe;
+
+	out->reach = xcalloc(f->n + 1, sizeof(*out->reach));
+	out->nreach = 0;
+	for (size_t k = 0; k < f->n; k++) {
+		const struct fdeal *d = &f->deals[k];
+		int furthest = -1, stage = -1;
+		for (size_t j = 0; j < d->nhist; j++) {
+			int r = funnel_rank(p, f->hist[d->hist + j].stage);
+			if (r > furthest) {
+				furthest = r;
+				stage = f->hist[d->hist + j].stage;
+			}
+		}
+		if (furthest < 0)
+			continue;
+		out->reach[out->nreach].id = d->id;
+		snprintf(out->reach[out->nreach].stage, sizeof(out->reach[0].stage), "%s",
+		         p->stages[stage].code);
+		out->nreach++;
+	}
+}
+
 static int forecast_collect(struct store *st, const struct actor *a, const struct project *p,
                             struct fdata *f, struct pipeline_forecast *out, struct err *err)
 {
@@ -1063,6 +1089,7 @@ static int forecast_collect(struct store *st, const struct actor *a, const struc
 	                           ? f->slips[f->nslips / 2]
 	                           : (f->slips[f->nslips / 2 - 1] + f->slips[f->nslips / 2]) / 2.0;
 	stats_compute(f, G_ALL, 0, &out->all);
+	reach_compute(f, out);
 	out->by_owner = stats_by(f, G_OWNER, &out->nowner);
 	out->by_channel = stats_by(f, G_CHANNEL, &out->nchannel);
 	out->goals = xcalloc(out->board.goals.n + 1, sizeof(*out->goals));
@@ -1103,6 +1130,9 @@ int pipeline_forecast_build(struct store *st, const struct actor *a, const char 
 void pipeline_forecast_release(struct pipeline_forecast *f)
 {
 	goal_board_release(&f->board);
+	free(f->reach);
+	f->reach = NULL;
+	f->nreach = 0;
 	free(f->goals);
 	free(f->by_owner);
 	free(f->by_channel);
@@ -1163,6 +1193,8 @@ static void goal_forecast_write(struct jw *w, const struct goal *g, const struct
 	jw_kstr(w, "name", g->name);
 	jw_kstr(w, "metric", g->metric == METRIC_NONE ? NULL : metric_str(g->metric));
 	jw_kstr(w, "unit", unit_str(u));
+	/* what narrows its deals: a coverage figure opens the open deals of this scope */
+	goal_scope_write_json(w, &g->scope);
 	goal_value_json(w, "target", u, g->target);
 	goal_value_json(w, "actual", u, gp->actual);
 	jw_kdate(w, "due", g->due_on);
@@ -1216,5 +1248,13 @@ void pipeline_forecast_write_json(struct jw *w, const struct pipeline_forecast *
 		goal_forecast_write(w, &f->board.goals.items[i], &f->board.progress[i],
 		                    &f->goals[i]);
 	jw_arr_end(w);
+	jw_key(w, "reach");
+	jw_obj(w);
+	for (size_t i = 0; i < f->nreach; i++) {
+		char id[24];
+		snprintf(id, sizeof(id), "%lld", (long long)f->reach[i].id);
+		jw_kstr(w, id, f->reach[i].stage);
+	}
+	jw_obj_end(w);
 	jw_obj_end(w);
 }

@@ -169,6 +169,13 @@ struct pipeline_forecast {
 	struct pipe_stats all;
 	struct pipe_stats *by_owner, *by_channel;
 	size_t nowner, nchannel;
+	/* each deal's furthest stage of the funnel (a funnel figure's drill-down: a deal
+	 * reached a stage when its furthest is that one or a later one) */
+	struct deal_reach {
+		int64_t id;
+		char stage[32];
+	} *reach;
+	size_t nreach;
 };
 
 /* The forecast of project code as of as_of with seed, as actor sees it (one read transaction). */

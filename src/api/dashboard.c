@@ -12,6 +12,7 @@
 #include "analytics/dashboard.h"
 #include "analytics/forecast.h"
 #include "analytics/kept.h"
+#include "analytics/monitor.h"
 #include "api/api.h"
 #include "api/cache.h"
 #include "core/project.h"
@@ -166,6 +167,39 @@ static int get_pipeline(struct api_req *r, struct err *err)
 	return 0;
 }
 
+/*
+ * GET .../monitor: the monitoring panels (analytics/monitor.h) as of today or
+ * ?as_of=, problems judged at this minute. Kept per data version, day and
+ * minute: an open problem's SLA state moves with the clock, not only with the
+ * data, so an answer serves one minute at most. The minute goes into the
+ * entry's stamp, not its key, so a project's answer takes one place in the
+ * cache (the next minute's replaces it) rather than one a minute.
+ */
+static int get_monitor(struct api_req *r, struct err *err)
+{
+	const char *as_of = api_query(r, "as_of");
+	int32_t today = date_today();
+	int64_t version = store_data_version(r->st), minute = ts_now() / 60;
+	/* data version and minute (24 bits: 31 years before one stamp could come again) */
+	int64_t stamp = (int64_t)((uint64_t)version << 24 | (uint64_t)(minute & 0xffffff));
+	struct monitor m;
+	char key[160], code[64];
+
+	if (as_of && date_parse(as_of, strlen(as_of), &today, "as_of", err))
+		return -1;
+	if (readable_project(r, api_param(r, "code"), version, code, err))
+		return -1;
+	snprintf(key, sizeof(key), "monitor/%s/%d", code, (int)today);
+	if ((r->cached = api_cache_find(key, stamp)))
+		return 0;
+	if (monitor_build(r->st, &r->actor, code, today, minute * 60, &m, err))
+		return -1;
+	monitor_write_json(&r->jw, &m);
+	monitor_release(&m);
+	r->cached = api_cache_keep(key, stamp, r->out.p, r->out.len);
+	return 0;
+}
+
 /* Dashboards computed anew at a stop for the next start: a stop waits for a few at most. */
 #define KEEP_REBUILD_MAX 8
 
@@ -254,5 +288,6 @@ out:
 const struct api_route api_dashboard_routes[] = {
 	{ "GET", "/api/v1/projects/{code}/dashboard", get_dashboard, ROLE_VIEWER, 0 },
 	{ "GET", "/api/v1/projects/{code}/pipeline", get_pipeline, ROLE_VIEWER, 0 },
+	{ "GET", "/api/v1/projects/{code}/monitor", get_monitor, ROLE_VIEWER, 0 },
 	{ NULL },
 };

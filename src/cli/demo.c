@@ -1403,6 +1403,11 @@ static const struct {
 	{ "product", "low", "固件升级提示语错误", "W 系列升级界面提示语中英文混杂", 600, PF_RESOLVED, 200,
 	  "随下一版固件修正" },
 	{ "service", "high", "热线响应超时", "客户拨打 400 热线等待超过 20 分钟", 5, PF_OPEN, 0, NULL },
+	/* the monitoring panel's oldest open problem, and one whose SLA is nearly spent */
+	{ "other", "low", "渠道门户访问缓慢", "经销商反映订货门户晚高峰打开需半分钟以上", 900, PF_STARTED, 0,
+	  NULL },
+	{ "product", "medium", "交换机风扇噪音偏大", "新到货的 S 系列交换机风扇噪音明显高于旧款", 58, PF_OPEN, 0,
+	  NULL },
 };
 
 /* Move problem id of FY as owner would, at the moment at. */
@@ -1498,7 +1503,8 @@ struct demo_deal {
  * One won deal's collections: paid at once, in two or in three instalments
  * (by the deal's place in the list); of those due by today most are received
  * a few days before their due date, some half received a few days late and
- * some not at all (overdue).
+ * some not at all (overdue) - among them those of the last three weeks, so the
+ * monitoring panel's ageing shows fresh arrears beside old ones.
  */
 static int demo_collect(struct demo *d, const struct demo_deal *dl, int k, struct err *err)
 {
@@ -1522,7 +1528,7 @@ static int demo_collect(struct demo *d, const struct demo_deal *dl, int k, struc
 		void *rec;
 		int r;
 		given += amount;
-		if (due > d->today || pattern == 4)
+		if (due > d->today || pattern == 4 || d->today - due <= 21)
 			continue; /* not due yet, or overdue: nothing received */
 		in.amount_minor = pattern == 3 ? amount / 2 : amount;
 		in.received_on = pattern == 3 ? due + 5 : due - 3;
@@ -1871,7 +1877,7 @@ static const struct demo_task {
 	{ "重点客户拜访计划", "前二十大客户逐一拜访", -15, 10, 0, { 3 }, "doing" },
 	{ "设计春季促销方案", "折扣力度与赠品组合", -5, 5, 0, { 2 }, "doing" },
 	{ "上线春季促销活动", "线上线下同步上线", 6, 20, 0, { 7 }, "todo" },
-	{ "渠道库存盘点", "核对各经销商库存与在途", 3, 8, 0, { 4 }, "todo" },
+	{ "渠道库存盘点", "核对各经销商库存与在途", -1, 2, 0, { 4 }, "todo" }, /* due this week */
 	{ "华南区渠道签约", "签约两家华南区域代理", 9, 30, 0, { 4, 5 }, "todo" },
 	{ "里程碑：季度经营复盘", "回顾目标完成情况并调整打法", 31, 31, 1, { 8, 10 }, "todo" },
 	{ "回款专项跟进", "逾期应收逐笔跟进", -3, 25, 0, { 0 }, "doing" },

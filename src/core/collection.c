@@ -74,6 +74,7 @@ struct collection {
 	char owner_name[128];
 	int64_t received_minor, outstanding_minor;
 	char status[16];
+	int unpaid; /* a list filter only (the monitor's drill-down) */
 };
 
 #define F(field) offsetof(struct collection, field), sizeof(((struct collection *)0)->field)
@@ -119,6 +120,10 @@ static const struct ent_field collection_fields[] = {
 	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
 	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
 	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },
+	{ "unpaid", EK_BOOL, EF_READONLY | EF_HIDDEN | EF_FILTER, NULL, F(unpaid),
+	  .help = "money is still outstanding on it (its receipts add up to less than its amount)",
+	  .filter_sql = "t.amount_minor > COALESCE((SELECT SUM(r.amount_minor) FROM receipts r "
+			"WHERE r.collection_id = t.id), 0)" },
 	{ NULL },
 };
 

@@ -316,10 +316,14 @@ int entity_parse_text(const struct ent_field *f, const char *text, void *rec, st
 		}
 		*i64(rec, f) = v;
 		return 0;
+	case EK_INSTANT:
+		/* an instant as text is ISO 8601 (a list's range filter); seconds still read */
+		if (memchr(text, 'T', len))
+			return ts_parse(text, len, i64(rec, f), f->name, err);
+		return int_parse(text, len, i64(rec, f), f->name, err);
 	case EK_COUNT:
 	case EK_ID:
 	case EK_VERSION:
-	case EK_INSTANT:
 		return int_parse(text, len, i64(rec, f), f->name, err);
 	case EK_DATE:
 		return date_parse(text, len, i32(rec, f), f->name, err);
@@ -544,7 +548,11 @@ static void write_filters(struct ent_sql *q, struct buf *b, int first_param)
 		int i = entity_field_index(e, f);
 		if ((f->flags & EF_FILTER) && f->filter_sql) {
 			q->param[i] = n++;
-			q->param2[i] = n++;
+			/* a condition without "?NOW" or "?TODAY" takes no second parameter (a
+			 * numbered parameter left unused is an error on PostgreSQL) */
+			q->param2[i] = strstr(f->filter_sql, "?NOW") || strstr(f->filter_sql, "?TODAY")
+					       ? n++
+					       : 0;
 			buf_addf(b, " AND (CAST(?%d AS BIGINT) IS NULL OR (CASE WHEN (", q->param[i]);
 			write_now(b, f->filter_sql, q->param2[i]);
 			buf_addf(b, ") THEN 1 ELSE 0 END) = ?%d)", q->param[i]);
@@ -902,8 +910,10 @@ static int bind_filters(struct store *st, struct stmt *s, const struct ent_sql *
 			if (entity_parse_text(f, v, scratch, err))
 				goto out;
 			store_bind_int(st, s, q->param[i], *(int *)((char *)scratch + f->off));
-			store_bind_int(st, s, q->param2[i],
-				       strstr(f->filter_sql, "?TODAY") ? (int64_t)date_today() : ts_now());
+			if (q->param2[i])
+				store_bind_int(st, s, q->param2[i],
+					       strstr(f->filter_sql, "?TODAY") ? (int64_t)date_today()
+									: ts_now());
 		} else if (f->kind == EK_DATE || f->kind == EK_MONEY || f->kind == EK_INSTANT) {
 			/* "A", "A..B", "A..", "..B" */
 			const char *dots = strstr(v, "..");

@@ -475,19 +475,24 @@ void goal_write_fields(struct jw *w, const struct goal *g)
 	jw_kdate(w, "baseline_end", g->baseline_end_on);
 	jw_kdate(w, "start", g->start_on);
 	jw_kdate(w, "due", g->due_on);
-	jw_key(w, "scope");
-	jw_obj(w);
-	jw_kstr(w, "segment", g->scope.segment[0] ? g->scope.segment : NULL);
-	jw_kstr(w, "channel", g->scope.channel[0] ? g->scope.channel : NULL);
-	jw_kstr(w, "product", g->scope.product[0] ? g->scope.product : NULL);
-	jw_kstr(w, "rep", g->scope.rep[0] ? g->scope.rep : NULL);
-	jw_obj_end(w);
+	goal_scope_write_json(w, &g->scope);
 	jw_kstr(w, "owner", g->owner[0] ? g->owner : NULL);
 	jw_kstr(w, "rationale", g->rationale);
 	jw_kstr(w, "objective", g->objective);
 	jw_kstr(w, "checkin_rule", g->checkin_rule);
 	jw_kstr(w, "custom_unit", g->custom_unit);
 	jw_kint(w, "version", g->version);
+}
+
+void goal_scope_write_json(struct jw *w, const struct goal_scope *sc)
+{
+	jw_key(w, "scope");
+	jw_obj(w);
+	jw_kstr(w, "segment", sc->segment[0] ? sc->segment : NULL);
+	jw_kstr(w, "channel", sc->channel[0] ? sc->channel : NULL);
+	jw_kstr(w, "product", sc->product[0] ? sc->product : NULL);
+	jw_kstr(w, "rep", sc->rep[0] ? sc->rep : NULL);
+	jw_obj_end(w);
 }
 
 void goal_write_json(struct jw *w, const struct goal *g)

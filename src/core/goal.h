@@ -293,6 +293,9 @@ extern const struct entity goal_entity;
 
 /* The goal's definition as JSON (no computed progress). */
 void goal_write_json(struct jw *w, const struct goal *g);
+
+/* "scope":{"segment","channel","product","rep"}: codes, null where the scope names none. */
+void goal_scope_write_json(struct jw *w, const struct goal_scope *sc);
 /* The goal's definition fields, inside an object the caller opened. */
 void goal_write_fields(struct jw *w, const struct goal *g);
 

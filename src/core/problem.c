@@ -64,6 +64,7 @@ struct problem {
 	/* filled on read */
 	int64_t resolved_at, closed_at; /* NO_ID: none */
 	int64_t now;                    /* the moment overdue is judged at */
+	int open, breached, due_soon;   /* list filters only (the monitor's drill-down) */
 };
 
 /* --- the sales a problem may name (sales have faces of their own: core/sale.c) --------- */
@@ -137,7 +138,7 @@ static const struct ent_field problem_fields[] = {
 	  .values = problem_statuses,
 	  .help = "open, in_progress, resolved or closed; changes only by a move (problem "
 		  "start, resolve, close, reopen)" },
-	{ "opened_at", EK_INSTANT, EF_READONLY | EF_SORT, "opened_at", F(opened_at),
+	{ "opened_at", EK_INSTANT, EF_READONLY | EF_SORT | EF_FILTER, "opened_at", F(opened_at),
 	  .help = "when it was recorded: its SLA runs from here" },
 	{ "due_at", EK_INSTANT, EF_READONLY | EF_SORT, "due_at", F(due_at),
 	  .help = "when it must be resolved by: opened_at plus the project's SLA for its severity" },
@@ -146,6 +147,17 @@ static const struct ent_field problem_fields[] = {
 	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
 	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
 	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },
+	/* the monitor's drill-down (analytics/monitor.c judges the same in C) */
+	{ "open", EK_BOOL, EF_READONLY | EF_HIDDEN | EF_FILTER, NULL, F(open),
+	  .help = "not yet resolved: open or in progress",
+	  .filter_sql = "t.status IN ('open', 'in_progress')" },
+	{ "breached", EK_BOOL, EF_READONLY | EF_HIDDEN | EF_FILTER, NULL, F(breached),
+	  .help = "not yet resolved, and past its SLA due time",
+	  .filter_sql = "t.status IN ('open', 'in_progress') AND t.due_at < ?NOW" },
+	{ "due_soon", EK_BOOL, EF_READONLY | EF_HIDDEN | EF_FILTER, NULL, F(due_soon),
+	  .help = "not yet resolved, within its SLA with less than a quarter of it left",
+	  .filter_sql = "t.status IN ('open', 'in_progress') AND t.due_at >= ?NOW AND "
+			"4 * ?NOW >= 3 * t.due_at + t.opened_at" },
 	{ NULL },
 };
 

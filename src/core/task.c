@@ -43,6 +43,7 @@ struct task {
 	int milestone;
 	int64_t goal_id, deal_id, problem_id;
 	int overdue;
+	int open; /* a list filter only (the monitor's drill-down) */
 	int64_t version, created_at, updated_at;
 	/* filled on read */
 	int64_t deps[TASK_MAX_DEPS];
@@ -88,6 +89,9 @@ static const struct ent_field task_fields[] = {
 	{ "overdue", EK_BOOL, EF_READONLY | EF_FILTER, NULL, F(overdue),
 	  .help = "not done, and its due day is before today",
 	  .filter_sql = "t.status <> 'done' AND t.due_on < ?TODAY" },
+	{ "open", EK_BOOL, EF_READONLY | EF_HIDDEN | EF_FILTER, NULL, F(open),
+	  .help = "not done (todo or doing): the monitor's drill-down",
+	  .filter_sql = "t.status <> 'done'" },
 	{ "version", EK_VERSION, EF_READONLY, "version", F(version) },
 	{ "created_at", EK_INSTANT, EF_READONLY, "created_at", F(created_at) },
 	{ "updated_at", EK_INSTANT, EF_READONLY, "updated_at", F(updated_at) },

@@ -144,6 +144,7 @@ EXPECT = {
     ("GET", "/api/v1/projects/{code}/goals/{id}/series"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/dashboard"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/pipeline"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/monitor"): PROJECT_READ,
     # activities and feedback: members write their own (a rep: the record of their own, a stale
     # version: 409), managers all, viewers read; a customer's timeline: what each caller may see
     **{k: v for plural in ("activities", "feedback") for k, v in {

@@ -6,8 +6,8 @@
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
-import { t, getLang } from '../i18n/index.js';
-import { useApp, route } from '../app-context.js';
+import { t, getLang, has } from '../i18n/index.js';
+import { useApp, route, currentQuery } from '../app-context.js';
 import { money, pct, date, dateTime, minorToDecimal, parseMoney, getCurrency } from '../format.js';
 import { CrudPage, CLEAR } from './crud.js';
 import { Chip, useLoad, useDebounced, Empty, ErrorBanner, Skeleton } from './ui.js';
@@ -164,17 +164,41 @@ function formField(e, f, refs) {
 
 // The list's filter bar: a search on the first text filter, a select for each enum and bool filter,
 // and one for each reference the screen names (refFilters: a problem's owner among the members).
+// The list filters a link names in its query (#/p/FY/activities?member=x&phase=pre_sale, a
+// dashboard figure's drill-down): the list opens with them, so it shows exactly the records the
+// figure counts. The server judges them (a filter it does not know is a 422 naming it).
+const NOT_FILTERS = new Set(['comments', 'offset', 'limit']);
+export function linkFilters() {
+  const q = {};
+  for (const [k, v] of Object.entries(currentQuery())) if (!NOT_FILTERS.has(k) && v !== '') q[k] = v;
+  return q;
+}
+
+// A filter the toolbar does not show (a range, a flag only a link sets), as "label: value".
+function linkedText(e, k, v) {
+  const f = e.fields.find((x) => x.name === k);
+  const label = f ? fieldLabelOf(e, f) : has('filter.' + k) ? t('filter.' + k) : k;
+  const value = v === 'true' ? t('ent.yes') : v === 'false' ? t('ent.no')
+    : f && (f.kind === 'enum') ? valueLabel(e, f, v) : v.replace('..', ' – ');
+  return label + ': ' + value;
+}
+
 function Filters({ e, q, setQ, refs, refFilters = [] }) {
   // one search box: on the name when the noun has one, else its first text filter
   const texts = e.fields.filter((f) => f.filter && (f.kind === 'text' || f.kind === 'code'));
   const text = texts.find((f) => f.name === 'name') || texts[0];
   const selects = e.fields.filter((f) => f.filter && (f.kind === 'enum' || f.kind === 'bool'
     || (f.kind === 'ref' && refFilters.includes(f.name))));
-  if (!text && !selects.length) return null;
+  const shown = new Set([text, ...selects].filter(Boolean).map((f) => f.name));
+  const linked = Object.entries(q).filter(([k, v]) => !shown.has(k) && !['offset', 'sort', 'order'].includes(k) && v !== '');
+  if (!text && !selects.length && !linked.length) return null;
   const set = (k) => (ev) => setQ({ ...q, [k]: ev.currentTarget.value, offset: 0 });
-  const filtered = [text, ...selects].some((f) => f && q[f.name]);
+  const filtered = [text, ...selects].some((f) => f && q[f.name]) || linked.length > 0;
   const clear = () => setQ({ sort: q.sort, order: q.order, offset: 0 });
   return html`<div class="filters card entity-filters" role="search">
+    ${linked.length ? html`<div class="filters-linked" id="linked-filters" data-n=${String(linked.length)}>
+      <span class="muted small">${t('filter.linked')}</span>
+      ${linked.map(([k, v]) => html`<span class="chip chip-neutral" data-filter=${k}>${linkedText(e, k, String(v))}</span>`)}</div>` : null}
     ${text ? html`<label class="field"><span class="field-label">${t('ent.search', { field: fieldLabelOf(e, text) })}</span>
       <input type="search" name=${'filter-' + text.name} value=${q[text.name] || ''} onInput=${set(text.name)} /></label>` : null}
     ${selects.map((f) => html`<label class="field"><span class="field-label">${fieldLabelOf(e, f)}</span>
@@ -202,7 +226,7 @@ export function EntityPage({ name, project, extras = {} }) {
   const e = entity(name);
   const access = useProjectAccess(app.me, project || '', !project);
   const refs = useRefs(e || { fields: [], name: '' }, project);
-  const [q, setQ] = useState({ offset: 0 });
+  const [q, setQ] = useState(() => ({ offset: 0, ...linkFilters() }));
   const search = useDebounced(q, 250);
   if (!e) return html`<${Empty} title=${t('err.not_found_page')} />`;
   if (project && access.loading) return html`<div class="card"><${Skeleton} rows=${4} /></div>`;

@@ -3,10 +3,14 @@
 // said in plain words (why a goal will be missed), and the funnel with its conversion rates,
 // median days per stage, win rate and average deal size, for the project or one owner or
 // channel. The model is explained under the panel. Loaded on its own, after the page: a
-// forecast computed once per write on the server, never in the dashboard's path.
+// forecast computed once per write on the server, never in the dashboard's path. Every figure
+// of the funnel opens its deals (the deals table filtered by its link: a stage's deals that
+// reached it, the won, lost and open ones, of the owner or channel chosen), a goal's coverage
+// its open deals.
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
+import { navigate, route } from '../app-context.js';
 import { t, tv } from '../i18n/index.js';
 import { money, pct, num, valueOf } from '../format.js';
 import { useLoad, ErrorBanner, Skeleton, Chip } from './ui.js';
@@ -25,6 +29,11 @@ export function chance(p) {
   return p >= 0.8 ? 'likely' : p >= 0.5 ? 'uncertain' : 'unlikely';
 }
 const CHANCE_CHIP = { likely: 'on_track', uncertain: 'at_risk', unlikely: 'off_track', none: 'closed' };
+
+// The deals table of project code filtered by query (deals.js takes it from the link).
+const dealsLink = (code, query) => route('/p/' + enc(code) + '/deals', { view: 'table', ...query });
+// A group's own filter: an owner's or a channel's deals ("" for deals of none: not linkable).
+const groupQuery = (by, key) => (by === 'owner' ? { owner: key } : by === 'channel' ? { channel: key } : {});
 
 const days = (v) => (v === null || v === undefined ? '—' : t('forecast.days', { n: Number(v).toFixed(1) }));
 const stageName = (s) => s.name || tv('ent.deal.stage', s.stage);
@@ -68,7 +77,10 @@ function Band({ g }) {
   </div>`;
 }
 
-function GoalRow({ g }) {
+// A goal's scope as the deals table's filters (a rep scope is the deals' owner).
+const scopeQuery = (sc) => (sc ? { owner: sc.rep || undefined, channel: sc.channel || undefined, segment: sc.segment || undefined } : {});
+
+function GoalRow({ g, code }) {
   const c = chance(g.probability);
   return html`<tr class="fc-goal" data-goal-id=${g.id} data-chance=${c}>
     <td class="name-cell"><strong>${g.name || tv('metric', g.metric)}</strong>
@@ -79,7 +91,9 @@ function GoalRow({ g }) {
     <td class="num fc-probability" data-value=${g.probability === null ? '' : String(g.probability)}>
       <${Chip} kind=${CHANCE_CHIP[c]} title=${g.probability_error ? t('forecast.error', { e: pct(g.probability_error) }) : undefined}>${pct(g.probability)}<//>
       <div class="muted small">${t('forecast.chance.' + c)}</div></td>
-    <td class="num fc-coverage" data-value=${g.coverage === null ? '' : String(g.coverage)}>${coverageText(g.coverage)}</td>
+    <td class="num fc-coverage" data-value=${g.coverage === null ? '' : String(g.coverage)}>${g.coverage === null || g.coverage === undefined
+      ? coverageText(g.coverage)
+      : html`<a href=${'#' + dealsLink(code, { kind: 'open', ...scopeQuery(g.scope) })} title=${t('forecast.coverage_open')}>${coverageText(g.coverage)}</a>`}</td>
   </tr>`;
 }
 
@@ -111,17 +125,17 @@ export function ForecastPanel({ code }) {
         <table class="table table-compact fc-table">
           <thead><tr><th>${t('forecast.goal')}</th><th class="num">${t('forecast.projection')}</th>
             <th class="num">${t('forecast.probability')}</th><th class="num">${t('forecast.coverage')}</th></tr></thead>
-          <tbody>${goals.map((g) => html`<${GoalRow} key=${g.id} g=${g} />`)}</tbody>
+          <tbody>${goals.map((g) => html`<${GoalRow} key=${g.id} g=${g} code=${code} />`)}</tbody>
         </table></div>`}
       <${Model} d=${d} />
     </div>
-    <${Funnel} d=${d} />
+    <${Funnel} d=${d} code=${code} />
   </section>`;
 }
 
 // --- the funnel ---------------------------------------------------------------------------
 
-export function Funnel({ d }) {
+export function Funnel({ d, code }) {
   const [by, setBy] = useState('all');
   const [key, setKey] = useState('');
   const names = useNames(['users', 'channels']);
@@ -144,11 +158,18 @@ export function Funnel({ d }) {
     xAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: 10, color: COLORS.muted }, splitLine: { lineStyle: { color: COLORS.split } } },
     yAxis: { type: 'category', data: stats.funnel.map(stageName).reverse(), axisTick: { show: false },
       axisLabel: { fontSize: 11, color: '#334155' }, axisLine: { lineStyle: { color: COLORS.line } } },
-    series: [{ type: 'bar', data: stats.funnel.map((s) => s.reached).reverse(), barMaxWidth: 22,
+    series: [{ type: 'bar', data: stats.funnel.map((s) => s.reached).reverse(), barMaxWidth: 22, cursor: 'pointer',
       label: { show: true, position: 'right', fontSize: 11, color: COLORS.muted },
       itemStyle: { color: COLORS.revenue, borderRadius: [0, 3, 3, 0] } }],
   }), [stats]);
   const pick = (b) => { setBy(b); setKey(''); };
+  // the group's deals: an owner's or a channel's ("" is deals of none, which the table cannot name)
+  const gq = by === 'all' ? {} : groupQuery(by, chosen.key);
+  const linkable = Boolean(code) && (by === 'all' || Boolean(chosen.key));
+  const openStage = (e) => {
+    const st = stats.funnel[stats.funnel.length - 1 - e.dataIndex];
+    if (linkable && st && st.reached > 0) navigate(dealsLink(code, { ...gq, reached: st.stage }));
+  };
   return html`<div class="card" id="funnel" data-by=${by} data-key=${by === 'all' ? '' : chosen.key || ''}>
     <div class="card-head"><h2>${t('forecast.funnel')}</h2>
       <div class="segmented" role="group" aria-label=${t('forecast.by')}>
@@ -162,19 +183,26 @@ export function Funnel({ d }) {
       </select></label>` : null}
     <div class="stat-strip stat-strip-4 fc-stats">
       <div class="stat"><span class="stat-label">${t('forecast.win_rate')}</span><span class="stat-value num" id="funnel-win-rate">${pct(stats.win_rate)}</span>
-        <span class="stat-sub">${t('forecast.won_lost', { won: num(stats.won), lost: num(stats.lost) })}</span></div>
+        <span class="stat-sub">${linkable
+          ? html`<a href=${'#' + dealsLink(code, { ...gq, kind: 'won' })} data-figure="funnel.won" data-count=${String(stats.won)}>${t('forecast.won_n', { n: num(stats.won) })}</a>
+            · <a href=${'#' + dealsLink(code, { ...gq, kind: 'lost' })} data-figure="funnel.lost" data-count=${String(stats.lost)}>${t('forecast.lost_n', { n: num(stats.lost) })}</a>`
+          : t('forecast.won_lost', { won: num(stats.won), lost: num(stats.lost) })}</span></div>
       <div class="stat"><span class="stat-label">${t('forecast.avg_deal')}</span><span class="stat-value num" id="funnel-avg">${stats.avg_deal_size === null ? '—' : money(stats.avg_deal_size)}</span></div>
       <div class="stat"><span class="stat-label">${t('forecast.weighted')}</span><span class="stat-value num" id="funnel-weighted" data-minor=${String(stats.weighted)} title=${money(stats.weighted)}>${money(stats.weighted, stats.weighted >= 1e8 ? { compact: true } : undefined)}</span>
-        <span class="stat-sub">${t('forecast.open_deals', { n: num(stats.open), amount: money(stats.open_amount) })}</span></div>
+        <span class="stat-sub">${linkable
+          ? html`<a href=${'#' + dealsLink(code, { ...gq, kind: 'open' })} data-figure="funnel.open" data-count=${String(stats.open)}>${t('forecast.open_deals', { n: num(stats.open), amount: money(stats.open_amount) })}</a>`
+          : t('forecast.open_deals', { n: num(stats.open), amount: money(stats.open_amount) })}</span></div>
       <div class="stat"><span class="stat-label">${t('forecast.days_to_win')}</span><span class="stat-value num" id="funnel-days">${days(stats.median_days_to_win)}</span></div>
     </div>
-    <${EChart} className=${'funnel-chart bars-' + stats.funnel.length} option=${option} label=${t('forecast.funnel')} />
+    <${EChart} className=${'funnel-chart bars-' + stats.funnel.length} option=${option} label=${t('forecast.funnel')} onClick=${openStage} />
     <div class="table-wrap">
       <table class="table table-compact" id="funnel-table">
         <thead><tr><th>${t('forecast.stage')}</th><th class="num">${t('forecast.reached')}</th><th class="num">${t('forecast.conversion')}</th>
           <th class="num">${t('forecast.median_days')}</th><th class="num">${t('forecast.win_probability')}</th></tr></thead>
         <tbody>${stats.funnel.map((s) => html`<tr data-stage=${s.stage}>
-          <td>${stageName(s)}</td><td class="num" data-col="reached">${num(s.reached)}</td>
+          <td>${stageName(s)}</td><td class="num" data-col="reached">${linkable && s.reached > 0
+            ? html`<a href=${'#' + dealsLink(code, { ...gq, reached: s.stage })} data-figure=${'funnel.reached.' + s.stage} data-count=${String(s.reached)}>${num(s.reached)}</a>`
+            : num(s.reached)}</td>
           <td class="num" data-col="conversion">${pct(s.conversion)}</td>
           <td class="num" data-col="median_days">${days(s.median_days)}</td>
           <td class="num" data-col="win_probability">${s.win_probability === undefined ? '—' : pct(s.win_probability)}</td></tr>`)}</tbody>

@@ -5,7 +5,9 @@
 // one, records money received against it and takes a receipt back; an overdue payment stands
 // out. Amounts are typed in major units and sent as minor units; the server judges each write
 // (a plan past the deal's amount, a receipt past what is outstanding) and its refusal is said
-// in the reader's language under the field it names.
+// in the reader's language under the field it names. A link that names list filters (a
+// dashboard figure's drill-down: ?unpaid=true&due=..2026-06-16) lists the collections it names
+// first, exactly those the figure counted.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
@@ -15,6 +17,8 @@ import { useApp } from '../app-context.js';
 import { useProjectAccess, wsAtLeast, projectAtLeast } from '../components/access.js';
 import { useLoad, ErrorBanner, Banner, Modal, Chip, Skeleton, PageHead, Empty, confirmed } from '../components/ui.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
+import { linkFilters } from '../components/entity-page.js';
+import { route } from '../app-context.js';
 import '../styles/forms.css';
 
 const STATUS_CHIP = { planned: 'closed', partly_received: 'at_risk', received: 'on_track', overdue: 'off_track' };
@@ -121,6 +125,26 @@ function DealCard({ d, canWrite, onPlan, onEdit, onDelete, onReceive, onUndo }) 
   </section>`;
 }
 
+// The collections a link's filters name (GET .../collections with them), with a way back to all.
+function Linked({ code, query }) {
+  const base = '/projects/' + enc(code) + '/collections';
+  const r = useLoad(() => api.get(route(base, { ...query, limit: 500 })), [code, JSON.stringify(query)]);
+  if (r.error) return html`<${ErrorBanner} error=${r.error} onRetry=${r.reload} />`;
+  if (!r.data) return html`<div class="card"><${Skeleton} rows=${2} /></div>`;
+  const rows = r.data.collections;
+  return html`<div class="card collection-linked" id="collection-linked" data-n=${String(rows.length)}>
+    <div class="card-head"><h2>${t('collection.linked_title', { n: rows.length })}</h2>
+      <a class="btn btn-ghost" href=${'#/p/' + enc(code) + '/collections'} id="collection-linked-all">${t('collection.linked_all')}</a></div>
+    <div class="table-wrap"><table class="table table-compact" id="collection-linked-table">
+      <thead><tr><th>${t('ent.collection.deal')}</th><th>${t('ent.collection.customer_name')}</th><th>${t('ent.collection.due')}</th>
+        <th class="num">${t('ent.collection.amount')}</th><th class="num">${t('ent.collection.outstanding')}</th><th>${t('ent.collection.status')}</th></tr></thead>
+      <tbody>${rows.map((c) => html`<tr data-id=${c.id}>
+        <td>${c.deal_title}</td><td>${c.customer_name}</td><td>${date(c.due)}</td>
+        <td class="num">${money(c.amount)}</td><td class="num">${money(c.outstanding)}</td><td>${statusChip(c.status)}</td></tr>`)}</tbody>
+    </table></div>
+  </div>`;
+}
+
 export function Collections({ code }) {
   const app = useApp();
   const access = useProjectAccess(app.me, code);
@@ -174,11 +198,13 @@ export function Collections({ code }) {
 
   const list = (deals.data && deals.data.deals) || [];
   const s = summary.data;
+  const linked = linkFilters();
   return html`<section class="collections-screen">
     <${PageHead} title=${t('collection.title')} subtitle=${t('collection.sub')} />
     ${notice ? html`<${Banner} kind="success" onDismiss=${() => setNotice(null)}><span id="collection-notice">${notice}</span><//>` : null}
     <${ErrorBanner} error=${deals.error || summary.error} onRetry=${reload} />
     <${ErrorBanner} error=${error} onDismiss=${() => setError(null)} />
+    ${Object.keys(linked).length ? html`<${Linked} code=${code} query=${linked} />` : null}
     ${s ? html`<${Totals} s=${s} />
       <div class="collection-panels">
         <${SumsTable} id="collection-by-customer" title=${t('collection.by_customer')} head=${t('collection.customer')}

@@ -4,7 +4,7 @@
 // charts and sortable tables with each one's share. Every figure opens the sales behind it
 // (the sales list filtered by its URL). Names are shown, codes
 // on hover. Below the breakdowns (loaded after them: nothing above moves), the forecast panel and the funnel (components/forecast.js),
-// loaded apart from the dashboard's own answer.
+// loaded apart from the dashboard's own answer, then the monitoring panels (components/monitor.js).
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, enc } from '../api.js';
@@ -15,6 +15,7 @@ import { useLoad, ErrorBanner, Skeleton, Empty, PageHead } from '../components/u
 import { useLive } from '../live.js';
 import { EChart, COLORS } from '../components/charts.js';
 import { ForecastPanel } from '../components/forecast.js';
+import { MonitorPanel } from '../components/monitor.js';
 
 // --- figures ------------------------------------------------------------------------------
 
@@ -65,6 +66,7 @@ export function Dashboard({ code }) {
             rows=${d.breakdowns[dim] || []} total=${d.totals} code=${code} span=${span} />`)}
         </div>`}
     ${d.goals && d.goals.length ? html`<${ForecastPanel} code=${code} />` : null}
+    <${MonitorPanel} code=${code} />
   </section>`;
 }
 

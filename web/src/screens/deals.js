@@ -36,6 +36,33 @@ export function applyFilters(deals, f) {
     && (!f.from || (d.expected_close && d.expected_close >= f.from)) && (!f.to || (d.expected_close && d.expected_close <= f.to)));
 }
 
+// What a link's query asks of the deals screen: the filters of the form, the view, and the
+// drill-down's own (a stage kind, a stage now, a funnel stage reached).
+const LINK_KEYS = ['owner', 'channel', 'segment', 'from', 'to'];
+export function linkFilters(q) {
+  const f = {};
+  for (const k of LINK_KEYS) if (q[k]) f[k] = q[k];
+  return { f, mode: q.view === 'table' ? 'table' : 'board', kind: q.kind || '', stage: q.stage || '', reached: q.reached || '' };
+}
+
+// The deals a link's drill-down names among those the form lets through. reached needs the
+// pipeline's answer (its funnel's order and each deal's furthest stage): nothing until it is read.
+export function applyLinked(deals, link, kindOf, pipeline) {
+  let out = deals;
+  if (link.kind) out = out.filter((d) => kindOf(d.stage) === link.kind);
+  if (link.stage) out = out.filter((d) => d.stage === link.stage);
+  if (link.reached) {
+    if (!pipeline) return [];
+    const order = pipeline.all.funnel.map((s) => s.stage);
+    const at = order.indexOf(link.reached);
+    out = out.filter((d) => {
+      const furthest = pipeline.reach[String(d.id)];
+      return furthest !== undefined && at >= 0 && order.indexOf(furthest) >= at;
+    });
+  }
+  return out;
+}
+
 // Whether an open deal has sat in its stage past the threshold (whole days since it entered).
 const isStale = (d, kind, days) => kind === 'open' && d.stage_since
   && (Date.now() - Date.parse(d.stage_since)) / 86400000 >= days;
@@ -338,7 +365,8 @@ function Filters({ f, setF, sellers, lists }) {
 }
 
 export function Deals({ code }) {
-  return html`<${DealsScreen} key=${code} code=${code} />`;
+  // a new link (another figure's drill-down, or its clearing) starts the screen afresh
+  return html`<${DealsScreen} key=${code + JSON.stringify(linkFilters(currentQuery()))} code=${code} />`;
 }
 
 function DealsScreen({ code }) {
@@ -353,9 +381,14 @@ function DealsScreen({ code }) {
   const views = useLoad(() => api.get(pbase + '/deal-views'), [code]);
   const lists = useLoad(() => Promise.all([api.get('/channels'), api.get('/segments'), api.get('/products')])
     .then(([c, s, p]) => ({ channels: c.channels, segments: s.segments, products: p.products })), []);
-  const [f, setF] = useState(EMPTY);
+  // a link may open the board filtered (#/p/FY/deals?owner=wang.fang&channel=direct) and as a
+  // table (view=table); a figure's drill-down names the deals it counts: of a stage kind (kind=open,
+  // won, lost), at a stage now (stage=proposal), or that reached a stage of the funnel (reached=
+  // proposal: the pipeline's furthest stage of each deal, its stage or a later one)
+  const [link] = useState(() => linkFilters(currentQuery()));
+  const [f, setF] = useState(() => ({ ...EMPTY, ...link.f }));
   const [view, setView] = useState('');
-  const [mode, setMode] = useState('board');
+  const [mode, setMode] = useState(link.mode);
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState(null);
   const [losing, setLosing] = useState(null);
@@ -374,7 +407,8 @@ function DealsScreen({ code }) {
   const staleDays = pipeline.data ? pipeline.data.stale_days : 30;
   const kindOf = (code2) => { const s = stages.find((x) => x.code === code2); return s ? s.kind : 'open'; };
   const all = (list.data && list.data.deals) || [];
-  const shown = applyFilters(all, f);
+  const reach = useLoad(() => (link.reached ? api.get(pbase + '/pipeline') : Promise.resolve(null)), [code, link.reached]);
+  const shown = applyLinked(applyFilters(all, f), link, kindOf, reach.data);
   const sellers = mlist.filter((m) => m.role !== 'viewer');
   const saved = (views.data && views.data.views) || [];
   const say = (key, vars) => setNotice(t(key, vars));
@@ -471,6 +505,12 @@ function DealsScreen({ code }) {
       </form>` : null}
     </div>
     <${Filters} f=${f} setF=${(x) => { setF(x); setView(''); }} sellers=${sellers} lists=${lists.data || {}} />
+    ${link.kind || link.stage || link.reached ? html`<div class="filters-linked card" id="linked-filters">
+      <span class="muted small">${t('filter.linked')}</span>
+      ${link.kind ? html`<span class="chip chip-neutral" data-filter="kind">${t('deals.kind.' + link.kind)}</span>` : null}
+      ${link.stage ? html`<span class="chip chip-neutral" data-filter="stage">${t('ent.deal.stage')}: ${stageLabel(stages.find((x) => x.code === link.stage) || { code: link.stage })}</span>` : null}
+      ${link.reached ? html`<span class="chip chip-neutral" data-filter="reached">${t('deals.reached', { stage: stageLabel(stages.find((x) => x.code === link.reached) || { code: link.reached }) })}</span>` : null}
+      <a class="btn btn-ghost btn-small" href=${'#/p/' + enc(code) + '/deals'} id="linked-clear">${t('action.clear')}</a></div>` : null}
     <${ErrorBanner} error=${list.error || pipeline.error} onRetry=${() => { list.reload(); pipeline.reload(); }} />
     ${error && !errorIsAt(error, ['name', 'stale_days']) ? html`<div id="deal-error"><${ErrorBanner} error=${error} labels=${labels} onDismiss=${() => setError(null)} /></div>` : null}
     ${notice ? html`<${Banner} kind="success" onDismiss=${() => setNotice(null)}><span id="deal-notice">${notice}</span><//>` : null}

@@ -5,7 +5,7 @@ import { html } from '../html.js';
 import { api, enc } from '../api.js';
 import { t, tv } from '../i18n/index.js';
 import { money, date, dateTime, pct, pctClass, valueOf, num, today } from '../format.js';
-import { navigate, useApp } from '../app-context.js';
+import { navigate, useApp, route } from '../app-context.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, StatusChip, Chip, Modal, PageHead, Banner, confirmed } from '../components/ui.js';
 import { useLive } from '../live.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
@@ -118,8 +118,19 @@ function scopeChips(scope, names) {
     html`<span class="chip chip-neutral scope-chip" data-scope=${k}>${t('goal.scope_' + k)}: <${Named} names=${names} kind=${SCOPE_KIND[k]} code=${scope[k]} /></span>`);
 }
 
-export function GoalCard({ goal: g, points, names, me, onEdit, onDelete, onHistory, onCheckins }) {
+// The metrics counted from the sales lines: a goal's actual opens the sales of its scope and
+// window so far (the sales list takes them from the link).
+const SALE_METRICS = new Set(['revenue', 'gross_margin', 'units', 'avg_deal_size']);
+function salesOfGoal(code, g) {
+  if (!code || !SALE_METRICS.has(g.metric) || !g.start || !g.due) return null;
+  const now = today(), sc = g.scope || {};
+  return route('/p/' + enc(code) + '/sales', { from: g.start, to: g.due < now ? g.due : now,
+    segment: sc.segment, channel: sc.channel, product: sc.product, rep: sc.rep });
+}
+
+export function GoalCard({ code, goal: g, points, names, me, onEdit, onDelete, onHistory, onCheckins }) {
   const progress = Math.max(0, Number(g.progress) || 0);
+  const sales = salesOfGoal(code, g);
   const expected = Math.max(0, Math.min(1, Number(g.elapsed ?? 0)));
   return html`<article class="card goal-card" data-goal-id=${g.id} data-status=${g.status}>
     <header class="goal-head">
@@ -132,7 +143,9 @@ export function GoalCard({ goal: g, points, names, me, onEdit, onDelete, onHisto
     </header>
     ${scopeChips(g.scope, names).length ? html`<div class="chip-row">${scopeChips(g.scope, names)}</div>` : null}
     <div class="goal-figures">
-      <div><span class="fig-label">${t('goal.actual')}</span><span class="fig-value goal-actual num" title=${goalValue(g, g.actual)}>${figure(g, g.actual)}</span></div>
+      <div><span class="fig-label">${t('goal.actual')}</span>${sales
+        ? html`<a class="fig-value goal-actual num" href=${'#' + sales} title=${t('goal.open_sales', { value: goalValue(g, g.actual) })}>${figure(g, g.actual)}</a>`
+        : html`<span class="fig-value goal-actual num" title=${goalValue(g, g.actual)}>${figure(g, g.actual)}</span>`}</div>
       <div><span class="fig-label">${t('goal.target')}</span><span class="fig-value goal-target num" title=${goalValue(g, g.target)}>${figure(g, g.target)}</span></div>
       <div><span class="fig-label">${t('goal.projected')}</span><span class="fig-value goal-projected num muted-strong" title=${goalValue(g, g.projected)}>${figure(g, g.projected)}</span></div>
     </div>
