@@ -9,6 +9,7 @@
 #include "api/cache.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,13 +68,24 @@ static void mine_keep(struct api_cached *e)
 	mine[i] = e;
 }
 
+/* Lookups that found a kept answer, and those that did not (/metrics). */
+static atomic_ullong hits, misses;
+
+void api_cache_figures(unsigned long long *hit, unsigned long long *miss)
+{
+	*hit = atomic_load_explicit(&hits, memory_order_relaxed);
+	*miss = atomic_load_explicit(&misses, memory_order_relaxed);
+}
+
 const struct api_cached *api_cache_find(const char *key, int64_t version)
 {
 	struct api_cached *e = NULL;
 
 	for (int i = 0; i < THREAD_SLOTS; i++)
-		if (mine[i] && mine[i]->version == version && !strcmp(mine[i]->key, key))
+		if (mine[i] && mine[i]->version == version && !strcmp(mine[i]->key, key)) {
+			atomic_fetch_add_explicit(&hits, 1, memory_order_relaxed);
 			return mine[i];
+		}
 	pthread_mutex_lock(&mu);
 	for (int i = 0; i < CACHE_ENTRIES; i++)
 		if (table[i].e && table[i].e->version == version && !strcmp(table[i].e->key, key)) {
@@ -82,6 +94,7 @@ const struct api_cached *api_cache_find(const char *key, int64_t version)
 			break;
 		}
 	pthread_mutex_unlock(&mu);
+	atomic_fetch_add_explicit(e ? &hits : &misses, 1, memory_order_relaxed);
 	if (e)
 		mine_keep(e);
 	return e;

@@ -34,6 +34,8 @@ struct api_cached {
  * a reference with api_cached_ref() to keep it longer).
  */
 const struct api_cached *api_cache_find(const char *key, int64_t version);
+/* How many lookups found a kept answer and how many did not, since the start. */
+void api_cache_figures(unsigned long long *hit, unsigned long long *miss);
 
 /*
  * Keep body (copied, and gzipped once here) as the answer for key at version,

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analytics/alert.h"
 #include "analytics/dashboard.h"
 #include "analytics/forecast.h"
 #include "analytics/monitor.h"
@@ -119,7 +120,8 @@ static void print_forecast(enum unit u, const struct goal_progress *gp,
 	printf("\n");
 }
 
-static void print_text(struct cli *c, const struct dashboard *d, const struct pipeline_forecast *f)
+static void print_text(struct cli *c, const struct dashboard *d, const struct pipeline_forecast *f,
+		       const char *alerts)
 {
 	const struct project *p = &d->project;
 	char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX], d3[DATE_FMT_MAX], m[MONEY_FMT_MAX], b[128],
@@ -139,6 +141,8 @@ static void print_text(struct cli *c, const struct dashboard *d, const struct pi
 	       money_format_grouped(d->total.amount, m), c->ws.currency, mg,
 	       (long long)d->total.quantity, (long long)d->total.lines);
 
+	if (alerts)
+		fputs(alerts, stdout);
 	printf("\nGOALS\n");
 	if (d->goals.goals.n == 0)
 		printf("  no goals yet: `salespm goal add %s ...`\n", p->code);
@@ -322,7 +326,7 @@ static void print_tasks(const struct monitor *m)
  * its closing brace replaced.
  */
 static void print_json(const struct dashboard *d, const struct monitor *m,
-		       const struct pipeline_forecast *f)
+		       const struct pipeline_forecast *f, const char *alerts)
 {
 	struct buf b = BUF_INIT;
 	struct jw w;
@@ -342,6 +346,10 @@ static void print_json(const struct dashboard *d, const struct monitor *m,
 		jw_init(&w, &more);
 		pipeline_forecast_write_json(&w, f);
 		buf_add(&b, more.p, more.len);
+		if (alerts) {
+			buf_adds(&b, ",\"alerts\":");
+			buf_adds(&b, alerts);
+		}
 		buf_adds(&b, "}");
 		buf_release(&more);
 	}
@@ -349,15 +357,52 @@ static void print_json(const struct dashboard *d, const struct monitor *m,
 	buf_release(&b);
 }
 
+/* --- alerts --------------------------------------------------------------------- */
+
+struct alert_lines {
+	struct buf text;
+	int critical, warning;
+};
+
+static void alert_line(void *ctx, const struct alert_item *it)
+{
+	struct alert_lines *a = ctx;
+	int crit = !strcmp(it->severity, "critical");
+	a->critical += crit;
+	a->warning += !crit;
+	buf_addf(&a->text, "  %s %-20s %s:%lld  %s  %s\n", crit ? "!!" : " !", it->kind,
+		 it->on_kind, (long long)it->on_id, it->title, it->params);
+}
+
+/*
+ * The project's open alerts (evaluated first, as the API's read does), the
+ * critical first, as the text frame shows them before the goals; "" when
+ * there are none. Only for today: an --as-of day has no alerts of its own.
+ */
+static int alerts_text(struct cli *c, const char *code, struct buf *out, struct err *err)
+{
+	struct alert_lines a = { BUF_INIT, 0, 0 };
+	if (alert_list(c->st, &c->actor, code, ALERT_OPEN, alert_line, &a, err)) {
+		buf_release(&a.text);
+		return -1;
+	}
+	if (a.critical + a.warning)
+		buf_addf(out, "\nALERTS  %d critical, %d warning%s\n%s", a.critical, a.warning,
+			 a.warning == 1 ? "" : "s", buf_cstr(&a.text));
+	buf_release(&a.text);
+	return 0;
+}
+
 /* The forecast's seed: the API's default, so both faces show the same chances. */
 #define DASHBOARD_SEED 1
 
-static int frame(struct cli *c, const char *code, int32_t today, struct err *err)
+static int frame(struct cli *c, const char *code, int32_t today, int fixed, struct err *err)
 {
 	struct dashboard d;
 	struct monitor m;
 	struct pipeline_forecast f;
-	int r = -1;
+	struct buf alerts = BUF_INIT;
+	int r = -1, with_alerts = !fixed || today == date_today();
 
 	if (dashboard_build(c->st, &c->actor, code, today, &d, err))
 		return -1;
@@ -365,10 +410,24 @@ static int frame(struct cli *c, const char *code, int32_t today, struct err *err
 		goto out_d;
 	if (pipeline_forecast_build(c->st, &c->actor, code, today, DASHBOARD_SEED, &f, err))
 		goto out_m;
+	if (with_alerts) {
+		int failed;
+		if (c->json) {
+			struct jw w;
+			jw_init(&w, &alerts);
+			failed = alert_list_write_json(c->st, &c->actor, code, ALERT_OPEN, &w, err);
+		} else {
+			failed = alerts_text(c, code, &alerts, err);
+		}
+		if (failed) {
+			pipeline_forecast_release(&f);
+			goto out_m;
+		}
+	}
 	if (c->json) {
-		print_json(&d, &m, &f);
+		print_json(&d, &m, &f, with_alerts ? buf_cstr(&alerts) : NULL);
 	} else {
-		print_text(c, &d, &f);
+		print_text(c, &d, &f, with_alerts ? buf_cstr(&alerts) : NULL);
 		print_activity(&m);
 		print_problems(&m);
 		print_collections(c, &m);
@@ -380,6 +439,7 @@ out_m:
 	monitor_release(&m);
 out_d:
 	dashboard_release(&d);
+	buf_release(&alerts);
 	return r;
 }
 
@@ -425,7 +485,7 @@ static int watch(struct cli *c, const char *code, int32_t as_of, int fixed, int6
 			fputs("\033[H\033[2J", stdout);
 		else if (!c->json)
 			printf("--- as of %s\n", ts_format(ts_now(), at));
-		if (frame(c, code, fixed ? as_of : date_today(), err)) {
+		if (frame(c, code, fixed ? as_of : date_today(), fixed, err)) {
 			r = -1;
 			break;
 		}
@@ -460,7 +520,7 @@ static int cmd_dashboard(struct cli *c, int argc, char **argv, struct err *err)
 		if (npos > 1)
 			return err_set(err, ERR_USAGE, NULL, "usage",
 				       "unexpected argument \"%s\" for `dashboard` (see --help)", pos[1]);
-		return frame(c, pos[0], today, err);
+		return frame(c, pos[0], today, cli_opt(opts, "as-of") != NULL, err);
 	}
 	if (npos > 1 && (cli_int(pos[1], "watch", &seconds, err) || seconds < 1 ||
 			 seconds > WATCH_MAX_SECONDS))
@@ -471,8 +531,8 @@ static int cmd_dashboard(struct cli *c, int argc, char **argv, struct err *err)
 
 const struct cli_command cli_dashboard_cmds[] = {
 	{ "dashboard", NULL, cmd_dashboard, CLI_NEEDS_STORE,
-	  "a project's dashboard: goals with progress, projection and chance, breakdowns, weekly "
-	  "revenue, activity, problems, collections and tasks",
+	  "a project's dashboard: alerts, goals with progress, projection and chance, breakdowns, "
+	  "weekly revenue, activity, problems, collections and tasks",
 	  "dashboard PROJECT [--as-of DATE] [--watch [SECONDS]]",
 	  "  --as-of DATE         judge progress as of this day (default today)\n"
 	  "  --watch [SECONDS]    draw it again when the data changes or every SECONDS (default 5),\n"

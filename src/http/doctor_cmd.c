@@ -320,15 +320,12 @@ static int cmd_doctor(struct cli *c, int argc, char **argv, struct err *err)
 			say(&r, OK, "database", what, NULL);
 		}
 		if (!names.len && !workspace_load(st, &ws, err)) {
-			char zone[300];
-			struct stat sb;
-			snprintf(zone, sizeof(zone), "/usr/share/zoneinfo/%s", ws.timezone);
+			int tz_ok = timezone_valid(ws.timezone);
 			snprintf(what, sizeof(what), "the workspace's time zone %s%s", ws.timezone,
-				 stat(zone, &sb) ? " is not in this system's time zone database" : "");
-			say(&r, stat(zone, &sb) ? FAIL : OK, "timezone", what,
-			    stat(zone, &sb) ? "apt install tzdata; or salespm workspace update "
-					      "--timezone"
-					    : NULL);
+				 tz_ok ? "" : " is not in this system's time zone database");
+			say(&r, tz_ok ? OK : FAIL, "timezone", what,
+			    tz_ok ? NULL
+				  : "apt install tzdata; or salespm workspace update --timezone");
 		} else {
 			err_clear(err);
 		}

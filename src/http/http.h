@@ -174,5 +174,10 @@ void writer_stop(void);
 void writer_figures(unsigned long long *batches, unsigned long long *jobs);
 /* How long the batch now running has run, ms (0: the writer waits for work): the watchdog's. */
 int64_t writer_busy_ms(void);
+/* Writes queued for the writer, not yet taken (/metrics). */
+int writer_queue_depth(void);
+/* A committed batch: its writes and how long it took to run and commit; a sync's time. */
+void metrics_batch(int writes, int64_t duration_us);
+void metrics_sync(int64_t duration_us);
 
 #endif

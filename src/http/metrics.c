@@ -5,6 +5,7 @@
  */
 #include <stdatomic.h>
 
+#include "api/cache.h"
 #include "http/http.h"
 #include "base/banned.h"
 
@@ -33,6 +34,61 @@ void metrics_record(int status, int64_t duration_us)
 	atomic_fetch_add_explicit(&sum_us, (unsigned long long)(duration_us > 0 ? duration_us : 0),
 				  memory_order_relaxed);
 	atomic_fetch_add_explicit(&count, 1, memory_order_relaxed);
+}
+
+/* A histogram with fixed bounds, kept with relaxed atomics. */
+struct hist {
+	const double *bounds; /* ascending; in the unit shown */
+	size_t n;
+	atomic_ullong b[16];
+	atomic_ullong count;
+	_Atomic double sum;
+};
+
+static void hist_add(struct hist *h, double v)
+{
+	size_t i = 0;
+	double old;
+	while (i < h->n && v > h->bounds[i])
+		i++;
+	atomic_fetch_add_explicit(&h->b[i], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed);
+	old = atomic_load_explicit(&h->sum, memory_order_relaxed);
+	while (!atomic_compare_exchange_weak_explicit(&h->sum, &old, old + v, memory_order_relaxed,
+						      memory_order_relaxed))
+		;
+}
+
+static void hist_render(struct buf *b, const struct hist *h, const char *name, const char *help)
+{
+	unsigned long long cum = 0;
+	buf_addf(b, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name);
+	for (size_t i = 0; i < h->n; i++) {
+		cum += atomic_load_explicit(&h->b[i], memory_order_relaxed);
+		buf_addf(b, "%s_bucket{le=\"%g\"} %llu\n", name, h->bounds[i], cum);
+	}
+	cum += atomic_load_explicit(&h->b[h->n], memory_order_relaxed);
+	buf_addf(b, "%s_bucket{le=\"+Inf\"} %llu\n", name, cum);
+	buf_addf(b, "%s_sum %.6f\n", name, atomic_load_explicit(&h->sum, memory_order_relaxed));
+	buf_addf(b, "%s_count %llu\n", name, atomic_load_explicit(&h->count, memory_order_relaxed));
+}
+
+static const double size_bounds[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256 };
+static const double time_bounds[] = { 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+				       0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
+static struct hist batch_sizes = { size_bounds, sizeof(size_bounds) / sizeof(double) };
+static struct hist batch_seconds = { time_bounds, sizeof(time_bounds) / sizeof(double) };
+static struct hist sync_seconds = { time_bounds, sizeof(time_bounds) / sizeof(double) };
+
+void metrics_batch(int writes, int64_t duration_us)
+{
+	hist_add(&batch_sizes, (double)writes);
+	hist_add(&batch_seconds, (double)duration_us / 1e6);
+}
+
+void metrics_sync(int64_t duration_us)
+{
+	hist_add(&sync_seconds, (double)duration_us / 1e6);
 }
 
 void metrics_inflight(int delta)
@@ -83,6 +139,25 @@ void metrics_render(struct buf *b)
 		buf_adds(b, "# HELP salespm_writes_total API writes run by the writer thread.\n"
 			    "# TYPE salespm_writes_total counter\n");
 		buf_addf(b, "salespm_writes_total %llu\n", jobs);
+		buf_adds(b, "# HELP salespm_write_queue_depth API writes queued for the writer "
+			    "thread, not yet taken.\n"
+			    "# TYPE salespm_write_queue_depth gauge\n");
+		buf_addf(b, "salespm_write_queue_depth %d\n", writer_queue_depth());
+		hist_render(b, &batch_sizes, "salespm_write_batch_size",
+			    "Writes committed together in one transaction (group commit).");
+		hist_render(b, &batch_seconds, "salespm_write_batch_seconds",
+			    "Database time of a batch: its writes run and committed.");
+		hist_render(b, &sync_seconds, "salespm_write_sync_seconds",
+			    "Database time of a sync that made committed batches durable (SQLite).");
+	}
+	{
+		unsigned long long hit, miss;
+		api_cache_figures(&hit, &miss);
+		buf_adds(b, "# HELP salespm_cache_lookups_total Lookups of kept answers (dashboards, "
+			    "forecasts), by whether one was found for the data as it is.\n"
+			    "# TYPE salespm_cache_lookups_total counter\n");
+		buf_addf(b, "salespm_cache_lookups_total{result=\"hit\"} %llu\n", hit);
+		buf_addf(b, "salespm_cache_lookups_total{result=\"miss\"} %llu\n", miss);
 	}
 	{
 		unsigned long long sent;

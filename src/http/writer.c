@@ -69,9 +69,17 @@ static struct {
 	/* figures for /metrics */
 	unsigned long long batches, jobs;
 	int64_t busy_since; /* monotonic ms the batch now running began; 0: waiting for work */
+	int queued;         /* jobs waiting for the writer */
 } w = { .lock = PTHREAD_MUTEX_INITIALIZER,
 	.work = PTHREAD_COND_INITIALIZER,
 	.unsynced = PTHREAD_COND_INITIALIZER };
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static int64_t mono_ms(void)
 {
@@ -108,6 +116,7 @@ static struct writer_job *take(void)
 			n++;
 		w.head = j->next;
 		j->next = NULL;
+		w.queued -= n;
 		if (!w.head)
 			w.tail = &w.head;
 	}
@@ -125,6 +134,7 @@ static void run_batch(struct writer_job *batch, struct store *st, int deferred,
 {
 	int ok = 0;
 	unsigned long long n = 0;
+	int64_t began = mono_us();
 
 	if (st && !store_begin(st, 1, err)) {
 		/*
@@ -171,6 +181,8 @@ static void run_batch(struct writer_job *batch, struct store *st, int deferred,
 		store_rollback_all(st);
 	if (!ok && err->code == ERR_OK)
 		err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable", "the database cannot be opened");
+	if (ok)
+		metrics_batch((int)n, mono_us() - began);
 	pthread_mutex_lock(&w.lock);
 	w.batches += ok;
 	w.jobs += n;
@@ -208,7 +220,12 @@ static void *syncer_main(void *arg)
 		if (!list)
 			return NULL;
 		st = w.open(&err);
-		rc = st ? store_sync(st, &err) : -1;
+		{
+			int64_t t0 = mono_us();
+			rc = st ? store_sync(st, &err) : -1;
+			if (!rc)
+				metrics_sync(mono_us() - t0);
+		}
 		while (list) {
 			struct synced *next = list->next;
 			tell(list->jobs, rc ? &err : NULL);
@@ -309,6 +326,7 @@ int writer_submit(struct writer_job *j)
 	if (w.running && !w.stopping) {
 		*w.tail = j;
 		w.tail = &j->next;
+		w.queued++;
 		taken = 1;
 		pthread_cond_signal(&w.work);
 	}
@@ -327,6 +345,15 @@ void writer_stop(void)
 	pthread_join(w.thread, NULL);
 	pthread_join(w.syncer, NULL);
 	w.running = 0;
+}
+
+int writer_queue_depth(void)
+{
+	int n;
+	pthread_mutex_lock(&w.lock);
+	n = w.queued;
+	pthread_mutex_unlock(&w.lock);
+	return n;
 }
 
 int64_t writer_busy_ms(void)

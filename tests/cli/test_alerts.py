@@ -173,6 +173,34 @@ def each_kind_fires_on_its_cause_and_not_beside_it():
 
 
 @test
+def the_terminal_dashboard_shows_the_open_alerts_before_the_goals():
+    """`salespm dashboard P1` (today) lists the open alerts above GOALS, the count of each
+    severity first and each alert's kind, record and title; --json carries them as
+    `alert list --json` does; a past --as-of day has none of its own."""
+    ws = setup()
+    the_causes(ws)
+    listed = alerts(ws)
+    out = ws.ok("dashboard", "P1", as_="mgr").out
+    crit = sum(1 for a in listed if a["severity"] == "critical")
+    head = f"ALERTS  {crit} critical, {len(listed) - crit} warnings"
+    assert head in out, out[:800]
+    assert out.index(head) < out.index("\nGOALS\n"), "alerts before the goals"
+    block = out[out.index(head):out.index("\nGOALS\n")].splitlines()[1:]
+    eq(len([ln for ln in block if ln.strip()]), len(listed), "one line an alert")
+    for a, ln in zip(listed, [ln for ln in block if ln.strip()]):
+        assert a["kind"] in ln and f"{a['on_kind']}:{a['on_id']}" in ln and a["title"] in ln, \
+            (a, ln)
+        eq(ln.startswith("  !!"), a["severity"] == "critical", f"the mark of {ln}")
+    d = ws.js("dashboard", "P1", as_="mgr")
+    eq([(a["kind"], a["on_id"]) for a in d["alerts"]["alerts"]],
+       [(a["kind"], a["on_id"]) for a in listed], "the JSON's alerts")
+    eq(d["alerts"]["counts"], {"critical": crit, "warning": len(listed) - crit}, "their counts")
+    past = ws.ok("dashboard", "P1", "--as-of", "2026-03-01", as_="mgr").out
+    assert "ALERTS" not in past, "an earlier day shows none"
+    assert "alerts" not in ws.js("dashboard", "P1", "--as-of", "2026-03-01", as_="mgr")
+
+
+@test
 def raised_once_told_once_with_the_right_recipients():
     ws = setup()
     the_causes(ws)

@@ -233,6 +233,56 @@ def forty_concurrent_sales_commit_together():
 # --- a refused write fails only itself --------------------------------------------------------
 
 
+def labelled(e, name):
+    """The labelled series of name in /metrics: {labels text: value}."""
+    conn = http.client.HTTPConnection("127.0.0.1", e.srv.port, timeout=30)
+    try:
+        conn.request("GET", "/metrics")
+        text = conn.getresponse().read().decode()
+    finally:
+        conn.close()
+    return {ln.split("{", 1)[1].split("}", 1)[0]: float(ln.split()[1])
+            for ln in text.splitlines() if ln.startswith(name + "{")}
+
+
+@test
+def the_metrics_show_the_batches_their_sizes_the_queue_and_the_cache():
+    """/metrics for an operator's dashboard: each committed batch's size in
+    salespm_write_batch_size (its count the commits, its sum the writes, 12 writes by hand in
+    at most two batches), their database time and the syncs', the queue empty again, and the
+    kept answers' hits and misses: a dashboard read twice after a write is one miss and then
+    one hit."""
+    with Env() as e:
+        rep, mgr = e.sign_in("rep"), e.sign_in("mgr")
+        before = metrics(e)
+        reqs = [(rep, "POST", SALES, sale(customer=f"M{i}", qty=1 + i % 3), None)
+                for i in range(12)]
+        ts, commits, writes = burst(e, reqs)
+        eq([t.status for t in ts], [201] * 12, "all stored")
+        after = metrics(e)
+        eq(after["salespm_write_batch_size_count"] - before["salespm_write_batch_size_count"],
+           commits, "one observation a commit")
+        eq(after["salespm_write_batch_size_sum"] - before["salespm_write_batch_size_sum"], 12,
+           "the writes of those batches")
+        assert commits <= 2, commits
+        eq(after["salespm_write_batch_seconds_count"] - before["salespm_write_batch_seconds_count"],
+           commits, "their database time")
+        assert after["salespm_write_batch_seconds_sum"] > before["salespm_write_batch_seconds_sum"]
+        if BACKEND == "sqlite":
+            assert after["salespm_write_sync_seconds_count"] > \
+                before["salespm_write_sync_seconds_count"], "the syncs"
+        eq(after["salespm_write_queue_depth"], 0, "nothing left queued")
+        c0 = labelled(e, "salespm_cache_lookups_total")
+        mgr.ok("GET", "/api/v1/projects/P1/dashboard")
+        c1 = labelled(e, "salespm_cache_lookups_total")
+        mgr.ok("GET", "/api/v1/projects/P1/dashboard")
+        c2 = labelled(e, "salespm_cache_lookups_total")
+        eq((c1['result="miss"'] - c0['result="miss"'], c1['result="hit"'] - c0['result="hit"']),
+           (1, 0), "the first read after the writes computes")
+        eq((c2['result="miss"'] - c1['result="miss"'], c2['result="hit"'] - c1['result="hit"']),
+           (0, 1), "the second is kept")
+
+
 @test
 def refused_writes_in_a_batch_fail_only_themselves():
     with Env() as e:
