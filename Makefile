@@ -50,7 +50,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: install _install uninstall all check test unit cli-tests http-tests e2e-tests demo bench fmt lint clean deps \
+.PHONY: deb _deb install _install uninstall all check test unit cli-tests http-tests e2e-tests demo bench fmt lint clean deps \
 	_check _demo _bench web fuzz crash openapi
 
 all: $(BIN)
@@ -189,6 +189,26 @@ uninstall:
 		$(DESTDIR)$(ZSHCOMPDIR)/_salespm $(DESTDIR)$(UNITDIR)/salespm.service \
 		$(DESTDIR)$(UNITDIR)/salespm-backup.service $(DESTDIR)$(UNITDIR)/salespm-backup.timer
 	rm -rf $(DESTDIR)$(DOCDIR)
+
+# --- the Debian package: `make deb` -> build/salespm_VERSION_amd64.deb (debian/), checked by
+# lintian. Built by dpkg-buildpackage in a copy of the tracked files (its clean step empties
+# build/ there, not here), with the web UI's npm packages of this tree.
+
+VERSION := $(shell sed -n 1p debian/changelog | tr -d '()' | cut -d' ' -f2)
+
+deb: deps
+	@$(MAKE) --no-print-directory _deb
+
+_deb:
+	rm -rf build/deb && mkdir -p build/deb/salespm-$(VERSION)
+	git ls-files -z | xargs -0 tar -cf - | tar -xf - -C build/deb/salespm-$(VERSION)
+	ln -s $(CURDIR)/web/node_modules build/deb/salespm-$(VERSION)/web/node_modules
+	cd build/deb/salespm-$(VERSION) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -40 ../build.log; exit 1; }
+	mv build/deb/salespm_$(VERSION)_*.deb build/
+	lintian --fail-on error,warning --suppress-tags-from-file debian/lintian-accepted \
+		build/salespm_$(VERSION)_*.deb
+	@ls build/salespm_$(VERSION)_*.deb
 
 # --- the crash test: `make crash RUNS=200` kills the server under 16 writing clients RUNS
 # times (make check runs 3) and checks every acknowledged write and in-flight key ----------
