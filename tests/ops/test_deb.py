@@ -55,7 +55,7 @@ def it_holds_what_an_operator_expects_where_debian_keeps_it():
                  "/usr/share/zsh/vendor-completions/_salespm",
                  "/lib/systemd/system/salespm.service", "/lib/systemd/system/salespm-backup.service",
                  "/lib/systemd/system/salespm-backup.timer", "/etc/salespm/salespm.conf",
-                 "/usr/share/doc/salespm/operations.md", "/usr/share/doc/salespm/copyright"):
+                 "/usr/share/doc/salespm/operations.md.gz", "/usr/share/doc/salespm/copyright"):
         assert want in paths, f"{want} in the package"
     info = subprocess.run(["dpkg-deb", "-I", deb], capture_output=True, text=True,
                           check=True).stdout
