@@ -123,6 +123,108 @@ def the_upgrade_keeps_a_copy_and_every_figure_the_old_salespm_reported():
     shutil.rmtree(d)
 
 
+def schema_of(db):
+    """A database's tables with their columns (name, type, not null, key) and its indexes."""
+    con = sqlite3.connect(db)
+    try:
+        out = {}
+        for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                   "name NOT LIKE 'sqlite_%' ORDER BY name"):
+            out[name] = [r[1:4] + (r[5],) for r in con.execute(f"PRAGMA table_info('{name}')")]
+        out["(indexes)"] = sorted(r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'"))
+        return out
+    finally:
+        con.close()
+
+
+@test
+def an_upgraded_database_has_the_schema_of_a_new_one():
+    """Every table, column and index a new database has, an upgraded one has too (a
+    migration changed after databases had run it would leave them without)."""
+    d, db = copy()
+    js(db, "db", "migrate")
+    fresh = os.path.join(d, "fresh.db")
+    pwf = os.path.join(d, "pw")
+    with open(pwf, "w") as f:
+        f.write("fresh-admin-1\n")
+    salespm(fresh, "init", "--password-file", pwf)
+    want, got = schema_of(fresh), schema_of(db)
+    eq(sorted(set(want) - set(got)), [], "no table missing")
+    eq(sorted(set(got) - set(want)), [], "no table left over")
+    for t in sorted(want):
+        eq(got[t], want[t], f"the columns of {t}")
+    shutil.rmtree(d)
+
+
+@test
+def won_deals_of_an_old_database_are_counted_into_the_rollup_it_lacked():
+    """Deals won in a database from before the won-deal rollup are counted into it by the
+    upgrade, as a win counts there: per day for the project, the owner, the channel, the
+    segment (the deal's, else its customer's) and each product with its lines' amount."""
+    d, db = copy()
+    con = sqlite3.connect(db)
+    (pid,) = con.execute("SELECT id FROM projects WHERE code = 'H1'").fetchone()
+    users = dict(con.execute("SELECT login, id FROM users"))
+    chans = dict(con.execute("SELECT code, id FROM channels"))
+    segs = dict(con.execute("SELECT code, id FROM segments"))
+    prods = dict(con.execute("SELECT sku, id FROM products"))
+    custs = dict(con.execute("SELECT name, id FROM customers"))
+    cust_seg = dict(con.execute("SELECT id, segment_id FROM customers"))
+    day = 20600
+    deals = [  # (owner, channel, segment or None, customer, won_on or None, lines)
+        ("wang.fang", "direct", "ent", "客户01", day, [("SKU-1", 2, 19900, 0), ("SKU-2", 1, 59900, 900)]),
+        ("wang.fang", "tmall", None, "客户02", day, [("SKU-1", 1, 19900, 0)]),
+        ("chen.jing", None, None, "客户03", day + 3, [("SKU-3", 10, 990, 0)]),
+        ("chen.jing", "direct", "smb", "客户04", None, [("SKU-2", 1, 59900, 0)]),  # open
+    ]
+    for i, (owner, ch, seg, cust, won, lines) in enumerate(deals, 1):
+        amount = sum(q * p - disc for _, q, p, disc in lines)
+        con.execute("INSERT INTO deals (id, project_id, title, customer_id, owner_id, channel_id, "
+                    "segment_id, stage, probability_bp, amount_minor, won_on, stage_changed_at, "
+                    "created_by, created_at, updated_at) VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, 0, 0)",
+                    (100 + i, pid, f"deal {i}", custs[cust], users[owner],
+                     chans.get(ch), segs.get(seg), "won" if won else "proposal",
+                     10000 if won else 5000, amount, won))
+        for sku, q, p, disc in lines:
+            con.execute("INSERT INTO deal_lines (deal_id, product_id, quantity, unit_price_minor, "
+                        "discount_minor) VALUES (?, ?, ?, ?, ?)", (100 + i, prods[sku], q, p, disc))
+    con.commit()
+    con.close()
+    js(db, "db", "migrate")
+    # by hand from the rows above
+    want = {}
+
+    def add(dim, key, won, n, amount):
+        k = (pid, dim, key, won)
+        a = want.get(k, (0, 0))
+        want[k] = (a[0] + n, a[1] + amount)
+
+    for owner, ch, seg, cust, won, lines in deals:
+        if not won:
+            continue
+        amount = sum(q * p - disc for _, q, p, disc in lines)
+        add("all", 0, won, 1, amount)
+        add("rep", users[owner], won, 1, amount)
+        if ch:
+            add("channel", chans[ch], won, 1, amount)
+        s = segs[seg] if seg else cust_seg[custs[cust]]
+        if s is not None:
+            add("segment", s, won, 1, amount)
+        per = {}
+        for sku, q, p, disc in lines:
+            per[prods[sku]] = per.get(prods[sku], 0) + q * p - disc
+        for prod, amt in per.items():
+            add("product", prod, won, 1, amt)
+    con = sqlite3.connect(db)
+    got = {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in con.execute(
+        "SELECT project_id, dim, key_id, day, deals, amount_minor FROM deal_rollup")}
+    con.close()
+    eq(got, want, "the rollup of the won deals")
+    shutil.rmtree(d)
+
+
 @test
 def any_command_upgrades_on_opening_and_keeps_the_copy_too():
     d, db = copy()
