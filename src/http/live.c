@@ -555,7 +555,6 @@ static void *run(void *arg)
 	int64_t judged_at = 0;
 	int owed = 0;
 	int window = 0;
-	int lapsed = 0; /* the data moved while no stream was open: the cursor is behind */
 
 	(void)arg;
 	for (;;) {
@@ -582,31 +581,7 @@ static void *run(void *arg)
 			pthread_mutex_unlock(&lv.lock);
 		}
 		if (st && cursor >= 0) {
-			int none;
-			pthread_mutex_lock(&lv.lock);
-			none = lv.n == 0;
-			pthread_mutex_unlock(&lv.lock);
-			if (lapsed && !none && !audit_last_id(st, &cursor, &err)) {
-				/*
-				 * no stream heard what moved meanwhile: changes from now on, and
-				 * a resume from before now is a reset (the client reads again)
-				 */
-				pthread_mutex_lock(&lv.lock);
-				lv.floor = cursor;
-				lv.ring_n = 0;
-				pthread_mutex_unlock(&lv.lock);
-				w.n = 0;
-				lapsed = 0;
-			}
 			v = store_data_version(st);
-			if (none && v != seen) {
-				/* nobody listens: the audit rows are not read at all */
-				seen = v;
-				lapsed = 1;
-				pthread_mutex_lock(&lv.lock);
-				lv.version = v;
-				pthread_mutex_unlock(&lv.lock);
-			}
 			now = mono_ms();
 			moved = v != seen;
 			ping = now >= ping_at;

@@ -771,7 +771,18 @@ static int pg_commit(struct store *st, struct err *err)
 	struct pg_conn *c = st->conn;
 	char sql[96];
 	int64_t seq;
+	PGTransactionStatusType ts = PQtransactionStatus(PG(st));
 
+	/*
+	 * PostgreSQL answers COMMIT without an error when there is nothing to
+	 * commit: a transaction that failed (it rolls back) or ended already (a
+	 * release still waiting would have told, release_later). Neither is
+	 * reported as kept.
+	 */
+	if (ts != PQTRANS_INTRANS)
+		return err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable",
+			       ts == PQTRANS_INERROR ? "the transaction failed: nothing of it was kept"
+						     : "the transaction had ended: nothing of it was kept");
 	if (!st->tx_wrote)
 		return pg_exec(st, "COMMIT", err);
 	/* the notice is delivered at the commit, and only if it commits */

@@ -542,16 +542,40 @@ static void test_savepoints(void **state)
 	assert_int_equal(query_int(st, SQL_COUNT_SETTINGS), 2);
 
 	/* A transaction the database ended on its own (here: from under the store) closes
-	 * every level at the next release, which fails. */
+	 * every level when that is noticed: at the next release on SQLite; on PostgreSQL,
+	 * whose releases go with the next statement (release_later), at the outermost commit.
+	 * Either way no commit succeeds and nothing of it is kept. */
 	assert_int_equal(store_begin(st, 1, &err), 0);
 	assert_int_equal(store_begin(st, 1, &err), 0);
 	assert_int_equal(put(st, "e", "1", &err), 0);
 	assert_int_equal(store_exec(st, "ROLLBACK", &err), 0);
 	err_clear(&err);
+	if (pg_dsn) {
+		assert_int_equal(store_commit(st, &err), 0); /* the release waits */
+		assert_int_equal(st->in_tx, 1);
+	}
 	assert_int_equal(store_commit(st, &err), -1);
 	assert_int_equal(st->in_tx, 0);
 	assert_int_equal(store_commit(st, &err), -1);
 	assert_int_equal(query_int(st, SQL_COUNT_SETTINGS), 2);
+
+	/* PostgreSQL: a release waiting for the next savepoint of its level goes with it, so
+	 * the levels stay one deep however many follow; an inner rollback still undoes only
+	 * its own level. */
+	assert_int_equal(store_begin(st, 1, &err), 0);
+	for (int i = 0; i < 100; i++) {
+		char key[16];
+		snprintf(key, sizeof(key), "many-%d", i);
+		assert_int_equal(store_begin(st, 1, &err), 0);
+		assert_int_equal(put(st, key, "1", &err), 0);
+		if (i % 10 == 9)
+			store_rollback(st); /* every tenth undone */
+		else
+			assert_int_equal(store_commit(st, &err), 0);
+		assert_int_equal(st->in_tx, 1);
+	}
+	assert_int_equal(store_commit(st, &err), 0);
+	assert_int_equal(query_int(st, SQL_COUNT_SETTINGS), 2 + 90);
 	store_free(st);
 }
 
