@@ -20,11 +20,13 @@ from pgserver import cluster  # noqa: E402
 
 PROJECTS = ("FY", "LAUNCH", "FY-PREV", "NEXT-Q1")
 AS_OF = ("2025-06-30", "2026-11-29", "2027-03-31")
+# one instant for every read of both databases: the monitoring panels judge ages and SLAs at it
+NOW = "2026-11-30T04:00:00Z"
 
 
 def salespm(db, *args):
     p = subprocess.run([harness.BIN, "--db", db, "--as", "admin", "--json"] + list(args),
-                       capture_output=True, text=True, env=dict(os.environ, TZ="UTC"))
+                       capture_output=True, text=True, env=dict(os.environ, TZ="UTC", SALESPM_NOW=NOW))
     if p.returncode:
         raise AssertionError(f"salespm --db {db} {' '.join(args)}: {p.stderr}")
     return json.loads(p.stdout) if p.stdout.strip() else None
