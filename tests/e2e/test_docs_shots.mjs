@@ -123,7 +123,13 @@ const SCREENS = [
 
 const PHONE_SCREENS = [
   { ...SCREENS[0], name: 'phone-overview' },
-  { ...SCREENS.find((x) => x.name === 'deals'), name: 'phone-deals' },
+  {
+    name: 'phone-deals', hash: `#/p/${CODE}/deals`,
+    ready: async (page) => {
+      await atLeast(page, '#deal-board .deal-card', 5, 'deal cards on the board');
+      await scrollTo(page, '#deal-board');
+    },
+  },
 ];
 
 // The first heading of a doc, as its Markdown writes it (marks left out).
