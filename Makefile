@@ -153,7 +153,7 @@ $(BUILD)/bench/commit_ceiling: bench/commit_ceiling.c bench/sales_row.h
 
 # --- install: `make install [PREFIX=/usr/local] [DESTDIR=...]`, `make uninstall` ---------------
 # The binary (the web UI built in), salespm(1) and a page per command group, the bash and zsh
-# completion, and the docs. Man pages and completion are written by the binary from its own
+# completion, and the docs (with the guides' screenshots). Man pages and completion are written by the binary from its own
 # commands' help (src/cli/docgen.c), so they never drift from --help. A release build unless
 # MODE is given on the command line.
 
@@ -184,6 +184,10 @@ _install: $(BIN)
 	install -m 644 $(BUILD)/completion/salespm $(DESTDIR)$(BASHCOMPDIR)/salespm
 	install -m 644 $(BUILD)/completion/_salespm $(DESTDIR)$(ZSHCOMPDIR)/_salespm
 	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	for l in $(notdir $(patsubst %/,%,$(sort $(dir $(DOCS_IMG))))); do \
+		install -d $(DESTDIR)$(DOCDIR)/img/$$l && \
+		install -m 644 docs/img/$$l/*.png $(DESTDIR)$(DOCDIR)/img/$$l/ || exit 1; \
+	done
 	install -m 644 dist/salespm.conf $(DESTDIR)$(DOCDIR)/salespm.conf.example
 	install -d $(DESTDIR)$(UNITDIR)
 	for u in salespm.service salespm-backup.service; do \
