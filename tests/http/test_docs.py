@@ -143,6 +143,25 @@ def unknown_page_is_404():
 
 
 @test
+def served_from_the_binary_with_a_web_dir_too():
+    """--web-dir (UI development) serves the UI from a directory; the docs stay the binary's,
+    and the directory's own docs/ is never read."""
+    ws = Workspace()
+    d = os.path.join(ws.dir, "ui")
+    os.makedirs(os.path.join(d, "docs"))
+    with open(os.path.join(d, "index.html"), "w") as f:
+        f.write("<!doctype html><title>dev ui</title>")
+    with open(os.path.join(d, "docs", "guide.html"), "w") as f:
+        f.write("not the guide")
+    with Server(ws, "--web-dir", d) as srv:
+        c = srv.client()
+        r = c.get("/docs/guide.html")
+        eq(r.status, 200, "the guide")
+        assert b"not the guide" not in r.body and b"<h1" in r.body, "the embedded guide"
+        eq(c.get("/docs/nope.html").status, 404, "a missing page is a 404 there too")
+
+
+@test
 def no_path_traversal():
     """Nothing outside the docs: neither the sources (src/main.c, the Makefile, a doc's .md)
     nor the UI's own files through /docs/, however the dots and slashes are encoded."""
