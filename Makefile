@@ -44,6 +44,11 @@ SCHEMA := $(sort $(wildcard src/store/schema/*.sql))
 WEB_DIST := $(foreach f,index.html app.js app.css,web/dist/$(f) web/dist/$(f).gz)
 WEB_SRC := $(shell find web/src -type f 2>/dev/null) web/index.html web/package-lock.json
 DOCS_EMBED := src/api/openapi-routes.json
+# docs/*.md rendered by scripts/build-docs into build/docs/ (served at /docs/), and the
+# screenshots the guides show (docs/img/, taken by tests/e2e/test_docs_shots.mjs).
+DOCS_MD := $(sort $(wildcard docs/*.md))
+DOCS_HTML := $(foreach f,$(DOCS_MD:docs/%.md=%.html) index.html docs.css,build/docs/$(f) build/docs/$(f).gz)
+DOCS_IMG := $(sort $(shell find docs/img -type f -name '*.png' 2>/dev/null))
 EMBED := $(BUILD)/tools/embed
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -72,9 +77,9 @@ $(EMBED): tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
 
-$(BUILD)/gen/embedded.c: $(EMBED) $(SCHEMA) $(WEB_DIST) $(DOCS_EMBED)
+$(BUILD)/gen/embedded.c: $(EMBED) $(SCHEMA) $(WEB_DIST) $(DOCS_EMBED) $(DOCS_HTML) $(DOCS_IMG)
 	@mkdir -p $(dir $@)
-	$(EMBED) $@ $(SCHEMA) $(WEB_DIST) $(DOCS_EMBED)
+	$(EMBED) $@ $(SCHEMA) $(WEB_DIST) $(DOCS_EMBED) $(DOCS_HTML) $(DOCS_IMG)
 
 web/dist/.stamp: $(WEB_SRC) scripts/build-web
 	@scripts/build-web
@@ -82,6 +87,11 @@ web/dist/.stamp: $(WEB_SRC) scripts/build-web
 $(WEB_DIST): web/dist/.stamp ;
 
 web: web/dist/.stamp
+
+build/docs/.stamp: $(DOCS_MD) scripts/build-docs
+	@scripts/build-docs docs build/docs
+
+$(DOCS_HTML): build/docs/.stamp ;
 
 # The nouns of core/entity.h: every ENTITY(name) definition in src/core, listed for the engine.
 $(BUILD)/gen/entities.c: $(wildcard src/core/*.c)
@@ -143,7 +153,7 @@ $(BUILD)/bench/commit_ceiling: bench/commit_ceiling.c bench/sales_row.h
 
 # --- install: `make install [PREFIX=/usr/local] [DESTDIR=...]`, `make uninstall` ---------------
 # The binary (the web UI built in), salespm(1) and a page per command group, the bash and zsh
-# completion, and the docs. Man pages and completion are written by the binary from its own
+# completion, and the docs (with the guides' screenshots). Man pages and completion are written by the binary from its own
 # commands' help (src/cli/docgen.c), so they never drift from --help. A release build unless
 # MODE is given on the command line.
 
@@ -174,6 +184,10 @@ _install: $(BIN)
 	install -m 644 $(BUILD)/completion/salespm $(DESTDIR)$(BASHCOMPDIR)/salespm
 	install -m 644 $(BUILD)/completion/_salespm $(DESTDIR)$(ZSHCOMPDIR)/_salespm
 	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	for l in $(notdir $(patsubst %/,%,$(sort $(dir $(DOCS_IMG))))); do \
+		install -d $(DESTDIR)$(DOCDIR)/img/$$l && \
+		install -m 644 docs/img/$$l/*.png $(DESTDIR)$(DOCDIR)/img/$$l/ || exit 1; \
+	done
 	install -m 644 dist/salespm.conf $(DESTDIR)$(DOCDIR)/salespm.conf.example
 	install -d $(DESTDIR)$(UNITDIR)
 	for u in salespm.service salespm-backup.service; do \

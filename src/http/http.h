@@ -98,6 +98,7 @@ struct static_file {
  * Find the file for url (the UI's client-side routes fall back to index.html;
  * a missing path with a file extension is 404). From web_dir when given,
  * else the files embedded under web/dist/. accept_gzip picks a ".gz" variant.
+ * /docs/... is the rendered docs, always embedded: a missing one is a 404.
  */
 void static_lookup(const char *web_dir, const char *url, int accept_gzip,
 		   struct static_file *out);

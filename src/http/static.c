@@ -2,7 +2,9 @@
  * static.c - the web UI's files: embedded in the binary under web/dist/ (the
  * release path) or read from --web-dir (development), with precompressed
  * ".gz" variants for clients that accept gzip and index.html for every
- * client-side route.
+ * client-side route. And the docs at /docs/: docs/NAME.md rendered at build time
+ * (scripts/build-docs, embedded under build/docs/) and their screenshots
+ * (embedded from docs/img/), always from the binary; a missing page is a 404.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -83,10 +85,11 @@ static int safe_path(const char *rel)
 	}
 }
 
-static const struct embedded_file *embedded(const char *rel, const char *suffix)
+static const struct embedded_file *embedded_under(const char *dir, const char *rel,
+						  const char *suffix)
 {
 	char want[512];
-	if (snprintf(want, sizeof(want), "web/dist/%s%s", rel, suffix) >= (int)sizeof(want))
+	if (snprintf(want, sizeof(want), "%s/%s%s", dir, rel, suffix) >= (int)sizeof(want))
 		return NULL;
 	for (const struct embedded_file *f = embedded_files; f->path; f++)
 		if (!strcmp(f->path, want))
@@ -141,14 +144,50 @@ static int find(const char *web_dir, const char *rel, int accept_gzip, struct st
 		}
 		return from_dir(web_dir, rel, "", out);
 	}
-	if (accept_gzip && (f = embedded(rel, ".gz"))) {
+	if (accept_gzip && (f = embedded_under("web/dist", rel, ".gz"))) {
 		out->gzip = 1;
-	} else if (!(f = embedded(rel, ""))) {
+	} else if (!(f = embedded_under("web/dist", rel, ""))) {
 		return -1;
 	}
 	out->data = f->data;
 	out->len = f->len;
 	return 0;
+}
+
+static void not_found(struct static_file *out)
+{
+	out->status = 404;
+	out->data = (const unsigned char *)NOT_FOUND;
+	out->len = sizeof(NOT_FOUND) - 1;
+	out->content_type = "text/plain; charset=utf-8";
+}
+
+/* rel: the path after "/docs" ("", "/", "/guide.html", "/img/en/deals.png"). */
+static void docs_lookup(const char *rel, int accept_gzip, struct static_file *out)
+{
+	const struct embedded_file *f = NULL;
+	const char *dir = "build/docs";
+
+	if (*rel == '/')
+		rel++;
+	if (!*rel)
+		rel = "index.html";
+	if (!strncmp(rel, "img/", 4))
+		dir = "docs";
+	if (!safe_path(rel)) {
+		not_found(out);
+		return;
+	}
+	out->content_type = type_of(rel);
+	out->status = 200;
+	if (accept_gzip && (f = embedded_under(dir, rel, ".gz")))
+		out->gzip = 1;
+	else if (!(f = embedded_under(dir, rel, ""))) {
+		not_found(out);
+		return;
+	}
+	out->data = f->data;
+	out->len = f->len;
 }
 
 void static_lookup(const char *web_dir, const char *url, int accept_gzip,
@@ -160,6 +199,10 @@ void static_lookup(const char *web_dir, const char *url, int accept_gzip,
 	memset(out, 0, sizeof(*out));
 	while (*rel == '/')
 		rel++;
+	if (!strncmp(rel, "docs", 4) && (rel[4] == '\0' || rel[4] == '/')) {
+		docs_lookup(rel + 4, accept_gzip, out);
+		return;
+	}
 	if (!*rel)
 		rel = "index.html";
 	if (safe_path(rel) && !find(web_dir, rel, accept_gzip, out))
@@ -168,10 +211,7 @@ void static_lookup(const char *web_dir, const char *url, int accept_gzip,
 	last = strrchr(rel, '/');
 	last = last ? last + 1 : rel;
 	if (strchr(last, '.') && strcmp(rel, "index.html")) {
-		out->status = 404;
-		out->data = (const unsigned char *)NOT_FOUND;
-		out->len = sizeof(NOT_FOUND) - 1;
-		out->content_type = "text/plain; charset=utf-8";
+		not_found(out);
 		return;
 	}
 	if (!find(web_dir, "index.html", accept_gzip, out))

@@ -4,7 +4,7 @@
 // beside it, and keeps the keyboard inside while open.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { t, tv, LANGS } from '../i18n/index.js';
+import { t, tv, LANGS, getLang } from '../i18n/index.js';
 import { useApp } from '../app-context.js';
 import { entities, sections, pluralLabel } from '../entities.js';
 import { wsAtLeast, useProjectAccess } from './access.js';
@@ -18,7 +18,10 @@ function NavLink({ href, active, children, sub, id }) {
 
 const focusables = (el) => Array.from(el.querySelectorAll('a[href], button:not([disabled]), select, input'));
 
-// The user's menu: who is signed in, their role, and signing out.
+// The user guide the binary serves at /docs/ (docs/guide*.md), in the UI's language.
+export const helpHref = () => (getLang() === 'zh-CN' ? '/docs/guide.zh-CN.html' : '/docs/guide.html');
+
+// The user's menu: who is signed in, their role, the help pages, and signing out.
 function UserMenu({ me, onLogout }) {
   const [open, setOpen] = useState(false);
   const box = useRef(null);
@@ -42,6 +45,8 @@ function UserMenu({ me, onLogout }) {
     ${open ? html`<div class="user-menu-list" id="user-menu-list" role="menu">
       <div class="user-menu-who"><strong>${name}</strong><small>${me.user.login} · ${tv('role', me.user.role)}</small></div>
       <a class="user-menu-item" role="menuitem" id="my-calendar" href="#/me/calendar" onClick=${() => setOpen(false)}>${t('calendar.menu')}</a>
+      <a class="user-menu-item" role="menuitem" id="help-docs" href=${helpHref()}
+        onClick=${() => setOpen(false)}>${t('header.help')}</a>
       <button class="user-menu-item" role="menuitem" id="logout" onClick=${onLogout}>${t('header.logout')}</button>
     </div>` : null}
   </div>`;

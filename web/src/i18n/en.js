@@ -22,7 +22,7 @@ export default {
 
   'form.bad_money': 'Enter an amount like 1234.50', 'form.invalid': 'This value is not valid',
 
-  'header.language': 'Language', 'header.logout': 'Sign out',
+  'header.language': 'Language', 'header.logout': 'Sign out', 'header.help': 'Help',
 
   'live.on': 'Live', 'live.on_title': 'Changes recorded elsewhere appear here by themselves',
   'live.off': 'Offline', 'live.off_title': 'Live updates are paused; reconnecting… (reload the page to be sure you see the latest)',

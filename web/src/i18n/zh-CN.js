@@ -22,7 +22,7 @@ export default {
 
   'form.bad_money': '请输入金额，例如 1234.50', 'form.invalid': '此值无效',
 
-  'header.language': '语言', 'header.logout': '退出登录',
+  'header.language': '语言', 'header.logout': '退出登录', 'header.help': '帮助文档',
 
   'live.on': '实时', 'live.on_title': '其他人或其他地方记录的变化会自动显示在这里',
   'live.off': '已断开', 'live.off_title': '实时更新已暂停，正在重新连接…（刷新页面可确保看到最新数据）',
