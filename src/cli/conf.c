@@ -48,6 +48,10 @@ static const struct setting {
 			       NULL, "15", 0, "serve: a quiet stream's keep-alive (seconds)" },
 	[CONF_LOG_FORMAT] = { "log_format", "SALESPM_LOG_FORMAT", "--log-format", K_CHOICE, 0, 0,
 			      "logfmt|json", "logfmt", 0, "serve: the access log's lines" },
+	[CONF_LOG_LEVEL] = { "log_level", "SALESPM_LOG_LEVEL", "--log-level", K_CHOICE, 0, 0,
+			     "info|warn|error", "info", 0,
+			     "serve: the requests logged: every one, or those answered 4xx and 5xx, "
+			     "or 5xx" },
 	[CONF_PUBLIC_URL] = { "public_url", "SALESPM_PUBLIC_URL", "--public-url", K_URL, 0, 0, NULL,
 			      "(none)", 0, "serve: the address users open the UI at" },
 	[CONF_TLS_CERT] = { "tls_cert", "SALESPM_TLS_CERT", "--tls-cert", K_FILE, 0, 0, NULL,

@@ -44,6 +44,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 				  { "events-per-user", 0, OPT_VALUE },
 				  { "events-ping", 0, OPT_VALUE },
 				  { "log-format", 0, OPT_VALUE },
+				  { "log-level", 0, OPT_VALUE },
 				  { "tls-cert", 0, OPT_VALUE },
 				  { "tls-key", 0, OPT_VALUE },
 				  { "trust-proxy", 0, OPT_VALUE },
@@ -125,6 +126,16 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 				       "--log-format is logfmt or json, not \"%s\"", f);
 		o.log_json = !strcmp(f, "json");
 	}
+	{
+		/* the level: a flag, else the configuration's (checked there) */
+		const char *lv = cli_opt(opts, "log-level");
+		if (!lv && c->conf)
+			lv = conf_get(c->conf, CONF_LOG_LEVEL);
+		if (lv && strcmp(lv, "info") && strcmp(lv, "warn") && strcmp(lv, "error"))
+			return err_set(err, ERR_USAGE, "log-level", "usage",
+				       "--log-level is info, warn or error, not \"%s\"", lv);
+		o.log_min_status = !lv || !strcmp(lv, "info") ? 0 : !strcmp(lv, "warn") ? 400 : 500;
+	}
 	if ((o.public_url = cli_opt(opts, "public-url"))) {
 		const char *u = o.public_url;
 		int bad = strlen(u) > 500 || (strncmp(u, "http://", 7) && strncmp(u, "https://", 8));
@@ -180,7 +191,8 @@ const struct cli_command cli_serve_cmds[] = {
 	  "run the HTTP server: the JSON API under /api/v1/ and the web UI",
 	  "serve [--listen 127.0.0.1:8080] [--web-dir DIR] [--threads N] [--wal-limit MIB]\n"
 	  "      [--webhook-retry-base SECONDS] [--events-max N] [--events-per-user N]\n"
-	  "      [--events-ping SECONDS] [--log-format logfmt|json] [--public-url URL]\n"
+	  "      [--events-ping SECONDS] [--log-format logfmt|json] [--log-level info|warn|error]\n"
+	  "      [--public-url URL]\n"
 	  "      [--tls-cert FILE --tls-key FILE] [--trust-proxy ADDR[,ADDR...]]",
 	  "  --listen HOST:PORT   the address to listen on (default 127.0.0.1:8080;\n"
 	  "                       [::1]:8080 for IPv6, port 0 picks a free port)\n"
@@ -200,6 +212,8 @@ const struct cli_command cli_serve_cmds[] = {
 	  "  --log-format F       the access log on stderr, one line per request: logfmt\n"
 	  "                       (default) or json; each line names the request's id, also\n"
 	  "                       sent back as X-Request-Id (a proxy's own id is kept)\n"
+	  "  --log-level L        info (default): every request; warn: those answered 4xx or\n"
+	  "                       5xx; error: 5xx only\n"
 	  "  --public-url URL     the address users open the UI at (https://sales.example.com):\n"
 	  "                       the group robots' messages link to the records under it;\n"
 	  "                       without it they carry no link\n"

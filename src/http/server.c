@@ -1975,6 +1975,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 	locals_mark();
 	buf_reset(line);
+	if (q->status < srv.opt->log_min_status)
+		goto logged; /* log_level warn or error: this answer is below it */
 	{
 		/* a calendar feed's path holds its secret, its only credential: never logged */
 		const char *path = !strncmp(q->url, "/api/v1/calendar/", 17) ? "/api/v1/calendar/[secret]"
@@ -1985,6 +1987,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			log_logfmt_line(line, ts, q, path, dur);
 	}
 	access_log_add(line->p, line->len);
+logged:
 	if (line->alloc > 4096)
 		buf_release(line); /* a long line's room is not kept */
 	release_spool(q);

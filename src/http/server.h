@@ -22,6 +22,7 @@ struct http_options {
 	int events_per_user;        /* live streams one user may hold; 0 = 8 */
 	int events_ping;            /* seconds between a stream's pings; 0 = 15 */
 	int log_json;               /* the access log's lines as JSON objects, else logfmt */
+	int log_min_status;         /* log_level: only requests answered with this status or above */
 	const char *tls_cert;       /* HTTPS: the PEM certificate chain (leaf first) ... */
 	const char *tls_key;        /* ... and its key; both or neither */
 	const char *trust_proxy;    /* addresses (a comma list, CIDR allowed) whose X-Forwarded-* count */

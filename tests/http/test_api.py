@@ -866,6 +866,36 @@ def the_access_log_in_json_is_one_object_a_line():
 
 
 @test
+def the_log_level_chooses_which_requests_are_logged():
+    """--log-level info logs every request; warn only those answered 4xx or 5xx; error only
+    5xx (a 404 and a 200 sent to each, counted in its access log); another level is a usage
+    error naming the option."""
+    for level, want in (("info", {"/livez": 1, "/api/v1/nope": 1}),
+                        ("warn", {"/api/v1/nope": 1}), ("error", {})):
+        ws = workspace(())
+        srv = Server(ws, "--log-level", level)
+        try:
+            c = srv.client()
+            eq(c.get("/livez").status, 200, "livez")
+            eq(c.get("/api/v1/nope").status, 404, "no route")
+            time.sleep(0.2)
+        finally:
+            log = srv.stop()
+        paths = [ln.split(" path=", 1)[1].split(" ", 1)[0] for ln in log.splitlines()
+                 if ln.startswith("time=")]
+        got = {p: paths.count(p) for p in set(paths) if p in ("/livez", "/api/v1/nope")}
+        # the harness's own readiness probes are /livez too: count only whether it is there
+        if "/livez" in got:
+            got["/livez"] = 1
+        eq(got, want, f"log level {level}")
+    ws = workspace(())
+    bad = subprocess.run([harness.BIN, "--db", ws.db, "serve", "--log-level", "debug"],
+                         capture_output=True, text=True, timeout=20)
+    eq(bad.returncode, 2, "a usage error")
+    assert "--log-level" in bad.stderr, bad.stderr
+
+
+@test
 def a_fatal_signal_leaves_its_name_thread_and_stack_in_the_log():
     with open(harness.BIN, "rb") as f:
         sanitized = b"__asan_init" in f.read()
