@@ -472,6 +472,8 @@ static int watch(struct cli *c, const char *code, int32_t as_of, int fixed, int6
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_interrupt;
+	/* a frame being written when Ctrl-C comes is written whole (its write is restarted) */
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	interrupted = 0;
 	sigaction(SIGINT, &sa, &old_int);
