@@ -16,6 +16,7 @@
 #include "core/tx.h"
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/jscan.h"
 #include "base/xalloc.h"
 #include "store/store.h"
 #include "base/banned.h"
@@ -194,7 +195,7 @@ static int take_change(const struct entity *e, const struct adjust_change *c, vo
 	return 0;
 }
 
-/* The fields changed, [{"field","before","after"}] as users read them; 0 when none changed. */
+/* The fields changed, {"field":{"before","after"}} as users read them; 0 when none changed. */
 static int changes_json(const struct entity *e, const struct adjust_input *in,
 			const void *before, const void *after, struct buf *b)
 {
@@ -202,7 +203,7 @@ static int changes_json(const struct entity *e, const struct adjust_input *in,
 	int changed = 0;
 
 	jw_init(&w, b);
-	jw_arr(&w);
+	jw_obj(&w);
 	for (int i = 0; i < in->nchanges; i++) {
 		const struct ent_field *f = entity_field(e, in->changes[i].field);
 		char was[1100], now[1100];
@@ -214,13 +215,13 @@ static int changes_json(const struct entity *e, const struct adjust_input *in,
 		if (!strcmp(was, now))
 			continue;
 		changed = 1;
+		jw_key(&w, f->name);
 		jw_obj(&w);
-		jw_kstr(&w, "field", f->name);
 		jw_kstr(&w, "before", was);
 		jw_kstr(&w, "after", now);
 		jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
+	jw_obj_end(&w);
 	return changed;
 }
 
@@ -346,7 +347,11 @@ int adjust_apply(struct store *st, const struct actor *a, const char *project_co
 	memcpy(rec, before, e->size);
 	memset(&ei, 0, sizeof(ei));
 	ei.rec = rec;
-	ei.version = in->version;
+	ei.version = in->version == ADJUST_ANY_VERSION ? rec_int(e, before, "version") : in->version;
+	/* a variant field is judged again as the record will be written: a none stays none */
+	for (const struct ent_field *f = e->fields; f->name; f++)
+		if (f->variant && (f->flags & EF_NULLABLE) && entity_is_none(f, before))
+			entity_input_set(e, &ei, f, 1);
 	for (int i = 0; i < in->nchanges; i++)
 		if (take_change(e, &in->changes[i], rec, &ei, err))
 			goto out;
@@ -479,6 +484,24 @@ void adjustment_list_release(struct adjustment_list *l)
 	l->n = l->alloc = 0;
 }
 
+void adjust_changes_text(const struct adjustment *x, struct buf *out)
+{
+	struct jval all = jscan_value(x->changes ? x->changes : "", x->changes ? strlen(x->changes) : 0);
+
+	for (const char *const *f = kind_fields[x->kind]; *f; f++) {
+		struct jval c = jscan_member(all, *f);
+		if (!c.n)
+			continue;
+		if (out->len)
+			buf_adds(out, "; ");
+		buf_adds(out, *f);
+		buf_adds(out, " ");
+		jscan_text(jscan_member(c, "before"), out);
+		buf_adds(out, " -> ");
+		jscan_text(jscan_member(c, "after"), out);
+	}
+}
+
 void adjustment_write_json(struct jw *w, const struct adjustment *x)
 {
 	jw_obj(w);
@@ -487,7 +510,7 @@ void adjustment_write_json(struct jw *w, const struct adjustment *x)
 	jw_kstr(w, "record", x->record);
 	jw_kint(w, "record_id", x->record_id);
 	jw_key(w, "changes");
-	jw_raw(w, x->changes && x->changes[0] ? x->changes : "[]");
+	jw_raw(w, x->changes && x->changes[0] ? x->changes : "{}");
 	jw_kstr(w, "reason", x->reason);
 	jw_kstr(w, "by", x->actor[0] ? x->actor : NULL);
 	jw_kts(w, "at", x->at);

@@ -45,6 +45,7 @@ int adjust_metric_parse(const char *s, enum adjust_metric *out, struct err *err)
 const char *const *adjust_fields(enum adjust_kind k);
 
 #define ADJUST_MAX_CHANGES 8
+#define ADJUST_ANY_VERSION (-1)
 
 /* One field to change: its name and the value as a user types it (NULL or "": none). */
 struct adjust_change {
@@ -59,7 +60,7 @@ struct adjust_input {
 	int nchanges;
 	struct adjust_change changes[ADJUST_MAX_CHANGES];
 	const char *reason;
-	int64_t version; /* the record's version being changed */
+	int64_t version; /* the record's version being changed (ADJUST_ANY_VERSION: as it is) */
 };
 
 struct adjustment {
@@ -67,7 +68,7 @@ struct adjustment {
 	enum adjust_kind kind;
 	int64_t record_id;
 	char record[64];
-	char *changes; /* JSON text [{"field","before","after"}], owned */
+	char *changes; /* JSON text {"field":{"before","after"}}, owned */
 	char reason[1000];
 	int64_t actor_id;
 	char actor[64];
@@ -111,6 +112,10 @@ int adjust_get(struct store *st, const struct actor *a, const char *project_code
 
 void adjustment_release(struct adjustment *x);
 void adjustment_list_release(struct adjustment_list *l);
+
+/* The changes as one line: "price 199.00 -> 169.00; cost ..." (appended to out). */
+struct buf;
+void adjust_changes_text(const struct adjustment *x, struct buf *out);
 
 /* {"id","kind","record","record_id","changes":[...],"reason","by","at","effective",...} */
 void adjustment_write_json(struct jw *w, const struct adjustment *x);

@@ -4,7 +4,7 @@
 -- channel plan or plan task, kept as one row written in the same transaction
 -- as the change: what kind of record, which one (its id and its key as shown),
 -- the fields changed with their values before and after (JSON text:
--- [{"field","before","after"}], values as a user reads them), the reason
+-- {"field":{"before","after"}}, values as a user reads them), the reason
 -- (never empty), who and when, the day it takes effect (the effect analysis
 -- compares the days before it with the days after), the metric and the
 -- sale_rollup dimension and key the change concerns (what the effect reads:
