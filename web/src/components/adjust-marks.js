@@ -21,7 +21,7 @@ export function adjustMarks(items, at) {
     const kind = t('adjust.kind.' + a.kind);
     out.push({ xAxis: x, adjustment: a.id,
       name: t('adjust.marker', { kind, date: date(a.effective), reason: a.reason }),
-      label: { show: true, formatter: kind, fontSize: 10, color: '#7c3aed', position: 'insideEndTop' } });
+      label: { show: true, formatter: kind, fontSize: 10, color: '#7c3aed', position: 'end' } });
   }
   return out;
 }
