@@ -99,10 +99,20 @@ static const char SQL_INSERT[] =
 	"INSERT INTO adjustments (project_id, kind, record_id, record_key, changes, reason, "
 	"actor_id, at, effective_on, metric, dim, dim_key, audit_id) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id";
+static const char SQL_LAST_ID[] = "SELECT COALESCE(MAX(id), 0) FROM adjustments";
+static const char SQL_HOOK_ROW[] =
+	"SELECT id FROM adjustments WHERE id > ?1 AND kind = 'goal' AND record_id = ?2 "
+	"ORDER BY id DESC LIMIT 1";
+static const char SQL_SET_AUDIT[] = "UPDATE adjustments SET audit_id = ?1 WHERE id = ?2";
+/* a goal changed through its own route (its after hook) finds the audit row it rode with:
+ * the goal's, written in the same transaction right after the adjustment's own */
 #define SELECT_COLS                                                                           \
 	"SELECT x.id, x.project_id, x.kind, x.record_id, x.record_key, x.changes, x.reason, "  \
 	"x.actor_id, COALESCE(u.login, ''), x.at, x.effective_on, x.metric, x.dim, x.dim_key, " \
-	"x.audit_id FROM adjustments x LEFT JOIN users u ON u.id = x.actor_id "
+	"COALESCE(x.audit_id, (SELECT MIN(a.id) FROM audit a WHERE x.kind = 'goal' AND "      \
+	"a.entity = 'goal' AND a.entity_id = x.record_id AND a.id > (SELECT MIN(b.id) FROM "  \
+	"audit b WHERE b.entity = 'adjustment' AND b.entity_id = x.id))) "                    \
+	"FROM adjustments x LEFT JOIN users u ON u.id = x.actor_id "
 /* ?1 project, ?2 kind ('' = any), ?3 record key ('' = any), ?4 from, ?5 to */
 static const char SQL_LIST[] = SELECT_COLS
 	"WHERE x.project_id = ?1 AND (?2 = '' OR x.kind = ?2) AND (?3 = '' OR x.record_key = ?3) "
@@ -195,20 +205,23 @@ static int take_change(const struct entity *e, const struct adjust_change *c, vo
 	return 0;
 }
 
-/* The fields changed, {"field":{"before","after"}} as users read them; 0 when none changed. */
-static int changes_json(const struct entity *e, const struct adjust_input *in,
-			const void *before, const void *after, struct buf *b)
+/*
+ * The fields of kind k that differ between before and after, {"field":{"before","after"}}
+ * as users read them; 0 when none does.
+ */
+static int changes_json(enum adjust_kind k, const struct entity *e, const void *before,
+			const void *after, struct buf *b)
 {
 	struct jw w;
 	int changed = 0;
 
 	jw_init(&w, b);
 	jw_obj(&w);
-	for (int i = 0; i < in->nchanges; i++) {
-		const struct ent_field *f = entity_field(e, in->changes[i].field);
+	for (const char *const *name = kind_fields[k]; *name; name++) {
+		const struct ent_field *f = entity_field(e, *name);
 		char was[1100], now[1100];
 
-		if (f->flags & EF_INPUT) /* a price's effective day: when, not what */
+		if (!f || (f->flags & EF_INPUT)) /* a price's effective day: when, not what */
 			continue;
 		entity_format(entity_variant(f, before), before, was, sizeof(was));
 		entity_format(entity_variant(f, after), after, now, sizeof(now));
@@ -288,6 +301,78 @@ static int insert_row(struct tx *tx, struct adjustment *x, struct err *err)
 	return rc == STORE_ROW ? 0 : -1;
 }
 
+static int last_id(struct store *st, int64_t *out, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_LAST_ID, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	rc = store_step(st, s, err);
+	*out = rc == STORE_ROW ? store_col_int(st, s, 0) : 0;
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The row a goal's write kept after id last for goal record_id (0: none), given its audit row. */
+static int hook_row(struct tx *tx, int64_t last, int64_t record_id, int64_t audit, int64_t *id,
+		    struct err *err)
+{
+	struct store *st = tx->st;
+	struct stmt *s = store_prepare(st, SQL_HOOK_ROW, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, last);
+	store_bind_int(st, s, 2, record_id);
+	rc = store_step(st, s, err);
+	*id = rc == STORE_ROW ? store_col_int(st, s, 0) : 0;
+	store_done(st, s);
+	if (rc < 0 || !*id)
+		return rc < 0 ? -1 : 0;
+	s = store_prepare(st, SQL_SET_AUDIT, err);
+	if (!s)
+		return -1;
+	store_bind_int_or_null(st, s, 1, audit, NO_ID);
+	store_bind_int(st, s, 2, *id);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+int adjust_record(struct tx *tx, int64_t project_id, enum adjust_kind kind,
+		  const char *record, const void *before, const void *after, const char *reason,
+		  int32_t effective_on, int64_t audit_id, struct adjustment *out, struct err *err)
+{
+	const struct entity *e = entity_find(kind_entity[kind]);
+	struct buf changes = BUF_INIT;
+
+	memset(out, 0, sizeof(*out));
+	if (!changes_json(kind, e, before, after, &changes)) {
+		buf_release(&changes);
+		return 0;
+	}
+	out->project_id = project_id;
+	out->kind = kind;
+	out->record_id = rec_int(e, after, "id");
+	snprintf(out->record, sizeof(out->record), "%s", record);
+	out->changes = buf_detach(&changes, NULL);
+	snprintf(out->reason, sizeof(out->reason), "%s", reason);
+	out->actor_id = tx->actor ? tx->actor->user_id : NO_ID;
+	snprintf(out->actor, sizeof(out->actor), "%s", tx->actor ? tx->actor->login : "");
+	out->at = tx->now;
+	out->effective_on = effective_on;
+	out->audit_id = audit_id;
+	effect_target(kind, e, after, out);
+	if (insert_row(tx, out, err) ||
+	    tx_audit(tx, "adjustment", out->id, "create", NULL, out->changes, err)) {
+		adjustment_release(out);
+		return -1;
+	}
+	return 0;
+}
+
 /* Check the request before anything is read: the reason, each field named once and allowed. */
 static int check_input(const struct adjust_input *in, char *why, size_t whylen,
 		       struct err *err)
@@ -320,8 +405,9 @@ int adjust_apply(struct store *st, const struct actor *a, const char *project_co
 	struct ent_project ep, *pp = NULL;
 	struct ent_input ei;
 	struct tx tx = { 0 };
-	struct buf changes = BUF_INIT;
 	void *before = NULL, *rec = NULL, *after = NULL;
+	int64_t last = 0, audit = NO_ID, id = 0;
+	int32_t day = NO_DATE;
 	char why[1000];
 	int rc = -1;
 
@@ -360,30 +446,29 @@ int adjust_apply(struct store *st, const struct actor *a, const char *project_co
 			goto out;
 		entity_input_set(e, &ei, entity_field(e, "reason"), 0);
 	}
-	if (effective_day(e, in, &out->effective_on, err) ||
+	if (effective_day(e, in, &day, err) ||
 	    tx_begin_project(&tx, st, a, p.id, project_code, PROLE_MANAGER,
 			     "adjusting the project", err) ||
-	    entity_update(st, a, e, pp, in->record, &ei, after, err))
+	    last_id(st, &last, err) || entity_update(st, a, e, pp, in->record, &ei, after, err) ||
+	    audit_last(st, e->name, rec_int(e, after, "id"), &audit, err))
 		goto out;
-	if (!changes_json(e, in, before, after, &changes)) {
+	if (in->kind == ADJ_GOAL) {
+		/* the goal's own write kept it (its after hook, given the reason): marked here
+		 * with the audit row it rode with */
+		if (hook_row(&tx, last, rec_int(e, after, "id"), audit, &id, err))
+			goto out;
+		if (id && adjust_get(st, a, project_code, id, out, err))
+			goto out;
+	} else if (adjust_record(&tx, p.id, in->kind, in->record, before, after, why, day, audit,
+				 out, err)) {
+		goto out;
+	}
+	if (!out->id) {
 		err_set(err, ERR_INVALID, "changes", "nothing_changed",
 			"the adjustment changes nothing: every value is as it was");
 		goto out;
 	}
-	out->project_id = p.id;
-	out->kind = in->kind;
-	out->record_id = rec_int(e, after, "id");
-	snprintf(out->record, sizeof(out->record), "%s", in->record);
-	out->changes = buf_detach(&changes, NULL);
-	snprintf(out->reason, sizeof(out->reason), "%s", why);
-	out->actor_id = a->user_id;
-	snprintf(out->actor, sizeof(out->actor), "%s", a->login);
-	out->at = tx.now;
-	effect_target(in->kind, e, after, out);
-	if (audit_last(st, e->name, out->record_id, &out->audit_id, err) ||
-	    insert_row(&tx, out, err) || tx_audit(&tx, "adjustment", out->id, "create", NULL,
-						    out->changes, err) ||
-	    tx_commit(&tx, err))
+	if (tx_commit(&tx, err))
 		goto out;
 	rc = 0;
 out:
@@ -391,7 +476,6 @@ out:
 		tx_abort(&tx);
 		adjustment_release(out);
 	}
-	buf_release(&changes);
 	free(before);
 	free(rec);
 	free(after);

@@ -102,6 +102,18 @@ struct adjust_query {
 int adjust_apply(struct store *st, const struct actor *a, const char *project_code,
 		 const struct adjust_input *in, struct adjustment *out, struct err *err);
 
+/*
+ * Inside a write (tx) that changed a record of kind from before to after (records of the
+ * kind's noun): keep the adjustment of project_id with its reason when any of the kind's
+ * fields changed (out->id 0 when none did), effective on effective_on, with the audit row
+ * the change wrote (NO_ID: not written yet; a goal's is found by its moment when read).
+ * A goal's own update given a reason calls it from its hook (core/goal.c).
+ */
+struct tx;
+int adjust_record(struct tx *tx, int64_t project_id, enum adjust_kind kind,
+		  const char *record, const void *before, const void *after, const char *reason,
+		  int32_t effective_on, int64_t audit_id, struct adjustment *out, struct err *err);
+
 /* The project's adjustments, newest effective day first (any member). */
 int adjust_list(struct store *st, const struct actor *a, const char *project_code,
 		const struct adjust_query *q, struct adjustment_list *out, struct err *err);

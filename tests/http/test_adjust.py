@@ -167,6 +167,37 @@ def a_change_that_did_nothing_is_unclear_and_a_fresh_one_too_thin():
 
 
 @test
+def a_goal_changed_through_its_own_route_with_a_reason_is_on_the_timeline():
+    ws, gid = setup()
+    with Env(ws) as env:
+        mgr = env.as_("mgr")
+        goal = f"/api/v1/projects/P1/goals/{gid}"
+        n = len(mgr.ok("GET", URL)["adjustments"])
+        v = mgr.ok("GET", goal)["version"]
+        # no reason: the goal changes, the timeline does not
+        mgr.ok("PATCH", goal, {"version": v, "target": 5500000})
+        # a reason, but only the name changes: not an adjustment of the target, window or scope
+        mgr.ok("PATCH", goal, {"version": v + 1, "name": "全年收入", "reason": "改名"})
+        eq(len(mgr.ok("GET", URL)["adjustments"]), n, "neither is an adjustment")
+        # a reason with a new target: kept as an adjustment, in the same write
+        mgr.ok("PATCH", goal, {"version": v + 2, "target": 6000000, "reason": "渠道扩张"})
+        a = mgr.ok("GET", URL + "?kind=goal")["adjustments"][0]
+        eq((a["record"], a["changes"], a["reason"], a["by"], a["effective"]),
+           (str(gid), {"target": {"before": "55000.00", "after": "60000.00"}}, "渠道扩张", "mgr",
+            TODAY), "the goal's own change")
+        eq(ws.sql("SELECT entity, entity_id, action FROM audit WHERE id = ?", a["audit_id"]),
+           [("goal", gid, "update")], "the audit row it rode with")
+        # made as an adjustment: one row, not two, with the goal's audit row
+        b = mgr.ok("POST", URL, {"kind": "goal", "record": gid, "version": v + 3,
+                                 "changes": {"due": "2026-12-15"}, "reason": "提前收官"}, status=201)
+        eq(len(mgr.ok("GET", URL + "?kind=goal")["adjustments"]), 2, "one row per change")
+        eq((b["changes"], b["reason"]), ({"due": {"before": "2026-12-31", "after": "2026-12-15"}},
+                                         "提前收官"), "the adjustment")
+        eq(ws.sql("SELECT entity, entity_id, action FROM audit WHERE id = ?", b["audit_id"]),
+           [("goal", gid, "update")], "its audit row")
+
+
+@test
 def every_kind_is_adjusted():
     ws, gid = setup()
     ws.ok("promotion", "add", "P618", "--name", "618", "--kind", "percent", "--value", "10",
