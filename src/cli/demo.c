@@ -2197,7 +2197,7 @@ static int adjust_demo(struct demo *d, struct err *err)
 	}
 	if (goal_list(d->st, &d->c->actor, "FY", &gl, err))
 		return -1;
-	gid = fy_goal(&gl, "全年营收");
+	gid = fy_goal(&gl, "大客户营收"); /* not split into quotas: they keep summing to theirs */
 	if (gid == NO_ID || goal_get(d->st, &d->c->actor, "FY", gid, &g, err))
 		goto out;
 	money_format(g.target / 100 * 105, target); /* +5%, to the yuan */
@@ -2205,7 +2205,7 @@ static int adjust_demo(struct demo *d, struct err *err)
 	{
 		const char *const kv[] = { "target", target, NULL };
 		if (demo_adjust(d, d->today - 10, ADJ_GOAL, id, kv,
-				"上半年超出预期，董事会同意全年目标上调 5%", err))
+				"大客户续约超出预期，目标上调 5%", err))
 			goto out;
 	}
 	r = 0;
@@ -2333,7 +2333,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 	/* and the team's talk about it, by @mention (the demo users' inboxes) */
 	if (comment_demo(d->st, "FY", "li.na", err))
 		goto out;
-	/* the adjustments made while FY ran: the price cut, telesales stopped, the target raised */
+	/* the adjustments made while FY ran: the price cut, telesales stopped, a target raised */
 	if (adjust_demo(d, err))
 		goto out;
 	/* last, the alerts all of the above raises: told once to the inboxes they concern */

@@ -155,5 +155,25 @@ def refusals_name_the_field_and_change_nothing():
     assert "no adjustment" in r.err, r
 
 
+@test
+def the_demo_has_adjustments_with_visible_effects():
+    ws = Workspace(init=False)
+    ws.ok("demo")
+    adj = ws.js("adjust", "list", "FY")["adjustments"]
+    by = {a["kind"]: a for a in adj}
+    eq(sorted(by), ["channel", "channel_plan", "goal", "price"], "the demo's kinds")
+    eq((by["channel"]["record"], by["channel"]["changes"]),
+       ("telesales", {"active": {"before": "yes", "after": "no"}}), "telesales stopped")
+    assert all(a["reason"] and a["by"] == "li.na" for a in adj), adj
+    # the price cut lifted its product's units; telesales' revenue went to nothing
+    e = ws.js("adjust", "effect", "FY", str(by["price"]["id"]))
+    eq((e["metric"], e["verdict"]["code"]), ("units", "effect.up"), "the price cut")
+    assert e["after"]["mean"] > e["before"]["mean"] and e["ci"][0] > 0, e
+    e = ws.js("adjust", "effect", "FY", str(by["channel"]["id"]))
+    eq((e["metric"], e["after"]["mean"], e["verdict"]["code"]), ("revenue", 0, "effect.down"),
+       "telesales stopped")
+    assert e["before"]["mean"] > 0 and e["after"]["values"] == [0] * e["days"], e
+
+
 if __name__ == "__main__":
     run_all()
