@@ -9,13 +9,16 @@ the web shop (channel shop) sells 1000.00 +- 100.00 a day throughout (its fee ch
 nothing). Every mean, difference and interval below is worked out by tests/lib/effect_model.py
 from the days the test wrote, apart from the product; the interval is compared exactly
 (the same documented seeded draw), and it is checked to hold the known effect."""
+import datetime
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from effect_model import compare  # noqa: E402
 from fixture import Env, expect_error, workspace  # noqa: E402
 from harness import eq, run_all, test  # noqa: E402
+from sse import Stream  # noqa: E402
 
 URL = "/api/v1/projects/P1/adjustments"
 TODAY = "2026-06-30"
@@ -24,7 +27,6 @@ D0 = "2026-06-02"
 
 def day(i):
     """2026-06-02 + i days (i from -28 to 27), as text."""
-    import datetime
     return (datetime.date(2026, 6, 2) + datetime.timedelta(days=i)).isoformat()
 
 
@@ -195,6 +197,26 @@ def a_goal_changed_through_its_own_route_with_a_reason_is_on_the_timeline():
                                          "提前收官"), "the adjustment")
         eq(ws.sql("SELECT entity, entity_id, action FROM audit WHERE id = ?", b["audit_id"]),
            [("goal", gid, "update")], "its audit row")
+
+
+@test
+def an_adjustment_reaches_the_projects_live_readers():
+    ws, _ = setup()
+    with Env(ws) as env:
+        mgr, vw = env.as_("mgr"), env.as_("vw")
+        watch = Stream(vw, "?project=P1")
+        eq(watch.status, 200, "opened")
+        with watch.cond:
+            watch.cond.wait_for(lambda: watch.comments, 5)
+        time.sleep(0.3)  # the fan-out takes a new stream in within its poll
+        v = mgr.ok("GET", "/api/v1/channels/direct")["version"]
+        a = mgr.ok("POST", URL, {"kind": "channel", "record": "direct", "version": v,
+                                 "changes": {"cost_rate": "7.5"}, "reason": "新合同"}, status=201)
+        e = watch.wait(lambda e: e[1] == "change" and e[3]["kind"] == "adjustment" and
+                       e[3]["id"] == a["id"], 3)
+        assert e, f"no adjustment change came: {watch.changes()}"
+        eq((e[3]["action"], e[3]["project"]), ("create", "P1"), "its project")
+        watch.close()
 
 
 @test
