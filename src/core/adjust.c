@@ -397,6 +397,35 @@ static int check_input(const struct adjust_input *in, char *why, size_t whylen,
 	return 0;
 }
 
+/*
+ * The engine's input of the change: rec starts as before, each change parsed into it as a
+ * user types it, at the version asked (or before's), and the reason for a noun that keeps
+ * one too (a goal's revision, a price's history).
+ */
+static int build_input(const struct entity *e, const struct adjust_input *in, const char *why,
+		       const void *before, void *rec, struct ent_input *ei, struct err *err)
+{
+	const struct ent_field *reason = entity_field(e, "reason");
+
+	memcpy(rec, before, e->size);
+	memset(ei, 0, sizeof(*ei));
+	ei->rec = rec;
+	ei->version = in->version == ADJUST_ANY_VERSION ? rec_int(e, before, "version") : in->version;
+	/* a variant field is judged again as the record will be written: a none stays none */
+	for (const struct ent_field *f = e->fields; f->name; f++)
+		if (f->variant && (f->flags & EF_NULLABLE) && entity_is_none(f, before))
+			entity_input_set(e, ei, f, 1);
+	for (int i = 0; i < in->nchanges; i++)
+		if (take_change(e, &in->changes[i], rec, ei, err))
+			return -1;
+	if (reason) {
+		if (entity_parse_text(reason, why, rec, err))
+			return -1;
+		entity_input_set(e, ei, reason, 0);
+	}
+	return 0;
+}
+
 int adjust_apply(struct store *st, const struct actor *a, const char *project_code,
 		 const struct adjust_input *in, struct adjustment *out, struct err *err)
 {
@@ -430,22 +459,8 @@ int adjust_apply(struct store *st, const struct actor *a, const char *project_co
 	}
 	if (entity_get(st, a, e, pp, in->record, before, err))
 		goto out;
-	memcpy(rec, before, e->size);
-	memset(&ei, 0, sizeof(ei));
-	ei.rec = rec;
-	ei.version = in->version == ADJUST_ANY_VERSION ? rec_int(e, before, "version") : in->version;
-	/* a variant field is judged again as the record will be written: a none stays none */
-	for (const struct ent_field *f = e->fields; f->name; f++)
-		if (f->variant && (f->flags & EF_NULLABLE) && entity_is_none(f, before))
-			entity_input_set(e, &ei, f, 1);
-	for (int i = 0; i < in->nchanges; i++)
-		if (take_change(e, &in->changes[i], rec, &ei, err))
-			goto out;
-	if (entity_field(e, "reason")) { /* the noun keeps the reason too (a goal's revision) */
-		if (entity_parse_text(entity_field(e, "reason"), why, rec, err))
-			goto out;
-		entity_input_set(e, &ei, entity_field(e, "reason"), 0);
-	}
+	if (build_input(e, in, why, before, rec, &ei, err))
+		goto out;
 	if (effective_day(e, in, &day, err) ||
 	    tx_begin_project(&tx, st, a, p.id, project_code, PROLE_MANAGER,
 			     "adjusting the project", err) ||
