@@ -18,6 +18,7 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "analytics/alert.h"
+#include "core/adjust.h"
 #include "core/catalog.h"
 #include "core/collection.h"
 #include "core/engagement.h"
@@ -153,6 +154,10 @@ struct demo {
 	int cust_segment[NCUSTOMERS];
 	int32_t cust_from[NCUSTOMERS]; /* the day a customer starts buying */
 	int32_t cust_to[NCUSTOMERS];   /* the day a lost customer stops */
+	/* FY's adjustments (adjust_demo): the day a price cut of product cut_p took effect
+	 * (its units rose), and the day telesales stopped (its callers went to direct) */
+	int32_t cut_day, off_day;
+	int cut_p;
 };
 
 static int catalog(struct demo *d, struct err *err)
@@ -972,6 +977,8 @@ static int sales(struct demo *d, const char *code, int32_t from, int32_t to, dou
 		pw[i] = i >= product_lo && i < product_hi ? d->pop[i] : 0;
 	buf_adds(&csv, "date,customer,product,channel,rep,quantity,unit_price,discount,promotion,"
 		       "segment\n");
+	int fy = !strcmp(code, "FY");
+
 	for (int32_t day = from; day <= to; day++) {
 		int y, m, dd;
 		double trend, n;
@@ -994,6 +1001,15 @@ static int sales(struct demo *d, const char *code, int32_t from, int32_t to, dou
 			/* each rep has a territory of customers, with some overlap */
 			rep = (ci + (rnd_n(5) == 0 ? (int)rnd_n(NREPS) : 0)) % NREPS;
 			price = d->price[p] * (95 + (int64_t)rnd_n(8)) / 100;
+			/* FY's adjustments, drawing nothing more (every other sale stays as it was):
+			 * the cut product sells 15% cheaper and half as much again; telesales' calls
+			 * go to direct once it stopped */
+			if (fy && p == d->cut_p && day >= d->cut_day) {
+				price = price * 85 / 100;
+				qty = qty * 3 / 2 + 1;
+			}
+			if (fy && ch == 5 && day >= d->off_day)
+				ch = 0;
 			if (m == 6 && dd <= 20 && ch == 2) {
 				promo = "P618";
 				disc = price * qty * 15 / 100;
@@ -2088,6 +2104,116 @@ static int alerts_demo(struct demo *d, struct err *err)
 	return 0;
 }
 
+/*
+ * FY's adjustments: the most popular product of the catalogue's first 45 (not the new
+ * launch's) cut in price 35 days ago, and telesales stopped 28 days ago (sales() follows both).
+ */
+static void demo_cuts(struct demo *d)
+{
+	d->cut_p = 0;
+	for (int i = 1; i < 45; i++)
+		if (d->pop[i] > d->pop[d->cut_p])
+			d->cut_p = i;
+	d->cut_day = d->today - 35;
+	d->off_day = d->today - 28;
+}
+
+/* One adjustment of FY by li.na, as made on day (the demo's today: SALESPM_TODAY). */
+static int demo_adjust(struct demo *d, int32_t day, enum adjust_kind kind, const char *record,
+		       const char *const *kv, const char *reason, struct err *err)
+{
+	struct adjust_input in = { .kind = kind, .record = record, .reason = reason,
+				   .version = ADJUST_ANY_VERSION };
+	struct adjustment out;
+	struct actor a;
+	const char *was = getenv("SALESPM_TODAY");
+	char keep[32] = "", dt[DATE_FMT_MAX];
+	int r;
+
+	if (was)
+		snprintf(keep, sizeof(keep), "%s", was);
+	for (; kv[0] && in.nchanges < ADJUST_MAX_CHANGES; kv += 2) {
+		in.changes[in.nchanges].field = kv[0];
+		in.changes[in.nchanges++].value = kv[1];
+	}
+	if (actor_load(d->st, "li.na", &a, err))
+		return -1;
+	setenv("SALESPM_TODAY", date_format(day, dt), 1);
+	r = adjust_apply(d->st, &a, "FY", &in, &out, err);
+	if (keep[0])
+		setenv("SALESPM_TODAY", keep, 1);
+	else
+		unsetenv("SALESPM_TODAY");
+	if (!r)
+		adjustment_release(&out);
+	return r;
+}
+
+static int adjust_demo(struct demo *d, struct err *err)
+{
+	struct goal_list gl = { 0 };
+	struct goal g;
+	char price[MONEY_FMT_MAX], eff[DATE_FMT_MAX], target[MONEY_FMT_MAX], id[24] = "";
+	int64_t gid;
+	int r = -1;
+
+	money_format(d->price[d->cut_p] * 85 / 100, price);
+	date_format(d->cut_day, eff);
+	{
+		const char *const kv[] = { "price", price, "effective", eff, NULL };
+		if (demo_adjust(d, d->cut_day, ADJ_PRICE, d->sku[d->cut_p], kv,
+				"竞品降价约 10%，跟进下调 15% 抢占份额", err))
+			return -1;
+	}
+	{
+		const char *const kv[] = { "active", "no", NULL };
+		if (demo_adjust(d, d->off_day, ADJ_CHANNEL, "telesales", kv,
+				"电话销售转化率低、成本高，停用；线索转直销团队跟进", err))
+			return -1;
+	}
+	{
+		const char *const kv[] = { "share", "0", NULL };
+		struct project fy;
+		struct ent_project p;
+		struct ent_query q = { .nfilters = 1, .filter_name = { "channel" },
+				       .filter_value = { "telesales" } };
+		struct ent_rows rows = { 0 };
+		const struct entity *e = entity_find("channel_plan");
+		if (project_load(d->st, "FY", &fy, err))
+			return -1;
+		p.id = fy.id;
+		p.code = "FY";
+		if (entity_list(d->st, &d->c->actor, e, &p, &q, &rows, err))
+			return -1;
+		if (rows.n) {
+			int64_t pid;
+			memcpy(&pid, (char *)rows.items + entity_field(e, "id")->off, sizeof(pid));
+			snprintf(id, sizeof(id), "%lld", (long long)pid);
+		}
+		entity_rows_release(&rows);
+		if (demo_adjust(d, d->off_day, ADJ_CHANNEL_PLAN, id, kv,
+				"电话销售停用，其计划占比并入直销", err))
+			return -1;
+	}
+	if (goal_list(d->st, &d->c->actor, "FY", &gl, err))
+		return -1;
+	gid = fy_goal(&gl, "大客户营收"); /* not split into quotas: they keep summing to theirs */
+	if (gid == NO_ID || goal_get(d->st, &d->c->actor, "FY", gid, &g, err))
+		goto out;
+	money_format(g.target / 100 * 105, target); /* +5%, to the yuan */
+	snprintf(id, sizeof(id), "%lld", (long long)gid);
+	{
+		const char *const kv[] = { "target", target, NULL };
+		if (demo_adjust(d, d->today - 10, ADJ_GOAL, id, kv,
+				"大客户续约超出预期，目标上调 5%", err))
+			goto out;
+	}
+	r = 0;
+out:
+	goal_list_release(&gl);
+	return r;
+}
+
 static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { "force", 0, OPT_FLAG }, { "seed", 0, OPT_VALUE },
@@ -2141,6 +2267,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 			    "上年度营收 38 亿元", 3000000000, err) ||
 		    sales(d, "FY-PREV", prev_s, prev_e, 240, 0, 45, &rows, err))
 			goto out;
+		demo_cuts(d);
 		if (project(d, "FY", "年度销售推进", ys, ye, "年度营收增长 25%, 巩固华东市场第一",
 			    80000000000, err) ||
 		    sales(d, "FY", ys, d->today, 240, 0, 45, &rows, err))
@@ -2205,6 +2332,9 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 		goto out;
 	/* and the team's talk about it, by @mention (the demo users' inboxes) */
 	if (comment_demo(d->st, "FY", "li.na", err))
+		goto out;
+	/* the adjustments made while FY ran: the price cut, telesales stopped, a target raised */
+	if (adjust_demo(d, err))
 		goto out;
 	/* last, the alerts all of the above raises: told once to the inboxes they concern */
 	if (alerts_demo(d, err))

@@ -23,6 +23,7 @@ static const struct {
 } nouns[] = {
 	{ "alert", "alerts: goals at risk, stalled deals, overdue work, overspending, past SLAs" },
 	{ "activity", "sales activities: visits, calls, demos and follow-ups, pre-, in- and after-sale" },
+	{ "adjust", "adjustments (step 6): changes made with a reason, the timeline and each one's effect" },
 	{ "assignment", "who is assigned to which territory, segment or channel" },
 	{ "attendance", "who attended which training" },
 	{ "budget", "the project's budget lines" },

@@ -174,6 +174,8 @@ static const char SQL_PROJECT_OF_MEETING[] =
 	"SELECT p.code FROM meetings t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
 static const char SQL_PROJECT_OF_ALERT[] =
 	"SELECT p.code FROM alerts t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
+static const char SQL_PROJECT_OF_ADJUSTMENT[] =
+	"SELECT p.code FROM adjustments t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
 /* a comment keeps its record's project (none for a customer's) */
 static const char SQL_PROJECT_OF_COMMENT[] =
 	"SELECT p.code FROM comments t JOIN projects p ON p.id = t.project_id WHERE t.id = ?";
@@ -190,6 +192,7 @@ static const struct {
 	{ "meeting", SQL_PROJECT_OF_MEETING },	 { "pipeline", SQL_PROJECT_OF_PROJECT },
 	{ "problem_sla", SQL_PROJECT_OF_PROJECT }, { "comment", SQL_PROJECT_OF_COMMENT },
 	{ "alert", SQL_PROJECT_OF_ALERT },	 { "alert_settings", SQL_PROJECT_OF_PROJECT },
+	{ "adjustment", SQL_PROJECT_OF_ADJUSTMENT },
 };
 
 

@@ -3,6 +3,7 @@
  */
 #include "core/goal.h"
 #include "core/activity.h"
+#include "core/adjust.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -664,11 +665,20 @@ static int after_hook(struct tx *tx, const void *before, const void *after,
 {
 	const struct goal *g = after;
 
-	(void)in;
 	if (!g) /* a deleted goal's revisions go with it, its comments here */
 		return comment_forget(tx, "goal", ((const struct goal *)before)->id, err);
 	if (keep_activity(tx, g, err))
 		return -1;
+	/* a change of target, window or scope given a reason is an adjustment (core/adjust.h) */
+	if (before && g->reason[0] && in && in->project) {
+		struct adjustment x;
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", (long long)g->id);
+		if (adjust_record(tx, in->project->id, ADJ_GOAL, key, before, g, g->reason,
+				  date_today(), NO_ID, &x, err))
+			return -1;
+		adjustment_release(&x);
+	}
 	return write_revision(tx, g, !before && !g->reason[0] ? "created" : g->reason, err);
 }
 

@@ -188,6 +188,10 @@ EXPECT = {
     ("PATCH", "/api/v1/projects/{code}/risks/{id}"): row(409, 409, 409, 403, 404),
     ("DELETE", "/api/v1/projects/{code}/risks/{id}"): row(409, 409, 409, 403, 404),
     ("GET", "/api/v1/projects/{code}/risks/matrix"): PROJECT_READ,
+    # adjustments: members read the timeline and effects; project managers adjust (stale: 409)
+    ("GET", "/api/v1/projects/{code}/adjustments"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/adjustments"): PROJECT_MANAGE_STALE,
+    ("GET", "/api/v1/projects/{code}/adjustments/{id}/effect"): PROJECT_READ,
     # alerts: every reader of the project; the thresholds are the managers' (a stale one: 409)
     ("GET", "/api/v1/projects/{code}/alerts"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/alert-settings"): row(200, 200, 403, 403, 404),
@@ -301,6 +305,7 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/promotions/{code}", "/promotions/PROMO").replace("{sku}", "SKU")
             .replace("/sales/{id}", f"/sales/{ids['sale']}")
             .replace("/goals/{id}", f"/goals/{ids['goal']}")
+            .replace("/adjustments/{id}", f"/adjustments/{ids['adjustment']}")
             .replace("/customers/{id}", f"/customers/{ids['customer']}")
             .replace("/raci/{id}", f"/raci/{ids['raci']}")
             .replace("/P1/segments/{id}", f"/P1/segments/{ids['plan']['segments']}")
@@ -380,6 +385,9 @@ def request_for(method, pattern, who, ids, described=None):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
         body = {"goal": ids["quota_goal"], "version": stale, "quotas": []}
+    elif method == "POST" and pattern.endswith("/adjustments"):
+        body = {"kind": "goal", "record": ids["quota_goal"], "changes": {"target": "1200.00"},
+                "reason": f"by {who}", "version": stale}
     elif method == "PUT" and pattern.endswith("/allowed-hosts"):
         body = {"hosts": [], "version": stale}
     elif method == "PUT" and pattern.endswith("/notification-settings"):
@@ -555,6 +563,8 @@ def role_matrix():
     notification_id = ws.js("inbox", "list", as_="rep")["notifications"][0]["id"]
     risk_id = ws.js("risk", "add", "P1", "--description", "Price war", "--category", "pricing",
                     "--probability", "2", "--impact", "5", as_="rep")["id"]
+    adjustment_id = ws.js("adjust", "P1", "--kind", "goal", "--record", str(quota_goal), "--set",
+                          "target=1100.00", "--reason", "a bigger market")["id"]
 
     failures = []
     with Server(ws) as srv:
@@ -567,7 +577,7 @@ def role_matrix():
                "activity": activity_id, "feedback": feedback_id, "risk": risk_id,
                "budget_line": line_id, "expense": expense_id, "task": task_id,
                "meeting": meeting_id, "comment": comment_id,
-               "notification": notification_id}
+               "notification": notification_id, "adjustment": adjustment_id}
         ids["webhook"] = clients["admin"].ok("POST", "/api/v1/webhooks", {
             "url": "https://hooks.example.com/roles"}, status=201)["webhook"]["id"]
         ids["delivery"] = clients["admin"].ok("POST", f"/api/v1/webhooks/{ids['webhook']}/ping",

@@ -30,6 +30,7 @@ import { Quotas } from './screens/quotas.js';
 import { Problems } from './screens/problems.js';
 import { Risks } from './screens/risks.js';
 import { Budget } from './screens/budget.js';
+import { Adjustments } from './screens/adjustments.js';
 import { Tasks } from './screens/tasks.js';
 import { Collections } from './screens/collections.js';
 import { Activities } from './screens/activities.js';
@@ -58,6 +59,8 @@ const routes = [
   ['/p/:code/problems', (p) => html`<${Problems} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/risks', (p) => html`<${Risks} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/budget', (p) => html`<${Budget} key=${p.code} code=${p.code} />`, 'code'],
+  // keyed by the whole path: a chart's marker opens one adjustment (?id=N)
+  ['/p/:code/adjustments', (p, path) => html`<${Adjustments} key=${path} code=${p.code} />`, 'code'],
   ['/p/:code/collections', (p) => html`<${Collections} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/activities', (p) => html`<${Activities} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/feedback', (p) => html`<${Feedback} key=${p.code} code=${p.code} />`, 'code'],

@@ -1,16 +1,17 @@
 // charts.js - one ECharts canvas as a Preact component (init once, setOption on change, resize
 // with its box, clicks handed to the screen), and the date ticks every time axis shares.
-// ECharts is tree-shaken: only the bar and line charts, grid, tooltip and legend are bundled.
+// ECharts is tree-shaken: only the bar and line charts, grid, tooltip, legend and mark line
+// (the adjustments' markers) are bundled.
 // Every chart runs with useUTC and gets calendar dates as UTC-midnight numbers (format.js
 // dayMs), so a browser in UTC+8 or UTC-8 draws the workspace's dates, not a day off.
 import { useEffect, useRef } from 'preact/hooks';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent, LegendComponent } from 'echarts/components';
+import { GridComponent, TooltipComponent, LegendComponent, MarkLineComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { html } from '../html.js';
 
-echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer]);
 
 export const COLORS = { revenue: '#2563eb', profit: '#16a34a', margin: '#d97706', muted: '#64748b', line: '#cbd5e1', split: '#eef2f7' };
 const DAY = 86400000;

@@ -11,6 +11,8 @@ import { html } from '../html.js';
 import { t } from '../i18n/index.js';
 import { valueOf, shortDate, date, today, dayMs } from '../format.js';
 import { dateTicks } from './charts.js';
+import { navigate } from '../app-context.js';
+import { adjustMarks, adjustLine, clickedAdjustment, adjustLink } from './adjust-marks.js';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer]);
 
@@ -39,14 +41,24 @@ export function seriesOf(goal, points) {
   return { actual, expected };
 }
 
-export function GoalChart({ goal, points }) {
+// adjustments: the project's (adjust-marks.js); the goal's own and every other kind's are
+// marked where they took effect in the goal's window, and a click opens one.
+export function GoalChart({ goal, points, adjustments, code }) {
   const el = useRef(null);
   const chart = useRef(null);
   const { actual, expected } = seriesOf(goal, points);
   const last = actual.length ? actual[actual.length - 1][1] : 0;
+  const marks = adjustMarks((adjustments || []).filter((a) => a.kind !== 'goal' || a.record_id === goal.id),
+    (day) => (goal.start && goal.due && day >= goal.start && day <= goal.due ? dayMs(day) : null));
+  const markRef = useRef(marks);
+  markRef.current = marks;
 
   useEffect(() => {
     chart.current = echarts.init(el.current, null, { renderer: 'canvas' });
+    chart.current.on('click', (e) => {
+      const id = clickedAdjustment(e, markRef.current);
+      if (id && code) navigate(adjustLink(code, id));
+    });
     const ro = new ResizeObserver(() => chart.current && chart.current.resize());
     ro.observe(el.current);
     return () => { ro.disconnect(); chart.current.dispose(); chart.current = null; };
@@ -77,15 +89,17 @@ export function GoalChart({ goal, points }) {
         splitLine: { lineStyle: { color: '#eef2f7' } } },
       series: [
         { name: t('chart.expected'), type: 'line', data: utc(expected), symbol: 'none',
-          lineStyle: { type: 'dashed', width: 1.5, color: COLORS.expected }, itemStyle: { color: COLORS.expected } },
+          lineStyle: { type: 'dashed', width: 1.5, color: COLORS.expected }, itemStyle: { color: COLORS.expected },
+          markLine: adjustLine(marks) },
         { name: t('chart.actual'), type: 'line', data: utc(actual), symbol: 'circle', symbolSize: 5, showSymbol: actual.length < 40,
           lineStyle: { width: 2.5, color }, itemStyle: { color }, areaStyle: { color, opacity: 0.08 },
           markLine: { symbol: 'none', silent: true, label: { show: false },
             lineStyle: { color: '#e2e8f0', type: 'solid' }, data: [{ xAxis: dayMs(today()) }] } },
       ],
     }, true);
-  }, [goal, points, actual.length, last]);
+  }, [goal, points, actual.length, last, marks.length]);
 
   return html`<div class="goal-chart" ref=${el} data-actual=${String(last)} data-points=${String(actual.length)}
+    data-marks=${marks.map((m) => m.adjustment).join(',')}
     role="img" aria-label=${t('chart.aria', { name: goal.name || '', due: date(goal.due) })}></div>`;
 }

@@ -399,4 +399,13 @@ export default {
   'field.tls-cert': 'TLS certificate',
   'field.tls-key': 'TLS key',
   'field.trust-proxy': 'Trusted proxies',
+
+  // adjustments (step 6)
+  'reason.adjust_field': "A {kind} adjustment cannot change “{value}”.",
+  'reason.adjust_twice': "“{value}” is given twice.",
+  'reason.nothing_changed': "The adjustment changes nothing: every value is as it was.",
+  'field.record': "Record",
+  'field.changes': "Changes",
+  'field.window': "Window",
+  'field.adjustment': "Adjustment",
 };

@@ -398,4 +398,13 @@ export default {
   'field.tls-cert': 'TLS 证书',
   'field.tls-key': 'TLS 密钥',
   'field.trust-proxy': '受信任的代理',
+
+  // adjustments (step 6)
+  'reason.adjust_field': "{kind}调整不能修改“{value}”。",
+  'reason.adjust_twice': "“{value}”重复填写了。",
+  'reason.nothing_changed': "这次调整没有改变任何值。",
+  'field.record': "记录",
+  'field.changes': "修改内容",
+  'field.window': "时间窗口",
+  'field.adjustment': "调整",
 };

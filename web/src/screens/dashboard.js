@@ -14,6 +14,7 @@ import { navigate, route } from '../app-context.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, PageHead } from '../components/ui.js';
 import { useLive } from '../live.js';
 import { EChart, COLORS } from '../components/charts.js';
+import { useAdjustments, adjustMarks, adjustLine, clickedAdjustment, adjustLink } from '../components/adjust-marks.js';
 import { ForecastPanel } from '../components/forecast.js';
 import { MonitorPanel } from '../components/monitor.js';
 
@@ -142,6 +143,12 @@ function periods(d, kind) {
 function Trend({ d, code }) {
   const [kind, setKind] = useState('week');
   const rows = useMemo(() => periods(d, kind), [d, kind]);
+  // each adjustment marked on the week or month it took effect in
+  const adjustments = useAdjustments(code);
+  const marks = useMemo(() => adjustMarks(adjustments, (day) => {
+    const i = rows.findIndex((r) => r.from <= day && day <= r.to);
+    return i < 0 ? null : i;
+  }), [adjustments, rows]);
   const option = useMemo(() => ({
     grid: { left: 8, right: 8, top: 30, bottom: 4, containLabel: true },
     legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11, color: COLORS.muted },
@@ -160,12 +167,17 @@ function Trend({ d, code }) {
     ],
     series: [
       { name: t('dash.revenue'), type: 'bar', data: rows.map((r) => r.revenue), itemStyle: { color: COLORS.revenue, borderRadius: [3, 3, 0, 0] },
-        barMaxWidth: 28, cursor: 'pointer' },
+        barMaxWidth: 28, cursor: 'pointer', markLine: adjustLine(marks) },
       { name: t('dash.gross_margin'), type: 'line', yAxisIndex: 1, data: rows.map((r) => r.gross_margin), symbol: 'circle', symbolSize: 4,
         showSymbol: rows.length <= 24, lineStyle: { width: 2, color: COLORS.margin }, itemStyle: { color: COLORS.margin }, connectNulls: false },
     ],
-  }), [rows]);
+  }), [rows, marks]);
   const open = (r) => navigate(salesLink(code, { from: r.from, to: r.to }));
+  const click = (e) => {
+    const id = clickedAdjustment(e, marks);
+    if (id) navigate(adjustLink(code, id));
+    else if (e.componentType === 'series' && rows[e.dataIndex]) open(rows[e.dataIndex]);
+  };
   const first = rows[0];
   return html`<div class="card trend-card">
     <div class="card-head">
@@ -175,9 +187,10 @@ function Trend({ d, code }) {
           aria-pressed=${kind === k ? 'true' : 'false'} onClick=${() => setKind(k)}>${t('dash.by_' + k)}</button>`)}
       </div>
     </div>
-    <${EChart} className="trend-chart" option=${option} onClick=${(e) => e.componentType === 'series' && rows[e.dataIndex] && open(rows[e.dataIndex])}
+    <${EChart} className="trend-chart" option=${option} onClick=${click}
       label=${t('dash.trend_aria', { from: first ? date(first.from) : '', n: rows.length })}
-      data=${{ 'data-kind': kind, 'data-first': first ? first.from : '', 'data-bars': String(rows.length) }} />
+      data=${{ 'data-kind': kind, 'data-first': first ? first.from : '', 'data-bars': String(rows.length),
+        'data-marks': marks.map((m) => m.adjustment).join(',') }} />
     <details class="data-table">
       <summary>${t('dash.show_table')}</summary>
       <div class="table-wrap">

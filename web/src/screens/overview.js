@@ -37,14 +37,16 @@ function figure(g, v) {
 
 async function loadAll(code) {
   // The project must load; its goals and their series may fail on their own (shown in place).
-  const [p, g, m] = await Promise.all([api.get('/projects/' + enc(code)),
+  const [p, g, m, a] = await Promise.all([api.get('/projects/' + enc(code)),
     api.get('/projects/' + enc(code) + '/goals').catch((e) => ({ error: e })),
-    api.get('/projects/' + enc(code) + '/members').catch(() => null)]);
+    api.get('/projects/' + enc(code) + '/members').catch(() => null),
+    api.get('/projects/' + enc(code) + '/adjustments').catch(() => null)]);
   const project = (p && p.project) || p;
   const goals = (g && g.goals) || [];
   const series = await Promise.all(goals.map((x) =>
     api.get('/projects/' + enc(code) + '/goals/' + x.id + '/series').then((r) => (r && r.points) || [], () => null)));
-  return { project, goals, series, goalsError: g && g.error, members: (m && m.members) || [] };
+  return { project, goals, series, goalsError: g && g.error, members: (m && m.members) || [],
+    adjustments: (a && a.adjustments) || [] };
 }
 
 // One project's overview; a new project starts afresh (no dialog of the last one left open).
@@ -56,7 +58,7 @@ function ProjectOverview({ code }) {
   const app = useApp();
   const { data, error, loading, reload } = useLoad(() => loadAll(code), [code]);
   // the goals' progress moves with every sale, check-in or goal written anywhere
-  useLive(code, ['sale', 'goal', 'goal_checkin', 'deal', 'feedback', 'project', 'member'], reload);
+  useLive(code, ['sale', 'goal', 'goal_checkin', 'deal', 'feedback', 'project', 'member', 'adjustment'], reload);
   const names = useNames(['users', 'segments', 'channels', 'products']);
   const [editing, setEditing] = useState(false);
   const [actionError, setActionError] = useState(null);
@@ -97,7 +99,7 @@ function ProjectOverview({ code }) {
     ${goalsError ? html`<${ErrorBanner} error=${goalsError} onRetry=${reload} />`
       : goals.length === 0 ? html`<${Empty} title=${t('goal.empty')} hint=${t('goal.empty_hint')}
         action=${can.manageGoals ? html`<a class="btn btn-primary" href=${'#/p/' + enc(code) + '/goals/new'}>${t('goal.new')}</a>` : null} />`
-      : html`<div class="goal-grid">${goals.map((g, i) => html`<${GoalCard} key=${g.id} code=${code} goal=${g} points=${series[i]}
+      : html`<div class="goal-grid">${goals.map((g, i) => html`<${GoalCard} key=${g.id} code=${code} goal=${g} points=${series[i]} adjustments=${data.adjustments}
           names=${names} me=${can.login}
           onEdit=${can.manageGoals ? () => navigate('/p/' + enc(code) + '/goals/' + g.id + '/edit') : null}
           onDelete=${can.manageGoals ? () => remove(g) : null}
@@ -128,7 +130,7 @@ function salesOfGoal(code, g) {
     segment: sc.segment, channel: sc.channel, product: sc.product, rep: sc.rep });
 }
 
-export function GoalCard({ code, goal: g, points, names, me, onEdit, onDelete, onHistory, onCheckins }) {
+export function GoalCard({ code, goal: g, points, adjustments, names, me, onEdit, onDelete, onHistory, onCheckins }) {
   const progress = Math.max(0, Number(g.progress) || 0);
   const sales = salesOfGoal(code, g);
   const expected = Math.max(0, Math.min(1, Number(g.elapsed ?? 0)));
@@ -158,7 +160,7 @@ export function GoalCard({ code, goal: g, points, names, me, onEdit, onDelete, o
     </div>
     <div class="progress-legend"><span>${t('goal.progress')} <strong>${pct(progress)}</strong></span>
       <span class="muted">${t('goal.elapsed')} ${pct(expected)}</span></div>
-    <${GoalChart} goal=${g} points=${points} />
+    <${GoalChart} goal=${g} points=${points} adjustments=${adjustments} code=${code} />
     <${GoalQuotas} goal=${g} names=${names} me=${me} />
     <${SmartChips} smart=${g.smart} />
     <footer class="card-actions">
