@@ -194,6 +194,28 @@ static void opts_words(struct buf *b, const struct cli_command *c, int values_on
 			buf_addf(b, " --%s", o[i].name);
 }
 
+/*
+ * One case a command: its options (opts) and those that take a value (values),
+ * as a bash word list ("...") or a zsh array ((...)).
+ */
+static void option_cases(struct buf *b, int zsh)
+{
+	for (int t = 0; cli_tables[t]; t++)
+		for (const struct cli_command *c = cli_tables[t]; c->noun; c++) {
+			struct buf all = BUF_INIT, val = BUF_INIT;
+			if (!cli_runs(c))
+				continue;
+			opts_words(&all, c, 0);
+			opts_words(&val, c, 1);
+			buf_addf(b, zsh ? "\t\"%s %s\") opts=(%s); values=(%s) ;;\n"
+					: "\t\"%s %s\") opts=\"%s\"; values=\"%s\" ;;\n",
+				 c->noun, c->verb ? c->verb : "", all.len ? buf_cstr(&all) + 1 : "",
+				 val.len ? buf_cstr(&val) + 1 : "");
+			buf_release(&all);
+			buf_release(&val);
+		}
+}
+
 static void bash_script(struct buf *b)
 {
 	const char *g[GROUPS_MAX];
@@ -240,19 +262,7 @@ static void bash_script(struct buf *b)
 		    "\tfi\n"
 		    "\t[ -z \"$verbs\" ] && verb=\n"
 		    "\tcase \"$noun $verb\" in\n");
-	for (int t = 0; cli_tables[t]; t++)
-		for (const struct cli_command *c = cli_tables[t]; c->noun; c++) {
-			struct buf all = BUF_INIT, val = BUF_INIT;
-			if (!cli_runs(c))
-				continue;
-			opts_words(&all, c, 0);
-			opts_words(&val, c, 1);
-			buf_addf(b, "\t\"%s %s\") opts=\"%s\"; values=\"%s\" ;;\n", c->noun,
-				 c->verb ? c->verb : "", all.len ? buf_cstr(&all) + 1 : "",
-				 val.len ? buf_cstr(&val) + 1 : "");
-			buf_release(&all);
-			buf_release(&val);
-		}
+	option_cases(b, 0);
 	buf_adds(b, "\tesac\n"
 		    "\tfor w in $values; do\n"
 		    "\t\t[ \"$prev\" = \"$w\" ] && return\n"
@@ -342,19 +352,7 @@ static void zsh_script(struct buf *b)
 		    "\tfi\n"
 		    "\t(( ${#verbs} )) || verb=\n"
 		    "\tcase \"$noun $verb\" in\n");
-	for (int t = 0; cli_tables[t]; t++)
-		for (const struct cli_command *c = cli_tables[t]; c->noun; c++) {
-			struct buf all = BUF_INIT, val = BUF_INIT;
-			if (!cli_runs(c))
-				continue;
-			opts_words(&all, c, 0);
-			opts_words(&val, c, 1);
-			buf_addf(b, "\t\"%s %s\") opts=(%s); values=(%s) ;;\n", c->noun,
-				 c->verb ? c->verb : "", all.len ? buf_cstr(&all) + 1 : "",
-				 val.len ? buf_cstr(&val) + 1 : "");
-			buf_release(&all);
-			buf_release(&val);
-		}
+	option_cases(b, 1);
 	buf_adds(b, "\tesac\n"
 		    "\tif (( ${values[(Ie)$prev]} )); then\n"
 		    "\t\t_files\n"

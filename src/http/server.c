@@ -1894,50 +1894,43 @@ static void log_json_str(struct buf *b, const char *s, size_t max)
 	buf_addch(b, '"');
 }
 
-/* time=... method=... path=... status=... bytes=... duration_us=... user=... id=... */
-static void log_logfmt_line(struct buf *line, const char *ts, const struct req *q,
-			    const char *path, int64_t dur)
+/*
+ * The access-log line of q: time=... method=... path=... status=... bytes=...
+ * duration_us=... user=... id=... (logfmt), or the same fields as one JSON
+ * object (--log-format json).
+ */
+static void access_line(struct buf *line, int json, const char *ts, const struct req *q,
+			const char *path, int64_t dur)
 {
-	buf_adds(line, "time=");
-	buf_adds(line, ts);
-	buf_adds(line, " method=");
-	log_field(line, q->method, 32);
-	buf_adds(line, " path=");
-	log_field(line, path, 256);
-	buf_adds(line, " status=");
-	log_num(line, q->status);
-	buf_adds(line, " bytes=");
-	log_num(line, (long long)q->bytes);
-	buf_adds(line, " duration_us=");
-	log_num(line, (long long)dur);
-	buf_adds(line, " user=");
-	log_field(line, q->user, sizeof(q->user));
-	buf_adds(line, " id=");
-	log_field(line, q->rid, sizeof(q->rid));
-	buf_addch(line, '\n');
-}
+	const struct {
+		const char *name, *text; /* text NULL: the number */
+		size_t max;
+		long long num;
+	} f[] = {
+		{ "time", ts, 64, 0 },
+		{ "method", q->method, 32, 0 },
+		{ "path", path, 256, 0 },
+		{ "status", NULL, 0, q->status },
+		{ "bytes", NULL, 0, (long long)q->bytes },
+		{ "duration_us", NULL, 0, (long long)dur },
+		{ "user", q->user, sizeof(q->user), 0 },
+		{ "id", q->rid, sizeof(q->rid), 0 },
+	};
 
-/* The same fields as one JSON object a line (--log-format json). */
-static void log_json_line(struct buf *line, const char *ts, const struct req *q,
-			  const char *path, int64_t dur)
-{
-	buf_adds(line, "{\"time\":\"");
-	buf_adds(line, ts);
-	buf_adds(line, "\",\"method\":");
-	log_json_str(line, q->method, 32);
-	buf_adds(line, ",\"path\":");
-	log_json_str(line, path, 256);
-	buf_adds(line, ",\"status\":");
-	log_num(line, q->status);
-	buf_adds(line, ",\"bytes\":");
-	log_num(line, (long long)q->bytes);
-	buf_adds(line, ",\"duration_us\":");
-	log_num(line, (long long)dur);
-	buf_adds(line, ",\"user\":");
-	log_json_str(line, q->user, sizeof(q->user));
-	buf_adds(line, ",\"id\":");
-	log_json_str(line, q->rid, sizeof(q->rid));
-	buf_adds(line, "}\n");
+	if (json)
+		buf_addch(line, '{');
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (i)
+			buf_addch(line, json ? ',' : ' ');
+		buf_addf(line, json ? "\"%s\":" : "%s=", f[i].name);
+		if (!f[i].text)
+			log_num(line, f[i].num);
+		else if (json)
+			log_json_str(line, f[i].text, f[i].max);
+		else
+			log_field(line, f[i].text, f[i].max);
+	}
+	buf_adds(line, json ? "}\n" : "\n");
 }
 
 /* Write the access-log line, count the request, free its state. */
@@ -1981,10 +1974,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		/* a calendar feed's path holds its secret, its only credential: never logged */
 		const char *path = !strncmp(q->url, "/api/v1/calendar/", 17) ? "/api/v1/calendar/[secret]"
 									     : q->url;
-		if (srv.opt->log_json)
-			log_json_line(line, ts, q, path, dur);
-		else
-			log_logfmt_line(line, ts, q, path, dur);
+		access_line(line, srv.opt->log_json, ts, q, path, dur);
 	}
 	access_log_add(line->p, line->len);
 logged:
