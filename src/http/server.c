@@ -2227,6 +2227,13 @@ int http_serve(const struct http_options *opt, struct err *err)
 	 * madvise() each (a fifth of its time).
 	 */
 	mallopt(M_TRIM_THRESHOLD, 1 << 20);
+	/*
+	 * Two heaps for all the threads, not glibc's up to eight a core: each
+	 * thread's own arena kept its peak apart (the benchmark's load left 33.6
+	 * MB resident at 1M rows; 27 MB with two), and the request threads
+	 * allocate little per request (a kept answer none of its body).
+	 */
+	mallopt(M_ARENA_MAX, 2);
 	if (pthread_key_create(&srv.store_key, store_destroy))
 		return err_set(err, ERR_INTERNAL, NULL, "internal", "cannot create thread-local storage");
 
