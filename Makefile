@@ -6,7 +6,11 @@ BUILD := build/$(MODE)
 PKGS := sqlite3 jansson libmicrohttpd libsodium libpq zlib libcurl gnutls libsystemd
 CC ?= cc
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# Office formats and PDF (src/report/): their headers only; the program loads libxlsxwriter,
+# libzip, libexpat and pango/cairo when it first writes or reads such a file, not at start
+# (linked, pango and cairo alone add 4.5 ms to every start: 81 shared objects against 45).
+DOC_PKGS := xlsxwriter libzip expat pangocairo cairo-pdf
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(DOC_PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
@@ -32,7 +36,7 @@ LIBS := $(PKG_LIBS) -lpthread -lm
 BIN_LIBS := $(filter-out -lpq -lcurl,$(PKG_LIBS)) -lpthread -lm
 
 LIB_SRC := $(wildcard src/base/*.c src/store/*.c src/core/*.c src/analytics/*.c \
-	src/api/*.c src/cli/*.c src/http/*.c)
+	src/report/*.c src/api/*.c src/cli/*.c src/http/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o $(BUILD)/gen/entities.o
 MAIN_OBJ := $(BUILD)/src/main.o
 BIN := $(BUILD)/salespm
