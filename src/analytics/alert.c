@@ -119,8 +119,7 @@ int alert_settings_get(struct store *st, const struct actor *a, const char *code
 {
 	struct project p;
 
-	if (project_get(st, a, code, &p, err) ||
-	    require_project(st, a, p.id, p.code, PROLE_MANAGER, "reading the alert settings", err))
+	if (project_get_as(st, a, code, PROLE_MANAGER, "reading the alert settings", &p, err))
 		return -1;
 	return settings_load(st, p.id, out, err);
 }
@@ -182,9 +181,7 @@ int alert_settings_patch(struct store *st, const struct actor *a, const char *co
 	struct stmt *s;
 	int rc, r = -1;
 
-	if (project_get(st, a, code, &p, err) ||
-	    require_project(st, a, p.id, p.code, PROLE_MANAGER, "changing the alert settings",
-			    err) ||
+	if (project_get_as(st, a, code, PROLE_MANAGER, "changing the alert settings", &p, err) ||
 	    settings_check(in, err))
 		return -1;
 	if (tx_begin_project(&tx, st, a, p.id, p.code, PROLE_MANAGER,

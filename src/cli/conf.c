@@ -130,8 +130,8 @@ int conf_check_value(enum conf_key key, const char *value, char *why, size_t len
 		if (bad) {
 			snprintf(why, len,
 				 "%s must be an http:// or https:// URL (at most 500 bytes, no spaces "
-				 "or #)",
-				 s->key);
+				 "or #), not \"%.60s\"",
+				 s->key, value);
 			return -1;
 		}
 		return 0;

@@ -527,8 +527,7 @@ int collection_split(struct store *st, const struct actor *a, const char *code, 
 		return err_set(err, ERR_INVALID, "every", "number_range:_,value,min,max",
 			       "every %lld is out of range (%lld to %lld)", (long long)every_days, 1LL,
 			       366LL);
-	if (project_get(st, a, code, &p, err) ||
-	    require_project(st, a, p.id, p.code, PROLE_VIEWER, "planning collections", err) ||
+	if (project_get_as(st, a, code, PROLE_VIEWER, "planning collections", &p, err) ||
 	    deal_state(st, deal, &ds, err))
 		return -1;
 	if (ds.project_id != p.id)
@@ -628,8 +627,7 @@ int collection_summary(struct store *st, const struct actor *a, const char *code
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (project_get(st, a, code, &p, err) ||
-	    require_project(st, a, p.id, p.code, PROLE_VIEWER, "reading collections", err))
+	if (project_get_as(st, a, code, PROLE_VIEWER, "reading collections", &p, err))
 		return -1;
 	snprintf(out->project, sizeof(out->project), "%s", p.code);
 	out->today = today == NO_DATE ? date_today() : today;

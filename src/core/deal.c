@@ -410,9 +410,7 @@ int deal_pipeline_put(struct store *st, const struct actor *a, const char *proje
 	struct buf b1 = BUF_INIT, b2 = BUF_INIT;
 	int r = -1;
 
-	if (project_get(st, a, project_code, &p, err) ||
-	    require_project(st, a, p.id, p.code, PROLE_MANAGER, "changing the pipeline's stages",
-			    err) ||
+	if (project_get_as(st, a, project_code, PROLE_MANAGER, "changing the pipeline's stages", &p, err) ||
 	    check_stages(in, err))
 		return -1;
 	/* a name is one line of valid text (checked into a copy; the stage keeps its own) */
@@ -1385,8 +1383,7 @@ int deal_views_list(struct store *st, const struct actor *a, const char *project
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (project_get(st, a, project_code, &p, err) ||
-	    require_project(st, a, p.id, p.code, PROLE_VIEWER, "reading deals", err) ||
+	if (project_get_as(st, a, project_code, PROLE_VIEWER, "reading deals", &p, err) ||
 	    !(s = store_prepare(st, SQL_VIEWS, err)))
 		return -1;
 	store_bind_int(st, s, 1, p.id);

@@ -250,8 +250,7 @@ int problem_sla_get(struct store *st, const struct actor *a, const char *code,
 {
 	struct project p;
 
-	if (project_get(st, a, code, &p, err) ||
-	    require_project(st, a, p.id, p.code, PROLE_VIEWER, "reading the SLA", err))
+	if (project_get_as(st, a, code, PROLE_VIEWER, "reading the SLA", &p, err))
 		return -1;
 	return sla_read(st, p.id, out, err);
 }
@@ -767,8 +766,7 @@ int problem_summary(struct store *st, const struct actor *a, const char *code, i
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (project_get(st, a, code, &p, err) ||
-	    require_project(st, a, p.id, p.code, PROLE_VIEWER, "reading problems", err))
+	if (project_get_as(st, a, code, PROLE_VIEWER, "reading problems", &p, err))
 		return -1;
 	snprintf(out->project, sizeof(out->project), "%s", p.code);
 	out->now = now ? now : ts_now();

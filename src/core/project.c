@@ -228,6 +228,14 @@ int project_load(struct store *st, const char *code, struct project *out, struct
 	return rc < 0 ? -1 : 0;
 }
 
+int project_get_as(struct store *st, const struct actor *a, const char *code, enum prole min,
+		   const char *what, struct project *out, struct err *err)
+{
+	if (project_get(st, a, code, out, err))
+		return -1;
+	return require_project(st, a, out->id, out->code, min, what, err);
+}
+
 int project_get(struct store *st, const struct actor *a, const char *code, struct project *out,
 		struct err *err)
 {

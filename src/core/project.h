@@ -53,6 +53,13 @@ int project_create(struct store *st, const struct actor *a, const struct project
 /* Load by code without a permission check (internal use). */
 int project_load(struct store *st, const char *code, struct project *out, struct err *err);
 
+/*
+ * Load by code for actor and require the project role min for what the actor
+ * is doing ("reading problems"): project_get() then require_project().
+ */
+int project_get_as(struct store *st, const struct actor *a, const char *code, enum prole min,
+		   const char *what, struct project *out, struct err *err);
+
 /* Load by code for actor: a project the actor may not see is "not found". */
 int project_get(struct store *st, const struct actor *a, const char *code, struct project *out,
 		struct err *err);

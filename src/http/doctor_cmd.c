@@ -23,6 +23,7 @@
 #include "cli/cli.h"
 #include "cli/conf.h"
 #include "core/workspace.h"
+#include "http/server.h"
 #include "http/tls.h"
 #include "base/banned.h"
 
@@ -153,33 +154,15 @@ static void check_listen(struct report *r, const struct conf *cf)
 {
 	const char *listen = cf && conf_get(cf, CONF_LISTEN) ? conf_get(cf, CONF_LISTEN)
 							     : "127.0.0.1:8080";
-	char host[256], what[5000];
-	const char *colon = strrchr(listen, ':');
+	char what[5000];
 	struct sockaddr_storage ss = { 0 };
 	socklen_t len;
-	int fd, port;
+	struct err e = { 0 };
+	int fd;
 
-	if (!colon) {
-		snprintf(host, sizeof(host), "127.0.0.1");
-		port = (int)strtol(listen, NULL, 10);
-	} else {
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
-		port = (int)strtol(colon + 1, NULL, 10);
-	}
-	if (host[0] == '[') {
-		memmove(host, host + 1, strlen(host));
-		host[strcspn(host, "]")] = '\0';
-	}
-	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
-		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
-		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
-		len = sizeof(struct sockaddr_in);
-	} else if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
-		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
-		len = sizeof(struct sockaddr_in6);
-	} else {
-		snprintf(what, sizeof(what), "%s is no HOST:PORT with a numeric address", listen);
+	/* the server's own reading of the address, so doctor judges what serve would bind */
+	if (http_parse_listen(listen, &ss, &len, &e)) {
+		snprintf(what, sizeof(what), "%s", e.msg);
 		say(r, FAIL, "listen", what, "listen = 127.0.0.1:8080 (or [::1]:8080, 0.0.0.0:443)");
 		return;
 	}

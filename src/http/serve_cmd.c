@@ -137,14 +137,10 @@ static int cmd_serve(struct cli *c, int argc, char **argv, struct err *err)
 		o.log_min_status = !lv || !strcmp(lv, "info") ? 0 : !strcmp(lv, "warn") ? 400 : 500;
 	}
 	if ((o.public_url = cli_opt(opts, "public-url"))) {
-		const char *u = o.public_url;
-		int bad = strlen(u) > 500 || (strncmp(u, "http://", 7) && strncmp(u, "https://", 8));
-		for (const char *p = u; *p && !bad; p++)
-			bad = (unsigned char)*p <= ' ' || *p == 0x7f || *p == '"' || *p == '#';
-		if (bad)
-			return err_set(err, ERR_USAGE, "public-url", "usage",
-				       "--public-url must be an http:// or https:// URL (at most 500 "
-				       "bytes, no spaces or #)");
+		/* the configuration file's rule for public_url, one for both */
+		char why[200];
+		if (conf_check_value(CONF_PUBLIC_URL, o.public_url, why, sizeof(why)))
+			return err_set(err, ERR_USAGE, "public-url", "usage", "%s (--public-url)", why);
 	}
 	if (serve_bound(opts, "events-max", 1, 100000, &o.events_max, err) ||
 	    serve_bound(opts, "events-per-user", 1, 1000, &o.events_per_user, err) ||

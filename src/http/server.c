@@ -2044,8 +2044,8 @@ logged:
 
 /* --- start and stop ---------------------------------------------------------------------- */
 
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sslen,
-			struct err *err)
+int http_parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sslen,
+		      struct err *err)
 {
 	char host[256], port[16];
 	const char *colon;
@@ -2197,7 +2197,7 @@ int http_serve(const struct http_options *opt, struct err *err)
 		randombytes_buf(&rid_prefix, sizeof(rid_prefix));
 	else
 		rid_prefix = (uint32_t)getpid() ^ (uint32_t)time(NULL);
-	if (parse_listen(opt->listen, &ss, &sslen, err))
+	if (http_parse_listen(opt->listen, &ss, &sslen, err))
 		return -1;
 	if (threads <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -2250,35 +2250,15 @@ int http_serve(const struct http_options *opt, struct err *err)
 	    live_start(opt->db_path, opt->events_max, opt->events_per_user, opt->events_ping, err)) {
 		if (err->code == ERR_OK)
 			err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start the deadline thread");
-		webhook_worker_stop();
-		live_stop();
-		live_release();
-		api_hash_pool_stop();
-		writer_stop();
-		guard_stop();
-		api_global_release();
-		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
-		pthread_key_delete(srv.store_key);
-		return -1;
+		goto stop_threads;
 	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (access_log_start())
 		fprintf(stderr, "salespm: the access log is written line by line (no thread for it)\n");
 	if (opt->tls_cert) {
-		if (tls_start(opt->tls_cert, opt->tls_key, err)) {
-			access_log_stop();
-			webhook_worker_stop();
-			live_stop();
-			live_release();
-			api_hash_pool_stop();
-			writer_stop();
-			guard_stop();
-			api_global_release();
-			pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
-			pthread_key_delete(srv.store_key);
-			return -1;
-		}
+		if (tls_start(opt->tls_cert, opt->tls_key, err))
+			goto stop_log;
 		srv.tls = 1;
 		flags |= MHD_USE_TLS;
 		tls_opts[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_CERT_CALLBACK, 0,
@@ -2299,19 +2279,9 @@ int http_serve(const struct http_options *opt, struct err *err)
 			     MHD_OPTION_URI_LOG_CALLBACK, target_seen, NULL, MHD_OPTION_ARRAY,
 			     tls_opts, MHD_OPTION_END);
 	if (!d) {
-		tls_stop();
-		access_log_stop();
-		webhook_worker_stop();
-		live_stop();
-		live_release();
-		api_hash_pool_stop();
-		writer_stop();
-		guard_stop();
-		api_global_release();
-		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
-		pthread_key_delete(srv.store_key);
-		return err_set(err, ERR_UNAVAILABLE, "listen", "listen_failed", "cannot listen on %s",
-			       opt->listen ? opt->listen : "127.0.0.1:8080");
+		err_set(err, ERR_UNAVAILABLE, "listen", "listen_failed", "cannot listen on %s",
+			opt->listen ? opt->listen : "127.0.0.1:8080");
+		goto stop_tls;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	if (ss.ss_family == AF_INET6)
@@ -2352,4 +2322,21 @@ int http_serve(const struct http_options *opt, struct err *err)
 	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 	api_global_release();
 	return 0;
+
+	/* a start that failed undoes what it had started, in the reverse order */
+stop_tls:
+	tls_stop();
+stop_log:
+	access_log_stop();
+stop_threads:
+	webhook_worker_stop();
+	live_stop();
+	live_release();
+	api_hash_pool_stop();
+	writer_stop();
+	guard_stop();
+	api_global_release();
+	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+	pthread_key_delete(srv.store_key);
+	return -1;
 }

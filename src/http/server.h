@@ -7,6 +7,7 @@
 #define HTTP_SERVER_H
 
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "base/err.h"
 
@@ -33,6 +34,13 @@ struct http_options {
  * database cannot be opened or the address cannot be bound.
  */
 int http_serve(const struct http_options *opt, struct err *err);
+
+/*
+ * The address of --listen / `listen =`: "HOST:PORT", "[V6]:PORT" or "PORT" (on
+ * 127.0.0.1), numeric; NULL is 127.0.0.1:8080. ERR_USAGE (field listen) else.
+ */
+int http_parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sslen,
+		      struct err *err);
 
 /* Print the route table, one "METHOD PATTERN MIN-ROLE" line per route. */
 void http_print_routes(FILE *f);

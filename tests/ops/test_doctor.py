@@ -86,8 +86,8 @@ def a_healthy_installation_passes_every_check():
     bad = {k: c for k, c in checks.items() if c["result"] != "ok"}
     eq(bad, {}, "all ok")
     eq((code, result), (0, "ok"), "exit 0")
-    assert "CN=site.example" in checks["tls"]["detail"] and "(89 days)" in \
-        checks["tls"]["detail"] or "(90 days)" in checks["tls"]["detail"], checks["tls"]
+    assert "CN=site.example" in checks["tls"]["detail"] and ("(89 days)" in
+        checks["tls"]["detail"] or "(90 days)" in checks["tls"]["detail"]), checks["tls"]
     eq(checks["schema"]["detail"],
        f"{max(int(n[:3]) for n in os.listdir(os.path.join(ROOT, 'src/store/schema')) if n[:3].isdigit())}, the latest",
        "the schema")
