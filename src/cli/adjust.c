@@ -210,7 +210,7 @@ const struct cli_command cli_adjust_cmds[] = {
 	{ "adjust", "list", cmd_adjust_list, CLI_NEEDS_STORE,
 	  "the project's adjustments, newest first",
 	  "adjust list PROJECT [--kind K] [--record R] [--from D] [--to D]",
-	  "--kind     goal, channel, price, promotion, channel_plan or plan\n"
+	  "--kind     goal, channel, price, promotion, channel_plan, plan or quota\n"
 	  "--record   one record's adjustments (its id, code or SKU)\n"
 	  "--from/--to  the days they took effect",
 	  "salespm adjust list FY --kind price" },
@@ -224,18 +224,22 @@ const struct cli_command cli_adjust_cmds[] = {
 	  "gives the same interval). Fewer than 7 days a side is too thin to tell.",
 	  "salespm adjust effect FY 3" },
 	{ "adjust", NULL, cmd_adjust, CLI_NEEDS_STORE,
-	  "change a goal, channel, price, promotion, channel plan or plan task, with a reason",
+	  "change a goal, channel, price, promotion, channel plan, plan task or quota split, with a "
+	  "reason",
 	  "adjust PROJECT --kind K --record R --set FIELD=VALUE... --reason TEXT [--version N]",
 	  "--kind     goal (target, start, due, scope_segment, scope_channel, scope_product,\n"
 	  "           scope_rep), channel (active, cost_rate), price (price, cost, effective),\n"
 	  "           promotion (start, end, value, budget, products, channels, segments),\n"
-	  "           channel_plan (share, budget), plan (a task: start, due, assignee)\n"
+	  "           channel_plan (share, budget), plan (a task: start, due, assignee),\n"
+	  "           quota (a goal's split: --set LOGIN=TARGET for each member whose quota\n"
+	  "           moves; the others keep theirs and the split still sums to the target)\n"
 	  "--record   a goal's, channel plan's or task's id; a channel's or promotion's code;\n"
-	  "           a product's SKU\n"
+	  "           a product's SKU; for quota, the goal's id\n"
 	  "--set      FIELD=VALUE as you would type it (money 1300.00, percent 12.5, a date\n"
 	  "           2027-03-31, yes/no); FIELD= clears it; repeat for more fields\n"
 	  "--reason   why (required): kept with the change in the project's timeline\n"
-	  "--version  the record's version you saw (default: as it is now)",
+	  "--version  the record's version you saw (for quota: the split's; default: as it is "
+	  "now)",
 	  "salespm adjust FY --kind price --record W100 --set price=169.00 "
 	  "--set effective=2027-02-01 --reason \"match the competitor\"" },
 	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },

@@ -13,23 +13,26 @@
 #include "core/entity.h"
 #include "core/goal.h"
 #include "core/project.h"
+#include "core/quota.h"
 #include "core/tx.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/jscan.h"
+#include "base/money.h"
 #include "base/xalloc.h"
 #include "store/store.h"
 #include "base/banned.h"
 
 static const char *const kind_names[ADJ__COUNT + 1] = { "goal",      "channel",      "price",
 							 "promotion", "channel_plan", "plan",
-							 NULL };
+							 "quota",     NULL };
 static const char *const metric_names[ADJ_METRIC__COUNT + 1] = { "revenue", "units", "margin",
 								  NULL };
 
 /* The noun each kind changes, by the entity engine's name. */
 static const char *const kind_entity[ADJ__COUNT] = { "goal",      "channel",      "product",
-						      "promotion", "channel_plan", "task" };
+						      "promotion", "channel_plan", "task",
+						      "goal" };
 
 static const char *const goal_fields[] = { "target",        "start",         "due",
 					   "scope_segment", "scope_channel", "scope_product",
@@ -40,8 +43,10 @@ static const char *const promotion_fields[] = { "start",    "end",      "value",
 						"products", "channels", "segments", NULL };
 static const char *const plan_share_fields[] = { "share", "budget", NULL };
 static const char *const task_fields[] = { "start", "due", "assignee", NULL };
+static const char *const quota_fields[] = { NULL }; /* members' logins, not fields */
 static const char *const *const kind_fields[ADJ__COUNT] = {
-	goal_fields, channel_fields, price_fields, promotion_fields, plan_share_fields, task_fields,
+	goal_fields,	    channel_fields, price_fields, promotion_fields,
+	plan_share_fields, task_fields,    quota_fields,
 };
 
 const char *adjust_kind_str(enum adjust_kind k)
@@ -58,7 +63,7 @@ int adjust_kind_parse(const char *s, enum adjust_kind *out, struct err *err)
 		}
 	return err_set(err, ERR_INVALID, "kind", "bad_enum:_,value,allowed",
 		       "%s \"%s\" is not one of: %s", "kind", s ? s : "",
-		       "goal, channel, price, promotion, channel_plan, plan");
+		       "goal, channel, price, promotion, channel_plan, plan, quota");
 }
 
 const char *adjust_metric_str(enum adjust_metric m)
@@ -85,6 +90,8 @@ const char *const *adjust_fields(enum adjust_kind k)
 
 static int field_allowed(enum adjust_kind k, const char *name)
 {
+	if (k == ADJ_QUOTA) /* a member's login, judged against the project's members */
+		return name[0] != '\0';
 	for (const char *const *f = kind_fields[k]; *f; f++)
 		if (!strcmp(*f, name))
 			return 1;
@@ -426,6 +433,157 @@ static int build_input(const struct entity *e, const struct adjust_input *in, co
 	return 0;
 }
 
+/* --- a goal's quota split ---------------------------------------------------------------- */
+
+/* A target as users read it in the goal metric's unit: "300000.00", "12"; "" for none. */
+static void quota_text(enum unit u, const struct quota_split *q, const char *login, char *out)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < q->n; i++)
+		if (!strcmp(q->lines[i].login, login)) {
+			if (u == UNIT_MONEY)
+				money_format(q->lines[i].target, out);
+			else
+				snprintf(out, MONEY_FMT_MAX, "%lld", (long long)q->lines[i].target);
+		}
+}
+
+/* The lines of before with each change applied: a member named gets the target given. */
+static int quota_lines(const struct goal *g, const struct quota_split *before,
+		       const struct adjust_input *in, struct quota_input *lines, size_t *n,
+		       struct err *err)
+{
+	enum unit u = metric_unit(g->metric);
+
+	*n = 0;
+	for (size_t i = 0; i < before->n; i++) {
+		lines[*n].login = before->lines[i].login;
+		lines[*n].target = before->lines[i].target;
+		(*n)++;
+	}
+	for (int i = 0; i < in->nchanges; i++) {
+		const struct adjust_change *c = &in->changes[i];
+		int64_t v;
+		size_t k;
+
+		if (!c->value || !c->value[0])
+			return err_set(err, ERR_INVALID, c->field, "required", "%s is required",
+				       c->field);
+		if (u == UNIT_MONEY ? money_parse(c->value, strlen(c->value), &v, c->field, err)
+				    : int_parse(c->value, strlen(c->value), &v, c->field, err))
+			return -1;
+		for (k = 0; k < *n && strcmp(lines[k].login, c->field); k++)
+			;
+		if (k == *n)
+			lines[(*n)++].login = c->field;
+		lines[k].target = v;
+	}
+	return 0;
+}
+
+/* {"login":{"before","after"}} for each member whose target moved; 0 when none did. */
+static int quota_changes(const struct goal *g, const struct quota_split *before,
+			 const struct quota_split *after, struct buf *b)
+{
+	enum unit u = metric_unit(g->metric);
+	struct jw w;
+	int changed = 0;
+
+	jw_init(&w, b);
+	jw_obj(&w);
+	for (int pass = 0; pass < 2; pass++) {
+		const struct quota_split *q = pass ? before : after;
+		for (size_t i = 0; i < q->n; i++) {
+			const char *login = q->lines[i].login;
+			char was[MONEY_FMT_MAX], now[MONEY_FMT_MAX];
+
+			quota_text(u, before, login, was);
+			quota_text(u, after, login, now);
+			/* a member only in before is written on the second pass */
+			if (!strcmp(was, now) || (pass && now[0]))
+				continue;
+			changed = 1;
+			jw_key(&w, login);
+			jw_obj(&w);
+			jw_kstr(&w, "before", was);
+			jw_kstr(&w, "after", now);
+			jw_obj_end(&w);
+		}
+	}
+	jw_obj_end(&w);
+	return changed;
+}
+
+/*
+ * A goal's quota split changed as an adjustment: the members named get their new
+ * targets, the others keep theirs, and the split is judged whole by quota's own rules
+ * (members only, summing to the goal's target) in the transaction that keeps the row.
+ */
+static int adjust_quota(struct store *st, const struct actor *a, const struct project *p,
+			const struct adjust_input *in, const char *why, struct adjustment *out,
+			struct err *err)
+{
+	struct goal g;
+	struct quota_split before = { 0 }, after = { 0 };
+	struct quota_input *lines = NULL;
+	struct buf changes = BUF_INIT;
+	struct tx tx = { 0 };
+	int64_t goal_id, audit = NO_ID;
+	size_t n = 0;
+	int rc = -1;
+
+	if (!in->record || !in->record[0])
+		return err_set(err, ERR_INVALID, "record", "required", "record is required");
+	if (int_parse(in->record, strlen(in->record), &goal_id, "record", err) ||
+	    goal_get(st, a, p->code, goal_id, &g, err) ||
+	    tx_begin_project(&tx, st, a, p->id, p->code, PROLE_MANAGER, "adjusting the project",
+			     err))
+		return -1;
+	if (quota_split_load(st, goal_id, &before, err))
+		goto out;
+	lines = xcalloc(before.n + (size_t)in->nchanges + 1, sizeof(*lines));
+	if (quota_lines(&g, &before, in, lines, &n, err) ||
+	    quota_split_write(&tx, p, &g,
+			      in->version == ADJUST_ANY_VERSION ? QUOTA_ANY_VERSION : in->version,
+			      lines, n, &after, err) ||
+	    audit_last(st, "quota", goal_id, &audit, err))
+		goto out;
+	if (!quota_changes(&g, &before, &after, &changes)) {
+		err_set(err, ERR_INVALID, "changes", "nothing_changed",
+			"the adjustment changes nothing: every value is as it was");
+		goto out;
+	}
+	memset(out, 0, sizeof(*out));
+	out->project_id = p->id;
+	out->kind = ADJ_QUOTA;
+	out->record_id = goal_id;
+	snprintf(out->record, sizeof(out->record), "%lld", (long long)goal_id);
+	out->changes = buf_detach(&changes, NULL);
+	snprintf(out->reason, sizeof(out->reason), "%s", why);
+	out->actor_id = a->user_id;
+	snprintf(out->actor, sizeof(out->actor), "%s", a->login);
+	out->at = tx.now;
+	out->effective_on = date_today();
+	out->audit_id = audit;
+	/* the goal's metric over the goal's scope, as a goal's own adjustment */
+	effect_target(ADJ_GOAL, entity_find("goal"), &g, out);
+	if (insert_row(&tx, out, err) ||
+	    tx_audit(&tx, "adjustment", out->id, "create", NULL, out->changes, err) ||
+	    tx_commit(&tx, err))
+		goto out;
+	rc = 0;
+out:
+	if (rc) {
+		tx_abort(&tx);
+		adjustment_release(out);
+	}
+	quota_split_release(&before);
+	quota_split_release(&after);
+	buf_release(&changes);
+	free(lines);
+	return rc;
+}
+
 int adjust_apply(struct store *st, const struct actor *a, const char *project_code,
 		 const struct adjust_input *in, struct adjustment *out, struct err *err)
 {
@@ -445,6 +603,8 @@ int adjust_apply(struct store *st, const struct actor *a, const char *project_co
 	    require_project(st, a, p.id, project_code, PROLE_MANAGER, "adjusting the project", err) ||
 	    check_input(in, why, sizeof(why), err))
 		return -1;
+	if (in->kind == ADJ_QUOTA)
+		return adjust_quota(st, a, &p, in, why, out, err);
 	e = entity_find(kind_entity[in->kind]);
 	ep.id = p.id;
 	ep.code = p.code;

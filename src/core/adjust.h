@@ -24,13 +24,14 @@ enum adjust_kind {
 	ADJ_PROMOTION,
 	ADJ_CHANNEL_PLAN,
 	ADJ_PLAN,
+	ADJ_QUOTA, /* a goal's quota split: each change a member's login and new target */
 	ADJ__COUNT
 };
 
 /* The metric an adjustment's effect is measured by. */
 enum adjust_metric { ADJ_REVENUE, ADJ_UNITS, ADJ_MARGIN, ADJ_METRIC__COUNT };
 
-/* "goal", "channel", "price", "promotion", "channel_plan", "plan". */
+/* "goal", "channel", "price", "promotion", "channel_plan", "plan", "quota". */
 const char *adjust_kind_str(enum adjust_kind k);
 int adjust_kind_parse(const char *s, enum adjust_kind *out, struct err *err);
 /* "revenue", "units", "margin". */
@@ -40,11 +41,12 @@ int adjust_metric_parse(const char *s, enum adjust_metric *out, struct err *err)
 /*
  * The fields an adjustment of kind k may change, ended by NULL (a goal's
  * target, start, due and scope; a channel's active flag and cost rate; a
- * product's price and cost with the day they take effect; ...).
+ * product's price and cost with the day they take effect; ...). A quota
+ * adjustment names members by login instead: its list is empty.
  */
 const char *const *adjust_fields(enum adjust_kind k);
 
-#define ADJUST_MAX_CHANGES 8
+#define ADJUST_MAX_CHANGES 32
 #define ADJUST_ANY_VERSION (-1)
 
 /* One field to change: its name and the value as a user types it (NULL or "": none). */

@@ -238,6 +238,61 @@ static int write_split(struct tx *tx, const struct project *p, int64_t goal_id, 
 	return rc < 0 ? -1 : 0;
 }
 
+/* 0 when g takes quotas; else quota_not_offered with why. */
+static int refuse_unoffered(const struct goal *g, struct err *err)
+{
+	enum quota_refusal why = quota_offered(g);
+
+	if (why == QUOTA_OFFERED)
+		return 0;
+	return err_set(err, ERR_INVALID, "goal", "quota_not_offered:goal,metric,why",
+		       "goal %lld (%s) takes no quotas: %s", (long long)g->id, metric_str(g->metric),
+		       why == QUOTA_ONE_REP ? "it is narrowed to one rep already"
+					    : "its metric does not add up over people");
+}
+
+int quota_split_write(struct tx *tx, const struct project *p, const struct goal *g,
+		      int64_t version, const struct quota_input *in, size_t n,
+		      struct quota_split *out, struct err *err)
+{
+	struct store *st = tx->st;
+	struct quota_split before = { 0 };
+	struct buf b1 = BUF_INIT, b2 = BUF_INIT;
+	int64_t *uids = NULL;
+	char name[32];
+	int r = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (refuse_unoffered(g, err))
+		return -1;
+	uids = xcalloc(n ? n : 1, sizeof(*uids));
+	if (quota_split_load(st, g->id, &before, err))
+		goto out;
+	snprintf(name, sizeof(name), "of goal %lld", (long long)g->id);
+	if (version != QUOTA_ANY_VERSION && version != before.version) {
+		tx_version_conflict("the split", name, version, before.version, err);
+		goto out;
+	}
+	if (check_lines(st, p, g, in, n, uids, err) ||
+	    write_split(tx, p, g->id, before.version > 0, in, uids, n, err) ||
+	    quota_split_load(st, g->id, out, err))
+		goto out;
+	split_json(&b1, &before);
+	split_json(&b2, out);
+	if (tx_audit(tx, "quota", g->id, before.version ? "update" : "create",
+		     before.version ? buf_cstr(&b1) : NULL, buf_cstr(&b2), err))
+		goto out;
+	r = 0;
+out:
+	if (r)
+		quota_split_release(out);
+	quota_split_release(&before);
+	buf_release(&b1);
+	buf_release(&b2);
+	free(uids);
+	return r;
+}
+
 int quota_split_save(struct store *st, const struct actor *a, const char *code, int64_t id,
 		     int64_t version, const struct quota_input *in, size_t n,
 		     struct quota_split *out, struct err *err)
@@ -245,52 +300,18 @@ int quota_split_save(struct store *st, const struct actor *a, const char *code, 
 	struct project p;
 	struct goal g;
 	struct tx tx = { 0 };
-	struct quota_split before = { 0 };
-	struct buf b1 = BUF_INIT, b2 = BUF_INIT;
-	int64_t *uids = NULL;
-	char name[32];
-	enum quota_refusal why;
-	int r = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (project_load(st, code, &p, err) ||
-	    require_project(st, a, p.id, code, PROLE_MANAGER, "setting quotas", err) ||
+	if (project_get_as(st, a, code, PROLE_MANAGER, "setting quotas", &p, err) ||
 	    goal_get(st, a, code, id, &g, err))
 		return -1;
-	if ((why = quota_offered(&g)) != QUOTA_OFFERED)
-		return err_set(err, ERR_INVALID, "goal", "quota_not_offered:goal,metric,why",
-			       "goal %lld (%s) takes no quotas: %s", (long long)id,
-			       metric_str(g.metric),
-			       why == QUOTA_ONE_REP ? "it is narrowed to one rep already"
-						    : "its metric does not add up over people");
-	if (tx_begin_project(&tx, st, a, p.id, code, PROLE_MANAGER, "setting quotas", err))
+	if (refuse_unoffered(&g, err) ||
+	    tx_begin_project(&tx, st, a, p.id, code, PROLE_MANAGER, "setting quotas", err))
 		return -1;
-	uids = xcalloc(n ? n : 1, sizeof(*uids));
-	if (quota_split_load(st, id, &before, err))
-		goto out;
-	snprintf(name, sizeof(name), "of goal %lld", (long long)id);
-	if (version != QUOTA_ANY_VERSION && version != before.version) {
-		tx_version_conflict("the split", name, version, before.version, err);
-		goto out;
-	}
-	if (check_lines(st, &p, &g, in, n, uids, err) ||
-	    write_split(&tx, &p, id, before.version > 0, in, uids, n, err) ||
-	    quota_split_load(st, id, out, err))
-		goto out;
-	split_json(&b1, &before);
-	split_json(&b2, out);
-	if (tx_audit(&tx, "quota", id, before.version ? "update" : "create",
-		     before.version ? buf_cstr(&b1) : NULL, buf_cstr(&b2), err))
-		goto out;
-	r = tx_commit(&tx, err);
-out:
-	if (r) {
+	if (quota_split_write(&tx, &p, &g, version, in, n, out, err) || tx_commit(&tx, err)) {
 		tx_abort(&tx);
 		quota_split_release(out);
+		return -1;
 	}
-	quota_split_release(&before);
-	buf_release(&b1);
-	buf_release(&b2);
-	free(uids);
-	return r;
+	return 0;
 }

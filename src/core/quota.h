@@ -80,4 +80,15 @@ int quota_split_save(struct store *st, const struct actor *a, const char *code, 
 		     int64_t version, const struct quota_input *in, size_t n,
 		     struct quota_split *out, struct err *err);
 
+/*
+ * quota_split_save()'s checks and write of goal g's split inside the caller's
+ * transaction tx, begun on project p by someone allowed to set quotas (an
+ * adjustment of the split rides in it). out is the split saved.
+ */
+struct tx;
+struct project;
+int quota_split_write(struct tx *tx, const struct project *p, const struct goal *g,
+		      int64_t version, const struct quota_input *in, size_t n,
+		      struct quota_split *out, struct err *err);
+
 #endif

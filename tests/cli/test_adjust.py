@@ -156,6 +156,57 @@ def refusals_name_the_field_and_change_nothing():
 
 
 @test
+def a_quota_split_moves_between_members_as_an_adjustment():
+    ws, gid = setup()  # the revenue goal's target: 300,000.00
+    ws.write("pw2", "user-secret-2\n")
+    ws.ok("user", "add", "rep2", "--name", "rep2", "--role", "rep", "--password-file",
+          ws.path("pw2"))
+    ws.ok("member", "add", "FY", "rep2", "--role", "member")
+    ws.ok("quota", "split", "FY", "--goal", str(gid), "rep=200000.00", "rep2=100000.00")
+    a = ws.js("adjust", "FY", "--kind", "quota", "--record", str(gid), "--set",
+              "rep=150000.00", "--set", "rep2=150000.00", "--reason", "rep2 接手华南大客户",
+              as_="mgr")
+    eq((a["kind"], a["record"], a["changes"], a["reason"], a["by"]),
+       ("quota", str(gid), {"rep": {"before": "200000.00", "after": "150000.00"},
+                            "rep2": {"before": "100000.00", "after": "150000.00"}},
+        "rep2 接手华南大客户", "mgr"), "the adjustment")
+    lines = {q["person"]: q["target"]
+             for q in ws.js("quota", "list", "FY", "--goal", str(gid))["goals"][0]["quotas"]["lines"]}
+    eq(lines, {"rep": 15000000, "rep2": 15000000}, "the split moved with it")
+    eq([x["kind"] for x in ws.js("adjust", "list", "FY", "--kind", "quota")["adjustments"]],
+       ["quota"], "on the timeline")
+    # a split that no longer sums to the target, someone not on the project, a bad amount,
+    # a stale split version: refused, naming what, and nothing changes
+    for sets, field, reason in (
+        (["rep=100000.00"], "quotas", None),
+        (["nobody=1.00", "rep=149999.00"], None, None),
+        (["rep=abc"], "rep", None),
+        (["rep=150000.00"], "changes", "nothing_changed"),
+    ):
+        args = []
+        for x in sets:
+            args += ["--set", x]
+        r = ws.fail("adjust", "FY", "--kind", "quota", "--record", str(gid), *args, "--reason",
+                    "r", as_="mgr", json_out=True)
+        e = err_json(r)
+        if field:
+            eq(e["field"], field, f"{sets}: {e}")
+        if reason:
+            eq(e["reason"], reason, f"{sets}: {e}")
+    r = ws.fail("adjust", "FY", "--kind", "quota", "--record", str(gid), "--set",
+                "rep=100000.00", "--set", "rep2=200000.00", "--reason", "r", "--version", "1",
+                as_="mgr")
+    eq(r.code, 1, f"a stale split version: {r}")
+    r = ws.fail("adjust", "FY", "--kind", "quota", "--record", str(gid), "--set",
+                "rep=100000.00", "--set", "rep2=200000.00", "--reason", "r", as_="rep")
+    eq(r.code, 77, f"a member may not: {r}")
+    lines = {q["person"]: q["target"]
+             for q in ws.js("quota", "list", "FY", "--goal", str(gid))["goals"][0]["quotas"]["lines"]}
+    eq(lines, {"rep": 15000000, "rep2": 15000000}, "nothing changed")
+    eq(len(ws.js("adjust", "list", "FY")["adjustments"]), 1, "one adjustment kept")
+
+
+@test
 def the_demo_has_adjustments_with_visible_effects():
     ws = Workspace(init=False)
     ws.ok("demo")

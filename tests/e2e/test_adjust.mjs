@@ -20,7 +20,7 @@ import { recordCanvasText } from './charts.mjs';
 
 const P = 'P1';
 const API = `/api/v1/projects/${P}/adjustments`;
-const KINDS = ['goal', 'channel', 'price', 'promotion', 'channel_plan', 'plan'];
+const KINDS = ['goal', 'channel', 'price', 'promotion', 'channel_plan', 'plan', 'quota'];
 const METRICS = ['revenue', 'units', 'margin'];
 const CUT = 20; // the price cut took effect this many days ago
 
@@ -43,6 +43,7 @@ async function setup(db, pw) {
   cli(db, ['strategy', 'channel', P, 'direct', '--share', '50', '--budget', '1000.00']);
   cli(db, ['task', 'add', P, '--title', '渠道培训', '--assignee', 'rep1', '--start', isoDay(5), '--due', isoDay(10)]);
   cli(db, ['goal', 'add', P, '--metric', 'revenue', '--target', '500000.00', '--start', isoDay(-90), '--due', isoDay(120), '--name', '季度收入']);
+  cli(db, ['quota', 'split', P, '--goal', '1', 'mgr=300000.00', 'rep1=200000.00']);
   const rows = ['date,customer,product,channel,rep,quantity,unit_price'];
   for (let i = -2 * CUT; i < CUT; i++) rows.push(`${isoDay(i - CUT)},华东贸易,W,direct,rep1,${unitsOn(i)},${i < 0 ? '100.00' : '90.00'}`);
   const csv = path.join(path.dirname(pw), 'sales.csv');
@@ -111,6 +112,36 @@ async function managerRun(browser, server, lang, viewport, n) {
       a = await adjust(page, 'goal', String(goal.id), { [field]: '-' }, reason(field));
       assert(a.changes[field].before === value && a.changes[field].after === '', `${field} cleared ${JSON.stringify(a.changes)}`);
     }
+    // the quota split follows the new target: 60% to mgr and 40% to rep1, typed per member
+    const total = Number(target);
+    const q = { mgr: (total * 0.6).toFixed(2), rep1: (total * 0.4).toFixed(2) };
+    const bad = await (async () => {
+      // first a split that no longer adds up: refused in words, under no raw code
+      await page.click('#adjust-new');
+      const f = page.locator('#adjust-form');
+      await f.locator('select[name=kind]').selectOption('quota');
+      await f.locator(`select[name=record] option[value="${goal.id}"]`).waitFor({ state: 'attached' });
+      await f.locator('select[name=record]').selectOption(String(goal.id));
+      await f.locator('[name="quota-mgr"]').fill('1.00');
+      await f.locator('textarea[name=reason]').fill(reason('quota'));
+      await f.locator('#adjust-save').click();
+      await f.locator('.banner-error, .field-error').first().waitFor();
+      const text = await f.locator('.banner-error, .field-error').first().textContent();
+      await f.locator('button[type=button]').click();
+      await f.waitFor({ state: 'detached' });
+      return text;
+    })();
+    assert(bad && bad.includes(T['reason.quota_sum'].split('{')[0]) && !bad.includes('quota_sum'),
+      `a split that does not add up is refused in words: ${bad}`);
+    a = await adjust(page, 'quota', String(goal.id), { 'quota-mgr': q.mgr, 'quota-rep1': q.rep1 }, reason('quota'));
+    assert(a.kind === 'quota' && a.record === String(goal.id) && a.changes.mgr.after === q.mgr && a.changes.rep1.after === q.rep1,
+      `quota ${JSON.stringify(a)}`);
+    const split = (await get(page, `/api/v1/projects/${P}/quotas?goal=${goal.id}`)).goals[0].quotas.lines;
+    const held = Object.fromEntries(split.map((l) => [l.person, l.target]));
+    assert(held.mgr === Math.round(total * 60) && held.rep1 === Math.round(total * 40), `the split saved: ${JSON.stringify(held)}`);
+    await page.locator(`#adj-${a.id} .adj-changes li[data-field="mgr"] .adj-field`).waitFor();
+    assert((await page.locator(`#adj-${a.id} .adj-changes li[data-field="mgr"] .adj-field`).textContent()) === fill(T['adjust.quota_of'], { who: 'mgr' }),
+      'a quota line names the member');
     // a channel deactivated and reactivated; its cost rate changed
     a = await adjust(page, 'channel', 'shop', { active: 'no' }, reason('shop'));
     assert(JSON.stringify(a.changes) === JSON.stringify({ active: { before: 'yes', after: 'no' } }), `deactivated ${JSON.stringify(a)}`);

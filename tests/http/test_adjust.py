@@ -253,6 +253,28 @@ def every_kind_is_adjusted():
             eq(mgr.ok("GET", path)["version"], v + 1, f"{kind}: the record changed once")
         del plan
         eq(len(mgr.ok("GET", URL)["adjustments"]), 6, "five more on the timeline")
+        # a goal's quota split: 30,000.00 + 20,000.00 of the 50,000.00 target moved to 25,000.00
+        # each; the split's own version, the goal's metric and scope for the effect
+        qurl = "/api/v1/projects/P1/quotas"
+        mgr.ok("PUT", qurl, {"goal": gid, "version": 0, "quotas": [
+            {"person": "mgr", "target": 3000000}, {"person": "rep", "target": 2000000}]})
+        a = mgr.ok("POST", URL, {"kind": "quota", "record": str(gid), "version": 1,
+                                 "changes": {"mgr": "25000.00", "rep": "25000.00"},
+                                 "reason": "rep 接手大客户"}, status=201)
+        eq((a["kind"], a["changes"], a["metric"], a["dim"]),
+           ("quota", {"mgr": {"before": "30000.00", "after": "25000.00"},
+                      "rep": {"before": "20000.00", "after": "25000.00"}}, "revenue", "channel"),
+           "quota")
+        lines = mgr.ok("GET", f"{qurl}?goal={gid}")["goals"][0]["quotas"]
+        eq(({x["person"]: x["target"] for x in lines["lines"]}, lines["version"]),
+           ({"mgr": 2500000, "rep": 2500000}, 2), "the split moved, once")
+        expect_error(mgr.request("POST", URL, {"kind": "quota", "record": str(gid), "version": 1,
+                                               "changes": {"mgr": "20000.00", "rep": "30000.00"},
+                                               "reason": "r"}), 409, "conflict")
+        expect_error(mgr.request("POST", URL, {"kind": "quota", "record": str(gid), "version": 2,
+                                               "changes": {"mgr": "20000.00"}, "reason": "r"}),
+                     422, "invalid", field="quotas", reason="quota_sum")
+        eq(len(mgr.ok("GET", URL)["adjustments"]), 7, "one more, the refused ones kept none")
 
 
 @test

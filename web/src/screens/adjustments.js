@@ -18,7 +18,7 @@ import { useProjectAccess } from '../components/access.js';
 import '../styles/forms.css';
 import '../styles/adjust.css';
 
-export const KINDS = ['goal', 'channel', 'price', 'promotion', 'channel_plan', 'plan'];
+export const KINDS = ['goal', 'channel', 'price', 'promotion', 'channel_plan', 'plan', 'quota'];
 const METRICS = ['revenue', 'units', 'margin'];
 
 // Per kind: where its records are listed, how one is named, and the fields a form offers
@@ -36,7 +36,14 @@ const FORMS = {
     fields: [['share', 'text'], ['budget', 'text']] },
   plan: { list: (c) => '/projects/' + enc(c) + '/tasks', key: 'tasks', id: (r) => String(r.id), name: (r) => r.title,
     fields: [['start', 'date'], ['due', 'date'], ['assignee', 'mem']] },
+  // a goal's quota split: one field per member who may hold a quota (their login), the
+  // split's version, and only the goals that take quotas
+  quota: { list: (c) => '/projects/' + enc(c) + '/quotas', key: 'goals', id: (r) => String(r.goal), name: (r) => r.name,
+    only: (r) => r.quotas && r.quotas.offered, version: (r) => r.quotas.version, fields: [] },
 };
+
+// The quota form's fields: each member but viewers, a text input for their new target.
+const quotaFields = (members) => members.filter((m) => m.role !== 'viewer').map((m) => [m.login, 'quota', m.name || m.login]);
 
 const kindLabel = (k) => t('adjust.kind.' + k);
 const fieldName = (f) => t('adjust.field.' + f);
@@ -76,7 +83,7 @@ function Entry({ code, adj, open }) {
       <span class="adj-record">${adj.record}</span>
     </div>
     <ul class="adj-changes">${changes.map(([f, c]) => html`<li key=${f} data-field=${f}>
-      <span class="adj-field">${fieldName(f)}</span>
+      <span class="adj-field">${adj.kind === 'quota' ? t('adjust.quota_of', { who: f }) : fieldName(f)}</span>
       <span class="adj-was">${c.before === '' ? t('common.none') : c.before}</span> → <span class="adj-now">${c.after === '' ? t('common.none') : c.after}</span></li>`)}</ul>
     <p class="adj-reason"><span class="muted">${t('adjust.reason')}:</span> ${adj.reason}</p>
     <p class="adj-who muted">${t('adjust.by', { who: adj.by || '—', at: dateTime(adj.at) })}</p>
@@ -95,8 +102,10 @@ function AdjustForm({ code, onClose, onSaved }) {
   const segs = useLoad(() => (kind === 'goal' ? api.get('/segments') : null), [kind]);
   const chans = useLoad(() => (kind === 'goal' ? api.get('/channels') : null), [kind]);
   const prods = useLoad(() => (kind === 'goal' ? api.get('/products') : null), [kind]);
-  const mems = useLoad(() => (kind === 'plan' ? api.get('/projects/' + enc(code) + '/members') : null), [kind, code]);
-  const rows = (recs.data && recs.data[form.key]) || [];
+  const mems = useLoad(() => (kind === 'plan' || kind === 'quota' ? api.get('/projects/' + enc(code) + '/members') : null), [kind, code]);
+  const rows = ((recs.data && recs.data[form.key]) || []).filter(form.only || (() => true));
+  const members = (mems.data && mems.data.members) || [];
+  const fields = kind === 'quota' ? quotaFields(members) : form.fields;
   const options = {
     seg: ((segs.data && segs.data.segments) || []).map((s) => [s.code, s.name]),
     chan: ((chans.data && chans.data.channels) || []).map((c) => [c.code, c.name]),
@@ -104,20 +113,29 @@ function AdjustForm({ code, onClose, onSaved }) {
     mem: ((mems.data && mems.data.members) || []).filter((m) => m.role !== 'viewer').map((m) => [m.login, m.name || m.login]),
   };
   const labels = { reason: t('adjust.reason'), record: t('adjust.record'), kind: t('adjust.kind'), changes: t('adjust.changes') };
-  for (const [f] of form.fields) labels[f] = fieldName(f);
+  for (const [f, type, name] of fields) labels[f] = type === 'quota' ? name : fieldName(f);
+  if (kind === 'quota') labels.quotas = t('adjust.kind.quota');
+  const chosen = rows.find((r) => form.id(r) === record);
+  // a member's quota now in the chosen goal's split, in the goal's unit as typed
+  const quotaNow = (login) => {
+    const line = chosen && chosen.quotas && (chosen.quotas.lines || []).find((l) => l.person === login);
+    if (!line) return t('adjust.unchanged');
+    return chosen.unit === 'money' ? (line.target / 100).toFixed(2) : String(line.target);
+  };
   const pickKind = (k) => { setKind(k); setRecord(''); setVals({}); setError(null); };
   const save = async (ev) => {
     ev.preventDefault();
     setError(null);
     const rec = rows.find((r) => form.id(r) === record);
     const changes = {};
-    for (const [f, type] of form.fields) {
+    for (const [f, type] of fields) {
       const v = vals[f];
       if (v === undefined || v === '') continue;
       changes[f] = type === 'yesno' ? v === 'yes' : v === '-' ? null : v.trim();
     }
     try {
-      await api.post('/projects/' + enc(code) + '/adjustments', { kind, record, changes, reason: reason.trim(), version: rec ? rec.version : 0 });
+      const version = rec ? (form.version ? form.version(rec) : rec.version) : 0;
+      await api.post('/projects/' + enc(code) + '/adjustments', { kind, record, changes, reason: reason.trim(), version });
       onSaved();
     } catch (err) { setError(err); }
   };
@@ -127,13 +145,14 @@ function AdjustForm({ code, onClose, onSaved }) {
     if (type === 'yesno') return html`<select name=${f} value=${vals[f] || ''} onChange=${set}>
       <option value="">${t('adjust.unchanged')}</option><option value="yes">${t('adjust.yes')}</option><option value="no">${t('adjust.no')}</option></select>`;
     if (type === 'text') return html`<input name=${f} value=${vals[f] || ''} placeholder=${t('adjust.unchanged')} onInput=${set} />`;
+    if (type === 'quota') return html`<input name=${'quota-' + f} inputmode="decimal" value=${vals[f] || ''} placeholder=${quotaNow(f)} onInput=${set} />`;
     return html`<select name=${f} value=${vals[f] || ''} onChange=${set}>
       <option value="">${t('adjust.unchanged')}</option>${type !== 'mem' ? html`<option value="-">${t('adjust.clear')}</option>` : null}
       ${options[type].map(([v, n]) => html`<option value=${v}>${n}</option>`)}</select>`;
   };
   return html`<${Modal} title=${t('adjust.new')} onClose=${onClose} wide>
     <form id="adjust-form" class="form-grid" onSubmit=${save} novalidate>
-      ${errorIsAt(error, ['reason', 'record', 'kind', ...form.fields.map(([f]) => f)]) ? null : html`<${ErrorBanner} error=${error} labels=${labels} />`}
+      ${errorIsAt(error, ['reason', 'record', 'kind', ...fields.map(([f]) => f)]) ? null : html`<${ErrorBanner} error=${error} labels=${labels} />`}
       <${FormField} name="kind" label=${labels.kind} error=${errorAt(error, 'kind', labels)}>
         <select name="kind" value=${kind} onChange=${(e) => pickKind(e.currentTarget.value)}>
           ${KINDS.map((k) => html`<option value=${k}>${kindLabel(k)}</option>`)}</select><//>
@@ -141,7 +160,8 @@ function AdjustForm({ code, onClose, onSaved }) {
         <select name="record" value=${record} onChange=${(e) => setRecord(e.currentTarget.value)}>
           <option value="">${t('adjust.pick')}</option>
           ${rows.map((r) => html`<option value=${form.id(r)}>${form.name(r)}</option>`)}</select><//>
-      ${form.fields.map(([f, type]) => html`<${FormField} key=${kind + f} name=${f} label=${labels[f]} hint=${t('adjust.hint.' + (type === 'text' ? f : type))}
+      ${kind === 'quota' && record ? html`<p class="muted adj-quota-note">${t('adjust.quota_note')}</p>` : null}
+      ${(kind === 'quota' && !record ? [] : fields).map(([f, type]) => html`<${FormField} key=${kind + f} name=${f} label=${labels[f]} hint=${t('adjust.hint.' + (type === 'text' ? f : type))}
         error=${errorAt(error, f, labels)}>${input(f, type)}<//>`)}
       <${FormField} wide name="reason" label=${labels.reason} hint=${t('adjust.reason_hint')} error=${errorAt(error, 'reason', labels)}>
         <textarea name="reason" rows="2" maxlength="900" value=${reason} onInput=${(e) => setReason(e.currentTarget.value)}></textarea><//>
