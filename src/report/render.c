@@ -98,7 +98,7 @@ void render_axis_of(const struct rchart *c, struct render_axis *ax)
 	if (c->unit == RC_COUNT && step < 1.0)
 		step = 1.0;
 	ax->step = step;
-	ax->lo = floor(lo / step - 1e-9) * step;
+	ax->lo = floor(lo / step + 1e-9) * step;
 	ax->hi = ceil(hi / step - 1e-9) * step;
 	if (ax->hi <= ax->lo)
 		ax->hi = ax->lo + step;
