@@ -415,6 +415,8 @@ static void column_widths(struct pdf *p, const struct rtable *t, double *w)
 			cw = tw > cw ? tw : cw;
 		}
 		w[c] = (hw > cw ? hw : cw) + 2 * PAD_X;
+		if (render_is_figure(t->cols[c].type))
+			w[c] += 12; /* air between figures side by side */
 		if (t->cols[c].type == RC_TEXT || t->cols[c].type == RC_NONE)
 			minw[c] = w[c] < 56 ? w[c] : 56;
 		else /* a figure keeps its width; its label may wrap */
@@ -425,13 +427,33 @@ static void column_widths(struct pdf *p, const struct rtable *t, double *w)
 		min_sum += minw[c];
 	}
 	if (nat_sum <= BODY_W) {
+		/* the room left goes to the text columns (labels left, figures right, as in a
+		 * statement), or to every column when there is none */
+		double text_sum = 0;
 		for (c = 0; c < t->ncols; c++)
-			w[c] *= BODY_W / nat_sum;
+			if (!render_is_figure(t->cols[c].type))
+				text_sum += w[c];
+		for (c = 0; c < t->ncols; c++)
+			if (text_sum == 0)
+				w[c] *= BODY_W / nat_sum;
+			else if (!render_is_figure(t->cols[c].type))
+				w[c] += (BODY_W - nat_sum) * w[c] / text_sum;
 	} else if (min_sum <= BODY_W) {
-		/* take the excess from each column's slack above its minimum, in proportion */
-		double k = (nat_sum - BODY_W) / (nat_sum - min_sum);
-		for (c = 0; c < t->ncols; c++)
-			w[c] -= (w[c] - minw[c]) * k;
+		/* take the excess from the figures' air first, then from the text columns */
+		double over = nat_sum - BODY_W;
+		for (int pass = 0; pass < 2 && over > 0; pass++) {
+			double slack = 0, take;
+			for (c = 0; c < t->ncols; c++)
+				if ((render_is_figure(t->cols[c].type) != 0) != pass)
+					slack += w[c] - minw[c];
+			if (slack <= 0)
+				continue;
+			take = over < slack ? over : slack;
+			for (c = 0; c < t->ncols; c++)
+				if ((render_is_figure(t->cols[c].type) != 0) != pass)
+					w[c] -= (w[c] - minw[c]) * take / slack;
+			over -= take;
+		}
 	} else {
 		for (c = 0; c < t->ncols; c++)
 			w[c] = minw[c] * BODY_W / min_sum;

@@ -239,8 +239,15 @@ static void sheet_name(const char *title, size_t index, char names[][128], char 
 	const char *s = title ? title : "";
 	size_t n = 0, k, start;
 
-	for (; *s && n < sizeof(base) - 1; s++)
-		base[n++] = strchr("[]:*?/\\", *s) ? '-' : (unsigned char)*s < 0x20 ? ' ' : *s;
+	/* [a] stays (a), a/b a-b; : * ? and control characters go; spaces do not pile up */
+	for (; *s && n < sizeof(base) - 1; s++) {
+		char ch = *s == '[' ? '(' : *s == ']' ? ')' : *s == '/' || *s == '\\' ? '-' : *s;
+		if (strchr(":*?", ch) || (unsigned char)ch < 0x20)
+			ch = ' ';
+		if (ch == ' ' && (!n || base[n - 1] == ' '))
+			continue;
+		base[n++] = ch;
+	}
 	base[n] = '\0';
 	start = strspn(base, "' ");
 	memmove(base, base + start, strlen(base + start) + 1);

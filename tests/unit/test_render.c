@@ -140,6 +140,9 @@ static void build_en(struct rdoc *d)
 	/* the same title twice: the second sheet needs another name */
 	s = rdoc_section(d, "strategy2", "Strategy: [channels] / *all*");
 	rdoc_text(d, s, "Nothing else.");
+	/* past Excel's 31 characters; nothing but refused characters */
+	rdoc_section(d, "long", "A very long section title that Excel would refuse as a sheet name");
+	rdoc_section(d, "odd", "*?:");
 }
 
 static char *render(const struct rdoc *d, enum report_format f, size_t *len)
