@@ -136,7 +136,7 @@ static void chart(struct buf *b, const struct rdoc *d, const struct rchart *c)
 {
 	const struct render_canvas cv = { b, svg_rect, svg_line, svg_polyline, svg_dot, svg_text,
 					  svg_text_width };
-	const double w = 640, h = 260;
+	const double w = 520, h = 230; /* drawn at up to 680 px: labels of 7.5 units read at ~10 px */
 
 	buf_adds(b, "<figure class=\"block chart\">");
 	if (c->title) {

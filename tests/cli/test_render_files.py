@@ -131,8 +131,11 @@ def pdf_text_has_the_chinese_title_sections_figures_and_page_numbers():
     # a narrow column wraps its text rather than run over the next
     assert "<script>alert(1)</script>" in text.replace("\n", ""), "a text cell, whole"
     # the bar chart's labels and values: 12000.5 rounds to 12,001; the axis to 15,000
-    for want in ("线上商城", "门店", "经销商", "¥12,001", "¥8,000", "¥2,500", "¥15,000", "40.0%"):
+    for want in ("线上商城", "门店", "经销商", "¥12,001", "¥8,000", "¥2,500", "¥15,000", "40.0%",
+                 # the ROI chart: -0.35 .. 2.1 on an axis from -50% to 250% by 50%
+                 "-50%", "250%", "-35.0%", "210.0%"):
         assert want in text, f"chart text {want!r}"
+    # (its category labels are slanted: pdftotext does not read turned text back in order)
 
 
 @test
@@ -238,7 +241,7 @@ def xlsx_has_a_sheet_per_section_with_typed_cells():
     eq(rows[-1][2].number_format, '"¥"#,##0.00', "money format")
 
     ws = wb["策略效果"]
-    eq(len(ws._charts), 2, "a native chart for each chart")
+    eq(len(ws._charts), 3, "a native chart for each chart")
     head = row_of(ws, "线上商城")
     eq([c.value for c in head[:3]], ["线上商城", 12000.5, 4000], "the bar chart's data")
     ws = wb["经验教训"]
@@ -288,7 +291,7 @@ def html_is_one_escaped_page_with_svg_charts():
     eq(p.attrs["html"][0].get("lang"), "zh-CN", "lang")
     assert "script" not in p.tags, "no script element"
     assert ("td", "<script>alert(1)</script>") in p.texts, "the cell's text, as text"
-    eq(p.tags.count("svg"), 2, "two charts as inline SVG")
+    eq(p.tags.count("svg"), 3, "three charts as inline SVG")
     assert "link" not in p.tags and "img" not in p.tags, "self-contained"
     assert "@media print" in src and "@page{size:A4" in src, "a print stylesheet"
     assert ("div", "中期报告：项目仍在进行，数据截至 2026-11-30。") in p.texts, "the banner"

@@ -44,6 +44,9 @@ static void build_zh(struct rdoc *d)
 	static const char *const months[] = { "2026-09", "2026-10", "2026-11" };
 	const double revenue[] = { 12000.5, 8000, 3000 }, cost[] = { 4000, 2500.25, 1000 };
 	const double share[] = { 0.25, 0.4, 0.375 };
+	static const char *const promos[] = { "双十一大促", "会员日", "新品首发 Launch", "清仓",
+					      "黑五 Black Friday", "年货节", "618", "开学季" };
+	const double roi[] = { 0.85, -0.12, 1.4, -0.35, 0.3, 0.05, 2.1, 0 };
 	struct rsection *s;
 	struct rtable *t;
 	struct rcell *r;
@@ -91,6 +94,9 @@ static void build_zh(struct rdoc *d)
 	rdoc_series(d, c, "份额", share);
 	rdoc_text(d, s, "线上渠道贡献了一半的收入。\n\nThe online channel brought half of the revenue; "
 			"stores held steady.");
+	/* many categories with long names (slanted labels) and values below zero */
+	c = rdoc_chart(d, s, "promotions", "各促销 ROI", RCHART_BAR, RC_RATIO, promos, 8);
+	rdoc_series(d, c, "ROI", roi);
 
 	s = rdoc_section(d, "team", "团队表现");
 	t = rdoc_table(d, s, "team", "成员业绩", team_cols, 6);
@@ -236,6 +242,17 @@ static void test_csv(void **state)
 		"\"线上渠道贡献了一半的收入。\n\nThe online channel brought half of the revenue; "
 		"stores held steady.\"",
 		"",
+		"各促销 ROI",
+		",ROI（比率）",
+		"双十一大促,0.85",
+		"会员日,-0.12",
+		"新品首发 Launch,1.4",
+		"清仓,-0.35",
+		"黑五 Black Friday,0.3",
+		"年货节,0.05",
+		"618,2.1",
+		"开学季,0",
+		"",
 		"团队表现",
 		"成员业绩",
 		"账号,姓名,收入 (CNY),赢单率（比率）,赢单,周期（天）",
@@ -296,7 +313,7 @@ static void test_html(void **state)
 	assert_non_null(strstr(html, "Noto Sans CJK SC"));
 	for (p = html; (p = strstr(p, "<svg ")); p++)
 		svgs++;
-	assert_int_equal(svgs, 2);
+	assert_int_equal(svgs, 3);
 	/* the bar chart: 3 channels x 2 series; its value labels; the line chart's polyline */
 	assert_non_null(strstr(html, ">¥12,001</text>"));
 	assert_non_null(strstr(html, ">¥2,500</text>"));
