@@ -12,7 +12,6 @@
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <dlfcn.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
@@ -20,149 +19,136 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "report/dl.h"
 #include "report/render_impl.h"
 #include "base/banned.h"
 
-#define PDF_LIBS(X)                                                                        \
-	X(cairo, "libcairo.so.2")                                                          \
-	X(gobject, "libgobject-2.0.so.0")                                                  \
-	X(pango, "libpango-1.0.so.0")                                                      \
-	X(pangocairo, "libpangocairo-1.0.so.0")
+/* The functions this file calls, by the library that has them. */
+#define CAIRO_FUNCTIONS(X)                     \
+	X(cairo_arc)                           \
+	X(cairo_close_path)                    \
+	X(cairo_create)                        \
+	X(cairo_destroy)                       \
+	X(cairo_fill)                          \
+	X(cairo_fill_preserve)                 \
+	X(cairo_line_to)                       \
+	X(cairo_move_to)                       \
+	X(cairo_new_path)                      \
+	X(cairo_pdf_surface_create_for_stream) \
+	X(cairo_pdf_surface_set_metadata)      \
+	X(cairo_rectangle)                     \
+	X(cairo_restore)                       \
+	X(cairo_rotate)                        \
+	X(cairo_save)                          \
+	X(cairo_set_dash)                      \
+	X(cairo_set_line_join)                 \
+	X(cairo_set_line_width)                \
+	X(cairo_set_source_rgb)                \
+	X(cairo_show_page)                     \
+	X(cairo_status)                        \
+	X(cairo_stroke)                        \
+	X(cairo_surface_destroy)               \
+	X(cairo_surface_finish)                \
+	X(cairo_surface_status)                \
+	X(cairo_translate)
+#define GOBJECT_FUNCTIONS(X) \
+	X(g_object_unref)
+#define PANGO_FUNCTIONS(X)                          \
+	X(pango_font_description_free)              \
+	X(pango_font_description_from_string)       \
+	X(pango_font_description_set_absolute_size) \
+	X(pango_font_description_set_weight)        \
+	X(pango_layout_get_iter)                    \
+	X(pango_layout_get_size)                    \
+	X(pango_layout_iter_free)                   \
+	X(pango_layout_iter_get_baseline)           \
+	X(pango_layout_iter_get_line_readonly)      \
+	X(pango_layout_iter_get_line_yrange)        \
+	X(pango_layout_iter_next_line)              \
+	X(pango_layout_set_alignment)               \
+	X(pango_layout_set_font_description)        \
+	X(pango_layout_set_text)                    \
+	X(pango_layout_set_width)                   \
+	X(pango_layout_set_wrap)
+#define PANGOCAIRO_FUNCTIONS(X)         \
+	X(pango_cairo_create_layout)    \
+	X(pango_cairo_show_layout)      \
+	X(pango_cairo_show_layout_line) \
+	X(pango_cairo_update_layout)
 
-/* Each function this file calls, with the library it is found in. */
-#define PDF_FUNCTIONS(X)                                                                   \
-	X(cairo, cairo_arc)                                                                \
-	X(cairo, cairo_close_path)                                                         \
-	X(cairo, cairo_create)                                                             \
-	X(cairo, cairo_destroy)                                                            \
-	X(cairo, cairo_fill)                                                               \
-	X(cairo, cairo_fill_preserve)                                                      \
-	X(cairo, cairo_line_to)                                                            \
-	X(cairo, cairo_move_to)                                                            \
-	X(cairo, cairo_new_path)                                                           \
-	X(cairo, cairo_pdf_surface_create_for_stream)                                      \
-	X(cairo, cairo_pdf_surface_set_metadata)                                           \
-	X(cairo, cairo_rectangle)                                                          \
-	X(cairo, cairo_restore)                                                            \
-	X(cairo, cairo_rotate)                                                             \
-	X(cairo, cairo_save)                                                               \
-	X(cairo, cairo_set_dash)                                                           \
-	X(cairo, cairo_set_line_join)                                                      \
-	X(cairo, cairo_set_line_width)                                                     \
-	X(cairo, cairo_set_source_rgb)                                                     \
-	X(cairo, cairo_show_page)                                                          \
-	X(cairo, cairo_status)                                                             \
-	X(cairo, cairo_stroke)                                                             \
-	X(cairo, cairo_surface_destroy)                                                    \
-	X(cairo, cairo_surface_finish)                                                     \
-	X(cairo, cairo_surface_status)                                                     \
-	X(cairo, cairo_translate)                                                          \
-	X(gobject, g_object_unref)                                                         \
-	X(pango, pango_font_description_free)                                              \
-	X(pango, pango_font_description_from_string)                                       \
-	X(pango, pango_font_description_set_absolute_size)                                 \
-	X(pango, pango_font_description_set_weight)                                        \
-	X(pango, pango_layout_get_iter)                                                    \
-	X(pango, pango_layout_get_size)                                                    \
-	X(pango, pango_layout_iter_free)                                                   \
-	X(pango, pango_layout_iter_get_baseline)                                           \
-	X(pango, pango_layout_iter_get_line_readonly)                                      \
-	X(pango, pango_layout_iter_get_line_yrange)                                        \
-	X(pango, pango_layout_iter_next_line)                                              \
-	X(pango, pango_layout_set_alignment)                                               \
-	X(pango, pango_layout_set_font_description)                                        \
-	X(pango, pango_layout_set_text)                                                    \
-	X(pango, pango_layout_set_width)                                                   \
-	X(pango, pango_layout_set_wrap)                                                    \
-	X(pangocairo, pango_cairo_create_layout)                                           \
-	X(pangocairo, pango_cairo_show_layout)                                             \
-	X(pangocairo, pango_cairo_show_layout_line)                                        \
-	X(pangocairo, pango_cairo_update_layout)
+static struct {
+	CAIRO_FUNCTIONS(DL_MEMBER)
+	GOBJECT_FUNCTIONS(DL_MEMBER)
+	PANGO_FUNCTIONS(DL_MEMBER)
+	PANGOCAIRO_FUNCTIONS(DL_MEMBER)
+} pdf;
+#define PDF_ENTRY(f) DL_ENTRY(pdf, f)
+static const struct dl_sym cairo_syms[] = { CAIRO_FUNCTIONS(PDF_ENTRY) };
+static const struct dl_sym gobject_syms[] = { GOBJECT_FUNCTIONS(PDF_ENTRY) };
+static const struct dl_sym pango_syms[] = { PANGO_FUNCTIONS(PDF_ENTRY) };
+static const struct dl_sym pangocairo_syms[] = { PANGOCAIRO_FUNCTIONS(PDF_ENTRY) };
+static struct dl_lib pdf_libs[] = {
+	DL_LIB("libcairo.so.2", "pdf_unavailable", "a PDF", cairo_syms),
+	DL_LIB("libgobject-2.0.so.0", "pdf_unavailable", "a PDF", gobject_syms),
+	DL_LIB("libpango-1.0.so.0", "pdf_unavailable", "a PDF", pango_syms),
+	DL_LIB("libpangocairo-1.0.so.0", "pdf_unavailable", "a PDF", pangocairo_syms),
+};
 
-#define PDF_POINTER(lib, f) static __typeof__(f) *pdf_##f;
-PDF_FUNCTIONS(PDF_POINTER)
-#undef PDF_POINTER
-#define cairo_arc pdf_cairo_arc
-#define cairo_close_path pdf_cairo_close_path
-#define cairo_create pdf_cairo_create
-#define cairo_destroy pdf_cairo_destroy
-#define cairo_fill pdf_cairo_fill
-#define cairo_fill_preserve pdf_cairo_fill_preserve
-#define cairo_line_to pdf_cairo_line_to
-#define cairo_move_to pdf_cairo_move_to
-#define cairo_new_path pdf_cairo_new_path
-#define cairo_pdf_surface_create_for_stream pdf_cairo_pdf_surface_create_for_stream
-#define cairo_pdf_surface_set_metadata pdf_cairo_pdf_surface_set_metadata
-#define cairo_rectangle pdf_cairo_rectangle
-#define cairo_restore pdf_cairo_restore
-#define cairo_rotate pdf_cairo_rotate
-#define cairo_save pdf_cairo_save
-#define cairo_set_dash pdf_cairo_set_dash
-#define cairo_set_line_join pdf_cairo_set_line_join
-#define cairo_set_line_width pdf_cairo_set_line_width
-#define cairo_set_source_rgb pdf_cairo_set_source_rgb
-#define cairo_show_page pdf_cairo_show_page
-#define cairo_status pdf_cairo_status
-#define cairo_stroke pdf_cairo_stroke
-#define cairo_surface_destroy pdf_cairo_surface_destroy
-#define cairo_surface_finish pdf_cairo_surface_finish
-#define cairo_surface_status pdf_cairo_surface_status
-#define cairo_translate pdf_cairo_translate
-#define g_object_unref pdf_g_object_unref
-#define pango_font_description_free pdf_pango_font_description_free
-#define pango_font_description_from_string pdf_pango_font_description_from_string
-#define pango_font_description_set_absolute_size pdf_pango_font_description_set_absolute_size
-#define pango_font_description_set_weight pdf_pango_font_description_set_weight
-#define pango_layout_get_iter pdf_pango_layout_get_iter
-#define pango_layout_get_size pdf_pango_layout_get_size
-#define pango_layout_iter_free pdf_pango_layout_iter_free
-#define pango_layout_iter_get_baseline pdf_pango_layout_iter_get_baseline
-#define pango_layout_iter_get_line_readonly pdf_pango_layout_iter_get_line_readonly
-#define pango_layout_iter_get_line_yrange pdf_pango_layout_iter_get_line_yrange
-#define pango_layout_iter_next_line pdf_pango_layout_iter_next_line
-#define pango_layout_set_alignment pdf_pango_layout_set_alignment
-#define pango_layout_set_font_description pdf_pango_layout_set_font_description
-#define pango_layout_set_text pdf_pango_layout_set_text
-#define pango_layout_set_width pdf_pango_layout_set_width
-#define pango_layout_set_wrap pdf_pango_layout_set_wrap
-#define pango_cairo_create_layout pdf_pango_cairo_create_layout
-#define pango_cairo_show_layout pdf_pango_cairo_show_layout
-#define pango_cairo_show_layout_line pdf_pango_cairo_show_layout_line
-#define pango_cairo_update_layout pdf_pango_cairo_update_layout
+/* Each call below goes through its pointer (after the tables, which name the members). */
+#define cairo_arc pdf.cairo_arc
+#define cairo_close_path pdf.cairo_close_path
+#define cairo_create pdf.cairo_create
+#define cairo_destroy pdf.cairo_destroy
+#define cairo_fill pdf.cairo_fill
+#define cairo_fill_preserve pdf.cairo_fill_preserve
+#define cairo_line_to pdf.cairo_line_to
+#define cairo_move_to pdf.cairo_move_to
+#define cairo_new_path pdf.cairo_new_path
+#define cairo_pdf_surface_create_for_stream pdf.cairo_pdf_surface_create_for_stream
+#define cairo_pdf_surface_set_metadata pdf.cairo_pdf_surface_set_metadata
+#define cairo_rectangle pdf.cairo_rectangle
+#define cairo_restore pdf.cairo_restore
+#define cairo_rotate pdf.cairo_rotate
+#define cairo_save pdf.cairo_save
+#define cairo_set_dash pdf.cairo_set_dash
+#define cairo_set_line_join pdf.cairo_set_line_join
+#define cairo_set_line_width pdf.cairo_set_line_width
+#define cairo_set_source_rgb pdf.cairo_set_source_rgb
+#define cairo_show_page pdf.cairo_show_page
+#define cairo_status pdf.cairo_status
+#define cairo_stroke pdf.cairo_stroke
+#define cairo_surface_destroy pdf.cairo_surface_destroy
+#define cairo_surface_finish pdf.cairo_surface_finish
+#define cairo_surface_status pdf.cairo_surface_status
+#define cairo_translate pdf.cairo_translate
+#define g_object_unref pdf.g_object_unref
+#define pango_font_description_free pdf.pango_font_description_free
+#define pango_font_description_from_string pdf.pango_font_description_from_string
+#define pango_font_description_set_absolute_size pdf.pango_font_description_set_absolute_size
+#define pango_font_description_set_weight pdf.pango_font_description_set_weight
+#define pango_layout_get_iter pdf.pango_layout_get_iter
+#define pango_layout_get_size pdf.pango_layout_get_size
+#define pango_layout_iter_free pdf.pango_layout_iter_free
+#define pango_layout_iter_get_baseline pdf.pango_layout_iter_get_baseline
+#define pango_layout_iter_get_line_readonly pdf.pango_layout_iter_get_line_readonly
+#define pango_layout_iter_get_line_yrange pdf.pango_layout_iter_get_line_yrange
+#define pango_layout_iter_next_line pdf.pango_layout_iter_next_line
+#define pango_layout_set_alignment pdf.pango_layout_set_alignment
+#define pango_layout_set_font_description pdf.pango_layout_set_font_description
+#define pango_layout_set_text pdf.pango_layout_set_text
+#define pango_layout_set_width pdf.pango_layout_set_width
+#define pango_layout_set_wrap pdf.pango_layout_set_wrap
+#define pango_cairo_create_layout pdf.pango_cairo_create_layout
+#define pango_cairo_show_layout pdf.pango_cairo_show_layout
+#define pango_cairo_show_layout_line pdf.pango_cairo_show_layout_line
+#define pango_cairo_update_layout pdf.pango_cairo_update_layout
 
-static int pdf_loaded;
-static char pdf_error[200];
-
-static void pdf_load_once(void)
-{
-#define PDF_HANDLE(lib, soname) void *h_##lib;
-	PDF_LIBS(PDF_HANDLE)
-#undef PDF_HANDLE
-#define PDF_OPEN(lib, soname)                                                              \
-	if (!(h_##lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL))) {                          \
-		snprintf(pdf_error, sizeof(pdf_error), "%s", dlerror());                   \
-		return;                                                                    \
-	}
-	PDF_LIBS(PDF_OPEN)
-#undef PDF_OPEN
-#define PDF_FIND(lib, f)                                                                   \
-	if (!(*(void **)&pdf_##f = dlsym(h_##lib, #f))) {                                  \
-		snprintf(pdf_error, sizeof(pdf_error), "%s has no %s", #lib, #f);          \
-		return;                                                                    \
-	}
-	PDF_FUNCTIONS(PDF_FIND)
-#undef PDF_FIND
-	pdf_loaded = 1;
-}
-
-/* cairo and pango, loaded once for the process (kept loaded until it ends). */
+/* cairo, gobject, pango and pangocairo, loaded once for the process (kept until it ends). */
 static int pdf_load(struct err *err)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, pdf_load_once);
-	if (!pdf_loaded)
-		return err_set(err, ERR_UNAVAILABLE, NULL, "pdf_unavailable",
-			       "a PDF needs cairo and pango: %s", pdf_error);
+	for (size_t i = 0; i < sizeof(pdf_libs) / sizeof(pdf_libs[0]); i++)
+		if (dl_load(&pdf_libs[i], err))
+			return -1;
 	return 0;
 }
 

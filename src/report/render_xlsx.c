@@ -12,10 +12,8 @@
  * XLSX is 503 xlsx_unavailable. It writes to a file: a temporary one in
  * $TMPDIR (else /tmp), read back and removed.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,116 +22,91 @@
 #include <xlsxwriter.h>
 
 #include "base/xalloc.h"
+#include "report/dl.h"
 #include "report/render_impl.h"
 #include "base/banned.h"
 
-#define XLSX_LIBRARY "libxlsxwriter.so.4"
-#define XLSX_FUNCTIONS(X)                                                                  \
-	X(chart_add_series)                                                                \
-	X(chart_axis_set_num_format)                                                       \
-	X(chart_legend_set_position)                                                       \
-	X(chart_series_set_categories)                                                     \
-	X(chart_series_set_fill)                                                           \
-	X(chart_series_set_line)                                                           \
-	X(chart_series_set_name)                                                           \
-	X(chart_series_set_values)                                                         \
-	X(chart_title_set_name)                                                            \
-	X(format_set_align)                                                                \
-	X(format_set_bg_color)                                                             \
-	X(format_set_bold)                                                                 \
-	X(format_set_bottom)                                                               \
-	X(format_set_bottom_color)                                                         \
-	X(format_set_font_color)                                                           \
-	X(format_set_font_size)                                                            \
-	X(format_set_num_format)                                                           \
-	X(format_set_text_wrap)                                                            \
-	X(lxw_strerror)                                                                    \
-	X(workbook_add_chart)                                                              \
-	X(workbook_add_format)                                                             \
-	X(workbook_add_worksheet)                                                          \
-	X(workbook_close)                                                                  \
-	X(workbook_new_opt)                                                                \
-	X(workbook_set_properties)                                                         \
-	X(worksheet_fit_to_pages)                                                          \
-	X(worksheet_freeze_panes)                                                          \
-	X(worksheet_insert_chart_opt)                                                      \
-	X(worksheet_merge_range)                                                           \
-	X(worksheet_set_column)                                                            \
-	X(worksheet_set_paper)                                                             \
-	X(worksheet_set_row)                                                               \
-	X(worksheet_write_blank)                                                           \
-	X(worksheet_write_number)                                                          \
+#define XLSX_FUNCTIONS(X)              \
+	X(chart_add_series)            \
+	X(chart_axis_set_num_format)   \
+	X(chart_legend_set_position)   \
+	X(chart_series_set_categories) \
+	X(chart_series_set_fill)       \
+	X(chart_series_set_line)       \
+	X(chart_series_set_name)       \
+	X(chart_series_set_values)     \
+	X(chart_title_set_name)        \
+	X(format_set_align)            \
+	X(format_set_bg_color)         \
+	X(format_set_bold)             \
+	X(format_set_bottom)           \
+	X(format_set_bottom_color)     \
+	X(format_set_font_color)       \
+	X(format_set_font_size)        \
+	X(format_set_num_format)       \
+	X(format_set_text_wrap)        \
+	X(lxw_strerror)                \
+	X(workbook_add_chart)          \
+	X(workbook_add_format)         \
+	X(workbook_add_worksheet)      \
+	X(workbook_close)              \
+	X(workbook_new_opt)            \
+	X(workbook_set_properties)     \
+	X(worksheet_fit_to_pages)      \
+	X(worksheet_freeze_panes)      \
+	X(worksheet_insert_chart_opt)  \
+	X(worksheet_merge_range)       \
+	X(worksheet_set_column)        \
+	X(worksheet_set_paper)         \
+	X(worksheet_set_row)           \
+	X(worksheet_write_blank)       \
+	X(worksheet_write_number)      \
 	X(worksheet_write_string)
 
-#define XLSX_POINTER(f) static __typeof__(f) *xw_##f;
-XLSX_FUNCTIONS(XLSX_POINTER)
-#undef XLSX_POINTER
-#define chart_add_series xw_chart_add_series
-#define chart_axis_set_num_format xw_chart_axis_set_num_format
-#define chart_legend_set_position xw_chart_legend_set_position
-#define chart_series_set_categories xw_chart_series_set_categories
-#define chart_series_set_fill xw_chart_series_set_fill
-#define chart_series_set_line xw_chart_series_set_line
-#define chart_series_set_name xw_chart_series_set_name
-#define chart_series_set_values xw_chart_series_set_values
-#define chart_title_set_name xw_chart_title_set_name
-#define format_set_align xw_format_set_align
-#define format_set_bg_color xw_format_set_bg_color
-#define format_set_bold xw_format_set_bold
-#define format_set_bottom xw_format_set_bottom
-#define format_set_bottom_color xw_format_set_bottom_color
-#define format_set_font_color xw_format_set_font_color
-#define format_set_font_size xw_format_set_font_size
-#define format_set_num_format xw_format_set_num_format
-#define format_set_text_wrap xw_format_set_text_wrap
-#define lxw_strerror xw_lxw_strerror
-#define workbook_add_chart xw_workbook_add_chart
-#define workbook_add_format xw_workbook_add_format
-#define workbook_add_worksheet xw_workbook_add_worksheet
-#define workbook_close xw_workbook_close
-#define workbook_new_opt xw_workbook_new_opt
-#define workbook_set_properties xw_workbook_set_properties
-#define worksheet_fit_to_pages xw_worksheet_fit_to_pages
-#define worksheet_freeze_panes xw_worksheet_freeze_panes
-#define worksheet_insert_chart_opt xw_worksheet_insert_chart_opt
-#define worksheet_merge_range xw_worksheet_merge_range
-#define worksheet_set_column xw_worksheet_set_column
-#define worksheet_set_paper xw_worksheet_set_paper
-#define worksheet_set_row xw_worksheet_set_row
-#define worksheet_write_blank xw_worksheet_write_blank
-#define worksheet_write_number xw_worksheet_write_number
-#define worksheet_write_string xw_worksheet_write_string
+static struct {
+	XLSX_FUNCTIONS(DL_MEMBER)
+} xw;
+#define XLSX_ENTRY(f) DL_ENTRY(xw, f)
+static const struct dl_sym xw_syms[] = { XLSX_FUNCTIONS(XLSX_ENTRY) };
+static struct dl_lib xw_lib = DL_LIB("libxlsxwriter.so.4", "xlsx_unavailable", "an XLSX workbook",
+				     xw_syms);
 
-static int xw_loaded;
-static char xw_error[200];
-
-static void xw_load_once(void)
-{
-	void *h = dlopen(XLSX_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		snprintf(xw_error, sizeof(xw_error), "%s", dlerror());
-		return;
-	}
-#define XLSX_FIND(f)                                                                       \
-	if (!(*(void **)&xw_##f = dlsym(h, #f))) {                                         \
-		snprintf(xw_error, sizeof(xw_error), "%s has no %s", XLSX_LIBRARY, #f);    \
-		return;                                                                    \
-	}
-	XLSX_FUNCTIONS(XLSX_FIND)
-#undef XLSX_FIND
-	xw_loaded = 1;
-}
-
-/* libxlsxwriter, loaded once for the process (kept loaded until it ends). */
-static int xw_load(struct err *err)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, xw_load_once);
-	if (!xw_loaded)
-		return err_set(err, ERR_UNAVAILABLE, NULL, "xlsx_unavailable",
-			       "an XLSX workbook needs libxlsxwriter: %s", xw_error);
-	return 0;
-}
+/* Each call below goes through its pointer (after the table, which names the members). */
+#define chart_add_series xw.chart_add_series
+#define chart_axis_set_num_format xw.chart_axis_set_num_format
+#define chart_legend_set_position xw.chart_legend_set_position
+#define chart_series_set_categories xw.chart_series_set_categories
+#define chart_series_set_fill xw.chart_series_set_fill
+#define chart_series_set_line xw.chart_series_set_line
+#define chart_series_set_name xw.chart_series_set_name
+#define chart_series_set_values xw.chart_series_set_values
+#define chart_title_set_name xw.chart_title_set_name
+#define format_set_align xw.format_set_align
+#define format_set_bg_color xw.format_set_bg_color
+#define format_set_bold xw.format_set_bold
+#define format_set_bottom xw.format_set_bottom
+#define format_set_bottom_color xw.format_set_bottom_color
+#define format_set_font_color xw.format_set_font_color
+#define format_set_font_size xw.format_set_font_size
+#define format_set_num_format xw.format_set_num_format
+#define format_set_text_wrap xw.format_set_text_wrap
+#define lxw_strerror xw.lxw_strerror
+#define workbook_add_chart xw.workbook_add_chart
+#define workbook_add_format xw.workbook_add_format
+#define workbook_add_worksheet xw.workbook_add_worksheet
+#define workbook_close xw.workbook_close
+#define workbook_new_opt xw.workbook_new_opt
+#define workbook_set_properties xw.workbook_set_properties
+#define worksheet_fit_to_pages xw.worksheet_fit_to_pages
+#define worksheet_freeze_panes xw.worksheet_freeze_panes
+#define worksheet_insert_chart_opt xw.worksheet_insert_chart_opt
+#define worksheet_merge_range xw.worksheet_merge_range
+#define worksheet_set_column xw.worksheet_set_column
+#define worksheet_set_paper xw.worksheet_set_paper
+#define worksheet_set_row xw.worksheet_set_row
+#define worksheet_write_blank xw.worksheet_write_blank
+#define worksheet_write_number xw.worksheet_write_number
+#define worksheet_write_string xw.worksheet_write_string
 
 /* --- the workbook ----------------------------------------------------------- */
 
@@ -532,7 +505,7 @@ int render_xlsx(const struct rdoc *d, struct buf *out, struct err *err)
 	size_t n;
 	int fd, rc = -1;
 
-	if (xw_load(err))
+	if (dl_load(&xw_lib, err))
 		return -1;
 	snprintf(path, sizeof(path), "%s/salespm-report-XXXXXX", dir && *dir ? dir : "/tmp");
 	fd = mkstemp(path);

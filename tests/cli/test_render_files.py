@@ -13,6 +13,7 @@ import datetime
 import html.parser
 import io
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -188,6 +189,28 @@ def pdf_in_english_says_page_of_and_dollars():
                  "Stores", "1,235", "Nothing else."):
         assert want in text, f"{want!r} in the English PDF"
     assert "第" not in text and "Interim" not in text, "no Chinese words, not interim"
+
+
+@test
+def without_cairo_or_libxlsxwriter_pdf_and_xlsx_are_unavailable():
+    """A machine without the libraries still starts and renders HTML and CSV; a PDF or XLSX
+    is 503 pdf_unavailable / xlsx_unavailable. The libraries are hidden from test_render alone
+    by binding /dev/null over them in a mount namespace of its own (root only)."""
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        print("     (skipped: needs root and unshare)")
+        return
+    hide = [os.path.realpath(os.path.join(d, n))
+            for d in ("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu")
+            for n in ("libcairo.so.2", "libxlsxwriter.so.4")
+            if os.path.exists(os.path.join(d, n))]
+    script = "".join(f"mount --bind /dev/null '{p}' && " for p in sorted(set(hide)))
+    r = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                        script + "exec \"$0\"", os.path.join(BUILD, "tests", "test_render")],
+                       env=dict(os.environ, SALESPM_RENDER_HIDDEN="1"), capture_output=True,
+                       text=True, timeout=300)
+    out = r.stdout + r.stderr
+    eq(r.returncode, 0, "test_render with the libraries hidden:\n" + out)
+    assert "[       OK ] test_libraries_missing" in out, out
 
 
 # --- XLSX ----------------------------------------------------------------------------------

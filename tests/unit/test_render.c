@@ -444,6 +444,34 @@ static void test_en_text_formats(void **state)
 	rdoc_release(&d);
 }
 
+/*
+ * Without the libraries: run by test_render_files.py with libcairo and libxlsxwriter hidden
+ * (a mount namespace binds /dev/null over them) and SALESPM_RENDER_HIDDEN=1; skipped otherwise.
+ */
+static void test_libraries_missing(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct rdoc d;
+	struct err err;
+	(void)state;
+
+	if (!getenv("SALESPM_RENDER_HIDDEN"))
+		skip();
+	build_en(&d);
+	assert_int_equal(report_render(&d, REPORT_PDF, &b, &err), -1);
+	assert_int_equal(err.code, ERR_UNAVAILABLE);
+	assert_string_equal(err.reason, "pdf_unavailable");
+	assert_string_equal(err.params, "{\"library\":\"libcairo.so.2\"}");
+	assert_int_equal(report_render(&d, REPORT_XLSX, &b, &err), -1);
+	assert_int_equal(err.code, ERR_UNAVAILABLE);
+	assert_string_equal(err.reason, "xlsx_unavailable");
+	/* the other formats need nothing */
+	assert_int_equal(report_render(&d, REPORT_HTML, &b, &err), 0);
+	assert_int_equal(report_render(&d, REPORT_CSV, &b, &err), 0);
+	buf_release(&b);
+	rdoc_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,6 +482,10 @@ int main(void)
 		cmocka_unit_test(test_xlsx),
 		cmocka_unit_test(test_pdf),
 		cmocka_unit_test(test_en_text_formats),
+		cmocka_unit_test(test_libraries_missing),
 	};
+	/* with the libraries hidden, only the test that expects them missing */
+	if (getenv("SALESPM_RENDER_HIDDEN"))
+		cmocka_set_test_filter("test_libraries_missing");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
