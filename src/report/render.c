@@ -36,22 +36,24 @@ int report_format_parse(const char *s, enum report_format *out, struct err *err)
 		       "\"%s\" is not a report format (json, csv, html, xlsx or pdf)", s ? s : "");
 }
 
-const char *report_format_mime(enum report_format f)
+/* The row of formats[] for f, the first (JSON) for none. */
+static size_t format_row(enum report_format f)
 {
 	size_t i;
 	for (i = 0; i < NFORMATS; i++)
 		if (formats[i].f == f)
-			return formats[i].mime;
-	return "application/octet-stream";
+			return i;
+	return 0;
+}
+
+const char *report_format_mime(enum report_format f)
+{
+	return formats[format_row(f)].mime;
 }
 
 const char *report_format_ext(enum report_format f)
 {
-	size_t i;
-	for (i = 0; i < NFORMATS; i++)
-		if (formats[i].f == f)
-			return formats[i].name;
-	return "bin";
+	return formats[format_row(f)].name;
 }
 
 int report_render(const struct rdoc *d, enum report_format f, struct buf *out, struct err *err)
@@ -210,6 +212,24 @@ size_t render_text_width(const char *s)
 			w += 1;
 	}
 	return w;
+}
+
+const char *render_paragraph(const char **s, size_t *len)
+{
+	const char *p = *s ? *s : "", *end;
+
+	while (*p == '\n' || *p == '\r')
+		p++;
+	if (!*p) {
+		*s = p;
+		return NULL;
+	}
+	end = strstr(p, "\n\n");
+	if (!end)
+		end = p + strlen(p);
+	*len = (size_t)(end - p);
+	*s = end;
+	return p;
 }
 
 int render_is_figure(enum rcell_type t)

@@ -50,30 +50,40 @@ static const char STYLE[] =
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}"
 	"@media (max-width:640px){.page{margin:0;padding:16px}h1{font-size:17pt}}";
 
-/* s with & < > " ' escaped. */
+/* s[0..len) with & < > " ' escaped. */
+static void esc_n(struct buf *b, const char *s, size_t len)
+{
+	size_t i, from = 0;
+	for (i = 0; i < len; i++) {
+		const char *e = s[i] == '&'    ? "&amp;"
+				: s[i] == '<'  ? "&lt;"
+				: s[i] == '>'  ? "&gt;"
+				: s[i] == '"'  ? "&quot;"
+				: s[i] == '\'' ? "&#39;"
+					       : NULL;
+		if (!e)
+			continue;
+		buf_add(b, s + from, i - from);
+		buf_adds(b, e);
+		from = i + 1;
+	}
+	buf_add(b, s + from, len - from);
+}
+
 static void esc(struct buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			buf_adds(b, "&amp;");
-			break;
-		case '<':
-			buf_adds(b, "&lt;");
-			break;
-		case '>':
-			buf_adds(b, "&gt;");
-			break;
-		case '"':
-			buf_adds(b, "&quot;");
-			break;
-		case '\'':
-			buf_adds(b, "&#39;");
-			break;
-		default:
-			buf_addch(b, *s);
-		}
-	}
+	if (s)
+		esc_n(b, s, strlen(s));
+}
+
+/* open, text escaped, close; nothing when text is NULL. */
+static void tagged(struct buf *b, const char *open, const char *text, const char *close)
+{
+	if (!text)
+		return;
+	buf_adds(b, open);
+	esc(b, text);
+	buf_adds(b, close);
 }
 
 /* --- the chart as SVG ------------------------------------------------------ */
@@ -139,20 +149,12 @@ static void chart(struct buf *b, const struct rdoc *d, const struct rchart *c)
 	const double w = 520, h = 230; /* drawn at up to 680 px: labels of 7.5 units read at ~10 px */
 
 	buf_adds(b, "<figure class=\"block chart\">");
-	if (c->title) {
-		buf_adds(b, "<h3>");
-		esc(b, c->title);
-		buf_adds(b, "</h3>");
-	}
+	tagged(b, "<h3>", c->title, "</h3>");
 	buf_addf(b,
 		 "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
 		 "font-family=\"inherit\">",
 		 w, h);
-	if (c->title) {
-		buf_adds(b, "<title>");
-		esc(b, c->title);
-		buf_adds(b, "</title>");
-	}
+	tagged(b, "<title>", c->title, "</title>");
 	render_chart(d, c, &cv, 4, 4, w - 8, h - 8);
 	buf_adds(b, "</svg></figure>\n");
 }
@@ -165,11 +167,7 @@ static void table(struct buf *b, const struct rdoc *d, const struct rtable *t)
 	size_t r, c;
 
 	buf_adds(b, "<figure class=\"block table\">");
-	if (t->title) {
-		buf_adds(b, "<h3>");
-		esc(b, t->title);
-		buf_adds(b, "</h3>");
-	}
+	tagged(b, "<h3>", t->title, "</h3>");
 	buf_adds(b, "<div class=\"scroll\"><table><thead><tr>");
 	for (c = 0; c < t->ncols; c++) {
 		buf_adds(b, render_is_figure(t->cols[c].type) ? "<th class=\"num\">" : "<th>");
@@ -196,22 +194,13 @@ static void table(struct buf *b, const struct rdoc *d, const struct rtable *t)
 /* A text whose blank lines separate paragraphs, as <p>s (single line ends kept by CSS). */
 static void paragraphs(struct buf *b, const char *text)
 {
-	const char *p = text ? text : "", *end;
-	while (*p) {
-		while (*p == '\n' || *p == '\r')
-			p++;
-		if (!*p)
-			break;
-		end = strstr(p, "\n\n");
-		if (!end)
-			end = p + strlen(p);
+	const char *s = text, *p;
+	size_t len;
+
+	while ((p = render_paragraph(&s, &len))) {
 		buf_adds(b, "<p class=\"block\">");
-		for (const char *q = p; q < end; q++) {
-			char one[2] = { *q, 0 };
-			esc(b, one);
-		}
+		esc_n(b, p, len);
 		buf_adds(b, "</p>\n");
-		p = end;
 	}
 }
 
@@ -227,27 +216,18 @@ int render_html(const struct rdoc *d, struct buf *out, struct err *err)
 		      "<title>");
 	esc(out, d->title);
 	buf_addf(out, "</title><style>%s</style></head>\n<body><main class=\"page\">\n", STYLE);
-	buf_adds(out, "<header class=\"cover\"><h1>");
-	esc(out, d->title);
-	buf_adds(out, "</h1>");
-	if (d->subtitle) {
-		buf_adds(out, "<p class=\"subtitle\">");
-		esc(out, d->subtitle);
-		buf_adds(out, "</p>");
-	}
+	tagged(out, "<header class=\"cover\"><h1>", d->title ? d->title : "", "</h1>");
+	tagged(out, "<p class=\"subtitle\">", d->subtitle, "</p>");
 	buf_adds(out, "</header>\n");
 	if (d->interim) {
-		buf_adds(out, "<div class=\"interim\" role=\"note\">");
-		esc(out, d->interim_note ? d->interim_note : render_word(d, RW_INTERIM));
-		buf_adds(out, "</div>\n");
+		tagged(out, "<div class=\"interim\" role=\"note\">",
+		       d->interim_note ? d->interim_note : render_word(d, RW_INTERIM), "</div>\n");
 	}
 	for (s = 0; s < d->nsections; s++) {
 		const struct rsection *sec = &d->sections[s];
 		buf_adds(out, "<section id=\"");
 		esc(out, sec->key ? sec->key : "");
-		buf_adds(out, "\"><h2>");
-		esc(out, sec->title);
-		buf_adds(out, "</h2>\n");
+		tagged(out, "\"><h2>", sec->title ? sec->title : "", "</h2>\n");
 		for (k = 0; k < sec->nblocks; k++) {
 			const struct rblock *bl = &sec->blocks[k];
 			if (bl->kind == RB_TABLE)

@@ -48,6 +48,12 @@ const char *render_word(const struct rdoc *d, enum render_word w);
 /* Columns a UTF-8 text takes in a spreadsheet or a monospace grid: CJK and full-width 2. */
 size_t render_text_width(const char *s);
 
+/*
+ * The next paragraph of a text whose blank lines separate paragraphs: its start, with
+ * *len its length, and *s moved past it; NULL when none is left.
+ */
+const char *render_paragraph(const char **s, size_t *len);
+
 /* Whether a cell type is a figure (right-aligned, a number in a spreadsheet). */
 int render_is_figure(enum rcell_type t);
 

@@ -579,18 +579,11 @@ static void paragraph(struct pdf *p, const char *s, size_t len)
 
 static void paragraphs(struct pdf *p, const char *text)
 {
-	const char *s = text ? text : "", *end;
-	while (*s) {
-		while (*s == '\n' || *s == '\r')
-			s++;
-		if (!*s)
-			break;
-		end = strstr(s, "\n\n");
-		if (!end)
-			end = s + strlen(s);
-		paragraph(p, s, (size_t)(end - s));
-		s = end;
-	}
+	const char *s = text, *para;
+	size_t len;
+
+	while ((para = render_paragraph(&s, &len)))
+		paragraph(p, para, len);
 	p->y += 6;
 }
 
