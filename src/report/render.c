@@ -169,6 +169,8 @@ const char *render_word(const struct rdoc *d, enum render_word w)
 		return en ? " (ratio)" : "（比率）";
 	case RW_GENERATED:
 		return en ? "Generated" : "生成于";
+	case RW_INTERIM_TAG:
+		return en ? "Interim" : "中期报告";
 	}
 	return "";
 }

@@ -40,6 +40,7 @@ enum render_word {
 	RW_INTERIM,   /* the banner's words when the document has none */
 	RW_RATIO,     /* a CSV header's unit for a ratio column */
 	RW_GENERATED, /* before the generation time */
+	RW_INTERIM_TAG, /* a short mark of an interim report at the top of each page */
 };
 
 /* A word the renderers add, in d's language. */

@@ -187,6 +187,7 @@ const char *__lsan_default_suppressions(void)
 #define PAD_X 5.0  /* a cell's inner margins */
 #define PAD_Y 3.6
 #define CHART_H 215.0
+#define MAX_COLS 64 /* a table's columns drawn */
 
 struct pdf {
 	const struct rdoc *d;
@@ -279,8 +280,14 @@ static void page_furniture(struct pdf *p)
 	char num[96], at[32];
 
 	if (p->page > 1) {
-		draw_text(p, MARGIN_X, 30, p->d->title, 7.5, 0, MUTED, BODY_W, PANGO_ALIGN_LEFT);
+		draw_text(p, MARGIN_X, 30, p->d->title, 7.5, 0, MUTED, BODY_W - 80, PANGO_ALIGN_LEFT);
 		hline(p, MARGIN_X, PAGE_W - MARGIN_X, 44, 0.5, RULE);
+	}
+	if (p->d->interim) { /* every printed page says the figures are not final */
+		const char *tag = render_word(p->d, RW_INTERIM_TAG);
+		double tw = text_width(p, tag, 7.5, 1) + 10;
+		fill_rect(p, PAGE_W - MARGIN_X - tw, 27, tw, 13, 0xFEF3C7);
+		draw_text(p, PAGE_W - MARGIN_X - tw + 5, 29, tag, 7.5, 1, 0x92400E, 0, PANGO_ALIGN_LEFT);
 	}
 	hline(p, MARGIN_X, PAGE_W - MARGIN_X, PAGE_H - 44, 0.5, RULE);
 	snprintf(num, sizeof(num), render_word(p->d, RW_PAGE), p->page, p->pages ? p->pages : 1);
@@ -397,14 +404,16 @@ static void chart(struct pdf *p, const struct rchart *c)
 
 /* --- tables ------------------------------------------------------------------ */
 
-/* The columns' widths: natural, then fitted to the body's width (figures do not wrap). */
+/* The columns' widths into w (their minimums after them, from w + MAX_COLS): natural,
+ * then fitted to the body's width (figures do not wrap). */
 static void column_widths(struct pdf *p, const struct rtable *t, double *w)
 {
 	char cell[512];
-	double nat_sum = 0, min_sum = 0, *minw = w + t->ncols;
+	double nat_sum = 0, min_sum = 0, *minw = w + MAX_COLS;
 	size_t r, c, rows = t->nrows < 400 ? t->nrows : 400;
+	size_t n = t->ncols < MAX_COLS ? t->ncols : MAX_COLS;
 
-	for (c = 0; c < t->ncols; c++) {
+	for (c = 0; c < n; c++) {
 		double hw = text_width(p, t->cols[c].label, CELL, 1), cw = 0;
 		for (r = 0; r < rows; r++) {
 			const struct rcell *x = &t->cells[r * t->ncols + c];
@@ -429,10 +438,10 @@ static void column_widths(struct pdf *p, const struct rtable *t, double *w)
 		/* the room left goes to the text columns (labels left, figures right, as in a
 		 * statement), or to every column when there is none */
 		double text_sum = 0;
-		for (c = 0; c < t->ncols; c++)
+		for (c = 0; c < n; c++)
 			if (!render_is_figure(t->cols[c].type))
 				text_sum += w[c];
-		for (c = 0; c < t->ncols; c++)
+		for (c = 0; c < n; c++)
 			if (text_sum == 0)
 				w[c] *= BODY_W / nat_sum;
 			else if (!render_is_figure(t->cols[c].type))
@@ -442,19 +451,19 @@ static void column_widths(struct pdf *p, const struct rtable *t, double *w)
 		double over = nat_sum - BODY_W;
 		for (int pass = 0; pass < 2 && over > 0; pass++) {
 			double slack = 0, take;
-			for (c = 0; c < t->ncols; c++)
+			for (c = 0; c < n; c++)
 				if ((render_is_figure(t->cols[c].type) != 0) != pass)
 					slack += w[c] - minw[c];
 			if (slack <= 0)
 				continue;
 			take = over < slack ? over : slack;
-			for (c = 0; c < t->ncols; c++)
+			for (c = 0; c < n; c++)
 				if ((render_is_figure(t->cols[c].type) != 0) != pass)
 					w[c] -= (w[c] - minw[c]) * take / slack;
 			over -= take;
 		}
 	} else {
-		for (c = 0; c < t->ncols; c++)
+		for (c = 0; c < n; c++)
 			w[c] = minw[c] * BODY_W / min_sum;
 	}
 }
@@ -494,14 +503,14 @@ static void draw_header(struct pdf *p, const struct rtable *t, const double *w, 
 static void table(struct pdf *p, const struct rtable *t)
 {
 	char cell[512];
-	double w[2 * 64], hh, title_h;
-	size_t r, c, ncols = t->ncols < 64 ? t->ncols : 64;
-	struct rtable clipped = *t;
+	double w[2 * MAX_COLS], hh, title_h;
+	size_t r, c, ncols = t->ncols < MAX_COLS ? t->ncols : MAX_COLS;
+	struct rtable clipped = *t; /* the columns drawn (a report table has a dozen at most) */
 
 	if (!ncols)
 		return;
-	clipped.ncols = ncols; /* (a report table has a dozen columns at most) */
-	column_widths(p, &clipped, w);
+	clipped.ncols = ncols;
+	column_widths(p, t, w);
 	hh = header_height(p, &clipped, w);
 	title_h = t->title ? text_height(p, t->title, 10.0, 1, BODY_W) + 4 : 0;
 	/* the title, the header and two rows together */

@@ -149,6 +149,7 @@ def pdf_long_table_repeats_its_header_on_every_page_it_spans():
         if rows:
             spanned.append(p)
             assert "赢单率" in t and "周期（天）" in t, f"page {p}: the header row again"
+        assert "中期报告" in t, f"page {p}: marked interim"
         if p > 1:
             assert "Q4 推进 — 评估报告" in t, f"page {p}: the running header"
     assert len(spanned) >= 3, f"150 rows over several pages: {spanned}"
