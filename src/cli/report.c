@@ -46,10 +46,20 @@ static int write_out(struct cli *c, const char *file, const struct buf *body, st
 	FILE *fp;
 	int fd, r = -1;
 
+	struct stat sb;
+
 	if (!file || !strcmp(file, "-")) {
 		if ((body->len && fwrite(body->p, 1, body->len, stdout) != body->len) || fflush(stdout))
 			return err_set(err, ERR_INVALID, "output", "file_write",
 				       "cannot write the output");
+		return 0;
+	}
+	/* a device or a pipe (/dev/null, a FIFO) is written to, never replaced by a rename */
+	if (!stat(file, &sb) && !S_ISREG(sb.st_mode)) {
+		fp = fopen(file, "wb");
+		if (!fp || (body->len && fwrite(body->p, 1, body->len, fp) != body->len) | fclose(fp))
+			return err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s",
+				       file);
 		return 0;
 	}
 	buf_addf(&tmp, "%s.partial-XXXXXX", file);
