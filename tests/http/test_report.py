@@ -25,8 +25,10 @@ SALES = [sale(date="2026-02-03", qty=2, price=10000),
 
 def setup(status="active"):
     ws = workspace(users=("mgr", "rep", "rep2", "vw", "out"), projects=("P1", "P2"),
-                   status=status, channels=("direct", "shop"), products=("SKU-1", "SKU-2"),
+                   status="active", channels=("direct", "shop"), products=("SKU-1", "SKU-2"),
                    today=TODAY)
+    if status != "active":
+        ws.ok("project", "update", "P1", "--status", status)
     return ws
 
 
