@@ -412,7 +412,9 @@ def teamwork_from_peer_reviews():
 @test
 def closed_project_is_final():
     ws, f = build()
-    ws.ok("project", "update", "P1", "--status", "closed")
+    # closed after its end (when closing records the moment: migration 032)
+    with_now(ws, "2026-03-09T02:00:00Z", lambda: ws.ok("project", "update", "P1", "--status",
+                                                       "closed"))
     ev = report(ws, "--as-of", "2026-01-15")
     eq(ev["interim"], False)
     eq(ev["as_of"], END, "a closed project is evaluated as of its end, whatever is asked")
