@@ -123,11 +123,36 @@ def every_format_with_its_type_and_name():
                 eq(r.header("Content-Disposition"),
                    f'attachment; filename="P1-evaluation-interim-{TODAY}.{fmt}"', fmt)
                 assert len(r.body) > 0
+            if fmt == "csv" and r.status == 200:
+                check_csv(c)
             r = c.get(f"{BASE}/report/compare?with=P2&format={fmt}")
             if r.status != 503:
                 eq(r.status, 200, fmt)
                 eq(r.header("Content-Disposition"),
                    f'attachment; filename="P1-vs-P2-{TODAY}.{fmt}"', fmt)
+
+
+def check_csv(c):
+    """The CSV's words in each language (?lang, else Accept-Language, else Chinese), its
+    interim note and the total revenue as the sales add up (349.00)."""
+    total = "%.2f" % (sum(amount(b) for b in SALES) / 100)
+    for query, headers, words in (
+            ("&lang=zh-CN", {}, ["目标达成", "策略效果", "团队表现", "调整记录", "经验教训",
+                                 f"中期报告：项目仍在进行，数据截至 {TODAY}。"]),
+            ("&lang=en", {}, ["Goal attainment", "Strategy effectiveness", "Team performance",
+                              "Adjustments", "Lessons learned",
+                              f"Interim report: the project is still running; figures as of "
+                              f"{TODAY}."]),
+            ("", {"Accept-Language": "en-US,en;q=0.9"}, ["Goal attainment"]),
+            ("", {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}, ["目标达成"]),
+            ("", {}, ["目标达成"])):
+        r = c.get(f"{BASE}/report?format=csv{query}", headers=headers)
+        eq(r.status, 200)
+        text = r.body.decode("utf-8-sig")
+        for w in words:
+            assert w in text, (query, headers, w, text[:400])
+    rows = [line.split(",") for line in text.splitlines()]
+    assert ["收入", total] in rows, (total, text[:400])
 
 
 @test
