@@ -106,6 +106,29 @@ static const struct {
 	{ "promotion", "促销", "Promotion" },
 	{ "channel_plan", "渠道计划", "Channel plan" },
 	{ "plan", "计划", "Plan" },
+	{ "quota", "配额", "Quota" },
+	{ "project", "项目", "Project" },
+	{ "f_target", "目标值", "target" },
+	{ "f_start", "开始日期", "start" },
+	{ "f_due", "截止日期", "due" },
+	{ "f_end", "结束日期", "end" },
+	{ "f_price", "价格", "price" },
+	{ "f_cost", "成本", "cost" },
+	{ "f_effective", "生效日期", "effective" },
+	{ "f_active", "启用", "active" },
+	{ "f_cost_rate", "费率", "cost rate" },
+	{ "f_value", "优惠力度", "value" },
+	{ "f_budget", "预算", "budget" },
+	{ "f_share", "计划占比", "share" },
+	{ "f_assignee", "负责人", "assignee" },
+	{ "f_status", "状态", "status" },
+	{ "f_products", "适用产品", "products" },
+	{ "f_channels", "适用渠道", "channels" },
+	{ "f_segments", "适用目标市场", "segments" },
+	{ "f_scope_segment", "范围：目标市场", "scope: segment" },
+	{ "f_scope_channel", "范围：渠道", "scope: channel" },
+	{ "f_scope_product", "范围：产品", "scope: product" },
+	{ "f_scope_rep", "范围：销售代表", "scope: rep" },
 	{ "on_track", "正常", "On track" },
 	{ "at_risk", "有风险", "At risk" },
 	{ "off_track", "偏离", "Off track" },
@@ -404,6 +427,7 @@ static void adjustments(const struct evaluation *ev, struct rdoc *d)
 				  col(d, "before", RC_TEXT), col(d, "after", RC_TEXT),
 				  col(d, "reason", RC_TEXT), col(d, "by", RC_TEXT) };
 	struct rtable *t;
+	char fk[80];
 
 	if (!ev->nadjustments) {
 		rdoc_text(d, s, L(d, "none"));
@@ -416,7 +440,8 @@ static void adjustments(const struct evaluation *ev, struct rdoc *d)
 		rcell_date(&r[0], (int32_t)(x->at >= 0 ? x->at / 86400 : (x->at - 86399) / 86400));
 		rcell_text(d, &r[1], L(d, x->kind));
 		rcell_text(d, &r[2], x->record);
-		rcell_text(d, &r[3], x->field);
+		snprintf(fk, sizeof(fk), "f_%s", x->field);
+		rcell_text(d, &r[3], strcmp(L(d, fk), fk) ? L(d, fk) : x->field);
 		rcell_text(d, &r[4], x->before);
 		rcell_text(d, &r[5], x->after);
 		rcell_text(d, &r[6], x->reason);
