@@ -437,7 +437,7 @@ static void adjustments(const struct evaluation *ev, struct rdoc *d)
 	for (size_t i = 0; i < ev->nadjustments; i++) {
 		const struct ev_adjustment *x = &ev->adjustments[i];
 		struct rcell *r = rdoc_row(d, t);
-		rcell_date(&r[0], (int32_t)(x->at >= 0 ? x->at / 86400 : (x->at - 86399) / 86400));
+		rcell_date(&r[0], evaluation_local_day(x->at));
 		rcell_text(d, &r[1], L(d, x->kind));
 		rcell_text(d, &r[2], x->record);
 		snprintf(fk, sizeof(fk), "f_%s", x->field);
@@ -467,7 +467,7 @@ static void lessons(const struct evaluation *ev, struct rdoc *d)
 		rcell_text(d, &r[0], L(d, l->kind));
 		rcell_text(d, &r[1], l->text);
 		rcell_text(d, &r[2], l->by);
-		rcell_date(&r[3], (int32_t)(l->at >= 0 ? l->at / 86400 : (l->at - 86399) / 86400));
+		rcell_date(&r[3], evaluation_local_day(l->at));
 	}
 }
 
