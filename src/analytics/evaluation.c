@@ -33,7 +33,8 @@ static const char SQL_SUMS[] =
 static const char SQL_CHANNELS[] =
 	"SELECT c.id, c.code, c.name, c.cost_rate_bp FROM channels c WHERE c.id IN "
 	"(SELECT channel_id FROM project_channels WHERE project_id = ?1) OR c.id IN "
-	"(SELECT key_id FROM sale_rollup WHERE project_id = ?1 AND dim = 'channel') ORDER BY c.code";
+	"(SELECT key_id FROM sale_rollup WHERE project_id = ?1 AND dim = 'channel') "
+	"ORDER BY c.code";
 /* ?1 project: the promotions it runs or sold with */
 static const char SQL_PROMOTIONS[] =
 	"SELECT p.id, p.code, p.name, p.starts_on, p.ends_on, p.budget_minor, p.products, "
@@ -47,7 +48,8 @@ static const char SQL_PROMOTIONS[] =
  */
 static const char SQL_PROMOTION_SALES[] =
 	"SELECT promotion_id, SUM(amount_minor), SUM(discount_minor) FROM sales "
-	"WHERE project_id = ?1 AND promotion_id IS NOT NULL AND sold_on <= ?2 GROUP BY promotion_id";
+	"WHERE project_id = ?1 AND promotion_id IS NOT NULL AND sold_on <= ?2 "
+	"GROUP BY promotion_id";
 /* ?1 dim: the ids of the codes of a scope list (products by SKU, else by code) */
 static const char SQL_PRODUCT_ID[] = "SELECT id FROM products WHERE sku = ?1";
 static const char SQL_CHANNEL_ID[] = "SELECT id FROM channels WHERE code = ?1";
@@ -341,7 +343,9 @@ static int scope_revenue(struct store *st, int64_t pid, const char *dim, const c
 	while (*p) {
 		size_t n = strcspn(p, ",");
 		int64_t id;
-		snprintf(code, sizeof(code), "%.*s", (int)(n < sizeof(code) ? n : sizeof(code) - 1), p);
+		int len = (int)(n < sizeof(code) ? n : sizeof(code) - 1);
+
+		snprintf(code, sizeof(code), "%.*s", len, p);
 		if (code[0] && id_of(st, sql, code, &id, err))
 			return -1;
 		if (code[0] && id != NO_ID)
@@ -452,16 +456,19 @@ static int read_promotions(struct store *st, struct evaluation *ev, struct ev_su
 			dim = "segment", sql = SQL_SEGMENT_ID, list = segments;
 		if (pr->to >= pr->from) {
 			pr->days = pr->to - pr->from + 1;
+			int32_t b_from = pr->from - pr->days, b_to = pr->from - 1;
+
 			if (!r)
-				r = scope_revenue(st, ev->project.id, dim, sql, list, pr->from, pr->to,
-						  sums, &during, err);
+				r = scope_revenue(st, ev->project.id, dim, sql, list, pr->from,
+						  pr->to, sums, &during, err);
 			if (!r)
-				r = scope_revenue(st, ev->project.id, dim, sql, list,
-						  pr->from - pr->days, pr->from - 1, sums, &before, err);
+				r = scope_revenue(st, ev->project.id, dim, sql, list, b_from, b_to,
+						  sums, &before, err);
 			pr->promo_daily = round_div(during, pr->days);
 			pr->baseline_daily = round_div(before, pr->days);
 			pr->lift = before > 0 ? (double)during / (double)before - 1.0 : NAN;
-			pr->roi = ratio((double)(during - before - pr->discount), (double)pr->discount);
+			pr->roi = ratio((double)(during - before - pr->discount),
+					(double)pr->discount);
 		} else {
 			pr->from = pr->to = NO_DATE;
 		}
@@ -557,8 +564,9 @@ static int read_segments(struct store *st, struct evaluation *ev, struct ev_sums
 		g->id = store_col_int(st, s, 0);
 		copy_col(g->code, sizeof(g->code), st, s, 1);
 		copy_col(g->name, sizeof(g->name), st, s, 2);
-		g->planned_share = store_col_is_null(st, s, 3) ? NAN
-							       : (double)store_col_int(st, s, 3) / 10000.0;
+		g->planned_share = NAN;
+		if (!store_col_is_null(st, s, 3))
+			g->planned_share = (double)store_col_int(st, s, 3) / 10000.0;
 		g->revenue = sum_of(sums, g->id)->amount;
 		g->actual_share = ratio((double)g->revenue, (double)ev->totals.revenue);
 	}
@@ -673,7 +681,8 @@ static int read_deals(struct store *st, struct evaluation *ev, struct err *err)
 	store_bind_int(st, s, 1, ev->project.id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		struct ev_member *m = member_by_id(ev, store_col_int(st, s, 0));
-		int64_t won = store_col_int_or(st, s, 1, NO_ID), lost = store_col_int_or(st, s, 2, NO_ID);
+		int64_t won = store_col_int_or(st, s, 1, NO_ID);
+		int64_t lost = store_col_int_or(st, s, 2, NO_ID);
 		int64_t entered = store_col_int_or(st, s, 3, NO_ID);
 		if (won != NO_ID && won <= ev->as_of) {
 			ev->totals.deals_won++;
@@ -776,7 +785,8 @@ static int read_adjustments(struct store *st, const struct actor *a, struct eval
 	for (size_t k = l.n; k-- > 0;) {
 		const struct adjustment *x = &l.items[k];
 		const char *const *fields = adjust_fields(x->kind);
-		struct jval all = jscan_value(x->changes ? x->changes : "", x->changes ? strlen(x->changes) : 0);
+		const char *changes = x->changes ? x->changes : "";
+		struct jval all = jscan_value(changes, strlen(changes));
 		for (size_t f = 0; fields && fields[f]; f++) {
 			struct jval c = jscan_member(all, fields[f]);
 			struct ev_adjustment *o;
@@ -843,7 +853,10 @@ static int collect(struct store *st, const struct actor *a, int32_t as_of,
 		return -1;
 	if (!strcmp(ev->project.status, "closed")) {
 		/* a closed project's figures are as of its own day, whatever is asked */
-		int32_t closed = ev->closed_at != NO_ID ? evaluation_local_day(ev->closed_at) : NO_DATE;
+		int32_t closed = NO_DATE;
+
+		if (ev->closed_at != NO_ID)
+			closed = evaluation_local_day(ev->closed_at);
 		ev->as_of = closed != NO_DATE && closed < ev->project.end_on ? closed
 									     : ev->project.end_on;
 		ev->interim = 0;

@@ -28,7 +28,8 @@ static int report_query(struct api_req *r, enum report_format *f, const char **l
 		return -1;
 	if (ls && *ls && strcmp(ls, "zh-CN") && strcmp(ls, "en"))
 		return err_set(err, ERR_INVALID, "lang", "bad_enum:value,_,_,allowed",
-			       "\"%.15s\" is not a %s %s (%s)", ls, "report", "language", "zh-CN, en");
+			       "\"%.15s\" is not a %s %s (%s)", ls, "report", "language",
+			       "zh-CN, en");
 	*lang = evaluation_lang(ls && *ls ? ls : api_header(r, "Accept-Language"));
 	if (ds && *ds && date_parse(ds, strlen(ds), as_of, "as_of", err))
 		return -1;

@@ -32,7 +32,8 @@ static int parse_opts(struct cli_opt *opts, enum report_format *f, const char **
 		return -1;
 	if (ls && strcmp(ls, "zh-CN") && strcmp(ls, "en"))
 		return err_set(err, ERR_INVALID, "lang", "bad_enum:value,_,_,allowed",
-			       "\"%.15s\" is not a %s %s (%s)", ls, "report", "language", "zh-CN, en");
+			       "\"%.15s\" is not a %s %s (%s)", ls, "report", "language",
+			       "zh-CN, en");
 	*lang = evaluation_lang(ls ? ls : getenv("LANG"));
 	if (cli_opt(opts, "as-of") && cli_date(cli_opt(opts, "as-of"), "as-of", as_of, err))
 		return -1;
@@ -49,15 +50,23 @@ static int write_out(struct cli *c, const char *file, const struct buf *body, st
 	struct stat sb;
 
 	if (!file || !strcmp(file, "-")) {
-		if ((body->len && fwrite(body->p, 1, body->len, stdout) != body->len) || fflush(stdout))
+		int bad = body->len && fwrite(body->p, 1, body->len, stdout) != body->len;
+
+		if (fflush(stdout) || bad)
 			return err_set(err, ERR_INVALID, "output", "file_write",
 				       "cannot write the output");
 		return 0;
 	}
 	/* a device or a pipe (/dev/null, a FIFO) is written to, never replaced by a rename */
 	if (!stat(file, &sb) && !S_ISREG(sb.st_mode)) {
+		int bad;
+
 		fp = fopen(file, "wb");
-		if (!fp || (body->len && fwrite(body->p, 1, body->len, fp) != body->len) | fclose(fp))
+		if (!fp)
+			return err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s",
+				       file);
+		bad = body->len && fwrite(body->p, 1, body->len, fp) != body->len;
+		if (fclose(fp) || bad)
 			return err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s",
 				       file);
 		return 0;
@@ -80,7 +89,8 @@ static int write_out(struct cli *c, const char *file, const struct buf *body, st
 	if ((body->len && fwrite(body->p, 1, body->len, fp) != body->len) | fclose(fp) ||
 	    rename(tmp.p, file)) {
 		unlink(tmp.p);
-		err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s (disk full?)", file);
+		err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s (disk full?)",
+			file);
 		goto out;
 	}
 	if (c->json) {
@@ -213,7 +223,8 @@ const struct cli_command cli_report_cmds[] = {
 	  "salespm report evaluation Q1-2027 --format pdf -o q1-evaluation.pdf" },
 	{ "report", "compare", cmd_compare, CLI_NEEDS_STORE,
 	  "two projects side by side: totals and each channel's revenue, with the difference",
-	  "report compare PROJECT OTHER [--format json|csv|html|xlsx|pdf] [-o FILE] [--lang zh-CN|en]",
+	  "report compare PROJECT OTHER [--format json|csv|html|xlsx|pdf] [-o FILE] "
+	  "[--lang zh-CN|en] [--as-of DATE]",
 	  "  -f, --format F       json (default), csv, html, xlsx or pdf\n"
 	  "  -o, --output FILE    write to FILE (default, or -: standard output)\n"
 	  "  --lang L             the labels' language: zh-CN or en\n"

@@ -221,23 +221,37 @@ static void head(const struct evaluation *ev, struct rdoc *d)
 	d->generated_at = ev->generated_at;
 }
 
+/* A line of the overview: the figure's label and its value (a count, or money). */
+static void overview_line(struct rdoc *d, struct rtable *t, const char *key, int money,
+			  int64_t v)
+{
+	struct rcell *r = rdoc_row(d, t);
+
+	rcell_text(d, &r[0], L(d, key));
+	if (money)
+		rcell_money(&r[1], v);
+	else
+		rcell_count(&r[1], v);
+}
+
 static void overview(const struct evaluation *ev, struct rdoc *d)
 {
 	struct rsection *s = rdoc_section(d, "overview", L(d, "overview"));
 	struct rcolumn cols[] = { col(d, "figure", RC_TEXT), col(d, "value", RC_NUMBER) };
 	struct rtable *t = rdoc_table(d, s, "totals", NULL, cols, 2);
-	struct rcell *r;
 	const struct ev_totals *x = &ev->totals;
+	struct rcell *r;
 
-	r = rdoc_row(d, t), rcell_text(d, &r[0], L(d, "revenue")), rcell_money(&r[1], x->revenue);
-	r = rdoc_row(d, t), rcell_text(d, &r[0], L(d, "margin")), rcell_money(&r[1], x->margin);
-	r = rdoc_row(d, t), rcell_text(d, &r[0], L(d, "units")), rcell_count(&r[1], x->units);
-	r = rdoc_row(d, t), rcell_text(d, &r[0], L(d, "deals_won")), rcell_count(&r[1], x->deals_won);
-	r = rdoc_row(d, t), rcell_text(d, &r[0], L(d, "win_rate")), cell_ratio(&r[1], x->win_rate);
-	r = rdoc_row(d, t), rcell_text(d, &r[0], L(d, "new_customers")),
-	rcell_count(&r[1], x->new_customers);
-	r = rdoc_row(d, t), rcell_text(d, &r[0], L(d, "goals_met")), rcell_count(&r[1], x->goals_met);
-	r = rdoc_row(d, t), rcell_text(d, &r[0], L(d, "goals_count")), rcell_count(&r[1], x->goals);
+	overview_line(d, t, "revenue", 1, x->revenue);
+	overview_line(d, t, "margin", 1, x->margin);
+	overview_line(d, t, "units", 0, x->units);
+	overview_line(d, t, "deals_won", 0, x->deals_won);
+	r = rdoc_row(d, t);
+	rcell_text(d, &r[0], L(d, "win_rate"));
+	cell_ratio(&r[1], x->win_rate);
+	overview_line(d, t, "new_customers", 0, x->new_customers);
+	overview_line(d, t, "goals_met", 0, x->goals_met);
+	overview_line(d, t, "goals_count", 0, x->goals);
 }
 
 static void goals(const struct evaluation *ev, struct rdoc *d)
@@ -284,16 +298,20 @@ static void strategy(const struct evaluation *ev, struct rdoc *d)
 	struct rcolumn cc[] = { col(d, "code", RC_TEXT),  col(d, "name", RC_TEXT),
 				col(d, "revenue", RC_MONEY), col(d, "margin", RC_MONEY),
 				col(d, "cost", RC_MONEY),    col(d, "roi", RC_RATIO) };
-	struct rcolumn pc[] = { col(d, "code", RC_TEXT),	  col(d, "name", RC_TEXT),
-				col(d, "revenue", RC_MONEY),	  col(d, "baseline_daily", RC_MONEY),
-				col(d, "promo_daily", RC_MONEY), col(d, "lift", RC_RATIO),
-				col(d, "discount", RC_MONEY),	  col(d, "budget", RC_MONEY),
-				col(d, "roi", RC_RATIO) };
-	struct rcolumn xc[] = { col(d, "sku", RC_TEXT),	      col(d, "name", RC_TEXT),
-				col(d, "changed_on", RC_DATE),	      col(d, "before_price", RC_MONEY),
-				col(d, "after_price", RC_MONEY),      col(d, "window_days", RC_COUNT),
-				col(d, "units_before", RC_COUNT),     col(d, "units_after", RC_COUNT),
-				col(d, "revenue_before", RC_MONEY),   col(d, "revenue_after", RC_MONEY) };
+	struct rcolumn pc[] = {
+		col(d, "code", RC_TEXT),	   col(d, "name", RC_TEXT),
+		col(d, "revenue", RC_MONEY),	   col(d, "baseline_daily", RC_MONEY),
+		col(d, "promo_daily", RC_MONEY),   col(d, "lift", RC_RATIO),
+		col(d, "discount", RC_MONEY),	   col(d, "budget", RC_MONEY),
+		col(d, "roi", RC_RATIO),
+	};
+	struct rcolumn xc[] = {
+		col(d, "sku", RC_TEXT),		   col(d, "name", RC_TEXT),
+		col(d, "changed_on", RC_DATE),	   col(d, "before_price", RC_MONEY),
+		col(d, "after_price", RC_MONEY),   col(d, "window_days", RC_COUNT),
+		col(d, "units_before", RC_COUNT),  col(d, "units_after", RC_COUNT),
+		col(d, "revenue_before", RC_MONEY), col(d, "revenue_after", RC_MONEY),
+	};
 	struct rcolumn sc[] = { col(d, "code", RC_TEXT), col(d, "name", RC_TEXT),
 				col(d, "planned_share", RC_RATIO), col(d, "actual_share", RC_RATIO),
 				col(d, "revenue", RC_MONEY) };
@@ -400,8 +418,8 @@ static void team(const struct evaluation *ev, struct rdoc *d)
 		rev[i] = major(m->revenue);
 	}
 	if (ev->nteam) {
-		struct rchart *c = rdoc_chart(d, s, "member_revenue", L(d, "chart_team"), RCHART_BAR,
-					      RC_MONEY, cats, ev->nteam);
+		struct rchart *c = rdoc_chart(d, s, "member_revenue", L(d, "chart_team"),
+					      RCHART_BAR, RC_MONEY, cats, ev->nteam);
 		rdoc_series(d, c, L(d, "revenue"), rev);
 	}
 	t = rdoc_table(d, s, "team_service", L(d, "team_service"), vc, 6);
@@ -506,7 +524,8 @@ static void each_channel(const struct evaluation *a, const struct evaluation *b,
 	}
 	for (size_t i = 0; i < b->nchannels; i++)
 		if (!channel_in(a, b->channels[i].code))
-			fn(ctx, b->channels[i].code, b->channels[i].name, 0, b->channels[i].revenue);
+			fn(ctx, b->channels[i].code, b->channels[i].name, 0,
+			   b->channels[i].revenue);
 }
 
 struct cmp_ctx {
@@ -633,11 +652,11 @@ static void safe_code(const char *code, char *out, size_t size)
 {
 	size_t n = 0;
 
-	for (const char *p = code; *p && n + 1 < size; p++)
-		out[n++] = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-					   (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'
-				   ? *p
-				   : '_';
+	for (const char *p = code; *p && n + 1 < size; p++) {
+		int ok = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			 (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.';
+		out[n++] = ok ? *p : '_';
+	}
 	out[n] = '\0';
 }
 
