@@ -410,7 +410,9 @@ export default {
   'field.adjustment': "Adjustment",
 
   // evaluation report (step 7)
-  'reason.format_unavailable': 'This server cannot make {format} files yet.',
   'field.with': 'Project to compare with',
   'field.as_of': 'As of',
+  // --- evaluation report files ---
+  'reason.report_format': '“{format}” is not a report format: choose PDF, Excel (xlsx), HTML, CSV or JSON.',
+  'reason.pdf_unavailable': 'PDF files cannot be made on this server ({library} is missing); download HTML and print it instead.',
 };

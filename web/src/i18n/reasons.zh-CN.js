@@ -409,7 +409,9 @@ export default {
   'field.adjustment': "调整",
 
   // evaluation report (step 7)
-  'reason.format_unavailable': '此服务器暂时无法生成 {format} 文件。',
   'field.with': '对比项目',
   'field.as_of': '截至日期',
+  // --- evaluation report files ---
+  'reason.report_format': '“{format}”不是报告格式：请选择 PDF、Excel (xlsx)、HTML、CSV 或 JSON。',
+  'reason.pdf_unavailable': '此服务器无法生成 PDF 文件（缺少 {library}）；可下载 HTML 后打印。',
 };
