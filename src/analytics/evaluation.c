@@ -688,7 +688,8 @@ static int read_deals(struct store *st, struct evaluation *ev, struct err *err)
 			ev->totals.deals_won++;
 			if (m) {
 				m->deals_won++;
-				if (entered != NO_ID)
+				/* a deal recorded after it was won (backdated) took no days here */
+				if (entered != NO_ID && won > entered)
 					cycle[m - ev->team] += (double)(won - entered);
 			}
 		} else if (lost != NO_ID && lost <= ev->as_of) {

@@ -63,6 +63,8 @@ DEALS = [
     ("D3", "rep", "C2", "2026-01-12", None, "2026-02-01", None, 0, 0, "direct"),
     ("D4", "rep2", "C5", "2026-01-15", None, "2026-01-25", None, 0, 0, "direct"),
     ("D5", "rep2", "C3", "2026-02-01", "2026-02-11", None, "W1", 1, 9000, "direct"),
+    # recorded three days after it was won: its cycle counts no days, not minus three
+    ("D6", "rep2", "C3", "2026-02-15", "2026-02-12", None, "W1", 1, 9000, "direct"),
 ]
 # (member, day, status)
 ACTIVITIES = [("rep", "2026-01-05", "done"), ("rep", "2026-01-06", "done"),
@@ -222,8 +224,8 @@ def head_and_totals():
     rev, cogs, units, _ = sums(sales)
     t = ev["totals"]
     eq((t["revenue"], t["margin"], t["units"]), (rev, rev - cogs, units))
-    eq((t["deals_won"], t["deals_lost"]), (3, 2))
-    assert close(t["win_rate"], 3 / 5), t
+    eq((t["deals_won"], t["deals_lost"]), (4, 2))
+    assert close(t["win_rate"], 4 / 6), t
     eq(t["new_customers"], new_customers(f, START, TODAY))
     assert 0 < t["new_customers"] < len({s.customer for s in sales}), "C1 first bought in P2"
     eq(t["goals"], 4)
@@ -318,6 +320,7 @@ def team_performance():
     got = {m["login"]: m for m in ev["team"]}
     eq(sorted(got), ["admin", "mgr", "rep", "rep2"], "members and managers, not the viewer")
     eq(want["rep"]["cycle_days"], (15 + 30) / 2)
+    eq(want["rep2"]["cycle_days"], (10 + 0) / 2, "D6, recorded after it was won, took no days")
     eq((want["rep"]["problems_resolved"], want["rep"]["problems_in_sla"]), (2, 1))
     for login, quota in (("rep", 1800000), ("rep2", 1200000)):
         m, w = got[login], want[login]

@@ -105,7 +105,7 @@ def price_row(sales, sku, changed_on, project_start, as_of, window=28):
 
 def team_rows(sales, deals, activities, ratings, problems, as_of, logins):
     """Per login: revenue, deals won / lost (won_on / lost_on up to as_of), win rate, mean
-    cycle (won_on - created), activities done, mean rating, problems resolved and in SLA."""
+    cycle (won_on - created, none for a deal recorded after it was won), activities done, mean rating, problems resolved and in SLA."""
     out = {}
     for who in logins:
         won = [d for d in deals if d["owner"] == who and d.get("won") and d["won"] <= as_of]
@@ -117,7 +117,7 @@ def team_rows(sales, deals, activities, ratings, problems, as_of, logins):
             revenue=sums(sales, lambda s: s.rep == who and s.on <= as_of)[0],
             deals_won=len(won), deals_lost=len(lost),
             win_rate=len(won) / (len(won) + len(lost)) if won or lost else None,
-            cycle_days=(sum(days_between(d["created"], d["won"]) for d in won) / len(won)
+            cycle_days=(sum(max(0, days_between(d["created"], d["won"])) for d in won) / len(won)
                         if won else None),
             activities=sum(1 for (w, on, status) in activities
                            if w == who and status == "done" and on <= as_of),
