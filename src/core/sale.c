@@ -1773,9 +1773,10 @@ int sale_export_open(struct store *st, const struct actor *a, const char *projec
 	return 0;
 }
 
-/* One row of the export statement as a CSV line. */
-static void export_line(struct store *st, struct stmt *s, struct buf *out)
+/* One row of the export statement as a CSV line (ctx: the struct buf). */
+static void export_line(struct store *st, struct stmt *s, void *ctx)
 {
+	struct buf *out = ctx;
 	char d[DATE_FMT_MAX], m[MONEY_FMT_MAX];
 	static const int text_cols[] = { 1, 2, 3, 4 };
 
@@ -1798,18 +1799,15 @@ static void export_line(struct store *st, struct stmt *s, struct buf *out)
 	buf_adds(out, "\r\n");
 }
 
-int sale_export_next(struct sale_export *x, struct buf *out, struct err *err)
+/* The next page of the export, each row given to line(st, stmt, ctx). */
+static int export_page(struct sale_export *x, void (*line)(struct store *, struct stmt *, void *),
+		       void *ctx, struct err *err)
 {
 	struct store *st = x->st;
 	struct stmt *s;
 	int64_t page = x->remaining < EXPORT_PAGE ? x->remaining : EXPORT_PAGE, n = 0;
 	int rc;
 
-	if (!x->header_sent) {
-		buf_adds(out, SALE_CSV_HEADER);
-		buf_adds(out, "\r\n");
-		x->header_sent = 1;
-	}
 	if (x->done || page <= 0) {
 		x->done = 1;
 		return 0;
@@ -1822,20 +1820,65 @@ int sale_export_next(struct sale_export *x, struct buf *out, struct err *err)
 	store_bind_int(st, s, 10, x->offset);
 	store_bind_int(st, s, 11, x->last_id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		export_line(st, s, out);
+		line(st, s, ctx);
 		x->last_id = store_col_int(st, s, 10);
 		n++;
 	}
 	store_done(st, s);
 	if (rc < 0)
 		return -1;
-	if (out->overflow)
-		return err_set(err, ERR_TOO_LARGE, NULL, "export_too_large", "the export is larger than allowed");
 	x->offset = 0;
 	x->remaining -= n;
 	if (n < page || x->remaining <= 0)
 		x->done = 1;
 	return x->done ? 0 : 1;
+}
+
+int sale_export_next(struct sale_export *x, struct buf *out, struct err *err)
+{
+	int rc;
+	if (!x->header_sent) {
+		buf_adds(out, SALE_CSV_HEADER);
+		buf_adds(out, "\r\n");
+		x->header_sent = 1;
+	}
+	rc = export_page(x, export_line, out, err);
+	if (rc >= 0 && out->overflow)
+		return err_set(err, ERR_TOO_LARGE, NULL, "export_too_large", "the export is larger than allowed");
+	return rc;
+}
+
+struct export_rows_ctx {
+	void (*fn)(void *ctx, const struct sale_export_row *r);
+	void *ctx;
+};
+
+/* One row of the export statement as a struct sale_export_row to the caller's function. */
+static void export_row(struct store *st, struct stmt *s, void *ctx)
+{
+	const struct export_rows_ctx *c = ctx;
+	struct sale_export_row r;
+
+	r.sold_on = (int32_t)store_col_int(st, s, 0);
+	r.customer = store_col_text(st, s, 1);
+	r.product = store_col_text(st, s, 2);
+	r.channel = store_col_text(st, s, 3);
+	r.rep = store_col_text(st, s, 4);
+	r.quantity = store_col_int(st, s, 5);
+	r.unit_price_minor = store_col_int(st, s, 6);
+	r.discount_minor = store_col_int(st, s, 7);
+	r.promotion = store_col_text(st, s, 8);
+	r.segment = store_col_text(st, s, 9);
+	c->fn(c->ctx, &r);
+}
+
+int sale_export_next_rows(struct sale_export *x,
+			  void (*fn)(void *ctx, const struct sale_export_row *r), void *ctx,
+			  struct err *err)
+{
+	struct export_rows_ctx c = { fn, ctx };
+	x->header_sent = 1;
+	return export_page(x, export_row, &c, err);
 }
 
 void sale_export_close(struct sale_export *x)
@@ -2174,6 +2217,7 @@ static int import_rows(struct store *st, const struct actor *a, const struct pro
 		return err_set(err, ERR_INVALID, "file", "csv_empty", "the file is empty");
 	}
 	k.line = src->row;
+	k.sheet = src->sheet; /* a sheet's source knows its name once open */
 	if (read_header(src, &k, idx)) {
 		err_set(err, ERR_INVALID, "file", NULL, "%s", res->errors[0].message);
 		snprintf(err->reason, sizeof(err->reason), "%s", res->errors[0].reason);
@@ -2245,11 +2289,11 @@ static int import_rows(struct store *st, const struct actor *a, const struct pro
 		if (src->sparse) {
 			long extra = outside_header(src, idx);
 			if (extra >= 0) {
-				char letters[8];
+				char letters[8], ref[32];
 				col_letters((uint32_t)extra, letters);
+				snprintf(ref, sizeof(ref), "%s%ld", letters, src->row);
 				problem(&k, "file", "xlsx_no_header:cell",
-					"cell %s%ld holds a value but its column has no header", letters,
-					src->row);
+					"cell %s holds a value but its column has no header", ref);
 			}
 		}
 		t = cell(src, &k, idx, C_DATE, &tl);

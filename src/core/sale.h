@@ -241,6 +241,21 @@ int sale_export_open(struct store *st, const struct actor *a, const char *projec
 int sale_export_next(struct sale_export *x, struct buf *out, struct err *err);
 void sale_export_close(struct sale_export *x);
 
+/* One exported sale in the import format's columns (texts valid during the call). */
+struct sale_export_row {
+	int32_t sold_on;
+	const char *customer, *product, *channel, *rep, *promotion, *segment; /* "" when none */
+	int64_t quantity, unit_price_minor, discount_minor;
+};
+
+/*
+ * As sale_export_next(), the next page given row by row to fn instead of as
+ * CSV (no header): for the other formats (report/sale_xlsx.c).
+ */
+int sale_export_next_rows(struct sale_export *x,
+			  void (*fn)(void *ctx, const struct sale_export_row *r), void *ctx,
+			  struct err *err);
+
 /*
  * `db check` of the sales: every sale's amount (quantity x unit price -
  * discount) and cost (the cost rule over its product's price history) and its
