@@ -161,8 +161,10 @@ class Document:
             content = r.get("content")
             if not content:
                 return [] if not body else [f"{method} {tmpl}: {status} has a body the document does not describe"]
-            media, mt = next(iter(content.items()))
-            schema = mt.get("schema", {})
+            got = (content_type or "").split(";")[0].strip().lower()
+            # an answer in more than one type (?format=): the one sent, when documented
+            media = got if got in content else next(iter(content))
+            schema = content[media].get("schema", {})
         got = (content_type or "").split(";")[0].strip().lower()
         if got != media:
             problems.append(f"{method} {path}: {status} is {content_type!r}, the document says {media}")
