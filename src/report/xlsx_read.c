@@ -683,10 +683,11 @@ static void sheet_chars(void *ud, const XML_Char *s, int len)
 	if (!r->in_v && !r->in_t)
 		return;
 	if (r->val.len + (size_t)len > MAX_CELL_BYTES || buf_add(&r->val, s, (size_t)len)) {
-		char c[4];
+		char c[4], ref[16];
 		xlsx_col_name(r->cell_col, c);
-		fail(r, ERR_INVALID, "xlsx_cell_too_long:sheet,cell", "sheet %s, cell %s%u holds "
-		     "more than Excel's 32767 characters", r->sheet, c, r->cur_row);
+		snprintf(ref, sizeof(ref), "%s%u", c, r->cur_row);
+		fail(r, ERR_INVALID, "xlsx_cell_too_long:sheet,cell", "sheet %s, cell %s holds "
+		     "more than Excel's 32767 characters", r->sheet, ref);
 	}
 }
 
