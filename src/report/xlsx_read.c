@@ -622,7 +622,8 @@ static int64_t ref_col(const char *ref)
 	int64_t c = 0;
 	int n = 0;
 	for (; (*ref >= 'A' && *ref <= 'Z') || (*ref >= 'a' && *ref <= 'z'); ref++, n++)
-		c = c * 26 + ((*ref | 0x20) - 'a' + 1);
+		if (n < 4) /* past three letters it is refused below: no need to count on */
+			c = c * 26 + ((*ref | 0x20) - 'a' + 1);
 	if (n == 0 || n > 3 || c > MAX_COLS)
 		return -1;
 	return c - 1;
