@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "report/dl.h"
 #include "report/xlsx_read.h"
 #include "report/xlsx_write.h"
 
@@ -167,6 +168,29 @@ static void test_write_then_read(void **state)
 	buf_release(&out);
 }
 
+/* A library that cannot be loaded: ERR_UNAVAILABLE with the caller's reason, kept. */
+typedef int nope_fn_t(void);
+static struct {
+	nope_fn_t *nope_fn;
+} nopef;
+static const struct dl_sym nope_syms[] = { { "nope_fn", (void **)&nopef.nope_fn } };
+static struct dl_lib nope_lib = DL_LIB("libsalespm-nope.so.9", "xlsx_unavailable",
+				       "reading .xlsx files", nope_syms);
+
+static void test_missing_library(void **state)
+{
+	struct err err = { 0 };
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(dl_load(&nope_lib, &err), -1);
+		assert_int_equal(err.code, ERR_UNAVAILABLE);
+		assert_string_equal(err.reason, "xlsx_unavailable");
+		assert_string_equal(err.params, "{\"library\":\"libsalespm-nope.so.9\"}");
+		assert_non_null(strstr(err.msg, "reading .xlsx files needs libsalespm-nope.so.9"));
+	}
+	assert_null(nopef.nope_fn);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_number_text),
 		cmocka_unit_test(test_col_name),
 		cmocka_unit_test(test_write_then_read),
+		cmocka_unit_test(test_missing_library),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
