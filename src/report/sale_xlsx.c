@@ -3,6 +3,7 @@
  * read row by row (xlsx_read) as the import's row source, and the export's
  * pages written row by row (xlsx_write, constant memory).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,14 +107,8 @@ int sale_import_xlsx(struct store *st, const struct actor *a, const char *projec
 /* Excel's last row is 1,048,576: the header and this many sales. */
 #define XLSX_MAX_SALES 1048575
 
-static const struct {
-	const char *name;
-	double width;
-} columns[] = {
-	{ "date", 12 },	    { "customer", 28 },	  { "product", 14 }, { "channel", 12 },
-	{ "rep", 12 },	    { "quantity", 10 },	  { "unit_price", 12 }, { "discount", 10 },
-	{ "promotion", 12 }, { "segment", 12 },
-};
+/* The widths of the import format's columns (SALE_CSV_HEADER's, in its order). */
+static const double widths[] = { 12, 28, 14, 12, 12, 10, 12, 10, 12, 12 };
 
 struct export_ctx {
 	struct xlsx_writer *w;
@@ -175,9 +170,17 @@ int sale_export_xlsx(struct store *st, const struct actor *a, const char *projec
 		return -1;
 	}
 	xlsx_sheet(c.w, project_code);
-	for (uint16_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
-		xlsx_col_width(c.w, i, i, columns[i].width);
-		xlsx_header(c.w, 0, i, columns[i].name);
+	/* the header is the CSV's, column for column */
+	{
+		const char *h = SALE_CSV_HEADER;
+		for (uint16_t i = 0; *h; i++) {
+			size_t n = strcspn(h, ",");
+			char name[32];
+			snprintf(name, sizeof(name), "%.*s", (int)n, h);
+			xlsx_col_width(c.w, i, i, i < sizeof(widths) / sizeof(widths[0]) ? widths[i] : 12);
+			xlsx_header(c.w, 0, i, name);
+			h += n + (h[n] == ',');
+		}
 	}
 	xlsx_freeze_header(c.w);
 	while ((rc = sale_export_next_rows(x, export_row, &c, err)) > 0 && c.n <= XLSX_MAX_SALES)

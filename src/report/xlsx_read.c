@@ -69,6 +69,12 @@ static struct dl_lib expat_lib = DL_LIB("libexpat.so.1", "xlsx_unavailable",
 #define MAX_SST_XML (1024ull << 20)
 #define MAX_SST_TEXT (256u << 20)
 #define MAX_SST_COUNT (16u << 20)
+/*
+ * A sheet's XML: a million sales rows take some 200-400 MB; past this a file
+ * is refused rather than parsed for minutes (a few MB of deflated empty rows
+ * can inflate a thousandfold).
+ */
+#define MAX_SHEET_XML (2048ull << 20)
 
 /* --- the reader ---------------------------------------------------------------------- */
 
@@ -833,6 +839,13 @@ int xlsx_next(struct xlsx_reader *r, const struct xlsx_row **row, struct err *er
 				continue;
 			}
 			r->read += (uint64_t)n;
+			if (r->read > MAX_SHEET_XML) {
+				r->failed = 1;
+				err_set(&r->perr, ERR_TOO_LARGE, "file", "xlsx_too_large:_",
+					"the workbook's %s is larger than this reader takes",
+					"sheet");
+				continue;
+			}
 			r->done = n == 0;
 			st = xmlf.XML_ParseBuffer(r->xp, (int)n, n == 0);
 		}
