@@ -424,12 +424,15 @@ static int cmd_sale_export(struct cli *c, int argc, char **argv, struct err *err
 	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) || parse_filter(opts, &f, err) ||
 	    file_format(cli_opt(opts, "format"), cli_opt(opts, "output"), &xlsx, err))
 		return -1;
-	/* a workbook is made whole in memory (constant-memory rows), then written */
-	if (!xlsx && sale_export_open(c->st, &c->actor, pos[0], &f, &x, err))
-		return -1;
 	file = cli_opt(opts, "output");
 	if (file && !strcmp(file, "-"))
 		file = NULL;
+	if (xlsx && !file && isatty(STDOUT_FILENO))
+		return err_set(err, ERR_USAGE, "output", "usage",
+			       "a workbook is not for a terminal: name a file with -o FILE");
+	/* a workbook is made whole in memory (constant-memory rows), then written */
+	if (!xlsx && sale_export_open(c->st, &c->actor, pos[0], &f, &x, err))
+		return -1;
 	if (file) {
 		int fd;
 		buf_addf(&tmp, "%s.partial-XXXXXX", file);

@@ -60,6 +60,7 @@ async function setup(db, pw) {
   const { cli } = await import('./lib.mjs');
   const run1 = (args) => cli(db, args);
   run1(['user', 'add', 'mgr', '--name', '李经理', '--role', 'manager', '--password-file', pw]);
+  run1(['user', 'add', 'vw', '--name', '高总', '--role', 'viewer', '--password-file', pw]);
   run1(['channel', 'add', 'direct', '--name', '直销', '--type', 'direct']);
   run1(['channel', 'add', 'tmall', '--name', '天猫旗舰店', '--type', 'ecommerce']);
   run1(['product', 'add', 'SKU-A', '--name', '路由器 A', '--cost', '50.00', '--price', '199.50']);
@@ -67,6 +68,7 @@ async function setup(db, pw) {
   for (const p of ['XL-ZH', 'XL-EN', 'XL-PH']) {
     run1(['project', 'create', p, '--name', 'Excel ' + p, '--start', `${Y}-01-01`, '--end', `${Y}-12-31`]);
     run1(['member', 'add', p, 'mgr', '--role', 'manager']);
+    run1(['member', 'add', p, 'vw', '--role', 'viewer']);
   }
 }
 
@@ -149,6 +151,13 @@ await run(async (browser) => {
       await ctx.close();
     });
   }
+
+  await test('a viewer exports Excel and is not offered the import', ['en: Export Excel downloads a typed workbook'], async () => {
+    const { ctx, page, T } = await signedIn(browser, server, 'vw', PASSWORD, { lang: 'en' });
+    await exportFlow(page, T, 'XL-EN', dir, 'viewer');
+    assert(await page.locator(`a[href="#/p/XL-EN/import"]`).count() === 0, 'a viewer is offered the import');
+    await ctx.close();
+  });
 
   await test('zh-CN on a phone (390×844): import a workbook and export Excel', [], async () => {
     const { ctx, page, T } = await signedIn(browser, server, 'mgr', PASSWORD, { viewport: PHONE });
