@@ -621,12 +621,12 @@ static void cached_answer(json_t *params, json_t *resp, const char *ok_code)
 /* A hand-written route from its entry in openapi-routes.json. */
 static json_t *hand_op(const struct api_route *rt, json_t *entry)
 {
-	json_t *op = json_object(), *params, *resp = json_object(), *v;
+	json_t *op = json_object(), *params, *resp = json_object(), *v, *content;
 	int st[32], n = 0, has_body;
 	size_t i;
 	char code[8];
 	const char *ct = json_string_value(json_object_get(entry, "content"));
-	json_t *ok = json_string("ok"), *ct_v;
+	json_t *ok = json_string("ok");
 
 	json_object_set_new(op, "operationId", json_incref(json_object_get(entry, "operationId")));
 	json_object_set_new(op, "tags", json_pack("[O]", json_object_get(entry, "tag")));
@@ -651,11 +651,13 @@ static json_t *hand_op(const struct api_route *rt, json_t *entry)
 			      json_object_get(entry, "description") ? json_object_get(entry, "description") : ok, "content",
 			      ct ? ct : "application/json", "schema", v)
 		  : json_pack("{s:s}", "description", "ok"));
-	/* an answer in more than one type (?format=): the others, with the same schema */
-	json_array_foreach(json_object_get(entry, "alsoContent"), i, ct_v)
-		if (v && json_is_string(ct_v))
-			json_object_set_new(json_object_get(json_object_get(resp, code), "content"),
-					    json_string_value(ct_v), json_pack("{s:O}", "schema", v));
+	/* "alternatives": other media types the same answer may come as (a report's files) */
+	content = json_object_get(json_object_get(resp, code), "content");
+	json_array_foreach(json_object_get(entry, "alternatives"), i, v)
+		if (json_is_string(v) && content)
+			json_object_set_new(content, json_string_value(v),
+					    json_pack("{s:{s:s, s:s}}", "schema", "type", "string",
+						      "format", "binary"));
 	if (json_is_true(json_object_get(entry, "cached")))
 		cached_answer(params, resp, code);
 	json_array_foreach(json_object_get(entry, "errors"), i, v)

@@ -162,9 +162,11 @@ class Document:
             if not content:
                 return [] if not body else [f"{method} {tmpl}: {status} has a body the document does not describe"]
             got = (content_type or "").split(";")[0].strip().lower()
-            # an answer in more than one type (?format=): the one sent, when documented
-            media = got if got in content else next(iter(content))
-            schema = content[media].get("schema", {})
+            # the first media type, or another the document lists for the answer (a file)
+            media, mt = next(iter(content.items()))
+            if got in content:
+                media, mt = got, content[got]
+            schema = mt.get("schema", {})
         got = (content_type or "").split(";")[0].strip().lower()
         if got != media:
             problems.append(f"{method} {path}: {status} is {content_type!r}, the document says {media}")
