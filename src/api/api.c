@@ -14,6 +14,7 @@
 #include "api/cache.h"
 #include "base/date.h"
 #include "base/money.h"
+#include "report/xlsx_write.h"
 #include "base/banned.h"
 
 /* Every route table; adding a noun's routes is one line here and one in api.h. */
@@ -211,10 +212,21 @@ static int type_refused(const char *want, const char *ct, struct err *err)
 		       none ? ", with a Content-Type" : ", not ", none ? "" : ct);
 }
 
+int api_xlsx_type(const char *ct)
+{
+	size_t n = strlen(XLSX_MIME);
+	if (!ct || strncasecmp(ct, XLSX_MIME, n))
+		return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return !*ct || *ct == ';';
+}
+
 int api_body_type(const struct api_route *rt, const char *ct, struct err *err)
 {
 	int bulk = rt && (rt->flags & API_BULK);
-	if (bulk ? is_csv_type(ct) : is_json_type(ct))
+	if (bulk ? is_csv_type(ct) || api_xlsx_type(ct) : is_json_type(ct))
 		return 0;
 	return type_refused(bulk ? "text/csv" : "application/json", ct, err);
 }

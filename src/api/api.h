@@ -201,11 +201,14 @@ struct api_field {
 };
 
 /*
- * Whether a body of type content_type suits route rt: text/csv (UTF-8) for
- * API_BULK routes, application/json (UTF-8) for the others. ERR_UNSUPPORTED_TYPE
+ * Whether a body of type content_type suits route rt: text/csv (UTF-8) or an
+ * .xlsx workbook for API_BULK routes, application/json (UTF-8) for the others. ERR_UNSUPPORTED_TYPE
  * (415, reason unsupported_type with the type) when not.
  */
 int api_body_type(const struct api_route *rt, const char *content_type, struct err *err);
+
+/* Whether content_type is an .xlsx workbook's (XLSX_MIME), which bulk routes take too. */
+int api_xlsx_type(const char *content_type);
 
 /*
  * Parse the body as a JSON object with exactly these fields (ended by a {NULL}

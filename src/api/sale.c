@@ -13,6 +13,8 @@
 #include "base/money.h"
 #include "base/xalloc.h"
 #include "core/sale.h"
+#include "report/sale_xlsx.h"
+#include "report/xlsx_write.h"
 #include "base/banned.h"
 
 #define SALE_LIMIT_DEFAULT 50
@@ -253,7 +255,10 @@ static int delete_sale(struct api_req *r, struct err *err)
 	return 0;
 }
 
-/* --- CSV import and export ------------------------------------------------------------- */
+/* --- CSV and .xlsx import and export ------------------------------------------------------ */
+
+/* An export built whole in memory (a workbook) stops at this size: 413 past it. */
+#define XLSX_EXPORT_MAX (64u << 20)
 
 static int query_bool(struct api_req *r, const char *name, int *out, struct err *err)
 {
@@ -298,12 +303,22 @@ static int import_sales(struct api_req *r, struct err *err)
 	io.gb18030 = api_csv_gb(r->content_type);
 	if (query_bool(r, "dry_run", &io.dry_run, err))
 		return -1;
-	/*
-	 * The reader NUL-terminates cells in place: the body is this request's own
-	 * buffer, with the spare byte after it that sale_import() needs.
-	 */
-	rc = sale_import(r->st, &r->actor, api_param(r, "code"), (char *)r->body, r->body_len, &io,
-			 &res, err);
+	if (api_xlsx_type(r->content_type)) {
+		/* a workbook: its first sheet, or ?sheet=NAME */
+		struct sale_xlsx_source in = { .data = r->body, .len = r->body_len,
+					       .sheet = query_text(r, "sheet") };
+		rc = sale_import_xlsx(r->st, &r->actor, api_param(r, "code"), &in, &io, &res, err);
+	} else if (query_text(r, "sheet")) {
+		return err_set(err, ERR_INVALID, "sheet", "sheet_not_csv",
+			       "sheet names a sheet of an .xlsx workbook; this body is CSV");
+	} else {
+		/*
+		 * The reader NUL-terminates cells in place: the body is this request's own
+		 * buffer, with the spare byte after it that sale_import() needs.
+		 */
+		rc = sale_import(r->st, &r->actor, api_param(r, "code"), (char *)r->body,
+				 r->body_len, &io, &res, err);
+	}
 	if (rc) {
 		if (err->code == ERR_INVALID)
 			import_rows(r, &res);
@@ -343,24 +358,53 @@ static void export_end(void *ctx)
 	free(e);
 }
 
+/*
+ * The export as a workbook (?format=xlsx): built whole in memory (libxlsxwriter
+ * makes the file at the end), on a connection of its own as the CSV's, up to
+ * XLSX_EXPORT_MAX bytes (413 export_too_large past it; a filter narrows it).
+ */
+static int export_xlsx(struct api_req *r, const struct sale_filter *f, struct err *err)
+{
+	struct store *st = store_open(r->st->dsn, 0, err);
+	struct buf b;
+	int rc;
+
+	if (!st)
+		return -1;
+	buf_init(&b, XLSX_EXPORT_MAX);
+	rc = sale_export_xlsx(st, &r->actor, api_param(r, "code"), f, &b, err);
+	store_free(st);
+	if (rc) {
+		buf_release(&b);
+		return -1;
+	}
+	buf_reset(&r->out);
+	rc = buf_add(&r->out, b.p, b.len);
+	buf_release(&b);
+	if (rc)
+		return err_set(err, ERR_TOO_LARGE, NULL, "export_too_large",
+			       "the export is larger than allowed");
+	r->content_type_out = XLSX_MIME;
+	return 0;
+}
+
 static int export_sales(struct api_req *r, struct err *err)
 {
 	struct sale_filter f;
-	const char *code = api_param(r, "code");
+	const char *code = api_param(r, "code"), *format = api_query(r, "format");
 	char disp[160], safe[64];
 	size_t n = 0;
 	struct export_stream *e;
+	int xlsx = 0;
 
 	if (parse_filter(r, &f, err))
 		return -1;
-	e = xcalloc(1, sizeof(*e));
-	e->st = store_open(r->st->dsn, 0, err);
-	if (!e->st || sale_export_open(e->st, &r->actor, code, &f, &e->x, err)) {
-		store_free(e->st);
-		free(e);
-		return -1;
+	if (format && strcmp(format, "csv")) {
+		if (strcmp(format, "xlsx"))
+			return err_set(err, ERR_INVALID, "format", "bad_enum:value,allowed",
+				       "\"%.40s\" is not one of: %s", format, "csv, xlsx");
+		xlsx = 1;
 	}
-	api_stream(r, export_next, export_end, e);
 	/* the file name repeats the project code, quoted: keep it to safe characters */
 	for (const char *p = code; *p && n < sizeof(safe) - 1; p++)
 		safe[n++] = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
@@ -369,7 +413,22 @@ static int export_sales(struct api_req *r, struct err *err)
 				    ? *p
 				    : '_';
 	safe[n] = '\0';
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s-sales.csv\"", safe);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s-sales.%s\"", safe,
+		 xlsx ? "xlsx" : "csv");
+	if (xlsx) {
+		if (export_xlsx(r, &f, err))
+			return -1;
+		api_header_out(r, "Content-Disposition", disp);
+		return 0;
+	}
+	e = xcalloc(1, sizeof(*e));
+	e->st = store_open(r->st->dsn, 0, err);
+	if (!e->st || sale_export_open(e->st, &r->actor, code, &f, &e->x, err)) {
+		store_free(e->st);
+		free(e);
+		return -1;
+	}
+	api_stream(r, export_next, export_end, e);
 	r->content_type_out = "text/csv; charset=utf-8";
 	api_header_out(r, "Content-Disposition", disp);
 	return 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "cli/cli.h"
 #include "core/customer.h"
 #include "core/sale.h"
+#include "report/sale_xlsx.h"
 #include "base/banned.h"
 
 #define SALE_OPTS                                                                          \
@@ -300,23 +302,58 @@ static void import_progress(void *ctx, const char *phase, uint64_t done, uint64_
 	cli_progress(ctx, phase, done, total);
 }
 
+/* Whether name ends with ext (".xlsx"), in any case. */
+static int has_ext(const char *name, const char *ext)
+{
+	size_t n = name ? strlen(name) : 0, e = strlen(ext);
+	return n > e && !strcasecmp(name + n - e, ext);
+}
+
+/*
+ * The file format: --format csv|xlsx, else by the file's name (.xlsx is a
+ * workbook), else CSV. *xlsx set; -1 on a format it does not know.
+ */
+static int file_format(const char *format, const char *file, int *xlsx, struct err *err)
+{
+	if (!format) {
+		*xlsx = has_ext(file, ".xlsx");
+		return 0;
+	}
+	if (strcmp(format, "csv") && strcmp(format, "xlsx"))
+		return err_set(err, ERR_USAGE, "format", "usage",
+			       "--format: \"%s\" is not a format (csv or xlsx)", format);
+	*xlsx = !strcmp(format, "xlsx");
+	return 0;
+}
+
 static int cmd_sale_import(struct cli *c, int argc, char **argv, struct err *err)
 {
-	struct cli_opt opts[] = { { "dry-run", 0, OPT_FLAG }, { NULL, 0, 0 } };
+	struct cli_opt opts[] = { { "dry-run", 0, OPT_FLAG }, { "sheet", 0, OPT_VALUE },
+				  { "format", 0, OPT_VALUE }, { NULL, 0, 0 } };
 	struct sale_import_opts io = { 0 };
 	struct sale_import_result res;
 	struct buf data;
-	const char *pos[2];
-	int npos, r;
+	const char *pos[2], *sheet;
+	int npos, r, xlsx;
 
-	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err))
+	if (cli_parse(c, argc, argv, opts, pos, 2, 2, &npos, err) ||
+	    file_format(cli_opt(opts, "format"), pos[1], &xlsx, err))
 		return -1;
+	sheet = cli_opt(opts, "sheet");
+	if (sheet && !xlsx)
+		return err_set(err, ERR_USAGE, "sheet", "usage",
+			       "--sheet names a sheet of an .xlsx workbook (--format xlsx)");
 	if (cli_read_file(pos[1], &data, (size_t)4 << 30, err))
 		return -1;
 	io.dry_run = cli_opt(opts, "dry-run") != NULL;
 	io.progress = import_progress;
 	io.progress_ctx = c;
-	r = sale_import(c->st, &c->actor, pos[0], data.p, data.len, &io, &res, err);
+	if (xlsx) {
+		struct sale_xlsx_source in = { .data = data.p, .len = data.len, .sheet = sheet };
+		r = sale_import_xlsx(c->st, &c->actor, pos[0], &in, &io, &res, err);
+	} else {
+		r = sale_import(c->st, &c->actor, pos[0], data.p, data.len, &io, &res, err);
+	}
 	cli_progress_end(c);
 	buf_release(&data);
 	if (r) {
@@ -335,7 +372,8 @@ static int cmd_sale_import(struct cli *c, int argc, char **argv, struct err *err
 				fprintf(stderr, "%s\n", buf_cstr(&b));
 				buf_release(&b);
 			} else {
-				fprintf(stderr, "read as %s\n", res.encoding);
+				if (!xlsx)
+					fprintf(stderr, "read as %s\n", res.encoding);
 				for (size_t i = 0; i < res.nerrors; i++)
 					fprintf(stderr, "%s\n", res.errors[i].message);
 				if (res.errors_total > (int64_t)res.nerrors)
@@ -359,7 +397,7 @@ static int cmd_sale_import(struct cli *c, int argc, char **argv, struct err *err
 	else
 		printf("imported %lld rows (%lld new customers)\n", (long long)res.imported,
 		       (long long)res.new_customers);
-	if (!c->json)
+	if (!c->json && !xlsx)
 		printf("read as %s%s\n", res.encoding,
 		       strcmp(res.encoding, "UTF-8") ? " (converted to UTF-8)" : "");
 	sale_import_result_release(&res);
@@ -373,22 +411,28 @@ static int cmd_sale_import(struct cli *c, int argc, char **argv, struct err *err
  */
 static int cmd_sale_export(struct cli *c, int argc, char **argv, struct err *err)
 {
-	struct cli_opt opts[] = { { "output", 'o', OPT_VALUE }, FILTER_OPTS, { NULL, 0, 0 } };
+	struct cli_opt opts[] = { { "output", 'o', OPT_VALUE }, { "format", 0, OPT_VALUE },
+				  FILTER_OPTS, { NULL, 0, 0 } };
 	struct sale_filter f;
 	struct sale_export *x = NULL;
 	struct buf out = BUF_INIT, tmp = BUF_INIT;
 	const char *pos[1], *file;
 	FILE *fp = stdout;
 	int64_t bytes = 0;
-	int npos, r = -1, rc;
+	int npos, r = -1, rc, xlsx;
 
-	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) || parse_filter(opts, &f, err))
-		return -1;
-	if (sale_export_open(c->st, &c->actor, pos[0], &f, &x, err))
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) || parse_filter(opts, &f, err) ||
+	    file_format(cli_opt(opts, "format"), cli_opt(opts, "output"), &xlsx, err))
 		return -1;
 	file = cli_opt(opts, "output");
 	if (file && !strcmp(file, "-"))
 		file = NULL;
+	if (xlsx && !file && isatty(STDOUT_FILENO))
+		return err_set(err, ERR_USAGE, "output", "usage",
+			       "a workbook is not for a terminal: name a file with -o FILE");
+	/* a workbook is made whole in memory (constant-memory rows), then written */
+	if (!xlsx && sale_export_open(c->st, &c->actor, pos[0], &f, &x, err))
+		return -1;
 	if (file) {
 		int fd;
 		buf_addf(&tmp, "%s.partial-XXXXXX", file);
@@ -407,7 +451,17 @@ static int cmd_sale_export(struct cli *c, int argc, char **argv, struct err *err
 			fchmod(fd, 0666 & ~mask);
 		}
 	}
-	do {
+	if (xlsx) {
+		if (sale_export_xlsx(c->st, &c->actor, pos[0], &f, &out, err))
+			goto done;
+		if (fwrite(out.p, 1, out.len, fp) != out.len) {
+			err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s (disk full?)",
+				file ? file : "the output");
+			goto done;
+		}
+		bytes = (int64_t)out.len;
+	}
+	while (!xlsx) {
 		buf_reset(&out);
 		rc = sale_export_next(x, &out, err);
 		if (rc < 0)
@@ -418,7 +472,9 @@ static int cmd_sale_export(struct cli *c, int argc, char **argv, struct err *err
 			goto done;
 		}
 		bytes += (int64_t)out.len;
-	} while (rc > 0);
+		if (rc == 0)
+			break;
+	}
 	if (file) {
 		int closed = fclose(fp);
 		fp = NULL;
@@ -643,20 +699,26 @@ const struct cli_command cli_sale_cmds[] = {
 	{ "sale", "delete", cmd_sale_delete, CLI_NEEDS_STORE, "delete a sale",
 	  "sale delete PROJECT ID [--version V]", "", "salespm sale delete Q1-2027 42" },
 	{ "sale", "import", cmd_sale_import, CLI_NEEDS_STORE,
-	  "import sales from CSV (all or nothing)", "sale import PROJECT FILE [--dry-run]",
+	  "import sales from CSV or .xlsx (all or nothing)",
+	  "sale import PROJECT FILE [--dry-run] [--format csv|xlsx] [--sheet NAME]",
 	  "  FILE is CSV with a header: date,customer,product,channel,rep,quantity,\n"
 	  "  unit_price[,discount,promotion,segment] in any order (an empty unit_price: the\n"
 	  "  product's list price in force on the row's date); UTF-8, or GB18030 as Excel\n"
 	  "  writes it on Chinese Windows (the output says which was read); separated by\n"
 	  "  commas, or semicolons or tabs when the header is. Empty rows are skipped. Any bad\n"
 	  "  row means nothing is imported and every problem of every bad row is reported.\n"
-	  "  --dry-run checks without writing.",
-	  "salespm sale import Q1-2027 sales.csv" },
+	  "  --dry-run checks without writing.\n"
+	  "  A FILE named .xlsx (or --format xlsx) is an Excel workbook: its first sheet, or\n"
+	  "  --sheet NAME, with the same header row; numbers and dates are taken as the cells\n"
+	  "  hold them, and problems name the sheet, row and column.",
+	  "salespm sale import Q1-2027 sales.xlsx --sheet 销售" },
 	{ "sale", "export", cmd_sale_export, CLI_NEEDS_STORE,
-	  "export sales as CSV (the import format)",
-	  "sale export PROJECT [-o FILE] [--from D] [--to D] [--channel C] [--product SKU] "
-	  "[--rep L] [--segment CODE] [--customer N]",
+	  "export sales as CSV or .xlsx (the import format)",
+	  "sale export PROJECT [-o FILE] [--format csv|xlsx] [--from D] [--to D] [--channel C] "
+	  "[--product SKU] [--rep L] [--segment CODE] [--customer N]",
 	  "  -o FILE              write to FILE instead of standard output\n"
+	  "  --format csv|xlsx    the file's format (default: xlsx for a FILE named .xlsx,\n"
+	  "                       else csv); a workbook has one sheet named by the project\n"
 	  "  the filters are those of sale list; each row carries the sale's own segment",
 	  "salespm sale export Q1-2027 -o q1.csv" },
 	{ "customer", "list", cmd_customer_list, CLI_NEEDS_STORE,

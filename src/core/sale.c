@@ -569,6 +569,7 @@ struct sink {
 	struct sale_import_result *res; /* NULL: stop at the first problem */
 	size_t max;
 	long line;
+	const char *sheet; /* a sheet's name: problems say "sheet S, row N" */
 	int bad; /* problems found on the current line */
 	int denied; /* a problem was a permission refusal */
 	struct err *err;
@@ -624,10 +625,16 @@ static void problem_add(struct sink *k, const char *column, const char *reason,
 	ALLOC_GROW(k->res->errors, k->res->nerrors + 1, k->res->alloc);
 	e = &k->res->errors[k->res->nerrors++];
 	e->line = k->line;
+	snprintf(e->sheet, sizeof(e->sheet), "%s", k->sheet ? k->sheet : "");
 	snprintf(e->column, sizeof(e->column), "%s", column);
 	snprintf(e->reason, sizeof(e->reason), "%s", reason);
 	snprintf(e->params, sizeof(e->params), "%s", params);
-	snprintf(e->message, sizeof(e->message), "line %ld, column %s: %s", k->line, column, msg);
+	if (k->sheet)
+		snprintf(e->message, sizeof(e->message), "sheet %s, row %ld, column %s: %s", k->sheet,
+			 k->line, column, msg);
+	else
+		snprintf(e->message, sizeof(e->message), "line %ld, column %s: %s", k->line, column,
+			 msg);
 }
 
 /* A problem in the words of err_set(): reason "code:names", then the sentence. */
@@ -1766,9 +1773,10 @@ int sale_export_open(struct store *st, const struct actor *a, const char *projec
 	return 0;
 }
 
-/* One row of the export statement as a CSV line. */
-static void export_line(struct store *st, struct stmt *s, struct buf *out)
+/* One row of the export statement as a CSV line (ctx: the struct buf). */
+static void export_line(struct store *st, struct stmt *s, void *ctx)
 {
+	struct buf *out = ctx;
 	char d[DATE_FMT_MAX], m[MONEY_FMT_MAX];
 	static const int text_cols[] = { 1, 2, 3, 4 };
 
@@ -1791,18 +1799,15 @@ static void export_line(struct store *st, struct stmt *s, struct buf *out)
 	buf_adds(out, "\r\n");
 }
 
-int sale_export_next(struct sale_export *x, struct buf *out, struct err *err)
+/* The next page of the export, each row given to line(st, stmt, ctx). */
+static int export_page(struct sale_export *x, void (*line)(struct store *, struct stmt *, void *),
+		       void *ctx, struct err *err)
 {
 	struct store *st = x->st;
 	struct stmt *s;
 	int64_t page = x->remaining < EXPORT_PAGE ? x->remaining : EXPORT_PAGE, n = 0;
 	int rc;
 
-	if (!x->header_sent) {
-		buf_adds(out, SALE_CSV_HEADER);
-		buf_adds(out, "\r\n");
-		x->header_sent = 1;
-	}
 	if (x->done || page <= 0) {
 		x->done = 1;
 		return 0;
@@ -1815,20 +1820,65 @@ int sale_export_next(struct sale_export *x, struct buf *out, struct err *err)
 	store_bind_int(st, s, 10, x->offset);
 	store_bind_int(st, s, 11, x->last_id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		export_line(st, s, out);
+		line(st, s, ctx);
 		x->last_id = store_col_int(st, s, 10);
 		n++;
 	}
 	store_done(st, s);
 	if (rc < 0)
 		return -1;
-	if (out->overflow)
-		return err_set(err, ERR_TOO_LARGE, NULL, "export_too_large", "the export is larger than allowed");
 	x->offset = 0;
 	x->remaining -= n;
 	if (n < page || x->remaining <= 0)
 		x->done = 1;
 	return x->done ? 0 : 1;
+}
+
+int sale_export_next(struct sale_export *x, struct buf *out, struct err *err)
+{
+	int rc;
+	if (!x->header_sent) {
+		buf_adds(out, SALE_CSV_HEADER);
+		buf_adds(out, "\r\n");
+		x->header_sent = 1;
+	}
+	rc = export_page(x, export_line, out, err);
+	if (rc >= 0 && out->overflow)
+		return err_set(err, ERR_TOO_LARGE, NULL, "export_too_large", "the export is larger than allowed");
+	return rc;
+}
+
+struct export_rows_ctx {
+	void (*fn)(void *ctx, const struct sale_export_row *r);
+	void *ctx;
+};
+
+/* One row of the export statement as a struct sale_export_row to the caller's function. */
+static void export_row(struct store *st, struct stmt *s, void *ctx)
+{
+	const struct export_rows_ctx *c = ctx;
+	struct sale_export_row r;
+
+	r.sold_on = (int32_t)store_col_int(st, s, 0);
+	r.customer = store_col_text(st, s, 1);
+	r.product = store_col_text(st, s, 2);
+	r.channel = store_col_text(st, s, 3);
+	r.rep = store_col_text(st, s, 4);
+	r.quantity = store_col_int(st, s, 5);
+	r.unit_price_minor = store_col_int(st, s, 6);
+	r.discount_minor = store_col_int(st, s, 7);
+	r.promotion = store_col_text(st, s, 8);
+	r.segment = store_col_text(st, s, 9);
+	c->fn(c->ctx, &r);
+}
+
+int sale_export_next_rows(struct sale_export *x,
+			  void (*fn)(void *ctx, const struct sale_export_row *r), void *ctx,
+			  struct err *err)
+{
+	struct export_rows_ctx c = { fn, ctx };
+	x->header_sent = 1;
+	return export_page(x, export_row, &c, err);
 }
 
 void sale_export_close(struct sale_export *x)
@@ -1878,6 +1928,10 @@ void sale_import_errors_write_json(struct jw *w, const struct sale_import_result
 		const struct sale_import_error *e = &res->errors[i];
 		jw_obj(w);
 		jw_kint(w, "line", e->line);
+		if (e->sheet[0]) {
+			jw_kstr(w, "sheet", e->sheet);
+			jw_kint(w, "row", e->line);
+		}
 		jw_kstr(w, "column", e->column);
 		jw_kstr(w, "message", e->message);
 		jw_kstr(w, "reason", e->reason);
@@ -1890,16 +1944,21 @@ void sale_import_errors_write_json(struct jw *w, const struct sale_import_result
 	jw_kstr(w, "encoding", res->encoding ? res->encoding : "UTF-8");
 }
 
-/* Map header cells to columns; problems are reported on line 1. */
-static int read_header(struct csv_reader *r, struct sink *k, int idx[C__COUNT])
+/*
+ * Map header cells to columns; problems are reported on the header's line. A
+ * sheet's empty header cells are columns the import ignores.
+ */
+static int read_header(const struct sale_rows *src, struct sink *k, int idx[C__COUNT])
 {
 	for (int c = 0; c < C__COUNT; c++)
 		idx[c] = -1;
-	for (size_t i = 0; i < r->nfields; i++) {
-		const struct csv_field *f = &r->fields[i];
+	for (size_t i = 0; i < src->ncells; i++) {
+		const struct sale_cell *f = &src->cells[i];
 		int found = -1;
 		size_t len = f->len;
-		const char *name = f->p;
+		const char *name = f->s;
+		if (src->sparse && len == 0)
+			continue;
 		/* tolerate surrounding spaces in header names only */
 		while (len && name[0] == ' ')
 			name++, len--;
@@ -1927,21 +1986,65 @@ static int read_header(struct csv_reader *r, struct sink *k, int idx[C__COUNT])
 	return 0;
 }
 
-/* The text of column c in the current record, NUL-terminated in place. */
-static const char *cell(struct csv_reader *r, const int idx[C__COUNT], int c, size_t *len)
+/*
+ * The text of column c in the current row (NUL-terminated), a text cell
+ * unneutralised (a spreadsheet's neutralising ' taken off). A spreadsheet's
+ * error value (#N/A) is a problem of its column, and taken as empty.
+ */
+static const char *cell(const struct sale_rows *src, struct sink *k, const int idx[C__COUNT],
+			int c, size_t *len)
 {
-	struct csv_field *f;
-	const char *s;
-	if (idx[c] < 0 || (size_t)idx[c] >= r->nfields) {
+	const struct sale_cell *f;
+	if (idx[c] < 0 || (size_t)idx[c] >= src->ncells) {
 		*len = 0;
 		return "";
 	}
-	f = &r->fields[idx[c]];
-	s = csv_unneutralise(f->p, &f->len);
-	/* Terminate in place: the byte after a field is a separator or already consumed. */
-	((char *)s)[f->len] = '\0';
+	f = &src->cells[idx[c]];
 	*len = f->len;
-	return s;
+	if (f->type == SALE_CELL_TEXT)
+		return csv_unneutralise(f->s, len); /* it takes the first byte: the NUL stays */
+	if (f->type == SALE_CELL_ERROR) {
+		problem(k, col_names[c], "xlsx_error_cell:value", "the cell holds the error %s", f->s);
+		*len = 0;
+		return "";
+	}
+	return f->s;
+}
+
+/* A sheet's column letters from a 0-based index: 0 -> "A", 27 -> "AB". */
+static void col_letters(uint32_t col, char out[8])
+{
+	char tmp[8];
+	int n = 0, o = 0;
+	for (col++; col && n < 7; col = (col - 1) / 26)
+		tmp[n++] = (char)('A' + (col - 1) % 26);
+	while (n)
+		out[o++] = tmp[--n];
+	out[o] = '\0';
+}
+
+/* Whether every cell of the row is empty (a blank line, a spreadsheet's ",,,,"). */
+static int row_empty(const struct sale_rows *src)
+{
+	for (size_t i = 0; i < src->ncells; i++)
+		if (src->cells[i].len)
+			return 0;
+	return 1;
+}
+
+/* A cell of a sheet outside every column of the header holding a value: the first one's index. */
+static long outside_header(const struct sale_rows *src, const int idx[C__COUNT])
+{
+	for (size_t i = 0; i < src->ncells; i++) {
+		int known = 0;
+		if (!src->cells[i].len)
+			continue;
+		for (int c = 0; c < C__COUNT && !known; c++)
+			known = idx[c] == (int)i;
+		if (!known)
+			return (long)i;
+	}
+	return -1;
 }
 
 /*
@@ -2083,15 +2186,14 @@ static void writer_finish(struct writer *w, int stop)
 	pthread_mutex_unlock(&w->mu);
 }
 
-/* The import of UTF-8 text separated by delim (see sale_import). */
-static int import_text(struct store *st, const struct actor *a, const struct project *pp,
-		       char *csv, size_t len, char delim, const struct sale_import_opts *opts,
+/* The import of the rows of src (see sale_import, sale_import_rows). */
+static int import_rows(struct store *st, const struct actor *a, const struct project *pp,
+		       struct sale_rows *src, const struct sale_import_opts *opts,
 		       struct sale_import_result *res, struct err *err)
 {
 	struct project p = *pp;
 	struct lookups lk;
-	struct csv_reader r;
-	struct sink k = { .res = res, .err = err };
+	struct sink k = { .res = res, .err = err, .sheet = src->sheet };
 	struct tx tx = { 0 };
 	struct writer w;
 	struct line *chunk = NULL;
@@ -2099,17 +2201,24 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 	int idx[C__COUNT];
 	int64_t own_only, first_id = 0, last_id = 0;
 	int rc, result = -1, loaded = 0, started = 0, dry = opts && opts->dry_run;
-	char *end = csv + len;
 
 	memset(&w, 0, sizeof(w));
 	k.max = opts && opts->max_errors ? opts->max_errors : SIZE_MAX;
-	csv_reader_init(&r, csv, len);
-	r.delim = delim;
-	rc = csv_next(&r, err);
-	if (rc <= 0)
-		return rc < 0 ? -1 : err_set(err, ERR_INVALID, "file", "csv_empty", "the file is empty");
-	k.line = 1;
-	if (read_header(&r, &k, idx)) {
+	/* the header: a CSV's first record, a sheet's first row holding a value */
+	do
+		rc = src->next(src, err);
+	while (rc > 0 && src->sparse && row_empty(src));
+	if (rc <= 0) {
+		if (rc < 0)
+			return -1;
+		if (src->sheet)
+			return err_set(err, ERR_INVALID, "file", "xlsx_empty:sheet",
+				       "sheet %s is empty; a header row is required", src->sheet);
+		return err_set(err, ERR_INVALID, "file", "csv_empty", "the file is empty");
+	}
+	k.line = src->row;
+	k.sheet = src->sheet; /* a sheet's source knows its name once open */
+	if (read_header(src, &k, idx)) {
 		err_set(err, ERR_INVALID, "file", NULL, "%s", res->errors[0].message);
 		snprintf(err->reason, sizeof(err->reason), "%s", res->errors[0].reason);
 		snprintf(err->params, sizeof(err->params), "%s", res->errors[0].params);
@@ -2127,10 +2236,8 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 	if (dry) {
 		lk.next_customer_id = 1; /* numbered, never written */
 	} else {
-		/* ids from the database, enough for every line of the file (the unused go back) */
-		int64_t bound = 1;
-		for (const char *q = memchr(csv, '\n', len); q; q = memchr(q + 1, '\n', (size_t)(end - q - 1)))
-			bound++;
+		/* ids from the database, enough for every row of the file (the unused go back) */
+		int64_t bound = src->bound > 0 ? src->bound : 1;
 		if (store_ids_reserve(st, "customers", bound, &lk.next_customer_id, err) ||
 		    store_ids_reserve(st, "sales", bound, &first_id, err))
 			goto out;
@@ -2161,49 +2268,58 @@ static int import_text(struct store *st, const struct actor *a, const struct pro
 		const char *t;
 		size_t tl, clen;
 
-		rc = csv_next(&r, err);
+		rc = src->next(src, err);
 		if (rc == 0)
 			break;
-		sink_line(&k, r.rec_line);
+		sink_line(&k, src->row);
 		if (rc < 0) {
 			/* a syntax error ends reading: what follows cannot be trusted */
 			problem_err(&k, "file", err);
 			break;
 		}
-		if (csv_record_empty(&r))
+		if (row_empty(src))
 			continue; /* a blank line, or a spreadsheet's empty row ",,,," */
 		res->rows++;
 		if (opts && opts->progress && (res->rows & 0xFFFF) == 0)
-			opts->progress(opts->progress_ctx, "importing", (uint64_t)(r.p - csv),
-				       (uint64_t)(end - csv));
-		if (r.nfields != want) {
-			problem(&k, "file", "csv_field_count:count,want", "%zu fields where the header has %zu", r.nfields, want);
+			opts->progress(opts->progress_ctx, "importing", src->done, src->total);
+		if (!src->sparse && src->ncells != want) {
+			problem(&k, "file", "csv_field_count:count,want", "%zu fields where the header has %zu", src->ncells, want);
 			continue;
 		}
-		t = cell(&r, idx, C_DATE, &tl);
+		if (src->sparse) {
+			long extra = outside_header(src, idx);
+			if (extra >= 0) {
+				char letters[8], ref[32];
+				col_letters((uint32_t)extra, letters);
+				snprintf(ref, sizeof(ref), "%s%ld", letters, src->row);
+				problem(&k, "file", "xlsx_no_header:cell",
+					"cell %s holds a value but its column has no header", ref);
+			}
+		}
+		t = cell(src, &k, idx, C_DATE, &tl);
 		in.sold_on = NO_DATE;
 		if (date_parse(t, tl, &in.sold_on, "date", err))
 			problem_err(&k, "date", err);
-		in.customer = cell(&r, idx, C_CUSTOMER, &clen);
-		in.product = cell(&r, idx, C_PRODUCT, &tl);
-		in.channel = cell(&r, idx, C_CHANNEL, &tl);
-		in.rep = cell(&r, idx, C_REP, &tl);
-		t = cell(&r, idx, C_QUANTITY, &tl);
+		in.customer = cell(src, &k, idx, C_CUSTOMER, &clen);
+		in.product = cell(src, &k, idx, C_PRODUCT, &tl);
+		in.channel = cell(src, &k, idx, C_CHANNEL, &tl);
+		in.rep = cell(src, &k, idx, C_REP, &tl);
+		t = cell(src, &k, idx, C_QUANTITY, &tl);
 		if (int_parse(t, tl, &in.quantity, "quantity", err))
 			problem_err(&k, "quantity", err);
 		else if (in.quantity <= 0)
 			problem(&k, "quantity", "not_positive:value", "\"%s\" is not a positive integer", t);
-		t = cell(&r, idx, C_UNIT_PRICE, &tl);
+		t = cell(src, &k, idx, C_UNIT_PRICE, &tl);
 		/* an empty price: the product's list price in force on the sale's date */
 		if (is_blank(t, tl))
 			in.unit_price_minor = SALE_PRICE_IN_FORCE;
 		else if (money_parse(t, tl, &in.unit_price_minor, "unit_price", err))
 			problem_err(&k, "unit_price", err);
-		t = cell(&r, idx, C_DISCOUNT, &tl);
+		t = cell(src, &k, idx, C_DISCOUNT, &tl);
 		if (!is_blank(t, tl) && money_parse(t, tl, &in.discount_minor, "discount", err))
 			problem_err(&k, "discount", err);
-		in.promotion = cell(&r, idx, C_PROMOTION, &tl);
-		in.segment = cell(&r, idx, C_SEGMENT, &tl);
+		in.promotion = cell(src, &k, idx, C_PROMOTION, &tl);
+		in.segment = cell(src, &k, idx, C_SEGMENT, &tl);
 		/* the references are checked too, so every problem of the line is reported */
 		resolve(&lk, &k, &in, clen, own_only, &ln);
 		if (k.bad)
@@ -2333,10 +2449,84 @@ out:
 	return result;
 }
 
+/* A CSV text as import rows: its records, every cell text. */
+struct csv_rows {
+	struct sale_rows base;
+	struct csv_reader r;
+	char *start;
+	struct sale_cell cells[CSV_MAX_FIELDS];
+};
+
+static int csv_rows_next(struct sale_rows *src, struct err *err)
+{
+	struct csv_rows *c = (struct csv_rows *)src;
+	int rc = csv_next(&c->r, err);
+
+	src->row = c->r.rec_line;
+	if (rc <= 0)
+		return rc;
+	for (size_t i = 0; i < c->r.nfields; i++) {
+		struct csv_field *f = &c->r.fields[i];
+		/* terminated in place: the byte after a field is a separator or already consumed */
+		f->p[f->len] = '\0';
+		c->cells[i].s = f->p;
+		c->cells[i].len = f->len;
+		c->cells[i].type = SALE_CELL_TEXT;
+	}
+	src->ncells = c->r.nfields;
+	src->done = (uint64_t)(c->r.p - c->start);
+	return 1;
+}
+
+static void csv_rows_init(struct csv_rows *c, char *csv, size_t len, char delim)
+{
+	memset(&c->base, 0, sizeof(c->base));
+	c->base.next = csv_rows_next;
+	c->base.cells = c->cells;
+	c->base.total = len;
+	/* a row per line at most */
+	c->base.bound = 1;
+	for (const char *q = memchr(csv, '\n', len); q; q = memchr(q + 1, '\n', (size_t)(csv + len - q - 1)))
+		c->base.bound++;
+	c->start = csv;
+	csv_reader_init(&c->r, csv, len);
+	c->r.delim = delim;
+}
+
 /* An import of this many rows refreshes the statistics of the tables it grows (store_analyze). */
 #define ANALYZE_AFTER_ROWS 1000
 static const char IMPORT_TABLES[] =
 	"sales, customers, sale_rollup, customer_days, customer_activity";
+
+/* After a large import, the planner's statistics of the tables it grew. */
+static int import_analyze(struct store *st, int rc, struct sale_import_result *res)
+{
+	/*
+	 * the planner's statistics follow a large import (a first one grows the
+	 * tables from nothing); a failure to refresh them undoes nothing
+	 */
+	if (rc == 0 && res->imported >= ANALYZE_AFTER_ROWS) {
+		struct err ignored = { 0 };
+		if (store_analyze(st, IMPORT_TABLES, &ignored))
+			fprintf(stderr, "salespm: statistics not refreshed after the import: %s\n",
+				ignored.msg);
+	}
+	return rc;
+}
+
+int sale_import_rows(struct store *st, const struct actor *a, const char *project_code,
+		     struct sale_rows *src, const struct sale_import_opts *opts,
+		     struct sale_import_result *res, struct err *err)
+{
+	struct project p;
+	int64_t own_only;
+
+	memset(res, 0, sizeof(*res));
+	res->encoding = src->encoding ? src->encoding : csv_encoding_name(CSV_UTF8);
+	if (project_load(st, project_code, &p, err) || write_scope(st, a, &p, &own_only, err))
+		return -1;
+	return import_analyze(st, import_rows(st, a, &p, src, opts, res, err), res);
+}
 
 int sale_import(struct store *st, const struct actor *a, const char *project_code, char *csv,
 		size_t len, const struct sale_import_opts *opts, struct sale_import_result *res,
@@ -2381,18 +2571,13 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 		}
 		delim = ','; /* one column: what is missing is reported */
 	}
-	rc = import_text(st, a, &p, csv, len, delim, opts, res, err);
-	buf_release(&utf8);
-	/*
-	 * the planner's statistics follow a large import (a first one grows the
-	 * tables from nothing); a failure to refresh them undoes nothing
-	 */
-	if (rc == 0 && res->imported >= ANALYZE_AFTER_ROWS) {
-		struct err ignored = { 0 };
-		if (store_analyze(st, IMPORT_TABLES, &ignored))
-			fprintf(stderr, "salespm: statistics not refreshed after the import: %s\n",
-				ignored.msg);
+	{
+		struct csv_rows cr;
+		csv_rows_init(&cr, csv, len, delim);
+		rc = import_rows(st, a, &p, &cr.base, opts, res, err);
 	}
+	buf_release(&utf8);
+	rc = import_analyze(st, rc, res);
 	return rc;
 }
 

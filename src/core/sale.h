@@ -123,9 +123,11 @@ int sale_recost(struct tx *tx, int64_t product_id, const struct price_point *pts
 
 /* One problem of one line (a bad line may have several, one per cell). */
 struct sale_import_error {
-	long line;
+	long line;         /* the CSV line, or the sheet's row number */
+	char sheet[128];   /* the sheet's name ("" for a CSV) */
 	char column[24];
-	char message[320]; /* "line 5, column unit_price: \"12,5\" is not a decimal" */
+	char message[400]; /* "line 5, column unit_price: \"12,5\" is not a decimal",
+			      "sheet 销售, row 12, column unit_price: ..." */
 	char reason[40];   /* the stable code, as struct err's */
 	char params[256];  /* its parameters, a JSON object */
 };
@@ -168,8 +170,51 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 void sale_import_result_release(struct sale_import_result *res);
 
 /*
+ * Rows to import from any format: the CSV reader's records, or a
+ * worksheet's rows (report/sale_xlsx.c). next() reads the next row into
+ * cells: 1 a row, 0 the end, -1 on an error that ends reading (err; the
+ * import reports it on row). The first row is the header. Cells are
+ * NUL-terminated, valid until the next call; a text cell keeps the CSV
+ * neutralisation rule (one leading ' removed before = + - @ tab CR ').
+ */
+enum sale_cell_type {
+	SALE_CELL_TEXT,   /* text as typed (every CSV cell) */
+	SALE_CELL_NUMBER, /* a number as plain decimal text: "199.5" */
+	SALE_CELL_DATE,   /* a date cell: "YYYY-MM-DD" */
+	SALE_CELL_ERROR   /* a spreadsheet error value: "#N/A" */
+};
+
+struct sale_cell {
+	const char *s;
+	size_t len;
+	enum sale_cell_type type;
+};
+
+struct sale_rows {
+	int (*next)(struct sale_rows *src, struct err *err);
+	const struct sale_cell *cells; /* the row's cells by column; an empty one has len 0 */
+	size_t ncells;
+	long row;          /* the row's line (CSV) or number (sheet) */
+	const char *sheet; /* NULL: a CSV, problems say "line N"; else "sheet S, row N" */
+	int sparse;        /* a sheet: rows as long as their last value, columns without a
+			      header ignored when empty (a CSV row has the header's count) */
+	uint64_t done, total; /* progress: bytes read of total */
+	int64_t bound;     /* at least as many as the data rows (ids are reserved for them) */
+	const char *encoding; /* what the text was read as, for the result ("UTF-8") */
+};
+
+/*
+ * Import the rows of src into the project, with sale_import()'s rules: all or
+ * nothing, every problem of every bad row, one transaction.
+ */
+int sale_import_rows(struct store *st, const struct actor *a, const char *project_code,
+		     struct sale_rows *src, const struct sale_import_opts *opts,
+		     struct sale_import_result *res, struct err *err);
+
+/*
  * The members a failed import adds to its error object, the same for every
- * face: "rows" (each problem: line, column, message, reason, params),
+ * face: "rows" (each problem: line, column, message, reason, params, and
+ * for a sheet "sheet" and "row" (= line)),
  * "bad_rows" (every bad row counted, listed or not) and "encoding".
  */
 void sale_import_errors_write_json(struct jw *w, const struct sale_import_result *res);
@@ -195,6 +240,21 @@ int sale_export_open(struct store *st, const struct actor *a, const char *projec
 		     const struct sale_filter *f, struct sale_export **out, struct err *err);
 int sale_export_next(struct sale_export *x, struct buf *out, struct err *err);
 void sale_export_close(struct sale_export *x);
+
+/* One exported sale in the import format's columns (texts valid during the call). */
+struct sale_export_row {
+	int32_t sold_on;
+	const char *customer, *product, *channel, *rep, *promotion, *segment; /* "" when none */
+	int64_t quantity, unit_price_minor, discount_minor;
+};
+
+/*
+ * As sale_export_next(), the next page given row by row to fn instead of as
+ * CSV (no header): for the other formats (report/sale_xlsx.c).
+ */
+int sale_export_next_rows(struct sale_export *x,
+			  void (*fn)(void *ctx, const struct sale_export_row *r), void *ctx,
+			  struct err *err);
 
 /*
  * `db check` of the sales: every sale's amount (quantity x unit price -

@@ -73,6 +73,11 @@ export const api = {
   del: (p, version) => request('DELETE', p, { query: version !== undefined ? { version } : undefined }),
   // a CSV file's bytes as they are: the server detects UTF-8 or GB18030
   postCsv: (p, bytes, query) => request('POST', p, { text: bytes, contentType: 'text/csv', query }),
+  // an Excel workbook's bytes (.xlsx)
+  postXlsx: (p, bytes, query) => request('POST', p, { text: bytes, contentType: XLSX_TYPE, query }),
 };
 
 export const enc = encodeURIComponent;
+
+// The media type of an .xlsx workbook (uploads and downloads).
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

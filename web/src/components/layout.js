@@ -121,7 +121,7 @@ export function Layout({ path, project, children }) {
           <${NavLink} sub id="nav-strategy" href=${pbase + '/strategy'} active=${is(pbase + '/strategy')}>${t('nav.strategy')}<//>
           <${NavLink} sub id="nav-deals" href=${pbase + '/deals'} active=${is(pbase + '/deals')}>${t('nav.deals')}<//>
           <${NavLink} sub href=${pbase + '/sales'} active=${is(pbase + '/sales')}>${t('nav.sales')}<//>
-          <${NavLink} sub href=${pbase + '/import'} active=${is(pbase + '/import')}>${t('nav.import')}<//>
+          ${pcan.importSales ? html`<${NavLink} sub href=${pbase + '/import'} active=${is(pbase + '/import')}>${t('nav.import')}<//>` : null}
           <${NavLink} sub href=${pbase + '/members'} active=${is(pbase + '/members')}>${t('nav.members')}<//>
           <${NavLink} sub id="nav-skill-matrix" href=${pbase + '/skill-matrix'} active=${is(pbase + '/skill-matrix')}>${t('nav.skill_matrix')}<//>
           <${NavLink} sub id="nav-quotas" href=${pbase + '/quotas'} active=${is(pbase + '/quotas')}>${t('nav.quotas')}<//>

@@ -37,7 +37,7 @@ export default {
   'steps.evaluation': 'Evaluation and lessons learned',
 
   'nav.main': 'Main navigation', 'nav.work': 'Work', 'nav.projects': 'Projects', 'nav.overview': 'Overview & goals',
-  'nav.sales': 'Sales', 'nav.import': 'Import CSV', 'nav.members': 'Members', 'nav.strategy': 'Strategy',
+  'nav.sales': 'Sales', 'nav.import': 'Import CSV / Excel', 'nav.members': 'Members', 'nav.strategy': 'Strategy',
   'nav.admin': 'Administration', 'nav.users': 'Users', 'nav.workspace': 'Workspace', 'nav.audit': 'Audit log',
 
   'pager.next': 'Next', 'pager.prev': 'Previous', 'pager.page': 'Page {page} of {pages}', 'pager.range': '{from}–{to} of {total}',
@@ -93,14 +93,16 @@ export default {
   'sale.title': 'Sales', 'sale.date': 'Date', 'sale.customer': 'Customer', 'sale.product': 'Product',
   'sale.channel': 'Channel', 'sale.rep': 'Rep', 'sale.quantity': 'Qty', 'sale.unit_price': 'Unit price',
   'sale.discount': 'Discount', 'sale.amount': 'Amount', 'sale.cost': 'Cost', 'sale.promotion': 'Promotion',
-  'sale.from': 'From', 'sale.to': 'To', 'sale.customer_search': 'Search customers', 'sale.export': 'Export CSV',
+  'sale.from': 'From', 'sale.to': 'To', 'sale.customer_search': 'Search customers', 'sale.export': 'Export CSV', 'sale.export_xlsx': 'Export Excel', 'sale.export_xlsx_filtered_short': 'Export filtered (Excel)',
   'sale.empty': 'No sales recorded yet', 'sale.empty_filtered': 'No sales match these filters',
   'sale.empty_hint': 'Enter a sale in the first row, or import a CSV file.',
   'sale.saved': 'Sale recorded.', 'sale.confirm_delete': 'Delete this sale?',
 
-  'import.title': 'Import sales from CSV',
+  'import.title': 'Import sales from CSV or Excel',
   'import.subtitle': 'Every row is checked first; nothing is written unless all rows are valid.',
-  'import.choose_title': 'Choose a CSV file', 'import.choose_hint': 'UTF-8, comma separated, with a header line. Drop it here or browse.',
+  'import.choose_title': 'Choose a CSV or Excel file', 'import.choose_hint': 'CSV (UTF-8, comma separated) or an Excel workbook (.xlsx), with a header row. Drop it here or browse.',
+  'import.file_info_xlsx': 'Excel workbook · {kb} KB', 'import.sheet': 'Sheet', 'import.row': 'Row',
+  'import.sheet_first': 'the first sheet', 'import.sheet_hint': 'Leave empty to read the workbook\'s first sheet, or type the name of another.',
   'import.choose': 'Browse…', 'import.choose_other': 'Choose another file',
   'import.file_info': '{rows} data rows · {kb} KB', 'import.checking': 'Checking every row…',
   'import.ok': '{n} rows are valid.', 'import.ok_hint': 'Nothing has been written yet.',
@@ -110,7 +112,7 @@ export default {
   'import.done': '{n} rows imported.', 'import.see_goals': 'See goal progress', 'import.see_sales': 'See sales',
   'import.preview': 'Preview', 'import.preview_first': 'first {n} of {total} rows',
   'import.format_title': 'File format',
-  'import.format_text': 'Columns in any order. Required: date (YYYY-MM-DD), customer, product (SKU), channel (code), rep (login), quantity, unit_price (e.g. 199.00). Optional: discount, promotion, segment.',
+  'import.format_text': 'Columns in any order. Required: date (YYYY-MM-DD), customer, product (SKU), channel (code), rep (login), quantity, unit_price (e.g. 199.00). Optional: discount, promotion, segment. In an Excel workbook: the same header row; dates may be date cells and numbers number cells.',
 
   'members.title': 'Members', 'members.user': 'User', 'members.pick': 'Choose a user…',
   'members.login_placeholder': 'Login', 'members.role': 'Project role', 'members.add': 'Add member',

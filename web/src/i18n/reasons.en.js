@@ -199,6 +199,21 @@ export default {
   'reason.csv_delimiter': 'The header seems separated by “{delimiter}”; separate columns with commas, semicolons or tabs.',
   'reason.import_bad_rows': '{count} rows have problems; nothing was imported.',
 
+  // --- .xlsx import and export ---
+  'reason.xlsx_unavailable': 'Excel files cannot be read or written on this server ({library} is missing); use CSV.',
+  'reason.xlsx_unreadable': 'The file is not an Excel workbook (.xlsx), or it is damaged.',
+  'reason.xlsx_sheet_missing': 'The workbook has no sheet “{sheet}” (its sheets: {sheets}).',
+  'reason.xlsx_empty': 'Sheet “{sheet}” is empty; a header row is required.',
+  'reason.xlsx_too_large': 'The workbook is too large to read.',
+  'reason.xlsx_cell_too_long': 'Sheet “{sheet}”, cell {cell} holds more than 32,767 characters.',
+  'reason.xlsx_error_cell': 'The cell holds the spreadsheet error {value}.',
+  'reason.xlsx_no_header': 'Cell {cell} holds a value, but its column has no header.',
+  'reason.xlsx_too_many_rows': 'An Excel sheet holds at most {max} sales: narrow the filters or export CSV.',
+  'reason.xlsx_write_failed': 'The Excel file could not be written.',
+  'reason.sheet_not_csv': 'A sheet can be chosen only for an Excel workbook, not for CSV.',
+  'reason.file_unreadable': 'The file cannot be read.',
+  'field.sheet': 'Sheet',
+
   // --- the server ---
   'reason.db_busy': 'The database is busy; try again in a moment.',
   'reason.db_unavailable': 'The database is unavailable right now.',

@@ -198,6 +198,21 @@ export default {
   'reason.csv_delimiter': '标题行看起来用“{delimiter}”分隔，请用逗号、分号或制表符分隔。',
   'reason.import_bad_rows': '有 {count} 行有问题，没有导入任何数据。',
 
+  // --- .xlsx 导入导出 ---
+  'reason.xlsx_unavailable': '此服务器无法读写 Excel 文件（缺少 {library}），请使用 CSV。',
+  'reason.xlsx_unreadable': '文件不是 Excel 工作簿（.xlsx），或已损坏。',
+  'reason.xlsx_sheet_missing': '工作簿中没有工作表“{sheet}”（现有：{sheets}）。',
+  'reason.xlsx_empty': '工作表“{sheet}”为空，需要标题行。',
+  'reason.xlsx_too_large': '工作簿过大，无法读取。',
+  'reason.xlsx_cell_too_long': '工作表“{sheet}”的单元格 {cell} 超过 32767 个字符。',
+  'reason.xlsx_error_cell': '单元格中是表格错误值 {value}。',
+  'reason.xlsx_no_header': '单元格 {cell} 有值，但所在列没有标题。',
+  'reason.xlsx_too_many_rows': '一个 Excel 工作表最多容纳 {max} 条销售记录：请缩小筛选范围或导出 CSV。',
+  'reason.xlsx_write_failed': '无法生成 Excel 文件。',
+  'reason.sheet_not_csv': '只有 Excel 工作簿可以选择工作表，CSV 不行。',
+  'reason.file_unreadable': '无法读取该文件。',
+  'field.sheet': '工作表',
+
   // --- 服务器 ---
   'reason.db_busy': '数据库正忙，请稍后再试。',
   'reason.db_unavailable': '数据库暂时不可用。',

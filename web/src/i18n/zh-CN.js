@@ -37,7 +37,7 @@ export default {
   'steps.evaluation': '评估与经验总结',
 
   'nav.main': '主导航', 'nav.work': '工作', 'nav.projects': '项目', 'nav.overview': '概览与目标',
-  'nav.sales': '销售记录', 'nav.import': '导入 CSV', 'nav.members': '成员', 'nav.strategy': '策略',
+  'nav.sales': '销售记录', 'nav.import': '导入 CSV / Excel', 'nav.members': '成员', 'nav.strategy': '策略',
   'nav.admin': '系统管理', 'nav.users': '用户', 'nav.workspace': '工作区设置', 'nav.audit': '审计日志',
 
   'pager.next': '下一页', 'pager.prev': '上一页', 'pager.page': '第 {page} / {pages} 页', 'pager.range': '第 {from}–{to} 条，共 {total} 条',
@@ -93,14 +93,16 @@ export default {
   'sale.title': '销售记录', 'sale.date': '日期', 'sale.customer': '客户', 'sale.product': '产品',
   'sale.channel': '渠道', 'sale.rep': '销售代表', 'sale.quantity': '数量', 'sale.unit_price': '单价',
   'sale.discount': '折扣', 'sale.amount': '金额', 'sale.cost': '成本', 'sale.promotion': '促销',
-  'sale.from': '起始日期', 'sale.to': '截止日期', 'sale.customer_search': '搜索客户', 'sale.export': '导出 CSV',
+  'sale.from': '起始日期', 'sale.to': '截止日期', 'sale.customer_search': '搜索客户', 'sale.export': '导出 CSV', 'sale.export_xlsx': '导出 Excel', 'sale.export_xlsx_filtered_short': '导出筛选结果（Excel）',
   'sale.empty': '还没有销售记录', 'sale.empty_filtered': '没有符合筛选条件的销售记录',
   'sale.empty_hint': '在第一行录入一笔销售，或导入 CSV 文件。',
   'sale.saved': '销售记录已保存。', 'sale.confirm_delete': '确定删除这条销售记录吗？',
 
-  'import.title': '从 CSV 导入销售记录',
+  'import.title': '从 CSV 或 Excel 导入销售记录',
   'import.subtitle': '先逐行检查；只有全部行有效时才会写入。',
-  'import.choose_title': '选择 CSV 文件', 'import.choose_hint': 'UTF-8 编码、逗号分隔、含表头。拖放到此处或点击浏览。',
+  'import.choose_title': '选择 CSV 或 Excel 文件', 'import.choose_hint': 'CSV（UTF-8 编码、逗号分隔）或 Excel 工作簿（.xlsx），含表头。拖放到此处或点击浏览。',
+  'import.file_info_xlsx': 'Excel 工作簿 · {kb} KB', 'import.sheet': '工作表', 'import.row': '行',
+  'import.sheet_first': '第一个工作表', 'import.sheet_hint': '留空则读取工作簿的第一个工作表，或输入其他工作表的名称。',
   'import.choose': '浏览…', 'import.choose_other': '选择其他文件',
   'import.file_info': '{rows} 行数据 · {kb} KB', 'import.checking': '正在逐行检查…',
   'import.ok': '{n} 行全部有效。', 'import.ok_hint': '尚未写入任何数据。',
@@ -110,7 +112,7 @@ export default {
   'import.done': '已导入 {n} 行。', 'import.see_goals': '查看目标进度', 'import.see_sales': '查看销售记录',
   'import.preview': '预览', 'import.preview_first': '前 {n} 行，共 {total} 行',
   'import.format_title': '文件格式',
-  'import.format_text': '列的顺序不限。必填：date（YYYY-MM-DD）、customer、product（SKU）、channel（渠道编号）、rep（账号）、quantity、unit_price（例如 199.00）。可选：discount、promotion、segment。',
+  'import.format_text': '列的顺序不限。必填：date（YYYY-MM-DD）、customer、product（SKU）、channel（渠道编号）、rep（账号）、quantity、unit_price（例如 199.00）。可选：discount、promotion、segment。Excel 工作簿：同样的表头行；日期可以是日期单元格，数字可以是数字单元格。',
 
   'members.title': '项目成员', 'members.user': '用户', 'members.pick': '选择用户…',
   'members.login_placeholder': '账号', 'members.role': '项目角色', 'members.add': '添加成员',

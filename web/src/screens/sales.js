@@ -25,10 +25,12 @@ const FILTERS = ['from', 'to', 'channel', 'product', 'rep', 'segment', 'customer
 const LINE_FIELDS = ['date', 'customer', 'product', 'channel', 'rep', 'quantity', 'unit_price', 'discount', 'promotion'];
 const noFilters = () => Object.fromEntries(FILTERS.map((k) => [k, '']));
 
-// The export of what the list shows: the same filters as query arguments.
-export function exportHref(code, filters) {
+// The export of what the list shows: the same filters as query arguments; format 'xlsx' for
+// an Excel workbook (CSV otherwise).
+export function exportHref(code, filters, format) {
   const q = new URLSearchParams();
   for (const k of FILTERS) if (filters[k]) q.set(k, filters[k]);
+  if (format === 'xlsx') q.set('format', 'xlsx');
   const s = q.toString();
   return '/api/v1/projects/' + enc(code) + '/sales/export' + (s ? '?' + s : '');
 }
@@ -80,6 +82,8 @@ export function Sales({ code }) {
     <${PageHead} title=${t('sale.title')} subtitle=${code}
       actions=${html`<a class="btn" id="sale-export" href=${exportHref(code, applied)} download=${code + '-sales.csv'}
           title=${anyFilter ? t('sale.export_filtered') : ''}>${anyFilter ? t('sale.export_filtered_short') : t('sale.export')}</a>
+        <a class="btn" id="sale-export-xlsx" href=${exportHref(code, applied, 'xlsx')} download=${code + '-sales.xlsx'}
+          title=${anyFilter ? t('sale.export_filtered') : ''}>${anyFilter ? t('sale.export_xlsx_filtered_short') : t('sale.export_xlsx')}</a>
         ${can.importSales ? html`<a class="btn btn-primary" href=${'#/p/' + enc(code) + '/import'}>${t('nav.import')}</a>` : null}`} />
     <div class="filters card" role="search">
       <label class="field"><span class="field-label">${t('sale.from')}</span><input type="date" name="from" value=${filters.from} onInput=${setFilter('from')} /></label>
