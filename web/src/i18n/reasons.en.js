@@ -223,6 +223,7 @@ export default {
   'field.objective': 'Company objective', 'field.description': 'Description', 'field.status': 'Status', 'field.owner': 'Owner',
   'field.owner_id': 'Owner', 'field.target': 'Target', 'field.baseline': 'Baseline', 'field.metric': 'Metric',
   'field.scope': 'Scope', 'field.rationale': 'Rationale', 'field.checkin_rule': 'Check-in rule', 'field.unit': 'Unit',
+  'field.reviewer': 'Reviewer', 'field.reviewee': 'Member reviewed', 'field.teamwork': 'Teamwork',
   'field.custom_unit': 'Unit', 'field.reason': 'Reason for the change', 'field.baseline_start': 'Baseline start', 'field.baseline_end': 'Baseline end',
   'field.criteria': 'Criteria', 'field.priority': 'Priority', 'field.kind': 'Kind', 'field.value': 'Value',
   'field.date': 'Date', 'field.customer': 'Customer', 'field.product': 'Product', 'field.channel': 'Channel', 'field.rep': 'Rep',

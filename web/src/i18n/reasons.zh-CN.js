@@ -222,6 +222,7 @@ export default {
   'field.objective': '公司目标', 'field.description': '描述', 'field.status': '状态', 'field.owner': '负责人',
   'field.owner_id': '负责人', 'field.target': '目标值', 'field.baseline': '基线', 'field.metric': '指标',
   'field.scope': '范围', 'field.rationale': '理由', 'field.checkin_rule': '更新规则', 'field.unit': '单位',
+  'field.reviewer': '评价人', 'field.reviewee': '被评价成员', 'field.teamwork': '团队协作',
   'field.custom_unit': '单位', 'field.reason': '修改原因', 'field.baseline_start': '基线开始', 'field.baseline_end': '基线结束',
   'field.criteria': '准入条件', 'field.priority': '优先级', 'field.kind': '促销类型', 'field.value': '数值',
   'field.date': '日期', 'field.customer': '客户', 'field.product': '产品', 'field.channel': '渠道', 'field.rep': '销售代表',
