@@ -23,10 +23,10 @@ static void print_board(struct cli *c, const struct review_board *b)
 		char n[24], avg[24];
 		const char *row[4] = { m->login, m->name, n, avg };
 		snprintf(n, sizeof(n), "%lld", (long long)m->reviews);
-		if (m->reviews)
-			snprintf(avg, sizeof(avg), "%.1f",
-				 (double)((m->teamwork_sum * 20 + m->reviews) / (2 * m->reviews)) /
-					 10.0);
+		int64_t tenths = review_mean_tenths(m);
+		if (tenths >= 0)
+			snprintf(avg, sizeof(avg), "%lld.%lld", (long long)(tenths / 10),
+				 (long long)(tenths % 10));
 		else
 			snprintf(avg, sizeof(avg), "-");
 		cli_table_row(&t, row);

@@ -232,6 +232,13 @@ void review_board_release(struct review_board *b)
 	memset(b, 0, sizeof(*b));
 }
 
+int64_t review_mean_tenths(const struct review_summary *m)
+{
+	if (!m->reviews)
+		return -1;
+	return (m->teamwork_sum * 20 + m->reviews) / (2 * m->reviews);
+}
+
 void review_board_write_json(struct jw *w, const struct review_board *b)
 {
 	jw_obj(w);
@@ -250,9 +257,7 @@ void review_board_write_json(struct jw *w, const struct review_board *b)
 		jw_kint(w, "reviews", m->reviews);
 		jw_key(w, "teamwork");
 		if (m->reviews)
-			/* the mean to one decimal, rounded half up in tenths of integers */
-			jw_num(w, (double)((m->teamwork_sum * 20 + m->reviews) / (2 * m->reviews)) / 10.0,
-			       1);
+			jw_num(w, (double)review_mean_tenths(m) / 10.0, 1);
 		else
 			jw_null(w);
 		jw_obj_end(w);

@@ -41,6 +41,9 @@ struct review_board {
 	size_t nsummary;
 };
 
+/* A member's mean teamwork in tenths, rounded half up (35: 3.5); -1 without reviews. */
+int64_t review_mean_tenths(const struct review_summary *m);
+
 /*
  * The project's reviews as actor may read them (see above): a manager every
  * review and every member's aggregate, a member the reviews they wrote and
