@@ -10,7 +10,7 @@
 // teammate, changing their review of rep2 through every score of the select, and sees their
 // own aggregate (the mean of what the others gave them, worked out here) and no one else's; the
 // manager sees every review and every member's aggregate; a viewer has no reviews link and
-// no write control on the lessons. Once at phone width (390 px) the member's review and lesson
+// no write control on the lessons. In zh-CN the member does so on the closed project. Once at phone width (390 px) the member's review and lesson
 // forms fit the screen.
 import { test, assert, run, startServer, cli, shot, assertNoSidewaysScroll } from './lib.mjs';
 import { signedIn, get, optionValues, assertFitsPhone, fieldError, assertLang, PHONE, TEXTS, eventually } from './forms.mjs';
@@ -174,6 +174,7 @@ async function memberFlow(browser, server, lang, viewport) {
     if (viewport === PHONE) await page.click('#menu-button');
     await page.click('#nav-reviews');
     await page.locator('.page-head h1', { hasText: T['review.title'] }).waitFor();
+    if ((await get(page, API)).status === 'closed') await page.locator('#closed-banner').waitFor();
     // own aggregate: rep2's 3 and mgr's 4
     const own = (await get(page, API + '/reviews')).summary;
     assert(own.length === 1 && own[0].login === 'rep1', `a member reads their own line only: ${JSON.stringify(own)}`);
@@ -249,7 +250,10 @@ run(async (browser) => {
   const server = await startServer({ setup, name: 'closing' });
   for (const lang of ['zh-CN', 'en']) {
     await managerFlow(browser, server, lang);
+    // in zh-CN the member writes on the closed project (what reviews and lessons are for)
+    if (lang === 'zh-CN') server.cli(['project', 'close', P]);
     await memberFlow(browser, server, lang, lang === 'en' ? PHONE : undefined);
     await viewerFlow(browser, server, lang);
+    if (lang === 'zh-CN') server.cli(['project', 'reopen', P, '--reason', 'en']);
   }
 });
