@@ -55,6 +55,7 @@ async function managerFlow(browser, server, lang) {
     const p = await project(page);
     assert(p.status === 'closed' && p.close_note === note && p.closed_by === 'mgr' && p.closed_at, `closed ${JSON.stringify(p)}`);
     await page.locator('.stat .chip-closed', { hasText: T['pstatus.closed'] }).waitFor();
+    assert((await page.locator('#close-note').textContent()).includes(note), 'the closing note on the overview');
     const banner = page.locator('#closed-banner');
     await banner.waitFor();
     assert((await banner.textContent()).includes(T['closing.banner']), 'the banner says the figures are frozen');

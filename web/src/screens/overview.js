@@ -97,6 +97,7 @@ function ProjectOverview({ code }) {
           html`<${Chip} kind=${s}>${counts[s]} ${tv('status', s)}<//> `)}</span></div>
     </div>
     ${p.objective ? html`<p class="objective"><strong>${t('project.objective')}:</strong> ${p.objective}</p>` : null}
+    ${p.status === 'closed' && p.close_note ? html`<p class="objective" id="close-note"><strong>${t('closing.note')}:</strong> ${p.close_note}</p>` : null}
     <${AlertsPanel} code=${code} manage=${can.editProject} />
     ${goals.length ? html`<${ForecastPanel} code=${code} />` : null}
     <h2 class="section-title">${t('goal.title_plural')}</h2>
