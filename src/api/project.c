@@ -157,44 +157,39 @@ static int delete_project(struct api_req *r, struct err *err)
 	return 0;
 }
 
-/* POST .../close {"version", "note"}: the project closed (its figures frozen). */
-static int close_project(struct api_req *r, struct err *err)
+/*
+ * POST .../close {"version", "note"}: the project closed (its figures frozen);
+ * POST .../reopen {"version", "reason"}: open again, kept as an adjustment with its reason.
+ */
+static int close_or_reopen(struct api_req *r, int reopen, struct err *err)
 {
 	int64_t version = 0;
-	int has_version = 0, has_note = 0;
-	const char *note = NULL;
+	int has_version = 0, has_text = 0;
+	const char *text = NULL;
 	const struct api_field fields[] = {
 		{ "version", API_INT, API_REQUIRED, &version, &has_version },
-		{ "note", API_STR, API_NULLABLE, &note, &has_note },
+		{ reopen ? "reason" : "note", API_STR, API_NULLABLE, &text, &has_text },
 		{ NULL },
 	};
+	const char *code = api_param(r, "code");
 	struct project out;
 
 	if (api_parse(r, fields, err) ||
-	    project_close(r->st, &r->actor, api_param(r, "code"), version, note, &out, err))
+	    (reopen ? project_reopen(r->st, &r->actor, code, version, text, &out, err)
+		    : project_close(r->st, &r->actor, code, version, text, &out, err)))
 		return -1;
 	project_write_json(&r->jw, &out);
 	return 0;
 }
 
-/* POST .../reopen {"version", "reason"}: open again, kept as an adjustment with its reason. */
+static int close_project(struct api_req *r, struct err *err)
+{
+	return close_or_reopen(r, 0, err);
+}
+
 static int reopen_project(struct api_req *r, struct err *err)
 {
-	int64_t version = 0;
-	int has_version = 0, has_reason = 0;
-	const char *reason = NULL;
-	const struct api_field fields[] = {
-		{ "version", API_INT, API_REQUIRED, &version, &has_version },
-		{ "reason", API_STR, API_NULLABLE, &reason, &has_reason },
-		{ NULL },
-	};
-	struct project out;
-
-	if (api_parse(r, fields, err) ||
-	    project_reopen(r->st, &r->actor, api_param(r, "code"), version, reason, &out, err))
-		return -1;
-	project_write_json(&r->jw, &out);
-	return 0;
+	return close_or_reopen(r, 1, err);
 }
 
 /*

@@ -344,6 +344,29 @@ static int hook_row(struct tx *tx, int64_t last, int64_t record_id, int64_t audi
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * Keep out (its project, kind, record and changes filled; changes owned) with
+ * the write's actor and moment, its reason, day and audit row, and the
+ * adjustment's own audit row; what its effect reads follows from e and rec.
+ */
+static int keep(struct tx *tx, struct adjustment *out, const struct entity *e, const void *rec,
+		const char *reason, int32_t effective_on, int64_t audit_id, struct err *err)
+{
+	snprintf(out->reason, sizeof(out->reason), "%s", reason);
+	out->actor_id = tx->actor ? tx->actor->user_id : NO_ID;
+	snprintf(out->actor, sizeof(out->actor), "%s", tx->actor ? tx->actor->login : "");
+	out->at = tx->now;
+	out->effective_on = effective_on;
+	out->audit_id = audit_id;
+	effect_target(out->kind, e, rec, out);
+	if (insert_row(tx, out, err) ||
+	    tx_audit(tx, "adjustment", out->id, "create", NULL, out->changes, err)) {
+		adjustment_release(out);
+		return -1;
+	}
+	return 0;
+}
+
 int adjust_record(struct tx *tx, int64_t project_id, enum adjust_kind kind,
 		  const char *record, const void *before, const void *after, const char *reason,
 		  int32_t effective_on, int64_t audit_id, struct adjustment *out, struct err *err)
@@ -361,19 +384,7 @@ int adjust_record(struct tx *tx, int64_t project_id, enum adjust_kind kind,
 	out->record_id = rec_int(e, after, "id");
 	snprintf(out->record, sizeof(out->record), "%s", record);
 	out->changes = buf_detach(&changes, NULL);
-	snprintf(out->reason, sizeof(out->reason), "%s", reason);
-	out->actor_id = tx->actor ? tx->actor->user_id : NO_ID;
-	snprintf(out->actor, sizeof(out->actor), "%s", tx->actor ? tx->actor->login : "");
-	out->at = tx->now;
-	out->effective_on = effective_on;
-	out->audit_id = audit_id;
-	effect_target(kind, e, after, out);
-	if (insert_row(tx, out, err) ||
-	    tx_audit(tx, "adjustment", out->id, "create", NULL, out->changes, err)) {
-		adjustment_release(out);
-		return -1;
-	}
-	return 0;
+	return keep(tx, out, e, after, reason, effective_on, audit_id, err);
 }
 
 int adjust_record_status(struct tx *tx, int64_t project_id, const char *record,
@@ -397,19 +408,7 @@ int adjust_record_status(struct tx *tx, int64_t project_id, const char *record,
 	out->record_id = project_id;
 	snprintf(out->record, sizeof(out->record), "%s", record);
 	out->changes = buf_detach(&changes, NULL);
-	snprintf(out->reason, sizeof(out->reason), "%s", reason);
-	out->actor_id = tx->actor ? tx->actor->user_id : NO_ID;
-	snprintf(out->actor, sizeof(out->actor), "%s", tx->actor ? tx->actor->login : "");
-	out->at = tx->now;
-	out->effective_on = date_today();
-	out->audit_id = audit_id;
-	effect_target(ADJ_PROJECT, NULL, NULL, out);
-	if (insert_row(tx, out, err) ||
-	    tx_audit(tx, "adjustment", out->id, "create", NULL, out->changes, err)) {
-		adjustment_release(out);
-		return -1;
-	}
-	return 0;
+	return keep(tx, out, NULL, NULL, reason, date_today(), audit_id, err);
 }
 
 /* Check the request before anything is read: the reason, each field named once and allowed. */
