@@ -1,6 +1,7 @@
 /*
- * project.c - /api/v1/projects, and the removal of a member (the other member
- * routes are the entity engine's). A project the caller may not see answers
+ * project.c - /api/v1/projects, closing and reopening one (.../close,
+ * .../reopen), and the removal of a member (the other member routes are the
+ * entity engine's). A project the caller may not see answers
  * 404 (core's rule), so its existence is not revealed.
  */
 #include <stdio.h>

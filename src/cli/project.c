@@ -1,5 +1,6 @@
 /*
- * project.c - `salespm project ...` and `salespm member remove` (the other
+ * project.c - `salespm project ...` (close and reopen among them) and
+ * `salespm member remove` (the other
  * `member` commands are the entity engine's: cli/entity.c).
  */
 #include <stdio.h>
