@@ -1,7 +1,7 @@
 /*
  * project.c - `salespm project ...` (close and reopen among them) and
- * `salespm member remove` (the other
- * `member` commands are the entity engine's: cli/entity.c).
+ * `salespm member remove` (the other `member` commands are the entity
+ * engine's: cli/entity.c).
  */
 #include <stdio.h>
 #include <string.h>
