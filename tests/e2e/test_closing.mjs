@@ -159,8 +159,15 @@ async function managerFlow(browser, server, lang) {
       `the adjustment ${JSON.stringify(adj[0])}`);
     await page.go('#/p/' + P + '/sales');
     await page.locator('#sale-entry').waitFor();
+    // on the timeline, in the reader's words: kind Project, status Closed -> Active, the reason
     await page.go('#/p/' + P + '/adjustments');
-    await page.locator('.adj-changes', { hasText: reason }).or(page.locator('body', { hasText: reason })).first().waitFor();
+    await page.locator('select[name=kind-filter]').selectOption('project');
+    const entry = page.locator(`#adjust-list > li[data-id="${adj[0].id}"]`);
+    await entry.waitFor();
+    assert((await entry.locator('.chip').textContent()).trim() === T['adjust.kind.project'], 'the kind label');
+    assert((await entry.locator('[data-field=status] .adj-was').textContent()).trim() === T['pstatus.closed']
+      && (await entry.locator('[data-field=status] .adj-now').textContent()).trim() === T['pstatus.active'], 'the status in words');
+    assert((await entry.locator('.adj-reason').textContent()).includes(reason), 'the reason');
   });
   await ctx.close();
 }
