@@ -1,6 +1,7 @@
 /*
- * project.c - /api/v1/projects, and the removal of a member (the other member
- * routes are the entity engine's). A project the caller may not see answers
+ * project.c - /api/v1/projects, closing and reopening one (.../close,
+ * .../reopen), and the removal of a member (the other member routes are the
+ * entity engine's). A project the caller may not see answers
  * 404 (core's rule), so its existence is not revealed.
  */
 #include <stdio.h>
@@ -158,6 +159,41 @@ static int delete_project(struct api_req *r, struct err *err)
 }
 
 /*
+ * POST .../close {"version", "note"}: the project closed (its figures frozen);
+ * POST .../reopen {"version", "reason"}: open again, kept as an adjustment with its reason.
+ */
+static int close_or_reopen(struct api_req *r, int reopen, struct err *err)
+{
+	int64_t version = 0;
+	int has_version = 0, has_text = 0;
+	const char *text = NULL;
+	const struct api_field fields[] = {
+		{ "version", API_INT, API_REQUIRED, &version, &has_version },
+		{ reopen ? "reason" : "note", API_STR, API_NULLABLE, &text, &has_text },
+		{ NULL },
+	};
+	const char *code = api_param(r, "code");
+	struct project out;
+
+	if (api_parse(r, fields, err) ||
+	    (reopen ? project_reopen(r->st, &r->actor, code, version, text, &out, err)
+		    : project_close(r->st, &r->actor, code, version, text, &out, err)))
+		return -1;
+	project_write_json(&r->jw, &out);
+	return 0;
+}
+
+static int close_project(struct api_req *r, struct err *err)
+{
+	return close_or_reopen(r, 0, err);
+}
+
+static int reopen_project(struct api_req *r, struct err *err)
+{
+	return close_or_reopen(r, 1, err);
+}
+
+/*
  * DELETE .../members/{login}[?version=N]: the engine's delete, answered as
  * it always was ({"login","removed"}); without a version, as the member is now.
  */
@@ -189,5 +225,7 @@ const struct api_route api_project_routes[] = {
 	{ "PATCH", "/api/v1/projects/{code}", update_project, ROLE_REP, 0 },
 	{ "DELETE", "/api/v1/projects/{code}", delete_project, ROLE_REP, 0 },
 	{ "DELETE", "/api/v1/projects/{code}/members/{login}", remove_member, ROLE_REP, 0 },
+	{ "POST", "/api/v1/projects/{code}/close", close_project, ROLE_REP, 0 },
+	{ "POST", "/api/v1/projects/{code}/reopen", reopen_project, ROLE_REP, 0 },
 	{ NULL },
 };

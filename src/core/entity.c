@@ -1088,15 +1088,19 @@ static int check_field(struct store *st, const struct entity *e, const struct en
 	switch (f->kind) {
 	case EK_TEXT:
 	case EK_NOTE: {
-		char tmp[4096];
+		/* a copy as long as the text (a fixed buffer would cut a long note short) */
+		char *tmp;
 		size_t max = text_max(f);
-		snprintf(tmp, sizeof(tmp), "%s", ctxt(rec, f));
+		int r;
 		if (strlen(ctxt(rec, f)) > max)
 			return err_set(err, ERR_INVALID, f->name, "too_long:_,len,max",
 				       "%s is too long (%zu bytes, at most %zu)", f->name,
 				       strlen(ctxt(rec, f)), max);
-		return text_field(txt(rec, f), max + 1, tmp, (f->flags & EF_REQUIRED) != 0,
-				  f->kind == EK_NOTE, f->name, err);
+		tmp = xstrdup(ctxt(rec, f));
+		r = text_field(txt(rec, f), max + 1, tmp, (f->flags & EF_REQUIRED) != 0,
+			       f->kind == EK_NOTE, f->name, err);
+		free(tmp);
+		return r;
 	}
 	case EK_CODE: {
 		char tmp[80];
@@ -1464,9 +1468,11 @@ static int begin(struct tx *tx, struct store *st, const struct actor *a, const s
 	if (e->scope == ENT_PROJECT) {
 		char what[80];
 		snprintf(what, sizeof(what), "writing %s", e->plural);
-		/* the member's project role is checked again under the write lock */
-		return tx_begin_project(tx, st, a, p->id, p->code,
-					e->own_field ? PROLE_MEMBER : e->write_prole, what, err);
+		/* the member's project role is checked again under the write lock, and the
+		 * freeze of a closed project (core/tx.h) */
+		return (e->unfrozen ? tx_begin_project_closed : tx_begin_project)(
+			tx, st, a, p->id, p->code, e->own_field ? PROLE_MEMBER : e->write_prole,
+			what, err);
 	}
 	return tx_begin(tx, st, a, err);
 }

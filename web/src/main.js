@@ -40,6 +40,8 @@ import { Webhooks } from './screens/webhooks.js';
 import { Meetings } from './screens/meetings.js';
 import { CalendarSettings } from './screens/calendar.js';
 import { Inbox } from './screens/inbox.js';
+import { Reviews } from './screens/reviews.js';
+import { Lessons } from './screens/lessons.js';
 import './styles/app.css';
 
 const routes = [
@@ -66,6 +68,8 @@ const routes = [
   ['/p/:code/feedback', (p) => html`<${Feedback} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/deals', (p) => html`<${Deals} code=${p.code} />`, 'code'],
   ['/p/:code/meetings', (p) => html`<${Meetings} key=${p.code} code=${p.code} />`, 'code'],
+  ['/p/:code/reviews', (p) => html`<${Reviews} key=${p.code} code=${p.code} />`, 'code'],
+  ['/p/:code/lessons', (p) => html`<${Lessons} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/robots', (p) => html`<${Webhooks} key=${p.code} code=${p.code} />`, 'code'],
   ['/me/calendar', () => html`<${CalendarSettings} />`],
   ['/customers', (p, path) => html`<${Customers} key=${path} />`],

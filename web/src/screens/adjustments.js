@@ -18,6 +18,7 @@ import { useProjectAccess } from '../components/access.js';
 import '../styles/forms.css';
 import '../styles/adjust.css';
 
+// (a project's reopening is kept as kind 'project', made by reopening it, not here)
 export const KINDS = ['goal', 'channel', 'price', 'promotion', 'channel_plan', 'plan', 'quota'];
 const METRICS = ['revenue', 'units', 'margin'];
 
@@ -47,6 +48,10 @@ const quotaFields = (members) => members.filter((m) => m.role !== 'viewer').map(
 
 const kindLabel = (k) => t('adjust.kind.' + k);
 const fieldName = (f) => t('adjust.field.' + f);
+// a value as the reader reads it: a project's status in words (a reopening), else as kept
+const valueText = (kind, f, v) => (v === '' ? t('common.none') : kind === 'project' && f === 'status' ? t('pstatus.' + v) : v);
+// the timeline lists a project's reopenings too (made by reopening it, not by this form)
+const FILTER_KINDS = [...KINDS, 'project'];
 
 // A daily value of the metric in words: money in major units, units as a count.
 const fmt = (metric, v) => (metric === 'units' ? num(Math.round(v * 100) / 100) : money(Math.round(v)));
@@ -84,7 +89,7 @@ function Entry({ code, adj, open }) {
     </div>
     <ul class="adj-changes">${changes.map(([f, c]) => html`<li key=${f} data-field=${f}>
       <span class="adj-field">${adj.kind === 'quota' ? t('adjust.quota_of', { who: f }) : fieldName(f)}</span>
-      <span class="adj-was">${c.before === '' ? t('common.none') : c.before}</span> → <span class="adj-now">${c.after === '' ? t('common.none') : c.after}</span></li>`)}</ul>
+      <span class="adj-was">${valueText(adj.kind, f, c.before)}</span> → <span class="adj-now">${valueText(adj.kind, f, c.after)}</span></li>`)}</ul>
     <p class="adj-reason"><span class="muted">${t('adjust.reason')}:</span> ${adj.reason}</p>
     <p class="adj-who muted">${t('adjust.by', { who: adj.by || '—', at: dateTime(adj.at) })}</p>
     <${Effect} code=${code} adj=${adj} />
@@ -185,10 +190,10 @@ export function Adjustments({ code }) {
   }, [openId, items.length]);
   return html`<section class="adjust-screen">
     <${PageHead} title=${t('adjust.title')} subtitle=${t('adjust.sub')}
-      actions=${can.manageGoals ? html`<button class="btn btn-primary" id="adjust-new" onClick=${() => setForm(true)}>${t('adjust.new')}</button>` : null} />
+      actions=${can.adjust ? html`<button class="btn btn-primary" id="adjust-new" onClick=${() => setForm(true)}>${t('adjust.new')}</button>` : null} />
     <div class="filters"><label class="field"><span class="field-label">${t('adjust.kind')}</span>
       <select name="kind-filter" value=${kind} onChange=${(e) => setKind(e.currentTarget.value)}>
-        <option value="">${t('common.all')}</option>${KINDS.map((k) => html`<option value=${k}>${kindLabel(k)}</option>`)}</select></label></div>
+        <option value="">${t('common.all')}</option>${FILTER_KINDS.map((k) => html`<option value=${k}>${kindLabel(k)}</option>`)}</select></label></div>
     ${list.error ? html`<${ErrorBanner} error=${list.error} onRetry=${list.reload} />` : null}
     ${list.loading && !list.data ? html`<${Skeleton} rows=${4} />` : items.length === 0 ? html`<${Empty} title=${t('adjust.empty')} hint=${t('adjust.empty_hint')} />`
       : html`<ol class="adj-timeline" id="adjust-list">${items.map((a) => html`<${Entry} key=${a.id} code=${code} adj=${a} open=${a.id === openId} />`)}</ol>`}
