@@ -204,6 +204,17 @@ def a_quota_split_moves_between_members_as_an_adjustment():
              for q in ws.js("quota", "list", "FY", "--goal", str(gid))["goals"][0]["quotas"]["lines"]}
     eq(lines, {"rep": 15000000, "rep2": 15000000}, "nothing changed")
     eq(len(ws.js("adjust", "list", "FY")["adjustments"]), 1, "one adjustment kept")
+    # once the project is closed its quotas are frozen: saved directly, refused; moved by an
+    # adjustment with a reason, the one way left
+    ws.ok("project", "close", "FY", "--note", "年度结束")
+    r = ws.fail("quota", "split", "FY", "--goal", str(gid), "rep=100000.00", "rep2=200000.00",
+                as_="mgr", json_out=True)
+    eq(err_json(r)["reason"], "project_closed", f"a closed project's split: {r}")
+    ws.ok("adjust", "FY", "--kind", "quota", "--record", str(gid), "--set", "rep=100000.00",
+          "--set", "rep2=200000.00", "--reason", "年终复盘：按实际负责客户重算", as_="mgr")
+    lines = {q["person"]: q["target"]
+             for q in ws.js("quota", "list", "FY", "--goal", str(gid))["goals"][0]["quotas"]["lines"]}
+    eq(lines, {"rep": 10000000, "rep2": 20000000}, "moved through an adjustment")
 
 
 @test
