@@ -40,6 +40,7 @@ import { Webhooks } from './screens/webhooks.js';
 import { Meetings } from './screens/meetings.js';
 import { CalendarSettings } from './screens/calendar.js';
 import { Inbox } from './screens/inbox.js';
+import { Report, Compare } from './screens/report.js';
 import './styles/app.css';
 
 const routes = [
@@ -66,6 +67,9 @@ const routes = [
   ['/p/:code/feedback', (p) => html`<${Feedback} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/deals', (p) => html`<${Deals} code=${p.code} />`, 'code'],
   ['/p/:code/meetings', (p) => html`<${Meetings} key=${p.code} code=${p.code} />`, 'code'],
+  // keyed by the whole path: another day (?as_of=) or another project (?with=) reads afresh
+  ['/p/:code/report', (p, path) => html`<${Report} key=${path} code=${p.code} />`, 'code'],
+  ['/p/:code/report/compare', (p, path) => html`<${Compare} key=${path} code=${p.code} />`, 'code'],
   ['/p/:code/robots', (p) => html`<${Webhooks} key=${p.code} code=${p.code} />`, 'code'],
   ['/me/calendar', () => html`<${CalendarSettings} />`],
   ['/customers', (p, path) => html`<${Customers} key=${path} />`],

@@ -130,6 +130,7 @@ export function Layout({ path, project, children }) {
           <${NavLink} sub id="nav-collections" href=${pbase + '/collections'} active=${is(pbase + '/collections')}>${t('nav.collections')}<//>
           <${NavLink} sub id="nav-budget" href=${pbase + '/budget'} active=${is(pbase + '/budget')}>${t('nav.budget')}<//>
           <${NavLink} sub id="nav-adjustments" href=${pbase + '/adjustments'} active=${is(pbase + '/adjustments')}>${t('nav.adjustments')}<//>
+          <${NavLink} sub id="nav-report" href=${pbase + '/report'} active=${is(pbase + '/report')}>${t('nav.report')}<//>
           ${pcan.editProject ? html`<${NavLink} sub id="nav-robots" href=${pbase + '/robots'} active=${is(pbase + '/robots')}>${t('nav.robots')}<//>` : null}` : null}
         <${NavLink} id="nav-customers" href="/customers" active=${is('/customers')}>${t('nav.customers')}<//>
         ${sections('workspace', (e) => wsAtLeast(app.me, e.read_role)).map(({ section, nouns }) => html`
