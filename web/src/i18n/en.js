@@ -1075,7 +1075,7 @@ export default {
   'report.as_of_pick': 'Report as of', 'report.as_of': 'as of {date}',
   'report.interim': 'Interim report: the project is still open, so these figures are as of {date} and will change until it closes.',
   'report.interim_short': 'interim', 'report.closed_at': 'Closed {date}', 'report.generated': 'Generated {date}',
-  'report.strategy': 'Strategy effectiveness', 'report.goals_met_of': '{met} of {n}',
+  'report.strategy': 'Strategy effectiveness', 'report.goals_met_of': '{met} of {n} met',
   'report.total.revenue': 'Revenue', 'report.total.margin': 'Gross profit', 'report.total.units': 'Units',
   'report.total.deals_won': 'Deals won', 'report.total.win_rate': 'Win rate', 'report.total.new_customers': 'New customers',
   'report.total.goals_met': 'Goals met',

@@ -1074,7 +1074,7 @@ export default {
   'report.as_of_pick': '报告截至', 'report.as_of': '截至 {date}',
   'report.interim': '中期报告：项目尚未结束，以下数据截至 {date}，在项目关闭前仍会变化。',
   'report.interim_short': '中期', 'report.closed_at': '关闭于 {date}', 'report.generated': '生成于 {date}',
-  'report.strategy': '策略成效', 'report.goals_met_of': '{met} / {n}',
+  'report.strategy': '策略成效', 'report.goals_met_of': '达成 {met} / {n}',
   'report.total.revenue': '收入', 'report.total.margin': '毛利', 'report.total.units': '销量',
   'report.total.deals_won': '赢单数', 'report.total.win_rate': '赢单率', 'report.total.new_customers': '新客户',
   'report.total.goals_met': '达成目标',

@@ -107,9 +107,9 @@ export function Report({ code }) {
 
 // --- sections ---------------------------------------------------------------------------
 
-function Card({ id, title, n, children, empty }) {
+function Card({ id, title, n, sub, children, empty }) {
   return html`<div class="card rep-card" id=${id}>
-    <div class="card-head"><h3>${title}</h3>${n !== undefined ? html`<span class="muted small">${t('dash.n_items', { n })}</span>` : null}</div>
+    <div class="card-head"><h3>${title}</h3>${sub || (n !== undefined ? html`<span class="muted small">${t('dash.n_items', { n })}</span>` : null)}</div>
     ${n === 0 ? html`<p class="muted rep-empty">${empty || t('dash.no_rows')}</p>` : children}
   </div>`;
 }
@@ -122,14 +122,15 @@ const Table = ({ id, head, children }) => html`<div class="table-wrap rep-table-
 
 function Totals({ ev }) {
   const x = ev.totals || {};
+  // large amounts in compact form (¥48.9亿, CN¥4.9B) so a card holds them; the exact one on hover
+  const big = (v) => money(v, { currency: cur(ev), compact: Math.abs(Number(v)) >= 1e8 });
   const cards = [
-    ['revenue', m(x.revenue, ev)], ['margin', m(x.margin, ev)], ['units', num(x.units)],
+    ['revenue', big(x.revenue), m(x.revenue, ev)], ['margin', big(x.margin), m(x.margin, ev)], ['units', num(x.units)],
     ['deals_won', num(x.deals_won)], ['win_rate', pct(x.win_rate)], ['new_customers', num(x.new_customers)],
-    ['goals_met', t('report.goals_met_of', { met: num(x.goals_met), n: num(x.goals) })],
   ];
   return html`<div class="kpi-grid rep-kpis" id="rep-totals">
-    ${cards.map(([k, v]) => html`<div class="kpi" data-total=${k}><span class="kpi-label">${t('report.total.' + k)}</span>
-      <span class="kpi-value num">${v}</span></div>`)}
+    ${cards.map(([k, v, exact]) => html`<div class="kpi" data-total=${k} title=${t('report.total.' + k) + ': ' + (exact || v)}>
+      <span class="kpi-label">${t('report.total.' + k)}</span><span class="kpi-value num">${v}</span></div>`)}
   </div>`;
 }
 
@@ -138,11 +139,13 @@ function Goals({ ev }) {
   const bars = useMemo(() => attainmentBars(goals), [goals]);
   const option = useMemo(() => {
     const rows = goals.map((g, i) => ({ g, b: bars[i] })).reverse(); // the first goal on top
+    // the axis reaches past 100% and the best goal on round steps, so the 100% line reads
+    const top = Math.max(100, Math.ceil(Math.max(0, ...bars.map((b) => b.value || 0)) / 25) * 25);
     return {
-      grid: { left: 4, right: 40, top: 8, bottom: 0, containLabel: true },
+      grid: { left: 4, right: 40, top: 22, bottom: 0, containLabel: true },
       tooltip: { trigger: 'axis', renderMode: 'richText', axisPointer: { type: 'shadow' },
         formatter: (ps) => { const r = rows[ps[0].dataIndex]; return `${goalName(r.g)}\n${t('report.attainment')}: ${pct(r.g.attainment)}`; } },
-      xAxis: { type: 'value', min: 0, max: (v) => Math.max(100, Math.ceil(v.max / 10) * 10),
+      xAxis: { type: 'value', min: 0, max: top, interval: top <= 150 ? 25 : top <= 300 ? 50 : Math.ceil(top / 400) * 100,
         axisLabel: { fontSize: 10, color: COLORS.muted, formatter: '{value}%' }, splitLine: { lineStyle: { color: COLORS.split } } },
       yAxis: { type: 'category', data: rows.map((r) => goalName(r.g)), axisTick: { show: false },
         axisLabel: { fontSize: 11, color: '#334155', width: 120, overflow: 'truncate' }, axisLine: { lineStyle: { color: COLORS.line } } },
@@ -153,7 +156,9 @@ function Goals({ ev }) {
           lineStyle: { color: '#dc2626', type: 'dashed' }, data: [{ xAxis: 100 }] } }],
     };
   }, [goals, bars]);
-  return html`<${Card} id="rep-goals" title=${t('report.goals')} n=${goals.length} empty=${t('report.no_goals')}>
+  const x = ev.totals || {};
+  const met = html`<span class="muted small" id="rep-goals-met">${t('report.goals_met_of', { met: num(x.goals_met), n: num(x.goals) })}</span>`;
+  return html`<${Card} id="rep-goals" title=${t('report.goals')} n=${goals.length} sub=${met} empty=${t('report.no_goals')}>
     <${EChart} className=${'rep-hbar bars-' + Math.min(10, goals.length)} option=${option}
       label=${t('report.goals_aria', { n: goals.length })} data=${{ 'data-bars': String(goals.length) }} />
     <${Table} id="rep-goal-table" head=${[['report.goal'], ['goal.target', 'num'], ['goal.actual', 'num'], ['report.attainment', 'num'],
