@@ -45,6 +45,7 @@ const struct api_route *const api_routes[] = {
 	api_dashboard_routes,
 	api_meeting_routes,
 	api_live_routes,
+	api_report_routes,
 	api_entity_routes,
 	NULL,
 };

@@ -298,6 +298,7 @@ extern const struct api_route api_goal_routes[];
 extern const struct api_route api_dashboard_routes[];
 extern const struct api_route api_meeting_routes[];
 extern const struct api_route api_live_routes[];
+extern const struct api_route api_report_routes[];
 extern const struct api_route *const api_routes[];
 
 /*

@@ -157,6 +157,7 @@ extern const struct cli_command cli_catalog_cmds[];
 extern const struct cli_command cli_sale_cmds[];
 extern const struct cli_command cli_goal_cmds[];
 extern const struct cli_command cli_dashboard_cmds[];
+extern const struct cli_command cli_report_cmds[];
 extern const struct cli_command cli_demo_cmds[];
 extern const struct cli_command cli_dbcopy_cmds[];
 extern const struct cli_command cli_team_cmds[];

@@ -18,6 +18,7 @@ const struct cli_command *const cli_tables[] = {
 	cli_sale_cmds,
 	cli_goal_cmds,
 	cli_dashboard_cmds,
+	cli_report_cmds,
 	cli_demo_cmds,
 	cli_dbcopy_cmds,
 	cli_dbadmin_cmds,

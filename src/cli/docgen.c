@@ -57,6 +57,7 @@ static const struct {
 	{ "promotion", "promotions: their dates, rules and budgets" },
 	{ "quota", "sales quotas split over the team" },
 	{ "raci", "who is responsible, accountable, consulted and informed" },
+	{ "report", "reports: a project's evaluation (step 7) and two projects side by side" },
 	{ "risk", "the plan's risks" },
 	{ "sale", "sales: record, list, import and export" },
 	{ "segment", "customer segments" },
