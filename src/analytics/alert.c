@@ -187,7 +187,7 @@ int alert_settings_patch(struct store *st, const struct actor *a, const char *co
 			    err) ||
 	    settings_check(in, err))
 		return -1;
-	if (tx_begin_project(&tx, st, a, p.id, p.code, PROLE_MANAGER,
+	if (tx_begin_project_closed(&tx, st, a, p.id, p.code, PROLE_MANAGER,
 			     "changing the alert settings", err))
 		return -1;
 	if (settings_load(st, p.id, &cur, err))

@@ -35,6 +35,7 @@ const struct api_route *const api_routes[] = {
 	api_problem_routes,
 	api_deal_routes,
 	api_risk_routes,
+	api_review_routes,
 	api_adjust_routes,
 	api_alert_routes,
 	api_webhook_routes,

@@ -288,6 +288,7 @@ extern const struct api_route api_recruit_routes[];
 extern const struct api_route api_problem_routes[];
 extern const struct api_route api_deal_routes[];
 extern const struct api_route api_risk_routes[];
+extern const struct api_route api_review_routes[];
 extern const struct api_route api_adjust_routes[];
 extern const struct api_route api_alert_routes[];
 extern const struct api_route api_task_routes[];

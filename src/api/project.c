@@ -157,6 +157,46 @@ static int delete_project(struct api_req *r, struct err *err)
 	return 0;
 }
 
+/* POST .../close {"version", "note"}: the project closed (its figures frozen). */
+static int close_project(struct api_req *r, struct err *err)
+{
+	int64_t version = 0;
+	int has_version = 0, has_note = 0;
+	const char *note = NULL;
+	const struct api_field fields[] = {
+		{ "version", API_INT, API_REQUIRED, &version, &has_version },
+		{ "note", API_STR, API_NULLABLE, &note, &has_note },
+		{ NULL },
+	};
+	struct project out;
+
+	if (api_parse(r, fields, err) ||
+	    project_close(r->st, &r->actor, api_param(r, "code"), version, note, &out, err))
+		return -1;
+	project_write_json(&r->jw, &out);
+	return 0;
+}
+
+/* POST .../reopen {"version", "reason"}: open again, kept as an adjustment with its reason. */
+static int reopen_project(struct api_req *r, struct err *err)
+{
+	int64_t version = 0;
+	int has_version = 0, has_reason = 0;
+	const char *reason = NULL;
+	const struct api_field fields[] = {
+		{ "version", API_INT, API_REQUIRED, &version, &has_version },
+		{ "reason", API_STR, API_NULLABLE, &reason, &has_reason },
+		{ NULL },
+	};
+	struct project out;
+
+	if (api_parse(r, fields, err) ||
+	    project_reopen(r->st, &r->actor, api_param(r, "code"), version, reason, &out, err))
+		return -1;
+	project_write_json(&r->jw, &out);
+	return 0;
+}
+
 /*
  * DELETE .../members/{login}[?version=N]: the engine's delete, answered as
  * it always was ({"login","removed"}); without a version, as the member is now.
@@ -189,5 +229,7 @@ const struct api_route api_project_routes[] = {
 	{ "PATCH", "/api/v1/projects/{code}", update_project, ROLE_REP, 0 },
 	{ "DELETE", "/api/v1/projects/{code}", delete_project, ROLE_REP, 0 },
 	{ "DELETE", "/api/v1/projects/{code}/members/{login}", remove_member, ROLE_REP, 0 },
+	{ "POST", "/api/v1/projects/{code}/close", close_project, ROLE_REP, 0 },
+	{ "POST", "/api/v1/projects/{code}/reopen", reopen_project, ROLE_REP, 0 },
 	{ NULL },
 };

@@ -166,6 +166,7 @@ extern const struct cli_command cli_strategy_cmds[];
 extern const struct cli_command cli_recruit_cmds[];
 extern const struct cli_command cli_problem_cmds[];
 extern const struct cli_command cli_risk_cmds[];
+extern const struct cli_command cli_review_cmds[];
 extern const struct cli_command cli_adjust_cmds[];
 extern const struct cli_command cli_alert_cmds[];
 extern const struct cli_command cli_task_cmds[];

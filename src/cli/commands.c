@@ -27,6 +27,7 @@ const struct cli_command *const cli_tables[] = {
 	cli_recruit_cmds,
 	cli_problem_cmds,
 	cli_risk_cmds,
+	cli_review_cmds,
 	cli_adjust_cmds,
 	cli_task_cmds,
 	cli_meeting_cmds,

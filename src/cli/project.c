@@ -25,6 +25,13 @@ static void print_project(struct cli *c, const struct project *p)
 	       c->ws.currency, p->objective, (long long)p->version);
 	if (p->description[0])
 		printf("description: %s\n", p->description);
+	if (p->closed_at != NO_ID) {
+		char ts[32];
+		ts_format(p->closed_at, ts);
+		printf("closed:      %s by %s\n", ts, p->closed_by_login);
+		if (p->close_note[0])
+			printf("close note:  %s\n", p->close_note);
+	}
 }
 
 /* Apply the options a create or update may carry onto p. */
@@ -186,6 +193,45 @@ static int cmd_project_delete(struct cli *c, int argc, char **argv, struct err *
 	return 0;
 }
 
+/* project close|reopen CODE [--note T | --reason T] [--version V] */
+static int close_or_reopen(struct cli *c, int argc, char **argv, int reopen, struct err *err)
+{
+	struct cli_opt opts[] = { { reopen ? "reason" : "note", 0, OPT_VALUE },
+				  { "version", 0, OPT_VALUE },
+				  { NULL, 0, 0 } };
+	struct project p, out;
+	const char *pos[1], *text;
+	int64_t v;
+	int npos;
+
+	if (cli_parse(c, argc, argv, opts, pos, 1, 1, &npos, err) ||
+	    project_get(c->st, &c->actor, pos[0], &p, err))
+		return -1;
+	v = p.version;
+	if (cli_opt(opts, "version") && cli_int(cli_opt(opts, "version"), "version", &v, err))
+		return -1;
+	text = cli_opt(opts, reopen ? "reason" : "note");
+	if (reopen ? project_reopen(c->st, &c->actor, pos[0], v, text, &out, err)
+		   : project_close(c->st, &c->actor, pos[0], v, text, &out, err))
+		return -1;
+	if (c->json)
+		print_project(c, &out);
+	else
+		printf("%s project %s (version %lld)\n", reopen ? "reopened" : "closed", out.code,
+		       (long long)out.version);
+	return 0;
+}
+
+static int cmd_project_close(struct cli *c, int argc, char **argv, struct err *err)
+{
+	return close_or_reopen(c, argc, argv, 0, err);
+}
+
+static int cmd_project_reopen(struct cli *c, int argc, char **argv, struct err *err)
+{
+	return close_or_reopen(c, argc, argv, 1, err);
+}
+
 static int cmd_member_remove(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { NULL, 0, 0 } };
@@ -224,6 +270,18 @@ const struct cli_command cli_project_cmds[] = {
 	{ "project", "delete", cmd_project_delete, CLI_NEEDS_STORE,
 	  "delete a project without sales (owner)", "project delete CODE [--version V]", "",
 	  "salespm project delete TEST-1" },
+	{ "project", "close", cmd_project_close, CLI_NEEDS_STORE,
+	  "close a project: its figures are frozen, its members asked for peer reviews",
+	  "project close CODE [--note TEXT] [--version V]",
+	  "  --note TEXT          the closing note\n"
+	  "  --version V          fail with a conflict unless the project is still at version V",
+	  "salespm project close FY-PREV --note \"目标达成，转入复盘\"" },
+	{ "project", "reopen", cmd_project_reopen, CLI_NEEDS_STORE,
+	  "reopen a closed project (kept as an adjustment with its reason)",
+	  "project reopen CODE --reason TEXT [--version V]",
+	  "  --reason TEXT        why it is reopened (required)\n"
+	  "  --version V          fail with a conflict unless the project is still at version V",
+	  "salespm project reopen FY-PREV --reason \"补录12月回款\"" },
 	{ "member", "remove", cmd_member_remove, CLI_NEEDS_STORE, "remove a member",
 	  "member remove PROJECT LOGIN", "", "salespm member remove Q1-2027 wang.fang" },
 	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },

@@ -23,13 +23,14 @@
 
 static const char *const kind_names[ADJ__COUNT + 1] = { "goal",      "channel",      "price",
 							 "promotion", "channel_plan", "plan",
-							 NULL };
+							 "project",   NULL };
 static const char *const metric_names[ADJ_METRIC__COUNT + 1] = { "revenue", "units", "margin",
 								  NULL };
 
 /* The noun each kind changes, by the entity engine's name. */
 static const char *const kind_entity[ADJ__COUNT] = { "goal",      "channel",      "product",
-						      "promotion", "channel_plan", "task" };
+						      "promotion", "channel_plan", "task",
+						      NULL /* a project: its own write */ };
 
 static const char *const goal_fields[] = { "target",        "start",         "due",
 					   "scope_segment", "scope_channel", "scope_product",
@@ -40,8 +41,10 @@ static const char *const promotion_fields[] = { "start",    "end",      "value",
 						"products", "channels", "segments", NULL };
 static const char *const plan_share_fields[] = { "share", "budget", NULL };
 static const char *const task_fields[] = { "start", "due", "assignee", NULL };
+static const char *const project_fields[] = { "status", NULL };
 static const char *const *const kind_fields[ADJ__COUNT] = {
 	goal_fields, channel_fields, price_fields, promotion_fields, plan_share_fields, task_fields,
+	project_fields,
 };
 
 const char *adjust_kind_str(enum adjust_kind k)
@@ -58,7 +61,7 @@ int adjust_kind_parse(const char *s, enum adjust_kind *out, struct err *err)
 		}
 	return err_set(err, ERR_INVALID, "kind", "bad_enum:_,value,allowed",
 		       "%s \"%s\" is not one of: %s", "kind", s ? s : "",
-		       "goal, channel, price, promotion, channel_plan, plan");
+		       "goal, channel, price, promotion, channel_plan, plan, project");
 }
 
 const char *adjust_metric_str(enum adjust_metric m)
@@ -373,6 +376,42 @@ int adjust_record(struct tx *tx, int64_t project_id, enum adjust_kind kind,
 	return 0;
 }
 
+int adjust_record_status(struct tx *tx, int64_t project_id, const char *record,
+			 const char *before, const char *after, const char *reason,
+			 int64_t audit_id, struct adjustment *out, struct err *err)
+{
+	struct buf changes = BUF_INIT;
+	struct jw w;
+
+	memset(out, 0, sizeof(*out));
+	jw_init(&w, &changes);
+	jw_obj(&w);
+	jw_key(&w, "status");
+	jw_obj(&w);
+	jw_kstr(&w, "before", before);
+	jw_kstr(&w, "after", after);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	out->project_id = project_id;
+	out->kind = ADJ_PROJECT;
+	out->record_id = project_id;
+	snprintf(out->record, sizeof(out->record), "%s", record);
+	out->changes = buf_detach(&changes, NULL);
+	snprintf(out->reason, sizeof(out->reason), "%s", reason);
+	out->actor_id = tx->actor ? tx->actor->user_id : NO_ID;
+	snprintf(out->actor, sizeof(out->actor), "%s", tx->actor ? tx->actor->login : "");
+	out->at = tx->now;
+	out->effective_on = date_today();
+	out->audit_id = audit_id;
+	effect_target(ADJ_PROJECT, NULL, NULL, out);
+	if (insert_row(tx, out, err) ||
+	    tx_audit(tx, "adjustment", out->id, "create", NULL, out->changes, err)) {
+		adjustment_release(out);
+		return -1;
+	}
+	return 0;
+}
+
 /* Check the request before anything is read: the reason, each field named once and allowed. */
 static int check_input(const struct adjust_input *in, char *why, size_t whylen,
 		       struct err *err)
@@ -381,6 +420,9 @@ static int check_input(const struct adjust_input *in, char *why, size_t whylen,
 		return -1;
 	if (in->kind < 0 || in->kind >= ADJ__COUNT)
 		return adjust_kind_parse("", NULL, err);
+	if (in->kind == ADJ_PROJECT) /* its status moves by closing and reopening */
+		return err_set(err, ERR_INVALID, "kind", "use_reopen",
+			       "a project's status changes by closing or reopening it");
 	if (in->nchanges < 1)
 		return err_set(err, ERR_INVALID, "changes", "required", "changes is required");
 	for (int i = 0; i < in->nchanges; i++) {
@@ -438,7 +480,7 @@ int adjust_apply(struct store *st, const struct actor *a, const char *project_co
 	int64_t last = 0, audit = NO_ID, id = 0;
 	int32_t day = NO_DATE;
 	char why[1000];
-	int rc = -1;
+	int rc = -1, adjusting = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (project_load(st, project_code, &p, err) ||
@@ -462,9 +504,13 @@ int adjust_apply(struct store *st, const struct actor *a, const char *project_co
 	if (build_input(e, in, why, before, rec, &ei, err))
 		goto out;
 	if (effective_day(e, in, &day, err) ||
-	    tx_begin_project(&tx, st, a, p.id, project_code, PROLE_MANAGER,
-			     "adjusting the project", err) ||
-	    last_id(st, &last, err) || entity_update(st, a, e, pp, in->record, &ei, after, err) ||
+	    tx_begin_project_closed(&tx, st, a, p.id, project_code, PROLE_MANAGER,
+				    "adjusting the project", err))
+		goto out;
+	/* the one way to change a closed project's figures: its writes pass the freeze */
+	tx_adjusting(st, 1);
+	adjusting = 1;
+	if (last_id(st, &last, err) || entity_update(st, a, e, pp, in->record, &ei, after, err) ||
 	    audit_last(st, e->name, rec_int(e, after, "id"), &audit, err))
 		goto out;
 	if (in->kind == ADJ_GOAL) {
@@ -487,6 +533,8 @@ int adjust_apply(struct store *st, const struct actor *a, const char *project_co
 		goto out;
 	rc = 0;
 out:
+	if (adjusting)
+		tx_adjusting(st, 0);
 	if (rc) {
 		tx_abort(&tx);
 		adjustment_release(out);

@@ -24,13 +24,14 @@ enum adjust_kind {
 	ADJ_PROMOTION,
 	ADJ_CHANNEL_PLAN,
 	ADJ_PLAN,
+	ADJ_PROJECT, /* a closed project reopened (project_reopen): its status, not adjust_apply */
 	ADJ__COUNT
 };
 
 /* The metric an adjustment's effect is measured by. */
 enum adjust_metric { ADJ_REVENUE, ADJ_UNITS, ADJ_MARGIN, ADJ_METRIC__COUNT };
 
-/* "goal", "channel", "price", "promotion", "channel_plan", "plan". */
+/* "goal", "channel", "price", "promotion", "channel_plan", "plan", "project". */
 const char *adjust_kind_str(enum adjust_kind k);
 int adjust_kind_parse(const char *s, enum adjust_kind *out, struct err *err);
 /* "revenue", "units", "margin". */
@@ -113,6 +114,15 @@ struct tx;
 int adjust_record(struct tx *tx, int64_t project_id, enum adjust_kind kind,
 		  const char *record, const void *before, const void *after, const char *reason,
 		  int32_t effective_on, int64_t audit_id, struct adjustment *out, struct err *err);
+
+/*
+ * Inside a write (tx) that changed project record's status from before to
+ * after (a reopen): keep the adjustment of kind project with its reason,
+ * effective today, with the audit row the change wrote.
+ */
+int adjust_record_status(struct tx *tx, int64_t project_id, const char *record,
+			 const char *before, const char *after, const char *reason,
+			 int64_t audit_id, struct adjustment *out, struct err *err);
 
 /* The project's adjustments, newest effective day first (any member). */
 int adjust_list(struct store *st, const struct actor *a, const char *project_code,

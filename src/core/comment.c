@@ -494,7 +494,7 @@ int comment_add(struct store *st, const struct actor *a, const struct comment_on
 	if (body_check(body, text, err))
 		goto out;
 	if (r.project_id != NO_ID
-		    ? tx_begin_project(&tx, st, a, r.project_id, r.project_code, PROLE_MEMBER,
+		    ? tx_begin_project_closed(&tx, st, a, r.project_id, r.project_code, PROLE_MEMBER,
 				       "commenting", err)
 		    : tx_begin(&tx, st, a, err))
 		goto out;

@@ -1464,9 +1464,11 @@ static int begin(struct tx *tx, struct store *st, const struct actor *a, const s
 	if (e->scope == ENT_PROJECT) {
 		char what[80];
 		snprintf(what, sizeof(what), "writing %s", e->plural);
-		/* the member's project role is checked again under the write lock */
-		return tx_begin_project(tx, st, a, p->id, p->code,
-					e->own_field ? PROLE_MEMBER : e->write_prole, what, err);
+		/* the member's project role is checked again under the write lock, and the
+		 * freeze of a closed project (core/tx.h) */
+		return (e->unfrozen ? tx_begin_project_closed : tx_begin_project)(
+			tx, st, a, p->id, p->code, e->own_field ? PROLE_MEMBER : e->write_prole,
+			what, err);
 	}
 	return tx_begin(tx, st, a, err);
 }

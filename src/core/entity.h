@@ -250,6 +250,11 @@ struct entity {
 	const char *detail_schema;
 	unsigned omit;       /* ENT_NO_*: verbs the generic faces leave out */
 	/*
+	 * A project noun written on a closed project too (a lesson, a review):
+	 * others are frozen once their project is closed (tx_begin_project).
+	 */
+	int unfrozen;
+	/*
 	 * Where the web UI lists the noun's generic screen: a navigation section
 	 * ("strategy", "team", "execution", "admin"; labelled nav.<section> in
 	 * the UI's catalogs). NULL: the noun has no generic screen (its own

@@ -25,7 +25,7 @@
 
 const char *const notify_kinds[NK__COUNT + 1] = { "mention", "assigned", "due",
 						  "overdue", "stage",   "sla",
-						  "alert",   NULL };
+						  "alert",   "review",  NULL };
 
 int notify_kind_parse(const char *s, const char *field, int *kind, struct err *err)
 {

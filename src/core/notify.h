@@ -26,6 +26,7 @@ enum notify_kind {
 	NK_STAGE,
 	NK_SLA,
 	NK_ALERT,
+	NK_REVIEW, /* a project closed: write your peer reviews */
 	NK__COUNT
 };
 extern const char *const notify_kinds[NK__COUNT + 1];

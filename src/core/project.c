@@ -11,29 +11,36 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "base/xalloc.h"
+#include "core/adjust.h"
+#include "core/notify.h"
 #include "core/tx.h"
 #include "base/banned.h"
 
 #define PROJECT_COLS                                                                            \
 	"p.id, p.code, p.name, p.description, p.objective, p.start_on, p.end_on, p.status, "    \
-	"p.budget_minor, p.owner_id, p.version, p.created_at, p.updated_at"
+	"p.budget_minor, p.owner_id, p.version, p.created_at, p.updated_at, p.closed_at, "      \
+	"p.closed_by, COALESCE(cu.login, ''), p.close_note "
+#define PROJECT_FROM " FROM projects p LEFT JOIN users cu ON cu.id = p.closed_by "
 
 static const char SQL_PROJECT_INSERT[] =
 	"INSERT INTO projects (code, name, description, objective, start_on, end_on, status, "
-	"budget_minor, owner_id, created_at, updated_at) "
-	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	"budget_minor, owner_id, created_at, updated_at, closed_at, closed_by) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_PROJECT_BY_CODE[] =
-	"SELECT " PROJECT_COLS " FROM projects p WHERE p.code = ?";
+	"SELECT " PROJECT_COLS PROJECT_FROM "WHERE p.code = ?";
 static const char SQL_PROJECT_LIST_ALL[] =
-	"SELECT " PROJECT_COLS " FROM projects p ORDER BY p.start_on, p.code";
+	"SELECT " PROJECT_COLS PROJECT_FROM "ORDER BY p.start_on, p.code";
 static const char SQL_PROJECT_LIST_MEMBER[] =
-	"SELECT " PROJECT_COLS " FROM projects p JOIN members m ON m.project_id = p.id "
+	"SELECT " PROJECT_COLS PROJECT_FROM "JOIN members m ON m.project_id = p.id "
 	"WHERE m.user_id = ? ORDER BY p.start_on, p.code";
 static const char SQL_PROJECT_UPDATE[] =
 	"UPDATE projects SET name = ?, description = ?, objective = ?, start_on = ?, end_on = ?, "
-	"status = ?, budget_minor = ?, owner_id = ?, version = version + 1, updated_at = ? "
+	"status = ?, budget_minor = ?, owner_id = ?, version = version + 1, updated_at = ?, "
+	"closed_at = ?, closed_by = ?, close_note = ? "
 	"WHERE id = ? AND version = ? RETURNING version";
 static const char SQL_PROJECT_HAS_SALES[] = "SELECT COUNT(*) FROM sales WHERE project_id = ?";
+static const char SQL_PROJECT_AUDIT_LAST[] =
+	"SELECT MAX(id) FROM audit WHERE entity = 'project' AND entity_id = ?1";
 static const char SQL_PROJECT_DELETE[] =
 	"DELETE FROM projects WHERE id = ? AND version = ? RETURNING id";
 
@@ -54,6 +61,13 @@ void project_write_json(struct jw *w, const struct project *p)
 		jw_null(w);
 	else
 		jw_int(w, p->owner_id);
+	jw_key(w, "closed_at");
+	if (p->closed_at == NO_ID)
+		jw_null(w);
+	else
+		jw_ts(w, p->closed_at);
+	jw_kstr(w, "closed_by", p->closed_by == NO_ID ? NULL : p->closed_by_login);
+	jw_kstr(w, "close_note", p->close_note);
 	jw_kint(w, "version", p->version);
 	jw_kts(w, "created_at", p->created_at);
 	jw_kts(w, "updated_at", p->updated_at);
@@ -82,6 +96,10 @@ static void row_to_project(struct store *st, struct stmt *s, struct project *p)
 	p->version = store_col_int(st, s, 10);
 	p->created_at = store_col_int(st, s, 11);
 	p->updated_at = store_col_int(st, s, 12);
+	p->closed_at = store_col_int_or(st, s, 13, NO_ID);
+	p->closed_by = store_col_int_or(st, s, 14, NO_ID);
+	snprintf(p->closed_by_login, sizeof(p->closed_by_login), "%s", store_col_text(st, s, 15));
+	snprintf(p->close_note, sizeof(p->close_note), "%s", store_col_text(st, s, 16));
 }
 
 /* Check in and copy the editable fields into out. */
@@ -128,6 +146,22 @@ static int validate(const struct project *in, struct project *out, struct err *e
 static int add_member_row(struct tx *tx, int64_t project_id, int64_t user_id, enum prole role,
 			  struct err *err);
 
+/* The project's last audit row (the one its write just made). */
+static int last_audit(struct store *st, int64_t project_id, int64_t *out, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_PROJECT_AUDIT_LAST, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, project_id);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		*out = store_col_int_or(st, s, 0, NO_ID);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
 static const char SQL_OWNER_EXISTS[] = "SELECT COUNT(*) FROM users WHERE id = ? AND active = 1";
 
 /* An owner named by id must be an active user (else 422 naming owner_id, not a conflict). */
@@ -169,6 +203,7 @@ int project_create(struct store *st, const struct actor *a, const struct project
 		return -1;
 	if (out->owner_id == NO_ID || out->owner_id == 0)
 		out->owner_id = a->user_id;
+	out->closed_at = out->closed_by = NO_ID;
 	if (owner_valid(st, out->owner_id, err))
 		return -1;
 	if (tx_begin(&tx, st, a, err))
@@ -187,6 +222,13 @@ int project_create(struct store *st, const struct actor *a, const struct project
 	store_bind_int_or_null(st, s, 9, out->owner_id, NO_ID);
 	store_bind_int(st, s, 10, tx.now);
 	store_bind_int(st, s, 11, tx.now);
+	if (!strcmp(out->status, "closed")) { /* made closed: closed as it is made */
+		out->closed_at = tx.now;
+		out->closed_by = a->user_id;
+		snprintf(out->closed_by_login, sizeof(out->closed_by_login), "%s", a->login);
+	}
+	store_bind_int_or_null(st, s, 12, out->closed_at, NO_ID);
+	store_bind_int_or_null(st, s, 13, out->closed_by, NO_ID);
 	rc = store_step(st, s, err);
 	if (rc == STORE_ROW)
 		out->id = store_col_int(st, s, 0);
@@ -310,36 +352,20 @@ static int handover(struct tx *tx, const struct project *p, int64_t new_owner, s
 	return 0;
 }
 
-int project_update(struct store *st, const struct actor *a, const struct project *want,
-		   struct project *out, struct err *err)
+/*
+ * Write out over cur (at version) inside tx, with its audit row (action:
+ * update, close, reopen): a version moved on meanwhile is a conflict.
+ */
+static int write_row(struct tx *tx, const struct project *cur, struct project *out,
+		     int64_t version, const char *action, struct err *err)
 {
-	struct project cur;
+	struct store *st = tx->st;
 	struct buf before = BUF_INIT, after = BUF_INIT;
-	struct tx tx = { 0 };
-	struct stmt *s;
-	int rc, r = -1, handing_over;
+	struct stmt *s = store_prepare(st, SQL_PROJECT_UPDATE, err);
+	int rc, r = -1;
 
-	if (project_load(st, want->code, &cur, err) ||
-	    require_project(st, a, cur.id, want->code, PROLE_MANAGER, "changing the project", err))
-		return -1;
-	*out = cur;
-	if (validate(want, out, err))
-		return -1;
-	handing_over = out->owner_id != cur.owner_id;
-	if (handing_over && handover_allowed(st, a, &cur, out->owner_id, err))
-		return -1;
-	if (want->version != cur.version)
-		return tx_version_conflict("project", cur.code, want->version, cur.version, err);
-	/* a hand-over is judged again under the write lock */
-	if (tx_begin_project(&tx, st, a, cur.id, want->code,
-			     handing_over ? PROLE_OWNER : PROLE_MANAGER,
-			     handing_over ? "handing the project over" : "changing the project", err))
-		return -1;
-	if (handing_over && handover(&tx, &cur, out->owner_id, err))
-		goto out;
-	s = store_prepare(st, SQL_PROJECT_UPDATE, err);
 	if (!s)
-		goto out;
+		return -1;
 	store_bind_text(st, s, 1, out->name);
 	store_bind_text(st, s, 2, out->description);
 	store_bind_text(st, s, 3, out->objective);
@@ -348,32 +374,192 @@ int project_update(struct store *st, const struct actor *a, const struct project
 	store_bind_text(st, s, 6, out->status);
 	store_bind_int(st, s, 7, out->budget_minor);
 	store_bind_int_or_null(st, s, 8, out->owner_id, NO_ID);
-	store_bind_int(st, s, 9, tx.now);
-	store_bind_int(st, s, 10, cur.id);
-	store_bind_int(st, s, 11, want->version);
+	store_bind_int(st, s, 9, tx->now);
+	store_bind_int_or_null(st, s, 10, out->closed_at, NO_ID);
+	store_bind_int_or_null(st, s, 11, out->closed_by, NO_ID);
+	store_bind_text(st, s, 12, out->close_note);
+	store_bind_int(st, s, 13, cur->id);
+	store_bind_int(st, s, 14, version);
 	rc = store_step(st, s, err);
 	store_done(st, s);
 	if (rc < 0)
-		goto out;
+		return -1;
 	if (rc == STORE_DONE) {
 		/* no row at that version: a writer that got in first */
 		struct project now;
-		if (!project_load(st, cur.code, &now, err))
-			tx_version_conflict("project", cur.code, want->version, now.version, err);
-		goto out;
+		if (!project_load(st, cur->code, &now, err))
+			tx_version_conflict("project", cur->code, version, now.version, err);
+		return -1;
 	}
-	out->version = want->version + 1;
-	out->updated_at = tx.now;
-	project_json(&before, &cur);
+	out->version = version + 1;
+	out->updated_at = tx->now;
+	project_json(&before, cur);
 	project_json(&after, out);
-	if (tx_audit(&tx, "project", cur.id, "update", buf_cstr(&before), buf_cstr(&after), err))
+	r = tx_audit(tx, "project", cur->id, action, buf_cstr(&before), buf_cstr(&after), err);
+	buf_release(&before);
+	buf_release(&after);
+	return r;
+}
+
+/* ?1 the project: the users asked for peer reviews when it closes (members, not viewers) */
+static const char SQL_REVIEWERS[] =
+	"SELECT user_id FROM members WHERE project_id = ?1 AND role IN ('owner', 'manager', "
+	"'member') ORDER BY user_id";
+
+/*
+ * The closing rule, inside tx: out (cur as it will be) becomes closed now by
+ * the actor with note, and each member is asked for their reviews.
+ */
+static int closing(struct tx *tx, const struct project *cur, struct project *out,
+		   const char *note, struct err *err)
+{
+	struct notify_about ab = { .on_kind = "project",
+				   .on_id = cur->id,
+				   .project_id = cur->id,
+				   .title = cur->name,
+				   .comment_id = NO_ID };
+	int64_t *users = NULL;
+	size_t n = 0, alloc = 0;
+	struct stmt *s;
+	int rc;
+
+	if (text_field(out->close_note, sizeof(out->close_note), note ? note : "", 0, 1, "note",
+		       err))
+		return -1;
+	snprintf(out->status, sizeof(out->status), "closed");
+	out->closed_at = tx->now;
+	out->closed_by = tx->actor->user_id;
+	snprintf(out->closed_by_login, sizeof(out->closed_by_login), "%s", tx->actor->login);
+	if (!(s = store_prepare(tx->st, SQL_REVIEWERS, err)))
+		return -1;
+	store_bind_int(tx->st, s, 1, cur->id);
+	while ((rc = store_step(tx->st, s, err)) == STORE_ROW) {
+		ALLOC_GROW(users, n + 1, alloc);
+		users[n++] = store_col_int(tx->st, s, 0);
+	}
+	store_done(tx->st, s);
+	for (size_t i = 0; rc >= 0 && i < n; i++)
+		if (notify_event(tx, users[i], NK_REVIEW, &ab, err))
+			rc = -1;
+	free(users);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Who may close and reopen: the project's owner or a manager of it, or a
+ * workspace admin or manager (who see every project).
+ */
+static int may_close(struct store *st, const struct actor *a, const struct project *p,
+		     const char *what, struct err *err)
+{
+	return require_project(st, a, p->id, p->code,
+			       a->role >= ROLE_MANAGER ? PROLE_VIEWER : PROLE_MANAGER, what, err);
+}
+
+int project_close(struct store *st, const struct actor *a, const char *code, int64_t version,
+		  const char *note, struct project *out, struct err *err)
+{
+	struct project cur;
+	struct tx tx = { 0 };
+	int r = -1;
+
+	if (project_load(st, code, &cur, err) ||
+	    may_close(st, a, &cur, "closing the project", err))
+		return -1;
+	if (version != cur.version)
+		return tx_version_conflict("project", cur.code, version, cur.version, err);
+	if (!strcmp(cur.status, "closed"))
+		return err_set(err, ERR_CONFLICT, "project", "project_closed:code",
+			       "project %s is closed already", cur.code);
+	*out = cur;
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	if (may_close(st, a, &cur, "closing the project", err) ||
+	    closing(&tx, &cur, out, note, err) ||
+	    write_row(&tx, &cur, out, version, "close", err))
 		goto out;
 	r = tx_commit(&tx, err);
 out:
 	if (r)
 		tx_abort(&tx);
-	buf_release(&before);
-	buf_release(&after);
+	return r;
+}
+
+int project_reopen(struct store *st, const struct actor *a, const char *code, int64_t version,
+		   const char *reason, struct project *out, struct err *err)
+{
+	struct project cur;
+	struct adjustment adj;
+	struct tx tx = { 0 };
+	char why[1000];
+	int64_t audit = NO_ID;
+	int r = -1;
+
+	if (project_load(st, code, &cur, err) ||
+	    may_close(st, a, &cur, "reopening the project", err) ||
+	    text_field(why, sizeof(why), reason ? reason : "", 1, 1, "reason", err))
+		return -1;
+	if (version != cur.version)
+		return tx_version_conflict("project", cur.code, version, cur.version, err);
+	if (strcmp(cur.status, "closed"))
+		return err_set(err, ERR_CONFLICT, "project", "project_not_closed:code",
+			       "project %s is not closed", cur.code);
+	*out = cur;
+	snprintf(out->status, sizeof(out->status), "active");
+	out->closed_at = out->closed_by = NO_ID;
+	out->closed_by_login[0] = out->close_note[0] = '\0';
+	if (tx_begin(&tx, st, a, err))
+		return -1;
+	if (may_close(st, a, &cur, "reopening the project", err) ||
+	    write_row(&tx, &cur, out, version, "reopen", err) ||
+	    last_audit(st, cur.id, &audit, err) ||
+	    adjust_record_status(&tx, cur.id, cur.code, "closed", "active", why, audit, &adj, err))
+		goto out;
+	adjustment_release(&adj);
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
+	return r;
+}
+
+int project_update(struct store *st, const struct actor *a, const struct project *want,
+		   struct project *out, struct err *err)
+{
+	struct project cur;
+	struct tx tx = { 0 };
+	int r = -1, handing_over;
+
+	if (project_load(st, want->code, &cur, err) ||
+	    require_project(st, a, cur.id, want->code, PROLE_MANAGER, "changing the project", err))
+		return -1;
+	*out = cur;
+	if (validate(want, out, err))
+		return -1;
+	if (!strcmp(cur.status, "closed"))
+		return err_set(err, ERR_CONFLICT, "project", "project_closed:code",
+			       "project %s is closed: reopen it (with a reason) to change it",
+			       cur.code);
+	handing_over = out->owner_id != cur.owner_id;
+	if (handing_over && handover_allowed(st, a, &cur, out->owner_id, err))
+		return -1;
+	if (want->version != cur.version)
+		return tx_version_conflict("project", cur.code, want->version, cur.version, err);
+	/* a hand-over is judged again under the write lock */
+	if (tx_begin_project_closed(&tx, st, a, cur.id, want->code,
+			     handing_over ? PROLE_OWNER : PROLE_MANAGER,
+			     handing_over ? "handing the project over" : "changing the project", err))
+		return -1;
+	if (handing_over && handover(&tx, &cur, out->owner_id, err))
+		goto out;
+	if (!strcmp(out->status, "closed") && closing(&tx, &cur, out, "", err))
+		goto out;
+	if (write_row(&tx, &cur, out, want->version, "update", err))
+		goto out;
+	r = tx_commit(&tx, err);
+out:
+	if (r)
+		tx_abort(&tx);
 	return r;
 }
 
@@ -392,7 +578,7 @@ int project_delete(struct store *st, const struct actor *a, const char *code, in
 		return -1;
 	if (version != cur.version)
 		return tx_version_conflict("project", code, version, cur.version, err);
-	if (tx_begin_project(&tx, st, a, cur.id, code, PROLE_OWNER,
+	if (tx_begin_project_closed(&tx, st, a, cur.id, code, PROLE_OWNER,
 			     "deleting the project", err))
 		return -1;
 	s = store_prepare(st, SQL_PROJECT_HAS_SALES, err);

@@ -20,6 +20,10 @@ struct project {
 	char status[8];
 	int64_t budget_minor;
 	int64_t owner_id; /* NO_ID when none */
+	/* closing: NO_ID / "" while open (a reopen clears them) */
+	int64_t closed_at, closed_by;
+	char closed_by_login[64];
+	char close_note[2000];
 	int64_t version, created_at, updated_at;
 };
 
@@ -64,7 +68,9 @@ void project_list_release(struct project_list *l);
 
 /*
  * Replace the editable fields of project want->code at want->version
- * (project manager or owner). ERR_CONFLICT when the version is stale. A new
+ * (project manager or owner). ERR_CONFLICT when the version is stale, and
+ * project_closed when the project is closed (reopen it first: a reason is
+ * kept). A status set to closed closes it as project_close does (no note). A new
  * owner_id hands the project over: only its owner or an admin may (else
  * ERR_DENIED on owner_id), only to an active member (else ERR_INVALID,
  * owner_not_member); the new owner's membership becomes owner and the
@@ -72,6 +78,26 @@ void project_list_release(struct project_list *l);
  */
 int project_update(struct store *st, const struct actor *a, const struct project *want,
 		   struct project *out, struct err *err);
+
+/*
+ * Close project code at version (its owner or a manager of it, or a
+ * workspace admin or manager): status closed, closed_at now, closed_by the
+ * actor, close_note note (may be empty); every member of it (not viewers) is
+ * asked for their peer reviews in the inbox. ERR_CONFLICT project_closed when
+ * it is closed already, or stale_version. From then on its figures are frozen
+ * (core/tx.h): only comments, reviews, lessons and adjustments write to it.
+ */
+int project_close(struct store *st, const struct actor *a, const char *code, int64_t version,
+		  const char *note, struct project *out, struct err *err);
+
+/*
+ * Reopen closed project code at version (who may close it) with a reason
+ * (required: ERR_INVALID naming reason): status active, the closing cleared,
+ * and an adjustment of kind project (status closed -> active, the reason)
+ * kept in the same transaction. ERR_CONFLICT project_not_closed when open.
+ */
+int project_reopen(struct store *st, const struct actor *a, const char *code, int64_t version,
+		   const char *reason, struct project *out, struct err *err);
 
 /* Delete a project that has no sales (project owner); else ERR_CONFLICT. */
 int project_delete(struct store *st, const struct actor *a, const char *code, int64_t version,

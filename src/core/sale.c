@@ -1485,9 +1485,11 @@ out:
 	return r;
 }
 
+/* a closed project's sales keep their cost: its figures are frozen (core/tx.h) */
 static const char SQL_RECOST_SCAN[] =
 	"SELECT id, project_id, sold_on, channel_id, rep_id, segment_id, customer_id, quantity, "
-	"cost_minor, promotion_id FROM sales WHERE product_id = ?";
+	"cost_minor, promotion_id FROM sales WHERE product_id = ? AND project_id NOT IN "
+	"(SELECT id FROM projects WHERE status = 'closed')";
 static const char SQL_RECOST_UPDATE[] = "UPDATE sales SET cost_minor = ? WHERE id = ?";
 
 /* A sale whose cost moves: its id, new cost and what its rollup rows need. */

@@ -114,7 +114,8 @@ struct price_point;
  * Inside tx: re-cost every sale of product_id by the cost rule over its price
  * history pts (price_point_on), moving the rollups by each difference: the
  * sales a dated change reaches move, no other. A line cost past MONEY_LINE_MAX
- * refuses the change (reason amount_limit, field cost).
+ * refuses the change (reason amount_limit, field cost). A closed project's sales
+ * keep their cost (its figures are frozen).
  */
 int sale_recost(struct tx *tx, int64_t product_id, const struct price_point *pts, size_t n,
 		struct err *err);

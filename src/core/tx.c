@@ -3,6 +3,8 @@
  */
 #include "core/tx.h"
 
+#include <string.h>
+
 #include "base/date.h"
 #include "core/rollup.h"
 #include "base/banned.h"
@@ -81,17 +83,63 @@ void tx_batch_end(struct store *st)
 	st->batch.job = 0;
 }
 
-int tx_begin_project(struct tx *tx, struct store *st, const struct actor *actor,
-		     int64_t project_id, const char *code, enum prole min, const char *what,
-		     struct err *err)
+static const char SQL_PROJECT_STATUS[] = "SELECT status FROM projects WHERE id = ?1";
+
+int tx_project_open(struct store *st, int64_t project_id, const char *code, struct err *err)
+{
+	struct stmt *s;
+	int rc, closed = 0;
+
+	if (st->adjusting)
+		return 0;
+	if (!(s = store_prepare(st, SQL_PROJECT_STATUS, err)))
+		return -1;
+	store_bind_int(st, s, 1, project_id);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		closed = !strcmp(store_col_text(st, s, 0), "closed");
+	store_done(st, s);
+	if (rc < 0)
+		return -1;
+	if (closed)
+		return err_set(err, ERR_CONFLICT, "project", "project_closed:code",
+			       "project %s is closed: its figures are frozen; reopen it or "
+			       "change them through an adjustment",
+			       code);
+	return 0;
+}
+
+void tx_adjusting(struct store *st, int on)
+{
+	st->adjusting += on ? 1 : -1;
+}
+
+static int begin_project(struct tx *tx, struct store *st, const struct actor *actor,
+			 int64_t project_id, const char *code, enum prole min, const char *what,
+			 int frozen, struct err *err)
 {
 	if (tx_begin(tx, st, actor, err))
 		return -1;
-	if (require_project(st, actor, project_id, code, min, what, err)) {
+	if (require_project(st, actor, project_id, code, min, what, err) ||
+	    (frozen && min >= PROLE_MEMBER && tx_project_open(st, project_id, code, err))) {
 		tx_abort(tx);
 		return -1;
 	}
 	return 0;
+}
+
+int tx_begin_project(struct tx *tx, struct store *st, const struct actor *actor,
+		     int64_t project_id, const char *code, enum prole min, const char *what,
+		     struct err *err)
+{
+	return begin_project(tx, st, actor, project_id, code, min, what, 1, err);
+}
+
+int tx_begin_project_closed(struct tx *tx, struct store *st, const struct actor *actor,
+			    int64_t project_id, const char *code, enum prole min,
+			    const char *what, struct err *err)
+{
+	return begin_project(tx, st, actor, project_id, code, min, what, 0, err);
 }
 
 static const char SQL_AUDIT[] =

@@ -73,6 +73,28 @@ int tx_begin_project(struct tx *tx, struct store *st, const struct actor *actor,
 		     struct err *err);
 
 /*
+ * tx_begin_project, and the freeze: a write that needs a member or more
+ * (min >= PROLE_MEMBER) in a closed project is refused with ERR_CONFLICT
+ * project_closed (params code), unless it runs inside an adjustment
+ * (tx_adjusting), the one way to change a closed project's figures.
+ * tx_begin_project_closed leaves out the freeze, for what stays writable
+ * on a closed project: comments, reviews, lessons, adjustments, the alert
+ * settings and the project's own close and reopen.
+ */
+int tx_begin_project_closed(struct tx *tx, struct store *st, const struct actor *actor,
+			    int64_t project_id, const char *code, enum prole min,
+			    const char *what, struct err *err);
+
+/*
+ * Refuse a write to project_id when it is closed (ERR_CONFLICT,
+ * project_closed:code naming code) outside an adjustment; 0 when open.
+ */
+int tx_project_open(struct store *st, int64_t project_id, const char *code, struct err *err);
+
+/* An adjustment's writes begin (on 1) and end (on 0) on st: they pass the freeze. */
+void tx_adjusting(struct store *st, int on);
+
+/*
  * Record who did what to which record, with the record as JSON before and after
  * (either may be NULL for create / delete).
  */

@@ -130,6 +130,11 @@ struct store {
 		void *memo;
 		void (*memo_free)(void *memo);
 	} batch;
+	/*
+	 * kept by core/tx.c: an adjustment is being applied on this connection
+	 * (tx_adjusting), whose writes may change a closed project's records
+	 */
+	int adjusting;
 };
 
 /*
