@@ -73,6 +73,8 @@ async function setup(db, pw) {
 }
 
 // The text of a cell, without spaces (Intl puts narrow spaces in some languages' amounts).
+// A change in percent, signed, as Intl writes it.
+const fmtChange = (lang, r) => new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(r);
 const cell = async (page, sel) => sq(await page.locator(sel).first().textContent());
 
 async function openReport(page, code, query = '') {
@@ -123,37 +125,47 @@ async function checkP1(page, lang) {
   assert(!/report\.[a-z_]+/.test(text), `a raw key on the page: ${/report\.[a-z_.]+/.exec(text)}`);
 }
 
-// Click each download button: the file's name, its bytes; the same URL's content type.
+// Click each download button: the file's name, its bytes; the same URL's content type. Every
+// format is tried; the failures are reported together, each by its format.
 async function checkDownloads(page, code, { interim = false, asOf = '' } = {}) {
   const lang = page.lang;
+  const bad = [];
   for (const f of Object.keys(EXT)) {
-    const a = page.locator('#rep-dl-' + f);
-    const href = await a.getAttribute('href');
-    const u = new URL(href, page.base);
-    assert(u.searchParams.get('format') === f && u.searchParams.get('lang') === lang, `${f}: ${href}`);
-    if (asOf) assert(u.searchParams.get('as_of') === asOf, `${f}: as of ${asOf} in ${href}`);
-    const [dl] = await Promise.all([page.waitForEvent('download'), a.click()]);
-    const name = dl.suggestedFilename();
-    const re = new RegExp(`^${code}-evaluation${interim ? '-interim' : ''}-\\d{4}-\\d{2}-\\d{2}\\.${EXT[f]}$`);
-    assert(re.test(name), `${f}: the file is named ${name}`);
-    const bytes = fs.readFileSync(await dl.path());
-    const head = bytes.subarray(0, 4).toString('latin1');
-    if (f === 'pdf') assert(head === '%PDF', `the PDF starts with ${JSON.stringify(head)}`);
-    if (f === 'xlsx') assert(head.startsWith('PK'), `the workbook is a zip: ${JSON.stringify(head)}`);
-    if (f === 'html') assert(/<html/i.test(bytes.toString('utf8')), 'the HTML is a page');
-    if (f === 'json') {
-      const ev = JSON.parse(bytes.toString('utf8'));
-      assert(ev.project.code === code && ev.interim === interim, `the JSON is the report of ${code}`);
-    }
-    if (f === 'csv') {
-      const csv = bytes.toString('utf8').replace(/^\uFEFF/, '');
-      // its sections: goals, channels, team (their rows' names) and more than one block
-      for (const s of ['直销', '天猫店', '王芳']) if (code === P1) assert(csv.includes(s), `the CSV has ${s}`);
-      const blocks = csv.split(/\r?\n\s*\r?\n/).filter((b) => b.trim());
-      assert(blocks.length >= 4, `the CSV has its sections (${blocks.length} blocks)`);
-    }
-    const type = await page.evaluate(async (url) => (await fetch(url)).headers.get('Content-Type'), href);
-    assert(type && type.startsWith(TYPE[f]), `${f}: Content-Type ${type}`);
+    try { await checkDownload(page, code, f, lang, interim, asOf); } catch (e) { bad.push(e.message); }
+  }
+  assert(bad.length === 0, bad.join('; '));
+}
+
+async function checkDownload(page, code, f, lang, interim, asOf) {
+  const a = page.locator('#rep-dl-' + f);
+  const href = await a.getAttribute('href');
+  const u = new URL(href, page.base);
+  assert(u.searchParams.get('format') === f && u.searchParams.get('lang') === lang, `${f}: ${href}`);
+  if (asOf) assert(u.searchParams.get('as_of') === asOf, `${f}: as of ${asOf} in ${href}`);
+  const type = await page.evaluate(async (url) => {
+    const r = await fetch(url);
+    return `${r.status} ${r.headers.get('Content-Type')}`;
+  }, href);
+  assert(type.startsWith('200 ' + TYPE[f]), `${f}: ${type}`);
+  const [dl] = await Promise.all([page.waitForEvent('download'), a.click()]);
+  const name = dl.suggestedFilename();
+  const day = asOf || isoDay(0);
+  assert(name === `${code}-evaluation${interim ? '-interim' : ''}-${day}.${EXT[f]}`, `${f}: the file is named ${name}`);
+  const bytes = fs.readFileSync(await dl.path());
+  const head = bytes.subarray(0, 4).toString('latin1');
+  if (f === 'pdf') assert(head === '%PDF', `the PDF starts with ${JSON.stringify(head)}`);
+  if (f === 'xlsx') assert(head.startsWith('PK'), `the workbook is a zip: ${JSON.stringify(head)}`);
+  if (f === 'html') assert(/<html/i.test(bytes.toString('utf8')) && bytes.toString('utf8').includes(code), 'the HTML is the report\'s page');
+  if (f === 'json') {
+    const ev = JSON.parse(bytes.toString('utf8'));
+    assert(ev.project.code === code && ev.interim === interim && ev.as_of === day, `the JSON is the report of ${code} as of ${day}`);
+  }
+  if (f === 'csv') {
+    const csv = bytes.toString('utf8').replace(/^\uFEFF/, '');
+    // its sections: goals, channels, team (their rows' names) and more than one block
+    if (code === P1) for (const s of ['季度收入', '直销', '天猫店', '王芳']) assert(csv.includes(s), `the CSV has ${s}`);
+    const blocks = csv.split(/\r?\n\s*\r?\n/).filter((b) => b.trim());
+    assert(blocks.length >= 4, `the CSV has its sections (${blocks.length} blocks)`);
   }
 }
 
@@ -212,13 +224,18 @@ run(async (browser) => {
         const rev = '#rep-compare-total-table tr[data-total=revenue]';
         assert(await row(rev, 'left') === sq(fmtMoney(lang, 150000)), 'P1 revenue');
         assert(await row(rev, 'right') === sq(fmtMoney(lang, 80000)), 'P2 revenue');
-        assert(await row(rev, 'diff') === sq('+' + fmtMoney(lang, 70000)), `revenue difference +700.00: ${await row(rev, 'diff')}`);
-        assert(await row(rev, 'change') === sq('+' + fmtPct(lang, 0.875)), `revenue change +87.5%: ${await row(rev, 'change')}`);
+        // from P1 to P2 (the server's files read the same way): 800.00 − 1,500.00 = −700.00, 800 / 1500 − 1 = −46.7%
+        assert(await row(rev, 'diff') === sq(fmtMoney(lang, -70000)), `revenue difference −700.00: ${await row(rev, 'diff')}`);
+        assert(await row(rev, 'change') === sq(fmtChange(lang, 800 / 1500 - 1)), `revenue change −46.7%: ${await row(rev, 'change')}`);
+        const api = await get(page, `/api/v1/projects/${P1}/report/compare?with=${P2}&format=json`);
+        assert(api.difference.revenue === -70000, `the server's difference agrees: ${api.difference.revenue}`);
+        // direct: 1,000.00 to 800.00: −200.00, −20.0%; shop: 500.00 to none: −500.00, −100.0%
         const direct = '#rep-compare-channel-table tr[data-channel=direct]';
-        assert(await row(direct, 'diff') === sq('+' + fmtMoney(lang, 20000)), 'direct: +200.00');
-        assert(await row(direct, 'change') === sq('+' + fmtPct(lang, 0.25)), 'direct: +25.0%');
+        assert(await row(direct, 'diff') === sq(fmtMoney(lang, -20000)), 'direct: −200.00');
+        assert(await row(direct, 'change') === sq(fmtChange(lang, -0.2)), 'direct: −20.0%');
         const shop = '#rep-compare-channel-table tr[data-channel=shop]';
-        assert(await row(shop, 'right') === '—' && await row(shop, 'change') === '—', 'shop: P2 had none');
+        assert(await row(shop, 'right') === '—', 'shop: P2 had none');
+        assert(await row(shop, 'diff') === sq(fmtMoney(lang, -50000)) && await row(shop, 'change') === sq(fmtChange(lang, -1)), 'shop: −500.00, −100.0%');
         assert(await page.locator('#rep-compare-channels canvas').count() === 1, 'the channels chart is drawn');
         const href = await page.locator('#rep-dl-xlsx').getAttribute('href');
         assert(href.includes(`/report/compare?with=${P2}&format=xlsx&lang=${lang}`), `the comparison's Excel: ${href}`);

@@ -9,11 +9,13 @@ export const FORMATS = ['pdf', 'xlsx', 'html', 'csv', 'json'];
 
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 
-// a - b, and a / b - 1 (null when b is not a positive number: no change in percent from
-// nothing). Either side missing: both null.
-export function diffOf(a, b) {
-  if (!isNum(a) || !isNum(b)) return { diff: null, change: null };
-  return { diff: a - b, change: b > 0 ? a / b - 1 : null };
+// From one project's figure to the other's, as the server's comparison reads them
+// (report/evaluation_doc.c: the second less the first): to - from, and to / from - 1 (null
+// when from is not a positive number: no change in percent from nothing). Either side
+// missing: both null.
+export function diffOf(from, to) {
+  if (!isNum(from) || !isNum(to)) return { diff: null, change: null };
+  return { diff: to - from, change: from > 0 ? to / from - 1 : null };
 }
 
 // The totals compared, each with its unit (money: minor units; ratio: 0..1; count).
@@ -22,7 +24,8 @@ export const TOTALS = [
   ['win_rate', 'ratio'], ['new_customers', 'count'], ['goals_met', 'count'],
 ];
 
-// The totals of two evaluations side by side: [{key, unit, left, right, diff, change}].
+// The totals of two evaluations side by side: [{key, unit, left, right, diff, change}], the
+// difference from the left one (the project asked about) to the right one (compared with).
 // A ratio's difference is in points of the ratio (0.05 = 5 points).
 export function compareTotals(left, right) {
   const a = (left && left.totals) || {}, b = (right && right.totals) || {};
@@ -51,15 +54,11 @@ export function compareChannels(left, right) {
   }));
 }
 
-// The two evaluations of a compare answer, whatever it names them: {left, right} (the project
-// asked about first, the one it is compared with second).
+// The two evaluations of a compare answer (GET .../report/compare: {"projects": [the project
+// asked about, the one it is compared with], ...}): {left, right}, null when absent.
 export function compareSides(answer) {
-  if (!answer || typeof answer !== 'object') return { left: null, right: null };
-  if (Array.isArray(answer.projects)) return { left: answer.projects[0] || null, right: answer.projects[1] || null };
-  for (const [l, r] of [['left', 'right'], ['a', 'b'], ['project', 'with'], ['base', 'other'], ['this', 'other']]) {
-    if (answer[l] && answer[r] && typeof answer[l] === 'object' && answer[l].totals) return { left: answer[l], right: answer[r] };
-  }
-  return { left: null, right: null };
+  const p = answer && Array.isArray(answer.projects) ? answer.projects : [];
+  return { left: p[0] || null, right: p[1] || null };
 }
 
 // The report's URL under /api/v1 for a format: the language the file is written in, and the
@@ -71,6 +70,17 @@ export function reportHref(code, { format, lang, asOf, withCode } = {}) {
   if (lang) q.set('lang', lang);
   if (asOf) q.set('as_of', asOf);
   return '/api/v1/projects/' + encodeURIComponent(code) + '/report' + (withCode ? '/compare' : '') + '?' + q.toString();
+}
+
+// The name a downloaded file is saved under, as the server names it in its
+// Content-Disposition (report/evaluation_doc.c): CODE-evaluation[-interim]-DAY.ext, or
+// CODE-vs-CODE2-DAY.ext for a comparison. The browser takes the server's name when it gives
+// one; this one serves the answers without it (the JSON).
+export function reportFileName(code, { format, interim, asOf, withCode } = {}) {
+  const safe = (c) => String(c).replace(/[^A-Za-z0-9._-]/g, '_');
+  const ext = format || 'json';
+  if (withCode) return `${safe(code)}-vs-${safe(withCode)}-${asOf}.${ext}`;
+  return `${safe(code)}-evaluation${interim ? '-interim' : ''}-${asOf}.${ext}`;
 }
 
 // The goals as bars: attainment in percent (one decimal), met or missed; a goal without an

@@ -1108,5 +1108,5 @@ export default {
   'report.compare_title': 'Compare two projects', 'report.back': 'Back to the report', 'report.compare_pick_hint': 'Choose a project to compare with',
   'report.vs': 'against', 'report.compare_totals': 'Totals', 'report.figure': 'Figure', 'report.difference': 'Difference',
   'report.change': 'Change', 'report.compare_channels': 'Revenue by channel', 'report.compare_aria': 'Revenue of {n} channels in the two projects',
-  'report.compare_note': 'Difference = {left} − {right}; change = {left} / {right} − 1.',
+  'report.compare_note': 'From {left} to {right}: difference = {right} − {left}; change = {right} / {left} − 1.',
 };

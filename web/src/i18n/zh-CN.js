@@ -1107,5 +1107,5 @@ export default {
   'report.compare_title': '两个项目对比', 'report.back': '返回评估报告', 'report.compare_pick_hint': '选择要对比的项目',
   'report.vs': '对比', 'report.compare_totals': '总计', 'report.figure': '指标', 'report.difference': '差额',
   'report.change': '变化', 'report.compare_channels': '各渠道收入', 'report.compare_aria': '两个项目 {n} 个渠道的收入',
-  'report.compare_note': '差额 = {left} − {right}；变化 = {left} / {right} − 1。',
+  'report.compare_note': '从 {left} 到 {right}：差额 = {right} − {left}；变化 = {right} / {left} − 1。',
 };

@@ -17,7 +17,7 @@ import { navigate, route, currentQuery } from '../app-context.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, PageHead, Chip, Banner } from '../components/ui.js';
 import { useLive } from '../live.js';
 import { EChart, COLORS } from '../components/charts.js';
-import { FORMATS, reportHref, compareTotals, compareChannels, compareSides, attainmentBars, shareBars } from '../report-figures.js';
+import { FORMATS, reportHref, reportFileName, compareTotals, compareChannels, compareSides, attainmentBars, shareBars } from '../report-figures.js';
 import '../styles/report.css';
 
 const base = (code) => '/p/' + enc(code) + '/report';
@@ -34,11 +34,13 @@ const label = (key, v) => (has(key + '.' + v) ? t(key + '.' + v) : String(v ?? '
 const goalName = (g) => g.name || label('metric', g.metric);
 
 // The download buttons: each format in the UI's language (and as of the chosen day).
-function Downloads({ code, asOf, withCode }) {
+// ev: the report shown (its interim flag and day name the files).
+function Downloads({ code, asOf, withCode, ev }) {
   const lang = getLang();
+  const name = (f) => reportFileName(code, { format: f, interim: ev.interim, asOf: ev.as_of, withCode });
   return html`<div class="rep-downloads" role="group" aria-label=${t('report.download')}>
     <span class="muted small">${t('report.download')}</span>
-    ${FORMATS.map((f) => html`<a class="btn btn-small rep-dl" id=${'rep-dl-' + f} data-format=${f} download
+    ${FORMATS.map((f) => html`<a class="btn btn-small rep-dl" id=${'rep-dl-' + f} data-format=${f} download=${name(f)}
       href=${reportHref(code, { format: f, lang, asOf, withCode })} title=${t('report.download_title', { format: t('report.format.' + f) })}>
       ${t('report.format.' + f)}</a>`)}
   </div>`;
@@ -81,7 +83,7 @@ export function Report({ code }) {
     <${PageHead} title=${t('report.title')}
       subtitle=${html`${p.name} · <span class="code">${p.code}</span> · ${date(p.start)} – ${date(p.end)}
         · <span id="rep-as-of-text">${t('report.as_of', { date: date(ev.as_of) })}</span>`}
-      actions=${html`<${Downloads} code=${code} asOf=${asOf} />`} />
+      actions=${html`<${Downloads} code=${code} asOf=${asOf} ev=${ev} />`} />
     ${ev.interim ? html`<div id="rep-interim"><${Banner} kind="warning">${t('report.interim', { date: date(ev.as_of) })}<//></div>` : null}
     <div class="rep-controls card">
       <div class="rep-meta">
@@ -335,14 +337,13 @@ function Lessons({ ev, code }) {
 
 // --- the comparison ---------------------------------------------------------------------
 
-// A difference as the reader reads it: money signed in the currency, a ratio in points,
-// a count signed.
+// A difference as the reader reads it: signed, money in the currency, a ratio in points of it.
 function signed(unit, v, ev) {
   if (v === null || v === undefined) return DASH;
-  const s = v > 0 ? '+' : v < 0 ? '−' : '';
-  if (unit === 'money') return s + m(Math.abs(v), ev);
-  if (unit === 'ratio') return t('dash.points', { n: s + Math.abs(v * 100).toFixed(1) });
-  return s + num(Math.abs(v));
+  const plus = v > 0 ? '+' : '';
+  if (unit === 'money') return plus + m(v, ev);
+  if (unit === 'ratio') return t('dash.points', { n: plus + one(v * 100) });
+  return plus + num(v);
 }
 const show = (unit, v, ev) => (unit === 'money' ? m(v, ev) : unit === 'ratio' ? pct(v) : num(v));
 const deltaClass = (v) => 'num delta ' + (v > 0 ? 'delta-up' : v < 0 ? 'delta-down' : 'delta-flat');
@@ -352,8 +353,9 @@ export function Compare({ code }) {
   const { data, error, loading, reload } = useLoad(() => (other
     ? api.get('/projects/' + enc(code) + '/report/compare', { with: other, format: 'json', lang: getLang() })
     : Promise.resolve(null)), [code, other]);
-  const head = (sub) => html`<${PageHead} title=${t('report.compare_title')} subtitle=${sub}
-    actions=${other ? html`<${Downloads} code=${code} withCode=${other} />` : null} />`;
+  // the files once the comparison is read (they are named by its day)
+  const head = (sub, ev) => html`<${PageHead} title=${t('report.compare_title')} subtitle=${sub}
+    actions=${ev ? html`<${Downloads} code=${code} withCode=${other} ev=${ev} />` : null} />`;
   const back = html`<a class="btn btn-small" id="rep-back" href=${'#' + base(code)}>${t('report.back')}</a>`;
   const pick = html`<div class="rep-controls card"><${ComparePick} code=${code} current=${other} />${back}</div>`;
   if (!other) return html`<section class="report">${head(code)}${pick}<${Empty} title=${t('report.compare_pick_hint')} /></section>`;
@@ -363,7 +365,7 @@ export function Compare({ code }) {
   if (!left || !right) return html`<section>${head(code)}${pick}<${ErrorBanner} error=${{ message: t('err.generic') }} /></section>`;
   const name = (ev) => `${ev.project.name} (${ev.project.code})`;
   return html`<section class="report rep-compare" id="rep-compare-view" data-left=${left.project.code} data-right=${right.project.code}>
-    ${head(html`${name(left)} ${t('report.vs')} ${name(right)}`)}
+    ${head(html`${name(left)} ${t('report.vs')} ${name(right)}`, left)}
     ${pick}
     <${CompareTotals} left=${left} right=${right} />
     <${CompareChannels} left=${left} right=${right} />
