@@ -79,6 +79,11 @@ check('the comparison in Excel', F.reportHref('Q4', { format: 'xlsx', lang: 'en'
   '/api/v1/projects/Q4/report/compare?with=Q3&format=xlsx&lang=en');
 check('every format, PDF first', F.FORMATS, ['pdf', 'xlsx', 'html', 'csv', 'json']);
 
+check('a closed report\'s file', F.reportFileName('Q4', { format: 'pdf', interim: false, asOf: '2026-12-31' }), 'Q4-evaluation-2026-12-31.pdf');
+check('an interim one\'s, the code made safe byte by byte (华 and 东 are three bytes each)',
+  F.reportFileName('华东/Q4', { format: 'json', interim: true, asOf: '2026-11-30' }), '_______Q4-evaluation-interim-2026-11-30.json');
+check('a comparison\'s', F.reportFileName('Q4', { format: 'xlsx', asOf: '2026-12-31', withCode: 'Q3' }), 'Q4-vs-Q3-2026-12-31.xlsx');
+
 // --- bars ---
 check('attainment bars in percent, one decimal', F.attainmentBars([
   { id: 1, attainment: 1.2345, met: true }, { id: 2, attainment: 0.8, met: false }, { id: 3, attainment: null, met: false }]),

@@ -77,7 +77,9 @@ export function reportHref(code, { format, lang, asOf, withCode } = {}) {
 // CODE-vs-CODE2-DAY.ext for a comparison. The browser takes the server's name when it gives
 // one; this one serves the answers without it (the JSON).
 export function reportFileName(code, { format, interim, asOf, withCode } = {}) {
-  const safe = (c) => String(c).replace(/[^A-Za-z0-9._-]/g, '_');
+  // byte by byte as the server does: a character past ASCII is as many '_' as its UTF-8 bytes
+  const safe = (c) => Array.from(new TextEncoder().encode(String(c)),
+    (b) => (/[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '_')).join('');
   const ext = format || 'json';
   if (withCode) return `${safe(code)}-vs-${safe(withCode)}-${asOf}.${ext}`;
   return `${safe(code)}-evaluation${interim ? '-interim' : ''}-${asOf}.${ext}`;

@@ -81,8 +81,8 @@ export function Report({ code }) {
   const ev = data, p = ev.project;
   return html`<section class="report" id="report" data-interim=${ev.interim ? 'true' : 'false'} data-as-of=${ev.as_of}>
     <${PageHead} title=${t('report.title')}
-      subtitle=${html`${p.name} · <span class="code">${p.code}</span> · ${date(p.start)} – ${date(p.end)}
-        · <span id="rep-as-of-text">${t('report.as_of', { date: date(ev.as_of) })}</span>`}
+      subtitle=${html`${p.name} · <span class="code">${p.code}</span> · ${date(p.start)} – ${date(p.end)} · <span
+        id="rep-as-of-text">${t('report.as_of', { date: date(ev.as_of) })}</span>`}
       actions=${html`<${Downloads} code=${code} asOf=${asOf} ev=${ev} />`} />
     ${ev.interim ? html`<div id="rep-interim"><${Banner} kind="warning">${t('report.interim', { date: date(ev.as_of) })}<//></div>` : null}
     <div class="rep-controls card">
