@@ -1,8 +1,9 @@
 // test_report.mjs - the evaluation report (screens/report.js) and the comparison of two
 // projects in Chromium, over figures the CLI recorded and this file works out by hand:
 //   P1 (closed today): W costs 40.00 and sells at 100.00. 王芳 (rep1) wins three deals through
-//   直销 (direct, cost rate 5%) of 4, 3 and 3 units and loses one; 李强 (rep2) sells 5 units
-//   through 天猫店 (shop, cost rate 10%) and has no deal. So direct: revenue 1,000.00, margin
+//   直销 (direct, cost rate 5%) of 4, 3 and 3 units to 中小企业 (smb) and loses one; 李强 (rep2)
+//   sells 5 units through 天猫店 (shop, cost rate 10%) to 大型企业 (ent, planned at 60%: 33.3%
+//   sold) and has no deal. W's price is cut to 90.00 after. So direct: revenue 1,000.00, margin
 //   600.00, cost 50.00, ROI (600 − 50) / 50 = 1100.0%; shop: 500.00, 300.00, 50.00, 500.0%;
 //   revenue 1,500.00 against a 2,000.00 goal: 75.0%, missed; 15 units against 12: 125.0%, met;
 //   王芳's win rate 3 / 4 = 75.0%, 李强's "—" (no deal closed).
@@ -14,6 +15,8 @@
 // sections), reads P2 with its interim banner and as of another day (re-read), and compares P1
 // with P2 (the totals' and the channels' differences and changes). At phone width nothing
 // scrolls sideways (tables scroll inside their card) and the charts fit. A viewer reads it.
+// And a full answer with a row in every section (FULL, served in place of the server's) reads
+// in both languages: a promotion's lift, ratings with one decimal, nothing to measure as "—".
 //
 // Needs the merged server: the `eval` helper's GET .../report and .../report/compare (JSON),
 // the `closing` helper's `project close` and `lesson add`, the `render` helper's PDF, XLSX,
@@ -31,7 +34,7 @@ const TYPE = {
 };
 
 function deal(db, title, owner, channel, qty, wonOn) {
-  const out = cli(db, ['deal', 'add', P1, '--title', title, '--customer', '华东贸易', '--owner', owner, '--channel', channel]);
+  const out = cli(db, ['deal', 'add', P1, '--title', title, '--customer', '华东贸易', '--owner', owner, '--channel', channel, '--segment', 'smb']);
   const id = /added deal (\d+)/.exec(out)[1];
   if (qty) {
     cli(db, ['deal', 'lines', P1, id, '--line', `W:${qty}:100.00`]);
@@ -52,12 +55,16 @@ async function setup(db, pw) {
   cli(db, ['channel', 'add', 'shop', '--name', '天猫店', '--type', 'ecommerce', '--cost-rate', '10']);
   cli(db, ['product', 'add', 'W', '--name', '智能手表', '--cost', '40.00', '--price', '100.00', '--effective', isoDay(-200)]);
   const dir = path.dirname(pw);
-  const csv = (name, rows) => {
+  const csv = (name, rows, header = 'date,customer,product,channel,rep,quantity,unit_price') => {
     const f = path.join(dir, name);
-    fs.writeFileSync(f, ['date,customer,product,channel,rep,quantity,unit_price', ...rows].join('\n') + '\n');
+    fs.writeFileSync(f, [header, ...rows].join('\n') + '\n');
     return f;
   };
-  cli(db, ['sale', 'import', P1, csv('p1.csv', [`${isoDay(-20)},华东贸易,W,shop,rep2,5,100.00`])]);
+  cli(db, ['segment', 'add', 'ent', '--name', '大型企业']);
+  cli(db, ['segment', 'add', 'smb', '--name', '中小企业']);
+  cli(db, ['strategy', 'segment', P1, 'ent', '--share', '60']);
+  cli(db, ['sale', 'import', P1, csv('p1.csv', [`${isoDay(-20)},华东贸易,W,shop,rep2,5,100.00,ent`],
+    'date,customer,product,channel,rep,quantity,unit_price,segment')]);
   deal(db, '华东贸易手表一期', 'rep1', 'direct', 4, isoDay(-12));
   deal(db, '华东贸易手表二期', 'rep1', 'direct', 3, isoDay(-11));
   deal(db, '华东贸易手表三期', 'rep1', 'direct', 3, isoDay(-10));
@@ -67,6 +74,8 @@ async function setup(db, pw) {
   cli(db, ['task', 'add', P1, '--title', '渠道培训', '--assignee', 'rep1', '--start', isoDay(5), '--due', isoDay(10)]);
   const task = JSON.parse(cli(db, ['task', 'list', P1, '--json'])).tasks[0];
   cli(db, ['adjust', P1, '--kind', 'plan', '--record', String(task.id), '--set', `due=${isoDay(12)}`, '--reason', '培训讲师改期']);
+  // W's price cut after the project's last sale: a price change with nothing sold since
+  cli(db, ['adjust', P1, '--kind', 'price', '--record', 'W', '--set', 'price=90.00', '--set', `effective=${isoDay(-5)}`, '--reason', '清库存']);
   cli(db, ['lesson', 'add', P1, '--kind', 'went_well', '--text', '直销团队赢单率高'], { as: 'mgr' });
   cli(db, ['project', 'close', P1, '--note', '季度结束'], { as: 'mgr' });
   cli(db, ['sale', 'import', P2, csv('p2.csv', [`${isoDay(-30)},华东贸易,W,direct,rep1,5,100.00`, `${isoDay(-2)},华东贸易,W,direct,rep1,3,100.00`])]);
@@ -114,9 +123,18 @@ async function checkP1(page, lang) {
   assert(await cell(page, '#rep-team-table tr[data-member=rep2] [data-col=win_rate]') === '—', 'rep2: no win rate');
   assert(await cell(page, '#rep-team-table tr[data-member=rep2] [data-col=revenue]') === sq(fmtMoney(lang, 50000)), 'rep2: revenue 500.00');
   // the adjustment and the lesson
-  const adj = page.locator('#rep-adjustment-table tbody tr');
-  assert(await adj.count() === 1 && (await adj.textContent()).includes('培训讲师改期'), 'the adjustment with its reason');
-  assert((await adj.textContent()).includes(isoDay(12)), 'the adjustment\'s new due day');
+  // segments: 大型企业 planned at 60%, 500.00 of 1,500.00 sold in it: 33.3%
+  assert(await cell(page, '#rep-segment-table tr[data-segment=ent] [data-col=planned]') === sq(fmtPct(lang, 0.6)), 'ent: planned 60.0%');
+  assert(await cell(page, '#rep-segment-table tr[data-segment=ent] [data-col=actual]') === sq(fmtPct(lang, 500 / 1500)), 'ent: actual 33.3%');
+  // the price cut: 100.00 before, 90.00 after, on its day
+  const price = '#rep-price-table tr[data-sku=W]';
+  assert(await cell(page, `${price} [data-col=before]`) === sq(fmtMoney(lang, 10000)), 'W: 100.00 before');
+  assert(await cell(page, `${price} [data-col=after]`) === sq(fmtMoney(lang, 9000)), 'W: 90.00 after');
+  assert(await page.locator(price).getAttribute('data-changed') === isoDay(-5), 'W: changed five days ago');
+  // the adjustments: the task's due day moved, with its reason, and the price cut
+  const adj = page.locator('#rep-adjustment-table tbody tr', { hasText: '培训讲师改期' });
+  assert(await adj.count() === 1 && (await adj.textContent()).includes(isoDay(12)), 'the task\'s adjustment: its reason and new due day');
+  assert(await page.locator('#rep-adjustment-table tbody tr', { hasText: '清库存' }).count() === 1, 'the price\'s adjustment');
   const lesson = page.locator('#rep-lessons .rep-lesson-went_well li');
   assert(await lesson.count() === 1 && (await lesson.textContent()).includes('直销团队赢单率高'), 'the lesson under "went well"');
   assert(await page.locator('#rep-lessons-link').getAttribute('href') === `#/p/${P1}/lessons`, 'the lessons screen is linked');
@@ -168,6 +186,28 @@ async function checkDownload(page, code, f, lang, interim, asOf) {
     assert(blocks.length >= 4, `the CSV has its sections (${blocks.length} blocks)`);
   }
 }
+
+// A full answer of the contract's shape with a row in every section, served in place of the
+// server's (its figures here are the test's own): what the real data above leaves empty (a
+// promotion) and every kind of value the screen writes (a daily amount, a lift, a rating with
+// one decimal, nothing as "—", each kind of lesson).
+const FULL = {
+  project: { code: P1, name: '华东第四季度', currency: 'CNY', start: '2026-10-01', end: '2026-12-31', status: 'closed', closed_at: '2026-12-31T09:00:00Z' },
+  interim: false, as_of: '2026-12-31', generated_at: '2027-01-02T01:00:00Z',
+  goals: [{ id: 7, name: '季度收入', metric: 'revenue', unit: 'money', target: 200000, actual: 150000, attainment: 0.75, met: false, due: '2026-12-31', status: 'off_track' }],
+  channels: [{ code: 'direct', name: '直销', revenue: 100000, margin: 60000, cost: 5000, roi: 11 }],
+  promotions: [{ code: 'P618', name: '年中大促', revenue: 30000, baseline_daily: 1000, promo_daily: 1500, lift: 0.5, discount: 3000, budget: 10000, roi: 1.2 }],
+  prices: [{ sku: 'W', name: '智能手表', changed_on: '2026-11-20', before_price: 10000, after_price: 9000, window_days: 20, units_before: 200, units_after: 280, revenue_before: 2000000, revenue_after: 2520000 }],
+  segments: [{ code: 'ent', name: '大型企业', planned_share: 0.6, actual_share: 0.55, revenue: 82500 }],
+  team: [{ login: 'rep1', name: '王芳', quota: 120000, revenue: 100000, attainment: 0.8333, deals_won: 3, deals_lost: 1, win_rate: 0.75, cycle_days: 12.5,
+    activities: 14, rating: 4.5, ratings: 4, problems_resolved: 3, problems_in_sla: 2, in_sla_rate: 2 / 3, teamwork: 4.2, reviews: 3 },
+  { login: 'rep2', name: '李强', quota: null, revenue: 50000, attainment: null, deals_won: 0, deals_lost: 0, win_rate: null, cycle_days: null,
+    activities: 0, rating: null, ratings: 0, problems_resolved: 0, problems_in_sla: 0, in_sla_rate: null, teamwork: null, reviews: 0 }],
+  adjustments: [{ id: 3, kind: 'plan', record: '1', field: 'due', before: '2026-12-10', after: '2026-12-12', reason: '培训讲师改期', by: 'mgr', at: '2026-11-29T08:00:00Z' }],
+  lessons: [{ id: 1, kind: 'went_well', text: '直销团队赢单率高', by: 'mgr', at: '2026-12-30T08:00:00Z' },
+    { id: 2, kind: 'to_improve', text: '备货不足', by: 'rep1', at: '2026-12-30T09:00:00Z' }, { id: 3, kind: 'next_time', text: '提前备货', by: 'rep2', at: '2026-12-30T10:00:00Z' }],
+  totals: { revenue: 150000, margin: 90000, units: 15, deals_won: 3, win_rate: 0.75, new_customers: 1, goals_met: 0, goals: 1 },
+};
 
 run(async (browser) => {
   const server = await startServer({ setup, name: 'report' });
@@ -270,6 +310,33 @@ run(async (browser) => {
       await assertNoSidewaysScroll(page, 'the comparison');
       await ctx.close();
     });
+    for (const lang of ['zh-CN', 'en']) {
+      await test(`${lang}: every section of a full answer reads (promotions, one decimal, nothing as —, each kind of lesson)`, [], async () => {
+        const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { lang });
+        await page.route(/\/api\/v1\/projects\/P1\/report\?/, (r) => r.fulfill({ json: FULL }));
+        await openReport(page, P1);
+        const promo = '#rep-promotion-table tr[data-promotion=P618]';
+        const one = (v) => new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+        assert(await cell(page, `${promo} [data-col=lift]`) === sq(fmtChange(lang, 0.5)), 'the promotion\'s lift +50.0%');
+        assert(await cell(page, `${promo} [data-col=roi]`) === sq(fmtPct(lang, 1.2)), 'its ROI 120.0%');
+        assert((await cell(page, promo)).includes(sq(fmtMoney(lang, 1500))), 'its daily revenue during: 15.00');
+        const rep1 = '#rep-team-table tr[data-member=rep1]', rep2 = '#rep-team-table tr[data-member=rep2]';
+        assert(await cell(page, `${rep1} [data-col=teamwork]`) === sq(one(4.2)), 'teamwork 4.2');
+        assert(await cell(page, `${rep1} [data-col=in_sla]`) === sq(fmtPct(lang, 2 / 3)), '2 of 3 problems in SLA: 66.7%');
+        assert(await cell(page, `${rep1} [data-col=attainment]`) === sq(fmtPct(lang, 0.8333)), 'quota attained 83.3%');
+        for (const col of ['attainment', 'win_rate', 'in_sla', 'teamwork'])
+          assert(await cell(page, `${rep2} [data-col=${col}]`) === '—', `李强's ${col}: nothing to measure reads —`);
+        for (const k of ['went_well', 'to_improve', 'next_time']) {
+          const col = page.locator(`#rep-lessons [data-kind=${k}]`);
+          assert(await col.locator('li').count() === 1, `one lesson under ${k}`);
+          assert(sq(await col.locator('h4').textContent()).startsWith(sq(page.T['report.lesson.' + k])), `${k} is titled in the reader's language`);
+        }
+        assert(await page.locator('#rep-prices tbody tr').count() === 1 && await page.locator('#rep-segments canvas').count() === 1,
+          'the price change and the segments\' chart');
+        assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
+        await ctx.close();
+      });
+    }
     await test('a viewer reads the report (and nothing to write)', [], async () => {
       const { ctx, page } = await signedIn(browser, server, 'vw', PASSWORD, { lang: 'en' });
       await page.go('#/p/' + P1);

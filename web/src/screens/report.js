@@ -234,9 +234,9 @@ function Prices({ ev }) {
   return html`<${Card} id="rep-prices" title=${t('report.prices')} n=${rows.length}>
     <${Table} id="rep-price-table" head=${[['report.product'], ['report.changed_on'], ['report.price_before', 'num'], ['report.price_after', 'num'],
       ['report.window', 'num'], ['report.units_before', 'num'], ['report.units_after', 'num'], ['report.revenue_before', 'num'], ['report.revenue_after', 'num']]}>
-      ${rows.map((x) => html`<tr data-sku=${x.sku}>
+      ${rows.map((x) => html`<tr data-sku=${x.sku} data-changed=${x.changed_on}>
         <td class="name-cell" title=${x.sku}>${x.name || x.sku}</td><td>${date(x.changed_on)}</td>
-        <td class="num">${m(x.before_price, ev)}</td><td class="num">${m(x.after_price, ev)}</td>
+        <td class="num" data-col="before">${m(x.before_price, ev)}</td><td class="num" data-col="after">${m(x.after_price, ev)}</td>
         <td class="num">${t('report.days', { n: num(x.window_days) })}</td>
         <td class="num">${num(x.units_before)}</td><td class="num">${num(x.units_after)}</td>
         <td class="num">${m(x.revenue_before, ev)}</td><td class="num">${m(x.revenue_after, ev)}</td>
@@ -269,7 +269,8 @@ function Segments({ ev }) {
     <${Table} id="rep-segment-table" head=${[['report.segment'], ['report.planned_share', 'num'], ['report.actual_share', 'num'], ['report.ch.revenue', 'num']]}>
       ${rows.map((s) => html`<tr data-segment=${s.code}>
         <td class="name-cell" title=${s.code}>${s.name || s.code}</td>
-        <td class="num">${pct(s.planned_share)}</td><td class="num">${pct(s.actual_share)}</td><td class="num">${m(s.revenue, ev)}</td>
+        <td class="num" data-col="planned">${pct(s.planned_share)}</td><td class="num" data-col="actual">${pct(s.actual_share)}</td>
+        <td class="num">${m(s.revenue, ev)}</td>
       </tr>`)}
     <//>
   <//>`;
