@@ -145,6 +145,9 @@ EXPECT = {
     ("GET", "/api/v1/projects/{code}/dashboard"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/pipeline"): PROJECT_READ,
     ("GET", "/api/v1/projects/{code}/monitor"): PROJECT_READ,
+    # the evaluation report: every reader of the project; a comparison with itself here
+    ("GET", "/api/v1/projects/{code}/report"): PROJECT_READ,
+    ("GET", "/api/v1/projects/{code}/report/compare"): PROJECT_READ,
     # activities and feedback: members write their own (a rep: the record of their own, a stale
     # version: 409), managers all, viewers read; a customer's timeline: what each caller may see
     **{k: v for plural in ("activities", "feedback") for k, v in {
@@ -332,6 +335,8 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/meetings/{id}", f"/meetings/{ids['meeting']}")
             .replace("{feed}", "cal_no-such-link.ics")
             .replace("{id}", str(ids["token"])))
+    if path.endswith("/report/compare"):
+        path += "?with=P1"
     plan_line = any(f"/P1/{x}/" in path for x in ("segments", "channels", "promotions"))
     if "/members/{login}" in path:
         path = path.replace("{login}", f"del_{who}" if method == "DELETE" else "rep")

@@ -408,4 +408,9 @@ export default {
   'field.changes': "Changes",
   'field.window': "Window",
   'field.adjustment': "Adjustment",
+
+  // evaluation report (step 7)
+  'reason.format_unavailable': 'This server cannot make {format} files yet.',
+  'field.with': 'Project to compare with',
+  'field.as_of': 'As of',
 };

@@ -407,4 +407,9 @@ export default {
   'field.changes': "修改内容",
   'field.window': "时间窗口",
   'field.adjustment': "调整",
+
+  // evaluation report (step 7)
+  'reason.format_unavailable': '此服务器暂时无法生成 {format} 文件。',
+  'field.with': '对比项目',
+  'field.as_of': '截至日期',
 };
