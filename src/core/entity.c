@@ -1088,15 +1088,19 @@ static int check_field(struct store *st, const struct entity *e, const struct en
 	switch (f->kind) {
 	case EK_TEXT:
 	case EK_NOTE: {
-		char tmp[4096];
+		/* a copy as long as the text (a fixed buffer would cut a long note short) */
+		char *tmp;
 		size_t max = text_max(f);
-		snprintf(tmp, sizeof(tmp), "%s", ctxt(rec, f));
+		int r;
 		if (strlen(ctxt(rec, f)) > max)
 			return err_set(err, ERR_INVALID, f->name, "too_long:_,len,max",
 				       "%s is too long (%zu bytes, at most %zu)", f->name,
 				       strlen(ctxt(rec, f)), max);
-		return text_field(txt(rec, f), max + 1, tmp, (f->flags & EF_REQUIRED) != 0,
-				  f->kind == EK_NOTE, f->name, err);
+		tmp = xstrdup(ctxt(rec, f));
+		r = text_field(txt(rec, f), max + 1, tmp, (f->flags & EF_REQUIRED) != 0,
+			       f->kind == EK_NOTE, f->name, err);
+		free(tmp);
+		return r;
 	}
 	case EK_CODE: {
 		char tmp[80];

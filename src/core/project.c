@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "core/adjust.h"
 #include "core/notify.h"
+#include "core/sale.h"
 #include "core/tx.h"
 #include "base/banned.h"
 
@@ -499,6 +500,8 @@ int project_reopen(struct store *st, const struct actor *a, const char *code, in
 	    may_close(st, a, &cur, "reopening the project", err) ||
 	    text_field(why, sizeof(why), reason ? reason : "", 1, 1, "reason", err))
 		return -1;
+	if (!why[strspn(why, " \t\r\n")])
+		return err_set(err, ERR_INVALID, "reason", "required", "a reason is required");
 	if (version != cur.version)
 		return tx_version_conflict("project", cur.code, version, cur.version, err);
 	if (strcmp(cur.status, "closed"))
@@ -512,7 +515,7 @@ int project_reopen(struct store *st, const struct actor *a, const char *code, in
 		return -1;
 	if (may_close(st, a, &cur, "reopening the project", err) ||
 	    write_row(&tx, &cur, out, version, "reopen", err) ||
-	    last_audit(st, cur.id, &audit, err) ||
+	    last_audit(st, cur.id, &audit, err) || sale_recost_project(&tx, cur.id, err) ||
 	    adjust_record_status(&tx, cur.id, cur.code, "closed", "active", why, audit, &adj, err))
 		goto out;
 	adjustment_release(&adj);

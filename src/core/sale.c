@@ -1491,6 +1491,8 @@ static const char SQL_RECOST_SCAN[] =
 	"cost_minor, promotion_id FROM sales WHERE product_id = ? AND project_id NOT IN "
 	"(SELECT id FROM projects WHERE status = 'closed')";
 static const char SQL_RECOST_UPDATE[] = "UPDATE sales SET cost_minor = ? WHERE id = ?";
+static const char SQL_RECOST_PRODUCTS[] =
+	"SELECT DISTINCT product_id FROM sales WHERE project_id = ?1 ORDER BY product_id";
 
 /* A sale whose cost moves: its id, new cost and what its rollup rows need. */
 struct recost {
@@ -1498,6 +1500,36 @@ struct recost {
 		delta;
 	int32_t day;
 };
+
+int sale_recost_project(struct tx *tx, int64_t project_id, struct err *err)
+{
+	struct store *st = tx->st;
+	struct stmt *s = store_prepare(st, SQL_RECOST_PRODUCTS, err);
+	int64_t *ids = NULL;
+	size_t n = 0, alloc = 0;
+	int rc, r = 0;
+
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, project_id);
+	while ((rc = store_step(st, s, err)) == STORE_ROW) {
+		ALLOC_GROW(ids, n + 1, alloc);
+		ids[n++] = store_col_int(st, s, 0);
+	}
+	store_done(st, s);
+	if (rc < 0)
+		r = -1;
+	/* each product's other projects follow its history already: only this one's move */
+	for (size_t i = 0; !r && i < n; i++) {
+		struct price_point *pts = NULL;
+		size_t npts = 0;
+		r = product_points(st, ids[i], &pts, &npts, err) ||
+		    sale_recost(tx, ids[i], pts, npts, err) ? -1 : 0;
+		free(pts);
+	}
+	free(ids);
+	return r;
+}
 
 int sale_recost(struct tx *tx, int64_t product_id, const struct price_point *pts, size_t n,
 		struct err *err)
@@ -2402,8 +2434,9 @@ int sale_import(struct store *st, const struct actor *a, const char *project_cod
 
 static const char SQL_CHECK_SALES[] =
 	"SELECT id, project_id, sold_on, channel_id, product_id, rep_id, segment_id, customer_id, "
-	"quantity, unit_price_minor, discount_minor, amount_minor, cost_minor, promotion_id "
-	"FROM sales";
+	"quantity, unit_price_minor, discount_minor, amount_minor, cost_minor, promotion_id, "
+	"(SELECT CASE WHEN p.status = 'closed' THEN 1 ELSE 0 END FROM projects p "
+	"WHERE p.id = sales.project_id) FROM sales";
 static const char SQL_CHECK_PRODUCTS[] = "SELECT id, cost_minor FROM products ORDER BY id";
 
 /* The product of id in prod (sorted by id), or NULL. */
@@ -2514,13 +2547,13 @@ int sale_check(struct store *st, struct buf *report, int max_lines, struct err *
 	if (!s)
 		goto out;
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
-		int64_t v[14], gross, want_amount = -1, want_cost = -1;
+		int64_t v[15], gross, want_amount = -1, want_cost = -1;
 		struct product_costs *pc;
 		char why[160] = "";
-		for (int i = 0; i < 14; i++)
+		for (int i = 0; i < 15; i++)
 			v[i] = store_col_int_or(st, s, i, NO_ID);
 		/* 0 id 1 project 2 day 3 channel 4 product 5 rep 6 segment 7 customer 8 qty
-		   9 price 10 discount 11 amount 12 cost 13 promotion */
+		   9 price 10 discount 11 amount 12 cost 13 promotion 14 its project closed */
 		{
 			const struct rollup_line ln = {
 				.project_id = v[1], .day = (int32_t)v[2], .customer_id = v[7],
@@ -2544,7 +2577,7 @@ int sale_check(struct store *st, struct buf *report, int max_lines, struct err *
 		else if (v[11] != want_amount)
 			snprintf(why, sizeof(why), "amount %lld, but quantity x unit price - discount "
 				 "is %lld", (long long)v[11], (long long)want_amount);
-		else if (pc && v[12] != want_cost)
+		else if (pc && v[12] != want_cost && v[14] != 1) /* a closed project's: frozen */
 			snprintf(why, sizeof(why), "cost %lld, but its product's price history gives "
 				 "%lld", (long long)v[12], (long long)want_cost);
 		if (why[0]) {

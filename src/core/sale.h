@@ -120,6 +120,12 @@ struct price_point;
 int sale_recost(struct tx *tx, int64_t product_id, const struct price_point *pts, size_t n,
 		struct err *err);
 
+/*
+ * Inside tx: re-cost project_id's sales by their products' price histories
+ * (a reopened project, whose sales kept their cost while it was closed).
+ */
+int sale_recost_project(struct tx *tx, int64_t project_id, struct err *err);
+
 /* --- CSV import / export ---------------------------------------------------- */
 
 /* One problem of one line (a bad line may have several, one per cell). */

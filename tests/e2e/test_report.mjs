@@ -329,7 +329,7 @@ run(async (browser) => {
         for (const k of ['went_well', 'to_improve', 'next_time']) {
           const col = page.locator(`#rep-lessons [data-kind=${k}]`);
           assert(await col.locator('li').count() === 1, `one lesson under ${k}`);
-          assert(sq(await col.locator('h4').textContent()).startsWith(sq(page.T['report.lesson.' + k])), `${k} is titled in the reader's language`);
+          assert(sq(await col.locator('h4').textContent()).startsWith(sq(page.T['ent.lesson.kind.' + k])), `${k} is titled in the reader's language`);
         }
         assert(await page.locator('#rep-prices tbody tr').count() === 1 && await page.locator('#rep-segments canvas').count() === 1,
           'the price change and the segments\' chart');

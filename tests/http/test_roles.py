@@ -191,6 +191,21 @@ EXPECT = {
     ("PATCH", "/api/v1/projects/{code}/risks/{id}"): row(409, 409, 409, 403, 404),
     ("DELETE", "/api/v1/projects/{code}/risks/{id}"): row(409, 409, 409, 403, 404),
     ("GET", "/api/v1/projects/{code}/risks/matrix"): PROJECT_READ,
+    # closing: who may close and reopen (a stale version: 409) - owner, project or workspace managers
+    ("POST", "/api/v1/projects/{code}/close"): PROJECT_MANAGE_STALE,
+    ("POST", "/api/v1/projects/{code}/reopen"): PROJECT_MANAGE_STALE,
+    # peer reviews: members read and write (P1 is a draft: 409 project_not_started), viewers
+    # none; a review is changed only by its reviewer (the rep's, at a stale version: 409)
+    ("GET", "/api/v1/projects/{code}/reviews"): row(200, 200, 200, 403, 404),
+    ("POST", "/api/v1/projects/{code}/reviews"): row(409, 409, 409, 403, 404),
+    ("PATCH", "/api/v1/projects/{code}/reviews/{id}"): row(403, 403, 409, 403, 404),
+    ("DELETE", "/api/v1/projects/{code}/reviews/{id}"): row(403, 403, 409, 403, 404),
+    # lessons: every member writes their own (mgr's lesson, at a stale version: 409 for managers)
+    ("GET", "/api/v1/projects/{code}/lessons"): PROJECT_READ,
+    ("POST", "/api/v1/projects/{code}/lessons"): row(201, 201, 201, 403, 404),
+    ("GET", "/api/v1/projects/{code}/lessons/{id}"): PROJECT_READ,
+    ("PATCH", "/api/v1/projects/{code}/lessons/{id}"): PROJECT_MANAGE_STALE,
+    ("DELETE", "/api/v1/projects/{code}/lessons/{id}"): PROJECT_MANAGE_STALE,
     # adjustments: members read the timeline and effects; project managers adjust (stale: 409)
     ("GET", "/api/v1/projects/{code}/adjustments"): PROJECT_READ,
     ("POST", "/api/v1/projects/{code}/adjustments"): PROJECT_MANAGE_STALE,
@@ -318,6 +333,8 @@ def request_for(method, pattern, who, ids, described=None):
             .replace("/assignments/{id}", f"/assignments/{ids['assignment']}")
             .replace("/problems/{id}", f"/problems/{ids['problem']}")
             .replace("/risks/{id}", f"/risks/{ids['risk']}")
+            .replace("/reviews/{id}", f"/reviews/{ids['review']}")
+            .replace("/lessons/{id}", f"/lessons/{ids['lesson']}")
             .replace("/budget_lines/{id}", f"/budget_lines/{ids['budget_line']}")
             .replace("/expenses/{id}", f"/expenses/{ids['expense']}")
             .replace("/collections/{id}", f"/collections/{ids['collection']}")
@@ -363,6 +380,10 @@ def request_for(method, pattern, who, ids, described=None):
             body["title"] = "renamed"
         elif "/risks/" in path:
             body["mitigation"] = "renamed"
+        elif "/reviews/" in path:
+            body["teamwork"] = 2
+        elif "/lessons/" in path:
+            body["text"] = "renamed"
         elif "/expenses/" in path:
             body["note"] = "renamed"
         elif "/webhooks/" in path:
@@ -382,7 +403,8 @@ def request_for(method, pattern, who, ids, described=None):
                                  or "/raci/" in pattern or plan_line
                                  or "/assignments/" in pattern or "/activities/" in pattern
                                  or "/feedback/" in pattern or "/deals/" in pattern
-                                 or "/risks/" in pattern
+                                 or "/risks/" in pattern or "/reviews/" in pattern
+                                 or "/lessons/" in pattern
                                  or "/budget_lines/" in pattern or "/expenses/" in pattern
                                  or pattern.endswith(("/problems/{id}", "/collections/{id}",
                                                       "/tasks/{id}", "/webhooks/{id}",
@@ -390,6 +412,12 @@ def request_for(method, pattern, who, ids, described=None):
         path += f"?version={stale}"
     elif method == "PUT" and pattern.endswith("/quotas"):
         body = {"goal": ids["quota_goal"], "version": stale, "quotas": []}
+    elif method == "POST" and pattern.endswith(("/close", "/reopen")):
+        body = {"version": stale, "note": f"by {who}", "reason": f"by {who}"}
+        if pattern.endswith("/close"):
+            del body["reason"]
+        else:
+            del body["note"]
     elif method == "POST" and pattern.endswith("/adjustments"):
         body = {"kind": "goal", "record": ids["quota_goal"], "changes": {"target": "1200.00"},
                 "reason": f"by {who}", "version": stale}
@@ -464,6 +492,8 @@ def request_for(method, pattern, who, ids, described=None):
             "/api/v1/projects/{code}/risks": {"description": f"Risk of {who}", "category": "market",
                                               "probability": 3, "impact": 4,
                                               **({"owner": "mgr"} if who == "admin" else {})},
+            "/api/v1/projects/{code}/reviews": {"reviewee": f"del_{who}", "teamwork": 4},
+            "/api/v1/projects/{code}/lessons": {"kind": "went_well", "text": f"by {who}"},
             "/api/v1/projects/{code}/budget_lines": {"category": "travel", "name": f"Trips of {who}",
                                                      "allocated": 100000},
             "/api/v1/projects/{code}/expenses": {"line": ids["budget_line"], "amount": 100,
@@ -568,6 +598,13 @@ def role_matrix():
     notification_id = ws.js("inbox", "list", as_="rep")["notifications"][0]["id"]
     risk_id = ws.js("risk", "add", "P1", "--description", "Price war", "--category", "pricing",
                     "--probability", "2", "--impact", "5", as_="rep")["id"]
+    lesson_id = ws.js("lesson", "add", "P1", "--kind", "to_improve", "--text", "Plan the fair",
+                      as_="mgr")["id"]
+    # P1 is a draft, where no review is written: the rep's review of mgr as it would be
+    ws.sql("INSERT INTO project_reviews (project_id, reviewer_id, reviewee_id, teamwork, "
+           "created_at, updated_at) SELECT p.id, r.id, m.id, 4, 0, 0 FROM projects p, users r, "
+           "users m WHERE p.code = 'P1' AND r.login = 'rep' AND m.login = 'mgr'")
+    review_id = ws.sql("SELECT id FROM project_reviews")[0][0]
     adjustment_id = ws.js("adjust", "P1", "--kind", "goal", "--record", str(quota_goal), "--set",
                           "target=1100.00", "--reason", "a bigger market")["id"]
 
@@ -582,7 +619,8 @@ def role_matrix():
                "activity": activity_id, "feedback": feedback_id, "risk": risk_id,
                "budget_line": line_id, "expense": expense_id, "task": task_id,
                "meeting": meeting_id, "comment": comment_id,
-               "notification": notification_id, "adjustment": adjustment_id}
+               "notification": notification_id, "adjustment": adjustment_id,
+               "review": review_id, "lesson": lesson_id}
         ids["webhook"] = clients["admin"].ok("POST", "/api/v1/webhooks", {
             "url": "https://hooks.example.com/roles"}, status=201)["webhook"]["id"]
         ids["delivery"] = clients["admin"].ok("POST", f"/api/v1/webhooks/{ids['webhook']}/ping",

@@ -9,6 +9,7 @@ import { useApp } from '../app-context.js';
 import { entities, sections, pluralLabel } from '../entities.js';
 import { wsAtLeast, useProjectAccess } from './access.js';
 import { InboxBell } from './inbox-bell.js';
+import { ClosedBanner } from './closing.js';
 import { liveState, watchLive } from '../live.js';
 
 function NavLink({ href, active, children, sub, id }) {
@@ -82,7 +83,7 @@ export function Layout({ path, project, children }) {
   const pcode = project;
   const pbase = pcode ? '/p/' + encodeURIComponent(pcode) : '';
   // the project's managers see its group robots' link
-  const { can: pcan } = useProjectAccess(app.me, pcode, !pcode);
+  const { can: pcan, project: pinfo } = useProjectAccess(app.me, pcode, !pcode);
 
   // a new screen closes the drawer; an open drawer holds the focus from the frame it shows in
   // (layout effects: a key pressed right after it opened already finds the trap)
@@ -131,6 +132,8 @@ export function Layout({ path, project, children }) {
           <${NavLink} sub id="nav-budget" href=${pbase + '/budget'} active=${is(pbase + '/budget')}>${t('nav.budget')}<//>
           <${NavLink} sub id="nav-adjustments" href=${pbase + '/adjustments'} active=${is(pbase + '/adjustments')}>${t('nav.adjustments')}<//>
           <${NavLink} sub id="nav-report" href=${pbase + '/report'} active=${is(pbase + '/report')}>${t('nav.report')}<//>
+          ${pcan.prole !== 'viewer' || pcan.seeAllReviews ? html`<${NavLink} sub id="nav-reviews" href=${pbase + '/reviews'} active=${is(pbase + '/reviews')}>${t('nav.reviews')}<//>` : null}
+          <${NavLink} sub id="nav-lessons" href=${pbase + '/lessons'} active=${is(pbase + '/lessons')}>${t('nav.lessons')}<//>
           ${pcan.editProject ? html`<${NavLink} sub id="nav-robots" href=${pbase + '/robots'} active=${is(pbase + '/robots')}>${t('nav.robots')}<//>` : null}` : null}
         <${NavLink} id="nav-customers" href="/customers" active=${is('/customers')}>${t('nav.customers')}<//>
         ${sections('workspace', (e) => wsAtLeast(app.me, e.read_role)).map(({ section, nouns }) => html`
@@ -165,7 +168,7 @@ export function Layout({ path, project, children }) {
           <${UserMenu} me=${app.me} onLogout=${app.logout} />
         </div>
       </header>
-      <main class="content">${children}</main>
+      <main class="content">${pcode && pcan.closed ? html`<${ClosedBanner} project=${pinfo} code=${pcode} />` : null}${children}</main>
     </div>
   </div>`;
 }

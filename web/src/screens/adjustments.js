@@ -18,6 +18,7 @@ import { useProjectAccess } from '../components/access.js';
 import '../styles/forms.css';
 import '../styles/adjust.css';
 
+// (a project's reopening is kept as kind 'project', made by reopening it, not here)
 export const KINDS = ['goal', 'channel', 'price', 'promotion', 'channel_plan', 'plan'];
 const METRICS = ['revenue', 'units', 'margin'];
 
@@ -165,7 +166,7 @@ export function Adjustments({ code }) {
   }, [openId, items.length]);
   return html`<section class="adjust-screen">
     <${PageHead} title=${t('adjust.title')} subtitle=${t('adjust.sub')}
-      actions=${can.manageGoals ? html`<button class="btn btn-primary" id="adjust-new" onClick=${() => setForm(true)}>${t('adjust.new')}</button>` : null} />
+      actions=${can.adjust ? html`<button class="btn btn-primary" id="adjust-new" onClick=${() => setForm(true)}>${t('adjust.new')}</button>` : null} />
     <div class="filters"><label class="field"><span class="field-label">${t('adjust.kind')}</span>
       <select name="kind-filter" value=${kind} onChange=${(e) => setKind(e.currentTarget.value)}>
         <option value="">${t('common.all')}</option>${KINDS.map((k) => html`<option value=${k}>${kindLabel(k)}</option>`)}</select></label></div>

@@ -19,7 +19,7 @@ import { Comments } from '../components/comments.js';
 import { useLoad, ErrorBanner, Skeleton, PageHead, Banner, Modal, Chip, confirmed } from '../components/ui.js';
 import { useLive } from '../live.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
-import { permissions, projectRole } from '../components/access.js';
+import { permissions, projectRole, useClosed } from '../components/access.js';
 import '../styles/forms.css';
 import '../styles/deals.css';
 
@@ -399,8 +399,9 @@ function DealsScreen({ code }) {
   const [staging, setStaging] = useState(false);
   const [focusId, setFocusId] = useState(null);
   const mlist = (members.data && members.data.members) || [];
+  const closed = useClosed(code);
   const prole = members.data ? projectRole(app.me, mlist) : 'none';
-  const base = permissions(app.me, prole);
+  const base = permissions(app.me, prole, closed);
   const can = { ...base, allDeals: base.allSales, writeDeals: base.writeSales };
   const mayMove = (d) => can.allDeals || (can.writeDeals && d.owner === can.login);
   const stages = (pipeline.data && pipeline.data.stages) || [];

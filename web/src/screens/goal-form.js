@@ -11,7 +11,7 @@ import { navigate, useApp } from '../app-context.js';
 import { useLoad, useDebounced, ErrorBanner, Skeleton, PageHead, Empty, Modal } from '../components/ui.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
 import { SmartChips, LETTERS, smartMessage } from '../components/smart.js';
-import { permissions, projectRole } from '../components/access.js';
+import { permissions, projectRole, isClosed } from '../components/access.js';
 import { optionLabel } from '../components/names.js';
 import '../styles/forms.css';
 
@@ -77,7 +77,7 @@ export function GoalForm({ code, id }) {
   const title = id ? t('goal.edit') : t('goal.new');
   if (refs.loading) return html`<section><${PageHead} title=${title} /><${Skeleton} rows=${6} /></section>`;
   if (refs.error) return html`<section><${PageHead} title=${title} /><${ErrorBanner} error=${refs.error} onRetry=${refs.reload} /></section>`;
-  if (!permissions(app.me, projectRole(app.me, refs.data.members)).manageGoals) {
+  if (!permissions(app.me, projectRole(app.me, refs.data.members), isClosed(refs.data.project)).manageGoals) {
     return html`<section><${PageHead} title=${title} />
       <${Empty} title=${t('access.goals_denied')} hint=${t('access.goals_denied_hint')}
         action=${html`<a class="btn" href=${'#/p/' + enc(code)}>${t('action.back')}</a>`} /></section>`;

@@ -15,7 +15,7 @@ import { useLive } from '../live.js';
 import { alertMessage } from '../components/alerts.js';
 import '../styles/comments.css';
 
-export const KINDS = ['mention', 'assigned', 'due', 'overdue', 'stage', 'sla', 'alert'];
+export const KINDS = ['mention', 'assigned', 'due', 'overdue', 'stage', 'sla', 'alert', 'review'];
 const PAGE = 20;
 
 const stage = (code) => (has('ent.deal.stage.' + code) ? t('ent.deal.stage.' + code) : code);
@@ -50,6 +50,7 @@ export function recordHref(n) {
     case 'collection': return pb + '/collections';
     case 'promotion': return pb + '/strategy';
     case 'budget_line': return pb + '/budget';
+    case 'project': return n.kind === 'review' ? pb + '/reviews' : pb;
     default: return '/inbox';
   }
 }

@@ -10,7 +10,7 @@ import { dateTime, pct } from '../format.js';
 import { useApp } from '../app-context.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, PageHead, Banner, Chip, Modal, confirmed } from '../components/ui.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
-import { permissions, projectRole } from '../components/access.js';
+import { permissions, projectRole, useClosed } from '../components/access.js';
 import '../styles/forms.css';
 
 const PROLES = ['owner', 'manager', 'member', 'viewer'];
@@ -60,7 +60,8 @@ export function Members({ code }) {
   const [role, setRole] = useState('member');
   const [editing, setEditing] = useState(null);
   const members = (list.data && list.data.members) || [];
-  const can = permissions(app.me, list.data ? projectRole(app.me, members) : 'none');
+  const closed = useClosed(code);
+  const can = permissions(app.me, list.data ? projectRole(app.me, members) : 'none', closed);
   const inProject = new Set(members.map((m) => m.login));
   const candidates = ((users.data && users.data.users) || []).filter((u) => !inProject.has(u.login) && u.active !== false);
   const roles = can.grantOwner ? PROLES : PROLES.filter((r) => r !== 'owner');

@@ -9,7 +9,8 @@ import { navigate, useApp, route } from '../app-context.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, StatusChip, Chip, Modal, PageHead, Banner, confirmed } from '../components/ui.js';
 import { useLive } from '../live.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
-import { permissions, projectRole } from '../components/access.js';
+import { permissions, projectRole, isClosed } from '../components/access.js';
+import { CloseDialog } from '../components/closing.js';
 import { useNames, Named } from '../components/names.js';
 import '../styles/forms.css';
 import { GoalChart } from '../components/goal-chart.js';
@@ -61,6 +62,7 @@ function ProjectOverview({ code }) {
   useLive(code, ['sale', 'goal', 'goal_checkin', 'deal', 'feedback', 'project', 'member', 'adjustment'], reload);
   const names = useNames(['users', 'segments', 'channels', 'products']);
   const [editing, setEditing] = useState(false);
+  const [closing, setClosing] = useState(null);
   const [actionError, setActionError] = useState(null);
   const [history, setHistory] = useState(null);
   const [checkins, setCheckins] = useState(null);
@@ -68,7 +70,7 @@ function ProjectOverview({ code }) {
   if (loading && !data) return html`<section><div class="page-head"><div class="sk sk-title"></div></div><${Skeleton} kind="cards" rows=${2} /></section>`;
   if (error) return html`<section><${PageHead} title=${code} /><${ErrorBanner} error=${error} onRetry=${reload} /></section>`;
   const { project: p, goals, series, goalsError, members } = data;
-  const can = permissions(app.me, projectRole(app.me, members));
+  const can = permissions(app.me, projectRole(app.me, members), isClosed(p));
   const elapsed = elapsedOf(p);
   const counts = goals.reduce((m, g) => ({ ...m, [g.status]: (m[g.status] || 0) + 1 }), {});
 
@@ -80,6 +82,8 @@ function ProjectOverview({ code }) {
   return html`<section>
     <${PageHead} title=${p.name} subtitle=${html`<span class="code">${p.code}</span> · ${date(p.start)} – ${date(p.end)}`}
       actions=${html`${can.editProject ? html`<button class="btn" id="edit-project" onClick=${() => setEditing(true)}>${t('projects.edit')}</button>` : null}
+        ${can.closeProject && p.status !== 'closed' ? html`<button class="btn" id="close-project" onClick=${() => setClosing('close')}>${t('closing.close')}</button>` : null}
+        ${can.closeProject && p.status === 'closed' ? html`<button class="btn" id="reopen-project" onClick=${() => setClosing('reopen')}>${t('closing.reopen')}</button>` : null}
         ${can.manageGoals ? html`<a class="btn btn-primary" id="new-goal" href=${'#/p/' + enc(code) + '/goals/new'}>${t('goal.new')}</a>` : null}`} />
     <${ErrorBanner} error=${actionError} onDismiss=${() => setActionError(null)} />
     <div class="stat-strip stat-strip-4">
@@ -105,6 +109,8 @@ function ProjectOverview({ code }) {
           onDelete=${can.manageGoals ? () => remove(g) : null}
           onHistory=${() => setHistory(g)}
           onCheckins=${g.metric === 'custom' ? () => setCheckins(g) : null} />`)}</div>`}
+    ${closing ? html`<${CloseDialog} project=${p} reopen=${closing === 'reopen'} onClose=${() => setClosing(null)}
+      onDone=${() => { setClosing(null); reload(); }} />` : null}
     ${editing ? html`<${ProjectForm} project=${p} onClose=${() => setEditing(false)} onSaved=${() => { setEditing(false); reload(); }} />` : null}
     ${history ? html`<${Revisions} code=${code} goal=${history} names=${names} onClose=${() => setHistory(null)} />` : null}
     ${checkins ? html`<${Checkins} code=${code} goal=${checkins} names=${names} canWrite=${can.checkin(checkins)}

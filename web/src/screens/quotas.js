@@ -14,7 +14,7 @@ import { date, pct, pctClass, valueOf, minorToDecimal, parseMoney, num, money } 
 import { useApp } from '../app-context.js';
 import { useLoad, ErrorBanner, Skeleton, Empty, PageHead, Banner, Chip, Modal, confirmed } from '../components/ui.js';
 import { FormField, errorAt, errorIsAt } from '../components/fields.js';
-import { permissions, projectRole } from '../components/access.js';
+import { permissions, projectRole, useClosed } from '../components/access.js';
 import { useNames, Named } from '../components/names.js';
 import '../styles/forms.css';
 import '../styles/quotas.css';
@@ -57,7 +57,8 @@ function QuotasScreen({ code }) {
   const board = useLoad(() => api.get(base + '/quotas'), [code]);
   const members = useLoad(() => api.get(base + '/members'), [code]);
   const list = (members.data && members.data.members) || [];
-  const can = permissions(app.me, members.data ? projectRole(app.me, list) : 'none');
+  const closed = useClosed(code);
+  const can = permissions(app.me, members.data ? projectRole(app.me, list) : 'none', closed);
   const me = can.login;
   const sellers = list.filter((m) => m.role !== 'viewer');
   const goals = (board.data && board.data.goals) || [];

@@ -18,6 +18,7 @@ import { useLoad, ErrorBanner, Skeleton, Empty, PageHead, Chip, Banner } from '.
 import { useLive } from '../live.js';
 import { EChart, COLORS } from '../components/charts.js';
 import { FORMATS, reportHref, reportFileName, compareTotals, compareChannels, compareSides, attainmentBars, shareBars } from '../report-figures.js';
+import { LESSON_KINDS } from './lessons.js';
 import '../styles/report.css';
 
 const base = (code) => '/p/' + enc(code) + '/report';
@@ -315,8 +316,6 @@ function Adjustments({ ev, code }) {
   <//>`;
 }
 
-const LESSON_KINDS = ['went_well', 'to_improve', 'next_time'];
-
 function Lessons({ ev, code }) {
   const rows = ev.lessons || [];
   const link = html`<a class="btn btn-small" id="rep-lessons-link" href=${'#/p/' + enc(code) + '/lessons'}>${t('report.lessons_open')}</a>`;
@@ -327,7 +326,7 @@ function Lessons({ ev, code }) {
         ${LESSON_KINDS.map((k) => {
           const of = rows.filter((l) => l.kind === k);
           return html`<div class=${'rep-lesson-col rep-lesson-' + k} data-kind=${k}>
-            <h4>${t('report.lesson.' + k)} <span class="muted small">${num(of.length)}</span></h4>
+            <h4>${t('ent.lesson.kind.' + k)} <span class="muted small">${num(of.length)}</span></h4>
             ${of.length === 0 ? html`<p class="muted small">${DASH}</p>` : html`<ul class="rep-lesson-list">
               ${of.map((l) => html`<li data-lesson=${l.id}><p>${l.text}</p><span class="muted small">${l.by} · ${dateTime(l.at)}</span></li>`)}</ul>`}
           </div>`;
