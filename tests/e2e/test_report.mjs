@@ -27,6 +27,7 @@ import { test, assert, run, startServer, shot, cli, isoDay, PASSWORD, assertNoSi
 import { signedIn, get, fmtPct, fmtMoney, sq, PHONE } from './forms.mjs';
 
 const P1 = 'P1', P2 = 'P2';
+const NAMES = { P1: '华东第四季度', P2: '华东第三季度' };
 const EXT = { pdf: 'pdf', xlsx: 'xlsx', html: 'html', csv: 'csv', json: 'json' };
 const TYPE = {
   pdf: 'application/pdf', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -45,8 +46,8 @@ function deal(db, title, owner, channel, qty, wonOn) {
 async function setup(db, pw) {
   for (const [login, name, role] of [['mgr', '李娜', 'manager'], ['rep1', '王芳', 'rep'], ['rep2', '李强', 'rep'], ['vw', '高总', 'viewer']])
     cli(db, ['user', 'add', login, '--name', name, '--role', role, '--password-file', pw]);
-  cli(db, ['project', 'create', P1, '--name', '华东第四季度', '--start', isoDay(-60), '--end', isoDay(30)]);
-  cli(db, ['project', 'create', P2, '--name', '华东第三季度', '--start', isoDay(-100), '--end', isoDay(60)]);
+  cli(db, ['project', 'create', P1, '--name', NAMES.P1, '--start', isoDay(-60), '--end', isoDay(30)]);
+  cli(db, ['project', 'create', P2, '--name', NAMES.P2, '--start', isoDay(-100), '--end', isoDay(60)]);
   for (const p of [P1, P2]) {
     for (const [login, prole] of [['mgr', 'manager'], ['rep1', 'member'], ['rep2', 'member'], ['vw', 'viewer']])
       cli(db, ['member', 'add', p, login, '--role', prole]);
@@ -173,7 +174,7 @@ async function checkDownload(page, code, f, lang, interim, asOf) {
   const head = bytes.subarray(0, 4).toString('latin1');
   if (f === 'pdf') assert(head === '%PDF', `the PDF starts with ${JSON.stringify(head)}`);
   if (f === 'xlsx') assert(head.startsWith('PK'), `the workbook is a zip: ${JSON.stringify(head)}`);
-  if (f === 'html') assert(/<html/i.test(bytes.toString('utf8')) && bytes.toString('utf8').includes(code), 'the HTML is the report\'s page');
+  if (f === 'html') assert(/<html/i.test(bytes.toString('utf8')) && bytes.toString('utf8').includes(NAMES[code]), `the HTML is ${code}'s page`);
   if (f === 'json') {
     const ev = JSON.parse(bytes.toString('utf8'));
     assert(ev.project.code === code && ev.interim === interim && ev.as_of === day, `the JSON is the report of ${code} as of ${day}`);
