@@ -249,8 +249,23 @@ run(async (browser) => {
       await settle(page);
       assert(await cell(page, '#rep-totals [data-total=revenue] .kpi-value') === sq(fmtMoney('en', 50000)), 'P2 as of five days ago: 500.00');
       assert((await page.locator('#rep-as-of-text').textContent()).length > 0, 'the day it is as of is said');
+      // a day that does not exist: refused, the field named in English, the day still to be changed
+      await page.goto(page.base + `/#/p/${P2}/report?as_of=2026-02-30`);
+      const err = page.locator('.banner-error');
+      await err.waitFor();
+      assert(await err.getAttribute('data-field') === 'as_of', 'the error names as_of');
+      const said = await err.locator('.banner-text').textContent();
+      assert(said.startsWith('As of') && said.includes('2026-02-30') && !/[\u4e00-\u9fff]/.test(said), `the error in English, naming the field: ${said}`);
+      await page.locator('#rep-as-of input').fill(isoDay(-1));
+      await page.locator('#rep-as-of input').dispatchEvent('change');
+      await page.waitForFunction((d) => document.querySelector('#report')?.dataset.asOf === d, isoDay(-1));
+      assert(page.problems.filter((x) => !/422/.test(x)).length === 0, `page problems: ${page.problems.join('; ')}`);
+      await ctx.close();
+    });
+    await test('en: the interim report\'s files, as of the day chosen', [], async () => {
+      const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { lang: 'en' });
+      await openReport(page, P2, `?as_of=${isoDay(-5)}`);
       await checkDownloads(page, P2, { interim: true, asOf: isoDay(-5) });
-      assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
       await ctx.close();
     });
     for (const lang of ['zh-CN', 'en']) {
@@ -309,6 +324,13 @@ run(async (browser) => {
       await page.locator('#rep-compare-view').waitFor();
       await settle(page);
       await assertNoSidewaysScroll(page, 'the comparison');
+      // a day that does not exist, in Chinese: the field named, the day control still there
+      await page.goto(page.base + `/#/p/${P2}/report?as_of=2026-02-30`);
+      const err = page.locator('.banner-error .banner-text');
+      await err.waitFor();
+      assert((await err.textContent()).includes('截至日期'), `the error names the day: ${await err.textContent()}`);
+      assert(await page.locator('#rep-as-of input').count() === 1, 'the day can be changed');
+      await assertNoSidewaysScroll(page, 'the refused day');
       await ctx.close();
     });
     for (const lang of ['zh-CN', 'en']) {

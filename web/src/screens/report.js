@@ -76,9 +76,13 @@ export function Report({ code }) {
   const { data, error, loading, reload } = useLoad(
     () => api.get('/projects/' + enc(code) + '/report', { format: 'json', lang: getLang(), as_of: asOf || undefined }), [code, asOf]);
   // an interim report follows the figures as they are recorded
-  useLive(code, ['sale', 'goal', 'goal_checkin', 'deal', 'activity', 'feedback', 'problem', 'project', 'member', 'adjustment'], reload);
+  useLive(code, ['sale', 'goal', 'goal_checkin', 'deal', 'activity', 'feedback', 'problem', 'project', 'member', 'adjustment', 'lesson', 'review'], reload);
   if (loading && !data) return html`<section><div class="page-head"><div class="sk sk-title"></div></div><${Skeleton} rows=${6} /></section>`;
-  if (error) return html`<section><${PageHead} title=${t('report.title')} subtitle=${code} /><${ErrorBanner} error=${error} onRetry=${reload} /></section>`;
+  // a day the server refuses (422 on as_of, named in the reader's language) can be changed here
+  if (error) {
+    return html`<section><${PageHead} title=${t('report.title')} subtitle=${code} /><${ErrorBanner} error=${error} onRetry=${reload} />
+      ${asOf ? html`<div class="rep-controls card"><${AsOfPick} code=${code} asOf=${asOf} /></div>` : null}</section>`;
+  }
   const ev = data, p = ev.project;
   return html`<section class="report" id="report" data-interim=${ev.interim ? 'true' : 'false'} data-as-of=${ev.as_of}>
     <${PageHead} title=${t('report.title')}
