@@ -183,24 +183,30 @@ function Goals({ ev }) {
   <//>`;
 }
 
+// Bars side by side for each of labels: one series per {name, color, data}; the axis's values
+// written by yFormat, a bar's tooltip by tip(i) (the row's figures in words).
+function groupedBars(labels, series, yFormat, tip) {
+  return {
+    grid: { left: 4, right: 8, top: 30, bottom: 0, containLabel: true },
+    legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11, color: COLORS.muted },
+      data: series.map((x) => x.name) },
+    tooltip: { trigger: 'axis', renderMode: 'richText', axisPointer: { type: 'shadow' }, formatter: (ps) => tip(ps[0].dataIndex) },
+    xAxis: { type: 'category', data: labels, axisTick: { alignWithLabel: true },
+      axisLabel: { fontSize: 10, color: COLORS.muted, hideOverlap: true, width: 90, overflow: 'truncate' }, axisLine: { lineStyle: { color: COLORS.line } } },
+    yAxis: { type: 'value', axisLabel: { fontSize: 10, color: COLORS.muted, formatter: yFormat }, splitLine: { lineStyle: { color: COLORS.split } } },
+    series: series.map((x) => ({ name: x.name, type: 'bar', barMaxWidth: 22, data: x.data, itemStyle: { color: x.color, borderRadius: [3, 3, 0, 0] } })),
+  };
+}
+const compactMoney = (ev) => (v) => money(v, { compact: true, currency: cur(ev) });
+
 function Channels({ ev }) {
   const rows = ev.channels || [];
   const option = useMemo(() => {
-    const series = [['revenue', COLORS.revenue], ['margin', COLORS.profit], ['cost', COLORS.margin]];
-    return {
-      grid: { left: 4, right: 8, top: 30, bottom: 0, containLabel: true },
-      legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11, color: COLORS.muted },
-        data: series.map(([k]) => t('report.ch.' + k)) },
-      tooltip: { trigger: 'axis', renderMode: 'richText', axisPointer: { type: 'shadow' },
-        formatter: (ps) => { const c = rows[ps[0].dataIndex];
-          return `${c.name || c.code}\n` + series.map(([k]) => `${t('report.ch.' + k)}: ${m(c[k], ev)}`).join('\n') + `\nROI: ${pct(c.roi)}`; } },
-      xAxis: { type: 'category', data: rows.map((c) => c.name || c.code), axisTick: { alignWithLabel: true },
-        axisLabel: { fontSize: 10, color: COLORS.muted, hideOverlap: true, width: 90, overflow: 'truncate' }, axisLine: { lineStyle: { color: COLORS.line } } },
-      yAxis: { type: 'value', axisLabel: { fontSize: 10, color: COLORS.muted, formatter: (v) => money(v, { compact: true, currency: cur(ev) }) },
-        splitLine: { lineStyle: { color: COLORS.split } } },
-      series: series.map(([k, color]) => ({ name: t('report.ch.' + k), type: 'bar', barMaxWidth: 22, data: rows.map((c) => c[k]),
-        itemStyle: { color, borderRadius: [3, 3, 0, 0] } })),
-    };
+    const keys = [['revenue', COLORS.revenue], ['margin', COLORS.profit], ['cost', COLORS.margin]];
+    return groupedBars(rows.map((c) => c.name || c.code),
+      keys.map(([k, color]) => ({ name: t('report.ch.' + k), color, data: rows.map((c) => c[k]) })), compactMoney(ev),
+      (i) => `${rows[i].name || rows[i].code}\n` + keys.map(([k]) => `${t('report.ch.' + k)}: ${m(rows[i][k], ev)}`).join('\n')
+        + `\n${t('report.roi')}: ${pct(rows[i].roi)}`);
   }, [rows]);
   return html`<${Card} id="rep-channels" title=${t('report.channels')} n=${rows.length}>
     <${EChart} className="rep-chart" option=${option} label=${t('report.channels_aria', { n: rows.length })}
@@ -253,21 +259,11 @@ function Prices({ ev }) {
 function Segments({ ev }) {
   const rows = ev.segments || [];
   const bars = useMemo(() => shareBars(rows), [rows]);
-  const option = useMemo(() => ({
-    grid: { left: 4, right: 8, top: 30, bottom: 0, containLabel: true },
-    legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11, color: COLORS.muted },
-      data: [t('report.planned_share'), t('report.actual_share')] },
-    tooltip: { trigger: 'axis', renderMode: 'richText', axisPointer: { type: 'shadow' },
-      formatter: (ps) => { const s = rows[ps[0].dataIndex];
-        return `${s.name || s.code}\n${t('report.planned_share')}: ${pct(s.planned_share)}\n${t('report.actual_share')}: ${pct(s.actual_share)}`; } },
-    xAxis: { type: 'category', data: rows.map((s) => s.name || s.code), axisTick: { alignWithLabel: true },
-      axisLabel: { fontSize: 10, color: COLORS.muted, hideOverlap: true, width: 90, overflow: 'truncate' }, axisLine: { lineStyle: { color: COLORS.line } } },
-    yAxis: { type: 'value', min: 0, axisLabel: { fontSize: 10, color: COLORS.muted, formatter: '{value}%' }, splitLine: { lineStyle: { color: COLORS.split } } },
-    series: [
-      { name: t('report.planned_share'), type: 'bar', barMaxWidth: 22, data: bars.map((b) => b.planned), itemStyle: { color: COLORS.line, borderRadius: [3, 3, 0, 0] } },
-      { name: t('report.actual_share'), type: 'bar', barMaxWidth: 22, data: bars.map((b) => b.actual), itemStyle: { color: COLORS.revenue, borderRadius: [3, 3, 0, 0] } },
-    ],
-  }), [rows, bars]);
+  const option = useMemo(() => groupedBars(rows.map((x) => x.name || x.code), [
+    { name: t('report.planned_share'), color: COLORS.line, data: bars.map((b) => b.planned) },
+    { name: t('report.actual_share'), color: COLORS.revenue, data: bars.map((b) => b.actual) },
+  ], '{value}%', (i) => `${rows[i].name || rows[i].code}\n${t('report.planned_share')}: ${pct(rows[i].planned_share)}`
+    + `\n${t('report.actual_share')}: ${pct(rows[i].actual_share)}`), [rows, bars]);
   return html`<${Card} id="rep-segments" title=${t('report.segments')} n=${rows.length}>
     <${EChart} className="rep-chart" option=${option} label=${t('report.segments_aria', { n: rows.length })}
       data=${{ 'data-bars': String(rows.length) }} />
@@ -398,21 +394,12 @@ function CompareTotals({ left, right }) {
 
 function CompareChannels({ left, right }) {
   const rows = useMemo(() => compareChannels(left, right), [left, right]);
-  const option = useMemo(() => ({
-    grid: { left: 4, right: 8, top: 30, bottom: 0, containLabel: true },
-    legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11, color: COLORS.muted },
-      data: [left.project.code, right.project.code] },
-    tooltip: { trigger: 'axis', renderMode: 'richText', axisPointer: { type: 'shadow' },
-      formatter: (ps) => { const r = rows[ps[0].dataIndex];
-        return `${r.name}\n${left.project.code}: ${m(r.left ? r.left.revenue : 0, left)}\n${right.project.code}: ${m(r.right ? r.right.revenue : 0, right)}`; } },
-    xAxis: { type: 'category', data: rows.map((r) => r.name), axisTick: { alignWithLabel: true },
-      axisLabel: { fontSize: 10, color: COLORS.muted, hideOverlap: true, width: 90, overflow: 'truncate' }, axisLine: { lineStyle: { color: COLORS.line } } },
-    yAxis: { type: 'value', axisLabel: { fontSize: 10, color: COLORS.muted, formatter: (v) => money(v, { compact: true, currency: cur(left) }) },
-      splitLine: { lineStyle: { color: COLORS.split } } },
-    series: [[left, 'left', COLORS.revenue], [right, 'right', COLORS.line]].map(([ev, side, color]) => ({
-      name: ev.project.code, type: 'bar', barMaxWidth: 22, data: rows.map((r) => (r[side] ? r[side].revenue : 0)),
-      itemStyle: { color, borderRadius: [3, 3, 0, 0] } })),
-  }), [rows, left, right]);
+  const rev = (r, side) => (r[side] ? r[side].revenue : 0);
+  const option = useMemo(() => groupedBars(rows.map((r) => r.name), [
+    { name: left.project.code, color: COLORS.revenue, data: rows.map((r) => rev(r, 'left')) },
+    { name: right.project.code, color: COLORS.line, data: rows.map((r) => rev(r, 'right')) },
+  ], compactMoney(left), (i) => `${rows[i].name}\n${left.project.code}: ${m(rev(rows[i], 'left'), left)}`
+    + `\n${right.project.code}: ${m(rev(rows[i], 'right'), right)}`), [rows, left, right]);
   return html`<div class="card rep-card" id="rep-compare-channels">
     <div class="card-head"><h3>${t('report.compare_channels')}</h3><span class="muted small">${t('dash.n_items', { n: rows.length })}</span></div>
     ${rows.length === 0 ? html`<p class="muted rep-empty">${t('dash.no_rows')}</p>` : html`
