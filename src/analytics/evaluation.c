@@ -83,8 +83,8 @@ static const char SQL_PROBLEMS[] =
 	"FROM problems WHERE project_id = ?1 AND resolved_at IS NOT NULL AND resolved_at < ?2 "
 	"GROUP BY owner_id";
 /*
- * The reviews and lessons come with migration 032 (project closing): read only when the
- * database has it (MERGE HOOK: once 032 is in every tree, evaluation_reviews_known can go).
+ * The reviews, lessons and closed_at come with migration 032 (project closing): read only
+ * when the database has it (once 032 is in every tree, reviews_known can go).
  */
 static const char SQL_SCHEMA_VERSION[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 #define EVALUATION_REVIEWS_MIGRATION 32
@@ -186,14 +186,35 @@ static void copy_col(char *dst, size_t size, struct store *st, struct stmt *s, i
 	snprintf(dst, size, "%s", store_col_text(st, s, col));
 }
 
-/*
- * MERGE HOOK (migration 032, branch closing): the day a closed project was closed.
- * Until projects carry closed_at, a closed project is evaluated as of its end.
- */
-static int32_t closed_day(const struct evaluation *ev)
+/* ?1 project: when it was closed (migration 032; NULL while open) */
+static const char SQL_CLOSED_AT[] = "SELECT closed_at FROM projects WHERE id = ?1";
+
+/* The local day of the instant at. */
+static int32_t local_day(int64_t at)
 {
-	(void)ev;
-	return NO_DATE;
+	time_t t = (time_t)at;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* ev->closed_at from the project's row, when the database has closing (migration 032). */
+static int read_closed_at(struct store *st, struct evaluation *ev, struct err *err)
+{
+	struct stmt *s;
+	int rc;
+
+	if (!ev->reviews_known)
+		return 0;
+	if (!(s = store_prepare(st, SQL_CLOSED_AT, err)))
+		return -1;
+	store_bind_int(st, s, 1, ev->project.id);
+	rc = store_step(st, s, err);
+	if (rc == STORE_ROW)
+		ev->closed_at = store_col_int_or(st, s, 0, NO_ID);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
 }
 
 static int read_goals(struct store *st, const struct actor *a, struct evaluation *ev,
@@ -805,8 +826,8 @@ static int read_lessons(struct store *st, struct evaluation *ev, struct err *err
 	return rc < 0 ? -1 : 0;
 }
 
-static int collect(struct store *st, const struct actor *a, struct evaluation *ev,
-		   struct err *err)
+static int collect(struct store *st, const struct actor *a, int32_t as_of,
+		   struct evaluation *ev, struct err *err)
 {
 	struct ev_sums sums = { 0 };
 	int64_t version = 0;
@@ -819,6 +840,19 @@ static int collect(struct store *st, const struct actor *a, struct evaluation *e
 	if (store_query_int(st, SQL_SCHEMA_VERSION, &version, err))
 		return -1;
 	ev->reviews_known = version >= EVALUATION_REVIEWS_MIGRATION;
+	if (read_closed_at(st, ev, err))
+		return -1;
+	if (!strcmp(ev->project.status, "closed")) {
+		/* a closed project's figures are as of its own day, whatever is asked */
+		int32_t closed = ev->closed_at != NO_ID ? local_day(ev->closed_at) : NO_DATE;
+		ev->as_of = closed != NO_DATE && closed < ev->project.end_on ? closed
+									     : ev->project.end_on;
+		ev->interim = 0;
+	} else {
+		ev->closed_at = NO_ID;
+		ev->as_of = as_of != NO_DATE ? as_of : date_today();
+		ev->interim = 1;
+	}
 	r = read_goals(st, a, ev, err) || read_totals(st, ev, &sums, err) ||
 	    read_channels(st, ev, &sums, err) || read_promotions(st, ev, &sums, err) ||
 	    read_prices(st, ev, &sums, err) || read_segments(st, ev, &sums, err) ||
@@ -832,7 +866,6 @@ int evaluation_build(struct store *st, const struct actor *a, const char *code, 
 		     struct evaluation *out, struct err *err)
 {
 	struct workspace ws;
-	int32_t closed;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -840,16 +873,6 @@ int evaluation_build(struct store *st, const struct actor *a, const char *code, 
 	if (project_get(st, a, code, &out->project, err))
 		return -1;
 	out->generated_at = ts_now();
-	if (!strcmp(out->project.status, "closed")) {
-		/* a closed project's figures are as of its own day, whatever is asked */
-		closed = closed_day(out);
-		out->as_of = closed != NO_DATE && closed < out->project.end_on ? closed
-										 : out->project.end_on;
-		out->interim = 0;
-	} else {
-		out->as_of = as_of != NO_DATE ? as_of : date_today();
-		out->interim = 1;
-	}
 	if (store_begin(st, 0, err))
 		return -1;
 	if (workspace_load(st, &ws, err)) {
@@ -858,7 +881,7 @@ int evaluation_build(struct store *st, const struct actor *a, const char *code, 
 	}
 	snprintf(out->currency, sizeof(out->currency), "%s", ws.currency);
 	metric_memo_begin(st);
-	r = collect(st, a, out, err);
+	r = collect(st, a, as_of, out, err);
 	metric_memo_end();
 	store_rollback(st);
 	if (r)

@@ -621,7 +621,7 @@ static void cached_answer(json_t *params, json_t *resp, const char *ok_code)
 /* A hand-written route from its entry in openapi-routes.json. */
 static json_t *hand_op(const struct api_route *rt, json_t *entry)
 {
-	json_t *op = json_object(), *params, *resp = json_object(), *v;
+	json_t *op = json_object(), *params, *resp = json_object(), *v, *content;
 	int st[32], n = 0, has_body;
 	size_t i;
 	char code[8];
@@ -651,6 +651,13 @@ static json_t *hand_op(const struct api_route *rt, json_t *entry)
 			      json_object_get(entry, "description") ? json_object_get(entry, "description") : ok, "content",
 			      ct ? ct : "application/json", "schema", v)
 		  : json_pack("{s:s}", "description", "ok"));
+	/* "alternatives": other media types the same answer may come as (a report's files) */
+	content = json_object_get(json_object_get(resp, code), "content");
+	json_array_foreach(json_object_get(entry, "alternatives"), i, v)
+		if (json_is_string(v) && content)
+			json_object_set_new(content, json_string_value(v),
+					    json_pack("{s:{s:s, s:s}}", "schema", "type", "string",
+						      "format", "binary"));
 	if (json_is_true(json_object_get(entry, "cached")))
 		cached_answer(params, resp, code);
 	json_array_foreach(json_object_get(entry, "errors"), i, v)

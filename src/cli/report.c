@@ -46,10 +46,20 @@ static int write_out(struct cli *c, const char *file, const struct buf *body, st
 	FILE *fp;
 	int fd, r = -1;
 
+	struct stat sb;
+
 	if (!file || !strcmp(file, "-")) {
 		if ((body->len && fwrite(body->p, 1, body->len, stdout) != body->len) || fflush(stdout))
 			return err_set(err, ERR_INVALID, "output", "file_write",
 				       "cannot write the output");
+		return 0;
+	}
+	/* a device or a pipe (/dev/null, a FIFO) is written to, never replaced by a rename */
+	if (!stat(file, &sb) && !S_ISREG(sb.st_mode)) {
+		fp = fopen(file, "wb");
+		if (!fp || (body->len && fwrite(body->p, 1, body->len, fp) != body->len) | fclose(fp))
+			return err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s",
+				       file);
 		return 0;
 	}
 	buf_addf(&tmp, "%s.partial-XXXXXX", file);
@@ -92,18 +102,21 @@ out:
 	return r;
 }
 
-/*
- * The answer: JSON (--format json, or --json without -o) from json(), else the
- * document drawn in the format.
- */
-static int emit(struct cli *c, struct cli_opt *opts, enum report_format f, struct rdoc *d,
+/* Whether the answer is the JSON (--format json, or --json without -o), not a drawn file. */
+static int wants_json(struct cli *c, struct cli_opt *opts, enum report_format f)
+{
+	return f == REPORT_JSON || (c->json && !cli_opt(opts, "output"));
+}
+
+/* The answer: the JSON, or the document d drawn in the format (d NULL when wants_json). */
+static int emit(struct cli *c, struct cli_opt *opts, enum report_format f, const struct rdoc *d,
 		const struct buf *json, struct err *err)
 {
 	struct buf body = BUF_INIT;
 	const char *file = cli_opt(opts, "output");
 	int r;
 
-	if (f == REPORT_JSON || (c->json && !file)) {
+	if (wants_json(c, opts, f)) {
 		if (!file || !strcmp(file, "-")) {
 			struct buf b = BUF_INIT;
 			buf_add(&b, json->p, json->len);
@@ -140,9 +153,13 @@ static int cmd_evaluation(struct cli *c, int argc, char **argv, struct err *err)
 		return -1;
 	jw_init(&w, &json);
 	evaluation_write_json(&w, &ev);
-	evaluation_doc(&ev, lang, &d);
-	r = emit(c, opts, f, &d, &json, err);
-	rdoc_release(&d);
+	if (wants_json(c, opts, f)) {
+		r = emit(c, opts, f, NULL, &json, err);
+	} else {
+		evaluation_doc(&ev, lang, &d);
+		r = emit(c, opts, f, &d, &json, err);
+		rdoc_release(&d);
+	}
 	buf_release(&json);
 	evaluation_release(&ev);
 	return r;
@@ -170,9 +187,13 @@ static int cmd_compare(struct cli *c, int argc, char **argv, struct err *err)
 	}
 	jw_init(&w, &json);
 	compare_write_json(&w, &a, &b);
-	compare_doc(&a, &b, lang, &d);
-	r = emit(c, opts, f, &d, &json, err);
-	rdoc_release(&d);
+	if (wants_json(c, opts, f)) {
+		r = emit(c, opts, f, NULL, &json, err);
+	} else {
+		compare_doc(&a, &b, lang, &d);
+		r = emit(c, opts, f, &d, &json, err);
+		rdoc_release(&d);
+	}
 	buf_release(&json);
 	evaluation_release(&a);
 	evaluation_release(&b);

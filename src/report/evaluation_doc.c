@@ -47,7 +47,7 @@ static const struct {
 	{ "attainment", "达成率", "Attainment" },
 	{ "met", "结果", "Result" },
 	{ "met_yes", "达成", "Met" },
-	{ "met_no", "未达成", "Missed" },
+	{ "met_no", "未达成", "Not met" },
 	{ "due", "截止", "Due" },
 	{ "status", "状态", "Status" },
 	{ "revenue", "收入", "Revenue" },

@@ -14,6 +14,7 @@ from harness import eq, run_all, test  # noqa: E402
 
 BASE = "/api/v1/projects/P1"
 TODAY = "2026-03-10"
+CLOSED_AT = "2026-03-05T02:00:00Z"  # 10:00 in Shanghai
 MIMES = {"csv": "text/csv", "html": "text/html",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "pdf": "application/pdf"}
@@ -25,8 +26,12 @@ SALES = [sale(date="2026-02-03", qty=2, price=10000),
 
 def setup(status="active"):
     ws = workspace(users=("mgr", "rep", "rep2", "vw", "out"), projects=("P1", "P2"),
-                   status=status, channels=("direct", "shop"), products=("SKU-1", "SKU-2"),
+                   status="active", channels=("direct", "shop"), products=("SKU-1", "SKU-2"),
                    today=TODAY)
+    if status != "active":
+        ws.env["SALESPM_NOW"] = CLOSED_AT
+        ws.ok("project", "update", "P1", "--status", status)
+        del ws.env["SALESPM_NOW"]
     return ws
 
 
@@ -60,7 +65,12 @@ def a_closed_project_is_final():
     ws = setup(status="closed")
     with Env(ws) as env:
         ev = env.as_("mgr").ok("GET", BASE + "/report?as_of=2026-02-01")
-        eq((ev["interim"], ev["as_of"], ev["project"]["status"]), (False, "2026-12-31", "closed"))
+        # the day it was closed, before its end (once closing records it: migration 032),
+        # else its end
+        day = "2026-03-05" if ev["project"]["closed_at"] else "2026-12-31"
+        if ev["project"]["closed_at"]:
+            eq(ev["project"]["closed_at"], CLOSED_AT)
+        eq((ev["interim"], ev["as_of"], ev["project"]["status"]), (False, day, "closed"))
 
 
 @test
@@ -113,6 +123,8 @@ def every_format_with_its_type_and_name():
                 eq(r.header("Content-Disposition"),
                    f'attachment; filename="P1-evaluation-interim-{TODAY}.{fmt}"', fmt)
                 assert len(r.body) > 0
+            if fmt == "csv" and r.status == 200:
+                check_csv(c)
             r = c.get(f"{BASE}/report/compare?with=P2&format={fmt}")
             if r.status != 503:
                 eq(r.status, 200, fmt)
@@ -120,12 +132,35 @@ def every_format_with_its_type_and_name():
                    f'attachment; filename="P1-vs-P2-{TODAY}.{fmt}"', fmt)
 
 
+def check_csv(c):
+    """The CSV's words in each language (?lang, else Accept-Language, else Chinese), its
+    interim note and the total revenue as the sales add up (349.00)."""
+    total = "%.2f" % (sum(amount(b) for b in SALES) / 100)
+    for query, headers, words in (
+            ("&lang=zh-CN", {}, ["目标达成", "策略效果", "团队表现", "调整记录", "经验教训",
+                                 f"中期报告：项目仍在进行，数据截至 {TODAY}。"]),
+            ("&lang=en", {}, ["Goal attainment", "Strategy effectiveness", "Team performance",
+                              "Adjustments", "Lessons learned",
+                              f"Interim report: the project is still running; figures as of "
+                              f"{TODAY}."]),
+            ("", {"Accept-Language": "en-US,en;q=0.9"}, ["Goal attainment"]),
+            ("", {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}, ["目标达成"]),
+            ("", {}, ["目标达成"])):
+        r = c.get(f"{BASE}/report?format=csv{query}", headers=headers)
+        eq(r.status, 200)
+        text = r.body.decode("utf-8-sig")
+        for w in words:
+            assert w in text, (query, headers, w, text[:400])
+    rows = [line.split(",") for line in text.splitlines()]
+    assert ["收入", total] in rows, (total, text[:400])
+
+
 @test
 def bad_queries_name_their_field():
     ws = setup()
     with Env(ws) as env:
         c = env.as_("mgr")
-        expect_error(c.get(BASE + "/report?format=docx"), 422, "invalid", "format", "bad_enum")
+        expect_error(c.get(BASE + "/report?format=docx"), 422, "invalid", "format")
         expect_error(c.get(BASE + "/report?lang=fr"), 422, "invalid", "lang", "bad_enum")
         expect_error(c.get(BASE + "/report?as_of=2026-02-30"), 422, "invalid", "as_of")
         expect_error(c.get(BASE + "/report/compare"), 422, "invalid", "with", "required")

@@ -161,7 +161,11 @@ class Document:
             content = r.get("content")
             if not content:
                 return [] if not body else [f"{method} {tmpl}: {status} has a body the document does not describe"]
+            got = (content_type or "").split(";")[0].strip().lower()
+            # the first media type, or another the document lists for the answer (a file)
             media, mt = next(iter(content.items()))
+            if got in content:
+                media, mt = got, content[got]
             schema = mt.get("schema", {})
         got = (content_type or "").split(";")[0].strip().lower()
         if got != media:
