@@ -2214,6 +2214,72 @@ out:
 	return r;
 }
 
+/* Lessons the FY-PREV team wrote as it closed: (author, kind, text). */
+static const struct {
+	const char *by, *kind, *text;
+} demo_lessons[] = {
+	{ "li.na", "went_well", "华东经销商年度返利提前锁定，渠道全年稳定，未出现窜货" },
+	{ "wang.fang", "went_well", "重点客户季度回访制度落地，老客户复购率明显提升" },
+	{ "zhang.wei", "went_well", "新品试用装随单附赠，带动了配件的连带销售" },
+	{ "li.na", "to_improve", "报价审批链条过长，三季度两单大项目因此延误" },
+	{ "liu.yang", "to_improve", "线上渠道促销预算超支，事前没有设置花费上限" },
+	{ "zhang.wei", "to_improve", "新人培训只讲产品，缺少谈判与回款实战" },
+	{ "li.na", "next_time", "年初就按产能拆分配额，季度复盘时再调整" },
+	{ "chen.jing", "next_time", "大客户提前两周备货，避免年底交付延期" },
+	{ "zhang.wei", "next_time", "促销活动先小范围试点，按周看提升再放量" },
+};
+
+static const char *const demo_review_notes[] = {
+	"主动分享客户线索，配合默契", "交接资料清楚，响应及时", "旺季加班支援其他区域",
+	"沟通可以更主动一些", "", "",
+};
+
+/*
+ * FY-PREV closed by its manager li.na with a note, then its team's peer
+ * reviews (each member scores the next three on the team, 3 to 5 mostly) and
+ * lessons of each kind: what the evaluation and its screens show.
+ */
+static int closing_demo(struct demo *d, struct err *err)
+{
+	struct project p, out;
+	struct actor as;
+	struct ent_project ep;
+	const char *team[NREPS + 2];
+	int nteam = 0;
+
+	if (actor_load(d->st, "li.na", &as, err) || project_load(d->st, "FY-PREV", &p, err) ||
+	    project_close(d->st, &as, "FY-PREV", p.version, "全年目标基本达成，转入复盘与评价", &out,
+			  err))
+		return -1;
+	ep.id = p.id;
+	ep.code = "FY-PREV";
+	team[nteam++] = "li.na";
+	team[nteam++] = "zhang.wei";
+	for (int i = 0; i < NREPS; i++)
+		team[nteam++] = users[FIRST_REP + i].login;
+	for (int i = 0; i < nteam; i++) {
+		if (actor_load(d->st, team[i], &as, err))
+			return -1;
+		for (int k = 1; k <= 3; k++) {
+			char score[4];
+			const char *kv[] = { "reviewee", team[(i + k) % nteam], "teamwork", score,
+					     "comment", demo_review_notes[rnd_n(6)], NULL };
+			/* mostly 4s and 5s, some 3s, the odd 2 */
+			uint32_t x = rnd_n(20);
+			snprintf(score, sizeof(score), "%d", x < 1 ? 2 : x < 5 ? 3 : x < 13 ? 4 : 5);
+			if (demo_record_as(d, &as, "review", &ep, kv, err))
+				return -1;
+		}
+	}
+	for (size_t i = 0; i < sizeof(demo_lessons) / sizeof(demo_lessons[0]); i++) {
+		const char *kv[] = { "kind", demo_lessons[i].kind, "text", demo_lessons[i].text, NULL };
+		if (actor_load(d->st, demo_lessons[i].by, &as, err) ||
+		    demo_record_as(d, &as, "lesson", &ep, kv, err))
+			return -1;
+	}
+	return 0;
+}
+
 static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 {
 	struct cli_opt opts[] = { { "force", 0, OPT_FLAG }, { "seed", 0, OPT_VALUE },
@@ -2262,7 +2328,6 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 		int32_t prev_s = date_from_ymd(y - 1, 1, 1), prev_e = date_from_ymd(y - 1, 12, 31);
 		int32_t ys = date_from_ymd(y, 1, 1), ye = date_from_ymd(y, 12, 31);
 		int32_t launch = d->today - 75 > ys ? d->today - 75 : ys;
-		struct project p, out;
 		if (project(d, "FY-PREV", "上年度销售 (已结项)", prev_s, prev_e,
 			    "上年度营收 38 亿元", 3000000000, err) ||
 		    sales(d, "FY-PREV", prev_s, prev_e, 240, 0, 45, &rows, err))
@@ -2278,12 +2343,7 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 			goto out;
 		if (goals(d, err) || launch_goals(d, launch, ye, err))
 			goto out;
-		/* the previous year is closed; next year's plan is a draft */
-		if (project_load(d->st, "FY-PREV", &p, err))
-			goto out;
-		snprintf(p.status, sizeof(p.status), "closed");
-		if (project_update(d->st, &c->actor, &p, &out, err))
-			goto out;
+		/* next year's plan is a draft (the previous year is closed at the end: closing_demo) */
 		{
 			struct project in = { 0 }, o2;
 			snprintf(in.code, sizeof(in.code), "NEXT-Q1");
@@ -2338,6 +2398,9 @@ static int cmd_demo(struct cli *c, int argc, char **argv, struct err *err)
 		goto out;
 	/* last, the alerts all of the above raises: told once to the inboxes they concern */
 	if (alerts_demo(d, err))
+		goto out;
+	/* and the previous year closed, with its team's peer reviews and lessons */
+	if (closing_demo(d, err))
 		goto out;
 	if (c->json) {
 		static const char *const codes[] = { "FY", "LAUNCH", "FY-PREV", "NEXT-Q1" };

@@ -123,7 +123,7 @@ def a_week_in_reps_inbox():
     eq((got["total"], got["unread"]), (15, 15))
     eq(ws.js("inbox", "count", as_="rep"),
        {"unread": 15, "by_kind": {"mention": 0, "assigned": 6, "due": 3, "overdue": 4,
-                                  "stage": 1, "sla": 1, "alert": 0}})
+                                  "stage": 1, "sla": 1, "alert": 0, "review": 0}})
     byk = {(n["kind"], n["on_kind"], n["on_id"]): n for n in got["notifications"]}
     stage = byk[("stage", "deal", r["D1"])]
     eq((stage["params"]["from"], stage["params"]["to"], stage["params"]["title"],
@@ -165,7 +165,7 @@ def kinds_turned_off_are_not_received():
     ws = setup()
     eq(ws.js("inbox", "settings", as_="rep2")["settings"],
        {"mention": True, "assigned": True, "due": True, "overdue": True, "stage": True,
-        "sla": True, "alert": True})
+        "sla": True, "alert": True, "review": True})
     got = ws.js("inbox", "settings", "--off", "assigned", "--off", "overdue", as_="rep2")
     eq([k for k, v in got["settings"].items() if not v], ["assigned", "overdue"])
     task(ws, "给 rep2 的逾期任务", "rep2", "2026-06-01", "2026-06-02")

@@ -124,7 +124,8 @@ async function usersInLang(browser, server, lang) {
     await page.waitForURL(new RegExp(`#/p/${code}$`));
     let p = await get(page, `/api/v1/projects/${code}`); p = p.project || p;
     assert(p.budget === 12345678 && p.start === isoDay(-10) && p.objective === '拓展华南', `saved ${JSON.stringify(p)}`);
-    for (const status of ['draft', 'closed', 'active']) {
+    // closed last: a closed project is not edited through its form (it is reopened, with a reason)
+    for (const status of ['draft', 'active', 'closed']) {
       await page.click('#edit-project');
       const e = page.locator('#project-form');
       assert(await e.locator('input[name=budget]').inputValue() === '123456.78', 'the edit form shows another budget');
@@ -134,6 +135,14 @@ async function usersInLang(browser, server, lang) {
       p = await get(page, `/api/v1/projects/${code}`); p = p.project || p;
       assert(p.status === status, `status saved as ${p.status}, want ${status}`);
     }
+    assert(p.closed_at && p.closed_by === 'admin', `closed through the form ${JSON.stringify(p)}`);
+    assert(await page.locator('#edit-project').count() === 0, 'a closed project offers its edit form');
+    await page.click('#reopen-project');
+    await page.locator('#reopen-form textarea[name=reason]').fill(lang === 'zh-CN' ? '继续推进' : 'Carry on');
+    await page.click('#reopen-confirm');
+    await page.locator('#edit-project').waitFor();
+    p = await get(page, `/api/v1/projects/${code}`); p = p.project || p;
+    assert(p.status === 'active' && p.closed_at === null, `reopened ${JSON.stringify(p)}`);
     const budget = await page.locator('.stat-value').first().textContent();
     assert(sq(budget) === sq(fmtMoney(lang, 12345678)), `the budget shows ${budget}`);
     // the end before the start is refused under the end field

@@ -119,7 +119,7 @@ def the_inbox_over_http_and_a_removed_member():
            [("assigned", "deal", "P1"), ("assigned", "task", "P2"), ("mention", "deal", "P1")])
         eq(rep.ok("GET", "/api/v1/inbox/count"),
            {"unread": 3, "by_kind": {"mention": 1, "assigned": 2, "due": 0, "overdue": 0,
-                                     "stage": 0, "sla": 0, "alert": 0}})
+                                     "stage": 0, "sla": 0, "alert": 0, "review": 0}})
         p2_note = [n["id"] for n in got["notifications"] if n["project"] == "P2"][0]
         mention = [n for n in got["notifications"] if n["kind"] == "mention"][0]
         eq((mention["by"], mention["params"]["excerpt"]), ({"login": "mgr", "name": "MGR"}, "@rep 跟进"))
@@ -152,7 +152,7 @@ def settings_over_http():
     ws, deal, _ = setup()
     with Env(ws) as env:
         rep, mgr = env.as_("rep"), env.as_("mgr")
-        on = {k: True for k in ("mention", "assigned", "due", "overdue", "stage", "sla", "alert")}
+        on = {k: True for k in ("mention", "assigned", "due", "overdue", "stage", "sla", "alert", "review")}
         eq(rep.ok("GET", "/api/v1/me/notification-settings"), {"settings": on})
         got = rep.ok("PUT", "/api/v1/me/notification-settings", {"mention": False})
         eq(got, {"settings": {**on, "mention": False}})

@@ -51,7 +51,7 @@ export function CloseDialog({ project: p, reopen, onClose, onDone }) {
 // The banner over every screen of a closed project.
 export function ClosedBanner({ project: p, code }) {
   return html`<div class="banner banner-closed" id="closed-banner" role="status">
-    <span class="banner-icon" aria-hidden="true">🔒</span>
+    <span class="banner-icon" aria-hidden="true">!</span>
     <div class="banner-body"><strong>${t('closing.banner')}</strong>
       ${p && p.closed_at ? html`<span class="banner-text">${t('closing.closed_on', { at: dateTime(p.closed_at), by: p.closed_by || '' })}</span>` : null}</div>
     <a class="btn btn-small" href=${'#/p/' + enc(code) + '/adjustments'}>${t('nav.adjustments')}</a>

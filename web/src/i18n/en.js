@@ -1080,7 +1080,7 @@ export default {
   'report.total.deals_won': 'Deals won', 'report.total.win_rate': 'Win rate', 'report.total.new_customers': 'New customers',
   'report.total.goals_met': 'Goals met',
   'report.goals': 'Goal attainment', 'report.goal': 'Goal', 'report.attainment': 'Attainment', 'report.due': 'Due',
-  'report.result': 'Result', 'report.met': 'Met', 'report.missed': 'Missed', 'report.no_goals': 'This project has no goals.',
+  'report.result': 'Result', 'report.met': 'Met', 'report.missed': 'Not met', 'report.no_goals': 'This project has no goals.',
   'report.goals_aria': 'Attainment of {n} goals against 100%',
   'report.channels': 'Channels', 'report.channel': 'Channel', 'report.ch.revenue': 'Revenue', 'report.ch.margin': 'Gross profit',
   'report.ch.cost': 'Channel cost', 'report.roi': 'ROI', 'report.channels_aria': 'Revenue, gross profit and cost of {n} channels',
