@@ -1,7 +1,8 @@
 // report-figures.js - the evaluation report's arithmetic that the screen does itself, kept
 // apart from the DOM so tests/web/test_report_figures.mjs runs it in Node: two projects'
-// figures side by side (the difference and the change in percent), the report's links
-// (the files of each format in a language and as of a day) and the goals' attainment bars.
+// figures side by side (the difference and the change in percent from the first to the
+// second, as the server's files read), the report's links and file names (each format in a
+// language and as of a day) and the goals' attainment and segments' share bars.
 // Money stays integer minor units; a difference of two amounts is exact.
 
 // The formats the report downloads in, in the order of its buttons.
