@@ -360,7 +360,7 @@ run(async (browser) => {
         await ctx.close();
       });
     }
-    await test('a viewer reads the report (and nothing to write)', [], async () => {
+    await test('a viewer reads the report and compares it (nothing to write)', [], async () => {
       const { ctx, page } = await signedIn(browser, server, 'vw', PASSWORD, { lang: 'en' });
       await page.go('#/p/' + P1);
       await page.click('#nav-report');
@@ -370,6 +370,13 @@ run(async (browser) => {
       assert(await page.locator('#report form, #report button.btn-primary, #report textarea').count() === 0, 'no write control');
       const ev = await get(page, `/api/v1/projects/${P1}/report?format=json`);
       assert(ev.project.code === P1, 'the viewer reads the JSON too');
+      // the one choice here: the project to compare with (every one the viewer may read)
+      const offered = (await page.locator('#rep-compare select option').evaluateAll((os) => os.map((o) => o.value))).filter(Boolean);
+      assert(offered.join() === P2, `the viewer may compare with ${offered}`);
+      await page.locator('#rep-compare select').selectOption(P2);
+      await page.locator('#rep-compare-view').waitFor();
+      await settle(page);
+      assert(await cell(page, '#rep-compare-total-table tr[data-total=revenue] [data-col=diff]') === sq(fmtMoney('en', -70000)), 'the viewer\'s comparison');
       await ctx.close();
     });
   } finally {
