@@ -189,8 +189,7 @@ static void copy_col(char *dst, size_t size, struct store *st, struct stmt *s, i
 /* ?1 project: when it was closed (migration 032; NULL while open) */
 static const char SQL_CLOSED_AT[] = "SELECT closed_at FROM projects WHERE id = ?1";
 
-/* The local day of the instant at. */
-static int32_t local_day(int64_t at)
+int32_t evaluation_local_day(int64_t at)
 {
 	time_t t = (time_t)at;
 	struct tm tm;
@@ -844,7 +843,7 @@ static int collect(struct store *st, const struct actor *a, int32_t as_of,
 		return -1;
 	if (!strcmp(ev->project.status, "closed")) {
 		/* a closed project's figures are as of its own day, whatever is asked */
-		int32_t closed = ev->closed_at != NO_ID ? local_day(ev->closed_at) : NO_DATE;
+		int32_t closed = ev->closed_at != NO_ID ? evaluation_local_day(ev->closed_at) : NO_DATE;
 		ev->as_of = closed != NO_DATE && closed < ev->project.end_on ? closed
 									     : ev->project.end_on;
 		ev->interim = 0;

@@ -175,6 +175,9 @@ void evaluation_release(struct evaluation *ev);
 /* The evaluation as the JSON of the contract (GET .../report, `report evaluation --json`). */
 void evaluation_write_json(struct jw *w, const struct evaluation *ev);
 
+/* The day (in the workspace's time zone) of the instant at: when an adjustment or lesson was made. */
+int32_t evaluation_local_day(int64_t at);
+
 /* A goal's value in its unit as JSON: money and counts as integers, ratios 0..1; none: null. */
 void evaluation_write_value(struct jw *w, enum unit u, int64_t v);
 

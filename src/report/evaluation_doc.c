@@ -60,10 +60,10 @@ static const struct {
 	{ "discount", "折扣成本", "Discount cost" },
 	{ "budget", "预算", "Budget" },
 	{ "sku", "SKU", "SKU" },
-	{ "changed_on", "调整日", "Changed on" },
+	{ "changed_on", "调整日", "Changed" },
 	{ "before_price", "调整前价格", "Price before" },
 	{ "after_price", "调整后价格", "Price after" },
-	{ "window_days", "对比天数", "Days per side" },
+	{ "window_days", "对比天数", "Days" },
 	{ "units_before", "调整前销量", "Units before" },
 	{ "units_after", "调整后销量", "Units after" },
 	{ "revenue_before", "调整前收入", "Revenue before" },
@@ -71,14 +71,16 @@ static const struct {
 	{ "planned_share", "计划占比", "Planned share" },
 	{ "actual_share", "实际占比", "Actual share" },
 	{ "member", "成员", "Member" },
+	{ "team_sales", "销售业绩", "Sales" },
+	{ "team_service", "服务与协作", "Service and teamwork" },
 	{ "quota", "配额", "Quota" },
 	{ "deals_won", "赢单", "Deals won" },
 	{ "deals_lost", "丢单", "Deals lost" },
 	{ "win_rate", "赢单率", "Win rate" },
-	{ "cycle_days", "平均成交周期（天）", "Average cycle (days)" },
+	{ "cycle_days", "成交周期（天）", "Cycle (days)" },
 	{ "activities", "活动", "Activities" },
-	{ "rating", "客户评分", "Customer rating" },
-	{ "problems_resolved", "已解决问题", "Problems resolved" },
+	{ "rating", "客户评分", "Rating" },
+	{ "problems_resolved", "已解决问题", "Problems solved" },
 	{ "in_sla_rate", "按时解决率", "Within SLA" },
 	{ "teamwork", "团队协作", "Teamwork" },
 	{ "kind", "类型", "Kind" },
@@ -104,6 +106,29 @@ static const struct {
 	{ "promotion", "促销", "Promotion" },
 	{ "channel_plan", "渠道计划", "Channel plan" },
 	{ "plan", "计划", "Plan" },
+	{ "quota", "配额", "Quota" },
+	{ "project", "项目", "Project" },
+	{ "f_target", "目标值", "target" },
+	{ "f_start", "开始日期", "start" },
+	{ "f_due", "截止日期", "due" },
+	{ "f_end", "结束日期", "end" },
+	{ "f_price", "价格", "price" },
+	{ "f_cost", "成本", "cost" },
+	{ "f_effective", "生效日期", "effective" },
+	{ "f_active", "启用", "active" },
+	{ "f_cost_rate", "费率", "cost rate" },
+	{ "f_value", "优惠力度", "value" },
+	{ "f_budget", "预算", "budget" },
+	{ "f_share", "计划占比", "share" },
+	{ "f_assignee", "负责人", "assignee" },
+	{ "f_status", "状态", "status" },
+	{ "f_products", "适用产品", "products" },
+	{ "f_channels", "适用渠道", "channels" },
+	{ "f_segments", "适用目标市场", "segments" },
+	{ "f_scope_segment", "范围：目标市场", "scope: segment" },
+	{ "f_scope_channel", "范围：渠道", "scope: channel" },
+	{ "f_scope_product", "范围：产品", "scope: product" },
+	{ "f_scope_rep", "范围：销售代表", "scope: rep" },
 	{ "on_track", "正常", "On track" },
 	{ "at_risk", "有风险", "At risk" },
 	{ "off_track", "偏离", "Off track" },
@@ -343,16 +368,19 @@ static void strategy(const struct evaluation *ev, struct rdoc *d)
 static void team(const struct evaluation *ev, struct rdoc *d)
 {
 	struct rsection *s = rdoc_section(d, "team", L(d, "team"));
-	struct rcolumn cols[] = {
-		col(d, "member", RC_TEXT),	     col(d, "quota", RC_MONEY),
-		col(d, "revenue", RC_MONEY),	     col(d, "attainment", RC_RATIO),
-		col(d, "deals_won", RC_COUNT),	     col(d, "deals_lost", RC_COUNT),
-		col(d, "win_rate", RC_RATIO),	     col(d, "cycle_days", RC_NUMBER),
-		col(d, "activities", RC_COUNT),	     col(d, "rating", RC_NUMBER),
-		col(d, "problems_resolved", RC_COUNT), col(d, "in_sla_rate", RC_RATIO),
-		col(d, "teamwork", RC_NUMBER),
+	/* two tables, so that each fits a page's width: what they sold, how they served */
+	struct rcolumn sc[] = {
+		col(d, "member", RC_TEXT),     col(d, "quota", RC_MONEY),
+		col(d, "revenue", RC_MONEY),   col(d, "attainment", RC_RATIO),
+		col(d, "deals_won", RC_COUNT), col(d, "deals_lost", RC_COUNT),
+		col(d, "win_rate", RC_RATIO),  col(d, "cycle_days", RC_NUMBER),
 	};
-	struct rtable *t = rdoc_table(d, s, "team", NULL, cols, 13);
+	struct rcolumn vc[] = {
+		col(d, "member", RC_TEXT),	       col(d, "activities", RC_COUNT),
+		col(d, "rating", RC_NUMBER),	       col(d, "problems_resolved", RC_COUNT),
+		col(d, "in_sla_rate", RC_RATIO),       col(d, "teamwork", RC_NUMBER),
+	};
+	struct rtable *t = rdoc_table(d, s, "team_sales", L(d, "team_sales"), sc, 8);
 	const char **cats = xcalloc(ev->nteam + 1, sizeof(*cats));
 	double *rev = xcalloc(ev->nteam + 1, sizeof(*rev));
 
@@ -368,11 +396,6 @@ static void team(const struct evaluation *ev, struct rdoc *d)
 		rcell_count(&r[5], m->deals_lost);
 		cell_ratio(&r[6], m->win_rate);
 		cell_number(&r[7], m->cycle_days);
-		rcell_count(&r[8], m->activities);
-		cell_number(&r[9], m->rating);
-		rcell_count(&r[10], m->problems_resolved);
-		cell_ratio(&r[11], m->in_sla_rate);
-		cell_number(&r[12], m->teamwork);
 		cats[i] = m->name[0] ? m->name : m->login;
 		rev[i] = major(m->revenue);
 	}
@@ -380,6 +403,17 @@ static void team(const struct evaluation *ev, struct rdoc *d)
 		struct rchart *c = rdoc_chart(d, s, "member_revenue", L(d, "chart_team"), RCHART_BAR,
 					      RC_MONEY, cats, ev->nteam);
 		rdoc_series(d, c, L(d, "revenue"), rev);
+	}
+	t = rdoc_table(d, s, "team_service", L(d, "team_service"), vc, 6);
+	for (size_t i = 0; i < ev->nteam; i++) {
+		const struct ev_member *m = &ev->team[i];
+		struct rcell *r = rdoc_row(d, t);
+		rcell_text(d, &r[0], m->name[0] ? m->name : m->login);
+		rcell_count(&r[1], m->activities);
+		cell_number(&r[2], m->rating);
+		rcell_count(&r[3], m->problems_resolved);
+		cell_ratio(&r[4], m->in_sla_rate);
+		cell_number(&r[5], m->teamwork);
 	}
 	free(cats);
 	free(rev);
@@ -393,6 +427,7 @@ static void adjustments(const struct evaluation *ev, struct rdoc *d)
 				  col(d, "before", RC_TEXT), col(d, "after", RC_TEXT),
 				  col(d, "reason", RC_TEXT), col(d, "by", RC_TEXT) };
 	struct rtable *t;
+	char fk[80];
 
 	if (!ev->nadjustments) {
 		rdoc_text(d, s, L(d, "none"));
@@ -402,10 +437,11 @@ static void adjustments(const struct evaluation *ev, struct rdoc *d)
 	for (size_t i = 0; i < ev->nadjustments; i++) {
 		const struct ev_adjustment *x = &ev->adjustments[i];
 		struct rcell *r = rdoc_row(d, t);
-		rcell_date(&r[0], (int32_t)(x->at >= 0 ? x->at / 86400 : (x->at - 86399) / 86400));
+		rcell_date(&r[0], evaluation_local_day(x->at));
 		rcell_text(d, &r[1], L(d, x->kind));
 		rcell_text(d, &r[2], x->record);
-		rcell_text(d, &r[3], x->field);
+		snprintf(fk, sizeof(fk), "f_%s", x->field);
+		rcell_text(d, &r[3], strcmp(L(d, fk), fk) ? L(d, fk) : x->field);
 		rcell_text(d, &r[4], x->before);
 		rcell_text(d, &r[5], x->after);
 		rcell_text(d, &r[6], x->reason);
@@ -431,7 +467,7 @@ static void lessons(const struct evaluation *ev, struct rdoc *d)
 		rcell_text(d, &r[0], L(d, l->kind));
 		rcell_text(d, &r[1], l->text);
 		rcell_text(d, &r[2], l->by);
-		rcell_date(&r[3], (int32_t)(l->at >= 0 ? l->at / 86400 : (l->at - 86399) / 86400));
+		rcell_date(&r[3], evaluation_local_day(l->at));
 	}
 }
 
