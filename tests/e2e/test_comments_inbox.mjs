@@ -159,14 +159,14 @@ async function reader(browser, server, lang, viewport, dep) {
     await eventually(async () => assert((await get(page, '/api/v1/me/notification-settings')).settings.due === !was, 'saved'));
     await page.locator('#notify-due').click();
     await eventually(async () => assert((await get(page, '/api/v1/me/notification-settings')).settings.due === was, 'saved back'));
-    for (const k of ['mention', 'assigned', 'due', 'overdue', 'stage', 'sla', 'alert'])
+    for (const k of ['mention', 'assigned', 'due', 'overdue', 'stage', 'sla', 'alert', 'review'])
       assert((await page.locator(`#inbox-settings label:has(#notify-${k})`).textContent()).trim() === T['inbox.kind.' + k], `label of ${k}`);
   });
   await test(`${where}: rep2 lists the inbox by every kind the select offers`, [t2], async () => {
     await page.go('#/inbox');
     await page.locator('#inbox-all').click();
     const kinds = await page.locator('#inbox-kind option').evaluateAll((os) => os.map((o) => o.value));
-    assert(kinds.join() === ',mention,assigned,due,overdue,stage,sla,alert', `options ${kinds}`);
+    assert(kinds.join() === ',mention,assigned,due,overdue,stage,sla,alert,review', `options ${kinds}`);
     for (const k of kinds) {
       await page.locator('#inbox-kind').selectOption(k);
       const want = (await get(page, '/api/v1/inbox?limit=20' + (k ? '&kind=' + k : ''))).notifications.map((n) => String(n.id));

@@ -114,7 +114,8 @@ async function managerInLang(browser, server, lang) {
     await page.locator('.banner-error').waitFor();
     assert(await page.locator('.banner-success').count() === 0, 'the old success banner stays beside the error');
     const p2 = await get(page, `/api/v1/projects/${P}`);
-    r = await call(page, 'PATCH', `/api/v1/projects/${P}`, { status: 'active', version: (p2.project || p2).version });
+    // reopened as a closed project is, with a reason (a PATCH is refused on a closed project)
+    r = await call(page, 'POST', `/api/v1/projects/${P}/reopen`, { reason: 'reopened', version: (p2.project || p2).version });
     assert(r.status === 200, `reopening answered ${r.status}`);
     await page.click('#sale-add');
     await page.locator('.banner-success').waitFor();
