@@ -2,7 +2,7 @@
 // taken of the 华信科技 demo by every run so they never go stale: signed in as the sales manager
 // li.na, in zh-CN and in en, the key screens at a desktop's 1280×800 (the project overview with
 // its alerts, forecast and goals; the deal board; the sales analysis and its monitoring panels;
-// the tasks' Gantt chart; the goal form) and two at a phone's 390×844 (the overview, the deal
+// the tasks' Gantt chart; the evaluation report; the goal form) and two at a phone's 390×844 (the overview, the deal
 // board), saved to docs/img/<lang>/<name>.png. Before each shot the screen must show its real
 // content (the records it is about, counted), with no spinner, skeleton or error banner and no
 // script error; each PNG stays under 300 KB. Then the user menu's Help link is followed, in both
@@ -111,6 +111,14 @@ const SCREENS = [
     ready: async (page) => {
       await page.click('#tab-gantt');
       await atLeast(page, '#gantt [data-id]', 3, 'tasks on the Gantt chart');
+    },
+  },
+  {
+    name: 'report', hash: `#/p/${CODE}/report`,
+    ready: async (page) => {
+      await atLeast(page, '#rep-goal-table tbody tr', 3, "the report's goals");
+      await atLeast(page, '#rep-channel-table tbody tr', 2, "the report's channels");
+      await page.locator('#rep-goals .rep-hbar canvas').waitFor();
     },
   },
   {

@@ -28,12 +28,15 @@ export function minorToDecimal(minor) {
   return (neg ? '-' : '') + whole.toString() + '.' + frac;
 }
 
+// opts.compact: ¥48.9亿 / CN¥4.9B; opts.currency: another currency than the workspace's (a
+// report written in its project's).
 export function money(minor, opts = {}) {
   if (minor === null || minor === undefined || minor === '') return '—';
   const dec = minorToDecimal(minor);
   if (dec === null) return '—';
-  const f = nf('money' + currency + (opts.compact ? 'c' : ''), {
-    style: 'currency', currency,
+  const c = opts.currency || currency;
+  const f = nf('money' + c + (opts.compact ? 'c' : ''), {
+    style: 'currency', currency: c,
     ...(opts.compact ? { notation: 'compact', maximumFractionDigits: 1 } : {}),
   });
   // Intl.NumberFormat formats a decimal string exactly (ES2023); older engines coerce it.

@@ -40,6 +40,7 @@ import { Webhooks } from './screens/webhooks.js';
 import { Meetings } from './screens/meetings.js';
 import { CalendarSettings } from './screens/calendar.js';
 import { Inbox } from './screens/inbox.js';
+import { Report, Compare } from './screens/report.js';
 import { Reviews } from './screens/reviews.js';
 import { Lessons } from './screens/lessons.js';
 import './styles/app.css';
@@ -68,6 +69,9 @@ const routes = [
   ['/p/:code/feedback', (p) => html`<${Feedback} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/deals', (p) => html`<${Deals} code=${p.code} />`, 'code'],
   ['/p/:code/meetings', (p) => html`<${Meetings} key=${p.code} code=${p.code} />`, 'code'],
+  // keyed by the whole path: another day (?as_of=) or another project (?with=) reads afresh
+  ['/p/:code/report', (p, path) => html`<${Report} key=${path} code=${p.code} />`, 'code'],
+  ['/p/:code/report/compare', (p, path) => html`<${Compare} key=${path} code=${p.code} />`, 'code'],
   ['/p/:code/reviews', (p) => html`<${Reviews} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/lessons', (p) => html`<${Lessons} key=${p.code} code=${p.code} />`, 'code'],
   ['/p/:code/robots', (p) => html`<${Webhooks} key=${p.code} code=${p.code} />`, 'code'],

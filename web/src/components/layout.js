@@ -131,6 +131,7 @@ export function Layout({ path, project, children }) {
           <${NavLink} sub id="nav-collections" href=${pbase + '/collections'} active=${is(pbase + '/collections')}>${t('nav.collections')}<//>
           <${NavLink} sub id="nav-budget" href=${pbase + '/budget'} active=${is(pbase + '/budget')}>${t('nav.budget')}<//>
           <${NavLink} sub id="nav-adjustments" href=${pbase + '/adjustments'} active=${is(pbase + '/adjustments')}>${t('nav.adjustments')}<//>
+          <${NavLink} sub id="nav-report" href=${pbase + '/report'} active=${is(pbase + '/report')}>${t('nav.report')}<//>
           ${pcan.writeLessons || pcan.seeAllReviews ? html`<${NavLink} sub id="nav-reviews" href=${pbase + '/reviews'} active=${is(pbase + '/reviews')}>${t('nav.reviews')}<//>` : null}
           <${NavLink} sub id="nav-lessons" href=${pbase + '/lessons'} active=${is(pbase + '/lessons')}>${t('nav.lessons')}<//>
           ${pcan.editProject ? html`<${NavLink} sub id="nav-robots" href=${pbase + '/robots'} active=${is(pbase + '/robots')}>${t('nav.robots')}<//>` : null}` : null}
