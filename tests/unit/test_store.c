@@ -564,7 +564,7 @@ static void test_savepoints(void **state)
 	 * its own level. */
 	assert_int_equal(store_begin(st, 1, &err), 0);
 	for (int i = 0; i < 100; i++) {
-		char key[16];
+		char key[24];
 		snprintf(key, sizeof(key), "many-%d", i);
 		assert_int_equal(store_begin(st, 1, &err), 0);
 		assert_int_equal(put(st, key, "1", &err), 0);
