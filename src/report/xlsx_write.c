@@ -19,41 +19,18 @@
 #include "report/xlsx_read.h"
 #include "base/banned.h"
 
-#define XW_FUNCTIONS(X)                 \
-	X(chart_add_series)                    \
-	X(chart_axis_set_num_format)           \
-	X(chart_legend_set_position)           \
-	X(chart_series_set_categories)         \
-	X(chart_series_set_fill)               \
-	X(chart_series_set_line)               \
-	X(chart_series_set_name)               \
-	X(chart_series_set_values)             \
-	X(chart_title_set_name)                \
-	X(format_set_align)                    \
-	X(format_set_bg_color)                 \
-	X(format_set_bold)                     \
-	X(format_set_bottom)                   \
-	X(format_set_font_color)               \
-	X(format_set_font_size)                \
-	X(format_set_num_format)               \
-	X(format_set_text_wrap)                \
-	X(lxw_strerror)                        \
-	X(workbook_add_chart)                  \
-	X(workbook_add_format)                 \
-	X(workbook_add_worksheet)              \
-	X(workbook_close)                      \
-	X(workbook_get_worksheet_by_name)      \
-	X(workbook_new_opt)                    \
-	X(workbook_set_properties)             \
-	X(worksheet_fit_to_pages)              \
-	X(worksheet_freeze_panes)              \
-	X(worksheet_insert_chart_opt)          \
-	X(worksheet_merge_range)               \
-	X(worksheet_set_column)                \
-	X(worksheet_set_paper)                 \
-	X(worksheet_set_row)                   \
-	X(worksheet_write_number)              \
-	X(worksheet_write_string)
+#define XW_FUNCTIONS(X)                                                                          \
+	X(chart_add_series) X(chart_axis_set_num_format) X(chart_legend_set_position)            \
+	X(chart_series_set_categories) X(chart_series_set_fill) X(chart_series_set_line)         \
+	X(chart_series_set_name) X(chart_series_set_values) X(chart_title_set_name)              \
+	X(format_set_align) X(format_set_bg_color) X(format_set_bold) X(format_set_bottom)       \
+	X(format_set_font_color) X(format_set_font_size) X(format_set_num_format)                \
+	X(format_set_text_wrap) X(lxw_strerror) X(workbook_add_chart) X(workbook_add_format)     \
+	X(workbook_add_worksheet) X(workbook_close) X(workbook_get_worksheet_by_name)            \
+	X(workbook_new_opt) X(workbook_set_properties) X(worksheet_fit_to_pages)                 \
+	X(worksheet_freeze_panes) X(worksheet_insert_chart_opt) X(worksheet_merge_range)         \
+	X(worksheet_set_column) X(worksheet_set_paper) X(worksheet_set_row)                      \
+	X(worksheet_write_number) X(worksheet_write_string)
 static struct { XW_FUNCTIONS(DL_MEMBER) } xwf;
 #define XW_ENTRY(f) DL_ENTRY(xwf, f)
 static const struct dl_sym xw_syms[] = { XW_FUNCTIONS(XW_ENTRY) };
@@ -409,7 +386,7 @@ void xlsx_chart(struct xlsx_writer *w, const struct xlsx_chart *c)
 {
 	lxw_chart_options opt = { 0 };
 	lxw_chart *xc;
-	char money[64];
+	char money[64] = "";
 	uint32_t last = c->first + c->ncat - 1;
 
 	if (!ok(w) || !c->ncat || !c->nseries)
