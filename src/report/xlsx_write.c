@@ -115,22 +115,20 @@ static lxw_format *style(struct xlsx_writer *w, enum xlsx_style s)
 		check(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
 		return NULL;
 	}
+	/* alignments and a border of 0 (none) leave Excel's default */
+	xwf.format_set_align(f, styles[s].align);
+	xwf.format_set_align(f, styles[s].valign);
+	xwf.format_set_bottom(f, styles[s].border);
 	if (styles[s].bold)
 		xwf.format_set_bold(f);
+	if (styles[s].wrap)
+		xwf.format_set_text_wrap(f);
 	if (styles[s].size)
 		xwf.format_set_font_size(f, styles[s].size);
 	if (styles[s].font)
 		xwf.format_set_font_color(f, styles[s].font);
 	if (styles[s].fill)
 		xwf.format_set_bg_color(f, styles[s].fill);
-	if (styles[s].border)
-		xwf.format_set_bottom(f, styles[s].border);
-	if (styles[s].wrap)
-		xwf.format_set_text_wrap(f);
-	if (styles[s].align)
-		xwf.format_set_align(f, styles[s].align);
-	if (styles[s].valign)
-		xwf.format_set_align(f, styles[s].valign);
 	return f;
 }
 
