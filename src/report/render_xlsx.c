@@ -27,7 +27,6 @@ struct sheet {
 	struct xlsx_writer *w;
 	uint32_t row;           /* the next row to write */
 	size_t width[MAX_COLS]; /* characters each column needs */
-	size_t ncols;           /* columns the tables use (the wide cells span them) */
 	int frozen;
 };
 
@@ -163,7 +162,6 @@ static void table(struct sheet *sh, const struct rdoc *d, const struct rtable *t
 	for (r = 0; r < t->nrows; r++, sh->row++)
 		for (c = 0; c < n; c++)
 			cell(sh, d, c, &t->cells[r * t->ncols + c]);
-	sh->ncols = n > sh->ncols ? n : sh->ncols;
 	sh->row++;
 }
 
@@ -198,7 +196,6 @@ static void chart(struct sheet *sh, const struct rdoc *d, const struct rchart *c
 			cell(sh, d, i + 1, &x);
 		}
 	}
-	sh->ncols = n + 1 > sh->ncols ? n + 1 : sh->ncols;
 	sh->row++;
 	if (!ch->ncat || !n)
 		return;
