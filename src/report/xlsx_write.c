@@ -19,20 +19,18 @@
 #include "report/xlsx_read.h"
 #include "base/banned.h"
 
-#define XW_FUNCTIONS(X)                                                                   \
-	X(workbook_new_opt)                                                               \
-	X(workbook_add_worksheet)                                                         \
-	X(workbook_add_format)                                                            \
-	X(workbook_get_worksheet_by_name)                                                 \
-	X(workbook_close)                                                                 \
-	X(format_set_bold)                                                                \
-	X(format_set_bottom)                                                              \
-	X(format_set_num_format)                                                          \
-	X(worksheet_write_string)                                                         \
-	X(worksheet_write_number)                                                         \
-	X(worksheet_set_column)                                                           \
-	X(worksheet_freeze_panes)                                                         \
-	X(lxw_strerror)
+#define XW_FUNCTIONS(X)                                                                          \
+	X(chart_add_series) X(chart_axis_set_num_format) X(chart_legend_set_position)            \
+	X(chart_series_set_categories) X(chart_series_set_fill) X(chart_series_set_line)         \
+	X(chart_series_set_name) X(chart_series_set_values) X(chart_title_set_name)              \
+	X(format_set_align) X(format_set_bg_color) X(format_set_bold) X(format_set_bottom)       \
+	X(format_set_font_color) X(format_set_font_size) X(format_set_num_format)                \
+	X(format_set_text_wrap) X(lxw_strerror) X(workbook_add_chart) X(workbook_add_format)     \
+	X(workbook_add_worksheet) X(workbook_close) X(workbook_get_worksheet_by_name)            \
+	X(workbook_new_opt) X(workbook_set_properties) X(worksheet_fit_to_pages)                 \
+	X(worksheet_freeze_panes) X(worksheet_insert_chart_opt) X(worksheet_merge_range)         \
+	X(worksheet_set_column) X(worksheet_set_paper) X(worksheet_set_row)                      \
+	X(worksheet_write_number) X(worksheet_write_string)
 static struct { XW_FUNCTIONS(DL_MEMBER) } xwf;
 #define XW_ENTRY(f) DL_ENTRY(xwf, f)
 static const struct dl_sym xw_syms[] = { XW_FUNCTIONS(XW_ENTRY) };
@@ -41,14 +39,41 @@ static struct dl_lib xw_lib = DL_LIB("libxlsxwriter.so.4", "xlsx_unavailable",
 
 #define MAX_CURRENCIES 4
 
+/* The number formats of the typed cells, made on first use. */
+enum num_format { NUM_COUNT, NUM_DECIMAL1, NUM_DECIMAL2, NUM_RATIO, NUM_DATE, NUM_FORMATS };
+static const char *const num_codes[NUM_FORMATS] = { "#,##0", "0.0", "0.00", "0.0%", "yyyy-mm-dd" };
+
+/* The look of each style (0: Excel's default), in enum xlsx_style's order. */
+static const struct {
+	unsigned char bold, size, wrap, border, align, valign;
+	unsigned font, fill;
+} styles[XLSX_NSTYLES] = {
+	[XLSX_HEADER] = { .bold = 1, .border = LXW_BORDER_THIN },
+	[XLSX_TITLE] = { .bold = 1, .size = 16, .font = 0x12324F },
+	[XLSX_SUBTITLE] = { .font = 0x6B7280 },
+	[XLSX_NOTE] = { .bold = 1, .wrap = 1, .valign = LXW_ALIGN_VERTICAL_TOP, .font = 0x78350F,
+			.fill = 0xFEF3C7 },
+	[XLSX_SECTION] = { .bold = 1, .size = 13, .font = 0x12324F },
+	[XLSX_CAPTION] = { .bold = 1 },
+	[XLSX_BAND] = { .bold = 1, .wrap = 1, .valign = LXW_ALIGN_VERTICAL_BOTTOM, .font = 0xFFFFFF,
+			.fill = 0x1F4E79 },
+	[XLSX_BAND_FIG] = { .bold = 1, .wrap = 1, .align = LXW_ALIGN_RIGHT,
+			    .valign = LXW_ALIGN_VERTICAL_BOTTOM, .font = 0xFFFFFF, .fill = 0x1F4E79 },
+	[XLSX_TOP] = { .valign = LXW_ALIGN_VERTICAL_TOP },
+	[XLSX_PARA] = { .wrap = 1, .valign = LXW_ALIGN_VERTICAL_TOP },
+	[XLSX_MISSING] = { .align = LXW_ALIGN_CENTER, .font = 0x9CA3AF },
+};
+
 struct xlsx_writer {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
 	char path[512];
 	int fd;
 	int nsheets;
+	char sheet[176]; /* the current sheet's name */
+	int report;      /* xlsx_report_style() */
 	lxw_error failed; /* the first failure (sticky) */
-	lxw_format *header, *count, *decimal2, *ratio, *date;
+	lxw_format *style[XLSX_NSTYLES], *num[NUM_FORMATS];
 	struct {
 		char code[4];
 		lxw_format *fmt;
@@ -69,6 +94,41 @@ static lxw_format *number_format(struct xlsx_writer *w, const char *code)
 		xwf.format_set_num_format(f, code);
 	else
 		check(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+	return f;
+}
+
+static lxw_format *num(struct xlsx_writer *w, enum num_format n)
+{
+	if (!w->num[n])
+		w->num[n] = number_format(w, num_codes[n]);
+	return w->num[n];
+}
+
+/* A style's format (NULL for XLSX_PLAIN), made on first use. */
+static lxw_format *style(struct xlsx_writer *w, enum xlsx_style s)
+{
+	lxw_format *f = w->style[s];
+	if (f || s == XLSX_PLAIN)
+		return f;
+	f = w->style[s] = xwf.workbook_add_format(w->wb);
+	if (!f) {
+		check(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+		return NULL;
+	}
+	/* alignments and a border of 0 (none) leave Excel's default */
+	xwf.format_set_align(f, styles[s].align);
+	xwf.format_set_align(f, styles[s].valign);
+	xwf.format_set_bottom(f, styles[s].border);
+	if (styles[s].bold)
+		xwf.format_set_bold(f);
+	if (styles[s].wrap)
+		xwf.format_set_text_wrap(f);
+	if (styles[s].size)
+		xwf.format_set_font_size(f, styles[s].size);
+	if (styles[s].font)
+		xwf.format_set_font_color(f, styles[s].font);
+	if (styles[s].fill)
+		xwf.format_set_bg_color(f, styles[s].fill);
 	return f;
 }
 
@@ -99,15 +159,6 @@ int xlsx_writer_new(struct xlsx_writer **out, int row_order, struct err *err)
 		xlsx_writer_free(w);
 		return err_set(err, ERR_INTERNAL, NULL, "internal", "cannot start a workbook");
 	}
-	w->header = xwf.workbook_add_format(w->wb);
-	if (w->header) {
-		xwf.format_set_bold(w->header);
-		xwf.format_set_bottom(w->header, LXW_BORDER_THIN);
-	}
-	w->count = number_format(w, "#,##0");
-	w->decimal2 = number_format(w, "0.00");
-	w->ratio = number_format(w, "0.0%");
-	w->date = number_format(w, "yyyy-mm-dd");
 	*out = w;
 	return 0;
 }
@@ -139,8 +190,23 @@ void xlsx_sheet(struct xlsx_writer *w, const char *name)
 		snprintf(tried, sizeof(tried), "%.24s (%d)", clean, n);
 	w->ws = xwf.workbook_add_worksheet(w->wb, tried);
 	w->nsheets++;
+	snprintf(w->sheet, sizeof(w->sheet), "%s", tried);
 	if (!w->ws)
 		check(w, LXW_ERROR_SHEETNAME_ALREADY_USED);
+	else if (w->report) {
+		xwf.worksheet_set_paper(w->ws, 9); /* A4 */
+		xwf.worksheet_fit_to_pages(w->ws, 1, 0);
+	}
+}
+
+void xlsx_report_style(struct xlsx_writer *w, const char *title)
+{
+	lxw_doc_properties props = { 0 };
+
+	w->report = 1;
+	props.title = (char *)(title ? title : "");
+	props.author = (char *)"salespm";
+	check(w, xwf.workbook_set_properties(w->wb, &props));
 }
 
 /* Whether a cell may be written: a sheet is current and nothing failed. */
@@ -157,10 +223,21 @@ void xlsx_col_width(struct xlsx_writer *w, uint16_t col, uint16_t last, double w
 		check(w, xwf.worksheet_set_column(w->ws, col, last, width, NULL));
 }
 
-void xlsx_freeze_header(struct xlsx_writer *w)
+void xlsx_freeze_rows(struct xlsx_writer *w, uint32_t n)
 {
 	if (ok(w))
-		xwf.worksheet_freeze_panes(w->ws, 1, 0);
+		xwf.worksheet_freeze_panes(w->ws, n, 0);
+}
+
+void xlsx_freeze_header(struct xlsx_writer *w)
+{
+	xlsx_freeze_rows(w, 1);
+}
+
+void xlsx_row_height(struct xlsx_writer *w, uint32_t row, double points)
+{
+	if (ok(w))
+		check(w, xwf.worksheet_set_row(w->ws, row, points, NULL));
 }
 
 /* Whether s starts like an Office escape, "_x" four hex digits "_". */
@@ -175,33 +252,51 @@ static int looks_escaped(const char *s)
 }
 
 /*
- * A string cell. Readers (Excel, openpyxl, ours) decode "_x000D_" in a
- * string as the character it names; libxlsxwriter writes text as it is, so
- * a literal "_x000D_" is written "_x005F_x000D_" (an escaped underscore) to
- * read back as typed.
+ * A string as written. Readers (Excel, openpyxl, ours) decode "_x000D_" in
+ * a string as the character it names; libxlsxwriter writes text as it is,
+ * so a literal "_x000D_" is written "_x005F_x000D_" (an escaped underscore)
+ * to read back as typed. Text itself, or the copy in b.
  */
+static const char *escaped(const char *text, struct buf *b)
+{
+	if (!strstr(text, "_x"))
+		return text;
+	for (const char *p = text; *p; p++) {
+		if (looks_escaped(p))
+			buf_adds(b, "_x005F");
+		buf_addch(b, *p);
+	}
+	return buf_cstr(b);
+}
+
 static void write_string(struct xlsx_writer *w, uint32_t row, uint16_t col, const char *text,
 			 lxw_format *f)
 {
 	struct buf b = BUF_INIT;
-	const char *p = strstr(text, "_x");
-	if (!p) {
-		check(w, xwf.worksheet_write_string(w->ws, row, col, text, f));
-		return;
-	}
-	for (p = text; *p; p++) {
-		if (looks_escaped(p))
-			buf_adds(&b, "_x005F");
-		buf_addch(&b, *p);
-	}
-	check(w, xwf.worksheet_write_string(w->ws, row, col, buf_cstr(&b), f));
+	check(w, xwf.worksheet_write_string(w->ws, row, col, escaped(text, &b), f));
 	buf_release(&b);
+}
+
+void xlsx_styled(struct xlsx_writer *w, uint32_t row, uint16_t col, const char *text,
+		 enum xlsx_style s)
+{
+	if (ok(w))
+		write_string(w, row, col, text ? text : "", style(w, s));
 }
 
 void xlsx_header(struct xlsx_writer *w, uint32_t row, uint16_t col, const char *text)
 {
+	xlsx_styled(w, row, col, text, XLSX_HEADER);
+}
+
+void xlsx_merged(struct xlsx_writer *w, uint32_t row, uint16_t col, uint16_t last,
+		 const char *text, enum xlsx_style s)
+{
+	struct buf b = BUF_INIT;
 	if (ok(w))
-		write_string(w, row, col, text, w->header);
+		check(w, xwf.worksheet_merge_range(w->ws, row, col, row, last,
+						   escaped(text ? text : "", &b), style(w, s)));
+	buf_release(&b);
 }
 
 void xlsx_text(struct xlsx_writer *w, uint32_t row, uint16_t col, const char *text)
@@ -216,27 +311,40 @@ void xlsx_number(struct xlsx_writer *w, uint32_t row, uint16_t col, double v)
 		check(w, xwf.worksheet_write_number(w->ws, row, col, v, NULL));
 }
 
+void xlsx_decimal1(struct xlsx_writer *w, uint32_t row, uint16_t col, double v)
+{
+	if (ok(w))
+		check(w, xwf.worksheet_write_number(w->ws, row, col, v, num(w, NUM_DECIMAL1)));
+}
+
 void xlsx_count(struct xlsx_writer *w, uint32_t row, uint16_t col, int64_t n)
 {
 	if (ok(w))
-		check(w, xwf.worksheet_write_number(w->ws, row, col, (double)n, w->count));
+		check(w, xwf.worksheet_write_number(w->ws, row, col, (double)n, num(w, NUM_COUNT)));
+}
+
+/* The number format code of money in currency. */
+static void money_code(const struct xlsx_writer *w, const char *currency, char *code, size_t size)
+{
+	const char *sym;
+
+	if (!strcmp(currency, "USD") && !w->report)
+		snprintf(code, size, "[$$-409]#,##0.00");
+	else if ((sym = rdoc_currency_symbol(currency)) != NULL)
+		snprintf(code, size, "\"%s\"#,##0.00", sym);
+	else
+		snprintf(code, size, "#,##0.00\" %.3s\"", currency);
 }
 
 /* The number format of money in currency, made once per workbook. */
 static lxw_format *money_format_of(struct xlsx_writer *w, const char *currency)
 {
 	char code[64];
-	const char *sym;
 
 	for (int i = 0; i < w->nmoney; i++)
 		if (!strcmp(w->money[i].code, currency))
 			return w->money[i].fmt;
-	if (!strcmp(currency, "USD"))
-		snprintf(code, sizeof(code), "[$$-409]#,##0.00");
-	else if ((sym = rdoc_currency_symbol(currency)) != NULL)
-		snprintf(code, sizeof(code), "\"%s\"#,##0.00", sym);
-	else
-		snprintf(code, sizeof(code), "#,##0.00\" %.3s\"", currency);
+	money_code(w, currency, code, sizeof(code));
 	if (w->nmoney == MAX_CURRENCIES)
 		return number_format(w, code); /* a fifth currency: a format per call, still right */
 	snprintf(w->money[w->nmoney].code, sizeof(w->money[0].code), "%.3s", currency);
@@ -256,19 +364,64 @@ void xlsx_decimal2(struct xlsx_writer *w, uint32_t row, uint16_t col, int64_t hu
 {
 	if (ok(w))
 		check(w, xwf.worksheet_write_number(w->ws, row, col, (double)hundredths / 100.0,
-						    w->decimal2));
+						    num(w, NUM_DECIMAL2)));
 }
 
 void xlsx_ratio(struct xlsx_writer *w, uint32_t row, uint16_t col, double r)
 {
 	if (ok(w))
-		check(w, xwf.worksheet_write_number(w->ws, row, col, r, w->ratio));
+		check(w, xwf.worksheet_write_number(w->ws, row, col, r, num(w, NUM_RATIO)));
 }
 
 void xlsx_date(struct xlsx_writer *w, uint32_t row, uint16_t col, int32_t day)
 {
 	if (ok(w))
-		check(w, xwf.worksheet_write_number(w->ws, row, col, xlsx_day_serial(day), w->date));
+		check(w, xwf.worksheet_write_number(w->ws, row, col, xlsx_day_serial(day),
+						    num(w, NUM_DATE)));
+}
+
+void xlsx_chart(struct xlsx_writer *w, const struct xlsx_chart *c)
+{
+	lxw_chart_options opt = { 0 };
+	lxw_chart *xc;
+	char money[64] = "";
+	uint32_t last = c->first + c->ncat - 1;
+
+	if (!ok(w) || !c->ncat || !c->nseries)
+		return;
+	xc = xwf.workbook_add_chart(w->wb, c->lines ? LXW_CHART_LINE : LXW_CHART_COLUMN);
+	if (!xc) {
+		check(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+		return;
+	}
+	for (uint16_t i = 0; i < c->nseries; i++) {
+		lxw_chart_series *s = xwf.chart_add_series(xc, NULL, NULL);
+		lxw_chart_fill fill = { 0 };
+		lxw_chart_line line = { 0 };
+		if (!s) {
+			check(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+			return;
+		}
+		fill.color = line.color = c->colours[i];
+		line.width = 2.0;
+		xwf.chart_series_set_categories(s, w->sheet, c->first, 0, last, 0);
+		xwf.chart_series_set_values(s, w->sheet, c->first, i + 1, last, i + 1);
+		xwf.chart_series_set_name(s, c->names[i] ? c->names[i] : "");
+		if (c->lines)
+			xwf.chart_series_set_line(s, &line);
+		else
+			xwf.chart_series_set_fill(s, &fill);
+	}
+	if (c->title)
+		xwf.chart_title_set_name(xc, c->title);
+	if (!c->num_format)
+		money_code(w, c->currency ? c->currency : "", money, sizeof(money));
+	xwf.chart_axis_set_num_format(xc->y_axis, c->num_format ? c->num_format : money);
+	xwf.chart_legend_set_position(xc, c->nseries > 1 ? LXW_CHART_LEGEND_BOTTOM
+							 : LXW_CHART_LEGEND_NONE);
+	opt.x_scale = 1.25;
+	opt.y_scale = 1.0;
+	check(w, xwf.worksheet_insert_chart_opt(w->ws, c->at, 0, xc, &opt));
 }
 
 void xlsx_writer_free(struct xlsx_writer *w)
