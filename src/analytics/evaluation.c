@@ -36,6 +36,22 @@ static const char SQL_CHANNELS[] =
 	"(SELECT channel_id FROM project_channels WHERE project_id = ?1) OR c.id IN "
 	"(SELECT key_id FROM sale_rollup WHERE project_id = ?1 AND dim = 'channel') "
 	"ORDER BY c.code";
+/* ?1 project: a closed project's channels, at the cost rates it closed with (migration 033) */
+static const char SQL_CHANNELS_CLOSED[] =
+	"SELECT c.id, c.code, c.name, t.cost_rate_bp FROM project_closed_terms t "
+	"JOIN channels c ON c.id = t.ref_id WHERE t.project_id = ?1 AND t.kind = 'channel' "
+	"ORDER BY c.code";
+/* ?1 project: a closed project's promotions, on the terms it closed with */
+static const char SQL_PROMOTIONS_CLOSED[] =
+	"SELECT p.id, p.code, p.name, t.starts_on, t.ends_on, t.budget_minor, t.products, "
+	"t.channels, t.segments FROM project_closed_terms t JOIN promotions p ON p.id = t.ref_id "
+	"WHERE t.project_id = ?1 AND t.kind = 'promotion' ORDER BY p.code";
+/* ?1 first day, ?2 last day, ?3 project: a closed project's price changes, as it closed */
+static const char SQL_PRICES_CLOSED[] =
+	"SELECT t.ref_id, p.sku, p.name, t.starts_on, t.price_minor, t.before_minor "
+	"FROM project_closed_terms t JOIN products p ON p.id = t.ref_id "
+	"WHERE t.project_id = ?3 AND t.kind = 'price' AND t.starts_on BETWEEN ?1 AND ?2 "
+	"ORDER BY t.starts_on, p.sku";
 /* ?1 project: the promotions it runs or sold with */
 static const char SQL_PROMOTIONS[] =
 	"SELECT p.id, p.code, p.name, p.starts_on, p.ends_on, p.budget_minor, p.products, "
@@ -274,8 +290,9 @@ static int read_channels(struct store *st, struct evaluation *ev, struct ev_sums
 	struct stmt *s;
 	int rc;
 
+	/* a closed project: the rates it closed with, not today's */
 	if (load_sums(st, ev->project.id, "channel", INT32_MIN + 1, ev->as_of, sums, err) ||
-	    !(s = store_prepare(st, SQL_CHANNELS, err)))
+	    !(s = store_prepare(st, ev->interim ? SQL_CHANNELS : SQL_CHANNELS_CLOSED, err)))
 		return -1;
 	store_bind_int(st, s, 1, ev->project.id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
@@ -402,7 +419,7 @@ static int read_promotions(struct store *st, struct evaluation *ev, struct ev_su
 		if (own.n > 1)
 			qsort(own.items, own.n, sizeof(*own.items), cmp_sum);
 	}
-	if (!(s = store_prepare(st, SQL_PROMOTIONS, err)))
+	if (!(s = store_prepare(st, ev->interim ? SQL_PROMOTIONS : SQL_PROMOTIONS_CLOSED, err)))
 		goto out;
 	store_bind_int(st, s, 1, ev->project.id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
@@ -495,10 +512,12 @@ static int read_prices(struct store *st, struct evaluation *ev, struct ev_sums *
 	int rc, r = -1;
 
 	if (load_sums(st, ev->project.id, "product", INT32_MIN + 1, ev->as_of, &sold, err) ||
-	    !(s = store_prepare(st, SQL_PRICES, err)))
+	    !(s = store_prepare(st, ev->interim ? SQL_PRICES : SQL_PRICES_CLOSED, err)))
 		goto out;
 	store_bind_int(st, s, 1, ev->project.start_on + 1);
 	store_bind_int(st, s, 2, last);
+	if (!ev->interim) /* the price points it closed with */
+		store_bind_int(st, s, 3, ev->project.id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		int64_t pid = store_col_int(st, s, 0);
 		struct ev_price *p;

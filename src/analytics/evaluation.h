@@ -5,6 +5,9 @@
  * it was closed, else today or the day asked for, and then the report is
  * interim.
  *
+ * A closed project's channel rates, promotion terms and price points are those
+ * it closed with (core/closed_terms.h), not the workspace's of today.
+ *
  * The figures (money in minor units, ratios as doubles, NAN = undefined):
  *   goals       each goal's target, actual (analytics/progress.h as of the
  *               day), attainment = actual / target, met = actual >= target;

@@ -575,6 +575,49 @@ def quota_and_after_close_adjustments():
 
 
 @test
+def closing_freezes_workspace_terms():
+    """Closing freezes the figures that come from workspace-level terms: after the close, a
+    channel's cost rate, a promotion's budget and dates, and a back-dated price change are
+    made through the ordinary routes, and the closed report does not move; reopened, it
+    reads them as they are now."""
+    ws, f = build()
+    ws.ok("project", "close", "P1", "--note", "结项")
+    frozen = report(ws)
+    want_ch = channel_rows(f["sales"], END, {"direct": 1200, "ecom": 2000})
+    got = {c["code"]: c for c in frozen["channels"]}
+    eq(got["direct"]["cost"], want_ch["direct"][2])
+    ws.ok("channel", "update", "direct", "--cost-rate", "15")
+    ws.ok("promotion", "update", "SPR", "--budget", "900", "--start", "2026-02-03")
+    ws.ok("product", "update", "W1", "--price", "85", "--effective", "2026-02-10",
+          "--reason", "补录调价")
+    assert ws.sql("SELECT 1 FROM price_history h JOIN products p ON p.id = h.product_id "
+                  "WHERE p.sku = 'W1' AND h.effective_on = "
+                  "(SELECT effective_on FROM price_history ORDER BY effective_on DESC LIMIT 1)")
+    after = report(ws)
+    for k in ("channels", "promotions", "prices", "totals"):
+        eq(after[k], frozen[k], k + ": the terms it closed with")
+    eq({c["code"]: c["cost_rate"] for c in after["channels"]}, {"direct": 0.12, "ecom": 0.2})
+    p = {x["code"]: x for x in after["promotions"]}["SPR"]
+    eq((p["budget"], p["from"]), (50000, PROMO[1]))
+    eq([x["changed_on"] for x in after["prices"]], [PRICE_CHANGE])
+    ws.ok("project", "reopen", "P1", "--reason", "补录")
+    live = report(ws)
+    eq(live["interim"], True)
+    got = {c["code"]: c for c in live["channels"]}
+    assert close(got["direct"]["cost_rate"], 0.15), got["direct"]
+    eq(got["direct"]["cost"], half_away(want_ch["direct"][0] * 1500, 10000))
+    p = {x["code"]: x for x in live["promotions"]}["SPR"]
+    eq((p["budget"], p["from"]), (90000, "2026-02-03"))
+    eq([(x["changed_on"], x["before_price"], x["after_price"]) for x in live["prices"]
+        if x["sku"] == "W1"], [(PRICE_CHANGE, 10000, 9000), ("2026-02-10", 9000, 8500)])
+    eq(ws.sql("SELECT COUNT(*) FROM project_closed_terms"), [(0,)], "a reopen drops them")
+    ws.ok("project", "close", "P1")
+    again = report(ws)
+    eq({c["code"]: c["cost_rate"] for c in again["channels"]}, {"direct": 0.15, "ecom": 0.2},
+       "closed again: the terms of the new close")
+
+
+@test
 def compare_two_projects():
     ws, f = project()
     c = ws.js("report", "compare", "P1", "P2")
