@@ -625,8 +625,11 @@ void compare_doc(const struct evaluation *a, const struct evaluation *b, const c
 	d->subtitle = rdoc_strf(d, "%s %s · %s %s · %s", a->project.code, as, b->project.code, bs,
 				g);
 	d->interim = a->interim || b->interim;
+	/* the day of the side still running (both: the earlier), not a closed side's */
 	d->interim_note = d->interim ? rdoc_strf(d, L(d, "interim_note"),
-						 a->as_of < b->as_of ? as : bs)
+						 !b->interim || (a->interim && a->as_of < b->as_of)
+							 ? as
+							 : bs)
 				     : NULL;
 	s = rdoc_section(d, "overview", L(d, "overview"));
 	t = rdoc_table(d, s, "totals", NULL, tc, 4);

@@ -601,6 +601,12 @@ def closing_freezes_workspace_terms():
     eq((p["budget"], p["from"]), (50000, PROMO[1]))
     eq([x["changed_on"] for x in after["prices"]], [PRICE_CHANGE])
     ws.ok("project", "reopen", "P1", "--reason", "补录")
+    # the reopening in the document's words (zh-CN: the screens' 已结束 -> 进行中), not codes
+    out = ws.path("reopen.csv")
+    if ws.run("report", "evaluation", "P1", "--format", "csv", "-o", out).code == 0:
+        with open(out, encoding="utf-8-sig") as fh:
+            rows = [x for x in fh.read().splitlines() if ",补录," in x]
+        eq([x.split(",")[4:6] for x in rows], [["已结束", "进行中"]], rows)
     live = report(ws)
     eq(live["interim"], True)
     got = {c["code"]: c for c in live["channels"]}
@@ -631,6 +637,19 @@ def compare_two_projects():
                 sums(f["p2_sales"], lambda s: s.channel == code)[0]]
         eq(ch[code]["revenue"], want, code)
         eq(ch[code]["difference"], want[1] - want[0], code)
+    # each side's own day in its heading: P1 interim as of today, P2 (closed) as of its end
+    ws.ok("project", "close", "P2")
+    out = ws.path("cmp.csv")
+    r = ws.run("report", "compare", "P1", "P2", "--format", "csv", "--lang", "en", "-o", out)
+    if r.code == 0:
+        with open(out, encoding="utf-8-sig") as fh:
+            body = fh.read()
+        import csv
+        head = [x for x in csv.reader(body.splitlines()) if x and x[0] == "Figure"]
+        eq(head, [["Figure", "一季度推进 (as of 2026-03-10)",
+                   "上季度推进 (as of 2025-12-31, closed)", "Difference"]], body[:600])
+        assert "still running; figures as of 2026-03-10" in body, "the running side's day"
+    ws.ok("project", "reopen", "P2", "--reason", "继续比较")
 
 
 @test
@@ -654,6 +673,18 @@ def json_to_a_file():
     with open(out, encoding="utf-8") as fh:
         ev = json.load(fh)
     eq(ev["project"]["code"], "P1")
+    # the goals table: each row's unit beside target and actual (money, count or ratio)
+    r = ws.run("report", "evaluation", "P1", "--format", "csv", "--lang", "en", "-o",
+               ws.path("goals.csv"))
+    if r.code == 0:
+        with open(ws.path("goals.csv"), encoding="utf-8-sig") as fh:
+            table = fh.read().split("\nGoal attainment\n")[1].split("\n\n")[0].splitlines()
+        eq(table[0].split(",")[:5], ["Name", "Metric", "Unit", "Target", "Actual"])
+        eq({x.split(",")[0]: x.split(",")[2:5] for x in table[1:]},
+           {"revenue": ["CNY", "30000.00", f"{ev['goals'][0]['actual'] / 100:.2f}"],
+            "units": ["count", "100", str(ev["goals"][1]["actual"])],
+            "new_customers": ["count", "5", str(ev["goals"][2]["actual"])],
+            "gross_margin": ["ratio", "0.35", "%g" % ev["goals"][3]["actual"]]})
     # a drawn format: the file, or (before the renderers merge) a clear refusal, no file
     r = ws.run("report", "evaluation", "P1", "--format", "csv", "-o", ws.path("ev.csv"))
     if r.code != 0:
