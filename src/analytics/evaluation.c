@@ -21,6 +21,7 @@
 #include "base/jscan.h"
 #include "base/xalloc.h"
 #include "core/adjust.h"
+#include "core/review.h"
 #include "core/workspace.h"
 #include "base/banned.h"
 
@@ -35,6 +36,22 @@ static const char SQL_CHANNELS[] =
 	"(SELECT channel_id FROM project_channels WHERE project_id = ?1) OR c.id IN "
 	"(SELECT key_id FROM sale_rollup WHERE project_id = ?1 AND dim = 'channel') "
 	"ORDER BY c.code";
+/* ?1 project: a closed project's channels, at the cost rates it closed with (migration 033) */
+static const char SQL_CHANNELS_CLOSED[] =
+	"SELECT c.id, c.code, c.name, t.cost_rate_bp FROM project_closed_terms t "
+	"JOIN channels c ON c.id = t.ref_id WHERE t.project_id = ?1 AND t.kind = 'channel' "
+	"ORDER BY c.code";
+/* ?1 project: a closed project's promotions, on the terms it closed with */
+static const char SQL_PROMOTIONS_CLOSED[] =
+	"SELECT p.id, p.code, p.name, t.starts_on, t.ends_on, t.budget_minor, t.products, "
+	"t.channels, t.segments FROM project_closed_terms t JOIN promotions p ON p.id = t.ref_id "
+	"WHERE t.project_id = ?1 AND t.kind = 'promotion' ORDER BY p.code";
+/* ?1 first day, ?2 last day, ?3 project: a closed project's price changes, as it closed */
+static const char SQL_PRICES_CLOSED[] =
+	"SELECT t.ref_id, p.sku, p.name, t.starts_on, t.price_minor, t.before_minor "
+	"FROM project_closed_terms t JOIN products p ON p.id = t.ref_id "
+	"WHERE t.project_id = ?3 AND t.kind = 'price' AND t.starts_on BETWEEN ?1 AND ?2 "
+	"ORDER BY t.starts_on, p.sku";
 /* ?1 project: the promotions it runs or sold with */
 static const char SQL_PROMOTIONS[] =
 	"SELECT p.id, p.code, p.name, p.starts_on, p.ends_on, p.budget_minor, p.products, "
@@ -84,12 +101,6 @@ static const char SQL_PROBLEMS[] =
 	"SELECT owner_id, COUNT(*), SUM(CASE WHEN resolved_at <= due_at THEN 1 ELSE 0 END) "
 	"FROM problems WHERE project_id = ?1 AND resolved_at IS NOT NULL AND resolved_at < ?2 "
 	"GROUP BY owner_id";
-/*
- * The reviews, lessons and closed_at come with migration 032 (project closing): read only
- * when the database has it (once 032 is in every tree, reviews_known can go).
- */
-static const char SQL_SCHEMA_VERSION[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
-#define EVALUATION_REVIEWS_MIGRATION 32
 /* ?1 project: teamwork per member reviewed */
 static const char SQL_REVIEWS[] =
 	"SELECT reviewee_id, COUNT(*), SUM(teamwork) FROM project_reviews WHERE project_id = ?1 "
@@ -188,7 +199,7 @@ static void copy_col(char *dst, size_t size, struct store *st, struct stmt *s, i
 	snprintf(dst, size, "%s", store_col_text(st, s, col));
 }
 
-/* ?1 project: when it was closed (migration 032; NULL while open) */
+/* ?1 project: when it was closed (NULL while open) */
 static const char SQL_CLOSED_AT[] = "SELECT closed_at FROM projects WHERE id = ?1";
 
 int32_t evaluation_local_day(int64_t at)
@@ -200,14 +211,12 @@ int32_t evaluation_local_day(int64_t at)
 	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
-/* ev->closed_at from the project's row, when the database has closing (migration 032). */
+/* ev->closed_at from the project's row. */
 static int read_closed_at(struct store *st, struct evaluation *ev, struct err *err)
 {
 	struct stmt *s;
 	int rc;
 
-	if (!ev->reviews_known)
-		return 0;
 	if (!(s = store_prepare(st, SQL_CLOSED_AT, err)))
 		return -1;
 	store_bind_int(st, s, 1, ev->project.id);
@@ -281,8 +290,9 @@ static int read_channels(struct store *st, struct evaluation *ev, struct ev_sums
 	struct stmt *s;
 	int rc;
 
+	/* a closed project: the rates it closed with, not today's */
 	if (load_sums(st, ev->project.id, "channel", INT32_MIN + 1, ev->as_of, sums, err) ||
-	    !(s = store_prepare(st, SQL_CHANNELS, err)))
+	    !(s = store_prepare(st, ev->interim ? SQL_CHANNELS : SQL_CHANNELS_CLOSED, err)))
 		return -1;
 	store_bind_int(st, s, 1, ev->project.id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
@@ -409,7 +419,7 @@ static int read_promotions(struct store *st, struct evaluation *ev, struct ev_su
 		if (own.n > 1)
 			qsort(own.items, own.n, sizeof(*own.items), cmp_sum);
 	}
-	if (!(s = store_prepare(st, SQL_PROMOTIONS, err)))
+	if (!(s = store_prepare(st, ev->interim ? SQL_PROMOTIONS : SQL_PROMOTIONS_CLOSED, err)))
 		goto out;
 	store_bind_int(st, s, 1, ev->project.id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
@@ -456,19 +466,31 @@ static int read_promotions(struct store *st, struct evaluation *ev, struct ev_su
 			dim = "segment", sql = SQL_SEGMENT_ID, list = segments;
 		if (pr->to >= pr->from) {
 			pr->days = pr->to - pr->from + 1;
-			int32_t b_from = pr->from - pr->days, b_to = pr->from - 1;
+			/*
+			 * as many days before, but only those inside the project (no sales
+			 * can be outside it): the baseline is their daily mean, scaled to
+			 * the promotion's days; none of them inside, no baseline
+			 */
+			int32_t b_from = pr->from - pr->days, b_to = pr->from - 1, covered;
+			double base;
 
+			if (b_from < ev->project.start_on)
+				b_from = ev->project.start_on;
+			covered = b_to >= b_from ? b_to - b_from + 1 : 0;
 			if (!r)
 				r = scope_revenue(st, ev->project.id, dim, sql, list, pr->from,
 						  pr->to, sums, &during, err);
-			if (!r)
+			if (!r && covered > 0)
 				r = scope_revenue(st, ev->project.id, dim, sql, list, b_from, b_to,
 						  sums, &before, err);
 			pr->promo_daily = round_div(during, pr->days);
-			pr->baseline_daily = round_div(before, pr->days);
-			pr->lift = before > 0 ? (double)during / (double)before - 1.0 : NAN;
-			pr->roi = ratio((double)(during - before - pr->discount),
-					(double)pr->discount);
+			pr->baseline_daily = round_div(before, covered);
+			if (covered > 0) {
+				base = (double)before * pr->days / covered;
+				pr->lift = base > 0 ? (double)during / base - 1.0 : NAN;
+				pr->roi = ratio((double)during - base - (double)pr->discount,
+						(double)pr->discount);
+			}
 		} else {
 			pr->from = pr->to = NO_DATE;
 		}
@@ -490,10 +512,12 @@ static int read_prices(struct store *st, struct evaluation *ev, struct ev_sums *
 	int rc, r = -1;
 
 	if (load_sums(st, ev->project.id, "product", INT32_MIN + 1, ev->as_of, &sold, err) ||
-	    !(s = store_prepare(st, SQL_PRICES, err)))
+	    !(s = store_prepare(st, ev->interim ? SQL_PRICES : SQL_PRICES_CLOSED, err)))
 		goto out;
 	store_bind_int(st, s, 1, ev->project.start_on + 1);
 	store_bind_int(st, s, 2, last);
+	if (!ev->interim) /* the price points it closed with */
+		store_bind_int(st, s, 3, ev->project.id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
 		int64_t pid = store_col_int(st, s, 0);
 		struct ev_price *p;
@@ -507,23 +531,21 @@ static int read_prices(struct store *st, struct evaluation *ev, struct ev_sums *
 		p->changed_on = (int32_t)store_col_int(st, s, 3);
 		p->after_price = store_col_int(st, s, 4);
 		p->before_price = store_col_int(st, s, 5);
-		/* the product's id kept in units_before until the windows are read */
-		p->units_before = pid;
+		p->product_id = pid;
 	}
 	store_done(st, s);
 	if (rc < 0)
 		goto out;
 	for (size_t i = 0; i < ev->nprices; i++) {
 		struct ev_price *p = &ev->prices[i];
-		int64_t pid = p->units_before;
+		int64_t pid = p->product_id;
 		int w = EVALUATION_PRICE_WINDOW;
 		const struct ev_sum *x;
 
-		p->units_before = 0;
 		if (p->changed_on - ev->project.start_on < w)
 			w = p->changed_on - ev->project.start_on;
-		if (ev->as_of - p->changed_on + 1 < w)
-			w = ev->as_of - p->changed_on + 1;
+		if (last - p->changed_on + 1 < w)
+			w = last - p->changed_on + 1;
 		p->window_days = w > 0 ? w : 0;
 		if (w <= 0)
 			continue;
@@ -624,10 +646,14 @@ static void take_problems(struct ev_member *m, const int64_t *v)
 	m->problems_in_sla = v[1];
 }
 
+/* the mean by the one rounding of the reviews screen (review_mean_tenths: 17/4 is 4.3) */
 static void take_reviews(struct ev_member *m, const int64_t *v)
 {
+	struct review_summary rs = { .reviews = v[0], .teamwork_sum = v[1] };
+	int64_t tenths = review_mean_tenths(&rs);
+
 	m->reviews = v[0];
-	m->teamwork = ratio((double)v[1], (double)v[0]);
+	m->teamwork = tenths < 0 ? NAN : (double)tenths / 10.0;
 }
 
 /* The quotas of the project's first revenue goal without a scope that has a saved split. */
@@ -672,10 +698,12 @@ static int read_deals(struct store *st, struct evaluation *ev, struct err *err)
 {
 	struct stmt *s = store_prepare(st, SQL_DEALS, err);
 	double *cycle = xcalloc(ev->nteam ? ev->nteam : 1, sizeof(double));
+	int64_t *ncycle = xcalloc(ev->nteam ? ev->nteam : 1, sizeof(int64_t));
 	int rc;
 
 	if (!s) {
 		free(cycle);
+		free(ncycle);
 		return -1;
 	}
 	store_bind_int(st, s, 1, ev->project.id);
@@ -688,9 +716,14 @@ static int read_deals(struct store *st, struct evaluation *ev, struct err *err)
 			ev->totals.deals_won++;
 			if (m) {
 				m->deals_won++;
-				/* a deal recorded after it was won (backdated) took no days here */
-				if (entered != NO_ID && won > entered)
+				/*
+				 * the mean cycle is over the deals that have one: a deal
+				 * recorded after it was won (backdated) has none
+				 */
+				if (entered != NO_ID && won > entered) {
 					cycle[m - ev->team] += (double)(won - entered);
+					ncycle[m - ev->team]++;
+				}
 			}
 		} else if (lost != NO_ID && lost <= ev->as_of) {
 			ev->totals.deals_lost++;
@@ -702,11 +735,12 @@ static int read_deals(struct store *st, struct evaluation *ev, struct err *err)
 	for (size_t i = 0; i < ev->nteam; i++) {
 		struct ev_member *m = &ev->team[i];
 		m->win_rate = ratio((double)m->deals_won, (double)(m->deals_won + m->deals_lost));
-		m->cycle_days = ratio(cycle[i], (double)m->deals_won);
+		m->cycle_days = ratio(cycle[i], (double)ncycle[i]);
 	}
 	ev->totals.win_rate = ratio((double)ev->totals.deals_won,
 				    (double)(ev->totals.deals_won + ev->totals.deals_lost));
 	free(cycle);
+	free(ncycle);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -743,8 +777,7 @@ static int read_team(struct store *st, const struct actor *a, struct evaluation 
 	    read_per_member(st, ev, SQL_RATINGS, ev->as_of, 2, take_ratings, err) ||
 	    read_per_member(st, ev, SQL_PROBLEMS, day_end(ev->as_of), 2, take_problems, err))
 		return -1;
-	if (ev->reviews_known &&
-	    read_per_member(st, ev, SQL_REVIEWS, 0, -2, take_reviews, err))
+	if (read_per_member(st, ev, SQL_REVIEWS, 0, -2, take_reviews, err))
 		return -1;
 	for (size_t i = 0; i < ev->nteam; i++) {
 		struct ev_member *m = &ev->team[i];
@@ -774,39 +807,46 @@ static char *value_text(struct jval v)
 	return xstrndup(v.p, v.n);
 }
 
+/*
+ * The adjustments, oldest first. An open project's up to the as-of day; a closed
+ * project's every one, since after closing an adjustment is the only way its figures
+ * move (and they are read as they are now): those made after it closed are marked.
+ */
 static int read_adjustments(struct store *st, const struct actor *a, struct evaluation *ev,
 			    struct err *err)
 {
 	struct adjustment_list l = { 0 };
 	struct adjust_query q = { .from_on = NO_DATE, .to_on = ev->as_of };
+	struct buf field = BUF_INIT;
 
+	if (!ev->interim)
+		q.to_on = NO_DATE;
 	if (adjust_list(st, a, ev->project.code, &q, &l, err))
 		return -1;
-	/* oldest first, as a report reads */
 	for (size_t k = l.n; k-- > 0;) {
 		const struct adjustment *x = &l.items[k];
-		const char *const *fields = adjust_fields(x->kind);
-		const char *changes = x->changes ? x->changes : "";
-		struct jval all = jscan_value(changes, strlen(changes));
-		for (size_t f = 0; fields && fields[f]; f++) {
-			struct jval c = jscan_member(all, fields[f]);
+		const char *cp;
+		size_t at = 0, cn;
+
+		while (adjust_change_next(x, &at, &field, &cp, &cn)) {
+			struct jval c = { cp, cn };
 			struct ev_adjustment *o;
-			if (!c.n)
-				continue;
 			ALLOC_GROW(ev->adjustments, ev->nadjustments + 1, ev->aadjustments);
 			o = &ev->adjustments[ev->nadjustments++];
 			memset(o, 0, sizeof(*o));
 			o->id = x->id;
 			snprintf(o->kind, sizeof(o->kind), "%s", adjust_kind_str(x->kind));
 			snprintf(o->record, sizeof(o->record), "%s", x->record);
-			snprintf(o->field, sizeof(o->field), "%s", fields[f]);
+			snprintf(o->field, sizeof(o->field), "%s", field.p ? field.p : "");
 			o->before = value_text(jscan_member(c, "before"));
 			o->after = value_text(jscan_member(c, "after"));
 			o->reason = xstrdup(x->reason);
 			snprintf(o->by, sizeof(o->by), "%s", x->actor);
 			o->at = x->at;
+			o->after_close = !ev->interim && ev->closed_at != NO_ID && x->at > ev->closed_at;
 		}
 	}
+	buf_release(&field);
 	adjustment_list_release(&l);
 	return 0;
 }
@@ -816,8 +856,6 @@ static int read_lessons(struct store *st, struct evaluation *ev, struct err *err
 	struct stmt *s;
 	int rc;
 
-	if (!ev->reviews_known)
-		return 0;
 	if (!(s = store_prepare(st, SQL_LESSONS, err)))
 		return -1;
 	store_bind_int(st, s, 1, ev->project.id);
@@ -840,16 +878,12 @@ static int collect(struct store *st, const struct actor *a, int32_t as_of,
 		   struct evaluation *ev, struct err *err)
 {
 	struct ev_sums sums = { 0 };
-	int64_t version = 0;
 	enum prole pr = project_access(st, a, ev->project.id, err);
 	int managers_view = a->role >= ROLE_MANAGER || pr >= PROLE_MANAGER;
 	int r;
 
 	if (pr == PROLE_NONE && err->code)
 		return -1;
-	if (store_query_int(st, SQL_SCHEMA_VERSION, &version, err))
-		return -1;
-	ev->reviews_known = version >= EVALUATION_REVIEWS_MIGRATION;
 	if (read_closed_at(st, ev, err))
 		return -1;
 	if (!strcmp(ev->project.status, "closed")) {
@@ -878,7 +912,6 @@ static int collect(struct store *st, const struct actor *a, int32_t as_of,
 int evaluation_build(struct store *st, const struct actor *a, const char *code, int32_t as_of,
 		     struct evaluation *out, struct err *err)
 {
-	struct workspace ws;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -888,11 +921,11 @@ int evaluation_build(struct store *st, const struct actor *a, const char *code, 
 	out->generated_at = ts_now();
 	if (store_begin(st, 0, err))
 		return -1;
-	if (workspace_load(st, &ws, err)) {
+	/* the currency only: workspace_load may set the process's zone, not a thread's to do */
+	if (workspace_currency(st, out->currency, sizeof(out->currency), err)) {
 		store_rollback(st);
 		return -1;
 	}
-	snprintf(out->currency, sizeof(out->currency), "%s", ws.currency);
 	metric_memo_begin(st);
 	r = collect(st, a, as_of, out, err);
 	metric_memo_end();
@@ -1117,6 +1150,7 @@ void evaluation_write_json(struct jw *w, const struct evaluation *ev)
 		jw_kstr(w, "reason", x->reason);
 		jw_kstr(w, "by", x->by[0] ? x->by : NULL);
 		jw_kts(w, "at", x->at);
+		jw_kbool(w, "after_close", x->after_close);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);

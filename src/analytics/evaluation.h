@@ -5,6 +5,9 @@
  * it was closed, else today or the day asked for, and then the report is
  * interim.
  *
+ * A closed project's channel rates, promotion terms and price points are those
+ * it closed with (core/closed_terms.h), not the workspace's of today.
+ *
  * The figures (money in minor units, ratios as doubles, NAN = undefined):
  *   goals       each goal's target, actual (analytics/progress.h as of the
  *               day), attainment = actual / target, met = actual >= target;
@@ -17,24 +20,30 @@
  *               promo_daily = the revenue of its scope (its products, else
  *               its channels, else its segments, else the whole project) per
  *               day of those days; baseline_daily = the same over as many
- *               days just before them; lift = promo / baseline - 1;
- *               roi = ((promo_daily - baseline_daily) x days - discount) /
- *               discount (the extra revenue, less what it gave away, per unit
- *               given away);
+ *               days just before them, counting only those inside the
+ *               project (no sales can be before it); lift = promo / baseline
+ *               - 1; roi = (promo revenue - baseline_daily x days - discount)
+ *               / discount (the extra revenue, less what it gave away, per
+ *               unit given away); no baseline day inside the project: lift
+ *               and roi none;
  *   prices      each price change of a product the project sold, inside the
  *               project's dates: units and revenue over window days before
  *               the change and as many from it (window = min(28, days of the
- *               project before it, days from it to the as-of day));
+ *               project before it, days from it to the as-of day or the
+ *               project's end, whichever comes first));
  *   segments    the planned share of the plan against revenue / the
  *               project's revenue;
  *   team        per member (not viewers): the quota of the project's revenue
  *               goal with a saved split and its attainment, revenue as rep,
  *               deals won and lost as owner, win rate = won / (won + lost),
  *               cycle = the mean days from a won deal's first day to its won
- *               day, activities done, the mean rating of the feedback that
+ *               day over the won deals that have one (first day before the
+ *               won day; none: none), activities done, the mean rating of the feedback that
  *               names them, problems they own resolved and resolved by their
  *               due time, the mean teamwork of the peer reviews of them;
- *   adjustments one line per field changed (core/adjust.h), lessons;
+ *   adjustments one line per field changed (core/adjust.h; a quota's per
+ *               member), up to the day; a closed project's all of them, those
+ *               made after it closed marked; lessons;
  *   totals      revenue, margin, units, deals won, win rate, new customers,
  *               goals met of goals.
  */
@@ -83,6 +92,7 @@ struct ev_promotion {
 };
 
 struct ev_price {
+	int64_t product_id;
 	char sku[64], name[200];
 	int32_t changed_on;
 	int64_t before_price, after_price;
@@ -110,7 +120,7 @@ struct ev_member {
 	int64_t ratings;
 	int64_t problems_resolved, problems_in_sla;
 	double in_sla_rate;
-	double teamwork; /* NAN: none, or not the reader's to see */
+	double teamwork; /* tenths / 10 (review_mean_tenths); NAN: none, or not the reader's */
 	int64_t reviews;
 	int teamwork_hidden;
 };
@@ -121,6 +131,7 @@ struct ev_adjustment {
 	char *before, *after, *reason; /* owned */
 	char by[64];
 	int64_t at;
+	int after_close; /* made after the project was closed (a closed project's report) */
 };
 
 struct ev_lesson {
@@ -143,7 +154,6 @@ struct evaluation {
 	int32_t as_of;
 	int64_t generated_at;
 	char currency[4];  /* the workspace's */
-	int reviews_known; /* the reviews and lessons tables exist */
 	struct ev_goal *goals;
 	size_t ngoals;
 	struct ev_channel *channels;

@@ -90,17 +90,18 @@ int jscan_is_string(struct jval v)
 	return v.n >= 2 && v.p[0] == '"';
 }
 
-struct jval jscan_member(struct jval v, const char *key)
+/* The member at index i (want NULL) or by key, its key's span in *kout. */
+static struct jval member_find(struct jval v, const char *key, size_t i, struct jval *kout)
 {
 	struct jval none = { NULL, 0 };
 	const char *p, *e;
-	size_t klen = strlen(key);
+	size_t klen = key ? strlen(key) : 0;
 
 	if (!jscan_is_object(v))
 		return none;
 	p = v.p + 1;
 	e = v.p + v.n - 1;
-	for (;;) {
+	for (size_t at = 0;; at++) {
 		const char *k, *kend, *val, *vend;
 		p = ws(p, e);
 		if (p >= e || *p != '"')
@@ -114,8 +115,12 @@ struct jval jscan_member(struct jval v, const char *key)
 		val = ws(p + 1, e);
 		if (!(vend = skip_value(val, e)))
 			return none;
-		if ((size_t)(kend - 1 - k) == klen && !memcmp(k, key, klen)) {
+		if (key ? (size_t)(kend - 1 - k) == klen && !memcmp(k, key, klen) : at == i) {
 			struct jval r = { val, (size_t)(vend - val) };
+			if (kout) {
+				kout->p = k - 1;
+				kout->n = (size_t)(kend - (k - 1));
+			}
 			return r;
 		}
 		p = ws(vend, e);
@@ -123,6 +128,16 @@ struct jval jscan_member(struct jval v, const char *key)
 			return none;
 		p++;
 	}
+}
+
+struct jval jscan_member_at(struct jval v, size_t i, struct jval *key)
+{
+	return member_find(v, NULL, i, key);
+}
+
+struct jval jscan_member(struct jval v, const char *key)
+{
+	return member_find(v, key, 0, NULL);
 }
 
 static int hex4(const char *p, unsigned *out)

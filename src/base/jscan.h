@@ -25,6 +25,12 @@ struct jval jscan_value(const char *json, size_t len);
 /* Member key of the object v (n 0 when v is not an object or has no such member). */
 struct jval jscan_member(struct jval v, const char *key);
 
+/*
+ * The i-th member (from 0) of the object v, its key's text (quoted, as written) in *key:
+ * for an object whose keys are data (a quota adjustment's logins). n 0 when there is none.
+ */
+struct jval jscan_member_at(struct jval v, size_t i, struct jval *key);
+
 int jscan_is_object(struct jval v);
 int jscan_is_string(struct jval v);
 

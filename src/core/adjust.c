@@ -791,22 +791,57 @@ void adjustment_list_release(struct adjustment_list *l)
 	l->n = l->alloc = 0;
 }
 
-void adjust_changes_text(const struct adjustment *x, struct buf *out)
+int adjust_change_next(const struct adjustment *x, size_t *at, struct buf *field,
+		       const char **change, size_t *change_len)
 {
 	struct jval all = jscan_value(x->changes ? x->changes : "", x->changes ? strlen(x->changes) : 0);
+	const char *const *f = x->kind >= 0 && x->kind < ADJ__COUNT ? kind_fields[x->kind] : NULL;
 
-	for (const char *const *f = kind_fields[x->kind]; *f; f++) {
-		struct jval c = jscan_member(all, *f);
-		if (!c.n)
-			continue;
+	for (;;) {
+		struct jval key = { NULL, 0 }, c;
+		size_t i = (*at)++;
+
+		buf_reset(field);
+		if (x->kind == ADJ_QUOTA) {
+			/* the members' logins are the keys */
+			c = jscan_member_at(all, i, &key);
+			if (!c.n)
+				return 0;
+			if (jscan_text(key, field))
+				continue;
+		} else {
+			if (!f || !f[i])
+				return 0;
+			c = jscan_member(all, f[i]);
+			if (!c.n)
+				continue;
+			buf_adds(field, f[i]);
+		}
+		*change = c.p;
+		*change_len = c.n;
+		return 1;
+	}
+}
+
+void adjust_changes_text(const struct adjustment *x, struct buf *out)
+{
+	struct buf field = BUF_INIT;
+	const char *cp;
+	size_t at = 0, cn;
+
+	while (adjust_change_next(x, &at, &field, &cp, &cn)) {
+		struct jval c = { cp, cn };
 		if (out->len)
 			buf_adds(out, "; ");
-		buf_adds(out, *f);
+		if (x->kind == ADJ_QUOTA)
+			buf_adds(out, "quota of ");
+		buf_adds(out, field.p ? field.p : "");
 		buf_adds(out, " ");
 		jscan_text(jscan_member(c, "before"), out);
 		buf_adds(out, " -> ");
 		jscan_text(jscan_member(c, "after"), out);
 	}
+	buf_release(&field);
 }
 
 void adjustment_write_json(struct jw *w, const struct adjustment *x)

@@ -141,6 +141,14 @@ void adjustment_list_release(struct adjustment_list *l);
 struct buf;
 void adjust_changes_text(const struct adjustment *x, struct buf *out);
 
+/*
+ * The changes of x one by one: from *at = 0, each call gives the next field changed (its
+ * name into field, replaced; for a quota the member's login) and its {"before","after"}
+ * object (its text into change: start/length); 0 once there is none left.
+ */
+int adjust_change_next(const struct adjustment *x, size_t *at, struct buf *field,
+		       const char **change, size_t *change_len);
+
 /* {"id","kind","record","record_id","changes":[...],"reason","by","at","effective",...} */
 void adjustment_write_json(struct jw *w, const struct adjustment *x);
 

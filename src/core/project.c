@@ -12,6 +12,7 @@
 #include "base/money.h"
 #include "base/xalloc.h"
 #include "core/adjust.h"
+#include "core/closed_terms.h"
 #include "core/notify.h"
 #include "core/sale.h"
 #include "core/tx.h"
@@ -451,6 +452,9 @@ static int closing(struct tx *tx, const struct project *cur, struct project *out
 		if (notify_event(tx, users[i], NK_REVIEW, &ab, err))
 			rc = -1;
 	free(users);
+	/* the workspace-level terms its report reads, frozen with it */
+	if (rc >= 0 && closed_terms_freeze(tx, cur->id, err))
+		rc = -1;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -524,6 +528,7 @@ int project_reopen(struct store *st, const struct actor *a, const char *code, in
 	if (may_close(st, a, &cur, "reopening the project", err) ||
 	    write_row(&tx, &cur, out, version, "reopen", err) ||
 	    last_audit(st, cur.id, &audit, err) || sale_recost_project(&tx, cur.id, err) ||
+	    closed_terms_thaw(&tx, cur.id, err) ||
 	    adjust_record_status(&tx, cur.id, cur.code, "closed", "active", why, audit, &adj, err))
 		goto out;
 	adjustment_release(&adj);

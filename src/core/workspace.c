@@ -153,6 +153,16 @@ int workspace_load(struct store *st, struct workspace *out, struct err *err)
 	return 0;
 }
 
+int workspace_currency(struct store *st, char *out, size_t size, struct err *err)
+{
+	if (setting_get(st, "currency", out, size, err))
+		return -1;
+	if (!out[0])
+		return err_set(err, ERR_NOT_FOUND, "db", "no_workspace",
+			       "the database holds no workspace yet (run `salespm init`)");
+	return 0;
+}
+
 int workspace_update(struct store *st, const struct actor *a, const char *name,
 		     const char *currency, const char *timezone, struct err *err)
 {

@@ -28,6 +28,12 @@ int workspace_init(struct store *st, const struct workspace_input *in, struct er
 /* Load the settings and make the workspace time zone the process's local zone. */
 int workspace_load(struct store *st, struct workspace *out, struct err *err);
 
+/*
+ * Only the workspace's currency (out: at least 4 bytes), touching no time zone: for
+ * readers on server threads (api_workspace_load keeps the zone).
+ */
+int workspace_currency(struct store *st, char *out, size_t size, struct err *err);
+
 /* Change name / currency / time zone (admin only); NULL leaves a value alone. */
 int workspace_update(struct store *st, const struct actor *a, const char *name,
 		     const char *currency, const char *timezone, struct err *err);

@@ -233,9 +233,22 @@ void rdoc_cell_text(const struct rdoc *d, const struct rcell *c, char *out, size
 	const char *sym;
 
 	switch (c->type) {
-	case RC_TEXT:
-		snprintf(out, size, "%s", c->s ? c->s : "");
+	case RC_TEXT: {
+		/* cut, when it must be, before a character, never inside one */
+		const char *t = c->s ? c->s : "";
+		size_t n = strlen(t);
+
+		if (!size)
+			return;
+		if (n >= size) {
+			n = size - 1;
+			while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+				n--;
+		}
+		memcpy(out, t, n);
+		out[n] = '\0';
 		return;
+	}
 	case RC_MONEY:
 		money_format_grouped(c->i, tmp);
 		sym = rdoc_currency_symbol(d->currency);

@@ -143,6 +143,16 @@ static const struct {
 	{ "m_custom", "自定义", "Custom" },
 	{ "m_collections", "回款", "Collections" },
 	{ "m_nps", "净推荐值", "NPS" },
+	{ "unit", "单位", "Unit" },
+	{ "u_count", "数量", "count" },
+	{ "u_ratio", "比率", "ratio" },
+	{ "after_close", "%s（结项后）", "%s (after closing)" },
+	{ "quota_of", "%s 的配额", "quota of %s" },
+	{ "ps_draft", "草稿", "Draft" },
+	{ "ps_active", "进行中", "Active" },
+	{ "ps_closed", "已结束", "Closed" },
+	{ "side_as_of", "%s（截至 %s）", "%s (as of %s)" },
+	{ "side_final", "%s（截至 %s，已结项）", "%s (as of %s, closed)" },
 };
 
 const char *evaluation_lang(const char *lang)
@@ -257,11 +267,13 @@ static void overview(const struct evaluation *ev, struct rdoc *d)
 static void goals(const struct evaluation *ev, struct rdoc *d)
 {
 	struct rsection *s = rdoc_section(d, "goals", L(d, "goals"));
+	/* target and actual hold money, counts or ratios by row: the unit column says which */
 	struct rcolumn cols[] = { col(d, "name", RC_TEXT),	col(d, "metric", RC_TEXT),
+				  col(d, "unit", RC_TEXT),
 				  col(d, "target", RC_NUMBER),	col(d, "actual", RC_NUMBER),
 				  col(d, "attainment", RC_RATIO), col(d, "met", RC_TEXT),
 				  col(d, "due", RC_DATE),	col(d, "status", RC_TEXT) };
-	struct rtable *t = rdoc_table(d, s, "goals", NULL, cols, 8);
+	struct rtable *t = rdoc_table(d, s, "goals", NULL, cols, 9);
 	const char **cats = xcalloc(ev->ngoals + 1, sizeof(*cats));
 	double *vals = xcalloc(ev->ngoals + 1, sizeof(*vals));
 	char mk[40];
@@ -273,13 +285,16 @@ static void goals(const struct evaluation *ev, struct rdoc *d)
 		rcell_text(d, &r[0], g->name);
 		snprintf(mk, sizeof(mk), "m_%s", md ? md->name : "");
 		rcell_text(d, &r[1], L(d, mk));
-		cell_value(&r[2], g->unit, g->target);
-		cell_value(&r[3], g->unit, g->actual);
-		cell_ratio(&r[4], g->attainment);
-		rcell_text(d, &r[5], L(d, g->met ? "met_yes" : "met_no"));
+		rcell_text(d, &r[2], g->unit == UNIT_MONEY   ? d->currency
+				     : g->unit == UNIT_RATIO ? L(d, "u_ratio")
+							     : L(d, "u_count"));
+		cell_value(&r[3], g->unit, g->target);
+		cell_value(&r[4], g->unit, g->actual);
+		cell_ratio(&r[5], g->attainment);
+		rcell_text(d, &r[6], L(d, g->met ? "met_yes" : "met_no"));
 		if (g->due != NO_DATE)
-			rcell_date(&r[6], g->due);
-		rcell_text(d, &r[7], L(d, g->status));
+			rcell_date(&r[7], g->due);
+		rcell_text(d, &r[8], L(d, g->status));
 		cats[i] = g->name;
 		vals[i] = isfinite(g->attainment) ? g->attainment : 0;
 	}
@@ -437,6 +452,15 @@ static void team(const struct evaluation *ev, struct rdoc *d)
 	free(rev);
 }
 
+/* A project status's word (ps_<status>), or the value as stored when there is none. */
+static const char *status_word(const struct rdoc *d, const char *v)
+{
+	char k[40];
+
+	snprintf(k, sizeof(k), "ps_%s", v ? v : "");
+	return strcmp(L(d, k), k) ? L(d, k) : v;
+}
+
 static void adjustments(const struct evaluation *ev, struct rdoc *d)
 {
 	struct rsection *s = rdoc_section(d, "adjustments", L(d, "adjustments"));
@@ -455,13 +479,21 @@ static void adjustments(const struct evaluation *ev, struct rdoc *d)
 	for (size_t i = 0; i < ev->nadjustments; i++) {
 		const struct ev_adjustment *x = &ev->adjustments[i];
 		struct rcell *r = rdoc_row(d, t);
+		int pstatus = !strcmp(x->kind, "project") && !strcmp(x->field, "status");
 		rcell_date(&r[0], evaluation_local_day(x->at));
-		rcell_text(d, &r[1], L(d, x->kind));
+		if (x->after_close)
+			rcell_text(d, &r[1], rdoc_strf(d, L(d, "after_close"), L(d, x->kind)));
+		else
+			rcell_text(d, &r[1], L(d, x->kind));
 		rcell_text(d, &r[2], x->record);
 		snprintf(fk, sizeof(fk), "f_%s", x->field);
-		rcell_text(d, &r[3], strcmp(L(d, fk), fk) ? L(d, fk) : x->field);
-		rcell_text(d, &r[4], x->before);
-		rcell_text(d, &r[5], x->after);
+		if (!strcmp(x->kind, "quota"))
+			rcell_text(d, &r[3], rdoc_strf(d, L(d, "quota_of"), x->field));
+		else
+			rcell_text(d, &r[3], strcmp(L(d, fk), fk) ? L(d, fk) : x->field);
+		/* a project's status in the document's words, as the screens' pstatus */
+		rcell_text(d, &r[4], pstatus ? status_word(d, x->before) : x->before);
+		rcell_text(d, &r[5], pstatus ? status_word(d, x->after) : x->after);
 		rcell_text(d, &r[6], x->reason);
 		rcell_text(d, &r[7], x->by);
 	}
@@ -572,24 +604,32 @@ void compare_doc(const struct evaluation *a, const struct evaluation *b, const c
 	char as[16], bs[16], g[32];
 
 	rdoc_init(d, evaluation_lang(lang), a->currency);
-	struct rcolumn tc[] = { col(d, "figure", RC_TEXT),
-				{ a->project.code, a->project.name, RC_NUMBER },
-				{ b->project.code, b->project.name, RC_NUMBER },
-				col(d, "difference", RC_NUMBER) };
-	struct rcolumn cc[] = { col(d, "code", RC_TEXT), col(d, "name", RC_TEXT),
-				{ a->project.code, a->project.name, RC_MONEY },
-				{ b->project.code, b->project.name, RC_MONEY },
-				col(d, "difference", RC_MONEY) };
 	date_format(a->as_of, as);
 	date_format(b->as_of, bs);
+	/* each side's own day in its heading: a closed side is as of its close, an open one not */
+	const char *ha = rdoc_strf(d, L(d, a->interim ? "side_as_of" : "side_final"),
+				   a->project.name, as);
+	const char *hb = rdoc_strf(d, L(d, b->interim ? "side_as_of" : "side_final"),
+				   b->project.name, bs);
+	struct rcolumn tc[] = { col(d, "figure", RC_TEXT),
+				{ a->project.code, ha, RC_NUMBER },
+				{ b->project.code, hb, RC_NUMBER },
+				col(d, "difference", RC_NUMBER) };
+	struct rcolumn cc[] = { col(d, "code", RC_TEXT), col(d, "name", RC_TEXT),
+				{ a->project.code, ha, RC_MONEY },
+				{ b->project.code, hb, RC_MONEY },
+				col(d, "difference", RC_MONEY) };
 	ts_format(a->generated_at, g);
 	d->title = rdoc_strf(d, "%s: %s — %s", L(d, "compare_title"), a->project.name,
 			     b->project.name);
 	d->subtitle = rdoc_strf(d, "%s %s · %s %s · %s", a->project.code, as, b->project.code, bs,
 				g);
 	d->interim = a->interim || b->interim;
+	/* the day of the side still running (both: the earlier), not a closed side's */
 	d->interim_note = d->interim ? rdoc_strf(d, L(d, "interim_note"),
-						 a->as_of < b->as_of ? as : bs)
+						 !b->interim || (a->interim && a->as_of < b->as_of)
+							 ? as
+							 : bs)
 				     : NULL;
 	s = rdoc_section(d, "overview", L(d, "overview"));
 	t = rdoc_table(d, s, "totals", NULL, tc, 4);

@@ -404,6 +404,16 @@ static void chart(struct pdf *p, const struct rchart *c)
 
 /* --- tables ------------------------------------------------------------------ */
 
+/* A cell's text: a text cell's own (whole: a lesson runs to thousands of bytes), else
+ * the figure formatted into buf. */
+static const char *cell_str(const struct pdf *p, const struct rcell *x, char *buf, size_t size)
+{
+	if (x->type == RC_TEXT)
+		return x->s ? x->s : "";
+	rdoc_cell_text(p->d, x, buf, size);
+	return buf;
+}
+
 /* The columns' widths into w (their minimums after them, from w + MAX_COLS): natural,
  * then fitted to the body's width (figures do not wrap). */
 static void column_widths(struct pdf *p, const struct rtable *t, double *w)
@@ -418,8 +428,7 @@ static void column_widths(struct pdf *p, const struct rtable *t, double *w)
 		for (r = 0; r < rows; r++) {
 			const struct rcell *x = &t->cells[r * t->ncols + c];
 			double tw;
-			rdoc_cell_text(p->d, x, cell, sizeof(cell));
-			tw = text_width(p, cell, CELL, 0);
+			tw = text_width(p, cell_str(p, x, cell, sizeof(cell)), CELL, 0);
 			cw = tw > cw ? tw : cw;
 		}
 		w[c] = (hw > cw ? hw : cw) + 2 * PAD_X;
@@ -523,8 +532,8 @@ static void table(struct pdf *p, const struct rtable *t)
 		double rh = 0, x = MARGIN_X;
 		for (c = 0; c < ncols; c++) {
 			double th;
-			rdoc_cell_text(p->d, &row[c], cell, sizeof(cell));
-			th = text_height(p, cell, CELL, 0, w[c] - 2 * PAD_X);
+			th = text_height(p, cell_str(p, &row[c], cell, sizeof(cell)), CELL, 0,
+					 w[c] - 2 * PAD_X);
 			rh = th > rh ? th : rh;
 		}
 		rh += 2 * PAD_Y;
@@ -544,8 +553,8 @@ static void table(struct pdf *p, const struct rtable *t)
 			fill_rect(p, MARGIN_X, p->y, BODY_W, rh, ZEBRA);
 		for (c = 0; c < ncols; c++) {
 			const struct rcell *x_ = &row[c];
-			rdoc_cell_text(p->d, x_, cell, sizeof(cell));
-			draw_text(p, x + PAD_X, p->y + PAD_Y, cell, CELL, 0,
+			draw_text(p, x + PAD_X, p->y + PAD_Y, cell_str(p, x_, cell, sizeof(cell)),
+				  CELL, 0,
 				  x_->type == RC_NONE ? MUTED : INK, w[c] - 2 * PAD_X,
 				  x_->type == RC_NONE	      ? PANGO_ALIGN_CENTER
 				  : render_is_figure(x_->type) ? PANGO_ALIGN_RIGHT

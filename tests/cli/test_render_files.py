@@ -193,6 +193,30 @@ def pdf_in_english_says_page_of_and_dollars():
 
 
 @test
+def pdf_prints_a_long_chinese_lesson_whole():
+    """A table cell of text is drawn from the cell's own text: a lesson of 300 Chinese
+    characters (900 bytes, past any fixed cell buffer) comes out whole in the evaluation
+    report's PDF, every character, none cut in the middle of its bytes."""
+    ws = Workspace(today="2026-03-10")
+    ws.ok("project", "create", "P1", "--name", "长文测试", "--start", "2026-01-01", "--end",
+          "2026-02-28", "--status", "active")
+    base = "渠道组合有效而且促销节奏把握得当团队协作顺畅客户满意度持续提升"
+    lesson = "".join(base[(i * 7) % len(base)] for i in range(297)) + "第三百"
+    eq(len(lesson), 300)
+    ws.ok("lesson", "add", "P1", "--kind", "went_well", "--text", lesson)
+    out = ws.path("ev.pdf")
+    r = ws.run("report", "evaluation", "P1", "--format", "pdf", "-o", out)
+    if r.code != 0:
+        assert "unavailable" in r.err or "not built in" in r.err, r
+        print("     (skipped: no PDF renderer here)")
+        return
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", out, "-"], capture_output=True,
+                          check=True, timeout=120).stdout.decode()
+    flat = "".join(text.split())
+    assert lesson in flat, "the lesson whole in the PDF's text"
+
+
+@test
 def without_cairo_or_libxlsxwriter_pdf_and_xlsx_are_unavailable():
     """A machine without the libraries still starts and renders HTML and CSV; a PDF or XLSX
     is 503 pdf_unavailable / xlsx_unavailable. The libraries are hidden from test_render alone

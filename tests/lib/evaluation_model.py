@@ -75,8 +75,11 @@ def channel_rows(sales, as_of, rates):
 
 
 def promotion_row(sales, code, start, end, project_start, project_end, as_of, skus):
-    """The promotion's figures: its own sales, its scope's (skus) revenue per day over its
-    days against as many days before."""
+    """The promotion's figures (the issue's wording): its own sales; its scope's (skus)
+    revenue per day over its days (cut to the project and the as-of day) against the days
+    just before them -- as many, but only those inside the project, since no sale can be
+    before it. The baseline is their daily mean, set against the promotion's days; with no
+    such day there is no baseline, so neither lift nor ROI."""
     frm = max(start, project_start)
     to = min(end, project_end, as_of)
     own_rev, _, _, disc = sums(sales, lambda s: s.promotion == code and s.on <= as_of)
@@ -84,18 +87,25 @@ def promotion_row(sales, code, start, end, project_start, project_end, as_of, sk
         return dict(revenue=own_rev, discount=disc, days=0, promo_daily=0, baseline_daily=0,
                     lift=None, roi=None)
     n = days_between(frm, to) + 1
-    b_from, b_to = add_days(frm, -n), add_days(frm, -1)
+    b_from, b_to = max(add_days(frm, -n), project_start), add_days(frm, -1)
+    covered = max(0, days_between(b_from, b_to) + 1)
     during = sums(sales, lambda s: s.sku in skus and frm <= s.on <= to)[0]
     before = sums(sales, lambda s: s.sku in skus and b_from <= s.on <= b_to)[0]
-    return dict(revenue=own_rev, discount=disc, days=n, from_=frm, to=to,
-                promo_daily=half_away(during, n), baseline_daily=half_away(before, n),
-                lift=during / before - 1 if before else None,
-                roi=(during - before - disc) / disc if disc else None)
+    base = before * n / covered if covered else None  # the baseline over the promotion's days
+    return dict(revenue=own_rev, discount=disc, days=n, from_=frm, to=to, covered=covered,
+                promo_daily=half_away(during, n),
+                baseline_daily=half_away(before, covered) if covered else 0,
+                lift=during / base - 1 if base else None,
+                roi=(during - base - disc) / disc if disc and base is not None else None)
 
 
-def price_row(sales, sku, changed_on, project_start, as_of, window=28):
+def price_row(sales, sku, changed_on, project_start, project_end, as_of, window=28):
+    """Units and revenue over w days before the change and w from it: w = min(28, the
+    project's days before it, the days from it to the as-of day or the project's end,
+    whichever comes first -- there are no sales after the end)."""
+    last = min(as_of, project_end)
     w = min(window, days_between(project_start, changed_on),
-            days_between(changed_on, as_of) + 1)
+            days_between(changed_on, last) + 1)
     b = sums(sales, lambda s: s.sku == sku and add_days(changed_on, -w) <= s.on
              <= add_days(changed_on, -1))
     a = sums(sales, lambda s: s.sku == sku and changed_on <= s.on <= add_days(changed_on, w - 1))
@@ -105,7 +115,8 @@ def price_row(sales, sku, changed_on, project_start, as_of, window=28):
 
 def team_rows(sales, deals, activities, ratings, problems, as_of, logins):
     """Per login: revenue, deals won / lost (won_on / lost_on up to as_of), win rate, mean
-    cycle (won_on - created, none for a deal recorded after it was won), activities done, mean rating, problems resolved and in SLA."""
+    cycle (won_on - created) over the won deals that have one (a deal recorded on or after
+    the day it was won has none, and is not in the mean; none at all: None), activities done, mean rating, problems resolved and in SLA."""
     out = {}
     for who in logins:
         won = [d for d in deals if d["owner"] == who and d.get("won") and d["won"] <= as_of]
@@ -117,8 +128,8 @@ def team_rows(sales, deals, activities, ratings, problems, as_of, logins):
             revenue=sums(sales, lambda s: s.rep == who and s.on <= as_of)[0],
             deals_won=len(won), deals_lost=len(lost),
             win_rate=len(won) / (len(won) + len(lost)) if won or lost else None,
-            cycle_days=(sum(max(0, days_between(d["created"], d["won"])) for d in won) / len(won)
-                        if won else None),
+            cycle_days=(sum(days_between(d["created"], d["won"]) for d in cycled) / len(cycled)
+                        if (cycled := [d for d in won if d["won"] > d["created"]]) else None),
             activities=sum(1 for (w, on, status) in activities
                            if w == who and status == "done" and on <= as_of),
             rating=sum(rs) / len(rs) if rs else None, ratings=len(rs),

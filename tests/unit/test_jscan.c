@@ -80,6 +80,28 @@ static void test_malformed(void **state)
 	assert_false(jscan_same(V("1"), V("2")));
 }
 
+/* Members by position: a quota adjustment's keys are logins, not known names. */
+static void test_member_at(void **state)
+{
+	struct jval obj = V("{ \"rep\" : {\"before\":\"1.00\"}, \"a\\\"b\":2 }"), key, v;
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	v = jscan_member_at(obj, 0, &key);
+	assert_int_equal(jscan_text(key, &b), 0);
+	assert_string_equal(b.p, "rep");
+	assert_int_equal(v.n, strlen("{\"before\":\"1.00\"}"));
+	buf_reset(&b);
+	v = jscan_member_at(obj, 1, &key);
+	assert_int_equal(jscan_text(key, &b), 0);
+	assert_string_equal(b.p, "a\"b");
+	assert_int_equal(v.n, 1);
+	assert_int_equal(jscan_member_at(obj, 2, &key).n, 0);
+	assert_int_equal(jscan_member_at(V("[1]"), 0, NULL).n, 0);
+	assert_int_equal(jscan_member_at(V("{}"), 0, NULL).n, 0);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -87,6 +109,7 @@ int main(void)
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_member_at),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
