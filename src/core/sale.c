@@ -1065,9 +1065,15 @@ static int write_scope(struct store *st, const struct actor *a, const struct pro
 		return -1;
 	r = project_access(st, a, p->id, err);
 	*own_only = r >= PROLE_MANAGER ? NO_ID : a->user_id;
+	/* under the write lock the status is read again: a close that committed since
+	   p was loaded (a sale, or an import of thousands of rows, racing it) counts */
+	if (st->in_tx)
+		return tx_project_open(st, p->id, p->code, err);
 	if (!strcmp(p->status, "closed"))
 		return err_set(err, ERR_CONFLICT, "project", "project_closed:code",
-			       "project %s is closed; reopen it to record sales", p->code);
+			       "project %s is closed: its figures are frozen; reopen it or "
+			       "change them through an adjustment",
+			       p->code);
 	return 0;
 }
 

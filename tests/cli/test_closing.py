@@ -7,7 +7,9 @@ delete` and `lesson add|list|update|delete` as each role, with the aggregates wo
 P1: mgr its manager, rep and rep2 members, vw a viewer; out on no project."""
 import json
 import os
+import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import *  # noqa: E402,F401,F403
@@ -88,6 +90,58 @@ def close_freeze_and_reopen():
                      "WHERE n.kind = 'review'")), [("admin",), ("rep",), ("rep2",)], "asked")
     out = ws.ok("inbox", "list", as_="rep").out
     assert "review" in out and "P1" in out, out
+
+
+def racing_close(ws, args):
+    """Run `salespm --as mgr --json *args` while another connection holds the write lock and
+    has closed P1 without committing yet: the command reads P1 as active, waits for the lock,
+    and the close commits under it. Returns (exit code, the error object or None)."""
+    if BACKEND == "postgresql":
+        from pgserver import cluster
+        lock = cluster().session(ws.db.rsplit("/", 1)[1])
+        # the lock every salespm write transaction takes first (src/store/pg.c)
+        lock.stdin.write("BEGIN; SELECT pg_advisory_xact_lock(72577376); UPDATE projects SET "
+                         "status = 'closed' WHERE code = 'P1'; \\echo locked\n")
+        lock.stdin.flush()
+        while "locked" not in lock.stdout.readline():
+            pass
+    else:
+        import sqlite3
+        lock = sqlite3.connect(ws.db, timeout=30, isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        lock.execute("UPDATE projects SET status = 'closed' WHERE code = 'P1'")
+    proc = subprocess.Popen([BIN, "--db", ws.db, "--as", "mgr", "--json", *args], env=ws.env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)  # it has read P1 (active: the close is not committed) and waits
+    if BACKEND == "postgresql":
+        lock.stdin.write("COMMIT;\n\\q\n")
+        lock.stdin.flush()
+        lock.wait(30)
+    else:
+        lock.execute("COMMIT")
+        lock.close()
+    out, err = proc.communicate(timeout=60)
+    lines = err.strip().splitlines()
+    return proc.returncode, json.loads(lines[-1])["error"] if proc.returncode else None
+
+
+@test
+def a_sale_racing_a_close_is_refused():
+    """Review 13 item 13: the freeze is decided under the write lock, on the status read in
+    the write's transaction, not on the one read before it (a sale, an import of many rows)."""
+    ws = setup()
+    ws.write("s.csv", "date,customer,product,channel,rep,quantity,unit_price\n" +
+             "".join(f"2026-03-{d:02d},C{d},W,direct,rep,1,100.00\n" for d in range(1, 29)))
+    for args in (["sale", "add", "P1", "--date", "2026-03-01", "--customer", "Acme", "--product",
+                  "W", "--channel", "direct", "--quantity", "1", "--price", "100.00", "--rep",
+                  "rep"],
+                 ["sale", "import", "P1", ws.path("s.csv")]):
+        ws.sql("UPDATE projects SET status = 'active' WHERE code = 'P1'")
+        code, e = racing_close(ws, args)
+        eq(code, 1, f"{args[1]}: refused")
+        eq((e["code"], e["reason"], e["params"]), ("conflict", "project_closed", {"code": "P1"}),
+           f"{args[1]}: refused as every frozen write")
+        eq(ws.sql("SELECT COUNT(*) FROM sales")[0][0], 0, f"{args[1]}: nothing written")
 
 
 @test
