@@ -47,6 +47,14 @@ def close_freeze_and_reopen():
     sale = ["sale", "add", "P1", "--date", "2026-03-01", "--customer", "Acme", "--product", "W",
             "--channel", "direct", "--quantity", "1", "--price", "100.00", "--rep", "rep"]
     ws.ok(*sale)
+    # a draft never ran: it is not closed, by `close` or by `update --status closed`
+    ws.ok("project", "create", "P3", "--name", "草稿", "--start", "2026-01-01", "--end",
+          "2026-12-31")
+    for args in (["close", "P3"], ["update", "P3", "--status", "closed"]):
+        r = ws.fail("project", *args, json_out=True, code=1)
+        eq((err_json(r)["reason"], err_json(r)["params"]), ("project_not_started", {"code": "P3"}),
+           f"project {args[0]} of a draft")
+    eq(ws.sql("SELECT status FROM projects WHERE code = 'P3'"), [("draft",)], "still a draft")
     r = ws.fail("project", "close", "P1", "--note", "done", as_="rep", json_out=True, code=77)
     eq(err_json(r)["code"], "forbidden", "a member may not close")
     ws.fail("project", "close", "P1", as_="out", code=1)
@@ -188,6 +196,25 @@ def reviews_and_their_aggregates():
     eq(ws.js("review", "list", "P1", as_="rep2")["summary"][0]["teamwork"], 1.0, "rep2 now 1.0")
     ws.ok("review", "delete", "P1", str(rid), "--version", "2", as_="rep")
     eq(ws.js("review", "list", "P1", as_="rep2")["summary"][0]["teamwork"], None, "none")
+
+
+@test
+@sqlite_only
+def review_list_failing_midway_leaks_nothing():
+    """Review 13 item 15: the summary's query failing after the reviews were read (here a
+    SUM that overflows: two teamwork values forced past the CHECK) is an error, and what was
+    read is released (a MODE=asan binary's leak report fails the harness)."""
+    import sqlite3
+    ws = setup()
+    ws.ok("review", "add", "P1", "--reviewee", "rep2", "--teamwork", "4", as_="rep")
+    ws.ok("review", "add", "P1", "--reviewee", "rep2", "--teamwork", "3", as_="mgr")
+    con = sqlite3.connect(ws.db)
+    con.execute("PRAGMA ignore_check_constraints = ON")
+    con.execute("UPDATE project_reviews SET teamwork = 9223372036854775807")
+    con.commit()
+    con.close()
+    r = ws.fail("review", "list", "P1", as_="mgr", json_out=True, code=1)
+    eq(err_json(r)["code"], "internal", "the overflow reported")
 
 
 @test

@@ -46,7 +46,7 @@ function deal(db, title, owner, channel, qty, wonOn) {
 async function setup(db, pw) {
   for (const [login, name, role] of [['mgr', '李娜', 'manager'], ['rep1', '王芳', 'rep'], ['rep2', '李强', 'rep'], ['vw', '高总', 'viewer']])
     cli(db, ['user', 'add', login, '--name', name, '--role', role, '--password-file', pw]);
-  cli(db, ['project', 'create', P1, '--name', NAMES.P1, '--start', isoDay(-60), '--end', isoDay(30)]);
+  cli(db, ['project', 'create', P1, '--name', NAMES.P1, '--start', isoDay(-60), '--end', isoDay(30), '--status', 'active']);
   cli(db, ['project', 'create', P2, '--name', NAMES.P2, '--start', isoDay(-100), '--end', isoDay(60)]);
   for (const p of [P1, P2]) {
     for (const [login, prole] of [['mgr', 'manager'], ['rep1', 'member'], ['rep2', 'member'], ['vw', 'viewer']])

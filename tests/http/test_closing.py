@@ -99,6 +99,44 @@ def close_and_reopen_by_role():
            "closed by its PATCH")
         assert r["closed_at"], r
 
+@test
+def one_closing_rule_for_both_routes():
+    """Review 13 items 21 and 23: a draft is not closed (project_not_started), and a PATCH to
+    status closed is the close itself: the same who-may (a workspace manager on no project
+    may), the same refusals, the same audit action; closing with other changes is refused."""
+    ws = setup()
+    P2 = "/api/v1/projects/P2"
+    with Env(ws) as env:
+        mgr, mgr2, rep = (env.as_(w) for w in ("mgr", "mgr2", "rep"))
+        v2 = project(mgr2, "P2")["version"]
+        for route in (lambda: mgr2.post(f"{P2}/close", {"version": v2}),
+                      lambda: mgr2.patch(P2, {"status": "closed", "version": v2})):
+            expect_error(route(), 409, "conflict", field="project", reason="project_not_started",
+                         params={"code": "P2"})
+        eq(project(mgr2, "P2")["status"], "draft", "the draft stays a draft")
+        v = project(mgr)["version"]
+        # other changes still need a manager of the project, with or without the close
+        expect_error(mgr2.patch(P, {"name": "改名", "version": v}), 403, "forbidden")
+        expect_error(rep.patch(P, {"status": "closed", "version": v}), 403, "forbidden")
+        expect_error(mgr.patch(P, {"name": "改名", "status": "closed", "version": v}), 422,
+                     "invalid", field="status", reason="close_alone")
+        expect_error(mgr2.patch(P, {"status": "closed", "version": v + 3}), 409, "conflict",
+                     reason="stale_version")
+        eq(project(mgr)["version"], v, "nothing changed")
+        # the workspace manager on no project closes it through the PATCH as through /close
+        p = mgr2.ok("PATCH", P, {"status": "closed", "version": v})
+        eq((p["status"], p["closed_by"], p["close_note"], p["version"]),
+           ("closed", "mgr2", "", v + 1), "closed by the PATCH")
+        eq(ws.sql("SELECT a.action FROM audit a WHERE a.entity = 'project' AND a.entity_id = "
+                  "(SELECT id FROM projects WHERE code = 'P1') ORDER BY a.id DESC LIMIT 1"),
+           [("close",)], "audited as a close")
+        expect_error(mgr.patch(P, {"status": "closed", "version": p["version"]}), 409,
+                     "conflict", reason="project_closed")
+        q = mgr2.ok("POST", f"{P}/reopen", {"version": p["version"], "reason": "补录"})
+        p = mgr2.ok("POST", f"{P}/close", {"version": q["version"]})
+        eq((p["status"], p["closed_by"]), ("closed", "mgr2"), "and through /close")
+
+
 
 def records(ws):
     """What the freeze must keep: every row of the tables a closed project's writes touch."""
