@@ -505,7 +505,7 @@ int project_reopen(struct store *st, const struct actor *a, const char *code, in
 	struct adjustment adj;
 	struct tx tx = { 0 };
 	char why[1000];
-	int64_t audit = NO_ID;
+	int64_t audit = NO_ID, margin[2] = { 0, 0 };
 	int r = -1;
 
 	if (project_load(st, code, &cur, err) ||
@@ -527,8 +527,9 @@ int project_reopen(struct store *st, const struct actor *a, const char *code, in
 		return -1;
 	if (may_close(st, a, &cur, "reopening the project", err) ||
 	    write_row(&tx, &cur, out, version, "reopen", err) ||
-	    last_audit(st, cur.id, &audit, err) || sale_recost_project(&tx, cur.id, err) ||
-	    adjust_record_status(&tx, cur.id, cur.code, "closed", "active", why, audit, &adj, err))
+	    last_audit(st, cur.id, &audit, err) || sale_recost_project(&tx, cur.id, margin, err) ||
+	    adjust_record_status(&tx, cur.id, cur.code, "closed", "active", margin, why, audit,
+				 &adj, err))
 		goto out;
 	adjustment_release(&adj);
 	r = tx_commit(&tx, err);

@@ -309,6 +309,17 @@ def a_later_cost_change_leaves_a_closed_projects_sales():
         eq((cost("P1"), cost("P2")), (18000, 21000), "the closed project's sale kept its cost")
         eq((margin("P1"), margin("P2")), (18000, 21000), "and its sums")
         eq(ws.ok("db", "check").code, 0, "db check is clean")
+        # reopening re-costs its sale by the history (review 13 item 20), and says so: the
+        # margin 3 x 100.00 - 3 x 60.00 = 120.00 becomes 300.00 - 3 x 70.00 = 90.00, kept in
+        # the reopen's adjustment beside the status, with its reason
+        mgr.ok("POST", f"{P}/reopen", {"version": project(mgr)["version"], "reason": "成本补记"})
+        eq(cost("P1"), 21000, "re-costed on reopening")
+        adj = mgr.ok("GET", f"{P}/adjustments?kind=project")["adjustments"]
+        eq([(a["changes"], a["reason"]) for a in adj],
+           [({"status": {"before": "closed", "after": "active"},
+              "margin": {"before": "120.00", "after": "90.00"}}, "成本补记")],
+           "the margin change on record")
+        eq(ws.ok("db", "check").code, 0, "db check is clean after the reopen")
 
 
 @test
