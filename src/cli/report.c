@@ -53,7 +53,7 @@ static int write_out(struct cli *c, const char *file, const struct buf *body, st
 		int bad = body->len && fwrite(body->p, 1, body->len, stdout) != body->len;
 
 		if (fflush(stdout) || bad)
-			return err_set(err, ERR_INVALID, "output", "file_write",
+			return err_set(err, ERR_UNAVAILABLE, "output", "file_write",
 				       "cannot write the output");
 		return 0;
 	}
@@ -63,11 +63,11 @@ static int write_out(struct cli *c, const char *file, const struct buf *body, st
 
 		fp = fopen(file, "wb");
 		if (!fp)
-			return err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s",
+			return err_set(err, ERR_UNAVAILABLE, "output", "file_write", "cannot write %s",
 				       file);
 		bad = body->len && fwrite(body->p, 1, body->len, fp) != body->len;
 		if (fclose(fp) || bad)
-			return err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s",
+			return err_set(err, ERR_UNAVAILABLE, "output", "file_write", "cannot write %s",
 				       file);
 		return 0;
 	}
@@ -77,7 +77,7 @@ static int write_out(struct cli *c, const char *file, const struct buf *body, st
 	if (!fp) {
 		if (fd >= 0)
 			close(fd);
-		err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s", file);
+		err_set(err, ERR_UNAVAILABLE, "output", "file_write", "cannot write %s", file);
 		goto out;
 	}
 	{
@@ -89,7 +89,7 @@ static int write_out(struct cli *c, const char *file, const struct buf *body, st
 	if ((body->len && fwrite(body->p, 1, body->len, fp) != body->len) | fclose(fp) ||
 	    rename(tmp.p, file)) {
 		unlink(tmp.p);
-		err_set(err, ERR_INVALID, "output", "file_write", "cannot write %s (disk full?)",
+		err_set(err, ERR_UNAVAILABLE, "output", "file_write", "cannot write %s (disk full?)",
 			file);
 		goto out;
 	}

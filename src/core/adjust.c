@@ -44,7 +44,8 @@ static const char *const promotion_fields[] = { "start",    "end",      "value",
 static const char *const plan_share_fields[] = { "share", "budget", NULL };
 static const char *const task_fields[] = { "start", "due", "assignee", NULL };
 static const char *const quota_fields[] = { NULL }; /* members' logins, not fields */
-static const char *const project_fields[] = { "status", NULL };
+/* margin: kept by a reopen that re-costed the project's sales (adjust_record_status) */
+static const char *const project_fields[] = { "status", "margin", NULL };
 static const char *const *const kind_fields[ADJ__COUNT] = {
 	goal_fields,	    channel_fields, price_fields, promotion_fields,
 	plan_share_fields, task_fields,    quota_fields, project_fields,
@@ -393,8 +394,9 @@ int adjust_record(struct tx *tx, int64_t project_id, enum adjust_kind kind,
 }
 
 int adjust_record_status(struct tx *tx, int64_t project_id, const char *record,
-			 const char *before, const char *after, const char *reason,
-			 int64_t audit_id, struct adjustment *out, struct err *err)
+			 const char *before, const char *after, const int64_t margin[2],
+			 const char *reason, int64_t audit_id, struct adjustment *out,
+			 struct err *err)
 {
 	struct buf changes = BUF_INIT;
 	struct jw w;
@@ -407,6 +409,14 @@ int adjust_record_status(struct tx *tx, int64_t project_id, const char *record,
 	jw_kstr(&w, "before", before);
 	jw_kstr(&w, "after", after);
 	jw_obj_end(&w);
+	if (margin && margin[0] != margin[1]) {
+		char m[MONEY_FMT_MAX];
+		jw_key(&w, "margin");
+		jw_obj(&w);
+		jw_kstr(&w, "before", money_format(margin[0], m));
+		jw_kstr(&w, "after", money_format(margin[1], m));
+		jw_obj_end(&w);
+	}
 	jw_obj_end(&w);
 	out->project_id = project_id;
 	out->kind = ADJ_PROJECT;

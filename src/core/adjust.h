@@ -120,11 +120,15 @@ int adjust_record(struct tx *tx, int64_t project_id, enum adjust_kind kind,
 /*
  * Inside a write (tx) that changed project record's status from before to
  * after (a reopen): keep the adjustment of kind project with its reason,
- * effective today, with the audit row the change wrote.
+ * effective today, with the audit row the change wrote. margin (NULL: none)
+ * is the project's sales margin before and after the reopen re-costed its
+ * sales: kept as a "margin" change (money text) when the two differ, so the
+ * figures the reopen moved are on record with the reason.
  */
 int adjust_record_status(struct tx *tx, int64_t project_id, const char *record,
-			 const char *before, const char *after, const char *reason,
-			 int64_t audit_id, struct adjustment *out, struct err *err);
+			 const char *before, const char *after, const int64_t margin[2],
+			 const char *reason, int64_t audit_id, struct adjustment *out,
+			 struct err *err);
 
 /* The project's adjustments, newest effective day first (any member). */
 int adjust_list(struct store *st, const struct actor *a, const char *project_code,

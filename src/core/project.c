@@ -484,6 +484,10 @@ int project_close(struct store *st, const struct actor *a, const char *code, int
 	if (!strcmp(cur.status, "closed"))
 		return err_set(err, ERR_CONFLICT, "project", "project_closed:code",
 			       "project %s is closed already", cur.code);
+	/* a draft never ran: nothing to evaluate, reviews it could never get (review_check) */
+	if (!strcmp(cur.status, "draft"))
+		return err_set(err, ERR_CONFLICT, "project", "project_not_started:code",
+			       "project %s is a draft: start it before closing it", cur.code);
 	*out = cur;
 	if (tx_begin(&tx, st, a, err))
 		return -1;
@@ -505,7 +509,7 @@ int project_reopen(struct store *st, const struct actor *a, const char *code, in
 	struct adjustment adj;
 	struct tx tx = { 0 };
 	char why[1000];
-	int64_t audit = NO_ID;
+	int64_t audit = NO_ID, margin[2] = { 0, 0 };
 	int r = -1;
 
 	if (project_load(st, code, &cur, err) ||
@@ -527,9 +531,10 @@ int project_reopen(struct store *st, const struct actor *a, const char *code, in
 		return -1;
 	if (may_close(st, a, &cur, "reopening the project", err) ||
 	    write_row(&tx, &cur, out, version, "reopen", err) ||
-	    last_audit(st, cur.id, &audit, err) || sale_recost_project(&tx, cur.id, err) ||
+	    last_audit(st, cur.id, &audit, err) || sale_recost_project(&tx, cur.id, margin, err) ||
 	    closed_terms_thaw(&tx, cur.id, err) ||
-	    adjust_record_status(&tx, cur.id, cur.code, "closed", "active", why, audit, &adj, err))
+	    adjust_record_status(&tx, cur.id, cur.code, "closed", "active", margin, why, audit,
+				 &adj, err))
 		goto out;
 	adjustment_release(&adj);
 	r = tx_commit(&tx, err);
@@ -539,15 +544,32 @@ out:
 	return r;
 }
 
+/* Whether b is a with, at most, another status (what a PATCH that only closes sends). */
+static int only_status_changes(const struct project *a, const struct project *b)
+{
+	return !strcmp(a->name, b->name) && !strcmp(a->description, b->description) &&
+	       !strcmp(a->objective, b->objective) && a->start_on == b->start_on &&
+	       a->end_on == b->end_on && a->budget_minor == b->budget_minor &&
+	       a->owner_id == b->owner_id;
+}
+
 int project_update(struct store *st, const struct actor *a, const struct project *want,
 		   struct project *out, struct err *err)
 {
 	struct project cur;
 	struct tx tx = { 0 };
-	int r = -1, handing_over;
+	int r = -1, handing_over, closing_now;
 
-	if (project_load(st, want->code, &cur, err) ||
-	    require_project(st, a, cur.id, want->code, PROLE_MANAGER, "changing the project", err))
+	if (project_load(st, want->code, &cur, err))
+		return -1;
+	/* one closing rule: a PATCH to closed is project_close (who may, a draft, the note) */
+	closing_now = !strcmp(want->status, "closed") && strcmp(cur.status, "closed");
+	if (closing_now) {
+		struct project only = cur;
+		if (!validate(want, &only, err) && only_status_changes(&cur, &only))
+			return project_close(st, a, cur.code, want->version, "", out, err);
+	}
+	if (require_project(st, a, cur.id, want->code, PROLE_MANAGER, "changing the project", err))
 		return -1;
 	*out = cur;
 	if (validate(want, out, err))
@@ -555,6 +577,11 @@ int project_update(struct store *st, const struct actor *a, const struct project
 	if (!strcmp(cur.status, "closed"))
 		return err_set(err, ERR_CONFLICT, "project", "project_closed:code",
 			       "project %s is closed: reopen it (with a reason) to change it",
+			       cur.code);
+	if (closing_now)
+		return err_set(err, ERR_INVALID, "status", "close_alone",
+			       "a project is closed on its own: save the other changes first, "
+			       "then close it (POST /projects/%s/close)",
 			       cur.code);
 	handing_over = out->owner_id != cur.owner_id;
 	if (handing_over && handover_allowed(st, a, &cur, out->owner_id, err))
@@ -567,8 +594,6 @@ int project_update(struct store *st, const struct actor *a, const struct project
 			     handing_over ? "handing the project over" : "changing the project", err))
 		return -1;
 	if (handing_over && handover(&tx, &cur, out->owner_id, err))
-		goto out;
-	if (!strcmp(out->status, "closed") && closing(&tx, &cur, out, "", err))
 		goto out;
 	if (write_row(&tx, &cur, out, want->version, "update", err))
 		goto out;

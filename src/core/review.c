@@ -187,7 +187,7 @@ int review_read(struct store *st, const struct actor *a, const char *code,
 	struct ent_rows rows = { 0 };
 	struct stmt *s;
 	enum prole r;
-	int all, rc;
+	int all, rc = -1;
 	size_t alloc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -205,11 +205,11 @@ int review_read(struct store *st, const struct actor *a, const char *code,
 		q.filter_value[0] = a->login;
 	}
 	if (entity_list(st, a, &review_entity, &ep, &q, &rows, err))
-		return -1;
+		goto out;
 	out->reviews = rows.items;
 	out->n = rows.n;
 	if (!(s = store_prepare(st, SQL_REVIEW_SUMMARY, err)))
-		return -1;
+		goto out;
 	store_bind_int(st, s, 1, p.id);
 	store_bind_int_or_null(st, s, 2, all ? NO_ID : a->user_id, NO_ID);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
@@ -222,6 +222,10 @@ int review_read(struct store *st, const struct actor *a, const char *code,
 		m->teamwork_sum = store_col_int(st, s, 3);
 	}
 	store_done(st, s);
+out:
+	/* a failure hands nothing back: the caller releases only what succeeded */
+	if (rc < 0)
+		review_board_release(out);
 	return rc < 0 ? -1 : 0;
 }
 

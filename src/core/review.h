@@ -47,7 +47,8 @@ int64_t review_mean_tenths(const struct review_summary *m);
 /*
  * The project's reviews as actor may read them (see above): a manager every
  * review and every member's aggregate, a member the reviews they wrote and
- * their own aggregate. A viewer: ERR_DENIED.
+ * their own aggregate. A viewer: ERR_DENIED. On failure out holds nothing to
+ * release.
  */
 int review_read(struct store *st, const struct actor *a, const char *code,
 		struct review_board *out, struct err *err);

@@ -1065,9 +1065,15 @@ static int write_scope(struct store *st, const struct actor *a, const struct pro
 		return -1;
 	r = project_access(st, a, p->id, err);
 	*own_only = r >= PROLE_MANAGER ? NO_ID : a->user_id;
+	/* under the write lock the status is read again: a close that committed since
+	   p was loaded (a sale, or an import of thousands of rows, racing it) counts */
+	if (st->in_tx)
+		return tx_project_open(st, p->id, p->code, err);
 	if (!strcmp(p->status, "closed"))
 		return err_set(err, ERR_CONFLICT, "project", "project_closed:code",
-			       "project %s is closed; reopen it to record sales", p->code);
+			       "project %s is closed: its figures are frozen; reopen it or "
+			       "change them through an adjustment",
+			       p->code);
 	return 0;
 }
 
@@ -1498,6 +1504,9 @@ static const char SQL_RECOST_SCAN[] =
 	"cost_minor, promotion_id FROM sales WHERE product_id = ? AND project_id NOT IN "
 	"(SELECT id FROM projects WHERE status = 'closed')";
 static const char SQL_RECOST_UPDATE[] = "UPDATE sales SET cost_minor = ? WHERE id = ?";
+/* ?1 the project: its sales' margin (revenue less cost), before and after a re-cost */
+static const char SQL_RECOST_MARGIN[] =
+	"SELECT COALESCE(SUM(amount_minor - cost_minor), 0) FROM sales WHERE project_id = ?1";
 static const char SQL_RECOST_PRODUCTS[] =
 	"SELECT DISTINCT product_id FROM sales WHERE project_id = ?1 ORDER BY product_id";
 
@@ -1508,15 +1517,30 @@ struct recost {
 	int32_t day;
 };
 
-int sale_recost_project(struct tx *tx, int64_t project_id, struct err *err)
+static int recost_margin(struct store *st, int64_t project_id, int64_t *out, struct err *err)
+{
+	struct stmt *s = store_prepare(st, SQL_RECOST_MARGIN, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	store_bind_int(st, s, 1, project_id);
+	rc = store_step(st, s, err);
+	*out = rc == STORE_ROW ? store_col_int(st, s, 0) : 0;
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+int sale_recost_project(struct tx *tx, int64_t project_id, int64_t margin[2], struct err *err)
 {
 	struct store *st = tx->st;
-	struct stmt *s = store_prepare(st, SQL_RECOST_PRODUCTS, err);
+	struct stmt *s;
 	int64_t *ids = NULL;
 	size_t n = 0, alloc = 0;
 	int rc, r = 0;
 
-	if (!s)
+	if (recost_margin(st, project_id, &margin[0], err) ||
+	    !(s = store_prepare(st, SQL_RECOST_PRODUCTS, err)))
 		return -1;
 	store_bind_int(st, s, 1, project_id);
 	while ((rc = store_step(st, s, err)) == STORE_ROW) {
@@ -1535,6 +1559,8 @@ int sale_recost_project(struct tx *tx, int64_t project_id, struct err *err)
 		free(pts);
 	}
 	free(ids);
+	if (!r)
+		r = recost_margin(st, project_id, &margin[1], err);
 	return r;
 }
 

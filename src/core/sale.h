@@ -122,9 +122,11 @@ int sale_recost(struct tx *tx, int64_t product_id, const struct price_point *pts
 
 /*
  * Inside tx: re-cost project_id's sales by their products' price histories
- * (a reopened project, whose sales kept their cost while it was closed).
+ * (a reopened project, whose sales kept their cost while it was closed);
+ * margin[0] and margin[1] get its sales' margin (revenue less cost, minor
+ * units) before and after, for the reopen's adjustment to show.
  */
-int sale_recost_project(struct tx *tx, int64_t project_id, struct err *err);
+int sale_recost_project(struct tx *tx, int64_t project_id, int64_t margin[2], struct err *err);
 
 /* --- CSV import / export ---------------------------------------------------- */
 

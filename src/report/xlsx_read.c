@@ -63,6 +63,7 @@ static struct dl_lib expat_lib = DL_LIB("libexpat.so.1", "xlsx_unavailable",
 
 #define CHUNK 65536
 #define MAX_CELL_BYTES (32767 * 4) /* Excel's 32,767 characters, in UTF-8 */
+#define MAX_ROW_BYTES (16u << 20)  /* one row's texts: a shared string copied into each cell */
 #define MAX_COLS 16384             /* A .. XFD */
 #define MAX_ROWS 1048576
 #define MAX_SMALL_PART (16u << 20) /* relationships, workbook, styles */
@@ -518,7 +519,15 @@ static void sst_end(void *ud, const XML_Char *name)
 static void sst_chars(void *ud, const XML_Char *s, int len)
 {
 	struct xlsx_reader *r = ud;
-	if (r->in_t && buf_add(&r->sst, s, (size_t)len))
+	if (!r->in_t || !r->in_si)
+		return;
+	/* one string is one cell's text at most: Excel's 32,767 characters */
+	if (r->sst.len - r->sst_off[r->nsst] + (size_t)len > MAX_CELL_BYTES) {
+		fail(r, ERR_TOO_LARGE, "xlsx_too_large:_", "the workbook's %s is too large",
+		     "shared string");
+		return;
+	}
+	if (buf_add(&r->sst, s, (size_t)len))
 		fail(r, ERR_TOO_LARGE, "xlsx_too_large:_", "the workbook's %s are too large",
 		     "shared strings");
 }
@@ -772,8 +781,12 @@ static void cell_finish(struct xlsx_reader *r)
 	r->cells[r->ncells].col = r->cell_col;
 	r->cells[r->ncells].type = type;
 	r->cells[r->ncells].len = len;
-	buf_add(&r->rowtext, text, len);
-	buf_addch(&r->rowtext, '\0');
+	/* capped: 16,384 cells naming one long shared string would otherwise ask for gigabytes */
+	if (buf_add(&r->rowtext, text, len) || buf_addch(&r->rowtext, '\0')) {
+		fail(r, ERR_TOO_LARGE, "xlsx_too_large:_", "the workbook's %s is too large",
+		     "row");
+		return;
+	}
 	r->ncells++;
 }
 
@@ -939,6 +952,7 @@ static int reader_setup(struct xlsx_reader *r, const char *sheet, struct err *er
 					    styles_end, NULL, err) < 0)
 			return -1;
 		buf_init(&r->sst, MAX_SST_TEXT);
+		buf_init(&r->rowtext, MAX_ROW_BYTES);
 		if (sst[0] && part_parse(r, sst, P_SST, MAX_SST_XML, sst_start, sst_end, sst_chars,
 					 err) < 0)
 			return -1;

@@ -40,7 +40,7 @@ def setup():
         ws.ok("user", "add", login, "--name", login, "--role", role, "--password-file",
               ws.path("pw"))
     ws.ok("project", "create", "FY", "--name", "全年", "--start", "2026-01-01", "--end",
-          "2026-12-31")
+          "2026-12-31", "--status", "active")
     ws.ok("member", "add", "FY", "mgr", "--role", "manager")
     ws.ok("member", "add", "FY", "rep", "--role", "member")
     ws.ok("member", "add", "FY", "vw", "--role", "viewer")

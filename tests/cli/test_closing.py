@@ -7,7 +7,9 @@ delete` and `lesson add|list|update|delete` as each role, with the aggregates wo
 P1: mgr its manager, rep and rep2 members, vw a viewer; out on no project."""
 import json
 import os
+import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import *  # noqa: E402,F401,F403
@@ -45,6 +47,14 @@ def close_freeze_and_reopen():
     sale = ["sale", "add", "P1", "--date", "2026-03-01", "--customer", "Acme", "--product", "W",
             "--channel", "direct", "--quantity", "1", "--price", "100.00", "--rep", "rep"]
     ws.ok(*sale)
+    # a draft never ran: it is not closed, by `close` or by `update --status closed`
+    ws.ok("project", "create", "P3", "--name", "草稿", "--start", "2026-01-01", "--end",
+          "2026-12-31")
+    for args in (["close", "P3"], ["update", "P3", "--status", "closed"]):
+        r = ws.fail("project", *args, json_out=True, code=1)
+        eq((err_json(r)["reason"], err_json(r)["params"]), ("project_not_started", {"code": "P3"}),
+           f"project {args[0]} of a draft")
+    eq(ws.sql("SELECT status FROM projects WHERE code = 'P3'"), [("draft",)], "still a draft")
     r = ws.fail("project", "close", "P1", "--note", "done", as_="rep", json_out=True, code=77)
     eq(err_json(r)["code"], "forbidden", "a member may not close")
     ws.fail("project", "close", "P1", as_="out", code=1)
@@ -88,6 +98,58 @@ def close_freeze_and_reopen():
                      "WHERE n.kind = 'review'")), [("admin",), ("rep",), ("rep2",)], "asked")
     out = ws.ok("inbox", "list", as_="rep").out
     assert "review" in out and "P1" in out, out
+
+
+def racing_close(ws, args):
+    """Run `salespm --as mgr --json *args` while another connection holds the write lock and
+    has closed P1 without committing yet: the command reads P1 as active, waits for the lock,
+    and the close commits under it. Returns (exit code, the error object or None)."""
+    if BACKEND == "postgresql":
+        from pgserver import cluster
+        lock = cluster().session(ws.db.rsplit("/", 1)[1])
+        # the lock every salespm write transaction takes first (src/store/pg.c)
+        lock.stdin.write("BEGIN; SELECT pg_advisory_xact_lock(72577376); UPDATE projects SET "
+                         "status = 'closed' WHERE code = 'P1'; \\echo locked\n")
+        lock.stdin.flush()
+        while "locked" not in lock.stdout.readline():
+            pass
+    else:
+        import sqlite3
+        lock = sqlite3.connect(ws.db, timeout=30, isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        lock.execute("UPDATE projects SET status = 'closed' WHERE code = 'P1'")
+    proc = subprocess.Popen([BIN, "--db", ws.db, "--as", "mgr", "--json", *args], env=ws.env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)  # it has read P1 (active: the close is not committed) and waits
+    if BACKEND == "postgresql":
+        lock.stdin.write("COMMIT;\n\\q\n")
+        lock.stdin.flush()
+        lock.wait(30)
+    else:
+        lock.execute("COMMIT")
+        lock.close()
+    out, err = proc.communicate(timeout=60)
+    lines = err.strip().splitlines()
+    return proc.returncode, json.loads(lines[-1])["error"] if proc.returncode else None
+
+
+@test
+def a_sale_racing_a_close_is_refused():
+    """Review 13 item 13: the freeze is decided under the write lock, on the status read in
+    the write's transaction, not on the one read before it (a sale, an import of many rows)."""
+    ws = setup()
+    ws.write("s.csv", "date,customer,product,channel,rep,quantity,unit_price\n" +
+             "".join(f"2026-03-{d:02d},C{d},W,direct,rep,1,100.00\n" for d in range(1, 29)))
+    for args in (["sale", "add", "P1", "--date", "2026-03-01", "--customer", "Acme", "--product",
+                  "W", "--channel", "direct", "--quantity", "1", "--price", "100.00", "--rep",
+                  "rep"],
+                 ["sale", "import", "P1", ws.path("s.csv")]):
+        ws.sql("UPDATE projects SET status = 'active' WHERE code = 'P1'")
+        code, e = racing_close(ws, args)
+        eq(code, 1, f"{args[1]}: refused")
+        eq((e["code"], e["reason"], e["params"]), ("conflict", "project_closed", {"code": "P1"}),
+           f"{args[1]}: refused as every frozen write")
+        eq(ws.sql("SELECT COUNT(*) FROM sales")[0][0], 0, f"{args[1]}: nothing written")
 
 
 @test
@@ -134,6 +196,25 @@ def reviews_and_their_aggregates():
     eq(ws.js("review", "list", "P1", as_="rep2")["summary"][0]["teamwork"], 1.0, "rep2 now 1.0")
     ws.ok("review", "delete", "P1", str(rid), "--version", "2", as_="rep")
     eq(ws.js("review", "list", "P1", as_="rep2")["summary"][0]["teamwork"], None, "none")
+
+
+@test
+@sqlite_only
+def review_list_failing_midway_leaks_nothing():
+    """Review 13 item 15: the summary's query failing after the reviews were read (here a
+    SUM that overflows: two teamwork values forced past the CHECK) is an error, and what was
+    read is released (a MODE=asan binary's leak report fails the harness)."""
+    import sqlite3
+    ws = setup()
+    ws.ok("review", "add", "P1", "--reviewee", "rep2", "--teamwork", "4", as_="rep")
+    ws.ok("review", "add", "P1", "--reviewee", "rep2", "--teamwork", "3", as_="mgr")
+    con = sqlite3.connect(ws.db)
+    con.execute("PRAGMA ignore_check_constraints = ON")
+    con.execute("UPDATE project_reviews SET teamwork = 9223372036854775807")
+    con.commit()
+    con.close()
+    r = ws.fail("review", "list", "P1", as_="mgr", json_out=True, code=1)
+    eq(err_json(r)["code"], "internal", "the overflow reported")
 
 
 @test

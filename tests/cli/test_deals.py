@@ -427,6 +427,7 @@ def a_refused_move_inside_the_win_changes_nothing():
     ws = world()
     d = deal(ws, "Closed", channel="direct")
     lines(ws, d["id"], "W:1")
+    ws.ok("project", "update", "P1", "--status", "active")  # a draft is not closed
     ws.ok("project", "update", "P1", "--status", "closed")
     before = snapshot(ws)
     r = ws.fail("deal", "move", "P1", str(d["id"]), "won", as_="mona", json_out=True)

@@ -694,5 +694,21 @@ def json_to_a_file():
         assert os.path.getsize(ws.path("ev.csv")) > 0
 
 
+@test
+def a_failed_write_is_a_failure_not_bad_data():
+    """Review 13 item 22: the output cannot be written (no such directory, a full device, a
+    closed stdout): exit 1 (SPEC: failure), not 65 (bad data), and no file left behind."""
+    ws, _ = project()
+    missing = ws.path("no-such-dir/ev.json")
+    for target in (missing, "/dev/full"):
+        r = ws.run("report", "evaluation", "P1", "--format", "json", "-o", target,
+                   json_out=True)
+        eq(r.code, 1, f"writing {target}: {r}")
+        e = json.loads(r.err.strip().splitlines()[-1])["error"]
+        eq((e["field"], e["reason"]), ("output", "file_write"), f"writing {target}")
+    assert not os.path.exists(os.path.dirname(missing))
+    assert not [n for n in os.listdir(ws.dir) if ".partial-" in n], os.listdir(ws.dir)
+
+
 if __name__ == "__main__":
     run_all()

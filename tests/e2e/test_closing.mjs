@@ -22,7 +22,7 @@ const KINDS = ['went_well', 'to_improve', 'next_time'];
 
 async function setup(db, pw) {
   for (const [login, name, role] of [['mgr', '李娜', 'manager'], ['rep1', '王芳', 'rep'], ['rep2', '赵磊', 'rep'],
-    ['vw', '高总', 'viewer']])
+    ['vw', '高总', 'viewer'], ['wv', '钱观察', 'viewer']])
     cli(db, ['user', 'add', login, '--name', name, '--role', role, '--password-file', pw]);
   cli(db, ['project', 'create', P, '--name', '华东冲刺', '--start', '2026-01-01', '--end', '2026-12-31', '--status', 'active']);
   for (const [login, prole] of [['mgr', 'manager'], ['rep1', 'member'], ['rep2', 'member'], ['vw', 'viewer']])
@@ -254,6 +254,34 @@ async function viewerFlow(browser, server, lang) {
   await ctx.close();
 }
 
+// Review 13 item 26: a workspace viewer who is a member of the project may write nothing (every
+// write route needs a rep; the server reads them as a viewer of it): no reviews link, the
+// screen's viewers' note, and no review form even given a member's answer (served here in place
+// of the server's, as if it let them read): the screen decides from what the caller may do.
+async function workspaceViewerFlow(browser, server, lang) {
+  server.cli(['member', 'add', P, 'wv', '--role', 'member']);
+  const T = TEXTS[lang];
+  const { ctx, page } = await signedIn(browser, server, 'wv', PASSWORD, { lang });
+  await test(`${lang}: a workspace viewer on the team gets no review form`, [], async () => {
+    await page.go('#/p/' + P);
+    await page.locator('#nav-lessons').waitFor();
+    assert(await page.locator('#nav-reviews').count() === 0, 'a reviews link for a workspace viewer');
+    await page.go('#/p/' + P + '/reviews');
+    await page.locator('.empty', { hasText: T['review.viewers'] }).waitFor();
+    const r = await page.evaluate(async (url) => (await fetch(url, { method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ reviewee: 'rep1', teamwork: 4 }) })).status, API + '/reviews');
+    assert(r === 403, `the server refuses the workspace viewer's review: ${r}`);
+    await page.route(/\/api\/v1\/projects\/P1\/reviews$/, (q) => q.fulfill({ json: { reviews: [],
+      summary: [{ login: 'wv', name: '钱观察', reviews: 0, teamwork: null }] } }));
+    await page.reload();
+    await page.locator('#review-own').waitFor();
+    assert(await page.locator('.review-form').count() === 0 && await page.locator('.review-forms').count() === 0,
+      'a review form for a workspace viewer');
+  });
+  await ctx.close();
+  server.cli(['member', 'remove', P, 'wv']);
+}
+
 run(async (browser) => {
   const server = await startServer({ setup, name: 'closing' });
   for (const lang of ['zh-CN', 'en']) {
@@ -263,5 +291,6 @@ run(async (browser) => {
     await memberFlow(browser, server, lang, lang === 'en' ? PHONE : undefined);
     await viewerFlow(browser, server, lang);
     if (lang === 'zh-CN') server.cli(['project', 'reopen', P, '--reason', 'en']);
+    await workspaceViewerFlow(browser, server, lang);
   }
 });

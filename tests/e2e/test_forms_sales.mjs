@@ -39,7 +39,7 @@ async function setup(db, pw) {
   run1(['product', 'update', 'SKU-C', '--price', '330.00', '--effective', `${Y}-06-01`, '--reason', '涨价']);
   run1(['promotion', 'add', 'P618', '--name', '年中大促', '--kind', 'percent', '--value', '10']);
   run1(['promotion', 'add', 'GIFT', '--name', '买赠', '--kind', 'gift', '--value', '1']);
-  run1(['project', 'create', P, '--name', '销售表单测试', '--start', `${Y}-01-01`, '--end', `${Y}-12-31`]);
+  run1(['project', 'create', P, '--name', '销售表单测试', '--start', `${Y}-01-01`, '--end', `${Y}-12-31`, '--status', 'active']);
   for (const [login, role] of [['mgr', 'manager'], ['rep1', 'member'], ['rep2', 'member'], ['vw', 'viewer']])
     run1(['member', 'add', P, login, '--role', role]);
   const csv = path.join(path.dirname(db), 'sales.csv');

@@ -25,6 +25,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test, assert, run, startServer, shot, cli, isoDay, PASSWORD, assertNoSidewaysScroll, settle } from './lib.mjs';
 import { signedIn, get, fmtPct, fmtMoney, sq, PHONE } from './forms.mjs';
+import ZH_REASONS from '../../web/src/i18n/reasons.zh-CN.js';
 
 const P1 = 'P1', P2 = 'P2';
 const NAMES = { P1: '华东第四季度', P2: '华东第三季度' };
@@ -46,7 +47,7 @@ function deal(db, title, owner, channel, qty, wonOn) {
 async function setup(db, pw) {
   for (const [login, name, role] of [['mgr', '李娜', 'manager'], ['rep1', '王芳', 'rep'], ['rep2', '李强', 'rep'], ['vw', '高总', 'viewer']])
     cli(db, ['user', 'add', login, '--name', name, '--role', role, '--password-file', pw]);
-  cli(db, ['project', 'create', P1, '--name', NAMES.P1, '--start', isoDay(-60), '--end', isoDay(30)]);
+  cli(db, ['project', 'create', P1, '--name', NAMES.P1, '--start', isoDay(-60), '--end', isoDay(30), '--status', 'active']);
   cli(db, ['project', 'create', P2, '--name', NAMES.P2, '--start', isoDay(-100), '--end', isoDay(60)]);
   for (const p of [P1, P2]) {
     for (const [login, prole] of [['mgr', 'manager'], ['rep1', 'member'], ['rep2', 'member'], ['vw', 'viewer']])
@@ -204,7 +205,8 @@ const FULL = {
     activities: 14, rating: 4.5, ratings: 4, problems_resolved: 3, problems_in_sla: 2, in_sla_rate: 2 / 3, teamwork: 4.2, reviews: 3 },
   { login: 'rep2', name: '李强', quota: null, revenue: 50000, attainment: null, deals_won: 0, deals_lost: 0, win_rate: null, cycle_days: null,
     activities: 0, rating: null, ratings: 0, problems_resolved: 0, problems_in_sla: 0, in_sla_rate: null, teamwork: null, reviews: 0 }],
-  adjustments: [{ id: 3, kind: 'plan', record: '1', field: 'due', before: '2026-12-10', after: '2026-12-12', reason: '培训讲师改期', by: 'mgr', at: '2026-11-29T08:00:00Z' }],
+  adjustments: [{ id: 3, kind: 'plan', record: '1', field: 'due', before: '2026-12-10', after: '2026-12-12', reason: '培训讲师改期', by: 'mgr', at: '2026-11-29T08:00:00Z' },
+    { id: 4, kind: 'project', record: 'P1', field: 'status', before: 'closed', after: 'active', reason: '补录回款', by: 'mgr', at: '2026-12-20T08:00:00Z' }],
   lessons: [{ id: 1, kind: 'went_well', text: '直销团队赢单率高', by: 'mgr', at: '2026-12-30T08:00:00Z' },
     { id: 2, kind: 'to_improve', text: '备货不足', by: 'rep1', at: '2026-12-30T09:00:00Z' }, { id: 3, kind: 'next_time', text: '提前备货', by: 'rep2', at: '2026-12-30T10:00:00Z' }],
   totals: { revenue: 150000, margin: 90000, units: 15, deals_won: 3, win_rate: 0.75, new_customers: 1, goals_met: 0, goals: 1 },
@@ -231,6 +233,34 @@ run(async (browser) => {
       const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { lang: 'zh-CN' });
       await openReport(page, P1);
       await checkDownloads(page, P1);
+      await ctx.close();
+    });
+    await test('zh-CN: a download the server refuses (503 pdf_unavailable) is said in a banner, and nothing is saved', [], async () => {
+      const { ctx, page } = await signedIn(browser, server, 'mgr', PASSWORD, { lang: 'zh-CN' });
+      await openReport(page, P1);
+      const refused = { error: { code: 'unavailable', message: 'a PDF needs libcairo.so.2', field: null,
+        reason: 'pdf_unavailable', params: { library: 'libcairo.so.2' } } };
+      const pdf = /\/api\/v1\/projects\/P1\/report\?.*format=pdf/;
+      await page.route(pdf, (r) => r.fulfill({ status: 503, json: refused }));
+      let saved = 0;
+      page.on('download', () => { saved += 1; });
+      await page.locator('#rep-dl-pdf').click();
+      const banner = page.locator('#rep-dl-error .banner-error');
+      await banner.waitFor();
+      assert(await banner.getAttribute('data-reason') === 'pdf_unavailable', 'the reason kept');
+      const said = sq(await banner.locator('.banner-text').textContent());
+      const want = sq(ZH_REASONS['reason.pdf_unavailable'].replace('{library}', 'libcairo.so.2'));
+      assert(said === want, `the refusal in Chinese: ${said}`);
+      await page.waitForTimeout(300);
+      assert(saved === 0, 'the error body is not saved as a PDF');
+      // the server answers again: the same button saves the PDF, the banner goes
+      await page.unroute(pdf);
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('#rep-dl-pdf').click()]);
+      assert(fs.readFileSync(await dl.path()).subarray(0, 4).toString('latin1') === '%PDF', 'then the PDF itself');
+      assert(dl.suggestedFilename() === `${P1}-evaluation-${isoDay(0)}.pdf`, `named ${dl.suggestedFilename()}`);
+      await page.locator('#rep-dl-error').waitFor({ state: 'detached' });
+      const problems = page.problems.filter((x) => !/status of 503/.test(x));
+      assert(problems.length === 0, `page problems: ${problems.join('; ')}`);
       await ctx.close();
     });
     await test('en: an open project\'s report is interim, and reads as of another day', [], async () => {
@@ -356,6 +386,10 @@ run(async (browser) => {
         }
         assert(await page.locator('#rep-prices tbody tr').count() === 1 && await page.locator('#rep-segments canvas').count() === 1,
           'the price change and the segments\' chart');
+        // a reopening's status in words, as the adjustments timeline says it (not closed → active)
+        const reopened = await cell(page, '#rep-adjustment-table tr[data-adjustment="4"] [data-col=change]');
+        assert(reopened === sq(`${page.T['pstatus.closed']} → ${page.T['pstatus.active']}`), `the reopening reads ${reopened}`);
+        assert(await cell(page, '#rep-adjustment-table tr[data-adjustment="3"] [data-col=change]') === sq('2026-12-10 → 2026-12-12'), 'a day as kept');
         assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
         await ctx.close();
       });

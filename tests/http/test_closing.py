@@ -99,6 +99,44 @@ def close_and_reopen_by_role():
            "closed by its PATCH")
         assert r["closed_at"], r
 
+@test
+def one_closing_rule_for_both_routes():
+    """Review 13 items 21 and 23: a draft is not closed (project_not_started), and a PATCH to
+    status closed is the close itself: the same who-may (a workspace manager on no project
+    may), the same refusals, the same audit action; closing with other changes is refused."""
+    ws = setup()
+    P2 = "/api/v1/projects/P2"
+    with Env(ws) as env:
+        mgr, mgr2, rep = (env.as_(w) for w in ("mgr", "mgr2", "rep"))
+        v2 = project(mgr2, "P2")["version"]
+        for route in (lambda: mgr2.post(f"{P2}/close", {"version": v2}),
+                      lambda: mgr2.patch(P2, {"status": "closed", "version": v2})):
+            expect_error(route(), 409, "conflict", field="project", reason="project_not_started",
+                         params={"code": "P2"})
+        eq(project(mgr2, "P2")["status"], "draft", "the draft stays a draft")
+        v = project(mgr)["version"]
+        # other changes still need a manager of the project, with or without the close
+        expect_error(mgr2.patch(P, {"name": "改名", "version": v}), 403, "forbidden")
+        expect_error(rep.patch(P, {"status": "closed", "version": v}), 403, "forbidden")
+        expect_error(mgr.patch(P, {"name": "改名", "status": "closed", "version": v}), 422,
+                     "invalid", field="status", reason="close_alone")
+        expect_error(mgr2.patch(P, {"status": "closed", "version": v + 3}), 409, "conflict",
+                     reason="stale_version")
+        eq(project(mgr)["version"], v, "nothing changed")
+        # the workspace manager on no project closes it through the PATCH as through /close
+        p = mgr2.ok("PATCH", P, {"status": "closed", "version": v})
+        eq((p["status"], p["closed_by"], p["close_note"], p["version"]),
+           ("closed", "mgr2", "", v + 1), "closed by the PATCH")
+        eq(ws.sql("SELECT a.action FROM audit a WHERE a.entity = 'project' AND a.entity_id = "
+                  "(SELECT id FROM projects WHERE code = 'P1') ORDER BY a.id DESC LIMIT 1"),
+           [("close",)], "audited as a close")
+        expect_error(mgr.patch(P, {"status": "closed", "version": p["version"]}), 409,
+                     "conflict", reason="project_closed")
+        q = mgr2.ok("POST", f"{P}/reopen", {"version": p["version"], "reason": "补录"})
+        p = mgr2.ok("POST", f"{P}/close", {"version": q["version"]})
+        eq((p["status"], p["closed_by"]), ("closed", "mgr2"), "and through /close")
+
+
 
 def records(ws):
     """What the freeze must keep: every row of the tables a closed project's writes touch."""
@@ -271,6 +309,17 @@ def a_later_cost_change_leaves_a_closed_projects_sales():
         eq((cost("P1"), cost("P2")), (18000, 21000), "the closed project's sale kept its cost")
         eq((margin("P1"), margin("P2")), (18000, 21000), "and its sums")
         eq(ws.ok("db", "check").code, 0, "db check is clean")
+        # reopening re-costs its sale by the history (review 13 item 20), and says so: the
+        # margin 3 x 100.00 - 3 x 60.00 = 120.00 becomes 300.00 - 3 x 70.00 = 90.00, kept in
+        # the reopen's adjustment beside the status, with its reason
+        mgr.ok("POST", f"{P}/reopen", {"version": project(mgr)["version"], "reason": "成本补记"})
+        eq(cost("P1"), 21000, "re-costed on reopening")
+        adj = mgr.ok("GET", f"{P}/adjustments?kind=project")["adjustments"]
+        eq([(a["changes"], a["reason"]) for a in adj],
+           [({"status": {"before": "closed", "after": "active"},
+              "margin": {"before": "120.00", "after": "90.00"}}, "成本补记")],
+           "the margin change on record")
+        eq(ws.ok("db", "check").code, 0, "db check is clean after the reopen")
 
 
 @test

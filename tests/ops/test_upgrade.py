@@ -232,6 +232,62 @@ def any_command_upgrades_on_opening_and_keeps_the_copy_too():
     assert os.path.exists(os.path.join(d, "workspace.db.schema-20.bak")), os.listdir(d)
     shutil.rmtree(d)
 
+def undo_032(db, adjustments_from, adjustments_to):
+    """db back at schema 31 (what 032 added dropped), its adjustments' stored text edited."""
+    con = sqlite3.connect(db, isolation_level=None)
+    for stmt in ("DROP TABLE project_reviews", "DROP TABLE project_lessons",
+                 *(f"ALTER TABLE projects DROP COLUMN {c}"
+                   for c in ("closed_at", "closed_by", "close_note")),
+                 "DELETE FROM schema_migrations WHERE version = 32"):
+        con.execute(stmt)
+    con.execute("PRAGMA writable_schema = ON")
+    for name, kinds in (("adjustments", "'quota', 'plan'"),
+                        ("notifications", "'sla', 'alert'"),
+                        ("notification_settings", "'sla', 'alert'")):
+        new = kinds + ", " + ("'project'" if name == "adjustments" else "'review'")
+        con.execute("UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE name = ?",
+                    (new + ")", kinds + ")", name))
+    con.execute("UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE name = 'adjustments'",
+                (adjustments_from, adjustments_to))
+    con.execute("PRAGMA writable_schema = RESET")
+    con.close()
+
+
+@test
+def migration_032_fails_loudly_when_its_check_patch_misses():
+    """Review 13 item 17: 032 patches the kind CHECKs by replacing text; an adjustments table
+    whose stored text differs by a byte ("'quota','plan')") is not patched, and the migration
+    then fails, rolled back whole, naming what to do, instead of leaving every later reopen
+    to fail its CHECK. The same database with the text as 032 knows it upgrades."""
+    d, db = copy()
+    js(db, "db", "migrate")
+    undo_032(db, "'quota', 'plan')", "'quota','plan')")
+    env = dict(os.environ, SALESPM_TODAY=TODAY)
+    env.pop("SALESPM_DB", None)
+    p = subprocess.run([BIN, "--db", db, "db", "migrate"], capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert p.returncode != 0, p
+    assert "032-closing" in p.stderr and "were not patched" in p.stderr, p.stderr
+    con = sqlite3.connect(db)
+    eq(con.execute("SELECT MAX(version) FROM schema_migrations").fetchone(), (31,), "not run")
+    cols = [r[1] for r in con.execute("PRAGMA table_info(projects)")]
+    assert "closed_at" not in cols, cols
+    con.close()
+    undo_032_text = ("'quota','plan')", "'quota', 'plan')")
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA writable_schema = ON")
+    con.execute("UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE name = 'adjustments'",
+                undo_032_text)
+    con.execute("PRAGMA writable_schema = RESET")
+    con.close()
+    eq(js(db, "db", "migrate")["ran"], ["032-closing.sql"], "then it runs")
+    con = sqlite3.connect(db)
+    assert "'project'" in con.execute("SELECT sql FROM sqlite_schema WHERE name = "
+                                      "'adjustments'").fetchone()[0]
+    con.close()
+    shutil.rmtree(d)
+
+
 
 if __name__ == "__main__":
     run_all()

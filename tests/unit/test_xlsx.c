@@ -2,7 +2,8 @@
  * test_xlsx.c - the .xlsx reader's arithmetic (date serials, numbers as
  * decimal text, column letters) against values worked out by hand, and a
  * workbook written by xlsx_write read back by xlsx_read: every cell's type
- * and text as written.
+ * and text as written. Hostile workbooks (one huge shared string, a row of
+ * cells all naming it), built here with libzip, refused as xlsx_too_large.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zip.h>
+
+#include "base/buf.h"
 #include "base/date.h"
 #include "report/dl.h"
 #include "report/xlsx_read.h"
@@ -168,6 +172,190 @@ static void test_write_then_read(void **state)
 	buf_release(&out);
 }
 
+/* --- hostile workbooks, zipped here (libzip loaded through dl.h, as the reader does) --- */
+
+#define BOMB_ZIP(X)                                                                       \
+	X(zip_source_buffer_create)                                                       \
+	X(zip_source_buffer)                                                              \
+	X(zip_source_keep)                                                                \
+	X(zip_source_free)                                                                \
+	X(zip_source_open)                                                                \
+	X(zip_source_read)                                                                \
+	X(zip_source_close)                                                               \
+	X(zip_source_stat)                                                                \
+	X(zip_open_from_source)                                                           \
+	X(zip_file_add)                                                                   \
+	X(zip_close)                                                                      \
+	X(zip_stat_init)                                                                  \
+	X(zip_error_init)                                                                 \
+	X(zip_error_fini)
+static struct { BOMB_ZIP(DL_MEMBER) } bz;
+#define BOMB_ENTRY(f) DL_ENTRY(bz, f)
+static const struct dl_sym bomb_syms[] = { BOMB_ZIP(BOMB_ENTRY) };
+static struct dl_lib bomb_lib = DL_LIB("libzip.so.4", "xlsx_unavailable", "zipping test workbooks",
+				       bomb_syms);
+
+/* A one-sheet workbook whose shared strings and sheet are the given XML, deflated. */
+static void bomb_zip(const char *sst, const char *sheet, struct buf *out)
+{
+	static const char types[] =
+		"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+		"content-types\"/>";
+	static const char rels[] =
+		"<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/"
+		"package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas."
+		"openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
+		"Target=\"xl/workbook.xml\"/></Relationships>";
+	static const char wb[] =
+		"<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/"
+		"spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/"
+		"officeDocument/2006/relationships\"><sheets><sheet name=\"s\" sheetId=\"1\" "
+		"r:id=\"rId1\"/></sheets></workbook>";
+	static const char wbrels[] =
+		"<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/"
+		"package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas."
+		"openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
+		"Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Type=\"http://"
+		"schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" "
+		"Target=\"sharedStrings.xml\"/></Relationships>";
+	const struct {
+		const char *name, *text;
+	} parts[] = {
+		{ "[Content_Types].xml", types }, { "_rels/.rels", rels },
+		{ "xl/workbook.xml", wb },        { "xl/_rels/workbook.xml.rels", wbrels },
+		{ "xl/sharedStrings.xml", sst },  { "xl/worksheets/sheet1.xml", sheet },
+	};
+	struct err err = { 0 };
+	zip_error_t ze;
+	zip_source_t *src;
+	zip_t *za;
+	zip_stat_t st;
+	zip_int64_t n;
+
+	assert_int_equal(dl_load(&bomb_lib, &err), 0);
+	bz.zip_error_init(&ze);
+	src = bz.zip_source_buffer_create(NULL, 0, 0, &ze);
+	assert_non_null(src);
+	bz.zip_source_keep(src); /* za's close would free it: the bytes are read after */
+	za = bz.zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+	assert_non_null(za);
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		zip_source_t *p = bz.zip_source_buffer(za, parts[i].text, strlen(parts[i].text), 0);
+		assert_non_null(p);
+		assert_true(bz.zip_file_add(za, parts[i].name, p, ZIP_FL_ENC_UTF_8) >= 0);
+	}
+	assert_int_equal(bz.zip_close(za), 0);
+	bz.zip_stat_init(&st);
+	assert_int_equal(bz.zip_source_stat(src, &st), 0);
+	assert_int_equal(bz.zip_source_open(src), 0);
+	assert_int_equal(buf_reserve(out, st.size), 0);
+	n = bz.zip_source_read(src, out->p, st.size);
+	assert_true(n == (zip_int64_t)st.size);
+	out->len = (size_t)n;
+	bz.zip_source_close(src);
+	bz.zip_source_free(src);
+	bz.zip_error_fini(&ze);
+}
+
+/* Shared strings holding one string of len bytes of 'A'. */
+static char *bomb_sst(size_t len)
+{
+	static const char head[] = "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/"
+				   "2006/main\" count=\"1\" uniqueCount=\"1\"><si><t>",
+			  tail[] = "</t></si></sst>";
+	char *s = malloc(sizeof(head) + len + sizeof(tail));
+	assert_non_null(s);
+	memcpy(s, head, sizeof(head) - 1);
+	memset(s + sizeof(head) - 1, 'A', len);
+	memcpy(s + sizeof(head) - 1 + len, tail, sizeof(tail));
+	return s;
+}
+
+/* A sheet whose one row has ncells cells, each naming shared string 0. */
+static void bomb_sheet(size_t ncells, struct buf *b)
+{
+	buf_adds(b, "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/"
+		    "main\"><sheetData><row r=\"1\">");
+	for (size_t i = 0; i < ncells; i++)
+		buf_adds(b, "<c t=\"s\"><v>0</v></c>");
+	buf_adds(b, "</row></sheetData></worksheet>");
+}
+
+/* The reader's answer to the first row of a workbook (1 a row, -1 an error in err). */
+static int bomb_read(const char *sst, const char *sheet, struct err *err, size_t *zipped)
+{
+	struct buf z = BUF_INIT;
+	struct xlsx_reader *r;
+	const struct xlsx_row *row;
+	int rc;
+
+	bomb_zip(sst, sheet, &z);
+	*zipped = z.len;
+	rc = xlsx_open_mem(z.p, z.len, NULL, &r, err);
+	if (rc == 0) {
+		rc = xlsx_next(r, &row, err);
+		xlsx_close(r);
+	}
+	buf_release(&z);
+	return rc;
+}
+
+/* Review 13 item 10: a string Excel could not hold is refused, not copied into each cell. */
+static void test_bomb_string(void **state)
+{
+	struct buf sheet = BUF_INIT;
+	struct err err = { 0 };
+	size_t zipped;
+	char *sst = bomb_sst(32767 * 4 + 1); /* one byte past Excel's longest cell, in UTF-8 */
+	(void)state;
+
+	bomb_sheet(2, &sheet);
+	assert_int_equal(bomb_read(sst, buf_cstr(&sheet), &err, &zipped), -1);
+	assert_int_equal(err.code, ERR_TOO_LARGE);
+	assert_string_equal(err.reason, "xlsx_too_large");
+	assert_true(zipped < 4096); /* the whole point of a bomb: small on the wire */
+	free(sst);
+	/* the longest string allowed is read whole */
+	sst = bomb_sst(32767 * 4);
+	{
+		struct buf z = BUF_INIT;
+		struct xlsx_reader *r;
+		const struct xlsx_row *row;
+		bomb_zip(sst, buf_cstr(&sheet), &z);
+		assert_int_equal(xlsx_open_mem(z.p, z.len, NULL, &r, &err), 0);
+		assert_int_equal(xlsx_next(r, &row, &err), 1);
+		assert_int_equal(row->ncells, 2);
+		assert_int_equal(row->cells[1].len, 32767 * 4);
+		assert_int_equal(row->cells[1].text[32767 * 4 - 1], 'A');
+		xlsx_close(r);
+		buf_release(&z);
+	}
+	free(sst);
+	buf_release(&sheet);
+}
+
+/* A row of 16,384 cells naming one 100 KB string (1.6 GB of text): refused at 16 MiB. */
+static void test_bomb_row(void **state)
+{
+	struct buf sheet = BUF_INIT;
+	struct err err = { 0 };
+	size_t zipped;
+	char *sst = bomb_sst(100000);
+	(void)state;
+
+	bomb_sheet(16384, &sheet);
+	assert_int_equal(bomb_read(sst, buf_cstr(&sheet), &err, &zipped), -1);
+	assert_int_equal(err.code, ERR_TOO_LARGE);
+	assert_string_equal(err.reason, "xlsx_too_large");
+	assert_true(zipped < 64 * 1024);
+	buf_release(&sheet);
+	/* 160 cells (16,000,160 bytes with their NULs) still fit the row's 16 MiB */
+	bomb_sheet(160, &sheet);
+	assert_int_equal(bomb_read(sst, buf_cstr(&sheet), &err, &zipped), 1);
+	free(sst);
+	buf_release(&sheet);
+}
+
 /* A library that cannot be loaded: ERR_UNAVAILABLE with the caller's reason, kept. */
 typedef int nope_fn_t(void);
 static struct {
@@ -199,6 +387,8 @@ int main(void)
 		cmocka_unit_test(test_number_text),
 		cmocka_unit_test(test_col_name),
 		cmocka_unit_test(test_write_then_read),
+		cmocka_unit_test(test_bomb_string),
+		cmocka_unit_test(test_bomb_row),
 		cmocka_unit_test(test_missing_library),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

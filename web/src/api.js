@@ -79,5 +79,38 @@ export const api = {
 
 export const enc = encodeURIComponent;
 
+// A file from the API (a report's PDF, workbook ...) at url (/api/v1/...): { blob, name } on
+// 200, the name the server gives in Content-Disposition ('' when none); any other answer is
+// its ApiError (the error body, said in the reader's language), never bytes to save as the file.
+export async function fetchFile(url) {
+  let res;
+  try {
+    res = await fetch(url, { credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, { error: { code: 'network', message: '' } });
+  }
+  if (res.status !== 200) {
+    let data = null;
+    try { data = await res.json(); } catch (e) { data = null; }
+    if (res.status === 401) onUnauthorized();
+    throw new ApiError(res.status, data);
+  }
+  const m = /filename="([^"]*)"/.exec(res.headers.get('Content-Disposition') || '');
+  return { blob: await res.blob(), name: m ? m[1] : '' };
+}
+
+// Hand blob to the browser as a download named name (an object URL, let go once taken).
+export function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
 // The media type of an .xlsx workbook (uploads and downloads).
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

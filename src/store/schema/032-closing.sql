@@ -50,6 +50,21 @@ UPDATE sqlite_schema
  WHERE type = 'table' AND name IN ('notifications', 'notification_settings')
    AND sql NOT LIKE '%''review''%';
 PRAGMA writable_schema = RESET;
+-- replace() does nothing to a text that differs by a byte (a table created before a
+-- reformat): then every reopen or review request would fail its CHECK later. Fail here,
+-- loudly, instead: the row below breaks its constraint unless all three tables name the
+-- new kinds (and the whole migration is rolled back).
+CREATE TEMP TABLE migration_032 (
+  patched INTEGER NOT NULL
+    CONSTRAINT "032-closing: the kind CHECKs of adjustments, notifications and notification_settings were not patched (their stored text differs); recreate them with 'project' and 'review'"
+    CHECK (patched = 3)
+) STRICT;
+INSERT INTO migration_032 (patched)
+SELECT COUNT(*) FROM sqlite_schema
+ WHERE type = 'table'
+   AND ((name = 'adjustments' AND sql LIKE '%''project''%')
+     OR (name IN ('notifications', 'notification_settings') AND sql LIKE '%''review''%'));
+DROP TABLE migration_032;
 -- @end
 -- @postgresql
 ALTER TABLE adjustments DROP CONSTRAINT adjustments_kind_check;

@@ -61,6 +61,8 @@ export function permissions(me, prole = 'none', closed = false) {
     closeProject: writer && (real >= PR.manager || wsAtLeast(me, 'manager')),
     seeAllReviews: real >= PR.manager || wsAtLeast(me, 'manager'),
     writeLessons: writer && real >= PR.member,
+    // a review is a member's of a teammate: a workspace viewer on the team may not write one
+    writeReviews: writer && real >= PR.member,
     manageLessons: writer && real >= PR.manager,
     createProject: wsAtLeast(me, 'manager'),
     editProject: manage,

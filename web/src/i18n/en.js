@@ -1125,7 +1125,7 @@ export default {
   'closing.reason_required': 'Say why the project is reopened.',
   'closing.banner': 'This project is closed: its figures are frozen; change them through an adjustment',
   'closing.closed_on': 'Closed {at} by {by}.',
-  'adjust.kind.project': 'Project', 'adjust.field.status': 'Status',
+  'adjust.kind.project': 'Project', 'adjust.field.status': 'Status', 'adjust.field.margin': 'Sales margin',
   'inbox.kind.review': 'Review requests',
   'inbox.msg.review': '{by} closed the project “{title}”: please review your teammates',
   'inbox.what.project': 'project',

@@ -1124,7 +1124,7 @@ export default {
   'closing.reason_required': '请说明重新打开项目的原因。',
   'closing.banner': '项目已结束：数据已冻结，如需更改请通过调整记录',
   'closing.closed_on': '由 {by} 于 {at} 结束。',
-  'adjust.kind.project': '项目', 'adjust.field.status': '状态',
+  'adjust.kind.project': '项目', 'adjust.field.status': '状态', 'adjust.field.margin': '销售毛利',
   'inbox.kind.review': '评价提醒',
   'inbox.msg.review': '{by} 结束了项目“{title}”：请为您的队友评价',
   'inbox.what.project': '项目',

@@ -49,7 +49,8 @@ const quotaFields = (members) => members.filter((m) => m.role !== 'viewer').map(
 const kindLabel = (k) => t('adjust.kind.' + k);
 const fieldName = (f) => t('adjust.field.' + f);
 // a value as the reader reads it: a project's status in words (a reopening), else as kept
-const valueText = (kind, f, v) => (v === '' ? t('common.none') : kind === 'project' && f === 'status' ? t('pstatus.' + v) : v);
+// (the report's adjustments table says them the same way)
+export const valueText = (kind, f, v) => (v === '' ? t('common.none') : kind === 'project' && f === 'status' ? t('pstatus.' + v) : v);
 // the timeline lists a project's reopenings too (made by reopening it, not by this form)
 const FILTER_KINDS = [...KINDS, 'project'];
 

@@ -8,9 +8,9 @@
 // language. /p/:code/report/compare?with=Q sets two projects side by side (report/compare):
 // the totals and each channel with the difference and the change in percent. Nothing is
 // written here: the reader picks the other project and the day, the server judges the rest.
-import { useMemo } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { api, enc } from '../api.js';
+import { api, enc, fetchFile, saveBlob } from '../api.js';
 import { t, has, getLang } from '../i18n/index.js';
 import { money, num, pct, pctChange, date, dateTime, valueOf, today } from '../format.js';
 import { navigate, route, currentQuery } from '../app-context.js';
@@ -19,6 +19,7 @@ import { useLive } from '../live.js';
 import { EChart, COLORS } from '../components/charts.js';
 import { FORMATS, reportHref, reportFileName, compareTotals, compareChannels, compareSides, attainmentBars, shareBars } from '../report-figures.js';
 import { LESSON_KINDS } from './lessons.js';
+import { valueText } from './adjustments.js';
 import '../styles/report.css';
 
 const base = (code) => '/p/' + enc(code) + '/report';
@@ -35,15 +36,31 @@ const label = (key, v) => (has(key + '.' + v) ? t(key + '.' + v) : String(v ?? '
 const goalName = (g) => g.name || label('metric', g.metric);
 
 // The download buttons: each format in the UI's language (and as of the chosen day).
-// ev: the report shown (its interim flag and day name the files).
+// ev: the report shown (its interim flag and day name the files). A click fetches the file:
+// saved only on 200; a refusal (503 pdf_unavailable, 413 too_large ...) is said in a banner
+// in the reader's language instead of an error body saved as a "damaged" file.
 function Downloads({ code, asOf, withCode, ev }) {
   const lang = getLang();
+  const [busy, setBusy] = useState('');
+  const [error, setError] = useState(null);
   const name = (f) => reportFileName(code, { format: f, interim: ev.interim, asOf: ev.as_of, withCode });
+  const get = async (e, f) => {
+    e.preventDefault();
+    if (busy) return;
+    setBusy(f);
+    setError(null);
+    try {
+      const file = await fetchFile(e.currentTarget.getAttribute('href'));
+      saveBlob(file.blob, file.name || name(f));
+    } catch (err) { setError(err); } finally { setBusy(''); }
+  };
   return html`<div class="rep-downloads" role="group" aria-label=${t('report.download')}>
     <span class="muted small">${t('report.download')}</span>
     ${FORMATS.map((f) => html`<a class="btn btn-small rep-dl" id=${'rep-dl-' + f} data-format=${f} download=${name(f)}
-      href=${reportHref(code, { format: f, lang, asOf, withCode })} title=${t('report.download_title', { format: t('report.format.' + f) })}>
+      href=${reportHref(code, { format: f, lang, asOf, withCode })} title=${t('report.download_title', { format: t('report.format.' + f) })}
+      aria-busy=${busy === f ? 'true' : undefined} onClick=${(e) => get(e, f)}>
       ${t('report.format.' + f)}</a>`)}
+    ${error ? html`<div class="rep-dl-error" id="rep-dl-error"><${ErrorBanner} error=${error} onDismiss=${() => setError(null)} /></div>` : null}
   </div>`;
 }
 
@@ -303,13 +320,15 @@ function Team({ ev }) {
 function Adjustments({ ev, code }) {
   const rows = ev.adjustments || [];
   const rec = (a) => html`${label('adjust.kind', a.kind)} <span class="code">${a.record}</span>`;
+  // as the timeline says them: a reopening's status in words (已结束 → 进行中), not its codes
+  const said = (a, v) => (v === '' || v === null || v === undefined ? DASH : valueText(a.kind, a.field, v));
   return html`<h2 class="section-title">${t('report.adjustments')}</h2>
     <${Card} id="rep-adjustments" title=${t('report.adjustments_made')} n=${rows.length} empty=${t('report.no_adjustments')}>
     <${Table} id="rep-adjustment-table" head=${[['report.adj_at'], ['report.adj_what'], ['report.adj_change'], ['report.adj_reason'], ['report.adj_by']]}>
       ${rows.map((a) => html`<tr data-adjustment=${a.id}>
         <td class="nowrap"><a href=${'#' + route('/p/' + enc(code) + '/adjustments', { id: a.id })}>${dateTime(a.at)}</a></td>
         <td>${rec(a)} · ${label('adjust.field', a.field)}</td>
-        <td class="nowrap">${a.before === '' || a.before === null ? DASH : a.before} → ${a.after === '' || a.after === null ? DASH : a.after}</td>
+        <td class="nowrap" data-col="change">${said(a, a.before)} → ${said(a, a.after)}</td>
         <td class="rep-reason">${a.reason}</td><td>${a.by}</td>
       </tr>`)}
     <//>

@@ -82,7 +82,8 @@ export function Reviews({ code }) {
   const me = can.login;
   const data = board.data || { reviews: [], summary: [] };
   const others = access.members.filter((m) => m.role !== 'viewer' && m.login !== me);
-  const amMember = access.members.some((m) => m.login === me && m.role !== 'viewer');
+  // a member who may write (a workspace viewer on the team reads their own line, writes none)
+  const amMember = can.writeReviews && access.members.some((m) => m.login === me && m.role !== 'viewer');
   const mine = (login) => data.reviews.find((r) => r.reviewer === me && r.reviewee === login);
   const draft = access.project && access.project.status === 'draft';
   if (access.loading || (board.loading && !board.data)) return html`<section><${PageHead} title=${t('review.title')} /><${Skeleton} rows=${5} /></section>`;
