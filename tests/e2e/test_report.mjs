@@ -206,7 +206,8 @@ const FULL = {
   { login: 'rep2', name: '李强', quota: null, revenue: 50000, attainment: null, deals_won: 0, deals_lost: 0, win_rate: null, cycle_days: null,
     activities: 0, rating: null, ratings: 0, problems_resolved: 0, problems_in_sla: 0, in_sla_rate: null, teamwork: null, reviews: 0 }],
   adjustments: [{ id: 3, kind: 'plan', record: '1', field: 'due', before: '2026-12-10', after: '2026-12-12', reason: '培训讲师改期', by: 'mgr', at: '2026-11-29T08:00:00Z' },
-    { id: 4, kind: 'project', record: 'P1', field: 'status', before: 'closed', after: 'active', reason: '补录回款', by: 'mgr', at: '2026-12-20T08:00:00Z' }],
+    { id: 4, kind: 'project', record: 'P1', field: 'status', before: 'closed', after: 'active', reason: '补录回款', by: 'mgr', at: '2026-12-20T08:00:00Z' },
+    { id: 5, kind: 'quota', record: '1', field: 'rep1', before: '100000.00', after: '90000.00', reason: '年终复盘', by: 'mgr', at: '2027-01-05T08:00:00Z', after_close: true }],
   lessons: [{ id: 1, kind: 'went_well', text: '直销团队赢单率高', by: 'mgr', at: '2026-12-30T08:00:00Z' },
     { id: 2, kind: 'to_improve', text: '备货不足', by: 'rep1', at: '2026-12-30T09:00:00Z' }, { id: 3, kind: 'next_time', text: '提前备货', by: 'rep2', at: '2026-12-30T10:00:00Z' }],
   totals: { revenue: 150000, margin: 90000, units: 15, deals_won: 3, win_rate: 0.75, new_customers: 1, goals_met: 0, goals: 1 },
@@ -390,6 +391,12 @@ run(async (browser) => {
         const reopened = await cell(page, '#rep-adjustment-table tr[data-adjustment="4"] [data-col=change]');
         assert(reopened === sq(`${page.T['pstatus.closed']} → ${page.T['pstatus.active']}`), `the reopening reads ${reopened}`);
         assert(await cell(page, '#rep-adjustment-table tr[data-adjustment="3"] [data-col=change]') === sq('2026-12-10 → 2026-12-12'), 'a day as kept');
+        // a quota moved after closing: the member named, and marked as made after the close
+        const quota = await cell(page, '#rep-adjustment-table tr[data-adjustment="5"] td:nth-child(2)');
+        assert(quota.includes(sq(page.T['adjust.quota_of'].replace('{who}', 'rep1'))) && quota.includes(sq(page.T['report.after_close'])),
+          `a quota adjustment after closing reads ${quota}`);
+        assert(await page.locator('#rep-adjustment-table tr[data-adjustment="3"]', { hasText: page.T['report.after_close'] }).count() === 0,
+          'one made before closing is not marked');
         assert(page.problems.length === 0, `page problems: ${page.problems.join('; ')}`);
         await ctx.close();
       });

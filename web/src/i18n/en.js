@@ -1106,6 +1106,7 @@ export default {
   'report.in_sla': 'Problems in SLA', 'report.teamwork': 'Teamwork', 'report.won_lost': '{won} won, {lost} lost',
   'report.n_ratings': '{n} ratings', 'report.in_sla_of': '{n} of {of} resolved problems within their SLA', 'report.n_reviews': '{n} peer reviews',
   'report.team_note': 'Customer rating: the average of the customers\' ratings (1–5) of the member\'s service. Teamwork: the average of the peer reviews (1–5); a member sees only their own. — : nothing to measure.',
+  'report.after_close': 'after closing',
   'report.adjustments': 'Adjustments', 'report.adjustments_made': 'Adjustments made', 'report.no_adjustments': 'No adjustment was made.',
   'report.adj_at': 'When', 'report.adj_what': 'What', 'report.adj_change': 'Before → after', 'report.adj_reason': 'Reason', 'report.adj_by': 'By',
   'report.lessons': 'Lessons learned', 'report.lessons_sub': 'Written by the team', 'report.lessons_open': 'Open the lessons',

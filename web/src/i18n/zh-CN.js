@@ -1105,6 +1105,7 @@ export default {
   'report.in_sla': 'SLA 内解决', 'report.teamwork': '团队协作', 'report.won_lost': '赢单 {won}，丢单 {lost}',
   'report.n_ratings': '{n} 条评分', 'report.in_sla_of': '已解决的 {of} 个问题中 {n} 个在 SLA 内', 'report.n_reviews': '{n} 条互评',
   'report.team_note': '客户评分：客户对该成员服务态度评分（1–5）的平均值。团队协作：同事互评（1–5）的平均值，成员只能看到自己的。— 表示无可计算的数据。',
+  'report.after_close': '结项后',
   'report.adjustments': '调整', 'report.adjustments_made': '已做的调整', 'report.no_adjustments': '没有做过调整。',
   'report.adj_at': '时间', 'report.adj_what': '调整内容', 'report.adj_change': '调整前 → 调整后', 'report.adj_reason': '原因', 'report.adj_by': '调整人',
   'report.lessons': '经验教训', 'report.lessons_sub': '团队总结', 'report.lessons_open': '打开经验教训',

@@ -327,7 +327,8 @@ function Adjustments({ ev, code }) {
     <${Table} id="rep-adjustment-table" head=${[['report.adj_at'], ['report.adj_what'], ['report.adj_change'], ['report.adj_reason'], ['report.adj_by']]}>
       ${rows.map((a) => html`<tr data-adjustment=${a.id}>
         <td class="nowrap"><a href=${'#' + route('/p/' + enc(code) + '/adjustments', { id: a.id })}>${dateTime(a.at)}</a></td>
-        <td>${rec(a)} · ${label('adjust.field', a.field)}</td>
+        <td>${rec(a)} · ${a.kind === 'quota' ? t('adjust.quota_of', { who: a.field }) : label('adjust.field', a.field)}${a.after_close
+          ? html` <${Chip} kind="at_risk">${t('report.after_close')}<//>` : null}</td>
         <td class="nowrap" data-col="change">${said(a, a.before)} → ${said(a, a.after)}</td>
         <td class="rep-reason">${a.reason}</td><td>${a.by}</td>
       </tr>`)}
