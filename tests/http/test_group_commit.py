@@ -135,15 +135,21 @@ class Answer:
         return repr(self.t)
 
 
-def burst(e, requests):
+def burst(e, requests, ordered=False):
     """requests [(client, method, path, body, headers)], all sent while the write lock is
     held and released once every one is queued; their finished Senders, in order, and the
-    writer's commits and writes over the burst."""
+    writer's commits and writes over the burst. Sent at once, they reach the writer's queue
+    in any order; ordered sends each once the one before is being answered, and a moment
+    after (its parse and enqueue take microseconds), so they queue in the order given."""
     before = metrics(e)
     with e.ws.hold_write_lock():
         ts = [Sender(e, *r) for r in requests]
-        for t in ts:
+        for i, t in enumerate(ts):
             t.start()
+            if ordered:
+                assert t.sent.wait(30), f"{t!r} not sent"
+                wait_in_flight(e, i + 1)
+                time.sleep(0.05)
         for t in ts:
             assert t.sent.wait(30), f"{t!r} not sent"
         wait_in_flight(e, len(ts))
@@ -358,7 +364,7 @@ def a_catalogue_or_membership_change_inside_a_batch_is_seen_by_the_sales_after_i
                 (rep, "POST", SALES, sale(customer="After 1", qty=3, date="2026-02-11"), None),
                 (mgr, "POST", SALES, sale(customer="After 2", qty=1, rep="rep2",
                                           date="2026-02-11"), None)]
-        ts, commits, writes = burst(e, reqs)
+        ts, commits, writes = burst(e, reqs, ordered=True)
         eq(writes, 7, "all seven ran on the writer")
         assert 1 <= commits <= 2, f"7 queued writes took {commits} commits"
         eq([t.status for t in ts[:6]], [201, 201, 201, 200, 200, 201], f"statuses: {ts}")
