@@ -66,6 +66,9 @@ void api_req_init(struct api_req *r, struct store *st, struct arena *arena)
 void api_req_release(struct api_req *r)
 {
 	buf_release(&r->out);
+	if (r->body_json)
+		json_decref(r->body_json);
+	r->body_json = NULL;
 	/* a stream the server did not take (the request failed after the handler) */
 	if (r->stream_end)
 		r->stream_end(r->stream_ctx);
@@ -368,6 +371,8 @@ json_t *api_body_object(struct api_req *r, struct err *err)
 		type_refused("application/json", r->content_type, err);
 		return NULL;
 	}
+	if (r->body_json)
+		return json_incref(r->body_json);
 	root = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		err_set(err, ERR_MALFORMED, NULL, "json_syntax:detail,line,column", "the body is not valid JSON: %s (line %d, column %d)",
@@ -381,6 +386,18 @@ json_t *api_body_object(struct api_req *r, struct err *err)
 		return NULL;
 	}
 	return root;
+}
+
+void api_body_parse_ahead(struct api_req *r)
+{
+	json_t *root;
+	if (r->body_json || !r->body_len || !is_json_type(r->content_type))
+		return;
+	root = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, NULL);
+	if (root && json_is_object(root))
+		r->body_json = root;
+	else if (root)
+		json_decref(root);
 }
 
 static int parse_object(struct api_req *r, const struct api_field *fields, struct err *err)

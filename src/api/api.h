@@ -84,6 +84,8 @@ struct api_req {
 	const char *body;
 	size_t body_len;
 	const char *content_type;
+	/* the body as parsed ahead by api_body_parse_ahead (NULL: not yet), owned here */
+	struct json_t *body_json;
 	/* an API_BULK route's body as a file (read from offset 0), or -1 */
 	int body_fd;
 	/* the finished password check of an API_HASHES route (api_hash_start) */
@@ -224,6 +226,12 @@ int api_parse(struct api_req *r, const struct api_field *fields, struct err *err
  * describe (an array of objects); NULL with err set as api_parse() sets it.
  */
 struct json_t *api_body_object(struct api_req *r, struct err *err);
+/*
+ * Parse the body now, off the thread the handler runs on (the writer's): a
+ * JSON object is kept for api_body_object; anything else is left for it to
+ * refuse in its own words.
+ */
+void api_body_parse_ahead(struct api_req *r);
 /*
  * A member of a JSON object (a body from api_body_object) that must be an
  * integer; name is what the error names, present says whether it was given.

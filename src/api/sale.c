@@ -170,6 +170,7 @@ static int create_sale(struct api_req *r, struct err *err)
 	struct sale_body b;
 	struct sale_input in;
 	struct sale out;
+	struct buf json = BUF_INIT;
 
 	memset(&b, 0, sizeof(b));
 	{
@@ -182,10 +183,14 @@ static int create_sale(struct api_req *r, struct err *err)
 	in.rep = r->actor.login; /* a rep records their own sales unless told otherwise */
 	in.unit_price_minor = SALE_PRICE_IN_FORCE; /* unless given: the list price that day */
 	apply(&b, &in);
-	if (sale_add(r->st, &r->actor, api_param(r, "code"), &in, &out, err))
+	/* the answer is the audit row's JSON of the new sale, written once */
+	if (sale_add_json(r->st, &r->actor, api_param(r, "code"), &in, &out, &json, err)) {
+		buf_release(&json);
 		return -1;
+	}
 	r->status = 201;
-	sale_write_json(&r->jw, &out);
+	jw_raw(&r->jw, buf_cstr(&json));
+	buf_release(&json);
 	return 0;
 }
 

@@ -74,6 +74,8 @@ struct activity {
 	int grouped;
 	struct scope *scopes;
 	size_t nscopes, ascopes;
+	struct activity_sums *sums; /* during activity_flush_sums: what the 'all' rows add */
+	size_t nsums;
 	int64_t batch; /* a bulk write's part number (activity_set_batch), 0 if none */
 	int64_t fresh; /* customers from this id on are new in the write (0: none known) */
 };
@@ -548,10 +550,19 @@ static const char SQL_DAYS_PUT[] =
 static const char SQL_DAYS_DEL[] =
 	"DELETE FROM customer_days WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
 	"AND customer_id = ?4";
+/* the days, and the customer's sums added (034-customer-totals.sql; 0 but for 'all' rows) */
+#define ACT_SUMS_SET                                                                        \
+	"lines = customer_activity.lines + excluded.lines, "                                \
+	"quantity = customer_activity.quantity + excluded.quantity, "                       \
+	"amount_minor = customer_activity.amount_minor + excluded.amount_minor, "           \
+	"cost_minor = customer_activity.cost_minor + excluded.cost_minor, "                 \
+	"discount_minor = customer_activity.discount_minor + excluded.discount_minor"
 static const char SQL_ACT_PUT[] =
-	"INSERT INTO customer_activity (project_id, dim, key_id, customer_id, first_on, spans) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (project_id, dim, key_id, customer_id) "
-	"DO UPDATE SET first_on = excluded.first_on, spans = excluded.spans";
+	"INSERT INTO customer_activity (project_id, dim, key_id, customer_id, first_on, spans, "
+	"lines, quantity, amount_minor, cost_minor, discount_minor) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+	"ON CONFLICT (project_id, dim, key_id, customer_id) "
+	"DO UPDATE SET first_on = excluded.first_on, spans = excluded.spans, " ACT_SUMS_SET;
 static const char SQL_ACT_DEL[] =
 	"DELETE FROM customer_activity WHERE project_id = ?1 AND dim = ?2 AND key_id = ?3 "
 	"AND customer_id = ?4";
@@ -567,6 +578,39 @@ static void bind_key(struct store *st, struct stmt *s, const struct group *g)
 	store_bind_text(st, s, 2, ad_names[g->dim]);
 	store_bind_int(st, s, 3, g->key_id);
 	store_bind_int(st, s, 4, g->customer_id);
+}
+
+/* What g's row adds to its sums: the caller's for an 'all' row (marked used), else none. */
+static const int64_t *sums_of(const struct activity *a, const struct group *g)
+{
+	static const int64_t none[5];
+	size_t lo = 0, hi = a->nsums;
+	if (g->dim != AD_ALL)
+		return none;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct activity_sums *x = &a->sums[mid];
+		if (x->project_id < g->project_id ||
+		    (x->project_id == g->project_id && x->customer_id < g->customer_id))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < a->nsums && a->sums[lo].project_id == g->project_id &&
+	    a->sums[lo].customer_id == g->customer_id) {
+		a->sums[lo].used = 1;
+		return a->sums[lo].sum;
+	}
+	return none;
+}
+
+/* Bind what g's row adds to its sums at parameters at .. at + 4. */
+static void bind_sums(struct store *st, struct stmt *s, int at, const struct activity *a,
+		      const struct group *g)
+{
+	const int64_t *v = sums_of(a, g);
+	for (int k = 0; k < 5; k++)
+		store_bind_int(st, s, at + k, v[k]);
 }
 
 /* Run a write of one group's key (and, for a put, its text at 5, or first day and text at 5, 6). */
@@ -652,12 +696,12 @@ static struct multirow days_add_part_rows = MULTIROW(
 	"DO UPDATE SET days = customer_days.days || ',' || excluded.days",
 	6);
 static struct multirow act_put_rows = MULTIROW(
-	"INSERT INTO customer_activity (project_id, dim, key_id, customer_id, first_on, spans) "
-	"VALUES ",
-	"(?, ?, ?, ?, ?, ?)",
+	"INSERT INTO customer_activity (project_id, dim, key_id, customer_id, first_on, spans, "
+	"lines, quantity, amount_minor, cost_minor, discount_minor) VALUES ",
+	"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	" ON CONFLICT (project_id, dim, key_id, customer_id) "
-	"DO UPDATE SET first_on = excluded.first_on, spans = excluded.spans",
-	6);
+	"DO UPDATE SET first_on = excluded.first_on, spans = excluded.spans, " ACT_SUMS_SET,
+	11);
 
 /* One group of a chunk on its way: what was read for it, then what it writes. */
 struct pend {
@@ -739,7 +783,7 @@ static int read_chunk(struct store *st, const struct activity *a, struct pend *p
 enum { PUT_DAYS, PUT_PART, PUT_ACT };
 
 /* Write the chunk's rows of one kind: part-0 days, own-part days or activity. */
-static int put_chunk(struct store *st, const struct activity *a, struct pend *p, size_t n,
+static int put_chunk(struct store *st, struct activity *a, struct pend *p, size_t n,
 		     int what, struct err *err)
 {
 	struct multirow *m = what == PUT_DAYS ? &days_put_rows
@@ -759,7 +803,7 @@ static int put_chunk(struct store *st, const struct activity *a, struct pend *p,
 			return -1;
 		for (size_t j = 0; j < rows; j++) {
 			const struct pend *q = todo[i + j];
-			int at = (int)(j * 6);
+			int at = (int)(j * (size_t)m->params);
 			store_bind_int(st, s, at + 1, q->g->project_id);
 			store_bind_text(st, s, at + 2, ad_names[q->g->dim]);
 			store_bind_int(st, s, at + 3, q->g->key_id);
@@ -767,6 +811,7 @@ static int put_chunk(struct store *st, const struct activity *a, struct pend *p,
 			if (what == PUT_ACT) {
 				store_bind_int(st, s, at + 5, q->first);
 				store_bind_text(st, s, at + 6, q->spans);
+				bind_sums(st, s, at + 7, a, q->g);
 			} else {
 				store_bind_int(st, s, at + 5, what == PUT_PART ? a->batch : 0);
 				store_bind_text(st, s, at + 6, q->days);
@@ -782,7 +827,7 @@ static int put_chunk(struct store *st, const struct activity *a, struct pend *p,
 }
 
 /* Flush n groups of one class that only add days (at most CHUNK, in customer order). */
-static int flush_added(struct store *st, const struct activity *a, struct group **chunk,
+static int flush_added(struct store *st, struct activity *a, struct group **chunk,
 		       size_t n, struct group *m, struct buf *b, struct err *err)
 {
 	struct pend p[CHUNK];
@@ -848,10 +893,11 @@ static int has_delta(struct group *g)
  * part) and both rows written back: the days compacted into part 0, the spans
  * recomputed.
  */
-static int flush_removed(struct store *st, struct group *g, struct group *m, struct group *t,
-			 struct buf *b, struct err *err)
+static int flush_removed(struct store *st, struct activity *a, struct group *g, struct group *m,
+			 struct group *t, struct buf *b, struct err *err)
 {
-	int found;
+	struct stmt *s;
+	int found, rc;
 
 	t->n = 0;
 	if (read_days(st, SQL_DAYS_PARTS, g, t, &found, err))
@@ -866,7 +912,27 @@ static int flush_removed(struct store *st, struct group *g, struct group *m, str
 	if (write_row(st, SQL_DAYS_PUT, g, buf_cstr(b), NULL, err))
 		return -1;
 	encode_spans(b, m->v, m->n);
-	return write_row(st, SQL_ACT_PUT, g, buf_cstr(b), &m->v[0].day, err);
+	if (!(s = store_prepare(st, SQL_ACT_PUT, err)))
+		return -1;
+	bind_key(st, s, g);
+	store_bind_int(st, s, 5, m->v[0].day);
+	store_bind_text(st, s, 6, buf_cstr(b));
+	bind_sums(st, s, 7, a, g);
+	rc = store_step(st, s, err);
+	store_done(st, s);
+	return rc < 0 ? -1 : 0;
+}
+
+int activity_flush_sums(struct activity *a, struct store *st, struct activity_sums *s, size_t n,
+			struct err *err)
+{
+	int r;
+	a->sums = s;
+	a->nsums = n;
+	r = activity_flush(a, st, err);
+	a->sums = NULL;
+	a->nsums = 0;
+	return r;
 }
 
 int activity_flush(struct activity *a, struct store *st, struct err *err)
@@ -884,7 +950,7 @@ int activity_flush(struct activity *a, struct store *st, struct err *err)
 			continue;
 		}
 		if (g->removed) {
-			if (flush_removed(st, g, &m, &t, &b, err))
+			if (flush_removed(st, a, g, &m, &t, &b, err))
 				goto out;
 			i++;
 			continue;

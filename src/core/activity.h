@@ -78,6 +78,25 @@ void activity_prepare(struct activity *a);
 int activity_flush(struct activity *a, struct store *st, struct err *err);
 
 /*
+ * A customer's all-time sums in a project, to be added to its 'all' row of
+ * customer_activity (034-customer-totals.sql): lines, units, amount, cost,
+ * discount, as rollup.h sums them.
+ */
+struct activity_sums {
+	int64_t project_id, customer_id;
+	int64_t sum[5];
+	int used; /* set by activity_flush_sums: written with the customer's row */
+};
+
+/*
+ * activity_flush, writing the sums of s (n of them, sorted by project and
+ * customer) into the 'all' rows it writes; those it writes no row for keep
+ * used 0, for the caller to add (rollup.c).
+ */
+int activity_flush_sums(struct activity *a, struct store *st, struct activity_sums *s, size_t n,
+			struct err *err);
+
+/*
  * Compare customer_days and customer_activity with a (recomputed from every sale): rows that
  * differ, are missing or should not be there are appended to report (at most
  * max_lines, then a count); customers.first_sale_on is checked as well.

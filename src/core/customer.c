@@ -34,11 +34,11 @@ static const char SQL_CUSTOMER_LIST[] =
 static const char SQL_CUSTOMER_COUNT[] = "SELECT COUNT(*) FROM customers c " CUSTOMER_WHERE;
 static const char SQL_CUSTOMER_GET[] = "SELECT " CUSTOMER_COLS CUSTOMER_FROM "WHERE c.name = ?";
 static const char SQL_CUSTOMER_GET_ID[] = "SELECT " CUSTOMER_COLS CUSTOMER_FROM "WHERE c.id = ?";
-/* a customer's all-time rows of the rollup, one per project: point lookups by key */
+/* a customer's all-time sums, one row per project (034-customer-totals.sql): point lookups */
 static const char SQL_CUSTOMER_TOTALS[] =
-	"SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(amount_minor), 0) FROM sale_rollup "
-	"WHERE project_id IN " VISIBLE("?2", "?3") " AND dim = 'customer' AND key_id = ?1 "
-	"AND day = 0";
+	"SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(amount_minor), 0) FROM customer_activity "
+	"WHERE project_id IN " VISIBLE("?2", "?3") " AND dim = 'all' AND key_id = 0 "
+	"AND customer_id = ?1";
 static const char SQL_CUSTOMER_SALES[] =
 	"SELECT s.id, s.sold_on, pj.code, p.sku, p.name, s.quantity, s.amount_minor "
 	"FROM sales s JOIN projects pj ON pj.id = s.project_id "

@@ -232,6 +232,12 @@ static struct multirow rollup_upsert = MULTIROW(
 	"discount_minor = sale_rollup.discount_minor + excluded.discount_minor",
 	9);
 
+static const char SQL_CUSTOMER_SUMS[] =
+	"UPDATE customer_activity SET lines = lines + ?1, quantity = quantity + ?2, "
+	"amount_minor = amount_minor + ?3, cost_minor = cost_minor + ?4, "
+	"discount_minor = discount_minor + ?5 WHERE project_id = ?6 AND dim = 'all' AND "
+	"key_id = 0 AND customer_id = ?7";
+
 static const char SQL_ROLLUP_PRUNE[] = "DELETE FROM sale_rollup WHERE lines = 0";
 static const char SQL_ROLLUP_TOTAL[] =
 	"SELECT lines, quantity, amount_minor, cost_minor, discount_minor FROM sale_rollup "
@@ -333,10 +339,55 @@ static int cell_cmp(const void *x, const void *y)
 	return (a->day > b->day) - (a->day < b->day);
 }
 
+_Static_assert(sizeof(((struct activity_sums *)0)->sum) == NSUMS * sizeof(int64_t),
+	       "a customer's sums are the rollup's");
+
+/* The order of activity_flush_sums: project, customer. */
+static int sums_cmp(const void *x, const void *y)
+{
+	const struct activity_sums *a = x, *b = y;
+	if (a->project_id != b->project_id)
+		return a->project_id < b->project_id ? -1 : 1;
+	return (a->customer_id > b->customer_id) - (a->customer_id < b->customer_id);
+}
+
+/*
+ * The 'customer' cells, into their customers' 'all' rows of customer_activity
+ * (034-customer-totals.sql): with the row's days where activity_flush writes
+ * it; otherwise (a change of amount or cost alone) by an update of the row,
+ * after the flush: a customer's first sale in the project made the row, its
+ * last one's removal deleted it, with sums that came to nothing.
+ */
+static int flush_with_customers(struct rollup *r, struct store *st, struct activity_sums *c,
+				size_t n, struct err *err)
+{
+	qsort(c, n, sizeof(*c), sums_cmp);
+	if (activity_flush_sums(r->act, st, c, n, err))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct stmt *s;
+		int rc;
+		if (c[i].used)
+			continue;
+		if (!(s = store_prepare(st, SQL_CUSTOMER_SUMS, err)))
+			return -1;
+		for (int m = 0; m < NSUMS; m++)
+			store_bind_int(st, s, 1 + m, c[i].sum[m]);
+		store_bind_int(st, s, 6, c[i].project_id);
+		store_bind_int(st, s, 7, c[i].customer_id);
+		rc = store_step(st, s, err);
+		store_done(st, s);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 {
-	size_t k = 0;
-	int removed = 0;
+	size_t k = 0, ncust = 0, acust = 0;
+	struct activity_sums *cust = NULL;
+	int removed = 0, rc;
 
 	if (r->scopes_failed) {
 		*err = r->scopes_err;
@@ -354,6 +405,14 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 		const struct cell *c = &r->cells[i];
 		if (c->dim < 0 || all_zero(c->sum))
 			continue;
+		if (c->dim == DIM_CUSTOMER) {
+			ALLOC_GROW(cust, ncust + 1, acust);
+			cust[ncust].project_id = c->project_id;
+			cust[ncust].customer_id = c->key_id;
+			memcpy(cust[ncust].sum, c->sum, sizeof(c->sum));
+			cust[ncust++].used = 0;
+			continue;
+		}
 		removed |= c->sum[S_LINES] < 0;
 		r->cells[k++] = *c;
 	}
@@ -362,7 +421,7 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 		size_t rows;
 		struct stmt *s = store_prepare(st, multirow_sql(&rollup_upsert, k - i, &rows), err);
 		if (!s)
-			return -1;
+			goto fail;
 		for (size_t j = 0; j < rows; j++) {
 			const struct cell *c = &r->cells[i + j];
 			int at = (int)(j * 9);
@@ -375,7 +434,7 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 		}
 		if (store_step(st, s, err) < 0) {
 			store_done(st, s);
-			return -1;
+			goto fail;
 		}
 		store_done(st, s);
 		i += rows;
@@ -385,13 +444,20 @@ int rollup_flush(struct rollup *r, struct store *st, struct err *err)
 	for (size_t i = 0; i < r->n; i++)
 		r->cells[i].dim = -1;
 	if (removed && store_exec(st, SQL_ROLLUP_PRUNE, err))
-		return -1;
-	return activity_flush(r->act, st, err);
+		goto fail;
+	rc = flush_with_customers(r, st, cust, ncust, err);
+	free(cust);
+	return rc;
+fail:
+	free(cust);
+	return -1;
 }
 
 static const char SQL_ROLLUP_ALL[] =
 	"SELECT project_id, dim, key_id, day, lines, quantity, amount_minor, cost_minor, "
-	"discount_minor FROM sale_rollup";
+	"discount_minor FROM sale_rollup UNION ALL "
+	"SELECT project_id, 'customer', customer_id, 0, lines, quantity, amount_minor, "
+	"cost_minor, discount_minor FROM customer_activity WHERE dim = 'all' AND key_id = 0";
 
 static int dim_of(const char *name)
 {

@@ -5,11 +5,14 @@
  * them from the sales and compares.
  *
  * Dimensions: 'all' (key 0), 'channel', 'product', 'rep', 'segment' (key 0 =
- * none) per day; 'customer' per project and customer and 'promotion' per
- * project and promotion (the lines that named one) for all time (day 0); and
- * one 'total' row (project 0, key 0, day 0) of every sale in the workspace,
- * which keeps every sum of sales under MONEY_TOTAL_MAX. Each row sums the
- * lines, units, revenue, cost and the discounts given.
+ * none) per day; 'promotion' per project and promotion (the lines that named
+ * one) for all time (day 0); and one 'total' row (project 0, key 0, day 0) of
+ * every sale in the workspace, which keeps every sum of sales under
+ * MONEY_TOTAL_MAX. Each row sums the lines, units, revenue, cost and the
+ * discounts given. The 'customer' sums (per project and customer, all time)
+ * are kept in the customer's 'all' row of customer_activity, which the same
+ * write rewrites anyway (034-customer-totals.sql); `db check` reads them there
+ * as 'customer' rows.
  */
 #ifndef CORE_ROLLUP_H
 #define CORE_ROLLUP_H

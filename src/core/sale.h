@@ -75,6 +75,9 @@ int sale_sort_parse(const char *s, enum sale_sort *out, struct err *err);
 /* Record one sale (a new customer name creates the customer). */
 int sale_add(struct store *st, const struct actor *a, const char *project_code,
 	     const struct sale_input *in, struct sale *out, struct err *err);
+/* sale_add, and the new sale as JSON (as sale_write_json writes it) appended to json. */
+int sale_add_json(struct store *st, const struct actor *a, const char *project_code,
+		  const struct sale_input *in, struct sale *out, struct buf *json, struct err *err);
 
 /* One sale by id within the project. */
 int sale_get(struct store *st, const struct actor *a, const char *project_code, int64_t id,

@@ -1413,6 +1413,8 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, struct req *q)
 	}
 	if (!w)
 		return answer_run(c, q, r, st);
+	/* the body is parsed here, in parallel with the others: the writer runs one job at a time */
+	api_body_parse_ahead(r);
 	/* Suspended before the job is queued, so that the job's end can never come first. */
 	q->conn = c;
 	q->wr = r;

@@ -21,6 +21,12 @@
 #include "base/banned.h"
 
 #define DB(st) ((sqlite3 *)(st)->conn)
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* Page caches, KiB: a connection's (reads) and the group-commit writer's. */
+#define READER_CACHE_KB 512
+#define WRITER_CACHE_KB 2048
 #define STMT(s) ((sqlite3_stmt *)(s))
 
 void store_sqlite_global_init(void)
@@ -220,6 +226,14 @@ static int sq_open(struct store *st, const char *dsn, struct err *err)
 		err_set(err, ERR_UNAVAILABLE, "db", "db_unavailable", "%s: foreign keys cannot be enabled", dsn);
 		goto bad;
 	}
+	/*
+	 * A reader's page cache is small: the server has a connection per thread
+	 * and serves in 32 MB (SPEC "Performance"); what it reads again is in the
+	 * operating system's cache a read() away, and a kept answer reads nothing.
+	 * The writer's is larger (sq_defer_sync), an import's larger still (bulk).
+	 */
+	if (pragma_text(db, "PRAGMA cache_size=-" STR(READER_CACHE_KB), v, sizeof(v), err))
+		goto bad;
 	/* Validate the file really is a database before going on. */
 	if (pragma_text(db, "PRAGMA schema_version", v, sizeof(v), err))
 		goto bad;
@@ -531,7 +545,7 @@ static void sq_bulk(struct store *st, int on)
 	 */
 	sqlite3_exec(DB(st),
 		     on ? "PRAGMA cache_size=-16384; PRAGMA foreign_keys=OFF"
-			: "PRAGMA cache_size=-2000; PRAGMA foreign_keys=ON",
+			: "PRAGMA cache_size=-" STR(READER_CACHE_KB) "; PRAGMA foreign_keys=ON",
 		     NULL, NULL, NULL);
 }
 
@@ -714,7 +728,8 @@ static int wal_written(void *arg, sqlite3 *db, const char *name, int frames)
 static int sq_defer_sync(struct store *st, struct err *err)
 {
 	char v[16];
-	if (pragma_text(DB(st), "PRAGMA synchronous=NORMAL", v, sizeof(v), err) ||
+	if (pragma_text(DB(st), "PRAGMA cache_size=-" STR(WRITER_CACHE_KB), v, sizeof(v), err) ||
+	    pragma_text(DB(st), "PRAGMA synchronous=NORMAL", v, sizeof(v), err) ||
 	    pragma_text(DB(st), "PRAGMA wal_autocheckpoint=0", v, sizeof(v), err) ||
 	    pragma_text(DB(st), "PRAGMA temp_store=MEMORY", v, sizeof(v), err) ||
 	    pragma_text(DB(st), "PRAGMA page_size", v, sizeof(v), err))
