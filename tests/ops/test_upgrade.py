@@ -233,10 +233,16 @@ def any_command_upgrades_on_opening_and_keeps_the_copy_too():
     shutil.rmtree(d)
 
 def undo_032(db, adjustments_from, adjustments_to):
-    """db back at schema 31 (what 032 and every later migration added dropped), its
+    """db back at schema 31 (what 032 and every later migration added undone), its
     adjustments' stored text edited."""
     con = sqlite3.connect(db, isolation_level=None)
-    for stmt in ("DROP TABLE project_closed_terms",
+    sums = ("lines", "quantity", "amount_minor", "cost_minor", "discount_minor")
+    for stmt in ("INSERT INTO sale_rollup (project_id, day, dim, key_id, " + ", ".join(sums) +
+                 ") SELECT project_id, 0, 'customer', customer_id, " + ", ".join(sums) +
+                 " FROM customer_activity WHERE dim = 'all' AND key_id = 0",
+                 *(f"ALTER TABLE customer_activity DROP COLUMN {c}" for c in sums),
+                 "DELETE FROM schema_migrations WHERE version = 34",
+                 "DROP TABLE project_closed_terms",
                  "DELETE FROM schema_migrations WHERE version = 33",
                  "DROP TABLE project_reviews", "DROP TABLE project_lessons",
                  *(f"ALTER TABLE projects DROP COLUMN {c}"
