@@ -361,7 +361,8 @@ static int sums_cmp(const void *x, const void *y)
 static int flush_with_customers(struct rollup *r, struct store *st, struct activity_sums *c,
 				size_t n, struct err *err)
 {
-	qsort(c, n, sizeof(*c), sums_cmp);
+	if (n)
+		qsort(c, n, sizeof(*c), sums_cmp);
 	if (activity_flush_sums(r->act, st, c, n, err))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
