@@ -1896,15 +1896,19 @@ static void log_field(struct buf *b, const char *s, size_t max)
 		buf_addch(b, '-');
 		return;
 	}
-	for (size_t i = 0; s[i] && i < max; i++) {
+	size_t i, from = 0; /* the plain bytes since from go in at once */
+	for (i = 0; s[i] && i < max; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		if (ch > 0x20 && ch < 0x7f && ch != '\\') {
-			buf_addch(b, (char)ch);
-		} else {
+		if (ch > 0x20 && ch < 0x7f && ch != '\\')
+			continue;
+		{
 			char e[4] = { '\\', 'x', hex[ch >> 4], hex[ch & 15] };
+			buf_add(b, s + from, i - from);
 			buf_add(b, e, sizeof(e));
+			from = i + 1;
 		}
 	}
+	buf_add(b, s + from, i - from);
 }
 
 /* Append n in decimal (buf_addf's "%lld" without its cost: once a request). */
