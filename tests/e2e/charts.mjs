@@ -39,19 +39,25 @@ export async function canvasTexts(page, selector) {
   }, selector);
 }
 
-// Wait until the chart's drawing settles (the same texts twice, 300 ms apart), then return the
-// labels of its bottom axis (left to right) or, with axis 'y', of its left axis (top to bottom).
-export async function axisLabels(page, selector, axis = 'x', timeout = 10000) {
+// The chart's texts once its drawing settles (the same texts twice, 300 ms apart): where a
+// user would click, not where an animation passed by.
+export async function settledTexts(page, selector, timeout = 10000) {
   const until = Date.now() + timeout;
   let last = '';
   for (;;) {
     const all = await canvasTexts(page, selector);
     const key = JSON.stringify(all.map((t) => [t.text, Math.round(t.x), Math.round(t.y)]));
-    if (all.length && key === last) return pick(all, axis);
+    if (all.length && key === last) return all;
     if (Date.now() > until) throw new Error(`the chart ${selector} drew no stable text within ${timeout} ms`);
     last = key;
     await page.waitForTimeout(300);
   }
+}
+
+// Wait until the chart's drawing settles, then return the labels of its bottom axis (left to
+// right) or, with axis 'y', of its left axis (top to bottom).
+export async function axisLabels(page, selector, axis = 'x', timeout = 10000) {
+  return pick(await settledTexts(page, selector, timeout), axis);
 }
 
 function pick(all, axis) {
