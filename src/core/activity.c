@@ -613,19 +613,17 @@ static void bind_sums(struct store *st, struct stmt *s, int at, const struct act
 		store_bind_int(st, s, at + k, v[k]);
 }
 
-/* Run a write of one group's key (and, for a put, its text at 5, or first day and text at 5, 6). */
+/* Run a write of one group's key (and, for a put, its text at 5). */
 static int write_row(struct store *st, const char *sql, const struct group *g, const char *text,
-		     const int32_t *first, struct err *err)
+		     struct err *err)
 {
 	struct stmt *s = store_prepare(st, sql, err);
 	int rc;
 	if (!s)
 		return -1;
 	bind_key(st, s, g);
-	if (first)
-		store_bind_int(st, s, 5, *first);
 	if (text)
-		store_bind_text(st, s, first ? 6 : 5, text);
+		store_bind_text(st, s, 5, text);
 	rc = store_step(st, s, err);
 	store_done(st, s);
 	return rc < 0 ? -1 : 0;
@@ -904,12 +902,12 @@ static int flush_removed(struct store *st, struct activity *a, struct group *g, 
 		return -1;
 	/* a day taken below zero (a row out of step) is dropped; `db check` tells */
 	merge_days(m, t, g->v, g->n);
-	if (found && write_row(st, SQL_DAYS_DEL, g, NULL, NULL, err))
+	if (found && write_row(st, SQL_DAYS_DEL, g, NULL, err))
 		return -1;
 	if (!m->n)
-		return found ? write_row(st, SQL_ACT_DEL, g, NULL, NULL, err) : 0;
+		return found ? write_row(st, SQL_ACT_DEL, g, NULL, err) : 0;
 	encode(b, m->v, m->n);
-	if (write_row(st, SQL_DAYS_PUT, g, buf_cstr(b), NULL, err))
+	if (write_row(st, SQL_DAYS_PUT, g, buf_cstr(b), err))
 		return -1;
 	encode_spans(b, m->v, m->n);
 	if (!(s = store_prepare(st, SQL_ACT_PUT, err)))

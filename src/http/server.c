@@ -1901,12 +1901,9 @@ static void log_field(struct buf *b, const char *s, size_t max)
 		unsigned char ch = (unsigned char)s[i];
 		if (ch > 0x20 && ch < 0x7f && ch != '\\')
 			continue;
-		{
-			char e[4] = { '\\', 'x', hex[ch >> 4], hex[ch & 15] };
-			buf_add(b, s + from, i - from);
-			buf_add(b, e, sizeof(e));
-			from = i + 1;
-		}
+		buf_add(b, s + from, i - from);
+		buf_add(b, (const char[4]){ '\\', 'x', hex[ch >> 4], hex[ch & 15] }, 4);
+		from = i + 1;
 	}
 	buf_add(b, s + from, i - from);
 }
