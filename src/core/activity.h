@@ -6,10 +6,13 @@
  * Two rows per (project, dimension, key, customer): customer_activity, what
  * the metrics read - the first day the customer bought in that scope (first_on)
  * and their days as 32-day bitmaps (spans, activity_span_next); and
- * customer_days, what a write merges into - the same days with the lines of
- * each (days, activity_next), so a delete or a move takes a day away exactly;
- * in parts whose days add up (008-customer-day-parts.sql): an import writes
- * its customers' days as a new part rather than rewrite their history.
+ * customer_days - the same days with the lines of each (days, activity_next),
+ * so a delete or a move takes a day away exactly; in parts whose days add up
+ * (008-customer-day-parts.sql): an import writes its customers' days as a new
+ * part rather than rewrite their history. A single write's days merge into the
+ * activity row's recent days (035-recent-days.sql), the same form, until there
+ * are more than eight: then they move to part 0, appended. A customer's days
+ * are the sum of its parts and its recent days.
  * Dimensions: 'all' (key 0) for every project, and 'segment', 'channel',
  * 'product' or 'rep' for the keys listed in customer_scopes - the scopes a
  * customer-metric goal names (activity_track).
@@ -70,8 +73,9 @@ void activity_set_fresh(struct activity *a, int64_t first_id);
 void activity_prepare(struct activity *a);
 
 /*
- * Write the deltas into customer_days and customer_activity, one read and two
- * writes per (project, scope, customer) touched, and move customers.first_sale_on later
+ * Write the deltas into customer_activity (and customer_days: an import's
+ * parts, recent days that moved), one read and one or two writes per chunk of
+ * (project, scope, customer) touched, and move customers.first_sale_on later
  * where a customer's first day was taken away (from customer_activity, not the
  * sales). Inside the caller's transaction.
  */

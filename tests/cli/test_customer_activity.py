@@ -106,19 +106,28 @@ def actuals(ws, goals):
     return out
 
 
+def add_days(d, text):
+    """Add a days text's lines to d ({day: lines}): "D" or "D:N" entries, "+D" for D days
+    after the previous entry."""
+    cur = 0
+    for e in (str(text).split(",") if text not in (None, "") else []):
+        n = 1
+        if ":" in e:
+            e, n = e.split(":")
+        cur = cur + int(e[1:]) if e.startswith("+") else int(e)
+        d[cur] = d.get(cur, 0) + int(n)
+    return d
+
+
 def stored_days(ws):
-    """customer_days as {(project, dim, key, customer): {day: lines}}, the lines of a
-    customer's parts summed."""
+    """A customer's days as {(project, dim, key, customer): {day: lines}}: the lines of its
+    customer_days parts and of its activity row's recent days, summed."""
     out = {}
     for p, dim, key, cust, days in ws.sql(
-            "SELECT project_id, dim, key_id, customer_id, days FROM customer_days"):
-        d, cur = out.setdefault((p, dim, key, cust), {}), 0
-        for e in str(days).split(","):
-            n = 1
-            if ":" in e:
-                e, n = e.split(":")
-            cur = cur + int(e[1:]) if e.startswith("+") else int(e)
-            d[cur] = d.get(cur, 0) + int(n)
+            "SELECT project_id, dim, key_id, customer_id, days FROM customer_days UNION ALL "
+            "SELECT project_id, dim, key_id, customer_id, recent FROM customer_activity "
+            "WHERE recent <> ''"):
+        add_days(out.setdefault((p, dim, key, cust), {}), days)
     return out
 
 
@@ -284,8 +293,9 @@ def migration_builds_the_activity_from_the_sales():
     # 007 builds the rows in its form, 009 makes them part 0 of customer_days in parts
     # 007 and every migration after it run again: those after 009 are undone first
     # (a new migration must be undone here too: the check below names it)
-    eq(ws.sql("SELECT MAX(version) FROM schema_migrations"), [(34,)],
-       "the migrations this test undoes end at 034")
+    # (035's column went with customer_activity)
+    eq(ws.sql("SELECT MAX(version) FROM schema_migrations"), [(35,)],
+       "the migrations this test undoes end at 035")
     for stmt in ("DROP TABLE project_closed_terms", "DROP TABLE project_reviews", "DROP TABLE project_lessons",
                  *(f"ALTER TABLE projects DROP COLUMN {c}" for c in ("closed_at", "closed_by", "close_note")),
                  "DROP TABLE adjustments", "DROP INDEX IF EXISTS sale_rollup_workspace",
@@ -326,6 +336,13 @@ def parts(ws, name):
         "WHERE c.name = ? AND d.dim = 'all'", name)}
 
 
+def recent(ws, name):
+    """The days of the customer named kept in its 'all' activity row, as {day: lines}."""
+    rows = ws.sql("SELECT a.recent FROM customer_activity a JOIN customers c "
+                  "ON c.id = a.customer_id WHERE c.name = ? AND a.dim = 'all'", name)
+    return add_days({}, rows[0][0] if rows else "")
+
+
 @test
 def imports_add_parts_that_a_removal_compacts():
     """An import's customer with many days gets a customer_days part of its own (its history
@@ -341,7 +358,8 @@ def imports_add_parts_that_a_removal_compacts():
     import_csv(ws, "P1", first + [("2026-04-07", "Kim", "A", "tmall", "rob", "")], "a.csv")
     verify(ws, goals, idmap, "after an import of many days")
     eq(len(parts(ws, "Jo")), 1, "Jo's nine days: one part")
-    eq(list(parts(ws, "Kim")), [0], "Kim's one day: part 0")
+    eq(parts(ws, "Kim"), {}, "Kim's one day: no customer_days row")
+    eq(recent(ws, "Kim"), {day("2026-04-07"): 1}, "Kim's one day: in the activity row")
     # again, with days already there (their lines add up) and new ones
     again = [(f"2026-0{m}-{d:02d}", "Jo", "A", "tmall", "rob", "SMB")
              for m in (1, 5, 6) for d in (3, 11, 17)]
@@ -350,19 +368,59 @@ def imports_add_parts_that_a_removal_compacts():
     eq(len(parts(ws, "Jo")), 2, "the second import's part beside the first")
     add(ws, "P1", "2026-06-02", "Jo", product="B")
     verify(ws, goals, idmap, "after an add")
-    eq(len(parts(ws, "Jo")), 3, "a single write merges into part 0")
-    assert 0 in parts(ws, "Jo")
+    eq(len(parts(ws, "Jo")), 2, "a single write adds no part")
+    eq(recent(ws, "Jo"), {day("2026-06-02"): 1}, "a single write's day: in the activity row")
     jo = ws.sql("SELECT s.id FROM sales s JOIN customers c ON c.id = s.customer_id "
                 "WHERE c.name = 'Jo' AND s.sold_on = ? ORDER BY s.id", day("2026-05-03"))
     eq(len(jo), 2, "two lines on 2026-05-03, one from each import")
     ws.ok("sale", "delete", "P1", str(jo[0][0]))
     verify(ws, goals, idmap, "after deleting one of a day's two lines")
     eq(list(parts(ws, "Jo")), [0], "a removal leaves one part")
+    eq(recent(ws, "Jo"), {}, "a removal moves the recent days into it (more than eight)")
     ws.ok("sale", "delete", "P1", str(jo[1][0]))
     verify(ws, goals, idmap, "after deleting the day's other line")
     # a part whose days differ from the sales is found
     ws.sql("UPDATE customer_days SET days = days || ',+1' WHERE customer_id = "
            "(SELECT id FROM customers WHERE name = 'Jo') AND dim = 'all'")
+    ws.fail("db", "check", contains="customer days")
+
+
+@test
+def single_writes_keep_eight_days_in_the_activity_row():
+    """A customer's first eight days from single writes stay in its activity row; the ninth
+    moves all nine, appended, to part 0 of customer_days, and the row starts again; a
+    removal of a day kept there, or in part 0, takes exactly that day away."""
+    ws = Workspace(today=TODAY)
+    setup(ws)
+    goals = add_goals(ws)
+    idmap = ids(ws)
+    dates = [f"2026-05-{d:02d}" for d in range(1, 12)]
+    for d in dates[:8]:
+        add(ws, "P1", d, "Lee")
+    add(ws, "P1", dates[0], "Lee")  # a second line on a day already kept: its count, not a day
+    verify(ws, goals, idmap, "after eight days of single writes")
+    eq(parts(ws, "Lee"), {}, "eight days: no customer_days row")
+    eq(recent(ws, "Lee"), {**{day(d): 1 for d in dates[:8]}, day(dates[0]): 2},
+       "eight days in the activity row, the first with two lines")
+    add(ws, "P1", dates[8], "Lee")
+    verify(ws, goals, idmap, "after the ninth day")
+    eq(list(parts(ws, "Lee")), [0], "nine days: moved to part 0")
+    eq(recent(ws, "Lee"), {}, "the activity row starts again")
+    add(ws, "P1", dates[9], "Lee")
+    add(ws, "P1", dates[10], "Lee")
+    verify(ws, goals, idmap, "after two more days")
+    eq(recent(ws, "Lee"), {day(dates[9]): 1, day(dates[10]): 1}, "the new days in the row")
+    lee = dict(ws.sql("SELECT s.sold_on, MAX(s.id) FROM sales s JOIN customers c "
+                      "ON c.id = s.customer_id WHERE c.name = 'Lee' GROUP BY s.sold_on"))
+    ws.ok("sale", "delete", "P1", str(lee[day(dates[10])]))
+    verify(ws, goals, idmap, "after deleting a day kept in the row")
+    ws.ok("sale", "delete", "P1", str(lee[day(dates[0])]))
+    verify(ws, goals, idmap, "after deleting one of a day's two lines in part 0")
+    eq(sum(recent(ws, "Lee").values()) + len(parts(ws, "Lee")), 1,
+       "ten days left: in part 0 alone (more than eight)")
+    # a recent day that differs from the sales is found
+    ws.sql("UPDATE customer_activity SET recent = ? WHERE dim = 'all' AND customer_id = "
+           "(SELECT id FROM customers WHERE name = 'Lee')", str(day("2026-07-01")))
     ws.fail("db", "check", contains="customer days")
 
 
@@ -373,11 +431,19 @@ def db_check_reports_a_drifted_day():
     add(ws, "P1", "2026-04-10", "Ann")
     add(ws, "P1", "2026-04-12", "Ann")
     ws.ok("db", "check")
-    ws.sql("UPDATE customer_days SET days = ? WHERE dim = 'all'", str(day("2026-04-10")))
-    ws.fail("db", "check", contains="customer days")
-    ws.sql("UPDATE customer_days SET days = ? WHERE dim = 'all'",
-           f"{day('2026-04-12')}:1,{day('2026-04-10')}:1")
-    ws.ok("db", "check")  # the migration's form: absolute days in any order
+    # Ann's two days are kept in her activity row (recent), and may lie in customer_days too
+    for table, col in (("customer_activity", "recent"), ("customer_days", "days")):
+        if table == "customer_days":
+            ws.sql("INSERT INTO customer_days (project_id, dim, key_id, customer_id, part, days) "
+                   "SELECT project_id, dim, key_id, customer_id, 0, recent FROM customer_activity "
+                   "WHERE dim = 'all'")
+            ws.sql("UPDATE customer_activity SET recent = ''")
+            ws.ok("db", "check")
+        ws.sql(f"UPDATE {table} SET {col} = ? WHERE dim = 'all'", str(day("2026-04-10")))
+        ws.fail("db", "check", contains="customer days")
+        ws.sql(f"UPDATE {table} SET {col} = ? WHERE dim = 'all'",
+               f"{day('2026-04-12')}:1,{day('2026-04-10')}:1")
+        ws.ok("db", "check")  # the migration's form: absolute days in any order
     spans = ws.sql("SELECT spans FROM customer_activity")[0][0]
     ws.sql("UPDATE customer_activity SET spans = ?", spans[:-1] + ("B" if spans[-1] == "A" else "A"))
     ws.fail("db", "check", contains="customer activity")

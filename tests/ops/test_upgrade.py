@@ -237,7 +237,9 @@ def undo_032(db, adjustments_from, adjustments_to):
     adjustments' stored text edited."""
     con = sqlite3.connect(db, isolation_level=None)
     sums = ("lines", "quantity", "amount_minor", "cost_minor", "discount_minor")
-    for stmt in ("INSERT INTO sale_rollup (project_id, day, dim, key_id, " + ", ".join(sums) +
+    for stmt in ("ALTER TABLE customer_activity DROP COLUMN recent",  # 035 (none kept yet)
+                 "DELETE FROM schema_migrations WHERE version = 35",
+                 "INSERT INTO sale_rollup (project_id, day, dim, key_id, " + ", ".join(sums) +
                  ") SELECT project_id, 0, 'customer', customer_id, " + ", ".join(sums) +
                  " FROM customer_activity WHERE dim = 'all' AND key_id = 0",
                  *(f"ALTER TABLE customer_activity DROP COLUMN {c}" for c in sums),
