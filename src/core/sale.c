@@ -1261,6 +1261,60 @@ static int get_sale(struct store *st, int64_t project_id, int64_t id, struct sal
 	return rc < 0 ? -1 : 0;
 }
 
+static const char SQL_SEGMENT_CODE[] = "SELECT code FROM segments WHERE id = ?";
+
+/*
+ * The sale a new line of input became, as get_sale() would read it back: its
+ * names are the input's own (each matched a stored one exactly), but for a
+ * segment that came with the customer, whose code is read. Saves a group-commit
+ * write the six-table join of a read-back (~5% of the writer's time).
+ */
+static int new_sale(struct store *st, const struct tx *tx, const struct lookups *lk,
+		    const struct sale_input *in, const struct line *ln, int64_t id, struct sale *o,
+		    struct err *err)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = id;
+	o->project_id = lk->project_id;
+	o->sold_on = ln->sold_on;
+	o->customer_id = ln->customer_id;
+	snprintf(o->customer, sizeof(o->customer), "%s", in->customer);
+	o->product_id = ln->product_id;
+	snprintf(o->product, sizeof(o->product), "%s", in->product);
+	o->channel_id = ln->channel_id;
+	snprintf(o->channel, sizeof(o->channel), "%s", in->channel);
+	o->rep_id = ln->rep_id;
+	snprintf(o->rep, sizeof(o->rep), "%s", in->rep);
+	o->promotion_id = ln->promotion_id;
+	if (ln->promotion_id != NO_ID)
+		snprintf(o->promotion, sizeof(o->promotion), "%s", in->promotion);
+	o->segment_id = ln->segment_id;
+	if (in->segment && in->segment[0]) {
+		snprintf(o->segment, sizeof(o->segment), "%s", in->segment);
+	} else if (ln->segment_id != NO_ID) {
+		struct stmt *s = store_prepare(st, SQL_SEGMENT_CODE, err);
+		int rc;
+		if (!s)
+			return -1;
+		store_bind_int(st, s, 1, ln->segment_id);
+		rc = store_step(st, s, err);
+		if (rc == STORE_ROW)
+			snprintf(o->segment, sizeof(o->segment), "%s", store_col_text(st, s, 0));
+		store_done(st, s);
+		if (rc < 0)
+			return -1;
+	}
+	o->quantity = ln->quantity;
+	o->unit_price_minor = ln->unit_price;
+	o->discount_minor = ln->discount;
+	o->amount_minor = ln->amount;
+	o->cost_minor = ln->cost;
+	o->version = 1; /* the column's default */
+	o->created_by = tx->actor->user_id;
+	o->created_at = tx->now;
+	return 0;
+}
+
 int sale_get(struct store *st, const struct actor *a, const char *project_code, int64_t id,
 	     struct sale *out, struct err *err)
 {
@@ -1312,7 +1366,7 @@ int sale_add_json(struct store *st, const struct actor *a, const char *project_c
 	    write_customers(&tx, &lk, NULL, err))
 		goto out_lk;
 	ln.customer_id = lk.custs[ln.cust].id;
-	if (insert_line(&tx, &lk, &ln, &id, err) || get_sale(st, p.id, id, out, err))
+	if (insert_line(&tx, &lk, &ln, &id, err) || new_sale(st, &tx, &lk, in, &ln, id, out, err))
 		goto out_lk;
 	sale_json(&after, out);
 	if (tx_audit(&tx, "sale", id, "create", NULL, buf_cstr(&after), err))

@@ -980,6 +980,34 @@ def import_counts_every_bad_row_of_many():
 
 
 @test
+def an_added_sale_is_answered_as_it_is_stored():
+    """The answer to `sale add` (built from the write, not read back) is the sale `sale show`
+    reads from the database afterwards, field for field: a customer's segment named or taken
+    from the customer, a promotion or none, a price given or the price in force, a new
+    customer and one already known, and a name with quotes, commas and CJK."""
+    ws = Workspace(today="2026-06-01")
+    setup(ws)
+    base = ["--product", "SKU-1", "--channel", "direct", "--rep", "rita", "--quantity", "2"]
+    cases = [
+        ("2026-03-01", "新客户, \"甲\"", ["--price", "180.00"]),
+        ("2026-03-02", "新客户, \"甲\"", ["--segment", "ENT", "--price", "180.00"]),
+        ("2026-03-03", "Acme, Inc.", ["--segment", "SMB", "--promotion", "SPRING",
+                                      "--discount", "20.00", "--price", "199.00"]),
+        ("2026-03-04", "Acme, Inc.", []),  # the price in force; segment from the customer
+        ("2026-03-05", "zeta", ["--promotion", "GIFT", "--price", "0.00"]),
+    ]
+    for d, cust, extra in cases:
+        added = ws.js("sale", "add", "P1", "--date", d, "--customer", cust, *base, *extra)
+        shown = ws.js("sale", "show", "P1", str(added["id"]))
+        eq(added, shown, f"sale of {d} to {cust!r}: the answer is the stored sale")
+    # the segment a customer brings is its own (SMB, from its first sale), none for zeta
+    shown = {s["date"]: s for s in ws.js("sale", "list", "P1")["sales"]}
+    eq([shown[d].get("segment") or "" for d, _, _ in cases], ["", "ENT", "SMB", "SMB", ""],
+       "each sale's segment")
+    eq(shown["2026-03-04"]["unit_price"], 19900, "the price in force: 199.00")
+
+
+@test
 def customer_list_show_update():
     ws = Workspace()
     setup(ws)
