@@ -220,7 +220,7 @@ async function scenario(browser, s, lang, data) {
 
 // --- a project without sales, and who may see the analysis ------------------------------------
 
-async function others(browser, s) {
+async function others(browser, s, data) {
   const { page, ctx } = await newPage(browser, { lang: 'zh-CN', viewport: DESKTOP });
   const T = page.T;
   await test('zh-CN: a project without sales says so and offers the import', [], async () => {
@@ -231,6 +231,33 @@ async function others(browser, s) {
     assert(await page.locator('#kpis .kpi-sub').count() === 0, 'no comparison before the project starts');
   });
   await ctx.close();
+
+  await test('switching to another project: none of the first one\'s figures while the second loads', [], async () => {
+    const v = await newPage(browser, { lang: 'zh-CN', viewport: DESKTOP });
+    await signIn(v.page, s.base, 'admin');
+    await gotoScreen(v.page, s.base, '#/p/FY/analysis');
+    const revenue = v.page.locator('#kpis [data-kpi=revenue]');
+    await revenue.waitFor();
+    const want = (code) => squash(money('zh-CN', sums(data.sales[code]).amount));
+    assert(squash(await revenue.getAttribute('title')).endsWith(want('FY')), 'FY\'s revenue first');
+    // LAUNCH's answer is held until the screen has been looked at meanwhile
+    let release;
+    const held = new Promise((r) => { release = r; });
+    const asked = new Promise((r) => {
+      v.page.route(/\/api\/v1\/projects\/LAUNCH\/dashboard$/, async (route) => { r(); await held; await route.continue(); });
+    });
+    await v.page.evaluate(() => { location.hash = '#/p/LAUNCH/analysis'; });
+    await asked;
+    await v.page.waitForTimeout(300);
+    const meanwhile = await v.page.locator('#kpis [data-kpi=revenue]').count();
+    const stale = await v.page.locator('.dashboard .page-head .code', { hasText: 'FY' }).count();
+    release();
+    assert(meanwhile === 0 && stale === 0, `while LAUNCH loads the screen shows FY's figures (${meanwhile} revenue cards, ${stale} FY headings)`);
+    await v.page.locator('.dashboard .page-head .code', { hasText: 'LAUNCH' }).waitFor();
+    assert(squash(await revenue.getAttribute('title')).endsWith(want('LAUNCH')), 'then LAUNCH\'s revenue');
+    assert(v.page.problems.length === 0, v.page.problems.join('\n'));
+    await v.ctx.close();
+  });
 
   await test('a viewer (the CFO) reads the analysis; a non-member gets "not found"', [], async () => {
     s.cli(['project', 'create', 'SOLO', '--name', '独立项目', '--start', '2026-01-01', '--end', '2026-12-31']);
@@ -315,6 +342,6 @@ run(async (browser) => {
   await ctx.close();
 
   for (const lang of LANGS) await scenario(browser, s, lang, data);
-  await others(browser, s);
+  await others(browser, s, data);
   await timeZones(browser, s, [{ ...data.project, goals: data.goals }, { ...launch, goals: launchGoals }]);
 });

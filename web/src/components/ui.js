@@ -1,23 +1,33 @@
 // ui.js - the small building blocks every screen shares: banners, skeletons, empty states,
 // chips, modal dialogs, form fields and a data-loading hook.
-import { useEffect, useState, useCallback, useRef } from 'preact/hooks';
+import { useEffect, useState, useCallback, useMemo, useRef } from 'preact/hooks';
 import { html } from '../html.js';
 import { t, tv, has, getLang } from '../i18n/index.js';
 
 // useLoad(fn, deps) -> {data, error, loading, reload, setData}
 export function useLoad(fn, deps) {
-  const [state, setState] = useState({ data: null, error: null, loading: true });
+  // `of`: the deps the state was loaded for. A reload keeps what is shown until the new answer
+  // comes; other deps (another project) show nothing of the old ones meanwhile, nor their error.
+  const key = useMemo(() => ({}), deps);
+  const [state, setState] = useState({ data: null, error: null, loading: true, of: null });
   const seq = useRef(0);
   const run = useCallback(() => {
     const n = ++seq.current;
     setState((s) => ({ ...s, loading: true, error: null }));
     Promise.resolve()
       .then(fn)
-      .then((data) => { if (n === seq.current) setState({ data, error: null, loading: false }); })
-      .catch((error) => { if (n === seq.current) setState({ data: null, error, loading: false }); });
-  }, deps);
+      .then((data) => { if (n === seq.current) setState({ data, error: null, loading: false, of: key }); })
+      .catch((error) => { if (n === seq.current) setState({ data: null, error, loading: false, of: key }); });
+  }, [key]);
   useEffect(run, [run]);
-  return { ...state, reload: run, setData: (d) => setState((s) => ({ ...s, data: d })) };
+  const mine = state.of === key;
+  return {
+    data: mine ? state.data : null,
+    error: mine ? state.error : null,
+    loading: mine ? state.loading : true,
+    reload: run,
+    setData: (d) => setState((s) => ({ ...s, data: d, of: key })),
+  };
 }
 
 // The label of a field the server names: the screen's own label when it gives one, else the
