@@ -5,10 +5,11 @@ import { html } from '../html.js';
 import { t, tv, has, getLang } from '../i18n/index.js';
 
 // useLoad(fn, deps) -> {data, error, loading, reload, setData}
-export function useLoad(fn, deps) {
-  // `of`: the deps the state was loaded for. A reload keeps what is shown until the new answer
-  // comes; other deps (another project) show nothing of the old ones meanwhile, nor their error.
-  const key = useMemo(() => ({}), deps);
+// identity: the deps that name what is shown (a project's code). While another one loads, what
+// was loaded for the previous one is not shown, nor its error. Other deps (a filter, a page)
+// and a reload keep what is shown until the new answer comes. Without identity, always.
+export function useLoad(fn, deps, identity = []) {
+  const key = useMemo(() => ({}), identity);
   const [state, setState] = useState({ data: null, error: null, loading: true, of: null });
   const seq = useRef(0);
   const run = useCallback(() => {
@@ -18,7 +19,7 @@ export function useLoad(fn, deps) {
       .then(fn)
       .then((data) => { if (n === seq.current) setState({ data, error: null, loading: false, of: key }); })
       .catch((error) => { if (n === seq.current) setState({ data: null, error, loading: false, of: key }); });
-  }, [key]);
+  }, deps.concat([key]));
   useEffect(run, [run]);
   const mine = state.of === key;
   return {

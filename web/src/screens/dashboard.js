@@ -42,7 +42,7 @@ const salesLink = (code, query) => route('/p/' + enc(code) + '/sales', query);
 // --- the screen -----------------------------------------------------------------------------
 
 export function Dashboard({ code }) {
-  const { data, error, loading, reload } = useLoad(() => api.get('/projects/' + enc(code) + '/dashboard'), [code]);
+  const { data, error, loading, reload } = useLoad(() => api.get('/projects/' + enc(code) + '/dashboard'), [code], [code]);
   // a sale (or a goal, a deal) recorded anywhere: the figures are read again
   useLive(code, ['sale', 'goal', 'goal_checkin', 'deal', 'feedback', 'project'], reload);
   if (loading && !data) {
