@@ -31,6 +31,7 @@
 #include "core/webhook.h"
 #include "store/store.h"
 #include "analytics/alert.h"
+#include "api/api.h"
 #include "base/banned.h"
 
 #define CONNECT_TIMEOUT_MS 5000L
@@ -419,6 +420,8 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&ww.lock);
 	}
 	store_free(st);
+	/* what the alert sweeps kept for this thread: the goal metrics' spare arrays */
+	api_thread_release();
 	return NULL;
 }
 
